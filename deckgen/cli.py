@@ -1,0 +1,221 @@
+"""The `deckgen` command line; maps deckgen errors to one message and exit code 2.
+
+Heavy modules (pandas, python-pptx, matplotlib) are imported inside the commands so that
+`deckgen --help` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from deckgen import __version__
+from deckgen.errors import DeckgenError
+
+_existing = click.Path(exists=False, path_type=Path)
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=_existing,
+    default=None,
+    help="deckgen.toml with the column mapping and settings.",
+)
+_period_option = click.option(
+    "--period",
+    default=None,
+    metavar="YYYY-MM",
+    help="Reporting month (default: the last complete month in the data).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deckgen")
+def cli() -> None:
+    """Turn customer data into a customer-lifecycle PowerPoint deck."""
+
+
+@cli.command()
+@click.option("-o", "--output", type=_existing, required=True, help="Workbook to write (.xlsx).")
+@click.option("--customers", default=2000, show_default=True, type=click.IntRange(10, 1_000_000))
+@click.option("--months", default=24, show_default=True, type=click.IntRange(3, 120))
+@click.option("--end", default="2026-10", show_default=True, metavar="YYYY-MM", help="Last month.")
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--lang", type=click.Choice(["en", "ar", "fa"]), default="en", show_default=True)
+def sample(output: Path, customers: int, months: int, end: str, seed: int, lang: str) -> None:
+    """Write a realistic, seeded sample workbook with all seven sheets."""
+    from deckgen.data.sample import write_sample
+
+    summary = write_sample(
+        output, customers=customers, months=months, end=end, seed=seed, lang=lang
+    )
+    click.echo(summary)
+
+
+@cli.command()
+@click.argument("data", type=_existing)
+@_config_option
+def validate(data: Path, config_path: Path | None) -> None:
+    """Check a workbook or folder against the data format and print what was found."""
+    from deckgen.config import load_settings
+    from deckgen.data.validate import validate_source
+
+    report = validate_source(data, load_settings(config_path))
+    click.echo(report.format())
+    if report.errors:
+        sys.exit(2)
+
+
+@cli.command()
+@click.argument("data", type=_existing)
+@_config_option
+@_period_option
+@click.option(
+    "--json", "as_json", is_flag=True, help="Every figure as JSON (docs/metrics-json.md)."
+)
+def metrics(data: Path, config_path: Path | None, period: str | None, as_json: bool) -> None:
+    """Compute the lifecycle metrics for a month and print them."""
+    from deckgen.metrics.report import format_text, to_json
+    from deckgen.pipeline import compute_source_metrics
+
+    result = compute_source_metrics(data, config_path=config_path, period=period)
+    click.echo(to_json(result) if as_json else format_text(result))
+
+
+@cli.command()
+@click.argument("data", type=_existing)
+@click.option("-o", "--output", type=_existing, required=True, help="Deck to write (.pptx).")
+@_config_option
+@_period_option
+@click.option("--template", type=_existing, default=None, help="Brand .pptx to build on.")
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=_existing,
+    default=None,
+    help="Folder of edited wording templates, searched before the defaults.",
+)
+@click.option(
+    "--charts", type=click.Choice(["native", "image"]), default="native", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ar", "fa"]),
+    default=None,
+    help="Deck language (default: the config's, else en).",
+)
+@click.option(
+    "--calendar",
+    type=click.Choice(["gregorian", "jalali"]),
+    default=None,
+    help="Month boundaries (default: jalali for fa, else gregorian).",
+)
+@click.option("--logo", type=_existing, default=None, help="Logo image for the title slide.")
+@click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+def render(
+    data: Path,
+    output: Path,
+    config_path: Path | None,
+    period: str | None,
+    template: Path | None,
+    templates_dir: Path | None,
+    charts: str,
+    lang: str | None,
+    calendar: str | None,
+    logo: Path | None,
+    strict: bool,
+) -> None:
+    """Render the lifecycle deck for a month."""
+    from deckgen.pipeline import render_deck
+
+    result = render_deck(
+        data,
+        output,
+        config_path=config_path,
+        period=period,
+        template=template,
+        templates_dir=templates_dir,
+        charts=charts,
+        lang=lang,
+        calendar=calendar,
+        logo=logo,
+        strict=strict,
+    )
+    click.echo(result.summary())
+
+
+@cli.group()
+def templates() -> None:
+    """Wording templates (Jinja2)."""
+
+
+@templates.command("export")
+@click.argument("directory", type=_existing)
+def templates_export(directory: Path) -> None:
+    """Write the default wording templates to DIRECTORY to edit."""
+    from deckgen.wording import export_templates
+
+    written = export_templates(directory)
+    click.echo(f"wrote {len(written)} template files to {directory}")
+
+
+@cli.group()
+def template() -> None:
+    """Brand .pptx templates."""
+
+
+@template.command("inspect")
+@click.argument("pptx", type=_existing)
+def template_inspect(pptx: Path) -> None:
+    """List a .pptx template's layouts and which slide kinds it can serve."""
+    from deckgen.render.brand import inspect_template
+
+    click.echo(inspect_template(pptx))
+
+
+@cli.command()
+@click.argument("config", type=_existing)
+@_period_option
+@click.option("--clients", default=None, help="Comma-separated client names to run (default all).")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Parallel processes (default: the number of cores).",
+)
+@click.option(
+    "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+def run(
+    config: Path,
+    period: str | None,
+    clients: str | None,
+    jobs: int | None,
+    log_format: str,
+    strict: bool,
+) -> None:
+    """Render every client's deck from a run config (for cron and schedulers)."""
+    from deckgen.run.runner import run_from_cli
+
+    sys.exit(run_from_cli(config, period, clients, jobs, log_format, strict))
+
+
+def main() -> None:
+    """Entry point: run the CLI; a deckgen error prints one message and exits with its code."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except DeckgenError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

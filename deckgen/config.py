@@ -1,0 +1,103 @@
+"""Typed settings from a client's deckgen.toml; every problem is reported at once."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from deckgen.errors import ConfigError
+
+Lang = Literal["en", "ar", "fa"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SheetMapping(_Strict):
+    """How one of the client's sheets maps onto one of deckgen's."""
+
+    sheet: str | None = None  # client's sheet name (or .csv/.parquet file stem); default: ours
+    columns: dict[str, str] = Field(default_factory=dict)  # our column -> client's column
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)  # our column -> {client: ours}
+    date_format: dict[str, str] = Field(default_factory=dict)  # our column -> strptime format
+
+
+class MetricsSettings(_Strict):
+    """Definitions behind the figures (docs/metrics.md explains each)."""
+
+    retention_window_days: int = Field(90, gt=0)
+    churn_days: int | None = Field(None, gt=0)  # None: derived from inter-purchase times
+    loyalty_rule: Literal["club", "orders"] = "club"
+    loyalty_min_orders: int = Field(3, gt=0)  # with loyalty_rule = "orders": orders in 12 months
+    prospects_top_n: int = Field(15, gt=0)
+    prospect_shrinkage: float = Field(20.0, ge=0)  # pseudo-count pulling small groups to the mean
+    satisfaction_scale: tuple[float, float] = (1, 5)
+    recommend_scale: tuple[float, float] = (0, 10)
+    rfm_segments: dict[str, list[str]] | None = (
+        None  # segment -> ["R:F", ...] patterns; None = default
+    )
+
+    @model_validator(mode="after")
+    def _scales_ordered(self) -> MetricsSettings:
+        for name in ("satisfaction_scale", "recommend_scale"):
+            low, high = getattr(self, name)
+            if low >= high:
+                raise ValueError(f"{name}: the low end must be below the high end")
+        return self
+
+
+class Settings(_Strict):
+    """Everything a client's deckgen.toml can say; defaults fit the sample data."""
+
+    client: str = "Sample Retail Co."
+    currency: str = "USD"
+    lang: Lang = "en"
+    calendar: Literal["gregorian", "jalali"] | None = None  # None: jalali for fa, else gregorian
+    digits: Literal["latn", "native"] | None = None  # None: the locale's default
+    sheets: dict[str, SheetMapping] = Field(default_factory=dict)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+
+    @property
+    def effective_calendar(self) -> Literal["gregorian", "jalali"]:
+        """The calendar in force: the configured one, else Jalali for Persian decks."""
+        if self.calendar is not None:
+            return self.calendar
+        return "jalali" if self.lang == "fa" else "gregorian"
+
+    def mapping(self, sheet: str) -> SheetMapping:
+        """The mapping for one of our sheets (identity when the config says nothing)."""
+        return self.sheets.get(sheet, SheetMapping())
+
+
+def load_settings(path: Path | None, **overrides: object) -> Settings:
+    """Settings read from `path` (defaults when None) with CLI `overrides` on top; ConfigError."""
+    data: dict[str, object] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, str(path or "settings"))) from None
+
+
+def describe_validation_error(exc: ValidationError, source: str) -> str:
+    """One readable line per problem pydantic found, prefixed by where it was found."""
+    lines = [f"{exc.error_count()} problem(s) in {source}:"]
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        value = err.get("input")
+        shown = "" if isinstance(value, dict) else f" (got {value!r})"
+        lines.append(f"  - {where}: {err['msg']}{shown}")
+    return "\n".join(lines)

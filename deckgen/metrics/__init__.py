@@ -1,0 +1,1 @@
+"""Metrics: pure functions from validated tables and a period to frozen results."""

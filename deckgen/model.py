@@ -1,0 +1,201 @@
+"""The slide model: a format-free description of the deck, drawn by deckgen.render.
+
+Plain frozen dataclasses only; no pandas, python-pptx or matplotlib here. Text is final
+(already worded and formatted for the deck's language); chart values are raw numbers with
+a `ValueKind` that tells the renderer how to format them. Positions are named areas of a
+grid, written for a left-to-right deck; the renderer mirrors them for right-to-left decks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Direction = Literal["ltr", "rtl"]
+# Areas of the content region below the title: full width, halves, and quarters.
+Area = Literal[
+    "full",
+    "top",
+    "bottom",
+    "left",
+    "right",
+    "left_top",
+    "left_bottom",
+    "right_top",
+    "right_bottom",
+]
+# How a number is shown: counts (thousands separators), percent (value is a fraction 0..1),
+# money (client currency), decimal (one decimal), score (NPS-style signed integer).
+ValueKind = Literal["count", "percent", "money", "decimal", "score"]
+Tone = Literal["good", "bad", "neutral"]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of text; level 0 is a top bullet, 1 a sub-bullet."""
+
+    text: str
+    level: int = 0
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """Paragraphs of text in one area."""
+
+    paragraphs: tuple[Paragraph, ...]
+    area: Area = "full"
+    style: Literal["body", "bullets", "callout", "caption"] = "body"
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One headline figure: label, formatted value and its change."""
+
+    label: str
+    value: str
+    delta: str | None = None  # e.g. "+4.2 pts vs Sep"
+    tone: Tone = "neutral"  # colour of the delta
+
+
+@dataclass(frozen=True)
+class KpiStrip:
+    """A row of headline figures."""
+
+    kpis: tuple[Kpi, ...]
+    area: Area = "top"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One data series of a category chart; None is a missing value."""
+
+    name: str
+    values: tuple[float | None, ...]
+    value_kind: ValueKind = "count"
+    axis: Literal["primary", "secondary"] = "primary"  # secondary only in combo charts
+    plot: Literal["bar", "line"] = "bar"  # in combo charts: how this series is drawn
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A category chart (bar, column, stacked, line, doughnut, or bar+line combo)."""
+
+    kind: Literal["bar", "column", "stacked_bar", "stacked_column", "line", "doughnut", "combo"]
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    area: Area = "full"
+    value_axis_title: str | None = None
+    secondary_axis_title: str | None = None  # combo only
+    data_labels: bool = True
+    legend: bool = True
+    highlight: int | None = None  # index of a category to emphasise (bar/column only)
+
+
+@dataclass(frozen=True)
+class XYSeries:
+    """One series of points of a scatter chart."""
+
+    name: str
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class ScatterSpec:
+    """An XY scatter, optionally split into four named quadrants."""
+
+    title: str
+    series: tuple[XYSeries, ...]
+    x_title: str
+    y_title: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    x_kind: ValueKind = "decimal"
+    y_kind: ValueKind = "decimal"
+    x_split: float | None = None  # quadrant boundary on x
+    y_split: float | None = None  # quadrant boundary on y
+    # Quadrant labels in the order: top-left, top-right, bottom-left, bottom-right (LTR).
+    quadrant_labels: tuple[str, str, str, str] | None = None
+    area: Area = "full"
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """One stage of a funnel drawn from shapes."""
+
+    label: str
+    value: float
+    value_text: str
+    conversion_text: str | None = None  # conversion from the previous stage, e.g. "23% convert"
+
+
+@dataclass(frozen=True)
+class FunnelSpec:
+    """A funnel of stages, widest first; `highlight` marks the biggest leak."""
+
+    stages: tuple[FunnelStage, ...]
+    area: Area = "full"
+    highlight: int | None = None  # index of the stage whose entry conversion is the worst
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: display text, the number behind it, an optional heat fill 0..1."""
+
+    text: str
+    value: float | None = None
+    heat: float | None = None  # 0..1 position on the table's colour scale; None = no fill
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A table column: header, alignment and relative width."""
+
+    header: str
+    align: Literal["start", "end", "center"] = "start"  # start = left in LTR, right in RTL
+    width: float = 1.0  # relative weight
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table; rows of cells in column order (written for LTR; the renderer mirrors)."""
+
+    columns: tuple[TableColumn, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    area: Area = "full"
+    title: str | None = None
+    font_size: float = 11  # points
+
+
+Block = TextBlock | KpiStrip | ChartSpec | ScatterSpec | FunnelSpec | TableSpec
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: what kind it is, its title, its finding, its content and speaker notes."""
+
+    kind: str  # e.g. "title", "summary", "segmentation", "appendix"
+    title: str
+    notes: str
+    headline: str | None = None  # the sentence that states the finding
+    blocks: tuple[Block, ...] = ()
+    subtitle: str | None = None  # title and section slides only
+
+
+@dataclass(frozen=True)
+class Deck:
+    """The whole deck, ready to render."""
+
+    title: str
+    client: str
+    period_label: str
+    lang: str  # "en", "ar", "fa"
+    direction: Direction
+    currency: str
+    slides: tuple[Slide, ...]
+    footer: str = ""
+    digits: Literal["latn", "native"] = "latn"
+    skipped: tuple[str, ...] = field(default=())  # slide kinds skipped for missing data
