@@ -63,7 +63,7 @@ def validate(data: Path, config_path: Path | None) -> None:
 
     report = validate_source(data, load_settings(config_path))
     click.echo(report.format())
-    if report.errors:
+    if not report.ok:  # errors, or a source that cannot be read at all
         sys.exit(2)
 
 
@@ -197,7 +197,7 @@ def run(
     strict: bool,
 ) -> None:
     """Render every client's deck from a run config (for cron and schedulers)."""
-    from deckgen.run.runner import run_from_cli
+    from deckgen.batch.runner import run_from_cli
 
     sys.exit(run_from_cli(config, period, clients, jobs, log_format, strict))
 

@@ -68,6 +68,13 @@ class Settings(_Strict):
             return self.calendar
         return "jalali" if self.lang == "fa" else "gregorian"
 
+    @property
+    def effective_digits(self) -> Literal["latn", "native"]:
+        """The digits in force: the configured ones, else Persian digits for fa, Latin otherwise."""
+        if self.digits is not None:
+            return self.digits
+        return "native" if self.lang == "fa" else "latn"
+
     def mapping(self, sheet: str) -> SheetMapping:
         """The mapping for one of our sheets (identity when the config says nothing)."""
         return self.sheets.get(sheet, SheetMapping())

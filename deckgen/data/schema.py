@@ -47,6 +47,7 @@ class Column:
     allowed: tuple[str, ...] | None = None  # for category columns
     minimum: float | None = None
     maximum: float | None = None
+    references: str | None = None  # sheet whose key this id must appear in (warning if not)
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,14 @@ ORDERS = Sheet(
     key="order_id",
     columns=(
         Column("order_id", "id", True, "Unique order identifier.", "O000123"),
-        Column("customer_id", "id", True, "Customer who placed the order.", "C00042"),
+        Column(
+            "customer_id",
+            "id",
+            True,
+            "Customer who placed the order.",
+            "C00042",
+            references="customers",
+        ),
         Column("order_date", "date", True, "Date of the order.", "2026-10-05"),
         Column("amount", "float", True, "Order value in the client's currency.", "129.90"),
         Column("product_category", "category", False, "Main product category.", "shoes"),
@@ -138,7 +146,14 @@ LEADS = Sheet(
         Column("income_band", "category", False, "Income band.", "high"),
         Column("interest", "category", False, "Main stated interest.", "fitness"),
         Column("converted_date", "date", False, "Date the lead became a customer.", "2026-10-02"),
-        Column("customer_id", "id", False, "Customer id once converted.", "C00042"),
+        Column(
+            "customer_id",
+            "id",
+            False,
+            "Customer id once converted.",
+            "C00042",
+            references="customers",
+        ),
     ),
 )
 
@@ -167,7 +182,14 @@ FEEDBACK = Sheet(
         Column("topic", "category", True, "Topic.", "delivery"),
         Column("severity", "category", True, "Severity.", "high", allowed=SEVERITIES),
         Column("status", "category", True, "Status.", "open", allowed=FEEDBACK_STATUSES),
-        Column("customer_id", "id", False, "Customer who gave the feedback.", "C00042"),
+        Column(
+            "customer_id",
+            "id",
+            False,
+            "Customer who gave the feedback.",
+            "C00042",
+            references="customers",
+        ),
         Column("resolved_date", "date", False, "Date resolved.", "2026-10-15"),
         Column("text", "text", False, "The feedback as written.", "Parcel arrived late."),
     ),
@@ -183,7 +205,14 @@ SURVEYS = Sheet(
         Column("date", "date", True, "Date answered.", "2026-10-20"),
         Column("satisfaction", "float", True, "Satisfaction score (default scale 1-5).", "4"),
         Column("recommend", "float", True, "Likelihood to recommend (default scale 0-10).", "9"),
-        Column("customer_id", "id", False, "Customer who answered.", "C00042"),
+        Column(
+            "customer_id",
+            "id",
+            False,
+            "Customer who answered.",
+            "C00042",
+            references="customers",
+        ),
     ),
 )
 
@@ -193,7 +222,7 @@ LOYALTY = Sheet(
     meaning="Loyalty-club activity, one row per event.",
     key=None,
     columns=(
-        Column("customer_id", "id", True, "Club member.", "C00042"),
+        Column("customer_id", "id", True, "Club member.", "C00042", references="customers"),
         Column("date", "date", True, "Date of the event.", "2026-10-03"),
         Column(
             "event", "category", True, "What happened.", "offer_redeemed", allowed=LOYALTY_EVENTS

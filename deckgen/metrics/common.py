@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from deckgen.data.tables import Tables
 from deckgen.period import Period
 
 
@@ -43,3 +49,138 @@ def in_period(dates: pd.Series, period: Period) -> pd.Series:
 def until_end_of(dates: pd.Series, period: Period) -> pd.Series:
     """Boolean mask of `dates` on or before the last day of `period` (data 'as of' the period)."""
     return dates < period_bounds(period)[1]
+
+
+def ratio(part: float, whole: float) -> float | None:
+    """part / whole as a float; None when whole is 0 (an undefined rate, not a zero one)."""
+    return None if whole == 0 else float(part) / float(whole)
+
+
+_EPOCH = date(1970, 1, 1)
+
+
+def day_number(day: date) -> int:
+    """Days from 1970-01-01 to `day`: the integer day scale the vectorised helpers use."""
+    return (day - _EPOCH).days
+
+
+def day_numbers(dates: pd.Series) -> np.ndarray:
+    """Days from 1970-01-01 of each date as int64 (NaT becomes the int64 minimum)."""
+    return dates.to_numpy(dtype="datetime64[D]").view(np.int64)
+
+
+def month_edges(periods: Sequence[Period]) -> np.ndarray:
+    """Day numbers of each consecutive period's first day, then the day after the last one."""
+    edges = [day_number(p.start) for p in periods] + [day_number(periods[-1].end) + 1]
+    return np.asarray(edges, dtype=np.int64)
+
+
+def month_index(days: np.ndarray, periods: Sequence[Period]) -> np.ndarray:
+    """Index into consecutive `periods` (oldest first) of the month holding each day; -1 outside."""
+    edges = month_edges(periods)
+    index = np.searchsorted(edges, days, side="right") - 1
+    index[(days < edges[0]) | (days >= edges[-1])] = -1
+    return index
+
+
+def covers(days: np.ndarray, period: Period) -> bool:
+    """True if the data reaches back into `period`: its earliest day is on or before the last."""
+    return len(days) > 0 and int(days.min()) <= day_number(period.end)
+
+
+@dataclass(frozen=True)
+class CustomerOrders:
+    """Orders up to the end of a period as numpy arrays, customers coded 0..n-1."""
+
+    ids: pd.Index  # customer_id of each code
+    customer: np.ndarray  # int64 code of each order
+    day: np.ndarray  # int64 day number of each order
+    amount: np.ndarray  # float64, client currency
+    first_day: np.ndarray  # int64 day number of each customer's first order, by code
+
+    def revenue(self, start: int, stop: int) -> np.ndarray:
+        """Revenue of each customer (by code) from orders on days start <= day < stop."""
+        inside = (self.day >= start) & (self.day < stop)
+        return np.bincount(
+            self.customer[inside], weights=self.amount[inside], minlength=len(self.ids)
+        )
+
+
+def customer_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:
+    """The orders placed on or before the last day of `period`, coded by customer."""
+    keep = until_end_of(orders["order_date"], period).to_numpy(dtype=bool, na_value=False)
+    kept = orders[keep]
+    codes, ids = pd.factorize(kept["customer_id"], sort=False)
+    customer = codes.astype(np.int64)
+    day = day_numbers(kept["order_date"])
+    first_day = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_day, customer, day)
+    return CustomerOrders(
+        ids=ids,
+        customer=customer,
+        day=day,
+        amount=kept["amount"].to_numpy(dtype=np.float64, na_value=0.0),
+        first_day=first_day,
+    )
+
+
+def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
+    """Position in `keys` of each of `values` (the first match), -1 where absent."""
+    found = pc.index_in(
+        pa.array(values.array, from_pandas=True), value_set=pa.array(keys.array, from_pandas=True)
+    )
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64)
+
+
+def rows_for(ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id") -> pd.DataFrame:
+    """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is."""
+    rows = positions_in(ids, frame[key])
+    return pd.DataFrame(
+        {
+            name: pd.api.extensions.take(frame[name].array, rows, allow_fill=True)
+            for name in frame.columns
+        }
+    )
+
+
+def label_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank."""
+    codes, uniques = pd.factorize(values)
+    labels: dict[str, int] = {}
+    # Position -1 (a missing value) maps through the extra last slot to -1.
+    mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, value in enumerate(uniques):
+        text = str(value).strip()
+        if text:
+            mapping[k] = labels.setdefault(text, len(labels))
+    return mapping[codes], tuple(labels)
+
+
+def club_join_days(tables: Tables, period: Period) -> pd.Series | None:
+    """Day number of each dated club join by the period end, by customer_id; None: no club.
+
+    As docs/metrics.md#club-members: a member is flagged `loyalty_member` or in the loyalty
+    sheet, and joins on the earliest of `loyalty_join_date` and their first loyalty event;
+    members with neither date are left out (they join in no month).
+    """
+    customers, events = tables.customers, tables.loyalty
+    flagged = customers.iloc[0:0]
+    if "loyalty_member" in customers.columns:
+        flagged = customers[customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)]
+    if events is None and flagged.empty:
+        return None
+    ids, days = [], []
+    if "loyalty_join_date" in flagged.columns:
+        dated = flagged[flagged["loyalty_join_date"].notna()]
+        ids.append(dated["customer_id"])
+        days.append(day_numbers(dated["loyalty_join_date"]))
+    if events is not None:
+        ids.append(events["customer_id"])
+        days.append(day_numbers(events["date"]))
+    if not ids:
+        return pd.Series([], index=pd.Index([], dtype="string", name="customer_id"), dtype=np.int64)
+    codes, members = pd.factorize(pd.concat(ids, ignore_index=True))
+    first = np.full(len(members), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes, np.concatenate(days))
+    joined = first <= day_number(period.end)
+    return pd.Series(first[joined], index=pd.Index(members[joined], name="customer_id"))

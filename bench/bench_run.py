@@ -1,0 +1,71 @@
+"""Bench: a run of 50 sample-size clients with --jobs = cores, against --jobs 1.
+
+Target (issue 6): 50 clients in under 60 s on 2 cores. Prints figures; asserts nothing.
+
+    python bench/bench_run.py [--clients 50] [--customers 2000] [--jobs N] [--skip-serial]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import deckgen
+from deckgen.data.sample import write_sample
+
+TARGET_S = 60.0  # for 50 clients on 2 cores
+
+
+def _config(folder: Path, name: str, workbook: Path, clients: int) -> Path:
+    """A run config with `clients` clients that all read the same workbook."""
+    entries = "".join(
+        f'[[client]]\nname = "client-{i:02d}"\nsource = "{workbook}"\n'
+        for i in range(1, clients + 1)
+    )
+    path = folder / f"{name}.toml"
+    path.write_text(f'output = "{name}/{{client}}/{{period}}.pptx"\n{entries}', encoding="utf-8")
+    return path
+
+
+def _timed_run(config: Path, jobs: int) -> float:
+    began = time.perf_counter()
+    result = deckgen.run(config, "2026-10", jobs=jobs)
+    elapsed = time.perf_counter() - began
+    if not result.ok:
+        raise SystemExit(f"bench run failed:\n{result.summary()}")
+    return elapsed
+
+
+def main() -> None:
+    """Run the bench and print seconds, seconds per deck and the parallel speed-up."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--customers", type=int, default=2000, help="sample size per client")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--skip-serial", action="store_true", help="only the parallel run")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
+        folder = Path(tmp)
+        workbook = folder / "sample.xlsx"
+        write_sample(workbook, customers=args.customers)
+        print(
+            f"{args.clients} clients, each the sample workbook ({args.customers} customers, 24 months)"
+        )
+
+        parallel = _timed_run(_config(folder, "parallel", workbook, args.clients), args.jobs)
+        line = f"--jobs {args.jobs}: {parallel:6.1f} s  ({parallel / args.clients:.2f} s per deck)"
+        if args.clients == 50 and args.jobs == 2:
+            line += f"  target < {TARGET_S:.0f} s: {'met' if parallel < TARGET_S else 'MISSED'}"
+        print(line)
+        if not args.skip_serial:
+            serial = _timed_run(_config(folder, "serial", workbook, args.clients), 1)
+            print(f"--jobs 1: {serial:6.1f} s  ({serial / args.clients:.2f} s per deck)")
+            print(f"speed-up --jobs {args.jobs} vs --jobs 1: {serial / parallel:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""The run config (TOML): where decks go and one table per client; every problem reported at once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from deckgen.batch.paths import OutputPattern, check_pattern, slugify
+from deckgen.config import Lang, describe_validation_error
+from deckgen.errors import ConfigError
+
+Charts = Literal["native", "image"]
+CalendarName = Literal["gregorian", "jalali"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Database(_Strict):
+    url: str = Field(min_length=1)  # SQLAlchemy URL; leave the password to ~/.pgpass or PGPASSWORD
+    queries: dict[str, str] = Field(min_length=1)  # sheet -> SQL query or bare table name
+
+    @field_validator("url")
+    @classmethod
+    def _parses(cls, url: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(url)
+        except ArgumentError:
+            raise ValueError("not a SQLAlchemy database URL (e.g. sqlite:///crm.db)") from None
+        return url
+
+
+class _Client(_Strict):
+    name: str = Field(min_length=1)
+    source: str | None = None  # workbook file or folder of .csv/.parquet
+    database: _Database | None = None
+    config: str | None = None  # the client's deckgen.toml
+    lang: Lang | None = None
+    calendar: CalendarName | None = None
+    template: str | None = None
+    templates: str | None = None
+    charts: Charts = "native"
+    logo: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _nameable(cls, name: str) -> str:
+        slugify(name)
+        return name
+
+    @model_validator(mode="after")
+    def _one_source(self) -> _Client:
+        if (self.source is None) == (self.database is None):
+            raise ValueError(
+                "give exactly one of 'source' (a workbook or folder) or [client.database]"
+            )
+        return self
+
+
+class _RunFile(_Strict):
+    output: str
+    jobs: int | None = Field(None, ge=1, le=64)
+    lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
+    client: list[_Client] = Field(min_length=1)
+
+    @field_validator("output")
+    @classmethod
+    def _pattern(cls, output: str) -> str:
+        problems = check_pattern(output)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return output
+
+    @model_validator(mode="after")
+    def _distinct(self) -> _RunFile:
+        seen: dict[str, str] = {}
+        clashes: list[str] = []
+        for client in self.client:
+            # Case-folded: "Acme" and "acme" would be one file on macOS and Windows.
+            key = slugify(client.name).casefold()
+            if key in seen:
+                first = seen[key]
+                what = (
+                    "appears twice"
+                    if first == client.name
+                    else f"gives the same file name as {first!r}"
+                )
+                clashes.append(f"client name {client.name!r} {what}")
+            seen.setdefault(key, client.name)
+        if clashes:
+            raise ValueError("; ".join(clashes) + " (names must be unique)")
+        return self
+
+
+@dataclass(frozen=True)
+class DatabaseSpec:
+    """A client's SQL source: a SQLAlchemy URL and one query or table per sheet."""
+
+    url: str
+    queries: tuple[tuple[str, str], ...]  # (sheet, SQL query or table name)
+
+    @property
+    def shown_url(self) -> str:
+        """The URL with any password masked, for logs and the manifest."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """One client of a run, with every path made absolute."""
+
+    name: str
+    slug: str  # file-name-safe form of the name, used for {client}
+    source: Path | DatabaseSpec
+    config: Path | None
+    lang: Lang | None
+    calendar: CalendarName | None
+    template: Path | None
+    templates_dir: Path | None
+    charts: Charts
+    logo: Path | None
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A validated run config."""
+
+    path: Path
+    output: OutputPattern
+    jobs: int | None
+    lock_timeout: float  # seconds
+    clients: tuple[ClientSpec, ...]
+
+    @property
+    def root(self) -> Path:
+        """The output folder holding the decks, the manifest and the lock file."""
+        return self.output.root
+
+
+def load_run_config(path: Path) -> RunConfig:
+    """The run config at `path`; ConfigError listing every problem."""
+    path = Path(path).absolute()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"run config not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read run config {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    try:
+        parsed = _RunFile.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, str(path))) from None
+    base = path.parent
+    return RunConfig(
+        path=path,
+        output=OutputPattern(parsed.output, base),
+        jobs=parsed.jobs,
+        lock_timeout=parsed.lock_timeout,
+        clients=tuple(_client_spec(client, base) for client in parsed.client),
+    )
+
+
+def _client_spec(client: _Client, base: Path) -> ClientSpec:
+    def under(value: str | None) -> Path | None:
+        return None if value is None else base / Path(value).expanduser()
+
+    source: Path | DatabaseSpec
+    if client.source is not None:
+        source = base / Path(client.source).expanduser()
+    else:
+        db = client.database
+        assert db is not None  # _Client._one_source guarantees a source or a database
+        source = DatabaseSpec(_anchor_sqlite(db.url, base), tuple(db.queries.items()))
+    return ClientSpec(
+        name=client.name,
+        slug=slugify(client.name),
+        source=source,
+        config=under(client.config),
+        lang=client.lang,
+        calendar=client.calendar,
+        template=under(client.template),
+        templates_dir=under(client.templates),
+        charts=client.charts,
+        logo=under(client.logo),
+    )
+
+
+def _anchor_sqlite(url: str, base: Path) -> str:
+    """A relative SQLite file is taken relative to the run config, not the (cron) working folder."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if not parsed.drivername.startswith("sqlite") or database in (None, "", ":memory:"):
+        return url
+    if database.startswith("file:") or Path(database).is_absolute():
+        return url
+    return parsed.set(database=str(base / database)).render_as_string(hide_password=False)

@@ -1,0 +1,312 @@
+"""A scheduled run: every client's deck for a period, in parallel, under a lock, with a manifest."""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import sys
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from deckgen.batch.config import ClientSpec, RunConfig, load_run_config
+from deckgen.batch.lock import run_lock
+from deckgen.batch.manifest import manifest_path, write_manifest
+from deckgen.batch.progress import JsonLines, LoggerReporter, LogLines, ProgressBar, Reporter
+from deckgen.batch.worker import ClientRecord, ClientTask, RenderFn, describe_source, render_client
+from deckgen.config import Settings, load_settings
+from deckgen.errors import ConfigError, DeckgenError
+from deckgen.period import Calendar, Period
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run did: one record per client (in config order) and where the manifest is."""
+
+    config: Path
+    manifest: Path
+    clients: tuple[ClientRecord, ...]
+    started: datetime  # UTC
+    finished: datetime  # UTC
+
+    @property
+    def ok(self) -> bool:
+        """True if every client's deck was written."""
+        return not self.failed
+
+    @property
+    def failed(self) -> tuple[ClientRecord, ...]:
+        """The clients that failed."""
+        return tuple(record for record in self.clients if not record.ok)
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every client succeeded, 1 when any failed."""
+        return 0 if self.ok else 1
+
+    @property
+    def duration_s(self) -> float:
+        """Wall-clock seconds from start to finish."""
+        return (self.finished - self.started).total_seconds()
+
+    def counts_text(self) -> str:
+        """E.g. `3 clients: 2 ok, 1 failed`."""
+        ok = len(self.clients) - len(self.failed)
+        return f"{len(self.clients)} clients: {ok} ok, {len(self.failed)} failed"
+
+    def summary(self) -> str:
+        """A readable end-of-run report: one line per client and the manifest's path."""
+        base = self.config.parent
+        lines = [f"deckgen run: {self.counts_text()} in {self.duration_s:.1f} s"]
+        width = max(len(record.name) for record in self.clients)
+        for record in self.clients:
+            if record.ok and record.output is not None:
+                detail = _shown(record.output, base)
+            else:
+                detail = _first_lines(record.error or "failed")
+            lines.append(f"  {record.status:<6}  {record.name:<{width}}  {detail}")
+        lines.append(f"manifest: {_shown(self.manifest, base)}")
+        return "\n".join(lines)
+
+
+def run(
+    config_path: Path | str,
+    period: str | None = None,
+    *,
+    clients: Sequence[str] | None = None,
+    jobs: int | None = None,
+    today: date | None = None,
+    strict: bool = False,
+) -> RunResult:
+    """Render every (or the named) client's deck; client failures are in the result, not raised."""
+    return execute_run(
+        Path(config_path),
+        period,
+        clients=clients,
+        jobs=jobs,
+        today=today,
+        strict=strict,
+        reporter=LoggerReporter(),
+    )
+
+
+def run_from_cli(
+    config: Path,
+    period: str | None,
+    clients: str | None,
+    jobs: int | None,
+    log_format: str,
+    strict: bool,
+) -> int:
+    """`deckgen run`: the run with terminal or log output; returns the exit code (0 ok, 1 failures)."""
+    reporter: Reporter
+    if log_format == "json":
+        reporter = JsonLines(sys.stdout)
+    elif sys.stderr.isatty():
+        reporter = ProgressBar(sys.stderr, sys.stdout)
+    else:
+        reporter = LogLines(sys.stderr, sys.stdout)
+    names = None if clients is None else [name.strip() for name in clients.split(",")]
+    result = execute_run(config, period, clients=names, jobs=jobs, strict=strict, reporter=reporter)
+    return result.exit_code
+
+
+def execute_run(
+    config_path: Path,
+    period: str | None,
+    *,
+    reporter: Reporter,
+    clients: Sequence[str] | None = None,
+    jobs: int | None = None,
+    today: date | None = None,
+    strict: bool = False,
+    render: RenderFn | None = None,
+) -> RunResult:
+    """The run behind `run` and `run_from_cli`; `render` stands in for render_deck in tests."""
+    config = load_run_config(config_path)
+    selected = _select(config.clients, clients)
+    if period is not None:
+        _check_period(period)
+    workers = jobs or config.jobs or _cores()
+    today = today or date.today()
+    with run_lock(config.root, config.lock_timeout):
+        started = datetime.now(UTC)
+        planned = [_plan(client, config, period, today, strict) for client in selected]
+        tasks = [item for item in planned if isinstance(item, ClientTask)]
+        _remove_orphans(task.output for task in tasks)
+        reporter.started(config.path, len(selected), workers)
+        records: dict[str, ClientRecord] = {}
+        for item in planned:
+            if isinstance(item, ClientRecord):
+                records[item.name] = item
+                reporter.client_done(item)
+        for record in _render_all(tasks, workers, render):
+            records[record.name] = record
+            reporter.client_done(record)
+        ordered = tuple(records[client.name] for client in selected)
+        periods = [r.period for r in ordered if r.period] or [_fallback_period(period, today)]
+        manifest = manifest_path(config.root, periods)
+        _remove_orphans([manifest])
+        finished = datetime.now(UTC)
+        write_manifest(
+            manifest,
+            ordered,
+            config=config.path,
+            requested_period=period,
+            jobs=workers,
+            started=started,
+            finished=finished,
+            keep={client.name for client in config.clients},
+        )
+    result = RunResult(config.path, manifest, ordered, started, finished)
+    reporter.finished(result)
+    return result
+
+
+def default_period(today: date, calendar: Calendar) -> Period:
+    """The last complete month before `today` in `calendar`."""
+    return Period.last_complete(today - timedelta(days=1), calendar)
+
+
+def _select(clients: tuple[ClientSpec, ...], names: Sequence[str] | None) -> list[ClientSpec]:
+    if names is None:
+        return list(clients)
+    wanted = [name for name in names if name]
+    known = [client.name for client in clients]
+    unknown = [name for name in wanted if name not in known]
+    listed = ", ".join(sorted(known))
+    if not wanted:
+        raise ConfigError(f"--clients: give at least one client name; known: {listed}")
+    if unknown:
+        raise ConfigError(f"--clients: no client named {', '.join(unknown)}; known: {listed}")
+    return [client for client in clients if client.name in set(wanted)]
+
+
+def _check_period(period: str) -> None:
+    try:
+        Period.parse(period)
+    except ValueError as exc:
+        raise ConfigError(f"--period: {exc}") from None
+
+
+def _plan(
+    client: ClientSpec, config: RunConfig, period: str | None, today: date, strict: bool
+) -> ClientTask | ClientRecord:
+    """The client's task, or a failed record when its own settings or paths are unusable."""
+    try:
+        settings = _client_settings(client)
+        calendar = settings.effective_calendar
+        chosen = Period.parse(period, calendar) if period else default_period(today, calendar)
+        output = config.output.path(client.slug, chosen.key, settings.lang)
+    except (DeckgenError, ValueError) as exc:
+        return ClientRecord(client.name, "failed", None, None, describe_source(client), str(exc))
+    return ClientTask(client, settings, chosen, output, strict)
+
+
+def _client_settings(client: ClientSpec) -> Settings:
+    """The client's deckgen.toml with the run config's overrides; its name when the file has none."""
+    settings = load_settings(client.config, lang=client.lang, calendar=client.calendar)
+    if "client" in settings.model_fields_set:
+        return settings
+    return Settings.model_validate(settings.model_dump() | {"client": client.name})
+
+
+def _render_all(
+    tasks: list[ClientTask], jobs: int, render: RenderFn | None
+) -> Iterator[ClientRecord]:
+    """Each client's record as it finishes: in this process for one job, else in worker processes."""
+    if jobs == 1 or len(tasks) <= 1:
+        return (render_client(task, render) for task in tasks)
+    return _render_in_pool(tasks, jobs, render)
+
+
+def _render_in_pool(
+    tasks: list[ClientTask], jobs: int, render: RenderFn | None
+) -> Iterator[ClientRecord]:
+    # spawn, not fork: forking a process that has threads (an Airflow worker, say) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    crashed: list[ClientTask] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
+        futures: dict[Future[ClientRecord], ClientTask] = {}
+        for task in tasks:
+            try:
+                futures[pool.submit(render_client, task, render)] = task
+            except BrokenProcessPool:
+                crashed.append(task)
+        for future in as_completed(futures):
+            record = _outcome(future, futures[future])
+            if record is None:
+                crashed.append(futures[future])
+            else:
+                yield record
+    # A worker that dies (OOM killer, native crash) breaks the whole pool. Rerun the clients it
+    # took down one per fresh process, so only the client that kills its process fails.
+    for task in sorted(crashed, key=lambda t: t.client.name):
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as solo:
+            yield _outcome(solo.submit(render_client, task, render), task) or _died(task)
+
+
+def _outcome(future: Future[ClientRecord], task: ClientTask) -> ClientRecord | None:
+    """The worker's record; None if its process died; a failed record if it could not be sent."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None
+    except Exception as exc:  # e.g. a result that cannot be pickled back: a bug, keep its trace
+        return ClientRecord(
+            task.client.name,
+            "failed",
+            task.period.key,
+            task.output,
+            describe_source(task.client),
+            error=f"unexpected error: {type(exc).__name__}: {exc}",
+            traceback="".join(traceback.format_exception(exc)),
+        )
+
+
+def _died(task: ClientTask) -> ClientRecord:
+    return ClientRecord(
+        task.client.name,
+        "failed",
+        task.period.key,
+        task.output,
+        describe_source(task.client),
+        error="the process rendering this client died (killed, out of memory, or a native crash)",
+    )
+
+
+def _remove_orphans(targets: Iterable[Path]) -> None:
+    """Delete temporary files that a killed earlier run left beside these targets."""
+    for target in targets:
+        # deckgen.pipeline.write_atomically names its temporary files `.NAME.XXXXXXXX.tmp`.
+        pattern = os.path.join(
+            glob.escape(str(target.parent)), f".{glob.escape(target.name)}.*.tmp"
+        )
+        for orphan in glob.glob(pattern):
+            Path(orphan).unlink(missing_ok=True)
+
+
+def _fallback_period(period: str | None, today: date) -> str:
+    return period or default_period(today, "gregorian").key
+
+
+def _cores() -> int:
+    """CPUs this process may use (respects container and taskset limits)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _shown(path: Path, base: Path) -> str:
+    return str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+
+
+def _first_lines(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    shown = " ".join(lines[:2])
+    return shown + (" ..." if len(lines) > 2 else "")

@@ -1,0 +1,313 @@
+"""Findings for the executive summary and per-stage health for the diagnostics slide.
+
+Definitions: docs/metrics.md#findings, #finding-weight, #stage-health.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from deckgen.metrics.channels import ChannelsResult
+from deckgen.metrics.common import Change
+from deckgen.metrics.feedback import FeedbackResult
+from deckgen.metrics.funnel import FunnelResult
+from deckgen.metrics.loyalty import LoyaltyResult
+from deckgen.metrics.prospects import ProspectsResult
+from deckgen.metrics.satisfaction import SatisfactionResult
+from deckgen.metrics.segments import SegmentationResult
+from deckgen.model import ValueKind
+
+# A group must hold this share of customers before its growth counts as a finding, so that a
+# city with three customers cannot be "the fastest-growing segment".
+MIN_GROUP_SHARE = 0.05
+# Conversion at or below this share of its benchmark is weak; at or above STRONG, strong.
+WEAK_INDEX = 0.9
+STRONG_INDEX = 1.1
+
+HealthStatus = Literal["strong", "steady", "weak", "unknown"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One ranked finding with its numbers (docs/metrics.md#findings)."""
+
+    kind: str  # revenue_change, active_change, funnel_leak, channel_cac, growth_segment,
+    # nps_shift, churn_change, top_segment, open_feedback, pipeline
+    section: str  # the slide it belongs to: segmentation, prospects, funnel, channels, ...
+    weight: float  # docs/metrics.md#finding-weight; higher ranks first
+    subject: str  # what it is about: a figure, stage, channel code or segment name
+    value: float | None
+    value_kind: ValueKind
+    previous: float | None = None  # the same figure the month before
+    reference_subject: str | None = None  # what it is compared with
+    reference_value: float | None = None
+    reference_kind: ValueKind | None = None  # how reference_value is shown
+
+
+@dataclass(frozen=True)
+class StageHealth:
+    """A funnel stage's conversion against its own benchmark (docs/metrics.md#stage-health)."""
+
+    stage: str
+    conversion: float | None  # this month's stage conversion (a ratio that can exceed 1)
+    benchmark: float | None  # median of the 12 months before
+    index: float | None  # conversion / benchmark
+    status: HealthStatus
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """Health of every stage and the one to work on first."""
+
+    stages: tuple[StageHealth, ...]  # funnel order; reach has no conversion, so it is unknown
+    weakest: str | None  # the stage with the lowest index; None when no stage has one
+
+
+def compute_diagnostics(funnel: FunnelResult) -> Diagnostics:
+    """Each stage's health against its benchmark, and the weakest stage."""
+    stages = []
+    for step in funnel.steps:
+        conversion = step.conversion.current if step.conversion is not None else None
+        index = None
+        if conversion is not None and step.benchmark:
+            index = conversion / step.benchmark
+        stages.append(StageHealth(step.stage, conversion, step.benchmark, index, _status(index)))
+    rated = [s for s in stages if s.index is not None]
+    weakest = min(rated, key=lambda s: s.index).stage if rated else funnel.biggest_leak
+    return Diagnostics(tuple(stages), weakest)
+
+
+def _status(index: float | None) -> HealthStatus:
+    if index is None:
+        return "unknown"
+    if index <= WEAK_INDEX:
+        return "weak"
+    return "strong" if index >= STRONG_INDEX else "steady"
+
+
+def compute_findings(
+    segmentation: SegmentationResult,
+    funnel: FunnelResult,
+    loyalty: LoyaltyResult,
+    channels: ChannelsResult | None,
+    prospects: ProspectsResult | None,
+    feedback: FeedbackResult | None,
+    satisfaction: SatisfactionResult | None,
+) -> tuple[Finding, ...]:
+    """Every finding the data supports, highest weight first (ties by kind and subject)."""
+    found = [
+        *_change_findings(segmentation, loyalty),
+        *_funnel_findings(funnel),
+        *_segment_findings(segmentation),
+        *_channel_findings(channels),
+        *_satisfaction_findings(satisfaction),
+        *_feedback_findings(feedback),
+        *_prospect_findings(prospects),
+    ]
+    return tuple(sorted(found, key=lambda f: (-f.weight, f.kind, f.subject)))
+
+
+def _relative_weight(change: Change | None) -> float | None:
+    return None if change is None or change.relative is None else abs(change.relative)
+
+
+def _change_findings(seg: SegmentationResult, loyalty: LoyaltyResult) -> list[Finding]:
+    found = []
+    for kind, subject, change, value_kind in (
+        ("revenue_change", "revenue", seg.revenue, "money"),
+        ("active_change", "active_customers", loyalty.active, "count"),
+        ("new_change", "new_customers", loyalty.new, "count"),
+    ):
+        weight = _relative_weight(change)
+        if weight is not None:
+            found.append(
+                Finding(
+                    kind,
+                    "loyalty" if kind != "revenue_change" else "segmentation",
+                    weight,
+                    subject,
+                    change.current,
+                    value_kind,
+                    change.previous,
+                )
+            )
+    churn = loyalty.churn_rate
+    if churn is not None and churn.delta is not None:
+        # A churn-rate move of 5 points weighs as much as a 50% move in a count.
+        found.append(
+            Finding(
+                "churn_change",
+                "loyalty",
+                abs(churn.delta) * 10,
+                "churn_rate",
+                churn.current,
+                "percent",
+                churn.previous,
+            )
+        )
+    return found
+
+
+def _funnel_findings(funnel: FunnelResult) -> list[Finding]:
+    step = next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
+    if step is None or step.conversion is None:
+        return []
+    shortfall = 1 - step.conversion.current / step.benchmark if step.benchmark else 0.0
+    # The leak always deserves a line in the summary: a floor keeps it in the top findings.
+    return [
+        Finding(
+            "funnel_leak",
+            "funnel",
+            0.5 + max(shortfall, 0.0),
+            step.stage,
+            step.conversion.current,
+            "percent",
+            step.conversion.previous,
+            "benchmark",
+            step.benchmark,
+            "percent",
+        )
+    ]
+
+
+def _segment_findings(seg: SegmentationResult) -> list[Finding]:
+    found = []
+    candidates = [
+        (breakdown.attribute, row)
+        for breakdown in (*seg.geographic, *seg.demographic)
+        for row in breakdown.rows
+        if row.value != "unknown"
+        and row.share >= MIN_GROUP_SHARE
+        and row.revenue.relative is not None
+    ]
+    if candidates:
+        attribute, row = max(candidates, key=lambda c: (c[1].revenue.relative, c[1].value))
+        if row.revenue.relative > 0:
+            found.append(
+                Finding(
+                    "growth_segment",
+                    "segmentation",
+                    min(row.revenue.relative, 1.0),
+                    row.value,
+                    row.revenue.current,
+                    "money",
+                    row.revenue.previous,
+                    attribute,
+                    row.share,
+                    "percent",
+                )
+            )
+    ranked = [s for s in seg.rfm.segments if s.customers.current > 0]
+    if ranked:
+        top = max(ranked, key=lambda s: (s.revenue_share - s.share, s.name))
+        # Weight: how far the segment's revenue share exceeds its customer share.
+        found.append(
+            Finding(
+                "top_segment",
+                "segmentation",
+                top.revenue_share - top.share,
+                top.name,
+                top.revenue_share,
+                "percent",
+                None,
+                "customers",
+                top.share,
+                "percent",
+            )
+        )
+    return found
+
+
+def _channel_findings(channels: ChannelsResult | None) -> list[Finding]:
+    if channels is None:
+        return []
+    priced = [c for c in channels.channels if c.cac is not None and c.cac.current > 0]
+    if len(priced) < 2:
+        return []
+    best = min(priced, key=lambda c: (c.cac.current, c.channel))
+    worst = max(priced, key=lambda c: (c.cac.current, c.channel))
+    weight = 1 - best.cac.current / worst.cac.current
+    return [
+        Finding(
+            "channel_cac",
+            "channels",
+            weight,
+            best.channel,
+            best.cac.current,
+            "money",
+            best.cac.previous,
+            worst.channel,
+            worst.cac.current,
+            "money",
+        )
+    ]
+
+
+def _satisfaction_findings(sat: SatisfactionResult | None) -> list[Finding]:
+    if sat is None or sat.nps.score is None:
+        return []
+    change = sat.nps_change
+    delta = change.delta if change is not None else None
+    # Ten NPS points weigh as much as a 50% move in a count.
+    weight = abs(delta) / 20 if delta is not None else 0.1
+    return [
+        Finding(
+            "nps_shift",
+            "satisfaction",
+            weight,
+            "nps",
+            sat.nps.score,
+            "score",
+            change.previous if change is not None else None,
+            "csat",
+            sat.csat.score,
+            "percent",
+        )
+    ]
+
+
+def _feedback_findings(feedback: FeedbackResult | None) -> list[Finding]:
+    if feedback is None:
+        return []
+    severe = sum(
+        c.count.current for c in feedback.open_by_severity if c.name in ("critical", "high")
+    )
+    if severe == 0:
+        return []
+    total_open = feedback.open.current
+    return [
+        Finding(
+            "open_feedback",
+            "feedback",
+            severe / max(total_open, 1),
+            "high_severity",
+            severe,
+            "count",
+            None,
+            "open",
+            total_open,
+            "count",
+        )
+    ]
+
+
+def _prospect_findings(prospects: ProspectsResult | None) -> list[Finding]:
+    if prospects is None or not prospects.top:
+        return []
+    top_value = sum(p.expected_value for p in prospects.top)
+    share = top_value / prospects.pipeline_value if prospects.pipeline_value else 0.0
+    return [
+        Finding(
+            "pipeline",
+            "prospects",
+            share,
+            "pipeline_value",
+            prospects.pipeline_value,
+            "money",
+            None,
+            "top_prospects",
+            top_value,
+            "money",
+        )
+    ]

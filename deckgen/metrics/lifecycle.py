@@ -1,0 +1,83 @@
+"""All seven lifecycle analyses for one reporting period, in one frozen result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.metrics.channels import ChannelsResult, compute_channels
+from deckgen.metrics.common import until_end_of
+from deckgen.metrics.feedback import FeedbackResult, compute_feedback
+from deckgen.metrics.findings import Diagnostics, Finding, compute_diagnostics, compute_findings
+from deckgen.metrics.funnel import FunnelResult, compute_funnel
+from deckgen.metrics.loyalty import LoyaltyResult, compute_loyalty
+from deckgen.metrics.prospects import ProspectsResult, compute_prospects
+from deckgen.metrics.satisfaction import SatisfactionResult, compute_satisfaction
+from deckgen.metrics.segments import SegmentationResult, compute_segments, rfm_segment_of
+from deckgen.model import ValueKind
+from deckgen.period import Period
+
+
+@dataclass(frozen=True)
+class LifecycleMetrics:
+    """Every figure of the deck for `period`; an analysis whose sheet is missing is None."""
+
+    period: Period
+    customers: int  # customers in the customers sheet
+    orders: int  # orders up to the period end
+    segmentation: SegmentationResult
+    prospects: ProspectsResult | None
+    funnel: FunnelResult
+    channels: ChannelsResult | None
+    loyalty: LoyaltyResult
+    feedback: FeedbackResult | None
+    satisfaction: SatisfactionResult | None
+    findings: tuple[Finding, ...]  # highest weight first
+    diagnostics: Diagnostics
+
+    def headline_figures(self) -> tuple[tuple[str, float | None, ValueKind], ...]:
+        """(name, value, kind) of the figures a run summary or manifest shows."""
+        figures: list[tuple[str, float | None, ValueKind]] = [
+            ("revenue", self.segmentation.revenue.current, "money"),
+            ("active_customers", self.loyalty.active.current, "count"),
+            ("new_customers", self.loyalty.new.current, "count"),
+            ("repeat_rate", _current(self.loyalty.repeat_rate), "percent"),
+            ("churn_rate", _current(self.loyalty.churn_rate), "percent"),
+        ]
+        if self.satisfaction is not None:
+            figures.append(("nps", self.satisfaction.nps.score, "score"))
+        return tuple(figures)
+
+
+def _current(change: object) -> float | None:
+    return None if change is None else change.current
+
+
+def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -> LifecycleMetrics:
+    """All lifecycle metrics of `tables` for `period` (data after the period end is ignored)."""
+    segmentation = compute_segments(tables, period, settings)
+    segment_of = rfm_segment_of(tables, period, settings)
+    prospects = compute_prospects(tables, period, settings, segmentation)
+    funnel = compute_funnel(tables, period, settings)
+    channels = compute_channels(tables, period, settings)
+    loyalty = compute_loyalty(tables, period, settings, segment_of)
+    feedback = compute_feedback(tables, period, settings)
+    satisfaction = compute_satisfaction(tables, period, settings, segment_of)
+    findings = compute_findings(
+        segmentation, funnel, loyalty, channels, prospects, feedback, satisfaction
+    )
+    return LifecycleMetrics(
+        period=period,
+        customers=len(tables.customers),
+        orders=int(until_end_of(tables.orders["order_date"], period).sum()),
+        segmentation=segmentation,
+        prospects=prospects,
+        funnel=funnel,
+        channels=channels,
+        loyalty=loyalty,
+        feedback=feedback,
+        satisfaction=satisfaction,
+        findings=findings,
+        diagnostics=compute_diagnostics(funnel),
+    )

@@ -1,0 +1,546 @@
+"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, CLV."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.metrics.common import (
+    Change,
+    CustomerOrders,
+    covers,
+    customer_orders,
+    day_number,
+    day_numbers,
+    month_edges,
+    month_index,
+    ratio,
+    until_end_of,
+)
+from deckgen.period import Period
+
+TREND_MONTHS = 12
+CHURN_PERCENTILE = 90  # docs/metrics.md#churn-days
+CHURN_DAYS_FLOOR = 30
+CHURN_DAYS_WITHOUT_REPEATS = 365
+
+# Twelve trend months plus the eleven before them, so every trend month has a full
+# trailing-12-month window behind it (repeat rate, loyal customers).
+_SPAN = 2 * TREND_MONTHS - 1
+_FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
+_NEVER = np.iinfo(np.int64).max // 4  # a day number after any real day
+_ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
+_NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
+
+
+@dataclass(frozen=True)
+class LifecycleMonth:
+    """Lifecycle counts for one month (docs/metrics.md#lifecycle-counts)."""
+
+    month: Period
+    active: int  # customers with at least one order in the month
+    new: int  # customers whose first order is in the month
+    returning: int  # active customers whose first order is earlier
+    loyal: int  # docs/metrics.md#loyal-customers, at the month's end
+    at_risk: int  # docs/metrics.md#at-risk, at the month's end
+    churned: int  # docs/metrics.md#churned, during the month
+    churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
+    repeat_rate: float | None  # 0..1, docs/metrics.md#repeat-purchase-rate; None without buyers
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """Retention of the customers acquired in one month (docs/metrics.md#cohort-retention)."""
+
+    cohort: Period  # month of the customers' first order
+    customers: int  # customers acquired that month
+    # 0..1 by months since acquisition (index 0 = the acquisition month, always 1.0);
+    # None where the cohort has not reached that age by the period end, or is empty.
+    retention: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class TierCount:
+    """Club members in one tier at the period end (docs/metrics.md#club-tiers)."""
+
+    tier: str
+    members: int
+    share: float  # 0..1 of the members with a known tier
+
+
+@dataclass(frozen=True)
+class OfferUse:
+    """How one club offer is used (docs/metrics.md#club-offers)."""
+
+    offer: str
+    redemptions: int  # redemptions in the month
+    redemptions_12m: int  # redemptions in the 12 months ending with the month
+    members: int  # active members who redeemed it in those 12 months
+    share: float | None  # 0..1 of the active members; None without active members
+
+
+@dataclass(frozen=True)
+class ClubSummary:
+    """The loyalty club at the period end; activity parts are None/empty without a loyalty sheet."""
+
+    members: int  # docs/metrics.md#club-members
+    active_members: Change  # docs/metrics.md#club-active-members
+    joins: Change  # docs/metrics.md#club-joins
+    joins_by_month: tuple[int, ...]  # the 12 trend months, oldest first
+    active_by_month: tuple[int, ...]  # the 12 trend months, oldest first
+    tiers: tuple[TierCount, ...]  # most members first
+    untiered: int | None  # members without a known tier
+    points_earned: Change | None  # points, docs/metrics.md#club-points
+    points_redeemed: Change | None  # points
+    offers_redeemed: Change | None  # redemptions, docs/metrics.md#club-offers
+    offers: tuple[OfferUse, ...]  # offers used in the 12 months, most members first
+    referrals: Change | None  # referral events, docs/metrics.md#referrals
+
+
+@dataclass(frozen=True)
+class SegmentValue:
+    """Historical value of one RFM segment (docs/metrics.md#historical-clv)."""
+
+    segment: str
+    customers: int
+    revenue: float  # client currency, all orders to the period end
+    mean_revenue: float  # client currency per customer
+    revenue_share: float | None  # 0..1 of the revenue of all customers; None without revenue
+
+
+@dataclass(frozen=True)
+class LoyaltyResult:
+    """The loyalty lifecycle of the period, its 12-month trend and the month-on-month changes."""
+
+    period: Period
+    churn_days: int  # K, docs/metrics.md#churn-days
+    churn_days_derived: bool  # True when K came from the inter-purchase times
+    loyalty_rule: str  # "club" or "orders": the rule applied, docs/metrics.md#loyal-customers
+    months: tuple[LifecycleMonth, ...]  # the 12 months ending with the period, oldest first
+    active: Change  # customers
+    new: Change  # customers
+    returning: Change  # customers
+    loyal: Change  # customers
+    at_risk: Change  # customers
+    churned: Change  # customers
+    churn_rate: Change | None  # 0..1; None when the month's rate is undefined
+    repeat_rate: Change | None  # 0..1; None when the month's rate is undefined
+    cohorts: tuple[CohortRow, ...]  # the 12 months ending with the period, oldest first
+    club: ClubSummary | None  # None without club data (no loyalty sheet, no members)
+    clv: Change | None  # client currency per customer, docs/metrics.md#historical-clv
+    clv_customers: int  # customers with an order by the period end
+    clv_by_segment: tuple[SegmentValue, ...]  # highest mean first; empty without segments
+
+
+@dataclass(frozen=True)
+class _Visits:
+    """Distinct (customer, order day) pairs, sorted by customer code then day."""
+
+    customer: np.ndarray  # customer code
+    day: np.ndarray  # day number
+    next_day: np.ndarray  # the customer's next order day, or _NEVER
+
+
+def compute_loyalty(
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    segment_of: Mapping[str, str] | pd.Series | None = None,
+) -> LoyaltyResult:
+    """The loyalty lifecycle as of the end of `period` (segment_of: customer_id → RFM segment)."""
+    months = period.trailing(_SPAN)
+    edges = month_edges(months)
+    month_ends = edges[1:] - 1
+    orders = customer_orders(tables.orders, period)
+    visits = _visits(orders)
+    n_customers = len(orders.ids)
+
+    churn_days, derived = _churn_days(visits, settings)
+    counts = _monthly_order_counts(orders, months, n_customers)
+    window = _trailing_window_counts(counts)
+    first_month = month_index(orders.first_day, months)
+
+    club_join = _club_join_days(tables, period)
+    rule = settings.loyalty_rule if club_join is not None else "orders"
+    member_join = _join_day_by_code(club_join, orders.ids)
+    trend_ends = month_ends[_FIRST:]
+    active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
+    if rule == "club":
+        loyal = active_members.sum(axis=0)
+    else:
+        loyal = (window >= settings.loyalty_min_orders).sum(axis=0)
+
+    active = (counts[:, _FIRST:] > 0).sum(axis=0)
+    new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
+    at_risk = _count_at_risk(visits, churn_days, trend_ends)
+    alive = _count_alive(visits, churn_days, month_ends[_FIRST - 1 :])
+    churned, churned_from_base = _count_churned(visits, churn_days, months, edges)
+    buyers = (window >= 1).sum(axis=0)
+    repeaters = (window >= 2).sum(axis=0)
+
+    trend = tuple(
+        LifecycleMonth(
+            month=months[_FIRST + j],
+            active=int(active[j]),
+            new=int(new[j]),
+            returning=int(active[j] - new[j]),
+            loyal=int(loyal[j]),
+            at_risk=int(at_risk[j]),
+            churned=int(churned[j]),
+            churn_rate=ratio(churned_from_base[j], alive[j]),
+            repeat_rate=ratio(repeaters[j], buyers[j]),
+        )
+        for j in range(TREND_MONTHS)
+    )
+    has_previous = covers(orders.day, period.previous())
+
+    def previous(name: str) -> float | None:
+        return getattr(trend[-2], name) if has_previous else None
+
+    def count_change(name: str) -> Change:
+        return Change(getattr(trend[-1], name), previous(name))
+
+    def rate_change(name: str) -> Change | None:
+        current = getattr(trend[-1], name)
+        return None if current is None else Change(current, previous(name))
+
+    clv, clv_previous = _mean_revenue(orders, month_ends[-2])
+    return LoyaltyResult(
+        period=period,
+        churn_days=churn_days,
+        churn_days_derived=derived,
+        loyalty_rule=rule,
+        months=trend,
+        active=count_change("active"),
+        new=count_change("new"),
+        returning=count_change("returning"),
+        loyal=count_change("loyal"),
+        at_risk=count_change("at_risk"),
+        churned=count_change("churned"),
+        churn_rate=rate_change("churn_rate"),
+        repeat_rate=rate_change("repeat_rate"),
+        cohorts=_cohorts(counts, first_month, months),
+        club=None
+        if club_join is None
+        else _club_summary(
+            tables,
+            period,
+            club_join,
+            active_members,
+            orders.ids,
+            months,
+            has_previous,
+        ),
+        clv=None if clv is None else Change(clv, clv_previous if has_previous else None),
+        clv_customers=n_customers,
+        clv_by_segment=_segment_values(orders, segment_of),
+    )
+
+
+def _visits(orders: CustomerOrders) -> _Visits:
+    if len(orders.day):
+        # Sorting one combined key gives the distinct order days in (customer, day) order.
+        low = int(orders.day.min())
+        span = int(orders.day.max()) - low + 1
+        keys = np.sort(orders.customer * span + (orders.day - low))
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        customer, day = keys // span, keys % span + low
+    else:
+        customer = day = np.empty(0, dtype=np.int64)
+    same_customer = customer[1:] == customer[:-1]
+    next_day = np.full(len(day), _NEVER, dtype=np.int64)
+    next_day[:-1][same_customer] = day[1:][same_customer]
+    return _Visits(customer=customer, day=day, next_day=next_day)
+
+
+def _churn_days(visits: _Visits, settings: MetricsSettings) -> tuple[int, bool]:
+    """K: the configured churn days, else derived from the inter-purchase times."""
+    if settings.churn_days is not None:
+        return settings.churn_days, False
+    gaps = (visits.next_day - visits.day)[visits.next_day != _NEVER]
+    if len(gaps) == 0:
+        return CHURN_DAYS_WITHOUT_REPEATS, True
+    quantile = float(np.percentile(gaps, CHURN_PERCENTILE))
+    return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5))), True
+
+
+def _monthly_order_counts(
+    orders: CustomerOrders, months: tuple[Period, ...], n_customers: int
+) -> np.ndarray:
+    """Orders per customer (rows, by code) and month (columns) over the span."""
+    index = month_index(orders.day, months)
+    inside = index >= 0
+    flat = orders.customer[inside] * len(months) + index[inside]
+    counts = np.bincount(flat, minlength=n_customers * len(months))
+    return counts.astype(np.int32).reshape(n_customers, len(months))
+
+
+def _trailing_window_counts(counts: np.ndarray) -> np.ndarray:
+    """Orders per customer in the 12 months ending with each trend month."""
+    running = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int32)
+    np.cumsum(counts, axis=1, out=running[:, 1:])
+    return running[:, _FIRST + 1 :] - running[:, :TREND_MONTHS]
+
+
+def _count_covering(low: np.ndarray, high: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """How many of the day intervals [low, high] contain each of the sorted `points`."""
+    first = np.searchsorted(points, low, side="left")
+    stop = np.searchsorted(points, high, side="right")
+    valid = first < stop
+    size = len(points) + 1
+    diff = np.bincount(first[valid], minlength=size) - np.bincount(stop[valid], minlength=size)
+    return np.cumsum(diff)[: len(points)]
+
+
+def _count_alive(visits: _Visits, churn_days: int, ends: np.ndarray) -> np.ndarray:
+    """Customers whose last order is fewer than K days before each of `ends`."""
+    last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
+    return _count_covering(visits.day, last_day, ends)
+
+
+def _count_at_risk(visits: _Visits, churn_days: int, ends: np.ndarray) -> np.ndarray:
+    """Customers whose last order is K/2 (rounded up) to K-1 days before each of `ends`."""
+    last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
+    return _count_covering(visits.day + (churn_days + 1) // 2, last_day, ends)
+
+
+def _count_churned(
+    visits: _Visits, churn_days: int, months: tuple[Period, ...], edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Customers reaching K days without an order in each trend month; and those of the base."""
+    churn_day = visits.day + churn_days
+    index = month_index(churn_day, months)
+    event = (visits.next_day > churn_day) & (index >= _FIRST)
+    customer, index = visits.customer[event], index[event]
+    from_base = visits.day[event] < edges[index]
+
+    def distinct_per_month(mask: np.ndarray) -> np.ndarray:
+        pairs = np.unique(customer[mask] * len(months) + index[mask])
+        return np.bincount(pairs % len(months) - _FIRST, minlength=TREND_MONTHS)
+
+    return distinct_per_month(np.ones(len(customer), dtype=bool)), distinct_per_month(from_base)
+
+
+def _cohorts(
+    counts: np.ndarray, first_month: np.ndarray, months: tuple[Period, ...]
+) -> tuple[CohortRow, ...]:
+    last = len(months) - 1
+    members = np.flatnonzero(first_month >= _FIRST)
+    cohort = first_month[members] - _FIRST
+    ages = np.arange(TREND_MONTHS)
+    columns = first_month[members][:, None] + ages[None, :]
+    reached = columns <= last
+    ordered = (counts[members[:, None], np.minimum(columns, last)] > 0) & reached
+    flat = cohort[:, None] * TREND_MONTHS + ages[None, :]
+    retained = np.bincount(flat[ordered], minlength=TREND_MONTHS * TREND_MONTHS)
+    retained = retained.reshape(TREND_MONTHS, TREND_MONTHS)
+    sizes = np.bincount(cohort, minlength=TREND_MONTHS)
+    return tuple(
+        CohortRow(
+            cohort=months[_FIRST + i],
+            customers=int(sizes[i]),
+            retention=tuple(
+                ratio(retained[i, k], sizes[i]) if i + k < TREND_MONTHS else None
+                for k in range(TREND_MONTHS)
+            ),
+        )
+        for i in range(TREND_MONTHS)
+    )
+
+
+def _club_join_days(tables: Tables, period: Period) -> pd.Series | None:
+    """Join day number of each club member as of the period end, by customer_id; None: no club.
+
+    Unknown join days are _ALWAYS (a member throughout); see docs/metrics.md#club-members.
+    """
+    customers = tables.customers
+    ids: list[pd.Series] = []
+    days: list[np.ndarray] = []
+    if "loyalty_member" in customers.columns:
+        is_member = customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)
+        ids.append(customers["customer_id"][is_member])
+        if "loyalty_join_date" in customers.columns:
+            days.append(day_numbers(customers["loyalty_join_date"])[is_member])
+        else:
+            days.append(np.full(int(is_member.sum()), _NAT, dtype=np.int64))
+    if tables.loyalty is None and not (ids and len(ids[0])):
+        return None
+    if tables.loyalty is not None:
+        ids.append(tables.loyalty["customer_id"])
+        days.append(day_numbers(tables.loyalty["date"]))
+    codes, members = pd.factorize(pd.concat(ids, ignore_index=True))
+    day = np.concatenate(days)
+    # The earliest known date; a member known only by an empty join date is _ALWAYS.
+    known = day != _NAT
+    join = np.full(len(members), _NEVER, dtype=np.int64)
+    np.minimum.at(join, codes[known], day[known])
+    join[join == _NEVER] = _ALWAYS
+    joins = pd.Series(join, index=members)
+    return joins[join <= day_number(period.end)]
+
+
+def _join_day_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:
+    """Join day of each ordering customer (by code); _NEVER for non-members."""
+    member_join = np.full(len(ids), _NEVER, dtype=np.int64)
+    if club_join is not None and len(club_join):
+        position = ids.get_indexer(club_join.index)
+        found = position >= 0
+        member_join[position[found]] = club_join.to_numpy()[found]
+    return member_join
+
+
+def _club_summary(
+    tables: Tables,
+    period: Period,
+    club_join: pd.Series,
+    active_members: np.ndarray,
+    ids: pd.Index,
+    months: tuple[Period, ...],
+    has_previous: bool,
+) -> ClubSummary:
+    join_month = month_index(club_join.to_numpy(), months)
+    joins = np.bincount(join_month[join_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
+    active = active_members.sum(axis=0)
+    summary = ClubSummary(
+        members=len(club_join),
+        active_members=Change(int(active[-1]), int(active[-2]) if has_previous else None),
+        joins=Change(int(joins[-1]), int(joins[-2]) if has_previous else None),
+        joins_by_month=tuple(int(v) for v in joins),
+        active_by_month=tuple(int(v) for v in active),
+        tiers=(),
+        untiered=None,
+        points_earned=None,
+        points_redeemed=None,
+        offers_redeemed=None,
+        offers=(),
+        referrals=None,
+    )
+    if tables.loyalty is None:
+        return summary
+    events = tables.loyalty[until_end_of(tables.loyalty["date"], period)]
+    month = month_index(day_numbers(events["date"]), months)
+    current, previous = month == len(months) - 1, month == len(months) - 2
+    kind = events["event"].to_numpy(dtype=object, na_value="")
+
+    def event_change(values: np.ndarray) -> Change:
+        return Change(
+            values[current].sum().item(), values[previous].sum().item() if has_previous else None
+        )
+
+    points_earned = points_redeemed = None
+    if "points" in events.columns:
+        points = events["points"].to_numpy(dtype=np.float64, na_value=0.0)
+        points_earned = event_change(np.where(points > 0, points, 0.0))
+        points_redeemed = event_change(np.where(points < 0, -points, 0.0))
+    tiers, untiered = _tiers(events, summary.members)
+    return replace(
+        summary,
+        tiers=tiers,
+        untiered=untiered,
+        points_earned=points_earned,
+        points_redeemed=points_redeemed,
+        offers_redeemed=event_change(kind == "offer_redeemed"),
+        offers=_offers(events, month, kind == "offer_redeemed", ids, active_members[:, -1]),
+        referrals=event_change(kind == "referral"),
+    )
+
+
+def _tiers(events: pd.DataFrame, members: int) -> tuple[tuple[TierCount, ...], int | None]:
+    """Members by their latest known tier, and the members without one."""
+    if "tier" not in events.columns:
+        return (), None
+    tiered = events[events["tier"].notna()]
+    codes, _ = pd.factorize(tiered["customer_id"])
+    # Latest by date, same-day events in sheet order: the first of each customer, backwards.
+    backwards = np.argsort(day_numbers(tiered["date"]), kind="stable")[::-1]
+    _, first = np.unique(codes[backwards], return_index=True)
+    counts = tiered["tier"].iloc[backwards[first]].value_counts(sort=False)
+    order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    total = int(counts.sum())
+    tiers = tuple(TierCount(str(tier), int(n), int(n) / total) for tier, n in order)
+    return tiers, members - total
+
+
+def _offers(
+    events: pd.DataFrame,
+    month: np.ndarray,
+    redeemed: np.ndarray,
+    ids: pd.Index,
+    active_now: np.ndarray,
+) -> tuple[OfferUse, ...]:
+    """Use of each offer redeemed in the 12 trend months (docs/metrics.md#club-offers)."""
+    if "offer" not in events.columns:
+        return ()
+    used = redeemed & (month >= _FIRST) & events["offer"].notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "offer": events["offer"].to_numpy(dtype=object)[used],
+            "customer_id": events["customer_id"].to_numpy(dtype=object)[used],
+            "in_month": month[used] == _SPAN - 1,
+        }
+    )
+    code = ids.get_indexer(pd.Index(frame["customer_id"], dtype=ids.dtype))
+    frame["active"] = (code >= 0) & active_now[np.maximum(code, 0)]
+    active_users = frame[frame["active"]].drop_duplicates(["offer", "customer_id"])
+    members = active_users.groupby("offer").size()
+    grouped = frame.groupby("offer").agg(
+        redemptions=("in_month", "sum"), redemptions_12m=("in_month", "size")
+    )
+    grouped["members"] = members.reindex(grouped.index, fill_value=0)
+    grouped = grouped.reset_index().sort_values(
+        ["members", "redemptions_12m", "offer"], ascending=[False, False, True]
+    )
+    return tuple(
+        OfferUse(
+            offer=str(row.offer),
+            redemptions=int(row.redemptions),
+            redemptions_12m=int(row.redemptions_12m),
+            members=int(row.members),
+            share=ratio(int(row.members), int(active_now.sum())),
+        )
+        for row in grouped.itertuples(index=False)
+    )
+
+
+def _mean_revenue(orders: CustomerOrders, previous_end: int) -> tuple[float | None, float | None]:
+    """Mean revenue per ordering customer to the period end, and to the previous month's end."""
+    customers_before = int((orders.first_day <= previous_end).sum())
+    revenue_before = float(orders.amount[orders.day <= previous_end].sum())
+    return (
+        ratio(float(orders.amount.sum()), len(orders.ids)),
+        ratio(revenue_before, customers_before),
+    )
+
+
+def _segment_values(
+    orders: CustomerOrders, segment_of: Mapping[str, str] | pd.Series | None
+) -> tuple[SegmentValue, ...]:
+    """Historical CLV by RFM segment, highest mean first (docs/metrics.md#historical-clv)."""
+    if segment_of is None or len(orders.ids) == 0:
+        return ()
+    segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
+    revenue = np.bincount(orders.customer, weights=orders.amount, minlength=len(orders.ids))
+    frame = pd.DataFrame(
+        {"segment": segments.reindex(orders.ids).to_numpy(dtype=object), "revenue": revenue}
+    )
+    grouped = frame.dropna(subset=["segment"]).groupby("segment")["revenue"].agg(["size", "sum"])
+    total = float(revenue.sum())
+    rows = sorted(
+        (
+            SegmentValue(
+                segment=str(name),
+                customers=int(size),
+                revenue=float(amount),
+                mean_revenue=float(amount) / int(size),
+                revenue_share=ratio(float(amount), total),
+            )
+            for name, size, amount in grouped.itertuples()
+        ),
+        key=lambda row: (-row.mean_revenue, row.segment),
+    )
+    return tuple(rows)

@@ -1,0 +1,323 @@
+"""Target prospects: open leads ranked by expected value, and the ideal-prospect profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.metrics.channels import acquisition_channel_of
+from deckgen.metrics.common import (
+    CustomerOrders,
+    customer_orders,
+    day_number,
+    day_numbers,
+    label_codes,
+    rows_for,
+    until_end_of,
+)
+from deckgen.metrics.segments import (
+    AGE_BANDS,
+    UNKNOWN,
+    SegmentationResult,
+    age_band_codes,
+    attribute_codes,
+    interest_pairs,
+    rfm_table_of_orders,
+)
+from deckgen.period import Period
+
+FIRST_YEAR_DAYS = 365  # docs/metrics.md#first-year-value
+MAX_REASONS = 3
+BEST_SEGMENTS = 2  # the first segments of the map are the best customers (Champions, Loyal)
+_CLIP = 1e-9  # keeps log-odds finite when the shrinkage is 0
+
+
+@dataclass(frozen=True)
+class Reason:
+    """An attribute value that lifted a lead's score (docs/metrics.md#prospect-score)."""
+
+    attribute: str  # channel, region or country, age_band, income_band or interest
+    value: str
+    lift: float  # the value's shrunk conversion rate / the overall rate (> 1)
+
+
+@dataclass(frozen=True)
+class Prospect:
+    """One open lead and its expected value (docs/metrics.md#prospect-score)."""
+
+    lead_id: str
+    name: str | None  # the prospect's name or company, when given
+    channel: str
+    created: str  # ISO date the lead was captured
+    days_open: int  # days from capture to the period end
+    probability: float  # 0..1 chance to convert
+    first_year_value: float  # client currency expected in the first 365 days as a customer
+    expected_value: float  # client currency: probability x first_year_value
+    reasons: tuple[Reason, ...]  # up to 3, strongest lift first
+
+
+@dataclass(frozen=True)
+class ProfileTrait:
+    """A value over-represented among the best customers (docs/metrics.md#ideal-prospect)."""
+
+    attribute: str  # channel, country, region, city, age_band, gender, income_band or interest
+    value: str
+    lift: float  # shrunk P(best | value) / P(best); > 1
+    share_of_best: float  # 0..1 of the best customers having the value
+    share_of_all: float  # 0..1 of all customers having the value
+
+
+@dataclass(frozen=True)
+class ProspectsResult:
+    """Open leads scored at the end of the month, the pipeline value and the ideal prospect."""
+
+    open_leads: int  # leads open at the period end (docs/metrics.md#lead-status)
+    history_leads: int  # closed leads (converted or lost) the rates are learned from
+    base_rate: float | None  # 0..1 converted / closed; None without closed leads
+    pipeline_value: float  # client currency: expected value summed over all open leads
+    expected_customers: float  # open leads expected to convert (sum of probabilities)
+    top: tuple[Prospect, ...]  # highest expected value first; empty without closed leads
+    best_segments: tuple[str, ...]  # the RFM segments counted as the best customers
+    best_customers: int
+    profile: tuple[ProfileTrait, ...]  # one value per attribute, highest lift first
+
+
+def compute_prospects(
+    tables: Tables, period: Period, settings: MetricsSettings, segmentation: SegmentationResult
+) -> ProspectsResult | None:
+    """Open leads by expected value and the ideal-prospect profile; None without a leads sheet."""
+    if tables.leads is None:
+        return None
+    shrinkage = settings.prospect_shrinkage
+    orders = customer_orders(tables.orders, period)
+    channel_of = acquisition_channel_of(tables, period, orders.ids)
+    best_segments = tuple(s.name for s in segmentation.rfm.segments[:BEST_SEGMENTS])
+    # Every customer in `orders` has an order by the end, so segments align with the codes.
+    segment_of = rfm_table_of_orders(orders, period, settings)["segment"]
+    best = segment_of.isin(best_segments).to_numpy(dtype=bool)
+    customers = rows_for(orders.ids, tables.customers)
+    profile = _profile(customers, channel_of, best, shrinkage)
+
+    leads = tables.leads[until_end_of(tables.leads["created_date"], period)].reset_index(drop=True)
+    converted, closed, still_open = _status_at(leads, period)
+    n_closed = int(closed.sum())
+    open_leads = leads[still_open].reset_index(drop=True)
+    base_rate = float(converted.sum()) / n_closed if n_closed else None
+    if base_rate is None:
+        probability = first_year = np.zeros(len(open_leads))
+        top: tuple[Prospect, ...] = ()
+    else:
+        attributes = [
+            _rates(name, codes, labels, converted, closed, base_rate, shrinkage)
+            for name, (codes, labels) in _lead_attributes(leads).items()
+        ]
+        open_codes = [a.codes[still_open] for a in attributes]
+        probability = _probability(attributes, open_codes, base_rate)
+        value = _first_year_value(orders, channel_of, period, shrinkage)
+        channel = attributes[0]
+        by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
+        first_year = np.asarray([*by_code, value.overall])[open_codes[0]]
+        expected = probability * first_year
+        order = np.lexsort((open_leads["lead_id"].to_numpy(dtype=str), -expected))
+        end = day_number(period.end)
+        created = day_numbers(open_leads["created_date"])
+        top = tuple(
+            Prospect(
+                lead_id=str(open_leads["lead_id"].iat[i]),
+                name=_text_or_none(open_leads, "name", i),
+                channel=str(open_leads["channel"].iat[i]),
+                created=open_leads["created_date"].iat[i].date().isoformat(),
+                days_open=int(end - created[i]),
+                probability=float(probability[i]),
+                first_year_value=float(first_year[i]),
+                expected_value=float(expected[i]),
+                reasons=_reasons(attributes, [codes[i] for codes in open_codes], base_rate),
+            )
+            for i in order[: settings.prospects_top_n]
+        )
+    return ProspectsResult(
+        open_leads=len(open_leads),
+        history_leads=n_closed,
+        base_rate=base_rate,
+        pipeline_value=float((probability * first_year).sum()),
+        expected_customers=float(probability.sum()),
+        top=top,
+        best_segments=best_segments,
+        best_customers=int(best.sum()),
+        profile=profile,
+    )
+
+
+@dataclass(frozen=True)
+class _AttributeRates:
+    """Shrunk conversion rates of one lead attribute's values (docs/metrics.md#prospect-score)."""
+
+    name: str
+    codes: np.ndarray  # value code of each lead; -1 where it has none
+    labels: tuple[str, ...]
+    rate: np.ndarray  # shrunk rate of each value, 0..1
+    log_odds: np.ndarray  # logit(rate) - logit(base rate), then 0 for code -1
+
+
+@dataclass(frozen=True)
+class _Value:
+    """Expected first-year revenue of a new customer (docs/metrics.md#first-year-value)."""
+
+    overall: float  # client currency
+    by_channel: dict[str, float]  # client currency, shrunk toward overall
+
+
+def _status_at(leads: pd.DataFrame, period: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Converted, closed and open masks of the leads at the period end (#lead-status)."""
+    status = leads["status"].to_numpy(dtype=object)
+    if "converted_date" in leads.columns:
+        later = ~until_end_of(leads["converted_date"], period).to_numpy(dtype=bool, na_value=False)
+        later &= leads["converted_date"].notna().to_numpy(dtype=bool)
+    else:
+        later = np.zeros(len(leads), dtype=bool)
+    converted = (status == "converted") & ~later
+    lost = status == "lost"
+    return converted, converted | lost, (status == "open") | ((status == "converted") & later)
+
+
+def _lead_attributes(leads: pd.DataFrame) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """Codes (-1: no value, no evidence either way) and labels of the attributes scored."""
+    found = {"channel": label_codes(leads["channel"])}
+    geography = "region" if "region" in leads.columns else "country"
+    if geography in leads.columns:
+        found[geography] = label_codes(leads[geography])
+    if "age" in leads.columns:
+        found["age_band"] = (age_band_codes(leads["age"]), AGE_BANDS)
+    for name in ("income_band", "interest"):
+        if name in leads.columns:
+            found[name] = label_codes(leads[name])
+    return found
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray | float:
+    p = np.clip(p, _CLIP, 1 - _CLIP)
+    return np.log(p / (1 - p))
+
+
+def _rates(
+    name: str,
+    codes: np.ndarray,
+    labels: tuple[str, ...],
+    converted: np.ndarray,
+    closed: np.ndarray,
+    base_rate: float,
+    shrinkage: float,
+) -> _AttributeRates:
+    """Each value's rate (converted + s x base) / (closed + s) (docs/metrics.md#prospect-score)."""
+    known = closed & (codes >= 0)
+    n = np.bincount(codes[known], minlength=len(labels))
+    k = np.bincount(codes[known & converted], minlength=len(labels))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = (k + shrinkage * base_rate) / (n + shrinkage)
+    # A value never seen closed (possible only without shrinkage) says nothing: the base rate.
+    rate = np.where(n + shrinkage > 0, rate, base_rate)
+    log_odds = np.append(_logit(rate) - _logit(base_rate), 0.0)
+    return _AttributeRates(name, codes, labels, rate, log_odds)
+
+
+def _probability(
+    attributes: list[_AttributeRates], codes: list[np.ndarray], base_rate: float
+) -> np.ndarray:
+    """P(convert) of each lead: the base odds times each known value's odds ratio."""
+    n = len(codes[0])
+    if base_rate in (0.0, 1.0):
+        return np.full(n, base_rate)
+    log_odds = np.full(n, _logit(base_rate))
+    for attribute, lead_codes in zip(attributes, codes, strict=True):
+        log_odds += attribute.log_odds[lead_codes]  # code -1 takes the trailing 0
+    return 1 / (1 + np.exp(-log_odds))
+
+
+def _reasons(
+    attributes: list[_AttributeRates], codes: list[int], base_rate: float
+) -> tuple[Reason, ...]:
+    """The lead's values with a lift above 1, strongest first, at most MAX_REASONS."""
+    if base_rate == 0:
+        return ()
+    found = [
+        Reason(attribute.name, attribute.labels[code], float(attribute.rate[code]) / base_rate)
+        for attribute, code in zip(attributes, codes, strict=True)
+        if code >= 0 and attribute.rate[code] > base_rate
+    ]
+    found.sort(key=lambda r: (-r.lift, r.attribute))
+    return tuple(found[:MAX_REASONS])
+
+
+def _text_or_none(frame: pd.DataFrame, column: str, i: int) -> str | None:
+    if column not in frame.columns or pd.isna(frame[column].iat[i]):
+        return None
+    return str(frame[column].iat[i])
+
+
+def _first_year_value(
+    orders: CustomerOrders, channel_of: pd.Series, period: Period, shrinkage: float
+) -> _Value:
+    """Mean first-year revenue per new customer, overall and by acquisition channel."""
+    if len(orders.ids) == 0:
+        return _Value(0.0, {})
+    early = orders.day < orders.first_day[orders.customer] + FIRST_YEAR_DAYS
+    revenue = np.bincount(
+        orders.customer[early], weights=orders.amount[early], minlength=len(orders.ids)
+    )
+    complete = orders.first_day + FIRST_YEAR_DAYS <= day_number(period.end) + 1
+    pool = complete if complete.any() else np.ones(len(orders.ids), dtype=bool)
+    overall = float(revenue[pool].mean())
+    codes, labels = label_codes(channel_of)
+    known = pool & (codes >= 0)
+    n = np.bincount(codes[known], minlength=len(labels))
+    total = np.bincount(codes[known], weights=revenue[known], minlength=len(labels))
+    return _Value(
+        overall,
+        {
+            label: float((total[i] + shrinkage * overall) / (n[i] + shrinkage))
+            for i, label in enumerate(labels)
+            if n[i] + shrinkage > 0
+        },
+    )
+
+
+def _profile(
+    customers: pd.DataFrame, channel_of: pd.Series, best: np.ndarray, shrinkage: float
+) -> tuple[ProfileTrait, ...]:
+    """The value of each attribute with the highest lift among the best customers, if > 1."""
+    n, n_best = len(customers), int(best.sum())
+    if n_best == 0:
+        return ()
+    attributes = {"channel": label_codes(channel_of), **attribute_codes(customers)}
+    interests = interest_pairs(customers)
+    codes, labels = label_codes(interests["interest"])
+    attributes["interest"] = (codes, labels)
+    owners = {"interest": interests["customer"].to_numpy(dtype=np.int64)}
+    q = n_best / n
+    traits = []
+    for name, (codes, labels) in attributes.items():
+        is_best = best[owners[name]] if name in owners else best
+        known = codes >= 0
+        size = np.bincount(codes[known], minlength=len(labels))
+        in_best = np.bincount(codes[known & is_best], minlength=len(labels))
+        lift = (in_best + shrinkage * q) / (size + shrinkage) / q
+        candidates = [
+            i for i in range(len(labels)) if labels[i] != UNKNOWN and size[i] and lift[i] > 1
+        ]
+        if candidates:
+            i = min(candidates, key=lambda i: (-lift[i], -in_best[i], labels[i]))
+            traits.append(
+                ProfileTrait(
+                    attribute=name,
+                    value=labels[i],
+                    lift=float(lift[i]),
+                    share_of_best=int(in_best[i]) / n_best,
+                    share_of_all=int(size[i]) / n,
+                )
+            )
+    traits.sort(key=lambda t: (-t.lift, t.attribute))
+    return tuple(traits)

@@ -1,0 +1,152 @@
+"""Metrics as JSON (stable schema, docs/metrics-json.md) and as a readable text summary."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import types
+import typing
+from datetime import date
+from typing import Any
+
+from deckgen.metrics.common import Change
+from deckgen.metrics.lifecycle import LifecycleMetrics
+from deckgen.model import ValueKind
+from deckgen.period import Period
+
+SCHEMA_VERSION = 1
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON values for a results tree (dataclasses become objects, NaN becomes null)."""
+    if isinstance(value, Period):
+        return {
+            "calendar": value.calendar,
+            "key": value.key,
+            "start": value.start.isoformat(),
+            "end": value.end.isoformat(),
+        }
+    if isinstance(value, Change):
+        return {
+            "current": to_jsonable(value.current),
+            "previous": to_jsonable(value.previous),
+            "delta": to_jsonable(value.delta),
+            "relative": to_jsonable(value.relative),
+        }
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, float):
+        return None if math.isnan(value) or math.isinf(value) else round(value, 10)
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # a numpy scalar that slipped through
+        return to_jsonable(value.item())
+    return value
+
+
+def to_json(metrics: LifecycleMetrics) -> str:
+    """Every figure as JSON: {"schema_version": 1, "metrics": {...}}, keys in declaration order."""
+    payload = {"schema_version": SCHEMA_VERSION, "metrics": to_jsonable(metrics)}
+    return json.dumps(payload, ensure_ascii=False, indent=2)
+
+
+def schema_lines(cls: type, indent: int = 0) -> list[str]:
+    """Markdown lines describing the JSON shape of a results dataclass, recursively."""
+    hints = typing.get_type_hints(cls)
+    lines = []
+    for field in dataclasses.fields(cls):
+        hint = hints[field.name]
+        lines.append(f"{'  ' * indent}- `{field.name}`: {_type_name(hint)}")
+        for nested in _nested_dataclasses(hint):
+            lines.extend(schema_lines(nested, indent + 1))
+    return lines
+
+
+def _type_name(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is Change:
+        return "change {current, previous, delta, relative}"
+    if hint is Period:
+        return "period {calendar, key, start, end}"
+    if origin in (types.UnionType, typing.Union):
+        return " | ".join(_type_name(a) for a in args)
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return f"list of {_type_name(args[0])}"
+        return "[" + ", ".join(_type_name(a) for a in args) + "]"
+    if origin is typing.Literal:
+        return " | ".join(json.dumps(a) for a in args)
+    if dataclasses.is_dataclass(hint):
+        return f"object {hint.__name__}"
+    if hint is type(None):
+        return "null"
+    return {str: "string", int: "integer", float: "number", bool: "boolean"}.get(hint, str(hint))
+
+
+def _nested_dataclasses(hint: Any) -> list[type]:
+    if dataclasses.is_dataclass(hint) and hint not in (Change, Period):
+        return [hint]
+    found: list[type] = []
+    for arg in typing.get_args(hint):
+        for cls in _nested_dataclasses(arg):
+            if cls not in found:
+                found.append(cls)
+    return found
+
+
+def format_text(metrics: LifecycleMetrics) -> str:
+    """A readable summary for the terminal: headline figures, findings and stage health."""
+    from deckgen.formats import format_value
+
+    def fmt(value: float | None, kind: ValueKind) -> str:
+        return format_value(value, kind, "en")
+
+    lines = [
+        f"Period {metrics.period.key} ({metrics.period.start} to {metrics.period.end}): "
+        f"{metrics.customers:,} customers, {metrics.orders:,} orders to date",
+        "",
+        "Headline figures",
+    ]
+    lines += [
+        f"  {name:<18} {fmt(value, kind)}" for name, value, kind in metrics.headline_figures()
+    ]
+    lines += ["", "Findings (highest weight first)"]
+    for finding in metrics.findings:
+        line = f"  {finding.kind:<15} {finding.subject}: {fmt(finding.value, finding.value_kind)}"
+        if finding.previous is not None:
+            line += f" (previous {fmt(finding.previous, finding.value_kind)})"
+        if finding.reference_subject is not None:
+            kind = (
+                "percent"
+                if finding.kind in ("funnel_leak", "growth_segment", "top_segment")
+                else finding.value_kind
+            )
+            line += f" vs {finding.reference_subject} {fmt(finding.reference_value, kind)}"
+        lines.append(line)
+    lines += ["", "Stage health (conversion vs its 12-month benchmark)"]
+    for stage in metrics.diagnostics.stages:
+        lines.append(
+            f"  {stage.stage:<12} {stage.status:<8} conversion {fmt(stage.conversion, 'percent')}"
+            f", benchmark {fmt(stage.benchmark, 'percent')}"
+        )
+    lines.append(f"  weakest stage: {metrics.diagnostics.weakest or 'unknown'}")
+    skipped = [
+        name
+        for name, part in (
+            ("prospects", metrics.prospects),
+            ("channels", metrics.channels),
+            ("feedback", metrics.feedback),
+            ("satisfaction", metrics.satisfaction),
+        )
+        if part is None
+    ]
+    if skipped:
+        lines.append(f"\nNot computed for missing sheets: {', '.join(skipped)}")
+    lines.append("\nEvery figure: deckgen metrics DATA --json (schema: docs/metrics-json.md)")
+    return "\n".join(lines)

@@ -1,0 +1,412 @@
+"""Satisfaction against loyalty: NPS, CSAT, Jones & Sasser quadrants, correlation, by segment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.metrics.common import Change, day_numbers, month_index, ratio, until_end_of
+from deckgen.period import Period
+
+TREND_MONTHS = 12
+SCATTER_LIMIT = 2000  # points; larger samples are cut down deterministically
+MIN_CORRELATION_N = 3
+QUADRANTS: tuple[str, ...] = ("loyalists", "mercenaries", "hostages", "defectors")
+# Cut-offs as fractions of the scale's range (docs/metrics.md#nps, #csat, #satisfaction-quadrants).
+_PROMOTER, _DETRACTOR, _HIGH_LOYALTY = 0.9, 0.6, 0.7  # 9, 6 and 7 on 0..10
+_SATISFIED = 0.75  # 4 on 1..5
+_TOLERANCE = 1e-9  # absorbs rounding when rescaling an answer that sits on a cut-off
+
+
+@dataclass(frozen=True)
+class Nps:
+    """Net Promoter Score of a set of answers (docs/metrics.md#nps)."""
+
+    score: float | None  # -100..100; None without valid answers
+    n: int  # valid recommend answers
+    promoters: int
+    passives: int
+    detractors: int
+
+
+@dataclass(frozen=True)
+class Csat:
+    """Customer satisfaction score of a set of answers (docs/metrics.md#csat)."""
+
+    score: float | None  # 0..1 share satisfied; None without valid answers
+    n: int  # valid satisfaction answers
+    satisfied: int
+
+
+@dataclass(frozen=True)
+class AnswerCounts:
+    """Answers considered and those left out (docs/metrics.md#survey-answers)."""
+
+    answers: int
+    missing_satisfaction: int
+    out_of_scale_satisfaction: int
+    missing_recommend: int
+    out_of_scale_recommend: int
+
+
+@dataclass(frozen=True)
+class SurveyMonth:
+    """NPS and CSAT of the answers given in one month."""
+
+    month: Period
+    nps: Nps
+    csat: Csat
+
+
+@dataclass(frozen=True)
+class Quadrant:
+    """One Jones & Sasser quadrant (docs/metrics.md#satisfaction-quadrants)."""
+
+    name: str  # "loyalists", "mercenaries", "hostages" or "defectors"
+    customers: int
+    share: float | None  # 0..1 of the customers placed in a quadrant; None when none are
+    mean_orders_12m: float | None  # orders per customer in the 12 months ending with the period
+    repeat_rate: float | None  # 0..1 of its customers with 2+ orders in those 12 months
+
+
+@dataclass(frozen=True)
+class Correlation:
+    """Association of two answers across customers (docs/metrics.md#satisfaction-correlation)."""
+
+    pearson: float | None  # -1..1; None below 3 customers or without variation
+    spearman: float | None  # -1..1; same conditions
+    n: int  # customers with both values
+
+
+@dataclass(frozen=True)
+class SegmentSatisfaction:
+    """Satisfaction and loyalty of the surveyed customers of one RFM segment."""
+
+    segment: str
+    customers: int  # surveyed customers in the segment
+    nps: Nps
+    csat: Csat
+    quadrants: tuple[Quadrant, ...]  # in QUADRANTS order
+    quadrant_n: int  # customers placed in a quadrant
+
+
+@dataclass(frozen=True)
+class SatisfactionResult:
+    """Satisfaction against loyalty for the period (docs/metrics.md#surveyed-customers)."""
+
+    period: Period
+    satisfaction_scale: tuple[float, float]  # (low, high) answer values
+    recommend_scale: tuple[float, float]  # (low, high) answer values
+    nps: Nps  # the month's answers
+    nps_change: Change | None  # NPS points; None when the month has no valid answer
+    csat: Csat  # the month's answers
+    csat_change: Change | None  # 0..1; None when the month has no valid answer
+    answers: AnswerCounts  # the month's answers
+    months: tuple[SurveyMonth, ...]  # the 12 months ending with the period, oldest first
+    customers: int  # surveyed customers: latest answer within the 12 months
+    anonymous_answers: int  # answers within the 12 months without a customer id
+    customer_answers: AnswerCounts  # the surveyed customers' latest answers
+    customer_nps: Nps
+    customer_csat: Csat
+    satisfaction_threshold: float  # satisfaction answers at or above are "high" (scale units)
+    recommend_threshold: float  # recommend answers at or above are "high loyalty" (scale units)
+    quadrants: tuple[Quadrant, ...]  # in QUADRANTS order
+    quadrant_n: int  # customers with both answers valid
+    satisfaction_vs_recommend: Correlation
+    satisfaction_vs_orders: Correlation  # orders in the 12 months ending with the period
+    recommend_vs_orders: Correlation
+    # docs/metrics.md#satisfaction-by-segment: most customers first; empty without segments
+    by_segment: tuple[SegmentSatisfaction, ...]
+    # docs/metrics.md#satisfaction-scatter: (satisfaction, recommend) points, by customer id
+    scatter: tuple[tuple[float, float], ...]
+    scatter_n: int  # customers with both answers valid, before any sampling
+    scatter_sampled: bool  # True when scatter holds a SCATTER_LIMIT sample of them
+
+
+@dataclass(frozen=True)
+class _Answers:
+    """Survey answers classified against the configured scales."""
+
+    satisfaction: np.ndarray
+    recommend: np.ndarray
+    satisfaction_valid: np.ndarray
+    recommend_valid: np.ndarray
+    satisfied: np.ndarray
+    promoter: np.ndarray
+    detractor: np.ndarray
+    high_loyalty: np.ndarray
+
+    def subset(self, mask: np.ndarray) -> _Answers:
+        """The answers selected by `mask`."""
+        return _Answers(*(getattr(self, name)[mask] for name in self.__dataclass_fields__))
+
+    def counts(self) -> AnswerCounts:
+        """How many answers there are and how many were left out, by reason."""
+        sat_missing, rec_missing = np.isnan(self.satisfaction), np.isnan(self.recommend)
+        return AnswerCounts(
+            answers=len(self.satisfaction),
+            missing_satisfaction=int(sat_missing.sum()),
+            out_of_scale_satisfaction=int((~sat_missing & ~self.satisfaction_valid).sum()),
+            missing_recommend=int(rec_missing.sum()),
+            out_of_scale_recommend=int((~rec_missing & ~self.recommend_valid).sum()),
+        )
+
+
+def compute_satisfaction(
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    segment_of: Mapping[str, str] | pd.Series | None = None,
+) -> SatisfactionResult | None:
+    """Satisfaction against loyalty as of the end of `period`; None without a surveys sheet."""
+    if tables.surveys is None:
+        return None
+    months = period.trailing(TREND_MONTHS)
+    surveys = tables.surveys[until_end_of(tables.surveys["date"], period)]
+    month = month_index(day_numbers(surveys["date"]), months)
+    surveys, month = surveys[month >= 0], month[month >= 0]
+    answers = _classify(surveys, settings)
+
+    monthly_nps = _nps(answers, month, TREND_MONTHS)
+    monthly_csat = _csat(answers, month, TREND_MONTHS)
+    current = month == TREND_MONTHS - 1
+
+    latest, ids, anonymous = _latest_per_customer(surveys)
+    people = answers.subset(latest)
+    orders_12m = _orders_in_window(tables.orders, months, ids)
+    single = np.zeros(len(ids), dtype=np.int64)
+    quadrants, placed = _quadrants(people, single, orders_12m, 1)
+    low_sat, high_sat = settings.satisfaction_scale
+    low_rec, high_rec = settings.recommend_scale
+    both = people.satisfaction_valid & people.recommend_valid
+    scatter, sampled = _scatter(ids[both], people.satisfaction[both], people.recommend[both])
+    return SatisfactionResult(
+        period=period,
+        satisfaction_scale=(float(low_sat), float(high_sat)),
+        recommend_scale=(float(low_rec), float(high_rec)),
+        nps=monthly_nps[-1],
+        nps_change=_change(monthly_nps[-1].score, monthly_nps[-2].score),
+        csat=monthly_csat[-1],
+        csat_change=_change(monthly_csat[-1].score, monthly_csat[-2].score),
+        answers=answers.subset(current).counts(),
+        months=tuple(
+            SurveyMonth(months[j], monthly_nps[j], monthly_csat[j]) for j in range(TREND_MONTHS)
+        ),
+        customers=len(ids),
+        anonymous_answers=anonymous,
+        customer_answers=people.counts(),
+        customer_nps=_nps(people, single, 1)[0],
+        customer_csat=_csat(people, single, 1)[0],
+        satisfaction_threshold=float(low_sat + _SATISFIED * (high_sat - low_sat)),
+        recommend_threshold=float(low_rec + _HIGH_LOYALTY * (high_rec - low_rec)),
+        quadrants=quadrants[0],
+        quadrant_n=int(placed[0]),
+        satisfaction_vs_recommend=_correlation(people.satisfaction[both], people.recommend[both]),
+        satisfaction_vs_orders=_correlation(
+            people.satisfaction[people.satisfaction_valid],
+            orders_12m[people.satisfaction_valid],
+        ),
+        recommend_vs_orders=_correlation(
+            people.recommend[people.recommend_valid], orders_12m[people.recommend_valid]
+        ),
+        by_segment=_by_segment(people, ids, orders_12m, segment_of),
+        scatter=scatter,
+        scatter_n=int(both.sum()),
+        scatter_sampled=sampled,
+    )
+
+
+def _classify(surveys: pd.DataFrame, settings: MetricsSettings) -> _Answers:
+    """Validity and class of every answer (docs/metrics.md#survey-answers)."""
+    sat = surveys["satisfaction"].to_numpy(dtype=np.float64, na_value=np.nan)
+    rec = surveys["recommend"].to_numpy(dtype=np.float64, na_value=np.nan)
+    low_sat, high_sat = settings.satisfaction_scale
+    low_rec, high_rec = settings.recommend_scale
+    with np.errstate(invalid="ignore"):
+        sat_valid = (sat >= low_sat) & (sat <= high_sat)
+        rec_valid = (rec >= low_rec) & (rec <= high_rec)
+        # Compare on the 0..1 position within the scale, multiplying rather than dividing so
+        # that answers on a cut-off (9 of 0..10, 4 of 1..5) are classified exactly.
+        sat_span, rec_span = high_sat - low_sat, high_rec - low_rec
+        satisfied = (sat - low_sat) >= _SATISFIED * sat_span - _TOLERANCE
+        promoter = (rec - low_rec) >= _PROMOTER * rec_span - _TOLERANCE
+        detractor = (rec - low_rec) <= _DETRACTOR * rec_span + _TOLERANCE
+        high_loyalty = (rec - low_rec) >= _HIGH_LOYALTY * rec_span - _TOLERANCE
+    return _Answers(
+        satisfaction=sat,
+        recommend=rec,
+        satisfaction_valid=sat_valid,
+        recommend_valid=rec_valid,
+        satisfied=satisfied & sat_valid,
+        promoter=promoter & rec_valid,
+        detractor=detractor & rec_valid,
+        high_loyalty=high_loyalty & rec_valid,
+    )
+
+
+def _nps(answers: _Answers, group: np.ndarray, groups: int) -> list[Nps]:
+    """NPS of each group of answers (group codes 0..groups-1)."""
+    valid = answers.recommend_valid
+    n = np.bincount(group[valid], minlength=groups)
+    promoters = np.bincount(group[answers.promoter], minlength=groups)
+    detractors = np.bincount(group[answers.detractor], minlength=groups)
+    return [
+        Nps(
+            score=None if n[g] == 0 else 100.0 * int(promoters[g] - detractors[g]) / int(n[g]),
+            n=int(n[g]),
+            promoters=int(promoters[g]),
+            passives=int(n[g] - promoters[g] - detractors[g]),
+            detractors=int(detractors[g]),
+        )
+        for g in range(groups)
+    ]
+
+
+def _csat(answers: _Answers, group: np.ndarray, groups: int) -> list[Csat]:
+    """CSAT of each group of answers (group codes 0..groups-1)."""
+    n = np.bincount(group[answers.satisfaction_valid], minlength=groups)
+    satisfied = np.bincount(group[answers.satisfied], minlength=groups)
+    return [Csat(ratio(satisfied[g], n[g]), int(n[g]), int(satisfied[g])) for g in range(groups)]
+
+
+def _change(current: float | None, previous: float | None) -> Change | None:
+    return None if current is None else Change(current, previous)
+
+
+def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """Positions and customer ids of each customer's latest answer; answers without an id.
+
+    The latest answer is the one with the last date, then the highest response id.
+    """
+    if "customer_id" not in surveys.columns:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=object), len(surveys)
+    known = surveys["customer_id"].notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "customer_id": surveys["customer_id"].to_numpy(dtype=object),
+            "date": surveys["date"].to_numpy(),
+            "response_id": surveys["response_id"].to_numpy(dtype=object),
+            "position": np.arange(len(surveys)),
+        }
+    )[known]
+    latest = frame.sort_values(["customer_id", "date", "response_id"]).drop_duplicates(
+        "customer_id", keep="last"
+    )
+    return (
+        latest["position"].to_numpy(),
+        latest["customer_id"].to_numpy(dtype=object),
+        int((~known).sum()),
+    )
+
+
+def _orders_in_window(
+    orders: pd.DataFrame, months: tuple[Period, ...], ids: np.ndarray
+) -> np.ndarray:
+    """Orders of each customer in `ids` within `months` (docs/metrics.md#surveyed-customers)."""
+    window = month_index(day_numbers(orders["order_date"]), months) >= 0
+    counts = orders["customer_id"][window].value_counts()
+    return counts.reindex(pd.Index(ids, dtype=object), fill_value=0).to_numpy(dtype=np.int64)
+
+
+def _quadrants(
+    answers: _Answers, group: np.ndarray, orders_12m: np.ndarray, groups: int
+) -> tuple[list[tuple[Quadrant, ...]], np.ndarray]:
+    """Jones & Sasser quadrants of each group's customers, and how many were placed."""
+    placed = answers.satisfaction_valid & answers.recommend_valid
+    # 0 loyalists, 1 mercenaries, 2 hostages, 3 defectors (the order of QUADRANTS).
+    quadrant = 2 * (~answers.satisfied).astype(np.int64) + (~answers.high_loyalty)
+    cell = (group * 4 + quadrant)[placed]
+    size = groups * 4
+    counts = np.bincount(cell, minlength=size).reshape(groups, 4)
+    orders = np.bincount(cell, weights=orders_12m[placed], minlength=size).reshape(groups, 4)
+    repeaters = np.bincount(cell[orders_12m[placed] >= 2], minlength=size).reshape(groups, 4)
+    totals = counts.sum(axis=1)
+    result = [
+        tuple(
+            Quadrant(
+                name=name,
+                customers=int(counts[g, q]),
+                share=ratio(counts[g, q], totals[g]),
+                mean_orders_12m=ratio(orders[g, q], counts[g, q]),
+                repeat_rate=ratio(repeaters[g, q], counts[g, q]),
+            )
+            for q, name in enumerate(QUADRANTS)
+        )
+        for g in range(groups)
+    ]
+    return result, totals
+
+
+def _correlation(x: np.ndarray, y: np.ndarray) -> Correlation:
+    """Pearson and Spearman (Pearson of average ranks) correlation of x and y."""
+    n = len(x)
+    if n < MIN_CORRELATION_N:
+        return Correlation(None, None, n)
+    x_rank = pd.Series(x).rank(method="average").to_numpy()
+    y_rank = pd.Series(y).rank(method="average").to_numpy()
+    return Correlation(_pearson(x, y), _pearson(x_rank, y_rank), n)
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
+    dx, dy = x - x.mean(), y - y.mean()
+    denominator = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
+    if denominator == 0:
+        return None
+    return float(np.clip((dx * dy).sum() / denominator, -1.0, 1.0))
+
+
+def _by_segment(
+    answers: _Answers,
+    ids: np.ndarray,
+    orders_12m: np.ndarray,
+    segment_of: Mapping[str, str] | pd.Series | None,
+) -> tuple[SegmentSatisfaction, ...]:
+    """NPS, CSAT and quadrants of the surveyed customers of each segment, most customers first."""
+    if segment_of is None or len(ids) == 0:
+        return ()
+    segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
+    names = segments.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
+    known = ~pd.isna(names)
+    codes, labels = pd.factorize(names[known], sort=True)
+    answers = answers.subset(known)
+    groups = len(labels)
+    nps = _nps(answers, codes, groups)
+    csat = _csat(answers, codes, groups)
+    quadrants, placed = _quadrants(answers, codes, orders_12m[known], groups)
+    sizes = np.bincount(codes, minlength=groups)
+    rows = [
+        SegmentSatisfaction(
+            segment=str(labels[g]),
+            customers=int(sizes[g]),
+            nps=nps[g],
+            csat=csat[g],
+            quadrants=quadrants[g],
+            quadrant_n=int(placed[g]),
+        )
+        for g in range(groups)
+    ]
+    return tuple(sorted(rows, key=lambda row: (-row.customers, row.segment)))
+
+
+def _scatter(
+    ids: np.ndarray, satisfaction: np.ndarray, recommend: np.ndarray
+) -> tuple[tuple[tuple[float, float], ...], bool]:
+    """(satisfaction, recommend) points ordered by customer id; a stable sample above the limit.
+
+    The sample keeps the customers whose id hashes lowest, so adding customers changes it little.
+    """
+    sampled = len(ids) > SCATTER_LIMIT
+    keep = np.arange(len(ids))
+    if sampled:
+        hashes = pd.util.hash_array(ids.astype(object))
+        keep = np.argsort(hashes, kind="stable")[:SCATTER_LIMIT]
+    keep = keep[np.argsort(ids[keep].astype(str), kind="stable")]
+    points = tuple(
+        (float(s), float(r)) for s, r in zip(satisfaction[keep], recommend[keep], strict=True)
+    )
+    return points, sampled

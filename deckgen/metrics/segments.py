@@ -1,0 +1,502 @@
+"""Customer segmentation: geographic, demographic, psychographic and behavioural (RFM)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.errors import ConfigError
+from deckgen.metrics.common import (
+    Change,
+    CustomerOrders,
+    covers,
+    customer_orders,
+    day_number,
+    label_codes,
+    rows_for,
+)
+from deckgen.period import Period
+
+UNKNOWN = "unknown"  # the label of a missing attribute value
+# docs/metrics.md#age-band: lower bounds of the bands after the first.
+AGE_BAND_EDGES: tuple[int, ...] = (18, 25, 35, 45, 55, 65)
+AGE_BANDS: tuple[str, ...] = ("under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+GEOGRAPHIC: tuple[str, ...] = ("country", "region", "city")
+DEMOGRAPHIC: tuple[str, ...] = ("age_band", "gender", "income_band")
+RFM_DIMENSIONS: tuple[str, ...] = ("recency", "frequency", "monetary")
+
+# docs/metrics.md#rfm-segments: segment -> "R:F" patterns; covers each of the 25 cells once.
+DEFAULT_RFM_SEGMENTS: dict[str, tuple[str, ...]] = {
+    "Champions": ("5:4-5",),
+    "Loyal": ("3-4:4-5",),
+    "Potential Loyalists": ("4-5:2-3",),
+    "New": ("5:1",),
+    "Promising": ("4:1",),
+    "Need Attention": ("3:3",),
+    "About to Sleep": ("3:1-2",),
+    "At Risk": ("1-2:3-4",),
+    "Can't Lose Them": ("1-2:5",),
+    "Hibernating": ("2:1-2",),
+    "Lost": ("1:1-2",),
+}
+_SCORE_PART = re.compile(r"^\s*(?:(\*)|([1-5])(?:\s*-\s*([1-5]))?)\s*$")
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """Customers and revenue of one attribute value (docs/metrics.md#segment-figures)."""
+
+    value: str  # the attribute value, or "unknown"
+    customers: Change  # customers with an order by the month's end (vs the previous month's end)
+    share: float  # 0..1 of all customers
+    revenue: Change  # client currency, orders in the month (vs the previous month)
+    revenue_12m: Change  # client currency, 12 months to the month's end (vs the 12 before)
+    revenue_share: float  # 0..1 of the revenue of the 12 months
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Customers split by one attribute; the values' customers add up to all customers."""
+
+    attribute: str  # country, region, city, age_band, gender or income_band
+    rows: tuple[GroupFigures, ...]  # age bands youngest first, else most customers first
+
+
+@dataclass(frozen=True)
+class InterestFigures:
+    """Customers sharing one interest (docs/metrics.md#interest-figures)."""
+
+    interest: str
+    customers: int  # customers naming the interest
+    share: float  # 0..1 of all customers; a customer may name several interests
+    revenue_per_customer: float  # client currency, 12 months to the month's end
+    repeat_rate: float  # 0..1 of these customers with 2 or more orders
+
+
+@dataclass(frozen=True)
+class RfmSegment:
+    """One named RFM segment at the end of the month (docs/metrics.md#rfm-segments)."""
+
+    name: str
+    customers: Change  # customers (vs the segment as of the previous month's end)
+    share: float  # 0..1 of all customers
+    revenue: float  # client currency, all orders to the month's end
+    revenue_share: float  # 0..1 of that revenue of all customers
+    recency_days: float | None  # mean days since the last order; None for an empty segment
+    frequency: float | None  # mean orders per customer
+    monetary: float | None  # mean revenue per customer, client currency
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """The customers and value range behind one RFM score (docs/metrics.md#rfm-scores)."""
+
+    dimension: str  # recency (days), frequency (orders) or monetary (client currency)
+    score: int  # 1..5, 5 best
+    customers: int
+    low: float | None  # smallest value with this score; None when no customer has it
+    high: float | None  # largest value with this score
+
+
+@dataclass(frozen=True)
+class RfmResult:
+    """Behavioural segmentation at the end of the month."""
+
+    segments: tuple[RfmSegment, ...]  # in the order of the segment map
+    grid: tuple[tuple[int, ...], ...]  # grid[r - 1][f - 1]: customers scoring R=r and F=f
+    bands: tuple[ScoreBand, ...]  # recency, frequency, monetary; scores 1..5 each
+
+
+@dataclass(frozen=True)
+class SegmentationResult:
+    """The four segmentation families for a month; a family without data is empty."""
+
+    customers: Change  # docs/metrics.md#customer-base, at the month's end vs the previous end
+    revenue: Change  # client currency, orders in the month vs the previous month
+    revenue_12m: Change  # client currency, 12 months to the month's end vs the 12 before
+    repeat_rate: float  # 0..1 of customers with 2 or more orders by the month's end
+    geographic: tuple[Breakdown, ...]  # country, region, city: those the customers sheet has
+    demographic: tuple[Breakdown, ...]  # age_band, gender, income_band: those it has
+    psychographic: tuple[InterestFigures, ...]  # most customers first; empty without interests
+    customers_with_interests: int  # customers naming at least one interest
+    rfm: RfmResult
+
+
+@dataclass(frozen=True)
+class _Rfm:
+    """Recency, frequency, monetary and scores of the customers with an order by `end`."""
+
+    codes: np.ndarray  # customer codes (into CustomerOrders.ids) of the scored customers
+    recency: np.ndarray  # days from the last order to the end day
+    frequency: np.ndarray  # orders
+    monetary: np.ndarray  # client currency
+    scores: tuple[np.ndarray, np.ndarray, np.ndarray]  # R, F, M: 1..5
+    segment: np.ndarray  # index into the segment names
+
+
+def parse_rfm_segments(patterns: Mapping[str, Sequence[str]]) -> dict[tuple[int, int], str]:
+    """The segment of each (R, F) score pair; ConfigError unless each pair has exactly one."""
+    problems: list[str] = []
+    owners: dict[tuple[int, int], list[str]] = {}
+    for name, cells in patterns.items():
+        for pattern in cells:
+            parsed = _parse_pattern(pattern)
+            if parsed is None:
+                problems.append(
+                    f"segment {name!r}: pattern {pattern!r} is not 'R:F' with each side a "
+                    "score 1-5, a range such as 4-5, or *"
+                )
+                continue
+            for cell in parsed:
+                if name not in owners.setdefault(cell, []):
+                    owners[cell].append(name)
+    if not problems:
+        missing = [f"{r}:{f}" for r in range(1, 6) for f in range(1, 6) if (r, f) not in owners]
+        if missing:
+            problems.append(f"no segment for R:F {', '.join(missing)}")
+        problems += [
+            f"R:F {r}:{f} is in several segments ({', '.join(repr(n) for n in names)})"
+            for (r, f), names in sorted(owners.items())
+            if len(names) > 1
+        ]
+    if problems:
+        raise ConfigError("metrics.rfm_segments: " + "; ".join(problems))
+    return {cell: names[0] for cell, names in sorted(owners.items())}
+
+
+def age_band_codes(ages: pd.Series) -> np.ndarray:
+    """Index into AGE_BANDS of each age (docs/metrics.md#age-band); -1 where it is missing."""
+    values = ages.to_numpy(dtype=np.float64, na_value=np.nan)
+    codes = np.searchsorted(np.asarray(AGE_BAND_EDGES), values, side="right")
+    codes[np.isnan(values)] = -1
+    return codes.astype(np.int64)
+
+
+def attribute_codes(customers: pd.DataFrame) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """Codes (-1 unknown) and labels of each geographic and demographic attribute present."""
+    found: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
+    for name in (*GEOGRAPHIC, *DEMOGRAPHIC):
+        if name == "age_band" and "age" in customers.columns:
+            found[name] = (age_band_codes(customers["age"]), AGE_BANDS)
+        elif name in customers.columns:
+            found[name] = label_codes(customers[name])
+    return found
+
+
+def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.DataFrame:
+    """Per customer with an order by the period end: RFM values, scores and segment.
+
+    Indexed by customer_id; columns recency_days, frequency, monetary (client currency),
+    r, f, m (1..5) and segment (docs/metrics.md#rfm-values, #rfm-scores, #rfm-segments).
+    """
+    return rfm_table_of_orders(customer_orders(tables.orders, period), period, settings)
+
+
+def rfm_segment_of(tables: Tables, period: Period, settings: MetricsSettings) -> pd.Series:
+    """The RFM segment name of each customer with an order by the period end, by customer_id."""
+    return rfm_table(tables, period, settings)["segment"]
+
+
+def rfm_table_of_orders(
+    orders: CustomerOrders, period: Period, settings: MetricsSettings
+) -> pd.DataFrame:
+    """rfm_table for orders already coded by customer (rows in the order of the codes)."""
+    names, lookup = _segment_lookup(settings)
+    rfm = _rfm(orders, day_number(period.end), lookup)
+    r, f, m = rfm.scores
+    return pd.DataFrame(
+        {
+            "recency_days": rfm.recency,
+            "frequency": rfm.frequency,
+            "monetary": rfm.monetary,
+            "r": r,
+            "f": f,
+            "m": m,
+            "segment": pd.array(np.asarray(names, dtype=object)[rfm.segment], dtype="string"),
+        },
+        index=pd.Index(orders.ids[rfm.codes], name="customer_id"),
+    )
+
+
+def compute_segments(
+    tables: Tables, period: Period, settings: MetricsSettings
+) -> SegmentationResult:
+    """Geographic, demographic, psychographic and RFM segments as of the end of `period`."""
+    names, lookup = _segment_lookup(settings)
+    orders = customer_orders(tables.orders, period)
+    previous = period.previous()
+    has_previous = covers(orders.day, previous)
+    has_previous_12m = covers(orders.day, period.shift(-23))
+    month = _revenue_in(orders, period, 1)
+    month_before = _revenue_in(orders, previous, 1)
+    year = _revenue_in(orders, period, 12)
+    year_before = _revenue_in(orders, period.shift(-12), 12)
+    existed_before = orders.first_day <= day_number(previous.end)
+    figures = _Figures(
+        month, month_before, year, year_before, existed_before, has_previous, has_previous_12m
+    )
+    rfm = _rfm(orders, day_number(period.end), lookup)
+    attributes = rows_for(orders.ids, tables.customers)
+    interests = interest_pairs(attributes)
+    n = len(orders.ids)
+    breakdowns = [
+        _breakdown(name, codes, labels, figures)
+        for name, (codes, labels) in attribute_codes(attributes).items()
+    ]
+    return SegmentationResult(
+        customers=Change(n, int(existed_before.sum()) if has_previous else None),
+        revenue=Change(float(month.sum()), float(month_before.sum()) if has_previous else None),
+        revenue_12m=Change(
+            float(year.sum()), float(year_before.sum()) if has_previous_12m else None
+        ),
+        repeat_rate=_share(int((rfm.frequency >= 2).sum()), n),
+        geographic=tuple(b for b in breakdowns if b.attribute in GEOGRAPHIC),
+        demographic=tuple(b for b in breakdowns if b.attribute in DEMOGRAPHIC),
+        psychographic=_interests(interests, n, year, rfm.frequency),
+        customers_with_interests=int(interests["customer"].nunique()),
+        rfm=_rfm_result(orders, rfm, names, lookup, previous, has_previous),
+    )
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """Per-customer figures (arrays by customer code) shared by every breakdown."""
+
+    month: np.ndarray  # revenue in the month
+    month_before: np.ndarray  # revenue in the previous month
+    year: np.ndarray  # revenue in the 12 months to the month's end
+    year_before: np.ndarray  # revenue in the 12 months before those
+    existed_before: np.ndarray  # bool: first order by the previous month's end
+    has_previous: bool  # the data covers the previous month
+    has_previous_12m: bool  # the data covers the first month of the previous 12
+
+
+def _revenue_in(orders: CustomerOrders, last: Period, months: int) -> np.ndarray:
+    """Revenue of each customer in the `months` months ending with `last`."""
+    start = day_number(last.shift(1 - months).start)
+    return orders.revenue(start, day_number(last.end) + 1)
+
+
+def _share(part: float, whole: float) -> float:
+    """part / whole, and 0 for an empty whole (a share of nothing is no share)."""
+    return float(part) / float(whole) if whole else 0.0
+
+
+def _breakdown(
+    attribute: str, codes: np.ndarray, labels: tuple[str, ...], figures: _Figures
+) -> Breakdown:
+    """Figures per value; missing values join an "unknown" value (the data's own, if any)."""
+    values = list(labels)
+    if UNKNOWN not in values:
+        values.append(UNKNOWN)
+    codes = np.where(codes < 0, values.index(UNKNOWN), codes)
+    k = len(values)
+
+    def total(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=k)
+
+    customers = total()
+    customers_before = np.bincount(codes[figures.existed_before], minlength=k)
+    month, month_before = total(figures.month), total(figures.month_before)
+    year, year_before = total(figures.year), total(figures.year_before)
+    n, year_total = len(codes), float(figures.year.sum())
+    rows = [
+        GroupFigures(
+            value=values[i],
+            customers=Change(
+                int(customers[i]), int(customers_before[i]) if figures.has_previous else None
+            ),
+            share=_share(customers[i], n),
+            revenue=Change(
+                float(month[i]), float(month_before[i]) if figures.has_previous else None
+            ),
+            revenue_12m=Change(
+                float(year[i]), float(year_before[i]) if figures.has_previous_12m else None
+            ),
+            revenue_share=_share(year[i], year_total),
+        )
+        for i in range(k)
+        if customers[i]
+    ]
+    if attribute == "age_band":
+        order = {band: i for i, band in enumerate((*AGE_BANDS, UNKNOWN))}
+        rows.sort(key=lambda row: order[row.value])
+    else:
+        rows.sort(key=lambda row: (row.value == UNKNOWN, -row.customers.current, row.value))
+    return Breakdown(attribute=attribute, rows=tuple(rows))
+
+
+def interest_pairs(attributes: pd.DataFrame) -> pd.DataFrame:
+    """(customer, interest) rows: customer is the row position in `attributes`; no repeats."""
+    empty = pd.DataFrame({"customer": np.empty(0, dtype=np.int64), "interest": []})
+    if "interests" not in attributes.columns:
+        return empty
+    codes, texts = pd.factorize(attributes["interests"])
+    # Each distinct text is split once; customers then pick up their text's interests.
+    split = [
+        (k, interest)
+        for k, text in enumerate(texts)
+        for interest in dict.fromkeys(part.strip() for part in str(text).split(";"))
+        if interest
+    ]
+    if not split:
+        return empty
+    named = pd.DataFrame(split, columns=["text", "interest"])
+    customers = pd.DataFrame({"customer": np.flatnonzero(codes >= 0), "text": codes[codes >= 0]})
+    return customers.merge(named, on="text")[["customer", "interest"]]
+
+
+def _interests(
+    pairs: pd.DataFrame, n: int, year: np.ndarray, frequency: np.ndarray
+) -> tuple[InterestFigures, ...]:
+    """Figures per interest, most customers first (docs/metrics.md#interest-figures)."""
+    customer = pairs["customer"].to_numpy(dtype=np.int64)
+    grouped = (
+        pairs.assign(revenue=year[customer], repeat=frequency[customer] >= 2)
+        .groupby("interest", sort=True)
+        .agg(customers=("customer", "size"), revenue=("revenue", "sum"), repeat=("repeat", "sum"))
+    )
+    rows = [
+        InterestFigures(
+            interest=str(interest),
+            customers=int(customers),
+            share=_share(customers, n),
+            revenue_per_customer=float(revenue) / int(customers),
+            repeat_rate=int(repeat) / int(customers),
+        )
+        for interest, customers, revenue, repeat in zip(
+            grouped.index, grouped["customers"], grouped["revenue"], grouped["repeat"], strict=True
+        )
+    ]
+    rows.sort(key=lambda row: (-row.customers, row.interest))
+    return tuple(rows)
+
+
+def _parse_pattern(pattern: str) -> list[tuple[int, int]] | None:
+    """The (R, F) cells of one "R:F" pattern; None if it is malformed."""
+    parts = pattern.split(":") if isinstance(pattern, str) else []
+    if len(parts) != 2:
+        return None
+    ranges = []
+    for part in parts:
+        match = _SCORE_PART.match(part)
+        if match is None:
+            return None
+        if match.group(1):
+            low, high = 1, 5
+        else:
+            low = int(match.group(2))
+            high = int(match.group(3) or low)
+        if low > high:
+            return None
+        ranges.append(range(low, high + 1))
+    return [(r, f) for r in ranges[0] for f in ranges[1]]
+
+
+def _segment_lookup(settings: MetricsSettings) -> tuple[tuple[str, ...], np.ndarray]:
+    """Segment names in map order and a 6x6 table: segment index of each (R, F)."""
+    patterns = DEFAULT_RFM_SEGMENTS if settings.rfm_segments is None else settings.rfm_segments
+    cells = parse_rfm_segments(patterns)
+    names = tuple(patterns)
+    lookup = np.full((6, 6), -1, dtype=np.int64)
+    for (r, f), name in cells.items():
+        lookup[r, f] = names.index(name)
+    return names, lookup
+
+
+def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
+    """1..5 scores by the share of other customers strictly worse (docs/metrics.md#rfm-scores)."""
+    n = len(values)
+    ordered = np.sort(values)
+    if higher_is_better:
+        worse = np.searchsorted(ordered, values, side="left")
+    else:
+        worse = n - np.searchsorted(ordered, values, side="right")
+    return np.minimum(5, 1 + (5 * worse) // max(n - 1, 1)).astype(np.int64)
+
+
+def _rfm(orders: CustomerOrders, end: int, lookup: np.ndarray) -> _Rfm:
+    """RFM of the customers with an order on or before day `end`."""
+    inside = orders.day <= end
+    customer = orders.customer[inside]
+    size = len(orders.ids)
+    frequency = np.bincount(customer, minlength=size)
+    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, customer, orders.day[inside])
+    monetary = np.bincount(customer, weights=orders.amount[inside], minlength=size)
+    # Scores compare totals in whole cents so that the order of summation cannot split ties.
+    cents = np.bincount(
+        customer, weights=np.rint(orders.amount[inside] * 100), minlength=size
+    ).astype(np.int64)
+    codes = np.flatnonzero(frequency > 0)
+    recency = end - last[codes]
+    r = tie_aware_scores(recency, higher_is_better=False)
+    f = tie_aware_scores(frequency[codes], higher_is_better=True)
+    m = tie_aware_scores(cents[codes], higher_is_better=True)
+    return _Rfm(
+        codes=codes,
+        recency=recency,
+        frequency=frequency[codes],
+        monetary=monetary[codes],
+        scores=(r, f, m),
+        segment=lookup[r, f],
+    )
+
+
+def _rfm_result(
+    orders: CustomerOrders,
+    rfm: _Rfm,
+    names: tuple[str, ...],
+    lookup: np.ndarray,
+    previous: Period,
+    has_previous: bool,
+) -> RfmResult:
+    k = len(names)
+    counts = np.bincount(rfm.segment, minlength=k)
+    before = np.bincount(_rfm(orders, day_number(previous.end), lookup).segment, minlength=k)
+    revenue = np.bincount(rfm.segment, weights=rfm.monetary, minlength=k)
+    recency = np.bincount(rfm.segment, weights=rfm.recency, minlength=k)
+    frequency = np.bincount(rfm.segment, weights=rfm.frequency, minlength=k)
+    n, revenue_total = len(rfm.codes), float(rfm.monetary.sum())
+
+    def mean(sums: np.ndarray, i: int) -> float | None:
+        return float(sums[i]) / int(counts[i]) if counts[i] else None
+
+    segments = tuple(
+        RfmSegment(
+            name=names[i],
+            customers=Change(int(counts[i]), int(before[i]) if has_previous else None),
+            share=_share(counts[i], n),
+            revenue=float(revenue[i]),
+            revenue_share=_share(revenue[i], revenue_total),
+            recency_days=mean(recency, i),
+            frequency=mean(frequency, i),
+            monetary=mean(revenue, i),
+        )
+        for i in range(k)
+    )
+    r, f, _ = rfm.scores
+    grid = np.bincount((r - 1) * 5 + (f - 1), minlength=25).reshape(5, 5)
+    values = (rfm.recency, rfm.frequency, rfm.monetary)
+    bands = tuple(
+        _band(dimension, score, values[d][rfm.scores[d] == score])
+        for d, dimension in enumerate(RFM_DIMENSIONS)
+        for score in range(1, 6)
+    )
+    return RfmResult(
+        segments=segments,
+        grid=tuple(tuple(int(c) for c in row) for row in grid),
+        bands=bands,
+    )
+
+
+def _band(dimension: str, score: int, values: np.ndarray) -> ScoreBand:
+    if len(values) == 0:
+        return ScoreBand(dimension, score, 0, None, None)
+    return ScoreBand(dimension, score, len(values), float(values.min()), float(values.max()))

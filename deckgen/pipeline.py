@@ -1,0 +1,163 @@
+"""The pipeline: load → validate → metrics → slide model → render, one direction only."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.config import Settings, load_settings
+from deckgen.data.tables import Tables
+from deckgen.errors import InputError, Problem, RenderError
+from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
+from deckgen.period import Period
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render wrote and found."""
+
+    output: Path
+    period: Period
+    slides: int
+    warnings: tuple[Problem, ...]
+    headlines: tuple[tuple[str, str], ...]  # headline figure name -> formatted value
+
+    def summary(self) -> str:
+        """A few readable lines for the terminal."""
+        lines = [f"wrote {self.output} ({self.slides} slides, period {self.period.key})"]
+        lines += [f"  {name}: {value}" for name, value in self.headlines]
+        if self.warnings:
+            lines.append(f"  {len(self.warnings)} data warning(s); see the appendix slide")
+        return "\n".join(lines)
+
+
+def resolve_settings(
+    settings: Settings | None,
+    config_path: Path | None,
+    *,
+    lang: str | None = None,
+    calendar: str | None = None,
+) -> Settings:
+    """The settings in force: a given Settings or the config file, with CLI overrides on top."""
+    base = settings if settings is not None else load_settings(config_path)
+    updates = {k: v for k, v in {"lang": lang, "calendar": calendar}.items() if v is not None}
+    if not updates:
+        return base
+    return Settings.model_validate(base.model_dump() | updates)
+
+
+def load_source(source: Path | Tables, settings: Settings, *, strict: bool = False) -> Tables:
+    """Validated tables from a workbook/folder path, or the given Tables unchanged."""
+    if isinstance(source, Tables):
+        return source
+    from deckgen.data.load import load_tables
+
+    return load_tables(Path(source), settings, strict=strict)
+
+
+def resolve_period(period: str | Period | None, tables: Tables, settings: Settings) -> Period:
+    """The reporting period: the given one, else the last complete month in the orders."""
+    calendar = settings.effective_calendar
+    if isinstance(period, Period):
+        return period
+    if period is not None:
+        try:
+            return Period.parse(period, calendar)
+        except ValueError as exc:
+            raise InputError(f"--period: {exc}") from None
+    last_order = tables.orders["order_date"].max()
+    if last_order is None or str(last_order) == "NaT":
+        raise InputError("sheet 'orders' has no dated orders, so there is no period to report")
+    return Period.last_complete(last_order.date(), calendar)
+
+
+def compute_source_metrics(
+    source: Path | Tables,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    lang: str | None = None,
+    calendar: str | None = None,
+    strict: bool = False,
+) -> LifecycleMetrics:
+    """All lifecycle metrics for one source and period."""
+    resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar)
+    tables = load_source(source, resolved, strict=strict)
+    return compute_metrics(tables, resolve_period(period, tables, resolved), resolved.metrics)
+
+
+def render_deck(
+    source: Path | Tables,
+    output: Path,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    template: Path | None = None,
+    templates_dir: Path | None = None,
+    charts: str = "native",
+    lang: str | None = None,
+    calendar: str | None = None,
+    logo: Path | None = None,
+    strict: bool = False,
+) -> RenderResult:
+    """Render the lifecycle deck for `source` to `output` (atomically); returns what it did."""
+    from deckgen.render.brand import check_template
+    from deckgen.render.writer import render_pptx
+    from deckgen.slides.deck import build_deck
+    from deckgen.wording import Wording
+
+    output = Path(output)
+    _check_output(output)
+    if template is not None:
+        check_template(Path(template))  # reject an unusable brand template before any work
+    resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar)
+    wording = Wording(
+        resolved.lang,
+        templates_dir,
+        digits=resolved.effective_digits,
+        currency=resolved.currency,
+    )
+    tables = load_source(source, resolved, strict=strict)
+    metrics = compute_metrics(tables, resolve_period(period, tables, resolved), resolved.metrics)
+    deck = build_deck(metrics, resolved, wording, warnings=tables.warnings)
+    data = render_pptx(deck, template=template, charts=charts, logo=logo)
+    write_atomically(output, data)
+    return RenderResult(
+        output=output,
+        period=metrics.period,
+        slides=len(deck.slides),
+        warnings=tables.warnings,
+        headlines=metrics.headlines(wording),
+    )
+
+
+def _check_output(output: Path) -> None:
+    if output.suffix.lower() != ".pptx":
+        raise RenderError(f"the output must be a .pptx file, got {output}")
+    if output.is_dir():
+        raise RenderError(f"the output {output} is a folder; give a file name ending in .pptx")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise RenderError(f"cannot write to {path.parent}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise RenderError(f"cannot write {path}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,449 @@
+"""Native, editable charts from ChartSpec and ScatterSpec (python-pptx chart API plus small XML edits).
+
+Look: no chart title (the block title sits above the chart), theme fonts at 10-11 pt with the
+complex-script font in every `c:txPr`, series in theme colours, light gridlines, number formats
+set explicitly from deckgen.formats (rates are fractions: a `0%` format multiplies by 100).
+With data labels on, the value axis is hidden: the labels carry the numbers.
+Right-to-left: categories reversed so the first is on the right (the value axis moves right);
+horizontal bars grow from the right; a scatter's x axis runs right to left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml import etree
+from pptx.chart.axis import _BaseAxis
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import (
+    XL_AXIS_CROSSES,
+    XL_CHART_TYPE,
+    XL_LABEL_POSITION,
+    XL_LEGEND_POSITION,
+    XL_MARKER_STYLE,
+    XL_TICK_LABEL_POSITION,
+    XL_TICK_MARK,
+)
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.oxml.ns import qn
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide as PptxSlide
+from pptx.text.text import Font
+from pptx.util import Emu, Pt
+
+from deckgen.formats import excel_number_format, money_scale
+from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
+from deckgen.render.context import RenderContext, blend, luminance
+from deckgen.render.layout import Box
+from deckgen.render.oxml import child, element
+from deckgen.render.text import set_run_language, style_paragraph
+
+BASE_PT = 11.0  # chart text
+SMALL_PT = 10.0  # ticks, labels, legend
+_CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_CLUSTERED,
+    "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
+    "stacked_bar": XL_CHART_TYPE.BAR_STACKED,
+    "stacked_column": XL_CHART_TYPE.COLUMN_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+    "doughnut": XL_CHART_TYPE.DOUGHNUT,
+    "combo": XL_CHART_TYPE.COLUMN_CLUSTERED,  # bars first; combo.py moves the line series
+}
+_HORIZONTAL = ("bar", "stacked_bar")
+_STACKED = ("stacked_bar", "stacked_column")
+_DIM = 0.55  # non-highlighted categories of a multi-series chart fade this far to white
+_QUADRANT_INSET = 0.03  # quadrant labels sit this fraction of the range inside the corners
+
+
+def number_format(kind: ValueKind, ctx: RenderContext) -> str:
+    """The OOXML number format of a value kind in this deck's language and digits."""
+    deck = ctx.deck
+    return excel_number_format(kind, deck.lang, deck.digits, deck.currency)
+
+
+def chart_values(series: Series, ctx: RenderContext) -> tuple[float | None, ...]:
+    """The values written to the chart: money in display units (tomans are rials / 10)."""
+    if series.value_kind != "money":
+        return series.values
+    scale = money_scale(ctx.deck.currency)
+    return tuple(None if v is None else v * scale for v in series.values)
+
+
+def category_data(
+    categories: Sequence[str], series: Sequence[Series], ctx: RenderContext
+) -> CategoryChartData:
+    """Chart data of category series, each with its own number format."""
+    data = CategoryChartData()
+    data.categories = list(categories)
+    for item in series:
+        data.add_series(
+            item.name, chart_values(item, ctx), number_format=number_format(item.value_kind, ctx)
+        )
+    return data
+
+
+def style_font(
+    font: Font, ctx: RenderContext, size: float, color: str | None = None, bold: bool = False
+) -> None:
+    """Size, colour, weight, theme Latin font, language and complex-script font of chart text."""
+    font.size = Pt(size)
+    font.bold = bold
+    font.name = ctx.theme.minor_font
+    font.color.rgb = RGBColor.from_string(color or ctx.hex("text"))
+    set_run_language(font._rPr, ctx)
+
+
+def _no_fill_sp_pr(parent: etree._Element, before: Sequence[str]) -> None:
+    """A `c:spPr` with no fill and no line, placed before the first of `before` present."""
+    sp_pr = element("c:spPr")
+    child(sp_pr, "a:noFill")
+    line = child(sp_pr, "a:ln")
+    child(line, "a:noFill")
+    for old in parent.findall(qn("c:spPr")):
+        parent.remove(old)
+    anchor = next((el for tag in before if (el := parent.find(qn(tag))) is not None), None)
+    if anchor is None:
+        parent.append(sp_pr)
+    else:
+        anchor.addprevious(sp_pr)
+
+
+def style_chart(chart: Chart, ctx: RenderContext, legend: bool) -> None:
+    """Chart-wide text, transparent background, no title, legend at the bottom."""
+    style_font(chart.font, ctx, BASE_PT)
+    chart.has_title = False
+    space = chart._chartSpace
+    _no_fill_sp_pr(space, ("c:txPr", "c:externalData", "c:printSettings", "c:userShapes"))
+    plot_area = space.find(qn("c:chart")).find(qn("c:plotArea"))
+    _no_fill_sp_pr(plot_area, ("c:extLst",))
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        style_font(chart.legend.font, ctx, SMALL_PT)
+
+
+def _axis_title(axis: _BaseAxis, text: str | None, ctx: RenderContext) -> None:
+    if not text:
+        axis.has_title = False
+        return
+    frame = axis.axis_title.text_frame
+    frame.text = text
+    paragraph = frame.paragraphs[0]
+    style_paragraph(paragraph, ctx, "center")
+    for run in paragraph.runs:
+        style_font(run.font, ctx, SMALL_PT, ctx.hex("muted"))
+
+
+def _axis_line(axis: _BaseAxis, color: str | None) -> None:
+    line = axis.format.line
+    if color is None:
+        line.fill.background()
+    else:
+        line.color.rgb = RGBColor.from_string(color)
+        line.width = Pt(0.75)
+
+
+def style_value_axis(
+    axis: _BaseAxis,
+    kind: ValueKind,
+    ctx: RenderContext,
+    *,
+    title: str | None,
+    visible: bool,
+    gridlines: bool = True,
+) -> None:
+    """Number format, light gridlines, muted tick labels and title; hidden when not `visible`."""
+    axis.visible = visible
+    axis.has_major_gridlines = visible and gridlines
+    if axis.has_major_gridlines:
+        grid = axis.major_gridlines.format.line
+        grid.color.rgb = RGBColor.from_string(ctx.hex("rule"))
+        grid.width = Pt(0.5)
+    axis.major_tick_mark = XL_TICK_MARK.NONE
+    axis.minor_tick_mark = XL_TICK_MARK.NONE
+    labels = axis.tick_labels
+    labels.number_format = number_format(kind, ctx)
+    labels.number_format_is_linked = False
+    style_font(labels.font, ctx, SMALL_PT, ctx.hex("muted"))
+    _axis_line(axis, None)
+    _axis_title(axis, title if visible else None, ctx)
+
+
+def style_category_axis(axis: _BaseAxis, ctx: RenderContext) -> None:
+    """A thin rule, no tick marks, horizontal labels that wrap instead of rotating."""
+    axis.major_tick_mark = XL_TICK_MARK.NONE
+    axis.minor_tick_mark = XL_TICK_MARK.NONE
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    style_font(axis.tick_labels.font, ctx, SMALL_PT)
+    body_pr = axis._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
+    body_pr.set("rot", "0")
+    body_pr.set("vert", "horz")
+    _axis_line(axis, ctx.hex("rule"))
+
+
+def set_crosses_max(axis: _BaseAxis) -> None:
+    """Make this axis cross its perpendicular axis at that axis' maximum."""
+    element = axis._element
+    element._remove_crosses()
+    element._remove_crossesAt()
+    element._add_crosses(val=XL_AXIS_CROSSES.MAXIMUM)
+
+
+def _fill(fmt, color: str) -> None:  # type: ignore[no-untyped-def]
+    fmt.fill.solid()
+    fmt.fill.fore_color.rgb = RGBColor.from_string(color)
+
+
+def style_series_labels(series, kind: ValueKind, ctx: RenderContext, position, color: str) -> None:  # type: ignore[no-untyped-def]
+    """Value labels of one series with its number format."""
+    labels = series.data_labels
+    labels.show_value = True
+    labels.number_format = number_format(kind, ctx)
+    labels.number_format_is_linked = False
+    if position is not None:
+        labels.position = position
+    style_font(labels.font, ctx, SMALL_PT, color)
+
+
+def style_bar_series(
+    series,
+    index: int,
+    spec_series: Series,
+    ctx: RenderContext,
+    *,
+    stacked: bool,
+    highlight: int | None,
+    multi: bool,
+    labels: bool,
+) -> None:  # type: ignore[no-untyped-def]
+    """Theme colour fill; a highlighted category in the accent colour (or the others faded)."""
+    color = ctx.hex("primary") if not multi else ctx.series_hex(index)
+    _fill(series.format, color)
+    series.format.line.fill.background()
+    series.invert_if_negative = False
+    if highlight is not None and 0 <= highlight < len(spec_series.values):
+        for point_index in range(len(spec_series.values)):
+            if point_index == highlight:
+                point_color = ctx.hex("accent") if not multi else color
+            else:
+                point_color = color if not multi else blend(color, "FFFFFF", _DIM)
+            _fill(series.points[point_index].format, point_color)
+    if labels:
+        if stacked:
+            text = "FFFFFF" if luminance(color) < 0.5 else ctx.hex("text")
+            style_series_labels(series, spec_series.value_kind, ctx, XL_LABEL_POSITION.CENTER, text)
+        else:
+            style_series_labels(
+                series, spec_series.value_kind, ctx, XL_LABEL_POSITION.OUTSIDE_END, ctx.hex("text")
+            )
+
+
+def style_line_series(
+    series, color: str, kind: ValueKind, ctx: RenderContext, labels: bool
+) -> None:  # type: ignore[no-untyped-def]
+    """A 2.25 pt line with round markers in `color`."""
+    series.smooth = False
+    line = series.format.line
+    line.color.rgb = RGBColor.from_string(color)
+    line.width = Pt(2.25)
+    marker = series.marker
+    marker.style = XL_MARKER_STYLE.CIRCLE
+    marker.size = 7
+    _fill(marker.format, color)
+    marker.format.line.color.rgb = RGBColor.from_string(color)
+    if labels:
+        style_series_labels(series, kind, ctx, XL_LABEL_POSITION.ABOVE, ctx.hex("text"))
+
+
+def _doughnut_labels(chart: Chart, spec: ChartSpec, ctx: RenderContext) -> None:
+    """Percent-of-total labels on every segment, white on dark segments."""
+    plot = chart.plots[0]
+    percent = number_format("percent", ctx)
+    for series in plot.series:
+        for index in range(len(spec.categories)):
+            fill = ctx.series_hex(index)
+            _fill(series.points[index].format, fill)
+            series.points[index].format.line.color.rgb = RGBColor.from_string("FFFFFF")
+            if not spec.data_labels:
+                continue
+            label = series.points[index].data_label
+            color = "FFFFFF" if luminance(fill) < 0.5 else ctx.hex("text")
+            style_font(label.font, ctx, SMALL_PT, color, bold=True)
+            d_lbl = label._dLbl
+            idx = d_lbl.find(qn("c:idx"))
+            num_fmt = element("c:numFmt")
+            num_fmt.set("formatCode", percent)
+            num_fmt.set("sourceLinked", "0")
+            idx.addnext(num_fmt)
+            d_lbl.find(qn("c:showVal")).set("val", "0")
+            d_lbl.find(qn("c:showPercent")).set("val", "1")
+    hole = plot._element.find(qn("c:holeSize"))
+    if hole is not None:
+        hole.set("val", "55")
+
+
+def _mirror_category_chart(chart: Chart, kind: str) -> None:
+    """Right-to-left: first category on the right, or bars growing from the right."""
+    if kind in _HORIZONTAL:
+        chart.value_axis.reverse_order = True
+    else:
+        chart.category_axis.reverse_order = True
+
+
+def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
+    """A native chart of `spec` filling `box` (combo charts: see deckgen.render.combo)."""
+    if spec.kind == "combo":
+        from deckgen.render.combo import draw_combo
+
+        return draw_combo(slide, spec, box, ctx)
+    data = category_data(spec.categories, spec.series, ctx)
+    frame = slide.shapes.add_chart(
+        _CHART_TYPES[spec.kind], Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h), data
+    )
+    frame.name = "Chart"
+    chart = frame.chart
+    multi = len(spec.series) > 1
+    style_chart(chart, ctx, legend=spec.legend and (multi or spec.kind == "doughnut"))
+    if spec.kind == "doughnut":
+        _doughnut_labels(chart, spec, ctx)
+        return frame
+    plot = chart.plots[0]
+    if spec.kind != "line":
+        plot.gap_width = 60
+    first_kind = spec.series[0].value_kind
+    style_category_axis(chart.category_axis, ctx)
+    style_value_axis(
+        chart.value_axis,
+        first_kind,
+        ctx,
+        title=spec.value_axis_title,
+        visible=not spec.data_labels,
+    )
+    if spec.kind in _HORIZONTAL:
+        chart.category_axis.reverse_order = True  # first category on top
+        set_crosses_max(chart.value_axis)  # keep the value axis at the bottom
+    for index, (series, spec_series) in enumerate(zip(plot.series, spec.series, strict=True)):
+        if spec.kind == "line":
+            color = ctx.series_hex(index)
+            style_line_series(series, color, spec_series.value_kind, ctx, spec.data_labels)
+        else:
+            style_bar_series(
+                series,
+                index,
+                spec_series,
+                ctx,
+                stacked=spec.kind in _STACKED,
+                highlight=spec.highlight,
+                multi=multi,
+                labels=spec.data_labels,
+            )
+    if ctx.rtl:
+        _mirror_category_chart(chart, spec.kind)
+    return frame
+
+
+def _hide_legend_entries(chart: Chart, indexes: Sequence[int]) -> None:
+    """Delete the legend entries of helper series (split lines, quadrant labels)."""
+    legend = chart._chartSpace.find(qn("c:chart")).find(qn("c:legend"))
+    if legend is None:
+        return
+    anchor = legend.find(qn("c:legendPos"))
+    for index in sorted(indexes, reverse=True):
+        entry = element("c:legendEntry")
+        child(entry, "c:idx").set("val", str(index))
+        child(entry, "c:delete").set("val", "1")
+        anchor.addnext(entry)
+
+
+def _quadrant_points(spec: ScatterSpec) -> list[tuple[float, float, bool]]:
+    """(x, y, on_low_x_side) of the four quadrant labels: TL, TR, BL, BR."""
+    (x0, x1), (y0, y1) = spec.x_range, spec.y_range
+    dx, dy = (x1 - x0) * _QUADRANT_INSET, (y1 - y0) * _QUADRANT_INSET * 2
+    return [
+        (x0 + dx, y1 - dy, True),
+        (x1 - dx, y1 - dy, False),
+        (x0 + dx, y0 + dy, True),
+        (x1 - dx, y0 + dy, False),
+    ]
+
+
+def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
+    """A native XY scatter; quadrant splits are dashed helper series, labels are point labels."""
+    data = XyChartData()
+    for item in spec.series:
+        series = data.add_series(item.name)
+        for x, y in zip(item.xs, item.ys, strict=True):
+            series.add_data_point(x, y)
+    helpers: list[int] = []
+    (x0, x1), (y0, y1) = spec.x_range, spec.y_range
+    if spec.x_split is not None:
+        helpers.append(len(data))
+        split = data.add_series("x split")
+        split.add_data_point(spec.x_split, y0)
+        split.add_data_point(spec.x_split, y1)
+    if spec.y_split is not None:
+        helpers.append(len(data))
+        split = data.add_series("y split")
+        split.add_data_point(x0, spec.y_split)
+        split.add_data_point(x1, spec.y_split)
+    label_index = None
+    if spec.quadrant_labels is not None:
+        label_index = len(data)
+        helpers.append(label_index)
+        quadrants = data.add_series("quadrants")
+        for x, y, _ in _quadrant_points(spec):
+            quadrants.add_data_point(x, y)
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.XY_SCATTER, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h), data
+    )
+    frame.name = "Chart"
+    chart = frame.chart
+    style_chart(chart, ctx, legend=len(spec.series) > 1)
+    x_axis, y_axis = chart.category_axis, chart.value_axis
+    for axis, (low, high), kind, title in (
+        (x_axis, spec.x_range, spec.x_kind, spec.x_title),
+        (y_axis, spec.y_range, spec.y_kind, spec.y_title),
+    ):
+        axis.minimum_scale, axis.maximum_scale = low, high
+        style_value_axis(axis, kind, ctx, title=title, visible=True, gridlines=False)
+        _axis_line(axis, ctx.hex("rule"))
+    plot_series = list(chart.plots[0].series)
+    for index, series in enumerate(plot_series):
+        if index in helpers:
+            series.marker.style = XL_MARKER_STYLE.NONE
+            if index == label_index:
+                series.format.line.fill.background()
+            else:
+                line = series.format.line
+                line.color.rgb = RGBColor.from_string(ctx.hex("grey"))
+                line.width = Pt(1.25)
+                line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            continue
+        color = ctx.series_hex(index)
+        series.format.line.fill.background()
+        series.marker.style = XL_MARKER_STYLE.CIRCLE
+        series.marker.size = 9
+        _fill(series.marker.format, color)
+        series.marker.format.line.color.rgb = RGBColor.from_string("FFFFFF")
+    if label_index is not None and spec.quadrant_labels is not None:
+        series = plot_series[label_index]
+        for index, ((_, _, low_x), text) in enumerate(
+            zip(_quadrant_points(spec), spec.quadrant_labels, strict=True)
+        ):
+            label = series.points[index].data_label
+            frame_text = label.text_frame
+            frame_text.text = text
+            paragraph = frame_text.paragraphs[0]
+            style_paragraph(paragraph, ctx, "start")
+            for run in paragraph.runs:
+                style_font(run.font, ctx, SMALL_PT, ctx.hex("muted"), bold=True)
+            # Labels grow inward: away from the low-x edge, which is on the right in RTL.
+            inward_right = low_x != ctx.rtl
+            label.position = XL_LABEL_POSITION.RIGHT if inward_right else XL_LABEL_POSITION.LEFT
+    _hide_legend_entries(chart, helpers)
+    if ctx.rtl:
+        x_axis.reverse_order = True
+    return frame

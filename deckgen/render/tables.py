@@ -1,0 +1,125 @@
+"""Native tables: navy header, thin rules, heat-scaled fills (cohort matrices), rows sized by deckgen.
+
+Right-to-left: the columns are written in reverse order, so the first column sits at the right
+in every viewer. The table-level `a:tblPr rtl="1"` flag is deliberately NOT set: LibreOffice
+ignores it, and PowerPoint would mirror the already reversed columns back to left-to-right.
+Cell paragraphs still get `rtl="1"` and right alignment (see docs/rendering.md).
+"""
+
+from __future__ import annotations
+
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR
+from pptx.oxml.ns import qn
+from pptx.slide import Slide as PptxSlide
+from pptx.table import _Cell
+from pptx.util import Emu, Pt
+
+from deckgen.model import TableSpec
+from deckgen.render.context import RenderContext, blend, luminance
+from deckgen.render.layout import EMU_PER_PT, Box
+from deckgen.render.oxml import child
+from deckgen.render.table_fit import CELL_INSET_X, CELL_INSET_Y, fit_table
+from deckgen.render.text import Align, measure_family, style_paragraph, style_run
+
+NO_STYLE_NO_GRID = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # built-in table style: nothing
+_RULE_EMU = 9525  # 0.75 pt row rule
+_HEAT_LOW = "F4F6F9"  # heat 0: almost white; heat 1: the theme's primary colour
+_DARK_FILL = 0.5  # text turns white on fills darker than this luminance
+
+
+def _borders(cell: _Cell, bottom: str | None) -> None:
+    """No side or top lines; a thin bottom rule of colour `bottom` (RRGGBB) or none."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    for tag in ("a:lnL", "a:lnR", "a:lnT", "a:lnB"):
+        line = child(tc_pr, tag)
+        if tag == "a:lnB" and bottom is not None:
+            line.set("w", str(_RULE_EMU))
+            fill = child(line, "a:solidFill")
+            child(fill, "a:srgbClr").set("val", bottom)
+        else:
+            line.set("w", "0")
+            child(line, "a:noFill")
+
+
+def _write_cell(
+    cell: _Cell,
+    text: str,
+    ctx: RenderContext,
+    *,
+    size: float,
+    bold: bool,
+    color: RGBColor,
+    align: Align,
+    fill: str | None,
+    rule: str | None,
+) -> None:
+    _borders(cell, rule)
+    if fill is None:
+        cell.fill.background()
+    else:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = RGBColor.from_string(fill)
+    cell.margin_left = cell.margin_right = Pt(CELL_INSET_X)
+    cell.margin_top = cell.margin_bottom = Pt(CELL_INSET_Y)
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    frame = cell.text_frame
+    frame.word_wrap = True
+    paragraph = frame.paragraphs[0]
+    style_paragraph(paragraph, ctx, align)
+    run = paragraph.add_run()
+    run.text = text
+    style_run(run, ctx, size, bold, color)
+
+
+def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) -> None:
+    """The table in `box`: font shrunk (not below 8 pt) until the measured rows fit."""
+    fit = fit_table(spec, box.w_pt, box.h_pt, measure_family(ctx, heading=False))
+    order = list(range(len(spec.columns)))
+    if ctx.rtl:
+        order.reverse()
+    rows, cols = len(spec.rows) + 1, len(spec.columns)
+    height = round(sum(fit.heights) * EMU_PER_PT)
+    shape = slide.shapes.add_table(rows, cols, Emu(box.x), Emu(box.y), Emu(box.w), Emu(height))
+    shape.name = "Table"
+    table = shape.table
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.set("firstRow", "1")
+    tbl_pr.set("bandRow", "0")
+    tbl_pr.find(qn("a:tableStyleId")).text = NO_STYLE_NO_GRID
+    widths = [round(fit.widths[i] * EMU_PER_PT) for i in order]
+    widths[-1] = box.w - sum(widths[:-1])  # no rounding gap at the end
+    for position, width in enumerate(widths):
+        table.columns[position].width = Emu(width)
+    for row, row_h in zip(table.rows, fit.heights, strict=True):
+        row.height = Emu(round(row_h * EMU_PER_PT))
+    header_fill, rule = ctx.hex("title"), ctx.hex("rule")
+    for position, index in enumerate(order):
+        column = spec.columns[index]
+        _write_cell(
+            table.cell(0, position),
+            column.header,
+            ctx,
+            size=fit.size,
+            bold=True,
+            color=ctx.rgb("background"),
+            align=column.align,
+            fill=header_fill,
+            rule=None,
+        )
+    for row_number, cells in enumerate(spec.rows, start=1):
+        for position, index in enumerate(order):
+            cell = cells[index]
+            fill = None if cell.heat is None else blend(_HEAT_LOW, ctx.hex("primary"), cell.heat)
+            dark = fill is not None and luminance(fill) < _DARK_FILL
+            _write_cell(
+                table.cell(row_number, position),
+                cell.text,
+                ctx,
+                size=fit.size,
+                bold=False,
+                color=ctx.rgb("background") if dark else ctx.rgb("text"),
+                align=spec.columns[index].align,
+                fill=fill,
+                rule=rule,
+            )

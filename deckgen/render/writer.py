@@ -1,0 +1,331 @@
+"""Draw a `deckgen.model.Deck` into a deterministic, editable .pptx (returned as bytes).
+
+Every slide is built fresh from a template layout (never cloned: python-pptx #688): title on
+the layout's title placeholder, the headline under it, each block in its grid area (see
+deckgen.render.layout), footer text and slide number, and the speaker notes. Empty
+placeholders are removed. The bytes are identical for identical decks and options.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Literal
+
+from pptx.enum.shapes import PP_PLACEHOLDER
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.autoshape import Shape
+from pptx.slide import Slide as PptxSlide
+from pptx.util import Emu
+
+from deckgen.errors import TemplateError
+from deckgen.model import (
+    Block,
+    ChartSpec,
+    Deck,
+    FunnelSpec,
+    KpiStrip,
+    ScatterSpec,
+    Slide,
+    TableSpec,
+    TextBlock,
+)
+from deckgen.render.brand import Brand, layout_kind, load_brand
+from deckgen.render.charts import draw_chart, draw_scatter
+from deckgen.render.context import RenderContext
+from deckgen.render.funnel import draw_funnel
+from deckgen.render.kpis import draw_kpis
+from deckgen.render.layout import EMU_PER_PT, Box, grid_for
+from deckgen.render.oxml import child, element
+from deckgen.render.package import FIXED_TIME, deterministic_package, set_core_properties
+from deckgen.render.shapes import add_rect, add_rule
+from deckgen.render.table_fit import BLOCK_TITLE_PT
+from deckgen.render.tables import draw_table
+from deckgen.render.text import (
+    Align,
+    TextLine,
+    TextStyle,
+    add_text,
+    fill_frame,
+    place,
+    set_run_language,
+    style_paragraph,
+)
+
+_SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # any fixed GUID: deterministic
+_TITLE_KINDS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+_SUBTITLE_KINDS = (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY)
+_CALLOUT_BAR_PT = 4.0
+_BLOCK_GAP_PT = 4.0  # between a block title and its content
+
+
+def _title_style(ctx: RenderContext, kind: str) -> TextStyle:
+    sizes = {"title": (40.0, 26.0), "section": (36.0, 24.0)}.get(kind, (26.0, 18.0))
+    return TextStyle(
+        size=sizes[0],
+        min_size=sizes[1],
+        color=None,  # from the layout: navy on white slides, white on the navy covers
+        bold=True,
+        heading=True,
+        anchor="bottom",
+        inset_x=0,
+        inset_y=0,
+    )
+
+
+def _text_styles(ctx: RenderContext) -> dict[str, TextStyle]:
+    text, muted, title = ctx.rgb("text"), ctx.rgb("muted"), ctx.rgb("title")
+    return {
+        # No side insets: text lines up with titles, rules and charts on the grid.
+        "body": TextStyle(size=14, min_size=10, color=text, space_after=6, inset_x=0),
+        "bullets": TextStyle(
+            size=14, min_size=10, color=text, bullets=True, space_after=6, inset_x=0
+        ),
+        "callout": TextStyle(
+            size=16,
+            min_size=11,
+            color=title,
+            bold=True,
+            anchor="middle",
+            inset_x=14,
+            inset_y=8,
+            space_after=6,
+        ),
+        "caption": TextStyle(size=11, min_size=8, color=muted, space_after=2, inset_x=0),
+    }
+
+
+def _remove_shape(shape: Shape) -> None:
+    element_ = shape._element
+    element_.getparent().remove(element_)
+
+
+def _placeholder(slide: PptxSlide, kinds: tuple[PP_PLACEHOLDER, ...]) -> Shape | None:
+    for shape in slide.placeholders:
+        if shape.placeholder_format.type in kinds:
+            return shape
+    return None
+
+
+def _write_placeholder(
+    shape: Shape, box: Box, lines: list[TextLine], style: TextStyle, ctx: RenderContext
+) -> None:
+    """Place a placeholder on the grid and fill it; its colour comes from the layout."""
+    place(shape, box)
+    fill_frame(shape.text_frame, box, lines, style, ctx)
+
+
+def _draw_block_title(slide: PptxSlide, title: str, box: Box, ctx: RenderContext) -> Box:
+    """A bold block heading at the top of `box`; returns the box left for the content."""
+    title_h = round(BLOCK_TITLE_PT * EMU_PER_PT)
+    head, rest = box.split_top(title_h, round(_BLOCK_GAP_PT * EMU_PER_PT))
+    style = TextStyle(
+        size=14,
+        min_size=10,
+        color=ctx.rgb("title"),
+        bold=True,
+        anchor="bottom",
+        inset_x=0,
+        inset_y=1,
+    )
+    add_text(slide, head, [TextLine(title)], style, ctx, name="Block Title")
+    add_rule(slide, head.x, head.bottom, head.w, ctx.hex("rule"), "Block Rule")
+    return rest
+
+
+def _draw_text_block(slide: PptxSlide, block: TextBlock, box: Box, ctx: RenderContext) -> None:
+    style = _text_styles(ctx)[block.style]
+    lines = [TextLine(p.text, level=p.level, bold=p.bold) for p in block.paragraphs]
+    if block.style == "callout":
+        add_rect(slide, box, ctx.hex("light"), "Callout")
+        bar_w = round(_CALLOUT_BAR_PT * EMU_PER_PT)
+        bar_x = box.right - bar_w if ctx.rtl else box.x
+        add_rect(slide, Box(bar_x, box.y, bar_w, box.h), ctx.hex("accent"), "Callout Accent")
+        box = Box(box.x if ctx.rtl else box.x + bar_w, box.y, box.w - bar_w, box.h)
+    add_text(slide, box, lines, style, ctx, name="Text")
+
+
+def _draw_block(slide: PptxSlide, block: Block, box: Box, ctx: RenderContext) -> None:
+    title = getattr(block, "title", None)
+    if title:
+        box = _draw_block_title(slide, title, box, ctx)
+    if isinstance(block, TextBlock):
+        _draw_text_block(slide, block, box, ctx)
+    elif isinstance(block, KpiStrip):
+        draw_kpis(slide, block, box, ctx)
+    elif isinstance(block, FunnelSpec):
+        draw_funnel(slide, block, box, ctx)
+    elif isinstance(block, TableSpec):
+        draw_table(slide, block, box, ctx)
+    elif ctx.charts == "image":
+        from deckgen.render.image_charts import draw_chart_image
+
+        draw_chart_image(slide, block, box, ctx)
+    elif isinstance(block, ChartSpec):
+        draw_chart(slide, block, box, ctx)
+    elif isinstance(block, ScatterSpec):
+        draw_scatter(slide, block, box, ctx)
+
+
+def _top_row_height(slide: Slide, ctx: RenderContext) -> int:
+    """A short top row when it holds only KPI strips, else half the content region."""
+    top = [b for b in slide.blocks if b.area in ("top", "left_top", "right_top")]
+    kpi_only = bool(top) and all(isinstance(b, KpiStrip) for b in top)
+    return ctx.grid.top_row_height(kpi_only)
+
+
+def _footer_shape(page: PptxSlide, kind: PP_PLACEHOLDER, box: Box, name: str) -> tuple[Shape, bool]:
+    """The layout's footer/slide-number placeholder placed on the grid, else a text box.
+
+    Returns the shape and whether it is a placeholder (which takes its colour from the layout).
+    """
+    for layout_shape in page.slide_layout.placeholders:
+        if layout_shape.placeholder_format.type == kind:
+            page.shapes.clone_placeholder(layout_shape)
+            shape = page.placeholders[layout_shape.placeholder_format.idx]
+            place(shape, box)
+            return shape, True
+    shape = page.shapes.add_textbox(Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h))
+    shape.name = name
+    return shape, False
+
+
+def _add_footer(page: PptxSlide, number: int, ctx: RenderContext) -> None:
+    """Footer text at the reading start and the slide number (a live field) at the end."""
+    grid = ctx.grid
+    if ctx.deck.footer:
+        shape, inherits = _footer_shape(page, PP_PLACEHOLDER.FOOTER, grid.footer, "Footer")
+        style = _footer_style(ctx, inherits, "start")
+        fill_frame(shape.text_frame, grid.footer, [TextLine(ctx.deck.footer)], style, ctx)
+    shape, inherits = _footer_shape(
+        page, PP_PLACEHOLDER.SLIDE_NUMBER, grid.slide_number, "Slide Number"
+    )
+    style = _footer_style(ctx, inherits, "end")
+    fill_frame(shape.text_frame, grid.slide_number, [TextLine("#")], style, ctx)
+    paragraph = shape.text_frame.paragraphs[0]._p
+    run = paragraph.find(qn("a:r"))
+    field = element("a:fld", id=_SLIDE_NUMBER_FIELD_ID, type="slidenum")
+    field.append(run.find(qn("a:rPr")))
+    child(field, "a:t").text = str(number)
+    run.addprevious(field)
+    paragraph.remove(run)
+
+
+def _footer_style(ctx: RenderContext, inherits: bool, align: Align) -> TextStyle:
+    color = None if inherits else ctx.rgb("muted")
+    return TextStyle(size=9, min_size=7, color=color, align=align, anchor="middle", inset_x=0)
+
+
+def _write_notes(slide: PptxSlide, notes: str, ctx: RenderContext) -> None:
+    frame = slide.notes_slide.notes_text_frame
+    frame.clear()
+    for number, text in enumerate(notes.split("\n")):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        style_paragraph(paragraph, ctx, "start")
+        run = paragraph.add_run()
+        run.text = text
+        set_run_language(run._r.get_or_add_rPr(), ctx)
+
+
+def _draw_logo(slide: PptxSlide, logo: Path, ctx: RenderContext) -> None:
+    box = ctx.grid.logo
+    try:
+        picture = slide.shapes.add_picture(str(logo), Emu(box.x), Emu(box.y), height=Emu(box.h))
+    except (OSError, ValueError) as exc:
+        raise TemplateError(f"logo {logo}: cannot be read as an image ({exc})") from None
+    picture.name = "Logo"
+    if picture.width > box.w:  # too wide: fit the width instead, keep the aspect ratio
+        picture.height = Emu(round(picture.height * box.w / picture.width))
+        picture.width = Emu(box.w)
+    if ctx.rtl:
+        picture.left = Emu(box.x)
+    else:
+        picture.left = Emu(box.right - picture.width)
+
+
+def _draw_slide(
+    prs: PresentationType,
+    brand: Brand,
+    slide: Slide,
+    number: int,
+    ctx: RenderContext,
+    logo: Path | None,
+) -> None:
+    kind = layout_kind(slide.kind)
+    page = prs.slides.add_slide(brand.layouts[kind])
+    grid = ctx.grid
+    title_shape = _placeholder(page, _TITLE_KINDS)
+    cover = kind in ("title", "section")
+    title_box = grid.cover_title if cover else grid.title
+    title_lines = [TextLine(slide.title)]
+    if title_shape is None:  # brand.load_brand guarantees one; kept for safety of edits
+        add_text(page, title_box, title_lines, _title_style(ctx, kind), ctx, name="Title")
+    else:
+        _write_placeholder(title_shape, title_box, title_lines, _title_style(ctx, kind), ctx)
+    if cover:
+        subtitle = [slide.subtitle] if slide.subtitle else []
+        if kind == "title":
+            subtitle += [ctx.deck.client, ctx.deck.period_label]
+        shape = _placeholder(page, _SUBTITLE_KINDS)
+        if shape is not None and subtitle:
+            lines = [
+                TextLine(text, bold=(kind == "title" and text == ctx.deck.client))
+                for text in subtitle
+            ]
+            style = TextStyle(
+                size=20 if kind == "title" else 18,
+                min_size=12,
+                color=None,
+                inset_x=0,
+                inset_y=0,
+                space_after=4,
+            )
+            _write_placeholder(shape, grid.cover_subtitle, lines, style, ctx)
+        if kind == "title" and logo is not None:
+            _draw_logo(page, logo, ctx)
+    else:
+        if slide.headline:
+            style = TextStyle(
+                size=16,
+                min_size=12,
+                color=ctx.rgb("muted"),
+                inset_x=0,
+                inset_y=2,
+            )
+            add_text(page, grid.headline, [TextLine(slide.headline)], style, ctx, name="Headline")
+        top_h = _top_row_height(slide, ctx)
+        for block in slide.blocks:
+            _draw_block(page, block, grid.area(block.area, top_h), ctx)
+    for shape in list(page.placeholders):
+        if not shape.has_text_frame or not shape.text_frame.text.strip():
+            _remove_shape(shape)
+    if kind != "title":
+        _add_footer(page, number, ctx)
+    _write_notes(page, slide.notes, ctx)
+
+
+def render_pptx(
+    deck: Deck,
+    *,
+    template: Path | None = None,
+    charts: Literal["native", "image"] = "native",
+    logo: Path | None = None,
+) -> bytes:
+    """The deck as .pptx bytes, built on `template` (default: deckgen's); TemplateError."""
+    brand = load_brand(template)
+    prs = brand.presentation
+    grid = grid_for(prs.slide_width, prs.slide_height, deck.direction)
+    ctx = RenderContext(deck=deck, theme=brand.theme, grid=grid, charts=charts)
+    for number, slide in enumerate(deck.slides, start=1):
+        _draw_slide(prs, brand, slide, number, ctx, logo)
+    set_core_properties(
+        prs,
+        title=deck.title,
+        subject=f"{deck.client} — {deck.period_label}",
+        author="deckgen",
+        created=FIXED_TIME,  # the deck has no clock: equal decks give equal bytes
+    )
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return deterministic_package(buffer.getvalue())

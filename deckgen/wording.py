@@ -1,0 +1,213 @@
+"""The deck's wording: Jinja2 templates per language, rendered in a sandbox.
+
+Templates live in `<folder>/<lang>/<name>` (e.g. `fa/slides/funnel.j2`). A consultant's folder
+(`--templates DIR`) is searched first, the shipped defaults second; there is no fallback to
+English, so a missing Arabic or Persian template is an error rather than English on a Persian
+slide. Templates are plain text (no HTML escaping) and may not reach Python internals.
+
+Whitespace: a blank line separates paragraphs; inside a paragraph every run of spaces, tabs
+and line breaks becomes one space, so a sentence can be spread over several template lines.
+`render` joins the paragraphs with a single "\\n"; `paragraphs` returns them as a list.
+No-break spaces, zero-width non-joiners and bidi marks are kept.
+
+Filters (all format for the Wording's language, digits and currency; see deckgen.formats):
+`count`, `pct`, `money`, `dec`, `score` (one per value kind), `change(kind)` (a signed change),
+`month` / `month(short=True)` (a Period's label), `and_list` ("email, SEO, and TV" in the
+deck's language) and `isolate` (a left-to-right isolate for a Latin run inside RTL text).
+Globals: `lang` and `unit` (the currency's unit word or code).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.lists import format_list
+from jinja2.sandbox import SandboxedEnvironment
+
+from deckgen import formats
+from deckgen.errors import DeckgenError, TemplateError
+from deckgen.model import ValueKind
+from deckgen.period import Period
+
+LANGS = ("en", "ar", "fa")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def default_templates_dir() -> Path:
+    """The shipped templates folder (inside the installed package, or the checkout's templates/)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise TemplateError(f"the default templates are missing (looked in {package}/templates)")
+
+
+def default_definitions_file() -> Path:
+    """The English metric definitions (docs/metrics.md, installed as deckgen/docs/metrics.md)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "docs" / "metrics.md", package.parent / "docs" / "metrics.md"):
+        if candidate.is_file():
+            return candidate
+    raise TemplateError(f"the metric definitions are missing (looked in {package}/docs)")
+
+
+def normalise_whitespace(text: str) -> list[str]:
+    """The paragraphs of `text`: split at blank lines, inner whitespace runs made one space."""
+    parts = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text))
+    return [part for part in parts if part]
+
+
+class Wording:
+    """Renders the wording templates of one deck language with its number formats."""
+
+    def __init__(
+        self,
+        lang: str,
+        templates_dir: Path | None = None,
+        *,
+        digits: formats.Digits = "latn",
+        currency: str = "USD",
+    ) -> None:
+        if lang not in LANGS:
+            raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
+        formats.currency_unit(currency, lang)  # ConfigError now rather than mid-deck
+        self.lang = lang
+        self.digits = digits
+        self.currency = currency
+        self.templates_dir = Path(templates_dir) if templates_dir is not None else None
+        self.search_path: tuple[Path, ...] = (default_templates_dir() / lang,)
+        if templates_dir is not None:
+            if not Path(templates_dir).is_dir():
+                raise TemplateError(f"templates folder not found: {templates_dir}")
+            self.search_path = (Path(templates_dir) / lang, *self.search_path)
+        self._env = SandboxedEnvironment(
+            loader=jinja2.FileSystemLoader(
+                [str(p) for p in self.search_path], encoding="utf-8-sig"
+            ),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )  # utf-8-sig: Windows editors may save the consultant's copy with a BOM
+        self._env.filters.update(self._filters())
+        self._env.globals.update(lang=lang, unit=formats.currency_unit(currency, lang))
+
+    def render(self, name: str, **context: Any) -> str:
+        """The template `name` rendered with `context`: paragraphs joined by "\\n"; TemplateError."""
+        return "\n".join(self.paragraphs(name, **context))
+
+    def paragraphs(self, name: str, **context: Any) -> list[str]:
+        """The template `name` rendered with `context`, as whitespace-normalised paragraphs."""
+        return self._run(name, lambda template: template.render(**context))
+
+    def render_block(self, name: str, block: str, **context: Any) -> str:
+        """One `{% block %}` of the template `name` rendered with `context`; TemplateError."""
+
+        def run(template: jinja2.Template) -> str:
+            if block not in template.blocks:
+                raise TemplateError(f"{template.filename}: no block named {block!r}")
+            return "".join(template.blocks[block](template.new_context(context)))
+
+        return "\n".join(self._run(name, run))
+
+    def data(self, name: str) -> dict[str, Any]:
+        """The TOML file `name` (labels, playbook) from the search path; TemplateError."""
+        for folder in self.search_path:
+            path = folder / name
+            if path.is_file():
+                try:
+                    return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+                except tomllib.TOMLDecodeError as exc:
+                    raise TemplateError(f"{path}: {exc}") from None
+        searched = " or ".join(str(p) for p in self.search_path)
+        raise TemplateError(f"wording file {self.lang}/{name} not found in {searched}")
+
+    def _run(self, name: str, render: Callable[[jinja2.Template], str]) -> list[str]:
+        try:
+            return normalise_whitespace(render(self._env.get_template(name)))
+        except DeckgenError:
+            raise
+        except jinja2.TemplateNotFound as exc:
+            searched = " or ".join(str(p) for p in self.search_path)
+            raise TemplateError(
+                f"wording template {self.lang}/{exc.name} not found in {searched}"
+            ) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"{exc.filename}, line {exc.lineno}: {exc.message}") from None
+        except Exception as exc:
+            where = self._template_frame(exc)
+            if where is None:
+                raise
+            raise TemplateError(f"{where}: {exc}") from exc
+
+    def _template_frame(self, exc: BaseException) -> str | None:
+        """ "file, line n" of the innermost template line in `exc`'s traceback, if any."""
+        roots = [p.resolve() for p in self.search_path]
+        frames = [
+            frame
+            for frame in traceback.extract_tb(exc.__traceback__)
+            if any(Path(frame.filename).resolve().is_relative_to(root) for root in roots)
+        ]
+        return f"{frames[-1].filename}, line {frames[-1].lineno}" if frames else None
+
+    def _filters(self) -> dict[str, Callable[..., str]]:
+        lang, digits, currency = self.lang, self.digits, self.currency
+
+        def kind_filter(kind: ValueKind) -> Callable[[float | None], str]:
+            return lambda value: formats.format_value(value, kind, lang, digits, currency)
+
+        def change(delta: float | None, kind: ValueKind) -> str:
+            return formats.format_change(delta, kind, lang, digits, currency)
+
+        def month(period: Period, short: bool = False) -> str:
+            return formats.format_month(period, lang, digits, short)
+
+        def and_list(items: list[str]) -> str:
+            return format_list([str(item) for item in items], locale=formats.locale_for(lang))
+
+        return {
+            "and_list": and_list,
+            "count": kind_filter("count"),
+            "pct": kind_filter("percent"),
+            "money": kind_filter("money"),
+            "dec": kind_filter("decimal"),
+            "score": kind_filter("score"),
+            "change": change,
+            "month": month,
+            "isolate": formats.isolate_ltr,
+        }
+
+
+def export_templates(directory: Path) -> list[Path]:
+    """Copies the default wording (every language) into a new or empty `directory`; the files."""
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise TemplateError(
+            f"{directory} already exists and is not an empty folder; "
+            "export into a new or empty folder so no edited template is overwritten"
+        )
+    source = default_templates_dir()
+    pairs = [
+        (path, directory / path.relative_to(source))
+        for lang in LANGS
+        for path in sorted((source / lang).rglob("*"))
+        if path.is_file()
+    ]
+    english = directory / "en" / "definitions.md"
+    if all(dst != english for _, dst in pairs):  # English definitions live in docs/metrics.md
+        pairs.append((default_definitions_file(), english))
+    if (source / "README.md").is_file():
+        pairs.append((source / "README.md", directory / "README.md"))
+    for src, dst in pairs:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+    return sorted(dst for _, dst in pairs)

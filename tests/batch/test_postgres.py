@@ -1,0 +1,69 @@
+"""A PostgreSQL source, for real: the sample client loaded into a local server (.ci/postgres.sh)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.postgres
+
+# Peer authentication over the Unix socket, as .ci/postgres.sh sets up: no password anywhere.
+DEFAULT_URL = "postgresql+psycopg:///deckgen_test?host=/var/run/postgresql"
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> str:
+    """The test server's URL; skips only when it is unreachable outside CI, fails in CI."""
+    import sqlalchemy as sa
+
+    url = os.environ.get("DECKGEN_TEST_PG_URL", DEFAULT_URL)
+    engine = sa.create_engine(url, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        reason = f"PostgreSQL at {engine.url!r} is unreachable ({exc.orig}); run .ci/postgres.sh"
+        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    finally:
+        engine.dispose()
+    return url
+
+
+def test_postgres_source_gives_the_workbook_deck(
+    pg_url: str, tmp_path: Path, database_matches_workbook: Callable[[str, Path], None]
+) -> None:
+    database_matches_workbook(pg_url, tmp_path)
+
+
+def test_postgres_query_with_renamed_columns(pg_url: str) -> None:
+    import sqlalchemy as sa
+
+    from deckgen.data.sql import read_sql_frames
+
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS crm_sales"))
+        connection.execute(
+            sa.text("CREATE TABLE crm_sales (id text, who text, day date, total numeric(10, 2))")
+        )
+        connection.execute(
+            sa.text("INSERT INTO crm_sales VALUES ('O1', 'C1', '2026-10-03', 12.50)")
+        )
+    engine.dispose()
+    query = "SELECT id AS order_id, who AS customer_id, day AS order_date, total AS amount FROM crm_sales"
+    orders = read_sql_frames(pg_url, {"orders": query})["orders"]
+    assert str(orders["order_date"].dtype).startswith("datetime64")
+    assert orders.to_dict("records") == [
+        {
+            "order_id": "O1",
+            "customer_id": "C1",
+            "order_date": pd.Timestamp("2026-10-03"),
+            "amount": 12.5,
+        }
+    ]

@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from deckgen.data.tables import Tables
+from deckgen.metrics import loyalty
+from deckgen.metrics.common import Change
+from deckgen.metrics.loyalty import TREND_MONTHS, compute_loyalty
+from deckgen.period import Period
+from tests.metrics.fixtures_lifecycle import (
+    LIFECYCLE_ORDERS,
+    OCT_2026,
+    SEGMENTS,
+    assert_plain,
+    customers,
+    lifecycle_tables,
+    missing_definitions,
+    orders,
+    settings,
+)
+
+K60 = settings(churn_days=60)
+
+
+def _months(result, field):
+    return tuple(getattr(month, field) for month in result.months)
+
+
+def test_trend_months_are_the_twelve_ending_with_the_period():
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert tuple(m.month for m in result.months) == OCT_2026.trailing(12)
+    assert result.months[0].month == Period("gregorian", 2025, 11)
+
+
+def test_new_active_returning():
+    # First orders: B Dec 2025, C Jul, A Aug, D Sep, E Oct (G first ordered in Nov 2024).
+    # Active: Dec B; Jul C; Aug A, G; Sep A, D; Oct A, B, E.  F orders after the period.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert _months(result, "new") == (0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1)
+    assert _months(result, "active") == (0, 1, 0, 0, 0, 0, 0, 0, 1, 2, 2, 3)
+    # Aug: G (first order 2024); Sep: A; Oct: A and B.
+    assert _months(result, "returning") == (0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2)
+
+
+def test_at_risk_with_k_60():
+    # At risk: last order 30..59 days before the month's end.
+    # Jan 31: B (Dec 15, 47 days); Jul 31: C (Jul 1, 30 days, the lower edge);
+    # Sep 30: G (Aug 15, 46 days); Oct 31: B (Oct 1, 30 days).  D on Oct 31 is 60 days: churned.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert _months(result, "at_risk") == (0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, 1)
+
+
+def test_churned_and_churn_rate_with_k_60():
+    # Churn day = last order + 60 with no order in between:
+    # B Dec 15 -> Feb 13; C Jul 1 -> Aug 30; D Sep 1 -> Oct 31; G Aug 15 -> Oct 14.
+    # (G's 2024 order churns in Jan 2025, before the trend; A and B reorder in time.)
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert _months(result, "churned") == (0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 2)
+    # Base = not churned at the previous month's end (last order < 60 days before it):
+    # Dec 31: B -> Jan 0/1; Jan 31: B -> Feb 1/1; Jul 31: C -> Aug 1/1;
+    # Aug 31: A, G -> Sep 0/2; Sep 30: A, D, G -> Oct 2/3; other months have no base.
+    expected = (None, None, 0.0, 1.0) + (None,) * 5 + (1.0, 0.0, 2 / 3)
+    assert _months(result, "churn_rate") == expected
+
+
+def test_repeat_rate():
+    # Orders in the 12 months ending Oct: A 3, B 2, C 1, D 2, E 1, G 1 -> 3 of 6.
+    # Ending Sep: A 2, B 1, C 1, D 2, G 1 -> 2 of 5.  Ending Aug: A, B, C, G once -> 0 of 4.
+    # Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert _months(result, "repeat_rate") == (None,) + (0.0,) * 9 + (0.4, 0.5)
+
+
+def test_loyal_by_club_rule():
+    # Members: A (joined Aug 5), C (flagged, no date: always), D (first club event Sep 20),
+    # H (no orders).  Active members = members with an order in the trailing 12 months:
+    # Jul C; Aug A, C; Sep A, C, D; Oct A, C, D.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert result.loyalty_rule == "club"
+    assert _months(result, "loyal") == (0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3)
+
+
+def test_loyal_by_orders_rule():
+    # >= 2 orders in the trailing 12 months: Sep A, D; Oct A, B, D.
+    result = compute_loyalty(
+        lifecycle_tables(),
+        OCT_2026,
+        settings(churn_days=60, loyalty_rule="orders", loyalty_min_orders=2),
+    )
+    assert result.loyalty_rule == "orders"
+    assert _months(result, "loyal") == (0,) * 10 + (2, 3)
+
+
+def test_club_rule_without_club_data_uses_the_orders_rule():
+    # No loyalty columns, no loyalty sheet: >= 3 orders in 12 months -> only A, in Oct.
+    result = compute_loyalty(lifecycle_tables(club=False, loyalty_sheet=False), OCT_2026, K60)
+    assert result.loyalty_rule == "orders"
+    assert result.club is None
+    assert _months(result, "loyal") == (0,) * 11 + (1,)
+
+
+def test_headline_changes():
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert result.active == Change(3, 2)
+    assert result.new == Change(1, 1)
+    assert result.returning == Change(2, 1)
+    assert result.loyal == Change(3, 3)
+    assert result.at_risk == Change(1, 1)
+    assert result.churned == Change(2, 0)
+    assert result.churn_rate == Change(2 / 3, 0.0)
+    assert result.repeat_rate == Change(0.5, 0.4)
+
+
+def test_cohort_retention():
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    by_month = {row.cohort: row for row in result.cohorts}
+    assert tuple(by_month) == OCT_2026.trailing(12)
+    # Dec 2025 (B): ordered at ages 0 and 10; age 11 is not reached by Oct 2026.
+    dec = by_month[Period("gregorian", 2025, 12)]
+    assert dec.customers == 1
+    assert dec.retention == (1.0,) + (0.0,) * 9 + (1.0, None)
+    # Jul (C): only at age 0, reached ages 0..3.
+    assert by_month[Period("gregorian", 2026, 7)].retention == (1.0, 0.0, 0.0, 0.0) + (None,) * 8
+    # Aug (A): every month since.
+    assert by_month[Period("gregorian", 2026, 8)].retention == (1.0, 1.0, 1.0) + (None,) * 9
+    # Sep (D, two orders on one day); Oct (E).
+    assert by_month[Period("gregorian", 2026, 9)].retention == (1.0, 0.0) + (None,) * 10
+    assert by_month[Period("gregorian", 2026, 10)].retention == (1.0,) + (None,) * 11
+    # A month without new customers has only empty cells.
+    nov = by_month[Period("gregorian", 2025, 11)]
+    assert (nov.customers, nov.retention) == (0, (None,) * 12)
+
+
+def test_club_summary():
+    club = compute_loyalty(lifecycle_tables(), OCT_2026, K60).club
+    assert club is not None
+    # A, C, D, H; E joins on Nov 1, after the period.
+    assert club.members == 4
+    # Joins: A Aug, D Sep (first event), H Oct; C has no date and is never counted as a join.
+    assert club.joins_by_month == (0,) * 9 + (1, 1, 1)
+    assert club.joins == Change(1, 1)
+    assert club.active_by_month == (0,) * 8 + (1, 2, 3, 3)
+    assert club.active_members == Change(3, 3)
+    # Latest tier: A gold (Oct 20 tier change), H bronze; C and D have none.
+    assert [(t.tier, t.members, t.share) for t in club.tiers] == [
+        ("bronze", 1, 0.5),
+        ("gold", 1, 0.5),
+    ]
+    assert club.untiered == 2
+    # Points: Oct +30 / -20 -10; Sep +50.  A's Nov 2 redemption is after the period.
+    assert club.points_earned == Change(30.0, 50.0)
+    assert club.points_redeemed == Change(30.0, 0.0)
+    assert club.offers_redeemed == Change(2, 0)
+    assert club.referrals == Change(0, 1)
+    # Each offer redeemed once in Oct by one of the 3 active members (A, D); ties by name.
+    assert [
+        (o.offer, o.redemptions, o.redemptions_12m, o.members, o.share) for o in club.offers
+    ] == [
+        ("birthday_gift", 1, 1, 1, 1 / 3),
+        ("free_shipping", 1, 1, 1, 1 / 3),
+    ]
+
+
+def test_club_from_customer_flags_only():
+    club = compute_loyalty(lifecycle_tables(loyalty_sheet=False), OCT_2026, K60).club
+    assert club is not None
+    # A (Aug 5), C and D (flagged without a date: members throughout).
+    assert club.members == 3
+    assert club.joins_by_month == (0,) * 9 + (1, 0, 0)
+    # Jul C; Aug A, C; Sep A, C, D (D ordered on Sep 1); Oct A, C, D.
+    assert club.active_by_month == (0,) * 8 + (1, 2, 3, 3)
+    assert (club.tiers, club.untiered, club.offers) == ((), None, ())
+    assert club.points_earned is club.points_redeemed is club.offers_redeemed is None
+    assert club.referrals is None
+
+
+def test_historical_clv_and_segments():
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, K60, SEGMENTS)
+    # To Oct 31: A 180, B 280, C 40, D 30, E 60, G 160 = 750 over 6 customers.
+    # To Sep 30: A 150, B 200, C 40, D 30, G 160 = 580 over 5 customers.
+    assert result.clv == Change(125.0, 116.0)
+    assert result.clv_customers == 6
+    rows = [(s.segment, s.customers, s.revenue, s.mean_revenue) for s in result.clv_by_segment]
+    # E has no segment; X has no orders.
+    assert rows == [
+        ("Champions", 2, 460.0, 230.0),
+        ("Lost", 2, 200.0, 100.0),
+        ("New", 1, 30.0, 30.0),
+    ]
+    assert [s.revenue_share for s in result.clv_by_segment] == [460 / 750, 200 / 750, 30 / 750]
+
+
+def test_segment_map_may_be_a_series():
+    from_series = compute_loyalty(lifecycle_tables(), OCT_2026, K60, pd.Series(SEGMENTS))
+    assert from_series == compute_loyalty(lifecycle_tables(), OCT_2026, K60, SEGMENTS)
+
+
+def test_without_segments_the_breakdown_is_empty():
+    assert compute_loyalty(lifecycle_tables(), OCT_2026, K60).clv_by_segment == ()
+
+
+def test_churn_days_derived_from_inter_purchase_times():
+    # Gaps between order days: A 36, 40; B 290; G 633 (D's same-day orders are one day).
+    # 90th percentile: 290 + 0.7 * (633 - 290) = 530.1 -> 530.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, settings())
+    assert (result.churn_days, result.churn_days_derived) == (530, True)
+    configured = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
+    assert (configured.churn_days, configured.churn_days_derived) == (60, False)
+
+
+def _two_gap_tables(first_gap: int, second_gap: int) -> Tables:
+    start = date(2026, 1, 1)
+    rows = [
+        ("P", start.isoformat(), 1.0),
+        ("P", (start + timedelta(days=first_gap)).isoformat(), 1.0),
+        ("Q", start.isoformat(), 1.0),
+        ("Q", (start + timedelta(days=second_gap)).isoformat(), 1.0),
+    ]
+    return Tables(customers=customers(["P", "Q"]), orders=orders(rows))
+
+
+def test_churn_days_rounds_half_up_with_a_floor():
+    # Gaps 40 and 45: 40 + 0.9 * 5 = 44.5 -> 45 (half up, not to even).
+    assert compute_loyalty(_two_gap_tables(40, 45), OCT_2026, settings()).churn_days == 45
+    # Gaps 10 and 20: 19 -> the floor of 30.
+    assert compute_loyalty(_two_gap_tables(10, 20), OCT_2026, settings()).churn_days == 30
+
+
+def test_churn_days_without_repeat_customers():
+    tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-10-01", 5.0)]))
+    assert compute_loyalty(tables, OCT_2026, settings()).churn_days == 365
+
+
+def test_previous_is_none_before_the_data_starts():
+    tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-10-01", 5.0)]))
+    result = compute_loyalty(tables, OCT_2026, K60)
+    assert result.new == Change(1, None)
+    assert result.clv == Change(5.0, None)
+    assert result.repeat_rate == Change(0.0, None)
+    assert result.churn_rate is None  # nobody was a customer at the end of September
+
+
+def test_no_orders_at_all():
+    tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-11-01", 5.0)]))
+    result = compute_loyalty(tables, OCT_2026, settings())
+    assert result.active == Change(0, None)
+    assert (result.clv, result.clv_customers, result.churn_days) == (None, 0, 365)
+    assert all(cell is None for row in result.cohorts for cell in row.retention)
+
+
+def test_later_data_does_not_change_a_past_period():
+    later = (*LIFECYCLE_ORDERS, ("A", "2026-12-01", 10.0), ("Z", "2027-01-05", 99.0))
+    tables = dataclasses.replace(lifecycle_tables(), orders=orders(later))
+    assert compute_loyalty(tables, OCT_2026, settings(), SEGMENTS) == compute_loyalty(
+        lifecycle_tables(), OCT_2026, settings(), SEGMENTS
+    )
+
+
+def test_jalali_period_across_the_year_end():
+    # Esfand 1404 ends on 2026-03-20, Farvardin 1405 starts on 2026-03-21.
+    tables = Tables(
+        customers=customers(["P", "Q"]),
+        orders=orders(
+            [("P", "2026-03-20", 10.0), ("P", "2026-03-21", 20.0), ("Q", "2026-02-19", 5.0)]
+        ),
+    )
+    farvardin = Period("jalali", 1405, 1)
+    result = compute_loyalty(tables, farvardin, K60)
+    assert result.months[-1].month == farvardin
+    assert result.months[-2].month == Period("jalali", 1404, 12)
+    # Q's order (2026-02-19) is the last day of Bahman 1404.
+    assert _months(result, "new")[-3:] == (1, 1, 0)
+    assert _months(result, "active")[-3:] == (1, 1, 1)
+    assert result.returning == Change(1, 0)
+    esfand = result.cohorts[-2]
+    assert esfand.cohort == Period("jalali", 1404, 12)
+    assert esfand.retention == (1.0, 1.0) + (None,) * 10
+
+
+def test_cited_definitions_exist():
+    assert missing_definitions(loyalty) == set()
+
+
+def test_results_hold_plain_values():
+    assert_plain(compute_loyalty(lifecycle_tables(), OCT_2026, settings(), SEGMENTS))
+
+
+# --- invariants on random data ------------------------------------------------------------
+
+_BASE = date(2024, 6, 1)
+_order_rows = st.lists(
+    st.tuples(
+        st.sampled_from("PQRSTU"),
+        st.integers(0, 900),
+        st.floats(0, 500, allow_nan=False).map(lambda v: round(v, 2)),
+    ),
+    max_size=40,
+)
+_periods = st.one_of(
+    st.builds(Period, st.just("gregorian"), st.integers(2025, 2027), st.integers(1, 12)),
+    st.builds(Period, st.just("jalali"), st.integers(1403, 1405), st.integers(1, 12)),
+)
+
+
+def _random_tables(rows: list[tuple[str, int, float]]) -> Tables:
+    dated = [(c, (_BASE + timedelta(days=d)).isoformat(), a) for c, d, a in rows]
+    return Tables(customers=customers(list("PQRSTU")), orders=orders(dated))
+
+
+def _brute_force(rows, period: Period, churn_days: int):
+    """Per-month figures from plain Python, for comparison with the vectorised code."""
+    end = period.end
+    days: dict[str, list[date]] = {}
+    for customer, offset, _ in rows:
+        day = _BASE + timedelta(days=offset)
+        if day <= end:
+            days.setdefault(customer, []).append(day)
+    figures = []
+    for month in period.trailing(TREND_MONTHS):
+        window_start = month.shift(-11).start
+        active = {c for c, ds in days.items() if any(month.contains(d) for d in ds)}
+        new = {c for c, ds in days.items() if month.contains(min(ds))}
+        at_risk = set()
+        churned = set()
+        for c, ds in days.items():
+            before = [d for d in ds if d <= month.end]
+            if before:
+                gap = (month.end - max(before)).days
+                if (churn_days + 1) // 2 <= gap < churn_days:
+                    at_risk.add(c)
+            for d in set(ds):
+                churn_day = d + timedelta(days=churn_days)
+                if month.contains(churn_day) and not any(d < o <= churn_day for o in ds):
+                    churned.add(c)
+        in_window = {c: sum(window_start <= d <= month.end for d in ds) for c, ds in days.items()}
+        buyers = sum(n >= 1 for n in in_window.values())
+        repeaters = sum(n >= 2 for n in in_window.values())
+        figures.append(
+            (
+                len(active),
+                len(new),
+                len(at_risk),
+                len(churned),
+                repeaters / buyers if buyers else None,
+            )
+        )
+    return tuple(figures)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(rows=_order_rows, period=_periods, churn_days=st.integers(1, 120))
+def test_matches_a_brute_force_computation(rows, period, churn_days):
+    result = compute_loyalty(_random_tables(rows), period, settings(churn_days=churn_days))
+    computed = tuple((m.active, m.new, m.at_risk, m.churned, m.repeat_rate) for m in result.months)
+    assert computed == _brute_force(rows, period, churn_days)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(rows=_order_rows, period=_periods, rule=st.sampled_from(["club", "orders"]))
+def test_invariants(rows, period, rule):
+    result = compute_loyalty(_random_tables(rows), period, settings(loyalty_rule=rule))
+    assert result.churn_days >= 30
+    for month in result.months:
+        assert month.new + month.returning == month.active
+        assert min(month.active, month.new, month.returning, month.loyal, month.at_risk) >= 0
+        for rate in (month.churn_rate, month.repeat_rate):
+            assert rate is None or 0.0 <= rate <= 1.0
+    assert sum(row.customers for row in result.cohorts) == sum(m.new for m in result.months)
+    for i, row in enumerate(result.cohorts):
+        for age, cell in enumerate(row.retention):
+            reached = i + age < TREND_MONTHS
+            assert (cell is None) == (not reached or row.customers == 0)
+            assert cell is None or 0.0 <= cell <= 1.0
+        if row.customers:
+            assert row.retention[0] == 1.0

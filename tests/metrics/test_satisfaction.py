@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from deckgen.data.tables import Tables
+from deckgen.metrics import satisfaction
+from deckgen.metrics.common import Change
+from deckgen.metrics.satisfaction import QUADRANTS, SCATTER_LIMIT, Csat, Nps, compute_satisfaction
+from deckgen.period import Period
+from tests.metrics.fixtures_lifecycle import (
+    OCT_2026,
+    SEGMENTS,
+    SURVEY_ROWS,
+    assert_plain,
+    customers,
+    missing_definitions,
+    orders,
+    settings,
+    survey_tables,
+)
+
+
+def _satisfaction(**overrides):
+    result = compute_satisfaction(survey_tables(), OCT_2026, settings(**overrides), SEGMENTS)
+    assert result is not None
+    return result
+
+
+def _quadrants(quadrants):
+    return [(q.name, q.customers, q.share, q.mean_orders_12m, q.repeat_rate) for q in quadrants]
+
+
+def test_none_without_a_surveys_sheet():
+    tables = Tables(customers=customers(["A"]), orders=orders([("A", "2026-10-01", 1.0)]))
+    assert compute_satisfaction(tables, OCT_2026, settings()) is None
+
+
+def test_monthly_nps_and_csat():
+    result = _satisfaction()
+    # Oct answers S01-S07, S13, S14 (S12 is after the period).  Recommend: 10, 9, 8, 6, 2,
+    # missing, 9, 7, 10 -> 8 valid: promoters 10, 9, 9, 10; passives 8, 7; detractors 6, 2.
+    assert result.nps == Nps(score=25.0, n=8, promoters=4, passives=2, detractors=2)
+    # Satisfaction: 5, 4, 2, 5, 1, 3, 7 (out of 1..5), 3, 5 -> 8 valid, 4 of them 4-5.
+    assert result.csat == Csat(score=0.5, n=8, satisfied=4)
+    # Sep: S08-S10.  Recommend 10, 3, 11 (out) -> (1 - 1) / 2; satisfaction 4, 2, missing.
+    assert result.months[-2].nps == Nps(score=0.0, n=2, promoters=1, passives=0, detractors=1)
+    assert result.months[-2].csat == Csat(score=0.5, n=2, satisfied=1)
+    assert result.nps_change == Change(25.0, 0.0)
+    assert result.csat_change == Change(0.5, 0.5)
+    # S11 (Oct 2025) is outside the 12 months; earlier months have no answers.
+    assert tuple(m.month for m in result.months) == OCT_2026.trailing(12)
+    assert all(m.nps.score is None and m.csat.n == 0 for m in result.months[:-2])
+
+
+def test_answers_left_out_are_counted():
+    result = _satisfaction()
+    month = result.answers
+    assert (month.answers, month.missing_satisfaction, month.out_of_scale_satisfaction) == (9, 0, 1)
+    assert (month.missing_recommend, month.out_of_scale_recommend) == (1, 0)
+    people = result.customer_answers
+    # Latest answers: H has no satisfaction and recommends 11; E has no recommend.
+    assert (people.answers, people.missing_satisfaction, people.out_of_scale_satisfaction) == (
+        9,
+        1,
+        0,
+    )
+    assert (people.missing_recommend, people.out_of_scale_recommend) == (1, 1)
+
+
+def test_surveyed_customers_and_their_scores():
+    result = _satisfaction()
+    # Latest answer per customer within Nov 2025 - Oct 2026: A S02 (not S01, nor S12 after the
+    # period), B, C, D, E, F, G, H, and K S14 (same day as S13, higher response id); J's only
+    # answer is from Oct 2025.  S07 has no customer id.
+    assert (result.customers, result.anonymous_answers) == (9, 1)
+    # Recommend of A 9, B 8, C 6, D 2, F 10, G 3, K 10 (E missing, H out of scale).
+    assert result.customer_nps == Nps(score=0.0, n=7, promoters=3, passives=1, detractors=3)
+    # Satisfaction of A 4, B 2, C 5, D 1, E 3, F 4, G 2, K 5 (H missing).
+    assert result.customer_csat == Csat(score=0.5, n=8, satisfied=4)
+
+
+def test_quadrants():
+    result = _satisfaction()
+    assert (result.satisfaction_threshold, result.recommend_threshold) == (4.0, 7.0)
+    assert result.quadrant_n == 7
+    # Loyalists A (4, 9), F (4, 10), K (5, 10); mercenary C (5, 6); hostage B (2, 8);
+    # defectors D (1, 2), G (2, 3).  Orders in Nov 2025 - Oct 2026: A 3, B 2, C 1, D 2, G 1,
+    # F and K none (F's order is after the period).
+    assert _quadrants(result.quadrants) == [
+        ("loyalists", 3, 3 / 7, 1.0, 1 / 3),
+        ("mercenaries", 1, 1 / 7, 1.0, 0.0),
+        ("hostages", 1, 1 / 7, 2.0, 1.0),
+        ("defectors", 2, 2 / 7, 1.5, 0.5),
+    ]
+
+
+def test_correlations():
+    result = _satisfaction()
+    # Satisfaction x = 4, 2, 5, 1, 4, 2, 5 and recommend y = 9, 8, 6, 2, 10, 3, 10 (A B C D F G K):
+    # Sxy = 180 - 23 * 48 / 7 = 156/7, Sxx = 91 - 23^2/7 = 108/7, Syy = 394 - 48^2/7 = 454/7.
+    pair = result.satisfaction_vs_recommend
+    assert pair.n == 7
+    assert math.isclose(pair.pearson, 156 / math.sqrt(108 * 454))
+    # Average ranks x: 4.5 2.5 6.5 1 4.5 2.5 6.5; y: 5 4 3 1 6.5 2 6.5 (both mean 4):
+    # sum of products of deviations 17.5, squares 26.5 and 27.5.
+    assert math.isclose(pair.spearman, 17.5 / math.sqrt(26.5 * 27.5))
+    # Satisfaction (A B C D E F G K) 4 2 5 1 3 4 2 5 against orders 3 2 1 2 1 0 1 0:
+    # Sxo = 28 - 26 * 10 / 8 = -4.5, Sxx = 100 - 26^2/8 = 15.5, Soo = 20 - 10^2/8 = 7.5.
+    orders_pair = result.satisfaction_vs_orders
+    assert orders_pair.n == 8
+    assert math.isclose(orders_pair.pearson, -4.5 / math.sqrt(15.5 * 7.5))
+    # Ranks x: 5.5 2.5 7.5 1 4 5.5 2.5 7.5; orders: 8 6.5 4 6.5 4 1.5 4 1.5 (means 4.5).
+    assert math.isclose(orders_pair.spearman, -19.75 / math.sqrt(40.5 * 39))
+    # Recommend (A B C D F G K) 9 8 6 2 10 3 10 against orders 3 2 1 2 0 1 0:
+    # Sro = 56 - 48 * 9 / 7 = -40/7, Srr = 454/7, Soo = 19 - 81/7 = 52/7.
+    recommend_pair = result.recommend_vs_orders
+    assert recommend_pair.n == 7
+    assert math.isclose(recommend_pair.pearson, -40 / math.sqrt(454 * 52))
+    # Ranks r: 5 4 3 1 6.5 2 6.5; orders: 7 5.5 3.5 5.5 1.5 3.5 1.5 (means 4).
+    assert math.isclose(recommend_pair.spearman, -12.5 / math.sqrt(27.5 * 26.5))
+
+
+def test_correlation_needs_three_customers_and_variation():
+    rows = [
+        ("S1", "2026-10-01", 4.0, 9.0, "A"),
+        ("S2", "2026-10-02", 4.0, 3.0, "B"),
+        ("S3", "2026-10-03", 4.0, 5.0, "C"),
+    ]
+    result = compute_satisfaction(survey_tables(rows), OCT_2026, settings())
+    assert (result.satisfaction_vs_recommend.pearson, result.satisfaction_vs_recommend.n) == (
+        None,
+        3,
+    )
+    two = compute_satisfaction(survey_tables(rows[:2]), OCT_2026, settings())
+    assert two.satisfaction_vs_recommend.spearman is None
+
+
+def test_by_segment():
+    result = _satisfaction()
+    # Champions A (4, 9) and B (2, 8); Lost C (5, 6) and G (2, 3); New D (1, 2).
+    rows = [(s.segment, s.customers, s.nps.score, s.nps.n, s.csat.score) for s in result.by_segment]
+    assert rows == [
+        ("Champions", 2, 50.0, 2, 0.5),
+        ("Lost", 2, -100.0, 2, 0.5),
+        ("New", 1, -100.0, 1, 0.0),
+    ]
+    champions, lost, new = result.by_segment
+    assert _quadrants(champions.quadrants) == [
+        ("loyalists", 1, 0.5, 3.0, 1.0),
+        ("mercenaries", 0, 0.0, None, None),
+        ("hostages", 1, 0.5, 2.0, 1.0),
+        ("defectors", 0, 0.0, None, None),
+    ]
+    assert [q.customers for q in lost.quadrants] == [0, 1, 0, 1]
+    assert [q.customers for q in new.quadrants] == [0, 0, 0, 1]
+    assert (champions.quadrant_n, lost.quadrant_n, new.quadrant_n) == (2, 2, 1)
+
+
+def test_segment_map_may_be_a_series():
+    from_series = compute_satisfaction(
+        survey_tables(), OCT_2026, settings(), pd.Series(SEGMENTS, dtype="string")
+    )
+    assert from_series == _satisfaction()
+
+
+def test_without_segments_the_breakdown_is_empty():
+    result = compute_satisfaction(survey_tables(), OCT_2026, settings())
+    assert result.by_segment == ()
+
+
+def test_scatter_points_by_customer_id():
+    result = _satisfaction()
+    # A B C D F G K; E and H lack a valid answer.
+    assert result.scatter == (
+        (4.0, 9.0),
+        (2.0, 8.0),
+        (5.0, 6.0),
+        (1.0, 2.0),
+        (4.0, 10.0),
+        (2.0, 3.0),
+        (5.0, 10.0),
+    )
+    assert (result.scatter_n, result.scatter_sampled) == (7, False)
+
+
+def test_scatter_is_a_stable_sample_above_the_limit():
+    count = SCATTER_LIMIT + 500
+    rows = [
+        (f"S{n}", "2026-10-01", float(n % 5 + 1), float(n % 11), f"C{n:05d}") for n in range(count)
+    ]
+    result = compute_satisfaction(survey_tables(rows), OCT_2026, settings())
+    assert (result.scatter_n, result.scatter_sampled, len(result.scatter)) == (count, True, 2000)
+    assert compute_satisfaction(survey_tables(rows[::-1]), OCT_2026, settings()) == result
+    every_point = {(float(n % 5 + 1), float(n % 11)) for n in range(count)}
+    assert set(result.scatter) <= every_point
+
+
+def test_other_scales_are_rescaled():
+    # Satisfaction on 1..10 (satisfied from 7.75: 8, 10), recommend on 1..5 (rescaled to 0..10:
+    # 5 -> 10 promoter, 4 -> 7.5 passive, 3 -> 5 detractor).  0 and 6 are out of scale.
+    rows = [
+        ("S1", "2026-10-01", 8.0, 5.0, None),
+        ("S2", "2026-10-02", 7.0, 4.0, None),
+        ("S3", "2026-10-03", 10.0, 3.0, None),
+        ("S4", "2026-10-04", 0.0, 6.0, None),
+    ]
+    result = compute_satisfaction(
+        survey_tables(rows),
+        OCT_2026,
+        settings(satisfaction_scale=(1, 10), recommend_scale=(1, 5)),
+    )
+    assert result.nps == Nps(score=0.0, n=3, promoters=1, passives=1, detractors=1)
+    assert result.csat == Csat(score=2 / 3, n=3, satisfied=2)
+    assert (result.answers.out_of_scale_satisfaction, result.answers.out_of_scale_recommend) == (
+        1,
+        1,
+    )
+    assert (result.satisfaction_threshold, result.recommend_threshold) == (7.75, 3.8)
+    assert (result.satisfaction_scale, result.recommend_scale) == ((1.0, 10.0), (1.0, 5.0))
+
+
+def test_without_customer_ids():
+    columns = ("response_id", "date", "satisfaction", "recommend")
+    rows = [("S1", "2026-10-01", 5.0, 10.0), ("S2", "2026-10-02", 2.0, 1.0)]
+    result = compute_satisfaction(survey_tables(rows, columns), OCT_2026, settings(), SEGMENTS)
+    assert result.nps == Nps(score=0.0, n=2, promoters=1, passives=0, detractors=1)
+    assert (result.customers, result.anonymous_answers, result.quadrant_n) == (0, 2, 0)
+    assert result.customer_nps.score is None
+    assert [q.share for q in result.quadrants] == [None] * 4
+    assert (result.scatter, result.by_segment) == ((), ())
+
+
+def test_later_data_does_not_change_a_past_period():
+    later = (
+        *SURVEY_ROWS,
+        ("S99", "2026-12-01", 1.0, 0.0, "A"),
+        ("S98", "2026-11-30", 5.0, 10.0, "Z"),
+    )
+    assert compute_satisfaction(survey_tables(later), OCT_2026, settings(), SEGMENTS) == (
+        _satisfaction()
+    )
+
+
+def test_jalali_period():
+    # Mehr 1405 is 2026-09-23 .. 2026-10-22: S02, S13, S14 (Oct 25) fall in Aban.
+    result = compute_satisfaction(survey_tables(), Period("jalali", 1405, 7), settings())
+    # Mehr answers: S01, S03-S07 (Oct 2-9).  Recommend valid 10, 8, 6, 2, 9 -> (2 - 2) / 5.
+    assert result.nps == Nps(score=0.0, n=5, promoters=2, passives=1, detractors=2)
+    # Shahrivar (Aug 23 - Sep 22): S08, S09, S10.
+    assert result.months[-2].month == Period("jalali", 1405, 6)
+    assert result.months[-2].nps.n == 2
+
+
+def test_cited_definitions_exist():
+    assert missing_definitions(satisfaction) == set()
+
+
+def test_results_hold_plain_values():
+    assert_plain(_satisfaction())
+
+
+_BASE = date(2025, 6, 1)
+_answers = st.lists(
+    st.tuples(
+        st.integers(0, 600),
+        st.one_of(st.none(), st.integers(-1, 7).map(float), st.floats(0, 6)),
+        st.one_of(st.none(), st.integers(-1, 12).map(float)),
+        st.one_of(st.none(), st.sampled_from("PQRSTU")),
+    ),
+    max_size=40,
+)
+_periods = st.one_of(
+    st.builds(Period, st.just("gregorian"), st.integers(2025, 2027), st.integers(1, 12)),
+    st.builds(Period, st.just("jalali"), st.integers(1404, 1405), st.integers(1, 12)),
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(answers=_answers, period=_periods)
+def test_invariants(answers, period):
+    rows = [
+        (f"S{n:03d}", (_BASE + timedelta(days=d)).isoformat(), sat, rec, customer)
+        for n, (d, sat, rec, customer) in enumerate(answers)
+    ]
+    result = compute_satisfaction(survey_tables(rows), period, settings(), {"P": "x", "Q": "y"})
+    scores = [result.nps, result.customer_nps] + [m.nps for m in result.months]
+    scores += [s.nps for s in result.by_segment]
+    for nps in scores:
+        assert nps.promoters + nps.passives + nps.detractors == nps.n
+        assert (nps.score is None) == (nps.n == 0)
+        assert nps.score is None or -100.0 <= nps.score <= 100.0
+    for csat in [result.csat, result.customer_csat] + [m.csat for m in result.months]:
+        assert 0 <= csat.satisfied <= csat.n
+        assert csat.score is None or 0.0 <= csat.score <= 1.0
+    groups = [(result.quadrants, result.quadrant_n)]
+    groups += [(s.quadrants, s.quadrant_n) for s in result.by_segment]
+    for quadrants, n in groups:
+        assert tuple(q.name for q in quadrants) == QUADRANTS
+        assert sum(q.customers for q in quadrants) == n
+        for q in quadrants:
+            assert q.share is None or 0.0 <= q.share <= 1.0
+    assert result.quadrant_n == result.scatter_n == len(result.scatter)
+    month = result.answers
+    assert month.answers == result.nps.n + month.missing_recommend + month.out_of_scale_recommend
+    assert (
+        month.answers
+        == result.csat.n + month.missing_satisfaction + month.out_of_scale_satisfaction
+    )
+    for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_orders):
+        for value in (pair.pearson, pair.spearman):
+            assert value is None or -1.0 <= value <= 1.0

@@ -1,0 +1,382 @@
+"""Segmentation: hand-computed figures on `segment_tables`, invariants on random data."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.errors import ConfigError
+from deckgen.metrics.common import Change
+from deckgen.metrics.segments import (
+    DEFAULT_RFM_SEGMENTS,
+    compute_segments,
+    parse_rfm_segments,
+    rfm_segment_of,
+    rfm_table,
+    tie_aware_scores,
+)
+from deckgen.period import Period
+from tests.metrics.fixtures_lifecycle import make_frame
+
+OCT = Period("gregorian", 2026, 10)
+SETTINGS = MetricsSettings()
+
+# Base at 2026-10-31: C1..C5 and C8 (n = 6); C6 never orders, C7 only after the month.
+# Revenue: October 300 (C1 100+50, C2 80, C4 40, C8 30); September 110 (C1 50, C3 60);
+# Nov 2025..Oct 2026: C1 300, C2 100, C3 60, C4 40, C5 100, C8 30 = 630;
+# Nov 2024..Oct 2025: C5 200 (the data reaches back into Nov 2024, so it is known).
+
+
+def rows(breakdown):
+    return [
+        (r.value, r.customers, r.share, r.revenue, r.revenue_12m, r.revenue_share)
+        for r in breakdown.rows
+    ]
+
+
+def test_totals(segment_tables):
+    result = compute_segments(segment_tables, OCT, SETTINGS)
+    assert result.customers == Change(6, 4)  # C1, C2, C3, C5 had ordered by Sep 30
+    assert result.revenue == Change(300.0, 110.0)
+    assert result.revenue_12m == Change(630.0, 200.0)
+    assert result.repeat_rate == 3 / 6  # C1 (4 orders), C2 (2), C5 (2)
+
+
+def test_geographic(segment_tables):
+    result = compute_segments(segment_tables, OCT, SETTINGS)
+    assert [b.attribute for b in result.geographic] == ["country"]  # no region or city column
+    # DE: C1, C2; FR: C3, C4 (C4 new in Oct); IT: C5; unknown: C8 (not in the sheet).
+    assert rows(result.geographic[0]) == [
+        ("DE", Change(2, 2), 2 / 6, Change(230.0, 50.0), Change(400.0, 0.0), 400 / 630),
+        ("FR", Change(2, 1), 2 / 6, Change(40.0, 60.0), Change(100.0, 0.0), 100 / 630),
+        ("IT", Change(1, 1), 1 / 6, Change(0.0, 0.0), Change(100.0, 200.0), 100 / 630),
+        ("unknown", Change(1, 0), 1 / 6, Change(30.0, 0.0), Change(30.0, 0.0), 30 / 630),
+    ]
+
+
+def test_demographic(segment_tables):
+    result = compute_segments(segment_tables, OCT, SETTINGS)
+    assert [b.attribute for b in result.demographic] == ["age_band", "gender"]
+    ages, genders = result.demographic
+    # C3 22, C1 30, C2 40, C5 70; C4 and C8 have no age. Bands in age order, unknown last.
+    assert [(r.value, r.customers.current) for r in ages.rows] == [
+        ("18-24", 1),
+        ("25-34", 1),
+        ("35-44", 1),
+        ("65+", 1),
+        ("unknown", 2),
+    ]
+    # female C1, C3; male C2, C5; unknown C4 (blank) and C8: ties by name, unknown last.
+    assert [(r.value, r.customers.current) for r in genders.rows] == [
+        ("female", 2),
+        ("male", 2),
+        ("unknown", 2),
+    ]
+    female = genders.rows[0]
+    assert female.revenue == Change(150.0, 110.0)  # C1 150 in Oct; C1 50 + C3 60 in Sep
+    assert female.revenue_12m == Change(360.0, 0.0)
+
+
+def test_psychographic(segment_tables):
+    result = compute_segments(segment_tables, OCT, SETTINGS)
+    # fitness: C1, C2; outdoor: C1, C5 (" outdoor ; " trimmed); travel: C4; C6's knitting is
+    # not in the base. 12-month revenue C1 300, C2 100, C5 100, C4 40.
+    assert [
+        (i.interest, i.customers, i.share, i.revenue_per_customer, i.repeat_rate)
+        for i in result.psychographic
+    ] == [
+        ("fitness", 2, 2 / 6, 200.0, 1.0),
+        ("outdoor", 2, 2 / 6, 200.0, 1.0),
+        ("travel", 1, 1 / 6, 40.0, 0.0),
+    ]
+    assert result.customers_with_interests == 4  # C1, C2, C4, C5
+
+
+# RFM at 2026-10-31, n = 6, so score = min(5, 1 + w) with w the customers strictly worse.
+#        recency  R   frequency  F   monetary  M   segment
+#   C1      1     5       4      5     300     5   Champions      (5:5)
+#   C2     11     5       2      4     100     4   Champions      (5:4)
+#   C8     21     4       1      1      30     1   Promising      (4:1)
+#   C4     26     3       1      1      40     2   About to Sleep (3:1)
+#   C3     56     2       1      1      60     3   Hibernating    (2:1)
+#   C5    334     1       2      4     300     5   At Risk        (1:4)
+# At 2026-09-30, n = 4, score = min(5, 1 + floor(5w/3)): C1 (15 days, 2 orders) R5 F4
+# Champions; C3 (25, 1) R4 F1 Promising; C2 (60, 1) R2 F1 Hibernating; C5 (303, 2) R1 F4 At Risk.
+
+
+def test_rfm_segments(segment_tables):
+    rfm = compute_segments(segment_tables, OCT, SETTINGS).rfm
+    by_name = {s.name: s for s in rfm.segments}
+    assert [s.name for s in rfm.segments] == list(DEFAULT_RFM_SEGMENTS)
+    assert {n: s.customers for n, s in by_name.items() if s.customers != Change(0, 0)} == {
+        "Champions": Change(2, 1),
+        "Promising": Change(1, 1),
+        "About to Sleep": Change(1, 0),
+        "At Risk": Change(1, 1),
+        "Hibernating": Change(1, 1),
+    }
+    champions = by_name["Champions"]
+    assert champions.share == 2 / 6
+    assert champions.revenue == 400.0
+    assert champions.revenue_share == 400 / 830  # all revenue to date: 830
+    assert (champions.recency_days, champions.frequency, champions.monetary) == (6.0, 3.0, 200.0)
+    assert by_name["Lost"].recency_days is None
+
+
+def test_rfm_grid_and_bands(segment_tables):
+    rfm = compute_segments(segment_tables, OCT, SETTINGS).rfm
+    expected = [[0] * 5 for _ in range(5)]
+    for r, f in [(5, 5), (5, 4), (4, 1), (3, 1), (2, 1), (1, 4)]:
+        expected[r - 1][f - 1] += 1
+    assert rfm.grid == tuple(tuple(row) for row in expected)
+    bands = {(b.dimension, b.score): (b.customers, b.low, b.high) for b in rfm.bands}
+    assert bands[("recency", 5)] == (2, 1.0, 11.0)
+    assert bands[("recency", 1)] == (1, 334.0, 334.0)
+    assert bands[("frequency", 1)] == (3, 1.0, 1.0)
+    assert bands[("frequency", 2)] == (0, None, None)
+    assert bands[("frequency", 4)] == (2, 2.0, 2.0)
+    assert bands[("monetary", 5)] == (2, 300.0, 300.0)  # the tie C1 = C5 is one score
+
+
+def test_rfm_segment_of(segment_tables):
+    segment_of = rfm_segment_of(segment_tables, OCT, SETTINGS)
+    assert segment_of.sort_index().to_dict() == {
+        "C1": "Champions",
+        "C2": "Champions",
+        "C3": "Hibernating",
+        "C4": "About to Sleep",
+        "C5": "At Risk",
+        "C8": "Promising",
+    }
+
+
+def test_jalali_month(segment_tables):
+    # Mehr 1405 is 2026-09-23..2026-10-22: C1 50, C2 80, C4 40, C8 30 in it; Shahrivar
+    # (08-23..09-22): C1 50, C3 60. Base at Oct 22: C1..C5, C8; at Sep 22: C1, C2, C3, C5.
+    result = compute_segments(segment_tables, Period("jalali", 1405, 7), SETTINGS)
+    assert result.revenue == Change(200.0, 110.0)
+    assert result.customers == Change(6, 4)
+
+
+def test_previous_month_without_data(segment_tables):
+    # November 2024 holds the first order, so October 2024 has no data before it.
+    result = compute_segments(segment_tables, Period("gregorian", 2024, 11), SETTINGS)
+    assert result.customers == Change(1, None)
+    assert result.revenue == Change(200.0, None)
+
+
+def test_missing_optional_columns_leave_families_empty(segment_tables):
+    bare = replace(segment_tables, customers=segment_tables.customers[["customer_id"]])
+    result = compute_segments(bare, OCT, SETTINGS)
+    assert (result.geographic, result.demographic, result.psychographic) == ((), (), ())
+    assert sum(s.customers.current for s in result.rfm.segments) == 6
+
+
+def test_no_orders_yet(segment_tables):
+    result = compute_segments(segment_tables, Period("gregorian", 2020, 1), SETTINGS)
+    assert result.customers == Change(0, None)
+    assert all(s.customers.current == 0 and s.share == 0.0 for s in result.rfm.segments)
+
+
+def test_custom_segment_map(segment_tables):
+    custom = MetricsSettings(rfm_segments={"Recent": ["4-5:*"], "Earlier": ["1-3 : *"]})
+    segment_of = rfm_segment_of(segment_tables, OCT, custom)
+    assert segment_of.value_counts().to_dict() == {"Recent": 3, "Earlier": 3}  # R 5, 5, 4
+
+
+@pytest.mark.parametrize(
+    ("patterns", "message"),
+    [
+        ({"A": ["1-5:1-4"]}, "no segment for R:F 1:5, 2:5, 3:5, 4:5, 5:5"),
+        ({"A": ["*:*"], "B": ["5:5"]}, "R:F 5:5 is in several segments ('A', 'B')"),
+        ({"A": ["*:*", "6:1"]}, "pattern '6:1' is not 'R:F'"),
+        ({"A": ["*:*", "5"]}, "pattern '5' is not 'R:F'"),
+        ({"A": ["*:*", "5-4:1"]}, "pattern '5-4:1' is not 'R:F'"),
+        ({}, "no segment for R:F 1:1"),
+    ],
+)
+def test_bad_segment_maps(patterns, message):
+    with pytest.raises(ConfigError, match=r"metrics\.rfm_segments") as caught:
+        parse_rfm_segments(patterns)
+    assert message in str(caught.value)
+
+
+def test_bad_segment_map_from_settings(segment_tables):
+    with pytest.raises(ConfigError):
+        compute_segments(segment_tables, OCT, MetricsSettings(rfm_segments={"A": ["1:1"]}))
+
+
+@pytest.mark.parametrize(
+    ("values", "higher_is_better", "expected"),
+    [
+        ([7], True, [1]),  # a lone customer
+        ([1, 2, 3], True, [1, 3, 5]),  # small samples still span the scale
+        ([1, 1, 1, 1, 2], True, [1, 1, 1, 1, 5]),  # ties together, the lowest at 1
+        ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], True, [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]),  # quintiles
+        ([0, 10, 10, 30], False, [5, 2, 2, 1]),  # recency: 10 days beats 1 of 3: 1 + 5 // 3
+    ],
+)
+def test_tie_aware_scores(values, higher_is_better, expected):
+    scores = tie_aware_scores(np.asarray(values), higher_is_better=higher_is_better)
+    assert scores.tolist() == expected
+
+
+# --- random data --------------------------------------------------------------------------
+
+ORDER_ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 11),  # customer
+        st.dates(date(2025, 1, 1), date(2026, 12, 31)),
+        st.sampled_from([5.0, 10.0, 19.99, 100.0]),
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def random_tables(order_rows) -> Tables:
+    customers = make_frame(
+        "customers",
+        ["customer_id", "country", "age", "interests"],
+        [
+            [f"C{i}", ["DE", "FR", None][i % 3], 20 + 5 * i, "a;b" if i % 2 else "b"]
+            for i in range(12)
+        ],
+    )
+    orders = make_frame(
+        "orders",
+        ["order_id", "customer_id", "order_date", "amount"],
+        [[f"O{n}", f"C{c}", d.isoformat(), a] for n, (c, d, a) in enumerate(order_rows)],
+    )
+    return Tables(customers=customers, orders=orders)
+
+
+def plain_rfm(order_rows, end: date) -> dict[str, tuple[int, int, float]]:
+    """(recency days, frequency, monetary) per customer with plain Python."""
+    per_customer = defaultdict(list)
+    for c, d, a in order_rows:
+        if d <= end:
+            per_customer[f"C{c}"].append((d, a))
+    return {
+        c: ((end - max(d for d, _ in rows)).days, len(rows), sum(a for _, a in rows))
+        for c, rows in per_customer.items()
+    }
+
+
+def plain_score(value, values, higher_is_better) -> int:
+    worse = sum(1 for v in values if (v < value if higher_is_better else v > value))
+    return min(5, 1 + (5 * worse) // max(len(values) - 1, 1))
+
+
+def plain_segment(r: int, f: int) -> str:
+    for name, patterns in DEFAULT_RFM_SEGMENTS.items():
+        for pattern in patterns:
+            rs, fs = pattern.split(":")
+            r_low, _, r_high = rs.partition("-")
+            f_low, _, f_high = fs.partition("-")
+            if int(r_low) <= r <= int(r_high or r_low) and int(f_low) <= f <= int(f_high or f_low):
+                return name
+    raise AssertionError((r, f))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ORDER_ROWS)
+def test_rfm_matches_a_plain_computation(order_rows):
+    tables = random_tables(order_rows)
+    rfm_values = plain_rfm(order_rows, OCT.end)
+    recency = [v[0] for v in rfm_values.values()]
+    frequency = [v[1] for v in rfm_values.values()]
+    monetary = [round(v[2], 2) for v in rfm_values.values()]
+    expected = {}
+    for c, (r, f, m) in rfm_values.items():
+        r_score = plain_score(r, recency, higher_is_better=False)
+        f_score = plain_score(f, frequency, higher_is_better=True)
+        m_score = plain_score(round(m, 2), monetary, higher_is_better=True)
+        expected[c] = (r, f, m, r_score, f_score, m_score, plain_segment(r_score, f_score))
+    table = rfm_table(tables, OCT, SETTINGS)
+    assert set(table.index) == set(expected)
+    for c, row in table.iterrows():
+        r, f, m, r_score, f_score, m_score, segment = expected[c]
+        assert (row.recency_days, row.frequency, row.r, row.f, row.m) == (
+            r,
+            f,
+            r_score,
+            f_score,
+            m_score,
+        )
+        assert row.monetary == pytest.approx(m)
+        assert row.segment == segment
+    assert rfm_segment_of(tables, OCT, SETTINGS).to_dict() == table["segment"].to_dict()
+    result = compute_segments(tables, OCT, SETTINGS)
+    for segment in result.rfm.segments:
+        members = [v for v in expected.values() if v[-1] == segment.name]
+        assert segment.customers.current == len(members)
+        if members:
+            assert segment.recency_days == pytest.approx(np.mean([m[0] for m in members]))
+            assert segment.frequency == pytest.approx(np.mean([m[1] for m in members]))
+            assert segment.monetary == pytest.approx(np.mean([m[2] for m in members]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ORDER_ROWS)
+def test_invariants(order_rows):
+    result = compute_segments(random_tables(order_rows), OCT, SETTINGS)
+    n = result.customers.current
+    assert sum(s.customers.current for s in result.rfm.segments) == n
+    assert sum(sum(row) for row in result.rfm.grid) == n
+    for dimension in ("recency", "frequency", "monetary"):
+        assert sum(b.customers for b in result.rfm.bands if b.dimension == dimension) == n
+    for breakdown in result.geographic + result.demographic:
+        assert sum(r.customers.current for r in breakdown.rows) == n
+        assert sum(r.share for r in breakdown.rows) == pytest.approx(1.0 if n else 0.0)
+    shares = [s.share for s in result.rfm.segments] + [s.revenue_share for s in result.rfm.segments]
+    shares += [i.share for i in result.psychographic] + [
+        i.repeat_rate for i in result.psychographic
+    ]
+    shares += [r.share for b in result.geographic + result.demographic for r in b.rows]
+    shares += [r.revenue_share for b in result.geographic + result.demographic for r in b.rows]
+    assert all(0.0 <= s <= 1.0 + 1e-12 for s in [*shares, result.repeat_rate])
+
+
+@settings(max_examples=60, deadline=None)
+@given(ORDER_ROWS, st.randoms(use_true_random=False))
+def test_identical_customers_get_identical_scores(order_rows, random):
+    # C20 copies C0's orders in another row order, so every RFM value and score must match.
+    original = [(0, date(2026, 1, 1), 10.0), *order_rows]
+    copies = [(20, d, a) for c, d, a in original if c == 0]
+    random.shuffle(copies)
+    table = rfm_table(random_tables(original + copies), OCT, SETTINGS)
+    scores = table[["recency_days", "frequency", "r", "f", "m", "segment"]]
+    assert scores.loc["C0"].tolist() == scores.loc["C20"].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=30), st.booleans())
+def test_scores_are_tie_aware_and_monotone(values, higher_is_better):
+    scores = tie_aware_scores(np.asarray(values), higher_is_better=higher_is_better)
+    assert set(scores.tolist()) <= {1, 2, 3, 4, 5}
+    pairs = sorted(zip(values, scores.tolist(), strict=True), reverse=not higher_is_better)
+    for (value, score), (next_value, next_score) in itertools.pairwise(pairs):
+        assert next_score >= score
+        if value == next_value:
+            assert next_score == score
+
+
+def test_monetary_ties_survive_summation_order():
+    # 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1 in floating point; the two customers still tie.
+    rows = [(0, date(2026, 10, 1), a) for a in (0.1, 0.2, 0.3)]
+    rows += [(1, date(2026, 10, 1), a) for a in (0.3, 0.2, 0.1)]
+    rows += [(2, date(2026, 10, 1), 5.0)]
+    tables = random_tables(rows)
+    bands = compute_segments(tables, OCT, SETTINGS).rfm.bands
+    monetary = {b.score: b.customers for b in bands if b.dimension == "monetary"}
+    assert monetary[1] == 2 and monetary[5] == 1

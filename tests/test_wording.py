@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deckgen.errors import ConfigError, TemplateError
+from deckgen.period import Period
+from deckgen.wording import (
+    LANGS,
+    Wording,
+    default_templates_dir,
+    export_templates,
+    normalise_whitespace,
+)
+
+NBSP = "\u00a0"
+
+
+def write(root: Path, relative: str, text: str) -> Path:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_filters_per_language(tmp_path):
+    text = (
+        "{{ n | count }}|{{ r | pct }}|{{ a | money }}|{{ s | dec }}|{{ nps | score }}|"
+        "{{ d | change('percent') }}|{{ p | month }}|{{ p | month(short=True) }}|"
+        "{{ ['email', 'SEO'] | and_list }}|{{ 'CAC' | isolate }}|{{ unit }}|{{ lang }}"
+    )
+    for lang in LANGS:
+        write(tmp_path, f"{lang}/all.j2", text)
+    values = {"n": 1_250_000, "r": 0.125, "a": 1_234_567, "s": 4.25, "nps": -5, "d": 0.021}
+    en = Wording("en", tmp_path).render("all.j2", p=Period("gregorian", 2026, 10), **values)
+    assert en.split("|") == [
+        "1,250,000",
+        "12.5%",
+        f"1.2M{NBSP}USD",
+        "4.2",
+        "-5",
+        f"+2.1{NBSP}pts",
+        "October 2026",
+        "Oct 2026",
+        "email and SEO",
+        "\u2066CAC\u2069",
+        "USD",
+        "en",
+    ]
+    fa = Wording("fa", tmp_path, digits="native", currency="toman")
+    assert fa.render("all.j2", p=Period("jalali", 1405, 7), **values).split("|") == [
+        "۱٬۲۵۰٬۰۰۰",
+        "۱۲٫۵٪",
+        f"۱۲۳٬۴۵۷{NBSP}تومان",
+        "۴٫۲",
+        "\u200e\u2212۵",
+        f"\u200e+۲٫۱{NBSP}واحد درصد",
+        "مهر ۱۴۰۵",
+        "مهر ۱۴۰۵",
+        "email و SEO",
+        "\u2066CAC\u2069",
+        "تومان",
+        "fa",
+    ]
+    ar = Wording("ar", tmp_path, digits="native", currency="SAR")
+    assert ar.render("all.j2", p=Period("gregorian", 2026, 10), **values).split("|")[:3] == [
+        "١٬٢٥٠٬٠٠٠",
+        "١٢٫٥٪\u061c",
+        f"١٫٢{NBSP}مليون{NBSP}ر.س.\u200f",
+    ]
+
+
+def test_consultant_folder_first_then_defaults(tmp_path):
+    write(tmp_path, "en/kpi.j2", "Repeat rate {{ rate | pct }}")
+    write(tmp_path, "en/imports.j2", '{% import "macros.j2" as m %}{{ m.versus(p) }}')
+    wording = Wording("en", tmp_path)
+    sep = Period("gregorian", 2026, 9)
+    assert wording.render("kpi.j2", rate=0.125) == "Repeat rate 12.5%"
+    assert wording.render("imports.j2", p=sep) == "vs Sep 2026"  # the default macros.j2
+    write(tmp_path, "en/macros.j2", "{% macro versus(p) %}against {{ p | month }}{% endmacro %}")
+    assert Wording("en", tmp_path).render("imports.j2", p=sep) == "against September 2026"
+
+
+def test_default_macros_in_every_language(tmp_path):
+    for lang in LANGS:
+        write(
+            tmp_path,
+            f"{lang}/kpi.j2",
+            '{% import "macros.j2" as m %}{{ m.delta(d, "percent", p) }}',
+        )
+    sep = Period("gregorian", 2026, 9)
+    shahrivar = Period("jalali", 1405, 6)
+    assert Wording("en", tmp_path).render("kpi.j2", d=0.021, p=sep) == f"+2.1{NBSP}pts vs Sep 2026"
+    assert (
+        Wording("fa", tmp_path, digits="native").render("kpi.j2", d=-0.004, p=shahrivar)
+        == f"\u200e\u2212۰٫۴{NBSP}واحد درصد نسبت به شهریور ۱۴۰۵"
+    )
+    assert (
+        Wording("ar", tmp_path).render("kpi.j2", d=0.021, p=sep)
+        == f"\u200e+2.1{NBSP}نقطة مئوية مقارنةً بشهر سبتمبر 2026"
+    )
+
+
+def test_no_english_fallback(tmp_path):
+    write(tmp_path, "en/only_english.j2", "Hello")
+    assert Wording("en", tmp_path).render("only_english.j2") == "Hello"
+    with pytest.raises(TemplateError, match=r"fa/only_english\.j2 not found"):
+        Wording("fa", tmp_path).render("only_english.j2")
+
+
+def test_whitespace_convention(tmp_path):
+    write(
+        tmp_path,
+        "en/notes.j2",
+        "First   sentence\n  continues here.\n\n\n{% if show %}\nSecond\tparagraph{{ gap }}.\n{% endif %}\n",
+    )
+    text = Wording("en", tmp_path).render("notes.j2", show=True, gap=f"{NBSP}x")
+    assert text == f"First sentence continues here.\nSecond paragraph{NBSP}x."
+    assert Wording("en", tmp_path).paragraphs("notes.j2", show=False, gap="") == [
+        "First sentence continues here."
+    ]
+    assert normalise_whitespace("می\u200cخواهد  \n ‏NPS") == ["می\u200cخواهد \u200fNPS"]
+
+
+def test_a_byte_order_mark_is_not_text(tmp_path):
+    (tmp_path / "fa").mkdir()
+    (tmp_path / "fa" / "bom.j2").write_bytes("\ufeffسلام {{ n | count }}".encode())
+    assert Wording("fa", tmp_path, digits="native").render("bom.j2", n=12) == "سلام ۱۲"
+
+
+def test_undefined_variable_names_file_and_line(tmp_path):
+    path = write(tmp_path, "en/slides/funnel.j2", "Title\n\nThe leak is {{ biggest_leak }}.\n")
+    with pytest.raises(TemplateError) as caught:
+        Wording("en", tmp_path).render("slides/funnel.j2")
+    message = str(caught.value)
+    assert str(path) in message
+    assert "line 3" in message
+    assert "biggest_leak" in message
+
+
+def test_syntax_error_names_file_and_line(tmp_path):
+    path = write(tmp_path, "ar/broken.j2", "سطر\n{% if x %}\nبدون نهاية\n")
+    with pytest.raises(TemplateError, match=rf"{path}, line 3"):
+        Wording("ar", tmp_path).render("broken.j2", x=1)
+
+
+def test_filter_misuse_names_the_template(tmp_path):
+    path = write(tmp_path, "en/bad.j2", "{{ 'twelve' | pct }}")
+    with pytest.raises(TemplateError, match=rf"{path}, line 1"):
+        Wording("en", tmp_path).render("bad.j2")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ p.__init__.__globals__ }}",
+        "{{ p.shift.__func__.__code__ }}",
+    ],
+)
+def test_sandbox_blocks_internals(tmp_path, source):
+    path = write(tmp_path, "en/evil.j2", source)
+    with pytest.raises(TemplateError, match=str(path)):
+        Wording("en", tmp_path).render("evil.j2", p=Period("gregorian", 2026, 10))
+
+
+def test_render_block(tmp_path):
+    write(
+        tmp_path,
+        "en/slide.j2",
+        "{% block title %}Funnel{% endblock %}\n{% block headline %}{{ n | count }} leads{% endblock %}",
+    )
+    wording = Wording("en", tmp_path)
+    assert wording.render_block("slide.j2", "headline", n=1200) == "1,200 leads"
+    with pytest.raises(TemplateError, match="no block named 'notes'"):
+        wording.render_block("slide.j2", "notes")
+
+
+def test_bad_settings(tmp_path):
+    with pytest.raises(TemplateError, match="not found"):
+        Wording("en", tmp_path / "missing")
+    with pytest.raises(ConfigError, match="XYZ"):
+        Wording("en", currency="XYZ")
+    with pytest.raises(ValueError, match="de"):
+        Wording("de")
+
+
+def test_export_then_render_from_the_copy(tmp_path):
+    target = tmp_path / "mine"
+    written = export_templates(target)
+    defaults = default_templates_dir()
+    shipped = {
+        p.relative_to(defaults)
+        for lang in LANGS
+        for p in (defaults / lang).rglob("*")
+        if p.is_file()
+    }
+    copied = {p.relative_to(target) for p in written}
+    assert shipped <= copied
+    assert not any(p.suffix == ".pptx" for p in copied)  # the brand template is not wording
+    assert Path("en/definitions.md") in copied
+    assert all(path.is_file() for path in written)
+    write(
+        target,
+        "fa/macros.j2",
+        "{% macro versus(period) %}در برابر {{ period | month }}{% endmacro %}",
+    )
+    write(target, "fa/kpi.j2", '{% import "macros.j2" as m %}{{ m.versus(p) }}')
+    text = Wording("fa", target, digits="native").render("kpi.j2", p=Period("jalali", 1405, 6))
+    assert text == "در برابر شهریور ۱۴۰۵"
+
+
+def test_export_refuses_a_non_empty_folder(tmp_path):
+    export_templates(tmp_path / "empty_is_fine")
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "mine.j2").write_text("edited", encoding="utf-8")
+    with pytest.raises(TemplateError, match="not an empty folder"):
+        export_templates(tmp_path / "used")
+    assert (tmp_path / "used" / "mine.j2").read_text(encoding="utf-8") == "edited"
