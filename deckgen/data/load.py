@@ -104,9 +104,9 @@ def _unreadable_workbook(path: Path, exc: BaseException) -> str:
     if head == _OLE2_MAGIC and path.suffix.lower() != ".xls":
         if _ENCRYPTED_STREAM in path.read_bytes():
             return f"{path} is password-protected; save a copy without a password and use that"
-        return f"{path} is an old-style (OLE2) file, not an .xlsx workbook; save it as .xlsx"
+        return f"{path} is an old-style Office file, not an .xlsx workbook; save it as .xlsx"
     detail = str(exc).strip().rstrip(".") or type(exc).__name__
-    return f"{path} cannot be read as a workbook ({detail}); is it really an {path.suffix} file?"
+    return f"{path} is not a readable {path.suffix} workbook ({detail})"
 
 
 def _read_folder(path: Path, settings: Settings) -> Source:

@@ -84,7 +84,7 @@ class ValidationReport:
     def format(self, limit: int = 20) -> str:
         """A readable report: per-sheet summary, then errors and warnings (at most `limit` each)."""
         if self.failure is not None:
-            return f"Cannot read {self.source}: {self.failure}\nResult: not valid."
+            return f"error: {self.failure}"
         lines = [f"Checked {self.source}", ""]
         lines += _format_overview(self.sheets)
         for summary in self.sheets:

@@ -122,11 +122,7 @@ def format_text(metrics: LifecycleMetrics) -> str:
         if finding.previous is not None:
             line += f" (previous {fmt(finding.previous, finding.value_kind)})"
         if finding.reference_subject is not None:
-            kind = (
-                "percent"
-                if finding.kind in ("funnel_leak", "growth_segment", "top_segment")
-                else finding.value_kind
-            )
+            kind = finding.reference_kind or finding.value_kind
             line += f" vs {finding.reference_subject} {fmt(finding.reference_value, kind)}"
         lines.append(line)
     lines += ["", "Stage health (conversion vs its 12-month benchmark)"]
