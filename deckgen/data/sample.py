@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -186,11 +187,26 @@ def _write_sheet(sheet, frame: pd.DataFrame, header, day) -> None:
         elif pd.api.types.is_numeric_dtype(values):
             _write_cells(sheet.write_number, col, values.to_numpy(dtype=float), present)
             width = max(width, 8)
-        else:
+        elif isinstance(values.dtype, pd.StringDtype):
             _write_cells(sheet.write_string, col, values.to_numpy(dtype=object), present)
             if present.any():
                 width = max(width, min(40, int(values.str.len().max())))
+        else:  # mixed cells, as in a hand-made test workbook
+            write = partial(_write_any, sheet, day)
+            _write_cells(write, col, values.to_numpy(dtype=object), present)
         sheet.set_column(col, col, width + 2)
+
+
+def _write_any(sheet, day, row: int, col: int, value: object, fmt=None) -> None:
+    """Write one cell of any type: dates, booleans, numbers or text."""
+    if isinstance(value, datetime | date):
+        sheet.write_datetime(row, col, value, day)
+    elif isinstance(value, bool | np.bool_):
+        sheet.write_boolean(row, col, bool(value))
+    elif isinstance(value, int | float | np.number):
+        sheet.write_number(row, col, float(value))
+    else:
+        sheet.write_string(row, col, str(value))
 
 
 def _write_cells(write, col: int, values: np.ndarray, present: np.ndarray, fmt=None) -> None:

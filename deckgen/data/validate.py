@@ -35,7 +35,7 @@ LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in
 FIRST_DATE = pd.Timestamp("1900-01-01")
 LAST_DATE = pd.Timestamp("2199-12-31")
 STRAY_GAP = pd.Timedelta(days=92)  # order dates this far beyond the rest ...
-STRAY_SHARE = 0.01  # ... and holding fewer than this share of orders are stray (typos)
+STRAY_SHARE = 0.01  # ... holding at most this share of orders (or one order) are stray
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False}
 _BOOLEANS |= {"1": True, "0": False}
 # Persian and Arabic-Indic digits and separators, read as their Latin equivalents.
@@ -136,6 +136,16 @@ class _Problems:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+    def sort(self, sheets: list[str]) -> None:
+        """Order by sheet (schema order), whole-sheet problems first, then by row."""
+
+        def key(p: Problem) -> tuple[int, int, int]:
+            sheet = sheets.index(p.sheet) if p.sheet in sheets else -1
+            return (sheet, int(p.column is not None), p.row if p.row is not None else 1 << 62)
+
+        self.errors.sort(key=key)
+        self.warnings.sort(key=key)
 
     def add(self, problem: Problem) -> None:
         (self.errors if problem.severity == "error" else self.warnings).append(problem)
@@ -432,7 +442,7 @@ class _SheetCheck:
         if key is None or key not in table:
             return table
         repeated = (table[key].duplicated() & table[key].notna()).to_numpy()
-        expected = f"a {key} not used in an earlier row (this row is ignored)"
+        expected = f"a unique {key} (an earlier row has it; this row is ignored)"
         self.problems.rows("warning", self.label, match.source[key], raw[key], repeated, expected)
         return table.loc[~repeated]
 
@@ -462,6 +472,7 @@ def _validate(
     summaries = tuple(
         _summary(sheet, checked.get(sheet.name), tables.get(sheet.name)) for sheet in SHEETS
     )
+    problems.sort([c.label for c in checked.values()])
     result = None
     if not problems.errors:
         final = {name: table.reset_index(drop=True) for name, table in tables.items()}
@@ -525,7 +536,7 @@ def as_of_date(orders: pd.DataFrame) -> pd.Timestamp | None:
     distinct = np.unique(dates)
     gaps = np.flatnonzero(np.diff(distinct) > STRAY_GAP.to_timedelta64())
     later = dates.size - np.searchsorted(dates, distinct[gaps], side="right")
-    stray = gaps[later < STRAY_SHARE * dates.size]
+    stray = gaps[later <= max(1.0, STRAY_SHARE * dates.size)]
     return pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
 
 

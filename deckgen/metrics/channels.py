@@ -94,9 +94,10 @@ def compute_channels(
     revenue_90d = np.bincount(
         orders.customer[early], weights=orders.amount[early], minlength=len(orders.ids)
     )
+    codes, labels = label_codes(channel_of)
     sources = {
-        "new": _Source(*label_codes(channel_of), first_month, None),
-        "revenue_90d": _Source(*label_codes(channel_of), first_month, revenue_90d),
+        "new": _Source(codes, labels, first_month, None),
+        "revenue_90d": _Source(codes, labels, first_month, revenue_90d),
     }
     has_previous = {"new": covers(orders.day, months[_PREVIOUS])}
     has_previous["revenue_90d"] = covers(orders.day, months[_COHORT_BEFORE])

@@ -14,7 +14,6 @@ from deckgen.metrics.common import (
     CustomerOrders,
     customer_orders,
     day_number,
-    day_numbers,
     label_codes,
     rows_for,
     until_end_of,
@@ -92,7 +91,6 @@ def compute_prospects(
     """Open leads by expected value and the ideal-prospect profile; None without a leads sheet."""
     if tables.leads is None:
         return None
-    shrinkage = settings.prospect_shrinkage
     orders = customer_orders(tables.orders, period)
     channel_of = acquisition_channel_of(tables, period, orders.ids)
     best_segments = tuple(s.name for s in segmentation.rfm.segments[:BEST_SEGMENTS])
@@ -100,55 +98,73 @@ def compute_prospects(
     segment_of = rfm_table_of_orders(orders, period, settings)["segment"]
     best = segment_of.isin(best_segments).to_numpy(dtype=bool)
     customers = rows_for(orders.ids, tables.customers)
-    profile = _profile(customers, channel_of, best, shrinkage)
 
     leads = tables.leads[until_end_of(tables.leads["created_date"], period)].reset_index(drop=True)
     converted, closed, still_open = _status_at(leads, period)
     n_closed = int(closed.sum())
-    open_leads = leads[still_open].reset_index(drop=True)
     base_rate = float(converted.sum()) / n_closed if n_closed else None
-    if base_rate is None:
-        probability = first_year = np.zeros(len(open_leads))
-        top: tuple[Prospect, ...] = ()
-    else:
+    expected = probability = np.zeros(int(still_open.sum()))
+    top: tuple[Prospect, ...] = ()
+    if base_rate is not None:
         attributes = [
-            _rates(name, codes, labels, converted, closed, base_rate, shrinkage)
+            _rates(name, codes, labels, converted, closed, base_rate, settings.prospect_shrinkage)
             for name, (codes, labels) in _lead_attributes(leads).items()
         ]
         open_codes = [a.codes[still_open] for a in attributes]
         probability = _probability(attributes, open_codes, base_rate)
-        value = _first_year_value(orders, channel_of, period, shrinkage)
+        value = _first_year_value(orders, channel_of, period, settings.prospect_shrinkage)
         channel = attributes[0]
         by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
         first_year = np.asarray([*by_code, value.overall])[open_codes[0]]
         expected = probability * first_year
-        order = np.lexsort((open_leads["lead_id"].to_numpy(dtype=str), -expected))
-        end = day_number(period.end)
-        created = day_numbers(open_leads["created_date"])
+        open_leads = leads[still_open].reset_index(drop=True)
         top = tuple(
-            Prospect(
-                lead_id=str(open_leads["lead_id"].iat[i]),
-                name=_text_or_none(open_leads, "name", i),
-                channel=str(open_leads["channel"].iat[i]),
-                created=open_leads["created_date"].iat[i].date().isoformat(),
-                days_open=int(end - created[i]),
-                probability=float(probability[i]),
-                first_year_value=float(first_year[i]),
-                expected_value=float(expected[i]),
-                reasons=_reasons(attributes, [codes[i] for codes in open_codes], base_rate),
+            _prospect(
+                open_leads,
+                i,
+                period,
+                float(probability[i]),
+                float(first_year[i]),
+                _reasons(attributes, [codes[i] for codes in open_codes], base_rate),
             )
-            for i in order[: settings.prospects_top_n]
+            for i in np.lexsort((open_leads["lead_id"].to_numpy(dtype=str), -expected))[
+                : settings.prospects_top_n
+            ]
         )
     return ProspectsResult(
-        open_leads=len(open_leads),
+        open_leads=len(expected),
         history_leads=n_closed,
         base_rate=base_rate,
-        pipeline_value=float((probability * first_year).sum()),
+        pipeline_value=float(expected.sum()),
         expected_customers=float(probability.sum()),
         top=top,
         best_segments=best_segments,
         best_customers=int(best.sum()),
-        profile=profile,
+        profile=_profile(customers, channel_of, best, settings.prospect_shrinkage),
+    )
+
+
+def _prospect(
+    leads: pd.DataFrame,
+    i: int,
+    period: Period,
+    probability: float,
+    first_year_value: float,
+    reasons: tuple[Reason, ...],
+) -> Prospect:
+    """The Prospect of row `i` of the open leads."""
+    created = leads["created_date"].iat[i].date()
+    name = leads["name"].iat[i] if "name" in leads.columns else None
+    return Prospect(
+        lead_id=str(leads["lead_id"].iat[i]),
+        name=None if pd.isna(name) else str(name),
+        channel=str(leads["channel"].iat[i]),
+        created=created.isoformat(),
+        days_open=(period.end - created).days,
+        probability=probability,
+        first_year_value=first_year_value,
+        expected_value=probability * first_year_value,
+        reasons=reasons,
     )
 
 
@@ -252,12 +268,6 @@ def _reasons(
     return tuple(found[:MAX_REASONS])
 
 
-def _text_or_none(frame: pd.DataFrame, column: str, i: int) -> str | None:
-    if column not in frame.columns or pd.isna(frame[column].iat[i]):
-        return None
-    return str(frame[column].iat[i])
-
-
 def _first_year_value(
     orders: CustomerOrders, channel_of: pd.Series, period: Period, shrinkage: float
 ) -> _Value:
@@ -289,35 +299,51 @@ def _profile(
     customers: pd.DataFrame, channel_of: pd.Series, best: np.ndarray, shrinkage: float
 ) -> tuple[ProfileTrait, ...]:
     """The value of each attribute with the highest lift among the best customers, if > 1."""
-    n, n_best = len(customers), int(best.sum())
-    if n_best == 0:
+    if not best.any():
         return ()
-    attributes = {"channel": label_codes(channel_of), **attribute_codes(customers)}
     interests = interest_pairs(customers)
-    codes, labels = label_codes(interests["interest"])
-    attributes["interest"] = (codes, labels)
-    owners = {"interest": interests["customer"].to_numpy(dtype=np.int64)}
+    owner = interests["customer"].to_numpy(dtype=np.int64)
+    attributes = {
+        name: (codes, labels, best)
+        for name, (codes, labels) in {
+            "channel": label_codes(channel_of),
+            **attribute_codes(customers),
+        }.items()
+    }
+    attributes["interest"] = (*label_codes(interests["interest"]), best[owner])
+    found = [
+        _trait(name, codes, labels, is_best, len(best), int(best.sum()), shrinkage)
+        for name, (codes, labels, is_best) in attributes.items()
+    ]
+    return tuple(sorted((t for t in found if t is not None), key=lambda t: (-t.lift, t.attribute)))
+
+
+def _trait(
+    name: str,
+    codes: np.ndarray,
+    labels: tuple[str, ...],
+    is_best: np.ndarray,
+    n: int,
+    n_best: int,
+    shrinkage: float,
+) -> ProfileTrait | None:
+    """The attribute's value with the highest shrunk lift, if above 1 (#ideal-prospect)."""
     q = n_best / n
-    traits = []
-    for name, (codes, labels) in attributes.items():
-        is_best = best[owners[name]] if name in owners else best
-        known = codes >= 0
-        size = np.bincount(codes[known], minlength=len(labels))
-        in_best = np.bincount(codes[known & is_best], minlength=len(labels))
+    known = codes >= 0
+    size = np.bincount(codes[known], minlength=len(labels))
+    in_best = np.bincount(codes[known & is_best], minlength=len(labels))
+    with np.errstate(invalid="ignore", divide="ignore"):
         lift = (in_best + shrinkage * q) / (size + shrinkage) / q
-        candidates = [
-            i for i in range(len(labels)) if labels[i] != UNKNOWN and size[i] and lift[i] > 1
-        ]
-        if candidates:
-            i = min(candidates, key=lambda i: (-lift[i], -in_best[i], labels[i]))
-            traits.append(
-                ProfileTrait(
-                    attribute=name,
-                    value=labels[i],
-                    lift=float(lift[i]),
-                    share_of_best=int(in_best[i]) / n_best,
-                    share_of_all=int(size[i]) / n,
-                )
-            )
-    traits.sort(key=lambda t: (-t.lift, t.attribute))
-    return tuple(traits)
+    candidates = [i for i, label in enumerate(labels) if label != UNKNOWN and size[i]]
+    candidates = [i for i in candidates if lift[i] > 1]
+    if not candidates:
+        return None
+    # Equal lifts: the value more of the best customers have, then by name.
+    i = min(candidates, key=lambda i: (-lift[i], -in_best[i], labels[i]))
+    return ProfileTrait(
+        attribute=name,
+        value=labels[i],
+        lift=float(lift[i]),
+        share_of_best=int(in_best[i]) / n_best,
+        share_of_all=int(size[i]) / n,
+    )

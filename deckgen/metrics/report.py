@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import math
+import re
 import types
 import typing
 from datetime import date
@@ -16,6 +18,7 @@ from deckgen.model import ValueKind
 from deckgen.period import Period
 
 SCHEMA_VERSION = 1
+_FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -58,13 +61,25 @@ def to_json(metrics: LifecycleMetrics) -> str:
 def schema_lines(cls: type, indent: int = 0) -> list[str]:
     """Markdown lines describing the JSON shape of a results dataclass, recursively."""
     hints = typing.get_type_hints(cls)
+    comments = _field_comments(cls)
     lines = []
     for field in dataclasses.fields(cls):
         hint = hints[field.name]
-        lines.append(f"{'  ' * indent}- `{field.name}`: {_type_name(hint)}")
+        note = f" — {comments[field.name]}" if field.name in comments else ""
+        lines.append(f"{'  ' * indent}- `{field.name}`: {_type_name(hint)}{note}")
         for nested in _nested_dataclasses(hint):
             lines.extend(schema_lines(nested, indent + 1))
     return lines
+
+
+def _field_comments(cls: type) -> dict[str, str]:
+    """Field name -> the comment on its line in the class source (units, meaning)."""
+    found = {}
+    for line in inspect.getsource(cls).splitlines():
+        match = _FIELD_COMMENT.match(line)
+        if match:
+            found[match.group(1)] = match.group(2).strip()
+    return found
 
 
 def _type_name(hint: Any) -> str:
@@ -146,3 +161,23 @@ def format_text(metrics: LifecycleMetrics) -> str:
         lines.append(f"\nNot computed for missing sheets: {', '.join(skipped)}")
     lines.append("\nEvery figure: deckgen metrics DATA --json (schema: docs/metrics-json.md)")
     return "\n".join(lines)
+
+
+def json_schema_markdown() -> str:
+    """docs/metrics-json.md: the JSON layout of `deckgen metrics --json`, from the dataclasses."""
+    header = f"""# `deckgen metrics --json` schema
+
+Generated from the results dataclasses by `python scripts/make_metrics_json_doc.py`; a test
+fails when this file is out of date. The output is one object
+`{{"schema_version": {SCHEMA_VERSION}, "metrics": {{...}}}}`. `schema_version` changes only
+when a field is renamed or removed or its meaning changes; new fields may appear in any
+version. Rates are fractions 0..1, money is in the client's currency, NaN and infinities are
+`null`. Every figure is defined in docs/metrics.md.
+
+A `change` is `{{"current", "previous", "delta", "relative"}}`: the month and the month
+before, their difference, and the relative difference (null when previous is 0 or missing).
+A `period` is `{{"calendar", "key", "start", "end"}}` with ISO dates.
+
+## metrics
+"""
+    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n"

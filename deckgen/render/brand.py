@@ -194,6 +194,11 @@ def load_brand(path: Path | None = None) -> Brand:
     return Brand(presentation=prs, layouts=layouts, theme=read_theme(prs))
 
 
+def check_template(path: Path) -> None:
+    """Raise TemplateError unless `path` is a .pptx that can serve every slide kind."""
+    load_brand(path)
+
+
 def layout_kind(slide_kind: str) -> str:
     """The layout kind a slide of `slide_kind` is built on: title, section or content."""
     return slide_kind if slide_kind in ("title", "section") else "content"

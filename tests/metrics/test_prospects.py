@@ -144,8 +144,11 @@ def random_tables(draw) -> Tables:
     n = draw(st.integers(1, 8))
     customers = make_frame(
         "customers",
-        ["customer_id", "acquisition_channel", "country"],
-        [[f"C{i}", draw(st.sampled_from(CHANNELS[:3])), ["DE", "FR"][i % 2]] for i in range(n)],
+        ["customer_id", "acquisition_channel", "country", "age"],
+        [
+            [f"C{i}", draw(st.sampled_from(CHANNELS[:3])), ["DE", "FR"][i % 2], 20 + 7 * i]
+            for i in range(n)
+        ],
     )
     order_rows = draw(
         st.lists(st.tuples(st.integers(0, n - 1), DAYS, st.floats(1, 500)), max_size=30)

@@ -12,6 +12,7 @@ from deckgen.errors import TemplateError
 from deckgen.model import Deck
 from deckgen.render.brand import (
     bundled_templates_dir,
+    check_template,
     default_template_path,
     inspect_template,
     layout_kind,
@@ -82,7 +83,7 @@ def test_template_without_title_layouts_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "blank.pptx"
     prs.save(path)
     with pytest.raises(TemplateError, match=r"title slides need .*content slides need"):
-        load_brand(path)
+        check_template(path)
     text = inspect_template(path)
     assert "content  -> MISSING: needs a layout with a title placeholder" in text
     assert text.endswith("Usable: no (missing: title, section, content)")

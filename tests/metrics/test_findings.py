@@ -1,0 +1,103 @@
+"""Findings and stage health: exact values on hand-made funnels, rules on the sample."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from deckgen.config import Settings
+from deckgen.data.sample import generate_sample
+from deckgen.data.validate import validate_frames
+from deckgen.metrics.common import Change
+from deckgen.metrics.findings import compute_diagnostics
+from deckgen.metrics.funnel import FunnelResult, FunnelStep
+from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
+from deckgen.period import Period
+
+
+def _step(stage: str, conversion: float | None, benchmark: float | None) -> FunnelStep:
+    change = None if conversion is None else Change(conversion, None)
+    return FunnelStep(stage, Change(100, None), change, None, benchmark)
+
+
+def test_diagnostics_grades_each_stage_against_its_benchmark() -> None:
+    funnel = FunnelResult(
+        steps=(
+            _step("reach", None, None),
+            _step("acquisition", 0.012, 0.010),  # index 1.2 -> strong
+            _step("conversion", 0.17, 0.20),  # index 0.85 -> weak
+            _step("retention", 0.40, 0.50),  # index 0.8 -> weak, the weakest
+            _step("loyalty", 0.30, 0.30),  # index 1.0 -> steady
+        ),
+        loyalty_rule="club",
+        lead_to_customer_days=None,
+        converted_leads=0,
+        biggest_leak="retention",
+    )
+    diagnostics = compute_diagnostics(funnel)
+    assert [s.status for s in diagnostics.stages] == [
+        "unknown",
+        "strong",
+        "weak",
+        "weak",
+        "steady",
+    ]
+    assert diagnostics.stages[3].index == pytest.approx(0.8)
+    assert diagnostics.weakest == "retention"
+
+
+def test_diagnostics_fall_back_to_the_leak_without_benchmarks() -> None:
+    funnel = FunnelResult(
+        steps=(_step("reach", None, None), _step("acquisition", 0.02, None)),
+        loyalty_rule="orders",
+        lead_to_customer_days=None,
+        converted_leads=0,
+        biggest_leak="acquisition",
+    )
+    diagnostics = compute_diagnostics(funnel)
+    assert diagnostics.weakest == "acquisition"
+    assert diagnostics.stages[1].status == "unknown"
+
+
+@cache
+def _sample_metrics() -> LifecycleMetrics:
+    settings = Settings()
+    frames = generate_sample(customers=400, months=15, end="2026-10", seed=11)
+    tables = validate_frames(frames, settings, "sample").tables
+    return compute_metrics(tables, Period("gregorian", 2026, 10), settings.metrics)
+
+
+def test_findings_are_ranked_by_weight_and_follow_their_formulas() -> None:
+    metrics = _sample_metrics()
+    weights = [f.weight for f in metrics.findings]
+    assert weights == sorted(weights, reverse=True)
+    by_kind = {f.kind: f for f in metrics.findings}
+
+    revenue = metrics.segmentation.revenue
+    assert by_kind["revenue_change"].weight == pytest.approx(abs(revenue.relative))
+    assert by_kind["revenue_change"].value == revenue.current
+
+    priced = [c for c in metrics.channels.channels if c.cac is not None and c.cac.current > 0]
+    cheapest = min(c.cac.current for c in priced)
+    dearest = max(c.cac.current for c in priced)
+    cac = by_kind["channel_cac"]
+    assert (cac.value, cac.reference_value) == (cheapest, dearest)
+    assert cac.weight == pytest.approx(1 - cheapest / dearest)
+
+    leak = by_kind["funnel_leak"]
+    assert leak.subject == metrics.funnel.biggest_leak
+    assert leak.weight >= 0.5  # the leak always has a floor so it reaches the summary
+
+
+def test_findings_need_their_sheets() -> None:
+    settings = Settings()
+    frames = generate_sample(customers=200, months=14, end="2026-10", seed=5)
+    for sheet in ("leads", "channels", "feedback", "surveys", "loyalty"):
+        frames.pop(sheet)
+    tables = validate_frames(frames, settings, "sample").tables
+    metrics = compute_metrics(tables, Period("gregorian", 2026, 10), settings.metrics)
+    kinds = {f.kind for f in metrics.findings}
+    assert kinds.isdisjoint({"channel_cac", "nps_shift", "open_feedback", "pipeline"})
+    assert metrics.prospects is None and metrics.feedback is None
+    assert metrics.satisfaction is None
