@@ -16,7 +16,7 @@ Every figure in the deck goes through this module, so the conventions live here 
   (`12 USD`, the same in every locale and short); in Arabic and Persian it is the local word
   or sign where one is in common use (ر.س.‏, د.إ.‏, ریال, دلار, تومان), else the ISO code.
   Amounts of a million or more are compacted to one decimal (`1.2M USD`, `۱٫۲ میلیون تومان`);
-  amounts under 10 keep the currency's minor unit (`9.50 USD`); the rest are whole.
+  amounts between 0 and 10 keep the currency's minor unit (`9.50 USD`); the rest (zero too) are whole.
 - toman: `currency="toman"` means the amounts are Iranian rials shown in tomans (1 toman =
   10 IRR) with the word تومان. Chart values must be scaled by `money_scale(currency)` because an
   Excel number format cannot divide by 10.
@@ -303,7 +303,7 @@ def _money(value: float, lang: str, digits: Digits, currency: str) -> str:
                 _compact_rounded(amount), fraction_digits=1, **_babel(lang, digits)
             )
         text = _localised(compact, lang, digits)
-    elif abs(amount) < _MINOR_UNITS_BELOW and _minor_units(currency):
+    elif 0 < abs(amount) < _MINOR_UNITS_BELOW and _minor_units(currency):
         text = _number(amount, 2, lang, digits)
     else:
         text = _number(amount, 0, lang, digits)

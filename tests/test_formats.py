@@ -240,3 +240,9 @@ def test_native_and_latin_digits_say_the_same_number(value, kind, lang):
     native = format_value(value, kind, lang, "native")
     to_latin = {ord(ch): str(i % 10) for i, ch in enumerate("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹")}
     assert re.sub(r"\D", "", native.translate(to_latin)) == re.sub(r"\D", "", latin)
+
+
+def test_zero_money_is_whole() -> None:
+    # Regression: a chart's zero gridline read "0.00 USD" while 9.5 reads "9.50 USD".
+    assert format_value(0, "money", "en") == f"0{NBSP}USD"
+    assert format_value(9.5, "money", "en") == f"9.50{NBSP}USD"

@@ -23,7 +23,18 @@ class _Strict(BaseModel):
 
 class _Database(_Strict):
     url: str = Field(min_length=1)  # SQLAlchemy URL; leave the password to ~/.pgpass or PGPASSWORD
-    queries: dict[str, str] = Field(min_length=1)  # sheet -> SQL query or bare table name
+    queries: dict[str, str] = Field(min_length=1)  # our sheet name -> SQL query or table name
+
+    @field_validator("queries")
+    @classmethod
+    def _known_sheets(cls, queries: dict[str, str]) -> dict[str, str]:
+        from deckgen.data.schema import SHEETS
+
+        names = [sheet.name for sheet in SHEETS]
+        unknown = sorted(set(queries) - set(names))
+        if unknown:
+            raise ValueError(f"unknown sheet(s) {unknown}; the sheets are {', '.join(names)}")
+        return queries
 
     @field_validator("url")
     @classmethod

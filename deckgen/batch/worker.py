@@ -129,7 +129,10 @@ def _validated(
     from deckgen.data.validate import validate_frames
 
     report = validate_frames(frames, settings, label)
-    problems = list(report.errors) + (list(report.warnings) if strict else [])
-    if problems or report.tables is None:
-        raise ValidationError(problems)
+    # The same rule as deckgen.data.load.load_tables applies to a workbook.
+    if report.errors:
+        raise ValidationError(list(report.errors))
+    if strict and report.warnings:
+        raise ValidationError(list(report.warnings))
+    assert report.tables is not None  # no errors means tables
     return report.tables

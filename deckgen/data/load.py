@@ -86,7 +86,8 @@ def _read_workbook(path: Path, settings: Settings) -> Source:
         with pd.ExcelFile(path, engine="calamine") as book:
             available = tuple(str(name) for name in book.sheet_names)
             names = _located(settings, available)
-            frames = {ours: _tidy(book.parse(theirs)) for ours, theirs in names.items()}
+            sheets = pd.read_excel(book, sheet_name=list(names.values()))
+            frames = {ours: _tidy(sheets[theirs]) for ours, theirs in names.items()}
     except (CalamineError, OSError, ValueError) as exc:
         raise InputError(_unreadable_workbook(path, exc)) from None
     return Source(str(path), frames, names, available)

@@ -125,9 +125,9 @@ def to_client_frames(
         client = frame.copy()
         for column, to_ours in mapping.values.items():
             if column in client:
-                to_theirs = {ours: theirs for theirs, ours in to_ours.items()}
+                to_theirs = {ours.casefold(): theirs for theirs, ours in to_ours.items()}
                 text = client[column].astype("string")
-                client[column] = text.map(to_theirs).fillna(text)
+                client[column] = text.str.casefold().map(to_theirs).fillna(text)
         for column, fmt in mapping.date_format.items():
             if column in client:
                 client[column] = client[column].dt.strftime(fmt)

@@ -11,7 +11,6 @@ same tables and, written out, the same bytes.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -153,8 +152,7 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path, *, created: date
     path = Path(path)
     if not path.parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {path.parent} does not exist")
-    handle, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(handle)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # renamed when complete
     try:
         book = xlsxwriter.Workbook(tmp)
         book.set_properties({"created": created, "author": "deckgen"})

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from deckgen.errors import InputError
@@ -21,7 +22,7 @@ _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 def read_sql_frames(url: str, queries: Mapping[str, str]) -> dict[str, pd.DataFrame]:
     """One DataFrame per sheet: each query's rows, or a bare table name's whole table; InputError."""
     import sqlalchemy as sa
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, NoSuchTableError, SQLAlchemyError
 
     try:
         parsed = sa.engine.make_url(url)
@@ -42,7 +43,11 @@ def read_sql_frames(url: str, queries: Mapping[str, str]) -> dict[str, pd.DataFr
         with engine.connect() as connection:
             for sheet, query in queries.items():
                 try:
-                    frame = pd.read_sql(_statement(query), connection)
+                    frame = _read_sheet(connection, query.strip())
+                except NoSuchTableError:
+                    raise InputError(
+                        f"sheet '{sheet}': no table {query.strip()} in {shown}"
+                    ) from None
                 except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
                     reason = _reason(exc, parsed.password)
                     raise InputError(
@@ -57,15 +62,24 @@ def read_sql_frames(url: str, queries: Mapping[str, str]) -> dict[str, pd.DataFr
     return frames
 
 
-def _statement(query: str) -> sa.Executable:
-    """A bare (optionally schema-qualified) table name reads the table; anything else is SQL."""
+def _read_sheet(connection: sa.Connection, query: str) -> pd.DataFrame:
+    """A query's rows in its own order, or a bare (optionally schema-qualified) table's rows."""
     import sqlalchemy as sa
 
-    text = query.strip()
-    if _TABLE_NAME.match(text):
-        schema, _, name = text.rpartition(".")
-        return sa.select(sa.text("*")).select_from(sa.table(name, schema=schema or None))
-    return sa.text(text)
+    if not _TABLE_NAME.match(query):
+        return pd.read_sql(sa.text(query), connection)
+    schema, _, name = query.rpartition(".")
+    everything = sa.select(sa.text("*")).select_from(sa.table(name, schema=schema or None))
+    key = sa.inspect(connection).get_pk_constraint(name, schema=schema or None)
+    if key.get("constrained_columns"):
+        return pd.read_sql(
+            everything.order_by(*map(sa.column, key["constrained_columns"])), connection
+        )
+    # Without a primary key a database returns rows in any order (PostgreSQL: physical order,
+    # which changes with updates); order them by content so that every run sees the same rows.
+    frame = pd.read_sql(everything, connection)
+    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return frame.iloc[np.argsort(hashes, kind="stable")].reset_index(drop=True)
 
 
 def _check_sqlite_file(url: sa.URL) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +34,8 @@ from deckgen.errors import DeckgenError, Problem
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
 FIRST_DATE = pd.Timestamp("1900-01-01")
 LAST_DATE = pd.Timestamp("2199-12-31")
-STRAY_GAP = pd.Timedelta(days=92)  # order dates this far beyond the rest ...
-STRAY_SHARE = 0.01  # ... holding at most this share of orders (or one order) are stray
+STRAY_GAP = pd.Timedelta(days=92)  # dates this far beyond all the others ...
+STRAY_SHARE = 0.01  # ... and at most this share of them (or just one) are stray, "future"
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False}
 _BOOLEANS |= {"1": True, "0": False}
 # Persian and Arabic-Indic digits and separators, read as their Latin equivalents.
@@ -169,9 +169,8 @@ class _Problems:
         if positions.size == 0:
             return
         listed = raw.iloc[positions[:LISTED_PER_RULE]]
-        values = _as_text(listed).tolist() if show_value else [None] * len(listed)
-        for label, value in zip(listed.index.tolist(), values, strict=True):
-            shown = None if value is None or value is pd.NA else str(value)[:80]
+        for label, value in zip(listed.index.tolist(), listed.tolist(), strict=True):
+            shown = _shown(value) if show_value else None
             self.add(Problem(sheet, int(label) + 2, column, shown, expected, severity))
         more = positions.size - LISTED_PER_RULE
         if more > 0:
@@ -185,6 +184,19 @@ class _Problems:
                     severity,
                 )
             )
+
+
+def _shown(value: object) -> str | None:
+    """A cell as the user typed it, for a problem message."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, datetime):
+        return (
+            f"{value:%Y-%m-%d}" if value == datetime.combine(value.date(), time()) else str(value)
+        )
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()[:80]
 
 
 # -- conversion --------------------------------------------------------------------------
@@ -459,8 +471,8 @@ def _validate(
 ) -> ValidationReport:
     problems = _Problems()
     checked: dict[str, _Checked] = {}
-    for sheet in SHEETS:
-        label = names.get(sheet.name) or settings.mapping(sheet.name).sheet or sheet.name
+    labels = [names.get(s.name) or settings.mapping(s.name).sheet or s.name for s in SHEETS]
+    for sheet, label in zip(SHEETS, labels, strict=True):
         frame = frames.get(sheet.name)
         if frame is None:
             _missing_sheet(sheet, label, available, problems)
@@ -472,7 +484,7 @@ def _validate(
     summaries = tuple(
         _summary(sheet, checked.get(sheet.name), tables.get(sheet.name)) for sheet in SHEETS
     )
-    problems.sort([c.label for c in checked.values()])
+    problems.sort(labels)
     result = None
     if not problems.errors:
         final = {name: table.reset_index(drop=True) for name, table in tables.items()}
@@ -528,9 +540,9 @@ def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False)
 
 
-def as_of_date(orders: pd.DataFrame) -> pd.Timestamp | None:
-    """The data's as-of date: the last order date, ignoring stray dates far beyond the rest."""
-    dates = np.sort(orders["order_date"].dropna().to_numpy())
+def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
+    """The latest of `dates`, ignoring stray dates far beyond the rest (likely mistyped years)."""
+    dates = np.sort(dates[~np.isnat(dates)])
     if dates.size == 0:
         return None
     distinct = np.unique(dates)
@@ -543,26 +555,25 @@ def as_of_date(orders: pd.DataFrame) -> pd.Timestamp | None:
 def _check_future_dates(
     tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
 ) -> None:
-    """Warn about dates after the data's as-of date plus one day (likely typos)."""
-    orders = tables.get("orders")
-    as_of = as_of_date(orders) if orders is not None and "order_date" in orders else None
-    if as_of is None:
+    """Warn about stray dates beyond all the others (deterministic: today is never used)."""
+    columns = [
+        (name, column.name)
+        for name, table in tables.items()
+        for column in SHEETS_BY_NAME[name].columns
+        if column.kind == "date" and column.name in table
+    ]
+    if not columns:
         return
-    limit = as_of + pd.Timedelta(days=1)
-    expected = f"a date up to {limit:%Y-%m-%d}, the day after the last order"
-    for name, table in tables.items():
+    every = np.concatenate([tables[name][column].to_numpy() for name, column in columns])
+    last = last_regular_date(every)
+    if last is None:
+        return
+    limit = last + pd.Timedelta(days=1)
+    expected = f"a date up to {limit:%Y-%m-%d} (the other dates end on {last:%Y-%m-%d})"
+    for name, column in columns:
         c = checked[name]
-        for column in SHEETS_BY_NAME[name].columns:
-            if column.kind == "date" and column.name in table:
-                future = (table[column.name] > limit).to_numpy(dtype=bool)
-                problems.rows(
-                    "warning",
-                    c.label,
-                    c.match.source[column.name],
-                    c.raw[column.name],
-                    future,
-                    expected,
-                )
+        future = (tables[name][column] > limit).to_numpy(dtype=bool)
+        problems.rows("warning", c.label, c.match.source[column], c.raw[column], future, expected)
 
 
 def _summary(sheet: Sheet, checked: _Checked | None, table: pd.DataFrame | None) -> SheetSummary:
@@ -613,17 +624,26 @@ def _format_overview(sheets: tuple[SheetSummary, ...]) -> list[str]:
 def _format_columns(s: SheetSummary) -> list[str]:
     if s.source is None or not (s.renamed or s.missing or s.ignored):
         return []
+    required = {c.name for c in SHEETS_BY_NAME[s.sheet].columns if c.required}
+    parts = {
+        "mapped:  ": [f"{ours} from '{theirs}'" for ours, theirs in s.renamed],
+        "missing: ": [f"{n} (required)" if n in required else n for n in s.missing],
+        "ignored: ": [f"'{name}'" for name in s.ignored],
+    }
     lines = ["", f"{s.sheet}:"]
-    if s.renamed:
-        lines.append(
-            "  mapped:  " + ", ".join(f"{ours} from '{theirs}'" for ours, theirs in s.renamed)
-        )
-    if s.missing:
-        required = {c.name for c in SHEETS_BY_NAME[s.sheet].columns if c.required}
-        lines.append(
-            "  missing: "
-            + ", ".join(f"{name} (required)" if name in required else name for name in s.missing)
-        )
-    if s.ignored:
-        lines.append("  ignored: " + ", ".join(f"'{name}'" for name in s.ignored))
+    for title, items in parts.items():
+        if items:
+            lines += _wrapped(items, f"  {title}")
+    return lines
+
+
+def _wrapped(items: list[str], lead: str, width: int = 96) -> list[str]:
+    """`items` joined by commas on lines of at most `width`, never breaking an item."""
+    pieces = [f"{item}," for item in items[:-1]] + items[-1:]
+    lines = [lead + pieces[0]]
+    for piece in pieces[1:]:
+        if len(lines[-1]) + 1 + len(piece) > width:
+            lines.append(" " * len(lead) + piece)
+        else:
+            lines[-1] += " " + piece
     return lines

@@ -175,6 +175,8 @@ def _by_channel(source: _Source, names: list[str]) -> np.ndarray:
 def _figures(
     name: str, row: int, grids: dict[str, np.ndarray], has_previous: dict[str, bool]
 ) -> ChannelFigures:
+    """The figures of row `row` of the grids (rank 0: the caller ranks)."""
+
     def value(key: str, column: int) -> float | None:
         grid = grids.get(key)
         return None if grid is None else float(grid[row, column])

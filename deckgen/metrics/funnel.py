@@ -167,6 +167,7 @@ class _Orders:
 
 
 def _sorted_orders(orders: CustomerOrders) -> _Orders:
+    """The orders sorted by customer, then day."""
     if len(orders.day) == 0:
         return _Orders(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
     low = int(orders.day.min())
@@ -214,6 +215,7 @@ def _loyalty_by_orders(orders: _Orders, period: Period, min_orders: int) -> _Sta
 
 
 def _date_of(day: int) -> date:
+    """The date of a day number."""
     return date(1970, 1, 1) + timedelta(days=day)
 
 
@@ -248,7 +250,9 @@ def _biggest_leak(steps: list[FunnelStep]) -> str | None:
     ]
     if against:
         return min(against)[2]
-    plain = [(s.conversion.current, k, s.stage) for k, s in enumerate(steps) if s.conversion]
+    plain = [
+        (s.conversion.current, k, s.stage) for k, s in enumerate(steps) if s.conversion is not None
+    ]
     return min(plain)[2] if plain else None
 
 
@@ -268,9 +272,10 @@ def _lead_to_customer_days(
         known = position >= 0
         converted_on[known] = orders.first_day[position[known]]
     converted = (leads["status"] == "converted").to_numpy(dtype=bool, na_value=False)
-    days = converted_on - day_numbers(leads["created_date"])
-    month = month_index(converted_on, months)
-    valid = converted & (converted_on != np.iinfo(np.int64).min) & (days >= 0)
+    converted &= converted_on != np.iinfo(np.int64).min
+    days = converted_on[converted] - day_numbers(leads["created_date"])[converted]
+    month = month_index(converted_on[converted], months)
+    valid = days >= 0
     current = days[valid & (month == _CURRENT)]
     previous = days[valid & (month == _PREVIOUS)]
     if len(current) == 0:

@@ -34,6 +34,8 @@ MAX_REASONS = 3
 BEST_SEGMENTS = 2  # the first segments of the map are the best customers (Champions, Loyal)
 _CLIP = 1e-9  # keeps log-odds finite when the shrinkage is 0
 
+MIN_TRAIT_SHARE = 0.10  # docs/metrics.md#ideal-prospect
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -188,7 +190,7 @@ class _Value:
 
 
 def _status_at(leads: pd.DataFrame, period: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Converted, closed and open masks of the leads at the period end (#lead-status)."""
+    """Converted, closed and open masks of the leads (docs/metrics.md#lead-status)."""
     status = leads["status"].to_numpy(dtype=object)
     if "converted_date" in leads.columns:
         later = ~until_end_of(leads["converted_date"], period).to_numpy(dtype=bool, na_value=False)
@@ -327,7 +329,7 @@ def _trait(
     n_best: int,
     shrinkage: float,
 ) -> ProfileTrait | None:
-    """The attribute's value with the highest shrunk lift, if above 1 (#ideal-prospect)."""
+    """The value with the highest shrunk lift if above 1 (docs/metrics.md#ideal-prospect)."""
     q = n_best / n
     known = codes >= 0
     size = np.bincount(codes[known], minlength=len(labels))
@@ -335,7 +337,8 @@ def _trait(
     with np.errstate(invalid="ignore", divide="ignore"):
         lift = (in_best + shrinkage * q) / (size + shrinkage) / q
     candidates = [i for i, label in enumerate(labels) if label != UNKNOWN and size[i]]
-    candidates = [i for i in candidates if lift[i] > 1]
+    # A trait a salesperson can target: held by a real share of the best customers.
+    candidates = [i for i in candidates if lift[i] > 1 and in_best[i] >= MIN_TRAIT_SHARE * n_best]
     if not candidates:
         return None
     # Equal lifts: the value more of the best customers have, then by name.

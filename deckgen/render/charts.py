@@ -10,12 +10,15 @@ horizontal bars grow from the right; a scatter's x axis runs right to left.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from lxml import etree
 from pptx.chart.axis import _BaseAxis
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.series import BarSeries, LineSeries, _BaseCategorySeries
+from pptx.dml.chtfmt import ChartFormat
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import (
     XL_AXIS_CROSSES,
@@ -192,12 +195,18 @@ def set_crosses_max(axis: _BaseAxis) -> None:
     element._add_crosses(val=XL_AXIS_CROSSES.MAXIMUM)
 
 
-def _fill(fmt, color: str) -> None:  # type: ignore[no-untyped-def]
+def _fill(fmt: ChartFormat, color: str) -> None:
     fmt.fill.solid()
     fmt.fill.fore_color.rgb = RGBColor.from_string(color)
 
 
-def style_series_labels(series, kind: ValueKind, ctx: RenderContext, position, color: str) -> None:  # type: ignore[no-untyped-def]
+def style_series_labels(
+    series: _BaseCategorySeries,
+    kind: ValueKind,
+    ctx: RenderContext,
+    position: XL_LABEL_POSITION | None,
+    color: str,
+) -> None:
     """Value labels of one series with its number format."""
     labels = series.data_labels
     labels.show_value = True
@@ -209,7 +218,7 @@ def style_series_labels(series, kind: ValueKind, ctx: RenderContext, position, c
 
 
 def style_bar_series(
-    series,
+    series: BarSeries,
     index: int,
     spec_series: Series,
     ctx: RenderContext,
@@ -218,7 +227,7 @@ def style_bar_series(
     highlight: int | None,
     multi: bool,
     labels: bool,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """Theme colour fill; a highlighted category in the accent colour (or the others faded)."""
     color = ctx.hex("primary") if not multi else ctx.series_hex(index)
     _fill(series.format, color)
@@ -242,8 +251,8 @@ def style_bar_series(
 
 
 def style_line_series(
-    series, color: str, kind: ValueKind, ctx: RenderContext, labels: bool
-) -> None:  # type: ignore[no-untyped-def]
+    series: LineSeries, color: str, kind: ValueKind, ctx: RenderContext, labels: bool
+) -> None:
     """A 2.25 pt line with round markers in `color`."""
     series.smooth = False
     line = series.format.line
@@ -285,6 +294,23 @@ def _doughnut_labels(chart: Chart, spec: ChartSpec, ctx: RenderContext) -> None:
         hole.set("val", "55")
 
 
+def line_axis_floor(series: Sequence[Series]) -> float | None:
+    """A round value-axis minimum that shows a line's trend; None to start at zero.
+
+    Lines need no zero baseline (bars do): the axis starts half the data's range below its
+    lowest value, rounded down to the range's order of magnitude, unless that reaches zero.
+    """
+    values = [v for item in series for v in item.values if v is not None]
+    if not values or min(values) <= 0:
+        return None
+    low, high = min(values), max(values)
+    span = (high - low) or abs(high)
+    floor = low - span / 2
+    step = 10 ** math.floor(math.log10(span))
+    floor = math.floor(floor / step) * step
+    return floor if floor > 0 else None
+
+
 def _mirror_category_chart(chart: Chart, kind: str) -> None:
     """Right-to-left: first category on the right, or bars growing from the right."""
     if kind in _HORIZONTAL:
@@ -322,6 +348,8 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         title=spec.value_axis_title,
         visible=not spec.data_labels,
     )
+    if spec.kind == "line":
+        chart.value_axis.minimum_scale = line_axis_floor(spec.series)
     if spec.kind in _HORIZONTAL:
         chart.category_axis.reverse_order = True  # first category on top
         set_crosses_max(chart.value_axis)  # keep the value axis at the bottom

@@ -19,6 +19,7 @@ from functools import cache
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -29,7 +30,7 @@ from pptx.util import Emu
 from deckgen import textmetrics
 from deckgen.formats import format_value, rtl_mark
 from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
-from deckgen.render.context import RenderContext, blend, luminance
+from deckgen.render.context import RenderContext, Role, blend, luminance
 from deckgen.render.layout import EMU_PER_INCH, Box
 
 DPI = 200
@@ -99,8 +100,8 @@ class _Painter:
         fmt = self.fmt(kind)
         return FuncFormatter(lambda value, _pos: fmt(value))
 
-    def color(self, role: str) -> str:
-        return _rgb(self.ctx.hex(role))  # type: ignore[arg-type]
+    def color(self, role: Role) -> str:
+        return _rgb(self.ctx.hex(role))
 
     def series_color(self, index: int) -> str:
         return _rgb(self.ctx.series_hex(index))
@@ -117,7 +118,7 @@ class _Painter:
             ax.yaxis.tick_right()
             ax.yaxis.set_label_position("right")
 
-    def legend(self, ax: Axes, handles: Sequence | None = None, cols: int = 6) -> None:  # type: ignore[type-arg]
+    def legend(self, ax: Axes, handles: Sequence[Artist] | None = None, cols: int = 6) -> None:
         kwargs = {"handles": handles} if handles is not None else {}
         legend = ax.legend(
             **kwargs,

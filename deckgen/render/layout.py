@@ -22,6 +22,8 @@ EMU_PER_INCH = 914400
 EMU_PER_PT = 12700
 DESIGN_W = 12192000  # 13.333 in: the 16:9 slide the grid is designed on
 DESIGN_H = 6858000  # 7.5 in
+BLOCK_TITLE_PT = 30.0  # a block's title band at the top of its area
+BLOCK_GAP_PT = 4.0  # between a block's title band and its content
 
 _MARGIN_X = 0.55  # inches, on the design slide
 _TITLE_Y, _TITLE_H = 0.35, 0.80

@@ -10,12 +10,11 @@ from dataclasses import dataclass, replace
 
 from deckgen import textmetrics
 from deckgen.model import Area, TableSpec
-from deckgen.render.layout import area_size_pt
+from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, area_size_pt
 
 CELL_INSET_X = 5.0  # points, left and right inside a cell
 CELL_INSET_Y = 3.0  # points, top and bottom inside a cell
 MIN_FONT_PT = 8.0  # tables never shrink below this
-BLOCK_TITLE_PT = 30.0  # room a block title takes above the table (see writer)
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,7 @@ def paginate_table(
     """`spec` split into tables that each fit their area at the table's own font size."""
     width_pt, height_pt = area_size_pt(area or spec.area)
     if spec.title:
-        height_pt -= BLOCK_TITLE_PT
+        height_pt -= BLOCK_TITLE_PT + BLOCK_GAP_PT
     widths = column_widths(spec, width_pt)
     heights = row_heights(spec, widths, spec.font_size, family)
     pages: list[TableSpec] = []

@@ -9,7 +9,7 @@ largest size between a style's maximum and minimum at which it fits the box is u
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from lxml import etree
@@ -243,8 +243,3 @@ def add_text(
         shape.name = name
     fill_frame(shape.text_frame, box, lines, style, ctx)
     return shape
-
-
-def lines_of(texts: Sequence[str], **kwargs: object) -> list[TextLine]:
-    """Plain TextLines from strings (keyword arguments apply to every line)."""
-    return [replace(TextLine(text), **kwargs) for text in texts]  # type: ignore[arg-type]

@@ -36,11 +36,10 @@ from deckgen.render.charts import draw_chart, draw_scatter
 from deckgen.render.context import RenderContext
 from deckgen.render.funnel import draw_funnel
 from deckgen.render.kpis import draw_kpis
-from deckgen.render.layout import EMU_PER_PT, Box, grid_for
+from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, EMU_PER_PT, Box, grid_for
 from deckgen.render.oxml import child, element
 from deckgen.render.package import FIXED_TIME, deterministic_package, set_core_properties
 from deckgen.render.shapes import add_rect, add_rule
-from deckgen.render.table_fit import BLOCK_TITLE_PT
 from deckgen.render.tables import draw_table
 from deckgen.render.text import (
     Align,
@@ -57,10 +56,9 @@ _SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # any fixed G
 _TITLE_KINDS = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 _SUBTITLE_KINDS = (PP_PLACEHOLDER.SUBTITLE, PP_PLACEHOLDER.BODY)
 _CALLOUT_BAR_PT = 4.0
-_BLOCK_GAP_PT = 4.0  # between a block title and its content
 
 
-def _title_style(ctx: RenderContext, kind: str) -> TextStyle:
+def _title_style(kind: str) -> TextStyle:
     sizes = {"title": (40.0, 26.0), "section": (36.0, 24.0)}.get(kind, (26.0, 18.0))
     return TextStyle(
         size=sizes[0],
@@ -119,7 +117,7 @@ def _write_placeholder(
 def _draw_block_title(slide: PptxSlide, title: str, box: Box, ctx: RenderContext) -> Box:
     """A bold block heading at the top of `box`; returns the box left for the content."""
     title_h = round(BLOCK_TITLE_PT * EMU_PER_PT)
-    head, rest = box.split_top(title_h, round(_BLOCK_GAP_PT * EMU_PER_PT))
+    head, rest = box.split_top(title_h, round(BLOCK_GAP_PT * EMU_PER_PT))
     style = TextStyle(
         size=14,
         min_size=10,
@@ -260,9 +258,9 @@ def _draw_slide(
     title_box = grid.cover_title if cover else grid.title
     title_lines = [TextLine(slide.title)]
     if title_shape is None:  # brand.load_brand guarantees one; kept for safety of edits
-        add_text(page, title_box, title_lines, _title_style(ctx, kind), ctx, name="Title")
+        add_text(page, title_box, title_lines, _title_style(kind), ctx, name="Title")
     else:
-        _write_placeholder(title_shape, title_box, title_lines, _title_style(ctx, kind), ctx)
+        _write_placeholder(title_shape, title_box, title_lines, _title_style(kind), ctx)
     if cover:
         subtitle = [slide.subtitle] if slide.subtitle else []
         if kind == "title":

@@ -168,3 +168,20 @@ def test_absolute_sqlite_and_server_urls_are_kept(make_config: Make) -> None:
     assert a.url == "sqlite:////var/crm.db"
     assert b.url == "postgresql+psycopg://u:secret@db/crm"
     assert b.shown_url == "postgresql+psycopg://u:***@db/crm"
+
+
+def test_queries_name_our_sheets(make_config: Make) -> None:
+    path = make_config(
+        """
+        output = "{client}.pptx"
+        [[client]]
+        name = "acme"
+        database = {url = "sqlite:///crm.db", queries = {orders = "orders", sales = "sales"}}
+        """
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_run_config(path)
+    assert (
+        "client.0.database.queries: Value error, unknown sheet(s) ['sales']; the sheets are "
+        "customers, orders, leads, channels, feedback, surveys, loyalty"
+    ) in str(caught.value)

@@ -123,6 +123,23 @@ def test_later_data_is_ignored(acquisition_tables):
     )
 
 
+def test_jalali_month(acquisition_tables):
+    # Mehr 1405 is 2026-09-23..2026-10-22: it holds the channel rows dated Oct 1, the leads
+    # L1, L2, L3, L7 and the new customers A3 (seo) and A6 (none); A7 (Oct 28) is in Aban.
+    # Its cohort month is Tir 1405 (06-22..07-22): A1 (email) and A2 (tv).
+    result = compute_channels(acquisition_tables, Period("jalali", 1405, 7), SETTINGS)
+    assert result.cohort == Period("jalali", 1405, 4)
+    assert result.total.new_customers == Change(2, 1)  # Shahrivar: A5
+    assert result.total.leads == Change(4, 2)
+    assert result.total.cohort_customers == 2
+    email = next(c for c in result.channels if c.channel == "email")
+    assert (email.spend, email.new_customers, email.cac) == (
+        Change(100.0, 80.0),
+        Change(0, 1),
+        None,
+    )
+
+
 # --- random data --------------------------------------------------------------------------
 
 START = date(2026, 1, 1)

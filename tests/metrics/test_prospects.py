@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,3 +198,19 @@ def test_invariants(tables, shrinkage):
     for trait in result.profile:
         assert trait.lift > 1
         assert 0 < trait.share_of_best <= 1 and 0 < trait.share_of_all <= 1
+
+
+def test_profile_ignores_traits_too_rare_among_the_best() -> None:
+    from deckgen.metrics.prospects import _trait
+
+    # 100 customers, 20 best. Value 0 ("tiny"): 1 customer, best (lift 5 without shrinkage,
+    # but 1/20 = 5% of the best, under the 10% floor). Value 1 ("broad"): 40 customers, 12 best
+    # (lift 12/40 / 0.2 = 1.5, 60% of the best). Value 2: the other 59, 7 best.
+    codes = np.array([0] + [1] * 40 + [2] * 59)
+    is_best = np.zeros(100, dtype=bool)
+    is_best[0] = True
+    is_best[1:13] = True
+    is_best[41:48] = True
+    trait = _trait("city", codes, ("tiny", "broad", "rest"), is_best, 100, 20, 0.0)
+    assert (trait.value, trait.lift) == ("broad", pytest.approx(1.5))
+    assert trait.share_of_best == pytest.approx(0.6)

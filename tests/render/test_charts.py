@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.oxml.ns import qn
 
 from deckgen.formats import excel_number_format
 from deckgen.model import ChartSpec, ScatterSpec, Series, XYSeries
-from deckgen.render.charts import draw_chart, draw_scatter
+from deckgen.render.charts import draw_chart, draw_scatter, line_axis_floor
 from deckgen.render.layout import Box
 from tests.render.conftest import make_canvas
 
@@ -144,3 +145,15 @@ def test_scatter_rtl_runs_right_to_left_and_hides_helpers_in_the_legend() -> Non
         for label in chart.plots[0].series[4]._element.findall(".//" + qn("c:dLbl"))
     ]
     assert positions == ["l", "r", "l", "r"]  # low x is on the right: labels grow inward
+
+
+def test_line_axis_starts_below_the_data_not_at_zero() -> None:
+    rates = (Series("r", (0.24, 0.31, None)),)
+    # Range 0.07: half below 0.24 is 0.205, rounded down to hundredths.
+    assert line_axis_floor(rates) == pytest.approx(0.20)
+    assert line_axis_floor((Series("n", (310.0, 398.0)),)) == 260.0  # 266 down to tens
+    assert line_axis_floor((Series("n", (0.0, 5.0)),)) is None
+    assert line_axis_floor((Series("n", (1.0, 9.0)),)) is None  # would go below zero
+    slide, ctx = make_canvas("en")
+    spec = ChartSpec(kind="line", title="t", categories=("a", "b", "c"), series=rates)
+    assert draw_chart(slide, spec, BOX, ctx).chart.value_axis.minimum_scale == pytest.approx(0.2)

@@ -95,3 +95,12 @@ def test_textbox_keeps_its_size() -> None:
     body = shape.text_frame._txBody.find(qn("a:bodyPr"))
     assert body.find(qn("a:spAutoFit")) is None
     assert (shape.width, shape.height) == (BOX.w, BOX.h)
+
+
+def test_every_language_gets_its_tag() -> None:
+    for lang, tag in (("en", "en-US"), ("ar", "ar-SA"), ("fa", "fa-IR")):
+        slide, ctx = make_canvas(lang)
+        shape = add_text(slide, BOX, [TextLine("x")], TextStyle(12, 8, None), ctx)
+        run_props = shape.text_frame.paragraphs[0].runs[0]._r.rPr
+        assert run_props.get("lang") == tag
+        assert run_props.find(qn("a:cs")) is not None

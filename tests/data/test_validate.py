@@ -1,0 +1,285 @@
+"""Validation: one broken input per rule, located as the user sees it; typed, clean tables."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from deckgen.cli import cli, main
+from deckgen.config import MetricsSettings, Settings, SheetMapping
+from deckgen.data.sample import generate_sample
+from deckgen.data.schema import SHEETS
+from deckgen.data.validate import (
+    LISTED_PER_RULE,
+    last_regular_date,
+    validate_frames,
+    validate_source,
+)
+from deckgen.errors import ConfigError
+
+Frames = dict[str, pd.DataFrame]
+DTYPES = {
+    "id": "string",
+    "text": "string",
+    "category": "string",
+    "date": "datetime64[ns]",
+    "float": "float64",
+    "int": "Int64",
+    "bool": "boolean",
+}
+
+
+def _set(sheet: str, row: int, column: str, value: object) -> Callable[[Frames], None]:
+    """A breakage: cell (row, column) of `sheet` set to `value` (row = position in the frame)."""
+
+    def breaks(frames: Frames) -> None:
+        frame = frames[sheet]
+        frame[column] = frame[column].astype(object)
+        frame.loc[row, column] = value
+
+    return breaks
+
+
+def _drop_sheet(sheet: str) -> Callable[[Frames], None]:
+    return lambda frames: frames.pop(sheet)
+
+
+def _empty_sheet(sheet: str) -> Callable[[Frames], None]:
+    return lambda frames: frames.update({sheet: frames[sheet].iloc[:0]})
+
+
+def _drop_column(sheet: str, column: str) -> Callable[[Frames], None]:
+    return lambda frames: frames.update({sheet: frames[sheet].drop(columns=column)})
+
+
+def _duplicate_id(frames: Frames) -> None:
+    frames["orders"].loc[[4, 5], "order_id"] = "O-DUP"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One broken input and the one problem it must produce."""
+
+    rule: str
+    breaks: Callable[[Frames], None]
+    severity: str
+    sheet: str
+    row: int | None  # spreadsheet row: frame position + 2
+    column: str | None
+    value: str | None
+    expected: str  # part of the problem's `expected`
+
+
+CASES = [
+    Case("missing required sheet", _drop_sheet("orders"), "error", "orders", None, None, None, "a sheet with this name (required)"),
+    Case("empty required sheet", _empty_sheet("customers"), "error", "customers", None, None, None, "at least one row of data (required)"),
+    Case("missing required column", _drop_column("orders", "amount"), "error", "orders", None, "amount", None, "a column with this name"),
+    Case("blank required value", _set("orders", 2, "order_date", None), "error", "orders", 4, "order_date", None, "a value (required)"),
+    Case("unparseable required date", _set("orders", 3, "order_date", "31/12/2026"), "error", "orders", 5, "order_date", "31/12/2026", "a date like 2026-10-05"),
+    Case("unparseable amount", _set("orders", 4, "amount", "12,50"), "error", "orders", 6, "amount", "12,50", "a number like"),
+    Case("blank required id", _set("orders", 5, "customer_id", " "), "error", "orders", 7, "customer_id", None, "a value (required)"),
+    Case("required code not allowed", _set("leads", 1, "channel", "Insta"), "error", "leads", 3, "channel", "Insta", "one of trade_show, email"),
+    Case("required value below bound", _set("channels", 2, "spend", -5), "error", "channels", 4, "spend", "-5", "a number of at least 0"),
+    Case("answer outside the survey scale", _set("surveys", 0, "satisfaction", 7), "error", "surveys", 2, "satisfaction", "7", "satisfaction_scale"),
+    Case("missing optional sheet", _drop_sheet("loyalty"), "warning", "loyalty", None, None, None, "optional; the slides that use it are skipped"),
+    Case("empty optional sheet", _empty_sheet("feedback"), "warning", "feedback", None, None, None, "at least one row of data (optional"),
+    Case("order of an unknown customer", _set("orders", 2, "customer_id", "C99999"), "warning", "orders", 4, "customer_id", "C99999", "a customer_id listed in sheet 'customers'"),
+    Case("duplicate id", _duplicate_id, "warning", "orders", 7, "order_id", "O-DUP", "a unique order_id"),
+    Case("future date", _set("orders", 2, "order_date", pd.Timestamp("2099-01-05")), "warning", "orders", 4, "order_date", "2099-01-05", "a date up to 2026-11-01"),
+    Case("negative amount", _set("orders", 3, "amount", -20.0), "warning", "orders", 5, "amount", "-20", "an amount of at least 0"),
+    Case("optional number unparseable", _set("customers", 1, "age", "abc"), "warning", "customers", 3, "age", "abc", "a whole number like 37; left empty"),
+    Case("optional value out of range", _set("customers", 2, "age", 150), "warning", "customers", 4, "age", "150", "a number from 0 to 120; left empty"),
+    Case("optional code not allowed", _set("customers", 3, "gender", "x"), "warning", "customers", 5, "gender", "x", "one of female, male"),
+    Case("optional date unparseable", _set("customers", 4, "signup_date", "soon"), "warning", "customers", 6, "signup_date", "soon", "a date like"),
+    Case("optional flag unparseable", _set("customers", 5, "loyalty_member", "maybe"), "warning", "customers", 7, "loyalty_member", "maybe", "true/false, yes/no"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_each_rule_names_sheet_row_column_value_and_expectation(case, frames, writers, tmp_path):
+    case.breaks(frames)
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    report = validate_source(path, Settings())
+    problems = report.errors if case.severity == "error" else report.warnings
+    found = [
+        p for p in problems if (p.sheet, p.row, p.column) == (case.sheet, case.row, case.column)
+    ]
+    assert len(found) == 1, [str(p) for p in problems]
+    problem = found[0]
+    assert problem.value == case.value
+    assert case.expected in problem.expected
+    if case.severity == "warning":
+        assert report.errors == ()
+        assert report.tables is not None and problem in report.tables.warnings
+    else:
+        assert report.tables is None
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == (2 if case.severity == "error" else 0)
+    assert str(problem) in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _main(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    """Run the installed entry point; its exit code and everything it printed."""
+    monkeypatch.setattr(sys, "argv", ["deckgen", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out = capsys.readouterr()
+    return exited.value.code, out.out + out.err
+
+
+def test_both_cli_paths_exit_2_with_one_message(frames, writers, tmp_path, monkeypatch, capsys):
+    del frames["orders"]
+    broken = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 not really a zip")
+    bad_mapping = tmp_path / "deckgen.toml"
+    bad_mapping.write_text('[sheets.order]\nsheet = "Orders"\n', encoding="utf-8")
+    for args in (
+        ["validate", str(broken)],
+        ["validate", str(corrupt)],
+        ["validate", str(tmp_path / "missing.xlsx")],
+        ["validate", str(broken), "--config", str(bad_mapping)],
+    ):
+        for standalone in (True, False):
+            result = CliRunner().invoke(cli, args, standalone_mode=standalone)
+            assert result.exit_code == 2, (args, result.output)
+            assert "Traceback" not in result.output
+        code, printed = _main(monkeypatch, capsys, *args)
+        assert code == 2
+        assert "Traceback" not in printed
+    assert "error: " in CliRunner().invoke(cli, ["validate", str(corrupt)]).output
+
+
+def test_valid_source_exits_0_and_summarises_every_sheet(small_frames, writers, tmp_path):
+    path = writers["xlsx"](small_frames, tmp_path / "data.xlsx")
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0
+    for sheet in SHEETS:
+        rows = f"{len(small_frames[sheet.name]):,} rows"
+        line = next(
+            line for line in result.output.splitlines() if line.strip().startswith(sheet.name)
+        )
+        assert rows in line
+    assert result.output.rstrip().endswith("Result: valid.")
+
+
+def test_tables_follow_the_dtype_contract(small_frames, settings):
+    tables = validate_frames(small_frames, settings, "sample").tables
+    assert tables is not None
+    for sheet in SHEETS:
+        table = tables.sheet(sheet.name)
+        assert list(table.columns) == [c.name for c in sheet.columns]
+        assert isinstance(table.index, pd.RangeIndex)
+        for column in sheet.columns:
+            assert table[column.name].dtype == DTYPES[column.kind], (sheet.name, column.name)
+    assert tables.orders["order_date"].eq(tables.orders["order_date"].dt.normalize()).all()
+
+
+def test_every_problem_is_collected_and_the_display_is_capped(frames, settings):
+    orders = frames["orders"]
+    frames["orders"] = orders.assign(order_date="someday", amount="n/a?")
+    report = validate_frames(frames, settings, "broken")
+    per_column = LISTED_PER_RULE + 1 if len(orders) > LISTED_PER_RULE else len(orders)
+    assert len(report.errors) == 2 * per_column
+    text = report.format(limit=5)
+    assert f"Errors ({len(report.errors)}):" in text
+    assert f"... and {len(report.errors) - 5} more" in text
+    assert text.rstrip().endswith(f"Result: {len(report.errors)} error(s); fix them and run again.")
+
+
+def test_rows_beyond_the_listed_ones_are_counted(settings):
+    frames = generate_sample(customers=60, months=12, seed=4)
+    frames["orders"] = frames["orders"].assign(order_date="someday")
+    report = validate_frames(frames, settings, "broken")
+    extra = len(frames["orders"]) - LISTED_PER_RULE
+    assert extra > 0
+    last = [p for p in report.errors if p.column == "order_date"][-1]
+    assert last.row is None
+    assert f"({extra:,} more rows like this)" in last.expected
+
+
+def test_values_read_the_way_clients_write_them(frames):
+    customers = frames["customers"].astype(object)
+    customers.loc[0, ["gender", "loyalty_member", "age"]] = ["W", "Yes", "۴۲"]
+    customers.loc[1, ["gender", "loyalty_member", "age"]] = ["Female", "n", "41.0"]
+    customers.loc[2, ["acquisition_channel", "signup_date"]] = ["Social Media", "2026-07-03 14:30"]
+    customers.loc[3, "acquisition_channel"] = "Insta"
+    customers.loc[4, "city"] = "  Seattle "
+    frames["customers"] = customers
+    settings = Settings(
+        sheets={"customers": SheetMapping(values={"acquisition_channel": {"insta": "social"}})}
+    )
+    report = validate_frames(frames, settings, "client")
+    assert report.errors == () and report.warnings == ()
+    table = report.tables.customers
+    assert table.loc[0, ["gender", "loyalty_member", "age"]].tolist() == ["female", True, 42]
+    assert table.loc[1, ["gender", "loyalty_member", "age"]].tolist() == ["female", False, 41]
+    assert table.loc[2, "acquisition_channel"] == "social"
+    assert table.loc[2, "signup_date"] == pd.Timestamp("2026-07-03")
+    assert table.loc[3, "acquisition_channel"] == "social"
+    assert table.loc[4, "city"] == "Seattle"
+
+
+def test_date_format_from_the_mapping(frames):
+    frames["orders"]["order_date"] = frames["orders"]["order_date"].dt.strftime("%d.%m.%Y")
+    settings = Settings(sheets={"orders": SheetMapping(date_format={"order_date": "%d.%m.%Y"})})
+    report = validate_frames(frames, settings, "client")
+    assert report.ok
+    expected = validate_frames(generate_sample(customers=40, months=6, seed=2), Settings(), "x")
+    pd.testing.assert_frame_equal(report.tables.orders, expected.tables.orders)
+
+
+def test_survey_scale_comes_from_the_settings(frames):
+    frames["surveys"]["satisfaction"] = frames["surveys"]["satisfaction"] * 2  # a 1-10 survey
+    assert not validate_frames(frames, Settings(), "client").ok
+    ten = Settings(metrics=MetricsSettings(satisfaction_scale=(1, 10)))
+    assert validate_frames(frames, ten, "client").ok
+
+
+def test_unknown_names_in_the_mapping_are_a_config_error(small_frames):
+    settings = Settings(
+        sheets={
+            "order": SheetMapping(sheet="Orders"),
+            "customers": SheetMapping(columns={"customer": "Kunde"}, date_format={"age": "%Y"}),
+        }
+    )
+    with pytest.raises(ConfigError) as caught:
+        validate_frames(small_frames, settings, "client")
+    message = str(caught.value)
+    assert "[sheets.order] is not a deckgen sheet" in message
+    assert "names 'customer', which is not a column of 'customers'" in message
+    assert "'age', which is not a date column" in message
+
+
+def test_stray_dates_are_those_far_beyond_the_rest():
+    regular = pd.date_range("2026-01-01", "2026-10-31").to_numpy()
+    assert last_regular_date(regular) == pd.Timestamp("2026-10-31")
+    typo = np.append(regular, np.datetime64("2062-10-01"))
+    assert last_regular_date(typo) == pd.Timestamp("2026-10-31")
+    season = np.append(regular, pd.date_range("2027-03-01", "2027-03-31").to_numpy())
+    assert last_regular_date(season) == pd.Timestamp("2027-03-31")  # many rows: not typos
+    assert last_regular_date(np.array([], dtype="datetime64[ns]")) is None
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    customers=st.integers(1, 60),
+    months=st.integers(1, 18),
+    lang=st.sampled_from(["en", "fa", "ar"]),
+)
+def test_any_sample_validates_clean(seed, customers, months, lang):
+    frames = generate_sample(customers=customers, months=months, seed=seed, lang=lang)
+    report = validate_frames(frames, Settings(lang=lang), "sample")
+    assert report.errors == () and report.warnings == (), report.format()
+    assert len(report.tables.customers) == customers
