@@ -10,6 +10,7 @@ from pathlib import Path
 from deckgen.config import Settings, load_settings
 from deckgen.data.tables import Tables
 from deckgen.errors import InputError, Problem, RenderError
+from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
 
@@ -131,7 +132,11 @@ def render_deck(
         period=metrics.period,
         slides=len(deck.slides),
         warnings=tables.warnings,
-        headlines=metrics.headlines(wording),
+        headlines=tuple(
+            # English with Latin digits: the terminal and manifest are read by operators.
+            (name, format_value(value, kind, "en", "latn", resolved.currency))
+            for name, value, kind in metrics.headline_figures()
+        ),
     )
 
 

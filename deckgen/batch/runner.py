@@ -57,7 +57,8 @@ class RunResult:
     def counts_text(self) -> str:
         """E.g. `3 clients: 2 ok, 1 failed`."""
         ok = len(self.clients) - len(self.failed)
-        return f"{len(self.clients)} clients: {ok} ok, {len(self.failed)} failed"
+        noun = "client" if len(self.clients) == 1 else "clients"
+        return f"{len(self.clients)} {noun}: {ok} ok, {len(self.failed)} failed"
 
     def summary(self) -> str:
         """A readable end-of-run report: one line per client and the manifest's path."""

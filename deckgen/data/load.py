@@ -86,7 +86,7 @@ def _read_workbook(path: Path, settings: Settings) -> Source:
         with pd.ExcelFile(path, engine="calamine") as book:
             available = tuple(str(name) for name in book.sheet_names)
             names = _located(settings, available)
-            sheets = pd.read_excel(book, sheet_name=list(names.values()))
+            sheets = pd.read_excel(book, sheet_name=list(names.values())) if names else {}
             frames = {ours: _tidy(sheets[theirs]) for ours, theirs in names.items()}
     except (CalamineError, OSError, ValueError) as exc:
         raise InputError(_unreadable_workbook(path, exc)) from None

@@ -76,10 +76,18 @@ def _read_sheet(connection: sa.Connection, query: str) -> pd.DataFrame:
             everything.order_by(*map(sa.column, key["constrained_columns"])), connection
         )
     # Without a primary key a database returns rows in any order (PostgreSQL: physical order,
-    # which changes with updates); order them by content so that every run sees the same rows.
-    frame = pd.read_sql(everything, connection)
-    hashes = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    return frame.iloc[np.argsort(hashes, kind="stable")].reset_index(drop=True)
+    # which changes with updates); sort them by content so that every run sees the same rows.
+    return _content_order(pd.read_sql(everything, connection))
+
+
+def _content_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows sorted by every column; by a hash of their text when a column has no order (JSON)."""
+    try:
+        ordered = frame.sort_values(list(frame.columns), kind="stable", na_position="last")
+    except TypeError:
+        hashes = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
+        ordered = frame.iloc[np.argsort(hashes, kind="stable")]
+    return ordered.reset_index(drop=True)
 
 
 def _check_sqlite_file(url: sa.URL) -> None:

@@ -36,8 +36,8 @@ FIRST_DATE = pd.Timestamp("1900-01-01")
 LAST_DATE = pd.Timestamp("2199-12-31")
 STRAY_GAP = pd.Timedelta(days=92)  # dates this far beyond all the others ...
 STRAY_SHARE = 0.01  # ... and at most this share of them (or just one) are stray, "future"
-_BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "y": True, "n": False}
-_BOOLEANS |= {"1": True, "0": False}
+_BOOLEANS = {"true": True, "yes": True, "y": True, "1": True}
+_BOOLEANS |= {"false": False, "no": False, "n": False, "0": False}
 # Persian and Arabic-Indic digits and separators, read as their Latin equivalents.
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
 _NATIVE_PATTERN = "[۰-۹٠-٩٫٬]"
@@ -275,10 +275,12 @@ def _date(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
         text = _with_latin_digits(_as_text(raw))
         blank = text.isna().to_numpy()
         fmt = mapping.date_format.get(column.name)
-        values = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce")
+        # utc=True: text with differing UTC offsets would otherwise raise.
+        values = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce", utc=True)
         if fmt is not None:  # real date cells (read as ISO text) are fine whatever the format
             retry = values.isna() & text.notna()
-            values[retry] = pd.to_datetime(text[retry], format="ISO8601", errors="coerce")
+            iso = pd.to_datetime(text[retry], format="ISO8601", errors="coerce", utc=True)
+            values[retry] = iso
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_localize(None)
     values = values.where((values >= FIRST_DATE) & (values <= LAST_DATE))
@@ -370,6 +372,8 @@ class _SheetCheck:
         for name in match.missing:
             if self.sheet.column(name).required:
                 self._missing_column(name, frame)
+        if not match.source:  # nothing of ours to read (the missing columns are reported)
+            return _Checked(self.label, match, len(frame))
         data = frame[list(match.source.values())]
         data = data.loc[~data.isna().all(axis=1)]  # blank rows are not data
         if data.empty:
@@ -503,7 +507,8 @@ def _missing_sheet(
 ) -> None:
     if sheet.required:
         has = f"; it has {', '.join(repr(a) for a in available)}" if available else ""
-        problems.whole("error", label, None, f"a sheet with this name (required){has}")
+        other = f'another name goes in deckgen.toml as [sheets.{sheet.name}] sheet = "..."'
+        problems.whole("error", label, None, f"a sheet with this name (required; {other}){has}")
     else:
         expected = "a sheet with this name (optional; the slides that use it are skipped)"
         problems.whole("warning", label, None, expected)

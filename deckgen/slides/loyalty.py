@@ -29,7 +29,7 @@ _REPEAT_ANCHORS = (
     "historical-clv",
 )
 _COHORT_ANCHORS = ("cohort-retention",)
-_CLUB_ANCHORS = ("club-members", "club-active-members", "club-joins", "club-tiers", "club-offers")
+_CLUB_ANCHORS = ("club-members", "club-active-members", "club-joins")
 
 
 def build_loyalty_slides(ctx: SlideContext) -> tuple[Slide, ...]:
@@ -266,12 +266,17 @@ def _club_slide(ctx: SlideContext, club: ClubSummary) -> Slide:
         kind=KIND,
         title=ctx.text(KIND, "club_title"),
         headline=ctx.text(KIND, "club_headline", **context),
-        notes=ctx.notes(KIND, _CLUB_ANCHORS + _club_extra_anchors(club), part="club", **context),
+        notes=ctx.notes(KIND, _club_anchors(club), part="club", **context),
         blocks=(strip, left, right),
     )
 
 
-def _club_extra_anchors(club: ClubSummary) -> tuple[str, ...]:
-    """Definitions of the activity figures the club slide shows when the data has them."""
-    anchors = ("club-points",) if club.points_earned is not None else ()
-    return anchors + (("referrals",) if club.referrals is not None else ())
+def _club_anchors(club: ClubSummary) -> tuple[str, ...]:
+    """Definitions of the club figures the slide shows, given what the data holds."""
+    optional = (
+        ("club-tiers", bool(club.tiers)),
+        ("club-offers", club.offers_redeemed is not None),
+        ("club-points", club.points_earned is not None),
+        ("referrals", club.referrals is not None),
+    )
+    return _CLUB_ANCHORS + tuple(anchor for anchor, shown in optional if shown)

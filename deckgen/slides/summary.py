@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from deckgen.metrics.common import Change
 from deckgen.metrics.findings import StageHealth
-from deckgen.model import Kpi, KpiStrip, Paragraph, Slide, TextBlock
+from deckgen.model import Kpi, KpiStrip, Paragraph, Slide, TextBlock, ValueKind
 from deckgen.slides.blocks import change_kpi
 from deckgen.slides.context import SlideContext
+from deckgen.slides.diagnostics import playbook_entry
 
 KIND = "summary"
 ANCHORS = ("findings", "finding-weight", "change", "repeat-purchase-rate", "nps")
@@ -13,23 +15,26 @@ TOP_FINDINGS = 5
 
 
 def build_summary_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The summary slide: a KPI strip and the top findings (the rest go to the notes)."""
+    """The summary slide: KPIs, the top findings and the first move (other findings: notes)."""
     m = ctx.metrics
     shown, rest = m.findings[:TOP_FINDINGS], m.findings[TOP_FINDINGS:]
     blocks: list[KpiStrip | TextBlock] = [KpiStrip(_kpis(ctx), area="top")]
-    if shown:
-        sentences = tuple(Paragraph(ctx.text(KIND, "finding", f=f)) for f in shown)
+    weakest = _weakest(ctx)
+    sentences = tuple(Paragraph(ctx.text(KIND, "finding", f=f)) for f in shown)
+    if weakest is not None and weakest.status == "weak":
+        strategy = playbook_entry(ctx, weakest.stage)["strategies"][0]
+        step = ctx.text(KIND, "next_step", weakest=weakest, strategy=strategy)
+        sentences += (Paragraph(step, bold=True),)
+    if sentences:
         blocks.append(
-            TextBlock(
-                sentences, area="bottom", style="bullets", title=ctx.label(KIND, "findings")
-            )
+            TextBlock(sentences, area="bottom", style="bullets", title=ctx.label(KIND, "findings"))
         )
     more = [ctx.text(KIND, "finding", f=f) for f in rest]
     return (
         Slide(
             kind=KIND,
             title=ctx.text(KIND, "title"),
-            headline=ctx.text(KIND, "headline", weakest=_weakest(ctx)),
+            headline=ctx.text(KIND, "headline", weakest=weakest),
             blocks=tuple(blocks),
             notes=ctx.notes(KIND, ANCHORS, shown=len(shown), more=more),
         ),
@@ -44,17 +49,15 @@ def _weakest(ctx: SlideContext) -> StageHealth | None:
 def _kpis(ctx: SlideContext) -> tuple[Kpi, ...]:
     """Revenue, active and new customers, repeat rate and NPS, each with its change."""
     m = ctx.metrics
-
-    def kpi(name: str, change, kind, good_when_up: bool = True) -> Kpi:  # type: ignore[no-untyped-def]
-        return change_kpi(ctx, KIND, ctx.label(KIND, name), change, kind, good_when_up=good_when_up)
-
-    kpis = [
-        kpi("revenue", m.segmentation.revenue, "money"),
-        kpi("active_customers", m.loyalty.active, "count"),
-        kpi("new_customers", m.loyalty.new, "count"),
+    figures: list[tuple[str, Change | None, ValueKind]] = [
+        ("revenue", m.segmentation.revenue, "money"),
+        ("active_customers", m.loyalty.active, "count"),
+        ("new_customers", m.loyalty.new, "count"),
     ]
     if m.loyalty.repeat_rate is not None:
-        kpis.append(kpi("repeat_rate", m.loyalty.repeat_rate, "percent"))
+        figures.append(("repeat_rate", m.loyalty.repeat_rate, "percent"))
     if m.satisfaction is not None and m.satisfaction.nps_change is not None:
-        kpis.append(kpi("nps", m.satisfaction.nps_change, "score"))
-    return tuple(kpis)
+        figures.append(("nps", m.satisfaction.nps_change, "score"))
+    return tuple(
+        change_kpi(ctx, KIND, ctx.label(KIND, name), change, kind) for name, change, kind in figures
+    )

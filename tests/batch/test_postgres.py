@@ -67,3 +67,25 @@ def test_postgres_query_with_renamed_columns(pg_url: str) -> None:
             "amount": 12.5,
         }
     ]
+
+
+def test_postgres_table_without_key_and_with_json_is_read_in_a_fixed_order(pg_url: str) -> None:
+    import sqlalchemy as sa
+
+    from deckgen.data.sql import read_sql_frames
+
+    rows = [("C2", '{"tier": "gold"}'), ("C1", '{"tier": "silver"}'), ("C3", '{"a": [1]}')]
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as connection:
+        for table, ordered in (("crm_a", rows), ("crm_b", rows[::-1])):
+            connection.execute(sa.text(f"DROP TABLE IF EXISTS {table}"))
+            connection.execute(sa.text(f"CREATE TABLE {table} (customer_id text, extra json)"))
+            for row in ordered:
+                connection.execute(
+                    sa.text(f"INSERT INTO {table} VALUES (:id, CAST(:extra AS json))"),
+                    {"id": row[0], "extra": row[1]},
+                )
+    engine.dispose()
+    frames = read_sql_frames(pg_url, {"customers": "crm_a", "orders": "crm_b"})
+    pd.testing.assert_frame_equal(frames["customers"], frames["orders"])
+    assert sorted(frames["customers"]["customer_id"]) == ["C1", "C2", "C3"]

@@ -17,8 +17,8 @@ def crm(tmp_path: Path) -> str:
     """A SQLite file with customers and sales tables; returns its URL."""
     path = tmp_path / "crm.db"
     with sqlite3.connect(path) as db:
-        db.execute("CREATE TABLE customers (customer_id TEXT, country TEXT)")
-        db.executemany("INSERT INTO customers VALUES (?, ?)", [("C1", "Germany"), ("C2", None)])
+        db.execute("CREATE TABLE customers (customer_id TEXT PRIMARY KEY, country TEXT)")
+        db.executemany("INSERT INTO customers VALUES (?, ?)", [("C2", None), ("C1", "Germany")])
         db.execute("CREATE TABLE sales (id TEXT, who TEXT, day TEXT, total REAL)")
         db.execute("INSERT INTO sales VALUES ('O1', 'C1', '2026-10-03', 12.5)")
     return f"sqlite:///{path}"
@@ -43,6 +43,18 @@ def test_tables_and_queries(crm: str) -> None:
     ]
 
 
+def test_table_without_key_is_read_sorted_by_content(tmp_path: Path) -> None:
+    rows = [("C3", 1.5), ("C1", 3.0), ("C4", 3.0), ("C2", None)]
+    path = tmp_path / "two.db"
+    with sqlite3.connect(path) as db:
+        for table, ordered in (("a", rows), ("b", rows[::-1])):
+            db.execute(f"CREATE TABLE {table} (customer_id TEXT, score REAL)")
+            db.executemany(f"INSERT INTO {table} VALUES (?, ?)", ordered)
+    frames = read_sql_frames(f"sqlite:///{path}", {"customers": "a", "orders": "b"})
+    pd.testing.assert_frame_equal(frames["customers"], frames["orders"])
+    assert frames["customers"]["customer_id"].tolist() == ["C1", "C2", "C3", "C4"]
+
+
 def test_schema_qualified_table(crm: str) -> None:
     assert len(read_sql_frames(crm, {"customers": "main.customers"})["customers"]) == 2
 
@@ -56,7 +68,7 @@ def test_bad_query_names_the_sheet(crm: str) -> None:
 def test_missing_table(crm: str) -> None:
     with pytest.raises(InputError) as caught:
         read_sql_frames(crm, {"leads": "leads"})
-    assert str(caught.value) == f"sheet 'leads': the query failed on {crm}: no such table: leads"
+    assert str(caught.value) == f"sheet 'leads': no table leads in {crm}"
 
 
 def test_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:

@@ -80,7 +80,7 @@ class Case:
 
 
 CASES = [
-    Case("missing required sheet", _drop_sheet("orders"), "error", "orders", None, None, None, "a sheet with this name (required)"),
+    Case("missing required sheet", _drop_sheet("orders"), "error", "orders", None, None, None, "a sheet with this name (required; another name goes in deckgen.toml"),
     Case("empty required sheet", _empty_sheet("customers"), "error", "customers", None, None, None, "at least one row of data (required)"),
     Case("missing required column", _drop_column("orders", "amount"), "error", "orders", None, "amount", None, "a column with this name"),
     Case("blank required value", _set("orders", 2, "order_date", None), "error", "orders", 4, "order_date", None, "a value (required)"),
@@ -158,6 +158,15 @@ def test_both_cli_paths_exit_2_with_one_message(frames, writers, tmp_path, monke
         assert code == 2
         assert "Traceback" not in printed
     assert "error: " in CliRunner().invoke(cli, ["validate", str(corrupt)]).output
+
+
+def test_a_workbook_without_any_of_our_sheet_names_lists_what_it_has(frames, writers, tmp_path):
+    renamed = {f"Sheet {name.title()}": frame for name, frame in frames.items()}
+    report = validate_source(writers["xlsx"](renamed, tmp_path / "data.xlsx"), Settings())
+    assert [p.sheet for p in report.errors] == ["customers", "orders"]
+    assert "[sheets.customers] sheet = " in report.errors[0].expected
+    assert "it has 'Sheet Customers', 'Sheet Orders', 'Sheet Leads'" in report.errors[0].expected
+    assert all(s.source is None for s in report.sheets)
 
 
 def test_valid_source_exits_0_and_summarises_every_sheet(small_frames, writers, tmp_path):

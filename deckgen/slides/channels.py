@@ -1,0 +1,110 @@
+"""Acquisition channels: what each channel costs and brings, ranked by cost per customer."""
+
+from __future__ import annotations
+
+from deckgen.metrics.channels import ChannelFigures, ChannelsResult
+from deckgen.metrics.common import Change
+from deckgen.model import Cell, ChartSpec, Series, Slide, TableColumn, TableSpec
+from deckgen.slides.blocks import cell
+from deckgen.slides.context import SlideContext
+
+KIND = "channels"
+LABELS = "channel_slide"  # labels.toml [channels] holds the channel names themselves
+ANCHORS = ("acquisition-channel", "acquisition-channels", "channel-revenue-90d", "channel-rank")
+
+
+def build_channels_slides(ctx: SlideContext) -> tuple[Slide, ...]:
+    """The channel slide: a spend-and-CAC (or customers-and-conversion) chart and the table."""
+    channels = ctx.metrics.channels
+    if channels is None or not channels.channels:
+        return ()
+    priced = sorted((c.cac.current, c.channel, c) for c in channels.channels if c.cac is not None)
+    variables = {
+        "r": channels,
+        "cheapest": priced[0][2] if priced else None,
+        "dearest": priced[-1][2] if priced else None,
+    }
+    return (
+        Slide(
+            kind=KIND,
+            title=ctx.text(KIND, "title"),
+            headline=ctx.text(KIND, "headline", **variables),
+            blocks=(_chart(ctx, channels, bool(priced)), _table(ctx, channels)),
+            notes=ctx.notes(KIND, ANCHORS, **variables),
+        ),
+    )
+
+
+def _current(change: Change | None) -> float | None:
+    return None if change is None else change.current
+
+
+def _chart(ctx: SlideContext, result: ChannelsResult, priced: bool) -> ChartSpec:
+    """Spend bars with CAC as a line; without spend, new customers with conversion as a line."""
+    rows = result.channels
+    names = tuple(ctx.label("channels", c.channel) for c in rows)
+    if priced:
+        bars = Series(ctx.label(LABELS, "spend"), tuple(_current(c.spend) for c in rows), "money")
+        line = Series(
+            ctx.label(LABELS, "cac"),
+            tuple(_current(c.cac) for c in rows),
+            "money",
+            axis="secondary",
+            plot="line",
+        )
+        titles = ("spend_chart", "spend_axis", "cac_axis")
+    else:
+        bars = Series(
+            ctx.label(LABELS, "new_customers"),
+            tuple(c.new_customers.current for c in rows),
+            "count",
+        )
+        line = Series(
+            ctx.label(LABELS, "conversion"),
+            tuple(_current(c.conversion_rate) for c in rows),
+            "percent",
+            axis="secondary",
+            plot="line",
+        )
+        titles = ("customers_chart", "customers_axis", "conversion_axis")
+    return ChartSpec(
+        kind="combo",
+        title=ctx.label(LABELS, titles[0]),
+        categories=names,
+        series=(bars, line),
+        area="left",
+        value_axis_title=ctx.label(LABELS, titles[1]),
+        secondary_axis_title=ctx.label(LABELS, titles[2]),
+        data_labels=False,  # bar and line labels collide; the table beside gives the figures
+    )
+
+
+def _row(ctx: SlideContext, figures: ChannelFigures) -> tuple[Cell, ...]:
+    return (
+        Cell(ctx.label("channels", figures.channel)),
+        cell(ctx, _current(figures.spend), "money"),
+        cell(ctx, _current(figures.leads), "count"),
+        cell(ctx, figures.new_customers.current, "count"),
+        cell(ctx, _current(figures.conversion_rate), "percent"),
+        cell(ctx, _current(figures.cac), "money"),
+        cell(ctx, _current(figures.roi), "percent"),
+    )
+
+
+def _table(ctx: SlideContext, result: ChannelsResult) -> TableSpec:
+    """One row per channel in rank order (lowest CAC first), then the total."""
+    return TableSpec(
+        columns=(
+            TableColumn(ctx.label(LABELS, "channel"), width=1.1),
+            TableColumn(ctx.label(LABELS, "spend"), "end"),
+            TableColumn(ctx.label(LABELS, "leads"), "end", width=0.7),
+            TableColumn(ctx.label(LABELS, "new_customers"), "end", width=0.95),
+            TableColumn(ctx.label(LABELS, "conversion"), "end"),
+            TableColumn(ctx.label(LABELS, "cac"), "end", width=0.85),
+            TableColumn(ctx.label(LABELS, "roi"), "end"),
+        ),
+        rows=(*(_row(ctx, c) for c in result.channels), _row(ctx, result.total)),
+        area="right",
+        title=ctx.text(KIND, "table_title", r=result),
+        font_size=10,  # seven columns in half the slide: the longest words must fit a column
+    )

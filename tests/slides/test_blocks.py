@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deckgen.metrics.common import Change
+from deckgen.model import Cell, Paragraph, TableColumn, TableSpec
+from deckgen.slides.blocks import cell, change_kpi, paragraphs, table_pages, tone
+from deckgen.slides.context import SlideContext
+
+
+def test_paragraphs_split_rendered_lines_and_drop_blanks() -> None:
+    assert paragraphs("One.\n\nTwo.") == (Paragraph("One."), Paragraph("Two."))
+    assert paragraphs("x", level=1, bold=True) == (Paragraph("x", level=1, bold=True),)
+    assert paragraphs("") == ()
+
+
+def test_tone_follows_the_desired_direction() -> None:
+    assert tone(Change(5, 4)) == "good"
+    assert tone(Change(3, 4)) == "bad"
+    assert tone(Change(3, 4), good_when_up=False) == "good"
+    assert tone(Change(4, 4)) == "neutral"
+    assert tone(Change(4, None)) == "neutral"
+    assert tone(None) == "neutral"
+
+
+def test_change_kpi_words_the_change_against_the_previous_month(sample_ctx: SlideContext) -> None:
+    kpi = change_kpi(sample_ctx, "summary", "Revenue", Change(1100.0, 1000.0), "money")
+    assert kpi.value == "1,100\u00a0USD"
+    assert kpi.delta == "+10.0% vs Sep 2026"
+    assert kpi.tone == "good"
+    rate = change_kpi(sample_ctx, "summary", "Repeat", Change(0.30, 0.32), "percent")
+    assert rate.delta == "-2.0\u00a0pts vs Sep 2026"
+    assert rate.tone == "bad"
+    first = change_kpi(sample_ctx, "summary", "New", Change(7, None), "count")
+    assert (first.value, first.delta, first.tone) == ("7", None, "neutral")
+
+
+def test_cell_keeps_the_raw_value(sample_ctx: SlideContext) -> None:
+    assert cell(sample_ctx, 0.125, "percent") == Cell("12.5%", 0.125)
+    assert cell(sample_ctx, None, "money") == Cell("–", None)
+
+
+@given(st.integers(min_value=1, max_value=120))
+def test_table_pages_keep_every_row_once_in_order(rows: int) -> None:
+    spec = TableSpec(
+        columns=(TableColumn("Name"), TableColumn("Value", "end")),
+        rows=tuple((Cell(f"row {i}"), Cell(str(i), i)) for i in range(rows)),
+        title="A table",
+    )
+    pages = table_pages(spec)
+    assert [r for page in pages for r in page.rows] == list(spec.rows)
+    assert pages[0].title == "A table"
+    assert all(page.title is None for page in pages[1:])
+    assert all(page.rows for page in pages)

@@ -1,0 +1,156 @@
+"""Customer feedback slides built from the shared sample, checked against its metrics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deckgen.data.tables import Tables
+from deckgen.metrics.feedback import FeedbackResult
+from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec
+from deckgen.slides.context import SlideContext
+from deckgen.slides.feedback import MAX_OPEN_ITEMS, build_feedback_slides, shorten
+from tests.slides.conftest import slide_context
+
+
+def _block(slide: Slide, kind: type, area: str | None = None):  # type: ignore[no-untyped-def]
+    found = [b for b in slide.blocks if isinstance(b, kind) and area in (None, b.area)]
+    assert len(found) == 1
+    return found[0]
+
+
+def _with_feedback(ctx: SlideContext, feedback: FeedbackResult) -> SlideContext:
+    return replace(ctx, metrics=replace(ctx.metrics, feedback=feedback))
+
+
+@pytest.fixture(scope="module")
+def feedback(sample_ctx: SlideContext) -> FeedbackResult:
+    result = sample_ctx.metrics.feedback
+    assert result is not None and result.open_items
+    return result
+
+
+@pytest.fixture(scope="module")
+def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
+    return build_feedback_slides(sample_ctx)
+
+
+def test_no_feedback_sheet_no_slides(sample_tables: Tables) -> None:
+    assert build_feedback_slides(slide_context(replace(sample_tables, feedback=None))) == ()
+
+
+def test_overview_backlog_then_items_with_cited_notes(
+    slides: tuple[Slide, ...], feedback: FeedbackResult
+) -> None:
+    assert [s.kind for s in slides] == ["feedback"] * len(slides)
+    assert len(slides) >= 3
+    rows = sum(len(_block(s, TableSpec).rows) for s in slides[2:])
+    assert rows == min(len(feedback.open_items), MAX_OPEN_ITEMS)
+    for slide in slides:
+        assert slide.headline and "Definitions used on this slide:" in slide.notes
+    assert "Resolution rate: Of the items received in the month" in slides[0].notes
+    assert "Open feedback: At a month's end" in slides[1].notes
+    assert "Open items: Every item open" in slides[2].notes
+
+
+def test_overview_kpis_and_charts_hold_the_counts(
+    slides: tuple[Slide, ...], feedback: FeedbackResult, sample_ctx: SlideContext
+) -> None:
+    strip = _block(slides[0], KpiStrip)
+    assert [k.value for k in strip.kpis] == [
+        sample_ctx.fmt(feedback.received.current, "count"),
+        sample_ctx.fmt(feedback.resolved.current, "count"),
+        sample_ctx.fmt(feedback.open.current, "count"),
+        sample_ctx.fmt(feedback.resolution_rate.current, "percent"),
+        sample_ctx.fmt(feedback.median_days_to_resolve.current, "decimal"),
+    ]
+    assert strip.kpis[0].tone == "neutral"
+    assert f"n\u00a0=\u00a0{feedback.resolution_n}" in strip.kpis[3].label
+    assert f"n\u00a0=\u00a0{feedback.median_days_n}" in strip.kpis[4].label
+    kinds = _block(slides[0], ChartSpec, "left_bottom")
+    assert kinds.categories == ("Comment", "Complaint", "Issue", "Concern")
+    assert kinds.series[0].name == "Oct 2026"
+    assert kinds.series[0].values == tuple(c.count.current for c in feedback.by_kind)
+    assert kinds.series[1].values == tuple(c.count.previous for c in feedback.by_kind)
+    topics = _block(slides[0], ChartSpec, "right_bottom")
+    assert topics.series[0].values == tuple(c.count.current for c in feedback.by_topic[:8])
+    received = sample_ctx.fmt(feedback.received.current, "count")
+    assert slides[0].headline.startswith(f"{received} feedback item")
+
+
+def test_backlog_trend_and_severity(
+    slides: tuple[Slide, ...], feedback: FeedbackResult, sample_ctx: SlideContext
+) -> None:
+    trend = _block(slides[1], ChartSpec, "left")
+    assert trend.kind == "combo"
+    assert trend.series[0].values == tuple(m.received for m in feedback.months)
+    assert trend.series[1].values == tuple(m.resolved for m in feedback.months)
+    assert trend.series[2].values == tuple(m.open for m in feedback.months)
+    assert trend.series[2].plot == "line"
+    severity = _block(slides[1], ChartSpec, "right")
+    assert severity.categories == ("Critical", "High", "Medium", "Low")
+    assert severity.series[0].values == tuple(c.count.current for c in feedback.open_by_severity)
+    assert sample_ctx.fmt(feedback.open.current, "count") in slides[1].headline
+
+
+def test_item_rows_follow_the_open_items_in_order(
+    slides: tuple[Slide, ...], feedback: FeedbackResult, sample_ctx: SlideContext
+) -> None:
+    rows = [row for s in slides[2:] for row in _block(s, TableSpec).rows]
+    for rank, (row, item) in enumerate(zip(rows, feedback.open_items, strict=False), start=1):
+        assert row[0].value == rank
+        assert row[1].text == item.feedback_id
+        assert row[5].text == sample_ctx.label("severities", item.severity)
+        assert row[6].value == item.age_days
+        assert row[7].text == shorten(item.text)
+    assert len(rows) == len(feedback.open_items)
+
+
+def test_long_backlog_is_capped_and_the_rest_pointed_to_the_export(
+    sample_ctx: SlideContext, feedback: FeedbackResult
+) -> None:
+    copies = MAX_OPEN_ITEMS // len(feedback.open_items) + 2
+    items = tuple(
+        replace(item, feedback_id=f"{item.feedback_id}-{copy}")
+        for item in feedback.open_items
+        for copy in range(copies)
+    )
+    assert len(items) > MAX_OPEN_ITEMS
+    ctx = _with_feedback(sample_ctx, replace(feedback, open_items=items))
+    slides = build_feedback_slides(ctx)
+    pages = slides[2:]
+    assert len(pages) > 1
+    assert sum(len(_block(s, TableSpec).rows) for s in pages) == MAX_OPEN_ITEMS
+    assert {s.title for s in pages[1:]} == {"Open feedback to resolve (continued)"}
+    more = len(items) - MAX_OPEN_ITEMS
+    assert f"; {more} more (" in pages[-1].headline
+    assert "more" not in pages[0].headline
+    assert f"first {MAX_OPEN_ITEMS} of the {len(items)} open items" in pages[-1].notes
+    assert pages[1].headline.startswith("Open items ")
+
+
+def test_no_open_items_no_item_slides(sample_ctx: SlideContext, feedback: FeedbackResult) -> None:
+    clear = replace(feedback, open_items=(), open=replace(feedback.open, current=0))
+    slides = build_feedback_slides(_with_feedback(sample_ctx, clear))
+    assert len(slides) == 2
+    assert "the backlog is clear" in slides[1].headline
+
+
+def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
+    assert shorten("Parcel arrived late.") == "Parcel arrived late."
+    assert shorten("one two three four", limit=12) == "one two…"
+    assert shorten("  spread\nover   lines ") == "spread over lines"
+    assert shorten(None) == ""
+
+
+@given(st.text(alphabet="ab ,.", max_size=200), st.integers(min_value=5, max_value=120))
+def test_shorten_never_exceeds_the_limit(text: str, limit: int) -> None:
+    short = shorten(text, limit)
+    assert len(short) <= limit
+    if short.endswith("…"):
+        assert " ".join(text.split()).startswith(short[:-1])
+    else:
+        assert short == " ".join(text.split())

@@ -1,0 +1,156 @@
+"""Loyalty lifecycle slides built from the shared sample, checked against its metrics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from deckgen.data.tables import Tables
+from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec
+from deckgen.slides.context import SlideContext
+from deckgen.slides.loyalty import TOP_OFFERS, TOP_SEGMENTS, build_loyalty_slides
+from tests.slides.conftest import slide_context
+
+
+def _block(slide: Slide, kind: type, area: str | None = None):  # type: ignore[no-untyped-def]
+    found = [b for b in slide.blocks if isinstance(b, kind) and area in (None, b.area)]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
+    return build_loyalty_slides(sample_ctx)
+
+
+@pytest.fixture(scope="module")
+def no_club_ctx(sample_tables: Tables) -> SlideContext:
+    """The sample without the loyalty sheet or any customer flagged as a club member."""
+    customers = sample_tables.customers.drop(columns=["loyalty_member", "loyalty_join_date"])
+    return slide_context(replace(sample_tables, loyalty=None, customers=customers))
+
+
+def test_four_slides_with_headlines_and_cited_notes(slides: tuple[Slide, ...]) -> None:
+    assert [s.kind for s in slides] == ["loyalty"] * 4
+    titles = {s.title for s in slides}
+    assert len(titles) == 4
+    for slide in slides:
+        assert slide.headline
+        assert "Definitions used on this slide:" in slide.notes
+    assert "Lifecycle counts: For each of the 12 months" in slides[0].notes
+    assert "Churn window K: K is the number of days" in slides[1].notes
+    assert "Cohort retention: A cohort is" in slides[2].notes
+    assert "Club members: Customers flagged" in slides[3].notes
+
+
+def test_flow_charts_hold_the_monthly_counts(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    months = sample_ctx.metrics.loyalty.months
+    flow = _block(slides[0], ChartSpec, "left_bottom")
+    assert flow.kind == "stacked_column"
+    assert flow.categories == tuple(sample_ctx.month(m.month, short=True) for m in months)
+    assert flow.series[0].values == tuple(m.new for m in months)
+    assert flow.series[1].values == tuple(m.returning for m in months)
+    stock = _block(slides[0], ChartSpec, "right_bottom")
+    assert stock.series[0].values == tuple(m.loyal for m in months)
+    assert stock.series[1].values == tuple(m.at_risk for m in months)
+
+
+def test_flow_kpis_and_headline_state_the_figures(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    loyalty = sample_ctx.metrics.loyalty
+    strip = _block(slides[0], KpiStrip)
+    expected = [loyalty.active, loyalty.new, loyalty.returning, loyalty.loyal]
+    assert [k.value for k in strip.kpis] == [sample_ctx.fmt(c.current, "count") for c in expected]
+    assert all(k.delta and k.delta.endswith("vs Sep 2026") for k in strip.kpis)
+    assert f"to {sample_ctx.fmt(loyalty.loyal.current, 'count')}," in slides[0].headline
+    assert sample_ctx.fmt(loyalty.returning.current, "count") in slides[0].headline
+    assert "churn window of" in slides[0].notes
+    assert f"{loyalty.churn_days} days" in slides[0].notes
+
+
+def test_repeat_slide_rates_and_revenue_by_segment(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    loyalty = sample_ctx.metrics.loyalty
+    rates = _block(slides[1], ChartSpec, "left_bottom")
+    assert rates.series[0].values == tuple(m.repeat_rate for m in loyalty.months)
+    assert rates.series[1].values == tuple(m.churn_rate for m in loyalty.months)
+    assert {s.value_kind for s in rates.series} == {"percent"}
+    value = _block(slides[1], ChartSpec, "right_bottom")
+    top = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    assert value.categories == tuple(s.segment for s in top)
+    assert value.series[0].values == tuple(s.mean_revenue for s in top)
+    assert value.series[0].value_kind == "money"
+    strip = _block(slides[1], KpiStrip)
+    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate.current, "percent")
+    assert strip.kpis[1].tone == (
+        "good" if loyalty.churn_rate.delta < 0 else "bad" if loyalty.churn_rate.delta else "neutral"
+    )
+    assert sample_ctx.fmt(loyalty.repeat_rate.current, "percent") in slides[1].headline
+    assert f"churn window of {loyalty.churn_days} days" in slides[1].notes
+
+
+def test_cohort_matrix_cells_hold_retention_with_blanks_not_zeros(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    cohorts = sample_ctx.metrics.loyalty.cohorts
+    table = _block(slides[2], TableSpec)
+    assert len(table.columns) == 2 + 11  # cohort, customers, M1..M11
+    assert [c.header for c in table.columns[2:]] == [f"M{k}" for k in range(1, 12)]
+    assert len(table.rows) == len(cohorts)
+    heats = []
+    for row, cohort in zip(table.rows, cohorts, strict=True):
+        assert row[0].text == sample_ctx.month(cohort.cohort, short=True)
+        assert row[1].value == cohort.customers
+        for cell, share in zip(row[2:], cohort.retention[1:], strict=True):
+            assert cell.value == share
+            if share is None:
+                assert (cell.text, cell.heat) == ("", None)
+            else:
+                assert cell.text == sample_ctx.fmt(share, "percent")
+                heats.append(cell.heat)
+    assert heats and max(heats) == 1.0 and min(heats) >= 0.0
+    assert table.rows[-1][2].text == ""  # the newest cohort has not reached month 1
+
+
+def test_cohort_headline_weights_month_one_by_cohort_size(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    reached = [
+        c for c in sample_ctx.metrics.loyalty.cohorts if c.customers and c.retention[1] is not None
+    ]
+    weighted = sum(c.customers * c.retention[1] for c in reached) / sum(
+        c.customers for c in reached
+    )
+    assert sample_ctx.fmt(weighted, "percent") in slides[2].headline
+    assert f"across {len(reached)} cohorts" in slides[2].headline
+
+
+def test_club_slide_shows_members_offers_and_tiers(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    club = sample_ctx.metrics.loyalty.club
+    assert club is not None
+    strip = _block(slides[3], KpiStrip)
+    assert strip.kpis[0].value == sample_ctx.fmt(club.members, "count")
+    assert strip.kpis[1].value == sample_ctx.fmt(club.active_members.current, "count")
+    offers = _block(slides[3], ChartSpec, "left_bottom")
+    assert offers.series[0].values == tuple(o.share for o in club.offers[:TOP_OFFERS])
+    assert offers.categories[0] == sample_ctx.label("offers", club.offers[0].offer)
+    tiers = _block(slides[3], ChartSpec, "right_bottom")
+    assert tiers.kind == "doughnut"
+    assert tiers.series[0].values == tuple(t.members for t in club.tiers)
+    assert sample_ctx.fmt(club.offers[0].share, "percent") in slides[3].headline
+    assert "Referrals: " in slides[3].notes
+
+
+def test_without_club_data_the_club_slide_is_dropped(no_club_ctx: SlideContext) -> None:
+    loyalty = no_club_ctx.metrics.loyalty
+    assert loyalty.club is None and loyalty.loyalty_rule == "orders"
+    slides = build_loyalty_slides(no_club_ctx)
+    assert len(slides) == 3
+    assert "the data has no loyalty club, so the order rule is used" in slides[0].notes

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from deckgen.config import MetricsSettings, Settings
+from deckgen.data.tables import Tables
+from deckgen.metrics.prospects import Reason
+from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec, TextBlock
+from deckgen.slides.context import SlideContext
+from deckgen.slides.prospects import MIN_CARD_LIFT, TOP_TRAITS, build_prospects_slides
+from tests.slides.conftest import slide_context
+
+
+@pytest.fixture(scope="module")
+def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
+    return build_prospects_slides(sample_ctx)
+
+
+def test_profile_slide_states_the_pipeline(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    p = sample_ctx.metrics.prospects
+    assert p is not None
+    strip = slides[0].blocks[0]
+    assert isinstance(strip, KpiStrip)
+    assert [k.value for k in strip.kpis] == [
+        sample_ctx.fmt(p.pipeline_value, "money"),
+        sample_ctx.fmt(p.open_leads, "count"),
+        sample_ctx.fmt(round(p.expected_customers), "count"),
+        sample_ctx.fmt(p.base_rate, "percent"),
+    ]
+    assert slides[0].headline is not None
+    assert sample_ctx.fmt(p.pipeline_value, "money") in slides[0].headline
+    assert sample_ctx.definitions["ideal-prospect"].text in slides[0].notes
+
+
+def test_card_and_chart_show_the_strongest_traits(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    p = sample_ctx.metrics.prospects
+    assert p is not None
+    _, card, chart = slides[0].blocks
+    assert isinstance(card, TextBlock) and card.style == "callout"
+    assert isinstance(chart, ChartSpec)
+    traits = [t for t in p.profile if t.lift >= MIN_CARD_LIFT]
+    geographic = [t for t in traits if t.attribute in ("country", "region", "city")]
+    shown = [t for t in traits if t not in geographic[1:]][:TOP_TRAITS]
+    assert len(card.paragraphs) == len(chart.categories) == len(shown)
+    assert chart.series[0].values == tuple(t.share_of_best for t in shown)
+    assert chart.series[1].values == tuple(t.share_of_all for t in shown)
+    for paragraph, trait in zip(card.paragraphs, shown, strict=True):
+        assert f"{sample_ctx.fmt(trait.lift, 'decimal')}× as likely" in paragraph.text
+
+
+def test_ranked_table_holds_every_top_prospect(
+    slides: tuple[Slide, ...], sample_ctx: SlideContext
+) -> None:
+    p = sample_ctx.metrics.prospects
+    assert p is not None
+    pages = [s.blocks[0] for s in slides[1:]]
+    assert all(isinstance(t, TableSpec) for t in pages)
+    rows = [row for table in pages for row in table.rows]  # type: ignore[union-attr]
+    assert [row[0].value for row in rows] == list(range(1, len(p.top) + 1))
+    assert [row[4].value for row in rows] == [x.probability for x in p.top]
+    assert [row[6].value for row in rows] == [x.expected_value for x in p.top]
+    assert [row[1].text for row in rows] == [x.name or x.lead_id for x in p.top]
+    value = sum(x.expected_value for x in p.top)
+    assert all(sample_ctx.fmt(value, "money") in (s.headline or "") for s in slides[1:])
+
+
+def test_reasons_read_as_short_labels(sample_ctx: SlideContext) -> None:
+    reasons = (
+        Reason("channel", "seo", 2.0),
+        Reason("region", "Bavaria", 1.5),
+        Reason("income_band", "high", 1.2),
+        Reason("age_band", "25-34", 1.1),
+    )
+    text = sample_ctx.text("prospects", "reasons", reasons=reasons)
+    assert text == "SEO · Bavaria · high income · aged 25-34"
+
+
+def test_a_long_list_continues_on_further_slides(sample_tables: Tables) -> None:
+    settings = Settings(metrics=MetricsSettings(prospects_top_n=60))
+    slides = build_prospects_slides(slide_context(sample_tables, settings))
+    tables = slides[1:]
+    assert len(tables) > 1
+    assert tables[0].title == "Top prospects"
+    assert all(s.title == "Top prospects (continued)" for s in tables[1:])
+    rows = sum(len(s.blocks[0].rows) for s in tables)  # type: ignore[union-attr]
+    assert rows == 60
+
+
+def test_no_leads_sheet_no_slides(sample_tables: Tables) -> None:
+    assert build_prospects_slides(slide_context(replace(sample_tables, leads=None))) == ()

@@ -1,0 +1,135 @@
+"""Satisfaction vs loyalty slides built from the shared sample, checked against its metrics."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deckgen.data.tables import Tables
+from deckgen.metrics.satisfaction import SatisfactionResult
+from deckgen.model import ChartSpec, KpiStrip, ScatterSpec, Slide, TableSpec, TextBlock
+from deckgen.slides.context import SlideContext
+from deckgen.slides.satisfaction import JITTER, TOP_SEGMENTS, build_satisfaction_slides, jittered
+from tests.slides.conftest import slide_context
+
+
+def _block(slide: Slide, kind: type, area: str | None = None):  # type: ignore[no-untyped-def]
+    found = [b for b in slide.blocks if isinstance(b, kind) and area in (None, b.area)]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def result(sample_ctx: SlideContext) -> SatisfactionResult:
+    survey = sample_ctx.metrics.satisfaction
+    assert survey is not None and survey.by_segment
+    return survey
+
+
+@pytest.fixture(scope="module")
+def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
+    return build_satisfaction_slides(sample_ctx)
+
+
+def test_no_surveys_sheet_no_slides(sample_tables: Tables) -> None:
+    assert build_satisfaction_slides(slide_context(replace(sample_tables, surveys=None))) == ()
+
+
+def test_two_slides_with_headlines_and_cited_notes(slides: tuple[Slide, ...]) -> None:
+    assert [s.kind for s in slides] == ["satisfaction", "satisfaction"]
+    for slide in slides:
+        assert slide.headline and "Definitions used on this slide:" in slide.notes
+    assert "Satisfaction–loyalty quadrants: Jones & Sasser's four groups" in slides[0].notes
+    assert "Net Promoter Score: Share of promoters" in slides[1].notes
+
+
+def test_scatter_spreads_each_answer_within_the_jitter(
+    slides: tuple[Slide, ...], result: SatisfactionResult
+) -> None:
+    scatter = _block(slides[0], ScatterSpec)
+    (series,) = scatter.series
+    assert len(series.xs) == len(result.scatter) == result.scatter_n
+    for x, y, (sat, rec) in zip(series.xs, series.ys, result.scatter, strict=True):
+        assert abs(x - sat) <= JITTER and abs(y - rec) <= JITTER
+    assert scatter.x_split == result.satisfaction_threshold - 0.5 == 3.5
+    assert scatter.y_split == result.recommend_threshold - 0.5 == 6.5
+    assert scatter.x_range == (0.0, 6.0) and scatter.y_range == (0.0, 12.0)
+    assert scatter.quadrant_labels == (
+        "Hostages",
+        "Loyalists (apostles)",
+        "Defectors",
+        "Mercenaries",
+    )
+    assert f"n = {result.scatter_n}" in scatter.title
+
+
+def test_quadrant_table_and_findings(
+    slides: tuple[Slide, ...], result: SatisfactionResult, sample_ctx: SlideContext
+) -> None:
+    table = _block(slides[0], TableSpec)
+    assert f"n = {result.quadrant_n}" in (table.title or "")
+    for row, quadrant in zip(table.rows, result.quadrants, strict=True):
+        assert row[0].text == sample_ctx.label("quadrants", quadrant.name)
+        assert [c.value for c in row[1:]] == [
+            quadrant.customers,
+            quadrant.share,
+            quadrant.mean_orders_12m,
+            quadrant.repeat_rate,
+        ]
+    loyalists = result.quadrants[0]
+    assert slides[0].headline.startswith(sample_ctx.fmt(loyalists.share, "percent"))
+    findings = _block(slides[0], TextBlock)
+    spearman = result.satisfaction_vs_recommend.spearman
+    assert f"rank correlation {sample_ctx.fmt(spearman, 'decimal')}" in findings.paragraphs[0].text
+
+
+def test_score_kpis_carry_their_sample_sizes(
+    slides: tuple[Slide, ...], result: SatisfactionResult, sample_ctx: SlideContext
+) -> None:
+    strip = _block(slides[1], KpiStrip)
+    assert [k.value for k in strip.kpis] == [
+        sample_ctx.fmt(result.nps.score, "score"),
+        sample_ctx.fmt(result.csat.score, "percent"),
+        sample_ctx.fmt(result.customer_nps.score, "score"),
+        sample_ctx.fmt(result.customer_csat.score, "percent"),
+    ]
+    sizes = [result.nps.n, result.csat.n, result.customer_nps.n, result.customer_csat.n]
+    for kpi, n in zip(strip.kpis, sizes, strict=True):
+        assert kpi.label.endswith(f"(n\u00a0=\u00a0{n})")
+    assert f"(n = {result.nps.n})" in slides[1].headline
+
+
+def test_trend_and_segment_table(
+    slides: tuple[Slide, ...], result: SatisfactionResult, sample_ctx: SlideContext
+) -> None:
+    trend = _block(slides[1], ChartSpec)
+    answers, nps = trend.series
+    assert answers.values == tuple(m.nps.n for m in result.months)
+    assert nps.values == tuple(m.nps.score for m in result.months)
+    assert (nps.plot, nps.axis, nps.value_kind) == ("line", "secondary", "score")
+    table = _block(slides[1], TableSpec)
+    segments = result.by_segment[:TOP_SEGMENTS]
+    assert len(table.rows) == len(segments)
+    for row, segment in zip(table.rows, segments, strict=True):
+        assert row[0].text == sample_ctx.label("segments", segment.segment)
+        assert [c.value for c in row[1:]] == [
+            segment.customers,
+            segment.nps.score,
+            segment.csat.score,
+            segment.quadrants[0].share,
+        ]
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10), max_size=50),
+    st.integers(min_value=0, max_value=3),
+)
+def test_jitter_stays_within_its_reach_and_the_axis(values: list[int], seed: int) -> None:
+    moved = jittered(tuple(float(v) for v in values), (0.0, 10.0), seed)
+    assert moved == jittered(tuple(float(v) for v in values), (0.0, 10.0), seed)
+    for before, after in zip(values, moved, strict=True):
+        assert abs(after - before) <= JITTER
+        assert 0.0 <= after <= 10.0
