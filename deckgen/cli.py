@@ -62,7 +62,8 @@ def validate(data: Path, config_path: Path | None) -> None:
     from deckgen.data.validate import validate_source
 
     report = validate_source(data, load_settings(config_path))
-    click.echo(report.format())
+    # An unreadable source is an error message like any other; a report is the output asked for.
+    click.echo(report.format(), err=report.failure is not None)
     if not report.ok:  # errors, or a source that cannot be read at all
         sys.exit(2)
 
@@ -111,6 +112,12 @@ def metrics(data: Path, config_path: Path | None, period: str | None, as_json: b
     default=None,
     help="Month boundaries (default: jalali for fa, else gregorian).",
 )
+@click.option(
+    "--currency",
+    default=None,
+    help="Currency of the amounts, e.g. USD, IRR, toman, SAR (default: the config's, else USD).",
+)
+@click.option("--client", default=None, help="Client name for the deck (default: the config's).")
 @click.option("--logo", type=_existing, default=None, help="Logo image for the title slide.")
 @click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
 def render(
@@ -123,6 +130,8 @@ def render(
     charts: str,
     lang: str | None,
     calendar: str | None,
+    currency: str | None,
+    client: str | None,
     logo: Path | None,
     strict: bool,
 ) -> None:
@@ -139,6 +148,8 @@ def render(
         charts=charts,
         lang=lang,
         calendar=calendar,
+        currency=currency,
+        client=client,
         logo=logo,
         strict=strict,
     )

@@ -53,7 +53,7 @@ Digits = Literal["latn", "native"]
 
 MISSING = "–"
 TOMAN = "toman"
-LRI, PDI, RLM = "\u2066", "\u2069", "\u200f"
+LRI, FSI, PDI, RLM = "\u2066", "\u2068", "\u2069", "\u200f"
 
 _LOCALES = {"en": "en_US", "ar": "ar_SA", "fa": "fa_IR"}
 _NATIVE_SYSTEM = {"ar": "arab", "fa": "arabext"}
@@ -217,6 +217,11 @@ def localise_digits(text: str, lang: str, digits: Digits = "latn") -> str:
 def isolate_ltr(text: str) -> str:
     """`text` wrapped in a left-to-right isolate (U+2066 … U+2069) for embedding in RTL text."""
     return f"{LRI}{text}{PDI}"
+
+
+def isolate_first_strong(text: str) -> str:
+    """`text` in a first-strong isolate (U+2068 … U+2069): its direction set by its first letter."""
+    return f"{FSI}{text}{PDI}"
 
 
 def rtl_mark(text: str) -> str:

@@ -7,9 +7,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from deckgen.config import Settings, load_settings
+from pydantic import ValidationError
+
+from deckgen.config import Settings, describe_validation_error, load_settings
 from deckgen.data.tables import Tables
-from deckgen.errors import InputError, Problem, RenderError
+from deckgen.errors import ConfigError, InputError, Problem, RenderError
 from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
@@ -40,13 +42,19 @@ def resolve_settings(
     *,
     lang: str | None = None,
     calendar: str | None = None,
+    currency: str | None = None,
+    client: str | None = None,
 ) -> Settings:
     """The settings in force: a given Settings or the config file, with CLI overrides on top."""
     base = settings if settings is not None else load_settings(config_path)
-    updates = {k: v for k, v in {"lang": lang, "calendar": calendar}.items() if v is not None}
+    overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
+    updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:
         return base
-    return Settings.model_validate(base.model_dump() | updates)
+    try:
+        return Settings.model_validate(base.model_dump() | updates)
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, "the command-line options")) from None
 
 
 def load_source(source: Path | Tables, settings: Settings, *, strict: bool = False) -> Tables:
@@ -61,17 +69,34 @@ def load_source(source: Path | Tables, settings: Settings, *, strict: bool = Fal
 def resolve_period(period: str | Period | None, tables: Tables, settings: Settings) -> Period:
     """The reporting period: the given one, else the last complete month in the orders."""
     calendar = settings.effective_calendar
+    dates = tables.orders["order_date"]
+    first_order, last_order = dates.min(), dates.max()
+    if first_order is None or str(first_order) == "NaT":
+        raise InputError("sheet 'orders' has no dated orders, so there is no period to report")
+    first, last = first_order.date(), last_order.date()
+    if period is None:
+        chosen = Period.last_complete(last, calendar)
+        if chosen.end < first:
+            raise InputError(
+                f"the orders run from {first} to {last}, which holds no complete month; "
+                f"give --period {Period.containing(last, calendar).key} to report on a part month"
+            )
+        return chosen
     if isinstance(period, Period):
-        return period
-    if period is not None:
+        chosen = period
+    else:
         try:
-            return Period.parse(period, calendar)
+            chosen = Period.parse(period, calendar)
         except ValueError as exc:
             raise InputError(f"--period: {exc}") from None
-    last_order = tables.orders["order_date"].max()
-    if last_order is None or str(last_order) == "NaT":
-        raise InputError("sheet 'orders' has no dated orders, so there is no period to report")
-    return Period.last_complete(last_order.date(), calendar)
+    # A month outside the orders would render a deck of empty charts.
+    if chosen.start > last or chosen.end < first:
+        raise InputError(
+            f"--period {chosen.key}: the orders run from {first} to {last}, so that month has "
+            f"none; choose a month from {Period.containing(first, calendar).key} "
+            f"to {Period.containing(last, calendar).key}"
+        )
+    return chosen
 
 
 def compute_source_metrics(
@@ -102,6 +127,8 @@ def render_deck(
     charts: str = "native",
     lang: str | None = None,
     calendar: str | None = None,
+    currency: str | None = None,
+    client: str | None = None,
     logo: Path | None = None,
     strict: bool = False,
 ) -> RenderResult:
@@ -115,7 +142,9 @@ def render_deck(
     _check_output(output)
     if template is not None:
         check_template(Path(template))  # reject an unusable brand template before any work
-    resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar)
+    resolved = resolve_settings(
+        settings, config_path, lang=lang, calendar=calendar, currency=currency, client=client
+    )
     wording = Wording(
         resolved.lang,
         templates_dir,
@@ -156,6 +185,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise RenderError(f"cannot write to {path.parent}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file private (0600); a deck gets the mode any new file would get.
+            os.fchmod(handle.fileno(), 0o666 & ~_umask())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -166,3 +197,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask

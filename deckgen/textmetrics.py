@@ -13,10 +13,11 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -56,6 +57,12 @@ _ARABIC_RANGES = (
     (0xFB50, 0xFDFF),
     (0xFE70, 0xFEFF),
 )
+_ARABIC_RE = re.compile(
+    "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in _ARABIC_RANGES) + "]"
+)
+# Wrapping results kept per (text, width, size, family, bold): tables and text boxes are
+# measured again at each candidate font size, often with the same cell texts.
+_WRAP_CACHE_SIZE = 8192
 # Characters that take no room: joiners, bidi marks and isolates.
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e") | frozenset(
     "\u2066\u2067\u2068\u2069\ufeff"
@@ -72,13 +79,12 @@ class _FontMetrics:
 
 def is_arabic_char(char: str) -> bool:
     """True if `char` belongs to the Arabic script blocks."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _ARABIC_RANGES)
+    return _ARABIC_RE.fullmatch(char) is not None
 
 
 def has_arabic(text: str) -> bool:
     """True if `text` holds at least one Arabic-script character."""
-    return any(is_arabic_char(char) for char in text)
+    return _ARABIC_RE.search(text) is not None
 
 
 @cache
@@ -211,6 +217,20 @@ def _metrics(path: Path | None) -> _FontMetrics:
 
 def _char_width_em(char: str, family: str, bold: bool) -> float:
     """Advance of one character in em, from the font that would draw it."""
+    widths = _char_widths(family, bold)
+    width = widths.get(char)
+    if width is None:
+        width = widths[char] = _lookup_char_width_em(char, family, bold)
+    return width
+
+
+@cache
+def _char_widths(family: str, bold: bool) -> dict[str, float]:
+    """Character -> advance in em for `family`, filled as characters are first measured."""
+    return {}
+
+
+def _lookup_char_width_em(char: str, family: str, bold: bool) -> float:
     if char in _ZERO_WIDTH:
         return 0.0
     if is_arabic_char(char):
@@ -223,43 +243,97 @@ def _char_width_em(char: str, family: str, bold: bool) -> float:
     return _MISSING_GLYPH_EM
 
 
+def _shaped(text: str) -> str:
+    """`text` as it is measured: Arabic letters in their joined forms."""
+    return _contextual(text) if has_arabic(text) else text
+
+
+def _add_em(total: float, shaped: str, family: str, bold: bool) -> float:
+    """`total` plus the advances of `shaped`, added one character at a time.
+
+    Adding in text order gives the same float as summing the whole line, so widths built up
+    word by word equal those of measuring the joined line.
+    """
+    widths = _char_widths(family, bold)
+    for char in shaped:
+        width = widths.get(char)
+        total += width if width is not None else _char_width_em(char, family, bold)
+    return total
+
+
 def measure_width(text: str, size_pt: float, family: str = "Carlito", bold: bool = False) -> float:
     """Width of one line of `text` at `size_pt`, in points."""
-    if has_arabic(text):
-        text = _contextual(text)
-    return size_pt * sum(_char_width_em(char, family, bold) for char in text)
+    return size_pt * _add_em(0, _shaped(text), family, bold)
 
 
 def line_height(text: str, size_pt: float, family: str = "Carlito", bold: bool = False) -> float:
     """Height of one line of `text` at `size_pt` (single spacing), in points."""
-    em = _metrics(resolved_font_path(family, bold)).line_height
+    em = _line_em(family, bold)
     if has_arabic(text):
         em = max(em, ARABIC_LINE_EM)
     return size_pt * em
+
+
+@cache
+def _line_em(family: str, bold: bool) -> float:
+    return _metrics(resolved_font_path(family, bold)).line_height
+
+
+def font_line_height(size_pt: float, family: str, bold: bool = False) -> float:
+    """Height of one line at `size_pt` by the font file's own metrics (no Arabic floor), points."""
+    return size_pt * _line_em(family, bold)
 
 
 def wrap_text(
     text: str, width_pt: float, size_pt: float, family: str = "Carlito", bold: bool = False
 ) -> list[str]:
     """`text` broken into lines no wider than `width_pt` (at spaces; over-long words split)."""
+    return list(_wrap(text, width_pt, size_pt, family, bold))
+
+
+@lru_cache(maxsize=_WRAP_CACHE_SIZE)
+def _wrap(text: str, width_pt: float, size_pt: float, family: str, bold: bool) -> tuple[str, ...]:
+    # Each word is shaped once and the line's width grows by its advances; spaces stop Arabic
+    # joining, so shaping word by word gives the forms that shaping the whole line would.
+    space_em = _add_em(0, " ", family, bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, line_em = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if measure_width(candidate, size_pt, family, bold) <= width_pt:
-                line = candidate
+            shaped = _shaped(word)
+            start = line_em + space_em if line else 0
+            candidate_em = _add_em(start, shaped, family, bold)
+            if size_pt * candidate_em <= width_pt:
+                line = f"{line} {word}" if line else word
+                line_em = candidate_em
                 continue
             if line:
                 lines.append(line)
-            line = ""
-            for char in word:
-                if line and measure_width(line + char, size_pt, family, bold) > width_pt:
-                    lines.append(line)
-                    line = ""
-                line += char
+            *pieces, line = _split_word(word, has_arabic(word), width_pt, size_pt, family, bold)
+            lines += pieces
+            line_em = _add_em(0, _shaped(line), family, bold)
         lines.append(line)
-    return lines
+    return tuple(lines)
+
+
+def _split_word(
+    word: str, arabic: bool, width_pt: float, size_pt: float, family: str, bold: bool
+) -> list[str]:
+    """An over-long `word` cut into pieces no wider than `width_pt` (the last may be shorter)."""
+    pieces: list[str] = []
+    line, line_em = "", 0
+    for char in word:
+        grown_em = _add_em(line_em, char, family, bold)
+        if arabic:  # a piece's last letter takes another joined form, so shape each piece anew
+            too_wide = measure_width(line + char, size_pt, family, bold) > width_pt
+        else:
+            too_wide = size_pt * grown_em > width_pt
+        if line and too_wide:
+            pieces.append(line)
+            line, grown_em = "", _add_em(0, char, family, bold)
+        line, line_em = line + char, grown_em
+    pieces.append(line)
+    return pieces
 
 
 def text_height(

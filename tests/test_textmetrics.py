@@ -65,6 +65,58 @@ def test_wrap_keeps_paragraph_breaks() -> None:
     assert tm.wrap_text("one\ntwo", 500, 12) == ["one", "two"]
 
 
+def _greedy_wrap(text: str, width: float, size: float) -> list[str]:
+    """Reference wrap: every candidate line measured whole, as a person would check it."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if tm.measure_width(candidate, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = ""
+            for char in word:
+                if line and tm.measure_width(line + char, size) > width:
+                    lines.append(line)
+                    line = ""
+                line += char
+        lines.append(line)
+    return lines
+
+
+MIXED_WORDS = st.lists(
+    st.sampled_from(
+        ["customer", "CAC", "12\u00a0USD", "مشتری", "سلام", "ب\u200cب", "", "x" * 40, "وفاداری" * 4]
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(MIXED_WORDS, st.floats(min_value=5, max_value=300), st.sampled_from([8.0, 10.5, 14.0]))
+def test_wrap_equals_measuring_each_candidate_line(
+    words: list[str], width: float, size: float
+) -> None:
+    text = " ".join(words)
+    assert tm.wrap_text(text, width, size) == _greedy_wrap(text, width, size)
+
+
+def test_wrap_result_is_the_callers_own() -> None:
+    lines = tm.wrap_text("loyal customers return", 60, 12)
+    lines.append("changed")
+    assert tm.wrap_text("loyal customers return", 60, 12) == lines[:-1]
+
+
+def test_arabic_script_ranges() -> None:
+    assert tm.is_arabic_char("\u0600") and tm.is_arabic_char("\ufeff")
+    assert not tm.is_arabic_char("\u05ff") and not tm.is_arabic_char("\u0780")
+    assert tm.has_arabic("CAC مشتری") and not tm.has_arabic("CAC 12")
+
+
 def test_fit_font_size() -> None:
     text = "Email brings the cheapest customers: CAC 12 USD, a third of TV's"
     size = tm.fit_font_size(text, 300, 40, 20, 10)
@@ -81,3 +133,6 @@ def test_arabic_lines_are_taller() -> None:
     assert tm.line_height("مشتری", 10) == pytest.approx(14.0)
     assert tm.line_height("customer", 10) == pytest.approx(10 * 2500 / 2048)
     assert tm.text_height("a b", 1000, 10) == pytest.approx(tm.line_height("a", 10))
+    # The font's own line height has no Arabic floor: Noto Sans Arabic's is about 2.1 em.
+    assert tm.font_line_height(10, "Carlito") == pytest.approx(10 * 2500 / 2048)
+    assert tm.font_line_height(10, tm.ARABIC_FAMILY) > tm.line_height("مشتری", 10)

@@ -123,6 +123,16 @@ def test_whitespace_convention(tmp_path):
     assert normalise_whitespace("می\u200cخواهد  \n ‏NPS") == ["می\u200cخواهد \u200fNPS"]
 
 
+def test_constant_figures_follow_each_wordings_digits(tmp_path):
+    (tmp_path / "fa").mkdir()
+    (tmp_path / "fa" / "fixed.j2").write_text("{{ 12 | count }} {{ 5 | money }}", encoding="utf-8")
+    native = Wording("fa", tmp_path, digits="native", currency="toman").render("fixed.j2")
+    latin = Wording("fa", tmp_path, digits="latn", currency="IRR").render("fixed.j2")
+    assert native.startswith("۱۲ ")
+    assert latin.startswith("12 ")
+    assert native.split(" ", 1)[1] != latin.split(" ", 1)[1]
+
+
 def test_a_byte_order_mark_is_not_text(tmp_path):
     (tmp_path / "fa").mkdir()
     (tmp_path / "fa" / "bom.j2").write_bytes("\ufeffسلام {{ n | count }}".encode())
@@ -218,3 +228,10 @@ def test_export_refuses_a_non_empty_folder(tmp_path):
     with pytest.raises(TemplateError, match="not an empty folder"):
         export_templates(tmp_path / "used")
     assert (tmp_path / "used" / "mine.j2").read_text(encoding="utf-8") == "edited"
+
+
+def test_persian_lists_have_no_comma_before_and(tmp_path):
+    write(tmp_path, "fa/list.j2", "{{ items | and_list }}")
+    fa = Wording("fa", tmp_path)
+    assert fa.render("list.j2", items=["ایمیل", "سئو", "وبلاگ"]) == "ایمیل، سئو و وبلاگ"
+    assert fa.render("list.j2", items=["ایمیل", "سئو"]) == "ایمیل و سئو"

@@ -144,6 +144,12 @@ def write_sample(
         f"items, {counts['surveys']} survey answers and {counts['loyalty']} loyalty-club events "
         f"(seed {seed}, language {lang}, amounts in {WORDS[lang].currency}). "
         f"Check it with: deckgen validate {path}"
+        + (
+            ""
+            if lang == "en"
+            else f"; render it with: deckgen render {path} -o deck.pptx --lang {lang} "
+            f"--currency {WORDS[lang].currency}"
+        )
     )
 
 

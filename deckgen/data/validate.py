@@ -391,7 +391,8 @@ class _SheetCheck:
             index=raw.index,
         )
         table = self._drop_duplicate_keys(table, raw, match)
-        return _Checked(self.label, match, len(raw), table, raw.loc[table.index])
+        kept = raw if len(table) == len(raw) else raw.loc[table.index]  # no copy if none dropped
+        return _Checked(self.label, match, len(raw), table, kept)
 
     def _missing_column(self, name: str, frame: pd.DataFrame) -> None:
         theirs = self.mapping.columns.get(name, name)
@@ -456,6 +457,8 @@ class _SheetCheck:
     ) -> pd.DataFrame:
         key = self.sheet.key
         if key is None or key not in table:
+            return table
+        if pd.Index(table[key]).is_unique:  # the usual case; a third of duplicated()'s cost
             return table
         repeated = (table[key].duplicated() & table[key].notna()).to_numpy()
         expected = f"a unique {key} (an earlier row has it; this row is ignored)"

@@ -179,20 +179,21 @@ def _segment_findings(seg: SegmentationResult) -> list[Finding]:
         for row in breakdown.rows
         if row.value != "unknown"
         and row.share >= MIN_GROUP_SHARE
-        and row.revenue.relative is not None
+        and row.revenue_12m.relative is not None
     ]
     if candidates:
-        attribute, row = max(candidates, key=lambda c: (c[1].revenue.relative, c[1].value))
-        if row.revenue.relative > 0:
+        # docs/metrics.md#segment-growth: 12 months against the 12 before, free of seasonality.
+        attribute, row = max(candidates, key=lambda c: (c[1].revenue_12m.relative, c[1].value))
+        if row.revenue_12m.relative > 0:
             found.append(
                 Finding(
                     "growth_segment",
                     "segmentation",
-                    min(row.revenue.relative, 1.0),
+                    min(row.revenue_12m.relative, 1.0),
                     row.value,
-                    row.revenue.current,
+                    row.revenue_12m.current,
                     "money",
-                    row.revenue.previous,
+                    row.revenue_12m.previous,
                     attribute,
                     row.share,
                     "percent",

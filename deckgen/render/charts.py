@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from lxml import etree
 from pptx.chart.axis import _BaseAxis
@@ -36,8 +37,10 @@ from pptx.slide import Slide as PptxSlide
 from pptx.text.text import Font
 from pptx.util import Emu, Pt
 
-from deckgen.formats import excel_number_format, money_scale
+from deckgen import textmetrics
+from deckgen.formats import excel_number_format, format_value, money_scale
 from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
+from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.context import RenderContext, blend, luminance
 from deckgen.render.layout import Box
 from deckgen.render.oxml import child, element
@@ -57,7 +60,11 @@ _CHART_TYPES = {
 _HORIZONTAL = ("bar", "stacked_bar")
 _STACKED = ("stacked_bar", "stacked_column")
 _DIM = 0.55  # non-highlighted categories of a multi-series chart fade this far to white
-_QUADRANT_INSET = 0.03  # quadrant labels sit this fraction of the range inside the corners
+_MARKER_PT = 5  # scatter dot size
+_MARKER_OPACITY = 45_000  # 45%: overlapping dots darken, so dense answers show
+_LABEL_PAD_PT = 4.0  # between a quadrant label and the plot's edge
+_LABEL_FILL_OPACITY = 85_000  # bottom quadrant labels sit on 85% white, above the dots
+_MAX_STEPS = 6  # an axis gets at most this many major steps
 
 
 def number_format(kind: ValueKind, ctx: RenderContext) -> str:
@@ -187,14 +194,6 @@ def style_category_axis(axis: _BaseAxis, ctx: RenderContext) -> None:
     _axis_line(axis, ctx.hex("rule"))
 
 
-def set_crosses_max(axis: _BaseAxis) -> None:
-    """Make this axis cross its perpendicular axis at that axis' maximum."""
-    element = axis._element
-    element._remove_crosses()
-    element._remove_crossesAt()
-    element._add_crosses(val=XL_AXIS_CROSSES.MAXIMUM)
-
-
 def _fill(fmt: ChartFormat, color: str) -> None:
     fmt.fill.solid()
     fmt.fill.fore_color.rgb = RGBColor.from_string(color)
@@ -319,13 +318,35 @@ def _mirror_category_chart(chart: Chart, kind: str) -> None:
         chart.category_axis.reverse_order = True
 
 
+def written_order(spec: ChartSpec) -> list[int]:
+    """Indexes of `spec.series` in the order the chart XML lists them.
+
+    Horizontal bars are written bottom-up on a normal category axis (last category first) rather
+    than on a reversed axis: PowerPoint and LibreOffice both order a bar chart's legend for that
+    usual geometry, where the last series is drawn on top of each cluster. Clustered bars are
+    therefore written last series first, so the first series is on top and first in the legend.
+    """
+    indexes = list(range(len(spec.series)))
+    return indexes[::-1] if spec.kind == "bar" else indexes
+
+
 def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
     """A native chart of `spec` filling `box` (combo charts: see deckgen.render.combo)."""
     if spec.kind == "combo":
         from deckgen.render.combo import draw_combo
 
         return draw_combo(slide, spec, box, ctx)
-    data = category_data(spec.categories, spec.series, ctx)
+    order = written_order(spec)
+    categories, written, highlight = (
+        spec.categories,
+        [spec.series[i] for i in order],
+        spec.highlight,
+    )
+    if spec.kind in _HORIZONTAL:  # written bottom-up: see written_order
+        categories = categories[::-1]
+        written = [replace(item, values=item.values[::-1]) for item in written]
+        highlight = None if highlight is None else len(categories) - 1 - highlight
+    data = category_data(categories, written, ctx)
     frame = slide.shapes.add_chart(
         _CHART_TYPES[spec.kind], Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h), data
     )
@@ -350,10 +371,7 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     )
     if spec.kind == "line":
         chart.value_axis.minimum_scale = line_axis_floor(spec.series)
-    if spec.kind in _HORIZONTAL:
-        chart.category_axis.reverse_order = True  # first category on top
-        set_crosses_max(chart.value_axis)  # keep the value axis at the bottom
-    for index, (series, spec_series) in enumerate(zip(plot.series, spec.series, strict=True)):
+    for series, index, spec_series in zip(plot.series, order, written, strict=True):
         if spec.kind == "line":
             color = ctx.series_hex(index)
             style_line_series(series, color, spec_series.value_kind, ctx, spec.data_labels)
@@ -364,12 +382,14 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 spec_series,
                 ctx,
                 stacked=spec.kind in _STACKED,
-                highlight=spec.highlight,
+                highlight=highlight,
                 multi=multi,
                 labels=spec.data_labels,
             )
     if ctx.rtl:
         _mirror_category_chart(chart, spec.kind)
+        if spec.kind not in _HORIZONTAL:  # reversed categories moved the value axis right
+            pin_axis_title(chart.value_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
     return frame
 
 
@@ -386,20 +406,132 @@ def _hide_legend_entries(chart: Chart, indexes: Sequence[int]) -> None:
         anchor.addnext(entry)
 
 
-def _quadrant_points(spec: ScatterSpec) -> list[tuple[float, float, bool]]:
-    """(x, y, on_low_x_side) of the four quadrant labels: TL, TR, BL, BR."""
-    (x0, x1), (y0, y1) = spec.x_range, spec.y_range
-    dx, dy = (x1 - x0) * _QUADRANT_INSET, (y1 - y0) * _QUADRANT_INSET * 2
-    return [
-        (x0 + dx, y1 - dy, True),
-        (x1 - dx, y1 - dy, False),
-        (x0 + dx, y0 + dy, True),
-        (x1 - dx, y0 + dy, False),
+def major_unit(low: float, high: float) -> float:
+    """A round axis step (1, 2 or 5 times a power of ten) of at most _MAX_STEPS over the range."""
+    raw = (high - low) / _MAX_STEPS
+    if raw <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(f * power for f in (1, 2, 5, 10) if f * power >= raw * (1 - 1e-9))
+
+
+def axis_ticks(low: float, high: float) -> list[float]:
+    """The major tick values from `low` to `high` at the axis' major unit."""
+    unit = major_unit(low, high)
+    count = math.floor((high - low) / unit + 1e-9)
+    return [low + i * unit for i in range(count + 1)]
+
+
+@dataclass(frozen=True)
+class ScatterLayout:
+    """Where a scatter's plot sits in its chart (points) and where its quadrant labels go."""
+
+    start: float  # room on the y axis' side (left in LTR), points
+    end: float  # room on the far side
+    top: float
+    bottom: float
+    anchors: tuple[tuple[float, float], ...]  # data (x, y) of each quadrant label, spec order
+    plot_w: float  # points
+    plot_h: float  # points
+
+
+def scatter_layout(
+    spec: ScatterSpec, width_pt: float, height_pt: float, ctx: RenderContext
+) -> ScatterLayout:
+    """Plot margins that fit ticks, titles and the top quadrant labels above the plot.
+
+    Top quadrant labels sit above the plot, outside the data; bottom ones inside its lower
+    corners (on a white chip), clear of the tick labels. Anchors are in data units.
+    """
+    deck, family = ctx.deck, ctx.theme.minor_font
+
+    def text_w(text: str, bold: bool = False) -> float:
+        return textmetrics.measure_width(text, SMALL_PT, family, bold)
+
+    line = textmetrics.line_height("0", SMALL_PT, family)
+    y_ticks = [
+        format_value(v, spec.y_kind, deck.lang, deck.digits, deck.currency)
+        for v in axis_ticks(*spec.y_range)
     ]
+    x_ticks = [
+        format_value(v, spec.x_kind, deck.lang, deck.digits, deck.currency)
+        for v in axis_ticks(*spec.x_range)
+    ]
+    labels = spec.quadrant_labels or ("", "", "", "")
+    start = max(text_w(t) for t in y_ticks) + 2 * _LABEL_PAD_PT + (line if spec.y_title else 0.0)
+    end = max(text_w(x_ticks[-1]) / 2, _LABEL_PAD_PT) + _LABEL_PAD_PT
+    top = line + 2 * _LABEL_PAD_PT if spec.quadrant_labels else line / 2 + _LABEL_PAD_PT
+    bottom = line + 2 * _LABEL_PAD_PT + (line + _LABEL_PAD_PT if spec.x_title else 0.0)
+    if len(spec.series) > 1:
+        bottom += line + 2 * _LABEL_PAD_PT  # the legend
+    plot_w = max(width_pt - start - end, 1.0)
+    plot_h = max(height_pt - top - bottom, 1.0)
+    (x0, x1), (y0, y1) = spec.x_range, spec.y_range
+    per_x, per_y = (x1 - x0) / plot_w, (y1 - y0) / plot_h  # data units per point
+    inset_x = _LABEL_PAD_PT * per_x
+    inset_y = (line / 2 + _LABEL_PAD_PT) * per_y
+    top_left = x0 + (text_w(labels[0], True) / 2 + _LABEL_PAD_PT) * per_x
+    top_right = x1 - (text_w(labels[1], True) / 2 + _LABEL_PAD_PT) * per_x
+    anchors = (
+        (top_left, y1),
+        (top_right, y1),
+        (x0 + inset_x, y0 + inset_y),
+        (x1 - inset_x, y0 + inset_y),
+    )
+    return ScatterLayout(start, end, top, bottom, anchors, plot_w, plot_h)
+
+
+def _manual_plot_layout(
+    chart: Chart, layout: ScatterLayout, width_pt: float, height_pt: float, rtl: bool
+) -> None:
+    """Fix the inner plot area (inside the axes) at the layout's margins, in both viewers."""
+    plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+    for old in plot_area.findall(qn("c:layout")):
+        plot_area.remove(old)
+    left = layout.end if rtl else layout.start
+    manual = element("c:manualLayout")
+    child(manual, "c:layoutTarget", val="inner")
+    child(manual, "c:xMode", val="edge")
+    child(manual, "c:yMode", val="edge")
+    for tag, value in (
+        ("c:x", left / width_pt),
+        ("c:y", layout.top / height_pt),
+        ("c:w", layout.plot_w / width_pt),
+        ("c:h", layout.plot_h / height_pt),
+    ):
+        child(manual, tag, val=f"{value:.4f}")
+    box = element("c:layout")
+    box.append(manual)
+    plot_area.insert(0, box)
+
+
+def _set_alpha(sp_pr: etree._Element, opacity: int) -> None:
+    """Give every solid colour under `sp_pr` an opacity (1000ths of a percent)."""
+    for color in sp_pr.iter(qn("a:srgbClr")):
+        for old in color.findall(qn("a:alpha")):
+            color.remove(old)
+        child(color, "a:alpha", val=str(opacity))
+
+
+def _label_chip(d_lbl: etree._Element) -> None:
+    """A white, slightly see-through background behind a data label, with no outline."""
+    sp_pr = d_lbl.get_or_add_spPr()
+    for old in list(sp_pr):
+        sp_pr.remove(old)
+    fill = child(sp_pr, "a:solidFill")
+    child(fill, "a:srgbClr", val="FFFFFF")
+    _set_alpha(sp_pr, _LABEL_FILL_OPACITY)
+    child(child(sp_pr, "a:ln"), "a:noFill")
 
 
 def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
-    """A native XY scatter; quadrant splits are dashed helper series, labels are point labels."""
+    """A native XY scatter; quadrant splits are dashed helper series, labels are point labels.
+
+    Axes span exactly the given ranges and cross at their minimums; dots are small and
+    see-through so piles of equal answers show; the plot area is placed by hand so the top
+    quadrant labels sit above the data (see `scatter_layout`).
+    """
+    layout = scatter_layout(spec, box.w_pt, box.h_pt, ctx)
     data = XyChartData()
     for item in spec.series:
         series = data.add_series(item.name)
@@ -422,7 +554,7 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
         label_index = len(data)
         helpers.append(label_index)
         quadrants = data.add_series("quadrants")
-        for x, y, _ in _quadrant_points(spec):
+        for x, y in layout.anchors:
             quadrants.add_data_point(x, y)
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.XY_SCATTER, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h), data
@@ -430,14 +562,17 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
     frame.name = "Chart"
     chart = frame.chart
     style_chart(chart, ctx, legend=len(spec.series) > 1)
+    _manual_plot_layout(chart, layout, box.w_pt, box.h_pt, ctx.rtl)
     x_axis, y_axis = chart.category_axis, chart.value_axis
     for axis, (low, high), kind, title in (
         (x_axis, spec.x_range, spec.x_kind, spec.x_title),
         (y_axis, spec.y_range, spec.y_kind, spec.y_title),
     ):
         axis.minimum_scale, axis.maximum_scale = low, high
+        axis.major_unit = major_unit(low, high)
         style_value_axis(axis, kind, ctx, title=title, visible=True, gridlines=False)
         _axis_line(axis, ctx.hex("rule"))
+        axis.crosses = XL_AXIS_CROSSES.MINIMUM  # meet the other axis at its minimum
     plot_series = list(chart.plots[0].series)
     for index, series in enumerate(plot_series):
         if index in helpers:
@@ -450,17 +585,15 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
                 line.width = Pt(1.25)
                 line.dash_style = MSO_LINE_DASH_STYLE.DASH
             continue
-        color = ctx.series_hex(index)
         series.format.line.fill.background()
         series.marker.style = XL_MARKER_STYLE.CIRCLE
-        series.marker.size = 9
-        _fill(series.marker.format, color)
-        series.marker.format.line.color.rgb = RGBColor.from_string("FFFFFF")
+        series.marker.size = _MARKER_PT
+        _fill(series.marker.format, ctx.series_hex(index))
+        series.marker.format.line.fill.background()
+        _set_alpha(series.marker.format._element.spPr, _MARKER_OPACITY)
     if label_index is not None and spec.quadrant_labels is not None:
         series = plot_series[label_index]
-        for index, ((_, _, low_x), text) in enumerate(
-            zip(_quadrant_points(spec), spec.quadrant_labels, strict=True)
-        ):
+        for index, text in enumerate(spec.quadrant_labels):
             label = series.points[index].data_label
             frame_text = label.text_frame
             frame_text.text = text
@@ -468,10 +601,15 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
             style_paragraph(paragraph, ctx, "start")
             for run in paragraph.runs:
                 style_font(run.font, ctx, SMALL_PT, ctx.hex("muted"), bold=True)
-            # Labels grow inward: away from the low-x edge, which is on the right in RTL.
-            inward_right = low_x != ctx.rtl
+            if index < 2:  # top: centred above the plot, clear of the dots
+                label.position = XL_LABEL_POSITION.ABOVE
+                continue
+            _label_chip(label._dLbl)
+            # Bottom labels grow inward: away from the low-x edge, which is on the right in RTL.
+            inward_right = (index == 2) != ctx.rtl
             label.position = XL_LABEL_POSITION.RIGHT if inward_right else XL_LABEL_POSITION.LEFT
     _hide_legend_entries(chart, helpers)
     if ctx.rtl:
         x_axis.reverse_order = True
+        pin_axis_title(y_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
     return frame

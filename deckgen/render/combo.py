@@ -20,7 +20,9 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
 
 from deckgen.model import ChartSpec
+from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.charts import (
+    SMALL_PT,
     category_data,
     style_bar_series,
     style_category_axis,
@@ -151,7 +153,8 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         gridlines=True,
     )
     if ctx.rtl:
-        chart.category_axis.reverse_order = True
+        chart.category_axis.reverse_order = True  # which moves the primary value axis right
+        pin_axis_title(chart.value_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
     secondary = [s for s in ordered if s.plot == "line" and s.axis == "secondary"]
     if secondary:
         cat_ax, val_ax = _secondary_axes(ctx)
@@ -167,6 +170,8 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
             visible=True,
             gridlines=False,
         )
+        if ctx.rtl:
+            pin_axis_title(secondary_axis, "left", box, SMALL_PT, ctx.theme.minor_font)
     line_colors = iter(range(len(bars), len(ordered)))
     for line_chart in (primary_line, secondary_line):
         for ser in line_chart.findall(qn("c:ser")):

@@ -23,18 +23,24 @@ from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MultipleLocator
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
 
 from deckgen import textmetrics
 from deckgen.formats import format_value, rtl_mark
 from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
+from deckgen.render.charts import line_axis_floor, major_unit
 from deckgen.render.context import RenderContext, Role, blend, luminance
 from deckgen.render.layout import EMU_PER_INCH, Box
 
 DPI = 200
 _BASE_PT, _SMALL_PT = 11.0, 10.0
+_TICK_GAP_PT = 4.0  # least room between two category labels
+_PLOT_SHARE = 0.82  # rough share of the chart width inside the axes (one value axis)
+_TWIN_PLOT_SHARE = 0.72  # ... with a secondary value axis too
+_SCATTER_DOT_PT = 5.0  # dot diameter, as the native marker size
+_SCATTER_ALPHA = 0.45  # overlapping dots darken, so piles of equal answers show
 _DIM = 0.55  # non-highlighted categories of a multi-series chart fade this far to white
 
 
@@ -88,9 +94,10 @@ def _label(text: str, rtl: bool) -> str:
 class _Painter:
     """Drawing helpers bound to one deck: colours, number formatting, direction."""
 
-    def __init__(self, ctx: RenderContext) -> None:
+    def __init__(self, ctx: RenderContext, width_pt: float) -> None:
         self.ctx = ctx
         self.rtl = ctx.rtl
+        self.width_pt = width_pt
 
     def fmt(self, kind: ValueKind) -> Callable[[float | None], str]:
         deck = self.ctx.deck
@@ -118,12 +125,49 @@ class _Painter:
             ax.yaxis.tick_right()
             ax.yaxis.set_label_position("right")
 
+    def category_ticks(self, ax: Axes, categories: Sequence[str], plot_share: float) -> None:
+        """Category labels under the x axis that never overlap, in the text colour.
+
+        Like the native chart, a label too wide for its slot wraps onto two lines; one that
+        still does not fit is slanted, and every n-th label is kept if even slanted ones crowd.
+        """
+        labels = [_label(c, self.rtl) for c in categories]
+        positions = list(range(len(labels)))
+        family = self.ctx.theme.minor_font
+        slot = self.width_pt * plot_share / max(len(labels), 1) - _TICK_GAP_PT
+        wrapped = [textmetrics.wrap_text(label, slot, _SMALL_PT, family) for label in labels]
+        if any(len(lines) > 1 for lines in wrapped):  # then all wrap alike
+            widest = max(
+                textmetrics.measure_width(ln, _SMALL_PT, family)
+                for lines in wrapped
+                if len(lines) > 1
+                for ln in lines
+            )
+            wrapped = [textmetrics.wrap_text(label, widest, _SMALL_PT, family) for label in labels]
+        fits = all(
+            len(lines) <= 2
+            and " ".join(lines).split() == label.split()  # broken at spaces, never in a word
+            and all(textmetrics.measure_width(ln, _SMALL_PT, family) <= slot for ln in lines)
+            for label, lines in zip(labels, wrapped, strict=True)
+        )
+        ax.tick_params(axis="x", colors=self.color("text"))
+        if fits:
+            ax.set_xticks(positions, ["\n".join(lines) for lines in wrapped])
+            return
+        line = textmetrics.line_height("0", _SMALL_PT, family)
+        step = max(1, math.ceil(line * math.sqrt(2) / (slot + _TICK_GAP_PT)))  # 45° labels
+        shown = [label if i % step == 0 else "" for i, label in enumerate(labels)]
+        ax.set_xticks(positions, shown, rotation=45, rotation_mode="anchor")
+        for text in ax.get_xticklabels():
+            text.set_horizontalalignment("left" if self.rtl else "right")
+
     def legend(self, ax: Axes, handles: Sequence[Artist] | None = None, cols: int = 6) -> None:
-        kwargs = {"handles": handles} if handles is not None else {}
-        legend = ax.legend(
-            **kwargs,
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.12),
+        """The legend centred under the axes and their labels, whatever their height."""
+        if handles is None:
+            handles = ax.get_legend_handles_labels()[0]
+        legend = ax.get_figure().legend(
+            handles=handles,
+            loc="outside lower center",  # constrained layout keeps room for it
             ncols=cols,
             frameon=False,
             fontsize=_SMALL_PT,
@@ -149,7 +193,13 @@ def _bar_colors(p: _Painter, spec: ChartSpec, index: int, multi: bool) -> list[s
     return colors
 
 
-def _draw_bars(ax: Axes, p: _Painter, spec: ChartSpec, series: Sequence[Series]) -> None:
+def _draw_bars(
+    ax: Axes,
+    p: _Painter,
+    spec: ChartSpec,
+    series: Sequence[Series],
+    plot_share: float = _PLOT_SHARE,
+) -> None:
     """Clustered or stacked bars/columns with value labels."""
     horizontal = spec.kind in ("bar", "stacked_bar")
     stacked = spec.kind in ("stacked_bar", "stacked_column")
@@ -197,10 +247,11 @@ def _draw_bars(ax: Axes, p: _Painter, spec: ChartSpec, series: Sequence[Series])
         ax.set_yticks(positions, labels)
         ax.xaxis.set_major_formatter(p.axis_formatter(kind))
         p.style_axes(ax, "x")
+        ax.tick_params(axis="y", colors=p.color("text"))
     else:
-        ax.set_xticks(positions, labels)
         ax.yaxis.set_major_formatter(p.axis_formatter(kind))
         p.style_axes(ax, "y")
+        p.category_ticks(ax, spec.categories, plot_share)
     if spec.data_labels:
         (ax.xaxis if horizontal else ax.yaxis).set_visible(False)
         ax.grid(False)
@@ -244,12 +295,15 @@ def _draw_category_chart(fig: Figure, p: _Painter, spec: ChartSpec) -> None:
         return
     if spec.kind == "line":
         _draw_lines(ax, p, spec, spec.series)
-        ax.set_xticks(range(len(spec.categories)), [_label(c, p.rtl) for c in spec.categories])
         ax.yaxis.set_major_formatter(p.axis_formatter(spec.series[0].value_kind))
         ax.margins(x=0.05, y=0.2)
+        values = [v for item in spec.series for v in item.values if v is not None]
+        if values and min(values) >= 0:  # as the native chart: zero or a round floor
+            ax.set_ylim(bottom=line_axis_floor(spec.series) or 0.0)
         if p.rtl:
             ax.invert_xaxis()
         p.style_axes(ax, "y")
+        p.category_ticks(ax, spec.categories, _PLOT_SHARE)
         if spec.data_labels:
             ax.yaxis.set_visible(False)
             ax.grid(False)
@@ -267,11 +321,12 @@ def _draw_category_chart(fig: Figure, p: _Painter, spec: ChartSpec) -> None:
 def _draw_combo(ax: Axes, p: _Painter, spec: ChartSpec) -> None:
     bars = [s for s in spec.series if s.plot == "bar"]
     lines = [s for s in spec.series if s.plot == "line"]
+    share = _TWIN_PLOT_SHARE if any(s.axis == "secondary" for s in lines) else _PLOT_SHARE
     if bars:
-        _draw_bars(ax, p, replace(spec, kind="column", series=tuple(bars)), bars)
+        _draw_bars(ax, p, replace(spec, kind="column", series=tuple(bars)), bars, share)
     else:
-        ax.set_xticks(range(len(spec.categories)), [_label(c, p.rtl) for c in spec.categories])
         p.style_axes(ax, "y")
+        p.category_ticks(ax, spec.categories, share)
     primary = [s for s in lines if s.axis == "primary"]
     secondary = [s for s in lines if s.axis == "secondary"]
     _draw_lines(ax, p, spec, primary, start=max(len(bars), 1))
@@ -286,7 +341,7 @@ def _draw_combo(ax: Axes, p: _Painter, spec: ChartSpec) -> None:
         for side in ("top", "right", "left", "bottom"):
             twin.spines[side].set_visible(False)
         twin.tick_params(colors=p.color("muted"), labelsize=_SMALL_PT, length=0)
-        twin.set_ylim(bottom=0)
+        _round_limits(twin, [v for s in secondary for v in s.values if v is not None])
         if p.rtl:
             twin.yaxis.tick_left()
             twin.yaxis.set_label_position("left")
@@ -296,7 +351,18 @@ def _draw_combo(ax: Axes, p: _Painter, spec: ChartSpec) -> None:
             )
         handles += twin.get_legend_handles_labels()[0]
     if spec.legend:
-        p.legend(ax, handles)
+        by_name = {handle.get_label(): handle for handle in handles}
+        p.legend(ax, [by_name[s.name] for s in spec.series if s.name in by_name])  # spec order
+
+
+def _round_limits(ax: Axes, values: Sequence[float]) -> None:
+    """Y limits on round steps around `values` and zero; below zero when the data are."""
+    low, high = min((0.0, *values)), max((0.0, *values))
+    if high == low:
+        high = low + 1.0
+    step = major_unit(low, high)
+    ax.set_ylim(math.floor(low / step) * step, math.ceil(high / step) * step)
+    ax.yaxis.set_major_locator(MultipleLocator(step))
 
 
 def _draw_doughnut(ax: Axes, p: _Painter, spec: ChartSpec) -> None:
@@ -332,17 +398,19 @@ def _draw_doughnut(ax: Axes, p: _Painter, spec: ChartSpec) -> None:
 
 
 def _draw_scatter(fig: Figure, p: _Painter, spec: ScatterSpec) -> None:
+    """As the native scatter: exact ranges, round steps, see-through dots, labels off the data."""
     ax = fig.add_subplot()
     for index, item in enumerate(spec.series):
         ax.scatter(
             item.xs,
             item.ys,
-            s=40,
+            s=_SCATTER_DOT_PT**2,
             color=p.series_color(index),
-            edgecolors="white",
-            linewidths=0.8,
+            alpha=_SCATTER_ALPHA,
+            linewidths=0,
             label=item.name,
             zorder=3,
+            clip_on=False,  # dots at the scale's ends are drawn whole, as native markers
         )
     line = {"color": p.color("grey"), "linewidth": 1.2, "linestyle": "--", "zorder": 2}
     if spec.x_split is not None:
@@ -352,27 +420,10 @@ def _draw_scatter(fig: Figure, p: _Painter, spec: ScatterSpec) -> None:
     (x0, x1), (y0, y1) = spec.x_range, spec.y_range
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+    ax.xaxis.set_major_locator(MultipleLocator(major_unit(x0, x1)))
+    ax.yaxis.set_major_locator(MultipleLocator(major_unit(y0, y1)))
     if spec.quadrant_labels is not None:
-        dx, dy = (x1 - x0) * 0.03, (y1 - y0) * 0.04
-        corners = (
-            (x0 + dx, y1 - dy, "left", "top"),
-            (x1 - dx, y1 - dy, "right", "top"),
-            (x0 + dx, y0 + dy, "left", "bottom"),
-            (x1 - dx, y0 + dy, "right", "bottom"),
-        )
-        for (x, y, ha, va), text in zip(corners, spec.quadrant_labels, strict=True):
-            if p.rtl:  # the low-x side is on the right
-                ha = "right" if ha == "left" else "left"
-            ax.text(
-                x,
-                y,
-                _label(text, p.rtl),
-                ha=ha,
-                va=va,
-                fontsize=_SMALL_PT,
-                fontweight="bold",
-                color=p.color("muted"),
-            )
+        _quadrant_labels(ax, p, spec.quadrant_labels)
     ax.xaxis.set_major_formatter(p.axis_formatter(spec.x_kind))
     ax.yaxis.set_major_formatter(p.axis_formatter(spec.y_kind))
     ax.set_xlabel(_label(spec.x_title, p.rtl), fontsize=_SMALL_PT, color=p.color("muted"))
@@ -380,31 +431,76 @@ def _draw_scatter(fig: Figure, p: _Painter, spec: ScatterSpec) -> None:
     if p.rtl:
         ax.invert_xaxis()
     p.style_axes(ax, "both")
+    ax.spines["right" if p.rtl else "left"].set_visible(True)  # the y axis line, at x minimum
+    ax.spines["right" if p.rtl else "left"].set_color(p.color("rule"))
     ax.grid(False)
     if len(spec.series) > 1:
         p.legend(ax)
 
 
-def chart_png(
-    spec: ChartSpec | ScatterSpec, width_in: float, height_in: float, ctx: RenderContext
-) -> bytes:
-    """`spec` drawn at the given size (inches) as PNG bytes, byte-identical for equal input."""
-    painter = _Painter(ctx)
-    rc = {
+def _quadrant_labels(ax: Axes, p: _Painter, labels: Sequence[str]) -> None:
+    """Top labels above the plot at its corners; bottom ones in its lower corners on white."""
+    style = {"fontsize": _SMALL_PT, "fontweight": "bold", "color": p.color("muted")}
+    low_x, high_x = (1.0, 0.0) if p.rtl else (0.0, 1.0)  # axes fraction of the low-x side
+    for text, x in zip(labels[:2], (low_x, high_x), strict=True):
+        ax.text(
+            x,
+            1.02,
+            _label(text, p.rtl),
+            transform=ax.transAxes,
+            ha="left" if x == 0.0 else "right",
+            va="bottom",
+            **style,
+        )
+    chip = {"boxstyle": "square,pad=0.2", "facecolor": "white", "alpha": 0.85, "linewidth": 0}
+    for text, x in zip(labels[2:], (low_x, high_x), strict=True):
+        inset = 0.015 if x == 0.0 else -0.015
+        ax.text(
+            x + inset,
+            0.03,
+            _label(text, p.rtl),
+            transform=ax.transAxes,
+            ha="left" if x == 0.0 else "right",
+            va="bottom",
+            bbox=chip,
+            zorder=4,
+            **style,
+        )
+
+
+def _rc(ctx: RenderContext) -> dict[str, object]:
+    """matplotlib settings of this deck's charts: fonts, sizes and text colours."""
+    return {
         "font.family": _families(ctx.rtl),
         "font.size": _BASE_PT,
         "axes.unicode_minus": False,
         "text.color": _rgb(ctx.hex("text")),
         "axes.labelcolor": _rgb(ctx.hex("muted")),
     }
-    with matplotlib.rc_context(rc):
+
+
+def chart_figure(
+    spec: ChartSpec | ScatterSpec, width_in: float, height_in: float, ctx: RenderContext
+) -> Figure:
+    """`spec` drawn on a new figure of the given size (inches), not yet laid out or saved."""
+    painter = _Painter(ctx, width_in * 72)
+    with matplotlib.rc_context(_rc(ctx)):
         fig = Figure(figsize=(width_in, height_in), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         if isinstance(spec, ScatterSpec):
             _draw_scatter(fig, painter, spec)
         else:
             _draw_category_chart(fig, painter, spec)
-        buffer = io.BytesIO()
+    return fig
+
+
+def chart_png(
+    spec: ChartSpec | ScatterSpec, width_in: float, height_in: float, ctx: RenderContext
+) -> bytes:
+    """`spec` drawn at the given size (inches) as PNG bytes, byte-identical for equal input."""
+    fig = chart_figure(spec, width_in, height_in, ctx)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_rc(ctx)):
         fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, transparent=True)
     return buffer.getvalue()
 

@@ -44,7 +44,7 @@ def draw_kpis(slide: PptxSlide, strip: KpiStrip, box: Box, ctx: RenderContext) -
         ]
         if kpi.delta:
             lines.append(TextLine(kpi.delta, color=ctx.tone_rgb(kpi.tone), size_scale=0.95))
-        text_box = Box(card.x + bar, card.y, card.w - bar, card.h)
+        text_box = Box(card.x if ctx.rtl else card.x + bar, card.y, card.w - bar, card.h)
         style = TextStyle(
             size=12,
             min_size=7,

@@ -6,6 +6,7 @@ Slide builders call `paginate_table` to split a long table over several slides.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from deckgen import textmetrics
@@ -35,7 +36,17 @@ def column_widths(spec: TableSpec, width_pt: float) -> tuple[float, ...]:
 def _cell_height(text: str, width_pt: float, size: float, family: str, bold: bool) -> float:
     inner = max(width_pt - 2 * CELL_INSET_X, 1.0)
     lines = textmetrics.wrap_text(text, inner, size, family, bold)
-    return len(lines) * textmetrics.line_height(text, size, family, bold) + 2 * CELL_INSET_Y
+    return len(lines) * _cell_line_height(text, size, family, bold) + 2 * CELL_INSET_Y
+
+
+def _cell_line_height(text: str, size: float, family: str, bold: bool) -> float:
+    """One line in a cell, points. LibreOffice grows a row to the Arabic font's own line height
+    (2.1 em for Noto Sans Arabic) where a line holds Arabic script; text boxes keep the Latin one."""
+    height = textmetrics.line_height(text, size, family, bold)
+    if textmetrics.has_arabic(text):
+        arabic = textmetrics.font_line_height(size, textmetrics.ARABIC_FAMILY, bold)
+        height = max(height, arabic)
+    return height
 
 
 def row_heights(
@@ -56,11 +67,57 @@ def row_heights(
     return (header, *body)
 
 
+def _widest_words(spec: TableSpec, family: str) -> tuple[float, ...]:
+    """Per column, the widest unbreakable word (headers bold) at 1 pt, in points.
+
+    Lines break only at plain spaces: a no-break space (as between a number and its currency)
+    joins its neighbours into one word. Widths grow in proportion to the font size.
+    """
+    rows = (
+        [(col.header, True) for col in spec.columns],
+        *([(cell.text, False) for cell in row] for row in spec.rows),
+    )
+    return tuple(
+        max(
+            textmetrics.measure_width(word, 1.0, family, bold)
+            for text, bold in cells
+            for word in text.split(" ")
+        )
+        for cells in zip(*rows, strict=True)
+    )
+
+
+def _room_for_words(widths: tuple[float, ...], needs: tuple[float, ...]) -> tuple[float, ...]:
+    """`widths` with each column widened to its need, taken from the columns with room to spare."""
+    short = [max(need - width, 0.0) for width, need in zip(widths, needs, strict=True)]
+    spare = [max(width - need, 0.0) for width, need in zip(widths, needs, strict=True)]
+    deficit, room = sum(short), sum(spare)
+    if deficit == 0 or room < deficit:
+        return widths
+    return tuple(
+        width + gain - extra * deficit / room
+        for width, gain, extra in zip(widths, short, spare, strict=True)
+    )
+
+
 def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -> TableFit:
-    """The largest size from spec.font_size down to MIN_FONT_PT at which the table fits."""
+    """The largest size from spec.font_size down to MIN_FONT_PT at which the table fits.
+
+    No cell may break a word: the size also shrinks until every word fits its column, and if a
+    word is still too wide at the smallest size, its column takes width from roomier ones.
+    """
     widths = column_widths(spec, width_pt)
-    size = spec.font_size
     floor = min(MIN_FONT_PT, spec.font_size)
+    words = _widest_words(spec, family)
+    word_cap = min(
+        (width - 2 * CELL_INSET_X) / word if word > 0 else spec.font_size
+        for width, word in zip(widths, words, strict=True)
+    )
+    size = spec.font_size
+    if word_cap < size:
+        size = max(floor, math.floor(word_cap * 2) / 2)  # sizes go in half points
+        needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
+        widths = _room_for_words(widths, needs)
     while True:
         heights = row_heights(spec, widths, size, family)
         if sum(heights) <= height_pt or size - 0.5 < floor:
@@ -68,21 +125,55 @@ def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -
         size -= 0.5
 
 
+def _page_sizes(heights: tuple[float, ...], height_pt: float, most: int) -> list[int]:
+    """Rows per page filling pages in order, at most `most` rows and `height_pt` points each.
+
+    `heights` starts with the header, repeated on every page; a page always takes one row.
+    """
+    sizes: list[int] = []
+    rows, used = 0, heights[0]
+    for height in heights[1:]:
+        if rows and (used + height > height_pt or rows == most):
+            sizes.append(rows)
+            rows, used = 0, heights[0]
+        rows += 1
+        used += height
+    return [*sizes, rows]
+
+
+def _fit_pages(heights: tuple[float, ...], height_pt: float, sizes: list[int]) -> bool:
+    """True if pages of these row counts each fit `height_pt` (or hold a single row)."""
+    start = 1
+    for size in sizes:
+        if size > 1 and heights[0] + sum(heights[start : start + size]) > height_pt:
+            return False
+        start += size
+    return True
+
+
 def paginate_table(
     spec: TableSpec, family: str = "Calibri", area: Area | None = None
 ) -> list[TableSpec]:
-    """`spec` split into tables that each fit their area at the table's own font size."""
+    """`spec` split into tables that each fit their area at the table's own font size.
+
+    As few pages as filling them in order needs, with the rows spread as evenly as they fit
+    (25 rows on two pages: 13 and 12, not 18 and 7).
+    """
     width_pt, height_pt = area_size_pt(area or spec.area)
     if spec.title:
         height_pt -= BLOCK_TITLE_PT + BLOCK_GAP_PT
     widths = column_widths(spec, width_pt)
     heights = row_heights(spec, widths, spec.font_size, family)
-    pages: list[TableSpec] = []
-    start, used = 0, heights[0]
-    for index, height in enumerate(heights[1:]):
-        if used + height > height_pt and index > start:
-            pages.append(replace(spec, rows=spec.rows[start:index]))
-            start, used = index, heights[0]
-        used += height
-    pages.append(replace(spec, rows=spec.rows[start:]))
-    return pages
+    count = len(spec.rows)
+    pages = len(_page_sizes(heights, height_pt, count))
+    sizes = [count // pages + (index < count % pages) for index in range(pages)]
+    most = max(sizes)
+    # Rows of uneven height: fill pages in order, allowing one more row a page each round.
+    while len(sizes) != pages or not _fit_pages(heights, height_pt, sizes):
+        sizes = _page_sizes(heights, height_pt, most)
+        most += 1
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    return [
+        replace(spec, rows=spec.rows[start : start + size])
+        for start, size in zip(starts, sizes, strict=True)
+    ]

@@ -130,12 +130,14 @@ def set_run_language(run_props: etree._Element, ctx: RenderContext) -> None:
 def style_run(
     run: _Run, ctx: RenderContext, size: float, bold: bool, color: RGBColor | None
 ) -> None:
-    """Size, weight, colour, language and complex-script font of one run."""
+    """Size, weight, colour, language and complex-script font of a new run."""
     run.font.size = Pt(size)
     run.font.bold = bold
+    run_props = run._r.get_or_add_rPr()
     if color is not None:
-        run.font.color.rgb = color
-    set_run_language(run._r.get_or_add_rPr(), ctx)
+        # What `run.font.color.rgb = color` writes on a new run, at a tenth of its cost.
+        child(child(run_props, "a:solidFill"), "a:srgbClr", val=str(color))
+    set_run_language(run_props, ctx)
 
 
 def _algn(ctx: RenderContext, align: Align) -> PP_ALIGN:

@@ -20,6 +20,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
 
 from deckgen.errors import TemplateError
+from deckgen.formats import isolate_first_strong
 from deckgen.model import (
     Block,
     ChartSpec,
@@ -231,7 +232,11 @@ def _draw_logo(slide: PptxSlide, logo: Path, ctx: RenderContext) -> None:
     try:
         picture = slide.shapes.add_picture(str(logo), Emu(box.x), Emu(box.y), height=Emu(box.h))
     except (OSError, ValueError) as exc:
-        raise TemplateError(f"logo {logo}: cannot be read as an image ({exc})") from None
+        # Pillow's "cannot identify image file <BytesIO ...>" means nothing to a user.
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else None
+        raise TemplateError(
+            f"logo {logo}: {reason or 'not a PNG, JPEG, GIF, BMP or TIFF image'}"
+        ) from None
     picture.name = "Logo"
     if picture.width > box.w:  # too wide: fit the width instead, keep the aspect ratio
         picture.height = Emu(round(picture.height * box.w / picture.width))
@@ -263,14 +268,13 @@ def _draw_slide(
         _write_placeholder(title_shape, title_box, title_lines, _title_style(kind), ctx)
     if cover:
         subtitle = [slide.subtitle] if slide.subtitle else []
+        # A Latin client name in a right-to-left deck keeps its own order ("Co." not ".Co").
+        client = isolate_first_strong(ctx.deck.client) if ctx.rtl else ctx.deck.client
         if kind == "title":
-            subtitle += [ctx.deck.client, ctx.deck.period_label]
+            subtitle += [client, ctx.deck.period_label]
         shape = _placeholder(page, _SUBTITLE_KINDS)
         if shape is not None and subtitle:
-            lines = [
-                TextLine(text, bold=(kind == "title" and text == ctx.deck.client))
-                for text in subtitle
-            ]
+            lines = [TextLine(text, bold=(kind == "title" and text == client)) for text in subtitle]
             style = TextStyle(
                 size=20 if kind == "title" else 18,
                 min_size=12,

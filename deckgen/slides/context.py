@@ -86,7 +86,10 @@ class SlideContext:
             table = self.labels[group]
         except KeyError:
             raise TemplateError(f"{self.lang}/labels.toml has no [{group}] table") from None
-        return str(table.get(key, key))
+        if key not in table:
+            return key
+        # Labels hold ASCII digits ("18–24", "≤ 90%") so they follow the deck's digit setting.
+        return formats.localise_digits(str(table[key]), self.lang, self.wording.digits)
 
     def text(self, kind: str, block: str, **context: Any) -> str:
         """Block `block` of templates/<lang>/slides/<kind>.j2, given the metrics as `m`."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 from deckgen.metrics.satisfaction import SatisfactionResult
@@ -30,9 +29,6 @@ HEADLINE_MIN_N = 10  # surveyed customers a segment needs to be named in the hea
 # are, and the quadrant lines sit half a point below the thresholds, between two answers.
 JITTER = 0.3  # scale points
 _HALF_STEP = 0.5  # scale points
-# Room around the scale, as a share of its span rounded up to whole points: keeps the spread
-# dots inside the axes, the quadrant labels clear of the dots, and the axis ticks on whole points.
-_MARGIN = 0.15
 _SEED = 7  # the jitter's fixed seed: the same answers always give the same picture
 # Scatter corners top-left, top-right, bottom-left, bottom-right (ScatterSpec order):
 # low satisfaction and high loyalty are hostages, and so on.
@@ -73,19 +69,9 @@ def jittered(
     return tuple(moved)
 
 
-def _axis_range(low: float, high: float) -> tuple[float, float]:
-    """The scale widened by _MARGIN of its span in whole points, never below 0 for a 0+ scale.
-
-    The axes cross at 0, so a range that straddled 0 would draw an axis through the plot.
-    """
-    margin = max(1.0, math.ceil(_MARGIN * (high - low)))
-    start = low - margin
-    return (max(start, 0.0) if low >= 0 else start), high + margin
-
-
 def _scatter(ctx: SlideContext, result: SatisfactionResult) -> ScatterSpec:
-    (sat_low, sat_high), (rec_low, rec_high) = result.satisfaction_scale, result.recommend_scale
-    x_range, y_range = _axis_range(sat_low, sat_high), _axis_range(rec_low, rec_high)
+    # The axes span the scales exactly; answers at an end are spread inward only.
+    x_range, y_range = result.satisfaction_scale, result.recommend_scale
     xs = jittered(tuple(x for x, _ in result.scatter), x_range, _SEED)
     ys = jittered(tuple(y for _, y in result.scatter), y_range, _SEED + 1)
     top_left, top_right, bottom_left, bottom_right = (

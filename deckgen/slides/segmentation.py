@@ -18,7 +18,7 @@ TOP_N = 8
 # A group must hold this share of the customers before the headline may name it.
 MIN_NAMED_SHARE = 0.05
 # labels.toml tables that name an attribute's values; other values are shown as written.
-_VALUE_LABELS = {"gender": "genders", "income_band": "income_bands"}
+_VALUE_LABELS = {"age_band": "age_bands", "gender": "genders", "income_band": "income_bands"}
 # Areas of a profile slide holding one, two or three blocks.
 _AREAS: dict[int, tuple[Area, ...]] = {
     1: ("full",),

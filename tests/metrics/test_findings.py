@@ -90,6 +90,24 @@ def test_findings_are_ranked_by_weight_and_follow_their_formulas() -> None:
     assert leak.weight >= 0.5  # the leak always has a floor so it reaches the summary
 
 
+def test_growth_segment_compares_12_months_with_the_12_before() -> None:
+    settings = Settings()
+    frames = generate_sample(customers=400, months=26, end="2026-10", seed=11)
+    tables = validate_frames(frames, settings, "sample").tables
+    metrics = compute_metrics(tables, Period("gregorian", 2026, 10), settings.metrics)
+    rows = [
+        (breakdown.attribute, row)
+        for breakdown in (*metrics.segmentation.geographic, *metrics.segmentation.demographic)
+        for row in breakdown.rows
+        if row.value != "unknown" and row.share >= 0.05 and row.revenue_12m.relative is not None
+    ]
+    attribute, best = max(rows, key=lambda r: (r[1].revenue_12m.relative, r[1].value))
+    growth = {f.kind: f for f in metrics.findings}["growth_segment"]
+    assert (growth.reference_subject, growth.subject) == (attribute, best.value)
+    assert (growth.value, growth.previous) == (best.revenue_12m.current, best.revenue_12m.previous)
+    assert growth.weight == pytest.approx(min(best.revenue_12m.relative, 1.0))
+
+
 def test_findings_need_their_sheets() -> None:
     settings = Settings()
     frames = generate_sample(customers=200, months=14, end="2026-10", seed=5)

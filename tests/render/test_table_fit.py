@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,7 +10,9 @@ from deckgen import textmetrics
 from deckgen.model import Cell, TableColumn, TableSpec
 from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, area_size_pt
 from deckgen.render.table_fit import (
+    CELL_INSET_X,
     CELL_INSET_Y,
+    MIN_FONT_PT,
     column_widths,
     fit_table,
     paginate_table,
@@ -52,3 +55,78 @@ def test_pages_keep_every_row_and_each_fits(count: int) -> None:
         assert page.columns == spec.columns and page.title == spec.title
         heights = row_heights(page, column_widths(page, width), page.font_size, "Calibri")
         assert sum(heights) <= height - BLOCK_TITLE_PT - BLOCK_GAP_PT or len(page.rows) == 1
+
+
+def _page_rows(count: int, area: str = "full") -> list[int]:
+    spec = TableSpec(columns=COLUMNS, rows=_spec(count).rows, area=area)  # type: ignore[arg-type]
+    return [len(page.rows) for page in paginate_table(spec)]
+
+
+def test_pages_share_the_rows_evenly() -> None:
+    # One-line rows of 19.4 pt: a full-width page holds 16 under its header.
+    assert _page_rows(16) == [16]
+    assert _page_rows(25) == [13, 12]  # filling in order would give 16 + 9
+    assert _page_rows(40) == [14, 13, 13]  # not 16 + 16 + 8
+
+
+def test_pages_with_uneven_rows_stay_as_few_as_filling_needs() -> None:
+    tall = "A long reason " * 40  # several lines in the wide column
+    rows = (*_spec(12).rows, (Cell(tall), Cell("1%")), (Cell(tall), Cell("2%")))
+    spec = TableSpec(columns=COLUMNS, rows=rows, area="full")
+    width, height = area_size_pt("full")
+    pages = paginate_table(spec)
+    heights = [row_heights(p, column_widths(p, width), 11, "Calibri") for p in pages]
+    assert [sum(h) <= height for h in heights] == [True] * len(pages)
+    assert tuple(row for page in pages for row in page.rows) == rows
+    sizes = [len(page.rows) for page in pages]
+    assert len(sizes) == 2 and max(sizes) - min(sizes) <= 4
+
+
+def _breaks_inside_a_word(text: str, width: float, size: float, bold: bool = False) -> bool:
+    lines = textmetrics.wrap_text(text, width - 2 * CELL_INSET_X, size, "Calibri", bold)
+    words = [word for line in lines for word in line.split(" ") if word]
+    return words != [word for word in text.split(" ") if word]  # a split word adds a piece
+
+
+def test_font_shrinks_before_a_word_or_a_no_break_space_would_break() -> None:
+    columns = (TableColumn("Channel", width=4.0), TableColumn("Spend", "end", 1.0))
+    spec = TableSpec(columns=columns, rows=((Cell("Trade shows"), Cell("1,234,567\xa0USD")),))
+    fit = fit_table(spec, 360.0, 400.0, "Calibri")  # the money column is 72 pt wide
+    assert fit.size == 10 and fit.widths == (288.0, 72.0)  # 66.9 pt at 11 pt, 60.8 at 10
+    assert _breaks_inside_a_word("1,234,567\xa0USD", 72.0, 11.0)  # what 11 pt would do
+    assert not _breaks_inside_a_word("1,234,567\xa0USD", fit.widths[1], fit.size)
+
+
+def test_a_word_too_wide_even_at_the_floor_widens_its_column() -> None:
+    columns = (TableColumn("Name", width=4.0), TableColumn("Code", width=1.0))
+    word = "ABCDEFGHIJKLMNOPQRSTUV"
+    spec = TableSpec(columns=columns, rows=((Cell("x"), Cell(word)),))
+    fit = fit_table(spec, 300.0, 400.0, "Calibri")
+    assert fit.size == MIN_FONT_PT
+    need = textmetrics.measure_width(word, MIN_FONT_PT, "Calibri") + 2 * CELL_INSET_X
+    assert fit.widths[1] == pytest.approx(need) and sum(fit.widths) == pytest.approx(300.0)
+    assert not _breaks_inside_a_word(word, fit.widths[1], fit.size)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="abcdefghij WXYZ\xa0", min_size=1, max_size=40),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_no_cell_breaks_a_word_when_the_words_can_fit(texts: list[str]) -> None:
+    columns = (TableColumn("A", width=1.0), TableColumn("B", width=1.0))
+    rows = tuple((Cell(a), Cell(b)) for a, b in zip(texts[::2], texts[1::2], strict=False))
+    spec = TableSpec(columns=columns, rows=rows)
+    fit = fit_table(spec, 120.0, 1000.0, "Calibri")
+    widest = max(
+        textmetrics.measure_width(word, MIN_FONT_PT, "Calibri")
+        for text in texts
+        for word in text.split(" ")
+    )
+    if widest + 2 * CELL_INSET_X <= 60.0:  # every word fits a half-width column at the floor
+        for row in rows:
+            for cell, width in zip(row, fit.widths, strict=True):
+                assert not _breaks_inside_a_word(cell.text, width, fit.size)

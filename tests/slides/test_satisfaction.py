@@ -56,7 +56,10 @@ def test_scatter_spreads_each_answer_within_the_jitter(
         assert abs(x - sat) <= JITTER and abs(y - rec) <= JITTER
     assert scatter.x_split == result.satisfaction_threshold - 0.5 == 3.5
     assert scatter.y_split == result.recommend_threshold - 0.5 == 6.5
-    assert scatter.x_range == (0.0, 6.0) and scatter.y_range == (0.0, 12.0)
+    # The axes span the answer scales; dots at an end of a scale are spread inward only.
+    assert scatter.x_range == (1.0, 5.0) and scatter.y_range == (0.0, 10.0)
+    assert min(series.xs) >= 1.0 and max(series.xs) <= 5.0
+    assert min(series.ys) >= 0.0 and max(series.ys) <= 10.0
     assert scatter.quadrant_labels == (
         "Hostages",
         "Loyalists (apostles)",

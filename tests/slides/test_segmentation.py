@@ -49,7 +49,7 @@ def test_profile_charts_hold_the_group_shares(
     assert region.series[1].values == tuple(r.revenue_share for r in rows)
     assert all(s.value_kind == "percent" for s in region.series)
     bands = [r for r in _breakdown(sample_ctx, "age_band").rows if r.value != UNKNOWN]
-    assert age.categories == tuple(r.value for r in bands)
+    assert age.categories == tuple(r.value.replace("-", "\u2013") for r in bands)
     assert age.series[0].values == tuple(r.share for r in bands)
     assert isinstance(groups, ChartSpec)
     assert groups.categories[-3:] == ("Low income", "Middle income", "High income")

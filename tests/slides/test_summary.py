@@ -140,8 +140,8 @@ def test_notes_carry_the_other_findings_and_the_definitions(
                 "age_band",
                 0.2,
             ),
-            "Fastest-growing age band: customers aged 35-44, revenue up 50.0% to 150\u00a0USD "
-            "(September 2026: 100\u00a0USD).",
+            "Fastest-growing age band: customers aged 35-44, 12-month revenue up 50.0% to "
+            "150\u00a0USD (the 12 months before: 100\u00a0USD).",
         ),
         (
             Finding(

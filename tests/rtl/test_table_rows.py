@@ -1,0 +1,120 @@
+"""Table rows holding Arabic script, sized as LibreOffice lays them out.
+
+LibreOffice grows a table row to the Arabic font's own line height (Noto Sans Arabic: 2.112 em)
+wherever a line holds Arabic script, Persian digits included, and an empty cell to the height
+of its end-of-paragraph mark (18 pt unless set). Rows sized for less overflow the slide.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx.oxml.ns import qn
+
+from deckgen import textmetrics
+from deckgen.model import Cell, Deck, Slide, TableColumn, TableSpec
+from deckgen.render.table_fit import CELL_INSET_Y, row_heights
+from deckgen.render.writer import render_pptx
+from tests.render.conftest import open_pptx
+
+SIZE = 11.0
+NOTO_ARABIC_LINE_EM = 2.112  # (ascender 1374 + descender 738) / 1000 units per em
+
+
+def _spec(rows: list[tuple[str, str, str]]) -> TableSpec:
+    return TableSpec(
+        columns=(TableColumn("ماه"), TableColumn("سهم", align="end"), TableColumn("n", "end")),
+        rows=tuple(tuple(Cell(text) for text in row) for row in rows),
+        font_size=SIZE,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line_em"),
+    [
+        ("۱۲٫۳٪", NOTO_ARABIC_LINE_EM),
+        ("آبان ۱۴۰۴", NOTO_ARABIC_LINE_EM),
+        ("12.3", None),  # Latin: the body font's own line height
+    ],
+)
+def test_row_height_follows_the_script(text: str, line_em: float | None) -> None:
+    spec = _spec([(text, text, text)])
+    (_, body) = row_heights(spec, (100.0, 100.0, 100.0), SIZE, "Calibri")
+    line = SIZE * line_em if line_em else textmetrics.line_height(text, SIZE, "Calibri")
+    assert body == pytest.approx(line + 2 * CELL_INSET_Y, abs=0.01)
+
+
+# First cells "۱".."۵" mark the rows; the others mix Persian, Latin and empty cells.
+ROWS = [
+    ("۱", "آبان ۱۴۰۴", "۱۷٫۵٪"),
+    ("۲", "", "۱۰۵"),  # an empty cell, as in the cohort matrix
+    ("۳", "Trade shows", ""),
+    ("۴", "12", "abc"),
+    ("۵", "بهمن ۱۴۰۴", "۹٫۵٪"),
+]
+
+
+def _deck() -> Deck:
+    table = _spec(ROWS)
+    slide = Slide(kind="segmentation", title="جدول", notes="", blocks=(table,))
+    return Deck(
+        title="t",
+        client="c",
+        period_label="p",
+        lang="fa",
+        direction="rtl",
+        currency="USD",
+        slides=(slide,),
+        digits="native",
+    )
+
+
+def test_an_empty_cell_has_the_table_font_size() -> None:
+    prs = open_pptx(render_pptx(_deck()))
+    table = next(s for s in prs.slides[0].shapes if s.has_table).table
+    empty = table.cell(2, 1)._tc  # reversed columns: the middle one stays in the middle
+    (mark,) = empty.iter(qn("a:endParaRPr"))
+    assert (mark.get("sz"), mark.get("lang")) == (str(round(SIZE * 100)), "fa-IR")
+    assert [cs.get("typeface") for cs in mark.findall(qn("a:cs"))] == ["Noto Sans Arabic"]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_draws_the_rows_at_the_written_heights(tmp_path: Path) -> None:
+    data = render_pptx(_deck())
+    source = tmp_path / "rows.pptx"
+    source.write_bytes(data)
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(tmp_path / "rows.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    tops = {
+        word: float(top)
+        for top, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]+)<', boxes)
+    }
+    table = next(s for s in open_pptx(data).slides[0].shapes if s.has_table).table
+    written = [row.height / 12700 for row in table.rows]  # points
+    # Markers are centred in their rows: from one to the next is half of each row's height.
+    drawn = [tops[row[0]] for row in ROWS]
+    for index in range(1, len(ROWS)):
+        pitch = (written[index] + written[index + 1]) / 2  # written[0] is the header
+        assert drawn[index] - drawn[index - 1] == pytest.approx(pitch, abs=0.5)

@@ -1,0 +1,141 @@
+"""The command line as a user meets it: exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from deckgen.cli import main
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `deckgen ARGS` in-process through the real entry point; (exit code, stdout, stderr)."""
+    original = sys.argv
+    sys.argv = ["deckgen", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = original
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path) -> Path:
+    """A folder of broken inputs: a fake workbook, bad TOML, an invalid config, an empty folder."""
+    (tmp_path / "corrupt.xlsx").write_text("not a workbook", encoding="utf-8")
+    (tmp_path / "syntax.toml").write_text('lang = "fa\n', encoding="utf-8")
+    (tmp_path / "invalid.toml").write_text('lang = "xx"\n', encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["render", "{dir}/missing.xlsx"], "missing.xlsx does not exist"),
+        (["render", "{dir}/corrupt.xlsx"], "corrupt.xlsx is not a readable .xlsx workbook"),
+        (["render", "{book}", "--config", "{dir}/syntax.toml"], "syntax.toml is not valid TOML"),
+        (["render", "{book}", "--config", "{dir}/invalid.toml"], "lang: Input should be"),
+        (["render", "{book}", "--period", "2026-13"], "--period: month must be 1..12, got 13"),
+        (["render", "{book}", "--period", "2030-01"], "choose a month from 2025-09 to 2026-10"),
+        (["render", "{book}", "--template", "{dir}/corrupt.xlsx"], "not a PowerPoint presentation"),
+        (["render", "{book}", "--logo", "{dir}/corrupt.xlsx"], "not a PNG, JPEG, GIF, BMP or TIFF"),
+        (["render", "{book}", "--currency", "XYZ"], "unknown currency 'XYZ'"),
+        (["metrics", "{dir}/empty"], "holds no .csv or .parquet files"),
+        (["validate", "{dir}/corrupt.xlsx"], "is not a readable .xlsx workbook"),
+    ],
+)
+def test_bad_input_is_one_message_and_exit_2(
+    args: list[str],
+    expected: str,
+    bad_files: Path,
+    small_workbook: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    output = bad_files / "deck.pptx"
+    filled = [a.format(dir=bad_files, book=small_workbook) for a in args]
+    if filled[0] == "render":
+        filled += ["-o", str(output)]
+    code, out, err = run_cli(filled, capsys)
+    assert code == 2
+    assert err.startswith("error: ")
+    assert expected in err
+    assert "Traceback" not in err + out
+    assert not output.exists()
+
+
+def test_render_writes_the_deck_and_prints_the_headlines(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "deck.pptx"
+    code, out, err = run_cli(["render", str(small_workbook), "-o", str(output)], capsys)
+    assert code == 0, err
+    slides = len(Presentation(str(output)).slides)
+    assert out.splitlines()[0] == f"wrote {output} ({slides} slides, period 2026-10)"
+    assert "  revenue: " in out
+    assert list(tmp_path.iterdir()) == [output]  # no temporary file left behind
+
+
+def test_failed_render_keeps_the_previous_deck(
+    small_workbook: Path, bad_files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = bad_files / "deck.pptx"
+    output.write_bytes(b"last month's deck")
+    args = [
+        "render",
+        str(small_workbook),
+        "-o",
+        str(output),
+        "--logo",
+        str(bad_files / "syntax.toml"),
+    ]
+    code, _, _ = run_cli(args, capsys)
+    assert code == 2
+    assert output.read_bytes() == b"last month's deck"
+    assert sorted(p.name for p in bad_files.iterdir() if p.name.startswith(".")) == []
+
+
+def test_metrics_json_is_the_same_from_xlsx_csv_and_parquet(
+    small_workbook: Path, small_folders: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = {}
+    for name, source in {"xlsx": small_workbook, **small_folders}.items():
+        code, out, err = run_cli(["metrics", "--json", str(source)], capsys)
+        assert code == 0, err
+        outputs[name] = json.loads(out)
+    assert outputs["xlsx"]["metrics"]["period"]["key"] == "2026-10"
+    assert outputs["csv"] == outputs["xlsx"]
+    assert outputs["parquet"] == outputs["xlsx"]
+
+
+def test_sample_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "s.xlsx"
+    code, out, _ = run_cli(
+        ["sample", "-o", str(book), "--customers", "50", "--months", "4"], capsys
+    )
+    assert code == 0
+    assert book.exists()
+    code, out, _ = run_cli(["validate", str(book)], capsys)
+    assert code == 0
+    assert "customers" in out
+    assert "orders" in out
+
+
+def test_help_does_not_import_the_heavy_libraries() -> None:
+    probe = (
+        "import sys; from deckgen.cli import cli; "
+        "print(sorted(m for m in ('pandas', 'pptx', 'matplotlib') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,111 @@
+"""The whole pipeline on a small client: the rendered deck read back holds the metrics' figures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.presentation import Presentation as PresentationType
+
+from deckgen.config import Settings
+from deckgen.errors import InputError
+from deckgen.metrics.lifecycle import LifecycleMetrics
+from deckgen.period import Period
+from deckgen.pipeline import RenderResult, compute_source_metrics, render_deck
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    small_workbook: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[RenderResult, PresentationType]:
+    result = render_deck(small_workbook, tmp_path_factory.mktemp("deck") / "deck.pptx")
+    return result, Presentation(str(result.output))
+
+
+@pytest.fixture(scope="module")
+def metrics(small_workbook: Path) -> LifecycleMetrics:
+    return compute_source_metrics(small_workbook)
+
+
+def _chart_series(prs: PresentationType, series_name: str) -> tuple[tuple[str, ...], tuple]:
+    """Categories and values of the first native chart series named `series_name`."""
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            plot = shape.chart.plots[0]
+            for series in plot.series:
+                if series.name == series_name:
+                    return tuple(plot.categories), tuple(series.values)
+    raise AssertionError(f"no chart series named {series_name!r}")
+
+
+def test_result_counts_the_slides_and_names_the_period(
+    rendered: tuple[RenderResult, PresentationType],
+) -> None:
+    result, prs = rendered
+    assert result.slides == len(prs.slides)
+    assert result.period == Period.parse("2026-10")
+    assert dict(result.headlines)["new_customers"].isdigit()
+
+
+def test_monthly_new_customers_chart_equals_the_metrics(
+    rendered: tuple[RenderResult, PresentationType], metrics: LifecycleMetrics
+) -> None:
+    categories, values = _chart_series(rendered[1], "New customers")
+    assert len(categories) == 12
+    assert values == tuple(float(month.new) for month in metrics.loyalty.months)
+
+
+def test_headline_revenue_is_on_the_summary_slide(
+    rendered: tuple[RenderResult, PresentationType],
+) -> None:
+    result, prs = rendered
+    summary_text = " ".join(
+        shape.text_frame.text for shape in prs.slides[1].shapes if shape.has_text_frame
+    )
+    assert dict(result.headlines)["revenue"] in summary_text
+
+
+def test_the_deck_gets_the_mode_of_a_new_file(
+    rendered: tuple[RenderResult, PresentationType],
+) -> None:
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(rendered[0].output.stat().st_mode) == 0o666 & ~mask
+
+
+def test_two_renders_are_byte_identical(small_workbook: Path, tmp_path: Path) -> None:
+    digests = set()
+    for name in ("a.pptx", "b.pptx"):
+        render_deck(small_workbook, tmp_path / name, charts="image")
+        digests.add(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_settings_and_period_override(small_workbook: Path, tmp_path: Path) -> None:
+    settings = Settings(client="Initech")
+    result = render_deck(
+        small_workbook,
+        tmp_path / "d.pptx",
+        settings=settings,
+        client="Globex Ltd",
+        period="2026-06",
+    )
+    title = Presentation(str(result.output)).slides[0]
+    text = " ".join(shape.text_frame.text for shape in title.shapes if shape.has_text_frame)
+    assert "Globex Ltd" in text
+    assert "June 2026" in text
+
+
+@pytest.mark.parametrize("period", ["2025-08", "2026-11"])
+def test_a_month_without_orders_is_refused(
+    small_workbook: Path, tmp_path: Path, period: str
+) -> None:
+    with pytest.raises(InputError, match="choose a month from 2025-09 to 2026-10"):
+        render_deck(small_workbook, tmp_path / "d.pptx", period=period)
+    assert not (tmp_path / "d.pptx").exists()

@@ -1,0 +1,67 @@
+"""The default wording exists in every deck language with the same shape as the English."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from deckgen.wording import LANGS, default_templates_dir
+
+ROOT = default_templates_dir()
+SLIDE_FILES = sorted(p.name for p in (ROOT / "en" / "slides").glob("*.j2"))
+BLOCK = re.compile(r"{%-?\s*block\s+(\w+)")
+MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")
+OTHER_LANGS = [lang for lang in LANGS if lang != "en"]
+
+
+def _shape(value: object) -> object:
+    """The keys of nested tables and the lengths of lists: what must match across languages."""
+    if isinstance(value, dict):
+        return {key: _shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return len(value)
+    return "text"
+
+
+def _toml(lang: str, name: str) -> dict:
+    return tomllib.loads((ROOT / lang / name).read_text(encoding="utf-8"))
+
+
+def test_english_has_the_slide_templates() -> None:
+    assert "summary.j2" in SLIDE_FILES
+    assert "_phrases.j2" in SLIDE_FILES
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_every_slide_template_has_the_english_blocks(lang: str) -> None:
+    assert sorted(p.name for p in (ROOT / lang / "slides").glob("*.j2")) == SLIDE_FILES
+    for name in SLIDE_FILES:
+        english = (ROOT / "en" / "slides" / name).read_text(encoding="utf-8")
+        translated = (ROOT / lang / "slides" / name).read_text(encoding="utf-8")
+        assert sorted(set(BLOCK.findall(translated))) == sorted(set(BLOCK.findall(english))), name
+        # A translation may add helper macros, never drop one the slides call.
+        assert set(MACRO.findall(english)) <= set(MACRO.findall(translated)), name
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+@pytest.mark.parametrize("name", ["labels.toml", "playbook.toml"])
+def test_data_files_have_the_english_keys(lang: str, name: str) -> None:
+    assert _shape(_toml(lang, name)) == _shape(_toml("en", name))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_age_bands_cover_the_metric_codes(lang: str) -> None:
+    from deckgen.metrics.segments import AGE_BANDS
+
+    assert set(_toml(lang, "labels.toml")["age_bands"]) == {*AGE_BANDS, "unknown"}
+
+
+def test_labels_hold_no_native_digits() -> None:
+    # Labels go through the deck's digit setting, so native digits typed in a file would
+    # ignore a client's choice of Latin digits.
+    for lang in OTHER_LANGS:
+        text = Path(ROOT / lang / "labels.toml").read_text(encoding="utf-8")
+        assert not re.search("[\u06f0-\u06f9\u0660-\u0669]", text), lang
