@@ -31,6 +31,9 @@ class Problem:
     value: str | None
     expected: str
     severity: str = "error"  # "error" | "warning"
+    # The check that found it (missing_sheet, duplicate_id, ...), so a deck can word it in its
+    # own language; `expected` is the English detail for the terminal.
+    rule: str = ""
 
     def __str__(self) -> str:
         where = [f"sheet '{self.sheet}'"]

@@ -167,9 +167,17 @@ def format_change(
 
 
 def excel_number_format(
-    kind: ValueKind, lang: str, digits: Digits = "latn", currency: str = "USD"
+    kind: ValueKind,
+    lang: str,
+    digits: Digits = "latn",
+    currency: str = "USD",
+    largest: float = 0.0,
 ) -> str:
-    """The Excel/OOXML number format code for `kind` figures on chart axes and data labels."""
+    """The Excel/OOXML number format code for `kind` figures on chart axes and data labels.
+
+    `largest` is the chart's largest money amount (display units): from a million up, amounts
+    are shown in millions or billions ("4.9M USD", "۴٫۹ میلیارد ریال") so axes stay narrow.
+    """
     codes = {
         "count": "#,##0",
         "percent": "0.0%",
@@ -179,6 +187,12 @@ def excel_number_format(
     if kind == "money":
         unit = currency_unit(currency, lang).replace('"', "")
         code = f'#,##0 "{unit}"'
+        for exponent in (9, 6):
+            if abs(largest) >= 10**exponent:
+                # CLDR's word for the power ("1M", "1 میلیون"); each trailing comma divides by 1000.
+                word = format_compact_decimal(10**exponent, locale=locale_for(lang))[1:]
+                code = f'#,##0.0{"," * (exponent // 3)}"{word}\u00a0{unit}"'
+                break
     elif kind in codes:
         code = codes[kind]
     else:

@@ -138,7 +138,11 @@ class Wording:
         def run(template: jinja2.Template) -> str:
             if block not in template.blocks:
                 raise TemplateError(f"{template.filename}: no block named {block!r}")
-            return "".join(template.blocks[block](template.new_context(context)))
+            try:
+                return "".join(template.blocks[block](template.new_context(context)))
+            except Exception:
+                # Maps the compiled code's lines back to the template's, as Template.render does.
+                self._env.handle_exception()
 
         return "\n".join(self._run(name, run))
 

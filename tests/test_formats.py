@@ -246,3 +246,16 @@ def test_zero_money_is_whole() -> None:
     # Regression: a chart's zero gridline read "0.00 USD" while 9.5 reads "9.50 USD".
     assert format_value(0, "money", "en") == f"0{NBSP}USD"
     assert format_value(9.5, "money", "en") == f"9.50{NBSP}USD"
+
+
+@pytest.mark.parametrize(
+    ("lang", "digits", "currency", "largest", "expected"),
+    [
+        ("en", "latn", "USD", 999_999, '#,##0 "USD"'),
+        ("en", "latn", "USD", 1_000_000, '#,##0.0,,"M\u00a0USD"'),
+        ("en", "latn", "USD", -4.9e9, '#,##0.0,,,"B\u00a0USD"'),
+        ("fa", "native", "IRR", 3.5e8, '[$-3000429]#,##0.0,,"\u00a0میلیون\u00a0ریال"'),
+    ],
+)
+def test_money_chart_formats_scale_large_amounts(lang, digits, currency, largest, expected):
+    assert excel_number_format("money", lang, digits, currency, largest) == expected

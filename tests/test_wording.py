@@ -235,3 +235,9 @@ def test_persian_lists_have_no_comma_before_and(tmp_path):
     fa = Wording("fa", tmp_path)
     assert fa.render("list.j2", items=["ایمیل", "سئو", "وبلاگ"]) == "ایمیل، سئو و وبلاگ"
     assert fa.render("list.j2", items=["ایمیل", "سئو"]) == "ایمیل و سئو"
+
+
+def test_an_error_in_a_block_names_the_template_line(tmp_path):
+    write(tmp_path, "en/blk.j2", "x\n{% block b %}\nline 3\n{{ 1 / n }}\n{% endblock %}\n")
+    with pytest.raises(TemplateError, match=r"blk\.j2, line 4: division by zero"):
+        Wording("en", tmp_path).render_block("blk.j2", "b", n=0)

@@ -150,9 +150,11 @@ class _Problems:
     def add(self, problem: Problem) -> None:
         (self.errors if problem.severity == "error" else self.warnings).append(problem)
 
-    def whole(self, severity: str, sheet: str, column: str | None, expected: str) -> None:
+    def whole(
+        self, severity: str, sheet: str, column: str | None, expected: str, rule: str = ""
+    ) -> None:
         """A problem with a whole sheet or column."""
-        self.add(Problem(sheet, None, column, None, expected, severity))
+        self.add(Problem(sheet, None, column, None, expected, severity, rule))
 
     def rows(
         self,
@@ -163,6 +165,7 @@ class _Problems:
         mask: np.ndarray | pd.Series,
         expected: str,
         show_value: bool = True,
+        rule: str = "",
     ) -> None:
         """One problem per row of `raw` where `mask` is true (the first LISTED_PER_RULE)."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
@@ -171,7 +174,7 @@ class _Problems:
         listed = raw.iloc[positions[:LISTED_PER_RULE]]
         for label, value in zip(listed.index.tolist(), listed.tolist(), strict=True):
             shown = _shown(value) if show_value else None
-            self.add(Problem(sheet, int(label) + 2, column, shown, expected, severity))
+            self.add(Problem(sheet, int(label) + 2, column, shown, expected, severity, rule))
         more = positions.size - LISTED_PER_RULE
         if more > 0:
             self.add(
@@ -182,6 +185,7 @@ class _Problems:
                     None,
                     f"{expected} ({more:,} more rows like this)",
                     severity,
+                    rule,
                 )
             )
 
@@ -383,7 +387,9 @@ class _SheetCheck:
                 if self.sheet.required
                 else "optional; the slides that use it are skipped"
             )
-            self.problems.whole(severity, self.label, None, f"at least one row of data ({outcome})")
+            self.problems.whole(
+                severity, self.label, None, f"at least one row of data ({outcome})", "empty_sheet"
+            )
             return _Checked(self.label, match, 0)
         raw = data.rename(columns={v: k for k, v in match.source.items()})
         table = pd.DataFrame(
@@ -417,7 +423,9 @@ class _SheetCheck:
             )
         else:
             expected = _expected(column, self.mapping) + "; left empty"
-            self.problems.rows("warning", self.label, theirs, raw, converted.bad, expected)
+            self.problems.rows(
+                "warning", self.label, theirs, raw, converted.bad, expected, rule="bad_value"
+            )
         return self._bounded(converted.values, raw, column, theirs)
 
     def _bounded(self, values: pd.Series, raw: pd.Series, column: Column, theirs: str) -> pd.Series:
@@ -441,7 +449,13 @@ class _SheetCheck:
                 self.problems.rows("error", self.label, theirs, raw, outside, expected)
             else:
                 self.problems.rows(
-                    "warning", self.label, theirs, raw, outside, expected + "; left empty"
+                    "warning",
+                    self.label,
+                    theirs,
+                    raw,
+                    outside,
+                    expected + "; left empty",
+                    rule="out_of_range",
                 )
                 values = values.mask(outside)
         if (self.sheet.name, column.name) in _NEGATIVE_WARNED:
@@ -449,7 +463,9 @@ class _SheetCheck:
             expected = (
                 "an amount of at least 0 (kept: negative amounts such as refunds lower revenue)"
             )
-            self.problems.rows("warning", self.label, theirs, raw, negative, expected)
+            self.problems.rows(
+                "warning", self.label, theirs, raw, negative, expected, rule="negative_amount"
+            )
         return values
 
     def _drop_duplicate_keys(
@@ -462,7 +478,15 @@ class _SheetCheck:
             return table
         repeated = (table[key].duplicated() & table[key].notna()).to_numpy()
         expected = f"a unique {key} (an earlier row has it; this row is ignored)"
-        self.problems.rows("warning", self.label, match.source[key], raw[key], repeated, expected)
+        self.problems.rows(
+            "warning",
+            self.label,
+            match.source[key],
+            raw[key],
+            repeated,
+            expected,
+            rule="duplicate_id",
+        )
         return table.loc[~repeated]
 
 
@@ -514,7 +538,7 @@ def _missing_sheet(
         problems.whole("error", label, None, f"a sheet with this name (required; {other}){has}")
     else:
         expected = "a sheet with this name (optional; the slides that use it are skipped)"
-        problems.whole("warning", label, None, expected)
+        problems.whole("warning", label, None, expected, "missing_sheet")
 
 
 def _check_references(
@@ -539,6 +563,7 @@ def _check_references(
                 c.raw[column.name],
                 unknown,
                 expected,
+                rule="unknown_reference",
             )
 
 
@@ -581,7 +606,15 @@ def _check_future_dates(
     for name, column in columns:
         c = checked[name]
         future = (tables[name][column] > limit).to_numpy(dtype=bool)
-        problems.rows("warning", c.label, c.match.source[column], c.raw[column], future, expected)
+        problems.rows(
+            "warning",
+            c.label,
+            c.match.source[column],
+            c.raw[column],
+            future,
+            expected,
+            rule="future_date",
+        )
 
 
 def _summary(sheet: Sheet, checked: _Checked | None, table: pd.DataFrame | None) -> SheetSummary:

@@ -5,7 +5,11 @@ complex-script font in every `c:txPr`, series in theme colours, light gridlines,
 set explicitly from deckgen.formats (rates are fractions: a `0%` format multiplies by 100).
 With data labels on, the value axis is hidden: the labels carry the numbers.
 Right-to-left: categories reversed so the first is on the right (the value axis moves right);
-horizontal bars grow from the right; a scatter's x axis runs right to left.
+horizontal bars grow from the right; a scatter's x axis runs right to left. Category labels and
+series names start with U+200F: LibreOffice lays chart text out left to right otherwise, which
+turns «۱۸ تا ۲۴» into «تا ۲۴ ۱۸».
+Category labels under a narrow plot shrink (to MIN_CATEGORY_PT) until their widest word fits
+its category, as LibreOffice would otherwise break the word.
 """
 
 from __future__ import annotations
@@ -38,7 +42,14 @@ from pptx.text.text import Font
 from pptx.util import Emu, Pt
 
 from deckgen import textmetrics
-from deckgen.formats import excel_number_format, format_value, money_scale
+from deckgen.formats import (
+    currency_unit,
+    excel_number_format,
+    format_value,
+    localise_digits,
+    money_scale,
+    rtl_mark,
+)
 from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
 from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.context import RenderContext, blend, luminance
@@ -48,6 +59,7 @@ from deckgen.render.text import set_run_language, style_paragraph
 
 BASE_PT = 11.0  # chart text
 SMALL_PT = 10.0  # ticks, labels, legend
+MIN_CATEGORY_PT = 7.0  # category labels shrink no further to keep their words whole
 _CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
@@ -65,12 +77,23 @@ _MARKER_OPACITY = 45_000  # 45%: overlapping dots darken, so dense answers show
 _LABEL_PAD_PT = 4.0  # between a quadrant label and the plot's edge
 _LABEL_FILL_OPACITY = 85_000  # bottom quadrant labels sit on 85% white, above the dots
 _MAX_STEPS = 6  # an axis gets at most this many major steps
+# Estimates of LibreOffice's automatic plot layout, points: chart edge to plot (each side),
+# value-axis labels to plot, and the least room between two category labels.
+_CHART_PAD_PT = 7.0
+_AXIS_GAP_PT = 6.0
+_CATEGORY_GAP_PT = 4.0
 
 
 def number_format(kind: ValueKind, ctx: RenderContext) -> str:
     """The OOXML number format of a value kind in this deck's language and digits."""
     deck = ctx.deck
-    return excel_number_format(kind, deck.lang, deck.digits, deck.currency)
+    return excel_number_format(kind, deck.lang, deck.digits, deck.currency, ctx.money_max)
+
+
+def for_chart(series: Sequence[Series], ctx: RenderContext) -> RenderContext:
+    """The context for drawing one chart: it knows the chart's largest money amount."""
+    amounts = [abs(v) for s in series if s.value_kind == "money" for v in chart_values(s, ctx) if v]
+    return replace(ctx, money_max=max(amounts, default=0.0))
 
 
 def chart_values(series: Series, ctx: RenderContext) -> tuple[float | None, ...]:
@@ -81,17 +104,88 @@ def chart_values(series: Series, ctx: RenderContext) -> tuple[float | None, ...]
     return tuple(None if v is None else v * scale for v in series.values)
 
 
+def chart_label(text: str, ctx: RenderContext) -> str:
+    """A category label or series name as written: with U+200F first in right-to-left decks."""
+    return rtl_mark(text) if ctx.rtl else text
+
+
 def category_data(
     categories: Sequence[str], series: Sequence[Series], ctx: RenderContext
 ) -> CategoryChartData:
     """Chart data of category series, each with its own number format."""
     data = CategoryChartData()
-    data.categories = list(categories)
+    data.categories = [chart_label(category, ctx) for category in categories]
     for item in series:
         data.add_series(
-            item.name, chart_values(item, ctx), number_format=number_format(item.value_kind, ctx)
+            chart_label(item.name, ctx),
+            chart_values(item, ctx),
+            number_format=number_format(item.value_kind, ctx),
         )
     return data
+
+
+def _tick_text(value: float, kind: ValueKind, ctx: RenderContext) -> str:
+    """`value` roughly as the viewer draws it with `number_format` (for measuring only)."""
+    if kind == "percent":
+        text = f"{value * 100:.1f}%"
+    elif kind == "decimal":
+        text = f"{value:,.1f}"
+    elif kind == "score":
+        text = f"+{value:,.0f}"
+    else:
+        text = f"{value:,.0f}"
+    if kind == "money":
+        text = f"{text} {currency_unit(ctx.deck.currency, ctx.deck.lang)}"
+    return localise_digits(text, ctx.deck.lang, ctx.deck.digits)
+
+
+def value_axis_room(
+    series: Sequence[Series], title: str | None, ctx: RenderContext, stacked: bool = False
+) -> float:
+    """Width (points) a visible value axis takes beside the plot: its widest label and title."""
+    columns = zip(*(chart_values(item, ctx) for item in series), strict=True)
+    if stacked:
+        values = [sum(abs(v) for v in column if v is not None) for column in columns]
+    else:
+        values = [abs(v) for column in columns for v in column if v is not None]
+    top = max(values, default=0.0)
+    unit = major_unit(0.0, top)
+    top = math.ceil(top / unit - 1e-9) * unit
+    family = ctx.theme.minor_font
+    width = textmetrics.measure_width(_tick_text(top, series[0].value_kind, ctx), SMALL_PT, family)
+    if title:
+        width += textmetrics.line_height(title, SMALL_PT, family)
+    return width + _AXIS_GAP_PT
+
+
+def category_slot(spec: ChartSpec, width_pt: float, ctx: RenderContext) -> float:
+    """Estimated width (points) of one category of a column, line or combo chart's plot."""
+    plot = width_pt - 2 * _CHART_PAD_PT
+    bars = [s for s in spec.series if s.plot == "bar"] or list(spec.series)
+    if spec.kind == "combo" or not spec.data_labels:  # the primary value axis is shown
+        primary = [s for s in spec.series if s.axis == "primary"] if spec.kind == "combo" else bars
+        stacked = spec.kind in _STACKED
+        plot -= value_axis_room(primary or bars, spec.value_axis_title, ctx, stacked)
+    secondary = [s for s in spec.series if s.plot == "line" and s.axis == "secondary"]
+    if spec.kind == "combo" and secondary:
+        plot -= value_axis_room(secondary, spec.secondary_axis_title, ctx)
+    return max(plot, 1.0) / max(len(spec.categories), 1)
+
+
+def category_font_size(categories: Sequence[str], slot_pt: float, family: str) -> float:
+    """The size (SMALL_PT down to MIN_CATEGORY_PT, half points) at which every word fits a slot."""
+    widest = max(
+        (
+            textmetrics.measure_width(word, 1.0, family)
+            for category in categories
+            for word in category.split(" ")
+        ),
+        default=0.0,
+    )
+    room = slot_pt - _CATEGORY_GAP_PT
+    if widest * SMALL_PT <= room:
+        return SMALL_PT
+    return max(MIN_CATEGORY_PT, math.floor(room / widest * 2) / 2)
 
 
 def style_font(
@@ -182,12 +276,12 @@ def style_value_axis(
     _axis_title(axis, title if visible else None, ctx)
 
 
-def style_category_axis(axis: _BaseAxis, ctx: RenderContext) -> None:
-    """A thin rule, no tick marks, horizontal labels that wrap instead of rotating."""
+def style_category_axis(axis: _BaseAxis, ctx: RenderContext, size: float = SMALL_PT) -> None:
+    """A thin rule, no tick marks, horizontal labels of `size` that wrap instead of rotating."""
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
     axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    style_font(axis.tick_labels.font, ctx, SMALL_PT)
+    style_font(axis.tick_labels.font, ctx, size)
     body_pr = axis._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
     body_pr.set("rot", "0")
     body_pr.set("vert", "horz")
@@ -214,6 +308,8 @@ def style_series_labels(
     if position is not None:
         labels.position = position
     style_font(labels.font, ctx, SMALL_PT, color)
+    # LibreOffice wraps a long label ("۵۹٫۹ میلیون تومان") onto lines that overlap the bars.
+    labels._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("wrap", "none")
 
 
 def style_bar_series(
@@ -336,6 +432,7 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         from deckgen.render.combo import draw_combo
 
         return draw_combo(slide, spec, box, ctx)
+    ctx = for_chart(spec.series, ctx)
     order = written_order(spec)
     categories, written, highlight = (
         spec.categories,
@@ -361,7 +458,11 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     if spec.kind != "line":
         plot.gap_width = 60
     first_kind = spec.series[0].value_kind
-    style_category_axis(chart.category_axis, ctx)
+    label_size = SMALL_PT
+    if spec.kind not in _HORIZONTAL:  # categories side by side: each has a slot's width
+        slot = category_slot(spec, box.w_pt, ctx)
+        label_size = category_font_size(spec.categories, slot, ctx.theme.minor_font)
+    style_category_axis(chart.category_axis, ctx, label_size)
     style_value_axis(
         chart.value_axis,
         first_kind,
@@ -534,7 +635,7 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
     layout = scatter_layout(spec, box.w_pt, box.h_pt, ctx)
     data = XyChartData()
     for item in spec.series:
-        series = data.add_series(item.name)
+        series = data.add_series(chart_label(item.name, ctx))
         for x, y in zip(item.xs, item.ys, strict=True):
             series.add_data_point(x, y)
     helpers: list[int] = []

@@ -24,6 +24,9 @@ from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.charts import (
     SMALL_PT,
     category_data,
+    category_font_size,
+    category_slot,
+    for_chart,
     style_bar_series,
     style_category_axis,
     style_chart,
@@ -101,6 +104,7 @@ def _secondary_axes(ctx: RenderContext) -> tuple[etree._Element, etree._Element]
 
 def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
     """Bars on the primary axis with `plot="line"` series as lines (secondary axis if asked)."""
+    ctx = for_chart(spec.series, ctx)
     order = sorted(range(len(spec.series)), key=lambda i: spec.series[i].plot == "line")
     ordered = [spec.series[i] for i in order]  # bars first, as chart XML lists them
     frame = slide.shapes.add_chart(
@@ -143,7 +147,9 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         if line_chart.find(qn("c:ser")) is not None:
             anchor.addnext(line_chart)
             anchor = line_chart
-    style_category_axis(chart.category_axis, ctx)
+    slot = category_slot(spec, box.w_pt, ctx)
+    label_size = category_font_size(spec.categories, slot, ctx.theme.minor_font)
+    style_category_axis(chart.category_axis, ctx, label_size)
     style_value_axis(
         chart.value_axis,
         (bars or ordered)[0].value_kind,

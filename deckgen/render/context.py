@@ -53,6 +53,7 @@ class RenderContext:
     theme: Theme
     grid: Grid
     charts: ChartMode = "native"
+    money_max: float = 0.0  # the largest money amount of the chart being drawn, display units
 
     @property
     def rtl(self) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import math
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -79,16 +78,12 @@ def _rgb(hex_color: str) -> str:
 
 
 def _label(text: str, rtl: bool) -> str:
-    """A label; in RTL decks one starting with a Latin word gets U+200F (RTL.md)."""
-    if not rtl:
-        return text
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return text
-        if kind == "L":
-            return rtl_mark(text)
-    return text
+    """A label; in RTL decks prefixed with U+200F, so its base direction is right to left.
+
+    matplotlib takes the direction from the first strong letter (RTL.md): a label starting
+    with a Latin word, or holding none, would otherwise be laid out left to right.
+    """
+    return rtl_mark(text) if rtl else text
 
 
 class _Painter:
@@ -131,7 +126,7 @@ class _Painter:
         Like the native chart, a label too wide for its slot wraps onto two lines; one that
         still does not fit is slanted, and every n-th label is kept if even slanted ones crowd.
         """
-        labels = [_label(c, self.rtl) for c in categories]
+        labels = list(categories)
         positions = list(range(len(labels)))
         family = self.ctx.theme.minor_font
         slot = self.width_pt * plot_share / max(len(labels), 1) - _TICK_GAP_PT
@@ -152,11 +147,13 @@ class _Painter:
         )
         ax.tick_params(axis="x", colors=self.color("text"))
         if fits:
-            ax.set_xticks(positions, ["\n".join(lines) for lines in wrapped])
+            # A mark on every line: matplotlib lays out each line of a label on its own.
+            ticks = ["\n".join(_label(ln, self.rtl) for ln in lines) for lines in wrapped]
+            ax.set_xticks(positions, ticks)
             return
         line = textmetrics.line_height("0", _SMALL_PT, family)
         step = max(1, math.ceil(line * math.sqrt(2) / (slot + _TICK_GAP_PT)))  # 45° labels
-        shown = [label if i % step == 0 else "" for i, label in enumerate(labels)]
+        shown = [_label(label, self.rtl) if i % step == 0 else "" for i, label in enumerate(labels)]
         ax.set_xticks(positions, shown, rotation=45, rotation_mode="anchor")
         for text in ax.get_xticklabels():
             text.set_horizontalalignment("left" if self.rtl else "right")

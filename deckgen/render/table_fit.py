@@ -100,11 +100,10 @@ def _room_for_words(widths: tuple[float, ...], needs: tuple[float, ...]) -> tupl
     )
 
 
-def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -> TableFit:
-    """The largest size from spec.font_size down to MIN_FONT_PT at which the table fits.
+def _fit_words(spec: TableSpec, width_pt: float, family: str) -> tuple[float, tuple[float, ...]]:
+    """The largest size (down to MIN_FONT_PT) at which every word fits its column; the widths.
 
-    No cell may break a word: the size also shrinks until every word fits its column, and if a
-    word is still too wide at the smallest size, its column takes width from roomier ones.
+    A word still too wide at the smallest size widens its column with room from roomier ones.
     """
     widths = column_widths(spec, width_pt)
     floor = min(MIN_FONT_PT, spec.font_size)
@@ -113,11 +112,21 @@ def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -
         (width - 2 * CELL_INSET_X) / word if word > 0 else spec.font_size
         for width, word in zip(widths, words, strict=True)
     )
-    size = spec.font_size
-    if word_cap < size:
-        size = max(floor, math.floor(word_cap * 2) / 2)  # sizes go in half points
-        needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
-        widths = _room_for_words(widths, needs)
+    if word_cap >= spec.font_size:
+        return spec.font_size, widths
+    size = max(floor, math.floor(word_cap * 2) / 2)  # sizes go in half points
+    needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
+    return size, _room_for_words(widths, needs)
+
+
+def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -> TableFit:
+    """The largest size from spec.font_size down to MIN_FONT_PT at which the table fits.
+
+    No cell may break a word: the size also shrinks until every word fits its column, and if a
+    word is still too wide at the smallest size, its column takes width from roomier ones.
+    """
+    floor = min(MIN_FONT_PT, spec.font_size)
+    size, widths = _fit_words(spec, width_pt, family)
     while True:
         heights = row_heights(spec, widths, size, family)
         if sum(heights) <= height_pt or size - 0.5 < floor:
@@ -154,16 +163,19 @@ def _fit_pages(heights: tuple[float, ...], height_pt: float, sizes: list[int]) -
 def paginate_table(
     spec: TableSpec, family: str = "Calibri", area: Area | None = None
 ) -> list[TableSpec]:
-    """`spec` split into tables that each fit their area at the table's own font size.
+    """`spec` split into tables that each fit their area at the size `fit_table` will give them.
 
-    As few pages as filling them in order needs, with the rows spread as evenly as they fit
-    (25 rows on two pages: 13 and 12, not 18 and 7).
+    Rows are measured at the size at which every word of the table fits its column (the size
+    fit_table ends up with), and every page gets that size, so pages are filled at the size
+    they are drawn at. As few pages as filling them in order needs, with the rows spread as
+    evenly as they fit (25 rows on two pages: 13 and 12, not 18 and 7).
     """
     width_pt, height_pt = area_size_pt(area or spec.area)
     if spec.title:
         height_pt -= BLOCK_TITLE_PT + BLOCK_GAP_PT
-    widths = column_widths(spec, width_pt)
-    heights = row_heights(spec, widths, spec.font_size, family)
+    size, widths = _fit_words(spec, width_pt, family)
+    spec = replace(spec, font_size=size)
+    heights = row_heights(spec, widths, size, family)
     count = len(spec.rows)
     pages = len(_page_sizes(heights, height_pt, count))
     sizes = [count // pages + (index < count % pages) for index in range(pages)]

@@ -8,6 +8,8 @@ Cell paragraphs still get `rtl="1"` and right alignment (see docs/rendering.md).
 
 from __future__ import annotations
 
+import unicodedata
+
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
@@ -15,6 +17,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.util import Emu, Pt
 
+from deckgen.formats import isolate_first_strong
 from deckgen.model import TableSpec
 from deckgen.render.context import RenderContext, blend, luminance
 from deckgen.render.layout import EMU_PER_PT, Box
@@ -84,6 +87,16 @@ def _write_cell(
         set_run_language(end, ctx)
 
 
+def _has_latin(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) == "L" for char in text)
+
+
+def cell_text(text: str, ctx: RenderContext) -> str:
+    """A body cell's text as written: in RTL decks, text holding Latin letters is put in a
+    first-strong isolate, so an English comment keeps its full stop at its end."""
+    return isolate_first_strong(text) if ctx.rtl and _has_latin(text) else text
+
+
 def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) -> None:
     """The table in `box`: font shrunk (not below 8 pt) until the measured rows fit."""
     fit = fit_table(spec, box.w_pt, box.h_pt, measure_family(ctx, heading=False))
@@ -126,7 +139,7 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
             dark = fill is not None and luminance(fill) < _DARK_FILL
             _write_cell(
                 table.cell(row_number, position),
-                cell.text,
+                cell_text(cell.text, ctx),
                 ctx,
                 size=fit.size,
                 bold=False,

@@ -91,7 +91,8 @@ class DataNote:
 
     sheet: str
     column: str | None
-    expected: str
+    expected: str  # the English detail (errors.Problem.expected)
+    rule: str  # the check that found them (errors.Problem.rule); "" when not given
     count: int  # warnings of this kind
     rows: tuple[int, ...]  # the first EXAMPLE_ROWS row numbers, ascending
     whole_sheet: bool  # some warnings concern the whole sheet or column, not a row
@@ -99,21 +100,21 @@ class DataNote:
 
 def summarise_warnings(warnings: tuple[Problem, ...]) -> tuple[DataNote, ...]:
     """Warnings grouped by sheet, column and expectation; most frequent first."""
-    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
     for problem in warnings:
-        groups.setdefault((problem.sheet, problem.column or "", problem.expected), []).append(
-            problem
-        )
+        key = (problem.sheet, problem.column or "", problem.expected, problem.rule)
+        groups.setdefault(key, []).append(problem)
     notes = [
         DataNote(
             sheet=sheet,
             column=column or None,
             expected=expected,
+            rule=rule,
             count=len(problems),
             rows=tuple(sorted({p.row for p in problems if p.row is not None}))[:EXAMPLE_ROWS],
             whole_sheet=any(p.row is None for p in problems),
         )
-        for (sheet, column, expected), problems in groups.items()
+        for (sheet, column, expected, rule), problems in groups.items()
     ]
     return tuple(sorted(notes, key=lambda n: (-n.count, n.sheet, n.column or "", n.expected)))
 
@@ -161,7 +162,7 @@ def _data_slides(
                 (
                     Cell(n.sheet),
                     Cell(n.column or ctx.label(KIND, "whole_sheet")),
-                    Cell(n.expected),
+                    Cell(ctx.text(KIND, "expected_text", note=n)),
                     cell(ctx, n.count, "count"),
                     Cell(ctx.text(KIND, "rows_text", note=n)),
                 )

@@ -18,7 +18,12 @@ def build_channels_slides(ctx: SlideContext) -> tuple[Slide, ...]:
     channels = ctx.metrics.channels
     if channels is None or not channels.channels:
         return ()
-    priced = sorted((c.cac.current, c.channel, c) for c in channels.channels if c.cac is not None)
+    # A zero CAC (customers but no spend) is no price to compare against.
+    priced = sorted(
+        (c.cac.current, c.channel, c)
+        for c in channels.channels
+        if c.cac is not None and c.cac.current > 0
+    )
     variables = {
         "r": channels,
         "cheapest": priced[0][2] if priced else None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from deckgen.metrics.loyalty import ClubSummary, CohortRow, LoyaltyResult
 from deckgen.model import (
     Cell,
@@ -34,11 +36,21 @@ _CLUB_ANCHORS = ("club-members", "club-active-members", "club-joins")
 
 def build_loyalty_slides(ctx: SlideContext) -> tuple[Slide, ...]:
     """The loyalty lifecycle slides; the club slide only when the data has a club."""
-    loyalty = ctx.metrics.loyalty
+    loyalty = _since_first_customer(ctx.metrics.loyalty)
     slides = [_flow_slide(ctx, loyalty), _repeat_slide(ctx, loyalty), _cohort_slide(ctx, loyalty)]
     if loyalty.club is not None:
         slides.append(_club_slide(ctx, loyalty.club))
     return tuple(slides)
+
+
+def _since_first_customer(loyalty: LoyaltyResult) -> LoyaltyResult:
+    """The trend months and cohorts from the first month with any customer on: a client with
+    under a year of history gets shorter trends, not a run of zeros before its first order."""
+    started = next(
+        (i for i, m in enumerate(loyalty.months) if m.active or m.loyal or m.at_risk or m.churned),
+        len(loyalty.months) - 1,
+    )
+    return replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:])
 
 
 def _label(ctx: SlideContext, key: str) -> str:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.oxml.ns import qn
 
+from deckgen import textmetrics
 from deckgen.formats import excel_number_format
 from deckgen.model import ChartSpec, ScatterSpec, Series, XYSeries
 from deckgen.render.charts import (
+    MIN_CATEGORY_PT,
+    SMALL_PT,
     axis_ticks,
+    category_font_size,
+    category_slot,
     draw_chart,
     draw_scatter,
     line_axis_floor,
     major_unit,
     scatter_layout,
+    value_axis_room,
     written_order,
 )
 from deckgen.render.layout import Box
@@ -60,6 +67,17 @@ def test_axis_format_and_title_without_labels() -> None:
     assert axis.tick_labels.number_format == "[$-3000429]0.0%"
     assert axis.axis_title.text_frame.text == "سهم"
     assert chart.category_axis.reverse_order  # first category on the right
+
+
+def test_large_money_is_shown_in_millions_on_axis_and_labels() -> None:
+    slide, ctx = make_canvas("en")
+    spend = Series("Spend", (350_000_000.0, 2_500_000.0, 0.0), "money")
+    spec = ChartSpec(kind="column", title="t", categories=CATS, series=(spend,), data_labels=False)
+    chart = draw_chart(slide, spec, BOX, ctx).chart
+    millions = excel_number_format("money", "en", "latn", "USD", 350_000_000.0)
+    assert millions == '#,##0.0,,"M\u00a0USD"'
+    assert chart.value_axis.tick_labels.number_format == millions
+    assert chart.plots[0].series[0].values == (350_000_000.0, 2_500_000.0, 0.0)
 
 
 def test_highlight_single_series_uses_the_accent() -> None:
@@ -253,3 +271,58 @@ def test_line_axis_starts_below_the_data_not_at_zero() -> None:
     slide, ctx = make_canvas("en")
     spec = ChartSpec(kind="line", title="t", categories=("a", "b", "c"), series=rates)
     assert draw_chart(slide, spec, BOX, ctx).chart.value_axis.minimum_scale == pytest.approx(0.2)
+
+
+def _category_size(chart) -> float:  # type: ignore[no-untyped-def]
+    return chart.category_axis.tick_labels.font.size.pt
+
+
+def test_category_labels_shrink_until_the_widest_word_fits_its_category() -> None:
+    # Words at 1 pt: "Television" 4.07 pt, "shows" 2.55. Eight categories in 300 pt: 286 pt
+    # of plot (7 pt pads; labels on, so no value axis), 35.75 pt a category, 31.75 pt of room
+    # (4 pt gap): "Television" fits at 7.8 pt, so 7.5; "Trade shows" alone fits at 10.
+    width = textmetrics.measure_width("Television", 1.0, "Calibri")
+    assert math.floor(31.75 / width * 2) / 2 == 7.5
+    assert category_font_size(("Trade shows", "Television"), 35.75, "Calibri") == 7.5
+    assert category_font_size(("Trade shows", "Email"), 35.75, "Calibri") == SMALL_PT
+    assert category_font_size(("Telecommunications",), 20.0, "Calibri") == MIN_CATEGORY_PT
+    slide, ctx = make_canvas("en")
+    categories = ("Television", "Radio", "Print", "Email", "SEO", "Blog", "Social", "Trade shows")
+    spec = ChartSpec(
+        kind="column",
+        title="t",
+        categories=categories,
+        series=(Series("Spend", tuple(float(i) for i in range(8))),),
+    )
+    box = Box(0, 0, 300 * 12700, 200 * 12700)
+    assert category_slot(spec, 300.0, ctx) == pytest.approx(286.0 / 8)
+    chart = draw_chart(slide, spec, box, ctx).chart
+    assert _category_size(chart) == category_font_size(categories, 286.0 / 8, "Calibri") < 10
+    assert textmetrics.measure_width("Television", _category_size(chart), "Calibri") <= 31.75
+    slide, ctx = make_canvas("en")
+    wide = Box(0, 0, 900 * 12700, 200 * 12700)
+    assert _category_size(draw_chart(slide, spec, wide, ctx).chart) == SMALL_PT
+
+
+def test_a_visible_value_axis_narrows_the_categories() -> None:
+    _slide, ctx = make_canvas("en")
+    spec = replace(_spec("column"), data_labels=False)
+    # Values up to 0.5 on steps of 0.1: the top label is "50.0%", 6 pt from the plot.
+    room = textmetrics.measure_width("50.0%", SMALL_PT, "Calibri") + 6.0
+    assert value_axis_room(spec.series, None, ctx) == pytest.approx(room)
+    assert category_slot(spec, 300.0, ctx) == pytest.approx((300.0 - 14.0 - room) / 3)
+
+
+def test_rtl_category_labels_and_series_names_start_with_a_right_to_left_mark() -> None:
+    for lang, prefix in (("fa", "\u200f"), ("en", "")):
+        slide, ctx = make_canvas(lang)
+        spec = ChartSpec(
+            kind="combo",
+            title="t",
+            categories=("۱۸ تا ۲۴", "آبان ۱۴۰۴"),
+            series=(Series("هزینه", (1.0, 2.0)), Series("CAC", (3.0, 4.0), plot="line")),
+        )
+        chart = draw_chart(slide, spec, BOX, ctx).chart
+        assert tuple(chart.plots[0].categories) == (f"{prefix}۱۸ تا ۲۴", f"{prefix}آبان ۱۴۰۴")
+        names = [ser.find(".//" + qn("c:v")).text for ser in chart._chartSpace.iter(qn("c:ser"))]
+        assert names == [f"{prefix}هزینه", f"{prefix}CAC"]

@@ -141,3 +141,18 @@ def test_scatter_spans_the_scales_with_see_through_dots() -> None:
     texts = {t.get_text(): t for t in ax.texts}
     assert texts["Hostages"].get_position()[1] > 1.0  # above the plot, in axes fraction
     assert texts["Defectors"].get_bbox_patch().get_facecolor()[:3] == (1.0, 1.0, 1.0)
+
+
+def test_rtl_category_labels_and_legend_start_with_a_right_to_left_mark() -> None:
+    _, ctx = make_canvas("fa")
+    spec = replace(COMBO, categories=("۱۸ تا ۲۴", "آبان ۱۴۰۴", "TV"))
+    fig = chart_figure(spec, 6.0, 3.0, ctx)
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks == ["\u200f۱۸ تا ۲۴", "\u200fآبان ۱۴۰۴", "\u200fTV"]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["\u200fهزینه", "\u200fهزینه جذب"]
+    narrow = chart_figure(spec, 2.0, 3.0, ctx).axes[0]  # wrapped: a mark on every line
+    assert [t.get_text() for t in narrow.get_xticklabels()][:2] == [
+        "\u200f۱۸ تا\n\u200f۲۴",
+        "\u200fآبان\n\u200f۱۴۰۴",
+    ]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from deckgen import textmetrics
 from deckgen.model import Kpi, KpiStrip
-from deckgen.render.kpis import card_boxes, draw_kpis
+from deckgen.render.kpis import card_boxes, draw_kpis, value_scale
 from deckgen.render.layout import EMU_PER_PT, Box
 from tests.render.conftest import make_canvas
 
@@ -46,3 +47,25 @@ def test_kpi_texts_and_tone_colours() -> None:
         c._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}style") is None
         for c in cards
     )
+
+
+def test_value_shrinks_to_stay_on_one_line_in_a_narrow_card() -> None:
+    value = "۲۲۳٫۳\xa0میلیون\xa0ریال"  # one word: no-break spaces
+    width = textmetrics.measure_width(value, 12.0, "Calibri", bold=True)
+    assert value_scale(value, 2 * width, 12.0, "Calibri") == 2.0
+    assert value_scale(value, 3 * width, 12.0, "Calibri") == 2.3  # the largest it gets
+    narrow = value_scale(value, 0.9 * width, 12.0, "Calibri")
+    assert narrow == 0.9  # below the label's size, and still whole: a word cannot wrap
+    slide, ctx = make_canvas("fa")
+    box = Box(0, 0, round((2 * width + 2 * 10 + 4) * EMU_PER_PT), 100 * EMU_PER_PT)
+    draw_kpis(slide, KpiStrip(kpis=(Kpi("درآمد هر مشتری", value),)), box, ctx)
+    (frame,) = [s.text_frame for s in slide.shapes if s.name == "KPI"]
+    label, shown = (p.runs[0].font.size.pt for p in frame.paragraphs)
+    assert shown == label * 2.0  # 2.0 × the label, not 2.3: the value fits the card's width
+
+
+def test_value_of_several_words_wraps_between_words_rather_than_shrink_below_the_label() -> None:
+    words = "Revenue per customer"
+    widest = max(textmetrics.measure_width(w, 12.0, "Calibri", bold=True) for w in words.split())
+    scale = value_scale(words, 1.5 * widest, 12.0, "Calibri")
+    assert scale == 1.5  # on one line it would be 0.62 × the label; each word fits at 1.5

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -130,3 +132,30 @@ def test_no_cell_breaks_a_word_when_the_words_can_fit(texts: list[str]) -> None:
         for row in rows:
             for cell, width in zip(row, fit.widths, strict=True):
                 assert not _breaks_inside_a_word(cell.text, width, fit.size)
+
+
+def test_pages_are_filled_at_the_size_the_longest_word_needs() -> None:
+    # "Telecommunications" is 8.45 pt per pt of size: in a 88.1 pt column (78.1 inside) it
+    # fits at 9 pt, not 11. One-line rows are 17.0 pt at 9 pt (19.4 at 11): a full-width
+    # page of 349.2 pt holds the header and 19 rows, so 38 rows take two full pages; measured
+    # at 11 pt they would have taken three pages of 13, 13 and 12, then been shrunk to 9 pt.
+    columns = (TableColumn("Reason", width=9.0), TableColumn("Channel", width=1.0))
+    word = "Telecommunications"
+    rows = tuple((Cell(f"Families in the north {i}"), Cell(word)) for i in range(38))
+    spec = TableSpec(columns=columns, rows=rows, area="full")
+    width, height = area_size_pt("full")
+    size = math.floor((width / 10 - 2 * CELL_INSET_X) / textmetrics.measure_width(word, 1.0) * 2)
+    assert size / 2 == 9.0
+    pages = paginate_table(spec)
+    assert [len(page.rows) for page in pages] == [19, 19]
+    row = textmetrics.line_height("x", 9.0, "Calibri") + 2 * CELL_INSET_Y
+    assert math.floor(height / row) - 1 == 19  # the header repeats on every page
+    for page in pages:
+        fit = fit_table(page, width, height, "Calibri")
+        assert page.font_size == fit.size == 9.0
+        assert sum(fit.heights) <= height
+
+
+def test_pages_keep_the_spec_size_when_every_word_fits() -> None:
+    pages = paginate_table(TableSpec(columns=COLUMNS, rows=_spec(25).rows, area="full"))
+    assert [(len(page.rows), page.font_size) for page in pages] == [(13, 11), (12, 11)]

@@ -73,3 +73,21 @@ def test_long_tables_shrink_their_font() -> None:
     size = table.cell(1, 0).text_frame.paragraphs[0].runs[0].font.size.pt
     assert 8 <= size < 12
     assert sum(r.height for r in table.rows) <= BOX.h
+
+
+def test_rtl_cells_with_latin_letters_are_first_strong_isolates() -> None:
+    columns = (TableColumn("Comment", width=3.0), TableColumn("ID"))
+    rows = ((Cell("The courier left."), Cell("F00271")), (Cell("پیک رفت."), Cell("۱۲")))
+    spec = TableSpec(columns=columns, rows=rows)
+    slide, ctx = make_canvas("fa")
+    draw_table(slide, spec, BOX, ctx)
+    table = _table(slide).table  # columns reversed: the comment is the last one
+    assert [table.cell(1, 1).text, table.cell(1, 0).text] == [
+        "\u2068The courier left.\u2069",
+        "\u2068F00271\u2069",
+    ]
+    assert [table.cell(2, 1).text, table.cell(2, 0).text] == ["پیک رفت.", "۱۲"]
+    assert table.cell(0, 1).text == "Comment"  # headers come isolated from the templates
+    slide, ctx = make_canvas("en")
+    draw_table(slide, spec, BOX, ctx)
+    assert _table(slide).table.cell(1, 0).text == "The courier left."

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from deckgen.slides.appendix import (
     summarise_warnings,
 )
 from deckgen.slides.context import SlideContext
+from deckgen.wording import Wording
 
 WARNINGS = (
     *(
@@ -28,9 +31,9 @@ WARNINGS = (
 
 def test_warnings_grouped_by_sheet_column_and_rule() -> None:
     assert summarise_warnings(WARNINGS) == (
-        DataNote("orders", "amount", "an amount of 0 or more", 7, (10, 11, 12, 13, 14), False),
-        DataNote("customers", "age", "an age between 0 and 120", 2, (3, 4), False),
-        DataNote("leads", "region", "a region for most leads", 1, (), True),
+        DataNote("orders", "amount", "an amount of 0 or more", "", 7, (10, 11, 12, 13, 14), False),
+        DataNote("customers", "age", "an age between 0 and 120", "", 2, (3, 4), False),
+        DataNote("leads", "region", "a region for most leads", "", 1, (), True),
     )
 
 
@@ -44,6 +47,7 @@ def test_warnings_grouped_by_sheet_column_and_rule() -> None:
             value=st.none(),
             expected=st.sampled_from(["a number", "a date"]),
             severity=st.just("warning"),
+            rule=st.sampled_from(["", "bad_value"]),
         ),
         max_size=40,
     )
@@ -51,7 +55,7 @@ def test_warnings_grouped_by_sheet_column_and_rule() -> None:
 def test_every_warning_is_counted_once(problems: list[Problem]) -> None:
     notes = summarise_warnings(tuple(problems))
     assert sum(n.count for n in notes) == len(problems)
-    assert len({(n.sheet, n.column, n.expected) for n in notes}) == len(notes)
+    assert len({(n.sheet, n.column, n.expected, n.rule) for n in notes}) == len(notes)
     assert [n.count for n in notes] == sorted((n.count for n in notes), reverse=True)
     assert all(list(n.rows) == sorted(set(n.rows)) and len(n.rows) <= 5 for n in notes)
 
@@ -106,3 +110,27 @@ def test_every_glossary_anchor_is_defined(sample_ctx: SlideContext) -> None:
     anchors = glossary_anchors(tuple(GLOSSARY))
     assert len(anchors) == len(set(anchors))
     assert set(anchors) <= set(sample_ctx.definitions)
+
+
+def test_the_expected_cell_is_worded_in_the_deck_language(sample_ctx: SlideContext) -> None:
+    missing = Problem(
+        "loyalty",
+        None,
+        None,
+        None,
+        "a sheet with this name (optional; ...)",
+        "warning",
+        "missing_sheet",
+    )
+    unnamed = WARNINGS[-1]  # no rule: the English detail, isolated inside Persian text
+    persian = replace(sample_ctx, wording=Wording("fa", digits="native"))
+    cells = {}
+    for ctx in (sample_ctx, persian):
+        table = build_appendix_slides(ctx, (), (missing, unnamed))[0].blocks[0]
+        assert isinstance(table, TableSpec)
+        cells[ctx.lang] = [row[2].text for row in table.rows]
+    assert cells["en"] == ["a region for most leads", "a sheet with this name (optional; ...)"]
+    assert cells["fa"] == [
+        "\u2066a region for most leads\u2069",
+        "برگه‌ای با این نام (اختیاری؛ اسلایدهای وابسته حذف شدند)",
+    ]

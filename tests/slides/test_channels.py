@@ -106,3 +106,14 @@ def test_without_spend_the_chart_shows_customers_and_conversion(sample_tables: T
 def test_no_leads_and_no_channels_sheet_no_slide(sample_tables: Tables) -> None:
     ctx = slide_context(replace(sample_tables, leads=None, channels=None))
     assert build_channels_slides(ctx) == ()
+
+
+def test_a_channel_with_no_spend_is_not_the_cheapest(sample_ctx: SlideContext) -> None:
+    result = sample_ctx.metrics.channels
+    assert result is not None
+    free, *others = result.channels
+    zero = replace(free, cac=Change(0.0, None))
+    metrics = replace(sample_ctx.metrics, channels=replace(result, channels=(zero, *others)))
+    (built,) = build_channels_slides(replace(sample_ctx, metrics=metrics))
+    cheapest = min((c for c in others if c.cac is not None), key=lambda c: c.cac.current)
+    assert built.headline.startswith(sample_ctx.label("channels", cheapest.channel))
