@@ -20,7 +20,7 @@ _config_option = click.option(
     "config_path",
     type=_existing,
     default=None,
-    help="deckgen.toml with the column mapping and settings.",
+    help="deckgen.toml with the column mapping and settings (default: the one beside the data).",
 )
 _period_option = click.option(
     "--period",
@@ -58,10 +58,10 @@ def sample(output: Path, customers: int, months: int, end: str, seed: int, lang:
 @_config_option
 def validate(data: Path, config_path: Path | None) -> None:
     """Check a workbook or folder against the data format and print what was found."""
-    from deckgen.config import load_settings
+    from deckgen.config import find_config, load_settings
     from deckgen.data.validate import validate_source
 
-    report = validate_source(data, load_settings(config_path))
+    report = validate_source(data, load_settings(config_path or find_config(data)))
     # An unreadable source is an error message like any other; a report is the output asked for.
     click.echo(report.format(), err=report.failure is not None)
     if not report.ok:  # errors, or a source that cannot be read at all

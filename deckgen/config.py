@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -80,6 +81,16 @@ class Settings(_Strict):
         return self.sheets.get(sheet, SheetMapping())
 
 
+CONFIG_NAME = "deckgen.toml"
+
+
+def find_config(source: Path) -> Path | None:
+    """The deckgen.toml beside a workbook or inside a data folder, if there is one."""
+    source = Path(source)
+    candidate = (source if source.is_dir() else source.parent) / CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
 def load_settings(path: Path | None, **overrides: object) -> Settings:
     """Settings read from `path` (defaults when None) with CLI `overrides` on top; ConfigError."""
     data: dict[str, object] = {}
@@ -99,12 +110,32 @@ def load_settings(path: Path | None, **overrides: object) -> Settings:
         raise ConfigError(describe_validation_error(exc, str(path or "settings"))) from None
 
 
-def describe_validation_error(exc: ValidationError, source: str) -> str:
-    """One readable line per problem pydantic found, prefixed by where it was found."""
+def describe_validation_error(
+    exc: ValidationError, source: str, model: type[BaseModel] | None = None
+) -> str:
+    """One readable line per problem pydantic found, prefixed by where it was found; an unknown
+    key names the nearest known key of `model` (Settings by default)."""
+    known = sorted(_field_names(model or Settings))
     lines = [f"{exc.error_count()} problem(s) in {source}:"]
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1)
+            lines.append(
+                f"  - {where}: unknown key" + (f"; did you mean '{near[0]}'?" if near else "")
+            )
+            continue
         value = err.get("input")
         shown = "" if isinstance(value, dict) else f" (got {value!r})"
         lines.append(f"  - {where}: {err['msg']}{shown}")
     return "\n".join(lines)
+
+
+def _field_names(model: object) -> set[str]:
+    """The field names of a pydantic model and of the models nested in its fields' types."""
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        names = set(model.model_fields)
+        for field in model.model_fields.values():
+            names |= _field_names(field.annotation)
+        return names
+    return set().union(*(_field_names(arg) for arg in get_args(model)))

@@ -7,14 +7,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
+import pydantic
 
-from deckgen.config import Settings, describe_validation_error, load_settings
+from deckgen.config import Settings, describe_validation_error, find_config, load_settings
 from deckgen.data.tables import Tables
-from deckgen.errors import ConfigError, InputError, Problem, RenderError
+from deckgen.errors import ConfigError, InputError, Problem, RenderError, ValidationError
 from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
+
+PARTIAL_PERIOD = "partial_period"  # errors.Problem.rule of coverage_warning
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class RenderResult:
         """A few readable lines for the terminal."""
         lines = [f"wrote {self.output} ({self.slides} slides, period {self.period.key})"]
         lines += [f"  {name}: {value}" for name, value in self.headlines]
+        # A part month changes every figure; the other warnings are for the appendix.
+        lines += [f"  warning: {p}" for p in self.warnings if p.rule == PARTIAL_PERIOD]
         if self.warnings:
             lines.append(f"  {len(self.warnings)} data warning(s); see the appendix slide")
         return "\n".join(lines)
@@ -44,16 +48,22 @@ def resolve_settings(
     calendar: str | None = None,
     currency: str | None = None,
     client: str | None = None,
+    source: Path | Tables | None = None,
 ) -> Settings:
-    """The settings in force: a given Settings or the config file, with CLI overrides on top."""
+    """The settings in force: a given Settings, the config file (by default the deckgen.toml
+    beside the data), with CLI overrides on top; the client is named after the data if unset."""
+    if settings is None and config_path is None and isinstance(source, Path):
+        config_path = find_config(source)
     base = settings if settings is not None else load_settings(config_path)
+    if client is None and "client" not in base.model_fields_set and isinstance(source, Path):
+        client = source.stem  # never present a real client's deck as the sample company's
     overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
     updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:
         return base
     try:
         return Settings.model_validate(base.model_dump() | updates)
-    except ValidationError as exc:
+    except pydantic.ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, "the command-line options")) from None
 
 
@@ -99,6 +109,23 @@ def resolve_period(period: str | Period | None, tables: Tables, settings: Settin
     return chosen
 
 
+def coverage_warning(period: Period, tables: Tables) -> Problem | None:
+    """A warning when the orders end before `period` does, so its figures cover part of it."""
+    last = tables.orders["order_date"].max().date()
+    if last >= period.end:
+        return None
+    return Problem(
+        "orders",
+        None,
+        "order_date",
+        str(last),
+        f"orders up to {period.end} to report on {period.key} in full (the figures of "
+        f"{period.start} to {period.end} rest on the orders to {last} only)",
+        "warning",
+        PARTIAL_PERIOD,
+    )
+
+
 def compute_source_metrics(
     source: Path | Tables,
     *,
@@ -110,7 +137,8 @@ def compute_source_metrics(
     strict: bool = False,
 ) -> LifecycleMetrics:
     """All lifecycle metrics for one source and period."""
-    resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar)
+    source = source if isinstance(source, Tables) else Path(source)
+    resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar, source=source)
     tables = load_source(source, resolved, strict=strict)
     return compute_metrics(tables, resolve_period(period, tables, resolved), resolved.metrics)
 
@@ -142,8 +170,15 @@ def render_deck(
     _check_output(output)
     if template is not None:
         check_template(Path(template))  # reject an unusable brand template before any work
+    source = source if isinstance(source, Tables) else Path(source)
     resolved = resolve_settings(
-        settings, config_path, lang=lang, calendar=calendar, currency=currency, client=client
+        settings,
+        config_path,
+        lang=lang,
+        calendar=calendar,
+        currency=currency,
+        client=client,
+        source=source,
     )
     wording = Wording(
         resolved.lang,
@@ -152,15 +187,20 @@ def render_deck(
         currency=resolved.currency,
     )
     tables = load_source(source, resolved, strict=strict)
-    metrics = compute_metrics(tables, resolve_period(period, tables, resolved), resolved.metrics)
-    deck = build_deck(metrics, resolved, wording, warnings=tables.warnings)
+    chosen = resolve_period(period, tables, resolved)
+    partial = coverage_warning(chosen, tables)
+    if partial is not None and strict:
+        raise ValidationError([partial])
+    warnings = tables.warnings if partial is None else (partial, *tables.warnings)
+    metrics = compute_metrics(tables, chosen, resolved.metrics)
+    deck = build_deck(metrics, resolved, wording, warnings=warnings)
     data = render_pptx(deck, template=template, charts=charts, logo=logo)
     write_atomically(output, data)
     return RenderResult(
         output=output,
         period=metrics.period,
         slides=len(deck.slides),
-        warnings=tables.warnings,
+        warnings=warnings,
         headlines=tuple(
             # English with Latin digits: the terminal and manifest are read by operators.
             (name, format_value(value, kind, "en", "latn", resolved.currency))

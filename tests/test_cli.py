@@ -139,3 +139,17 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_misspelt_config_key_names_the_nearest_key(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "deckgen.toml"
+    config.write_text('curency = "EUR"\n[metrics]\nchurn_dys = 30\n', encoding="utf-8")
+    args = ["render", str(small_workbook), "-o", str(tmp_path / "d.pptx"), "--config", str(config)]
+    code, _, err = run_cli(args, capsys)
+    assert code == 2
+    assert err.splitlines()[1:] == [
+        "  - metrics.churn_dys: unknown key; did you mean 'churn_days'?",
+        "  - curency: unknown key; did you mean 'currency'?",
+    ]

@@ -12,10 +12,10 @@ from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
 
 from deckgen.config import Settings
-from deckgen.errors import InputError
+from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.period import Period
-from deckgen.pipeline import RenderResult, compute_source_metrics, render_deck
+from deckgen.pipeline import PARTIAL_PERIOD, RenderResult, compute_source_metrics, render_deck
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +109,40 @@ def test_a_month_without_orders_is_refused(
     with pytest.raises(InputError, match="choose a month from 2025-09 to 2026-10"):
         render_deck(small_workbook, tmp_path / "d.pptx", period=period)
     assert not (tmp_path / "d.pptx").exists()
+
+
+def test_a_part_month_is_rendered_with_a_warning_and_refused_when_strict(
+    small_frames: dict, tmp_path: Path
+) -> None:
+    folder = tmp_path / "client"
+    folder.mkdir()
+    for name, frame in small_frames.items():
+        if name == "orders":
+            frame = frame[frame["order_date"] <= "2026-10-15"]
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    result = render_deck(folder, tmp_path / "d.pptx", period="2026-10")
+    partial = result.warnings[0]
+    assert (partial.rule, partial.sheet, partial.value) == (PARTIAL_PERIOD, "orders", "2026-10-15")
+    assert "  warning: sheet 'orders', column 'order_date'" in result.summary()
+    with pytest.raises(ValidationError, match="rest on the orders to 2026-10-15 only"):
+        render_deck(folder, tmp_path / "strict.pptx", period="2026-10", strict=True)
+    assert not (tmp_path / "strict.pptx").exists()
+
+
+def _cover_text(path: Path) -> str:
+    cover = Presentation(str(path)).slides[0]
+    return " ".join(shape.text_frame.text for shape in cover.shapes if shape.has_text_frame)
+
+
+def test_the_deckgen_toml_beside_the_data_is_used_and_the_client_named(
+    small_workbook: Path, tmp_path: Path
+) -> None:
+    unnamed = render_deck(small_workbook, tmp_path / "unnamed.pptx")
+    assert "client" in _cover_text(unnamed.output).split("\n")  # the workbook's name
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    (folder / "acme-export.xlsx").write_bytes(small_workbook.read_bytes())
+    (folder / "deckgen.toml").write_text('client = "Acme Ltd"\ncurrency = "EUR"\n')
+    named = render_deck(folder / "acme-export.xlsx", tmp_path / "named.pptx")
+    assert "Acme Ltd" in _cover_text(named.output)
+    assert dict(named.headlines)["revenue"].endswith("EUR")

@@ -172,7 +172,7 @@ def load_run_config(path: Path) -> RunConfig:
     try:
         parsed = _RunFile.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, str(path))) from None
+        raise ConfigError(describe_validation_error(exc, str(path), _RunFile)) from None
     base = path.parent
     return RunConfig(
         path=path,

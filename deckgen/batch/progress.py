@@ -93,14 +93,17 @@ class LogLines:
 
     def started(self, config: Path, clients: int, jobs: int) -> None:
         """Log the start."""
-        self._line(f"run started: {config} ({clients} clients, {jobs} jobs)")
+        noun = "client" if clients == 1 else "clients"
+        self._line(f"run started: {config} ({clients} {noun}, {jobs} job{'s' * (jobs != 1)})")
 
     def client_done(self, record: ClientRecord) -> None:
         """Log one client's outcome."""
         self._line(
             f"{record.status} {record.name} ({record.duration_s:.1f}s): {_client_message(record)}"
         )
-        self._stream.write(_indented(record.traceback))
+        # A data error lists its problems on the lines after the first: cron mails need them.
+        detail = "\n".join((record.error or "").splitlines()[1:])
+        self._stream.write(_indented(detail) + _indented(record.traceback))
 
     def finished(self, result: RunResult) -> None:
         """Log the end and print the summary."""
@@ -133,7 +136,7 @@ class JsonLines:
             duration=round(record.duration_s, 3),
             period=record.period,
             output=None if record.output is None else str(record.output),
-            message=_client_message(record),
+            message=_client_message(record) if record.ok else record.error or "failed",
             traceback=record.traceback,
         )
 

@@ -108,6 +108,14 @@ def check_mapping(settings: Settings) -> None:
                         f"[sheets.{sheet_name}.date_format] gives a format for '{column}', "
                         "which is not a date column"
                     )
+                elif part == "values" and ours[column].allowed is not None:
+                    allowed = ours[column].allowed
+                    problems += [
+                        f'[sheets.{sheet_name}.values.{column}] {theirs} = "{code}": '
+                        f"not one of {', '.join(allowed)}"
+                        for theirs, code in mapping.values[column].items()
+                        if canonical_code(code, allowed) is None
+                    ]
     if problems:
         raise ConfigError(
             f"{len(problems)} problem(s) in the [sheets] mapping:\n"

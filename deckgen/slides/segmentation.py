@@ -206,7 +206,8 @@ def _rfm_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None:
     if not segments:
         return None
     names = tuple(ctx.label("segments", s.name) for s in segments)
-    best = max(segments, key=lambda s: (s.revenue_share / s.share, s.name))
+    # The same pick as the summary's top_segment finding, so the two slides name one segment.
+    best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     chart = ChartSpec(
         kind="bar",
         title=ctx.label(KIND, "rfm_chart"),

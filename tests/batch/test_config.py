@@ -83,7 +83,7 @@ def test_every_problem_is_listed(make_config: Make) -> None:
     assert message.startswith(f"5 problem(s) in {path}:")
     assert "output: Value error, output pattern must contain {client}" in message
     assert "jobs: Input should be greater than or equal to 1 (got 0)" in message
-    assert "colour: Extra inputs are not permitted (got 'blue')" in message
+    assert "colour: unknown key" in message
     assert "client.0.lang: Input should be 'en', 'ar' or 'fa' (got 'de')" in message
     assert "client.1: Value error, give exactly one of 'source'" in message
 

@@ -104,6 +104,25 @@ def test_log_lines_and_summary() -> None:
     )
 
 
+def test_log_lines_keep_every_problem_of_a_data_error() -> None:
+    bad_data = ClientRecord(
+        "globex",
+        "failed",
+        "2026-10",
+        None,
+        "/r/globex.xlsx",
+        error="1 problem(s) in the data:\n  - sheet 'orders', row 5, column 'amount': got 'x'",
+    )
+    log = io.StringIO()
+    reporter = LogLines(log, io.StringIO())
+    reporter.started(Path("/r/run.toml"), 1, 1)
+    reporter.client_done(bad_data)
+    lines = log.getvalue().splitlines()
+    assert lines[0].endswith("deckgen: run started: /r/run.toml (1 client, 1 job)")
+    assert lines[1].endswith("deckgen: failed globex (0.0s): 1 problem(s) in the data:")
+    assert lines[2] == "      - sheet 'orders', row 5, column 'amount': got 'x'"
+
+
 def test_progress_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "60")
     bar, summary = io.StringIO(), io.StringIO()

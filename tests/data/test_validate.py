@@ -270,6 +270,18 @@ def test_unknown_names_in_the_mapping_are_a_config_error(small_frames):
     assert "'age', which is not a date column" in message
 
 
+def test_a_value_map_to_an_unknown_code_is_a_config_error(small_frames):
+    gender = SheetMapping(values={"gender": {"F": "femal", "M": "Male"}})
+    leads = SheetMapping(values={"channel": {"Insta": "social media"}})
+    settings = Settings(sheets={"customers": gender, "leads": leads})
+    with pytest.raises(ConfigError) as caught:
+        validate_frames(small_frames, settings, "client")
+    assert str(caught.value) == (
+        "1 problem(s) in the [sheets] mapping:\n"
+        '  - [sheets.customers.values.gender] F = "femal": not one of female, male, other, unknown'
+    )
+
+
 def test_stray_dates_are_those_far_beyond_the_rest():
     regular = pd.date_range("2026-01-01", "2026-10-31").to_numpy()
     assert last_regular_date(regular) == pd.Timestamp("2026-10-31")

@@ -63,7 +63,8 @@ def test_headline_and_kpis_name_the_leak_against_its_norm(
     side = slide.blocks[2]
     assert isinstance(side, TextBlock)
     assert any(
-        f"{sample_ctx.fmt(funnel.converted_leads, 'count')} leads who bought" in p.text
+        f"the {sample_ctx.fmt(funnel.converted_leads, 'count')} who came through a lead took"
+        in p.text
         for p in side.paragraphs
     )
     for anchor in ("stage-conversion", "funnel-leak", "time-to-convert"):
