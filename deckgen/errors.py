@@ -34,6 +34,7 @@ class Problem:
     # The check that found it (missing_sheet, duplicate_id, ...), so a deck can word it in its
     # own language; `expected` is the English detail for the terminal.
     rule: str = ""
+    count: int = 1  # rows it stands for: N for the "N more rows like this" line of a rule
 
     def __str__(self) -> str:
         where = [f"sheet '{self.sheet}'"]
@@ -50,11 +51,10 @@ class ValidationError(DeckgenError):
 
     def __init__(self, problems: list[Problem], limit: int = 20) -> None:
         self.problems = problems
-        shown = [f"  - {p}" for p in problems[:limit]]
-        more = len(problems) - limit
-        if more > 0:
-            shown.append(f"  ... and {more} more")
-        super().__init__(f"{len(problems)} problem(s) in the data:\n" + "\n".join(shown))
+        shown = sample_lines(tuple(problems), limit)
+        super().__init__(
+            f"{problem_count(tuple(problems)):,} problem(s) in the data:\n" + "\n".join(shown)
+        )
 
 
 class TemplateError(DeckgenError):
@@ -63,3 +63,26 @@ class TemplateError(DeckgenError):
 
 class RenderError(DeckgenError):
     """The deck cannot be written (output path, disk, ...)."""
+
+
+def problem_count(problems: tuple[Problem, ...]) -> int:
+    """The rows and sheets the problems concern (a rule's summary line counts its rows)."""
+    return sum(p.count for p in problems)
+
+
+def sample_lines(problems: tuple[Problem, ...], limit: int) -> list[str]:
+    """Report lines for `problems`: a few examples of every sheet and column (about `limit` in
+    all), each group followed by how many more it has, so no kind of problem is hidden."""
+    groups: dict[tuple[str, str | None], list[Problem]] = {}
+    for problem in problems:
+        groups.setdefault((problem.sheet, problem.column), []).append(problem)
+    each = max(1, limit // len(groups))
+    lines = []
+    for (sheet, column), group in groups.items():
+        listed = [p for p in group if p.count == 1][:each]
+        lines += [f"  - {p}" for p in listed]
+        hidden = sum(p.count for p in group) - len(listed)
+        if hidden:
+            where = f"sheet '{sheet}'" + (f", column '{column}'" if column else "")
+            lines.append(f"    ... and {hidden:,} more in {where}")
+    return lines

@@ -29,7 +29,7 @@ from deckgen.data.mapping import (
 )
 from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, Column, Sheet
 from deckgen.data.tables import Tables
-from deckgen.errors import DeckgenError, Problem
+from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
 FIRST_DATE = pd.Timestamp("1900-01-01")
@@ -91,15 +91,15 @@ class ValidationReport:
             lines += _format_columns(summary)
         for title, problems in (("Errors", self.errors), ("Warnings", self.warnings)):
             if problems:
-                lines += ["", f"{title} ({len(problems)}):"]
-                lines += [f"  - {p}" for p in problems[:limit]]
-                if len(problems) > limit:
-                    lines.append(f"  ... and {len(problems) - limit} more")
+                lines += ["", f"{title} ({problem_count(problems):,}):"]
+                lines += sample_lines(problems, limit)
         lines.append("")
         if self.errors:
-            lines.append(f"Result: {len(self.errors)} error(s); fix them and run again.")
+            lines.append(
+                f"Result: {problem_count(self.errors):,} error(s); fix them and run again."
+            )
         else:
-            noted = f" with {len(self.warnings)} warning(s)" if self.warnings else ""
+            noted = f" with {problem_count(self.warnings):,} warning(s)" if self.warnings else ""
             lines.append(f"Result: valid{noted}.")
         return "\n".join(lines)
 
@@ -186,6 +186,7 @@ class _Problems:
                     f"{expected} ({more:,} more rows like this)",
                     severity,
                     rule,
+                    more,
                 )
             )
 

@@ -201,9 +201,12 @@ def test_every_problem_is_collected_and_the_display_is_capped(frames, settings):
     per_column = LISTED_PER_RULE + 1 if len(orders) > LISTED_PER_RULE else len(orders)
     assert len(report.errors) == 2 * per_column
     text = report.format(limit=5)
-    assert f"Errors ({len(report.errors)}):" in text
-    assert f"... and {len(report.errors) - 5} more" in text
-    assert text.rstrip().endswith(f"Result: {len(report.errors)} error(s); fix them and run again.")
+    bad = 2 * len(orders)  # every date and every amount
+    assert f"Errors ({bad:,}):" in text
+    for column in ("order_date", "amount"):
+        assert f"    ... and {len(orders) - 2:,} more in sheet 'orders', column '{column}'" in text
+    assert len([line for line in text.splitlines() if line.startswith("  - ")]) == 4
+    assert text.rstrip().endswith(f"Result: {bad:,} error(s); fix them and run again.")
 
 
 def test_rows_beyond_the_listed_ones_are_counted(settings):
