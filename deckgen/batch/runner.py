@@ -150,8 +150,10 @@ def execute_run(
             records[record.name] = record
             reporter.client_done(record)
         ordered = tuple(records[client.name] for client in selected)
-        periods = [r.period for r in ordered if r.period] or [_fallback_period(period, today)]
-        manifest = manifest_path(config.root, periods)
+        # Named after the periods of every client in the config, so re-running some clients
+        # updates the whole run's manifest even when clients use different calendars.
+        periods = _config_periods(config, period, today) or [r.period for r in ordered if r.period]
+        manifest = manifest_path(config.root, periods or [_fallback_period(period, today)])
         _remove_orphans([manifest])
         finished = datetime.now(UTC)
         write_manifest(
@@ -193,6 +195,19 @@ def _check_period(period: str) -> None:
         Period.parse(period)
     except ValueError as exc:
         raise ConfigError(f"--period: {exc}") from None
+
+
+def _config_periods(config: RunConfig, period: str | None, today: date) -> list[str]:
+    """The period key of each client of the config whose settings can be read."""
+    keys = []
+    for client in config.clients:
+        try:
+            calendar = _client_settings(client).effective_calendar
+            chosen = Period.parse(period, calendar) if period else default_period(today, calendar)
+        except (DeckgenError, ValueError):
+            continue  # its failure is reported by its own plan
+        keys.append(chosen.key)
+    return keys
 
 
 def _plan(

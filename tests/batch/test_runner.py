@@ -145,6 +145,9 @@ def test_each_client_gets_its_own_calendar(
     ]
     assert (tmp_path / "out/tehran/fa-1405-07.pptx").read_text() == "شرکت تهران|fa|1405-07|good"
     assert result.manifest == tmp_path / "out/manifest-1405-07+2026-10.json"
+    rerun = _run(config, render, clients=["tehran"])
+    assert rerun.manifest == result.manifest  # the whole run's manifest, not a new one
+    assert [c["name"] for c in _manifest(rerun)["clients"]] == ["berlin", "tehran"]
     overridden = _run(config, render, period="1405-06", clients=["tehran"])
     assert overridden.clients[0].output == tmp_path / "out/tehran/fa-1405-06.pptx"
 
