@@ -120,6 +120,8 @@ def format_text(metrics: LifecycleMetrics) -> str:
     from deckgen.formats import format_value
 
     def fmt(value: float | None, kind: ValueKind) -> str:
+        if kind == "percent" and value is not None and 0 < value < 0.001:
+            return f"1 in {round(1 / value):,}"  # reach to lead: 0.0% would read as none
         return format_value(value, kind, "en")
 
     lines = [

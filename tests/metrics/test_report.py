@@ -61,3 +61,6 @@ def test_text_summary_names_the_period_and_weakest_stage() -> None:
     text = format_text(metrics)
     assert text.startswith("Period 2026-10 (2026-10-01 to 2026-10-31)")
     assert f"weakest stage: {metrics.diagnostics.weakest}" in text
+    acquisition = next(s for s in metrics.diagnostics.stages if s.stage == "acquisition")
+    assert acquisition.conversion is not None and acquisition.conversion < 0.001
+    assert f"conversion 1 in {round(1 / acquisition.conversion):,}" in text
