@@ -53,6 +53,11 @@ def _since_first_customer(loyalty: LoyaltyResult) -> LoyaltyResult:
     return replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:])
 
 
+def _loyal_label(ctx: SlideContext, loyalty: LoyaltyResult) -> str:
+    """ "Loyal (club) customers" under the club rule, so they are not read as the RFM segment."""
+    return _label(ctx, "loyal_club" if loyalty.loyalty_rule == "club" else "loyal")
+
+
 def _label(ctx: SlideContext, key: str) -> str:
     return ctx.label(KIND, key)
 
@@ -68,7 +73,7 @@ def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
             change_kpi(ctx, KIND, _label(ctx, "active"), loyalty.active, "count"),
             change_kpi(ctx, KIND, _label(ctx, "new"), loyalty.new, "count"),
             change_kpi(ctx, KIND, _label(ctx, "returning"), loyalty.returning, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "loyal"), loyalty.loyal, "count"),
+            change_kpi(ctx, KIND, _loyal_label(ctx, loyalty), loyalty.loyal, "count"),
         )
     )
     flow = ChartSpec(
@@ -87,7 +92,7 @@ def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "loyal"),
+                _loyal_label(ctx, loyalty),
                 tuple(float(m.loyal) for m in months),
             ),
             Series(_label(ctx, "at_risk"), tuple(float(m.at_risk) for m in months)),

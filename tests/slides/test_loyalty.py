@@ -66,6 +66,7 @@ def test_flow_kpis_and_headline_state_the_figures(
     expected = [loyalty.active, loyalty.new, loyalty.returning, loyalty.loyal]
     assert [k.value for k in strip.kpis] == [sample_ctx.fmt(c.current, "count") for c in expected]
     assert all(k.delta and k.delta.endswith("vs Sep 2026") for k in strip.kpis)
+    assert strip.kpis[3].label == "Loyal (club) customers"  # not the RFM "Loyal" segment
     assert f"to {sample_ctx.fmt(loyalty.loyal.current, 'count')}," in slides[0].headline
     assert sample_ctx.fmt(loyalty.returning.current, "count") in slides[0].headline
     assert "churn window of" in slides[0].notes
@@ -154,3 +155,4 @@ def test_without_club_data_the_club_slide_is_dropped(no_club_ctx: SlideContext) 
     slides = build_loyalty_slides(no_club_ctx)
     assert len(slides) == 3
     assert "the data has no loyalty club, so the order rule is used" in slides[0].notes
+    assert _block(slides[0], KpiStrip).kpis[3].label == "Loyal customers"
