@@ -154,7 +154,9 @@ class _Painter:
         line = textmetrics.line_height("0", _SMALL_PT, family)
         step = max(1, math.ceil(line * math.sqrt(2) / (slot + _TICK_GAP_PT)))  # 45° labels
         shown = [_label(label, self.rtl) if i % step == 0 else "" for i, label in enumerate(labels)]
-        ax.set_xticks(positions, shown, rotation=45, rotation_mode="anchor")
+        # Anchored at the label's end nearest the tick and slanted down, away from the plot:
+        # right end and 45° in a left-to-right chart, its mirror in a right-to-left one.
+        ax.set_xticks(positions, shown, rotation=-45 if self.rtl else 45, rotation_mode="anchor")
         for text in ax.get_xticklabels():
             text.set_horizontalalignment("left" if self.rtl else "right")
 

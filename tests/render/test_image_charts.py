@@ -91,6 +91,19 @@ def test_month_labels_wrap_or_slant_so_they_never_overlap() -> None:
     assert shown[0] == MONTHS[0] and "" in shown  # every other label kept when crowded
 
 
+def test_slanted_labels_hang_below_the_axis_in_both_directions() -> None:
+    for lang, rotation, align in (("en", 45.0, "right"), ("fa", 315.0, "left")):
+        _, ctx = make_canvas(lang)
+        fig = chart_figure(_nps_combo((1.0,) * 8), 2.0, 3.0, ctx)
+        fig.canvas.draw()
+        axis = fig.axes[0]
+        bottom = axis.get_window_extent().y0
+        for label in axis.get_xticklabels():
+            assert (label.get_rotation(), label.get_horizontalalignment()) == (rotation, align)
+            if label.get_text():
+                assert label.get_window_extent().y1 <= bottom + 1  # not up into the plot
+
+
 def test_combo_legend_in_series_order() -> None:
     _, ctx = make_canvas("en")
     spec = ChartSpec(
