@@ -71,13 +71,21 @@ def test_pages_share_the_rows_evenly() -> None:
     assert _page_rows(40) == [14, 13, 13]  # not 16 + 16 + 8
 
 
+def test_a_table_shrinks_a_little_to_save_a_page() -> None:
+    # 17 one-line rows need two pages at 11 pt (16 a page) but fit one at 10.5 pt.
+    (page,) = paginate_table(TableSpec(columns=COLUMNS, rows=_spec(17).rows, area="full"))
+    assert (len(page.rows), page.font_size) == (17, 10.5)
+    # Never more than PAGE_SHRINK_PT below its size: 40 rows stay on three 11 pt pages.
+    assert {p.font_size for p in paginate_table(_spec(40))} == {11}
+
+
 def test_pages_with_uneven_rows_stay_as_few_as_filling_needs() -> None:
-    tall = "A long reason " * 40  # several lines in the wide column
+    tall = "A long reason " * 90  # many lines in the wide column, even at a smaller size
     rows = (*_spec(12).rows, (Cell(tall), Cell("1%")), (Cell(tall), Cell("2%")))
     spec = TableSpec(columns=COLUMNS, rows=rows, area="full")
     width, height = area_size_pt("full")
     pages = paginate_table(spec)
-    heights = [row_heights(p, column_widths(p, width), 11, "Calibri") for p in pages]
+    heights = [row_heights(p, column_widths(p, width), p.font_size, "Calibri") for p in pages]
     assert [sum(h) <= height for h in heights] == [True] * len(pages)
     assert tuple(row for page in pages for row in page.rows) == rows
     sizes = [len(page.rows) for page in pages]
