@@ -25,6 +25,7 @@ class SheetMapping(_Strict):
     columns: dict[str, str] = Field(default_factory=dict)  # our column -> client's column
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # our column -> {client: ours}
     date_format: dict[str, str] = Field(default_factory=dict)  # our column -> strptime format
+    decimal: Literal[".", ","] = "."  # decimal mark of numbers written as text ("12,50")
 
 
 class MetricsSettings(_Strict):

@@ -31,6 +31,7 @@ from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, Column, Sheet
 from deckgen.data.tables import Tables
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
+_DECIMAL_COMMA = r"-?\d{1,3}(?:[.\s\u00a0']\d{3})*,\d+|-?\d+,\d+"  # "12,50", "1.234,50"
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
 FIRST_DATE = pd.Timestamp("1900-01-01")
 LAST_DATE = pd.Timestamp("2199-12-31")
@@ -300,6 +301,8 @@ def _float(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
     else:
         text = _with_latin_digits(_as_text(raw))
         blank = text.isna().to_numpy()
+        if mapping.decimal == ",":  # "1.234,50" or "1 234,50": drop grouping, then the comma
+            text = text.str.replace(r"[.\s\u00a0']", "", regex=True).str.replace(",", ".")
         values = pd.to_numeric(text, errors="coerce").astype("float64")
     values = values.where(np.isfinite(values))
     return _Converted(values, blank, values.isna().to_numpy() & ~blank)
@@ -341,9 +344,10 @@ def _expected(column: Column, mapping: SheetMapping) -> str:
     if column.kind == "date":
         fmt = mapping.date_format.get(column.name)
         return f"a date like {column.example}" + (f" or written as {fmt}" if fmt else "")
+    example = column.example.replace(".", ",") if mapping.decimal == "," else column.example
     return {
-        "float": f"a number like {column.example}",
-        "int": f"a whole number like {column.example}",
+        "float": f"a number like {example}",
+        "int": f"a whole number like {example}",
         "bool": "true/false, yes/no, y/n or 1/0",
     }.get(column.kind, "a value")
 
@@ -415,19 +419,27 @@ class _SheetCheck:
         if name in self.mapping.values:
             cells = _translated(raw, self.mapping.values[name])
         converted = _CONVERTERS[column.kind](cells, column, self.mapping)
+        expected = _expected(column, self.mapping) + self._decimal_hint(raw, converted.bad)
         if column.required:
             self.problems.rows(
                 "error", self.label, theirs, raw, converted.blank, "a value (required)", False
             )
-            self.problems.rows(
-                "error", self.label, theirs, raw, converted.bad, _expected(column, self.mapping)
-            )
+            self.problems.rows("error", self.label, theirs, raw, converted.bad, expected)
         else:
-            expected = _expected(column, self.mapping) + "; left empty"
+            expected += "; left empty"
             self.problems.rows(
                 "warning", self.label, theirs, raw, converted.bad, expected, rule="bad_value"
             )
         return self._bounded(converted.values, raw, column, theirs)
+
+    def _decimal_hint(self, raw: pd.Series, bad: np.ndarray) -> str:
+        """Why numbers failed, when most of them are written with a decimal comma."""
+        if self.mapping.decimal == "," or not bad.any():
+            return ""
+        written = _as_text(raw[bad]).dropna()
+        if not written.str.fullmatch(_DECIMAL_COMMA).mean() > 0.5:
+            return ""
+        return f' (they use a decimal comma: set decimal = "," under [sheets.{self.sheet.name}])'
 
     def _bounded(self, values: pd.Series, raw: pd.Series, column: Column, theirs: str) -> pd.Series:
         """`values` checked against the column's bounds (and negative-value warnings)."""

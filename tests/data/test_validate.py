@@ -307,3 +307,20 @@ def test_any_sample_validates_clean(seed, customers, months, lang):
     report = validate_frames(frames, Settings(lang=lang), "sample")
     assert report.errors == () and report.warnings == (), report.format()
     assert len(report.tables.customers) == customers
+
+
+def test_decimal_commas_are_read_when_configured_and_suggested_when_not(small_frames):
+    frames = {name: frame.copy() for name, frame in small_frames.items()}
+    amounts = frames["orders"]["amount"]
+    frames["orders"]["amount"] = ["1.234,50", "12,5"] + [
+        f"{value:.2f}".replace(".", ",") for value in amounts[2:]
+    ]
+    plain = validate_frames(frames, Settings(), "client")
+    assert plain.errors[0].expected == (
+        'a number like 129.90 (they use a decimal comma: set decimal = "," under [sheets.orders])'
+    )
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    tables = validate_frames(frames, comma, "client").tables
+    assert tables is not None
+    assert tables.orders["amount"].tolist()[:2] == [1234.5, 12.5]
+    assert tables.orders["amount"].iloc[2:].round(2).tolist() == amounts.iloc[2:].round(2).tolist()
