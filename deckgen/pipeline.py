@@ -10,6 +10,7 @@ from pathlib import Path
 import pydantic
 
 from deckgen.config import Settings, describe_validation_error, find_config, load_settings
+from deckgen.data.load import OPEN_IN_EXCEL
 from deckgen.data.tables import Tables
 from deckgen.errors import ConfigError, InputError, Problem, RenderError, ValidationError
 from deckgen.formats import format_value
@@ -17,6 +18,7 @@ from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
 
 PARTIAL_PERIOD = "partial_period"  # errors.Problem.rule of coverage_warning
+_SHOWN_RULES = (PARTIAL_PERIOD, OPEN_IN_EXCEL)
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,9 @@ class RenderResult:
         """A few readable lines for the terminal."""
         lines = [f"wrote {self.output} ({self.slides} slides, period {self.period.key})"]
         lines += [f"  {name}: {value}" for name, value in self.headlines]
-        # A part month changes every figure; the other warnings are for the appendix.
-        lines += [f"  warning: {p}" for p in self.warnings if p.rule == PARTIAL_PERIOD]
+        # A part month or a workbook open in Excel changes every figure; the other warnings
+        # are for the appendix.
+        lines += [f"  warning: {p}" for p in self.warnings if p.rule in _SHOWN_RULES]
         if self.warnings:
             lines.append(f"  {len(self.warnings)} data warning(s); see the appendix slide")
         return "\n".join(lines)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,13 +13,16 @@ from deckgen.config import Settings
 from deckgen.data.mapping import check_mapping, find_name
 from deckgen.data.schema import SHEETS
 from deckgen.data.tables import Tables
-from deckgen.errors import InputError, ValidationError
+from deckgen.errors import InputError, Problem, ValidationError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 FOLDER_SUFFIXES = (".csv", ".parquet")
 # Excel stores a password-protected .xlsx as an OLE2 container holding this stream.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Source:
     frames: dict[str, pd.DataFrame]  # our sheet name -> the client's sheet (row 0 = row 2)
     names: dict[str, str]  # our sheet name -> the client's sheet or file name it came from
     available: tuple[str, ...]  # every sheet (or file stem) the source holds
+    warnings: tuple[Problem, ...] = ()  # about the file itself (open in Excel)
 
 
 def read_frames(source: Path, settings: Settings) -> dict[str, pd.DataFrame]:
@@ -46,13 +50,22 @@ def read_source(source: Path, settings: Settings) -> Source:
         return _read_folder(path, settings)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return _read_workbook(path, settings)
+        return replace(_read_workbook(path, settings), warnings=_open_in_excel(path))
     if suffix in FOLDER_SUFFIXES:
         raise InputError(
             f"{path} is a single {suffix} file; put one {suffix} file per sheet "
             f"(customers{suffix}, orders{suffix}, ...) in a folder and pass the folder"
         )
     raise InputError(f"{path} is not an .xlsx workbook or a folder of .csv or .parquet files")
+
+
+def _open_in_excel(path: Path) -> tuple[Problem, ...]:
+    """A warning when Excel's lock file sits beside the workbook: edits may be unsaved."""
+    lock = path.with_name(f"~${path.name}")
+    if not lock.exists():
+        return ()
+    expected = "the workbook closed in Excel: it is open, so edits not yet saved are not read"
+    return (Problem("(workbook)", None, None, lock.name, expected, "warning", OPEN_IN_EXCEL),)
 
 
 def load_tables(source: Path, settings: Settings, strict: bool = False) -> Tables:

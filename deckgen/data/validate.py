@@ -125,7 +125,7 @@ def validate_frames(
 
 def validate_read(read: Source, settings: Settings) -> ValidationReport:
     """Validate what `read_source` read, naming the client's own sheets in problems."""
-    return _validate(read.frames, settings, read.label, read.names, read.available)
+    return _validate(read.frames, settings, read.label, read.names, read.available, read.warnings)
 
 
 # -- problems ----------------------------------------------------------------------------
@@ -512,8 +512,11 @@ def _validate(
     source_label: str,
     names: dict[str, str],
     available: tuple[str, ...] | None,
+    file_warnings: tuple[Problem, ...] = (),
 ) -> ValidationReport:
     problems = _Problems()
+    for problem in file_warnings:
+        problems.add(problem)
     checked: dict[str, _Checked] = {}
     labels = [names.get(s.name) or settings.mapping(s.name).sheet or s.name for s in SHEETS]
     for sheet, label in zip(SHEETS, labels, strict=True):

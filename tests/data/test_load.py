@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from deckgen.config import Settings, SheetMapping
-from deckgen.data.load import load_tables, read_frames
+from deckgen.data.load import OPEN_IN_EXCEL, load_tables, read_frames
 from deckgen.data.schema import SHEETS
 from deckgen.errors import InputError, ValidationError
 
@@ -145,3 +145,18 @@ def test_load_tables_raises_on_errors_and_on_warnings_when_strict(
     with pytest.raises(ValidationError, match="sheet 'orders'") as caught:
         load_tables(broken, settings)
     assert [p.severity for p in caught.value.problems] == ["error"]
+
+
+def test_a_workbook_open_in_excel_is_read_with_a_warning(frames, writers, settings, tmp_path):
+    path = tmp_path / "acme.xlsx"
+    writers["xlsx"](frames, path)
+    assert load_tables(path, settings).warnings == ()
+    (tmp_path / "~$acme.xlsx").write_bytes(b"")
+    (warning,) = load_tables(path, settings).warnings
+    assert (warning.sheet, warning.value, warning.rule) == (
+        "(workbook)",
+        "~$acme.xlsx",
+        OPEN_IN_EXCEL,
+    )
+    with pytest.raises(ValidationError, match="the workbook closed in Excel"):
+        load_tables(path, settings, strict=True)
