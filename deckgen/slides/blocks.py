@@ -34,11 +34,13 @@ def change_kpi(
     value_kind: ValueKind,
     *,
     good_when_up: bool = True,
+    delta_block: str = "kpi_delta",
 ) -> Kpi:
-    """A KPI card for `change`: its current value and its change worded by `kind`'s template."""
+    """A KPI card for `change`: its current value and its change worded by `kind`'s template
+    (block `delta_block`, e.g. one that names the unit)."""
     value = None if change is None else change.current
     delta = ctx.change(change, value_kind)
-    delta_text = None if delta is None else ctx.text(kind, "kpi_delta", delta=delta)
+    delta_text = None if delta is None else ctx.text(kind, delta_block, delta=delta)
     return Kpi(label, ctx.fmt(value, value_kind), delta_text, tone(change, good_when_up))
 
 

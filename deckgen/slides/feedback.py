@@ -92,6 +92,7 @@ def _overview_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
                 feedback.median_days_to_resolve,
                 "decimal",
                 good_when_up=False,
+                delta_block="kpi_days_delta",
             ),
         )
     )

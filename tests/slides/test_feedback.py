@@ -70,6 +70,9 @@ def test_overview_kpis_and_charts_hold_the_counts(
     assert strip.kpis[0].tone == "neutral"
     assert f"n\u00a0=\u00a0{feedback.resolution_n}" in strip.kpis[3].label
     assert f"n\u00a0=\u00a0{feedback.median_days_n}" in strip.kpis[4].label
+    days = feedback.median_days_to_resolve
+    assert days is not None and days.delta is not None
+    assert strip.kpis[4].delta == f"{sample_ctx.change(days, 'decimal')} days vs Sep 2026"
     kinds = _block(slides[0], ChartSpec, "left_bottom")
     assert kinds.categories == ("Comment", "Complaint", "Issue", "Concern")
     assert kinds.series[0].name == "Oct 2026"
