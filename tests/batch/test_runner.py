@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 from deckgen.batch.lock import LOCK_NAME, RunLockedError
 from deckgen.batch.progress import LoggerReporter
 from deckgen.batch.runner import RunResult, default_period, execute_run
+from deckgen.batch.worker import ClientRecord
 from deckgen.errors import ConfigError
 from deckgen.period import Period
 
@@ -231,8 +232,8 @@ def test_summary_lists_every_client(three_clients: Path, render: Callable) -> No
     lines = result.summary().splitlines()
     assert lines[0].startswith("deckgen run: 3 clients: 2 ok, 1 failed in ")
     assert lines[1:] == [
-        "  ok      acme     reports/acme/2026-10.pptx",
-        "  ok      globex   reports/globex/2026-10.pptx",
+        "  ok      acme     reports/acme/2026-10.pptx  (1 data warning, see the manifest)",
+        "  ok      globex   reports/globex/2026-10.pptx  (1 data warning, see the manifest)",
         "  failed  initech  1 problem(s) in the data: - sheet 'orders', row 7, column 'amount': "
         "got 'abc'; expected a number",
         "manifest: reports/manifest-2026-10.json",
@@ -279,3 +280,19 @@ def test_cli_rejects_a_bad_run_config_with_exit_code_2(make_config: Callable) ->
         "  - client: Field required\n"
     )
     assert done.stdout == ""
+
+
+def test_summary_points_at_the_warnings_of_a_written_deck(tmp_path: Path) -> None:
+    late = ClientRecord(
+        "pars",
+        "ok",
+        "1405-08",
+        tmp_path / "reports/pars/1405-08.pptx",
+        "pars.xlsx",
+        warnings=("sheet 'orders', column 'order_date': got '2026-10-30'; expected ...",),
+    )
+    stamp = datetime(2026, 11, 23, tzinfo=UTC)
+    result = RunResult(tmp_path / "run.toml", tmp_path / "m.json", (late,), stamp, stamp)
+    assert result.summary().splitlines()[1] == (
+        "  ok      pars  reports/pars/1405-08.pptx  (1 data warning, see the manifest)"
+    )
