@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 import pytest
@@ -35,3 +40,38 @@ def small_folders(tmp_path_factory: pytest.TempPathFactory, small_frames: dict) 
         frame.to_csv(root / "csv" / f"{name}.csv", index=False)
         frame.to_parquet(root / "parquet" / f"{name}.parquet", index=False)
     return {"csv": root / "csv", "parquet": root / "parquet"}
+
+
+def missing_service(reason: str) -> NoReturn:
+    """Skip a test whose outside tool or server is missing, but fail under CI (.ci/run installs
+    them), so a green CI run never hides a skipped check."""
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def to_pdf(tmp_path: Path) -> Callable[[Path], Path]:
+    """Converts a .pptx to PDF with LibreOffice (its own profile) and returns the PDF's path."""
+    if shutil.which("libreoffice") is None:
+        missing_service("needs the libreoffice binary (Debian package libreoffice-impress)")
+
+    def convert(pptx: Path) -> Path:
+        subprocess.run(
+            [
+                "libreoffice",
+                f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(pptx.parent),
+                str(pptx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
+        return pptx.with_suffix(".pdf")
+
+    return convert

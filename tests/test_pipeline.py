@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide
 
 from deckgen.config import Settings
 from deckgen.errors import InputError, ValidationError
@@ -29,6 +30,15 @@ def rendered(
 @pytest.fixture(scope="module")
 def metrics(small_workbook: Path) -> LifecycleMetrics:
     return compute_source_metrics(small_workbook)
+
+
+def _slide_text(slide: Slide) -> str:
+    """Every text frame of a rendered slide, joined."""
+    return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def _cover_text(path: Path) -> str:
+    return _slide_text(Presentation(str(path)).slides[0])
 
 
 def _chart_series(prs: PresentationType, series_name: str) -> tuple[tuple[str, ...], tuple]:
@@ -65,10 +75,7 @@ def test_headline_revenue_is_on_the_summary_slide(
     rendered: tuple[RenderResult, PresentationType],
 ) -> None:
     result, prs = rendered
-    summary_text = " ".join(
-        shape.text_frame.text for shape in prs.slides[1].shapes if shape.has_text_frame
-    )
-    assert dict(result.headlines)["revenue"] in summary_text
+    assert dict(result.headlines)["revenue"] in _slide_text(prs.slides[1])
 
 
 def test_the_deck_gets_the_mode_of_a_new_file(
@@ -96,8 +103,7 @@ def test_settings_and_period_override(small_workbook: Path, tmp_path: Path) -> N
         client="Globex Ltd",
         period="2026-06",
     )
-    title = Presentation(str(result.output)).slides[0]
-    text = " ".join(shape.text_frame.text for shape in title.shapes if shape.has_text_frame)
+    text = _cover_text(result.output)
     assert "Globex Ltd" in text
     assert "June 2026" in text
 
@@ -127,11 +133,6 @@ def test_a_part_month_is_rendered_with_a_warning_and_refused_when_strict(
     with pytest.raises(ValidationError, match="rest on the orders to 2026-10-15 only"):
         render_deck(folder, tmp_path / "strict.pptx", period="2026-10", strict=True)
     assert not (tmp_path / "strict.pptx").exists()
-
-
-def _cover_text(path: Path) -> str:
-    cover = Presentation(str(path)).slides[0]
-    return " ".join(shape.text_frame.text for shape in cover.shapes if shape.has_text_frame)
 
 
 def test_the_deckgen_toml_beside_the_data_is_used_and_the_client_named(

@@ -57,6 +57,16 @@ class ChannelsResult:
     unattributed_new_customers: Change  # new customers with no known channel
     cohort: Period  # the month whose customers' 90-day revenue and ROI are shown
 
+    @property
+    def priced(self) -> tuple[ChannelFigures, ...]:
+        """Channels with a CAC above zero, cheapest first (ties by channel code)."""
+        return tuple(
+            sorted(
+                (c for c in self.channels if c.cac is not None and c.cac.current > 0),
+                key=lambda c: (c.cac.current, c.channel),
+            )
+        )
+
 
 def acquisition_channel_of(tables: Tables, period: Period, ids: pd.Index) -> pd.Series:
     """The channel that acquired each of `ids`; NA if none (docs/metrics.md#acquisition-channel)."""

@@ -223,11 +223,10 @@ def _segment_findings(seg: SegmentationResult) -> list[Finding]:
 def _channel_findings(channels: ChannelsResult | None) -> list[Finding]:
     if channels is None:
         return []
-    priced = [c for c in channels.channels if c.cac is not None and c.cac.current > 0]
+    priced = channels.priced
     if len(priced) < 2:
         return []
-    best = min(priced, key=lambda c: (c.cac.current, c.channel))
-    worst = max(priced, key=lambda c: (c.cac.current, c.channel))
+    best, worst = priced[0], priced[-1]
     weight = 1 - best.cac.current / worst.cac.current
     return [
         Finding(

@@ -18,16 +18,11 @@ def build_channels_slides(ctx: SlideContext) -> tuple[Slide, ...]:
     channels = ctx.metrics.channels
     if channels is None or not channels.channels:
         return ()
-    # A zero CAC (customers but no spend) is no price to compare against.
-    priced = sorted(
-        (c.cac.current, c.channel, c)
-        for c in channels.channels
-        if c.cac is not None and c.cac.current > 0
-    )
+    priced = channels.priced
     variables = {
         "r": channels,
-        "cheapest": priced[0][2] if priced else None,
-        "dearest": priced[-1][2] if priced else None,
+        "cheapest": priced[0] if priced else None,
+        "dearest": priced[-1] if priced else None,
     }
     return (
         Slide(

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.conftest import missing_service
+
 pytestmark = pytest.mark.postgres
 
 # Peer authentication over the Unix socket, as .ci/postgres.sh sets up: no password anywhere.
@@ -26,10 +28,9 @@ def pg_url() -> str:
         with engine.connect():
             pass
     except sa.exc.OperationalError as exc:
-        reason = f"PostgreSQL at {engine.url!r} is unreachable ({exc.orig}); run .ci/postgres.sh"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing_service(
+            f"PostgreSQL at {engine.url!r} is unreachable ({exc.orig}); run .ci/postgres.sh"
+        )
     finally:
         engine.dispose()
     return url

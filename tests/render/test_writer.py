@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -302,29 +301,12 @@ def test_blocks_stay_inside_the_slide(en_prs: PresentationType, fa_prs: Presenta
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="needs the libreoffice binary")
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_libreoffice_converts_one_page_per_slide(
-    lang: str, en_bytes: bytes, fa_bytes: bytes, tmp_path: Path
+    lang: str, en_bytes: bytes, fa_bytes: bytes, tmp_path: Path, to_pdf: Callable[[Path], Path]
 ) -> None:
     source = tmp_path / f"deck_{lang}.pptx"
     source.write_bytes(en_bytes if lang == "en" else fa_bytes)
-    profile = tmp_path / "profile"
-    subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = (tmp_path / f"deck_{lang}.pdf").read_bytes()
+    pdf = to_pdf(source).read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == len(open_pptx(source.read_bytes()).slides) == 12

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -82,27 +83,15 @@ def test_an_empty_cell_has_the_table_font_size() -> None:
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_draws_the_rows_at_the_written_heights(tmp_path: Path) -> None:
+def test_libreoffice_draws_the_rows_at_the_written_heights(
+    tmp_path: Path, to_pdf: Callable[[Path], Path]
+) -> None:
     data = render_pptx(_deck())
     source = tmp_path / "rows.pptx"
     source.write_bytes(data)
-    subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
+    pdf = to_pdf(source)
     boxes = subprocess.run(
-        ["pdftotext", "-bbox", str(tmp_path / "rows.pdf"), "-"],
+        ["pdftotext", "-bbox", str(pdf), "-"],
         check=True,
         capture_output=True,
         text=True,
