@@ -1,0 +1,922 @@
+"""The transforms of deckgen.toml: client sheets reshaped between reading and validation.
+
+Per sheet, in this order (docs/data-format.md#transforms): `query` (SQL over the sheets as
+read), `row_ids`, `lookup`, `compute`, `where`, `returns` and `order_lines` (orders); then
+`from_orders` (customers). Expressions run in an embedded DuckDB with file and network access
+disabled. When no transform is configured the source is returned as read and DuckDB is not
+even imported.
+
+Every problem is collected before stopping: configuration problems (an unknown column, a
+lookup sheet that does not exist, an expression that does not bind) as one ConfigError, found
+by binding each expression on zero rows before running it; data problems (an expression that
+fails on a row, customers that differ between the lines of one order) as errors located at
+the client's sheet and row, reported by validation with the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from deckgen.config import Lookup, Settings, SheetMapping
+from deckgen.data.load import Source
+from deckgen.data.mapping import find_name, match_columns
+from deckgen.data.schema import CUSTOMERS, ORDERS, SHEETS, SHEETS_BY_NAME, Column, Sheet
+from deckgen.errors import ConfigError, Problem, ValidationError
+
+if TYPE_CHECKING:
+    import duckdb
+
+RESERVED = ("__sheet__", "__row__")  # where each row came from: carried through untouched
+RETURNS_SHEET = "returns"  # Source.frames key of the returns split from the orders
+_DATA = "__data__"  # the table an expression reads
+_VALUE = "__value__"  # the column it gives
+LISTED = 50  # rows listed per data problem; the rest are counted in one line
+# Rules of the problems found here (errors.Problem.rule), worded per language in labels.toml.
+LOOKUP_UNMATCHED = "lookup_unmatched"
+WHERE_KEPT_NONE = "where_kept_none"
+DERIVED_CUSTOMERS = "derived_customers"
+DERIVED_ATTRIBUTE = "derived_attribute_conflict"
+_ONLY_UNDER = {"order_lines": "orders", "returns": "orders", "from_orders": "customers"}
+_LEADING_ZERO = re.compile(r"[+-]?0\d")
+_MISSING_COLUMN = re.compile(r'Referenced column "(?P<name>[^"]+)" not found')
+
+
+# -- the SQL text ------------------------------------------------------------------------
+
+
+@cache
+def _parser() -> duckdb.DuckDBPyConnection:
+    """A locked connection for parsing configured SQL (it never sees data)."""
+    return _connect()
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that can read only the frames registered with it."""
+    import duckdb
+
+    return duckdb.connect(
+        config={
+            # A client's config must not read /etc/passwd through read_csv, nor fetch a URL,
+            # nor load an extension that could; nothing can switch this back on once locked.
+            "enable_external_access": False,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "python_enable_replacements": False,  # no Python variable is readable as a table
+            "threads": 1,  # the same rows in the same order on every run
+            "lock_configuration": True,
+        }
+    )
+
+
+def _parsed(sql: str) -> dict:
+    """DuckDB's syntax tree of `sql` as JSON (its `error` key set when it does not parse)."""
+    rows = _parser().execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+    return json.loads(rows[0][0])
+
+
+def sql_problem(text: str, kind: Literal["expression", "query"]) -> str | None:
+    """Why `text` is not one SQL expression (or one SELECT query); None when it is."""
+    if not text.strip():
+        return "empty"
+    sql = text if kind == "query" else f'SELECT ({text}) AS "{_VALUE}" FROM "{_DATA}"'
+    tree = _parsed(sql)
+    if tree.get("error"):
+        message = str(tree.get("error_message", "cannot be parsed"))
+        if tree.get("error_type") == "not implemented":
+            return "not a SELECT query (only SELECT can read the sheets)"
+        return message
+    statements = tree["statements"]
+    if len(statements) != 1:
+        return f"{len(statements)} statements; write one"
+    if kind == "expression" and not _one_expression(statements[0]["node"]):
+        return "not one expression (a FROM, WHERE or ';' outside it?)"
+    return None
+
+
+def _one_expression(node: dict) -> bool:
+    """True when the parsed wrapper is exactly SELECT (<one expression>) FROM the sheet."""
+    table = node.get("from_table") or {}
+    return (
+        node.get("type") == "SELECT_NODE"
+        and len(node.get("select_list", ())) == 1
+        and table.get("type") == "BASE_TABLE"
+        and table.get("table_name") == _DATA
+        and not node.get("where_clause")
+        and not node.get("group_expressions")
+        and not node.get("having")
+        and not node.get("qualify")
+        and not node.get("modifiers")
+        and not node.get("cte_map", {}).get("map")
+    )
+
+
+def query_tables(query: str) -> tuple[str, ...]:
+    """The tables a SELECT query reads, by the names it gives them (CTEs left out)."""
+    tables: list[str] = []
+    ctes: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and node.get("table_name"):
+                tables.append(str(node["table_name"]))
+            for entry in node.get("cte_map", {}).get("map", ()) if "cte_map" in node else ():
+                ctes.add(str(entry["key"]).casefold())
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(_parsed(query).get("statements", []))
+    return tuple(dict.fromkeys(t for t in tables if t.casefold() not in ctes))
+
+
+# -- the configuration -------------------------------------------------------------------
+
+
+def transform_config_problems(settings: Settings) -> list[str]:
+    """What is wrong with the transform keys of `[sheets]`, whatever the data (one line each)."""
+    problems = []
+    for name, mapping in settings.sheets.items():
+        sheet = SHEETS_BY_NAME.get(name)
+        if sheet is None:
+            continue  # check_mapping names the unknown sheet
+        where = f"[sheets.{name}]"
+        for key, owner in _ONLY_UNDER.items():
+            if getattr(mapping, key) and name != owner:
+                problems.append(f"{where} {key}: only [sheets.{owner}] can have it")
+        if mapping.row_ids and sheet.key is None:
+            problems.append(f"{where} row_ids: the sheet has no key column to number")
+        if mapping.row_ids and mapping.order_lines:
+            problems.append(f"{where} row_ids and order_lines: order lines need real order ids")
+        if mapping.from_orders:
+            others = ("sheet", "query", "row_ids", "lookup", "compute", "where")
+            problems += [
+                f"{where} from_orders derives the customers from the orders: drop '{key}'"
+                for key in others
+                if getattr(mapping, key)
+            ]
+            if "signup_date" in mapping.columns:
+                problems.append(
+                    f"{where} from_orders: signup_date is each customer's first order date; "
+                    "drop it from columns"
+                )
+        for new in (*mapping.lookup, *mapping.compute):
+            if not new.strip() or new in RESERVED:
+                problems.append(f"{where} '{new}' cannot name a new column")
+    return problems
+
+
+def sheets_read_by_transforms(settings: Settings) -> tuple[str, ...]:
+    """The client's sheets (or files) that lookups and queries read besides deckgen's own."""
+    wanted: list[str] = []
+    for mapping in settings.sheets.values():
+        wanted += [spec.sheet for spec in mapping.lookup.values()]
+        if mapping.query:
+            wanted += query_tables(mapping.query)
+    return tuple(dict.fromkeys(w for w in wanted if w not in SHEETS_BY_NAME))
+
+
+# -- typing client cells for SQL ----------------------------------------------------------
+
+
+def _sql_column(raw: pd.Series, kind: str | None, mapping: SheetMapping) -> pd.Series:
+    """A client column typed for SQL: a column mapped onto one of ours by our rules (ids and
+    categories text, dates and numbers parsed as validation will), any other by its cells
+    (numbers when every filled cell is one without a leading zero, else text)."""
+    from deckgen.data.validate import _CONVERTERS, _as_text  # validation's own conversions
+
+    if kind in ("date", "float", "int", "bool"):
+        column = Column(str(raw.name), kind, False, "", "")
+        return _CONVERTERS[kind](raw, column, mapping).values
+    if kind is None and (
+        pd.api.types.is_numeric_dtype(raw)
+        or pd.api.types.is_bool_dtype(raw)
+        or pd.api.types.is_datetime64_any_dtype(raw)
+    ):
+        return raw
+    text = _as_text(raw)
+    if kind is None and text.notna().any():
+        if raw.dtype == object and all(isinstance(v, date) for v in raw.dropna()):
+            return pd.to_datetime(raw, errors="coerce")
+        number = _CONVERTERS["float"](raw, Column(str(raw.name), "float", False, "", ""), mapping)
+        if not number.bad.any() and not text.str.match(_LEADING_ZERO).any():
+            return number.values
+    if kind is None and text.isna().all():
+        return _nulls(raw)  # an empty column can be read as any type
+    return text
+
+
+# -- one sheet being transformed -----------------------------------------------------------
+
+
+@dataclass
+class _Sheet:
+    """One of our sheets while its transforms run."""
+
+    sheet: Sheet
+    mapping: SheetMapping
+    label: str  # the client's sheet name (or what defines the sheet), for messages
+    frame: pd.DataFrame  # the client's cells, plus the columns the transforms add
+    typed: dict[str, pd.Series] = field(default_factory=dict)  # columns typed for SQL
+    checking: bool = False  # after a data problem: zero rows, only the configuration checked
+
+    @property
+    def name(self) -> str:
+        return self.sheet.name
+
+    def key(self, part: str) -> str:
+        """How a key of this sheet's mapping is named in messages."""
+        return f"[sheets.{self.name}] {part}"
+
+    def view(self, mentioned: str) -> pd.DataFrame:
+        """The columns that `mentioned` may name, typed for SQL (a superset is harmless)."""
+        text = mentioned.casefold()
+        kinds = {
+            theirs: self.sheet.column(ours).kind
+            for ours, theirs in match_columns(
+                self.frame.columns, self.sheet, self.mapping
+            ).source.items()
+        }
+        columns = {}
+        for name in self.frame.columns:
+            if str(name).casefold() not in text:
+                continue
+            if name not in self.typed:
+                self.typed[name] = _sql_column(self.frame[name], kinds.get(name), self.mapping)
+            columns[name] = self.typed[name]
+        return pd.DataFrame(columns, index=self.frame.index)
+
+    def add(self, name: str, values: pd.Series, typed: bool) -> None:
+        """A new (or replaced) column; `typed`: its values are SQL's own, not client cells."""
+        self.frame[name] = values.to_numpy() if len(values) == len(self.frame) else values
+        self.typed.pop(name, None)
+        if typed:
+            self.typed[name] = self.frame[name]
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Only the rows where `mask` is true."""
+        self.frame = self.frame.loc[mask]
+        self.typed = {name: values.loc[mask] for name, values in self.typed.items()}
+
+    def stop(self) -> None:
+        """Keep checking the configuration on zero rows (a data problem was found)."""
+        self.checking = True
+        self.keep(np.zeros(len(self.frame), dtype=bool))
+
+    def locate(self, positions: np.ndarray) -> Iterator[tuple[str, int]]:
+        """(client sheet, spreadsheet row) of the rows at `positions`."""
+        return _locate(self.frame, positions, self.label)
+
+
+def _locate(frame: pd.DataFrame, positions: np.ndarray, label: str) -> Iterator[tuple[str, int]]:
+    """(client sheet, spreadsheet row) of the rows of `frame` at `positions`."""
+    if "__row__" in frame:
+        rows = frame["__row__"].to_numpy()[positions]
+    else:  # as read: position 0 is row 2, below the header
+        rows = frame.index.to_numpy()[positions] + 2
+    sheets = frame["__sheet__"].to_numpy()[positions] if "__sheet__" in frame else None
+    for k, row in enumerate(rows):
+        yield (label if sheets is None else str(sheets[k])), int(row)
+
+
+# -- the whole source --------------------------------------------------------------------
+
+
+def transform_source(source: Source, settings: Settings) -> Source:
+    """`source` with the configured transforms applied (itself when there are none);
+    ConfigError listing every configuration problem, ValidationError for a data problem
+    that stops a transform (an expression failing on a row)."""
+    if not any(mapping.transformed for mapping in settings.sheets.values()):
+        return source
+    return _Transform(source, settings).run()
+
+
+class _Transform:
+    """The transforms of one source, with the problems and notes they find."""
+
+    def __init__(self, source: Source, settings: Settings):
+        self.source = source
+        self.settings = settings
+        self.frames = dict(source.frames)
+        self.names = dict(source.names)
+        self.config: list[str] = []  # configuration problems
+        self.problems: list[Problem] = []  # data problems and warnings
+        self.notes: list[str] = []
+        self.failed: list[Problem] = []  # expressions that failed on a row
+        self._connection: duckdb.DuckDBPyConnection | None = None
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._connection is None:
+            self._connection = _connect()
+        return self._connection
+
+    def run(self) -> Source:
+        try:
+            for sheet in SHEETS:
+                mapping = self.settings.mapping(sheet.name)
+                if mapping.transformed and not mapping.from_orders:
+                    self._transform(sheet, mapping)
+            if self.settings.mapping("customers").from_orders:
+                self._derive_customers()
+        finally:
+            if self._connection is not None:
+                self._connection.close()
+        if self.config:
+            lines = "\n".join(f"  - {p}" for p in self.config)
+            raise ConfigError(f"{len(self.config)} problem(s) in the transforms:\n{lines}")
+        if self.failed:
+            raise ValidationError(self.failed)
+        return replace(
+            self.source,
+            frames=self.frames,
+            names=self.names,
+            problems=(*self.source.problems, *self.problems),
+            notes=(*self.source.notes, *self.notes),
+        )
+
+    # -- reading what the transforms need ------------------------------------------------
+
+    def _as_read(self, wanted: str) -> tuple[pd.DataFrame, str] | None:
+        """A sheet as read, by our name or the client's, and the client's name for it."""
+        if wanted in SHEETS_BY_NAME:
+            frame = self.source.frames.get(wanted)
+            return None if frame is None else (frame, self.source.names.get(wanted, wanted))
+        ours = {theirs: name for name, theirs in self.source.names.items()}
+        found = find_name(wanted, [*ours, *self.source.extra])
+        if found is None:
+            return None
+        if found in ours:
+            return self.source.frames[ours[found]], found
+        return self.source.extra[found], found
+
+    def _unknown_sheet(self, wanted: str) -> str:
+        ours = ", ".join(f"'{name}'" for name in self.source.frames)
+        theirs = ", ".join(f"'{name}'" for name in self.source.available)
+        return (
+            f"no sheet or file '{wanted}' (deckgen's sheets read: {ours}; the source has {theirs})"
+        )
+
+    # -- one sheet -----------------------------------------------------------------------
+
+    def _transform(self, sheet: Sheet, mapping: SheetMapping) -> None:
+        if mapping.query:
+            frame = self._query(sheet, mapping.query)
+            if frame is None:
+                return
+            self.names[sheet.name] = label = f"{sheet.name} (query)"
+        elif sheet.name in self.frames:
+            frame = self.frames[sheet.name]
+            label = self.names.get(sheet.name, sheet.name)
+        else:
+            return  # validation reports the missing sheet
+        state = _Sheet(sheet, mapping, label, frame.copy())
+        if mapping.row_ids:
+            self._row_ids(state)
+        for name, spec in mapping.lookup.items():
+            self._lookup(state, name, spec)
+        for name, text in mapping.compute.items():
+            values = self._evaluate(state, f"compute.{name}", text)
+            state.add(name, values if values is not None else _nulls(state.frame), typed=True)
+        if mapping.where:
+            self._where(state, mapping.where)
+        returns = None
+        if mapping.returns:
+            returns = self._returns(state, mapping)
+        if mapping.order_lines:
+            state.frame = self._sum_lines(state, state.frame, "orders")
+            if returns is not None:
+                returns = self._sum_lines(state, returns, "returns")
+        self.frames[sheet.name] = state.frame
+        if returns is not None and len(returns):
+            self.frames[RETURNS_SHEET] = returns
+            self.names[RETURNS_SHEET] = label
+
+    def _query(self, sheet: Sheet, query: str) -> pd.DataFrame | None:
+        where = f"[sheets.{sheet.name}] query"
+        tables = {}
+        for name in query_tables(query):
+            found = self._as_read(name)
+            if found is None:
+                self.config.append(f"{where}: {self._unknown_sheet(name)}")
+                continue
+            frame = found[0]
+            ours = SHEETS_BY_NAME.get(name) or next(
+                (SHEETS_BY_NAME[o] for o, t in self.source.names.items() if t == found[1]), None
+            )
+            mapping = self.settings.mapping(ours.name) if ours else SheetMapping()
+            state = _Sheet(ours or sheet, mapping, found[1], frame)
+            tables[name] = state.view(" ".join(map(str, frame.columns)))
+        if len(tables) < len(query_tables(query)):
+            return None
+        for name, view in tables.items():
+            self.connection.register(name, view.iloc[:0])
+        try:
+            self.connection.sql(query).df()
+        except Exception as exc:  # duckdb.Error: DuckDB is imported lazily
+            self.config.append(f"{where}: {_reason(exc)}")
+            return None
+        for name, view in tables.items():
+            self.connection.register(name, view)
+        try:
+            result = self.connection.sql(query).df()
+        except Exception as exc:
+            self.failed.append(
+                Problem(sheet.name, None, None, None, f"{where} to run: {_reason(exc)}")
+            )
+            return None
+        finally:
+            for name in tables:
+                self.connection.unregister(name)
+        self.notes.append(f"{sheet.name}: {len(result):,} rows from its query")
+        return result
+
+    def _row_ids(self, state: _Sheet) -> None:
+        key = state.sheet.key
+        assert key is not None  # checked with the configuration
+        name = state.mapping.columns.get(key, key)
+        if find_name(name, state.frame.columns) is not None:
+            self.config.append(
+                f"{state.key('row_ids')}: the rows would be numbered as '{name}', but the sheet "
+                "already has that column (map the key to it instead, or rename it)"
+            )
+            return
+        located = list(state.locate(np.arange(len(state.frame))))
+        width = len(str(max((row for _, row in located), default=0)))
+        several = len({sheet for sheet, _ in located}) > 1
+        ids = [
+            f"{sheet}:{row:0{width}d}" if several else f"{row:0{width}d}" for sheet, row in located
+        ]
+        state.add(name, pd.Series(ids, index=state.frame.index, dtype="string"), typed=True)
+        self.notes.append(f"{state.name}: {key} numbered from the rows")
+
+    def _lookup(self, state: _Sheet, name: str, spec: Lookup) -> None:
+        from deckgen.data.validate import _as_text
+
+        where = f"[sheets.{state.name}.lookup.{name}]"
+        found = self._as_read(spec.sheet)
+        if found is None:
+            self.config.append(f"{where} sheet = '{spec.sheet}': {self._unknown_sheet(spec.sheet)}")
+            state.add(name, _nulls(state.frame), typed=True)
+            return
+        other, other_label = found
+        key = find_name(spec.key, map(str, state.frame.columns))
+        match = find_name(spec.match or spec.key, map(str, other.columns))
+        value = find_name(spec.value or name, map(str, other.columns))
+        missing = [
+            f"{part} = '{wanted}': {_no_column(wanted, columns, label)}"
+            for part, wanted, got, columns, label in (
+                ("key", spec.key, key, state.frame.columns, state.label),
+                ("match", spec.match or spec.key, match, other.columns, other_label),
+                ("value", spec.value or name, value, other.columns, other_label),
+            )
+            if got is None
+        ]
+        if missing:
+            self.config += [f"{where} {m}" for m in missing]
+            state.add(name, _nulls(state.frame), typed=True)
+            return
+        assert key is not None and match is not None and value is not None
+        keys = _as_text(state.frame[key])
+        theirs = _as_text(other[match])
+        self._ambiguous_keys(other, theirs, value, other_label, match)
+        first = (theirs.notna() & ~theirs.duplicated()).to_numpy()
+        position = pd.Index(theirs[first]).get_indexer(keys.fillna("").to_numpy(dtype=object))
+        position[keys.isna().to_numpy()] = -1
+        cells = other[value].to_numpy(dtype=object)[first]
+        values = np.where(
+            position >= 0, cells[np.maximum(position, 0)] if len(cells) else None, None
+        )
+        state.add(name, pd.Series(values, index=state.frame.index, dtype=object), typed=False)
+        unmatched = int((keys.notna().to_numpy() & (position < 0)).sum())
+        rows = int(keys.notna().sum())
+        self.notes.append(
+            f"{state.name}: {name} looked up in '{other_label}': {rows - unmatched:,} of "
+            f"{rows:,} keys found"
+        )
+        if unmatched:
+            self.problems.append(
+                Problem(
+                    state.label,
+                    None,
+                    key,
+                    None,
+                    f"a {key} listed in column '{match}' of '{other_label}' ({unmatched:,} of "
+                    f"{rows:,} rows have none, so their {name} is left empty)",
+                    "warning",
+                    LOOKUP_UNMATCHED,
+                )
+            )
+
+    def _ambiguous_keys(
+        self, other: pd.DataFrame, keys: pd.Series, value: str, label: str, match: str
+    ) -> None:
+        """An error per key that the lookup sheet lists twice with different values."""
+        from deckgen.data.validate import _as_text
+
+        repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
+        if not repeated.any():
+            return
+        values = _as_text(other[value]).fillna("").to_numpy(dtype=object)[repeated]
+        positions = np.flatnonzero(repeated)
+        first: dict[str, int] = {}
+        clashes = []
+        for k, key in enumerate(keys.to_numpy(dtype=object)[repeated]):
+            if key not in first:
+                first[key] = k
+            elif values[k] != values[first[key]] and len(clashes) < LISTED:
+                clashes.append((positions[first[key]], positions[k], key))
+        for one, two, key in clashes:
+            (sheet, row_one), (_, row_two) = _locate(other, np.array([one, two]), label)
+            self.problems.append(
+                Problem(
+                    sheet,
+                    row_two,
+                    match,
+                    str(key),
+                    f"one {value} per {match} (row {row_one} has the same {match} with "
+                    f"{other[value].iloc[one]!r}, this row {other[value].iloc[two]!r})",
+                )
+            )
+
+    def _where(self, state: _Sheet, text: str) -> None:
+        values = self._evaluate(state, "where", text)
+        if values is None:
+            return
+        if not pd.api.types.is_bool_dtype(values.dtype):
+            self.config.append(
+                f"{state.key('where')} = {text!r}: gives {values.dtype} values, not true/false"
+            )
+            return
+        before = len(state.frame)
+        state.keep(values.fillna(False).to_numpy(dtype=bool))
+        if state.checking:
+            return
+        self.notes.append(f"{state.name}: where kept {len(state.frame):,} of {before:,} rows")
+        if before and state.frame.empty:
+            self.problems.append(
+                Problem(
+                    state.label,
+                    None,
+                    None,
+                    None,
+                    f'rows that pass [sheets.{state.name}] where = "{text}" (none of the '
+                    f"{before:,} rows does)",
+                    "warning",
+                    WHERE_KEPT_NONE,
+                )
+            )
+
+    def _returns(self, state: _Sheet, mapping: SheetMapping) -> pd.DataFrame | None:
+        assert mapping.returns is not None
+        text = mapping.returns.when
+        values = self._evaluate(state, "returns.when", text)
+        if values is None:
+            return None
+        if not pd.api.types.is_bool_dtype(values.dtype):
+            self.config.append(
+                f"{state.key('returns.when')} = {text!r}: gives {values.dtype} values, not true/false"
+            )
+            return None
+        flag = values.fillna(False).to_numpy(dtype=bool)
+        returns = state.frame.loc[flag]
+        state.keep(~flag)
+        if state.checking:
+            return None
+        if mapping.returns.policy == "drop":
+            self.notes.append(f"{state.name}: {int(flag.sum()):,} returns dropped (policy drop)")
+            return None
+        self.notes.append(f"{state.name}: {int(flag.sum()):,} returns netted (policy net)")
+        return returns
+
+    # -- expressions ---------------------------------------------------------------------
+
+    def _evaluate(self, state: _Sheet, part: str, text: str) -> pd.Series | None:
+        """`text` evaluated on every row of the sheet; None (problem recorded) if it cannot be."""
+        view = state.view(text)
+        sql = f'SELECT ({text}) AS "{_VALUE}" FROM "{_DATA}"'
+        where = f"{state.key(part)} = {text!r}"
+        try:
+            empty = self._select(sql, view.iloc[:0])
+        except Exception as exc:  # duckdb.Error: DuckDB is imported lazily
+            self.config.append(f"{where}: {_explain(exc, state, view)}")
+            return None
+        if len(empty):
+            self.config.append(
+                f"{where}: gives one value for the whole sheet (an aggregate?); write "
+                "sum(x) OVER () for a total on every row"
+            )
+            return None
+        if state.checking:
+            return empty.set_axis(state.frame.index)
+        try:
+            return self._select(sql, view).set_axis(state.frame.index)
+        except Exception as exc:
+            position = self._first_failure(sql, view)
+            sheet, row = next(state.locate(np.array([position])))
+            self.failed.append(
+                Problem(sheet, row, None, None, f"{where} to give a value: {_reason(exc)}")
+            )
+            state.stop()
+            return empty
+
+    def _select(self, sql: str, view: pd.DataFrame) -> pd.Series:
+        self.connection.register(_DATA, view)
+        try:
+            return self.connection.sql(sql).df()[_VALUE]
+        finally:
+            self.connection.unregister(_DATA)
+
+    def _first_failure(self, sql: str, view: pd.DataFrame) -> int:
+        """The position of the first row on which `sql` fails (bisecting on prefixes)."""
+        low, high = 0, len(view)  # fails on view[:high], not on view[:low]
+        while high - low > 1:
+            middle = (low + high) // 2
+            try:
+                self._select(sql, view.iloc[:middle])
+                low = middle
+            except Exception:
+                high = middle
+        return high - 1
+
+    # -- order lines ---------------------------------------------------------------------
+
+    def _sum_lines(self, state: _Sheet, frame: pd.DataFrame, what: str) -> pd.DataFrame:
+        """The lines of `frame` summed into one row per order id: amounts added, the earliest
+        date, the customer of the lines, other cells and the row of the first line."""
+        from deckgen.data.validate import _CONVERTERS, _as_text, _expected, _translated
+
+        mapping = state.mapping
+        found = match_columns(frame.columns, ORDERS, mapping).source
+        if state.checking or any(n not in found for n in _LINE_COLUMNS):
+            return frame  # validation reports the missing columns
+
+        def cells(name: str) -> pd.Series:
+            raw = frame[found[name]]
+            return _translated(raw, mapping.values[name]) if name in mapping.values else raw
+
+        ids = _as_text(cells("order_id")).to_numpy(dtype=object)
+        customer = _as_text(cells("customer_id")).to_numpy(dtype=object)
+        converted = {
+            name: _CONVERTERS[ORDERS.column(name).kind](cells(name), ORDERS.column(name), mapping)
+            for name in ("order_date", "amount")
+        }
+        unusable = pd.isna(ids)
+        for name, values in converted.items():
+            expected = _expected(ORDERS.column(name), mapping)
+            for mask, wanted in ((values.blank, "a value (required)"), (values.bad, expected)):
+                self._rows(frame, state.label, found[name], mask, wanted)
+                unusable = unusable | mask
+        lines = np.flatnonzero(~unusable)
+        codes, order_ids = pd.factorize(ids[lines], sort=False)  # codes in order of appearance
+        first = lines[np.unique(codes, return_index=True)[1]]
+        customer_line = self._order_customers(
+            frame, state.label, found["customer_id"], lines, codes, customer, order_ids
+        )
+        keep = np.sort(np.concatenate([first, np.flatnonzero(pd.isna(ids))]))
+        out = frame.iloc[keep].copy()
+        summed = np.isin(keep, first)  # in code order, as `keep` and `first` are sorted
+        day = converted["order_date"].values.to_numpy(dtype="datetime64[ns]")[lines]
+        totals = {
+            found["amount"]: np.bincount(
+                codes, weights=converted["amount"].values.to_numpy()[lines], minlength=len(first)
+            ),
+            found["order_date"]: pd.Series(day).groupby(codes).min().to_numpy(),
+            found["customer_id"]: frame[found["customer_id"]].to_numpy(dtype=object)[customer_line],
+        }
+        for column, values in totals.items():
+            if summed.all():
+                out[column] = values
+            else:  # rows without an order id stay as they are, for validation to report
+                merged = out[column].to_numpy(dtype=object).copy()
+                merged[summed] = values
+                out[column] = merged
+        self.notes.append(f"{state.name}: {len(lines):,} lines summed into {len(first):,} {what}")
+        return out
+
+    def _order_customers(
+        self,
+        frame: pd.DataFrame,
+        label: str,
+        column: str,
+        lines: np.ndarray,
+        codes: np.ndarray,
+        customer: np.ndarray,
+        order_ids: pd.Index,
+    ) -> np.ndarray:
+        """Position in `frame` of each order's first line naming a customer (its first line
+        when none does); an error for each order whose lines name different customers."""
+        named = np.flatnonzero(pd.notna(customer[lines]))
+        line = lines[np.unique(codes, return_index=True)[1]]
+        orders, first_named = np.unique(codes[named], return_index=True)
+        line[orders] = lines[named[first_named]]
+        clash = named[customer[lines[named]] != customer[line[codes[named]]]]
+        listed = np.unique(codes[clash], return_index=True)[1]
+        for k in clash[listed][:LISTED]:
+            order = codes[k]
+            (sheet, row), (_, first_row) = _locate(frame, np.array([lines[k], line[order]]), label)
+            self.problems.append(
+                Problem(
+                    sheet,
+                    row,
+                    column,
+                    str(customer[lines[k]]),
+                    f"the customer of the other lines of order {order_ids[order]} "
+                    f"({customer[line[order]]} on row {first_row}); order_lines = true sums "
+                    "the lines of an order, which must name one customer",
+                )
+            )
+        if len(listed) > LISTED:
+            more = len(listed) - LISTED
+            self.problems.append(
+                Problem(
+                    label,
+                    None,
+                    column,
+                    None,
+                    f"one customer per order ({more:,} more orders like this)",
+                    count=more,
+                )
+            )
+        return line
+
+    def _rows(
+        self,
+        frame: pd.DataFrame,
+        label: str,
+        column: str,
+        mask: np.ndarray,
+        expected: str,
+        severity: str = "error",
+    ) -> None:
+        """A problem for each row where `mask` is true (the first LISTED, then a count)."""
+        from deckgen.data.validate import _shown
+
+        positions = np.flatnonzero(mask)
+        cells = frame[column].to_numpy(dtype=object)
+        listed = positions[:LISTED]
+        for position, (sheet, row) in zip(listed, _locate(frame, listed, label), strict=True):
+            shown = _shown(cells[position])
+            self.problems.append(Problem(sheet, row, column, shown, expected, severity))
+        if len(positions) > LISTED:
+            more = len(positions) - LISTED
+            self.problems.append(
+                Problem(
+                    label,
+                    None,
+                    column,
+                    None,
+                    f"{expected} ({more:,} more rows like this)",
+                    severity,
+                    count=more,
+                )
+            )
+
+    # -- customers from the orders -------------------------------------------------------
+
+    def _derive_customers(self) -> None:
+        """One customer per customer id of the orders, joined on their first order, with the
+        attributes `[sheets.customers] columns` takes from order columns (their last row's)."""
+        from deckgen.data.validate import _CONVERTERS, _as_text
+
+        orders = self.frames.get("orders")
+        if orders is None:
+            return  # validation reports the missing orders
+        label = self.names.get("orders", "orders")
+        where = "[sheets.customers] from_orders"
+        mapping = self.settings.mapping("orders")
+        found = match_columns(orders.columns, ORDERS, mapping).source
+        if "customer_id" not in found or "order_date" not in found:
+            return  # validation reports the missing order columns
+        wanted = self.settings.mapping("customers").columns
+        attributes = {
+            ours: find_name(theirs, map(str, orders.columns))
+            for ours, theirs in wanted.items()
+            if ours != "customer_id"
+        }
+        self.config += [
+            f"{where}: columns.{ours} = '{wanted[ours]}': {_no_column(wanted[ours], orders.columns, label)}"
+            for ours, theirs in attributes.items()
+            if theirs is None
+        ]
+        ids = _as_text(orders[found["customer_id"]]).to_numpy(dtype=object)
+        rows = np.flatnonzero(pd.notna(ids))
+        codes, _ = pd.factorize(ids[rows], sort=False)
+        first = rows[np.unique(codes, return_index=True)[1]]
+        derived = {
+            wanted.get("customer_id", "customer_id"): orders[found["customer_id"]].to_numpy(
+                dtype=object
+            )[first]
+        }
+        day = _CONVERTERS["date"](orders[found["order_date"]], ORDERS.column("order_date"), mapping)
+        derived["signup_date"] = (
+            pd.Series(day.values.to_numpy()[rows]).groupby(codes).min().to_numpy()
+        )
+        for ours, theirs in attributes.items():
+            if theirs is None:
+                continue
+            cells = orders[theirs].iloc[rows].reset_index(drop=True)
+            grouped = cells.groupby(codes)
+            derived[wanted[ours]] = grouped.last().reindex(range(len(first))).to_numpy(dtype=object)
+            several = int((_as_text(cells).groupby(codes).nunique() > 1).sum())
+            if several:
+                self.problems.append(
+                    Problem(
+                        label,
+                        None,
+                        theirs,
+                        None,
+                        f"one {theirs} per customer ({several:,} customers have several in the "
+                        "orders; the value of their last row is used)",
+                        "warning",
+                        DERIVED_ATTRIBUTE,
+                    )
+                )
+        for reserved in RESERVED:
+            if reserved in orders:
+                derived[reserved] = orders[reserved].to_numpy()[first]
+        self.frames["customers"] = pd.DataFrame(derived)
+        self.names["customers"] = label
+        unknown = [c.name for c in CUSTOMERS.columns[2:] if c.name not in wanted]
+        self.notes.append(f"customers: {len(first):,} derived from the orders")
+        self.problems.append(
+            Problem(
+                label,
+                None,
+                None,
+                None,
+                "a customers sheet: the customers are derived from the orders (joining on their "
+                f"first order), so {', '.join(unknown) or 'no attribute'} "
+                f"{'is' if len(unknown) == 1 else 'are'} unknown for the segments, prospects, "
+                "channels and club figures",
+                "warning",
+                DERIVED_CUSTOMERS,
+            )
+        )
+
+
+_LINE_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
+
+
+def _nulls(frame: pd.DataFrame) -> pd.Series:
+    """An empty column for `frame` (SQL NULL, of any type)."""
+    return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+def _no_column(wanted: str, columns: object, label: str) -> str:
+    """No such column in sheet `label`: the columns it has, and the nearest name."""
+    names = [str(c) for c in columns if c not in RESERVED]  # type: ignore[attr-defined]
+    near = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    return f"no column '{wanted}' in '{label}' (it has {', '.join(repr(n) for n in names)}){hint}"
+
+
+def _reason(exc: BaseException) -> str:
+    """DuckDB's own first line, without its error-class prefix or advice that does not apply."""
+    line = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
+    line = re.sub(r"^[A-Za-z ]+ Error: ", "", line)
+    if line.startswith("Division by zero"):
+        return "a division by zero (NULLIF(x, 0) as the divisor leaves such rows empty)"
+    return line
+
+
+def _explain(exc: BaseException, state: _Sheet, view: pd.DataFrame) -> str:
+    """Why an expression does not bind, in the client's terms."""
+    reason = _reason(exc)
+    missing = _MISSING_COLUMN.search(str(exc))
+    if missing:
+        return _no_column(missing.group("name"), state.frame.columns, state.label)
+    if type(exc).__name__ == "PermissionException":
+        return "reads a file or the network, which deckgen's SQL cannot (only the sheet's columns)"
+    if type(exc).__name__ == "CatalogException" and "Table" in reason:
+        return f"{reason} (an expression reads only its own sheet's columns; use a query)"
+    if "No function matches" in reason:
+        reason = reason.replace(" You might need to add explicit type casts.", "").rstrip(".")
+        text = [_why_text(state, str(c), v) for c, v in view.items() if _is_text(v)]
+        if text:
+            return (
+                f"{reason}; read as text: {'; '.join(text)} (TRY_CAST(x AS DOUBLE) reads a number)"
+            )
+    return reason
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values) and bool(values.notna().any())
+
+
+def _why_text(state: _Sheet, column: str, values: pd.Series) -> str:
+    """`column` and the first of its cells that is not a number."""
+    position = np.flatnonzero(pd.to_numeric(values, errors="coerce").isna() & values.notna())[0]
+    _, row = next(state.locate(np.array([position])))
+    return f"'{column}' (row {row} holds {values.iloc[position]!r})"
