@@ -242,9 +242,7 @@ RETURNS = Sheet(
     key=None,
     columns=(
         Column("order_id", "id", False, "Return or cancellation identifier.", "C536379"),
-        Column(
-            "customer_id", "id", True, "Customer who returned.", "C00042", references="customers"
-        ),
+        Column("customer_id", "id", True, "Customer who returned.", "C00042"),
         Column("order_date", "date", True, "Date of the return.", "2026-10-07"),
         Column("amount", "float", True, "Value returned (its sign is ignored).", "-29.90"),
         Column("product_category", "category", False, "Main product category.", "shoes"),

@@ -190,15 +190,15 @@ def sheets_read_by_transforms(settings: Settings) -> tuple[str, ...]:
 # -- typing client cells for SQL ----------------------------------------------------------
 
 
-def _sql_column(raw: pd.Series, kind: str | None, mapping: SheetMapping) -> pd.Series:
+def _sql_column(raw: pd.Series, ours: Column | None, mapping: SheetMapping) -> pd.Series:
     """A client column typed for SQL: a column mapped onto one of ours by our rules (ids and
     categories text, dates and numbers parsed as validation will), any other by its cells
     (numbers when every filled cell is one without a leading zero, else text)."""
     from deckgen.data.validate import _CONVERTERS, _as_text  # validation's own conversions
 
-    if kind in ("date", "float", "int", "bool"):
-        column = Column(str(raw.name), kind, False, "", "")
-        return _CONVERTERS[kind](raw, column, mapping).values
+    kind = None if ours is None else ours.kind
+    if ours is not None and kind in ("date", "float", "int", "bool"):
+        return _CONVERTERS[ours.kind](raw, ours, mapping).values
     if kind is None and (
         pd.api.types.is_numeric_dtype(raw)
         or pd.api.types.is_bool_dtype(raw)
@@ -222,9 +222,9 @@ def _sql_column(raw: pd.Series, kind: str | None, mapping: SheetMapping) -> pd.S
 
 @dataclass
 class _Sheet:
-    """One of our sheets while its transforms run."""
+    """A sheet while its transforms run (or, `sheet` None, another sheet a query reads)."""
 
-    sheet: Sheet
+    sheet: Sheet | None
     mapping: SheetMapping
     label: str  # the client's sheet name (or what defines the sheet), for messages
     frame: pd.DataFrame  # the client's cells, plus the columns the transforms add
@@ -233,28 +233,24 @@ class _Sheet:
 
     @property
     def name(self) -> str:
-        return self.sheet.name
+        return self.sheet.name if self.sheet else self.label
 
     def key(self, part: str) -> str:
         """How a key of this sheet's mapping is named in messages."""
         return f"[sheets.{self.name}] {part}"
 
-    def view(self, mentioned: str) -> pd.DataFrame:
-        """The columns that `mentioned` may name, typed for SQL (a superset is harmless)."""
-        text = mentioned.casefold()
-        kinds = {
-            theirs: self.sheet.column(ours).kind
-            for ours, theirs in match_columns(
-                self.frame.columns, self.sheet, self.mapping
-            ).source.items()
-        }
-        columns = {}
-        for name in self.frame.columns:
-            if str(name).casefold() not in text:
-                continue
+    def view(self, mentioned: str | None = None) -> pd.DataFrame:
+        """The columns whose names `mentioned` holds (all when None), typed for SQL; a column
+        named only in a string literal is typed too, which is harmless."""
+        text = None if mentioned is None else mentioned.casefold()
+        wanted = [c for c in self.frame.columns if text is None or str(c).casefold() in text]
+        ours = _ours(self.frame, self.sheet, self.mapping)
+        for name in wanted:
             if name not in self.typed:
-                self.typed[name] = _sql_column(self.frame[name], kinds.get(name), self.mapping)
-            columns[name] = self.typed[name]
+                self.typed[name] = _sql_column(self.frame[name], ours.get(name), self.mapping)
+        columns = {name: self.typed[name] for name in wanted}
+        if not columns:  # DuckDB reads no table without columns; this one is never named
+            columns[_VALUE] = _nulls(self.frame)
         return pd.DataFrame(columns, index=self.frame.index)
 
     def add(self, name: str, values: pd.Series, typed: bool) -> None:
@@ -277,6 +273,14 @@ class _Sheet:
     def locate(self, positions: np.ndarray) -> Iterator[tuple[str, int]]:
         """(client sheet, spreadsheet row) of the rows at `positions`."""
         return _locate(self.frame, positions, self.label)
+
+
+def _ours(frame: pd.DataFrame, sheet: Sheet | None, mapping: SheetMapping) -> dict[str, Column]:
+    """Our column that each client column is mapped onto (those that are)."""
+    if sheet is None:
+        return {}
+    found = match_columns(frame.columns, sheet, mapping).source
+    return {theirs: sheet.column(ours) for ours, theirs in found.items()}
 
 
 def _locate(frame: pd.DataFrame, positions: np.ndarray, label: str) -> Iterator[tuple[str, int]]:
@@ -381,7 +385,7 @@ class _Transform:
             label = self.names.get(sheet.name, sheet.name)
         else:
             return  # validation reports the missing sheet
-        state = _Sheet(sheet, mapping, label, frame.copy())
+        state = _Sheet(sheet, mapping, label, frame.copy(deep=False))
         if mapping.row_ids:
             self._row_ids(state)
         for name, spec in mapping.lookup.items():
@@ -405,20 +409,19 @@ class _Transform:
 
     def _query(self, sheet: Sheet, query: str) -> pd.DataFrame | None:
         where = f"[sheets.{sheet.name}] query"
+        names = query_tables(query)
         tables = {}
-        for name in query_tables(query):
+        for name in names:
             found = self._as_read(name)
             if found is None:
                 self.config.append(f"{where}: {self._unknown_sheet(name)}")
                 continue
-            frame = found[0]
-            ours = SHEETS_BY_NAME.get(name) or next(
-                (SHEETS_BY_NAME[o] for o, t in self.source.names.items() if t == found[1]), None
-            )
-            mapping = self.settings.mapping(ours.name) if ours else SheetMapping()
-            state = _Sheet(ours or sheet, mapping, found[1], frame)
-            tables[name] = state.view(" ".join(map(str, frame.columns)))
-        if len(tables) < len(query_tables(query)):
+            frame, label = found
+            ours = next((o for o, t in self.source.names.items() if t == label), None)
+            mapping = self.settings.mapping(ours) if ours else SheetMapping()
+            sheet_of = SHEETS_BY_NAME[ours] if ours else None
+            tables[name] = _Sheet(sheet_of, mapping, label, frame).view()
+        if len(tables) < len(names):
             return None
         for name, view in tables.items():
             self.connection.register(name, view.iloc[:0])
@@ -439,7 +442,7 @@ class _Transform:
         finally:
             for name in tables:
                 self.connection.unregister(name)
-        self.notes.append(f"{sheet.name}: {len(result):,} rows from its query")
+        self.notes.append(f"{sheet.name}: {_count(len(result), 'row')} from its query")
         return result
 
     def _row_ids(self, state: _Sheet) -> None:
@@ -595,9 +598,11 @@ class _Transform:
         if state.checking:
             return None
         if mapping.returns.policy == "drop":
-            self.notes.append(f"{state.name}: {int(flag.sum()):,} returns dropped (policy drop)")
+            self.notes.append(f"{state.name}: {_count(int(flag.sum()), 'return')} dropped")
             return None
-        self.notes.append(f"{state.name}: {int(flag.sum()):,} returns netted (policy net)")
+        self.notes.append(
+            f"{state.name}: {_count(int(flag.sum()), 'return')} set apart, netted against revenue"
+        )
         return returns
 
     # -- expressions ---------------------------------------------------------------------
@@ -702,7 +707,9 @@ class _Transform:
                 merged = out[column].to_numpy(dtype=object).copy()
                 merged[summed] = values
                 out[column] = merged
-        self.notes.append(f"{state.name}: {len(lines):,} lines summed into {len(first):,} {what}")
+        self.notes.append(
+            f"{what}: {_count(len(lines), 'line')} summed into {_count(len(first), what[:-1])}"
+        )
         return out
 
     def _order_customers(
@@ -837,8 +844,8 @@ class _Transform:
                         None,
                         theirs,
                         None,
-                        f"one {theirs} per customer ({several:,} customers have several in the "
-                        "orders; the value of their last row is used)",
+                        f"one {theirs} per customer ({_count(several, 'customer')} with several "
+                        "in the orders: the value of their last row is used)",
                         "warning",
                         DERIVED_ATTRIBUTE,
                     )
@@ -849,7 +856,7 @@ class _Transform:
         self.frames["customers"] = pd.DataFrame(derived)
         self.names["customers"] = label
         unknown = [c.name for c in CUSTOMERS.columns[2:] if c.name not in wanted]
-        self.notes.append(f"customers: {len(first):,} derived from the orders")
+        self.notes.append(f"customers: {_count(len(first), 'customer')} derived from the orders")
         self.problems.append(
             Problem(
                 label,
@@ -867,6 +874,11 @@ class _Transform:
 
 
 _LINE_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
+
+
+def _count(n: int, noun: str) -> str:
+    """`n` and `noun`, plural when n is not 1 ("1 line", "1,200 lines")."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _nulls(frame: pd.DataFrame) -> pd.Series:

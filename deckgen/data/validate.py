@@ -553,6 +553,7 @@ def _validate(
         )
     tables = {name: c.table for name, c in checked.items() if c.table is not None}
     _check_references(tables, checked, problems)
+    _check_returns(tables, checked, problems)
     _check_future_dates(tables, checked, problems)
     summaries = tuple(
         _summary(sheet, checked.get(sheet.name), tables.get(sheet.name)) for sheet in SHEETS
@@ -611,6 +612,26 @@ def _check_references(
                 expected,
                 rule="unknown_reference",
             )
+
+
+def _check_returns(
+    tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
+) -> None:
+    """Warn about returns of customers without an order: no revenue to net them against."""
+    returns, orders = tables.get(RETURNS.name), tables.get("orders")
+    if returns is None or orders is None:
+        return
+    c = checked[RETURNS.name]
+    problems.rows(
+        "warning",
+        c.label,
+        c.match.source["customer_id"],
+        c.raw["customer_id"],
+        ~_isin(returns["customer_id"], orders["customer_id"]),
+        "a customer with an order (a return is netted against its customer's revenue; this "
+        "one lowers no figure)",
+        rule="unmatched_return",
+    )
 
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:

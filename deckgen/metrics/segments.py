@@ -195,7 +195,9 @@ def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.D
     Indexed by customer_id; columns recency_days, frequency, monetary (client currency),
     r, f, m (1..5) and segment (docs/metrics.md#rfm-values, #rfm-scores, #rfm-segments).
     """
-    return rfm_table_of_orders(customer_orders(tables.orders, period, tables.returns), period, settings)
+    return rfm_table_of_orders(
+        customer_orders(tables.orders, period, tables.returns), period, settings
+    )
 
 
 def rfm_segment_of(tables: Tables, period: Period, settings: MetricsSettings) -> pd.Series:
