@@ -898,6 +898,8 @@ def _reason(exc: BaseException) -> str:
     """DuckDB's own first line, without its error-class prefix or advice that does not apply."""
     line = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), type(exc).__name__)
     line = re.sub(r"^[A-Za-z ]+ Error: ", "", line)
+    if type(exc).__name__ == "PermissionException":
+        return "reads a file or the network, which deckgen's SQL cannot (it sees the sheets only)"
     if line.startswith("Division by zero"):
         return "a division by zero (NULLIF(x, 0) as the divisor leaves such rows empty)"
     return line
@@ -909,8 +911,6 @@ def _explain(exc: BaseException, state: _Sheet, view: pd.DataFrame) -> str:
     missing = _MISSING_COLUMN.search(str(exc))
     if missing:
         return _no_column(missing.group("name"), state.frame.columns, state.label)
-    if type(exc).__name__ == "PermissionException":
-        return "reads a file or the network, which deckgen's SQL cannot (only the sheet's columns)"
     if type(exc).__name__ == "CatalogException" and "Table" in reason:
         return f"{reason} (an expression reads only its own sheet's columns; use a query)"
     if "No function matches" in reason:

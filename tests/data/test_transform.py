@@ -228,7 +228,7 @@ def test_an_expression_cannot_read_a_file():
 
 def test_a_query_cannot_read_a_file_nor_python_variables():
     read_file = {"query": "SELECT * FROM read_text('/etc/passwd')"}
-    with pytest.raises(ConfigError, match="reads a file|Permission|disabled"):
+    with pytest.raises(ConfigError, match="reads a file or the network"):
         transform_source(_source(orders=LINES), _settings(orders=read_file))
     secret = pd.DataFrame({"x": [1]})  # noqa: F841 - a local DuckDB must not find
     with pytest.raises(ConfigError, match="no sheet or file 'secret'"):
