@@ -855,7 +855,10 @@ class _Transform:
                 derived[reserved] = orders[reserved].to_numpy()[first]
         self.frames["customers"] = pd.DataFrame(derived)
         self.names["customers"] = label
-        unknown = [c.name for c in CUSTOMERS.columns[2:] if c.name not in wanted]
+        unknown = [
+            c.name for c in CUSTOMERS.columns if c.name in _ATTRIBUTES and c.name not in wanted
+        ]
+        lacking = f"attributes the orders lack, such as {', '.join(unknown[:3])}, show as unknown"
         self.notes.append(f"customers: {_count(len(first), 'customer')} derived from the orders")
         self.problems.append(
             Problem(
@@ -863,10 +866,8 @@ class _Transform:
                 None,
                 None,
                 None,
-                "a customers sheet: the customers are derived from the orders (joining on their "
-                f"first order), so {', '.join(unknown) or 'no attribute'} "
-                f"{'is' if len(unknown) == 1 else 'are'} unknown for the segments, prospects, "
-                "channels and club figures",
+                "a customers sheet (the customers are derived from the orders and join on their "
+                f"first order: {lacking if unknown else 'every attribute is mapped'})",
                 "warning",
                 DERIVED_CUSTOMERS,
             )
@@ -874,6 +875,8 @@ class _Transform:
 
 
 _LINE_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
+# Customer attributes the slides segment by, most used first (the data note names a few).
+_ATTRIBUTES = ("country", "region", "age", "gender", "income_band", "city", "interests")
 
 
 def _count(n: int, noun: str) -> str:
