@@ -26,11 +26,23 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from deckgen.config import Lookup, Settings, SheetMapping
 from deckgen.data.load import Source
 from deckgen.data.mapping import find_name, match_columns
 from deckgen.data.schema import CUSTOMERS, ORDERS, SHEETS, SHEETS_BY_NAME, Column, Sheet
+
+# Validation's own conversions, so that the transforms read cells exactly as it will.
+from deckgen.data.validate import (
+    _CONVERTERS,
+    LISTED_PER_RULE,
+    _as_text,
+    _expected,
+    _shown,
+    _translated,
+)
 from deckgen.errors import ConfigError, Problem, ValidationError
 
 if TYPE_CHECKING:
@@ -40,7 +52,6 @@ RESERVED = ("__sheet__", "__row__")  # where each row came from: carried through
 RETURNS_SHEET = "returns"  # Source.frames key of the returns split from the orders
 _DATA = "__data__"  # the table an expression reads
 _VALUE = "__value__"  # the column it gives
-LISTED = 50  # rows listed per data problem; the rest are counted in one line
 # Rules of the problems found here (errors.Problem.rule), worded per language in labels.toml.
 LOOKUP_UNMATCHED = "lookup_unmatched"
 WHERE_KEPT_NONE = "where_kept_none"
@@ -76,6 +87,13 @@ def _connect() -> duckdb.DuckDBPyConnection:
             "lock_configuration": True,
         }
     )
+
+
+def _sql_errors() -> type[Exception]:
+    """The errors DuckDB raises for SQL it cannot run (imported only when SQL is configured)."""
+    import duckdb
+
+    return duckdb.Error
 
 
 def _parsed(sql: str) -> dict:
@@ -129,7 +147,7 @@ def query_tables(query: str) -> tuple[str, ...]:
         if isinstance(node, dict):
             if node.get("type") == "BASE_TABLE" and node.get("table_name"):
                 tables.append(str(node["table_name"]))
-            for entry in node.get("cte_map", {}).get("map", ()) if "cte_map" in node else ():
+            for entry in (node.get("cte_map") or {}).get("map", ()):
                 ctes.add(str(entry["key"]).casefold())
             for value in node.values():
                 walk(value)
@@ -184,7 +202,7 @@ def sheets_read_by_transforms(settings: Settings) -> tuple[str, ...]:
         wanted += [spec.sheet for spec in mapping.lookup.values()]
         if mapping.query:
             wanted += query_tables(mapping.query)
-    return tuple(dict.fromkeys(w for w in wanted if w not in SHEETS_BY_NAME))
+    return tuple(dict.fromkeys(w for w in wanted if find_name(w, SHEETS_BY_NAME) is None))
 
 
 # -- typing client cells for SQL ----------------------------------------------------------
@@ -194,27 +212,51 @@ def _sql_column(raw: pd.Series, ours: Column | None, mapping: SheetMapping) -> p
     """A client column typed for SQL: a column mapped onto one of ours by our rules (ids and
     categories text, dates and numbers parsed as validation will), any other by its cells
     (numbers when every filled cell is one without a leading zero, else text)."""
-    from deckgen.data.validate import _CONVERTERS, _as_text  # validation's own conversions
-
-    kind = None if ours is None else ours.kind
-    if ours is not None and kind in ("date", "float", "int", "bool"):
+    if ours is not None and ours.kind in ("date", "float", "int", "bool"):
         return _CONVERTERS[ours.kind](raw, ours, mapping).values
-    if kind is None and (
+    if ours is None and (
         pd.api.types.is_numeric_dtype(raw)
         or pd.api.types.is_bool_dtype(raw)
         or pd.api.types.is_datetime64_any_dtype(raw)
     ):
         return raw
     text = _as_text(raw)
-    if kind is None and text.notna().any():
-        if raw.dtype == object and all(isinstance(v, date) for v in raw.dropna()):
-            return pd.to_datetime(raw, errors="coerce")
-        number = _CONVERTERS["float"](raw, Column(str(raw.name), "float", False, "", ""), mapping)
-        if not number.bad.any() and not text.str.match(_LEADING_ZERO).any():
-            return number.values
-    if kind is None and text.isna().all():
+    if ours is not None:
+        return text
+    if text.isna().all():
         return _nulls(raw)  # an empty column can be read as any type
-    return text
+    if raw.dtype == object and all(isinstance(v, date) for v in raw.dropna()):
+        return pd.to_datetime(raw, errors="coerce")
+    numbers = _numbers(raw, text, mapping)
+    return text if numbers is None else numbers
+
+
+_SAMPLE = 200  # cells tried first: most text columns show it within them
+
+
+def _numbers(raw: pd.Series, text: pd.Series, mapping: SheetMapping) -> pd.Series | None:
+    """`raw` as numbers when every filled cell is one, written without a leading zero."""
+    column = Column(str(raw.name), "float", False, "", "")
+    sample = text.dropna().index[:_SAMPLE]
+    if _CONVERTERS["float"](raw.loc[sample], column, mapping).bad.any():
+        return None
+    numbers = None
+    if mapping.decimal == ".":  # Arrow parses plain numbers some fifteen times faster
+        try:
+            cast = pc.cast(pa.array(text.array, from_pandas=True), pa.float64())
+            numbers = pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index)
+        except pa.ArrowInvalid:
+            numbers = None
+        if numbers is not None and not np.isfinite(numbers[text.notna()]).all():
+            numbers = None  # "inf" and "nan" are words here, as in validation
+    if numbers is None:
+        converted = _CONVERTERS["float"](raw, column, mapping)
+        if converted.bad.any():
+            return None
+        numbers = converted.values
+    if text.str.match(_LEADING_ZERO).any():
+        return None  # "007" is a code, not seven
+    return numbers
 
 
 # -- one sheet being transformed -----------------------------------------------------------
@@ -255,7 +297,7 @@ class _Sheet:
 
     def add(self, name: str, values: pd.Series, typed: bool) -> None:
         """A new (or replaced) column; `typed`: its values are SQL's own, not client cells."""
-        self.frame[name] = values.to_numpy() if len(values) == len(self.frame) else values
+        self.frame[name] = values
         self.typed.pop(name, None)
         if typed:
             self.typed[name] = self.frame[name]
@@ -354,9 +396,11 @@ class _Transform:
 
     def _as_read(self, wanted: str) -> tuple[pd.DataFrame, str] | None:
         """A sheet as read, by our name or the client's, and the client's name for it."""
-        if wanted in SHEETS_BY_NAME:
-            frame = self.source.frames.get(wanted)
-            return None if frame is None else (frame, self.source.names.get(wanted, wanted))
+        ours_named = find_name(wanted, SHEETS_BY_NAME)
+        if ours_named is not None:
+            frame = self.source.frames.get(ours_named)
+            label = self.source.names.get(ours_named, ours_named)
+            return None if frame is None else (frame, label)
         ours = {theirs: name for name, theirs in self.source.names.items()}
         found = find_name(wanted, [*ours, *self.source.extra])
         if found is None:
@@ -427,14 +471,14 @@ class _Transform:
             self.connection.register(name, view.iloc[:0])
         try:
             self.connection.sql(query).df()
-        except Exception as exc:  # duckdb.Error: DuckDB is imported lazily
+        except _sql_errors() as exc:
             self.config.append(f"{where}: {_reason(exc)}")
             return None
         for name, view in tables.items():
             self.connection.register(name, view)
         try:
             result = self.connection.sql(query).df()
-        except Exception as exc:
+        except _sql_errors() as exc:
             self.failed.append(
                 Problem(sheet.name, None, None, None, f"{where} to run: {_reason(exc)}")
             )
@@ -465,7 +509,6 @@ class _Transform:
         self.notes.append(f"{state.name}: {key} numbered from the rows")
 
     def _lookup(self, state: _Sheet, name: str, spec: Lookup) -> None:
-        from deckgen.data.validate import _as_text
 
         where = f"[sheets.{state.name}.lookup.{name}]"
         found = self._as_read(spec.sheet)
@@ -497,10 +540,9 @@ class _Transform:
         first = (theirs.notna() & ~theirs.duplicated()).to_numpy()
         position = pd.Index(theirs[first]).get_indexer(keys.fillna("").to_numpy(dtype=object))
         position[keys.isna().to_numpy()] = -1
-        cells = other[value].to_numpy(dtype=object)[first]
-        values = np.where(
-            position >= 0, cells[np.maximum(position, 0)] if len(cells) else None, None
-        )
+        values = np.full(len(keys), None, dtype=object)
+        listed = position >= 0
+        values[listed] = other[value].to_numpy(dtype=object)[first][position[listed]]
         state.add(name, pd.Series(values, index=state.frame.index, dtype=object), typed=False)
         unmatched = int((keys.notna().to_numpy() & (position < 0)).sum())
         rows = int(keys.notna().sum())
@@ -526,7 +568,6 @@ class _Transform:
         self, other: pd.DataFrame, keys: pd.Series, value: str, label: str, match: str
     ) -> None:
         """An error per key that the lookup sheet lists twice with different values."""
-        from deckgen.data.validate import _as_text
 
         repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
         if not repeated.any():
@@ -538,7 +579,7 @@ class _Transform:
         for k, key in enumerate(keys.to_numpy(dtype=object)[repeated]):
             if key not in first:
                 first[key] = k
-            elif values[k] != values[first[key]] and len(clashes) < LISTED:
+            elif values[k] != values[first[key]] and len(clashes) < LISTED_PER_RULE:
                 clashes.append((positions[first[key]], positions[k], key))
         for one, two, key in clashes:
             (sheet, row_one), (_, row_two) = _locate(other, np.array([one, two]), label)
@@ -553,17 +594,24 @@ class _Transform:
                 )
             )
 
-    def _where(self, state: _Sheet, text: str) -> None:
-        values = self._evaluate(state, "where", text)
+    def _condition(self, state: _Sheet, part: str, text: str) -> np.ndarray | None:
+        """Where the condition `text` is true (NULL is not); None if it cannot be evaluated."""
+        values = self._evaluate(state, part, text)
         if values is None:
-            return
+            return None
         if not pd.api.types.is_bool_dtype(values.dtype):
             self.config.append(
-                f"{state.key('where')} = {text!r}: gives {values.dtype} values, not true/false"
+                f"{state.key(part)} = {text!r}: gives {values.dtype} values, not true or false"
             )
+            return None
+        return values.fillna(False).to_numpy(dtype=bool)
+
+    def _where(self, state: _Sheet, text: str) -> None:
+        keep = self._condition(state, "where", text)
+        if keep is None:
             return
         before = len(state.frame)
-        state.keep(values.fillna(False).to_numpy(dtype=bool))
+        state.keep(keep)
         if state.checking:
             return
         self.notes.append(f"{state.name}: where kept {len(state.frame):,} of {before:,} rows")
@@ -583,16 +631,9 @@ class _Transform:
 
     def _returns(self, state: _Sheet, mapping: SheetMapping) -> pd.DataFrame | None:
         assert mapping.returns is not None
-        text = mapping.returns.when
-        values = self._evaluate(state, "returns.when", text)
-        if values is None:
+        flag = self._condition(state, "returns.when", mapping.returns.when)
+        if flag is None:
             return None
-        if not pd.api.types.is_bool_dtype(values.dtype):
-            self.config.append(
-                f"{state.key('returns.when')} = {text!r}: gives {values.dtype} values, not true/false"
-            )
-            return None
-        flag = values.fillna(False).to_numpy(dtype=bool)
         returns = state.frame.loc[flag]
         state.keep(~flag)
         if state.checking:
@@ -614,7 +655,7 @@ class _Transform:
         where = f"{state.key(part)} = {text!r}"
         try:
             empty = self._select(sql, view.iloc[:0])
-        except Exception as exc:  # duckdb.Error: DuckDB is imported lazily
+        except _sql_errors() as exc:
             self.config.append(f"{where}: {_explain(exc, state, view)}")
             return None
         if len(empty):
@@ -627,7 +668,7 @@ class _Transform:
             return empty.set_axis(state.frame.index)
         try:
             return self._select(sql, view).set_axis(state.frame.index)
-        except Exception as exc:
+        except _sql_errors() as exc:
             position = self._first_failure(sql, view)
             sheet, row = next(state.locate(np.array([position])))
             self.failed.append(
@@ -651,7 +692,7 @@ class _Transform:
             try:
                 self._select(sql, view.iloc[:middle])
                 low = middle
-            except Exception:
+            except _sql_errors():
                 high = middle
         return high - 1
 
@@ -660,52 +701,56 @@ class _Transform:
     def _sum_lines(self, state: _Sheet, frame: pd.DataFrame, what: str) -> pd.DataFrame:
         """The lines of `frame` summed into one row per order id: amounts added, the earliest
         date, the customer of the lines, other cells and the row of the first line."""
-        from deckgen.data.validate import _CONVERTERS, _as_text, _expected, _translated
-
         mapping = state.mapping
         found = match_columns(frame.columns, ORDERS, mapping).source
-        if state.checking or any(n not in found for n in _LINE_COLUMNS):
-            return frame  # validation reports the missing columns
+        if state.checking:
+            return frame
+        if any(n not in found for n in _LINE_COLUMNS):
+            # Validation reports the missing column, an error; one line per order spares it
+            # listing every other line as a duplicate.
+            if "order_id" not in found:
+                return frame
+            return frame.loc[~_as_text(frame[found["order_id"]]).duplicated().to_numpy()]
 
         def cells(name: str) -> pd.Series:
             raw = frame[found[name]]
             return _translated(raw, mapping.values[name]) if name in mapping.values else raw
 
-        ids = _as_text(cells("order_id")).to_numpy(dtype=object)
-        customer = _as_text(cells("customer_id")).to_numpy(dtype=object)
+        # Ids and customers as integer codes of their text (-1 when empty): cheap to compare.
+        id_code, _ = pd.factorize(_as_text(cells("order_id")))
+        customer, customers = pd.factorize(_as_text(cells("customer_id")))
         converted = {
             name: _CONVERTERS[ORDERS.column(name).kind](cells(name), ORDERS.column(name), mapping)
             for name in ("order_date", "amount")
         }
-        unusable = pd.isna(ids)
+        unusable = id_code < 0
         for name, values in converted.items():
             expected = _expected(ORDERS.column(name), mapping)
             for mask, wanted in ((values.blank, "a value (required)"), (values.bad, expected)):
                 self._rows(frame, state.label, found[name], mask, wanted)
                 unusable = unusable | mask
         lines = np.flatnonzero(~unusable)
-        codes, order_ids = pd.factorize(ids[lines], sort=False)  # codes in order of appearance
+        codes, _ = pd.factorize(id_code[lines])  # orders numbered in order of appearance
         first = lines[np.unique(codes, return_index=True)[1]]
-        customer_line = self._order_customers(
-            frame, state.label, found["customer_id"], lines, codes, customer, order_ids
+        line = self._order_customers(
+            frame, state.label, found, lines, codes, customer, customers.to_numpy(dtype=object)
         )
-        keep = np.sort(np.concatenate([first, np.flatnonzero(pd.isna(ids))]))
-        out = frame.iloc[keep].copy()
-        summed = np.isin(keep, first)  # in code order, as `keep` and `first` are sorted
+        keep = np.sort(np.concatenate([first, np.flatnonzero(id_code < 0)]))
+        out = frame.iloc[keep]
+        summed = np.isin(keep, first)  # in order of appearance, as `keep` and `first` are sorted
         day = converted["order_date"].values.to_numpy(dtype="datetime64[ns]")[lines]
+        amounts = converted["amount"].values.to_numpy()[lines]
         totals = {
-            found["amount"]: np.bincount(
-                codes, weights=converted["amount"].values.to_numpy()[lines], minlength=len(first)
-            ),
+            found["amount"]: np.bincount(codes, weights=amounts, minlength=len(first)),
             found["order_date"]: pd.Series(day).groupby(codes).min().to_numpy(),
-            found["customer_id"]: frame[found["customer_id"]].to_numpy(dtype=object)[customer_line],
+            found["customer_id"]: frame[found["customer_id"]].iloc[line].array,
         }
         for column, values in totals.items():
             if summed.all():
                 out[column] = values
             else:  # rows without an order id stay as they are, for validation to report
                 merged = out[column].to_numpy(dtype=object).copy()
-                merged[summed] = values
+                merged[summed] = np.asarray(values, dtype=object)
                 out[column] = merged
         self.notes.append(
             f"{what}: {_count(len(lines), 'line')} summed into {_count(len(first), what[:-1])}"
@@ -716,41 +761,44 @@ class _Transform:
         self,
         frame: pd.DataFrame,
         label: str,
-        column: str,
+        found: dict[str, str],
         lines: np.ndarray,
         codes: np.ndarray,
         customer: np.ndarray,
-        order_ids: pd.Index,
+        customers: np.ndarray,
     ) -> np.ndarray:
         """Position in `frame` of each order's first line naming a customer (its first line
-        when none does); an error for each order whose lines name different customers."""
-        named = np.flatnonzero(pd.notna(customer[lines]))
+        when none does); an error for each order whose lines name different customers.
+        `codes`: the order of each of `lines`; `customer`: each row's code into `customers`."""
         line = lines[np.unique(codes, return_index=True)[1]]
+        named = np.flatnonzero(customer[lines] >= 0)
         orders, first_named = np.unique(codes[named], return_index=True)
         line[orders] = lines[named[first_named]]
         clash = named[customer[lines[named]] != customer[line[codes[named]]]]
-        listed = np.unique(codes[clash], return_index=True)[1]
-        for k in clash[listed][:LISTED]:
+        once = clash[np.unique(codes[clash], return_index=True)[1]]  # the first line per order
+        ids = frame[found["order_id"]]
+        for k in once[:LISTED_PER_RULE]:
             order = codes[k]
-            (sheet, row), (_, first_row) = _locate(frame, np.array([lines[k], line[order]]), label)
+            rows = np.array([lines[k], line[order]])
+            (sheet, row), (_, first_row) = _locate(frame, rows, label)
             self.problems.append(
                 Problem(
                     sheet,
                     row,
-                    column,
-                    str(customer[lines[k]]),
-                    f"the customer of the other lines of order {order_ids[order]} "
-                    f"({customer[line[order]]} on row {first_row}); order_lines = true sums "
-                    "the lines of an order, which must name one customer",
+                    found["customer_id"],
+                    str(customers[customer[lines[k]]]),
+                    f"the customer of the other lines of order {_shown(ids.iloc[lines[k]])} "
+                    f"({customers[customer[line[order]]]} on row {first_row}); order_lines = "
+                    "true sums the lines of an order, which must name one customer",
                 )
             )
-        if len(listed) > LISTED:
-            more = len(listed) - LISTED
+        if len(once) > LISTED_PER_RULE:
+            more = len(once) - LISTED_PER_RULE
             self.problems.append(
                 Problem(
                     label,
                     None,
-                    column,
+                    found["customer_id"],
                     None,
                     f"one customer per order ({more:,} more orders like this)",
                     count=more,
@@ -759,25 +807,18 @@ class _Transform:
         return line
 
     def _rows(
-        self,
-        frame: pd.DataFrame,
-        label: str,
-        column: str,
-        mask: np.ndarray,
-        expected: str,
-        severity: str = "error",
+        self, frame: pd.DataFrame, label: str, column: str, mask: np.ndarray, expected: str
     ) -> None:
-        """A problem for each row where `mask` is true (the first LISTED, then a count)."""
-        from deckgen.data.validate import _shown
-
+        """An error for each row where `mask` is true (the first LISTED_PER_RULE, then a count)."""
         positions = np.flatnonzero(mask)
-        cells = frame[column].to_numpy(dtype=object)
-        listed = positions[:LISTED]
-        for position, (sheet, row) in zip(listed, _locate(frame, listed, label), strict=True):
-            shown = _shown(cells[position])
-            self.problems.append(Problem(sheet, row, column, shown, expected, severity))
-        if len(positions) > LISTED:
-            more = len(positions) - LISTED
+        if positions.size == 0:
+            return
+        listed = positions[:LISTED_PER_RULE]
+        cells = frame[column].iloc[listed].tolist()
+        for cell, (sheet, row) in zip(cells, _locate(frame, listed, label), strict=True):
+            self.problems.append(Problem(sheet, row, column, _shown(cell), expected))
+        if positions.size > LISTED_PER_RULE:
+            more = positions.size - LISTED_PER_RULE
             self.problems.append(
                 Problem(
                     label,
@@ -785,7 +826,6 @@ class _Transform:
                     column,
                     None,
                     f"{expected} ({more:,} more rows like this)",
-                    severity,
                     count=more,
                 )
             )
@@ -795,7 +835,6 @@ class _Transform:
     def _derive_customers(self) -> None:
         """One customer per customer id of the orders, joined on their first order, with the
         attributes `[sheets.customers] columns` takes from order columns (their last row's)."""
-        from deckgen.data.validate import _CONVERTERS, _as_text
 
         orders = self.frames.get("orders")
         if orders is None:

@@ -623,3 +623,67 @@ def test_load_tables_applies_the_transforms(tmp_path: Path):
     tables = load_tables(folder, _lines_settings(returns={"when": "Qty < 0"}))
     assert tables.orders["amount"].tolist() == [15.0, 5.0, 6.5]
     assert tables.returns["amount"].tolist() == [-10.0]
+
+
+# -- the command line --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        (
+            '[sheets.orders]\nwhere = "Nope > 1"\n[sheets.orders.compute]\namount = "Qty * Prce"\n',
+            "error: 2 problem(s) in the transforms:",
+        ),
+        ('[sheets.orders]\nwhere = "Qty >"\n', "sheets.orders.where: Value error, syntax error"),
+        (
+            '[sheets.orders.compute]\namount = "Price // (Qty - 2)"\n',
+            "error: 1 problem(s) in the data:\n  - sheet 'orders', row 2; expected [sheets.orders]",
+        ),
+    ],
+)
+def test_transform_errors_are_one_message_and_exit_2(
+    config: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from tests.test_cli import run_cli
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    LINES.to_csv(folder / "orders.csv", index=False)
+    CUSTOMERS.to_csv(folder / "customers.csv", index=False)
+    (folder / "deckgen.toml").write_text(config)
+    output = tmp_path / "deck.pptx"
+    for command in (["render", str(folder), "-o", str(output)], ["validate", str(folder)]):
+        code, out, err = run_cli(command, capsys)
+        assert code == 2
+        assert expected in err
+        assert "Traceback" not in out + err
+    assert not output.exists()
+
+
+def test_validate_lists_conflicting_order_lines_with_the_other_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from tests.test_cli import run_cli
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    lines = LINES.copy()
+    lines.loc[5, "Customer"] = "99999"
+    lines.loc[2, "Day"] = "someday"
+    lines.to_csv(folder / "orders.csv", index=False)
+    CUSTOMERS.to_csv(folder / "customers.csv", index=False)
+    (folder / "deckgen.toml").write_text(
+        "[sheets.orders]\norder_lines = true\nwhere = \"Invoice <> 'TOTAL'\"\n"
+        'columns = { order_id = "Invoice", customer_id = "Customer", order_date = "Day" }\n'
+        '[sheets.orders.compute]\namount = "Qty * Price"\n'
+    )
+    code, out, _ = run_cli(["validate", str(folder)], capsys)
+    assert code == 2
+    assert "Transforms (deckgen.toml):\n  orders: where kept 6 of 7 rows\n" in out
+    assert "orders: 5 lines summed into 3 orders" in out
+    assert (
+        "sheet 'orders', row 4, column 'Day': got 'someday'; expected a date like 2026-10-05" in out
+    )
+    assert "sheet 'orders', row 7, column 'Customer': got '99999'; expected the customer" in out
+    assert "Result: 2 error(s); fix them and run again." in out

@@ -49,7 +49,7 @@ def _split(
     rows = []
     for i, order in enumerate(orders.itertuples(index=False)):
         k = parts[i % len(parts)]
-        eighths = int(round(order.amount * EIGHTHS))
+        eighths = round(order.amount * EIGHTHS)
         share, rest = divmod(abs(eighths), k)
         sign = -1 if eighths < 0 else 1
         for line in range(k):
