@@ -430,6 +430,8 @@ class _SheetCheck:
         theirs = self.mapping.columns.get(name, name)
         how = "as mapped in deckgen.toml" if name in self.mapping.columns else "required"
         has = ", ".join(f"'{c}'" for c in frame.columns) or "no columns"
+        if name == self.sheet.key and self.sheet.name != "customers":
+            has += f"; rows without ids can be numbered: [sheets.{self.sheet.name}] row_ids = true"
         self.problems.whole(
             "error", self.label, theirs, f"a column with this name ({how}); the sheet has {has}"
         )

@@ -687,3 +687,14 @@ def test_validate_lists_conflicting_order_lines_with_the_other_errors(
     )
     assert "sheet 'orders', row 7, column 'Customer': got '99999'; expected the customer" in out
     assert "Result: 2 error(s); fix them and run again." in out
+
+
+def test_a_sheet_without_its_key_column_is_told_about_row_ids():
+    surveys = pd.DataFrame({"date": ["2026-10-01"], "satisfaction": [4], "recommend": [9]})
+    report = validate_read(_source(orders=LINES, customers=CUSTOMERS, surveys=surveys), Settings())
+    (missing,) = [p for p in report.errors if p.column == "response_id"]
+    assert missing.expected.endswith("[sheets.surveys] row_ids = true")
+    settings = _settings(surveys={"row_ids": True})
+    read = transform_source(_source(surveys=surveys, customers=CUSTOMERS), settings)
+    tables = validate_read(read, settings)
+    assert not [p for p in tables.errors if p.sheet == "Surveys"]
