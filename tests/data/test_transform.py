@@ -546,16 +546,23 @@ def test_a_lookup_column_missing_from_the_other_sheet_is_a_config_error():
         transform_source(_source(leads=LEADS, x_deals=DEALS), settings)
 
 
-def test_a_deals_file_beside_the_sheets_is_read_for_a_lookup(tmp_path: Path):
-    folder = tmp_path / "funnel"
-    folder.mkdir()
-    LEADS.to_csv(folder / "leads.csv", index=False)
-    DEALS.to_csv(folder / "closed deals.csv", index=False)
-    settings = _settings(leads={"lookup": {"won_date": {"sheet": "Closed Deals", "key": "mql_id"}}})
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_deals_sheet_that_is_none_of_ours_is_read_for_a_lookup(tmp_path: Path, form: str):
     from deckgen.data.load import read_source
+    from deckgen.data.sample import write_workbook
 
-    read = read_source(folder, settings)
-    assert list(read.extra) == ["closed deals"]
+    source = tmp_path / "funnel"
+    source.mkdir()
+    if form == "csv":
+        LEADS.to_csv(source / "leads.csv", index=False)
+        DEALS.to_csv(source / "closed deals.csv", index=False)
+    else:
+        source = source / "funnel.xlsx"
+        frames = {"leads": LEADS, "closed deals": DEALS, "notes": pd.DataFrame({"x": [1]})}
+        write_workbook(frames, source, created=pd.Timestamp(2026, 11, 1))
+    settings = _settings(leads={"lookup": {"won_date": {"sheet": "Closed Deals", "key": "mql_id"}}})
+    read = read_source(source, settings)
+    assert list(read.extra) == ["closed deals"]  # the unused notes sheet is not read
     leads = transform_source(read, settings).frames["leads"]
     assert _cells(leads["won_date"]) == ["2026-09-20", None, "2026-10-02", None]
 
