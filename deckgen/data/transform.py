@@ -263,6 +263,16 @@ def _numbers(raw: pd.Series, text: pd.Series, mapping: SheetMapping) -> pd.Serie
 
 
 @dataclass
+class _Found:
+    """What a lookup found: through which key, in how many rows."""
+
+    by: tuple[str, str, str]  # this sheet's key column, the other sheet, its key column
+    rows: int  # rows with a key
+    unmatched: int  # rows whose key the other sheet does not list
+    columns: list[str] = field(default_factory=list)  # the columns looked up this way
+
+
+@dataclass
 class _Sheet:
     """A sheet while its transforms run (or, `sheet` None, another sheet a query reads)."""
 
@@ -432,8 +442,13 @@ class _Transform:
         state = _Sheet(sheet, mapping, label, frame.copy(deep=False))
         if mapping.row_ids:
             self._row_ids(state)
+        looked_up: dict[tuple[str, str, str], _Found] = {}
         for name, spec in mapping.lookup.items():
-            self._lookup(state, name, spec)
+            found = self._lookup(state, name, spec)
+            if found is not None:  # lookups through one key and sheet are reported together
+                looked_up.setdefault(found.by, found).columns.append(name)
+        for found in looked_up.values():
+            self._report_lookup(state, found)
         for name, text in mapping.compute.items():
             values = self._evaluate(state, f"compute.{name}", text)
             state.add(name, values if values is not None else _nulls(state.frame), typed=True)
@@ -508,14 +523,15 @@ class _Transform:
         state.add(name, pd.Series(ids, index=state.frame.index, dtype="string"), typed=True)
         self.notes.append(f"{state.name}: {key} numbered from the rows")
 
-    def _lookup(self, state: _Sheet, name: str, spec: Lookup) -> None:
+    def _lookup(self, state: _Sheet, name: str, spec: Lookup) -> _Found | None:
+        """Adds column `name`, looked up as `spec` says; how many keys were found."""
 
         where = f"[sheets.{state.name}.lookup.{name}]"
         found = self._as_read(spec.sheet)
         if found is None:
             self.config.append(f"{where} sheet = '{spec.sheet}': {self._unknown_sheet(spec.sheet)}")
             state.add(name, _nulls(state.frame), typed=True)
-            return
+            return None
         other, other_label = found
         key = find_name(spec.key, map(str, state.frame.columns))
         match = find_name(spec.match or spec.key, map(str, other.columns))
@@ -532,7 +548,7 @@ class _Transform:
         if missing:
             self.config += [f"{where} {m}" for m in missing]
             state.add(name, _nulls(state.frame), typed=True)
-            return
+            return None
         assert key is not None and match is not None and value is not None
         keys = _as_text(state.frame[key])
         theirs = _as_text(other[match])
@@ -545,20 +561,27 @@ class _Transform:
         values[listed] = other[value].to_numpy(dtype=object)[first][position[listed]]
         state.add(name, pd.Series(values, index=state.frame.index, dtype=object), typed=False)
         unmatched = int((keys.notna().to_numpy() & (position < 0)).sum())
-        rows = int(keys.notna().sum())
+        return _Found((key, other_label, match), int(keys.notna().sum()), unmatched)
+
+    def _report_lookup(self, state: _Sheet, found: _Found) -> None:
+        """A note on what the lookups through one key found; a warning if keys were not."""
+        key, other, match = found.by
+        names = ", ".join(found.columns)
+        rows, unmatched = found.rows, found.unmatched
         self.notes.append(
-            f"{state.name}: {name} looked up in '{other_label}': {rows - unmatched:,} of "
-            f"{rows:,} keys found"
+            f"{state.name}: {names} looked up in '{other}': {rows - unmatched:,} of {rows:,} "
+            "keys found"
         )
         if unmatched:
+            verb = "is" if len(found.columns) == 1 else "are"
             self.problems.append(
                 Problem(
                     state.label,
                     None,
                     key,
                     None,
-                    f"a {key} listed in column '{match}' of '{other_label}' ({unmatched:,} of "
-                    f"{rows:,} rows have none, so their {name} is left empty)",
+                    f"a {key} listed in column '{match}' of '{other}' ({unmatched:,} of {rows:,} "
+                    f"rows have none, so their {names} {verb} left empty)",
                     "warning",
                     LOOKUP_UNMATCHED,
                 )

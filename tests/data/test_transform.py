@@ -513,6 +513,24 @@ def test_a_lookup_takes_a_column_from_another_sheet_by_key():
     assert "leads: won_date looked up in 'deals': 2 of 4 keys found" in read.notes
 
 
+def test_lookups_through_one_key_share_one_warning():
+    deals = DEALS.assign(seller=["s3", "s1", "s9"])
+    lookup = {
+        "won_date": {"sheet": "deals", "key": "mql_id"},
+        "seller": {"sheet": "deals", "key": "mql_id"},
+    }
+    read = transform_source(
+        _source(leads=LEADS, x_deals=deals), _settings(leads={"lookup": lookup})
+    )
+    assert _cells(read.frames["leads"]["seller"]) == ["s1", None, "s3", None]
+    (warning,) = read.problems
+    assert warning.expected == (
+        "a mql_id listed in column 'mql_id' of 'deals' (2 of 4 rows have none, so their "
+        "won_date, seller are left empty)"
+    )
+    assert read.notes == ("leads: won_date, seller looked up in 'deals': 2 of 4 keys found",)
+
+
 def test_a_lookup_with_other_column_names_and_a_computed_status():
     deals = DEALS.rename(columns={"mql_id": "lead", "won_date": "closed"})
     settings = _settings(
