@@ -525,7 +525,6 @@ class _Transform:
 
     def _lookup(self, state: _Sheet, name: str, spec: Lookup) -> _Found | None:
         """Adds column `name`, looked up as `spec` says; how many keys were found."""
-
         where = f"[sheets.{state.name}.lookup.{name}]"
         found = self._as_read(spec.sheet)
         if found is None:
@@ -591,7 +590,6 @@ class _Transform:
         self, other: pd.DataFrame, keys: pd.Series, value: str, label: str, match: str
     ) -> None:
         """An error per key that the lookup sheet lists twice with different values."""
-
         repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
         if not repeated.any():
             return
@@ -858,7 +856,6 @@ class _Transform:
     def _derive_customers(self) -> None:
         """One customer per customer id of the orders, joined on their first order, with the
         attributes `[sheets.customers] columns` takes from order columns (their last row's)."""
-
         orders = self.frames.get("orders")
         if orders is None:
             return  # validation reports the missing orders
@@ -879,14 +876,12 @@ class _Transform:
             for ours, theirs in attributes.items()
             if theirs is None
         ]
-        ids = _as_text(orders[found["customer_id"]]).to_numpy(dtype=object)
-        rows = np.flatnonzero(pd.notna(ids))
-        codes, _ = pd.factorize(ids[rows], sort=False)
+        customer, _ = pd.factorize(_as_text(orders[found["customer_id"]]))  # in order of appearance
+        rows = np.flatnonzero(customer >= 0)
+        codes = customer[rows]
         first = rows[np.unique(codes, return_index=True)[1]]
         derived = {
-            wanted.get("customer_id", "customer_id"): orders[found["customer_id"]].to_numpy(
-                dtype=object
-            )[first]
+            wanted.get("customer_id", "customer_id"): orders[found["customer_id"]].iloc[first].array
         }
         day = _CONVERTERS["date"](orders[found["order_date"]], ORDERS.column("order_date"), mapping)
         derived["signup_date"] = (
