@@ -150,6 +150,20 @@ def test_numbers_follow_the_decimal_mark_of_the_sheet():
     assert orders["amount"].tolist() == [2.5, 3001.5]
 
 
+def test_persian_column_names_and_digits_work_in_expressions():
+    frame = pd.DataFrame({"تعداد": ["۲", "۳"], "قیمت": ["۱۰٫۵", "2"], "شرح": ["الف", "جمع کل"]})
+    mapping = {"compute": {"amount": 'تعداد * "قیمت"'}, "where": "شرح <> 'جمع کل'"}
+    orders = transform_source(_source(orders=frame), _settings(orders=mapping)).frames["orders"]
+    assert orders["amount"].tolist() == [21.0]
+
+
+def test_order_lines_of_an_empty_sheet_are_no_orders():
+    empty = pd.DataFrame(columns=["order_id", "customer_id", "order_date", "amount"])
+    read = transform_source(_source(orders=empty), _settings(orders={"order_lines": True}))
+    assert read.frames["orders"].empty
+    assert read.notes == ("orders: 0 lines summed into 0 orders",)
+
+
 def test_ids_with_leading_zeros_stay_text_in_expressions():
     frame = pd.DataFrame({"Code": ["007", "012"], "Qty": ["1", "2"]})
     where = "Code = '007'"
