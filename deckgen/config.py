@@ -7,7 +7,14 @@ import tomllib
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from deckgen.errors import ConfigError
 
@@ -18,6 +25,27 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Returns(_Strict):
+    """Which order rows are returns or cancellations, and what they do to revenue."""
+
+    when: str  # SQL expression over the client's columns, true on a return row
+    policy: Literal["net", "drop"] = "net"  # docs/metrics.md#returns
+
+    @field_validator("when")
+    @classmethod
+    def _expression(cls, text: str) -> str:
+        return _checked_sql(text, "expression")
+
+
+class Lookup(_Strict):
+    """A column taken from another sheet by key (docs/data-format.md#lookups)."""
+
+    sheet: str  # the sheet or file to look in: the client's name, or one of ours
+    key: str  # this sheet's column holding the key
+    match: str | None = None  # that sheet's column holding the key; default: `key`
+    value: str | None = None  # that sheet's column to take; default: the new column's name
+
+
 class SheetMapping(_Strict):
     """How one of the client's sheets maps onto one of deckgen's."""
 
@@ -26,6 +54,66 @@ class SheetMapping(_Strict):
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # our column -> {client: ours}
     date_format: dict[str, str] = Field(default_factory=dict)  # our column -> strptime format
     decimal: Literal[".", ","] = "."  # decimal mark of numbers written as text ("12,50")
+    # Transforms, applied in this order right after reading (docs/data-format.md#transforms).
+    query: str | None = None  # SQL over the sheets as read; its rows replace the sheet's
+    row_ids: bool = False  # number the rows as the sheet's key (a sheet without ids)
+    lookup: dict[str, Lookup] = Field(default_factory=dict)  # new column -> where to find it
+    compute: dict[str, str] = Field(default_factory=dict)  # new column -> SQL expression
+    where: str | None = None  # SQL expression: the rows to keep
+    returns: Returns | None = None  # orders only
+    order_lines: bool = False  # orders only: rows are lines, summed into orders by order id
+    from_orders: bool = False  # customers only: one customer per customer id of the orders
+
+    @field_validator("query")
+    @classmethod
+    def _query(cls, text: str | None) -> str | None:
+        return None if text is None else _checked_sql(text, "query")
+
+    @field_validator("where")
+    @classmethod
+    def _where(cls, text: str | None) -> str | None:
+        return None if text is None else _checked_sql(text, "expression")
+
+    @field_validator("compute")
+    @classmethod
+    def _expressions(cls, compute: dict[str, str]) -> dict[str, str]:
+        problems = [
+            f"{name} = {text!r}: {problem}"
+            for name, text in compute.items()
+            if (problem := _sql_problem(text, "expression"))
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return compute
+
+    @property
+    def transformed(self) -> bool:
+        """True when any transform is configured (else the sheet is used as read)."""
+        return bool(
+            self.query
+            or self.row_ids
+            or self.lookup
+            or self.compute
+            or self.where
+            or self.returns
+            or self.order_lines
+            or self.from_orders
+        )
+
+
+def _sql_problem(text: str, kind: Literal["expression", "query"]) -> str | None:
+    """Why `text` is not one SQL expression (or one SELECT query); None when it is."""
+    from deckgen.data.transform import sql_problem  # DuckDB is loaded only when configured
+
+    return sql_problem(text, kind)
+
+
+def _checked_sql(text: str, kind: Literal["expression", "query"]) -> str:
+    """`text` when it is valid SQL of its kind; ValueError saying why not."""
+    problem = _sql_problem(text, kind)
+    if problem:
+        raise ValueError(problem)
+    return text
 
 
 class MetricsSettings(_Strict):

@@ -69,7 +69,7 @@ class _Stage:
 def compute_funnel(tables: Tables, period: Period, settings: MetricsSettings) -> FunnelResult:
     """The five-stage funnel of `period` with stage conversions, changes and the biggest leak."""
     months = period.trailing(_MONTHS)
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     by_customer = _sorted_orders(orders)
     joins = club_join_days(tables, period)
     use_club = settings.loyalty_rule == "club" and joins is not None and len(joins) > 0

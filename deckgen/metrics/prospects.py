@@ -93,7 +93,7 @@ def compute_prospects(
     """Open leads by expected value and the ideal-prospect profile; None without a leads sheet."""
     if tables.leads is None:
         return None
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     channel_of = acquisition_channel_of(tables, period, orders.ids)
     best_segments = tuple(s.name for s in segmentation.rfm.segments[:BEST_SEGMENTS])
     # Every customer in `orders` has an order by the end, so segments align with the codes.
@@ -276,10 +276,7 @@ def _first_year_value(
     """Mean first-year revenue per new customer, overall and by acquisition channel."""
     if len(orders.ids) == 0:
         return _Value(0.0, {})
-    early = orders.day < orders.first_day[orders.customer] + FIRST_YEAR_DAYS
-    revenue = np.bincount(
-        orders.customer[early], weights=orders.amount[early], minlength=len(orders.ids)
-    )
+    revenue = orders.revenue(orders.first_day, orders.first_day + FIRST_YEAR_DAYS)
     complete = orders.first_day + FIRST_YEAR_DAYS <= day_number(period.end) + 1
     pool = complete if complete.any() else np.ones(len(orders.ids), dtype=bool)
     overall = float(revenue[pool].mean())
