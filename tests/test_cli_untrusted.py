@@ -1,0 +1,75 @@
+"""Hostile inputs through the command line (issue 9): one message, exit 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deckgen.wording import default_templates_dir
+from tests.test_cli import run_cli
+
+
+def assert_one_message(code: int, out: str, err: str, expected: str) -> None:
+    """Exit 2 with `error: ...` holding `expected`, and no traceback anywhere."""
+    assert code == 2, (out, err)
+    assert err.startswith("error: "), err
+    assert expected in err, err
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+            "loop iterations and calls in one render",
+        ),
+        ("{{ 'a' * 10**9 }}", "characters of text in one render"),
+    ],
+)
+def test_a_costly_wording_template_stops_the_render(
+    small_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    expected: str,
+) -> None:
+    template = tmp_path / "wording" / "en" / "slides" / "title.j2"
+    template.parent.mkdir(parents=True)
+    default = (default_templates_dir() / "en" / "slides" / "title.j2").read_text(encoding="utf-8")
+    assert default.splitlines()[1].startswith("{% block title %}")
+    template.write_text(default.replace("{% block title %}", "{% block title %}" + source, 1))
+    output = tmp_path / "deck.pptx"
+    args = [
+        "render",
+        str(small_workbook),
+        "-o",
+        str(output),
+        "--templates",
+        str(tmp_path / "wording"),
+    ]
+    code, out, err = run_cli(args, capsys)
+    assert_one_message(code, out, err, f"{template}, line 2: ")
+    assert expected in err
+    assert not output.exists()
+
+
+def test_a_wording_template_that_is_not_utf8(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "wording" / "en" / "slides" / "title.j2"
+    template.parent.mkdir(parents=True)
+    template.write_bytes("{% block title %}Revue générale{% endblock %}\n".encode("cp1252"))
+    output = tmp_path / "deck.pptx"
+    args = [
+        "render",
+        str(small_workbook),
+        "-o",
+        str(output),
+        "--templates",
+        str(tmp_path / "wording"),
+    ]
+    code, out, err = run_cli(args, capsys)
+    assert_one_message(code, out, err, f"{template}, line 1: not UTF-8 text (byte 0xe9)")
+    assert not output.exists()
