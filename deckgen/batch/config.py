@@ -15,6 +15,9 @@ from deckgen.errors import ConfigError
 
 Charts = Literal["native", "image"]
 CalendarName = Literal["gregorian", "jalali"]
+# Seconds one client may take before its worker is killed: ample for a large client (a
+# 50-client run takes about 1 s a client), short enough for a monthly schedule to go on.
+DEFAULT_TIMEOUT = 600.0
 
 
 class _Strict(BaseModel):
@@ -80,6 +83,7 @@ class _RunFile(_Strict):
     output: str
     jobs: int | None = Field(None, ge=1, le=64)
     lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
+    timeout: float = Field(DEFAULT_TIMEOUT, ge=0, le=86_400)  # seconds per client; 0: no limit
     client: list[_Client] = Field(min_length=1)
 
     @field_validator("output")
@@ -151,6 +155,7 @@ class RunConfig:
     jobs: int | None
     lock_timeout: float  # seconds
     clients: tuple[ClientSpec, ...]
+    timeout: float = DEFAULT_TIMEOUT  # seconds a client may render before it is stopped; 0: none
 
     @property
     def root(self) -> Path:
@@ -179,6 +184,7 @@ def load_run_config(path: Path) -> RunConfig:
         output=OutputPattern(parsed.output, base),
         jobs=parsed.jobs,
         lock_timeout=parsed.lock_timeout,
+        timeout=parsed.timeout,
         clients=tuple(_client_spec(client, base) for client in parsed.client),
     )
 
