@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from deckgen.errors import ConfigError
 
 Lang = Literal["en", "ar", "fa"]
+DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
 
 
 class _Strict(BaseModel):

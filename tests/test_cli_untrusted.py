@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,32 @@ def test_a_wording_template_that_is_not_utf8(
     code, out, err = run_cli(args, capsys)
     assert_one_message(code, out, err, f"{template}, line 1: not UTF-8 text (byte 0xe9)")
     assert not output.exists()
+
+
+def test_deckgen_run_never_writes_to_a_client_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "crm.db"
+    with sqlite3.connect(database) as db:
+        db.execute("CREATE TABLE victim (customer_id TEXT PRIMARY KEY)")
+        db.execute("INSERT INTO victim VALUES ('C1')")
+    config = tmp_path / "run.toml"
+    config.write_text(
+        'output = "reports/{client}.pptx"\n'
+        '[[client]]\nname = "crm"\n'
+        '[client.database]\nurl = "sqlite:///crm.db"\n'
+        '[client.database.queries]\ncustomers = "victim"\norders = "DROP TABLE victim"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["run", str(config), "--period", "2026-10"], capsys)
+    assert code == 1  # the run went through; its one client failed
+    message = (
+        "sheet 'orders': the query is a DROP statement, not a SELECT; expected a single SELECT "
+        "(or WITH ... SELECT) query, or a table name (deckgen only reads)"
+    )
+    assert "failed crm (" in err and message in err
+    assert "Traceback" not in out + err
+    manifest = json.loads((tmp_path / "reports/manifest-2026-10.json").read_text(encoding="utf-8"))
+    assert manifest["clients"][0]["error"] == message
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT * FROM victim").fetchall() == [("C1",)]

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from deckgen.batch.paths import OutputPattern, check_pattern, slugify
-from deckgen.config import Lang, describe_validation_error
+from deckgen.config import DEFAULT_STATEMENT_TIMEOUT, Lang, describe_validation_error
 from deckgen.errors import ConfigError
 
 Charts = Literal["native", "image"]
@@ -27,6 +27,7 @@ class _Strict(BaseModel):
 class _Database(_Strict):
     url: str = Field(min_length=1)  # SQLAlchemy URL; leave the password to ~/.pgpass or PGPASSWORD
     queries: dict[str, str] = Field(min_length=1)  # our sheet name -> SQL query or table name
+    statement_timeout: float = Field(DEFAULT_STATEMENT_TIMEOUT, gt=0, le=86_400)  # s per query
 
     @field_validator("queries")
     @classmethod
@@ -121,6 +122,7 @@ class DatabaseSpec:
 
     url: str
     queries: tuple[tuple[str, str], ...]  # (sheet, SQL query or table name)
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT  # seconds one query may run
 
     @property
     def shown_url(self) -> str:
@@ -199,7 +201,9 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
     else:
         db = client.database
         assert db is not None  # _Client._one_source guarantees a source or a database
-        source = DatabaseSpec(_anchor_sqlite(db.url, base), tuple(db.queries.items()))
+        source = DatabaseSpec(
+            _anchor_sqlite(db.url, base), tuple(db.queries.items()), db.statement_timeout
+        )
     return ClientSpec(
         name=client.name,
         slug=slugify(client.name),
@@ -215,13 +219,17 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
 
 
 def _anchor_sqlite(url: str, base: Path) -> str:
-    """A relative SQLite file is taken relative to the run config, not the (cron) working folder."""
+    """A relative SQLite file (a path or a `file:` URI) is taken relative to the run config, not
+    the (cron) working folder; deckgen opens it read only whatever mode the URI asks for."""
     from sqlalchemy.engine import make_url
 
+    from deckgen.data.sql import sqlite_path
+
     parsed = make_url(url)
-    database = parsed.database
-    if not parsed.drivername.startswith("sqlite") or database in (None, "", ":memory:"):
+    if not parsed.drivername.startswith("sqlite") or parsed.query.get("mode") == "memory":
         return url
-    if database.startswith("file:") or Path(database).is_absolute():
+    database = sqlite_path(parsed.database or "")
+    if database in ("", ":memory:"):
         return url
-    return parsed.set(database=str(base / database)).render_as_string(hide_password=False)
+    anchored = base / Path(database).expanduser()
+    return parsed.set(database=str(anchored), query={}).render_as_string(hide_password=False)

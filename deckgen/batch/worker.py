@@ -85,7 +85,11 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
         if isinstance(client.source, DatabaseSpec):
             from deckgen.data.sql import read_sql_frames
 
-            frames = read_sql_frames(client.source.url, dict(client.source.queries))
+            frames = read_sql_frames(
+                client.source.url,
+                dict(client.source.queries),
+                statement_timeout=client.source.statement_timeout,
+            )
             record = replace(record, input_sha256=frames_sha256(frames))
             source = _validated(frames, task.settings, record.source, strict=task.strict)
         else:
