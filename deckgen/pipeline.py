@@ -30,6 +30,7 @@ class RenderResult:
     slides: int
     warnings: tuple[Problem, ...]
     headlines: tuple[tuple[str, str], ...]  # headline figure name -> formatted value
+    template_warnings: tuple[str, ...] = ()  # what was dropped from the brand template, ...
 
     def summary(self) -> str:
         """A few readable lines for the terminal."""
@@ -38,6 +39,7 @@ class RenderResult:
         # A part month or a workbook open in Excel changes every figure; the other warnings
         # are for the appendix.
         lines += [f"  warning: {p}" for p in self.warnings if p.rule in _SHOWN_RULES]
+        lines += [f"  warning: {text}" for text in self.template_warnings]
         if self.warnings:
             lines.append(f"  {len(self.warnings)} data warning(s); see the appendix slide")
         return "\n".join(lines)
@@ -171,8 +173,8 @@ def render_deck(
 
     output = Path(output)
     _check_output(output)
-    if template is not None:
-        check_template(Path(template))  # reject an unusable brand template before any work
+    # Reject an unusable brand template before any work.
+    template_warnings = () if template is None else check_template(Path(template))
     source = source if isinstance(source, Tables) else Path(source)
     resolved = resolve_settings(
         settings,
@@ -209,6 +211,7 @@ def render_deck(
             (name, format_value(value, kind, "en", "latn", resolved.currency))
             for name, value, kind in metrics.headline_figures()
         ),
+        template_warnings=template_warnings,
     )
 
 

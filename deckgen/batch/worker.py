@@ -113,7 +113,7 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
             output_sha256=file_sha256(result.output),
             slides=result.slides,
             headlines=tuple(result.headlines),
-            warnings=tuple(str(w) for w in result.warnings),
+            warnings=(*(str(w) for w in result.warnings), *result.template_warnings),
         )
     except DeckgenError as exc:
         record = replace(record, error=str(exc))

@@ -22,6 +22,7 @@ class FakeResult:
     slides: int
     warnings: tuple[Problem, ...]
     headlines: tuple[tuple[str, str], ...]
+    template_warnings: tuple[str, ...] = ()
 
 
 def fake_render(
