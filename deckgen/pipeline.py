@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pydantic
 
-from deckgen.config import Settings, describe_validation_error, find_config, load_settings
+from deckgen.config import (
+    MAX_CLIENT_NAME,
+    Settings,
+    describe_validation_error,
+    find_config,
+    load_settings,
+)
 from deckgen.data.load import OPEN_IN_EXCEL
 from deckgen.data.tables import Tables
 from deckgen.errors import ConfigError, InputError, Problem, RenderError, ValidationError
@@ -61,7 +67,8 @@ def resolve_settings(
         config_path = find_config(source)
     base = settings if settings is not None else load_settings(config_path)
     if client is None and "client" not in base.model_fields_set and isinstance(source, Path):
-        client = source.stem  # never present a real client's deck as the sample company's
+        # Never present a real client's deck as the sample company's.
+        client = source.stem[:MAX_CLIENT_NAME]
     overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
     updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
 import pytest
+from pptx import Presentation
 
 from deckgen.wording import default_templates_dir
 from tests.test_cli import run_cli
@@ -104,3 +106,75 @@ def test_deckgen_run_never_writes_to_a_client_database(
     assert manifest["clients"][0]["error"] == message
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT * FROM victim").fetchall() == [("C1",)]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--period", "0000-01"], "--period: 0000-01 is out of range; give a month from 1677-11"),
+        (
+            ["--lang", "fa", "--period", "9999-12"],
+            "--period: 9999-12 is out of range; give a Jalali month from 1056-08 to 1640-12",
+        ),
+        (
+            ["--client", "A" * 240],
+            "client: Value error, the client name is 240 characters long; the limit is 100",
+        ),
+        (
+            ["--client", "\x07\x1b\n"],
+            "the client name is empty once control characters are removed",
+        ),
+    ],
+)
+def test_out_of_range_periods_and_client_names(
+    small_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
+    output = tmp_path / "deck.pptx"
+    code, out, err = run_cli(["render", str(small_workbook), "-o", str(output), *args], capsys)
+    assert_one_message(code, out, err, expected)
+    assert not output.exists()
+
+
+def test_control_characters_are_stripped_from_a_client_name(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "deck.pptx"
+    name = "Acme\x07 Retail\nGmbH\x1b[31m\u2028"
+    code, out, err = run_cli(
+        ["render", str(small_workbook), "-o", str(output), "--client", name], capsys
+    )
+    assert code == 0, err
+    assert out.startswith(f"wrote {output}")
+    cover = Presentation(str(output)).slides[0]
+    texts = [shape.text_frame.text for shape in cover.shapes if shape.has_text_frame]
+    assert "Acme Retail GmbH [31m" in "\n".join(texts)
+    assert not any(char in "\n".join(texts) for char in "\x07\x1b\u2028")
+
+
+def test_deckgen_run_into_an_output_folder_it_cannot_write(
+    tmp_path: Path, small_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if os.geteuid() == 0:  # root writes anywhere but in sysfs, which refuses new files to all
+        folder = Path("/sys")
+    else:
+        folder = tmp_path / "read-only"
+        folder.mkdir()
+        folder.chmod(0o555)
+    config = tmp_path / "run.toml"
+    config.write_text(
+        f'output = "{folder}/{{client}}.pptx"\n'
+        f'[[client]]\nname = "acme"\nsource = "{small_workbook}"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["run", str(config), "--period", "2026-10"], capsys)
+    assert_one_message(
+        code,
+        out,
+        err,
+        f"cannot write to the output folder {folder}: Permission denied (deckgen writes its lock "
+        ".deckgen-run.lock, the decks and the manifest there)",
+    )

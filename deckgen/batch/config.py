@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from deckgen.batch.paths import OutputPattern, check_pattern, slugify
-from deckgen.config import DEFAULT_STATEMENT_TIMEOUT, Lang, describe_validation_error
+from deckgen.config import (
+    DEFAULT_STATEMENT_TIMEOUT,
+    Lang,
+    clean_client_name,
+    describe_validation_error,
+)
 from deckgen.errors import ConfigError
 
 Charts = Literal["native", "image"]
@@ -68,6 +74,7 @@ class _Client(_Strict):
     @field_validator("name")
     @classmethod
     def _nameable(cls, name: str) -> str:
+        name = clean_client_name(name)  # one line: a name cannot forge log lines
         slugify(name)
         return name
 
@@ -183,7 +190,7 @@ def load_run_config(path: Path) -> RunConfig:
     base = path.parent
     return RunConfig(
         path=path,
-        output=OutputPattern(parsed.output, base),
+        output=OutputPattern(os.path.expanduser(parsed.output), base),
         jobs=parsed.jobs,
         lock_timeout=parsed.lock_timeout,
         timeout=parsed.timeout,
