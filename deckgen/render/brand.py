@@ -63,8 +63,8 @@ _KIND_NEEDS = {
     "content": "a layout with a title placeholder",
 }
 SLIDE_KINDS = tuple(_KIND_NAMES)
-# The grid scales to the slide; below 3/4 of the 13.33 x 7.5 in design (10 x 5.63 in, the
-# smallest size PowerPoint offers for screens) the text no longer fits its boxes.
+# The grid scales to the slide. 3/4 of the 13.33 x 7.5 in design (10 x 5.625 in) is the smallest
+# size PowerPoint offers for screens; below it titles and text no longer fit their boxes.
 MIN_SLIDE_W, MIN_SLIDE_H = DESIGN_W * 3 // 4, DESIGN_H * 3 // 4
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
