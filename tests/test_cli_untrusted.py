@@ -22,6 +22,16 @@ def assert_one_message(code: int, out: str, err: str, expected: str) -> None:
     assert "Traceback" not in out + err
 
 
+def render_with_wording(
+    workbook: Path, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """`deckgen render` of `workbook` to folder/deck.pptx with the wording in folder/wording."""
+    output, wording = folder / "deck.pptx", folder / "wording"
+    return run_cli(
+        ["render", str(workbook), "-o", str(output), "--templates", str(wording)], capsys
+    )
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
@@ -44,19 +54,10 @@ def test_a_costly_wording_template_stops_the_render(
     default = (default_templates_dir() / "en" / "slides" / "title.j2").read_text(encoding="utf-8")
     assert default.splitlines()[1].startswith("{% block title %}")
     template.write_text(default.replace("{% block title %}", "{% block title %}" + source, 1))
-    output = tmp_path / "deck.pptx"
-    args = [
-        "render",
-        str(small_workbook),
-        "-o",
-        str(output),
-        "--templates",
-        str(tmp_path / "wording"),
-    ]
-    code, out, err = run_cli(args, capsys)
+    code, out, err = render_with_wording(small_workbook, tmp_path, capsys)
     assert_one_message(code, out, err, f"{template}, line 2: ")
     assert expected in err
-    assert not output.exists()
+    assert not (tmp_path / "deck.pptx").exists()
 
 
 def test_a_wording_template_that_is_not_utf8(
@@ -65,18 +66,9 @@ def test_a_wording_template_that_is_not_utf8(
     template = tmp_path / "wording" / "en" / "slides" / "title.j2"
     template.parent.mkdir(parents=True)
     template.write_bytes("{% block title %}Revue générale{% endblock %}\n".encode("cp1252"))
-    output = tmp_path / "deck.pptx"
-    args = [
-        "render",
-        str(small_workbook),
-        "-o",
-        str(output),
-        "--templates",
-        str(tmp_path / "wording"),
-    ]
-    code, out, err = run_cli(args, capsys)
+    code, out, err = render_with_wording(small_workbook, tmp_path, capsys)
     assert_one_message(code, out, err, f"{template}, line 1: not UTF-8 text (byte 0xe9)")
-    assert not output.exists()
+    assert not (tmp_path / "deck.pptx").exists()
 
 
 def test_deckgen_run_never_writes_to_a_client_database(
@@ -178,3 +170,16 @@ def test_deckgen_run_into_an_output_folder_it_cannot_write(
         f"cannot write to the output folder {folder}: Permission denied (deckgen writes its lock "
         ".deckgen-run.lock, the decks and the manifest there)",
     )
+
+
+def test_deckgen_run_refuses_a_period_out_of_every_calendar(
+    tmp_path: Path, small_workbook: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text(
+        f'output = "reports/{{client}}.pptx"\n[[client]]\nname = "acme"\nsource = "{small_workbook}"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["run", str(config), "--period", "0000-01"], capsys)
+    assert_one_message(code, out, err, "--period: 0000-01 is out of range; give a month from ")
+    assert not (tmp_path / "reports").exists()

@@ -22,6 +22,9 @@ from multiprocessing.context import SpawnContext, SpawnProcess
 from deckgen.batch.worker import ClientRecord, ClientTask, RenderFn, describe_source, render_client
 
 _STOP = None  # sent to a worker: no more clients
+_READY = "ready"  # sent by a worker once it has started and can take a client
+_DIED = "the process rendering this client died (killed, out of memory, or a native crash)"
+_NO_START = "a worker process could not start (it ended before it was ready)"
 
 
 @dataclass
@@ -30,15 +33,18 @@ class _Worker:
 
     process: SpawnProcess
     pipe: Connection
+    ready: bool = False  # started, deckgen imported: the clock of a client starts from here
     task: ClientTask | None = None
-    deadline: float = 0.0  # time.monotonic() by which the task must be done
+    deadline: float = float("inf")  # time.monotonic() by which the task must be done
+    gone: bool = False  # died, or killed: to be replaced
 
 
 def render_in_workers(
     tasks: Sequence[ClientTask], jobs: int, render: RenderFn | None, timeout: float
 ) -> Iterator[ClientRecord]:
     """Each task's record as it finishes, rendered in up to `jobs` worker processes; a client
-    still rendering after `timeout` seconds (0: no limit) is killed and recorded as failed."""
+    still rendering `timeout` seconds (0: no limit) after its worker took it is killed and
+    recorded as failed."""
     # spawn, not fork: forking a process that has threads (an Airflow worker, say) can deadlock.
     context = multiprocessing.get_context("spawn")
     pending = deque(tasks)
@@ -48,21 +54,19 @@ def render_in_workers(
             while pending and len(workers) < jobs:
                 workers.append(_start(context, render))
             for worker in workers:
-                if worker.task is None and pending:
+                if worker.ready and worker.task is None and pending:
                     _assign(worker, pending.popleft(), timeout)
-            busy = [worker for worker in workers if worker.task is not None]
             ready = wait(
-                [w.pipe for w in busy] + [w.process.sentinel for w in busy],
-                timeout=_until_next_deadline(busy, timeout),
+                [w.pipe for w in workers] + [w.process.sentinel for w in workers],
+                timeout=_until_next_deadline(workers),
             )
-            for worker in busy:
-                record = _collect(worker, ready, timeout)
-                if record is None:
-                    continue
-                yield record
-                if not worker.process.is_alive() or worker.task is not None:
-                    _stop(worker)
-                    workers.remove(worker)
+            for worker in workers:
+                record = _collect(worker, ready, timeout, pending)
+                if record is not None:
+                    yield record
+            for worker in [w for w in workers if w.gone]:
+                _stop(worker)
+                workers.remove(worker)
     finally:
         for worker in workers:
             _stop(worker)
@@ -83,43 +87,51 @@ def _assign(worker: _Worker, task: ClientTask, timeout: float) -> None:
         worker.pipe.send(task)
 
 
-def _until_next_deadline(busy: list[_Worker], timeout: float) -> float | None:
-    if not timeout:
-        return None
-    return max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
+def _until_next_deadline(workers: list[_Worker]) -> float | None:
+    deadline = min((worker.deadline for worker in workers), default=float("inf"))
+    return None if deadline == float("inf") else max(0.0, deadline - time.monotonic())
 
 
-def _collect(worker: _Worker, ready: list[object], timeout: float) -> ClientRecord | None:
-    """The record of the worker's task if it is done, died or overran; None while it runs.
-
-    The worker is idle (task None) after a record it sent, and still holds its task otherwise,
-    telling the caller to replace it.
-    """
+def _collect(
+    worker: _Worker, ready: list[object], timeout: float, pending: deque[ClientTask]
+) -> ClientRecord | None:
+    """What the worker has to say: the record of its task if it is done, died or overran;
+    None while it starts or renders. A worker that died or was killed is marked `gone`."""
     task = worker.task
-    assert task is not None  # only busy workers are collected
+    message: object = None
     if worker.pipe in ready:
         try:
-            record: ClientRecord = worker.pipe.recv()
+            message = worker.pipe.recv()
         except (EOFError, OSError):
-            return _failed(task, "died")
+            worker.gone = True
+    elif worker.process.sentinel in ready:
+        worker.gone = True
+    if message == _READY:
+        worker.ready = True
+        return None
+    if isinstance(message, ClientRecord):
         worker.task = None
-        return record
-    if worker.process.sentinel in ready:
-        return _failed(task, "died")
-    if time.monotonic() >= worker.deadline:
-        return _failed(task, "timeout", timeout)
-    return None
-
-
-def _failed(task: ClientTask, why: str, timeout: float = 0.0) -> ClientRecord:
-    if why == "timeout":
+        return message
+    if worker.gone and task is not None:
+        return _failed(task, _DIED)
+    if worker.gone and not worker.ready and pending:
+        # It died starting: fail a client with the reason, so a run whose workers cannot start
+        # ends instead of starting workers for ever.
+        return _failed(pending.popleft(), _NO_START)
+    if task is not None and time.monotonic() >= worker.deadline:
+        worker.gone = True
         error = (
             f"timed out: the client was still rendering after {timeout:g} s (the run's "
             "timeout), so its process was stopped; raise `timeout` in the run config or "
             "--timeout if its data is that large"
         )
-    else:
-        error = "the process rendering this client died (killed, out of memory, or a native crash)"
+        return _failed(task, error, duration_s=timeout)
+    return None
+
+
+def _failed(
+    task: ClientTask, error: str, *, duration_s: float = 0.0, trace: str | None = None
+) -> ClientRecord:
     return ClientRecord(
         task.client.name,
         "failed",
@@ -127,13 +139,14 @@ def _failed(task: ClientTask, why: str, timeout: float = 0.0) -> ClientRecord:
         task.output,
         describe_source(task.client),
         error=error,
-        duration_s=timeout if why == "timeout" else 0.0,
+        traceback=trace,
+        duration_s=duration_s,
     )
 
 
 def _stop(worker: _Worker) -> None:
     """End a worker: ask an idle one to leave, kill a busy or dead one; wait for it either way."""
-    if worker.task is None and worker.process.is_alive():
+    if worker.task is None and not worker.gone and worker.process.is_alive():
         try:
             worker.pipe.send(_STOP)
             worker.process.join(timeout=5)
@@ -148,6 +161,9 @@ def _stop(worker: _Worker) -> None:
 def _serve(pipe: Connection, render: RenderFn | None) -> None:
     """A worker's life: render each client it is sent until told to stop."""
     try:
+        if render is None:  # the renderer's libraries load before the first client's clock
+            import deckgen.pipeline  # noqa: F401
+        pipe.send(_READY)
         while (task := pipe.recv()) is not _STOP:
             pipe.send(_sendable(render_client(task, render), task))
     except (EOFError, OSError):
@@ -159,13 +175,6 @@ def _sendable(record: ClientRecord, task: ClientTask) -> ClientRecord:
     try:
         pickle.dumps(record)
     except Exception as exc:
-        return ClientRecord(
-            task.client.name,
-            "failed",
-            task.period.key,
-            task.output,
-            describe_source(task.client),
-            error=f"unexpected error: {type(exc).__name__}: {exc}",
-            traceback="".join(traceback.format_exception(exc)),
-        )
+        error = f"unexpected error: {type(exc).__name__}: {exc}"
+        return _failed(task, error, trace="".join(traceback.format_exception(exc)))
     return record

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import get_args
 
 from deckgen.batch.config import ClientSpec, RunConfig, load_run_config
 from deckgen.batch.lock import run_lock
@@ -203,10 +204,15 @@ def _select(clients: tuple[ClientSpec, ...], names: Sequence[str] | None) -> lis
 
 
 def _check_period(period: str) -> None:
-    try:
-        Period.parse(period)
-    except ValueError as exc:
-        raise ConfigError(f"--period: {exc}") from None
+    """ConfigError unless `period` is a month of some calendar (each client reads it in its own)."""
+    problems = []
+    for calendar in get_args(Calendar):
+        try:
+            Period.parse(period, calendar)
+            return
+        except ValueError as exc:
+            problems.append(str(exc))
+    raise ConfigError(f"--period: {problems[0]}")
 
 
 def _config_periods(config: RunConfig, period: str | None, today: date) -> list[str]:

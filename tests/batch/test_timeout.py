@@ -129,3 +129,16 @@ def test_deckgen_run_stops_a_stalled_source_and_a_looping_template(
     assert looping["traceback"] is None and stalled["traceback"] is None
     assert "Traceback" not in done.stderr
     assert f"failed stalled (12.0s): {TIMED_OUT.format('12')}" in done.stderr
+
+
+def test_workers_that_cannot_start_fail_their_clients_and_the_run_ends(
+    three_clients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    import boot_failure
+
+    monkeypatch.setenv("DECKGEN_TEST_NO_WORKERS", "1")
+    result = _run(three_clients, boot_failure.never_called, jobs=2, timeout=60)
+    assert [(r.status, r.error) for r in result.clients] == [
+        ("failed", "a worker process could not start (it ended before it was ready)")
+    ] * 3
