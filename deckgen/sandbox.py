@@ -304,7 +304,7 @@ class LimitedSandbox(SandboxedEnvironment):
         if isinstance(owner, str) and name in _STR_GROWTH:
             if name == "join":  # a generator can be read once: read it here, pass the list on
                 args = (list(args[0]), *args[1:]) if args else args
-            budget.check(_str_method_size(owner, name, args, kwargs, budget.left))
+            budget.check(_str_method_size(owner, name, args, kwargs, budget))
         before = _sized(owner)
         result = super().call(__context, __obj, *args, **kwargs)
         grown = _sized(owner) - before if owner is not None and owner is not result else 0
@@ -336,19 +336,17 @@ class LimitedSandbox(SandboxedEnvironment):
     def _checked_filters(self) -> dict[str, Callable[..., Any]]:
         """Jinja's filters that build text or lists, checked before they run."""
         sizes: dict[str, Callable[..., int]] = {
-            "center": lambda left, value, width=80: max(_text_weight(value, left), width),
+            "center": lambda budget, value, width=80: max(_text_weight(value, budget.left), width),
             "indent": _indent_size,
-            "wordwrap": lambda left, s, width=79, brk=True, wrapstring=None, *_, **__: (
-                _text_weight(s, left) * (1 + len(wrapstring or "\n"))
+            "wordwrap": lambda budget, s, width=79, brk=True, wrapstring=None, *_, **__: (
+                _text_weight(s, budget.left) * (1 + len(wrapstring or "\n"))
             ),
-            "replace": lambda left, s, old, new, count=None: _replace_size(str(s), old, new, count),
-            "format": lambda left, value, *args, **kwargs: (
-                len(str(value))
-                + _check_percent_format(str(value))
-                + _text_weight((args, kwargs), left)
+            "replace": lambda budget, s, old, new, count=None: _replace_size(
+                _text(s, budget), _text(old, budget), _text(new, budget), count
             ),
-            "batch": lambda left, value, linecount, fill_with=None: linecount,
-            "slice": lambda left, value, slices, fill_with=None: slices,
+            "format": _format_size,
+            "batch": lambda budget, value, linecount, fill_with=None: linecount,
+            "slice": lambda budget, value, slices, fill_with=None: slices,
         }
         text = (
             "capitalize",
@@ -368,7 +366,8 @@ class LimitedSandbox(SandboxedEnvironment):
         )
         # Escaping can make a character six; case changes can make one three.
         sizes |= {
-            name: lambda left, value, *_, **__: 6 * _text_weight(value, left) for name in text
+            name: lambda budget, value, *_, **__: 6 * _text_weight(value, budget.left)
+            for name in text
         }
         wrapped = {name: self._precheck(self.filters[name], size) for name, size in sizes.items()}
         for name in ("join", "sum"):
@@ -376,12 +375,12 @@ class LimitedSandbox(SandboxedEnvironment):
         return wrapped
 
     def _precheck(self, func: Callable[..., Any], size: Callable[..., int]) -> Callable[..., Any]:
-        """`func` refused when `size(left, *args)` passes what is left, its result counted."""
+        """`func` refused when `size(budget, *args)` passes what is left, its result counted."""
         skip = 1 if getattr(func, "jinja_pass_arg", None) else 0  # the environment or context
 
         def checked(*args: Any, **kwargs: Any) -> Any:
             budget = self._budget
-            budget.check(_positive(size(budget.left, *args[skip:], **kwargs)))
+            budget.check(_positive(size(budget, *args[skip:], **kwargs)))
             result = func(*args, **kwargs)
             budget.take(_sized(result))
             return result
@@ -420,17 +419,26 @@ def _positive(size: Any) -> int:
     return size if isinstance(size, int) and size > 0 else 0
 
 
-def _indent_size(left: int, s: Any, width: int | str = 4, *_: Any, **__: Any) -> int:
+def _indent_size(budget: _Budget, s: Any, width: int | str = 4, *_: Any, **__: Any) -> int:
     """The most characters `s | indent(width)` can make."""
-    size = _text_weight(s, left)
-    if size > left:
-        return size
-    return size + (str(s).count("\n") + 1) * (width if isinstance(width, int) else len(width))
+    text = _text(s, budget)
+    return len(text) + (text.count("\n") + 1) * (width if isinstance(width, int) else len(width))
 
 
-def _replace_size(text: str, old: Any, new: Any, count: int | None) -> int:
+def _format_size(budget: _Budget, value: Any, *args: Any, **kwargs: Any) -> int:
+    """The most characters `value | format(*args, **kwargs)` (`%` formatting) can make."""
+    fmt = _text(value, budget)
+    return len(fmt) + _check_percent_format(fmt) + _text_weight((args, kwargs), budget.left)
+
+
+def _text(value: Any, budget: _Budget) -> str:
+    """`str(value)`, refused before it is made if it would not fit in what is left."""
+    budget.check_text(value)
+    return str(value)
+
+
+def _replace_size(text: str, old: str, new: str, count: int | None) -> int:
     """The length of `text.replace(old, new, count)`, without making it."""
-    old, new = str(old), str(new)
     found = text.count(old) if old else len(text) + 1
     if count is not None and count >= 0:
         found = min(found, count)
@@ -438,7 +446,7 @@ def _replace_size(text: str, old: Any, new: Any, count: int | None) -> int:
 
 
 def _str_method_size(
-    text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], left: int
+    text: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], budget: _Budget
 ) -> int:
     """The length of `text.name(*args)` for the methods of _STR_GROWTH, without making it."""
     first = args[0] if args else next(iter(kwargs.values()), None)
@@ -449,9 +457,10 @@ def _str_method_size(
         return len(text) + text.count("\t") * max(size, 0)
     if name == "replace":
         count = args[2] if len(args) > 2 else kwargs.get("count")
-        return _replace_size(text, first, args[1] if len(args) > 1 else "", count)
+        new = _text(args[1] if len(args) > 1 else "", budget)
+        return _replace_size(text, _text(first, budget), new, count)
     items = first if isinstance(first, list) else []
-    return _text_weight(items, left) + len(text) * max(len(items) - 1, 0)
+    return _text_weight(items, budget.left) + len(text) * max(len(items) - 1, 0)
 
 
 def _copy_filter_flags(source: Callable[..., Any], target: Callable[..., Any]) -> None:

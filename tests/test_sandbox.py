@@ -86,9 +86,9 @@ def render_error(
 def test_a_costly_template_stops_with_its_file_and_line(
     tmp_path: Path, source: str, expected: str
 ) -> None:
-    tracemalloc.start()
+    tracemalloc.start()  # slows rendering: a minute's time budget leaves the steps to stop it
     try:
-        message = render_error(tmp_path, source)
+        message = render_error(tmp_path, source, TemplateLimits(seconds=60))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
