@@ -67,6 +67,9 @@ def render_error(
         ("{% set l = ['x' * 400000] * 100000 %}{{ l }}", TEXT),  # the list's text, not its size
         ("{% set l = ['x' * 400000] * 100000 %}{{ l | join }}", TEXT),
         ("{% set l = ['x' * 400000] * 100000 %}{{ l | and_list }}", TEXT),
+        ("{% set l = ['x' * 400000] * 100000 %}{{ l | format }}", TEXT),
+        ("{% set l = ['x' * 400000] * 100000 %}{{ l | replace('a', 'b') }}", TEXT),
+        ("{% set l = ['x' * 400000] * 100000 %}{{ l | upper }}", TEXT),
         ("{{ 'a' | center(1000000000) }}", TEXT),
         ("{{ 'a'.ljust(1000000000) }}", TEXT),
         ("{{ ('ab' * 400000).replace('a', 'x' * 1000) }}", TEXT),
