@@ -10,17 +10,11 @@ import pytest
 from deckgen.errors import TemplateError
 from deckgen.sandbox import MAX_TEMPLATE_BYTES, TemplateLimits
 from deckgen.wording import Wording
+from tests.test_wording import write
 
 STEPS = "loop iterations and calls"
 TEXT = "characters of text in one render"
 NESTED_LOOPS = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-
-
-def write(root: Path, relative: str, text: str) -> Path:
-    path = root / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def render_error(
