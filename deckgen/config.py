@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -19,6 +20,33 @@ from pydantic import (
 from deckgen.errors import ConfigError
 
 Lang = Literal["en", "ar", "fa"]
+DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
+MAX_CLIENT_NAME = 100  # characters: the name is on the title slide, in footers and file names
+
+
+def clean_client_name(name: str) -> str:
+    """`name` with control characters and line breaks made spaces (a name is one line in every
+    log and on every slide), non-characters dropped, spaces collapsed; ValueError if nothing is
+    left or it is longer than MAX_CLIENT_NAME characters."""
+    kept = (
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in name
+        if unicodedata.category(char) != "Cs" and not _noncharacter(char)
+    )
+    text = " ".join("".join(kept).split())
+    if not text:
+        raise ValueError("the client name is empty once control characters are removed")
+    if len(text) > MAX_CLIENT_NAME:
+        raise ValueError(
+            f"the client name is {len(text)} characters long; the limit is {MAX_CLIENT_NAME} "
+            "(it goes on the title slide, in every footer and in file names)"
+        )
+    return text
+
+
+def _noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 class _Strict(BaseModel):
@@ -150,6 +178,11 @@ class Settings(_Strict):
     digits: Literal["latn", "native"] | None = None  # None: the locale's default
     sheets: dict[str, SheetMapping] = Field(default_factory=dict)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+
+    @field_validator("client")
+    @classmethod
+    def _one_line_name(cls, client: str) -> str:
+        return clean_client_name(client)
 
     @property
     def effective_calendar(self) -> Literal["gregorian", "jalali"]:
