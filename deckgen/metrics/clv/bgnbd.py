@@ -8,10 +8,10 @@ probability p ~ Beta(a, b). Time is in days (docs/metrics.md#clv-model).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betaincinv, betaln, digamma, expit, gammaln, hyp2f1
 
 from deckgen.metrics.clv.mle import MAX_ITERATIONS, ClvRefusal, Objective, distinct_rows, maximise
 
@@ -97,37 +97,97 @@ def _purchases_if_alive(
 ) -> np.ndarray:
     """E[purchases in (T, T + t]] of a customer known to be alive at T, by (x, T) and t.
 
-    Eq. 10 without its P(alive) factor: c / (a - 1) (1 - (1 - z)^(r + x) F) with
+    Eq. 10 without its P(alive) factor. The formula has two removable 0/0 points, a = 1 and
+    c = a + b + x - 1 = 0 (x = 0 and a + b = 1); near them it is interpolated between points
+    1e-4 either side, an error of order 1e-8, where evaluating it there would lose every digit.
+    """
+    if abs(params.a - 1.0) >= _NEAR:
+        return _away_from_c_zero(params, horizons, x, T)
+    below = _away_from_c_zero(replace(params, a=1.0 - _NEAR), horizons, x, T)
+    above = _away_from_c_zero(replace(params, a=1.0 + _NEAR), horizons, x, T)
+    return below + (params.a - 1.0 + _NEAR) / (2 * _NEAR) * (above - below)
+
+
+def _away_from_c_zero(
+    params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """Eq. 10 without P(alive), interpolated in b where c = a + b + x - 1 is near 0."""
+    found = _eq10_if_alive(params, horizons, x, T)
+    c = params.a + params.b - 1.0  # the rows near c = 0 all have x = 0
+    near = (x == 0) & (abs(c) < _NEAR)
+    if near.any():
+        below = _eq10_if_alive(replace(params, b=params.b - c - _NEAR), horizons, x[near], T[near])
+        above = _eq10_if_alive(replace(params, b=params.b - c + _NEAR), horizons, x[near], T[near])
+        found[near] = below + (c + _NEAR) / (2 * _NEAR) * (above - below)
+    return found
+
+
+_NEAR = 1e-4
+_SLACK = 1e-4  # relative rounding allowed at the bounds of eq. 10
+
+
+def _eq10_if_alive(
+    params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """Eq. 10 without P(alive), away from a = 1 and c = 0: c / (a - 1) (1 - (1 - z)^(r + x) F).
+
     F = 2F1(r + x, b + x; c; z), c = a + b + x - 1, z = t / (alpha + T + t). scipy's 2F1
-    overflows in parts of the space the fits reach, so F is first taken through Euler's
-    transformation, (1 - z)^(r + x) F = (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; c; z), whose
-    terms stay small for large x; where that fails (a in the thousands: no spread in the
-    dropout probability) the direct form is used, which is well behaved there. A value is
-    accepted only within the expectation's bounds, 1 - (1 + u)^-(r + x) <= E <= (r + x) u
-    with u = t / (alpha + T); NaN where neither form gives one (then the fit is refused).
+    overflows or returns inf in parts of the space the fits reach, so three equal forms of
+    (1 - z)^(r + x) F are tried in turn: Euler's transformation (1 - z)^(a - 1)
+    2F1(a + b - 1 - r, a - 1; c; z), whose terms stay small for large x; the direct form,
+    well behaved for a in the thousands; and Pfaff's, 2F1(r + x, a - 1; c; -u) with
+    u = t / (alpha + T). A value is accepted only within the expectation's bounds,
+    1 - (1 + u)^-(r + x) <= E <= (r + x) u, give or take the rounding of c / (a - 1) times a
+    difference (up to 1e-5 near a = 1 with b at its cap). Where no form gives one (scipy
+    returns inf for 2F1(1, 2; 101; 0.909)), the expectation is integrated numerically.
     """
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
-    if abs(a - 1.0) < 1e-7:  # a = 1 is a removable 0/0; a nudge far below any estimate's error
-        a = 1.0 + 1e-7
-    c = (a + b + x - 1.0)[:, None]
-    rx = (r + x)[:, None]
-    z = horizons[None, :] / (alpha + T[:, None] + horizons[None, :])
-    u = horizons[None, :] / (alpha + T[:, None])
-    low, high = -np.expm1(-rx * np.log1p(u)), rx * u
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        found = (
-            c / (a - 1.0) * (1.0 - (1.0 - z) ** (a - 1.0) * hyp2f1(a + b - 1.0 - r, a - 1.0, c, z))
-        )
-        bad = ~((found >= low * (1 - 1e-9)) & (found <= high * (1 + 1e-9)))
-        if bad.any():
-            rows = np.nonzero(bad)[0]
-            zb, cb, xb = z[bad], c[rows, 0], x[rows]
-            direct = (
-                cb / (a - 1.0) * (1.0 - (1.0 - zb) ** (r + xb) * hyp2f1(r + xb, b + xb, cb, zb))
-            )
-            fits = (direct >= low[bad] * (1 - 1e-9)) & (direct <= high[bad] * (1 + 1e-9))
-            found[bad] = np.where(fits, direct, np.nan)
-    return found
+    horizons, x, T = np.broadcast_arrays(horizons[None, :], x[:, None], T[:, None])
+    c = a + b + x - 1.0
+    z = horizons / (alpha + T + horizons)
+    u = horizons / (alpha + T)
+    forms = (
+        lambda k: (1.0 - z[k]) ** (a - 1.0) * hyp2f1(a + b - 1.0 - r, a - 1.0, c[k], z[k]),
+        lambda k: (1.0 - z[k]) ** (r + x[k]) * hyp2f1(r + x[k], b + x[k], c[k], z[k]),
+        lambda k: hyp2f1(r + x[k], a - 1.0, c[k], -u[k]),
+    )
+    low, high = -np.expm1(-(r + x) * np.log1p(u)), (r + x) * u
+    found = np.full(c.shape, np.nan)
+    todo = np.ones(c.shape, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore", under="ignore", divide="ignore"):
+        for form in forms:
+            value = c[todo] / (a - 1.0) * (1.0 - form(todo))
+            fits = (value >= low[todo] * (1 - _SLACK)) & (value <= high[todo] * (1 + _SLACK))
+            rows = np.flatnonzero(todo.ravel())[fits]
+            found.ravel()[rows] = value[fits]
+            todo.ravel()[rows] = False
+            if not todo.any():
+                break
+    if todo.any():
+        found[todo] = _integrated(params, horizons[todo], x[todo], T[todo])
+    return np.clip(found, low, high)
+
+
+def _integrated(
+    params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
+) -> np.ndarray:
+    """E[(1 - (1 + p u)^-(r + x)) / p] over p ~ Beta(a, b + x), u = t / (alpha + T).
+
+    The active customer's expected purchases, by tanh-sinh quadrature over the Beta's
+    quantiles v, p = F^-1(v): the integrand is bounded and smooth inside (0, 1), and the
+    quadrature takes the ends, where the quantile function may be singular, in its stride.
+    """
+    step = 1.0 / 16
+    s = np.arange(-4.0, 4.0 + step / 2, step)
+    inner = 0.5 * np.pi * np.sinh(s)
+    v = 0.5 * (1.0 + np.tanh(inner))
+    weight = step * 0.25 * np.pi * np.cosh(s) / np.cosh(inner) ** 2
+    p = betaincinv(params.a, params.b + x[:, None], v[None, :])
+    k = (params.r + x)[:, None]
+    u = (horizons / (params.alpha + T))[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = np.where(p > 0, -np.expm1(-k * np.log1p(p * u)) / p, k * u)
+    return (g * weight).sum(axis=1) / weight.sum()
 
 
 def _log_dropout_odds(

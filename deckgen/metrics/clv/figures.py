@@ -32,9 +32,9 @@ from deckgen.metrics.clv.mle import ClvRefusal
 from deckgen.metrics.common import CustomerOrders, customer_orders, day_number, ratio
 from deckgen.period import Period
 
-# docs/metrics.md#clv-refusal: with fewer repeat customers the dropout parameters a and b are
-# not identified: on data simulated from the model, 100 repeat customers still give a 12-month
-# purchase forecast within about 25% (2 standard errors), 30 do not.
+# docs/metrics.md#clv-refusal. On data simulated from the model (r 0.6, alpha 40 days, a 0.8,
+# b 2.5; ages up to two years), 100 repeat customers give a 12-month purchase forecast of the
+# base within 18% of the true parameters' forecast in 9 data sets of 10; 30 give 30%.
 MIN_REPEAT_CUSTOMERS = 100
 HORIZON_MONTHS = 12  # docs/metrics.md#clv-value
 DAYS_PER_MONTH = 365.25 / 12  # an average month, in days
