@@ -13,7 +13,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.special import betaincinv, betaln, digamma, expit, gammaln, hyp2f1
 
-from deckgen.metrics.clv.mle import MAX_ITERATIONS, ClvRefusal, Objective, distinct_rows, maximise
+from deckgen.metrics.clv.mle import (
+    MAX_ITERATIONS,
+    ClvRefusal,
+    Objective,
+    distinct_rows,
+    distinct_values,
+    maximise,
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ class BgNbdFit:
 def log_likelihood(
     params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
-    """Each customer's log-likelihood (FHL 2005, eq. 6), x, t_x and T in days."""
+    """Each customer's log-likelihood (FHL 2005), x, t_x and T in days."""
     theta = np.log([params.r, params.alpha, params.a, params.b])
     return _terms(theta, _Customers.of(x, t_x, T))[0]
 
@@ -75,7 +82,7 @@ def fit_bgnbd(
 
 
 def p_alive(params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """P(still a customer at T | x, t_x, T) (FHL 2005, eq. 13); 1 when x = 0."""
+    """P(still a customer at T | x, t_x, T) under BG/NBD; 1 when x = 0."""
     return expit(-_log_dropout_odds(params, x, t_x, T))
 
 
@@ -84,7 +91,7 @@ def expected_purchases(
 ) -> np.ndarray:
     """E[purchases in (T, T + t]] for each customer (rows) and horizon t in days (columns).
 
-    FHL 2005, eq. 10; x = t_x = T = 0 gives E[X(t)] of a new customer (eq. 9).
+    FHL 2005's conditional expectation; x = t_x = T = 0 gives E[X(t)] of a new customer.
     """
     horizons = np.atleast_1d(np.asarray(horizons, dtype=np.float64))
     (xs, Ts), inverse = _distinct_pairs(x, T)
@@ -97,7 +104,7 @@ def _purchases_if_alive(
 ) -> np.ndarray:
     """E[purchases in (T, T + t]] of a customer known to be alive at T, by (x, T) and t.
 
-    Eq. 10 without its P(alive) factor. The formula has two removable 0/0 points, a = 1 and
+    The conditional expectation without its P(alive) factor. The formula has two removable 0/0 points, a = 1 and
     c = a + b + x - 1 = 0 (x = 0 and a + b = 1); near them it is interpolated between points
     1e-4 either side, an error of order 1e-8, where evaluating it there would lose every digit.
     """
@@ -111,7 +118,7 @@ def _purchases_if_alive(
 def _away_from_c_zero(
     params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
-    """Eq. 10 without P(alive), interpolated in b where c = a + b + x - 1 is near 0."""
+    """The conditional expectation without P(alive), interpolated in b where c = a + b + x - 1 is near 0."""
     found = _eq10_if_alive(params, horizons, x, T)
     c = params.a + params.b - 1.0  # the rows near c = 0 all have x = 0
     near = (x == 0) & (abs(c) < _NEAR)
@@ -123,13 +130,13 @@ def _away_from_c_zero(
 
 
 _NEAR = 1e-4
-_SLACK = 1e-4  # relative rounding allowed at the bounds of eq. 10
+_SLACK = 1e-4  # relative rounding allowed at the expectation's bounds
 
 
 def _eq10_if_alive(
     params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
-    """Eq. 10 without P(alive), away from a = 1 and c = 0: c / (a - 1) (1 - (1 - z)^(r + x) F).
+    """The conditional expectation without P(alive), away from a = 1 and c = 0: c / (a - 1) (1 - (1 - z)^(r + x) F).
 
     F = 2F1(r + x, b + x; c; z), c = a + b + x - 1, z = t / (alpha + T + t). scipy's 2F1
     overflows or returns inf in parts of the space the fits reach, so three equal forms of
@@ -210,8 +217,8 @@ def _distinct_pairs(
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
     """The distinct (x, T) pairs and the index of each customer's pair."""
     size = float(np.max(T, initial=0.0)) + 1.0
-    keys, inverse = np.unique(x * size + T, return_inverse=True)
-    # T may be fractional (scaled time), so the pair is found again from its first customer.
+    keys, inverse = distinct_values(x * size + T)
+    # T may be fractional (scaled time), so each pair is read back from its first customer.
     first = np.zeros(len(keys), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(x))[::-1]
     return (x[first].astype(np.float64), T[first].astype(np.float64)), inverse
@@ -231,7 +238,7 @@ class _Customers:
     @classmethod
     def of(cls, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> _Customers:
         """The customers of arrays x, t_x, T (same length, any unit of time)."""
-        xs, x_index = np.unique(x, return_inverse=True)
+        xs, x_index = distinct_values(np.asarray(x))
         x = np.asarray(x, dtype=np.float64)
         return cls(x, np.asarray(t_x, np.float64), np.asarray(T, np.float64), x > 0, xs, x_index)
 

@@ -29,7 +29,13 @@ from deckgen.metrics.clv.history import (
     purchases_between,
 )
 from deckgen.metrics.clv.mle import ClvRefusal
-from deckgen.metrics.common import CustomerOrders, customer_orders, day_number, ratio
+from deckgen.metrics.common import (
+    CustomerOrders,
+    customer_orders,
+    day_number,
+    label_codes,
+    ratio,
+)
 from deckgen.period import Period
 
 # docs/metrics.md#clv-refusal. On data simulated from the model (r 0.6, alpha 40 days, a 0.8,
@@ -313,35 +319,27 @@ def _labels(segment_of: Mapping[str, str] | pd.Series | None, ids: pd.Index) -> 
 
 def _groups(values: CustomerValues, labels: np.ndarray) -> tuple[ValueGroup, ...]:
     """Predicted value of the customers sharing each label, highest first; None last."""
-    frame = pd.DataFrame(
-        {
-            "label": pd.array(labels, dtype="string"),
-            "alive": values.p_alive,
-            "purchases": values.expected_purchases,
-            "value": values.predicted_value,
-            "revenue": values.historical_revenue,
-        }
-    )
-    grouped = frame.groupby("label", dropna=False, sort=False).agg(
-        customers=("alive", "size"),
-        alive=("alive", "sum"),
-        purchases=("purchases", "sum"),
-        value=("value", "sum"),
-        revenue=("revenue", "sum"),
-    )
-    total = float(values.predicted_value.sum())
+    codes, names = label_codes(pd.Series(labels, dtype=object))
+    slot = np.where(codes >= 0, codes, len(names))  # the last slot: no label
+
+    def total(weights: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(slot, weights=weights, minlength=len(names) + 1)
+
+    customers, alive, purchases = total(), total(values.p_alive), total(values.expected_purchases)
+    value, revenue = total(values.predicted_value), total(values.historical_revenue)
+    base = float(values.predicted_value.sum())
     rows = [
         ValueGroup(
-            name=None if pd.isna(label) else str(label),
-            customers=int(row.customers),
-            expected_active=float(row.alive),
-            expected_purchases=float(row.purchases),
-            predicted_value=float(row.value),
-            value_per_customer=float(row.value) / int(row.customers),
-            value_share=ratio(float(row.value), total),
-            historical_revenue=float(row.revenue),
+            name=names[k] if k < len(names) else None,
+            customers=int(customers[k]),
+            expected_active=float(alive[k]),
+            expected_purchases=float(purchases[k]),
+            predicted_value=float(value[k]),
+            value_per_customer=float(value[k]) / int(customers[k]),
+            value_share=ratio(float(value[k]), base),
+            historical_revenue=float(revenue[k]),
         )
-        for label, row in zip(grouped.index, grouped.itertuples(index=False), strict=True)
+        for k in np.flatnonzero(customers)
     ]
     return tuple(sorted(rows, key=lambda g: (g.name is None, -g.predicted_value, g.name or "")))
 

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from deckgen.metrics.clv.mle import MAX_ITERATIONS, ClvRefusal, Objective, maximise
+from deckgen.metrics.clv.mle import (
+    MAX_ITERATIONS,
+    ClvRefusal,
+    Objective,
+    distinct_values,
+    maximise,
+)
 
 
 @dataclass(frozen=True)
@@ -96,11 +102,19 @@ def _params(theta: np.ndarray) -> tuple[float, float, float]:
     return float(np.exp(log_p)), float(np.exp(log_q)), float(np.exp(log_q + log_ratio))
 
 
-def _terms(theta: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Log-density of each customer's m and its gradient in log(p, q, gamma)."""
+def _terms(
+    theta: np.ndarray,
+    x: np.ndarray,
+    m: np.ndarray,
+    distinct: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Log-density of each customer's m and its gradient in log(p, q, gamma).
+
+    `distinct`: the distinct x values and each customer's position among them, if known.
+    """
     p, q, gamma = np.exp(theta)
     # Terms of x alone are computed once per distinct x (a few dozen values).
-    xs, at = np.unique(x, return_inverse=True)
+    xs, at = distinct_values(x) if distinct is None else distinct
     pxs = p * xs
     psi_x = digamma(pxs + q)
     px = p * x
@@ -124,9 +138,11 @@ def _terms(theta: np.ndarray, x: np.ndarray, m: np.ndarray) -> tuple[np.ndarray,
 def _objective(x: np.ndarray, m: np.ndarray) -> Objective:
     """Mean negative log-likelihood and its gradient in theta."""
 
+    distinct = distinct_values(x)
+
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         p, q, gamma = _params(theta)
-        ll, grad = _terms(np.log([p, q, gamma]), x, m)
+        ll, grad = _terms(np.log([p, q, gamma]), x, m, distinct)
         g_p, g_q, g_gamma = grad.mean(axis=1)
         return -float(ll.mean()), -np.array([g_p, g_q + g_gamma, g_gamma])
 

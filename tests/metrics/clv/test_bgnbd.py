@@ -27,7 +27,7 @@ from tests.metrics.clv.simulate import central_differences, simulate_bgnbd
 TRUE = BgNbdParams(r=0.6, alpha=40.0, a=0.8, b=2.5)
 # Parameter sets the fits reach: the paper's CDNOW estimates (weeks turned to days), a small a
 # and b (customers polarised), and a and b in the thousands (one dropout probability for all,
-# the sample data's case, where the 2F1 of eq. 10 needs its direct form).
+# the sample data's case, where the 2F1 of the expectation needs its direct form).
 SHAPES = [
     BgNbdParams(r=0.243, alpha=4.414 * 7, a=0.793, b=2.426),
     BgNbdParams(r=0.5, alpha=5.0, a=0.3, b=0.2),
@@ -69,7 +69,7 @@ def _alive_part(params: BgNbdParams, p: float, x: int, T: float, s: float = 0.0)
 
 
 def _evidence(params: BgNbdParams, x: int, t_x: float, T: float) -> float:
-    """The individual likelihood (FHL 2005, eq. 3) integrated over lam, then p numerically."""
+    """The individual likelihood (FHL 2005) integrated over lam, then p numerically."""
 
     def likelihood(p: float) -> float:
         left = p * (1 - p) ** (x - 1) * _rate_integral(params, x, t_x) if x > 0 else 0.0
@@ -99,7 +99,7 @@ def test_log_likelihood_integrates_the_individual_likelihood(params, x, t_x, T):
 @pytest.mark.parametrize("params", [*SHAPES[:2], TRUE])
 @pytest.mark.parametrize(("x", "t_x", "T"), CUSTOMERS)
 def test_p_alive_and_expected_purchases_match_integration(params, x, t_x, T):
-    """P(alive) and E[Y(t) | x, t_x, T] (eq. 10) against the posterior integrated numerically.
+    """P(alive) and E[Y(t) | x, t_x, T] against the posterior integrated numerically.
 
     An active customer with rate lam and dropout p makes (1 - exp(-lam p t)) / p purchases in t
     on average, so E[Y(t)] = E[(1-p)^x lam^x exp(-lam T) (1 - exp(-lam p t)) / p] / evidence.
@@ -142,7 +142,7 @@ def test_expected_purchases_of_an_active_customer_match_a_one_dimensional_integr
 
 
 def test_expected_purchases_of_a_new_customer_match_simulation():
-    """E[X(t)] (eq. 9: x = t_x = T = 0) against the mean of 200,000 simulated customers."""
+    """E[X(t)] (x = t_x = T = 0) against the mean of 200,000 simulated customers."""
     rng = np.random.default_rng(11)
     horizon = 365.0
     x, _, _ = simulate_bgnbd(TRUE, np.full(200_000, horizon), rng)
@@ -246,7 +246,7 @@ def test_model_invariants(params, customer, horizon):
 
 
 def test_expected_purchases_where_scipys_2f1_overflows():
-    """scipy gives inf for 2F1(1, 2; 101; 10/11) (mpmath: 1.01850090868365); eq. 10 is then
+    """scipy gives inf for 2F1(1, 2; 101; 10/11) (mpmath: 1.01850090868365); the expectation is then
     integrated numerically: 101/99 (1 - 1.01850090868365 / 11) for a new customer, t = 10."""
     params = BgNbdParams(r=1.0, alpha=1.0, a=100.0, b=2.0)
     zero = np.zeros(1)
