@@ -22,6 +22,9 @@ from deckgen.metrics.clv.mle import (
     maximise,
 )
 
+_NEAR = 1e-4  # how close to a removable 0/0 of the expectation counts as on it
+_SLACK = 1e-4  # relative rounding allowed at the expectation's bounds
+
 
 @dataclass(frozen=True)
 class BgNbdParams:
@@ -104,9 +107,10 @@ def _purchases_if_alive(
 ) -> np.ndarray:
     """E[purchases in (T, T + t]] of a customer known to be alive at T, by (x, T) and t.
 
-    The conditional expectation without its P(alive) factor. The formula has two removable 0/0 points, a = 1 and
-    c = a + b + x - 1 = 0 (x = 0 and a + b = 1); near them it is interpolated between points
-    1e-4 either side, an error of order 1e-8, where evaluating it there would lose every digit.
+    The conditional expectation without its P(alive) factor. The formula has two removable
+    0/0 points, a = 1 and c = a + b + x - 1 = 0 (x = 0 and a + b = 1); near them it is
+    interpolated between points 1e-4 either side, an error of order 1e-8, where evaluating it
+    there would lose every digit.
     """
     if abs(params.a - 1.0) >= _NEAR:
         return _away_from_c_zero(params, horizons, x, T)
@@ -118,25 +122,25 @@ def _purchases_if_alive(
 def _away_from_c_zero(
     params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
-    """The conditional expectation without P(alive), interpolated in b where c = a + b + x - 1 is near 0."""
-    found = _eq10_if_alive(params, horizons, x, T)
+    """The expectation without P(alive), interpolated in b where c = a + b + x - 1 is near 0."""
+    found = _closed_form_if_alive(params, horizons, x, T)
     c = params.a + params.b - 1.0  # the rows near c = 0 all have x = 0
     near = (x == 0) & (abs(c) < _NEAR)
     if near.any():
-        below = _eq10_if_alive(replace(params, b=params.b - c - _NEAR), horizons, x[near], T[near])
-        above = _eq10_if_alive(replace(params, b=params.b - c + _NEAR), horizons, x[near], T[near])
+        below = _closed_form_if_alive(
+            replace(params, b=params.b - c - _NEAR), horizons, x[near], T[near]
+        )
+        above = _closed_form_if_alive(
+            replace(params, b=params.b - c + _NEAR), horizons, x[near], T[near]
+        )
         found[near] = below + (c + _NEAR) / (2 * _NEAR) * (above - below)
     return found
 
 
-_NEAR = 1e-4
-_SLACK = 1e-4  # relative rounding allowed at the expectation's bounds
-
-
-def _eq10_if_alive(
+def _closed_form_if_alive(
     params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
 ) -> np.ndarray:
-    """The conditional expectation without P(alive), away from a = 1 and c = 0: c / (a - 1) (1 - (1 - z)^(r + x) F).
+    """The expectation without P(alive) away from a = 1 and c = 0: c/(a-1) (1 - (1-z)^(r+x) F).
 
     F = 2F1(r + x, b + x; c; z), c = a + b + x - 1, z = t / (alpha + T + t). scipy's 2F1
     overflows or returns inf in parts of the space the fits reach, so three equal forms of

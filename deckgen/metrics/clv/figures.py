@@ -73,9 +73,9 @@ class ClvModel:
 
 @dataclass(frozen=True)
 class ValueGroup:
-    """Predicted value of the customers of one RFM segment or channel (docs/metrics.md#clv-value)."""
+    """Predicted value of one RFM segment's or channel's customers (docs/metrics.md#clv-value)."""
 
-    name: str | None  # the segment or channel; None: customers without a known channel
+    name: str | None  # the segment or channel; None: the customers without a known channel
     customers: int  # customers with an order by the period end
     expected_active: float  # customers: the sum of their P(alive)
     expected_purchases: float  # purchase days in the next 12 months
@@ -103,7 +103,7 @@ class AtRiskCustomer:
 
 @dataclass(frozen=True)
 class FrequencyGroupCheck:
-    """Holdout purchases of the customers with one calibration frequency (docs/metrics.md#clv-holdout)."""
+    """Holdout purchases of one calibration frequency group (docs/metrics.md#clv-holdout)."""
 
     repeat_purchases: int  # in the calibration period; the last group is this many or more
     customers: int
@@ -216,10 +216,10 @@ def compute_clv(
         expected_purchases=float(values.expected_purchases.sum()),
         predicted_value=float(values.predicted_value.sum()),
         historical_revenue=historical,
-        by_segment=_groups(values, segments),
+        by_segment=() if segment_of is None else _groups(values, segments),
         by_channel=_groups(values, channels),
         at_risk=tuple(
-            _at_risk_customer(values, k, segments, channels, end)
+            _at_risk_customer(values, k, segments, channels)
             for k in at_risk[: settings.clv_at_risk_top_n]
         ),
         at_risk_customers=len(at_risk),
@@ -232,7 +232,7 @@ def compute_clv(
 def fit_models(
     history: PurchaseHistory, orders: CustomerOrders, cutoff: int, spend: bool = True
 ) -> ClvModel:
-    """BG/NBD and (if `spend`) Gamma-Gamma fitted on `history` up to day `cutoff`, or the refusal."""
+    """BG/NBD and (if `spend`) Gamma-Gamma fitted on `history` up to day `cutoff`, or why not."""
     repeat = history.x > 0
     fields = {
         "time_unit": "day",
@@ -356,7 +356,7 @@ def _at_risk_rows(values: CustomerValues) -> np.ndarray:
 
 
 def _at_risk_customer(
-    values: CustomerValues, k: int, segments: np.ndarray, channels: np.ndarray, end: int
+    values: CustomerValues, k: int, segments: np.ndarray, channels: np.ndarray
 ) -> AtRiskCustomer:
     """The at-risk record of row k of `values`."""
     return AtRiskCustomer(

@@ -35,7 +35,10 @@ def simulate_bgnbd(
 
 
 def simulate_spend(params: GammaGammaParams, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Mean spend of each customer's x >= 1 purchases: z ~ Gamma(p, rate nu), nu ~ Gamma(q, rate gamma)."""
+    """Mean spend of each customer's x >= 1 purchases.
+
+    Each purchase is worth z ~ Gamma(p, rate nu), with nu ~ Gamma(q, rate gamma) per customer.
+    """
     nu = rng.gamma(params.q, 1.0 / params.gamma, len(x))
     # The mean of x independent Gamma(p, nu) draws is Gamma(p x, rate nu x).
     return rng.gamma(params.p * x, 1.0 / (nu * x))

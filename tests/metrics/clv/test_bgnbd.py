@@ -38,7 +38,7 @@ CUSTOMERS = [(0, 0.0, 30.0), (1, 10.0, 200.0), (4, 380.0, 400.0), (12, 90.0, 700
 
 
 def _rate_integral(params: BgNbdParams, k: int, s: float) -> float:
-    """∫ lam^k exp(-lam s) over lam ~ Gamma(r, rate alpha): Γ(r+k)/Γ(r) alpha^r / (alpha+s)^(r+k)."""
+    """∫ lam^k exp(-lam s) over lam ~ Gamma(r, rate alpha): Γ(r+k)/Γ(r) α^r / (α+s)^(r+k)."""
     r, alpha = params.r, params.alpha
     return math.exp(
         math.lgamma(r + k) - math.lgamma(r) + r * math.log(alpha) - (r + k) * math.log(alpha + s)
@@ -186,7 +186,7 @@ def test_fit_recovers_the_parameters():
 
 
 def test_one_dropout_probability_for_all_is_a_limit_not_a_refusal():
-    """p the same for every customer (a, b in the hundreds): a + b runs to its cap, a/(a+b) holds."""
+    """One p for every customer (a, b in the hundreds): a + b runs to its cap, a/(a+b) holds."""
     rng = np.random.default_rng(3)
     params = BgNbdParams(r=0.6, alpha=40.0, a=800.0, b=2500.0)
     x, t_x, T = simulate_bgnbd(params, rng.integers(1, 731, 5000).astype(float), rng)
@@ -231,7 +231,7 @@ def _customer(draw) -> tuple[int, float, float]:
 @given(_params, _customer(), st.floats(1, 730))
 def test_model_invariants(params, customer, horizon):
     """P(alive) in [0, 1], 1 without a repeat purchase, falling as the last purchase ages;
-    expected purchases positive, growing with the horizon and at most P(alive) (r + x) t / (alpha + T)."""
+    expected purchases positive, growing with the horizon, at most P(alive) (r+x) t / (alpha+T)."""
     x, t_x, T = (np.array([v]) for v in customer)
     alive = p_alive(params, x, t_x, T)[0]
     assert 0.0 <= alive <= 1.0

@@ -152,6 +152,8 @@ def test_valuable_customers_at_risk(result):
 def test_value_is_spend_times_discounted_purchases(sample):
     undiscounted = compute_clv(sample, OCT_2026, SETTINGS.model_copy(update={"discount_rate": 0.0}))
     values = undiscounted.customer_values
+    assert undiscounted.by_segment == ()  # no segments given
+    assert undiscounted.by_channel != ()
     assert values.predicted_value == pytest.approx(
         values.expected_spend * values.expected_purchases
     )

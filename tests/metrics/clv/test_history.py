@@ -38,7 +38,8 @@ def _history(cutoff: str):
 def test_repeat_purchases_at_the_period_end():
     ids, found, _, _ = _history("2026-10-31")
     assert ids == ["A", "B", "C"]
-    # A: days 0, 10, 20 from 1 Oct; T = 30. B: no repeat, T = 0. C: days 0, 10, 30 from 1 Sep; T = 60.
+    # A: days 0, 10, 20 from 1 Oct, T = 30; B: no repeat, T = 0; C: days 0, 10, 30 from 1 Sep,
+    # T = 60.
     assert found.x.tolist() == [2, 0, 2]
     assert found.t_x.tolist() == [20, 0, 30]
     assert found.T.tolist() == [30, 0, 60]
