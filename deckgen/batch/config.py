@@ -60,6 +60,7 @@ class _Client(_Strict):
     templates: str | None = None
     charts: Charts = "native"
     logo: str | None = None
+    pdf: bool | None = None  # None: the run's setting
 
     @field_validator("name")
     @classmethod
@@ -80,6 +81,7 @@ class _RunFile(_Strict):
     output: str
     jobs: int | None = Field(None, ge=1, le=64)
     lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
+    pdf: bool = False  # also write each deck's PDF beside it (LibreOffice)
     client: list[_Client] = Field(min_length=1)
 
     @field_validator("output")
@@ -140,6 +142,7 @@ class ClientSpec:
     templates_dir: Path | None
     charts: Charts
     logo: Path | None
+    pdf: bool = False  # also write the PDF beside the deck
 
 
 @dataclass(frozen=True)
@@ -179,11 +182,11 @@ def load_run_config(path: Path) -> RunConfig:
         output=OutputPattern(parsed.output, base),
         jobs=parsed.jobs,
         lock_timeout=parsed.lock_timeout,
-        clients=tuple(_client_spec(client, base) for client in parsed.client),
+        clients=tuple(_client_spec(client, base, parsed.pdf) for client in parsed.client),
     )
 
 
-def _client_spec(client: _Client, base: Path) -> ClientSpec:
+def _client_spec(client: _Client, base: Path, pdf: bool) -> ClientSpec:
     def under(value: str | None) -> Path | None:
         return None if value is None else base / Path(value).expanduser()
 
@@ -205,6 +208,7 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
         templates_dir=under(client.templates),
         charts=client.charts,
         logo=under(client.logo),
+        pdf=pdf if client.pdf is None else client.pdf,
     )
 
 
