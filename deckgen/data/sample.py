@@ -167,9 +167,7 @@ def sample_config(workbook: str, words: Words, lang: str) -> str:
     )
 
 
-def _write_sample_config(
-    path: Path, workbook: str, words: Words, lang: str
-) -> tuple[str, bool]:
+def _write_sample_config(path: Path, workbook: str, words: Words, lang: str) -> tuple[str, bool]:
     """Write the sample's deckgen.toml unless one is there. Returns what was done (for the
     summary) and whether the file now gives the sample's settings.
 
@@ -186,7 +184,10 @@ def _write_sample_config(
             same = False
         if same:
             return f"its settings are already in {path}", True
-        return f"left the existing {path} unchanged (it names another client, currency or language)", False
+        return (
+            f"left the existing {path} unchanged (it names another client, currency or language)",
+            False,
+        )
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
     return f"client, currency and language written to {path}", True

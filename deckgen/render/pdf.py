@@ -9,6 +9,7 @@ through a temporary file and a rename, like the deck itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -104,8 +105,6 @@ def _run(command: list[str], timeout_s: float, deck: Path) -> None:
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     """Kill the process and every process in its group, then reap it."""
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it ended on its own meanwhile
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.communicate()
