@@ -494,6 +494,18 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     return frame
 
 
+def number_axes(chart: Chart) -> None:
+    """Renumber the chart's axis ids 1, 2, ... in document order.
+
+    python-pptx writes fixed negative ids (-2068027336, ...), which ECMA-376 does not allow
+    (`c:axId` is an unsigned int): a validator, and possibly PowerPoint, rejects the part.
+    """
+    plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+    ids: dict[str, str] = {}
+    for node in plot_area.iter(qn("c:axId"), qn("c:crossAx")):
+        node.set("val", ids.setdefault(node.get("val"), str(len(ids) + 1)))
+
+
 def _hide_legend_entries(chart: Chart, indexes: Sequence[int]) -> None:
     """Delete the legend entries of helper series (split lines, quadrant labels)."""
     legend = chart._chartSpace.find(qn("c:chart")).find(qn("c:legend"))

@@ -33,7 +33,7 @@ from deckgen.model import (
     TextBlock,
 )
 from deckgen.render.brand import Brand, layout_kind, load_brand
-from deckgen.render.charts import draw_chart, draw_scatter
+from deckgen.render.charts import draw_chart, draw_scatter, number_axes
 from deckgen.render.context import RenderContext
 from deckgen.render.funnel import draw_funnel
 from deckgen.render.kpis import draw_kpis
@@ -161,10 +161,9 @@ def _draw_block(slide: PptxSlide, block: Block, box: Box, ctx: RenderContext) ->
         from deckgen.render.image_charts import draw_chart_image
 
         draw_chart_image(slide, block, box, ctx)
-    elif isinstance(block, ChartSpec):
-        draw_chart(slide, block, box, ctx)
-    elif isinstance(block, ScatterSpec):
-        draw_scatter(slide, block, box, ctx)
+    elif isinstance(block, ChartSpec | ScatterSpec):
+        draw = draw_chart if isinstance(block, ChartSpec) else draw_scatter
+        number_axes(draw(slide, block, box, ctx).chart)
 
 
 def _top_row_height(slide: Slide, ctx: RenderContext) -> int:
