@@ -370,6 +370,8 @@ def _joined(end: str, start: str, vocabulary: set[str]) -> str | None:
         a, b = a[::-1], b[::-1]
     if a in vocabulary and b in vocabulary:
         return None  # two words, broken between them
+    if a.endswith("-"):
+        return None  # a line may break after a hyphen ("naive-" / "Bayes")
     return a + b if a + b in vocabulary else None
 
 

@@ -15,7 +15,7 @@ from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, area_size_pt
 
 CELL_INSET_X = 5.0  # points, left and right inside a cell
 CELL_INSET_Y = 3.0  # points, top and bottom inside a cell
-MIN_FONT_PT = 8.0  # tables never shrink below this
+MIN_FONT_PT = 10.0  # the deck's type floor: tables never shrink below it, nor start below it
 
 
 @dataclass(frozen=True)
@@ -41,17 +41,17 @@ def column_widths(spec: TableSpec, width_pt: float) -> tuple[float, ...]:
 def _cell_height(text: str, width_pt: float, size: float, family: str, bold: bool) -> float:
     inner = max(width_pt - 2 * CELL_INSET_X, 1.0)
     lines = textmetrics.wrap_text(text, inner, size, family, bold)
-    return len(lines) * _cell_line_height(text, size, family, bold) + 2 * CELL_INSET_Y
+    return len(lines) * cell_line_height(size) + 2 * CELL_INSET_Y
 
 
-def _cell_line_height(text: str, size: float, family: str, bold: bool) -> float:
-    """One line in a cell, points. LibreOffice grows a row to the Arabic font's own line height
-    (2.1 em for Noto Sans Arabic) where a line holds Arabic script; text boxes keep the Latin one."""
-    height = textmetrics.line_height(text, size, family, bold)
-    if textmetrics.has_arabic(text):
-        arabic = textmetrics.font_line_height(size, textmetrics.ARABIC_FAMILY, bold)
-        height = max(height, arabic)
-    return height
+def cell_line_height(size: float) -> float:
+    """One line in a table cell, points: the exact line spacing every cell paragraph is given.
+
+    Without it LibreOffice grows a line holding Arabic script to Noto Sans Arabic's own line
+    height (2.1 em, for its stacked marks), so Persian and Arabic rows were uneven and twice
+    the English ones; an exact spacing of ARABIC_LINE_EM holds every script's letters.
+    """
+    return size * textmetrics.ARABIC_LINE_EM
 
 
 def row_heights(
@@ -111,14 +111,15 @@ def _fit_words(spec: TableSpec, width_pt: float, family: str) -> tuple[float, tu
     A word still too wide at the smallest size widens its column with room from roomier ones.
     """
     widths = column_widths(spec, width_pt)
-    floor = min(MIN_FONT_PT, spec.font_size)
+    floor = MIN_FONT_PT
+    start = max(spec.font_size, floor)
     words = _widest_words(spec, family)
     word_cap = min(
-        (width - 2 * CELL_INSET_X) / word if word > 0 else spec.font_size
+        (width - 2 * CELL_INSET_X) / word if word > 0 else start
         for width, word in zip(widths, words, strict=True)
     )
-    if word_cap >= spec.font_size:
-        return spec.font_size, widths
+    if word_cap >= start:
+        return start, widths
     size = max(floor, math.floor(word_cap * 2) / 2)  # sizes go in half points
     needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
     return size, _room_for_words(widths, needs)
@@ -130,7 +131,7 @@ def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -
     No cell may break a word: the size also shrinks until every word fits its column, and if a
     word is still too wide at the smallest size, its column takes width from roomier ones.
     """
-    floor = min(MIN_FONT_PT, spec.font_size)
+    floor = MIN_FONT_PT
     size, widths = _fit_words(spec, width_pt, family)
     while True:
         heights = row_heights(spec, widths, size, family)
@@ -155,16 +156,6 @@ def _page_sizes(heights: tuple[float, ...], height_pt: float, most: int) -> list
     return [*sizes, rows]
 
 
-def _fit_pages(heights: tuple[float, ...], height_pt: float, sizes: list[int]) -> bool:
-    """True if pages of these row counts each fit `height_pt` (or hold a single row)."""
-    start = 1
-    for size in sizes:
-        if size > 1 and heights[0] + sum(heights[start : start + size]) > height_pt:
-            return False
-        start += size
-    return True
-
-
 def _fewest_pages_size(
     spec: TableSpec, widths: tuple[float, ...], size: float, height_pt: float, family: str
 ) -> float:
@@ -174,7 +165,7 @@ def _fewest_pages_size(
         heights = row_heights(spec, widths, at, family)
         return len(_page_sizes(heights, height_pt, len(spec.rows)))
 
-    floor = max(min(MIN_FONT_PT, size), size - PAGE_SHRINK_PT)
+    floor = max(MIN_FONT_PT, size - PAGE_SHRINK_PT)
     best, fewest = size, pages(size)
     candidate = size - 0.5
     while candidate >= floor and fewest > 1:
@@ -191,8 +182,8 @@ def paginate_table(
 
     Rows are measured at the size at which every word of the table fits its column (the size
     fit_table ends up with), and every page gets that size, so pages are filled at the size
-    they are drawn at. As few pages as filling them in order needs, with the rows spread as
-    evenly as they fit (25 rows on two pages: 13 and 12, not 18 and 7).
+    they are drawn at. Pages are filled in order, each as full as it goes: a table continues
+    on another slide only when its own slide is full (the last page holds what is left).
     """
     width_pt, height_pt = area_size_pt(area or spec.area)
     if spec.title:
@@ -201,16 +192,9 @@ def paginate_table(
     size = _fewest_pages_size(spec, widths, size, height_pt, family)
     spec = replace(spec, font_size=size)
     heights = row_heights(spec, widths, size, family)
-    count = len(spec.rows)
-    pages = len(_page_sizes(heights, height_pt, count))
-    sizes = [count // pages + (index < count % pages) for index in range(pages)]
-    most = max(sizes)
-    # Rows of uneven height: fill pages in order, allowing one more row a page each round.
-    while len(sizes) != pages or not _fit_pages(heights, height_pt, sizes):
-        sizes = _page_sizes(heights, height_pt, most)
-        most += 1
+    sizes = _page_sizes(heights, height_pt, len(spec.rows))
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
     return [
-        replace(spec, rows=spec.rows[start : start + size])
-        for start, size in zip(starts, sizes, strict=True)
+        replace(spec, rows=spec.rows[start : start + count])
+        for start, count in zip(starts, sizes, strict=True)
     ]
