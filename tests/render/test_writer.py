@@ -100,7 +100,8 @@ def test_tables_hold_the_cell_texts_rtl_reversed(
     assert len(specs) == 2
     for index, spec in specs:
         (table,) = _tables(prs.slides[index])
-        drawn = [[cell.text for cell in row.cells] for row in table.rows]
+        # An empty cell holds a zero-width space (see deckgen.render.tables).
+        drawn = [[cell.text.replace("\u200b", "") for cell in row.cells] for row in table.rows]
         expected = [[c.header for c in spec.columns]] + [[c.text for c in r] for r in spec.rows]
         if lang == "fa":
             expected = [list(reversed(row)) for row in expected]
