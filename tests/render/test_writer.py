@@ -14,6 +14,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 
@@ -311,3 +312,17 @@ def test_libreoffice_converts_one_page_per_slide(
     pdf = to_pdf(source).read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == len(open_pptx(source.read_bytes()).slides) == 12
+
+
+def test_persian_slide_numbers_are_persian_digits_as_text(
+    fa_deck: Deck, fa_prs: PresentationType
+) -> None:
+    for number, (spec, slide) in enumerate(zip(fa_deck.slides, fa_prs.slides, strict=True), 1):
+        if spec.kind == "title":
+            continue
+        (shape,) = [s for s in slide.shapes if s.name.startswith("Slide Number")]
+        assert shape.text_frame.text == str(number).translate(
+            str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+        )
+        assert slide._element.findall(".//" + qn("a:fld")) == []  # a field would show 12, not ۱۲
+        assert shape.text_frame.vertical_anchor == MSO_ANCHOR.BOTTOM
