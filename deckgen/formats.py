@@ -198,6 +198,10 @@ def excel_number_format(
     else:
         raise ValueError(f"unknown value kind {kind!r}")
     prefix = _EXCEL_NATIVE.get(lang, "") if _system(lang, digits) != "latn" else ""
+    if kind == "money" and direction(lang) == "rtl":
+        # Viewers lay chart text out left to right; a leading RLM makes the label right to
+        # left, so the amount comes first for its reader ("۱۳۶٫۷ میلیون ریال"), as in text.
+        prefix += f'"{RLM}"'
     return ";".join(prefix + section for section in code.split(";"))
 
 

@@ -146,7 +146,8 @@ def test_format_change(delta, kind, lang, digits, expected):
         ("money", "en", "latn", "USD", '#,##0 "USD"'),
         ("count", "fa", "native", "USD", "[$-3000429]#,##0"),
         ("percent", "ar", "native", "USD", "[$-2000401]0.0%"),
-        ("money", "fa", "native", "toman", '[$-3000429]#,##0 "تومان"'),
+        # A right-to-left money label starts with an RLM: the amount is read first.
+        ("money", "fa", "native", "toman", '[$-3000429]"\u200f"#,##0 "تومان"'),
         ("score", "fa", "native", "USD", "[$-3000429]+#,##0;[$-3000429]-#,##0;[$-3000429]0"),
         ("count", "en", "native", "USD", "#,##0"),
     ],
@@ -254,7 +255,8 @@ def test_zero_money_is_whole() -> None:
         ("en", "latn", "USD", 999_999, '#,##0 "USD"'),
         ("en", "latn", "USD", 1_000_000, '#,##0.0,,"M\u00a0USD"'),
         ("en", "latn", "USD", -4.9e9, '#,##0.0,,,"B\u00a0USD"'),
-        ("fa", "native", "IRR", 3.5e8, '[$-3000429]#,##0.0,,"\u00a0میلیون\u00a0ریال"'),
+        ("fa", "native", "IRR", 3.5e8, '[$-3000429]"\u200f"#,##0.0,,"\u00a0میلیون\u00a0ریال"'),
+        ("ar", "latn", "SAR", 1600, '"\u200f"#,##0 "ر.س.\u200f"'),
     ],
 )
 def test_money_chart_formats_scale_large_amounts(lang, digits, currency, largest, expected):

@@ -116,10 +116,13 @@ def category_data(
     data = CategoryChartData()
     data.categories = [chart_label(category, ctx) for category in categories]
     for item in series:
+        # Money is scaled per value axis: a secondary axis of tens of millions keeps its own
+        # unit beside a primary one in billions.
+        same_axis = [s for s in series if s.axis == item.axis]
         data.add_series(
             chart_label(item.name, ctx),
             chart_values(item, ctx),
-            number_format=number_format(item.value_kind, ctx),
+            number_format=number_format(item.value_kind, for_chart(same_axis, ctx)),
         )
     return data
 

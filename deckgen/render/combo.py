@@ -104,7 +104,9 @@ def _secondary_axes(ctx: RenderContext) -> tuple[etree._Element, etree._Element]
 
 def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
     """Bars on the primary axis with `plot="line"` series as lines (secondary axis if asked)."""
-    ctx = for_chart(spec.series, ctx)
+    primary_ctx = for_chart([s for s in spec.series if s.axis == "primary"], ctx)
+    secondary_ctx = for_chart([s for s in spec.series if s.axis == "secondary"], ctx)
+    ctx = primary_ctx
     order = sorted(range(len(spec.series)), key=lambda i: spec.series[i].plot == "line")
     ordered = [spec.series[i] for i in order]  # bars first, as chart XML lists them
     frame = slide.shapes.add_chart(
@@ -171,7 +173,7 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         style_value_axis(
             secondary_axis,
             secondary[0].value_kind,
-            ctx,
+            secondary_ctx,
             title=spec.secondary_axis_title,
             visible=True,
             gridlines=False,
@@ -186,7 +188,7 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 LineSeries(ser),
                 ctx.series_hex(max(index, 1)),
                 ordered[index].value_kind,
-                ctx,
+                secondary_ctx if ordered[index].axis == "secondary" else primary_ctx,
                 spec.data_labels,
             )
     return frame
