@@ -22,7 +22,12 @@ from deckgen.model import TableSpec
 from deckgen.render.context import RenderContext, blend, luminance
 from deckgen.render.layout import EMU_PER_PT, Box
 from deckgen.render.oxml import child
-from deckgen.render.table_fit import CELL_INSET_X, CELL_INSET_Y, cell_line_height, fit_table
+from deckgen.render.table_fit import (
+    CELL_INSET_X,
+    cell_line_height,
+    fit_table,
+    loosened,
+)
 from deckgen.render.text import (
     Align,
     measure_family,
@@ -62,6 +67,7 @@ def _write_cell(
     align: Align,
     fill: str | None,
     rule: str | None,
+    inset_y: float,
 ) -> None:
     _borders(cell, rule)
     # What python-pptx's `cell.fill` setters write after the borders, at a tenth of their cost.
@@ -71,7 +77,7 @@ def _write_cell(
     else:
         child(child(tc_pr, "a:solidFill"), "a:srgbClr", val=str(RGBColor.from_string(fill)))
     cell.margin_left = cell.margin_right = Pt(CELL_INSET_X)
-    cell.margin_top = cell.margin_bottom = Pt(CELL_INSET_Y)
+    cell.margin_top = cell.margin_bottom = Pt(inset_y)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame = cell.text_frame
     frame.word_wrap = True
@@ -86,7 +92,9 @@ def _write_cell(
 
 
 def _has_latin(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) == "L" for char in text)
+    # Letters only: the LRM that CLDR puts before a sign ("‎-5") is no Latin text, and an
+    # isolate around it would turn a right-to-left figure ("٪" after "-80.5") left to right.
+    return any(unicodedata.bidirectional(char) == "L" and char.isalpha() for char in text)
 
 
 def cell_text(text: str, ctx: RenderContext) -> str:
@@ -98,6 +106,7 @@ def cell_text(text: str, ctx: RenderContext) -> str:
 def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) -> None:
     """The table in `box`: font shrunk (not below the type floor) until the measured rows fit."""
     fit = fit_table(spec, box.w_pt, box.h_pt, measure_family(ctx, heading=False))
+    spec = loosened(spec, fit.loose)
     order = list(range(len(spec.columns)))
     if ctx.rtl:
         order.reverse()
@@ -129,6 +138,7 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
             align=column.align,
             fill=header_fill,
             rule=None,
+            inset_y=fit.inset_y,
         )
     for row_number, cells in enumerate(spec.rows, start=1):
         for position, index in enumerate(order):
@@ -145,4 +155,5 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
                 align=spec.columns[index].align,
                 fill=fill,
                 rule=rule,
+                inset_y=fit.inset_y,
             )
