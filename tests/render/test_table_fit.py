@@ -15,9 +15,12 @@ from deckgen.render.table_fit import (
     CELL_INSET_X,
     CELL_INSET_Y,
     MIN_FONT_PT,
+    TIGHT_INSET_Y,
     cell_line_height,
     column_widths,
     fit_table,
+    loosen,
+    loosened,
     paginate_table,
     row_heights,
 )
@@ -179,3 +182,30 @@ def test_pages_are_filled_at_the_size_the_longest_word_needs() -> None:
 def test_pages_keep_the_spec_size_when_every_word_fits() -> None:
     pages = paginate_table(TableSpec(columns=COLUMNS, rows=_spec(25).rows, area="full"))
     assert [(len(page.rows), page.font_size) for page in pages] == [(15, 11), (10, 11)]
+
+
+def test_figures_break_between_number_and_unit_only_when_no_column_has_room() -> None:
+    money = "1,234,567\xa0USD"  # 60.8 pt at 10 pt: 70.8 pt with the cell insets
+    columns = tuple(TableColumn(h, "end") for h in ("Spend", "CAC", "Revenue", "Margin"))
+    spec = TableSpec(columns=columns, rows=((Cell(money),) * 4,))
+    assert fit_table(spec, 300.0, 400.0, "Calibri").loose == (False,) * 4  # 4 × 70.8 fit
+    fit = fit_table(spec, 240.0, 400.0, "Calibri")  # 283 pt of figures in 240: no room
+    assert fit.size == MIN_FONT_PT and fit.loose == (True,) * 4
+    assert loosen(money) == "1,234,567 USD"
+    assert loosen("۱٫۳\xa0میلیارد\xa0ریال") == "۱٫۳ میلیارد\xa0ریال"  # the unit stays whole
+    assert loosen("Trade\xa0shows") == "Trade\xa0shows"  # no number: nothing to loosen
+    drawn = loosened(spec, fit.loose)
+    for cell, width in zip(drawn.rows[0], fit.widths, strict=True):
+        assert not _breaks_inside_a_word(cell.text, width, fit.size)
+    assert fit.heights[1] == pytest.approx(2 * cell_line_height(10) + 2 * CELL_INSET_Y)
+
+
+def test_a_table_too_tall_at_the_floor_tightens_its_rows_before_running_over() -> None:
+    # 14 one-line rows of 20 pt at 10 pt (header too): 300 pt, over a 290 pt area; with 1 pt
+    # above and below each text, rows are 16 pt: 240 pt.
+    spec = _spec(14)
+    fit = fit_table(spec, 400.0, 290.0, "Calibri")
+    assert (fit.size, fit.inset_y) == (MIN_FONT_PT, TIGHT_INSET_Y)
+    assert sum(fit.heights) == pytest.approx(15 * (cell_line_height(10) + 2 * TIGHT_INSET_Y))
+    roomy = fit_table(spec, 400.0, 300.0, "Calibri")
+    assert roomy.inset_y == CELL_INSET_Y and sum(roomy.heights) == pytest.approx(300.0)
