@@ -33,7 +33,7 @@ from deckgen.model import (
     TextBlock,
 )
 from deckgen.render.brand import Brand, layout_kind, load_brand
-from deckgen.render.charts import draw_chart, draw_scatter, number_axes
+from deckgen.render.chart_block import draw_chart_block
 from deckgen.render.context import RenderContext
 from deckgen.render.funnel import draw_funnel
 from deckgen.render.kpis import draw_kpis
@@ -157,13 +157,8 @@ def _draw_block(slide: PptxSlide, block: Block, box: Box, ctx: RenderContext) ->
         draw_funnel(slide, block, box, ctx)
     elif isinstance(block, TableSpec):
         draw_table(slide, block, box, ctx)
-    elif ctx.charts == "image":
-        from deckgen.render.image_charts import draw_chart_image
-
-        draw_chart_image(slide, block, box, ctx)
     elif isinstance(block, ChartSpec | ScatterSpec):
-        draw = draw_chart if isinstance(block, ChartSpec) else draw_scatter
-        number_axes(draw(slide, block, box, ctx).chart)
+        draw_chart_block(slide, block, box, ctx)
 
 
 def _top_row_height(slide: Slide, ctx: RenderContext) -> int:
@@ -202,9 +197,11 @@ def _add_footer(page: PptxSlide, number: int, ctx: RenderContext) -> None:
     style = _footer_style(ctx, inherits, "end")
     shown = localise_digits(str(number), ctx.deck.lang, ctx.deck.digits)
     fill_frame(shape.text_frame, grid.slide_number, [TextLine(shown)], style, ctx)
-    if shown != str(number):
+    if shown != str(number) or ctx.rtl:
         # Viewers draw a slide-number field with Latin digits: Persian and Arabic digits are
-        # written as text (the number no longer updates if slides are moved by hand).
+        # written as text (the number no longer updates if slides are moved by hand). So is
+        # any number of a right-to-left deck: LibreOffice drew a field in a right-to-left
+        # paragraph 8 pt above the footer's baseline.
         return
     paragraph = shape.text_frame.paragraphs[0]._p
     run = paragraph.find(qn("a:r"))
