@@ -9,10 +9,12 @@ really landed). It reports, per slide:
 - `overlap`: two words of different lines drawn over each other (text on text);
 - `outside`: a word drawn outside every text box, table and chart of its slide (text that
   overflowed its box, a table grown past its rows);
-- `footer`: a word of the slide's content drawn into the footer band;
+- `footer`: a word of the slide's content drawn into the footer band (a word that is not the
+  footer's own, even inside the footer's boxes);
 - `broken-word`: a word of the deck's text split across two lines (LibreOffice breaks a word
   that is wider than its box or category slot);
-- `table-fill`: a table continued on the next slide while its own slide is less than 60% full.
+- `table-fill`: a table continued on the next slide while its own slide is less than 60% full;
+- `footer-baseline`: the footer's words (its text and the slide number) not on one baseline.
 
 Any deck can be checked: `python -m tests.layout_check deck.pptx [deck.pdf]` prints the
 findings (converting the deck with LibreOffice when no PDF is given).
@@ -43,6 +45,8 @@ _CONTENT_BOTTOM = 6.80 / 7.5  # the grid's content region ends here, a share of 
 _TOLERANCE_PT = 2.0  # glyph boxes overshoot the shape's box by about this much
 _OVERLAP_SHARE = 0.25  # words overlap when this share of the smaller one's core is covered
 _CORE_INSET = 0.25  # a word's core: its box less this share of its height at top and bottom
+_SAME_EDGE_PT = 0.05  # words whose both side edges match this closely are one upright line
+_BASELINE_PT = 1.0  # footer words whose boxes' bottoms differ more are off one baseline
 _FOOTER_NAMES = ("Footer", "Slide Number")
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff]")
 # A lone lower-case Latin letter beside Arabic letters ("c", "l"): what pdftotext reads for
@@ -149,7 +153,7 @@ def _table_rect(shape) -> Rect:
 def _run_sizes(element: etree._Element) -> Iterator[tuple[float, str]]:
     """(size in pt, text) of every run and field under `element` that holds text and a size."""
     for run in element.iter(qn("a:r"), qn("a:fld")):
-        text = "".join(run.itertext()).strip()
+        text = (run.findtext(qn("a:t")) or "").strip()
         props = run.find(qn("a:rPr"))
         if text and props is not None and props.get("sz"):
             yield int(props.get("sz")) / 100, text
@@ -227,9 +231,11 @@ def _normalise(word: str) -> str:
     """A word as compared: compatibility forms folded, bidi marks and joiners and edge
     punctuation dropped (LibreOffice's PDF keeps Arabic letters unjoined, so folding the
     presentation forms makes both sides alike), and the stray Latin letters pdftotext
-    reads between the Arabic letters of LibreOffice's chart text."""
+    reads between the Arabic letters of LibreOffice's chart text; combining marks go too
+    (pdftotext places a hamza or vowel sign as a word of its own)."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", word))
     text = _STRAY_LATIN.sub("", text.replace("\u200c", ""))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return text.strip(_EDGE_PUNCTUATION)
 
 
@@ -268,6 +274,12 @@ def _word_findings(
 ) -> Iterator[Finding]:
     drawn = [w for w in words if w.text.strip() and not _is_mark(w.text)]
     boxes, footer, charts = [], [], []
+    footer_words = {
+        _normalise(word)
+        for shape in slide.shapes
+        if _is_footer(shape) and shape.has_text_frame
+        for word in shape.text_frame.text.split()
+    }
     for shape in slide.shapes:
         is_chart = getattr(shape, "has_chart", False) and shape.has_chart
         if shape.has_table:
@@ -281,9 +293,14 @@ def _word_findings(
         if is_chart:
             charts.append(rect)
     footer_top = min((r.y0 for r in footer), default=None)
+    baselines: list[Word] = []
     for word in drawn:
         core = word.core
-        if any(r.grown(_TOLERANCE_PT).contains(core) for r in footer):
+        in_footer = any(r.grown(_TOLERANCE_PT).contains(core) for r in footer)
+        shown = _normalise(word.text)
+        # The footer's own words (pdftotext gives Arabic letters in visual order, reversed).
+        if in_footer and (shown in footer_words or shown[::-1] in footer_words):
+            baselines.append(word)
             continue
         if footer_top is not None and core.y1 > footer_top:
             yield Finding(number, "footer", f"{word.text!r} reaches into the footer band")
@@ -291,6 +308,22 @@ def _word_findings(
             yield Finding(number, "outside", f"{word.text!r} is drawn outside every text box")
     yield from _overlaps(number, drawn)
     yield from _broken_words(number, drawn, charts, vocabulary)
+    yield from _footer_baseline(number, baselines)
+
+
+def _footer_baseline(number: int, words: list[Word]) -> Iterator[Finding]:
+    """The footer's words must share a baseline: pdftotext boxes of one size and font family
+    share their bottom edge when their baselines do."""
+    if not words:
+        return
+    low = min(words, key=lambda w: w.box.y1)
+    high = max(words, key=lambda w: w.box.y1)
+    if high.box.y1 - low.box.y1 > _BASELINE_PT:
+        yield Finding(
+            number,
+            "footer-baseline",
+            f"{low.text!r} sits {high.box.y1 - low.box.y1:.1f} pt above {high.text!r}",
+        )
 
 
 def _overlaps(number: int, words: list[Word]) -> Iterator[Finding]:
@@ -320,12 +353,24 @@ def _broken_words(
     ]
     seen: set[tuple[str, str]] = set()
     for end, start in [*_line_edges(words), *stacked]:
+        if _one_upright_line(end, start):
+            continue
         joined = _joined(end.text, start.text, vocabulary)
         if joined and (end.text, start.text) not in seen:
             seen.add((end.text, start.text))
             yield Finding(
                 number, "broken-word", f"{joined!r} is split as {end.text!r} / {start.text!r}"
             )
+
+
+def _one_upright_line(first: Word, second: Word) -> bool:
+    """True for two pieces of one line of text turned upright (an axis title, upright category
+    labels): pdftotext splits it into words one above the other with exactly the same left
+    and right edges, which two wrapped lines of horizontal text never have."""
+    return (
+        abs(first.box.x0 - second.box.x0) < _SAME_EDGE_PT
+        and abs(first.box.x1 - second.box.x1) < _SAME_EDGE_PT
+    )
 
 
 def _stacked(words: list[Word]) -> Iterator[tuple[Word, Word]]:
