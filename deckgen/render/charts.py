@@ -51,6 +51,7 @@ from deckgen import textmetrics
 from deckgen.formats import (
     chart_percent_scale,
     excel_number_format,
+    format_chart_value,
     format_value,
     money_scale,
     rtl_mark,
@@ -87,6 +88,8 @@ _CHART_TYPES = {
 _HORIZONTAL = ("bar", "stacked_bar")
 _STACKED = ("stacked_bar", "stacked_column")
 _DIM = 0.55  # non-highlighted categories of a multi-series chart fade this far to white
+_GAP, _MIN_GAP = 60, 15  # gap between column clusters, percent of a bar: usual, and least
+_LABEL_SIDE_PT = 6.0  # a value label needs this much more than its width over its bar
 _MARKER_PT = 5  # scatter dot size
 _MARKER_OPACITY = 45_000  # 45%: overlapping dots darken, so dense answers show
 _LABEL_PAD_PT = 4.0  # between a quadrant label and the plot's edge
@@ -301,6 +304,35 @@ def category_slant(categories: Sequence[str], slot_pt: float, family: str) -> bo
     )
 
 
+def column_gaps(spec: ChartSpec, slot_pt: float, ctx: RenderContext) -> tuple[int, bool]:
+    """The gap between a column chart's clusters (percent of a bar) and whether its value labels
+    stand upright: the widest gap, down to _MIN_GAP, at which each label is no wider than its
+    bar, else the usual gap and upright labels (two labels side by side ran together)."""
+    if spec.kind not in ("column", "combo") or not spec.data_labels:
+        return _GAP, False
+    bars = [s for s in spec.series if spec.kind != "combo" or s.plot == "bar"]
+    deck, family = ctx.deck, ctx.theme.minor_font
+    widest = max(
+        (
+            textmetrics.measure_width(
+                format_chart_value(
+                    v, s.value_kind, deck.lang, deck.digits, deck.currency, ctx.money_max
+                ),
+                SMALL_PT,
+                family,
+            )
+            for s in bars
+            for v in s.values
+            if v is not None
+        ),
+        default=0.0,
+    )
+    for gap in range(_GAP, _MIN_GAP - 1, -15):
+        if widest + _LABEL_SIDE_PT <= slot_pt / (len(bars) + gap / 100):
+            return gap, False
+    return _GAP, True
+
+
 def style_font(
     font: Font, ctx: RenderContext, size: float, color: str | None = None, bold: bool = False
 ) -> None:
@@ -485,6 +517,13 @@ def style_bar_series(
             )
 
 
+def upright_value_labels(series: _BaseCategorySeries) -> None:
+    """The series' value labels turned upright, read upwards, above their bars."""
+    body_pr = series.data_labels._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
+    body_pr.set("rot", str(-UPRIGHT_ROT))
+    body_pr.set("vert", "horz")
+
+
 def style_line_series(
     series: LineSeries, color: str, kind: ValueKind, ctx: RenderContext, labels: bool
 ) -> None:
@@ -611,12 +650,15 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         _doughnut_labels(chart, spec, ctx)
         return frame
     plot = chart.plots[0]
-    if spec.kind != "line":
-        plot.gap_width = 60
-    slanted = False
+    slanted, upright_labels = False, False
     if spec.kind not in _HORIZONTAL:  # categories side by side: each has a slot's width
         slot = category_slot(spec, box.w_pt, ctx)
         slanted = category_slant(spec.categories, slot, ctx.theme.minor_font)
+        gap, upright_labels = column_gaps(spec, slot, ctx)
+        if spec.kind != "line":
+            plot.gap_width = gap
+    elif spec.kind != "line":
+        plot.gap_width = _GAP
     style_category_axis(chart.category_axis, ctx, slanted)
     axes = visible_value_axes(spec, ctx)
     first_kind = spec.series[0].value_kind
@@ -647,6 +689,8 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 multi=multi,
                 labels=spec.data_labels,
             )
+            if upright_labels:
+                upright_value_labels(series)
     if ctx.rtl:
         _mirror_category_chart(chart, spec.kind)
         if spec.kind not in _HORIZONTAL:  # reversed categories moved the value axis right

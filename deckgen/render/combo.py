@@ -27,6 +27,7 @@ from deckgen.render.charts import (
     category_data,
     category_slant,
     category_slot,
+    column_gaps,
     for_chart,
     hides_negative,
     series_color,
@@ -35,6 +36,7 @@ from deckgen.render.charts import (
     style_chart,
     style_line_series,
     style_value_axis,
+    upright_value_labels,
     visible_value_axes,
 )
 from deckgen.render.context import RenderContext
@@ -128,7 +130,9 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     style_chart(chart, ctx)
     plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
     bar_chart = plot_area.find(qn("c:barChart"))
-    chart.plots[0].gap_width = 60
+    slot = category_slot(spec, box.w_pt, ctx)
+    gap, upright_labels = column_gaps(spec, slot, ctx)
+    chart.plots[0].gap_width = gap
     bars = [s for s in ordered if s.plot == "bar"]
     for index, series in enumerate(chart.plots[0].series):
         if index < len(bars):
@@ -142,6 +146,8 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 multi=len(bars) > 1,
                 labels=spec.data_labels,
             )
+            if upright_labels:
+                upright_value_labels(series)
     sers = bar_chart.findall(qn("c:ser"))
     primary_line = _line_chart((_PRIMARY_CAT_ID, _PRIMARY_VAL_ID))
     secondary_line = _line_chart((_SECONDARY_CAT_ID, _SECONDARY_VAL_ID))
@@ -158,7 +164,6 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         if line_chart.find(qn("c:ser")) is not None:
             anchor.addnext(line_chart)
             anchor = line_chart
-    slot = category_slot(spec, box.w_pt, ctx)
     style_category_axis(
         chart.category_axis, ctx, category_slant(spec.categories, slot, ctx.theme.minor_font)
     )

@@ -41,6 +41,7 @@ from deckgen.render.charts import (
     category_room,
     category_slant,
     category_slot,
+    column_gaps,
     doughnut_shares,
     for_chart,
     hides_negative,
@@ -214,7 +215,11 @@ def _draw_bars(
     stacked = spec.kind in ("stacked_bar", "stacked_column")
     count, n = len(spec.categories), len(indexes)
     positions = list(range(count))
-    width = 0.62 if stacked or n == 1 else 0.8 / n
+    gap, upright = 60, False  # the native chart's gap between clusters, percent of a bar
+    if not horizontal:
+        slot_pt = category_slot(chart or spec, p.width_pt, p.ctx)
+        gap, upright = column_gaps(chart or spec, slot_pt, p.ctx)
+    width = 1 / ((1 if stacked else n) + gap / 100)
     base = [0.0] * count
     multi = n > 1
     # Orientation first: bar_label places its labels by the orientation at the time.
@@ -246,6 +251,7 @@ def _draw_bars(
                 labels=labels,
                 label_type="center" if stacked else "edge",
                 padding=2,
+                rotation=90 if upright else 0,
                 fontsize=SMALL_PT,
                 color="white" if stacked and luminance(colors[0][1:]) < 0.5 else p.color("text"),
             )

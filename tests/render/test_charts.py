@@ -25,6 +25,7 @@ from deckgen.render.charts import (
     axis_ticks,
     category_slant,
     category_slot,
+    column_gaps,
     doughnut_shares,
     draw_chart,
     draw_quadrant_labels,
@@ -483,3 +484,22 @@ def test_axis_scales_hold_their_values_and_zero_in_few_round_steps(values: list[
     first, second = aligned_scales(scale, other)
     assert round(-first.low / first.unit) == round(-second.low / second.unit)
     assert round(first.high / first.unit) == round(second.high / second.unit)
+
+
+def test_column_labels_keep_apart_by_narrowing_the_gaps_or_standing_upright() -> None:
+    # "52.3%" is 26.1 pt wide at 10.5 pt; a label needs 6 pt more than that over its bar, and
+    # a bar of two is slot / (2 + gap): 60% in a 90 pt slot gives 34.6 pt, enough.
+    _, ctx = make_canvas("en")
+    series = (Series("a", (0.523,) * 6, "percent"), Series("b", (0.519,) * 6, "percent"))
+    spec = ChartSpec(kind="column", title="t", categories=tuple("abcdef"), series=series)
+    assert column_gaps(spec, 90.0, ctx) == (60, False)
+    assert column_gaps(spec, 75.0, ctx) == (30, False)  # 32.6 pt bars at a 30% gap
+    assert column_gaps(spec, 60.0, ctx) == (60, True)  # 27.9 pt even at 15%: upright
+    assert column_gaps(replace(spec, data_labels=False), 60.0, ctx) == (60, False)
+    slide, ctx = make_canvas("en")
+    narrow = Box(0, 0, 380 * 12700, 200 * 12700)  # (380 - 14) / 6 = 61 pt a category
+    chart = draw_chart(slide, spec, narrow, ctx).chart
+    assert chart.plots[0].gap_width == 60
+    for plotted in chart.plots[0].series:
+        body = plotted.data_labels._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
+        assert body.get("rot") == str(-UPRIGHT_ROT)
