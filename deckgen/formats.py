@@ -144,16 +144,19 @@ def format_value(
     lang: str,
     digits: Digits = "latn",
     currency: str = "USD",
+    places: int | None = None,
 ) -> str:
-    """`value` formatted as a `kind` figure for a deck in `lang` ("–" when missing)."""
+    """`value` formatted as a `kind` figure for a deck in `lang` ("–" when missing);
+    `places` overrides the one decimal of percent and decimal figures."""
     if value is None or not math.isfinite(value):
         return MISSING
+    decimals = 1 if places is None else places
     if kind == "count":
         return _number(value, 0, lang, digits)
     if kind == "percent":
-        return _percent(_number(value, 1, lang, digits, shift=2), lang, digits)
+        return _percent(_number(value, decimals, lang, digits, shift=2), lang, digits)
     if kind == "decimal":
-        return _number(value, 1, lang, digits)
+        return _number(value, decimals, lang, digits)
     if kind == "score":
         return _number(value, 0, lang, digits, signed=True)
     if kind == "money":
@@ -280,22 +283,14 @@ def format_chart_value(
 ) -> str:
     """`value` as a chart label with `excel_number_format(kind, ..., largest, places=places)`
     shows it: money of a chart in millions is in millions even below one ("0.5M USD")."""
-    if value is None or not math.isfinite(value):
-        return MISSING
-    decimals = 1 if places is None else places
-    if kind == "money":
-        amount = value * money_scale(currency)
-        unit = currency_unit(currency, lang)
-        exponent = _chart_power(largest)
-        if not exponent:
-            return f"{_number(amount, 0, lang, digits)}{NBSP}{unit}"
-        number = _number(amount / 10**exponent, decimals, lang, digits)
-        return f"{number}{_power_word(exponent, lang)}{NBSP}{unit}"
-    if kind == "percent":
-        return _percent(_number(value, decimals, lang, digits, shift=2), lang, digits)
-    if kind == "decimal":
-        return _number(value, decimals, lang, digits)
-    return format_value(value, kind, lang, digits, currency)
+    if kind != "money" or value is None or not math.isfinite(value):
+        return format_value(value, kind, lang, digits, currency, places)
+    amount, unit = value * money_scale(currency), currency_unit(currency, lang)
+    exponent = _chart_power(largest)
+    if not exponent:  # whole amounts, as "#,##0" shows them ("10 USD" for 9.50)
+        return f"{_number(amount, 0, lang, digits)}{NBSP}{unit}"
+    number = _number(amount / 10**exponent, 1 if places is None else places, lang, digits)
+    return f"{number}{_power_word(exponent, lang)}{NBSP}{unit}"
 
 
 def _chart_power(largest: float) -> int:

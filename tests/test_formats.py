@@ -312,3 +312,9 @@ def test_chart_values_read_as_the_chart_formats_show_them(
     currency = "IRR" if lang == "fa" else "USD"
     shown = format_chart_value(value, kind, lang, digits, currency, largest, places)
     assert shown == expected
+
+
+def test_small_chart_amounts_are_whole_as_their_number_format_shows_them() -> None:
+    # Text keeps the minor unit below 10 ("9.50 USD"); a chart's "#,##0" format does not.
+    assert format_value(9.5, "money", "en") == f"9.50{NBSP}USD"
+    assert format_chart_value(9.5, "money", "en", largest=500.0) == f"10{NBSP}USD"
