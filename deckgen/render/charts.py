@@ -735,8 +735,9 @@ class ScatterLayout:
     top: float
     plot_w: float
     plot_h: float
-    line: float  # one line of 10 pt text
+    line: float  # one line of chart text
     bottom_row: float  # top of the row holding the bottom quadrant labels
+    x_title_row: float  # top of the x-axis title's row
 
 
 def scatter_layout(
@@ -780,8 +781,9 @@ def scatter_layout(
         if not shared_row:
             bottom += line + _LABEL_PAD_PT
     plot_h = max(height_pt - top - bottom, 1.0)
-    row = top + plot_h + ticks_row if shared_row else height_pt - line - _LABEL_PAD_PT / 2
-    return ScatterLayout(end if ctx.rtl else start, top, plot_w, plot_h, line, row)
+    title_row = top + plot_h + ticks_row
+    row = title_row if shared_row else height_pt - line - _LABEL_PAD_PT / 2
+    return ScatterLayout(end if ctx.rtl else start, top, plot_w, plot_h, line, row, title_row)
 
 
 def _manual_plot_layout(

@@ -450,6 +450,15 @@ def _draw_scatter(fig: Figure, p: _Painter, spec: ScatterSpec) -> None:
     ax.spines["right" if p.rtl else "left"].set_visible(True)  # the y axis line, at x minimum
     ax.spines["right" if p.rtl else "left"].set_color(p.color("rule"))
     ax.grid(False)
+    # The axis titles in the rows the layout keeps for them (matplotlib would hang the x title
+    # below the tick labels' own height, off a short picture): x title centred in its row,
+    # y title in the outer line of the y axis' margin (the right one in RTL).
+    title_y = layout.x_title_row + layout.line / 2
+    ax.xaxis.set_label_coords(0.5, (layout.top + layout.plot_h - title_y) / layout.plot_h)
+    ax.xaxis.label.set_verticalalignment("center")
+    title_x = width_pt - layout.line / 2 if p.rtl else layout.line / 2
+    ax.yaxis.set_label_coords((title_x - layout.left) / layout.plot_w, 0.5)
+    ax.yaxis.label.set_verticalalignment("center")
 
 
 def _rc(ctx: RenderContext) -> dict[str, object]:

@@ -170,6 +170,11 @@ def test_scatter_plot_sits_where_the_native_plot_does() -> None:
         (layout.left, layout.plot_w, layout.plot_h)
     )
     assert (1 - y0 - h) * 216 == pytest.approx(layout.top)
+    # The x title in the row kept for it (with the bottom quadrant labels), not hung lower.
+    label_y = ax.xaxis.label.get_position()[1]  # axes fraction, from the plot's bottom
+    assert layout.top + layout.plot_h - label_y * layout.plot_h == pytest.approx(
+        layout.x_title_row + layout.line / 2
+    )
 
 
 def test_rtl_category_labels_and_figures_start_with_a_right_to_left_mark() -> None:
