@@ -37,10 +37,13 @@ class RenderResult:
     warnings: tuple[Problem, ...]
     headlines: tuple[tuple[str, str], ...]  # headline figure name -> formatted value
     template_warnings: tuple[str, ...] = ()  # what was dropped from the brand template, ...
+    pdf: Path | None = None  # the PDF written beside the deck, when asked for
 
     def summary(self) -> str:
         """A few readable lines for the terminal."""
         lines = [f"wrote {self.output} ({self.slides} slides, period {self.period.key})"]
+        if self.pdf is not None:
+            lines.append(f"wrote {self.pdf}")
         lines += [f"  {name}: {value}" for name, value in self.headlines]
         # A part month or a workbook open in Excel changes every figure; the other warnings
         # are for the appendix.
@@ -171,15 +174,20 @@ def render_deck(
     client: str | None = None,
     logo: Path | None = None,
     strict: bool = False,
+    pdf: bool = False,
 ) -> RenderResult:
-    """Render the lifecycle deck for `source` to `output` (atomically); returns what it did."""
+    """Render the lifecycle deck for `source` to `output` (atomically), and with `pdf` its PDF
+    beside it (LibreOffice); returns what it did."""
     from deckgen.render.brand import check_template
+    from deckgen.render.pdf import find_libreoffice, pdf_bytes
     from deckgen.render.writer import render_pptx
     from deckgen.slides.deck import build_deck
     from deckgen.wording import Wording
 
     output = Path(output)
     _check_output(output)
+    if pdf:
+        find_libreoffice()  # no LibreOffice: say so before any work
     # Reject an unusable brand template before any work.
     template_warnings = () if template is None else check_template(Path(template))
     source = source if isinstance(source, Tables) else Path(source)
@@ -208,6 +216,10 @@ def render_deck(
     deck = build_deck(metrics, resolved, wording, warnings=warnings)
     data = render_pptx(deck, template=template, charts=charts, logo=logo)
     write_atomically(output, data)
+    pdf_path = None
+    if pdf:
+        pdf_path = output.with_suffix(".pdf")
+        write_atomically(pdf_path, pdf_bytes(output))
     return RenderResult(
         output=output,
         period=metrics.period,
@@ -219,6 +231,7 @@ def render_deck(
             for name, value, kind in metrics.headline_figures()
         ),
         template_warnings=template_warnings,
+        pdf=pdf_path,
     )
 
 

@@ -70,6 +70,7 @@ class _Client(_Strict):
     templates: str | None = None
     charts: Charts = "native"
     logo: str | None = None
+    pdf: bool | None = None  # None: the run's setting
 
     @field_validator("name")
     @classmethod
@@ -92,6 +93,7 @@ class _RunFile(_Strict):
     jobs: int | None = Field(None, ge=1, le=64)
     lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
     timeout: float = Field(DEFAULT_TIMEOUT, ge=0, le=86_400)  # seconds per client; 0: no limit
+    pdf: bool = False  # also write each deck's PDF beside it (LibreOffice)
     client: list[_Client] = Field(min_length=1)
 
     @field_validator("output")
@@ -153,6 +155,7 @@ class ClientSpec:
     templates_dir: Path | None
     charts: Charts
     logo: Path | None
+    pdf: bool = False  # also write the PDF beside the deck
 
 
 @dataclass(frozen=True)
@@ -194,11 +197,11 @@ def load_run_config(path: Path) -> RunConfig:
         jobs=parsed.jobs,
         lock_timeout=parsed.lock_timeout,
         timeout=parsed.timeout,
-        clients=tuple(_client_spec(client, base) for client in parsed.client),
+        clients=tuple(_client_spec(client, base, parsed.pdf) for client in parsed.client),
     )
 
 
-def _client_spec(client: _Client, base: Path) -> ClientSpec:
+def _client_spec(client: _Client, base: Path, pdf: bool) -> ClientSpec:
     def under(value: str | None) -> Path | None:
         return None if value is None else base / Path(value).expanduser()
 
@@ -222,6 +225,7 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
         templates_dir=under(client.templates),
         charts=client.charts,
         logo=under(client.logo),
+        pdf=pdf if client.pdf is None else client.pdf,
     )
 
 

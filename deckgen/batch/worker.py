@@ -106,6 +106,7 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
             charts=client.charts,
             logo=client.logo,
             strict=task.strict,
+            pdf=client.pdf,
         )
         record = replace(
             record,
