@@ -129,15 +129,29 @@ class SegmentationResult:
 
 
 @dataclass(frozen=True)
-class _Rfm:
-    """Recency, frequency, monetary and scores of the customers with an order by `end`."""
+class RfmScores:
+    """Recency, frequency, monetary, scores and segment of each customer with an order by a day.
 
+    One row per scored customer, as arrays in the same order (docs/metrics.md#rfm-values,
+    #rfm-scores, #rfm-segments); computed once per deck and shared by the analyses.
+    """
+
+    ids: pd.Index  # customer_id of each scored customer
     codes: np.ndarray  # customer codes (into CustomerOrders.ids) of the scored customers
     recency: np.ndarray  # days from the last order to the end day
     frequency: np.ndarray  # orders
     monetary: np.ndarray  # client currency
     scores: tuple[np.ndarray, np.ndarray, np.ndarray]  # R, F, M: 1..5
-    segment: np.ndarray  # index into the segment names
+    segment: np.ndarray  # index into `names`
+    names: tuple[str, ...]  # segment names in the map's order
+
+    def segment_names(self) -> pd.array:
+        """The segment name of each scored customer, as a string array."""
+        return pd.array(np.asarray(self.names, dtype=object)[self.segment], dtype="string")
+
+    def segment_of(self) -> pd.Series:
+        """The segment name of each scored customer, indexed by customer_id."""
+        return pd.Series(self.segment_names(), index=self.ids, name="segment")
 
 
 def parse_rfm_segments(patterns: Mapping[str, Sequence[str]]) -> dict[tuple[int, int], str]:
@@ -195,20 +209,7 @@ def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.D
     Indexed by customer_id; columns recency_days, frequency, monetary (client currency),
     r, f, m (1..5) and segment (docs/metrics.md#rfm-values, #rfm-scores, #rfm-segments).
     """
-    return rfm_table_of_orders(customer_orders(tables.orders, period), period, settings)
-
-
-def rfm_segment_of(tables: Tables, period: Period, settings: MetricsSettings) -> pd.Series:
-    """The RFM segment name of each customer with an order by the period end, by customer_id."""
-    return rfm_table(tables, period, settings)["segment"]
-
-
-def rfm_table_of_orders(
-    orders: CustomerOrders, period: Period, settings: MetricsSettings
-) -> pd.DataFrame:
-    """rfm_table for orders already coded by customer (rows in the order of the codes)."""
-    names, lookup = _segment_lookup(settings)
-    rfm = _rfm(orders, day_number(period.end), lookup)
+    rfm = score_rfm(customer_orders(tables.orders, period), period, settings)
     r, f, m = rfm.scores
     return pd.DataFrame(
         {
@@ -218,16 +219,30 @@ def rfm_table_of_orders(
             "r": r,
             "f": f,
             "m": m,
-            "segment": pd.array(np.asarray(names, dtype=object)[rfm.segment], dtype="string"),
+            "segment": rfm.segment_names(),
         },
-        index=pd.Index(orders.ids[rfm.codes], name="customer_id"),
+        index=rfm.ids.rename("customer_id"),
     )
 
 
+def rfm_segment_of(tables: Tables, period: Period, settings: MetricsSettings) -> pd.Series:
+    """The RFM segment name of each customer with an order by the period end, by customer_id."""
+    return rfm_table(tables, period, settings)["segment"]
+
+
+def score_rfm(orders: CustomerOrders, period: Period, settings: MetricsSettings) -> RfmScores:
+    """RFM of the customers of `orders` with an order by the end of `period`."""
+    names, lookup = _segment_lookup(settings)
+    return _rfm(orders, day_number(period.end), names, lookup)
+
+
 def compute_segments(
-    tables: Tables, period: Period, settings: MetricsSettings
+    tables: Tables, period: Period, settings: MetricsSettings, rfm: RfmScores | None = None
 ) -> SegmentationResult:
-    """Geographic, demographic, psychographic and RFM segments as of the end of `period`."""
+    """Geographic, demographic, psychographic and RFM segments as of the end of `period`.
+
+    `rfm`: the deck's shared score_rfm result, computed here when not given.
+    """
     names, lookup = _segment_lookup(settings)
     orders = customer_orders(tables.orders, period)
     previous = period.previous()
@@ -241,7 +256,8 @@ def compute_segments(
     figures = _Figures(
         month, month_before, year, year_before, existed_before, has_previous, has_previous_12m
     )
-    rfm = _rfm(orders, day_number(period.end), lookup)
+    if rfm is None:
+        rfm = _rfm(orders, day_number(period.end), names, lookup)
     attributes = rows_for(orders.ids, tables.customers)
     interests = interest_pairs(attributes)
     n = len(orders.ids)
@@ -421,7 +437,7 @@ def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     return np.minimum(5, 1 + (5 * worse) // max(n - 1, 1)).astype(np.int64)
 
 
-def _rfm(orders: CustomerOrders, end: int, lookup: np.ndarray) -> _Rfm:
+def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.ndarray) -> RfmScores:
     """RFM of the customers with an order on or before day `end`."""
     inside = orders.day <= end
     customer = orders.customer[inside]
@@ -439,19 +455,21 @@ def _rfm(orders: CustomerOrders, end: int, lookup: np.ndarray) -> _Rfm:
     r = tie_aware_scores(recency, higher_is_better=False)
     f = tie_aware_scores(frequency[codes], higher_is_better=True)
     m = tie_aware_scores(cents[codes], higher_is_better=True)
-    return _Rfm(
+    return RfmScores(
+        ids=orders.ids[codes],
         codes=codes,
         recency=recency,
         frequency=frequency[codes],
         monetary=monetary[codes],
         scores=(r, f, m),
         segment=lookup[r, f],
+        names=names,
     )
 
 
 def _rfm_result(
     orders: CustomerOrders,
-    rfm: _Rfm,
+    rfm: RfmScores,
     names: tuple[str, ...],
     lookup: np.ndarray,
     previous: Period,
@@ -459,7 +477,7 @@ def _rfm_result(
 ) -> RfmResult:
     k = len(names)
     counts = np.bincount(rfm.segment, minlength=k)
-    before = np.bincount(_rfm(orders, day_number(previous.end), lookup).segment, minlength=k)
+    before = np.bincount(_rfm(orders, day_number(previous.end), names, lookup).segment, minlength=k)
     revenue = np.bincount(rfm.segment, weights=rfm.monetary, minlength=k)
     recency = np.bincount(rfm.segment, weights=rfm.recency, minlength=k)
     frequency = np.bincount(rfm.segment, weights=rfm.frequency, minlength=k)
