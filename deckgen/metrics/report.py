@@ -17,7 +17,23 @@ from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import ValueKind
 from deckgen.period import Period
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What each schema version renamed, removed or redefined; docs/metrics-json.md lists it.
+SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
+    2: (
+        "Every frequency counts purchase occasions (days with an order, "
+        "docs/metrics.md#purchase-occasions) instead of orders: "
+        "`segmentation.rfm.segments[].frequency`, `segmentation.rfm.bands[]` of frequency, "
+        "`segmentation.repeat_rate`, `segmentation.psychographic[].repeat_rate`, "
+        "`loyalty.repeat_rate`, `loyalty.months[].repeat_rate`, `loyalty.loyal` under the "
+        '"orders" rule, the funnel\'s loyalty stage under the "orders" rule, '
+        "`satisfaction.quadrants[].repeat_rate`.",
+        "`satisfaction.quadrants[].mean_orders_12m` → `mean_occasions_12m` (also in "
+        "`satisfaction.by_segment[].quadrants[]`).",
+        "`satisfaction.satisfaction_vs_orders` → `satisfaction_vs_occasions`; "
+        "`satisfaction.recommend_vs_orders` → `recommend_vs_occasions`.",
+    ),
+}
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")
 
 
@@ -53,7 +69,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def to_json(metrics: LifecycleMetrics) -> str:
-    """Every figure as JSON: {"schema_version": 1, "metrics": {...}}, keys in declaration order."""
+    """Every figure as JSON: {"schema_version": N, "metrics": {...}}, keys in declaration order."""
     payload = {"schema_version": SCHEMA_VERSION, "metrics": to_jsonable(metrics)}
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
@@ -182,4 +198,10 @@ A `period` is `{{"calendar", "key", "start", "end"}}` with ISO dates.
 
 ## metrics
 """
-    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n"
+    changes = ["", "## Changes by version", ""]
+    for version, notes in sorted(SCHEMA_CHANGES.items(), reverse=True):
+        changes.append(f"### {version}")
+        changes.append("")
+        changes += [f"- {note}" for note in notes]
+        changes.append("")
+    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n" + "\n".join(changes)

@@ -89,7 +89,7 @@ class RfmSegment:
     revenue: float  # client currency, all orders to the month's end
     revenue_share: float  # 0..1 of that revenue of all customers
     recency_days: float | None  # mean days since the last order; None for an empty segment
-    frequency: float | None  # mean orders per customer
+    frequency: float | None  # mean purchase occasions per customer
     monetary: float | None  # mean revenue per customer, client currency
 
 
@@ -97,7 +97,7 @@ class RfmSegment:
 class ScoreBand:
     """The customers and value range behind one RFM score (docs/metrics.md#rfm-scores)."""
 
-    dimension: str  # recency (days), frequency (orders) or monetary (client currency)
+    dimension: str  # recency (days), frequency (purchase occasions) or monetary (currency)
     score: int  # 1..5, 5 best
     customers: int
     low: float | None  # smallest value with this score; None when no customer has it
@@ -139,7 +139,7 @@ class RfmScores:
     ids: pd.Index  # customer_id of each scored customer
     codes: np.ndarray  # customer codes (into CustomerOrders.ids) of the scored customers
     recency: np.ndarray  # days from the last order to the end day
-    frequency: np.ndarray  # orders
+    frequency: np.ndarray  # purchase occasions (docs/metrics.md#purchase-occasions)
     monetary: np.ndarray  # client currency
     scores: tuple[np.ndarray, np.ndarray, np.ndarray]  # R, F, M: 1..5
     segment: np.ndarray  # index into `names`
@@ -442,7 +442,7 @@ def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.nd
     inside = orders.day <= end
     customer = orders.customer[inside]
     size = len(orders.ids)
-    frequency = np.bincount(customer, minlength=size)
+    frequency = orders.occasions.counts(np.iinfo(np.int64).min, end + 1)
     last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last, customer, orders.day[inside])
     monetary = np.bincount(customer, weights=orders.amount[inside], minlength=size)

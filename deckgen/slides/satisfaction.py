@@ -98,7 +98,7 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
         TableColumn(_label(ctx, "quadrant"), width=1.7),
         TableColumn(_label(ctx, "customers"), "end", 1.0),
         TableColumn(_label(ctx, "share"), "end", 0.9),
-        TableColumn(_label(ctx, "orders"), "end", 1.3),
+        TableColumn(_label(ctx, "occasions"), "end", 1.3),
         TableColumn(_label(ctx, "repeat"), "end", 1.2),
     )
     rows = tuple(
@@ -106,7 +106,7 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
             Cell(ctx.label("quadrants", q.name)),
             cell(ctx, q.customers, "count"),
             cell(ctx, q.share, "percent"),
-            cell(ctx, q.mean_orders_12m, "decimal"),
+            cell(ctx, q.mean_occasions_12m, "decimal"),
             cell(ctx, q.repeat_rate, "percent"),
         )
         for q in result.quadrants

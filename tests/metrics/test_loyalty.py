@@ -70,11 +70,11 @@ def test_churned_and_churn_rate_with_k_60():
 
 
 def test_repeat_rate():
-    # Orders in the 12 months ending Oct: A 3, B 2, C 1, D 2, E 1, G 1 -> 3 of 6.
-    # Ending Sep: A 2, B 1, C 1, D 2, G 1 -> 2 of 5.  Ending Aug: A, B, C, G once -> 0 of 4.
-    # Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
+    # Purchase occasions in the 12 months ending Oct: A 3, B 2, C 1, D 1 (two orders on one
+    # day), E 1, G 1 -> 2 of 6.  Ending Sep: A 2, B 1, C 1, D 1, G 1 -> 1 of 5.  Ending Aug:
+    # A, B, C, G once -> 0 of 4.  Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
-    assert _months(result, "repeat_rate") == (None,) + (0.0,) * 9 + (0.4, 0.5)
+    assert _months(result, "repeat_rate") == (None,) + (0.0,) * 9 + (1 / 5, 2 / 6)
 
 
 def test_loyal_by_club_rule():
@@ -87,14 +87,15 @@ def test_loyal_by_club_rule():
 
 
 def test_loyal_by_orders_rule():
-    # >= 2 orders in the trailing 12 months: Sep A, D; Oct A, B, D.
+    # >= 2 purchase occasions in the trailing 12 months: Sep A; Oct A, B (D's two orders
+    # share a day).
     result = compute_loyalty(
         lifecycle_tables(),
         OCT_2026,
         settings(churn_days=60, loyalty_rule="orders", loyalty_min_orders=2),
     )
     assert result.loyalty_rule == "orders"
-    assert _months(result, "loyal") == (0,) * 10 + (2, 3)
+    assert _months(result, "loyal") == (0,) * 10 + (1, 2)
 
 
 def test_club_rule_without_club_data_uses_the_orders_rule():
@@ -114,7 +115,7 @@ def test_headline_changes():
     assert result.at_risk == Change(1, 1)
     assert result.churned == Change(2, 0)
     assert result.churn_rate == Change(2 / 3, 0.0)
-    assert result.repeat_rate == Change(0.5, 0.4)
+    assert result.repeat_rate == Change(2 / 6, 1 / 5)
 
 
 def test_cohort_retention():
@@ -338,7 +339,10 @@ def _brute_force(rows, period: Period, churn_days: int):
                 churn_day = d + timedelta(days=churn_days)
                 if month.contains(churn_day) and not any(d < o <= churn_day for o in ds):
                     churned.add(c)
-        in_window = {c: sum(window_start <= d <= month.end for d in ds) for c, ds in days.items()}
+        # Purchase occasions: distinct order days.
+        in_window = {
+            c: sum(window_start <= d <= month.end for d in set(ds)) for c, ds in days.items()
+        }
         buyers = sum(n >= 1 for n in in_window.values())
         repeaters = sum(n >= 2 for n in in_window.values())
         figures.append(

@@ -28,7 +28,7 @@ def test_json_holds_the_figures_and_is_strict_json() -> None:
         to_json(metrics),
         parse_constant=lambda c: (_ for _ in ()).throw(ValueError(f"non-JSON constant {c}")),
     )
-    assert payload["schema_version"] == 1
+    assert payload["schema_version"] == 2
     body = payload["metrics"]
     assert body["period"] == {
         "calendar": "gregorian",

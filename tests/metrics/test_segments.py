@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -49,6 +50,22 @@ def test_totals(segment_tables):
     assert result.revenue == Change(300.0, 110.0)
     assert result.revenue_12m == Change(630.0, 200.0)
     assert result.repeat_rate == 3 / 6  # C1 (4 orders), C2 (2), C5 (2)
+
+
+def test_frequency_counts_purchase_occasions(segment_tables):
+    # A second order of C3 on 5 Sep, the day of its first: still one purchase occasion, so C3
+    # stays a one-time buyer (F = 1) and the repeat rate stays 3/6 (by orders it would be 4/6).
+    extra = make_frame(
+        "orders",
+        ["order_id", "customer_id", "order_date", "amount"],
+        [["O13", "C3", "2026-09-05", 15.0]],
+    )
+    orders = pd.concat([segment_tables.orders, extra], ignore_index=True)
+    tables = replace(segment_tables, orders=orders)
+    result = compute_segments(tables, OCT, SETTINGS)
+    assert result.repeat_rate == 3 / 6
+    table = rfm_table(tables, OCT, SETTINGS)
+    assert (table.loc["C3", "frequency"], table.loc["C3", "monetary"]) == (1, 75.0)
 
 
 def test_geographic(segment_tables):
@@ -261,13 +278,18 @@ def random_tables(order_rows) -> Tables:
 
 
 def plain_rfm(order_rows, end: date) -> dict[str, tuple[int, int, float]]:
-    """(recency days, frequency, monetary) per customer with plain Python."""
+    """(recency days, frequency, monetary) per customer with plain Python; frequency counts
+    purchase occasions, the distinct order days."""
     per_customer = defaultdict(list)
     for c, d, a in order_rows:
         if d <= end:
             per_customer[f"C{c}"].append((d, a))
     return {
-        c: ((end - max(d for d, _ in rows)).days, len(rows), sum(a for _, a in rows))
+        c: (
+            (end - max(d for d, _ in rows)).days,
+            len({d for d, _ in rows}),
+            sum(a for _, a in rows),
+        )
         for c, rows in per_customer.items()
     }
 

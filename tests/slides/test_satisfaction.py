@@ -79,7 +79,7 @@ def test_quadrant_table_and_findings(
         assert [c.value for c in row[1:]] == [
             quadrant.customers,
             quadrant.share,
-            quadrant.mean_orders_12m,
+            quadrant.mean_occasions_12m,
             quadrant.repeat_rate,
         ]
     loyalists = result.quadrants[0]
