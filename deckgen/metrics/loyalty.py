@@ -1,4 +1,4 @@
-"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, CLV."""
+"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, revenue per customer."""
 
 from __future__ import annotations
 
@@ -105,13 +105,13 @@ class ClubSummary:
 
 @dataclass(frozen=True)
 class SegmentValue:
-    """Historical value of one RFM segment (docs/metrics.md#historical-clv)."""
+    """Lifetime revenue of one RFM segment (docs/metrics.md#revenue-per-customer-lifetime)."""
 
     segment: str
     customers: int
-    revenue: float  # client currency, all orders to the period end
-    mean_revenue: float  # client currency per customer
-    revenue_share: float | None  # 0..1 of the revenue of all customers; None without revenue
+    revenue_lifetime: float  # client currency, all orders to the period end
+    revenue_per_customer_lifetime: float  # client currency per customer
+    revenue_share: float | None  # 0..1 of all customers' lifetime revenue; None without any
 
 
 @dataclass(frozen=True)
@@ -133,9 +133,11 @@ class LoyaltyResult:
     repeat_rate: Change | None  # 0..1; None when the month's rate is undefined
     cohorts: tuple[CohortRow, ...]  # the 12 months ending with the period, oldest first
     club: ClubSummary | None  # None without club data (no loyalty sheet, no members)
-    clv: Change | None  # client currency per customer, docs/metrics.md#historical-clv
-    clv_customers: int  # customers with an order by the period end
-    clv_by_segment: tuple[SegmentValue, ...]  # highest mean first; empty without segments
+    # client currency per customer, docs/metrics.md#revenue-per-customer-lifetime
+    revenue_per_customer_lifetime: Change | None
+    revenue_per_customer_lifetime_n: int  # customers with an order by the period end
+    # highest revenue per customer first; empty without segments
+    revenue_per_customer_lifetime_by_segment: tuple[SegmentValue, ...]
 
 
 def compute_loyalty(
@@ -201,7 +203,7 @@ def compute_loyalty(
         current = getattr(trend[-1], name)
         return None if current is None else Change(current, previous(name))
 
-    clv, clv_previous = _mean_revenue(orders, month_ends[-2])
+    per_customer, per_customer_before = _mean_revenue(orders, month_ends[-2])
     return LoyaltyResult(
         period=period,
         churn_days=churn_days,
@@ -228,9 +230,11 @@ def compute_loyalty(
             months,
             has_previous,
         ),
-        clv=None if clv is None else Change(clv, clv_previous if has_previous else None),
-        clv_customers=n_customers,
-        clv_by_segment=_segment_values(orders, segment_of),
+        revenue_per_customer_lifetime=None
+        if per_customer is None
+        else Change(per_customer, per_customer_before if has_previous else None),
+        revenue_per_customer_lifetime_n=n_customers,
+        revenue_per_customer_lifetime_by_segment=_segment_values(orders, segment_of),
     )
 
 
@@ -496,7 +500,10 @@ def _mean_revenue(orders: CustomerOrders, previous_end: int) -> tuple[float | No
 def _segment_values(
     orders: CustomerOrders, segment_of: Mapping[str, str] | pd.Series | None
 ) -> tuple[SegmentValue, ...]:
-    """Historical CLV by RFM segment, highest mean first (docs/metrics.md#historical-clv)."""
+    """Lifetime revenue per customer by RFM segment, highest first.
+
+    docs/metrics.md#revenue-per-customer-lifetime
+    """
     if segment_of is None or len(orders.ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
@@ -511,12 +518,12 @@ def _segment_values(
             SegmentValue(
                 segment=str(name),
                 customers=int(size),
-                revenue=float(amount),
-                mean_revenue=float(amount) / int(size),
+                revenue_lifetime=float(amount),
+                revenue_per_customer_lifetime=float(amount) / int(size),
                 revenue_share=ratio(float(amount), total),
             )
             for name, size, amount in grouped.itertuples()
         ),
-        key=lambda row: (-row.mean_revenue, row.segment),
+        key=lambda row: (-row.revenue_per_customer_lifetime, row.segment),
     )
     return tuple(rows)

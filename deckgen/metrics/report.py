@@ -32,6 +32,13 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "`satisfaction.by_segment[].quadrants[]`).",
         "`satisfaction.satisfaction_vs_orders` → `satisfaction_vs_occasions`; "
         "`satisfaction.recommend_vs_orders` → `recommend_vs_occasions`.",
+        "Revenue per customer names its window (docs/metrics.md#revenue-per-customer-12m, "
+        "#revenue-per-customer-lifetime): `segmentation.psychographic[].revenue_per_customer` → "
+        "`revenue_per_customer_12m`; `loyalty.clv` → `revenue_per_customer_lifetime`; "
+        "`loyalty.clv_customers` → `revenue_per_customer_lifetime_n`; `loyalty.clv_by_segment` "
+        "→ `revenue_per_customer_lifetime_by_segment`, whose `revenue` → `revenue_lifetime` and "
+        "`mean_revenue` → `revenue_per_customer_lifetime`. New: "
+        "`segmentation.revenue_per_customer_12m`.",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

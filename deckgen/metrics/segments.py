@@ -75,7 +75,7 @@ class InterestFigures:
     interest: str
     customers: int  # customers naming the interest
     share: float  # 0..1 of all customers; a customer may name several interests
-    revenue_per_customer: float  # client currency, 12 months to the month's end
+    revenue_per_customer_12m: float  # client currency, docs/metrics.md#revenue-per-customer-12m
     repeat_rate: float  # 0..1 of these customers with 2 or more orders
 
 
@@ -120,6 +120,8 @@ class SegmentationResult:
     customers: Change  # docs/metrics.md#customer-base, at the month's end vs the previous end
     revenue: Change  # client currency, orders in the month vs the previous month
     revenue_12m: Change  # client currency, 12 months to the month's end vs the 12 before
+    # client currency, docs/metrics.md#revenue-per-customer-12m; None without customers
+    revenue_per_customer_12m: float | None
     repeat_rate: float  # 0..1 of customers with 2 or more orders by the month's end
     geographic: tuple[Breakdown, ...]  # country, region, city: those the customers sheet has
     demographic: tuple[Breakdown, ...]  # age_band, gender, income_band: those it has
@@ -271,6 +273,7 @@ def compute_segments(
         revenue_12m=Change(
             float(year.sum()), float(year_before.sum()) if has_previous_12m else None
         ),
+        revenue_per_customer_12m=float(year.sum()) / n if n else None,
         repeat_rate=_share(int((rfm.frequency >= 2).sum()), n),
         geographic=tuple(b for b in breakdowns if b.attribute in GEOGRAPHIC),
         demographic=tuple(b for b in breakdowns if b.attribute in DEMOGRAPHIC),
@@ -383,7 +386,7 @@ def _interests(
             interest=str(interest),
             customers=int(customers),
             share=_share(customers, n),
-            revenue_per_customer=float(revenue) / int(customers),
+            revenue_per_customer_12m=float(revenue) / int(customers),
             repeat_rate=int(repeat) / int(customers),
         )
         for interest, customers, revenue, repeat in zip(

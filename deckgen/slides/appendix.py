@@ -60,7 +60,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "club-points",
         "club-offers",
         "referrals",
-        "historical-clv",
+        "revenue-per-customer-lifetime",
     ),
     "feedback": (
         "feedback-received",

@@ -28,7 +28,7 @@ _REPEAT_ANCHORS = (
     "churn-rate",
     "churned",
     "churn-days",
-    "historical-clv",
+    "revenue-per-customer-lifetime",
 )
 _COHORT_ANCHORS = ("cohort-retention",)
 _CLUB_ANCHORS = ("club-members", "club-active-members", "club-joins")
@@ -127,10 +127,16 @@ def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
             change_kpi(
                 ctx, KIND, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False
             ),
-            change_kpi(ctx, KIND, _label(ctx, "clv"), loyalty.clv, "money"),
+            change_kpi(
+                ctx,
+                KIND,
+                _label(ctx, "revenue_per_customer_lifetime"),
+                loyalty.revenue_per_customer_lifetime,
+                "money",
+            ),
         )
     )
-    segments = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    segments = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     rates = ChartSpec(
         kind="line",
         title=_label(ctx, "rates_chart"),
@@ -152,9 +158,15 @@ def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
     if segments:
         value = ChartSpec(
             kind="bar",
-            title=_label(ctx, "clv_chart"),
+            title=_label(ctx, "revenue_per_customer_lifetime_chart"),
             categories=tuple(ctx.label("segments", s.segment) for s in segments),
-            series=(Series(_label(ctx, "clv"), tuple(s.mean_revenue for s in segments), "money"),),
+            series=(
+                Series(
+                    _label(ctx, "revenue_per_customer_lifetime"),
+                    tuple(s.revenue_per_customer_lifetime for s in segments),
+                    "money",
+                ),
+            ),
             area="right_bottom",
         )
         blocks = (*blocks, value)

@@ -181,20 +181,27 @@ def test_club_from_customer_flags_only():
     assert club.referrals is None
 
 
-def test_historical_clv_and_segments():
+def test_revenue_per_customer_lifetime_and_segments():
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60, SEGMENTS)
     # To Oct 31: A 180, B 280, C 40, D 30, E 60, G 160 = 750 over 6 customers.
     # To Sep 30: A 150, B 200, C 40, D 30, G 160 = 580 over 5 customers.
-    assert result.clv == Change(125.0, 116.0)
-    assert result.clv_customers == 6
-    rows = [(s.segment, s.customers, s.revenue, s.mean_revenue) for s in result.clv_by_segment]
+    assert result.revenue_per_customer_lifetime == Change(125.0, 116.0)
+    assert result.revenue_per_customer_lifetime_n == 6
+    rows = [
+        (s.segment, s.customers, s.revenue_lifetime, s.revenue_per_customer_lifetime)
+        for s in result.revenue_per_customer_lifetime_by_segment
+    ]
     # E has no segment; X has no orders.
     assert rows == [
         ("Champions", 2, 460.0, 230.0),
         ("Lost", 2, 200.0, 100.0),
         ("New", 1, 30.0, 30.0),
     ]
-    assert [s.revenue_share for s in result.clv_by_segment] == [460 / 750, 200 / 750, 30 / 750]
+    assert [s.revenue_share for s in result.revenue_per_customer_lifetime_by_segment] == [
+        460 / 750,
+        200 / 750,
+        30 / 750,
+    ]
 
 
 def test_segment_map_may_be_a_series():
@@ -203,7 +210,10 @@ def test_segment_map_may_be_a_series():
 
 
 def test_without_segments_the_breakdown_is_empty():
-    assert compute_loyalty(lifecycle_tables(), OCT_2026, K60).clv_by_segment == ()
+    assert (
+        compute_loyalty(lifecycle_tables(), OCT_2026, K60).revenue_per_customer_lifetime_by_segment
+        == ()
+    )
 
 
 def test_churn_days_derived_from_inter_purchase_times():
@@ -242,7 +252,7 @@ def test_previous_is_none_before_the_data_starts():
     tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-10-01", 5.0)]))
     result = compute_loyalty(tables, OCT_2026, K60)
     assert result.new == Change(1, None)
-    assert result.clv == Change(5.0, None)
+    assert result.revenue_per_customer_lifetime == Change(5.0, None)
     assert result.repeat_rate == Change(0.0, None)
     assert result.churn_rate is None  # nobody was a customer at the end of September
 
@@ -251,7 +261,11 @@ def test_no_orders_at_all():
     tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-11-01", 5.0)]))
     result = compute_loyalty(tables, OCT_2026, settings())
     assert result.active == Change(0, None)
-    assert (result.clv, result.clv_customers, result.churn_days) == (None, 0, 365)
+    assert (
+        result.revenue_per_customer_lifetime,
+        result.revenue_per_customer_lifetime_n,
+        result.churn_days,
+    ) == (None, 0, 365)
     assert all(cell is None for row in result.cohorts for cell in row.retention)
 
 

@@ -49,6 +49,7 @@ def test_totals(segment_tables):
     assert result.customers == Change(6, 4)  # C1, C2, C3, C5 had ordered by Sep 30
     assert result.revenue == Change(300.0, 110.0)
     assert result.revenue_12m == Change(630.0, 200.0)
+    assert result.revenue_per_customer_12m == 630 / 6
     assert result.repeat_rate == 3 / 6  # C1 (4 orders), C2 (2), C5 (2)
 
 
@@ -108,7 +109,7 @@ def test_psychographic(segment_tables):
     # fitness: C1, C2; outdoor: C1, C5 (" outdoor ; " trimmed); travel: C4; C6's knitting is
     # not in the base. 12-month revenue C1 300, C2 100, C5 100, C4 40.
     assert [
-        (i.interest, i.customers, i.share, i.revenue_per_customer, i.repeat_rate)
+        (i.interest, i.customers, i.share, i.revenue_per_customer_12m, i.repeat_rate)
         for i in result.psychographic
     ] == [
         ("fitness", 2, 2 / 6, 200.0, 1.0),
@@ -201,6 +202,7 @@ def test_missing_optional_columns_leave_families_empty(segment_tables):
 def test_no_orders_yet(segment_tables):
     result = compute_segments(segment_tables, Period("gregorian", 2020, 1), SETTINGS)
     assert result.customers == Change(0, None)
+    assert result.revenue_per_customer_12m is None  # no customer to divide by
     assert all(s.customers.current == 0 and s.share == 0.0 for s in result.rfm.segments)
 
 

@@ -82,9 +82,9 @@ def test_repeat_slide_rates_and_revenue_by_segment(
     assert rates.series[1].values == tuple(m.churn_rate for m in loyalty.months)
     assert {s.value_kind for s in rates.series} == {"percent"}
     value = _block(slides[1], ChartSpec, "right_bottom")
-    top = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    top = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     assert value.categories == tuple(s.segment for s in top)
-    assert value.series[0].values == tuple(s.mean_revenue for s in top)
+    assert value.series[0].values == tuple(s.revenue_per_customer_lifetime for s in top)
     assert value.series[0].value_kind == "money"
     strip = _block(slides[1], KpiStrip)
     assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate.current, "percent")
