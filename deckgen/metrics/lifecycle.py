@@ -43,7 +43,7 @@ class LifecycleMetrics:
             ("revenue", self.segmentation.revenue.current, "money"),
             ("active_customers", self.loyalty.active.current, "count"),
             ("new_customers", self.loyalty.new.current, "count"),
-            ("repeat_rate", _current(self.loyalty.repeat_rate), "percent"),
+            ("repeat_rate_12m", _current(self.loyalty.repeat_rate_12m), "percent"),
             ("churn_rate", _current(self.loyalty.churn_rate), "percent"),
         ]
         if self.satisfaction is not None:

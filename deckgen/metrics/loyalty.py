@@ -51,7 +51,7 @@ class LifecycleMonth:
     at_risk: int  # docs/metrics.md#at-risk, at the month's end
     churned: int  # docs/metrics.md#churned, during the month
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
-    repeat_rate: float | None  # 0..1, docs/metrics.md#repeat-purchase-rate; None without buyers
+    repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class LoyaltyResult:
     at_risk: Change  # customers
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
-    repeat_rate: Change | None  # 0..1; None when the month's rate is undefined
+    repeat_rate_12m: Change | None  # 0..1; None when the month's rate is undefined
     cohorts: tuple[CohortRow, ...]  # the 12 months ending with the period, oldest first
     club: ClubSummary | None  # None without club data (no loyalty sheet, no members)
     # client currency per customer, docs/metrics.md#revenue-per-customer-lifetime
@@ -187,7 +187,7 @@ def compute_loyalty(
             at_risk=int(at_risk[j]),
             churned=int(churned[j]),
             churn_rate=ratio(churned_from_base[j], alive[j]),
-            repeat_rate=ratio(repeaters[j], buyers[j]),
+            repeat_rate_12m=ratio(repeaters[j], buyers[j]),
         )
         for j in range(TREND_MONTHS)
     )
@@ -217,7 +217,7 @@ def compute_loyalty(
         at_risk=count_change("at_risk"),
         churned=count_change("churned"),
         churn_rate=rate_change("churn_rate"),
-        repeat_rate=rate_change("repeat_rate"),
+        repeat_rate_12m=rate_change("repeat_rate_12m"),
         cohorts=_cohorts(counts, first_month, months),
         club=None
         if club_join is None

@@ -24,10 +24,15 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "Every frequency counts purchase occasions (days with an order, "
         "docs/metrics.md#purchase-occasions) instead of orders: "
         "`segmentation.rfm.segments[].frequency`, `segmentation.rfm.bands[]` of frequency, "
-        "`segmentation.repeat_rate`, `segmentation.psychographic[].repeat_rate`, "
-        "`loyalty.repeat_rate`, `loyalty.months[].repeat_rate`, `loyalty.loyal` under the "
-        '"orders" rule, the funnel\'s loyalty stage under the "orders" rule, '
-        "`satisfaction.quadrants[].repeat_rate`.",
+        "the repeat rates, `loyalty.loyal` under the "
+        '"orders" rule, the funnel\'s loyalty stage under the "orders" rule.',
+        "One field per repeat rate, named for its window: `segmentation.repeat_rate` (all "
+        "time) → `repeat_rate_lifetime` (docs/metrics.md#repeat-rate-lifetime), also "
+        "`segmentation.psychographic[].repeat_rate` → `repeat_rate_lifetime`; "
+        "`loyalty.repeat_rate` and `loyalty.months[].repeat_rate` (12 months) → "
+        "`repeat_rate_12m` (docs/metrics.md#repeat-rate-12m); "
+        "`satisfaction.quadrants[].repeat_rate` → `repeat_rate_12m`. The run summary's "
+        "headline figure `repeat_rate` → `repeat_rate_12m`.",
         "`satisfaction.quadrants[].mean_orders_12m` → `mean_occasions_12m` (also in "
         "`satisfaction.by_segment[].quadrants[]`).",
         "`satisfaction.satisfaction_vs_orders` → `satisfaction_vs_occasions`; "

@@ -80,7 +80,7 @@ class Quadrant:
     customers: int
     share: float | None  # 0..1 of the customers placed in a quadrant; None when none are
     mean_occasions_12m: float | None  # purchase occasions per customer, 12 months to the end
-    repeat_rate: float | None  # 0..1 of its customers with 2+ occasions in those 12 months
+    repeat_rate_12m: float | None  # 0..1 of its customers with 2+ occasions in those 12 months
 
 
 @dataclass(frozen=True)
@@ -343,7 +343,7 @@ def _quadrants(
                 customers=int(counts[g, q]),
                 share=ratio(counts[g, q], totals[g]),
                 mean_occasions_12m=ratio(orders[g, q], counts[g, q]),
-                repeat_rate=ratio(repeaters[g, q], counts[g, q]),
+                repeat_rate_12m=ratio(repeaters[g, q], counts[g, q]),
             )
             for q, name in enumerate(QUADRANTS)
         )

@@ -76,7 +76,7 @@ class InterestFigures:
     customers: int  # customers naming the interest
     share: float  # 0..1 of all customers; a customer may name several interests
     revenue_per_customer_12m: float  # client currency, docs/metrics.md#revenue-per-customer-12m
-    repeat_rate: float  # 0..1 of these customers with 2 or more orders
+    repeat_rate_lifetime: float  # 0..1 of them, docs/metrics.md#repeat-rate-lifetime
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class SegmentationResult:
     revenue_12m: Change  # client currency, 12 months to the month's end vs the 12 before
     # client currency, docs/metrics.md#revenue-per-customer-12m; None without customers
     revenue_per_customer_12m: float | None
-    repeat_rate: float  # 0..1 of customers with 2 or more orders by the month's end
+    repeat_rate_lifetime: float  # 0..1, docs/metrics.md#repeat-rate-lifetime
     geographic: tuple[Breakdown, ...]  # country, region, city: those the customers sheet has
     demographic: tuple[Breakdown, ...]  # age_band, gender, income_band: those it has
     psychographic: tuple[InterestFigures, ...]  # most customers first; empty without interests
@@ -274,7 +274,7 @@ def compute_segments(
             float(year.sum()), float(year_before.sum()) if has_previous_12m else None
         ),
         revenue_per_customer_12m=float(year.sum()) / n if n else None,
-        repeat_rate=_share(int((rfm.frequency >= 2).sum()), n),
+        repeat_rate_lifetime=_share(int((rfm.frequency >= 2).sum()), n),
         geographic=tuple(b for b in breakdowns if b.attribute in GEOGRAPHIC),
         demographic=tuple(b for b in breakdowns if b.attribute in DEMOGRAPHIC),
         psychographic=_interests(interests, n, year, rfm.frequency),
@@ -387,7 +387,7 @@ def _interests(
             customers=int(customers),
             share=_share(customers, n),
             revenue_per_customer_12m=float(revenue) / int(customers),
-            repeat_rate=int(repeat) / int(customers),
+            repeat_rate_lifetime=int(repeat) / int(customers),
         )
         for interest, customers, revenue, repeat in zip(
             grouped.index, grouped["customers"], grouped["revenue"], grouped["repeat"], strict=True

@@ -51,7 +51,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "at-risk",
         "churned",
         "churn-rate",
-        "repeat-purchase-rate",
+        "repeat-rate-12m",
         "cohort-retention",
         "club-members",
         "club-active-members",

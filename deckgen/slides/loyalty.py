@@ -24,7 +24,7 @@ TOP_OFFERS = 8  # bars of the offers chart
 
 _FLOW_ANCHORS = ("lifecycle-counts", "loyal-customers", "at-risk")
 _REPEAT_ANCHORS = (
-    "repeat-purchase-rate",
+    "repeat-rate-12m",
     "churn-rate",
     "churned",
     "churn-days",
@@ -112,7 +112,9 @@ def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
 def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
     strip = KpiStrip(
         (
-            change_kpi(ctx, KIND, _label(ctx, "repeat_rate"), loyalty.repeat_rate, "percent"),
+            change_kpi(
+                ctx, KIND, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"
+            ),
             change_kpi(
                 ctx,
                 KIND,
@@ -143,8 +145,8 @@ def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "repeat_rate"),
-                tuple(m.repeat_rate for m in loyalty.months),
+                _label(ctx, "repeat_rate_12m"),
+                tuple(m.repeat_rate_12m for m in loyalty.months),
                 "percent",
             ),
             Series(

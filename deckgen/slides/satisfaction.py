@@ -107,7 +107,7 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
             cell(ctx, q.customers, "count"),
             cell(ctx, q.share, "percent"),
             cell(ctx, q.mean_occasions_12m, "decimal"),
-            cell(ctx, q.repeat_rate, "percent"),
+            cell(ctx, q.repeat_rate_12m, "percent"),
         )
         for q in result.quadrants
     )

@@ -74,7 +74,7 @@ def test_repeat_rate():
     # day), E 1, G 1 -> 2 of 6.  Ending Sep: A 2, B 1, C 1, D 1, G 1 -> 1 of 5.  Ending Aug:
     # A, B, C, G once -> 0 of 4.  Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
-    assert _months(result, "repeat_rate") == (None,) + (0.0,) * 9 + (1 / 5, 2 / 6)
+    assert _months(result, "repeat_rate_12m") == (None,) + (0.0,) * 9 + (1 / 5, 2 / 6)
 
 
 def test_loyal_by_club_rule():
@@ -115,7 +115,7 @@ def test_headline_changes():
     assert result.at_risk == Change(1, 1)
     assert result.churned == Change(2, 0)
     assert result.churn_rate == Change(2 / 3, 0.0)
-    assert result.repeat_rate == Change(2 / 6, 1 / 5)
+    assert result.repeat_rate_12m == Change(2 / 6, 1 / 5)
 
 
 def test_cohort_retention():
@@ -253,7 +253,7 @@ def test_previous_is_none_before_the_data_starts():
     result = compute_loyalty(tables, OCT_2026, K60)
     assert result.new == Change(1, None)
     assert result.revenue_per_customer_lifetime == Change(5.0, None)
-    assert result.repeat_rate == Change(0.0, None)
+    assert result.repeat_rate_12m == Change(0.0, None)
     assert result.churn_rate is None  # nobody was a customer at the end of September
 
 
@@ -375,7 +375,9 @@ def _brute_force(rows, period: Period, churn_days: int):
 @given(rows=_order_rows, period=_periods, churn_days=st.integers(1, 120))
 def test_matches_a_brute_force_computation(rows, period, churn_days):
     result = compute_loyalty(_random_tables(rows), period, settings(churn_days=churn_days))
-    computed = tuple((m.active, m.new, m.at_risk, m.churned, m.repeat_rate) for m in result.months)
+    computed = tuple(
+        (m.active, m.new, m.at_risk, m.churned, m.repeat_rate_12m) for m in result.months
+    )
     assert computed == _brute_force(rows, period, churn_days)
 
 
@@ -387,7 +389,7 @@ def test_invariants(rows, period, rule):
     for month in result.months:
         assert month.new + month.returning == month.active
         assert min(month.active, month.new, month.returning, month.loyal, month.at_risk) >= 0
-        for rate in (month.churn_rate, month.repeat_rate):
+        for rate in (month.churn_rate, month.repeat_rate_12m):
             assert rate is None or 0.0 <= rate <= 1.0
     assert sum(row.customers for row in result.cohorts) == sum(m.new for m in result.months)
     for i, row in enumerate(result.cohorts):

@@ -33,7 +33,9 @@ def _satisfaction(**overrides):
 
 
 def _quadrants(quadrants):
-    return [(q.name, q.customers, q.share, q.mean_occasions_12m, q.repeat_rate) for q in quadrants]
+    return [
+        (q.name, q.customers, q.share, q.mean_occasions_12m, q.repeat_rate_12m) for q in quadrants
+    ]
 
 
 def test_none_without_a_surveys_sheet():

@@ -50,7 +50,7 @@ def test_totals(segment_tables):
     assert result.revenue == Change(300.0, 110.0)
     assert result.revenue_12m == Change(630.0, 200.0)
     assert result.revenue_per_customer_12m == 630 / 6
-    assert result.repeat_rate == 3 / 6  # C1 (4 orders), C2 (2), C5 (2)
+    assert result.repeat_rate_lifetime == 3 / 6  # C1 (4 occasions), C2 (2), C5 (2)
 
 
 def test_frequency_counts_purchase_occasions(segment_tables):
@@ -64,7 +64,7 @@ def test_frequency_counts_purchase_occasions(segment_tables):
     orders = pd.concat([segment_tables.orders, extra], ignore_index=True)
     tables = replace(segment_tables, orders=orders)
     result = compute_segments(tables, OCT, SETTINGS)
-    assert result.repeat_rate == 3 / 6
+    assert result.repeat_rate_lifetime == 3 / 6
     table = rfm_table(tables, OCT, SETTINGS)
     assert (table.loc["C3", "frequency"], table.loc["C3", "monetary"]) == (1, 75.0)
 
@@ -109,7 +109,7 @@ def test_psychographic(segment_tables):
     # fitness: C1, C2; outdoor: C1, C5 (" outdoor ; " trimmed); travel: C4; C6's knitting is
     # not in the base. 12-month revenue C1 300, C2 100, C5 100, C4 40.
     assert [
-        (i.interest, i.customers, i.share, i.revenue_per_customer_12m, i.repeat_rate)
+        (i.interest, i.customers, i.share, i.revenue_per_customer_12m, i.repeat_rate_lifetime)
         for i in result.psychographic
     ] == [
         ("fitness", 2, 2 / 6, 200.0, 1.0),
@@ -364,11 +364,11 @@ def test_invariants(order_rows):
         assert sum(r.share for r in breakdown.rows) == pytest.approx(1.0 if n else 0.0)
     shares = [s.share for s in result.rfm.segments] + [s.revenue_share for s in result.rfm.segments]
     shares += [i.share for i in result.psychographic] + [
-        i.repeat_rate for i in result.psychographic
+        i.repeat_rate_lifetime for i in result.psychographic
     ]
     shares += [r.share for b in result.geographic + result.demographic for r in b.rows]
     shares += [r.revenue_share for b in result.geographic + result.demographic for r in b.rows]
-    assert all(0.0 <= s <= 1.0 + 1e-12 for s in [*shares, result.repeat_rate])
+    assert all(0.0 <= s <= 1.0 + 1e-12 for s in [*shares, result.repeat_rate_lifetime])
 
 
 @settings(max_examples=60, deadline=None)

@@ -78,7 +78,7 @@ def test_repeat_slide_rates_and_revenue_by_segment(
 ) -> None:
     loyalty = sample_ctx.metrics.loyalty
     rates = _block(slides[1], ChartSpec, "left_bottom")
-    assert rates.series[0].values == tuple(m.repeat_rate for m in loyalty.months)
+    assert rates.series[0].values == tuple(m.repeat_rate_12m for m in loyalty.months)
     assert rates.series[1].values == tuple(m.churn_rate for m in loyalty.months)
     assert {s.value_kind for s in rates.series} == {"percent"}
     value = _block(slides[1], ChartSpec, "right_bottom")
@@ -87,11 +87,11 @@ def test_repeat_slide_rates_and_revenue_by_segment(
     assert value.series[0].values == tuple(s.revenue_per_customer_lifetime for s in top)
     assert value.series[0].value_kind == "money"
     strip = _block(slides[1], KpiStrip)
-    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate.current, "percent")
+    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate_12m.current, "percent")
     assert strip.kpis[1].tone == (
         "good" if loyalty.churn_rate.delta < 0 else "bad" if loyalty.churn_rate.delta else "neutral"
     )
-    assert sample_ctx.fmt(loyalty.repeat_rate.current, "percent") in slides[1].headline
+    assert sample_ctx.fmt(loyalty.repeat_rate_12m.current, "percent") in slides[1].headline
     assert f"churn window of {loyalty.churn_days} days" in slides[1].notes
 
 

@@ -80,7 +80,7 @@ def test_quadrant_table_and_findings(
             quadrant.customers,
             quadrant.share,
             quadrant.mean_occasions_12m,
-            quadrant.repeat_rate,
+            quadrant.repeat_rate_12m,
         ]
     loyalists = result.quadrants[0]
     assert slides[0].headline.startswith(sample_ctx.fmt(loyalists.share, "percent"))
