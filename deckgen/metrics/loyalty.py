@@ -1,4 +1,4 @@
-"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, revenue per customer."""
+"""Loyalty lifecycle: new, returning, frequent, at-risk and churned customers, cohorts, club."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ CHURN_DAYS_FLOOR = 30
 CHURN_DAYS_WITHOUT_REPEATS = 365
 
 # Twelve trend months plus the eleven before them, so every trend month has a full
-# trailing-12-month window behind it (repeat rate, loyal customers).
+# trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
 _ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
@@ -47,7 +47,7 @@ class LifecycleMonth:
     active: int  # customers with at least one order in the month
     new: int  # customers whose first order is in the month
     returning: int  # active customers whose first order is earlier
-    loyal: int  # docs/metrics.md#loyal-customers, at the month's end
+    frequent_buyers: int  # docs/metrics.md#frequent-buyers, at the month's end
     at_risk: int  # docs/metrics.md#at-risk, at the month's end
     churned: int  # docs/metrics.md#churned, during the month
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
@@ -121,12 +121,12 @@ class LoyaltyResult:
     period: Period
     churn_days: int  # K, docs/metrics.md#churn-days
     churn_days_derived: bool  # True when K came from the inter-purchase times
-    loyalty_rule: str  # "club" or "orders": the rule applied, docs/metrics.md#loyal-customers
+    loyalty_rule: str  # "club" (stock: club.active_members) or "orders" (frequent_buyers)
     months: tuple[LifecycleMonth, ...]  # the 12 months ending with the period, oldest first
     active: Change  # customers
     new: Change  # customers
     returning: Change  # customers
-    loyal: Change  # customers
+    frequent_buyers: Change  # customers, docs/metrics.md#frequent-buyers
     at_risk: Change  # customers
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
@@ -164,10 +164,7 @@ def compute_loyalty(
     member_join = _join_day_by_code(club_join, orders.ids)
     trend_ends = month_ends[_FIRST:]
     active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
-    if rule == "club":
-        loyal = active_members.sum(axis=0)
-    else:
-        loyal = (window >= settings.loyalty_min_orders).sum(axis=0)
+    frequent = (window >= settings.loyalty_min_orders).sum(axis=0)
 
     active = (counts[:, _FIRST:] > 0).sum(axis=0)
     new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
@@ -183,7 +180,7 @@ def compute_loyalty(
             active=int(active[j]),
             new=int(new[j]),
             returning=int(active[j] - new[j]),
-            loyal=int(loyal[j]),
+            frequent_buyers=int(frequent[j]),
             at_risk=int(at_risk[j]),
             churned=int(churned[j]),
             churn_rate=ratio(churned_from_base[j], alive[j]),
@@ -213,7 +210,7 @@ def compute_loyalty(
         active=count_change("active"),
         new=count_change("new"),
         returning=count_change("returning"),
-        loyal=count_change("loyal"),
+        frequent_buyers=count_change("frequent_buyers"),
         at_risk=count_change("at_risk"),
         churned=count_change("churned"),
         churn_rate=rate_change("churn_rate"),

@@ -46,7 +46,8 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     ),
     "loyalty": (
         "lifecycle-counts",
-        "loyal-customers",
+        "loyalty-rule",
+        "frequent-buyers",
         "churn-days",
         "at-risk",
         "churned",

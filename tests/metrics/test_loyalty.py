@@ -77,16 +77,19 @@ def test_repeat_rate():
     assert _months(result, "repeat_rate_12m") == (None,) + (0.0,) * 9 + (1 / 5, 2 / 6)
 
 
-def test_loyal_by_club_rule():
+def test_club_rule_stock_is_the_active_members_and_frequent_buyers_are_kept_apart():
     # Members: A (joined Aug 5), C (flagged, no date: always), D (first club event Sep 20),
     # H (no orders).  Active members = members with an order in the trailing 12 months:
     # Jul C; Aug A, C; Sep A, C, D; Oct A, C, D.
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
     assert result.loyalty_rule == "club"
-    assert _months(result, "loyal") == (0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3)
+    assert result.club.active_by_month == (0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3)
+    # Frequent buyers (3+ purchase occasions in 12 months) are computed under any rule, under
+    # their own name: only A (Aug 5, Sep 10, Oct 20), in October.
+    assert _months(result, "frequent_buyers") == (0,) * 11 + (1,)
 
 
-def test_loyal_by_orders_rule():
+def test_frequent_buyers_under_the_orders_rule():
     # >= 2 purchase occasions in the trailing 12 months: Sep A; Oct A, B (D's two orders
     # share a day).
     result = compute_loyalty(
@@ -95,15 +98,17 @@ def test_loyal_by_orders_rule():
         settings(churn_days=60, loyalty_rule="orders", loyalty_min_orders=2),
     )
     assert result.loyalty_rule == "orders"
-    assert _months(result, "loyal") == (0,) * 10 + (1, 2)
+    assert _months(result, "frequent_buyers") == (0,) * 10 + (1, 2)
+    assert result.frequent_buyers == Change(2, 1)
 
 
 def test_club_rule_without_club_data_uses_the_orders_rule():
-    # No loyalty columns, no loyalty sheet: >= 3 orders in 12 months -> only A, in Oct.
+    # No loyalty columns, no loyalty sheet: >= 3 purchase occasions in 12 months -> only A,
+    # in Oct.
     result = compute_loyalty(lifecycle_tables(club=False, loyalty_sheet=False), OCT_2026, K60)
     assert result.loyalty_rule == "orders"
     assert result.club is None
-    assert _months(result, "loyal") == (0,) * 11 + (1,)
+    assert _months(result, "frequent_buyers") == (0,) * 11 + (1,)
 
 
 def test_headline_changes():
@@ -111,7 +116,7 @@ def test_headline_changes():
     assert result.active == Change(3, 2)
     assert result.new == Change(1, 1)
     assert result.returning == Change(2, 1)
-    assert result.loyal == Change(3, 3)
+    assert result.frequent_buyers == Change(1, 0)
     assert result.at_risk == Change(1, 1)
     assert result.churned == Change(2, 0)
     assert result.churn_rate == Change(2 / 3, 0.0)
@@ -388,7 +393,8 @@ def test_invariants(rows, period, rule):
     assert result.churn_days >= 30
     for month in result.months:
         assert month.new + month.returning == month.active
-        assert min(month.active, month.new, month.returning, month.loyal, month.at_risk) >= 0
+        values = (month.active, month.new, month.returning, month.frequent_buyers, month.at_risk)
+        assert min(values) >= 0
         for rate in (month.churn_rate, month.repeat_rate_12m):
             assert rate is None or 0.0 <= rate <= 1.0
     assert sum(row.customers for row in result.cohorts) == sum(m.new for m in result.months)
