@@ -50,6 +50,10 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "`loyalty.months[].frequent_buyers` (docs/metrics.md#frequent-buyers), computed under "
         "any rule; under the club rule the stock is `loyalty.club.active_members` and "
         "`loyalty.club.active_by_month`.",
+        "`loyalty.months[]` churn figures (`at_risk`, `churned`, `churn_rate`) use the churn "
+        "window as derived at each month's own end, shown in the new `loyalty.months[].churn_days`"
+        "; past months are no longer restated with the current window "
+        "(docs/metrics.md#churn-days).",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

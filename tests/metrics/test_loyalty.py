@@ -230,6 +230,47 @@ def test_churn_days_derived_from_inter_purchase_times():
     assert (configured.churn_days, configured.churn_days_derived) == (60, False)
 
 
+def test_each_month_keeps_the_churn_window_it_had():
+    # K as of each month's end (docs/metrics.md#churn-days): no gap before 2026 -> 365; G's
+    # 633 from Aug 15 -> 633; A's 36 from Sep 10 -> 36 + 0.9 * 597 = 573.3 -> 573; October 530.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, settings())
+    assert _months(result, "churn_days") == (365,) * 9 + (633, 573, 530)
+    september = compute_loyalty(lifecycle_tables(), Period("gregorian", 2026, 9), settings())
+    assert september.churn_days == 573
+    assert september.months[-1] == result.months[-2]
+
+
+def _restated_churn_tables() -> Tables:
+    """Short gaps early in 2026 (K = 30), long ones from September (K above 180)."""
+    rows = [
+        ("Q", "2026-01-01", 1.0),
+        ("Q", "2026-01-11", 1.0),
+        ("Q", "2026-01-21", 1.0),
+        ("R", "2026-06-01", 1.0),
+        ("S", "2026-02-01", 1.0),
+        ("S", "2026-09-15", 1.0),
+        ("T", "2026-03-01", 1.0),
+        ("T", "2026-10-10", 1.0),
+    ]
+    return Tables(customers=customers(["Q", "R", "S", "T"]), orders=orders(rows))
+
+
+def test_a_reported_churn_rate_is_never_restated():
+    tables = _restated_churn_tables()
+    july = compute_loyalty(tables, Period("gregorian", 2026, 7), settings())
+    # The July deck: gaps 10 and 10 -> K = 30 (the floor).  Alive at the end of June (last
+    # occasion under 30 days before Jun 30): R (Jun 1).  R reaches 30 days on Jul 1: churned.
+    assert july.churn_days == 30
+    assert (july.months[-1].churned, july.churn_rate.current) == (1, 1.0)
+    october = compute_loyalty(tables, OCT_2026, settings())
+    # October's own K: gaps 10, 10, 223, 226 -> 223 + 0.7 * 3 = 225.1 -> 225; September's:
+    # 10, 10, 226 -> 10 + 0.8 * 216 = 182.8 -> 183.  Had October's K been applied to July,
+    # July would read 0 churned of 4 customers alive (Q, R, S, T all within 225 days).
+    assert _months(october, "churn_days") == (365, 365) + (30,) * 8 + (183, 225)
+    assert october.months[-4] == july.months[-1]
+    assert october.months[-4].churn_rate == 1.0
+
+
 def _two_gap_tables(first_gap: int, second_gap: int) -> Tables:
     start = date(2026, 1, 1)
     rows = [
@@ -384,6 +425,19 @@ def test_matches_a_brute_force_computation(rows, period, churn_days):
         (m.active, m.new, m.at_risk, m.churned, m.repeat_rate_12m) for m in result.months
     )
     assert computed == _brute_force(rows, period, churn_days)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(rows=_order_rows, period=_periods, later=st.integers(1, 6))
+def test_a_month_reads_the_same_in_every_later_deck(rows, period, later):
+    # A month's figures, churn included, use only data to that month's end and the churn
+    # window as derived then: deck M and deck M + `later` agree on every shared month.
+    tables = _random_tables(rows)
+    deck = compute_loyalty(tables, period, settings())
+    later_deck = compute_loyalty(tables, period.shift(later), settings())
+    assert deck.months[later:] == later_deck.months[: TREND_MONTHS - later]
+    if later == 1 and later_deck.churn_rate is not None and deck.churn_rate is not None:
+        assert later_deck.churn_rate.previous == deck.churn_rate.current
 
 
 @hypothesis_settings(max_examples=60, deadline=None)
