@@ -29,6 +29,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "prospects": ("lead-status", "prospect-score", "first-year-value", "ideal-prospect"),
     "funnel": (
         "lifecycle-funnel",
+        "funnel-groups",
         "funnel-reach",
         "funnel-acquisition",
         "funnel-conversion",
