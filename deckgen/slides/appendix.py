@@ -70,7 +70,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "feedback-open",
         "resolution-rate",
         "time-to-resolve",
-        "open-items",
+        "feedback-to-resolve",
     ),
     "satisfaction": (
         "survey-answers",
