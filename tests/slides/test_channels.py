@@ -53,7 +53,7 @@ def test_table_holds_each_channel_then_the_total(slide: Slide, sample_ctx: Slide
         "Conversion",
         "CAC",
         # The ROI is another month's: the header names the cohort it is for.
-        "ROI of Jul 2026 customers, 90 days",
+        "Jul 2026 cohort ROI",
     ]
     assert result.total.cohort_return.cohort.key == "2026-07"
     expected = [
