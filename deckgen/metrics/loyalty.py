@@ -320,26 +320,32 @@ def _churn_figures(
     figures = np.zeros((4, TREND_MONTHS), dtype=np.int64)
     for k in np.unique(churn_days):
         uses = churn_days == k
-        churned, from_base = _count_churned(visits, int(k), months, edges)
+        churned, from_base = _count_churned(visits, int(k), months, edges, uses)
         figures[:, uses] = np.stack(
             (
-                _count_at_risk(visits, int(k), ends[_FIRST:]),
-                _count_alive(visits, int(k), ends[_FIRST - 1 : -1]),
-                churned,
-                from_base,
+                _count_at_risk(visits, int(k), ends[_FIRST:][uses]),
+                _count_alive(visits, int(k), ends[_FIRST - 1 : -1][uses]),
+                churned[uses],
+                from_base[uses],
             )
-        )[:, uses]
+        )
     at_risk, alive, churned, from_base = figures
     return at_risk, alive, churned, from_base
 
 
 def _count_churned(
-    visits: PurchaseOccasions, churn_days: int, months: tuple[Period, ...], edges: np.ndarray
+    visits: PurchaseOccasions,
+    churn_days: int,
+    months: tuple[Period, ...],
+    edges: np.ndarray,
+    wanted: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Customers reaching K days without an order in each trend month; and those of the base."""
+    """Customers reaching K days without an order in each `wanted` trend month (0 in the
+    others); and those of the base."""
     churn_day = visits.day + churn_days
     index = month_index(churn_day, months)
     event = (visits.next_day > churn_day) & (index >= _FIRST)
+    event[event] = wanted[index[event] - _FIRST]
     customer, index = visits.customer[event], index[event]
     from_base = visits.day[event] < edges[index]
 
