@@ -199,6 +199,13 @@ def template_inspect(pptx: Path) -> None:
     "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, 86_400),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a client still rendering after this long (default: the config's, else 600; 0: none).",
+)
 def run(
     config: Path,
     period: str | None,
@@ -206,11 +213,12 @@ def run(
     jobs: int | None,
     log_format: str,
     strict: bool,
+    timeout: float | None,
 ) -> None:
     """Render every client's deck from a run config (for cron and schedulers)."""
     from deckgen.batch.runner import run_from_cli
 
-    sys.exit(run_from_cli(config, period, clients, jobs, log_format, strict))
+    sys.exit(run_from_cli(config, period, clients, jobs, log_format, strict, timeout))
 
 
 def main() -> None:

@@ -4,18 +4,74 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from deckgen.errors import ConfigError
 
 Lang = Literal["en", "ar", "fa"]
+DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
+MAX_CLIENT_NAME = 100  # characters: the name is on the title slide, in footers and file names
+
+
+def clean_client_name(name: str) -> str:
+    """`name` with control characters and line breaks made spaces (a name is one line in every
+    log and on every slide), non-characters dropped, spaces collapsed; ValueError if nothing is
+    left or it is longer than MAX_CLIENT_NAME characters."""
+    kept = (
+        " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in name
+        if unicodedata.category(char) != "Cs" and not _noncharacter(char)
+    )
+    text = " ".join("".join(kept).split())
+    if not text:
+        raise ValueError("the client name is empty once control characters are removed")
+    if len(text) > MAX_CLIENT_NAME:
+        raise ValueError(
+            f"the client name is {len(text)} characters long; the limit is {MAX_CLIENT_NAME} "
+            "(it goes on the title slide, in every footer and in file names)"
+        )
+    return text
+
+
+def _noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Returns(_Strict):
+    """Which order rows are returns or cancellations, and what they do to revenue."""
+
+    when: str  # SQL expression over the client's columns, true on a return row
+    policy: Literal["net", "drop"] = "net"  # docs/metrics.md#returns
+
+    @field_validator("when")
+    @classmethod
+    def _expression(cls, text: str) -> str:
+        return _checked_sql(text, "expression")
+
+
+class Lookup(_Strict):
+    """A column taken from another sheet by key (docs/data-format.md#lookups)."""
+
+    sheet: str  # the sheet or file to look in: the client's name, or one of ours
+    key: str  # this sheet's column holding the key
+    match: str | None = None  # that sheet's column holding the key; default: `key`
+    value: str | None = None  # that sheet's column to take; default: the new column's name
 
 
 class SheetMapping(_Strict):
@@ -26,6 +82,66 @@ class SheetMapping(_Strict):
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # our column -> {client: ours}
     date_format: dict[str, str] = Field(default_factory=dict)  # our column -> strptime format
     decimal: Literal[".", ","] = "."  # decimal mark of numbers written as text ("12,50")
+    # Transforms, applied in this order right after reading (docs/data-format.md#transforms).
+    query: str | None = None  # SQL over the sheets as read; its rows replace the sheet's
+    row_ids: bool = False  # number the rows as the sheet's key (a sheet without ids)
+    lookup: dict[str, Lookup] = Field(default_factory=dict)  # new column -> where to find it
+    compute: dict[str, str] = Field(default_factory=dict)  # new column -> SQL expression
+    where: str | None = None  # SQL expression: the rows to keep
+    returns: Returns | None = None  # orders only
+    order_lines: bool = False  # orders only: rows are lines, summed into orders by order id
+    from_orders: bool = False  # customers only: one customer per customer id of the orders
+
+    @field_validator("query")
+    @classmethod
+    def _query(cls, text: str | None) -> str | None:
+        return None if text is None else _checked_sql(text, "query")
+
+    @field_validator("where")
+    @classmethod
+    def _where(cls, text: str | None) -> str | None:
+        return None if text is None else _checked_sql(text, "expression")
+
+    @field_validator("compute")
+    @classmethod
+    def _expressions(cls, compute: dict[str, str]) -> dict[str, str]:
+        problems = [
+            f"{name} = {text!r}: {problem}"
+            for name, text in compute.items()
+            if (problem := _sql_problem(text, "expression"))
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return compute
+
+    @property
+    def transformed(self) -> bool:
+        """True when any transform is configured (else the sheet is used as read)."""
+        return bool(
+            self.query
+            or self.row_ids
+            or self.lookup
+            or self.compute
+            or self.where
+            or self.returns
+            or self.order_lines
+            or self.from_orders
+        )
+
+
+def _sql_problem(text: str, kind: Literal["expression", "query"]) -> str | None:
+    """Why `text` is not one SQL expression (or one SELECT query); None when it is."""
+    from deckgen.data.transform import sql_problem  # DuckDB is loaded only when configured
+
+    return sql_problem(text, kind)
+
+
+def _checked_sql(text: str, kind: Literal["expression", "query"]) -> str:
+    """`text` when it is valid SQL of its kind; ValueError saying why not."""
+    problem = _sql_problem(text, kind)
+    if problem:
+        raise ValueError(problem)
+    return text
 
 
 class MetricsSettings(_Strict):
@@ -43,6 +159,9 @@ class MetricsSettings(_Strict):
     rfm_segments: dict[str, list[str]] | None = (
         None  # segment -> ["R:F", ...] patterns; None = default
     )
+    discount_rate: float = Field(0.10, ge=0, lt=1)  # a year, docs/metrics.md#clv-value
+    clv_holdout_months: int = Field(6, gt=0, le=24)  # docs/metrics.md#clv-holdout
+    clv_at_risk_top_n: int = Field(25, gt=0)  # docs/metrics.md#clv-at-risk
 
     @model_validator(mode="after")
     def _scales_ordered(self) -> MetricsSettings:
@@ -63,6 +182,11 @@ class Settings(_Strict):
     digits: Literal["latn", "native"] | None = None  # None: the locale's default
     sheets: dict[str, SheetMapping] = Field(default_factory=dict)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+
+    @field_validator("client")
+    @classmethod
+    def _one_line_name(cls, client: str) -> str:
+        return clean_client_name(client)
 
     @property
     def effective_calendar(self) -> Literal["gregorian", "jalali"]:

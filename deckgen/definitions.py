@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from deckgen.errors import TemplateError
+from deckgen.errors import TemplateError, describe_undecodable
 from deckgen.formats import Digits, direction, isolate_ltr, localise_digits
 from deckgen.wording import LANGS, default_definitions_file, default_templates_dir
 
@@ -69,6 +69,8 @@ def load_definitions(
         text = path.read_text(encoding="utf-8-sig")  # tolerate a BOM from Windows editors
     except OSError as exc:
         raise TemplateError(f"cannot read the {lang} metric definitions {path}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise TemplateError(describe_undecodable(path, exc)) from None
     return parse_definitions(text, str(path), lang, digits)
 
 

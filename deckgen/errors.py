@@ -65,6 +65,15 @@ class RenderError(DeckgenError):
     """The deck cannot be written (output path, disk, ...)."""
 
 
+def describe_undecodable(path: object, exc: UnicodeDecodeError) -> str:
+    """One sentence on a text file that is not UTF-8: the file, the line and the byte."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    return (
+        f"{path}, line {line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); "
+        "save the file as UTF-8"
+    )
+
+
 def problem_count(problems: tuple[Problem, ...]) -> int:
     """The rows and sheets the problems concern (a rule's summary line counts its rows)."""
     return sum(p.count for p in problems)

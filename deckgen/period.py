@@ -11,6 +11,9 @@ import jdatetime
 
 Calendar = Literal["gregorian", "jalali"]
 _PERIOD_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+# The days a table of dates can hold (pandas' nanosecond timestamps): 1677-09-21 .. 2262-04-11.
+# A month given by hand must fall wholly inside, in either calendar.
+_FIRST_DAY, _LAST_DAY = date(1677, 10, 1), date(2262, 3, 31)
 
 
 @dataclass(frozen=True, order=True)
@@ -66,11 +69,19 @@ class Period:
 
     @classmethod
     def parse(cls, text: str, calendar: Calendar = "gregorian") -> Period:
-        """The period written `YYYY-MM` in `calendar`; ValueError if malformed."""
+        """The period written `YYYY-MM` in `calendar`; ValueError if malformed or out of range."""
         match = _PERIOD_RE.match(text.strip())
         if not match:
             raise ValueError(f"expected a period as YYYY-MM, got {text!r}")
-        return cls(calendar, int(match.group(1)), int(match.group(2)))
+        period = cls(calendar, int(match.group(1)), int(match.group(2)))
+        first = cls.containing(_FIRST_DAY, calendar).shift(1)
+        last = cls.containing(_LAST_DAY, calendar).shift(-1)
+        if not first <= period <= last:
+            name = "Jalali " if calendar == "jalali" else ""
+            raise ValueError(
+                f"{period.key} is out of range; give a {name}month from {first.key} to {last.key}"
+            )
+        return period
 
     @classmethod
     def containing(cls, day: date, calendar: Calendar = "gregorian") -> Period:

@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pydantic
 
-from deckgen.config import Settings, describe_validation_error, find_config, load_settings
+from deckgen.config import (
+    MAX_CLIENT_NAME,
+    Settings,
+    describe_validation_error,
+    find_config,
+    load_settings,
+)
 from deckgen.data.load import OPEN_IN_EXCEL
 from deckgen.data.tables import Tables
 from deckgen.errors import ConfigError, InputError, Problem, RenderError, ValidationError
@@ -30,6 +36,7 @@ class RenderResult:
     slides: int
     warnings: tuple[Problem, ...]
     headlines: tuple[tuple[str, str], ...]  # headline figure name -> formatted value
+    template_warnings: tuple[str, ...] = ()  # what was dropped from the brand template, ...
 
     def summary(self) -> str:
         """A few readable lines for the terminal."""
@@ -38,6 +45,7 @@ class RenderResult:
         # A part month or a workbook open in Excel changes every figure; the other warnings
         # are for the appendix.
         lines += [f"  warning: {p}" for p in self.warnings if p.rule in _SHOWN_RULES]
+        lines += [f"  warning: {text}" for text in self.template_warnings]
         if self.warnings:
             lines.append(f"  {len(self.warnings)} data warning(s); see the appendix slide")
         return "\n".join(lines)
@@ -59,7 +67,8 @@ def resolve_settings(
         config_path = find_config(source)
     base = settings if settings is not None else load_settings(config_path)
     if client is None and "client" not in base.model_fields_set and isinstance(source, Path):
-        client = source.stem  # never present a real client's deck as the sample company's
+        # Never present a real client's deck as the sample company's.
+        client = source.stem[:MAX_CLIENT_NAME]
     overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
     updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:
@@ -171,8 +180,8 @@ def render_deck(
 
     output = Path(output)
     _check_output(output)
-    if template is not None:
-        check_template(Path(template))  # reject an unusable brand template before any work
+    # Reject an unusable brand template before any work.
+    template_warnings = () if template is None else check_template(Path(template))
     source = source if isinstance(source, Tables) else Path(source)
     resolved = resolve_settings(
         settings,
@@ -209,6 +218,7 @@ def render_deck(
             (name, format_value(value, kind, "en", "latn", resolved.currency))
             for name, value, kind in metrics.headline_figures()
         ),
+        template_warnings=template_warnings,
     )
 
 

@@ -29,12 +29,17 @@ from typing import Any
 
 import jinja2
 from babel.lists import format_list
-from jinja2.sandbox import SandboxedEnvironment
 
 from deckgen import formats
-from deckgen.errors import DeckgenError, TemplateError
+from deckgen.errors import DeckgenError, TemplateError, describe_undecodable
 from deckgen.model import ValueKind
 from deckgen.period import Period
+from deckgen.sandbox import (
+    LimitedSandbox,
+    TemplateLimitError,
+    TemplateLimits,
+    Utf8FileLoader,
+)
 
 LANGS = ("en", "ar", "fa")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
@@ -95,6 +100,7 @@ class Wording:
         *,
         digits: formats.Digits = "latn",
         currency: str = "USD",
+        limits: TemplateLimits | None = None,
     ) -> None:
         if lang not in LANGS:
             raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
@@ -108,10 +114,9 @@ class Wording:
             if not Path(templates_dir).is_dir():
                 raise TemplateError(f"templates folder not found: {templates_dir}")
             self.search_path = (Path(templates_dir) / lang, *self.search_path)
-        self._env = SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(
-                [str(p) for p in self.search_path], encoding="utf-8-sig"
-            ),
+        self._env = LimitedSandbox(
+            limits=limits,  # a render's time, steps and text: see deckgen.sandbox
+            loader=Utf8FileLoader([str(p) for p in self.search_path], encoding="utf-8-sig"),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,
@@ -121,7 +126,7 @@ class Wording:
             # only shared between Wordings that format figures alike.
             bytecode_cache=_BYTECODE.setdefault((lang, digits, currency), _MemoryBytecodeCache()),
         )  # utf-8-sig: Windows editors may save the consultant's copy with a BOM
-        self._env.filters.update(self._filters())
+        self._env.filters.update(self._env.wrap_filters(self._filters()))
         self._env.globals.update(lang=lang, unit=formats.currency_unit(currency, lang))
 
     def render(self, name: str, **context: Any) -> str:
@@ -155,12 +160,16 @@ class Wording:
                     return tomllib.loads(path.read_text(encoding="utf-8-sig"))
                 except tomllib.TOMLDecodeError as exc:
                     raise TemplateError(f"{path}: {exc}") from None
+                except UnicodeDecodeError as exc:
+                    raise TemplateError(describe_undecodable(path, exc)) from None
         searched = " or ".join(str(p) for p in self.search_path)
         raise TemplateError(f"wording file {self.lang}/{name} not found in {searched}")
 
     def _run(self, name: str, render: Callable[[jinja2.Template], str]) -> list[str]:
         try:
-            return normalise_whitespace(render(self._env.get_template(name)))
+            template = self._env.get_template(name)
+            self._env.start_render()  # the budget is the render's; compiling is not counted
+            return normalise_whitespace(render(template))
         except DeckgenError:
             raise
         except jinja2.TemplateNotFound as exc:
@@ -172,6 +181,10 @@ class Wording:
             raise TemplateError(f"{exc.filename}, line {exc.lineno}: {exc.message}") from None
         except Exception as exc:
             where = self._template_frame(exc)
+            if isinstance(exc, RecursionError):  # macros calling themselves, or deep nesting
+                exc = TemplateLimitError("calls or expressions nested too deeply")
+            if where is None and isinstance(exc, TemplateLimitError):
+                where = f"wording template {self.lang}/{name}"
             if where is None:
                 raise
             raise TemplateError(f"{where}: {exc}") from exc

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,11 +11,19 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from deckgen.batch.paths import OutputPattern, check_pattern, slugify
-from deckgen.config import Lang, describe_validation_error
+from deckgen.config import (
+    DEFAULT_STATEMENT_TIMEOUT,
+    Lang,
+    clean_client_name,
+    describe_validation_error,
+)
 from deckgen.errors import ConfigError
 
 Charts = Literal["native", "image"]
 CalendarName = Literal["gregorian", "jalali"]
+# Seconds one client may take before its worker is killed: ample for a large client (a
+# 50-client run takes about 1 s a client), short enough for a monthly schedule to go on.
+DEFAULT_TIMEOUT = 600.0
 
 
 class _Strict(BaseModel):
@@ -24,6 +33,7 @@ class _Strict(BaseModel):
 class _Database(_Strict):
     url: str = Field(min_length=1)  # SQLAlchemy URL; leave the password to ~/.pgpass or PGPASSWORD
     queries: dict[str, str] = Field(min_length=1)  # our sheet name -> SQL query or table name
+    statement_timeout: float = Field(DEFAULT_STATEMENT_TIMEOUT, gt=0, le=86_400)  # s per query
 
     @field_validator("queries")
     @classmethod
@@ -64,6 +74,7 @@ class _Client(_Strict):
     @field_validator("name")
     @classmethod
     def _nameable(cls, name: str) -> str:
+        name = clean_client_name(name)  # one line: a name cannot forge log lines
         slugify(name)
         return name
 
@@ -80,6 +91,7 @@ class _RunFile(_Strict):
     output: str
     jobs: int | None = Field(None, ge=1, le=64)
     lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
+    timeout: float = Field(DEFAULT_TIMEOUT, ge=0, le=86_400)  # seconds per client; 0: no limit
     client: list[_Client] = Field(min_length=1)
 
     @field_validator("output")
@@ -117,6 +129,7 @@ class DatabaseSpec:
 
     url: str
     queries: tuple[tuple[str, str], ...]  # (sheet, SQL query or table name)
+    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT  # seconds one query may run
 
     @property
     def shown_url(self) -> str:
@@ -151,6 +164,7 @@ class RunConfig:
     jobs: int | None
     lock_timeout: float  # seconds
     clients: tuple[ClientSpec, ...]
+    timeout: float = DEFAULT_TIMEOUT  # seconds a client may render before it is stopped; 0: none
 
     @property
     def root(self) -> Path:
@@ -176,9 +190,10 @@ def load_run_config(path: Path) -> RunConfig:
     base = path.parent
     return RunConfig(
         path=path,
-        output=OutputPattern(parsed.output, base),
+        output=OutputPattern(os.path.expanduser(parsed.output), base),
         jobs=parsed.jobs,
         lock_timeout=parsed.lock_timeout,
+        timeout=parsed.timeout,
         clients=tuple(_client_spec(client, base) for client in parsed.client),
     )
 
@@ -193,7 +208,9 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
     else:
         db = client.database
         assert db is not None  # _Client._one_source guarantees a source or a database
-        source = DatabaseSpec(_anchor_sqlite(db.url, base), tuple(db.queries.items()))
+        source = DatabaseSpec(
+            _anchor_sqlite(db.url, base), tuple(db.queries.items()), db.statement_timeout
+        )
     return ClientSpec(
         name=client.name,
         slug=slugify(client.name),
@@ -209,13 +226,17 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
 
 
 def _anchor_sqlite(url: str, base: Path) -> str:
-    """A relative SQLite file is taken relative to the run config, not the (cron) working folder."""
+    """A relative SQLite file (a path or a `file:` URI) is taken relative to the run config, not
+    the (cron) working folder; deckgen opens it read only whatever mode the URI asks for."""
     from sqlalchemy.engine import make_url
 
+    from deckgen.data.sql import sqlite_path
+
     parsed = make_url(url)
-    database = parsed.database
-    if not parsed.drivername.startswith("sqlite") or database in (None, "", ":memory:"):
+    if not parsed.drivername.startswith("sqlite") or parsed.query.get("mode") == "memory":
         return url
-    if database.startswith("file:") or Path(database).is_absolute():
+    database = sqlite_path(parsed.database or "")
+    if database in ("", ":memory:"):
         return url
-    return parsed.set(database=str(base / database)).render_as_string(hide_password=False)
+    anchored = base / Path(database).expanduser()
+    return parsed.set(database=str(anchored), query={}).render_as_string(hide_password=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,14 @@ def run_lock(root: Path, timeout: float) -> Iterator[Path]:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create the output folder {root}: {exc.strerror}") from None
+    try:
+        # FileLock takes a folder it cannot write to for a lock held by someone else.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o666))
+    except OSError as exc:
+        raise RenderError(
+            f"cannot write to the output folder {root}: {exc.strerror} (deckgen writes its "
+            f"lock {path.name}, the decks and the manifest there)"
+        ) from None
     # An OS-level lock (flock): the kernel releases it when its process ends, even by SIGKILL,
     # so a crashed run never leaves a stale lock behind.
     lock = FileLock(path, timeout=timeout)

@@ -61,6 +61,7 @@ def write_manifest(
     config: Path,
     requested_period: str | None,
     jobs: int,
+    timeout: float,
     started: datetime,
     finished: datetime,
     keep: Collection[str],
@@ -83,6 +84,7 @@ def write_manifest(
         "finished": _iso(finished),
         "duration_s": round((finished - started).total_seconds(), 3),
         "jobs": jobs,
+        "timeout_s": timeout,
         "counts": {
             status: sum(c.get("status") == status for c in clients) for status in ("ok", "failed")
         },

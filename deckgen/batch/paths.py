@@ -10,14 +10,20 @@ from pathlib import Path, PurePath
 
 PLACEHOLDERS = ("client", "period", "lang")
 _UNSAFE = re.compile(r"[^\w.-]+")  # \w is Unicode-aware: Persian and Arabic names stay readable
-_MAX_SLUG = 80  # characters; leaves room under the usual 255-byte file name limit
+_MAX_SLUG = 80  # characters, and
+_MAX_SLUG_BYTES = 160  # in UTF-8 (file systems count bytes: 255 per name), so a slug leaves
+# room for the rest of a file name: Persian letters take 2 bytes, CJK 3, rarer letters 4
+_MAX_NAME_BYTES = 255  # one file or folder name
 
 
 def slugify(name: str) -> str:
     """A file-name-safe form of a client name (no separators, no leading dots); ValueError if empty."""
     text = unicodedata.normalize("NFKC", name).strip()
     text = _UNSAFE.sub("-", text)
-    text = re.sub(r"-{2,}", "-", text).strip("-.")[:_MAX_SLUG].strip("-.")
+    text = re.sub(r"-{2,}", "-", text).strip("-.")[:_MAX_SLUG]
+    while len(text.encode("utf-8")) > _MAX_SLUG_BYTES:
+        text = text[:-1]
+    text = text.strip("-.")
     if not text:
         raise ValueError(f"client name {name!r} has no letters or digits to name its files after")
     return text
@@ -44,6 +50,12 @@ class OutputPattern:
         """The deck path for one client; ValueError if it would land outside the output root."""
         rendered = self.text.format(client=client_slug, period=period, lang=lang)
         target = Path(self.base, rendered)
+        for name in Path(rendered).parts:
+            if len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+                raise ValueError(
+                    f"the deck path {target} has a name of {len(name.encode('utf-8'))} bytes; "
+                    f"file systems allow {_MAX_NAME_BYTES}"
+                )
         root = self.root.resolve()
         if not target.resolve().is_relative_to(root):
             raise ValueError(f"the deck path {target} falls outside the output folder {root}")

@@ -6,6 +6,7 @@ import json
 import logging
 import shutil
 import time
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -26,6 +27,14 @@ class Reporter(Protocol):
 
     def finished(self, result: RunResult) -> None:
         """Every client is done and the manifest is written."""
+
+
+def _one_line(text: str) -> str:
+    """`text` with line breaks and other control characters escaped: one log line stays one."""
+    return "".join(
+        repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
+        for char in text
+    )
 
 
 def _client_message(record: ClientRecord) -> str:
@@ -60,7 +69,7 @@ class ProgressBar:
         if not record.ok:
             self._failed += 1
             self._clear()
-            self._stream.write(f"failed: {record.name}: {_client_message(record)}\n")
+            self._stream.write(f"failed: {_one_line(record.name)}: {_client_message(record)}\n")
             self._stream.write(_indented(record.traceback))
         self._draw(record.name)
 
@@ -113,7 +122,7 @@ class LogLines:
 
     def _line(self, text: str) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
-        self._stream.write(f"{stamp} deckgen: {text}\n")
+        self._stream.write(f"{stamp} deckgen: {_one_line(text)}\n")
         self._stream.flush()
 
 
@@ -170,11 +179,12 @@ class LoggerReporter:
 
     def client_done(self, record: ClientRecord) -> None:
         """Log one client's outcome (failures at error level, with their traceback if any)."""
+        name = _one_line(record.name)
         if record.ok:
-            self._log.info("ok %s (%.1fs): %s", record.name, record.duration_s, record.output)
+            self._log.info("ok %s (%.1fs): %s", name, record.duration_s, record.output)
         else:
             detail = f"\n{record.traceback}" if record.traceback else ""
-            self._log.error("failed %s: %s%s", record.name, record.error, detail)
+            self._log.error("failed %s: %s%s", name, record.error, detail)
 
     def finished(self, result: RunResult) -> None:
         """Log the summary."""

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import glob
-import multiprocessing
 import os
 import sys
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import get_args
 
 from deckgen.batch.config import ClientSpec, RunConfig, load_run_config
 from deckgen.batch.lock import run_lock
 from deckgen.batch.manifest import manifest_path, write_manifest
+from deckgen.batch.pool import render_in_workers
 from deckgen.batch.progress import JsonLines, LoggerReporter, LogLines, ProgressBar, Reporter
 from deckgen.batch.worker import ClientRecord, ClientTask, RenderFn, describe_source, render_client
 from deckgen.config import Settings, load_settings
@@ -86,8 +84,12 @@ def run(
     jobs: int | None = None,
     today: date | None = None,
     strict: bool = False,
+    timeout: float | None = None,
 ) -> RunResult:
-    """Render every (or the named) client's deck; client failures are in the result, not raised."""
+    """Render every (or the named) client's deck; client failures are in the result, not raised.
+
+    `timeout`: seconds a client may take before its process is killed (default: the config's).
+    """
     return execute_run(
         Path(config_path),
         period,
@@ -95,6 +97,7 @@ def run(
         jobs=jobs,
         today=today,
         strict=strict,
+        timeout=timeout,
         reporter=LoggerReporter(),
     )
 
@@ -106,6 +109,7 @@ def run_from_cli(
     jobs: int | None,
     log_format: str,
     strict: bool,
+    timeout: float | None = None,
 ) -> int:
     """`deckgen run`: the run with terminal or log output; returns the exit code (0 ok, 1 failures)."""
     reporter: Reporter
@@ -116,7 +120,9 @@ def run_from_cli(
     else:
         reporter = LogLines(sys.stderr, sys.stdout)
     names = None if clients is None else [name.strip() for name in clients.split(",")]
-    result = execute_run(config, period, clients=names, jobs=jobs, strict=strict, reporter=reporter)
+    result = execute_run(
+        config, period, clients=names, jobs=jobs, strict=strict, timeout=timeout, reporter=reporter
+    )
     return result.exit_code
 
 
@@ -129,6 +135,7 @@ def execute_run(
     jobs: int | None = None,
     today: date | None = None,
     strict: bool = False,
+    timeout: float | None = None,
     render: RenderFn | None = None,
 ) -> RunResult:
     """The run behind `run` and `run_from_cli`; `render` stands in for render_deck in tests."""
@@ -137,6 +144,7 @@ def execute_run(
     if period is not None:
         _check_period(period)
     workers = jobs or config.jobs or _cores()
+    timeout = config.timeout if timeout is None else timeout
     today = today or date.today()
     with run_lock(config.root, config.lock_timeout):
         started = datetime.now(UTC)
@@ -149,9 +157,10 @@ def execute_run(
             if isinstance(item, ClientRecord):
                 records[item.name] = item
                 reporter.client_done(item)
-        for record in _render_all(tasks, workers, render):
+        for record in _render_all(tasks, workers, render, timeout):
             records[record.name] = record
             reporter.client_done(record)
+        _remove_orphans(task.output for task in tasks)  # what a killed worker was writing
         ordered = tuple(records[client.name] for client in selected)
         # Named after the periods of every client in the config, so re-running some clients
         # updates the whole run's manifest even when clients use different calendars.
@@ -165,6 +174,7 @@ def execute_run(
             config=config.path,
             requested_period=period,
             jobs=workers,
+            timeout=timeout,
             started=started,
             finished=finished,
             keep={client.name for client in config.clients},
@@ -194,10 +204,15 @@ def _select(clients: tuple[ClientSpec, ...], names: Sequence[str] | None) -> lis
 
 
 def _check_period(period: str) -> None:
-    try:
-        Period.parse(period)
-    except ValueError as exc:
-        raise ConfigError(f"--period: {exc}") from None
+    """ConfigError unless `period` is a month of some calendar (each client reads it in its own)."""
+    problems = []
+    for calendar in get_args(Calendar):
+        try:
+            Period.parse(period, calendar)
+            return
+        except ValueError as exc:
+            problems.append(str(exc))
+    raise ConfigError(f"--period: {problems[0]}")
 
 
 def _config_periods(config: RunConfig, period: str | None, today: date) -> list[str]:
@@ -236,67 +251,15 @@ def _client_settings(client: ClientSpec) -> Settings:
 
 
 def _render_all(
-    tasks: list[ClientTask], jobs: int, render: RenderFn | None
+    tasks: list[ClientTask], jobs: int, render: RenderFn | None, timeout: float
 ) -> Iterator[ClientRecord]:
-    """Each client's record as it finishes: in this process for one job, else in worker processes."""
-    if jobs == 1 or len(tasks) <= 1:
+    """Each client's record as it finishes, in worker processes that a timeout can stop; in this
+    process only for one job with no timeout (nothing could stop a client that hangs)."""
+    if not tasks:
+        return iter(())
+    if not timeout and jobs == 1:
         return (render_client(task, render) for task in tasks)
-    return _render_in_pool(tasks, jobs, render)
-
-
-def _render_in_pool(
-    tasks: list[ClientTask], jobs: int, render: RenderFn | None
-) -> Iterator[ClientRecord]:
-    # spawn, not fork: forking a process that has threads (an Airflow worker, say) can deadlock.
-    context = multiprocessing.get_context("spawn")
-    crashed: list[ClientTask] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        futures: dict[Future[ClientRecord], ClientTask] = {}
-        for task in tasks:
-            try:
-                futures[pool.submit(render_client, task, render)] = task
-            except BrokenProcessPool:
-                crashed.append(task)
-        for future in as_completed(futures):
-            record = _outcome(future, futures[future])
-            if record is None:
-                crashed.append(futures[future])
-            else:
-                yield record
-    # A worker that dies (OOM killer, native crash) breaks the whole pool. Rerun the clients it
-    # took down one per fresh process, so only the client that kills its process fails.
-    for task in sorted(crashed, key=lambda t: t.client.name):
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as solo:
-            yield _outcome(solo.submit(render_client, task, render), task) or _died(task)
-
-
-def _outcome(future: Future[ClientRecord], task: ClientTask) -> ClientRecord | None:
-    """The worker's record; None if its process died; a failed record if it could not be sent."""
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        return None
-    except Exception as exc:  # e.g. a result that cannot be pickled back: a bug, keep its trace
-        return ClientRecord(
-            task.client.name,
-            "failed",
-            task.period.key,
-            task.output,
-            describe_source(task.client),
-            error=f"unexpected error: {type(exc).__name__}: {exc}",
-            traceback="".join(traceback.format_exception(exc)),
-        )
-
-
-def _died(task: ClientTask) -> ClientRecord:
-    return ClientRecord(
-        task.client.name,
-        "failed",
-        task.period.key,
-        task.output,
-        describe_source(task.client),
-        error="the process rendering this client died (killed, out of memory, or a native crash)",
-    )
+    return render_in_workers(tasks, min(jobs, len(tasks)), render, timeout)
 
 
 def _remove_orphans(targets: Iterable[Path]) -> None:

@@ -85,7 +85,11 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
         if isinstance(client.source, DatabaseSpec):
             from deckgen.data.sql import read_sql_frames
 
-            frames = read_sql_frames(client.source.url, dict(client.source.queries))
+            frames = read_sql_frames(
+                client.source.url,
+                dict(client.source.queries),
+                statement_timeout=client.source.statement_timeout,
+            )
             record = replace(record, input_sha256=frames_sha256(frames))
             source = _validated(frames, task.settings, record.source, strict=task.strict)
         else:
@@ -109,7 +113,7 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
             output_sha256=file_sha256(result.output),
             slides=result.slides,
             headlines=tuple(result.headlines),
-            warnings=tuple(str(w) for w in result.warnings),
+            warnings=(*(str(w) for w in result.warnings), *result.template_warnings),
         )
     except DeckgenError as exc:
         record = replace(record, error=str(exc))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +34,10 @@ class Source:
     names: dict[str, str]  # our sheet name -> the client's sheet or file name it came from
     available: tuple[str, ...]  # every sheet (or file stem) the source holds
     warnings: tuple[Problem, ...] = ()  # about the file itself (open in Excel)
+    # Other sheets the transforms read (lookups, queries), by the client's name.
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()  # found by the transforms (errors and warnings)
+    notes: tuple[str, ...] = ()  # what the transforms did, one line each
 
 
 def read_frames(source: Path, settings: Settings) -> dict[str, pd.DataFrame]:
@@ -70,10 +74,11 @@ def _open_in_excel(path: Path) -> tuple[Problem, ...]:
 
 def load_tables(source: Path, settings: Settings, strict: bool = False) -> Tables:
     """Validated tables from `source`; ValidationError on errors (and on warnings if `strict`)."""
-    from deckgen.data.validate import validate_read  # validate builds on the readers here
+    from deckgen.data.transform import transform_source  # both build on the readers here
+    from deckgen.data.validate import validate_read
 
     check_mapping(settings)
-    report = validate_read(read_source(source, settings), settings)
+    report = validate_read(transform_source(read_source(source, settings), settings), settings)
     if report.errors:
         raise ValidationError(list(report.errors))
     if strict and report.warnings:
@@ -93,17 +98,30 @@ def _located(settings: Settings, available: tuple[str, ...]) -> dict[str, str]:
     return {ours: theirs for ours, theirs in found.items() if theirs is not None}
 
 
+def _extra(settings: Settings, available: tuple[str, ...], names: dict[str, str]) -> list[str]:
+    """The client's sheets that transforms read besides those read for our sheets."""
+    if not any(m.lookup or m.query for m in settings.sheets.values()):
+        return []
+    from deckgen.data.transform import sheets_read_by_transforms
+
+    found = (find_name(name, available) for name in sheets_read_by_transforms(settings))
+    return list(dict.fromkeys(n for n in found if n is not None and n not in names.values()))
+
+
 def _read_workbook(path: Path, settings: Settings) -> Source:
     _check_file(path)
     try:
         with pd.ExcelFile(path, engine="calamine") as book:
             available = tuple(str(name) for name in book.sheet_names)
             names = _located(settings, available)
-            sheets = pd.read_excel(book, sheet_name=list(names.values())) if names else {}
+            extra = _extra(settings, available, names)
+            wanted = [*names.values(), *extra]
+            sheets = pd.read_excel(book, sheet_name=wanted) if wanted else {}
             frames = {ours: _tidy(sheets[theirs]) for ours, theirs in names.items()}
     except (CalamineError, OSError, ValueError) as exc:
         raise InputError(_unreadable_workbook(path, exc)) from None
-    return Source(str(path), frames, names, available)
+    others = {name: _tidy(sheets[name]) for name in extra}
+    return Source(str(path), frames, names, available, extra=others)
 
 
 def _check_file(path: Path) -> None:
@@ -138,7 +156,8 @@ def _read_folder(path: Path, settings: Settings) -> Source:
     available = tuple(found)
     names = _located(settings, available)
     frames = {ours: _tidy(reader(found[theirs])) for ours, theirs in names.items()}
-    return Source(str(path), frames, names, available)
+    extra = {name: _tidy(reader(found[name])) for name in _extra(settings, available, names)}
+    return Source(str(path), frames, names, available, extra=extra)
 
 
 def _read_csv(file: Path) -> pd.DataFrame:

@@ -116,6 +116,10 @@ def check_mapping(settings: Settings) -> None:
                         for theirs, code in mapping.values[column].items()
                         if canonical_code(code, allowed) is None
                     ]
+    if any(mapping.transformed for mapping in settings.sheets.values()):
+        from deckgen.data.transform import transform_config_problems  # builds on this module
+
+        problems += transform_config_problems(settings)
     if problems:
         raise ConfigError(
             f"{len(problems)} problem(s) in the [sheets] mapping:\n"

@@ -233,5 +233,21 @@ LOYALTY = Sheet(
     ),
 )
 
+# Not a client sheet: the orders rows that `[sheets.orders] returns` sets apart, read with the
+# orders' mapping (docs/metrics.md#returns). A return lowers revenue and is never an order.
+RETURNS = Sheet(
+    name="returns",
+    required=False,
+    meaning="Returns and cancellations set apart from the orders.",
+    key=None,
+    columns=(
+        Column("order_id", "id", False, "Return or cancellation identifier.", "C536379"),
+        Column("customer_id", "id", True, "Customer who returned.", "C00042"),
+        Column("order_date", "date", True, "Date of the return.", "2026-10-07"),
+        Column("amount", "float", True, "Value returned (its sign is ignored).", "-29.90"),
+        Column("product_category", "category", False, "Main product category.", "shoes"),
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (CUSTOMERS, ORDERS, LEADS, CHANNEL_MONTHS, FEEDBACK, SURVEYS, LOYALTY)
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}

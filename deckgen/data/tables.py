@@ -27,6 +27,9 @@ class Tables:
     feedback: pd.DataFrame | None = None
     surveys: pd.DataFrame | None = None
     loyalty: pd.DataFrame | None = None
+    # Returns and cancellations set apart from the orders, `amount` negative: the revenue they
+    # take back (docs/metrics.md#returns); None when none are configured or found.
+    returns: pd.DataFrame | None = None
     warnings: tuple[Problem, ...] = field(default=())  # data-quality notes for the appendix
 
     def sheet(self, name: str) -> pd.DataFrame | None:

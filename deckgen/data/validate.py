@@ -9,7 +9,7 @@ the rules and which are errors and which are warnings.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from deckgen.data.mapping import (
     match_columns,
     normalise_name,
 )
-from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, Column, Sheet
+from deckgen.data.schema import RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
 from deckgen.data.tables import Tables
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
@@ -48,6 +48,8 @@ _SCALES = {
     ("surveys", "recommend"): "recommend_scale",
 }
 _NEGATIVE_WARNED = {("orders", "amount")}  # negative values allowed but worth a warning
+_BY_NAME = {**SHEETS_BY_NAME, RETURNS.name: RETURNS}  # the sheets validated, returns included
+_MAPPED_AS = {RETURNS.name: "orders"}  # returns are the orders' rows, in the orders' columns
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class ValidationReport:
     warnings: tuple[Problem, ...]
     sheets: tuple[SheetSummary, ...] = ()
     failure: str | None = None  # why the source could not be read at all (then no problems)
+    notes: tuple[str, ...] = ()  # what the transforms of deckgen.toml did
 
     @property
     def ok(self) -> bool:
@@ -88,6 +91,8 @@ class ValidationReport:
             return f"error: {self.failure}"
         lines = [f"Checked {self.source}", ""]
         lines += _format_overview(self.sheets)
+        if self.notes:
+            lines += ["", "Transforms (deckgen.toml):", *(f"  {note}" for note in self.notes)]
         for summary in self.sheets:
             lines += _format_columns(summary)
         for title, problems in (("Errors", self.errors), ("Warnings", self.warnings)):
@@ -107,9 +112,11 @@ class ValidationReport:
 
 def validate_source(source: Path, settings: Settings) -> ValidationReport:
     """Read and validate `source`; a source that cannot be read gives a report with `failure`."""
+    from deckgen.data.transform import transform_source  # it builds on this module
+
     try:
         check_mapping(settings)
-        read = read_source(source, settings)
+        read = transform_source(read_source(source, settings), settings)
     except DeckgenError as exc:
         return ValidationReport(str(source), None, (), (), failure=str(exc))
     return validate_read(read, settings)
@@ -118,14 +125,28 @@ def validate_source(source: Path, settings: Settings) -> ValidationReport:
 def validate_frames(
     frames: dict[str, pd.DataFrame], settings: Settings, source_label: str
 ) -> ValidationReport:
-    """Validate raw frames keyed by our sheet names (as `read_frames` returns them)."""
+    """Validate raw frames keyed by our sheet names (as `read_frames` returns them), after the
+    transforms of deckgen.toml."""
+    from deckgen.data.transform import transform_source  # it builds on this module
+
     check_mapping(settings)
-    return _validate(frames, settings, source_label, {}, None)
+    read = transform_source(Source(source_label, frames, {}, tuple(frames)), settings)
+    report = _validate(read.frames, settings, source_label, read.names, None, read.problems)
+    return replace(report, notes=read.notes)
 
 
 def validate_read(read: Source, settings: Settings) -> ValidationReport:
-    """Validate what `read_source` read, naming the client's own sheets in problems."""
-    return _validate(read.frames, settings, read.label, read.names, read.available, read.warnings)
+    """Validate what `read_source` read (and the transforms made of it), naming the client's
+    own sheets in problems."""
+    report = _validate(
+        read.frames,
+        settings,
+        read.label,
+        read.names,
+        read.available,
+        (*read.warnings, *read.problems),
+    )
+    return replace(report, notes=read.notes)
 
 
 # -- problems ----------------------------------------------------------------------------
@@ -370,7 +391,7 @@ class _SheetCheck:
     def __init__(self, sheet: Sheet, settings: Settings, problems: _Problems, label: str):
         self.sheet = sheet
         self.settings = settings
-        self.mapping = settings.mapping(sheet.name)
+        self.mapping = settings.mapping(_MAPPED_AS.get(sheet.name, sheet.name))
         self.problems = problems
         self.label = label
 
@@ -409,6 +430,8 @@ class _SheetCheck:
         theirs = self.mapping.columns.get(name, name)
         how = "as mapped in deckgen.toml" if name in self.mapping.columns else "required"
         has = ", ".join(f"'{c}'" for c in frame.columns) or "no columns"
+        if name == self.sheet.key and self.sheet.name != "customers":
+            has += f"; rows without ids can be numbered: [sheets.{self.sheet.name}] row_ids = true"
         self.problems.whole(
             "error", self.label, theirs, f"a column with this name ({how}); the sheet has {has}"
         )
@@ -525,8 +548,14 @@ def _validate(
             _missing_sheet(sheet, label, available, problems)
             continue
         checked[sheet.name] = _SheetCheck(sheet, settings, problems, label).run(frame)
+    if RETURNS.name in frames:
+        label = names.get(RETURNS.name, labels[SHEETS.index(SHEETS_BY_NAME["orders"])])
+        checked[RETURNS.name] = _SheetCheck(RETURNS, settings, problems, label).run(
+            frames[RETURNS.name]
+        )
     tables = {name: c.table for name, c in checked.items() if c.table is not None}
     _check_references(tables, checked, problems)
+    _check_returns(tables, checked, problems)
     _check_future_dates(tables, checked, problems)
     summaries = tuple(
         _summary(sheet, checked.get(sheet.name), tables.get(sheet.name)) for sheet in SHEETS
@@ -535,6 +564,8 @@ def _validate(
     result = None
     if not problems.errors:
         final = {name: table.reset_index(drop=True) for name, table in tables.items()}
+        if RETURNS.name in final:  # the revenue a return takes back, whatever its sign
+            final[RETURNS.name]["amount"] = -final[RETURNS.name]["amount"].abs()
         result = Tables(**final, warnings=tuple(problems.warnings))
     return ValidationReport(
         source=source_label,
@@ -551,6 +582,8 @@ def _missing_sheet(
     if sheet.required:
         has = f"; it has {', '.join(repr(a) for a in available)}" if available else ""
         other = f'another name goes in deckgen.toml as [sheets.{sheet.name}] sheet = "..."'
+        if sheet.name == "customers":
+            other += "; or derive them from the orders with [sheets.customers] from_orders = true"
         problems.whole("error", label, None, f"a sheet with this name (required; {other}){has}")
     else:
         expected = "a sheet with this name (optional; the slides that use it are skipped)"
@@ -562,7 +595,7 @@ def _check_references(
 ) -> None:
     """Warn about ids that are not listed in the sheet they refer to (orders of unknown customers)."""
     for name, table in tables.items():
-        sheet = SHEETS_BY_NAME[name]
+        sheet = _BY_NAME[name]
         for column in sheet.columns:
             target = tables.get(column.references) if column.references else None
             if target is None or column.name not in table:
@@ -581,6 +614,26 @@ def _check_references(
                 expected,
                 rule="unknown_reference",
             )
+
+
+def _check_returns(
+    tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
+) -> None:
+    """Warn about returns of customers without an order: no revenue to net them against."""
+    returns, orders = tables.get(RETURNS.name), tables.get("orders")
+    if returns is None or orders is None:
+        return
+    c = checked[RETURNS.name]
+    problems.rows(
+        "warning",
+        c.label,
+        c.match.source["customer_id"],
+        c.raw["customer_id"],
+        ~_isin(returns["customer_id"], orders["customer_id"]),
+        "a customer with an order (a return is netted against its customer's revenue; this "
+        "one lowers no figure)",
+        rule="unmatched_return",
+    )
 
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
@@ -608,7 +661,7 @@ def _check_future_dates(
     columns = [
         (name, column.name)
         for name, table in tables.items()
-        for column in SHEETS_BY_NAME[name].columns
+        for column in _BY_NAME[name].columns
         if column.kind == "date" and column.name in table
     ]
     if not columns:

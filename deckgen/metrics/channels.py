@@ -113,16 +113,13 @@ def compute_channels(
     if tables.leads is None and tables.channels is None:
         return None
     months = period.trailing(_WINDOW)
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, orders.ids)
     first_month = month_index(orders.first_day, months)
     in_cohort = np.isin(first_month, (_COHORT, _COHORT_BEFORE))
-    window_end = orders.first_day[orders.customer] + REVENUE_DAYS
-    early = in_cohort[orders.customer] & (orders.day < window_end)
-    revenue_90d = np.bincount(
-        orders.customer[early], weights=orders.amount[early], minlength=len(orders.ids)
-    )
+    window_end = np.where(in_cohort, orders.first_day + REVENUE_DAYS, orders.first_day)
+    revenue_90d = orders.revenue(orders.first_day, window_end)
     codes, labels = label_codes(channel_of)
     sources = {
         "new": _Source(codes, labels, first_month, None),

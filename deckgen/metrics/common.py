@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -129,20 +129,41 @@ class PurchaseOccasions:
 
 @dataclass(frozen=True)
 class CustomerOrders:
-    """Orders up to the end of a period as numpy arrays, customers coded 0..n-1."""
+    """Orders up to the end of a period as numpy arrays, customers coded 0..n-1, with the
+    returns of those customers to the same day (docs/metrics.md#returns): money, never orders."""
 
     ids: pd.Index  # customer_id of each code
     customer: np.ndarray  # int64 code of each order
     day: np.ndarray  # int64 day number of each order
     amount: np.ndarray  # float64, client currency
     first_day: np.ndarray  # int64 day number of each customer's first order, by code
+    return_customer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    return_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    return_amount: np.ndarray = field(default_factory=lambda: np.zeros(0))  # <= 0
 
-    def revenue(self, start: int, stop: int) -> np.ndarray:
-        """Revenue of each customer (by code) from orders on days start <= day < stop."""
-        inside = (self.day >= start) & (self.day < stop)
-        return np.bincount(
-            self.customer[inside], weights=self.amount[inside], minlength=len(self.ids)
-        )
+    def revenue(
+        self,
+        start: int | np.ndarray | None = None,
+        stop: int | np.ndarray | None = None,
+        *,
+        cents: bool = False,
+    ) -> np.ndarray:
+        """Revenue of each customer (by code) on days start <= day < stop, net of returns;
+        `start` and `stop` are one day for all or one per customer code, None unbounded; in
+        whole cents per order and return when `cents` (sums that no addition order can split)."""
+        size = len(self.ids)
+        total = _sum_by_customer(self.customer, self.day, self.amount, start, stop, cents, size)
+        if len(self.return_day):
+            total = total + _sum_by_customer(
+                self.return_customer, self.return_day, self.return_amount, start, stop, cents, size
+            )
+        return total
+
+    def total(self, stop: int | None = None) -> float:
+        """All customers' revenue on days before `stop` (None: all), net of returns."""
+        orders = self.amount if stop is None else self.amount[self.day < stop]
+        returns = self.return_amount if stop is None else self.return_amount[self.return_day < stop]
+        return float(orders.sum()) + float(returns.sum())
 
     @cached_property
     def occasions(self) -> PurchaseOccasions:
@@ -162,19 +183,64 @@ class CustomerOrders:
         return PurchaseOccasions(customer, day, next_day, len(self.ids), low, span, keys)
 
 
+def _sum_by_customer(
+    customer: np.ndarray,
+    day: np.ndarray,
+    amount: np.ndarray,
+    start: int | np.ndarray | None,
+    stop: int | np.ndarray | None,
+    cents: bool,
+    size: int,
+) -> np.ndarray:
+    """Amounts on days start <= day < stop summed by customer code."""
+    inside = np.ones(len(day), dtype=bool)
+    if start is not None:
+        inside &= day >= (start[customer] if isinstance(start, np.ndarray) else start)
+    if stop is not None:
+        inside &= day < (stop[customer] if isinstance(stop, np.ndarray) else stop)
+    weights = amount[inside]
+    if cents:
+        weights = np.rint(weights * 100)
+    return np.bincount(customer[inside], weights=weights, minlength=size)
+
+
 # The last customer_orders result: five analyses ask for the same orders and period in a run,
 # and coding a million orders by customer takes a few tenths of a second each time.
-_last_customer_orders: list[tuple[weakref.ref[pd.DataFrame], Period, CustomerOrders]] = []
+_last_customer_orders: list[
+    tuple[weakref.ref[pd.DataFrame], Period, weakref.ref[pd.DataFrame] | None, CustomerOrders]
+] = []
 
 
-def customer_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:
-    """The orders placed on or before the last day of `period`, coded by customer."""
-    for frame, seen, result in _last_customer_orders:
-        if frame() is orders and seen == period:
+def customer_orders(
+    orders: pd.DataFrame, period: Period, returns: pd.DataFrame | None = None
+) -> CustomerOrders:
+    """The orders placed on or before the last day of `period`, coded by customer, with the
+    `returns` (Tables.returns) of those customers to that day."""
+    for frame, seen, seen_returns, result in _last_customer_orders:
+        same_returns = returns is None if seen_returns is None else seen_returns() is returns
+        if frame() is orders and seen == period and same_returns:
             return result
     result = _code_orders(orders, period)
-    _last_customer_orders[:] = [(weakref.ref(orders), period, result)]
+    if returns is not None:
+        result = _with_returns(result, returns, period)
+    kept = None if returns is None else weakref.ref(returns)
+    _last_customer_orders[:] = [(weakref.ref(orders), period, kept, result)]
     return result
+
+
+def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period) -> CustomerOrders:
+    """`orders` with the returns of its customers up to the period end (docs/metrics.md#returns);
+    a return by a customer without an order by then has no revenue to net against."""
+    keep = until_end_of(returns["order_date"], period).to_numpy(dtype=bool, na_value=False)
+    kept = returns.loc[keep]
+    code = positions_in(kept["customer_id"], orders.ids)
+    known = code >= 0
+    customer = code[known]
+    day = day_numbers(kept["order_date"])[known]
+    amount = kept["amount"].to_numpy(dtype=np.float64, na_value=0.0)[known]
+    for shared in (customer, day, amount):
+        shared.flags.writeable = False
+    return replace(orders, return_customer=customer, return_day=day, return_amount=amount)
 
 
 def _code_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:

@@ -111,7 +111,7 @@ def compute_funnel(tables: Tables, period: Period, settings: MetricsSettings) ->
     """The five-stage funnel of `period` with stage conversions, changes and the biggest leak."""
     months = period.trailing(_MONTHS)
     month_ends = month_edges(months)[1:] - 1
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     members = club_member_since(tables, period)
     use_club = settings.loyalty_rule == "club" and members is not None
     lag = cohort_lag_months(settings.retention_window_days)

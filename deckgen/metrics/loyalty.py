@@ -154,7 +154,7 @@ def compute_loyalty(
     months = period.trailing(_SPAN)
     edges = month_edges(months)
     month_ends = edges[1:] - 1
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     visits = orders.occasions
     n_customers = len(orders.ids)
 
@@ -499,10 +499,9 @@ def _offers(
 def _mean_revenue(orders: CustomerOrders, previous_end: int) -> tuple[float | None, float | None]:
     """Mean revenue per ordering customer to the period end, and to the previous month's end."""
     customers_before = int((orders.first_day <= previous_end).sum())
-    revenue_before = float(orders.amount[orders.day <= previous_end].sum())
     return (
-        ratio(float(orders.amount.sum()), len(orders.ids)),
-        ratio(revenue_before, customers_before),
+        ratio(orders.total(), len(orders.ids)),
+        ratio(orders.total(stop=previous_end + 1), customers_before),
     )
 
 
@@ -516,7 +515,7 @@ def _segment_values(
     if segment_of is None or len(orders.ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
-    revenue = np.bincount(orders.customer, weights=orders.amount, minlength=len(orders.ids))
+    revenue = orders.revenue()
     frame = pd.DataFrame(
         {"segment": segments.reindex(orders.ids).to_numpy(dtype=object), "revenue": revenue}
     )

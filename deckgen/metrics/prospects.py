@@ -103,7 +103,7 @@ def compute_prospects(
     """
     if tables.leads is None:
         return None
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, orders.ids)
     if rfm is None:
@@ -288,10 +288,7 @@ def _first_year_value(
     """Mean first-year revenue per new customer, overall and by acquisition channel."""
     if len(orders.ids) == 0:
         return _Value(0.0, {})
-    early = orders.day < orders.first_day[orders.customer] + FIRST_YEAR_DAYS
-    revenue = np.bincount(
-        orders.customer[early], weights=orders.amount[early], minlength=len(orders.ids)
-    )
+    revenue = orders.revenue(orders.first_day, orders.first_day + FIRST_YEAR_DAYS)
     complete = orders.first_day + FIRST_YEAR_DAYS <= day_number(period.end) + 1
     pool = complete if complete.any() else np.ones(len(orders.ids), dtype=bool)
     overall = float(revenue[pool].mean())

@@ -231,7 +231,7 @@ def compute_satisfaction(
 
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     orders_12m = _occasions_in_window(orders, months, ids)
     linked = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype)) >= 0
     loyalty = _loyalty_axis(people, linked, orders_12m, settings)

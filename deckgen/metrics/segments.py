@@ -211,7 +211,7 @@ def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.D
     Indexed by customer_id; columns recency_days, frequency, monetary (client currency),
     r, f, m (1..5) and segment (docs/metrics.md#rfm-values, #rfm-scores, #rfm-segments).
     """
-    rfm = score_rfm(customer_orders(tables.orders, period), period, settings)
+    rfm = score_rfm(customer_orders(tables.orders, period, tables.returns), period, settings)
     r, f, m = rfm.scores
     return pd.DataFrame(
         {
@@ -246,7 +246,7 @@ def compute_segments(
     `rfm`: the deck's shared score_rfm result, computed here when not given.
     """
     names, lookup = _segment_lookup(settings)
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     previous = period.previous()
     has_previous = covers(orders.day, previous)
     has_previous_12m = covers(orders.day, period.shift(-23))
@@ -448,11 +448,9 @@ def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.nd
     frequency = orders.occasions.counts(np.iinfo(np.int64).min, end + 1)
     last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last, customer, orders.day[inside])
-    monetary = np.bincount(customer, weights=orders.amount[inside], minlength=size)
+    monetary = orders.revenue(stop=end + 1)  # net of returns (docs/metrics.md#returns)
     # Scores compare totals in whole cents so that the order of summation cannot split ties.
-    cents = np.bincount(
-        customer, weights=np.rint(orders.amount[inside] * 100), minlength=size
-    ).astype(np.int64)
+    cents = orders.revenue(stop=end + 1, cents=True).astype(np.int64)
     codes = np.flatnonzero(frequency > 0)
     recency = end - last[codes]
     r = tie_aware_scores(recency, higher_is_better=False)

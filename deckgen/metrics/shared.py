@@ -26,7 +26,7 @@ class SharedFigures:
 
 def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) -> SharedFigures:
     """The shared per-customer intermediates of `tables` as of the end of `period`."""
-    orders = customer_orders(tables.orders, period)
+    orders = customer_orders(tables.orders, period, tables.returns)
     rfm = score_rfm(orders, period, settings)
     return SharedFigures(
         orders=orders,

@@ -2,13 +2,15 @@
 
 A layout serves a slide kind when its name is one deckgen knows (case-insensitive) and it has
 the placeholders the kind needs; otherwise the first layout with those placeholders is used.
-Section slides fall back to the title layout. A template without a title or content layout is
-rejected with a `TemplateError` naming what is missing.
+Section slides fall back to the title layout. A template without a title or content layout, or
+with slides smaller than MIN_SLIDE_W x MIN_SLIDE_H, is rejected with a `TemplateError` naming
+what is wrong. Templates come from outside: deckgen.render.template_package checks the file
+before python-pptx reads it and strips what must not reach a deck.
 """
 
 from __future__ import annotations
 
-import zipfile
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +24,16 @@ from pptx.slide import SlideLayout
 
 import deckgen
 from deckgen.errors import TemplateError
-from deckgen.render.layout import EMU_PER_INCH
+from deckgen.render.layout import DESIGN_H, DESIGN_W, EMU_PER_INCH
+from deckgen.render.template_package import (
+    describe_contents,
+    drop_external_links,
+    drop_macros,
+    drop_slides,
+    read_template_package,
+    survey_template,
+    template_warnings,
+)
 
 DEFAULT_CS_FONT = "Noto Sans Arabic"  # complex-script font when the theme names none
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -52,6 +63,10 @@ _KIND_NEEDS = {
     "content": "a layout with a title placeholder",
 }
 SLIDE_KINDS = tuple(_KIND_NAMES)
+# The grid scales to the slide. 3/4 of the 13.33 x 7.5 in design (10 x 5.625 in) is the smallest
+# size PowerPoint offers for screens; below it titles and text no longer fit their boxes.
+MIN_SLIDE_W, MIN_SLIDE_H = DESIGN_W * 3 // 4, DESIGN_H * 3 // 4
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ class Brand:
     presentation: PresentationType
     layouts: dict[str, SlideLayout]  # slide kind ("title", "section", "content") -> layout
     theme: Theme
+    warnings: tuple[str, ...] = ()  # what was dropped from the template, or kept but is costly
 
 
 def bundled_templates_dir() -> Path:
@@ -86,16 +102,27 @@ def default_template_path() -> Path:
     return bundled_templates_dir() / "default.pptx"
 
 
-def _open(path: Path) -> PresentationType:
-    if not path.is_file():
-        raise TemplateError(f"template {path}: no such file")
+def _open(path: Path) -> tuple[PresentationType, str]:
+    """The template opened as a presentation, and what kind of file it is; TemplateError."""
+    data, kind = read_template_package(path)
     try:
-        return Presentation(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+        return Presentation(io.BytesIO(data)), kind
+    except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise TemplateError(
             f"template {path}: not a PowerPoint presentation (.pptx); "
             "save it from PowerPoint as .pptx and try again"
         ) from None
+
+
+def _size_problem(prs: PresentationType) -> str | None:
+    """Why the slides are too small to lay out a deck on, if they are."""
+    width, height = prs.slide_width or 0, prs.slide_height or 0
+    if width >= MIN_SLIDE_W and height >= MIN_SLIDE_H:
+        return None
+    return (
+        f"its slides are {_inches(width)} x {_inches(height)} in, too small to lay out a deck "
+        f"on (deckgen needs at least {_inches(MIN_SLIDE_W)} x {_inches(MIN_SLIDE_H)} in)"
+    )
 
 
 def _placeholder_types(layout: SlideLayout) -> set[PP_PLACEHOLDER]:
@@ -148,7 +175,7 @@ def _match_layouts(prs: PresentationType) -> tuple[dict[str, SlideLayout], list[
 def _theme_xml(prs: PresentationType) -> etree._Element:
     master_part = prs.slide_master.part
     theme_part = master_part.part_related_by(RT.THEME)
-    return etree.fromstring(theme_part.blob)
+    return etree.fromstring(theme_part.blob, _SAFE_XML)
 
 
 def read_theme(prs: PresentationType) -> Theme:
@@ -174,29 +201,29 @@ def read_theme(prs: PresentationType) -> Theme:
     )
 
 
-def _drop_slides(prs: PresentationType) -> None:
-    """Remove the template's own slides; deckgen builds every slide fresh from a layout."""
-    id_list = prs.slides._sldIdLst
-    for sld_id in list(id_list):
-        prs.part.drop_rel(sld_id.rId)
-        id_list.remove(sld_id)
-
-
 def load_brand(path: Path | None = None) -> Brand:
-    """The template at `path` (default: deckgen's own) opened with no slides; TemplateError."""
+    """The template at `path` (default: deckgen's own) opened with no slides, no outside links
+    and no macros; TemplateError if it cannot serve a deck."""
     path = default_template_path() if path is None else path
-    prs = _open(path)
+    prs, kind = _open(path)
+    too_small = _size_problem(prs)
+    if too_small:
+        raise TemplateError(f"template {path}: {too_small}")
     layouts, missing = _match_layouts(prs)
     if missing:
         needs = "; ".join(f"{kind} slides need {_KIND_NEEDS[kind]}" for kind in missing)
         raise TemplateError(f"template {path} cannot serve every slide kind: {needs}")
-    _drop_slides(prs)
-    return Brand(presentation=prs, layouts=layouts, theme=read_theme(prs))
+    contents = survey_template(prs, kind)
+    # deckgen builds every slide fresh from a layout (python-pptx #688: copies share charts).
+    drop_slides(prs)
+    drop_external_links(prs)
+    drop_macros(prs)
+    return Brand(prs, layouts, read_theme(prs), template_warnings(path, contents))
 
 
-def check_template(path: Path) -> None:
-    """Raise TemplateError unless `path` is a .pptx that can serve every slide kind."""
-    load_brand(path)
+def check_template(path: Path) -> tuple[str, ...]:
+    """The warnings of the template at `path`; TemplateError unless it can serve every kind."""
+    return load_brand(path).warnings
 
 
 def layout_kind(slide_kind: str) -> str:
@@ -209,14 +236,17 @@ def _inches(emu: int | None) -> str:
 
 
 def inspect_template(path: Path) -> str:
-    """A readable listing of a template's layouts, placeholders, theme and servable slide kinds."""
-    prs = _open(path)
+    """A readable listing of a template's layouts, placeholders, theme and servable slide kinds,
+    and of what deckgen drops from it or keeps with a warning."""
+    prs, kind = _open(path)
     theme = read_theme(prs)
     width, height = prs.slide_width or 0, prs.slide_height or 0
     ratio = "16:9" if abs(width / max(height, 1) - 16 / 9) < 0.01 else "not 16:9"
+    too_small = _size_problem(prs)
     lines = [
-        f"Template: {path}",
-        f"Slide size: {_inches(width)} x {_inches(height)} in ({ratio})",
+        f"Template: {path} (a {kind})",
+        f"Slide size: {_inches(width)} x {_inches(height)} in ({ratio})"
+        + (f": {too_small}" if too_small else ""),
         "Theme colours: " + ", ".join(f"{k} #{v}" for k, v in theme.colors.items()),
         f"Theme fonts: headings {theme.major_font}, body {theme.minor_font}, "
         f"complex script {theme.cs_font}",
@@ -238,5 +268,8 @@ def inspect_template(path: Path) -> str:
             lines.append(f"  {kind:<8} -> layout {layouts[kind].name!r}")
         else:
             lines.append(f"  {kind:<8} -> MISSING: needs {_KIND_NEEDS[kind]}")
-    lines.append("Usable: yes" if not missing else f"Usable: no (missing: {', '.join(missing)})")
+    lines += describe_contents(survey_template(prs, kind))
+    problems = [f"missing: {', '.join(missing)}"] if missing else []
+    problems += ["slides too small"] if too_small else []
+    lines.append(f"Usable: no ({'; '.join(problems)})" if problems else "Usable: yes")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class FakeResult:
     slides: int
     warnings: tuple[Problem, ...]
     headlines: tuple[tuple[str, str], ...]
+    template_warnings: tuple[str, ...] = ()
 
 
 def fake_render(
@@ -28,7 +30,9 @@ def fake_render(
 ) -> FakeResult:
     """Write a small deterministic 'deck' from the source's text.
 
-    A source saying `broken` is bad data, `bug` a bug, and `die` kills its own process.
+    A source saying `broken` is bad data, `bug` a bug, `die` kills its own process, and `hang`
+    starts writing its deck and never finishes (what no budget inside deckgen can catch: a
+    stalled network drive, a driver stuck in C code).
     """
     text = Path(source).read_text(encoding="utf-8").strip()
     if text == "broken":
@@ -37,6 +41,10 @@ def fake_render(
         raise ZeroDivisionError("division by zero")
     if text == "die":
         os.kill(os.getpid(), signal.SIGKILL)
+    if text == "hang":
+        output.parent.mkdir(parents=True, exist_ok=True)
+        (output.parent / f".{output.name}.half.tmp").write_bytes(b"half a deck")
+        time.sleep(3600)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(f"{settings.client}|{settings.lang}|{period.key}|{text}".encode())
     warning = Problem("leads", None, None, None, "at least one row", severity="warning")

@@ -185,3 +185,47 @@ def test_queries_name_our_sheets(make_config: Make) -> None:
         "client.0.database.queries: Value error, unknown sheet(s) ['sales']; the sheets are "
         "customers, orders, leads, channels, feedback, surveys, loyalty"
     ) in str(caught.value)
+
+
+def test_sqlite_file_uris_are_anchored_like_paths_and_timeouts_read(
+    make_config: Make, tmp_path: Path
+) -> None:
+    config = load_run_config(
+        make_config(
+            """
+            output = "{client}.pptx"
+            timeout = 90
+            [[client]]
+            name = "a"
+            database = {url = "sqlite:///file:crm.db?mode=rwc", queries = {orders = "orders"}}
+            [[client]]
+            name = "b"
+            [client.database]
+            url = "sqlite:///file:/var/crm%20b.db"
+            queries = {orders = "orders"}
+            statement_timeout = 5
+            """
+        )
+    )
+    assert config.timeout == 90
+    a, b = (client.source for client in config.clients)
+    assert a == DatabaseSpec(f"sqlite:///{tmp_path}/crm.db", (("orders", "orders"),), 120.0)
+    assert b == DatabaseSpec("sqlite:////var/crm b.db", (("orders", "orders"),), 5.0)
+
+
+def test_timeouts_must_be_positive(make_config: Make) -> None:
+    path = make_config(
+        """
+        output = "{client}.pptx"
+        timeout = -1
+        [[client]]
+        name = "a"
+        database = {url = "sqlite:///crm.db", queries = {orders = "orders"}, statement_timeout = 0}
+        """
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_run_config(path)
+    assert "  - timeout: Input should be greater than or equal to 0 (got -1)" in str(caught.value)
+    assert "  - client.0.database.statement_timeout: Input should be greater than 0 (got 0)" in str(
+        caught.value
+    )

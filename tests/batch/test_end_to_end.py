@@ -77,7 +77,8 @@ def test_manifest_checksums_and_headlines(three_client_run: dict) -> None:
 def test_rerun_gives_identical_decks(three_client_run: dict) -> None:
     reports = three_client_run["reports"]
     before = {p: p.read_bytes() for p in reports.rglob("*.pptx")}
-    result = deckgen.run(three_client_run["config"], PERIOD, jobs=1)  # in-process this time
+    # In-process this time: one job and no timeout need no worker process.
+    result = deckgen.run(three_client_run["config"], PERIOD, jobs=1, timeout=0)
     assert [r.status for r in result.clients] == ["ok", "ok", "failed"]
     assert {p: p.read_bytes() for p in reports.rglob("*.pptx")} == before
 
@@ -100,7 +101,7 @@ def replace_never(src, dst):
 os.replace = replace_never
 import deckgen
 
-deckgen.run(sys.argv[1], "2026-10", jobs=1)
+deckgen.run(sys.argv[1], "2026-10", jobs=1, timeout=0)  # in this process, where os.replace is patched
 """
 
 

@@ -71,6 +71,7 @@ def _write(path: Path, records: list[ClientRecord], keep: set[str]) -> dict:
         config=Path("/cfg/run.toml"),
         requested_period="2026-10",
         jobs=2,
+        timeout=600.0,
         started=START,
         finished=END,
         keep=keep,
@@ -95,6 +96,7 @@ def test_manifest_is_written_and_keeps_other_clients(tmp_path: Path) -> None:
         "finished": "2026-11-01T03:01:30+00:00",
         "duration_s": 90.5,
         "jobs": 2,
+        "timeout_s": 600.0,
         "counts": {"ok": 1, "failed": 1},
     }
     assert [(c["name"], c["status"]) for c in written["clients"]] == [

@@ -93,3 +93,25 @@ def test_any_client_name_stays_inside_the_output_folder(name: str) -> None:
     assert "/" not in slug and "\\" not in slug and slug not in (".", "..")
     path = OutputPattern("reports/{client}/{period}.pptx", base).path(slug, "2026-10", "en")
     assert path.parent.parent == base / "reports"
+
+
+@pytest.mark.parametrize(
+    ("name", "characters", "utf8_bytes"),
+    [
+        ("a" * 240, 80, 80),
+        ("ب" * 240, 80, 160),  # Persian letters: 2 bytes each
+        ("中" * 240, 53, 159),  # 3 bytes each
+        ("\U00020000" * 80, 40, 160),  # 4 bytes each: 80 of them made a 320-byte name
+    ],
+)
+def test_a_slug_is_capped_in_bytes_too(name: str, characters: int, utf8_bytes: int) -> None:
+    slug = slugify(name)
+    assert (len(slug), len(slug.encode("utf-8"))) == (characters, utf8_bytes)
+
+
+def test_a_file_name_too_long_for_the_file_system_is_refused(tmp_path: Path) -> None:
+    pattern = OutputPattern("{client}-{client}-{client}.pptx", tmp_path)
+    slug = slugify("\U00020000" * 80)
+    with pytest.raises(ValueError, match="has a name of 487 bytes; file systems allow 255"):
+        pattern.path(slug, "2026-10", "en")
+    OutputPattern("{client}.pptx", tmp_path).path(slug, "2026-10", "en").write_text("")  # fits

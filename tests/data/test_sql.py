@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from deckgen.data.sql import read_sql_frames
+from deckgen.data.sql import connect_sqlite_read_only, read_sql_frames
 from deckgen.errors import InputError
 
 
@@ -98,3 +100,106 @@ def test_missing_driver() -> None:
 def test_not_a_url() -> None:
     with pytest.raises(InputError, match="the database URL is not a SQLAlchemy URL"):
         read_sql_frames("crm.db", {"orders": "orders"})
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("DROP TABLE customers", "the query is a DROP statement, not a SELECT"),
+        ("VACUUM INTO '{dir}/copy.db'", "the query is a VACUUM statement, not a SELECT"),
+        (
+            "ATTACH DATABASE '{dir}/copy.db' AS spare",
+            "the query is an ATTACH statement, not a SELECT",
+        ),
+        (
+            "COPY (SELECT 1) TO PROGRAM 'touch {dir}/copy.db'",
+            "the query is a COPY statement, not a SELECT",
+        ),
+        ("PRAGMA writable_schema = 1", "the query is a PRAGMA statement, not a SELECT"),
+        (
+            "INSERT INTO customers VALUES ('C9', 'Iran')",
+            "the query is an INSERT statement, not a SELECT",
+        ),
+        ("SELECT 1 AS customer_id; DROP TABLE customers", "the query holds 2 statements"),
+        (
+            "WITH gone AS (DELETE FROM customers RETURNING *) SELECT * FROM gone",
+            "the query holds DELETE, which writes or locks",
+        ),
+        ("SELECT * INTO copy FROM customers", "the query holds SELECT ... INTO, which writes"),
+        ("SELECT * FROM customers FOR UPDATE", "the query holds FOR UPDATE/SHARE, which writes"),
+        ("SELEC * FROM customers", "the query cannot be read as SQL"),
+    ],
+)
+def test_anything_but_one_select_is_refused_before_it_runs(
+    crm: str, tmp_path: Path, query: str, expected: str
+) -> None:
+    database = tmp_path / "crm.db"
+    before = _sha(database)
+    statement = query.format(dir=tmp_path)
+    with pytest.raises(InputError) as caught:
+        read_sql_frames(crm, {"customers": "customers", "orders": statement})
+    assert str(caught.value).startswith(f"sheet 'orders': {expected}")
+    assert "expected a single SELECT (or WITH ... SELECT) query, or a table name" in str(
+        caught.value
+    )
+    assert _sha(database) == before
+    assert not (tmp_path / "copy.db").exists()
+    # Refused before connecting: the same query against a missing file names the query.
+    with pytest.raises(InputError, match=f"^sheet 'orders': {re.escape(expected)}"):
+        read_sql_frames(f"sqlite:///{tmp_path}/missing.db", {"orders": statement})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "VACUUM INTO '{dir}/copy.db'",
+        "ATTACH DATABASE '{dir}/copy.db' AS spare",
+        "DELETE FROM customers",
+        "CREATE TABLE t (x)",
+        "PRAGMA journal_mode = DELETE",
+    ],
+)
+def test_the_sqlite_connection_itself_only_reads(crm: str, tmp_path: Path, query: str) -> None:
+    """The second guard, for a query the parser let through: SQLite refuses it in the engine."""
+    database = tmp_path / "crm.db"
+    before = _sha(database)
+    connection = connect_sqlite_read_only(database)
+    try:
+        with pytest.raises(
+            sqlite3.DatabaseError, match=r"not authorized|authorization denied|readonly"
+        ):
+            connection.execute(query.format(dir=tmp_path))
+        rows = connection.execute("SELECT customer_id FROM customers ORDER BY 1").fetchall()
+    finally:
+        connection.close()
+    assert rows == [("C1",), ("C2",)]
+    assert _sha(database) == before
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_a_sqlite_query_that_runs_too_long_is_interrupted(crm: str) -> None:
+    endless = (
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    )
+    with pytest.raises(InputError) as caught:
+        read_sql_frames(crm, {"orders": endless}, statement_timeout=0.5)
+    assert str(caught.value) == (
+        f"sheet 'orders': the query failed on {crm}: "
+        "it ran longer than the statement timeout (0.5 s)"
+    )
+
+
+def test_a_sqlite_file_uri_is_read_like_a_path_and_read_only(crm: str, tmp_path: Path) -> None:
+    database = tmp_path / "crm.db"
+    before = _sha(database)
+    frames = read_sql_frames(f"sqlite:///file:{database}?mode=rwc", {"customers": "customers"})
+    assert frames["customers"]["customer_id"].tolist() == ["C1", "C2"]
+    assert _sha(database) == before
+    with pytest.raises(InputError) as caught:
+        read_sql_frames(f"sqlite:///file:{tmp_path}/missing.db?mode=rwc", {"orders": "orders"})
+    assert str(caught.value) == f"database file not found: {tmp_path}/missing.db"
+    assert not (tmp_path / "missing.db").exists()

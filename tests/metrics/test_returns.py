@@ -1,0 +1,91 @@
+"""Returns net against revenue and are never orders (docs/metrics.md#returns).
+
+Built on `segment_tables` (tests/metrics/conftest.py, October 2026): without returns the month's
+revenue is 300 (C1 150, C2 80, C4 40, C8 30) against 110 in September (C2 20 the 1st of
+August is not September: C1 50, C3 60), and all revenue to October's end is 830.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.metrics.common import Change, customer_orders, day_number
+from deckgen.metrics.lifecycle import compute_metrics
+from deckgen.metrics.segments import rfm_table
+from tests.metrics.fixtures_lifecycle import OCT_2026, make_frame
+
+RETURNS = [
+    ["R1", "C1", "2026-10-15", -30.0],  # nets C1's October
+    ["R2", "C3", "2026-10-20", -60.0],  # C3 bought in September only: October revenue, not active
+    ["R3", "C9", "2026-10-05", -99.0],  # no order ever: no revenue to net against
+    ["R4", "C2", "2026-11-03", -80.0],  # after the period
+    ["R5", "C3", "2026-09-10", -20.0],  # nets September
+]
+
+
+@pytest.fixture
+def with_returns(segment_tables: Tables) -> Tables:
+    returns = make_frame("orders", ["order_id", "customer_id", "order_date", "amount"], RETURNS)
+    return dataclasses.replace(segment_tables, returns=returns)
+
+
+def test_revenue_of_the_month_is_net_of_its_returns(with_returns: Tables):
+    metrics = compute_metrics(with_returns, OCT_2026, MetricsSettings())
+    # October 300 - 30 (R1) - 60 (R2) = 210; September 110 - 20 (R5) = 90.
+    assert metrics.segmentation.revenue == Change(210.0, 90.0)
+    assert dict((n, v) for n, v, _ in metrics.headline_figures())["revenue"] == 210.0
+
+
+def test_a_return_is_never_an_order_an_active_month_or_a_repeat(
+    segment_tables: Tables, with_returns: Tables
+):
+    plain = compute_metrics(segment_tables, OCT_2026, MetricsSettings())
+    netted = compute_metrics(with_returns, OCT_2026, MetricsSettings())
+    assert netted.orders == plain.orders == 11
+    assert netted.loyalty.active == plain.loyalty.active
+    assert netted.loyalty.new == plain.loyalty.new
+    assert netted.loyalty.repeat_rate_12m == plain.loyalty.repeat_rate_12m
+    assert netted.segmentation.customers == plain.segmentation.customers
+    assert [m.active for m in netted.loyalty.months] == [m.active for m in plain.loyalty.months]
+
+
+def test_rfm_monetary_is_net_and_frequency_counts_orders_only(with_returns: Tables):
+    rfm = rfm_table(with_returns, OCT_2026, MetricsSettings())
+    assert rfm.loc["C1", "monetary"] == 270.0  # 300 - 30
+    assert rfm.loc["C3", "monetary"] == -20.0  # 60 - 60 - 20
+    assert rfm.loc["C2", "monetary"] == 100.0  # R4 is after October
+    assert rfm.loc["C1", "frequency"] == 4
+    assert rfm.loc["C3", "frequency"] == 1
+    assert "C9" not in rfm.index
+
+
+def test_revenue_per_customer_lifetime_is_net_of_returns(with_returns: Tables):
+    loyalty = compute_metrics(with_returns, OCT_2026, MetricsSettings()).loyalty
+    clv = loyalty.revenue_per_customer_lifetime
+    # To October's end (830 - 30 - 60 - 20) / 6 customers; to September's end
+    # (C1 150 + C2 20 + C3 60 + C5 300 - 20) / 4 customers.
+    assert clv == Change(720 / 6, 510 / 4)
+
+
+def test_revenue_windows_per_customer_include_their_returns(with_returns: Tables):
+    orders = customer_orders(with_returns.orders, OCT_2026, with_returns.returns)
+    c3 = orders.ids.get_loc("C3")
+    first = orders.first_day  # C3's first order: 2026-09-05
+    in_30_days = orders.revenue(first, first + 30)
+    assert in_30_days[c3] == 60.0 - 20.0  # R5 on the 5th day after; R2 on the 45th is outside
+    assert orders.revenue(first, first + 60)[c3] == 60.0 - 20.0 - 60.0
+    assert orders.total() == 830.0 - 30.0 - 60.0 - 20.0
+    assert orders.total(stop=day_number(OCT_2026.start)) == 530.0 - 20.0
+    cents = orders.revenue(cents=True)
+    assert cents.dtype == np.float64 and cents[c3] == -2000.0
+
+
+def test_without_returns_revenue_is_unchanged(segment_tables: Tables):
+    orders = customer_orders(segment_tables.orders, OCT_2026, None)
+    assert len(orders.return_day) == 0
+    assert orders.total() == 830.0
