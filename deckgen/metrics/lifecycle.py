@@ -67,7 +67,7 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     funnel = compute_funnel(tables, period, settings)
     channels = compute_channels(tables, period, settings, shared.channel_of)
     loyalty = compute_loyalty(tables, period, settings, shared.segment_of)
-    clv = compute_clv(tables, period, settings, shared.segment_of)
+    clv = compute_clv(tables, period, settings, shared.segment_of, shared.channel_of)
     feedback = compute_feedback(tables, period, settings)
     satisfaction = compute_satisfaction(tables, period, settings, shared.segment_of)
     findings = compute_findings(

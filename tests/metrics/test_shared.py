@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import deckgen.metrics.channels as channels_module
+import deckgen.metrics.clv.figures as clv_module
 import deckgen.metrics.prospects as prospects_module
 import deckgen.metrics.segments as segments_module
 import deckgen.metrics.shared as shared_module
@@ -13,6 +14,7 @@ from deckgen.config import Settings
 from deckgen.data.tables import Tables
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.channels import compute_channels
+from deckgen.metrics.clv import compute_clv
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.metrics.loyalty import compute_loyalty
 from deckgen.metrics.prospects import compute_prospects
@@ -48,7 +50,7 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
     channel_calls = _count_calls(
         monkeypatch,
         "acquisition_channel_of",
-        (channels_module, prospects_module, shared_module),
+        (channels_module, prospects_module, shared_module, clv_module),
     )
     # RFM is scored twice a deck: at the month's end and at the month before's end (the
     # segments' previous counts). Before sharing, prospects and the segment lookup of loyalty
@@ -68,6 +70,7 @@ def test_shared_figures_match_the_analyses_computed_alone(tables):
     segment_of = rfm_segment_of(tables, OCT, SETTINGS)
     assert metrics.loyalty == compute_loyalty(tables, OCT, SETTINGS, segment_of)
     assert metrics.satisfaction == compute_satisfaction(tables, OCT, SETTINGS, segment_of)
+    assert metrics.clv == compute_clv(tables, OCT, SETTINGS, segment_of)
 
 
 def test_shared_rfm_is_the_rfm_table(tables):
