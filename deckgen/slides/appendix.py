@@ -29,6 +29,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "prospects": ("lead-status", "prospect-score", "first-year-value", "ideal-prospect"),
     "funnel": (
         "lifecycle-funnel",
+        "funnel-groups",
         "funnel-reach",
         "funnel-acquisition",
         "funnel-conversion",
@@ -46,12 +47,13 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     ),
     "loyalty": (
         "lifecycle-counts",
-        "loyal-customers",
+        "loyalty-rule",
+        "frequent-buyers",
         "churn-days",
         "at-risk",
         "churned",
         "churn-rate",
-        "repeat-purchase-rate",
+        "repeat-rate-12m",
         "cohort-retention",
         "club-members",
         "club-active-members",
@@ -60,7 +62,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "club-points",
         "club-offers",
         "referrals",
-        "historical-clv",
+        "revenue-per-customer-lifetime",
     ),
     "feedback": (
         "feedback-received",
@@ -68,7 +70,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
         "feedback-open",
         "resolution-rate",
         "time-to-resolve",
-        "open-items",
+        "feedback-to-resolve",
     ),
     "satisfaction": (
         "survey-answers",

@@ -87,7 +87,7 @@ def _row(ctx: SlideContext, figures: ChannelFigures) -> tuple[Cell, ...]:
         cell(ctx, figures.new_customers.current, "count"),
         cell(ctx, _current(figures.conversion_rate), "percent"),
         cell(ctx, _current(figures.cac), "money"),
-        cell(ctx, _current(figures.roi), "percent"),
+        cell(ctx, _current(figures.cohort_return.roi_90d), "percent"),
     )
 
 
@@ -101,7 +101,9 @@ def _table(ctx: SlideContext, result: ChannelsResult) -> TableSpec:
             TableColumn(ctx.label(LABELS, "new_customers"), "end", width=0.95),
             TableColumn(ctx.label(LABELS, "conversion"), "end"),
             TableColumn(ctx.label(LABELS, "cac"), "end", width=0.85),
-            TableColumn(ctx.label(LABELS, "roi"), "end"),
+            TableColumn(
+                ctx.text(KIND, "roi_header", cohort=result.total.cohort_return.cohort), "end"
+            ),
         ),
         rows=(*(_row(ctx, c) for c in result.channels), _row(ctx, result.total)),
         area="right",

@@ -22,7 +22,7 @@ _SEVERITY_HEAT = {"critical": 1.0, "high": 0.55, "medium": 0.2}
 
 _OVERVIEW_ANCHORS = ("feedback-received", "feedback-resolved", "resolution-rate", "time-to-resolve")
 _BACKLOG_ANCHORS = ("feedback-received", "feedback-resolved", "feedback-open")
-_ITEMS_ANCHORS = ("open-items",)
+_ITEMS_ANCHORS = ("feedback-to-resolve",)
 
 
 def build_feedback_slides(ctx: SlideContext) -> tuple[Slide, ...]:
@@ -161,7 +161,7 @@ def _backlog_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
             "backlog_headline",
             f=feedback,
             counts=counts,
-            top=feedback.open_items[0] if feedback.open_items else None,
+            top=feedback.to_resolve[0] if feedback.to_resolve else None,
         ),
         notes=ctx.notes(KIND, _BACKLOG_ANCHORS, part="backlog", f=feedback),
         blocks=(trend, severity),
@@ -196,7 +196,7 @@ def _item_row(ctx: SlideContext, rank: int, item: OpenItem) -> tuple[Cell, ...]:
 
 def _item_slides(ctx: SlideContext, feedback: FeedbackResult) -> list[Slide]:
     """The open items, most severe and oldest first, over as many slides as they need."""
-    items = feedback.open_items
+    items = feedback.to_resolve
     if not items:
         return []
     shown = items[:MAX_OPEN_ITEMS]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from deckgen.metrics.funnel import FunnelResult, FunnelStep
 from deckgen.model import FunnelSpec, FunnelStage, Kpi, KpiStrip, Slide, TextBlock
+from deckgen.period import Period
 from deckgen.slides.blocks import change_kpi, paragraphs, tone
 from deckgen.slides.context import SlideContext
 
 KIND = "funnel"
 ANCHORS = (
     "lifecycle-funnel",
+    "funnel-groups",
     "funnel-reach",
     "funnel-acquisition",
     "funnel-conversion",
@@ -28,13 +30,12 @@ def build_funnel_slides(ctx: SlideContext) -> tuple[Slide, ...]:
     if len(steps) < 2:
         return ()
     leak = next((s for s in steps if s.stage == funnel.biggest_leak), None)
-    feeder = _feeder(steps, leak)
     spec = FunnelSpec(
-        stages=tuple(_stage(ctx, step) for step in steps),
+        stages=tuple(_stage(ctx, step, funnel.cohort) for step in steps),
         area="left",
         highlight=steps.index(leak) if leak is not None else None,
     )
-    variables = {"leak": leak, "feeder": feeder, "funnel": funnel}
+    variables = {"leak": leak, "funnel": funnel}
     blocks: list[FunnelSpec | KpiStrip | TextBlock] = [
         spec,
         KpiStrip(_kpis(ctx, funnel, leak), area="right_top"),
@@ -60,14 +61,7 @@ def build_funnel_slides(ctx: SlideContext) -> tuple[Slide, ...]:
     )
 
 
-def _feeder(steps: tuple[FunnelStep, ...], leak: FunnelStep | None) -> FunnelStep | None:
-    """The stage before the leak, whose count the leak's conversion is a share of."""
-    if leak is None or steps.index(leak) == 0:
-        return None
-    return steps[steps.index(leak) - 1]
-
-
-def _stage(ctx: SlideContext, step: FunnelStep) -> FunnelStage:
+def _stage(ctx: SlideContext, step: FunnelStep, cohort: Period) -> FunnelStage:
     assert step.count is not None  # only stages with data are drawn
     conversion = step.conversion.current if step.conversion is not None else None
     return FunnelStage(
@@ -75,7 +69,7 @@ def _stage(ctx: SlideContext, step: FunnelStep) -> FunnelStage:
         value=step.count.current,
         value_text=ctx.fmt(step.count.current, "count"),
         conversion_text=(
-            ctx.text(KIND, "conversion_text", stage=step.stage, rate=conversion)
+            ctx.text(KIND, "conversion_text", stage=step.stage, rate=conversion, cohort=cohort)
             if conversion is not None
             else None
         ),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from deckgen.metrics.common import Change
 from deckgen.metrics.loyalty import ClubSummary, CohortRow, LoyaltyResult
 from deckgen.model import (
     Cell,
@@ -22,40 +23,74 @@ KIND = "loyalty"
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
 TOP_OFFERS = 8  # bars of the offers chart
 
-_FLOW_ANCHORS = ("lifecycle-counts", "loyal-customers", "at-risk")
+_FLOW_ANCHORS = ("lifecycle-counts", "loyalty-rule", "at-risk")
 _REPEAT_ANCHORS = (
-    "repeat-purchase-rate",
+    "repeat-rate-12m",
     "churn-rate",
     "churned",
     "churn-days",
-    "historical-clv",
+    "revenue-per-customer-lifetime",
 )
 _COHORT_ANCHORS = ("cohort-retention",)
 _CLUB_ANCHORS = ("club-members", "club-active-members", "club-joins")
 
 
+@dataclass(frozen=True)
+class _Stock:
+    """The month-end loyalty stock the rule picks (docs/metrics.md#loyalty-rule)."""
+
+    label: str  # "Active club members" or "Frequent buyers", never bare "loyal" (an RFM segment)
+    chart_title: str
+    change: Change  # customers at the month's end vs the month before's
+    by_month: tuple[int, ...]  # customers at each trend month's end, oldest first
+
+
 def build_loyalty_slides(ctx: SlideContext) -> tuple[Slide, ...]:
     """The loyalty lifecycle slides; the club slide only when the data has a club."""
-    loyalty = _since_first_customer(ctx.metrics.loyalty)
-    slides = [_flow_slide(ctx, loyalty), _repeat_slide(ctx, loyalty), _cohort_slide(ctx, loyalty)]
+    loyalty, stock = _since_first_customer(ctx.metrics.loyalty, _stock(ctx, ctx.metrics.loyalty))
+    slides = [
+        _flow_slide(ctx, loyalty, stock),
+        _repeat_slide(ctx, loyalty),
+        _cohort_slide(ctx, loyalty),
+    ]
     if loyalty.club is not None:
         slides.append(_club_slide(ctx, loyalty.club))
     return tuple(slides)
 
 
-def _since_first_customer(loyalty: LoyaltyResult) -> LoyaltyResult:
+def _stock(ctx: SlideContext, loyalty: LoyaltyResult) -> _Stock:
+    """Active club members under the club rule, frequent buyers under the orders rule."""
+    if loyalty.loyalty_rule == "club" and loyalty.club is not None:
+        club = loyalty.club
+        return _Stock(
+            _label(ctx, "active_club_members"),
+            _label(ctx, "stock_chart_club"),
+            club.active_members,
+            club.active_by_month,
+        )
+    return _Stock(
+        _label(ctx, "frequent_buyers"),
+        _label(ctx, "stock_chart_orders"),
+        loyalty.frequent_buyers,
+        tuple(m.frequent_buyers for m in loyalty.months),
+    )
+
+
+def _since_first_customer(loyalty: LoyaltyResult, stock: _Stock) -> tuple[LoyaltyResult, _Stock]:
     """The trend months and cohorts from the first month with any customer on: a client with
     under a year of history gets shorter trends, not a run of zeros before its first order."""
     started = next(
-        (i for i, m in enumerate(loyalty.months) if m.active or m.loyal or m.at_risk or m.churned),
+        (
+            i
+            for i, (m, held) in enumerate(zip(loyalty.months, stock.by_month, strict=True))
+            if m.active or held or m.at_risk or m.churned
+        ),
         len(loyalty.months) - 1,
     )
-    return replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:])
-
-
-def _loyal_label(ctx: SlideContext, loyalty: LoyaltyResult) -> str:
-    """ "Loyal (club) customers" under the club rule, so they are not read as the RFM segment."""
-    return _label(ctx, "loyal_club" if loyalty.loyalty_rule == "club" else "loyal")
+    return (
+        replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:]),
+        replace(stock, by_month=stock.by_month[started:]),
+    )
 
 
 def _label(ctx: SlideContext, key: str) -> str:
@@ -66,14 +101,14 @@ def _months(ctx: SlideContext, loyalty: LoyaltyResult) -> tuple[str, ...]:
     return tuple(ctx.month(month.month, short=True) for month in loyalty.months)
 
 
-def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
+def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult, stock: _Stock) -> Slide:
     months = loyalty.months
     strip = KpiStrip(
         (
             change_kpi(ctx, KIND, _label(ctx, "active"), loyalty.active, "count"),
             change_kpi(ctx, KIND, _label(ctx, "new"), loyalty.new, "count"),
             change_kpi(ctx, KIND, _label(ctx, "returning"), loyalty.returning, "count"),
-            change_kpi(ctx, KIND, _loyal_label(ctx, loyalty), loyalty.loyal, "count"),
+            change_kpi(ctx, KIND, stock.label, stock.change, "count"),
         )
     )
     flow = ChartSpec(
@@ -86,15 +121,12 @@ def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
         ),
         area="left_bottom",
     )
-    stock = ChartSpec(
+    stock_chart = ChartSpec(
         kind="line",
-        title=_label(ctx, "stock_chart"),
+        title=stock.chart_title,
         categories=_months(ctx, loyalty),
         series=(
-            Series(
-                _loyal_label(ctx, loyalty),
-                tuple(float(m.loyal) for m in months),
-            ),
+            Series(stock.label, tuple(float(v) for v in stock.by_month)),
             Series(_label(ctx, "at_risk"), tuple(float(m.at_risk) for m in months)),
         ),
         area="right_bottom",
@@ -103,16 +135,20 @@ def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
     return Slide(
         kind=KIND,
         title=ctx.text(KIND, "flow_title"),
-        headline=ctx.text(KIND, "flow_headline", l=loyalty),
+        headline=ctx.text(
+            KIND, "flow_headline", l=loyalty, stock=stock.change, stock_label=stock.label
+        ),
         notes=ctx.notes(KIND, _FLOW_ANCHORS, part="flow", l=loyalty),
-        blocks=(strip, flow, stock),
+        blocks=(strip, flow, stock_chart),
     )
 
 
 def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
     strip = KpiStrip(
         (
-            change_kpi(ctx, KIND, _label(ctx, "repeat_rate"), loyalty.repeat_rate, "percent"),
+            change_kpi(
+                ctx, KIND, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"
+            ),
             change_kpi(
                 ctx,
                 KIND,
@@ -127,18 +163,24 @@ def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
             change_kpi(
                 ctx, KIND, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False
             ),
-            change_kpi(ctx, KIND, _label(ctx, "clv"), loyalty.clv, "money"),
+            change_kpi(
+                ctx,
+                KIND,
+                _label(ctx, "revenue_per_customer_lifetime"),
+                loyalty.revenue_per_customer_lifetime,
+                "money",
+            ),
         )
     )
-    segments = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    segments = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     rates = ChartSpec(
         kind="line",
         title=_label(ctx, "rates_chart"),
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "repeat_rate"),
-                tuple(m.repeat_rate for m in loyalty.months),
+                _label(ctx, "repeat_rate_12m"),
+                tuple(m.repeat_rate_12m for m in loyalty.months),
                 "percent",
             ),
             Series(
@@ -152,9 +194,15 @@ def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
     if segments:
         value = ChartSpec(
             kind="bar",
-            title=_label(ctx, "clv_chart"),
+            title=_label(ctx, "revenue_per_customer_lifetime_chart"),
             categories=tuple(ctx.label("segments", s.segment) for s in segments),
-            series=(Series(_label(ctx, "clv"), tuple(s.mean_revenue for s in segments), "money"),),
+            series=(
+                Series(
+                    _label(ctx, "revenue_per_customer_lifetime"),
+                    tuple(s.revenue_per_customer_lifetime for s in segments),
+                    "money",
+                ),
+            ),
             area="right_bottom",
         )
         blocks = (*blocks, value)

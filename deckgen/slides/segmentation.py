@@ -12,7 +12,7 @@ from deckgen.slides.context import SlideContext
 
 KIND = "segmentation"
 PROFILE_ANCHORS = ("customer-base", "segment-figures", "age-band", "trailing-12-months")
-INTEREST_ANCHORS = ("interest-figures", "trailing-12-months")
+INTEREST_ANCHORS = ("interest-figures", "revenue-per-customer-12m", "trailing-12-months")
 RFM_ANCHORS = ("rfm-values", "rfm-scores", "rfm-segments")
 TOP_N = 8
 # A group must hold this share of the customers before the headline may name it.
@@ -165,9 +165,9 @@ def _interests_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None
     if not interests:
         return None
     names = tuple(i.interest for i in interests)
-    spend = tuple(i.revenue_per_customer for i in interests)
+    spend = tuple(i.revenue_per_customer_12m for i in interests)
     top = max(range(len(interests)), key=lambda k: (spend[k], names[k]))
-    average = seg.revenue_12m.current / seg.customers.current if seg.customers.current else None
+    average = seg.revenue_per_customer_12m
     blocks = (
         ChartSpec(
             kind="bar",
@@ -185,7 +185,7 @@ def _interests_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None
             kind="bar",
             title=ctx.label(KIND, "interest_spend"),
             categories=names,
-            series=(Series(ctx.label(KIND, "revenue_per_customer"), spend, "money"),),
+            series=(Series(ctx.label(KIND, "revenue_per_customer_12m"), spend, "money"),),
             area="right",
             legend=False,
             highlight=top,

@@ -10,7 +10,7 @@ from deckgen.slides.context import SlideContext
 from deckgen.slides.diagnostics import playbook_entry
 
 KIND = "summary"
-ANCHORS = ("findings", "finding-weight", "change", "repeat-purchase-rate", "nps")
+ANCHORS = ("findings", "finding-weight", "change", "repeat-rate-12m", "nps")
 TOP_FINDINGS = 5
 
 
@@ -54,8 +54,8 @@ def _kpis(ctx: SlideContext) -> tuple[Kpi, ...]:
         ("active_customers", m.loyalty.active, "count"),
         ("new_customers", m.loyalty.new, "count"),
     ]
-    if m.loyalty.repeat_rate is not None:
-        figures.append(("repeat_rate", m.loyalty.repeat_rate, "percent"))
+    if m.loyalty.repeat_rate_12m is not None:
+        figures.append(("repeat_rate_12m", m.loyalty.repeat_rate_12m, "percent"))
     if m.satisfaction is not None and m.satisfaction.nps_change is not None:
         figures.append(("nps", m.satisfaction.nps_change, "score"))
     return tuple(

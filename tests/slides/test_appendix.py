@@ -101,7 +101,7 @@ def test_definitions_of_the_slides_shown_over_as_many_pages_as_needed(
     rows = [row for s in pages for row in s.blocks[0].rows]  # type: ignore[union-attr]
     anchors = glossary_anchors(tuple(k for k in GLOSSARY if k != "feedback"))
     assert [row[0].text for row in rows] == [sample_ctx.definitions[a].title for a in anchors]
-    assert "open-items" not in anchors and "nps" in anchors
+    assert "feedback-to-resolve" not in anchors and "nps" in anchors
     assert len(pages) > 1
     assert all(s.notes for s in slides)
 

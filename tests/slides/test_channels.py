@@ -52,8 +52,10 @@ def test_table_holds_each_channel_then_the_total(slide: Slide, sample_ctx: Slide
         "New customers",
         "Conversion",
         "CAC",
-        "90-day ROI",
+        # The ROI is another month's: the header names the cohort it is for.
+        "Jul 2026 cohort ROI",
     ]
+    assert result.total.cohort_return.cohort.key == "2026-07"
     expected = [
         [
             _current(c.spend),
@@ -61,7 +63,7 @@ def test_table_holds_each_channel_then_the_total(slide: Slide, sample_ctx: Slide
             c.new_customers.current,
             _current(c.conversion_rate),
             _current(c.cac),
-            _current(c.roi),
+            _current(c.cohort_return.roi_90d),
         ]
         for c in (*result.channels, result.total)
     ]

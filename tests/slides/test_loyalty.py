@@ -54,7 +54,9 @@ def test_flow_charts_hold_the_monthly_counts(
     assert flow.series[0].values == tuple(m.new for m in months)
     assert flow.series[1].values == tuple(m.returning for m in months)
     stock = _block(slides[0], ChartSpec, "right_bottom")
-    assert stock.series[0].values == tuple(m.loyal for m in months)
+    # The club rule's loyalty stock: the active club members (docs/metrics.md#loyalty-rule).
+    assert stock.series[0].name == "Active club members"
+    assert stock.series[0].values == sample_ctx.metrics.loyalty.club.active_by_month
     assert stock.series[1].values == tuple(m.at_risk for m in months)
 
 
@@ -63,11 +65,13 @@ def test_flow_kpis_and_headline_state_the_figures(
 ) -> None:
     loyalty = sample_ctx.metrics.loyalty
     strip = _block(slides[0], KpiStrip)
-    expected = [loyalty.active, loyalty.new, loyalty.returning, loyalty.loyal]
+    expected = [loyalty.active, loyalty.new, loyalty.returning, loyalty.club.active_members]
     assert [k.value for k in strip.kpis] == [sample_ctx.fmt(c.current, "count") for c in expected]
     assert all(k.delta and k.delta.endswith("vs Sep 2026") for k in strip.kpis)
-    assert strip.kpis[3].label == "Loyal (club) customers"  # not the RFM "Loyal" segment
-    assert f"to {sample_ctx.fmt(loyalty.loyal.current, 'count')}," in slides[0].headline
+    assert strip.kpis[3].label == "Active club members"  # not the RFM "Loyal" segment
+    members = sample_ctx.fmt(loyalty.club.active_members.current, "count")
+    assert slides[0].headline.startswith("Active club members ")
+    assert f"to {members}," in slides[0].headline
     assert sample_ctx.fmt(loyalty.returning.current, "count") in slides[0].headline
     assert "churn window of" in slides[0].notes
     assert f"{loyalty.churn_days} days" in slides[0].notes
@@ -78,20 +82,20 @@ def test_repeat_slide_rates_and_revenue_by_segment(
 ) -> None:
     loyalty = sample_ctx.metrics.loyalty
     rates = _block(slides[1], ChartSpec, "left_bottom")
-    assert rates.series[0].values == tuple(m.repeat_rate for m in loyalty.months)
+    assert rates.series[0].values == tuple(m.repeat_rate_12m for m in loyalty.months)
     assert rates.series[1].values == tuple(m.churn_rate for m in loyalty.months)
     assert {s.value_kind for s in rates.series} == {"percent"}
     value = _block(slides[1], ChartSpec, "right_bottom")
-    top = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    top = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     assert value.categories == tuple(s.segment for s in top)
-    assert value.series[0].values == tuple(s.mean_revenue for s in top)
+    assert value.series[0].values == tuple(s.revenue_per_customer_lifetime for s in top)
     assert value.series[0].value_kind == "money"
     strip = _block(slides[1], KpiStrip)
-    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate.current, "percent")
+    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate_12m.current, "percent")
     assert strip.kpis[1].tone == (
         "good" if loyalty.churn_rate.delta < 0 else "bad" if loyalty.churn_rate.delta else "neutral"
     )
-    assert sample_ctx.fmt(loyalty.repeat_rate.current, "percent") in slides[1].headline
+    assert sample_ctx.fmt(loyalty.repeat_rate_12m.current, "percent") in slides[1].headline
     assert f"churn window of {loyalty.churn_days} days" in slides[1].notes
 
 
@@ -155,4 +159,7 @@ def test_without_club_data_the_club_slide_is_dropped(no_club_ctx: SlideContext) 
     slides = build_loyalty_slides(no_club_ctx)
     assert len(slides) == 3
     assert "the data has no loyalty club, so the order rule is used" in slides[0].notes
-    assert _block(slides[0], KpiStrip).kpis[3].label == "Loyal customers"
+    assert _block(slides[0], KpiStrip).kpis[3].label == "Frequent buyers"
+    stock = _block(slides[0], ChartSpec, "right_bottom")
+    assert stock.series[0].values == tuple(m.frequent_buyers for m in loyalty.months)
+    assert stock.title.startswith("Frequent buyers")
