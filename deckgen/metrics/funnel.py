@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 import numpy as np
 
@@ -23,7 +24,19 @@ from deckgen.metrics.common import (
 )
 from deckgen.period import Period
 
-STAGES: tuple[str, ...] = ("reach", "acquisition", "conversion", "retention", "loyalty")
+
+
+class Stage(StrEnum):
+    """A stage of the lifecycle funnel, in funnel order (docs/metrics.md#lifecycle-funnel)."""
+
+    REACH = "reach"
+    ACQUISITION = "acquisition"
+    CONVERSION = "conversion"
+    RETENTION = "retention"
+    LOYALTY = "loyalty"
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
 BENCHMARK_MONTHS = 12  # docs/metrics.md#funnel-leak
 LOYALTY_WINDOW_MONTHS = 12  # docs/metrics.md#funnel-loyalty (orders rule)
 

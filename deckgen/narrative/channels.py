@@ -1,0 +1,135 @@
+"""Channel sentences: which channel wins customers cheapest, or wins the most."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deckgen.metrics.channels import ChannelsResult
+from deckgen.narrative.claims import Agg, Claim, Const, Fig, Relation, claim, states
+from deckgen.narrative.told import Told, told
+from deckgen.period import Period
+
+
+def channel_path(channel: str) -> str:
+    """The claim path of one channel's figures."""
+    return f"channels.channels[channel={channel}]"
+
+
+class ChannelState(StrEnum):
+    """What the channels headline can say."""
+
+    CHEAPEST = "cheapest"  # two or more channels with a CAC: the cheapest against the dearest
+    ONLY_PRICED = "only_priced"  # one channel with a CAC
+    MOST_CUSTOMERS = "most_customers"  # no spend: the channel with the most new customers
+    NO_CUSTOMERS = "no_customers"  # no new customer came through any channel
+
+
+@dataclass(frozen=True)
+class ChannelsHeadline:
+    """The channels' finding."""
+
+    state: ChannelState
+    channel: str | None  # the cheapest, the only priced, or the one with most new customers
+    cac: float | None
+    dearest: str | None
+    dearest_cac: float | None
+    times: float | None  # dearest / cheapest, when 2 or more
+    below: float | None  # 1 - cheapest / dearest, when under 2 times
+    blended_cac: float | None
+    customers: int  # new customers of `channel`
+    total_customers: int  # new customers of all channels (with unattributed ones)
+    period: Period
+
+
+def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
+    """The channels headline and its claims."""
+    priced = r.priced
+    claims: list[Claim] = []
+    total = int(r.total.new_customers.current)
+    blended = r.total.cac.current if r.total.cac is not None else None
+    if blended is not None:
+        claims.append(states("the blended CAC", blended, Fig("channels.total.cac.current")))
+    if len(priced) >= 2:
+        cheap, dear = priced[0], priced[-1]
+        c, d = Fig(f"{channel_path(cheap.channel)}.cac.current"), Fig(f"{channel_path(dear.channel)}.cac.current")
+        times = dear.cac.current / cheap.cac.current
+        claims += [
+            states("the cheapest CAC", cheap.cac.current, c),
+            states("the dearest CAC", dear.cac.current, d),
+            claim("cheapest below dearest", c, Relation.LT, d),
+            states("times cheaper", times, d / c) if times >= 2 else states("share cheaper", 1 - 1 / times, Const(1) - c / d),
+        ]
+        claims += [
+            claim(f"{cheap.channel} is the cheapest", Fig(f"{channel_path(p.channel)}.cac.current"), Relation.GE, c)
+            for p in priced
+        ]
+        claims += [
+            claim(f"{dear.channel} is the dearest", Fig(f"{channel_path(p.channel)}.cac.current"), Relation.LE, d)
+            for p in priced
+        ]
+        record = ChannelsHeadline(
+            ChannelState.CHEAPEST,
+            cheap.channel,
+            cheap.cac.current,
+            dear.channel,
+            dear.cac.current,
+            times if times >= 2 else None,
+            None if times >= 2 else 1 - 1 / times,
+            blended,
+            int(cheap.new_customers.current),
+            total,
+            period,
+        )
+        return told(record, claims)
+    if len(priced) == 1:
+        only = priced[0]
+        claims += [
+            states("the only CAC", only.cac.current, Fig(f"{channel_path(only.channel)}.cac.current")),
+            claim(
+                "one channel has a CAC",
+                Fig("channels.channels[*].cac.current", Agg.COUNT),
+                Relation.EQ,
+                1,
+            ),
+        ]
+        record = ChannelsHeadline(
+            ChannelState.ONLY_PRICED, only.channel, only.cac.current, None, None, None, None,
+            blended, int(only.new_customers.current), total, period,
+        )
+        return told(record, claims)
+    best = max(r.channels, key=lambda c: (c.new_customers.current, c.channel), default=None)
+    claims.append(claim("no channel has a CAC", Fig("channels.channels[*].cac.current", Agg.COUNT), Relation.EQ, 0))
+    if best is None or best.new_customers.current == 0:
+        claims.append(claim("no channel won a customer", Fig("channels.channels[*].new_customers.current", Agg.MAX), Relation.LE, 0))
+        record = ChannelsHeadline(
+            ChannelState.NO_CUSTOMERS, None, None, None, None, None, None, blended, 0, total, period
+        )
+        return told(record, claims)
+    n = Fig(f"{channel_path(best.channel)}.new_customers.current")
+    claims += [
+        states(f"{best.channel}'s new customers", best.new_customers.current, n),
+        states("all new customers", total, Fig("channels.total.new_customers.current")),
+        claim(f"{best.channel} won the most", Fig("channels.channels[*].new_customers.current", Agg.MAX), Relation.LE, n),
+    ]
+    record = ChannelsHeadline(
+        ChannelState.MOST_CUSTOMERS, best.channel, None, None, None, None, None, blended,
+        int(best.new_customers.current), total, period,
+    )
+    return told(record, claims)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """The month whose customers' first 90 days the ROI column measures."""
+
+    cohort: Period
+
+
+@dataclass(frozen=True)
+class ChannelsNotes:
+    """What the channels notes explain."""
+
+    period: Period
+    cohort: Period
+    unattributed: int  # new customers with no known channel

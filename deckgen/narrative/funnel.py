@@ -1,0 +1,313 @@
+"""The funnel slide's sentences: where it leaks, by how much, and how the other stages stand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deckgen.metrics.findings import WEAK_INDEX, Diagnostics
+from deckgen.metrics.funnel import FunnelResult, FunnelStep
+from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, states
+from deckgen.narrative.signal import Rate, rate
+from deckgen.narrative.told import Told, told
+from deckgen.period import Period
+
+
+def step_path(stage: str) -> str:
+    """The claim path of a funnel stage."""
+    return f"funnel.steps[stage={stage}]"
+
+
+class FunnelState(StrEnum):
+    """What the funnel's headline can say."""
+
+    LEAK = "leak"  # a stage converts below its 12-month norm: the one furthest below
+    AT_NORM = "at_norm"  # every stage with a norm converts at or above it
+    NO_NORM = "no_norm"  # conversions, but no stage has a norm yet
+    NO_CONVERSION = "no_conversion"  # counts only
+
+
+@dataclass(frozen=True)
+class FunnelHeadline:
+    """The funnel's finding."""
+
+    state: FunnelState
+    stage: str | None  # LEAK: the leaking stage; AT_NORM: the one closest to its norm
+    rate: Rate | None  # its conversion
+    norm: Rate | None  # its 12-month norm
+    index: float | None  # conversion / norm
+    last_stage: str  # NO_NORM / NO_CONVERSION: the deepest stage with a count
+    last_count: int
+    loyalty_rule: str
+
+
+def leak_step(funnel: FunnelResult) -> FunnelStep | None:
+    """The stage furthest below its norm, when one converts below it."""
+    below = [
+        s
+        for s in funnel.steps
+        if s.conversion is not None and s.benchmark and s.conversion.current < s.benchmark
+    ]
+    return min(below, key=lambda s: (s.conversion.current / s.benchmark, s.stage), default=None)
+
+
+def _index_expr(stage: str) -> object:
+    path = step_path(stage)
+    return Fig(f"{path}.conversion.current") / Fig(f"{path}.benchmark")
+
+
+def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
+    """The headline record and the claims behind its variant."""
+    counted = [s for s in funnel.steps if s.count is not None]
+    last = counted[-1]
+    rated = [s for s in funnel.steps if s.conversion is not None and s.benchmark]
+    leak = leak_step(funnel)
+    claims: list[Claim] = [
+        states(f"{last.stage} count", last.count.current, Fig(f"{step_path(last.stage)}.count.current"))
+    ]
+    chosen: FunnelStep | None = None
+    if leak is not None:
+        state, chosen = FunnelState.LEAK, leak
+        claims.append(
+            claim(
+                f"{leak.stage} converts below its norm",
+                Fig(f"{step_path(leak.stage)}.conversion.current"),
+                Relation.LT,
+                Fig(f"{step_path(leak.stage)}.benchmark"),
+            )
+        )
+        claims += [
+            claim(f"{leak.stage} is furthest below its norm", _index_expr(s.stage), Relation.GE, _index_expr(leak.stage))
+            for s in rated
+        ]
+    elif rated:
+        state = FunnelState.AT_NORM
+        chosen = min(rated, key=lambda s: (s.conversion.current / s.benchmark, s.stage))
+        claims += [
+            claim(f"{s.stage} converts at or above its norm", _index_expr(s.stage), Relation.GE, 1)
+            for s in rated
+        ]
+    elif any(s.conversion is not None for s in funnel.steps):
+        state = FunnelState.NO_NORM
+        claims += [
+            claim(f"{s.stage} has no norm", Fig(f"{step_path(s.stage)}.benchmark"), Relation.IS_NONE)
+            for s in funnel.steps
+            if s.conversion is not None and not s.benchmark
+        ]
+    else:
+        state = FunnelState.NO_CONVERSION
+    if chosen is not None:
+        path = step_path(chosen.stage)
+        claims += [
+            states(f"{chosen.stage}'s conversion", chosen.conversion.current, Fig(f"{path}.conversion.current")),
+            states(f"{chosen.stage}'s norm", chosen.benchmark, Fig(f"{path}.benchmark")),
+        ]
+    return told(
+        FunnelHeadline(
+            state=state,
+            stage=chosen.stage if chosen else None,
+            rate=rate(chosen.conversion.current) if chosen else None,
+            norm=rate(chosen.benchmark) if chosen else None,
+            index=chosen.conversion.current / chosen.benchmark if chosen else None,
+            last_stage=last.stage,
+            last_count=int(last.count.current),
+            loyalty_rule=funnel.loyalty_rule,
+        ),
+        claims,
+    )
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What the leaking stage would have brought at its norm this month."""
+
+    stage: str
+    loyalty_rule: str
+    more: int  # people short, rounded
+    actual: int  # people it brought
+    at_norm: int  # people it would have brought at its norm (actual + more)
+
+
+def tell_shortfall(funnel: FunnelResult) -> Told[Shortfall] | None:
+    """The shortfall of the leak against its norm, in people; None without a leak or feeder."""
+    leak = leak_step(funnel)
+    if leak is None:
+        return None
+    k = [s.stage for s in funnel.steps].index(leak.stage)
+    feeder = funnel.steps[k - 1]
+    if feeder.count is None or leak.count is None:
+        return None
+    short = (leak.benchmark - leak.conversion.current) * feeder.count.current
+    more = round(short)
+    if more < 1:
+        return None
+    actual = int(leak.count.current)
+    path, feed = step_path(leak.stage), step_path(feeder.stage)
+    exact = (Fig(f"{path}.benchmark") - Fig(f"{path}.conversion.current")) * Fig(f"{feed}.count.current")
+    return told(
+        Shortfall(leak.stage, funnel.loyalty_rule, more, actual, actual + more),
+        states(f"{leak.stage}'s count", actual, Fig(f"{path}.count.current")),
+        claim("the shortfall is rounded to the nearest person", Const(more) - exact, Relation.LE, 0.5),
+        claim("the shortfall is rounded to the nearest person", Const(more) - exact, Relation.GE, -0.5),
+        claim("at the norm = actual + shortfall", Const(actual + more), Relation.EQ, Fig(f"{path}.count.current") + more),
+    )
+
+
+class OthersState(StrEnum):
+    """What the funnel says about the stages other than the leak."""
+
+    WEAK = "weak"  # some other stages are at or below 90% of their norm
+    NEAR = "near"  # every other stage with a conversion is above 90% of its norm
+    NONE = "none"  # no other stage has a norm to judge it by
+
+
+@dataclass(frozen=True)
+class StageIndex:
+    """A stage's conversion as a share of its norm."""
+
+    stage: str
+    index: float
+
+
+@dataclass(frozen=True)
+class OtherStages:
+    """The other stages against their norms."""
+
+    state: OthersState
+    weak: tuple[StageIndex, ...]
+
+
+def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
+    """How the stages other than the leak stand against their norms."""
+    leak = leak_step(funnel)
+    others = [
+        s for s in funnel.steps if s.conversion is not None and (leak is None or s.stage != leak.stage)
+    ]
+    rated = [s for s in others if s.benchmark]
+    weak = [s for s in rated if s.conversion.current / s.benchmark <= WEAK_INDEX]
+    if weak:
+        return told(
+            OtherStages(OthersState.WEAK, tuple(StageIndex(s.stage, s.conversion.current / s.benchmark) for s in weak)),
+            [claim(f"{s.stage} is weak", _index_expr(s.stage), Relation.LE, WEAK_INDEX) for s in weak],
+            [states(f"{s.stage}'s index", s.conversion.current / s.benchmark, _index_expr(s.stage)) for s in weak],
+        )
+    if rated and len(rated) == len(others):
+        return told(
+            OtherStages(OthersState.NEAR, ()),
+            [claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, WEAK_INDEX) for s in others],
+        )
+    return told(OtherStages(OthersState.NONE, ()))
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """Median days from lead to first order of the month's new customers who came as leads."""
+
+    customers: int
+    days: float
+    whole: bool  # a whole number of days (shown without a decimal)
+
+
+def tell_lead_time(funnel: FunnelResult) -> Told[LeadTime] | None:
+    """The lead-to-order time, when some new customer of the month came through a lead."""
+    days = funnel.lead_to_customer_days
+    if days is None:
+        return None
+    return told(
+        LeadTime(funnel.converted_leads, days.current, float(days.current).is_integer()),
+        states("leads behind the median", funnel.converted_leads, Fig("funnel.converted_leads")),
+        states("median days to convert", days.current, Fig("funnel.lead_to_customer_days.current")),
+    )
+
+
+@dataclass(frozen=True)
+class StageRate:
+    """A stage's conversion, as written beside its bar or in a KPI."""
+
+    stage: str
+    rate: Rate
+    norm: Rate | None = None
+
+
+@dataclass(frozen=True)
+class Days:
+    """A number of days, and its change against the month before (None without one)."""
+
+    days: float
+    whole: bool  # a whole number of days (shown without a decimal)
+    delta: float | None
+    previous: Period
+
+
+@dataclass(frozen=True)
+class FunnelNotes:
+    """What the funnel's notes explain."""
+
+    period: Period
+    retention_window_days: int
+    loyalty_min_orders: int
+    loyalty_rule: str
+
+
+class DiagnosisState(StrEnum):
+    """What the diagnostics headline can say."""
+
+    WEAK = "weak"  # the stage furthest below its norm is at or below 90% of it
+    NEAR = "near"  # every stage with a norm converts above 90% of it
+
+
+@dataclass(frozen=True)
+class DiagnosisHeadline:
+    """The stage to work on first and how the others stand."""
+
+    state: DiagnosisState
+    stage: str
+    index: float
+    rate: Rate
+    norm: Rate
+    others: tuple[str, ...]  # other weak stages (WEAK)
+
+
+def tell_diagnosis(diagnostics: Diagnostics) -> Told[DiagnosisHeadline]:
+    """The diagnostics headline: the stage with the lowest share of its norm; its claims."""
+    rated = [s for s in diagnostics.stages if s.index is not None]
+    focus = min(rated, key=lambda s: (s.index, s.stage))
+    path = f"diagnostics.stages[stage={focus.stage}]"
+    claims: list[Claim] = [
+        states(f"{focus.stage}'s share of its norm", focus.index, Fig(f"{path}.index")),
+        states(f"{focus.stage}'s conversion", focus.conversion, Fig(f"{path}.conversion")),
+        states(f"{focus.stage}'s norm", focus.benchmark, Fig(f"{path}.benchmark")),
+    ]
+    claims += [
+        claim(f"{focus.stage} is furthest below its norm", Fig(f"diagnostics.stages[stage={s.stage}].index"), Relation.GE, Fig(f"{path}.index"))
+        for s in rated
+    ]
+    if focus.index <= WEAK_INDEX:
+        state = DiagnosisState.WEAK
+        others = tuple(s.stage for s in rated if s.stage != focus.stage and s.index <= WEAK_INDEX)
+        claims.append(claim(f"{focus.stage} is weak", Fig(f"{path}.index"), Relation.LE, WEAK_INDEX))
+        claims += [
+            claim(f"{s} is also weak", Fig(f"diagnostics.stages[stage={s}].index"), Relation.LE, WEAK_INDEX)
+            for s in others
+        ]
+    else:
+        state, others = DiagnosisState.NEAR, ()
+        claims += [
+            claim(f"{s.stage} is above 90% of its norm", Fig(f"diagnostics.stages[stage={s.stage}].index"), Relation.GT, WEAK_INDEX)
+            for s in rated
+        ]
+    return told(
+        DiagnosisHeadline(state, focus.stage, focus.index, rate(focus.conversion), rate(focus.benchmark), others),
+        claims,
+    )
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """The playbook entry of the stage to work on: its focus, questions and strategies."""
+
+    stage: str
+    focus: str
+    questions: tuple[str, ...]
+    strategies: tuple[str, ...]
+    period: Period

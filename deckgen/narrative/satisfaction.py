@@ -1,0 +1,254 @@
+"""Satisfaction sentences: the quadrants, how satisfaction relates to loyalty, NPS and CSAT."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deckgen.metrics.satisfaction import Correlation, SatisfactionResult, SegmentSatisfaction
+from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
+from deckgen.narrative.signal import MIN_RATE_N
+from deckgen.narrative.told import Moved, Scale, Told, Trend, moved, told
+from deckgen.period import Period
+
+# Surveyed customers a segment needs to be named in the headline.
+HEADLINE_MIN_N = 10
+# |rank correlation| from which a relation is strong, moderate (below: weak).
+STRONG, MODERATE = 0.6, 0.3
+
+
+def quadrant_path(name: str) -> str:
+    """The claim path of one quadrant."""
+    return f"satisfaction.quadrants[name={name}]"
+
+
+@dataclass(frozen=True)
+class QuadrantHeadline:
+    """The loyalists' share, and the largest other group when there is one."""
+
+    placed: int  # customers placed in a quadrant
+    loyalists: float | None
+    other: str | None  # mercenaries, hostages or defectors
+    other_share: float | None
+    period: Period
+
+
+def tell_quadrants(s: SatisfactionResult) -> Told[QuadrantHeadline]:
+    """The quadrant headline and its claims."""
+    claims: list[Claim] = [states("customers placed", s.quadrant_n, Fig("satisfaction.quadrant_n"))]
+    if not s.quadrant_n:
+        return told(QuadrantHeadline(0, None, None, None, s.period), claims)
+    by_name = {q.name: q for q in s.quadrants}
+    loyal = by_name["loyalists"]
+    claims.append(states("the loyalists' share", loyal.share, Fig(f"{quadrant_path('loyalists')}.share")))
+    others = [by_name[n] for n in ("mercenaries", "hostages", "defectors")]
+    top = max(others, key=lambda q: (q.customers, q.name == "defectors"))
+    if not top.customers:
+        claims.append(claim("every placed customer is a loyalist", Fig(f"{quadrant_path('loyalists')}.customers"), Relation.EQ, Fig("satisfaction.quadrant_n")))
+        return told(QuadrantHeadline(s.quadrant_n, loyal.share, None, None, s.period), claims)
+    mine = Fig(f"{quadrant_path(top.name)}.customers")
+    claims.append(states(f"the {top.name}' share", top.share, Fig(f"{quadrant_path(top.name)}.share")))
+    claims += [
+        claim(f"{top.name} is the largest other group", mine, Relation.GE, Fig(f"{quadrant_path(q.name)}.customers"))
+        for q in others
+    ]
+    return told(QuadrantHeadline(s.quadrant_n, loyal.share, top.name, top.share, s.period), claims)
+
+
+class Strength(StrEnum):
+    """How strongly two answers go together (by the rank correlation)."""
+
+    STRONG = "strong"
+    MODERATE = "moderate"
+    WEAK = "weak"
+
+
+@dataclass(frozen=True)
+class Association:
+    """A rank correlation, its strength and direction."""
+
+    value: float
+    strength: Strength
+    positive: bool
+    n: int
+
+
+def _relation(c: Correlation, path: str, what: str) -> Told[Association] | None:
+    if c.spearman is None:
+        return None
+    size = abs(c.spearman)
+    strength = Strength.STRONG if size >= STRONG else Strength.MODERATE if size >= MODERATE else Strength.WEAK
+    fig = Fig(f"{path}.spearman")
+    bound = {Strength.STRONG: STRONG, Strength.MODERATE: MODERATE, Strength.WEAK: 0.0}[strength]
+    positive = c.spearman >= 0
+    claims = [states(what, c.spearman, fig), states(f"n of {what}", c.n, Fig(f"{path}.n"))]
+    if positive:
+        claims.append(claim(f"{what} is {strength}", fig, Relation.GE, bound))
+        if strength != Strength.STRONG:
+            claims.append(claim(f"{what} is {strength}", fig, Relation.LT, STRONG if strength == Strength.MODERATE else MODERATE))
+    else:
+        claims.append(claim(f"{what} is negative and {strength}", fig, Relation.LE, -bound))
+    return told(Association(c.spearman, strength, positive, c.n), claims)
+
+
+@dataclass(frozen=True)
+class OrdersByGroup:
+    """Orders per customer in 12 months of the loyalists and the defectors."""
+
+    loyalists: float
+    defectors: float
+
+
+@dataclass(frozen=True)
+class Correlations:
+    """The sentences beside the quadrant table."""
+
+    recommend: Association | None  # satisfaction against willingness to recommend
+    orders: Association | None  # satisfaction against orders in 12 months
+    orders_by_group: OrdersByGroup | None
+
+
+def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
+    """How satisfaction relates to recommendation and to repeat buying."""
+    rec = _relation(s.satisfaction_vs_recommend, "satisfaction.satisfaction_vs_recommend", "satisfaction vs recommendation")
+    orders = _relation(s.satisfaction_vs_orders, "satisfaction.satisfaction_vs_orders", "satisfaction vs orders")
+    by_name = {q.name: q for q in s.quadrants}
+    loyal, defect = by_name["loyalists"], by_name["defectors"]
+    claims: list[Claim] = [*(rec.claims if rec else ()), *(orders.claims if orders else ())]
+    groups = None
+    if loyal.mean_orders_12m is not None and defect.mean_orders_12m is not None:
+        groups = OrdersByGroup(loyal.mean_orders_12m, defect.mean_orders_12m)
+        claims += [
+            states("the loyalists' orders", loyal.mean_orders_12m, Fig(f"{quadrant_path('loyalists')}.mean_orders_12m")),
+            states("the defectors' orders", defect.mean_orders_12m, Fig(f"{quadrant_path('defectors')}.mean_orders_12m")),
+        ]
+    return told(
+        Correlations(rec.context if rec else None, orders.context if orders else None, groups),
+        claims,
+    )
+
+
+@dataclass(frozen=True)
+class Scales:
+    """The answer scales and cut-offs, and the customers on the scatter."""
+
+    satisfaction_low: float
+    satisfaction_high: float
+    recommend_low: float
+    recommend_high: float
+    satisfaction_threshold: float
+    recommend_threshold: float
+    shown: int  # dots drawn
+    n: int  # customers with both answers
+    sampled: bool
+    placed: int  # customers in a quadrant (the table's n)
+    jitter: float
+    pearson_recommend: float | None
+    pearson_orders: float | None
+    pearson_recommend_orders: float | None
+    period: Period
+
+
+class ScoreState(StrEnum):
+    """What the NPS headline can say."""
+
+    SCORED = "scored"  # NPS (and CSAT) of the month
+    NO_ANSWERS = "no_answers"  # no valid answer in the month
+
+
+@dataclass(frozen=True)
+class SegmentScore:
+    """A segment's NPS in the headline."""
+
+    segment: str
+    nps: float
+
+
+@dataclass(frozen=True)
+class ScoreHeadline:
+    """The month's NPS and CSAT, moved or not, and the best and worst segment."""
+
+    state: ScoreState
+    nps: Moved | None
+    csat: Moved | None
+    n: int  # answers behind the month's NPS
+    thin: bool  # fewer than MIN_RATE_N answers: no move is called
+    best: SegmentScore | None
+    worst: SegmentScore | None
+    period: Period
+
+
+def _level_only(said: Told[Moved], path: str, what: str) -> Told[Moved]:
+    """A Moved record that states the level only (too few answers to call a move)."""
+    record = said.context
+    return told(
+        Moved(Trend.FIRST, record.current, record.previous, None),
+        states(what, record.current, Fig(f"{path}.current")),
+    )
+
+
+def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
+    """The NPS-and-CSAT headline and its claims."""
+    if s.nps_change is None:
+        return told(
+            ScoreHeadline(ScoreState.NO_ANSWERS, None, None, 0, True, None, None, s.period),
+            claim("no NPS this month", Fig("satisfaction.nps_change"), Relation.IS_NONE),
+        )
+    n = s.nps.n
+    few = n < MIN_RATE_N
+    nps = moved(s.nps_change, "satisfaction.nps_change", Scale.SCORE, "NPS")
+    csat = None if s.csat_change is None else moved(s.csat_change, "satisfaction.csat_change", Scale.POINTS, "CSAT")
+    if few:
+        nps = _level_only(nps, "satisfaction.nps_change", "NPS")
+        csat = None if csat is None else _level_only(csat, "satisfaction.csat_change", "CSAT")
+    claims: list[Claim] = [*nps.claims, *(csat.claims if csat else ()), states("NPS answers", n, Fig("satisfaction.nps.n"))]
+    if few:
+        claims.append(claim("few answers", Fig("satisfaction.nps.n"), Relation.LT, MIN_RATE_N))
+    best = worst = None
+    named = [row for row in s.by_segment if row.nps.n >= HEADLINE_MIN_N and row.nps.score is not None]
+    if len(named) > 1:
+        ranked = sorted(named, key=lambda row: (row.nps.score, row.segment))
+        low, high = ranked[0], ranked[-1]
+        if high.nps.score > low.nps.score:
+            best, worst = SegmentScore(high.segment, high.nps.score), SegmentScore(low.segment, low.nps.score)
+            claims += _segment_claims(high, low, named)
+    return told(
+        ScoreHeadline(ScoreState.SCORED, nps.context, csat.context if csat else None, n, few, best, worst, s.period),
+        claims,
+    )
+
+
+def _segment_claims(
+    high: SegmentSatisfaction, low: SegmentSatisfaction, named: list[SegmentSatisfaction]
+) -> list[Claim]:
+    def score(row: SegmentSatisfaction) -> Fig:
+        return Fig(f"satisfaction.by_segment[segment={row.segment}].nps.score")
+
+    claims = [states("the best segment's NPS", high.nps.score, score(high)), states("the worst", low.nps.score, score(low))]
+    claims += [claim(f"{high.segment} scores highest", score(high), Relation.GE, score(r)) for r in named]
+    claims += [claim(f"{low.segment} scores lowest", score(low), Relation.LE, score(r)) for r in named]
+    claims += [
+        claim("named segments have enough answers", Fig(f"satisfaction.by_segment[segment={r.segment}].nps.n"), Relation.GE, HEADLINE_MIN_N)
+        for r in (high, low)
+    ]
+    return claims
+
+
+@dataclass(frozen=True)
+class KpiScope:
+    """A score KPI's label: the month or 12 months by customer, with its n."""
+
+    n: int
+    period: Period
+
+
+@dataclass(frozen=True)
+class ScoreNotes:
+    """What the NPS-and-CSAT notes explain."""
+
+    period: Period
+    answers: int
+    left_out: int
+    customers: int
+    segments_shown: int
+    min_n: int
