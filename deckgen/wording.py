@@ -18,8 +18,9 @@ an edited template can word the figures but cannot reach a file, the settings or
 Filters (all format for the Wording's language, digits and currency; see deckgen.formats):
 `count`, `pct`, `money`, `dec`, `score` (one per value kind), `change(kind)` (a signed change),
 `month` / `month(short=True)` (a Period's label), `label(group)` (a code's term in
-labels.toml [group]), `and_list` ("email, SEO, and TV" in the deck's language) and `isolate`
-(a left-to-right isolate for a Latin run inside RTL text).
+labels.toml [group]), `plural` (the CLDR plural category of a count: one, two, few, many...),
+`and_list` ("email, SEO, and TV" in the deck's language) and `isolate` (a left-to-right
+isolate for a Latin run inside RTL text).
 Globals: `lang` and `unit` (the currency's unit word or code).
 """
 
@@ -234,6 +235,11 @@ class Wording:
         def label(key: str, group: str) -> str:
             return self.label(group, str(key))
 
+        def plural(count: float) -> str:
+            # CLDR's plural category in the deck's language (Arabic: zero, one, two, few, many,
+            # other), so a template picks the noun form without arithmetic of its own.
+            return str(formats.locale_for(lang).plural_form(abs(count)))
+
         def and_list(items: list[str]) -> str:
             texts = [str(item) for item in items]
             if lang == "fa" and len(texts) > 2:
@@ -252,6 +258,7 @@ class Wording:
             "month": month,
             "isolate": formats.isolate_ltr,
             "label": label,
+            "plural": plural,
         }
 
 

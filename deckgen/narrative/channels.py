@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.channels import ChannelsResult
-from deckgen.narrative.claims import Agg, Claim, Const, Fig, Relation, claim, states
+from deckgen.narrative.claims import Agg, Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.told import Told, told
 from deckgen.period import Period
 
@@ -34,7 +34,7 @@ class ChannelsHeadline:
     cac: float | None
     dearest: str | None
     dearest_cac: float | None
-    times: float | None  # dearest / cheapest, when 2 or more
+    times: int | None  # dearest / cheapest, rounded, when 2 or more
     below: float | None  # 1 - cheapest / dearest, when under 2 times
     blended_cac: float | None
     customers: int  # new customers of `channel`
@@ -58,7 +58,7 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
             states("the cheapest CAC", cheap.cac.current, c),
             states("the dearest CAC", dear.cac.current, d),
             claim("cheapest below dearest", c, Relation.LT, d),
-            states("times cheaper", times, d / c) if times >= 2 else states("share cheaper", 1 - 1 / times, Const(1) - c / d),
+            rounded("times cheaper", round(times), d / c) if times >= 2 else states("share cheaper", 1 - 1 / times, Const(1) - c / d),
         ]
         claims += [
             claim(f"{cheap.channel} is the cheapest", Fig(f"{channel_path(p.channel)}.cac.current"), Relation.GE, c)
@@ -74,7 +74,7 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
             cheap.cac.current,
             dear.channel,
             dear.cac.current,
-            times if times >= 2 else None,
+            round(times) if times >= 2 else None,
             None if times >= 2 else 1 - 1 / times,
             blended,
             int(cheap.new_customers.current),

@@ -126,6 +126,15 @@ def states(what: str, value: float | None, figure: Expr) -> Claim:
     return claim(f"states {what}", Const(value), Relation.EQ, figure)
 
 
+def rounded(what: str, value: int, figure: Expr) -> tuple[Claim, Claim]:
+    """The sentence states `value` for `what`: `figure` rounded to a whole number."""
+    gap = Const(value) - figure
+    return (
+        claim(f"states {what}, rounded", gap, Relation.LE, 0.5),
+        claim(f"states {what}, rounded", gap, Relation.GE, -0.5),
+    )
+
+
 _UNARY = (Relation.IS_NONE, Relation.NOT_NONE)
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from deckgen.metrics.findings import WEAK_INDEX, Diagnostics
 from deckgen.metrics.funnel import FunnelResult, FunnelStep
-from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, states
+from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import Rate, rate
 from deckgen.narrative.told import Told, told
 from deckgen.period import Period
@@ -147,8 +147,7 @@ def tell_shortfall(funnel: FunnelResult) -> Told[Shortfall] | None:
     return told(
         Shortfall(leak.stage, funnel.loyalty_rule, more, actual, actual + more),
         states(f"{leak.stage}'s count", actual, Fig(f"{path}.count.current")),
-        claim("the shortfall is rounded to the nearest person", Const(more) - exact, Relation.LE, 0.5),
-        claim("the shortfall is rounded to the nearest person", Const(more) - exact, Relation.GE, -0.5),
+        rounded("the shortfall in people", more, exact),
         claim("at the norm = actual + shortfall", Const(actual + more), Relation.EQ, Fig(f"{path}.count.current") + more),
     )
 

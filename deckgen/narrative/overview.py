@@ -8,7 +8,7 @@ from enum import StrEnum
 from deckgen.metrics.findings import WEAK_INDEX, Finding, FindingKind, StageHealth
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.metrics.segments import GEOGRAPHIC
-from deckgen.narrative.claims import Agg, Const, Fig, Relation, claim, states
+from deckgen.narrative.claims import Agg, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import MIN_RATE_N, Rate, rate
 from deckgen.narrative.told import Moved, Scale, Told, Trend, moved, told
 from deckgen.period import Period
@@ -170,7 +170,7 @@ class CacFinding:
     cac: float
     dearest: str
     dearest_cac: float
-    times: float | None  # dearest / cheapest when that is 2 or more (worded "N times less")
+    times: int | None  # dearest / cheapest, rounded, when that is 2 or more ("N times less")
     below: float  # 1 - cheapest / dearest, 0..1
 
 
@@ -343,13 +343,13 @@ def _cac(f: Finding) -> Told[FindingRecord]:
             f.value,
             f.reference_subject,
             f.reference_value,
-            times if times >= 2 else None,
+            round(times) if times >= 2 else None,
             below,
         ),
         states("the cheapest CAC", f.value, cheap),
         states("the dearest CAC", f.reference_value, dear),
         claim("the cheapest CAC is below the dearest", cheap, Relation.LT, dear),
-        states("how many times cheaper", times, dear / cheap)
+        rounded("how many times cheaper", round(times), dear / cheap)
         if times >= 2
         else states("how much cheaper", below, Const(1) - cheap / dear),
         claim(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.prospects import ProfileTrait, ProspectsResult
-from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, states
+from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, rounded, states
 from deckgen.narrative.told import Told, told
 from deckgen.period import Period
 
@@ -48,11 +48,7 @@ def tell_pipeline(p: ProspectsResult, period: Period) -> Told[PipelineHeadline]:
         claims.append(states("pipeline value", p.pipeline_value, Fig("prospects.pipeline_value")))
     expected = round(p.expected_customers)
     if state in (PipelineState.VALUED, PipelineState.UNVALUED):
-        gap = Fig("prospects.expected_customers") - expected
-        claims += [
-            claim("expected customers, rounded", gap, Relation.LE, 0.5),
-            claim("expected customers, rounded", gap, Relation.GE, -0.5),
-        ]
+        claims += rounded("expected customers", expected, Fig("prospects.expected_customers"))
     return told(PipelineHeadline(state, p.pipeline_value, p.open_leads, expected, period), claims)
 
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from deckgen.metrics.common import Change
-from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, states
+from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 
 C = TypeVar("C")
 
@@ -26,12 +26,18 @@ class Told(Generic[C]):
     claims: tuple[Claim, ...] = ()
 
 
-def told(context: C, *claims: Claim | Iterable[Claim]) -> Told[C]:
-    """A Told of `context`; claims may be given one by one or in iterables."""
-    flat: list[Claim] = []
-    for item in claims:
-        flat.extend([item] if isinstance(item, Claim) else item)
-    return Told(context, tuple(flat))
+ClaimTree = Claim | Iterable["ClaimTree"]
+
+
+def told(context: C, *claims: ClaimTree) -> Told[C]:
+    """A Told of `context`; claims may be given one by one or in (nested) iterables."""
+    return Told(context, tuple(_flat(claims)))
+
+
+def _flat(claims: ClaimTree) -> list[Claim]:
+    if isinstance(claims, Claim):
+        return [claims]
+    return [one for item in claims for one in _flat(item)]
 
 
 class Trend(StrEnum):
@@ -63,7 +69,7 @@ class Moved:
     current: float
     previous: float | None
     # How far it moved, always >= 0: a fraction of the previous value (RELATIVE), percentage
-    # points (POINTS: 1.2 means 1.2 pts) or score points (SCORE); None with trend FIRST.
+    # points (POINTS: 1.2 means 1.2 pts) or whole score points (SCORE); None unless UP or DOWN.
     by: float | None
 
 
@@ -92,6 +98,14 @@ def moved(change: Change, path: str, scale: Scale, what: str) -> Told[Moved]:
         checks = [
             claim(f"{what} held", move, Relation.LT, flat),
             claim(f"{what} held", move, Relation.GT, -flat),
+        ]
+    elif scale == Scale.SCORE:
+        # Scores are shown in whole points: the move is stated rounded.
+        trend = Trend.UP if delta > 0 else Trend.DOWN
+        size = round(size)
+        checks = [
+            claim(f"{what} {'rose' if delta > 0 else 'fell'}", now, Relation.GT if delta > 0 else Relation.LT, before),
+            *rounded(f"{what}'s move", size, move if delta > 0 else Const(0) - move),
         ]
     elif delta > 0:
         trend = Trend.UP

@@ -114,8 +114,8 @@ def build_definitions(ctx: SlideContext) -> Built:
         return Built()
     table = TableSpec(
         columns=(
-            TableColumn(ctx.label("appendix", "term"), width=1.0),
-            TableColumn(ctx.label("appendix", "definition"), width=2.6),
+            TableColumn(ctx.label("appendix", "term"), width=1.1),
+            TableColumn(ctx.label("appendix", "definition"), width=2.5),
         ),
         rows=tuple((Cell(e.term), Cell(e.text)) for e in entries),
         area="left",

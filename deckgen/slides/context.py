@@ -43,6 +43,7 @@ class SlideContext:
     section: str = ""  # its Section
     template: str = SHARED_TEMPLATE  # its wording template, e.g. "slides/funnel.j2"
     cites: tuple[str, ...] = ()  # docs/metrics.md anchors its notes quote by default
+    shared_section: bool = False  # other kinds share its section: the tracker names the topic
     outline: Outline | None = None  # the rest of the deck, for the agenda and the appendix
     _claims: list[Claim] = field(default_factory=list, compare=False, repr=False)
 
@@ -141,10 +142,8 @@ class SlideContext:
         notes_text = self._notes(self.say("notes", notes), anchors)
         action = self.action_titles and bool(finding)
         section = self.label("sections", self.section)
-        tracker = self.shared(
-            "tracker",
-            Tracker(section, topic_text if action and topic_text != section else None),
-        )
+        topic_shown = action and self.shared_section and topic_text != section
+        tracker = self.shared("tracker", Tracker(section, topic_text if topic_shown else None))
         claims = tuple(self._claims)
         self._claims.clear()
         return Slide(

@@ -62,6 +62,7 @@ def _context(
         section=entry.section,
         template=entry.template,
         cites=entry.cites,
+        shared_section=sum(e.section == entry.section for e in REGISTRY) > 1,
         outline=outline,
     )
 
