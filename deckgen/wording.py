@@ -48,7 +48,7 @@ LANGS = ("en", "ar", "fa")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 _SPACES = re.compile(r"[ \t\r\n]+")
 # A template's line break before punctuation ("8.6%\n{% endif %};") is no space in the text.
-_SPACE_BEFORE_MARK = re.compile(r" +([,;:.!?\u060c\u061b\u061f])")
+_SPACE_BEFORE_MARK = re.compile(r" +([,;:!?\u060c\u061b\u061f]|\.(?!\.))")
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -154,16 +154,16 @@ class Wording:
             self._label_tables = self.data("labels.toml")
         return self._label_tables
 
-    def render(self, name: str, **context: Any) -> str:
+    def render(self, name: str, /, **context: Any) -> str:
         """The template `name` rendered with `context`: paragraphs joined by "\\n"; TemplateError."""
         return "\n".join(self.paragraphs(name, **context))
 
-    def paragraphs(self, name: str, **context: Any) -> list[str]:
+    def paragraphs(self, name: str, /, **context: Any) -> list[str]:
         """The template `name` rendered with `context`, as whitespace-normalised paragraphs."""
         check_plain(context, name)
         return self._run(name, lambda template: template.render(**context))
 
-    def render_block(self, name: str, block: str, **context: Any) -> str:
+    def render_block(self, name: str, block: str, /, **context: Any) -> str:
         """One `{% block %}` of the template `name` rendered with `context`; TemplateError."""
         check_plain(context, f"{name} {block}")
 

@@ -210,7 +210,9 @@ def test_export_then_render_from_the_copy(tmp_path):
         "{% block kpi_delta %}{{ delta }} در برابر {{ previous | month }}{% endblock %}",
     )
     fa = Wording("fa", target, digits="native")
-    text = fa.render_block("slides/_shared.j2", "kpi_delta", delta="+۲", previous=Period("jalali", 1405, 6))
+    text = fa.render_block(
+        "slides/_shared.j2", "kpi_delta", delta="+۲", previous=Period("jalali", 1405, 6)
+    )
     assert text == "+۲ در برابر شهریور ۱۴۰۵"
 
 

@@ -25,7 +25,6 @@ from deckgen.metrics.common import (
 from deckgen.period import Period
 
 
-
 class Stage(StrEnum):
     """A stage of the lifecycle funnel, in funnel order (docs/metrics.md#lifecycle-funnel)."""
 

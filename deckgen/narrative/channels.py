@@ -40,6 +40,7 @@ class ChannelsHeadline:
     customers: int  # new customers of `channel`
     total_customers: int  # new customers of all channels (with unattributed ones)
     period: Period
+    tied: tuple[str, ...] = ()  # MOST_CUSTOMERS: other channels with as many new customers
 
 
 def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
@@ -52,20 +53,35 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
         claims.append(states("the blended CAC", blended, Fig("channels.total.cac.current")))
     if len(priced) >= 2:
         cheap, dear = priced[0], priced[-1]
-        c, d = Fig(f"{channel_path(cheap.channel)}.cac.current"), Fig(f"{channel_path(dear.channel)}.cac.current")
+        c, d = (
+            Fig(f"{channel_path(cheap.channel)}.cac.current"),
+            Fig(f"{channel_path(dear.channel)}.cac.current"),
+        )
         times = dear.cac.current / cheap.cac.current
         claims += [
             states("the cheapest CAC", cheap.cac.current, c),
             states("the dearest CAC", dear.cac.current, d),
             claim("cheapest below dearest", c, Relation.LT, d),
-            rounded("times cheaper", round(times), d / c) if times >= 2 else states("share cheaper", 1 - 1 / times, Const(1) - c / d),
+            rounded("times cheaper", round(times), d / c)
+            if times >= 2
+            else states("share cheaper", 1 - 1 / times, Const(1) - c / d),
         ]
         claims += [
-            claim(f"{cheap.channel} is the cheapest", Fig(f"{channel_path(p.channel)}.cac.current"), Relation.GE, c)
+            claim(
+                f"{cheap.channel} is the cheapest",
+                Fig(f"{channel_path(p.channel)}.cac.current"),
+                Relation.GE,
+                c,
+            )
             for p in priced
         ]
         claims += [
-            claim(f"{dear.channel} is the dearest", Fig(f"{channel_path(p.channel)}.cac.current"), Relation.LE, d)
+            claim(
+                f"{dear.channel} is the dearest",
+                Fig(f"{channel_path(p.channel)}.cac.current"),
+                Relation.LE,
+                d,
+            )
             for p in priced
         ]
         record = ChannelsHeadline(
@@ -85,7 +101,9 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
     if len(priced) == 1:
         only = priced[0]
         claims += [
-            states("the only CAC", only.cac.current, Fig(f"{channel_path(only.channel)}.cac.current")),
+            states(
+                "the only CAC", only.cac.current, Fig(f"{channel_path(only.channel)}.cac.current")
+            ),
             claim(
                 "one channel has a CAC",
                 Fig("channels.channels[*].cac.current", Agg.COUNT),
@@ -94,27 +112,86 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
             ),
         ]
         record = ChannelsHeadline(
-            ChannelState.ONLY_PRICED, only.channel, only.cac.current, None, None, None, None,
-            blended, int(only.new_customers.current), total, period,
+            ChannelState.ONLY_PRICED,
+            only.channel,
+            only.cac.current,
+            None,
+            None,
+            None,
+            None,
+            blended,
+            int(only.new_customers.current),
+            total,
+            period,
         )
         return told(record, claims)
-    best = max(r.channels, key=lambda c: (c.new_customers.current, c.channel), default=None)
-    claims.append(claim("no channel has a CAC", Fig("channels.channels[*].cac.current", Agg.COUNT), Relation.EQ, 0))
+    # The channel with most new customers; ties keep the rank order.
+    best = max(r.channels, key=lambda c: c.new_customers.current, default=None)
+    claims.append(
+        claim(
+            "no channel has a CAC",
+            Fig("channels.channels[*].cac.current", Agg.COUNT),
+            Relation.EQ,
+            0,
+        )
+    )
     if best is None or best.new_customers.current == 0:
-        claims.append(claim("no channel won a customer", Fig("channels.channels[*].new_customers.current", Agg.MAX), Relation.LE, 0))
+        claims.append(
+            claim(
+                "no channel won a customer",
+                Fig("channels.channels[*].new_customers.current", Agg.MAX),
+                Relation.LE,
+                0,
+            )
+        )
         record = ChannelsHeadline(
             ChannelState.NO_CUSTOMERS, None, None, None, None, None, None, blended, 0, total, period
         )
         return told(record, claims)
     n = Fig(f"{channel_path(best.channel)}.new_customers.current")
+    tied = tuple(
+        c.channel
+        for c in r.channels
+        if c is not best and c.new_customers.current == best.new_customers.current
+    )
     claims += [
         states(f"{best.channel}'s new customers", best.new_customers.current, n),
         states("all new customers", total, Fig("channels.total.new_customers.current")),
-        claim(f"{best.channel} won the most", Fig("channels.channels[*].new_customers.current", Agg.MAX), Relation.LE, n),
+        claim(
+            f"{best.channel} won the most",
+            Fig("channels.channels[*].new_customers.current", Agg.MAX),
+            Relation.LE,
+            n,
+        ),
+        [
+            claim(
+                f"{c} won as many", Fig(f"{channel_path(c)}.new_customers.current"), Relation.EQ, n
+            )
+            for c in tied
+        ],
+        claim(
+            "the channels named are all that won the most",
+            Fig(
+                f"channels.channels[*new_customers.current={best.new_customers.current}].channel",
+                Agg.COUNT,
+            ),
+            Relation.EQ,
+            len(tied) + 1,
+        ),
     ]
     record = ChannelsHeadline(
-        ChannelState.MOST_CUSTOMERS, best.channel, None, None, None, None, None, blended,
-        int(best.new_customers.current), total, period,
+        ChannelState.MOST_CUSTOMERS,
+        best.channel,
+        None,
+        None,
+        None,
+        None,
+        None,
+        blended,
+        int(best.new_customers.current),
+        total,
+        period,
+        tied,
     )
     return told(record, claims)
 

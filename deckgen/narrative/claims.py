@@ -9,7 +9,7 @@ chose the words, and a sentence that no longer matches its figures is caught.
 Paths are dotted attribute names; `[key=value]` picks the item of a tuple whose attribute
 `key` equals `value` (`funnel.steps[stage=loyalty].count.current`), `[?key=value]` the same or
 None when there is no such item, `[3]` an index, `[*]` every item and `[*key=value]` every item
-whose `key` is `value` (then an aggregate folds them: `Fig("loyalty.cohorts[*].customers",
+whose `key` (which may be dotted: `count.current`) is `value` (then an aggregate folds them: `Fig("loyalty.cohorts[*].customers",
 Agg.SUM)`).
 """
 
@@ -116,9 +116,13 @@ class Claim:
     right: Expr | None = None
 
 
-def claim(says: str, left: Expr | float | None, relation: Relation, right: Expr | float | None = None) -> Claim:
+def claim(
+    says: str, left: Expr | float | None, relation: Relation, right: Expr | float | None = None
+) -> Claim:
     """A Claim; plain numbers on either side become constants."""
-    return Claim(says, _expr(left), relation, None if right is None and relation in _UNARY else _expr(right))
+    return Claim(
+        says, _expr(left), relation, None if right is None and relation in _UNARY else _expr(right)
+    )
 
 
 def states(what: str, value: float | None, figure: Expr) -> Claim:
@@ -200,9 +204,11 @@ def resolve(root: object, path: str) -> Any:
             current = [x for item in current if item is not None for x in item]
             if select != "*":  # [*key=value]: every item whose key is value
                 key, _, value = select[1:].partition("=")
-                current = [x for x in current if str(_attribute(x, key, path)) == value]
+                current = [x for x in current if str(_key(x, key, path)) == value]
         else:
-            current = [_select(item, select, path) if item is not None else None for item in current]
+            current = [
+                _select(item, select, path) if item is not None else None for item in current
+            ]
     return current if spread else current[0]
 
 
@@ -216,6 +222,13 @@ def _steps(path: str) -> list[str]:
             start = index + 1
     steps.append(path[start:])
     return steps
+
+
+def _key(item: object, key: str, path: str) -> Any:
+    """The value a selector compares: `key` may itself be dotted (`count.current`)."""
+    for name in key.split("."):
+        item = _attribute(item, name, path)
+    return item
 
 
 def _attribute(item: object, name: str, path: str) -> Any:
@@ -236,7 +249,7 @@ def _select(items: Sequence[Any], select: str, path: str) -> Any:
         return items[index]
     optional = select.startswith("?")
     key, _, value = select.removeprefix("?").partition("=")
-    found = [item for item in items if str(_attribute(item, key, path)) == value]
+    found = [item for item in items if str(_key(item, key, path)) == value]
     if optional and not found:
         return None
     if len(found) != 1:

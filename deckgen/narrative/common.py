@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from deckgen.narrative.claims import Fig
+from deckgen.narrative.claims import Fig, states
 from deckgen.narrative.outline import DropReason
 from deckgen.narrative.told import Told, told
-from deckgen.narrative.claims import states
 from deckgen.period import Period
 
 
@@ -77,7 +76,12 @@ class Source:
 
 
 def source(
-    sheets: tuple[Sheet, ...], first: Period, last: Period, n: int | None, unit: Unit, n_figure: Fig | None
+    sheets: tuple[Sheet, ...],
+    first: Period,
+    last: Period,
+    n: int | None,
+    unit: Unit,
+    n_figure: Fig | None,
 ) -> Told[Source]:
     """A source line; `n_figure` is the metrics path the n is read from (None: n is counted
     from the chart's own rows)."""

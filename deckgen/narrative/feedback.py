@@ -47,7 +47,12 @@ def tell_overview(f: FeedbackResult, topics: tuple[CategoryCount, ...]) -> Told[
         mine = Fig(f"feedback.by_topic[name={top.name}].count.current")
         claims.append(states(f"items about {top.name}", top.count.current, mine))
         claims += [
-            claim(f"{top.name} leads", mine, Relation.GT, Fig(f"feedback.by_topic[name={c.name}].count.current"))
+            claim(
+                f"{top.name} leads",
+                mine,
+                Relation.GT,
+                Fig(f"feedback.by_topic[name={c.name}].count.current"),
+            )
             for c in f.by_topic
             if c.name != top.name
         ]
@@ -113,7 +118,9 @@ def tell_backlog(f: FeedbackResult) -> Told[BacklogHeadline]:
     if f.open_items and f.open.current:
         item: OpenItem = f.open_items[0]
         top = BacklogTop(item.severity, item.kind, item.topic, item.age_days)
-        claims.append(states("the top item's age", item.age_days, Fig("feedback.open_items[0].age_days")))
+        claims.append(
+            states("the top item's age", item.age_days, Fig("feedback.open_items[0].age_days"))
+        )
     return told(BacklogHeadline(level.context, urgent, top, f.period), claims)
 
 

@@ -63,7 +63,9 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
     rated = [s for s in funnel.steps if s.conversion is not None and s.benchmark]
     leak = leak_step(funnel)
     claims: list[Claim] = [
-        states(f"{last.stage} count", last.count.current, Fig(f"{step_path(last.stage)}.count.current"))
+        states(
+            f"{last.stage} count", last.count.current, Fig(f"{step_path(last.stage)}.count.current")
+        )
     ]
     chosen: FunnelStep | None = None
     if leak is not None:
@@ -77,7 +79,12 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
             )
         )
         claims += [
-            claim(f"{leak.stage} is furthest below its norm", _index_expr(s.stage), Relation.GE, _index_expr(leak.stage))
+            claim(
+                f"{leak.stage} is furthest below its norm",
+                _index_expr(s.stage),
+                Relation.GE,
+                _index_expr(leak.stage),
+            )
             for s in rated
         ]
     elif rated:
@@ -90,7 +97,9 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
     elif any(s.conversion is not None for s in funnel.steps):
         state = FunnelState.NO_NORM
         claims += [
-            claim(f"{s.stage} has no norm", Fig(f"{step_path(s.stage)}.benchmark"), Relation.IS_NONE)
+            claim(
+                f"{s.stage} has no norm", Fig(f"{step_path(s.stage)}.benchmark"), Relation.IS_NONE
+            )
             for s in funnel.steps
             if s.conversion is not None and not s.benchmark
         ]
@@ -99,7 +108,11 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
     if chosen is not None:
         path = step_path(chosen.stage)
         claims += [
-            states(f"{chosen.stage}'s conversion", chosen.conversion.current, Fig(f"{path}.conversion.current")),
+            states(
+                f"{chosen.stage}'s conversion",
+                chosen.conversion.current,
+                Fig(f"{path}.conversion.current"),
+            ),
             states(f"{chosen.stage}'s norm", chosen.benchmark, Fig(f"{path}.benchmark")),
         ]
     return told(
@@ -143,12 +156,19 @@ def tell_shortfall(funnel: FunnelResult) -> Told[Shortfall] | None:
         return None
     actual = int(leak.count.current)
     path, feed = step_path(leak.stage), step_path(feeder.stage)
-    exact = (Fig(f"{path}.benchmark") - Fig(f"{path}.conversion.current")) * Fig(f"{feed}.count.current")
+    exact = (Fig(f"{path}.benchmark") - Fig(f"{path}.conversion.current")) * Fig(
+        f"{feed}.count.current"
+    )
     return told(
         Shortfall(leak.stage, funnel.loyalty_rule, more, actual, actual + more),
         states(f"{leak.stage}'s count", actual, Fig(f"{path}.count.current")),
         rounded("the shortfall in people", more, exact),
-        claim("at the norm = actual + shortfall", Const(actual + more), Relation.EQ, Fig(f"{path}.count.current") + more),
+        claim(
+            "at the norm = actual + shortfall",
+            Const(actual + more),
+            Relation.EQ,
+            Fig(f"{path}.count.current") + more,
+        ),
     )
 
 
@@ -180,20 +200,36 @@ def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
     """How the stages other than the leak stand against their norms."""
     leak = leak_step(funnel)
     others = [
-        s for s in funnel.steps if s.conversion is not None and (leak is None or s.stage != leak.stage)
+        s
+        for s in funnel.steps
+        if s.conversion is not None and (leak is None or s.stage != leak.stage)
     ]
     rated = [s for s in others if s.benchmark]
     weak = [s for s in rated if s.conversion.current / s.benchmark <= WEAK_INDEX]
     if weak:
         return told(
-            OtherStages(OthersState.WEAK, tuple(StageIndex(s.stage, s.conversion.current / s.benchmark) for s in weak)),
-            [claim(f"{s.stage} is weak", _index_expr(s.stage), Relation.LE, WEAK_INDEX) for s in weak],
-            [states(f"{s.stage}'s index", s.conversion.current / s.benchmark, _index_expr(s.stage)) for s in weak],
+            OtherStages(
+                OthersState.WEAK,
+                tuple(StageIndex(s.stage, s.conversion.current / s.benchmark) for s in weak),
+            ),
+            [
+                claim(f"{s.stage} is weak", _index_expr(s.stage), Relation.LE, WEAK_INDEX)
+                for s in weak
+            ],
+            [
+                states(
+                    f"{s.stage}'s index", s.conversion.current / s.benchmark, _index_expr(s.stage)
+                )
+                for s in weak
+            ],
         )
     if rated and len(rated) == len(others):
         return told(
             OtherStages(OthersState.NEAR, ()),
-            [claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, WEAK_INDEX) for s in others],
+            [
+                claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, WEAK_INDEX)
+                for s in others
+            ],
         )
     return told(OtherStages(OthersState.NONE, ()))
 
@@ -278,25 +314,44 @@ def tell_diagnosis(diagnostics: Diagnostics) -> Told[DiagnosisHeadline]:
         states(f"{focus.stage}'s norm", focus.benchmark, Fig(f"{path}.benchmark")),
     ]
     claims += [
-        claim(f"{focus.stage} is furthest below its norm", Fig(f"diagnostics.stages[stage={s.stage}].index"), Relation.GE, Fig(f"{path}.index"))
+        claim(
+            f"{focus.stage} is furthest below its norm",
+            Fig(f"diagnostics.stages[stage={s.stage}].index"),
+            Relation.GE,
+            Fig(f"{path}.index"),
+        )
         for s in rated
     ]
     if focus.index <= WEAK_INDEX:
         state = DiagnosisState.WEAK
         others = tuple(s.stage for s in rated if s.stage != focus.stage and s.index <= WEAK_INDEX)
-        claims.append(claim(f"{focus.stage} is weak", Fig(f"{path}.index"), Relation.LE, WEAK_INDEX))
+        claims.append(
+            claim(f"{focus.stage} is weak", Fig(f"{path}.index"), Relation.LE, WEAK_INDEX)
+        )
         claims += [
-            claim(f"{s} is also weak", Fig(f"diagnostics.stages[stage={s}].index"), Relation.LE, WEAK_INDEX)
+            claim(
+                f"{s} is also weak",
+                Fig(f"diagnostics.stages[stage={s}].index"),
+                Relation.LE,
+                WEAK_INDEX,
+            )
             for s in others
         ]
     else:
         state, others = DiagnosisState.NEAR, ()
         claims += [
-            claim(f"{s.stage} is above 90% of its norm", Fig(f"diagnostics.stages[stage={s.stage}].index"), Relation.GT, WEAK_INDEX)
+            claim(
+                f"{s.stage} is above 90% of its norm",
+                Fig(f"diagnostics.stages[stage={s.stage}].index"),
+                Relation.GT,
+                WEAK_INDEX,
+            )
             for s in rated
         ]
     return told(
-        DiagnosisHeadline(state, focus.stage, focus.index, rate(focus.conversion), rate(focus.benchmark), others),
+        DiagnosisHeadline(
+            state, focus.stage, focus.index, rate(focus.conversion), rate(focus.benchmark), others
+        ),
         claims,
     )
 

@@ -54,7 +54,15 @@ def tell_flow(loyalty: LoyaltyResult, min_orders: int) -> Told[FlowHeadline]:
             states("buyers of the month", active, Fig("loyalty.active.current")),
         ]
     return told(
-        FlowHeadline(loyal.context, loyalty.loyalty_rule, min_orders, state, int(returning), int(active), loyalty.period),
+        FlowHeadline(
+            loyal.context,
+            loyalty.loyalty_rule,
+            min_orders,
+            state,
+            int(returning),
+            int(active),
+            loyalty.period,
+        ),
         claims,
     )
 
@@ -147,18 +155,38 @@ def tell_cohorts(loyalty: LoyaltyResult, offset: int) -> Told[CohortHeadline] | 
     def at(i: int, field: str) -> Fig:
         return Fig(f"loyalty.cohorts[{i}].{field}")
 
-    returned: Expr = reduce(lambda a, b: a + b, (at(i, "customers") * at(i, "retention[1]") for i, _ in reached))
+    returned: Expr = reduce(
+        lambda a, b: a + b, (at(i, "customers") * at(i, "retention[1]") for i, _ in reached)
+    )
     total: Expr = reduce(lambda a, b: a + b, (at(i, "customers") for i, _ in reached))
     claims: list[Claim] = [states("the month-1 share", share, returned / total)]
-    claims.append(claim("low" if share < LOW_MONTH_ONE else "not low", returned / total, Relation.LT if share < LOW_MONTH_ONE else Relation.GE, LOW_MONTH_ONE))
+    claims.append(
+        claim(
+            "low" if share < LOW_MONTH_ONE else "not low",
+            returned / total,
+            Relation.LT if share < LOW_MONTH_ONE else Relation.GE,
+            LOW_MONTH_ONE,
+        )
+    )
     worst = best = None
     if len(reached) > 1:
         low_i, low = min(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
         high_i, high = max(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
         worst, best = low.retention[1], high.retention[1]
-        claims += [states("the lowest month-1 share", worst, at(low_i, "retention[1]")), states("the highest", best, at(high_i, "retention[1]"))]
-        claims += [claim("within the range", at(i, "retention[1]"), Relation.GE, at(low_i, "retention[1]")) for i, _ in reached]
-        claims += [claim("within the range", at(i, "retention[1]"), Relation.LE, at(high_i, "retention[1]")) for i, _ in reached]
+        claims += [
+            states("the lowest month-1 share", worst, at(low_i, "retention[1]")),
+            states("the highest", best, at(high_i, "retention[1]")),
+        ]
+        claims += [
+            claim("within the range", at(i, "retention[1]"), Relation.GE, at(low_i, "retention[1]"))
+            for i, _ in reached
+        ]
+        claims += [
+            claim(
+                "within the range", at(i, "retention[1]"), Relation.LE, at(high_i, "retention[1]")
+            )
+            for i, _ in reached
+        ]
     return told(CohortHeadline(share, share < LOW_MONTH_ONE, len(reached), worst, best), claims)
 
 
@@ -213,16 +241,27 @@ def tell_club(club: ClubSummary) -> Told[ClubHeadline]:
         claims.append(claim("no member is active", a, Relation.EQ, 0))
     else:
         state = ClubState.SOME_ACTIVE
-        claims += [states("active members", active, a), states("their share", active / members, a / m)]
+        claims += [
+            states("active members", active, a),
+            states("their share", active / members, a / m),
+        ]
     offer = share = None
     if club.offers and club.offers[0].share and active:
         offer, share = club.offers[0].offer, club.offers[0].share
         claims.append(states("the top offer's share", share, Fig("loyalty.club.offers[0].share")))
         claims += [
-            claim(f"{offer} is used most", Fig("loyalty.club.offers[0].members"), Relation.GE, Fig(f"loyalty.club.offers[{k}].members"))
+            claim(
+                f"{offer} is used most",
+                Fig("loyalty.club.offers[0].members"),
+                Relation.GE,
+                Fig(f"loyalty.club.offers[{k}].members"),
+            )
             for k in range(len(club.offers))
         ]
-    return told(ClubHeadline(state, active, members, active / members if members else None, offer, share), claims)
+    return told(
+        ClubHeadline(state, active, members, active / members if members else None, offer, share),
+        claims,
+    )
 
 
 @dataclass(frozen=True)

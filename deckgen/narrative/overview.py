@@ -297,7 +297,9 @@ def tell_finding(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
             PipelineFinding(f.kind, f.value, len(m.prospects.top), f.reference_value),
             states("pipeline value", f.value, Fig("prospects.pipeline_value")),
             claim("the pipeline has value", Fig("prospects.pipeline_value"), Relation.GT, 0),
-            states("top prospects", len(m.prospects.top), Fig("prospects.top[*].lead_id", Agg.COUNT)),
+            states(
+                "top prospects", len(m.prospects.top), Fig("prospects.top[*].lead_id", Agg.COUNT)
+            ),
             states(
                 "the top prospects' value",
                 f.reference_value,
@@ -307,7 +309,7 @@ def tell_finding(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     raise ValueError(f"no sentence for finding kind {f.kind!r}")
 
 
-def _change_at(m: LifecycleMetrics, path: str):  # noqa: ANN202 - a Change
+def _change_at(m: LifecycleMetrics, path: str):
     value: object = m
     for name in path.split("."):
         value = getattr(value, name)
@@ -318,7 +320,9 @@ def _leak(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     path = f"funnel.steps[stage={f.subject}]"
     assert f.value is not None and f.reference_value is not None
     return told(
-        LeakFinding(f.kind, f.subject, rate(f.value), rate(f.reference_value), m.funnel.loyalty_rule),
+        LeakFinding(
+            f.kind, f.subject, rate(f.value), rate(f.reference_value), m.funnel.loyalty_rule
+        ),
         states(f"{f.subject}'s conversion", f.value, Fig(f"{path}.conversion.current")),
         states(f"{f.subject}'s norm", f.reference_value, Fig(f"{path}.benchmark")),
         claim(
@@ -376,7 +380,12 @@ def _growth(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     return told(
         GrowthFinding(f.kind, f.reference_subject, f.subject, change.context),
         change.claims,
-        claim("the group grew", Fig(f"{path}.revenue_12m.current"), Relation.GT, Fig(f"{path}.revenue_12m.previous")),
+        claim(
+            "the group grew",
+            Fig(f"{path}.revenue_12m.current"),
+            Relation.GT,
+            Fig(f"{path}.revenue_12m.previous"),
+        ),
     )
 
 
@@ -392,7 +401,9 @@ def _nps(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
         # Too few answers to call a move: only the level is stated.
         record = Moved(Trend.FIRST, record.current, record.previous, None)
         claims = [states("NPS", sat.nps_change.current, Fig("satisfaction.nps_change.current"))]
-        claims.append(claim("NPS rests on few answers", Fig("satisfaction.nps.n"), Relation.LT, MIN_RATE_N))
+        claims.append(
+            claim("NPS rests on few answers", Fig("satisfaction.nps.n"), Relation.LT, MIN_RATE_N)
+        )
     claims.append(states("NPS answers", n, Fig("satisfaction.nps.n")))
     if sat.csat.score is not None:
         claims.append(states("CSAT", sat.csat.score, Fig("satisfaction.csat.score")))

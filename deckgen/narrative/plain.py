@@ -52,5 +52,7 @@ def check_plain(value: Any, where: str = "context") -> None:
 def fields_of(context: object) -> dict[str, Any]:
     """The fields of a frozen dataclass context as template variables (shallow)."""
     if not dataclasses.is_dataclass(context) or isinstance(context, type):
-        raise TypeError(f"a template context must be a frozen dataclass, not {type(context).__name__}")
+        raise TypeError(
+            f"a template context must be a frozen dataclass, not {type(context).__name__}"
+        )
     return {field.name: getattr(context, field.name) for field in dataclasses.fields(context)}

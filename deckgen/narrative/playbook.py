@@ -70,7 +70,11 @@ def _present(metrics: LifecycleMetrics, path: str) -> bool:
 def need_claims(advice: Advice) -> tuple[Claim, ...]:
     """The claims that giving `advice` makes: the data has what it presumes."""
     return tuple(
-        claim(f"the data has {need} data for: {advice.text[:40]}", Fig(_NEED_FIGURES[need]), Relation.NOT_NONE)
+        claim(
+            f"the data has {need} data for: {advice.text[:40]}",
+            Fig(_NEED_FIGURES[need]),
+            Relation.NOT_NONE,
+        )
         for need in advice.needs
     )
 

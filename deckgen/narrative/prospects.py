@@ -42,7 +42,9 @@ def tell_pipeline(p: ProspectsResult, period: Period) -> Told[PipelineHeadline]:
         claims.append(claim("no lead has closed", Fig("prospects.history_leads"), Relation.EQ, 0))
     elif p.pipeline_value <= 0:
         state = PipelineState.UNVALUED
-        claims.append(claim("the pipeline has no value", Fig("prospects.pipeline_value"), Relation.LE, 0))
+        claims.append(
+            claim("the pipeline has no value", Fig("prospects.pipeline_value"), Relation.LE, 0)
+        )
     else:
         state = PipelineState.VALUED
         claims.append(states("pipeline value", p.pipeline_value, Fig("prospects.pipeline_value")))
@@ -103,8 +105,17 @@ def tell_top_prospects(p: ProspectsResult) -> Told[TopProspectsHeadline]:
         TopProspectsHeadline(len(p.top), value, channel, count),
         states("prospects listed", len(p.top), Fig("prospects.top[*].lead_id", Agg.COUNT)),
         states("their expected value", value, Fig("prospects.top[*].expected_value", Agg.SUM)),
-        claim("the list is a ranking", Fig("prospects.top[*].expected_value", Agg.DISTINCT), Relation.GT, 1),
-        states(f"leads from {channel}", count, Fig(f"prospects.top[*channel={channel}].lead_id", Agg.COUNT)),
+        claim(
+            "the list is a ranking",
+            Fig("prospects.top[*].expected_value", Agg.DISTINCT),
+            Relation.GT,
+            1,
+        ),
+        states(
+            f"leads from {channel}",
+            count,
+            Fig(f"prospects.top[*channel={channel}].lead_id", Agg.COUNT),
+        ),
         [
             claim(
                 f"{channel} brought the most of them",

@@ -40,16 +40,32 @@ def tell_quadrants(s: SatisfactionResult) -> Told[QuadrantHeadline]:
         return told(QuadrantHeadline(0, None, None, None, s.period), claims)
     by_name = {q.name: q for q in s.quadrants}
     loyal = by_name["loyalists"]
-    claims.append(states("the loyalists' share", loyal.share, Fig(f"{quadrant_path('loyalists')}.share")))
+    claims.append(
+        states("the loyalists' share", loyal.share, Fig(f"{quadrant_path('loyalists')}.share"))
+    )
     others = [by_name[n] for n in ("mercenaries", "hostages", "defectors")]
     top = max(others, key=lambda q: (q.customers, q.name == "defectors"))
     if not top.customers:
-        claims.append(claim("every placed customer is a loyalist", Fig(f"{quadrant_path('loyalists')}.customers"), Relation.EQ, Fig("satisfaction.quadrant_n")))
+        claims.append(
+            claim(
+                "every placed customer is a loyalist",
+                Fig(f"{quadrant_path('loyalists')}.customers"),
+                Relation.EQ,
+                Fig("satisfaction.quadrant_n"),
+            )
+        )
         return told(QuadrantHeadline(s.quadrant_n, loyal.share, None, None, s.period), claims)
     mine = Fig(f"{quadrant_path(top.name)}.customers")
-    claims.append(states(f"the {top.name}' share", top.share, Fig(f"{quadrant_path(top.name)}.share")))
+    claims.append(
+        states(f"the {top.name}' share", top.share, Fig(f"{quadrant_path(top.name)}.share"))
+    )
     claims += [
-        claim(f"{top.name} is the largest other group", mine, Relation.GE, Fig(f"{quadrant_path(q.name)}.customers"))
+        claim(
+            f"{top.name} is the largest other group",
+            mine,
+            Relation.GE,
+            Fig(f"{quadrant_path(q.name)}.customers"),
+        )
         for q in others
     ]
     return told(QuadrantHeadline(s.quadrant_n, loyal.share, top.name, top.share, s.period), claims)
@@ -77,7 +93,13 @@ def _relation(c: Correlation, path: str, what: str) -> Told[Association] | None:
     if c.spearman is None:
         return None
     size = abs(c.spearman)
-    strength = Strength.STRONG if size >= STRONG else Strength.MODERATE if size >= MODERATE else Strength.WEAK
+    strength = (
+        Strength.STRONG
+        if size >= STRONG
+        else Strength.MODERATE
+        if size >= MODERATE
+        else Strength.WEAK
+    )
     fig = Fig(f"{path}.spearman")
     bound = {Strength.STRONG: STRONG, Strength.MODERATE: MODERATE, Strength.WEAK: 0.0}[strength]
     positive = c.spearman >= 0
@@ -85,7 +107,14 @@ def _relation(c: Correlation, path: str, what: str) -> Told[Association] | None:
     if positive:
         claims.append(claim(f"{what} is {strength}", fig, Relation.GE, bound))
         if strength != Strength.STRONG:
-            claims.append(claim(f"{what} is {strength}", fig, Relation.LT, STRONG if strength == Strength.MODERATE else MODERATE))
+            claims.append(
+                claim(
+                    f"{what} is {strength}",
+                    fig,
+                    Relation.LT,
+                    STRONG if strength == Strength.MODERATE else MODERATE,
+                )
+            )
     else:
         claims.append(claim(f"{what} is negative and {strength}", fig, Relation.LE, -bound))
     return told(Association(c.spearman, strength, positive, c.n), claims)
@@ -110,8 +139,14 @@ class Correlations:
 
 def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
     """How satisfaction relates to recommendation and to repeat buying."""
-    rec = _relation(s.satisfaction_vs_recommend, "satisfaction.satisfaction_vs_recommend", "satisfaction vs recommendation")
-    orders = _relation(s.satisfaction_vs_orders, "satisfaction.satisfaction_vs_orders", "satisfaction vs orders")
+    rec = _relation(
+        s.satisfaction_vs_recommend,
+        "satisfaction.satisfaction_vs_recommend",
+        "satisfaction vs recommendation",
+    )
+    orders = _relation(
+        s.satisfaction_vs_orders, "satisfaction.satisfaction_vs_orders", "satisfaction vs orders"
+    )
     by_name = {q.name: q for q in s.quadrants}
     loyal, defect = by_name["loyalists"], by_name["defectors"]
     claims: list[Claim] = [*(rec.claims if rec else ()), *(orders.claims if orders else ())]
@@ -119,8 +154,16 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
     if loyal.mean_orders_12m is not None and defect.mean_orders_12m is not None:
         groups = OrdersByGroup(loyal.mean_orders_12m, defect.mean_orders_12m)
         claims += [
-            states("the loyalists' orders", loyal.mean_orders_12m, Fig(f"{quadrant_path('loyalists')}.mean_orders_12m")),
-            states("the defectors' orders", defect.mean_orders_12m, Fig(f"{quadrant_path('defectors')}.mean_orders_12m")),
+            states(
+                "the loyalists' orders",
+                loyal.mean_orders_12m,
+                Fig(f"{quadrant_path('loyalists')}.mean_orders_12m"),
+            ),
+            states(
+                "the defectors' orders",
+                defect.mean_orders_12m,
+                Fig(f"{quadrant_path('defectors')}.mean_orders_12m"),
+            ),
         ]
     return told(
         Correlations(rec.context if rec else None, orders.context if orders else None, groups),
@@ -197,23 +240,45 @@ def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
     n = s.nps.n
     few = n < MIN_RATE_N
     nps = moved(s.nps_change, "satisfaction.nps_change", Scale.SCORE, "NPS")
-    csat = None if s.csat_change is None else moved(s.csat_change, "satisfaction.csat_change", Scale.POINTS, "CSAT")
+    csat = (
+        None
+        if s.csat_change is None
+        else moved(s.csat_change, "satisfaction.csat_change", Scale.POINTS, "CSAT")
+    )
     if few:
         nps = _level_only(nps, "satisfaction.nps_change", "NPS")
         csat = None if csat is None else _level_only(csat, "satisfaction.csat_change", "CSAT")
-    claims: list[Claim] = [*nps.claims, *(csat.claims if csat else ()), states("NPS answers", n, Fig("satisfaction.nps.n"))]
+    claims: list[Claim] = [
+        *nps.claims,
+        *(csat.claims if csat else ()),
+        states("NPS answers", n, Fig("satisfaction.nps.n")),
+    ]
     if few:
         claims.append(claim("few answers", Fig("satisfaction.nps.n"), Relation.LT, MIN_RATE_N))
     best = worst = None
-    named = [row for row in s.by_segment if row.nps.n >= HEADLINE_MIN_N and row.nps.score is not None]
+    named = [
+        row for row in s.by_segment if row.nps.n >= HEADLINE_MIN_N and row.nps.score is not None
+    ]
     if len(named) > 1:
         ranked = sorted(named, key=lambda row: (row.nps.score, row.segment))
         low, high = ranked[0], ranked[-1]
         if high.nps.score > low.nps.score:
-            best, worst = SegmentScore(high.segment, high.nps.score), SegmentScore(low.segment, low.nps.score)
+            best, worst = (
+                SegmentScore(high.segment, high.nps.score),
+                SegmentScore(low.segment, low.nps.score),
+            )
             claims += _segment_claims(high, low, named)
     return told(
-        ScoreHeadline(ScoreState.SCORED, nps.context, csat.context if csat else None, n, few, best, worst, s.period),
+        ScoreHeadline(
+            ScoreState.SCORED,
+            nps.context,
+            csat.context if csat else None,
+            n,
+            few,
+            best,
+            worst,
+            s.period,
+        ),
         claims,
     )
 
@@ -224,11 +289,23 @@ def _segment_claims(
     def score(row: SegmentSatisfaction) -> Fig:
         return Fig(f"satisfaction.by_segment[segment={row.segment}].nps.score")
 
-    claims = [states("the best segment's NPS", high.nps.score, score(high)), states("the worst", low.nps.score, score(low))]
-    claims += [claim(f"{high.segment} scores highest", score(high), Relation.GE, score(r)) for r in named]
-    claims += [claim(f"{low.segment} scores lowest", score(low), Relation.LE, score(r)) for r in named]
+    claims = [
+        states("the best segment's NPS", high.nps.score, score(high)),
+        states("the worst", low.nps.score, score(low)),
+    ]
     claims += [
-        claim("named segments have enough answers", Fig(f"satisfaction.by_segment[segment={r.segment}].nps.n"), Relation.GE, HEADLINE_MIN_N)
+        claim(f"{high.segment} scores highest", score(high), Relation.GE, score(r)) for r in named
+    ]
+    claims += [
+        claim(f"{low.segment} scores lowest", score(low), Relation.LE, score(r)) for r in named
+    ]
+    claims += [
+        claim(
+            "named segments have enough answers",
+            Fig(f"satisfaction.by_segment[segment={r.segment}].nps.n"),
+            Relation.GE,
+            HEADLINE_MIN_N,
+        )
         for r in (high, low)
     ]
     return claims

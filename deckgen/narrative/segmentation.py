@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from deckgen.metrics.segments import GEOGRAPHIC, UNKNOWN, Breakdown, GroupFigures, SegmentationResult
+from deckgen.metrics.segments import (
+    GEOGRAPHIC,
+    UNKNOWN,
+    Breakdown,
+    GroupFigures,
+    SegmentationResult,
+)
 from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, states
 from deckgen.narrative.signal import UNKNOWN_NAMED_SHARE
 from deckgen.narrative.told import Told, told
@@ -45,11 +51,20 @@ def _unknown_claims(breakdown: Breakdown, named: bool) -> tuple[Claim, ...]:
     if named:
         return (
             states(f"customers without {breakdown.attribute}", unknown_share(breakdown), share),
-            claim(f"many customers have no {breakdown.attribute}", share, Relation.GE, UNKNOWN_NAMED_SHARE),
+            claim(
+                f"many customers have no {breakdown.attribute}",
+                share,
+                Relation.GE,
+                UNKNOWN_NAMED_SHARE,
+            ),
         )
     if not any(row.value == UNKNOWN for row in breakdown.rows):
         return (claim(f"every customer has a {breakdown.attribute}", share, Relation.IS_NONE),)
-    return (claim(f"few customers have no {breakdown.attribute}", share, Relation.LT, UNKNOWN_NAMED_SHARE),)
+    return (
+        claim(
+            f"few customers have no {breakdown.attribute}", share, Relation.LT, UNKNOWN_NAMED_SHARE
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,9 @@ def tell_profile_headline(
 ) -> Told[ProfileHeadline]:
     """The profile headline: the largest group, the unknowns worth naming, the standout."""
     claims: list[Claim] = [
-        states("customers in the base", seg.customers.current, Fig("segmentation.customers.current"))
+        states(
+            "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
+        )
     ]
     largest = None
     if geography is not None:
@@ -94,7 +111,13 @@ def tell_profile_headline(
         top = groups[0]
         path = breakdown_path(geography.attribute)
         largest = Largest(geography.attribute, top.value, top.share)
-        claims.append(states(f"the largest {geography.attribute}'s share", top.share, Fig(f"{path}.rows[value={top.value}].share")))
+        claims.append(
+            states(
+                f"the largest {geography.attribute}'s share",
+                top.share,
+                Fig(f"{path}.rows[value={top.value}].share"),
+            )
+        )
         claims += [
             claim(
                 f"{top.value} is the largest {geography.attribute}",
@@ -116,8 +139,15 @@ def tell_profile_headline(
         path = f"{breakdown_path(standout.attribute)}.rows[value={standout.value}]"
         claims += [
             states("the standout's customer share", standout.share, Fig(f"{path}.share")),
-            states("the standout's revenue share", standout.revenue_share, Fig(f"{path}.revenue_share")),
-            claim("the standout brings more than its share", Fig(f"{path}.revenue_share"), Relation.GT, Fig(f"{path}.share")),
+            states(
+                "the standout's revenue share", standout.revenue_share, Fig(f"{path}.revenue_share")
+            ),
+            claim(
+                "the standout brings more than its share",
+                Fig(f"{path}.revenue_share"),
+                Relation.GT,
+                Fig(f"{path}.share"),
+            ),
         ]
     return told(ProfileHeadline(largest, tuple(unknown), standout, seg.customers.current), claims)
 
@@ -186,8 +216,17 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
         path = f"segmentation.psychographic[interest={top.interest}]"
         average = revenue / base if base else None
         claims = [
-            states(f"{top.interest}'s spend", top.revenue_per_customer, Fig(f"{path}.revenue_per_customer")),
-            claim(f"{top.interest}'s customers spend something", Fig(f"{path}.revenue_per_customer"), Relation.GT, 0),
+            states(
+                f"{top.interest}'s spend",
+                top.revenue_per_customer,
+                Fig(f"{path}.revenue_per_customer"),
+            ),
+            claim(
+                f"{top.interest}'s customers spend something",
+                Fig(f"{path}.revenue_per_customer"),
+                Relation.GT,
+                0,
+            ),
         ]
         claims += [
             claim(
@@ -201,7 +240,9 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
         gap = None
         if average:
             gap = abs(top.revenue_per_customer / average - 1)
-            per_head = Fig("segmentation.revenue_12m.current") / Fig("segmentation.customers.current")
+            per_head = Fig("segmentation.revenue_12m.current") / Fig(
+                "segmentation.customers.current"
+            )
             claims.append(states("the average spend", average, per_head))
             claims.append(
                 claim(
@@ -228,7 +269,12 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
     return told(
         InterestsHeadline(InterestState.NAMED, top.interest, top.share, 0.0, None, None, False),
         states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
-        claim("no interest's customers spent anything", Fig("segmentation.psychographic[*].revenue_per_customer", Agg.MAX), Relation.EQ, 0),
+        claim(
+            "no interest's customers spent anything",
+            Fig("segmentation.psychographic[*].revenue_per_customer", Agg.MAX),
+            Relation.EQ,
+            0,
+        ),
         [
             claim(
                 f"{top.interest} is named most",
@@ -278,16 +324,34 @@ def tell_rfm_headline(seg: SegmentationResult) -> Told[RfmHeadline]:
     if best.revenue_share > best.share:
         times = best.revenue_share / best.share
         return told(
-            RfmHeadline(RfmState.OUTEARNS, best.name, best.share, best.revenue_share, times, best.monetary),
+            RfmHeadline(
+                RfmState.OUTEARNS, best.name, best.share, best.revenue_share, times, best.monetary
+            ),
             states("the segment's customer share", best.share, Fig(f"{path}.share")),
             states("the segment's revenue share", best.revenue_share, Fig(f"{path}.revenue_share")),
-            states("how many times its weight", times, Fig(f"{path}.revenue_share") / Fig(f"{path}.share")),
-            claim("it out-earns its weight", Fig(f"{path}.revenue_share"), Relation.GT, Fig(f"{path}.share")),
+            states(
+                "how many times its weight",
+                times,
+                Fig(f"{path}.revenue_share") / Fig(f"{path}.share"),
+            ),
+            claim(
+                "it out-earns its weight",
+                Fig(f"{path}.revenue_share"),
+                Relation.GT,
+                Fig(f"{path}.share"),
+            ),
         )
     largest = max(segments, key=lambda s: (s.customers.current, s.name))
     path = f"segmentation.rfm.segments[name={largest.name}]"
     return told(
-        RfmHeadline(RfmState.LARGEST, largest.name, largest.share, largest.revenue_share, None, largest.monetary),
+        RfmHeadline(
+            RfmState.LARGEST,
+            largest.name,
+            largest.share,
+            largest.revenue_share,
+            None,
+            largest.monetary,
+        ),
         states("the segment's customer share", largest.share, Fig(f"{path}.share")),
         [
             claim(

@@ -104,16 +104,28 @@ def moved(change: Change, path: str, scale: Scale, what: str) -> Told[Moved]:
         trend = Trend.UP if delta > 0 else Trend.DOWN
         size = round(size)
         checks = [
-            claim(f"{what} {'rose' if delta > 0 else 'fell'}", now, Relation.GT if delta > 0 else Relation.LT, before),
+            claim(
+                f"{what} {'rose' if delta > 0 else 'fell'}",
+                now,
+                Relation.GT if delta > 0 else Relation.LT,
+                before,
+            ),
             *rounded(f"{what}'s move", size, move if delta > 0 else Const(0) - move),
         ]
     elif delta > 0:
         trend = Trend.UP
-        checks = [claim(f"{what} rose", now, Relation.GT, before), states(f"{what}'s rise", size, move)]
+        checks = [
+            claim(f"{what} rose", now, Relation.GT, before),
+            states(f"{what}'s rise", size, move),
+        ]
     else:
         trend = Trend.DOWN
         checks = [
             claim(f"{what} fell", now, Relation.LT, before),
             states(f"{what}'s fall", size, Const(0) - move),
         ]
-    return told(Moved(trend, change.current, previous, None if trend == Trend.FLAT else size), stated, checks)
+    return told(
+        Moved(trend, change.current, previous, None if trend == Trend.FLAT else size),
+        stated,
+        checks,
+    )

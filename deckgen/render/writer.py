@@ -43,13 +43,6 @@ from deckgen.render.oxml import child, element
 from deckgen.render.package import FIXED_TIME, deterministic_package, set_core_properties
 from deckgen.render.shapes import add_rect, add_rule
 from deckgen.render.tables import draw_table
-from deckgen.render.titles import (
-    action_title_box,
-    action_title_style,
-    draw_source,
-    draw_tracker,
-    split_source,
-)
 from deckgen.render.text import (
     Align,
     TextLine,
@@ -59,6 +52,13 @@ from deckgen.render.text import (
     place,
     set_run_language,
     style_paragraph,
+)
+from deckgen.render.titles import (
+    action_title_box,
+    action_title_style,
+    draw_source,
+    draw_tracker,
+    split_source,
 )
 
 _SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # any fixed GUID: deterministic

@@ -31,7 +31,9 @@ def _outline(ctx: SlideContext) -> Outline:
 
 def _dropped_line(ctx: SlideContext, dropped: Dropped) -> DroppedLine:
     name = ctx.label("slide_kinds", dropped.kind)
-    return DroppedLine(name, dropped.reason, dropped.sheet, dropped.column, dropped.n, dropped.minimum)
+    return DroppedLine(
+        name, dropped.reason, dropped.sheet, dropped.column, dropped.n, dropped.minimum
+    )
 
 
 def build_data_notes(ctx: SlideContext) -> Built:
@@ -71,7 +73,12 @@ def build_data_notes(ctx: SlideContext) -> Built:
     if dropped:
         lines = tuple(Paragraph(ctx.say("dropped", _dropped_line(ctx, d))) for d in dropped)
         blocks.append(
-            TextBlock(lines, area="right" if notes else "full", style="bullets", title=ctx.label("appendix", "left_out"))
+            TextBlock(
+                lines,
+                area="right" if notes else "full",
+                style="bullets",
+                title=ctx.label("appendix", "left_out"),
+            )
         )
     headline = DataNotesHeadline(len(outline.warnings), len(notes), len(dropped))
     sheets = tuple(sorted(Counter(p.sheet for p in outline.warnings).items()))
@@ -93,7 +100,9 @@ def glossary(ctx: SlideContext, anchors: tuple[str, ...]) -> tuple[GlossaryEntry
         entry = entries.get(anchor)
         if entry is None:
             continue
-        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("term", "text")):
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), str) for k in ("term", "text")
+        ):
             raise TemplateError(f"{ctx.lang}/glossary.toml [{anchor}] needs a term and a text")
         found.append(
             GlossaryEntry(
@@ -125,7 +134,13 @@ def build_definitions(ctx: SlideContext) -> Built:
     pairs = [halves[k : k + 2] for k in range(0, len(halves), 2)]
     slides = []
     for number, pair in enumerate(pairs, start=1):
-        blocks = tuple(replace(half, area=area) for half, area in zip(pair, ("left", "right"), strict=False))
+        blocks = tuple(
+            replace(half, area=area) for half, area in zip(pair, ("left", "right"), strict=False)
+        )
         page = DefinitionsPage(number, len(pairs), len(entries))
-        slides.append(ctx.slide(blocks, finding=None, notes=page, topic=page, cites=anchors if number == 1 else ()))
+        slides.append(
+            ctx.slide(
+                blocks, finding=None, notes=page, topic=page, cites=anchors if number == 1 else ()
+            )
+        )
     return Built(tuple(slides))

@@ -87,6 +87,4 @@ def chart_or_note(
         return sourced(ctx, chart, source)
     ctx.note_claims(evidence)
     sentence = ctx.shared("no_signal", NoSignal(reason, chart.title))
-    return TextBlock(
-        (Paragraph(sentence),), area=chart.area, style="body", title=chart.title
-    )
+    return TextBlock((Paragraph(sentence),), area=chart.area, style="body", title=chart.title)

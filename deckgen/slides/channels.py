@@ -8,7 +8,7 @@ from deckgen.model import Cell, ChartSpec, Series, TableColumn, TableSpec
 from deckgen.narrative.channels import ChannelsNotes, Cohort, tell_headline
 from deckgen.narrative.claims import Fig
 from deckgen.narrative.common import Sheet, Unit, source
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.slides.blocks import cell, chart_or_note
 from deckgen.slides.context import SlideContext
 
@@ -34,7 +34,9 @@ def build_channels(ctx: SlideContext) -> Built:
             Fig("channels.total.new_customers.current"),
         ),
     )
-    notes = ChannelsNotes(ctx.period, channels.cohort, int(channels.unattributed_new_customers.current))
+    notes = ChannelsNotes(
+        ctx.period, channels.cohort, int(channels.unattributed_new_customers.current)
+    )
     finding = ctx.say("headline", tell_headline(channels, ctx.period))
     return Built((ctx.slide((chart, _table(ctx, channels)), finding=finding, notes=notes),))
 

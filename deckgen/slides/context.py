@@ -183,4 +183,3 @@ class SlideContext:
             parts.append(self.label("notes", "definitions"))
             parts += [f"{d.title}: {d.text}" for d in quoted]
         return "\n".join(parts)
-

@@ -26,12 +26,14 @@ def build_deck(
         outline = None if phase == Phase.BODY else _outline(built, warnings)
         for entry in REGISTRY:
             if entry.phase == phase:
-                built[entry.kind] = entry.build(_context(entry, metrics, settings, wording, outline))
+                built[entry.kind] = entry.build(
+                    kind_context(entry, metrics, settings, wording, outline)
+                )
     agenda = built.get(SlideKind.AGENDA)
     if agenda is not None and len(agenda.slides) > 1:
         raise AssertionError("the agenda must be one slide: the page numbers count it as one")
     slides: list[Slide] = [slide for entry in REGISTRY for slide in built[entry.kind].slides]
-    ctx = _context(REGISTRY[0], metrics, settings, wording, None)
+    ctx = kind_context(REGISTRY[0], metrics, settings, wording, None)
     return Deck(
         title=deck_title(ctx),
         client=settings.client,
@@ -47,13 +49,14 @@ def build_deck(
     )
 
 
-def _context(
+def kind_context(
     entry: SlideEntry,
     metrics: LifecycleMetrics,
     settings: Settings,
     wording: Wording,
-    outline: Outline | None,
+    outline: Outline | None = None,
 ) -> SlideContext:
+    """The context a slide kind is built in."""
     return SlideContext(
         metrics,
         settings,

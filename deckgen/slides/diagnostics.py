@@ -15,7 +15,7 @@ from deckgen.model import (
 )
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.funnel import Playbook, StageRate, tell_diagnosis
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.playbook import available, need_claims, playbook_entry
 from deckgen.narrative.signal import rate
 from deckgen.narrative.told import told
@@ -48,7 +48,14 @@ def build_diagnostics(ctx: SlideContext) -> Built:
     )
     blocks: list[TableSpec | ChartSpec | TextBlock] = [_table(ctx, judged, "left_top")]
     chart = _index_chart(ctx, rated, stage)
-    year = source((Sheet.ORDERS, Sheet.LEADS, Sheet.CHANNELS), ctx.period.shift(-12), ctx.period, None, Unit.CUSTOMERS, None)
+    year = source(
+        (Sheet.ORDERS, Sheet.LEADS, Sheet.CHANNELS),
+        ctx.period.shift(-12),
+        ctx.period,
+        None,
+        Unit.CUSTOMERS,
+        None,
+    )
     blocks.append(sourced(ctx, chart, year))
     blocks += [
         TextBlock(
@@ -83,7 +90,9 @@ def _table(ctx: SlideContext, stages: tuple[StageHealth, ...], area: Area) -> Ta
                 Cell(ctx.label("stages", s.stage)),
                 Cell(ctx.say("rate", StageRate(s.stage, rate(s.conversion))), s.conversion),
                 Cell(
-                    ctx.say("rate", StageRate(s.stage, rate(s.benchmark))) if s.benchmark is not None else ctx.fmt(None, "percent"),
+                    ctx.say("rate", StageRate(s.stage, rate(s.benchmark)))
+                    if s.benchmark is not None
+                    else ctx.fmt(None, "percent"),
                     s.benchmark,
                 ),
                 cell(ctx, s.index, "percent"),
@@ -102,7 +111,9 @@ def _index_chart(ctx: SlideContext, stages: tuple[StageHealth, ...], focus: str)
         kind="column",
         title=ctx.label("diagnostics", "chart"),
         categories=tuple(ctx.label("stages", s.stage) for s in stages),
-        series=(Series(ctx.label("diagnostics", "index"), tuple(s.index for s in stages), "percent"),),
+        series=(
+            Series(ctx.label("diagnostics", "index"), tuple(s.index for s in stages), "percent"),
+        ),
         area="left_bottom",
         legend=False,
         highlight=[s.stage for s in stages].index(focus),

@@ -19,7 +19,7 @@ from deckgen.narrative.feedback import (
     tell_items,
     tell_overview,
 )
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.prospects import TablePage
 from deckgen.narrative.told import Told
 from deckgen.slides.blocks import cell, change_kpi, chart_or_note, table_pages
@@ -66,7 +66,11 @@ def _by_month(
 
 
 def _received_source(ctx: SlideContext, feedback: FeedbackResult) -> Told[Source]:
-    first = ctx.period if len(_by_month(ctx, feedback, feedback.by_kind)) == 1 else ctx.period.previous()
+    first = (
+        ctx.period
+        if len(_by_month(ctx, feedback, feedback.by_kind)) == 1
+        else ctx.period.previous()
+    )
     return source(
         (Sheet.FEEDBACK,),
         first,

@@ -15,7 +15,7 @@ from deckgen.narrative.funnel import (
     tell_others,
     tell_shortfall,
 )
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.signal import rate
 from deckgen.slides.blocks import change_kpi, sourced, tone
 from deckgen.slides.context import SlideContext
@@ -41,8 +41,15 @@ def build_funnel(ctx: SlideContext) -> Built:
         area="left",
         highlight=steps.index(leak) if leak is not None else None,
     )
-    sheets = [_STAGE_SHEETS.get(s.stage, Sheet.LOYALTY if funnel.loyalty_rule == "club" else Sheet.ORDERS) for s in steps]
-    spec = sourced(ctx, spec, source(tuple(dict.fromkeys(sheets)), ctx.period, ctx.period, None, Unit.CUSTOMERS, None))
+    sheets = [
+        _STAGE_SHEETS.get(s.stage, Sheet.LOYALTY if funnel.loyalty_rule == "club" else Sheet.ORDERS)
+        for s in steps
+    ]
+    spec = sourced(
+        ctx,
+        spec,
+        source(tuple(dict.fromkeys(sheets)), ctx.period, ctx.period, None, Unit.CUSTOMERS, None),
+    )
     blocks: list[FunnelSpec | KpiStrip | TextBlock] = [
         spec,
         KpiStrip(_kpis(ctx, funnel, leak), area="right_top"),
@@ -107,9 +114,16 @@ def _kpis(ctx: SlideContext, funnel: FunnelResult, leak: FunnelStep | None) -> t
         kpis.append(change_kpi(ctx, ctx.label("funnel", "new_customers"), new.count, "count"))
     days = funnel.lead_to_customer_days
     if days is not None:
-        said = Days(days.current, float(days.current).is_integer(), days.delta, ctx.period.previous())
+        said = Days(
+            days.current, float(days.current).is_integer(), days.delta, ctx.period.previous()
+        )
         delta = None if days.delta is None else ctx.say("days_delta", said)
         kpis.append(
-            Kpi(ctx.label("funnel", "days"), ctx.say("days", said), delta, tone(days, good_when_up=False))
+            Kpi(
+                ctx.label("funnel", "days"),
+                ctx.say("days", said),
+                delta,
+                tone(days, good_when_up=False),
+            )
         )
     return tuple(kpis)

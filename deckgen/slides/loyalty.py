@@ -19,7 +19,7 @@ from deckgen.narrative.loyalty import (
     tell_flow,
     tell_repeat,
 )
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.slides.blocks import change_kpi, chart_or_note
 from deckgen.slides.context import SlideContext
 
@@ -53,8 +53,17 @@ def _months(ctx: SlideContext, loyalty: LoyaltyResult) -> tuple[str, ...]:
     return tuple(ctx.month(month.month, short=True) for month in loyalty.months)
 
 
-def _trend_source(ctx: SlideContext, loyalty: LoyaltyResult, sheets: tuple[Sheet, ...] = (Sheet.ORDERS,)):
-    return source(sheets, loyalty.months[0].month, ctx.period, ctx.metrics.loyalty.clv_customers, Unit.CUSTOMERS, Fig("loyalty.clv_customers"))
+def _trend_source(
+    ctx: SlideContext, loyalty: LoyaltyResult, sheets: tuple[Sheet, ...] = (Sheet.ORDERS,)
+):
+    return source(
+        sheets,
+        loyalty.months[0].month,
+        ctx.period,
+        ctx.metrics.loyalty.clv_customers,
+        Unit.CUSTOMERS,
+        Fig("loyalty.clv_customers"),
+    )
 
 
 def build_customer_flow(ctx: SlideContext) -> Built:
@@ -116,7 +125,9 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     strip = KpiStrip(
         (
             change_kpi(ctx, _label(ctx, "repeat_rate"), loyalty.repeat_rate, "percent"),
-            change_kpi(ctx, _label(ctx, "churn_rate"), loyalty.churn_rate, "percent", good_when_up=False),
+            change_kpi(
+                ctx, _label(ctx, "churn_rate"), loyalty.churn_rate, "percent", good_when_up=False
+            ),
             change_kpi(ctx, _label(ctx, "churned"), loyalty.churned, "count", good_when_up=False),
             change_kpi(ctx, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False),
             change_kpi(ctx, _label(ctx, "clv"), loyalty.clv, "money"),
@@ -128,8 +139,12 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         title=_label(ctx, "rates_chart"),
         categories=_months(ctx, loyalty),
         series=(
-            Series(_label(ctx, "repeat_rate"), tuple(m.repeat_rate for m in loyalty.months), "percent"),
-            Series(_label(ctx, "churn_rate"), tuple(m.churn_rate for m in loyalty.months), "percent"),
+            Series(
+                _label(ctx, "repeat_rate"), tuple(m.repeat_rate for m in loyalty.months), "percent"
+            ),
+            Series(
+                _label(ctx, "churn_rate"), tuple(m.churn_rate for m in loyalty.months), "percent"
+            ),
         ),
         area="left_bottom" if segments else "bottom",
         data_labels=False,
@@ -143,8 +158,22 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
             series=(Series(_label(ctx, "clv"), tuple(s.mean_revenue for s in segments), "money"),),
             area="right_bottom",
         )
-        all_time = source((Sheet.ORDERS,), ctx.period, ctx.period, loyalty.clv_customers, Unit.CUSTOMERS, Fig("loyalty.clv_customers"))
-        evidence = (claim("no segment has revenue", Fig("loyalty.clv_by_segment[*].mean_revenue", Agg.MAX), Relation.LE, 0),)
+        all_time = source(
+            (Sheet.ORDERS,),
+            ctx.period,
+            ctx.period,
+            loyalty.clv_customers,
+            Unit.CUSTOMERS,
+            Fig("loyalty.clv_customers"),
+        )
+        evidence = (
+            claim(
+                "no segment has revenue",
+                Fig("loyalty.clv_by_segment[*].mean_revenue", Agg.MAX),
+                Relation.LE,
+                0,
+            ),
+        )
         blocks.append(chart_or_note(ctx, value, all_time, evidence))
     notes = RepeatNotes(
         ctx.period,
@@ -234,11 +263,22 @@ def build_club(ctx: SlideContext) -> Built:
             kind="line",
             title=_label(ctx, "active_members_chart"),
             categories=months,
-            series=(Series(_label(ctx, "active_members"), tuple(float(v) for v in club.active_by_month)),),
+            series=(
+                Series(
+                    _label(ctx, "active_members"), tuple(float(v) for v in club.active_by_month)
+                ),
+            ),
             area="left_bottom",
             data_labels=False,
         )
-    members = source((Sheet.LOYALTY,), ctx.period, ctx.period, club.members, Unit.MEMBERS, Fig("loyalty.club.members"))
+    members = source(
+        (Sheet.LOYALTY,),
+        ctx.period,
+        ctx.period,
+        club.members,
+        Unit.MEMBERS,
+        Fig("loyalty.club.members"),
+    )
     if club.tiers:
         right = ChartSpec(
             kind="doughnut",

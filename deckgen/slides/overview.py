@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deckgen.metrics.common import Change
 from deckgen.model import (
     Cell,
     Kpi,
@@ -12,7 +13,6 @@ from deckgen.model import (
     TextBlock,
     ValueKind,
 )
-from deckgen.metrics.common import Change
 from deckgen.narrative.claims import Fig, states
 from deckgen.narrative.outline import Built
 from deckgen.narrative.overview import (
@@ -69,7 +69,12 @@ def build_summary(ctx: SlideContext) -> Built:
     blocks: list[KpiStrip | TextBlock] = [KpiStrip(_kpis(ctx), area="top")]
     if sentences:
         blocks.append(
-            TextBlock(tuple(sentences), area="bottom", style="bullets", title=ctx.label("summary", "findings"))
+            TextBlock(
+                tuple(sentences),
+                area="bottom",
+                style="bullets",
+                title=ctx.label("summary", "findings"),
+            )
         )
     more = tuple(ctx.say("finding", f) for f in rest)
     notes = SummaryNotes(m.period, m.period.previous(), len(shown), more)

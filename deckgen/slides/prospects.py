@@ -16,7 +16,7 @@ from deckgen.model import (
 )
 from deckgen.narrative.claims import Fig
 from deckgen.narrative.common import Counted, Sheet, Unit, source
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.prospects import (
     ProfileNotes,
     Reasons,
@@ -66,7 +66,9 @@ def build_prospect_profile(ctx: SlideContext) -> Built:
     rate_label = ctx.say("base_rate_label", Counted(prospects.history_leads if shown_n else None))
     kpis = KpiStrip(
         (
-            Kpi(ctx.label("prospects", "pipeline_value"), ctx.fmt(prospects.pipeline_value, "money")),
+            Kpi(
+                ctx.label("prospects", "pipeline_value"), ctx.fmt(prospects.pipeline_value, "money")
+            ),
             Kpi(ctx.label("prospects", "open_leads"), ctx.fmt(prospects.open_leads, "count")),
             Kpi(
                 ctx.label("prospects", "expected_customers"),
@@ -90,7 +92,9 @@ def build_prospect_profile(ctx: SlideContext) -> Built:
         chart = ChartSpec(
             kind="bar",
             title=ctx.label("prospects", "profile_chart"),
-            categories=tuple(ctx.say("trait_label", Trait(t.attribute, t.value, t.lift)) for t in traits),
+            categories=tuple(
+                ctx.say("trait_label", Trait(t.attribute, t.value, t.lift)) for t in traits
+            ),
             series=(
                 Series(
                     ctx.label("prospects", "share_of_best"),
@@ -159,7 +163,12 @@ def build_top_prospects(ctx: SlideContext) -> Built:
                 cell(ctx, p.probability, "percent"),
                 cell(ctx, p.first_year_value, "money"),
                 cell(ctx, p.expected_value, "money"),
-                Cell(ctx.say("reasons", Reasons(tuple(Trait(r.attribute, r.value, r.lift) for r in p.reasons)))),
+                Cell(
+                    ctx.say(
+                        "reasons",
+                        Reasons(tuple(Trait(r.attribute, r.value, r.lift) for r in p.reasons)),
+                    )
+                ),
             )
             for rank, p in enumerate(top, start=1)
         ),

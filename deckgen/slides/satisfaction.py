@@ -19,7 +19,7 @@ from deckgen.model import (
 )
 from deckgen.narrative.claims import Fig
 from deckgen.narrative.common import Sheet, Unit, source
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.satisfaction import (
     HEADLINE_MIN_N,
     KpiScope,
@@ -201,8 +201,18 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         return _no_surveys(ctx)
     strip = KpiStrip(
         (
-            change_kpi(ctx, ctx.say("kpi_nps", KpiScope(result.nps.n, ctx.period)), result.nps_change, "score"),
-            change_kpi(ctx, ctx.say("kpi_csat", KpiScope(result.csat.n, ctx.period)), result.csat_change, "percent"),
+            change_kpi(
+                ctx,
+                ctx.say("kpi_nps", KpiScope(result.nps.n, ctx.period)),
+                result.nps_change,
+                "score",
+            ),
+            change_kpi(
+                ctx,
+                ctx.say("kpi_csat", KpiScope(result.csat.n, ctx.period)),
+                result.csat_change,
+                "percent",
+            ),
             Kpi(
                 ctx.say("kpi_customer_nps", KpiScope(result.customer_nps.n, ctx.period)),
                 ctx.fmt(result.customer_nps.score, "score"),
@@ -244,7 +254,10 @@ def build_nps_csat(ctx: SlideContext) -> Built:
     notes = ScoreNotes(
         ctx.period,
         a.answers,
-        a.missing_satisfaction + a.out_of_scale_satisfaction + a.missing_recommend + a.out_of_scale_recommend,
+        a.missing_satisfaction
+        + a.out_of_scale_satisfaction
+        + a.missing_recommend
+        + a.out_of_scale_recommend,
         result.customers,
         min(len(result.by_segment), TOP_SEGMENTS),
         HEADLINE_MIN_N,

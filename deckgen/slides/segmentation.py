@@ -7,9 +7,9 @@ from typing import Literal
 
 from deckgen.metrics.segments import Breakdown, GroupFigures, SegmentationResult
 from deckgen.model import Area, Block, Cell, ChartSpec, Series, TableColumn, TableSpec
-from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.claims import Fig
-from deckgen.narrative.outline import Built, DropReason, Dropped
+from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.segmentation import (
     InterestsNotes,
     ProfileNotes,
@@ -65,7 +65,9 @@ def _geography(seg: SegmentationResult) -> Breakdown | None:
 
 def _demographic(seg: SegmentationResult, attribute: str) -> Breakdown | None:
     """The breakdown of `attribute` when it has two known groups or more to compare."""
-    return next((b for b in seg.demographic if b.attribute == attribute and len(known(b)) > 1), None)
+    return next(
+        (b for b in seg.demographic if b.attribute == attribute and len(known(b)) > 1), None
+    )
 
 
 def _value_label(ctx: SlideContext, attribute: str, value: str) -> str:
@@ -81,7 +83,9 @@ def _shares_chart(
 ) -> ChartSpec:
     """Share of customers beside share of 12-month revenue (when there is any) for rows."""
     series = [
-        Series(ctx.label("segmentation", "customers_share"), tuple(r.share for _, r in rows), "percent")
+        Series(
+            ctx.label("segmentation", "customers_share"), tuple(r.share for _, r in rows), "percent"
+        )
     ]
     if with_revenue:
         series.append(
@@ -113,7 +117,9 @@ def build_customer_profile(ctx: SlideContext) -> Built:
         rows = [(geography.attribute, row) for row in known(geography)[:TOP_N]]
         charts.append(_shares_chart(ctx, "bar", rows, with_revenue))
     if age is not None:
-        charts.append(_shares_chart(ctx, "column", [("age_band", r) for r in known(age)], with_revenue))
+        charts.append(
+            _shares_chart(ctx, "column", [("age_band", r) for r in known(age)], with_revenue)
+        )
     if others:
         rows = [
             (b.attribute, row)

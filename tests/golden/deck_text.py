@@ -30,7 +30,10 @@ def _block(block: object) -> list[str]:
     kind = type(block).__name__
     lines.append(f"  [{kind} {getattr(block, 'area', '')}]" + (f" {title}" if title else ""))
     if isinstance(block, TextBlock):
-        lines += [f"    {'  ' * p.level}- {p.text}" + (" (bold)" if p.bold else "") for p in block.paragraphs]
+        lines += [
+            f"    {'  ' * p.level}- {p.text}" + (" (bold)" if p.bold else "")
+            for p in block.paragraphs
+        ]
     elif isinstance(block, KpiStrip):
         for kpi in block.kpis:
             delta = f" | {kpi.delta} ({kpi.tone})" if kpi.delta else ""
@@ -80,7 +83,11 @@ def slide_text(number: int, slide: Slide) -> list[str]:
 
 def deck_text(deck: Deck) -> str:
     """The deck's full text, one slide after another."""
-    lines = [f"deck: {deck.title} | {deck.client} | {deck.period_label} | {deck.lang}", f"footer: {deck.footer}", ""]
+    lines = [
+        f"deck: {deck.title} | {deck.client} | {deck.period_label} | {deck.lang}",
+        f"footer: {deck.footer}",
+        "",
+    ]
     for number, slide in enumerate(deck.slides, start=1):
         lines += [*slide_text(number, slide), ""]
     return "\n".join(lines)
