@@ -104,12 +104,7 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
             states(
                 "the only CAC", only.cac.current, Fig(f"{channel_path(only.channel)}.cac.current")
             ),
-            claim(
-                "one channel has a CAC",
-                Fig("channels.channels[*].cac.current", Agg.COUNT),
-                Relation.EQ,
-                1,
-            ),
+            _unpriced(r, but=only.channel),
         ]
         record = ChannelsHeadline(
             ChannelState.ONLY_PRICED,
@@ -127,14 +122,7 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
         return told(record, claims)
     # The channel with most new customers; ties keep the rank order.
     best = max(r.channels, key=lambda c: c.new_customers.current, default=None)
-    claims.append(
-        claim(
-            "no channel has a CAC",
-            Fig("channels.channels[*].cac.current", Agg.COUNT),
-            Relation.EQ,
-            0,
-        )
-    )
+    claims += _unpriced(r)
     if best is None or best.new_customers.current == 0:
         claims.append(
             claim(
@@ -194,6 +182,27 @@ def tell_headline(r: ChannelsResult, period: Period) -> Told[ChannelsHeadline]:
         tied,
     )
     return told(record, claims)
+
+
+def _unpriced(r: ChannelsResult, but: str | None = None) -> list[Claim]:
+    """Claims that no channel (but `but`) has a CAC above zero: none, or zero for no spend."""
+    found = []
+    for c in r.channels:
+        if c.channel == but:
+            continue
+        cac = Fig(f"{channel_path(c.channel)}.cac")
+        if c.cac is None:
+            found.append(claim(f"{c.channel} has no CAC", cac, Relation.IS_NONE))
+        else:
+            found.append(
+                claim(
+                    f"{c.channel} has no CAC above zero",
+                    Fig(f"{channel_path(c.channel)}.cac.current"),
+                    Relation.LE,
+                    0,
+                )
+            )
+    return found
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,6 @@ UNKNOWN_NAMED_SHARE = 0.10
 # A month-on-month trend needs at least this many months with a value.
 MIN_TREND_MONTHS = 2
 
-_COMPARISONS = ("bar", "column", "stacked_bar", "doughnut")
-
 
 @dataclass(frozen=True)
 class Rate:
@@ -38,21 +36,19 @@ def rate(value: float) -> Rate:
     return Rate(value, round(1 / value) if 0 < value < 0.01 else None)
 
 
-def chart_signal(spec: ChartSpec) -> DropReason | None:
-    """Why `spec` would show nothing (all zero, one group, too few months), or None."""
+def chart_signal(spec: ChartSpec, trend: bool = False) -> DropReason | None:
+    """Why `spec` would show nothing, or None: all zero; a comparison of one group; a `trend`
+    (categories are months) with fewer than MIN_TREND_MONTHS months holding a value."""
     values = [v for series in spec.series for v in series.values if v is not None]
     if not values or all(v == 0 for v in values):
         return DropReason.ALL_ZERO
-    if spec.kind in _COMPARISONS and len(spec.categories) < 2:
-        return DropReason.ONE_CATEGORY
-    if spec.kind in ("line", "combo"):
+    if trend:
         months = sum(
             any(series.values[k] is not None for series in spec.series)
             for k in range(len(spec.categories))
         )
-        if months < MIN_TREND_MONTHS:
-            return DropReason.TOO_FEW
-    return None
+        return DropReason.TOO_FEW if months < MIN_TREND_MONTHS else None
+    return DropReason.ONE_CATEGORY if len(spec.categories) < 2 else None
 
 
 def thin(n: int) -> bool:

@@ -78,11 +78,16 @@ def sourced(ctx: SlideContext, chart: Any, source: Told[Source]) -> Any:
 
 
 def chart_or_note(
-    ctx: SlideContext, chart: ChartSpec, source: Told[Source], evidence: tuple[Claim, ...] = ()
+    ctx: SlideContext,
+    chart: ChartSpec,
+    source: Told[Source],
+    evidence: tuple[Claim, ...] = (),
+    *,
+    trend: bool = False,
 ) -> ChartSpec | TextBlock:
     """The chart with its source line, or, when it would show nothing (all zero, one group,
-    too few months), one sentence saying so in its place; `evidence` claims why."""
-    reason = chart_signal(chart)
+    too few months of a `trend`), one sentence saying so in its place; `evidence` claims why."""
+    reason = chart_signal(chart, trend)
     if reason is None:
         return sourced(ctx, chart, source)
     ctx.note_claims(evidence)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from deckgen import formats
 from deckgen.config import Settings
-from deckgen.definitions import Definition, load_definitions
+from deckgen.definitions import Definition, definitions_file, load_definitions
 from deckgen.errors import TemplateError
+from deckgen.formats import Digits
 from deckgen.metrics.common import Change
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import Block, Direction, Slide, TitleStyle, ValueKind
@@ -77,10 +79,12 @@ class SlideContext:
         """templates/<lang>/playbook.toml: review questions and strategies per stage."""
         return self.wording.data("playbook.toml")
 
-    @cached_property
+    @property
     def definitions(self) -> Mapping[str, Definition]:
         """Metric definitions in the deck language, by anchor (docs/metrics.md)."""
-        return load_definitions(self.lang, self.wording.templates_dir, self.wording.digits)
+        folder = self.wording.templates_dir
+        path = definitions_file(self.lang, folder)
+        return _definitions(self.lang, folder, self.wording.digits, path.stat().st_mtime_ns)
 
     def fmt(self, value: float | None, kind: ValueKind) -> str:
         """`value` formatted for the deck (percent values are fractions 0..1)."""
@@ -183,3 +187,11 @@ class SlideContext:
             parts.append(self.label("notes", "definitions"))
             parts += [f"{d.title}: {d.text}" for d in quoted]
         return "\n".join(parts)
+
+
+@lru_cache(maxsize=16)
+def _definitions(
+    lang: str, folder: Path | None, digits: Digits, mtime_ns: int
+) -> Mapping[str, Definition]:
+    """The parsed definitions of one file version: every slide kind of a deck quotes them."""
+    return load_definitions(lang, folder, digits)

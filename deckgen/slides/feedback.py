@@ -186,7 +186,7 @@ def build_feedback_backlog(ctx: SlideContext) -> Built:
         Unit.OPEN_ITEMS,
         Fig("feedback.open.current"),
     )
-    blocks = (chart_or_note(ctx, trend, year), chart_or_note(ctx, severity, open_now))
+    blocks = (chart_or_note(ctx, trend, year, trend=True), chart_or_note(ctx, severity, open_now))
     finding = ctx.say("headline", tell_backlog(feedback))
     notes = BacklogNotes(ctx.period, int(feedback.open.current))
     return Built((ctx.slide(blocks, finding=finding, notes=notes),))

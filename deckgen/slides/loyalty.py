@@ -112,8 +112,8 @@ def build_customer_flow(ctx: SlideContext) -> Built:
     )
     blocks = (
         strip,
-        chart_or_note(ctx, flow, _trend_source(ctx, loyalty)),
-        chart_or_note(ctx, stock, _trend_source(ctx, loyalty, sheets)),
+        chart_or_note(ctx, flow, _trend_source(ctx, loyalty), trend=True),
+        chart_or_note(ctx, stock, _trend_source(ctx, loyalty, sheets), trend=True),
     )
     finding = ctx.say("headline", tell_flow(loyalty, settings.loyalty_min_orders))
     return Built((ctx.slide(blocks, finding=finding, notes=notes),))
@@ -149,7 +149,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         area="left_bottom" if segments else "bottom",
         data_labels=False,
     )
-    blocks = [strip, chart_or_note(ctx, rates, _trend_source(ctx, loyalty))]
+    blocks = [strip, chart_or_note(ctx, rates, _trend_source(ctx, loyalty), trend=True)]
     if segments:
         value = ChartSpec(
             kind="bar",
@@ -304,7 +304,11 @@ def build_club(ctx: SlideContext) -> Built:
         None if club.points_earned is None else club.points_earned.current,
         None if club.points_redeemed is None else club.points_redeemed.current,
     )
-    blocks = (strip, chart_or_note(ctx, left, year), chart_or_note(ctx, right, members))
+    blocks = (
+        strip,
+        chart_or_note(ctx, left, year, trend=not offers),
+        chart_or_note(ctx, right, members, trend=not club.tiers),
+    )
     finding = ctx.say("headline", tell_club(club))
     return Built((ctx.slide(blocks, finding=finding, notes=notes, cites=_club_cites(ctx, club)),))
 

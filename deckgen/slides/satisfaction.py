@@ -246,7 +246,7 @@ def build_nps_csat(ctx: SlideContext) -> Built:
     answers = sum(m.nps.n for m in months)
     blocks: list[KpiStrip | ChartSpec | TableSpec | TextBlock] = [
         strip,
-        chart_or_note(ctx, trend, _year(ctx, answers, Unit.ANSWERS, None)),
+        chart_or_note(ctx, trend, _year(ctx, answers, Unit.ANSWERS, None), trend=True),
     ]
     if result.by_segment:
         blocks.append(_segment_table(ctx, result))

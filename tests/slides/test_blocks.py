@@ -72,7 +72,8 @@ def test_a_chart_without_signal_says_so_in_its_place(sample_ctx: SlideContext) -
     one = ChartSpec("bar", "Spend", ("a",), (Series("x", (4.0,)),))
     assert chart_or_note(sample_ctx, one, line).paragraphs[0].text.startswith("Nothing to compare")  # type: ignore[union-attr]
     months = ChartSpec("line", "Trend", ("Sep", "Oct"), (Series("x", (None, 2.0)),))
-    assert chart_or_note(sample_ctx, months, line).paragraphs[0].text.startswith("Too few months")  # type: ignore[union-attr]
+    said = chart_or_note(sample_ctx, months, line, trend=True)
+    assert said.paragraphs[0].text.startswith("Too few months")  # type: ignore[union-attr]
     fine = ChartSpec("bar", "Spend", ("a", "b"), (Series("x", (1.0, 2.0)),))
     drawn = chart_or_note(sample_ctx, fine, line)
     assert isinstance(drawn, ChartSpec)
