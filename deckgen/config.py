@@ -35,7 +35,8 @@ class MetricsSettings(_Strict):
     retention_window_days: int = Field(90, gt=0)
     churn_days: int | None = Field(None, gt=0)  # None: derived from inter-purchase times
     loyalty_rule: Literal["club", "orders"] = "club"
-    loyalty_min_orders: int = Field(3, gt=0)  # with loyalty_rule = "orders": orders in 12 months
+    # with loyalty_rule = "orders": purchase occasions (order days) in 12 months
+    loyalty_min_orders: int = Field(3, gt=0)
     prospects_top_n: int = Field(15, gt=0)
     prospect_shrinkage: float = Field(20.0, ge=0)  # pseudo-count pulling small groups to the mean
     satisfaction_scale: tuple[float, float] = (1, 5)

@@ -89,14 +89,22 @@ def acquisition_channel_of(tables: Tables, period: Period, ids: pd.Index) -> pd.
 
 
 def compute_channels(
-    tables: Tables, period: Period, settings: MetricsSettings
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    channel_of: pd.Series | None = None,
 ) -> ChannelsResult | None:
-    """Per-channel figures for `period` against the month before; None without leads or spend."""
+    """Per-channel figures for `period` against the month before; None without leads or spend.
+
+    `channel_of`: the deck's shared acquisition_channel_of the ordering customers, computed
+    here when not given.
+    """
     if tables.leads is None and tables.channels is None:
         return None
     months = period.trailing(_WINDOW)
     orders = customer_orders(tables.orders, period)
-    channel_of = acquisition_channel_of(tables, period, orders.ids)
+    if channel_of is None:
+        channel_of = acquisition_channel_of(tables, period, orders.ids)
     first_month = month_index(orders.first_day, months)
     in_cohort = np.isin(first_month, (_COHORT, _COHORT_BEFORE))
     window_end = orders.first_day[orders.customer] + REVENUE_DAYS

@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,25 @@ def covers(days: np.ndarray, period: Period) -> bool:
     return len(days) > 0 and int(days.min()) <= day_number(period.end)
 
 
+NEVER = np.iinfo(np.int64).max // 4  # a day number after any real day
+
+
+@dataclass(frozen=True)
+class PurchaseOccasions:
+    """Each customer's purchase occasions (docs/metrics.md#purchase-occasions): the distinct
+    (customer, order day) pairs, sorted by customer code, then day."""
+
+    customer: np.ndarray  # int64 customer code
+    day: np.ndarray  # int64 day number
+    next_day: np.ndarray  # the customer's next occasion day, or NEVER
+    customers: int  # customer codes run 0..customers-1
+
+    def counts(self, start: int, stop: int) -> np.ndarray:
+        """Occasions of each customer (by code) on days start <= day < stop."""
+        inside = (self.day >= start) & (self.day < stop)
+        return np.bincount(self.customer[inside], minlength=self.customers)
+
+
 @dataclass(frozen=True)
 class CustomerOrders:
     """Orders up to the end of a period as numpy arrays, customers coded 0..n-1."""
@@ -105,6 +125,24 @@ class CustomerOrders:
         return np.bincount(
             self.customer[inside], weights=self.amount[inside], minlength=len(self.ids)
         )
+
+    @cached_property
+    def occasions(self) -> PurchaseOccasions:
+        """The customers' purchase occasions, computed once and shared by the analyses."""
+        if len(self.day):
+            # Sorting one combined key gives the distinct order days in (customer, day) order.
+            low = int(self.day.min())
+            span = int(self.day.max()) - low + 1
+            keys = np.unique(self.customer * span + (self.day - low))
+            customer, day = keys // span, keys % span + low
+        else:
+            customer = day = np.empty(0, dtype=np.int64)
+        same_customer = customer[1:] == customer[:-1]
+        next_day = np.full(len(day), NEVER, dtype=np.int64)
+        next_day[:-1][same_customer] = day[1:][same_customer]
+        for shared in (customer, day, next_day):
+            shared.flags.writeable = False  # the result is shared between analyses
+        return PurchaseOccasions(customer, day, next_day, len(self.ids))
 
 
 # The last customer_orders result: five analyses ask for the same orders and period in a run,

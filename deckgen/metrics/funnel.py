@@ -13,6 +13,7 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     Change,
     CustomerOrders,
+    PurchaseOccasions,
     club_join_days,
     customer_orders,
     day_numbers,
@@ -82,7 +83,7 @@ def compute_funnel(tables: Tables, period: Period, settings: MetricsSettings) ->
     """The five-stage funnel of `period` with stage conversions, changes and the biggest leak."""
     months = period.trailing(_MONTHS)
     orders = customer_orders(tables.orders, period)
-    by_customer = _sorted_orders(orders)
+    by_customer = orders.occasions
     joins = club_join_days(tables, period)
     use_club = settings.loyalty_rule == "club" and joins is not None and len(joins) > 0
     start = _first(orders.day)
@@ -170,25 +171,6 @@ def _leads_created(tables: Tables, period: Period, months: tuple[Period, ...]) -
     return _entries(days, months, _first(days))
 
 
-@dataclass(frozen=True)
-class _Orders:
-    """Orders sorted by customer, then day."""
-
-    customer: np.ndarray
-    day: np.ndarray
-
-
-def _sorted_orders(orders: CustomerOrders) -> _Orders:
-    """The orders sorted by customer, then day."""
-    if len(orders.day) == 0:
-        return _Orders(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    low = int(orders.day.min())
-    span = int(orders.day.max()) - low + 1
-    # One sort of a combined key orders by customer, then day.
-    keys = np.sort(orders.customer * span + (orders.day - low))
-    return _Orders(customer=keys // span, day=keys % span + low)
-
-
 def _first_where(customer: np.ndarray, hit: np.ndarray) -> np.ndarray:
     """Positions of each customer's first hit in arrays sorted by customer."""
     positions = np.flatnonzero(hit)
@@ -196,17 +178,16 @@ def _first_where(customer: np.ndarray, hit: np.ndarray) -> np.ndarray:
     return positions[first]
 
 
-def _retention_days(orders: _Orders, window_days: int) -> np.ndarray:
-    """Each customer's first order day within `window_days` of an earlier order day."""
+def _retention_days(orders: PurchaseOccasions, window_days: int) -> np.ndarray:
+    """Each customer's first occasion within `window_days` of their previous occasion."""
     gap = np.diff(orders.day)
     same = np.diff(orders.customer) == 0
-    # Orders on the same day are one visit: the gap must be at least a day.
-    hit = np.concatenate(([False], same & (gap >= 1) & (gap <= window_days)))
+    hit = np.concatenate(([False], same & (gap <= window_days)))
     return orders.day[_first_where(orders.customer, hit)]
 
 
-def _loyalty_by_orders(orders: _Orders, period: Period, min_orders: int) -> _Stage:
-    """Customers first reaching `min_orders` orders within 12 calendar months, per month."""
+def _loyalty_by_orders(orders: PurchaseOccasions, period: Period, min_orders: int) -> _Stage:
+    """Customers first reaching `min_orders` occasions within 12 calendar months, per month."""
     months = period.trailing(_MONTHS)
     if len(orders.day) == 0:
         return _Stage(counts=np.zeros(_MONTHS, dtype=np.int64), start=None)

@@ -1,4 +1,4 @@
-"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, CLV."""
+"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, revenue per customer."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import pandas as pd
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
+    NEVER,
     Change,
     CustomerOrders,
+    PurchaseOccasions,
     covers,
     customer_orders,
     day_number,
@@ -33,7 +35,6 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 # trailing-12-month window behind it (repeat rate, loyal customers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
-_NEVER = np.iinfo(np.int64).max // 4  # a day number after any real day
 _ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
 _NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
 
@@ -50,7 +51,7 @@ class LifecycleMonth:
     at_risk: int  # docs/metrics.md#at-risk, at the month's end
     churned: int  # docs/metrics.md#churned, during the month
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
-    repeat_rate: float | None  # 0..1, docs/metrics.md#repeat-purchase-rate; None without buyers
+    repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,13 @@ class ClubSummary:
 
 @dataclass(frozen=True)
 class SegmentValue:
-    """Historical value of one RFM segment (docs/metrics.md#historical-clv)."""
+    """Lifetime revenue of one RFM segment (docs/metrics.md#revenue-per-customer-lifetime)."""
 
     segment: str
     customers: int
-    revenue: float  # client currency, all orders to the period end
-    mean_revenue: float  # client currency per customer
-    revenue_share: float | None  # 0..1 of the revenue of all customers; None without revenue
+    revenue_lifetime: float  # client currency, all orders to the period end
+    revenue_per_customer_lifetime: float  # client currency per customer
+    revenue_share: float | None  # 0..1 of all customers' lifetime revenue; None without any
 
 
 @dataclass(frozen=True)
@@ -129,21 +130,14 @@ class LoyaltyResult:
     at_risk: Change  # customers
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
-    repeat_rate: Change | None  # 0..1; None when the month's rate is undefined
+    repeat_rate_12m: Change | None  # 0..1; None when the month's rate is undefined
     cohorts: tuple[CohortRow, ...]  # the 12 months ending with the period, oldest first
     club: ClubSummary | None  # None without club data (no loyalty sheet, no members)
-    clv: Change | None  # client currency per customer, docs/metrics.md#historical-clv
-    clv_customers: int  # customers with an order by the period end
-    clv_by_segment: tuple[SegmentValue, ...]  # highest mean first; empty without segments
-
-
-@dataclass(frozen=True)
-class _Visits:
-    """Distinct (customer, order day) pairs, sorted by customer code then day."""
-
-    customer: np.ndarray  # customer code
-    day: np.ndarray  # day number
-    next_day: np.ndarray  # the customer's next order day, or _NEVER
+    # client currency per customer, docs/metrics.md#revenue-per-customer-lifetime
+    revenue_per_customer_lifetime: Change | None
+    revenue_per_customer_lifetime_n: int  # customers with an order by the period end
+    # highest revenue per customer first; empty without segments
+    revenue_per_customer_lifetime_by_segment: tuple[SegmentValue, ...]
 
 
 def compute_loyalty(
@@ -157,11 +151,11 @@ def compute_loyalty(
     edges = month_edges(months)
     month_ends = edges[1:] - 1
     orders = customer_orders(tables.orders, period)
-    visits = _visits(orders)
+    visits = orders.occasions
     n_customers = len(orders.ids)
 
     churn_days, derived = _churn_days(visits, settings)
-    counts = _monthly_order_counts(orders, months, n_customers)
+    counts = _monthly_occasions(visits, months, n_customers)
     window = _trailing_window_counts(counts)
     first_month = month_index(orders.first_day, months)
 
@@ -193,7 +187,7 @@ def compute_loyalty(
             at_risk=int(at_risk[j]),
             churned=int(churned[j]),
             churn_rate=ratio(churned_from_base[j], alive[j]),
-            repeat_rate=ratio(repeaters[j], buyers[j]),
+            repeat_rate_12m=ratio(repeaters[j], buyers[j]),
         )
         for j in range(TREND_MONTHS)
     )
@@ -209,7 +203,7 @@ def compute_loyalty(
         current = getattr(trend[-1], name)
         return None if current is None else Change(current, previous(name))
 
-    clv, clv_previous = _mean_revenue(orders, month_ends[-2])
+    per_customer, per_customer_before = _mean_revenue(orders, month_ends[-2])
     return LoyaltyResult(
         period=period,
         churn_days=churn_days,
@@ -223,7 +217,7 @@ def compute_loyalty(
         at_risk=count_change("at_risk"),
         churned=count_change("churned"),
         churn_rate=rate_change("churn_rate"),
-        repeat_rate=rate_change("repeat_rate"),
+        repeat_rate_12m=rate_change("repeat_rate_12m"),
         cohorts=_cohorts(counts, first_month, months),
         club=None
         if club_join is None
@@ -236,52 +230,38 @@ def compute_loyalty(
             months,
             has_previous,
         ),
-        clv=None if clv is None else Change(clv, clv_previous if has_previous else None),
-        clv_customers=n_customers,
-        clv_by_segment=_segment_values(orders, segment_of),
+        revenue_per_customer_lifetime=None
+        if per_customer is None
+        else Change(per_customer, per_customer_before if has_previous else None),
+        revenue_per_customer_lifetime_n=n_customers,
+        revenue_per_customer_lifetime_by_segment=_segment_values(orders, segment_of),
     )
 
 
-def _visits(orders: CustomerOrders) -> _Visits:
-    if len(orders.day):
-        # Sorting one combined key gives the distinct order days in (customer, day) order.
-        low = int(orders.day.min())
-        span = int(orders.day.max()) - low + 1
-        keys = np.sort(orders.customer * span + (orders.day - low))
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        customer, day = keys // span, keys % span + low
-    else:
-        customer = day = np.empty(0, dtype=np.int64)
-    same_customer = customer[1:] == customer[:-1]
-    next_day = np.full(len(day), _NEVER, dtype=np.int64)
-    next_day[:-1][same_customer] = day[1:][same_customer]
-    return _Visits(customer=customer, day=day, next_day=next_day)
-
-
-def _churn_days(visits: _Visits, settings: MetricsSettings) -> tuple[int, bool]:
+def _churn_days(visits: PurchaseOccasions, settings: MetricsSettings) -> tuple[int, bool]:
     """K: the configured churn days, else derived from the inter-purchase times."""
     if settings.churn_days is not None:
         return settings.churn_days, False
-    gaps = (visits.next_day - visits.day)[visits.next_day != _NEVER]
+    gaps = (visits.next_day - visits.day)[visits.next_day != NEVER]
     if len(gaps) == 0:
         return CHURN_DAYS_WITHOUT_REPEATS, True
     quantile = float(np.percentile(gaps, CHURN_PERCENTILE))
     return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5))), True
 
 
-def _monthly_order_counts(
-    orders: CustomerOrders, months: tuple[Period, ...], n_customers: int
+def _monthly_occasions(
+    visits: PurchaseOccasions, months: tuple[Period, ...], n_customers: int
 ) -> np.ndarray:
-    """Orders per customer (rows, by code) and month (columns) over the span."""
-    index = month_index(orders.day, months)
+    """Purchase occasions per customer (rows, by code) and month (columns) over the span."""
+    index = month_index(visits.day, months)
     inside = index >= 0
-    flat = orders.customer[inside] * len(months) + index[inside]
+    flat = visits.customer[inside] * len(months) + index[inside]
     counts = np.bincount(flat, minlength=n_customers * len(months))
     return counts.astype(np.int32).reshape(n_customers, len(months))
 
 
 def _trailing_window_counts(counts: np.ndarray) -> np.ndarray:
-    """Orders per customer in the 12 months ending with each trend month."""
+    """Purchase occasions per customer in the 12 months ending with each trend month."""
     running = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int32)
     np.cumsum(counts, axis=1, out=running[:, 1:])
     return running[:, _FIRST + 1 :] - running[:, :TREND_MONTHS]
@@ -297,20 +277,20 @@ def _count_covering(low: np.ndarray, high: np.ndarray, points: np.ndarray) -> np
     return np.cumsum(diff)[: len(points)]
 
 
-def _count_alive(visits: _Visits, churn_days: int, ends: np.ndarray) -> np.ndarray:
+def _count_alive(visits: PurchaseOccasions, churn_days: int, ends: np.ndarray) -> np.ndarray:
     """Customers whose last order is fewer than K days before each of `ends`."""
     last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
     return _count_covering(visits.day, last_day, ends)
 
 
-def _count_at_risk(visits: _Visits, churn_days: int, ends: np.ndarray) -> np.ndarray:
+def _count_at_risk(visits: PurchaseOccasions, churn_days: int, ends: np.ndarray) -> np.ndarray:
     """Customers whose last order is K/2 (rounded up) to K-1 days before each of `ends`."""
     last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
     return _count_covering(visits.day + (churn_days + 1) // 2, last_day, ends)
 
 
 def _count_churned(
-    visits: _Visits, churn_days: int, months: tuple[Period, ...], edges: np.ndarray
+    visits: PurchaseOccasions, churn_days: int, months: tuple[Period, ...], edges: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Customers reaching K days without an order in each trend month; and those of the base."""
     churn_day = visits.day + churn_days
@@ -377,16 +357,16 @@ def _club_join_days(tables: Tables, period: Period) -> pd.Series | None:
     day = np.concatenate(days)
     # The earliest known date; a member known only by an empty join date is _ALWAYS.
     known = day != _NAT
-    join = np.full(len(members), _NEVER, dtype=np.int64)
+    join = np.full(len(members), NEVER, dtype=np.int64)
     np.minimum.at(join, codes[known], day[known])
-    join[join == _NEVER] = _ALWAYS
+    join[join == NEVER] = _ALWAYS
     joins = pd.Series(join, index=members)
     return joins[join <= day_number(period.end)]
 
 
 def _join_day_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:
-    """Join day of each ordering customer (by code); _NEVER for non-members."""
-    member_join = np.full(len(ids), _NEVER, dtype=np.int64)
+    """Join day of each ordering customer (by code); NEVER for non-members."""
+    member_join = np.full(len(ids), NEVER, dtype=np.int64)
     if club_join is not None and len(club_join):
         position = ids.get_indexer(club_join.index)
         found = position >= 0
@@ -520,7 +500,10 @@ def _mean_revenue(orders: CustomerOrders, previous_end: int) -> tuple[float | No
 def _segment_values(
     orders: CustomerOrders, segment_of: Mapping[str, str] | pd.Series | None
 ) -> tuple[SegmentValue, ...]:
-    """Historical CLV by RFM segment, highest mean first (docs/metrics.md#historical-clv)."""
+    """Lifetime revenue per customer by RFM segment, highest first.
+
+    docs/metrics.md#revenue-per-customer-lifetime
+    """
     if segment_of is None or len(orders.ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
@@ -535,12 +518,12 @@ def _segment_values(
             SegmentValue(
                 segment=str(name),
                 customers=int(size),
-                revenue=float(amount),
-                mean_revenue=float(amount) / int(size),
+                revenue_lifetime=float(amount),
+                revenue_per_customer_lifetime=float(amount) / int(size),
                 revenue_share=ratio(float(amount), total),
             )
             for name, size, amount in grouped.itertuples()
         ),
-        key=lambda row: (-row.mean_revenue, row.segment),
+        key=lambda row: (-row.revenue_per_customer_lifetime, row.segment),
     )
     return tuple(rows)

@@ -18,7 +18,35 @@ from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import ValueKind
 from deckgen.period import Period
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What each schema version renamed, removed or redefined; docs/metrics-json.md lists it.
+SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
+    2: (
+        "Every frequency counts purchase occasions (days with an order, "
+        "docs/metrics.md#purchase-occasions) instead of orders: "
+        "`segmentation.rfm.segments[].frequency`, `segmentation.rfm.bands[]` of frequency, "
+        "the repeat rates, `loyalty.loyal` under the "
+        '"orders" rule, the funnel\'s loyalty stage under the "orders" rule.',
+        "One field per repeat rate, named for its window: `segmentation.repeat_rate` (all "
+        "time) → `repeat_rate_lifetime` (docs/metrics.md#repeat-rate-lifetime), also "
+        "`segmentation.psychographic[].repeat_rate` → `repeat_rate_lifetime`; "
+        "`loyalty.repeat_rate` and `loyalty.months[].repeat_rate` (12 months) → "
+        "`repeat_rate_12m` (docs/metrics.md#repeat-rate-12m); "
+        "`satisfaction.quadrants[].repeat_rate` → `repeat_rate_12m`. The run summary's "
+        "headline figure `repeat_rate` → `repeat_rate_12m`.",
+        "`satisfaction.quadrants[].mean_orders_12m` → `mean_occasions_12m` (also in "
+        "`satisfaction.by_segment[].quadrants[]`).",
+        "`satisfaction.satisfaction_vs_orders` → `satisfaction_vs_occasions`; "
+        "`satisfaction.recommend_vs_orders` → `recommend_vs_occasions`.",
+        "Revenue per customer names its window (docs/metrics.md#revenue-per-customer-12m, "
+        "#revenue-per-customer-lifetime): `segmentation.psychographic[].revenue_per_customer` → "
+        "`revenue_per_customer_12m`; `loyalty.clv` → `revenue_per_customer_lifetime`; "
+        "`loyalty.clv_customers` → `revenue_per_customer_lifetime_n`; `loyalty.clv_by_segment` "
+        "→ `revenue_per_customer_lifetime_by_segment`, whose `revenue` → `revenue_lifetime` and "
+        "`mean_revenue` → `revenue_per_customer_lifetime`. New: "
+        "`segmentation.revenue_per_customer_12m`.",
+    ),
+}
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")
 
 
@@ -54,7 +82,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def to_json(metrics: LifecycleMetrics) -> str:
-    """Every figure as JSON: {"schema_version": 1, "metrics": {...}}, keys in declaration order."""
+    """Every figure as JSON: {"schema_version": N, "metrics": {...}}, keys in declaration order."""
     payload = {"schema_version": SCHEMA_VERSION, "metrics": to_jsonable(metrics)}
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
@@ -185,4 +213,10 @@ A `period` is `{{"calendar", "key", "start", "end"}}` with ISO dates.
 
 ## metrics
 """
-    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n"
+    changes = ["", "## Changes by version", ""]
+    for version, notes in sorted(SCHEMA_CHANGES.items(), reverse=True):
+        changes.append(f"### {version}")
+        changes.append("")
+        changes += [f"- {note}" for note in notes]
+        changes.append("")
+    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n" + "\n".join(changes)

@@ -10,7 +10,16 @@ import pandas as pd
 
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
-from deckgen.metrics.common import Change, day_numbers, month_index, ratio, until_end_of
+from deckgen.metrics.common import (
+    Change,
+    CustomerOrders,
+    customer_orders,
+    day_numbers,
+    month_edges,
+    month_index,
+    ratio,
+    until_end_of,
+)
 from deckgen.period import Period
 
 TREND_MONTHS = 12
@@ -70,8 +79,8 @@ class Quadrant:
     name: str  # "loyalists", "mercenaries", "hostages" or "defectors"
     customers: int
     share: float | None  # 0..1 of the customers placed in a quadrant; None when none are
-    mean_orders_12m: float | None  # orders per customer in the 12 months ending with the period
-    repeat_rate: float | None  # 0..1 of its customers with 2+ orders in those 12 months
+    mean_occasions_12m: float | None  # purchase occasions per customer, 12 months to the end
+    repeat_rate_12m: float | None  # 0..1 of its customers with 2+ occasions in those 12 months
 
 
 @dataclass(frozen=True)
@@ -118,8 +127,8 @@ class SatisfactionResult:
     quadrants: tuple[Quadrant, ...]  # in QUADRANTS order
     quadrant_n: int  # customers with both answers valid
     satisfaction_vs_recommend: Correlation
-    satisfaction_vs_orders: Correlation  # orders in the 12 months ending with the period
-    recommend_vs_orders: Correlation
+    satisfaction_vs_occasions: Correlation  # purchase occasions in the 12 months to the end
+    recommend_vs_occasions: Correlation  # same occasions
     # docs/metrics.md#satisfaction-by-segment: most customers first; empty without segments
     by_segment: tuple[SegmentSatisfaction, ...]
     # docs/metrics.md#satisfaction-scatter: (satisfaction, recommend) points, by customer id
@@ -178,7 +187,7 @@ def compute_satisfaction(
 
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
-    orders_12m = _orders_in_window(tables.orders, months, ids)
+    orders_12m = _occasions_in_window(customer_orders(tables.orders, period), months, ids)
     single = np.zeros(len(ids), dtype=np.int64)
     quadrants, placed = _quadrants(people, single, orders_12m, 1)
     low_sat, high_sat = settings.satisfaction_scale
@@ -207,11 +216,11 @@ def compute_satisfaction(
         quadrants=quadrants[0],
         quadrant_n=int(placed[0]),
         satisfaction_vs_recommend=_correlation(people.satisfaction[both], people.recommend[both]),
-        satisfaction_vs_orders=_correlation(
+        satisfaction_vs_occasions=_correlation(
             people.satisfaction[people.satisfaction_valid],
             orders_12m[people.satisfaction_valid],
         ),
-        recommend_vs_orders=_correlation(
+        recommend_vs_occasions=_correlation(
             people.recommend[people.recommend_valid], orders_12m[people.recommend_valid]
         ),
         by_segment=_by_segment(people, ids, orders_12m, segment_of),
@@ -304,13 +313,14 @@ def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray,
     )
 
 
-def _orders_in_window(
-    orders: pd.DataFrame, months: tuple[Period, ...], ids: np.ndarray
+def _occasions_in_window(
+    orders: CustomerOrders, months: tuple[Period, ...], ids: np.ndarray
 ) -> np.ndarray:
-    """Orders of each customer in `ids` within `months` (docs/metrics.md#surveyed-customers)."""
-    window = month_index(day_numbers(orders["order_date"]), months) >= 0
-    counts = orders["customer_id"][window].value_counts()
-    return counts.reindex(pd.Index(ids, dtype=object), fill_value=0).to_numpy(dtype=np.int64)
+    """Purchase occasions of each of `ids` within `months` (docs/metrics.md#surveyed-customers)."""
+    edges = month_edges(months)
+    counts = np.append(orders.occasions.counts(int(edges[0]), int(edges[-1])), 0)
+    # Customers who never ordered take the trailing 0.
+    return counts[orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))].astype(np.int64)
 
 
 def _quadrants(
@@ -332,8 +342,8 @@ def _quadrants(
                 name=name,
                 customers=int(counts[g, q]),
                 share=ratio(counts[g, q], totals[g]),
-                mean_orders_12m=ratio(orders[g, q], counts[g, q]),
-                repeat_rate=ratio(repeaters[g, q], counts[g, q]),
+                mean_occasions_12m=ratio(orders[g, q], counts[g, q]),
+                repeat_rate_12m=ratio(repeaters[g, q], counts[g, q]),
             )
             for q, name in enumerate(QUADRANTS)
         )

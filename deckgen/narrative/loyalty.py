@@ -94,11 +94,13 @@ def tell_repeat(loyalty: LoyaltyResult) -> Told[RepeatHeadline]:
     """The repeat-and-churn headline and its claims."""
     claims: list[Claim] = []
     repeat = churn = None
-    if loyalty.repeat_rate is not None:
-        said = moved(loyalty.repeat_rate, "loyalty.repeat_rate", Scale.POINTS, "the repeat rate")
+    if loyalty.repeat_rate_12m is not None:
+        said = moved(
+            loyalty.repeat_rate_12m, "loyalty.repeat_rate_12m", Scale.POINTS, "the repeat rate"
+        )
         repeat, claims = said.context, [*claims, *said.claims]
     else:
-        claims.append(claim("no repeat rate", Fig("loyalty.repeat_rate"), Relation.IS_NONE))
+        claims.append(claim("no repeat rate", Fig("loyalty.repeat_rate_12m"), Relation.IS_NONE))
     if loyalty.churn_rate is not None:
         said = moved(loyalty.churn_rate, "loyalty.churn_rate", Scale.POINTS, "churn")
         churn, claims = said.context, [*claims, *said.claims]
@@ -115,7 +117,7 @@ class RepeatNotes:
     churn_days: int
     derived: bool  # the churn window came from the data
     churned: int
-    clv_customers: int
+    customers: int  # with an order by the period end (revenue per customer's n)
     segments_shown: int
 
 

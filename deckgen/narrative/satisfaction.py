@@ -145,24 +145,26 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
         "satisfaction vs recommendation",
     )
     orders = _relation(
-        s.satisfaction_vs_orders, "satisfaction.satisfaction_vs_orders", "satisfaction vs orders"
+        s.satisfaction_vs_occasions,
+        "satisfaction.satisfaction_vs_occasions",
+        "satisfaction vs purchase days",
     )
     by_name = {q.name: q for q in s.quadrants}
     loyal, defect = by_name["loyalists"], by_name["defectors"]
     claims: list[Claim] = [*(rec.claims if rec else ()), *(orders.claims if orders else ())]
     groups = None
-    if loyal.mean_orders_12m is not None and defect.mean_orders_12m is not None:
-        groups = OrdersByGroup(loyal.mean_orders_12m, defect.mean_orders_12m)
+    if loyal.mean_occasions_12m is not None and defect.mean_occasions_12m is not None:
+        groups = OrdersByGroup(loyal.mean_occasions_12m, defect.mean_occasions_12m)
         claims += [
             states(
                 "the loyalists' orders",
-                loyal.mean_orders_12m,
-                Fig(f"{quadrant_path('loyalists')}.mean_orders_12m"),
+                loyal.mean_occasions_12m,
+                Fig(f"{quadrant_path('loyalists')}.mean_occasions_12m"),
             ),
             states(
                 "the defectors' orders",
-                defect.mean_orders_12m,
-                Fig(f"{quadrant_path('defectors')}.mean_orders_12m"),
+                defect.mean_occasions_12m,
+                Fig(f"{quadrant_path('defectors')}.mean_occasions_12m"),
             ),
         ]
     return told(

@@ -209,21 +209,20 @@ class InterestsHeadline:
 def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[InterestsHeadline]:
     """The interests headline and its claims."""
     interests = seg.psychographic[:shown]
-    spends = [i.revenue_per_customer for i in interests]
-    revenue, base = seg.revenue_12m.current, seg.customers.current
+    spends = [i.revenue_per_customer_12m for i in interests]
     if max(spends) > 0:
-        top = max(interests, key=lambda i: (i.revenue_per_customer, i.interest))
+        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, i.interest))
         path = f"segmentation.psychographic[interest={top.interest}]"
-        average = revenue / base if base else None
+        average = seg.revenue_per_customer_12m
         claims = [
             states(
                 f"{top.interest}'s spend",
-                top.revenue_per_customer,
-                Fig(f"{path}.revenue_per_customer"),
+                top.revenue_per_customer_12m,
+                Fig(f"{path}.revenue_per_customer_12m"),
             ),
             claim(
                 f"{top.interest}'s customers spend something",
-                Fig(f"{path}.revenue_per_customer"),
+                Fig(f"{path}.revenue_per_customer_12m"),
                 Relation.GT,
                 0,
             ),
@@ -231,15 +230,15 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
         claims += [
             claim(
                 f"{top.interest}'s customers spend the most",
-                Fig(f"{path}.revenue_per_customer"),
+                Fig(f"{path}.revenue_per_customer_12m"),
                 Relation.GE,
-                Fig(f"segmentation.psychographic[interest={i.interest}].revenue_per_customer"),
+                Fig(f"segmentation.psychographic[interest={i.interest}].revenue_per_customer_12m"),
             )
             for i in interests
         ]
         gap = None
         if average:
-            gap = abs(top.revenue_per_customer / average - 1)
+            gap = abs(top.revenue_per_customer_12m / average - 1)
             per_head = Fig("segmentation.revenue_12m.current") / Fig(
                 "segmentation.customers.current"
             )
@@ -247,8 +246,8 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
             claims.append(
                 claim(
                     "above or below the average as said",
-                    Fig(f"{path}.revenue_per_customer"),
-                    Relation.GE if top.revenue_per_customer >= average else Relation.LT,
+                    Fig(f"{path}.revenue_per_customer_12m"),
+                    Relation.GE if top.revenue_per_customer_12m >= average else Relation.LT,
                     per_head,
                 )
             )
@@ -257,10 +256,10 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
                 InterestState.SPEND,
                 top.interest,
                 top.share,
-                top.revenue_per_customer,
+                top.revenue_per_customer_12m,
                 average,
                 gap,
-                average is None or top.revenue_per_customer >= average,
+                average is None or top.revenue_per_customer_12m >= average,
             ),
             claims,
         )
@@ -271,7 +270,7 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
         states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
         claim(
             "no interest's customers spent anything",
-            Fig("segmentation.psychographic[*].revenue_per_customer", Agg.MAX),
+            Fig("segmentation.psychographic[*].revenue_per_customer_12m", Agg.MAX),
             Relation.EQ,
             0,
         ),

@@ -60,9 +60,9 @@ def _trend_source(
         sheets,
         loyalty.months[0].month,
         ctx.period,
-        ctx.metrics.loyalty.clv_customers,
+        ctx.metrics.loyalty.revenue_per_customer_lifetime_n,
         Unit.CUSTOMERS,
-        Fig("loyalty.clv_customers"),
+        Fig("loyalty.revenue_per_customer_lifetime_n"),
     )
 
 
@@ -124,23 +124,30 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     loyalty, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            change_kpi(ctx, _label(ctx, "repeat_rate"), loyalty.repeat_rate, "percent"),
+            change_kpi(ctx, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"),
             change_kpi(
                 ctx, _label(ctx, "churn_rate"), loyalty.churn_rate, "percent", good_when_up=False
             ),
             change_kpi(ctx, _label(ctx, "churned"), loyalty.churned, "count", good_when_up=False),
             change_kpi(ctx, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False),
-            change_kpi(ctx, _label(ctx, "clv"), loyalty.clv, "money"),
+            change_kpi(
+                ctx,
+                _label(ctx, "revenue_per_customer_lifetime"),
+                loyalty.revenue_per_customer_lifetime,
+                "money",
+            ),
         )
     )
-    segments = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    segments = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     rates = ChartSpec(
         kind="line",
         title=_label(ctx, "rates_chart"),
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "repeat_rate"), tuple(m.repeat_rate for m in loyalty.months), "percent"
+                _label(ctx, "repeat_rate_12m"),
+                tuple(m.repeat_rate_12m for m in loyalty.months),
+                "percent",
             ),
             Series(
                 _label(ctx, "churn_rate"), tuple(m.churn_rate for m in loyalty.months), "percent"
@@ -153,23 +160,32 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     if segments:
         value = ChartSpec(
             kind="bar",
-            title=_label(ctx, "clv_chart"),
+            title=_label(ctx, "revenue_per_customer_lifetime_chart"),
             categories=tuple(ctx.label("segments", s.segment) for s in segments),
-            series=(Series(_label(ctx, "clv"), tuple(s.mean_revenue for s in segments), "money"),),
+            series=(
+                Series(
+                    _label(ctx, "revenue_per_customer_lifetime"),
+                    tuple(s.revenue_per_customer_lifetime for s in segments),
+                    "money",
+                ),
+            ),
             area="right_bottom",
         )
         all_time = source(
             (Sheet.ORDERS,),
             ctx.period,
             ctx.period,
-            loyalty.clv_customers,
+            loyalty.revenue_per_customer_lifetime_n,
             Unit.CUSTOMERS,
-            Fig("loyalty.clv_customers"),
+            Fig("loyalty.revenue_per_customer_lifetime_n"),
         )
         evidence = (
             claim(
                 "no segment has revenue",
-                Fig("loyalty.clv_by_segment[*].mean_revenue", Agg.MAX),
+                Fig(
+                    "loyalty.revenue_per_customer_lifetime_by_segment[*].revenue_per_customer_lifetime",
+                    Agg.MAX,
+                ),
                 Relation.LE,
                 0,
             ),
@@ -180,7 +196,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         loyalty.churn_days,
         loyalty.churn_days_derived,
         int(loyalty.churned.current),
-        loyalty.clv_customers,
+        loyalty.revenue_per_customer_lifetime_n,
         len(segments),
     )
     finding = ctx.say("headline", tell_repeat(loyalty))

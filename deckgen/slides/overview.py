@@ -90,8 +90,8 @@ def _kpis(ctx: SlideContext) -> tuple[Kpi, ...]:
         ("active_customers", m.loyalty.active, "count", None),
         ("new_customers", m.loyalty.new, "count", None),
     ]
-    if m.loyalty.repeat_rate is not None:
-        figures.append(("repeat_rate", m.loyalty.repeat_rate, "percent", None))
+    if m.loyalty.repeat_rate_12m is not None:
+        figures.append(("repeat_rate", m.loyalty.repeat_rate_12m, "percent", None))
     sat = m.satisfaction
     if sat is not None and sat.nps_change is not None:
         n = sat.nps.n

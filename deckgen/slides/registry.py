@@ -103,7 +103,7 @@ REGISTRY: tuple[SlideEntry, ...] = (
         SlideKind.SUMMARY,
         Section.SUMMARY,
         overview.build_summary,
-        ("findings", "change", "repeat-purchase-rate", "nps"),
+        ("findings", "change", "repeat-rate-12m", "nps"),
     ),
     SlideEntry(SlideKind.AGENDA, Section.SUMMARY, overview.build_agenda, phase=Phase.OPENING),
     SlideEntry(
@@ -168,7 +168,13 @@ REGISTRY: tuple[SlideEntry, ...] = (
         SlideKind.REPEAT_CHURN,
         Section.LOYALTY,
         loyalty.build_repeat_churn,
-        ("repeat-purchase-rate", "churn-rate", "churned", "churn-days", "historical-clv"),
+        (
+            "repeat-rate-12m",
+            "churn-rate",
+            "churned",
+            "churn-days",
+            "revenue-per-customer-lifetime",
+        ),
     ),
     SlideEntry(SlideKind.COHORTS, Section.LOYALTY, loyalty.build_cohorts, ("cohort-retention",)),
     SlideEntry(

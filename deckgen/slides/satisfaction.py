@@ -82,8 +82,8 @@ def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
         result.quadrant_n,
         JITTER,
         result.satisfaction_vs_recommend.pearson,
-        result.satisfaction_vs_orders.pearson,
-        result.recommend_vs_orders.pearson,
+        result.satisfaction_vs_occasions.pearson,
+        result.recommend_vs_occasions.pearson,
         ctx.period,
     )
 
@@ -130,7 +130,7 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
         TableColumn(_label(ctx, "quadrant"), width=1.7),
         TableColumn(_label(ctx, "customers"), "end", 1.0),
         TableColumn(_label(ctx, "share"), "end", 0.9),
-        TableColumn(_label(ctx, "orders"), "end", 1.3),
+        TableColumn(_label(ctx, "occasions"), "end", 1.3),
         TableColumn(_label(ctx, "repeat"), "end", 1.2),
     )
     rows = tuple(
@@ -138,8 +138,8 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
             Cell(ctx.label("quadrants", q.name)),
             cell(ctx, q.customers, "count"),
             cell(ctx, q.share, "percent"),
-            cell(ctx, q.mean_orders_12m, "decimal"),
-            cell(ctx, q.repeat_rate, "percent"),
+            cell(ctx, q.mean_occasions_12m, "decimal"),
+            cell(ctx, q.repeat_rate_12m, "percent"),
         )
         for q in result.quadrants
     )

@@ -160,7 +160,7 @@ def build_interests(ctx: SlideContext) -> Built:
         missing = Dropped(ctx.kind, DropReason.NO_COLUMN, sheet=Sheet.CUSTOMERS, column="interests")
         return Built(dropped=(missing,))
     names = tuple(i.interest for i in interests)
-    spend = tuple(i.revenue_per_customer for i in interests)
+    spend = tuple(i.revenue_per_customer_12m for i in interests)
     top = max(range(len(interests)), key=lambda k: (spend[k], names[k]))
     headline = tell_interests_headline(seg, len(interests))
     shares = ChartSpec(
@@ -181,7 +181,7 @@ def build_interests(ctx: SlideContext) -> Built:
         kind="bar",
         title=ctx.label("segmentation", "interest_spend"),
         categories=names,
-        series=(Series(ctx.label("segmentation", "revenue_per_customer"), spend, "money"),),
+        series=(Series(ctx.label("segmentation", "revenue_per_customer_12m"), spend, "money"),),
         area="right",
         legend=False,
         highlight=top,

@@ -90,21 +90,22 @@ def test_time_to_convert(acquisition_tables):
 
 
 def test_loyalty_by_orders(acquisition_tables):
-    # Two orders within 12 months: A4 in June (two orders on one day count twice), A1 in
-    # August, A2 and A5 in October.
+    # Two purchase occasions within 12 months: A1 in August (Jul 5, Aug 1); A4's two orders
+    # of Jun 10 are one occasion, so A4 reaches two on Oct 1; A2 (Jul 20, Oct 25) and A5
+    # (Sep 3, Oct 15) in October too. September: nobody.
     rule = MetricsSettings(loyalty_rule="orders", loyalty_min_orders=2)
     result = compute_funnel(acquisition_tables, OCT, rule)
     assert result.loyalty_rule == "orders"
-    assert steps(result)["loyalty"].count == Change(2, 0)
+    assert steps(result)["loyalty"].count == Change(3, 0)
 
 
 def test_club_rule_without_club_data_uses_orders(acquisition_tables):
     customers = acquisition_tables.customers[["customer_id", "acquisition_channel"]]
     result = compute_funnel(replace(acquisition_tables, customers=customers), OCT, SETTINGS)
     assert result.loyalty_rule == "orders"
-    # Three orders within 12 months: only A1 (Jul 5, Aug 1, Oct 3) and A4 (Jun 10 twice,
-    # Oct 1): A4 in October, A1 in October.
-    assert steps(result)["loyalty"].count == Change(2, 0)
+    # Three purchase occasions within 12 months: only A1 (Jul 5, Aug 1, Oct 3), in October;
+    # A4's three orders fall on two days (Jun 10 twice, Oct 1).
+    assert steps(result)["loyalty"].count == Change(1, 0)
 
 
 def test_retention_window(acquisition_tables):

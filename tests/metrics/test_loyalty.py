@@ -70,11 +70,11 @@ def test_churned_and_churn_rate_with_k_60():
 
 
 def test_repeat_rate():
-    # Orders in the 12 months ending Oct: A 3, B 2, C 1, D 2, E 1, G 1 -> 3 of 6.
-    # Ending Sep: A 2, B 1, C 1, D 2, G 1 -> 2 of 5.  Ending Aug: A, B, C, G once -> 0 of 4.
-    # Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
+    # Purchase occasions in the 12 months ending Oct: A 3, B 2, C 1, D 1 (two orders on one
+    # day), E 1, G 1 -> 2 of 6.  Ending Sep: A 2, B 1, C 1, D 1, G 1 -> 1 of 5.  Ending Aug:
+    # A, B, C, G once -> 0 of 4.  Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
-    assert _months(result, "repeat_rate") == (None,) + (0.0,) * 9 + (0.4, 0.5)
+    assert _months(result, "repeat_rate_12m") == (None,) + (0.0,) * 9 + (1 / 5, 2 / 6)
 
 
 def test_loyal_by_club_rule():
@@ -87,14 +87,15 @@ def test_loyal_by_club_rule():
 
 
 def test_loyal_by_orders_rule():
-    # >= 2 orders in the trailing 12 months: Sep A, D; Oct A, B, D.
+    # >= 2 purchase occasions in the trailing 12 months: Sep A; Oct A, B (D's two orders
+    # share a day).
     result = compute_loyalty(
         lifecycle_tables(),
         OCT_2026,
         settings(churn_days=60, loyalty_rule="orders", loyalty_min_orders=2),
     )
     assert result.loyalty_rule == "orders"
-    assert _months(result, "loyal") == (0,) * 10 + (2, 3)
+    assert _months(result, "loyal") == (0,) * 10 + (1, 2)
 
 
 def test_club_rule_without_club_data_uses_the_orders_rule():
@@ -114,7 +115,7 @@ def test_headline_changes():
     assert result.at_risk == Change(1, 1)
     assert result.churned == Change(2, 0)
     assert result.churn_rate == Change(2 / 3, 0.0)
-    assert result.repeat_rate == Change(0.5, 0.4)
+    assert result.repeat_rate_12m == Change(2 / 6, 1 / 5)
 
 
 def test_cohort_retention():
@@ -180,20 +181,27 @@ def test_club_from_customer_flags_only():
     assert club.referrals is None
 
 
-def test_historical_clv_and_segments():
+def test_revenue_per_customer_lifetime_and_segments():
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60, SEGMENTS)
     # To Oct 31: A 180, B 280, C 40, D 30, E 60, G 160 = 750 over 6 customers.
     # To Sep 30: A 150, B 200, C 40, D 30, G 160 = 580 over 5 customers.
-    assert result.clv == Change(125.0, 116.0)
-    assert result.clv_customers == 6
-    rows = [(s.segment, s.customers, s.revenue, s.mean_revenue) for s in result.clv_by_segment]
+    assert result.revenue_per_customer_lifetime == Change(125.0, 116.0)
+    assert result.revenue_per_customer_lifetime_n == 6
+    rows = [
+        (s.segment, s.customers, s.revenue_lifetime, s.revenue_per_customer_lifetime)
+        for s in result.revenue_per_customer_lifetime_by_segment
+    ]
     # E has no segment; X has no orders.
     assert rows == [
         ("Champions", 2, 460.0, 230.0),
         ("Lost", 2, 200.0, 100.0),
         ("New", 1, 30.0, 30.0),
     ]
-    assert [s.revenue_share for s in result.clv_by_segment] == [460 / 750, 200 / 750, 30 / 750]
+    assert [s.revenue_share for s in result.revenue_per_customer_lifetime_by_segment] == [
+        460 / 750,
+        200 / 750,
+        30 / 750,
+    ]
 
 
 def test_segment_map_may_be_a_series():
@@ -202,7 +210,10 @@ def test_segment_map_may_be_a_series():
 
 
 def test_without_segments_the_breakdown_is_empty():
-    assert compute_loyalty(lifecycle_tables(), OCT_2026, K60).clv_by_segment == ()
+    assert (
+        compute_loyalty(lifecycle_tables(), OCT_2026, K60).revenue_per_customer_lifetime_by_segment
+        == ()
+    )
 
 
 def test_churn_days_derived_from_inter_purchase_times():
@@ -241,8 +252,8 @@ def test_previous_is_none_before_the_data_starts():
     tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-10-01", 5.0)]))
     result = compute_loyalty(tables, OCT_2026, K60)
     assert result.new == Change(1, None)
-    assert result.clv == Change(5.0, None)
-    assert result.repeat_rate == Change(0.0, None)
+    assert result.revenue_per_customer_lifetime == Change(5.0, None)
+    assert result.repeat_rate_12m == Change(0.0, None)
     assert result.churn_rate is None  # nobody was a customer at the end of September
 
 
@@ -250,7 +261,11 @@ def test_no_orders_at_all():
     tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-11-01", 5.0)]))
     result = compute_loyalty(tables, OCT_2026, settings())
     assert result.active == Change(0, None)
-    assert (result.clv, result.clv_customers, result.churn_days) == (None, 0, 365)
+    assert (
+        result.revenue_per_customer_lifetime,
+        result.revenue_per_customer_lifetime_n,
+        result.churn_days,
+    ) == (None, 0, 365)
     assert all(cell is None for row in result.cohorts for cell in row.retention)
 
 
@@ -338,7 +353,10 @@ def _brute_force(rows, period: Period, churn_days: int):
                 churn_day = d + timedelta(days=churn_days)
                 if month.contains(churn_day) and not any(d < o <= churn_day for o in ds):
                     churned.add(c)
-        in_window = {c: sum(window_start <= d <= month.end for d in ds) for c, ds in days.items()}
+        # Purchase occasions: distinct order days.
+        in_window = {
+            c: sum(window_start <= d <= month.end for d in set(ds)) for c, ds in days.items()
+        }
         buyers = sum(n >= 1 for n in in_window.values())
         repeaters = sum(n >= 2 for n in in_window.values())
         figures.append(
@@ -357,7 +375,9 @@ def _brute_force(rows, period: Period, churn_days: int):
 @given(rows=_order_rows, period=_periods, churn_days=st.integers(1, 120))
 def test_matches_a_brute_force_computation(rows, period, churn_days):
     result = compute_loyalty(_random_tables(rows), period, settings(churn_days=churn_days))
-    computed = tuple((m.active, m.new, m.at_risk, m.churned, m.repeat_rate) for m in result.months)
+    computed = tuple(
+        (m.active, m.new, m.at_risk, m.churned, m.repeat_rate_12m) for m in result.months
+    )
     assert computed == _brute_force(rows, period, churn_days)
 
 
@@ -369,7 +389,7 @@ def test_invariants(rows, period, rule):
     for month in result.months:
         assert month.new + month.returning == month.active
         assert min(month.active, month.new, month.returning, month.loyal, month.at_risk) >= 0
-        for rate in (month.churn_rate, month.repeat_rate):
+        for rate in (month.churn_rate, month.repeat_rate_12m):
             assert rate is None or 0.0 <= rate <= 1.0
     assert sum(row.customers for row in result.cohorts) == sum(m.new for m in result.months)
     for i, row in enumerate(result.cohorts):

@@ -33,7 +33,9 @@ def _satisfaction(**overrides):
 
 
 def _quadrants(quadrants):
-    return [(q.name, q.customers, q.share, q.mean_orders_12m, q.repeat_rate) for q in quadrants]
+    return [
+        (q.name, q.customers, q.share, q.mean_occasions_12m, q.repeat_rate_12m) for q in quadrants
+    ]
 
 
 def test_none_without_a_surveys_sheet():
@@ -90,13 +92,13 @@ def test_quadrants():
     assert (result.satisfaction_threshold, result.recommend_threshold) == (4.0, 7.0)
     assert result.quadrant_n == 7
     # Loyalists A (4, 9), F (4, 10), K (5, 10); mercenary C (5, 6); hostage B (2, 8);
-    # defectors D (1, 2), G (2, 3).  Orders in Nov 2025 - Oct 2026: A 3, B 2, C 1, D 2, G 1,
-    # F and K none (F's order is after the period).
+    # defectors D (1, 2), G (2, 3).  Purchase occasions in Nov 2025 - Oct 2026: A 3, B 2,
+    # C 1, D 1 (two orders on 1 Sep), G 1, F and K none (F's order is after the period).
     assert _quadrants(result.quadrants) == [
         ("loyalists", 3, 3 / 7, 1.0, 1 / 3),
         ("mercenaries", 1, 1 / 7, 1.0, 0.0),
         ("hostages", 1, 1 / 7, 2.0, 1.0),
-        ("defectors", 2, 2 / 7, 1.5, 0.5),
+        ("defectors", 2, 2 / 7, 1.0, 0.0),
     ]
 
 
@@ -110,20 +112,23 @@ def test_correlations():
     # Average ranks x: 4.5 2.5 6.5 1 4.5 2.5 6.5; y: 5 4 3 1 6.5 2 6.5 (both mean 4):
     # sum of products of deviations 17.5, squares 26.5 and 27.5.
     assert math.isclose(pair.spearman, 17.5 / math.sqrt(26.5 * 27.5))
-    # Satisfaction (A B C D E F G K) 4 2 5 1 3 4 2 5 against orders 3 2 1 2 1 0 1 0:
-    # Sxo = 28 - 26 * 10 / 8 = -4.5, Sxx = 100 - 26^2/8 = 15.5, Soo = 20 - 10^2/8 = 7.5.
-    orders_pair = result.satisfaction_vs_orders
-    assert orders_pair.n == 8
-    assert math.isclose(orders_pair.pearson, -4.5 / math.sqrt(15.5 * 7.5))
-    # Ranks x: 5.5 2.5 7.5 1 4 5.5 2.5 7.5; orders: 8 6.5 4 6.5 4 1.5 4 1.5 (means 4.5).
-    assert math.isclose(orders_pair.spearman, -19.75 / math.sqrt(40.5 * 39))
-    # Recommend (A B C D F G K) 9 8 6 2 10 3 10 against orders 3 2 1 2 0 1 0:
-    # Sro = 56 - 48 * 9 / 7 = -40/7, Srr = 454/7, Soo = 19 - 81/7 = 52/7.
-    recommend_pair = result.recommend_vs_orders
+    # Satisfaction (A B C D E F G K) 4 2 5 1 3 4 2 5 against occasions 3 2 1 1 1 0 1 0 (D's
+    # two orders share a day): Sxo = 27 - 26 * 9 / 8 = -2.25, Sxx = 100 - 26^2/8 = 15.5,
+    # Soo = 17 - 9^2/8 = 6.875.
+    occasions_pair = result.satisfaction_vs_occasions
+    assert occasions_pair.n == 8
+    assert math.isclose(occasions_pair.pearson, -2.25 / math.sqrt(15.5 * 6.875))
+    # Ranks x: 5.5 2.5 7.5 1 4 5.5 2.5 7.5; occasions: 8 7 4.5 4.5 4.5 1.5 4.5 1.5 (means
+    # 4.5): products of deviations 3.5 - 5 - 3 - 9 = -13.5, squares 40.5 and 36.5.
+    assert math.isclose(occasions_pair.spearman, -13.5 / math.sqrt(40.5 * 36.5))
+    # Recommend (A B C D F G K) 9 8 6 2 10 3 10 against occasions 3 2 1 1 0 1 0:
+    # Sro = 54 - 48 * 8 / 7 = -6/7, Srr = 454/7, Soo = 16 - 64/7 = 48/7.
+    recommend_pair = result.recommend_vs_occasions
     assert recommend_pair.n == 7
-    assert math.isclose(recommend_pair.pearson, -40 / math.sqrt(454 * 52))
-    # Ranks r: 5 4 3 1 6.5 2 6.5; orders: 7 5.5 3.5 5.5 1.5 3.5 1.5 (means 4).
-    assert math.isclose(recommend_pair.spearman, -12.5 / math.sqrt(27.5 * 26.5))
+    assert math.isclose(recommend_pair.pearson, -6 / math.sqrt(454 * 48))
+    # Ranks r: 5 4 3 1 6.5 2 6.5; occasions: 7 6 4 4 1.5 4 1.5 (means 4): products
+    # 3 - 6.25 - 6.25 = -9.5, squares 27.5 and 25.5.
+    assert math.isclose(recommend_pair.spearman, -9.5 / math.sqrt(27.5 * 25.5))
 
 
 def test_correlation_needs_three_customers_and_variation():
@@ -312,6 +317,6 @@ def test_invariants(answers, period):
         month.answers
         == result.csat.n + month.missing_satisfaction + month.out_of_scale_satisfaction
     )
-    for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_orders):
+    for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_occasions):
         for value in (pair.pearson, pair.spearman):
             assert value is None or -1.0 <= value <= 1.0

@@ -84,20 +84,20 @@ def test_repeat_slide_rates_and_revenue_by_segment(
 ) -> None:
     loyalty = sample_ctx.metrics.loyalty
     rates = _block(slides[1], ChartSpec, "left_bottom")
-    assert rates.series[0].values == tuple(m.repeat_rate for m in loyalty.months)
+    assert rates.series[0].values == tuple(m.repeat_rate_12m for m in loyalty.months)
     assert rates.series[1].values == tuple(m.churn_rate for m in loyalty.months)
     assert {s.value_kind for s in rates.series} == {"percent"}
     value = _block(slides[1], ChartSpec, "right_bottom")
-    top = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    top = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     assert value.categories == tuple(s.segment for s in top)
-    assert value.series[0].values == tuple(s.mean_revenue for s in top)
+    assert value.series[0].values == tuple(s.revenue_per_customer_lifetime for s in top)
     assert value.series[0].value_kind == "money"
     strip = _block(slides[1], KpiStrip)
-    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate.current, "percent")
+    assert strip.kpis[0].value == sample_ctx.fmt(loyalty.repeat_rate_12m.current, "percent")
     assert strip.kpis[1].tone == (
         "good" if loyalty.churn_rate.delta < 0 else "bad" if loyalty.churn_rate.delta else "neutral"
     )
-    assert sample_ctx.fmt(loyalty.repeat_rate.current, "percent") in slides[1].title
+    assert sample_ctx.fmt(loyalty.repeat_rate_12m.current, "percent") in slides[1].title
     assert f"churn window of {loyalty.churn_days} days" in slides[1].notes
 
 
@@ -164,4 +164,4 @@ def test_without_club_data_the_club_slide_is_dropped(no_club_metrics: LifecycleM
     flow = built[0].slides[0]
     assert "(the data has no loyalty club, so the order rule is used)" in flow.notes
     assert _block(flow, KpiStrip).kpis[3].label == "Loyal customers"
-    assert flow.title.startswith("Customers with 3+ orders in 12 months ")
+    assert flow.title.startswith("Customers buying on 3+ days in 12 months ")

@@ -66,7 +66,7 @@ def test_kpis_are_the_headline_figures_with_their_changes(
         (m.segmentation.revenue, "money"),
         (m.loyalty.active, "count"),
         (m.loyalty.new, "count"),
-        (m.loyalty.repeat_rate, "percent"),
+        (m.loyalty.repeat_rate_12m, "percent"),
         (m.satisfaction.nps_change, "score"),
     ]
     assert [k.value for k in strip.kpis] == [sample_ctx.fmt(c.current, k) for c, k in expected]

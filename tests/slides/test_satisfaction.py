@@ -91,8 +91,8 @@ def test_quadrant_table_and_findings(
         assert [c.value for c in row[1:]] == [
             quadrant.customers,
             quadrant.share,
-            quadrant.mean_orders_12m,
-            quadrant.repeat_rate,
+            quadrant.mean_occasions_12m,
+            quadrant.repeat_rate_12m,
         ]
     loyalists = result.quadrants[0]
     assert slides[0].title.startswith(sample_ctx.fmt(loyalists.share, "percent"))

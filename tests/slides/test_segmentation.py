@@ -89,11 +89,11 @@ def test_interest_charts_share_one_order_and_highlight_the_top_spender(
     assert isinstance(share, ChartSpec) and isinstance(spend, ChartSpec)
     assert share.categories == spend.categories == tuple(i.interest for i in interests)
     assert share.series[0].values == tuple(i.share for i in interests)
-    assert spend.series[0].values == tuple(i.revenue_per_customer for i in interests)
-    top = max(interests, key=lambda i: i.revenue_per_customer)
+    assert spend.series[0].values == tuple(i.revenue_per_customer_12m for i in interests)
+    top = max(interests, key=lambda i: i.revenue_per_customer_12m)
     assert spend.highlight == interests.index(top)
     assert slides[1].title.startswith(f"Customers interested in {top.interest} spend the most")
-    assert sample_ctx.fmt(top.revenue_per_customer, "money") in slides[1].title
+    assert sample_ctx.fmt(top.revenue_per_customer_12m, "money") in slides[1].title
 
 
 def test_rfm_chart_and_table_hold_the_segment_figures(
