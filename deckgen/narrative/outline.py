@@ -19,6 +19,7 @@ class DropReason(StrEnum):
 
     NO_SHEET = "no_sheet"  # the sheet it needs is missing or empty (`sheet` names it)
     NO_COLUMN = "no_column"  # the sheet lacks the column it needs (`sheet`, `column`)
+    NO_ATTRIBUTES = "no_attributes"  # the customers sheet has no geographic or demographic column
     NO_CLUB = "no_club"  # the data has no loyalty-club members
     TOO_FEW_STAGES = "too_few_stages"  # fewer than two funnel stages have data
     NO_NORM = "no_norm"  # no funnel stage has a conversion to judge

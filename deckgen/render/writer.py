@@ -274,7 +274,7 @@ def _draw_slide(
     cover = kind in ("title", "section")
     title_box = grid.cover_title if cover else grid.title
     title_style = _title_style(kind)
-    if not cover and ctx.deck.title_style == TitleStyle.ACTION:
+    if not cover and ctx.deck.title_style == TitleStyle.ACTION and not slide.headline:
         title_box = action_title_box(grid)
         title_style = action_title_style(slide.title, title_box, ctx)
     title_lines = [TextLine(slide.title)]

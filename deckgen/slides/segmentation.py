@@ -128,7 +128,9 @@ def build_customer_profile(ctx: SlideContext) -> Built:
         ]
         charts.append(_shares_chart(ctx, "column", rows, with_revenue))
     if not charts:
-        return Built(dropped=(Dropped(ctx.kind, DropReason.ONE_CATEGORY),))
+        no_columns = not seg.geographic and not seg.demographic
+        reason = DropReason.NO_ATTRIBUTES if no_columns else DropReason.ONE_CATEGORY
+        return Built(dropped=(Dropped(ctx.kind, reason, sheet=Sheet.CUSTOMERS),))
     blocks: tuple[Block, ...] = tuple(
         sourced(ctx, replace(chart, area=area), _base_source(ctx))
         for chart, area in zip(charts, _AREAS[len(charts)], strict=True)
