@@ -59,7 +59,8 @@ def _index_expr(stage: str) -> object:
 def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
     """The headline record and the claims behind its variant."""
     counted = [s for s in funnel.steps if s.count is not None]
-    last = counted[-1]
+    # The deepest stage anyone entered this month (the first stage when nobody entered any).
+    last = next((s for s in reversed(counted) if s.count.current), counted[0])
     rated = [s for s in funnel.steps if s.conversion is not None and s.benchmark]
     leak = leak_step(funnel)
     claims: list[Claim] = [

@@ -38,14 +38,14 @@ def rate(value: float) -> Rate:
 
 def chart_signal(spec: ChartSpec, trend: bool = False) -> DropReason | None:
     """Why `spec` would show nothing, or None: all zero; a comparison of one group; a `trend`
-    (categories are months) with fewer than MIN_TREND_MONTHS months holding a value."""
+    (categories are months) with fewer than MIN_TREND_MONTHS months holding a non-zero value."""
     values = [v for series in spec.series for v in series.values if v is not None]
     if not values or all(v == 0 for v in values):
         return DropReason.ALL_ZERO
     if trend:
+        # A month of zeros before the data starts is no month of data.
         months = sum(
-            any(series.values[k] is not None for series in spec.series)
-            for k in range(len(spec.categories))
+            any(series.values[k] for series in spec.series) for k in range(len(spec.categories))
         )
         return DropReason.TOO_FEW if months < MIN_TREND_MONTHS else None
     return DropReason.ONE_CATEGORY if len(spec.categories) < 2 else None

@@ -47,6 +47,7 @@ class Trend(StrEnum):
     DOWN = "down"
     FLAT = "flat"  # the move rounds to nothing at the precision shown
     FIRST = "first"  # no earlier figure to compare with (or it was zero, for a relative move)
+    NONE = "none"  # a count or amount that is zero now and was zero or unknown before
 
 
 class Scale(StrEnum):
@@ -78,6 +79,14 @@ def moved(change: Change, path: str, scale: Scale, what: str) -> Told[Moved]:
     now, before = Fig(f"{path}.current"), Fig(f"{path}.previous")
     stated = states(what, change.current, now)
     previous = change.previous
+    if scale == Scale.RELATIVE and change.current == 0 and not previous:
+        claims = [
+            claim(f"{what} is zero", now, Relation.EQ, 0),
+            claim(f"{what} was zero or unknown", before, Relation.IS_NONE)
+            if previous is None
+            else claim(f"{what} was zero", before, Relation.EQ, 0),
+        ]
+        return told(Moved(Trend.NONE, change.current, previous, None), claims)
     if previous is None or (scale == Scale.RELATIVE and previous == 0):
         missing = (
             claim(f"{what} has no earlier figure", before, Relation.IS_NONE)

@@ -44,7 +44,7 @@ def build_deck(
         slides=tuple(slides),
         footer=deck_footer(ctx),
         digits=wording.digits,
-        skipped=tuple(entry.kind for entry in REGISTRY if not built[entry.kind].slides),
+        skipped=tuple(d.kind for entry in REGISTRY for d in built[entry.kind].dropped),
         title_style=settings.title_style,
     )
 

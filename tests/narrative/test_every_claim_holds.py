@@ -150,7 +150,9 @@ def test_zero_revenue_claims_no_spending_ranking_or_value(lang: str) -> None:
                 assert any(values), (slide.kind, block.title)
     (interests,) = _slides("zero_revenue", SlideKind.INTERESTS, lang)
     (rfm,) = _slides("zero_revenue", SlideKind.RFM, lang)
+    (summary,) = _slides("zero_revenue", SlideKind.SUMMARY, lang)
     if lang == "en":
+        assert summary.title.startswith("October 2026: no revenue recorded; ")
         assert "spend the most" not in interests.title
         assert interests.title.endswith("no revenue in the 12 months to compare spending by")
         assert "times its share" not in rfm.title and "is the largest segment" in rfm.title

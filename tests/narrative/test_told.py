@@ -24,6 +24,10 @@ class Root:
         (Change(100.04, 100.0), Scale.RELATIVE, Moved(Trend.FLAT, 100.04, 100.0, None)),
         (Change(5.0, 0.0), Scale.RELATIVE, Moved(Trend.FIRST, 5.0, 0.0, None)),
         (Change(5.0, None), Scale.RELATIVE, Moved(Trend.FIRST, 5.0, None, None)),
+        # Nothing now and nothing before: no move to word, and no "stood at 0".
+        (Change(0.0, 0.0), Scale.RELATIVE, Moved(Trend.NONE, 0.0, 0.0, None)),
+        (Change(0, None), Scale.RELATIVE, Moved(Trend.NONE, 0, None, None)),
+        (Change(0.0, 4.0), Scale.RELATIVE, Moved(Trend.DOWN, 0.0, 4.0, 1.0)),
         # Rates move in points: 0.479 against 0.473 is up 0.6 pts.
         (Change(0.479, 0.473), Scale.POINTS, Moved(Trend.UP, 0.479, 0.473, 0.6)),
         (Change(0.0860, 0.0864), Scale.POINTS, Moved(Trend.FLAT, 0.0860, 0.0864, None)),

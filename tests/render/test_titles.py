@@ -47,7 +47,11 @@ def test_every_title_of_the_sample_deck_fits_two_lines_without_shrinking_far(lan
 
 def _deck(style: TitleStyle) -> Deck:
     chart = ChartSpec(
-        "bar", "Spend", ("a", "b"), (Series("x", (1.0, 2.0)),), source="Source: orders sheet, Oct 2026"
+        "bar",
+        "Spend",
+        ("a", "b"),
+        (Series("x", (1.0, 2.0)),),
+        source="Source: orders sheet, Oct 2026",
     )
     action = style == TitleStyle.ACTION
     slide = Slide(
