@@ -1,4 +1,4 @@
-"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, revenue per customer."""
+"""Loyalty lifecycle: new, returning, frequent, at-risk and churned customers, cohorts, club."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ CHURN_DAYS_FLOOR = 30
 CHURN_DAYS_WITHOUT_REPEATS = 365
 
 # Twelve trend months plus the eleven before them, so every trend month has a full
-# trailing-12-month window behind it (repeat rate, loyal customers).
+# trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
 _ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
@@ -47,9 +47,10 @@ class LifecycleMonth:
     active: int  # customers with at least one order in the month
     new: int  # customers whose first order is in the month
     returning: int  # active customers whose first order is earlier
-    loyal: int  # docs/metrics.md#loyal-customers, at the month's end
+    frequent_buyers: int  # docs/metrics.md#frequent-buyers, at the month's end
     at_risk: int  # docs/metrics.md#at-risk, at the month's end
     churned: int  # docs/metrics.md#churned, during the month
+    churn_days: int  # K as derived at the month's end, behind at_risk, churned and churn_rate
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
     repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
 
@@ -119,14 +120,14 @@ class LoyaltyResult:
     """The loyalty lifecycle of the period, its 12-month trend and the month-on-month changes."""
 
     period: Period
-    churn_days: int  # K, docs/metrics.md#churn-days
+    churn_days: int  # K of the period's month, docs/metrics.md#churn-days
     churn_days_derived: bool  # True when K came from the inter-purchase times
-    loyalty_rule: str  # "club" or "orders": the rule applied, docs/metrics.md#loyal-customers
+    loyalty_rule: str  # "club" (stock: club.active_members) or "orders" (frequent_buyers)
     months: tuple[LifecycleMonth, ...]  # the 12 months ending with the period, oldest first
     active: Change  # customers
     new: Change  # customers
     returning: Change  # customers
-    loyal: Change  # customers
+    frequent_buyers: Change  # customers, docs/metrics.md#frequent-buyers
     at_risk: Change  # customers
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
@@ -154,7 +155,8 @@ def compute_loyalty(
     visits = orders.occasions
     n_customers = len(orders.ids)
 
-    churn_days, derived = _churn_days(visits, settings)
+    trend_ends = month_ends[_FIRST:]
+    churn_days, derived = _churn_days(visits, settings, trend_ends)
     counts = _monthly_occasions(visits, months, n_customers)
     window = _trailing_window_counts(counts)
     first_month = month_index(orders.first_day, months)
@@ -162,18 +164,12 @@ def compute_loyalty(
     club_join = _club_join_days(tables, period)
     rule = settings.loyalty_rule if club_join is not None else "orders"
     member_join = _join_day_by_code(club_join, orders.ids)
-    trend_ends = month_ends[_FIRST:]
     active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
-    if rule == "club":
-        loyal = active_members.sum(axis=0)
-    else:
-        loyal = (window >= settings.loyalty_min_orders).sum(axis=0)
+    frequent = (window >= settings.loyalty_min_orders).sum(axis=0)
 
     active = (counts[:, _FIRST:] > 0).sum(axis=0)
     new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
-    at_risk = _count_at_risk(visits, churn_days, trend_ends)
-    alive = _count_alive(visits, churn_days, month_ends[_FIRST - 1 :])
-    churned, churned_from_base = _count_churned(visits, churn_days, months, edges)
+    at_risk, alive, churned, churned_from_base = _churn_figures(visits, churn_days, months, edges)
     buyers = (window >= 1).sum(axis=0)
     repeaters = (window >= 2).sum(axis=0)
 
@@ -183,9 +179,10 @@ def compute_loyalty(
             active=int(active[j]),
             new=int(new[j]),
             returning=int(active[j] - new[j]),
-            loyal=int(loyal[j]),
+            frequent_buyers=int(frequent[j]),
             at_risk=int(at_risk[j]),
             churned=int(churned[j]),
+            churn_days=int(churn_days[j]),
             churn_rate=ratio(churned_from_base[j], alive[j]),
             repeat_rate_12m=ratio(repeaters[j], buyers[j]),
         )
@@ -206,14 +203,14 @@ def compute_loyalty(
     per_customer, per_customer_before = _mean_revenue(orders, month_ends[-2])
     return LoyaltyResult(
         period=period,
-        churn_days=churn_days,
+        churn_days=int(churn_days[-1]),
         churn_days_derived=derived,
         loyalty_rule=rule,
         months=trend,
         active=count_change("active"),
         new=count_change("new"),
         returning=count_change("returning"),
-        loyal=count_change("loyal"),
+        frequent_buyers=count_change("frequent_buyers"),
         at_risk=count_change("at_risk"),
         churned=count_change("churned"),
         churn_rate=rate_change("churn_rate"),
@@ -238,15 +235,30 @@ def compute_loyalty(
     )
 
 
-def _churn_days(visits: PurchaseOccasions, settings: MetricsSettings) -> tuple[int, bool]:
-    """K: the configured churn days, else derived from the inter-purchase times."""
+def _churn_days(
+    visits: PurchaseOccasions, settings: MetricsSettings, ends: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """K as it stands on each of the days `ends`: the configured churn days, else derived from
+    the gaps between purchase occasions up to that day (docs/metrics.md#churn-days).
+
+    Deriving K from the data of each month's own end, not the period's, keeps a month's churn
+    the same in every later deck: more data can move today's K, never a past month's.
+    """
     if settings.churn_days is not None:
-        return settings.churn_days, False
-    gaps = (visits.next_day - visits.day)[visits.next_day != NEVER]
+        return np.full(len(ends), settings.churn_days, dtype=np.int64), False
+    repeat = visits.next_day != NEVER
+    order = np.argsort(visits.next_day[repeat], kind="stable")
+    gaps = (visits.next_day - visits.day)[repeat][order]
+    known = np.searchsorted(visits.next_day[repeat][order], ends, side="right")
+    return np.asarray([_derived_churn_days(gaps[:n]) for n in known], dtype=np.int64), True
+
+
+def _derived_churn_days(gaps: np.ndarray) -> int:
+    """The 90th percentile of the gaps, rounded half up, at least 30; 365 without any gap."""
     if len(gaps) == 0:
-        return CHURN_DAYS_WITHOUT_REPEATS, True
+        return CHURN_DAYS_WITHOUT_REPEATS
     quantile = float(np.percentile(gaps, CHURN_PERCENTILE))
-    return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5))), True
+    return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5)))
 
 
 def _monthly_occasions(
@@ -287,6 +299,31 @@ def _count_at_risk(visits: PurchaseOccasions, churn_days: int, ends: np.ndarray)
     """Customers whose last order is K/2 (rounded up) to K-1 days before each of `ends`."""
     last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
     return _count_covering(visits.day + (churn_days + 1) // 2, last_day, ends)
+
+
+def _churn_figures(
+    visits: PurchaseOccasions,
+    churn_days: np.ndarray,
+    months: tuple[Period, ...],
+    edges: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per trend month, with that month's K: at-risk customers at its end, customers not
+    churned at the end of the month before, churned customers, and those of that base."""
+    ends = edges[1:] - 1
+    figures = np.zeros((4, TREND_MONTHS), dtype=np.int64)
+    for k in np.unique(churn_days):
+        uses = churn_days == k
+        churned, from_base = _count_churned(visits, int(k), months, edges)
+        figures[:, uses] = np.stack(
+            (
+                _count_at_risk(visits, int(k), ends[_FIRST:]),
+                _count_alive(visits, int(k), ends[_FIRST - 1 : -1]),
+                churned,
+                from_base,
+            )
+        )[:, uses]
+    at_risk, alive, churned, from_base = figures
+    return at_risk, alive, churned, from_base
 
 
 def _count_churned(

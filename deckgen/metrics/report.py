@@ -25,8 +25,8 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "Every frequency counts purchase occasions (days with an order, "
         "docs/metrics.md#purchase-occasions) instead of orders: "
         "`segmentation.rfm.segments[].frequency`, `segmentation.rfm.bands[]` of frequency, "
-        "the repeat rates, `loyalty.loyal` under the "
-        '"orders" rule, the funnel\'s loyalty stage under the "orders" rule.',
+        "the repeat rates, the frequent buyers and the funnel's loyalty stage under the "
+        '"orders" rule.',
         "One field per repeat rate, named for its window: `segmentation.repeat_rate` (all "
         "time) → `repeat_rate_lifetime` (docs/metrics.md#repeat-rate-lifetime), also "
         "`segmentation.psychographic[].repeat_rate` → `repeat_rate_lifetime`; "
@@ -45,6 +45,16 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "→ `revenue_per_customer_lifetime_by_segment`, whose `revenue` → `revenue_lifetime` and "
         "`mean_revenue` → `revenue_per_customer_lifetime`. New: "
         "`segmentation.revenue_per_customer_12m`.",
+        '"Loyal" is the RFM segment only (docs/metrics.md#loyalty-rule): `loyalty.loyal` and '
+        "`loyalty.months[].loyal` (the club's active members or, under the orders rule, the "
+        "frequent buyers) are replaced by `loyalty.frequent_buyers` and "
+        "`loyalty.months[].frequent_buyers` (docs/metrics.md#frequent-buyers), computed under "
+        "any rule; under the club rule the stock is `loyalty.club.active_members` and "
+        "`loyalty.club.active_by_month`.",
+        "`loyalty.months[]` churn figures (`at_risk`, `churned`, `churn_rate`) use the churn "
+        "window as derived at each month's own end, shown in the new `loyalty.months[].churn_days`"
+        "; past months are no longer restated with the current window "
+        "(docs/metrics.md#churn-days).",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

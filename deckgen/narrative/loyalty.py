@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import reduce
 
+from deckgen.metrics.common import Change
 from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
 from deckgen.narrative.claims import Claim, Expr, Fig, Relation, claim, states
 from deckgen.narrative.told import Moved, Scale, Told, moved, told
@@ -21,11 +22,43 @@ class FlowState(StrEnum):
 
 
 @dataclass(frozen=True)
-class FlowHeadline:
-    """The loyal stock's move and who ordered in the month."""
+class LoyaltyStock:
+    """The month-end stock that stands for loyalty (docs/metrics.md#loyalty-rule): the active
+    club members under the club rule, the frequent buyers under the orders rule; never "loyal",
+    which names the RFM segment."""
 
-    loyal: Moved
-    loyalty_rule: str  # "club": active club members; "orders": customers with min_orders in 12 m
+    rule: str  # "club" or "orders", as applied
+    change: Change  # customers at the month's end vs the month before's
+    path: str  # of `change` in the metrics, for the claims
+    by_month: tuple[int, ...]  # at each trend month's end, oldest first
+
+    @property
+    def anchor(self) -> str:
+        """The definition of the stock."""
+        return "club-active-members" if self.rule == "club" else "frequent-buyers"
+
+
+def loyalty_stock(loyalty: LoyaltyResult) -> LoyaltyStock:
+    """The stock the applied loyalty rule picks."""
+    if loyalty.loyalty_rule == "club" and loyalty.club is not None:
+        club = loyalty.club
+        return LoyaltyStock(
+            "club", club.active_members, "loyalty.club.active_members", club.active_by_month
+        )
+    return LoyaltyStock(
+        "orders",
+        loyalty.frequent_buyers,
+        "loyalty.frequent_buyers",
+        tuple(m.frequent_buyers for m in loyalty.months),
+    )
+
+
+@dataclass(frozen=True)
+class FlowHeadline:
+    """The loyalty stock's move and who ordered in the month."""
+
+    stock: Moved
+    loyalty_rule: str  # "club": active club members; "orders": frequent buyers
     min_orders: int
     state: FlowState
     returning: int
@@ -33,11 +66,11 @@ class FlowHeadline:
     period: Period
 
 
-def tell_flow(loyalty: LoyaltyResult, min_orders: int) -> Told[FlowHeadline]:
+def tell_flow(loyalty: LoyaltyResult, stock: LoyaltyStock, min_orders: int) -> Told[FlowHeadline]:
     """The flow headline and its claims."""
-    loyal = moved(loyalty.loyal, "loyalty.loyal", Scale.RELATIVE, "loyal customers")
+    held = moved(stock.change, stock.path, Scale.RELATIVE, "the loyalty stock")
     active, returning = loyalty.active.current, loyalty.returning.current
-    claims: list[Claim] = list(loyal.claims)
+    claims: list[Claim] = list(held.claims)
     if not active:
         state = FlowState.NO_ORDERS
         claims.append(claim("nobody ordered", Fig("loyalty.active.current"), Relation.EQ, 0))
@@ -55,8 +88,8 @@ def tell_flow(loyalty: LoyaltyResult, min_orders: int) -> Told[FlowHeadline]:
         ]
     return told(
         FlowHeadline(
-            loyal.context,
-            loyalty.loyalty_rule,
+            held.context,
+            stock.rule,
             min_orders,
             state,
             int(returning),

@@ -13,7 +13,9 @@ from deckgen.narrative.loyalty import (
     CohortAge,
     CohortNotes,
     FlowNotes,
+    LoyaltyStock,
     RepeatNotes,
+    loyalty_stock,
     tell_club,
     tell_cohorts,
     tell_flow,
@@ -27,26 +29,31 @@ TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
 TOP_OFFERS = 8  # bars of the offers chart
 
 
-def _trimmed(ctx: SlideContext) -> tuple[LoyaltyResult, int]:
-    """The trend months and cohorts from the first month with any customer on, and how many
-    months were cut: a client with under a year of history gets shorter trends, not a run of
-    zeros before its first order."""
+def _trimmed(ctx: SlideContext) -> tuple[LoyaltyResult, LoyaltyStock, int]:
+    """The trend months, cohorts and loyalty stock from the first month with any customer on,
+    and how many months were cut: a client with under a year of history gets shorter trends,
+    not a run of zeros before its first order."""
     loyalty = ctx.metrics.loyalty
+    stock = loyalty_stock(loyalty)
     started = next(
-        (i for i, m in enumerate(loyalty.months) if m.active or m.loyal or m.at_risk or m.churned),
+        (
+            i
+            for i, (m, held) in enumerate(zip(loyalty.months, stock.by_month, strict=True))
+            if m.active or held or m.at_risk or m.churned
+        ),
         len(loyalty.months) - 1,
     )
     trimmed = replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:])
-    return trimmed, started
+    return trimmed, replace(stock, by_month=stock.by_month[started:]), started
 
 
 def _label(ctx: SlideContext, key: str) -> str:
     return ctx.label("loyalty", key)
 
 
-def _loyal_label(ctx: SlideContext, loyalty: LoyaltyResult) -> str:
-    """Active club members under the club rule, so they are not read as the RFM segment."""
-    return _label(ctx, "loyal_club" if loyalty.loyalty_rule == "club" else "loyal")
+def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
+    """Active club members or frequent buyers, never "loyal" (the RFM segment)."""
+    return _label(ctx, "active_club_members" if stock.rule == "club" else "frequent_buyers")
 
 
 def _months(ctx: SlideContext, loyalty: LoyaltyResult) -> tuple[str, ...]:
@@ -67,18 +74,18 @@ def _trend_source(
 
 
 def build_customer_flow(ctx: SlideContext) -> Built:
-    """New and returning buyers by month, and the loyal and at-risk stocks."""
-    loyalty, _ = _trimmed(ctx)
+    """New and returning buyers by month, and the loyalty and at-risk stocks."""
+    loyalty, stock, _ = _trimmed(ctx)
     months = loyalty.months
     strip = KpiStrip(
         (
             change_kpi(ctx, _label(ctx, "active"), loyalty.active, "count"),
             change_kpi(ctx, _label(ctx, "new"), loyalty.new, "count"),
             change_kpi(ctx, _label(ctx, "returning"), loyalty.returning, "count"),
-            change_kpi(ctx, _loyal_label(ctx, loyalty), loyalty.loyal, "count"),
+            change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count"),
         )
     )
-    sheets = (Sheet.ORDERS, Sheet.LOYALTY) if loyalty.loyalty_rule == "club" else (Sheet.ORDERS,)
+    sheets = (Sheet.ORDERS, Sheet.LOYALTY) if stock.rule == "club" else (Sheet.ORDERS,)
     flow = ChartSpec(
         kind="stacked_column",
         title=_label(ctx, "flow_chart"),
@@ -89,12 +96,12 @@ def build_customer_flow(ctx: SlideContext) -> Built:
         ),
         area="left_bottom",
     )
-    stock = ChartSpec(
+    stocks = ChartSpec(
         kind="line",
-        title=_label(ctx, "stock_chart"),
+        title=_label(ctx, f"stock_chart_{stock.rule}"),
         categories=_months(ctx, loyalty),
         series=(
-            Series(_loyal_label(ctx, loyalty), tuple(float(m.loyal) for m in months)),
+            Series(_stock_label(ctx, stock), tuple(float(v) for v in stock.by_month)),
             Series(_label(ctx, "at_risk"), tuple(float(m.at_risk) for m in months)),
         ),
         area="right_bottom",
@@ -103,8 +110,8 @@ def build_customer_flow(ctx: SlideContext) -> Built:
     settings = ctx.settings.metrics
     notes = FlowNotes(
         ctx.period,
-        loyalty.loyalty_rule,
-        settings.loyalty_rule == "club" and loyalty.loyalty_rule != "club",
+        stock.rule,
+        settings.loyalty_rule == "club" and stock.rule != "club",
         settings.loyalty_min_orders,
         loyalty.churn_days,
         (loyalty.churn_days + 1) // 2,
@@ -113,15 +120,16 @@ def build_customer_flow(ctx: SlideContext) -> Built:
     blocks = (
         strip,
         chart_or_note(ctx, flow, _trend_source(ctx, loyalty), trend=True),
-        chart_or_note(ctx, stock, _trend_source(ctx, loyalty, sheets), trend=True),
+        chart_or_note(ctx, stocks, _trend_source(ctx, loyalty, sheets), trend=True),
     )
-    finding = ctx.say("headline", tell_flow(loyalty, settings.loyalty_min_orders))
-    return Built((ctx.slide(blocks, finding=finding, notes=notes),))
+    finding = ctx.say("headline", tell_flow(loyalty, stock, settings.loyalty_min_orders))
+    cites = (*ctx.cites, stock.anchor)
+    return Built((ctx.slide(blocks, finding=finding, notes=notes, cites=cites),))
 
 
 def build_repeat_churn(ctx: SlideContext) -> Built:
     """Repeat and churn rates by month, and revenue to date per customer by RFM segment."""
-    loyalty, _ = _trimmed(ctx)
+    loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
             change_kpi(ctx, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"),
@@ -206,7 +214,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
 def build_cohorts(ctx: SlideContext) -> Built:
     """The share of each month's new customers ordering again, by months since the first order;
     dropped when no cohort of the 12 months has customers, or none is a month old yet."""
-    loyalty, offset = _trimmed(ctx)
+    loyalty, _, offset = _trimmed(ctx)
     if not any(row.customers for row in loyalty.cohorts):
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_COHORT_CUSTOMERS),))
     headline = tell_cohorts(loyalty, offset)

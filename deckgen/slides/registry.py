@@ -162,7 +162,7 @@ REGISTRY: tuple[SlideEntry, ...] = (
         SlideKind.CUSTOMER_FLOW,
         Section.LOYALTY,
         loyalty.build_customer_flow,
-        ("lifecycle-counts", "loyal-customers", "at-risk"),
+        ("lifecycle-counts", "loyalty-rule", "at-risk"),  # + the stock's own (its builder)
     ),
     SlideEntry(
         SlideKind.REPEAT_CHURN,

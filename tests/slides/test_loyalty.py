@@ -59,7 +59,9 @@ def test_flow_charts_hold_the_monthly_counts(
     assert flow.series[0].values == tuple(m.new for m in months)
     assert flow.series[1].values == tuple(m.returning for m in months)
     stock = _block(slides[0], ChartSpec, "right_bottom")
-    assert stock.series[0].values == tuple(m.loyal for m in months)
+    # The club rule's loyalty stock: the active club members (docs/metrics.md#loyalty-rule).
+    assert stock.series[0].name == "Active club members"
+    assert stock.series[0].values == sample_ctx.metrics.loyalty.club.active_by_month[-len(months) :]
     assert stock.series[1].values == tuple(m.at_risk for m in months)
 
 
@@ -68,12 +70,13 @@ def test_flow_kpis_and_headline_state_the_figures(
 ) -> None:
     loyalty = sample_ctx.metrics.loyalty
     strip = _block(slides[0], KpiStrip)
-    expected = [loyalty.active, loyalty.new, loyalty.returning, loyalty.loyal]
+    expected = [loyalty.active, loyalty.new, loyalty.returning, loyalty.club.active_members]
     assert [k.value for k in strip.kpis] == [sample_ctx.fmt(c.current, "count") for c in expected]
     assert all(k.delta and k.delta.endswith("vs Sep 2026") for k in strip.kpis)
     assert strip.kpis[3].label == "Active club members"  # not the RFM "Loyal" segment
     assert slides[0].title.startswith("Active club members ")
-    assert f"to {sample_ctx.fmt(loyalty.loyal.current, 'count')}," in slides[0].title
+    members = sample_ctx.fmt(loyalty.club.active_members.current, "count")
+    assert f"to {members}," in slides[0].title
     assert sample_ctx.fmt(loyalty.returning.current, "count") in slides[0].title
     assert "churn window of" in slides[0].notes
     assert f"{loyalty.churn_days} days" in slides[0].notes
@@ -163,5 +166,10 @@ def test_without_club_data_the_club_slide_is_dropped(no_club_metrics: LifecycleM
     assert [d.reason for d in built[3].dropped] == [DropReason.NO_CLUB]
     flow = built[0].slides[0]
     assert "(the data has no loyalty club, so the order rule is used)" in flow.notes
-    assert _block(flow, KpiStrip).kpis[3].label == "Loyal customers"
-    assert flow.title.startswith("Customers buying on 3+ days in 12 months ")
+    assert _block(flow, KpiStrip).kpis[3].label == "Frequent buyers"
+    assert flow.title.startswith("Frequent buyers ")
+    stock = _block(flow, ChartSpec, "right_bottom")
+    months = loyalty.months[-len(stock.categories) :]
+    assert stock.series[0].values == tuple(m.frequent_buyers for m in months)
+    assert stock.title.startswith("Frequent buyers")
+    assert "Frequent buyers: " in flow.notes  # its definition is cited, not the club's
