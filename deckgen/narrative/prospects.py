@@ -87,22 +87,29 @@ class ProfileNotes:
 
 @dataclass(frozen=True)
 class TopProspectsHeadline:
-    """The best open leads: their worth, and the channel most of them came through."""
+    """The best open leads: their worth, and the channel most of them came through; on a
+    continuation page, which of them the page lists."""
 
     count: int
     value: float
     channel: str
     channel_count: int
+    first: int  # rank of the page's first lead; 1 on the first page
+    last: int  # rank of its last
 
 
-def tell_top_prospects(p: ProspectsResult) -> Told[TopProspectsHeadline]:
-    """The top-prospects headline and its claims."""
+def tell_top_prospects(
+    p: ProspectsResult, first: int = 1, last: int | None = None
+) -> Told[TopProspectsHeadline]:
+    """The headline of the top-prospects page listing ranks `first` to `last`, and its claims."""
     counts = Counter(lead.channel for lead in p.top)
     # most_common keeps first-seen order on ties, and `top` is ranked: deterministic.
     channel, count = counts.most_common(1)[0]
     value = sum(lead.expected_value for lead in p.top)
     return told(
-        TopProspectsHeadline(len(p.top), value, channel, count),
+        TopProspectsHeadline(
+            len(p.top), value, channel, count, first, len(p.top) if last is None else last
+        ),
         states("prospects listed", len(p.top), Fig("prospects.top[*].lead_id", Agg.COUNT)),
         states("their expected value", value, Fig("prospects.top[*].expected_value", Agg.SUM)),
         claim(

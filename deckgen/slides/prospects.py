@@ -175,9 +175,11 @@ def build_top_prospects(ctx: SlideContext) -> Built:
     )
     pages = table_pages(spec)
     slides = []
+    first = 1
     for number, page in enumerate(pages, start=1):
-        headline = tell_top_prospects(prospects)
-        finding = ctx.say("headline", headline)
+        last = first + len(page.rows) - 1
+        finding = ctx.say("headline", tell_top_prospects(prospects, first, last))
         paging = TablePage(number, len(pages))
         slides.append(ctx.slide((page,), finding=finding, notes=paging, topic=paging))
+        first = last + 1
     return Built(tuple(slides))

@@ -100,6 +100,12 @@ def test_a_long_list_continues_on_further_slides(sample_tables: Tables) -> None:
     assert all(s.tracker == "Prospects · Top prospects (continued)" for s in tables[1:])
     rows = sum(len(s.blocks[0].rows) for s in tables)  # type: ignore[union-attr]
     assert rows == 60
+    # Each continuation page's title says which ranks it lists, instead of repeating page one's.
+    first = len(tables[0].blocks[0].rows) + 1  # type: ignore[union-attr]
+    last = first + len(tables[1].blocks[0].rows) - 1  # type: ignore[union-attr]
+    assert tables[0].title.startswith("The 60 best open leads hold ")
+    assert tables[1].title == f"The best open leads {first}–{last} of 60, by expected value"
+    assert tables[-1].title.endswith("–60 of 60, by expected value")
 
 
 def test_no_leads_sheet_no_slides(sample_tables: Tables) -> None:
