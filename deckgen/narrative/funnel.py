@@ -194,7 +194,8 @@ class OtherStages:
     """The other stages against their norms."""
 
     state: OthersState
-    weak: tuple[StageIndex, ...]
+    weak: tuple[StageIndex, ...]  # WEAK: the weak ones
+    near: tuple[StageIndex, ...] = ()  # NEAR: every other stage (one is named, several summed up)
 
 
 def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
@@ -225,12 +226,14 @@ def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
             ],
         )
     if rated and len(rated) == len(others):
+        near = tuple(StageIndex(s.stage, s.conversion.current / s.benchmark) for s in rated)
         return told(
-            OtherStages(OthersState.NEAR, ()),
+            OtherStages(OthersState.NEAR, (), near),
             [
                 claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, WEAK_INDEX)
                 for s in others
             ],
+            [states(f"{s.stage}'s index", s.index, _index_expr(s.stage)) for s in near],
         )
     return told(OtherStages(OthersState.NONE, ()))
 

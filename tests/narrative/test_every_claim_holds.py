@@ -85,6 +85,14 @@ def test_no_sentence_speaks_for_stages_without_data() -> None:
     assert "every funnel stage" not in summary.title
 
 
+def test_a_single_other_stage_is_named_not_called_every_other() -> None:
+    # Orders only: the leak is retention and loyalty the one other stage with a norm.
+    (funnel,) = _slides("orders_only", SlideKind.FUNNEL)
+    text = _text(funnel)
+    assert "Every other stage" not in text
+    assert "Loyalty, the only other stage with a norm, converts at " in text
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_club_advice_for_a_client_without_a_club(lang: str) -> None:
     # Was "invite every second-time buyer to the club" for a client with no club.
