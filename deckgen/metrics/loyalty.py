@@ -15,10 +15,11 @@ from deckgen.metrics.common import (
     Change,
     CustomerOrders,
     PurchaseOccasions,
+    club_member_since,
     covers,
     customer_orders,
-    day_number,
     day_numbers,
+    member_since_by_code,
     month_edges,
     month_index,
     ratio,
@@ -35,8 +36,6 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 # trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
-_ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
-_NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
 
 
 @dataclass(frozen=True)
@@ -161,9 +160,9 @@ def compute_loyalty(
     window = _trailing_window_counts(counts)
     first_month = month_index(orders.first_day, months)
 
-    club_join = _club_join_days(tables, period)
+    club_join = club_member_since(tables, period)
     rule = settings.loyalty_rule if club_join is not None else "orders"
-    member_join = _join_day_by_code(club_join, orders.ids)
+    member_join = member_since_by_code(club_join, orders.ids)
     active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
     frequent = (window >= settings.loyalty_min_orders).sum(axis=0)
 
@@ -368,47 +367,6 @@ def _cohorts(
         )
         for i in range(TREND_MONTHS)
     )
-
-
-def _club_join_days(tables: Tables, period: Period) -> pd.Series | None:
-    """Join day number of each club member as of the period end, by customer_id; None: no club.
-
-    Unknown join days are _ALWAYS (a member throughout); see docs/metrics.md#club-members.
-    """
-    customers = tables.customers
-    ids: list[pd.Series] = []
-    days: list[np.ndarray] = []
-    if "loyalty_member" in customers.columns:
-        is_member = customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)
-        ids.append(customers["customer_id"][is_member])
-        if "loyalty_join_date" in customers.columns:
-            days.append(day_numbers(customers["loyalty_join_date"])[is_member])
-        else:
-            days.append(np.full(int(is_member.sum()), _NAT, dtype=np.int64))
-    if tables.loyalty is None and not (ids and len(ids[0])):
-        return None
-    if tables.loyalty is not None:
-        ids.append(tables.loyalty["customer_id"])
-        days.append(day_numbers(tables.loyalty["date"]))
-    codes, members = pd.factorize(pd.concat(ids, ignore_index=True))
-    day = np.concatenate(days)
-    # The earliest known date; a member known only by an empty join date is _ALWAYS.
-    known = day != _NAT
-    join = np.full(len(members), NEVER, dtype=np.int64)
-    np.minimum.at(join, codes[known], day[known])
-    join[join == NEVER] = _ALWAYS
-    joins = pd.Series(join, index=members)
-    return joins[join <= day_number(period.end)]
-
-
-def _join_day_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:
-    """Join day of each ordering customer (by code); NEVER for non-members."""
-    member_join = np.full(len(ids), NEVER, dtype=np.int64)
-    if club_join is not None and len(club_join):
-        position = ids.get_indexer(club_join.index)
-        found = position >= 0
-        member_join[position[found]] = club_join.to_numpy()[found]
-    return member_join
 
 
 def _club_summary(

@@ -55,6 +55,12 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "window as derived at each month's own end, shown in the new `loyalty.months[].churn_days`"
         "; past months are no longer restated with the current window "
         "(docs/metrics.md#churn-days).",
+        "The funnel's rates compare one group from stage to stage "
+        "(docs/metrics.md#funnel-groups): retention and loyalty follow the cohort month "
+        "`funnel.cohort` (new) instead of dividing the month's flows, so their `count` and "
+        "`conversion` change meaning; new per step: `group`, `base` (the conversion's n), "
+        "`norm_index` and `vs_norm`. `funnel.biggest_leak` names only a stage below its norm, "
+        "and is null when none is (docs/metrics.md#funnel-leak).",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")
@@ -124,6 +130,8 @@ def _field_comments(cls: type) -> dict[str, str]:
 def _type_name(hint: Any) -> str:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " | ".join(json.dumps(member.value) for member in hint)
     if hint is Change:
         return "change {current, previous, delta, relative}"
     if hint is Period:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.findings import WEAK_INDEX, Diagnostics
-from deckgen.metrics.funnel import FunnelResult, FunnelStep
+from deckgen.metrics.funnel import BELOW_NORM, FunnelGroup, FunnelResult, FunnelStep
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import Rate, rate
 from deckgen.narrative.told import Told, told
@@ -21,10 +21,38 @@ def step_path(stage: str) -> str:
 class FunnelState(StrEnum):
     """What the funnel's headline can say."""
 
-    LEAK = "leak"  # a stage converts below its 12-month norm: the one furthest below
+    LEAK = "leak"  # a stage converts below its norm (docs/metrics.md#funnel-leak): the lowest
     AT_NORM = "at_norm"  # every stage with a norm converts at or above it
+    NEAR = "near"  # none below its norm, but some short of it (above 90% of it)
     NO_NORM = "no_norm"  # conversions, but no stage has a norm yet
     NO_CONVERSION = "no_conversion"  # counts only
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """A stage's conversion as a sentence words it, with the group it divides
+    (docs/metrics.md#funnel-groups): the month's flows, or the cohort month's new customers
+    followed for `window_days`."""
+
+    stage: str
+    rate: Rate
+    group: FunnelGroup
+    loyalty_rule: str  # "club" or "orders": what the loyalty stage counts
+    cohort: Period  # the month whose new customers the cohort stages follow
+    window_days: int  # a retained customer bought again within this many days
+
+
+def conversion_of(funnel: FunnelResult, step: FunnelStep) -> Conversion:
+    """The Conversion record of `step`, which has a conversion."""
+    assert step.conversion is not None
+    return Conversion(
+        step.stage,
+        rate(step.conversion.current),
+        step.group,
+        funnel.loyalty_rule,
+        funnel.cohort,
+        funnel.retention_window_days,
+    )
 
 
 @dataclass(frozen=True)
@@ -32,23 +60,26 @@ class FunnelHeadline:
     """The funnel's finding."""
 
     state: FunnelState
-    stage: str | None  # LEAK: the leaking stage; AT_NORM: the one closest to its norm
-    rate: Rate | None  # its conversion
+    stage: str | None  # LEAK: the leaking stage; AT_NORM / NEAR: the one lowest against its norm
+    conversion: Conversion | None  # its conversion
     norm: Rate | None  # its 12-month norm
     index: float | None  # conversion / norm
     last_stage: str  # NO_NORM / NO_CONVERSION: the deepest stage with a count
+    last_group: FunnelGroup  # whom it counts: the month's flow or the cohort
     last_count: int
     loyalty_rule: str
+    cohort: Period  # the month whose new customers the cohort stages follow
 
 
 def leak_step(funnel: FunnelResult) -> FunnelStep | None:
-    """The stage furthest below its norm, when one converts below it."""
-    below = [
-        s
-        for s in funnel.steps
-        if s.conversion is not None and s.benchmark and s.conversion.current < s.benchmark
-    ]
-    return min(below, key=lambda s: (s.conversion.current / s.benchmark, s.stage), default=None)
+    """The biggest leak (docs/metrics.md#funnel-leak): the stage below its norm with the lowest
+    index; None when no stage is below its norm."""
+    return next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
+
+
+def _rated(funnel: FunnelResult) -> list[FunnelStep]:
+    """The stages with a conversion and a non-zero norm to divide it by."""
+    return [s for s in funnel.steps if s.conversion is not None and s.benchmark]
 
 
 def _index_expr(stage: str) -> object:
@@ -61,7 +92,7 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
     counted = [s for s in funnel.steps if s.count is not None]
     # The deepest stage anyone entered this month (the first stage when nobody entered any).
     last = next((s for s in reversed(counted) if s.count.current), counted[0])
-    rated = [s for s in funnel.steps if s.conversion is not None and s.benchmark]
+    rated = _rated(funnel)
     leak = leak_step(funnel)
     claims: list[Claim] = [
         states(
@@ -74,9 +105,9 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
         claims.append(
             claim(
                 f"{leak.stage} converts below its norm",
-                Fig(f"{step_path(leak.stage)}.conversion.current"),
-                Relation.LT,
-                Fig(f"{step_path(leak.stage)}.benchmark"),
+                _index_expr(leak.stage),
+                Relation.LE,
+                BELOW_NORM,
             )
         )
         claims += [
@@ -89,10 +120,41 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
             for s in rated
         ]
     elif rated:
-        state = FunnelState.AT_NORM
         chosen = min(rated, key=lambda s: (s.conversion.current / s.benchmark, s.stage))
+        if chosen.conversion.current >= chosen.benchmark:
+            state = FunnelState.AT_NORM
+            claims += [
+                claim(
+                    f"{s.stage} converts at or above its norm", _index_expr(s.stage), Relation.GE, 1
+                )
+                for s in rated
+            ]
+        else:
+            state = FunnelState.NEAR
+            claims += [
+                claim(
+                    f"{s.stage} is not below its norm",
+                    _index_expr(s.stage),
+                    Relation.GT,
+                    BELOW_NORM,
+                )
+                for s in rated
+            ]
+            claims.append(
+                claim(
+                    f"{chosen.stage} is short of its norm",
+                    _index_expr(chosen.stage),
+                    Relation.LT,
+                    1,
+                )
+            )
         claims += [
-            claim(f"{s.stage} converts at or above its norm", _index_expr(s.stage), Relation.GE, 1)
+            claim(
+                f"{chosen.stage} is lowest against its norm",
+                _index_expr(s.stage),
+                Relation.GE,
+                _index_expr(chosen.stage),
+            )
             for s in rated
         ]
     elif any(s.conversion is not None for s in funnel.steps):
@@ -100,6 +162,10 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
         claims += [
             claim(
                 f"{s.stage} has no norm", Fig(f"{step_path(s.stage)}.benchmark"), Relation.IS_NONE
+            )
+            if s.benchmark is None
+            else claim(
+                f"{s.stage}'s norm is zero", Fig(f"{step_path(s.stage)}.benchmark"), Relation.EQ, 0
             )
             for s in funnel.steps
             if s.conversion is not None and not s.benchmark
@@ -120,12 +186,14 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
         FunnelHeadline(
             state=state,
             stage=chosen.stage if chosen else None,
-            rate=rate(chosen.conversion.current) if chosen else None,
+            conversion=conversion_of(funnel, chosen) if chosen else None,
             norm=rate(chosen.benchmark) if chosen else None,
             index=chosen.conversion.current / chosen.benchmark if chosen else None,
             last_stage=last.stage,
+            last_group=last.group,
             last_count=int(last.count.current),
             loyalty_rule=funnel.loyalty_rule,
+            cohort=funnel.cohort,
         ),
         claims,
     )
@@ -133,35 +201,36 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
 
 @dataclass(frozen=True)
 class Shortfall:
-    """What the leaking stage would have brought at its norm this month."""
+    """What the leaking stage would have brought at its norm: this month, or from the cohort."""
 
     stage: str
     loyalty_rule: str
+    group: FunnelGroup
+    cohort: Period
     more: int  # people short, rounded
     actual: int  # people it brought
     at_norm: int  # people it would have brought at its norm (actual + more)
 
 
 def tell_shortfall(funnel: FunnelResult) -> Told[Shortfall] | None:
-    """The shortfall of the leak against its norm, in people; None without a leak or feeder."""
+    """The shortfall of the leak against its norm, in people: the norm's conversion of the
+    leak's base (its n) less its count; None without a leak, a base or a whole person short."""
     leak = leak_step(funnel)
-    if leak is None:
+    if leak is None or leak.base is None or leak.count is None:
         return None
-    k = [s.stage for s in funnel.steps].index(leak.stage)
-    feeder = funnel.steps[k - 1]
-    if feeder.count is None or leak.count is None:
-        return None
-    short = (leak.benchmark - leak.conversion.current) * feeder.count.current
+    short = (leak.benchmark - leak.conversion.current) * leak.base.current
     more = round(short)
     if more < 1:
         return None
     actual = int(leak.count.current)
-    path, feed = step_path(leak.stage), step_path(feeder.stage)
+    path = step_path(leak.stage)
     exact = (Fig(f"{path}.benchmark") - Fig(f"{path}.conversion.current")) * Fig(
-        f"{feed}.count.current"
+        f"{path}.base.current"
     )
     return told(
-        Shortfall(leak.stage, funnel.loyalty_rule, more, actual, actual + more),
+        Shortfall(
+            leak.stage, funnel.loyalty_rule, leak.group, funnel.cohort, more, actual, actual + more
+        ),
         states(f"{leak.stage}'s count", actual, Fig(f"{path}.count.current")),
         rounded("the shortfall in people", more, exact),
         claim(
@@ -207,7 +276,7 @@ def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
         if s.conversion is not None and (leak is None or s.stage != leak.stage)
     ]
     rated = [s for s in others if s.benchmark]
-    weak = [s for s in rated if s.conversion.current / s.benchmark <= WEAK_INDEX]
+    weak = [s for s in rated if s.conversion.current / s.benchmark <= BELOW_NORM]
     if weak:
         return told(
             OtherStages(
@@ -215,7 +284,7 @@ def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
                 tuple(StageIndex(s.stage, s.conversion.current / s.benchmark) for s in weak),
             ),
             [
-                claim(f"{s.stage} is weak", _index_expr(s.stage), Relation.LE, WEAK_INDEX)
+                claim(f"{s.stage} is weak", _index_expr(s.stage), Relation.LE, BELOW_NORM)
                 for s in weak
             ],
             [
@@ -230,7 +299,7 @@ def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
         return told(
             OtherStages(OthersState.NEAR, (), near),
             [
-                claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, WEAK_INDEX)
+                claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, BELOW_NORM)
                 for s in others
             ],
             [states(f"{s.stage}'s index", s.index, _index_expr(s.stage)) for s in near],
@@ -263,8 +332,7 @@ def tell_lead_time(funnel: FunnelResult) -> Told[LeadTime] | None:
 class StageRate:
     """A stage's conversion, as written beside its bar or in a KPI."""
 
-    stage: str
-    rate: Rate
+    conversion: Conversion
     norm: Rate | None = None
 
 
@@ -286,6 +354,7 @@ class FunnelNotes:
     retention_window_days: int
     loyalty_min_orders: int
     loyalty_rule: str
+    cohort: Period  # the month whose new customers retention and loyalty follow
 
 
 class DiagnosisState(StrEnum):

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.findings import WEAK_INDEX, Finding, FindingKind, StageHealth
+from deckgen.metrics.funnel import BELOW_NORM
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.metrics.segments import GEOGRAPHIC
 from deckgen.narrative.claims import Agg, Const, Fig, Relation, claim, rounded, states
+from deckgen.narrative.funnel import Conversion, conversion_of
 from deckgen.narrative.signal import MIN_RATE_N, Rate, rate
 from deckgen.narrative.told import Moved, Scale, Told, Trend, moved, told
 from deckgen.period import Period
@@ -156,9 +158,8 @@ class LeakFinding:
 
     kind: FindingKind
     stage: str
-    rate: Rate
+    conversion: Conversion
     norm: Rate
-    loyalty_rule: str  # "club" or "orders": what the loyalty stage counts
 
 
 @dataclass(frozen=True)
@@ -319,18 +320,24 @@ def _change_at(m: LifecycleMetrics, path: str):
 def _leak(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     path = f"funnel.steps[stage={f.subject}]"
     assert f.value is not None and f.reference_value is not None
+    step = next(s for s in m.funnel.steps if s.stage == f.subject)
+    index = Fig(f"{path}.conversion.current") / Fig(f"{path}.benchmark")
     return told(
-        LeakFinding(
-            f.kind, f.subject, rate(f.value), rate(f.reference_value), m.funnel.loyalty_rule
-        ),
+        LeakFinding(f.kind, f.subject, conversion_of(m.funnel, step), rate(f.reference_value)),
         states(f"{f.subject}'s conversion", f.value, Fig(f"{path}.conversion.current")),
         states(f"{f.subject}'s norm", f.reference_value, Fig(f"{path}.benchmark")),
-        claim(
-            f"{f.subject} converts below its norm",
-            Fig(f"{path}.conversion.current"),
-            Relation.LT,
-            Fig(f"{path}.benchmark"),
-        ),
+        claim(f"{f.subject} converts below its norm", index, Relation.LE, BELOW_NORM),
+        [
+            claim(
+                f"{f.subject} is furthest below its norm",
+                Fig(f"funnel.steps[stage={s.stage}].conversion.current")
+                / Fig(f"funnel.steps[stage={s.stage}].benchmark"),
+                Relation.GE,
+                index,
+            )
+            for s in m.funnel.steps
+            if s.conversion is not None and s.benchmark
+        ],
     )
 
 

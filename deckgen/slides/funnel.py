@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from deckgen.metrics.funnel import FunnelResult, FunnelStep
+from deckgen.metrics.funnel import FunnelGroup, FunnelResult, FunnelStep
 from deckgen.model import FunnelSpec, FunnelStage, Kpi, KpiStrip, Paragraph, TextBlock
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.funnel import (
     Days,
     FunnelNotes,
     StageRate,
+    conversion_of,
     leak_step,
     tell_headline,
     tell_lead_time,
@@ -37,7 +38,7 @@ def build_funnel(ctx: SlideContext) -> Built:
         return Built(dropped=(Dropped(ctx.kind, DropReason.TOO_FEW_STAGES),))
     leak = leak_step(funnel)
     spec = FunnelSpec(
-        stages=tuple(_stage(ctx, step) for step in steps),
+        stages=tuple(_stage(ctx, funnel, step) for step in steps),
         area="left",
         highlight=steps.index(leak) if leak is not None else None,
     )
@@ -45,10 +46,13 @@ def build_funnel(ctx: SlideContext) -> Built:
         _STAGE_SHEETS.get(s.stage, Sheet.LOYALTY if funnel.loyalty_rule == "club" else Sheet.ORDERS)
         for s in steps
     ]
+    # The cohort stages follow the customers acquired in the cohort month (#funnel-groups).
+    cohort = any(s.group == FunnelGroup.COHORT for s in steps)
+    first = funnel.cohort if cohort else ctx.period
     spec = sourced(
         ctx,
         spec,
-        source(tuple(dict.fromkeys(sheets)), ctx.period, ctx.period, None, Unit.CUSTOMERS, None),
+        source(tuple(dict.fromkeys(sheets)), first, ctx.period, None, Unit.CUSTOMERS, None),
     )
     blocks: list[FunnelSpec | KpiStrip | TextBlock] = [
         spec,
@@ -78,16 +82,17 @@ def build_funnel(ctx: SlideContext) -> Built:
         ctx.settings.metrics.retention_window_days,
         ctx.settings.metrics.loyalty_min_orders,
         funnel.loyalty_rule,
+        funnel.cohort,
     )
     finding = ctx.say("headline", tell_headline(funnel))
     return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
 
 
-def _stage(ctx: SlideContext, step: FunnelStep) -> FunnelStage:
+def _stage(ctx: SlideContext, funnel: FunnelResult, step: FunnelStep) -> FunnelStage:
     assert step.count is not None  # only stages with data are drawn
     text = None
     if step.conversion is not None:
-        text = ctx.say("conversion_text", StageRate(step.stage, rate(step.conversion.current)))
+        text = ctx.say("conversion_text", StageRate(conversion_of(funnel, step)))
     return FunnelStage(
         label=ctx.label("stages", step.stage),
         value=step.count.current,
@@ -100,7 +105,7 @@ def _kpis(ctx: SlideContext, funnel: FunnelResult, leak: FunnelStep | None) -> t
     """The leak against its norm, the month's new customers and the days from lead to order."""
     kpis = []
     if leak is not None:
-        said = StageRate(leak.stage, rate(leak.conversion.current), rate(leak.benchmark))
+        said = StageRate(conversion_of(funnel, leak), rate(leak.benchmark))
         kpis.append(
             Kpi(
                 ctx.label("funnel", "leak"),

@@ -142,6 +142,7 @@ REGISTRY: tuple[SlideEntry, ...] = (
         funnel.build_funnel,
         (
             "lifecycle-funnel",
+            "funnel-groups",
             "funnel-reach",
             "funnel-acquisition",
             "funnel-conversion",
