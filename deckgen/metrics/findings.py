@@ -12,7 +12,7 @@ from typing import Literal
 from deckgen.metrics.channels import ChannelsResult
 from deckgen.metrics.common import Change
 from deckgen.metrics.feedback import FeedbackResult
-from deckgen.metrics.funnel import FunnelResult
+from deckgen.metrics.funnel import BELOW_NORM, FunnelResult
 from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.prospects import ProspectsResult
 from deckgen.metrics.satisfaction import SatisfactionResult
@@ -167,12 +167,12 @@ def _change_findings(seg: SegmentationResult, loyalty: LoyaltyResult) -> list[Fi
 
 def _funnel_findings(funnel: FunnelResult) -> list[Finding]:
     step = next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
-    # A leak is a stage below its own norm: a stage at or above it, or without one, is none
-    # (raw conversions of different stages cannot be compared).
+    # A leak is a stage below its own norm (docs/metrics.md#funnel-leak): a stage near or above
+    # it, or without one, is none (raw conversions of different stages cannot be compared).
     if step is None or step.conversion is None or not step.benchmark:
         return []
     shortfall = 1 - step.conversion.current / step.benchmark
-    if shortfall <= 0:
+    if step.conversion.current / step.benchmark > BELOW_NORM:
         return []
     # The leak always deserves a line in the summary: a floor keeps it in the top findings.
     return [

@@ -73,8 +73,12 @@ class FunnelHeadline:
 
 def leak_step(funnel: FunnelResult) -> FunnelStep | None:
     """The biggest leak (docs/metrics.md#funnel-leak): the stage below its norm with the lowest
-    index; None when no stage is below its norm."""
-    return next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
+    index; None when no stage is below its norm. The figures are checked here too, so a leak
+    named against them is never worded."""
+    step = next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
+    if step is None or step.conversion is None or not step.benchmark:
+        return None
+    return step if step.conversion.current / step.benchmark <= BELOW_NORM else None
 
 
 def _rated(funnel: FunnelResult) -> list[FunnelStep]:
@@ -334,6 +338,13 @@ class StageRate:
 
     conversion: Conversion
     norm: Rate | None = None
+
+
+@dataclass(frozen=True)
+class HealthRate:
+    """A conversion or norm in the stage-health table."""
+
+    rate: Rate
 
 
 @dataclass(frozen=True)

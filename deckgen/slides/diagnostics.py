@@ -14,7 +14,7 @@ from deckgen.model import (
     TextBlock,
 )
 from deckgen.narrative.common import Sheet, Unit, source
-from deckgen.narrative.funnel import Playbook, StageRate, tell_diagnosis
+from deckgen.narrative.funnel import HealthRate, Playbook, tell_diagnosis
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.playbook import available, need_claims, playbook_entry
 from deckgen.narrative.signal import rate
@@ -88,9 +88,9 @@ def _table(ctx: SlideContext, stages: tuple[StageHealth, ...], area: Area) -> Ta
         rows=tuple(
             (
                 Cell(ctx.label("stages", s.stage)),
-                Cell(ctx.say("rate", StageRate(s.stage, rate(s.conversion))), s.conversion),
+                Cell(ctx.say("rate", HealthRate(rate(s.conversion))), s.conversion),
                 Cell(
-                    ctx.say("rate", StageRate(s.stage, rate(s.benchmark)))
+                    ctx.say("rate", HealthRate(rate(s.benchmark)))
                     if s.benchmark is not None
                     else ctx.fmt(None, "percent"),
                     s.benchmark,

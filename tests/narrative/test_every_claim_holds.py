@@ -86,11 +86,11 @@ def test_no_sentence_speaks_for_stages_without_data() -> None:
 
 
 def test_a_single_other_stage_is_named_not_called_every_other() -> None:
-    # Orders only: the leak is retention and loyalty the one other stage with a norm.
+    # Orders only: the leak is loyalty and retention the one other stage with a norm.
     (funnel,) = _slides("orders_only", SlideKind.FUNNEL)
     text = _text(funnel)
     assert "Every other stage" not in text
-    assert "Loyalty, the only other stage with a norm, converts at " in text
+    assert "Retention, the only other stage with a norm, converts at " in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

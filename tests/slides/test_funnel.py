@@ -8,6 +8,7 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import FunnelSpec, KpiStrip, Slide, TextBlock
 from deckgen.narrative.outline import DropReason
+from deckgen.period import Period
 from deckgen.slides.context import SlideContext
 from deckgen.slides.registry import SlideKind
 from tests.slides.conftest import build, metrics_of, one_slide
@@ -24,7 +25,7 @@ def _leak(metrics: LifecycleMetrics):  # type: ignore[no-untyped-def]
     below = [
         s
         for s in metrics.funnel.steps
-        if s.conversion is not None and s.benchmark and s.conversion.current < s.benchmark
+        if s.conversion is not None and s.benchmark and s.conversion.current / s.benchmark <= 0.9
     ]
     return min(below, key=lambda s: s.conversion.current / s.benchmark)
 
@@ -51,7 +52,11 @@ def test_five_stages_with_counts_conversions_and_the_leak(
     one_in = sample_ctx.fmt(round(1 / acquisition), "count")
     assert spec.stages[1].conversion_text == f"1 in {one_in} reached"
     assert spec.highlight == funnel.steps.index(_leak(sample_metrics))
-    assert spec.source == "Source: channels, leads, orders, and loyalty sheets, Oct 2026"
+    # Retention and loyalty follow the June cohort to October (docs/metrics.md#funnel-groups).
+    assert funnel.cohort == Period("gregorian", 2026, 6)
+    assert spec.source == "Source: channels, leads, orders, and loyalty sheets, Jun 2026–Oct 2026"
+    assert spec.stages[3].conversion_text.endswith(" of the Jun 2026 cohort")
+    assert spec.stages[4].conversion_text.endswith(" of its repeat buyers")
 
 
 def test_the_title_names_the_leak_below_its_norm(
@@ -79,11 +84,11 @@ def test_the_title_names_the_leak_below_its_norm(
 def test_the_shortfall_reads_the_norm_figure_first(
     slide: Slide, sample_ctx: SlideContext, sample_metrics: LifecycleMetrics
 ) -> None:
-    steps = sample_metrics.funnel.steps
     leak = _leak(sample_metrics)
-    feeder = steps[steps.index(leak) - 1]
-    short = round((leak.benchmark - leak.conversion.current) * feeder.count.current)
+    # The shortfall is the norm's conversion of the leak's own base (its n), less its count.
+    short = round((leak.benchmark - leak.conversion.current) * leak.base.current)
     actual = leak.count.current
+    group = "this month" if leak.group == "month" else "among the customers acquired in June 2026"
     side = slide.blocks[2]
     assert isinstance(side, TextBlock)
     # "(29 instead of 22)": what the norm would have brought, then what the stage brought.
@@ -91,7 +96,7 @@ def test_the_shortfall_reads_the_norm_figure_first(
     assert text.startswith(
         f"At its 12-month norm, {leak.stage} would have brought about {short:,} more"
     )
-    assert text.endswith(f"this month ({actual + short:,} instead of {actual:,}).")
+    assert text.endswith(f"{group} ({actual + short:,} instead of {actual:,}).")
 
 
 def test_stages_above_their_norm_are_no_leak(sample_metrics: LifecycleMetrics) -> None:
@@ -112,6 +117,21 @@ def test_stages_above_their_norm_are_no_leak(sample_metrics: LifecycleMetrics) -
         side.paragraphs[0].text
         == "Every other stage converts at or above 90% of its 12-month norm."
     )
+
+
+def test_stages_short_of_their_norm_but_above_90_percent_are_no_leak(
+    sample_metrics: LifecycleMetrics,
+) -> None:
+    # Every stage at 95% of its norm: not below it (docs/metrics.md#funnel-leak), but short.
+    steps = tuple(
+        replace(s, benchmark=s.conversion.current / 0.95) if s.conversion is not None else s
+        for s in sample_metrics.funnel.steps
+    )
+    metrics = replace(sample_metrics, funnel=replace(sample_metrics.funnel, steps=steps))
+    slide = one_slide(FUNNEL, metrics)
+    assert slide.title.startswith("No stage converts below 90% of its 12-month norm; ")
+    assert slide.title.endswith(", at 95.0% of it")
+    assert slide.blocks[0].highlight is None  # type: ignore[union-attr]
 
 
 def test_without_leads_and_channels_only_the_customer_stages_remain(

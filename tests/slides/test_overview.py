@@ -10,8 +10,10 @@ from deckgen.config import Settings
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import Change
 from deckgen.metrics.findings import FindingKind
+from deckgen.metrics.funnel import FunnelGroup
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import KpiStrip, Slide, TableSpec, TextBlock, TitleStyle
+from deckgen.narrative.funnel import Conversion
 from deckgen.narrative.outline import Outline, SectionPages
 from deckgen.narrative.overview import (
     CacFinding,
@@ -35,6 +37,7 @@ from deckgen.slides.registry import SlideKind
 from tests.slides.conftest import build, context, metrics_of, one_slide
 
 SEP = Period("gregorian", 2026, 9)
+JUNE = Period("gregorian", 2026, 6)
 NBSP = "\u00a0"
 
 
@@ -146,9 +149,34 @@ FINDINGS = [
         "Churn eased to 5.0% of the customer base, 2.0 pts better than in September 2026.",
     ),
     (
-        LeakFinding(FindingKind.FUNNEL_LEAK, "conversion", rate(0.1), rate(0.2), "club"),
-        "Conversion is the stage furthest below its norm: new customers were 10.0% of leads, "
-        "against a 12-month median of 20.0%.",
+        LeakFinding(
+            FindingKind.FUNNEL_LEAK,
+            "conversion",
+            Conversion("conversion", rate(0.1), FunnelGroup.MONTH, "club", JUNE, 90),
+            rate(0.2),
+        ),
+        "Conversion is the stage furthest below its norm: new customers were 10.0% of the "
+        "month's leads, against a 12-month median of 20.0%.",
+    ),
+    (
+        LeakFinding(
+            FindingKind.FUNNEL_LEAK,
+            "retention",
+            Conversion("retention", rate(0.3), FunnelGroup.COHORT, "club", JUNE, 90),
+            rate(0.4),
+        ),
+        "Retention is the stage furthest below its norm: 30.0% of the customers acquired in "
+        "June 2026 bought again within 90 days, against a 12-month median of 40.0%.",
+    ),
+    (
+        LeakFinding(
+            FindingKind.FUNNEL_LEAK,
+            "loyalty",
+            Conversion("loyalty", rate(0.25), FunnelGroup.COHORT, "orders", JUNE, 90),
+            rate(0.5),
+        ),
+        "Loyalty is the stage furthest below its norm: 25.0% of the June 2026 customers who "
+        "bought again are frequent buyers now, against a 12-month median of 50.0%.",
     ),
     (
         CacFinding(FindingKind.CHANNEL_CAC, "email", 10.0, "tv", 120.0, 12, 0.917),
