@@ -61,6 +61,12 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "`conversion` change meaning; new per step: `group`, `base` (the conversion's n), "
         "`norm_index` and `vs_norm`. `funnel.biggest_leak` names only a stage below its norm, "
         "and is null when none is (docs/metrics.md#funnel-leak).",
+        "The satisfaction quadrants' loyalty axis is behaviour (2+ purchase occasions in 12 "
+        "months) where the survey answers link to orders, intent to recommend otherwise "
+        "(docs/metrics.md#satisfaction-quadrants): new `satisfaction.loyalty_axis` "
+        '("behaviour" | "intent"), `loyalty_threshold`, `linked_customers` and '
+        "`quadrants[].mean_recommend`; `quadrants`, `quadrant_n`, `scatter` (now satisfaction "
+        "against the loyalty-axis value) and `scatter_n` follow the axis.",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -26,10 +27,21 @@ TREND_MONTHS = 12
 SCATTER_LIMIT = 2000  # points; larger samples are cut down deterministically
 MIN_CORRELATION_N = 3
 QUADRANTS: tuple[str, ...] = ("loyalists", "mercenaries", "hostages", "defectors")
+# docs/metrics.md#satisfaction-quadrants: the loyalty axis is behaviour when at least this share
+# of the surveyed customers are found in the orders (fewer: the ids do not link, use intent).
+MIN_LINKED_SHARE = 0.5
+REPEAT_OCCASIONS = 2  # purchase occasions in the 12 months that make behaviour "high loyalty"
 # Cut-offs as fractions of the scale's range (docs/metrics.md#nps, #csat, #satisfaction-quadrants).
 _PROMOTER, _DETRACTOR, _HIGH_LOYALTY = 0.9, 0.6, 0.7  # 9, 6 and 7 on 0..10
 _SATISFIED = 0.75  # 4 on 1..5
 _TOLERANCE = 1e-9  # absorbs rounding when rescaling an answer that sits on a cut-off
+
+
+class LoyaltyAxis(StrEnum):
+    """What the quadrants' loyalty axis measures (docs/metrics.md#satisfaction-quadrants)."""
+
+    BEHAVIOUR = "behaviour"  # repeat buying: 2+ purchase occasions in the 12 months
+    INTENT = "intent"  # likelihood to recommend of 70% of the scale or more
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,7 @@ class Quadrant:
     share: float | None  # 0..1 of the customers placed in a quadrant; None when none are
     mean_occasions_12m: float | None  # purchase occasions per customer, 12 months to the end
     repeat_rate_12m: float | None  # 0..1 of its customers with 2+ occasions in those 12 months
+    mean_recommend: float | None  # scale units, its customers with a valid answer; None: none
 
 
 @dataclass(frozen=True)
@@ -123,17 +136,21 @@ class SatisfactionResult:
     customer_nps: Nps
     customer_csat: Csat
     satisfaction_threshold: float  # satisfaction answers at or above are "high" (scale units)
-    recommend_threshold: float  # recommend answers at or above are "high loyalty" (scale units)
+    recommend_threshold: float  # recommend answers at or above are high intent (scale units)
+    # docs/metrics.md#satisfaction-quadrants: behaviour where the answers link to orders
+    loyalty_axis: LoyaltyAxis
+    loyalty_threshold: float  # loyalty-axis values at or above are high loyalty (axis units)
+    linked_customers: int  # surveyed customers found in the orders by the period end
     quadrants: tuple[Quadrant, ...]  # in QUADRANTS order
-    quadrant_n: int  # customers with both answers valid
+    quadrant_n: int  # customers placed: satisfaction valid and a loyalty value
     satisfaction_vs_recommend: Correlation
     satisfaction_vs_occasions: Correlation  # purchase occasions in the 12 months to the end
     recommend_vs_occasions: Correlation  # same occasions
     # docs/metrics.md#satisfaction-by-segment: most customers first; empty without segments
     by_segment: tuple[SegmentSatisfaction, ...]
-    # docs/metrics.md#satisfaction-scatter: (satisfaction, recommend) points, by customer id
+    # docs/metrics.md#satisfaction-scatter: (satisfaction, loyalty-axis value), by customer id
     scatter: tuple[tuple[float, float], ...]
-    scatter_n: int  # customers with both answers valid, before any sampling
+    scatter_n: int  # customers placed in a quadrant, before any sampling
     scatter_sampled: bool  # True when scatter holds a SCATTER_LIMIT sample of them
 
 
@@ -166,6 +183,23 @@ class _Answers:
         )
 
 
+@dataclass(frozen=True)
+class _Loyalty:
+    """Each surveyed customer's place on the quadrants' loyalty axis."""
+
+    axis: LoyaltyAxis
+    threshold: float  # axis units: purchase occasions, or recommend scale units
+    value: np.ndarray  # per customer: occasions in the 12 months, or the recommend answer
+    high: np.ndarray  # bool: at or above the threshold
+    placed: np.ndarray  # bool: satisfaction valid and a loyalty value known
+
+    def subset(self, mask: np.ndarray) -> _Loyalty:
+        """The customers selected by `mask`."""
+        return _Loyalty(
+            self.axis, self.threshold, self.value[mask], self.high[mask], self.placed[mask]
+        )
+
+
 def compute_satisfaction(
     tables: Tables,
     period: Period,
@@ -187,13 +221,17 @@ def compute_satisfaction(
 
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
-    orders_12m = _occasions_in_window(customer_orders(tables.orders, period), months, ids)
+    orders = customer_orders(tables.orders, period)
+    orders_12m = _occasions_in_window(orders, months, ids)
+    linked = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype)) >= 0
+    loyalty = _loyalty_axis(people, linked, orders_12m, settings)
     single = np.zeros(len(ids), dtype=np.int64)
-    quadrants, placed = _quadrants(people, single, orders_12m, 1)
+    quadrants, placed = _quadrants(people, loyalty, single, orders_12m, 1)
     low_sat, high_sat = settings.satisfaction_scale
     low_rec, high_rec = settings.recommend_scale
     both = people.satisfaction_valid & people.recommend_valid
-    scatter, sampled = _scatter(ids[both], people.satisfaction[both], people.recommend[both])
+    shown = loyalty.placed
+    scatter, sampled = _scatter(ids[shown], people.satisfaction[shown], loyalty.value[shown])
     return SatisfactionResult(
         period=period,
         satisfaction_scale=(float(low_sat), float(high_sat)),
@@ -213,6 +251,9 @@ def compute_satisfaction(
         customer_csat=_csat(people, single, 1)[0],
         satisfaction_threshold=float(low_sat + _SATISFIED * (high_sat - low_sat)),
         recommend_threshold=float(low_rec + _HIGH_LOYALTY * (high_rec - low_rec)),
+        loyalty_axis=loyalty.axis,
+        loyalty_threshold=loyalty.threshold,
+        linked_customers=int(linked.sum()),
         quadrants=quadrants[0],
         quadrant_n=int(placed[0]),
         satisfaction_vs_recommend=_correlation(people.satisfaction[both], people.recommend[both]),
@@ -223,9 +264,9 @@ def compute_satisfaction(
         recommend_vs_occasions=_correlation(
             people.recommend[people.recommend_valid], orders_12m[people.recommend_valid]
         ),
-        by_segment=_by_segment(people, ids, orders_12m, segment_of),
+        by_segment=_by_segment(people, loyalty, ids, orders_12m, segment_of),
         scatter=scatter,
-        scatter_n=int(both.sum()),
+        scatter_n=int(shown.sum()),
         scatter_sampled=sampled,
     )
 
@@ -323,18 +364,52 @@ def _occasions_in_window(
     return counts[orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))].astype(np.int64)
 
 
+def _loyalty_axis(
+    people: _Answers, linked: np.ndarray, occasions_12m: np.ndarray, settings: MetricsSettings
+) -> _Loyalty:
+    """Behaviour (repeat buying) when the answers link to orders, else intent to recommend."""
+    if len(linked) and linked.mean() >= MIN_LINKED_SHARE:
+        value = occasions_12m.astype(np.float64)
+        return _Loyalty(
+            axis=LoyaltyAxis.BEHAVIOUR,
+            threshold=float(REPEAT_OCCASIONS),
+            value=value,
+            high=value >= REPEAT_OCCASIONS,
+            placed=people.satisfaction_valid & linked,
+        )
+    low, high = settings.recommend_scale
+    return _Loyalty(
+        axis=LoyaltyAxis.INTENT,
+        threshold=float(low + _HIGH_LOYALTY * (high - low)),
+        value=people.recommend,
+        high=people.high_loyalty,
+        placed=people.satisfaction_valid & people.recommend_valid,
+    )
+
+
 def _quadrants(
-    answers: _Answers, group: np.ndarray, orders_12m: np.ndarray, groups: int
+    answers: _Answers, loyalty: _Loyalty, group: np.ndarray, orders_12m: np.ndarray, groups: int
 ) -> tuple[list[tuple[Quadrant, ...]], np.ndarray]:
     """Jones & Sasser quadrants of each group's customers, and how many were placed."""
-    placed = answers.satisfaction_valid & answers.recommend_valid
+    placed = loyalty.placed
     # 0 loyalists, 1 mercenaries, 2 hostages, 3 defectors (the order of QUADRANTS).
-    quadrant = 2 * (~answers.satisfied).astype(np.int64) + (~answers.high_loyalty)
+    quadrant = 2 * (~answers.satisfied).astype(np.int64) + (~loyalty.high)
     cell = (group * 4 + quadrant)[placed]
     size = groups * 4
-    counts = np.bincount(cell, minlength=size).reshape(groups, 4)
-    orders = np.bincount(cell, weights=orders_12m[placed], minlength=size).reshape(groups, 4)
-    repeaters = np.bincount(cell[orders_12m[placed] >= 2], minlength=size).reshape(groups, 4)
+
+    def per_cell(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        chosen = np.ones(len(cell), dtype=bool) if mask is None else mask
+        summed = np.bincount(
+            cell[chosen], weights=None if weights is None else weights[chosen], minlength=size
+        )
+        return summed.reshape(groups, 4)
+
+    counts = per_cell()
+    orders = per_cell(weights=orders_12m[placed])
+    repeaters = per_cell(orders_12m[placed] >= REPEAT_OCCASIONS)
+    answered = answers.recommend_valid[placed]
+    recommend = np.where(answered, answers.recommend[placed], 0.0)
+    recommenders, recommend_sum = per_cell(answered), per_cell(weights=recommend)
     totals = counts.sum(axis=1)
     result = [
         tuple(
@@ -344,6 +419,7 @@ def _quadrants(
                 share=ratio(counts[g, q], totals[g]),
                 mean_occasions_12m=ratio(orders[g, q], counts[g, q]),
                 repeat_rate_12m=ratio(repeaters[g, q], counts[g, q]),
+                mean_recommend=ratio(recommend_sum[g, q], recommenders[g, q]),
             )
             for q, name in enumerate(QUADRANTS)
         )
@@ -372,6 +448,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
 
 def _by_segment(
     answers: _Answers,
+    loyalty: _Loyalty,
     ids: np.ndarray,
     orders_12m: np.ndarray,
     segment_of: Mapping[str, str] | pd.Series | None,
@@ -387,7 +464,7 @@ def _by_segment(
     groups = len(labels)
     nps = _nps(answers, codes, groups)
     csat = _csat(answers, codes, groups)
-    quadrants, placed = _quadrants(answers, codes, orders_12m[known], groups)
+    quadrants, placed = _quadrants(answers, loyalty.subset(known), codes, orders_12m[known], groups)
     sizes = np.bincount(codes, minlength=groups)
     rows = [
         SegmentSatisfaction(
@@ -404,9 +481,9 @@ def _by_segment(
 
 
 def _scatter(
-    ids: np.ndarray, satisfaction: np.ndarray, recommend: np.ndarray
+    ids: np.ndarray, satisfaction: np.ndarray, loyalty: np.ndarray
 ) -> tuple[tuple[tuple[float, float], ...], bool]:
-    """(satisfaction, recommend) points ordered by customer id; a stable sample above the limit.
+    """(satisfaction, loyalty) points ordered by customer id; a stable sample above the limit.
 
     The sample keeps the customers whose id hashes lowest, so adding customers changes it little.
     """
@@ -417,6 +494,6 @@ def _scatter(
         keep = np.argsort(hashes, kind="stable")[:SCATTER_LIMIT]
     keep = keep[np.argsort(ids[keep].astype(str), kind="stable")]
     points = tuple(
-        (float(s), float(r)) for s, r in zip(satisfaction[keep], recommend[keep], strict=True)
+        (float(s), float(v)) for s, v in zip(satisfaction[keep], loyalty[keep], strict=True)
     )
     return points, sampled

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from deckgen.metrics.satisfaction import Correlation, SatisfactionResult, SegmentSatisfaction
+from deckgen.metrics.satisfaction import (
+    MIN_LINKED_SHARE,
+    Correlation,
+    LoyaltyAxis,
+    SatisfactionResult,
+    SegmentSatisfaction,
+)
 from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
 from deckgen.narrative.signal import MIN_RATE_N
 from deckgen.narrative.told import Moved, Scale, Told, Trend, moved, told
@@ -26,6 +32,7 @@ def quadrant_path(name: str) -> str:
 class QuadrantHeadline:
     """The loyalists' share, and the largest other group when there is one."""
 
+    axis: LoyaltyAxis  # what high loyalty is: repeat buying, or intent to recommend
     placed: int  # customers placed in a quadrant
     loyalists: float | None
     other: str | None  # mercenaries, hostages or defectors
@@ -33,11 +40,24 @@ class QuadrantHeadline:
     period: Period
 
 
+def _axis_claim(s: SatisfactionResult) -> Claim:
+    """Behaviour is worded only when the survey answers link to the orders."""
+    linked = Fig("satisfaction.linked_customers") / Fig("satisfaction.customers")
+    if s.loyalty_axis == LoyaltyAxis.BEHAVIOUR:
+        return claim("the answers link to orders", linked, Relation.GE, MIN_LINKED_SHARE)
+    if not s.customers:
+        return claim("nobody to link", Fig("satisfaction.customers"), Relation.EQ, 0)
+    return claim("too few answers link to orders", linked, Relation.LT, MIN_LINKED_SHARE)
+
+
 def tell_quadrants(s: SatisfactionResult) -> Told[QuadrantHeadline]:
     """The quadrant headline and its claims."""
-    claims: list[Claim] = [states("customers placed", s.quadrant_n, Fig("satisfaction.quadrant_n"))]
+    claims: list[Claim] = [
+        states("customers placed", s.quadrant_n, Fig("satisfaction.quadrant_n")),
+        _axis_claim(s),
+    ]
     if not s.quadrant_n:
-        return told(QuadrantHeadline(0, None, None, None, s.period), claims)
+        return told(QuadrantHeadline(s.loyalty_axis, 0, None, None, None, s.period), claims)
     by_name = {q.name: q for q in s.quadrants}
     loyal = by_name["loyalists"]
     claims.append(
@@ -54,7 +74,10 @@ def tell_quadrants(s: SatisfactionResult) -> Told[QuadrantHeadline]:
                 Fig("satisfaction.quadrant_n"),
             )
         )
-        return told(QuadrantHeadline(s.quadrant_n, loyal.share, None, None, s.period), claims)
+        return told(
+            QuadrantHeadline(s.loyalty_axis, s.quadrant_n, loyal.share, None, None, s.period),
+            claims,
+        )
     mine = Fig(f"{quadrant_path(top.name)}.customers")
     claims.append(
         states(f"the {top.name}' share", top.share, Fig(f"{quadrant_path(top.name)}.share"))
@@ -68,7 +91,10 @@ def tell_quadrants(s: SatisfactionResult) -> Told[QuadrantHeadline]:
         )
         for q in others
     ]
-    return told(QuadrantHeadline(s.quadrant_n, loyal.share, top.name, top.share, s.period), claims)
+    return told(
+        QuadrantHeadline(s.loyalty_axis, s.quadrant_n, loyal.share, top.name, top.share, s.period),
+        claims,
+    )
 
 
 class Strength(StrEnum):
@@ -129,12 +155,23 @@ class OrdersByGroup:
 
 
 @dataclass(frozen=True)
+class RecommendByGroup:
+    """Mean likelihood to recommend of the loyalists and the defectors (scale units)."""
+
+    loyalists: float
+    defectors: float
+
+
+@dataclass(frozen=True)
 class Correlations:
     """The sentences beside the quadrant table."""
 
     recommend: Association | None  # satisfaction against willingness to recommend
     orders: Association | None  # satisfaction against orders in 12 months
+    # The groups set against the other measure than the one that placed them: purchase days
+    # under intent, stated intent under behaviour (docs/metrics.md#satisfaction-quadrants).
     orders_by_group: OrdersByGroup | None
+    recommend_by_group: RecommendByGroup | None
 
 
 def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
@@ -152,8 +189,27 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
     by_name = {q.name: q for q in s.quadrants}
     loyal, defect = by_name["loyalists"], by_name["defectors"]
     claims: list[Claim] = [*(rec.claims if rec else ()), *(orders.claims if orders else ())]
-    groups = None
-    if loyal.mean_occasions_12m is not None and defect.mean_occasions_12m is not None:
+    groups = intent = None
+    behaviour = s.loyalty_axis == LoyaltyAxis.BEHAVIOUR
+    if behaviour and loyal.mean_recommend is not None and defect.mean_recommend is not None:
+        intent = RecommendByGroup(loyal.mean_recommend, defect.mean_recommend)
+        claims += [
+            states(
+                "the loyalists' intent",
+                loyal.mean_recommend,
+                Fig(f"{quadrant_path('loyalists')}.mean_recommend"),
+            ),
+            states(
+                "the defectors' intent",
+                defect.mean_recommend,
+                Fig(f"{quadrant_path('defectors')}.mean_recommend"),
+            ),
+        ]
+    if (
+        not behaviour
+        and loyal.mean_occasions_12m is not None
+        and defect.mean_occasions_12m is not None
+    ):
         groups = OrdersByGroup(loyal.mean_occasions_12m, defect.mean_occasions_12m)
         claims += [
             states(
@@ -168,7 +224,9 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
             ),
         ]
     return told(
-        Correlations(rec.context if rec else None, orders.context if orders else None, groups),
+        Correlations(
+            rec.context if rec else None, orders.context if orders else None, groups, intent
+        ),
         claims,
     )
 
@@ -177,6 +235,9 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
 class Scales:
     """The answer scales and cut-offs, and the customers on the scatter."""
 
+    axis: LoyaltyAxis  # the loyalty axis: purchase days (behaviour) or intent to recommend
+    linked: int  # surveyed customers found in the orders
+    surveyed: int  # surveyed customers
     satisfaction_low: float
     satisfaction_high: float
     recommend_low: float

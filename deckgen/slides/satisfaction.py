@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from deckgen.metrics.satisfaction import SatisfactionResult
+from deckgen.metrics.satisfaction import LoyaltyAxis, SatisfactionResult
 from deckgen.model import (
     Cell,
     ChartSpec,
@@ -72,6 +72,9 @@ def jittered(
 
 def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
     return Scales(
+        result.loyalty_axis,
+        result.linked_customers,
+        result.customers,
         *result.satisfaction_scale,
         *result.recommend_scale,
         result.satisfaction_threshold,
@@ -88,9 +91,15 @@ def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
     )
 
 
-def _year(ctx: SlideContext, n: int, unit: Unit, path: str | None) -> object:
+def _year(
+    ctx: SlideContext,
+    n: int,
+    unit: Unit,
+    path: str | None,
+    sheets: tuple[Sheet, ...] = (Sheet.SURVEYS,),
+) -> object:
     return source(
-        (Sheet.SURVEYS,),
+        sheets,
         ctx.period.shift(-11),
         ctx.period,
         n,
@@ -99,9 +108,17 @@ def _year(ctx: SlideContext, n: int, unit: Unit, path: str | None) -> object:
     )
 
 
+def _loyalty_range(result: SatisfactionResult) -> tuple[float, float]:
+    """The loyalty axis: the recommend scale, or 0 to the most purchase days shown."""
+    if result.loyalty_axis == LoyaltyAxis.INTENT:
+        return result.recommend_scale
+    top = max((y for _, y in result.scatter), default=0.0)
+    return (0.0, max(top, result.loyalty_threshold + 1))
+
+
 def _scatter(ctx: SlideContext, result: SatisfactionResult) -> ScatterSpec:
     # The axes span the scales exactly; answers at an end are spread inward only.
-    x_range, y_range = result.satisfaction_scale, result.recommend_scale
+    x_range, y_range = result.satisfaction_scale, _loyalty_range(result)
     xs = jittered(tuple(x for x, _ in result.scatter), x_range, _SEED)
     ys = jittered(tuple(y for _, y in result.scatter), y_range, _SEED + 1)
     top_left, top_right, bottom_left, bottom_right = (
@@ -118,20 +135,30 @@ def _scatter(ctx: SlideContext, result: SatisfactionResult) -> ScatterSpec:
         x_kind="count",
         y_kind="count",
         x_split=result.satisfaction_threshold - _HALF_STEP,
-        y_split=result.recommend_threshold - _HALF_STEP,
+        y_split=result.loyalty_threshold - _HALF_STEP,
         quadrant_labels=(top_left, top_right, bottom_left, bottom_right),
         area="left",
     )
-    return sourced(ctx, spec, _year(ctx, result.scatter_n, Unit.SURVEYED, "satisfaction.scatter_n"))
+    # Behaviour places the customers by their orders (docs/metrics.md#satisfaction-quadrants).
+    sheets = (
+        (Sheet.SURVEYS, Sheet.ORDERS)
+        if result.loyalty_axis == LoyaltyAxis.BEHAVIOUR
+        else (Sheet.SURVEYS,)
+    )
+    year = _year(ctx, result.scatter_n, Unit.SURVEYED, "satisfaction.scatter_n", sheets)
+    return sourced(ctx, spec, year)
 
 
 def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
+    behaviour = result.loyalty_axis == LoyaltyAxis.BEHAVIOUR
     columns = (
         TableColumn(_label(ctx, "quadrant"), width=1.7),
         TableColumn(_label(ctx, "customers"), "end", 1.0),
         TableColumn(_label(ctx, "share"), "end", 0.9),
         TableColumn(_label(ctx, "occasions"), "end", 1.3),
-        TableColumn(_label(ctx, "repeat"), "end", 1.2),
+        # Behaviour places the groups by repeat buying, so their repeat rate is 100% or 0% by
+        # definition: show what they say instead, intent against behaviour.
+        TableColumn(_label(ctx, "recommend_mean" if behaviour else "repeat"), "end", 1.2),
     )
     rows = tuple(
         (
@@ -139,7 +166,9 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
             cell(ctx, q.customers, "count"),
             cell(ctx, q.share, "percent"),
             cell(ctx, q.mean_occasions_12m, "decimal"),
-            cell(ctx, q.repeat_rate_12m, "percent"),
+            cell(ctx, q.mean_recommend, "decimal")
+            if behaviour
+            else cell(ctx, q.repeat_rate_12m, "percent"),
         )
         for q in result.quadrants
     )

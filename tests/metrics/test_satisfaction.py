@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,9 +12,17 @@ from hypothesis import strategies as st
 from deckgen.data.tables import Tables
 from deckgen.metrics import satisfaction
 from deckgen.metrics.common import Change
-from deckgen.metrics.satisfaction import QUADRANTS, SCATTER_LIMIT, Csat, Nps, compute_satisfaction
+from deckgen.metrics.satisfaction import (
+    QUADRANTS,
+    SCATTER_LIMIT,
+    Csat,
+    LoyaltyAxis,
+    Nps,
+    compute_satisfaction,
+)
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import (
+    LIFECYCLE_ORDERS,
     OCT_2026,
     SEGMENTS,
     SURVEY_ROWS,
@@ -87,19 +96,55 @@ def test_surveyed_customers_and_their_scores():
     assert result.customer_csat == Csat(score=0.5, n=8, satisfied=4)
 
 
-def test_quadrants():
+def test_quadrants_use_behaviour_where_answers_link_to_orders():
     result = _satisfaction()
-    assert (result.satisfaction_threshold, result.recommend_threshold) == (4.0, 7.0)
+    # Surveyed A B C D E F G H K; in the orders by Oct 31: A B C D E G (F orders in November):
+    # 6 of 9, at least half, so loyalty is repeat buying.
+    assert (result.loyalty_axis, result.linked_customers) == (LoyaltyAxis.BEHAVIOUR, 6)
+    assert (result.satisfaction_threshold, result.loyalty_threshold) == (4.0, 2.0)
+    assert result.recommend_threshold == 7.0
+    # Placed: the linked customers with a valid satisfaction (E needs no recommend answer).
+    # Purchase occasions in Nov 2025 - Oct 2026: A 3, B 2, C 1, D 1 (two orders on 1 Sep),
+    # E 1, G 1.  Satisfied (4+): A, C.  Loyalist A (4, 3 days); mercenary C (5, 1); hostage
+    # B (2, 2); defectors D (1, 1), E (3, 1), G (2, 1).
+    assert result.quadrant_n == 6
+    assert _quadrants(result.quadrants) == [
+        ("loyalists", 1, 1 / 6, 3.0, 1.0),
+        ("mercenaries", 1, 1 / 6, 1.0, 0.0),
+        ("hostages", 1, 1 / 6, 2.0, 1.0),
+        ("defectors", 3, 3 / 6, 1.0, 0.0),
+    ]
+    # Stated intent set against behaviour: A 9; C 6; B 8; D 2 and G 3 (E gave none).
+    assert [q.mean_recommend for q in result.quadrants] == [9.0, 6.0, 8.0, 2.5]
+
+
+def test_quadrants_fall_back_to_intent_when_answers_do_not_link():
+    # Only A and B of the nine surveyed customers are in the orders: 2 of 9, under half.
+    linked = [row for row in LIFECYCLE_ORDERS if row[0] in ("A", "B")]
+    tables = replace(survey_tables(), orders=orders(linked))
+    result = compute_satisfaction(tables, OCT_2026, settings(), SEGMENTS)
+    assert (result.loyalty_axis, result.linked_customers) == (LoyaltyAxis.INTENT, 2)
+    assert result.loyalty_threshold == 7.0
+    # Both answers valid: A (4, 9), B (2, 8), C (5, 6), D (1, 2), F (4, 10), G (2, 3),
+    # K (5, 10).  Loyalists A, F, K; mercenary C; hostage B; defectors D, G.  Purchase days:
+    # A 3, B 2, the others none.
     assert result.quadrant_n == 7
-    # Loyalists A (4, 9), F (4, 10), K (5, 10); mercenary C (5, 6); hostage B (2, 8);
-    # defectors D (1, 2), G (2, 3).  Purchase occasions in Nov 2025 - Oct 2026: A 3, B 2,
-    # C 1, D 1 (two orders on 1 Sep), G 1, F and K none (F's order is after the period).
     assert _quadrants(result.quadrants) == [
         ("loyalists", 3, 3 / 7, 1.0, 1 / 3),
-        ("mercenaries", 1, 1 / 7, 1.0, 0.0),
+        ("mercenaries", 1, 1 / 7, 0.0, 0.0),
         ("hostages", 1, 1 / 7, 2.0, 1.0),
-        ("defectors", 2, 2 / 7, 1.0, 0.0),
+        ("defectors", 2, 2 / 7, 0.0, 0.0),
     ]
+    assert [q.mean_recommend for q in result.quadrants] == [29 / 3, 6.0, 8.0, 2.5]
+    assert result.scatter == (
+        (4.0, 9.0),
+        (2.0, 8.0),
+        (5.0, 6.0),
+        (1.0, 2.0),
+        (4.0, 10.0),
+        (2.0, 3.0),
+        (5.0, 10.0),
+    )
 
 
 def test_correlations():
@@ -181,17 +226,16 @@ def test_without_segments_the_breakdown_is_empty():
 
 def test_scatter_points_by_customer_id():
     result = _satisfaction()
-    # A B C D F G K; E and H lack a valid answer.
+    # Behaviour: (satisfaction, purchase days in 12 months) of A B C D E G, the placed ones.
     assert result.scatter == (
-        (4.0, 9.0),
-        (2.0, 8.0),
-        (5.0, 6.0),
-        (1.0, 2.0),
-        (4.0, 10.0),
-        (2.0, 3.0),
-        (5.0, 10.0),
+        (4.0, 3.0),
+        (2.0, 2.0),
+        (5.0, 1.0),
+        (1.0, 1.0),
+        (3.0, 1.0),
+        (2.0, 1.0),
     )
-    assert (result.scatter_n, result.scatter_sampled) == (7, False)
+    assert (result.scatter_n, result.scatter_sampled) == (6, False)
 
 
 def test_scatter_is_a_stable_sample_above_the_limit():
@@ -276,7 +320,7 @@ _answers = st.lists(
         st.integers(0, 600),
         st.one_of(st.none(), st.integers(-1, 7).map(float), st.floats(0, 6)),
         st.one_of(st.none(), st.integers(-1, 12).map(float)),
-        st.one_of(st.none(), st.sampled_from("PQRSTU")),
+        st.one_of(st.none(), st.sampled_from("ABCDPQ")),  # A-D are in the orders
     ),
     max_size=40,
 )
@@ -310,6 +354,12 @@ def test_invariants(answers, period):
         assert sum(q.customers for q in quadrants) == n
         for q in quadrants:
             assert q.share is None or 0.0 <= q.share <= 1.0
+        if result.loyalty_axis == LoyaltyAxis.BEHAVIOUR:
+            # Loyalty is repeat buying, so the loyal quadrants are exactly the repeat buyers:
+            # hostages can never reorder less than mercenaries.
+            rates = [q.repeat_rate_12m for q in quadrants]
+            assert rates[0] in (None, 1.0) and rates[2] in (None, 1.0)
+            assert rates[1] in (None, 0.0) and rates[3] in (None, 0.0)
     assert result.quadrant_n == result.scatter_n == len(result.scatter)
     month = result.answers
     assert month.answers == result.nps.n + month.missing_recommend + month.out_of_scale_recommend

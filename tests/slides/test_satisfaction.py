@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from deckgen.data.tables import Tables
 from deckgen.metrics.lifecycle import LifecycleMetrics
-from deckgen.metrics.satisfaction import SatisfactionResult
+from deckgen.metrics.satisfaction import LoyaltyAxis, SatisfactionResult
 from deckgen.model import ChartSpec, KpiStrip, ScatterSpec, Slide, TableSpec, TextBlock
 from deckgen.narrative.outline import DropReason
 from deckgen.slides.context import SlideContext
@@ -61,14 +61,18 @@ def test_scatter_spreads_each_answer_within_the_jitter(
     scatter = _block(slides[0], ScatterSpec)
     (series,) = scatter.series
     assert len(series.xs) == len(result.scatter) == result.scatter_n
-    for x, y, (sat, rec) in zip(series.xs, series.ys, result.scatter, strict=True):
-        assert abs(x - sat) <= JITTER and abs(y - rec) <= JITTER
+    for x, y, (sat, days) in zip(series.xs, series.ys, result.scatter, strict=True):
+        assert abs(x - sat) <= JITTER and abs(y - days) <= JITTER
+    # The sample's answers link to its orders: loyalty is repeat buying (2+ purchase days),
+    # drawn as purchase days from 0 to the most any dot has.
+    assert result.loyalty_axis == LoyaltyAxis.BEHAVIOUR
     assert scatter.x_split == result.satisfaction_threshold - 0.5 == 3.5
-    assert scatter.y_split == result.recommend_threshold - 0.5 == 6.5
-    # The axes span the answer scales; dots at an end of a scale are spread inward only.
-    assert scatter.x_range == (1.0, 5.0) and scatter.y_range == (0.0, 10.0)
+    assert scatter.y_split == result.loyalty_threshold - 0.5 == 1.5
+    top = max(days for _, days in result.scatter)
+    assert scatter.x_range == (1.0, 5.0) and scatter.y_range == (0.0, max(top, 3.0))
     assert min(series.xs) >= 1.0 and max(series.xs) <= 5.0
-    assert min(series.ys) >= 0.0 and max(series.ys) <= 10.0
+    assert min(series.ys) >= 0.0 and max(series.ys) <= max(top, 3.0)
+    assert scatter.y_title == "Purchase days in 12 months"
     assert scatter.quadrant_labels == (
         "Hostages",
         "Loyalists (apostles)",
@@ -92,13 +96,40 @@ def test_quadrant_table_and_findings(
             quadrant.customers,
             quadrant.share,
             quadrant.mean_occasions_12m,
-            quadrant.repeat_rate_12m,
+            quadrant.mean_recommend,  # behaviour places the groups: show what they say
         ]
     loyalists = result.quadrants[0]
     assert slides[0].title.startswith(sample_ctx.fmt(loyalists.share, "percent"))
     findings = _block(slides[0], TextBlock)
     spearman = result.satisfaction_vs_recommend.spearman
     assert f"rank correlation {sample_ctx.fmt(spearman, 'decimal')}" in findings.paragraphs[0].text
+
+
+def test_answers_that_do_not_link_to_orders_place_customers_by_intent(
+    sample_tables: Tables,
+) -> None:
+    surveys = sample_tables.surveys.assign(
+        customer_id=("survey-" + sample_tables.surveys["customer_id"]).astype("string")
+    )
+    metrics = metrics_of(replace(sample_tables, surveys=surveys))
+    result = metrics.satisfaction
+    assert (result.loyalty_axis, result.linked_customers) == (LoyaltyAxis.INTENT, 0)
+    quadrant_slide = one_slide(SlideKind.QUADRANTS, metrics)
+    scatter = _block(quadrant_slide, ScatterSpec)
+    assert scatter.y_range == result.recommend_scale == (0.0, 10.0)
+    assert scatter.y_split == result.recommend_threshold - 0.5 == 6.5
+    assert scatter.y_title == "Likelihood to recommend (0–10)"
+    table = _block(quadrant_slide, TableSpec)
+    assert [row[4].value for row in table.rows] == [q.repeat_rate_12m for q in result.quadrants]
+    assert "stated intent stands in for behaviour" in quadrant_slide.notes
+    assert quadrant_slide.title.endswith(
+        (
+            "neither satisfied nor willing to recommend",
+            "unwilling to recommend",
+            "willing to recommend despite low satisfaction",
+        )
+    )
+    assert quadrant_slide.blocks[0].source.startswith("Source: surveys sheet, ")  # type: ignore[union-attr]
 
 
 def test_score_kpis_carry_their_sample_sizes(
