@@ -67,6 +67,9 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         '("behaviour" | "intent"), `loyalty_threshold`, `linked_customers` and '
         "`quadrants[].mean_recommend`; `quadrants`, `quadrant_n`, `scatter` (now satisfaction "
         "against the loyalty-axis value) and `scatter_n` follow the axis.",
+        "Praise is not an open issue: `feedback.open_items` → `feedback.to_resolve`, which "
+        "leaves off open comments rated below high, counted in the new "
+        "`feedback.open_comments` (docs/metrics.md#feedback-to-resolve).",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.feedback import CategoryCount, FeedbackResult, OpenItem
-from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
+from deckgen.narrative.claims import Agg, Claim, Const, Fig, Relation, claim, states
 from deckgen.narrative.signal import thin
 from deckgen.narrative.told import Moved, Scale, Told, moved, told
 from deckgen.period import Period
@@ -115,11 +115,11 @@ def tell_backlog(f: FeedbackResult) -> Told[BacklogHeadline]:
             total = total + Fig(f"feedback.open_by_severity[name={name}].count.current")
         claims.append(states("critical or high open items", urgent, total))
     top = None
-    if f.open_items and f.open.current:
-        item: OpenItem = f.open_items[0]
+    if f.to_resolve and f.open.current:
+        item: OpenItem = f.to_resolve[0]
         top = BacklogTop(item.severity, item.kind, item.topic, item.age_days)
         claims.append(
-            states("the top item's age", item.age_days, Fig("feedback.open_items[0].age_days"))
+            states("the top item's age", item.age_days, Fig("feedback.to_resolve[0].age_days"))
         )
     return told(BacklogHeadline(level.context, urgent, top, f.period), claims)
 
@@ -133,7 +133,7 @@ class BacklogNotes:
 
 
 class ItemsState(StrEnum):
-    """What the open-items headline says."""
+    """What the headline of the open items to resolve says."""
 
     ONE = "one"  # a single open item
     URGENT = "urgent"  # several, some critical or high
@@ -142,7 +142,8 @@ class ItemsState(StrEnum):
 
 @dataclass(frozen=True)
 class ItemsHeadline:
-    """The open items' page: how many, how urgent, which rows this page shows."""
+    """A page of the open items to resolve (docs/metrics.md#feedback-to-resolve): how many, how
+    urgent, which rows this page shows."""
 
     state: ItemsState
     total: int
@@ -157,8 +158,8 @@ class ItemsHeadline:
 
 
 def tell_items(f: FeedbackResult, first: int, last: int, shown: int) -> Told[ItemsHeadline]:
-    """One page's headline of the open items and its claims."""
-    items = f.open_items
+    """One page's headline of the open items to resolve, and its claims."""
+    items = f.to_resolve
     counts = {name: sum(i.severity == name for i in items) for name in ("critical", "high")}
     total = len(items)
     if total == 1:
@@ -168,7 +169,16 @@ def tell_items(f: FeedbackResult, first: int, last: int, shown: int) -> Told[Ite
     else:
         state = ItemsState.CALM
     claims = [
-        states("open items listed", total, Fig("feedback.open.current")),
+        states("items to resolve", total, Fig("feedback.to_resolve[*].feedback_id", Agg.COUNT)),
+        claim("no more than are open", Const(total), Relation.LE, Fig("feedback.open.current")),
+        *(
+            states(
+                f"{name} items to resolve",
+                counts[name],
+                Fig(f"feedback.to_resolve[*severity={name}].feedback_id", Agg.COUNT),
+            )
+            for name in ("critical", "high")
+        ),
     ]
     return told(
         ItemsHeadline(
@@ -189,11 +199,12 @@ def tell_items(f: FeedbackResult, first: int, last: int, shown: int) -> Told[Ite
 
 @dataclass(frozen=True)
 class ItemsNotes:
-    """What the open-items notes explain."""
+    """What the notes of the open items to resolve explain."""
 
     period: Period
     shown: int
     total: int
+    comments: int  # open comments rated below high, left off the list
 
 
 @dataclass(frozen=True)

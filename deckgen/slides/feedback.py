@@ -223,7 +223,7 @@ def build_open_feedback(ctx: SlideContext) -> Built:
     feedback = _feedback(ctx)
     if feedback is None:
         return _no_feedback(ctx)
-    items = feedback.open_items
+    items = feedback.to_resolve
     if not items:
         return Built()
     shown = items[:MAX_OPEN_ITEMS]
@@ -250,7 +250,7 @@ def build_open_feedback(ctx: SlideContext) -> Built:
         last = first + len(spec.rows) - 1
         finding = ctx.say("headline", tell_items(feedback, first, last, len(shown)))
         paging = TablePage(number, len(pages))
-        notes = ItemsNotes(ctx.period, len(shown), len(items))
+        notes = ItemsNotes(ctx.period, len(shown), len(items), feedback.open_comments)
         slides.append(ctx.slide((spec,), finding=finding, notes=notes, topic=paging))
         first = last + 1
     return Built(tuple(slides))

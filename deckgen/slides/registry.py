@@ -197,7 +197,10 @@ REGISTRY: tuple[SlideEntry, ...] = (
         ("feedback-received", "feedback-resolved", "feedback-open"),
     ),
     SlideEntry(
-        SlideKind.OPEN_FEEDBACK, Section.FEEDBACK, feedback.build_open_feedback, ("open-items",)
+        SlideKind.OPEN_FEEDBACK,
+        Section.FEEDBACK,
+        feedback.build_open_feedback,
+        ("feedback-to-resolve",),
     ),
     SlideEntry(
         SlideKind.QUADRANTS,

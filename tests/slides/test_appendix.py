@@ -148,7 +148,7 @@ def test_the_glossary_of_a_full_deck_takes_at_most_two_slides(
 def test_the_glossary_shows_only_the_measures_of_the_slides_shown(
     sample_metrics: LifecycleMetrics,
 ) -> None:
-    cites = ("nps", "csat", "open-items")
+    cites = ("nps", "csat", "feedback-to-resolve")
     built = build(SlideKind.DEFINITIONS, sample_metrics, outline=outline(cites=cites))
     (slide,) = built.slides
     rows = [row for b in slide.blocks for row in b.rows]  # type: ignore[union-attr]

@@ -38,7 +38,7 @@ def _with_feedback(metrics: LifecycleMetrics, feedback: FeedbackResult) -> Lifec
 @pytest.fixture(scope="module")
 def feedback(sample_metrics: LifecycleMetrics) -> FeedbackResult:
     result = sample_metrics.feedback
-    assert result is not None and result.open_items
+    assert result is not None and result.to_resolve
     return result
 
 
@@ -61,12 +61,12 @@ def test_overview_backlog_then_items_with_cited_notes(
     assert [s.kind for s in slides[:2]] == list(KINDS[:2])
     assert {s.kind for s in slides[2:]} == {KINDS[2]}
     rows = sum(len(_block(s, TableSpec).rows) for s in slides[2:])
-    assert rows == min(len(feedback.open_items), MAX_OPEN_ITEMS)
+    assert rows == min(len(feedback.to_resolve), MAX_OPEN_ITEMS)
     for slide in slides:
         assert slide.title and "Definitions used on this slide:" in slide.notes
     assert "Resolution rate: Of the items received in the month" in slides[0].notes
     assert "Open feedback: At a month's end" in slides[1].notes
-    assert "Open items: Every item open" in slides[2].notes
+    assert "Open feedback to resolve: The items open" in slides[2].notes
 
 
 def test_overview_kpis_and_charts_hold_the_counts(
@@ -115,30 +115,30 @@ def test_backlog_trend_and_severity(
     assert sample_ctx.fmt(feedback.open.current, "count") in slides[1].title
 
 
-def test_item_rows_follow_the_open_items_in_order(
+def test_item_rows_follow_the_items_to_resolve_in_order(
     slides: tuple[Slide, ...], feedback: FeedbackResult, sample_ctx: SlideContext
 ) -> None:
     rows = [row for s in slides[2:] for row in _block(s, TableSpec).rows]
-    for rank, (row, item) in enumerate(zip(rows, feedback.open_items, strict=False), start=1):
+    for rank, (row, item) in enumerate(zip(rows, feedback.to_resolve, strict=False), start=1):
         assert row[0].value == rank
         assert row[1].text == item.feedback_id
         assert row[5].text == sample_ctx.label("severities", item.severity)
         assert row[6].value == item.age_days
         assert row[7].text == shorten(item.text)
-    assert len(rows) == len(feedback.open_items)
+    assert len(rows) == len(feedback.to_resolve)
 
 
 def test_long_backlog_is_capped_and_the_rest_pointed_to_the_export(
     sample_metrics: LifecycleMetrics, feedback: FeedbackResult
 ) -> None:
-    copies = MAX_OPEN_ITEMS // len(feedback.open_items) + 2
+    copies = MAX_OPEN_ITEMS // len(feedback.to_resolve) + 2
     items = tuple(
         replace(item, feedback_id=f"{item.feedback_id}-{copy}")
-        for item in feedback.open_items
+        for item in feedback.to_resolve
         for copy in range(copies)
     )
     assert len(items) > MAX_OPEN_ITEMS
-    long = replace(feedback, open_items=items, open=replace(feedback.open, current=len(items)))
+    long = replace(feedback, to_resolve=items, open=replace(feedback.open, current=len(items)))
     slides = _slides(_with_feedback(sample_metrics, long), check=False)
     pages = slides[2:]
     assert len(pages) > 1
@@ -147,14 +147,14 @@ def test_long_backlog_is_capped_and_the_rest_pointed_to_the_export(
     more = len(items) - MAX_OPEN_ITEMS
     assert f"; {more} more (" in pages[-1].title
     assert "more" not in pages[0].title
-    assert f"first {MAX_OPEN_ITEMS} of the {len(items)} open items" in pages[-1].notes
+    assert f"first {MAX_OPEN_ITEMS} of the {len(items)} items to resolve" in pages[-1].notes
     assert pages[1].title.startswith("Open items ")
 
 
-def test_no_open_items_no_item_slides(
+def test_nothing_to_resolve_no_item_slides(
     sample_metrics: LifecycleMetrics, feedback: FeedbackResult
 ) -> None:
-    clear = replace(feedback, open_items=(), open=replace(feedback.open, current=0))
+    clear = replace(feedback, to_resolve=(), open=replace(feedback.open, current=0))
     slides = _slides(_with_feedback(sample_metrics, clear), check=False)
     assert len(slides) == 2
     assert "the backlog is clear" in slides[1].title
