@@ -27,6 +27,7 @@ from deckgen.metrics.common import (
     ratio,
     until_end_of,
 )
+from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.period import Period
 
 
@@ -99,7 +100,7 @@ class FunnelResult:
     retention_window_days: int  # W: a retained customer bought again within W days
     lead_to_customer_days: Change | None  # median days, docs/metrics.md#time-to-convert
     converted_leads: int  # leads behind the month's median
-    biggest_leak: str | None  # docs/metrics.md#funnel-leak; None when no stage is below norm
+    biggest_leak: str | None  # docs/metrics.md#funnel-leak; None when no stage is a leak
 
 
 @dataclass(frozen=True)
@@ -324,11 +325,14 @@ def _median(values: list[float | None]) -> float | None:
 
 
 def _biggest_leak(steps: list[FunnelStep]) -> str | None:
-    """The stage furthest below its norm; None when no stage is below it."""
+    """The stage furthest below its norm, of those whose base is not thin; None when none is."""
     below = [
         (s.norm_index, k, s.stage)
         for k, s in enumerate(steps)
-        if s.vs_norm == NormStatus.BELOW and s.norm_index is not None
+        if s.vs_norm == NormStatus.BELOW
+        and s.norm_index is not None
+        and s.base is not None
+        and not is_thin(RateKind.CONVERSION, s.base.current)
     ]
     return min(below)[2] if below else None
 

@@ -51,7 +51,9 @@ class LifecycleMonth:
     churned: int  # docs/metrics.md#churned, during the month
     churn_days: int  # K as derived at the month's end, behind at_risk, churned and churn_rate
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
+    churn_rate_n: int  # its base: customers not churned at the end of the month before
     repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
+    repeat_rate_12m_n: int  # its base: customers with an order in the 12 months
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,9 @@ class LoyaltyResult:
     at_risk: Change  # customers
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
+    churn_rate_n: int  # the month's base, docs/metrics.md#minimum-n
     repeat_rate_12m: Change | None  # 0..1; None when the month's rate is undefined
+    repeat_rate_12m_n: int  # the month's base, docs/metrics.md#minimum-n
     cohorts: tuple[CohortRow, ...]  # the 12 months ending with the period, oldest first
     club: ClubSummary | None  # None without club data (no loyalty sheet, no members)
     # client currency per customer, docs/metrics.md#revenue-per-customer-lifetime
@@ -183,7 +187,9 @@ def compute_loyalty(
             churned=int(churned[j]),
             churn_days=int(churn_days[j]),
             churn_rate=ratio(churned_from_base[j], alive[j]),
+            churn_rate_n=int(alive[j]),
             repeat_rate_12m=ratio(repeaters[j], buyers[j]),
+            repeat_rate_12m_n=int(buyers[j]),
         )
         for j in range(TREND_MONTHS)
     )
@@ -213,7 +219,9 @@ def compute_loyalty(
         at_risk=count_change("at_risk"),
         churned=count_change("churned"),
         churn_rate=rate_change("churn_rate"),
+        churn_rate_n=trend[-1].churn_rate_n,
         repeat_rate_12m=rate_change("repeat_rate_12m"),
+        repeat_rate_12m_n=trend[-1].repeat_rate_12m_n,
         cohorts=_cohorts(counts, first_month, months),
         club=None
         if club_join is None

@@ -70,6 +70,9 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "Praise is not an open issue: `feedback.open_items` → `feedback.to_resolve`, which "
         "leaves off open comments rated below high, counted in the new "
         "`feedback.open_comments` (docs/metrics.md#feedback-to-resolve).",
+        "Every thin-prone rate names its n (docs/metrics.md#minimum-n): new "
+        "`loyalty.churn_rate_n`, `loyalty.repeat_rate_12m_n` and the same per month; a funnel "
+        "stage below its norm on a base under the minimum is not the biggest leak.",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

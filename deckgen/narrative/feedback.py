@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.feedback import CategoryCount, FeedbackResult, OpenItem
-from deckgen.narrative.claims import Agg, Claim, Const, Fig, Relation, claim, states
+from deckgen.metrics.signal import MIN_N, RateKind, is_thin
+from deckgen.narrative.claims import Agg, Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import thin
 from deckgen.narrative.told import Moved, Scale, Told, moved, told
 from deckgen.period import Period
@@ -23,7 +24,11 @@ class OverviewHeadline:
     topic_count: int
     resolution_rate: float | None
     resolution_n: int
-    thin: bool  # the resolution rate rests on few items: its n is given
+    thin: bool  # the resolution rate rests on under 100 items: its n is given
+    # Fewer items than the minimum n (docs/metrics.md#minimum-n): the counts are worded instead
+    # of the rate ("18 of the 24 were resolved").
+    few: bool
+    resolved: int  # items received in the month and resolved by its end
     period: Period
     previous_month: Period
 
@@ -57,9 +62,28 @@ def tell_overview(f: FeedbackResult, topics: tuple[CategoryCount, ...]) -> Told[
             if c.name != top.name
         ]
     rate = f.resolution_rate.current if f.resolution_rate is not None else None
+    few = is_thin(RateKind.RESOLUTION_RATE, f.resolution_n)
+    resolved = round(rate * f.resolution_n) if rate is not None else 0
     if rate is not None:
-        claims.append(states("the resolution rate", rate, Fig("feedback.resolution_rate.current")))
         claims.append(states("items behind the rate", f.resolution_n, Fig("feedback.resolution_n")))
+        if few:
+            claims += [
+                rounded(
+                    "items resolved",
+                    resolved,
+                    Fig("feedback.resolution_rate.current") * Fig("feedback.resolution_n"),
+                ),
+                claim(
+                    "the rate rests on few items",
+                    Fig("feedback.resolution_n"),
+                    Relation.LT,
+                    MIN_N[RateKind.RESOLUTION_RATE],
+                ),
+            ]
+        else:
+            claims.append(
+                states("the resolution rate", rate, Fig("feedback.resolution_rate.current"))
+            )
     return told(
         OverviewHeadline(
             received.context,
@@ -68,6 +92,8 @@ def tell_overview(f: FeedbackResult, topics: tuple[CategoryCount, ...]) -> Told[
             rate,
             f.resolution_n,
             thin(f.resolution_n),
+            few,
+            resolved,
             f.period,
             f.period.previous(),
         ),

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from deckgen.metrics.findings import WEAK_INDEX, Diagnostics
 from deckgen.metrics.funnel import BELOW_NORM, FunnelGroup, FunnelResult, FunnelStep
+from deckgen.metrics.signal import MIN_N, RateKind, is_thin
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import Rate, rate
 from deckgen.narrative.told import Told, told
@@ -24,6 +25,7 @@ class FunnelState(StrEnum):
     LEAK = "leak"  # a stage converts below its norm (docs/metrics.md#funnel-leak): the lowest
     AT_NORM = "at_norm"  # every stage with a norm converts at or above it
     NEAR = "near"  # none below its norm, but some short of it (above 90% of it)
+    THIN = "thin"  # a stage below its norm, but on too few cases to call it a leak (#minimum-n)
     NO_NORM = "no_norm"  # conversions, but no stage has a norm yet
     NO_CONVERSION = "no_conversion"  # counts only
 
@@ -64,6 +66,7 @@ class FunnelHeadline:
     conversion: Conversion | None  # its conversion
     norm: Rate | None  # its 12-month norm
     index: float | None  # conversion / norm
+    base: int | None  # THIN: the cases its conversion rests on
     last_stage: str  # NO_NORM / NO_CONVERSION: the deepest stage with a count
     last_group: FunnelGroup  # whom it counts: the month's flow or the cohort
     last_count: int
@@ -76,9 +79,30 @@ def leak_step(funnel: FunnelResult) -> FunnelStep | None:
     index; None when no stage is below its norm. The figures are checked here too, so a leak
     named against them is never worded."""
     step = next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
-    if step is None or step.conversion is None or not step.benchmark:
+    if step is None or step.conversion is None or not step.benchmark or step.base is None:
+        return None
+    if is_thin(RateKind.CONVERSION, step.base.current):
         return None
     return step if step.conversion.current / step.benchmark <= BELOW_NORM else None
+
+
+def _index(step: FunnelStep) -> float:
+    """Conversion / norm of a rated stage."""
+    return step.conversion.current / step.benchmark
+
+
+def _thin(step: FunnelStep) -> bool:
+    """The stage's conversion rests on fewer cases than a conversion needs (#minimum-n)."""
+    return step.base is None or is_thin(RateKind.CONVERSION, step.base.current)
+
+
+def _enough(step: FunnelStep) -> Claim:
+    return claim(
+        f"{step.stage}'s conversion rests on enough cases",
+        Fig(f"{step_path(step.stage)}.base.current"),
+        Relation.GE,
+        MIN_N[RateKind.CONVERSION],
+    )
 
 
 def _rated(funnel: FunnelResult) -> list[FunnelStep]:
@@ -122,6 +146,28 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
                 _index_expr(leak.stage),
             )
             for s in rated
+            if not _thin(s)
+        ]
+        claims.append(_enough(leak))
+    elif thin_below := [s for s in rated if _thin(s) and _index(s) <= BELOW_NORM]:
+        state = FunnelState.THIN
+        chosen = min(thin_below, key=lambda s: (_index(s), s.stage))
+        path = step_path(chosen.stage)
+        claims += [
+            claim(
+                f"{chosen.stage} is below its norm",
+                _index_expr(chosen.stage),
+                Relation.LE,
+                BELOW_NORM,
+            ),
+            claim(
+                f"{chosen.stage} rests on few cases",
+                Fig(f"{path}.base.current"),
+                Relation.LT,
+                MIN_N[RateKind.CONVERSION],
+            ),
+            states(f"{chosen.stage}'s index", _index(chosen), _index_expr(chosen.stage)),
+            states(f"{chosen.stage}'s base", chosen.base.current, Fig(f"{path}.base.current")),
         ]
     elif rated:
         chosen = min(rated, key=lambda s: (s.conversion.current / s.benchmark, s.stage))
@@ -193,6 +239,7 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
             conversion=conversion_of(funnel, chosen) if chosen else None,
             norm=rate(chosen.benchmark) if chosen else None,
             index=chosen.conversion.current / chosen.benchmark if chosen else None,
+            base=int(chosen.base.current) if state == FunnelState.THIN else None,
             last_stage=last.stage,
             last_group=last.group,
             last_count=int(last.count.current),

@@ -8,8 +8,9 @@ from functools import reduce
 
 from deckgen.metrics.common import Change
 from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
+from deckgen.metrics.signal import RateKind
 from deckgen.narrative.claims import Claim, Expr, Fig, Relation, claim, states
-from deckgen.narrative.told import Moved, Scale, Told, moved, told
+from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
 
@@ -118,7 +119,9 @@ class RepeatHeadline:
     """Repeat rate and churn rate, each moved or not, and the customers at risk."""
 
     repeat: Moved | None  # None: no customer ordered in the 12 months
-    churn: Moved | None
+    churn: Moved | None  # FIRST (the level only) when its base is thin
+    churn_n: int  # customers the churn rate is a share of
+    churn_thin: bool  # fewer than the minimum n (docs/metrics.md#minimum-n): n is given
     at_risk: int
     period: Period
 
@@ -127,19 +130,39 @@ def tell_repeat(loyalty: LoyaltyResult) -> Told[RepeatHeadline]:
     """The repeat-and-churn headline and its claims."""
     claims: list[Claim] = []
     repeat = churn = None
+    churn_thin = False
     if loyalty.repeat_rate_12m is not None:
-        said = moved(
-            loyalty.repeat_rate_12m, "loyalty.repeat_rate_12m", Scale.POINTS, "the repeat rate"
+        said, _ = level_if_thin(
+            moved(
+                loyalty.repeat_rate_12m, "loyalty.repeat_rate_12m", Scale.POINTS, "the repeat rate"
+            ),
+            "loyalty.repeat_rate_12m",
+            "the repeat rate",
+            RateKind.REPEAT_RATE,
+            loyalty.repeat_rate_12m_n,
+            "loyalty.repeat_rate_12m_n",
         )
         repeat, claims = said.context, [*claims, *said.claims]
     else:
         claims.append(claim("no repeat rate", Fig("loyalty.repeat_rate_12m"), Relation.IS_NONE))
     if loyalty.churn_rate is not None:
-        said = moved(loyalty.churn_rate, "loyalty.churn_rate", Scale.POINTS, "churn")
+        said, churn_thin = level_if_thin(
+            moved(loyalty.churn_rate, "loyalty.churn_rate", Scale.POINTS, "churn"),
+            "loyalty.churn_rate",
+            "churn",
+            RateKind.CHURN_RATE,
+            loyalty.churn_rate_n,
+            "loyalty.churn_rate_n",
+        )
         churn, claims = said.context, [*claims, *said.claims]
+        if churn_thin:
+            claims.append(states("churn's n", loyalty.churn_rate_n, Fig("loyalty.churn_rate_n")))
     at_risk = int(loyalty.at_risk.current)
     claims.append(states("customers at risk", at_risk, Fig("loyalty.at_risk.current")))
-    return told(RepeatHeadline(repeat, churn, at_risk, loyalty.period), claims)
+    return told(
+        RepeatHeadline(repeat, churn, loyalty.churn_rate_n, churn_thin, at_risk, loyalty.period),
+        claims,
+    )
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from deckgen.metrics.findings import WEAK_INDEX, Finding, FindingKind, StageHeal
 from deckgen.metrics.funnel import BELOW_NORM
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.metrics.segments import GEOGRAPHIC
+from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.narrative.claims import Agg, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.funnel import Conversion, conversion_of
-from deckgen.narrative.signal import MIN_RATE_N, Rate, rate
-from deckgen.narrative.told import Moved, Scale, Told, Trend, moved, told
+from deckgen.narrative.signal import Rate, rate
+from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
 
@@ -148,7 +149,9 @@ class ChurnFinding:
     """The churn rate moved (in points) against the month before."""
 
     kind: FindingKind
-    moved: Moved
+    moved: Moved  # FIRST when its base is thin: the level only
+    n: int  # customers the rate is a share of
+    thin: bool  # fewer than the minimum n (docs/metrics.md#minimum-n): n is given
     previous_month: Period
 
 
@@ -202,7 +205,7 @@ class NpsFinding:
     kind: FindingKind
     moved: Moved  # FIRST or FLAT when the month rests on too few answers to call a move
     n: int  # answers behind the month's NPS
-    thin: bool  # fewer than MIN_RATE_N answers: the sentence gives n and calls no move
+    thin: bool  # fewer answers than the minimum n: the sentence gives n and calls no move
     csat: float | None
     previous_month: Period
 
@@ -257,8 +260,16 @@ def tell_finding(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
         )
     if f.kind == FindingKind.CHURN_CHANGE:
         assert m.loyalty.churn_rate is not None
-        change = moved(m.loyalty.churn_rate, "loyalty.churn_rate", Scale.POINTS, "churn")
-        return told(ChurnFinding(f.kind, change.context, before), change.claims)
+        n = m.loyalty.churn_rate_n
+        change, thin = level_if_thin(
+            moved(m.loyalty.churn_rate, "loyalty.churn_rate", Scale.POINTS, "churn"),
+            "loyalty.churn_rate",
+            "churn",
+            RateKind.CHURN_RATE,
+            n,
+            "loyalty.churn_rate_n",
+        )
+        return told(ChurnFinding(f.kind, change.context, n, thin, before), change.claims)
     if f.kind == FindingKind.FUNNEL_LEAK:
         return _leak(f, m)
     if f.kind == FindingKind.CHANNEL_CAC:
@@ -336,7 +347,10 @@ def _leak(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
                 index,
             )
             for s in m.funnel.steps
-            if s.conversion is not None and s.benchmark
+            if s.conversion is not None
+            and s.benchmark
+            and s.base is not None
+            and not is_thin(RateKind.CONVERSION, s.base.current)
         ],
     )
 
@@ -400,17 +414,17 @@ def _nps(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     sat = m.satisfaction
     assert sat is not None and sat.nps_change is not None
     n = sat.nps.n
-    change = moved(sat.nps_change, "satisfaction.nps_change", Scale.SCORE, "NPS")
+    # Too few answers to call a move: only the level is stated (docs/metrics.md#minimum-n).
+    change, thin = level_if_thin(
+        moved(sat.nps_change, "satisfaction.nps_change", Scale.SCORE, "NPS"),
+        "satisfaction.nps_change",
+        "NPS",
+        RateKind.NPS,
+        n,
+        "satisfaction.nps.n",
+    )
     record = change.context
     claims = list(change.claims)
-    thin = n < MIN_RATE_N
-    if thin:
-        # Too few answers to call a move: only the level is stated.
-        record = Moved(Trend.FIRST, record.current, record.previous, None)
-        claims = [states("NPS", sat.nps_change.current, Fig("satisfaction.nps_change.current"))]
-        claims.append(
-            claim("NPS rests on few answers", Fig("satisfaction.nps.n"), Relation.LT, MIN_RATE_N)
-        )
     claims.append(states("NPS answers", n, Fig("satisfaction.nps.n")))
     if sat.csat.score is not None:
         claims.append(states("CSAT", sat.csat.score, Fig("satisfaction.csat.score")))

@@ -12,9 +12,9 @@ from deckgen.metrics.satisfaction import (
     SatisfactionResult,
     SegmentSatisfaction,
 )
+from deckgen.metrics.signal import RateKind
 from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
-from deckgen.narrative.signal import MIN_RATE_N
-from deckgen.narrative.told import Moved, Scale, Told, Trend, moved, told
+from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
 # Surveyed customers a segment needs to be named in the headline.
@@ -278,19 +278,10 @@ class ScoreHeadline:
     nps: Moved | None
     csat: Moved | None
     n: int  # answers behind the month's NPS
-    thin: bool  # fewer than MIN_RATE_N answers: no move is called
+    thin: bool  # fewer answers than the minimum n (docs/metrics.md#minimum-n): no move is called
     best: SegmentScore | None
     worst: SegmentScore | None
     period: Period
-
-
-def _level_only(said: Told[Moved], path: str, what: str) -> Told[Moved]:
-    """A Moved record that states the level only (too few answers to call a move)."""
-    record = said.context
-    return told(
-        Moved(Trend.FIRST, record.current, record.previous, None),
-        states(what, record.current, Fig(f"{path}.current")),
-    )
 
 
 def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
@@ -301,23 +292,29 @@ def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
             claim("no NPS this month", Fig("satisfaction.nps_change"), Relation.IS_NONE),
         )
     n = s.nps.n
-    few = n < MIN_RATE_N
-    nps = moved(s.nps_change, "satisfaction.nps_change", Scale.SCORE, "NPS")
-    csat = (
-        None
-        if s.csat_change is None
-        else moved(s.csat_change, "satisfaction.csat_change", Scale.POINTS, "CSAT")
+    nps, few = level_if_thin(
+        moved(s.nps_change, "satisfaction.nps_change", Scale.SCORE, "NPS"),
+        "satisfaction.nps_change",
+        "NPS",
+        RateKind.NPS,
+        n,
+        "satisfaction.nps.n",
     )
-    if few:
-        nps = _level_only(nps, "satisfaction.nps_change", "NPS")
-        csat = None if csat is None else _level_only(csat, "satisfaction.csat_change", "CSAT")
+    csat = None
+    if s.csat_change is not None:
+        csat, _ = level_if_thin(
+            moved(s.csat_change, "satisfaction.csat_change", Scale.POINTS, "CSAT"),
+            "satisfaction.csat_change",
+            "CSAT",
+            RateKind.CSAT,
+            s.csat.n,
+            "satisfaction.csat.n",
+        )
     claims: list[Claim] = [
         *nps.claims,
         *(csat.claims if csat else ()),
         states("NPS answers", n, Fig("satisfaction.nps.n")),
     ]
-    if few:
-        claims.append(claim("few answers", Fig("satisfaction.nps.n"), Relation.LT, MIN_RATE_N))
     best = worst = None
     named = [
         row for row in s.by_segment if row.nps.n >= HEADLINE_MIN_N and row.nps.score is not None

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from deckgen.model import ChartSpec
 from deckgen.narrative.outline import DropReason
 
-# A rate on fewer cases is stated with its n and never called up or down (docs/metrics.md).
-MIN_RATE_N = 30
-# A rate on fewer cases than this shows its n beside it, wherever it is quoted.
+# A rate on fewer cases than deckgen.metrics.signal.MIN_N is thin: stated with its n, never
+# called up or down, never a headline's claim (docs/metrics.md#minimum-n). A rate on fewer cases
+# than this shows its n beside it, wherever it is quoted.
 THIN_N = 100
 # Customers whose attribute is unknown are named in the headline from this share on.
 UNKNOWN_NAMED_SHARE = 0.10

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from deckgen.metrics.common import Change
+from deckgen.metrics.signal import MIN_N, RateKind, is_thin
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 
 C = TypeVar("C")
@@ -137,4 +138,28 @@ def moved(change: Change, path: str, scale: Scale, what: str) -> Told[Moved]:
         Moved(trend, change.current, previous, None if trend == Trend.FLAT else size),
         stated,
         checks,
+    )
+
+
+def level_if_thin(
+    said: Told[Moved], path: str, what: str, kind: RateKind, n: int, n_path: str
+) -> tuple[Told[Moved], bool]:
+    """`said` (a rate's move from `moved`), or on a thin base (fewer than MIN_N[kind] cases,
+    docs/metrics.md#minimum-n) its level only, worded as FIRST; and whether the base is thin.
+    The claims say which, against the n at `n_path`."""
+    size = Fig(n_path)
+    if not is_thin(kind, n):
+        return told(
+            said.context,
+            said.claims,
+            claim(f"{what} rests on enough cases", size, Relation.GE, MIN_N[kind]),
+        ), False
+    record = said.context
+    return (
+        told(
+            Moved(Trend.FIRST, record.current, record.previous, None),
+            states(what, record.current, Fig(f"{path}.current")),
+            claim(f"{what} rests on few cases", size, Relation.LT, MIN_N[kind]),
+        ),
+        True,
     )

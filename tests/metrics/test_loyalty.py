@@ -121,6 +121,10 @@ def test_headline_changes():
     assert result.churned == Change(2, 0)
     assert result.churn_rate == Change(2 / 3, 0.0)
     assert result.repeat_rate_12m == Change(2 / 6, 1 / 5)
+    # Each rate carries its base: 3 customers not churned at Sep 30 (A, D, G), 6 buyers in 12
+    # months; September: 2 at Aug 31 (A, G), 5 buyers.
+    assert (result.churn_rate_n, result.repeat_rate_12m_n) == (3, 6)
+    assert (result.months[-2].churn_rate_n, result.months[-2].repeat_rate_12m_n) == (2, 5)
 
 
 def test_cohort_retention():

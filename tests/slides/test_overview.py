@@ -145,8 +145,12 @@ FINDINGS = [
         "New customers held steady at 12.",
     ),
     (
-        ChurnFinding(FindingKind.CHURN_CHANGE, Moved(Trend.DOWN, 0.05, 0.07, 2.0), SEP),
+        ChurnFinding(FindingKind.CHURN_CHANGE, Moved(Trend.DOWN, 0.05, 0.07, 2.0), 400, False, SEP),
         "Churn eased to 5.0% of the customer base, 2.0 pts better than in September 2026.",
+    ),
+    (
+        ChurnFinding(FindingKind.CHURN_CHANGE, Moved(Trend.FIRST, 0.1, 0.07, None), 20, True, SEP),
+        "Churn stands at 10.0% of the customer base (n\u00a0=\u00a020).",
     ),
     (
         LeakFinding(
