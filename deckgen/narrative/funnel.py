@@ -105,6 +105,15 @@ def _enough(step: FunnelStep) -> Claim:
     )
 
 
+def thin_leak(funnel: FunnelResult) -> FunnelStep | None:
+    """Without a leak, the stage furthest below its norm on a thin base: the headline names it
+    as too thin to call a leak. None when there is a leak or no such stage."""
+    if leak_step(funnel) is not None:
+        return None
+    below = [s for s in _rated(funnel) if _thin(s) and _index(s) <= BELOW_NORM]
+    return min(below, key=lambda s: (_index(s), s.stage), default=None)
+
+
 def _rated(funnel: FunnelResult) -> list[FunnelStep]:
     """The stages with a conversion and a non-zero norm to divide it by."""
     return [s for s in funnel.steps if s.conversion is not None and s.benchmark]
@@ -149,9 +158,8 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
             if not _thin(s)
         ]
         claims.append(_enough(leak))
-    elif thin_below := [s for s in rated if _thin(s) and _index(s) <= BELOW_NORM]:
-        state = FunnelState.THIN
-        chosen = min(thin_below, key=lambda s: (_index(s), s.stage))
+    elif (thin := thin_leak(funnel)) is not None:
+        state, chosen = FunnelState.THIN, thin
         path = step_path(chosen.stage)
         claims += [
             claim(
@@ -319,12 +327,12 @@ class OtherStages:
 
 
 def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
-    """How the stages other than the leak stand against their norms."""
-    leak = leak_step(funnel)
+    """How the stages other than the one the headline names stand against their norms."""
+    named = leak_step(funnel) or thin_leak(funnel)
     others = [
         s
         for s in funnel.steps
-        if s.conversion is not None and (leak is None or s.stage != leak.stage)
+        if s.conversion is not None and (named is None or s.stage != named.stage)
     ]
     rated = [s for s in others if s.benchmark]
     weak = [s for s in rated if s.conversion.current / s.benchmark <= BELOW_NORM]

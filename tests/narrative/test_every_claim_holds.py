@@ -91,6 +91,9 @@ def test_a_single_other_stage_is_named_not_called_every_other() -> None:
     text = _text(funnel)
     assert "Every other stage" not in text
     assert "Retention, the only other stage with a norm, converts at " in text
+    # Loyalty is below its norm, but on 9 repeat buyers: too thin to call a leak (#minimum-n).
+    assert funnel.title.startswith("Loyalty converts at ")
+    assert funnel.title.endswith("but on a base of only 9: too few to call it a leak")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -95,6 +95,11 @@ def test_overview_kpis_and_charts_hold_the_counts(
     assert topics.series[0].values == tuple(c.count.current for c in feedback.by_topic[:8])
     received = sample_ctx.fmt(feedback.received.current, "count")
     assert slides[0].title.startswith(f"{received} feedback item")
+    # 24 items are fewer than a resolution rate needs (#minimum-n): the title gives the counts.
+    n = feedback.resolution_n
+    assert n < 30
+    resolved = round(feedback.resolution_rate.current * n)
+    assert slides[0].title.endswith(f"; {resolved} of the {n} were resolved within the month")
     assert (
         kinds.source == f"Source: feedback sheet, Sep 2026–Oct 2026; n\u00a0=\u00a0{received} items"
     )

@@ -173,3 +173,15 @@ def test_without_club_data_the_club_slide_is_dropped(no_club_metrics: LifecycleM
     assert stock.series[0].values == tuple(m.frequent_buyers for m in months)
     assert stock.title.startswith("Frequent buyers")
     assert "Frequent buyers: " in flow.notes  # its definition is cited, not the club's
+
+
+def test_a_churn_rate_on_a_thin_base_states_its_level_and_n(
+    sample_metrics: LifecycleMetrics, sample_ctx: SlideContext
+) -> None:
+    # 20 customers at the start of the month: fewer than the minimum n of a churn rate (30,
+    # docs/metrics.md#minimum-n), so its move is not called; the level comes with its n.
+    loyalty = replace(sample_metrics.loyalty, churn_rate_n=20)
+    slide = one_slide(SlideKind.REPEAT_CHURN, replace(sample_metrics, loyalty=loyalty))
+    churn = sample_ctx.fmt(loyalty.churn_rate.current, "percent")
+    assert f"and churn is {churn} (n\u00a0=\u00a020)" in slide.title
+    assert "churn fell" not in slide.title and "churn rose" not in slide.title
