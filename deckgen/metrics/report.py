@@ -73,6 +73,10 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "Every thin-prone rate names its n (docs/metrics.md#minimum-n): new "
         "`loyalty.churn_rate_n`, `loyalty.repeat_rate_12m_n` and the same per month; a funnel "
         "stage below its norm on a base under the minimum is not the biggest leak.",
+        "The channels' 90-day figures travel with their cohort month "
+        "(docs/metrics.md#channel-revenue-90d): `channels.channels[].cohort_customers`, "
+        "`revenue_90d` and `roi` → `cohort_return.customers`, `cohort_return.revenue_90d` and "
+        "`cohort_return.roi_90d`, beside `cohort_return.cohort`; `channels.cohort` is gone.",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

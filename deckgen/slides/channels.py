@@ -35,7 +35,9 @@ def build_channels(ctx: SlideContext) -> Built:
         ),
     )
     notes = ChannelsNotes(
-        ctx.period, channels.cohort, int(channels.unattributed_new_customers.current)
+        ctx.period,
+        channels.total.cohort_return.cohort,
+        int(channels.unattributed_new_customers.current),
     )
     finding = ctx.say("headline", tell_headline(channels, ctx.period))
     return Built((ctx.slide((chart, _table(ctx, channels)), finding=finding, notes=notes),))
@@ -94,7 +96,7 @@ def _row(ctx: SlideContext, figures: ChannelFigures) -> tuple[Cell, ...]:
         cell(ctx, figures.new_customers.current, "count"),
         cell(ctx, _current(figures.conversion_rate), "percent"),
         cell(ctx, _current(figures.cac), "money"),
-        cell(ctx, _current(figures.roi), "percent"),
+        cell(ctx, _current(figures.cohort_return.roi_90d), "percent"),
     )
 
 
@@ -109,10 +111,12 @@ def _table(ctx: SlideContext, result: ChannelsResult) -> TableSpec:
             TableColumn(ctx.label(LABELS, "new_customers"), "end", width=0.95),
             TableColumn(ctx.label(LABELS, "conversion"), "end"),
             TableColumn(ctx.label(LABELS, "cac"), "end", width=0.85),
-            TableColumn(ctx.say("roi_header", Cohort(result.cohort)), "end", width=1.05),
+            TableColumn(
+                ctx.say("roi_header", Cohort(result.total.cohort_return.cohort)), "end", width=1.05
+            ),
         ),
         rows=(*(_row(ctx, c) for c in result.channels), _row(ctx, result.total)),
         area="right",
-        title=ctx.say("table_title", Cohort(result.cohort)),
+        title=ctx.say("table_title", Cohort(result.total.cohort_return.cohort)),
         font_size=10,  # seven columns in half the slide: the longest words must fit a column
     )

@@ -55,8 +55,9 @@ def test_table_holds_each_channel_then_the_total(slide: Slide, sample_ctx: Slide
         "New customers",
         "Conversion",
         "CAC",
-        f"ROI, {sample_ctx.month(result.cohort, short=True)} cohort",
+        f"ROI, {sample_ctx.month(result.total.cohort_return.cohort, short=True)} cohort",
     ]
+    assert result.total.cohort_return.cohort.key == "2026-07"
     expected = [
         [
             _current(c.spend),
@@ -64,7 +65,7 @@ def test_table_holds_each_channel_then_the_total(slide: Slide, sample_ctx: Slide
             c.new_customers.current,
             _current(c.conversion_rate),
             _current(c.cac),
-            _current(c.roi),
+            _current(c.cohort_return.roi_90d),
         ]
         for c in (*result.channels, result.total)
     ]
