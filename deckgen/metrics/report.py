@@ -77,6 +77,8 @@ SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
         "(docs/metrics.md#channel-revenue-90d): `channels.channels[].cohort_customers`, "
         "`revenue_90d` and `roi` → `cohort_return.customers`, `cohort_return.revenue_90d` and "
         "`cohort_return.roi_90d`, beside `cohort_return.cohort`; `channels.cohort` is gone.",
+        "New: the rolling 3-month NPS `satisfaction.nps_3m`, `nps_3m_change` and "
+        "`satisfaction.months[].nps_3m` (docs/metrics.md#nps-3m).",
     ),
 }
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")

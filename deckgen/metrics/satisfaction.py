@@ -24,6 +24,7 @@ from deckgen.metrics.common import (
 from deckgen.period import Period
 
 TREND_MONTHS = 12
+ROLLING_NPS_MONTHS = 3  # docs/metrics.md#nps-3m
 SCATTER_LIMIT = 2000  # points; larger samples are cut down deterministically
 MIN_CORRELATION_N = 3
 QUADRANTS: tuple[str, ...] = ("loyalists", "mercenaries", "hostages", "defectors")
@@ -81,6 +82,7 @@ class SurveyMonth:
 
     month: Period
     nps: Nps
+    nps_3m: Nps  # the answers of the 3 months ending with this one, docs/metrics.md#nps-3m
     csat: Csat
 
 
@@ -126,6 +128,8 @@ class SatisfactionResult:
     recommend_scale: tuple[float, float]  # (low, high) answer values
     nps: Nps  # the month's answers
     nps_change: Change | None  # NPS points; None when the month has no valid answer
+    nps_3m: Nps  # the 3 months ending with the period, docs/metrics.md#nps-3m
+    nps_3m_change: Change | None  # NPS points, vs the 3 months ending with the month before
     csat: Csat  # the month's answers
     csat_change: Change | None  # 0..1; None when the month has no valid answer
     answers: AnswerCounts  # the month's answers
@@ -210,10 +214,16 @@ def compute_satisfaction(
     if tables.surveys is None:
         return None
     months = period.trailing(TREND_MONTHS)
+    # The trend months and the months before them that their rolling NPS reaches back to.
+    span = period.trailing(TREND_MONTHS + ROLLING_NPS_MONTHS - 1)
     surveys = tables.surveys[until_end_of(tables.surveys["date"], period)]
-    month = month_index(day_numbers(surveys["date"]), months)
+    span_month = month_index(day_numbers(surveys["date"]), span)
+    surveys, span_month = surveys[span_month >= 0], span_month[span_month >= 0]
+    span_answers = _classify(surveys, settings)
+    rolling_nps = _rolling_nps(span_answers, span_month, len(span))
+    month = span_month - (ROLLING_NPS_MONTHS - 1)
     surveys, month = surveys[month >= 0], month[month >= 0]
-    answers = _classify(surveys, settings)
+    answers = span_answers.subset(span_month >= ROLLING_NPS_MONTHS - 1)
 
     monthly_nps = _nps(answers, month, TREND_MONTHS)
     monthly_csat = _csat(answers, month, TREND_MONTHS)
@@ -238,11 +248,14 @@ def compute_satisfaction(
         recommend_scale=(float(low_rec), float(high_rec)),
         nps=monthly_nps[-1],
         nps_change=_change(monthly_nps[-1].score, monthly_nps[-2].score),
+        nps_3m=rolling_nps[-1],
+        nps_3m_change=_change(rolling_nps[-1].score, rolling_nps[-2].score),
         csat=monthly_csat[-1],
         csat_change=_change(monthly_csat[-1].score, monthly_csat[-2].score),
         answers=answers.subset(current).counts(),
         months=tuple(
-            SurveyMonth(months[j], monthly_nps[j], monthly_csat[j]) for j in range(TREND_MONTHS)
+            SurveyMonth(months[j], monthly_nps[j], rolling_nps[j], monthly_csat[j])
+            for j in range(TREND_MONTHS)
         ),
         customers=len(ids),
         anonymous_answers=anonymous,
@@ -301,10 +314,33 @@ def _classify(surveys: pd.DataFrame, settings: MetricsSettings) -> _Answers:
 
 def _nps(answers: _Answers, group: np.ndarray, groups: int) -> list[Nps]:
     """NPS of each group of answers (group codes 0..groups-1)."""
-    valid = answers.recommend_valid
-    n = np.bincount(group[valid], minlength=groups)
-    promoters = np.bincount(group[answers.promoter], minlength=groups)
-    detractors = np.bincount(group[answers.detractor], minlength=groups)
+    n, promoters, detractors = _nps_counts(answers, group, groups)
+    return _nps_of(n, promoters, detractors)
+
+
+def _rolling_nps(answers: _Answers, month: np.ndarray, months: int) -> list[Nps]:
+    """NPS of the answers of each ROLLING_NPS_MONTHS months ending with a trend month, pooled
+    (month codes 0..months-1; the first ROLLING_NPS_MONTHS - 1 only feed the later windows)."""
+    pooled = []
+    for counts in _nps_counts(answers, month, months):
+        running = np.concatenate(([0], np.cumsum(counts)))
+        pooled.append(running[ROLLING_NPS_MONTHS:] - running[: months - ROLLING_NPS_MONTHS + 1])
+    return _nps_of(*pooled)
+
+
+def _nps_counts(
+    answers: _Answers, group: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Valid answers, promoters and detractors of each group."""
+    return (
+        np.bincount(group[answers.recommend_valid], minlength=groups),
+        np.bincount(group[answers.promoter], minlength=groups),
+        np.bincount(group[answers.detractor], minlength=groups),
+    )
+
+
+def _nps_of(n: np.ndarray, promoters: np.ndarray, detractors: np.ndarray) -> list[Nps]:
+    """An Nps per position of the count arrays."""
     return [
         Nps(
             score=None if n[g] == 0 else 100.0 * int(promoters[g] - detractors[g]) / int(n[g]),
@@ -313,7 +349,7 @@ def _nps(answers: _Answers, group: np.ndarray, groups: int) -> list[Nps]:
             passives=int(n[g] - promoters[g] - detractors[g]),
             detractors=int(detractors[g]),
         )
-        for g in range(groups)
+        for g in range(len(n))
     ]
 
 

@@ -217,7 +217,7 @@ REGISTRY: tuple[SlideEntry, ...] = (
         SlideKind.NPS_CSAT,
         Section.SATISFACTION,
         satisfaction.build_nps_csat,
-        ("nps", "csat", "survey-answers", "satisfaction-by-segment"),
+        ("nps", "nps-3m", "csat", "survey-answers", "satisfaction-by-segment"),
     ),
     SlideEntry(
         SlideKind.DIAGNOSTICS,

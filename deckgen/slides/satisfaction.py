@@ -253,24 +253,18 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         )
     )
     months = result.months
+    # One NPS axis: the 3-month pooled score (docs/metrics.md#nps-3m) smooths the monthly one,
+    # which rests on a few dozen answers; the answers behind them are in the source line.
     trend = ChartSpec(
-        kind="combo",
+        kind="line",
         title=_label(ctx, "trend_chart"),
         categories=tuple(ctx.month(m.month, short=True) for m in months),
         series=(
-            Series(_label(ctx, "answers"), tuple(float(m.nps.n) for m in months)),
-            Series(
-                _label(ctx, "nps"),
-                tuple(m.nps.score for m in months),
-                "score",
-                axis="secondary",
-                plot="line",
-            ),
+            Series(_label(ctx, "nps_3m"), tuple(m.nps_3m.score for m in months), "score"),
+            Series(_label(ctx, "nps_month"), tuple(m.nps.score for m in months), "score"),
         ),
         area="left_bottom" if result.by_segment else "bottom",
         data_labels=False,
-        value_axis_title=_label(ctx, "answers"),
-        secondary_axis_title=_label(ctx, "nps"),
     )
     answers = sum(m.nps.n for m in months)
     blocks: list[KpiStrip | ChartSpec | TableSpec | TextBlock] = [

@@ -69,6 +69,24 @@ def test_monthly_nps_and_csat():
     assert all(m.nps.score is None and m.csat.n == 0 for m in result.months[:-2])
 
 
+def test_rolling_three_month_nps():
+    result = _satisfaction()
+    # August to October 2026 pooled: October's 8 valid answers (promoters 10, 9, 9, 10;
+    # passives 8, 7; detractors 6, 2) and September's S08 (10) and S09 (3); S10's 11 is off
+    # the scale.  10 answers, 5 promoters, 3 detractors: NPS 20.
+    assert result.nps_3m == Nps(score=20.0, n=10, promoters=5, passives=2, detractors=3)
+    # July to September: S08 and S09 -> 0.
+    assert result.months[-2].nps_3m == Nps(score=0.0, n=2, promoters=1, passives=0, detractors=1)
+    assert result.nps_3m_change == Change(20.0, 0.0)
+    # November 2025's window (September to November 2025) reaches back before the 12 months to
+    # S11 of 20 Oct 2025, as does December's; January 2026's holds no answer.
+    assert result.months[0].nps_3m == Nps(score=100.0, n=1, promoters=1, passives=0, detractors=0)
+    assert result.months[1].nps_3m == result.months[0].nps_3m
+    assert (result.months[2].nps_3m.score, result.months[2].nps_3m.n) == (None, 0)
+    # S11 stays out of every 12-month figure.
+    assert result.months[0].nps.n == 0 and result.customers == 9
+
+
 def test_answers_left_out_are_counted():
     result = _satisfaction()
     month = result.answers
@@ -340,6 +358,7 @@ def test_invariants(answers, period):
     result = compute_satisfaction(survey_tables(rows), period, settings(), {"P": "x", "Q": "y"})
     scores = [result.nps, result.customer_nps] + [m.nps for m in result.months]
     scores += [s.nps for s in result.by_segment]
+    scores += [m.nps_3m for m in result.months] + [result.nps_3m]
     for nps in scores:
         assert nps.promoters + nps.passives + nps.detractors == nps.n
         assert (nps.score is None) == (nps.n == 0)
@@ -361,6 +380,8 @@ def test_invariants(answers, period):
             assert rates[0] in (None, 1.0) and rates[2] in (None, 1.0)
             assert rates[1] in (None, 0.0) and rates[3] in (None, 0.0)
     assert result.quadrant_n == result.scatter_n == len(result.scatter)
+    # A rolling window pools at least the answers of its own month.
+    assert all(m.nps_3m.n >= m.nps.n for m in result.months)
     month = result.answers
     assert month.answers == result.nps.n + month.missing_recommend + month.out_of_scale_recommend
     assert (

@@ -152,10 +152,22 @@ def test_trend_and_segment_table(
     slides: tuple[Slide, ...], result: SatisfactionResult, sample_ctx: SlideContext
 ) -> None:
     trend = _block(slides[1], ChartSpec)
-    answers, nps = trend.series
-    assert answers.values == tuple(m.nps.n for m in result.months)
-    assert nps.values == tuple(m.nps.score for m in result.months)
-    assert (nps.plot, nps.axis, nps.value_kind) == ("line", "secondary", "score")
+    # One NPS axis: the 3-month pooled NPS and the month's own (no answers on a second axis).
+    assert trend.kind == "line"
+    rolling, monthly = trend.series
+    assert (rolling.name, monthly.name) == ("NPS, 3 months", "NPS, month")
+    assert monthly.values == tuple(m.nps.score for m in result.months)
+    assert rolling.values == tuple(m.nps_3m.score for m in result.months)
+    assert {s.value_kind for s in trend.series} == {"score"}
+    assert {s.axis for s in trend.series} == {"primary"}
+    # Pooled, not averaged: October's is the NPS of August to October's answers together.
+    last = result.months[-3:]
+    pooled = (
+        100
+        * (sum(m.nps.promoters for m in last) - sum(m.nps.detractors for m in last))
+        / sum(m.nps.n for m in last)
+    )
+    assert rolling.values[-1] == pytest.approx(pooled)
     table = _block(slides[1], TableSpec)
     segments = result.by_segment[:TOP_SEGMENTS]
     assert len(table.rows) == len(segments)
