@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from deckgen.metrics.findings import WEAK_INDEX, Diagnostics
+from deckgen.metrics.findings import WEAK_INDEX, Diagnostics, StageHealth
 from deckgen.metrics.funnel import BELOW_NORM, FunnelGroup, FunnelResult, FunnelStep
 from deckgen.metrics.signal import MIN_N, RateKind, is_thin
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
@@ -440,27 +440,81 @@ class DiagnosisHeadline:
     rate: Rate
     norm: Rate
     others: tuple[str, ...]  # other weak stages (WEAK)
+    base: int | None  # set when the stage's conversion rests on a thin base (#minimum-n)
 
 
-def tell_diagnosis(diagnostics: Diagnostics) -> Told[DiagnosisHeadline]:
-    """The diagnostics headline: the stage with the lowest share of its norm; its claims."""
+def _thin_stage(funnel: FunnelResult, stage: str) -> bool:
+    step = next((s for s in funnel.steps if s.stage == stage), None)
+    return step is None or _thin(step)
+
+
+def focus_stage(diagnostics: Diagnostics, funnel: FunnelResult) -> StageHealth | None:
+    """The stage to work on first: the lowest against its norm of those whose conversion rests
+    on enough cases, when it is weak; else the lowest of all (docs/metrics.md#minimum-n), so a
+    thin stage leads only when no solid one is weak. None when no stage has a norm."""
     rated = [s for s in diagnostics.stages if s.index is not None]
-    focus = min(rated, key=lambda s: (s.index, s.stage))
+    if not rated:
+        return None
+    solid = [s for s in rated if not _thin_stage(funnel, s.stage)]
+    low = min(solid, key=lambda s: (s.index, s.stage), default=None)
+    if low is not None and low.index <= WEAK_INDEX:
+        return low
+    return min(rated, key=lambda s: (s.index, s.stage))
+
+
+def focus_claims(diagnostics: Diagnostics, funnel: FunnelResult, focus: StageHealth) -> list[Claim]:
+    """That `focus` is the lowest against its norm of the stages it was chosen among."""
     path = f"diagnostics.stages[stage={focus.stage}]"
-    claims: list[Claim] = [
-        states(f"{focus.stage}'s share of its norm", focus.index, Fig(f"{path}.index")),
-        states(f"{focus.stage}'s conversion", focus.conversion, Fig(f"{path}.conversion")),
-        states(f"{focus.stage}'s norm", focus.benchmark, Fig(f"{path}.benchmark")),
+    thin = _thin_stage(funnel, focus.stage)
+    among = [
+        s
+        for s in diagnostics.stages
+        if s.index is not None and (thin or not _thin_stage(funnel, s.stage))
     ]
-    claims += [
+    claims = [
         claim(
             f"{focus.stage} is furthest below its norm",
             Fig(f"diagnostics.stages[stage={s.stage}].index"),
             Relation.GE,
             Fig(f"{path}.index"),
         )
-        for s in rated
+        for s in among
     ]
+    step_base = f"{step_path(focus.stage)}.base.current"
+    if thin:
+        claims.append(
+            claim("its base is thin", Fig(step_base), Relation.LT, MIN_N[RateKind.CONVERSION])
+        )
+    else:
+        claims.append(
+            claim("its base is enough", Fig(step_base), Relation.GE, MIN_N[RateKind.CONVERSION])
+        )
+    return claims
+
+
+def thin_base(funnel: FunnelResult, stage: str) -> int | None:
+    """The base of `stage`'s conversion when it is thin, else None."""
+    step = next((s for s in funnel.steps if s.stage == stage), None)
+    if step is None or step.base is None or not _thin(step):
+        return None
+    return int(step.base.current)
+
+
+def tell_diagnosis(diagnostics: Diagnostics, funnel: FunnelResult) -> Told[DiagnosisHeadline]:
+    """The diagnostics headline: the stage to work on first (focus_stage); its claims."""
+    rated = [s for s in diagnostics.stages if s.index is not None]
+    focus = focus_stage(diagnostics, funnel)
+    assert focus is not None
+    path = f"diagnostics.stages[stage={focus.stage}]"
+    claims: list[Claim] = [
+        states(f"{focus.stage}'s share of its norm", focus.index, Fig(f"{path}.index")),
+        states(f"{focus.stage}'s conversion", focus.conversion, Fig(f"{path}.conversion")),
+        states(f"{focus.stage}'s norm", focus.benchmark, Fig(f"{path}.benchmark")),
+        *focus_claims(diagnostics, funnel, focus),
+    ]
+    base = thin_base(funnel, focus.stage)
+    if base is not None:
+        claims.append(states("its base", base, Fig(f"{step_path(focus.stage)}.base.current")))
     if focus.index <= WEAK_INDEX:
         state = DiagnosisState.WEAK
         others = tuple(s.stage for s in rated if s.stage != focus.stage and s.index <= WEAK_INDEX)
@@ -489,7 +543,13 @@ def tell_diagnosis(diagnostics: Diagnostics) -> Told[DiagnosisHeadline]:
         ]
     return told(
         DiagnosisHeadline(
-            state, focus.stage, focus.index, rate(focus.conversion), rate(focus.benchmark), others
+            state,
+            focus.stage,
+            focus.index,
+            rate(focus.conversion),
+            rate(focus.benchmark),
+            others,
+            base,
         ),
         claims,
     )

@@ -11,7 +11,13 @@ from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.metrics.segments import GEOGRAPHIC
 from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.narrative.claims import Agg, Const, Fig, Relation, claim, rounded, states
-from deckgen.narrative.funnel import Conversion, conversion_of
+from deckgen.narrative.funnel import (
+    Conversion,
+    conversion_of,
+    focus_claims,
+    focus_stage,
+    thin_base,
+)
 from deckgen.narrative.signal import Rate, rate
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
@@ -54,6 +60,7 @@ class SummaryHeadline:
     focus: Focus
     stage: str | None  # the weakest stage (WEAK_STAGE)
     index: float | None  # its conversion as a share of its norm
+    base: int | None  # its conversion's base when thin (docs/metrics.md#minimum-n)
 
 
 def _stage_path(stage: str) -> str:
@@ -61,12 +68,10 @@ def _stage_path(stage: str) -> str:
 
 
 def weakest_stage(m: LifecycleMetrics) -> StageHealth | None:
-    """The stage furthest below its norm when it is weak (at or below 90% of it), else None."""
-    rated = [s for s in m.diagnostics.stages if s.index is not None]
-    if not rated:
-        return None
-    low = min(rated, key=lambda s: (s.index, s.stage))
-    return low if low.index <= WEAK_INDEX else None
+    """The stage to work on first (focus_stage) when it is weak (at or below 90% of its norm),
+    else None."""
+    low = focus_stage(m.diagnostics, m.funnel)
+    return low if low is not None and low.index <= WEAK_INDEX else None
 
 
 def tell_summary_headline(m: LifecycleMetrics) -> Told[SummaryHeadline]:
@@ -83,16 +88,13 @@ def tell_summary_headline(m: LifecycleMetrics) -> Told[SummaryHeadline]:
             claim(f"{weak.stage} is weak", Fig(f"{path}.index"), Relation.LE, WEAK_INDEX),
             states(f"{weak.stage}'s share of its norm", weak.index, Fig(f"{path}.index")),
         ]
-        claims += [
-            claim(
-                f"{weak.stage} is the furthest below its norm",
-                Fig(f"{_stage_path(s.stage)}.index"),
-                Relation.GE,
-                Fig(f"{path}.index"),
+        claims += focus_claims(m.diagnostics, m.funnel, weak)
+        base = thin_base(m.funnel, weak.stage)
+        if base is not None:
+            claims.append(
+                states("its base", base, Fig(f"funnel.steps[stage={weak.stage}].base.current"))
             )
-            for s in rated
-        ]
-    elif len(rated) >= 2 and len(rated) == len(judged):
+    elif len(rated) >= 2 and len(rated) == len(judged) and all(s.index > WEAK_INDEX for s in rated):
         focus = Focus.ALL_NEAR
         claims += [
             claim(
@@ -120,6 +122,7 @@ def tell_summary_headline(m: LifecycleMetrics) -> Told[SummaryHeadline]:
             focus,
             weak.stage if weak else None,
             weak.index if weak else None,
+            thin_base(m.funnel, weak.stage) if weak else None,
         ),
         claims,
     )

@@ -33,7 +33,7 @@ def build_diagnostics(ctx: SlideContext) -> Built:
     rated = tuple(s for s in judged if s.index is not None)
     if not rated:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_NORM),))
-    headline = tell_diagnosis(diagnostics)
+    headline = tell_diagnosis(diagnostics, ctx.metrics.funnel)
     stage = headline.context.stage
     entry = playbook_entry(ctx.playbook, stage, available(ctx.metrics), ctx.lang)
     questions, strategies = entry.questions[:SHOWN], entry.strategies[:SHOWN]

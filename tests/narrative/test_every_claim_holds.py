@@ -239,3 +239,55 @@ def test_one_month_of_history_calls_no_move_and_judges_no_stage() -> None:
 
 def _money(value: float) -> str:
     return f"{value:,.0f}\u00a0USD"
+
+
+@pytest.mark.parametrize("name", [*WORKBOOKS, "above_norm"])
+def test_the_summary_the_funnel_and_the_diagnostics_name_one_stage(name: str) -> None:
+    # Was "loyalty is the stage to fix first" in the title over "Retention is the stage furthest
+    # below its norm" in the bullets: loyalty was lower but rested on 12 repeat buyers.
+    metrics = _metrics(name)
+    (summary,) = _slides(name, SlideKind.SUMMARY)
+    named = {
+        stage
+        for stage in ("acquisition", "conversion", "retention", "loyalty")
+        if f"{stage} is the stage to fix first" in summary.title
+    }
+    leaks = [f.subject for f in metrics.findings if f.kind == "funnel_leak"]
+    diagnostics = _slides(name, SlideKind.DIAGNOSTICS)
+    if named and leaks:
+        assert named == set(leaks)
+    if named and diagnostics:
+        assert diagnostics[0].title.startswith(f"Start with {named.pop()}:")
+
+
+def test_a_thin_stage_further_below_its_norm_does_not_take_the_lead() -> None:
+    # Give loyalty 50% of its norm on 12 repeat buyers, below the sample's leak: too thin to
+    # lead, so the summary, the funnel and the diagnostics still start with the leak.
+    from dataclasses import replace
+
+    from deckgen.metrics.common import Change
+    from deckgen.metrics.findings import compute_diagnostics, compute_findings
+
+    m = sparse_metrics("sample")
+    steps = tuple(
+        replace(s, benchmark=s.conversion.current / 0.5, base=Change(12, 12))
+        if s.stage == "loyalty"
+        else s
+        for s in m.funnel.steps
+    )
+    funnel = replace(m.funnel, steps=steps)
+    findings = compute_findings(
+        m.segmentation, funnel, m.loyalty, m.channels, m.prospects, m.feedback, m.satisfaction
+    )
+    metrics = replace(m, funnel=funnel, findings=findings, diagnostics=compute_diagnostics(funnel))
+    deck = build_deck(metrics, Settings(lang="en"), Wording("en"))
+    for number, slide in enumerate(deck.slides, start=1):
+        assert check_claims(slide.claims, metrics, f"slide {number} ({slide.kind})") == []
+    (leak,) = [f.subject for f in findings if f.kind == "funnel_leak"]
+    assert leak != "loyalty"
+    by_kind = {s.kind: s for s in deck.slides}
+    assert f"{leak} is the stage to fix first" in by_kind[SlideKind.SUMMARY].title
+    assert by_kind[SlideKind.FUNNEL].title.startswith(f"The funnel leaks most at {leak}:")
+    diagnostics = by_kind[SlideKind.DIAGNOSTICS].title
+    assert diagnostics.startswith(f"Start with {leak}:")
+    assert "loyalty" in diagnostics.split(";")[-1] and diagnostics.endswith("also weak")
