@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from deckgen.errors import ConfigError
+from deckgen.model import TitleStyle
 
 Lang = Literal["en", "ar", "fa"]
 DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
@@ -180,6 +181,9 @@ class Settings(_Strict):
     lang: Lang = "en"
     calendar: Literal["gregorian", "jalali"] | None = None  # None: jalali for fa, else gregorian
     digits: Literal["latn", "native"] | None = None  # None: the locale's default
+    # "action": each slide's title states its finding; "topic": the title names the topic and
+    # the finding sits in the line under it.
+    title_style: TitleStyle = TitleStyle.ACTION
     sheets: dict[str, SheetMapping] = Field(default_factory=dict)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 

@@ -30,8 +30,19 @@ from deckgen.metrics.common import (
 from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.period import Period
 
-STAGES: tuple[str, ...] = ("reach", "acquisition", "conversion", "retention", "loyalty")
-COHORT_STAGES: tuple[str, ...] = ("retention", "loyalty")  # docs/metrics.md#funnel-groups
+
+class Stage(StrEnum):
+    """A stage of the lifecycle funnel, in funnel order (docs/metrics.md#lifecycle-funnel)."""
+
+    REACH = "reach"
+    ACQUISITION = "acquisition"
+    CONVERSION = "conversion"
+    RETENTION = "retention"
+    LOYALTY = "loyalty"
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+COHORT_STAGES: tuple[Stage, ...] = (Stage.RETENTION, Stage.LOYALTY)  # #funnel-groups
 BENCHMARK_MONTHS = 12  # docs/metrics.md#funnel-leak
 LOYALTY_WINDOW_MONTHS = 12  # docs/metrics.md#frequent-buyers, #club-active-members
 SHORTEST_MONTH_DAYS = 28  # no month of either calendar is shorter: the cohort lag's unit

@@ -169,6 +169,8 @@ def _type_name(hint: Any) -> str:
         return "[" + ", ".join(_type_name(a) for a in args) + "]"
     if origin is typing.Literal:
         return " | ".join(json.dumps(a) for a in args)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " | ".join(json.dumps(member.value) for member in hint)
     if dataclasses.is_dataclass(hint):
         return f"object {hint.__name__}"
     if hint is type(None):
