@@ -10,23 +10,25 @@ On the 13.333 x 7.5 in design slide:
     tracker        0.10 in .. 0.34 in from the top
     topic title    0.35 in .. 1.15 in (deckgen.render.layout), headline below it
     action title   0.44 in .. 1.80 in, anchored at the top
-    source line    the last 0.22 in of the chart's box
+    source line    the foot of the chart's box: at least 0.22 in, as tall as its text needs
 """
 
 from __future__ import annotations
+
+import math
 
 from pptx.slide import Slide as PptxSlide
 
 from deckgen import textmetrics
 from deckgen.render.context import RenderContext
-from deckgen.render.layout import DESIGN_H, EMU_PER_INCH, Box, Grid
-from deckgen.render.text import TextLine, TextStyle, add_text, measure_family
+from deckgen.render.layout import DESIGN_H, EMU_PER_INCH, EMU_PER_PT, Box, Grid
+from deckgen.render.text import TextLine, TextStyle, add_text, measure_family, text_block_height
 
 _TRACKER_Y, _TRACKER_H = 0.10, 0.24
 _ACTION_Y, _ACTION_BOTTOM = 0.44, 1.80
 _SOURCE_H = 0.22
-TRACKER_PT = 10.0
-SOURCE_PT = 9.0
+TRACKER_PT = 10.0  # the slide text floor (tests/layout_check.py): neither shrinks below it
+SOURCE_PT = 10.0
 ACTION_TITLE_PT = 24.0  # preferred size of an action title
 ACTION_TITLE_MIN_PT = 16.0  # it shrinks to this before taking a third line
 ACTION_TITLE_LINES = 2
@@ -81,7 +83,7 @@ def draw_tracker(slide: PptxSlide, text: str, ctx: RenderContext) -> None:
     """The section tracker above the title, small and in the accent colour."""
     style = TextStyle(
         size=TRACKER_PT,
-        min_size=TRACKER_PT - 1,
+        min_size=TRACKER_PT,
         color=ctx.rgb("accent"),
         bold=True,
         anchor="bottom",
@@ -91,20 +93,27 @@ def draw_tracker(slide: PptxSlide, text: str, ctx: RenderContext) -> None:
     add_text(slide, tracker_box(ctx.grid), [TextLine(text)], style, ctx, name="Tracker")
 
 
-def split_source(box: Box, grid: Grid) -> tuple[Box, Box]:
-    """A chart's box without its last line, and that line for the source."""
-    height = _y(grid, _SOURCE_H)
-    return Box(box.x, box.y, box.w, box.h - height), Box(box.x, box.bottom - height, box.w, height)
-
-
-def draw_source(slide: PptxSlide, text: str, box: Box, ctx: RenderContext) -> None:
-    """A chart's source line: sheet, period and n, small and muted, at the chart's foot."""
-    style = TextStyle(
+def _source_style(ctx: RenderContext) -> TextStyle:
+    return TextStyle(
         size=SOURCE_PT,
-        min_size=SOURCE_PT - 1,
+        min_size=SOURCE_PT,
         color=ctx.rgb("muted"),
         anchor="bottom",
         inset_x=0,
         inset_y=0,
     )
-    add_text(slide, box, [TextLine(text)], style, ctx, name="Source")
+
+
+def split_source(box: Box, text: str, ctx: RenderContext) -> tuple[Box, Box]:
+    """A chart's box without its foot, and the foot: as tall as the source line `text` needs
+    (an Arabic-script line is taller; a long one wraps), at least _SOURCE_H."""
+    needed = text_block_height(
+        [TextLine(text)], _source_style(ctx), box.w_pt, SOURCE_PT, measure_family(ctx, False)
+    )
+    height = max(_y(ctx.grid, _SOURCE_H), math.ceil(needed * EMU_PER_PT))
+    return Box(box.x, box.y, box.w, box.h - height), Box(box.x, box.bottom - height, box.w, height)
+
+
+def draw_source(slide: PptxSlide, text: str, box: Box, ctx: RenderContext) -> None:
+    """A chart's source line: sheet, period and n, small and muted, at the chart's foot."""
+    add_text(slide, box, [TextLine(text)], _source_style(ctx), ctx, name="Source")

@@ -159,7 +159,7 @@ def _draw_block(slide: PptxSlide, block: Block, box: Box, ctx: RenderContext) ->
         box = _draw_block_title(slide, title, box, ctx)
     source = getattr(block, "source", None)
     if source:
-        box, foot = split_source(box, ctx.grid)
+        box, foot = split_source(box, source, ctx)
         draw_source(slide, source, foot, ctx)
     if isinstance(block, TextBlock):
         _draw_text_block(slide, block, box, ctx)
