@@ -52,7 +52,7 @@ def test_a_costly_wording_template_stops_the_render(
     template = tmp_path / "wording" / "en" / "slides" / "title.j2"
     template.parent.mkdir(parents=True)
     default = (default_templates_dir() / "en" / "slides" / "title.j2").read_text(encoding="utf-8")
-    line = 1 + [n for n, text in enumerate(default.splitlines()) if "{% block title %}" in text][0]
+    line = 1 + next(n for n, text in enumerate(default.splitlines()) if "{% block title %}" in text)
     template.write_text(default.replace("{% block title %}", "{% block title %}" + source, 1))
     code, out, err = render_with_wording(small_workbook, tmp_path, capsys)
     assert_one_message(code, out, err, f"{template}, line {line}: ")

@@ -100,7 +100,7 @@ def test_deckgen_run_stops_a_stalled_source_and_a_looping_template(
     wording.parent.mkdir(parents=True)
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     default = (default_templates_dir() / "en" / "slides" / "title.j2").read_text(encoding="utf-8")
-    line = 1 + [n for n, text in enumerate(default.splitlines()) if "{% block title %}" in text][0]
+    line = 1 + next(n for n, text in enumerate(default.splitlines()) if "{% block title %}" in text)
     wording.write_text(default.replace("{% block title %}", "{% block title %}" + loop, 1))
     os.mkfifo(tmp_path / "stalled.xlsx")
     config = tmp_path / "run.toml"
