@@ -61,7 +61,12 @@ def validate(data: Path, config_path: Path | None) -> None:
     from deckgen.config import find_config, load_settings
     from deckgen.data.validate import validate_source
 
-    report = validate_source(data, load_settings(config_path or find_config(data)))
+    try:
+        settings = load_settings(config_path or find_config(data))
+    except DeckgenError as exc:  # reported like an unreadable source: one message, exit 2
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    report = validate_source(data, settings)
     # An unreadable source is an error message like any other; a report is the output asked for.
     click.echo(report.format(), err=report.failure is not None)
     if not report.ok:  # errors, or a source that cannot be read at all
