@@ -69,7 +69,9 @@ class Vocabulary(_Strict):
     def _codes(cls, codes: dict[str, Label]) -> dict[str, Label]:
         for code in codes:
             if not _CODE.match(code):
-                raise ValueError(f"'{code}' is not a code (lower case, digits and '_': paid_search)")
+                raise ValueError(
+                    f"'{code}' is not a code (lower case, digits and '_': paid_search)"
+                )
             if code == "total":
                 raise ValueError("'total' is reserved for the totals row")
         return codes
