@@ -83,10 +83,11 @@ def validate(data: Path, config_path: Path | None) -> None:
 def metrics(data: Path, config_path: Path | None, period: str | None, as_json: bool) -> None:
     """Compute the lifecycle metrics for a month and print them."""
     from deckgen.metrics.report import format_text, to_json
-    from deckgen.pipeline import compute_source_metrics
+    from deckgen.pipeline import compute_source_metrics, resolve_settings
 
-    result = compute_source_metrics(data, config_path=config_path, period=period)
-    click.echo(to_json(result) if as_json else format_text(result))
+    settings = resolve_settings(None, config_path, source=data)
+    result = compute_source_metrics(data, settings=settings, period=period)
+    click.echo(to_json(result) if as_json else format_text(result, settings.currency))
 
 
 @cli.command()

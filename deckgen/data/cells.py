@@ -89,6 +89,7 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         stamps = column.cast(pa.timestamp("ms")) if pa.types.is_date(kind) else column
         if getattr(stamps.type, "tz", None):
             stamps = pc.local_timestamp(stamps)
+        stamps = stamps.cast(pa.timestamp("s"), safe=False)  # strftime's %S shows no fraction
         midnight = pc.equal(pc.floor_temporal(stamps, unit="day"), stamps)
         text = pc.if_else(
             midnight,
@@ -114,6 +115,12 @@ def chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
     return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
 
 
+def as_id(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Id text with a zero fraction read as the whole number (`42.0` is `42`, as a number cell
+    is); anything else, leading zeros included, exactly as written."""
+    return chunked(pc.replace_substring_regex(text, r"^([+-]?\d+)\.0+$", r"\1"))
+
+
 def forbidden_characters(text: pa.ChunkedArray) -> np.ndarray:
     """Where a cell holds a character a deck cannot hold (control characters, U+FFFE, ...)."""
     found = pc.match_substring_regex(text, FORBIDDEN_CHARACTERS)
@@ -126,8 +133,8 @@ def without_forbidden_characters(text: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def clean_name(name: str) -> str:
-    """A sheet or column name without the characters a deck cannot hold, trimmed."""
-    return _FORBIDDEN_IN_PYTHON.sub("", name).strip()
+    """A sheet or column name (or any text) without the characters a deck cannot hold."""
+    return _FORBIDDEN_IN_PYTHON.sub("", name)
 
 
 def null_mask(column: pa.ChunkedArray) -> np.ndarray:

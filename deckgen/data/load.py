@@ -14,6 +14,7 @@ import codecs
 import csv
 import difflib
 import io
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,8 @@ RESERVED_COLUMNS = (SHEET_COLUMN, ROW_COLUMN)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
+# fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
 HIDDEN_SHEET = "hidden_sheet"  # errors.Problem.rule of the hidden-sheet warning
@@ -246,7 +249,7 @@ class _Workbook:
             self.reader = fastexcel.read_excel(path)
         except (fastexcel.FastExcelError, OSError) as exc:
             raise InputError(_unreadable_workbook(path, exc)) from None
-        self.available = tuple(_clean(name) for name in self.reader.sheet_names)
+        self.available = tuple(_clean(name, strip=False) for name in self.reader.sheet_names)
         self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
         suffix = path.suffix.lower()
         self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
@@ -319,10 +322,12 @@ def _unnamed(index: int) -> str:
     return f"(column {column_letters(index + 1)})"
 
 
-def _clean(name: str) -> str:
+def _clean(name: str, strip: bool = True) -> str:
+    """A sheet name (`strip` false: as written) or a column name (trimmed) fit for a deck."""
     from deckgen.data.cells import clean_name
 
-    return clean_name(str(name))
+    cleaned = clean_name(str(name))
+    return cleaned.strip() if strip else cleaned
 
 
 def _first_line(exc: BaseException) -> str:

@@ -259,7 +259,7 @@ class _Problems:
                 severity,
                 where.label,
                 column,
-                f"{said} ({more:,} more rows like this)",
+                f"{said} ({more:,} more rows like this)",  # see errors.Problem.expectation
                 rule,
                 count=more,
             )
@@ -277,7 +277,7 @@ def _shown(value: object) -> str | None:
         return (
             f"{value:%Y-%m-%d}" if value == datetime.combine(value.date(), time()) else str(value)
         )
-    return cells.clean_name(str(value))[:80]
+    return cells.clean_name(str(value)).strip()[:80]
 
 
 # -- conversion --------------------------------------------------------------------------
@@ -425,6 +425,8 @@ class _SheetCheck:
         index = raw.index
         if kind in ("id", "text", "category"):
             text = self._text(source, theirs, raw)
+            if kind == "id":
+                text = cells.as_id(text)
             blank = cells.null_mask(text)
             bad = np.zeros(len(text), dtype=bool)
             if kind == "category":
