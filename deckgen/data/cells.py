@@ -182,10 +182,19 @@ class Numbers:
     currencies: tuple[str, ...]  # currency signs or codes written with the amounts, most first
 
 
-def read_numbers(column: pa.ChunkedArray, decimal: str) -> Numbers:
+def read_numbers(
+    column: pa.ChunkedArray, decimal: str, numeric: np.ndarray | None = None
+) -> Numbers:
     """Numbers from numeric cells, or from text written with `decimal` as the decimal mark
-    (grouping marks and a currency sign or code allowed; see parse_number)."""
+    (grouping marks and a currency sign or code allowed; see parse_number); `numeric` gives
+    the cells of a mixed column that were numbers already (NaN elsewhere)."""
     n = len(column)
+    if numeric is not None and not np.isnan(numeric).all():
+        text_only = pc.if_else(pa.array(np.isnan(numeric)), column, pa.scalar(None, column.type))
+        rest = read_numbers(chunked(text_only), decimal)
+        values = np.where(np.isnan(numeric), rest.values, numeric)
+        values = np.where(np.isfinite(values), values, np.nan)
+        return Numbers(values, rest.bad, rest.other_mark, rest.currencies)
     if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
         values = column.to_numpy(zero_copy_only=False).astype(np.float64)
         none = np.zeros(n, dtype=bool)

@@ -254,6 +254,7 @@ class _Workbook:
         suffix = path.suffix.lower()
         self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
         self._visible: dict[str, bool] = {}
+        self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its index
 
     def hidden(self, name: str) -> bool:
         """True if sheet `name` is hidden in the workbook."""
@@ -270,16 +271,61 @@ class _Workbook:
             check_sheet_size(self.path, self.parts[self._names[name]])
         header = mapping.header_row or 1
         table = self._load(name, header)
-        if mapping.header_row is not None:
-            return table, SheetRead(name, header)
-        if row_match(table.column_names, sheet, mapping, 1).complete:
-            return table, SheetRead(name, 1)
-        head = self._load(name, None, SEARCH_ROWS)
-        rows = list(zip(*(column.to_pylist() for column in head.columns), strict=True))
-        guess = find_header(rows, sheet, mapping)
-        if guess is None or not guess.complete:
-            return table, SheetRead(name, 1, closest=guess)
-        return self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
+        read = SheetRead(name, header)
+        if (
+            mapping.header_row is None
+            and not row_match(table.column_names, sheet, mapping, 1).complete
+        ):
+            head = self._load(name, None, SEARCH_ROWS)
+            rows = list(zip(*(column.to_pylist() for column in head.columns), strict=True))
+            guess = find_header(rows, sheet, mapping)
+            if guess is None or not guess.complete:
+                read = SheetRead(name, 1, closest=guess)
+            else:
+                table, read = self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
+        if mapping.decimal == ",":
+            table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
+        return table, read
+
+    def _numbers_as_written(
+        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+    ) -> pa.Table:
+        """`table` with the number cells of its mixed number columns written with a decimal
+        comma, as the user sees them: read as text, 1.234 would become 1234 under decimal ","."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from deckgen.data.mapping import match_columns
+
+        source = match_columns(table.column_names, sheet, mapping).source
+        mixed = [
+            theirs
+            for ours, theirs in source.items()
+            if sheet.column(ours).kind in ("float", "int")
+            and pa.types.is_string(table[theirs].type)
+        ]
+        if not mixed:
+            return table
+        indices = [self._indices[name][column] for column in mixed]
+        # A cell read as yes/no is filled only when it holds a number (or TRUE/FALSE), not text.
+        is_number = self._typed(name, header, indices, "boolean")
+        numbers = self._typed(name, header, indices, "float")
+        for column, kind, value in zip(mixed, is_number.columns, numbers.columns, strict=True):
+            written = _with_decimal_comma(value)
+            cells = pc.if_else(pc.is_valid(kind), written, table[column])
+            table = table.set_column(table.column_names.index(column), column, cells)
+        return table
+
+    def _typed(self, name: str, header: int, indices: list[int], dtype: str) -> pa.RecordBatch:
+        """Columns `indices` of sheet `name` read as `dtype`, cells of another type empty."""
+        sheet = self.reader.load_sheet(
+            self._names[name],
+            header_row=header - 1,
+            skip_rows=0,
+            use_columns=indices,
+            dtypes=dict.fromkeys(indices, dtype),
+        )
+        return sheet.to_arrow_with_errors()[0]
 
     def _load(self, name: str, header: int | None, rows: int | None = None) -> pa.Table:
         """Rows below spreadsheet row `header` (or from row 1 as text, without a header)."""
@@ -306,6 +352,9 @@ class _Workbook:
             else _unnamed(info.absolute_index)
             for info in sheet.selected_columns
         ]
+        self._indices[name] = {
+            n: info.index for n, info in zip(names, sheet.selected_columns, strict=True)
+        }
         table = pa.Table.from_batches([batch]).rename_columns(names)
         unnamed_blank = [
             i
@@ -313,6 +362,17 @@ class _Workbook:
             if info.column_name_from == "generated" and table.column(i).null_count == len(table)
         ]
         return table.drop_columns([names[i] for i in unnamed_blank]) if header else table
+
+
+def _with_decimal_comma(numbers: pa.Array) -> pa.Array:
+    """Numbers as text with a decimal comma (`1,234` for 1.234; whole ones without a mark)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from deckgen.data.cells import as_text
+
+    text = as_text(pa.chunked_array([numbers.cast(pa.float64())]))
+    return pc.replace_substring(text, ".", ",").combine_chunks()
 
 
 def _unnamed(index: int) -> str:

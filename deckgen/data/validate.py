@@ -308,6 +308,18 @@ def _translated(column: pa.ChunkedArray, values: dict[str, str]) -> pa.ChunkedAr
     return cells.map_distinct(cells.as_text(column), translate, pa.string())
 
 
+def _python_numbers(raw: pd.Series) -> np.ndarray | None:
+    """For a column of mixed Python objects, the cells that are numbers (not text), which no
+    decimal mark can misread; None for any other column."""
+    if raw.dtype != object:
+        return None
+    numbers = [
+        float(v) if isinstance(v, int | float | np.number) and not isinstance(v, bool) else np.nan
+        for v in raw
+    ]
+    return np.asarray(numbers, dtype=np.float64)
+
+
 class _SheetCheck:
     """Conversion and per-sheet rules for one sheet."""
 
@@ -442,7 +454,7 @@ class _SheetCheck:
             flags = cells.read_booleans(source)
             values = cells.to_series(flags, "boolean", index)
             return _Converted(values, blank, values.isna().to_numpy() & ~blank)
-        numbers = cells.read_numbers(source, self.mapping.decimal)
+        numbers = cells.read_numbers(source, self.mapping.decimal, _python_numbers(raw))
         self._one_currency(numbers.currencies, column, theirs)
         values = pd.Series(numbers.values, index=index)
         bad = np.isnan(numbers.values) & ~blank
@@ -809,21 +821,21 @@ def _check_future_dates(
         last = last_regular_date(every)
     if last is None:
         return
-    limit = min(last + pd.Timedelta(days=1), pd.Timestamp(today))
-    if limit == pd.Timestamp(today):
-        expected = f"a date up to today, {today:%Y-%m-%d} (this one is in the future)"
-    else:
-        expected = f"a date up to {limit:%Y-%m-%d} (the other dates end on {last:%Y-%m-%d})"
+    limit = last + pd.Timedelta(days=1)
+    after_today = f"a date up to today, {today:%Y-%m-%d} (this one is in the future)"
+    stray = f"a date up to {limit:%Y-%m-%d} (the other dates end on {last:%Y-%m-%d})"
     for name, column in columns:
         c = checked[name]
-        future = (tables[name][column] > limit).to_numpy(dtype=bool)
+        values = tables[name][column]
+        future = (values > pd.Timestamp(today)).to_numpy(dtype=bool)
+        beyond = (values > limit).to_numpy(dtype=bool)
         problems.rows(
             "warning",
             c.where,
             c.match.source[column],
             c.raw[column],
-            future,
-            expected,
+            future | beyond,
+            lambda position, future=future: after_today if future[position] else stray,
             rule=FUTURE_DATE,
         )
 

@@ -387,3 +387,22 @@ def test_ods_and_xls_workbooks_give_the_same_tables(suffix):
     for sheet in SHEETS:
         pd.testing.assert_frame_equal(got.sheet(sheet.name), expected.sheet(sheet.name))
     assert got.warnings == ()
+
+
+def test_number_cells_beside_text_cells_keep_their_value_under_a_decimal_comma(tmp_path):
+    orders = [
+        ORDERS[0],
+        ["O1", "C1", datetime(2026, 10, 1), 1.234],  # a number cell: 1,234 on a German screen
+        ["O2", "C1", datetime(2026, 10, 2), "12,50"],  # text, as typed
+        ["O3", "C1", datetime(2026, 10, 3), 118.5],
+        ["O4", "C1", datetime(2026, 10, 4), 7],
+        ["O5", "C1", datetime(2026, 10, 5), "1.234,50"],
+    ]
+    path = _book(tmp_path / "comma.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    tables = load_tables(path, comma)
+    assert tables.orders["amount"].tolist() == [1.234, 12.5, 118.5, 7.0, 1234.5]
+    orders.append(["O6", "C1", datetime(2026, 10, 6), "118.25"])  # text with a decimal point
+    path = _book(tmp_path / "point.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    (problem,) = validate_source(path, comma).errors
+    assert (problem.row, problem.column, problem.value) == (7, "amount", "118.25")
