@@ -132,8 +132,8 @@ def resolve_period(
     if ordered.size == 0 or ordered.max().item() < chosen.start:
         raise InputError(
             f"--period {chosen.key}: no order is dated in that month (the orders run from "
-            f"{first} to {last}); choose a month with orders, from "
-            f"{Period.containing(first, calendar).key} to {Period.containing(last, calendar).key}"
+            f"{first} to {last}); choose a month from {Period.containing(first, calendar).key} "
+            f"to {Period.containing(last, calendar).key} that has orders"
         )
     return chosen
 
