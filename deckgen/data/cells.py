@@ -81,7 +81,8 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         text = column
     elif pa.types.is_floating(kind):
         values = column.to_numpy(zero_copy_only=False)
-        whole = np.isfinite(values) & (np.mod(values, 1) == 0) & (np.abs(values) < 2**53)
+        whole = np.isfinite(values)
+        whole[whole] = (np.mod(values[whole], 1) == 0) & (np.abs(values[whole]) < 2**53)
         as_int = pc.cast(pa.array(np.where(whole, values, 0).astype(np.int64)), pa.string())
         as_float = pc.cast(column, pa.string())
         text = pc.if_else(pa.array(whole), as_int, as_float.combine_chunks())

@@ -346,22 +346,24 @@ class _Workbook:
                 f"{self.path}: sheet '{name}' cannot be read ({_first_line(exc)})"
             ) from None
         self._visible[name] = sheet.visible == "visible"
+        columns = sheet.selected_columns  # a property that builds the list anew
         names = [
             _clean(info.name)
             if info.column_name_from != "generated"
             else _unnamed(info.absolute_index)
-            for info in sheet.selected_columns
+            for info in columns
         ]
-        self._indices[name] = {
-            n: info.index for n, info in zip(names, sheet.selected_columns, strict=True)
-        }
         table = pa.Table.from_batches([batch]).rename_columns(names)
-        unnamed_blank = [
+        if header is None:
+            return table
+        self._indices[name] = {n: info.index for n, info in zip(names, columns, strict=True)}
+        # Without a name or a value, a column is the blank space spreadsheets leave.
+        kept = [
             i
-            for i, info in enumerate(sheet.selected_columns)
-            if info.column_name_from == "generated" and table.column(i).null_count == len(table)
+            for i, info in enumerate(columns)
+            if info.column_name_from != "generated" or table.column(i).null_count < len(table)
         ]
-        return table.drop_columns([names[i] for i in unnamed_blank]) if header else table
+        return table if len(kept) == len(columns) else table.select(kept)  # not drop_columns: O(n²)
 
 
 def _with_decimal_comma(numbers: pa.Array) -> pa.Array:
@@ -461,21 +463,25 @@ def _read_csv(
         text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
         raise InputError(f"{file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
-    lines = text.splitlines()[:SEARCH_ROWS]
+    lines = text.split("\n")[:SEARCH_ROWS]
     # Excel writes ';' in many locales, and a tab for "Unicode text".
     delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
-    records = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    wanted = max(SEARCH_ROWS, mapping.header_row or 0)
+    records = [record for _, record in zip(range(wanted), reader, strict=False)]
     header, searched, closest = mapping.header_row or 1, False, None
-    if (
-        mapping.header_row is None
-        and records
-        and not row_match(records[0], sheet, mapping, 1).complete
-    ):
+    first = row_match(records[0], sheet, mapping, 1) if records else None
+    if mapping.header_row is None and first is not None and not first.complete:
         guess = find_header(records, sheet, mapping)
         if guess is not None and guess.complete:
             header, searched = guess.row, True
         else:
             closest = guess
+    # Lines to skip up to the header: a quoted cell can hold line breaks.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for _ in zip(range(header), reader, strict=False):
+        pass
+    skipped = reader.line_num
     names = _csv_names(records[header - 1] if header <= len(records) else [])
     if not names:
         return pa.table({}), SheetRead(name, header, searched, closest)
@@ -488,7 +494,7 @@ def _read_csv(
     try:
         table = pv.read_csv(
             file,
-            read_options=pv.ReadOptions(skip_rows=header, column_names=names, encoding="utf8"),
+            read_options=pv.ReadOptions(skip_rows=skipped, column_names=names, encoding="utf8"),
             parse_options=pv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=True,  # Excel quotes line breaks inside cells
