@@ -106,9 +106,52 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
             text = pc.cast(column, pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # nested values: not cells
             text = pa.chunked_array([pa.array([str(v) for v in column.to_pylist()], pa.string())])
-    text = pc.utf8_trim_whitespace(text)
-    empty = pc.or_kleene(pc.equal(text, ""), pc.is_in(text, pa.array(MISSING_TEXTS)))
-    return chunked(pc.if_else(empty, pa.scalar(None, pa.string()), text))
+    return pa.chunked_array([_trimmed(chunk) for chunk in chunked(text).chunks], text.type)
+
+
+def _trimmed(chunk: pa.Array) -> pa.Array:
+    """One chunk of text trimmed, null where empty or missing; the bytes are looked at first, so
+    that only the cells that can need it go through Arrow's string functions."""
+    if len(chunk) == 0:
+        return chunk
+    first, last, length = _ends(chunk)
+    if ((length > 0) & (_SPACE_OR_WIDE[first] | _SPACE_OR_WIDE[last])).any():
+        chunk = pc.utf8_trim_whitespace(chunk)
+        first, last, length = _ends(chunk)
+    drop = length == 0
+    maybe = (length >= 2) & (length <= 9) & _MISSING_START[first]
+    if maybe.any():
+        missing = pc.is_in(chunk.filter(pa.array(maybe)), pa.array(MISSING_TEXTS))
+        drop[maybe] |= missing.to_numpy(zero_copy_only=False).astype(bool)
+    drop &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    return pc.if_else(pa.array(drop), pa.scalar(None, chunk.type), chunk) if drop.any() else chunk
+
+
+def _layout(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a chunk of text and where each cell starts (and the last ends)."""
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offsets, data = chunk.buffers()
+    where = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)
+    return (data if data.size else np.zeros(1, np.uint8)), where.astype(np.int64)
+
+
+def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cell's first and last byte (0 for an empty cell) and its length in bytes."""
+    data, where = _layout(chunk)
+    start, end = where[:-1], where[1:]
+    length = end - start
+    filled = length > 0
+    first = np.where(filled, data[np.clip(start, 0, data.size - 1)], 0)
+    last = np.where(filled, data[np.clip(end - 1, 0, data.size - 1)], 0)
+    return first, last, length
+
+
+_SPACE_OR_WIDE = np.zeros(256, dtype=bool)  # bytes that may start or end trimmable space
+_SPACE_OR_WIDE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_SPACE_OR_WIDE[128:] = True  # a multi-byte character: perhaps U+00A0 or another space
+_MISSING_START = np.zeros(256, dtype=bool)
+_MISSING_START[[ord(text[0]) for text in MISSING_TEXTS]] = True
 
 
 def chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -119,13 +162,40 @@ def chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
 def as_id(text: pa.ChunkedArray) -> pa.ChunkedArray:
     """Id text with a zero fraction read as the whole number (`42.0` is `42`, as a number cell
     is); anything else, leading zeros included, exactly as written."""
-    return chunked(pc.replace_substring_regex(text, r"^([+-]?\d+)\.0+$", r"\1"))
+    chunks = []
+    for chunk in text.chunks:
+        _, last, length = _ends(chunk) if len(chunk) else (np.zeros(0), np.zeros(0), np.zeros(0))
+        maybe = (length >= 3) & (last == ord("0"))  # only these can end in ".0"
+        if maybe.any():
+            mask = pa.array(maybe)
+            whole = pc.replace_substring_regex(chunk.filter(mask), r"^([+-]?\d+)\.0+$", r"\1")
+            chunk = pc.replace_with_mask(chunk, mask, whole)
+        chunks.append(chunk)
+    return pa.chunked_array(chunks, text.type)
 
 
 def forbidden_characters(text: pa.ChunkedArray) -> np.ndarray:
     """Where a cell holds a character a deck cannot hold (control characters, U+FFFE, ...)."""
+    if not any(_has_forbidden_bytes(chunk) for chunk in text.chunks):
+        return np.zeros(len(text), dtype=bool)
     found = pc.match_substring_regex(text, FORBIDDEN_CHARACTERS)
     return found.to_numpy(zero_copy_only=False).astype(bool, copy=False) & ~null_mask(text)
+
+
+def _has_forbidden_bytes(chunk: pa.Array) -> bool:
+    """True if the bytes of a chunk of text may hold a control character, U+FFFE or U+FFFF
+    (a quick scan; the cells are then searched one by one)."""
+    if len(chunk) == 0:
+        return False
+    data, _ = _layout(chunk)
+    if (_CONTROL[data]).any():
+        return True
+    lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
+    return bool(((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any())
+
+
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[[*range(9), 11, 12, *range(14, 32)]] = True
 
 
 def without_forbidden_characters(text: pa.ChunkedArray) -> pa.ChunkedArray:
