@@ -26,7 +26,7 @@ _period_option = click.option(
     "--period",
     default=None,
     metavar="YYYY-MM",
-    help="Reporting month (default: the last complete month in the data).",
+    help="Reporting month (default: the last complete month before today that has orders).",
 )
 
 
