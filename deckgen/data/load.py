@@ -148,30 +148,27 @@ def _read_sheets(book: _Workbook | _Folder, label: str, settings: Settings) -> S
         names[sheet.name] = " + ".join(found)
         reads[sheet.name] = tuple(read for _, read in parts)
         warnings += [
-            _hidden_warning(name, sheet, similar)
-            for name in found
-            if name not in mapping.sources and book.hidden(name)
-            for similar in [_similar_visible(name, book)]
-            if similar is not None
+            w for name in found if name not in mapping.sources for w in _hidden(name, sheet, book)
         ]
     return Source(label, frames, names, book.available, tuple(warnings), reads, unmatched)
 
 
-def _similar_visible(name: str, book: _Workbook | _Folder) -> str | None:
-    """A visible sheet whose name is close to hidden sheet `name`, if there is one."""
-    key = normalise_name(name)
+def _hidden(name: str, sheet: Sheet, book: _Workbook | _Folder) -> tuple[Problem, ...]:
+    """A warning when sheet `name`, read for `sheet`, is hidden and a visible sheet has a similar
+    name (a hidden `orders` beside a visible `Orders `)."""
+    if not book.hidden(name):
+        return ()
     others = {normalise_name(o): o for o in book.available if o != name and not book.hidden(o)}
-    close = difflib.get_close_matches(key, list(others), n=1, cutoff=0.8)
-    return others[close[0]] if close else None
-
-
-def _hidden_warning(name: str, sheet: Sheet, similar: str) -> Problem:
+    close = difflib.get_close_matches(normalise_name(name), list(others), n=1, cutoff=0.8)
+    if not close:
+        return ()
+    similar = others[close[0]]
     expected = (
         f"a visible sheet: this one is hidden in Excel, yet read for '{sheet.name}' rather than "
         f"the visible '{similar}'; if that is the one, name it in deckgen.toml as "
         f'[sheets.{sheet.name}] sheet = "{similar}"'
     )
-    return Problem(name, None, None, None, expected, "warning", HIDDEN_SHEET)
+    return (Problem(name, None, None, None, expected, "warning", HIDDEN_SHEET),)
 
 
 def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:

@@ -138,10 +138,7 @@ def validate_frames(
     """Validate raw frames keyed by our sheet names (as `read_frames` returns them, or any frame
     whose row 0 is spreadsheet row 2)."""
     check_mapping(settings)
-    names = {
-        name: settings.mapping(name).sources[0] if settings.mapping(name).sources else name
-        for name in frames
-    }
+    names = {name: _configured(settings, name) for name in frames}
     read = Source(source_label, {k: _located(f, names[k]) for k, f in frames.items()}, names, ())
     return _validate(read, settings, today or date.today(), known_sheets=False)
 
