@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 import numpy as np
 import pandas as pd
@@ -54,14 +54,15 @@ def arrow_column(values: pd.Series) -> pa.ChunkedArray:
         try:
             column = pa.chunked_array([pa.array(values, from_pandas=True)])
         except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed Python objects
-            column = pa.chunked_array([pa.array([_object_text(v) for v in values], pa.string())])
+            column = pa.chunked_array([pa.array([cell_text(v) for v in values], pa.string())])
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
     return column
 
 
-def _object_text(value: object) -> str | None:
-    """One Python cell as text: dates as ISO, whole floats without `.0`."""
+def cell_text(value: object) -> str | None:
+    """One Python cell as text (None when missing): whole floats without `.0`, dates as
+    `YYYY-MM-DD` (with the time unless it is midnight)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, float):
@@ -69,7 +70,8 @@ def _object_text(value: object) -> str | None:
             return None
         return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        midnight = value == datetime.combine(value.date(), time())
+        return f"{value:%Y-%m-%d}" if midnight else value.isoformat(sep=" ")
     return str(value).encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
 
 

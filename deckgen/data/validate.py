@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -264,17 +264,8 @@ class _Problems:
 
 def _shown(value: object) -> str | None:
     """A cell as the user typed it, for a problem message."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float):
-        if np.isnan(value):
-            return None
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else f"{value:g}"
-    if isinstance(value, datetime):
-        return (
-            f"{value:%Y-%m-%d}" if value == datetime.combine(value.date(), time()) else str(value)
-        )
-    return cells.clean_name(str(value)).strip()[:80]
+    text = cells.cell_text(value)
+    return None if text is None else cells.clean_name(text).strip()[:80]
 
 
 # -- conversion --------------------------------------------------------------------------
