@@ -52,7 +52,7 @@ def arrow_column(values: pd.Series) -> pa.ChunkedArray:
         column = values.array.__arrow_array__()
     else:
         try:
-            column = pa.chunked_array([pa.array(values, from_pandas=True)])
+            column = chunked(pa.array(values, from_pandas=True))  # pandas' Arrow strings: no copy
         except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed Python objects
             column = pa.chunked_array([pa.array([cell_text(v) for v in values], pa.string())])
     if pa.types.is_dictionary(column.type):

@@ -43,6 +43,7 @@ RESERVED_COLUMNS = (SHEET_COLUMN, ROW_COLUMN)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
+_CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
 # fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
@@ -491,7 +492,12 @@ def _read_csv(
     try:
         table = pv.read_csv(
             file,
-            read_options=pv.ReadOptions(skip_rows=skipped, column_names=names, encoding="utf8"),
+            read_options=pv.ReadOptions(
+                skip_rows=skipped,
+                column_names=names,
+                encoding="utf8",
+                block_size=_CSV_BLOCK_BYTES,
+            ),
             parse_options=pv.ParseOptions(
                 delimiter=delimiter,
                 newlines_in_values=True,  # Excel quotes line breaks inside cells
