@@ -490,9 +490,9 @@ class _SheetCheck:
             "warning",
             self.label,
             theirs,
-            f"one of {', '.join(allowed)} (the {int(unknown.sum()):,} rows with other values are "
-            f"counted as '{OTHER}'; to name them, map them under [sheets.{self.sheet.name}.values."
-            f"{column.name}] or add codes under [vocabulary.{column.vocabulary}] in deckgen.toml)",
+            f"a known code (the {int(unknown.sum()):,} rows with other values are counted as "
+            f"'{OTHER}'; map them under [sheets.{self.sheet.name}.values.{column.name}] or add "
+            f"codes under [vocabulary.{column.vocabulary}] in deckgen.toml)",
             UNKNOWN_CODE,
             value=shown,
             count=int(unknown.sum()),

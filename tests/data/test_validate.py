@@ -527,3 +527,20 @@ def test_the_appendix_counts_the_warnings_validate_counts(frames):
         ("leads", len(frames["leads"])),
         ("customers", len(frames["customers"])),
     ]
+
+
+def test_amounts_up_to_the_limit_keep_the_rfm_scores(small_frames):
+    """1e17 overflowed the RFM scores; amounts below the limit score as their smaller copies."""
+    from deckgen.metrics.segments import rfm_table
+    from deckgen.period import Period
+
+    scaled = {name: frame.copy() for name, frame in small_frames.items()}
+    amounts = scaled["orders"]["amount"]
+    scaled["orders"]["amount"] = amounts * (0.99e15 / amounts.max())
+    period = Period("gregorian", 2026, 9)
+    plain = rfm_table(
+        validate_frames(small_frames, Settings(), "x").tables, period, MetricsSettings()
+    )
+    large = rfm_table(validate_frames(scaled, Settings(), "x").tables, period, MetricsSettings())
+    columns = ["r", "f", "m", "segment"]
+    pd.testing.assert_frame_equal(large[columns], plain[columns])
