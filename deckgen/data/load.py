@@ -252,7 +252,7 @@ class _Workbook:
         suffix = path.suffix.lower()
         self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
         self._visible: dict[str, bool] = {}
-        self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its index
+        self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its letter index
 
     def hidden(self, name: str) -> bool:
         """True if sheet `name` is hidden in the workbook."""
@@ -354,7 +354,9 @@ class _Workbook:
         table = pa.Table.from_batches([batch]).rename_columns(names)
         if header is None:
             return table
-        self._indices[name] = {n: info.index for n, info in zip(names, columns, strict=True)}
+        self._indices[name] = {
+            n: info.absolute_index for n, info in zip(names, columns, strict=True)
+        }
         # Without a name or a value, a column is the blank space spreadsheets leave.
         kept = [
             i

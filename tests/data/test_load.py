@@ -406,3 +406,12 @@ def test_number_cells_beside_text_cells_keep_their_value_under_a_decimal_comma(t
     path = _book(tmp_path / "point.xlsx", {"customers": CUSTOMERS, "orders": orders})
     (problem,) = validate_source(path, comma).errors
     assert (problem.row, problem.column, problem.value) == (7, "amount", "118.25")
+
+
+def test_a_sheet_starting_in_column_b_keeps_number_cells_under_a_decimal_comma(tmp_path):
+    shifted = [[None, *row] for row in ORDERS[:2]] + [
+        [None, "O2", "C2", datetime(2026, 10, 7), "12,5"]
+    ]
+    path = _book(tmp_path / "shifted.xlsx", {"customers": CUSTOMERS, "orders": shifted})
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    assert load_tables(path, comma).orders["amount"].tolist() == [10.0, 12.5]
