@@ -409,9 +409,11 @@ def test_number_cells_beside_text_cells_keep_their_value_under_a_decimal_comma(t
 
 
 def test_a_sheet_starting_in_column_b_keeps_number_cells_under_a_decimal_comma(tmp_path):
-    shifted = [[None, *row] for row in ORDERS[:2]] + [
-        [None, "O2", "C2", datetime(2026, 10, 7), "12,5"]
+    shifted = [
+        [None, *ORDERS[0]],
+        [None, "O1", "C1", datetime(2026, 9, 5), 1.234],  # a number cell
+        [None, "O2", "C2", datetime(2026, 10, 7), "12,5"],  # text
     ]
     path = _book(tmp_path / "shifted.xlsx", {"customers": CUSTOMERS, "orders": shifted})
     comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
-    assert load_tables(path, comma).orders["amount"].tolist() == [10.0, 12.5]
+    assert load_tables(path, comma).orders["amount"].tolist() == [1.234, 12.5]
