@@ -190,7 +190,7 @@ def _has_forbidden_bytes(chunk: pa.Array) -> bool:
     if len(chunk) == 0:
         return False
     data, _ = _layout(chunk)
-    if (_CONTROL[data]).any():
+    if (data < 32).any() and _CONTROL[data].any():  # most text has no byte below 32 at all
         return True
     lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
     return bool(((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any())
