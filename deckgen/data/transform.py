@@ -965,7 +965,8 @@ def _no_column(wanted: str, columns: object, label: str) -> str:
     names = [str(c) for c in columns if c not in RESERVED_COLUMNS]  # type: ignore[attr-defined]
     near = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
     hint = f"; did you mean '{near[0]}'?" if near else ""
-    return f"no column '{wanted}' in '{label}' (it has {', '.join(repr(n) for n in names)}){hint}"
+    has = ", ".join(repr(n) for n in names) or "no columns"
+    return f"no column '{wanted}' in '{label}' (it has {has}){hint}"
 
 
 def _reason(exc: BaseException) -> str:

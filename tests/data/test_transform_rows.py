@@ -206,3 +206,22 @@ def test_invoice_lines_validate_with_order_lines_and_are_duplicates_without(tmp_
         "a unique order_id (row 2 has it too); if an order spans several rows (invoice lines), "
         "set order_lines = true under [sheets.orders] to add them up"
     )
+
+
+def test_a_lookup_into_an_empty_file_is_one_config_error(tmp_path: Path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nO1,C1,2026-10-01,5\n", encoding="utf-8"
+    )
+    (folder / "deals.csv").write_bytes(b"")
+    lookup = {"deal": {"sheet": "deals", "key": "order_id", "value": "won"}}
+    report = validate_source(folder, _settings(orders={"lookup": lookup}), TODAY)
+    assert report.failure == (
+        "2 problem(s) in the transforms:\n"
+        "  - [sheets.orders.lookup.deal] match = 'order_id': no column 'order_id' in 'deals' "
+        "(it has no columns)\n"
+        "  - [sheets.orders.lookup.deal] value = 'won': no column 'won' in 'deals' "
+        "(it has no columns)"
+    )
