@@ -26,7 +26,7 @@ _period_option = click.option(
     "--period",
     default=None,
     metavar="YYYY-MM",
-    help="Reporting month (default: the last complete month in the data).",
+    help="Reporting month (default: the last complete month before today that has orders).",
 )
 
 
@@ -61,7 +61,12 @@ def validate(data: Path, config_path: Path | None) -> None:
     from deckgen.config import find_config, load_settings
     from deckgen.data.validate import validate_source
 
-    report = validate_source(data, load_settings(config_path or find_config(data)))
+    try:
+        settings = load_settings(config_path or find_config(data))
+    except DeckgenError as exc:  # reported like an unreadable source: one message, exit 2
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    report = validate_source(data, settings)
     # An unreadable source is an error message like any other; a report is the output asked for.
     click.echo(report.format(), err=report.failure is not None)
     if not report.ok:  # errors, or a source that cannot be read at all
@@ -78,10 +83,11 @@ def validate(data: Path, config_path: Path | None) -> None:
 def metrics(data: Path, config_path: Path | None, period: str | None, as_json: bool) -> None:
     """Compute the lifecycle metrics for a month and print them."""
     from deckgen.metrics.report import format_text, to_json
-    from deckgen.pipeline import compute_source_metrics
+    from deckgen.pipeline import compute_source_metrics, resolve_settings
 
-    result = compute_source_metrics(data, config_path=config_path, period=period)
-    click.echo(to_json(result) if as_json else format_text(result))
+    settings = resolve_settings(None, config_path, source=data)
+    result = compute_source_metrics(data, settings=settings, period=period)
+    click.echo(to_json(result) if as_json else format_text(result, settings.currency))
 
 
 @cli.command()

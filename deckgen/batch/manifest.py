@@ -108,6 +108,7 @@ def _entry(record: ClientRecord, folder: Path) -> dict[str, Any]:
         "slides": record.slides,
         "headlines": dict(record.headlines),
         "warnings": list(record.warnings),
+        "warning_count": record.warning_count,
         "error": record.error,
         "traceback": record.traceback,
         "duration_s": round(record.duration_s, 3),

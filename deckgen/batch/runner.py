@@ -66,9 +66,9 @@ class RunResult:
         for record in self.clients:
             if record.ok and record.output is not None:
                 detail = _shown(record.output, base)
-                if record.warnings:  # e.g. a part month: worth a look before the deck ships
-                    noun = "warning" if len(record.warnings) == 1 else "warnings"
-                    detail += f"  ({len(record.warnings)} data {noun}, see the manifest)"
+                if record.warning_count:  # e.g. a part month: worth a look before the deck ships
+                    noun = "warning" if record.warning_count == 1 else "warnings"
+                    detail += f"  ({record.warning_count:,} data {noun}, see the manifest)"
             else:
                 detail = _first_lines(record.error or "failed")
             lines.append(f"  {record.status:<6}  {record.name:<{width}}  {detail}")

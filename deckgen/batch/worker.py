@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from deckgen.batch.config import ClientSpec, DatabaseSpec
 from deckgen.batch.manifest import file_sha256, frames_sha256, source_sha256
 from deckgen.config import Settings
-from deckgen.errors import DeckgenError, ValidationError
+from deckgen.errors import DeckgenError, ValidationError, problem_count
 from deckgen.period import Period
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ class ClientRecord:
     slides: int | None = None
     headlines: tuple[tuple[str, str], ...] = ()  # headline figure name -> formatted value
     warnings: tuple[str, ...] = ()
+    warning_count: int = 0  # rows and sheets the warnings concern (errors.problem_count)
     duration_s: float = 0.0  # seconds
 
     @property
@@ -115,6 +116,7 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
             slides=result.slides,
             headlines=tuple(result.headlines),
             warnings=(*(str(w) for w in result.warnings), *result.template_warnings),
+            warning_count=problem_count(result.warnings),
         )
     except DeckgenError as exc:
         record = replace(record, error=str(exc))

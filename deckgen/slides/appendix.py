@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from deckgen.errors import Problem
+from deckgen.errors import Problem, problem_count
 from deckgen.model import Cell, Paragraph, Slide, TableColumn, TableSpec, TextBlock
 from deckgen.slides.blocks import cell, table_pages
 from deckgen.slides.context import SlideContext
@@ -102,7 +102,7 @@ def summarise_warnings(warnings: tuple[Problem, ...]) -> tuple[DataNote, ...]:
     """Warnings grouped by sheet, column and expectation; most frequent first."""
     groups: dict[tuple[str, str, str, str], list[Problem]] = {}
     for problem in warnings:
-        key = (problem.sheet, problem.column or "", problem.expected, problem.rule)
+        key = (problem.sheet, problem.column or "", problem.expectation, problem.rule)
         groups.setdefault(key, []).append(problem)
     notes = [
         DataNote(
@@ -110,7 +110,7 @@ def summarise_warnings(warnings: tuple[Problem, ...]) -> tuple[DataNote, ...]:
             column=column or None,
             expected=expected,
             rule=rule,
-            count=len(problems),
+            count=problem_count(tuple(problems)),
             rows=tuple(sorted({p.row for p in problems if p.row is not None}))[:EXAMPLE_ROWS],
             whole_sheet=any(p.row is None for p in problems),
         )
@@ -130,8 +130,11 @@ def _data_slides(
     ctx: SlideContext, skipped: tuple[str, ...], warnings: tuple[Problem, ...]
 ) -> list[Slide]:
     notes = summarise_warnings(warnings)
-    sheets = Counter(p.sheet for p in warnings)
-    variables = {"skipped": skipped, "notes": notes, "warnings": len(warnings), "sheets": sheets}
+    sheets: Counter[str] = Counter()
+    for problem in warnings:
+        sheets[problem.sheet] += problem.count
+    count = problem_count(warnings)  # rows, as validate, the terminal and the manifest count
+    variables = {"skipped": skipped, "notes": notes, "warnings": count, "sheets": sheets}
     side = TextBlock(
         tuple(
             Paragraph(line) for line in ctx.text(KIND, "coverage", **variables).split("\n") if line

@@ -81,7 +81,11 @@ class SlideContext:
         return formats.format_month(period, self.lang, self.wording.digits, short)
 
     def label(self, group: str, key: str) -> str:
-        """The label of `key` in labels.toml [group]; client values without one stay as they are."""
+        """The label of `key`: the client's from deckgen.toml [vocabulary], else labels.toml
+        [group]; client values without one stay as they are."""
+        configured = self.settings.vocabulary.label(group, key, self.lang)
+        if configured is not None:
+            return configured
         try:
             table = self.labels[group]
         except KeyError:

@@ -123,7 +123,8 @@ def _overview_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
             top_count=None if top is None else top.count.current,
         ),
         notes=ctx.notes(KIND, _OVERVIEW_ANCHORS, part="overview", f=feedback),
-        blocks=(strip, kinds, by_topic),
+        # No item this month or the month before: no topic to chart (a chart needs categories).
+        blocks=(strip, kinds, by_topic) if topics else (strip, kinds),
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from deckgen.data.tables import Tables
 from deckgen.metrics.feedback import FeedbackResult
 from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec
+from deckgen.pipeline import render_deck
 from deckgen.slides.context import SlideContext
 from deckgen.slides.feedback import MAX_OPEN_ITEMS, build_feedback_slides, shorten
 from tests.slides.conftest import slide_context
@@ -157,3 +160,22 @@ def test_shorten_never_exceeds_the_limit(text: str, limit: int) -> None:
         assert " ".join(text.split()).startswith(short[:-1])
     else:
         assert short == " ".join(text.split())
+
+
+def test_feedback_only_from_earlier_months_renders_without_a_topic_chart(
+    sample_tables: Tables, tmp_path: Path
+) -> None:
+    # Regression: the topic chart had no categories and python-pptx raised a ValueError.
+    feedback = sample_tables.feedback
+    assert feedback is not None
+    early = feedback[feedback["date"] < pd.Timestamp("2026-09-01")].reset_index(drop=True)
+    early["resolved_date"] = early["resolved_date"].where(
+        early["resolved_date"] < pd.Timestamp("2026-09-01")
+    )
+    tables = replace(sample_tables, feedback=early)
+    overview = build_feedback_slides(slide_context(tables))[0]
+    charts = [b for b in overview.blocks if isinstance(b, ChartSpec)]
+    assert [c.area for c in charts] == ["left_bottom"]  # the kinds, all zero this month
+    assert all(v == 0 for v in charts[0].series[0].values)
+    result = render_deck(tables, tmp_path / "deck.pptx", period="2026-10")
+    assert result.output.stat().st_size > 0
