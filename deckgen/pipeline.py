@@ -173,6 +173,45 @@ def render_deck(
     strict: bool = False,
 ) -> RenderResult:
     """Render the lifecycle deck for `source` to `output` (atomically); returns what it did."""
+    data, result = render_deck_bytes(
+        source,
+        output,
+        settings=settings,
+        config_path=config_path,
+        period=period,
+        template=template,
+        templates_dir=templates_dir,
+        charts=charts,
+        lang=lang,
+        calendar=calendar,
+        currency=currency,
+        client=client,
+        logo=logo,
+        strict=strict,
+    )
+    write_atomically(result.output, data)
+    return result
+
+
+def render_deck_bytes(
+    source: Path | Tables,
+    output: Path,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    template: Path | None = None,
+    templates_dir: Path | None = None,
+    charts: str = "native",
+    lang: str | None = None,
+    calendar: str | None = None,
+    currency: str | None = None,
+    client: str | None = None,
+    logo: Path | None = None,
+    strict: bool = False,
+) -> tuple[bytes, RenderResult]:
+    """The deck `render_deck` would write to `output` and what it found, without writing it
+    (a scheduled run's worker hands the bytes to the run, which writes them)."""
     from deckgen.render.brand import check_template
     from deckgen.render.writer import render_pptx
     from deckgen.slides.deck import build_deck
@@ -207,8 +246,7 @@ def render_deck(
     metrics = compute_metrics(tables, chosen, resolved.metrics)
     deck = build_deck(metrics, resolved, wording, warnings=warnings)
     data = render_pptx(deck, template=template, charts=charts, logo=logo)
-    write_atomically(output, data)
-    return RenderResult(
+    return data, RenderResult(
         output=output,
         period=metrics.period,
         slides=len(deck.slides),
