@@ -10,6 +10,7 @@ worker or run never leaves one rendering behind.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import socket
@@ -38,6 +39,16 @@ READY = "ready"  # sent by a render process once it has started and can take a c
 # worker between runs would otherwise hold its memory for a month.
 IDLE_EXIT_S = 300.0
 _SERVE = "import sys; from deckgen.batch.child import serve; serve(int(sys.argv[1]))"
+# What a render imports on first use (deckgen.pipeline imports them lazily, for a quick CLI).
+_RENDER_MODULES = (
+    "deckgen.pipeline",
+    "deckgen.data.load",
+    "deckgen.data.validate",
+    "deckgen.render.writer",
+    "deckgen.render.brand",
+    "deckgen.slides.deck",
+    "deckgen.wording",
+)
 
 
 class RenderProcessDied(Exception):
@@ -134,7 +145,8 @@ def serve(fd: int) -> None:
     try:
         render = pipe.recv()  # importing a stand-in's module may fail: the parent sees EOF
         if render is None:  # the renderer's libraries load before the first client's clock
-            import deckgen.pipeline  # noqa: F401
+            for module in _RENDER_MODULES:
+                importlib.import_module(module)
         pipe.send(READY)
         while pipe.poll(IDLE_EXIT_S) and (task := pipe.recv()) is not STOP:
             pipe.send(_sendable(render_client(task, render), task))

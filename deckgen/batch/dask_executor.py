@@ -86,7 +86,7 @@ class DaskExecutor:
                 submit()
             while running:
                 try:
-                    future = finished.get(timeout=_WATCH_S)
+                    future = finished.get(timeout=min(_WATCH_S, timeout or _WATCH_S))
                 except queue.Empty:
                     if watch.lost():
                         yield from (
@@ -116,7 +116,10 @@ def connect(
         # A worker that dies mid-client is retried once, as the issue asks, not three times.
         with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
             cluster = LocalCluster(
-                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # any free port: 8787 may be another cluster's
             )
         with cluster, Client(cluster) as client:
             yield DaskExecutor(client, jobs, jobs, render)
