@@ -25,6 +25,7 @@ from multiprocessing.connection import Connection
 from deckgen.batch.worker import (
     DIED,
     NO_START,
+    NOT_STARTED,
     ClientTask,
     RenderedClient,
     RenderFn,
@@ -83,10 +84,13 @@ class RenderProcess:
         self.process.wait()
         self.pipe.close()
 
-    def wait_ready(self) -> None:
-        """Block until the process can take a client; RenderProcessDied if it ends first."""
+    def _wait_ready(self, timeout: float) -> None:
+        """Block until the process can take a client; RenderProcessDied if it ends first or
+        is not ready within `timeout` s (0: no limit), a start as stuck as a client can be."""
         if self.ready:
             return
+        if not self.pipe.poll(timeout or None):
+            raise RenderProcessDied(f"{NOT_STARTED} (it was not ready after {timeout:g} s)")
         try:
             self.pipe.recv()  # READY: nothing else comes first
         except (EOFError, OSError):
@@ -97,7 +101,7 @@ class RenderProcess:
         """Render `task` here, waiting for it; past `timeout` s (0: none) the process is
         killed and the record says so; RenderProcessDied if the process dies first."""
         try:
-            self.wait_ready()
+            self._wait_ready(timeout)
             self.pipe.send(task)
             if not self.pipe.poll(timeout or None):
                 self.stop(idle=False)

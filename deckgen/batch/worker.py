@@ -27,7 +27,8 @@ RenderFn = Callable[
 ]  # deckgen.pipeline.render_deck_bytes or a stand-in with its signature
 
 DIED = "the process rendering this client died (killed, out of memory, or a native crash)"
-NO_START = "a worker process could not start (it ended before it was ready)"
+NOT_STARTED = "a worker process could not start"
+NO_START = f"{NOT_STARTED} (it ended before it was ready)"
 
 
 @dataclass(frozen=True)

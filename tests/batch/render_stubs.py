@@ -32,7 +32,7 @@ def fake_render(
 
     A source saying `broken` is bad data, `bug` a bug, `die` kills its own process, `die once`
     does so the first time only (it leaves a mark beside the source), `kill parent` kills the
-    process that started it too (a Dask worker), and `hang` never finishes (what no budget
+    process that started it too (a Dask worker), `slow` takes a second, and `hang` never finishes (what no budget
     inside deckgen can catch: a stalled network drive, a driver stuck in C code).
     """
     text = Path(source).read_text(encoding="utf-8").strip()
@@ -54,4 +54,8 @@ def fake_render(
         time.sleep(3600)
     warning = Problem("leads", None, None, None, "at least one row", severity="warning")
     deck = f"{settings.client}|{settings.lang}|{period.key}|{text}".encode()
+    if text == "slow":  # one second, and its deck says when (not deterministic: for overlaps)
+        began = time.time()
+        time.sleep(1)
+        deck = f"{began} {time.time()}".encode()
     return deck, FakeResult(output, period, 12, (warning,), (("Revenue", "1,234 USD"),))

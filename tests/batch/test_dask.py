@@ -169,6 +169,23 @@ def test_a_render_process_that_dies_is_retried_once(cluster: LocalCluster, tmp_p
     assert not (tmp_path / "reports/dead").exists()
 
 
+def test_jobs_caps_the_clients_on_a_shared_cluster(cluster: LocalCluster, tmp_path: Path) -> None:
+    """With --scheduler, --jobs 1 keeps one client on the cluster at a time (e.g. to spare the
+    database), though two workers are free."""
+    config = _stub_config(tmp_path, {"acme": "slow", "globex": "slow"})
+    scheduler = cluster.scheduler_address
+    result = _run(
+        config, executor="dask", scheduler=scheduler, jobs=1, render=render_stubs.fake_render
+    )
+    assert result.ok
+    (a_start, a_end), (b_start, b_end) = (
+        map(float, (tmp_path / f"reports/{name}/2026-10.pptx").read_text().split())
+        for name in ("acme", "globex")
+    )
+    assert a_end <= b_start or b_end <= a_start
+    assert json.loads(result.manifest.read_text(encoding="utf-8"))["jobs"] == 1
+
+
 def test_a_dask_worker_that_dies_is_retried_once_then_recorded(tmp_path: Path) -> None:
     """Without --scheduler deckgen starts its own cluster of --jobs worker processes; a client
     that kills its Dask worker is rescheduled once on a fresh worker, then recorded."""
