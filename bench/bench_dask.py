@@ -124,13 +124,16 @@ def _database_load(frames: dict[str, Any], url: str) -> str:
         finally:
             sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
         rows = sum(len(frame) for frame in read.values())
-        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-        data = sum("bench_dask_" in s for s in selects)
+        verbs = [statement.split(None, 1)[0].upper() for statement in statements]
+        data = sum(
+            verb == "SELECT" and "bench_dask_" in statement
+            for verb, statement in zip(verbs, statements, strict=True)
+        )
+        settings = verbs.count("SET")
         return (
             f"{len(statements)} statements on 1 connection: {data} SELECTs of data, "
-            f"{len(selects) - data} catalog lookups (the tables' primary keys), "
-            f"{len(statements) - len(selects)} settings (read only, time limits); "
-            f"{rows:,} rows in {seconds:.2f} s"
+            f"{len(statements) - data - settings} catalog lookups (the tables' primary keys), "
+            f"{settings} SETs (read only, time limits); {rows:,} rows in {seconds:.2f} s"
         )
     finally:
         with engine.begin() as connection:
