@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import dask
 import pandas as pd
 import pytest
 from distributed import LocalCluster
+from distributed.diagnostics.plugin import SchedulerPlugin
 
 from deckgen.batch.config import ClientSpec, DatabaseSpec
 from deckgen.batch.dask_executor import RETRIED, WORKER_DIED
@@ -135,14 +137,19 @@ def test_a_database_password_never_leaves_the_worker(cluster: LocalCluster, tmp_
         '[client.database.queries]\ncustomers = "customers"\norders = "orders"\n'
     )
     log = tmp_path / "log.jsonl"
-    with log.open("w", encoding="utf-8") as stream:
-        result = _run(
-            config,
-            executor="dask",
-            scheduler=cluster.scheduler_address,
-            reporter=JsonLines(stream),
-            timeout=60,
-        )
+    keys = _KeyRecorder()
+    cluster.scheduler.add_plugin(keys)  # the scheduler runs in this process
+    try:
+        with log.open("w", encoding="utf-8") as stream:
+            result = _run(
+                config,
+                executor="dask",
+                scheduler=cluster.scheduler_address,
+                reporter=JsonLines(stream),
+                timeout=60,
+            )
+    finally:
+        cluster.scheduler.remove_plugin(name=keys.name)
     (globex,) = result.clients
     assert globex.status == "failed"
     assert (globex.error or "").startswith(
@@ -150,6 +157,21 @@ def test_a_database_password_never_leaves_the_worker(cluster: LocalCluster, tmp_
     )
     for text in (log.read_text(encoding="utf-8"), result.manifest.read_text(encoding="utf-8")):
         assert SECRET not in text and "***" in text
+    (key,) = keys.seen  # what the dashboard and the scheduler's logs name the task by
+    assert re.fullmatch(r"deckgen-render-[0-9a-f]{8}", key[0]) and key[1:] == ("globex",)
+
+
+class _KeyRecorder(SchedulerPlugin):
+    """Records the key of every task the scheduler is given."""
+
+    name = "deckgen-test-keys"
+
+    def __init__(self) -> None:
+        self.seen: set[Any] = set()
+
+    def transition(self, key: Any, start: str, finish: str, *args: Any, **kwargs: Any) -> None:
+        """Note the task's key."""
+        self.seen.add(key)
 
 
 def test_a_render_process_that_dies_is_retried_once(cluster: LocalCluster, tmp_path: Path) -> None:
