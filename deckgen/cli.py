@@ -121,6 +121,7 @@ def metrics(data: Path, config_path: Path | None, period: str | None, as_json: b
 @click.option("--client", default=None, help="Client name for the deck (default: the config's).")
 @click.option("--logo", type=_existing, default=None, help="Logo image for the title slide.")
 @click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+@click.option("--pdf", is_flag=True, help="Also write the PDF beside the deck (needs LibreOffice).")
 def render(
     data: Path,
     output: Path,
@@ -135,6 +136,7 @@ def render(
     client: str | None,
     logo: Path | None,
     strict: bool,
+    pdf: bool,
 ) -> None:
     """Render the lifecycle deck for a month."""
     from deckgen.pipeline import render_deck
@@ -153,6 +155,7 @@ def render(
         client=client,
         logo=logo,
         strict=strict,
+        pdf=pdf,
     )
     click.echo(result.summary())
 

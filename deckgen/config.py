@@ -158,6 +158,9 @@ class MetricsSettings(_Strict):
     rfm_segments: dict[str, list[str]] | None = (
         None  # segment -> ["R:F", ...] patterns; None = default
     )
+    discount_rate: float = Field(0.10, ge=0, lt=1)  # a year, docs/metrics.md#clv-value
+    clv_holdout_months: int = Field(6, gt=0, le=24)  # docs/metrics.md#clv-holdout
+    clv_at_risk_top_n: int = Field(25, gt=0)  # docs/metrics.md#clv-at-risk
 
     @model_validator(mode="after")
     def _scales_ordered(self) -> MetricsSettings:

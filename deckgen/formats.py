@@ -8,13 +8,26 @@ Every figure in the deck goes through this module, so the conventions live here 
   plus and minus signs are swapped here from `Locale.number_symbols[system]` (CLDR), which
   also brings the bidi marks CLDR puts around signs (fa `‎−۳٫۱٪`, ar_SA `١٢٫٥٪؜`).
 - Missing or non-finite values (None, NaN, ±inf) show as "–" (an en dash).
-- Rounding is half-even on the decimal value, and a value that rounds to zero loses its sign.
+- Rounding is half away from zero on the decimal value (2.85 -> 2.9), as Office and
+  LibreOffice round a number format, so text, tables and native chart labels agree; a value
+  that rounds to zero loses its sign.
 - count: whole number with grouping (`1,250,000`). percent: the value is a fraction 0..1,
   shown with one decimal (`12.5%`). decimal: one decimal (`4.2`). score: signed whole number
   (`+32`, `-5`, `0`).
+- Percent in Arabic and Persian: the signed number is put in a left-to-right isolate
+  (U+2066 … U+2069) followed by the percent sign, so the sign sits after the number in
+  reading order (left of its digits) wherever the figure stands: alone in a KPI card or a
+  table cell, after a word, with a minus. Without the isolate a Persian figure that starts a
+  paragraph, or carries CLDR's left-to-right minus, showed its ٪ on the other side. Chart
+  labels ignore isolates: their number formats reach the same look with Arabic letter marks
+  (`excel_number_format`), and charts store rates × 100 for them (`chart_percent_scale`).
 - money: number, no-break space, currency unit. The unit is the ISO code in English
   (`12 USD`, the same in every locale and short); in Arabic and Persian it is the local word
-  or sign where one is in common use (ر.س.‏, د.إ.‏, ریال, دلار, تومان), else the ISO code.
+  or sign where one is in common use (ر.س, د.إ, ریال, دلار, تومان), else the ISO code. A unit
+  never ends in a full stop (CLDR's ر.س. loses its last dot), so the punctuation of the
+  sentence after an amount is never doubled ("ر.س.؛").
+- A figure is one unbreakable phrase: the words of a unit are joined to the number and to
+  each other by no-break spaces (`۱۹٫۶ میلیون ریال`, `+۰٫۱ واحد درصد`).
   Amounts of a million or more are compacted to one decimal (`1.2M USD`, `۱٫۲ میلیون تومان`);
   amounts between 0 and 10 keep the currency's minor unit (`9.50 USD`); the rest (zero too) are whole.
 - toman: `currency="toman"` means the amounts are Iranian rials shown in tomans (1 toman =
@@ -53,7 +66,8 @@ Digits = Literal["latn", "native"]
 
 MISSING = "–"
 TOMAN = "toman"
-LRI, FSI, PDI, RLM = "\u2066", "\u2068", "\u2069", "\u200f"
+LRI, FSI, PDI, RLM, LRM, ALM = "\u2066", "\u2068", "\u2069", "\u200f", "\u200e", "\u061c"
+NBSP = "\u00a0"
 
 _LOCALES = {"en": "en_US", "ar": "ar_SA", "fa": "fa_IR"}
 _NATIVE_SYSTEM = {"ar": "arab", "fa": "arabext"}
@@ -109,11 +123,19 @@ def currency_unit(currency: str, lang: str) -> str:
     """The word or code shown after an amount of `currency` in `lang` (e.g. USD, ر.س.‏, تومان)."""
     code = _currency_code(currency)
     if (lang, code) in _UNITS:
-        return _UNITS[lang, code]
-    if lang == "en":
-        return code
-    symbol = get_currency_symbol(code, locale=locale_for(lang))
-    return symbol if _has_arabic_letters(symbol) else code
+        unit = _UNITS[lang, code]
+    elif lang == "en":
+        unit = code
+    else:
+        symbol = get_currency_symbol(code, locale=locale_for(lang))
+        unit = symbol if _has_arabic_letters(symbol) else code
+    # "ر.س.‏" -> "ر.س": a sentence's own "؛" or "." after the amount is not doubled.
+    return unit.rstrip(RLM + LRM + ".").replace(" ", NBSP)
+
+
+def percent_sign(lang: str, digits: Digits = "latn") -> str:
+    """The percent sign of `lang` in `digits` (CLDR): %, ٪ or ٪ with an Arabic letter mark."""
+    return locale_for(lang).number_symbols[_system(lang, digits)]["percentSign"]
 
 
 def format_value(
@@ -122,16 +144,19 @@ def format_value(
     lang: str,
     digits: Digits = "latn",
     currency: str = "USD",
+    places: int | None = None,
 ) -> str:
-    """`value` formatted as a `kind` figure for a deck in `lang` ("–" when missing)."""
+    """`value` formatted as a `kind` figure for a deck in `lang` ("–" when missing);
+    `places` overrides the one decimal of percent and decimal figures."""
     if value is None or not math.isfinite(value):
         return MISSING
+    decimals = 1 if places is None else places
     if kind == "count":
         return _number(value, 0, lang, digits)
     if kind == "percent":
-        return _number(value, 1, lang, digits, shift=2, suffix="%")
+        return _percent(_number(value, decimals, lang, digits, shift=2), lang, digits)
     if kind == "decimal":
-        return _number(value, 1, lang, digits)
+        return _number(value, decimals, lang, digits)
     if kind == "score":
         return _number(value, 0, lang, digits, signed=True)
     if kind == "money":
@@ -154,7 +179,7 @@ def format_change(
     if delta is None or not math.isfinite(delta):
         return MISSING
     if kind in ("count", "money"):
-        return _number(delta, 1, lang, digits, shift=2, signed=True, suffix="%")
+        return _percent(_number(delta, 1, lang, digits, shift=2, signed=True), lang, digits)
     if kind == "decimal":
         return _number(delta, 1, lang, digits, signed=True)
     if kind == "percent":
@@ -163,7 +188,16 @@ def format_change(
         text = _number(delta, 0, lang, digits, signed=True)
     else:
         raise ValueError(f"unknown value kind {kind!r}")
-    return f"{text}\u00a0{_CHANGE_UNITS[lang, kind]}"
+    return f"{text}{NBSP}{_CHANGE_UNITS[lang, kind].replace(' ', NBSP)}"
+
+
+def chart_percent_scale(lang: str) -> float:
+    """Factor from a rate (0..1) to the value a chart stores: 100 in Arabic and Persian.
+
+    Their percent format is a literal sign after the number (`excel_number_format`), which
+    cannot multiply by 100 as the `%` of a number format does: the chart holds 12.5 for 12.5٪.
+    """
+    return 100.0 if direction(lang) == "rtl" else 1.0
 
 
 def excel_number_format(
@@ -172,33 +206,101 @@ def excel_number_format(
     digits: Digits = "latn",
     currency: str = "USD",
     largest: float = 0.0,
+    *,
+    places: int | None = None,
+    hide_negative: bool = False,
 ) -> str:
     """The Excel/OOXML number format code for `kind` figures on chart axes and data labels.
 
     `largest` is the chart's largest money amount (display units): from a million up, amounts
     are shown in millions or billions ("4.9M USD", "۴٫۹ میلیارد ریال") so axes stay narrow.
+    Right-to-left percent formats take values scaled by `chart_percent_scale`. `places` sets
+    the decimals of percent, decimal and compact money figures (default one); with
+    `hide_negative` negative values show nothing (axis ticks below a lined-up zero).
     """
+    decimals = "." + "0" * (1 if places is None else places) if places != 0 else ""
     codes = {
         "count": "#,##0",
-        "percent": "0.0%",
-        "decimal": "#,##0.0",
+        "percent": f"0{decimals}%",
+        "decimal": f"#,##0{decimals}",
         "score": "+#,##0;-#,##0;0",
     }
+    rtl = direction(lang) == "rtl"
     if kind == "money":
         unit = currency_unit(currency, lang).replace('"', "")
-        code = f'#,##0 "{unit}"'
-        for exponent in (9, 6):
-            if abs(largest) >= 10**exponent:
-                # CLDR's word for the power ("1M", "1 میلیون"); each trailing comma divides by 1000.
-                word = format_compact_decimal(10**exponent, locale=locale_for(lang))[1:]
-                code = f'#,##0.0{"," * (exponent // 3)}"{word}\u00a0{unit}"'
-                break
+        code = f'#,##0"{NBSP}{unit}"'
+        exponent = _chart_power(largest)
+        if exponent:
+            scaled = "," * (exponent // 3)  # each trailing comma divides by 1000
+            code = f'#,##0{decimals}{scaled}"{_power_word(exponent, lang)}{NBSP}{unit}"'
+    elif kind == "percent" and rtl:
+        code = _rtl_chart_percent(lang, digits, f"0{decimals}")
     elif kind in codes:
         code = codes[kind]
     else:
         raise ValueError(f"unknown value kind {kind!r}")
+    if hide_negative:
+        positive = code.split(";")[0]
+        code = f"{positive};;{positive}"
     prefix = _EXCEL_NATIVE.get(lang, "") if _system(lang, digits) != "latn" else ""
-    return ";".join(prefix + section for section in code.split(";"))
+    if kind == "money" and rtl:
+        # Viewers lay chart text out left to right; a leading RLM makes the label right to
+        # left, so the amount comes first for its reader ("۱۳۶٫۷ میلیون ریال"), as in text.
+        prefix += f'"{RLM}"'
+    return ";".join(prefix + section if section else section for section in code.split(";"))
+
+
+def _rtl_chart_percent(lang: str, digits: Digits, number: str) -> str:
+    """A right-to-left percent format that chart text shows as the text does (٪ left of the
+    digits, the minus on its locale's side).
+
+    Viewers lay chart labels out in a left-to-right paragraph and ignore isolates, so the
+    text's isolate cannot be used: Arabic letter marks (ALM) around the figure make its
+    digits Arabic numbers and the signs after it right to left. The minus is written after
+    the number where the locale puts it left of the digits (Persian, Latin-digit Arabic),
+    before it where it goes right of them (Arabic-Indic digits).
+    """
+    symbols = locale_for(lang).number_symbols[_system(lang, digits)]
+    sign = symbols["percentSign"].replace(ALM, "")
+    minus = symbols["minusSign"]
+    bare_minus = minus.replace(LRM, "").replace(ALM, "")
+    positive = f'"{ALM}"{number}"{sign}{ALM}"'
+    if minus.startswith(LRM):
+        negative = f'"{ALM}"{number}"{bare_minus}{sign}{ALM}"'
+    else:
+        negative = f'"{ALM}{bare_minus}"{number}"{sign}{ALM}"'
+    return f"{positive};{negative}"
+
+
+def format_chart_value(
+    value: float | None,
+    kind: ValueKind,
+    lang: str,
+    digits: Digits = "latn",
+    currency: str = "USD",
+    largest: float = 0.0,
+    places: int | None = None,
+) -> str:
+    """`value` as a chart label with `excel_number_format(kind, ..., largest, places=places)`
+    shows it: money of a chart in millions is in millions even below one ("0.5M USD")."""
+    if kind != "money" or value is None or not math.isfinite(value):
+        return format_value(value, kind, lang, digits, currency, places)
+    amount, unit = value * money_scale(currency), currency_unit(currency, lang)
+    exponent = _chart_power(largest)
+    if not exponent:  # whole amounts, as "#,##0" shows them ("10 USD" for 9.50)
+        return f"{_number(amount, 0, lang, digits)}{NBSP}{unit}"
+    number = _number(amount / 10**exponent, 1 if places is None else places, lang, digits)
+    return f"{number}{_power_word(exponent, lang)}{NBSP}{unit}"
+
+
+def _chart_power(largest: float) -> int:
+    """The power of ten a chart's money is shown in: 9 (billions), 6 (millions) or 0."""
+    return next((e for e in (9, 6) if abs(largest) >= 10**e), 0)
+
+
+def _power_word(exponent: int, lang: str) -> str:
+    """CLDR's word for 10**`exponent` as it follows a number: "M", " میلیون" (no-break space)."""
+    return format_compact_decimal(10**exponent, locale=locale_for(lang))[1:].replace(" ", NBSP)
 
 
 def format_month(period: Period, lang: str, digits: Digits = "latn", short: bool = False) -> str:
@@ -264,7 +366,6 @@ def _number(
     *,
     shift: int = 0,
     signed: bool = False,
-    suffix: str = "",
 ) -> str:
     """`value` × 10**`shift`, grouped with `places` decimals (+/- when `signed`), localised."""
     with decimal.localcontext(prec=400):  # Babel quantizes; a float can have 309 digits
@@ -273,8 +374,17 @@ def _number(
         if signed and exact:  # zero is shown unsigned
             pattern = f"+{pattern};-{pattern}"
         text = format_decimal(exact, pattern, **_babel(lang, digits))
-    # The suffix stays out of the Babel pattern: a "%" there would multiply by 100 again.
-    return _localised(text + suffix, lang, digits)
+    return _localised(text, lang, digits)
+
+
+def _percent(number: str, lang: str, digits: Digits) -> str:
+    """A formatted number (already × 100) with the percent sign after it in reading order."""
+    # The sign stays out of the Babel pattern: a "%" there would multiply by 100 again.
+    if direction(lang) == "rtl":
+        # No LRM in the isolate: it is left to right already, and LibreOffice draws the digits
+        # after an LRM in the Latin font, beside figures in the Arabic one.
+        return f"{isolate_ltr(number.replace(LRM, ''))}{percent_sign(lang, digits)}"
+    return number + percent_sign(lang, digits)
 
 
 def _digit_table(system: str) -> dict[int, str]:
@@ -297,11 +407,12 @@ def _localised(text: str, lang: str, digits: Digits) -> str:
 
 
 def _rounded(value: float, places: int, shift: int = 0) -> decimal.Decimal:
-    """`value` (its shortest repr) × 10**`shift`, rounded half-even to `places`; never -0."""
+    """`value` (its shortest repr) × 10**`shift`, rounded half away from zero to `places`;
+    never -0."""
     exact = (
         decimal.Decimal(repr(float(value)))
         .scaleb(shift)
-        .quantize(decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_EVEN)
+        .quantize(decimal.Decimal(1).scaleb(-places), rounding=decimal.ROUND_HALF_UP)
     )
     return exact if exact else abs(exact)
 
@@ -310,7 +421,7 @@ def _compact_rounded(amount: float) -> decimal.Decimal:
     """`amount` rounded to one decimal of its thousands unit, so 999.95M becomes 1B, not 1000M."""
     exact = decimal.Decimal(repr(float(amount)))
     unit_exponent = 3 * (exact.adjusted() // 3)
-    return exact.quantize(decimal.Decimal(1).scaleb(unit_exponent - 1), decimal.ROUND_HALF_EVEN)
+    return exact.quantize(decimal.Decimal(1).scaleb(unit_exponent - 1), decimal.ROUND_HALF_UP)
 
 
 def _money(value: float, lang: str, digits: Digits, currency: str) -> str:
@@ -326,7 +437,7 @@ def _money(value: float, lang: str, digits: Digits, currency: str) -> str:
         text = _number(amount, 2, lang, digits)
     else:
         text = _number(amount, 0, lang, digits)
-    return f"{text}\u00a0{unit}"
+    return f"{text}{NBSP}{unit}"
 
 
 def _minor_units(currency: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pydantic
@@ -37,10 +37,13 @@ class RenderResult:
     warnings: tuple[Problem, ...]
     headlines: tuple[tuple[str, str], ...]  # headline figure name -> formatted value
     template_warnings: tuple[str, ...] = ()  # what was dropped from the brand template, ...
+    pdf: Path | None = None  # the PDF written beside the deck, when asked for
 
     def summary(self) -> str:
         """A few readable lines for the terminal."""
         lines = [f"wrote {self.output} ({self.slides} slides, period {self.period.key})"]
+        if self.pdf is not None:
+            lines.append(f"wrote {self.pdf}")
         lines += [f"  {name}: {value}" for name, value in self.headlines]
         # A part month or a workbook open in Excel changes every figure; the other warnings
         # are for the appendix.
@@ -171,8 +174,14 @@ def render_deck(
     client: str | None = None,
     logo: Path | None = None,
     strict: bool = False,
+    pdf: bool = False,
 ) -> RenderResult:
-    """Render the lifecycle deck for `source` to `output` (atomically); returns what it did."""
+    """Render the lifecycle deck for `source` to `output` (atomically), and with `pdf` its PDF
+    beside it (LibreOffice); returns what it did."""
+    from deckgen.render.pdf import find_libreoffice, pdf_bytes
+
+    if pdf:
+        find_libreoffice()  # no LibreOffice: say so before any work
     data, result = render_deck_bytes(
         source,
         output,
@@ -190,7 +199,11 @@ def render_deck(
         strict=strict,
     )
     write_atomically(result.output, data)
-    return result
+    if not pdf:
+        return result
+    pdf_path = result.output.with_suffix(".pdf")
+    write_atomically(pdf_path, pdf_bytes(result.output))
+    return replace(result, pdf=pdf_path)
 
 
 def render_deck_bytes(

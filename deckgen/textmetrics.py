@@ -63,10 +63,10 @@ _ARABIC_RE = re.compile(
 # Wrapping results kept per (text, width, size, family, bold): tables and text boxes are
 # measured again at each candidate font size, often with the same cell texts.
 _WRAP_CACHE_SIZE = 8192
-# Characters that take no room: joiners, bidi marks and isolates.
-_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e") | frozenset(
-    "\u2066\u2067\u2068\u2069\ufeff"
-)
+# Characters that take no room: joiners, bidi marks (the Arabic letter mark too) and isolates.
+_ZERO_WIDTH = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+) | frozenset("\u2066\u2067\u2068\u2069\ufeff")
 
 
 @dataclass(frozen=True)

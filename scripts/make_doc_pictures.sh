@@ -18,11 +18,14 @@ picture() {  # picture NAME SLIDE OUTPUT: one slide as a 60 dpi PNG
   pdftoppm -png -r 60 -f "$2" -l "$2" -singlefile "$work/$1.pdf" "docs/pictures/$3"
 }
 
-deckgen sample --lang fa -o "$work/fa.xlsx" >/dev/null
-deckgen sample --lang ar -o "$work/ar.xlsx" >/dev/null
+# Each sample in its own folder: `deckgen sample` writes its deckgen.toml (client, currency,
+# language) beside the workbook.
+mkdir -p "$work/fa" "$work/ar"
+deckgen sample --lang fa -o "$work/fa/sample.xlsx" >/dev/null
+deckgen sample --lang ar -o "$work/ar/sample.xlsx" >/dev/null
 deck en sample_data/sample.xlsx
-deck fa "$work/fa.xlsx" --lang fa --currency toman
-deck ar "$work/ar.xlsx" --lang ar --currency SAR
+deck fa "$work/fa/sample.xlsx" --currency toman
+deck ar "$work/ar/sample.xlsx"
 
 mkdir -p docs/pictures
 slide_of() {  # slide_of NAME TITLE: the number of the first slide whose title starts with TITLE

@@ -10,21 +10,25 @@ from hypothesis import strategies as st
 
 from deckgen.errors import ConfigError
 from deckgen.formats import (
+    chart_percent_scale,
     currency_unit,
     direction,
     excel_number_format,
     format_change,
+    format_chart_value,
     format_date,
     format_month,
     format_value,
     isolate_ltr,
     locale_for,
     money_scale,
+    percent_sign,
     rtl_mark,
 )
 from deckgen.period import Period
 
 LRM, ALM, NBSP, MINUS = "\u200e", "\u061c", "\u00a0", "\u2212"
+LRI, PDI, RLM = "\u2066", "\u2069", "\u200f"
 LATIN_DIGIT = re.compile(r"[0-9]")
 LANGS = ("en", "ar", "fa")
 KINDS = ("count", "percent", "money", "decimal", "score")
@@ -33,18 +37,22 @@ KINDS = ("count", "percent", "money", "decimal", "score")
 @pytest.mark.parametrize(
     ("value", "kind", "lang", "digits", "expected"),
     [
-        # RTL.md's verified strings
-        (0.125, "percent", "fa", "native", "۱۲٫۵٪"),
-        (-0.031, "percent", "fa", "native", f"{LRM}{MINUS}۳٫۱٪"),
+        # RTL.md's verified strings; a right-to-left percent is its number in a left-to-right
+        # isolate (without CLDR's LRM), then the sign: the sign is left of the digits anywhere.
+        (0.125, "percent", "fa", "native", f"{LRI}۱۲٫۵{PDI}٪"),
+        (-0.031, "percent", "fa", "native", f"{LRI}{MINUS}۳٫۱{PDI}٪"),
         (1_250_000, "count", "fa", "native", "۱٬۲۵۰٬۰۰۰"),
-        (0.125, "percent", "ar", "native", f"١٢٫٥٪{ALM}"),
+        (0.125, "percent", "ar", "native", f"{LRI}١٢٫٥{PDI}٪{ALM}"),
+        (-0.125, "percent", "ar", "native", f"{LRI}{ALM}-١٢٫٥{PDI}٪{ALM}"),
         # English
         (0.125, "percent", "en", "latn", "12.5%"),
         (0.5, "percent", "en", "latn", "50.0%"),
         (-0.031, "percent", "en", "latn", "-3.1%"),
         (1_249_999.6, "count", "en", "latn", "1,250,000"),
-        (4.25, "decimal", "en", "latn", "4.2"),  # half-even
+        (4.25, "decimal", "en", "latn", "4.3"),  # half away from zero, as number formats do
         (4.35, "decimal", "en", "latn", "4.4"),
+        (-4.25, "decimal", "en", "latn", "-4.3"),
+        (0.0285, "percent", "en", "latn", "2.9%"),  # a native chart's 0.0% shows 2.9% too
         (32, "score", "en", "latn", "+32"),
         (-5, "score", "en", "latn", "-5"),
         (0.3, "score", "en", "latn", "0"),
@@ -52,7 +60,8 @@ KINDS = ("count", "percent", "money", "decimal", "score")
         # English asks for native digits: there are none
         (1234, "count", "en", "native", "1,234"),
         # Arabic with Latin digits uses ar_SA's Latin-system symbols
-        (0.125, "percent", "ar", "latn", "12.5٪"),
+        (0.125, "percent", "ar", "latn", f"{LRI}12.5{PDI}٪"),
+        (-0.031, "percent", "ar", "latn", f"{LRI}-3.1{PDI}٪"),
         (-5, "score", "ar", "latn", f"{LRM}-5"),
         (1234.5, "decimal", "ar", "native", "١٬٢٣٤٫٥"),
         (-5, "score", "ar", "native", f"{ALM}-٥"),
@@ -83,9 +92,11 @@ def test_format_value(value, kind, lang, digits, expected):
         (250_000, "fa", "native", "toman", f"۲۵٬۰۰۰{NBSP}تومان"),  # rials shown in tomans
         (250_000_000, "fa", "native", "Toman", f"۲۵{NBSP}میلیون{NBSP}تومان"),
         (250_000, "en", "latn", "toman", f"25,000{NBSP}toman"),
-        (1500, "ar", "native", "SAR", f"١٬٥٠٠{NBSP}ر.س.\u200f"),
-        (1500, "ar", "latn", "AED", f"1,500{NBSP}د.إ.\u200f"),
-        (1_200_000, "ar", "latn", "SAR", f"1.2{NBSP}مليون{NBSP}ر.س.\u200f"),
+        # CLDR's ر.س. without its last dot: a sentence's "؛" after it is not doubled
+        (1500, "ar", "native", "SAR", f"١٬٥٠٠{NBSP}ر.س"),
+        (1500, "ar", "latn", "AED", f"1,500{NBSP}د.إ"),
+        (1_200_000, "ar", "latn", "SAR", f"1.2{NBSP}مليون{NBSP}ر.س"),
+        (1500, "fa", "native", "SAR", f"۱٬۵۰۰{NBSP}ریال{NBSP}سعودی"),  # one unbreakable phrase
         (40, "ar", "latn", "USD", f"40{NBSP}دولار"),
         (40, "fa", "native", "USD", f"۴۰{NBSP}دلار"),
         (40, "fa", "native", "GBP", f"۴۰{NBSP}GBP"),  # Latin CLDR symbol: ISO code instead
@@ -126,9 +137,10 @@ def test_money_scale_and_units():
         (-0.125, "money", "en", "latn", "-12.5%"),
         (4, "score", "en", "latn", f"+4{NBSP}pts"),
         (-0.3, "decimal", "en", "latn", "-0.3"),
-        (0.021, "percent", "fa", "native", f"{LRM}+۲٫۱{NBSP}واحد درصد"),
-        (-0.125, "count", "fa", "native", f"{LRM}{MINUS}۱۲٫۵٪"),
-        (0.021, "percent", "ar", "native", f"{ALM}+٢٫١{NBSP}نقطة مئوية"),
+        (0.021, "percent", "fa", "native", f"{LRM}+۲٫۱{NBSP}واحد{NBSP}درصد"),
+        (-0.125, "count", "fa", "native", f"{LRI}{MINUS}۱۲٫۵{PDI}٪"),
+        (0.125, "money", "fa", "native", f"{LRI}+۱۲٫۵{PDI}٪"),
+        (0.021, "percent", "ar", "native", f"{ALM}+٢٫١{NBSP}نقطة{NBSP}مئوية"),
         (None, "score", "ar", "latn", "–"),
     ],
 )
@@ -143,10 +155,20 @@ def test_format_change(delta, kind, lang, digits, expected):
         ("percent", "en", "latn", "USD", "0.0%"),
         ("decimal", "ar", "latn", "USD", "#,##0.0"),
         ("score", "en", "latn", "USD", "+#,##0;-#,##0;0"),
-        ("money", "en", "latn", "USD", '#,##0 "USD"'),
+        ("money", "en", "latn", "USD", '#,##0"\u00a0USD"'),
         ("count", "fa", "native", "USD", "[$-3000429]#,##0"),
-        ("percent", "ar", "native", "USD", "[$-2000401]0.0%"),
-        ("money", "fa", "native", "toman", '[$-3000429]#,##0 "تومان"'),
+        # Chart text ignores isolates: Arabic letter marks around the figure put the sign
+        # left of the digits as in text; the chart stores the rate × 100.
+        (
+            "percent",
+            "ar",
+            "native",
+            "USD",
+            f'[$-2000401]"{ALM}"0.0"٪{ALM}";[$-2000401]"{ALM}-"0.0"٪{ALM}"',
+        ),
+        ("percent", "fa", "latn", "USD", f'"{ALM}"0.0"%{ALM}";"{ALM}"0.0"{MINUS}%{ALM}"'),
+        # A right-to-left money label starts with an RLM: the amount is read first.
+        ("money", "fa", "native", "toman", '[$-3000429]"\u200f"#,##0"\u00a0تومان"'),
         ("score", "fa", "native", "USD", "[$-3000429]+#,##0;[$-3000429]-#,##0;[$-3000429]0"),
         ("count", "en", "native", "USD", "#,##0"),
     ],
@@ -251,11 +273,48 @@ def test_zero_money_is_whole() -> None:
 @pytest.mark.parametrize(
     ("lang", "digits", "currency", "largest", "expected"),
     [
-        ("en", "latn", "USD", 999_999, '#,##0 "USD"'),
+        ("en", "latn", "USD", 999_999, '#,##0"\u00a0USD"'),
         ("en", "latn", "USD", 1_000_000, '#,##0.0,,"M\u00a0USD"'),
         ("en", "latn", "USD", -4.9e9, '#,##0.0,,,"B\u00a0USD"'),
-        ("fa", "native", "IRR", 3.5e8, '[$-3000429]#,##0.0,,"\u00a0میلیون\u00a0ریال"'),
+        ("fa", "native", "IRR", 3.5e8, '[$-3000429]"\u200f"#,##0.0,,"\u00a0میلیون\u00a0ریال"'),
+        ("ar", "latn", "SAR", 1600, '"\u200f"#,##0"\u00a0ر.س"'),
     ],
 )
 def test_money_chart_formats_scale_large_amounts(lang, digits, currency, largest, expected):
     assert excel_number_format("money", lang, digits, currency, largest) == expected
+
+
+def test_right_to_left_charts_store_rates_times_a_hundred() -> None:
+    assert chart_percent_scale("en") == 1.0  # "0.0%" multiplies by 100 itself
+    assert chart_percent_scale("fa") == chart_percent_scale("ar") == 100.0
+    assert percent_sign("fa", "native") == "٪" and percent_sign("en") == "%"
+    assert percent_sign("ar", "native") == f"٪{ALM}"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "lang", "digits", "largest", "places", "expected"),
+    [
+        # a chart in millions shows every amount in millions, as its number format does
+        (5e5, "money", "en", "latn", 3.5e8, 1, f"0.5M{NBSP}USD"),
+        (5e7, "money", "en", "latn", 3.5e8, 0, f"50M{NBSP}USD"),
+        (2.5e9, "money", "fa", "native", 4.9e9, 1, f"۲٫۵{NBSP}میلیارد{NBSP}ریال"),
+        (1234, "money", "en", "latn", 5000, None, f"1,234{NBSP}USD"),
+        (0.25, "percent", "en", "latn", 0, 0, "25%"),
+        (0.25, "percent", "fa", "native", 0, None, f"{LRI}۲۵٫۰{PDI}٪"),
+        (2.0, "decimal", "en", "latn", 0, 0, "2"),
+        (12, "count", "en", "latn", 0, None, "12"),
+        (None, "percent", "en", "latn", 0, None, "–"),
+    ],
+)
+def test_chart_values_read_as_the_chart_formats_show_them(
+    value, kind, lang, digits, largest, places, expected
+):
+    currency = "IRR" if lang == "fa" else "USD"
+    shown = format_chart_value(value, kind, lang, digits, currency, largest, places)
+    assert shown == expected
+
+
+def test_small_chart_amounts_are_whole_as_their_number_format_shows_them() -> None:
+    # Text keeps the minor unit below 10 ("9.50 USD"); a chart's "#,##0" format does not.
+    assert format_value(9.5, "money", "en") == f"9.50{NBSP}USD"
+    assert format_chart_value(9.5, "money", "en", largest=500.0) == f"10{NBSP}USD"

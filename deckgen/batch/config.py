@@ -71,6 +71,7 @@ class _Client(_Strict):
     templates: str | None = None
     charts: Charts = "native"
     logo: str | None = None
+    pdf: bool | None = None  # None: the run's setting
 
     @field_validator("name")
     @classmethod
@@ -93,6 +94,7 @@ class _RunFile(_Strict):
     jobs: int | None = Field(None, ge=1, le=64)
     lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
     timeout: float = Field(DEFAULT_TIMEOUT, ge=0, le=86_400)  # seconds per client; 0: no limit
+    pdf: bool = False  # also write each deck's PDF beside it (LibreOffice)
     executor: ExecutorName = "local"
     scheduler: str | None = Field(None, min_length=1)  # a Dask scheduler's address
     client: list[_Client] = Field(min_length=1)
@@ -162,6 +164,7 @@ class ClientSpec:
     templates_dir: Path | None
     charts: Charts
     logo: Path | None
+    pdf: bool = False  # also write the PDF beside the deck
 
 
 @dataclass(frozen=True)
@@ -207,11 +210,11 @@ def load_run_config(path: Path) -> RunConfig:
         timeout=parsed.timeout,
         executor=parsed.executor,
         scheduler=parsed.scheduler,
-        clients=tuple(_client_spec(client, base) for client in parsed.client),
+        clients=tuple(_client_spec(client, base, parsed.pdf) for client in parsed.client),
     )
 
 
-def _client_spec(client: _Client, base: Path) -> ClientSpec:
+def _client_spec(client: _Client, base: Path, pdf: bool) -> ClientSpec:
     def under(value: str | None) -> Path | None:
         return None if value is None else base / Path(value).expanduser()
 
@@ -235,6 +238,7 @@ def _client_spec(client: _Client, base: Path) -> ClientSpec:
         templates_dir=under(client.templates),
         charts=client.charts,
         logo=under(client.logo),
+        pdf=pdf if client.pdf is None else client.pdf,
     )
 
 

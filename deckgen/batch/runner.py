@@ -183,6 +183,7 @@ def execute_run(
         planned = [_plan(client, config, period, today, strict) for client in selected]
         tasks = [item for item in planned if isinstance(item, ClientTask)]
         _remove_orphans(task.output for task in tasks)
+        _remove_orphans(task.output.with_suffix(".pdf") for task in tasks if task.client.pdf)
         reporter.started(config.path, len(selected), engine.slots)
         records: dict[str, ClientRecord] = {}
         for item in planned:
@@ -284,7 +285,8 @@ def _client_settings(client: ClientSpec) -> Settings:
 
 
 def _deliver(rendered: RenderedClient) -> ClientRecord:
-    """The client's record once the run has written its deck (atomically); failed if it cannot."""
+    """The client's record once the run has written its deck and PDF (atomically, in that
+    order); failed if it cannot."""
     from deckgen.pipeline import write_atomically
 
     record = rendered.record
@@ -294,6 +296,11 @@ def _deliver(rendered: RenderedClient) -> ClientRecord:
         write_atomically(record.output, rendered.deck)
     except DeckgenError as exc:
         return replace(record, status="failed", output_sha256=None, error=str(exc))
+    try:
+        if rendered.pdf is not None:
+            write_atomically(record.output.with_suffix(".pdf"), rendered.pdf)
+    except DeckgenError as exc:
+        return replace(record, status="failed", error=str(exc))
     return record
 
 

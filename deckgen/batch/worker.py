@@ -15,6 +15,7 @@ from deckgen.batch.manifest import frames_sha256, source_sha256
 from deckgen.config import Settings
 from deckgen.errors import DeckgenError, ValidationError
 from deckgen.period import Period
+from deckgen.render.pdf import find_libreoffice, pdf_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,7 +72,8 @@ class RenderedClient:
     """A client's record and, when it rendered, its deck: the run writes the bytes, not the worker."""
 
     record: ClientRecord
-    deck: bytes | None = None  # the .pptx file's bytes; None when the client failed
+    deck: bytes | None = None  # the .pptx file's bytes; None when it did not render
+    pdf: bytes | None = None  # the PDF to write beside the deck, when the client asks for one
 
 
 def describe_source(client: ClientSpec) -> str:
@@ -119,7 +121,8 @@ def timed_out(task: ClientTask, timeout: float) -> ClientRecord:
 
 
 def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedClient:
-    """Render one client's deck in memory; a failure comes back as a failed record, never raised."""
+    """Render one client's deck (and PDF) in memory; a failure comes back as a failed record,
+    never raised. A deck whose PDF fails still comes back, as `deckgen render --pdf` writes it."""
     started = time.perf_counter()
     client = task.client
     record = ClientRecord(
@@ -129,8 +132,10 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedC
         output=task.output,
         source=describe_source(client),
     )
-    deck = None
+    deck = pdf = None
     try:
+        if client.pdf:
+            find_libreoffice()  # no LibreOffice: say so before any work
         if render is None:
             from deckgen.pipeline import render_deck_bytes as render
         source: Path | Tables
@@ -161,24 +166,24 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedC
         )
         record = replace(
             record,
-            status="ok",
             output_sha256=hashlib.sha256(deck).hexdigest(),
             slides=result.slides,
             headlines=tuple(result.headlines),
             warnings=(*(str(w) for w in result.warnings), *result.template_warnings),
         )
+        if client.pdf:
+            pdf = pdf_bytes(task.output, data=deck)
+        record = replace(record, status="ok")
     except DeckgenError as exc:
-        deck, record = None, replace(record, error=mask_secrets(str(exc), client))
+        record = replace(record, error=mask_secrets(str(exc), client))
     except Exception as exc:
-        deck, record = (
-            None,
-            replace(
-                record,
-                error=mask_secrets(f"unexpected error: {type(exc).__name__}: {exc}", client),
-                traceback=mask_secrets(traceback.format_exc(), client),
-            ),
+        record = replace(
+            record,
+            error=mask_secrets(f"unexpected error: {type(exc).__name__}: {exc}", client),
+            traceback=mask_secrets(traceback.format_exc(), client),
         )
-    return RenderedClient(replace(record, duration_s=time.perf_counter() - started), deck)
+    duration = time.perf_counter() - started
+    return RenderedClient(replace(record, duration_s=duration), deck, pdf)
 
 
 def _validated(

@@ -10,7 +10,10 @@ same tables and, written out, the same bytes.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -20,6 +23,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from deckgen.config import CONFIG_NAME
 from deckgen.data.sample_words import INTERESTS, PRODUCTS, TOPICS, WORDS, Words
 from deckgen.data.schema import CHANNELS, FEEDBACK_KINDS, GENDERS, SEVERITIES, SHEETS
 from deckgen.errors import ConfigError, InputError
@@ -137,20 +141,62 @@ def write_sample(
     # The file's creation date is the day after the data ends: fixed, so the bytes are too.
     write_workbook(frames, path, created=datetime.combine(last.shift(1).start, datetime.min.time()))
     counts = {name: f"{len(frame):,}" for name, frame in frames.items()}
+    words = WORDS[lang]
+    config, applies = _write_sample_config(path.parent / CONFIG_NAME, path.name, words, lang)
+    render = f"deckgen render {shlex.quote(str(path))} -o deck.pptx"
+    if not applies:  # the flags then give the sample's settings all the same
+        render += f" --lang {lang} --currency {words.currency} --client {shlex.quote(words.client)}"
     return (
         f"Wrote {path}: {counts['customers']} customers and {counts['orders']} orders from "
         f"{first.start:%B %Y} to {last.end:%B %Y}, {counts['leads']} leads, "
         f"{counts['channels']} channel-months of spend and reach, {counts['feedback']} feedback "
         f"items, {counts['surveys']} survey answers and {counts['loyalty']} loyalty-club events "
-        f"(seed {seed}, language {lang}, amounts in {WORDS[lang].currency}). "
-        f"Check it with: deckgen validate {path}"
-        + (
-            ""
-            if lang == "en"
-            else f"; render it with: deckgen render {path} -o deck.pptx --lang {lang} "
-            f"--currency {WORDS[lang].currency}"
-        )
+        f"(seed {seed}, language {lang}, amounts in {words.currency}); {config}. "
+        f"Check it with: deckgen validate {path}; render it with: {render}"
     )
+
+
+def sample_config(workbook: str, words: Words, lang: str) -> str:
+    """The deckgen.toml text naming the sample's client, currency and language."""
+    return (
+        f"# deckgen.toml for {workbook}, written by `deckgen sample`. The sample uses deckgen's\n"
+        "# sheet and column names, so it needs no [sheets] mapping (see docs/data-format.md).\n"
+        f"client = {json.dumps(words.client, ensure_ascii=False)}\n"
+        f'currency = "{words.currency}"\n'
+        f'lang = "{lang}"\n'
+    )
+
+
+def _write_sample_config(path: Path, workbook: str, words: Words, lang: str) -> tuple[str, bool]:
+    """Write the sample's deckgen.toml unless one is there. Returns what was done (for the
+    summary) and whether the file now gives the sample's settings.
+
+    An existing file is never overwritten: a consultant's edits may be in it.
+    """
+    text = sample_config(workbook, words, lang)
+    try:
+        with path.open("x", encoding="utf-8") as handle:  # "x": fails if the file exists
+            handle.write(text)
+    except FileExistsError:
+        try:
+            same = _settings_of(path.read_text(encoding="utf-8")) == _settings_of(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            same = False
+        if same:
+            return f"its settings are already in {path}", True
+        return (
+            f"left the existing {path} unchanged (it names another client, currency or language)",
+            False,
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return f"client, currency and language written to {path}", True
+
+
+def _settings_of(text: str) -> tuple[object, ...]:
+    """The settings the sample's config decides, as a TOML text gives them."""
+    data = tomllib.loads(text)
+    return tuple(data.get(key) for key in ("client", "currency", "lang"))
 
 
 def write_workbook(frames: dict[str, pd.DataFrame], path: Path, *, created: datetime) -> None:

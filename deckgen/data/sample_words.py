@@ -56,6 +56,7 @@ class Place:
 class Words:
     """Everything language-specific in a sample workbook."""
 
+    client: str  # the sample company's name, written to the deckgen.toml beside the workbook
     currency: str
     money_per_usd: float  # the model prices in US dollars; amounts are scaled by this
     money_step: float  # order amounts are rounded to multiples of this
@@ -75,6 +76,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 _EN = Words(
+    client="Sample Retail Co.",
     currency="USD",
     money_per_usd=1.0,
     money_step=0.01,
@@ -201,6 +203,7 @@ _EN = Words(
 )
 
 _FA = Words(
+    client="فروشگاه نمونه",
     currency="IRR",
     money_per_usd=1_000_000.0,
     money_step=10_000.0,
@@ -312,6 +315,7 @@ _FA = Words(
 )
 
 _AR = Words(
+    client="شركة التجزئة النموذجية",
     currency="SAR",
     money_per_usd=3.75,
     money_step=1.0,

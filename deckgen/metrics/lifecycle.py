@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import ChannelsResult, compute_channels
+from deckgen.metrics.clv import ClvResult, compute_clv
 from deckgen.metrics.common import until_end_of
 from deckgen.metrics.feedback import FeedbackResult, compute_feedback
 from deckgen.metrics.findings import Diagnostics, Finding, compute_diagnostics, compute_findings
@@ -31,6 +32,7 @@ class LifecycleMetrics:
     funnel: FunnelResult
     channels: ChannelsResult | None
     loyalty: LoyaltyResult
+    clv: ClvResult  # predictive customer value, docs/metrics.md#clv-model
     feedback: FeedbackResult | None
     satisfaction: SatisfactionResult | None
     findings: tuple[Finding, ...]  # highest weight first
@@ -62,6 +64,7 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     funnel = compute_funnel(tables, period, settings)
     channels = compute_channels(tables, period, settings)
     loyalty = compute_loyalty(tables, period, settings, segment_of)
+    clv = compute_clv(tables, period, settings, segment_of)
     feedback = compute_feedback(tables, period, settings)
     satisfaction = compute_satisfaction(tables, period, settings, segment_of)
     findings = compute_findings(
@@ -76,6 +79,7 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
         funnel=funnel,
         channels=channels,
         loyalty=loyalty,
+        clv=clv,
         feedback=feedback,
         satisfaction=satisfaction,
         findings=findings,

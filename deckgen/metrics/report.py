@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import inspect
 import json
 import math
@@ -38,7 +39,7 @@ def to_jsonable(value: Any) -> Any:
             "relative": to_jsonable(value.relative),
         }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in _json_fields(value)}
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -63,13 +64,18 @@ def schema_lines(cls: type, indent: int = 0) -> list[str]:
     hints = typing.get_type_hints(cls)
     comments = _field_comments(cls)
     lines = []
-    for field in dataclasses.fields(cls):
+    for field in _json_fields(cls):
         hint = hints[field.name]
         note = f" — {comments[field.name]}" if field.name in comments else ""
         lines.append(f"{'  ' * indent}- `{field.name}`: {_type_name(hint)}{note}")
         for nested in _nested_dataclasses(hint):
             lines.extend(schema_lines(nested, indent + 1))
     return lines
+
+
+def _json_fields(cls: object) -> list[dataclasses.Field]:
+    """The fields of a dataclass that go into the JSON (per-customer arrays do not)."""
+    return [f for f in dataclasses.fields(cls) if f.metadata.get("json", True)]
 
 
 def _field_comments(cls: type) -> dict[str, str]:
@@ -89,6 +95,8 @@ def _type_name(hint: Any) -> str:
         return "change {current, previous, delta, relative}"
     if hint is Period:
         return "period {calendar, key, start, end}"
+    if hint is date:
+        return "string (ISO date)"
     if origin in (types.UnionType, typing.Union):
         return " | ".join(_type_name(a) for a in args)
     if origin is tuple:
@@ -97,6 +105,8 @@ def _type_name(hint: Any) -> str:
         return "[" + ", ".join(_type_name(a) for a in args) + "]"
     if origin is typing.Literal:
         return " | ".join(json.dumps(a) for a in args)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " | ".join(json.dumps(member.value) for member in hint)
     if dataclasses.is_dataclass(hint):
         return f"object {hint.__name__}"
     if hint is type(None):
@@ -179,6 +189,9 @@ version. Rates are fractions 0..1, money is in the client's currency, NaN and in
 A `change` is `{{"current", "previous", "delta", "relative"}}`: the month and the month
 before, their difference, and the relative difference (null when previous is 0 or missing).
 A `period` is `{{"calendar", "key", "start", "end"}}` with ISO dates.
+
+Additions within version 1: `clv` (predictive customer value: the BG/NBD and Gamma-Gamma fits
+under `clv.model`, with their time unit and any refusal reason).
 
 ## metrics
 """

@@ -2,18 +2,25 @@
 
 Look: no chart title (the block title sits above the chart), theme fonts at 10-11 pt with the
 complex-script font in every `c:txPr`, series in theme colours, light gridlines, number formats
-set explicitly from deckgen.formats (rates are fractions: a `0%` format multiplies by 100).
-With data labels on, the value axis is hidden: the labels carry the numbers.
+set explicitly from deckgen.formats (rates are fractions: a `0%` format multiplies by 100;
+right-to-left decks store rates × 100 for their literal ٪, see `formats.chart_percent_scale`).
+With data labels on, the value axis is hidden: the labels carry the numbers. A visible value
+axis gets an explicit round scale (`axis_scale`), shared with the image charts, and no more
+decimals than its step needs ("50 M USD", not "50.0 M USD").
 Right-to-left: categories reversed so the first is on the right (the value axis moves right);
 horizontal bars grow from the right; a scatter's x axis runs right to left. Category labels and
 series names start with U+200F: LibreOffice lays chart text out left to right otherwise, which
 turns «۱۸ تا ۲۴» into «تا ۲۴ ۱۸».
-Category labels under a narrow plot shrink (to MIN_CATEGORY_PT) until their widest word fits
-its category, as LibreOffice would otherwise break the word.
+Category labels are drawn at the type floor (10 pt) and never break inside a word: they wrap
+at spaces when every word fits its category, else all of them are turned upright (90°), where
+a label's thickness is one line (see `category_slant`). 45° was tried: LibreOffice then drops
+every other label whose slanted box overlaps its neighbour's. Legends and scatter quadrant
+labels are slide shapes (deckgen.render.legend), the same for native and image charts.
 """
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -29,7 +36,6 @@ from pptx.enum.chart import (
     XL_AXIS_CROSSES,
     XL_CHART_TYPE,
     XL_LABEL_POSITION,
-    XL_LEGEND_POSITION,
     XL_MARKER_STYLE,
     XL_TICK_LABEL_POSITION,
     XL_TICK_MARK,
@@ -43,23 +49,33 @@ from pptx.util import Emu, Pt
 
 from deckgen import textmetrics
 from deckgen.formats import (
-    currency_unit,
+    chart_percent_scale,
     excel_number_format,
+    format_chart_value,
     format_value,
-    localise_digits,
     money_scale,
     rtl_mark,
 )
 from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
 from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.context import RenderContext, blend, luminance
-from deckgen.render.layout import Box
+from deckgen.render.layout import EMU_PER_PT, Box
 from deckgen.render.oxml import child, element
-from deckgen.render.text import set_run_language, style_paragraph
+from deckgen.render.text import (
+    Align,
+    TextLine,
+    TextStyle,
+    add_text,
+    set_run_language,
+    style_paragraph,
+)
 
 BASE_PT = 11.0  # chart text
-SMALL_PT = 10.0  # ticks, labels, legend
-MIN_CATEGORY_PT = 7.0  # category labels shrink no further to keep their words whole
+# Ticks, labels, legend: half a point above the type floor. LibreOffice lays chart text out at
+# exactly 10 pt with its spaces squeezed to about half (1.3 pt where a text box draws 2.6 pt),
+# which ran «سن ۱۸» together; at 10.5 pt chart spaces are as wide as in text boxes.
+SMALL_PT = 10.5
+UPRIGHT_ROT = 5400000  # 90°, in 60000ths of a degree (OOXML `a:bodyPr rot`)
 _CHART_TYPES = {
     "bar": XL_CHART_TYPE.BAR_CLUSTERED,
     "column": XL_CHART_TYPE.COLUMN_CLUSTERED,
@@ -72,22 +88,38 @@ _CHART_TYPES = {
 _HORIZONTAL = ("bar", "stacked_bar")
 _STACKED = ("stacked_bar", "stacked_column")
 _DIM = 0.55  # non-highlighted categories of a multi-series chart fade this far to white
+_GAP, _MIN_GAP = 60, 15  # gap between column clusters, percent of a bar: usual, and least
+_LABEL_SIDE_PT = 6.0  # a value label needs this much more than its width over its bar
 _MARKER_PT = 5  # scatter dot size
 _MARKER_OPACITY = 45_000  # 45%: overlapping dots darken, so dense answers show
 _LABEL_PAD_PT = 4.0  # between a quadrant label and the plot's edge
-_LABEL_FILL_OPACITY = 85_000  # bottom quadrant labels sit on 85% white, above the dots
 _MAX_STEPS = 6  # an axis gets at most this many major steps
 # Estimates of LibreOffice's automatic plot layout, points: chart edge to plot (each side),
 # value-axis labels to plot, and the least room between two category labels.
 _CHART_PAD_PT = 7.0
 _AXIS_GAP_PT = 6.0
 _CATEGORY_GAP_PT = 4.0
+_WRAP_SHARE = 0.95  # LibreOffice wraps a category label in this share of its category's width
 
 
-def number_format(kind: ValueKind, ctx: RenderContext) -> str:
-    """The OOXML number format of a value kind in this deck's language and digits."""
+def number_format(
+    kind: ValueKind, ctx: RenderContext, places: int | None = None, hide_negative: bool = False
+) -> str:
+    """The OOXML number format of a value kind in this deck's language and digits.
+
+    `places` overrides the decimals of percent, decimal and compact money figures; with
+    `hide_negative`, ticks below zero are left blank (an axis extended only to line up zeros).
+    """
     deck = ctx.deck
-    return excel_number_format(kind, deck.lang, deck.digits, deck.currency, ctx.money_max)
+    return excel_number_format(
+        kind,
+        deck.lang,
+        deck.digits,
+        deck.currency,
+        ctx.money_max,
+        places=places,
+        hide_negative=hide_negative,
+    )
 
 
 def for_chart(series: Sequence[Series], ctx: RenderContext) -> RenderContext:
@@ -96,12 +128,94 @@ def for_chart(series: Sequence[Series], ctx: RenderContext) -> RenderContext:
     return replace(ctx, money_max=max(amounts, default=0.0))
 
 
+def stored_scale(kind: ValueKind, ctx: RenderContext) -> float:
+    """Factor from a figure to the value the chart stores: money in display units (tomans
+    are rials / 10), rates × 100 where the percent sign is a literal (right to left)."""
+    if kind == "money":
+        return money_scale(ctx.deck.currency)
+    if kind == "percent":
+        return chart_percent_scale(ctx.deck.lang)
+    return 1.0
+
+
+def stored(value: float, kind: ValueKind, ctx: RenderContext) -> float:
+    """`value` as the chart stores it, scaled on its decimal digits (0.285 × 100 is 28.5, the
+    number a viewer rounds as the text does, not 28.499999999999996)."""
+    scale = stored_scale(kind, ctx)
+    if scale == 1.0:
+        return value
+    return float(decimal.Decimal(repr(float(value))) * decimal.Decimal(repr(scale)))
+
+
 def chart_values(series: Series, ctx: RenderContext) -> tuple[float | None, ...]:
-    """The values written to the chart: money in display units (tomans are rials / 10)."""
-    if series.value_kind != "money":
+    """The values written to the chart (see `stored`)."""
+    if stored_scale(series.value_kind, ctx) == 1.0:
         return series.values
-    scale = money_scale(ctx.deck.currency)
-    return tuple(None if v is None else v * scale for v in series.values)
+    return tuple(None if v is None else stored(v, series.value_kind, ctx) for v in series.values)
+
+
+@dataclass(frozen=True)
+class AxisScale:
+    """A value axis' range and step, in the figures' own units (rates 0..1, money as data)."""
+
+    low: float
+    high: float
+    unit: float
+
+    @property
+    def ticks(self) -> list[float]:
+        """Every major tick from low to high."""
+        steps = round((self.high - self.low) / self.unit)
+        return [self.low + i * self.unit for i in range(steps + 1)]
+
+
+def axis_scale(values: Sequence[float | None], floor: float | None = None) -> AxisScale:
+    """A round scale holding `values` and zero (or starting at `floor`), at most _MAX_STEPS."""
+    present = [v for v in values if v is not None]
+    low = min(0.0, *present) if floor is None else floor
+    high = max(0.0, *present)
+    if high <= low:
+        high = low + 1.0
+    unit = major_unit(low, high)
+    return AxisScale(
+        math.floor(low / unit + 1e-9) * unit, math.ceil(high / unit - 1e-9) * unit, unit
+    )
+
+
+def aligned_scales(first: AxisScale, second: AxisScale) -> tuple[AxisScale, AxisScale]:
+    """Both scales extended to the same number of steps below and above zero, so their zeros
+    and gridlines line up (a dual-axis chart's NPS zero at the answers' zero)."""
+    below = max(round(-first.low / first.unit), round(-second.low / second.unit), 0)
+    above = max(round(first.high / first.unit), round(second.high / second.unit), 1)
+    return tuple(  # type: ignore[return-value]
+        AxisScale(-below * scale.unit, above * scale.unit, scale.unit) for scale in (first, second)
+    )
+
+
+def series_scale(series: Sequence[Series], kind: str) -> AxisScale:
+    """The value-axis scale of category series drawn as `kind` (stacked kinds add up)."""
+    columns = list(zip(*(s.values for s in series), strict=True))
+    if kind in _STACKED:
+        values: list[float | None] = [
+            sum(v for v in column if v is not None and v > 0) for column in columns
+        ] + [sum(v for v in column if v is not None and v < 0) for column in columns]
+    else:
+        values = [v for column in columns for v in column]
+    floor = line_axis_floor(series) if kind == "line" else None
+    return axis_scale(values, floor)
+
+
+def axis_places(kind: ValueKind, unit: float, ctx: RenderContext) -> int:
+    """Decimals an axis of step `unit` needs: none when every tick is a whole number as shown."""
+    if kind == "percent":
+        shown = unit * 100
+    elif kind == "money":
+        scaled = abs(ctx.money_max)
+        power = 9 if scaled >= 1e9 else 6 if scaled >= 1e6 else 0
+        shown = unit * money_scale(ctx.deck.currency) / 10**power
+    else:
+        shown = unit
+    return 0 if abs(shown - round(shown)) < 1e-9 else 1
 
 
 def chart_label(text: str, ctx: RenderContext) -> str:
@@ -116,43 +230,28 @@ def category_data(
     data = CategoryChartData()
     data.categories = [chart_label(category, ctx) for category in categories]
     for item in series:
+        # Money is scaled per value axis: a secondary axis of tens of millions keeps its own
+        # unit beside a primary one in billions.
+        same_axis = [s for s in series if s.axis == item.axis]
         data.add_series(
             chart_label(item.name, ctx),
             chart_values(item, ctx),
-            number_format=number_format(item.value_kind, ctx),
+            number_format=number_format(item.value_kind, for_chart(same_axis, ctx)),
         )
     return data
 
 
-def _tick_text(value: float, kind: ValueKind, ctx: RenderContext) -> str:
-    """`value` roughly as the viewer draws it with `number_format` (for measuring only)."""
-    if kind == "percent":
-        text = f"{value * 100:.1f}%"
-    elif kind == "decimal":
-        text = f"{value:,.1f}"
-    elif kind == "score":
-        text = f"+{value:,.0f}"
-    else:
-        text = f"{value:,.0f}"
-    if kind == "money":
-        text = f"{text} {currency_unit(ctx.deck.currency, ctx.deck.lang)}"
-    return localise_digits(text, ctx.deck.lang, ctx.deck.digits)
-
-
 def value_axis_room(
-    series: Sequence[Series], title: str | None, ctx: RenderContext, stacked: bool = False
+    scale: AxisScale, kind: ValueKind, title: str | None, ctx: RenderContext
 ) -> float:
     """Width (points) a visible value axis takes beside the plot: its widest label and title."""
-    columns = zip(*(chart_values(item, ctx) for item in series), strict=True)
-    if stacked:
-        values = [sum(abs(v) for v in column if v is not None) for column in columns]
-    else:
-        values = [abs(v) for column in columns for v in column if v is not None]
-    top = max(values, default=0.0)
-    unit = major_unit(0.0, top)
-    top = math.ceil(top / unit - 1e-9) * unit
-    family = ctx.theme.minor_font
-    width = textmetrics.measure_width(_tick_text(top, series[0].value_kind, ctx), SMALL_PT, family)
+    deck, family = ctx.deck, ctx.theme.minor_font
+    width = max(
+        textmetrics.measure_width(
+            format_value(tick, kind, deck.lang, deck.digits, deck.currency), SMALL_PT, family
+        )
+        for tick in (scale.low, scale.high)
+    )
     if title:
         width += textmetrics.line_height(title, SMALL_PT, family)
     return width + _AXIS_GAP_PT
@@ -161,31 +260,77 @@ def value_axis_room(
 def category_slot(spec: ChartSpec, width_pt: float, ctx: RenderContext) -> float:
     """Estimated width (points) of one category of a column, line or combo chart's plot."""
     plot = width_pt - 2 * _CHART_PAD_PT
-    bars = [s for s in spec.series if s.plot == "bar"] or list(spec.series)
-    if spec.kind == "combo" or not spec.data_labels:  # the primary value axis is shown
-        primary = [s for s in spec.series if s.axis == "primary"] if spec.kind == "combo" else bars
-        stacked = spec.kind in _STACKED
-        plot -= value_axis_room(primary or bars, spec.value_axis_title, ctx, stacked)
-    secondary = [s for s in spec.series if s.plot == "line" and s.axis == "secondary"]
-    if spec.kind == "combo" and secondary:
-        plot -= value_axis_room(secondary, spec.secondary_axis_title, ctx)
+    for scale, kind, title in visible_value_axes(spec, ctx):
+        plot -= value_axis_room(scale, kind, title, ctx)
     return max(plot, 1.0) / max(len(spec.categories), 1)
 
 
-def category_font_size(categories: Sequence[str], slot_pt: float, family: str) -> float:
-    """The size (SMALL_PT down to MIN_CATEGORY_PT, half points) at which every word fits a slot."""
+def visible_value_axes(
+    spec: ChartSpec, ctx: RenderContext
+) -> list[tuple[AxisScale, ValueKind, str | None]]:
+    """Scale, kind and title of each value axis a category chart shows (none with data labels,
+    except a combo's); a combo's two axes have their zeros lined up."""
+    if spec.kind == "combo":
+        primary = [s for s in spec.series if s.axis == "primary"] or list(spec.series)
+        axes = [(series_scale(primary, "column"), primary[0].value_kind, spec.value_axis_title)]
+        secondary = [s for s in spec.series if s.axis == "secondary"]
+        if secondary:
+            first, second = aligned_scales(axes[0][0], series_scale(secondary, "line"))
+            axes = [
+                (first, axes[0][1], spec.value_axis_title),
+                (second, secondary[0].value_kind, spec.secondary_axis_title),
+            ]
+        return axes
+    if spec.data_labels or spec.kind == "doughnut":
+        return []
+    return [
+        (series_scale(spec.series, spec.kind), spec.series[0].value_kind, spec.value_axis_title)
+    ]
+
+
+def category_room(slot_pt: float) -> float:
+    """The width (points) a category label wraps in, in a category `slot_pt` wide."""
+    return slot_pt * _WRAP_SHARE - _CATEGORY_GAP_PT
+
+
+def category_slant(categories: Sequence[str], slot_pt: float, family: str) -> bool:
+    """True when some word of a category label is wider than its category at SMALL_PT: then
+    every label is turned upright (a viewer would break that word); else labels wrap at spaces."""
+    room = category_room(slot_pt)
+    return any(
+        textmetrics.measure_width(word, SMALL_PT, family) > room
+        for category in categories
+        for word in category.split(" ")
+    )
+
+
+def column_gaps(spec: ChartSpec, slot_pt: float, ctx: RenderContext) -> tuple[int, bool]:
+    """The gap between a column chart's clusters (percent of a bar) and whether its value labels
+    stand upright: the widest gap, down to _MIN_GAP, at which each label is no wider than its
+    bar, else the usual gap and upright labels (two labels side by side ran together)."""
+    if spec.kind not in ("column", "combo") or not spec.data_labels:
+        return _GAP, False
+    bars = [s for s in spec.series if spec.kind != "combo" or s.plot == "bar"]
+    deck, family = ctx.deck, ctx.theme.minor_font
     widest = max(
         (
-            textmetrics.measure_width(word, 1.0, family)
-            for category in categories
-            for word in category.split(" ")
+            textmetrics.measure_width(
+                format_chart_value(
+                    v, s.value_kind, deck.lang, deck.digits, deck.currency, ctx.money_max
+                ),
+                SMALL_PT,
+                family,
+            )
+            for s in bars
+            for v in s.values
+            if v is not None
         ),
         default=0.0,
     )
-    room = slot_pt - _CATEGORY_GAP_PT
-    if widest * SMALL_PT <= room:
-        return SMALL_PT
-    return max(MIN_CATEGORY_PT, math.floor(room / widest * 2) / 2)
+    for gap in range(_GAP, _MIN_GAP - 1, -15):
+        if widest + _LABEL_SIDE_PT <= slot_pt / (len(bars) + gap / 100):
+            return gap, False
+    return _GAP, True
 
 
 def style_font(
@@ -214,19 +359,15 @@ def _no_fill_sp_pr(parent: etree._Element, before: Sequence[str]) -> None:
         anchor.addprevious(sp_pr)
 
 
-def style_chart(chart: Chart, ctx: RenderContext, legend: bool) -> None:
-    """Chart-wide text, transparent background, no title, legend at the bottom."""
+def style_chart(chart: Chart, ctx: RenderContext) -> None:
+    """Chart-wide text, transparent background, no title and no legend (drawn as shapes)."""
     style_font(chart.font, ctx, BASE_PT)
     chart.has_title = False
     space = chart._chartSpace
     _no_fill_sp_pr(space, ("c:txPr", "c:externalData", "c:printSettings", "c:userShapes"))
     plot_area = space.find(qn("c:chart")).find(qn("c:plotArea"))
     _no_fill_sp_pr(plot_area, ("c:extLst",))
-    chart.has_legend = legend
-    if legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-        style_font(chart.legend.font, ctx, SMALL_PT)
+    chart.has_legend = False
 
 
 def _axis_title(axis: _BaseAxis, text: str | None, ctx: RenderContext) -> None:
@@ -258,8 +399,13 @@ def style_value_axis(
     title: str | None,
     visible: bool,
     gridlines: bool = True,
+    scale: AxisScale | None = None,
+    hide_negative: bool = False,
 ) -> None:
-    """Number format, light gridlines, muted tick labels and title; hidden when not `visible`."""
+    """Number format, light gridlines, muted tick labels and title; hidden when not `visible`.
+
+    With a `scale`, the axis spans it exactly, at its step, with the decimals the step needs.
+    """
     axis.visible = visible
     axis.has_major_gridlines = visible and gridlines
     if axis.has_major_gridlines:
@@ -269,21 +415,30 @@ def style_value_axis(
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
     labels = axis.tick_labels
-    labels.number_format = number_format(kind, ctx)
+    places = None
+    if scale is not None:
+        axis.minimum_scale = stored(scale.low, kind, ctx)
+        axis.maximum_scale = stored(scale.high, kind, ctx)
+        axis.major_unit = stored(scale.unit, kind, ctx)
+        places = axis_places(kind, scale.unit, ctx)
+    labels.number_format = number_format(kind, ctx, places, hide_negative)
     labels.number_format_is_linked = False
     style_font(labels.font, ctx, SMALL_PT, ctx.hex("muted"))
     _axis_line(axis, None)
     _axis_title(axis, title if visible else None, ctx)
 
 
-def style_category_axis(axis: _BaseAxis, ctx: RenderContext, size: float = SMALL_PT) -> None:
-    """A thin rule, no tick marks, horizontal labels of `size` that wrap instead of rotating."""
+def style_category_axis(axis: _BaseAxis, ctx: RenderContext, slanted: bool = False) -> None:
+    """A thin rule, no tick marks, labels at the type floor: horizontal (wrapping at spaces) or
+    upright, ending at their tick and read upwards (turned the other way round in RTL, so the
+    reading end is still at the tick)."""
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
     axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
-    style_font(axis.tick_labels.font, ctx, size)
+    style_font(axis.tick_labels.font, ctx, SMALL_PT)
     body_pr = axis._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
-    body_pr.set("rot", "0")
+    rotation = (UPRIGHT_ROT if ctx.rtl else -UPRIGHT_ROT) if slanted else 0
+    body_pr.set("rot", str(rotation))
     body_pr.set("vert", "horz")
     _axis_line(axis, ctx.hex("rule"))
 
@@ -312,9 +467,27 @@ def style_series_labels(
     labels._element.find(qn("c:txPr")).find(qn("a:bodyPr")).set("wrap", "none")
 
 
+def series_color(spec: ChartSpec, index: int, ctx: RenderContext) -> str:
+    """RRGGBB of `spec.series[index]` as drawn, in native and image charts and their legends.
+
+    One bar series is drawn in the primary colour; several take the theme's series colours in
+    order; a combo's lines follow its bars in that order.
+    """
+    item = spec.series[index]
+    if spec.kind == "combo":
+        bars = [i for i, s in enumerate(spec.series) if s.plot == "bar"]
+        if item.plot == "bar":
+            return ctx.series_hex(bars.index(index)) if len(bars) > 1 else ctx.hex("primary")
+        lines = [i for i, s in enumerate(spec.series) if s.plot == "line"]
+        return ctx.series_hex(max(len(bars) + lines.index(index), 1))
+    if spec.kind == "line" or len(spec.series) > 1:
+        return ctx.series_hex(index)
+    return ctx.hex("primary")
+
+
 def style_bar_series(
     series: BarSeries,
-    index: int,
+    color: str,
     spec_series: Series,
     ctx: RenderContext,
     *,
@@ -323,8 +496,7 @@ def style_bar_series(
     multi: bool,
     labels: bool,
 ) -> None:
-    """Theme colour fill; a highlighted category in the accent colour (or the others faded)."""
-    color = ctx.hex("primary") if not multi else ctx.series_hex(index)
+    """`color` fill; a highlighted category in the accent colour (or the others faded)."""
     _fill(series.format, color)
     series.format.line.fill.background()
     series.invert_if_negative = False
@@ -345,6 +517,13 @@ def style_bar_series(
             )
 
 
+def upright_value_labels(series: _BaseCategorySeries) -> None:
+    """The series' value labels turned upright, read upwards, above their bars."""
+    body_pr = series.data_labels._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
+    body_pr.set("rot", str(-UPRIGHT_ROT))
+    body_pr.set("vert", "horz")
+
+
 def style_line_series(
     series: LineSeries, color: str, kind: ValueKind, ctx: RenderContext, labels: bool
 ) -> None:
@@ -362,28 +541,37 @@ def style_line_series(
         style_series_labels(series, kind, ctx, XL_LABEL_POSITION.ABOVE, ctx.hex("text"))
 
 
+def doughnut_shares(spec: ChartSpec) -> ChartSpec:
+    """A doughnut's series as shares of its total (rates 0..1): what its labels show, computed
+    once for native and image charts alike rather than by each viewer."""
+    item = spec.series[0]
+    values = [0.0 if v is None else v for v in item.values]
+    total = sum(values) or 1.0
+    shares = tuple(v / total for v in values)
+    return replace(spec, series=(replace(item, values=shares, value_kind="percent"),))
+
+
 def _doughnut_labels(chart: Chart, spec: ChartSpec, ctx: RenderContext) -> None:
-    """Percent-of-total labels on every segment, white on dark segments."""
+    """Share labels on every segment, bold, white on dark segments."""
     plot = chart.plots[0]
-    percent = number_format("percent", ctx)
     for series in plot.series:
         for index in range(len(spec.categories)):
             fill = ctx.series_hex(index)
             _fill(series.points[index].format, fill)
             series.points[index].format.line.color.rgb = RGBColor.from_string("FFFFFF")
-            if not spec.data_labels:
-                continue
-            label = series.points[index].data_label
-            color = "FFFFFF" if luminance(fill) < 0.5 else ctx.hex("text")
-            style_font(label.font, ctx, SMALL_PT, color, bold=True)
-            d_lbl = label._dLbl
-            idx = d_lbl.find(qn("c:idx"))
-            num_fmt = element("c:numFmt")
-            num_fmt.set("formatCode", percent)
-            num_fmt.set("sourceLinked", "0")
-            idx.addnext(num_fmt)
-            d_lbl.find(qn("c:showVal")).set("val", "0")
-            d_lbl.find(qn("c:showPercent")).set("val", "1")
+        if spec.data_labels:
+            for index in range(len(spec.categories)):
+                fill = ctx.series_hex(index)
+                label = series.points[index].data_label
+                color = "FFFFFF" if luminance(fill) < 0.5 else ctx.hex("text")
+                style_font(label.font, ctx, SMALL_PT, color, bold=True)
+                d_lbl = label._dLbl
+                num_fmt = element("c:numFmt")
+                num_fmt.set("formatCode", number_format("percent", ctx))
+                num_fmt.set("sourceLinked", "0")
+                d_lbl.find(qn("c:idx")).addnext(num_fmt)
+                d_lbl.find(qn("c:showVal")).set("val", "1")
+                d_lbl.find(qn("c:showPercent")).set("val", "0")
     hole = plot._element.find(qn("c:holeSize"))
     if hole is not None:
         hole.set("val", "55")
@@ -418,12 +606,18 @@ def written_order(spec: ChartSpec) -> list[int]:
     """Indexes of `spec.series` in the order the chart XML lists them.
 
     Horizontal bars are written bottom-up on a normal category axis (last category first) rather
-    than on a reversed axis: PowerPoint and LibreOffice both order a bar chart's legend for that
-    usual geometry, where the last series is drawn on top of each cluster. Clustered bars are
-    therefore written last series first, so the first series is on top and first in the legend.
+    than on a reversed axis, where both viewers draw the last series of a cluster on top.
+    Clustered bars are therefore written last series first, so the first series is on top.
     """
     indexes = list(range(len(spec.series)))
     return indexes[::-1] if spec.kind == "bar" else indexes
+
+
+def hides_negative(series: Sequence[Series], scale: AxisScale) -> bool:
+    """True for an axis taken below zero only to line up with another one: no series of it
+    goes below zero, so its negative ticks would label nothing."""
+    values = [v for item in series for v in item.values if v is not None]
+    return scale.low < 0 <= min(values, default=0.0)
 
 
 def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
@@ -432,6 +626,8 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         from deckgen.render.combo import draw_combo
 
         return draw_combo(slide, spec, box, ctx)
+    if spec.kind == "doughnut":
+        spec = doughnut_shares(spec)
     ctx = for_chart(spec.series, ctx)
     order = written_order(spec)
     categories, written, highlight = (
@@ -449,37 +645,43 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     )
     frame.name = "Chart"
     chart = frame.chart
-    multi = len(spec.series) > 1
-    style_chart(chart, ctx, legend=spec.legend and (multi or spec.kind == "doughnut"))
+    style_chart(chart, ctx)
     if spec.kind == "doughnut":
         _doughnut_labels(chart, spec, ctx)
         return frame
     plot = chart.plots[0]
-    if spec.kind != "line":
-        plot.gap_width = 60
-    first_kind = spec.series[0].value_kind
-    label_size = SMALL_PT
+    slanted, upright_labels = False, False
     if spec.kind not in _HORIZONTAL:  # categories side by side: each has a slot's width
         slot = category_slot(spec, box.w_pt, ctx)
-        label_size = category_font_size(spec.categories, slot, ctx.theme.minor_font)
-    style_category_axis(chart.category_axis, ctx, label_size)
+        slanted = category_slant(spec.categories, slot, ctx.theme.minor_font)
+        gap, upright_labels = column_gaps(spec, slot, ctx)
+        if spec.kind != "line":
+            plot.gap_width = gap
+    elif spec.kind != "line":
+        plot.gap_width = _GAP
+    style_category_axis(chart.category_axis, ctx, slanted)
+    axes = visible_value_axes(spec, ctx)
+    first_kind = spec.series[0].value_kind
     style_value_axis(
         chart.value_axis,
         first_kind,
         ctx,
         title=spec.value_axis_title,
-        visible=not spec.data_labels,
+        visible=bool(axes),
+        scale=axes[0][0] if axes else None,
     )
-    if spec.kind == "line":
-        chart.value_axis.minimum_scale = line_axis_floor(spec.series)
+    floor = line_axis_floor(spec.series) if spec.kind == "line" else None
+    if not axes and floor is not None:  # labelled lines: the trend, not a flat line at the top
+        chart.value_axis.minimum_scale = stored(floor, first_kind, ctx)
+    multi = len(spec.series) > 1
     for series, index, spec_series in zip(plot.series, order, written, strict=True):
+        color = series_color(spec, index, ctx)
         if spec.kind == "line":
-            color = ctx.series_hex(index)
             style_line_series(series, color, spec_series.value_kind, ctx, spec.data_labels)
         else:
             style_bar_series(
                 series,
-                index,
+                color,
                 spec_series,
                 ctx,
                 stacked=spec.kind in _STACKED,
@@ -487,6 +689,8 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 multi=multi,
                 labels=spec.data_labels,
             )
+            if upright_labels:
+                upright_value_labels(series)
     if ctx.rtl:
         _mirror_category_chart(chart, spec.kind)
         if spec.kind not in _HORIZONTAL:  # reversed categories moved the value axis right
@@ -494,17 +698,16 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     return frame
 
 
-def _hide_legend_entries(chart: Chart, indexes: Sequence[int]) -> None:
-    """Delete the legend entries of helper series (split lines, quadrant labels)."""
-    legend = chart._chartSpace.find(qn("c:chart")).find(qn("c:legend"))
-    if legend is None:
-        return
-    anchor = legend.find(qn("c:legendPos"))
-    for index in sorted(indexes, reverse=True):
-        entry = element("c:legendEntry")
-        child(entry, "c:idx").set("val", str(index))
-        child(entry, "c:delete").set("val", "1")
-        anchor.addnext(entry)
+def number_axes(chart: Chart) -> None:
+    """Renumber the chart's axis ids 1, 2, ... in document order.
+
+    python-pptx writes fixed negative ids (-2068027336, ...), which ECMA-376 does not allow
+    (`c:axId` is an unsigned int): a validator, and possibly PowerPoint, rejects the part.
+    """
+    plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+    ids: dict[str, str] = {}
+    for node in plot_area.iter(qn("c:axId"), qn("c:crossAx")):
+        node.set("val", ids.setdefault(node.get("val"), str(len(ids) + 1)))
 
 
 def major_unit(low: float, high: float) -> float:
@@ -525,31 +728,37 @@ def axis_ticks(low: float, high: float) -> list[float]:
 
 @dataclass(frozen=True)
 class ScatterLayout:
-    """Where a scatter's plot sits in its chart (points) and where its quadrant labels go."""
+    """Where a scatter's plot sits in its chart and where its quadrant labels go (points from
+    the chart's top left; x of the plot's left edge, whatever the direction)."""
 
-    start: float  # room on the y axis' side (left in LTR), points
-    end: float  # room on the far side
+    left: float
     top: float
-    bottom: float
-    anchors: tuple[tuple[float, float], ...]  # data (x, y) of each quadrant label, spec order
-    plot_w: float  # points
-    plot_h: float  # points
+    plot_w: float
+    plot_h: float
+    line: float  # one line of chart text
+    bottom_row: float  # top of the row holding the bottom quadrant labels
+    x_title_row: float  # top of the x-axis title's row
 
 
 def scatter_layout(
     spec: ScatterSpec, width_pt: float, height_pt: float, ctx: RenderContext
 ) -> ScatterLayout:
-    """Plot margins that fit ticks, titles and the top quadrant labels above the plot.
+    """Plot margins that fit ticks, axis titles and the four quadrant labels outside the plot.
 
-    Top quadrant labels sit above the plot, outside the data; bottom ones inside its lower
-    corners (on a white chip), clear of the tick labels. Anchors are in data units.
+    The top quadrant labels sit in a row above the plot, at its corners; the bottom ones in the
+    x-axis title's row, at the plot's corners, or in a row of their own when they would touch
+    the title. No label is ever drawn over the dots.
     """
     deck, family = ctx.deck, ctx.theme.minor_font
 
     def text_w(text: str, bold: bool = False) -> float:
         return textmetrics.measure_width(text, SMALL_PT, family, bold)
 
-    line = textmetrics.line_height("0", SMALL_PT, family)
+    labels = spec.quadrant_labels
+    line = max(
+        textmetrics.line_height(t, SMALL_PT, family)
+        for t in ("0", spec.x_title, spec.y_title, *(labels or ()))
+    )
     y_ticks = [
         format_value(v, spec.y_kind, deck.lang, deck.digits, deck.currency)
         for v in axis_ticks(*spec.y_range)
@@ -558,44 +767,38 @@ def scatter_layout(
         format_value(v, spec.x_kind, deck.lang, deck.digits, deck.currency)
         for v in axis_ticks(*spec.x_range)
     ]
-    labels = spec.quadrant_labels or ("", "", "", "")
     start = max(text_w(t) for t in y_ticks) + 2 * _LABEL_PAD_PT + (line if spec.y_title else 0.0)
     end = max(text_w(x_ticks[-1]) / 2, _LABEL_PAD_PT) + _LABEL_PAD_PT
-    top = line + 2 * _LABEL_PAD_PT if spec.quadrant_labels else line / 2 + _LABEL_PAD_PT
-    bottom = line + 2 * _LABEL_PAD_PT + (line + _LABEL_PAD_PT if spec.x_title else 0.0)
-    if len(spec.series) > 1:
-        bottom += line + 2 * _LABEL_PAD_PT  # the legend
+    top = line + 2 * _LABEL_PAD_PT if labels else line / 2 + _LABEL_PAD_PT
+    ticks_row = line + 2 * _LABEL_PAD_PT
+    title_row = line + _LABEL_PAD_PT if spec.x_title else 0.0
     plot_w = max(width_pt - start - end, 1.0)
+    bottom = ticks_row + title_row
+    shared_row = True
+    if labels:
+        corners = max(text_w(labels[2], True), text_w(labels[3], True)) + _LABEL_PAD_PT
+        shared_row = bool(spec.x_title) and corners <= (plot_w - text_w(spec.x_title)) / 2
+        if not shared_row:
+            bottom += line + _LABEL_PAD_PT
     plot_h = max(height_pt - top - bottom, 1.0)
-    (x0, x1), (y0, y1) = spec.x_range, spec.y_range
-    per_x, per_y = (x1 - x0) / plot_w, (y1 - y0) / plot_h  # data units per point
-    inset_x = _LABEL_PAD_PT * per_x
-    inset_y = (line / 2 + _LABEL_PAD_PT) * per_y
-    top_left = x0 + (text_w(labels[0], True) / 2 + _LABEL_PAD_PT) * per_x
-    top_right = x1 - (text_w(labels[1], True) / 2 + _LABEL_PAD_PT) * per_x
-    anchors = (
-        (top_left, y1),
-        (top_right, y1),
-        (x0 + inset_x, y0 + inset_y),
-        (x1 - inset_x, y0 + inset_y),
-    )
-    return ScatterLayout(start, end, top, bottom, anchors, plot_w, plot_h)
+    title_row = top + plot_h + ticks_row
+    row = title_row if shared_row else height_pt - line - _LABEL_PAD_PT / 2
+    return ScatterLayout(end if ctx.rtl else start, top, plot_w, plot_h, line, row, title_row)
 
 
 def _manual_plot_layout(
-    chart: Chart, layout: ScatterLayout, width_pt: float, height_pt: float, rtl: bool
+    chart: Chart, layout: ScatterLayout, width_pt: float, height_pt: float
 ) -> None:
     """Fix the inner plot area (inside the axes) at the layout's margins, in both viewers."""
     plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
     for old in plot_area.findall(qn("c:layout")):
         plot_area.remove(old)
-    left = layout.end if rtl else layout.start
     manual = element("c:manualLayout")
     child(manual, "c:layoutTarget", val="inner")
     child(manual, "c:xMode", val="edge")
     child(manual, "c:yMode", val="edge")
     for tag, value in (
-        ("c:x", left / width_pt),
+        ("c:x", layout.left / width_pt),
         ("c:y", layout.top / height_pt),
         ("c:w", layout.plot_w / width_pt),
         ("c:h", layout.plot_h / height_pt),
@@ -614,23 +817,48 @@ def _set_alpha(sp_pr: etree._Element, opacity: int) -> None:
         child(color, "a:alpha", val=str(opacity))
 
 
-def _label_chip(d_lbl: etree._Element) -> None:
-    """A white, slightly see-through background behind a data label, with no outline."""
-    sp_pr = d_lbl.get_or_add_spPr()
-    for old in list(sp_pr):
-        sp_pr.remove(old)
-    fill = child(sp_pr, "a:solidFill")
-    child(fill, "a:srgbClr", val="FFFFFF")
-    _set_alpha(sp_pr, _LABEL_FILL_OPACITY)
-    child(child(sp_pr, "a:ln"), "a:noFill")
+def draw_quadrant_labels(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderContext) -> None:
+    """The scatter's quadrant labels as text boxes at the plot's corners, outside the plot.
+
+    Labels are given low-x first (top-left, top-right, bottom-left, bottom-right in a left to
+    right chart); low x is on the right in a right-to-left chart. Each label grows inward from
+    its corner.
+    """
+    if spec.quadrant_labels is None:
+        return
+    layout = scatter_layout(spec, box.w_pt, box.h_pt, ctx)
+    family = ctx.theme.minor_font
+    style = TextStyle(
+        size=SMALL_PT,
+        min_size=SMALL_PT,
+        color=ctx.rgb("muted"),
+        bold=True,
+        anchor="middle",
+        inset_x=0,
+        inset_y=0,
+    )
+    rows = (_LABEL_PAD_PT / 2, layout.bottom_row)
+    for index, text in enumerate(spec.quadrant_labels):
+        width = textmetrics.measure_width(text, SMALL_PT, family, bold=True) + 2 * _LABEL_PAD_PT
+        width = min(width, layout.plot_w / 2)
+        at_left = (index % 2 == 0) != ctx.rtl  # low x on the left in a left-to-right chart
+        x = layout.left if at_left else layout.left + layout.plot_w - width
+        label_box = Box(
+            box.x + round(x * EMU_PER_PT),
+            box.y + round(rows[index // 2] * EMU_PER_PT),
+            round(width * EMU_PER_PT),
+            round(layout.line * EMU_PER_PT),
+        )
+        align: Align = "start" if at_left != ctx.rtl else "end"
+        add_text(slide, label_box, [TextLine(text)], replace(style, align=align), ctx, "Quadrant")
 
 
 def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
-    """A native XY scatter; quadrant splits are dashed helper series, labels are point labels.
+    """A native XY scatter; quadrant splits are dashed helper series.
 
     Axes span exactly the given ranges and cross at their minimums; dots are small and
-    see-through so piles of equal answers show; the plot area is placed by hand so the top
-    quadrant labels sit above the data (see `scatter_layout`).
+    see-through so piles of equal answers show; the plot area is placed by hand
+    (`scatter_layout`), leaving room for the quadrant labels drawn around it.
     """
     layout = scatter_layout(spec, box.w_pt, box.h_pt, ctx)
     data = XyChartData()
@@ -650,41 +878,29 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
         split = data.add_series("y split")
         split.add_data_point(x0, spec.y_split)
         split.add_data_point(x1, spec.y_split)
-    label_index = None
-    if spec.quadrant_labels is not None:
-        label_index = len(data)
-        helpers.append(label_index)
-        quadrants = data.add_series("quadrants")
-        for x, y in layout.anchors:
-            quadrants.add_data_point(x, y)
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.XY_SCATTER, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h), data
     )
     frame.name = "Chart"
     chart = frame.chart
-    style_chart(chart, ctx, legend=len(spec.series) > 1)
-    _manual_plot_layout(chart, layout, box.w_pt, box.h_pt, ctx.rtl)
+    style_chart(chart, ctx)
+    _manual_plot_layout(chart, layout, box.w_pt, box.h_pt)
     x_axis, y_axis = chart.category_axis, chart.value_axis
     for axis, (low, high), kind, title in (
         (x_axis, spec.x_range, spec.x_kind, spec.x_title),
         (y_axis, spec.y_range, spec.y_kind, spec.y_title),
     ):
-        axis.minimum_scale, axis.maximum_scale = low, high
-        axis.major_unit = major_unit(low, high)
-        style_value_axis(axis, kind, ctx, title=title, visible=True, gridlines=False)
+        scale = AxisScale(low, high, major_unit(low, high))
+        style_value_axis(axis, kind, ctx, title=title, visible=True, gridlines=False, scale=scale)
         _axis_line(axis, ctx.hex("rule"))
         axis.crosses = XL_AXIS_CROSSES.MINIMUM  # meet the other axis at its minimum
-    plot_series = list(chart.plots[0].series)
-    for index, series in enumerate(plot_series):
+    for index, series in enumerate(chart.plots[0].series):
         if index in helpers:
             series.marker.style = XL_MARKER_STYLE.NONE
-            if index == label_index:
-                series.format.line.fill.background()
-            else:
-                line = series.format.line
-                line.color.rgb = RGBColor.from_string(ctx.hex("grey"))
-                line.width = Pt(1.25)
-                line.dash_style = MSO_LINE_DASH_STYLE.DASH
+            line = series.format.line
+            line.color.rgb = RGBColor.from_string(ctx.hex("grey"))
+            line.width = Pt(1.25)
+            line.dash_style = MSO_LINE_DASH_STYLE.DASH
             continue
         series.format.line.fill.background()
         series.marker.style = XL_MARKER_STYLE.CIRCLE
@@ -692,24 +908,6 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
         _fill(series.marker.format, ctx.series_hex(index))
         series.marker.format.line.fill.background()
         _set_alpha(series.marker.format._element.spPr, _MARKER_OPACITY)
-    if label_index is not None and spec.quadrant_labels is not None:
-        series = plot_series[label_index]
-        for index, text in enumerate(spec.quadrant_labels):
-            label = series.points[index].data_label
-            frame_text = label.text_frame
-            frame_text.text = text
-            paragraph = frame_text.paragraphs[0]
-            style_paragraph(paragraph, ctx, "start")
-            for run in paragraph.runs:
-                style_font(run.font, ctx, SMALL_PT, ctx.hex("muted"), bold=True)
-            if index < 2:  # top: centred above the plot, clear of the dots
-                label.position = XL_LABEL_POSITION.ABOVE
-                continue
-            _label_chip(label._dLbl)
-            # Bottom labels grow inward: away from the low-x edge, which is on the right in RTL.
-            inward_right = (index == 2) != ctx.rtl
-            label.position = XL_LABEL_POSITION.RIGHT if inward_right else XL_LABEL_POSITION.LEFT
-    _hide_legend_entries(chart, helpers)
     if ctx.rtl:
         x_axis.reverse_order = True
         pin_axis_title(y_axis, "right", box, SMALL_PT, ctx.theme.minor_font)

@@ -5,7 +5,8 @@ column chart holding every series, so the embedded workbook and every series for
 correct; then each `plot="line"` series is moved from `c:barChart` into a `c:lineChart`
 (secondary ones on their own category/value axis pair, the value axis on the far side).
 PowerPoint and LibreOffice open it as an ordinary, editable combo chart.
-Bar series are always drawn on the primary axis.
+Bar series are always drawn on the primary axis. The two value axes get round scales with their
+zeros and gridlines lined up (`charts.aligned_scales`): an NPS of zero sits on the answers' zero.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.charts import (
     SMALL_PT,
     category_data,
-    category_font_size,
+    category_slant,
     category_slot,
+    column_gaps,
     for_chart,
+    hides_negative,
+    series_color,
     style_bar_series,
     style_category_axis,
     style_chart,
     style_line_series,
     style_value_axis,
+    upright_value_labels,
+    visible_value_axes,
 )
 from deckgen.render.context import RenderContext
 from deckgen.render.layout import Box
@@ -104,7 +110,11 @@ def _secondary_axes(ctx: RenderContext) -> tuple[etree._Element, etree._Element]
 
 def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) -> GraphicFrame:
     """Bars on the primary axis with `plot="line"` series as lines (secondary axis if asked)."""
-    ctx = for_chart(spec.series, ctx)
+    primary_series = [s for s in spec.series if s.axis == "primary"]
+    secondary_series = [s for s in spec.series if s.axis == "secondary"]
+    primary_ctx = for_chart(primary_series, ctx)
+    secondary_ctx = for_chart(secondary_series, ctx)
+    ctx = primary_ctx
     order = sorted(range(len(spec.series)), key=lambda i: spec.series[i].plot == "line")
     ordered = [spec.series[i] for i in order]  # bars first, as chart XML lists them
     frame = slide.shapes.add_chart(
@@ -117,16 +127,18 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     )
     frame.name = "Chart"
     chart = frame.chart
-    style_chart(chart, ctx, legend=spec.legend)
+    style_chart(chart, ctx)
     plot_area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
     bar_chart = plot_area.find(qn("c:barChart"))
-    chart.plots[0].gap_width = 60
+    slot = category_slot(spec, box.w_pt, ctx)
+    gap, upright_labels = column_gaps(spec, slot, ctx)
+    chart.plots[0].gap_width = gap
     bars = [s for s in ordered if s.plot == "bar"]
     for index, series in enumerate(chart.plots[0].series):
         if index < len(bars):
             style_bar_series(
                 series,
-                index,
+                series_color(spec, order[index], ctx),
                 bars[index],
                 ctx,
                 stacked=False,
@@ -134,35 +146,44 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 multi=len(bars) > 1,
                 labels=spec.data_labels,
             )
+            if upright_labels:
+                upright_value_labels(series)
     sers = bar_chart.findall(qn("c:ser"))
     primary_line = _line_chart((_PRIMARY_CAT_ID, _PRIMARY_VAL_ID))
     secondary_line = _line_chart((_SECONDARY_CAT_ID, _SECONDARY_VAL_ID))
-    for ser, item in zip(sers, ordered, strict=True):
+    lines: list[tuple[etree._Element, int]] = []  # each line series and its index in the spec
+    for ser, index in zip(sers, order, strict=True):
+        item = spec.series[index]
         if item.plot != "line":
             continue
         target = secondary_line if item.axis == "secondary" else primary_line
         target.find(qn("c:marker")).addprevious(_bar_to_line_series(ser))
+        lines.append((ser, index))
     anchor = bar_chart
     for line_chart in (primary_line, secondary_line):
         if line_chart.find(qn("c:ser")) is not None:
             anchor.addnext(line_chart)
             anchor = line_chart
-    slot = category_slot(spec, box.w_pt, ctx)
-    label_size = category_font_size(spec.categories, slot, ctx.theme.minor_font)
-    style_category_axis(chart.category_axis, ctx, label_size)
+    style_category_axis(
+        chart.category_axis, ctx, category_slant(spec.categories, slot, ctx.theme.minor_font)
+    )
+    axes = visible_value_axes(spec, ctx)
+    primary_scale, primary_kind, _ = axes[0]
     style_value_axis(
         chart.value_axis,
-        (bars or ordered)[0].value_kind,
+        primary_kind,
         ctx,
         title=spec.value_axis_title,
         visible=True,
         gridlines=True,
+        scale=primary_scale,
+        hide_negative=hides_negative(primary_series, primary_scale),
     )
     if ctx.rtl:
         chart.category_axis.reverse_order = True  # which moves the primary value axis right
         pin_axis_title(chart.value_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
-    secondary = [s for s in ordered if s.plot == "line" and s.axis == "secondary"]
-    if secondary:
+    if secondary_series:
+        secondary_scale, secondary_kind, _ = axes[1]
         cat_ax, val_ax = _secondary_axes(ctx)
         last_axis = plot_area.findall(qn("c:valAx"))[-1]
         last_axis.addnext(cat_ax)
@@ -170,23 +191,23 @@ def draw_combo(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
         secondary_axis = ValueAxis(val_ax)
         style_value_axis(
             secondary_axis,
-            secondary[0].value_kind,
-            ctx,
+            secondary_kind,
+            secondary_ctx,
             title=spec.secondary_axis_title,
             visible=True,
             gridlines=False,
+            scale=secondary_scale,
+            hide_negative=hides_negative(secondary_series, secondary_scale),
         )
         if ctx.rtl:
             pin_axis_title(secondary_axis, "left", box, SMALL_PT, ctx.theme.minor_font)
-    line_colors = iter(range(len(bars), len(ordered)))
-    for line_chart in (primary_line, secondary_line):
-        for ser in line_chart.findall(qn("c:ser")):
-            index = next(line_colors)
-            style_line_series(
-                LineSeries(ser),
-                ctx.series_hex(max(index, 1)),
-                ordered[index].value_kind,
-                ctx,
-                spec.data_labels,
-            )
+    for ser, index in lines:
+        item = spec.series[index]
+        style_line_series(
+            LineSeries(ser),
+            series_color(spec, index, ctx),
+            item.value_kind,
+            secondary_ctx if item.axis == "secondary" else primary_ctx,
+            spec.data_labels,
+        )
     return frame

@@ -1,41 +1,43 @@
-"""KPI strips: a card per headline figure (label, value, change), first card at the reading start."""
+"""KPI strips: a card per headline figure (label, value, change), first card at the reading start.
+
+The cards of a strip are laid out together, as one table would be: one label size, one value
+size and one change size for the whole strip (the largest at which every card fits, none below
+the type floor of 10 pt), and the value and change of every card start at the same heights,
+labels sitting on their values, so a label that wraps does not push its value below its
+neighbours'. A value is one
+line (figures are unbreakable phrases, deckgen.formats). A change is one line when it fits, else
+it breaks after its figure ("+0.1 pts" over "vs Sep 2026"), never inside a phrase.
+"""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pptx.slide import Slide as PptxSlide
 
 from deckgen import textmetrics
-from deckgen.model import KpiStrip
+from deckgen.model import Kpi, KpiStrip
 from deckgen.render.context import RenderContext
 from deckgen.render.layout import EMU_PER_PT, Box
 from deckgen.render.shapes import add_rect
-from deckgen.render.text import TextLine, TextStyle, add_text, measure_family
+from deckgen.render.text import (
+    Anchor,
+    TextLine,
+    TextStyle,
+    add_text,
+    measure_family,
+    text_block_height,
+)
 
 _GAP_PT = 12.0  # between cards
 _BAR_PT = 4.0  # accent bar on the card's start edge
 _WIDE_RATIO = 2.2  # a box at least this many times wider than high holds one row of cards
-_VALUE_SCALE = 2.3  # value size relative to the label size
-_LABEL_PT, _MIN_PT = 12.0, 7.0  # card text size, and the least it shrinks to
-_INSET_X_PT = 10.0  # card text inset, each side
-
-
-def value_scale(value: str, width_pt: float, size: float, family: str) -> float:
-    """The value's size relative to `size`: at most _VALUE_SCALE, and small enough that the
-    value stays on one line in `width_pt` points, or (when that would make it smaller than
-    the label) that each of its words does; a viewer would otherwise break a word."""
-
-    def fitting(text: str) -> float:
-        width = textmetrics.measure_width(text, size, family, bold=True)
-        if width * _VALUE_SCALE <= width_pt:
-            return _VALUE_SCALE
-        return math.floor(width_pt / width * 100) / 100  # rounded down, so it still fits
-
-    scale = fitting(value)
-    if scale < 1.0:
-        scale = min(fitting(word) for word in value.split(" "))
-    return scale
+_LABEL_PT, _MIN_PT = 12.0, 10.0  # label size, and the least any card text shrinks to
+_VALUE_SCALES = (2.3, 2.1, 1.9, 1.7, 1.5, 1.3)  # value size relative to the label, largest first
+_DELTA_SCALE = 0.95  # change size relative to the label, at most
+_INSET_X_PT, _INSET_Y_PT = 10.0, 6.0  # card text inset
+_LINE_GAP_PT = 2.0  # between label, value and change
 
 
 def card_boxes(box: Box, count: int, rtl: bool) -> list[Box]:
@@ -53,29 +55,154 @@ def card_boxes(box: Box, count: int, rtl: bool) -> list[Box]:
     return [Box(box.x, box.y + i * (h + gap), box.w, h) for i in range(count)]
 
 
+@dataclass(frozen=True)
+class KpiLayout:
+    """Type sizes (points) and the heights of the three bands every card of a strip shares."""
+
+    label_pt: float
+    value_pt: float
+    delta_pt: float
+    label_h: float  # points
+    value_h: float
+    delta_h: float  # 0 when no card has a change
+    deltas: tuple[tuple[str, ...], ...]  # each card's change as drawn: one line or two
+
+    @property
+    def height(self) -> float:
+        """The stack of label, value and change, points."""
+        gaps = _LINE_GAP_PT * (2 if self.delta_h else 1)
+        return self.label_h + self.value_h + self.delta_h + gaps
+
+
+def _style(size: float, bold: bool = False, anchor: Anchor = "top") -> TextStyle:
+    return TextStyle(
+        size=size,
+        min_size=size,
+        color=None,
+        bold=bold,
+        anchor=anchor,
+        inset_x=_INSET_X_PT,
+        inset_y=0,
+        space_after=0,
+    )
+
+
+def _fits_line(text: str, width: float, size: float, family: str, bold: bool = False) -> bool:
+    return textmetrics.measure_width(text, size, family, bold) <= width
+
+
+def _delta_lines(delta: str, width: float, size: float, family: str) -> tuple[str, ...]:
+    """The change on one line, or broken after its figure (its first word) when it is too long."""
+    if _fits_line(delta, width, size, family):
+        return (delta,)
+    figure, _, rest = delta.partition(" ")
+    if rest and any(ch.isdigit() for ch in figure):
+        return (figure, rest)
+    return (delta,)
+
+
+def _band_height(
+    texts: Sequence[Sequence[str]], width: float, size: float, family: str, bold: bool = False
+) -> float:
+    """The tallest of `texts` (each a list of paragraphs) wrapped in `width` at `size`."""
+    style = _style(size, bold)
+    box_w = width + 2 * _INSET_X_PT
+    return max(
+        (
+            text_block_height([TextLine(t) for t in lines], style, box_w, size, family)
+            for lines in texts
+            if lines
+        ),
+        default=0.0,
+    )
+
+
+def value_size(values: Sequence[str], width: float, largest: float, family: str) -> float:
+    """The size (half points, at most `largest`) of a strip's values: each on one line in
+    `width`, or, for a value too long for one line at the label size, each of its words."""
+    size = largest
+    for value in values:
+        line = textmetrics.measure_width(value, 1.0, family, bold=True)
+        fit = width / line if line > 0 else largest
+        if fit < _LABEL_PT:
+            widest = max(
+                textmetrics.measure_width(w, 1.0, family, bold=True) for w in value.split(" ")
+            )
+            fit = width / widest if widest > 0 else largest
+        size = min(size, fit)
+    return max(_MIN_PT, int(size * 2) / 2)  # rounded down, so it still fits
+
+
+def kpi_layout(kpis: Sequence[Kpi], width: float, height: float, family: str) -> KpiLayout:
+    """The largest common sizes at which every card's text fits `width` × `height` (points)."""
+    layout = None
+    label_pt = _LABEL_PT
+    while label_pt >= _MIN_PT:
+        for scale in _VALUE_SCALES:
+            layout = _layout_at(kpis, width, label_pt, scale, family)
+            if layout.height <= height:
+                return layout
+        label_pt -= 0.5
+    assert layout is not None
+    return layout
+
+
+def _layout_at(
+    kpis: Sequence[Kpi], width: float, label_pt: float, scale: float, family: str
+) -> KpiLayout:
+    value_pt = value_size([k.value for k in kpis], width, label_pt * scale, family)
+    deltas = [k.delta for k in kpis if k.delta]
+    delta_pt = max(_MIN_PT, int(label_pt * _DELTA_SCALE * 2) / 2)
+    while delta_pt > _MIN_PT and not all(_fits_line(d, width, delta_pt, family) for d in deltas):
+        delta_pt = max(_MIN_PT, delta_pt - 0.5)
+    lines = tuple(_delta_lines(k.delta, width, delta_pt, family) if k.delta else () for k in kpis)
+    return KpiLayout(
+        label_pt=label_pt,
+        value_pt=value_pt,
+        delta_pt=delta_pt,
+        label_h=_band_height([[k.label] for k in kpis], width, label_pt, family),
+        value_h=_band_height([[k.value] for k in kpis], width, value_pt, family, bold=True),
+        delta_h=_band_height(lines, width, delta_pt, family),
+        deltas=lines,
+    )
+
+
 def draw_kpis(slide: PptxSlide, strip: KpiStrip, box: Box, ctx: RenderContext) -> None:
-    """Cards for every KPI of the strip inside `box`."""
+    """Cards for every KPI of the strip inside `box`, laid out together (see the module doc)."""
     bar = round(_BAR_PT * EMU_PER_PT)
-    for kpi, card in zip(strip.kpis, card_boxes(box, len(strip.kpis), ctx.rtl), strict=True):
+    cards = card_boxes(box, len(strip.kpis), ctx.rtl)
+    if not cards:
+        return
+    family = measure_family(ctx, heading=False)
+    inner_w = cards[0].w / EMU_PER_PT - _BAR_PT - 2 * _INSET_X_PT
+    inner_h = cards[0].h / EMU_PER_PT - 2 * _INSET_Y_PT
+    layout = kpi_layout(strip.kpis, inner_w, inner_h, family)
+    for kpi, card, delta in zip(strip.kpis, cards, layout.deltas, strict=True):
         add_rect(slide, card, ctx.hex("light"), "KPI Card")
         bar_x = card.right - bar if ctx.rtl else card.x
         add_rect(slide, Box(bar_x, card.y, bar, card.h), ctx.hex("accent"), "KPI Accent")
-        text_box = Box(card.x if ctx.rtl else card.x + bar, card.y, card.w - bar, card.h)
-        inner = text_box.w_pt - 2 * _INSET_X_PT
-        scale = value_scale(kpi.value, inner, _LABEL_PT, measure_family(ctx, heading=False))
-        lines = [
-            TextLine(kpi.label, color=ctx.rgb("muted")),
-            TextLine(kpi.value, bold=True, color=ctx.rgb("title"), size_scale=scale),
-        ]
-        if kpi.delta:
-            lines.append(TextLine(kpi.delta, color=ctx.tone_rgb(kpi.tone), size_scale=0.95))
-        style = TextStyle(
-            size=_LABEL_PT,
-            min_size=_MIN_PT,
-            color=ctx.rgb("text"),
-            anchor="middle",
-            space_after=2,
-            inset_x=_INSET_X_PT,
-            inset_y=6,
+        x = card.x if ctx.rtl else card.x + bar
+        top = card.y / EMU_PER_PT + (card.h / EMU_PER_PT - layout.height) / 2
+        bands = (
+            ("KPI Label", [TextLine(kpi.label, color=ctx.rgb("muted"))], layout.label_pt, False),
+            (
+                "KPI Value",
+                [TextLine(kpi.value, bold=True, color=ctx.rgb("title"))],
+                layout.value_pt,
+                True,
+            ),
+            (
+                "KPI Delta",
+                [TextLine(line, color=ctx.tone_rgb(kpi.tone)) for line in delta],
+                layout.delta_pt,
+                False,
+            ),
         )
-        add_text(slide, text_box, lines, style, ctx, name="KPI")
+        heights = (layout.label_h, layout.value_h, layout.delta_h)
+        for (name, lines, size, bold), band_h in zip(bands, heights, strict=True):
+            if lines:
+                band = Box(x, round(top * EMU_PER_PT), card.w - bar, round(band_h * EMU_PER_PT))
+                # A label sits on its value: the labels' band is as tall as the longest one.
+                anchor: Anchor = "bottom" if name == "KPI Label" else "top"
+                add_text(slide, band, lines, _style(size, bold, anchor), ctx, name=name)
+            top += band_h + _LINE_GAP_PT

@@ -30,14 +30,22 @@ def add_rect(
     return shape
 
 
-def add_rule(slide: PptxSlide, x: int, y: int, width: int, color: str, name: str) -> Connector:
-    """A horizontal 0.75 pt line of `color` (RRGGBB) from (x, y), `width` EMU long."""
+def add_rule(
+    slide: PptxSlide,
+    x: int,
+    y: int,
+    width: int,
+    color: str,
+    name: str,
+    weight_pt: float = 0.75,
+) -> Connector:
+    """A horizontal line of `color` (RRGGBB) and `weight_pt` from (x, y), `width` EMU long."""
     line = slide.shapes.add_connector(
         MSO_CONNECTOR.STRAIGHT, Emu(x), Emu(y), Emu(x + width), Emu(y)
     )
     line.name = name
     line.line.color.rgb = RGBColor.from_string(color)
-    line.line.width = Pt(0.75)
+    line.line.width = Pt(weight_pt)
     _drop_theme_style(line)
     return line
 

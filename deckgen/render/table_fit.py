@@ -2,11 +2,18 @@
 
 LibreOffice does not grow a row for wrapped text (RTL.md), so deckgen sizes every row itself.
 Slide builders call `paginate_table` to split a long table over several slides.
+
+A table that does not fit its area even at the type floor tightens its rows (TIGHT_INSET_Y)
+before it would run over. No cell breaks a word. A figure is one unbreakable phrase (its number and unit are joined by
+no-break spaces, deckgen.formats); when a column cannot hold its widest figure even at the type
+floor with room taken from the other columns, that column's figures may break between number
+and unit ("۴۵۰" over "میلیون ریال"): its cells are written with a plain space there (`loosen`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from deckgen import textmetrics
@@ -15,7 +22,9 @@ from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, area_size_pt
 
 CELL_INSET_X = 5.0  # points, left and right inside a cell
 CELL_INSET_Y = 3.0  # points, top and bottom inside a cell
-MIN_FONT_PT = 8.0  # tables never shrink below this
+TIGHT_INSET_Y = 1.0  # ... in a table that does not fit its area at the type floor otherwise
+MIN_FONT_PT = 10.0  # the deck's type floor: tables never shrink below it, nor start below it
+_NUMBER_UNIT = re.compile(r"(?<=\d)\u00a0")  # the no-break space between a number and its unit
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,27 @@ class TableFit:
     size: float  # points
     widths: tuple[float, ...]  # column widths in points, model order
     heights: tuple[float, ...]  # row heights in points, header first
+    loose: tuple[bool, ...] = ()  # per column: figures may break between number and unit
+    inset_y: float = CELL_INSET_Y  # points, above and below each cell's text
+
+
+def loosen(text: str) -> str:
+    """`text` with a plain space, where a line may break, between each number and its unit."""
+    return _NUMBER_UNIT.sub(" ", text)
+
+
+def loosened(spec: TableSpec, loose: tuple[bool, ...]) -> TableSpec:
+    """`spec` with the body cells of the `loose` columns loosened (see `loosen`)."""
+    if not any(loose):
+        return spec
+    rows = tuple(
+        tuple(
+            replace(cell, text=loosen(cell.text)) if free else cell
+            for cell, free in zip(row, loose, strict=True)
+        )
+        for row in spec.rows
+    )
+    return replace(spec, rows=rows)
 
 
 # A long table may shrink this much below its size when that saves a slide (a third prospects
@@ -38,33 +68,39 @@ def column_widths(spec: TableSpec, width_pt: float) -> tuple[float, ...]:
     return tuple(width_pt * column.width / total for column in spec.columns)
 
 
-def _cell_height(text: str, width_pt: float, size: float, family: str, bold: bool) -> float:
+def _cell_height(
+    text: str, width_pt: float, size: float, family: str, bold: bool, inset_y: float
+) -> float:
     inner = max(width_pt - 2 * CELL_INSET_X, 1.0)
     lines = textmetrics.wrap_text(text, inner, size, family, bold)
-    return len(lines) * _cell_line_height(text, size, family, bold) + 2 * CELL_INSET_Y
+    return len(lines) * cell_line_height(size) + 2 * inset_y
 
 
-def _cell_line_height(text: str, size: float, family: str, bold: bool) -> float:
-    """One line in a cell, points. LibreOffice grows a row to the Arabic font's own line height
-    (2.1 em for Noto Sans Arabic) where a line holds Arabic script; text boxes keep the Latin one."""
-    height = textmetrics.line_height(text, size, family, bold)
-    if textmetrics.has_arabic(text):
-        arabic = textmetrics.font_line_height(size, textmetrics.ARABIC_FAMILY, bold)
-        height = max(height, arabic)
-    return height
+def cell_line_height(size: float) -> float:
+    """One line in a table cell, points: the exact line spacing every cell paragraph is given.
+
+    Without it LibreOffice grows a line holding Arabic script to Noto Sans Arabic's own line
+    height (2.1 em, for its stacked marks), so Persian and Arabic rows were uneven and twice
+    the English ones; an exact spacing of ARABIC_LINE_EM holds every script's letters.
+    """
+    return size * textmetrics.ARABIC_LINE_EM
 
 
 def row_heights(
-    spec: TableSpec, widths: tuple[float, ...], size: float, family: str
+    spec: TableSpec,
+    widths: tuple[float, ...],
+    size: float,
+    family: str,
+    inset_y: float = CELL_INSET_Y,
 ) -> tuple[float, ...]:
     """Height (points) of the header row and of every body row at `size`."""
     header = max(
-        _cell_height(col.header, w, size, family, True)
+        _cell_height(col.header, w, size, family, True, inset_y)
         for col, w in zip(spec.columns, widths, strict=True)
     )
     body = [
         max(
-            _cell_height(cell.text, w, size, family, False)
+            _cell_height(cell.text, w, size, family, False, inset_y)
             for cell, w in zip(row, widths, strict=True)
         )
         for row in spec.rows
@@ -105,38 +141,55 @@ def _room_for_words(widths: tuple[float, ...], needs: tuple[float, ...]) -> tupl
     )
 
 
-def _fit_words(spec: TableSpec, width_pt: float, family: str) -> tuple[float, tuple[float, ...]]:
-    """The largest size (down to MIN_FONT_PT) at which every word fits its column; the widths.
+def _fit_words(
+    spec: TableSpec, width_pt: float, family: str
+) -> tuple[float, tuple[float, ...], tuple[bool, ...]]:
+    """The largest size (down to MIN_FONT_PT) at which every word fits its column; the widths;
+    the columns loosened to get there.
 
-    A word still too wide at the smallest size widens its column with room from roomier ones.
+    A word still too wide at the smallest size widens its column with room from roomier ones;
+    if there is not room enough, the columns whose words do not fit are loosened first.
     """
     widths = column_widths(spec, width_pt)
-    floor = min(MIN_FONT_PT, spec.font_size)
+    floor = MIN_FONT_PT
+    start = max(spec.font_size, floor)
     words = _widest_words(spec, family)
+    no_loose = (False,) * len(spec.columns)
     word_cap = min(
-        (width - 2 * CELL_INSET_X) / word if word > 0 else spec.font_size
+        (width - 2 * CELL_INSET_X) / word if word > 0 else start
         for width, word in zip(widths, words, strict=True)
     )
-    if word_cap >= spec.font_size:
-        return spec.font_size, widths
+    if word_cap >= start:
+        return start, widths, no_loose
     size = max(floor, math.floor(word_cap * 2) / 2)  # sizes go in half points
     needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
-    return size, _room_for_words(widths, needs)
+    if sum(needs) > width_pt:
+        loose = tuple(need > width for need, width in zip(needs, widths, strict=True))
+        words = _widest_words(loosened(spec, loose), family)
+        needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
+        return size, _room_for_words(widths, needs), loose
+    return size, _room_for_words(widths, needs), no_loose
 
 
 def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -> TableFit:
     """The largest size from spec.font_size down to MIN_FONT_PT at which the table fits.
 
     No cell may break a word: the size also shrinks until every word fits its column, and if a
-    word is still too wide at the smallest size, its column takes width from roomier ones.
+    word is still too wide at the smallest size, its column takes width from roomier ones, and
+    figures in columns still too narrow may break between number and unit (`TableFit.loose`).
     """
-    floor = min(MIN_FONT_PT, spec.font_size)
-    size, widths = _fit_words(spec, width_pt, family)
+    floor = MIN_FONT_PT
+    size, widths, loose = _fit_words(spec, width_pt, family)
+    measured = loosened(spec, loose)
     while True:
-        heights = row_heights(spec, widths, size, family)
+        heights = row_heights(measured, widths, size, family)
         if sum(heights) <= height_pt or size - 0.5 < floor:
-            return TableFit(size=size, widths=widths, heights=heights)
+            break
         size -= 0.5
+    if sum(heights) > height_pt:
+        heights = row_heights(measured, widths, size, family, TIGHT_INSET_Y)
+        return TableFit(size, widths, heights, loose, TIGHT_INSET_Y)
+    return TableFit(size=size, widths=widths, heights=heights, loose=loose)
 
 
 def _page_sizes(heights: tuple[float, ...], height_pt: float, most: int) -> list[int]:
@@ -155,16 +208,6 @@ def _page_sizes(heights: tuple[float, ...], height_pt: float, most: int) -> list
     return [*sizes, rows]
 
 
-def _fit_pages(heights: tuple[float, ...], height_pt: float, sizes: list[int]) -> bool:
-    """True if pages of these row counts each fit `height_pt` (or hold a single row)."""
-    start = 1
-    for size in sizes:
-        if size > 1 and heights[0] + sum(heights[start : start + size]) > height_pt:
-            return False
-        start += size
-    return True
-
-
 def _fewest_pages_size(
     spec: TableSpec, widths: tuple[float, ...], size: float, height_pt: float, family: str
 ) -> float:
@@ -174,7 +217,7 @@ def _fewest_pages_size(
         heights = row_heights(spec, widths, at, family)
         return len(_page_sizes(heights, height_pt, len(spec.rows)))
 
-    floor = max(min(MIN_FONT_PT, size), size - PAGE_SHRINK_PT)
+    floor = max(MIN_FONT_PT, size - PAGE_SHRINK_PT)
     best, fewest = size, pages(size)
     candidate = size - 0.5
     while candidate >= floor and fewest > 1:
@@ -191,26 +234,20 @@ def paginate_table(
 
     Rows are measured at the size at which every word of the table fits its column (the size
     fit_table ends up with), and every page gets that size, so pages are filled at the size
-    they are drawn at. As few pages as filling them in order needs, with the rows spread as
-    evenly as they fit (25 rows on two pages: 13 and 12, not 18 and 7).
+    they are drawn at. Pages are filled in order, each as full as it goes: a table continues
+    on another slide only when its own slide is full (the last page holds what is left).
     """
     width_pt, height_pt = area_size_pt(area or spec.area)
     if spec.title:
         height_pt -= BLOCK_TITLE_PT + BLOCK_GAP_PT
-    size, widths = _fit_words(spec, width_pt, family)
-    size = _fewest_pages_size(spec, widths, size, height_pt, family)
+    size, widths, loose = _fit_words(spec, width_pt, family)
+    measured = loosened(spec, loose)
+    size = _fewest_pages_size(measured, widths, size, height_pt, family)
     spec = replace(spec, font_size=size)
-    heights = row_heights(spec, widths, size, family)
-    count = len(spec.rows)
-    pages = len(_page_sizes(heights, height_pt, count))
-    sizes = [count // pages + (index < count % pages) for index in range(pages)]
-    most = max(sizes)
-    # Rows of uneven height: fill pages in order, allowing one more row a page each round.
-    while len(sizes) != pages or not _fit_pages(heights, height_pt, sizes):
-        sizes = _page_sizes(heights, height_pt, most)
-        most += 1
+    heights = row_heights(loosened(spec, loose), widths, size, family)
+    sizes = _page_sizes(heights, height_pt, len(spec.rows))
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
     return [
-        replace(spec, rows=spec.rows[start : start + size])
-        for start, size in zip(starts, sizes, strict=True)
+        replace(spec, rows=spec.rows[start : start + count])
+        for start, count in zip(starts, sizes, strict=True)
     ]

@@ -22,11 +22,15 @@ from deckgen.model import TableSpec
 from deckgen.render.context import RenderContext, blend, luminance
 from deckgen.render.layout import EMU_PER_PT, Box
 from deckgen.render.oxml import child
-from deckgen.render.table_fit import CELL_INSET_X, CELL_INSET_Y, fit_table
+from deckgen.render.table_fit import (
+    CELL_INSET_X,
+    cell_line_height,
+    fit_table,
+    loosened,
+)
 from deckgen.render.text import (
     Align,
     measure_family,
-    set_run_language,
     style_paragraph,
     style_run,
 )
@@ -35,6 +39,7 @@ NO_STYLE_NO_GRID = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # built-in table st
 _RULE_EMU = 9525  # 0.75 pt row rule
 _HEAT_LOW = "F4F6F9"  # heat 0: almost white; heat 1: the theme's primary colour
 _DARK_FILL = 0.5  # text turns white on fills darker than this luminance
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def _borders(cell: _Cell, bottom: str | None) -> None:
@@ -62,6 +67,7 @@ def _write_cell(
     align: Align,
     fill: str | None,
     rule: str | None,
+    inset_y: float,
 ) -> None:
     _borders(cell, rule)
     # What python-pptx's `cell.fill` setters write after the borders, at a tenth of their cost.
@@ -71,24 +77,24 @@ def _write_cell(
     else:
         child(child(tc_pr, "a:solidFill"), "a:srgbClr", val=str(RGBColor.from_string(fill)))
     cell.margin_left = cell.margin_right = Pt(CELL_INSET_X)
-    cell.margin_top = cell.margin_bottom = Pt(CELL_INSET_Y)
+    cell.margin_top = cell.margin_bottom = Pt(inset_y)
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE
     frame = cell.text_frame
     frame.word_wrap = True
     paragraph = frame.paragraphs[0]
     style_paragraph(paragraph, ctx, align)
+    paragraph.line_spacing = Pt(cell_line_height(size))  # exact: rows as measured, any script
     run = paragraph.add_run()
-    run.text = text
+    # An empty cell gets an invisible zero-width space: LibreOffice sizes a paragraph with no
+    # text by its end mark and ignores its line spacing, which made such rows taller.
+    run.text = text or ZERO_WIDTH_SPACE
     style_run(run, ctx, size, bold, color)
-    if not text:
-        # LibreOffice sizes an empty cell by its end-of-paragraph mark, 18 pt unless set.
-        end = paragraph._p.get_or_add_endParaRPr()
-        end.set("sz", str(round(size * 100)))
-        set_run_language(end, ctx)
 
 
 def _has_latin(text: str) -> bool:
-    return any(unicodedata.bidirectional(char) == "L" for char in text)
+    # Letters only: the LRM that CLDR puts before a sign ("‎-5") is no Latin text, and an
+    # isolate around it would turn a right-to-left figure ("٪" after "-80.5") left to right.
+    return any(unicodedata.bidirectional(char) == "L" and char.isalpha() for char in text)
 
 
 def cell_text(text: str, ctx: RenderContext) -> str:
@@ -98,8 +104,9 @@ def cell_text(text: str, ctx: RenderContext) -> str:
 
 
 def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) -> None:
-    """The table in `box`: font shrunk (not below 8 pt) until the measured rows fit."""
+    """The table in `box`: font shrunk (not below the type floor) until the measured rows fit."""
     fit = fit_table(spec, box.w_pt, box.h_pt, measure_family(ctx, heading=False))
+    spec = loosened(spec, fit.loose)
     order = list(range(len(spec.columns)))
     if ctx.rtl:
         order.reverse()
@@ -131,6 +138,7 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
             align=column.align,
             fill=header_fill,
             rule=None,
+            inset_y=fit.inset_y,
         )
     for row_number, cells in enumerate(spec.rows, start=1):
         for position, index in enumerate(order):
@@ -147,4 +155,5 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
                 align=spec.columns[index].align,
                 fill=fill,
                 rule=rule,
+                inset_y=fit.inset_y,
             )

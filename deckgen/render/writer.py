@@ -20,7 +20,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
 
 from deckgen.errors import TemplateError
-from deckgen.formats import isolate_first_strong
+from deckgen.formats import isolate_first_strong, localise_digits
 from deckgen.model import (
     Block,
     ChartSpec,
@@ -33,7 +33,7 @@ from deckgen.model import (
     TextBlock,
 )
 from deckgen.render.brand import Brand, layout_kind, load_brand
-from deckgen.render.charts import draw_chart, draw_scatter
+from deckgen.render.chart_block import draw_chart_block
 from deckgen.render.context import RenderContext
 from deckgen.render.funnel import draw_funnel
 from deckgen.render.kpis import draw_kpis
@@ -157,14 +157,8 @@ def _draw_block(slide: PptxSlide, block: Block, box: Box, ctx: RenderContext) ->
         draw_funnel(slide, block, box, ctx)
     elif isinstance(block, TableSpec):
         draw_table(slide, block, box, ctx)
-    elif ctx.charts == "image":
-        from deckgen.render.image_charts import draw_chart_image
-
-        draw_chart_image(slide, block, box, ctx)
-    elif isinstance(block, ChartSpec):
-        draw_chart(slide, block, box, ctx)
-    elif isinstance(block, ScatterSpec):
-        draw_scatter(slide, block, box, ctx)
+    elif isinstance(block, ChartSpec | ScatterSpec):
+        draw_chart_block(slide, block, box, ctx)
 
 
 def _top_row_height(slide: Slide, ctx: RenderContext) -> int:
@@ -201,7 +195,14 @@ def _add_footer(page: PptxSlide, number: int, ctx: RenderContext) -> None:
         page, PP_PLACEHOLDER.SLIDE_NUMBER, grid.slide_number, "Slide Number"
     )
     style = _footer_style(ctx, inherits, "end")
-    fill_frame(shape.text_frame, grid.slide_number, [TextLine("#")], style, ctx)
+    shown = localise_digits(str(number), ctx.deck.lang, ctx.deck.digits)
+    fill_frame(shape.text_frame, grid.slide_number, [TextLine(shown)], style, ctx)
+    if shown != str(number) or ctx.rtl:
+        # Viewers draw a slide-number field with Latin digits: Persian and Arabic digits are
+        # written as text (the number no longer updates if slides are moved by hand). So is
+        # any number of a right-to-left deck: LibreOffice drew a field in a right-to-left
+        # paragraph 8 pt above the footer's baseline.
+        return
     paragraph = shape.text_frame.paragraphs[0]._p
     run = paragraph.find(qn("a:r"))
     field = element("a:fld", id=_SLIDE_NUMBER_FIELD_ID, type="slidenum")
@@ -213,7 +214,9 @@ def _add_footer(page: PptxSlide, number: int, ctx: RenderContext) -> None:
 
 def _footer_style(ctx: RenderContext, inherits: bool, align: Align) -> TextStyle:
     color = None if inherits else ctx.rgb("muted")
-    return TextStyle(size=9, min_size=7, color=color, align=align, anchor="middle", inset_x=0)
+    # Anchored at the bottom (not the middle): footer text and number of different scripts
+    # and line heights then share the box's bottom edge, so their baselines stay close.
+    return TextStyle(size=9, min_size=9, color=color, align=align, anchor="bottom", inset_x=0)
 
 
 def _write_notes(slide: PptxSlide, notes: str, ctx: RenderContext) -> None:

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import io
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide as PptxSlide
 
+from deckgen.data.sample import write_sample
 from deckgen.model import Deck
+from deckgen.pipeline import render_deck
 from deckgen.render.brand import load_brand
 from deckgen.render.context import RenderContext
 from deckgen.render.layout import grid_for
+from deckgen.render.pdf import pdf_bytes
 from deckgen.render.writer import render_pptx
+from tests.conftest import missing_service
 from tests.render.demo_deck import demo_deck
 
 
@@ -76,3 +84,45 @@ def make_canvas(lang: str = "en") -> tuple[PptxSlide, RenderContext]:
     grid = grid_for(prs.slide_width, prs.slide_height, deck.direction)
     ctx = RenderContext(deck=deck, theme=brand.theme, grid=grid)
     return prs.slides.add_slide(brand.layouts["content"]), ctx
+
+
+@dataclass
+class SampleDeck:
+    """A sample deck as `deckgen sample --lang L` then `deckgen render` make it, on disk."""
+
+    lang: str
+    charts: str
+    pptx: Path
+    _pdf: Path | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The .pptx bytes."""
+        return self.pptx.read_bytes()
+
+    @property
+    def pdf(self) -> Path:
+        """The deck converted by LibreOffice (once per session)."""
+        if self._pdf is None:
+            if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+                missing_service("needs the libreoffice binary (Debian package libreoffice-impress)")
+            self._pdf = self.pptx.with_suffix(".pdf")
+            self._pdf.write_bytes(pdf_bytes(self.pptx))
+        return self._pdf
+
+
+@pytest.fixture(scope="session")
+def sample_deck(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, str], SampleDeck]:
+    """The full-size sample deck of a language (en, fa, ar) and chart mode, made once."""
+    made: dict[tuple[str, str], SampleDeck] = {}
+
+    def make(lang: str, charts: str = "native") -> SampleDeck:
+        if (lang, charts) not in made:
+            folder = tmp_path_factory.mktemp(f"sample-{lang}-{charts}")
+            write_sample(folder / "sample.xlsx", lang=lang)  # with its deckgen.toml
+            deck = folder / f"sample-{lang}-{charts}.pptx"
+            render_deck(folder / "sample.xlsx", deck, charts=charts)
+            made[lang, charts] = SampleDeck(lang, charts, deck)
+        return made[lang, charts]
+
+    return make

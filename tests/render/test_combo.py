@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 from pptx.oxml.ns import qn
 
@@ -43,7 +45,7 @@ def test_bar_and_line_on_a_secondary_axis() -> None:
     assert cat2.find(qn("c:delete")).get("val") == "1"
     assert val2.find(qn("c:axPos")).get("val") == "r"
     assert val2.find(qn("c:crosses")).get("val") == "max"
-    assert val2.find(qn("c:numFmt")).get("formatCode") == '#,##0 "USD"'
+    assert val2.find(qn("c:numFmt")).get("formatCode") == '#,##0"\u00a0USD"'
     assert "".join(t.text for t in val2.iter(qn("a:t"))) == "CAC"
 
 
@@ -69,3 +71,29 @@ def test_rtl_combo_mirrors_both_category_axes() -> None:
     ]
     assert orientations == ["maxMin", "maxMin"]
     assert plot_area.findall(qn("c:valAx"))[1].find(qn("c:axPos")).get("val") == "l"
+
+
+def test_each_value_axis_picks_its_own_money_unit() -> None:
+    """Spend in billions of rials on one axis, CAC in millions on the other (issue 12): the
+    CAC axis was drawn as 0.0-0.4 billion for values of 20-290 million."""
+    spec = ChartSpec(
+        kind="combo",
+        title="Spend vs CAC",
+        categories=("Email", "SEO", "TV"),
+        series=(
+            Series("Spend", (2.2e8, 4.0e8, 4.9e9), "money"),
+            Series("CAC", (2.0e7, 6.1e7, 2.9e8), "money", axis="secondary", plot="line"),
+        ),
+    )
+    slide, ctx = make_canvas("fa")
+    ctx = replace(ctx, deck=replace(ctx.deck, currency="IRR", digits="native"))
+    plot_area = _plot_area(draw_chart(slide, spec, BOX, ctx).chart)
+    primary, secondary = (
+        ax.find(qn("c:numFmt")).get("formatCode") for ax in plot_area.findall(qn("c:valAx"))
+    )
+    assert "میلیارد" in primary and ",,," in primary  # billions: three thousands-commas
+    assert "میلیون" in secondary and ",,," not in secondary
+    line = plot_area.find(qn("c:lineChart")).find(qn("c:ser"))
+    # The series keeps a decimal for its labels (29.0); the axis' whole steps need none.
+    labels = line.find(qn("c:val")).find(".//" + qn("c:formatCode")).text
+    assert labels == secondary.replace("#,##0,,", "#,##0.0,,")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +12,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 
@@ -59,7 +58,7 @@ def test_native_chart_values_equal_the_spec(en_deck: Deck, en_prs: PresentationT
         for spec, chart in zip(_chart_specs(en_deck, index), _charts(slide), strict=True):
             series = [s for plot in chart.plots for s in plot.series]
             if isinstance(spec, ScatterSpec):
-                assert len(series) == len(spec.series) + 3  # two split lines, quadrant labels
+                assert len(series) == len(spec.series) + 2  # two split lines
                 for item, drawn in zip(spec.series, series, strict=False):
                     assert drawn.name == item.name
                     assert tuple(drawn.values) == item.ys
@@ -100,7 +99,8 @@ def test_tables_hold_the_cell_texts_rtl_reversed(
     assert len(specs) == 2
     for index, spec in specs:
         (table,) = _tables(prs.slides[index])
-        drawn = [[cell.text for cell in row.cells] for row in table.rows]
+        # An empty cell holds a zero-width space (see deckgen.render.tables).
+        drawn = [[cell.text.replace("\u200b", "") for cell in row.cells] for row in table.rows]
         expected = [[c.header for c in spec.columns]] + [[c.text for c in r] for r in spec.rows]
         if lang == "fa":
             expected = [list(reversed(row)) for row in expected]
@@ -300,13 +300,15 @@ def test_blocks_stay_inside_the_slide(en_prs: PresentationType, fa_prs: Presenta
                 assert shape.top + shape.height <= prs.slide_height
 
 
-@pytest.mark.libreoffice
-@pytest.mark.parametrize("lang", ["en", "fa"])
-def test_libreoffice_converts_one_page_per_slide(
-    lang: str, en_bytes: bytes, fa_bytes: bytes, tmp_path: Path, to_pdf: Callable[[Path], Path]
+def test_persian_slide_numbers_are_persian_digits_as_text(
+    fa_deck: Deck, fa_prs: PresentationType
 ) -> None:
-    source = tmp_path / f"deck_{lang}.pptx"
-    source.write_bytes(en_bytes if lang == "en" else fa_bytes)
-    pdf = to_pdf(source).read_bytes()
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-    assert pages == len(open_pptx(source.read_bytes()).slides) == 12
+    for number, (spec, slide) in enumerate(zip(fa_deck.slides, fa_prs.slides, strict=True), 1):
+        if spec.kind == "title":
+            continue
+        (shape,) = [s for s in slide.shapes if s.name.startswith("Slide Number")]
+        assert shape.text_frame.text == str(number).translate(
+            str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+        )
+        assert slide._element.findall(".//" + qn("a:fld")) == []  # a field would show 12, not ۱۲
+        assert shape.text_frame.vertical_anchor == MSO_ANCHOR.BOTTOM
