@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -26,7 +27,7 @@ _period_option = click.option(
     "--period",
     default=None,
     metavar="YYYY-MM",
-    help="Reporting month (default: the last complete month in the data).",
+    help="Reporting month (default: the last complete month before today that has orders).",
 )
 
 
@@ -61,7 +62,12 @@ def validate(data: Path, config_path: Path | None) -> None:
     from deckgen.config import find_config, load_settings
     from deckgen.data.validate import validate_source
 
-    report = validate_source(data, load_settings(config_path or find_config(data)))
+    try:
+        settings = load_settings(config_path or find_config(data))
+    except DeckgenError as exc:  # reported like an unreadable source: one message, exit 2
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    report = validate_source(data, settings)
     # An unreadable source is an error message like any other; a report is the output asked for.
     click.echo(report.format(), err=report.failure is not None)
     if not report.ok:  # errors, or a source that cannot be read at all
@@ -78,10 +84,11 @@ def validate(data: Path, config_path: Path | None) -> None:
 def metrics(data: Path, config_path: Path | None, period: str | None, as_json: bool) -> None:
     """Compute the lifecycle metrics for a month and print them."""
     from deckgen.metrics.report import format_text, to_json
-    from deckgen.pipeline import compute_source_metrics
+    from deckgen.pipeline import compute_source_metrics, resolve_settings
 
-    result = compute_source_metrics(data, config_path=config_path, period=period)
-    click.echo(to_json(result) if as_json else format_text(result))
+    settings = resolve_settings(None, config_path, source=data)
+    result = compute_source_metrics(data, settings=settings, period=period)
+    click.echo(to_json(result) if as_json else format_text(result, settings.currency))
 
 
 @cli.command()
@@ -196,7 +203,8 @@ def template_inspect(pptx: Path) -> None:
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help="Parallel processes (default: the number of cores).",
+    help="Parallel processes, or Dask workers (default: the number of cores; "
+    "with --scheduler, clients on the cluster at once: default all).",
 )
 @click.option(
     "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -209,6 +217,19 @@ def template_inspect(pptx: Path) -> None:
     metavar="SECONDS",
     help="Stop a client still rendering after this long (default: the config's, else 600; 0: none).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Render in local processes or on a Dask cluster (default: the config's, else local).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 "
+    "(default: the config's, else a local cluster of --jobs workers).",
+)
 def run(
     config: Path,
     period: str | None,
@@ -217,11 +238,16 @@ def run(
     log_format: str,
     strict: bool,
     timeout: float | None,
+    executor: Literal["local", "dask"] | None,
+    scheduler: str | None,
 ) -> None:
     """Render every client's deck from a run config (for cron and schedulers)."""
     from deckgen.batch.runner import run_from_cli
 
-    sys.exit(run_from_cli(config, period, clients, jobs, log_format, strict, timeout))
+    code = run_from_cli(
+        config, period, clients, jobs, log_format, strict, timeout, executor, scheduler
+    )
+    sys.exit(code)
 
 
 def main() -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -78,7 +80,10 @@ class Lookup(_Strict):
 class SheetMapping(_Strict):
     """How one of the client's sheets maps onto one of deckgen's."""
 
-    sheet: str | None = None  # client's sheet name (or .csv/.parquet file stem); default: ours
+    # The client's sheet name (or .csv/.parquet file stem), a list of them stacked into one
+    # table, or a glob such as "orders_*"; default: ours.
+    sheet: str | list[str] | None = None
+    header_row: int | None = Field(None, ge=1, le=1_048_576)  # None: row 1, else searched
     columns: dict[str, str] = Field(default_factory=dict)  # our column -> client's column
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # our column -> {client: ours}
     date_format: dict[str, str] = Field(default_factory=dict)  # our column -> strptime format
@@ -115,6 +120,23 @@ class SheetMapping(_Strict):
             raise ValueError("; ".join(problems))
         return compute
 
+    @field_validator("sheet")
+    @classmethod
+    def _named(cls, sheet: str | list[str] | None) -> str | list[str] | None:
+        names = [sheet] if isinstance(sheet, str) else sheet or []
+        if isinstance(sheet, list) and not sheet:
+            raise ValueError("list at least one sheet")
+        if any(not name.strip() for name in names):
+            raise ValueError("a sheet name cannot be empty")
+        return sheet
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The client's sheet names or globs as configured; empty when not configured."""
+        if self.sheet is None:
+            return ()
+        return (self.sheet,) if isinstance(self.sheet, str) else tuple(self.sheet)
+
     @property
     def transformed(self) -> bool:
         """True when any transform is configured (else the sheet is used as read)."""
@@ -143,6 +165,41 @@ def _checked_sql(text: str, kind: Literal["expression", "query"]) -> str:
     if problem:
         raise ValueError(problem)
     return text
+
+
+Label = dict[Lang, str]  # a code's label per deck language
+_CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+# labels.toml groups (deckgen.slides.context.SlideContext.label) -> [vocabulary] tables
+VOCABULARY_GROUPS = {"channels": "channels", "feedback_kinds": "feedback_kinds"}
+VOCABULARY_GROUPS |= {"feedback_topics": "topics"}
+
+
+class Vocabulary(_Strict):
+    """Codes a client adds to the open vocabularies, each with its label per deck language."""
+
+    channels: dict[str, Label] = Field(default_factory=dict)
+    feedback_kinds: dict[str, Label] = Field(default_factory=dict)
+    topics: dict[str, Label] = Field(default_factory=dict)  # feedback topics, as written
+
+    @field_validator("channels", "feedback_kinds")
+    @classmethod
+    def _codes(cls, codes: dict[str, Label]) -> dict[str, Label]:
+        for code in codes:
+            if not _CODE.match(code):
+                raise ValueError(
+                    f"'{code}' is not a code (lower case, digits and '_': paid_search)"
+                )
+            if code == "total":
+                raise ValueError("'total' is reserved for the totals row")
+        return codes
+
+    def label(self, group: str, code: str, lang: str) -> str | None:
+        """The configured label of `code` in labels.toml group `group`: in `lang`, else English."""
+        table: dict[str, Label] = getattr(self, VOCABULARY_GROUPS.get(group, ""), None) or {}
+        labels = table.get(code)
+        if labels is None:
+            return None
+        return labels.get(lang) or labels.get("en")  # type: ignore[call-overload]
 
 
 class MetricsSettings(_Strict):
@@ -184,13 +241,29 @@ class Settings(_Strict):
     # "action": each slide's title states its finding; "topic": the title names the topic and
     # the finding sits in the line under it.
     title_style: TitleStyle = TitleStyle.ACTION
+    # IANA name; dates written with a UTC offset are converted to it. None: the date as written.
+    timezone: str | None = None
     sheets: dict[str, SheetMapping] = Field(default_factory=dict)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     @field_validator("client")
     @classmethod
     def _one_line_name(cls, client: str) -> str:
         return clean_client_name(client)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        if name is None:
+            return None
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"'{name}' is not a time zone name such as 'Asia/Tehran' or 'UTC'"
+            ) from None
+        return name
 
     @property
     def effective_calendar(self) -> Literal["gregorian", "jalali"]:
@@ -222,7 +295,11 @@ def find_config(source: Path) -> Path | None:
 
 
 def load_settings(path: Path | None, **overrides: object) -> Settings:
-    """Settings read from `path` (defaults when None) with CLI `overrides` on top; ConfigError."""
+    """Settings read from `path` (defaults when None) with CLI `overrides` on top; ConfigError
+    listing every problem at once (unknown keys, and sheets or columns deckgen does not have)."""
+    # The mapping is checked against the schema.
+    from deckgen.data.mapping import mapping_problems, transform_problems
+
     data: dict[str, object] = {}
     if path is not None:
         try:
@@ -234,10 +311,17 @@ def load_settings(path: Path | None, **overrides: object) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path} is not valid TOML: {exc}") from None
     data.update({k: v for k, v in overrides.items() if v is not None})
+    problems: list[str] = []
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, str(path or "settings"))) from None
+        problems = validation_problems(exc)
+    else:
+        problems = transform_problems(settings)
+    problems += mapping_problems(data.get("sheets"), data.get("vocabulary"))
+    if problems:
+        raise ConfigError(_problem_list(problems, str(path or "settings")))
+    return settings
 
 
 def describe_validation_error(
@@ -245,20 +329,28 @@ def describe_validation_error(
 ) -> str:
     """One readable line per problem pydantic found, prefixed by where it was found; an unknown
     key names the nearest known key of `model` (Settings by default)."""
+    return _problem_list(validation_problems(exc, model), source)
+
+
+def _problem_list(problems: list[str], source: str) -> str:
+    return "\n".join([f"{len(problems)} problem(s) in {source}:"] + [f"  - {p}" for p in problems])
+
+
+def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
+    """One readable line per problem pydantic found; an unknown key names the nearest known key
+    of `model` (Settings by default)."""
     known = sorted(_field_names(model or Settings))
-    lines = [f"{exc.error_count()} problem(s) in {source}:"]
+    lines = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
             near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1)
-            lines.append(
-                f"  - {where}: unknown key" + (f"; did you mean '{near[0]}'?" if near else "")
-            )
+            lines.append(f"{where}: unknown key" + (f"; did you mean '{near[0]}'?" if near else ""))
             continue
         value = err.get("input")
         shown = "" if isinstance(value, dict) else f" (got {value!r})"
-        lines.append(f"  - {where}: {err['msg']}{shown}")
-    return "\n".join(lines)
+        lines.append(f"{where}: {err['msg']}{shown}")
+    return lines
 
 
 def _field_names(model: object) -> set[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_MORE_ROWS = re.compile(r" \([\d,]+ more rows like this\)$")
 
 
 class DeckgenError(Exception):
@@ -35,6 +38,11 @@ class Problem:
     # own language; `expected` is the English detail for the terminal.
     rule: str = ""
     count: int = 1  # rows it stands for: N for the "N more rows like this" line of a rule
+
+    @property
+    def expectation(self) -> str:
+        """`expected` without the count of further rows that a rule's summary line adds."""
+        return _MORE_ROWS.sub("", self.expected)
 
     def __str__(self) -> str:
         where = [f"sheet '{self.sheet}'"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pydantic
 
 from deckgen.config import (
@@ -18,7 +20,14 @@ from deckgen.config import (
 )
 from deckgen.data.load import OPEN_IN_EXCEL
 from deckgen.data.tables import Tables
-from deckgen.errors import ConfigError, InputError, Problem, RenderError, ValidationError
+from deckgen.errors import (
+    ConfigError,
+    InputError,
+    Problem,
+    RenderError,
+    ValidationError,
+    problem_count,
+)
 from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
@@ -50,7 +59,8 @@ class RenderResult:
         lines += [f"  warning: {p}" for p in self.warnings if p.rule in _SHOWN_RULES]
         lines += [f"  warning: {text}" for text in self.template_warnings]
         if self.warnings:
-            lines.append(f"  {len(self.warnings)} data warning(s); see the appendix slide")
+            count = problem_count(self.warnings)
+            lines.append(f"  {count:,} data warning(s); see the appendix slide")
         return "\n".join(lines)
 
 
@@ -82,44 +92,60 @@ def resolve_settings(
         raise ConfigError(describe_validation_error(exc, "the command-line options")) from None
 
 
-def load_source(source: Path | Tables, settings: Settings, *, strict: bool = False) -> Tables:
+def load_source(
+    source: Path | Tables, settings: Settings, *, strict: bool = False, today: date | None = None
+) -> Tables:
     """Validated tables from a workbook/folder path, or the given Tables unchanged."""
     if isinstance(source, Tables):
         return source
     from deckgen.data.load import load_tables
 
-    return load_tables(Path(source), settings, strict=strict)
+    return load_tables(Path(source), settings, strict=strict, today=today)
 
 
-def resolve_period(period: str | Period | None, tables: Tables, settings: Settings) -> Period:
-    """The reporting period: the given one, else the last complete month in the orders."""
+def resolve_period(
+    period: str | Period | None, tables: Tables, settings: Settings, today: date | None = None
+) -> Period:
+    """The reporting period: the given one, else the last complete month before `today` (by
+    default the real today) that has orders, leaving out orders dated after today and stray
+    ones far beyond the rest; InputError when the month has no orders."""
+    from deckgen.data.validate import last_regular_date  # pandas stays out of `--help`
+
     calendar = settings.effective_calendar
-    dates = tables.orders["order_date"]
-    first_order, last_order = dates.min(), dates.max()
-    if first_order is None or str(first_order) == "NaT":
+    today = today or date.today()
+    dates = tables.orders["order_date"].dropna().to_numpy(dtype="datetime64[D]")
+    if dates.size == 0:
         raise InputError("sheet 'orders' has no dated orders, so there is no period to report")
-    first, last = first_order.date(), last_order.date()
+    first, last = dates.min().item(), dates.max().item()
     if period is None:
-        chosen = Period.last_complete(last, calendar)
-        if chosen.end < first:
+        regular = last_regular_date(dates[dates < np.datetime64(today)])
+        if regular is None:
             raise InputError(
-                f"the orders run from {first} to {last}, which holds no complete month; "
-                f"give --period {Period.containing(last, calendar).key} to report on a part month"
+                f"every order is dated today ({today}) or later, up to {last}, so no month "
+                "is complete; check the order dates, or give --period"
             )
-        return chosen
-    if isinstance(period, Period):
+        chosen = Period.last_complete(min(regular.date(), today - timedelta(days=1)), calendar)
+    elif isinstance(period, Period):
         chosen = period
     else:
         try:
             chosen = Period.parse(period, calendar)
         except ValueError as exc:
             raise InputError(f"--period: {exc}") from None
-    # A month outside the orders would render a deck of empty charts.
-    if chosen.start > last or chosen.end < first:
+    ordered = dates[dates <= np.datetime64(chosen.end)]
+    if period is None:
+        if ordered.size == 0:
+            raise InputError(
+                f"the orders run from {first} to {last}, which holds no complete month; "
+                f"give --period {Period.containing(last, calendar).key} to report on a part month"
+            )
+        return Period.containing(ordered.max().item(), calendar)  # the last month with orders
+    # A month without orders would render a deck of empty charts.
+    if ordered.size == 0 or ordered.max().item() < chosen.start:
         raise InputError(
-            f"--period {chosen.key}: the orders run from {first} to {last}, so that month has "
-            f"none; choose a month from {Period.containing(first, calendar).key} "
-            f"to {Period.containing(last, calendar).key}"
+            f"--period {chosen.key}: no order is dated in that month (the orders run from "
+            f"{first} to {last}); choose a month from {Period.containing(first, calendar).key} "
+            f"to {Period.containing(last, calendar).key} that has orders"
         )
     return chosen
 
@@ -150,12 +176,14 @@ def compute_source_metrics(
     lang: str | None = None,
     calendar: str | None = None,
     strict: bool = False,
+    today: date | None = None,
 ) -> LifecycleMetrics:
     """All lifecycle metrics for one source and period."""
     source = source if isinstance(source, Tables) else Path(source)
     resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar, source=source)
-    tables = load_source(source, resolved, strict=strict)
-    return compute_metrics(tables, resolve_period(period, tables, resolved), resolved.metrics)
+    tables = load_source(source, resolved, strict=strict, today=today)
+    chosen = resolve_period(period, tables, resolved, today)
+    return compute_metrics(tables, chosen, resolved.metrics)
 
 
 def render_deck(
@@ -175,19 +203,66 @@ def render_deck(
     logo: Path | None = None,
     strict: bool = False,
     pdf: bool = False,
+    today: date | None = None,
 ) -> RenderResult:
     """Render the lifecycle deck for `source` to `output` (atomically), and with `pdf` its PDF
     beside it (LibreOffice); returns what it did."""
-    from deckgen.render.brand import check_template
     from deckgen.render.pdf import find_libreoffice, pdf_bytes
+
+    if pdf:
+        find_libreoffice()  # no LibreOffice: say so before any work
+    data, result = render_deck_bytes(
+        source,
+        output,
+        settings=settings,
+        config_path=config_path,
+        period=period,
+        template=template,
+        templates_dir=templates_dir,
+        charts=charts,
+        lang=lang,
+        calendar=calendar,
+        currency=currency,
+        client=client,
+        logo=logo,
+        strict=strict,
+        today=today,
+    )
+    write_atomically(result.output, data)
+    if not pdf:
+        return result
+    pdf_path = result.output.with_suffix(".pdf")
+    write_atomically(pdf_path, pdf_bytes(result.output))
+    return replace(result, pdf=pdf_path)
+
+
+def render_deck_bytes(
+    source: Path | Tables,
+    output: Path,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    template: Path | None = None,
+    templates_dir: Path | None = None,
+    charts: str = "native",
+    lang: str | None = None,
+    calendar: str | None = None,
+    currency: str | None = None,
+    client: str | None = None,
+    logo: Path | None = None,
+    strict: bool = False,
+    today: date | None = None,
+) -> tuple[bytes, RenderResult]:
+    """The deck `render_deck` would write to `output` and what it found, without writing it
+    (a scheduled run's worker hands the bytes to the run, which writes them)."""
+    from deckgen.render.brand import check_template
     from deckgen.render.writer import render_pptx
     from deckgen.slides.deck import build_deck
     from deckgen.wording import Wording
 
     output = Path(output)
     _check_output(output)
-    if pdf:
-        find_libreoffice()  # no LibreOffice: say so before any work
     # Reject an unusable brand template before any work.
     template_warnings = () if template is None else check_template(Path(template))
     source = source if isinstance(source, Tables) else Path(source)
@@ -205,9 +280,10 @@ def render_deck(
         templates_dir,
         digits=resolved.effective_digits,
         currency=resolved.currency,
+        vocabulary=resolved.vocabulary,
     )
-    tables = load_source(source, resolved, strict=strict)
-    chosen = resolve_period(period, tables, resolved)
+    tables = load_source(source, resolved, strict=strict, today=today)
+    chosen = resolve_period(period, tables, resolved, today)
     partial = coverage_warning(chosen, tables)
     if partial is not None and strict:
         raise ValidationError([partial])
@@ -215,12 +291,7 @@ def render_deck(
     metrics = compute_metrics(tables, chosen, resolved.metrics)
     deck = build_deck(metrics, resolved, wording, warnings=warnings)
     data = render_pptx(deck, template=template, charts=charts, logo=logo)
-    write_atomically(output, data)
-    pdf_path = None
-    if pdf:
-        pdf_path = output.with_suffix(".pdf")
-        write_atomically(pdf_path, pdf_bytes(output))
-    return RenderResult(
+    return data, RenderResult(
         output=output,
         period=metrics.period,
         slides=len(deck.slides),
@@ -231,7 +302,6 @@ def render_deck(
             for name, value, kind in metrics.headline_figures()
         ),
         template_warnings=template_warnings,
-        pdf=pdf_path,
     )
 
 

@@ -38,6 +38,7 @@ import jinja2
 from babel.lists import format_list
 
 from deckgen import formats
+from deckgen.config import Vocabulary
 from deckgen.errors import DeckgenError, TemplateError, describe_undecodable
 from deckgen.model import ValueKind
 from deckgen.narrative.plain import check_plain
@@ -72,8 +73,9 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 # Every Wording compiles the same files the same way; a batch worker renders many decks, and
-# compiling the templates afresh costs about 0.25 s a deck. Keyed by (lang, digits, currency).
-_BYTECODE: dict[tuple[str, str, str], _MemoryBytecodeCache] = {}
+# compiling the templates afresh costs about 0.25 s a deck. Keyed by (lang, digits, currency,
+# vocabulary).
+_BYTECODE: dict[tuple[str, str, str, str], _MemoryBytecodeCache] = {}
 
 
 def default_templates_dir() -> Path:
@@ -114,6 +116,7 @@ class Wording:
         digits: formats.Digits = "latn",
         currency: str = "USD",
         limits: TemplateLimits | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         if lang not in LANGS:
             raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
@@ -121,6 +124,7 @@ class Wording:
         self.lang = lang
         self.digits = digits
         self.currency = currency
+        self.vocabulary = vocabulary or Vocabulary()  # the client's own codes and their labels
         self.templates_dir = Path(templates_dir) if templates_dir is not None else None
         self.search_path: tuple[Path, ...] = (default_templates_dir() / lang,)
         if templates_dir is not None:
@@ -135,16 +139,24 @@ class Wording:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
-            # Jinja folds `{{ 12 | count }}` into the compiled code, so compiled templates are
-            # only shared between Wordings that format figures alike.
-            bytecode_cache=_BYTECODE.setdefault((lang, digits, currency), _MemoryBytecodeCache()),
+            # Jinja folds `{{ 12 | count }}` (and `{{ "email" | label("channels") }}`) into the
+            # compiled code, so compiled templates are only shared between Wordings that format
+            # figures and label codes alike.
+            bytecode_cache=_BYTECODE.setdefault(
+                (lang, digits, currency, self.vocabulary.model_dump_json()),
+                _MemoryBytecodeCache(),
+            ),
         )  # utf-8-sig: Windows editors may save the consultant's copy with a BOM
         self._label_tables: dict[str, Any] | None = None
         self._env.filters.update(self._env.wrap_filters(self._filters()))
         self._env.globals.update(lang=lang, unit=formats.currency_unit(currency, lang))
 
     def label(self, group: str, key: str) -> str:
-        """The term for `key` in labels.toml [group]; a code without one is shown as written."""
+        """The term for `key`: the client's from deckgen.toml [vocabulary], else labels.toml
+        [group]; a code without one is shown as written."""
+        configured = self.vocabulary.label(group, key, self.lang)
+        if configured is not None:
+            return configured
         table = self._labels.get(group)
         if not isinstance(table, dict):
             raise TemplateError(f"{self.lang}/labels.toml has no [{group}] table")

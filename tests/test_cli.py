@@ -153,3 +153,15 @@ def test_a_misspelt_config_key_names_the_nearest_key(
         "  - metrics.churn_dys: unknown key; did you mean 'churn_days'?",
         "  - curency: unknown key; did you mean 'currency'?",
     ]
+
+
+def test_metrics_uses_the_configured_currency(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "deckgen.toml"
+    config.write_text('currency = "GBP"\n', encoding="utf-8")
+    args = ["metrics", str(small_workbook), "--config", str(config), "--period", "2026-10"]
+    code, out, _ = run_cli(args, capsys)
+    assert code == 0
+    revenue = next(line for line in out.splitlines() if line.strip().startswith("revenue"))
+    assert "GBP" in revenue and "USD" not in out

@@ -5,18 +5,28 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from calendar import monthrange
+from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 
 from deckgen.config import Settings
+from deckgen.data.tables import Tables
 from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.period import Period
-from deckgen.pipeline import PARTIAL_PERIOD, RenderResult, compute_source_metrics, render_deck
+from deckgen.pipeline import (
+    PARTIAL_PERIOD,
+    RenderResult,
+    compute_source_metrics,
+    render_deck,
+    resolve_period,
+)
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +157,152 @@ def test_the_deckgen_toml_beside_the_data_is_used_and_the_client_named(
     named = render_deck(folder / "acme-export.xlsx", tmp_path / "named.pptx")
     assert "Acme Ltd" in _cover_text(named.output)
     assert dict(named.headlines)["revenue"].endswith("EUR")
+
+
+# -- the default period ------------------------------------------------------------------
+
+
+def _orders_on(*days: str) -> Tables:
+    """Tables with one order (of customer C1) on each of `days`."""
+    dates = pd.to_datetime(list(days))
+    orders = pd.DataFrame(
+        {
+            "order_id": pd.array([f"O{i}" for i in range(len(days))], dtype="string"),
+            "customer_id": pd.array(["C1"] * len(days), dtype="string"),
+            "order_date": dates.astype("datetime64[ns]"),
+            "amount": [10.0] * len(days),
+        }
+    )
+    customers = pd.DataFrame({"customer_id": pd.array(["C1"], dtype="string")})
+    return Tables(customers=customers, orders=orders)
+
+
+# Orders on the 3rd and the last day of each month, January to October 2026.
+MONTHLY = [f"2026-{m:02d}-{d:02d}" for m in range(1, 11) for d in (3, monthrange(2026, m)[1])]
+
+
+@pytest.mark.parametrize(
+    ("days", "today", "expected"),
+    [
+        (MONTHLY, date(2026, 12, 4), "2026-10"),  # the data ends before today
+        (MONTHLY, date(2026, 10, 20), "2026-09"),  # October is not over yet
+        (MONTHLY, date(2026, 11, 1), "2026-10"),
+        ([*MONTHLY, "2062-09-14"], date(2026, 12, 4), "2026-10"),  # a mistyped year
+        ([*MONTHLY, "2026-12-24"], date(2026, 12, 4), "2026-10"),  # an order after today
+        ([d for d in MONTHLY if not d.startswith("2026-10")], date(2026, 12, 4), "2026-09"),
+        ([d for d in MONTHLY if not d.startswith("2026-09")], date(2026, 10, 2), "2026-08"),
+    ],
+    ids=["ended", "month-not-over", "first-of-month", "typo-2062", "after-today", "last", "gap"],
+)
+def test_the_default_period_is_the_last_complete_month_with_orders(days, today, expected):
+    assert resolve_period(None, _orders_on(*days), Settings(), today).key == expected
+
+
+def test_a_given_month_without_orders_is_refused_even_inside_the_data():
+    tables = _orders_on(*[d for d in MONTHLY if not d.startswith("2026-05")])
+    with pytest.raises(InputError) as caught:
+        resolve_period("2026-05", tables, Settings(), date(2026, 12, 4))
+    assert str(caught.value) == (
+        "--period 2026-05: no order is dated in that month (the orders run from 2026-01-03 to "
+        "2026-10-31); choose a month from 2026-01 to 2026-10 that has orders"
+    )
+
+
+def test_orders_only_in_the_future_give_no_default_period():
+    with pytest.raises(InputError, match="every order is dated today"):
+        resolve_period(None, _orders_on("2027-01-05", "2027-02-01"), Settings(), date(2026, 12, 4))
+
+
+def test_render_picks_the_month_before_today(small_workbook: Path, tmp_path: Path) -> None:
+    result = render_deck(small_workbook, tmp_path / "d.pptx", today=date(2026, 10, 20))
+    assert result.period.key == "2026-09"
+
+
+# -- open vocabularies end to end --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "period", "paid", "other", "praise"),
+    [
+        ("en", "2026-10", "Paid search", "Other", "Praise"),
+        ("fa", "1405-07", "جستجوی پولی", "سایر", "ستایش"),
+    ],
+)
+def test_client_channels_and_other_reach_the_slides(
+    small_frames: dict, tmp_path: Path, lang: str, period: str, paid: str, other: str, praise: str
+) -> None:
+    from deckgen.data.sample import write_workbook
+
+    frames = {name: frame.copy() for name, frame in small_frames.items()}
+    leads, customers = frames["leads"], frames["customers"]
+    leads.loc[leads.index % 3 == 0, "channel"] = "paid_search"
+    leads.loc[leads.index % 3 == 1, "channel"] = "Referral"  # undeclared: counted as other
+    customers.loc[customers.index % 2 == 0, "acquisition_channel"] = "paid_search"
+    frames["feedback"].loc[frames["feedback"].index % 2 == 0, "kind"] = "praise"
+    path = tmp_path / "client.xlsx"
+    write_workbook(frames, path, created=datetime(2026, 11, 1))
+    settings = Settings(
+        lang=lang,
+        vocabulary={
+            "channels": {"paid_search": {"en": "Paid search", "fa": "جستجوی پولی"}},
+            "feedback_kinds": {"praise": {"en": "Praise", "fa": "ستایش"}},
+        },
+    )
+    result = render_deck(path, tmp_path / "deck.pptx", settings=settings, period=period)
+    texts = [_all_text(slide) for slide in Presentation(str(result.output)).slides]
+    assert any(paid in text and other in text for text in texts)  # the channels slide
+    assert any(praise in text for text in texts)  # the feedback slide
+    (warning,) = [w for w in result.warnings if w.rule == "unknown_code"]
+    assert (warning.sheet, warning.column, warning.value) == ("leads", "channel", "'Referral'")
+    assert warning.count == int((leads.index % 3 == 1).sum())
+
+
+def _all_text(slide: Slide) -> str:
+    """Every text of a slide: text frames, table cells and chart categories."""
+    parts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+    for shape in slide.shapes:
+        if shape.has_table:
+            parts += [c.text for row in shape.table.rows for c in row.cells]
+        if shape.has_chart:
+            parts += [str(c) for c in shape.chart.plots[0].categories]
+    return " ".join(parts)
+
+
+def test_recipe_crm_export_with_titles_yearly_sheets_and_money_as_text(
+    small_frames: dict, small_workbook: Path, tmp_path: Path
+) -> None:
+    """docs/data-format.md, 'Recipe: a CRM export ...': the same deck figures as the plain data."""
+    orders = small_frames["orders"]
+    crm = pd.DataFrame(
+        {
+            "Invoice": orders["order_id"],
+            "Account": orders["customer_id"],
+            "Date": orders["order_date"].dt.strftime("%d/%m/%Y"),
+            "Total": orders["amount"].map(lambda a: f"${a:,.2f}"),
+        }
+    )
+    titles = pd.DataFrame([["Sales export"], ["Generated by the CRM"]])
+    path = tmp_path / "crm.xlsx"
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        for name, frame in small_frames.items():
+            if name != "orders":
+                frame.to_excel(writer, sheet_name=name, index=False)
+        for year in (2025, 2026):
+            titles.to_excel(writer, sheet_name=f"Sales {year}", index=False, header=False)
+            rows = crm[orders["order_date"].dt.year == year]
+            rows.to_excel(writer, sheet_name=f"Sales {year}", index=False, startrow=2)
+    config = tmp_path / "deckgen.toml"
+    config.write_text(
+        "[sheets.orders]\n"
+        'sheet = ["Sales 2025", "Sales 2026"]\n'
+        'columns = { order_id = "Invoice", customer_id = "Account", order_date = "Date", '
+        'amount = "Total" }\n'
+        'date_format = { order_date = "%d/%m/%Y" }\n',
+        encoding="utf-8",
+    )
+    today = date(2026, 12, 1)
+    crm_deck = render_deck(path, tmp_path / "crm.pptx", config_path=config, today=today)
+    plain = render_deck(small_workbook, tmp_path / "plain.pptx", today=today)
+    assert crm_deck.period == plain.period
+    assert crm_deck.headlines == plain.headlines
+    assert [w for w in crm_deck.warnings if w.rule != "partial_period"] == []

@@ -60,6 +60,7 @@ def write_manifest(
     *,
     config: Path,
     requested_period: str | None,
+    executor: str,
     jobs: int,
     timeout: float,
     started: datetime,
@@ -83,6 +84,7 @@ def write_manifest(
         "started": _iso(started),
         "finished": _iso(finished),
         "duration_s": round((finished - started).total_seconds(), 3),
+        "executor": executor,
         "jobs": jobs,
         "timeout_s": timeout,
         "counts": {
@@ -108,6 +110,7 @@ def _entry(record: ClientRecord, folder: Path) -> dict[str, Any]:
         "slides": record.slides,
         "headlines": dict(record.headlines),
         "warnings": list(record.warnings),
+        "warning_count": record.warning_count,
         "error": record.error,
         "traceback": record.traceback,
         "duration_s": round(record.duration_s, 3),

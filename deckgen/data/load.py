@@ -1,28 +1,67 @@
-"""Client data read from one workbook or a folder of .csv or .parquet files, then validated."""
+"""Client data read from one workbook or a folder of .csv or .parquet files, then validated.
+
+Workbooks are read straight into Arrow by fastexcel (calamine's Rust core: no Python object per
+cell), CSV files by pyarrow's reader with every cell as text, Parquet files by pyarrow. Each of
+our sheets becomes one frame in the client's own column names plus two reserved columns that
+locate every row as the user sees it: `__sheet__`, the client's sheet or file it came from, and
+`__row__`, its row number in that sheet (1-based, as the spreadsheet shows it). Several client
+sheets configured for one table are stacked into one frame.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import codecs
+import csv
+import difflib
+import io
+import logging
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
-from python_calamine import CalamineError
 
-from deckgen.config import Settings
-from deckgen.data.mapping import check_mapping, find_name
-from deckgen.data.schema import SHEETS
-from deckgen.data.tables import Tables
+from deckgen.config import Settings, SheetMapping
+from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
+from deckgen.data.schema import SHEETS, Sheet
 from deckgen.errors import InputError, Problem, ValidationError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from deckgen.data.header import HeaderGuess
+    from deckgen.data.tables import Tables
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 FOLDER_SUFFIXES = (".csv", ".parquet")
+SHEET_COLUMN = "__sheet__"  # the client's sheet (or file stem) a row was read from
+ROW_COLUMN = "__row__"  # the row's number in that sheet, as the spreadsheet shows it
+RESERVED_COLUMNS = (SHEET_COLUMN, ROW_COLUMN)
 # Excel stores a password-protected .xlsx as an OLE2 container holding this stream.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-
+_CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
+_CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
+# fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
+logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
+HIDDEN_SHEET = "hidden_sheet"  # errors.Problem.rule of the hidden-sheet warning
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """How one of the client's sheets (or files) was read."""
+
+    name: str  # the client's sheet name or file stem
+    header_row: int  # spreadsheet row of the column names (1 = the first row)
+    searched: bool = False  # found below title rows (header_row not configured)
+    columns: tuple[str, ...] = ()  # its column names
+    # When the header row lacks required column names: the row closest to holding them
+    # (None when no row searched holds any).
+    closest: HeaderGuess | None = None
 
 
 @dataclass(frozen=True)
@@ -30,14 +69,31 @@ class Source:
     """Raw client sheets as read, before validation."""
 
     label: str  # the path as given, for messages
-    frames: dict[str, pd.DataFrame]  # our sheet name -> the client's sheet (row 0 = row 2)
-    names: dict[str, str]  # our sheet name -> the client's sheet or file name it came from
+    # Our sheet name -> its rows as read: the client's columns, plus __sheet__ and __row__.
+    frames: dict[str, pd.DataFrame]
+    names: dict[str, str]  # our sheet name -> the client's sheet(s) it came from, for messages
     available: tuple[str, ...]  # every sheet (or file stem) the source holds
-    warnings: tuple[Problem, ...] = ()  # about the file itself (open in Excel)
-    # Other sheets the transforms read (lookups, queries), by the client's name.
+    warnings: tuple[Problem, ...] = ()  # about the file itself (open in Excel, hidden sheets)
+    reads: dict[str, tuple[SheetRead, ...]] = field(default_factory=dict)  # per our sheet
+    unmatched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # configured, not found
+    # Other sheets the transforms read (lookups, queries), by the client's name; their rows,
+    # like those of our sheets, carry __sheet__ and __row__.
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # found by the transforms (errors and warnings)
     notes: tuple[str, ...] = ()  # what the transforms did, one line each
+
+
+def located(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """`frame` with __sheet__ (`label`) and __row__ (row 0 is spreadsheet row 2, below the
+    column names) unless it has them."""
+    if ROW_COLUMN in frame.columns:
+        return frame
+    return frame.assign(
+        **{
+            SHEET_COLUMN: pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [label]),
+            ROW_COLUMN: np.arange(len(frame), dtype=np.int64) + 2,
+        }
+    )
 
 
 def read_frames(source: Path, settings: Settings) -> dict[str, pd.DataFrame]:
@@ -51,16 +107,35 @@ def read_source(source: Path, settings: Settings) -> Source:
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():
-        return _read_folder(path, settings)
+        return _read_sheets(_Folder(path), str(path), settings)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
-        return replace(_read_workbook(path, settings), warnings=_open_in_excel(path))
+        read = _read_sheets(_Workbook(path), str(path), settings)
+        return replace(read, warnings=(*_open_in_excel(path), *read.warnings))
     if suffix in FOLDER_SUFFIXES:
         raise InputError(
             f"{path} is a single {suffix} file; put one {suffix} file per sheet "
             f"(customers{suffix}, orders{suffix}, ...) in a folder and pass the folder"
         )
     raise InputError(f"{path} is not an .xlsx workbook or a folder of .csv or .parquet files")
+
+
+def load_tables(
+    source: Path, settings: Settings, strict: bool = False, today: date | None = None
+) -> Tables:
+    """Validated tables from `source`; ValidationError on errors (and on warnings if `strict`)."""
+    from deckgen.data.transform import transform_source  # both build on the readers here
+    from deckgen.data.validate import validate_read
+
+    check_mapping(settings)
+    read = transform_source(read_source(source, settings), settings)
+    report = validate_read(read, settings, today=today)
+    if report.errors:
+        raise ValidationError(list(report.errors))
+    if strict and report.warnings:
+        raise ValidationError(list(report.warnings))
+    assert report.tables is not None  # no errors means tables
+    return report.tables
 
 
 def _open_in_excel(path: Path) -> tuple[Problem, ...]:
@@ -72,30 +147,35 @@ def _open_in_excel(path: Path) -> tuple[Problem, ...]:
     return (Problem("(workbook)", None, None, lock.name, expected, "warning", OPEN_IN_EXCEL),)
 
 
-def load_tables(source: Path, settings: Settings, strict: bool = False) -> Tables:
-    """Validated tables from `source`; ValidationError on errors (and on warnings if `strict`)."""
-    from deckgen.data.transform import transform_source  # both build on the readers here
-    from deckgen.data.validate import validate_read
-
-    check_mapping(settings)
-    report = validate_read(transform_source(read_source(source, settings), settings), settings)
-    if report.errors:
-        raise ValidationError(list(report.errors))
-    if strict and report.warnings:
-        raise ValidationError(list(report.warnings))
-    assert report.tables is not None  # no errors means tables
-    return report.tables
+# -- every sheet -------------------------------------------------------------------------
 
 
-def _wanted(settings: Settings) -> dict[str, str]:
-    """Our sheet name -> the name the client's sheet or file should have."""
-    return {s.name: settings.mapping(s.name).sheet or s.name for s in SHEETS}
-
-
-def _located(settings: Settings, available: tuple[str, ...]) -> dict[str, str]:
-    """Our sheet name -> the client's sheet found for it."""
-    found = {ours: find_name(theirs, available) for ours, theirs in _wanted(settings).items()}
-    return {ours: theirs for ours, theirs in found.items() if theirs is not None}
+def _read_sheets(book: _Workbook | _Folder, label: str, settings: Settings) -> Source:
+    frames: dict[str, pd.DataFrame] = {}
+    names: dict[str, str] = {}
+    reads: dict[str, tuple[SheetRead, ...]] = {}
+    unmatched: dict[str, tuple[str, ...]] = {}
+    warnings: list[Problem] = []
+    for sheet in SHEETS:
+        mapping = settings.mapping(sheet.name)
+        found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available)
+        if mapping.sources and missing:
+            unmatched[sheet.name] = missing
+        if not found:
+            continue
+        parts = [book.read(name, sheet, mapping) for name in found]
+        parts = [(table, replace(read, columns=tuple(table.column_names))) for table, read in parts]
+        frames[sheet.name] = _stack(parts)
+        names[sheet.name] = " + ".join(found)
+        reads[sheet.name] = tuple(read for _, read in parts)
+        warnings += [
+            w for name in found if name not in mapping.sources for w in _hidden(name, sheet, book)
+        ]
+    extra = {
+        name: _stack([book.read(name, None, SheetMapping())])
+        for name in _extra(settings, book.available, names)
+    }
+    return Source(label, frames, names, book.available, tuple(warnings), reads, unmatched, extra)
 
 
 def _extra(settings: Settings, available: tuple[str, ...], names: dict[str, str]) -> list[str]:
@@ -108,26 +188,252 @@ def _extra(settings: Settings, available: tuple[str, ...], names: dict[str, str]
     return list(dict.fromkeys(n for n in found if n is not None and n not in names.values()))
 
 
-def _read_workbook(path: Path, settings: Settings) -> Source:
-    _check_file(path)
-    try:
-        with pd.ExcelFile(path, engine="calamine") as book:
-            available = tuple(str(name) for name in book.sheet_names)
-            names = _located(settings, available)
-            extra = _extra(settings, available, names)
-            wanted = [*names.values(), *extra]
-            sheets = pd.read_excel(book, sheet_name=wanted) if wanted else {}
-            frames = {ours: _tidy(sheets[theirs]) for ours, theirs in names.items()}
-    except (CalamineError, OSError, ValueError) as exc:
-        raise InputError(_unreadable_workbook(path, exc)) from None
-    others = {name: _tidy(sheets[name]) for name in extra}
-    return Source(str(path), frames, names, available, extra=others)
+def _hidden(name: str, sheet: Sheet, book: _Workbook | _Folder) -> tuple[Problem, ...]:
+    """A warning when sheet `name`, read for `sheet`, is hidden and a visible sheet has a similar
+    name (a hidden `orders` beside a visible `Orders `)."""
+    if not book.hidden(name):
+        return ()
+    others = {normalise_name(o): o for o in book.available if o != name and not book.hidden(o)}
+    close = difflib.get_close_matches(normalise_name(name), list(others), n=1, cutoff=0.8)
+    if not close:
+        return ()
+    similar = others[close[0]]
+    expected = (
+        f"a visible sheet: this one is hidden in Excel, yet read for '{sheet.name}' rather than "
+        f"the visible '{similar}'; if that is the one, name it in deckgen.toml as "
+        f'[sheets.{sheet.name}] sheet = "{similar}"'
+    )
+    return (Problem(name, None, None, None, expected, "warning", HIDDEN_SHEET),)
 
 
-def _check_file(path: Path) -> None:
-    """InputError for files that are empty or that no reader could open."""
-    if path.stat().st_size == 0:
-        raise InputError(f"{path} is empty (0 bytes)")
+def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:
+    """The tables read for one of our sheets as one frame, with __sheet__ and __row__."""
+    import pyarrow as pa
+
+    tables = [table for table, _ in parts]
+    if len(tables) > 1:
+        tables = _aligned(tables)
+        combined = pa.concat_tables(tables, promote_options="default")
+    else:
+        combined = tables[0]
+    frame = combined.to_pandas(types_mapper=pd.ArrowDtype)
+    lengths = [len(table) for table in tables]
+    reads = [read for _, read in parts]
+    frame[SHEET_COLUMN] = pd.Categorical.from_codes(
+        np.repeat(np.arange(len(reads)), lengths), categories=[r.name for r in reads]
+    )
+    frame[ROW_COLUMN] = np.concatenate(
+        [
+            np.arange(n, dtype=np.int64) + read.header_row + 1
+            for n, read in zip(lengths, reads, strict=True)
+        ]
+    )
+    return frame
+
+
+def _aligned(tables: list[pa.Table]) -> list[pa.Table]:
+    """Tables of one kind with the first one's spelling of each column name (`Order Date` and
+    `order date` are one column) and one type per column (text where the sheets disagree)."""
+    import pyarrow as pa
+
+    from deckgen.data.cells import as_text
+
+    spelling: dict[str, str] = {}
+    renamed = []
+    for table in tables:
+        names: list[str] = []
+        for name in table.column_names:
+            target = spelling.setdefault(normalise_name(name), name)
+            names.append(target if target not in names else name)
+        renamed.append(table.rename_columns(names))
+    kinds: dict[str, set[pa.DataType]] = {}
+    for table in renamed:
+        for column in table.schema:
+            if not pa.types.is_null(column.type):
+                kinds.setdefault(column.name, set()).add(column.type)
+    for name, found in kinds.items():
+        if len(found) < 2:
+            continue
+        numeric = all(pa.types.is_integer(k) or pa.types.is_floating(k) for k in found)
+        for i, table in enumerate(renamed):
+            if name in table.column_names:
+                column = table[name]
+                value = column.cast(pa.float64()) if numeric else as_text(column)
+                renamed[i] = table.set_column(table.column_names.index(name), name, value)
+    return renamed
+
+
+# -- workbooks ---------------------------------------------------------------------------
+
+
+class _Workbook:
+    """An .xlsx, .xlsm, .xls or .ods workbook, read sheet by sheet with fastexcel."""
+
+    def __init__(self, path: Path) -> None:
+        import fastexcel
+
+        from deckgen.data.guards import workbook_parts
+
+        if path.stat().st_size == 0:
+            raise InputError(f"{path} is empty (0 bytes)")
+        self.path = path
+        try:
+            self.reader = fastexcel.read_excel(path)
+        except (fastexcel.FastExcelError, OSError) as exc:
+            raise InputError(_unreadable_workbook(path, exc)) from None
+        self.available = tuple(_clean(name, strip=False) for name in self.reader.sheet_names)
+        self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
+        suffix = path.suffix.lower()
+        self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
+        self._visible: dict[str, bool] = {}
+        self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its letter index
+
+    def hidden(self, name: str) -> bool:
+        """True if sheet `name` is hidden in the workbook."""
+        if self.parts is not None and self._names[name] in self.parts:
+            return self.parts[self._names[name]].hidden
+        return not self._visible.get(name, True)
+
+    def read(
+        self, name: str, sheet: Sheet | None, mapping: SheetMapping
+    ) -> tuple[pa.Table, SheetRead]:
+        """Sheet `name` as an Arrow table of its rows below the header row (found if need be;
+        row 1 for a sheet that is not one of ours, `sheet` None)."""
+        from deckgen.data.guards import check_sheet_size
+        from deckgen.data.header import SEARCH_ROWS, find_header, row_match
+
+        if self.parts is not None and self._names[name] in self.parts:
+            check_sheet_size(self.path, self.parts[self._names[name]])
+        header = mapping.header_row or 1
+        table = self._load(name, header)
+        read = SheetRead(name, header)
+        if (
+            sheet is not None
+            and mapping.header_row is None
+            and not row_match(table.column_names, sheet, mapping, 1).complete
+        ):
+            head = self._load(name, None, SEARCH_ROWS)
+            rows = list(zip(*(column.to_pylist() for column in head.columns), strict=True))
+            guess = find_header(rows, sheet, mapping)
+            if guess is None or not guess.complete:
+                read = SheetRead(name, 1, closest=guess)
+            else:
+                table, read = self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
+        if sheet is not None and mapping.decimal == ",":
+            table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
+        return table, read
+
+    def _numbers_as_written(
+        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+    ) -> pa.Table:
+        """`table` with the number cells of its mixed number columns written with a decimal
+        comma, as the user sees them: read as text, 1.234 would become 1234 under decimal ","."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from deckgen.data.mapping import match_columns
+
+        source = match_columns(table.column_names, sheet, mapping).source
+        mixed = [
+            theirs
+            for ours, theirs in source.items()
+            if sheet.column(ours).kind in ("float", "int")
+            and pa.types.is_string(table[theirs].type)
+        ]
+        if not mixed:
+            return table
+        indices = [self._indices[name][column] for column in mixed]
+        # A cell read as yes/no is filled only when it holds a number (or TRUE/FALSE), not text.
+        is_number = self._typed(name, header, indices, "boolean")
+        numbers = self._typed(name, header, indices, "float")
+        for column, kind, value in zip(mixed, is_number.columns, numbers.columns, strict=True):
+            written = _with_decimal_comma(value)
+            cells = pc.if_else(pc.is_valid(kind), written, table[column])
+            table = table.set_column(table.column_names.index(column), column, cells)
+        return table
+
+    def _typed(self, name: str, header: int, indices: list[int], dtype: str) -> pa.RecordBatch:
+        """Columns `indices` of sheet `name` read as `dtype`, cells of another type empty."""
+        sheet = self.reader.load_sheet(
+            self._names[name],
+            header_row=header - 1,
+            skip_rows=0,
+            use_columns=indices,
+            dtypes=dict.fromkeys(indices, dtype),
+        )
+        return sheet.to_arrow_with_errors()[0]
+
+    def _load(self, name: str, header: int | None, rows: int | None = None) -> pa.Table:
+        """Rows below spreadsheet row `header` (or from row 1 as text, without a header)."""
+        import fastexcel
+        import pyarrow as pa
+
+        options: dict[str, object] = {"skip_rows": 0, "n_rows": rows}
+        if header is None:
+            options |= {"header_row": None, "dtypes": "string"}
+        else:
+            # Every row decides a column's type, so a late text cell is never lost.
+            options |= {"header_row": header - 1, "schema_sample_rows": None}
+        try:
+            sheet = self.reader.load_sheet(self._names[name], **options)
+            batch = sheet.to_arrow()
+        except (fastexcel.FastExcelError, OSError, ValueError) as exc:
+            raise InputError(
+                f"{self.path}: sheet '{name}' cannot be read ({_first_line(exc)})"
+            ) from None
+        self._visible[name] = sheet.visible == "visible"
+        columns = sheet.selected_columns  # a property that builds the list anew
+        names = [
+            _clean(info.name)
+            if info.column_name_from != "generated"
+            else _unnamed(info.absolute_index)
+            for info in columns
+        ]
+        table = pa.Table.from_batches([batch]).rename_columns(names)
+        if header is None:
+            return table
+        self._indices[name] = {
+            n: info.absolute_index for n, info in zip(names, columns, strict=True)
+        }
+        # Without a name or a value, a column is the blank space spreadsheets leave.
+        kept = [
+            i
+            for i, info in enumerate(columns)
+            if info.column_name_from != "generated" or table.column(i).null_count < len(table)
+        ]
+        return table if len(kept) == len(columns) else table.select(kept)  # not drop_columns: O(n²)
+
+
+def _with_decimal_comma(numbers: pa.Array) -> pa.Array:
+    """Numbers as text with a decimal comma (`1,234` for 1.234; whole ones without a mark)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from deckgen.data.cells import as_text
+
+    text = as_text(pa.chunked_array([numbers.cast(pa.float64())]))
+    return pc.replace_substring(text, ".", ",").combine_chunks()
+
+
+def _unnamed(index: int) -> str:
+    """The name of a column without a name in the header row: its letter."""
+    from deckgen.data.guards import column_letters
+
+    return f"(column {column_letters(index + 1)})"
+
+
+def _clean(name: str, strip: bool = True) -> str:
+    """A sheet name (`strip` false: as written) or a column name (trimmed) fit for a deck."""
+    from deckgen.data.cells import clean_name
+
+    cleaned = clean_name(str(name))
+    return cleaned.strip() if strip else cleaned
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    return text.removeprefix("calamine error: ").rstrip(".")
 
 
 def _unreadable_workbook(path: Path, exc: BaseException) -> str:
@@ -137,59 +443,145 @@ def _unreadable_workbook(path: Path, exc: BaseException) -> str:
         if _ENCRYPTED_STREAM in path.read_bytes():
             return f"{path} is password-protected; save a copy without a password and use that"
         return f"{path} is an old-style Office file, not an .xlsx workbook; save it as .xlsx"
-    detail = str(exc).strip().rstrip(".") or type(exc).__name__
-    return f"{path} is not a readable {path.suffix} workbook ({detail})"
+    return f"{path} is not a readable {path.suffix} workbook ({_first_line(exc)})"
 
 
-def _read_folder(path: Path, settings: Settings) -> Source:
-    files: dict[str, dict[str, Path]] = {suffix: {} for suffix in FOLDER_SUFFIXES}
-    for file in sorted(path.iterdir()):
-        if file.is_file() and file.suffix.lower() in files:
-            files[file.suffix.lower()][file.stem] = file
-    kinds = [suffix for suffix, found in files.items() if found]
-    if not kinds:
-        raise InputError(f"{path} holds no .csv or .parquet files (one per sheet)")
-    if len(kinds) > 1:
-        raise InputError(f"{path} holds both .csv and .parquet files; keep one kind per folder")
-    found = files[kinds[0]]
-    reader = _READERS[kinds[0]]
-    available = tuple(found)
-    names = _located(settings, available)
-    frames = {ours: _tidy(reader(found[theirs])) for ours, theirs in names.items()}
-    extra = {name: _tidy(reader(found[name])) for name in _extra(settings, available, names)}
-    return Source(str(path), frames, names, available, extra=extra)
+# -- folders -----------------------------------------------------------------------------
 
 
-def _read_csv(file: Path) -> pd.DataFrame:
+class _Folder:
+    """A folder of .csv or .parquet files, one per sheet (the file stem is its name)."""
+
+    def __init__(self, path: Path) -> None:
+        files: dict[str, dict[str, Path]] = {suffix: {} for suffix in FOLDER_SUFFIXES}
+        for file in sorted(path.iterdir()):
+            if file.is_file() and file.suffix.lower() in files:
+                files[file.suffix.lower()][file.stem] = file
+        kinds = [suffix for suffix, found in files.items() if found]
+        if not kinds:
+            raise InputError(f"{path} holds no .csv or .parquet files (one per sheet)")
+        if len(kinds) > 1:
+            raise InputError(f"{path} holds both .csv and .parquet files; keep one kind per folder")
+        self.kind = kinds[0]
+        self.files = files[self.kind]
+        self.available = tuple(self.files)
+
+    def hidden(self, name: str) -> bool:
+        """Files are never hidden."""
+        return False
+
+    def read(
+        self, name: str, sheet: Sheet | None, mapping: SheetMapping
+    ) -> tuple[pa.Table, SheetRead]:
+        """File `name` as an Arrow table of its rows below the header row (row 1 for a file
+        that is not one of our sheets, `sheet` None)."""
+        file = self.files[name]
+        if self.kind == ".parquet":
+            if mapping.header_row is not None and sheet is not None:
+                raise InputError(
+                    f"[sheets.{sheet.name}] header_row: {file.name} is a Parquet file, whose "
+                    "column names are not in a row; remove header_row"
+                )
+            return _read_parquet(file), SheetRead(name, 1)
+        return _read_csv(file, name, sheet, mapping)
+
+
+def _read_csv(
+    file: Path, name: str, sheet: Sheet | None, mapping: SheetMapping
+) -> tuple[pa.Table, SheetRead]:
+    """Every cell of a UTF-8 CSV file as text, below its header row (found if need be, for one
+    of our sheets)."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    from deckgen.data.cells import MISSING_TEXTS
+    from deckgen.data.header import SEARCH_ROWS, find_header, row_match
+
     if file.stat().st_size == 0:
-        return pd.DataFrame()
+        return pa.table({}), SheetRead(name, 1)
+    with file.open("rb") as handle:
+        head = handle.read(_CSV_HEAD_BYTES)
     try:
-        with file.open(encoding="utf-8-sig") as handle:
-            header = handle.readline()
-        delimiter = max((",", ";", "\t"), key=header.count)  # Excel in many locales writes ';'
-        # All cells as text: ids keep their leading zeros, and every kind is parsed one way.
-        return pd.read_csv(file, engine="pyarrow", dtype="str", sep=delimiter, encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, UnicodeDecodeError) or "UTF8" in str(exc):
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise InputError(f"{file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    lines = text.split("\n")[:SEARCH_ROWS]
+    # Excel writes ';' in many locales, and a tab for "Unicode text".
+    delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    wanted = max(SEARCH_ROWS, mapping.header_row or 0)
+    records = [record for _, record in zip(range(wanted), reader, strict=False)]
+    header, searched, closest = mapping.header_row or 1, False, None
+    first = row_match(records[0], sheet, mapping, 1) if records and sheet is not None else None
+    if mapping.header_row is None and first is not None and not first.complete:
+        guess = find_header(records, sheet, mapping)
+        if guess is not None and guess.complete:
+            header, searched = guess.row, True
+        else:
+            closest = guess
+    # Lines to skip up to the header: a quoted cell can hold line breaks.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for _ in zip(range(header), reader, strict=False):
+        pass
+    skipped = reader.line_num
+    names = _csv_names(records[header - 1] if header <= len(records) else [])
+    if not names:
+        return pa.table({}), SheetRead(name, header, searched, closest)
+    odd_rows: list[str] = []
+
+    def odd(row: pv.InvalidRow) -> str:
+        odd_rows.append(row.text or "")
+        return "skip"
+
+    try:
+        table = pv.read_csv(
+            file,
+            read_options=pv.ReadOptions(
+                skip_rows=skipped,
+                column_names=names,
+                encoding="utf8",
+                block_size=_CSV_BLOCK_BYTES,
+            ),
+            parse_options=pv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=True,  # Excel quotes line breaks inside cells
+                ignore_empty_lines=False,  # a blank line is a row: numbers stay the user's
+                invalid_row_handler=odd,
+            ),
+            convert_options=pv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=["", *MISSING_TEXTS],
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise InputError(f"{file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
-        raise InputError(f"{file} cannot be read as CSV: {exc}") from None
+        raise InputError(f"{file} cannot be read as CSV: {_first_line(exc)}") from None
+    if odd_rows:
+        raise InputError(
+            f"{file}: {len(odd_rows):,} row(s) have a different number of cells than the "
+            f"{len(names)} column names of row {header}, such as {odd_rows[0][:80]!r}; "
+            "quote cells that hold the separator"
+        )
+    return table, SheetRead(name, header, searched, closest)
 
 
-def _read_parquet(file: Path) -> pd.DataFrame:
+def _csv_names(cells: list[str]) -> list[str]:
+    """Column names from a CSV header row: trimmed, unnamed ones by letter, repeats numbered."""
+    names: list[str] = []
+    for index, cell in enumerate(cells):
+        name = _clean(cell) or _unnamed(index)
+        names.append(name if name not in names else f"{name}_{index + 1}")
+    return names
+
+
+def _read_parquet(file: Path) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        return pd.read_parquet(file)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{file} cannot be read as Parquet: {exc}") from None
-
-
-_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
-    ".csv": _read_csv,
-    ".parquet": _read_parquet,
-}
-
-
-def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with text headers and without the blank, unnamed columns spreadsheets leave."""
-    frame.columns = [str(c).strip() for c in frame.columns]
-    unnamed = [c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()]
-    return frame.drop(columns=unnamed).reset_index(drop=True)
+        table = pq.read_table(file)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"{file} cannot be read as Parquet: {_first_line(exc)}") from None
+    return table.rename_columns([_clean(name) for name in table.column_names])

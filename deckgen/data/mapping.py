@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from deckgen.config import Settings, SheetMapping
-from deckgen.data.schema import SHEETS_BY_NAME, Sheet
+from deckgen.config import Settings, SheetMapping, Vocabulary
+from deckgen.data.schema import OTHER, SHEETS_BY_NAME, Column, Sheet
 from deckgen.errors import ConfigError
 
 # Spellings of canonical codes that clients commonly use, after normalisation (see
@@ -47,6 +48,16 @@ def canonical_code(value: str, allowed: tuple[str, ...]) -> str | None:
     return code if code in allowed else None
 
 
+def allowed_codes(column: Column, vocabulary: Vocabulary) -> tuple[str, ...] | None:
+    """The codes `column` accepts: the schema's, plus for an open vocabulary the client's and
+    `other`; None when any value is accepted."""
+    if column.allowed is None or column.vocabulary is None:
+        return column.allowed
+    declared = getattr(vocabulary, column.vocabulary)
+    extra = tuple(code for code in declared if code not in column.allowed)
+    return (*column.allowed, *extra, *(() if OTHER in extra else (OTHER,)))
+
+
 def find_name(wanted: str, available: Iterable[str]) -> str | None:
     """The entry of `available` that is `wanted`, exactly or after normalisation; else None."""
     names = list(available)
@@ -54,6 +65,33 @@ def find_name(wanted: str, available: Iterable[str]) -> str | None:
         return wanted
     key = normalise_name(wanted)
     return next((name for name in names if normalise_name(name) == key), None)
+
+
+def is_glob(name: str) -> bool:
+    """True if `name` is a pattern (`orders_*`): Excel forbids `*?[` in sheet names."""
+    return any(mark in name for mark in "*?[")
+
+
+def locate_sheets(
+    sources: Sequence[str], available: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The entries of `available` that `sources` name (names, or globs ignoring case), in the
+    order given (a glob's matches in `available` order), and the sources that match nothing."""
+    found: list[str] = []
+    missing: list[str] = []
+    for source in sources:
+        name = find_name(source, available)
+        if name is not None:
+            matches = [name]
+        elif is_glob(source):
+            pattern = source.strip().casefold()
+            matches = [a for a in available if fnmatch.fnmatchcase(a.strip().casefold(), pattern)]
+        else:
+            matches = []
+        if not matches:
+            missing.append(source)
+        found += [m for m in matches if m not in found]
+    return tuple(found), tuple(missing)
 
 
 @dataclass(frozen=True)
@@ -88,16 +126,39 @@ def match_columns(columns: Iterable[str], sheet: Sheet, mapping: SheetMapping) -
 
 def check_mapping(settings: Settings) -> None:
     """Raise ConfigError listing every sheet or column in `[sheets]` that deckgen does not have."""
+    dumped = settings.model_dump()
+    problems = mapping_problems(dumped["sheets"], dumped["vocabulary"])
+    problems += transform_problems(settings)
+    if problems:
+        raise ConfigError(
+            f"{len(problems)} problem(s) in the [sheets] mapping:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def mapping_problems(sheets: object, vocabulary: object = None) -> list[str]:
+    """Every sheet or column named in a `[sheets]` table (as parsed from TOML) that deckgen does
+    not have, and every value mapped to an unknown code; entries of the wrong shape are left to
+    the settings model, which reports them."""
+    if not isinstance(sheets, dict):
+        return []
+    try:
+        codes = Vocabulary.model_validate(vocabulary or {})
+    except ValueError:  # reported by the settings model; check against the default codes
+        codes = Vocabulary()
     problems = []
-    for sheet_name, mapping in settings.sheets.items():
+    for sheet_name, mapping in sheets.items():
         sheet = SHEETS_BY_NAME.get(sheet_name)
         if sheet is None:
             known = ", ".join(SHEETS_BY_NAME)
             problems.append(f"[sheets.{sheet_name}] is not a deckgen sheet (sheets: {known})")
             continue
+        if not isinstance(mapping, dict):
+            continue
         ours = {c.name: c for c in sheet.columns}
         for part in ("columns", "values", "date_format"):
-            for column in getattr(mapping, part):
+            entries = mapping.get(part)
+            for column, value in entries.items() if isinstance(entries, dict) else ():
                 if column not in ours:
                     problems.append(
                         f"[sheets.{sheet_name}.{part}] names '{column}', which is not a column "
@@ -108,23 +169,26 @@ def check_mapping(settings: Settings) -> None:
                         f"[sheets.{sheet_name}.date_format] gives a format for '{column}', "
                         "which is not a date column"
                     )
-                elif part == "values" and ours[column].allowed is not None:
-                    allowed = ours[column].allowed
+                elif part == "values" and isinstance(value, dict):
+                    allowed = allowed_codes(ours[column], codes)
                     problems += [
                         f'[sheets.{sheet_name}.values.{column}] {theirs} = "{code}": '
                         f"not one of {', '.join(allowed)}"
-                        for theirs, code in mapping.values[column].items()
-                        if canonical_code(code, allowed) is None
+                        for theirs, code in value.items()
+                        if allowed is not None
+                        and isinstance(code, str)
+                        and canonical_code(code, allowed) is None
                     ]
-    if any(mapping.transformed for mapping in settings.sheets.values()):
-        from deckgen.data.transform import transform_config_problems  # builds on this module
+    return problems
 
-        problems += transform_config_problems(settings)
-    if problems:
-        raise ConfigError(
-            f"{len(problems)} problem(s) in the [sheets] mapping:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
+
+def transform_problems(settings: Settings) -> list[str]:
+    """What is wrong with the transform keys of `[sheets]`, whatever the data (one line each)."""
+    if not any(mapping.transformed for mapping in settings.sheets.values()):
+        return []
+    from deckgen.data.transform import transform_config_problems  # builds on this module
+
+    return transform_config_problems(settings)
 
 
 def to_client_frames(
@@ -144,5 +208,5 @@ def to_client_frames(
             if column in client:
                 client[column] = client[column].dt.strftime(fmt)
         client = client.rename(columns=mapping.columns)
-        out[mapping.sheet or name] = client
+        out[(mapping.sources or (name,))[0]] = client
     return out

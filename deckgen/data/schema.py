@@ -33,6 +33,7 @@ LOYALTY_EVENTS: tuple[str, ...] = (
     "referral",
 )
 GENDERS: tuple[str, ...] = ("female", "male", "other", "unknown")
+OTHER = "other"  # the code of values outside an open vocabulary
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     references: str | None = None  # sheet whose key this id must appear in (warning if not)
+    # Open vocabulary: deckgen.toml [vocabulary.<name>] adds codes to `allowed`, and other
+    # values are counted as OTHER with a warning instead of failing.
+    vocabulary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ CUSTOMERS = Sheet(
             "Marketing channel that acquired the customer.",
             "email",
             allowed=CHANNELS,
+            vocabulary="channels",
         ),
         Column("loyalty_member", "bool", False, "Member of the loyalty club.", "true"),
         Column(
@@ -136,7 +141,13 @@ LEADS = Sheet(
         Column("lead_id", "id", True, "Unique lead identifier.", "L00077"),
         Column("created_date", "date", True, "Date the lead was captured.", "2026-09-12"),
         Column(
-            "channel", "category", True, "Channel that produced the lead.", "seo", allowed=CHANNELS
+            "channel",
+            "category",
+            True,
+            "Channel that produced the lead.",
+            "seo",
+            allowed=CHANNELS,
+            vocabulary="channels",
         ),
         Column("status", "category", True, "Lead status.", "open", allowed=LEAD_STATUSES),
         Column("name", "text", False, "Prospect's name or company.", "Ana Weber"),
@@ -164,7 +175,15 @@ CHANNEL_MONTHS = Sheet(
     key=None,
     columns=(
         Column("month", "date", True, "First day of the month.", "2026-10-01"),
-        Column("channel", "category", True, "Acquisition channel.", "tv", allowed=CHANNELS),
+        Column(
+            "channel",
+            "category",
+            True,
+            "Acquisition channel.",
+            "tv",
+            allowed=CHANNELS,
+            vocabulary="channels",
+        ),
         Column("spend", "float", True, "Spend in the client's currency.", "12000", minimum=0),
         Column("reach", "int", True, "People reached (audience).", "250000", minimum=0),
     ),
@@ -178,7 +197,15 @@ FEEDBACK = Sheet(
     columns=(
         Column("feedback_id", "id", True, "Unique feedback identifier.", "F0009"),
         Column("date", "date", True, "Date received.", "2026-10-11"),
-        Column("kind", "category", True, "Kind of feedback.", "complaint", allowed=FEEDBACK_KINDS),
+        Column(
+            "kind",
+            "category",
+            True,
+            "Kind of feedback.",
+            "complaint",
+            allowed=FEEDBACK_KINDS,
+            vocabulary="feedback_kinds",
+        ),
         Column("topic", "category", True, "Topic.", "delivery"),
         Column("severity", "category", True, "Severity.", "high", allowed=SEVERITIES),
         Column("status", "category", True, "Status.", "open", allowed=FEEDBACK_STATUSES),

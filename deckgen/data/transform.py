@@ -27,28 +27,20 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from deckgen.config import Lookup, Settings, SheetMapping
-from deckgen.data.load import Source
+from deckgen.data import cells
+from deckgen.data.load import RESERVED_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Source, located
 from deckgen.data.mapping import find_name, match_columns
 from deckgen.data.schema import CUSTOMERS, ORDERS, SHEETS, SHEETS_BY_NAME, Column, Sheet
 
-# Validation's own conversions, so that the transforms read cells exactly as it will.
-from deckgen.data.validate import (
-    _CONVERTERS,
-    LISTED_PER_RULE,
-    _as_text,
-    _expected,
-    _shown,
-    _translated,
-)
+# Validation's own reading of cells, so that the transforms read them exactly as it will.
+from deckgen.data.validate import LISTED_PER_RULE, Converted, expected_text, read_cells
 from deckgen.errors import ConfigError, Problem, ValidationError
 
 if TYPE_CHECKING:
     import duckdb
 
-RESERVED = ("__sheet__", "__row__")  # where each row came from: carried through untouched
 RETURNS_SHEET = "returns"  # Source.frames key of the returns split from the orders
 _DATA = "__data__"  # the table an expression reads
 _VALUE = "__value__"  # the column it gives
@@ -60,6 +52,7 @@ DERIVED_ATTRIBUTE = "derived_attribute_conflict"
 _ONLY_UNDER = {"order_lines": "orders", "returns": "orders", "from_orders": "customers"}
 _LEADING_ZERO = re.compile(r"[+-]?0\d")
 _MISSING_COLUMN = re.compile(r'Referenced column "(?P<name>[^"]+)" not found')
+_RESERVED_REPEATED = re.compile(r"^(?:__sheet__|__row__)_\d+$")  # by a query joining sheets
 
 
 # -- the SQL text ------------------------------------------------------------------------
@@ -190,7 +183,7 @@ def transform_config_problems(settings: Settings) -> list[str]:
                     "drop it from columns"
                 )
         for new in (*mapping.lookup, *mapping.compute):
-            if not new.strip() or new in RESERVED:
+            if not new.strip() or new in RESERVED_COLUMNS:
                 problems.append(f"{where} '{new}' cannot name a new column")
     return problems
 
@@ -208,20 +201,26 @@ def sheets_read_by_transforms(settings: Settings) -> tuple[str, ...]:
 # -- typing client cells for SQL ----------------------------------------------------------
 
 
-def _sql_column(raw: pd.Series, ours: Column | None, mapping: SheetMapping) -> pd.Series:
+def _sql_column(
+    raw: pd.Series, ours: Column | None, mapping: SheetMapping, timezone: str | None
+) -> pd.Series:
     """A client column typed for SQL: a column mapped onto one of ours by our rules (ids and
-    categories text, dates and numbers parsed as validation will), any other by its cells
+    categories text, dates and numbers read as validation will), any other by its cells
     (numbers when every filled cell is one without a leading zero, else text)."""
     if ours is not None and ours.kind in ("date", "float", "int", "bool"):
-        return _CONVERTERS[ours.kind](raw, ours, mapping).values
-    if ours is None and (
-        pd.api.types.is_numeric_dtype(raw)
-        or pd.api.types.is_bool_dtype(raw)
-        or pd.api.types.is_datetime64_any_dtype(raw)
+        return read_cells(raw, ours, mapping, timezone).values
+    if (
+        ours is None
+        and raw.name != SHEET_COLUMN
+        and (
+            pd.api.types.is_numeric_dtype(raw)
+            or pd.api.types.is_bool_dtype(raw)
+            or pd.api.types.is_datetime64_any_dtype(raw)
+        )
     ):
         return raw
-    text = _as_text(raw)
-    if ours is not None:
+    text = _text(raw)
+    if ours is not None or raw.name == SHEET_COLUMN:
         return text
     if text.isna().all():
         return _nulls(raw)  # an empty column can be read as any type
@@ -235,28 +234,23 @@ _SAMPLE = 200  # cells tried first: most text columns show it within them
 
 
 def _numbers(raw: pd.Series, text: pd.Series, mapping: SheetMapping) -> pd.Series | None:
-    """`raw` as numbers when every filled cell is one, written without a leading zero."""
-    column = Column(str(raw.name), "float", False, "", "")
-    sample = text.dropna().index[:_SAMPLE]
-    if _CONVERTERS["float"](raw.loc[sample], column, mapping).bad.any():
-        return None
-    numbers = None
-    if mapping.decimal == ".":  # Arrow parses plain numbers some fifteen times faster
-        try:
-            cast = pc.cast(pa.array(text.array, from_pandas=True), pa.float64())
-            numbers = pd.Series(cast.to_numpy(zero_copy_only=False), index=raw.index)
-        except pa.ArrowInvalid:
-            numbers = None
-        if numbers is not None and not np.isfinite(numbers[text.notna()]).all():
-            numbers = None  # "inf" and "nan" are words here, as in validation
-    if numbers is None:
-        converted = _CONVERTERS["float"](raw, column, mapping)
-        if converted.bad.any():
-            return None
-        numbers = converted.values
+    """`raw` as numbers when every filled cell is one, written without a leading zero or a
+    currency (a code such as `m1` is text)."""
     if text.str.match(_LEADING_ZERO).any():
         return None  # "007" is a code, not seven
-    return numbers
+    sample = np.flatnonzero(text.notna().to_numpy())[:_SAMPLE]
+    for cells_read in (raw.iloc[sample], raw):  # a text column is told by its first cells
+        numbers = cells.read_numbers(
+            cells.arrow_column(cells_read), mapping.decimal, cells.python_numbers(cells_read)
+        )
+        if numbers.bad.any() or numbers.currencies:  # "m1" is not one metre
+            return None
+    return pd.Series(numbers.values, index=raw.index)
+
+
+def _text(raw: pd.Series) -> pd.Series:
+    """Cells as the trimmed text the user sees (missing where empty), as validation reads them."""
+    return cells.to_series(cells.as_text(cells.arrow_column(raw)), "string", raw.index)
 
 
 # -- one sheet being transformed -----------------------------------------------------------
@@ -279,7 +273,8 @@ class _Sheet:
     sheet: Sheet | None
     mapping: SheetMapping
     label: str  # the client's sheet name (or what defines the sheet), for messages
-    frame: pd.DataFrame  # the client's cells, plus the columns the transforms add
+    frame: pd.DataFrame  # the client's cells, __sheet__ and __row__, the columns added
+    timezone: str | None  # Settings.timezone, for dates written with a UTC offset
     typed: dict[str, pd.Series] = field(default_factory=dict)  # columns typed for SQL
     checking: bool = False  # after a data problem: zero rows, only the configuration checked
 
@@ -299,7 +294,8 @@ class _Sheet:
         ours = _ours(self.frame, self.sheet, self.mapping)
         for name in wanted:
             if name not in self.typed:
-                self.typed[name] = _sql_column(self.frame[name], ours.get(name), self.mapping)
+                raw = self.frame[name]
+                self.typed[name] = _sql_column(raw, ours.get(name), self.mapping, self.timezone)
         columns = {name: self.typed[name] for name in wanted}
         if not columns:  # DuckDB reads no table without columns; this one is never named
             columns[_VALUE] = _nulls(self.frame)
@@ -324,26 +320,23 @@ class _Sheet:
 
     def locate(self, positions: np.ndarray) -> Iterator[tuple[str, int]]:
         """(client sheet, spreadsheet row) of the rows at `positions`."""
-        return _locate(self.frame, positions, self.label)
+        return _locate(self.frame, positions)
 
 
 def _ours(frame: pd.DataFrame, sheet: Sheet | None, mapping: SheetMapping) -> dict[str, Column]:
     """Our column that each client column is mapped onto (those that are)."""
     if sheet is None:
         return {}
-    found = match_columns(frame.columns, sheet, mapping).source
+    found = match_columns(_client_columns(frame), sheet, mapping).source
     return {theirs: sheet.column(ours) for ours, theirs in found.items()}
 
 
-def _locate(frame: pd.DataFrame, positions: np.ndarray, label: str) -> Iterator[tuple[str, int]]:
+def _locate(frame: pd.DataFrame, positions: np.ndarray) -> Iterator[tuple[str, int]]:
     """(client sheet, spreadsheet row) of the rows of `frame` at `positions`."""
-    if "__row__" in frame:
-        rows = frame["__row__"].to_numpy()[positions]
-    else:  # as read: position 0 is row 2, below the header
-        rows = frame.index.to_numpy()[positions] + 2
-    sheets = frame["__sheet__"].to_numpy()[positions] if "__sheet__" in frame else None
-    for k, row in enumerate(rows):
-        yield (label if sheets is None else str(sheets[k])), int(row)
+    rows = frame[ROW_COLUMN].to_numpy()[positions]
+    sheets = frame[SHEET_COLUMN].to_numpy()[positions]
+    for sheet, row in zip(sheets, rows, strict=True):
+        yield str(sheet), int(row)
 
 
 # -- the whole source --------------------------------------------------------------------
@@ -366,6 +359,7 @@ class _Transform:
         self.settings = settings
         self.frames = dict(source.frames)
         self.names = dict(source.names)
+        self.reads = dict(source.reads)
         self.config: list[str] = []  # configuration problems
         self.problems: list[Problem] = []  # data problems and warnings
         self.notes: list[str] = []
@@ -398,6 +392,7 @@ class _Transform:
             self.source,
             frames=self.frames,
             names=self.names,
+            reads=self.reads,
             problems=(*self.source.problems, *self.problems),
             notes=(*self.source.notes, *self.notes),
         )
@@ -430,16 +425,18 @@ class _Transform:
 
     def _transform(self, sheet: Sheet, mapping: SheetMapping) -> None:
         if mapping.query:
-            frame = self._query(sheet, mapping.query)
+            label = f"{sheet.name} (query)"
+            frame = self._query(sheet, mapping.query, label)
             if frame is None:
                 return
-            self.names[sheet.name] = label = f"{sheet.name} (query)"
+            self.names[sheet.name] = label
+            self.reads.pop(sheet.name, None)  # its columns are the query's, not a sheet's
         elif sheet.name in self.frames:
             frame = self.frames[sheet.name]
             label = self.names.get(sheet.name, sheet.name)
         else:
             return  # validation reports the missing sheet
-        state = _Sheet(sheet, mapping, label, frame.copy(deep=False))
+        state = _Sheet(sheet, mapping, label, frame.copy(deep=False), self.settings.timezone)
         if mapping.row_ids:
             self._row_ids(state)
         looked_up: dict[tuple[str, str, str], _Found] = {}
@@ -466,7 +463,9 @@ class _Transform:
             self.frames[RETURNS_SHEET] = returns
             self.names[RETURNS_SHEET] = label
 
-    def _query(self, sheet: Sheet, query: str) -> pd.DataFrame | None:
+    def _query(self, sheet: Sheet, query: str, label: str) -> pd.DataFrame | None:
+        """The rows of `query`, located at the rows it selected from (`SELECT l.*` keeps
+        __sheet__ and __row__), else as rows of `label`."""
         where = f"[sheets.{sheet.name}] query"
         names = query_tables(query)
         tables = {}
@@ -475,11 +474,11 @@ class _Transform:
             if found is None:
                 self.config.append(f"{where}: {self._unknown_sheet(name)}")
                 continue
-            frame, label = found
-            ours = next((o for o, t in self.source.names.items() if t == label), None)
+            frame, theirs = found
+            ours = next((o for o, t in self.source.names.items() if t == theirs), None)
             mapping = self.settings.mapping(ours) if ours else SheetMapping()
             sheet_of = SHEETS_BY_NAME[ours] if ours else None
-            tables[name] = _Sheet(sheet_of, mapping, label, frame).view()
+            tables[name] = _Sheet(sheet_of, mapping, theirs, frame, self.settings.timezone).view()
         if len(tables) < len(names):
             return None
         for name, view in tables.items():
@@ -502,7 +501,10 @@ class _Transform:
             for name in tables:
                 self.connection.unregister(name)
         self.notes.append(f"{sheet.name}: {_count(len(result), 'row')} from its query")
-        return result
+        result = result.drop(columns=[c for c in result.columns if _RESERVED_REPEATED.match(c)])
+        if any(c not in result or result[c].isna().any() for c in RESERVED_COLUMNS):
+            result = located(result.drop(columns=list(RESERVED_COLUMNS), errors="ignore"), label)
+        return result.astype({ROW_COLUMN: np.int64})
 
     def _row_ids(self, state: _Sheet) -> None:
         key = state.sheet.key
@@ -549,16 +551,20 @@ class _Transform:
             state.add(name, _nulls(state.frame), typed=True)
             return None
         assert key is not None and match is not None and value is not None
-        keys = _as_text(state.frame[key])
-        theirs = _as_text(other[match])
+        keys = _text(state.frame[key])
+        theirs = _text(other[match])
         self._ambiguous_keys(other, theirs, value, other_label, match)
         first = (theirs.notna() & ~theirs.duplicated()).to_numpy()
         position = pd.Index(theirs[first]).get_indexer(keys.fillna("").to_numpy(dtype=object))
         position[keys.isna().to_numpy()] = -1
-        values = np.full(len(keys), None, dtype=object)
-        listed = position >= 0
-        values[listed] = other[value].to_numpy(dtype=object)[first][position[listed]]
-        state.add(name, pd.Series(values, index=state.frame.index, dtype=object), typed=False)
+        rows = np.full(len(keys), -1)  # the row of `other` each row takes its value from
+        rows[position >= 0] = np.flatnonzero(first)[position[position >= 0]]
+        values = cells.arrow_column(other[value]).take(pa.array(rows, mask=rows < 0))
+        state.add(
+            name,
+            pd.Series(pd.arrays.ArrowExtensionArray(values), index=state.frame.index),
+            typed=False,
+        )
         unmatched = int((keys.notna().to_numpy() & (position < 0)).sum())
         return _Found((key, other_label, match), int(keys.notna().sum()), unmatched)
 
@@ -593,7 +599,7 @@ class _Transform:
         repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
         if not repeated.any():
             return
-        values = _as_text(other[value]).fillna("").to_numpy(dtype=object)[repeated]
+        values = _text(other[value]).fillna("").to_numpy(dtype=object)[repeated]
         positions = np.flatnonzero(repeated)
         first: dict[str, int] = {}
         clashes = []
@@ -603,7 +609,7 @@ class _Transform:
             elif values[k] != values[first[key]] and len(clashes) < LISTED_PER_RULE:
                 clashes.append((positions[first[key]], positions[k], key))
         for one, two, key in clashes:
-            (sheet, row_one), (_, row_two) = _locate(other, np.array([one, two]), label)
+            (sheet, row_one), (_, row_two) = _locate(other, np.array([one, two]))
             self.problems.append(
                 Problem(
                     sheet,
@@ -723,30 +729,27 @@ class _Transform:
         """The lines of `frame` summed into one row per order id: amounts added, the earliest
         date, the customer of the lines, other cells and the row of the first line."""
         mapping = state.mapping
-        found = match_columns(frame.columns, ORDERS, mapping).source
+        found = match_columns(_client_columns(frame), ORDERS, mapping).source
         if state.checking:
             return frame
+
+        def read(name: str) -> Converted:
+            column = ORDERS.column(name)
+            return read_cells(frame[found[name]], column, mapping, self.settings.timezone)
+
         if any(n not in found for n in _LINE_COLUMNS):
             # Validation reports the missing column, an error; one line per order spares it
             # listing every other line as a duplicate.
             if "order_id" not in found:
                 return frame
-            return frame.loc[~_as_text(frame[found["order_id"]]).duplicated().to_numpy()]
-
-        def cells(name: str) -> pd.Series:
-            raw = frame[found[name]]
-            return _translated(raw, mapping.values[name]) if name in mapping.values else raw
-
+            return frame.loc[~read("order_id").values.duplicated().to_numpy()]
         # Ids and customers as integer codes of their text (-1 when empty): cheap to compare.
-        id_code, _ = pd.factorize(_as_text(cells("order_id")))
-        customer, customers = pd.factorize(_as_text(cells("customer_id")))
-        converted = {
-            name: _CONVERTERS[ORDERS.column(name).kind](cells(name), ORDERS.column(name), mapping)
-            for name in ("order_date", "amount")
-        }
+        id_code, _ = pd.factorize(read("order_id").values)
+        customer, customers = pd.factorize(read("customer_id").values)
+        converted = {name: read(name) for name in ("order_date", "amount")}
         unusable = id_code < 0
         for name, values in converted.items():
-            expected = _expected(ORDERS.column(name), mapping)
+            expected = expected_text(ORDERS.column(name), mapping, self.settings.vocabulary)
             for mask, wanted in ((values.blank, "a value (required)"), (values.bad, expected)):
                 self._rows(frame, state.label, found[name], mask, wanted)
                 unusable = unusable | mask
@@ -801,14 +804,14 @@ class _Transform:
         for k in once[:LISTED_PER_RULE]:
             order = codes[k]
             rows = np.array([lines[k], line[order]])
-            (sheet, row), (_, first_row) = _locate(frame, rows, label)
+            (sheet, row), (_, first_row) = _locate(frame, rows)
             self.problems.append(
                 Problem(
                     sheet,
                     row,
                     found["customer_id"],
                     str(customers[customer[lines[k]]]),
-                    f"the customer of the other lines of order {_shown(ids.iloc[lines[k]])} "
+                    f"the customer of the other lines of order {cells.shown(ids.iloc[lines[k]])} "
                     f"({customers[customer[line[order]]]} on row {first_row}); order_lines = "
                     "true sums the lines of an order, which must name one customer",
                 )
@@ -835,9 +838,9 @@ class _Transform:
         if positions.size == 0:
             return
         listed = positions[:LISTED_PER_RULE]
-        cells = frame[column].iloc[listed].tolist()
-        for cell, (sheet, row) in zip(cells, _locate(frame, listed, label), strict=True):
-            self.problems.append(Problem(sheet, row, column, _shown(cell), expected))
+        values = frame[column].iloc[listed].tolist()
+        for cell, (sheet, row) in zip(values, _locate(frame, listed), strict=True):
+            self.problems.append(Problem(sheet, row, column, cells.shown(cell), expected))
         if positions.size > LISTED_PER_RULE:
             more = positions.size - LISTED_PER_RULE
             self.problems.append(
@@ -862,7 +865,7 @@ class _Transform:
         label = self.names.get("orders", "orders")
         where = "[sheets.customers] from_orders"
         mapping = self.settings.mapping("orders")
-        found = match_columns(orders.columns, ORDERS, mapping).source
+        found = match_columns(_client_columns(orders), ORDERS, mapping).source
         if "customer_id" not in found or "order_date" not in found:
             return  # validation reports the missing order columns
         wanted = self.settings.mapping("customers").columns
@@ -876,24 +879,30 @@ class _Transform:
             for ours, theirs in attributes.items()
             if theirs is None
         ]
-        customer, _ = pd.factorize(_as_text(orders[found["customer_id"]]))  # in order of appearance
+        timezone = self.settings.timezone
+        ids = read_cells(
+            orders[found["customer_id"]], ORDERS.column("customer_id"), mapping, timezone
+        )
+        customer, _ = pd.factorize(ids.values)  # in order of appearance
         rows = np.flatnonzero(customer >= 0)
         codes = customer[rows]
         first = rows[np.unique(codes, return_index=True)[1]]
         derived = {
             wanted.get("customer_id", "customer_id"): orders[found["customer_id"]].iloc[first].array
         }
-        day = _CONVERTERS["date"](orders[found["order_date"]], ORDERS.column("order_date"), mapping)
+        day = read_cells(
+            orders[found["order_date"]], ORDERS.column("order_date"), mapping, timezone
+        )
         derived["signup_date"] = (
             pd.Series(day.values.to_numpy()[rows]).groupby(codes).min().to_numpy()
         )
         for ours, theirs in attributes.items():
             if theirs is None:
                 continue
-            cells = orders[theirs].iloc[rows].reset_index(drop=True)
-            grouped = cells.groupby(codes)
+            values = orders[theirs].iloc[rows].reset_index(drop=True)
+            grouped = values.groupby(codes)
             derived[wanted[ours]] = grouped.last().reindex(range(len(first))).to_numpy(dtype=object)
-            several = int((_as_text(cells).groupby(codes).nunique() > 1).sum())
+            several = int((_text(values).groupby(codes).nunique() > 1).sum())
             if several:
                 self.problems.append(
                     Problem(
@@ -907,11 +916,11 @@ class _Transform:
                         DERIVED_ATTRIBUTE,
                     )
                 )
-        for reserved in RESERVED:
-            if reserved in orders:
-                derived[reserved] = orders[reserved].to_numpy()[first]
+        for reserved in RESERVED_COLUMNS:  # a customer is located at their first order
+            derived[reserved] = orders[reserved].to_numpy()[first]
         self.frames["customers"] = pd.DataFrame(derived)
         self.names["customers"] = label
+        self.reads.pop("customers", None)
         unknown = [
             c.name for c in CUSTOMERS.columns if c.name in _ATTRIBUTES and c.name not in wanted
         ]
@@ -936,6 +945,11 @@ _LINE_COLUMNS = ("order_id", "customer_id", "order_date", "amount")
 _ATTRIBUTES = ("country", "region", "age", "gender", "income_band", "city", "interests")
 
 
+def _client_columns(frame: pd.DataFrame) -> list[str]:
+    """The client's columns of `frame` (and those the transforms added), not the reserved ones."""
+    return [c for c in frame.columns if c not in RESERVED_COLUMNS]
+
+
 def _count(n: int, noun: str) -> str:
     """`n` and `noun`, plural when n is not 1 ("1 line", "1,200 lines")."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
@@ -948,10 +962,11 @@ def _nulls(frame: pd.DataFrame) -> pd.Series:
 
 def _no_column(wanted: str, columns: object, label: str) -> str:
     """No such column in sheet `label`: the columns it has, and the nearest name."""
-    names = [str(c) for c in columns if c not in RESERVED]  # type: ignore[attr-defined]
+    names = [str(c) for c in columns if c not in RESERVED_COLUMNS]  # type: ignore[attr-defined]
     near = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
     hint = f"; did you mean '{near[0]}'?" if near else ""
-    return f"no column '{wanted}' in '{label}' (it has {', '.join(repr(n) for n in names)}){hint}"
+    has = ", ".join(repr(n) for n in names) or "no columns"
+    return f"no column '{wanted}' in '{label}' (it has {has}){hint}"
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,16 +1,17 @@
 """Client frames checked against deckgen.data.schema and converted into typed `Tables`.
 
 Every rule is declared by the schema (kinds, required columns, allowed codes, bounds, keys,
-references) and applied column by column with vectorised pandas; every problem is collected,
-located as the user sees it (sheet, spreadsheet row, column, value). docs/data-format.md lists
-the rules and which are errors and which are warnings.
+references) and applied column by column on Arrow (deckgen.data.cells); every problem is
+collected and located as the user sees it, through the reserved columns `__sheet__` and
+`__row__` the reader adds (sheet, spreadsheet row, column, value). docs/data-format.md lists the
+rules and which are errors and which are warnings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -18,30 +19,35 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deckgen.config import Settings, SheetMapping
-from deckgen.data.load import Source, read_source
+from deckgen.config import Settings, SheetMapping, Vocabulary
+from deckgen.data import cells
+from deckgen.data.header import SEARCH_ROWS
+from deckgen.data.load import (
+    RESERVED_COLUMNS,
+    ROW_COLUMN,
+    SHEET_COLUMN,
+    SheetRead,
+    Source,
+    located,
+    read_source,
+)
 from deckgen.data.mapping import (
     ColumnMatch,
+    allowed_codes,
     canonical_code,
     check_mapping,
     match_columns,
     normalise_name,
 )
-from deckgen.data.schema import RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
+from deckgen.data.schema import OTHER, RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
 from deckgen.data.tables import Tables
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
-_DECIMAL_COMMA = r"-?\d{1,3}(?:[.\s\u00a0']\d{3})*,\d+|-?\d+,\d+"  # "12,50", "1.234,50"
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
-FIRST_DATE = pd.Timestamp("1900-01-01")
-LAST_DATE = pd.Timestamp("2199-12-31")
+FIRST_DATE = pd.Timestamp(cells.FIRST_DATE)
+LAST_DATE = pd.Timestamp(cells.LAST_DATE)
 STRAY_GAP = pd.Timedelta(days=92)  # dates this far beyond all the others ...
 STRAY_SHARE = 0.01  # ... and at most this share of them (or just one) are stray, "future"
-_BOOLEANS = {"true": True, "yes": True, "y": True, "1": True}
-_BOOLEANS |= {"false": False, "no": False, "n": False, "0": False}
-# Persian and Arabic-Indic digits and separators, read as their Latin equivalents.
-_NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬", "01234567890123456789.,")
-_NATIVE_PATTERN = "[۰-۹٠-٩٫٬]"
 # Columns whose bounds come from the settings rather than the schema.
 _SCALES = {
     ("surveys", "satisfaction"): "satisfaction_scale",
@@ -50,6 +56,11 @@ _SCALES = {
 _NEGATIVE_WARNED = {("orders", "amount")}  # negative values allowed but worth a warning
 _BY_NAME = {**SHEETS_BY_NAME, RETURNS.name: RETURNS}  # the sheets validated, returns included
 _MAPPED_AS = {RETURNS.name: "orders"}  # returns are the orders' rows, in the orders' columns
+# The rules (errors.Problem.rule) of the problems found here, for decks to word them.
+DUPLICATE_KEY = "duplicate_id"
+UNKNOWN_CODE = "unknown_code"
+FORBIDDEN_CHARACTER = "control_character"
+FUTURE_DATE = "future_date"
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class SheetSummary:
     """What validation found in one sheet."""
 
     sheet: str  # deckgen's sheet name
-    source: str | None  # the client's sheet or file it was read from; None when not found
+    source: str | None  # the client's sheet(s) or file(s) it was read from; None when not found
     required: bool
     rows: int  # rows of data (blank rows not counted)
     found: tuple[str, ...]  # our columns present under our own names
@@ -66,6 +77,8 @@ class SheetSummary:
     ignored: tuple[str, ...]  # the client's columns deckgen does not use
     first_date: date | None = None  # range of the sheet's main date column
     last_date: date | None = None
+    # (client sheet, spreadsheet row) of each column-name row found below title rows
+    headers_found: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +123,9 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def validate_source(source: Path, settings: Settings) -> ValidationReport:
+def validate_source(
+    source: Path, settings: Settings, today: date | None = None
+) -> ValidationReport:
     """Read and validate `source`; a source that cannot be read gives a report with `failure`."""
     from deckgen.data.transform import transform_source  # it builds on this module
 
@@ -119,37 +134,51 @@ def validate_source(source: Path, settings: Settings) -> ValidationReport:
         read = transform_source(read_source(source, settings), settings)
     except DeckgenError as exc:
         return ValidationReport(str(source), None, (), (), failure=str(exc))
-    return validate_read(read, settings)
+    return validate_read(read, settings, today=today)
 
 
 def validate_frames(
-    frames: dict[str, pd.DataFrame], settings: Settings, source_label: str
+    frames: dict[str, pd.DataFrame],
+    settings: Settings,
+    source_label: str,
+    today: date | None = None,
 ) -> ValidationReport:
-    """Validate raw frames keyed by our sheet names (as `read_frames` returns them), after the
-    transforms of deckgen.toml."""
+    """Validate raw frames keyed by our sheet names (as `read_frames` returns them, or any frame
+    whose row 0 is spreadsheet row 2), after the transforms of deckgen.toml."""
     from deckgen.data.transform import transform_source  # it builds on this module
 
     check_mapping(settings)
-    read = transform_source(Source(source_label, frames, {}, tuple(frames)), settings)
-    report = _validate(read.frames, settings, source_label, read.names, None, read.problems)
-    return replace(report, notes=read.notes)
+    names = {name: _configured(settings, name) for name in frames}
+    read = Source(source_label, {k: located(f, names[k]) for k, f in frames.items()}, names, ())
+    read = transform_source(read, settings)
+    return _validate(read, settings, today or date.today(), known_sheets=False)
 
 
-def validate_read(read: Source, settings: Settings) -> ValidationReport:
+def validate_read(read: Source, settings: Settings, today: date | None = None) -> ValidationReport:
     """Validate what `read_source` read (and the transforms made of it), naming the client's
     own sheets in problems."""
-    report = _validate(
-        read.frames,
-        settings,
-        read.label,
-        read.names,
-        read.available,
-        (*read.warnings, *read.problems),
-    )
-    return replace(report, notes=read.notes)
+    return _validate(read, settings, today or date.today(), known_sheets=True)
 
 
 # -- problems ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Where:
+    """Where each row of a sheet's data is, as the user sees it."""
+
+    label: str  # the client's sheet(s), for problems with the whole sheet
+    rows: np.ndarray  # spreadsheet row of each row
+    codes: np.ndarray  # into `sheets`, per row
+    sheets: tuple[str, ...]  # the client's sheets
+
+    def sheet(self, position: int) -> str:
+        """The client's sheet of row `position`."""
+        return self.sheets[self.codes[position]]
+
+    def take(self, keep: np.ndarray) -> _Where:
+        """The rows where `keep` is true."""
+        return _Where(self.label, self.rows[keep], self.codes[keep], self.sheets)
 
 
 @dataclass
@@ -159,12 +188,15 @@ class _Problems:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
-    def sort(self, sheets: list[str]) -> None:
+    def sort(self, order: dict[str, int]) -> None:
         """Order by sheet (schema order), whole-sheet problems first, then by row."""
 
         def key(p: Problem) -> tuple[int, int, int]:
-            sheet = sheets.index(p.sheet) if p.sheet in sheets else -1
-            return (sheet, int(p.column is not None), p.row if p.row is not None else 1 << 62)
+            return (
+                order.get(p.sheet, -1),
+                int(p.column is not None),
+                p.row if p.row is not None else 1 << 62,
+            )
 
         self.errors.sort(key=key)
         self.warnings.sort(key=key)
@@ -173,195 +205,123 @@ class _Problems:
         (self.errors if problem.severity == "error" else self.warnings).append(problem)
 
     def whole(
-        self, severity: str, sheet: str, column: str | None, expected: str, rule: str = ""
+        self,
+        severity: str,
+        sheet: str,
+        column: str | None,
+        expected: str,
+        rule: str = "",
+        value: str | None = None,
+        count: int = 1,
     ) -> None:
         """A problem with a whole sheet or column."""
-        self.add(Problem(sheet, None, column, None, expected, severity, rule))
+        self.add(Problem(sheet, None, column, value, expected, severity, rule, count))
 
     def rows(
         self,
         severity: str,
-        sheet: str,
+        where: _Where,
         column: str,
         raw: pd.Series,
         mask: np.ndarray | pd.Series,
-        expected: str,
+        expected: str | Callable[[int], str],
         show_value: bool = True,
         rule: str = "",
     ) -> None:
-        """One problem per row of `raw` where `mask` is true (the first LISTED_PER_RULE)."""
+        """One problem per row of `raw` where `mask` is true (the first LISTED_PER_RULE);
+        `expected` may depend on the row's position."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         if positions.size == 0:
             return
-        listed = raw.iloc[positions[:LISTED_PER_RULE]]
-        for label, value in zip(listed.index.tolist(), listed.tolist(), strict=True):
-            shown = _shown(value) if show_value else None
-            self.add(Problem(sheet, int(label) + 2, column, shown, expected, severity, rule))
-        more = positions.size - LISTED_PER_RULE
-        if more > 0:
+        listed = positions[:LISTED_PER_RULE]
+        values = raw.iloc[listed].tolist() if show_value else [None] * len(listed)
+        for position, value in zip(listed.tolist(), values, strict=True):
+            said = expected(position) if callable(expected) else expected
+            shown = cells.shown(value) if show_value else None
             self.add(
                 Problem(
-                    sheet,
-                    None,
+                    where.sheet(position),
+                    int(where.rows[position]),
                     column,
-                    None,
-                    f"{expected} ({more:,} more rows like this)",
+                    shown,
+                    said,
                     severity,
                     rule,
-                    more,
                 )
             )
-
-
-def _shown(value: object) -> str | None:
-    """A cell as the user typed it, for a problem message."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, datetime):
-        return (
-            f"{value:%Y-%m-%d}" if value == datetime.combine(value.date(), time()) else str(value)
-        )
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()[:80]
+        more = positions.size - LISTED_PER_RULE
+        if more > 0:
+            said = expected(int(positions[LISTED_PER_RULE])) if callable(expected) else expected
+            self.whole(
+                severity,
+                where.label,
+                column,
+                f"{said} ({more:,} more rows like this)",  # see errors.Problem.expectation
+                rule,
+                count=more,
+            )
 
 
 # -- conversion --------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Converted:
+class Converted:
+    """A client column read as one of our columns."""
+
     values: pd.Series  # in the Tables dtype; missing where the cell is blank or unreadable
     blank: np.ndarray  # the cell is empty
     bad: np.ndarray  # the cell holds something that cannot be read as the column's kind
+    currencies: tuple[str, ...] = ()  # of amounts, most used first (cells.Numbers.currencies)
 
 
-def _as_text(raw: pd.Series) -> pd.Series:
-    """Cells as trimmed text (pandas `string`), missing where empty; whole floats without '.0'."""
-    if pd.api.types.is_float_dtype(raw):
-        whole = raw.notna() & (raw % 1 == 0) & (raw.abs() < 2**53)
-        text = raw.astype("string")
-        text[whole] = raw[whole].astype("int64").astype("string")
-    elif pd.api.types.is_datetime64_any_dtype(raw):
-        text = raw.dt.strftime("%Y-%m-%d").astype("string")
-    else:
-        text = raw.astype("string")
-    text = text.str.strip()
-    return text.mask(text == "")
+def read_cells(
+    raw: pd.Series, column: Column, mapping: SheetMapping, timezone: str | None
+) -> Converted:
+    """The client's cells `raw` read as our `column`, as validation reads them but without its
+    warnings: through the value map, text trimmed (ids without a `.0`), other kinds typed."""
+    source = cells.arrow_column(raw)
+    if column.name in mapping.values:
+        source = _translated(source, mapping.values[column.name])
+    if column.kind in ("id", "text", "category"):
+        text = cells.as_id(cells.as_text(source)) if column.kind == "id" else cells.as_text(source)
+        blank = cells.null_mask(text)
+        return Converted(cells.to_series(text, "string", raw.index), blank, np.zeros_like(blank))
+    return _typed(source, column, mapping, timezone, raw)
 
 
-def _with_latin_digits(text: pd.Series) -> pd.Series:
-    """`text` with Persian and Arabic-Indic digits and separators in Latin form."""
-    native = text.str.contains(_NATIVE_PATTERN, regex=True).fillna(False).to_numpy(dtype=bool)
-    if not native.any():
-        return text
-    text = text.copy()
-    text[native] = text[native].str.translate(_NATIVE_DIGITS).str.replace(",", "", regex=False)
-    return text
+def _typed(
+    source: pa.ChunkedArray,
+    column: Column,
+    mapping: SheetMapping,
+    timezone: str | None,
+    raw: pd.Series,
+) -> Converted:
+    """`source` read as a date, number, whole number or yes/no `column` (`raw`: as read)."""
+    index = raw.index
+    blank = _blank(source)
+    if column.kind == "date":
+        dates = cells.read_dates(source, mapping.date_format.get(column.name), timezone)
+        return Converted(pd.Series(dates, index=index), blank, np.isnat(dates) & ~blank)
+    if column.kind == "bool":
+        flags = cells.read_booleans(source)
+        values = cells.to_series(flags, "boolean", index)
+        return Converted(values, blank, values.isna().to_numpy() & ~blank)
+    numbers = cells.read_numbers(source, mapping.decimal, cells.python_numbers(raw))
+    values = pd.Series(numbers.values, index=index)
+    bad = np.isnan(numbers.values) & ~blank
+    if column.kind == "int":
+        whole = (values % 1 == 0) & (values.abs() < 2**53)
+        values = values.where(whole).astype("Int64")
+        bad = values.isna().to_numpy() & ~blank
+    return Converted(values, blank, bad, numbers.currencies)
 
 
-def _map_distinct(text: pd.Series, convert: Callable[[str], object], dtype: str) -> pd.Series:
-    """`convert` applied once per distinct value of `text` (for columns with few values)."""
-    codes, distinct = pd.factorize(text)
-    mapped = pd.array([convert(v) for v in distinct] + [None], dtype=dtype)
-    return pd.Series(mapped.take(codes), index=text.index)  # code -1 (missing) takes the None
-
-
-def _translated(raw: pd.Series, values: dict[str, str]) -> pd.Series:
-    """Cells replaced through a client value map (exact, else by normalised spelling)."""
-    exact = dict(values)
-    loose = {normalise_name(k): v for k, v in values.items()}
-
-    def translate(value: str) -> str:
-        return exact.get(value, loose.get(normalise_name(value), value))
-
-    return _map_distinct(_as_text(raw), translate, "string")
-
-
-def _text_kind(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
-    values = _as_text(raw)
-    blank = values.isna().to_numpy()
-    return _Converted(values, blank, np.zeros(len(values), dtype=bool))
-
-
-def _category(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
-    text = _as_text(raw)
-    blank = text.isna().to_numpy()
-    if column.allowed is None:
-        return _Converted(text, blank, np.zeros(len(text), dtype=bool))
-    allowed = column.allowed
-    values = _map_distinct(text, lambda v: canonical_code(v, allowed), "string")
-    return _Converted(values, blank, values.isna().to_numpy() & ~blank)
-
-
-def _date(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        values = raw
-        blank = raw.isna().to_numpy()
-    else:
-        text = _with_latin_digits(_as_text(raw))
-        blank = text.isna().to_numpy()
-        fmt = mapping.date_format.get(column.name)
-        # utc=True: text with differing UTC offsets would otherwise raise.
-        values = pd.to_datetime(text, format=fmt or "ISO8601", errors="coerce", utc=True)
-        if fmt is not None:  # real date cells (read as ISO text) are fine whatever the format
-            retry = values.isna() & text.notna()
-            iso = pd.to_datetime(text[retry], format="ISO8601", errors="coerce", utc=True)
-            values[retry] = iso
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_localize(None)
-    values = values.where((values >= FIRST_DATE) & (values <= LAST_DATE))
-    values = values.astype("datetime64[ns]").dt.normalize()
-    return _Converted(values, blank, values.isna().to_numpy() & ~blank)
-
-
-def _float(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
-    if pd.api.types.is_numeric_dtype(raw):
-        values = raw.astype("float64")
-        blank = values.isna().to_numpy()
-    else:
-        text = _with_latin_digits(_as_text(raw))
-        blank = text.isna().to_numpy()
-        if mapping.decimal == ",":  # "1.234,50" or "1 234,50": drop grouping, then the comma
-            text = text.str.replace(r"[.\s\u00a0']", "", regex=True).str.replace(",", ".")
-        values = pd.to_numeric(text, errors="coerce").astype("float64")
-    values = values.where(np.isfinite(values))
-    return _Converted(values, blank, values.isna().to_numpy() & ~blank)
-
-
-def _int(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
-    number = _float(raw, column, mapping)
-    whole = (number.values % 1 == 0) & (number.values.abs() < 2**53)
-    values = number.values.where(whole).astype("Int64")
-    return _Converted(values, number.blank, values.isna().to_numpy() & ~number.blank)
-
-
-def _bool(raw: pd.Series, column: Column, mapping: SheetMapping) -> _Converted:
-    if pd.api.types.is_bool_dtype(raw):
-        values = raw.astype("boolean")
-        blank = values.isna().to_numpy()
-    else:
-        text = _as_text(raw)
-        blank = text.isna().to_numpy()
-        values = _map_distinct(text, lambda v: _BOOLEANS.get(v.casefold()), "boolean")
-    return _Converted(values, blank, values.isna().to_numpy() & ~blank)
-
-
-_CONVERTERS: dict[str, Callable[[pd.Series, Column, SheetMapping], _Converted]] = {
-    "id": _text_kind,
-    "text": _text_kind,
-    "category": _category,
-    "date": _date,
-    "float": _float,
-    "int": _int,
-    "bool": _bool,
-}
-
-
-def _expected(column: Column, mapping: SheetMapping) -> str:
+def expected_text(column: Column, mapping: SheetMapping, vocabulary: Vocabulary) -> str:
     """What a cell of `column` should hold, in words, for problem messages."""
     if column.kind == "category" and column.allowed:
-        return f"one of {', '.join(column.allowed)} (or map the value in deckgen.toml)"
+        allowed = allowed_codes(column, vocabulary) or ()
+        return f"one of {', '.join(allowed)} (or map the value in deckgen.toml)"
     if column.kind == "date":
         fmt = mapping.date_format.get(column.name)
         return f"a date like {column.example}" + (f" or written as {fmt}" if fmt else "")
@@ -373,40 +333,52 @@ def _expected(column: Column, mapping: SheetMapping) -> str:
     }.get(column.kind, "a value")
 
 
-# -- one sheet ---------------------------------------------------------------------------
+def _blank(column: pa.ChunkedArray) -> np.ndarray:
+    """Empty cells: null, only spaces, or written as missing (NA, #N/A, ...)."""
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return cells.null_mask(cells.as_text(column))
+    return cells.null_mask(column)
 
 
-@dataclass(frozen=True)
-class _Checked:
-    label: str  # the client's name of the sheet
-    match: ColumnMatch
-    rows: int  # rows of data read (blank rows not counted)
-    table: pd.DataFrame | None = None  # converted columns, indexed by row position
-    raw: pd.DataFrame | None = None  # the client's cells of the same rows, in our names
+def _translated(column: pa.ChunkedArray, values: dict[str, str]) -> pa.ChunkedArray:
+    """Cells replaced through a client value map (exact, else by normalised spelling)."""
+    exact = dict(values)
+    loose = {normalise_name(k): v for k, v in values.items()}
+
+    def translate(value: str) -> str:
+        return exact.get(value, loose.get(normalise_name(value), value))
+
+    return cells.map_distinct(cells.as_text(column), translate, pa.string())
 
 
 class _SheetCheck:
     """Conversion and per-sheet rules for one sheet."""
 
-    def __init__(self, sheet: Sheet, settings: Settings, problems: _Problems, label: str):
+    def __init__(self, sheet: Sheet, settings: Settings, problems: _Problems, where: _Where):
         self.sheet = sheet
         self.settings = settings
-        self.mapping = settings.mapping(_MAPPED_AS.get(sheet.name, sheet.name))
+        self.configured = _MAPPED_AS.get(sheet.name, sheet.name)  # its [sheets.X] in deckgen.toml
+        self.mapping = settings.mapping(self.configured)
         self.problems = problems
-        self.label = label
+        self.where = where
 
-    def run(self, frame: pd.DataFrame) -> _Checked:
-        frame = frame.reset_index(drop=True)
-        frame.columns = [str(c).strip() for c in frame.columns]
-        match = match_columns(frame.columns, self.sheet, self.mapping)
+    @property
+    def label(self) -> str:
+        """The client's sheet(s), for problems with the whole sheet."""
+        return self.where.label
+
+    def run(self, frame: pd.DataFrame, reads: tuple[SheetRead, ...]) -> _Checked:
+        columns = [c for c in frame.columns if c not in RESERVED_COLUMNS]
+        match = match_columns(columns, self.sheet, self.mapping)
         for name in match.missing:
             if self.sheet.column(name).required:
-                self._missing_column(name, frame)
+                self._missing_column(name, columns, reads)
+        self._partly_missing(match, reads)
         if not match.source:  # nothing of ours to read (the missing columns are reported)
             return _Checked(self.label, match, len(frame))
         data = frame[list(match.source.values())]
-        data = data.loc[~data.isna().all(axis=1)]  # blank rows are not data
-        if data.empty:
+        filled = ~data.isna().all(axis=1).to_numpy()  # blank rows are not data
+        if not filled.any():
             severity = "error" if self.sheet.required else "warning"
             outcome = (
                 "required"
@@ -417,55 +389,185 @@ class _SheetCheck:
                 severity, self.label, None, f"at least one row of data ({outcome})", "empty_sheet"
             )
             return _Checked(self.label, match, 0)
+        if not filled.all():
+            data = data.loc[filled]
+            self.where = self.where.take(filled)
         raw = data.rename(columns={v: k for k, v in match.source.items()})
         table = pd.DataFrame(
             {name: self._column(raw[name], name, match.source[name]) for name in match.source},
             index=raw.index,
         )
-        table = self._drop_duplicate_keys(table, raw, match)
-        kept = raw if len(table) == len(raw) else raw.loc[table.index]  # no copy if none dropped
-        return _Checked(self.label, match, len(raw), table, kept)
+        self._check_unique_key(table, raw, match)
+        return _Checked(self.label, match, len(raw), table, raw, self.where)
 
-    def _missing_column(self, name: str, frame: pd.DataFrame) -> None:
+    def _missing_column(self, name: str, columns: list[str], reads: tuple[SheetRead, ...]) -> None:
         theirs = self.mapping.columns.get(name, name)
         how = "as mapped in deckgen.toml" if name in self.mapping.columns else "required"
-        has = ", ".join(f"'{c}'" for c in frame.columns) or "no columns"
+        rows = sorted({r.header_row for r in reads}) or [1]
+        has = ", ".join(f"'{c}'" for c in columns) or "no columns"
+        expected = f"a column with this name ({how}); the sheet has {has}"
+        expected += f" (the names on row {', '.join(map(str, rows))})"
+        closest = next((r.closest for r in reads if r.closest is not None), None)
+        if closest is not None and closest.row not in rows:
+            expected += (
+                f"; row {closest.row} of sheet '{reads[0].name}' comes closest to the expected "
+                f"names ({', '.join(self.mapping.columns.get(c, c) for c in closest.found)}): "
+                f"if the column names are there, set header_row = {closest.row} under "
+                f"[sheets.{self.configured}]"
+            )
+        elif (
+            closest is None
+            and len(reads)
+            and reads[0].header_row == 1
+            and not self.mapping.header_row
+        ):
+            expected += f"; none of the first {SEARCH_ROWS} rows holds the expected column names"
         if name == self.sheet.key and self.sheet.name != "customers":
-            has += f"; rows without ids can be numbered: [sheets.{self.sheet.name}] row_ids = true"
-        self.problems.whole(
-            "error", self.label, theirs, f"a column with this name ({how}); the sheet has {has}"
-        )
+            expected += (
+                f"; rows without ids can be numbered: [sheets.{self.configured}] row_ids = true"
+            )
+        self.problems.whole("error", self.label, theirs, expected)
+
+    def _partly_missing(self, match: ColumnMatch, reads: tuple[SheetRead, ...]) -> None:
+        """An error for each stacked sheet that lacks a column the others have."""
+        if len(reads) < 2:
+            return
+        for ours, theirs in match.source.items():
+            column = self.sheet.column(ours)
+            for read in reads:
+                if all(normalise_name(c) != normalise_name(theirs) for c in read.columns):
+                    severity = "error" if column.required else "warning"
+                    self.problems.whole(
+                        severity,
+                        read.name,
+                        theirs,
+                        f"a column with this name, as the other sheets stacked for "
+                        f"'{self.sheet.name}' have (it is left empty for this sheet's rows)",
+                        "missing_column",
+                    )
 
     def _column(self, raw: pd.Series, name: str, theirs: str) -> pd.Series:
         column = self.sheet.column(name)
-        cells = raw
+        source = cells.arrow_column(raw)
         if name in self.mapping.values:
-            cells = _translated(raw, self.mapping.values[name])
-        converted = _CONVERTERS[column.kind](cells, column, self.mapping)
-        expected = _expected(column, self.mapping) + self._decimal_hint(raw, converted.bad)
+            source = _translated(source, self.mapping.values[name])
+        converted = self._convert(source, column, theirs, raw)
+        expected = expected_text(column, self.mapping, self.settings.vocabulary)
+        expected += self._decimal_hint(raw, column, converted.bad)
         if column.required:
             self.problems.rows(
-                "error", self.label, theirs, raw, converted.blank, "a value (required)", False
+                "error", self.where, theirs, raw, converted.blank, "a value (required)", False
             )
-            self.problems.rows("error", self.label, theirs, raw, converted.bad, expected)
+            self.problems.rows("error", self.where, theirs, raw, converted.bad, expected)
         else:
             expected += "; left empty"
             self.problems.rows(
-                "warning", self.label, theirs, raw, converted.bad, expected, rule="bad_value"
+                "warning", self.where, theirs, raw, converted.bad, expected, rule="bad_value"
             )
         return self._bounded(converted.values, raw, column, theirs)
 
-    def _decimal_hint(self, raw: pd.Series, bad: np.ndarray) -> str:
-        """Why numbers failed, when most of them are written with a decimal comma."""
-        if self.mapping.decimal == "," or not bad.any():
+    def _convert(
+        self, source: pa.ChunkedArray, column: Column, theirs: str, raw: pd.Series
+    ) -> Converted:
+        """`source` in the Tables dtype of `column`, with the blank and unreadable cells."""
+        kind = column.kind
+        if kind in ("id", "text", "category"):
+            text = self._text(source, theirs, raw)
+            if kind == "id":
+                text = cells.as_id(text)
+            blank = cells.null_mask(text)
+            bad = np.zeros(len(text), dtype=bool)
+            if kind == "category":
+                text, bad = self._codes(text, column, theirs, raw)
+            return Converted(cells.to_series(text, "string", raw.index), blank, bad)
+        converted = _typed(source, column, self.mapping, self.settings.timezone, raw)
+        self._one_currency(converted.currencies, column, theirs)
+        return converted
+
+    def _text(self, source: pa.ChunkedArray, theirs: str, raw: pd.Series) -> pa.ChunkedArray:
+        """Cells as trimmed text, without the characters a deck cannot hold (with a warning)."""
+        text = cells.as_text(source)
+        forbidden = cells.forbidden_characters(text)
+        if forbidden.any():
+            self.problems.rows(
+                "warning",
+                self.where,
+                theirs,
+                raw,
+                forbidden,
+                "text without control characters or non-characters (they were removed)",
+                rule=FORBIDDEN_CHARACTER,
+            )
+            text = cells.without_forbidden_characters(text)
+            text = cells.as_text(text)  # a cell of nothing else is now empty
+        return text
+
+    def _codes(
+        self, text: pa.ChunkedArray, column: Column, theirs: str, raw: pd.Series
+    ) -> tuple[pa.ChunkedArray, np.ndarray]:
+        """Category text as canonical codes, and where a code is not allowed; in an open
+        vocabulary, unknown values become `other`, counted in one warning."""
+        allowed = allowed_codes(column, self.settings.vocabulary)
+        if allowed is None:
+            return text, np.zeros(len(text), dtype=bool)
+        codes = cells.map_distinct(text, lambda v: canonical_code(v, allowed), pa.string())
+        unknown = cells.null_mask(codes) & ~cells.null_mask(text)
+        if column.vocabulary is None or not unknown.any():
+            return codes, unknown
+        examples = pc.unique(pc.filter(text, pa.array(unknown))).to_pylist()
+        shown = ", ".join(repr(v) for v in sorted(examples)[:5]) + (
+            ", ..." if len(examples) > 5 else ""
+        )
+        self.problems.whole(
+            "warning",
+            self.label,
+            theirs,
+            f"a known code (the {int(unknown.sum()):,} rows with other values are counted as "
+            f"'{OTHER}'; map them under [sheets.{self.configured}.values.{column.name}] or add "
+            f"codes under [vocabulary.{column.vocabulary}] in deckgen.toml)",
+            UNKNOWN_CODE,
+            value=shown,
+            count=int(unknown.sum()),
+        )
+        return cells.chunked(pc.if_else(pa.array(unknown), OTHER, codes)), np.zeros(
+            len(text), dtype=bool
+        )
+
+    def _one_currency(self, currencies: tuple[str, ...], column: Column, theirs: str) -> None:
+        """An error when the amounts of one column are written in several currencies."""
+        if len(currencies) < 2:
+            return
+        severity = "error" if column.required else "warning"
+        self.problems.whole(
+            severity,
+            self.label,
+            theirs,
+            "amounts in one currency: the column mixes "
+            f"{', '.join(currencies)}; convert them to one currency first",
+            "mixed_currencies",
+            value=", ".join(currencies),
+        )
+
+    def _decimal_hint(self, raw: pd.Series, column: Column, bad: np.ndarray) -> str:
+        """Why numbers failed, when most of them use the other decimal mark."""
+        if column.kind not in ("float", "int") or not bad.any():
             return ""
-        written = _as_text(raw[bad]).dropna()
-        if not written.str.fullmatch(_DECIMAL_COMMA).mean() > 0.5:
+        written = pd.Series(
+            cells.as_text(cells.arrow_column(raw[bad])).to_pylist(), dtype=object
+        ).dropna()
+        other = "." if self.mapping.decimal == "," else ","
+        elsewhere = np.array([cells.parse_number(v, other) is not None for v in written])
+        if not elsewhere.size or elsewhere.mean() <= 0.5:
             return ""
-        return f' (they use a decimal comma: set decimal = "," under [sheets.{self.sheet.name}])'
+        where = f"[sheets.{self.configured}]"
+        if self.mapping.decimal == ",":
+            return f' (they use a decimal point, but decimal = "," is set under {where})'
+        return f' (they use a decimal comma: set decimal = "," under {where})'
 
     def _bounded(self, values: pd.Series, raw: pd.Series, column: Column, theirs: str) -> pd.Series:
         """`values` checked against the column's bounds (and negative-value warnings)."""
+        if column.kind in ("float", "int"):
+            values = self._sized(values, raw, column, theirs)
         low, high = column.minimum, column.maximum
         scale = _SCALES.get((self.sheet.name, column.name))
         if scale is not None:
@@ -482,11 +584,11 @@ class _SheetCheck:
             else:
                 expected = f"a number from {low:g} to {high:g}"
             if column.required:
-                self.problems.rows("error", self.label, theirs, raw, outside, expected)
+                self.problems.rows("error", self.where, theirs, raw, outside, expected)
             else:
                 self.problems.rows(
                     "warning",
-                    self.label,
+                    self.where,
                     theirs,
                     raw,
                     outside,
@@ -500,67 +602,111 @@ class _SheetCheck:
                 "an amount of at least 0 (kept: negative amounts such as refunds lower revenue)"
             )
             self.problems.rows(
-                "warning", self.label, theirs, raw, negative, expected, rule="negative_amount"
+                "warning", self.where, theirs, raw, negative, expected, rule="negative_amount"
             )
         return values
 
-    def _drop_duplicate_keys(
-        self, table: pd.DataFrame, raw: pd.DataFrame, match: ColumnMatch
-    ) -> pd.DataFrame:
+    def _sized(self, values: pd.Series, raw: pd.Series, column: Column, theirs: str) -> pd.Series:
+        """Numbers too large to be real (1e17, 1e308) refused: an error, or emptied optional cells."""
+        huge = (values.abs() > cells.MAX_MAGNITUDE).fillna(False).to_numpy(dtype=bool)
+        if not huge.any():
+            return values
+        expected = f"a number of at most {cells.MAX_MAGNITUDE:,.0f} in size (larger ones are typing or export errors)"
+        if column.required:
+            self.problems.rows("error", self.where, theirs, raw, huge, expected)
+            return values.mask(huge)
+        self.problems.rows(
+            "warning", self.where, theirs, raw, huge, expected + "; left empty", rule="out_of_range"
+        )
+        return values.mask(huge)
+
+    def _check_unique_key(self, table: pd.DataFrame, raw: pd.DataFrame, match: ColumnMatch) -> None:
+        """An error for every row whose key an earlier row has (never silently dropped)."""
         key = self.sheet.key
         if key is None or key not in table:
-            return table
-        if pd.Index(table[key]).is_unique:  # the usual case; a third of duplicated()'s cost
-            return table
-        repeated = (table[key].duplicated() & table[key].notna()).to_numpy()
-        expected = f"a unique {key} (an earlier row has it; this row is ignored)"
+            return
+        keys = table[key]
+        if pd.Index(keys).is_unique:  # the usual case, decided in one hash pass
+            return
+        distinct, codes = cells.distinct_values(cells.arrow_column(keys))
+        _, first = np.unique(codes, return_index=True)
+        first_of = np.full(len(distinct) + 1, -1, dtype=np.int64)
+        first_of[np.unique(codes)] = first
+        repeated = (codes >= 0) & (np.arange(len(codes)) != first_of[codes])
+        hint = ""
+        if self.sheet.name == "orders":
+            hint = (
+                "; if an order spans several rows (invoice lines), set order_lines = true "
+                "under [sheets.orders] to add them up"
+            )
+
+        def expected(position: int) -> str:
+            earlier = int(first_of[codes[position]])
+            where = f"row {self.where.rows[earlier]}"
+            if self.where.sheet(earlier) != self.where.sheet(position):
+                where += f" of sheet '{self.where.sheet(earlier)}'"
+            return f"a unique {key} ({where} has it too){hint}"
+
         self.problems.rows(
-            "warning",
-            self.label,
-            match.source[key],
-            raw[key],
-            repeated,
-            expected,
-            rule="duplicate_id",
+            "error", self.where, match.source[key], raw[key], repeated, expected, rule=DUPLICATE_KEY
         )
-        return table.loc[~repeated]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    label: str  # the client's name of the sheet
+    match: ColumnMatch
+    rows: int  # rows of data read (blank rows not counted)
+    table: pd.DataFrame | None = None  # converted columns, indexed by row position
+    raw: pd.DataFrame | None = None  # the client's cells of the same rows, in our names
+    where: _Where | None = None  # where those rows are
 
 
 # -- the whole workbook ------------------------------------------------------------------
 
 
 def _validate(
-    frames: dict[str, pd.DataFrame],
-    settings: Settings,
-    source_label: str,
-    names: dict[str, str],
-    available: tuple[str, ...] | None,
-    file_warnings: tuple[Problem, ...] = (),
+    read: Source, settings: Settings, today: date, known_sheets: bool
 ) -> ValidationReport:
     problems = _Problems()
-    for problem in file_warnings:
+    for problem in (*read.warnings, *read.problems):
         problems.add(problem)
     checked: dict[str, _Checked] = {}
-    labels = [names.get(s.name) or settings.mapping(s.name).sheet or s.name for s in SHEETS]
-    for sheet, label in zip(SHEETS, labels, strict=True):
-        frame = frames.get(sheet.name)
+    labels = {s.name: read.names.get(s.name) or _configured(settings, s.name) for s in SHEETS}
+    for sheet in SHEETS:
+        label = labels[sheet.name]
+        for missing in read.unmatched.get(sheet.name, ()):
+            _unmatched_sheet(sheet, missing, read.available, problems)
+        frame = read.frames.get(sheet.name)
         if frame is None:
-            _missing_sheet(sheet, label, available, problems)
+            if sheet.name not in read.unmatched:
+                _missing_sheet(sheet, label, read.available if known_sheets else None, problems)
             continue
-        checked[sheet.name] = _SheetCheck(sheet, settings, problems, label).run(frame)
-    if RETURNS.name in frames:
-        label = names.get(RETURNS.name, labels[SHEETS.index(SHEETS_BY_NAME["orders"])])
-        checked[RETURNS.name] = _SheetCheck(RETURNS, settings, problems, label).run(
-            frames[RETURNS.name]
-        )
+        frame = frame.reset_index(drop=True)
+        where = _where(frame, label)
+        check = _SheetCheck(sheet, settings, problems, where)
+        checked[sheet.name] = check.run(frame, read.reads.get(sheet.name, ()))
+    if RETURNS.name in read.frames:
+        frame = read.frames[RETURNS.name].reset_index(drop=True)
+        where = _where(frame, read.names.get(RETURNS.name, labels["orders"]))
+        checked[RETURNS.name] = _SheetCheck(RETURNS, settings, problems, where).run(frame, ())
     tables = {name: c.table for name, c in checked.items() if c.table is not None}
     _check_references(tables, checked, problems)
     _check_returns(tables, checked, problems)
-    _check_future_dates(tables, checked, problems)
+    _check_future_dates(tables, checked, problems, today)
     summaries = tuple(
-        _summary(sheet, checked.get(sheet.name), tables.get(sheet.name)) for sheet in SHEETS
+        _summary(
+            sheet, checked.get(sheet.name), tables.get(sheet.name), read.reads.get(sheet.name, ())
+        )
+        for sheet in SHEETS
     )
-    problems.sort(labels)
+    order = {s.name: i for i, s in enumerate(SHEETS)}
+    order[RETURNS.name] = order[_MAPPED_AS[RETURNS.name]]
+    for name, c in checked.items():
+        order |= {sheet: order[name] for sheet in (c.where.sheets if c.where else ())}
+        order[c.label] = order[name]
+    order |= {labels[s.name]: order[s.name] for s in SHEETS}
+    problems.sort(order)
     result = None
     if not problems.errors:
         final = {name: table.reset_index(drop=True) for name, table in tables.items()}
@@ -568,12 +714,30 @@ def _validate(
             final[RETURNS.name]["amount"] = -final[RETURNS.name]["amount"].abs()
         result = Tables(**final, warnings=tuple(problems.warnings))
     return ValidationReport(
-        source=source_label,
+        source=read.label,
         tables=result,
         errors=tuple(problems.errors),
         warnings=tuple(problems.warnings),
         sheets=summaries,
+        notes=read.notes,
     )
+
+
+def _configured(settings: Settings, sheet: str) -> str:
+    """The client's name of one of our sheets as configured, for messages (ours by default)."""
+    sources = settings.mapping(sheet).sources
+    return " + ".join(sources) if sources else sheet
+
+
+def _where(frame: pd.DataFrame, label: str) -> _Where:
+    sheets = frame[SHEET_COLUMN]
+    if isinstance(sheets.dtype, pd.CategoricalDtype):
+        codes = sheets.cat.codes.to_numpy(dtype=np.int64)
+        names = tuple(str(c) for c in sheets.cat.categories)
+    else:
+        codes_, uniques = pd.factorize(sheets.astype(str))
+        codes, names = codes_.astype(np.int64), tuple(uniques)
+    return _Where(label, frame[ROW_COLUMN].to_numpy(dtype=np.int64), codes, names)
 
 
 def _missing_sheet(
@@ -588,6 +752,24 @@ def _missing_sheet(
     else:
         expected = "a sheet with this name (optional; the slides that use it are skipped)"
         problems.whole("warning", label, None, expected, "missing_sheet")
+
+
+def _unmatched_sheet(
+    sheet: Sheet, missing: str, available: tuple[str, ...], problems: _Problems
+) -> None:
+    """An error for a sheet named under [sheets.<sheet>] that the source does not have."""
+    has = f"; it has {', '.join(repr(a) for a in available)}" if available else ""
+    kind = (
+        "sheets matching this pattern"
+        if any(m in missing for m in "*?[")
+        else "a sheet with this name"
+    )
+    problems.whole(
+        "error",
+        missing,
+        None,
+        f"{kind}, as [sheets.{sheet.name}] sheet in deckgen.toml names it{has}",
+    )
 
 
 def _check_references(
@@ -607,7 +789,7 @@ def _check_references(
             expected = f"a {target_sheet.key} listed in sheet '{checked[target_sheet.name].label}'"
             problems.rows(
                 "warning",
-                c.label,
+                c.where,
                 c.match.source[column.name],
                 c.raw[column.name],
                 unknown,
@@ -626,7 +808,7 @@ def _check_returns(
     c = checked[RETURNS.name]
     problems.rows(
         "warning",
-        c.label,
+        c.where,
         c.match.source["customer_id"],
         c.raw["customer_id"],
         ~_isin(returns["customer_id"], orders["customer_id"]),
@@ -638,7 +820,9 @@ def _check_returns(
 
 def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
     """`values.isin(known)` for string columns, through Arrow (pandas loops in Python here)."""
-    found = pc.is_in(pa.array(values.array), value_set=pa.array(known.dropna().array))
+    found = pc.is_in(
+        cells.arrow_column(values), value_set=cells.arrow_column(known.dropna()).combine_chunks()
+    )
     return found.to_numpy(zero_copy_only=False)
 
 
@@ -655,9 +839,9 @@ def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
 
 
 def _check_future_dates(
-    tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
+    tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems, today: date
 ) -> None:
-    """Warn about stray dates beyond all the others (deterministic: today is never used)."""
+    """Warn about dates after `today`, and stray dates far beyond all the others."""
     columns = [
         (name, column.name)
         for name, table in tables.items()
@@ -667,26 +851,33 @@ def _check_future_dates(
     if not columns:
         return
     every = np.concatenate([tables[name][column].to_numpy() for name, column in columns])
-    last = last_regular_date(every)
+    last = last_regular_date(every[every <= np.datetime64(today)])
+    if last is None:
+        last = last_regular_date(every)
     if last is None:
         return
     limit = last + pd.Timedelta(days=1)
-    expected = f"a date up to {limit:%Y-%m-%d} (the other dates end on {last:%Y-%m-%d})"
+    after_today = f"a date up to today, {today:%Y-%m-%d} (this one is in the future)"
+    stray = f"a date up to {limit:%Y-%m-%d} (the other dates end on {last:%Y-%m-%d})"
     for name, column in columns:
         c = checked[name]
-        future = (tables[name][column] > limit).to_numpy(dtype=bool)
+        values = tables[name][column]
+        future = (values > pd.Timestamp(today)).to_numpy(dtype=bool)
+        beyond = (values > limit).to_numpy(dtype=bool)
         problems.rows(
             "warning",
-            c.label,
+            c.where,
             c.match.source[column],
             c.raw[column],
-            future,
-            expected,
-            rule="future_date",
+            future | beyond,
+            lambda position, future=future: after_today if future[position] else stray,
+            rule=FUTURE_DATE,
         )
 
 
-def _summary(sheet: Sheet, checked: _Checked | None, table: pd.DataFrame | None) -> SheetSummary:
+def _summary(
+    sheet: Sheet, checked: _Checked | None, table: pd.DataFrame | None, reads: tuple[SheetRead, ...]
+) -> SheetSummary:
     if checked is None:
         return SheetSummary(sheet.name, None, sheet.required, 0, (), (), (), ())
     match = checked.match
@@ -707,6 +898,7 @@ def _summary(sheet: Sheet, checked: _Checked | None, table: pd.DataFrame | None)
         ignored=match.ignored,
         first_date=first,
         last_date=last,
+        headers_found=tuple((r.name, r.header_row) for r in reads if r.searched),
     )
 
 
@@ -732,10 +924,15 @@ def _format_overview(sheets: tuple[SheetSummary, ...]) -> list[str]:
 
 
 def _format_columns(s: SheetSummary) -> list[str]:
-    if s.source is None or not (s.renamed or s.missing or s.ignored):
+    if s.source is None or not (s.renamed or s.missing or s.ignored or s.headers_found):
         return []
     required = {c.name for c in SHEETS_BY_NAME[s.sheet].columns if c.required}
     parts = {
+        "header:  ": [
+            f"row {row} of '{name}' (found below the title rows; header_row = {row} under "
+            f"[sheets.{s.sheet}] says so)"
+            for name, row in s.headers_found
+        ],
         "mapped:  ": [f"{ours} from '{theirs}'" for ours, theirs in s.renamed],
         "missing: ": [f"{n} (required)" if n in required else n for n in s.missing],
         "ignored: ": [f"'{name}'" for name in s.ignored],

@@ -199,7 +199,8 @@ def _counts(
     has_previous: bool,
     fixed: tuple[str, ...] | None,
 ) -> tuple[CategoryCount, ...]:
-    """Items per name now and the month before; `fixed` names in that order, else most first."""
+    """Items per name now and the month before; `fixed` names in that order (then any others
+    in the data, by name), else most first."""
     values = names.to_numpy(dtype=object, na_value="")
     now = pd.Series(values[now_mask]).value_counts()
     before = pd.Series(values[before_mask]).value_counts()
@@ -209,7 +210,8 @@ def _counts(
             key=lambda name: (-now.get(name, 0), -before.get(name, 0), name),
         )
     else:
-        keys = list(fixed)
+        present = (set(now.index) | set(before.index)) - set(fixed) - {""}
+        keys = [*fixed, *sorted(present)]  # codes a client declared, and "other"
     return tuple(
         CategoryCount(
             str(name),

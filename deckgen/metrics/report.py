@@ -189,14 +189,14 @@ def _nested_dataclasses(hint: Any) -> list[type]:
     return found
 
 
-def format_text(metrics: LifecycleMetrics) -> str:
+def format_text(metrics: LifecycleMetrics, currency: str = "USD") -> str:
     """A readable summary for the terminal: headline figures, findings and stage health."""
     from deckgen.formats import format_value
 
     def fmt(value: float | None, kind: ValueKind) -> str:
         if kind == "percent" and value is not None and 0 < value < 0.001:
             return f"1 in {round(1 / value):,}"  # reach to lead: 0.0% would read as none
-        return format_value(value, kind, "en")
+        return format_value(value, kind, "en", currency=currency)
 
     lines = [
         f"Period {metrics.period.key} ({metrics.period.start} to {metrics.period.end}): "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from deckgen.errors import Problem
+from deckgen.errors import Problem, problem_count
 
 EXAMPLE_ROWS = 5  # row numbers quoted per data-quality note
 
@@ -17,7 +17,7 @@ class DataNote:
     column: str | None
     expected: str  # the English detail (errors.Problem.expected)
     rule: str  # the check that found them (errors.Problem.rule); "" when not given
-    count: int  # warnings of this kind
+    count: int  # rows warned of this kind (a rule's summary line counts its rows)
     rows: tuple[int, ...]  # the first EXAMPLE_ROWS row numbers, ascending
     whole_sheet: bool  # some warnings concern the whole sheet or column, not a row
 
@@ -26,7 +26,7 @@ def summarise_warnings(warnings: tuple[Problem, ...]) -> tuple[DataNote, ...]:
     """Warnings grouped by sheet, column and expectation; most frequent first."""
     groups: dict[tuple[str, str, str, str], list[Problem]] = {}
     for problem in warnings:
-        key = (problem.sheet, problem.column or "", problem.expected, problem.rule)
+        key = (problem.sheet, problem.column or "", problem.expectation, problem.rule)
         groups.setdefault(key, []).append(problem)
     notes = [
         DataNote(
@@ -34,7 +34,7 @@ def summarise_warnings(warnings: tuple[Problem, ...]) -> tuple[DataNote, ...]:
             column=column or None,
             expected=expected,
             rule=rule,
-            count=len(problems),
+            count=problem_count(tuple(problems)),
             rows=tuple(sorted({p.row for p in problems if p.row is not None}))[:EXAMPLE_ROWS],
             whole_sheet=any(p.row is None for p in problems),
         )
@@ -55,7 +55,7 @@ class NoteCell:
 class DataNotesHeadline:
     """How many warnings of how many kinds, and how many slides were left out."""
 
-    warnings: int
+    warnings: int  # rows warned, as validate, the terminal and the manifest count
     kinds: int
     dropped: int  # slides left out
 

@@ -177,8 +177,12 @@ def axis_scale(values: Sequence[float | None], floor: float | None = None) -> Ax
     if high <= low:
         high = low + 1.0
     unit = major_unit(low, high)
+    # The tolerance absorbs float noise (0.3 / 0.1); a value it would leave outside the scale
+    # (-0.03 beside 120 million) still gets its step.
+    bottom = math.floor(low / unit + 1e-9) * unit
+    top = math.ceil(high / unit - 1e-9) * unit
     return AxisScale(
-        math.floor(low / unit + 1e-9) * unit, math.ceil(high / unit - 1e-9) * unit, unit
+        bottom - unit if bottom > low else bottom, top + unit if top < high else top, unit
     )
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import replace
 
 from deckgen import formats
-from deckgen.errors import TemplateError
+from deckgen.errors import TemplateError, problem_count
 from deckgen.model import Block, Cell, Paragraph, TableColumn, TableSpec, TextBlock
 from deckgen.narrative.appendix import (
     DataNotesHeadline,
@@ -80,8 +80,12 @@ def build_data_notes(ctx: SlideContext) -> Built:
                 title=ctx.label("appendix", "left_out"),
             )
         )
-    headline = DataNotesHeadline(len(outline.warnings), len(notes), len(dropped))
-    sheets = tuple(sorted(Counter(p.sheet for p in outline.warnings).items()))
+    # Rows, as validate, the terminal and the manifest count them.
+    headline = DataNotesHeadline(problem_count(outline.warnings), len(notes), len(dropped))
+    per_sheet: Counter[str] = Counter()
+    for problem in outline.warnings:
+        per_sheet[problem.sheet] += problem.count
+    sheets = tuple(sorted(per_sheet.items()))
     finding = ctx.say("headline", headline)
     first = (pages[0], *blocks) if pages else tuple(blocks)
     slides = [ctx.slide(first, finding=finding, notes=DataNotesNotes(sheets))]

@@ -108,7 +108,8 @@ class SlideContext:
         return formats.format_month(period, self.lang, self.wording.digits, short)
 
     def label(self, group: str, key: str) -> str:
-        """The label of `key` in labels.toml [group]; client values without one stay as they are."""
+        """The label of `key`: the client's from deckgen.toml [vocabulary], else labels.toml
+        [group]; client values without one stay as they are."""
         return self.wording.label(group, key)
 
     def say(self, block: str, told: Told[Any] | object | None = None) -> str:

@@ -144,3 +144,23 @@ def test_killed_run_leaves_no_partial_deck_and_no_stale_lock(
 
 def test_sqlite_source_gives_the_workbook_deck(tmp_path: Path, database_matches_workbook) -> None:
     database_matches_workbook(f"sqlite:///{tmp_path / 'crm.db'}", tmp_path)
+
+
+def test_a_month_without_orders_is_never_ok(tmp_path: Path, sample_frames: dict) -> None:
+    from datetime import datetime
+
+    from deckgen.data.sample import write_workbook
+
+    frames = dict(sample_frames)
+    orders = frames["orders"]
+    frames["orders"] = orders[orders["order_date"].dt.strftime("%Y-%m") != "2026-09"]
+    write_workbook(frames, tmp_path / "gap.xlsx", created=datetime(2026, 11, 1))
+    config = tmp_path / "run.toml"
+    config.write_text(
+        'output = "{client}-{period}.pptx"\n[[client]]\nname = "gap"\nsource = "gap.xlsx"\n'
+    )
+    result = deckgen.run(config, "2026-09", jobs=1)
+    (record,) = result.clients
+    assert record.status == "failed"
+    assert record.error.startswith("--period 2026-09: no order is dated in that month")
+    assert not (tmp_path / "gap-2026-09.pptx").exists()

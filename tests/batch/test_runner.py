@@ -76,6 +76,7 @@ def test_manifest_records_each_client(three_clients: Path, render: Callable) -> 
         "slides": 12,
         "headlines": {"Revenue": "1,234 USD"},
         "warnings": ["sheet 'leads'; expected at least one row"],
+        "warning_count": 1,
         "error": None,
         "traceback": None,
         "duration_s": acme["duration_s"],
@@ -290,6 +291,7 @@ def test_summary_points_at_the_warnings_of_a_written_deck(tmp_path: Path) -> Non
         tmp_path / "reports/pars/1405-08.pptx",
         "pars.xlsx",
         warnings=("sheet 'orders', column 'order_date': got '2026-10-30'; expected ...",),
+        warning_count=1,
     )
     stamp = datetime(2026, 11, 23, tzinfo=UTC)
     result = RunResult(tmp_path / "run.toml", tmp_path / "m.json", (late,), stamp, stamp)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from deckgen.config import Settings, SheetMapping
-from deckgen.data.load import OPEN_IN_EXCEL, load_tables, read_frames
+from deckgen.data.load import HIDDEN_SHEET, OPEN_IN_EXCEL, load_tables, read_frames, read_source
+from deckgen.data.sample import generate_sample
 from deckgen.data.schema import SHEETS
-from deckgen.errors import InputError, ValidationError
+from deckgen.data.validate import validate_frames, validate_source
+from deckgen.errors import InputError, Problem, ValidationError
+from tests.data.workbooks import write_book
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -160,3 +164,238 @@ def test_a_workbook_open_in_excel_is_read_with_a_warning(frames, writers, settin
     )
     with pytest.raises(ValidationError, match="the workbook closed in Excel"):
         load_tables(path, settings, strict=True)
+
+
+# -- reading as the user sees it ---------------------------------------------------------
+
+
+CUSTOMERS = [["customer_id"], ["C1"], ["C2"]]
+ORDERS = [
+    ["order_id", "customer_id", "order_date", "amount"],
+    ["O1", "C1", datetime(2026, 9, 5), 10.0],
+    ["O2", "C2", datetime(2026, 10, 7), 20.5],
+]
+TITLES = [["Sales report"], ["Exported from the CRM", None, None, "page 1"], []]
+
+
+def _about_data(warnings: tuple[Problem, ...]) -> list[Problem]:
+    """The warnings other than the optional sheets these small workbooks leave out."""
+    return [w for w in warnings if w.rule != "missing_sheet"]
+
+
+def test_ids_are_the_text_the_user_sees(tmp_path):
+    customers = [["customer_id"], ["00002"], ["007"], [7], [2.0]]
+    orders = [
+        ["order_id", "customer_id", "order_date", "amount"],
+        ["O1", "007", datetime(2026, 10, 1), 5.0],
+        ["O2", 7, datetime(2026, 10, 2), 6.0],
+        [3.0, "00002", datetime(2026, 10, 3), 7.0],
+    ]
+    path = write_book(tmp_path / "ids.xlsx", {"customers": customers, "orders": orders})
+    tables = load_tables(path, Settings())
+    assert tables.customers["customer_id"].tolist() == ["00002", "007", "7", "2"]
+    assert tables.orders["customer_id"].tolist() == ["007", "7", "00002"]
+    assert tables.orders["order_id"].tolist() == ["O1", "O2", "3"]
+    assert _about_data(tables.warnings) == []
+
+
+def test_csv_ids_with_a_zero_fraction_are_the_whole_number(tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\n1\n007\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\n1.0,1.0,2026-10-01,5\n2,007,2026-10-02,6\n",
+        encoding="utf-8",
+    )
+    tables = load_tables(folder, Settings())
+    assert tables.orders["customer_id"].tolist() == ["1", "007"]
+    assert tables.orders["order_id"].tolist() == ["1", "2"]
+    assert _about_data(tables.warnings) == []  # "1.0" is customer "1", not an unknown one
+
+
+def test_a_configured_header_row_skips_the_titles_and_rows_keep_their_numbers(tmp_path):
+    orders = [*TITLES, *ORDERS, ["O3", "C1", "someday", 5.0]]
+    path = write_book(tmp_path / "titled.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    settings = Settings(sheets={"orders": SheetMapping(header_row=4)})
+    read = read_source(path, settings)
+    assert read.frames["orders"]["__row__"].tolist() == [5, 6, 7]
+    assert read.frames["orders"]["__sheet__"].tolist() == ["orders"] * 3
+    report = validate_source(path, settings)
+    (problem,) = report.errors
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "orders",
+        7,
+        "order_date",
+        "someday",
+    )
+
+
+def test_the_header_row_is_found_below_title_rows_and_the_report_says_so(tmp_path):
+    orders = [*TITLES, *ORDERS]
+    path = write_book(tmp_path / "titled.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    report = validate_source(path, Settings())
+    assert report.ok, report.format()
+    assert report.tables.orders["amount"].tolist() == [10.0, 20.5]
+    summary = next(s for s in report.sheets if s.sheet == "orders")
+    assert summary.headers_found == (("orders", 4),)
+    text = report.format()
+    assert "  header:  row 4 of 'orders' (found below the title rows; header_row = 4" in text
+
+
+def test_without_the_names_the_error_says_which_row_comes_closest(tmp_path):
+    orders = [*TITLES, ["Invoice", "customer_id", "Date", "amount"], ["O1", "C1", "x", 5.0]]
+    path = write_book(tmp_path / "titled.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    report = validate_source(path, Settings())
+    missing = [p for p in report.errors if p.column == "order_id"]
+    assert len(missing) == 1
+    expected = missing[0].expected
+    assert "the sheet has 'Sales report', '(column B)', '(column C)', '(column D)'" in expected
+    assert "(the names on row 1)" in expected
+    assert (
+        "row 4 of sheet 'orders' comes closest to the expected names (customer_id, amount)"
+        in expected
+    )
+    assert "set header_row = 4 under [sheets.orders]" in expected
+    assert "Unnamed" not in report.format()
+
+
+def test_csv_title_rows_and_blank_lines_keep_row_numbers(tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        "Sales report,,,\n\norder_id,customer_id,order_date,amount\n"
+        'O1,C1,2026-10-01,5\n\n"O2",C1,2026-10-02,"line\nbreak"\n',
+        encoding="utf-8",
+    )
+    report = validate_source(folder, Settings())
+    (problem,) = report.errors
+    assert (problem.sheet, problem.row, problem.column) == ("orders", 6, "amount")
+    assert problem.value == "line\nbreak"
+    assert next(s for s in report.sheets if s.sheet == "orders").headers_found == (("orders", 3),)
+
+
+def test_yearly_sheets_are_stacked_and_every_problem_names_its_sheet(tmp_path):
+    year_2025 = [
+        ["Order", "customer_id", "order_date", "amount"],
+        ["A1", "C1", datetime(2025, 12, 3), 4.0],
+    ]
+    year_2026 = [
+        ["order", "Customer ID", "Order Date", "Amount"],  # the same columns, spelt otherwise
+        ["A2", "C2", datetime(2026, 1, 9), "n/a?"],
+        ["A1", "C2", datetime(2026, 2, 1), 8.0],
+    ]
+    path = write_book(
+        tmp_path / "years.xlsx",
+        {"customers": CUSTOMERS, "Sales 2025": year_2025, "Sales 2026": year_2026},
+    )
+    settings = Settings(
+        sheets={
+            "orders": SheetMapping(
+                sheet=["Sales 2025", "Sales 2026"], columns={"order_id": "Order"}
+            )
+        }
+    )
+    read = read_source(path, settings)
+    frame = read.frames["orders"]
+    assert frame["__sheet__"].tolist() == ["Sales 2025", "Sales 2026", "Sales 2026"]
+    assert frame["__row__"].tolist() == [2, 2, 3]
+    report = validate_source(path, settings)
+    assert [(p.sheet, p.row, p.column) for p in report.errors] == [
+        ("Sales 2026", 2, "amount"),
+        ("Sales 2026", 3, "Order"),
+    ]
+    assert report.errors[1].expected.startswith(
+        "a unique order_id (row 2 of sheet 'Sales 2025' has it too)"
+    )
+    assert next(s for s in report.sheets if s.sheet == "orders").source == "Sales 2025 + Sales 2026"
+
+
+def test_a_listed_sheet_that_is_missing_is_an_error(tmp_path):
+    path = write_book(tmp_path / "years.xlsx", {"customers": CUSTOMERS, "Sales 2025": ORDERS})
+    settings = Settings(sheets={"orders": SheetMapping(sheet=["Sales 2025", "Sales 2026"])})
+    report = validate_source(path, settings)
+    (problem,) = report.errors
+    assert problem.sheet == "Sales 2026"
+    assert problem.expected == (
+        "a sheet with this name, as [sheets.orders] sheet in deckgen.toml names it; it has "
+        "'customers', 'Sales 2025'"
+    )
+
+
+def test_a_stacked_sheet_without_a_column_the_others_have_is_an_error(tmp_path):
+    without = [["order_id", "customer_id", "order_date"], ["O9", "C1", datetime(2026, 3, 1)]]
+    path = write_book(tmp_path / "years.xlsx", {"customers": CUSTOMERS, "a": ORDERS, "b": without})
+    report = validate_source(path, Settings(sheets={"orders": SheetMapping(sheet="?")}))
+    whole = [p for p in report.errors if p.row is None]
+    assert [(p.sheet, p.column) for p in whole] == [("b", "amount")]
+
+
+def test_a_glob_stacks_csv_files_in_name_order(tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    header = "order_id,customer_id,order_date,amount\n"
+    (folder / "orders_2026.csv").write_text(header + "B,C1,2026-01-02,2\n", encoding="utf-8")
+    (folder / "orders_2025.csv").write_text(header + "A,C1,2025-01-02,1\n", encoding="utf-8")
+    settings = Settings(sheets={"orders": SheetMapping(sheet="orders_*")})
+    read = read_source(folder, settings)
+    assert read.frames["orders"]["__sheet__"].tolist() == ["orders_2025", "orders_2026"]
+    assert load_tables(folder, settings).orders["order_id"].tolist() == ["A", "B"]
+
+
+def test_a_hidden_sheet_picked_over_a_visible_one_is_a_warning(tmp_path):
+    stale = [ORDERS[0], ["X1", "C1", datetime(2026, 10, 1), 1.0]]
+    path = write_book(
+        tmp_path / "hidden.xlsx",
+        {"customers": CUSTOMERS, "orders": stale, "Orders ": ORDERS},
+        hidden=("orders",),
+    )
+    (warning,) = _about_data(load_tables(path, Settings()).warnings)
+    assert (warning.sheet, warning.rule) == ("orders", HIDDEN_SHEET)
+    assert (
+        "'Orders '" in warning.expected and '[sheets.orders] sheet = "Orders "' in warning.expected
+    )
+    named = Settings(sheets={"orders": SheetMapping(sheet="orders")})
+    assert _about_data(load_tables(path, named).warnings) == []  # the config chose it
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xls"])
+def test_ods_and_xls_workbooks_give_the_same_tables(suffix):
+    expected = validate_frames(
+        generate_sample(customers=12, months=3, end="2026-10", seed=2), Settings(), "sample"
+    ).tables
+    got = load_tables(FIXTURES / f"tiny{suffix}", Settings())
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(got.sheet(sheet.name), expected.sheet(sheet.name))
+    assert got.warnings == ()
+
+
+def test_number_cells_beside_text_cells_keep_their_value_under_a_decimal_comma(tmp_path):
+    orders = [
+        ORDERS[0],
+        ["O1", "C1", datetime(2026, 10, 1), 1.234],  # a number cell: 1,234 on a German screen
+        ["O2", "C1", datetime(2026, 10, 2), "12,50"],  # text, as typed
+        ["O3", "C1", datetime(2026, 10, 3), 118.5],
+        ["O4", "C1", datetime(2026, 10, 4), 7],
+        ["O5", "C1", datetime(2026, 10, 5), "1.234,50"],
+    ]
+    path = write_book(tmp_path / "comma.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    tables = load_tables(path, comma)
+    assert tables.orders["amount"].tolist() == [1.234, 12.5, 118.5, 7.0, 1234.5]
+    orders.append(["O6", "C1", datetime(2026, 10, 6), "118.25"])  # text with a decimal point
+    path = write_book(tmp_path / "point.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    (problem,) = validate_source(path, comma).errors
+    assert (problem.row, problem.column, problem.value) == (7, "amount", "118.25")
+
+
+def test_a_sheet_starting_in_column_b_keeps_number_cells_under_a_decimal_comma(tmp_path):
+    shifted = [
+        [None, *ORDERS[0]],
+        [None, "O1", "C1", datetime(2026, 9, 5), 1.234],  # a number cell
+        [None, "O2", "C2", datetime(2026, 10, 7), "12,5"],  # text
+    ]
+    path = write_book(tmp_path / "shifted.xlsx", {"customers": CUSTOMERS, "orders": shifted})
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    assert load_tables(path, comma).orders["amount"].tolist() == [1.234, 12.5]

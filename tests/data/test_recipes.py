@@ -121,13 +121,19 @@ def test_orders_only_transaction_log(tmp_path: Path):
     assert metrics.customers == 4
 
 
-def test_transaction_log_keeps_leading_zeros_and_numbers_rows(tmp_path: Path):
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_transaction_log_keeps_leading_zeros_and_numbers_rows(tmp_path: Path, kind: str):
     folder = tmp_path / "cd"
     folder.mkdir()
     frame = pd.DataFrame(TRANSACTIONS, columns=["customer", "date", "items", "dollars"])
-    frame.to_csv(folder / "transactions.csv", index=False)
+    if kind == "csv":
+        frame.to_csv(folder / "transactions.csv", index=False)
+        source = folder
+    else:  # the ids are text cells, the dates number cells
+        source = folder / "cd.xlsx"
+        write_workbook({"transactions": frame}, source, created=pd.Timestamp(2026, 11, 1))
     (folder / "deckgen.toml").write_text(recipe_config("an orders-only transaction log"), "utf-8")
-    tables = load_tables(folder, load_settings(folder / "deckgen.toml"))
+    tables = load_tables(source, load_settings(folder / "deckgen.toml"))
     assert tables.orders["order_id"].tolist() == ["2", "3", "4", "5", "6", "7"]
     assert tables.customers["customer_id"].tolist() == ["00001", "00002", "00003", "00004"]
     assert tables.customers["signup_date"].dt.strftime("%Y-%m-%d").tolist() == [

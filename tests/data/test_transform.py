@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from deckgen.config import Settings, load_settings
-from deckgen.data.load import Source, load_tables
+from deckgen.data.load import Source, load_tables, located
 from deckgen.data.mapping import check_mapping
 from deckgen.data.transform import (
     DERIVED_ATTRIBUTE,
@@ -53,9 +53,19 @@ def _reserved(frame: pd.DataFrame, sheet: str, first_row: int = 2) -> pd.DataFra
 
 
 def _source(**frames: pd.DataFrame) -> Source:
+    """A source as the reader gives it: sheets named `Orders`, ... (extra sheets `x_deals` as
+    `deals`), every row located (row 2 first unless `_reserved` said otherwise)."""
     names = {name: name.capitalize() for name in frames if not name.startswith("x_")}
-    extra = {name[2:]: frame for name, frame in frames.items() if name.startswith("x_")}
-    ours = {name: frame for name, frame in frames.items() if not name.startswith("x_")}
+    extra = {
+        name[2:]: located(frame, name[2:])
+        for name, frame in frames.items()
+        if name.startswith("x_")
+    }
+    ours = {
+        name: located(frame, names[name])
+        for name, frame in frames.items()
+        if not name.startswith("x_")
+    }
     return Source("test", ours, names, (*names.values(), *extra), extra=extra)
 
 
@@ -444,7 +454,7 @@ def test_a_return_of_a_customer_without_orders_is_a_warning():
 
 def test_customers_are_derived_from_the_orders():
     settings = _settings(
-        orders=_orders(where="Invoice <> 'TOTAL'"),
+        orders=_orders(where="Invoice <> 'TOTAL'", order_lines=True),  # A1 and A3 have two lines
         customers={"from_orders": True, "columns": {"country": "Country"}},
     )
     read = transform_source(_source(orders=_reserved(LINES, "Sales")), settings)
@@ -472,11 +482,12 @@ def test_customers_are_derived_from_the_orders():
 
 def test_derived_customers_keep_a_mapped_customer_id_name():
     settings = _settings(
-        orders={**_orders(where="Invoice <> 'TOTAL'")},
+        orders=_orders(where="Invoice <> 'TOTAL'", order_lines=True),
         customers={"from_orders": True, "columns": {"customer_id": "Kunde"}},
     )
     read = transform_source(_source(orders=LINES), settings)
-    assert list(read.frames["customers"].columns) == ["Kunde", "signup_date"]
+    columns = ["Kunde", "signup_date", "__sheet__", "__row__"]  # located at the first order
+    assert list(read.frames["customers"].columns) == columns
     assert validate_read(read, settings).tables.customers["customer_id"].tolist() == [
         "17850",
         "13047",
@@ -627,16 +638,18 @@ def test_numbering_rows_over_an_existing_id_column_is_a_config_error():
 
 def test_a_query_joins_sheets_as_read():
     query = (
-        'SELECT l.mql_id AS lead_id, d.won_date, l.__row__ FROM leads l LEFT JOIN "deals" d '
-        "USING (mql_id) ORDER BY l.mql_id"
+        "SELECT l.mql_id AS lead_id, d.won_date, l.__sheet__, l.__row__ "
+        'FROM leads l LEFT JOIN "deals" d USING (mql_id) ORDER BY l.mql_id'
     )
     read = transform_source(
-        _source(leads=_reserved(LEADS, "Leads"), x_deals=DEALS), _settings(leads={"query": query})
+        _source(leads=_reserved(LEADS, "Leads", 5), x_deals=DEALS),
+        _settings(leads={"query": query}),
     )
     leads = read.frames["leads"]
     assert leads["lead_id"].tolist() == ["m1", "m2", "m3", "m4"]
     assert leads["won_date"].tolist()[0] == "2026-09-20"
-    assert leads["__row__"].tolist() == [2, 3, 4, 5]
+    assert leads["__row__"].tolist() == [5, 6, 7, 8]  # the rows it selected
+    assert set(leads["__sheet__"]) == {"Leads"}
     assert read.names["leads"] == "leads (query)"
     assert query_tables(query) == ("leads", "deals")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -87,14 +88,15 @@ CASES = [
     Case("unparseable required date", _set("orders", 3, "order_date", "31/12/2026"), "error", "orders", 5, "order_date", "31/12/2026", "a date like 2026-10-05"),
     Case("unparseable amount", _set("orders", 4, "amount", "12,50"), "error", "orders", 6, "amount", "12,50", "a number like"),
     Case("blank required id", _set("orders", 5, "customer_id", " "), "error", "orders", 7, "customer_id", None, "a value (required)"),
-    Case("required code not allowed", _set("leads", 1, "channel", "Insta"), "error", "leads", 3, "channel", "Insta", "one of trade_show, email"),
+    Case("required code not allowed", _set("leads", 1, "status", "maybe"), "error", "leads", 3, "status", "maybe", "one of open, converted, lost"),
+    Case("unknown channel counted as other", _set("leads", 1, "channel", "Insta"), "warning", "leads", None, "channel", "'Insta'", "the 1 rows with other values are counted as 'other'"),
+    Case("duplicate id", _duplicate_id, "error", "orders", 7, "order_id", "O-DUP", "a unique order_id (row 6 has it too); if an order spans several rows (invoice lines), set order_lines = true"),
     Case("required value below bound", _set("channels", 2, "spend", -5), "error", "channels", 4, "spend", "-5", "a number of at least 0"),
     Case("answer outside the survey scale", _set("surveys", 0, "satisfaction", 7), "error", "surveys", 2, "satisfaction", "7", "satisfaction_scale"),
     Case("missing optional sheet", _drop_sheet("loyalty"), "warning", "loyalty", None, None, None, "optional; the slides that use it are skipped"),
     Case("empty optional sheet", _empty_sheet("feedback"), "warning", "feedback", None, None, None, "at least one row of data (optional"),
     Case("order of an unknown customer", _set("orders", 2, "customer_id", "C99999"), "warning", "orders", 4, "customer_id", "C99999", "a customer_id listed in sheet 'customers'"),
-    Case("duplicate id", _duplicate_id, "warning", "orders", 7, "order_id", "O-DUP", "a unique order_id"),
-    Case("future date", _set("orders", 2, "order_date", pd.Timestamp("2099-01-05")), "warning", "orders", 4, "order_date", "2099-01-05", "a date up to 2026-11-01"),
+    Case("future date", _set("orders", 2, "order_date", pd.Timestamp("2099-01-05")), "warning", "orders", 4, "order_date", "2099-01-05", "a date up to today, "),
     Case("negative amount", _set("orders", 3, "amount", -20.0), "warning", "orders", 5, "amount", "-20", "an amount of at least 0"),
     Case("optional number unparseable", _set("customers", 1, "age", "abc"), "warning", "customers", 3, "age", "abc", "a whole number like 37; left empty"),
     Case("optional value out of range", _set("customers", 2, "age", 150), "warning", "customers", 4, "age", "150", "a number from 0 to 120; left empty"),
@@ -324,3 +326,221 @@ def test_decimal_commas_are_read_when_configured_and_suggested_when_not(small_fr
     assert tables is not None
     assert tables.orders["amount"].tolist()[:2] == [1234.5, 12.5]
     assert tables.orders["amount"].iloc[2:].round(2).tolist() == amounts.iloc[2:].round(2).tolist()
+
+
+# -- no silent wrong numbers -------------------------------------------------------------
+
+
+def _with_orders(frames: Frames, column: str, values: list[object]) -> Frames:
+    """`frames` with the first orders' `column` set to `values` (as text cells)."""
+    orders = frames["orders"].astype({column: object})
+    orders.loc[: len(values) - 1, column] = values
+    frames["orders"] = orders
+    return frames
+
+
+def test_a_decimal_point_under_a_decimal_comma_is_an_error_naming_the_cell(frames):
+    _with_orders(frames, "amount", ["118,25", "118.25", "1.234,50"])
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    report = validate_frames(frames, comma, "client")
+    (problem,) = [p for p in report.errors if p.column == "amount"]
+    assert (problem.row, problem.value) == (3, "118.25")
+    assert problem.expected.startswith("a number like 129,90")
+
+
+def test_a_decimal_comma_under_the_default_point_is_an_error_naming_the_cell(frames):
+    _with_orders(frames, "amount", ["118.25", "1.234,50", "1,234.50"])
+    report = validate_frames(frames, Settings(), "client")
+    (problem,) = [p for p in report.errors if p.column == "amount"]
+    assert (problem.row, problem.value) == (3, "1.234,50")
+    assert problem.expected == (
+        'a number like 129.90 (they use a decimal comma: set decimal = "," under [sheets.orders])'
+    )
+
+
+def test_decimal_point_hint_when_most_numbers_use_one_under_a_decimal_comma(frames):
+    _with_orders(frames, "amount", ["118.25", "7.5"])
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    problems = [p for p in validate_frames(frames, comma, "client").errors if p.column == "amount"]
+    assert [p.value for p in problems] == ["118.25", "7.5"]
+    assert problems[0].expected.endswith(
+        '(they use a decimal point, but decimal = "," is set under [sheets.orders])'
+    )
+
+
+def test_currency_signs_and_thousands_separators_are_read(frames):
+    _with_orders(frames, "amount", ["$1,234.50", "$ 12", "(1,000.00)", "$5"])
+    report = validate_frames(frames, Settings(), "client")
+    assert report.errors == ()
+    assert report.tables.orders["amount"].tolist()[:3] == [1234.5, 12.0, -1000.0]
+    comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
+    _with_orders(frames, "amount", ["1 234,50 €", "1.234,50 €", "12 €", "3,5€"])
+    tables = validate_frames(frames, comma, "client").tables
+    assert tables.orders["amount"].tolist()[:4] == [1234.5, 1234.5, 12.0, 3.5]
+
+
+def test_amounts_in_two_currencies_are_an_error(frames):
+    _with_orders(frames, "amount", ["$10", "€12", "$3"])
+    (problem,) = validate_frames(frames, Settings(), "client").errors
+    assert (problem.sheet, problem.row, problem.column, problem.value) == (
+        "orders",
+        None,
+        "amount",
+        "$, €",
+    )
+    assert problem.expected.startswith("amounts in one currency: the column mixes $, €")
+
+
+@pytest.mark.parametrize("amount", [1e308, 1e17, -1e16])
+def test_absurd_amounts_are_refused(frames, amount):
+    _with_orders(frames, "amount", [amount])
+    (problem,) = validate_frames(frames, Settings(), "client").errors
+    assert (problem.row, problem.column, problem.value) == (2, "amount", f"{amount:g}")
+    assert problem.expected.startswith("a number of at most 1,000,000,000,000,000 in size")
+
+
+def test_a_large_but_possible_amount_is_kept(frames):
+    _with_orders(frames, "amount", [9.5e14])  # a billion dollars in rials
+    tables = validate_frames(frames, Settings(), "client").tables
+    assert tables.orders["amount"].iloc[0] == 9.5e14
+
+
+def test_an_absurd_optional_number_is_left_empty_with_a_warning(frames):
+    frames["loyalty"]["points"] = frames["loyalty"]["points"].astype(object)
+    frames["loyalty"].loc[0, "points"] = 1e300
+    report = validate_frames(frames, Settings(), "client")
+    (warning,) = report.warnings
+    assert (warning.sheet, warning.row, warning.column, warning.rule) == (
+        "loyalty",
+        2,
+        "points",
+        "out_of_range",
+    )
+    assert pd.isna(report.tables.loyalty["points"].iloc[0])
+
+
+def test_offset_dates_keep_their_day_unless_a_time_zone_is_configured(frames):
+    _with_orders(frames, "order_date", ["2026-10-01T00:30:00+03:30", "2026-09-30T23:00:00-05:00"])
+    plain = validate_frames(frames, Settings(), "client").tables
+    assert plain.orders["order_date"].iloc[:2].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-10-01",
+        "2026-09-30",
+    ]
+    tehran = validate_frames(frames, Settings(timezone="Asia/Tehran"), "client").tables
+    assert tehran.orders["order_date"].iloc[:2].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-10-01",
+        "2026-10-01",  # 04:00 UTC on 1 October is 07:30 in Tehran
+    ]
+
+
+def test_control_characters_are_removed_with_a_warning(frames):
+    frames["feedback"].loc[0, "text"] = "Parcel\x0b late\ufffe"
+    frames["customers"].loc[1, "city"] = "\x01"
+    report = validate_frames(frames, Settings(), "client")
+    assert [(w.sheet, w.row, w.column, w.rule) for w in report.warnings] == [
+        ("customers", 3, "city", "control_character"),
+        ("feedback", 2, "text", "control_character"),
+    ]
+    assert report.warnings[1].value == "Parcel late"
+    assert report.tables.feedback["text"].iloc[0] == "Parcel late"
+    assert pd.isna(report.tables.customers["city"].iloc[1])
+
+
+def test_dates_after_today_are_flagged_naming_them(frames):
+    _with_orders(frames, "order_date", [pd.Timestamp("2026-11-20")])
+    before = validate_frames(frames, Settings(), "client", today=date(2026, 11, 5))
+    (future,) = before.warnings
+    assert (future.row, future.column, future.value, future.rule) == (
+        2,
+        "order_date",
+        "2026-11-20",
+        "future_date",
+    )
+    assert future.expected == "a date up to today, 2026-11-05 (this one is in the future)"
+    later = validate_frames(frames, Settings(), "client", today=date(2026, 12, 1))
+    assert later.warnings == ()  # by then it is a regular date
+
+
+def test_a_stray_year_far_beyond_the_rest_is_flagged_even_when_past(frames):
+    _with_orders(frames, "order_date", [pd.Timestamp("2062-10-01")])
+    (stray,) = validate_frames(frames, Settings(), "client", today=date(2070, 1, 1)).warnings
+    assert (stray.row, stray.value) == (2, "2062-10-01")
+    assert stray.expected == "a date up to 2026-11-01 (the other dates end on 2026-10-31)"
+
+
+# -- open vocabularies -------------------------------------------------------------------
+
+
+def test_unknown_channels_are_other_in_one_warning(frames):
+    leads = frames["leads"]
+    leads.loc[:9, "channel"] = ["paid_search"] * 4 + ["referral"] * 3 + ["direct"] * 3
+    report = validate_frames(frames, Settings(), "client")
+    assert report.errors == ()
+    (warning,) = report.warnings
+    assert (warning.sheet, warning.row, warning.column, warning.count) == (
+        "leads",
+        None,
+        "channel",
+        10,
+    )
+    assert warning.value == "'direct', 'paid_search', 'referral'"
+    assert "the 10 rows with other values are counted as 'other'" in warning.expected
+    assert "[vocabulary.channels]" in warning.expected
+    assert report.tables.leads["channel"].iloc[:10].tolist() == ["other"] * 10
+
+
+def test_declared_channels_are_codes_with_labels(frames):
+    leads = frames["leads"]
+    leads.loc[:2, "channel"] = ["Paid Search", "paid_search", "Google Ads"]
+    settings = Settings(
+        vocabulary={"channels": {"paid_search": {"en": "Paid search", "fa": "جستجوی پولی"}}},
+        sheets={"leads": SheetMapping(values={"channel": {"Google Ads": "paid_search"}})},
+    )
+    report = validate_frames(frames, settings, "client")
+    assert report.errors == () and report.warnings == ()
+    assert report.tables.leads["channel"].iloc[:3].tolist() == ["paid_search"] * 3
+    assert settings.vocabulary.label("channels", "paid_search", "fa") == "جستجوی پولی"
+    assert settings.vocabulary.label("channels", "paid_search", "ar") == "Paid search"
+    assert settings.vocabulary.label("channels", "email", "en") is None
+
+
+def test_closed_codes_still_fail(frames):
+    frames["feedback"].loc[0, "severity"] = "urgent"
+    (problem,) = validate_frames(frames, Settings(), "client").errors
+    assert (problem.sheet, problem.column, problem.value) == ("feedback", "severity", "urgent")
+
+
+# -- one truth for counts ----------------------------------------------------------------
+
+
+def test_the_appendix_counts_the_warnings_validate_counts(frames):
+    from deckgen.slides.appendix import summarise_warnings
+
+    frames["customers"] = frames["customers"].assign(age="unknown")  # 40 warnings ...
+    frames["leads"] = frames["leads"].assign(age="?")  # ... and one per lead, past the listing
+    report = validate_frames(frames, Settings(), "client")
+    rows = len(frames["customers"]) + len(frames["leads"])
+    assert len(frames["leads"]) > LISTED_PER_RULE
+    assert f"Warnings ({rows:,}):" in report.format()
+    notes = summarise_warnings(report.warnings)
+    assert [(n.sheet, n.count) for n in notes] == [
+        ("leads", len(frames["leads"])),
+        ("customers", len(frames["customers"])),
+    ]
+
+
+def test_amounts_up_to_the_limit_keep_the_rfm_scores(small_frames):
+    """1e17 overflowed the RFM scores; amounts below the limit score as their smaller copies."""
+    from deckgen.metrics.segments import rfm_table
+    from deckgen.period import Period
+
+    scaled = {name: frame.copy() for name, frame in small_frames.items()}
+    amounts = scaled["orders"]["amount"]
+    scaled["orders"]["amount"] = amounts * (0.99e15 / amounts.max())
+    period = Period("gregorian", 2026, 9)
+    plain = rfm_table(
+        validate_frames(small_frames, Settings(), "x").tables, period, MetricsSettings()
+    )
+    large = rfm_table(validate_frames(scaled, Settings(), "x").tables, period, MetricsSettings())
+    columns = ["r", "f", "m", "segment"]
+    pd.testing.assert_frame_equal(large[columns], plain[columns])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,8 +13,9 @@ from hypothesis import strategies as st
 from deckgen.data.tables import Tables
 from deckgen.metrics.feedback import FeedbackResult
 from deckgen.metrics.lifecycle import LifecycleMetrics
-from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec
+from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec, TextBlock
 from deckgen.narrative.outline import DropReason
+from deckgen.pipeline import render_deck
 from deckgen.slides.context import SlideContext
 from deckgen.slides.feedback import MAX_OPEN_ITEMS, shorten
 from deckgen.slides.registry import SlideKind
@@ -180,3 +183,26 @@ def test_shorten_never_exceeds_the_limit(text: str, limit: int) -> None:
         assert " ".join(text.split()).startswith(short[:-1])
     else:
         assert short == " ".join(text.split())
+
+
+def test_feedback_only_from_earlier_months_renders_without_a_topic_chart(
+    sample_tables: Tables, tmp_path: Path
+) -> None:
+    # Regression: the topic chart had no categories and python-pptx raised a ValueError.
+    feedback = sample_tables.feedback
+    assert feedback is not None
+    early = feedback[feedback["date"] < pd.Timestamp("2026-09-01")].reset_index(drop=True)
+    early["resolved_date"] = early["resolved_date"].where(
+        early["resolved_date"] < pd.Timestamp("2026-09-01")
+    )
+    tables = replace(sample_tables, feedback=early)
+    (overview,) = build(SlideKind.FEEDBACK_OVERVIEW, metrics_of(tables)).slides
+    # Nothing came in this month or the month before: both charts give way to a sentence.
+    assert not [b for b in overview.blocks if isinstance(b, ChartSpec)]
+    notes = [b for b in overview.blocks if isinstance(b, TextBlock)]
+    assert [b.area for b in notes] == ["left_bottom", "right_bottom"]
+    assert {b.paragraphs[0].text for b in notes} == {
+        "Nothing to show: every value is zero in this period."
+    }
+    result = render_deck(tables, tmp_path / "deck.pptx", period="2026-10")
+    assert result.output.stat().st_size > 0

@@ -1,0 +1,472 @@
+"""Client cells converted on Arrow: text as the user sees it, numbers, dates and yes/no.
+
+Vectorised Arrow compute does the work; where a rule needs Python (value maps, codes, amounts
+with currency signs, dates in a format), it runs once per distinct value, never once per cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# What pandas' readers treated as an empty cell, which deckgen documents (data-format.md).
+MISSING_TEXTS = (
+    *("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN"),
+    *("<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
+)
+# Characters that XML (and so a deck) cannot hold, plus the non-characters U+FFFE and U+FFFF;
+# in RE2 syntax for Arrow (whose UTF-8 text cannot hold surrogates) and for Python.
+FORBIDDEN_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+_FORBIDDEN_IN_PYTHON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
+FIRST_DATE = datetime(1900, 1, 1)
+LAST_DATE = datetime(2199, 12, 31)
+# Persian and Arabic-Indic digits read as Latin ones; the Arabic decimal and thousands marks.
+_NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_ARABIC_DECIMAL, _ARABIC_GROUPING = "٫", "٬"
+_NATIVE_PATTERN = "[۰-۹٠-٩٫٬]"
+_OFFSET = r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"  # a UTC offset ...
+_TIME_WITH_OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?" + _OFFSET  # ... after a time
+_BOOLEANS = {"true": True, "yes": True, "y": True, "1": True}
+_BOOLEANS |= {"false": False, "no": False, "n": False, "0": False}
+# Numbers plain enough for Arrow's own parser, per decimal mark.
+_PLAIN_NUMBER = {
+    ".": r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$",
+    ",": r"^[+-]?\d+(?:,\d+)?$",
+}
+_GROUPING = {".": ",'\u00a0\u202f ", ",": ".'\u00a0\u202f "}
+_SPACES = " \u00a0\u202f"
+
+
+def arrow_column(values: pd.Series) -> pa.ChunkedArray:
+    """The cells of `values` as one Arrow column, whatever pandas holds them in."""
+    if isinstance(values.dtype, pd.ArrowDtype):
+        column = values.array.__arrow_array__()
+    else:
+        try:
+            column = chunked(pa.array(values, from_pandas=True))  # pandas' Arrow strings: no copy
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed Python objects
+            column = pa.chunked_array([pa.array([cell_text(v) for v in values], pa.string())])
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column
+
+
+def cell_text(value: object) -> str | None:
+    """One Python cell as text (None when missing): whole floats without `.0`, dates as
+    `YYYY-MM-DD` (with the time unless it is midnight)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        if np.isnan(value):
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, datetime):
+        midnight = value == datetime.combine(value.date(), time())
+        return f"{value:%Y-%m-%d}" if midnight else value.isoformat(sep=" ")
+    return str(value).encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
+
+
+def shown(value: object) -> str | None:
+    """A cell as the user typed it, for a problem message."""
+    text = cell_text(value)
+    return None if text is None else clean_name(text).strip()[:80]
+
+
+def python_numbers(raw: pd.Series) -> np.ndarray | None:
+    """For a column of mixed Python objects, the cells that are numbers (not text), which no
+    decimal mark can misread; None for any other column."""
+    if raw.dtype != object:
+        return None
+    numbers = [
+        float(v) if isinstance(v, int | float | np.number) and not isinstance(v, bool) else np.nan
+        for v in raw
+    ]
+    return np.asarray(numbers, dtype=np.float64)
+
+
+def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Cells as trimmed text, null where empty or written as missing (`NA`, `#N/A`, ...);
+    whole numbers without `.0`, dates as `YYYY-MM-DD` (with the time when it is not midnight)."""
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = column
+    elif pa.types.is_floating(kind):
+        values = column.to_numpy(zero_copy_only=False)
+        whole = np.isfinite(values)
+        whole[whole] = (np.mod(values[whole], 1) == 0) & (np.abs(values[whole]) < 2**53)
+        as_int = pc.cast(pa.array(np.where(whole, values, 0).astype(np.int64)), pa.string())
+        as_float = pc.cast(column, pa.string())
+        text = pc.if_else(pa.array(whole), as_int, as_float.combine_chunks())
+    elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        stamps = column.cast(pa.timestamp("ms")) if pa.types.is_date(kind) else column
+        if getattr(stamps.type, "tz", None):
+            stamps = pc.local_timestamp(stamps)
+        stamps = stamps.cast(pa.timestamp("s"), safe=False)  # strftime's %S shows no fraction
+        midnight = pc.equal(pc.floor_temporal(stamps, unit="day"), stamps)
+        text = pc.if_else(
+            midnight,
+            pc.strftime(stamps, format="%Y-%m-%d"),
+            pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S"),
+        )
+    elif pa.types.is_boolean(kind):
+        text = pc.if_else(column, "true", "false")
+    elif pa.types.is_null(kind):
+        return pa.chunked_array([pa.nulls(len(column), pa.string())])
+    else:
+        try:
+            text = pc.cast(column, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # nested values: not cells
+            text = pa.chunked_array([pa.array([str(v) for v in column.to_pylist()], pa.string())])
+    return pa.chunked_array([_trimmed(chunk) for chunk in chunked(text).chunks], text.type)
+
+
+def _trimmed(chunk: pa.Array) -> pa.Array:
+    """One chunk of text trimmed, null where empty or missing; the bytes are looked at first, so
+    that only the cells that can need it go through Arrow's string functions."""
+    if len(chunk) == 0:
+        return chunk
+    first, last, length = _ends(chunk)
+    if ((length > 0) & (_SPACE_OR_WIDE[first] | _SPACE_OR_WIDE[last])).any():
+        chunk = pc.utf8_trim_whitespace(chunk)
+        first, last, length = _ends(chunk)
+    drop = length == 0
+    maybe = (length >= 2) & (length <= 9) & _MISSING_START[first]
+    if maybe.any():
+        missing = pc.is_in(chunk.filter(pa.array(maybe)), pa.array(MISSING_TEXTS))
+        drop[maybe] |= missing.to_numpy(zero_copy_only=False).astype(bool)
+    drop &= chunk.is_valid().to_numpy(zero_copy_only=False)
+    return pc.if_else(pa.array(drop), pa.scalar(None, chunk.type), chunk) if drop.any() else chunk
+
+
+def _layout(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes of a chunk of text and where each cell starts (and the last ends)."""
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    _, offsets, data = chunk.buffers()
+    where = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(1, np.uint8)
+    return (data if data.size else np.zeros(1, np.uint8)), where.astype(np.int64)
+
+
+def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cell's first and last byte (0 for an empty cell) and its length in bytes."""
+    data, where = _layout(chunk)
+    start, end = where[:-1], where[1:]
+    length = end - start
+    filled = length > 0
+    first = np.where(filled, data[np.clip(start, 0, data.size - 1)], 0)
+    last = np.where(filled, data[np.clip(end - 1, 0, data.size - 1)], 0)
+    return first, last, length
+
+
+_SPACE_OR_WIDE = np.zeros(256, dtype=bool)  # bytes that may start or end trimmable space
+_SPACE_OR_WIDE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_SPACE_OR_WIDE[128:] = True  # a multi-byte character: perhaps U+00A0 or another space
+_MISSING_START = np.zeros(256, dtype=bool)
+_MISSING_START[[ord(text[0]) for text in MISSING_TEXTS]] = True
+
+
+def chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    """`array` as a ChunkedArray (Arrow compute returns either)."""
+    return array if isinstance(array, pa.ChunkedArray) else pa.chunked_array([array])
+
+
+def as_id(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Id text with a zero fraction read as the whole number (`42.0` is `42`, as a number cell
+    is); anything else, leading zeros included, exactly as written."""
+    chunks = []
+    for chunk in text.chunks:
+        _, last, length = _ends(chunk) if len(chunk) else (np.zeros(0), np.zeros(0), np.zeros(0))
+        maybe = (length >= 3) & (last == ord("0"))  # only these can end in ".0"
+        if maybe.any():
+            mask = pa.array(maybe)
+            whole = pc.replace_substring_regex(chunk.filter(mask), r"^([+-]?\d+)\.0+$", r"\1")
+            chunk = pc.replace_with_mask(chunk, mask, whole)
+        chunks.append(chunk)
+    return pa.chunked_array(chunks, text.type)
+
+
+def forbidden_characters(text: pa.ChunkedArray) -> np.ndarray:
+    """Where a cell holds a character a deck cannot hold (control characters, U+FFFE, ...)."""
+    if not any(_has_forbidden_bytes(chunk) for chunk in text.chunks):
+        return np.zeros(len(text), dtype=bool)
+    found = pc.match_substring_regex(text, FORBIDDEN_CHARACTERS)
+    return found.to_numpy(zero_copy_only=False).astype(bool, copy=False) & ~null_mask(text)
+
+
+def _has_forbidden_bytes(chunk: pa.Array) -> bool:
+    """True if the bytes of a chunk of text may hold a control character, U+FFFE or U+FFFF
+    (a quick scan; the cells are then searched one by one)."""
+    if len(chunk) == 0:
+        return False
+    data, _ = _layout(chunk)
+    if (data < 32).any() and _CONTROL[data].any():  # most text has no byte below 32 at all
+        return True
+    lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
+    return bool(((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any())
+
+
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[[*range(9), 11, 12, *range(14, 32)]] = True
+
+
+def without_forbidden_characters(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`text` with the characters a deck cannot hold removed."""
+    return chunked(pc.replace_substring_regex(text, FORBIDDEN_CHARACTERS, ""))
+
+
+def clean_name(name: str) -> str:
+    """A sheet or column name (or any text) without the characters a deck cannot hold."""
+    return _FORBIDDEN_IN_PYTHON.sub("", name)
+
+
+def null_mask(column: pa.ChunkedArray) -> np.ndarray:
+    """True where a cell is null."""
+    return pc.is_null(column).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def map_distinct(
+    text: pa.ChunkedArray, convert: Callable[[str], object], kind: pa.DataType
+) -> pa.ChunkedArray:
+    """`convert` applied once per distinct value of `text`; nulls stay null."""
+    encoded = pc.dictionary_encode(text).combine_chunks()
+    mapped = pa.array([convert(v) for v in encoded.dictionary.to_pylist()], type=kind)
+    return pa.chunked_array([mapped.take(encoded.indices)])
+
+
+def to_series(column: pa.ChunkedArray, dtype: str, index: pd.Index) -> pd.Series:
+    """Text or yes/no cells as a pandas Series of the Tables dtype `dtype`."""
+    if dtype == "string":
+        kind = column.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            column = column.cast(pa.large_string())
+        return pd.Series(pd.arrays.ArrowStringArray(column), index=index)
+    values = column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+    return pd.Series(values.array, index=index, dtype="boolean")
+
+
+def distinct_values(text: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+    """The distinct values of `text` and, per cell, the position of its value (-1 when null)."""
+    encoded = pc.dictionary_encode(text).combine_chunks()
+    indices = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)
+    return encoded.dictionary.to_pylist(), indices.astype(np.int64)
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Cells read as numbers."""
+
+    values: np.ndarray  # float64, NaN where blank or unreadable
+    bad: np.ndarray  # the cell holds text that is not a number under the decimal mark
+    other_mark: np.ndarray  # ... but would be one under the other decimal mark
+    currencies: tuple[str, ...]  # currency signs or codes written with the amounts, most first
+
+
+def read_numbers(
+    column: pa.ChunkedArray, decimal: str, numeric: np.ndarray | None = None
+) -> Numbers:
+    """Numbers from numeric cells, or from text written with `decimal` as the decimal mark
+    (grouping marks and a currency sign or code allowed; see parse_number); `numeric` gives
+    the cells of a mixed column that were numbers already (NaN elsewhere)."""
+    n = len(column)
+    if numeric is not None and not np.isnan(numeric).all():
+        text_only = pc.if_else(pa.array(np.isnan(numeric)), column, pa.scalar(None, column.type))
+        rest = read_numbers(chunked(text_only), decimal)
+        values = np.where(np.isnan(numeric), rest.values, numeric)
+        values = np.where(np.isfinite(values), values, np.nan)
+        return Numbers(values, rest.bad, rest.other_mark, rest.currencies)
+    if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+        values = column.to_numpy(zero_copy_only=False).astype(np.float64)
+        none = np.zeros(n, dtype=bool)
+        return Numbers(np.where(np.isfinite(values), values, np.nan), none, none, ())
+    text = as_text(column)
+    plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER[decimal]), False)
+    plain_mask = plain.to_numpy(zero_copy_only=False).astype(bool)
+    values = np.full(n, np.nan)
+    if plain_mask.any():
+        quick = pc.filter(text, plain)
+        if decimal == ",":
+            quick = pc.replace_substring(quick, ",", ".")
+        values[plain_mask] = pc.cast(quick, pa.float64()).to_numpy(zero_copy_only=False)
+    rest = ~plain_mask & ~null_mask(text)
+    bad = np.zeros(n, dtype=bool)
+    other_mark = np.zeros(n, dtype=bool)
+    currencies: dict[str, int] = {}
+    if rest.any():
+        positions = np.flatnonzero(rest)
+        distinct, codes = distinct_values(pc.take(text, pa.array(positions)))
+        parsed = [parse_number(v, decimal) for v in distinct]
+        numbers = np.array([np.nan if p is None else p[0] for p in parsed])
+        values[positions] = numbers[codes]
+        failed = np.isnan(numbers)
+        bad[positions] = failed[codes]
+        other = "." if decimal == "," else ","
+        elsewhere = [
+            f and parse_number(v, other) is not None for v, f in zip(distinct, failed, strict=True)
+        ]
+        other_mark[positions] = np.array(elsewhere, dtype=bool)[codes]
+        counts = np.bincount(codes, minlength=len(distinct))
+        for parsed_value, count in zip(parsed, counts, strict=True):
+            if parsed_value is not None and parsed_value[1]:
+                currency = parsed_value[1]
+                currencies[currency] = currencies.get(currency, 0) + int(count)
+    values = np.where(np.isfinite(values), values, np.nan)
+    ranked = tuple(sorted(currencies, key=lambda c: (-currencies[c], c)))
+    return Numbers(values, bad, other_mark, ranked)
+
+
+def parse_number(text: str, decimal: str) -> tuple[float, str] | None:
+    """`text` as a number and the currency written with it ("" if none), or None.
+
+    Accepted: a sign or accounting brackets, a currency sign or code before or after
+    (`$`, `€`, `USD`), digits grouped in threes by the grouping marks of `decimal` (`,` `'` and
+    spaces for a decimal point; `.` `'` and spaces for a decimal comma), then the decimal mark
+    and digits. Anything else (two decimal marks, groups not of three) is refused.
+    """
+    text = text.strip().translate(_NATIVE_DIGITS)
+    text = text.replace(_ARABIC_DECIMAL, decimal).replace(_ARABIC_GROUPING, "")
+    negative = text.startswith("(") and text.endswith(")")
+    if negative:
+        text = text[1:-1].strip()
+    text, sign = _take_sign(text)
+    text, before = _strip_currency(text, leading=True)
+    if not sign:
+        text, sign = _take_sign(text)
+    text, after = _strip_currency(text, leading=False)
+    number = _grouped_number(text, decimal)
+    if number is None or (before and after):
+        return None
+    if sign == "-":
+        number = -number
+    return (-number if negative else number), before or after
+
+
+def _take_sign(text: str) -> tuple[str, str]:
+    """`text` without a leading + or -, and that sign."""
+    if text[:1] in ("+", "-"):
+        return text[1:].strip(), text[0]
+    return text, ""
+
+
+def _strip_currency(text: str, leading: bool) -> tuple[str, str]:
+    """`text` without a currency sign or code at its start (or end), and that currency."""
+    ends = range(len(text)) if leading else range(len(text) - 1, -1, -1)
+    cut = next((i for i in ends if not _currency_character(text[i])), None)
+    if cut is None:
+        return text, ""
+    currency = text[:cut] if leading else text[cut + 1 :]
+    rest = text[cut:] if leading else text[: cut + 1]
+    if len(currency) > 5:
+        return text, ""
+    return rest.strip(), currency.strip()
+
+
+def _currency_character(character: str) -> bool:
+    return unicodedata.category(character) == "Sc" or character.isalpha() or character in _SPACES
+
+
+def _grouped_number(text: str, decimal: str) -> float | None:
+    """Digits grouped in threes by one grouping mark, then `decimal` and digits; else None."""
+    whole, mark, fraction = text.partition(decimal)
+    if (mark and not fraction.isdigit()) or not whole or not fraction.isascii():
+        return None
+    for grouping in _GROUPING[decimal]:
+        if grouping in whole:
+            groups = whole.split(grouping)
+            if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+                return None
+            whole = "".join(groups)
+            break
+    if not (whole.isdigit() and whole.isascii()):
+        return None
+    return float(f"{whole}.{fraction or 0}")
+
+
+# -- dates -------------------------------------------------------------------------------
+
+
+def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -> np.ndarray:
+    """datetime64[ns] dates at midnight (NaT where blank or unreadable) from date cells or text
+    (ISO, or `fmt` in strptime codes); a time with a UTC offset is taken in `timezone`, or at
+    its own offset (the date as written) when there is none; years 1900 to 2199 only."""
+    kind = column.type
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        stamps = column.cast(pa.timestamp("ms")) if pa.types.is_date(kind) else column
+        if kind.tz if pa.types.is_timestamp(kind) else None:
+            if timezone is not None:
+                stamps = stamps.cast(pa.timestamp(stamps.type.unit, tz=timezone))
+            stamps = pc.local_timestamp(stamps)
+        values = stamps.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+    elif fmt is not None or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = as_text(column)
+        if pc.any(pc.match_substring_regex(text, _NATIVE_PATTERN)).as_py():
+            text = map_distinct(text, lambda v: v.translate(_NATIVE_DIGITS), pa.string())
+        distinct, codes = distinct_values(text)
+        parsed = _parse_dates(pd.Series(distinct, dtype=object), fmt, timezone)
+        with_null = np.append(parsed, np.datetime64("NaT", "us"))
+        values = with_null[codes]  # code -1 (a blank cell) takes the NaT at the end
+    else:
+        return np.full(len(column), np.datetime64("NaT"), dtype="datetime64[ns]")
+    values = values.astype("datetime64[us]")
+    inside = (values >= np.datetime64(FIRST_DATE)) & (values <= np.datetime64(LAST_DATE))
+    days = np.where(inside, values, np.datetime64("NaT")).astype("datetime64[D]")
+    return days.astype("datetime64[ns]")
+
+
+def _parse_dates(texts: pd.Series, fmt: str | None, timezone: str | None) -> np.ndarray:
+    """Distinct date texts as naive datetime64[us] in the client's wall-clock time."""
+    result = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
+    if texts.empty:
+        return result
+    offset = texts.str.contains(_TIME_WITH_OFFSET, regex=True).to_numpy(dtype=bool)
+    plain_format = fmt.replace("%z", "").strip() if fmt else None
+    result[~offset] = _to_datetime(texts[~offset], plain_format)
+    if offset.any():
+        written = texts[offset]
+        if timezone is None:  # the wall-clock date as written, whatever the offset
+            result[offset] = _to_datetime(
+                written.str.replace(_OFFSET, "", regex=True), plain_format
+            )
+        else:
+            aware = pd.to_datetime(written, format=fmt or "ISO8601", errors="coerce", utc=True)
+            local = aware.dt.tz_convert(timezone).dt.tz_localize(None)
+            result[offset] = local.to_numpy(dtype="datetime64[us]")
+    return result
+
+
+def _to_datetime(texts: pd.Series, fmt: str | None) -> np.ndarray:
+    """Naive datetime64[us] from `texts` in `fmt` (ISO texts, such as date cells, as well)."""
+    values = _datetimes(texts, fmt or "ISO8601")
+    if fmt is not None:
+        retry = np.isnat(values) & texts.notna().to_numpy()
+        if retry.any():
+            values[retry] = _datetimes(texts[retry], "ISO8601")
+    return values
+
+
+def _datetimes(texts: pd.Series, fmt: str) -> np.ndarray:
+    parsed = pd.to_datetime(texts, format=fmt, errors="coerce")
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # a format with %z
+        parsed = parsed.dt.tz_localize(None)
+    return np.array(parsed.to_numpy(dtype="datetime64[us]"))  # writable
+
+
+# -- yes/no ------------------------------------------------------------------------------
+
+
+def read_booleans(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Yes/no cells: real TRUE/FALSE, 1/0, or the words of docs/data-format.md; null otherwise."""
+    if pa.types.is_boolean(column.type):
+        return column
+    return map_distinct(as_text(column), lambda v: _BOOLEANS.get(v.casefold()), pa.bool_())

@@ -1,0 +1,162 @@
+"""Cells read on Arrow: text as the user sees it, numbers with their marks, dates with offsets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from deckgen.data.cells import (
+    as_id,
+    as_text,
+    forbidden_characters,
+    parse_number,
+    read_booleans,
+    read_dates,
+    read_numbers,
+    without_forbidden_characters,
+)
+
+
+def _column(values: list, kind: pa.DataType | None = None) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.array(values, kind)])
+
+
+def _days(values: np.ndarray) -> list[str | None]:
+    return [None if np.isnat(v) else str(v.astype("datetime64[D]")) for v in values]
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "number"),
+    [
+        ("129.90", ".", (129.9, "")),
+        ("$1,234.50", ".", (1234.5, "$")),
+        ("1,234", ".", (1234.0, "")),  # a comma before three digits groups thousands
+        ("1 234.50", ".", (1234.5, "")),
+        ("USD 1,000", ".", (1000.0, "USD")),
+        ("-$12", ".", (-12.0, "$")),
+        ("$-12", ".", (-12.0, "$")),
+        ("(1,234.50)", ".", (-1234.5, "")),  # accounting brackets
+        ("١٬٢٣٤٫٥", ".", (1234.5, "")),
+        ("1 234,50 €", ",", (1234.5, "€")),
+        ("1.234,50", ",", (1234.5, "")),
+        ("12,5", ",", (12.5, "")),
+        ("1'234,5", ",", (1234.5, "")),
+        # A value that only makes sense with the other decimal mark is refused.
+        ("118.25", ",", None),
+        ("1.234,50", ".", None),
+        ("12,50", ".", None),
+        ("1,23", ".", None),
+        ("1,2,3", ".", None),
+        ("1.5.5", ",", None),
+        ("€ 5 €", ".", None),
+        ("12 apples and more", ".", None),
+        ("abc", ".", None),
+    ],
+)
+def test_parse_number(text, decimal, number):
+    assert parse_number(text, decimal) == number
+
+
+def test_read_numbers_reads_plain_cells_fast_and_the_rest_once_per_value():
+    column = _column(["1.5", "$1,234.50", None, " ", "12,50", "NA", "7", "$1,234.50", "1e5"])
+    numbers = read_numbers(column, ".")
+    assert numbers.values.tolist()[:2] == [1.5, 1234.5]
+    assert np.isnan(numbers.values[[2, 3, 4, 5]]).all()
+    assert numbers.values[[6, 7, 8]].tolist() == [7.0, 1234.5, 100000.0]
+    assert numbers.bad.tolist() == [False] * 4 + [True] + [False] * 4
+    assert numbers.other_mark.tolist() == [False] * 4 + [True] + [False] * 4
+    assert numbers.currencies == ("$",)
+
+
+def test_read_numbers_names_every_currency_most_used_first():
+    numbers = read_numbers(_column(["€5", "$1", "€7", "3 €"]), ".")
+    assert numbers.currencies == ("€", "$")
+
+
+def test_numeric_cells_keep_their_values_and_drop_infinities():
+    numbers = read_numbers(_column([1e308, 1e-300, float("inf"), None]), ".")
+    assert numbers.values[:2].tolist() == [1e308, 1e-300]
+    assert np.isnan(numbers.values[2:]).all()
+
+
+def test_text_as_the_user_sees_it():
+    floats = as_text(_column([1.0, 0.1 + 0.2, 1e17, None, 2.5, 7.0]))
+    assert floats.to_pylist() == ["1", "0.30000000000000004", "1e+17", None, "2.5", "7"]
+    stamps = pa.array([pd.Timestamp("2026-10-05"), pd.Timestamp("2026-10-05 14:30"), None])
+    assert as_text(pa.chunked_array([stamps])).to_pylist() == [
+        "2026-10-05",
+        "2026-10-05 14:30:00",
+        None,
+    ]
+    words = as_text(_column(["  a ", "", "   ", "N/A", "#N/A", "NULL", "nan", "NAN?"]))
+    assert words.to_pylist() == ["a", None, None, None, None, None, None, "NAN?"]
+
+
+def test_ids_keep_leading_zeros_and_lose_a_zero_fraction():
+    ids = as_id(as_text(_column(["00002", "007", "7", "1.0", "42.00", "1.5", "C1.0"])))
+    assert ids.to_pylist() == ["00002", "007", "7", "1", "42", "1.5", "C1.0"]
+
+
+def test_control_characters_and_non_characters_are_found_and_removed():
+    text = _column(["ok", "bad\x01char", "a\ufffeb", "tab\tand\nnewline", None, "\x0b"])
+    assert forbidden_characters(text).tolist() == [False, True, True, False, False, True]
+    cleaned = without_forbidden_characters(text).to_pylist()
+    assert cleaned == ["ok", "badchar", "ab", "tab\tand\nnewline", None, ""]
+
+
+def test_offset_datetimes_keep_the_date_as_written_by_default():
+    column = _column(
+        [
+            "2026-10-01T00:30:00+03:30",
+            "2026-10-01T23:30:00-05:00",
+            "2026-10-01 10:00Z",
+            "2026-10-05",
+            "2026-10-01",
+        ]
+    )
+    assert _days(read_dates(column, None, None)) == [
+        "2026-10-01",
+        "2026-10-01",
+        "2026-10-01",
+        "2026-10-05",
+        "2026-10-01",
+    ]
+
+
+def test_offset_datetimes_are_converted_to_the_configured_time_zone():
+    column = _column(["2026-10-01T00:30:00+03:30", "2026-10-01T23:30:00-05:00", "2026-10-05"])
+    assert _days(read_dates(column, None, "Asia/Tehran")) == [
+        "2026-10-01",  # already Tehran time
+        "2026-10-02",  # 04:30 UTC on the 2nd is 08:00 in Tehran
+        "2026-10-05",  # no offset: the client's own wall clock
+    ]
+    assert _days(read_dates(column, None, "UTC")) == ["2026-09-30", "2026-10-02", "2026-10-05"]
+
+
+def test_zone_aware_parquet_timestamps_follow_the_same_rule():
+    tehran = pd.Timestamp("2026-10-01 00:30", tz="Asia/Tehran")
+    column = pa.chunked_array([pa.array([tehran])])
+    assert _days(read_dates(column, None, None)) == ["2026-10-01"]
+    assert _days(read_dates(column, None, "UTC")) == ["2026-09-30"]
+
+
+def test_dates_in_a_format_native_digits_and_out_of_range_years():
+    column = _column(
+        ["05/10/2026", "2026-10-07", "x", None, "۲۰۲۶-۱۰-۰۱", "2262-01-01", "1899-12-31"]
+    )
+    assert _days(read_dates(column, "%d/%m/%Y", None)) == [
+        "2026-10-05",
+        "2026-10-07",
+        None,
+        None,
+        "2026-10-01",
+        None,
+        None,
+    ]
+
+
+def test_yes_no_cells():
+    flags = read_booleans(_column(["Yes", "n", "TRUE", "0", "maybe", None]))
+    assert flags.to_pylist() == [True, False, True, False, None, None]
