@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.config import Vocabulary
 from deckgen.errors import ConfigError, TemplateError
 from deckgen.period import Period
 from deckgen.wording import (
@@ -236,3 +237,26 @@ def test_an_error_in_a_block_names_the_template_line(tmp_path):
     write(tmp_path, "en/blk.j2", "x\n{% block b %}\nline 3\n{{ 1 / n }}\n{% endblock %}\n")
     with pytest.raises(TemplateError, match=r"blk\.j2, line 4: division by zero"):
         Wording("en", tmp_path).render_block("blk.j2", "b", n=0)
+
+
+def test_the_clients_vocabulary_labels_its_codes_in_templates(tmp_path: Path) -> None:
+    vocabulary = Vocabulary(
+        channels={"paid_search": {"en": "Paid search", "fa": "جستجوی پولی"}},
+        feedback_kinds={"praise": {"en": "Praise"}},
+    )
+    for lang in ("en", "fa", "ar"):
+        write(
+            tmp_path,
+            f"{lang}/codes.j2",
+            '{{ c | label("channels") }}|{{ "praise" | label("feedback_kinds") }}|{{ "email" | label("channels") }}',
+        )
+    en = Wording("en", tmp_path, vocabulary=vocabulary)
+    assert en.render("codes.j2", c="paid_search") == "Paid search|Praise|Email"
+    fa = Wording("fa", tmp_path, vocabulary=vocabulary)
+    assert fa.render("codes.j2", c="paid_search") == "جستجوی پولی|Praise|ایمیل"
+    # No Arabic label given: the English one, never the bare code.
+    ar = Wording("ar", tmp_path, vocabulary=vocabulary)
+    assert ar.render("codes.j2", c="paid_search").split("|")[:2] == ["Paid search", "Praise"]
+    # The literal "praise" is folded into the compiled template: a Wording without the client's
+    # vocabulary must not reuse that compiled code.
+    assert Wording("en", tmp_path).render("codes.j2", c="paid_search") == "paid_search|praise|Email"
