@@ -18,9 +18,9 @@ an edited template can word the figures but cannot reach a file, the settings or
 Filters (all format for the Wording's language, digits and currency; see deckgen.formats):
 `count`, `pct`, `money`, `dec`, `score` (one per value kind), `change(kind)` (a signed change),
 `month` / `month(short=True)` (a Period's label), `label(group)` (a code's term: the client's
-from deckgen.toml [vocabulary], else labels.toml [group]), `plural` (the CLDR plural category of a count: one, two, few, many...),
-`and_list` ("email, SEO, and TV" in the deck's language) and `isolate` (a left-to-right
-isolate for a Latin run inside RTL text).
+from deckgen.toml [vocabulary], else labels.toml [group]), `plural` (the CLDR plural category
+of a count: one, two, few, many...), `and_list` ("email, SEO, and TV" in the deck's language)
+and `isolate` (a left-to-right isolate for a Latin run inside RTL text).
 Globals: `lang` and `unit` (the currency's unit word or code).
 """
 
