@@ -450,6 +450,7 @@ class SummaryNotes:
     previous: Period
     shown: int  # findings on the slide
     more: tuple[str, ...]  # the other findings' sentences, already worded
+    nps: bool  # the KPI strip shows the NPS (the workbook has survey answers for both months)
 
 
 @dataclass(frozen=True)

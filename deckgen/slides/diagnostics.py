@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deckgen.metrics.findings import StageHealth
+from deckgen.metrics.funnel import STAGES
 from deckgen.model import (
     Area,
     Cell,
@@ -13,7 +14,7 @@ from deckgen.model import (
     TableSpec,
     TextBlock,
 )
-from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.common import Unit, source
 from deckgen.narrative.funnel import HealthRate, Playbook, tell_diagnosis
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.playbook import available, need_claims, playbook_entry
@@ -21,9 +22,20 @@ from deckgen.narrative.signal import rate
 from deckgen.narrative.told import told
 from deckgen.slides.blocks import cell, sourced
 from deckgen.slides.context import SlideContext
+from deckgen.slides.funnel import stage_sheets
 
 # Bullets per list on the slide; the notes carry the whole playbook entry.
 SHOWN = 3
+
+
+def _counted_stages(rated: tuple[StageHealth, ...]) -> tuple[str, ...]:
+    """The stages the rated conversions are counted from, in funnel order: each rated stage
+    and the one before it (a conversion divides a stage's count by the previous stage's)."""
+    counted: set[str] = set()
+    for health in rated:
+        index = STAGES.index(health.stage)
+        counted.update(STAGES[max(index - 1, 0) : index + 1])
+    return tuple(stage for stage in STAGES if stage in counted)
 
 
 def build_diagnostics(ctx: SlideContext) -> Built:
@@ -49,7 +61,7 @@ def build_diagnostics(ctx: SlideContext) -> Built:
     blocks: list[TableSpec | ChartSpec | TextBlock] = [_table(ctx, judged, "left_top")]
     chart = _index_chart(ctx, rated, stage)
     year = source(
-        (Sheet.ORDERS, Sheet.LEADS, Sheet.CHANNELS),
+        stage_sheets(_counted_stages(rated), ctx.metrics.funnel.loyalty_rule),
         ctx.period.shift(-12),
         ctx.period,
         None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from deckgen.metrics.funnel import FunnelGroup, FunnelResult, FunnelStep
 from deckgen.model import FunnelSpec, FunnelStage, Kpi, KpiStrip, Paragraph, TextBlock
 from deckgen.narrative.common import Sheet, Unit, source
@@ -30,6 +32,13 @@ _STAGE_SHEETS = {
 }
 
 
+def stage_sheets(stages: Iterable[str], loyalty_rule: str) -> tuple[Sheet, ...]:
+    """The sheets `stages` are counted from, each once, in stage order (loyalty: the loyalty
+    sheet under the club rule, else the orders)."""
+    loyalty = Sheet.LOYALTY if loyalty_rule == "club" else Sheet.ORDERS
+    return tuple(dict.fromkeys(_STAGE_SHEETS.get(stage, loyalty) for stage in stages))
+
+
 def build_funnel(ctx: SlideContext) -> Built:
     """The funnel slide; dropped when fewer than two stages have data."""
     funnel = ctx.metrics.funnel
@@ -42,17 +51,14 @@ def build_funnel(ctx: SlideContext) -> Built:
         area="left",
         highlight=steps.index(leak) if leak is not None else None,
     )
-    sheets = [
-        _STAGE_SHEETS.get(s.stage, Sheet.LOYALTY if funnel.loyalty_rule == "club" else Sheet.ORDERS)
-        for s in steps
-    ]
+    sheets = stage_sheets((s.stage for s in steps), funnel.loyalty_rule)
     # The cohort stages follow the customers acquired in the cohort month (#funnel-groups).
     cohort = any(s.group == FunnelGroup.COHORT for s in steps)
     first = funnel.cohort if cohort else ctx.period
     spec = sourced(
         ctx,
         spec,
-        source(tuple(dict.fromkeys(sheets)), first, ctx.period, None, Unit.CUSTOMERS, None),
+        source(sheets, first, ctx.period, None, Unit.CUSTOMERS, None),
     )
     blocks: list[FunnelSpec | KpiStrip | TextBlock] = [
         spec,

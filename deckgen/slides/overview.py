@@ -34,6 +34,8 @@ from deckgen.slides.blocks import change_kpi
 from deckgen.slides.context import SlideContext
 
 TOP_FINDINGS = 5
+# The summary's KPIs whose definitions its notes quote: docs/metrics.md anchor -> figure.
+_KPI_ANCHORS = {"repeat-rate-12m": "repeat_rate", "nps": "nps"}
 
 
 def deck_title(ctx: SlideContext) -> str:
@@ -66,7 +68,8 @@ def build_summary(ctx: SlideContext) -> Built:
         first = entry.strategies[0]
         step = told(NextStep(weak.stage, first.text), need_claims(first))
         sentences.append(Paragraph(ctx.say("next_step", step), bold=True))
-    blocks: list[KpiStrip | TextBlock] = [KpiStrip(_kpis(ctx), area="top")]
+    kpis = _kpis(ctx)
+    blocks: list[KpiStrip | TextBlock] = [KpiStrip(tuple(k for k, _ in kpis), area="top")]
     if sentences:
         blocks.append(
             TextBlock(
@@ -77,13 +80,17 @@ def build_summary(ctx: SlideContext) -> Built:
             )
         )
     more = tuple(ctx.say("finding", f) for f in rest)
-    notes = SummaryNotes(m.period, m.period.previous(), len(shown), more)
+    figures = {name for _, name in kpis}
+    notes = SummaryNotes(m.period, m.period.previous(), len(shown), more, "nps" in figures)
+    # The notes define the KPI strip's rates only when it shows them.
+    cites = tuple(a for a in ctx.cites if a not in _KPI_ANCHORS or _KPI_ANCHORS[a] in figures)
     finding = ctx.say("headline", headline)
-    return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
+    return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes, cites=cites),))
 
 
-def _kpis(ctx: SlideContext) -> tuple[Kpi, ...]:
-    """Revenue, active and new customers, repeat rate and NPS (with its n when thin)."""
+def _kpis(ctx: SlideContext) -> tuple[tuple[Kpi, str], ...]:
+    """Revenue, active and new customers, repeat rate and NPS (with its n when thin), each
+    with the name of its figure."""
     m = ctx.metrics
     figures: list[tuple[str, Change | None, ValueKind, int | None]] = [
         ("revenue", m.segmentation.revenue, "money", None),
@@ -99,7 +106,7 @@ def _kpis(ctx: SlideContext) -> tuple[Kpi, ...]:
         if thin(n):
             ctx.note_claims((states("NPS answers", n, Fig("satisfaction.nps.n")),))
     return tuple(
-        change_kpi(ctx, ctx.say("kpi_label", KpiLabel(name, n)), change, kind)
+        (change_kpi(ctx, ctx.say("kpi_label", KpiLabel(name, n)), change, kind), name)
         for name, change, kind, n in figures
     )
 

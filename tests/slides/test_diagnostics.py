@@ -19,6 +19,7 @@ from deckgen.slides.deck import kind_context
 from deckgen.slides.diagnostics import SHOWN
 from deckgen.slides.registry import SlideKind, entry_of
 from deckgen.wording import Wording, default_templates_dir
+from tests.narrative.sparse import sparse_metrics
 from tests.slides.conftest import build, one_slide
 
 DIAGNOSTICS = SlideKind.DIAGNOSTICS
@@ -130,3 +131,12 @@ def test_the_title_when_every_stage_is_near_its_norm(sample_metrics: LifecycleMe
         "falling below, at 95.0%"
     )
     assert len(slide.blocks) == 4
+
+
+def test_the_chart_source_names_the_sheets_its_stages_are_counted_from(slide: Slide) -> None:
+    (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec)]
+    assert chart.source == "Source: channels, leads, orders, and loyalty sheets, Oct 2025–Oct 2026"
+    # Orders only: retention and loyalty (the frequent buyers) are counted from the orders.
+    (sparse,) = build(DIAGNOSTICS, sparse_metrics("orders_only")).slides
+    (chart,) = [b for b in sparse.blocks if isinstance(b, ChartSpec)]
+    assert chart.source == "Source: orders sheet, Oct 2025–Oct 2026"

@@ -242,6 +242,17 @@ def test_without_surveys_the_strip_has_no_nps(sample_tables: Tables) -> None:
         "Repeat rate (12 m)",
     ]
     assert all(f.kind != FindingKind.NPS_SHIFT for f in metrics.findings)
+    # Nor do its notes explain or define an NPS the slide does not show.
+    assert slide.cites == ("findings", "change", "repeat-rate-12m")
+    figures = slide.notes.split("\n")[0]  # what the strip's figures are
+    assert "NPS" not in figures
+    assert figures.endswith(
+        "and the repeat rate is the share of the last 12 months' buyers who "
+        "bought on two or more days."
+    )
+    for lang in ("fa", "ar"):
+        figures = one_slide(SlideKind.SUMMARY, metrics, lang=lang).notes.split("\n")[0]
+        assert "NPS" not in figures and "صافي نقاط الترويج" not in figures
 
 
 def test_without_a_weak_stage_there_is_no_first_move(sample_metrics: LifecycleMetrics) -> None:
