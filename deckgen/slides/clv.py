@@ -23,7 +23,7 @@ from deckgen.narrative.clv import (
 )
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.outline import Built, Dropped, DropReason
-from deckgen.slides.blocks import cell, chart_or_note, table_pages
+from deckgen.slides.blocks import balanced_table_pages, cell, chart_or_note
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # bars of the segment chart
@@ -142,15 +142,15 @@ def build_clv_at_risk(ctx: SlideContext) -> Built:
     if not clv.model.fitted or not clv.at_risk:
         return Built()
     columns = (
-        TableColumn(_label(ctx, "rank"), "end", 0.45),
-        TableColumn(_label(ctx, "customer"), width=1.0),
-        TableColumn(_label(ctx, "segment"), width=1.5),
-        TableColumn(_label(ctx, "channel"), width=1.2),
-        TableColumn(_label(ctx, "purchases"), "end", 0.95),
-        TableColumn(_label(ctx, "last_purchase"), width=1.6),
-        TableColumn(_label(ctx, "p_alive"), "end", 1.0),
-        TableColumn(_label(ctx, "predicted_value"), "end", 1.3),
-        TableColumn(_label(ctx, "value_at_stake"), "end", 1.3),
+        TableColumn(_label(ctx, "rank"), "end", 0.4),
+        TableColumn(_label(ctx, "customer"), width=0.85),
+        TableColumn(_label(ctx, "segment"), width=1.7),
+        TableColumn(_label(ctx, "channel"), width=1.45),
+        TableColumn(_label(ctx, "purchases"), "end", 0.8),
+        TableColumn(_label(ctx, "last_purchase"), width=1.5),
+        TableColumn(_label(ctx, "p_alive"), "end", 0.9),
+        TableColumn(_label(ctx, "predicted_value"), "end", 1.45),
+        TableColumn(_label(ctx, "value_at_stake"), "end", 1.45),
     )
     table = TableSpec(
         columns=columns,
@@ -160,7 +160,7 @@ def build_clv_at_risk(ctx: SlideContext) -> Built:
     )
     slides = []
     first = 1
-    pages = table_pages(table)
+    pages = balanced_table_pages(table)
     notes = AtRiskNotes(ctx.period, len(clv.at_risk), clv.at_risk_customers, AT_RISK_P_ALIVE)
     for number, spec in enumerate(pages, start=1):
         last = first + len(spec.rows) - 1
