@@ -31,8 +31,15 @@ def _outline(ctx: SlideContext) -> Outline:
 
 def _dropped_line(ctx: SlideContext, dropped: Dropped) -> DroppedLine:
     name = ctx.label("slide_kinds", dropped.kind)
+    ctx.note_claims(dropped.claims)
     return DroppedLine(
-        name, dropped.reason, dropped.sheet, dropped.column, dropped.n, dropped.minimum
+        name,
+        dropped.reason,
+        dropped.sheet,
+        dropped.column,
+        dropped.n,
+        dropped.minimum,
+        dropped.refusal,
     )
 
 
