@@ -80,8 +80,9 @@ def resolve_settings(
         config_path = find_config(source)
     base = settings if settings is not None else load_settings(config_path)
     if client is None and "client" not in base.model_fields_set and isinstance(source, Path):
-        # Never present a real client's deck as the sample company's.
-        client = source.stem[:MAX_CLIENT_NAME]
+        # Never present a real client's deck as the sample company's. The absolute path names
+        # the folder of "." or "..", which have no stem of their own.
+        client = Path(os.path.abspath(source)).stem[:MAX_CLIENT_NAME] or None
     overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
     updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:
