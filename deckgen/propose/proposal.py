@@ -1,0 +1,673 @@
+"""A deckgen.toml proposal from the client's tables: every guess with its evidence and confidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from deckgen.data import cells
+from deckgen.data.mapping import canonical_code
+from deckgen.data.schema import CUSTOMERS, SHEETS, SHEETS_BY_NAME, Column
+from deckgen.propose.match import (
+    ColumnChoice,
+    SheetMatch,
+    SourceMatch,
+    match_sheet,
+    match_source,
+    value_group,
+)
+from deckgen.propose.names import compact, match_value, synonyms
+from deckgen.propose.profile import ColumnProfile
+from deckgen.propose.source import ClientSource, ClientTable
+
+HIGH = 0.8  # confidence from which a guess is called high
+MEDIUM = 0.55  # ... medium; below it, low (and listed as left to decide)
+_PERSIAN_LETTERS = set("پچژگکی")  # letters Persian writes and Arabic does not
+_ARABIC_LETTERS = set("يكةى")  # letters Arabic writes and Persian does not
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One decision init made, with why and how sure it is."""
+
+    value: object
+    evidence: str
+    confidence: float  # 0..1
+    runner_up: str | None = None  # the next best choice, when it was close
+
+    @property
+    def level(self) -> str:
+        """`high`, `medium` or `low`."""
+        if self.confidence >= HIGH:
+            return "high"
+        return "medium" if self.confidence >= MEDIUM else "low"
+
+
+@dataclass(frozen=True)
+class ValueMap:
+    """The client's values of one of our coded columns, placed on our codes or not."""
+
+    column: str  # ours
+    group: str  # the synonyms.toml value group
+    open: bool  # an open vocabulary (channels, feedback kinds): unplaced values count as other
+    mapped: tuple[tuple[str, str, str, int], ...]  # (client's value, our code, how, rows)
+    unplaced: tuple[tuple[str, int], ...]  # (client's value, rows)
+    as_is: int  # rows whose value deckgen already reads as one of its codes
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Something the consultant should decide, most important first (lowest priority)."""
+
+    priority: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SheetProposal:
+    """The proposal for one of our sheets."""
+
+    sheet: str
+    table: ClientTable | None  # None for customers derived from the orders
+    score: float  # how well the table serves as the sheet (0..1)
+    evidence: str
+    runner_up: str | None = None
+    header_row: Guess | None = None
+    columns: tuple[ColumnChoice, ...] = ()
+    date_formats: dict[str, Guess] = field(default_factory=dict)
+    decimal: Guess | None = None
+    values: tuple[ValueMap, ...] = ()
+    compute: dict[str, Guess] = field(default_factory=dict)
+    where: Guess | None = None
+    returns: Guess | None = None
+    order_lines: Guess | None = None
+    row_ids: Guess | None = None
+    from_orders: Guess | None = None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """Everything init proposes for one client source."""
+
+    source: ClientSource
+    client: Guess
+    currency: Guess
+    lang: Guess
+    timezone: Guess | None
+    sheets: tuple[SheetProposal, ...]  # in schema order
+    unused: tuple[str, ...]  # client tables that are none of our sheets
+    decisions: tuple[Decision, ...]
+
+    def sheet(self, name: str) -> SheetProposal | None:
+        """The proposal for our sheet `name`, or None when none was found."""
+        return next((s for s in self.sheets if s.sheet == name), None)
+
+
+def propose(source: ClientSource, lang: str | None = None) -> Proposal:
+    """The deckgen.toml proposal for `source`; `lang` is the deck language if given."""
+    matched = match_source(source.tables)
+    sheets = [_sheet(match, matched) for match in _in_schema_order(matched)]
+    orders = next((s for s in sheets if s.sheet == "orders"), None)
+    if "customers" not in matched.sheets and orders is not None and orders.table is not None:
+        sheets.insert(0, _customers_from_orders(orders, matched))
+    language = _language(source, lang)
+    proposal = Proposal(
+        source=source,
+        client=_client(source),
+        currency=_currency(sheets, str(language.value)),
+        lang=language,
+        timezone=_timezone(sheets, str(language.value)),
+        sheets=tuple(sheets),
+        unused=tuple(t.label for t in matched.unused),
+        decisions=(),
+    )
+    return Proposal(**{**proposal.__dict__, "decisions": _decisions(proposal)})
+
+
+def _in_schema_order(matched: SourceMatch) -> list[SheetMatch]:
+    return [matched.sheets[s.name] for s in SHEETS if s.name in matched.sheets]
+
+
+# -- one sheet ---------------------------------------------------------------------------
+
+
+def _sheet(match: SheetMatch, matched: SourceMatch) -> SheetProposal:
+    table = match.table
+    runner = matched.runners_up.get(match.sheet)
+    runner_text = f"{runner.table.label} ({runner.score:.2f})" if runner else None
+    columns = [
+        c
+        for c in match.columns
+        if c.ours in {col.name for col in SHEETS_BY_NAME[match.sheet].columns}
+    ]
+    helpers = {c.ours: c for c in match.columns if c not in columns}
+    proposal = SheetProposal(
+        sheet=match.sheet,
+        table=table,
+        score=match.score,
+        evidence=_sheet_evidence(match),
+        runner_up=runner_text,
+        header_row=_header_row(table),
+    )
+    changes: dict[str, object] = {}
+    sheet = SHEETS_BY_NAME[match.sheet]
+    key = sheet.key
+    if key in match.missing and match.sheet in ("orders", "surveys", "feedback", "leads"):
+        changes["row_ids"] = Guess(
+            True, f"no column holds a unique {key}: each row is numbered as one", 0.6
+        )
+    if match.sheet == "orders":
+        columns, changes = _orders(table, columns, helpers, changes)
+    changes["where"] = _where(table, columns, sheet.name, changes.get("where"))
+    return _finish(proposal, table, columns, changes)
+
+
+def _finish(
+    proposal: SheetProposal,
+    table: ClientTable,
+    columns: list[ColumnChoice],
+    changes: dict[str, object],
+) -> SheetProposal:
+    """`proposal` with its columns and what follows from their cells."""
+    sheet = SHEETS_BY_NAME[proposal.sheet]
+    ours = {c.name: c for c in sheet.columns}
+    dates: dict[str, Guess] = {}
+    for choice in columns:
+        profile = table.profile(choice.theirs)
+        if ours[choice.ours].kind == "date" and profile.date_format:
+            dates[choice.ours] = _date_format(profile)
+    numbers = [table.profile(c.theirs) for c in columns if ours[c.ours].kind in ("float", "int")]
+    numbers += [table.profile(n) for n in _computed_inputs(changes)]
+    values = tuple(
+        vm for c in columns if (vm := value_map(ours[c.ours], table.profile(c.theirs))) is not None
+    )
+    return SheetProposal(
+        **{
+            **proposal.__dict__,
+            "columns": tuple(columns),
+            "date_formats": dates,
+            "decimal": _decimal(numbers),
+            "values": values,
+            **{k: v for k, v in changes.items() if v is not None},
+        }
+    )
+
+
+def _computed_inputs(changes: dict[str, object]) -> list[str]:
+    compute = changes.get("compute")
+    if not isinstance(compute, dict):
+        return []
+    return [
+        name for guess in compute.values() for name in re.findall(r'"([^"]+)"', str(guess.value))
+    ]
+
+
+def _sheet_evidence(match: SheetMatch) -> str:
+    table = match.table
+    name = f"its name matches '{match.name.synonym}'; " if match.name.score >= 0.7 else ""
+    placed = len(match.columns)
+    return f"{name}{placed} of its {len(table.profiles)} columns placed; {table.rows:,} rows"
+
+
+def _header_row(table: ClientTable) -> Guess | None:
+    rows = set(table.header_rows)
+    if rows == {1}:
+        return None
+    if len(rows) > 1:
+        listed = ", ".join(
+            f"'{n}' row {r}" for n, r in zip(table.names, table.header_rows, strict=True)
+        )
+        return Guess(
+            None, f"the header rows differ ({listed}); deckgen finds each below its titles", 0.7
+        )
+    row = table.header_rows[0]
+    titles = "; ".join(t[:40] for t in table.titles) or "blank"
+    return Guess(row, f"rows above it are titles ({titles})", 0.9)
+
+
+def _date_format(profile: ColumnProfile) -> Guess:
+    fmt = profile.date_format
+    shown = _shown_format(fmt)
+    if profile.date_alternative:
+        return Guess(
+            fmt,
+            f"dates written {shown}; every one also reads as {_shown_format(profile.date_alternative)}"
+            " (no day above 12)",
+            0.45,
+            runner_up=profile.date_alternative,
+        )
+    sample = next((v for v, _ in profile.values), "")
+    return Guess(fmt, f"dates written {shown}, e.g. '{sample}'", 0.9)
+
+
+def _shown_format(fmt: str | None) -> str:
+    if fmt is None:
+        return "as dates"
+    words = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%H": "HH", "%M": "MM", "%S": "SS"}
+    for code, word in words.items():
+        fmt = fmt.replace(code, word)
+    return fmt
+
+
+def _decimal(numbers: list[ColumnProfile]) -> Guess | None:
+    comma = [p for p in numbers if p.decimal == ","]
+    if not comma:
+        return None
+    evidence = sum(p.other_mark for p in comma)
+    example = next((v for p in comma for v, _ in p.values if "," in v), "")
+    confidence = 0.9 if evidence else 0.5
+    how = f"{evidence:,} numbers read only with a decimal comma" if evidence else "no number tells"
+    return Guess(
+        ",", f"{how}, e.g. '{example}' in {', '.join(repr(p.name) for p in comma)}", confidence
+    )
+
+
+# -- orders ------------------------------------------------------------------------------
+
+
+def _orders(
+    table: ClientTable,
+    columns: list[ColumnChoice],
+    helpers: dict[str, ColumnChoice],
+    changes: dict[str, object],
+) -> tuple[list[ColumnChoice], dict[str, object]]:
+    chosen = {c.ours: c for c in columns}
+    quantity, price = helpers.get("quantity"), helpers.get("unit_price")
+    amount = chosen.get("amount")
+    if quantity and price and (amount is None or amount.name.score < 0.55):
+        columns = [c for c in columns if c.ours != "amount"]
+        expression = f"{_sql_name(quantity.theirs)} * {_sql_name(price.theirs)}"
+        changes["compute"] = {
+            "amount": Guess(
+                expression,
+                f"no amount column; '{quantity.theirs}' is a quantity and '{price.theirs}' a unit"
+                " price",
+                0.8,
+                runner_up=amount.theirs if amount else None,
+            )
+        }
+    order_id = chosen.get("order_id")
+    if order_id is not None:
+        profile = table.profile(order_id.theirs)
+        real = profile.filled - len(profile.totals)
+        if profile.distinct < real:
+            changes["order_lines"] = _order_lines(table, order_id, chosen.get("customer_id"))
+        changes["returns"] = _returns(table, profile, quantity)
+    return columns, changes
+
+
+def _order_lines(
+    table: ClientTable, order_id: ColumnChoice, customer: ColumnChoice | None
+) -> Guess:
+    profile = table.profile(order_id.theirs)
+    repeated = profile.filled - profile.distinct
+    evidence = f"{profile.distinct:,} order ids on {profile.filled:,} rows ({repeated:,} repeats)"
+    if customer is None:
+        return Guess(True, f"{evidence}: lines of orders", 0.7)
+    ids = cells.as_text(table.table[order_id.theirs])
+    owners = cells.as_text(table.table[customer.theirs])
+    pairs = pa.table({"o": ids, "c": owners}).filter(pc.is_valid(pc.field("c")))
+    per_order = pairs.group_by("o").aggregate([("c", "count_distinct")])
+    mixed = pc.sum(pc.greater(per_order["c_count_distinct"], 1)).as_py() or 0
+    if mixed:
+        return Guess(
+            True,
+            f"{evidence}; but {mixed:,} orders name several customers: check that these are lines",
+            0.45,
+        )
+    return Guess(True, f"{evidence}, each order's lines naming one customer: lines of orders", 0.9)
+
+
+def _returns(
+    table: ClientTable, order_id: ColumnProfile, quantity: ColumnChoice | None
+) -> Guess | None:
+    cancelled = sum(n for v, n in order_id.values if re.match(r"^[Cc]\d", v))
+    if 0 < cancelled < 0.3 * order_id.filled:
+        return Guess(
+            f"{_sql_name(order_id.name)} LIKE 'C%'",
+            f"{cancelled:,} rows have an order id starting with C (cancellations)",
+            0.75,
+            runner_up="Quantity < 0" if quantity else None,
+        )
+    if quantity is not None:
+        negatives = table.profile(quantity.theirs).negatives
+        if negatives:
+            return Guess(
+                f"{_sql_name(quantity.theirs)} < 0",
+                f"{negatives:,} rows have a negative quantity (returns)",
+                0.7,
+            )
+    return None
+
+
+def _where(
+    table: ClientTable, columns: list[ColumnChoice], sheet: str, given: object
+) -> Guess | None:
+    """A row filter: TOTAL-like rows, and orders that name no customer."""
+    parts: list[str] = []
+    evidence: list[str] = []
+    totals = sorted({row for p in table.profiles for row in p.totals})
+    if totals:
+        label = max(table.profiles, key=lambda p: (len(p.totals), -table.profiles.index(p)))
+        words = sorted(_total_values(label))
+        listed = ", ".join(_sql_text(w) for w in words)
+        ours = {c.theirs: c.ours for c in columns}
+        kind = SHEETS_BY_NAME[sheet].column(ours[label.name]).kind if label.name in ours else "text"
+        if kind in ("id", "text", "category"):
+            parts.append(f"coalesce({_sql_name(label.name)}, '') NOT IN ({listed})")
+            evidence.append(f"{len(totals):,} row(s) labelled {listed} in '{label.name}'")
+    if sheet == "orders":
+        customer = next((c for c in columns if c.ours == "customer_id"), None)
+        if customer is not None:
+            profile = table.profile(customer.theirs)
+            empty = profile.rows - profile.filled - len(totals)
+            if 0 < empty < 0.5 * profile.rows:
+                parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
+                evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
+    if not parts:
+        return None
+    return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
+
+
+def _total_values(profile: ColumnProfile) -> set[str]:
+    words = synonyms().totals
+    return {v for v, _ in profile.values if compact(re.sub(r"[\d\s:]+$", "", v)) in words}
+
+
+def _sql_name(name: str) -> str:
+    """A client's column name as a SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# -- customers from the orders -------------------------------------------------------------
+
+
+def _customers_from_orders(orders: SheetProposal, matched: SourceMatch) -> SheetProposal:
+    assert orders.table is not None
+    customer = next((c for c in orders.columns if c.ours == "customer_id"), None)
+    guess = Guess(
+        True,
+        "no sheet looks like a list of customers: one customer per customer id of the orders",
+        0.85 if customer else 0.3,
+    )
+    proposal = SheetProposal(
+        sheet="customers",
+        table=None,
+        score=0.0,
+        evidence="derived from the orders",
+        from_orders=guess,
+    )
+    if customer is None:
+        return proposal
+    used = frozenset(c.theirs for c in orders.columns) | frozenset(
+        name for g in orders.compute.values() for name in re.findall(r'"([^"]+)"', str(g.value))
+    )
+    attributes = tuple(c.name for c in CUSTOMERS.columns if c.name != "customer_id")
+    extra = match_sheet(orders.table, CUSTOMERS, exclude=used, only=attributes)
+    columns = [customer, *(c for c in extra.columns if c.name.score > 0)]
+    values = tuple(
+        vm
+        for c in columns
+        if (vm := value_map(CUSTOMERS.column(c.ours), orders.table.profile(c.theirs))) is not None
+    )
+    return SheetProposal(**{**proposal.__dict__, "columns": tuple(columns), "values": values})
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+def value_map(column: Column, profile: ColumnProfile) -> ValueMap | None:
+    """The client's values of a coded column (closed or open vocabulary, yes/no) placed on our
+    codes; None for other columns."""
+    group = value_group(column)
+    if group is None:
+        return None
+    codes = column.allowed or ("true", "false")
+    mapped: list[tuple[str, str, str, int]] = []
+    unplaced: list[tuple[str, int]] = []
+    as_is = 0
+    for value, rows in profile.values:
+        if _read_as_is(column, value, codes):
+            as_is += rows
+        elif (match := match_value(value, group, codes)) is not None:
+            mapped.append((value, match.code, match.how, rows))
+        else:
+            unplaced.append((value, rows))
+    return ValueMap(
+        column.name, group, column.vocabulary is not None, tuple(mapped), tuple(unplaced), as_is
+    )
+
+
+def _read_as_is(column: Column, value: str, codes: tuple[str, ...]) -> bool:
+    """True when deckgen reads `value` as one of its codes without a value map."""
+    if column.kind == "bool":
+        read = cells.read_booleans(pa.chunked_array([pa.array([value])]))
+        return read.null_count == 0
+    return canonical_code(value, codes) is not None
+
+
+# -- settings ------------------------------------------------------------------------------
+
+
+def _client(source: ClientSource) -> Guess:
+    if source.kind == "database":
+        name = (source.label.rsplit("/", 1)[-1].split("?")[0]) or "client"
+    else:
+        name = Path(source.label).stem or Path(source.label).name
+    return Guess(
+        name, "from the file name: write the client's name as the deck should show it", 0.2
+    )
+
+
+def _language(source: ClientSource, lang: str | None) -> Guess:
+    persian = arabic = letters = 0
+    for table in source.tables:
+        for profile in table.profiles:
+            if profile.kind != "text":
+                continue
+            for value, _ in profile.values[:50]:
+                for char in value:
+                    if "\u0600" <= char <= "\u06ff":
+                        letters += 1
+                        persian += char in _PERSIAN_LETTERS
+                        arabic += char in _ARABIC_LETTERS
+    script = "fa" if letters and persian >= arabic else "ar" if letters else "en"
+    if lang is not None:
+        return Guess(lang, "given with --lang", 1.0)
+    if letters == 0:
+        return Guess("en", "the data is written in Latin script", 0.6)
+    named = {"fa": "Persian", "ar": "Arabic"}[script]
+    return Guess(script, f"the data's text is {named} ({letters:,} Arabic-script letters)", 0.75)
+
+
+def _currency(sheets: list[SheetProposal], lang: str) -> Guess:
+    signs = synonyms().currency_signs
+    found: list[tuple[str, str, float]] = []  # (currency, evidence, confidence)
+    for proposal in sheets:
+        if proposal.table is None:
+            continue
+        for choice in proposal.columns:
+            if choice.ours not in ("amount", "spend"):
+                continue
+            profile = proposal.table.profile(choice.theirs)
+            for sign in profile.currencies[:1]:
+                code = signs.get(sign) or signs.get(sign.upper())
+                if code:
+                    sure = 0.7 if sign == "$" else 0.9
+                    found.append(
+                        (code, f"amounts in '{choice.theirs}' are written with {sign}", sure)
+                    )
+            for word in re.split(r"[\s()\[\]/]+", choice.theirs):
+                code = signs.get(word) or signs.get(word.upper())
+                if code:
+                    found.append((code, f"the column is named '{choice.theirs}'", 0.85))
+    countries = synonyms().country_currencies
+    for proposal in sheets:
+        country = next((c for c in proposal.columns if c.ours == "country"), None)
+        if country is None:
+            continue
+        table = proposal.table or next(s.table for s in sheets if s.sheet == "orders")
+        assert table is not None
+        tally: dict[str, int] = {}
+        for value, rows in table.profile(country.theirs).values:
+            code = countries.get(compact(value))
+            if code:
+                tally[code] = tally.get(code, 0) + rows
+        if tally:
+            code = max(sorted(tally), key=lambda c: tally[c])
+            share = tally[code] / sum(tally.values())
+            found.append((code, f"{share:.0%} of the countries in '{country.theirs}' use it", 0.6))
+    script = synonyms().script_currencies.get(lang)
+    if script:
+        found.append(
+            (script, f"the data is written in {'Persian' if lang == 'fa' else 'Arabic'}", 0.35)
+        )
+    if not found:
+        return Guess("USD", "nothing in the data names a currency: write the client's", 0.1)
+    found.sort(key=lambda f: -f[2])
+    best = found[0]
+    runner = next((f[0] for f in found if f[0] != best[0]), None)
+    return Guess(best[0], best[1], best[2], runner_up=runner)
+
+
+def _timezone(sheets: list[SheetProposal], lang: str) -> Guess | None:
+    tally: dict[str, int] = {}
+    for proposal in sheets:
+        if proposal.table is None:
+            continue
+        for choice in proposal.columns:
+            profile = proposal.table.profile(choice.theirs)
+            for offset in profile.offsets:
+                tally[offset] = tally.get(offset, 0) + 1
+    if not tally:
+        return None
+    offset = max(sorted(tally), key=lambda o: tally[o])
+    zones = synonyms().zones.get(offset)
+    if not zones:
+        return Guess(
+            None, f"times carry the UTC offset {offset}, which names no zone init knows", 0.2
+        )
+    zone = zones.get(lang) or zones["any"]
+    others = [z for z in zones.values() if z != zone]
+    evidence = f"times are written with the UTC offset {offset}"
+    if offset == "+00:00" and zone != "UTC":
+        evidence += f" (UTC); the client's zone from its language is {zone}"
+    return Guess(zone, evidence, 0.5, runner_up=others[0] if others else None)
+
+
+# -- what is left ------------------------------------------------------------------------
+
+
+def _decisions(proposal: Proposal) -> tuple[Decision, ...]:
+    found: list[Decision] = []
+    names = {s.sheet for s in proposal.sheets}
+    for sheet in SHEETS:
+        if sheet.name in names:
+            continue
+        if sheet.required:
+            found.append(
+                Decision(
+                    0,
+                    f"no client sheet looks like '{sheet.name}': name it under "
+                    f'[sheets.{sheet.name}] sheet = "..." and map its columns',
+                )
+            )
+        else:
+            found.append(Decision(70, f"no sheet for '{sheet.name}': its slides are left out"))
+    for proposal_sheet in proposal.sheets:
+        found += _sheet_decisions(proposal_sheet)
+    for guess, what, priority in (
+        (proposal.currency, "currency", 50),
+        (proposal.client, "client", 55),
+        (proposal.timezone, "timezone", 58),
+    ):
+        if guess is not None and guess.confidence < HIGH:
+            found.append(Decision(priority, f"{what} = {guess.value!s}: {guess.evidence}"))
+    found += [
+        Decision(75, f"{label} is none of deckgen's sheets (left out)") for label in proposal.unused
+    ]
+    found += [
+        Decision(76, f"sheet '{name}' was not read: {why}") for name, why in proposal.source.skipped
+    ]
+    return tuple(sorted(found, key=lambda d: d.priority))
+
+
+def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
+    sheet = SHEETS_BY_NAME[proposal.sheet]
+    found: list[Decision] = []
+    chosen = {c.ours for c in proposal.columns}
+    computed = set(proposal.compute)
+    for column in sheet.columns:
+        if not column.required or column.name in chosen | computed:
+            continue
+        if column.name == sheet.key and proposal.row_ids is not None:
+            continue
+        if proposal.from_orders is not None:
+            continue
+        found.append(
+            Decision(
+                10,
+                f"[sheets.{sheet.name}.columns] {column.name}: no column found; "
+                f"name the client's column for it",
+            )
+        )
+    for choice in proposal.columns:
+        required = sheet.column(choice.ours).required
+        if choice.score < MEDIUM or (choice.runner_up and required):
+            runner = (
+                f"; runner-up '{choice.runner_up[0]}' ({choice.runner_up[1]:.2f})"
+                if choice.runner_up
+                else ""
+            )
+            found.append(
+                Decision(
+                    30 if required else 62,
+                    f"[sheets.{sheet.name}.columns] {choice.ours} = "
+                    f"'{choice.theirs}' is uncertain ({choice.score:.2f}: {choice.content}){runner}",
+                )
+            )
+    for column, guess in proposal.date_formats.items():
+        if guess.confidence < MEDIUM:
+            found.append(
+                Decision(32, f"[sheets.{sheet.name}] date format of {column}: {guess.evidence}")
+            )
+    if proposal.runner_up:
+        found.append(
+            Decision(
+                35,
+                f"[sheets.{sheet.name}] '{', '.join(proposal.table.names) if proposal.table else ''}'"
+                f" chosen; {proposal.runner_up} looks like '{sheet.name}' too",
+            )
+        )
+    for guess, what in ((proposal.order_lines, "order_lines"), (proposal.decimal, "decimal")):
+        if guess is not None and guess.confidence < MEDIUM:
+            found.append(Decision(36, f"[sheets.{sheet.name}] {what}: {guess.evidence}"))
+    for values in proposal.values:
+        if not values.unplaced:
+            continue
+        listed = ", ".join(f"'{v}' ({n:,} rows)" for v, n in values.unplaced[:6])
+        more = f" and {len(values.unplaced) - 6} more" if len(values.unplaced) > 6 else ""
+        required = sheet.column(values.column).required
+        if values.open:
+            text = "counted as 'other' unless mapped or added to [vocabulary]"
+            priority = 60
+        else:
+            text = "map each to one of " + ", ".join(
+                sheet.column(values.column).allowed or ("true", "false")
+            )
+            priority = 40 if required else 61
+        found.append(
+            Decision(
+                priority,
+                f"[sheets.{sheet.name}.values.{values.column}] not placed: {listed}{more}; {text}",
+            )
+        )
+    return found
