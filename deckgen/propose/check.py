@@ -15,6 +15,7 @@ from deckgen.propose.proposal import Decision, Proposal, propose
 from deckgen.propose.source import read_client_source
 from deckgen.propose.write import proposal_toml
 
+_SAID = ("missing_sheet", "derived_customers")  # validation warnings the proposal words itself
 SHOWN_DECISIONS = 25  # lines of "left to decide" printed; the rest are counted
 
 
@@ -171,7 +172,9 @@ def _validate(
         report = validate_source(Path(data), settings, today=today)
         if report.failure is not None:
             raise InputError(report.failure)
-    found = _grouped(report.errors, 20, "error") + _grouped(report.warnings, 80, "warning")
+    # A missing optional sheet and derived customers are said already, in the proposal's words.
+    warnings = tuple(w for w in report.warnings if w.rule not in _SAID)
+    found = _grouped(report.errors, 20, "error") + _grouped(warnings, 80, "warning")
     return problem_count(report.errors), problem_count(report.warnings), found
 
 

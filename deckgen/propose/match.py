@@ -30,6 +30,7 @@ NAME_WEIGHT = 0.6  # a column's score: this much from its name, the rest from it
 REQUIRED_FLOOR = 0.3  # lowest score that maps a required column (its content alone can)
 OPTIONAL_FLOOR = 0.45  # ... an optional column (its name must help)
 SHEET_FLOOR = 0.5  # lowest score that makes a client table one of our sheets
+REQUIRED_SHEET_FLOOR = 0.35  # ... one of our required sheets (its missing columns are listed)
 CLOSE = 0.12  # a runner-up column this close to the choice is reported
 SHEET_CLOSE = 0.15  # ... and a runner-up table
 HELPERS = {"orders": ("quantity", "unit_price")}  # columns that make a computed amount
@@ -388,7 +389,7 @@ def _assign(
     if scores.size:
         rows, cols = linear_sum_assignment(scores, maximize=True)
         for i, j in zip(rows, cols, strict=True):
-            if scores[i, j] >= SHEET_FLOOR:
+            if scores[i, j] >= (REQUIRED_SHEET_FLOOR if SHEETS[j].required else SHEET_FLOOR):
                 chosen[SHEETS[j].name] = matches[i][j]
     used = {id(m.table) for m in chosen.values()}
     runners: dict[str, SheetMatch] = {}

@@ -22,7 +22,8 @@ _DAY_MONTH = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%d/%m
 _DAY_MONTH += ("%d.%m.%y", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
 _TIMES = ("", " %H:%M", " %H:%M:%S")
 DATE_FORMATS = tuple(f + t for f in _DAY_MONTH for t in _TIMES)
-_OFFSET = re.compile(r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$")
+_OFFSET = re.compile(r"(\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(Z|[+-]\d{2}:?\d{2})$")
+_WITHOUT_OFFSET = r"\1"  # the time without its UTC offset
 _NUMBERISH = re.compile(r"^[\s\d.,'()+\-%٫٬۰-۹٠-٩]*\d[\s\d.,'()+\-%٫٬۰-۹٠-٩]*$")
 _DATEISH = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _YYYYMMDD = (19000101, 21991231)
@@ -246,7 +247,7 @@ def pd_dates(texts: pa.ChunkedArray, fmt: str) -> np.ndarray:
     values = pd.Series(texts.to_pylist(), dtype=object).map(
         lambda v: v.translate(_DIGITS) if isinstance(v, str) else v
     )
-    stripped = values.str.replace(r"\s*(?:Z|[+-]\d{2}:?\d{2})$", "", regex=True)
+    stripped = values.str.replace(_OFFSET, _WITHOUT_OFFSET, regex=True)
     parsed = pd.to_datetime(stripped, format=fmt, errors="coerce")
     days = parsed.to_numpy(dtype="datetime64[ns]")
     inside = (days >= np.datetime64(cells.FIRST_DATE)) & (days <= np.datetime64(cells.LAST_DATE))
@@ -259,7 +260,7 @@ def _offsets(base: ColumnProfile) -> tuple[str, ...]:
     for value, count in base.values:
         match = _OFFSET.search(value)
         if match:
-            offset = match.group(1)
+            offset = match.group(2)
             offset = "+00:00" if offset == "Z" else offset
             if ":" not in offset:
                 offset = f"{offset[:3]}:{offset[3:]}"
