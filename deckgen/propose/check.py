@@ -89,6 +89,8 @@ def init_config(
         raise InputError(f"cannot write {target}: the folder {target.parent} does not exist")
     source = read_client_source(data)
     proposal = propose(source, lang)
+    if proposal.sheet("orders") is None and proposal.sheet("customers") is None:
+        raise InputError(_nothing_found(proposal))
     next_step = _next_step(data, target)
     text = proposal_toml(proposal, next_step.split(", then ")[0].strip("`"))
     errors = warnings = 0
@@ -106,6 +108,18 @@ def init_config(
         temporary.unlink(missing_ok=True)
     decisions = tuple(sorted((*proposal.decisions, *found), key=lambda d: d.priority))
     return InitResult(target, proposal, errors, warnings, failure, decisions, next_step)
+
+
+def _nothing_found(proposal: Proposal) -> str:
+    """Why no proposal is written: no table looks like the orders or the customers."""
+    source = proposal.source
+    seen = [table.label for table in source.tables]
+    seen += [f"'{name}' ({why})" for name, why in source.skipped]
+    return (
+        f"{source.label}: no sheet looks like deckgen's orders or customers (expected columns "
+        "such as an order id, a customer id, a date and an amount; docs/data-format.md); "
+        f"it has {', '.join(seen) or 'no sheets'}"
+    )
 
 
 def _next_step(data: str, target: Path) -> str:

@@ -23,14 +23,14 @@ from deckgen.data.schema import (
 )
 from deckgen.propose.names import NameMatch, compact, match_name, match_value
 from deckgen.propose.names import synonyms as _synonyms
-from deckgen.propose.profile import ColumnProfile
+from deckgen.propose.profile import ColumnProfile, shown_format
 from deckgen.propose.source import ClientTable
 
 NAME_WEIGHT = 0.6  # a column's score: this much from its name, the rest from its content
 REQUIRED_FLOOR = 0.3  # lowest score that maps a required column (its content alone can)
 OPTIONAL_FLOOR = 0.45  # ... an optional column (its name must help)
 SHEET_FLOOR = 0.5  # lowest score that makes a client table one of our sheets
-REQUIRED_SHEET_FLOOR = 0.35  # ... one of our required sheets (its missing columns are listed)
+REQUIRED_SHEET_FLOOR = 0.2  # ... one of our required sheets (its missing columns are listed)
 CLOSE = 0.12  # a runner-up column this close to the choice is reported
 SHEET_CLOSE = 0.15  # ... and a runner-up table
 HELPERS = {"orders": ("quantity", "unit_price")}  # columns that make a computed amount
@@ -214,7 +214,7 @@ def content_fit(
 def _date_fit(sheet: Sheet, column: Column, p: ColumnProfile, _: object) -> tuple[float, str]:
     if p.kind != "date":
         return 0.0, f"{p.kind}, not dates"
-    how = f"dates written {p.date_format}" if p.date_format else "dates"
+    how = f"dates written {shown_format(p.date_format)}" if p.date_format else "dates"
     if column.name == "month":
         firsts = sum(
             n for v, n in p.values if v[8:10] == "01" or (p.date_format and v.endswith("01"))
@@ -233,6 +233,8 @@ def _id_fit(
     if p.kind == "text" and (p.mean_length > 24 or p.spaced > 0.3):
         return 0.05, "free text, not ids"
     share = f"{p.distinct:,} distinct in {p.filled:,} filled cells"
+    if p.totals:
+        share += f", {len(p.totals):,} of them TOTAL rows"
     if column.name == sheet.key:
         if p.unique:
             return 1.0, f"unique ({share})"
@@ -375,7 +377,27 @@ def match_source(tables: tuple[ClientTable, ...]) -> SourceMatch:
     if customers is not None and (key := customers.choice("customer_id")) is not None:
         keys = customers.table.profile(key.theirs).keys
     sheets, runners, unused = _assign(tables, keys) if keys else first
+    if not _customers_confirmed(sheets):
+        unused = (*unused, sheets.pop("customers").table)
     return SourceMatch(sheets, runners, unused)
+
+
+def _customers_confirmed(sheets: dict[str, SheetMatch]) -> bool:
+    """False when the customers were found by their cells alone (no name of sheet or id
+    column known) and the orders do not name them: any list of unique words looks alike."""
+    customers = sheets.get("customers")
+    if customers is None:
+        return True
+    key = customers.choice("customer_id")
+    if customers.name.score >= 0.7 or (key is not None and key.name.score > 0):
+        return True
+    orders = sheets.get("orders")
+    theirs = orders.choice("customer_id") if orders is not None else None
+    if key is None or orders is None or theirs is None:
+        return False
+    ours = customers.table.profile(key.theirs).keys
+    named = orders.table.profile(theirs.theirs).keys
+    return len(named & ours) >= 0.5 * max(len(named), 1)
 
 
 def _assign(

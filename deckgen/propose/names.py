@@ -96,7 +96,9 @@ def synonyms() -> Synonyms:
             columns[(sheet.name, column)] = tuple(dict.fromkeys(fold(e) for e in entries))
     values = {
         group: {
-            compact(spelling): code for code, spellings in table.items() for spelling in spellings
+            _value_key(spelling): code
+            for code, spellings in table.items()
+            for spelling in spellings
         }
         for group, table in data["values"].items()
     }
@@ -162,6 +164,11 @@ def _contains(words: list[str], wanted: list[str]) -> bool:
     return any(words[i : i + size] == wanted for i in range(len(words) - size + 1))
 
 
+def _value_key(value: str) -> str:
+    """A value as compared: folded, or as written when it has no letters or digits (`?`)."""
+    return compact(value) or value.strip()
+
+
 @dataclass(frozen=True)
 class ValueMatch:
     """One of the client's values placed on one of our codes."""
@@ -174,7 +181,7 @@ class ValueMatch:
 def match_value(value: str, group: str, codes: tuple[str, ...]) -> ValueMatch | None:
     """The code of `codes` that `value` names in value group `group`, or None."""
     table = {k: v for k, v in synonyms().values.get(group, {}).items() if v in codes}
-    key = compact(value)
+    key = _value_key(value)
     if not key:
         return None
     if key in table:

@@ -98,8 +98,15 @@ class ColumnProfile:
 
     @property
     def unique(self) -> bool:
-        """True when no filled value repeats."""
-        return self.filled > 0 and self.distinct == self.filled
+        """True when no filled value repeats (TOTAL rows aside)."""
+        return self.filled > len(self.totals) and self.distinct - self.total_words == (
+            self.filled - len(self.totals)
+        )
+
+    @property
+    def total_words(self) -> int:
+        """How many distinct TOTAL-like words the column holds."""
+        return len({v for v, _ in self.values if is_total_word(v)}) if self.totals else 0
 
     @property
     def scale(self) -> tuple[float, float] | None:
@@ -226,6 +233,16 @@ def _plausible(fmt: str, sample: list[str]) -> bool:
     return ("%H" in fmt) == (":" in first)
 
 
+def shown_format(fmt: str | None) -> str:
+    """A strptime format as people write it: `%d/%m/%Y` is `dd/mm/yyyy`."""
+    if fmt is None:
+        return "as dates"
+    words = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%H": "HH", "%M": "MM", "%S": "SS"}
+    for code, word in words.items():
+        fmt = fmt.replace(code, word)
+    return fmt
+
+
 def _family(fmt: str) -> str:
     """A format without its time: the formats of one reading of the digits."""
     return fmt.split(" ")[0]
@@ -331,13 +348,12 @@ def _prefix(distinct: list[str]) -> str:
 
 def _total_rows(distinct: list[str], codes: np.ndarray) -> tuple[int, ...]:
     """The rows whose value is a TOTAL-like word (`Total`, `Grand total`, `جمع کل`)."""
-    words = synonyms().totals
-    hits = [i for i, v in enumerate(distinct) if _total_word(v, words)]
+    hits = [i for i, v in enumerate(distinct) if is_total_word(v)]
     if not hits:
         return ()
     return tuple(int(r) for r in np.flatnonzero(np.isin(codes, hits)))
 
 
-def _total_word(value: str, words: frozenset[str]) -> bool:
-    key = compact(re.sub(r"[\d\s:]+$", "", value))  # `Total 2025:` is a total too
-    return key in words
+def is_total_word(value: str) -> bool:
+    """True for a cell that labels a TOTAL row (`Total`, `Total 2025:`, `جمع کل`)."""
+    return compact(re.sub(r"[\d\s:]+$", "", value)) in synonyms().totals

@@ -21,7 +21,7 @@ from deckgen.propose.match import (
     value_group,
 )
 from deckgen.propose.names import compact, match_value, synonyms
-from deckgen.propose.profile import ColumnProfile
+from deckgen.propose.profile import ColumnProfile, is_total_word, shown_format
 from deckgen.propose.source import ClientSource, ClientTable
 
 HIGH = 0.8  # confidence from which a guess is called high
@@ -114,13 +114,14 @@ def propose(source: ClientSource, lang: str | None = None) -> Proposal:
     orders = next((s for s in sheets if s.sheet == "orders"), None)
     if "customers" not in matched.sheets and orders is not None and orders.table is not None:
         sheets.insert(0, _customers_from_orders(orders, matched))
-    language = _language(source, lang)
+    written = _language(source, None)  # the data's own language guides currency and zone
+    language = _language(source, lang) if lang else written
     proposal = Proposal(
         source=source,
         client=_client(source),
-        currency=_currency(sheets, str(language.value)),
+        currency=_currency(sheets, str(written.value)),
         lang=language,
-        timezone=_timezone(sheets, str(language.value)),
+        timezone=_timezone(sheets, str(written.value)),
         sheets=tuple(sheets),
         unused=tuple(t.label for t in matched.unused),
         decisions=(),
@@ -231,26 +232,17 @@ def _header_row(table: ClientTable) -> Guess | None:
 
 def _date_format(profile: ColumnProfile) -> Guess:
     fmt = profile.date_format
-    shown = _shown_format(fmt)
+    shown = shown_format(fmt)
     if profile.date_alternative:
         return Guess(
             fmt,
-            f"dates written {shown}; every one also reads as {_shown_format(profile.date_alternative)}"
+            f"dates written {shown}; every one also reads as {shown_format(profile.date_alternative)}"
             " (no day above 12)",
             0.45,
             runner_up=profile.date_alternative,
         )
     sample = next((v for v, _ in profile.values), "")
     return Guess(fmt, f"dates written {shown}, e.g. '{sample}'", 0.9)
-
-
-def _shown_format(fmt: str | None) -> str:
-    if fmt is None:
-        return "as dates"
-    words = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%H": "HH", "%M": "MM", "%S": "SS"}
-    for code, word in words.items():
-        fmt = fmt.replace(code, word)
-    return fmt
 
 
 def _decimal(numbers: list[ColumnProfile]) -> Guess | None:
@@ -293,8 +285,7 @@ def _orders(
     order_id = chosen.get("order_id")
     if order_id is not None:
         profile = table.profile(order_id.theirs)
-        real = profile.filled - len(profile.totals)
-        if profile.distinct < real:
+        if not profile.unique:
             changes["order_lines"] = _order_lines(table, order_id, chosen.get("customer_id"))
         changes["returns"] = _returns(table, profile, quantity)
     return columns, changes
@@ -374,8 +365,7 @@ def _where(
 
 
 def _total_values(profile: ColumnProfile) -> set[str]:
-    words = synonyms().totals
-    return {v for v, _ in profile.values if compact(re.sub(r"[\d\s:]+$", "", v)) in words}
+    return {v for v, _ in profile.values if is_total_word(v)}
 
 
 def _sql_name(name: str) -> str:
