@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -12,6 +11,8 @@ import pyarrow.compute as pc
 from deckgen.data import cells
 from deckgen.data.mapping import canonical_code
 from deckgen.data.schema import CUSTOMERS, SHEETS, SHEETS_BY_NAME, Column
+from deckgen.propose.guess import HIGH, MEDIUM, Guess
+from deckgen.propose.locale import client_guess, currency_guess, language_guess, timezone_guess
 from deckgen.propose.match import (
     ColumnChoice,
     SheetMatch,
@@ -20,31 +21,9 @@ from deckgen.propose.match import (
     match_source,
     value_group,
 )
-from deckgen.propose.names import compact, match_value, synonyms
+from deckgen.propose.names import match_value
 from deckgen.propose.profile import ColumnProfile, is_total_word, shown_format
 from deckgen.propose.source import ClientSource, ClientTable
-
-HIGH = 0.8  # confidence from which a guess is called high
-MEDIUM = 0.55  # ... medium; below it, low (and listed as left to decide)
-_PERSIAN_LETTERS = set("پچژگکی")  # letters Persian writes and Arabic does not
-_ARABIC_LETTERS = set("يكةى")  # letters Arabic writes and Persian does not
-
-
-@dataclass(frozen=True)
-class Guess:
-    """One decision init made, with why and how sure it is."""
-
-    value: object
-    evidence: str
-    confidence: float  # 0..1
-    runner_up: str | None = None  # the next best choice, when it was close
-
-    @property
-    def level(self) -> str:
-        """`high`, `medium` or `low`."""
-        if self.confidence >= HIGH:
-            return "high"
-        return "medium" if self.confidence >= MEDIUM else "low"
 
 
 @dataclass(frozen=True)
@@ -114,14 +93,14 @@ def propose(source: ClientSource, lang: str | None = None) -> Proposal:
     orders = next((s for s in sheets if s.sheet == "orders"), None)
     if "customers" not in matched.sheets and orders is not None and orders.table is not None:
         sheets.insert(0, _customers_from_orders(orders, matched))
-    written = _language(source, None)  # the data's own language guides currency and zone
-    language = _language(source, lang) if lang else written
+    written = language_guess(source, None)  # the data's own language guides currency and zone
+    language = language_guess(source, lang) if lang else written
     proposal = Proposal(
         source=source,
-        client=_client(source),
-        currency=_currency(sheets, str(written.value)),
+        client=client_guess(source),
+        currency=currency_guess(sheets, str(written.value)),
         lang=language,
-        timezone=_timezone(sheets, str(written.value)),
+        timezone=timezone_guess(sheets, str(written.value)),
         sheets=tuple(sheets),
         unused=tuple(t.label for t in matched.unused),
         decisions=(),
@@ -442,115 +421,6 @@ def _read_as_is(column: Column, value: str, codes: tuple[str, ...]) -> bool:
         read = cells.read_booleans(pa.chunked_array([pa.array([value])]))
         return read.null_count == 0
     return canonical_code(value, codes) is not None
-
-
-# -- settings ------------------------------------------------------------------------------
-
-
-def _client(source: ClientSource) -> Guess:
-    if source.kind == "database":
-        name = (source.label.rsplit("/", 1)[-1].split("?")[0]) or "client"
-    else:
-        name = Path(source.label).stem or Path(source.label).name
-    return Guess(
-        name, "from the file name: write the client's name as the deck should show it", 0.2
-    )
-
-
-def _language(source: ClientSource, lang: str | None) -> Guess:
-    persian = arabic = letters = 0
-    for table in source.tables:
-        for profile in table.profiles:
-            if profile.kind != "text":
-                continue
-            for value, _ in profile.values[:50]:
-                for char in value:
-                    if "\u0600" <= char <= "\u06ff":
-                        letters += 1
-                        persian += char in _PERSIAN_LETTERS
-                        arabic += char in _ARABIC_LETTERS
-    script = "fa" if letters and persian >= arabic else "ar" if letters else "en"
-    if lang is not None:
-        return Guess(lang, "given with --lang", 1.0)
-    if letters == 0:
-        return Guess("en", "the data is written in Latin script", 0.6)
-    named = {"fa": "Persian", "ar": "Arabic"}[script]
-    return Guess(script, f"the data's text is {named} ({letters:,} Arabic-script letters)", 0.75)
-
-
-def _currency(sheets: list[SheetProposal], lang: str) -> Guess:
-    signs = synonyms().currency_signs
-    found: list[tuple[str, str, float]] = []  # (currency, evidence, confidence)
-    for proposal in sheets:
-        if proposal.table is None:
-            continue
-        for choice in proposal.columns:
-            if choice.ours not in ("amount", "spend"):
-                continue
-            profile = proposal.table.profile(choice.theirs)
-            for sign in profile.currencies[:1]:
-                code = signs.get(sign) or signs.get(sign.upper())
-                if code:
-                    sure = 0.7 if sign == "$" else 0.9
-                    found.append(
-                        (code, f"amounts in '{choice.theirs}' are written with {sign}", sure)
-                    )
-            for word in re.split(r"[\s()\[\]/]+", choice.theirs):
-                code = signs.get(word) or signs.get(word.upper())
-                if code:
-                    found.append((code, f"the column is named '{choice.theirs}'", 0.85))
-    countries = synonyms().country_currencies
-    for proposal in sheets:
-        country = next((c for c in proposal.columns if c.ours == "country"), None)
-        if country is None:
-            continue
-        table = proposal.table or next(s.table for s in sheets if s.sheet == "orders")
-        assert table is not None
-        tally: dict[str, int] = {}
-        for value, rows in table.profile(country.theirs).values:
-            code = countries.get(compact(value))
-            if code:
-                tally[code] = tally.get(code, 0) + rows
-        if tally:
-            code = max(sorted(tally), key=lambda c: tally[c])
-            share = tally[code] / sum(tally.values())
-            found.append((code, f"{share:.0%} of the countries in '{country.theirs}' use it", 0.6))
-    script = synonyms().script_currencies.get(lang)
-    if script:
-        found.append(
-            (script, f"the data is written in {'Persian' if lang == 'fa' else 'Arabic'}", 0.35)
-        )
-    if not found:
-        return Guess("USD", "nothing in the data names a currency: write the client's", 0.1)
-    found.sort(key=lambda f: -f[2])
-    best = found[0]
-    runner = next((f[0] for f in found if f[0] != best[0]), None)
-    return Guess(best[0], best[1], best[2], runner_up=runner)
-
-
-def _timezone(sheets: list[SheetProposal], lang: str) -> Guess | None:
-    tally: dict[str, int] = {}
-    for proposal in sheets:
-        if proposal.table is None:
-            continue
-        for choice in proposal.columns:
-            profile = proposal.table.profile(choice.theirs)
-            for offset in profile.offsets:
-                tally[offset] = tally.get(offset, 0) + 1
-    if not tally:
-        return None
-    offset = max(sorted(tally), key=lambda o: tally[o])
-    zones = synonyms().zones.get(offset)
-    if not zones:
-        return Guess(
-            None, f"times carry the UTC offset {offset}, which names no zone init knows", 0.2
-        )
-    zone = zones.get(lang) or zones["any"]
-    others = [z for z in zones.values() if z != zone]
-    evidence = f"times are written with the UTC offset {offset}"
-    if offset == "+00:00" and zone != "UTC":
-        evidence += f" (UTC); the client's zone from its language is {zone}"
-    return Guess(zone, evidence, 0.5, runner_up=others[0] if others else None)
 
 
 # -- what is left ------------------------------------------------------------------------

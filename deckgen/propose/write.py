@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+from deckgen.propose.guess import HIGH, MEDIUM, Guess
 from deckgen.propose.match import ColumnChoice, describe_name
-from deckgen.propose.proposal import HIGH, MEDIUM, Guess, Proposal, SheetProposal, ValueMap
+from deckgen.propose.proposal import Proposal, SheetProposal, ValueMap
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
