@@ -101,7 +101,7 @@ def init_config(
         try:
             errors, warnings, found = _validate(data, temporary, proposal, today)
         except DeckgenError as exc:
-            failure = str(exc).replace(str(temporary), str(target))
+            failure = " ".join(str(exc).replace(str(temporary), str(target)).split())
             found = [Decision(5, f"the proposal does not load: {failure}")]
         _place(temporary, target, force)
     finally:

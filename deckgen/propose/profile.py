@@ -17,6 +17,7 @@ from deckgen.propose.names import compact, synonyms
 Kind = Literal["empty", "date", "number", "bool", "text"]
 MIN_SHARE = 0.9  # share of a column's filled cells that must read as a kind for the column to be it
 KEPT_VALUES = 200  # distinct values kept per column (the most frequent), for value maps
+_SAMPLE = 2000  # distinct values looked at first, to rule a kind out quickly
 # Text date formats tried, day-first before month-first (the runner-up when both read).
 _DAY_MONTH = ("%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%m-%d-%Y", "%d/%m/%y", "%m/%d/%y")
 _DAY_MONTH += ("%d.%m.%y", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
@@ -169,14 +170,24 @@ def _from_text(base: ColumnProfile, column: pa.ChunkedArray, distinct: list[str]
     if dates is not None:
         return dates
     best: ColumnProfile | None = None
+    sample = pa.chunked_array([pa.array(distinct[:_SAMPLE], pa.string())])
     for mark in (".", ","):
+        if not _numbers(cells.read_numbers(sample, mark)):
+            continue  # a glance at the first values is enough to rule it out
         numbers = cells.read_numbers(column, mark)
         if not all(_currency(sign) for sign in numbers.currencies):
-            continue  # `C00042` is an id, not 42 in currency `C`
+            continue
         read = int(np.isfinite(numbers.values).sum())
         if read >= MIN_SHARE * base.filled and (best is None or read > _read(best)):
             best = _as_numbers(base, column, mark, numbers)
     return best or base
+
+
+def _numbers(numbers: cells.Numbers) -> bool:
+    """True when most cells read as numbers, with currency signs that are currencies (`C00042`
+    is an id, not 42 in currency `C`)."""
+    read = np.isfinite(numbers.values).mean() >= MIN_SHARE if numbers.values.size else False
+    return bool(read) and all(_currency(sign) for sign in numbers.currencies)
 
 
 def _currency(sign: str) -> bool:
@@ -193,8 +204,8 @@ def _read(profile: ColumnProfile) -> int:
 
 def _text_dates(base: ColumnProfile, distinct: list[str]) -> ColumnProfile | None:
     """`base` as a date column when its texts are dates (ISO, or one of DATE_FORMATS)."""
-    sample = [v for v in distinct[:2000] if any(ch.isdigit() for ch in v.translate(_DIGITS))]
-    if len(sample) < MIN_SHARE * min(len(distinct), 2000) or not sample:
+    sample = [v for v in distinct[:_SAMPLE] if any(ch.isdigit() for ch in v.translate(_DIGITS))]
+    if len(sample) < MIN_SHARE * min(len(distinct), _SAMPLE) or not sample:
         return None
     texts = pa.chunked_array([pa.array(sample, pa.string())])
     iso = _date_share(texts, None)
@@ -335,7 +346,7 @@ def _with(base: ColumnProfile, **changes: object) -> ColumnProfile:
 def _prefix(distinct: list[str]) -> str:
     """The letters most values start with, when at least 90% do (`C` of `C00042`)."""
     heads: dict[str, int] = {}
-    sample = distinct[:2000]
+    sample = distinct[:_SAMPLE]
     for value in sample:
         match = re.match(r"[^\W\d_]+", value)
         if match and len(match.group()) <= 4 and any(ch.isdigit() for ch in value):
@@ -356,4 +367,6 @@ def _total_rows(distinct: list[str], codes: np.ndarray) -> tuple[int, ...]:
 
 def is_total_word(value: str) -> bool:
     """True for a cell that labels a TOTAL row (`Total`, `Total 2025:`, `جمع کل`)."""
+    if len(value) > 30 or 2 * sum(ch.isdigit() for ch in value) > len(value):
+        return False  # ids, numbers and sentences are no labels (and are many)
     return compact(re.sub(r"[\d\s:]+$", "", value)) in synonyms().totals

@@ -142,7 +142,7 @@ def _sheet(match: SheetMatch, matched: SourceMatch) -> SheetProposal:
         )
     if match.sheet == "orders":
         columns, changes = _orders(table, columns, helpers, changes)
-    changes["where"] = _where(table, columns, sheet.name, changes.get("where"))
+    changes["where"] = _where(table, columns, sheet.name)
     return _finish(proposal, table, columns, changes)
 
 
@@ -249,7 +249,12 @@ def _orders(
     chosen = {c.ours: c for c in columns}
     quantity, price = helpers.get("quantity"), helpers.get("unit_price")
     amount = chosen.get("amount")
-    if quantity and price and (amount is None or amount.name.score < 0.55):
+    if (
+        quantity
+        and price
+        and _usable(quantity.theirs, price.theirs)
+        and (amount is None or amount.name.score < 0.55)
+    ):
         columns = [c for c in columns if c.ours != "amount"]
         expression = f"{_sql_name(quantity.theirs)} * {_sql_name(price.theirs)}"
         changes["compute"] = {
@@ -296,14 +301,14 @@ def _returns(
     table: ClientTable, order_id: ColumnProfile, quantity: ColumnChoice | None
 ) -> Guess | None:
     cancelled = sum(n for v, n in order_id.values if re.match(r"^[Cc]\d", v))
-    if 0 < cancelled < 0.3 * order_id.filled:
+    if 0 < cancelled < 0.3 * order_id.filled and _usable(order_id.name):
         return Guess(
             f"{_sql_name(order_id.name)} LIKE 'C%'",
             f"{cancelled:,} rows have an order id starting with C (cancellations)",
             0.75,
             runner_up="Quantity < 0" if quantity else None,
         )
-    if quantity is not None:
+    if quantity is not None and _usable(quantity.theirs):
         negatives = table.profile(quantity.theirs).negatives
         if negatives:
             return Guess(
@@ -314,9 +319,7 @@ def _returns(
     return None
 
 
-def _where(
-    table: ClientTable, columns: list[ColumnChoice], sheet: str, given: object
-) -> Guess | None:
+def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess | None:
     """A row filter: TOTAL-like rows, and orders that name no customer."""
     parts: list[str] = []
     evidence: list[str] = []
@@ -327,12 +330,12 @@ def _where(
         listed = ", ".join(_sql_text(w) for w in words)
         ours = {c.theirs: c.ours for c in columns}
         kind = SHEETS_BY_NAME[sheet].column(ours[label.name]).kind if label.name in ours else "text"
-        if kind in ("id", "text", "category"):
+        if kind in ("id", "text", "category") and _usable(label.name):
             parts.append(f"coalesce({_sql_name(label.name)}, '') NOT IN ({listed})")
             evidence.append(f"{len(totals):,} row(s) labelled {listed} in '{label.name}'")
     if sheet == "orders":
         customer = next((c for c in columns if c.ours == "customer_id"), None)
-        if customer is not None:
+        if customer is not None and _usable(customer.theirs):
             profile = table.profile(customer.theirs)
             empty = profile.rows - profile.filled - len(totals)
             if 0 < empty < 0.5 * profile.rows:
@@ -345,6 +348,12 @@ def _where(
 
 def _total_values(profile: ColumnProfile) -> set[str]:
     return {v for v, _ in profile.values if is_total_word(v)}
+
+
+def _usable(*names: str) -> bool:
+    """True when SQL expressions of deckgen.toml can name these columns: the transforms do not
+    find a name holding a double quote, so init proposes no expression over one."""
+    return not any('"' in name for name in names)
 
 
 def _sql_name(name: str) -> str:
