@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -225,7 +226,8 @@ def template_inspect(pptx: Path) -> None:
     "--jobs",
     type=click.IntRange(1, 64),
     default=None,
-    help="Parallel processes (default: the number of cores).",
+    help="Parallel processes, or Dask workers (default: the number of cores; "
+    "with --scheduler, clients on the cluster at once: default all).",
 )
 @click.option(
     "--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -238,6 +240,19 @@ def template_inspect(pptx: Path) -> None:
     metavar="SECONDS",
     help="Stop a client still rendering after this long (default: the config's, else 600; 0: none).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Render in local processes or on a Dask cluster (default: the config's, else local).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler for --executor dask, e.g. tcp://10.0.0.5:8786 "
+    "(default: the config's, else a local cluster of --jobs workers).",
+)
 def run(
     config: Path,
     period: str | None,
@@ -246,11 +261,16 @@ def run(
     log_format: str,
     strict: bool,
     timeout: float | None,
+    executor: Literal["local", "dask"] | None,
+    scheduler: str | None,
 ) -> None:
     """Render every client's deck from a run config (for cron and schedulers)."""
     from deckgen.batch.runner import run_from_cli
 
-    sys.exit(run_from_cli(config, period, clients, jobs, log_format, strict, timeout))
+    code = run_from_cli(
+        config, period, clients, jobs, log_format, strict, timeout, executor, scheduler
+    )
+    sys.exit(code)
 
 
 def main() -> None:

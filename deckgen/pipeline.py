@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -207,16 +207,62 @@ def render_deck(
 ) -> RenderResult:
     """Render the lifecycle deck for `source` to `output` (atomically), and with `pdf` its PDF
     beside it (LibreOffice); returns what it did."""
-    from deckgen.render.brand import check_template
     from deckgen.render.pdf import find_libreoffice, pdf_bytes
+
+    if pdf:
+        find_libreoffice()  # no LibreOffice: say so before any work
+    data, result = render_deck_bytes(
+        source,
+        output,
+        settings=settings,
+        config_path=config_path,
+        period=period,
+        template=template,
+        templates_dir=templates_dir,
+        charts=charts,
+        lang=lang,
+        calendar=calendar,
+        currency=currency,
+        client=client,
+        logo=logo,
+        strict=strict,
+        today=today,
+    )
+    write_atomically(result.output, data)
+    if not pdf:
+        return result
+    pdf_path = result.output.with_suffix(".pdf")
+    write_atomically(pdf_path, pdf_bytes(result.output))
+    return replace(result, pdf=pdf_path)
+
+
+def render_deck_bytes(
+    source: Path | Tables,
+    output: Path,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    template: Path | None = None,
+    templates_dir: Path | None = None,
+    charts: str = "native",
+    lang: str | None = None,
+    calendar: str | None = None,
+    currency: str | None = None,
+    client: str | None = None,
+    logo: Path | None = None,
+    strict: bool = False,
+    today: date | None = None,
+) -> tuple[bytes, RenderResult]:
+    """The deck `render_deck` would write to `output` and what it found, without writing it
+    (a scheduled run's worker hands the bytes to the run, which writes them)."""
+    from deckgen.render.brand import check_template
     from deckgen.render.writer import render_pptx
     from deckgen.slides.deck import build_deck
     from deckgen.wording import Wording
 
     output = Path(output)
     _check_output(output)
-    if pdf:
-        find_libreoffice()  # no LibreOffice: say so before any work
     # Reject an unusable brand template before any work.
     template_warnings = () if template is None else check_template(Path(template))
     source = source if isinstance(source, Tables) else Path(source)
@@ -234,6 +280,7 @@ def render_deck(
         templates_dir,
         digits=resolved.effective_digits,
         currency=resolved.currency,
+        vocabulary=resolved.vocabulary,
     )
     tables = load_source(source, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
@@ -244,12 +291,7 @@ def render_deck(
     metrics = compute_metrics(tables, chosen, resolved.metrics)
     deck = build_deck(metrics, resolved, wording, warnings=warnings)
     data = render_pptx(deck, template=template, charts=charts, logo=logo)
-    write_atomically(output, data)
-    pdf_path = None
-    if pdf:
-        pdf_path = output.with_suffix(".pdf")
-        write_atomically(pdf_path, pdf_bytes(output))
-    return RenderResult(
+    return data, RenderResult(
         output=output,
         period=metrics.period,
         slides=len(deck.slides),
@@ -260,7 +302,6 @@ def render_deck(
             for name, value, kind in metrics.headline_figures()
         ),
         template_warnings=template_warnings,
-        pdf=pdf_path,
     )
 
 

@@ -21,6 +21,7 @@ from deckgen.errors import ConfigError
 
 Charts = Literal["native", "image"]
 CalendarName = Literal["gregorian", "jalali"]
+ExecutorName = Literal["local", "dask"]  # where clients render: deckgen.batch.executors
 # Seconds one client may take before its worker is killed: ample for a large client (a
 # 50-client run takes about 1 s a client), short enough for a monthly schedule to go on.
 DEFAULT_TIMEOUT = 600.0
@@ -94,6 +95,8 @@ class _RunFile(_Strict):
     lock_timeout: float = Field(0, ge=0, le=86_400)  # seconds to wait for an overlapping run
     timeout: float = Field(DEFAULT_TIMEOUT, ge=0, le=86_400)  # seconds per client; 0: no limit
     pdf: bool = False  # also write each deck's PDF beside it (LibreOffice)
+    executor: ExecutorName = "local"
+    scheduler: str | None = Field(None, min_length=1)  # a Dask scheduler's address
     client: list[_Client] = Field(min_length=1)
 
     @field_validator("output")
@@ -103,6 +106,12 @@ class _RunFile(_Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return output
+
+    @model_validator(mode="after")
+    def _scheduler_for_dask(self) -> _RunFile:
+        if self.scheduler is not None and self.executor != "dask":
+            raise ValueError('scheduler is the address of a Dask scheduler: set executor = "dask"')
+        return self
 
     @model_validator(mode="after")
     def _distinct(self) -> _RunFile:
@@ -168,6 +177,8 @@ class RunConfig:
     lock_timeout: float  # seconds
     clients: tuple[ClientSpec, ...]
     timeout: float = DEFAULT_TIMEOUT  # seconds a client may render before it is stopped; 0: none
+    executor: ExecutorName = "local"
+    scheduler: str | None = None  # a Dask scheduler's address; None: a local Dask cluster
 
     @property
     def root(self) -> Path:
@@ -197,6 +208,8 @@ def load_run_config(path: Path) -> RunConfig:
         jobs=parsed.jobs,
         lock_timeout=parsed.lock_timeout,
         timeout=parsed.timeout,
+        executor=parsed.executor,
+        scheduler=parsed.scheduler,
         clients=tuple(_client_spec(client, base, parsed.pdf) for client in parsed.client),
     )
 

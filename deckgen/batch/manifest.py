@@ -60,6 +60,7 @@ def write_manifest(
     *,
     config: Path,
     requested_period: str | None,
+    executor: str,
     jobs: int,
     timeout: float,
     started: datetime,
@@ -83,6 +84,7 @@ def write_manifest(
         "started": _iso(started),
         "finished": _iso(finished),
         "duration_s": round((finished - started).total_seconds(), 3),
+        "executor": executor,
         "jobs": jobs,
         "timeout_s": timeout,
         "counts": {

@@ -5,18 +5,24 @@ from __future__ import annotations
 import glob
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import get_args
 
-from deckgen.batch.config import ClientSpec, RunConfig, load_run_config
+from deckgen.batch.config import ClientSpec, ExecutorName, RunConfig, load_run_config
+from deckgen.batch.executors import open_executor
 from deckgen.batch.lock import run_lock
 from deckgen.batch.manifest import manifest_path, write_manifest
-from deckgen.batch.pool import render_in_workers
 from deckgen.batch.progress import JsonLines, LoggerReporter, LogLines, ProgressBar, Reporter
-from deckgen.batch.worker import ClientRecord, ClientTask, RenderFn, describe_source, render_client
+from deckgen.batch.worker import (
+    ClientRecord,
+    ClientTask,
+    RenderedClient,
+    RenderFn,
+    describe_source,
+)
 from deckgen.config import Settings, load_settings
 from deckgen.errors import ConfigError, DeckgenError
 from deckgen.period import Calendar, Period
@@ -85,10 +91,14 @@ def run(
     today: date | None = None,
     strict: bool = False,
     timeout: float | None = None,
+    executor: ExecutorName | None = None,
+    scheduler: str | None = None,
 ) -> RunResult:
     """Render every (or the named) client's deck; client failures are in the result, not raised.
 
     `timeout`: seconds a client may take before its process is killed (default: the config's).
+    `executor`: `local` worker processes or a `dask` cluster, at `scheduler` if given
+    (default: the config's, else local).
     """
     return execute_run(
         Path(config_path),
@@ -98,6 +108,8 @@ def run(
         today=today,
         strict=strict,
         timeout=timeout,
+        executor=executor,
+        scheduler=scheduler,
         reporter=LoggerReporter(),
     )
 
@@ -110,6 +122,8 @@ def run_from_cli(
     log_format: str,
     strict: bool,
     timeout: float | None = None,
+    executor: ExecutorName | None = None,
+    scheduler: str | None = None,
 ) -> int:
     """`deckgen run`: the run with terminal or log output; returns the exit code (0 ok, 1 failures)."""
     reporter: Reporter
@@ -121,7 +135,15 @@ def run_from_cli(
         reporter = LogLines(sys.stderr, sys.stdout)
     names = None if clients is None else [name.strip() for name in clients.split(",")]
     result = execute_run(
-        config, period, clients=names, jobs=jobs, strict=strict, timeout=timeout, reporter=reporter
+        config,
+        period,
+        clients=names,
+        jobs=jobs,
+        strict=strict,
+        timeout=timeout,
+        executor=executor,
+        scheduler=scheduler,
+        reporter=reporter,
     )
     return result.exit_code
 
@@ -136,31 +158,42 @@ def execute_run(
     today: date | None = None,
     strict: bool = False,
     timeout: float | None = None,
+    executor: ExecutorName | None = None,
+    scheduler: str | None = None,
     render: RenderFn | None = None,
 ) -> RunResult:
-    """The run behind `run` and `run_from_cli`; `render` stands in for render_deck in tests."""
+    """The run behind `run` and `run_from_cli`; `render` stands in for render_deck_bytes in tests."""
     config = load_run_config(config_path)
     selected = _select(config.clients, clients)
     if period is not None:
         _check_period(period)
-    workers = jobs or config.jobs or _cores()
+    executor = executor or config.executor
+    if scheduler is not None and executor != "dask":
+        raise ConfigError("--scheduler is the address of a Dask scheduler: add --executor dask")
+    opened = open_executor(
+        executor,
+        jobs=jobs or config.jobs,
+        scheduler=(scheduler or config.scheduler) if executor == "dask" else None,
+        render=render,
+    )
     timeout = config.timeout if timeout is None else timeout
     today = today or date.today()
-    with run_lock(config.root, config.lock_timeout):
+    with run_lock(config.root, config.lock_timeout), opened as engine:
         started = datetime.now(UTC)
         planned = [_plan(client, config, period, today, strict) for client in selected]
         tasks = [item for item in planned if isinstance(item, ClientTask)]
         _remove_orphans(task.output for task in tasks)
-        reporter.started(config.path, len(selected), workers)
+        _remove_orphans(task.output.with_suffix(".pdf") for task in tasks if task.client.pdf)
+        reporter.started(config.path, len(selected), engine.slots)
         records: dict[str, ClientRecord] = {}
         for item in planned:
             if isinstance(item, ClientRecord):
                 records[item.name] = item
                 reporter.client_done(item)
-        for record in _render_all(tasks, workers, render, timeout):
+        for rendered in engine.render(tasks, timeout):
+            record = _deliver(rendered)
             records[record.name] = record
             reporter.client_done(record)
-        _remove_orphans(task.output for task in tasks)  # what a killed worker was writing
         ordered = tuple(records[client.name] for client in selected)
         # Named after the periods of every client in the config, so re-running some clients
         # updates the whole run's manifest even when clients use different calendars.
@@ -173,7 +206,8 @@ def execute_run(
             ordered,
             config=config.path,
             requested_period=period,
-            jobs=workers,
+            executor=engine.name,
+            jobs=engine.slots,
             timeout=timeout,
             started=started,
             finished=finished,
@@ -250,16 +284,24 @@ def _client_settings(client: ClientSpec) -> Settings:
     return Settings.model_validate(settings.model_dump() | {"client": client.name})
 
 
-def _render_all(
-    tasks: list[ClientTask], jobs: int, render: RenderFn | None, timeout: float
-) -> Iterator[ClientRecord]:
-    """Each client's record as it finishes, in worker processes that a timeout can stop; in this
-    process only for one job with no timeout (nothing could stop a client that hangs)."""
-    if not tasks:
-        return iter(())
-    if not timeout and jobs == 1:
-        return (render_client(task, render) for task in tasks)
-    return render_in_workers(tasks, min(jobs, len(tasks)), render, timeout)
+def _deliver(rendered: RenderedClient) -> ClientRecord:
+    """The client's record once the run has written its deck and PDF (atomically, in that
+    order); failed if it cannot."""
+    from deckgen.pipeline import write_atomically
+
+    record = rendered.record
+    if rendered.deck is None or record.output is None:
+        return record
+    try:
+        write_atomically(record.output, rendered.deck)
+    except DeckgenError as exc:
+        return replace(record, status="failed", output_sha256=None, error=str(exc))
+    try:
+        if rendered.pdf is not None:
+            write_atomically(record.output.with_suffix(".pdf"), rendered.pdf)
+    except DeckgenError as exc:
+        return replace(record, status="failed", error=str(exc))
+    return record
 
 
 def _remove_orphans(targets: Iterable[Path]) -> None:
@@ -275,13 +317,6 @@ def _remove_orphans(targets: Iterable[Path]) -> None:
 
 def _fallback_period(period: str | None, today: date) -> str:
     return period or default_period(today, "gregorian").key
-
-
-def _cores() -> int:
-    """CPUs this process may use (respects container and taskset limits)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
 
 
 def _shown(path: Path, base: Path) -> str:

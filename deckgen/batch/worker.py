@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from collections.abc import Callable
@@ -10,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from deckgen.batch.config import ClientSpec, DatabaseSpec
-from deckgen.batch.manifest import file_sha256, frames_sha256, source_sha256
+from deckgen.batch.manifest import frames_sha256, source_sha256
 from deckgen.config import Settings
 from deckgen.errors import DeckgenError, ValidationError, problem_count
 from deckgen.period import Period
+from deckgen.render.pdf import find_libreoffice, pdf_bytes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,8 +24,12 @@ if TYPE_CHECKING:
     from deckgen.pipeline import RenderResult
 
 RenderFn = Callable[
-    ..., "RenderResult"
-]  # deckgen.pipeline.render_deck or a stand-in with its signature
+    ..., tuple[bytes, "RenderResult"]
+]  # deckgen.pipeline.render_deck_bytes or a stand-in with its signature
+
+DIED = "the process rendering this client died (killed, out of memory, or a native crash)"
+NOT_STARTED = "a worker process could not start"
+NO_START = f"{NOT_STARTED} (it ended before it was ready)"
 
 
 @dataclass(frozen=True)
@@ -62,14 +68,62 @@ class ClientRecord:
         return self.status == "ok"
 
 
+@dataclass(frozen=True)
+class RenderedClient:
+    """A client's record and, when it rendered, its deck: the run writes the bytes, not the worker."""
+
+    record: ClientRecord
+    deck: bytes | None = None  # the .pptx file's bytes; None when it did not render
+    pdf: bytes | None = None  # the PDF to write beside the deck, when the client asks for one
+
+
 def describe_source(client: ClientSpec) -> str:
     """The client's source as shown in logs and the manifest (never with a password)."""
     source = client.source
     return source.shown_url if isinstance(source, DatabaseSpec) else str(source)
 
 
-def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRecord:
-    """Render one client's deck; a failure comes back as a failed record, never as an exception."""
+def mask_secrets(text: str, client: ClientSpec) -> str:
+    """`text` with the client's database URL and password masked (a driver's message may hold them)."""
+    source = client.source
+    if not isinstance(source, DatabaseSpec):
+        return text
+    from sqlalchemy.engine import make_url
+
+    text = text.replace(source.url, source.shown_url)
+    password = make_url(source.url).password
+    return text.replace(str(password), "***") if password else text
+
+
+def failed_record(
+    task: ClientTask, error: str, *, duration_s: float = 0.0, trace: str | None = None
+) -> ClientRecord:
+    """A failed record of `task` for a failure outside its render (a timeout, a dead process)."""
+    return ClientRecord(
+        task.client.name,
+        "failed",
+        task.period.key,
+        task.output,
+        describe_source(task.client),
+        error=mask_secrets(error, task.client),
+        traceback=None if trace is None else mask_secrets(trace, task.client),
+        duration_s=duration_s,
+    )
+
+
+def timed_out(task: ClientTask, timeout: float) -> ClientRecord:
+    """The failed record of a client still rendering `timeout` seconds after it started."""
+    error = (
+        f"timed out: the client was still rendering after {timeout:g} s (the run's "
+        "timeout), so its process was stopped; raise `timeout` in the run config or "
+        "--timeout if its data is that large"
+    )
+    return failed_record(task, error, duration_s=timeout)
+
+
+def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedClient:
+    """Render one client's deck (and PDF) in memory; a failure comes back as a failed record,
+    never raised. A deck whose PDF fails still comes back, as `deckgen render --pdf` writes it."""
     started = time.perf_counter()
     client = task.client
     record = ClientRecord(
@@ -79,9 +133,12 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
         output=task.output,
         source=describe_source(client),
     )
+    deck = pdf = None
     try:
+        if client.pdf:
+            find_libreoffice()  # no LibreOffice: say so before any work
         if render is None:
-            from deckgen.pipeline import render_deck as render
+            from deckgen.pipeline import render_deck_bytes as render
         source: Path | Tables
         if isinstance(client.source, DatabaseSpec):
             from deckgen.data.sql import read_sql_frames
@@ -97,7 +154,7 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
             source = client.source
             if source.exists():  # a missing source gets the loader's clear message below
                 record = replace(record, input_sha256=source_sha256(source))
-        result = render(
+        deck, result = render(
             source,
             task.output,
             settings=task.settings,
@@ -107,26 +164,28 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> ClientRec
             charts=client.charts,
             logo=client.logo,
             strict=task.strict,
-            pdf=client.pdf,
         )
         record = replace(
             record,
-            status="ok",
-            output_sha256=file_sha256(result.output),
+            output_sha256=hashlib.sha256(deck).hexdigest(),
             slides=result.slides,
             headlines=tuple(result.headlines),
             warnings=(*(str(w) for w in result.warnings), *result.template_warnings),
             warning_count=problem_count(result.warnings),
         )
+        if client.pdf:
+            pdf = pdf_bytes(task.output, data=deck)
+        record = replace(record, status="ok")
     except DeckgenError as exc:
-        record = replace(record, error=str(exc))
+        record = replace(record, error=mask_secrets(str(exc), client))
     except Exception as exc:
         record = replace(
             record,
-            error=f"unexpected error: {type(exc).__name__}: {exc}",
-            traceback=traceback.format_exc(),
+            error=mask_secrets(f"unexpected error: {type(exc).__name__}: {exc}", client),
+            traceback=mask_secrets(traceback.format_exc(), client),
         )
-    return replace(record, duration_s=time.perf_counter() - started)
+    duration = time.perf_counter() - started
+    return RenderedClient(replace(record, duration_s=duration), deck, pdf)
 
 
 def _validated(

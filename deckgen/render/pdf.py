@@ -46,14 +46,20 @@ def find_libreoffice() -> Path:
     )
 
 
-def pdf_bytes(deck: Path, *, timeout_s: float = TIMEOUT_S) -> bytes:
-    """`deck` (a .pptx file) converted to PDF by LibreOffice; RenderError."""
+def pdf_bytes(deck: Path, *, timeout_s: float = TIMEOUT_S, data: bytes | None = None) -> bytes:
+    """`deck` (a .pptx file) converted to PDF by LibreOffice; RenderError. With `data`, those
+    bytes are the deck and `deck` only names it (a run's worker converts a deck that the run
+    writes afterwards)."""
     deck = Path(deck)
     program = find_libreoffice()
     with tempfile.TemporaryDirectory(prefix="deckgen-pdf-") as work:
         profile = Path(work, "profile")
         outdir = Path(work, "out")
         outdir.mkdir()
+        source = deck.absolute()
+        if data is not None:
+            source = Path(work, deck.name)
+            source.write_bytes(data)
         command = [
             str(program),
             f"-env:UserInstallation={profile.as_uri()}",
@@ -63,7 +69,7 @@ def pdf_bytes(deck: Path, *, timeout_s: float = TIMEOUT_S) -> bytes:
             "pdf",
             "--outdir",
             str(outdir),
-            str(deck.absolute()),
+            str(source),
         ]
         _run(command, timeout_s, deck)
         produced = outdir / f"{deck.stem}.pdf"

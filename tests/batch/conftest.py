@@ -1,4 +1,4 @@
-"""Fixtures for run tests: run configs on disk and a stand-in for render_deck."""
+"""Fixtures for run tests: run configs on disk and a stand-in for render_deck_bytes."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def three_clients(tmp_path: Path, make_config: Callable[[str], Path]) -> Path:
 
 @pytest.fixture
 def render(monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
-    """The stand-in for render_deck, importable by name in worker processes too."""
+    """The stand-in for render_deck_bytes, importable by name in worker processes too."""
     monkeypatch.syspath_prepend(str(Path(__file__).parent))
     import render_stubs
 

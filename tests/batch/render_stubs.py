@@ -1,4 +1,4 @@
-"""Stand-ins for render_deck, in a module of their own so that worker processes can import them."""
+"""Stand-ins for render_deck_bytes, in a module of their own so that worker processes can import them."""
 
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ class FakeResult:
 
 def fake_render(
     source: Path, output: Path, *, settings: Settings, period: Period, **_: object
-) -> FakeResult:
-    """Write a small deterministic 'deck' from the source's text.
+) -> tuple[bytes, FakeResult]:
+    """A small deterministic 'deck' from the source's text, as render_deck_bytes returns one.
 
-    A source saying `broken` is bad data, `bug` a bug, `die` kills its own process, and `hang`
-    starts writing its deck and never finishes (what no budget inside deckgen can catch: a
-    stalled network drive, a driver stuck in C code).
+    A source saying `broken` is bad data, `bug` a bug, `die` kills its own process, `die once`
+    does so the first time only (it leaves a mark beside the source), `kill parent` kills the
+    process that started it too (a Dask worker), `slow` takes a second, and `hang` never finishes (what no budget
+    inside deckgen can catch: a stalled network drive, a driver stuck in C code).
     """
     text = Path(source).read_text(encoding="utf-8").strip()
     if text == "broken":
@@ -41,11 +42,20 @@ def fake_render(
         raise ZeroDivisionError("division by zero")
     if text == "die":
         os.kill(os.getpid(), signal.SIGKILL)
+    if text == "die once":
+        mark = Path(f"{source}.died")
+        if not mark.exists():
+            mark.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+    if text == "kill parent":
+        os.kill(os.getppid(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
     if text == "hang":
-        output.parent.mkdir(parents=True, exist_ok=True)
-        (output.parent / f".{output.name}.half.tmp").write_bytes(b"half a deck")
         time.sleep(3600)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(f"{settings.client}|{settings.lang}|{period.key}|{text}".encode())
     warning = Problem("leads", None, None, None, "at least one row", severity="warning")
-    return FakeResult(output, period, 12, (warning,), (("Revenue", "1,234 USD"),))
+    deck = f"{settings.client}|{settings.lang}|{period.key}|{text}".encode()
+    if text == "slow":  # one second, and its deck says when (not deterministic: for overlaps)
+        began = time.time()
+        time.sleep(1)
+        deck = f"{began} {time.time()}".encode()
+    return deck, FakeResult(output, period, 12, (warning,), (("Revenue", "1,234 USD"),))

@@ -7,7 +7,7 @@ import math
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
 from pptx.oxml.ns import qn
@@ -464,6 +464,8 @@ def test_rtl_category_labels_and_series_names_start_with_a_right_to_left_mark() 
         assert names == [f"{prefix}هزینه", f"{prefix}CAC"]
 
 
+@example([120000001.0, -0.03125])  # a tiny negative beside millions still gets a step below zero
+@example([6.103515625e-05, -300001.0])  # and a tiny positive beside a large negative
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

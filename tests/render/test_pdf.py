@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -9,6 +10,7 @@ import stat
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,12 +18,12 @@ from click.testing import CliRunner
 from pptx import Presentation
 
 from deckgen.batch.config import load_run_config
-from deckgen.batch.worker import ClientTask, render_client
+from deckgen.batch.progress import LoggerReporter
+from deckgen.batch.runner import execute_run
 from deckgen.cli import cli
-from deckgen.config import Settings
 from deckgen.errors import RenderError
-from deckgen.period import Period
 from deckgen.render.pdf import BINARY_ENV, find_libreoffice, pdf_bytes
+from tests.batch import render_stubs
 from tests.conftest import missing_service
 from tests.test_cli import run_cli
 
@@ -184,20 +186,51 @@ def test_run_config_pdf_setting_with_a_client_override(tmp_path: Path) -> None:
     assert [c.pdf for c in load_run_config(config).clients] == [False]
 
 
-def test_a_run_passes_its_pdf_setting_to_each_render(tmp_path: Path) -> None:
+def test_a_run_writes_each_clients_pdf_beside_its_deck(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker converts the deck it rendered and the run writes both; a client whose PDF fails
+    keeps its deck and fails, as `deckgen render --pdf` does."""
+    script = (
+        'while [ "$1" != "--outdir" ]; do shift; done\n'
+        'out="$2"; name=$(basename "$3" .pptx)\n'
+        '[ "$name" = b ] && { echo "Error: b is broken"; exit 1; }\n'
+        'printf "%%PDF-1.7 %s" "$name" > "$out/$name.pdf"\n'
+    )
+    monkeypatch.setenv(BINARY_ENV, str(_fake_program(tmp_path, script)))
     config = tmp_path / "run.toml"
     config.write_text(
-        'output = "out/{client}.pptx"\npdf = true\n[[client]]\nname = "a"\nsource = "a.xlsx"\n',
+        'output = "out/{client}.pptx"\npdf = true\n'
+        + "".join(f'[[client]]\nname = "{n}"\nsource = "{n}.txt"\n' for n in "ab")
+        + '[[client]]\nname = "c"\nsource = "c.txt"\npdf = false\n',
         encoding="utf-8",
     )
-    client = load_run_config(config).clients[0]
-    seen: dict[str, object] = {}
-
-    def render(source: Path, output: Path, **kwargs: object) -> None:
-        seen.update(kwargs)
-        raise RenderError("stop here")
-
-    task = ClientTask(client, Settings(), Period.parse("2026-10"), tmp_path / "a.pptx", False)
-    record = render_client(task, render)
-    assert record.error == "stop here"
-    assert seen["pdf"] is True
+    for name in "abc":
+        (tmp_path / f"{name}.txt").write_text("fine", encoding="utf-8")
+    result = execute_run(
+        config,
+        None,
+        reporter=LoggerReporter(),
+        render=render_stubs.fake_render,
+        today=date(2026, 11, 1),
+        jobs=2,
+    )
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "a.pdf",
+        "a.pptx",
+        "b.pptx",
+        "c.pptx",
+        "manifest-2026-10.json",
+    ]
+    assert (out / "a.pdf").read_bytes() == b"%PDF-1.7 a"
+    assert [(r.name, r.status) for r in result.clients] == [
+        ("a", "ok"),
+        ("b", "failed"),
+        ("c", "ok"),
+    ]
+    b = result.clients[1]
+    assert b.error == (
+        f"LibreOffice failed to convert {out / 'b.pptx'} to PDF (exit code 1: Error: b is broken)"
+    )
+    assert b.output_sha256 == hashlib.sha256((out / "b.pptx").read_bytes()).hexdigest()
