@@ -402,10 +402,10 @@ class _Workbook:
             ) from None
         self._visible[name] = sheet.visible == "visible"
         columns = sheet.selected_columns  # a property that builds the list anew
+        # A name of control characters alone is no name either.
         names = [
-            _clean(info.name)
-            if info.column_name_from != "generated"
-            else _unnamed(info.absolute_index)
+            (info.column_name_from != "generated" and _clean(info.name))
+            or _unnamed(info.absolute_index)
             for info in columns
         ]
         table = pa.Table.from_batches([batch]).rename_columns(names)
