@@ -95,19 +95,15 @@ class ColumnProfile:
     leading_zero: bool = False  # an id written with leading zeros (`007`)
     prefix: str = ""  # letters that most values start with (`C` in `C00042`)
     totals: tuple[int, ...] = ()  # rows (0-based) whose cell is a TOTAL-like word
+    total_labels: tuple[str, ...] = ()  # the distinct TOTAL-like words of those rows
     keys: frozenset[str] = frozenset()  # the distinct values, for id columns (overlaps)
 
     @property
     def unique(self) -> bool:
         """True when no filled value repeats (TOTAL rows aside)."""
-        return self.filled > len(self.totals) and self.distinct - self.total_words == (
+        return self.filled > len(self.totals) and self.distinct - len(self.total_labels) == (
             self.filled - len(self.totals)
         )
-
-    @property
-    def total_words(self) -> int:
-        """How many distinct TOTAL-like words the column holds."""
-        return len({v for v, _ in self.values if is_total_word(v)}) if self.totals else 0
 
     @property
     def scale(self) -> tuple[float, float] | None:
@@ -141,7 +137,7 @@ def _profile(name: str, column: pa.ChunkedArray) -> ColumnProfile:
         "listed": float(sum(c for v, c in zip(distinct, counts, strict=True) if ";" in v) / filled),
         "leading_zero": any(len(v) > 1 and v[0] == "0" and v.isdigit() for v in distinct[:1000]),
         "prefix": _prefix(distinct),
-        "totals": _total_rows(distinct, codes),
+        **_total_rows(distinct, codes),
         "keys": frozenset(distinct) if len(distinct) <= 500_000 else frozenset(),
     }
     base = ColumnProfile(name, rows, filled, "text", len(distinct), values, **shape)
@@ -357,12 +353,14 @@ def _prefix(distinct: list[str]) -> str:
     return head if heads[head] >= 0.9 * len(sample) else ""
 
 
-def _total_rows(distinct: list[str], codes: np.ndarray) -> tuple[int, ...]:
-    """The rows whose value is a TOTAL-like word (`Total`, `Grand total`, `جمع کل`)."""
+def _total_rows(distinct: list[str], codes: np.ndarray) -> dict[str, tuple]:
+    """The rows whose value is a TOTAL-like word (`Total`, `Grand total`, `جمع کل`), and the
+    words, looked for among all the distinct values (not only the most frequent)."""
     hits = [i for i, v in enumerate(distinct) if is_total_word(v)]
     if not hits:
-        return ()
-    return tuple(int(r) for r in np.flatnonzero(np.isin(codes, hits)))
+        return {}
+    rows = tuple(int(r) for r in np.flatnonzero(np.isin(codes, hits)))
+    return {"totals": rows, "total_labels": tuple(sorted(distinct[i] for i in hits))}
 
 
 def is_total_word(value: str) -> bool:

@@ -22,7 +22,7 @@ from deckgen.propose.match import (
     value_group,
 )
 from deckgen.propose.names import match_value
-from deckgen.propose.profile import ColumnProfile, is_total_word, shown_format
+from deckgen.propose.profile import ColumnProfile, shown_format
 from deckgen.propose.source import ClientSource, ClientTable
 
 
@@ -256,12 +256,14 @@ def _orders(
         and (amount is None or amount.name.score < 0.55)
     ):
         columns = [c for c in columns if c.ours != "amount"]
-        expression = f"{_sql_name(quantity.theirs)} * {_sql_name(price.theirs)}"
+        operands = [_sql_number(table.profile(c.theirs)) for c in (quantity, price)]
+        written = [c.theirs for c in (quantity, price) if table.profile(c.theirs).currencies]
         changes["compute"] = {
             "amount": Guess(
-                expression,
+                " * ".join(operands),
                 f"no amount column; '{quantity.theirs}' is a quantity and '{price.theirs}' a unit"
-                " price",
+                " price"
+                + "".join(f"; '{name}' is read past its currency sign" for name in written),
                 0.8,
                 runner_up=amount.theirs if amount else None,
             )
@@ -326,7 +328,7 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
     totals = sorted({row for p in table.profiles for row in p.totals})
     if totals:
         label = max(table.profiles, key=lambda p: (len(p.totals), -table.profiles.index(p)))
-        words = sorted(_total_values(label))
+        words = label.total_labels
         listed = ", ".join(_sql_text(w) for w in words)
         ours = {c.theirs: c.ours for c in columns}
         kind = SHEETS_BY_NAME[sheet].column(ours[label.name]).kind if label.name in ours else "text"
@@ -346,10 +348,6 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
     return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
 
 
-def _total_values(profile: ColumnProfile) -> set[str]:
-    return {v for v, _ in profile.values if is_total_word(v)}
-
-
 def _usable(*names: str) -> bool:
     """True when SQL expressions of deckgen.toml can name these columns: the transforms do not
     find a name holding a double quote, so init proposes no expression over one."""
@@ -359,6 +357,28 @@ def _usable(*names: str) -> bool:
 def _sql_name(name: str) -> str:
     """A client's column name as a SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
+
+
+_NATIVE_DIGITS = "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
+_SPACES = r" \x{a0}\x{202f}"  # thousands separators besides the other mark (RE2 escapes)
+
+
+def _sql_number(profile: ColumnProfile) -> str:
+    """SQL reading `profile`'s column as a number: its name where the transforms read it so,
+    else (numbers written with a currency, which they keep as text) the number in each cell,
+    without its currency and thousands separators, in its decimal mark."""
+    name = _sql_name(profile.name)
+    if not profile.currencies:
+        return name
+    mark = profile.decimal
+    thousands = "." if mark == "," else ","
+    latin = f"translate({name}, '{_NATIVE_DIGITS}٬٫', '{'0123456789' * 2}{thousands}{mark}')"
+    group = f"[{thousands}{_SPACES}]"
+    pattern = f"-?[0-9](?:[0-9]|{group}[0-9])*(?:{re.escape(mark)}[0-9]+)?"
+    digits = f"regexp_replace(regexp_extract({latin}, {_sql_text(pattern)}), {_sql_text(group)}, '', 'g')"
+    if mark == ",":
+        digits = f"replace({digits}, ',', '.')"
+    return f"TRY_CAST({digits} AS DOUBLE)"
 
 
 def _sql_text(text: str) -> str:

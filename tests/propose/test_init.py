@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 import sys
 import tomllib
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from deckgen.cli import main
+from deckgen.config import load_settings
+from deckgen.data.load import load_tables
 from deckgen.propose import init_config
 from tests.data.workbooks import write_book
 from tests.propose.corpus import CORPUS, build
@@ -383,3 +386,87 @@ def test_a_csv_file_that_is_not_utf8_is_one_clear_message(
         2,
         f"error: {folder / 'orders.csv'} is not UTF-8 text; save it as 'CSV UTF-8'",
     )
+
+
+def test_a_sheet_of_control_characters_is_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = write_book(tmp_path / "junk.xlsx", {"junk": [["\x01\x02", "\x1f", "\x0b"]] * 5})
+    code, _, err = run_cli(["init", str(book)], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith(f"error: {book}: no sheet looks like deckgen's orders or customers")
+    assert not (tmp_path / "deckgen.toml").exists()
+
+
+def test_a_far_away_cell_is_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows: list[list[object]] = [["Order", "Customer", "Date", "Amount"], *_orders(3)]
+    book = write_book(tmp_path / "far.xlsx", {"Orders": rows})
+    with zipfile.ZipFile(book) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", far + "</sheetData>").encode()
+    with zipfile.ZipFile(book, "w") as changed:
+        for name, data in parts.items():
+            changed.writestr(name, data)
+    code, _, err = run_cli(["init", str(book)], capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "has a value in cell XFD1048576, far beyond the rest of its data" in err
+    assert not (tmp_path / "deckgen.toml").exists()
+
+
+def test_a_folder_without_data_files_is_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "readme.txt").write_text("hello", encoding="utf-8")
+    code, _, err = run_cli(["init", str(tmp_path)], capsys)
+    assert (code, err.strip()) == (
+        2,
+        f"error: {tmp_path} holds no .csv or .parquet files (one per sheet)",
+    )
+    assert not (tmp_path / "deckgen.toml").exists()
+
+
+def test_unit_prices_written_with_a_currency_are_read_past_it(tmp_path: Path) -> None:
+    # Invoice lines: quantity x unit price ("1,250 ریال"), no amount column.
+    header = ["شماره فاکتور", "شماره مشتری", "تاریخ", "تعداد", "قیمت واحد"]
+    lines = [
+        ["F1", "K001", datetime(2026, 9, 1), 2, "1,250 ریال"],
+        ["F1", "K001", datetime(2026, 9, 1), 1, "۵۰۰ ریال"],  # Persian digits
+        ["F2", "K002", datetime(2026, 9, 2), 3, "ریال 2,000.5"],
+        ["F3", "K001", datetime(2026, 9, 3), 1, "75 ریال"],
+    ]
+    customers = [["شماره مشتری", "کشور"], ["K001", "ایران"], ["K002", "ایران"]]
+    book = write_book(tmp_path / "fa.xlsx", {"مشتریان": customers, "فروش": [header, *lines]})
+    result = init_config(str(book), tmp_path / "d.toml")
+    assert result.failure is None and result.valid, result.summary()
+    orders = tomllib.loads(result.output.read_text(encoding="utf-8"))["sheets"]["orders"]
+    assert orders["order_lines"] is True
+    assert "TRY_CAST" in orders["compute"]["amount"]
+    tables = load_tables(book, load_settings(result.output))
+    amounts = dict(zip(tables.orders["order_id"], tables.orders["amount"], strict=True))
+    assert amounts == {"F1": 2 * 1250.0 + 500.0, "F2": 3 * 2000.5, "F3": 75.0}
+
+
+def test_a_total_row_among_many_distinct_ids_is_filtered_not_taken_for_lines(
+    tmp_path: Path,
+) -> None:
+    # 250 orders of one line each: the TOTAL label is not among the 200 values kept per column.
+    rows = [["رقم الطلب", "رقم العميل", "تاريخ الطلب", "المبلغ"]]
+    rows += [
+        [f"O{i:04d}", f"K{1 + i % 3:03d}", datetime(2026, 9, 1 + i % 28), f"{10 + i}.50 ر.س"]
+        for i in range(250)
+    ]
+    rows.append(["الإجمالي", None, None, "30,000.00 ر.س"])
+    customers = [["رقم العميل", "الدولة"], *[[f"K{i:03d}", "السعودية"] for i in (1, 2, 3)]]
+    book = write_book(tmp_path / "ar.xlsx", {"العملاء": customers, "الطلبات": rows})
+    result = init_config(str(book), tmp_path / "d.toml")
+    assert result.failure is None and result.valid, result.summary()
+    settings = tomllib.loads(result.output.read_text(encoding="utf-8"))
+    orders = settings["sheets"]["orders"]
+    assert orders["where"] == "coalesce(\"رقم الطلب\", '') NOT IN ('الإجمالي')"
+    assert "order_lines" not in orders
+    assert orders["columns"]["amount"] == "المبلغ"  # read past 'ر.س', a currency with a dot
+    assert settings["currency"] == "SAR"
