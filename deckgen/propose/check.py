@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shlex
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -81,6 +81,8 @@ def init_config(
     """Propose a deckgen.toml for `data`, write it to `output` (never over an existing file
     unless `force`), and validate the data with it; InputError for unreadable data."""
     target = Path(output) if output is not None else default_output(data)
+    if target.suffix.lower() != ".toml":  # even with --force, never over a workbook or a CSV
+        raise InputError(f"cannot write {target}: init writes a .toml file; name one with -o")
     if target.exists() and not force:
         raise InputError(f"{target} exists; pass --force to replace it, or -o to write elsewhere")
     if target.exists() and target.is_dir():
@@ -136,13 +138,19 @@ def _next_step(data: str, target: Path) -> str:
 
 def _write_temporary(target: Path, text: str) -> Path:
     """`text` in a new file beside `target` (so that the rename is atomic)."""
+    name = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        # os.open, not mkstemp: the file gets the mode any new file gets (the umask's), not 0600.
+        handle = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
     except OSError as exc:
+        name.unlink(missing_ok=True)
         raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    return Path(name)
+    return name
 
 
 def _place(temporary: Path, target: Path, force: bool) -> None:

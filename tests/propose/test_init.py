@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import sys
 import tomllib
 import zipfile
@@ -140,6 +142,23 @@ def test_an_existing_file_is_never_overwritten_without_force(
     assert code == 0
     assert "row_ids = true" in config.read_text(encoding="utf-8")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".deckgen.toml")]
+    # the mode any new file gets (the umask's), not the private 0600 of a temporary file
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(config.stat().st_mode) == 0o666 & ~umask
+
+
+def test_force_never_writes_over_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = build(SPECS["transaction_log"], tmp_path)
+    before = data.read_bytes()
+    code, _, err = run_cli(["init", str(data), "-o", str(data), "--force"], capsys)
+    assert (code, err.strip()) == (
+        2,
+        f"error: cannot write {data}: init writes a .toml file; name one with -o",
+    )
+    assert data.read_bytes() == before
 
 
 def test_lang_is_written_as_given(tmp_path: Path) -> None:
