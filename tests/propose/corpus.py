@@ -786,6 +786,26 @@ CORPUS: tuple[Spec, ...] = (
         },
         seed=18,
     ),
+    Spec(
+        "fa_invoice_rial",  # invoice lines whose unit prices carry the currency, a Persian total
+        lang="fa",
+        sheets={"customers": "مشتریان", "orders": "فاکتورها"},
+        columns={
+            "customers": {"customer_id": "کد مشتری", "signup_date": "تاریخ ثبت نام"},
+            "orders": {
+                "order_id": "شماره فاکتور",
+                "customer_id": "کد مشتری",
+                "order_date": "تاریخ فاکتور",
+                "product_category": "گروه کالا",
+            },
+        },
+        lines=True,
+        total_row=True,
+        money={"orders": "{:,.2f} ریال"},
+        dates={"orders": "%d/%m/%Y"},
+        currency="IRR",
+        seed=20,
+    ),
 )
 
 
@@ -897,8 +917,8 @@ def _numbers(spec: Spec, ours: str, frame: pd.DataFrame) -> pd.DataFrame:
             sign = money if column.name in ("amount", "spend") else None
             if sign or comma:
                 frame[column.name] = [_number_text(v, sign, comma) for v in frame[column.name]]
-    if comma and "UnitPrice" in frame:
-        frame["UnitPrice"] = [_number_text(v, None, comma) for v in frame["UnitPrice"]]
+    if "UnitPrice" in frame:
+        frame["UnitPrice"] = [_number_text(v, money, comma) for v in frame["UnitPrice"]]
     return frame
 
 
@@ -949,9 +969,12 @@ def _lines(orders: pd.DataFrame, walkins: bool) -> pd.DataFrame:
     return lines
 
 
+_TOTAL_LABELS = {"fa": "جمع کل", "ar": "الإجمالي"}
+
+
 def _with_total(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     total = {column: None for column in frame.columns}
-    total[frame.columns[0]] = "TOTAL"
+    total[frame.columns[0]] = _TOTAL_LABELS.get(spec.lang, "TOTAL")
     amount = spec.columns["orders"].get("amount", "amount")
     values = pd.to_numeric(frame[amount], errors="coerce") if amount in frame else None
     if values is not None and values.notna().any():
@@ -1036,7 +1059,7 @@ def truth(spec: Spec) -> tuple[Expected, ...]:
     if spec.lines:
         found += [
             Expected(("orders", "order_lines"), True, True),
-            Expected(("orders", "compute", "amount"), '"Quantity" * "UnitPrice"', True),
+            Expected(("orders", "compute", "amount"), _amount_of_lines(spec), True),
             Expected(("orders", "returns"), True, False),
         ]
     if spec.total_row or spec.walkins:
@@ -1049,6 +1072,21 @@ def truth(spec: Spec) -> tuple[Expected, ...]:
             for attribute in ("country", "city", "gender", "age", "acquisition_channel"):
                 found.append(Expected(("customers", "columns", attribute), attribute, False))
     return tuple(found)
+
+
+# The unit prices of fa_invoice_rial ("1,234.50 ریال") are text to the transforms: the
+# expression reads the number in each (native digits and separators allowed), not the currency.
+_PRICE_PAST_CURRENCY = (
+    'TRY_CAST(regexp_replace(regexp_extract(translate("UnitPrice", '
+    "'۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٬٫', '01234567890123456789,.'), "
+    "'-?[0-9](?:[0-9]|[, \\x{a0}\\x{202f}][0-9])*(?:\\.[0-9]+)?'), "
+    "'[, \\x{a0}\\x{202f}]', '', 'g') AS DOUBLE)"
+)
+
+
+def _amount_of_lines(spec: Spec) -> str:
+    price = _PRICE_PAST_CURRENCY if spec.money.get("orders") else '"UnitPrice"'
+    return f'"Quantity" * {price}'
 
 
 def _read_as_is(kind: str, spelling: str, allowed: tuple[str, ...] | None, code: str) -> bool:
