@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import sys
 import tomllib
 import zipfile
 from datetime import datetime
@@ -13,29 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.cli import main
 from deckgen.config import load_settings
 from deckgen.data.load import load_tables
 from deckgen.propose import init_config
 from tests.data.workbooks import write_book
 from tests.propose.corpus import CORPUS, build
+from tests.test_cli import run_cli
 
 SPECS = {spec.name: spec for spec in CORPUS}
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Exit code, stdout and stderr of `deckgen ARGS`."""
-    sys_argv = sys.argv
-    sys.argv = ["deckgen", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = sys_argv
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _orders(n: int = 6, start: int = 1) -> list[list[object]]:
