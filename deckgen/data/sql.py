@@ -61,27 +61,16 @@ def read_sql_frames(
     """One DataFrame per sheet: each query's rows, or a bare table name's whole table, read only
     with `statement_timeout` seconds per query; InputError, before anything runs for a query that
     is not a single SELECT."""
-    import sqlalchemy as sa
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, NoSuchTableError, SQLAlchemyError
+    from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-    try:
-        parsed = sa.engine.make_url(url)
-    except ArgumentError:
-        raise InputError(
-            "the database URL is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
-        ) from None
+    parsed = _url(url)
     shown = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
     queries = {sheet: query.strip() for sheet, query in queries.items()}
     for sheet, query in queries.items():
         check_query(query, sheet, backend)
     clock = _Deadline(statement_timeout)
-    try:
-        engine = _engine(parsed, clock)
-    except (NoSuchModuleError, ImportError) as exc:
-        raise InputError(
-            f"no database driver for {shown} ({exc}); for PostgreSQL install deckgen[postgres]"
-        ) from None
+    engine = _driven_engine(parsed, clock)
     frames: dict[str, pd.DataFrame] = {}
     try:
         with engine.connect() as connection:
@@ -105,6 +94,57 @@ def read_sql_frames(
     finally:
         engine.dispose()
     return frames
+
+
+def list_tables(url: str) -> tuple[str, ...]:
+    """The names of the tables in the database's default schema, sorted; InputError if it
+    cannot be reached (read only, like read_sql_frames)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import SQLAlchemyError
+
+    parsed = _url(url)
+    clock = _Deadline(DEFAULT_STATEMENT_TIMEOUT)
+    engine = _driven_engine(parsed, clock)
+    try:
+        with engine.connect() as connection:
+            return tuple(sorted(sa.inspect(connection).get_table_names()))
+    except SQLAlchemyError as exc:
+        shown = parsed.render_as_string(hide_password=True)
+        reason = _reason(exc, parsed.password, clock)
+        raise InputError(f"cannot connect to the database {shown}: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+def is_table_name(text: str) -> bool:
+    """True if `text` is a bare (optionally schema-qualified) table name, read as a whole table."""
+    return bool(_TABLE_NAME.match(text))
+
+
+def _url(url: str) -> sa.URL:
+    """`url` parsed by SQLAlchemy; InputError when it is not a database URL."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return sa.engine.make_url(url)
+    except ArgumentError:
+        raise InputError(
+            "the database URL is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
+        ) from None
+
+
+def _driven_engine(url: sa.URL, clock: _Deadline) -> sa.Engine:
+    """`_engine(url)`; InputError when the URL's database driver is not installed."""
+    from sqlalchemy.exc import NoSuchModuleError
+
+    try:
+        return _engine(url, clock)
+    except (NoSuchModuleError, ImportError) as exc:
+        shown = url.render_as_string(hide_password=True)
+        raise InputError(
+            f"no database driver for {shown} ({exc}); for PostgreSQL install deckgen[postgres]"
+        ) from None
 
 
 def check_query(query: str, sheet: str, backend: str) -> None:
