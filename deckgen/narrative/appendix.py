@@ -89,6 +89,14 @@ class GlossaryEntry:
 
 
 @dataclass(frozen=True)
+class DataNotesPage:
+    """A page of the data notes: the first carries the headline, the others say they continue."""
+
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
 class DefinitionsPage:
     """A page of the glossary."""
 

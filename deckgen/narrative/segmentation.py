@@ -77,6 +77,15 @@ class Largest:
 
 
 @dataclass(frozen=True)
+class Tie:
+    """Several groups of the geographic level shown share the most customers."""
+
+    attribute: str
+    groups: int  # how many groups tie
+    share: float  # each one's share of the customers
+
+
+@dataclass(frozen=True)
 class Standout:
     """The demographic group whose revenue share most exceeds its customer share."""
 
@@ -91,6 +100,7 @@ class ProfileHeadline:
     """Who the customers are, in one line."""
 
     largest: Largest | None
+    tie: Tie | None  # instead of a largest group when several share the most customers
     unknown: tuple[Unknown, ...]  # attributes shown with many customers unknown, largest first
     standout: Standout | None
     customers: int
@@ -105,11 +115,29 @@ def tell_profile_headline(
             "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
         )
     ]
-    largest = None
+    largest = tie = None
     groups = known(geography) if geography is not None else ()
-    tied = len(groups) > 1 and groups[1].customers.current == groups[0].customers.current
-    if geography is not None and not tied:
-        # A group tied for the most customers is not "the largest": the sentence is left out.
+    most = [g for g in groups if g.customers.current == groups[0].customers.current]
+    if geography is not None and len(most) > 1:
+        # A group tied for the most customers is not "the largest": the tie is the finding.
+        path = breakdown_path(geography.attribute)
+        tie = Tie(geography.attribute, len(most), most[0].share)
+        claims += [
+            states(
+                "each tied group's share", most[0].share, Fig(f"{path}.rows[value={g.value}].share")
+            )
+            for g in most
+        ]
+        claims += [
+            claim(
+                "the tied groups have the most customers",
+                Fig(f"{path}.rows[value={most[0].value}].customers.current"),
+                Relation.GT,
+                Fig(f"{path}.rows[value={row.value}].customers.current"),
+            )
+            for row in groups[len(most) :]
+        ]
+    elif geography is not None:
         top = groups[0]
         path = breakdown_path(geography.attribute)
         largest = Largest(geography.attribute, top.value, top.share)
@@ -151,7 +179,9 @@ def tell_profile_headline(
                 Fig(f"{path}.share"),
             ),
         ]
-    return told(ProfileHeadline(largest, tuple(unknown), standout, seg.customers.current), claims)
+    return told(
+        ProfileHeadline(largest, tie, tuple(unknown), standout, seg.customers.current), claims
+    )
 
 
 def _standout(seg: SegmentationResult) -> Standout | None:

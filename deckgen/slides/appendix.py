@@ -11,6 +11,7 @@ from deckgen.model import Block, Cell, Paragraph, TableColumn, TableSpec, TextBl
 from deckgen.narrative.appendix import (
     DataNotesHeadline,
     DataNotesNotes,
+    DataNotesPage,
     DefinitionsPage,
     DroppedLine,
     GlossaryEntry,
@@ -18,7 +19,7 @@ from deckgen.narrative.appendix import (
     summarise_warnings,
 )
 from deckgen.narrative.outline import Built, Dropped, Outline
-from deckgen.slides.blocks import cell, table_pages
+from deckgen.slides.blocks import balanced_table_pages, cell, table_pages
 from deckgen.slides.context import SlideContext
 
 MAX_DEFINITION_SLIDES = 2  # the glossary's promise: a reader's page or two, not a manual
@@ -76,7 +77,7 @@ def build_data_notes(ctx: SlideContext) -> Built:
             title=ctx.label("appendix", "quality"),
             font_size=10,
         )
-        pages = table_pages(table)
+        pages = balanced_table_pages(table)
     if dropped:
         lines = tuple(Paragraph(ctx.say("dropped", _dropped_line(ctx, d))) for d in dropped)
         blocks.append(
@@ -95,9 +96,17 @@ def build_data_notes(ctx: SlideContext) -> Built:
     sheets = tuple(sorted(per_sheet.items()))
     finding = ctx.say("headline", headline)
     first = (pages[0], *blocks) if pages else tuple(blocks)
-    slides = [ctx.slide(first, finding=finding, notes=DataNotesNotes(sheets))]
+    count = max(1, len(pages))
+    slides = [
+        ctx.slide(
+            first, finding=finding, notes=DataNotesNotes(sheets), topic=DataNotesPage(1, count)
+        )
+    ]
     slides += [
-        ctx.slide((page,), finding=finding, notes=DataNotesNotes(sheets)) for page in pages[1:]
+        ctx.slide(
+            (page,), finding=None, notes=DataNotesNotes(sheets), topic=DataNotesPage(k, count)
+        )
+        for k, page in enumerate(pages[1:], start=2)
     ]
     return Built(tuple(slides))
 

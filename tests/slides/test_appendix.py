@@ -190,3 +190,23 @@ def test_the_funnel_entry_names_only_the_stages_the_data_counts(
         else:
             # Persian and Arabic name the reached audience only where it is counted.
             assert ("مخاطبان" in text or "وصلتهم" in text) == (not without)
+
+
+@pytest.mark.parametrize(
+    ("lang", "continued"), [("en", "Data notes (continued)"), ("fa", "نکات داده (ادامه)")]
+)
+def test_long_data_notes_continue_on_an_even_page_that_says_so(
+    sample_metrics: LifecycleMetrics, lang: str, continued: str
+) -> None:
+    warnings = tuple(
+        Problem("orders", 2, f"column_{k:02d}", "x", "a value", "warning") for k in range(30)
+    )
+    slides = build(
+        SlideKind.DATA_NOTES, sample_metrics, lang=lang, outline=outline(warnings)
+    ).slides
+    assert len(slides) >= 2
+    rows = [len(b.rows) for s in slides for b in s.blocks if isinstance(b, TableSpec)]
+    assert sum(rows) == 30
+    assert max(rows) - min(rows) <= 1  # spread evenly: no page of one row
+    assert slides[0].title.startswith("30 ")
+    assert all(s.title == continued for s in slides[1:])

@@ -92,7 +92,9 @@ def test_a_tie_for_the_most_customers_names_no_largest_region(
     geographic = tuple(tied if b is region else b for b in seg.geographic)
     m = replace(sample_metrics, segmentation=replace(seg, geographic=geographic))
     slide = one_slide(SlideKind.CUSTOMER_PROFILE, m)
-    assert "Largest region" not in slide.title
+    share = one_slide(SlideKind.CUSTOMER_PROFILE, m).title.split(" tie at ")[1].split(" of")[0]
+    assert slide.title.startswith("No single largest region: 2 tie at ")
+    assert share == f"{first.share * 100:.1f}%"
     assert first.value not in slide.title
 
 
