@@ -212,10 +212,13 @@ def template() -> None:
 @template.command("inspect")
 @click.argument("pptx", type=_existing)
 def template_inspect(pptx: Path) -> None:
-    """List a .pptx template's layouts and which slide kinds it can serve."""
-    from deckgen.render.brand import inspect_template
+    """List a .pptx template's layouts and which slide kinds it can serve (exit 2: unusable)."""
+    from deckgen.render.brand import template_report
 
-    click.echo(inspect_template(pptx))
+    text, usable = template_report(pptx)
+    click.echo(text)
+    if not usable:
+        sys.exit(2)
 
 
 @cli.command()

@@ -238,6 +238,11 @@ def _inches(emu: int | None) -> str:
 def inspect_template(path: Path) -> str:
     """A readable listing of a template's layouts, placeholders, theme and servable slide kinds,
     and of what deckgen drops from it or keeps with a warning."""
+    return template_report(path)[0]
+
+
+def template_report(path: Path) -> tuple[str, bool]:
+    """The listing of `inspect_template` and whether deckgen can render with the template."""
     prs, kind = _open(path)
     theme = read_theme(prs)
     width, height = prs.slide_width or 0, prs.slide_height or 0
@@ -272,4 +277,4 @@ def inspect_template(path: Path) -> str:
     problems = [f"missing: {', '.join(missing)}"] if missing else []
     problems += ["slides too small"] if too_small else []
     lines.append(f"Usable: no ({'; '.join(problems)})" if problems else "Usable: yes")
-    return "\n".join(lines)
+    return "\n".join(lines), not problems
