@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 import unicodedata
@@ -397,7 +398,8 @@ def _anchored(source: SourceSettings, base: Path) -> SourceSettings:
     from deckgen.data.source import anchor_sqlite
 
     if source.path is not None:
-        return source.model_copy(update={"path": str(base / Path(source.path).expanduser())})
+        path = os.path.normpath(base / Path(source.path).expanduser())
+        return source.model_copy(update={"path": path})
     if source.database is not None:
         return source.model_copy(update={"database": anchor_sqlite(source.database, base)})
     return source

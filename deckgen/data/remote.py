@@ -41,13 +41,13 @@ def check_protocol(scheme: str, shown: str) -> None:
 class Remote:
     """The file system of a URL, and the files fetched from it (deleted on leaving `with`)."""
 
-    def __init__(self, url: str, shown: str, max_bytes: int = MAX_DOWNLOAD_BYTES) -> None:
+    def __init__(self, url: str, shown: str, max_bytes: int | None = None) -> None:
         self.shown = shown
-        self.max_bytes = max_bytes
+        self.max_bytes = MAX_DOWNLOAD_BYTES if max_bytes is None else max_bytes
         self.fs, self.path = _file_system(url, shown)
         self.suffix = PurePosixPath(self.path.rstrip("/")).suffix.lower()
         self._folder: tempfile.TemporaryDirectory[str] | None = None
-        self._digests: dict[str, str] = {}  # file fetched -> its SHA-256
+        self._digests: dict[str, str] = {}  # remote path of each file fetched -> its SHA-256
         self._sizes: dict[str, int] = {}  # remote path -> size, as the listing gave it
 
     def __enter__(self) -> Remote:
@@ -74,6 +74,11 @@ class Remote:
             raise InputError(f"{self.shown} does not exist") from None
         except Exception as exc:  # each file system raises its own errors (botocore, aiohttp)
             raise InputError(f"{self.shown} cannot be listed: {_reason(exc)}") from None
+        itself = self.path.rstrip("/")
+        if [entry["name"].rstrip("/") for entry in entries] == [itself]:  # ls of a file
+            raise InputError(
+                f"{self.shown} is not an .xlsx workbook or a folder of .csv or .parquet files"
+            )
         files = {}
         for entry in entries:
             if entry.get("type") == "file":
@@ -81,10 +86,6 @@ class Remote:
                 files[name] = entry["name"]
                 if entry.get("size") is not None:
                     self._sizes[entry["name"]] = int(entry["size"])
-        if not files and self.fs.isfile(self.path):
-            raise InputError(
-                f"{self.shown} is not an .xlsx workbook or a folder of .csv or .parquet files"
-            )
         return files
 
     def fetch(self, path: str) -> Path:
@@ -101,7 +102,7 @@ class Remote:
                         digest.update(chunk)
             except FileNotFoundError:
                 raise InputError(f"{shown} does not exist") from None
-            self._digests[name] = digest.hexdigest()
+            self._digests[path] = digest.hexdigest()
             return local
         if self._folder is None:
             self._folder = tempfile.TemporaryDirectory(prefix="deckgen-")
@@ -118,28 +119,29 @@ class Remote:
                     target.write(chunk)
         except InputError:
             raise
-        except FileNotFoundError:
-            raise InputError(f"{shown} does not exist") from None
+        except FileNotFoundError:  # fsspec's HTTP says so for a server it cannot reach, too
+            raise InputError(f"{shown} does not exist (or its server cannot be reached)") from None
         except Exception as exc:  # each file system raises its own errors (botocore, aiohttp)
             raise InputError(f"{shown} cannot be read: {_reason(exc)}") from None
-        self._digests[name] = digest.hexdigest()
+        self._digests[path] = digest.hexdigest()
         return local
 
     def digest(self) -> str:
         """SHA-256 of the files fetched: a workbook's bytes, or for a folder each file's name
         and bytes in name order (as the manifest's input_sha256 of a local folder)."""
-        if list(self._digests) == [PurePosixPath(self.path).name]:
-            return self._digests[PurePosixPath(self.path).name]
+        if self.path in self._digests:  # the URL is the workbook itself
+            return self._digests[self.path]
+        named = {PurePosixPath(path).name: digest for path, digest in self._digests.items()}
         combined = hashlib.sha256()
-        for name in sorted(self._digests):
-            combined.update(name.encode() + b"\0" + bytes.fromhex(self._digests[name]))
+        for name in sorted(named):
+            combined.update(name.encode() + b"\0" + bytes.fromhex(named[name]))
         return combined.hexdigest()
 
     def _check_size(self, size: int | None, shown: str) -> None:
         if size is not None and size > self.max_bytes:
             raise InputError(
-                f"{shown} is larger than {self.max_bytes / (1 << 30):g} GiB, the most deckgen "
-                "fetches from a URL; copy it to this machine and give its path"
+                f"{shown} is larger than {_size(self.max_bytes)}, the most deckgen fetches "
+                "from a URL; copy it to this machine and give its path"
             )
 
 
@@ -170,3 +172,10 @@ def _reason(exc: BaseException) -> str:
     """The first line of an error, with its kind when it says nothing by itself."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.3g} {unit}"
+    return f"{size:,} bytes"

@@ -180,7 +180,7 @@ def anchor_sqlite(url: str, base: Path) -> str:
     database = sqlite_path(parsed.database or "")
     if database in ("", ":memory:"):
         return url
-    anchored = base / Path(database).expanduser()
+    anchored = os.path.normpath(base / Path(database).expanduser())
     return parsed.set(database=str(anchored), query={}).render_as_string(hide_password=False)
 
 
@@ -213,8 +213,8 @@ def choose_source(
     configured: SourceSpec | None,
     named_by: str = "the command line",
     hint: str = (
-        "; the config (or its folder) given as the data reads its [source], and with no "
-        "[source] in the config the data given is read"
+        " (give the config, or its folder, as DATA to read its [source], or remove [source] "
+        "from it to read DATA)"
     ),
 ) -> SourceSpec:
     """The one source to read: the one `data` names, or the config's `[source]` when `data` is
@@ -235,8 +235,8 @@ def choose_source(
     if configured is None or configured.same(named):
         return named
     raise InputError(
-        f"two sources: {named_by} names {named.shown} and [source] in {config} names "
-        f"{configured.shown}; name the data in one place{hint}"
+        f"two sources: {named_by} names {named.shown} and {config} names "
+        f"{configured.shown} under [source]; name the data in one place{hint}"
     )
 
 

@@ -104,7 +104,9 @@ def test_source_and_database_together_are_refused(make_config: Make) -> None:
         queries = {orders = "orders"}
         """
     )
-    with pytest.raises(ConfigError, match="give one of 'source' .* or \\[client.database\\], not both"):
+    with pytest.raises(
+        ConfigError, match=r"give one of 'source' .* or \[client.database\], not both"
+    ):
         load_run_config(path)
 
 

@@ -22,11 +22,11 @@ from distributed import LocalCluster
 from distributed.diagnostics.plugin import SchedulerPlugin
 
 from deckgen.batch.config import ClientSpec
-from deckgen.data.source import DatabaseSource, PathSource
 from deckgen.batch.dask_executor import RETRIED, WORKER_DIED
 from deckgen.batch.progress import JsonLines, LoggerReporter
 from deckgen.batch.runner import RunResult, execute_run
 from deckgen.batch.worker import DIED, mask_secrets
+from deckgen.data.source import DatabaseSource, PathSource
 from deckgen.errors import ConfigError
 from tests.batch import render_stubs
 from tests.batch.test_runner import NOV_1
