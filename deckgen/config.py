@@ -204,12 +204,20 @@ class SourceSettings(_Strict):
                 "give exactly one of path (a workbook or folder), url (a workbook or folder by "
                 f"URL) or database (a SQLAlchemy URL); got {' and '.join(kinds) or 'none'}"
             )
-        extra = {"queries", "statement_timeout"} & self.model_fields_set
+        extra = [key for key in ("queries", "statement_timeout") if key in self._changed()]
         if self.database is None and extra:
-            raise ValueError(f"{' and '.join(sorted(extra))}: only for a database source")
+            raise ValueError(f"{' and '.join(extra)}: only for a database source")
         if self.database is not None:
             _check_database(self.database, self.queries)
         return self
+
+    def _changed(self) -> set[str]:
+        """The keys whose values differ from their defaults (a dump lists every key)."""
+        return {
+            name
+            for name, field in type(self).model_fields.items()
+            if getattr(self, name) != field.get_default(call_default_factory=True)
+        }
 
 
 def _check_database(url: str, queries: dict[str, str]) -> None:

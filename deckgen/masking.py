@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 MASK = "***"
 # `scheme://user:password@`: the password runs to the last `@` before white space, so a
-# password holding `/` or `:` (which SQLAlchemy accepts unescaped) is masked whole.
-_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@]*):[^\s@]*@")
+# password holding an unescaped `@`, `/` or `:` is masked whole (masking too much is safe).
+_PASSWORD = re.compile(r"(?P<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@]*):\S*@")
 # A query parameter whose name says it holds a secret (password, X-Amz-Signature, sig, token).
 _SECRET_PARAMETER = re.compile(
     r"(?P<head>[?&;](?:[^=&#\s]*?)(?:pass|pwd|secret|token|signature|credential|sig|key|auth)"
