@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from deckgen.errors import ConfigError
+from deckgen.model import TitleStyle
 
 Lang = Literal["en", "ar", "fa"]
 DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
@@ -283,7 +284,8 @@ class MetricsSettings(_Strict):
     retention_window_days: int = Field(90, gt=0)
     churn_days: int | None = Field(None, gt=0)  # None: derived from inter-purchase times
     loyalty_rule: Literal["club", "orders"] = "club"
-    loyalty_min_orders: int = Field(3, gt=0)  # with loyalty_rule = "orders": orders in 12 months
+    # with loyalty_rule = "orders": purchase occasions (order days) in 12 months
+    loyalty_min_orders: int = Field(3, gt=0)
     prospects_top_n: int = Field(15, gt=0)
     prospect_shrinkage: float = Field(20.0, ge=0)  # pseudo-count pulling small groups to the mean
     satisfaction_scale: tuple[float, float] = (1, 5)
@@ -312,6 +314,9 @@ class Settings(_Strict):
     lang: Lang = "en"
     calendar: Literal["gregorian", "jalali"] | None = None  # None: jalali for fa, else gregorian
     digits: Literal["latn", "native"] | None = None  # None: the locale's default
+    # "action": each slide's title states its finding; "topic": the title names the topic and
+    # the finding sits in the line under it.
+    title_style: TitleStyle = TitleStyle.ACTION
     # IANA name; dates written with a UTC offset are converted to it. None: the date as written.
     timezone: str | None = None
     source: SourceSettings | None = None  # None: the data given on the command line

@@ -9,7 +9,11 @@ grid, written for a left-to-right deck; the renderer mirrors them for right-to-l
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from deckgen.narrative.claims import Claim
 
 Direction = Literal["ltr", "rtl"]
 # Areas of the content region below the title: full width, halves, and quarters.
@@ -28,6 +32,13 @@ Area = Literal[
 # money (client currency), decimal (one decimal), score (NPS-style signed integer).
 ValueKind = Literal["count", "percent", "money", "decimal", "score"]
 Tone = Literal["good", "bad", "neutral"]
+
+
+class TitleStyle(StrEnum):
+    """What a slide's title says: its finding (an action title) or its topic."""
+
+    ACTION = "action"  # the finding is the title; the topic moves to the tracker above it
+    TOPIC = "topic"  # the topic is the title; the finding is the line under it
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,7 @@ class ChartSpec:
     data_labels: bool = True
     legend: bool = True
     highlight: int | None = None  # index of a category to emphasise (bar/column only)
+    source: str | None = None  # the small line under the chart: sheet, period, n
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ class ScatterSpec:
     # Quadrant labels in the order: top-left, top-right, bottom-left, bottom-right (LTR).
     quadrant_labels: tuple[str, str, str, str] | None = None
     area: Area = "full"
+    source: str | None = None  # the small line under the chart: sheet, period, n
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,7 @@ class FunnelSpec:
     stages: tuple[FunnelStage, ...]
     area: Area = "full"
     highlight: int | None = None  # index of the stage whose entry conversion is the worst
+    source: str | None = None  # the small line under the funnel: sheets, period, n
 
 
 @dataclass(frozen=True)
@@ -175,14 +189,18 @@ Block = TextBlock | KpiStrip | ChartSpec | ScatterSpec | FunnelSpec | TableSpec
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: what kind it is, its title, its finding, its content and speaker notes."""
+    """One slide: its kind, title, finding, content, speaker notes and the claims it makes."""
 
-    kind: str  # e.g. "title", "summary", "segmentation", "appendix"
-    title: str
+    kind: str  # a deckgen.slides.registry.SlideKind
+    title: str  # the finding (action titles) or the topic
     notes: str
-    headline: str | None = None  # the sentence that states the finding
+    headline: str | None = None  # the finding under a topic title; None under an action title
     blocks: tuple[Block, ...] = ()
     subtitle: str | None = None  # title and section slides only
+    tracker: str | None = None  # the small line above the title: section (and topic)
+    cites: tuple[str, ...] = ()  # docs/metrics.md anchors its notes quote
+    # What the slide's sentences assert about the figures (deckgen.narrative.claims).
+    claims: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,4 +216,5 @@ class Deck:
     slides: tuple[Slide, ...]
     footer: str = ""
     digits: Literal["latn", "native"] = "latn"
-    skipped: tuple[str, ...] = field(default=())  # slide kinds skipped for missing data
+    skipped: tuple[str, ...] = field(default=())  # slide kinds left out (see the data notes)
+    title_style: TitleStyle = TitleStyle.ACTION

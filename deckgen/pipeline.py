@@ -329,6 +329,7 @@ def render_deck_bytes(
         templates_dir,
         digits=resolved.effective_digits,
         currency=resolved.currency,
+        vocabulary=resolved.vocabulary,
     )
     tables = load_source(spec, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)

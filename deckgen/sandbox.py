@@ -55,7 +55,7 @@ _FORMAT_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?")
 class TemplateLimits:
     """What one render of a wording template may cost."""
 
-    # The sample deck's largest render takes 12 steps, makes 1,363 characters and runs in
+    # The sample deck's largest render takes 11 steps, makes 1,363 characters and runs in
     # milliseconds; these leave a wide margin and stop a runaway template within about a second.
     seconds: float = 5.0  # wall-clock seconds per render (compiling is not counted)
     steps: int = 200_000  # loop iterations plus calls per render

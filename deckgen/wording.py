@@ -6,14 +6,21 @@ English, so a missing Arabic or Persian template is an error rather than English
 slide. Templates are plain text (no HTML escaping) and may not reach Python internals.
 
 Whitespace: a blank line separates paragraphs; inside a paragraph every run of spaces, tabs
-and line breaks becomes one space, so a sentence can be spread over several template lines.
+and line breaks becomes one space, so a sentence can be spread over several template lines,
+and a space before , ; : . ! ? (or the Arabic-script ، ؛ ؟) is dropped.
 `render` joins the paragraphs with a single "\\n"; `paragraphs` returns them as a list.
 No-break spaces, zero-width non-joiners and bidi marks are kept.
 
+Templates see data, never objects: every context is checked by deckgen.narrative.plain
+(strings, numbers, dates, enums, collections of those and the narrative's frozen records), so
+an edited template can word the figures but cannot reach a file, the settings or the metrics.
+
 Filters (all format for the Wording's language, digits and currency; see deckgen.formats):
 `count`, `pct`, `money`, `dec`, `score` (one per value kind), `change(kind)` (a signed change),
-`month` / `month(short=True)` (a Period's label), `and_list` ("email, SEO, and TV" in the
-deck's language) and `isolate` (a left-to-right isolate for a Latin run inside RTL text).
+`month` / `month(short=True)` (a Period's label), `label(group)` (a code's term: the client's
+from deckgen.toml [vocabulary], else labels.toml [group]), `plural` (the CLDR plural category
+of a count: one, two, few, many...), `and_list` ("email, SEO, and TV" in the deck's language)
+and `isolate` (a left-to-right isolate for a Latin run inside RTL text).
 Globals: `lang` and `unit` (the currency's unit word or code).
 """
 
@@ -31,8 +38,10 @@ import jinja2
 from babel.lists import format_list
 
 from deckgen import formats
+from deckgen.config import Vocabulary
 from deckgen.errors import DeckgenError, TemplateError, describe_undecodable
 from deckgen.model import ValueKind
+from deckgen.narrative.plain import check_plain
 from deckgen.period import Period
 from deckgen.sandbox import (
     LimitedSandbox,
@@ -44,6 +53,8 @@ from deckgen.sandbox import (
 LANGS = ("en", "ar", "fa")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 _SPACES = re.compile(r"[ \t\r\n]+")
+# A template's line break before punctuation ("8.6%\n{% endif %};") is no space in the text.
+_SPACE_BEFORE_MARK = re.compile(r" +([,;:!?\u060c\u061b\u061f]|\.(?!\.))")
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -62,8 +73,9 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 # Every Wording compiles the same files the same way; a batch worker renders many decks, and
-# compiling the templates afresh costs about 0.25 s a deck. Keyed by (lang, digits, currency).
-_BYTECODE: dict[tuple[str, str, str], _MemoryBytecodeCache] = {}
+# compiling the templates afresh costs about 0.25 s a deck. Keyed by (lang, digits, currency,
+# vocabulary).
+_BYTECODE: dict[tuple[str, str, str, str], _MemoryBytecodeCache] = {}
 
 
 def default_templates_dir() -> Path:
@@ -86,7 +98,10 @@ def default_definitions_file() -> Path:
 
 def normalise_whitespace(text: str) -> list[str]:
     """The paragraphs of `text`: split at blank lines, inner whitespace runs made one space."""
-    parts = (_SPACES.sub(" ", part).strip() for part in _PARAGRAPH_BREAK.split(text))
+    parts = (
+        _SPACE_BEFORE_MARK.sub(r"\1", _SPACES.sub(" ", part)).strip()
+        for part in _PARAGRAPH_BREAK.split(text)
+    )
     return [part for part in parts if part]
 
 
@@ -101,6 +116,7 @@ class Wording:
         digits: formats.Digits = "latn",
         currency: str = "USD",
         limits: TemplateLimits | None = None,
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         if lang not in LANGS:
             raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGS)}")
@@ -108,6 +124,7 @@ class Wording:
         self.lang = lang
         self.digits = digits
         self.currency = currency
+        self.vocabulary = vocabulary or Vocabulary()  # the client's own codes and their labels
         self.templates_dir = Path(templates_dir) if templates_dir is not None else None
         self.search_path: tuple[Path, ...] = (default_templates_dir() / lang,)
         if templates_dir is not None:
@@ -122,23 +139,50 @@ class Wording:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
-            # Jinja folds `{{ 12 | count }}` into the compiled code, so compiled templates are
-            # only shared between Wordings that format figures alike.
-            bytecode_cache=_BYTECODE.setdefault((lang, digits, currency), _MemoryBytecodeCache()),
+            # Jinja folds `{{ 12 | count }}` (and `{{ "email" | label("channels") }}`) into the
+            # compiled code, so compiled templates are only shared between Wordings that format
+            # figures and label codes alike.
+            bytecode_cache=_BYTECODE.setdefault(
+                (lang, digits, currency, self.vocabulary.model_dump_json()),
+                _MemoryBytecodeCache(),
+            ),
         )  # utf-8-sig: Windows editors may save the consultant's copy with a BOM
+        self._label_tables: dict[str, Any] | None = None
         self._env.filters.update(self._env.wrap_filters(self._filters()))
         self._env.globals.update(lang=lang, unit=formats.currency_unit(currency, lang))
 
-    def render(self, name: str, **context: Any) -> str:
+    def label(self, group: str, key: str) -> str:
+        """The term for `key`: the client's from deckgen.toml [vocabulary], else labels.toml
+        [group]; a code without one is shown as written."""
+        configured = self.vocabulary.label(group, key, self.lang)
+        if configured is not None:
+            return configured
+        table = self._labels.get(group)
+        if not isinstance(table, dict):
+            raise TemplateError(f"{self.lang}/labels.toml has no [{group}] table")
+        if key not in table:
+            return key
+        # Labels hold ASCII digits ("18–24", "≤ 90%") so they follow the deck's digit setting.
+        return formats.localise_digits(str(table[key]), self.lang, self.digits)
+
+    @property
+    def _labels(self) -> dict[str, Any]:
+        if self._label_tables is None:
+            self._label_tables = self.data("labels.toml")
+        return self._label_tables
+
+    def render(self, name: str, /, **context: Any) -> str:
         """The template `name` rendered with `context`: paragraphs joined by "\\n"; TemplateError."""
         return "\n".join(self.paragraphs(name, **context))
 
-    def paragraphs(self, name: str, **context: Any) -> list[str]:
+    def paragraphs(self, name: str, /, **context: Any) -> list[str]:
         """The template `name` rendered with `context`, as whitespace-normalised paragraphs."""
+        check_plain(context, name)
         return self._run(name, lambda template: template.render(**context))
 
-    def render_block(self, name: str, block: str, **context: Any) -> str:
+    def render_block(self, name: str, block: str, /, **context: Any) -> str:
         """One `{% block %}` of the template `name` rendered with `context`; TemplateError."""
+        check_plain(context, f"{name} {block}")
 
         def run(template: jinja2.Template) -> str:
             if block not in template.blocks:
@@ -209,7 +253,17 @@ class Wording:
             return formats.format_change(delta, kind, lang, digits, currency)
 
         def month(period: Period, short: bool = False) -> str:
+            if not isinstance(period, Period):
+                raise TypeError(f"month: expected a month, got {type(period).__name__}")
             return formats.format_month(period, lang, digits, short)
+
+        def label(key: str, group: str) -> str:
+            return self.label(group, str(key))
+
+        def plural(count: float) -> str:
+            # CLDR's plural category in the deck's language (Arabic: zero, one, two, few, many,
+            # other), so a template picks the noun form without arithmetic of its own.
+            return str(formats.locale_for(lang).plural_form(abs(count)))
 
         def and_list(items: list[str]) -> str:
             texts = [str(item) for item in items]
@@ -228,6 +282,8 @@ class Wording:
             "change": change,
             "month": month,
             "isolate": formats.isolate_ltr,
+            "label": label,
+            "plural": plural,
         }
 
 

@@ -65,3 +65,52 @@ def test_labels_hold_no_native_digits() -> None:
     for lang in OTHER_LANGS:
         text = Path(ROOT / lang / "labels.toml").read_text(encoding="utf-8")
         assert not re.search("[\u06f0-\u06f9\u0660-\u0669]", text), lang
+
+
+def _needs(item: object) -> list[str]:
+    return item.get("needs", []) if isinstance(item, dict) else []
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_playbook_advice_needs_the_same_data_in_every_language(lang: str) -> None:
+    english, translated = _toml("en", "playbook.toml"), _toml(lang, "playbook.toml")
+    for stage, entry in english.items():
+        for key in ("questions", "strategies"):
+            assert [_needs(i) for i in translated[stage][key]] == [_needs(i) for i in entry[key]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_playbook_list_keeps_advice_for_any_client(lang: str) -> None:
+    # A client with no club, leads, channels, feedback or surveys still gets questions and
+    # strategies for every stage.
+    for stage, entry in _toml(lang, "playbook.toml").items():
+        for key in ("questions", "strategies"):
+            assert any(not _needs(item) for item in entry[key]), (lang, stage, key)
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGS)
+def test_the_glossary_defines_the_english_measures(lang: str) -> None:
+    assert _shape(_toml(lang, "glossary.toml")) == _shape(_toml("en", "glossary.toml"))
+
+
+def test_every_glossary_entry_is_a_definition_the_deck_cites() -> None:
+    from deckgen.definitions import load_definitions
+    from deckgen.slides.registry import REGISTRY
+
+    cited = {anchor for entry in REGISTRY for anchor in entry.cites}
+    # Added by builders as the data has them: the club's optional figures, the orders-rule stock.
+    cited |= {"club-tiers", "club-offers", "club-points", "referrals", "frequent-buyers"}
+    glossary = set(_toml("en", "glossary.toml"))
+    assert glossary <= cited
+    assert glossary <= set(load_definitions("en"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_slide_kind_has_its_template(lang: str) -> None:
+    from deckgen.slides.registry import REGISTRY
+
+    for entry in REGISTRY:
+        path = ROOT / lang / entry.template
+        blocks = set(BLOCK.findall(path.read_text(encoding="utf-8")))
+        needed = {"notes"} | ({"title", "subtitle"} if entry.kind == "title" else {"topic"})
+        assert needed <= blocks, (lang, entry.kind)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from deckgen.config import Vocabulary
 from deckgen.errors import ConfigError, TemplateError
 from deckgen.period import Period
 from deckgen.wording import (
@@ -73,33 +74,26 @@ def test_filters_per_language(tmp_path):
 
 def test_consultant_folder_first_then_defaults(tmp_path):
     write(tmp_path, "en/kpi.j2", "Repeat rate {{ rate | pct }}")
-    write(tmp_path, "en/imports.j2", '{% import "macros.j2" as m %}{{ m.versus(p) }}')
+    write(tmp_path, "en/imports.j2", '{% import "slides/_phrases.j2" as ph %}{{ ph.mid(x) }}')
     wording = Wording("en", tmp_path)
-    sep = Period("gregorian", 2026, 9)
     assert wording.render("kpi.j2", rate=0.125) == "Repeat rate 12.5%"
-    assert wording.render("imports.j2", p=sep) == "vs Sep 2026"  # the default macros.j2
-    write(tmp_path, "en/macros.j2", "{% macro versus(p) %}against {{ p | month }}{% endmacro %}")
-    assert Wording("en", tmp_path).render("imports.j2", p=sep) == "against September 2026"
+    assert wording.render("imports.j2", x="Trade shows") == "trade shows"  # the default macro
+    write(tmp_path, "en/slides/_phrases.j2", "{% macro mid(x) %}<{{ x }}>{% endmacro %}")
+    assert Wording("en", tmp_path).render("imports.j2", x="Trade shows") == "<Trade shows>"
 
 
-def test_default_macros_in_every_language(tmp_path):
-    for lang in LANGS:
-        write(
-            tmp_path,
-            f"{lang}/kpi.j2",
-            '{% import "macros.j2" as m %}{{ m.delta(d, "percent", p) }}',
-        )
+def test_the_shared_kpi_delta_in_every_language() -> None:
     sep = Period("gregorian", 2026, 9)
     shahrivar = Period("jalali", 1405, 6)
-    assert Wording("en", tmp_path).render("kpi.j2", d=0.021, p=sep) == f"+2.1{NBSP}pts vs Sep 2026"
-    assert (
-        Wording("fa", tmp_path, digits="native").render("kpi.j2", d=-0.004, p=shahrivar)
-        == f"\u200e\u2212۰٫۴{NBSP}واحد{NBSP}درصد نسبت به شهریور ۱۴۰۵"
+    context = {"delta": f"+2.1{NBSP}pts", "unit": "none"}
+    en = Wording("en").render_block("slides/_shared.j2", "kpi_delta", previous=sep, **context)
+    assert en == f"+2.1{NBSP}pts vs Sep 2026"
+    fa = Wording("fa", digits="native").render_block(
+        "slides/_shared.j2", "kpi_delta", previous=shahrivar, delta="۱٫۵", unit="days"
     )
-    assert (
-        Wording("ar", tmp_path).render("kpi.j2", d=0.021, p=sep)
-        == f"\u200e+2.1{NBSP}نقطة{NBSP}مئوية مقارنةً بشهر سبتمبر 2026"
-    )
+    assert fa == "۱٫۵ روز نسبت به شهریور ۱۴۰۵"
+    ar = Wording("ar").render_block("slides/_shared.j2", "kpi_delta", previous=sep, **context)
+    assert ar == f"+2.1{NBSP}pts عن سبتمبر 2026"
 
 
 def test_no_english_fallback(tmp_path):
@@ -213,12 +207,14 @@ def test_export_then_render_from_the_copy(tmp_path):
     assert all(path.is_file() for path in written)
     write(
         target,
-        "fa/macros.j2",
-        "{% macro versus(period) %}در برابر {{ period | month }}{% endmacro %}",
+        "fa/slides/_shared.j2",
+        "{% block kpi_delta %}{{ delta }} در برابر {{ previous | month }}{% endblock %}",
     )
-    write(target, "fa/kpi.j2", '{% import "macros.j2" as m %}{{ m.versus(p) }}')
-    text = Wording("fa", target, digits="native").render("kpi.j2", p=Period("jalali", 1405, 6))
-    assert text == "در برابر شهریور ۱۴۰۵"
+    fa = Wording("fa", target, digits="native")
+    text = fa.render_block(
+        "slides/_shared.j2", "kpi_delta", delta="+۲", previous=Period("jalali", 1405, 6)
+    )
+    assert text == "+۲ در برابر شهریور ۱۴۰۵"
 
 
 def test_export_refuses_a_non_empty_folder(tmp_path):
@@ -241,3 +237,26 @@ def test_an_error_in_a_block_names_the_template_line(tmp_path):
     write(tmp_path, "en/blk.j2", "x\n{% block b %}\nline 3\n{{ 1 / n }}\n{% endblock %}\n")
     with pytest.raises(TemplateError, match=r"blk\.j2, line 4: division by zero"):
         Wording("en", tmp_path).render_block("blk.j2", "b", n=0)
+
+
+def test_the_clients_vocabulary_labels_its_codes_in_templates(tmp_path: Path) -> None:
+    vocabulary = Vocabulary(
+        channels={"paid_search": {"en": "Paid search", "fa": "جستجوی پولی"}},
+        feedback_kinds={"praise": {"en": "Praise"}},
+    )
+    for lang in ("en", "fa", "ar"):
+        write(
+            tmp_path,
+            f"{lang}/codes.j2",
+            '{{ c | label("channels") }}|{{ "praise" | label("feedback_kinds") }}|{{ "email" | label("channels") }}',
+        )
+    en = Wording("en", tmp_path, vocabulary=vocabulary)
+    assert en.render("codes.j2", c="paid_search") == "Paid search|Praise|Email"
+    fa = Wording("fa", tmp_path, vocabulary=vocabulary)
+    assert fa.render("codes.j2", c="paid_search") == "جستجوی پولی|Praise|ایمیل"
+    # No Arabic label given: the English one, never the bare code.
+    ar = Wording("ar", tmp_path, vocabulary=vocabulary)
+    assert ar.render("codes.j2", c="paid_search").split("|")[:2] == ["Paid search", "Praise"]
+    # The literal "praise" is folded into the compiled template: a Wording without the client's
+    # vocabulary must not reuse that compiled code.
+    assert Wording("en", tmp_path).render("codes.j2", c="paid_search") == "paid_search|praise|Email"

@@ -32,6 +32,20 @@ _CURRENT, _PREVIOUS, _COHORT, _COHORT_BEFORE = _WINDOW - 1, _WINDOW - 2, 1, 0
 
 
 @dataclass(frozen=True)
+class CohortReturn:
+    """What a channel's customers of the cohort month brought in their first 90 days.
+
+    docs/metrics.md#channel-revenue-90d: the cohort is three months before the reporting
+    month, so these figures are for another month than the rest of the channel's row.
+    """
+
+    cohort: Period  # the month these customers were acquired in
+    customers: int  # customers acquired in the cohort month
+    revenue_90d: Change  # client currency, their first 90 days (vs the cohort month before)
+    roi_90d: Change | None  # (revenue_90d - the cohort month's spend) / that spend; None: no spend
+
+
+@dataclass(frozen=True)
 class ChannelFigures:
     """One acquisition channel in the month (docs/metrics.md#acquisition-channels)."""
 
@@ -43,9 +57,7 @@ class ChannelFigures:
     new_customers: Change  # docs/metrics.md#acquisition-channel
     conversion_rate: Change | None  # new customers per lead (may exceed 1); None without leads
     cac: Change | None  # client currency per new customer; None without spend or new customers
-    cohort_customers: int  # customers acquired in the cohort month
-    revenue_90d: Change  # client currency, their first 90 days (vs the cohort month before)
-    roi: Change | None  # (revenue_90d - cohort month's spend) / that spend; None without spend
+    cohort_return: CohortReturn  # the cohort month's customers, docs/metrics.md#channel-revenue-90d
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,6 @@ class ChannelsResult:
     channels: tuple[ChannelFigures, ...]  # by rank
     total: ChannelFigures  # all channels; new customers include the unattributed ones
     unattributed_new_customers: Change  # new customers with no known channel
-    cohort: Period  # the month whose customers' 90-day revenue and ROI are shown
 
     @property
     def priced(self) -> tuple[ChannelFigures, ...]:
@@ -89,14 +100,22 @@ def acquisition_channel_of(tables: Tables, period: Period, ids: pd.Index) -> pd.
 
 
 def compute_channels(
-    tables: Tables, period: Period, settings: MetricsSettings
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    channel_of: pd.Series | None = None,
 ) -> ChannelsResult | None:
-    """Per-channel figures for `period` against the month before; None without leads or spend."""
+    """Per-channel figures for `period` against the month before; None without leads or spend.
+
+    `channel_of`: the deck's shared acquisition_channel_of the ordering customers, computed
+    here when not given.
+    """
     if tables.leads is None and tables.channels is None:
         return None
     months = period.trailing(_WINDOW)
     orders = customer_orders(tables.orders, period, tables.returns)
-    channel_of = acquisition_channel_of(tables, period, orders.ids)
+    if channel_of is None:
+        channel_of = acquisition_channel_of(tables, period, orders.ids)
     first_month = month_index(orders.first_day, months)
     in_cohort = np.isin(first_month, (_COHORT, _COHORT_BEFORE))
     window_end = np.where(in_cohort, orders.first_day + REVENUE_DAYS, orders.first_day)
@@ -127,19 +146,19 @@ def compute_channels(
         has_previous["leads"] = covers(days, months[_PREVIOUS])
     names = _active_channels(sources)
     grids = {key: _by_channel(source, names) for key, source in sources.items()}
-    rows = [_figures(name, i, grids, has_previous) for i, name in enumerate(names)]
+    cohort = months[_COHORT]
+    rows = [_figures(name, i, grids, has_previous, cohort) for i, name in enumerate(names)]
     rows.sort(key=_rank_key)
     ranked = tuple(replace(row, rank=rank) for rank, row in enumerate(rows, 1))
     totals = {key: grid.sum(axis=0, keepdims=True) for key, grid in grids.items()}
     unattributed = grids["new"][-1]
     return ChannelsResult(
         channels=ranked,
-        total=_figures(TOTAL, 0, totals, has_previous),
+        total=_figures(TOTAL, 0, totals, has_previous, cohort),
         unattributed_new_customers=Change(
             int(unattributed[_CURRENT]),
             int(unattributed[_PREVIOUS]) if has_previous["new"] else None,
         ),
-        cohort=months[_COHORT],
     )
 
 
@@ -180,7 +199,11 @@ def _by_channel(source: _Source, names: list[str]) -> np.ndarray:
 
 
 def _figures(
-    name: str, row: int, grids: dict[str, np.ndarray], has_previous: dict[str, bool]
+    name: str,
+    row: int,
+    grids: dict[str, np.ndarray],
+    has_previous: dict[str, bool],
+    cohort: Period,
 ) -> ChannelFigures:
     """The figures of row `row` of the grids (rank 0: the caller ranks)."""
 
@@ -222,11 +245,14 @@ def _figures(
             "leads", conversion(_CURRENT), conversion(_PREVIOUS) if new_previous_known else None
         ),
         cac=change("spend", cac(_CURRENT), cac(_PREVIOUS) if new_previous_known else None),
-        cohort_customers=int(grids["new"][row, _COHORT]),
-        revenue_90d=change(
-            "revenue_90d", value("revenue_90d", _COHORT), value("revenue_90d", _COHORT_BEFORE)
+        cohort_return=CohortReturn(
+            cohort=cohort,
+            customers=int(grids["new"][row, _COHORT]),
+            revenue_90d=change(
+                "revenue_90d", value("revenue_90d", _COHORT), value("revenue_90d", _COHORT_BEFORE)
+            ),
+            roi_90d=change("spend_cohort", roi(_COHORT), roi(_COHORT_BEFORE)),
         ),
-        roi=change("spend_cohort", roi(_COHORT), roi(_COHORT_BEFORE)),
     )
 
 

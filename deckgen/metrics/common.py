@@ -6,6 +6,7 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,43 @@ def covers(days: np.ndarray, period: Period) -> bool:
     return len(days) > 0 and int(days.min()) <= day_number(period.end)
 
 
+NEVER = np.iinfo(np.int64).max // 4  # a day number after any real day
+ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
+NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
+
+
+@dataclass(frozen=True)
+class PurchaseOccasions:
+    """Each customer's purchase occasions (docs/metrics.md#purchase-occasions): the distinct
+    (customer, order day) pairs, sorted by customer code, then day."""
+
+    customer: np.ndarray  # int64 customer code
+    day: np.ndarray  # int64 day number
+    next_day: np.ndarray  # the customer's next occasion day, or NEVER
+    customers: int  # customer codes run 0..customers-1
+    low: int  # the first day
+    span: int  # days from the first to the last day, both included
+    key: np.ndarray  # customer * span + (day - low), sorted: finds a customer's days quickly
+
+    def counts(self, start: int, stop: int) -> np.ndarray:
+        """Occasions of each customer (by code) on days start <= day < stop."""
+        inside = (self.day >= start) & (self.day < stop)
+        return np.bincount(self.customer[inside], minlength=self.customers)
+
+    def counts_of(self, codes: np.ndarray, start: int, stop: int) -> np.ndarray:
+        """Occasions of each of the customer `codes` on days start <= day < stop."""
+        first = min(max(start, self.low), self.low + self.span) - self.low
+        last = min(max(stop, self.low), self.low + self.span) - self.low
+        offsets = codes * self.span
+        return np.searchsorted(self.key, offsets + last) - np.searchsorted(
+            self.key, offsets + first
+        )
+
+    def first_positions(self) -> np.ndarray:
+        """Position of each customer's first occasion, by code (customers with an order)."""
+        return np.searchsorted(self.customer, np.arange(self.customers))
+
+
 @dataclass(frozen=True)
 class CustomerOrders:
     """Orders up to the end of a period as numpy arrays, customers coded 0..n-1, with the
@@ -126,6 +164,23 @@ class CustomerOrders:
         orders = self.amount if stop is None else self.amount[self.day < stop]
         returns = self.return_amount if stop is None else self.return_amount[self.return_day < stop]
         return float(orders.sum()) + float(returns.sum())
+
+    @cached_property
+    def occasions(self) -> PurchaseOccasions:
+        """The customers' purchase occasions, computed once and shared by the analyses."""
+        low, span = 0, 1
+        if len(self.day):
+            low = int(self.day.min())
+            span = int(self.day.max()) - low + 1
+        # Sorting one combined key gives the distinct order days in (customer, day) order.
+        keys = np.unique(self.customer * span + (self.day - low))
+        customer, day = keys // span, keys % span + low
+        same_customer = customer[1:] == customer[:-1]
+        next_day = np.full(len(day), NEVER, dtype=np.int64)
+        next_day[:-1][same_customer] = day[1:][same_customer]
+        for shared in (customer, day, next_day, keys):
+            shared.flags.writeable = False  # the result is shared between analyses
+        return PurchaseOccasions(customer, day, next_day, len(self.ids), low, span, keys)
 
 
 def _sum_by_customer(
@@ -234,31 +289,44 @@ def label_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
     return mapping[codes], tuple(labels)
 
 
-def club_join_days(tables: Tables, period: Period) -> pd.Series | None:
-    """Day number of each dated club join by the period end, by customer_id; None: no club.
+def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
+    """Join day number of each club member as of the period end, by customer_id; None: no club.
 
     As docs/metrics.md#club-members: a member is flagged `loyalty_member` or in the loyalty
-    sheet, and joins on the earliest of `loyalty_join_date` and their first loyalty event;
-    members with neither date are left out (they join in no month).
+    sheet, and joins on the earliest of `loyalty_join_date` and their first loyalty event; a
+    member with neither date is ALWAYS (a member throughout).
     """
-    customers, events = tables.customers, tables.loyalty
-    flagged = customers.iloc[0:0]
+    customers = tables.customers
+    ids: list[pd.Series] = []
+    days: list[np.ndarray] = []
     if "loyalty_member" in customers.columns:
-        flagged = customers[customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)]
-    if events is None and flagged.empty:
+        is_member = customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)
+        ids.append(customers["customer_id"][is_member])
+        if "loyalty_join_date" in customers.columns:
+            days.append(day_numbers(customers["loyalty_join_date"])[is_member])
+        else:
+            days.append(np.full(int(is_member.sum()), NAT, dtype=np.int64))
+    if tables.loyalty is None and not (ids and len(ids[0])):
         return None
-    ids, days = [], []
-    if "loyalty_join_date" in flagged.columns:
-        dated = flagged[flagged["loyalty_join_date"].notna()]
-        ids.append(dated["customer_id"])
-        days.append(day_numbers(dated["loyalty_join_date"]))
-    if events is not None:
-        ids.append(events["customer_id"])
-        days.append(day_numbers(events["date"]))
-    if not ids:
-        return pd.Series([], index=pd.Index([], dtype="string", name="customer_id"), dtype=np.int64)
+    if tables.loyalty is not None:
+        ids.append(tables.loyalty["customer_id"])
+        days.append(day_numbers(tables.loyalty["date"]))
     codes, members = pd.factorize(pd.concat(ids, ignore_index=True))
-    first = np.full(len(members), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, codes, np.concatenate(days))
-    joined = first <= day_number(period.end)
-    return pd.Series(first[joined], index=pd.Index(members[joined], name="customer_id"))
+    day = np.concatenate(days)
+    # The earliest known date; a member known only by an empty join date is ALWAYS.
+    known = day != NAT
+    join = np.full(len(members), NEVER, dtype=np.int64)
+    np.minimum.at(join, codes[known], day[known])
+    join[join == NEVER] = ALWAYS
+    joins = pd.Series(join, index=members)
+    return joins[join <= day_number(period.end)]
+
+
+def member_since_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:
+    """Join day of each ordering customer (by code); NEVER for non-members."""
+    member_join = np.full(len(ids), NEVER, dtype=np.int64)
+    if club_join is not None and len(club_join):
+        position = ids.get_indexer(club_join.index)
+        found = position >= 0
+        member_join[position[found]] = club_join.to_numpy()[found]
+    return member_join

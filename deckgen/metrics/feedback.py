@@ -23,6 +23,9 @@ from deckgen.metrics.common import (
 from deckgen.period import Period
 
 TREND_MONTHS = 12
+# docs/metrics.md#feedback-to-resolve: a comment asks for no fix (it is often praise), so an open
+# comment is listed to resolve only when someone rated it this severe or more.
+COMMENT_MIN_SEVERITY = "high"
 _NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
 
 
@@ -46,7 +49,7 @@ class FeedbackMonth:
 
 @dataclass(frozen=True)
 class OpenItem:
-    """One unresolved feedback item at the period end (docs/metrics.md#open-items)."""
+    """One unresolved feedback item at the period end (docs/metrics.md#feedback-to-resolve)."""
 
     feedback_id: str
     received: str  # ISO date the item came in
@@ -74,7 +77,8 @@ class FeedbackResult:
     median_days_to_resolve: Change | None  # days, docs/metrics.md#time-to-resolve
     median_days_n: int  # items resolved in the month with a usable duration
     months: tuple[FeedbackMonth, ...]  # the 12 months ending with the period, oldest first
-    open_items: tuple[OpenItem, ...]  # docs/metrics.md#open-items: most severe, then oldest
+    to_resolve: tuple[OpenItem, ...]  # docs/metrics.md#feedback-to-resolve: most severe first
+    open_comments: int  # open comments rated below COMMENT_MIN_SEVERITY, left off to_resolve
 
 
 def compute_feedback(
@@ -116,6 +120,7 @@ def compute_feedback(
         return Change(values[current], values[previous] if has_previous else None)
 
     open_mask = resolved_from > month_ends[current]
+    to_resolve = needs_resolution(items["kind"], items["severity"])
     open_before = (received_day <= month_ends[previous]) & (resolved_from > month_ends[previous])
     return FeedbackResult(
         period=period,
@@ -137,8 +142,17 @@ def compute_feedback(
             FeedbackMonth(months[j], int(received[j]), int(resolved[j]), int(open_now[j]))
             for j in range(TREND_MONTHS)
         ),
-        open_items=_open_items(items[open_mask], day_number(period.end)),
+        to_resolve=_open_items(items[open_mask & to_resolve], day_number(period.end)),
+        open_comments=int((open_mask & ~to_resolve).sum()),
     )
+
+
+def needs_resolution(kinds: pd.Series, severities: pd.Series) -> np.ndarray:
+    """Whether each item, once open, is one to resolve (docs/metrics.md#feedback-to-resolve):
+    every complaint, issue and concern, and comments rated COMMENT_MIN_SEVERITY or more."""
+    serious = SEVERITIES[SEVERITIES.index(COMMENT_MIN_SEVERITY) :]
+    kind = kinds.to_numpy(dtype=object, na_value="")
+    return (kind != "comment") | severities.isin(serious).to_numpy(dtype=bool, na_value=False)
 
 
 def _resolved_days(items: pd.DataFrame) -> np.ndarray:

@@ -6,12 +6,13 @@ Definitions: docs/metrics.md#findings, #finding-weight, #stage-health.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 from deckgen.metrics.channels import ChannelsResult
 from deckgen.metrics.common import Change
 from deckgen.metrics.feedback import FeedbackResult
-from deckgen.metrics.funnel import FunnelResult
+from deckgen.metrics.funnel import BELOW_NORM, FunnelResult
 from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.prospects import ProspectsResult
 from deckgen.metrics.satisfaction import SatisfactionResult
@@ -28,12 +29,27 @@ STRONG_INDEX = 1.1
 HealthStatus = Literal["strong", "steady", "weak", "unknown"]
 
 
+class FindingKind(StrEnum):
+    """What a finding states (docs/metrics.md#findings lists when each is made)."""
+
+    REVENUE_CHANGE = "revenue_change"
+    ACTIVE_CHANGE = "active_change"
+    NEW_CHANGE = "new_change"
+    CHURN_CHANGE = "churn_change"
+    FUNNEL_LEAK = "funnel_leak"  # a stage converting below its 12-month norm
+    CHANNEL_CAC = "channel_cac"
+    GROWTH_SEGMENT = "growth_segment"
+    TOP_SEGMENT = "top_segment"  # a segment whose revenue share beats its customer share
+    NPS_SHIFT = "nps_shift"
+    OPEN_FEEDBACK = "open_feedback"
+    PIPELINE = "pipeline"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One ranked finding with its numbers (docs/metrics.md#findings)."""
 
-    kind: str  # revenue_change, active_change, funnel_leak, channel_cac, growth_segment,
-    # nps_shift, churn_change, top_segment, open_feedback, pipeline
+    kind: FindingKind
     section: str  # the slide it belongs to: segmentation, prospects, funnel, channels, ...
     weight: float  # docs/metrics.md#finding-weight; higher ranks first
     subject: str  # what it is about: a figure, stage, channel code or segment name
@@ -115,16 +131,16 @@ def _relative_weight(change: Change | None) -> float | None:
 def _change_findings(seg: SegmentationResult, loyalty: LoyaltyResult) -> list[Finding]:
     found = []
     for kind, subject, change, value_kind in (
-        ("revenue_change", "revenue", seg.revenue, "money"),
-        ("active_change", "active_customers", loyalty.active, "count"),
-        ("new_change", "new_customers", loyalty.new, "count"),
+        (FindingKind.REVENUE_CHANGE, "revenue", seg.revenue, "money"),
+        (FindingKind.ACTIVE_CHANGE, "active_customers", loyalty.active, "count"),
+        (FindingKind.NEW_CHANGE, "new_customers", loyalty.new, "count"),
     ):
         weight = _relative_weight(change)
         if weight is not None:
             found.append(
                 Finding(
                     kind,
-                    "loyalty" if kind != "revenue_change" else "segmentation",
+                    "loyalty" if kind != FindingKind.REVENUE_CHANGE else "segmentation",
                     weight,
                     subject,
                     change.current,
@@ -137,7 +153,7 @@ def _change_findings(seg: SegmentationResult, loyalty: LoyaltyResult) -> list[Fi
         # A churn-rate move of 5 points weighs as much as a 50% move in a count.
         found.append(
             Finding(
-                "churn_change",
+                FindingKind.CHURN_CHANGE,
                 "loyalty",
                 abs(churn.delta) * 10,
                 "churn_rate",
@@ -151,15 +167,19 @@ def _change_findings(seg: SegmentationResult, loyalty: LoyaltyResult) -> list[Fi
 
 def _funnel_findings(funnel: FunnelResult) -> list[Finding]:
     step = next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
-    if step is None or step.conversion is None:
+    # A leak is a stage below its own norm (docs/metrics.md#funnel-leak): a stage near or above
+    # it, or without one, is none (raw conversions of different stages cannot be compared).
+    if step is None or step.conversion is None or not step.benchmark:
         return []
-    shortfall = 1 - step.conversion.current / step.benchmark if step.benchmark else 0.0
+    shortfall = 1 - step.conversion.current / step.benchmark
+    if step.conversion.current / step.benchmark > BELOW_NORM:
+        return []
     # The leak always deserves a line in the summary: a floor keeps it in the top findings.
     return [
         Finding(
-            "funnel_leak",
+            FindingKind.FUNNEL_LEAK,
             "funnel",
-            0.5 + max(shortfall, 0.0),
+            0.5 + shortfall,
             step.stage,
             step.conversion.current,
             "percent",
@@ -187,7 +207,7 @@ def _segment_findings(seg: SegmentationResult) -> list[Finding]:
         if row.revenue_12m.relative > 0:
             found.append(
                 Finding(
-                    "growth_segment",
+                    FindingKind.GROWTH_SEGMENT,
                     "segmentation",
                     min(row.revenue_12m.relative, 1.0),
                     row.value,
@@ -200,12 +220,13 @@ def _segment_findings(seg: SegmentationResult) -> list[Finding]:
                 )
             )
     ranked = [s for s in seg.rfm.segments if s.customers.current > 0]
-    if ranked:
-        top = max(ranked, key=lambda s: (s.revenue_share - s.share, s.name))
+    top = max(ranked, key=lambda s: (s.revenue_share - s.share, s.name)) if ranked else None
+    # Only a segment that brings more than its share of the revenue stands out.
+    if top is not None and top.revenue_share > top.share:
         # Weight: how far the segment's revenue share exceeds its customer share.
         found.append(
             Finding(
-                "top_segment",
+                FindingKind.TOP_SEGMENT,
                 "segmentation",
                 top.revenue_share - top.share,
                 top.name,
@@ -230,7 +251,7 @@ def _channel_findings(channels: ChannelsResult | None) -> list[Finding]:
     weight = 1 - best.cac.current / worst.cac.current
     return [
         Finding(
-            "channel_cac",
+            FindingKind.CHANNEL_CAC,
             "channels",
             weight,
             best.channel,
@@ -253,7 +274,7 @@ def _satisfaction_findings(sat: SatisfactionResult | None) -> list[Finding]:
     weight = abs(delta) / 20 if delta is not None else 0.1
     return [
         Finding(
-            "nps_shift",
+            FindingKind.NPS_SHIFT,
             "satisfaction",
             weight,
             "nps",
@@ -278,7 +299,7 @@ def _feedback_findings(feedback: FeedbackResult | None) -> list[Finding]:
     total_open = feedback.open.current
     return [
         Finding(
-            "open_feedback",
+            FindingKind.OPEN_FEEDBACK,
             "feedback",
             severe / max(total_open, 1),
             "high_severity",
@@ -293,13 +314,13 @@ def _feedback_findings(feedback: FeedbackResult | None) -> list[Finding]:
 
 
 def _prospect_findings(prospects: ProspectsResult | None) -> list[Finding]:
-    if prospects is None or not prospects.top:
+    if prospects is None or not prospects.top or prospects.pipeline_value <= 0:
         return []
     top_value = sum(p.expected_value for p in prospects.top)
-    share = top_value / prospects.pipeline_value if prospects.pipeline_value else 0.0
+    share = top_value / prospects.pipeline_value
     return [
         Finding(
-            "pipeline",
+            FindingKind.PIPELINE,
             "prospects",
             share,
             "pipeline_value",

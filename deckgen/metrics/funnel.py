@@ -1,35 +1,75 @@
-"""The lifecycle funnel: people entering reach, acquisition, conversion, retention and loyalty."""
+"""The lifecycle funnel: reach, acquisition, conversion, retention and loyalty, stage by stage."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from enum import StrEnum
 
 import numpy as np
+import pandas as pd
 
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
+    NEVER,
     Change,
     CustomerOrders,
-    club_join_days,
+    PurchaseOccasions,
+    club_member_since,
     customer_orders,
+    day_number,
     day_numbers,
+    member_since_by_code,
     month_edges,
     month_index,
     positions_in,
     ratio,
     until_end_of,
 )
+from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.period import Period
 
-STAGES: tuple[str, ...] = ("reach", "acquisition", "conversion", "retention", "loyalty")
+
+class Stage(StrEnum):
+    """A stage of the lifecycle funnel, in funnel order (docs/metrics.md#lifecycle-funnel)."""
+
+    REACH = "reach"
+    ACQUISITION = "acquisition"
+    CONVERSION = "conversion"
+    RETENTION = "retention"
+    LOYALTY = "loyalty"
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+COHORT_STAGES: tuple[Stage, ...] = (Stage.RETENTION, Stage.LOYALTY)  # #funnel-groups
 BENCHMARK_MONTHS = 12  # docs/metrics.md#funnel-leak
-LOYALTY_WINDOW_MONTHS = 12  # docs/metrics.md#funnel-loyalty (orders rule)
+LOYALTY_WINDOW_MONTHS = 12  # docs/metrics.md#frequent-buyers, #club-active-members
+SHORTEST_MONTH_DAYS = 28  # no month of either calendar is shorter: the cohort lag's unit
+# docs/metrics.md#funnel-leak: conversion / norm at or below BELOW_NORM is below its norm, at or
+# above ABOVE_NORM above it, in between near it.
+BELOW_NORM = 0.9
+ABOVE_NORM = 1.1
 
 # Columns of the monthly counts: the benchmark months, then the reporting month.
 _MONTHS = BENCHMARK_MONTHS + 1
 _CURRENT, _PREVIOUS = _MONTHS - 1, _MONTHS - 2
+
+
+class FunnelGroup(StrEnum):
+    """Whom a stage's conversion follows (docs/metrics.md#funnel-groups)."""
+
+    MONTH = "month"  # the month's flow, divided by the stage before's flow of the same month
+    COHORT = "cohort"  # the cohort month's new customers, followed to the month's end
+
+
+class NormStatus(StrEnum):
+    """A stage's conversion against its 12-month norm (docs/metrics.md#funnel-leak)."""
+
+    BELOW = "below"  # at most BELOW_NORM of the norm
+    NEAR = "near"
+    ABOVE = "above"  # at least ABOVE_NORM of the norm
+    UNKNOWN = "unknown"  # no conversion this month or no norm yet
 
 
 @dataclass(frozen=True)
@@ -37,14 +77,17 @@ class FunnelStep:
     """One funnel stage in the month (docs/metrics.md#lifecycle-funnel)."""
 
     stage: str  # reach, acquisition, conversion, retention or loyalty
-    count: Change | None  # people entering the stage in the month; None without the data
-    # count / the previous stage's count, a ratio of the month's flows that can exceed 1;
-    # None for reach, a missing stage or an empty previous stage (docs/metrics.md#stage-conversion)
+    group: FunnelGroup  # whose conversion this is: the month's flow or the cohort
+    count: Change | None  # people in the stage (see group); None without the data
+    base: Change | None  # the n the conversion divides by: the group in the stage before
+    # count / base, docs/metrics.md#stage-conversion; None for reach or an empty base
     conversion: Change | None
-    drop_off: float | None  # 1 - conversion (negative when the stage gained more than it was fed)
+    drop_off: float | None  # 1 - conversion (negative when a month flow gained more than fed)
     benchmark: (
         float | None
-    )  # median conversion of the 12 months before (docs/metrics.md#funnel-leak)
+    )  # median conversion of the 12 months before, docs/metrics.md#funnel-leak
+    norm_index: float | None  # conversion / benchmark; None without either or a zero benchmark
+    vs_norm: NormStatus  # docs/metrics.md#funnel-leak
 
 
 @dataclass(frozen=True)
@@ -52,79 +95,119 @@ class FunnelResult:
     """The five stages of the month against the month before, and the biggest leak."""
 
     steps: tuple[FunnelStep, ...]  # the five stages in STAGES order
-    loyalty_rule: str  # the rule applied: "club", or "orders" (also when there is no club data)
+    loyalty_rule: str  # "club" or "orders" (also when there is no club data), #loyalty-rule
+    cohort: Period  # the month whose new customers the cohort stages follow
+    retention_window_days: int  # W: a retained customer bought again within W days
     lead_to_customer_days: Change | None  # median days, docs/metrics.md#time-to-convert
     converted_leads: int  # leads behind the month's median
-    biggest_leak: str | None  # docs/metrics.md#funnel-leak; None when no conversion is defined
+    biggest_leak: str | None  # docs/metrics.md#funnel-leak; None when no stage is a leak
 
 
 @dataclass(frozen=True)
 class _Stage:
-    """A stage's entries per month of the window and the first day its data covers."""
+    """A stage's people per month of the window and its base, with the months its data covers."""
 
     counts: np.ndarray  # people per month, oldest first; the last is the reporting month
-    start: int | None  # first day of data; None when the data is empty
+    covered: np.ndarray  # bool per month: the stage's data reaches into it
+    base: np.ndarray | None = None  # the cohort stages' own base per month; None: the stage before
+
+
+def cohort_lag_months(window_days: int) -> int:
+    """Months from the cohort to the reporting month: every cohort customer has had
+    `window_days` days after their first order by the reporting month's end."""
+    return max(1, math.ceil(window_days / SHORTEST_MONTH_DAYS))
 
 
 def compute_funnel(tables: Tables, period: Period, settings: MetricsSettings) -> FunnelResult:
     """The five-stage funnel of `period` with stage conversions, changes and the biggest leak."""
     months = period.trailing(_MONTHS)
-    orders = customer_orders(tables.orders, period, tables.returns)
-    by_customer = _sorted_orders(orders)
-    joins = club_join_days(tables, period)
-    use_club = settings.loyalty_rule == "club" and joins is not None and len(joins) > 0
-    start = _first(orders.day)
-    stages: dict[str, _Stage | None] = {
-        "reach": _reach(tables, period, months),
-        "acquisition": _leads_created(tables, period, months),
-        "conversion": _entries(orders.first_day, months, start),
-        "retention": _entries(
-            _retention_days(by_customer, settings.retention_window_days), months, start
-        ),
-        "loyalty": _entries(joins.to_numpy(), months, _first(joins.to_numpy()))
-        if use_club
-        else _loyalty_by_orders(by_customer, period, settings.loyalty_min_orders),
-    }
     month_ends = month_edges(months)[1:] - 1
-    covered = {
-        name: None if stage is None else _covered(stage, month_ends)
-        for name, stage in stages.items()
+    orders = customer_orders(tables.orders, period, tables.returns)
+    members = club_member_since(tables, period)
+    use_club = settings.loyalty_rule == "club" and members is not None
+    lag = cohort_lag_months(settings.retention_window_days)
+    stages: dict[str, _Stage | None] = {
+        "reach": _reach(tables, period, months, month_ends),
+        "acquisition": _leads_created(tables, period, months, month_ends),
+        "conversion": _entries(orders.first_day, months, month_ends, _first(orders.day)),
+        **_cohort_stages(orders, months, lag, settings, members if use_club else None),
     }
-    steps = []
-    for k, name in enumerate(STAGES):
-        stage = stages[name]
-        count = None
-        if stage is not None:
-            previous = int(stage.counts[_PREVIOUS]) if covered[name][_PREVIOUS] else None
-            count = Change(int(stage.counts[_CURRENT]), previous)
-        rates = _rates(stages, covered, STAGES[k - 1], name) if k else None
-        conversion = None
-        if rates is not None and rates[_CURRENT] is not None:
-            conversion = Change(rates[_CURRENT], rates[_PREVIOUS])
-        steps.append(
-            FunnelStep(
-                stage=name,
-                count=count,
-                conversion=conversion,
-                drop_off=None if conversion is None else 1 - conversion.current,
-                benchmark=None if rates is None else _median(rates[:_CURRENT]),
-            )
-        )
+    steps = [_step(stages, k) for k in range(len(STAGES))]
     days, converted_leads = _lead_to_customer_days(tables, period, orders, months)
     return FunnelResult(
         steps=tuple(steps),
         loyalty_rule="club" if use_club else "orders",
+        cohort=period.shift(-lag),
+        retention_window_days=settings.retention_window_days,
         lead_to_customer_days=days,
         converted_leads=converted_leads,
         biggest_leak=_biggest_leak(steps),
     )
 
 
-def _covered(stage: _Stage, month_ends: np.ndarray) -> np.ndarray:
-    """Months the stage's data reaches back to (their last day is on or after its first day)."""
-    if stage.start is None:
-        return np.zeros(len(month_ends), dtype=bool)
-    return month_ends >= stage.start
+def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
+    """Stage number `k` of STAGES, with its conversion against its base and its norm."""
+    name = STAGES[k]
+    stage = stages[name]
+    group = FunnelGroup.COHORT if name in COHORT_STAGES else FunnelGroup.MONTH
+    if stage is None:
+        return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN)
+    count = _change(stage.counts, stage.covered)
+    base_counts, covered = _base(stages, k)
+    base = None if base_counts is None else _change(base_counts, covered)
+    rates: list[float | None] = [None] * _MONTHS
+    if base_counts is not None:
+        rates = [
+            ratio(int(stage.counts[m]), int(base_counts[m])) if covered[m] else None
+            for m in range(_MONTHS)
+        ]
+    conversion = None
+    if rates[_CURRENT] is not None:
+        conversion = Change(rates[_CURRENT], rates[_PREVIOUS])
+    benchmark = _median(rates[:_CURRENT])
+    index = None
+    if conversion is not None and benchmark:
+        index = conversion.current / benchmark
+    return FunnelStep(
+        stage=name,
+        group=group,
+        count=count,
+        base=base,
+        conversion=conversion,
+        drop_off=None if conversion is None else 1 - conversion.current,
+        benchmark=benchmark,
+        norm_index=index,
+        vs_norm=_vs_norm(conversion, benchmark, index),
+    )
+
+
+def _base(stages: dict[str, _Stage | None], k: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """The group stage `k` converts from, per month, and the months both cover."""
+    stage = stages[STAGES[k]]
+    assert stage is not None
+    if stage.base is not None:
+        return stage.base, stage.covered
+    before = stages[STAGES[k - 1]] if k else None
+    if before is None:
+        return None, np.zeros(_MONTHS, dtype=bool)
+    return before.counts, before.covered & stage.covered
+
+
+def _change(counts: np.ndarray, covered: np.ndarray) -> Change:
+    """The reporting month's count against the month before's, when the data covers it."""
+    previous = int(counts[_PREVIOUS]) if covered[_PREVIOUS] else None
+    return Change(int(counts[_CURRENT]), previous)
+
+
+def _vs_norm(conversion: Change | None, benchmark: float | None, index: float | None) -> NormStatus:
+    """Below, near or above the norm (docs/metrics.md#funnel-leak)."""
+    if conversion is None or benchmark is None:
+        return NormStatus.UNKNOWN
+    if index is None:  # a zero norm: any conversion is above it, none is at it
+        return NormStatus.ABOVE if conversion.current > 0 else NormStatus.NEAR
+    if index <= BELOW_NORM:
+        return NormStatus.BELOW
+    return NormStatus.ABOVE if index >= ABOVE_NORM else NormStatus.NEAR
 
 
 def _first(days: np.ndarray) -> int | None:
@@ -132,13 +215,25 @@ def _first(days: np.ndarray) -> int | None:
     return int(days.min()) if len(days) else None
 
 
-def _entries(days: np.ndarray, months: tuple[Period, ...], start: int | None) -> _Stage:
+def _covered(start: int | None, month_ends: np.ndarray) -> np.ndarray:
+    """Months the data reaches back to (their last day is on or after its first day)."""
+    if start is None:
+        return np.zeros(len(month_ends), dtype=bool)
+    return month_ends >= start
+
+
+def _entries(
+    days: np.ndarray, months: tuple[Period, ...], month_ends: np.ndarray, start: int | None
+) -> _Stage:
     """Entries per month from one entry day per person, for data starting on day `start`."""
     index = month_index(days, months)
-    return _Stage(counts=np.bincount(index[index >= 0], minlength=len(months)), start=start)
+    counts = np.bincount(index[index >= 0], minlength=len(months))
+    return _Stage(counts=counts, covered=_covered(start, month_ends))
 
 
-def _reach(tables: Tables, period: Period, months: tuple[Period, ...]) -> _Stage | None:
+def _reach(
+    tables: Tables, period: Period, months: tuple[Period, ...], month_ends: np.ndarray
+) -> _Stage | None:
     """Audience reached per month, from the channels sheet (docs/metrics.md#funnel-reach)."""
     if tables.channels is None:
         return None
@@ -147,93 +242,81 @@ def _reach(tables: Tables, period: Period, months: tuple[Period, ...]) -> _Stage
     index = month_index(days, months)
     reach = sheet["reach"].to_numpy(dtype=np.float64, na_value=0.0)
     counts = np.bincount(index[index >= 0], weights=reach[index >= 0], minlength=len(months))
-    return _Stage(counts=counts.astype(np.int64), start=_first(days))
+    return _Stage(counts=counts.astype(np.int64), covered=_covered(_first(days), month_ends))
 
 
-def _leads_created(tables: Tables, period: Period, months: tuple[Period, ...]) -> _Stage | None:
+def _leads_created(
+    tables: Tables, period: Period, months: tuple[Period, ...], month_ends: np.ndarray
+) -> _Stage | None:
     if tables.leads is None:
         return None
     created = tables.leads["created_date"]
     days = day_numbers(created[until_end_of(created, period)])
-    return _entries(days, months, _first(days))
+    return _entries(days, months, month_ends, _first(days))
 
 
-@dataclass(frozen=True)
-class _Orders:
-    """Orders sorted by customer, then day."""
+def _cohort_stages(
+    orders: CustomerOrders,
+    months: tuple[Period, ...],
+    lag: int,
+    settings: MetricsSettings,
+    members: pd.Series | None,
+) -> dict[str, _Stage]:
+    """Retention and loyalty of each month's cohort (docs/metrics.md#funnel-groups).
 
-    customer: np.ndarray
-    day: np.ndarray
-
-
-def _sorted_orders(orders: CustomerOrders) -> _Orders:
-    """The orders sorted by customer, then day."""
-    if len(orders.day) == 0:
-        return _Orders(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
-    low = int(orders.day.min())
-    span = int(orders.day.max()) - low + 1
-    # One sort of a combined key orders by customer, then day.
-    keys = np.sort(orders.customer * span + (orders.day - low))
-    return _Orders(customer=keys // span, day=keys % span + low)
-
-
-def _first_where(customer: np.ndarray, hit: np.ndarray) -> np.ndarray:
-    """Positions of each customer's first hit in arrays sorted by customer."""
-    positions = np.flatnonzero(hit)
-    _, first = np.unique(customer[positions], return_index=True)
-    return positions[first]
-
-
-def _retention_days(orders: _Orders, window_days: int) -> np.ndarray:
-    """Each customer's first order day within `window_days` of an earlier order day."""
-    gap = np.diff(orders.day)
-    same = np.diff(orders.customer) == 0
-    # Orders on the same day are one visit: the gap must be at least a day.
-    hit = np.concatenate(([False], same & (gap >= 1) & (gap <= window_days)))
-    return orders.day[_first_where(orders.customer, hit)]
-
-
-def _loyalty_by_orders(orders: _Orders, period: Period, min_orders: int) -> _Stage:
-    """Customers first reaching `min_orders` orders within 12 calendar months, per month."""
-    months = period.trailing(_MONTHS)
-    if len(orders.day) == 0:
-        return _Stage(counts=np.zeros(_MONTHS, dtype=np.int64), start=None)
-    first = Period.containing(_date_of(int(orders.day.min())), period.calendar)
-    span = (period.year - first.year) * 12 + period.month - first.month + 1
-    history = period.trailing(max(span, _MONTHS))
-    month = month_index(orders.day, history)
-    lag = min_orders - 1
-    hit = np.zeros(len(month), dtype=bool)
-    if lag == 0:
-        hit[:] = True
-    elif len(month) > lag:
-        same = orders.customer[lag:] == orders.customer[:-lag]
-        hit[lag:] = same & (month[lag:] - month[:-lag] < LOYALTY_WINDOW_MONTHS)
-    entry = month[_first_where(orders.customer, hit)] - (len(history) - _MONTHS)
-    counts = np.bincount(entry[entry >= 0], minlength=len(months))
-    return _Stage(counts=counts, start=_first(orders.day))
+    For each month m, the cohort is the customers whose first order falls `lag` months
+    earlier; retained: their second purchase occasion came within W days of the first;
+    loyal: retained and, at m's end, in the loyalty stock (docs/metrics.md#loyalty-rule).
+    """
+    occasions = orders.occasions
+    window = settings.retention_window_days
+    cohorts = tuple(m.shift(-lag) for m in months)
+    cohort_of = month_index(orders.first_day, cohorts)
+    # Each customer's second occasion: the next day after their first (NEVER for one-timers).
+    second = occasions.next_day[occasions.first_positions()]
+    retained = second - orders.first_day <= window
+    member_since = None
+    if members is not None:
+        member_since = member_since_by_code(members, orders.ids)
+    ends = month_edges(months)[1:] - 1
+    sizes = np.zeros(len(months), dtype=np.int64)
+    kept = np.zeros(len(months), dtype=np.int64)
+    loyal = np.zeros(len(months), dtype=np.int64)
+    for m, month in enumerate(months):
+        cohort = np.flatnonzero(cohort_of == m)
+        stayed = cohort[retained[cohort]]
+        sizes[m], kept[m] = len(cohort), len(stayed)
+        stock = _in_loyalty_stock(stayed, occasions, month, ends[m], settings, member_since)
+        loyal[m] = int(stock.sum())
+    start = _first(orders.day)
+    cohort_ends = month_edges(cohorts)[1:] - 1
+    covered = _covered(start, cohort_ends)
+    club_covered = covered
+    if member_since is not None:
+        joined = member_since[member_since != NEVER]
+        club_start = int(joined.min()) if len(joined) else None
+        club_covered = covered & _covered(club_start, ends)
+    return {
+        "retention": _Stage(counts=kept, covered=covered, base=sizes),
+        "loyalty": _Stage(counts=loyal, covered=club_covered, base=kept),
+    }
 
 
-def _date_of(day: int) -> date:
-    """The date of a day number."""
-    return date(1970, 1, 1) + timedelta(days=day)
-
-
-def _rates(
-    stages: dict[str, _Stage | None],
-    covered: dict[str, np.ndarray | None],
-    before: str,
-    name: str,
-) -> list[float | None] | None:
-    """Monthly conversion from stage `before` into `name`; None when either stage is missing."""
-    fed, entered = stages[before], stages[name]
-    if fed is None or entered is None:
-        return None
-    both = covered[before] & covered[name]
-    return [
-        ratio(int(entered.counts[m]), int(fed.counts[m])) if both[m] else None
-        for m in range(_MONTHS)
-    ]
+def _in_loyalty_stock(
+    codes: np.ndarray,
+    occasions: PurchaseOccasions,
+    month: Period,
+    end: int,
+    settings: MetricsSettings,
+    member_since: np.ndarray | None,
+) -> np.ndarray:
+    """Which of the customer `codes` are in the loyalty stock at day `end`: active club members,
+    or frequent buyers without a club (docs/metrics.md#loyalty-rule)."""
+    start = day_number(month.shift(1 - LOYALTY_WINDOW_MONTHS).start)
+    recent = occasions.counts_of(codes, start, end + 1)
+    if member_since is None:
+        return recent >= settings.loyalty_min_orders
+    return (member_since[codes] <= end) & (recent >= 1)
 
 
 def _median(values: list[float | None]) -> float | None:
@@ -242,18 +325,16 @@ def _median(values: list[float | None]) -> float | None:
 
 
 def _biggest_leak(steps: list[FunnelStep]) -> str | None:
-    """The stage whose conversion is lowest against its benchmark, else the lowest conversion."""
-    against = [
-        (s.conversion.current / s.benchmark, k, s.stage)
+    """The stage furthest below its norm, of those whose base is not thin; None when none is."""
+    below = [
+        (s.norm_index, k, s.stage)
         for k, s in enumerate(steps)
-        if s.conversion is not None and s.benchmark
+        if s.vs_norm == NormStatus.BELOW
+        and s.norm_index is not None
+        and s.base is not None
+        and not is_thin(RateKind.CONVERSION, s.base.current)
     ]
-    if against:
-        return min(against)[2]
-    plain = [
-        (s.conversion.current, k, s.stage) for k, s in enumerate(steps) if s.conversion is not None
-    ]
-    return min(plain)[2] if plain else None
+    return min(below)[2] if below else None
 
 
 def _lead_to_customer_days(

@@ -15,7 +15,8 @@ from deckgen.metrics.funnel import FunnelResult, compute_funnel
 from deckgen.metrics.loyalty import LoyaltyResult, compute_loyalty
 from deckgen.metrics.prospects import ProspectsResult, compute_prospects
 from deckgen.metrics.satisfaction import SatisfactionResult, compute_satisfaction
-from deckgen.metrics.segments import SegmentationResult, compute_segments, rfm_segment_of
+from deckgen.metrics.segments import SegmentationResult, compute_segments
+from deckgen.metrics.shared import compute_shared
 from deckgen.model import ValueKind
 from deckgen.period import Period
 
@@ -44,7 +45,7 @@ class LifecycleMetrics:
             ("revenue", self.segmentation.revenue.current, "money"),
             ("active_customers", self.loyalty.active.current, "count"),
             ("new_customers", self.loyalty.new.current, "count"),
-            ("repeat_rate", _current(self.loyalty.repeat_rate), "percent"),
+            ("repeat_rate_12m", _current(self.loyalty.repeat_rate_12m), "percent"),
             ("churn_rate", _current(self.loyalty.churn_rate), "percent"),
         ]
         if self.satisfaction is not None:
@@ -58,15 +59,17 @@ def _current(change: object) -> float | None:
 
 def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -> LifecycleMetrics:
     """All lifecycle metrics of `tables` for `period` (data after the period end is ignored)."""
-    segmentation = compute_segments(tables, period, settings)
-    segment_of = rfm_segment_of(tables, period, settings)
-    prospects = compute_prospects(tables, period, settings, segmentation)
+    shared = compute_shared(tables, period, settings)
+    segmentation = compute_segments(tables, period, settings, shared.rfm)
+    prospects = compute_prospects(
+        tables, period, settings, segmentation, shared.rfm, shared.channel_of
+    )
     funnel = compute_funnel(tables, period, settings)
-    channels = compute_channels(tables, period, settings)
-    loyalty = compute_loyalty(tables, period, settings, segment_of)
-    clv = compute_clv(tables, period, settings, segment_of)
+    channels = compute_channels(tables, period, settings, shared.channel_of)
+    loyalty = compute_loyalty(tables, period, settings, shared.segment_of)
+    clv = compute_clv(tables, period, settings, shared.segment_of, shared.channel_of)
     feedback = compute_feedback(tables, period, settings)
-    satisfaction = compute_satisfaction(tables, period, settings, segment_of)
+    satisfaction = compute_satisfaction(tables, period, settings, shared.segment_of)
     findings = compute_findings(
         segmentation, funnel, loyalty, channels, prospects, feedback, satisfaction
     )

@@ -1,4 +1,4 @@
-"""Loyalty lifecycle: new, returning, loyal, at-risk and churned customers, cohorts, club, CLV."""
+"""Loyalty lifecycle: new, returning, frequent, at-risk and churned customers, cohorts, club."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ import pandas as pd
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
+    NEVER,
     Change,
     CustomerOrders,
+    PurchaseOccasions,
+    club_member_since,
     covers,
     customer_orders,
-    day_number,
     day_numbers,
+    member_since_by_code,
     month_edges,
     month_index,
     ratio,
@@ -30,12 +33,9 @@ CHURN_DAYS_FLOOR = 30
 CHURN_DAYS_WITHOUT_REPEATS = 365
 
 # Twelve trend months plus the eleven before them, so every trend month has a full
-# trailing-12-month window behind it (repeat rate, loyal customers).
+# trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
-_NEVER = np.iinfo(np.int64).max // 4  # a day number after any real day
-_ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
-_NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,14 @@ class LifecycleMonth:
     active: int  # customers with at least one order in the month
     new: int  # customers whose first order is in the month
     returning: int  # active customers whose first order is earlier
-    loyal: int  # docs/metrics.md#loyal-customers, at the month's end
+    frequent_buyers: int  # docs/metrics.md#frequent-buyers, at the month's end
     at_risk: int  # docs/metrics.md#at-risk, at the month's end
     churned: int  # docs/metrics.md#churned, during the month
+    churn_days: int  # K as derived at the month's end, behind at_risk, churned and churn_rate
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
-    repeat_rate: float | None  # 0..1, docs/metrics.md#repeat-purchase-rate; None without buyers
+    churn_rate_n: int  # its base: customers not churned at the end of the month before
+    repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
+    repeat_rate_12m_n: int  # its base: customers with an order in the 12 months
 
 
 @dataclass(frozen=True)
@@ -104,13 +107,13 @@ class ClubSummary:
 
 @dataclass(frozen=True)
 class SegmentValue:
-    """Historical value of one RFM segment (docs/metrics.md#historical-clv)."""
+    """Lifetime revenue of one RFM segment (docs/metrics.md#revenue-per-customer-lifetime)."""
 
     segment: str
     customers: int
-    revenue: float  # client currency, all orders to the period end
-    mean_revenue: float  # client currency per customer
-    revenue_share: float | None  # 0..1 of the revenue of all customers; None without revenue
+    revenue_lifetime: float  # client currency, all orders to the period end
+    revenue_per_customer_lifetime: float  # client currency per customer
+    revenue_share: float | None  # 0..1 of all customers' lifetime revenue; None without any
 
 
 @dataclass(frozen=True)
@@ -118,32 +121,27 @@ class LoyaltyResult:
     """The loyalty lifecycle of the period, its 12-month trend and the month-on-month changes."""
 
     period: Period
-    churn_days: int  # K, docs/metrics.md#churn-days
+    churn_days: int  # K of the period's month, docs/metrics.md#churn-days
     churn_days_derived: bool  # True when K came from the inter-purchase times
-    loyalty_rule: str  # "club" or "orders": the rule applied, docs/metrics.md#loyal-customers
+    loyalty_rule: str  # "club" (stock: club.active_members) or "orders" (frequent_buyers)
     months: tuple[LifecycleMonth, ...]  # the 12 months ending with the period, oldest first
     active: Change  # customers
     new: Change  # customers
     returning: Change  # customers
-    loyal: Change  # customers
+    frequent_buyers: Change  # customers, docs/metrics.md#frequent-buyers
     at_risk: Change  # customers
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
-    repeat_rate: Change | None  # 0..1; None when the month's rate is undefined
+    churn_rate_n: int  # the month's base, docs/metrics.md#minimum-n
+    repeat_rate_12m: Change | None  # 0..1; None when the month's rate is undefined
+    repeat_rate_12m_n: int  # the month's base, docs/metrics.md#minimum-n
     cohorts: tuple[CohortRow, ...]  # the 12 months ending with the period, oldest first
     club: ClubSummary | None  # None without club data (no loyalty sheet, no members)
-    clv: Change | None  # client currency per customer, docs/metrics.md#historical-clv
-    clv_customers: int  # customers with an order by the period end
-    clv_by_segment: tuple[SegmentValue, ...]  # highest mean first; empty without segments
-
-
-@dataclass(frozen=True)
-class _Visits:
-    """Distinct (customer, order day) pairs, sorted by customer code then day."""
-
-    customer: np.ndarray  # customer code
-    day: np.ndarray  # day number
-    next_day: np.ndarray  # the customer's next order day, or _NEVER
+    # client currency per customer, docs/metrics.md#revenue-per-customer-lifetime
+    revenue_per_customer_lifetime: Change | None
+    revenue_per_customer_lifetime_n: int  # customers with an order by the period end
+    # highest revenue per customer first; empty without segments
+    revenue_per_customer_lifetime_by_segment: tuple[SegmentValue, ...]
 
 
 def compute_loyalty(
@@ -157,29 +155,24 @@ def compute_loyalty(
     edges = month_edges(months)
     month_ends = edges[1:] - 1
     orders = customer_orders(tables.orders, period, tables.returns)
-    visits = _visits(orders)
+    visits = orders.occasions
     n_customers = len(orders.ids)
 
-    churn_days, derived = _churn_days(visits, settings)
-    counts = _monthly_order_counts(orders, months, n_customers)
+    trend_ends = month_ends[_FIRST:]
+    churn_days, derived = _churn_days(visits, settings, trend_ends)
+    counts = _monthly_occasions(visits, months, n_customers)
     window = _trailing_window_counts(counts)
     first_month = month_index(orders.first_day, months)
 
-    club_join = _club_join_days(tables, period)
+    club_join = club_member_since(tables, period)
     rule = settings.loyalty_rule if club_join is not None else "orders"
-    member_join = _join_day_by_code(club_join, orders.ids)
-    trend_ends = month_ends[_FIRST:]
+    member_join = member_since_by_code(club_join, orders.ids)
     active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
-    if rule == "club":
-        loyal = active_members.sum(axis=0)
-    else:
-        loyal = (window >= settings.loyalty_min_orders).sum(axis=0)
+    frequent = (window >= settings.loyalty_min_orders).sum(axis=0)
 
     active = (counts[:, _FIRST:] > 0).sum(axis=0)
     new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
-    at_risk = _count_at_risk(visits, churn_days, trend_ends)
-    alive = _count_alive(visits, churn_days, month_ends[_FIRST - 1 :])
-    churned, churned_from_base = _count_churned(visits, churn_days, months, edges)
+    at_risk, alive, churned, churned_from_base = _churn_figures(visits, churn_days, months, edges)
     buyers = (window >= 1).sum(axis=0)
     repeaters = (window >= 2).sum(axis=0)
 
@@ -189,11 +182,14 @@ def compute_loyalty(
             active=int(active[j]),
             new=int(new[j]),
             returning=int(active[j] - new[j]),
-            loyal=int(loyal[j]),
+            frequent_buyers=int(frequent[j]),
             at_risk=int(at_risk[j]),
             churned=int(churned[j]),
+            churn_days=int(churn_days[j]),
             churn_rate=ratio(churned_from_base[j], alive[j]),
-            repeat_rate=ratio(repeaters[j], buyers[j]),
+            churn_rate_n=int(alive[j]),
+            repeat_rate_12m=ratio(repeaters[j], buyers[j]),
+            repeat_rate_12m_n=int(buyers[j]),
         )
         for j in range(TREND_MONTHS)
     )
@@ -209,21 +205,23 @@ def compute_loyalty(
         current = getattr(trend[-1], name)
         return None if current is None else Change(current, previous(name))
 
-    clv, clv_previous = _mean_revenue(orders, month_ends[-2])
+    per_customer, per_customer_before = _mean_revenue(orders, month_ends[-2])
     return LoyaltyResult(
         period=period,
-        churn_days=churn_days,
+        churn_days=int(churn_days[-1]),
         churn_days_derived=derived,
         loyalty_rule=rule,
         months=trend,
         active=count_change("active"),
         new=count_change("new"),
         returning=count_change("returning"),
-        loyal=count_change("loyal"),
+        frequent_buyers=count_change("frequent_buyers"),
         at_risk=count_change("at_risk"),
         churned=count_change("churned"),
         churn_rate=rate_change("churn_rate"),
-        repeat_rate=rate_change("repeat_rate"),
+        churn_rate_n=trend[-1].churn_rate_n,
+        repeat_rate_12m=rate_change("repeat_rate_12m"),
+        repeat_rate_12m_n=trend[-1].repeat_rate_12m_n,
         cohorts=_cohorts(counts, first_month, months),
         club=None
         if club_join is None
@@ -236,52 +234,53 @@ def compute_loyalty(
             months,
             has_previous,
         ),
-        clv=None if clv is None else Change(clv, clv_previous if has_previous else None),
-        clv_customers=n_customers,
-        clv_by_segment=_segment_values(orders, segment_of),
+        revenue_per_customer_lifetime=None
+        if per_customer is None
+        else Change(per_customer, per_customer_before if has_previous else None),
+        revenue_per_customer_lifetime_n=n_customers,
+        revenue_per_customer_lifetime_by_segment=_segment_values(orders, segment_of),
     )
 
 
-def _visits(orders: CustomerOrders) -> _Visits:
-    if len(orders.day):
-        # Sorting one combined key gives the distinct order days in (customer, day) order.
-        low = int(orders.day.min())
-        span = int(orders.day.max()) - low + 1
-        keys = np.sort(orders.customer * span + (orders.day - low))
-        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
-        customer, day = keys // span, keys % span + low
-    else:
-        customer = day = np.empty(0, dtype=np.int64)
-    same_customer = customer[1:] == customer[:-1]
-    next_day = np.full(len(day), _NEVER, dtype=np.int64)
-    next_day[:-1][same_customer] = day[1:][same_customer]
-    return _Visits(customer=customer, day=day, next_day=next_day)
+def _churn_days(
+    visits: PurchaseOccasions, settings: MetricsSettings, ends: np.ndarray
+) -> tuple[np.ndarray, bool]:
+    """K as it stands on each of the days `ends`: the configured churn days, else derived from
+    the gaps between purchase occasions up to that day (docs/metrics.md#churn-days).
 
-
-def _churn_days(visits: _Visits, settings: MetricsSettings) -> tuple[int, bool]:
-    """K: the configured churn days, else derived from the inter-purchase times."""
+    Deriving K from the data of each month's own end, not the period's, keeps a month's churn
+    the same in every later deck: more data can move today's K, never a past month's.
+    """
     if settings.churn_days is not None:
-        return settings.churn_days, False
-    gaps = (visits.next_day - visits.day)[visits.next_day != _NEVER]
+        return np.full(len(ends), settings.churn_days, dtype=np.int64), False
+    repeat = visits.next_day != NEVER
+    order = np.argsort(visits.next_day[repeat], kind="stable")
+    gaps = (visits.next_day - visits.day)[repeat][order]
+    known = np.searchsorted(visits.next_day[repeat][order], ends, side="right")
+    return np.asarray([_derived_churn_days(gaps[:n]) for n in known], dtype=np.int64), True
+
+
+def _derived_churn_days(gaps: np.ndarray) -> int:
+    """The 90th percentile of the gaps, rounded half up, at least 30; 365 without any gap."""
     if len(gaps) == 0:
-        return CHURN_DAYS_WITHOUT_REPEATS, True
+        return CHURN_DAYS_WITHOUT_REPEATS
     quantile = float(np.percentile(gaps, CHURN_PERCENTILE))
-    return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5))), True
+    return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5)))
 
 
-def _monthly_order_counts(
-    orders: CustomerOrders, months: tuple[Period, ...], n_customers: int
+def _monthly_occasions(
+    visits: PurchaseOccasions, months: tuple[Period, ...], n_customers: int
 ) -> np.ndarray:
-    """Orders per customer (rows, by code) and month (columns) over the span."""
-    index = month_index(orders.day, months)
+    """Purchase occasions per customer (rows, by code) and month (columns) over the span."""
+    index = month_index(visits.day, months)
     inside = index >= 0
-    flat = orders.customer[inside] * len(months) + index[inside]
+    flat = visits.customer[inside] * len(months) + index[inside]
     counts = np.bincount(flat, minlength=n_customers * len(months))
     return counts.astype(np.int32).reshape(n_customers, len(months))
 
 
 def _trailing_window_counts(counts: np.ndarray) -> np.ndarray:
-    """Orders per customer in the 12 months ending with each trend month."""
+    """Purchase occasions per customer in the 12 months ending with each trend month."""
     running = np.zeros((counts.shape[0], counts.shape[1] + 1), dtype=np.int32)
     np.cumsum(counts, axis=1, out=running[:, 1:])
     return running[:, _FIRST + 1 :] - running[:, :TREND_MONTHS]
@@ -297,25 +296,56 @@ def _count_covering(low: np.ndarray, high: np.ndarray, points: np.ndarray) -> np
     return np.cumsum(diff)[: len(points)]
 
 
-def _count_alive(visits: _Visits, churn_days: int, ends: np.ndarray) -> np.ndarray:
+def _count_alive(visits: PurchaseOccasions, churn_days: int, ends: np.ndarray) -> np.ndarray:
     """Customers whose last order is fewer than K days before each of `ends`."""
     last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
     return _count_covering(visits.day, last_day, ends)
 
 
-def _count_at_risk(visits: _Visits, churn_days: int, ends: np.ndarray) -> np.ndarray:
+def _count_at_risk(visits: PurchaseOccasions, churn_days: int, ends: np.ndarray) -> np.ndarray:
     """Customers whose last order is K/2 (rounded up) to K-1 days before each of `ends`."""
     last_day = np.minimum(visits.day + churn_days - 1, visits.next_day - 1)
     return _count_covering(visits.day + (churn_days + 1) // 2, last_day, ends)
 
 
+def _churn_figures(
+    visits: PurchaseOccasions,
+    churn_days: np.ndarray,
+    months: tuple[Period, ...],
+    edges: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per trend month, with that month's K: at-risk customers at its end, customers not
+    churned at the end of the month before, churned customers, and those of that base."""
+    ends = edges[1:] - 1
+    figures = np.zeros((4, TREND_MONTHS), dtype=np.int64)
+    for k in np.unique(churn_days):
+        uses = churn_days == k
+        churned, from_base = _count_churned(visits, int(k), months, edges, uses)
+        figures[:, uses] = np.stack(
+            (
+                _count_at_risk(visits, int(k), ends[_FIRST:][uses]),
+                _count_alive(visits, int(k), ends[_FIRST - 1 : -1][uses]),
+                churned[uses],
+                from_base[uses],
+            )
+        )
+    at_risk, alive, churned, from_base = figures
+    return at_risk, alive, churned, from_base
+
+
 def _count_churned(
-    visits: _Visits, churn_days: int, months: tuple[Period, ...], edges: np.ndarray
+    visits: PurchaseOccasions,
+    churn_days: int,
+    months: tuple[Period, ...],
+    edges: np.ndarray,
+    wanted: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Customers reaching K days without an order in each trend month; and those of the base."""
+    """Customers reaching K days without an order in each `wanted` trend month (0 in the
+    others); and those of the base."""
     churn_day = visits.day + churn_days
     index = month_index(churn_day, months)
     event = (visits.next_day > churn_day) & (index >= _FIRST)
+    event[event] = wanted[index[event] - _FIRST]
     customer, index = visits.customer[event], index[event]
     from_base = visits.day[event] < edges[index]
 
@@ -351,47 +381,6 @@ def _cohorts(
         )
         for i in range(TREND_MONTHS)
     )
-
-
-def _club_join_days(tables: Tables, period: Period) -> pd.Series | None:
-    """Join day number of each club member as of the period end, by customer_id; None: no club.
-
-    Unknown join days are _ALWAYS (a member throughout); see docs/metrics.md#club-members.
-    """
-    customers = tables.customers
-    ids: list[pd.Series] = []
-    days: list[np.ndarray] = []
-    if "loyalty_member" in customers.columns:
-        is_member = customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)
-        ids.append(customers["customer_id"][is_member])
-        if "loyalty_join_date" in customers.columns:
-            days.append(day_numbers(customers["loyalty_join_date"])[is_member])
-        else:
-            days.append(np.full(int(is_member.sum()), _NAT, dtype=np.int64))
-    if tables.loyalty is None and not (ids and len(ids[0])):
-        return None
-    if tables.loyalty is not None:
-        ids.append(tables.loyalty["customer_id"])
-        days.append(day_numbers(tables.loyalty["date"]))
-    codes, members = pd.factorize(pd.concat(ids, ignore_index=True))
-    day = np.concatenate(days)
-    # The earliest known date; a member known only by an empty join date is _ALWAYS.
-    known = day != _NAT
-    join = np.full(len(members), _NEVER, dtype=np.int64)
-    np.minimum.at(join, codes[known], day[known])
-    join[join == _NEVER] = _ALWAYS
-    joins = pd.Series(join, index=members)
-    return joins[join <= day_number(period.end)]
-
-
-def _join_day_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:
-    """Join day of each ordering customer (by code); _NEVER for non-members."""
-    member_join = np.full(len(ids), _NEVER, dtype=np.int64)
-    if club_join is not None and len(club_join):
-        position = ids.get_indexer(club_join.index)
-        found = position >= 0
-        member_join[position[found]] = club_join.to_numpy()[found]
-    return member_join
 
 
 def _club_summary(
@@ -519,7 +508,10 @@ def _mean_revenue(orders: CustomerOrders, previous_end: int) -> tuple[float | No
 def _segment_values(
     orders: CustomerOrders, segment_of: Mapping[str, str] | pd.Series | None
 ) -> tuple[SegmentValue, ...]:
-    """Historical CLV by RFM segment, highest mean first (docs/metrics.md#historical-clv)."""
+    """Lifetime revenue per customer by RFM segment, highest first.
+
+    docs/metrics.md#revenue-per-customer-lifetime
+    """
     if segment_of is None or len(orders.ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
@@ -534,12 +526,12 @@ def _segment_values(
             SegmentValue(
                 segment=str(name),
                 customers=int(size),
-                revenue=float(amount),
-                mean_revenue=float(amount) / int(size),
+                revenue_lifetime=float(amount),
+                revenue_per_customer_lifetime=float(amount) / int(size),
                 revenue_share=ratio(float(amount), total),
             )
             for name, size, amount in grouped.itertuples()
         ),
-        key=lambda row: (-row.mean_revenue, row.segment),
+        key=lambda row: (-row.revenue_per_customer_lifetime, row.segment),
     )
     return tuple(rows)

@@ -21,11 +21,12 @@ from deckgen.metrics.common import (
 from deckgen.metrics.segments import (
     AGE_BANDS,
     UNKNOWN,
+    RfmScores,
     SegmentationResult,
     age_band_codes,
     attribute_codes,
     interest_pairs,
-    rfm_table_of_orders,
+    score_rfm,
 )
 from deckgen.period import Period
 
@@ -88,17 +89,28 @@ class ProspectsResult:
 
 
 def compute_prospects(
-    tables: Tables, period: Period, settings: MetricsSettings, segmentation: SegmentationResult
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    segmentation: SegmentationResult,
+    rfm: RfmScores | None = None,
+    channel_of: pd.Series | None = None,
 ) -> ProspectsResult | None:
-    """Open leads by expected value and the ideal-prospect profile; None without a leads sheet."""
+    """Open leads by expected value and the ideal-prospect profile; None without a leads sheet.
+
+    `rfm` and `channel_of` (acquisition_channel_of the ordering customers): the deck's shared
+    intermediates, computed here when not given.
+    """
     if tables.leads is None:
         return None
     orders = customer_orders(tables.orders, period, tables.returns)
-    channel_of = acquisition_channel_of(tables, period, orders.ids)
+    if channel_of is None:
+        channel_of = acquisition_channel_of(tables, period, orders.ids)
+    if rfm is None:
+        rfm = score_rfm(orders, period, settings)
     best_segments = tuple(s.name for s in segmentation.rfm.segments[:BEST_SEGMENTS])
     # Every customer in `orders` has an order by the end, so segments align with the codes.
-    segment_of = rfm_table_of_orders(orders, period, settings)["segment"]
-    best = segment_of.isin(best_segments).to_numpy(dtype=bool)
+    best = np.isin(rfm.segment, [rfm.names.index(name) for name in best_segments])
     customers = rows_for(orders.ids, tables.customers)
 
     leads = tables.leads[until_end_of(tables.leads["created_date"], period)].reset_index(drop=True)

@@ -18,7 +18,69 @@ from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import ValueKind
 from deckgen.period import Period
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What each schema version renamed, removed or redefined; docs/metrics-json.md lists it.
+SCHEMA_CHANGES: dict[int, tuple[str, ...]] = {
+    2: (
+        "Every frequency counts purchase occasions (days with an order, "
+        "docs/metrics.md#purchase-occasions) instead of orders: "
+        "`segmentation.rfm.segments[].frequency`, `segmentation.rfm.bands[]` of frequency, "
+        "the repeat rates, the frequent buyers and the funnel's loyalty stage under the "
+        '"orders" rule.',
+        "One field per repeat rate, named for its window: `segmentation.repeat_rate` (all "
+        "time) → `repeat_rate_lifetime` (docs/metrics.md#repeat-rate-lifetime), also "
+        "`segmentation.psychographic[].repeat_rate` → `repeat_rate_lifetime`; "
+        "`loyalty.repeat_rate` and `loyalty.months[].repeat_rate` (12 months) → "
+        "`repeat_rate_12m` (docs/metrics.md#repeat-rate-12m); "
+        "`satisfaction.quadrants[].repeat_rate` → `repeat_rate_12m`. The run summary's "
+        "headline figure `repeat_rate` → `repeat_rate_12m`.",
+        "`satisfaction.quadrants[].mean_orders_12m` → `mean_occasions_12m` (also in "
+        "`satisfaction.by_segment[].quadrants[]`).",
+        "`satisfaction.satisfaction_vs_orders` → `satisfaction_vs_occasions`; "
+        "`satisfaction.recommend_vs_orders` → `recommend_vs_occasions`.",
+        "Revenue per customer names its window (docs/metrics.md#revenue-per-customer-12m, "
+        "#revenue-per-customer-lifetime): `segmentation.psychographic[].revenue_per_customer` → "
+        "`revenue_per_customer_12m`; `loyalty.clv` → `revenue_per_customer_lifetime`; "
+        "`loyalty.clv_customers` → `revenue_per_customer_lifetime_n`; `loyalty.clv_by_segment` "
+        "→ `revenue_per_customer_lifetime_by_segment`, whose `revenue` → `revenue_lifetime` and "
+        "`mean_revenue` → `revenue_per_customer_lifetime`. New: "
+        "`segmentation.revenue_per_customer_12m`.",
+        '"Loyal" is the RFM segment only (docs/metrics.md#loyalty-rule): `loyalty.loyal` and '
+        "`loyalty.months[].loyal` (the club's active members or, under the orders rule, the "
+        "frequent buyers) are replaced by `loyalty.frequent_buyers` and "
+        "`loyalty.months[].frequent_buyers` (docs/metrics.md#frequent-buyers), computed under "
+        "any rule; under the club rule the stock is `loyalty.club.active_members` and "
+        "`loyalty.club.active_by_month`.",
+        "`loyalty.months[]` churn figures (`at_risk`, `churned`, `churn_rate`) use the churn "
+        "window as derived at each month's own end, shown in the new `loyalty.months[].churn_days`"
+        "; past months are no longer restated with the current window "
+        "(docs/metrics.md#churn-days).",
+        "The funnel's rates compare one group from stage to stage "
+        "(docs/metrics.md#funnel-groups): retention and loyalty follow the cohort month "
+        "`funnel.cohort` (new) instead of dividing the month's flows, so their `count` and "
+        "`conversion` change meaning; new per step: `group`, `base` (the conversion's n), "
+        "`norm_index` and `vs_norm`. `funnel.biggest_leak` names only a stage below its norm, "
+        "and is null when none is (docs/metrics.md#funnel-leak).",
+        "The satisfaction quadrants' loyalty axis is behaviour (2+ purchase occasions in 12 "
+        "months) where the survey answers link to orders, intent to recommend otherwise "
+        "(docs/metrics.md#satisfaction-quadrants): new `satisfaction.loyalty_axis` "
+        '("behaviour" | "intent"), `loyalty_threshold`, `linked_customers` and '
+        "`quadrants[].mean_recommend`; `quadrants`, `quadrant_n`, `scatter` (now satisfaction "
+        "against the loyalty-axis value) and `scatter_n` follow the axis.",
+        "Praise is not an open issue: `feedback.open_items` → `feedback.to_resolve`, which "
+        "leaves off open comments rated below high, counted in the new "
+        "`feedback.open_comments` (docs/metrics.md#feedback-to-resolve).",
+        "Every thin-prone rate names its n (docs/metrics.md#minimum-n): new "
+        "`loyalty.churn_rate_n`, `loyalty.repeat_rate_12m_n` and the same per month; a funnel "
+        "stage below its norm on a base under the minimum is not the biggest leak.",
+        "The channels' 90-day figures travel with their cohort month "
+        "(docs/metrics.md#channel-revenue-90d): `channels.channels[].cohort_customers`, "
+        "`revenue_90d` and `roi` → `cohort_return.customers`, `cohort_return.revenue_90d` and "
+        "`cohort_return.roi_90d`, beside `cohort_return.cohort`; `channels.cohort` is gone.",
+        "New: the rolling 3-month NPS `satisfaction.nps_3m`, `nps_3m_change` and "
+        "`satisfaction.months[].nps_3m` (docs/metrics.md#nps-3m).",
+    ),
+}
 _FIELD_COMMENT = re.compile(r"^\s+(\w+): [^#]+#\s*(.+)$")
 
 
@@ -54,7 +116,7 @@ def to_jsonable(value: Any) -> Any:
 
 
 def to_json(metrics: LifecycleMetrics) -> str:
-    """Every figure as JSON: {"schema_version": 1, "metrics": {...}}, keys in declaration order."""
+    """Every figure as JSON: {"schema_version": N, "metrics": {...}}, keys in declaration order."""
     payload = {"schema_version": SCHEMA_VERSION, "metrics": to_jsonable(metrics)}
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
@@ -91,6 +153,8 @@ def _field_comments(cls: type) -> dict[str, str]:
 def _type_name(hint: Any) -> str:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return " | ".join(json.dumps(member.value) for member in hint)
     if hint is Change:
         return "change {current, previous, delta, relative}"
     if hint is Period:
@@ -190,9 +254,15 @@ A `change` is `{{"current", "previous", "delta", "relative"}}`: the month and th
 before, their difference, and the relative difference (null when previous is 0 or missing).
 A `period` is `{{"calendar", "key", "start", "end"}}` with ISO dates.
 
-Additions within version 1: `clv` (predictive customer value: the BG/NBD and Gamma-Gamma fits
-under `clv.model`, with their time unit and any refusal reason).
+Added in version 1: `clv` (predictive customer value: the BG/NBD and Gamma-Gamma fits under
+`clv.model`, with their time unit and any refusal reason).
 
 ## metrics
 """
-    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n"
+    changes = ["", "## Changes by version", ""]
+    for version, notes in sorted(SCHEMA_CHANGES.items(), reverse=True):
+        changes.append(f"### {version}")
+        changes.append("")
+        changes += [f"- {note}" for note in notes]
+        changes.append("")
+    return header + "\n".join(schema_lines(LifecycleMetrics)) + "\n" + "\n".join(changes)

@@ -4,23 +4,45 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
-from deckgen.metrics.common import Change, day_numbers, month_index, ratio, until_end_of
+from deckgen.metrics.common import (
+    Change,
+    CustomerOrders,
+    customer_orders,
+    day_numbers,
+    month_edges,
+    month_index,
+    ratio,
+    until_end_of,
+)
 from deckgen.period import Period
 
 TREND_MONTHS = 12
+ROLLING_NPS_MONTHS = 3  # docs/metrics.md#nps-3m
 SCATTER_LIMIT = 2000  # points; larger samples are cut down deterministically
 MIN_CORRELATION_N = 3
 QUADRANTS: tuple[str, ...] = ("loyalists", "mercenaries", "hostages", "defectors")
+# docs/metrics.md#satisfaction-quadrants: the loyalty axis is behaviour when at least this share
+# of the surveyed customers are found in the orders (fewer: the ids do not link, use intent).
+MIN_LINKED_SHARE = 0.5
+REPEAT_OCCASIONS = 2  # purchase occasions in the 12 months that make behaviour "high loyalty"
 # Cut-offs as fractions of the scale's range (docs/metrics.md#nps, #csat, #satisfaction-quadrants).
 _PROMOTER, _DETRACTOR, _HIGH_LOYALTY = 0.9, 0.6, 0.7  # 9, 6 and 7 on 0..10
 _SATISFIED = 0.75  # 4 on 1..5
 _TOLERANCE = 1e-9  # absorbs rounding when rescaling an answer that sits on a cut-off
+
+
+class LoyaltyAxis(StrEnum):
+    """What the quadrants' loyalty axis measures (docs/metrics.md#satisfaction-quadrants)."""
+
+    BEHAVIOUR = "behaviour"  # repeat buying: 2+ purchase occasions in the 12 months
+    INTENT = "intent"  # likelihood to recommend of 70% of the scale or more
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,7 @@ class SurveyMonth:
 
     month: Period
     nps: Nps
+    nps_3m: Nps  # the answers of the 3 months ending with this one, docs/metrics.md#nps-3m
     csat: Csat
 
 
@@ -70,8 +93,9 @@ class Quadrant:
     name: str  # "loyalists", "mercenaries", "hostages" or "defectors"
     customers: int
     share: float | None  # 0..1 of the customers placed in a quadrant; None when none are
-    mean_orders_12m: float | None  # orders per customer in the 12 months ending with the period
-    repeat_rate: float | None  # 0..1 of its customers with 2+ orders in those 12 months
+    mean_occasions_12m: float | None  # purchase occasions per customer, 12 months to the end
+    repeat_rate_12m: float | None  # 0..1 of its customers with 2+ occasions in those 12 months
+    mean_recommend: float | None  # scale units, its customers with a valid answer; None: none
 
 
 @dataclass(frozen=True)
@@ -104,6 +128,8 @@ class SatisfactionResult:
     recommend_scale: tuple[float, float]  # (low, high) answer values
     nps: Nps  # the month's answers
     nps_change: Change | None  # NPS points; None when the month has no valid answer
+    nps_3m: Nps  # the 3 months ending with the period, docs/metrics.md#nps-3m
+    nps_3m_change: Change | None  # NPS points, vs the 3 months ending with the month before
     csat: Csat  # the month's answers
     csat_change: Change | None  # 0..1; None when the month has no valid answer
     answers: AnswerCounts  # the month's answers
@@ -114,17 +140,21 @@ class SatisfactionResult:
     customer_nps: Nps
     customer_csat: Csat
     satisfaction_threshold: float  # satisfaction answers at or above are "high" (scale units)
-    recommend_threshold: float  # recommend answers at or above are "high loyalty" (scale units)
+    recommend_threshold: float  # recommend answers at or above are high intent (scale units)
+    # docs/metrics.md#satisfaction-quadrants: behaviour where the answers link to orders
+    loyalty_axis: LoyaltyAxis
+    loyalty_threshold: float  # loyalty-axis values at or above are high loyalty (axis units)
+    linked_customers: int  # surveyed customers found in the orders by the period end
     quadrants: tuple[Quadrant, ...]  # in QUADRANTS order
-    quadrant_n: int  # customers with both answers valid
+    quadrant_n: int  # customers placed: satisfaction valid and a loyalty value
     satisfaction_vs_recommend: Correlation
-    satisfaction_vs_orders: Correlation  # orders in the 12 months ending with the period
-    recommend_vs_orders: Correlation
+    satisfaction_vs_occasions: Correlation  # purchase occasions in the 12 months to the end
+    recommend_vs_occasions: Correlation  # same occasions
     # docs/metrics.md#satisfaction-by-segment: most customers first; empty without segments
     by_segment: tuple[SegmentSatisfaction, ...]
-    # docs/metrics.md#satisfaction-scatter: (satisfaction, recommend) points, by customer id
+    # docs/metrics.md#satisfaction-scatter: (satisfaction, loyalty-axis value), by customer id
     scatter: tuple[tuple[float, float], ...]
-    scatter_n: int  # customers with both answers valid, before any sampling
+    scatter_n: int  # customers placed in a quadrant, before any sampling
     scatter_sampled: bool  # True when scatter holds a SCATTER_LIMIT sample of them
 
 
@@ -157,6 +187,23 @@ class _Answers:
         )
 
 
+@dataclass(frozen=True)
+class _Loyalty:
+    """Each surveyed customer's place on the quadrants' loyalty axis."""
+
+    axis: LoyaltyAxis
+    threshold: float  # axis units: purchase occasions, or recommend scale units
+    value: np.ndarray  # per customer: occasions in the 12 months, or the recommend answer
+    high: np.ndarray  # bool: at or above the threshold
+    placed: np.ndarray  # bool: satisfaction valid and a loyalty value known
+
+    def subset(self, mask: np.ndarray) -> _Loyalty:
+        """The customers selected by `mask`."""
+        return _Loyalty(
+            self.axis, self.threshold, self.value[mask], self.high[mask], self.placed[mask]
+        )
+
+
 def compute_satisfaction(
     tables: Tables,
     period: Period,
@@ -167,10 +214,16 @@ def compute_satisfaction(
     if tables.surveys is None:
         return None
     months = period.trailing(TREND_MONTHS)
+    # The trend months and the months before them that their rolling NPS reaches back to.
+    span = period.trailing(TREND_MONTHS + ROLLING_NPS_MONTHS - 1)
     surveys = tables.surveys[until_end_of(tables.surveys["date"], period)]
-    month = month_index(day_numbers(surveys["date"]), months)
+    span_month = month_index(day_numbers(surveys["date"]), span)
+    surveys, span_month = surveys[span_month >= 0], span_month[span_month >= 0]
+    span_answers = _classify(surveys, settings)
+    rolling_nps = _rolling_nps(span_answers, span_month, len(span))
+    month = span_month - (ROLLING_NPS_MONTHS - 1)
     surveys, month = surveys[month >= 0], month[month >= 0]
-    answers = _classify(surveys, settings)
+    answers = span_answers.subset(span_month >= ROLLING_NPS_MONTHS - 1)
 
     monthly_nps = _nps(answers, month, TREND_MONTHS)
     monthly_csat = _csat(answers, month, TREND_MONTHS)
@@ -178,24 +231,31 @@ def compute_satisfaction(
 
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
-    orders_12m = _orders_in_window(tables.orders, months, ids)
+    orders = customer_orders(tables.orders, period, tables.returns)
+    orders_12m = _occasions_in_window(orders, months, ids)
+    linked = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype)) >= 0
+    loyalty = _loyalty_axis(people, linked, orders_12m, settings)
     single = np.zeros(len(ids), dtype=np.int64)
-    quadrants, placed = _quadrants(people, single, orders_12m, 1)
+    quadrants, placed = _quadrants(people, loyalty, single, orders_12m, 1)
     low_sat, high_sat = settings.satisfaction_scale
     low_rec, high_rec = settings.recommend_scale
     both = people.satisfaction_valid & people.recommend_valid
-    scatter, sampled = _scatter(ids[both], people.satisfaction[both], people.recommend[both])
+    shown = loyalty.placed
+    scatter, sampled = _scatter(ids[shown], people.satisfaction[shown], loyalty.value[shown])
     return SatisfactionResult(
         period=period,
         satisfaction_scale=(float(low_sat), float(high_sat)),
         recommend_scale=(float(low_rec), float(high_rec)),
         nps=monthly_nps[-1],
         nps_change=_change(monthly_nps[-1].score, monthly_nps[-2].score),
+        nps_3m=rolling_nps[-1],
+        nps_3m_change=_change(rolling_nps[-1].score, rolling_nps[-2].score),
         csat=monthly_csat[-1],
         csat_change=_change(monthly_csat[-1].score, monthly_csat[-2].score),
         answers=answers.subset(current).counts(),
         months=tuple(
-            SurveyMonth(months[j], monthly_nps[j], monthly_csat[j]) for j in range(TREND_MONTHS)
+            SurveyMonth(months[j], monthly_nps[j], rolling_nps[j], monthly_csat[j])
+            for j in range(TREND_MONTHS)
         ),
         customers=len(ids),
         anonymous_answers=anonymous,
@@ -204,19 +264,22 @@ def compute_satisfaction(
         customer_csat=_csat(people, single, 1)[0],
         satisfaction_threshold=float(low_sat + _SATISFIED * (high_sat - low_sat)),
         recommend_threshold=float(low_rec + _HIGH_LOYALTY * (high_rec - low_rec)),
+        loyalty_axis=loyalty.axis,
+        loyalty_threshold=loyalty.threshold,
+        linked_customers=int(linked.sum()),
         quadrants=quadrants[0],
         quadrant_n=int(placed[0]),
         satisfaction_vs_recommend=_correlation(people.satisfaction[both], people.recommend[both]),
-        satisfaction_vs_orders=_correlation(
+        satisfaction_vs_occasions=_correlation(
             people.satisfaction[people.satisfaction_valid],
             orders_12m[people.satisfaction_valid],
         ),
-        recommend_vs_orders=_correlation(
+        recommend_vs_occasions=_correlation(
             people.recommend[people.recommend_valid], orders_12m[people.recommend_valid]
         ),
-        by_segment=_by_segment(people, ids, orders_12m, segment_of),
+        by_segment=_by_segment(people, loyalty, ids, orders_12m, segment_of),
         scatter=scatter,
-        scatter_n=int(both.sum()),
+        scatter_n=int(shown.sum()),
         scatter_sampled=sampled,
     )
 
@@ -251,10 +314,33 @@ def _classify(surveys: pd.DataFrame, settings: MetricsSettings) -> _Answers:
 
 def _nps(answers: _Answers, group: np.ndarray, groups: int) -> list[Nps]:
     """NPS of each group of answers (group codes 0..groups-1)."""
-    valid = answers.recommend_valid
-    n = np.bincount(group[valid], minlength=groups)
-    promoters = np.bincount(group[answers.promoter], minlength=groups)
-    detractors = np.bincount(group[answers.detractor], minlength=groups)
+    n, promoters, detractors = _nps_counts(answers, group, groups)
+    return _nps_of(n, promoters, detractors)
+
+
+def _rolling_nps(answers: _Answers, month: np.ndarray, months: int) -> list[Nps]:
+    """NPS of the answers of each ROLLING_NPS_MONTHS months ending with a trend month, pooled
+    (month codes 0..months-1; the first ROLLING_NPS_MONTHS - 1 only feed the later windows)."""
+    pooled = []
+    for counts in _nps_counts(answers, month, months):
+        running = np.concatenate(([0], np.cumsum(counts)))
+        pooled.append(running[ROLLING_NPS_MONTHS:] - running[: months - ROLLING_NPS_MONTHS + 1])
+    return _nps_of(*pooled)
+
+
+def _nps_counts(
+    answers: _Answers, group: np.ndarray, groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Valid answers, promoters and detractors of each group."""
+    return (
+        np.bincount(group[answers.recommend_valid], minlength=groups),
+        np.bincount(group[answers.promoter], minlength=groups),
+        np.bincount(group[answers.detractor], minlength=groups),
+    )
+
+
+def _nps_of(n: np.ndarray, promoters: np.ndarray, detractors: np.ndarray) -> list[Nps]:
+    """An Nps per position of the count arrays."""
     return [
         Nps(
             score=None if n[g] == 0 else 100.0 * int(promoters[g] - detractors[g]) / int(n[g]),
@@ -263,7 +349,7 @@ def _nps(answers: _Answers, group: np.ndarray, groups: int) -> list[Nps]:
             passives=int(n[g] - promoters[g] - detractors[g]),
             detractors=int(detractors[g]),
         )
-        for g in range(groups)
+        for g in range(len(n))
     ]
 
 
@@ -304,27 +390,62 @@ def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray,
     )
 
 
-def _orders_in_window(
-    orders: pd.DataFrame, months: tuple[Period, ...], ids: np.ndarray
+def _occasions_in_window(
+    orders: CustomerOrders, months: tuple[Period, ...], ids: np.ndarray
 ) -> np.ndarray:
-    """Orders of each customer in `ids` within `months` (docs/metrics.md#surveyed-customers)."""
-    window = month_index(day_numbers(orders["order_date"]), months) >= 0
-    counts = orders["customer_id"][window].value_counts()
-    return counts.reindex(pd.Index(ids, dtype=object), fill_value=0).to_numpy(dtype=np.int64)
+    """Purchase occasions of each of `ids` within `months` (docs/metrics.md#surveyed-customers)."""
+    edges = month_edges(months)
+    counts = np.append(orders.occasions.counts(int(edges[0]), int(edges[-1])), 0)
+    # Customers who never ordered take the trailing 0.
+    return counts[orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))].astype(np.int64)
+
+
+def _loyalty_axis(
+    people: _Answers, linked: np.ndarray, occasions_12m: np.ndarray, settings: MetricsSettings
+) -> _Loyalty:
+    """Behaviour (repeat buying) when the answers link to orders, else intent to recommend."""
+    if len(linked) and linked.mean() >= MIN_LINKED_SHARE:
+        value = occasions_12m.astype(np.float64)
+        return _Loyalty(
+            axis=LoyaltyAxis.BEHAVIOUR,
+            threshold=float(REPEAT_OCCASIONS),
+            value=value,
+            high=value >= REPEAT_OCCASIONS,
+            placed=people.satisfaction_valid & linked,
+        )
+    low, high = settings.recommend_scale
+    return _Loyalty(
+        axis=LoyaltyAxis.INTENT,
+        threshold=float(low + _HIGH_LOYALTY * (high - low)),
+        value=people.recommend,
+        high=people.high_loyalty,
+        placed=people.satisfaction_valid & people.recommend_valid,
+    )
 
 
 def _quadrants(
-    answers: _Answers, group: np.ndarray, orders_12m: np.ndarray, groups: int
+    answers: _Answers, loyalty: _Loyalty, group: np.ndarray, orders_12m: np.ndarray, groups: int
 ) -> tuple[list[tuple[Quadrant, ...]], np.ndarray]:
     """Jones & Sasser quadrants of each group's customers, and how many were placed."""
-    placed = answers.satisfaction_valid & answers.recommend_valid
+    placed = loyalty.placed
     # 0 loyalists, 1 mercenaries, 2 hostages, 3 defectors (the order of QUADRANTS).
-    quadrant = 2 * (~answers.satisfied).astype(np.int64) + (~answers.high_loyalty)
+    quadrant = 2 * (~answers.satisfied).astype(np.int64) + (~loyalty.high)
     cell = (group * 4 + quadrant)[placed]
     size = groups * 4
-    counts = np.bincount(cell, minlength=size).reshape(groups, 4)
-    orders = np.bincount(cell, weights=orders_12m[placed], minlength=size).reshape(groups, 4)
-    repeaters = np.bincount(cell[orders_12m[placed] >= 2], minlength=size).reshape(groups, 4)
+
+    def per_cell(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        chosen = np.ones(len(cell), dtype=bool) if mask is None else mask
+        summed = np.bincount(
+            cell[chosen], weights=None if weights is None else weights[chosen], minlength=size
+        )
+        return summed.reshape(groups, 4)
+
+    counts = per_cell()
+    orders = per_cell(weights=orders_12m[placed])
+    repeaters = per_cell(orders_12m[placed] >= REPEAT_OCCASIONS)
+    answered = answers.recommend_valid[placed]
+    recommend = np.where(answered, answers.recommend[placed], 0.0)
+    recommenders, recommend_sum = per_cell(answered), per_cell(weights=recommend)
     totals = counts.sum(axis=1)
     result = [
         tuple(
@@ -332,8 +453,9 @@ def _quadrants(
                 name=name,
                 customers=int(counts[g, q]),
                 share=ratio(counts[g, q], totals[g]),
-                mean_orders_12m=ratio(orders[g, q], counts[g, q]),
-                repeat_rate=ratio(repeaters[g, q], counts[g, q]),
+                mean_occasions_12m=ratio(orders[g, q], counts[g, q]),
+                repeat_rate_12m=ratio(repeaters[g, q], counts[g, q]),
+                mean_recommend=ratio(recommend_sum[g, q], recommenders[g, q]),
             )
             for q, name in enumerate(QUADRANTS)
         )
@@ -362,6 +484,7 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
 
 def _by_segment(
     answers: _Answers,
+    loyalty: _Loyalty,
     ids: np.ndarray,
     orders_12m: np.ndarray,
     segment_of: Mapping[str, str] | pd.Series | None,
@@ -377,7 +500,7 @@ def _by_segment(
     groups = len(labels)
     nps = _nps(answers, codes, groups)
     csat = _csat(answers, codes, groups)
-    quadrants, placed = _quadrants(answers, codes, orders_12m[known], groups)
+    quadrants, placed = _quadrants(answers, loyalty.subset(known), codes, orders_12m[known], groups)
     sizes = np.bincount(codes, minlength=groups)
     rows = [
         SegmentSatisfaction(
@@ -394,9 +517,9 @@ def _by_segment(
 
 
 def _scatter(
-    ids: np.ndarray, satisfaction: np.ndarray, recommend: np.ndarray
+    ids: np.ndarray, satisfaction: np.ndarray, loyalty: np.ndarray
 ) -> tuple[tuple[tuple[float, float], ...], bool]:
-    """(satisfaction, recommend) points ordered by customer id; a stable sample above the limit.
+    """(satisfaction, loyalty) points ordered by customer id; a stable sample above the limit.
 
     The sample keeps the customers whose id hashes lowest, so adding customers changes it little.
     """
@@ -407,6 +530,6 @@ def _scatter(
         keep = np.argsort(hashes, kind="stable")[:SCATTER_LIMIT]
     keep = keep[np.argsort(ids[keep].astype(str), kind="stable")]
     points = tuple(
-        (float(s), float(r)) for s, r in zip(satisfaction[keep], recommend[keep], strict=True)
+        (float(s), float(v)) for s, v in zip(satisfaction[keep], loyalty[keep], strict=True)
     )
     return points, sampled

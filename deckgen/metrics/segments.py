@@ -75,8 +75,8 @@ class InterestFigures:
     interest: str
     customers: int  # customers naming the interest
     share: float  # 0..1 of all customers; a customer may name several interests
-    revenue_per_customer: float  # client currency, 12 months to the month's end
-    repeat_rate: float  # 0..1 of these customers with 2 or more orders
+    revenue_per_customer_12m: float  # client currency, docs/metrics.md#revenue-per-customer-12m
+    repeat_rate_lifetime: float  # 0..1 of them, docs/metrics.md#repeat-rate-lifetime
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class RfmSegment:
     revenue: float  # client currency, all orders to the month's end
     revenue_share: float  # 0..1 of that revenue of all customers
     recency_days: float | None  # mean days since the last order; None for an empty segment
-    frequency: float | None  # mean orders per customer
+    frequency: float | None  # mean purchase occasions per customer
     monetary: float | None  # mean revenue per customer, client currency
 
 
@@ -97,7 +97,7 @@ class RfmSegment:
 class ScoreBand:
     """The customers and value range behind one RFM score (docs/metrics.md#rfm-scores)."""
 
-    dimension: str  # recency (days), frequency (orders) or monetary (client currency)
+    dimension: str  # recency (days), frequency (purchase occasions) or monetary (currency)
     score: int  # 1..5, 5 best
     customers: int
     low: float | None  # smallest value with this score; None when no customer has it
@@ -120,7 +120,9 @@ class SegmentationResult:
     customers: Change  # docs/metrics.md#customer-base, at the month's end vs the previous end
     revenue: Change  # client currency, orders in the month vs the previous month
     revenue_12m: Change  # client currency, 12 months to the month's end vs the 12 before
-    repeat_rate: float  # 0..1 of customers with 2 or more orders by the month's end
+    # client currency, docs/metrics.md#revenue-per-customer-12m; None without customers
+    revenue_per_customer_12m: float | None
+    repeat_rate_lifetime: float  # 0..1, docs/metrics.md#repeat-rate-lifetime
     geographic: tuple[Breakdown, ...]  # country, region, city: those the customers sheet has
     demographic: tuple[Breakdown, ...]  # age_band, gender, income_band: those it has
     psychographic: tuple[InterestFigures, ...]  # most customers first; empty without interests
@@ -129,15 +131,29 @@ class SegmentationResult:
 
 
 @dataclass(frozen=True)
-class _Rfm:
-    """Recency, frequency, monetary and scores of the customers with an order by `end`."""
+class RfmScores:
+    """Recency, frequency, monetary, scores and segment of each customer with an order by a day.
 
+    One row per scored customer, as arrays in the same order (docs/metrics.md#rfm-values,
+    #rfm-scores, #rfm-segments); computed once per deck and shared by the analyses.
+    """
+
+    ids: pd.Index  # customer_id of each scored customer
     codes: np.ndarray  # customer codes (into CustomerOrders.ids) of the scored customers
     recency: np.ndarray  # days from the last order to the end day
-    frequency: np.ndarray  # orders
+    frequency: np.ndarray  # purchase occasions (docs/metrics.md#purchase-occasions)
     monetary: np.ndarray  # client currency
     scores: tuple[np.ndarray, np.ndarray, np.ndarray]  # R, F, M: 1..5
-    segment: np.ndarray  # index into the segment names
+    segment: np.ndarray  # index into `names`
+    names: tuple[str, ...]  # segment names in the map's order
+
+    def segment_names(self) -> pd.array:
+        """The segment name of each scored customer, as a string array."""
+        return pd.array(np.asarray(self.names, dtype=object)[self.segment], dtype="string")
+
+    def segment_of(self) -> pd.Series:
+        """The segment name of each scored customer, indexed by customer_id."""
+        return pd.Series(self.segment_names(), index=self.ids, name="segment")
 
 
 def parse_rfm_segments(patterns: Mapping[str, Sequence[str]]) -> dict[tuple[int, int], str]:
@@ -195,22 +211,7 @@ def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.D
     Indexed by customer_id; columns recency_days, frequency, monetary (client currency),
     r, f, m (1..5) and segment (docs/metrics.md#rfm-values, #rfm-scores, #rfm-segments).
     """
-    return rfm_table_of_orders(
-        customer_orders(tables.orders, period, tables.returns), period, settings
-    )
-
-
-def rfm_segment_of(tables: Tables, period: Period, settings: MetricsSettings) -> pd.Series:
-    """The RFM segment name of each customer with an order by the period end, by customer_id."""
-    return rfm_table(tables, period, settings)["segment"]
-
-
-def rfm_table_of_orders(
-    orders: CustomerOrders, period: Period, settings: MetricsSettings
-) -> pd.DataFrame:
-    """rfm_table for orders already coded by customer (rows in the order of the codes)."""
-    names, lookup = _segment_lookup(settings)
-    rfm = _rfm(orders, day_number(period.end), lookup)
+    rfm = score_rfm(customer_orders(tables.orders, period, tables.returns), period, settings)
     r, f, m = rfm.scores
     return pd.DataFrame(
         {
@@ -220,16 +221,30 @@ def rfm_table_of_orders(
             "r": r,
             "f": f,
             "m": m,
-            "segment": pd.array(np.asarray(names, dtype=object)[rfm.segment], dtype="string"),
+            "segment": rfm.segment_names(),
         },
-        index=pd.Index(orders.ids[rfm.codes], name="customer_id"),
+        index=rfm.ids.rename("customer_id"),
     )
 
 
+def rfm_segment_of(tables: Tables, period: Period, settings: MetricsSettings) -> pd.Series:
+    """The RFM segment name of each customer with an order by the period end, by customer_id."""
+    return rfm_table(tables, period, settings)["segment"]
+
+
+def score_rfm(orders: CustomerOrders, period: Period, settings: MetricsSettings) -> RfmScores:
+    """RFM of the customers of `orders` with an order by the end of `period`."""
+    names, lookup = _segment_lookup(settings)
+    return _rfm(orders, day_number(period.end), names, lookup)
+
+
 def compute_segments(
-    tables: Tables, period: Period, settings: MetricsSettings
+    tables: Tables, period: Period, settings: MetricsSettings, rfm: RfmScores | None = None
 ) -> SegmentationResult:
-    """Geographic, demographic, psychographic and RFM segments as of the end of `period`."""
+    """Geographic, demographic, psychographic and RFM segments as of the end of `period`.
+
+    `rfm`: the deck's shared score_rfm result, computed here when not given.
+    """
     names, lookup = _segment_lookup(settings)
     orders = customer_orders(tables.orders, period, tables.returns)
     previous = period.previous()
@@ -243,7 +258,8 @@ def compute_segments(
     figures = _Figures(
         month, month_before, year, year_before, existed_before, has_previous, has_previous_12m
     )
-    rfm = _rfm(orders, day_number(period.end), lookup)
+    if rfm is None:
+        rfm = _rfm(orders, day_number(period.end), names, lookup)
     attributes = rows_for(orders.ids, tables.customers)
     interests = interest_pairs(attributes)
     n = len(orders.ids)
@@ -257,7 +273,8 @@ def compute_segments(
         revenue_12m=Change(
             float(year.sum()), float(year_before.sum()) if has_previous_12m else None
         ),
-        repeat_rate=_share(int((rfm.frequency >= 2).sum()), n),
+        revenue_per_customer_12m=float(year.sum()) / n if n else None,
+        repeat_rate_lifetime=_share(int((rfm.frequency >= 2).sum()), n),
         geographic=tuple(b for b in breakdowns if b.attribute in GEOGRAPHIC),
         demographic=tuple(b for b in breakdowns if b.attribute in DEMOGRAPHIC),
         psychographic=_interests(interests, n, year, rfm.frequency),
@@ -369,8 +386,8 @@ def _interests(
             interest=str(interest),
             customers=int(customers),
             share=_share(customers, n),
-            revenue_per_customer=float(revenue) / int(customers),
-            repeat_rate=int(repeat) / int(customers),
+            revenue_per_customer_12m=float(revenue) / int(customers),
+            repeat_rate_lifetime=int(repeat) / int(customers),
         )
         for interest, customers, revenue, repeat in zip(
             grouped.index, grouped["customers"], grouped["revenue"], grouped["repeat"], strict=True
@@ -423,12 +440,12 @@ def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     return np.minimum(5, 1 + (5 * worse) // max(n - 1, 1)).astype(np.int64)
 
 
-def _rfm(orders: CustomerOrders, end: int, lookup: np.ndarray) -> _Rfm:
+def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.ndarray) -> RfmScores:
     """RFM of the customers with an order on or before day `end`."""
     inside = orders.day <= end
     customer = orders.customer[inside]
     size = len(orders.ids)
-    frequency = np.bincount(customer, minlength=size)
+    frequency = orders.occasions.counts(np.iinfo(np.int64).min, end + 1)
     last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last, customer, orders.day[inside])
     monetary = orders.revenue(stop=end + 1)  # net of returns (docs/metrics.md#returns)
@@ -439,19 +456,21 @@ def _rfm(orders: CustomerOrders, end: int, lookup: np.ndarray) -> _Rfm:
     r = tie_aware_scores(recency, higher_is_better=False)
     f = tie_aware_scores(frequency[codes], higher_is_better=True)
     m = tie_aware_scores(cents[codes], higher_is_better=True)
-    return _Rfm(
+    return RfmScores(
+        ids=orders.ids[codes],
         codes=codes,
         recency=recency,
         frequency=frequency[codes],
         monetary=monetary[codes],
         scores=(r, f, m),
         segment=lookup[r, f],
+        names=names,
     )
 
 
 def _rfm_result(
     orders: CustomerOrders,
-    rfm: _Rfm,
+    rfm: RfmScores,
     names: tuple[str, ...],
     lookup: np.ndarray,
     previous: Period,
@@ -459,7 +478,7 @@ def _rfm_result(
 ) -> RfmResult:
     k = len(names)
     counts = np.bincount(rfm.segment, minlength=k)
-    before = np.bincount(_rfm(orders, day_number(previous.end), lookup).segment, minlength=k)
+    before = np.bincount(_rfm(orders, day_number(previous.end), names, lookup).segment, minlength=k)
     revenue = np.bincount(rfm.segment, weights=rfm.monetary, minlength=k)
     recency = np.bincount(rfm.segment, weights=rfm.recency, minlength=k)
     frequency = np.bincount(rfm.segment, weights=rfm.frequency, minlength=k)

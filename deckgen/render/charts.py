@@ -844,13 +844,18 @@ def draw_quadrant_labels(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: Ren
     rows = (_LABEL_PAD_PT / 2, layout.bottom_row)
     for index, text in enumerate(spec.quadrant_labels):
         width = textmetrics.measure_width(text, SMALL_PT, family, bold=True) + 2 * _LABEL_PAD_PT
-        width = min(width, layout.plot_w / 2)
+        width_emu = round(min(width, layout.plot_w / 2) * EMU_PER_PT)
         at_left = (index % 2 == 0) != ctx.rtl  # low x on the left in a left-to-right chart
-        x = layout.left if at_left else layout.left + layout.plot_w - width
+        # Placed from the box's nearer edge so a right-to-left label mirrors to the EMU.
+        if at_left:
+            x = box.x + round(layout.left * EMU_PER_PT)
+        else:
+            margin = box.w_pt - layout.left - layout.plot_w
+            x = box.x + box.w - round(margin * EMU_PER_PT) - width_emu
         label_box = Box(
-            box.x + round(x * EMU_PER_PT),
+            x,
             box.y + round(rows[index // 2] * EMU_PER_PT),
-            round(width * EMU_PER_PT),
+            width_emu,
             round(layout.line * EMU_PER_PT),
         )
         align: Align = "start" if at_left != ctx.rtl else "end"

@@ -31,6 +31,7 @@ from deckgen.model import (
     Slide,
     TableSpec,
     TextBlock,
+    TitleStyle,
 )
 from deckgen.render.brand import Brand, layout_kind, load_brand
 from deckgen.render.chart_block import draw_chart_block
@@ -51,6 +52,13 @@ from deckgen.render.text import (
     place,
     set_run_language,
     style_paragraph,
+)
+from deckgen.render.titles import (
+    action_title_box,
+    action_title_style,
+    draw_source,
+    draw_tracker,
+    split_source,
 )
 
 _SLIDE_NUMBER_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # any fixed GUID: deterministic
@@ -149,6 +157,10 @@ def _draw_block(slide: PptxSlide, block: Block, box: Box, ctx: RenderContext) ->
     title = getattr(block, "title", None)
     if title:
         box = _draw_block_title(slide, title, box, ctx)
+    source = getattr(block, "source", None)
+    if source:
+        box, foot = split_source(box, source, ctx)
+        draw_source(slide, source, foot, ctx)
     if isinstance(block, TextBlock):
         _draw_text_block(slide, block, box, ctx)
     elif isinstance(block, KpiStrip):
@@ -264,11 +276,17 @@ def _draw_slide(
     title_shape = _placeholder(page, _TITLE_KINDS)
     cover = kind in ("title", "section")
     title_box = grid.cover_title if cover else grid.title
+    title_style = _title_style(kind)
+    if not cover and ctx.deck.title_style == TitleStyle.ACTION and not slide.headline:
+        title_box = action_title_box(grid)
+        title_style = action_title_style(slide.title, title_box, ctx)
     title_lines = [TextLine(slide.title)]
     if title_shape is None:  # brand.load_brand guarantees one; kept for safety of edits
-        add_text(page, title_box, title_lines, _title_style(kind), ctx, name="Title")
+        add_text(page, title_box, title_lines, title_style, ctx, name="Title")
     else:
-        _write_placeholder(title_shape, title_box, title_lines, _title_style(kind), ctx)
+        _write_placeholder(title_shape, title_box, title_lines, title_style, ctx)
+    if not cover and slide.tracker:
+        draw_tracker(page, slide.tracker, ctx)
     if cover:
         subtitle = [slide.subtitle] if slide.subtitle else []
         # A Latin client name in a right-to-left deck keeps its own order ("Co." not ".Co").

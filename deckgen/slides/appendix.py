@@ -1,221 +1,150 @@
-"""The appendix: data notes (quality warnings, slides left out) and the definitions used."""
+"""The appendix: a glossary of the measures the deck shows, and data notes when there are any."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import replace
 
-from deckgen.errors import Problem, problem_count
-from deckgen.model import Cell, Paragraph, Slide, TableColumn, TableSpec, TextBlock
+from deckgen import formats
+from deckgen.errors import TemplateError, problem_count
+from deckgen.model import Block, Cell, Paragraph, TableColumn, TableSpec, TextBlock
+from deckgen.narrative.appendix import (
+    DataNotesHeadline,
+    DataNotesNotes,
+    DefinitionsPage,
+    DroppedLine,
+    GlossaryEntry,
+    NoteCell,
+    summarise_warnings,
+)
+from deckgen.narrative.outline import Built, Dropped, Outline
 from deckgen.slides.blocks import cell, table_pages
 from deckgen.slides.context import SlideContext
 
-KIND = "appendix"
-ANCHORS = ("period", "change")
-# The definitions each slide kind relies on (docs/metrics.md anchors), in deck order. The
-# appendix defines those of the slides the deck shows.
-GLOSSARY: dict[str, tuple[str, ...]] = {
-    "title": ("period", "trailing-12-months", "change"),
-    "summary": ("findings", "finding-weight"),
-    "segmentation": (
-        "customer-base",
-        "segment-figures",
-        "age-band",
-        "interest-figures",
-        "rfm-values",
-        "rfm-scores",
-        "rfm-segments",
-    ),
-    "prospects": ("lead-status", "prospect-score", "first-year-value", "ideal-prospect"),
-    "funnel": (
-        "lifecycle-funnel",
-        "funnel-reach",
-        "funnel-acquisition",
-        "funnel-conversion",
-        "funnel-retention",
-        "funnel-loyalty",
-        "stage-conversion",
-        "time-to-convert",
-        "funnel-leak",
-    ),
-    "channels": (
-        "acquisition-channel",
-        "acquisition-channels",
-        "channel-revenue-90d",
-        "channel-rank",
-    ),
-    "loyalty": (
-        "lifecycle-counts",
-        "loyal-customers",
-        "churn-days",
-        "at-risk",
-        "churned",
-        "churn-rate",
-        "repeat-purchase-rate",
-        "cohort-retention",
-        "club-members",
-        "club-active-members",
-        "club-joins",
-        "club-tiers",
-        "club-points",
-        "club-offers",
-        "referrals",
-        "historical-clv",
-    ),
-    "feedback": (
-        "feedback-received",
-        "feedback-resolved",
-        "feedback-open",
-        "resolution-rate",
-        "time-to-resolve",
-        "open-items",
-    ),
-    "satisfaction": (
-        "survey-answers",
-        "nps",
-        "csat",
-        "surveyed-customers",
-        "satisfaction-quadrants",
-        "satisfaction-correlation",
-        "satisfaction-by-segment",
-        "satisfaction-scatter",
-    ),
-    "diagnostics": ("stage-health",),
-}
-EXAMPLE_ROWS = 5  # row numbers quoted per data-quality note
+MAX_DEFINITION_SLIDES = 2  # the glossary's promise: a reader's page or two, not a manual
 
 
-@dataclass(frozen=True)
-class DataNote:
-    """Data-quality warnings of one kind: the same sheet, column and expectation."""
-
-    sheet: str
-    column: str | None
-    expected: str  # the English detail (errors.Problem.expected)
-    rule: str  # the check that found them (errors.Problem.rule); "" when not given
-    count: int  # warnings of this kind
-    rows: tuple[int, ...]  # the first EXAMPLE_ROWS row numbers, ascending
-    whole_sheet: bool  # some warnings concern the whole sheet or column, not a row
+def _outline(ctx: SlideContext) -> Outline:
+    assert ctx.outline is not None, "the appendix is built after the body (Phase.CLOSING)"
+    return ctx.outline
 
 
-def summarise_warnings(warnings: tuple[Problem, ...]) -> tuple[DataNote, ...]:
-    """Warnings grouped by sheet, column and expectation; most frequent first."""
-    groups: dict[tuple[str, str, str, str], list[Problem]] = {}
-    for problem in warnings:
-        key = (problem.sheet, problem.column or "", problem.expectation, problem.rule)
-        groups.setdefault(key, []).append(problem)
-    notes = [
-        DataNote(
-            sheet=sheet,
-            column=column or None,
-            expected=expected,
-            rule=rule,
-            count=problem_count(tuple(problems)),
-            rows=tuple(sorted({p.row for p in problems if p.row is not None}))[:EXAMPLE_ROWS],
-            whole_sheet=any(p.row is None for p in problems),
-        )
-        for (sheet, column, expected, rule), problems in groups.items()
-    ]
-    return tuple(sorted(notes, key=lambda n: (-n.count, n.sheet, n.column or "", n.expected)))
-
-
-def build_appendix_slides(
-    ctx: SlideContext, skipped: tuple[str, ...], warnings: tuple[Problem, ...]
-) -> tuple[Slide, ...]:
-    """The data-notes slide(s), then the definitions over as many slides as they need."""
-    return (*_data_slides(ctx, skipped, warnings), *_definition_slides(ctx, skipped))
-
-
-def _data_slides(
-    ctx: SlideContext, skipped: tuple[str, ...], warnings: tuple[Problem, ...]
-) -> list[Slide]:
-    notes = summarise_warnings(warnings)
-    sheets: Counter[str] = Counter()
-    for problem in warnings:
-        sheets[problem.sheet] += problem.count
-    count = problem_count(warnings)  # rows, as validate, the terminal and the manifest count
-    variables = {"skipped": skipped, "notes": notes, "warnings": count, "sheets": sheets}
-    side = TextBlock(
-        tuple(
-            Paragraph(line) for line in ctx.text(KIND, "coverage", **variables).split("\n") if line
-        ),
-        area="right",
-        style="bullets",
-        title=ctx.label(KIND, "coverage"),
+def _dropped_line(ctx: SlideContext, dropped: Dropped) -> DroppedLine:
+    name = ctx.label("slide_kinds", dropped.kind)
+    return DroppedLine(
+        name, dropped.reason, dropped.sheet, dropped.column, dropped.n, dropped.minimum
     )
-    if not notes:
-        quality = [
-            TextBlock(
-                (Paragraph(ctx.text(KIND, "no_warnings")),),
-                area="left",
-                style="body",
-                title=ctx.label(KIND, "quality"),
-            )
-        ]
-    else:
+
+
+def build_data_notes(ctx: SlideContext) -> Built:
+    """The data-quality warnings and what the deck left out; no slide when there are neither."""
+    outline = _outline(ctx)
+    notes = summarise_warnings(outline.warnings)
+    dropped = outline.dropped
+    if not notes and not dropped:
+        return Built()
+    rules = ctx.labels.get("data_rules", {})
+    blocks: list[Block] = []
+    pages: list[TableSpec] = []
+    if notes:
         table = TableSpec(
             columns=(
-                TableColumn(ctx.label(KIND, "sheet"), width=0.8),
-                TableColumn(ctx.label(KIND, "column"), width=0.8),
-                TableColumn(ctx.label(KIND, "expected"), width=1.8),
-                TableColumn(ctx.label(KIND, "count"), "end", width=0.6),
-                TableColumn(ctx.label(KIND, "rows"), width=1.0),
+                TableColumn(ctx.label("appendix", "sheet"), width=0.8),
+                TableColumn(ctx.label("appendix", "column"), width=0.8),
+                TableColumn(ctx.label("appendix", "expected"), width=1.8),
+                TableColumn(ctx.label("appendix", "count"), "end", width=0.6),
+                TableColumn(ctx.label("appendix", "rows"), width=1.0),
             ),
             rows=tuple(
                 (
                     Cell(n.sheet),
-                    Cell(n.column or ctx.label(KIND, "whole_sheet")),
-                    Cell(ctx.text(KIND, "expected_text", note=n)),
+                    Cell(n.column or ctx.label("appendix", "whole_sheet")),
+                    Cell(ctx.say("expected_text", NoteCell(n, rules.get(n.rule)))),
                     cell(ctx, n.count, "count"),
-                    Cell(ctx.text(KIND, "rows_text", note=n)),
+                    Cell(ctx.say("rows_text", NoteCell(n, rules.get(n.rule)))),
                 )
                 for n in notes
             ),
-            area="left",
-            title=ctx.label(KIND, "quality"),
+            area="left" if dropped else "full",
+            title=ctx.label("appendix", "quality"),
             font_size=10,
         )
-        quality = table_pages(table)
-    return [
-        Slide(
-            kind=KIND,
-            title=ctx.text(KIND, "data_title", page=number),
-            headline=ctx.text(KIND, "data_headline", **variables),
-            blocks=(page, side) if number == 1 else (page,),
-            notes=ctx.notes(KIND, ANCHORS, part="data", **variables),
+        pages = table_pages(table)
+    if dropped:
+        lines = tuple(Paragraph(ctx.say("dropped", _dropped_line(ctx, d))) for d in dropped)
+        blocks.append(
+            TextBlock(
+                lines,
+                area="right" if notes else "full",
+                style="bullets",
+                title=ctx.label("appendix", "left_out"),
+            )
         )
-        for number, page in enumerate(quality, start=1)
+    # Rows, as validate, the terminal and the manifest count them.
+    headline = DataNotesHeadline(problem_count(outline.warnings), len(notes), len(dropped))
+    per_sheet: Counter[str] = Counter()
+    for problem in outline.warnings:
+        per_sheet[problem.sheet] += problem.count
+    sheets = tuple(sorted(per_sheet.items()))
+    finding = ctx.say("headline", headline)
+    first = (pages[0], *blocks) if pages else tuple(blocks)
+    slides = [ctx.slide(first, finding=finding, notes=DataNotesNotes(sheets))]
+    slides += [
+        ctx.slide((page,), finding=finding, notes=DataNotesNotes(sheets)) for page in pages[1:]
     ]
+    return Built(tuple(slides))
 
 
-def glossary_anchors(shown_kinds: tuple[str, ...]) -> tuple[str, ...]:
-    """The anchors defined in the appendix for a deck showing `shown_kinds`, deck order, once each."""
-    seen: dict[str, None] = {}
-    for kind, anchors in GLOSSARY.items():
-        if kind in shown_kinds:
-            seen.update(dict.fromkeys(anchors))
-    return tuple(seen)
+def glossary(ctx: SlideContext, anchors: tuple[str, ...]) -> tuple[GlossaryEntry, ...]:
+    """The plain-language entries of templates/<lang>/glossary.toml for `anchors`, in order;
+    anchors without an entry are left out (their full definition stays in the notes)."""
+    entries = ctx.wording.data("glossary.toml")
+    found = []
+    for anchor in anchors:
+        entry = entries.get(anchor)
+        if entry is None:
+            continue
+        if not isinstance(entry, dict) or not all(
+            isinstance(entry.get(k), str) for k in ("term", "text")
+        ):
+            raise TemplateError(f"{ctx.lang}/glossary.toml [{anchor}] needs a term and a text")
+        found.append(
+            GlossaryEntry(
+                formats.localise_digits(entry["term"], ctx.lang, ctx.wording.digits),
+                formats.localise_digits(entry["text"], ctx.lang, ctx.wording.digits),
+            )
+        )
+    return tuple(found)
 
 
-def _definition_slides(ctx: SlideContext, skipped: tuple[str, ...]) -> list[Slide]:
-    shown = tuple(kind for kind in GLOSSARY if kind not in skipped)
-    definitions = [ctx.definitions[anchor] for anchor in glossary_anchors(shown)]
+def build_definitions(ctx: SlideContext) -> Built:
+    """The measures the deck shows, in plain words, two tables a slide; the full definitions
+    of each slide's measures are in its speaker notes."""
+    outline = _outline(ctx)
+    anchors = tuple(dict.fromkeys((*ctx.cites, *outline.cites)))
+    entries = glossary(ctx, anchors)
+    if not entries:
+        return Built()
     table = TableSpec(
         columns=(
-            TableColumn(ctx.label(KIND, "term"), width=0.8),
-            TableColumn(ctx.label(KIND, "definition"), width=4.2),
+            TableColumn(ctx.label("appendix", "term"), width=1.1),
+            TableColumn(ctx.label("appendix", "definition"), width=2.5),
         ),
-        rows=tuple((Cell(d.title), Cell(d.text.replace("\n", " "))) for d in definitions),
-        font_size=9,
+        rows=tuple((Cell(e.term), Cell(e.text)) for e in entries),
+        area="left",
+        font_size=11,
     )
-    pages = table_pages(table)
-    return [
-        Slide(
-            kind=KIND,
-            title=ctx.text(KIND, "definitions_title", page=number),
-            headline=ctx.text(KIND, "definitions_headline", count=len(definitions)),
-            blocks=(page,),
-            notes=ctx.notes(KIND, (), part="definitions"),
+    halves = table_pages(table)
+    pairs = [halves[k : k + 2] for k in range(0, len(halves), 2)]
+    slides = []
+    for number, pair in enumerate(pairs, start=1):
+        blocks = tuple(
+            replace(half, area=area) for half, area in zip(pair, ("left", "right"), strict=False)
         )
-        for number, page in enumerate(pages, start=1)
-    ]
+        page = DefinitionsPage(number, len(pairs), len(entries))
+        slides.append(
+            ctx.slide(
+                blocks, finding=None, notes=page, topic=page, cites=anchors if number == 1 else ()
+            )
+        )
+    return Built(tuple(slides))

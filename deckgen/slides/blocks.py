@@ -1,11 +1,26 @@
-"""Small pieces several slide builders share: KPI cards, cells, paragraphs, table pages."""
+"""Small pieces several slide builders share: KPI cards, cells, paragraphs, table pages, charts
+that say so when they would show nothing."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from deckgen.metrics.common import Change
-from deckgen.model import Cell, Kpi, Paragraph, TableSpec, Tone, ValueKind
+from deckgen.model import (
+    Cell,
+    ChartSpec,
+    Kpi,
+    Paragraph,
+    TableSpec,
+    TextBlock,
+    Tone,
+    ValueKind,
+)
+from deckgen.narrative.claims import Claim
+from deckgen.narrative.common import DeltaUnit, KpiDelta, NoSignal, Source
+from deckgen.narrative.signal import chart_signal
+from deckgen.narrative.told import Told
 from deckgen.render.table_fit import paginate_table
 from deckgen.slides.context import SlideContext
 
@@ -28,19 +43,21 @@ def tone(change: Change | None, good_when_up: bool = True) -> Tone:
 
 def change_kpi(
     ctx: SlideContext,
-    kind: str,
     label: str,
     change: Change | None,
     value_kind: ValueKind,
     *,
     good_when_up: bool = True,
-    delta_block: str = "kpi_delta",
+    unit: DeltaUnit = DeltaUnit.NONE,
 ) -> Kpi:
-    """A KPI card for `change`: its current value and its change worded by `kind`'s template
-    (block `delta_block`, e.g. one that names the unit)."""
+    """A KPI card for `change`: its current value, and its change against the month before."""
     value = None if change is None else change.current
     delta = ctx.change(change, value_kind)
-    delta_text = None if delta is None else ctx.text(kind, delta_block, delta=delta)
+    delta_text = (
+        None
+        if delta is None
+        else ctx.shared("kpi_delta", KpiDelta(delta, ctx.period.previous(), unit))
+    )
     return Kpi(label, ctx.fmt(value, value_kind), delta_text, tone(change, good_when_up))
 
 
@@ -53,3 +70,26 @@ def table_pages(spec: TableSpec) -> list[TableSpec]:
     """`spec` split into the tables that fit its area, the first keeping its title."""
     pages = paginate_table(spec, TABLE_FAMILY)
     return [pages[0], *(replace(page, title=None) for page in pages[1:])]
+
+
+def sourced(ctx: SlideContext, chart: Any, source: Told[Source]) -> Any:
+    """`chart` (a ChartSpec, ScatterSpec or FunnelSpec) with its source line."""
+    return replace(chart, source=ctx.shared("source", source))
+
+
+def chart_or_note(
+    ctx: SlideContext,
+    chart: ChartSpec,
+    source: Told[Source],
+    evidence: tuple[Claim, ...] = (),
+    *,
+    trend: bool = False,
+) -> ChartSpec | TextBlock:
+    """The chart with its source line, or, when it would show nothing (all zero, one group,
+    too few months of a `trend`), one sentence saying so in its place; `evidence` claims why."""
+    reason = chart_signal(chart, trend)
+    if reason is None:
+        return sourced(ctx, chart, source)
+    ctx.note_claims(evidence)
+    sentence = ctx.shared("no_signal", NoSignal(reason, chart.title))
+    return TextBlock((Paragraph(sentence),), area=chart.area, style="body", title=chart.title)

@@ -4,35 +4,43 @@ from __future__ import annotations
 
 from deckgen.metrics.channels import ChannelFigures, ChannelsResult
 from deckgen.metrics.common import Change
-from deckgen.model import Cell, ChartSpec, Series, Slide, TableColumn, TableSpec
-from deckgen.slides.blocks import cell
+from deckgen.model import Cell, ChartSpec, Series, TableColumn, TableSpec
+from deckgen.narrative.channels import ChannelsNotes, Cohort, tell_headline
+from deckgen.narrative.claims import Fig
+from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.slides.blocks import cell, chart_or_note
 from deckgen.slides.context import SlideContext
 
-KIND = "channels"
 LABELS = "channel_slide"  # labels.toml [channels] holds the channel names themselves
-ANCHORS = ("acquisition-channel", "acquisition-channels", "channel-revenue-90d", "channel-rank")
 
 
-def build_channels_slides(ctx: SlideContext) -> tuple[Slide, ...]:
+def build_channels(ctx: SlideContext) -> Built:
     """The channel slide: a spend-and-CAC (or customers-and-conversion) chart and the table."""
     channels = ctx.metrics.channels
     if channels is None or not channels.channels:
-        return ()
-    priced = channels.priced
-    variables = {
-        "r": channels,
-        "cheapest": priced[0] if priced else None,
-        "dearest": priced[-1] if priced else None,
-    }
-    return (
-        Slide(
-            kind=KIND,
-            title=ctx.text(KIND, "title"),
-            headline=ctx.text(KIND, "headline", **variables),
-            blocks=(_chart(ctx, channels, bool(priced)), _table(ctx, channels)),
-            notes=ctx.notes(KIND, ANCHORS, **variables),
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.LEADS),))
+    priced = bool(channels.priced)
+    sheets = (Sheet.CHANNELS, Sheet.LEADS, Sheet.ORDERS)
+    chart = chart_or_note(
+        ctx,
+        _chart(ctx, channels, priced),
+        source(
+            sheets,
+            ctx.period,
+            ctx.period,
+            int(channels.total.new_customers.current),
+            Unit.NEW_CUSTOMERS,
+            Fig("channels.total.new_customers.current"),
         ),
     )
+    notes = ChannelsNotes(
+        ctx.period,
+        channels.total.cohort_return.cohort,
+        int(channels.unattributed_new_customers.current),
+    )
+    finding = ctx.say("headline", tell_headline(channels, ctx.period))
+    return Built((ctx.slide((chart, _table(ctx, channels)), finding=finding, notes=notes),))
 
 
 def _current(change: Change | None) -> float | None:
@@ -40,14 +48,15 @@ def _current(change: Change | None) -> float | None:
 
 
 def _chart(ctx: SlideContext, result: ChannelsResult, priced: bool) -> ChartSpec:
-    """Spend bars with CAC as a line; without spend, new customers with conversion as a line."""
+    """Spend bars with CAC as a line; without spend, new customers with conversion as a line.
+    A channel that won no customer has no CAC: its point is left out, never drawn as zero."""
     rows = result.channels
     names = tuple(ctx.label("channels", c.channel) for c in rows)
     if priced:
         bars = Series(ctx.label(LABELS, "spend"), tuple(_current(c.spend) for c in rows), "money")
         line = Series(
             ctx.label(LABELS, "cac"),
-            tuple(_current(c.cac) for c in rows),
+            tuple(_current(c.cac) if c.new_customers.current else None for c in rows),
             "money",
             axis="secondary",
             plot="line",
@@ -87,12 +96,13 @@ def _row(ctx: SlideContext, figures: ChannelFigures) -> tuple[Cell, ...]:
         cell(ctx, figures.new_customers.current, "count"),
         cell(ctx, _current(figures.conversion_rate), "percent"),
         cell(ctx, _current(figures.cac), "money"),
-        cell(ctx, _current(figures.roi), "percent"),
+        cell(ctx, _current(figures.cohort_return.roi_90d), "percent"),
     )
 
 
 def _table(ctx: SlideContext, result: ChannelsResult) -> TableSpec:
-    """One row per channel in rank order (lowest CAC first), then the total."""
+    """One row per channel in rank order (lowest CAC first), then the total; the ROI column
+    names the cohort month it measures."""
     return TableSpec(
         columns=(
             TableColumn(ctx.label(LABELS, "channel"), width=1.1),
@@ -101,10 +111,12 @@ def _table(ctx: SlideContext, result: ChannelsResult) -> TableSpec:
             TableColumn(ctx.label(LABELS, "new_customers"), "end", width=0.95),
             TableColumn(ctx.label(LABELS, "conversion"), "end"),
             TableColumn(ctx.label(LABELS, "cac"), "end", width=0.85),
-            TableColumn(ctx.label(LABELS, "roi"), "end"),
+            TableColumn(
+                ctx.say("roi_header", Cohort(result.total.cohort_return.cohort)), "end", width=1.05
+            ),
         ),
         rows=(*(_row(ctx, c) for c in result.channels), _row(ctx, result.total)),
         area="right",
-        title=ctx.text(KIND, "table_title", r=result),
+        title=ctx.say("table_title", Cohort(result.total.cohort_return.cohort)),
         font_size=10,  # seven columns in half the slide: the longest words must fit a column
     )

@@ -1,33 +1,53 @@
-"""What every slide builder is given: the metrics, the settings and the deck's wording."""
+"""What a slide builder is given: the metrics, the settings, the wording, and its registry entry.
+
+A SlideContext is made per slide kind (deckgen.slides.registry), so it knows the kind's
+template, section and cited definitions. Builders hand each template block a narrative
+record (`say`); the claims that come with it are gathered and put on the next `slide` built.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from deckgen import formats
 from deckgen.config import Settings
-from deckgen.definitions import Definition, load_definitions
+from deckgen.definitions import Definition, definitions_file, load_definitions
 from deckgen.errors import TemplateError
+from deckgen.formats import Digits
 from deckgen.metrics.common import Change
 from deckgen.metrics.lifecycle import LifecycleMetrics
-from deckgen.model import Direction, ValueKind
+from deckgen.model import Block, Direction, Slide, TitleStyle, ValueKind
+from deckgen.narrative.claims import Claim
+from deckgen.narrative.common import Tracker
+from deckgen.narrative.outline import Outline
+from deckgen.narrative.plain import fields_of
+from deckgen.narrative.told import Told
 from deckgen.period import Period
 from deckgen.wording import Wording
 
+SHARED_TEMPLATE = "slides/_shared.j2"  # blocks every slide kind uses: KPI deltas, source lines
 # Changes of counts and money are shown relative (+12%), of rates and scores in points.
 _RELATIVE_KINDS: frozenset[str] = frozenset({"count", "money"})
 
 
 @dataclass(frozen=True)
 class SlideContext:
-    """The inputs of the slide builders and the formatting helpers they share."""
+    """The inputs of one slide kind's builder and the helpers it shares with the others."""
 
     metrics: LifecycleMetrics
     settings: Settings
     wording: Wording
+    kind: str = ""  # the SlideKind being built
+    section: str = ""  # its Section
+    template: str = SHARED_TEMPLATE  # its wording template, e.g. "slides/funnel.j2"
+    cites: tuple[str, ...] = ()  # docs/metrics.md anchors its notes quote by default
+    shared_section: bool = False  # other kinds share its section: the tracker names the topic
+    outline: Outline | None = None  # the rest of the deck, for the agenda and the appendix
+    _claims: list[Claim] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def lang(self) -> str:
@@ -44,6 +64,11 @@ class SlideContext:
         """The reporting period."""
         return self.metrics.period
 
+    @property
+    def action_titles(self) -> bool:
+        """True when each slide's title states its finding (title_style = "action")."""
+        return self.settings.title_style == TitleStyle.ACTION
+
     @cached_property
     def labels(self) -> Mapping[str, Mapping[str, str]]:
         """templates/<lang>/labels.toml: short terms by group (stages, channels, headers...)."""
@@ -54,10 +79,12 @@ class SlideContext:
         """templates/<lang>/playbook.toml: review questions and strategies per stage."""
         return self.wording.data("playbook.toml")
 
-    @cached_property
+    @property
     def definitions(self) -> Mapping[str, Definition]:
         """Metric definitions in the deck language, by anchor (docs/metrics.md)."""
-        return load_definitions(self.lang, self.wording.templates_dir, self.wording.digits)
+        folder = self.wording.templates_dir
+        path = definitions_file(self.lang, folder)
+        return _definitions(self.lang, folder, self.wording.digits, path.stat().st_mtime_ns)
 
     def fmt(self, value: float | None, kind: ValueKind) -> str:
         """`value` formatted for the deck (percent values are fractions 0..1)."""
@@ -83,29 +110,89 @@ class SlideContext:
     def label(self, group: str, key: str) -> str:
         """The label of `key`: the client's from deckgen.toml [vocabulary], else labels.toml
         [group]; client values without one stay as they are."""
-        configured = self.settings.vocabulary.label(group, key, self.lang)
-        if configured is not None:
-            return configured
-        try:
-            table = self.labels[group]
-        except KeyError:
-            raise TemplateError(f"{self.lang}/labels.toml has no [{group}] table") from None
-        if key not in table:
-            return key
-        # Labels hold ASCII digits ("18–24", "≤ 90%") so they follow the deck's digit setting.
-        return formats.localise_digits(str(table[key]), self.lang, self.wording.digits)
+        return self.wording.label(group, key)
 
-    def text(self, kind: str, block: str, **context: Any) -> str:
-        """Block `block` of templates/<lang>/slides/<kind>.j2, given the metrics as `m`."""
-        return self.wording.render_block(
-            f"slides/{kind}.j2", block, m=self.metrics, c=self, **context
+    def say(self, block: str, told: Told[Any] | object | None = None) -> str:
+        """Block `block` of this kind's template, given the fields of `told`'s record."""
+        return self._render(self.template, block, told)
+
+    def shared(self, block: str, told: Told[Any] | object | None = None) -> str:
+        """Block `block` of the shared template (slides/_shared.j2)."""
+        return self._render(SHARED_TEMPLATE, block, told)
+
+    def _render(self, template: str, block: str, told: Told[Any] | object | None) -> str:
+        if isinstance(told, Told):
+            self._claims.extend(told.claims)
+            told = told.context
+        variables = {} if told is None else fields_of(told)
+        return self.wording.render_block(template, block, **variables)
+
+    def note_claims(self, claims: tuple[Claim, ...]) -> None:
+        """Adds claims a block makes without a sentence of its own (a chart left out, a table)."""
+        self._claims.extend(claims)
+
+    def slide(
+        self,
+        blocks: tuple[Block, ...],
+        *,
+        finding: str | None,
+        notes: Told[Any] | object | None = None,
+        topic: Told[Any] | object | None = None,
+        cites: tuple[str, ...] | None = None,
+    ) -> Slide:
+        """A slide of this kind: its topic and finding placed by the title style, the notes
+        with the definitions they cite, and every claim said since the last slide."""
+        topic_text = self.say("topic", topic)
+        anchors = self.cites if cites is None else cites
+        notes_text = self._notes(self.say("notes", notes), anchors)
+        action = self.action_titles and bool(finding)
+        section = self.label("sections", self.section)
+        topic_shown = action and self.shared_section and topic_text != section
+        tracker = self.shared("tracker", Tracker(section, topic_text if topic_shown else None))
+        claims = tuple(self._claims)
+        self._claims.clear()
+        return Slide(
+            kind=self.kind,
+            title=finding if action else topic_text,
+            headline=None if action else finding,
+            notes=notes_text,
+            blocks=blocks,
+            tracker=tracker,
+            cites=anchors,
+            claims=claims,
         )
 
-    def notes(self, kind: str, anchors: Iterable[str], **context: Any) -> str:
-        """Speaker notes: the slide's `notes` block, then the quoted definitions it uses."""
-        parts = [self.text(kind, "notes", **context)]
-        quoted = [self.definitions[a] for a in anchors]
+    def cover_slide(self, told: Told[Any]) -> Slide:
+        """The cover of this kind: title, subtitle and notes from its template (no tracker)."""
+        title, subtitle = self.say("title"), self.say("subtitle")
+        notes = self._notes(self.say("notes", told), self.cites)
+        claims = tuple(self._claims)
+        self._claims.clear()
+        return Slide(
+            kind=self.kind,
+            title=title,
+            subtitle=subtitle,
+            notes=notes,
+            cites=self.cites,
+            claims=claims,
+        )
+
+    def _notes(self, text: str, anchors: tuple[str, ...]) -> str:
+        """Speaker notes: the slide's own, then the quoted definitions it uses."""
+        parts = [text] if text else []
+        try:
+            quoted = [self.definitions[a] for a in anchors]
+        except KeyError as exc:
+            raise TemplateError(f"the {self.lang} metric definitions have no {exc}") from None
         if quoted:
             parts.append(self.label("notes", "definitions"))
             parts += [f"{d.title}: {d.text}" for d in quoted]
         return "\n".join(parts)
+
+
+@lru_cache(maxsize=16)
+def _definitions(
+    lang: str, folder: Path | None, digits: Digits, mtime_ns: int
+) -> Mapping[str, Definition]:
+    """The parsed definitions of one file version: every slide kind of a deck quotes them."""
+    return load_definitions(lang, folder, digits)

@@ -1,42 +1,16 @@
-"""The whole deck model: every slide builder in order, then the appendix."""
+"""The whole deck model: the registry's slide kinds built in phases, laid out in its order."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from deckgen.config import Settings
 from deckgen.errors import Problem
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import Deck, Slide
-from deckgen.slides.appendix import build_appendix_slides
-from deckgen.slides.channels import build_channels_slides
+from deckgen.narrative.outline import Built, Outline, SectionPages
 from deckgen.slides.context import SlideContext
-from deckgen.slides.diagnostics import build_diagnostics_slides
-from deckgen.slides.feedback import build_feedback_slides
-from deckgen.slides.funnel import build_funnel_slides
-from deckgen.slides.loyalty import build_loyalty_slides
-from deckgen.slides.prospects import build_prospects_slides
-from deckgen.slides.satisfaction import build_satisfaction_slides
-from deckgen.slides.segmentation import build_segmentation_slides
-from deckgen.slides.summary import build_summary_slides
-from deckgen.slides.title import build_title_slides
+from deckgen.slides.overview import deck_footer, deck_title
+from deckgen.slides.registry import REGISTRY, Phase, Section, SlideEntry, SlideKind
 from deckgen.wording import Wording
-
-Builder = Callable[[SlideContext], tuple[Slide, ...]]
-
-# The deck's order. A builder returns () when its data is absent; the appendix lists those.
-SLIDE_BUILDERS: tuple[tuple[str, Builder], ...] = (
-    ("title", build_title_slides),
-    ("summary", build_summary_slides),
-    ("segmentation", build_segmentation_slides),
-    ("prospects", build_prospects_slides),
-    ("funnel", build_funnel_slides),
-    ("channels", build_channels_slides),
-    ("loyalty", build_loyalty_slides),
-    ("feedback", build_feedback_slides),
-    ("satisfaction", build_satisfaction_slides),
-    ("diagnostics", build_diagnostics_slides),
-)
 
 
 def build_deck(
@@ -47,24 +21,81 @@ def build_deck(
     warnings: tuple[Problem, ...] = (),
 ) -> Deck:
     """The deck model for `metrics`, worded in the wording's language."""
-    ctx = SlideContext(metrics, settings, wording)
-    slides: list[Slide] = []
-    skipped: list[str] = []
-    for kind, builder in SLIDE_BUILDERS:
-        built = builder(ctx)
-        if not built:
-            skipped.append(kind)
-        slides.extend(built)
-    slides.extend(build_appendix_slides(ctx, tuple(skipped), warnings))
+    built: dict[SlideKind, Built] = {}
+    for phase in Phase:
+        outline = None if phase == Phase.BODY else _outline(built, warnings)
+        for entry in REGISTRY:
+            if entry.phase == phase:
+                built[entry.kind] = entry.build(
+                    kind_context(entry, metrics, settings, wording, outline)
+                )
+    agenda = built.get(SlideKind.AGENDA)
+    if agenda is not None and len(agenda.slides) > 1:
+        raise AssertionError("the agenda must be one slide: the page numbers count it as one")
+    slides: list[Slide] = [slide for entry in REGISTRY for slide in built[entry.kind].slides]
+    ctx = kind_context(REGISTRY[0], metrics, settings, wording, None)
     return Deck(
-        title=ctx.text("title", "title"),
+        title=deck_title(ctx),
         client=settings.client,
         period_label=ctx.month(metrics.period),
         lang=ctx.lang,
         direction=ctx.direction,
         currency=settings.currency,
         slides=tuple(slides),
-        footer=ctx.text("title", "footer"),
+        footer=deck_footer(ctx),
         digits=wording.digits,
-        skipped=tuple(skipped),
+        skipped=tuple(d.kind for entry in REGISTRY for d in built[entry.kind].dropped),
+        title_style=settings.title_style,
+    )
+
+
+def kind_context(
+    entry: SlideEntry,
+    metrics: LifecycleMetrics,
+    settings: Settings,
+    wording: Wording,
+    outline: Outline | None = None,
+) -> SlideContext:
+    """The context a slide kind is built in."""
+    return SlideContext(
+        metrics,
+        settings,
+        wording,
+        kind=entry.kind,
+        section=entry.section,
+        template=entry.template,
+        cites=entry.cites,
+        shared_section=sum(e.section == entry.section for e in REGISTRY) > 1,
+        outline=outline,
+    )
+
+
+def _outline(built: dict[SlideKind, Built], warnings: tuple[Problem, ...]) -> Outline:
+    """Sections and their slide numbers so far; a kind not built yet counts as one slide
+    (only the agenda, built last, is ever counted so)."""
+    sections: list[SectionPages] = []
+    page = 0
+    for entry in REGISTRY:
+        count = len(built[entry.kind].slides) if entry.kind in built else 1
+        if count == 0:
+            continue
+        first, page = page + 1, page + count
+        if sections and sections[-1].section == entry.section:
+            sections[-1] = SectionPages(entry.section, sections[-1].first, page)
+        else:
+            sections.append(SectionPages(entry.section, first, page))
+    return Outline(
+        sections=tuple(s for s in sections if s.section != Section.COVER),
+        dropped=tuple(d for b in built.values() for d in b.dropped),
+        warnings=warnings,
+        shown_kinds=tuple(e.kind for e in REGISTRY if e.kind in built and built[e.kind].slides),
+        cites=tuple(
+            dict.fromkeys(
+                anchor
+                for e in REGISTRY
+                if e.kind in built
+                for slide in built[e.kind].slides
+                for anchor in slide.cites
+            )
+        ),
     )

@@ -2,121 +2,131 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from deckgen.errors import TemplateError
 from deckgen.metrics.findings import StageHealth
+from deckgen.metrics.funnel import STAGES
 from deckgen.model import (
     Area,
     Cell,
     ChartSpec,
     Paragraph,
     Series,
-    Slide,
     TableColumn,
     TableSpec,
     TextBlock,
 )
-from deckgen.slides.blocks import cell
+from deckgen.narrative.common import Unit, source
+from deckgen.narrative.funnel import HealthRate, Playbook, tell_diagnosis
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.narrative.playbook import available, need_claims, playbook_entry
+from deckgen.narrative.signal import rate
+from deckgen.narrative.told import told
+from deckgen.slides.blocks import cell, sourced
 from deckgen.slides.context import SlideContext
+from deckgen.slides.funnel import stage_sheets
 
-KIND = "diagnostics"
-ANCHORS = ("stage-health", "stage-conversion", "funnel-leak")
 # Bullets per list on the slide; the notes carry the whole playbook entry.
 SHOWN = 3
 
 
-def build_diagnostics_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The diagnostics slide; () when no stage has a conversion to judge."""
+def _counted_stages(rated: tuple[StageHealth, ...]) -> tuple[str, ...]:
+    """The stages the rated conversions are counted from, in funnel order: each rated stage
+    and the one before it (a conversion divides a stage's count by the previous stage's)."""
+    counted: set[str] = set()
+    for health in rated:
+        index = STAGES.index(health.stage)
+        counted.update(STAGES[max(index - 1, 0) : index + 1])
+    return tuple(stage for stage in STAGES if stage in counted)
+
+
+def build_diagnostics(ctx: SlideContext) -> Built:
+    """The diagnostics slide; dropped when no stage has a 12-month norm to judge it by."""
     diagnostics = ctx.metrics.diagnostics
-    rated = tuple(s for s in diagnostics.stages if s.conversion is not None)
-    if not rated or diagnostics.weakest is None:
-        return ()
-    weakest = next(s for s in diagnostics.stages if s.stage == diagnostics.weakest)
-    entry = playbook_entry(ctx, weakest.stage)
-    questions, strategies = entry["questions"], entry["strategies"]
-    indexed = tuple(s for s in rated if s.index is not None)
-    blocks: list[TableSpec | ChartSpec | TextBlock] = [
-        _table(ctx, rated, "left_top" if indexed else "left")
-    ]
-    if indexed:
-        blocks.append(_index_chart(ctx, indexed, weakest))
+    judged = tuple(s for s in diagnostics.stages if s.conversion is not None)
+    rated = tuple(s for s in judged if s.index is not None)
+    if not rated:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_NORM),))
+    headline = tell_diagnosis(diagnostics, ctx.metrics.funnel)
+    stage = headline.context.stage
+    entry = playbook_entry(ctx.playbook, stage, available(ctx.metrics), ctx.lang)
+    questions, strategies = entry.questions[:SHOWN], entry.strategies[:SHOWN]
+    for advice in (*questions, *strategies):
+        ctx.note_claims(need_claims(advice))
+    playbook = Playbook(
+        stage,
+        entry.focus,
+        tuple(a.text for a in entry.questions),
+        tuple(a.text for a in entry.strategies),
+        ctx.period,
+    )
+    blocks: list[TableSpec | ChartSpec | TextBlock] = [_table(ctx, judged, "left_top")]
+    chart = _index_chart(ctx, rated, stage)
+    year = source(
+        stage_sheets(_counted_stages(rated), ctx.metrics.funnel.loyalty_rule),
+        ctx.period.shift(-12),
+        ctx.period,
+        None,
+        Unit.CUSTOMERS,
+        None,
+    )
+    blocks.append(sourced(ctx, chart, year))
     blocks += [
         TextBlock(
-            tuple(Paragraph(q) for q in questions[:SHOWN]),
+            tuple(Paragraph(q.text) for q in questions),
             area="right_top",
             style="bullets",
-            title=ctx.text(KIND, "questions_title", weakest=weakest),
+            title=ctx.say("questions_title", told(playbook)),
         ),
         TextBlock(
-            tuple(Paragraph(s) for s in strategies[:SHOWN]),
+            tuple(Paragraph(s.text) for s in strategies),
             area="right_bottom",
             style="bullets",
-            title=ctx.text(KIND, "strategies_title", weakest=weakest),
+            title=ctx.say("strategies_title", told(playbook)),
         ),
     ]
-    variables = {"weakest": weakest, "entry": entry, "stages": rated}
-    return (
-        Slide(
-            kind=KIND,
-            title=ctx.text(KIND, "title"),
-            headline=ctx.text(KIND, "headline", **variables),
-            blocks=tuple(blocks),
-            notes=ctx.notes(KIND, ANCHORS, **variables),
-        ),
-    )
-
-
-def playbook_entry(ctx: SlideContext, stage: str) -> Mapping[str, Any]:
-    """The playbook's entry for `stage`; TemplateError naming what is missing."""
-    entry = ctx.playbook.get(stage)
-    if not isinstance(entry, Mapping):
-        raise TemplateError(f"{ctx.lang}/playbook.toml has no [{stage}] table")
-    for key in ("questions", "strategies"):
-        items = entry.get(key)
-        if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
-            raise TemplateError(
-                f"{ctx.lang}/playbook.toml [{stage}]: {key} must be a non-empty list of strings"
-            )
-    return entry
+    finding = ctx.say("headline", headline)
+    return Built((ctx.slide(tuple(blocks), finding=finding, notes=playbook),))
 
 
 def _table(ctx: SlideContext, stages: tuple[StageHealth, ...], area: Area) -> TableSpec:
     """Stage, this month's conversion, its norm, the index and the status."""
     return TableSpec(
         columns=(
-            TableColumn(ctx.label(KIND, "stage"), width=1.2),
-            TableColumn(ctx.label(KIND, "conversion"), "end"),
-            TableColumn(ctx.label(KIND, "benchmark"), "end"),
-            TableColumn(ctx.label(KIND, "index"), "end"),
-            TableColumn(ctx.label(KIND, "status"), width=0.9),
+            TableColumn(ctx.label("diagnostics", "stage"), width=1.2),
+            TableColumn(ctx.label("diagnostics", "conversion"), "end"),
+            TableColumn(ctx.label("diagnostics", "benchmark"), "end"),
+            TableColumn(ctx.label("diagnostics", "index"), "end"),
+            TableColumn(ctx.label("diagnostics", "status"), width=0.9),
         ),
         rows=tuple(
             (
                 Cell(ctx.label("stages", s.stage)),
-                Cell(ctx.text(KIND, "rate", r=s.conversion), s.conversion),
-                Cell(ctx.text(KIND, "rate", r=s.benchmark), s.benchmark),
+                Cell(ctx.say("rate", HealthRate(rate(s.conversion))), s.conversion),
+                Cell(
+                    ctx.say("rate", HealthRate(rate(s.benchmark)))
+                    if s.benchmark is not None
+                    else ctx.fmt(None, "percent"),
+                    s.benchmark,
+                ),
                 cell(ctx, s.index, "percent"),
                 Cell(ctx.label("health", s.status)),
             )
             for s in stages
         ),
         area=area,
-        title=ctx.label(KIND, "table"),
+        title=ctx.label("diagnostics", "table"),
     )
 
 
-def _index_chart(
-    ctx: SlideContext, stages: tuple[StageHealth, ...], weakest: StageHealth
-) -> ChartSpec:
-    """Each stage's conversion as a share of its norm; the weakest stage highlighted."""
+def _index_chart(ctx: SlideContext, stages: tuple[StageHealth, ...], focus: str) -> ChartSpec:
+    """Each stage's conversion as a share of its norm; the stage to work on highlighted."""
     return ChartSpec(
         kind="column",
-        title=ctx.label(KIND, "chart"),
+        title=ctx.label("diagnostics", "chart"),
         categories=tuple(ctx.label("stages", s.stage) for s in stages),
-        series=(Series(ctx.label(KIND, "index"), tuple(s.index for s in stages), "percent"),),
+        series=(
+            Series(ctx.label("diagnostics", "index"), tuple(s.index for s in stages), "percent"),
+        ),
         area="left_bottom",
         legend=False,
-        highlight=stages.index(weakest) if weakest in stages else None,
+        highlight=[s.stage for s in stages].index(focus),
     )

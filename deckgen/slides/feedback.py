@@ -5,14 +5,26 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from deckgen.data.schema import SEVERITIES
 from deckgen.formats import format_date
 from deckgen.metrics.feedback import CategoryCount, FeedbackResult, OpenItem
-from deckgen.model import Cell, ChartSpec, KpiStrip, Series, Slide, TableColumn, TableSpec
-from deckgen.slides.blocks import cell, change_kpi, table_pages
+from deckgen.model import Cell, ChartSpec, KpiStrip, Series, TableColumn, TableSpec
+from deckgen.narrative.claims import Fig
+from deckgen.narrative.common import DeltaUnit, Sheet, Source, Unit, source
+from deckgen.narrative.feedback import (
+    BacklogNotes,
+    ItemsNotes,
+    KpiCount,
+    OverviewNotes,
+    tell_backlog,
+    tell_items,
+    tell_overview,
+)
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.narrative.prospects import TablePage
+from deckgen.narrative.told import Told
+from deckgen.slides.blocks import cell, change_kpi, chart_or_note, table_pages
 from deckgen.slides.context import SlideContext
 
-KIND = "feedback"
 TOP_TOPICS = 8  # bars of the topic chart
 MAX_OPEN_ITEMS = 36  # open items listed in the deck; the full list is in the metrics export
 TEXT_CHARS = 110  # feedback text longer than this is cut at a word and marked with "…"
@@ -20,25 +32,17 @@ _ELLIPSIS = "…"
 # Fill of the severity cell on the table's colour scale: the most severe stand out.
 _SEVERITY_HEAT = {"critical": 1.0, "high": 0.55, "medium": 0.2}
 
-_OVERVIEW_ANCHORS = ("feedback-received", "feedback-resolved", "resolution-rate", "time-to-resolve")
-_BACKLOG_ANCHORS = ("feedback-received", "feedback-resolved", "feedback-open")
-_ITEMS_ANCHORS = ("open-items",)
+
+def _feedback(ctx: SlideContext) -> FeedbackResult | None:
+    return ctx.metrics.feedback
 
 
-def build_feedback_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The feedback slides; () when the data has no feedback sheet."""
-    feedback = ctx.metrics.feedback
-    if feedback is None:
-        return ()
-    return (
-        _overview_slide(ctx, feedback),
-        _backlog_slide(ctx, feedback),
-        *_item_slides(ctx, feedback),
-    )
+def _no_feedback(ctx: SlideContext) -> Built:
+    return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.FEEDBACK),))
 
 
 def _label(ctx: SlideContext, key: str) -> str:
-    return ctx.label(KIND, key)
+    return ctx.label("feedback", key)
 
 
 def _topic(ctx: SlideContext, name: str) -> str:
@@ -61,38 +65,46 @@ def _by_month(
     return (current, previous)
 
 
-def _leading(counts: tuple[CategoryCount, ...]) -> CategoryCount | None:
-    """The category with clearly the most items this month (at least two, and no tie)."""
-    ranked = sorted(counts, key=lambda c: -c.count.current)
-    if not ranked or ranked[0].count.current < 2:
-        return None
-    if len(ranked) > 1 and ranked[1].count.current == ranked[0].count.current:
-        return None
-    return ranked[0]
+def _received_source(ctx: SlideContext, feedback: FeedbackResult) -> Told[Source]:
+    first = (
+        ctx.period
+        if len(_by_month(ctx, feedback, feedback.by_kind)) == 1
+        else ctx.period.previous()
+    )
+    return source(
+        (Sheet.FEEDBACK,),
+        first,
+        ctx.period,
+        int(feedback.received.current),
+        Unit.ITEMS,
+        Fig("feedback.received.current"),
+    )
 
 
-def _overview_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
-    received = change_kpi(ctx, KIND, _label(ctx, "received"), feedback.received, "count")
+def build_feedback_overview(ctx: SlideContext) -> Built:
+    """KPIs of the month and what came in, by kind and by topic."""
+    feedback = _feedback(ctx)
+    if feedback is None:
+        return _no_feedback(ctx)
+    received = change_kpi(ctx, _label(ctx, "received"), feedback.received, "count")
     strip = KpiStrip(
         (
             replace(received, tone="neutral"),  # more feedback is neither good nor bad news
-            change_kpi(ctx, KIND, _label(ctx, "resolved"), feedback.resolved, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "open"), feedback.open, "count", good_when_up=False),
+            change_kpi(ctx, _label(ctx, "resolved"), feedback.resolved, "count"),
+            change_kpi(ctx, _label(ctx, "open"), feedback.open, "count", good_when_up=False),
             change_kpi(
                 ctx,
-                KIND,
-                ctx.text(KIND, "kpi_resolution_rate", n=feedback.resolution_n),
+                ctx.say("kpi_resolution_rate", KpiCount(feedback.resolution_n)),
                 feedback.resolution_rate,
                 "percent",
             ),
             change_kpi(
                 ctx,
-                KIND,
-                ctx.text(KIND, "kpi_days_to_resolve", n=feedback.median_days_n),
+                ctx.say("kpi_days_to_resolve", KpiCount(feedback.median_days_n)),
                 feedback.median_days_to_resolve,
                 "decimal",
                 good_when_up=False,
-                delta_block="kpi_days_delta",
+                unit=DeltaUnit.DAYS,
             ),
         )
     )
@@ -111,24 +123,29 @@ def _overview_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
         series=_by_month(ctx, feedback, topics),
         area="right_bottom",
     )
-    top = _leading(topics)
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "overview_title"),
-        headline=ctx.text(
-            KIND,
-            "overview_headline",
-            f=feedback,
-            top_topic=None if top is None else _topic(ctx, top.name),
-            top_count=None if top is None else top.count.current,
-        ),
-        notes=ctx.notes(KIND, _OVERVIEW_ANCHORS, part="overview", f=feedback),
-        # No item this month or the month before: no topic to chart (a chart needs categories).
-        blocks=(strip, kinds, by_topic) if topics else (strip, kinds),
+    blocks = (
+        strip,
+        chart_or_note(ctx, kinds, _received_source(ctx, feedback)),
+        chart_or_note(ctx, by_topic, _received_source(ctx, feedback)),
+    )
+    finding = ctx.say("headline", tell_overview(feedback, topics))
+    return Built((ctx.slide(blocks, finding=finding, notes=_overview_notes(feedback)),))
+
+
+def _overview_notes(feedback: FeedbackResult) -> OverviewNotes:
+    return OverviewNotes(
+        feedback.period,
+        bool(feedback.by_kind) and feedback.by_kind[0].count.previous is not None,
+        feedback.resolution_n,
+        feedback.median_days_n,
     )
 
 
-def _backlog_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
+def build_feedback_backlog(ctx: SlideContext) -> Built:
+    """Received, resolved and open by month, and the open items by severity."""
+    feedback = _feedback(ctx)
+    if feedback is None:
+        return _no_feedback(ctx)
     months = feedback.months
     trend = ChartSpec(
         kind="combo",
@@ -153,20 +170,26 @@ def _backlog_slide(ctx: SlideContext, feedback: FeedbackResult) -> Slide:
         area="right",
         highlight=0 if severities and severities[0].count.current else None,
     )
-    counts = {c.name: c.count.current for c in severities}
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "backlog_title"),
-        headline=ctx.text(
-            KIND,
-            "backlog_headline",
-            f=feedback,
-            counts=counts,
-            top=feedback.open_items[0] if feedback.open_items else None,
-        ),
-        notes=ctx.notes(KIND, _BACKLOG_ANCHORS, part="backlog", f=feedback),
-        blocks=(trend, severity),
+    year = source(
+        (Sheet.FEEDBACK,),
+        months[0].month,
+        ctx.period,
+        sum(m.received for m in months),
+        Unit.ITEMS,
+        None,
     )
+    open_now = source(
+        (Sheet.FEEDBACK,),
+        ctx.period,
+        ctx.period,
+        int(feedback.open.current),
+        Unit.OPEN_ITEMS,
+        Fig("feedback.open.current"),
+    )
+    blocks = (chart_or_note(ctx, trend, year, trend=True), chart_or_note(ctx, severity, open_now))
+    finding = ctx.say("headline", tell_backlog(feedback))
+    notes = BacklogNotes(ctx.period, int(feedback.open.current))
+    return Built((ctx.slide(blocks, finding=finding, notes=notes),))
 
 
 def shorten(text: str | None, limit: int = TEXT_CHARS) -> str:
@@ -195,11 +218,14 @@ def _item_row(ctx: SlideContext, rank: int, item: OpenItem) -> tuple[Cell, ...]:
     )
 
 
-def _item_slides(ctx: SlideContext, feedback: FeedbackResult) -> list[Slide]:
+def build_open_feedback(ctx: SlideContext) -> Built:
     """The open items, most severe and oldest first, over as many slides as they need."""
-    items = feedback.open_items
+    feedback = _feedback(ctx)
+    if feedback is None:
+        return _no_feedback(ctx)
+    items = feedback.to_resolve
     if not items:
-        return []
+        return Built()
     shown = items[:MAX_OPEN_ITEMS]
     columns = (
         TableColumn(_label(ctx, "rank"), "end", 0.45),
@@ -217,28 +243,14 @@ def _item_slides(ctx: SlideContext, feedback: FeedbackResult) -> list[Slide]:
         area="full",
         font_size=10,
     )
-    counts = {name: sum(item.severity == name for item in items) for name in SEVERITIES}
     slides = []
     first = 1
-    for page, spec in enumerate(table_pages(table)):
+    pages = table_pages(table)
+    for number, spec in enumerate(pages, start=1):
         last = first + len(spec.rows) - 1
-        context = {
-            "f": feedback,
-            "counts": counts,
-            "first": first,
-            "last": last,
-            "shown": len(shown),
-            "more": len(items) - len(shown),
-            "lowest_shown": ctx.label("severities", shown[-1].severity),
-        }
-        slides.append(
-            Slide(
-                kind=KIND,
-                title=ctx.text(KIND, "items_title" if page == 0 else "items_continued_title"),
-                headline=ctx.text(KIND, "items_headline", **context),
-                notes=ctx.notes(KIND, _ITEMS_ANCHORS, part="items", **context),
-                blocks=(spec,),
-            )
-        )
+        finding = ctx.say("headline", tell_items(feedback, first, last, len(shown)))
+        paging = TablePage(number, len(pages))
+        notes = ItemsNotes(ctx.period, len(shown), len(items), feedback.open_comments)
+        slides.append(ctx.slide((spec,), finding=finding, notes=notes, topic=paging))
         first = last + 1
-    return slides
+    return Built(tuple(slides))

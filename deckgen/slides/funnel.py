@@ -1,109 +1,138 @@
-"""The customer lifecycle funnel: five stages, their conversion, and the biggest leak."""
+"""The customer lifecycle funnel: five stages, their conversion, and where it leaks."""
 
 from __future__ import annotations
 
-from deckgen.metrics.funnel import FunnelResult, FunnelStep
-from deckgen.model import FunnelSpec, FunnelStage, Kpi, KpiStrip, Slide, TextBlock
-from deckgen.slides.blocks import change_kpi, paragraphs, tone
+from collections.abc import Iterable
+
+from deckgen.metrics.funnel import FunnelGroup, FunnelResult, FunnelStep
+from deckgen.model import FunnelSpec, FunnelStage, Kpi, KpiStrip, Paragraph, TextBlock
+from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.funnel import (
+    Days,
+    FunnelNotes,
+    StageRate,
+    conversion_of,
+    leak_step,
+    tell_headline,
+    tell_lead_time,
+    tell_others,
+    tell_shortfall,
+)
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.narrative.signal import rate
+from deckgen.slides.blocks import change_kpi, sourced, tone
 from deckgen.slides.context import SlideContext
 
-KIND = "funnel"
-ANCHORS = (
-    "lifecycle-funnel",
-    "funnel-reach",
-    "funnel-acquisition",
-    "funnel-conversion",
-    "funnel-retention",
-    "funnel-loyalty",
-    "stage-conversion",
-    "funnel-leak",
-    "time-to-convert",
-)
+# The sheets each stage is counted from (docs/metrics.md#lifecycle-funnel).
+_STAGE_SHEETS = {
+    "reach": Sheet.CHANNELS,
+    "acquisition": Sheet.LEADS,
+    "conversion": Sheet.ORDERS,
+    "retention": Sheet.ORDERS,
+}
 
 
-def build_funnel_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The funnel slide; () when fewer than two stages have data."""
+def stage_sheets(stages: Iterable[str], loyalty_rule: str) -> tuple[Sheet, ...]:
+    """The sheets `stages` are counted from, each once, in stage order (loyalty: the loyalty
+    sheet under the club rule, else the orders)."""
+    loyalty = Sheet.LOYALTY if loyalty_rule == "club" else Sheet.ORDERS
+    return tuple(dict.fromkeys(_STAGE_SHEETS.get(stage, loyalty) for stage in stages))
+
+
+def build_funnel(ctx: SlideContext) -> Built:
+    """The funnel slide; dropped when fewer than two stages have data."""
     funnel = ctx.metrics.funnel
     steps = tuple(step for step in funnel.steps if step.count is not None)
     if len(steps) < 2:
-        return ()
-    leak = next((s for s in steps if s.stage == funnel.biggest_leak), None)
-    feeder = _feeder(steps, leak)
+        return Built(dropped=(Dropped(ctx.kind, DropReason.TOO_FEW_STAGES),))
+    leak = leak_step(funnel)
     spec = FunnelSpec(
-        stages=tuple(_stage(ctx, step) for step in steps),
+        stages=tuple(_stage(ctx, funnel, step) for step in steps),
         area="left",
         highlight=steps.index(leak) if leak is not None else None,
     )
-    variables = {"leak": leak, "feeder": feeder, "funnel": funnel}
+    sheets = stage_sheets((s.stage for s in steps), funnel.loyalty_rule)
+    # The cohort stages follow the customers acquired in the cohort month (#funnel-groups).
+    cohort = any(s.group == FunnelGroup.COHORT for s in steps)
+    first = funnel.cohort if cohort else ctx.period
+    spec = sourced(
+        ctx,
+        spec,
+        source(sheets, first, ctx.period, None, Unit.CUSTOMERS, None),
+    )
     blocks: list[FunnelSpec | KpiStrip | TextBlock] = [
         spec,
         KpiStrip(_kpis(ctx, funnel, leak), area="right_top"),
     ]
-    side = ctx.text(KIND, "side", **variables)
+    side = [
+        ctx.say(block, said)
+        for block, said in (
+            ("shortfall", tell_shortfall(funnel)),
+            ("others", tell_others(funnel)),
+            ("lead_time", tell_lead_time(funnel)),
+        )
+        if said is not None
+    ]
+    side = [line for line in side if line]
     if side:
         blocks.append(
             TextBlock(
-                paragraphs(side),
+                tuple(Paragraph(line) for line in side),
                 area="right_bottom",
                 style="bullets",
-                title=ctx.label(KIND, "side"),
+                title=ctx.label("funnel", "side"),
             )
         )
-    return (
-        Slide(
-            kind=KIND,
-            title=ctx.text(KIND, "title"),
-            headline=ctx.text(KIND, "headline", **variables),
-            blocks=tuple(blocks),
-            notes=ctx.notes(KIND, ANCHORS, **variables),
-        ),
+    notes = FunnelNotes(
+        ctx.period,
+        ctx.settings.metrics.retention_window_days,
+        ctx.settings.metrics.loyalty_min_orders,
+        funnel.loyalty_rule,
+        funnel.cohort,
     )
+    finding = ctx.say("headline", tell_headline(funnel))
+    return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
 
 
-def _feeder(steps: tuple[FunnelStep, ...], leak: FunnelStep | None) -> FunnelStep | None:
-    """The stage before the leak, whose count the leak's conversion is a share of."""
-    if leak is None or steps.index(leak) == 0:
-        return None
-    return steps[steps.index(leak) - 1]
-
-
-def _stage(ctx: SlideContext, step: FunnelStep) -> FunnelStage:
+def _stage(ctx: SlideContext, funnel: FunnelResult, step: FunnelStep) -> FunnelStage:
     assert step.count is not None  # only stages with data are drawn
-    conversion = step.conversion.current if step.conversion is not None else None
+    text = None
+    if step.conversion is not None:
+        text = ctx.say("conversion_text", StageRate(conversion_of(funnel, step)))
     return FunnelStage(
         label=ctx.label("stages", step.stage),
         value=step.count.current,
         value_text=ctx.fmt(step.count.current, "count"),
-        conversion_text=(
-            ctx.text(KIND, "conversion_text", stage=step.stage, rate=conversion)
-            if conversion is not None
-            else None
-        ),
+        conversion_text=text,
     )
 
 
 def _kpis(ctx: SlideContext, funnel: FunnelResult, leak: FunnelStep | None) -> tuple[Kpi, ...]:
     """The leak against its norm, the month's new customers and the days from lead to order."""
     kpis = []
-    if leak is not None and leak.conversion is not None:
+    if leak is not None:
+        said = StageRate(conversion_of(funnel, leak), rate(leak.benchmark))
         kpis.append(
             Kpi(
-                ctx.label(KIND, "leak"),
+                ctx.label("funnel", "leak"),
                 ctx.label("stages", leak.stage),
-                ctx.text(KIND, "leak_delta", leak=leak),
-                "bad" if leak.benchmark and leak.conversion.current < leak.benchmark else "neutral",
+                ctx.say("leak_delta", said),
+                "bad",
             )
         )
     new = next((s for s in funnel.steps if s.stage == "conversion"), None)
     if new is not None and new.count is not None:
-        kpis.append(change_kpi(ctx, KIND, ctx.label(KIND, "new_customers"), new.count, "count"))
+        kpis.append(change_kpi(ctx, ctx.label("funnel", "new_customers"), new.count, "count"))
     days = funnel.lead_to_customer_days
     if days is not None:
-        delta = None if days.delta is None else ctx.text(KIND, "days_delta", change=days)
+        said = Days(
+            days.current, float(days.current).is_integer(), days.delta, ctx.period.previous()
+        )
+        delta = None if days.delta is None else ctx.say("days_delta", said)
         kpis.append(
             Kpi(
-                ctx.label(KIND, "days"),
-                ctx.text(KIND, "days", days=days.current),
+                ctx.label("funnel", "days"),
+                ctx.say("days", said),
                 delta,
                 tone(days, good_when_up=False),
             )

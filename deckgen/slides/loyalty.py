@@ -4,78 +4,88 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from deckgen.metrics.loyalty import ClubSummary, CohortRow, LoyaltyResult
-from deckgen.model import (
-    Cell,
-    ChartSpec,
-    Kpi,
-    KpiStrip,
-    Series,
-    Slide,
-    TableColumn,
-    TableSpec,
+from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
+from deckgen.model import Cell, ChartSpec, Kpi, KpiStrip, Series, TableColumn, TableSpec
+from deckgen.narrative.claims import Agg, Fig, Relation, claim
+from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.loyalty import (
+    ClubNotes,
+    CohortAge,
+    CohortNotes,
+    FlowNotes,
+    LoyaltyStock,
+    RepeatNotes,
+    loyalty_stock,
+    tell_club,
+    tell_cohorts,
+    tell_flow,
+    tell_repeat,
 )
-from deckgen.slides.blocks import change_kpi
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.slides.blocks import change_kpi, chart_or_note
 from deckgen.slides.context import SlideContext
 
-KIND = "loyalty"
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
 TOP_OFFERS = 8  # bars of the offers chart
 
-_FLOW_ANCHORS = ("lifecycle-counts", "loyal-customers", "at-risk")
-_REPEAT_ANCHORS = (
-    "repeat-purchase-rate",
-    "churn-rate",
-    "churned",
-    "churn-days",
-    "historical-clv",
-)
-_COHORT_ANCHORS = ("cohort-retention",)
-_CLUB_ANCHORS = ("club-members", "club-active-members", "club-joins")
 
-
-def build_loyalty_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The loyalty lifecycle slides; the club slide only when the data has a club."""
-    loyalty = _since_first_customer(ctx.metrics.loyalty)
-    slides = [_flow_slide(ctx, loyalty), _repeat_slide(ctx, loyalty), _cohort_slide(ctx, loyalty)]
-    if loyalty.club is not None:
-        slides.append(_club_slide(ctx, loyalty.club))
-    return tuple(slides)
-
-
-def _since_first_customer(loyalty: LoyaltyResult) -> LoyaltyResult:
-    """The trend months and cohorts from the first month with any customer on: a client with
-    under a year of history gets shorter trends, not a run of zeros before its first order."""
+def _trimmed(ctx: SlideContext) -> tuple[LoyaltyResult, LoyaltyStock, int]:
+    """The trend months, cohorts and loyalty stock from the first month with any customer on,
+    and how many months were cut: a client with under a year of history gets shorter trends,
+    not a run of zeros before its first order."""
+    loyalty = ctx.metrics.loyalty
+    stock = loyalty_stock(loyalty)
     started = next(
-        (i for i, m in enumerate(loyalty.months) if m.active or m.loyal or m.at_risk or m.churned),
+        (
+            i
+            for i, (m, held) in enumerate(zip(loyalty.months, stock.by_month, strict=True))
+            if m.active or held or m.at_risk or m.churned
+        ),
         len(loyalty.months) - 1,
     )
-    return replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:])
-
-
-def _loyal_label(ctx: SlideContext, loyalty: LoyaltyResult) -> str:
-    """ "Loyal (club) customers" under the club rule, so they are not read as the RFM segment."""
-    return _label(ctx, "loyal_club" if loyalty.loyalty_rule == "club" else "loyal")
+    trimmed = replace(loyalty, months=loyalty.months[started:], cohorts=loyalty.cohorts[started:])
+    return trimmed, replace(stock, by_month=stock.by_month[started:]), started
 
 
 def _label(ctx: SlideContext, key: str) -> str:
-    return ctx.label(KIND, key)
+    return ctx.label("loyalty", key)
+
+
+def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
+    """Active club members or frequent buyers, never "loyal" (the RFM segment)."""
+    return _label(ctx, "active_club_members" if stock.rule == "club" else "frequent_buyers")
 
 
 def _months(ctx: SlideContext, loyalty: LoyaltyResult) -> tuple[str, ...]:
     return tuple(ctx.month(month.month, short=True) for month in loyalty.months)
 
 
-def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
+def _trend_source(
+    ctx: SlideContext, loyalty: LoyaltyResult, sheets: tuple[Sheet, ...] = (Sheet.ORDERS,)
+):
+    return source(
+        sheets,
+        loyalty.months[0].month,
+        ctx.period,
+        ctx.metrics.loyalty.revenue_per_customer_lifetime_n,
+        Unit.CUSTOMERS,
+        Fig("loyalty.revenue_per_customer_lifetime_n"),
+    )
+
+
+def build_customer_flow(ctx: SlideContext) -> Built:
+    """New and returning buyers by month, and the loyalty and at-risk stocks."""
+    loyalty, stock, _ = _trimmed(ctx)
     months = loyalty.months
     strip = KpiStrip(
         (
-            change_kpi(ctx, KIND, _label(ctx, "active"), loyalty.active, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "new"), loyalty.new, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "returning"), loyalty.returning, "count"),
-            change_kpi(ctx, KIND, _loyal_label(ctx, loyalty), loyalty.loyal, "count"),
+            change_kpi(ctx, _label(ctx, "active"), loyalty.active, "count"),
+            change_kpi(ctx, _label(ctx, "new"), loyalty.new, "count"),
+            change_kpi(ctx, _label(ctx, "returning"), loyalty.returning, "count"),
+            change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count"),
         )
     )
+    sheets = (Sheet.ORDERS, Sheet.LOYALTY) if stock.rule == "club" else (Sheet.ORDERS,)
     flow = ChartSpec(
         kind="stacked_column",
         title=_label(ctx, "flow_chart"),
@@ -86,59 +96,65 @@ def _flow_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
         ),
         area="left_bottom",
     )
-    stock = ChartSpec(
+    stocks = ChartSpec(
         kind="line",
-        title=_label(ctx, "stock_chart"),
+        title=_label(ctx, f"stock_chart_{stock.rule}"),
         categories=_months(ctx, loyalty),
         series=(
-            Series(
-                _loyal_label(ctx, loyalty),
-                tuple(float(m.loyal) for m in months),
-            ),
+            Series(_stock_label(ctx, stock), tuple(float(v) for v in stock.by_month)),
             Series(_label(ctx, "at_risk"), tuple(float(m.at_risk) for m in months)),
         ),
         area="right_bottom",
         data_labels=False,
     )
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "flow_title"),
-        headline=ctx.text(KIND, "flow_headline", l=loyalty),
-        notes=ctx.notes(KIND, _FLOW_ANCHORS, part="flow", l=loyalty),
-        blocks=(strip, flow, stock),
+    settings = ctx.settings.metrics
+    notes = FlowNotes(
+        ctx.period,
+        stock.rule,
+        settings.loyalty_rule == "club" and stock.rule != "club",
+        settings.loyalty_min_orders,
+        loyalty.churn_days,
+        (loyalty.churn_days + 1) // 2,
+        loyalty.churn_days - 1,
     )
+    blocks = (
+        strip,
+        chart_or_note(ctx, flow, _trend_source(ctx, loyalty), trend=True),
+        chart_or_note(ctx, stocks, _trend_source(ctx, loyalty, sheets), trend=True),
+    )
+    finding = ctx.say("headline", tell_flow(loyalty, stock, settings.loyalty_min_orders))
+    cites = (*ctx.cites, stock.anchor)
+    return Built((ctx.slide(blocks, finding=finding, notes=notes, cites=cites),))
 
 
-def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
+def build_repeat_churn(ctx: SlideContext) -> Built:
+    """Repeat and churn rates by month, and revenue to date per customer by RFM segment."""
+    loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            change_kpi(ctx, KIND, _label(ctx, "repeat_rate"), loyalty.repeat_rate, "percent"),
+            change_kpi(ctx, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"),
+            change_kpi(
+                ctx, _label(ctx, "churn_rate"), loyalty.churn_rate, "percent", good_when_up=False
+            ),
+            change_kpi(ctx, _label(ctx, "churned"), loyalty.churned, "count", good_when_up=False),
+            change_kpi(ctx, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False),
             change_kpi(
                 ctx,
-                KIND,
-                _label(ctx, "churn_rate"),
-                loyalty.churn_rate,
-                "percent",
-                good_when_up=False,
+                _label(ctx, "revenue_per_customer_lifetime"),
+                loyalty.revenue_per_customer_lifetime,
+                "money",
             ),
-            change_kpi(
-                ctx, KIND, _label(ctx, "churned"), loyalty.churned, "count", good_when_up=False
-            ),
-            change_kpi(
-                ctx, KIND, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False
-            ),
-            change_kpi(ctx, KIND, _label(ctx, "clv"), loyalty.clv, "money"),
         )
     )
-    segments = loyalty.clv_by_segment[:TOP_SEGMENTS]
+    segments = loyalty.revenue_per_customer_lifetime_by_segment[:TOP_SEGMENTS]
     rates = ChartSpec(
         kind="line",
         title=_label(ctx, "rates_chart"),
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "repeat_rate"),
-                tuple(m.repeat_rate for m in loyalty.months),
+                _label(ctx, "repeat_rate_12m"),
+                tuple(m.repeat_rate_12m for m in loyalty.months),
                 "percent",
             ),
             Series(
@@ -148,73 +164,82 @@ def _repeat_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
         area="left_bottom" if segments else "bottom",
         data_labels=False,
     )
-    blocks: tuple[KpiStrip | ChartSpec, ...] = (strip, rates)
+    blocks = [strip, chart_or_note(ctx, rates, _trend_source(ctx, loyalty), trend=True)]
     if segments:
         value = ChartSpec(
             kind="bar",
-            title=_label(ctx, "clv_chart"),
+            title=_label(ctx, "revenue_per_customer_lifetime_chart"),
             categories=tuple(ctx.label("segments", s.segment) for s in segments),
-            series=(Series(_label(ctx, "clv"), tuple(s.mean_revenue for s in segments), "money"),),
+            series=(
+                Series(
+                    _label(ctx, "revenue_per_customer_lifetime"),
+                    tuple(s.revenue_per_customer_lifetime for s in segments),
+                    "money",
+                ),
+            ),
             area="right_bottom",
         )
-        blocks = (*blocks, value)
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "repeat_title"),
-        headline=ctx.text(KIND, "repeat_headline", l=loyalty),
-        notes=ctx.notes(
-            KIND, _REPEAT_ANCHORS, part="repeat", l=loyalty, segments_shown=len(segments)
-        ),
-        blocks=blocks,
+        all_time = source(
+            (Sheet.ORDERS,),
+            ctx.period,
+            ctx.period,
+            loyalty.revenue_per_customer_lifetime_n,
+            Unit.CUSTOMERS,
+            Fig("loyalty.revenue_per_customer_lifetime_n"),
+        )
+        evidence = (
+            claim(
+                "no segment has revenue",
+                Fig(
+                    "loyalty.revenue_per_customer_lifetime_by_segment[*].revenue_per_customer_lifetime",
+                    Agg.MAX,
+                ),
+                Relation.LE,
+                0,
+            ),
+        )
+        blocks.append(chart_or_note(ctx, value, all_time, evidence))
+    notes = RepeatNotes(
+        ctx.period,
+        loyalty.churn_days,
+        loyalty.churn_days_derived,
+        int(loyalty.churned.current),
+        loyalty.revenue_per_customer_lifetime_n,
+        len(segments),
     )
+    finding = ctx.say("headline", tell_repeat(loyalty))
+    return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
 
 
-def _month_one(cohorts: tuple[CohortRow, ...]) -> list[CohortRow]:
-    """Cohorts with customers that have reached the month after their acquisition."""
-    return [row for row in cohorts if row.customers and row.retention[1] is not None]
-
-
-def _cohort_slide(ctx: SlideContext, loyalty: LoyaltyResult) -> Slide:
-    ages = range(1, len(loyalty.cohorts[0].retention)) if loyalty.cohorts else range(0)
+def build_cohorts(ctx: SlideContext) -> Built:
+    """The share of each month's new customers ordering again, by months since the first order;
+    dropped when no cohort of the 12 months has customers, or none is a month old yet."""
+    loyalty, _, offset = _trimmed(ctx)
+    if not any(row.customers for row in loyalty.cohorts):
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_COHORT_CUSTOMERS),))
+    headline = tell_cohorts(loyalty, offset)
+    if headline is None:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.TOO_YOUNG),))
+    ages = range(1, len(loyalty.cohorts[0].retention))
     known = [v for row in loyalty.cohorts for v in row.retention[1:] if v is not None]
-    top = max(known, default=0.0)
+    top = max(known, default=None)
     columns = (
         TableColumn(_label(ctx, "cohort"), width=1.4),
         TableColumn(_label(ctx, "cohort_customers"), "end", width=1.3),
-        *(TableColumn(ctx.text(KIND, "cohort_age", age=age), "center") for age in ages),
+        *(TableColumn(ctx.say("cohort_age", CohortAge(age)), "center") for age in ages),
     )
     rows = tuple(
         (
             Cell(ctx.month(row.cohort, short=True)),
             Cell(ctx.fmt(row.customers, "count"), float(row.customers)),
-            *(_retention_cell(ctx, row.retention[age], top) for age in ages),
+            *(_retention_cell(ctx, row.retention[age], top or 0.0) for age in ages),
         )
         for row in loyalty.cohorts
     )
-    reached = _month_one(loyalty.cohorts)
-    base = sum(row.customers for row in reached)
-    returned = sum(row.customers * (row.retention[1] or 0.0) for row in reached)
-    ranked = sorted(reached, key=lambda row: (row.retention[1] or 0.0, row.cohort))
-    table = TableSpec(
-        columns=columns,
-        rows=rows,
-        area="full",
-        title=_label(ctx, "cohort_table"),
-    )
-    context = {
-        "l": loyalty,
-        "reached": len(reached),
-        "month_one": returned / base if base else None,
-        "worst": ranked[0] if ranked else None,
-        "best": ranked[-1] if ranked else None,
-    }
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "cohort_title"),
-        headline=ctx.text(KIND, "cohort_headline", **context),
-        notes=ctx.notes(KIND, _COHORT_ANCHORS, part="cohort", top=top, **context),
-        blocks=(table,),
-    )
+    table = TableSpec(columns=columns, rows=rows, area="full", title=_label(ctx, "cohort_table"))
+    finding = ctx.say("headline", headline)
+    notes = CohortNotes(top, headline.context.cohorts)
+    return Built((ctx.slide((table,), finding=finding, notes=notes),))
 
 
 def _retention_cell(ctx: SlideContext, value: float | None, top: float) -> Cell:
@@ -224,19 +249,31 @@ def _retention_cell(ctx: SlideContext, value: float | None, top: float) -> Cell:
     return Cell(ctx.fmt(value, "percent"), value, value / top if top > 0 else 0.0)
 
 
-def _club_slide(ctx: SlideContext, club: ClubSummary) -> Slide:
-    members = Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count"))
+def build_club(ctx: SlideContext) -> Built:
+    """The loyalty club: members, activity, offers and tiers; dropped without a club."""
+    club = ctx.metrics.loyalty.club
+    if club is None:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_CLUB),))
     strip = KpiStrip(
         (
-            members,
-            change_kpi(ctx, KIND, _label(ctx, "active_members"), club.active_members, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "joins"), club.joins, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "offers_redeemed"), club.offers_redeemed, "count"),
-            change_kpi(ctx, KIND, _label(ctx, "referrals"), club.referrals, "count"),
+            Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count")),
+            change_kpi(ctx, _label(ctx, "active_members"), club.active_members, "count"),
+            change_kpi(ctx, _label(ctx, "joins"), club.joins, "count"),
+            change_kpi(ctx, _label(ctx, "offers_redeemed"), club.offers_redeemed, "count"),
+            change_kpi(ctx, _label(ctx, "referrals"), club.referrals, "count"),
         )
     )
     offers = club.offers[:TOP_OFFERS]
-    months = tuple(ctx.month(p, short=True) for p in ctx.period.trailing(len(club.active_by_month)))
+    trend = ctx.period.trailing(len(club.active_by_month))
+    months = tuple(ctx.month(p, short=True) for p in trend)
+    year = source(
+        (Sheet.LOYALTY, Sheet.ORDERS),
+        trend[0],
+        ctx.period,
+        int(club.active_members.current),
+        Unit.ACTIVE_MEMBERS,
+        Fig("loyalty.club.active_members.current"),
+    )
     if offers:
         left = ChartSpec(
             kind="bar",
@@ -258,6 +295,14 @@ def _club_slide(ctx: SlideContext, club: ClubSummary) -> Slide:
             area="left_bottom",
             data_labels=False,
         )
+    members = source(
+        (Sheet.LOYALTY,),
+        ctx.period,
+        ctx.period,
+        club.members,
+        Unit.MEMBERS,
+        Fig("loyalty.club.members"),
+    )
     if club.tiers:
         right = ChartSpec(
             kind="doughnut",
@@ -274,21 +319,25 @@ def _club_slide(ctx: SlideContext, club: ClubSummary) -> Slide:
             series=(Series(_label(ctx, "joins"), tuple(float(v) for v in club.joins_by_month)),),
             area="right_bottom",
         )
-    context = {
-        "club": club,
-        "top_offer": ctx.label("offers", offers[0].offer) if offers else None,
-        "tier_names": {t.tier: ctx.label("tiers", t.tier) for t in club.tiers},
-    }
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "club_title"),
-        headline=ctx.text(KIND, "club_headline", **context),
-        notes=ctx.notes(KIND, _club_anchors(club), part="club", **context),
-        blocks=(strip, left, right),
+        members = replace(members, context=replace(members.context, first=trend[0]))
+    notes = ClubNotes(
+        ctx.period,
+        bool(club.offers),
+        bool(club.tiers),
+        club.untiered,
+        None if club.points_earned is None else club.points_earned.current,
+        None if club.points_redeemed is None else club.points_redeemed.current,
     )
+    blocks = (
+        strip,
+        chart_or_note(ctx, left, year, trend=not offers),
+        chart_or_note(ctx, right, members, trend=not club.tiers),
+    )
+    finding = ctx.say("headline", tell_club(club))
+    return Built((ctx.slide(blocks, finding=finding, notes=notes, cites=_club_cites(ctx, club)),))
 
 
-def _club_anchors(club: ClubSummary) -> tuple[str, ...]:
+def _club_cites(ctx: SlideContext, club: ClubSummary) -> tuple[str, ...]:
     """Definitions of the club figures the slide shows, given what the data holds."""
     optional = (
         ("club-tiers", bool(club.tiers)),
@@ -296,4 +345,4 @@ def _club_anchors(club: ClubSummary) -> tuple[str, ...]:
         ("club-points", club.points_earned is not None),
         ("referrals", club.referrals is not None),
     )
-    return _CLUB_ANCHORS + tuple(anchor for anchor, shown in optional if shown)
+    return ctx.cites + tuple(anchor for anchor, shown in optional if shown)

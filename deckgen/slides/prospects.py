@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from deckgen.metrics.prospects import ProfileTrait, ProspectsResult
 from deckgen.model import (
     Cell,
@@ -12,29 +10,38 @@ from deckgen.model import (
     KpiStrip,
     Paragraph,
     Series,
-    Slide,
     TableColumn,
     TableSpec,
     TextBlock,
 )
-from deckgen.slides.blocks import cell, table_pages
+from deckgen.narrative.claims import Fig
+from deckgen.narrative.common import Counted, Sheet, Unit, source
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.narrative.prospects import (
+    ProfileNotes,
+    Reasons,
+    TablePage,
+    Trait,
+    tell_pipeline,
+    tell_top_prospects,
+    tell_trait,
+)
+from deckgen.narrative.signal import distinct, thin
+from deckgen.slides.blocks import cell, sourced, table_pages
 from deckgen.slides.context import SlideContext
 
-KIND = "prospects"
-PROFILE_ANCHORS = ("ideal-prospect", "lead-status", "prospect-score")
-TABLE_ANCHORS = ("prospect-score", "first-year-value", "lead-status")
 TOP_TRAITS = 5
 # A trait is worth a line on the card when it lifts the odds by this much (it shows as 1.1x).
 MIN_CARD_LIFT = 1.05
 _GEOGRAPHIC = frozenset({"country", "region", "city"})
 
 
-def build_prospects_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The profile-and-pipeline slide, then the top prospects over as many slides as needed."""
-    prospects = ctx.metrics.prospects
-    if prospects is None:
-        return ()
-    return (_profile_slide(ctx, prospects), *_table_slides(ctx, prospects))
+def _prospects(ctx: SlideContext) -> ProspectsResult | None:
+    return ctx.metrics.prospects
+
+
+def _no_leads(ctx: SlideContext) -> Built:
+    return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.LEADS),))
 
 
 def _card_traits(prospects: ProspectsResult) -> tuple[ProfileTrait, ...]:
@@ -49,75 +56,103 @@ def _card_traits(prospects: ProspectsResult) -> tuple[ProfileTrait, ...]:
     return tuple(kept[:TOP_TRAITS])
 
 
-def _trait_label(ctx: SlideContext, trait: ProfileTrait) -> str:
-    return ctx.text(KIND, "trait_label", trait=trait)
-
-
-def _profile_slide(ctx: SlideContext, prospects: ProspectsResult) -> Slide:
+def build_prospect_profile(ctx: SlideContext) -> Built:
+    """The pipeline's KPIs, the ideal prospect and how the best customers differ."""
+    prospects = _prospects(ctx)
+    if prospects is None:
+        return _no_leads(ctx)
     traits = _card_traits(prospects)
+    shown_n = prospects.base_rate is not None and thin(prospects.history_leads)
+    rate_label = ctx.say("base_rate_label", Counted(prospects.history_leads if shown_n else None))
     kpis = KpiStrip(
         (
-            Kpi(ctx.label(KIND, "pipeline_value"), ctx.fmt(prospects.pipeline_value, "money")),
-            Kpi(ctx.label(KIND, "open_leads"), ctx.fmt(prospects.open_leads, "count")),
             Kpi(
-                ctx.label(KIND, "expected_customers"),
+                ctx.label("prospects", "pipeline_value"), ctx.fmt(prospects.pipeline_value, "money")
+            ),
+            Kpi(ctx.label("prospects", "open_leads"), ctx.fmt(prospects.open_leads, "count")),
+            Kpi(
+                ctx.label("prospects", "expected_customers"),
                 ctx.fmt(round(prospects.expected_customers), "count"),
             ),
-            Kpi(ctx.label(KIND, "base_rate"), ctx.fmt(prospects.base_rate, "percent")),
+            Kpi(rate_label, ctx.fmt(prospects.base_rate, "percent")),
         ),
         area="top",
     )
     blocks: list[KpiStrip | TextBlock | ChartSpec] = [kpis]
     if traits:
-        card = tuple(Paragraph(ctx.text(KIND, "trait", trait=t)) for t in traits)
+        card = tuple(Paragraph(ctx.say("trait", tell_trait(t))) for t in traits)
         blocks.append(
             TextBlock(
-                card, area="left_bottom", style="callout", title=ctx.label(KIND, "profile_card")
+                card,
+                area="left_bottom",
+                style="callout",
+                title=ctx.label("prospects", "profile_card"),
             )
         )
-        blocks.append(
-            ChartSpec(
-                kind="bar",
-                title=ctx.label(KIND, "profile_chart"),
-                categories=tuple(_trait_label(ctx, t) for t in traits),
-                series=(
-                    Series(
-                        ctx.label(KIND, "share_of_best"),
-                        tuple(t.share_of_best for t in traits),
-                        "percent",
-                    ),
-                    Series(
-                        ctx.label(KIND, "share_of_all"),
-                        tuple(t.share_of_all for t in traits),
-                        "percent",
-                    ),
+        chart = ChartSpec(
+            kind="bar",
+            title=ctx.label("prospects", "profile_chart"),
+            categories=tuple(
+                ctx.say("trait_label", Trait(t.attribute, t.value, t.lift)) for t in traits
+            ),
+            series=(
+                Series(
+                    ctx.label("prospects", "share_of_best"),
+                    tuple(t.share_of_best for t in traits),
+                    "percent",
                 ),
-                area="right_bottom",
-            )
+                Series(
+                    ctx.label("prospects", "share_of_all"),
+                    tuple(t.share_of_all for t in traits),
+                    "percent",
+                ),
+            ),
+            area="right_bottom",
         )
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "title"),
-        headline=ctx.text(KIND, "headline", p=prospects, traits=traits),
-        blocks=tuple(blocks),
-        notes=ctx.notes(KIND, PROFILE_ANCHORS, part="profile", p=prospects),
+        best = source(
+            (Sheet.CUSTOMERS, Sheet.ORDERS),
+            ctx.period,
+            ctx.period,
+            prospects.best_customers,
+            Unit.CUSTOMERS,
+            Fig("prospects.best_customers"),
+        )
+        blocks.append(sourced(ctx, chart, best))
+    notes = ProfileNotes(
+        ctx.period,
+        prospects.open_leads,
+        prospects.history_leads,
+        prospects.base_rate,
+        tuple(ctx.label("segments", s) for s in prospects.best_segments),
+        prospects.best_customers,
     )
+    finding = ctx.say("headline", tell_pipeline(prospects, ctx.period))
+    return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
 
 
-def _table_slides(ctx: SlideContext, prospects: ProspectsResult) -> list[Slide]:
+def build_top_prospects(ctx: SlideContext) -> Built:
+    """The open leads with the highest expected value, over as many slides as they need;
+    dropped when there is nothing to rank them by."""
+    prospects = _prospects(ctx)
+    if prospects is None:
+        return _no_leads(ctx)
     top = prospects.top
+    if not prospects.open_leads:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_OPEN_LEADS),))
     if not top:
-        return []
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_CLOSED_LEADS),))
+    if distinct([p.expected_value for p in top]) < 2:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_RANKING),))
     spec = TableSpec(
         columns=(
-            TableColumn(ctx.label(KIND, "rank"), "end", width=0.35),
-            TableColumn(ctx.label(KIND, "prospect"), width=1.3),
-            TableColumn(ctx.label(KIND, "channel"), width=1.0),
-            TableColumn(ctx.label(KIND, "days_open"), "end", width=0.7),
-            TableColumn(ctx.label(KIND, "probability"), "end", width=0.8),
-            TableColumn(ctx.label(KIND, "first_year_value"), "end", width=0.9),
-            TableColumn(ctx.label(KIND, "expected_value"), "end", width=0.9),
-            TableColumn(ctx.label(KIND, "reasons"), width=2.6),
+            TableColumn(ctx.label("prospects", "rank"), "end", width=0.35),
+            TableColumn(ctx.label("prospects", "prospect"), width=1.3),
+            TableColumn(ctx.label("prospects", "channel"), width=1.0),
+            TableColumn(ctx.label("prospects", "days_open"), "end", width=0.7),
+            TableColumn(ctx.label("prospects", "probability"), "end", width=0.8),
+            TableColumn(ctx.label("prospects", "first_year_value"), "end", width=0.9),
+            TableColumn(ctx.label("prospects", "expected_value"), "end", width=0.9),
+            TableColumn(ctx.label("prospects", "reasons"), width=2.6),
         ),
         rows=tuple(
             (
@@ -128,29 +163,23 @@ def _table_slides(ctx: SlideContext, prospects: ProspectsResult) -> list[Slide]:
                 cell(ctx, p.probability, "percent"),
                 cell(ctx, p.first_year_value, "money"),
                 cell(ctx, p.expected_value, "money"),
-                Cell(ctx.text(KIND, "reasons", reasons=p.reasons)),
+                Cell(
+                    ctx.say(
+                        "reasons",
+                        Reasons(tuple(Trait(r.attribute, r.value, r.lift) for r in p.reasons)),
+                    )
+                ),
             )
             for rank, p in enumerate(top, start=1)
         ),
     )
-    channels = Counter(p.channel for p in top)
-    # most_common keeps first-seen order on ties, and `top` is ranked, so this is deterministic.
-    lead_channel, lead_count = channels.most_common(1)[0]
-    value = sum(p.expected_value for p in top)
-    variables = {
-        "p": prospects,
-        "value": value,
-        "lead_channel": lead_channel,
-        "lead_count": lead_count,
-    }
     pages = table_pages(spec)
-    return [
-        Slide(
-            kind=KIND,
-            title=ctx.text(KIND, "table_title", page=number, pages=len(pages)),
-            headline=ctx.text(KIND, "table_headline", **variables),
-            blocks=(page,),
-            notes=ctx.notes(KIND, TABLE_ANCHORS, part="table", **variables),
-        )
-        for number, page in enumerate(pages, start=1)
-    ]
+    slides = []
+    first = 1
+    for number, page in enumerate(pages, start=1):
+        last = first + len(page.rows) - 1
+        finding = ctx.say("headline", tell_top_prospects(prospects, first, last))
+        paging = TablePage(number, len(pages))
+        slides.append(ctx.slide((page,), finding=finding, notes=paging, topic=paging))
+        first = last + 1
+    return Built(tuple(slides))

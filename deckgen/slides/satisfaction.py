@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from deckgen.metrics.satisfaction import SatisfactionResult
+from deckgen.metrics.satisfaction import LoyaltyAxis, SatisfactionResult
 from deckgen.model import (
     Cell,
     ChartSpec,
@@ -12,18 +12,27 @@ from deckgen.model import (
     KpiStrip,
     ScatterSpec,
     Series,
-    Slide,
     TableColumn,
     TableSpec,
     TextBlock,
     XYSeries,
 )
-from deckgen.slides.blocks import cell, change_kpi, paragraphs
+from deckgen.narrative.claims import Fig
+from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.narrative.satisfaction import (
+    HEADLINE_MIN_N,
+    KpiScope,
+    Scales,
+    ScoreNotes,
+    tell_correlations,
+    tell_quadrants,
+    tell_scores,
+)
+from deckgen.slides.blocks import cell, change_kpi, chart_or_note, paragraphs, sourced
 from deckgen.slides.context import SlideContext
 
-KIND = "satisfaction"
 TOP_SEGMENTS = 8  # rows of the by-segment table
-HEADLINE_MIN_N = 10  # surveyed customers a segment needs to be named in the headline
 # Survey answers are whole points, so many customers share a point: each is drawn up to this
 # many scale points away from its answer (a fixed pseudo-random offset) to show how many there
 # are, and the quadrant lines sit half a point below the thresholds, between two answers.
@@ -34,25 +43,17 @@ _SEED = 7  # the jitter's fixed seed: the same answers always give the same pict
 # low satisfaction and high loyalty are hostages, and so on.
 _CORNERS = ("hostages", "loyalists", "defectors", "mercenaries")
 
-_QUADRANT_ANCHORS = (
-    "surveyed-customers",
-    "satisfaction-quadrants",
-    "satisfaction-correlation",
-    "satisfaction-scatter",
-)
-_SCORE_ANCHORS = ("nps", "csat", "survey-answers", "satisfaction-by-segment")
+
+def _result(ctx: SlideContext) -> SatisfactionResult | None:
+    return ctx.metrics.satisfaction
 
 
-def build_satisfaction_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """The satisfaction vs loyalty slides; () when the data has no surveys sheet."""
-    result = ctx.metrics.satisfaction
-    if result is None:
-        return ()
-    return (_quadrant_slide(ctx, result), _score_slide(ctx, result))
+def _no_surveys(ctx: SlideContext) -> Built:
+    return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.SURVEYS),))
 
 
 def _label(ctx: SlideContext, key: str) -> str:
-    return ctx.label(KIND, key)
+    return ctx.label("satisfaction", key)
 
 
 def jittered(
@@ -69,45 +70,105 @@ def jittered(
     return tuple(moved)
 
 
+def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
+    return Scales(
+        result.loyalty_axis,
+        result.linked_customers,
+        result.customers,
+        *result.satisfaction_scale,
+        *result.recommend_scale,
+        result.satisfaction_threshold,
+        result.recommend_threshold,
+        len(result.scatter),
+        result.scatter_n,
+        result.scatter_sampled,
+        result.quadrant_n,
+        JITTER,
+        result.satisfaction_vs_recommend.pearson,
+        result.satisfaction_vs_occasions.pearson,
+        result.recommend_vs_occasions.pearson,
+        ctx.period,
+    )
+
+
+def _year(
+    ctx: SlideContext,
+    n: int,
+    unit: Unit,
+    path: str | None,
+    sheets: tuple[Sheet, ...] = (Sheet.SURVEYS,),
+) -> object:
+    return source(
+        sheets,
+        ctx.period.shift(-11),
+        ctx.period,
+        n,
+        unit,
+        None if path is None else Fig(path),
+    )
+
+
+def _loyalty_range(result: SatisfactionResult) -> tuple[float, float]:
+    """The loyalty axis: the recommend scale, or 0 to the most purchase days shown."""
+    if result.loyalty_axis == LoyaltyAxis.INTENT:
+        return result.recommend_scale
+    top = max((y for _, y in result.scatter), default=0.0)
+    return (0.0, max(top, result.loyalty_threshold + 1))
+
+
 def _scatter(ctx: SlideContext, result: SatisfactionResult) -> ScatterSpec:
     # The axes span the scales exactly; answers at an end are spread inward only.
-    x_range, y_range = result.satisfaction_scale, result.recommend_scale
+    x_range, y_range = result.satisfaction_scale, _loyalty_range(result)
     xs = jittered(tuple(x for x, _ in result.scatter), x_range, _SEED)
     ys = jittered(tuple(y for _, y in result.scatter), y_range, _SEED + 1)
     top_left, top_right, bottom_left, bottom_right = (
         ctx.label("quadrants", name) for name in _CORNERS
     )
-    return ScatterSpec(
-        title=ctx.text(KIND, "scatter_title", s=result),
+    scales = _scales(ctx, result)
+    spec = ScatterSpec(
+        title=ctx.say("scatter_title", scales),
         series=(XYSeries(_label(ctx, "customers"), xs, ys),),
-        x_title=ctx.text(KIND, "x_title", s=result),
-        y_title=ctx.text(KIND, "y_title", s=result),
+        x_title=ctx.say("x_title", scales),
+        y_title=ctx.say("y_title", scales),
         x_range=x_range,
         y_range=y_range,
         x_kind="count",
         y_kind="count",
         x_split=result.satisfaction_threshold - _HALF_STEP,
-        y_split=result.recommend_threshold - _HALF_STEP,
+        y_split=result.loyalty_threshold - _HALF_STEP,
         quadrant_labels=(top_left, top_right, bottom_left, bottom_right),
         area="left",
     )
+    # Behaviour places the customers by their orders (docs/metrics.md#satisfaction-quadrants).
+    sheets = (
+        (Sheet.SURVEYS, Sheet.ORDERS)
+        if result.loyalty_axis == LoyaltyAxis.BEHAVIOUR
+        else (Sheet.SURVEYS,)
+    )
+    year = _year(ctx, result.scatter_n, Unit.SURVEYED, "satisfaction.scatter_n", sheets)
+    return sourced(ctx, spec, year)
 
 
 def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
+    behaviour = result.loyalty_axis == LoyaltyAxis.BEHAVIOUR
     columns = (
         TableColumn(_label(ctx, "quadrant"), width=1.7),
         TableColumn(_label(ctx, "customers"), "end", 1.0),
         TableColumn(_label(ctx, "share"), "end", 0.9),
-        TableColumn(_label(ctx, "orders"), "end", 1.3),
-        TableColumn(_label(ctx, "repeat"), "end", 1.2),
+        TableColumn(_label(ctx, "occasions"), "end", 1.3),
+        # Behaviour places the groups by repeat buying, so their repeat rate is 100% or 0% by
+        # definition: show what they say instead, intent against behaviour.
+        TableColumn(_label(ctx, "recommend_mean" if behaviour else "repeat"), "end", 1.2),
     )
     rows = tuple(
         (
             Cell(ctx.label("quadrants", q.name)),
             cell(ctx, q.customers, "count"),
             cell(ctx, q.share, "percent"),
-            cell(ctx, q.mean_orders_12m, "decimal"),
-            cell(ctx, q.repeat_rate, "percent"),
+            cell(ctx, q.mean_occasions_12m, "decimal"),
+            cell(ctx, q.mean_recommend, "decimal")
+            if behaviour
+            else cell(ctx, q.repeat_rate_12m, "percent"),
         )
         for q in result.quadrants
     )
@@ -115,24 +176,25 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
         columns=columns,
         rows=rows,
         area="right_top",
-        title=ctx.text(KIND, "quadrant_table_title", s=result),
+        title=ctx.say("quadrant_table_title", _scales(ctx, result)),
     )
 
 
-def _quadrant_slide(ctx: SlideContext, result: SatisfactionResult) -> Slide:
-    quadrants = {q.name: q for q in result.quadrants}
+def build_quadrants(ctx: SlideContext) -> Built:
+    """The scatter of satisfaction against recommendation, the four groups and how they buy."""
+    result = _result(ctx)
+    if result is None:
+        return _no_surveys(ctx)
+    if not result.quadrant_n:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_ANSWERS),))
     findings = TextBlock(
-        paragraphs(ctx.text(KIND, "correlation_text", s=result)),
+        paragraphs(ctx.say("correlations", tell_correlations(result))),
         area="right_bottom",
         style="bullets",
     )
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "quadrant_title"),
-        headline=ctx.text(KIND, "quadrant_headline", s=result, q=quadrants),
-        notes=ctx.notes(KIND, _QUADRANT_ANCHORS, part="quadrants", s=result, jitter=JITTER),
-        blocks=(_scatter(ctx, result), _quadrant_table(ctx, result), findings),
-    )
+    finding = ctx.say("headline", tell_quadrants(result))
+    blocks = (_scatter(ctx, result), _quadrant_table(ctx, result), findings)
+    return Built((ctx.slide(blocks, finding=finding, notes=_scales(ctx, result)),))
 
 
 def _segment_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
@@ -157,76 +219,71 @@ def _segment_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
         columns=columns,
         rows=rows,
         area="right_bottom",
-        title=ctx.text(KIND, "segment_table_title", s=result),
+        title=ctx.say("segment_table_title"),
     )
 
 
-def _score_slide(ctx: SlideContext, result: SatisfactionResult) -> Slide:
+def build_nps_csat(ctx: SlideContext) -> Built:
+    """NPS and CSAT of the month and of 12 months, the monthly trend, and by RFM segment."""
+    result = _result(ctx)
+    if result is None:
+        return _no_surveys(ctx)
     strip = KpiStrip(
         (
             change_kpi(
-                ctx, KIND, ctx.text(KIND, "kpi_nps", n=result.nps.n), result.nps_change, "score"
+                ctx,
+                ctx.say("kpi_nps", KpiScope(result.nps.n, ctx.period)),
+                result.nps_change,
+                "score",
             ),
             change_kpi(
                 ctx,
-                KIND,
-                ctx.text(KIND, "kpi_csat", n=result.csat.n),
+                ctx.say("kpi_csat", KpiScope(result.csat.n, ctx.period)),
                 result.csat_change,
                 "percent",
             ),
             Kpi(
-                ctx.text(KIND, "kpi_customer_nps", n=result.customer_nps.n),
+                ctx.say("kpi_customer_nps", KpiScope(result.customer_nps.n, ctx.period)),
                 ctx.fmt(result.customer_nps.score, "score"),
             ),
             Kpi(
-                ctx.text(KIND, "kpi_customer_csat", n=result.customer_csat.n),
+                ctx.say("kpi_customer_csat", KpiScope(result.customer_csat.n, ctx.period)),
                 ctx.fmt(result.customer_csat.score, "percent"),
             ),
         )
     )
     months = result.months
+    # One NPS axis: the 3-month pooled score (docs/metrics.md#nps-3m) smooths the monthly one,
+    # which rests on a few dozen answers; the answers behind them are in the source line.
     trend = ChartSpec(
-        kind="combo",
+        kind="line",
         title=_label(ctx, "trend_chart"),
         categories=tuple(ctx.month(m.month, short=True) for m in months),
         series=(
-            Series(_label(ctx, "answers"), tuple(float(m.nps.n) for m in months)),
-            Series(
-                _label(ctx, "nps"),
-                tuple(m.nps.score for m in months),
-                "score",
-                axis="secondary",
-                plot="line",
-            ),
+            Series(_label(ctx, "nps_3m"), tuple(m.nps_3m.score for m in months), "score"),
+            Series(_label(ctx, "nps_month"), tuple(m.nps.score for m in months), "score"),
         ),
         area="left_bottom" if result.by_segment else "bottom",
         data_labels=False,
-        value_axis_title=_label(ctx, "answers"),
-        secondary_axis_title=_label(ctx, "nps"),
     )
-    blocks: tuple[KpiStrip | ChartSpec | TableSpec, ...] = (strip, trend)
+    answers = sum(m.nps.n for m in months)
+    blocks: list[KpiStrip | ChartSpec | TableSpec | TextBlock] = [
+        strip,
+        chart_or_note(ctx, trend, _year(ctx, answers, Unit.ANSWERS, None), trend=True),
+    ]
     if result.by_segment:
-        blocks = (*blocks, _segment_table(ctx, result))
-    named = [row for row in result.by_segment if row.nps.n >= HEADLINE_MIN_N]
-    ranked = sorted(named, key=lambda row: (row.nps.score or 0.0, row.segment))
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "score_title"),
-        headline=ctx.text(
-            KIND,
-            "score_headline",
-            s=result,
-            best=ranked[-1] if len(ranked) > 1 else None,
-            worst=ranked[0] if len(ranked) > 1 else None,
-            names={row.segment: ctx.label("segments", row.segment) for row in ranked},
-        ),
-        notes=ctx.notes(
-            KIND,
-            _SCORE_ANCHORS,
-            part="scores",
-            s=result,
-            segments_shown=min(len(result.by_segment), TOP_SEGMENTS),
-            min_n=HEADLINE_MIN_N,
-        ),
-        blocks=blocks,
+        blocks.append(_segment_table(ctx, result))
+    a = result.answers
+    notes = ScoreNotes(
+        ctx.period,
+        a.answers,
+        a.missing_satisfaction
+        + a.out_of_scale_satisfaction
+        + a.missing_recommend
+        + a.out_of_scale_recommend,
+        result.customers,
+        min(len(result.by_segment), TOP_SEGMENTS),
+        HEADLINE_MIN_N,
     )
+    finding = ctx.say("headline", tell_scores(result))
+    return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))

@@ -5,18 +5,28 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
-from deckgen.metrics.segments import UNKNOWN, Breakdown, GroupFigures, SegmentationResult
-from deckgen.model import Area, Block, Cell, ChartSpec, Series, Slide, TableColumn, TableSpec
-from deckgen.slides.blocks import cell
+from deckgen.metrics.segments import Breakdown, GroupFigures, SegmentationResult
+from deckgen.model import Area, Block, Cell, ChartSpec, Series, TableColumn, TableSpec
+from deckgen.narrative.claims import Fig
+from deckgen.narrative.common import Sheet, Unit, source
+from deckgen.narrative.outline import Built, Dropped, DropReason
+from deckgen.narrative.segmentation import (
+    InterestsNotes,
+    ProfileNotes,
+    RfmNotes,
+    SharesChart,
+    Unknown,
+    known,
+    tell_interests_headline,
+    tell_profile_headline,
+    tell_rfm_headline,
+    unknown_share,
+)
+from deckgen.narrative.told import Told
+from deckgen.slides.blocks import cell, chart_or_note, sourced
 from deckgen.slides.context import SlideContext
 
-KIND = "segmentation"
-PROFILE_ANCHORS = ("customer-base", "segment-figures", "age-band", "trailing-12-months")
-INTEREST_ANCHORS = ("interest-figures", "trailing-12-months")
-RFM_ANCHORS = ("rfm-values", "rfm-scores", "rfm-segments")
 TOP_N = 8
-# A group must hold this share of the customers before the headline may name it.
-MIN_NAMED_SHARE = 0.05
 # labels.toml tables that name an attribute's values; other values are shown as written.
 _VALUE_LABELS = {"age_band": "age_bands", "gender": "genders", "income_band": "income_bands"}
 # Areas of a profile slide holding one, two or three blocks.
@@ -27,15 +37,16 @@ _AREAS: dict[int, tuple[Area, ...]] = {
 }
 
 
-def build_segmentation_slides(ctx: SlideContext) -> tuple[Slide, ...]:
-    """Profile (geography and demographics), interests and RFM slides; those with data."""
-    seg = ctx.metrics.segmentation
-    slides = [_profile_slide(ctx, seg), _interests_slide(ctx, seg), _rfm_slide(ctx, seg)]
-    return tuple(slide for slide in slides if slide is not None)
-
-
-def _known(breakdown: Breakdown) -> tuple[GroupFigures, ...]:
-    return tuple(row for row in breakdown.rows if row.value != UNKNOWN)
+def _base_source(ctx: SlideContext, months: int = 12) -> Told:
+    """Customers with an order by the month's end; their revenue over `months`."""
+    return source(
+        (Sheet.CUSTOMERS, Sheet.ORDERS),
+        ctx.period.shift(1 - months),
+        ctx.period,
+        ctx.metrics.segmentation.customers.current,
+        Unit.CUSTOMERS,
+        Fig("segmentation.customers.current"),
+    )
 
 
 def _in_label_order(
@@ -48,12 +59,15 @@ def _in_label_order(
 
 def _geography(seg: SegmentationResult) -> Breakdown | None:
     """The finest geographic level that still fits a top-N chart: region, else country, else city."""
-    found = {b.attribute: b for b in seg.geographic if len(_known(b)) > 1}
+    found = {b.attribute: b for b in seg.geographic if len(known(b)) > 1}
     return next((found[a] for a in ("region", "country", "city") if a in found), None)
 
 
 def _demographic(seg: SegmentationResult, attribute: str) -> Breakdown | None:
-    return next((b for b in seg.demographic if b.attribute == attribute and _known(b)), None)
+    """The breakdown of `attribute` when it has two known groups or more to compare."""
+    return next(
+        (b for b in seg.demographic if b.attribute == attribute and len(known(b)) > 1), None
+    )
 
 
 def _value_label(ctx: SlideContext, attribute: str, value: str) -> str:
@@ -64,171 +78,170 @@ def _value_label(ctx: SlideContext, attribute: str, value: str) -> str:
 def _shares_chart(
     ctx: SlideContext,
     kind: Literal["bar", "column"],
-    title: str,
     rows: list[tuple[str, GroupFigures]],
+    with_revenue: bool,
 ) -> ChartSpec:
-    """Share of customers beside share of 12-month revenue for (attribute, group) rows."""
-    return ChartSpec(
-        kind=kind,
-        title=title,
-        categories=tuple(_value_label(ctx, attribute, row.value) for attribute, row in rows),
-        series=(
-            Series(ctx.label(KIND, "customers_share"), tuple(r.share for _, r in rows), "percent"),
+    """Share of customers beside share of 12-month revenue (when there is any) for rows."""
+    series = [
+        Series(
+            ctx.label("segmentation", "customers_share"), tuple(r.share for _, r in rows), "percent"
+        )
+    ]
+    if with_revenue:
+        series.append(
             Series(
-                ctx.label(KIND, "revenue_share"),
+                ctx.label("segmentation", "revenue_share"),
                 tuple(r.revenue_share for _, r in rows),
                 "percent",
-            ),
-        ),
+            )
+        )
+    attributes = tuple(dict.fromkeys(attribute for attribute, _ in rows))
+    return ChartSpec(
+        kind=kind,
+        title=ctx.say("shares_chart", SharesChart(attributes, with_revenue)),
+        categories=tuple(_value_label(ctx, attribute, row.value) for attribute, row in rows),
+        series=tuple(series),
+        legend=len(series) > 1,
     )
 
 
-def _breakdown_chart(
-    ctx: SlideContext, kind: Literal["bar", "column"], breakdown: Breakdown, top: int | None = None
-) -> ChartSpec:
-    """One attribute's known groups (the first `top` of them) as a shares chart."""
-    rows = [(breakdown.attribute, row) for row in _known(breakdown)[:top]]
-    title = ctx.text(KIND, "share_chart_title", attribute=breakdown.attribute)
-    return _shares_chart(ctx, kind, title, rows)
-
-
-def _groups_chart(ctx: SlideContext, breakdowns: list[Breakdown]) -> ChartSpec:
-    """Gender and income groups side by side in one shares chart, each in its labels' order."""
-    rows = [
-        (b.attribute, row)
-        for b in breakdowns
-        for row in _in_label_order(ctx, _VALUE_LABELS[b.attribute], _known(b))
-    ]
-    title = ctx.text(KIND, "groups_chart_title", attributes=[b.attribute for b in breakdowns])
-    return _shares_chart(ctx, "column", title, rows)
-
-
-def _standout(seg: SegmentationResult) -> tuple[str, GroupFigures] | None:
-    """The demographic group whose revenue share most exceeds its customer share."""
-    candidates = [
-        (b.attribute, row)
-        for b in seg.demographic
-        for row in _known(b)
-        if row.share >= MIN_NAMED_SHARE
-    ]
-    if not candidates:
-        return None
-    return max(candidates, key=lambda c: (c[1].revenue_share / c[1].share, c[1].value))
-
-
-def _profile_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None:
+def build_customer_profile(ctx: SlideContext) -> Built:
+    """Geography and demographics against revenue; dropped when no attribute has two groups."""
+    seg = ctx.metrics.segmentation
+    with_revenue = seg.revenue_12m.current > 0
     geography = _geography(seg)
     age = _demographic(seg, "age_band")
     others = [b for b in (_demographic(seg, a) for a in ("gender", "income_band")) if b]
-    blocks: list[Block] = []
+    charts: list[ChartSpec] = []
     if geography is not None:
-        blocks.append(_breakdown_chart(ctx, "bar", geography, TOP_N))
+        rows = [(geography.attribute, row) for row in known(geography)[:TOP_N]]
+        charts.append(_shares_chart(ctx, "bar", rows, with_revenue))
     if age is not None:
-        blocks.append(_breakdown_chart(ctx, "column", age))
+        charts.append(
+            _shares_chart(ctx, "column", [("age_band", r) for r in known(age)], with_revenue)
+        )
     if others:
-        blocks.append(_groups_chart(ctx, others))
-    if not blocks:
-        return None
-    placed = tuple(
-        replace(block, area=area) for block, area in zip(blocks, _AREAS[len(blocks)], strict=True)
+        rows = [
+            (b.attribute, row)
+            for b in others
+            for row in _in_label_order(ctx, _VALUE_LABELS[b.attribute], known(b))
+        ]
+        charts.append(_shares_chart(ctx, "column", rows, with_revenue))
+    if not charts:
+        no_columns = not seg.geographic and not seg.demographic
+        reason = DropReason.NO_ATTRIBUTES if no_columns else DropReason.ONE_CATEGORY
+        return Built(dropped=(Dropped(ctx.kind, reason, sheet=Sheet.CUSTOMERS),))
+    blocks: tuple[Block, ...] = tuple(
+        sourced(ctx, replace(chart, area=area), _base_source(ctx))
+        for chart, area in zip(charts, _AREAS[len(charts)], strict=True)
     )
-    largest = _known(geography)[0] if geography is not None else None
-    standout = _standout(seg)
-    variables = {
-        "geography": geography.attribute if geography else None,
-        "largest": largest,
-        "standout": standout,
-        "unknown": _unknown_shares(seg),
-        "shown": min(len(_known(geography)), TOP_N) if geography else 0,
-    }
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "profile_title"),
-        headline=ctx.text(KIND, "profile_headline", **variables),
-        blocks=placed,
-        notes=ctx.notes(KIND, PROFILE_ANCHORS, part="profile", **variables),
+    shown = tuple(b for b in (geography, age, *others) if b is not None)
+    headline = tell_profile_headline(seg, geography, shown)
+    notes = ProfileNotes(
+        ctx.period,
+        seg.customers.current,
+        geography.attribute if geography else None,
+        min(len(known(geography)), TOP_N) if geography else 0,
+        tuple(
+            Unknown(b.attribute, unknown_share(b))
+            for b in (*seg.geographic, *seg.demographic)
+            if unknown_share(b) > 0
+        ),
     )
+    finding = ctx.say("headline", headline)
+    return Built((ctx.slide(blocks, finding=finding, notes=notes),))
 
 
-def _unknown_shares(seg: SegmentationResult) -> dict[str, float]:
-    """Share of customers whose attribute is unknown, for the attributes that have any."""
-    return {
-        b.attribute: row.share
-        for b in (*seg.geographic, *seg.demographic)
-        for row in b.rows
-        if row.value == UNKNOWN and row.share > 0
-    }
-
-
-def _interests_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None:
+def build_interests(ctx: SlideContext) -> Built:
+    """Interests by customers and by 12-month spend; dropped without interests."""
+    seg = ctx.metrics.segmentation
     interests = seg.psychographic[:TOP_N]
-    if not interests:
-        return None
+    if len(interests) < 2:
+        if interests:
+            return Built(dropped=(Dropped(ctx.kind, DropReason.ONE_CATEGORY),))
+        missing = Dropped(ctx.kind, DropReason.NO_COLUMN, sheet=Sheet.CUSTOMERS, column="interests")
+        return Built(dropped=(missing,))
     names = tuple(i.interest for i in interests)
-    spend = tuple(i.revenue_per_customer for i in interests)
+    spend = tuple(i.revenue_per_customer_12m for i in interests)
     top = max(range(len(interests)), key=lambda k: (spend[k], names[k]))
-    average = seg.revenue_12m.current / seg.customers.current if seg.customers.current else None
-    blocks = (
-        ChartSpec(
-            kind="bar",
-            title=ctx.label(KIND, "interest_customers"),
-            categories=names,
-            series=(
-                Series(
-                    ctx.label(KIND, "customers_share"), tuple(i.share for i in interests), "percent"
-                ),
-            ),
-            area="left",
-            legend=False,
-        ),
-        ChartSpec(
-            kind="bar",
-            title=ctx.label(KIND, "interest_spend"),
-            categories=names,
-            series=(Series(ctx.label(KIND, "revenue_per_customer"), spend, "money"),),
-            area="right",
-            legend=False,
-            highlight=top,
-        ),
-    )
-    variables = {"top": interests[top], "average": average, "shown": len(interests)}
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "interests_title"),
-        headline=ctx.text(KIND, "interests_headline", **variables),
-        blocks=blocks,
-        notes=ctx.notes(KIND, INTEREST_ANCHORS, part="interests", **variables),
-    )
-
-
-def _rfm_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None:
-    segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
-    if not segments:
-        return None
-    names = tuple(ctx.label("segments", s.name) for s in segments)
-    # The same pick as the summary's top_segment finding, so the two slides name one segment.
-    best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
-    chart = ChartSpec(
+    headline = tell_interests_headline(seg, len(interests))
+    shares = ChartSpec(
         kind="bar",
-        title=ctx.label(KIND, "rfm_chart"),
+        title=ctx.label("segmentation", "interest_customers"),
         categories=names,
         series=(
-            Series(ctx.label(KIND, "customers_share"), tuple(s.share for s in segments), "percent"),
             Series(
-                ctx.label(KIND, "revenue_share_to_date"),
-                tuple(s.revenue_share for s in segments),
+                ctx.label("segmentation", "customers_share"),
+                tuple(i.share for i in interests),
                 "percent",
             ),
         ),
         area="left",
+        legend=False,
+    )
+    spending = ChartSpec(
+        kind="bar",
+        title=ctx.label("segmentation", "interest_spend"),
+        categories=names,
+        series=(Series(ctx.label("segmentation", "revenue_per_customer_12m"), spend, "money"),),
+        area="right",
+        legend=False,
+        highlight=top,
+    )
+    blocks = (
+        sourced(ctx, shares, _base_source(ctx, 1)),
+        chart_or_note(ctx, spending, _base_source(ctx)),
+    )
+    notes = InterestsNotes(len(interests), seg.revenue_12m.current, seg.customers.current)
+    finding = ctx.say("headline", headline)
+    return Built((ctx.slide(blocks, finding=finding, notes=notes),))
+
+
+def build_rfm(ctx: SlideContext) -> Built:
+    """RFM segments: shares of customers and revenue, and the average customer of each."""
+    seg = ctx.metrics.segmentation
+    segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
+    if not segments:
+        return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.ORDERS),))
+    with_revenue = any(s.revenue_share > 0 for s in segments)
+    series = [
+        Series(
+            ctx.label("segmentation", "customers_share"),
+            tuple(s.share for s in segments),
+            "percent",
+        )
+    ]
+    if with_revenue:
+        series.append(
+            Series(
+                ctx.label("segmentation", "revenue_share_to_date"),
+                tuple(s.revenue_share for s in segments),
+                "percent",
+            )
+        )
+    chart = ChartSpec(
+        kind="bar",
+        title=ctx.say("rfm_chart", SharesChart(("segment",), with_revenue)),
+        categories=tuple(ctx.label("segments", s.name) for s in segments),
+        series=tuple(series),
+        area="left",
+        legend=with_revenue,
+    )
+    all_time = source(
+        (Sheet.ORDERS,),
+        ctx.period,
+        ctx.period,
+        seg.customers.current,
+        Unit.CUSTOMERS,
+        Fig("segmentation.customers.current"),
     )
     table = TableSpec(
         columns=(
-            TableColumn(ctx.label(KIND, "segment"), width=1.6),
-            TableColumn(ctx.label(KIND, "customers"), "end"),
-            TableColumn(ctx.label(KIND, "recency"), "end"),
-            TableColumn(ctx.label(KIND, "frequency"), "end"),
-            TableColumn(ctx.label(KIND, "monetary"), "end"),
+            TableColumn(ctx.label("segmentation", "segment"), width=1.6),
+            TableColumn(ctx.label("segmentation", "customers"), "end"),
+            TableColumn(ctx.label("segmentation", "recency"), "end"),
+            TableColumn(ctx.label("segmentation", "frequency"), "end"),
+            TableColumn(ctx.label("segmentation", "monetary"), "end"),
         ),
         rows=tuple(
             (
@@ -241,12 +254,10 @@ def _rfm_slide(ctx: SlideContext, seg: SegmentationResult) -> Slide | None:
             for s in segments
         ),
         area="right",
-        title=ctx.label(KIND, "rfm_table"),
+        title=ctx.label("segmentation", "rfm_table"),
     )
-    return Slide(
-        kind=KIND,
-        title=ctx.text(KIND, "rfm_title"),
-        headline=ctx.text(KIND, "rfm_headline", best=best),
-        blocks=(chart, table),
-        notes=ctx.notes(KIND, RFM_ANCHORS, part="rfm", best=best),
-    )
+    headline = tell_rfm_headline(seg)
+    h = headline.context
+    notes = RfmNotes(h.state, h.segment, h.share, h.revenue_share, h.monetary)
+    finding = ctx.say("headline", headline)
+    return Built((ctx.slide((sourced(ctx, chart, all_time), table), finding=finding, notes=notes),))

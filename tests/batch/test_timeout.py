@@ -101,6 +101,7 @@ def test_deckgen_run_stops_a_stalled_source_and_a_looping_template(
     wording.parent.mkdir(parents=True)
     loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
     default = (default_templates_dir() / "en" / "slides" / "title.j2").read_text(encoding="utf-8")
+    line = 1 + next(n for n, text in enumerate(default.splitlines()) if "{% block title %}" in text)
     wording.write_text(default.replace("{% block title %}", "{% block title %}" + loop, 1))
     os.mkfifo(tmp_path / "stalled.xlsx")
     config = tmp_path / "run.toml"
@@ -124,7 +125,7 @@ def test_deckgen_run_stops_a_stalled_source_and_a_looping_template(
     good, looping, stalled = manifest["clients"]
     assert good["status"] == "ok" and (tmp_path / "reports/good/2026-10.pptx").is_file()
     assert looping["status"] == "failed"
-    assert looping["error"].startswith(f"{wording}, line 2: the template ran more than ")
+    assert looping["error"].startswith(f"{wording}, line {line}: the template ran more than ")
     assert stalled["status"] == "failed"
     assert stalled["error"].startswith(TIMED_OUT.format("12"))
     assert looping["traceback"] is None and stalled["traceback"] is None

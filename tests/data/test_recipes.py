@@ -34,7 +34,7 @@ def recipe_config(title: str) -> str:
 def _figures(metrics: LifecycleMetrics) -> tuple[float, int, int, float | None]:
     """Revenue, active, new customers and repeat rate of the month."""
     loyalty = metrics.loyalty
-    repeat = None if loyalty.repeat_rate is None else loyalty.repeat_rate.current
+    repeat = None if loyalty.repeat_rate_12m is None else loyalty.repeat_rate_12m.current
     return (
         metrics.segmentation.revenue.current,
         int(loyalty.active.current),
@@ -113,8 +113,9 @@ def test_orders_only_transaction_log(tmp_path: Path):
     (folder / "deckgen.toml").write_text(recipe_config("an orders-only transaction log"), "utf-8")
     metrics, headlines, _ = _render(folder / "cd.xlsx", tmp_path)
     # October: 20.50 + 12.49 + 10.00 + 30.00 = 72.99 from 00002, 00003 (twice on the 10th: two
-    # orders) and 00004; new: 00003, 00004. Repeat in the 12 months: 00002 and 00003 of the four.
-    assert _figures(metrics) == (pytest.approx(72.99), 3, 2, 0.5)
+    # orders, one purchase occasion) and 00004; new: 00003, 00004. Repeat in the 12 months
+    # (two purchase days or more, docs/metrics.md#purchase-occasions): 00002 of the four.
+    assert _figures(metrics) == (pytest.approx(72.99), 3, 2, 0.25)
     assert headlines["revenue"] == "73\xa0USD"
     assert metrics.orders == 6
     assert metrics.customers == 4

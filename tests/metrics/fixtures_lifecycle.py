@@ -7,6 +7,7 @@ the comments next to the assertions must change with it.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -141,7 +142,8 @@ def assert_plain(value: object, where: str = "result") -> None:
             assert_plain(item, f"{where}[{position}]")
     else:
         # Exact types: numpy scalars subclass float but do not serialise the same way.
-        assert type(value) in (str, int, float, bool, type(None)), f"{where}: {type(value)}"
+        plain = type(value) in (str, int, float, bool, type(None))
+        assert plain or isinstance(value, enum.StrEnum), f"{where}: {type(value)}"
 
 
 _METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"

@@ -40,7 +40,7 @@ def test_acquisition_channel_of(acquisition_tables):
 
 def test_channel_rows(acquisition_tables):
     result = compute_channels(acquisition_tables, OCT, SETTINGS)
-    assert result.cohort == Period("gregorian", 2026, 7)
+    assert result.total.cohort_return.cohort == Period("gregorian", 2026, 7)
     # CAC: seo 0 / 1 = 0, email 100 / 1 = 100, tv none (no new customer).
     assert [(c.channel, c.rank) for c in result.channels] == [("seo", 1), ("email", 2), ("tv", 3)]
     seo, email, tv = result.channels
@@ -50,20 +50,27 @@ def test_channel_rows(acquisition_tables):
     assert email.new_customers == Change(1, 1)  # A7; A5 in September
     assert email.conversion_rate == Change(1 / 2, 1 / 1)
     assert email.cac == Change(100.0, 80.0)
-    assert email.cohort_customers == 1  # A1
-    assert email.revenue_90d == Change(150.0, 0.0)
-    assert email.roi == Change((150 - 50) / 50, (0 - 40) / 40)  # July spend 50, June 40
+    assert email.cohort_return.customers == 1  # A1
+    assert email.cohort_return.revenue_90d == Change(150.0, 0.0)
+    assert email.cohort_return.roi_90d == Change(
+        (150 - 50) / 50, (0 - 40) / 40
+    )  # July spend 50, June 40
 
     assert tv.new_customers == Change(0, 0)
     assert tv.conversion_rate == Change(0.0, 0.0)  # one lead each month, no customer
     assert tv.cac is None
-    assert tv.revenue_90d == Change(200.0, 100.0)  # A2; A4 in June
-    assert tv.roi == Change((200 - 300) / 300, (100 - 200) / 200)
+    assert tv.cohort_return.revenue_90d == Change(200.0, 100.0)  # A2; A4 in June
+    assert tv.cohort_return.roi_90d == Change((200 - 300) / 300, (100 - 200) / 200)
 
     assert seo.reach == Change(2000, 0)  # no September row: nothing reached
     assert seo.conversion_rate == Change(1.0, None)  # no September lead
     assert seo.cac == Change(0.0, None)
-    assert (seo.cohort_customers, seo.revenue_90d, seo.roi) == (0, Change(0.0, 0.0), None)
+    seo_return = seo.cohort_return
+    assert (seo_return.customers, seo_return.revenue_90d, seo_return.roi_90d) == (
+        0,
+        Change(0.0, 0.0),
+        None,
+    )
 
 
 def test_totals(acquisition_tables):
@@ -76,16 +83,21 @@ def test_totals(acquisition_tables):
     assert total.new_customers == Change(3, 1)  # A3, A6, A7 with the unattributed A6; A5
     assert total.conversion_rate == Change(3 / 4, 1 / 2)
     assert total.cac == Change(600 / 3, 480 / 1)
-    assert total.cohort_customers == 2
-    assert total.revenue_90d == Change(350.0, 100.0)
-    assert total.roi == Change((350 - 350) / 350, (100 - 240) / 240)
+    assert total.cohort_return.customers == 2
+    assert total.cohort_return.revenue_90d == Change(350.0, 100.0)
+    assert total.cohort_return.roi_90d == Change((350 - 350) / 350, (100 - 240) / 240)
     assert result.unattributed_new_customers == Change(1, 0)
 
 
 def test_only_a_leads_sheet(acquisition_tables):
     result = compute_channels(replace(acquisition_tables, channels=None), OCT, SETTINGS)
     email = next(c for c in result.channels if c.channel == "email")
-    assert (email.reach, email.spend, email.cac, email.roi) == (None, None, None, None)
+    assert (email.reach, email.spend, email.cac, email.cohort_return.roi_90d) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert email.leads == Change(2, 1)
     # Without any CAC the channels rank by new customers, then name.
     assert [c.channel for c in result.channels] == ["email", "seo", "tv"]
@@ -128,10 +140,10 @@ def test_jalali_month(acquisition_tables):
     # L1, L2, L3, L7 and the new customers A3 (seo) and A6 (none); A7 (Oct 28) is in Aban.
     # Its cohort month is Tir 1405 (06-22..07-22): A1 (email) and A2 (tv).
     result = compute_channels(acquisition_tables, Period("jalali", 1405, 7), SETTINGS)
-    assert result.cohort == Period("jalali", 1405, 4)
+    assert result.total.cohort_return.cohort == Period("jalali", 1405, 4)
     assert result.total.new_customers == Change(2, 1)  # Shahrivar: A5
     assert result.total.leads == Change(4, 2)
-    assert result.total.cohort_customers == 2
+    assert result.total.cohort_return.customers == 2
     email = next(c for c in result.channels if c.channel == "email")
     assert (email.spend, email.new_customers, email.cac) == (
         Change(100.0, 80.0),
@@ -204,5 +216,5 @@ def test_invariants(tables):
     assert all(c.cac is not None for c in rows[: len(cacs)])  # channels without a CAC come last
     for c in (*rows, total):
         assert c.conversion_rate is None or c.conversion_rate.current >= 0
-        assert c.roi is None or c.roi.current >= -1
-        assert c.revenue_90d.current >= 0
+        assert c.cohort_return.roi_90d is None or c.cohort_return.roi_90d.current >= -1
+        assert c.cohort_return.revenue_90d.current >= 0

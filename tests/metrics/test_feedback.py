@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -95,29 +96,51 @@ def test_monthly_flow():
     assert [m.open for m in result.months] == [0] * 7 + [1, 1, 1, 2, 5]
 
 
-def test_open_items_most_severe_then_oldest():
-    items = _feedback().open_items
+def test_items_to_resolve_most_severe_then_oldest():
+    result = _feedback()
+    items = result.to_resolve
+    # Open at Oct 31: F03, F04, F06, F07, F08.  F03 is a low comment ("Nice range"): praise to
+    # keep, not an issue to resolve, so it is left off and counted apart.
     assert [(i.feedback_id, i.severity, i.age_days) for i in items] == [
         ("F04", "critical", 30),
         ("F08", "critical", 11),
         ("F06", "high", 21),
         ("F07", "high", 16),
-        ("F03", "low", 36),
     ]
+    assert (result.open_comments, result.open.current) == (1, 5)
     first = items[0]
     assert (first.received, first.kind, first.topic) == ("2026-10-01", "complaint", "delivery")
     assert (first.customer_id, first.text) == ("C4", "Broken")
     assert (items[1].customer_id, items[1].text) == ("C6", None)
 
 
-def test_open_items_of_equal_severity_and_age_by_id():
+@pytest.mark.parametrize(
+    ("kind", "severity", "listed"),
+    [
+        ("comment", "low", False),
+        ("comment", "medium", False),
+        ("comment", "high", True),
+        ("comment", "critical", True),
+        ("complaint", "low", True),
+        ("issue", "low", True),
+        ("concern", "medium", True),
+    ],
+)
+def test_which_open_items_are_to_resolve(kind, severity, listed):
+    rows = [("F1", "2026-10-05", kind, "web", severity, "open", None, None, "Lovely shop")]
+    result = compute_feedback(feedback_tables(rows), OCT_2026, settings())
+    assert (len(result.to_resolve), result.open_comments) == ((1, 0) if listed else (0, 1))
+    assert result.open.current == 1  # the backlog still counts every open item
+
+
+def test_items_to_resolve_of_equal_severity_and_age_by_id():
     rows = [
         ("F2", "2026-10-05", "issue", "web", "high", "open", None, None, None),
         ("F1", "2026-10-05", "issue", "web", "high", "open", None, None, None),
         ("F3", "2026-10-01", "issue", "web", "medium", "open", None, None, None),
     ]
     result = compute_feedback(feedback_tables(rows), OCT_2026, settings())
-    assert [i.feedback_id for i in result.open_items] == ["F1", "F2", "F3"]
+    assert [i.feedback_id for i in result.to_resolve] == ["F1", "F2", "F3"]
 
 
 def test_optional_columns_absent():
@@ -136,7 +159,7 @@ def test_optional_columns_absent():
     assert (result.open, result.resolved) == (Change(1, None), Change(0, None))
     assert result.resolution_rate == Change(0.5, None)
     assert result.median_days_to_resolve is None
-    assert [(i.feedback_id, i.customer_id, i.text) for i in result.open_items] == [
+    assert [(i.feedback_id, i.customer_id, i.text) for i in result.to_resolve] == [
         ("F2", None, None)
     ]
 
@@ -191,10 +214,13 @@ def test_invariants(rows, period):
     assert sum(c.count.current for c in result.by_kind) == result.received.current
     assert sum(c.count.current for c in result.by_topic) == result.received.current
     assert sum(c.count.current for c in result.open_by_severity) == result.open.current
-    assert len(result.open_items) == result.open.current == result.months[-1].open
-    ranks = [SEVERITIES.index(i.severity) for i in result.open_items]
+    listed = result.to_resolve
+    assert len(listed) + result.open_comments == result.open.current == result.months[-1].open
+    ranks = [SEVERITIES.index(i.severity) for i in listed]
     assert ranks == sorted(ranks, reverse=True)
-    assert all(i.age_days >= 0 for i in result.open_items)
+    assert all(i.age_days >= 0 for i in listed)
+    # Comments are listed only when rated high or critical; every other kind always is.
+    assert all(i.kind != "comment" or i.severity in ("high", "critical") for i in listed)
     if result.resolution_rate is not None:
         assert 0.0 <= result.resolution_rate.current <= 1.0
     if result.median_days_to_resolve is not None:

@@ -11,29 +11,49 @@ from deckgen.data.sample import generate_sample
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import Change
 from deckgen.metrics.findings import compute_diagnostics
-from deckgen.metrics.funnel import FunnelResult, FunnelStep
+from deckgen.metrics.funnel import FunnelGroup, FunnelResult, FunnelStep, NormStatus
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
 
 
 def _step(stage: str, conversion: float | None, benchmark: float | None) -> FunnelStep:
     change = None if conversion is None else Change(conversion, None)
-    return FunnelStep(stage, Change(100, None), change, None, benchmark)
+    return FunnelStep(
+        stage=stage,
+        group=FunnelGroup.MONTH,
+        count=Change(100, None),
+        base=None,
+        conversion=change,
+        drop_off=None,
+        benchmark=benchmark,
+        norm_index=None,
+        vs_norm=NormStatus.UNKNOWN,
+    )
+
+
+def _funnel(steps: tuple[FunnelStep, ...], rule: str, leak: str | None) -> FunnelResult:
+    return FunnelResult(
+        steps=steps,
+        loyalty_rule=rule,
+        cohort=Period("gregorian", 2026, 6),
+        retention_window_days=90,
+        lead_to_customer_days=None,
+        converted_leads=0,
+        biggest_leak=leak,
+    )
 
 
 def test_diagnostics_grades_each_stage_against_its_benchmark() -> None:
-    funnel = FunnelResult(
-        steps=(
+    funnel = _funnel(
+        (
             _step("reach", None, None),
             _step("acquisition", 0.012, 0.010),  # index 1.2 -> strong
             _step("conversion", 0.17, 0.20),  # index 0.85 -> weak
             _step("retention", 0.40, 0.50),  # index 0.8 -> weak, the weakest
             _step("loyalty", 0.30, 0.30),  # index 1.0 -> steady
         ),
-        loyalty_rule="club",
-        lead_to_customer_days=None,
-        converted_leads=0,
-        biggest_leak="retention",
+        "club",
+        "retention",
     )
     diagnostics = compute_diagnostics(funnel)
     assert [s.status for s in diagnostics.stages] == [
@@ -48,12 +68,8 @@ def test_diagnostics_grades_each_stage_against_its_benchmark() -> None:
 
 
 def test_diagnostics_fall_back_to_the_leak_without_benchmarks() -> None:
-    funnel = FunnelResult(
-        steps=(_step("reach", None, None), _step("acquisition", 0.02, None)),
-        loyalty_rule="orders",
-        lead_to_customer_days=None,
-        converted_leads=0,
-        biggest_leak="acquisition",
+    funnel = _funnel(
+        (_step("reach", None, None), _step("acquisition", 0.02, None)), "orders", "acquisition"
     )
     diagnostics = compute_diagnostics(funnel)
     assert diagnostics.weakest == "acquisition"

@@ -70,39 +70,45 @@ def test_churned_and_churn_rate_with_k_60():
 
 
 def test_repeat_rate():
-    # Orders in the 12 months ending Oct: A 3, B 2, C 1, D 2, E 1, G 1 -> 3 of 6.
-    # Ending Sep: A 2, B 1, C 1, D 2, G 1 -> 2 of 5.  Ending Aug: A, B, C, G once -> 0 of 4.
-    # Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
+    # Purchase occasions in the 12 months ending Oct: A 3, B 2, C 1, D 1 (two orders on one
+    # day), E 1, G 1 -> 2 of 6.  Ending Sep: A 2, B 1, C 1, D 1, G 1 -> 1 of 5.  Ending Aug:
+    # A, B, C, G once -> 0 of 4.  Ending Nov 2025: nobody (G's order is Nov 2024) -> undefined.
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
-    assert _months(result, "repeat_rate") == (None,) + (0.0,) * 9 + (0.4, 0.5)
+    assert _months(result, "repeat_rate_12m") == (None,) + (0.0,) * 9 + (1 / 5, 2 / 6)
 
 
-def test_loyal_by_club_rule():
+def test_club_rule_stock_is_the_active_members_and_frequent_buyers_are_kept_apart():
     # Members: A (joined Aug 5), C (flagged, no date: always), D (first club event Sep 20),
     # H (no orders).  Active members = members with an order in the trailing 12 months:
     # Jul C; Aug A, C; Sep A, C, D; Oct A, C, D.
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
     assert result.loyalty_rule == "club"
-    assert _months(result, "loyal") == (0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3)
+    assert result.club.active_by_month == (0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 3)
+    # Frequent buyers (3+ purchase occasions in 12 months) are computed under any rule, under
+    # their own name: only A (Aug 5, Sep 10, Oct 20), in October.
+    assert _months(result, "frequent_buyers") == (0,) * 11 + (1,)
 
 
-def test_loyal_by_orders_rule():
-    # >= 2 orders in the trailing 12 months: Sep A, D; Oct A, B, D.
+def test_frequent_buyers_under_the_orders_rule():
+    # >= 2 purchase occasions in the trailing 12 months: Sep A; Oct A, B (D's two orders
+    # share a day).
     result = compute_loyalty(
         lifecycle_tables(),
         OCT_2026,
         settings(churn_days=60, loyalty_rule="orders", loyalty_min_orders=2),
     )
     assert result.loyalty_rule == "orders"
-    assert _months(result, "loyal") == (0,) * 10 + (2, 3)
+    assert _months(result, "frequent_buyers") == (0,) * 10 + (1, 2)
+    assert result.frequent_buyers == Change(2, 1)
 
 
 def test_club_rule_without_club_data_uses_the_orders_rule():
-    # No loyalty columns, no loyalty sheet: >= 3 orders in 12 months -> only A, in Oct.
+    # No loyalty columns, no loyalty sheet: >= 3 purchase occasions in 12 months -> only A,
+    # in Oct.
     result = compute_loyalty(lifecycle_tables(club=False, loyalty_sheet=False), OCT_2026, K60)
     assert result.loyalty_rule == "orders"
     assert result.club is None
-    assert _months(result, "loyal") == (0,) * 11 + (1,)
+    assert _months(result, "frequent_buyers") == (0,) * 11 + (1,)
 
 
 def test_headline_changes():
@@ -110,11 +116,15 @@ def test_headline_changes():
     assert result.active == Change(3, 2)
     assert result.new == Change(1, 1)
     assert result.returning == Change(2, 1)
-    assert result.loyal == Change(3, 3)
+    assert result.frequent_buyers == Change(1, 0)
     assert result.at_risk == Change(1, 1)
     assert result.churned == Change(2, 0)
     assert result.churn_rate == Change(2 / 3, 0.0)
-    assert result.repeat_rate == Change(0.5, 0.4)
+    assert result.repeat_rate_12m == Change(2 / 6, 1 / 5)
+    # Each rate carries its base: 3 customers not churned at Sep 30 (A, D, G), 6 buyers in 12
+    # months; September: 2 at Aug 31 (A, G), 5 buyers.
+    assert (result.churn_rate_n, result.repeat_rate_12m_n) == (3, 6)
+    assert (result.months[-2].churn_rate_n, result.months[-2].repeat_rate_12m_n) == (2, 5)
 
 
 def test_cohort_retention():
@@ -180,20 +190,27 @@ def test_club_from_customer_flags_only():
     assert club.referrals is None
 
 
-def test_historical_clv_and_segments():
+def test_revenue_per_customer_lifetime_and_segments():
     result = compute_loyalty(lifecycle_tables(), OCT_2026, K60, SEGMENTS)
     # To Oct 31: A 180, B 280, C 40, D 30, E 60, G 160 = 750 over 6 customers.
     # To Sep 30: A 150, B 200, C 40, D 30, G 160 = 580 over 5 customers.
-    assert result.clv == Change(125.0, 116.0)
-    assert result.clv_customers == 6
-    rows = [(s.segment, s.customers, s.revenue, s.mean_revenue) for s in result.clv_by_segment]
+    assert result.revenue_per_customer_lifetime == Change(125.0, 116.0)
+    assert result.revenue_per_customer_lifetime_n == 6
+    rows = [
+        (s.segment, s.customers, s.revenue_lifetime, s.revenue_per_customer_lifetime)
+        for s in result.revenue_per_customer_lifetime_by_segment
+    ]
     # E has no segment; X has no orders.
     assert rows == [
         ("Champions", 2, 460.0, 230.0),
         ("Lost", 2, 200.0, 100.0),
         ("New", 1, 30.0, 30.0),
     ]
-    assert [s.revenue_share for s in result.clv_by_segment] == [460 / 750, 200 / 750, 30 / 750]
+    assert [s.revenue_share for s in result.revenue_per_customer_lifetime_by_segment] == [
+        460 / 750,
+        200 / 750,
+        30 / 750,
+    ]
 
 
 def test_segment_map_may_be_a_series():
@@ -202,7 +219,10 @@ def test_segment_map_may_be_a_series():
 
 
 def test_without_segments_the_breakdown_is_empty():
-    assert compute_loyalty(lifecycle_tables(), OCT_2026, K60).clv_by_segment == ()
+    assert (
+        compute_loyalty(lifecycle_tables(), OCT_2026, K60).revenue_per_customer_lifetime_by_segment
+        == ()
+    )
 
 
 def test_churn_days_derived_from_inter_purchase_times():
@@ -212,6 +232,47 @@ def test_churn_days_derived_from_inter_purchase_times():
     assert (result.churn_days, result.churn_days_derived) == (530, True)
     configured = compute_loyalty(lifecycle_tables(), OCT_2026, K60)
     assert (configured.churn_days, configured.churn_days_derived) == (60, False)
+
+
+def test_each_month_keeps_the_churn_window_it_had():
+    # K as of each month's end (docs/metrics.md#churn-days): no gap before 2026 -> 365; G's
+    # 633 from Aug 15 -> 633; A's 36 from Sep 10 -> 36 + 0.9 * 597 = 573.3 -> 573; October 530.
+    result = compute_loyalty(lifecycle_tables(), OCT_2026, settings())
+    assert _months(result, "churn_days") == (365,) * 9 + (633, 573, 530)
+    september = compute_loyalty(lifecycle_tables(), Period("gregorian", 2026, 9), settings())
+    assert september.churn_days == 573
+    assert september.months[-1] == result.months[-2]
+
+
+def _restated_churn_tables() -> Tables:
+    """Short gaps early in 2026 (K = 30), long ones from September (K above 180)."""
+    rows = [
+        ("Q", "2026-01-01", 1.0),
+        ("Q", "2026-01-11", 1.0),
+        ("Q", "2026-01-21", 1.0),
+        ("R", "2026-06-01", 1.0),
+        ("S", "2026-02-01", 1.0),
+        ("S", "2026-09-15", 1.0),
+        ("T", "2026-03-01", 1.0),
+        ("T", "2026-10-10", 1.0),
+    ]
+    return Tables(customers=customers(["Q", "R", "S", "T"]), orders=orders(rows))
+
+
+def test_a_reported_churn_rate_is_never_restated():
+    tables = _restated_churn_tables()
+    july = compute_loyalty(tables, Period("gregorian", 2026, 7), settings())
+    # The July deck: gaps 10 and 10 -> K = 30 (the floor).  Alive at the end of June (last
+    # occasion under 30 days before Jun 30): R (Jun 1).  R reaches 30 days on Jul 1: churned.
+    assert july.churn_days == 30
+    assert (july.months[-1].churned, july.churn_rate.current) == (1, 1.0)
+    october = compute_loyalty(tables, OCT_2026, settings())
+    # October's own K: gaps 10, 10, 223, 226 -> 223 + 0.7 * 3 = 225.1 -> 225; September's:
+    # 10, 10, 226 -> 10 + 0.8 * 216 = 182.8 -> 183.  Had October's K been applied to July,
+    # July would read 0 churned of 4 customers alive (Q, R, S, T all within 225 days).
+    assert _months(october, "churn_days") == (365, 365) + (30,) * 8 + (183, 225)
+    assert october.months[-4] == july.months[-1]
+    assert october.months[-4].churn_rate == 1.0
 
 
 def _two_gap_tables(first_gap: int, second_gap: int) -> Tables:
@@ -241,8 +302,8 @@ def test_previous_is_none_before_the_data_starts():
     tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-10-01", 5.0)]))
     result = compute_loyalty(tables, OCT_2026, K60)
     assert result.new == Change(1, None)
-    assert result.clv == Change(5.0, None)
-    assert result.repeat_rate == Change(0.0, None)
+    assert result.revenue_per_customer_lifetime == Change(5.0, None)
+    assert result.repeat_rate_12m == Change(0.0, None)
     assert result.churn_rate is None  # nobody was a customer at the end of September
 
 
@@ -250,7 +311,11 @@ def test_no_orders_at_all():
     tables = Tables(customers=customers(["P"]), orders=orders([("P", "2026-11-01", 5.0)]))
     result = compute_loyalty(tables, OCT_2026, settings())
     assert result.active == Change(0, None)
-    assert (result.clv, result.clv_customers, result.churn_days) == (None, 0, 365)
+    assert (
+        result.revenue_per_customer_lifetime,
+        result.revenue_per_customer_lifetime_n,
+        result.churn_days,
+    ) == (None, 0, 365)
     assert all(cell is None for row in result.cohorts for cell in row.retention)
 
 
@@ -338,7 +403,10 @@ def _brute_force(rows, period: Period, churn_days: int):
                 churn_day = d + timedelta(days=churn_days)
                 if month.contains(churn_day) and not any(d < o <= churn_day for o in ds):
                     churned.add(c)
-        in_window = {c: sum(window_start <= d <= month.end for d in ds) for c, ds in days.items()}
+        # Purchase occasions: distinct order days.
+        in_window = {
+            c: sum(window_start <= d <= month.end for d in set(ds)) for c, ds in days.items()
+        }
         buyers = sum(n >= 1 for n in in_window.values())
         repeaters = sum(n >= 2 for n in in_window.values())
         figures.append(
@@ -357,8 +425,23 @@ def _brute_force(rows, period: Period, churn_days: int):
 @given(rows=_order_rows, period=_periods, churn_days=st.integers(1, 120))
 def test_matches_a_brute_force_computation(rows, period, churn_days):
     result = compute_loyalty(_random_tables(rows), period, settings(churn_days=churn_days))
-    computed = tuple((m.active, m.new, m.at_risk, m.churned, m.repeat_rate) for m in result.months)
+    computed = tuple(
+        (m.active, m.new, m.at_risk, m.churned, m.repeat_rate_12m) for m in result.months
+    )
     assert computed == _brute_force(rows, period, churn_days)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(rows=_order_rows, period=_periods, later=st.integers(1, 6))
+def test_a_month_reads_the_same_in_every_later_deck(rows, period, later):
+    # A month's figures, churn included, use only data to that month's end and the churn
+    # window as derived then: deck M and deck M + `later` agree on every shared month.
+    tables = _random_tables(rows)
+    deck = compute_loyalty(tables, period, settings())
+    later_deck = compute_loyalty(tables, period.shift(later), settings())
+    assert deck.months[later:] == later_deck.months[: TREND_MONTHS - later]
+    if later == 1 and later_deck.churn_rate is not None and deck.churn_rate is not None:
+        assert later_deck.churn_rate.previous == deck.churn_rate.current
 
 
 @hypothesis_settings(max_examples=60, deadline=None)
@@ -368,8 +451,9 @@ def test_invariants(rows, period, rule):
     assert result.churn_days >= 30
     for month in result.months:
         assert month.new + month.returning == month.active
-        assert min(month.active, month.new, month.returning, month.loyal, month.at_risk) >= 0
-        for rate in (month.churn_rate, month.repeat_rate):
+        values = (month.active, month.new, month.returning, month.frequent_buyers, month.at_risk)
+        assert min(values) >= 0
+        for rate in (month.churn_rate, month.repeat_rate_12m):
             assert rate is None or 0.0 <= rate <= 1.0
     assert sum(row.customers for row in result.cohorts) == sum(m.new for m in result.months)
     for i, row in enumerate(result.cohorts):

@@ -28,7 +28,7 @@ def test_json_holds_the_figures_and_is_strict_json() -> None:
         to_json(metrics),
         parse_constant=lambda c: (_ for _ in ()).throw(ValueError(f"non-JSON constant {c}")),
     )
-    assert payload["schema_version"] == 1
+    assert payload["schema_version"] == 2
     body = payload["metrics"]
     assert body["period"] == {
         "calendar": "gregorian",
@@ -64,3 +64,27 @@ def test_text_summary_names_the_period_and_weakest_stage() -> None:
     acquisition = next(s for s in metrics.diagnostics.stages if s.stage == "acquisition")
     assert acquisition.conversion is not None and acquisition.conversion < 0.001
     assert f"conversion 1 in {round(1 / acquisition.conversion):,}" in text
+
+
+def _keys(value: object) -> set[str]:
+    """Every object key anywhere in a JSON value."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_one_field_per_meaning() -> None:
+    metrics = _metrics()
+    body = json.loads(to_json(metrics))["metrics"]
+    keys = _keys(body)
+    # Rates and per-customer figures say their window; the old ambiguous names are gone.
+    assert not keys & {"repeat_rate", "revenue_per_customer", "mean_orders_12m", "clv_customers"}
+    assert "clv" not in body["loyalty"]  # the historical figure names its window; clv is a model
+    lifetime = body["segmentation"]["repeat_rate_lifetime"]
+    twelve = body["loyalty"]["repeat_rate_12m"]["current"]
+    assert lifetime == round(metrics.segmentation.repeat_rate_lifetime, 10)
+    assert twelve == round(metrics.loyalty.repeat_rate_12m.current, 10)
+    assert lifetime != twelve  # two meanings, two figures, two names
+    assert "revenue_per_customer_12m" in keys and "revenue_per_customer_lifetime" in keys

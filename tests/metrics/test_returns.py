@@ -49,7 +49,7 @@ def test_a_return_is_never_an_order_an_active_month_or_a_repeat(
     assert netted.orders == plain.orders == 11
     assert netted.loyalty.active == plain.loyalty.active
     assert netted.loyalty.new == plain.loyalty.new
-    assert netted.loyalty.repeat_rate == plain.loyalty.repeat_rate
+    assert netted.loyalty.repeat_rate_12m == plain.loyalty.repeat_rate_12m
     assert netted.segmentation.customers == plain.segmentation.customers
     assert [m.active for m in netted.loyalty.months] == [m.active for m in plain.loyalty.months]
 
@@ -64,8 +64,9 @@ def test_rfm_monetary_is_net_and_frequency_counts_orders_only(with_returns: Tabl
     assert "C9" not in rfm.index
 
 
-def test_historical_clv_is_net_of_returns(with_returns: Tables):
-    clv = compute_metrics(with_returns, OCT_2026, MetricsSettings()).loyalty.clv
+def test_revenue_per_customer_lifetime_is_net_of_returns(with_returns: Tables):
+    loyalty = compute_metrics(with_returns, OCT_2026, MetricsSettings()).loyalty
+    clv = loyalty.revenue_per_customer_lifetime
     # To October's end (830 - 30 - 60 - 20) / 6 customers; to September's end
     # (C1 150 + C2 20 + C3 60 + C5 300 - 20) / 4 customers.
     assert clv == Change(720 / 6, 510 / 4)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -11,9 +12,17 @@ from hypothesis import strategies as st
 from deckgen.data.tables import Tables
 from deckgen.metrics import satisfaction
 from deckgen.metrics.common import Change
-from deckgen.metrics.satisfaction import QUADRANTS, SCATTER_LIMIT, Csat, Nps, compute_satisfaction
+from deckgen.metrics.satisfaction import (
+    QUADRANTS,
+    SCATTER_LIMIT,
+    Csat,
+    LoyaltyAxis,
+    Nps,
+    compute_satisfaction,
+)
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import (
+    LIFECYCLE_ORDERS,
     OCT_2026,
     SEGMENTS,
     SURVEY_ROWS,
@@ -33,7 +42,9 @@ def _satisfaction(**overrides):
 
 
 def _quadrants(quadrants):
-    return [(q.name, q.customers, q.share, q.mean_orders_12m, q.repeat_rate) for q in quadrants]
+    return [
+        (q.name, q.customers, q.share, q.mean_occasions_12m, q.repeat_rate_12m) for q in quadrants
+    ]
 
 
 def test_none_without_a_surveys_sheet():
@@ -56,6 +67,24 @@ def test_monthly_nps_and_csat():
     # S11 (Oct 2025) is outside the 12 months; earlier months have no answers.
     assert tuple(m.month for m in result.months) == OCT_2026.trailing(12)
     assert all(m.nps.score is None and m.csat.n == 0 for m in result.months[:-2])
+
+
+def test_rolling_three_month_nps():
+    result = _satisfaction()
+    # August to October 2026 pooled: October's 8 valid answers (promoters 10, 9, 9, 10;
+    # passives 8, 7; detractors 6, 2) and September's S08 (10) and S09 (3); S10's 11 is off
+    # the scale.  10 answers, 5 promoters, 3 detractors: NPS 20.
+    assert result.nps_3m == Nps(score=20.0, n=10, promoters=5, passives=2, detractors=3)
+    # July to September: S08 and S09 -> 0.
+    assert result.months[-2].nps_3m == Nps(score=0.0, n=2, promoters=1, passives=0, detractors=1)
+    assert result.nps_3m_change == Change(20.0, 0.0)
+    # November 2025's window (September to November 2025) reaches back before the 12 months to
+    # S11 of 20 Oct 2025, as does December's; January 2026's holds no answer.
+    assert result.months[0].nps_3m == Nps(score=100.0, n=1, promoters=1, passives=0, detractors=0)
+    assert result.months[1].nps_3m == result.months[0].nps_3m
+    assert (result.months[2].nps_3m.score, result.months[2].nps_3m.n) == (None, 0)
+    # S11 stays out of every 12-month figure.
+    assert result.months[0].nps.n == 0 and result.customers == 9
 
 
 def test_answers_left_out_are_counted():
@@ -85,19 +114,55 @@ def test_surveyed_customers_and_their_scores():
     assert result.customer_csat == Csat(score=0.5, n=8, satisfied=4)
 
 
-def test_quadrants():
+def test_quadrants_use_behaviour_where_answers_link_to_orders():
     result = _satisfaction()
-    assert (result.satisfaction_threshold, result.recommend_threshold) == (4.0, 7.0)
+    # Surveyed A B C D E F G H K; in the orders by Oct 31: A B C D E G (F orders in November):
+    # 6 of 9, at least half, so loyalty is repeat buying.
+    assert (result.loyalty_axis, result.linked_customers) == (LoyaltyAxis.BEHAVIOUR, 6)
+    assert (result.satisfaction_threshold, result.loyalty_threshold) == (4.0, 2.0)
+    assert result.recommend_threshold == 7.0
+    # Placed: the linked customers with a valid satisfaction (E needs no recommend answer).
+    # Purchase occasions in Nov 2025 - Oct 2026: A 3, B 2, C 1, D 1 (two orders on 1 Sep),
+    # E 1, G 1.  Satisfied (4+): A, C.  Loyalist A (4, 3 days); mercenary C (5, 1); hostage
+    # B (2, 2); defectors D (1, 1), E (3, 1), G (2, 1).
+    assert result.quadrant_n == 6
+    assert _quadrants(result.quadrants) == [
+        ("loyalists", 1, 1 / 6, 3.0, 1.0),
+        ("mercenaries", 1, 1 / 6, 1.0, 0.0),
+        ("hostages", 1, 1 / 6, 2.0, 1.0),
+        ("defectors", 3, 3 / 6, 1.0, 0.0),
+    ]
+    # Stated intent set against behaviour: A 9; C 6; B 8; D 2 and G 3 (E gave none).
+    assert [q.mean_recommend for q in result.quadrants] == [9.0, 6.0, 8.0, 2.5]
+
+
+def test_quadrants_fall_back_to_intent_when_answers_do_not_link():
+    # Only A and B of the nine surveyed customers are in the orders: 2 of 9, under half.
+    linked = [row for row in LIFECYCLE_ORDERS if row[0] in ("A", "B")]
+    tables = replace(survey_tables(), orders=orders(linked))
+    result = compute_satisfaction(tables, OCT_2026, settings(), SEGMENTS)
+    assert (result.loyalty_axis, result.linked_customers) == (LoyaltyAxis.INTENT, 2)
+    assert result.loyalty_threshold == 7.0
+    # Both answers valid: A (4, 9), B (2, 8), C (5, 6), D (1, 2), F (4, 10), G (2, 3),
+    # K (5, 10).  Loyalists A, F, K; mercenary C; hostage B; defectors D, G.  Purchase days:
+    # A 3, B 2, the others none.
     assert result.quadrant_n == 7
-    # Loyalists A (4, 9), F (4, 10), K (5, 10); mercenary C (5, 6); hostage B (2, 8);
-    # defectors D (1, 2), G (2, 3).  Orders in Nov 2025 - Oct 2026: A 3, B 2, C 1, D 2, G 1,
-    # F and K none (F's order is after the period).
     assert _quadrants(result.quadrants) == [
         ("loyalists", 3, 3 / 7, 1.0, 1 / 3),
-        ("mercenaries", 1, 1 / 7, 1.0, 0.0),
+        ("mercenaries", 1, 1 / 7, 0.0, 0.0),
         ("hostages", 1, 1 / 7, 2.0, 1.0),
-        ("defectors", 2, 2 / 7, 1.5, 0.5),
+        ("defectors", 2, 2 / 7, 0.0, 0.0),
     ]
+    assert [q.mean_recommend for q in result.quadrants] == [29 / 3, 6.0, 8.0, 2.5]
+    assert result.scatter == (
+        (4.0, 9.0),
+        (2.0, 8.0),
+        (5.0, 6.0),
+        (1.0, 2.0),
+        (4.0, 10.0),
+        (2.0, 3.0),
+        (5.0, 10.0),
+    )
 
 
 def test_correlations():
@@ -110,20 +175,23 @@ def test_correlations():
     # Average ranks x: 4.5 2.5 6.5 1 4.5 2.5 6.5; y: 5 4 3 1 6.5 2 6.5 (both mean 4):
     # sum of products of deviations 17.5, squares 26.5 and 27.5.
     assert math.isclose(pair.spearman, 17.5 / math.sqrt(26.5 * 27.5))
-    # Satisfaction (A B C D E F G K) 4 2 5 1 3 4 2 5 against orders 3 2 1 2 1 0 1 0:
-    # Sxo = 28 - 26 * 10 / 8 = -4.5, Sxx = 100 - 26^2/8 = 15.5, Soo = 20 - 10^2/8 = 7.5.
-    orders_pair = result.satisfaction_vs_orders
-    assert orders_pair.n == 8
-    assert math.isclose(orders_pair.pearson, -4.5 / math.sqrt(15.5 * 7.5))
-    # Ranks x: 5.5 2.5 7.5 1 4 5.5 2.5 7.5; orders: 8 6.5 4 6.5 4 1.5 4 1.5 (means 4.5).
-    assert math.isclose(orders_pair.spearman, -19.75 / math.sqrt(40.5 * 39))
-    # Recommend (A B C D F G K) 9 8 6 2 10 3 10 against orders 3 2 1 2 0 1 0:
-    # Sro = 56 - 48 * 9 / 7 = -40/7, Srr = 454/7, Soo = 19 - 81/7 = 52/7.
-    recommend_pair = result.recommend_vs_orders
+    # Satisfaction (A B C D E F G K) 4 2 5 1 3 4 2 5 against occasions 3 2 1 1 1 0 1 0 (D's
+    # two orders share a day): Sxo = 27 - 26 * 9 / 8 = -2.25, Sxx = 100 - 26^2/8 = 15.5,
+    # Soo = 17 - 9^2/8 = 6.875.
+    occasions_pair = result.satisfaction_vs_occasions
+    assert occasions_pair.n == 8
+    assert math.isclose(occasions_pair.pearson, -2.25 / math.sqrt(15.5 * 6.875))
+    # Ranks x: 5.5 2.5 7.5 1 4 5.5 2.5 7.5; occasions: 8 7 4.5 4.5 4.5 1.5 4.5 1.5 (means
+    # 4.5): products of deviations 3.5 - 5 - 3 - 9 = -13.5, squares 40.5 and 36.5.
+    assert math.isclose(occasions_pair.spearman, -13.5 / math.sqrt(40.5 * 36.5))
+    # Recommend (A B C D F G K) 9 8 6 2 10 3 10 against occasions 3 2 1 1 0 1 0:
+    # Sro = 54 - 48 * 8 / 7 = -6/7, Srr = 454/7, Soo = 16 - 64/7 = 48/7.
+    recommend_pair = result.recommend_vs_occasions
     assert recommend_pair.n == 7
-    assert math.isclose(recommend_pair.pearson, -40 / math.sqrt(454 * 52))
-    # Ranks r: 5 4 3 1 6.5 2 6.5; orders: 7 5.5 3.5 5.5 1.5 3.5 1.5 (means 4).
-    assert math.isclose(recommend_pair.spearman, -12.5 / math.sqrt(27.5 * 26.5))
+    assert math.isclose(recommend_pair.pearson, -6 / math.sqrt(454 * 48))
+    # Ranks r: 5 4 3 1 6.5 2 6.5; occasions: 7 6 4 4 1.5 4 1.5 (means 4): products
+    # 3 - 6.25 - 6.25 = -9.5, squares 27.5 and 25.5.
+    assert math.isclose(recommend_pair.spearman, -9.5 / math.sqrt(27.5 * 25.5))
 
 
 def test_correlation_needs_three_customers_and_variation():
@@ -176,17 +244,16 @@ def test_without_segments_the_breakdown_is_empty():
 
 def test_scatter_points_by_customer_id():
     result = _satisfaction()
-    # A B C D F G K; E and H lack a valid answer.
+    # Behaviour: (satisfaction, purchase days in 12 months) of A B C D E G, the placed ones.
     assert result.scatter == (
-        (4.0, 9.0),
-        (2.0, 8.0),
-        (5.0, 6.0),
-        (1.0, 2.0),
-        (4.0, 10.0),
-        (2.0, 3.0),
-        (5.0, 10.0),
+        (4.0, 3.0),
+        (2.0, 2.0),
+        (5.0, 1.0),
+        (1.0, 1.0),
+        (3.0, 1.0),
+        (2.0, 1.0),
     )
-    assert (result.scatter_n, result.scatter_sampled) == (7, False)
+    assert (result.scatter_n, result.scatter_sampled) == (6, False)
 
 
 def test_scatter_is_a_stable_sample_above_the_limit():
@@ -271,7 +338,7 @@ _answers = st.lists(
         st.integers(0, 600),
         st.one_of(st.none(), st.integers(-1, 7).map(float), st.floats(0, 6)),
         st.one_of(st.none(), st.integers(-1, 12).map(float)),
-        st.one_of(st.none(), st.sampled_from("PQRSTU")),
+        st.one_of(st.none(), st.sampled_from("ABCDPQ")),  # A-D are in the orders
     ),
     max_size=40,
 )
@@ -291,6 +358,7 @@ def test_invariants(answers, period):
     result = compute_satisfaction(survey_tables(rows), period, settings(), {"P": "x", "Q": "y"})
     scores = [result.nps, result.customer_nps] + [m.nps for m in result.months]
     scores += [s.nps for s in result.by_segment]
+    scores += [m.nps_3m for m in result.months] + [result.nps_3m]
     for nps in scores:
         assert nps.promoters + nps.passives + nps.detractors == nps.n
         assert (nps.score is None) == (nps.n == 0)
@@ -305,13 +373,21 @@ def test_invariants(answers, period):
         assert sum(q.customers for q in quadrants) == n
         for q in quadrants:
             assert q.share is None or 0.0 <= q.share <= 1.0
+        if result.loyalty_axis == LoyaltyAxis.BEHAVIOUR:
+            # Loyalty is repeat buying, so the loyal quadrants are exactly the repeat buyers:
+            # hostages can never reorder less than mercenaries.
+            rates = [q.repeat_rate_12m for q in quadrants]
+            assert rates[0] in (None, 1.0) and rates[2] in (None, 1.0)
+            assert rates[1] in (None, 0.0) and rates[3] in (None, 0.0)
     assert result.quadrant_n == result.scatter_n == len(result.scatter)
+    # A rolling window pools at least the answers of its own month.
+    assert all(m.nps_3m.n >= m.nps.n for m in result.months)
     month = result.answers
     assert month.answers == result.nps.n + month.missing_recommend + month.out_of_scale_recommend
     assert (
         month.answers
         == result.csat.n + month.missing_satisfaction + month.out_of_scale_satisfaction
     )
-    for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_orders):
+    for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_occasions):
         for value in (pair.pearson, pair.spearman):
             assert value is None or -1.0 <= value <= 1.0

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,7 +49,24 @@ def test_totals(segment_tables):
     assert result.customers == Change(6, 4)  # C1, C2, C3, C5 had ordered by Sep 30
     assert result.revenue == Change(300.0, 110.0)
     assert result.revenue_12m == Change(630.0, 200.0)
-    assert result.repeat_rate == 3 / 6  # C1 (4 orders), C2 (2), C5 (2)
+    assert result.revenue_per_customer_12m == 630 / 6
+    assert result.repeat_rate_lifetime == 3 / 6  # C1 (4 occasions), C2 (2), C5 (2)
+
+
+def test_frequency_counts_purchase_occasions(segment_tables):
+    # A second order of C3 on 5 Sep, the day of its first: still one purchase occasion, so C3
+    # stays a one-time buyer (F = 1) and the repeat rate stays 3/6 (by orders it would be 4/6).
+    extra = make_frame(
+        "orders",
+        ["order_id", "customer_id", "order_date", "amount"],
+        [["O13", "C3", "2026-09-05", 15.0]],
+    )
+    orders = pd.concat([segment_tables.orders, extra], ignore_index=True)
+    tables = replace(segment_tables, orders=orders)
+    result = compute_segments(tables, OCT, SETTINGS)
+    assert result.repeat_rate_lifetime == 3 / 6
+    table = rfm_table(tables, OCT, SETTINGS)
+    assert (table.loc["C3", "frequency"], table.loc["C3", "monetary"]) == (1, 75.0)
 
 
 def test_geographic(segment_tables):
@@ -91,7 +109,7 @@ def test_psychographic(segment_tables):
     # fitness: C1, C2; outdoor: C1, C5 (" outdoor ; " trimmed); travel: C4; C6's knitting is
     # not in the base. 12-month revenue C1 300, C2 100, C5 100, C4 40.
     assert [
-        (i.interest, i.customers, i.share, i.revenue_per_customer, i.repeat_rate)
+        (i.interest, i.customers, i.share, i.revenue_per_customer_12m, i.repeat_rate_lifetime)
         for i in result.psychographic
     ] == [
         ("fitness", 2, 2 / 6, 200.0, 1.0),
@@ -184,6 +202,7 @@ def test_missing_optional_columns_leave_families_empty(segment_tables):
 def test_no_orders_yet(segment_tables):
     result = compute_segments(segment_tables, Period("gregorian", 2020, 1), SETTINGS)
     assert result.customers == Change(0, None)
+    assert result.revenue_per_customer_12m is None  # no customer to divide by
     assert all(s.customers.current == 0 and s.share == 0.0 for s in result.rfm.segments)
 
 
@@ -261,13 +280,18 @@ def random_tables(order_rows) -> Tables:
 
 
 def plain_rfm(order_rows, end: date) -> dict[str, tuple[int, int, float]]:
-    """(recency days, frequency, monetary) per customer with plain Python."""
+    """(recency days, frequency, monetary) per customer with plain Python; frequency counts
+    purchase occasions, the distinct order days."""
     per_customer = defaultdict(list)
     for c, d, a in order_rows:
         if d <= end:
             per_customer[f"C{c}"].append((d, a))
     return {
-        c: ((end - max(d for d, _ in rows)).days, len(rows), sum(a for _, a in rows))
+        c: (
+            (end - max(d for d, _ in rows)).days,
+            len({d for d, _ in rows}),
+            sum(a for _, a in rows),
+        )
         for c, rows in per_customer.items()
     }
 
@@ -340,11 +364,11 @@ def test_invariants(order_rows):
         assert sum(r.share for r in breakdown.rows) == pytest.approx(1.0 if n else 0.0)
     shares = [s.share for s in result.rfm.segments] + [s.revenue_share for s in result.rfm.segments]
     shares += [i.share for i in result.psychographic] + [
-        i.repeat_rate for i in result.psychographic
+        i.repeat_rate_lifetime for i in result.psychographic
     ]
     shares += [r.share for b in result.geographic + result.demographic for r in b.rows]
     shares += [r.revenue_share for b in result.geographic + result.demographic for r in b.rows]
-    assert all(0.0 <= s <= 1.0 + 1e-12 for s in [*shares, result.repeat_rate])
+    assert all(0.0 <= s <= 1.0 + 1e-12 for s in [*shares, result.repeat_rate_lifetime])
 
 
 @settings(max_examples=60, deadline=None)

@@ -465,6 +465,7 @@ def test_rtl_category_labels_and_series_names_start_with_a_right_to_left_mark() 
 
 
 @example([120000001.0, -0.03125])  # a tiny negative beside millions still gets a step below zero
+@example([6.103515625e-05, -300001.0])  # and a tiny positive beside a large negative
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

@@ -31,10 +31,11 @@ def numbers(text: str) -> list[str]:
 
 
 def table_numbers(deck: Rendered) -> dict[str, Counter[str]]:
-    """Per slide kind (appendix aside), the numbers in the body cells of its .pptx tables."""
+    """Per slide kind (appendix and agenda aside), the numbers in the body cells of its tables."""
     found: dict[str, Counter[str]] = {}
     for model, slide in zip(deck.model.slides, deck.pptx.slides, strict=True):
-        if model.kind == "appendix":  # definitions: each language words them its own way
+        # Definitions are worded per language; the agenda's slide numbers follow pagination.
+        if model.kind in ("definitions", "data_notes", "agenda"):
             continue
         for shape in slide.shapes:
             if shape.has_table:

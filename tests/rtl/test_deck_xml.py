@@ -152,13 +152,13 @@ def test_table_columns_are_written_in_reverse(rtl: tuple[Rendered, str, str]) ->
 
 
 def _keyed(deck: Rendered) -> dict[tuple[str, int], PptxSlide]:
-    """Slides by (title, occurrence): paginated tables may add a continuation slide."""
+    """Slides by (kind, occurrence): paginated tables may add a continuation slide, and action
+    titles hold figures that differ with the currency."""
     seen: Counter[str] = Counter()
     slides = {}
-    for slide in deck.pptx.slides:
-        title = slide.shapes.title.text
-        seen[title] += 1
-        slides[title, seen[title]] = slide
+    for model, slide in zip(deck.model.slides, deck.pptx.slides, strict=True):
+        seen[model.kind] += 1
+        slides[model.kind, seen[model.kind]] = slide
     return slides
 
 

@@ -1,22 +1,18 @@
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from deckgen.errors import Problem
+from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import Slide, TableSpec, TextBlock
-from deckgen.slides.appendix import (
-    GLOSSARY,
-    DataNote,
-    build_appendix_slides,
-    glossary_anchors,
-    summarise_warnings,
-)
-from deckgen.slides.context import SlideContext
-from deckgen.wording import Wording
+from deckgen.narrative.appendix import DataNote, summarise_warnings
+from deckgen.narrative.outline import Dropped, DropReason, Outline, SectionPages
+from deckgen.slides.appendix import MAX_DEFINITION_SLIDES
+from deckgen.slides.registry import REGISTRY, SlideKind
+from deckgen.wording import LANGS
+from tests.slides.conftest import build, context
 
 WARNINGS = (
     *(
@@ -27,6 +23,14 @@ WARNINGS = (
     Problem("customers", 3, "age", "-1", "an age between 0 and 120", "warning"),
     Problem("leads", None, "region", None, "a region for most leads", "warning"),
 )
+
+
+def outline(
+    warnings: tuple[Problem, ...] = (),
+    dropped: tuple[Dropped, ...] = (),
+    cites: tuple[str, ...] = (),
+) -> Outline:
+    return Outline((SectionPages("summary", 2, 3),), dropped, warnings, (), cites)
 
 
 def test_warnings_grouped_by_sheet_column_and_rule() -> None:
@@ -61,58 +65,36 @@ def test_every_warning_is_counted_once(problems: list[Problem]) -> None:
 
 
 @pytest.fixture(scope="module")
-def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
-    return build_appendix_slides(sample_ctx, ("feedback",), WARNINGS)
+def data(sample_metrics: LifecycleMetrics) -> Slide:
+    dropped = (Dropped(SlideKind.QUADRANTS, DropReason.NO_SHEET, sheet="surveys"),)
+    (slide,) = build(
+        SlideKind.DATA_NOTES, sample_metrics, outline=outline(WARNINGS, dropped)
+    ).slides
+    return slide
 
 
-def test_data_notes_table_and_what_was_left_out(
-    slides: tuple[Slide, ...], sample_ctx: SlideContext
-) -> None:
-    data = slides[0]
-    assert data.title == "Appendix: data notes"
+def test_data_notes_table_and_what_was_left_out(data: Slide) -> None:
+    assert (
+        data.title
+        == "10 data-quality warnings of 3 kinds; 1 slide left out for want of data or signal"
+    )
+    assert data.tracker == "Appendix · Data notes"
     table, side = data.blocks
     assert isinstance(table, TableSpec) and isinstance(side, TextBlock)
     assert [row[3].value for row in table.rows] == [7, 2, 1]
     assert [row[4].text for row in table.rows] == ["10, 11, 12, 13, 14 …", "3, 4", "whole sheet"]
+    assert side.title == "Left out of this deck"
     assert side.paragraphs[-1].text == (
-        "Customer feedback: not shown, the workbook has no feedback sheet."
-    )
-    assert data.headline == (
-        "10 data-quality warnings of 3 kinds; the figures leave the rows concerned out or use "
-        "them as the notes say"
+        "Satisfaction vs loyalty: not shown, the workbook has no surveys sheet."
     )
     assert "orders 7." in data.notes and "customers 2," in data.notes
 
 
-def test_without_warnings_a_callout_says_so(sample_ctx: SlideContext) -> None:
-    data = build_appendix_slides(sample_ctx, (), ())[0]
-    quality = data.blocks[0]
-    assert isinstance(quality, TextBlock)
-    assert quality.paragraphs[0].text == "No data-quality warnings: every row passed validation."
-    assert data.headline == "The data passed every check, and every slide had the data it needs"
+def test_no_warnings_and_nothing_left_out_no_data_notes(sample_metrics: LifecycleMetrics) -> None:
+    assert build(SlideKind.DATA_NOTES, sample_metrics, outline=outline()).slides == ()
 
 
-def test_definitions_of_the_slides_shown_over_as_many_pages_as_needed(
-    slides: tuple[Slide, ...], sample_ctx: SlideContext
-) -> None:
-    pages = [s for s in slides if s.title.startswith("Appendix: definitions")]
-    assert pages[0].title == "Appendix: definitions"
-    assert all(s.title == "Appendix: definitions (continued)" for s in pages[1:])
-    rows = [row for s in pages for row in s.blocks[0].rows]  # type: ignore[union-attr]
-    anchors = glossary_anchors(tuple(k for k in GLOSSARY if k != "feedback"))
-    assert [row[0].text for row in rows] == [sample_ctx.definitions[a].title for a in anchors]
-    assert "open-items" not in anchors and "nps" in anchors
-    assert len(pages) > 1
-    assert all(s.notes for s in slides)
-
-
-def test_every_glossary_anchor_is_defined(sample_ctx: SlideContext) -> None:
-    anchors = glossary_anchors(tuple(GLOSSARY))
-    assert len(anchors) == len(set(anchors))
-    assert set(anchors) <= set(sample_ctx.definitions)
-
-
-def test_the_expected_cell_is_worded_in_the_deck_language(sample_ctx: SlideContext) -> None:
+def test_the_expected_cell_is_worded_in_the_deck_language(sample_metrics: LifecycleMetrics) -> None:
     missing = Problem(
         "loyalty",
         None,
@@ -123,14 +105,56 @@ def test_the_expected_cell_is_worded_in_the_deck_language(sample_ctx: SlideConte
         "missing_sheet",
     )
     unnamed = WARNINGS[-1]  # no rule: the English detail, isolated inside Persian text
-    persian = replace(sample_ctx, wording=Wording("fa", digits="native"))
     cells = {}
-    for ctx in (sample_ctx, persian):
-        table = build_appendix_slides(ctx, (), (missing, unnamed))[0].blocks[0]
+    for lang in ("en", "fa"):
+        built = build(
+            SlideKind.DATA_NOTES, sample_metrics, lang=lang, outline=outline((missing, unnamed))
+        )
+        table = built.slides[0].blocks[0]
         assert isinstance(table, TableSpec)
-        cells[ctx.lang] = [row[2].text for row in table.rows]
+        cells[lang] = [row[2].text for row in table.rows]
     assert cells["en"] == ["a region for most leads", "a sheet with this name (optional; ...)"]
     assert cells["fa"] == [
         "\u2066a region for most leads\u2069",
         "برگه‌ای با این نام (اختیاری؛ اسلایدهای وابسته حذف شدند)",
     ]
+
+
+def _every_cite() -> tuple[str, ...]:
+    """The registry's cites and those builders add as the data has them (the loyalty stock
+    under the orders rule, the club's optional figures)."""
+    added = ("frequent-buyers", "club-tiers", "club-offers", "club-points", "referrals")
+    return tuple(dict.fromkeys((*(a for e in REGISTRY for a in e.cites), *added)))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_glossary_of_a_full_deck_takes_at_most_two_slides(
+    sample_metrics: LifecycleMetrics, lang: str
+) -> None:
+    built = build(
+        SlideKind.DEFINITIONS, sample_metrics, lang=lang, outline=outline(cites=_every_cite())
+    )
+    assert 1 <= len(built.slides) <= MAX_DEFINITION_SLIDES
+    rows = [row for s in built.slides for b in s.blocks for row in b.rows]  # type: ignore[union-attr]
+    glossary = context(SlideKind.DEFINITIONS, sample_metrics, lang=lang).wording.data(
+        "glossary.toml"
+    )
+    assert len(rows) == len(glossary)
+    # Every measure the deck cites and the glossary explains, in deck order, once.
+    ordered = [a for a in ("period", "change", *_every_cite()) if a in glossary]
+    assert len(rows) == len(dict.fromkeys(ordered))
+
+
+def test_the_glossary_shows_only_the_measures_of_the_slides_shown(
+    sample_metrics: LifecycleMetrics,
+) -> None:
+    cites = ("nps", "csat", "feedback-to-resolve")
+    built = build(SlideKind.DEFINITIONS, sample_metrics, outline=outline(cites=cites))
+    (slide,) = built.slides
+    rows = [row for b in slide.blocks for row in b.rows]  # type: ignore[union-attr]
+    assert [row[0].text for row in rows] == ["Reporting month", "Change", "NPS", "CSAT"]
+    assert slide.title == "What the measures mean"
+    # The full, code-level definitions of every measure cited are in the speaker notes.
+    ctx = context(SlideKind.DEFINITIONS, sample_metrics)
+    for anchor in ("period", "change", *cites):
+        assert ctx.definitions[anchor].text in slide.notes

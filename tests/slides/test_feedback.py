@@ -12,11 +12,16 @@ from hypothesis import strategies as st
 
 from deckgen.data.tables import Tables
 from deckgen.metrics.feedback import FeedbackResult
-from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec
+from deckgen.metrics.lifecycle import LifecycleMetrics
+from deckgen.model import ChartSpec, KpiStrip, Slide, TableSpec, TextBlock
+from deckgen.narrative.outline import DropReason
 from deckgen.pipeline import render_deck
 from deckgen.slides.context import SlideContext
-from deckgen.slides.feedback import MAX_OPEN_ITEMS, build_feedback_slides, shorten
-from tests.slides.conftest import slide_context
+from deckgen.slides.feedback import MAX_OPEN_ITEMS, shorten
+from deckgen.slides.registry import SlideKind
+from tests.slides.conftest import build, metrics_of
+
+KINDS = (SlideKind.FEEDBACK_OVERVIEW, SlideKind.FEEDBACK_BACKLOG, SlideKind.OPEN_FEEDBACK)
 
 
 def _block(slide: Slide, kind: type, area: str | None = None):  # type: ignore[no-untyped-def]
@@ -25,38 +30,46 @@ def _block(slide: Slide, kind: type, area: str | None = None):  # type: ignore[n
     return found[0]
 
 
-def _with_feedback(ctx: SlideContext, feedback: FeedbackResult) -> SlideContext:
-    return replace(ctx, metrics=replace(ctx.metrics, feedback=feedback))
+def _slides(metrics: LifecycleMetrics, check: bool = True) -> tuple[Slide, ...]:
+    return tuple(s for kind in KINDS for s in build(kind, metrics, check=check).slides)
+
+
+def _with_feedback(metrics: LifecycleMetrics, feedback: FeedbackResult) -> LifecycleMetrics:
+    return replace(metrics, feedback=feedback)
 
 
 @pytest.fixture(scope="module")
-def feedback(sample_ctx: SlideContext) -> FeedbackResult:
-    result = sample_ctx.metrics.feedback
-    assert result is not None and result.open_items
+def feedback(sample_metrics: LifecycleMetrics) -> FeedbackResult:
+    result = sample_metrics.feedback
+    assert result is not None and result.to_resolve
     return result
 
 
 @pytest.fixture(scope="module")
-def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
-    return build_feedback_slides(sample_ctx)
+def slides(sample_metrics: LifecycleMetrics) -> tuple[Slide, ...]:
+    return _slides(sample_metrics)
 
 
 def test_no_feedback_sheet_no_slides(sample_tables: Tables) -> None:
-    assert build_feedback_slides(slide_context(replace(sample_tables, feedback=None))) == ()
+    metrics = metrics_of(replace(sample_tables, feedback=None))
+    for kind in KINDS:
+        built = build(kind, metrics)
+        assert built.slides == ()
+        assert [(d.reason, d.sheet) for d in built.dropped] == [(DropReason.NO_SHEET, "feedback")]
 
 
 def test_overview_backlog_then_items_with_cited_notes(
     slides: tuple[Slide, ...], feedback: FeedbackResult
 ) -> None:
-    assert [s.kind for s in slides] == ["feedback"] * len(slides)
-    assert len(slides) >= 3
+    assert [s.kind for s in slides[:2]] == list(KINDS[:2])
+    assert {s.kind for s in slides[2:]} == {KINDS[2]}
     rows = sum(len(_block(s, TableSpec).rows) for s in slides[2:])
-    assert rows == min(len(feedback.open_items), MAX_OPEN_ITEMS)
+    assert rows == min(len(feedback.to_resolve), MAX_OPEN_ITEMS)
     for slide in slides:
-        assert slide.headline and "Definitions used on this slide:" in slide.notes
+        assert slide.title and "Definitions used on this slide:" in slide.notes
     assert "Resolution rate: Of the items received in the month" in slides[0].notes
     assert "Open feedback: At a month's end" in slides[1].notes
-    assert "Open items: Every item open" in slides[2].notes
+    assert "Open feedback to resolve: The items open" in slides[2].notes
 
 
 def test_overview_kpis_and_charts_hold_the_counts(
@@ -84,7 +97,15 @@ def test_overview_kpis_and_charts_hold_the_counts(
     topics = _block(slides[0], ChartSpec, "right_bottom")
     assert topics.series[0].values == tuple(c.count.current for c in feedback.by_topic[:8])
     received = sample_ctx.fmt(feedback.received.current, "count")
-    assert slides[0].headline.startswith(f"{received} feedback item")
+    assert slides[0].title.startswith(f"{received} feedback item")
+    # 24 items are fewer than a resolution rate needs (#minimum-n): the title gives the counts.
+    n = feedback.resolution_n
+    assert n < 30
+    resolved = round(feedback.resolution_rate.current * n)
+    assert slides[0].title.endswith(f"; {resolved} of the {n} were resolved within the month")
+    assert (
+        kinds.source == f"Source: feedback sheet, Sep 2026–Oct 2026; n\u00a0=\u00a0{received} items"
+    )
 
 
 def test_backlog_trend_and_severity(
@@ -99,50 +120,52 @@ def test_backlog_trend_and_severity(
     severity = _block(slides[1], ChartSpec, "right")
     assert severity.categories == ("Critical", "High", "Medium", "Low")
     assert severity.series[0].values == tuple(c.count.current for c in feedback.open_by_severity)
-    assert sample_ctx.fmt(feedback.open.current, "count") in slides[1].headline
+    assert sample_ctx.fmt(feedback.open.current, "count") in slides[1].title
 
 
-def test_item_rows_follow_the_open_items_in_order(
+def test_item_rows_follow_the_items_to_resolve_in_order(
     slides: tuple[Slide, ...], feedback: FeedbackResult, sample_ctx: SlideContext
 ) -> None:
     rows = [row for s in slides[2:] for row in _block(s, TableSpec).rows]
-    for rank, (row, item) in enumerate(zip(rows, feedback.open_items, strict=False), start=1):
+    for rank, (row, item) in enumerate(zip(rows, feedback.to_resolve, strict=False), start=1):
         assert row[0].value == rank
         assert row[1].text == item.feedback_id
         assert row[5].text == sample_ctx.label("severities", item.severity)
         assert row[6].value == item.age_days
         assert row[7].text == shorten(item.text)
-    assert len(rows) == len(feedback.open_items)
+    assert len(rows) == len(feedback.to_resolve)
 
 
 def test_long_backlog_is_capped_and_the_rest_pointed_to_the_export(
-    sample_ctx: SlideContext, feedback: FeedbackResult
+    sample_metrics: LifecycleMetrics, feedback: FeedbackResult
 ) -> None:
-    copies = MAX_OPEN_ITEMS // len(feedback.open_items) + 2
+    copies = MAX_OPEN_ITEMS // len(feedback.to_resolve) + 2
     items = tuple(
         replace(item, feedback_id=f"{item.feedback_id}-{copy}")
-        for item in feedback.open_items
+        for item in feedback.to_resolve
         for copy in range(copies)
     )
     assert len(items) > MAX_OPEN_ITEMS
-    ctx = _with_feedback(sample_ctx, replace(feedback, open_items=items))
-    slides = build_feedback_slides(ctx)
+    long = replace(feedback, to_resolve=items, open=replace(feedback.open, current=len(items)))
+    slides = _slides(_with_feedback(sample_metrics, long), check=False)
     pages = slides[2:]
     assert len(pages) > 1
     assert sum(len(_block(s, TableSpec).rows) for s in pages) == MAX_OPEN_ITEMS
-    assert {s.title for s in pages[1:]} == {"Open feedback to resolve (continued)"}
+    assert {s.tracker for s in pages[1:]} == {"Feedback · Open feedback to resolve (continued)"}
     more = len(items) - MAX_OPEN_ITEMS
-    assert f"; {more} more (" in pages[-1].headline
-    assert "more" not in pages[0].headline
-    assert f"first {MAX_OPEN_ITEMS} of the {len(items)} open items" in pages[-1].notes
-    assert pages[1].headline.startswith("Open items ")
+    assert f"; {more} more (" in pages[-1].title
+    assert "more" not in pages[0].title
+    assert f"first {MAX_OPEN_ITEMS} of the {len(items)} items to resolve" in pages[-1].notes
+    assert pages[1].title.startswith("Open items ")
 
 
-def test_no_open_items_no_item_slides(sample_ctx: SlideContext, feedback: FeedbackResult) -> None:
-    clear = replace(feedback, open_items=(), open=replace(feedback.open, current=0))
-    slides = build_feedback_slides(_with_feedback(sample_ctx, clear))
+def test_nothing_to_resolve_no_item_slides(
+    sample_metrics: LifecycleMetrics, feedback: FeedbackResult
+) -> None:
+    clear = replace(feedback, to_resolve=(), open=replace(feedback.open, current=0))
+    slides = _slides(_with_feedback(sample_metrics, clear), check=False)
     assert len(slides) == 2
-    assert "the backlog is clear" in slides[1].headline
+    assert "the backlog is clear" in slides[1].title
 
 
 def test_shorten_cuts_at_a_word_and_marks_the_cut() -> None:
@@ -173,9 +196,13 @@ def test_feedback_only_from_earlier_months_renders_without_a_topic_chart(
         early["resolved_date"] < pd.Timestamp("2026-09-01")
     )
     tables = replace(sample_tables, feedback=early)
-    overview = build_feedback_slides(slide_context(tables))[0]
-    charts = [b for b in overview.blocks if isinstance(b, ChartSpec)]
-    assert [c.area for c in charts] == ["left_bottom"]  # the kinds, all zero this month
-    assert all(v == 0 for v in charts[0].series[0].values)
+    (overview,) = build(SlideKind.FEEDBACK_OVERVIEW, metrics_of(tables)).slides
+    # Nothing came in this month or the month before: both charts give way to a sentence.
+    assert not [b for b in overview.blocks if isinstance(b, ChartSpec)]
+    notes = [b for b in overview.blocks if isinstance(b, TextBlock)]
+    assert [b.area for b in notes] == ["left_bottom", "right_bottom"]
+    assert {b.paragraphs[0].text for b in notes} == {
+        "Nothing to show: every value is zero in this period."
+    }
     result = render_deck(tables, tmp_path / "deck.pptx", period="2026-10")
     assert result.output.stat().st_size > 0

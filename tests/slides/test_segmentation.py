@@ -5,16 +5,20 @@ from dataclasses import replace
 import pytest
 
 from deckgen.data.tables import Tables
+from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.metrics.segments import UNKNOWN, Breakdown
 from deckgen.model import ChartSpec, Slide, TableSpec
 from deckgen.slides.context import SlideContext
-from deckgen.slides.segmentation import TOP_N, build_segmentation_slides
-from tests.slides.conftest import slide_context
+from deckgen.slides.registry import SlideKind
+from deckgen.slides.segmentation import TOP_N
+from tests.slides.conftest import build, metrics_of, one_slide
+
+KINDS = (SlideKind.CUSTOMER_PROFILE, SlideKind.INTERESTS, SlideKind.RFM)
 
 
 @pytest.fixture(scope="module")
-def slides(sample_ctx: SlideContext) -> tuple[Slide, ...]:
-    return build_segmentation_slides(sample_ctx)
+def slides(sample_metrics: LifecycleMetrics) -> tuple[Slide, ...]:
+    return tuple(one_slide(kind, sample_metrics) for kind in KINDS)
 
 
 def _breakdown(ctx: SlideContext, attribute: str) -> Breakdown:
@@ -25,15 +29,15 @@ def _breakdown(ctx: SlideContext, attribute: str) -> Breakdown:
 def test_three_slides_each_with_a_finding_and_cited_notes(
     slides: tuple[Slide, ...], sample_ctx: SlideContext
 ) -> None:
-    assert [s.kind for s in slides] == ["segmentation"] * 3
-    assert [s.title for s in slides] == [
-        "Who the customers are",
-        "What the customers care about",
-        "Behavioural segments (RFM)",
+    assert [s.kind for s in slides] == list(KINDS)
+    assert [s.tracker for s in slides] == [
+        "Customers · Who the customers are",
+        "Customers · What the customers care about",
+        "Customers · Behavioural segments (RFM)",
     ]
     anchors = ("segment-figures", "interest-figures", "rfm-segments")
     for slide, anchor in zip(slides, anchors, strict=True):
-        assert slide.headline
+        assert slide.title
         assert sample_ctx.definitions[anchor].text in slide.notes
 
 
@@ -48,6 +52,11 @@ def test_profile_charts_hold_the_group_shares(
     assert region.series[0].values == tuple(r.share for r in rows)
     assert region.series[1].values == tuple(r.revenue_share for r in rows)
     assert all(s.value_kind == "percent" for s in region.series)
+    assert (
+        region.source
+        == "Source: customers and orders sheets, Nov 2025–Oct 2026; n\u00a0=\u00a0"
+        + (f"{sample_ctx.metrics.segmentation.customers.current:,} customers")
+    )
     bands = [r for r in _breakdown(sample_ctx, "age_band").rows if r.value != UNKNOWN]
     assert age.categories == tuple(r.value.replace("-", "\u2013") for r in bands)
     assert age.series[0].values == tuple(r.share for r in bands)
@@ -63,8 +72,7 @@ def test_profile_headline_names_the_largest_region_and_the_richest_group(
     slides: tuple[Slide, ...], sample_ctx: SlideContext
 ) -> None:
     largest = _breakdown(sample_ctx, "region").rows[0]
-    headline = slides[0].headline
-    assert headline is not None
+    headline = slides[0].title
     assert headline.startswith(f"Largest region: {largest.value}, with ")
     assert sample_ctx.fmt(largest.share, "percent") in headline
     # In this sample the high-income band's revenue share beats its customer share the most.
@@ -81,12 +89,11 @@ def test_interest_charts_share_one_order_and_highlight_the_top_spender(
     assert isinstance(share, ChartSpec) and isinstance(spend, ChartSpec)
     assert share.categories == spend.categories == tuple(i.interest for i in interests)
     assert share.series[0].values == tuple(i.share for i in interests)
-    assert spend.series[0].values == tuple(i.revenue_per_customer for i in interests)
-    top = max(interests, key=lambda i: i.revenue_per_customer)
+    assert spend.series[0].values == tuple(i.revenue_per_customer_12m for i in interests)
+    top = max(interests, key=lambda i: i.revenue_per_customer_12m)
     assert spend.highlight == interests.index(top)
-    assert slides[1].headline is not None
-    assert slides[1].headline.startswith(f"Customers interested in {top.interest} spend the most")
-    assert sample_ctx.fmt(top.revenue_per_customer, "money") in slides[1].headline
+    assert slides[1].title.startswith(f"Customers interested in {top.interest} spend the most")
+    assert sample_ctx.fmt(top.revenue_per_customer_12m, "money") in slides[1].title
 
 
 def test_rfm_chart_and_table_hold_the_segment_figures(
@@ -103,18 +110,23 @@ def test_rfm_chart_and_table_hold_the_segment_figures(
         [s.customers.current, s.recency_days, s.frequency, s.monetary] for s in segments
     ]
     assert [row[0].text for row in table.rows] == [s.name for s in segments]
-    best = max(segments, key=lambda s: s.revenue_share / s.share)
-    assert slides[2].headline is not None
-    assert slides[2].headline.startswith(f"{best.name} earn ")
-    assert sample_ctx.fmt(best.revenue_share, "percent") in slides[2].headline
+    best = max(segments, key=lambda s: s.revenue_share - s.share)
+    assert slides[2].title.startswith(
+        f"The {best.name} segment brings {sample_ctx.fmt(best.revenue_share, 'percent')} of all "
+        f"revenue to date from {sample_ctx.fmt(best.share, 'percent')} of customers"
+    )
 
 
 def test_without_demographics_or_interests_only_geography_and_rfm_remain(
     sample_tables: Tables,
 ) -> None:
     customers = sample_tables.customers.drop(columns=["age", "gender", "income_band", "interests"])
-    slides = build_segmentation_slides(slide_context(replace(sample_tables, customers=customers)))
-    assert [s.title for s in slides] == ["Who the customers are", "Behavioural segments (RFM)"]
-    (region,) = slides[0].blocks
+    metrics = metrics_of(replace(sample_tables, customers=customers))
+    built = [build(kind, metrics) for kind in KINDS]
+    assert [len(b.slides) for b in built] == [1, 0, 1]
+    assert [(d.reason, d.sheet, d.column) for d in built[1].dropped] == [
+        ("no_column", "customers", "interests")
+    ]
+    (region,) = built[0].slides[0].blocks
     assert isinstance(region, ChartSpec) and region.area == "full"
-    assert slides[0].headline is not None and slides[0].headline.endswith("of customers")
+    assert built[0].slides[0].title.endswith("of customers")

@@ -173,8 +173,10 @@ def compute_clv(
     period: Period,
     settings: MetricsSettings,
     segment_of: Mapping[str, str] | pd.Series | None = None,
+    channel_of: pd.Series | None = None,
 ) -> ClvResult:
-    """Predictive customer value as of the end of `period` (segment_of: customer_id → segment)."""
+    """Predictive customer value as of the end of `period` (segment_of: customer_id → segment;
+    channel_of: the deck's shared acquisition channel by customer_id, looked up when not given)."""
     orders = customer_orders(tables.orders, period)
     days = order_days(orders)
     end = day_number(period.end)
@@ -203,9 +205,9 @@ def compute_clv(
         )
     values = _customer_values(model, history, orders.ids, settings.discount_rate)
     segments = _labels(segment_of, values.customer_id)
-    channels = acquisition_channel_of(tables, period, values.customer_id).to_numpy(
-        dtype=object, na_value=None
-    )
+    if channel_of is None:
+        channel_of = acquisition_channel_of(tables, period, values.customer_id)
+    channels = channel_of.reindex(values.customer_id).to_numpy(dtype=object, na_value=None)
     at_risk = _at_risk_rows(values)
     stake = values.value_if_active - values.predicted_value
     return ClvResult(

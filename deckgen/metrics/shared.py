@@ -1,0 +1,36 @@
+"""Per-customer intermediates several analyses use, computed once per deck."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from deckgen.config import MetricsSettings
+from deckgen.data.tables import Tables
+from deckgen.metrics.channels import acquisition_channel_of
+from deckgen.metrics.common import CustomerOrders, customer_orders
+from deckgen.metrics.segments import RfmScores, score_rfm
+from deckgen.period import Period
+
+
+@dataclass(frozen=True)
+class SharedFigures:
+    """What segments, prospects, channels, loyalty and satisfaction would each compute again."""
+
+    orders: CustomerOrders  # orders to the period end, coded by customer
+    rfm: RfmScores  # docs/metrics.md#rfm-segments, as of the period end
+    segment_of: pd.Series  # RFM segment name by customer_id
+    channel_of: pd.Series  # docs/metrics.md#acquisition-channel by customer_id; NA: none
+
+
+def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) -> SharedFigures:
+    """The shared per-customer intermediates of `tables` as of the end of `period`."""
+    orders = customer_orders(tables.orders, period, tables.returns)
+    rfm = score_rfm(orders, period, settings)
+    return SharedFigures(
+        orders=orders,
+        rfm=rfm,
+        segment_of=rfm.segment_of(),
+        channel_of=acquisition_channel_of(tables, period, orders.ids),
+    )

@@ -1,0 +1,384 @@
+"""Segmentation sentences: the largest group and the unknown, who brings the revenue, RFM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from deckgen.metrics.segments import (
+    GEOGRAPHIC,
+    UNKNOWN,
+    Breakdown,
+    GroupFigures,
+    SegmentationResult,
+)
+from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, states
+from deckgen.narrative.signal import UNKNOWN_NAMED_SHARE
+from deckgen.narrative.told import Told, told
+from deckgen.period import Period
+
+# A group must hold this share of the customers before the headline may name it.
+MIN_NAMED_SHARE = 0.05
+
+
+def breakdown_path(attribute: str) -> str:
+    """The claim path of one attribute's breakdown."""
+    family = "geographic" if attribute in GEOGRAPHIC else "demographic"
+    return f"segmentation.{family}[attribute={attribute}]"
+
+
+def known(breakdown: Breakdown) -> tuple[GroupFigures, ...]:
+    """The groups of a breakdown whose value is known."""
+    return tuple(row for row in breakdown.rows if row.value != UNKNOWN)
+
+
+def unknown_share(breakdown: Breakdown) -> float:
+    """The share of customers whose value of the attribute is unknown."""
+    return next((row.share for row in breakdown.rows if row.value == UNKNOWN), 0.0)
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A share of customers whose attribute is not known, large enough to name."""
+
+    attribute: str
+    share: float
+
+
+def _unknown_claims(breakdown: Breakdown, named: bool) -> tuple[Claim, ...]:
+    """Why the headline names, or leaves out, the customers without the attribute."""
+    share = Fig(f"{breakdown_path(breakdown.attribute)}.rows[?value={UNKNOWN}].share")
+    if named:
+        return (
+            states(f"customers without {breakdown.attribute}", unknown_share(breakdown), share),
+            claim(
+                f"many customers have no {breakdown.attribute}",
+                share,
+                Relation.GE,
+                UNKNOWN_NAMED_SHARE,
+            ),
+        )
+    if not any(row.value == UNKNOWN for row in breakdown.rows):
+        return (claim(f"every customer has a {breakdown.attribute}", share, Relation.IS_NONE),)
+    return (
+        claim(
+            f"few customers have no {breakdown.attribute}", share, Relation.LT, UNKNOWN_NAMED_SHARE
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Largest:
+    """The largest known group of the geographic level shown."""
+
+    attribute: str
+    value: str
+    share: float
+
+
+@dataclass(frozen=True)
+class Standout:
+    """The demographic group whose revenue share most exceeds its customer share."""
+
+    attribute: str
+    value: str
+    share: float
+    revenue_share: float
+
+
+@dataclass(frozen=True)
+class ProfileHeadline:
+    """Who the customers are, in one line."""
+
+    largest: Largest | None
+    unknown: tuple[Unknown, ...]  # attributes shown with many customers unknown, largest first
+    standout: Standout | None
+    customers: int
+
+
+def tell_profile_headline(
+    seg: SegmentationResult, geography: Breakdown | None, shown: tuple[Breakdown, ...]
+) -> Told[ProfileHeadline]:
+    """The profile headline: the largest group, the unknowns worth naming, the standout."""
+    claims: list[Claim] = [
+        states(
+            "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
+        )
+    ]
+    largest = None
+    if geography is not None:
+        groups = known(geography)
+        top = groups[0]
+        path = breakdown_path(geography.attribute)
+        largest = Largest(geography.attribute, top.value, top.share)
+        claims.append(
+            states(
+                f"the largest {geography.attribute}'s share",
+                top.share,
+                Fig(f"{path}.rows[value={top.value}].share"),
+            )
+        )
+        claims += [
+            claim(
+                f"{top.value} is the largest {geography.attribute}",
+                Fig(f"{path}.rows[value={top.value}].customers.current"),
+                Relation.GE,
+                Fig(f"{path}.rows[value={row.value}].customers.current"),
+            )
+            for row in groups[1:]
+        ]
+    unknown = []
+    for breakdown in shown:
+        named = unknown_share(breakdown) >= UNKNOWN_NAMED_SHARE
+        claims += _unknown_claims(breakdown, named)
+        if named:
+            unknown.append(Unknown(breakdown.attribute, unknown_share(breakdown)))
+    unknown.sort(key=lambda u: (-u.share, u.attribute))
+    standout = _standout(seg)
+    if standout is not None:
+        path = f"{breakdown_path(standout.attribute)}.rows[value={standout.value}]"
+        claims += [
+            states("the standout's customer share", standout.share, Fig(f"{path}.share")),
+            states(
+                "the standout's revenue share", standout.revenue_share, Fig(f"{path}.revenue_share")
+            ),
+            claim(
+                "the standout brings more than its share",
+                Fig(f"{path}.revenue_share"),
+                Relation.GT,
+                Fig(f"{path}.share"),
+            ),
+        ]
+    return told(ProfileHeadline(largest, tuple(unknown), standout, seg.customers.current), claims)
+
+
+def _standout(seg: SegmentationResult) -> Standout | None:
+    """The demographic group of 5% or more of the base whose revenue share most exceeds its
+    customer share; None when no group brings more than its share."""
+    candidates = [
+        (b.attribute, row)
+        for b in seg.demographic
+        for row in known(b)
+        if row.share >= MIN_NAMED_SHARE and row.revenue_share > row.share
+    ]
+    if not candidates:
+        return None
+    attribute, row = max(candidates, key=lambda c: (c[1].revenue_share / c[1].share, c[1].value))
+    return Standout(attribute, row.value, row.share, row.revenue_share)
+
+
+@dataclass(frozen=True)
+class SharesChart:
+    """A chart's title: customers (and revenue, when there is any) by attributes."""
+
+    attributes: tuple[str, ...]
+    with_revenue: bool
+
+
+@dataclass(frozen=True)
+class ProfileNotes:
+    """What the profile's notes explain."""
+
+    period: Period
+    customers: int
+    geography: str | None
+    shown: int  # geographic groups on the chart
+    unknown: tuple[Unknown, ...]  # every attribute with unknown customers
+
+
+class InterestState(StrEnum):
+    """What the interests headline can say."""
+
+    SPEND = "spend"  # one interest's customers spend the most over 12 months
+    NAMED = "named"  # no revenue to compare: the interest named most
+
+
+@dataclass(frozen=True)
+class InterestsHeadline:
+    """The interest whose customers spend the most (or are the most, without revenue)."""
+
+    state: InterestState
+    interest: str
+    share: float  # of customers naming it
+    spend: float  # revenue per customer over 12 months
+    average: float | None  # revenue per customer of the whole base over 12 months
+    gap: float | None  # |spend / average - 1|
+    above: bool
+
+
+def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[InterestsHeadline]:
+    """The interests headline and its claims."""
+    interests = seg.psychographic[:shown]
+    spends = [i.revenue_per_customer_12m for i in interests]
+    if max(spends) > 0:
+        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, i.interest))
+        path = f"segmentation.psychographic[interest={top.interest}]"
+        average = seg.revenue_per_customer_12m
+        claims = [
+            states(
+                f"{top.interest}'s spend",
+                top.revenue_per_customer_12m,
+                Fig(f"{path}.revenue_per_customer_12m"),
+            ),
+            claim(
+                f"{top.interest}'s customers spend something",
+                Fig(f"{path}.revenue_per_customer_12m"),
+                Relation.GT,
+                0,
+            ),
+        ]
+        claims += [
+            claim(
+                f"{top.interest}'s customers spend the most",
+                Fig(f"{path}.revenue_per_customer_12m"),
+                Relation.GE,
+                Fig(f"segmentation.psychographic[interest={i.interest}].revenue_per_customer_12m"),
+            )
+            for i in interests
+        ]
+        gap = None
+        if average:
+            gap = abs(top.revenue_per_customer_12m / average - 1)
+            per_head = Fig("segmentation.revenue_12m.current") / Fig(
+                "segmentation.customers.current"
+            )
+            claims.append(states("the average spend", average, per_head))
+            claims.append(
+                claim(
+                    "above or below the average as said",
+                    Fig(f"{path}.revenue_per_customer_12m"),
+                    Relation.GE if top.revenue_per_customer_12m >= average else Relation.LT,
+                    per_head,
+                )
+            )
+        return told(
+            InterestsHeadline(
+                InterestState.SPEND,
+                top.interest,
+                top.share,
+                top.revenue_per_customer_12m,
+                average,
+                gap,
+                average is None or top.revenue_per_customer_12m >= average,
+            ),
+            claims,
+        )
+    top = interests[0]
+    path = f"segmentation.psychographic[interest={top.interest}]"
+    return told(
+        InterestsHeadline(InterestState.NAMED, top.interest, top.share, 0.0, None, None, False),
+        states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
+        claim(
+            "no interest's customers spent anything",
+            Fig("segmentation.psychographic[*].revenue_per_customer_12m", Agg.MAX),
+            Relation.EQ,
+            0,
+        ),
+        [
+            claim(
+                f"{top.interest} is named most",
+                Fig(f"{path}.customers"),
+                Relation.GE,
+                Fig(f"segmentation.psychographic[interest={i.interest}].customers"),
+            )
+            for i in interests
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class InterestsNotes:
+    """What the interests notes explain."""
+
+    shown: int
+    revenue_12m: float
+    customers: int
+
+
+class RfmState(StrEnum):
+    """What the RFM headline can say."""
+
+    OUTEARNS = "outearns"  # a segment brings more than its share of revenue
+    LARGEST = "largest"  # no revenue to compare: the largest segment
+
+
+@dataclass(frozen=True)
+class RfmHeadline:
+    """The RFM segment to note: the one that out-earns its weight, else the largest."""
+
+    state: RfmState
+    segment: str
+    share: float
+    revenue_share: float
+    times: float | None  # revenue_share / share (OUTEARNS)
+    monetary: float | None  # mean revenue per customer to date
+
+
+def tell_rfm_headline(seg: SegmentationResult) -> Told[RfmHeadline]:
+    """The RFM headline: the same segment as the summary's top_segment finding when one
+    out-earns its share of customers."""
+    segments = [s for s in seg.rfm.segments if s.customers.current > 0]
+    best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
+    path = f"segmentation.rfm.segments[name={best.name}]"
+    if best.revenue_share > best.share:
+        times = best.revenue_share / best.share
+        return told(
+            RfmHeadline(
+                RfmState.OUTEARNS, best.name, best.share, best.revenue_share, times, best.monetary
+            ),
+            states("the segment's customer share", best.share, Fig(f"{path}.share")),
+            states("the segment's revenue share", best.revenue_share, Fig(f"{path}.revenue_share")),
+            states(
+                "how many times its weight",
+                times,
+                Fig(f"{path}.revenue_share") / Fig(f"{path}.share"),
+            ),
+            claim(
+                "it out-earns its weight",
+                Fig(f"{path}.revenue_share"),
+                Relation.GT,
+                Fig(f"{path}.share"),
+            ),
+        )
+    largest = max(segments, key=lambda s: (s.customers.current, s.name))
+    path = f"segmentation.rfm.segments[name={largest.name}]"
+    return told(
+        RfmHeadline(
+            RfmState.LARGEST,
+            largest.name,
+            largest.share,
+            largest.revenue_share,
+            None,
+            largest.monetary,
+        ),
+        states("the segment's customer share", largest.share, Fig(f"{path}.share")),
+        [
+            claim(
+                f"{largest.name} is the largest segment",
+                Fig(f"{path}.customers.current"),
+                Relation.GE,
+                Fig(f"segmentation.rfm.segments[name={s.name}].customers.current"),
+            )
+            for s in segments
+        ],
+        [
+            claim(
+                f"{s.name} does not out-earn its weight",
+                Fig(f"segmentation.rfm.segments[name={s.name}].revenue_share"),
+                Relation.LE,
+                Fig(f"segmentation.rfm.segments[name={s.name}].share"),
+            )
+            for s in segments
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class RfmNotes:
+    """What the RFM notes explain."""
+
+    state: RfmState
+    segment: str
+    share: float
+    revenue_share: float
+    monetary: float | None

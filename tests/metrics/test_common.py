@@ -1,0 +1,41 @@
+"""Shared metric helpers: purchase occasions (docs/metrics.md#purchase-occasions)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deckgen.metrics.common import NEVER, customer_orders, day_number
+from tests.metrics.fixtures_lifecycle import OCT_2026, orders
+
+
+def test_purchase_occasions_are_distinct_order_days():
+    # X orders twice on 3 Oct and once on 1 Oct; Y on 2 Oct; Z after the period (left out).
+    coded = customer_orders(
+        orders(
+            [
+                ("X", "2026-10-03", 10.0),
+                ("Y", "2026-10-02", 5.0),
+                ("X", "2026-10-01", 1.0),
+                ("X", "2026-10-03", 2.0),
+                ("Z", "2026-11-01", 9.0),
+            ]
+        ),
+        OCT_2026,
+    )
+    assert list(coded.ids) == ["X", "Y"]
+    occasions = coded.occasions
+    first, second, third = (day_number(OCT_2026.start) + k for k in range(3))
+    assert occasions.customer.tolist() == [0, 0, 1]
+    assert occasions.day.tolist() == [first, third, second]
+    assert occasions.next_day.tolist() == [third, NEVER, NEVER]
+    assert occasions.counts(first, third + 1).tolist() == [2, 1]
+    assert occasions.counts(second, third).tolist() == [0, 1]
+    # Computed once: the analyses share one result.
+    assert coded.occasions is occasions
+    assert not occasions.day.flags.writeable
+
+
+def test_no_orders_no_occasions():
+    coded = customer_orders(orders([]), OCT_2026)
+    assert coded.occasions.counts(0, 10**6).tolist() == []
+    assert coded.occasions.day.dtype == np.int64

@@ -1,0 +1,89 @@
+"""Shared intermediates: computed once per deck, and the same figures as the analyses alone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import deckgen.metrics.channels as channels_module
+import deckgen.metrics.clv.figures as clv_module
+import deckgen.metrics.prospects as prospects_module
+import deckgen.metrics.segments as segments_module
+import deckgen.metrics.shared as shared_module
+from deckgen.config import Settings
+from deckgen.data.tables import Tables
+from deckgen.data.validate import validate_frames
+from deckgen.metrics.channels import compute_channels
+from deckgen.metrics.clv import compute_clv
+from deckgen.metrics.lifecycle import compute_metrics
+from deckgen.metrics.loyalty import compute_loyalty
+from deckgen.metrics.prospects import compute_prospects
+from deckgen.metrics.satisfaction import compute_satisfaction
+from deckgen.metrics.segments import compute_segments, rfm_segment_of, rfm_table
+from deckgen.metrics.shared import compute_shared
+from deckgen.period import Period
+
+OCT = Period("gregorian", 2026, 10)
+SETTINGS = Settings().metrics
+
+
+@pytest.fixture(scope="module")
+def tables(small_frames: dict[str, pd.DataFrame]) -> Tables:
+    return validate_frames(small_frames, Settings(), "sample").tables
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, name: str, modules: tuple) -> list[int]:
+    """Wrap function `name` wherever `modules` hold it; the list counts the calls."""
+    calls = [0]
+    original = getattr(modules[0], name)
+
+    def counted(*args, **kwargs):
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    for module in modules:
+        monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
+    channel_calls = _count_calls(
+        monkeypatch,
+        "acquisition_channel_of",
+        (channels_module, prospects_module, shared_module, clv_module),
+    )
+    # RFM is scored twice a deck: at the month's end and at the month before's end (the
+    # segments' previous counts). Before sharing, prospects and the segment lookup of loyalty
+    # and satisfaction scored the month's end twice more.
+    rfm_calls = _count_calls(monkeypatch, "_rfm", (segments_module,))
+    compute_metrics(tables, OCT, SETTINGS)
+    assert channel_calls == [1]
+    assert rfm_calls == [2]
+
+
+def test_shared_figures_match_the_analyses_computed_alone(tables):
+    metrics = compute_metrics(tables, OCT, SETTINGS)
+    alone = compute_segments(tables, OCT, SETTINGS)
+    assert metrics.segmentation == alone
+    assert metrics.prospects == compute_prospects(tables, OCT, SETTINGS, alone)
+    assert metrics.channels == compute_channels(tables, OCT, SETTINGS)
+    segment_of = rfm_segment_of(tables, OCT, SETTINGS)
+    assert metrics.loyalty == compute_loyalty(tables, OCT, SETTINGS, segment_of)
+    assert metrics.satisfaction == compute_satisfaction(tables, OCT, SETTINGS, segment_of)
+    assert metrics.clv == compute_clv(tables, OCT, SETTINGS, segment_of)
+
+
+def test_shared_rfm_is_the_rfm_table(tables):
+    shared = compute_shared(tables, OCT, SETTINGS)
+    table = rfm_table(tables, OCT, SETTINGS)
+    pd.testing.assert_series_equal(shared.segment_of, table["segment"], check_names=False)
+    assert list(shared.rfm.ids) == list(table.index)
+    assert (shared.rfm.frequency == table["frequency"].to_numpy()).all()
+    assert shared.channel_of.index.equals(shared.orders.ids)
+
+
+def test_a_client_without_orders_shares_empty_intermediates(tables):
+    empty = Tables(customers=tables.customers, orders=tables.orders.iloc[0:0])
+    shared = compute_shared(empty, OCT, SETTINGS)
+    assert len(shared.rfm.ids) == 0 and len(shared.segment_of) == 0
+    assert len(shared.channel_of) == 0
