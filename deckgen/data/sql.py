@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import re
 import sqlite3
 import time
@@ -58,6 +59,9 @@ _SQLITE_ALLOWED = {
 # (a read, not a setting), the isolation level when it connects.
 _SQLITE_TABLE_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo"}
 _SQLITE_READ_PRAGMAS = {"read_uncommitted"}
+CONNECT_TIMEOUT = 30  # seconds a database server has to accept a connection (a URL may say)
+# Backends whose drivers (psycopg, psycopg2, pymysql, mysqlclient) take `connect_timeout`.
+_CONNECT_TIMEOUT_BACKENDS = {"postgresql", "mysql", "mariadb"}
 _SQLITE_CHECK_EVERY = 10_000  # virtual-machine instructions between two looks at the clock
 
 
@@ -100,10 +104,7 @@ class DatabaseBook:
         try:
             self.engine = _engine(self.url, self.clock)
         except (NoSuchModuleError, ImportError) as exc:
-            raise InputError(
-                f"no database driver for {self.shown} ({exc}); "
-                "for PostgreSQL install deckgen[postgres]"
-            ) from None
+            raise InputError(f"no database driver for {self.shown}: {_install_hint(exc)}") from None
         self._read: dict[str, pd.DataFrame] = {}
         try:
             self.connection = self.engine.connect()
@@ -315,13 +316,31 @@ def sqlite_path(database: str) -> str:
 
 
 def _engine(url: sa.URL, clock: _Deadline) -> sa.Engine:
-    """An engine for `url`; a SQLite file is opened read only (a missing file is an error)."""
+    """An engine for `url`; a SQLite file is opened read only (a missing file is an error), and
+    a server is given CONNECT_TIMEOUT seconds to answer unless the URL sets `connect_timeout`."""
     import sqlalchemy as sa
 
     path = _sqlite_file(url)
     if path is None:
-        return sa.create_engine(url)
+        if (
+            url.get_backend_name() not in _CONNECT_TIMEOUT_BACKENDS
+            or "connect_timeout" in url.query
+        ):
+            return sa.create_engine(url)
+        # A host that takes the connection but never answers would otherwise hang a run for good.
+        seconds = max(2, math.ceil(min(clock.seconds, CONNECT_TIMEOUT)))
+        return sa.create_engine(url, connect_args={"connect_timeout": seconds})
     return sa.create_engine("sqlite://", creator=lambda: connect_sqlite_read_only(path, clock))
+
+
+def _install_hint(exc: Exception) -> str:
+    """What to install for a missing driver: the postgres extra, else the module named."""
+    missing = exc.name if isinstance(exc, ImportError) else None
+    if missing in ("psycopg", "psycopg2"):
+        return f'{exc}; install it with pip install "deckgen[postgres]"'
+    if missing:
+        return f"{exc}; install the driver {missing} (pip install {missing})"
+    return f"{exc}; name a dialect SQLAlchemy knows, e.g. postgresql+psycopg://"
 
 
 def _sqlite_file(url: sa.URL) -> Path | None:
