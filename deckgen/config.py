@@ -231,7 +231,7 @@ def _check_database(url: str, queries: dict[str, str]) -> None:
 
     try:
         backend = make_url(url).get_backend_name()
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise ValueError("database: not a SQLAlchemy URL (e.g. sqlite:///crm.db)") from None
     problems = []
     for name, query in queries.items():

@@ -56,7 +56,7 @@ class _Database(_Strict):
 
         try:
             make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             raise ValueError("not a SQLAlchemy database URL (e.g. sqlite:///crm.db)") from None
         return url
 

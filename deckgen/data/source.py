@@ -94,7 +94,7 @@ class DatabaseSource:
 
         try:
             rendered = make_url(self.url).render_as_string(hide_password=True)
-        except ArgumentError:
+        except (ArgumentError, ValueError):  # ValueError: a port that is no number
             rendered = self.url
         return mask_credentials(rendered, self._secrets())
 
@@ -120,7 +120,7 @@ class DatabaseSource:
 
         try:
             password = make_url(self.url).password
-        except ArgumentError:  # not a URL SQLAlchemy reads: mask what looks like a secret
+        except (ArgumentError, ValueError):  # not a URL SQLAlchemy reads: mask what may be secret
             return url_secrets(self.url)
         found = url_secrets(self.url, token_user=False)
         return (*found, str(password)) if password else found
@@ -143,7 +143,7 @@ def parse_location(text: str, base: Path | None = None) -> PathSource | UrlSourc
         return PathSource(path if base is None else base / path)
     scheme = match["scheme"].lower()
     shown = mask_credentials(text, url_secrets(text))
-    if scheme.partition("+")[0] in _DATABASE_SCHEMES or "+" in scheme:
+    if _is_database(scheme):
         raise InputError(
             f"{shown} is a database URL; name it in the client's deckgen.toml as [source] "
             'database = "..." (with [source.queries] if the tables are not named like '
@@ -153,6 +153,27 @@ def parse_location(text: str, base: Path | None = None) -> PathSource | UrlSourc
 
     check_protocol(scheme, shown)
     return UrlSource(text)
+
+
+def parse_source(text: str, base: Path | None = None) -> SourceSpec:
+    """What a command that takes any source as its argument reads (`deckgen init`): a path or
+    URL as parse_location, or a database URL, whose tables are then the sheets (a relative
+    SQLite file is taken from `base`, by default the working folder)."""
+    match = _SCHEME.match(text)
+    if match is None or not _is_database(match["scheme"].lower()):
+        return parse_location(text, base)
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return DatabaseSource(anchor_sqlite(text, Path.cwd() if base is None else base))
+    except (ArgumentError, ValueError):
+        shown = mask_credentials(text, url_secrets(text))
+        raise InputError(f"{shown} is not a SQLAlchemy URL (e.g. sqlite:///crm.db)") from None
+
+
+def _is_database(scheme: str) -> bool:
+    """True for a SQLAlchemy URL scheme: a known dialect, or any `dialect+driver`."""
+    return scheme.partition("+")[0] in _DATABASE_SCHEMES or "+" in scheme
 
 
 def source_from_settings(source: SourceSettings) -> SourceSpec:

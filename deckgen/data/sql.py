@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from deckgen.data.load import SheetRead
     from deckgen.data.source import DatabaseSource
 
+_PYTHON_CLASS = re.compile(r"<class '(?:\w+\.)*(\w+)'>")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 # SQLAlchemy backend name -> sqlglot dialect (others are parsed as standard SQL).
 _DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}
@@ -91,7 +92,7 @@ class DatabaseBook:
 
         try:
             self.url = sa.engine.make_url(source.url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             raise InputError(
                 "the database URL is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
             ) from None
@@ -212,6 +213,7 @@ def check_query(query: str, sheet: str, backend: str) -> None:
         error = exc.errors[0] if exc.errors else {}
         where = f" at line {error.get('line')}, column {error.get('col')}" if error else ""
         detail = error.get("description") or str(exc).splitlines()[0]
+        detail = _PYTHON_CLASS.sub(r"\1", detail)  # sqlglot names its node classes
         raise InputError(
             f"sheet '{sheet}': the query cannot be read as SQL ({detail}{where}); "
             f"expected {expected}"

@@ -122,6 +122,10 @@ def test_source_paths_and_sqlite_files_are_relative_to_the_config(tmp_path: Path
         ),
         (f'[source]\ndatabase = "nonsense:{PW}"\n', "database: not a SQLAlchemy URL"),
         (
+            f'[source]\ndatabase = "postgresql://u:{PW_IN_URL}@db:port/crm"\n',
+            "not a SQLAlchemy URL",
+        ),
+        (
             '[source]\ndatabase = "sqlite:///crm.db"\n[source.queries]\norders = "DROP TABLE x"\n',
             "sheet 'orders': the query is a DROP statement, not a SELECT",
         ),
@@ -137,7 +141,7 @@ def test_a_bad_source_table_is_a_config_error_that_never_repeats_a_url(
     with pytest.raises(ConfigError) as caught:
         load_settings(_config(tmp_path, text))
     assert problem in str(caught.value)
-    assert PW not in str(caught.value)
+    assert PW not in str(caught.value) and PW_IN_URL not in str(caught.value)
 
 
 # -- which source a command reads ---------------------------------------------------------
@@ -235,3 +239,21 @@ def test_default_client_names() -> None:
     assert default_client_name("https://host/exports/Acme%20Retail.xlsx") == "Acme%20Retail"
     assert default_client_name(DatabaseSource("sqlite:////srv/globex.db")) == "globex"
     assert default_client_name(Path("/srv/clients/initech/")) == "initech"
+
+
+def test_a_command_taking_any_source_reads_a_database_url_too(tmp_path: Path) -> None:
+    """parse_source, for `deckgen init URL`: a database URL is a source of its own there."""
+    from deckgen.data.source import parse_source
+
+    assert parse_source("sqlite:///crm.db", tmp_path) == DatabaseSource(
+        f"sqlite:///{tmp_path}/crm.db"
+    )
+    url = f"postgresql+psycopg://reports:{PW_IN_URL}@db/crm"
+    assert parse_source(url) == DatabaseSource(url)
+    assert parse_source("acme.xlsx", tmp_path) == PathSource(tmp_path / "acme.xlsx")
+    assert parse_source("s3://bucket/acme/") == UrlSource("s3://bucket/acme/")
+    with pytest.raises(InputError) as caught:
+        parse_source(f"postgresql://reports:{PW_IN_URL}@db:port/crm")
+    assert str(caught.value) == (
+        "postgresql://reports:***@db:port/crm is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
+    )

@@ -168,7 +168,11 @@ def _sha(path: Path) -> str:
         ),
         ("SELECT * INTO copy FROM customers", "the query holds SELECT ... INTO, which writes"),
         ("SELECT * FROM customers FOR UPDATE", "the query holds FOR UPDATE/SHARE, which writes"),
-        ("SELEC * FROM customers", "the query cannot be read as SQL"),
+        (
+            "SELEC * FROM customers",
+            "the query cannot be read as SQL (Required keyword: 'expression' missing for Mul at "
+            "line 1, column 12)",
+        ),
     ],
 )
 def test_anything_but_one_select_is_refused_before_it_runs(
