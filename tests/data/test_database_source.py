@@ -159,3 +159,66 @@ def test_a_sqlite_file_that_is_missing_is_one_sentence(
     assert code == 2
     assert err == f"error: database file not found: {folder}/nope.db\n"
     assert not (folder / "nope.db").exists()
+
+
+SECRET = "S3cret%2Fpw"  # percent-encoded in the URL; the driver may quote it decoded
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            '[source]\ndatabase = "sqlite:///{crm}"\n[source.queries]\norders = "ordrs"\n',
+            "error: sheet 'orders': no table ordrs in sqlite:///{crm}\n",
+        ),
+        (
+            '[source]\ndatabase = "sqlite:///{crm}"\n[source.queries]\n'
+            'orders = "SELECT * FROM ordrs"\n',
+            "error: sheet 'orders': the query failed on sqlite:///{crm}: no such table: ordrs\n",
+        ),
+        (
+            '[source]\ndatabase = "sqlite:///{crm}"\n[source.queries]\n'
+            'orders = "UPDATE sales SET total = 0"\n',
+            "error: 1 problem(s) in {config}:\n  - source: Value error, sheet 'orders': the "
+            "query is an UPDATE statement, not a SELECT; expected a single SELECT (or WITH ... "
+            "SELECT) query, or a table name (deckgen only reads)\n",
+        ),
+        (
+            f'[source]\ndatabase = "postgresql+psycopg://reports:{SECRET}@127.0.0.1:9/crm"\n',
+            "error: cannot connect to the database postgresql+psycopg://reports:***@127.0.0.1:9/"
+            'crm: connection failed: connection to server at "127.0.0.1", port 9 failed: '
+            "Connection refused\n",
+        ),
+        (
+            f'[source]\ndatabase = "mysql+nosuchdriver://reports:{SECRET}@db/crm"\n',
+            "error: no database driver for mysql+nosuchdriver://reports:***@db/crm: Can't load "
+            "plugin: sqlalchemy.dialects:mysql.nosuchdriver; name a dialect SQLAlchemy knows, "
+            "e.g. postgresql+psycopg://\n",
+        ),
+        (
+            f'[source]\nurl = "nosuchfs://reports:{SECRET}@host/acme/"\n',
+            "error: 1 problem(s) in {config}:\n  - source.url: Value error, "
+            "nosuchfs://reports:***@host/acme/: deckgen reads no 'nosuchfs://' URLs; a workbook "
+            "or folder is read by path or by a URL such as file://, s3://, gs:// or https://, "
+            "and a database is named in deckgen.toml as [source] database\n",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["validate", "metrics", "render"])
+def test_a_hostile_source_is_one_message_with_exit_code_2(
+    crm: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    expected: str,
+    command: str,
+) -> None:
+    folder = _config(tmp_path / "acme", source.format(crm=crm))
+    before = hashlib.sha256(crm.read_bytes()).hexdigest()
+    output = ["-o", str(tmp_path / "deck.pptx")] if command == "render" else []
+    code, out, err = run_cli([command, str(folder), *output], capsys)
+    assert (code, out) == (2, "")
+    assert err == expected.format(crm=crm, config=folder / "deckgen.toml")
+    assert "S3cret" not in err and "Traceback" not in err
+    assert hashlib.sha256(crm.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "deck.pptx").exists()
