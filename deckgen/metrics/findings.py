@@ -17,6 +17,7 @@ from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.prospects import ProspectsResult
 from deckgen.metrics.satisfaction import SatisfactionResult
 from deckgen.metrics.segments import SegmentationResult
+from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.model import ValueKind
 
 # A group must hold this share of customers before its growth counts as a finding, so that a
@@ -77,7 +78,7 @@ class Diagnostics:
     """Health of every stage and the one to work on first."""
 
     stages: tuple[StageHealth, ...]  # funnel order; reach has no conversion, so it is unknown
-    weakest: str | None  # the stage with the lowest index; None when no stage has one
+    weakest: str | None  # the stage to work on first (#stage-health); the leak when none is rated
 
 
 def compute_diagnostics(funnel: FunnelResult) -> Diagnostics:
@@ -90,8 +91,17 @@ def compute_diagnostics(funnel: FunnelResult) -> Diagnostics:
             index = conversion / step.benchmark
         stages.append(StageHealth(step.stage, conversion, step.benchmark, index, _status(index)))
     rated = [s for s in stages if s.index is not None]
-    weakest = min(rated, key=lambda s: s.index).stage if rated else funnel.biggest_leak
-    return Diagnostics(tuple(stages), weakest)
+    thin = {
+        s.stage
+        for s in funnel.steps
+        if s.base is None or is_thin(RateKind.CONVERSION, s.base.current)
+    }
+    solid = [s for s in rated if s.stage not in thin]
+    low = min(solid, key=lambda s: (s.index, s.stage), default=None)
+    if low is None or low.index > WEAK_INDEX:
+        # A thin stage leads only when no stage resting on enough cases is weak (#minimum-n).
+        low = min(rated, key=lambda s: (s.index, s.stage), default=None)
+    return Diagnostics(tuple(stages), low.stage if low is not None else funnel.biggest_leak)
 
 
 def _status(index: float | None) -> HealthStatus:

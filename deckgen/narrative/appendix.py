@@ -70,6 +70,7 @@ class DroppedLine:
     column: str | None
     n: int | None
     minimum: int | None
+    refusal: str | None  # with model_refused: the ClvRefusal
 
 
 @dataclass(frozen=True)

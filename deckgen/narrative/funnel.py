@@ -448,18 +448,12 @@ def _thin_stage(funnel: FunnelResult, stage: str) -> bool:
     return step is None or _thin(step)
 
 
-def focus_stage(diagnostics: Diagnostics, funnel: FunnelResult) -> StageHealth | None:
-    """The stage to work on first: the lowest against its norm of those whose conversion rests
-    on enough cases, when it is weak; else the lowest of all (docs/metrics.md#minimum-n), so a
-    thin stage leads only when no solid one is weak. None when no stage has a norm."""
-    rated = [s for s in diagnostics.stages if s.index is not None]
-    if not rated:
-        return None
-    solid = [s for s in rated if not _thin_stage(funnel, s.stage)]
-    low = min(solid, key=lambda s: (s.index, s.stage), default=None)
-    if low is not None and low.index <= WEAK_INDEX:
-        return low
-    return min(rated, key=lambda s: (s.index, s.stage))
+def focus_stage(diagnostics: Diagnostics) -> StageHealth | None:
+    """The stage to work on first (Diagnostics.weakest) when it has a norm, else None."""
+    return next(
+        (s for s in diagnostics.stages if s.stage == diagnostics.weakest and s.index is not None),
+        None,
+    )
 
 
 def focus_claims(diagnostics: Diagnostics, funnel: FunnelResult, focus: StageHealth) -> list[Claim]:
@@ -503,7 +497,7 @@ def thin_base(funnel: FunnelResult, stage: str) -> int | None:
 def tell_diagnosis(diagnostics: Diagnostics, funnel: FunnelResult) -> Told[DiagnosisHeadline]:
     """The diagnostics headline: the stage to work on first (focus_stage); its claims."""
     rated = [s for s in diagnostics.stages if s.index is not None]
-    focus = focus_stage(diagnostics, funnel)
+    focus = focus_stage(diagnostics)
     assert focus is not None
     path = f"diagnostics.stages[stage={focus.stage}]"
     claims: list[Claim] = [

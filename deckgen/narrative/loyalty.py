@@ -8,7 +8,7 @@ from functools import reduce
 
 from deckgen.metrics.common import Change
 from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
-from deckgen.metrics.signal import RateKind
+from deckgen.metrics.signal import MIN_N, RateKind, is_thin
 from deckgen.narrative.claims import Claim, Expr, Fig, Relation, claim, states
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
@@ -188,7 +188,9 @@ class CohortHeadline:
     """The share of new customers ordering again the month after their first order."""
 
     month_one: float
-    low: bool  # under 30%: worded "only"
+    low: bool  # under 30% on enough customers: worded "only"
+    customers: int  # the new customers of those cohorts, the share's n
+    thin: bool  # fewer than the minimum n (docs/metrics.md#minimum-n): n is given, no "only"
     cohorts: int  # cohorts old enough to have a month 1
     worst: float | None  # the range across those cohorts (None for one cohort)
     best: float | None
@@ -217,15 +219,24 @@ def tell_cohorts(loyalty: LoyaltyResult, offset: int) -> Told[CohortHeadline] | 
         lambda a, b: a + b, (at(i, "customers") * at(i, "retention[1]") for i, _ in reached)
     )
     total: Expr = reduce(lambda a, b: a + b, (at(i, "customers") for i, _ in reached))
-    claims: list[Claim] = [states("the month-1 share", share, returned / total)]
-    claims.append(
-        claim(
-            "low" if share < LOW_MONTH_ONE else "not low",
-            returned / total,
-            Relation.LT if share < LOW_MONTH_ONE else Relation.GE,
-            LOW_MONTH_ONE,
+    claims: list[Claim] = [
+        states("the month-1 share", share, returned / total),
+        states("its customers", base, total),
+    ]
+    thin = is_thin(RateKind.REPEAT_RATE, base)
+    if thin:
+        claims.append(
+            claim("the share rests on few cases", total, Relation.LT, MIN_N[RateKind.REPEAT_RATE])
         )
-    )
+    else:
+        claims.append(
+            claim(
+                "low" if share < LOW_MONTH_ONE else "not low",
+                returned / total,
+                Relation.LT if share < LOW_MONTH_ONE else Relation.GE,
+                LOW_MONTH_ONE,
+            )
+        )
     worst = best = None
     if len(reached) > 1:
         low_i, low = min(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
@@ -245,7 +256,8 @@ def tell_cohorts(loyalty: LoyaltyResult, offset: int) -> Told[CohortHeadline] | 
             )
             for i, _ in reached
         ]
-    return told(CohortHeadline(share, share < LOW_MONTH_ONE, len(reached), worst, best), claims)
+    low = not thin and share < LOW_MONTH_ONE
+    return told(CohortHeadline(share, low, base, thin, len(reached), worst, best), claims)
 
 
 @dataclass(frozen=True)

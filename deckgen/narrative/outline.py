@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from deckgen.errors import Problem
 from deckgen.model import Slide
+from deckgen.narrative.claims import Claim
 
 
 class DropReason(StrEnum):
@@ -33,6 +34,8 @@ class DropReason(StrEnum):
     NO_OPEN_LEADS = "no_open_leads"  # no lead is open at the period end
     NO_CLOSED_LEADS = "no_closed_leads"  # no lead has closed: nothing to score the open ones by
     NO_ANSWERS = "no_answers"  # no surveyed customer answered both questions
+    MODEL_REFUSED = "model_refused"  # the predictive models were not fitted (`refusal` says why)
+    HOLDOUT_REFUSED = "holdout_refused"  # the holdout check's calibration fit was refused
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,10 @@ class Dropped:
     reason: DropReason
     sheet: str | None = None  # with NO_SHEET, NO_COLUMN: the sheet concerned
     column: str | None = None  # with NO_COLUMN: the column that is missing
-    n: int | None = None  # with TOO_FEW: the cases there are
-    minimum: int | None = None  # with TOO_FEW: the cases needed
+    n: int | None = None  # with TOO_FEW, *_REFUSED: the cases there are
+    minimum: int | None = None  # with TOO_FEW, *_REFUSED: the cases needed
+    refusal: str | None = None  # with *_REFUSED: the ClvRefusal
+    claims: tuple[Claim, ...] = ()  # what the appendix's line about it asserts
 
 
 @dataclass(frozen=True)

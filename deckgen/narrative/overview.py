@@ -70,7 +70,7 @@ def _stage_path(stage: str) -> str:
 def weakest_stage(m: LifecycleMetrics) -> StageHealth | None:
     """The stage to work on first (focus_stage) when it is weak (at or below 90% of its norm),
     else None."""
-    low = focus_stage(m.diagnostics, m.funnel)
+    low = focus_stage(m.diagnostics)
     return low if low is not None and low.index <= WEAK_INDEX else None
 
 

@@ -31,8 +31,15 @@ def _outline(ctx: SlideContext) -> Outline:
 
 def _dropped_line(ctx: SlideContext, dropped: Dropped) -> DroppedLine:
     name = ctx.label("slide_kinds", dropped.kind)
+    ctx.note_claims(dropped.claims)
     return DroppedLine(
-        name, dropped.reason, dropped.sheet, dropped.column, dropped.n, dropped.minimum
+        name,
+        dropped.reason,
+        dropped.sheet,
+        dropped.column,
+        dropped.n,
+        dropped.minimum,
+        dropped.refusal,
     )
 
 
@@ -97,8 +104,11 @@ def build_data_notes(ctx: SlideContext) -> Built:
 
 def glossary(ctx: SlideContext, anchors: tuple[str, ...]) -> tuple[GlossaryEntry, ...]:
     """The plain-language entries of templates/<lang>/glossary.toml for `anchors`, in order;
-    anchors without an entry are left out (their full definition stays in the notes)."""
+    anchors without an entry are left out (their full definition stays in the notes). An entry
+    may word itself for a funnel that starts at a later stage (`from_conversion = "..."`)."""
     entries = ctx.wording.data("glossary.toml")
+    counted = [s.stage for s in ctx.metrics.funnel.steps if s.count is not None]
+    variant = f"from_{counted[0]}" if counted else None
     found = []
     for anchor in anchors:
         entry = entries.get(anchor)
@@ -108,10 +118,13 @@ def glossary(ctx: SlideContext, anchors: tuple[str, ...]) -> tuple[GlossaryEntry
             isinstance(entry.get(k), str) for k in ("term", "text")
         ):
             raise TemplateError(f"{ctx.lang}/glossary.toml [{anchor}] needs a term and a text")
+        text = entry.get(variant, entry["text"]) if variant else entry["text"]
+        if not isinstance(text, str):
+            raise TemplateError(f"{ctx.lang}/glossary.toml [{anchor}] {variant} must be a text")
         found.append(
             GlossaryEntry(
                 formats.localise_digits(entry["term"], ctx.lang, ctx.wording.digits),
-                formats.localise_digits(entry["text"], ctx.lang, ctx.wording.digits),
+                formats.localise_digits(text, ctx.lang, ctx.wording.digits),
             )
         )
     return tuple(found)

@@ -72,6 +72,23 @@ def table_pages(spec: TableSpec) -> list[TableSpec]:
     return [pages[0], *(replace(page, title=None) for page in pages[1:])]
 
 
+def balanced_table_pages(spec: TableSpec) -> list[TableSpec]:
+    """`spec` split into as few tables as `table_pages` makes, with the rows spread evenly over
+    them (no last page of one row), unless an even page would not fit its area."""
+    pages = table_pages(spec)
+    count = len(pages)
+    if count == 1:
+        return pages
+    size = -(-len(spec.rows) // count)
+    even = [
+        replace(spec, rows=spec.rows[k : k + size], title=spec.title if k == 0 else None)
+        for k in range(0, len(spec.rows), size)
+    ]
+    if len(even) != count or any(len(table_pages(page)) > 1 for page in even):
+        return pages
+    return even
+
+
 def sourced(ctx: SlideContext, chart: Any, source: Told[Source]) -> Any:
     """`chart` (a ChartSpec, ScatterSpec or FunnelSpec) with its source line."""
     return replace(chart, source=ctx.shared("source", source))

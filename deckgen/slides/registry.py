@@ -15,6 +15,7 @@ from deckgen.narrative.outline import Built
 from deckgen.slides import (
     appendix,
     channels,
+    clv,
     diagnostics,
     feedback,
     funnel,
@@ -44,6 +45,9 @@ class SlideKind(StrEnum):
     REPEAT_CHURN = "repeat_churn"
     COHORTS = "cohorts"
     CLUB = "club"
+    CLV_VALUE = "clv_value"
+    CLV_AT_RISK = "clv_at_risk"
+    CLV_FIT = "clv_fit"
     FEEDBACK_OVERVIEW = "feedback_overview"
     FEEDBACK_BACKLOG = "feedback_backlog"
     OPEN_FEEDBACK = "open_feedback"
@@ -184,6 +188,16 @@ REGISTRY: tuple[SlideEntry, ...] = (
         loyalty.build_club,
         ("club-members", "club-active-members", "club-joins"),
     ),
+    SlideEntry(
+        SlideKind.CLV_VALUE,
+        Section.LOYALTY,
+        clv.build_clv_value,
+        ("clv-model", "p-alive", "clv-value"),
+    ),
+    SlideEntry(
+        SlideKind.CLV_AT_RISK, Section.LOYALTY, clv.build_clv_at_risk, ("clv-at-risk", "p-alive")
+    ),
+    SlideEntry(SlideKind.CLV_FIT, Section.LOYALTY, clv.build_clv_fit, ("clv-holdout",)),
     SlideEntry(
         SlideKind.FEEDBACK_OVERVIEW,
         Section.FEEDBACK,

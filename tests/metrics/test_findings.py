@@ -16,13 +16,15 @@ from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
 
 
-def _step(stage: str, conversion: float | None, benchmark: float | None) -> FunnelStep:
+def _step(
+    stage: str, conversion: float | None, benchmark: float | None, base: int | None = None
+) -> FunnelStep:
     change = None if conversion is None else Change(conversion, None)
     return FunnelStep(
         stage=stage,
         group=FunnelGroup.MONTH,
         count=Change(100, None),
-        base=None,
+        base=None if base is None else Change(base, None),
         conversion=change,
         drop_off=None,
         benchmark=benchmark,
@@ -65,6 +67,21 @@ def test_diagnostics_grades_each_stage_against_its_benchmark() -> None:
     ]
     assert diagnostics.stages[3].index == pytest.approx(0.8)
     assert diagnostics.weakest == "retention"
+
+
+def test_a_thin_stage_leads_only_when_no_solid_stage_is_weak() -> None:
+    steps = (
+        _step("reach", None, None),
+        _step("acquisition", 0.012, 0.010, base=5000),  # index 1.2, solid
+        _step("conversion", 0.17, 0.20, base=400),  # index 0.85, solid and weak
+        _step("retention", 0.20, 0.50, base=12),  # index 0.4, lowest but thin (12 < 30)
+        _step("loyalty", 0.30, 0.30, base=200),  # index 1.0
+    )
+    assert compute_diagnostics(_funnel(steps, "club", None)).weakest == "conversion"
+    steady = tuple(
+        _step(s.stage, 0.2, 0.2, base=400) if s.stage == "conversion" else s for s in steps
+    )
+    assert compute_diagnostics(_funnel(steady, "club", None)).weakest == "retention"
 
 
 def test_diagnostics_fall_back_to_the_leak_without_benchmarks() -> None:

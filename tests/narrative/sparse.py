@@ -88,6 +88,12 @@ def _half_without_region(frames: Frames) -> Frames:
     return {**frames, "customers": customers}
 
 
+def _no_repeat_buyers(frames: Frames) -> Frames:
+    """Each customer's first order only: the predictive models are refused."""
+    orders = frames["orders"].sort_values(["order_date", "order_id"])
+    return {**frames, "orders": orders.drop_duplicates("customer_id")}
+
+
 WORKBOOKS: dict[str, Callable[[Frames], Frames]] = {
     "sample": lambda frames: frames,
     "orders_only": _orders_only,
@@ -97,6 +103,7 @@ WORKBOOKS: dict[str, Callable[[Frames], Frames]] = {
     "no_surveys": _no_surveys,
     "one_channel": _one_channel,
     "half_without_region": _half_without_region,
+    "no_repeat_buyers": _no_repeat_buyers,
 }
 
 

@@ -179,11 +179,18 @@ def test_zero_revenue_says_why_the_prospects_are_not_ranked() -> None:
     lines = [p.text for b in notes.blocks if isinstance(b, TextBlock) for p in b.paragraphs]
     assert lines == [
         "Top prospects: not shown, every open lead has the same expected value, so there is no "
-        "order to work them in."
+        "order to work them in.",
+        # Without revenue the spend model cannot be fitted: the prediction says why.
+        "Predicted customer value: not shown, the purchase and spend models were not fitted: "
+        "fewer than 100 repeat customers spent anything, so spend per purchase cannot be "
+        "predicted; revenue per customer is shown as history only.",
     ]
     (profile,) = _slides("zero_revenue", SlideKind.PROSPECT_PROFILE)
     assert profile.title.endswith("there is no revenue yet to value them by")
-    assert [d.reason for d in _dropped("zero_revenue")] == [DropReason.NO_RANKING]
+    assert [d.reason for d in _dropped("zero_revenue")] == [
+        DropReason.NO_RANKING,
+        DropReason.MODEL_REFUSED,
+    ]
 
 
 def _dropped(name: str):  # type: ignore[no-untyped-def]

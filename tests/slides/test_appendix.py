@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -158,3 +160,33 @@ def test_the_glossary_shows_only_the_measures_of_the_slides_shown(
     ctx = context(SlideKind.DEFINITIONS, sample_metrics)
     for anchor in ("period", "change", *cites):
         assert ctx.definitions[anchor].text in slide.notes
+
+
+@pytest.mark.parametrize(
+    ("without", "starts_with"),
+    [
+        ((), "People reached, leads captured"),
+        (("reach",), "Leads captured and new customers"),
+        (("reach", "acquisition"), "New customers in the month;"),
+    ],
+)
+def test_the_funnel_entry_names_only_the_stages_the_data_counts(
+    sample_metrics: LifecycleMetrics, without: tuple[str, ...], starts_with: str
+) -> None:
+    steps = tuple(
+        replace(s, count=None) if s.stage in without else s for s in sample_metrics.funnel.steps
+    )
+    m = replace(sample_metrics, funnel=replace(sample_metrics.funnel, steps=steps))
+    for lang in LANGS:
+        term = context(SlideKind.DEFINITIONS, m, lang=lang).wording.data("glossary.toml")[
+            "lifecycle-funnel"
+        ]["term"]
+        out = outline(cites=("lifecycle-funnel",))
+        built = build(SlideKind.DEFINITIONS, m, lang=lang, outline=out)
+        rows = [row for s in built.slides for b in s.blocks for row in b.rows]  # type: ignore[union-attr]
+        (text,) = [row[1].text for row in rows if row[0].text == term]
+        if lang == "en":
+            assert text.startswith(starts_with)
+        else:
+            # Persian and Arabic name the reached audience only where it is counted.
+            assert ("مخاطبان" in text or "وصلتهم" in text) == (not without)
