@@ -57,6 +57,29 @@ def sample(output: Path, customers: int, months: int, end: str, seed: int, lang:
 
 
 @cli.command()
+@click.argument("data")
+@click.option(
+    "-o",
+    "--output",
+    type=_existing,
+    default=None,
+    help="deckgen.toml to write (default: beside the workbook, inside the folder).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "ar", "fa"]),
+    default=None,
+    help="Deck language (default: the language of the data).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def init(data: str, output: Path | None, lang: str | None, force: bool) -> None:
+    """Propose a commented deckgen.toml for a workbook, folder or database URL, and check it."""
+    from deckgen.propose import init_config
+
+    click.echo(init_config(data, output, lang=lang, force=force).summary())
+
+
+@cli.command()
 @_data_argument
 @_config_option
 def validate(data: str, config_path: Path | None) -> None:

@@ -97,8 +97,12 @@ def sample_lines(problems: tuple[Problem, ...], limit: int) -> list[str]:
     lines = []
     for (sheet, column), group in groups.items():
         listed = [p for p in group if p.count == 1][:each]
+        # A rule with no row listed still shows its summary line (count > 1): it is the only
+        # one saying what is wrong with those rows.
+        shown = {p.rule for p in listed}
+        listed += [p for p in group if p.count > 1 and p.rule not in shown]
         lines += [f"  - {p}" for p in listed]
-        hidden = sum(p.count for p in group) - len(listed)
+        hidden = sum(p.count for p in group) - sum(p.count for p in listed)
         if hidden:
             where = f"sheet '{sheet}'" + (f", column '{column}'" if column else "")
             lines.append(f"    ... and {hidden:,} more in {where}")

@@ -133,7 +133,8 @@ def test_sample_then_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 def test_help_does_not_import_the_heavy_libraries() -> None:
     probe = (
         "import sys; from deckgen.cli import cli; "
-        "print(sorted(m for m in ('pandas', 'pptx', 'matplotlib') if m in sys.modules))"
+        "print(sorted(m for m in ('pandas', 'pptx', 'matplotlib', 'rapidfuzz', 'scipy', "
+        "'deckgen.propose') if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

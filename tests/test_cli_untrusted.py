@@ -183,3 +183,23 @@ def test_deckgen_run_refuses_a_period_out_of_every_calendar(
     code, out, err = run_cli(["run", str(config), "--period", "0000-01"], capsys)
     assert_one_message(code, out, err, "--period: 0000-01 is out of range; give a month from ")
     assert not (tmp_path / "reports").exists()
+
+
+def test_a_folder_given_as_dot_names_the_client_after_the_folder(
+    small_folders: dict[str, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = tmp_path / "Acme Retail"
+    client.mkdir()
+    for file in small_folders["csv"].iterdir():
+        (client / file.name).write_bytes(file.read_bytes())
+    monkeypatch.chdir(client)
+    code, _, err = run_cli(["render", ".", "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 0, err
+    cover = Presentation(str(tmp_path / "deck.pptx")).slides[0]
+    assert "Acme Retail" in "\n".join(s.text_frame.text for s in cover.shapes if s.has_text_frame)
+    monkeypatch.chdir(client / "..")
+    code, _, err = run_cli(["metrics", "Acme Retail/."], capsys)
+    assert code == 0, err

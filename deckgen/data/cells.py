@@ -362,7 +362,7 @@ def _take_sign(text: str) -> tuple[str, str]:
 def _strip_currency(text: str, leading: bool) -> tuple[str, str]:
     """`text` without a currency sign or code at its start (or end), and that currency."""
     ends = range(len(text)) if leading else range(len(text) - 1, -1, -1)
-    cut = next((i for i in ends if not _currency_character(text[i])), None)
+    cut = next((i for i in ends if not _currency_character(text, i)), None)
     if cut is None:
         return text, ""
     currency = text[:cut] if leading else text[cut + 1 :]
@@ -372,7 +372,10 @@ def _strip_currency(text: str, leading: bool) -> tuple[str, str]:
     return rest.strip(), currency.strip()
 
 
-def _currency_character(character: str) -> bool:
+def _currency_character(text: str, at: int) -> bool:
+    character = text[at]
+    if character == "." and 0 < at < len(text) - 1:  # an abbreviation's dot: ر.س, د.إ
+        return text[at - 1].isalpha() and text[at + 1].isalpha()
     return unicodedata.category(character) == "Sc" or character.isalpha() or character in _SPACES
 
 

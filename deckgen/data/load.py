@@ -147,13 +147,23 @@ def read_source(source: Path | str | SourceSpec, settings: Settings) -> Source:
 
 
 def _read_path(path: Path, settings: Settings) -> Source:
+    book = open_book(path)
+    read = _read_sheets(book, str(path), settings)
+    if isinstance(book, _Workbook):
+        return replace(read, warnings=(*_open_in_excel(path), *read.warnings))
+    return read
+
+
+def open_book(source: Path) -> _Workbook | _Folder:
+    """The workbook or folder of files at local path `source`, to read sheet by sheet;
+    InputError if it cannot be read as client data."""
+    path = Path(source)
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():
-        return _read_sheets(_Folder.local(path), str(path), settings)
+        return _Folder.local(path)
     _check_workbook_suffix(path.suffix.lower(), str(path))
-    read = _read_sheets(_Workbook(path), str(path), settings)
-    return replace(read, warnings=(*_open_in_excel(path), *read.warnings))
+    return _Workbook(path)
 
 
 def _read_url(spec: UrlSource, settings: Settings) -> Source:
@@ -283,7 +293,7 @@ def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:
 
     tables = [table for table, _ in parts]
     if len(tables) > 1:
-        tables = _aligned(tables)
+        tables = aligned_tables(tables)
         combined = pa.concat_tables(tables, promote_options="default")
     else:
         combined = tables[0]
@@ -302,7 +312,7 @@ def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:
     return frame
 
 
-def _aligned(tables: list[pa.Table]) -> list[pa.Table]:
+def aligned_tables(tables: list[pa.Table]) -> list[pa.Table]:
     """Tables of one kind with the first one's spelling of each column name (`Order Date` and
     `order date` are one column) and one type per column (text where the sheets disagree)."""
     import pyarrow as pa
@@ -371,11 +381,9 @@ class _Workbook:
     ) -> tuple[pa.Table, SheetRead]:
         """Sheet `name` as an Arrow table of its rows below the header row (found if need be;
         row 1 for a sheet that is not one of ours, `sheet` None)."""
-        from deckgen.data.guards import check_sheet_size
         from deckgen.data.header import SEARCH_ROWS, find_header, row_match
 
-        if self.parts is not None and self._names[name] in self.parts:
-            check_sheet_size(self.path, self.parts[self._names[name]])
+        self._check_size(name)
         header = mapping.header_row or 1
         table = self._load(name, header)
         read = SheetRead(name, header)
@@ -384,9 +392,7 @@ class _Workbook:
             and mapping.header_row is None
             and not row_match(table.column_names, sheet, mapping, 1).complete
         ):
-            head = self._load(name, None, SEARCH_ROWS)
-            rows = list(zip(*(column.to_pylist() for column in head.columns), strict=True))
-            guess = find_header(rows, sheet, mapping)
+            guess = find_header(self.head(name, SEARCH_ROWS), sheet, mapping)
             if guess is None or not guess.complete:
                 read = SheetRead(name, 1, closest=guess)
             else:
@@ -394,6 +400,19 @@ class _Workbook:
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         return table, read
+
+    def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
+        """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank)."""
+        self._check_size(name)
+        table = self._load(name, None, rows)
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+
+    def _check_size(self, name: str) -> None:
+        """InputError when sheet `name` declares a used range far beyond its data (guards.py)."""
+        from deckgen.data.guards import check_sheet_size
+
+        if self.parts is not None and self._names[name] in self.parts:
+            check_sheet_size(self.path, self.parts[self._names[name]])
 
     def _numbers_as_written(
         self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
@@ -455,10 +474,10 @@ class _Workbook:
             ) from None
         self._visible[name] = sheet.visible == "visible"
         columns = sheet.selected_columns  # a property that builds the list anew
+        # A name of control characters alone is no name either.
         names = [
-            _clean(info.name)
-            if info.column_name_from != "generated"
-            else _unnamed(info.absolute_index)
+            (info.column_name_from != "generated" and _clean(info.name))
+            or _unnamed(info.absolute_index)
             for info in columns
         ]
         table = pa.Table.from_batches([batch]).rename_columns(names)
@@ -572,6 +591,20 @@ class _Folder:
             return _read_parquet(file, shown), SheetRead(name, 1)
         return _read_csv(file, shown, name, sheet, mapping)
 
+    def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
+        """The first `rows` rows of file `name` (a Parquet file's column names first), every
+        cell as text (None: blank)."""
+        from deckgen.data.cells import as_text
+
+        shown = f"{self.where}/{self.files[name]}"
+        file = self._fetch(self._names[self.files[name]])
+        if self.kind == ".csv":
+            records = _csv_head(file, rows, shown)[2] if file.stat().st_size else []
+            return [tuple(cell.strip() or None for cell in record) for record in records]
+        table = _read_parquet(file, shown).slice(0, max(rows - 1, 0))
+        cells = [as_text(column).to_pylist() for column in table.columns]
+        return [tuple(table.column_names), *zip(*cells, strict=True)][:rows]
+
 
 def _read_csv(
     file: Path, shown: str, name: str, sheet: Sheet | None, mapping: SheetMapping
@@ -586,18 +619,7 @@ def _read_csv(
 
     if file.stat().st_size == 0:
         return pa.table({}), SheetRead(name, 1)
-    with file.open("rb") as handle:
-        head = handle.read(_CSV_HEAD_BYTES)
-    try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
-    except UnicodeDecodeError:
-        raise InputError(f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'") from None
-    lines = text.split("\n")[:SEARCH_ROWS]
-    # Excel writes ';' in many locales, and a tab for "Unicode text".
-    delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    wanted = max(SEARCH_ROWS, mapping.header_row or 0)
-    records = [record for _, record in zip(range(wanted), reader, strict=False)]
+    text, delimiter, records = _csv_head(file, max(SEARCH_ROWS, mapping.header_row or 0), shown)
     header, searched, closest = mapping.header_row or 1, False, None
     first = row_match(records[0], sheet, mapping, 1) if records and sheet is not None else None
     if mapping.header_row is None and first is not None and not first.complete:
@@ -652,6 +674,23 @@ def _read_csv(
             "quote cells that hold the separator"
         )
     return table, SheetRead(name, header, searched, closest)
+
+
+def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:
+    """The decoded start of a UTF-8 CSV file, its separator and its first `rows` records."""
+    from deckgen.data.header import SEARCH_ROWS
+
+    with file.open("rb") as handle:
+        head = handle.read(_CSV_HEAD_BYTES)
+    try:
+        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise InputError(f"{shown or file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+    lines = text.split("\n")[:SEARCH_ROWS]
+    # Excel writes ';' in many locales, and a tab for "Unicode text".
+    delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return text, delimiter, [record for _, record in zip(range(rows), reader, strict=False)]
 
 
 def header_names(cells: list[str]) -> list[str]:

@@ -87,25 +87,16 @@ class DatabaseBook:
 
     def __init__(self, source: DatabaseSource) -> None:
         """Check every query (InputError before anything runs), then connect."""
-        import sqlalchemy as sa
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+        from sqlalchemy.exc import SQLAlchemyError
 
-        try:
-            self.url = sa.engine.make_url(source.url)
-        except (ArgumentError, ValueError):
-            raise InputError(
-                "the database URL is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
-            ) from None
+        self.url = _url(source.url)
         self.shown = source.shown
         self.backend = self.url.get_backend_name()
         self.queries = {name: query.strip() for name, query in source.queries}
         for name, query in self.queries.items():
             check_query(query, name, self.backend)
         self.clock = _Deadline(source.statement_timeout)
-        try:
-            self.engine = _engine(self.url, self.clock)
-        except (NoSuchModuleError, ImportError) as exc:
-            raise InputError(f"no database driver for {self.shown}: {_install_hint(exc)}") from None
+        self.engine = _driven_engine(self.url, self.clock)
         self._read: dict[str, pd.DataFrame] = {}
         try:
             self.connection = self.engine.connect()
@@ -193,6 +184,55 @@ def frames_sha256(frames: Mapping[str, pd.DataFrame]) -> str:
         csv = frames[sheet].to_csv(index=False, lineterminator="\n")
         digest.update(sheet.encode() + b"\0" + csv.encode() + b"\0")
     return digest.hexdigest()
+
+
+def list_tables(url: str) -> tuple[str, ...]:
+    """The names of the tables in the database's default schema, sorted; InputError if it
+    cannot be reached (read only, like read_sql_frames)."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import SQLAlchemyError
+
+    parsed = _url(url)
+    clock = _Deadline(DEFAULT_STATEMENT_TIMEOUT)
+    engine = _driven_engine(parsed, clock)
+    try:
+        with engine.connect() as connection:
+            return tuple(sorted(sa.inspect(connection).get_table_names()))
+    except SQLAlchemyError as exc:
+        shown = parsed.render_as_string(hide_password=True)
+        reason = _reason(exc, parsed.password, clock)
+        raise InputError(f"cannot connect to the database {shown}: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+def is_table_name(text: str) -> bool:
+    """True if `text` is a bare (optionally schema-qualified) table name, read as a whole table."""
+    return bool(_TABLE_NAME.match(text))
+
+
+def _url(url: str) -> sa.URL:
+    """`url` parsed by SQLAlchemy; InputError when it is not a database URL."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return sa.engine.make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
+        raise InputError(
+            "the database URL is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
+        ) from None
+
+
+def _driven_engine(url: sa.URL, clock: _Deadline) -> sa.Engine:
+    """`_engine(url)`; InputError when the URL's database driver is not installed."""
+    from sqlalchemy.exc import NoSuchModuleError
+
+    try:
+        return _engine(url, clock)
+    except (NoSuchModuleError, ImportError) as exc:
+        shown = url.render_as_string(hide_password=True)
+        raise InputError(f"no database driver for {shown}: {_install_hint(exc)}") from None
 
 
 def check_query(query: str, sheet: str, backend: str) -> None:

@@ -106,8 +106,10 @@ def tell_profile_headline(
         )
     ]
     largest = None
-    if geography is not None:
-        groups = known(geography)
+    groups = known(geography) if geography is not None else ()
+    tied = len(groups) > 1 and groups[1].customers.current == groups[0].customers.current
+    if geography is not None and not tied:
+        # A group tied for the most customers is not "the largest": the sentence is left out.
         top = groups[0]
         path = breakdown_path(geography.attribute)
         largest = Largest(geography.attribute, top.value, top.share)
@@ -122,7 +124,7 @@ def tell_profile_headline(
             claim(
                 f"{top.value} is the largest {geography.attribute}",
                 Fig(f"{path}.rows[value={top.value}].customers.current"),
-                Relation.GE,
+                Relation.GT,
                 Fig(f"{path}.rows[value={row.value}].customers.current"),
             )
             for row in groups[1:]

@@ -75,6 +75,15 @@ def test_read_numbers_names_every_currency_most_used_first():
     assert numbers.currencies == ("€", "$")
 
 
+def test_a_currency_abbreviated_with_a_dot_is_a_currency_not_a_decimal_mark():
+    numbers = read_numbers(
+        _column(["48.13 ر.س", "ر.س 1,234.50", "٤٨٫١٣ ر.س", "5.a", "3 ر.س."]), "."
+    )
+    assert numbers.values[:3].tolist() == [48.13, 1234.5, 48.13]
+    assert numbers.bad.tolist() == [False, False, False, True, True]
+    assert numbers.currencies == ("ر.س",)
+
+
 def test_numeric_cells_keep_their_values_and_drop_infinities():
     numbers = read_numbers(_column([1e308, 1e-300, float("inf"), None]), ".")
     assert numbers.values[:2].tolist() == [1e308, 1e-300]

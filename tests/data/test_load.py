@@ -242,6 +242,13 @@ def test_the_header_row_is_found_below_title_rows_and_the_report_says_so(tmp_pat
     assert "  header:  row 4 of 'orders' (found below the title rows; header_row = 4" in text
 
 
+def test_a_column_named_by_control_characters_alone_is_named_by_its_letter(tmp_path):
+    orders = [[*ORDERS[0], "\x01", "\x02\x1f"], *([*row, "x", "y"] for row in ORDERS[1:])]
+    path = write_book(tmp_path / "ctrl.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    frames = read_frames(path, Settings())
+    assert list(frames["orders"].columns)[4:6] == ["(column E)", "(column F)"]
+
+
 def test_without_the_names_the_error_says_which_row_comes_closest(tmp_path):
     orders = [*TITLES, ["Invoice", "customer_id", "Date", "amount"], ["O1", "C1", "x", 5.0]]
     path = write_book(tmp_path / "titled.xlsx", {"customers": CUSTOMERS, "orders": orders})

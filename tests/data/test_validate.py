@@ -544,3 +544,14 @@ def test_amounts_up_to_the_limit_keep_the_rfm_scores(small_frames):
     large = rfm_table(validate_frames(scaled, Settings(), "x").tables, period, MetricsSettings())
     columns = ["r", "f", "m", "segment"]
     pd.testing.assert_frame_equal(large[columns], plain[columns])
+
+
+def test_a_rule_with_no_row_listed_still_says_what_is_wrong(frames, settings):
+    leads = frames["leads"]
+    frames["leads"] = leads.assign(channel=["Carrier pigeon"] * len(leads))
+    text = validate_frames(frames, settings, "pigeons").format(limit=5)
+    assert (
+        f"  - sheet 'leads', column 'channel': got \"'Carrier pigeon'\"; expected a known code "
+        f"(the {len(leads):,} rows with other values are counted as 'other'"
+    ) in text
+    assert "more in sheet 'leads'" not in text

@@ -81,6 +81,21 @@ def test_profile_headline_names_the_largest_region_and_the_richest_group(
     assert sample_ctx.fmt(high.revenue_share, "percent") in headline
 
 
+def test_a_tie_for_the_most_customers_names_no_largest_region(
+    sample_metrics: LifecycleMetrics,
+) -> None:
+    seg = sample_metrics.segmentation
+    region = next(b for b in seg.geographic if b.attribute == "region")
+    first, second, *rest = region.rows
+    tie = replace(second, customers=first.customers, share=first.share)
+    tied = replace(region, rows=(first, tie, *rest))
+    geographic = tuple(tied if b is region else b for b in seg.geographic)
+    m = replace(sample_metrics, segmentation=replace(seg, geographic=geographic))
+    slide = one_slide(SlideKind.CUSTOMER_PROFILE, m)
+    assert "Largest region" not in slide.title
+    assert first.value not in slide.title
+
+
 def test_interest_charts_share_one_order_and_highlight_the_top_spender(
     slides: tuple[Slide, ...], sample_ctx: SlideContext
 ) -> None:
