@@ -16,6 +16,8 @@ from deckgen import __version__
 from deckgen.errors import DeckgenError
 
 _existing = click.Path(exists=False, path_type=Path)
+# DATA is a path, or a URL (which a click.Path would mangle: s3://b/x -> s3:/b/x).
+_data_argument = click.argument("data", metavar="DATA")
 _config_option = click.option(
     "--config",
     "config_path",
@@ -78,19 +80,24 @@ def init(data: str, output: Path | None, lang: str | None, force: bool) -> None:
 
 
 @cli.command()
-@click.argument("data", type=_existing)
+@_data_argument
 @_config_option
-def validate(data: Path, config_path: Path | None) -> None:
-    """Check a workbook or folder against the data format and print what was found."""
-    from deckgen.config import find_config, load_settings
+def validate(data: str, config_path: Path | None) -> None:
+    """Check DATA against the data format and print what was found.
+
+    DATA is a workbook, a folder of .csv or .parquet files, a URL of either (s3://, gs://,
+    https://, file://), or a deckgen.toml (or its folder) whose [source] names the data.
+    """
     from deckgen.data.validate import validate_source
+    from deckgen.masking import mask_credentials
+    from deckgen.pipeline import resolve_source
 
     try:
-        settings = load_settings(config_path or find_config(data))
+        spec, settings = resolve_source(data, None, config_path)
     except DeckgenError as exc:  # reported like an unreadable source: one message, exit 2
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {mask_credentials(str(exc))}", err=True)
         sys.exit(exc.exit_code)
-    report = validate_source(data, settings)
+    report = validate_source(spec, settings)
     # An unreadable source is an error message like any other; a report is the output asked for.
     click.echo(report.format(), err=report.failure is not None)
     if not report.ok:  # errors, or a source that cannot be read at all
@@ -98,24 +105,24 @@ def validate(data: Path, config_path: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("data", type=_existing)
+@_data_argument
 @_config_option
 @_period_option
 @click.option(
     "--json", "as_json", is_flag=True, help="Every figure as JSON (docs/metrics-json.md)."
 )
-def metrics(data: Path, config_path: Path | None, period: str | None, as_json: bool) -> None:
-    """Compute the lifecycle metrics for a month and print them."""
+def metrics(data: str, config_path: Path | None, period: str | None, as_json: bool) -> None:
+    """Compute the lifecycle metrics of DATA for a month and print them (DATA: as for validate)."""
     from deckgen.metrics.report import format_text, to_json
-    from deckgen.pipeline import compute_source_metrics, resolve_settings
+    from deckgen.pipeline import compute_source_metrics, resolve_source
 
-    settings = resolve_settings(None, config_path, source=data)
-    result = compute_source_metrics(data, settings=settings, period=period)
+    spec, settings = resolve_source(data, None, config_path)
+    result = compute_source_metrics(spec, settings=settings, period=period)
     click.echo(to_json(result) if as_json else format_text(result, settings.currency))
 
 
 @cli.command()
-@click.argument("data", type=_existing)
+@_data_argument
 @click.option("-o", "--output", type=_existing, required=True, help="Deck to write (.pptx).")
 @_config_option
 @_period_option
@@ -152,7 +159,7 @@ def metrics(data: Path, config_path: Path | None, period: str | None, as_json: b
 @click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
 @click.option("--pdf", is_flag=True, help="Also write the PDF beside the deck (needs LibreOffice).")
 def render(
-    data: Path,
+    data: str,
     output: Path,
     config_path: Path | None,
     period: str | None,
@@ -167,7 +174,7 @@ def render(
     strict: bool,
     pdf: bool,
 ) -> None:
-    """Render the lifecycle deck for a month."""
+    """Render the lifecycle deck of DATA for a month (DATA: as for validate)."""
     from deckgen.pipeline import render_deck
 
     result = render_deck(
@@ -277,18 +284,27 @@ def run(
 
 
 def main() -> None:
-    """Entry point: run the CLI; a deckgen error prints one message and exits with its code."""
+    """Entry point: run the CLI; a deckgen error prints one message and exits with its code.
+    Whatever is printed has any URL credentials masked, a bug's traceback included."""
+    from deckgen.masking import mask_credentials
+
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
+        exc.message = mask_credentials(exc.message)
         exc.show()
         sys.exit(exc.exit_code)
     except DeckgenError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {mask_credentials(str(exc))}", err=True)
         sys.exit(exc.exit_code)
+    except Exception:
+        import traceback
+
+        click.echo(mask_credentials(traceback.format_exc()), err=True, nl=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

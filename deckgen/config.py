@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import tomllib
 import unicodedata
@@ -167,6 +168,81 @@ def _checked_sql(text: str, kind: Literal["expression", "query"]) -> str:
     return text
 
 
+class SourceSettings(_Strict):
+    """Where the client's data is (docs/data-format.md#sources): exactly one of `path`, `url`
+    or `database`; relative paths are taken from the deckgen.toml's folder."""
+
+    path: str | None = Field(None, min_length=1)  # a workbook, or a folder of .csv/.parquet
+    url: str | None = Field(None, min_length=1)  # a workbook or folder by URL (fsspec)
+    database: str | None = Field(None, min_length=1)  # a SQLAlchemy URL
+    # Database only: sheet name -> a single SELECT or a table name. Its tables are sheets too.
+    queries: dict[str, str] = Field(default_factory=dict)
+    statement_timeout: float = Field(DEFAULT_STATEMENT_TIMEOUT, gt=0, le=86_400)  # s per query
+
+    @field_validator("url")
+    @classmethod
+    def _fsspec_url(cls, url: str | None) -> str | None:
+        from deckgen.data.source import is_url, parse_location
+        from deckgen.errors import DeckgenError
+
+        if url is None:
+            return None
+        if not is_url(url):
+            raise ValueError(
+                "not a URL (s3://bucket/acme/, https://host/acme.xlsx); a path goes in `path`"
+            )
+        try:
+            parse_location(url)
+        except DeckgenError as exc:
+            raise ValueError(str(exc)) from None
+        return url
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> SourceSettings:
+        kinds = [key for key in ("path", "url", "database") if getattr(self, key) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "give exactly one of path (a workbook or folder), url (a workbook or folder by "
+                f"URL) or database (a SQLAlchemy URL); got {' and '.join(kinds) or 'none'}"
+            )
+        extra = [key for key in ("queries", "statement_timeout") if key in self._changed()]
+        if self.database is None and extra:
+            raise ValueError(f"{' and '.join(extra)}: only for a database source")
+        if self.database is not None:
+            _check_database(self.database, self.queries)
+        return self
+
+    def _changed(self) -> set[str]:
+        """The keys whose values differ from their defaults (a dump lists every key)."""
+        return {
+            name
+            for name, field in type(self).model_fields.items()
+            if getattr(self, name) != field.get_default(call_default_factory=True)
+        }
+
+
+def _check_database(url: str, queries: dict[str, str]) -> None:
+    """ValueError when `url` is not a SQLAlchemy URL or a query is not a single SELECT."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from deckgen.data.sql import check_query
+    from deckgen.errors import DeckgenError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
+        raise ValueError("database: not a SQLAlchemy URL (e.g. sqlite:///crm.db)") from None
+    problems = []
+    for name, query in queries.items():
+        try:
+            check_query(query.strip(), name, backend)
+        except DeckgenError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
 Label = dict[Lang, str]  # a code's label per deck language
 _CODE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 # labels.toml groups (deckgen.slides.context.SlideContext.label) -> [vocabulary] tables
@@ -243,6 +319,7 @@ class Settings(_Strict):
     title_style: TitleStyle = TitleStyle.ACTION
     # IANA name; dates written with a UTC offset are converted to it. None: the date as written.
     timezone: str | None = None
+    source: SourceSettings | None = None  # None: the data given on the command line
     sheets: dict[str, SheetMapping] = Field(default_factory=dict)
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
@@ -285,6 +362,7 @@ class Settings(_Strict):
 
 
 CONFIG_NAME = "deckgen.toml"
+_URL_KEYS = ("url", "database", "source")  # keys whose values are never repeated in messages
 
 
 def find_config(source: Path) -> Path | None:
@@ -321,7 +399,23 @@ def load_settings(path: Path | None, **overrides: object) -> Settings:
     problems += mapping_problems(data.get("sheets"), data.get("vocabulary"))
     if problems:
         raise ConfigError(_problem_list(problems, str(path or "settings")))
+    if settings.source is not None and path is not None:
+        settings = settings.model_copy(
+            update={"source": _anchored(settings.source, Path(path).absolute().parent)}
+        )
     return settings
+
+
+def _anchored(source: SourceSettings, base: Path) -> SourceSettings:
+    """`source` with a relative path (or SQLite file) taken from `base`, the config's folder."""
+    from deckgen.data.source import anchor_sqlite
+
+    if source.path is not None:
+        path = os.path.normpath(base / Path(source.path).expanduser())
+        return source.model_copy(update={"path": path})
+    if source.database is not None:
+        return source.model_copy(update={"database": anchor_sqlite(source.database, base)})
+    return source
 
 
 def describe_validation_error(
@@ -348,7 +442,9 @@ def validation_problems(exc: ValidationError, model: type[BaseModel] | None = No
             lines.append(f"{where}: unknown key" + (f"; did you mean '{near[0]}'?" if near else ""))
             continue
         value = err.get("input")
-        shown = "" if isinstance(value, dict) else f" (got {value!r})"
+        # A source's URL may hold a password: never repeat it.
+        secret = bool(err["loc"]) and err["loc"][-1] in _URL_KEYS
+        shown = "" if isinstance(value, dict) or secret else f" (got {value!r})"
         lines.append(f"{where}: {err['msg']}{shown}")
     return lines
 

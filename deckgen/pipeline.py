@@ -15,10 +15,16 @@ from deckgen.config import (
     MAX_CLIENT_NAME,
     Settings,
     describe_validation_error,
-    find_config,
     load_settings,
 )
 from deckgen.data.load import OPEN_IN_EXCEL
+from deckgen.data.source import (
+    SourceSpec,
+    choose_source,
+    config_in_force,
+    default_client_name,
+    source_from_settings,
+)
 from deckgen.data.tables import Tables
 from deckgen.errors import (
     ConfigError,
@@ -64,6 +70,44 @@ class RenderResult:
         return "\n".join(lines)
 
 
+Data = (
+    Path | str | SourceSpec | Tables
+)  # what a command is given to read (docs/data-format.md#sources)
+
+
+def resolve_source(
+    source: Data,
+    settings: Settings | None,
+    config_path: Path | None,
+    *,
+    lang: str | None = None,
+    calendar: str | None = None,
+    currency: str | None = None,
+    client: str | None = None,
+) -> tuple[SourceSpec | Tables, Settings]:
+    """The source to read and the settings in force: a given Settings, else the config file (by
+    default the deckgen.toml beside the data, or the data itself when it is a deckgen.toml or its
+    folder), with CLI overrides on top; the client is named after the data if unset. InputError
+    when no source or two different ones are named (deckgen.data.source.choose_source)."""
+    if isinstance(source, Tables):
+        return source, _overridden(
+            settings if settings is not None else load_settings(config_path),
+            lang=lang,
+            calendar=calendar,
+            currency=currency,
+            client=client,
+        )
+    config = config_in_force(source, config_path)
+    base = settings if settings is not None else load_settings(config)
+    configured = None if base.source is None else source_from_settings(base.source)
+    spec = choose_source(source, config, configured)
+    if client is None and "client" not in base.model_fields_set:
+        # Never present a real client's deck as the sample company's.
+        client = default_client_name(source)[:MAX_CLIENT_NAME]
+    overridden = _overridden(base, lang=lang, calendar=calendar, currency=currency, client=client)
+    return spec, overridden
+
+
 def resolve_settings(
     settings: Settings | None,
     config_path: Path | None,
@@ -72,18 +116,19 @@ def resolve_settings(
     calendar: str | None = None,
     currency: str | None = None,
     client: str | None = None,
-    source: Path | Tables | None = None,
+    source: Data | None = None,
 ) -> Settings:
-    """The settings in force: a given Settings, the config file (by default the deckgen.toml
-    beside the data), with CLI overrides on top; the client is named after the data if unset."""
-    if settings is None and config_path is None and isinstance(source, Path):
-        config_path = find_config(source)
-    base = settings if settings is not None else load_settings(config_path)
-    if client is None and "client" not in base.model_fields_set and isinstance(source, Path):
-        # Never present a real client's deck as the sample company's. The absolute path names
-        # the folder of "." or "..", which have no stem of their own.
-        client = Path(os.path.abspath(source)).stem[:MAX_CLIENT_NAME] or None
+    """The settings in force for `source` (see resolve_source); for no source, the given
+    Settings or the config file with CLI overrides on top."""
     overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
+    if source is None:
+        base = settings if settings is not None else load_settings(config_path)
+        return _overridden(base, **overrides)
+    return resolve_source(source, settings, config_path, **overrides)[1]
+
+
+def _overridden(base: Settings, **overrides: str | None) -> Settings:
+    """`base` with the command-line options that were given on top."""
     updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:
         return base
@@ -94,14 +139,19 @@ def resolve_settings(
 
 
 def load_source(
-    source: Path | Tables, settings: Settings, *, strict: bool = False, today: date | None = None
+    source: SourceSpec | Path | Tables,
+    settings: Settings,
+    *,
+    strict: bool = False,
+    today: date | None = None,
 ) -> Tables:
-    """Validated tables from a workbook/folder path, or the given Tables unchanged."""
+    """Validated tables from a source (a workbook, folder, URL or database), or the given
+    Tables unchanged."""
     if isinstance(source, Tables):
         return source
     from deckgen.data.load import load_tables
 
-    return load_tables(Path(source), settings, strict=strict, today=today)
+    return load_tables(source, settings, strict=strict, today=today)
 
 
 def resolve_period(
@@ -169,7 +219,7 @@ def coverage_warning(period: Period, tables: Tables) -> Problem | None:
 
 
 def compute_source_metrics(
-    source: Path | Tables,
+    source: Data,
     *,
     settings: Settings | None = None,
     config_path: Path | None = None,
@@ -180,15 +230,14 @@ def compute_source_metrics(
     today: date | None = None,
 ) -> LifecycleMetrics:
     """All lifecycle metrics for one source and period."""
-    source = source if isinstance(source, Tables) else Path(source)
-    resolved = resolve_settings(settings, config_path, lang=lang, calendar=calendar, source=source)
-    tables = load_source(source, resolved, strict=strict, today=today)
+    spec, resolved = resolve_source(source, settings, config_path, lang=lang, calendar=calendar)
+    tables = load_source(spec, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
     return compute_metrics(tables, chosen, resolved.metrics)
 
 
 def render_deck(
-    source: Path | Tables,
+    source: Data,
     output: Path,
     *,
     settings: Settings | None = None,
@@ -238,7 +287,7 @@ def render_deck(
 
 
 def render_deck_bytes(
-    source: Path | Tables,
+    source: Data,
     output: Path,
     *,
     settings: Settings | None = None,
@@ -266,15 +315,14 @@ def render_deck_bytes(
     _check_output(output)
     # Reject an unusable brand template before any work.
     template_warnings = () if template is None else check_template(Path(template))
-    source = source if isinstance(source, Tables) else Path(source)
-    resolved = resolve_settings(
+    spec, resolved = resolve_source(
+        source,
         settings,
         config_path,
         lang=lang,
         calendar=calendar,
         currency=currency,
         client=client,
-        source=source,
     )
     wording = Wording(
         resolved.lang,
@@ -283,7 +331,7 @@ def render_deck_bytes(
         currency=resolved.currency,
         vocabulary=resolved.vocabulary,
     )
-    tables = load_source(source, resolved, strict=strict, today=today)
+    tables = load_source(spec, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
     partial = coverage_warning(chosen, tables)
     if partial is not None and strict:

@@ -196,10 +196,10 @@ def test_a_folder_given_as_dot_names_the_client_after_the_folder(
     for file in small_folders["csv"].iterdir():
         (client / file.name).write_bytes(file.read_bytes())
     monkeypatch.chdir(client)
-    code, out, err = run_cli(["render", ".", "-o", str(tmp_path / "deck.pptx")], capsys)
+    code, _, err = run_cli(["render", ".", "-o", str(tmp_path / "deck.pptx")], capsys)
     assert code == 0, err
     cover = Presentation(str(tmp_path / "deck.pptx")).slides[0]
     assert "Acme Retail" in "\n".join(s.text_frame.text for s in cover.shapes if s.has_text_frame)
     monkeypatch.chdir(client / "..")
-    code, out, err = run_cli(["metrics", "Acme Retail/."], capsys)
+    code, _, err = run_cli(["metrics", "Acme Retail/."], capsys)
     assert code == 0, err

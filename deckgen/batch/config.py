@@ -17,6 +17,7 @@ from deckgen.config import (
     clean_client_name,
     describe_validation_error,
 )
+from deckgen.data.source import DatabaseSource, SourceSpec, anchor_sqlite, parse_location
 from deckgen.errors import ConfigError
 
 Charts = Literal["native", "image"]
@@ -55,16 +56,16 @@ class _Database(_Strict):
 
         try:
             make_url(url)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             raise ValueError("not a SQLAlchemy database URL (e.g. sqlite:///crm.db)") from None
         return url
 
 
 class _Client(_Strict):
     name: str = Field(min_length=1)
-    source: str | None = None  # workbook file or folder of .csv/.parquet
+    source: str | None = Field(None, min_length=1)  # workbook or folder: a path or a URL
     database: _Database | None = None
-    config: str | None = None  # the client's deckgen.toml
+    config: str | None = None  # the client's deckgen.toml (its [source] may name the data)
     lang: Lang | None = None
     calendar: CalendarName | None = None
     template: str | None = None
@@ -80,11 +81,29 @@ class _Client(_Strict):
         slugify(name)
         return name
 
+    @field_validator("source")
+    @classmethod
+    def _location(cls, source: str | None) -> str | None:
+        from deckgen.data.source import parse_location
+        from deckgen.errors import DeckgenError
+
+        if source is not None:
+            try:
+                parse_location(source)
+            except DeckgenError as exc:
+                raise ValueError(str(exc)) from None
+        return source
+
     @model_validator(mode="after")
     def _one_source(self) -> _Client:
-        if (self.source is None) == (self.database is None):
+        if self.source is not None and self.database is not None:
             raise ValueError(
-                "give exactly one of 'source' (a workbook or folder) or [client.database]"
+                "give one of 'source' (a workbook or folder) or [client.database], not both"
+            )
+        if self.source is None and self.database is None and self.config is None:
+            raise ValueError(
+                "give 'source' (a workbook or folder), [client.database], or a 'config' whose "
+                "[source] names the data"
             )
         return self
 
@@ -135,28 +154,12 @@ class _RunFile(_Strict):
 
 
 @dataclass(frozen=True)
-class DatabaseSpec:
-    """A client's SQL source: a SQLAlchemy URL and one query or table per sheet."""
-
-    url: str
-    queries: tuple[tuple[str, str], ...]  # (sheet, SQL query or table name)
-    statement_timeout: float = DEFAULT_STATEMENT_TIMEOUT  # seconds one query may run
-
-    @property
-    def shown_url(self) -> str:
-        """The URL with any password masked, for logs and the manifest."""
-        from sqlalchemy.engine import make_url
-
-        return make_url(self.url).render_as_string(hide_password=True)
-
-
-@dataclass(frozen=True)
 class ClientSpec:
     """One client of a run, with every path made absolute."""
 
     name: str
     slug: str  # file-name-safe form of the name, used for {client}
-    source: Path | DatabaseSpec
+    source: SourceSpec | None  # None: the [source] of its config, resolved when the run plans it
     config: Path | None
     lang: Lang | None
     calendar: CalendarName | None
@@ -218,14 +221,13 @@ def _client_spec(client: _Client, base: Path, pdf: bool) -> ClientSpec:
     def under(value: str | None) -> Path | None:
         return None if value is None else base / Path(value).expanduser()
 
-    source: Path | DatabaseSpec
+    source: SourceSpec | None = None
     if client.source is not None:
-        source = base / Path(client.source).expanduser()
-    else:
+        source = parse_location(client.source, base)
+    elif client.database is not None:
         db = client.database
-        assert db is not None  # _Client._one_source guarantees a source or a database
-        source = DatabaseSpec(
-            _anchor_sqlite(db.url, base), tuple(db.queries.items()), db.statement_timeout
+        source = DatabaseSource(
+            anchor_sqlite(db.url, base), tuple(db.queries.items()), db.statement_timeout
         )
     return ClientSpec(
         name=client.name,
@@ -240,20 +242,3 @@ def _client_spec(client: _Client, base: Path, pdf: bool) -> ClientSpec:
         logo=under(client.logo),
         pdf=pdf if client.pdf is None else client.pdf,
     )
-
-
-def _anchor_sqlite(url: str, base: Path) -> str:
-    """A relative SQLite file (a path or a `file:` URI) is taken relative to the run config, not
-    the (cron) working folder; deckgen opens it read only whatever mode the URI asks for."""
-    from sqlalchemy.engine import make_url
-
-    from deckgen.data.sql import sqlite_path
-
-    parsed = make_url(url)
-    if not parsed.drivername.startswith("sqlite") or parsed.query.get("mode") == "memory":
-        return url
-    database = sqlite_path(parsed.database or "")
-    if database in ("", ":memory:"):
-        return url
-    anchored = base / Path(database).expanduser()
-    return parsed.set(database=str(anchored), query={}).render_as_string(hide_password=False)

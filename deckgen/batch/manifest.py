@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any
 from deckgen import __version__
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from deckgen.batch.worker import ClientRecord
 
 _CHUNK = 1 << 20  # bytes read at a time while hashing
@@ -37,15 +35,6 @@ def source_sha256(path: Path) -> str:
     files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
     for file in files:
         digest.update(file.name.encode() + b"\0" + bytes.fromhex(file_sha256(file)))
-    return digest.hexdigest()
-
-
-def frames_sha256(frames: Mapping[str, pd.DataFrame]) -> str:
-    """Hex SHA-256 of database frames as canonical CSV (sheets sorted by name)."""
-    digest = hashlib.sha256()
-    for sheet in sorted(frames):
-        csv = frames[sheet].to_csv(index=False, lineterminator="\n")
-        digest.update(sheet.encode() + b"\0" + csv.encode() + b"\0")
     return digest.hexdigest()
 
 

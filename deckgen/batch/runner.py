@@ -22,8 +22,10 @@ from deckgen.batch.worker import (
     RenderedClient,
     RenderFn,
     describe_source,
+    mask_secrets,
 )
 from deckgen.config import Settings, load_settings
+from deckgen.data.source import choose_source, source_from_settings
 from deckgen.errors import ConfigError, DeckgenError
 from deckgen.period import Calendar, Period
 
@@ -265,15 +267,18 @@ def _config_periods(config: RunConfig, period: str | None, today: date) -> list[
 def _plan(
     client: ClientSpec, config: RunConfig, period: str | None, today: date, strict: bool
 ) -> ClientTask | ClientRecord:
-    """The client's task, or a failed record when its own settings or paths are unusable."""
+    """The client's task, or a failed record when its own settings, source or paths are unusable."""
     try:
         settings = _client_settings(client)
+        configured = None if settings.source is None else source_from_settings(settings.source)
+        source = choose_source(client.source, client.config, configured, "the run config", hint="")
         calendar = settings.effective_calendar
         chosen = Period.parse(period, calendar) if period else default_period(today, calendar)
         output = config.output.path(client.slug, chosen.key, settings.lang)
     except (DeckgenError, ValueError) as exc:
-        return ClientRecord(client.name, "failed", None, None, describe_source(client), str(exc))
-    return ClientTask(client, settings, chosen, output, strict)
+        error = mask_secrets(str(exc), client)
+        return ClientRecord(client.name, "failed", None, None, describe_source(client), error)
+    return ClientTask(replace(client, source=source), settings, chosen, output, strict)
 
 
 def _client_settings(client: ClientSpec) -> Settings:

@@ -10,16 +10,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from deckgen.batch.config import ClientSpec, DatabaseSpec
-from deckgen.batch.manifest import frames_sha256, source_sha256
+from deckgen.batch.config import ClientSpec
+from deckgen.batch.manifest import source_sha256
 from deckgen.config import Settings
-from deckgen.errors import DeckgenError, ValidationError, problem_count
+from deckgen.data.source import PathSource
+from deckgen.errors import DeckgenError, problem_count
+from deckgen.masking import mask_credentials
 from deckgen.period import Period
 from deckgen.render.pdf import find_libreoffice, pdf_bytes
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from deckgen.data.tables import Tables
     from deckgen.pipeline import RenderResult
 
@@ -78,21 +78,16 @@ class RenderedClient:
 
 
 def describe_source(client: ClientSpec) -> str:
-    """The client's source as shown in logs and the manifest (never with a password)."""
-    source = client.source
-    return source.shown_url if isinstance(source, DatabaseSpec) else str(source)
+    """The client's source as shown in logs and the manifest (never with a password); its
+    config's for a client whose config names the source and could not be read."""
+    if client.source is None:
+        return f"[source] of {client.config}"
+    return client.source.shown
 
 
 def mask_secrets(text: str, client: ClientSpec) -> str:
-    """`text` with the client's database URL and password masked (a driver's message may hold them)."""
-    source = client.source
-    if not isinstance(source, DatabaseSpec):
-        return text
-    from sqlalchemy.engine import make_url
-
-    text = text.replace(source.url, source.shown_url)
-    password = make_url(source.url).password
-    return text.replace(str(password), "***") if password else text
+    """`text` with the client's source URL and password masked (a driver's message may hold them)."""
+    return mask_credentials(text) if client.source is None else client.source.mask(text)
 
 
 def failed_record(
@@ -140,20 +135,17 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedC
         if render is None:
             from deckgen.pipeline import render_deck_bytes as render
         source: Path | Tables
-        if isinstance(client.source, DatabaseSpec):
-            from deckgen.data.sql import read_sql_frames
-
-            frames = read_sql_frames(
-                client.source.url,
-                dict(client.source.queries),
-                statement_timeout=client.source.statement_timeout,
-            )
-            record = replace(record, input_sha256=frames_sha256(frames))
-            source = _validated(frames, task.settings, record.source, strict=task.strict)
-        else:
-            source = client.source
+        if isinstance(client.source, PathSource):
+            source = client.source.path
             if source.exists():  # a missing source gets the loader's clear message below
                 record = replace(record, input_sha256=source_sha256(source))
+        else:  # read here, for the checksum of what was read: the same reader and validation
+            from deckgen.data.load import read_source, tables_from_read
+
+            assert client.source is not None  # the run resolved it when it planned the client
+            read = read_source(client.source, task.settings)
+            record = replace(record, input_sha256=read.digest)
+            source = tables_from_read(read, task.settings, strict=task.strict)
         deck, result = render(
             source,
             task.output,
@@ -186,19 +178,3 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedC
         )
     duration = time.perf_counter() - started
     return RenderedClient(replace(record, duration_s=duration), deck, pdf)
-
-
-def _validated(
-    frames: dict[str, pd.DataFrame], settings: Settings, label: str, *, strict: bool
-) -> Tables:
-    """Database frames checked exactly like a workbook's; ValidationError on errors."""
-    from deckgen.data.validate import validate_frames
-
-    report = validate_frames(frames, settings, label)
-    # The same rule as deckgen.data.load.load_tables applies to a workbook.
-    if report.errors:
-        raise ValidationError(list(report.errors))
-    if strict and report.warnings:
-        raise ValidationError(list(report.warnings))
-    assert report.tables is not None  # no errors means tables
-    return report.tables

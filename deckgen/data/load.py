@@ -1,11 +1,14 @@
-"""Client data read from one workbook or a folder of .csv or .parquet files, then validated.
+"""Client data read from a workbook, a folder of .csv or .parquet files (on this machine or by
+URL) or a database, then validated.
 
 Workbooks are read straight into Arrow by fastexcel (calamine's Rust core: no Python object per
-cell), CSV files by pyarrow's reader with every cell as text, Parquet files by pyarrow. Each of
-our sheets becomes one frame in the client's own column names plus two reserved columns that
-locate every row as the user sees it: `__sheet__`, the client's sheet or file it came from, and
-`__row__`, its row number in that sheet (1-based, as the spreadsheet shows it). Several client
-sheets configured for one table are stacked into one frame.
+cell), CSV files by pyarrow's reader with every cell as text, Parquet files by pyarrow; a URL's
+files are fetched first (deckgen.data.remote), a database's queries and tables are read like
+sheets (deckgen.data.sql). Each of our sheets becomes one frame in the client's own column names
+plus two reserved columns that locate every row as the user sees it: `__sheet__`, the client's
+sheet, file, query or table it came from, and `__row__`, its row number there (1-based, as the
+spreadsheet shows it; for a database, the row's position in the result). Several client sheets
+configured for one table are stacked into one frame.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ import csv
 import difflib
 import io
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pandas as pd
@@ -26,7 +30,8 @@ import pandas as pd
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
 from deckgen.data.schema import SHEETS, Sheet
-from deckgen.errors import InputError, Problem, ValidationError
+from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSource, parse_location
+from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -81,6 +86,20 @@ class Source:
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # found by the transforms (errors and warnings)
     notes: tuple[str, ...] = ()  # what the transforms did, one line each
+    # SHA-256 of what was read, when the reader saw it whole: a URL's files, a database's rows
+    digest: str | None = None
+
+
+class _Book(Protocol):
+    """A source read sheet by sheet: a workbook, a folder, a database."""
+
+    available: tuple[str, ...]  # every sheet (file stem, query or table) it holds
+
+    def hidden(self, name: str) -> bool: ...
+
+    def read(
+        self, name: str, sheet: Sheet | None, mapping: SheetMapping
+    ) -> tuple[pa.Table, SheetRead]: ...
 
 
 def located(frame: pd.DataFrame, label: str) -> pd.DataFrame:
@@ -101,9 +120,33 @@ def read_frames(source: Path, settings: Settings) -> dict[str, pd.DataFrame]:
     return read_source(source, settings).frames
 
 
-def read_source(source: Path, settings: Settings) -> Source:
-    """The client's sheets as raw frames, with where each came from; InputError if unreadable."""
-    path = Path(source)
+def as_source(source: Path | str | SourceSpec) -> SourceSpec:
+    """`source` as a description: a Path is a local path, a str a path or a URL."""
+    if isinstance(source, PathSource | UrlSource | DatabaseSource):
+        return source
+    return PathSource(source) if isinstance(source, Path) else parse_location(source)
+
+
+def read_source(source: Path | str | SourceSpec, settings: Settings) -> Source:
+    """The client's sheets as raw frames, with where each came from; InputError if unreadable.
+    The one way into a source, whatever it is: every command opens its data here."""
+    spec = as_source(source)
+    try:
+        if isinstance(spec, DatabaseSource):
+            from deckgen.data.sql import DatabaseBook
+
+            with DatabaseBook(spec) as book:
+                return replace(_read_sheets(book, spec.shown, settings), digest=book.digest())
+        if isinstance(spec, UrlSource):
+            return _read_url(spec, settings)
+        return _read_path(spec.path, settings)
+    except DeckgenError as exc:
+        # Every message of a reader is built on the shown URL; a driver's may quote the rest.
+        exc.args = (spec.mask(str(exc)), *exc.args[1:])
+        raise
+
+
+def _read_path(path: Path, settings: Settings) -> Source:
     book = open_book(path)
     read = _read_sheets(book, str(path), settings)
     if isinstance(book, _Workbook):
@@ -112,33 +155,61 @@ def read_source(source: Path, settings: Settings) -> Source:
 
 
 def open_book(source: Path) -> _Workbook | _Folder:
-    """The workbook or folder of files at `source`, to read sheet by sheet; InputError if it
-    cannot be read as client data."""
+    """The workbook or folder of files at local path `source`, to read sheet by sheet;
+    InputError if it cannot be read as client data."""
     path = Path(source)
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():
-        return _Folder(path)
-    suffix = path.suffix.lower()
+        return _Folder.local(path)
+    _check_workbook_suffix(path.suffix.lower(), str(path))
+    return _Workbook(path)
+
+
+def _read_url(spec: UrlSource, settings: Settings) -> Source:
+    from deckgen.data.remote import Remote
+
+    with Remote(spec.url, spec.shown) as remote:
+        if remote.suffix in (*WORKBOOK_SUFFIXES, *FOLDER_SUFFIXES):
+            _check_workbook_suffix(remote.suffix, spec.shown)
+            book: _Book = _Workbook(remote.fetch(remote.path), spec.shown)
+        else:
+            book = _Folder(spec.shown.rstrip("/"), remote.listing(), remote.fetch)
+        return replace(_read_sheets(book, spec.shown, settings), digest=remote.digest())
+
+
+def _check_workbook_suffix(suffix: str, shown: str) -> None:
+    """Nothing for a workbook's suffix; InputError for a single data file or anything else."""
     if suffix in WORKBOOK_SUFFIXES:
-        return _Workbook(path)
+        return
     if suffix in FOLDER_SUFFIXES:
         raise InputError(
-            f"{path} is a single {suffix} file; put one {suffix} file per sheet "
+            f"{shown} is a single {suffix} file; put one {suffix} file per sheet "
             f"(customers{suffix}, orders{suffix}, ...) in a folder and pass the folder"
         )
-    raise InputError(f"{path} is not an .xlsx workbook or a folder of .csv or .parquet files")
+    raise InputError(f"{shown} is not an .xlsx workbook or a folder of .csv or .parquet files")
 
 
 def load_tables(
-    source: Path, settings: Settings, strict: bool = False, today: date | None = None
+    source: Path | str | SourceSpec,
+    settings: Settings,
+    strict: bool = False,
+    today: date | None = None,
 ) -> Tables:
     """Validated tables from `source`; ValidationError on errors (and on warnings if `strict`)."""
+    check_mapping(settings)  # before reading: a database or URL may take a while
+    return tables_from_read(read_source(source, settings), settings, strict=strict, today=today)
+
+
+def tables_from_read(
+    read: Source, settings: Settings, *, strict: bool = False, today: date | None = None
+) -> Tables:
+    """Validated tables from what `read_source` read with `settings` (whose mapping was
+    checked); ValidationError on errors (and on warnings if `strict`)."""
     from deckgen.data.transform import transform_source  # both build on the readers here
     from deckgen.data.validate import validate_read
 
-    check_mapping(settings)
-    read = transform_source(read_source(source, settings), settings)
+    read = transform_source(read, settings)
     report = validate_read(read, settings, today=today)
     if report.errors:
         raise ValidationError(list(report.errors))
@@ -160,7 +231,7 @@ def _open_in_excel(path: Path) -> tuple[Problem, ...]:
 # -- every sheet -------------------------------------------------------------------------
 
 
-def _read_sheets(book: _Workbook | _Folder, label: str, settings: Settings) -> Source:
+def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
     frames: dict[str, pd.DataFrame] = {}
     names: dict[str, str] = {}
     reads: dict[str, tuple[SheetRead, ...]] = {}
@@ -198,7 +269,7 @@ def _extra(settings: Settings, available: tuple[str, ...], names: dict[str, str]
     return list(dict.fromkeys(n for n in found if n is not None and n not in names.values()))
 
 
-def _hidden(name: str, sheet: Sheet, book: _Workbook | _Folder) -> tuple[Problem, ...]:
+def _hidden(name: str, sheet: Sheet, book: _Book) -> tuple[Problem, ...]:
     """A warning when sheet `name`, read for `sheet`, is hidden and a visible sheet has a similar
     name (a hidden `orders` beside a visible `Orders `)."""
     if not book.hidden(name):
@@ -279,18 +350,19 @@ def aligned_tables(tables: list[pa.Table]) -> list[pa.Table]:
 class _Workbook:
     """An .xlsx, .xlsm, .xls or .ods workbook, read sheet by sheet with fastexcel."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, shown: str | None = None) -> None:
         import fastexcel
 
         from deckgen.data.guards import workbook_parts
 
+        self.shown = str(path) if shown is None else shown  # the workbook as named, for messages
         if path.stat().st_size == 0:
-            raise InputError(f"{path} is empty (0 bytes)")
+            raise InputError(f"{self.shown} is empty (0 bytes)")
         self.path = path
         try:
             self.reader = fastexcel.read_excel(path)
         except (fastexcel.FastExcelError, OSError) as exc:
-            raise InputError(_unreadable_workbook(path, exc)) from None
+            raise InputError(_unreadable_workbook(path, self.shown, exc)) from None
         self.available = tuple(_clean(name, strip=False) for name in self.reader.sheet_names)
         self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
         suffix = path.suffix.lower()
@@ -398,7 +470,7 @@ class _Workbook:
             batch = sheet.to_arrow()
         except (fastexcel.FastExcelError, OSError, ValueError) as exc:
             raise InputError(
-                f"{self.path}: sheet '{name}' cannot be read ({_first_line(exc)})"
+                f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
             ) from None
         self._visible[name] = sheet.visible == "visible"
         columns = sheet.selected_columns  # a property that builds the list anew
@@ -455,14 +527,14 @@ def _first_line(exc: BaseException) -> str:
     return text.removeprefix("calamine error: ").rstrip(".")
 
 
-def _unreadable_workbook(path: Path, exc: BaseException) -> str:
+def _unreadable_workbook(path: Path, shown: str, exc: BaseException) -> str:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head == _OLE2_MAGIC and path.suffix.lower() != ".xls":
         if _ENCRYPTED_STREAM in path.read_bytes():
-            return f"{path} is password-protected; save a copy without a password and use that"
-        return f"{path} is an old-style Office file, not an .xlsx workbook; save it as .xlsx"
-    return f"{path} is not a readable {path.suffix} workbook ({_first_line(exc)})"
+            return f"{shown} is password-protected; save a copy without a password and use that"
+        return f"{shown} is an old-style Office file, not an .xlsx workbook; save it as .xlsx"
+    return f"{shown} is not a readable {path.suffix} workbook ({_first_line(exc)})"
 
 
 # -- folders -----------------------------------------------------------------------------
@@ -471,19 +543,33 @@ def _unreadable_workbook(path: Path, exc: BaseException) -> str:
 class _Folder:
     """A folder of .csv or .parquet files, one per sheet (the file stem is its name)."""
 
-    def __init__(self, path: Path) -> None:
-        files: dict[str, dict[str, Path]] = {suffix: {} for suffix in FOLDER_SUFFIXES}
-        for file in sorted(path.iterdir()):
-            if file.is_file() and file.suffix.lower() in files:
-                files[file.suffix.lower()][file.stem] = file
+    def __init__(self, where: str, names: Mapping[str, str], fetch: Callable[[str], Path]) -> None:
+        """`names`: each file of the folder by its name -> how to fetch it (its local path
+        or its remote path); `where`: the folder as named, for messages."""
+        files: dict[str, dict[str, str]] = {suffix: {} for suffix in FOLDER_SUFFIXES}
+        for name in sorted(names):
+            suffix = Path(name).suffix.lower()
+            if suffix in files:
+                files[suffix][Path(name).stem] = name
         kinds = [suffix for suffix, found in files.items() if found]
         if not kinds:
-            raise InputError(f"{path} holds no .csv or .parquet files (one per sheet)")
+            raise InputError(f"{where} holds no .csv or .parquet files (one per sheet)")
         if len(kinds) > 1:
-            raise InputError(f"{path} holds both .csv and .parquet files; keep one kind per folder")
+            raise InputError(
+                f"{where} holds both .csv and .parquet files; keep one kind per folder"
+            )
         self.kind = kinds[0]
-        self.files = files[self.kind]
+        self.files = files[self.kind]  # sheet name (file stem) -> file name
         self.available = tuple(self.files)
+        self.where = where
+        self._names = names
+        self._fetch = fetch
+
+    @classmethod
+    def local(cls, path: Path) -> _Folder:
+        """The folder at `path` on this machine."""
+        names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
+        return cls(str(path), names, Path)
 
     def hidden(self, name: str) -> bool:
         """Files are never hidden."""
@@ -494,32 +580,34 @@ class _Folder:
     ) -> tuple[pa.Table, SheetRead]:
         """File `name` as an Arrow table of its rows below the header row (row 1 for a file
         that is not one of our sheets, `sheet` None)."""
-        file = self.files[name]
+        shown = f"{self.where}/{self.files[name]}"
+        if self.kind == ".parquet" and mapping.header_row is not None and sheet is not None:
+            raise InputError(
+                f"[sheets.{sheet.name}] header_row: {shown} is a Parquet file, whose "
+                "column names are not in a row; remove header_row"
+            )
+        file = self._fetch(self._names[self.files[name]])
         if self.kind == ".parquet":
-            if mapping.header_row is not None and sheet is not None:
-                raise InputError(
-                    f"[sheets.{sheet.name}] header_row: {file.name} is a Parquet file, whose "
-                    "column names are not in a row; remove header_row"
-                )
-            return _read_parquet(file), SheetRead(name, 1)
-        return _read_csv(file, name, sheet, mapping)
+            return _read_parquet(file, shown), SheetRead(name, 1)
+        return _read_csv(file, shown, name, sheet, mapping)
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
         """The first `rows` rows of file `name` (a Parquet file's column names first), every
         cell as text (None: blank)."""
         from deckgen.data.cells import as_text
 
-        file = self.files[name]
+        shown = f"{self.where}/{self.files[name]}"
+        file = self._fetch(self._names[self.files[name]])
         if self.kind == ".csv":
-            records = _csv_head(file, rows)[2] if file.stat().st_size else []
+            records = _csv_head(file, rows, shown)[2] if file.stat().st_size else []
             return [tuple(cell.strip() or None for cell in record) for record in records]
-        table = _read_parquet(file).slice(0, max(rows - 1, 0))
+        table = _read_parquet(file, shown).slice(0, max(rows - 1, 0))
         cells = [as_text(column).to_pylist() for column in table.columns]
         return [tuple(table.column_names), *zip(*cells, strict=True)][:rows]
 
 
 def _read_csv(
-    file: Path, name: str, sheet: Sheet | None, mapping: SheetMapping
+    file: Path, shown: str, name: str, sheet: Sheet | None, mapping: SheetMapping
 ) -> tuple[pa.Table, SheetRead]:
     """Every cell of a UTF-8 CSV file as text, below its header row (found if need be, for one
     of our sheets)."""
@@ -531,7 +619,7 @@ def _read_csv(
 
     if file.stat().st_size == 0:
         return pa.table({}), SheetRead(name, 1)
-    text, delimiter, records = _csv_head(file, max(SEARCH_ROWS, mapping.header_row or 0))
+    text, delimiter, records = _csv_head(file, max(SEARCH_ROWS, mapping.header_row or 0), shown)
     header, searched, closest = mapping.header_row or 1, False, None
     first = row_match(records[0], sheet, mapping, 1) if records and sheet is not None else None
     if mapping.header_row is None and first is not None and not first.complete:
@@ -545,7 +633,7 @@ def _read_csv(
     for _ in zip(range(header), reader, strict=False):
         pass
     skipped = reader.line_num
-    names = _csv_names(records[header - 1] if header <= len(records) else [])
+    names = header_names(records[header - 1] if header <= len(records) else [])
     if not names:
         return pa.table({}), SheetRead(name, header, searched, closest)
     odd_rows: list[str] = []
@@ -577,18 +665,18 @@ def _read_csv(
         )
     except (pa.ArrowInvalid, OSError) as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
-            raise InputError(f"{file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
-        raise InputError(f"{file} cannot be read as CSV: {_first_line(exc)}") from None
+            raise InputError(f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+        raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
         raise InputError(
-            f"{file}: {len(odd_rows):,} row(s) have a different number of cells than the "
+            f"{shown}: {len(odd_rows):,} row(s) have a different number of cells than the "
             f"{len(names)} column names of row {header}, such as {odd_rows[0][:80]!r}; "
             "quote cells that hold the separator"
         )
     return table, SheetRead(name, header, searched, closest)
 
 
-def _csv_head(file: Path, rows: int) -> tuple[str, str, list[list[str]]]:
+def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:
     """The decoded start of a UTF-8 CSV file, its separator and its first `rows` records."""
     from deckgen.data.header import SEARCH_ROWS
 
@@ -597,7 +685,7 @@ def _csv_head(file: Path, rows: int) -> tuple[str, str, list[list[str]]]:
     try:
         text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
     except UnicodeDecodeError:
-        raise InputError(f"{file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+        raise InputError(f"{shown or file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
     lines = text.split("\n")[:SEARCH_ROWS]
     # Excel writes ';' in many locales, and a tab for "Unicode text".
     delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
@@ -605,8 +693,9 @@ def _csv_head(file: Path, rows: int) -> tuple[str, str, list[list[str]]]:
     return text, delimiter, [record for _, record in zip(range(rows), reader, strict=False)]
 
 
-def _csv_names(cells: list[str]) -> list[str]:
-    """Column names from a CSV header row: trimmed, unnamed ones by letter, repeats numbered."""
+def header_names(cells: list[str]) -> list[str]:
+    """Column names from a header row (a CSV file's, a query's): trimmed, unnamed ones by
+    letter, repeats numbered."""
     names: list[str] = []
     for index, cell in enumerate(cells):
         name = _clean(cell) or _unnamed(index)
@@ -614,12 +703,12 @@ def _csv_names(cells: list[str]) -> list[str]:
     return names
 
 
-def _read_parquet(file: Path) -> pa.Table:
+def _read_parquet(file: Path, shown: str) -> pa.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         table = pq.read_table(file)
     except (OSError, pa.ArrowException) as exc:
-        raise InputError(f"{file} cannot be read as Parquet: {_first_line(exc)}") from None
+        raise InputError(f"{shown} cannot be read as Parquet: {_first_line(exc)}") from None
     return table.rename_columns([_clean(name) for name in table.column_names])

@@ -1,4 +1,5 @@
-"""Client data from a SQL database: one query (or table) per sheet, through SQLAlchemy, read only.
+"""Client data from a SQL database, through SQLAlchemy, read only: its named queries and its
+tables are the sheets (DatabaseBook), read like a workbook's.
 
 Reading is read-only three times over (docs/security.md):
 1. before anything runs, every query must parse (sqlglot, in the database's dialect) as exactly
@@ -14,7 +15,9 @@ Reading is read-only three times over (docs/security.md):
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import math
 import re
 import sqlite3
 import time
@@ -28,12 +31,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from deckgen.config import DEFAULT_STATEMENT_TIMEOUT
+from deckgen.config import DEFAULT_STATEMENT_TIMEOUT, SheetMapping
+from deckgen.data.cells import clean_name
+from deckgen.data.mapping import normalise_name
+from deckgen.data.schema import Sheet
 from deckgen.errors import InputError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     import sqlalchemy as sa
 
+    from deckgen.data.load import SheetRead
+    from deckgen.data.source import DatabaseSource
+
+_PYTHON_CLASS = re.compile(r"<class '(?:\w+\.)*(\w+)'>")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 # SQLAlchemy backend name -> sqlglot dialect (others are parsed as standard SQL).
 _DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql"}
@@ -49,6 +60,9 @@ _SQLITE_ALLOWED = {
 # (a read, not a setting), the isolation level when it connects.
 _SQLITE_TABLE_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo"}
 _SQLITE_READ_PRAGMAS = {"read_uncommitted"}
+CONNECT_TIMEOUT = 30  # seconds a database server has to accept a connection (a URL may say)
+# Backends whose drivers (psycopg, psycopg2, pymysql, mysqlclient) take `connect_timeout`.
+_CONNECT_TIMEOUT_BACKENDS = {"postgresql", "mysql", "mariadb"}
 _SQLITE_CHECK_EVERY = 10_000  # virtual-machine instructions between two looks at the clock
 
 
@@ -61,39 +75,115 @@ def read_sql_frames(
     """One DataFrame per sheet: each query's rows, or a bare table name's whole table, read only
     with `statement_timeout` seconds per query; InputError, before anything runs for a query that
     is not a single SELECT."""
-    from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+    from deckgen.data.source import DatabaseSource
 
-    parsed = _url(url)
-    shown = parsed.render_as_string(hide_password=True)
-    backend = parsed.get_backend_name()
-    queries = {sheet: query.strip() for sheet, query in queries.items()}
-    for sheet, query in queries.items():
-        check_query(query, sheet, backend)
-    clock = _Deadline(statement_timeout)
-    engine = _driven_engine(parsed, clock)
-    frames: dict[str, pd.DataFrame] = {}
-    try:
-        with engine.connect() as connection:
-            if backend == "postgresql":
-                connection.exec_driver_sql("SET TRANSACTION READ ONLY")
-            for sheet, query in queries.items():
-                try:
-                    with _timed(connection, backend, clock):
-                        frame = _read_sheet(connection, query)
-                except NoSuchTableError:
-                    raise InputError(f"sheet '{sheet}': no table {query} in {shown}") from None
-                except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
-                    reason = _reason(exc, parsed.password, clock)
-                    raise InputError(
-                        f"sheet '{sheet}': the query failed on {shown}: {reason}"
-                    ) from None
-                frames[sheet] = _plain_types(frame)
-    except SQLAlchemyError as exc:
-        reason = _reason(exc, parsed.password, clock)
-        raise InputError(f"cannot connect to the database {shown}: {reason}") from None
-    finally:
-        engine.dispose()
-    return frames
+    with DatabaseBook(DatabaseSource(url, tuple(queries.items()), statement_timeout)) as book:
+        return {name: book.frame(name) for name in queries}
+
+
+class DatabaseBook:
+    """A database opened read only and read like a workbook: each named query is a sheet, and
+    so is each table and view of its default schema that no query is named after."""
+
+    def __init__(self, source: DatabaseSource) -> None:
+        """Check every query (InputError before anything runs), then connect."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        self.url = _url(source.url)
+        self.shown = source.shown
+        self.backend = self.url.get_backend_name()
+        self.queries = {name: query.strip() for name, query in source.queries}
+        for name, query in self.queries.items():
+            check_query(query, name, self.backend)
+        self.clock = _Deadline(source.statement_timeout)
+        self.engine = _driven_engine(self.url, self.clock)
+        self._read: dict[str, pd.DataFrame] = {}
+        try:
+            self.connection = self.engine.connect()
+            if self.backend == "postgresql":
+                self.connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            with _timed(self.connection, self.backend, self.clock):
+                tables = self._tables()
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            reason = _reason(exc, self.url.password, self.clock)
+            raise InputError(f"cannot connect to the database {self.shown}: {reason}") from None
+        named = {normalise_name(name) for name in self.queries}
+        # Table names are the client's: shown cleaned (no control characters), read as they are.
+        self.tables = {clean_name(t): t for t in tables if normalise_name(t) not in named}
+        self.available = (*self.queries, *self.tables)
+
+    def __enter__(self) -> DatabaseBook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.connection.close()
+        self.engine.dispose()
+
+    def hidden(self, name: str) -> bool:
+        """Queries and tables are never hidden."""
+        return False
+
+    def read(
+        self, name: str, sheet: Sheet | None, mapping: SheetMapping
+    ) -> tuple[pa.Table, SheetRead]:
+        """Query or table `name` as an Arrow table; its rows are numbered from 1 (no header)."""
+        import pyarrow as pa
+
+        from deckgen.data.cells import arrow_column
+        from deckgen.data.load import SheetRead, header_names
+
+        if mapping.header_row is not None and sheet is not None:
+            raise InputError(
+                f"[sheets.{sheet.name}] header_row: '{name}' is a database query or table, "
+                "whose column names are not in a row; remove header_row"
+            )
+        frame = self.frame(name)
+        columns = [arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+        names = header_names([str(c) for c in frame.columns])
+        return pa.Table.from_arrays(columns, names=names), SheetRead(name, 0)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The rows of query or table `name`, read once under the statement timeout."""
+        from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+
+        if name in self._read:
+            return self._read[name]
+        query = self.queries.get(name)
+        try:
+            with _timed(self.connection, self.backend, self.clock):
+                if query is None:
+                    frame = _read_table(self.connection, None, self.tables[name])
+                else:
+                    frame = _read_sheet(self.connection, query)
+        except NoSuchTableError:
+            raise InputError(f"sheet '{name}': no table {query} in {self.shown}") from None
+        except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+            reason = _reason(exc, self.url.password, self.clock)
+            what = "the query" if query is not None else f"reading table {name}"
+            raise InputError(f"sheet '{name}': {what} failed on {self.shown}: {reason}") from None
+        self._read[name] = _plain_types(frame)
+        return self._read[name]
+
+    def digest(self) -> str:
+        """SHA-256 of the rows read, each sheet as canonical CSV (sheets in name order)."""
+        return frames_sha256(self._read)
+
+    def _tables(self) -> list[str]:
+        """The tables and views of the default schema (the names a database gives its sheets)."""
+        import sqlalchemy as sa
+
+        inspector = sa.inspect(self.connection)
+        return sorted({*inspector.get_table_names(), *inspector.get_view_names()})
+
+
+def frames_sha256(frames: Mapping[str, pd.DataFrame]) -> str:
+    """Hex SHA-256 of database frames as canonical CSV (sheets sorted by name)."""
+    digest = hashlib.sha256()
+    for sheet in sorted(frames):
+        csv = frames[sheet].to_csv(index=False, lineterminator="\n")
+        digest.update(sheet.encode() + b"\0" + csv.encode() + b"\0")
+    return digest.hexdigest()
 
 
 def list_tables(url: str) -> tuple[str, ...]:
@@ -128,7 +218,7 @@ def _url(url: str) -> sa.URL:
 
     try:
         return sa.engine.make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise InputError(
             "the database URL is not a SQLAlchemy URL (e.g. sqlite:///crm.db)"
         ) from None
@@ -142,9 +232,7 @@ def _driven_engine(url: sa.URL, clock: _Deadline) -> sa.Engine:
         return _engine(url, clock)
     except (NoSuchModuleError, ImportError) as exc:
         shown = url.render_as_string(hide_password=True)
-        raise InputError(
-            f"no database driver for {shown} ({exc}); for PostgreSQL install deckgen[postgres]"
-        ) from None
+        raise InputError(f"no database driver for {shown}: {_install_hint(exc)}") from None
 
 
 def check_query(query: str, sheet: str, backend: str) -> None:
@@ -165,6 +253,7 @@ def check_query(query: str, sheet: str, backend: str) -> None:
         error = exc.errors[0] if exc.errors else {}
         where = f" at line {error.get('line')}, column {error.get('col')}" if error else ""
         detail = error.get("description") or str(exc).splitlines()[0]
+        detail = _PYTHON_CLASS.sub(r"\1", detail)  # sqlglot names its node classes
         raise InputError(
             f"sheet '{sheet}': the query cannot be read as SQL ({detail}{where}); "
             f"expected {expected}"
@@ -269,13 +358,31 @@ def sqlite_path(database: str) -> str:
 
 
 def _engine(url: sa.URL, clock: _Deadline) -> sa.Engine:
-    """An engine for `url`; a SQLite file is opened read only (a missing file is an error)."""
+    """An engine for `url`; a SQLite file is opened read only (a missing file is an error), and
+    a server is given CONNECT_TIMEOUT seconds to answer unless the URL sets `connect_timeout`."""
     import sqlalchemy as sa
 
     path = _sqlite_file(url)
     if path is None:
-        return sa.create_engine(url)
+        if (
+            url.get_backend_name() not in _CONNECT_TIMEOUT_BACKENDS
+            or "connect_timeout" in url.query
+        ):
+            return sa.create_engine(url)
+        # A host that takes the connection but never answers would otherwise hang a run for good.
+        seconds = max(2, math.ceil(min(clock.seconds, CONNECT_TIMEOUT)))
+        return sa.create_engine(url, connect_args={"connect_timeout": seconds})
     return sa.create_engine("sqlite://", creator=lambda: connect_sqlite_read_only(path, clock))
+
+
+def _install_hint(exc: Exception) -> str:
+    """What to install for a missing driver: the postgres extra, else the module named."""
+    missing = exc.name if isinstance(exc, ImportError) else None
+    if missing in ("psycopg", "psycopg2"):
+        return f'{exc}; install it with pip install "deckgen[postgres]"'
+    if missing:
+        return f"{exc}; install the driver {missing} (pip install {missing})"
+    return f"{exc}; name a dialect SQLAlchemy knows, e.g. postgresql+psycopg://"
 
 
 def _sqlite_file(url: sa.URL) -> Path | None:
@@ -298,8 +405,15 @@ def _read_sheet(connection: sa.Connection, query: str) -> pd.DataFrame:
     if not _TABLE_NAME.match(query):
         return pd.read_sql(sa.text(query), connection)
     schema, _, name = query.rpartition(".")
-    everything = sa.select(sa.text("*")).select_from(sa.table(name, schema=schema or None))
-    key = sa.inspect(connection).get_pk_constraint(name, schema=schema or None)
+    return _read_table(connection, schema or None, name)
+
+
+def _read_table(connection: sa.Connection, schema: str | None, name: str) -> pd.DataFrame:
+    """A table's rows in primary-key order, else in an order fixed by their content."""
+    import sqlalchemy as sa
+
+    everything = sa.select(sa.text("*")).select_from(sa.table(name, schema=schema))
+    key = sa.inspect(connection).get_pk_constraint(name, schema=schema)
     if key.get("constrained_columns"):
         return pd.read_sql(
             everything.order_by(*map(sa.column, key["constrained_columns"])), connection

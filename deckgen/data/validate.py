@@ -28,6 +28,7 @@ from deckgen.data.load import (
     SHEET_COLUMN,
     SheetRead,
     Source,
+    as_source,
     located,
     read_source,
 )
@@ -40,6 +41,7 @@ from deckgen.data.mapping import (
     normalise_name,
 )
 from deckgen.data.schema import OTHER, RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
+from deckgen.data.source import SourceSpec
 from deckgen.data.tables import Tables
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
@@ -124,16 +126,17 @@ class ValidationReport:
 
 
 def validate_source(
-    source: Path, settings: Settings, today: date | None = None
+    source: Path | str | SourceSpec, settings: Settings, today: date | None = None
 ) -> ValidationReport:
     """Read and validate `source`; a source that cannot be read gives a report with `failure`."""
     from deckgen.data.transform import transform_source  # it builds on this module
 
+    spec = as_source(source)
     try:
         check_mapping(settings)
-        read = transform_source(read_source(source, settings), settings)
+        read = transform_source(read_source(spec, settings), settings)
     except DeckgenError as exc:
-        return ValidationReport(str(source), None, (), (), failure=str(exc))
+        return ValidationReport(spec.shown, None, (), (), failure=spec.mask(str(exc)))
     return validate_read(read, settings, today=today)
 
 
@@ -406,7 +409,8 @@ class _SheetCheck:
         rows = sorted({r.header_row for r in reads}) or [1]
         has = ", ".join(f"'{c}'" for c in columns) or "no columns"
         expected = f"a column with this name ({how}); the sheet has {has}"
-        expected += f" (the names on row {', '.join(map(str, rows))})"
+        if rows != [0]:  # a database's sheets have their names in no row
+            expected += f" (the names on row {', '.join(map(str, rows))})"
         closest = next((r.closest for r in reads if r.closest is not None), None)
         if closest is not None and closest.row not in rows:
             expected += (

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from deckgen.batch.config import DatabaseSpec, load_run_config
+from deckgen.batch.config import load_run_config
+from deckgen.data.source import DatabaseSource, PathSource
 from deckgen.errors import ConfigError
 
 Make = Callable[[str], Path]
@@ -46,7 +47,7 @@ def test_full_config_loads(make_config: Make, tmp_path: Path) -> None:
     assert (config.jobs, config.lock_timeout) == (3, 30)
     acme, globex = config.clients
     assert (acme.name, acme.slug) == ("Acme Co.", "Acme-Co")
-    assert acme.source == tmp_path / "data/acme.xlsx"
+    assert acme.source == PathSource(tmp_path / "data/acme.xlsx")
     assert acme.config == tmp_path / "acme.toml"
     assert (acme.template, acme.templates_dir, acme.logo) == (
         tmp_path / "brand.pptx",
@@ -54,7 +55,7 @@ def test_full_config_loads(make_config: Make, tmp_path: Path) -> None:
         tmp_path / "logo.png",
     )
     assert (acme.lang, acme.calendar, acme.charts) == ("fa", "gregorian", "image")
-    assert globex.source == DatabaseSpec(
+    assert globex.source == DatabaseSource(
         f"sqlite:///{tmp_path}/crm.db",
         (("customers", "customers"), ("orders", "SELECT id AS order_id FROM sales")),
     )
@@ -85,7 +86,10 @@ def test_every_problem_is_listed(make_config: Make) -> None:
     assert "jobs: Input should be greater than or equal to 1 (got 0)" in message
     assert "colour: unknown key" in message
     assert "client.0.lang: Input should be 'en', 'ar' or 'fa' (got 'de')" in message
-    assert "client.1: Value error, give exactly one of 'source'" in message
+    assert (
+        "client.1: Value error, give 'source' (a workbook or folder), [client.database], or a "
+        "'config' whose [source] names the data"
+    ) in message
 
 
 def test_source_and_database_together_are_refused(make_config: Make) -> None:
@@ -100,7 +104,9 @@ def test_source_and_database_together_are_refused(make_config: Make) -> None:
         queries = {orders = "orders"}
         """
     )
-    with pytest.raises(ConfigError, match="give exactly one of 'source'"):
+    with pytest.raises(
+        ConfigError, match=r"give one of 'source' .* or \[client.database\], not both"
+    ):
         load_run_config(path)
 
 
@@ -164,10 +170,10 @@ def test_absolute_sqlite_and_server_urls_are_kept(make_config: Make) -> None:
         )
     )
     a, b = (client.source for client in config.clients)
-    assert isinstance(a, DatabaseSpec) and isinstance(b, DatabaseSpec)
+    assert isinstance(a, DatabaseSource) and isinstance(b, DatabaseSource)
     assert a.url == "sqlite:////var/crm.db"
     assert b.url == "postgresql+psycopg://u:secret@db/crm"
-    assert b.shown_url == "postgresql+psycopg://u:***@db/crm"
+    assert b.shown == "postgresql+psycopg://u:***@db/crm"
 
 
 def test_queries_name_our_sheets(make_config: Make) -> None:
@@ -209,8 +215,8 @@ def test_sqlite_file_uris_are_anchored_like_paths_and_timeouts_read(
     )
     assert config.timeout == 90
     a, b = (client.source for client in config.clients)
-    assert a == DatabaseSpec(f"sqlite:///{tmp_path}/crm.db", (("orders", "orders"),), 120.0)
-    assert b == DatabaseSpec("sqlite:////var/crm b.db", (("orders", "orders"),), 5.0)
+    assert a == DatabaseSource(f"sqlite:///{tmp_path}/crm.db", (("orders", "orders"),), 120.0)
+    assert b == DatabaseSource("sqlite:////var/crm b.db", (("orders", "orders"),), 5.0)
 
 
 def test_timeouts_must_be_positive(make_config: Make) -> None:

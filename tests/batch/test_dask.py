@@ -21,11 +21,12 @@ import pytest
 from distributed import LocalCluster
 from distributed.diagnostics.plugin import SchedulerPlugin
 
-from deckgen.batch.config import ClientSpec, DatabaseSpec
+from deckgen.batch.config import ClientSpec
 from deckgen.batch.dask_executor import RETRIED, WORKER_DIED
 from deckgen.batch.progress import JsonLines, LoggerReporter
 from deckgen.batch.runner import RunResult, execute_run
 from deckgen.batch.worker import DIED, mask_secrets
+from deckgen.data.source import DatabaseSource, PathSource
 from deckgen.errors import ConfigError
 from tests.batch import render_stubs
 from tests.batch.test_runner import NOV_1
@@ -242,7 +243,7 @@ def test_mask_secrets_hides_the_url_and_the_password() -> None:
     spec = ClientSpec(
         name="globex",
         slug="globex",
-        source=DatabaseSpec(REFUSED_URL, (("orders", "orders"),)),
+        source=DatabaseSource(REFUSED_URL, (("orders", "orders"),)),
         config=None,
         lang=None,
         calendar=None,
@@ -256,7 +257,11 @@ def test_mask_secrets_hides_the_url_and_the_password() -> None:
         "OperationalError: (postgresql+psycopg://reports:***@127.0.0.1:1/crm) password "
         "'***' rejected"
     )
-    assert mask_secrets(message, replace(spec, source=Path("a.xlsx"))) == message
+    # Any other source: URLs in the text are masked all the same; a bare password is unknown.
+    assert mask_secrets(message, replace(spec, source=PathSource(Path("a.xlsx")))) == (
+        "OperationalError: (postgresql+psycopg://reports:***@127.0.0.1:1/crm) password "
+        f"{SECRET!r} rejected"
+    )
 
 
 def test_scheduler_unreachable_is_one_message_and_exit_2(tmp_path: Path) -> None:

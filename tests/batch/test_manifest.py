@@ -11,12 +11,12 @@ import pandas as pd
 
 from deckgen.batch.manifest import (
     file_sha256,
-    frames_sha256,
     manifest_path,
     source_sha256,
     write_manifest,
 )
 from deckgen.batch.worker import ClientRecord
+from deckgen.data.sql import frames_sha256
 
 START = datetime(2026, 11, 1, 3, 0, 0, tzinfo=UTC)
 END = datetime(2026, 11, 1, 3, 1, 30, 500_000, tzinfo=UTC)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import getpass
+import json
 import os
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -168,3 +172,158 @@ def test_postgres_statement_timeout_stops_pg_sleep_even_after_a_query_lifts_it(
         read_sql_frames(pg_url, queries, statement_timeout=1)
     assert str(caught.value).startswith("sheet 'orders': the query failed on ")
     assert str(caught.value).endswith("it ran longer than the statement timeout (1 s)")
+
+
+# -- a database named in a client's deckgen.toml, with a password in its URL ------------------
+
+PASSWORD = "Tr1cky/p@ss:word"  # holds the characters that break naive masking
+PASSWORD_IN_URL = "Tr1cky%2Fp%40ss%3Aword"
+
+
+def _leaks(text: str) -> list[str]:
+    """The forms of the password found in `text` (as written, percent-encoded, or its core)."""
+    return [form for form in (PASSWORD, PASSWORD_IN_URL, "p@ss") if form in text]
+
+
+@pytest.fixture
+def client_schema(pg_url: str, sample_frames: dict) -> Iterator[str]:
+    """The sample client's seven tables in a schema of their own, dropped afterwards."""
+    import sqlalchemy as sa
+
+    schema = f"deckgen_sources_{os.getpid()}"
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        for sheet, frame in sample_frames.items():
+            frame.to_sql(sheet, connection, schema=schema, index=False)
+    try:
+        yield schema
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def _with_password(pg_url: str, **query: str) -> str:
+    """`pg_url` with the test password (ignored by peer authentication) and `query` added."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(pg_url)
+    return url.set(
+        username=url.username or getpass.getuser(),
+        password=url.password or PASSWORD,
+        query={**url.query, **query},
+    ).render_as_string(hide_password=False)
+
+
+def test_postgres_in_deckgen_toml_gives_the_workbook_figures_and_never_shows_the_password(
+    pg_url: str,
+    client_schema: str,
+    sample_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from deckgen.data.source import DatabaseSource
+    from tests.test_cli import run_cli
+
+    url = _with_password(pg_url, options=f"-csearch_path={client_schema}")
+    assert PASSWORD_IN_URL in url
+    acme = tmp_path / "acme"
+    acme.mkdir()
+    (acme / "deckgen.toml").write_text(
+        f'client = "Sample Retail Co."\n[source]\ndatabase = "{url}"\n', encoding="utf-8"
+    )
+    (tmp_path / "book.toml").write_text('client = "Sample Retail Co."\n', encoding="utf-8")
+    book = ["--config", str(tmp_path / "book.toml")]
+    shown = DatabaseSource(url).shown
+    assert ":***@" in shown and not _leaks(shown)
+
+    code, out, err = run_cli(["validate", str(acme)], capsys)
+    assert (code, err) == (0, ""), err
+    assert out.startswith(f"Checked {shown}\n") and out.endswith("Result: valid.\n")
+    _, book_out, _ = run_cli(["validate", str(sample_workbook), *book], capsys)
+    assert out.splitlines()[1:] == book_out.splitlines()[1:]  # every sheet's rows and dates
+
+    figures = []
+    for data in ([str(acme)], [str(sample_workbook), *book]):
+        code, out, err = run_cli(["metrics", *data, "--period", "2026-10", "--json"], capsys)
+        assert code == 0, err
+        figures.append(out)
+    assert figures[0] == figures[1]
+
+    decks = []
+    for data, deck in (([str(acme)], "db.pptx"), ([str(sample_workbook), *book], "book.pptx")):
+        args = ["render", *data, "-o", str(tmp_path / deck), "--period", "2026-10"]
+        code, out, err = run_cli(args, capsys)
+        assert code == 0, err
+        assert not _leaks(out + err)
+        decks.append((tmp_path / deck).read_bytes())
+    assert decks[0] == decks[1]
+
+    # A scheduled run of the same client, its source taken from its deckgen.toml.
+    (tmp_path / "run.toml").write_text(
+        'output = "reports/{client}.pptx"\n[[client]]\nname = "acme"\nconfig = "acme/deckgen.toml"\n',
+        encoding="utf-8",
+    )
+    command = [sys.executable, "-m", "deckgen.cli", "run", str(tmp_path / "run.toml")]
+    ran = subprocess.run(
+        [*command, "--period", "2026-10", "--jobs", "1", "--log-format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert not _leaks(ran.stdout + ran.stderr)
+    manifest = (tmp_path / "reports/manifest-2026-10.json").read_text(encoding="utf-8")
+    assert json.loads(manifest)["clients"][0]["source"] == shown
+    assert not _leaks(manifest)
+    assert (tmp_path / "reports/acme.pptx").read_bytes() == decks[1]
+
+
+def test_postgres_refusing_the_password_is_one_line_without_it(
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A real authentication failure over TCP, whose driver message names the user."""
+    from tests.test_cli import run_cli
+
+    acme = tmp_path / "acme"
+    acme.mkdir()
+    url = f"postgresql+psycopg://reports:{PASSWORD_IN_URL}@127.0.0.1:5432/deckgen_test"
+    (acme / "deckgen.toml").write_text(f'[source]\ndatabase = "{url}"\n', encoding="utf-8")
+    expected = (
+        "error: cannot connect to the database "
+        "postgresql+psycopg://reports:***@127.0.0.1:5432/deckgen_test: connection failed: "
+        'connection to server at "127.0.0.1", port 5432 failed: FATAL:  password '
+        'authentication failed for user "reports"\n'
+    )
+    for command in (
+        ["validate"],
+        ["metrics", "--json"],
+        ["render", "-o", str(tmp_path / "d.pptx")],
+    ):
+        code, out, err = run_cli([*command, str(acme)], capsys)
+        assert (code, out, err) == (2, "", expected)
+    assert not (tmp_path / "d.pptx").exists()
+    (tmp_path / "run.toml").write_text(
+        'output = "reports/{client}.pptx"\n[[client]]\nname = "acme"\nconfig = "acme/deckgen.toml"\n',
+        encoding="utf-8",
+    )
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deckgen.cli",
+            "run",
+            str(tmp_path / "run.toml"),
+            "--period",
+            "2026-10",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 1, ran.stderr
+    assert "password authentication failed" in ran.stderr and not _leaks(ran.stdout + ran.stderr)
+    manifest = (tmp_path / "reports/manifest-2026-10.json").read_text(encoding="utf-8")
+    assert "password authentication failed" in manifest and not _leaks(manifest)

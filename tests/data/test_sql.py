@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 import sqlite3
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -92,9 +94,44 @@ def test_unreachable_server_never_shows_the_password() -> None:
     assert "\n" not in message
 
 
-def test_missing_driver() -> None:
-    with pytest.raises(InputError, match=r"no database driver for mssql\+pymssql://u:\*\*\*@h/db"):
-        read_sql_frames("mssql+pymssql://u:pw@h/db", {"orders": "orders"})
+def test_a_server_that_never_answers_times_out_in_one_sentence() -> None:
+    """A host that accepts the connection and says nothing (a firewall, a hung server): the
+    connect timeout (here the 2 s statement timeout, below CONNECT_TIMEOUT) ends the wait."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        url = f"postgresql+psycopg://deckgen:s3cr3t-pw@127.0.0.1:{port}/crm"
+        started = time.monotonic()
+        with pytest.raises(InputError) as caught:
+            read_sql_frames(url, {"orders": "orders"}, statement_timeout=2)
+        waited = time.monotonic() - started
+    assert str(caught.value) == (
+        f"cannot connect to the database postgresql+psycopg://deckgen:***@127.0.0.1:{port}/crm: "
+        "connection timeout expired"
+    )
+    assert 2 <= waited < 30
+
+
+@pytest.mark.parametrize(
+    ("url", "hint"),
+    [
+        (
+            "mssql+pymssql://u:pw@h/db",
+            "mssql+pymssql://u:***@h/db: No module named 'pymssql'; install the driver pymssql "
+            "(pip install pymssql)",
+        ),
+        (
+            "nosuchdb://u:pw@h/db",
+            "nosuchdb://u:***@h/db: Can't load plugin: sqlalchemy.dialects:nosuchdb; name a "
+            "dialect SQLAlchemy knows, e.g. postgresql+psycopg://",
+        ),
+    ],
+)
+def test_missing_driver_says_what_to_install(url: str, hint: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_sql_frames(url, {"orders": "orders"})
+    assert str(caught.value) == f"no database driver for {hint}"
 
 
 def test_not_a_url() -> None:
@@ -131,7 +168,11 @@ def _sha(path: Path) -> str:
         ),
         ("SELECT * INTO copy FROM customers", "the query holds SELECT ... INTO, which writes"),
         ("SELECT * FROM customers FOR UPDATE", "the query holds FOR UPDATE/SHARE, which writes"),
-        ("SELEC * FROM customers", "the query cannot be read as SQL"),
+        (
+            "SELEC * FROM customers",
+            "the query cannot be read as SQL (Required keyword: 'expression' missing for Mul at "
+            "line 1, column 12)",
+        ),
     ],
 )
 def test_anything_but_one_select_is_refused_before_it_runs(
@@ -203,3 +244,12 @@ def test_a_sqlite_file_uri_is_read_like_a_path_and_read_only(crm: str, tmp_path:
         read_sql_frames(f"sqlite:///file:{tmp_path}/missing.db?mode=rwc", {"orders": "orders"})
     assert str(caught.value) == f"database file not found: {tmp_path}/missing.db"
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_missing_postgresql_driver_names_the_extra() -> None:
+    from deckgen.data.sql import _install_hint
+
+    missing = ModuleNotFoundError("No module named 'psycopg'", name="psycopg")
+    assert _install_hint(missing) == (
+        "No module named 'psycopg'; install it with pip install \"deckgen[postgres]\""
+    )
