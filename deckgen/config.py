@@ -372,9 +372,11 @@ def find_config(source: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def load_settings(path: Path | None, **overrides: object) -> Settings:
+def load_settings(path: Path | None, *, lenient: bool = False, **overrides: object) -> Settings:
     """Settings read from `path` (defaults when None) with CLI `overrides` on top; ConfigError
-    listing every problem at once (unknown keys, and sheets or columns deckgen does not have)."""
+    listing every problem at once (unknown keys, and sheets or columns deckgen does not have).
+    `lenient` leaves out the keys that fail validation instead (to check the data under the
+    rest of a config that has problems)."""
     # The mapping is checked against the schema.
     from deckgen.data.mapping import mapping_problems, transform_problems
 
@@ -394,6 +396,11 @@ def load_settings(path: Path | None, **overrides: object) -> Settings:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems = validation_problems(exc)
+        if lenient:
+            settings = _without_failing_keys(data, exc)
+            if settings is None:
+                raise ConfigError(_problem_list(problems, str(path or "settings"))) from None
+            problems = []
     else:
         problems = transform_problems(settings)
     problems += mapping_problems(data.get("sheets"), data.get("vocabulary"))
@@ -404,6 +411,30 @@ def load_settings(path: Path | None, **overrides: object) -> Settings:
             update={"source": _anchored(settings.source, Path(path).absolute().parent)}
         )
     return settings
+
+
+def _without_failing_keys(data: dict[str, object], exc: ValidationError) -> Settings | None:
+    """Settings from `data` with every key that fails validation removed (a few passes, as a
+    removal can uncover another problem); None when no valid settings remain."""
+    for _ in range(5):
+        for error in exc.errors():
+            _remove(data, error["loc"])
+        try:
+            return Settings.model_validate(data)
+        except ValidationError as again:
+            exc = again
+    return None
+
+
+def _remove(data: object, loc: tuple[int | str, ...]) -> None:
+    """Deletes the key at path `loc` of nested dicts (a list item: the whole list)."""
+    for depth, key in enumerate(loc):
+        if not isinstance(data, dict) or key not in data:
+            return
+        if depth == len(loc) - 1 or not isinstance(data[key], dict):
+            del data[key]
+            return
+        data = data[key]
 
 
 def _anchored(source: SourceSettings, base: Path) -> SourceSettings:

@@ -28,11 +28,13 @@ from deckgen.data.source import (
 from deckgen.data.tables import Tables
 from deckgen.errors import (
     ConfigError,
+    DeckgenError,
     InputError,
     Problem,
     RenderError,
     ValidationError,
     problem_count,
+    sample_lines,
 )
 from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
@@ -98,7 +100,12 @@ def resolve_source(
             client=client,
         )
     config = config_in_force(source, config_path)
-    base = settings if settings is not None else load_settings(config)
+    try:
+        base = settings if settings is not None else load_settings(config)
+    except ConfigError as exc:
+        if config is None:
+            raise
+        raise ConfigError(_with_data_errors(str(exc), source, config)) from None
     configured = None if base.source is None else source_from_settings(base.source)
     spec = choose_source(source, config, configured)
     if client is None and "client" not in base.model_fields_set:
@@ -106,6 +113,26 @@ def resolve_source(
         client = default_client_name(source)[:MAX_CLIENT_NAME]
     overridden = _overridden(base, lang=lang, calendar=calendar, currency=currency, client=client)
     return spec, overridden
+
+
+def _with_data_errors(message: str, source: Data, config: Path) -> str:
+    """`message` (a config's problems) followed by the errors the data gives under the rest of
+    that config, so that one round lists them all; just `message` when that cannot be checked."""
+    from deckgen.data.validate import validate_source
+
+    try:
+        lenient = load_settings(config, lenient=True)
+        configured = None if lenient.source is None else source_from_settings(lenient.source)
+        report = validate_source(choose_source(source, config, configured), lenient)
+    except DeckgenError:
+        return message
+    if report.failure is not None or not report.errors:
+        return message
+    lines = sample_lines(report.errors, 20)
+    count = problem_count(report.errors)
+    return f"{message}\nand {count:,} problem(s) in the data under the rest of {config}:\n" + (
+        "\n".join(lines)
+    )
 
 
 def resolve_settings(

@@ -166,3 +166,38 @@ def test_metrics_uses_the_configured_currency(
     assert code == 0
     revenue = next(line for line in out.splitlines() if line.strip().startswith("revenue"))
     assert "GBP" in revenue and "USD" not in out
+
+
+def test_config_and_data_problems_come_in_one_round(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "deckgen.toml"
+    config.write_text(
+        'colour = "blue"\n'
+        '[sheets.orders]\nsheet = "Bestellungen"\n'
+        '[sheets.customers.columns]\ncustomer_id = "Kunden-Nr"\n',
+        encoding="utf-8",
+    )
+    output = tmp_path / "deck.pptx"
+    for args in (
+        ["validate", str(small_workbook), "--config", str(config)],
+        ["render", str(small_workbook), "--config", str(config), "-o", str(output)],
+    ):
+        code, _out, err = run_cli(args, capsys)
+        assert code == 2 and "Traceback" not in err
+        assert "colour: unknown key" in err
+        assert f"and 2 problem(s) in the data under the rest of {config}:" in err
+        assert "sheet 'customers', column 'Kunden-Nr'; expected a column with this name" in err
+        assert "sheet 'Bestellungen'; expected a sheet with this name" in err
+    assert not output.exists()
+
+
+def test_a_mapped_key_column_that_is_missing_is_one_error(
+    small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "deckgen.toml"
+    config.write_text('[sheets.customers.columns]\ncustomer_id = "Kunden-Nr"\n', encoding="utf-8")
+    code, out, err = run_cli(["validate", str(small_workbook), "--config", str(config)], capsys)
+    assert code == 2 and "Traceback" not in out + err
+    assert "Errors (1):" in out
+    assert "column 'Kunden-Nr'; expected a column with this name" in out

@@ -787,6 +787,8 @@ def _check_references(
             if target is None or column.name not in table:
                 continue
             target_sheet = SHEETS_BY_NAME[column.references]
+            if target_sheet.key not in target:  # its missing key column is already an error
+                continue
             values = table[column.name]
             unknown = values.notna().to_numpy() & ~_isin(values, target[target_sheet.key])
             c = checked[name]
