@@ -97,10 +97,10 @@ def test_dask_gives_the_local_executors_decks_and_manifest(
         '[[client]]\nname = "tehran"\nsource = "acme.xlsx"\nlang = "fa"\n'
         '[[client]]\nname = "broken"\nsource = "broken.xlsx"\n'
     )
-    local = _run(config, jobs=2, timeout=15)
+    local = _run(config, jobs=2, timeout=30)
     local_entries, local_decks = _snapshot(local)
     shutil.rmtree(tmp_path / "reports")
-    on_dask = _run(config, timeout=15, executor="dask", scheduler=cluster.scheduler_address)
+    on_dask = _run(config, timeout=30, executor="dask", scheduler=cluster.scheduler_address)
     dask_entries, dask_decks = _snapshot(on_dask)
 
     assert [(r.name, r.status) for r in on_dask.clients] == [
@@ -114,7 +114,7 @@ def test_dask_gives_the_local_executors_decks_and_manifest(
     assert dask_entries == local_entries  # every manifest field but the timings
     stalled, broken = on_dask.clients[0], on_dask.clients[3]
     assert "orders" in (broken.error or "") and broken.traceback is None
-    assert (stalled.error or "").startswith(TIMED_OUT.format("15"))
+    assert (stalled.error or "").startswith(TIMED_OUT.format("30"))
     manifest = json.loads(on_dask.manifest.read_text(encoding="utf-8"))
     assert (manifest["executor"], manifest["jobs"], manifest["counts"]) == (
         "dask",
