@@ -125,8 +125,9 @@ def _nothing_found(proposal: Proposal) -> str:
 
 
 def _next_step(data: str, target: Path) -> str:
-    if "://" in data:
-        return "put the [[client]] entry at its end into a run config and run `deckgen run`"
+    if "://" in data:  # its [source] table names the database
+        shown = shlex.quote(str(target))
+        return f"`deckgen validate {shown}`, then `deckgen render {shown} -o deck.pptx`"
     config = (
         ""
         if target.resolve() == default_output(data).resolve()

@@ -38,7 +38,7 @@ def proposal_toml(proposal: Proposal, command: str) -> str:
         lines += [f"#   {_comment(label)}: none of deckgen's sheets" for label in proposal.unused]
         lines += [f"#   '{_comment(name)}': {_comment(why)}" for name, why in source.skipped]
     if source.kind == "database":
-        lines += ["", *_run_config(proposal)]
+        lines += ["", *_database_source(proposal)]
     return "\n".join(lines) + "\n"
 
 
@@ -170,18 +170,17 @@ def _code(value: str, group: str, number: int) -> str:
     return f"{group.rstrip('s')}_{number}"
 
 
-def _run_config(proposal: Proposal) -> list[str]:
-    """The [client.database] table of a run config that reads these tables (commented)."""
-    lines = [
-        "# A database is read by a run config (docs/run-config.md), not by deckgen.toml; its",
-        "# [[client]] entry for this client:",
-        "# [[client]]",
-        f"# name = {_value(str(proposal.client.value))}",
-        '# config = "deckgen.toml"',
-        "# [client.database]",
-        f"# url = {_value(proposal.source.label)}",
-        "# [client.database.queries]",
-    ]
+def _database_source(proposal: Proposal) -> list[str]:
+    """The [source] table that reads these tables (docs/data-format.md#databases)."""
+    import sqlalchemy as sa
+
+    given = str(proposal.source.url)
+    # Never a password in the file: the driver takes it from the environment.
+    url = sa.engine.make_url(given)._replace(password=None).render_as_string(hide_password=False)
+    lines = ["[source]", f"database = {_value(url)}"]
+    if sa.engine.make_url(given).password is not None:
+        lines[-1] += "  # the password is left out: give it as PGPASSWORD or in ~/.pgpass"
+    lines.append("[source.queries]")
     for sheet in proposal.sheets:
         if sheet.table is None:
             continue
@@ -189,7 +188,7 @@ def _run_config(proposal: Proposal) -> list[str]:
         query = (
             names[0] if len(names) == 1 else " UNION ALL ".join(f"SELECT * FROM {n}" for n in names)
         )
-        lines.append(f"# {sheet.sheet} = {_value(query)}")
+        lines.append(f"{sheet.sheet} = {_value(query)}")
     return lines
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from deckgen.config import load_settings
 from deckgen.data.load import load_tables
+from deckgen.data.validate import validate_source
+from deckgen.pipeline import resolve_source
 from deckgen.propose import init_config
 from tests.data.workbooks import write_book
 from tests.propose.corpus import CORPUS, build
@@ -329,7 +331,7 @@ def test_unplaced_values_are_listed_and_offered_as_vocabulary(tmp_path: Path) ->
     assert any("values.gender] not placed: 'Q' (3 rows)" in t for t in texts)
 
 
-def test_a_database_gets_a_mapping_and_a_run_config_entry(tmp_path: Path) -> None:
+def test_a_database_gets_a_mapping_and_its_source(tmp_path: Path) -> None:
     db = tmp_path / "crm.db"
     with sqlite3.connect(db) as connection:
         connection.execute(
@@ -359,9 +361,16 @@ def test_a_database_gets_a_mapping_and_a_run_config_entry(tmp_path: Path) -> Non
     }
     assert "sheet" not in settings["sheets"]["orders"]  # a query names the table, not `sheet`
     assert settings["currency"] == "EUR"
-    assert "# [client.database]" in text
-    assert '# orders = "bestellungen"' in text and '# customers = "kunden"' in text
+    assert settings["source"] == {
+        "database": url,
+        "queries": {"customers": "kunden", "orders": "bestellungen"},
+    }
     assert result.valid, result.summary()
+    assert f"`deckgen validate {result.output}`" in result.summary()
+    # The written file is a working config: deckgen reads the database it names.
+    spec, resolved = resolve_source(str(result.output), None, None)
+    report = validate_source(spec, resolved)
+    assert report.ok, report.format()
 
 
 def test_a_column_name_with_a_double_quote_gets_no_expression(tmp_path: Path) -> None:
