@@ -192,7 +192,7 @@ class CohortHeadline:
     customers: int  # the new customers of those cohorts, the share's n
     thin: bool  # fewer than the minimum n (docs/metrics.md#minimum-n): n is given, no "only"
     cohorts: int  # cohorts old enough to have a month 1
-    worst: float | None  # the range across those cohorts (None for one cohort)
+    worst: float | None  # the range across those cohorts (None when all have one share)
     best: float | None
 
 
@@ -238,9 +238,9 @@ def tell_cohorts(loyalty: LoyaltyResult, offset: int) -> Told[CohortHeadline] | 
             )
         )
     worst = best = None
-    if len(reached) > 1:
-        low_i, low = min(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
-        high_i, high = max(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
+    low_i, low = min(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
+    high_i, high = max(reached, key=lambda p: (p[1].retention[1], p[1].cohort))
+    if low.retention[1] != high.retention[1]:  # a range of one value says nothing more
         worst, best = low.retention[1], high.retention[1]
         claims += [
             states("the lowest month-1 share", worst, at(low_i, "retention[1]")),
@@ -256,8 +256,8 @@ def tell_cohorts(loyalty: LoyaltyResult, offset: int) -> Told[CohortHeadline] | 
             )
             for i, _ in reached
         ]
-    low = not thin and share < LOW_MONTH_ONE
-    return told(CohortHeadline(share, low, base, thin, len(reached), worst, best), claims)
+    said_low = not thin and share < LOW_MONTH_ONE
+    return told(CohortHeadline(share, said_low, base, thin, len(reached), worst, best), claims)
 
 
 @dataclass(frozen=True)

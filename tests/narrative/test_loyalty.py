@@ -55,3 +55,11 @@ def test_a_solid_low_share_is_called_low(sample_metrics: LifecycleMetrics) -> No
 
 def test_no_cohort_has_a_second_month(sample_metrics: LifecycleMetrics) -> None:
     assert tell_cohorts(_with_cohorts(sample_metrics, (3, None)).loyalty, 0) is None
+
+
+def test_cohorts_that_all_share_one_rate_give_no_range(sample_metrics: LifecycleMetrics) -> None:
+    m = _with_cohorts(sample_metrics, (40, 0.0), (60, 0.0))
+    said = tell_cohorts(m.loyalty, 0)
+    assert said is not None
+    assert (said.context.month_one, said.context.worst, said.context.best) == (0.0, None, None)
+    assert check_claims(said.claims, m) == []
