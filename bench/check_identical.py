@@ -51,8 +51,18 @@ def _render(code: Path, workbook: Path, output: Path, cache: Path, charts: str) 
     """The sha256 of the deck `code`'s deckgen renders from `workbook`, in a fresh interpreter."""
     env = os.environ | {"XDG_CACHE_HOME": str(cache)}
     subprocess.run(
-        [sys.executable, "-c", _CLI, str(code), "render", str(workbook), "-o", str(output)]
-        + ["--charts", charts],
+        [
+            sys.executable,
+            "-c",
+            _CLI,
+            str(code),
+            "render",
+            str(workbook),
+            "-o",
+            str(output),
+            "--charts",
+            charts,
+        ],
         check=True,
         capture_output=True,
         env=env,
