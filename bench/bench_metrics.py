@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_render import big_source
+from bench_render import _best, big_source
 from bench_report import row
 
 from deckgen.config import Settings
@@ -36,15 +36,6 @@ from deckgen.metrics.shared import compute_shared
 from deckgen.pipeline import resolve_period
 
 TARGET_S = 5.0
-
-
-def _best(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - began)
-    return min(times)
 
 
 def main() -> None:
