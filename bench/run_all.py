@@ -42,7 +42,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "bench_metrics": ([], ["--orders", "50000", "--repeat", "1"]),
     "bench_render": ([], ["--orders", "50000", "--repeat", "2", "--cli-repeat", "1"]),
     "bench_clv": ([], ["--customers", "20000", "--repeat", "1"]),
-    "bench_run": ([], ["--clients", "6"]),
+    "bench_run": ([], ["--clients", "6", "--rounds", "2"]),
     "bench_dask": ([], ["--clients", "8", "--rounds", "1", "--customers", "100"]),
 }
 
