@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -36,13 +37,22 @@ def _config(folder: Path, name: str, workbook: Path, clients: int) -> Path:
     return path
 
 
-def _timed_run(config: Path, jobs: int) -> float:
-    began = time.perf_counter()
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children (the render processes)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed_run(config: Path, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds of one run (the run's render processes end with it)."""
+    began, cpu = time.perf_counter(), _cpu()
     result = deckgen.run(config, "2026-10", jobs=jobs)
     elapsed = time.perf_counter() - began
     if not result.ok:
         raise SystemExit(f"bench run failed:\n{result.summary()}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
 def main() -> None:
@@ -67,7 +77,7 @@ def main() -> None:
             f"24 months), in {rounds} rounds alternating --jobs {args.jobs} and --jobs 1 (the "
             "machine's load drifts; both see it alike)"
         )
-        parallel = serial = 0.0
+        parallel = serial = parallel_cpu = serial_cpu = 0.0
         for number in range(rounds):
             clients = args.clients // rounds + (number < args.clients % rounds)
             # Which goes first alternates too, so neither always follows the other's tail.
@@ -76,23 +86,28 @@ def main() -> None:
                 if jobs == 1 and args.skip_serial:
                     continue
                 name = f"jobs{jobs}-{number}"
-                seconds = _timed_run(_config(folder, name, workbook, clients), jobs)
+                seconds, cpu = _timed_run(_config(folder, name, workbook, clients), jobs)
                 if jobs == args.jobs:
-                    parallel += seconds
+                    parallel, parallel_cpu = parallel + seconds, parallel_cpu + cpu
                 else:
-                    serial += seconds
+                    serial, serial_cpu = serial + seconds, serial_cpu + cpu
         line = f"--jobs {args.jobs}: {parallel:6.1f} s  ({parallel / args.clients:.2f} s per deck)"
         if args.clients == 50 and args.jobs == 2:
             line += f"  target < {TARGET_S:.0f} s: {'met' if parallel < TARGET_S else 'MISSED'}"
         print(line)
+        # CPU seconds over wall seconds: the cores the run got from a machine shared with others.
+        print(f"  CPU {parallel_cpu:.1f} s: {parallel_cpu / parallel:.2f} cores busy on average")
         if not args.skip_serial:
             print(f"--jobs 1: {serial:6.1f} s  ({serial / args.clients:.2f} s per deck)")
+            print(f"  CPU {serial_cpu:.1f} s: {serial_cpu / serial:.2f} cores busy on average")
             print(f"speed-up --jobs {args.jobs} vs --jobs 1: {serial / parallel:.2f}x")
             row(
                 f"`deckgen run`: {args.clients} sample-size clients ({args.customers} customers), "
                 f"`--jobs {args.jobs}` against `--jobs 1`, in {rounds} alternating rounds",
                 f"{parallel:.1f} s ({parallel / args.clients:.2f} s a deck), "
-                f"{serial / parallel:.2f}x `--jobs 1` ({serial:.1f} s)",
+                f"{serial / parallel:.2f}x `--jobs 1` ({serial:.1f} s); cores busy "
+                f"{parallel_cpu / parallel:.2f} and {serial_cpu / serial:.2f}, CPU per deck "
+                f"{parallel_cpu / args.clients:.2f} s and {serial_cpu / args.clients:.2f} s",
                 f">= {SPEEDUP_TARGET}x",
             )
 
