@@ -30,6 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from bench_report import row  # bench/ is the script's folder: importable by name
+
 from deckgen.batch.progress import LoggerReporter
 from deckgen.batch.runner import RunResult, execute_run
 from deckgen.data.sample import generate_sample, write_workbook
@@ -72,9 +74,10 @@ def _timed(run: Callable[[], RunResult]) -> tuple[float, RunResult]:
 
 def _compare(
     folder: Path, kind: str, source: Path, render: Any, args: argparse.Namespace, on_dask: dict
-) -> None:
+) -> dict[str, tuple[float, float]]:
     """Local and Dask runs of `kind` clients in alternating rounds (the machine's load drifts),
-    then each executor's worker time per client, split into the render and the rest."""
+    then each executor's worker time per client, split into the render and the rest; returns
+    each executor's mean render and overhead per client, in ms."""
     rounds = max(1, min(args.rounds, args.clients))
     walls = {"local": 0.0, "dask": 0.0}
     renders: dict[str, list[float]] = {"local": [], "dask": []}
@@ -87,9 +90,11 @@ def _compare(
             walls[executor] += wall
             renders[executor] += [record.duration_s for record in result.clients]
             decks += [record.output.stat().st_size for record in result.clients if record.output]
+    costs = {}
     for executor in ("local", "dask"):
         worker_s = walls[executor] * args.jobs / args.clients
         render_s = statistics.mean(renders[executor])
+        costs[executor] = (render_s * 1000, (worker_s - render_s) * 1000)
         print(
             f"  {executor:<5} {walls[executor]:7.1f} s for {args.clients}: "
             f"{worker_s * 1000:6.0f} ms of a worker per client = render {render_s * 1000:5.0f} ms "
@@ -97,6 +102,7 @@ def _compare(
             f"max {max(renders[executor]) * 1000:.0f}) + overhead {(worker_s - render_s) * 1000:4.0f} ms"
         )
     print(f"  deck {statistics.median(decks) / 1024:,.0f} KiB (median)")
+    return costs
 
 
 def _database_load(frames: dict[str, Any], url: str) -> str:
@@ -183,6 +189,7 @@ def main() -> None:
                 f"LocalCluster of {args.jobs} workers started in {time.perf_counter() - began:.1f} s"
             )
             on_dask = {"executor": "dask", "scheduler": cluster.scheduler_address}
+            costs = {}
             for kind, source, render in (
                 ("no-op", paths["tiny"], noop_render),
                 ("tiny", paths["tiny"], None),
@@ -193,7 +200,17 @@ def main() -> None:
                 print(
                     f"{kind}: (Dask warm-up of {2 * args.jobs} clients, which starts the render processes: {warm_s:.1f} s)"
                 )
-                _compare(folder, kind, source, render, args, on_dask)
+                costs[kind] = _compare(folder, kind, source, render, args, on_dask)
+        noop, small = costs["no-op"], costs["small"]
+        row(
+            f"`deckgen run --executor dask`: {args.clients} clients on a LocalCluster of "
+            f"{args.jobs} workers, alternating with the local executor; overhead per client "
+            "(worker time beyond the render)",
+            f"no-op clients {noop['dask'][1]:.0f} ms (local {noop['local'][1]:.0f} ms); small "
+            f"sample-shaped clients ({args.customers} customers) {small['dask'][1]:.0f} ms on a "
+            f"{small['dask'][0] / 1000:.2f} s render (local {small['local'][1]:.0f} ms)",
+            "reported",
+        )
 
         print("one small client's database load:")
         sqlite_url = f"sqlite:///{folder / 'crm.db'}"

@@ -30,7 +30,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, nodes
+from jinja2 import Environment, FileSystemLoader, nodes, pass_context
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.runtime import Context, LoopContext
@@ -246,7 +246,8 @@ class LimitedSandbox(SandboxedEnvironment):
         self._budget = _Budget(self.limits)
 
     def wrap_filters(self, filters: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
-        """`filters` made to check the text they are given and count the text they make."""
+        """`filters` (plain functions) made to check the text they are given and count the text
+        they make."""
         return {name: self._counted(func) for name, func in filters.items()}
 
     # Hooks called by the compiled templates (see _CodeGenerator).
@@ -403,15 +404,23 @@ class LimitedSandbox(SandboxedEnvironment):
         return checked
 
     def _counted(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """One of deckgen's filters: its first argument's text checked, its result counted."""
+        """One of deckgen's filters: its first argument's text checked, its result counted.
 
-        def checked(value: Any, *args: Any, **kwargs: Any) -> Any:
+        Marked `pass_context` (the context is not used) so that Jinja never runs it at compile
+        time on a constant: compiled code then holds no figure or label formatted for one
+        deck's language, digits, currency or vocabulary, and can be shared by every deck
+        (deckgen.template_cache).
+        """
+
+        @pass_context
+        def checked(_context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
             self._budget.check_text(value)
             result = func(value, *args, **kwargs)
             self._budget.take(_sized(result))
             return result
 
-        _copy_filter_flags(func, checked)
+        checked.__name__ = getattr(func, "__name__", checked.__name__)
+        checked.__doc__ = func.__doc__
         return checked
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
@@ -14,6 +14,22 @@ import pandas as pd
 import pytest
 
 from deckgen.data.sample import generate_sample, write_workbook
+from deckgen.template_cache import reset_shared_cache
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Compiled templates cached in a folder of the test session's, never the user's own."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)  # CLI tests' subprocesses inherit it too
+    reset_shared_cache()
+    yield folder
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+    reset_shared_cache()
 
 
 @pytest.fixture(scope="session")

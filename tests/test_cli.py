@@ -142,6 +142,27 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_a_render_imports_none_of_the_optional_heavy_libraries(
+    small_workbook: Path, tmp_path: Path
+) -> None:
+    # Issue 16: a native-chart deck without transforms or a database needs none of these.
+    optional = ("matplotlib", "duckdb", "sqlalchemy", "sqlglot", "dask", "distributed", "psycopg")
+    probe = (
+        "import sys; from deckgen.cli import main; sys.argv[1:] = sys.argv[2:]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {optional!r} if m in sys.modules), file=sys.stderr)"
+    )
+    deck = tmp_path / "d.pptx"
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "deckgen", "render", str(small_workbook), "-o", str(deck)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert deck.exists()
+    assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
 def test_a_misspelt_config_key_names_the_nearest_key(
     small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -27,6 +27,7 @@ from deckgen.pipeline import (
     render_deck,
     resolve_period,
 )
+from deckgen.template_cache import reset_shared_cache
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +103,22 @@ def test_two_renders_are_byte_identical(small_workbook: Path, tmp_path: Path) ->
         render_deck(small_workbook, tmp_path / name, charts="image")
         digests.add(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
     assert len(digests) == 1
+
+
+def test_wording_compiled_in_an_earlier_process_gives_the_same_bytes(
+    small_workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 16: the on-disk template cache is a speed-up only. Compiled fresh (and written),
+    # then loaded from disk as a new process would, the deck is the same to the byte.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    digests = []
+    for name in ("cold.pptx", "warm.pptx"):
+        reset_shared_cache()  # what a new process starts with
+        render_deck(small_workbook, tmp_path / name, lang="fa")
+        digests.append(hashlib.sha256((tmp_path / name).read_bytes()).hexdigest())
+    reset_shared_cache()
+    assert list((tmp_path / "cache" / "deckgen" / "templates").glob("*/*.bin"))
+    assert digests[0] == digests[1]
 
 
 def test_settings_and_period_override(small_workbook: Path, tmp_path: Path) -> None:

@@ -9,10 +9,12 @@ Cell paragraphs still get `rtl="1"` and right alignment (see docs/rendering.md).
 from __future__ import annotations
 
 import unicodedata
+from copy import deepcopy
 
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
+from pptx.oxml.table import CT_TableCell
 from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.util import Emu, Pt
@@ -40,6 +42,7 @@ _RULE_EMU = 9525  # 0.75 pt row rule
 _HEAT_LOW = "F4F6F9"  # heat 0: almost white; heat 1: the theme's primary colour
 _DARK_FILL = 0.5  # text turns white on fills darker than this luminance
 ZERO_WIDTH_SPACE = "\u200b"
+_RUN_PATH = f"{qn('a:txBody')}/{qn('a:p')}/{qn('a:r')}"  # a cell's one run
 
 
 def _borders(cell: _Cell, bottom: str | None) -> None:
@@ -103,6 +106,48 @@ def cell_text(text: str, ctx: RenderContext) -> str:
     return isolate_first_strong(text) if ctx.rtl and _has_latin(text) else text
 
 
+class _CellWriter:
+    """Writes cells that look alike as copies of the first one written: a table's cells share a
+    handful of looks, and python-pptx's property setters cost ten times a copy of the XML."""
+
+    def __init__(self, ctx: RenderContext, size: float, inset_y: float) -> None:
+        self._ctx, self._size, self._inset_y = ctx, size, inset_y
+        self._made: dict[tuple[object, ...], CT_TableCell] = {}
+
+    def write(
+        self,
+        cell: _Cell,
+        text: str,
+        *,
+        bold: bool,
+        color: RGBColor,
+        align: Align,
+        fill: str | None,
+        rule: str | None,
+    ) -> None:
+        """`cell` filled with `text` in the given look (see `_write_cell`)."""
+        key = (bold, str(color), align, fill, rule)
+        made = self._made.get(key)
+        if made is None:
+            _write_cell(
+                cell,
+                text,
+                self._ctx,
+                size=self._size,
+                bold=bold,
+                color=color,
+                align=align,
+                fill=fill,
+                rule=rule,
+                inset_y=self._inset_y,
+            )
+            self._made[key] = cell._tc
+            return
+        copy = deepcopy(made)
+        copy.find(_RUN_PATH).text = text or ZERO_WIDTH_SPACE  # python-pptx escapes the text
+        cell._tc.getparent().replace(cell._tc, copy)
+
+
 def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) -> None:
     """The table in `box`: font shrunk (not below the type floor) until the measured rows fit."""
     fit = fit_table(spec, box.w_pt, box.h_pt, measure_family(ctx, heading=False))
@@ -126,34 +171,29 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
     for row, row_h in zip(table.rows, fit.heights, strict=True):
         row.height = Emu(round(row_h * EMU_PER_PT))
     header_fill, rule = ctx.hex("title"), ctx.hex("rule")
+    writer = _CellWriter(ctx, fit.size, fit.inset_y)
     for position, index in enumerate(order):
         column = spec.columns[index]
-        _write_cell(
+        writer.write(
             table.cell(0, position),
             column.header,
-            ctx,
-            size=fit.size,
             bold=True,
             color=ctx.rgb("background"),
             align=column.align,
             fill=header_fill,
             rule=None,
-            inset_y=fit.inset_y,
         )
     for row_number, cells in enumerate(spec.rows, start=1):
         for position, index in enumerate(order):
             cell = cells[index]
             fill = None if cell.heat is None else blend(_HEAT_LOW, ctx.hex("primary"), cell.heat)
             dark = fill is not None and luminance(fill) < _DARK_FILL
-            _write_cell(
+            writer.write(
                 table.cell(row_number, position),
                 cell_text(cell.text, ctx),
-                ctx,
-                size=fit.size,
                 bold=False,
                 color=ctx.rgb("background") if dark else ctx.rgb("text"),
                 align=spec.columns[index].align,
                 fill=fill,
                 rule=rule,
-                inset_y=fit.inset_y,
             )
