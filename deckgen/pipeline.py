@@ -33,6 +33,12 @@ from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
 
 PARTIAL_PERIOD = "partial_period"  # errors.Problem.rule of coverage_warning
+# The settings a deck records for `deckgen refresh`: how it is worded and counted. The sheet
+# mapping stays with the data (it names the client's columns and SQL; a deck travels).
+DECK_SETTINGS = frozenset(
+    {"client", "currency", "lang", "calendar", "digits", "title_style", "timezone"}
+    | {"vocabulary", "metrics"}
+)
 _SHOWN_RULES = (PARTIAL_PERIOD, OPEN_IN_EXCEL)
 
 
@@ -290,7 +296,13 @@ def render_deck_bytes(
     warnings = tables.warnings if partial is None else (partial, *tables.warnings)
     metrics = compute_metrics(tables, chosen, resolved.metrics)
     deck = build_deck(metrics, resolved, wording, warnings=warnings)
-    data = render_pptx(deck, template=template, charts=charts, logo=logo)
+    data = render_pptx(
+        deck,
+        template=template,
+        charts=charts,
+        logo=logo,
+        provenance=deck_provenance(resolved, metrics.period),
+    )
     return data, RenderResult(
         output=output,
         period=metrics.period,
@@ -303,6 +315,15 @@ def render_deck_bytes(
         ),
         template_warnings=template_warnings,
     )
+
+
+def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:
+    """What a deck records of how it was made: its period and the settings that shape it."""
+    return {
+        "period": period.key,
+        "calendar": period.calendar,
+        "settings": settings.model_dump(mode="json", include=set(DECK_SETTINGS)),
+    }
 
 
 def _check_output(output: Path) -> None:
