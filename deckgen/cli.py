@@ -166,6 +166,50 @@ def render(
     click.echo(result.summary())
 
 
+@cli.command()
+@click.argument("deck", type=_existing)
+@click.argument("data", type=_existing)
+@click.option("-o", "--output", type=_existing, required=True, help="Refreshed deck to write.")
+@_config_option
+@click.option(
+    "--period",
+    default=None,
+    metavar="YYYY-MM",
+    help="Month to refresh to (default: the data's last complete month when it is later than "
+    "the deck's, else the deck's own month).",
+)
+@click.option(
+    "--templates",
+    "templates_dir",
+    type=_existing,
+    default=None,
+    help="Folder of edited wording templates, searched before the defaults.",
+)
+@click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+def refresh(
+    deck: Path,
+    data: Path,
+    output: Path,
+    config_path: Path | None,
+    period: str | None,
+    templates_dir: Path | None,
+    strict: bool,
+) -> None:
+    """Put a new month's figures into a deck you edited, keeping your edits (docs/refresh.md)."""
+    from deckgen.refresh.deck import refresh_deck
+
+    report = refresh_deck(
+        deck,
+        data,
+        output,
+        period=period,
+        config_path=config_path,
+        templates_dir=templates_dir,
+        strict=strict,
+    )
+    click.echo(report.summary())
+
+
 @cli.group()
 def templates() -> None:
     """Wording templates (Jinja2)."""

@@ -30,6 +30,7 @@ from deckgen.errors import (
 )
 from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
+from deckgen.model import Deck
 from deckgen.period import Period
 
 PARTIAL_PERIOD = "partial_period"  # errors.Problem.rule of coverage_warning
@@ -264,8 +265,6 @@ def render_deck_bytes(
     (a scheduled run's worker hands the bytes to the run, which writes them)."""
     from deckgen.render.brand import check_template
     from deckgen.render.writer import render_pptx
-    from deckgen.slides.deck import build_deck
-    from deckgen.wording import Wording
 
     output = Path(output)
     _check_output(output)
@@ -281,21 +280,11 @@ def render_deck_bytes(
         client=client,
         source=source,
     )
-    wording = Wording(
-        resolved.lang,
-        templates_dir,
-        digits=resolved.effective_digits,
-        currency=resolved.currency,
-        vocabulary=resolved.vocabulary,
-    )
     tables = load_source(source, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
-    partial = coverage_warning(chosen, tables)
-    if partial is not None and strict:
-        raise ValidationError([partial])
-    warnings = tables.warnings if partial is None else (partial, *tables.warnings)
-    metrics = compute_metrics(tables, chosen, resolved.metrics)
-    deck = build_deck(metrics, resolved, wording, warnings=warnings)
+    deck, metrics, warnings = build_deck_model(
+        tables, chosen, resolved, templates_dir=templates_dir, strict=strict
+    )
     data = render_pptx(
         deck,
         template=template,
@@ -315,6 +304,34 @@ def render_deck_bytes(
         ),
         template_warnings=template_warnings,
     )
+
+
+def build_deck_model(
+    tables: Tables,
+    period: Period,
+    settings: Settings,
+    *,
+    templates_dir: Path | None = None,
+    strict: bool = False,
+) -> tuple[Deck, LifecycleMetrics, tuple[Problem, ...]]:
+    """The deck model of a month of validated tables, with its metrics and the data warnings;
+    ValidationError under `strict` when the orders end before the month does."""
+    from deckgen.slides.deck import build_deck
+    from deckgen.wording import Wording
+
+    wording = Wording(
+        settings.lang,
+        templates_dir,
+        digits=settings.effective_digits,
+        currency=settings.currency,
+        vocabulary=settings.vocabulary,
+    )
+    partial = coverage_warning(period, tables)
+    if partial is not None and strict:
+        raise ValidationError([partial])
+    warnings = tables.warnings if partial is None else (partial, *tables.warnings)
+    metrics = compute_metrics(tables, period, settings.metrics)
+    return build_deck(metrics, settings, wording, warnings=warnings), metrics, warnings
 
 
 def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:

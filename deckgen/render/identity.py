@@ -266,14 +266,18 @@ def _cache_points(node: etree._Element | None) -> list[object]:
     return [points.get(i) for i in range(size)]
 
 
+def series_name(ser: etree._Element) -> str:
+    """A chart series' name as its cache holds it (empty when it has none)."""
+    return ser.findtext(f"{{{_C}}}tx//{{{_C}}}v") or ""
+
+
 def chart_data(chart_space: etree._Element) -> list[object]:
     """A chart's series names, categories and values as its caches hold them."""
     data = []
     for ser in chart_series(chart_space):
-        tx = ser.find(f"{{{_C}}}tx")
         data.append(
             [
-                None if tx is None else "".join(tx.itertext()),
+                series_name(ser),
                 *(
                     _cache_points(ser.find(f"{{{_C}}}{part}"))
                     for part in ("cat", "val", "xVal", "yVal")
