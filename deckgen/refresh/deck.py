@@ -446,6 +446,22 @@ def _graphic_frame(slide: PptxSlide, el: etree._Element):
     return next(shape for shape in slide.shapes if shape._element is el)
 
 
+def refresh_presentation(
+    edited: EditedDeck, model: Deck, provenance: dict[str, object]
+) -> tuple[bytes, tuple[Outcome, ...]]:
+    """The edited deck refreshed to `model` as .pptx bytes, and the outcome of every item."""
+    from deckgen.render.identity import write_record
+    from deckgen.render.package import deterministic_package
+
+    charts = str(edited.record.get("charts") or "native")
+    job = _Refresh(edited, model)
+    job.run(charts)
+    write_record(edited.prs, job.record(provenance, charts))
+    buffer = io.BytesIO()
+    edited.prs.save(buffer)
+    return deterministic_package(buffer.getvalue()), tuple(job.outcomes)
+
+
 def refresh_deck(
     deck_path: Path,
     data: Path,
@@ -465,8 +481,6 @@ def refresh_deck(
         load_source,
         write_atomically,
     )
-    from deckgen.render.identity import write_record
-    from deckgen.render.package import deterministic_package
 
     deck_path, data, output = Path(deck_path), Path(data), Path(output)
     if output.suffix.lower() != ".pptx":
@@ -483,13 +497,8 @@ def refresh_deck(
     model, _, _ = build_deck_model(
         tables, chosen, settings, templates_dir=templates_dir, strict=strict
     )
-    charts = str(edited.record.get("charts") or "native")
-    job = _Refresh(edited, model)
-    job.run(charts)
-    write_record(edited.prs, job.record(deck_provenance(settings, chosen), charts))
-    buffer = io.BytesIO()
-    edited.prs.save(buffer)
-    write_atomically(output, deterministic_package(buffer.getvalue()))
+    data, outcomes = refresh_presentation(edited, model, deck_provenance(settings, chosen))
+    write_atomically(output, data)
     report = RefreshReport(
         deck=str(deck_path),
         data=str(data),
@@ -497,7 +506,7 @@ def refresh_deck(
         period_before=edited.period,
         period=chosen.key,
         slides=len(edited.prs.slides),
-        outcomes=tuple(job.outcomes),
+        outcomes=outcomes,
     )
     write_atomically(output.with_suffix(".refresh.json"), report.to_json())
     return report
