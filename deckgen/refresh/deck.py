@@ -232,7 +232,7 @@ class _Refresh:
     def merge_slide(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
         """Merge the freshly drawn `new` into the consultant's `old` slide of the same key."""
         old_items: dict[str, etree._Element] = {}
-        for identity, el in identities(old):
+        for identity, el in identities(old, key):
             if identity in old_items:
                 self.note(key, identity, Merged("kept", "a copy of a deckgen shape; left as it is"))
             else:
@@ -240,7 +240,7 @@ class _Refresh:
         tree = old.shapes._spTree
         anchor: etree._Element | None = None
         charts: dict[str, tuple[etree._Element, etree._Element]] = {}
-        for identity, fresh in identities(new):
+        for identity, fresh in identities(new, key):
             current = old_items.pop(identity, None)
             if current is None:
                 if identity in self.recorded:
@@ -251,6 +251,9 @@ class _Refresh:
                 anchor = placed
                 continue
             anchor = self.merge_item(key, identity, current, fresh, old, new, charts)
+            props = c_nv_pr(anchor)
+            if split_name(props.get("name", ""))[1] is None:  # a placeholder LibreOffice renamed
+                props.set("name", c_nv_pr(fresh).get("name"))
         for identity, el in old_items.items():
             if identity.rsplit("/", 1)[-1].split(".")[0] in _NEVER_REMOVED:
                 self.prints[identity] = self.recorded.get(identity, {})

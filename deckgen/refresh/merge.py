@@ -24,6 +24,7 @@ from deckgen.render.identity import (
     axis_scales,
     body_text,
     c_nv_pr,
+    cache_points,
     chart_data,
     chart_series,
     digest,
@@ -172,15 +173,6 @@ def merge_shape(
     return old, Merged("refreshed" if changed else "unchanged", kept)
 
 
-def _points(cache: etree._Element | None) -> list[str | None]:
-    if cache is None:
-        return []
-    found = {int(pt.get("idx", "0")): pt.findtext(_c("v")) for pt in cache.iter(_c("pt"))}
-    count = cache.find(_c("ptCount"))
-    size = int(count.get("val", "0")) if count is not None else len(found)
-    return [found.get(i) for i in range(size)]
-
-
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
@@ -197,16 +189,16 @@ def chart_data_of(chart_space: etree._Element) -> CategoryChartData | XyChartDat
         data = XyChartData()
         for ser in sers:
             series = data.add_series(series_name(ser), number_format=_format_code(ser, "yVal"))
-            xs, ys = _points(ser.find(_c("xVal"))), _points(ser.find(_c("yVal")))
+            xs, ys = cache_points(ser.find(_c("xVal"))), cache_points(ser.find(_c("yVal")))
             for x, y in zip(xs, ys, strict=False):
                 series.add_data_point(_number(x), _number(y))
         return data
     data = CategoryChartData()
-    data.categories = [c or "" for c in _points(sers[0].find(_c("cat")))] if sers else []
+    data.categories = [c or "" for c in cache_points(sers[0].find(_c("cat")))] if sers else []
     for ser in sers:
         data.add_series(
             series_name(ser),
-            [_number(v) for v in _points(ser.find(_c("val")))],
+            [_number(v) for v in cache_points(ser.find(_c("val")))],
             number_format=_format_code(ser, "val"),
         )
     return data

@@ -254,7 +254,8 @@ def chart_series(chart_space: etree._Element) -> list[etree._Element]:
     return list(chart_space.iter(f"{{{_C}}}ser"))
 
 
-def _cache_points(node: etree._Element | None) -> list[object]:
+def cache_points(node: etree._Element | None) -> list[str | None]:
+    """The values of a chart cache (`c:cat`, `c:val`, ...) by index, None where a point is missing."""
     if node is None:
         return []
     points = {}
@@ -279,7 +280,7 @@ def chart_data(chart_space: etree._Element) -> list[object]:
             [
                 series_name(ser),
                 *(
-                    _cache_points(ser.find(f"{{{_C}}}{part}"))
+                    cache_points(ser.find(f"{{{_C}}}{part}"))
                     for part in ("cat", "val", "xVal", "yVal")
                 ),
             ]
@@ -350,9 +351,10 @@ def fingerprint(shape_el: etree._Element, slide: PptxSlide) -> Fingerprint:
     return prints
 
 
-def identities(slide: PptxSlide) -> list[tuple[str, etree._Element]]:
+def identities(slide: PptxSlide, key: str | None = None) -> list[tuple[str, etree._Element]]:
     """Each tagged shape of a slide with its identity, in z-order; a placeholder that lost its
-    name (LibreOffice renames them) is known by its type, on a slide whose key is known."""
+    name (LibreOffice renames them) is known by its type, on a slide whose key is known (given,
+    else from its other shapes)."""
     found: list[tuple[str, etree._Element]] = []
     untagged: list[tuple[str, etree._Element]] = []
     for shape_el in shape_elements(slide.shapes._spTree):
@@ -362,8 +364,8 @@ def identities(slide: PptxSlide) -> list[tuple[str, etree._Element]]:
         elif (role := placeholder_role(shape_el)) is not None:
             untagged.append((role, shape_el))
     keys = Counter(identity.split("/")[0] for identity, _ in found)
-    if keys and untagged:
-        key = keys.most_common(1)[0][0]
+    key = key or (keys.most_common(1)[0][0] if keys else None)
+    if key is not None and untagged:
         known = {identity for identity, _ in found}
         found += [(f"{key}/{role}", el) for role, el in untagged if f"{key}/{role}" not in known]
     return found

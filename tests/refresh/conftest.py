@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from pptx.util import Emu, Pt
 
 from deckgen.pipeline import render_deck
 from deckgen.render.identity import slide_key, split_name
+from tests.conftest import missing_service
 
 MOVED_BY = 300_000  # EMU the consultant moves the chart right
 SHRUNK_TO = 0.8  # and the share of its width they keep
@@ -96,3 +100,32 @@ def decks(tmp_path_factory: pytest.TempPathFactory, small_workbook: Path) -> Dec
     edited = root / "september-edited.pptx"
     edit_like_a_consultant(september, edited)
     return Decks(september, edited, october, small_workbook)
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pptx(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Path]:
+    """Opens a deck in LibreOffice and saves it as .pptx (its own profile); the copy's path."""
+    if shutil.which("libreoffice") is None:
+        missing_service("needs the libreoffice binary (Debian package libreoffice-impress)")
+    root = tmp_path_factory.mktemp("libreoffice")
+
+    def convert(pptx: Path) -> Path:
+        outdir = root / pptx.stem
+        subprocess.run(
+            [
+                "libreoffice",
+                f"-env:UserInstallation={(root / 'profile').as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pptx",
+                "--outdir",
+                str(outdir),
+                str(pptx),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=240,
+        )
+        return outdir / pptx.name
+
+    return convert
