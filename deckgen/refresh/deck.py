@@ -25,6 +25,7 @@ from pptx.slide import Slide as PptxSlide
 
 import deckgen
 from deckgen.config import Settings, find_config, load_settings
+from deckgen.data.tables import Tables
 from deckgen.errors import InputError, RenderError
 from deckgen.formats import localise_digits
 from deckgen.model import Deck
@@ -115,12 +116,12 @@ def _has_untagged_content(slide: PptxSlide) -> bool:
     return False
 
 
-def deck_settings(edited: EditedDeck, data: Path, config_path: Path | None) -> Settings:
+def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | None) -> Settings:
     """The settings of a refresh: the given config's, else the deck's own over the config
     beside the data (which holds the sheet mapping)."""
     if config_path is not None:
         return load_settings(config_path)
-    base = load_settings(find_config(data))
+    base = load_settings(None if data is None else find_config(data))
     stored = edited.record.get("settings")
     if not isinstance(stored, dict):
         return base
@@ -128,22 +129,26 @@ def deck_settings(edited: EditedDeck, data: Path, config_path: Path | None) -> S
 
 
 def refresh_period(
-    edited: EditedDeck, tables: object, settings: Settings, period: str | None, today: date | None
+    edited: EditedDeck,
+    tables: Tables,
+    settings: Settings,
+    period: str | Period | None,
+    today: date | None,
 ) -> Period:
     """The month to refresh to: the given one, else the latest complete month of the data when
     it is later than the deck's, else the deck's own month (a re-run on corrected data)."""
     from deckgen.pipeline import resolve_period
 
     if period is not None:
-        return resolve_period(period, tables, settings, today)  # type: ignore[arg-type]
-    latest = resolve_period(None, tables, settings, today)  # type: ignore[arg-type]
+        return resolve_period(period, tables, settings, today)
+    latest = resolve_period(None, tables, settings, today)
     try:
         before = Period.parse(edited.period, settings.effective_calendar)
     except ValueError:
         return latest
     if latest > before:
         return latest
-    return resolve_period(before, tables, settings, today)  # type: ignore[arg-type]
+    return resolve_period(before, tables, settings, today)
 
 
 class _Refresh:
@@ -465,6 +470,57 @@ def refresh_presentation(
     return deterministic_package(buffer.getvalue()), tuple(job.outcomes)
 
 
+def refresh_deck_bytes(
+    deck_path: Path,
+    source: Path | Tables,
+    output: Path,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    templates_dir: Path | None = None,
+    strict: bool = False,
+    today: date | None = None,
+) -> tuple[bytes, RefreshReport]:
+    """The deck at `deck_path` refreshed with `source`, as the bytes `refresh_deck` would write
+    to `output`, and its report; settings are the given ones, else the deck's (see
+    `deck_settings`)."""
+    from deckgen.pipeline import build_deck_model, deck_provenance, load_source
+
+    deck_path, output = Path(deck_path), Path(output)
+    if output.suffix.lower() != ".pptx":
+        raise RenderError(f"the output must be a .pptx file, got {output}")
+    if output.resolve() == deck_path.resolve():
+        raise RenderError(
+            f"the output {output} is the deck being refreshed; give a new file name "
+            "(refresh never overwrites the deck it reads)"
+        )
+    edited = open_edited_deck(deck_path)
+    if settings is None:
+        settings = deck_settings(edited, source if isinstance(source, Path) else None, config_path)
+    tables = load_source(source, settings, strict=strict, today=today)
+    chosen = refresh_period(edited, tables, settings, period, today)
+    model, _, _ = build_deck_model(
+        tables, chosen, settings, templates_dir=templates_dir, strict=strict
+    )
+    data, outcomes = refresh_presentation(edited, model, deck_provenance(settings, chosen))
+    report = RefreshReport(
+        deck=str(deck_path),
+        data=str(source) if isinstance(source, Path) else "tables",
+        output=str(output),
+        period_before=edited.period,
+        period=chosen.key,
+        slides=len(edited.prs.slides),
+        outcomes=outcomes,
+    )
+    return data, report
+
+
+def report_path(output: Path) -> Path:
+    """Where the report of a refresh to `output` is written: `<output stem>.refresh.json`."""
+    return output.with_suffix(".refresh.json")
+
+
 def refresh_deck(
     deck_path: Path,
     data: Path,
@@ -476,40 +532,20 @@ def refresh_deck(
     strict: bool = False,
     today: date | None = None,
 ) -> RefreshReport:
-    """Refresh the edited deck at `deck_path` with `data` into `output` (and its report beside
-    it, `<output>.refresh.json`); returns the report."""
-    from deckgen.pipeline import (
-        build_deck_model,
-        deck_provenance,
-        load_source,
-        write_atomically,
-    )
+    """Refresh the edited deck at `deck_path` with `data` into `output` (atomically) and write
+    its report beside it (`report_path`); returns the report."""
+    from deckgen.pipeline import write_atomically
 
-    deck_path, data, output = Path(deck_path), Path(data), Path(output)
-    if output.suffix.lower() != ".pptx":
-        raise RenderError(f"the output must be a .pptx file, got {output}")
-    if output.resolve() == deck_path.resolve():
-        raise RenderError(
-            f"the output {output} is the deck being refreshed; give a new file name "
-            "(refresh never overwrites the deck it reads)"
-        )
-    edited = open_edited_deck(deck_path)
-    settings = deck_settings(edited, data, config_path)
-    tables = load_source(data, settings, strict=strict, today=today)
-    chosen = refresh_period(edited, tables, settings, period, today)
-    model, _, _ = build_deck_model(
-        tables, chosen, settings, templates_dir=templates_dir, strict=strict
+    deck, report = refresh_deck_bytes(
+        deck_path,
+        Path(data),
+        Path(output),
+        config_path=config_path,
+        period=period,
+        templates_dir=templates_dir,
+        strict=strict,
+        today=today,
     )
-    data, outcomes = refresh_presentation(edited, model, deck_provenance(settings, chosen))
-    write_atomically(output, data)
-    report = RefreshReport(
-        deck=str(deck_path),
-        data=str(data),
-        output=str(output),
-        period_before=edited.period,
-        period=chosen.key,
-        slides=len(edited.prs.slides),
-        outcomes=outcomes,
-    )
-    write_atomically(output.with_suffix(".refresh.json"), report.to_json())
+    write_atomically(Path(output), deck)
+    write_atomically(report_path(Path(output)), report.to_json())
     return report
