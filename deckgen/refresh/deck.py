@@ -53,6 +53,7 @@ from deckgen.render.identity import (
     identities,
     notes_text,
     shape_elements,
+    slide_digest,
     slide_ids,
     slide_key,
     split_name,
@@ -162,6 +163,7 @@ class _Refresh:
         self.outcomes: list[Outcome] = []
         self.prints: dict[str, Fingerprint] = {}
         self.fresh_colors: dict[str, list[str | None]] = {}  # chart block -> series colours
+        self.models: dict[str, str] = {}  # slide key -> digest of what it is drawn from
         self.slides_known: list[str] = []
 
     def note(self, slide: str, item: str, merged: Merged) -> None:
@@ -184,9 +186,19 @@ class _Refresh:
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
             else:
                 present[key] = slide
-        wanted = {k for k in new_keys if k in present or k not in known}
+        drawn_from = self.edited.record.get("models") or {}
+        self.models = {
+            key: slide_digest(self.deck, slide, charts)
+            for key, slide in zip(new_keys, self.deck.slides, strict=True)
+        }
+        same = {k for k in new_keys if k in present and drawn_from.get(k) == self.models[k]}
+        wanted = {k for k in new_keys if k in present or k not in known} - same
         for key in new_keys:
-            if key not in wanted:
+            if key in same:
+                self.keep_prints(key)
+                self.refresh_footer(key, present[key])
+                self.note(key, key, Merged("unchanged", "drawn from the same content as before"))
+            elif key not in wanted:
                 self.note(key, key, Merged("deleted", "you deleted this slide; not added back"))
         brand = deck_brand(self.prs, "the deck")
         drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted)  # type: ignore[arg-type]
@@ -217,6 +229,29 @@ class _Refresh:
         self.place_added(added, pages, new_keys)
         self.number_slides()
         self.slides_known = sorted((known | set(new_keys)) - set(removed))
+
+    def refresh_footer(self, key: str, slide: PptxSlide) -> None:
+        """The footer of a slide left as it was: the new period's, unless edited by hand."""
+        identity = f"{key}/footer"
+        found = dict(identities(slide, key)).get(identity)
+        recorded = self.recorded.get(identity)
+        if found is None or recorded is None or not self.deck.footer:
+            return
+        body = found.find(qn("p:txBody"))
+        current = body_text(body)
+        if digest(current) != recorded.get("t"):
+            self.note(
+                key, identity, Merged("kept", "text edited by hand", current, self.deck.footer)
+            )
+            return
+        texts = body.findall(f".//{qn('a:t')}")
+        if texts:
+            texts[0].text = self.deck.footer
+            for extra in texts[1:]:
+                extra.text = ""
+        self.prints[identity] = {**recorded, "t": digest(body_text(body))}
+        status = "unchanged" if current == self.deck.footer else "refreshed"
+        self.note(key, identity, Merged(status))
 
     def keep_prints(self, key: str) -> None:
         self.prints.update(
@@ -438,6 +473,11 @@ class _Refresh:
             "direction": self.deck.direction,
             "charts": charts,
             "slides": self.slides_known,
+            "models": {
+                k: v
+                for k, v in {**(self.edited.record.get("models") or {}), **self.models}.items()
+                if k in self.slides_known
+            },
             "slide_ids": {k: v for k, v in slide_ids(self.prs, keys).items() if v},
             "items": self.prints,
             **provenance,

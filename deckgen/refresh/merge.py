@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 
@@ -229,7 +230,12 @@ def merge_chart(
     if digest(chart_data(old_space)) != recorded.get("d"):
         notes.append("figures edited by hand were replaced")
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
-    old_chart.replace_data(chart_data_of(new_space))
+    # What Chart.replace_data does, with the new chart's workbook instead of writing another.
+    rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
+    rewriter.replace_series_data(old_space)
+    old_chart.part.chart_workbook.update_from_xlsx_blob(
+        new_chart.part.chart_workbook.xlsx_part.blob
+    )
     styled = recorded.get("l") or []
     for number, (ser, fresh) in enumerate(
         zip(chart_series(old_space), chart_series(new_space), strict=False)

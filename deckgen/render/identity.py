@@ -34,6 +34,8 @@ from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide as PptxSlide
 
+from deckgen.model import Deck, Slide
+
 DECK_PROPERTY = "deckgen"  # the custom document property holding the deck's record
 FORMAT = 1  # version of the record and identity scheme; refresh rejects others
 Fingerprint = dict[str, object]
@@ -137,6 +139,14 @@ def tag_slide(
     if slide.has_notes_slide:
         prints[f"{key}/notes"] = {"t": digest(notes_text(slide))}
     return prints
+
+
+def slide_digest(deck: Deck, slide: Slide, charts: str) -> str:
+    """A hash of everything a slide is drawn from but its footer and number: equal digests,
+    equal slides (refresh leaves such a slide as it is)."""
+    shared = (deck.lang, deck.direction, deck.currency, deck.digits, deck.title_style, charts)
+    cover = (deck.client, deck.period_label) if slide.kind == "title" else ()
+    return digest(repr((slide, shared, cover)))
 
 
 def digest(value: object) -> str:

@@ -42,6 +42,7 @@ from deckgen.render.identity import (
     FORMAT,
     Fingerprint,
     block_key,
+    slide_digest,
     slide_ids,
     slide_keys,
     tag_slide,
@@ -381,6 +382,10 @@ def deck_record(
         "direction": deck.direction,
         "charts": charts,
         "slides": keys,
+        "models": {
+            key: slide_digest(deck, slide, charts)
+            for key, slide in zip(keys, deck.slides, strict=True)
+        },
         "slide_ids": slide_ids(prs, keys),
         "items": prints,
         **(provenance or {}),
