@@ -49,15 +49,15 @@ from deckgen.render.identity import (
     c_nv_pr,
     chart_space_of,
     digest,
-    fill_look,
     identities,
+    look_of,
     notes_text,
     shape_elements,
     slide_digest,
     slide_ids,
     slide_key,
     split_name,
-    text_look,
+    theme_fonts,
 )
 
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
@@ -164,6 +164,8 @@ class _Refresh:
         self.prints: dict[str, Fingerprint] = {}
         self.fresh_colors: dict[str, list[str | None]] = {}  # chart block -> series colours
         self.models: dict[str, str] = {}  # slide key -> digest of what it is drawn from
+        self.fonts: frozenset[str] = frozenset()  # the theme fonts of the slide being merged
+        self.drawn_fonts: frozenset[str] = frozenset()  # the fonts the new slides are drawn in
         self.slides_known: list[str] = []
 
     def note(self, slide: str, item: str, merged: Merged) -> None:
@@ -201,6 +203,14 @@ class _Refresh:
             elif key not in wanted:
                 self.note(key, key, Merged("deleted", "you deleted this slide; not added back"))
         brand = deck_brand(self.prs, "the deck")
+        # The new slides are drawn in the deck's theme as it is now (a viewer draws them so);
+        # runs naming the fonts deckgen drew in look as runs naming none (LibreOffice writes
+        # them out, and may replace the theme's fonts on save).
+        fonts = self.edited.record.get("fonts")
+        recorded = {fonts.get("major"), fonts.get("minor")} if isinstance(fonts, dict) else set()
+        self.drawn_fonts = frozenset(
+            {brand.theme.major_font, brand.theme.minor_font} | {f for f in recorded if f}
+        )
         drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted)  # type: ignore[arg-type]
         added: list[str] = []
         scratch: list[PptxSlide] = []
@@ -271,6 +281,7 @@ class _Refresh:
 
     def merge_slide(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
         """Merge the freshly drawn `new` into the consultant's `old` slide of the same key."""
+        self.fonts = theme_fonts(old) | self.drawn_fonts
         old_items: dict[str, etree._Element] = {}
         for identity, el in identities(old, key):
             if identity in old_items:
@@ -358,7 +369,7 @@ class _Refresh:
             if fresh.find(f".//{qn('a:tbl')}") is not None:
                 if current.find(f".//{qn('a:tbl')}") is None:
                     raise ValueError("it is no longer a table")
-                placed, merged = merge_table(current, fresh, recorded)
+                placed, merged = merge_table(current, fresh, recorded, self.fonts)
                 for outcome in merged:
                     self.note(key, identity, outcome)
                 return placed
@@ -369,7 +380,7 @@ class _Refresh:
                 return current
             if current.tag != fresh.tag:
                 raise ValueError("it is no longer the same kind of shape")
-            placed, merged = merge_shape(current, fresh, recorded)
+            placed, merged = merge_shape(current, fresh, recorded, self.fonts)
             self.note(key, identity, merged)
             return placed
         except (ValueError, KeyError, AttributeError, TypeError) as exc:
@@ -389,11 +400,10 @@ class _Refresh:
                 if a and b
             }
             for identity, el in identities(old):
-                if identity.startswith(f"{block}/legend-key"):
-                    # Only keys as deckgen drew them: a key recoloured by hand stays.
-                    look = digest([fill_look(el), text_look(el.find(qn("p:txBody")))])
-                    if look == self.prints.get(identity, {}).get("l"):
-                        recolor(el, colors)
+                # Only keys as deckgen drew them: a key recoloured by hand stays.
+                drawn = self.prints.get(identity, {}).get("l")
+                if identity.startswith(f"{block}/legend-key") and look_of(el, self.fonts) == drawn:
+                    recolor(el, colors)
 
     def merge_notes(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
         identity = f"{key}/notes"
@@ -479,6 +489,7 @@ class _Refresh:
                 if k in self.slides_known
             },
             "slide_ids": {k: v for k, v in slide_ids(self.prs, keys).items() if v},
+            "fonts": self.edited.record.get("fonts"),
             "items": self.prints,
             **provenance,
         }

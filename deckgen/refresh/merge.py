@@ -29,14 +29,16 @@ from deckgen.render.identity import (
     chart_data,
     chart_series,
     digest,
-    fill_look,
     geometry,
+    look_of,
     paragraph_text,
     series_look,
     series_name,
     table_cells,
     table_look,
-    text_look,
+)
+from deckgen.render.identity import (
+    same_place as is_same_place,
 )
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -146,17 +148,20 @@ def _kept_text(current: str, proposed: str) -> Merged:
 
 
 def merge_shape(
-    old: etree._Element, new: etree._Element, recorded: Fingerprint | None
+    old: etree._Element,
+    new: etree._Element,
+    recorded: Fingerprint | None,
+    fonts: frozenset[str] = frozenset(),
 ) -> tuple[etree._Element, Merged]:
-    """A text box, placeholder, card, rule or key: see the module doc."""
+    """A text box, placeholder, card, rule or key (`fonts`: the theme's): see the module doc."""
     old_body, new_body = old.find(qn("p:txBody")), new.find(qn("p:txBody"))
     current, proposed = body_text(old_body), body_text(new_body)
     if recorded is None:
         return old, Merged("kept", "no record of what deckgen wrote here", current, proposed)
     if "t" in recorded and digest(current) != recorded["t"]:
         return old, _kept_text(current, proposed)
-    same_place = digest(geometry(old)) == recorded.get("g")
-    same_look = digest([fill_look(old), text_look(old_body)]) == recorded.get("l")
+    same_place = is_same_place(old, recorded)
+    same_look = look_of(old, fonts) == recorded.get("l")
     changed = current != proposed or geometry(old) != geometry(new)
     if same_look:
         fresh = replace_shape(old, new)
@@ -263,7 +268,7 @@ def merge_chart(
                     _insert_major_unit(axis, copy.deepcopy(theirs))
     else:
         notes.append("your axis scale kept")
-    if digest(geometry(old)) == recorded.get("g"):
+    if is_same_place(old, recorded):
         take_geometry(old, new)
     else:
         notes.append("your position and size kept")
@@ -307,7 +312,10 @@ def recolor(el: etree._Element, colors: dict[str, str]) -> bool:
 
 
 def merge_table(
-    old: etree._Element, new: etree._Element, recorded: Fingerprint | None
+    old: etree._Element,
+    new: etree._Element,
+    recorded: Fingerprint | None,
+    fonts: frozenset[str] = frozenset(),
 ) -> tuple[etree._Element, list[Merged]]:
     """New values in the consultant's table: rows added or removed, edited cells kept."""
     old_tbl, new_tbl = old.find(f".//{qn('a:tbl')}"), new.find(f".//{qn('a:tbl')}")
@@ -320,8 +328,8 @@ def merge_table(
         for c, text in enumerate(row)
         if r >= len(written) or c >= len(written[r]) or digest(text) != written[r][c]
     }
-    same_place = digest(geometry(old)) == recorded.get("g")
-    same_look = digest(table_look(old_tbl)) == recorded.get("l")
+    same_place = is_same_place(old, recorded)
+    same_look = digest(table_look(old_tbl, fonts)) == recorded.get("l")
     if not edited and same_look:
         fresh = replace_shape(old, new)
         if not same_place:
@@ -397,7 +405,7 @@ def merge_picture(
     holder = copy.deepcopy(fresh)
     move_relationships(holder, new_slide, old_slide)
     blip.set(qn("r:embed"), holder.get(qn("r:embed")))
-    if digest(geometry(old)) == (recorded or {}).get("g"):
+    if is_same_place(old, recorded):
         take_geometry(old, new)
         return Merged("refreshed")
     return Merged("refreshed", "your position and size kept")

@@ -11,7 +11,7 @@ version, period, language, settings, slide keys and a fingerprint per identity) 
 custom document property, `deckgen`, which both viewers keep.
 
 A fingerprint records what deckgen wrote, as short hashes of values that survive a save:
-`g` the position and size, `t` the text (a table: `c`, one per cell), `l` the look (run sizes,
+`g` the position and size (as numbers: compared to within GEOMETRY_SLACK), `t` the text (a table: `c`, one per cell), `l` the look (run sizes,
 weights, colours and fonts; fills and lines; a chart's series colours), `d` a chart's data and
 `a` its value axes' scales. Refresh compares them with the shape as it is now to tell
 deckgen's work from the consultant's (deckgen.refresh).
@@ -38,6 +38,7 @@ from deckgen.model import Deck, Slide
 
 DECK_PROPERTY = "deckgen"  # the custom document property holding the deck's record
 FORMAT = 1  # version of the record and identity scheme; refresh rejects others
+GEOMETRY_SLACK = 1000  # EMU (0.03 mm): a shape closer than this to where it was has not moved
 Fingerprint = dict[str, object]
 _TAG = re.compile(r"^(?P<plain>.*?) ?\[deckgen:(?P<identity>[^\]\s]+)\]$")
 _CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -124,6 +125,7 @@ def tag_slide(
     belong to the slide (title, tracker, headline, footer, ...).
     """
     owner = {id(el): block for block, elements in blocks for el in elements}
+    fonts = theme_fonts(slide)
     counts: Counter[str] = Counter()
     prints: dict[str, Fingerprint] = {}
     for shape_el in shape_elements(slide.shapes._spTree):
@@ -135,7 +137,7 @@ def tag_slide(
         identity = f"{scope}/{role}" if scope == key and number == 1 else f"{scope}/{role}.{number}"
         plain = re.sub(r" \d+$", "", props.get("name", "")) if placeholder_role(shape_el) else None
         props.set("name", tagged_name(plain or props.get("name", ""), identity))
-        prints[identity] = fingerprint(shape_el, slide)
+        prints[identity] = fingerprint(shape_el, slide, fonts)
     if slide.has_notes_slide:
         prints[f"{key}/notes"] = {"t": digest(notes_text(slide))}
     return prints
@@ -172,6 +174,20 @@ def geometry(shape_el: etree._Element) -> list[object]:
     for node, names in ((off, ("x", "y")), (ext, ("cx", "cy"))):
         values += [None if node is None else int(node.get(n, "0")) for n in names]
     return values
+
+
+def same_place(shape_el: etree._Element, recorded: Fingerprint | None) -> bool:
+    """True when a shape is where deckgen put it and as large, to within GEOMETRY_SLACK EMU
+    (LibreOffice stores positions in 1/100 mm and moves shapes by up to 450 EMU on save)."""
+    written = (recorded or {}).get("g")
+    now = geometry(shape_el)
+    if not isinstance(written, list) or len(written) != len(now):
+        return False
+    flags_equal = now[:3] == written[:3]
+    return flags_equal and all(
+        a is not None and b is not None and abs(a - b) <= GEOMETRY_SLACK
+        for a, b in zip(now[3:], written[3:], strict=True)
+    )
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
@@ -211,35 +227,61 @@ def _color(parent: etree._Element | None) -> str | None:
     return None if node is None else f"{etree.QName(node).localname}:{node.get('val', '').upper()}"
 
 
-def run_look(r_pr: etree._Element | None) -> list[object]:
-    """What a run looks like: size, weight, slant, underline, colour and Latin font."""
+def theme_fonts(slide: PptxSlide) -> frozenset[str]:
+    """The Latin fonts a slide's theme names, and their placeholders (`+mn-lt`, `+mj-lt`): a
+    run naming one of them looks as one that names none (LibreOffice writes them out)."""
+    theme = slide.slide_layout.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    names = {node.get("typeface", "") for node in root.iter(qn("a:latin"))}
+    return frozenset(names | {"+mn-lt", "+mj-lt"})
+
+
+def run_look(r_pr: etree._Element | None, fonts: frozenset[str] = frozenset()) -> list[object]:
+    """What a run looks like: size, weight, slant, underline, colour and Latin font (None for
+    one of the theme's `fonts`)."""
     if r_pr is None:
         return []
     latin = r_pr.find(qn("a:latin"))
+    typeface = None if latin is None else latin.get("typeface")
     return [
         r_pr.get("sz"),
         r_pr.get("b", "0") in ("1", "true"),
         r_pr.get("i", "0") in ("1", "true"),
         r_pr.get("u", "none"),
         _color(r_pr),
-        None if latin is None else latin.get("typeface"),
+        None if typeface in fonts else typeface,
     ]
 
 
-def text_look(tx_body: etree._Element | None) -> list[object]:
+def text_look(tx_body: etree._Element | None, fonts: frozenset[str] = frozenset()) -> list[object]:
     """The look of every run of a text body."""
     if tx_body is None:
         return []
-    return [run_look(node.find(qn("a:rPr"))) for node in tx_body.iter(qn("a:r"), qn("a:fld"))]
+    return [
+        run_look(node.find(qn("a:rPr")), fonts) for node in tx_body.iter(qn("a:r"), qn("a:fld"))
+    ]
 
 
 def fill_look(shape_el: etree._Element) -> list[object]:
-    """A shape's fill and line colours and line width."""
+    """A shape's fill and line colours and line width; no fill or line written out ("none",
+    width 0, as LibreOffice saves them) counts as none written."""
     sp_pr = shape_el.find(qn("p:spPr"))
     if sp_pr is None:
         return []
     line = sp_pr.find(qn("a:ln"))
-    return [_color(sp_pr), _color(line), None if line is None else line.get("w")]
+    line_color = _color(line)
+    width = None if line is None or line_color in (None, "none") else line.get("w")
+    fill = _color(sp_pr)
+    return [
+        "none" if fill is None else fill,
+        None if line_color in (None, "none") else line_color,
+        width,
+    ]
+
+
+def look_of(shape_el: etree._Element, fonts: frozenset[str]) -> str:
+    """The hash of a shape's look: its fill and line, and its runs'."""
+    return digest([fill_look(shape_el), text_look(shape_el.find(qn("p:txBody")), fonts)])
 
 
 def table_cells(tbl: etree._Element) -> list[list[str]]:
@@ -250,10 +292,10 @@ def table_cells(tbl: etree._Element) -> list[list[str]]:
     ]
 
 
-def table_look(tbl: etree._Element) -> list[object]:
+def table_look(tbl: etree._Element, fonts: frozenset[str] = frozenset()) -> list[object]:
     """A table's cell fills and run looks."""
     return [
-        [_color(tc.find(qn("a:tcPr"))), text_look(tc.find(qn("a:txBody")))]
+        [_color(tc.find(qn("a:tcPr"))), text_look(tc.find(qn("a:txBody")), fonts)]
         for tr in tbl.findall(qn("a:tr"))
         for tc in tr.findall(qn("a:tc"))
     ]
@@ -340,15 +382,18 @@ def chart_space_of(shape_el: etree._Element, slide: PptxSlide) -> etree._Element
     return part._element
 
 
-def fingerprint(shape_el: etree._Element, slide: PptxSlide) -> Fingerprint:
-    """What deckgen wrote in a shape, as the short hashes refresh compares (see the module doc)."""
-    prints: Fingerprint = {"g": digest(geometry(shape_el))}
+def fingerprint(
+    shape_el: etree._Element, slide: PptxSlide, fonts: frozenset[str] = frozenset()
+) -> Fingerprint:
+    """What deckgen wrote in a shape, as the short hashes refresh compares (see the module doc);
+    `fonts` are the theme's (`theme_fonts`)."""
+    prints: Fingerprint = {"g": geometry(shape_el)}
     tbl = shape_el.find(f".//{qn('a:tbl')}")
     chart_space = chart_space_of(shape_el, slide) if shape_el.tag == qn("p:graphicFrame") else None
     if tbl is not None:
         cells = table_cells(tbl)
         prints["c"] = [[digest(text) for text in row] for row in cells]
-        prints["l"] = digest(table_look(tbl))
+        prints["l"] = digest(table_look(tbl, fonts))
     elif chart_space is not None:
         prints["d"] = digest(chart_data(chart_space))
         prints["l"] = [digest(series_look(ser)) for ser in chart_series(chart_space)]
@@ -357,7 +402,7 @@ def fingerprint(shape_el: etree._Element, slide: PptxSlide) -> Fingerprint:
         tx_body = shape_el.find(qn("p:txBody"))
         if tx_body is not None:
             prints["t"] = digest(body_text(tx_body))
-        prints["l"] = digest([fill_look(shape_el), text_look(tx_body)])
+        prints["l"] = look_of(shape_el, fonts)
     return prints
 
 

@@ -367,7 +367,7 @@ def draw_slides(
 
 
 def deck_record(
-    prs: PresentationType,
+    brand: Brand,
     deck: Deck,
     keys: list[str],
     prints: dict[str, Fingerprint],
@@ -375,6 +375,7 @@ def deck_record(
     provenance: dict[str, object] | None,
 ) -> dict[str, object]:
     """deckgen's record of a deck (deckgen.render.identity): what made it and what it holds."""
+    theme = brand.theme
     return {
         "format": FORMAT,
         "version": deckgen.__version__,
@@ -386,7 +387,9 @@ def deck_record(
             key: slide_digest(deck, slide, charts)
             for key, slide in zip(keys, deck.slides, strict=True)
         },
-        "slide_ids": slide_ids(prs, keys),
+        "slide_ids": slide_ids(brand.presentation, keys),
+        # LibreOffice rewrites the theme's fonts on save: refresh draws in the ones measured.
+        "fonts": {"major": theme.major_font, "minor": theme.minor_font, "cs": theme.cs_font},
         "items": prints,
         **(provenance or {}),
     }
@@ -409,7 +412,7 @@ def render_pptx(
     drawn = draw_slides(prs, brand, deck, charts=charts, logo=logo)
     prints = {identity: p for _, _, slide_prints in drawn for identity, p in slide_prints.items()}
     keys = [key for key, _, _ in drawn]
-    write_record(prs, deck_record(prs, deck, keys, prints, charts, provenance))
+    write_record(prs, deck_record(brand, deck, keys, prints, charts, provenance))
     set_core_properties(
         prs,
         title=deck.title,
