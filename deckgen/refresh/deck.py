@@ -324,8 +324,8 @@ class _Refresh:
         fresh: etree._Element,
         anchor: etree._Element | None,
     ) -> etree._Element:
-        """A copy of `fresh` in `old` after `anchor` (else first), its parts related to `old`."""
-        placed = _copy(fresh)
+        """`fresh` moved into `old` after `anchor` (else first), its parts related to `old`."""
+        placed = fresh
         move_relationships(placed, new, old)
         c_nv_pr(placed).set("id", str(next_shape_id(old)))
         if anchor is None:
@@ -423,7 +423,7 @@ class _Refresh:
             return
         body = old.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
         fresh = new.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
-        body.getparent().replace(body, _copy(fresh))
+        body.getparent().replace(body, fresh)
         self.note(key, identity, Merged("unchanged" if current == proposed else "refreshed"))
 
     def drop_slides(self, slides: Sequence[PptxSlide]) -> None:
@@ -493,12 +493,6 @@ class _Refresh:
             "items": self.prints,
             **provenance,
         }
-
-
-def _copy(el: etree._Element) -> etree._Element:
-    import copy
-
-    return copy.deepcopy(el)
 
 
 def _graphic_frame(slide: PptxSlide, el: etree._Element):

@@ -101,8 +101,9 @@ def take_geometry(target: etree._Element, source: etree._Element) -> None:
 
 
 def replace_shape(old: etree._Element, new: etree._Element) -> etree._Element:
-    """Put `new` (a copy) where `old` is, keeping `old`'s id and name; returns it."""
-    fresh = copy.deepcopy(new)
+    """Move `new` (out of the scratch slide it was drawn on) to where `old` is, keeping `old`'s
+    id and name; returns it."""
+    fresh = new
     old_props, new_props = c_nv_pr(old), c_nv_pr(fresh)
     new_props.set("id", old_props.get("id"))
     new_props.set("name", old_props.get("name"))
@@ -247,7 +248,7 @@ def merge_chart(
     ):
         untouched = number < len(looks) and number < len(styled) and looks[number] == styled[number]
         if untouched:
-            ser.getparent().replace(ser, copy.deepcopy(fresh))
+            ser.getparent().replace(ser, fresh)  # the new chart is discarded
             continue
         old_format, new_format = _label_format(ser), _label_format(fresh)
         if old_format is not None and new_format is not None:
@@ -370,7 +371,7 @@ def merge_table(
                     )
                 continue
             if same_look:
-                row.replace(cell, copy.deepcopy(fresh))
+                row.replace(cell, fresh)  # the new table is discarded
             else:
                 write_text_keeping_format(cell.find(qn("a:txBody")), fresh.find(qn("a:txBody")))
     if same_place:
