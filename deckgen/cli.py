@@ -23,6 +23,13 @@ _config_option = click.option(
     default=None,
     help="deckgen.toml with the column mapping and settings (default: the one beside the data).",
 )
+_templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=_existing,
+    default=None,
+    help="Folder of edited wording templates, searched before the defaults.",
+)
 _period_option = click.option(
     "--period",
     default=None,
@@ -97,13 +104,7 @@ def metrics(data: Path, config_path: Path | None, period: str | None, as_json: b
 @_config_option
 @_period_option
 @click.option("--template", type=_existing, default=None, help="Brand .pptx to build on.")
-@click.option(
-    "--templates",
-    "templates_dir",
-    type=_existing,
-    default=None,
-    help="Folder of edited wording templates, searched before the defaults.",
-)
+@_templates_option
 @click.option(
     "--charts", type=click.Choice(["native", "image"]), default="native", show_default=True
 )
@@ -178,13 +179,7 @@ def render(
     help="Month to refresh to (default: the data's last complete month when it is later than "
     "the deck's, else the deck's own month).",
 )
-@click.option(
-    "--templates",
-    "templates_dir",
-    type=_existing,
-    default=None,
-    help="Folder of edited wording templates, searched before the defaults.",
-)
+@_templates_option
 @click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
 def refresh(
     deck: Path,

@@ -267,7 +267,7 @@ def render_deck_bytes(
     from deckgen.render.writer import render_pptx
 
     output = Path(output)
-    _check_output(output)
+    check_output(output)
     # Reject an unusable brand template before any work.
     template_warnings = () if template is None else check_template(Path(template))
     source = source if isinstance(source, Tables) else Path(source)
@@ -343,7 +343,8 @@ def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:
     }
 
 
-def _check_output(output: Path) -> None:
+def check_output(output: Path) -> None:
+    """RenderError unless `output` can be a deck: a .pptx file name, not a folder."""
     if output.suffix.lower() != ".pptx":
         raise RenderError(f"the output must be a .pptx file, got {output}")
     if output.is_dir():

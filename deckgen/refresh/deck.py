@@ -530,11 +530,10 @@ def refresh_deck_bytes(
     """The deck at `deck_path` refreshed with `source`, as the bytes `refresh_deck` would write
     to `output`, and its report; settings are the given ones, else the deck's (see
     `deck_settings`)."""
-    from deckgen.pipeline import build_deck_model, deck_provenance, load_source
+    from deckgen.pipeline import build_deck_model, check_output, deck_provenance, load_source
 
     deck_path, output = Path(deck_path), Path(output)
-    if output.suffix.lower() != ".pptx":
-        raise RenderError(f"the output must be a .pptx file, got {output}")
+    check_output(output)
     if output.resolve() == deck_path.resolve():
         raise RenderError(
             f"the output {output} is the deck being refreshed; give a new file name "

@@ -231,3 +231,35 @@ def test_refresh_never_overwrites_the_deck_it_reads(
     )
     assert code == 2
     assert "refresh never overwrites the deck it reads" in err
+
+
+def test_a_deck_whose_record_is_not_json_is_not_deckgens(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deckgen.render.identity import DECK_PROPERTY, _properties_xml
+
+    prs = Presentation(str(decks.september))
+    part = prs.part.package.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    )
+    part._blob = _properties_xml({DECK_PROPERTY: "{not json"})
+    broken = tmp_path / "broken.pptx"
+    prs.save(str(broken))
+    code, _, err = run_cli(["refresh", str(broken), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2
+    assert "was not made by deckgen" in err
+
+
+def test_a_deck_with_every_deckgen_slide_deleted_keeps_only_the_consultants(
+    decks: Decks, tmp_path: Path
+) -> None:
+    from tests.refresh.conftest import delete_slide
+
+    prs = Presentation(str(decks.edited))
+    for key in [k for k in keys(prs) if k is not None]:
+        delete_slide(prs, key)
+    emptied = tmp_path / "emptied.pptx"
+    prs.save(str(emptied))
+    report = refresh_deck(emptied, decks.data, tmp_path / "out.pptx", period="2026-10")
+    assert keys(Presentation(str(tmp_path / "out.pptx"))) == [None]
+    assert {o.status for o in report.outcomes} == {"deleted"}

@@ -118,3 +118,26 @@ def test_a_deck_saved_by_libreoffice_still_refreshes(
     # of that counts as an edit, so a KPI change takes its new colour (its tone) with its text.
     (delta,) = [o for o in report.outcomes if o.item == "summary/kpis1/kpi-delta.1"]
     assert (delta.status, delta.detail) == ("refreshed", "")
+
+
+def test_an_image_chart_deck_gets_new_pictures_where_the_consultant_put_them(
+    small_workbook: Path, tmp_path: Path
+) -> None:
+    before, fresh = tmp_path / "september.pptx", tmp_path / "october.pptx"
+    render_deck(small_workbook, before, period="2026-09", charts="image")
+    render_deck(small_workbook, fresh, period="2026-10", charts="image")
+    prs = Presentation(str(before))
+    picture = shape(prs, "customer_profile/chart1/chart-picture.1")
+    picture.left += MOVED_BY
+    old_image = picture.image.blob
+    prs.save(str(before))
+    out = tmp_path / "refreshed.pptx"
+    report = refresh_deck(before, small_workbook, out, period="2026-10")  # charts: the deck's
+    result, expected = Presentation(str(out)), Presentation(str(fresh))
+    moved = shape(result, "customer_profile/chart1/chart-picture.1")
+    wanted = shape(expected, "customer_profile/chart1/chart-picture.1")
+    assert moved.image.blob == wanted.image.blob != old_image
+    assert moved.left == wanted.left + MOVED_BY
+    other = shape(result, "interests/chart1/chart-picture.1")
+    assert other.image.blob == shape(expected, "interests/chart1/chart-picture.1").image.blob
+    assert report.counts().get("failed", 0) == 0
