@@ -27,6 +27,13 @@ _config_option = click.option(
     default=None,
     help="deckgen.toml with the column mapping and settings (default: the one beside the data).",
 )
+_templates_option = click.option(
+    "--templates",
+    "templates_dir",
+    type=_existing,
+    default=None,
+    help="Folder of edited wording templates, searched before the defaults.",
+)
 _period_option = click.option(
     "--period",
     default=None,
@@ -129,13 +136,7 @@ def metrics(data: str, config_path: Path | None, period: str | None, as_json: bo
 @_config_option
 @_period_option
 @click.option("--template", type=_existing, default=None, help="Brand .pptx to build on.")
-@click.option(
-    "--templates",
-    "templates_dir",
-    type=_existing,
-    default=None,
-    help="Folder of edited wording templates, searched before the defaults.",
-)
+@_templates_option
 @click.option(
     "--charts", type=click.Choice(["native", "image"]), default="native", show_default=True
 )
@@ -220,6 +221,44 @@ def _freeze_imports() -> None:
         importlib.import_module(name)
     gc.collect()  # nothing that is already garbage is frozen
     gc.freeze()
+
+
+@cli.command()
+@click.argument("deck", type=_existing)
+@click.argument("data", type=_existing)
+@click.option("-o", "--output", type=_existing, required=True, help="Refreshed deck to write.")
+@_config_option
+@click.option(
+    "--period",
+    default=None,
+    metavar="YYYY-MM",
+    help="Month to refresh to (default: the data's last complete month when it is later than "
+    "the deck's, else the deck's own month).",
+)
+@_templates_option
+@click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
+def refresh(
+    deck: Path,
+    data: Path,
+    output: Path,
+    config_path: Path | None,
+    period: str | None,
+    templates_dir: Path | None,
+    strict: bool,
+) -> None:
+    """Put a new month's figures into a deck you edited, keeping your edits (docs/refresh.md)."""
+    from deckgen.refresh.deck import refresh_deck
+
+    report = refresh_deck(
+        deck,
+        data,
+        output,
+        period=period,
+        config_path=config_path,
+        templates_dir=templates_dir,
+        strict=strict,
+    )
+    click.echo(report.summary())
 
 
 @cli.group()

@@ -38,9 +38,16 @@ from deckgen.errors import (
 )
 from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
+from deckgen.model import Deck
 from deckgen.period import Period
 
 PARTIAL_PERIOD = "partial_period"  # errors.Problem.rule of coverage_warning
+# The settings a deck records for `deckgen refresh`: how it is worded and counted. The sheet
+# mapping stays with the data (it names the client's columns and SQL; a deck travels).
+DECK_SETTINGS = frozenset(
+    {"client", "currency", "lang", "calendar", "digits", "title_style", "timezone"}
+    | {"vocabulary", "metrics"}
+)
 _SHOWN_RULES = (PARTIAL_PERIOD, OPEN_IN_EXCEL)
 
 
@@ -335,11 +342,9 @@ def render_deck_bytes(
     (a scheduled run's worker hands the bytes to the run, which writes them)."""
     from deckgen.render.brand import check_template
     from deckgen.render.writer import render_pptx
-    from deckgen.slides.deck import build_deck
-    from deckgen.wording import Wording
 
     output = Path(output)
-    _check_output(output)
+    check_output(output)
     # Reject an unusable brand template before any work.
     template_warnings = () if template is None else check_template(Path(template))
     spec, resolved = resolve_source(
@@ -351,22 +356,18 @@ def render_deck_bytes(
         currency=currency,
         client=client,
     )
-    wording = Wording(
-        resolved.lang,
-        templates_dir,
-        digits=resolved.effective_digits,
-        currency=resolved.currency,
-        vocabulary=resolved.vocabulary,
-    )
     tables = load_source(spec, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
-    partial = coverage_warning(chosen, tables)
-    if partial is not None and strict:
-        raise ValidationError([partial])
-    warnings = tables.warnings if partial is None else (partial, *tables.warnings)
-    metrics = compute_metrics(tables, chosen, resolved.metrics)
-    deck = build_deck(metrics, resolved, wording, warnings=warnings)
-    data = render_pptx(deck, template=template, charts=charts, logo=logo)
+    deck, metrics, warnings = build_deck_model(
+        tables, chosen, resolved, templates_dir=templates_dir, strict=strict
+    )
+    data = render_pptx(
+        deck,
+        template=template,
+        charts=charts,
+        logo=logo,
+        provenance=deck_provenance(resolved, metrics.period),
+    )
     return data, RenderResult(
         output=output,
         period=metrics.period,
@@ -381,7 +382,45 @@ def render_deck_bytes(
     )
 
 
-def _check_output(output: Path) -> None:
+def build_deck_model(
+    tables: Tables,
+    period: Period,
+    settings: Settings,
+    *,
+    templates_dir: Path | None = None,
+    strict: bool = False,
+) -> tuple[Deck, LifecycleMetrics, tuple[Problem, ...]]:
+    """The deck model of a month of validated tables, with its metrics and the data warnings;
+    ValidationError under `strict` when the orders end before the month does."""
+    from deckgen.slides.deck import build_deck
+    from deckgen.wording import Wording
+
+    wording = Wording(
+        settings.lang,
+        templates_dir,
+        digits=settings.effective_digits,
+        currency=settings.currency,
+        vocabulary=settings.vocabulary,
+    )
+    partial = coverage_warning(period, tables)
+    if partial is not None and strict:
+        raise ValidationError([partial])
+    warnings = tables.warnings if partial is None else (partial, *tables.warnings)
+    metrics = compute_metrics(tables, period, settings.metrics)
+    return build_deck(metrics, settings, wording, warnings=warnings), metrics, warnings
+
+
+def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:
+    """What a deck records of how it was made: its period and the settings that shape it."""
+    return {
+        "period": period.key,
+        "calendar": period.calendar,
+        "settings": settings.model_dump(mode="json", include=set(DECK_SETTINGS)),
+    }
+
+
+def check_output(output: Path) -> None:
+    """RenderError unless `output` can be a deck: a .pptx file name, not a folder."""
     if output.suffix.lower() != ".pptx":
         raise RenderError(f"the output must be a .pptx file, got {output}")
     if output.is_dir():

@@ -73,6 +73,21 @@ class _Client(_Strict):
     charts: Charts = "native"
     logo: str | None = None
     pdf: bool | None = None  # None: the run's setting
+    # "last": refresh last month's deck in the output folder; or a path pattern of the deck to
+    # refresh ({client}, {period} of the month before, {lang}); None: render afresh.
+    base: str | None = Field(None, min_length=1)
+
+    @field_validator("base")
+    @classmethod
+    def _base(cls, base: str | None) -> str | None:
+        if base is None or base == "last":
+            return base
+        if not base.lower().endswith(".pptx"):
+            raise ValueError('base is "last" or a path pattern of a .pptx deck')
+        problems = [p for p in check_pattern(base) if "must contain {client}" not in p]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return base
 
     @field_validator("name")
     @classmethod
@@ -168,6 +183,7 @@ class ClientSpec:
     charts: Charts
     logo: Path | None
     pdf: bool = False  # also write the PDF beside the deck
+    base: str | None = None  # "last", a path pattern of the deck to refresh, or None
 
 
 @dataclass(frozen=True)
@@ -241,4 +257,5 @@ def _client_spec(client: _Client, base: Path, pdf: bool) -> ClientSpec:
         charts=client.charts,
         logo=under(client.logo),
         pdf=pdf if client.pdf is None else client.pdf,
+        base=client.base,
     )

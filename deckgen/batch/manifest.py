@@ -103,6 +103,11 @@ def _entry(record: ClientRecord, folder: Path) -> dict[str, Any]:
         "error": record.error,
         "traceback": record.traceback,
         "duration_s": round(record.duration_s, 3),
+        "mode": record.mode,
+        "base": None
+        if record.base is None
+        else Path(os.path.relpath(record.base, folder)).as_posix(),
+        "refresh": dict(record.refresh),
     }
 
 

@@ -15,6 +15,7 @@ from deckgen.batch.config import ClientSpec, ExecutorName, RunConfig, load_run_c
 from deckgen.batch.executors import open_executor
 from deckgen.batch.lock import run_lock
 from deckgen.batch.manifest import manifest_path, write_manifest
+from deckgen.batch.paths import OutputPattern
 from deckgen.batch.progress import JsonLines, LoggerReporter, LogLines, ProgressBar, Reporter
 from deckgen.batch.worker import (
     ClientRecord,
@@ -275,10 +276,22 @@ def _plan(
         calendar = settings.effective_calendar
         chosen = Period.parse(period, calendar) if period else default_period(today, calendar)
         output = config.output.path(client.slug, chosen.key, settings.lang)
+        base = _base_deck(client, config, chosen, settings.lang)
     except (DeckgenError, ValueError) as exc:
         error = mask_secrets(str(exc), client)
         return ClientRecord(client.name, "failed", None, None, describe_source(client), error)
-    return ClientTask(replace(client, source=source), settings, chosen, output, strict)
+    return ClientTask(replace(client, source=source), settings, chosen, output, strict, base)
+
+
+def _base_deck(client: ClientSpec, config: RunConfig, period: Period, lang: str) -> Path | None:
+    """The deck a client's run refreshes: last month's in the output folder (`base = "last"`),
+    or the client's own pattern filled in with last month; None to render afresh."""
+    if client.base is None:
+        return None
+    before = period.previous().key
+    if client.base == "last":
+        return config.output.path(client.slug, before, lang)
+    return OutputPattern(client.base, config.path.parent).path(client.slug, before, lang)
 
 
 def _client_settings(client: ClientSpec) -> Settings:
@@ -304,6 +317,10 @@ def _deliver(rendered: RenderedClient) -> ClientRecord:
     try:
         if rendered.pdf is not None:
             write_atomically(record.output.with_suffix(".pdf"), rendered.pdf)
+        if rendered.report is not None:
+            from deckgen.refresh.deck import report_path
+
+            write_atomically(report_path(record.output), rendered.report)
     except DeckgenError as exc:
         return replace(record, status="failed", error=str(exc))
     return record

@@ -22,6 +22,7 @@ from deckgen.render.pdf import find_libreoffice, pdf_bytes
 if TYPE_CHECKING:
     from deckgen.data.tables import Tables
     from deckgen.pipeline import RenderResult
+    from deckgen.refresh.report import RefreshReport
 
 RenderFn = Callable[
     ..., tuple[bytes, "RenderResult"]
@@ -41,6 +42,7 @@ class ClientTask:
     period: Period
     output: Path
     strict: bool
+    base: Path | None = None  # the edited deck to refresh instead of rendering afresh
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class ClientRecord:
     warnings: tuple[str, ...] = ()
     warning_count: int = 0  # rows and sheets the warnings concern (errors.problem_count)
     duration_s: float = 0.0  # seconds
+    mode: Literal["render", "refresh"] = "render"  # refresh: `base` was refreshed
+    base: Path | None = None  # the deck refreshed, or looked for (`base` in the run config)
+    refresh: tuple[tuple[str, int], ...] = ()  # refresh outcomes: status -> items
 
     @property
     def ok(self) -> bool:
@@ -75,6 +80,7 @@ class RenderedClient:
     record: ClientRecord
     deck: bytes | None = None  # the .pptx file's bytes; None when it did not render
     pdf: bytes | None = None  # the PDF to write beside the deck, when the client asks for one
+    report: bytes | None = None  # a refresh's report (JSON), written beside the deck
 
 
 def describe_source(client: ClientSpec) -> str:
@@ -146,6 +152,21 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedC
             read = read_source(client.source, task.settings)
             record = replace(record, input_sha256=read.digest)
             source = tables_from_read(read, task.settings, strict=task.strict)
+        record = replace(record, base=task.base)
+        if task.base is not None and task.base.is_file():
+            deck, report = _refresh(task, source)
+            record = replace(
+                record,
+                status="ok",
+                mode="refresh",
+                output_sha256=hashlib.sha256(deck).hexdigest(),
+                slides=report.slides,
+                refresh=tuple(sorted(report.counts().items())),
+            )
+            if client.pdf:
+                pdf = pdf_bytes(task.output, data=deck)
+            duration = time.perf_counter() - started
+            return RenderedClient(replace(record, duration_s=duration), deck, pdf, report.to_json())
         deck, result = render(
             source,
             task.output,
@@ -178,3 +199,18 @@ def render_client(task: ClientTask, render: RenderFn | None = None) -> RenderedC
         )
     duration = time.perf_counter() - started
     return RenderedClient(replace(record, duration_s=duration), deck, pdf)
+
+
+def _refresh(task: ClientTask, source: Path | Tables) -> tuple[bytes, RefreshReport]:
+    """The client's edited deck (`task.base`) refreshed to the task's month."""
+    from deckgen.refresh.deck import refresh_deck_bytes
+
+    return refresh_deck_bytes(
+        task.base,  # type: ignore[arg-type]
+        source,
+        task.output,
+        settings=task.settings,
+        period=task.period,
+        templates_dir=task.client.templates_dir,
+        strict=task.strict,
+    )

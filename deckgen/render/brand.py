@@ -221,6 +221,16 @@ def load_brand(path: Path | None = None) -> Brand:
     return Brand(prs, layouts, read_theme(prs), template_warnings(path, contents))
 
 
+def deck_brand(prs: PresentationType, name: str) -> Brand:
+    """The brand of a deck deckgen made (its own layouts and theme), to draw more slides into it;
+    TemplateError when its layouts can no longer serve every slide kind."""
+    layouts, missing = _match_layouts(prs)
+    if missing:
+        needs = "; ".join(f"{kind} slides need {_KIND_NEEDS[kind]}" for kind in missing)
+        raise TemplateError(f"{name} cannot serve every slide kind any more: {needs}")
+    return Brand(prs, layouts, read_theme(prs))
+
+
 def check_template(path: Path) -> tuple[str, ...]:
     """The warnings of the template at `path`; TemplateError unless it can serve every kind."""
     return load_brand(path).warnings

@@ -19,6 +19,7 @@ from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
 
+import deckgen
 from deckgen.errors import TemplateError
 from deckgen.formats import isolate_first_strong, localise_digits
 from deckgen.model import (
@@ -37,6 +38,16 @@ from deckgen.render.brand import Brand, layout_kind, load_brand
 from deckgen.render.chart_block import draw_chart_block
 from deckgen.render.context import RenderContext
 from deckgen.render.funnel import draw_funnel
+from deckgen.render.identity import (
+    FORMAT,
+    Fingerprint,
+    block_key,
+    slide_digest,
+    slide_ids,
+    slide_keys,
+    tag_slide,
+    write_record,
+)
 from deckgen.render.kpis import draw_kpis
 from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, EMU_PER_PT, Box, grid_for
 from deckgen.render.oxml import child, element
@@ -269,9 +280,11 @@ def _draw_slide(
     number: int,
     ctx: RenderContext,
     logo: Path | None,
-) -> None:
+    key: str,
+) -> tuple[PptxSlide, dict[str, Fingerprint]]:
     kind = layout_kind(slide.kind)
     page = prs.slides.add_slide(brand.layouts[kind])
+    blocks: list[tuple[str, list]] = []  # each block's key and the shapes drawn for it
     grid = ctx.grid
     title_shape = _placeholder(page, _TITLE_KINDS)
     cover = kind in ("title", "section")
@@ -318,14 +331,68 @@ def _draw_slide(
             )
             add_text(page, grid.headline, [TextLine(slide.headline)], style, ctx, name="Headline")
         top_h = _top_row_height(slide, ctx)
-        for block in slide.blocks:
+        for index, block in enumerate(slide.blocks, start=1):
+            first = len(page.shapes._spTree)
             _draw_block(page, block, grid.area(block.area, top_h), ctx)
+            blocks.append((block_key(block, index), list(page.shapes._spTree)[first:]))
     for shape in list(page.placeholders):
         if not shape.has_text_frame or not shape.text_frame.text.strip():
             _remove_shape(shape)
     if kind != "title":
         _add_footer(page, number, ctx)
     _write_notes(page, slide.notes, ctx)
+    return page, tag_slide(page, key, blocks)
+
+
+def draw_slides(
+    prs: PresentationType,
+    brand: Brand,
+    deck: Deck,
+    *,
+    charts: Literal["native", "image"] = "native",
+    logo: Path | None = None,
+    only: set[str] | None = None,
+) -> list[tuple[str, PptxSlide, dict[str, Fingerprint]]]:
+    """Draw the deck's slides (those whose key is in `only`, if given) at the end of `prs`;
+    each slide's key, the slide and its shapes' fingerprints (deckgen.render.identity)."""
+    grid = grid_for(prs.slide_width, prs.slide_height, deck.direction)
+    ctx = RenderContext(deck=deck, theme=brand.theme, grid=grid, charts=charts)
+    drawn = []
+    keys = slide_keys([slide.kind for slide in deck.slides])
+    for number, (slide, key) in enumerate(zip(deck.slides, keys, strict=True), start=1):
+        if only is None or key in only:
+            page, prints = _draw_slide(prs, brand, slide, number, ctx, logo, key)
+            drawn.append((key, page, prints))
+    return drawn
+
+
+def deck_record(
+    brand: Brand,
+    deck: Deck,
+    keys: list[str],
+    prints: dict[str, Fingerprint],
+    charts: str,
+    provenance: dict[str, object] | None,
+) -> dict[str, object]:
+    """deckgen's record of a deck (deckgen.render.identity): what made it and what it holds."""
+    theme = brand.theme
+    return {
+        "format": FORMAT,
+        "version": deckgen.__version__,
+        "lang": deck.lang,
+        "direction": deck.direction,
+        "charts": charts,
+        "slides": keys,
+        "models": {
+            key: slide_digest(deck, slide, charts)
+            for key, slide in zip(keys, deck.slides, strict=True)
+        },
+        "slide_ids": slide_ids(brand.presentation, keys),
+        # LibreOffice rewrites the theme's fonts on save: refresh draws in the ones measured.
+        "fonts": {"major": theme.major_font, "minor": theme.minor_font, "cs": theme.cs_font},
+        "items": prints,
+        **(provenance or {}),
+    }
 
 
 def render_pptx(
@@ -334,14 +401,18 @@ def render_pptx(
     template: Path | None = None,
     charts: Literal["native", "image"] = "native",
     logo: Path | None = None,
+    provenance: dict[str, object] | None = None,
 ) -> bytes:
-    """The deck as .pptx bytes, built on `template` (default: deckgen's); TemplateError."""
+    """The deck as .pptx bytes, built on `template` (default: deckgen's); TemplateError.
+
+    `provenance` (period, settings, ...) is stored in the deck's record for `deckgen refresh`.
+    """
     brand = load_brand(template)
     prs = brand.presentation
-    grid = grid_for(prs.slide_width, prs.slide_height, deck.direction)
-    ctx = RenderContext(deck=deck, theme=brand.theme, grid=grid, charts=charts)
-    for number, slide in enumerate(deck.slides, start=1):
-        _draw_slide(prs, brand, slide, number, ctx, logo)
+    drawn = draw_slides(prs, brand, deck, charts=charts, logo=logo)
+    prints = {identity: p for _, _, slide_prints in drawn for identity, p in slide_prints.items()}
+    keys = [key for key, _, _ in drawn]
+    write_record(prs, deck_record(brand, deck, keys, prints, charts, provenance))
     set_core_properties(
         prs,
         title=deck.title,

@@ -80,6 +80,9 @@ def test_manifest_records_each_client(three_clients: Path, render: Callable) -> 
         "error": None,
         "traceback": None,
         "duration_s": acme["duration_s"],
+        "mode": "render",
+        "base": None,
+        "refresh": {},
     }
     assert initech["status"] == "failed"
     assert initech["output_sha256"] is None

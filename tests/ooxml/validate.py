@@ -29,6 +29,9 @@ ROOT_SCHEMAS = {
     "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties": (
         "shared-documentPropertiesExtended.xsd"
     ),
+    "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties": (
+        "shared-documentPropertiesCustom.xsd"
+    ),
 }
 # Imports the schemas make by URL, served from the vendored copies (no network in tests).
 _REMOTE = {

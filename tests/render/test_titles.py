@@ -9,6 +9,7 @@ from pptx import Presentation
 
 from deckgen import textmetrics
 from deckgen.model import ChartSpec, Deck, Series, Slide, TitleStyle
+from deckgen.render.identity import split_name
 from deckgen.render.layout import DESIGN_H, DESIGN_W, EMU_PER_PT, Box, grid_for
 from deckgen.render.titles import (
     ACTION_TITLE_MIN_PT,
@@ -83,7 +84,7 @@ def test_the_tracker_sits_above_the_title_and_the_source_under_the_chart(
 ) -> None:
     prs = Presentation(io.BytesIO(render_pptx(_deck(style))))
     (slide,) = prs.slides
-    shapes = {shape.name: shape for shape in slide.shapes}
+    shapes = {split_name(shape.name)[0]: shape for shape in slide.shapes}
     tracker, title, source = shapes["Tracker"], slide.shapes.title, shapes["Source"]
     assert tracker.text_frame.text == "Acquisition channels"
     assert tracker.top + tracker.height <= title.top
@@ -92,7 +93,7 @@ def test_the_tracker_sits_above_the_title_and_the_source_under_the_chart(
     chart = next(s for s in slide.shapes if s.has_chart)
     assert source.text_frame.text == "Source: orders sheet, Oct 2026"
     legend = [s for s in slide.shapes if s.name.startswith("Legend")]
-    assert {s.text_frame.text for s in legend if s.name == "Legend"} == {"x", "y"}
+    assert {s.text_frame.text for s in legend if split_name(s.name)[0] == "Legend"} == {"x", "y"}
     # The legend band sits under the chart, the source line under the legend band.
     assert all(chart.top + chart.height <= s.top for s in legend)
     assert max(s.top + s.height for s in legend) <= source.top

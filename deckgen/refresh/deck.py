@@ -1,0 +1,595 @@
+"""Refresh a deck the consultant edited: new figures in, their work kept, a report of each item.
+
+The new month's slides are drawn into the edited deck itself, at its end (its own layouts and
+theme), then merged into the slides they refresh item by item (deckgen.refresh.merge) and
+removed; a slide the new data needs that the deck never had stays, moved after its neighbours.
+Slides without a deckgen identity are the consultant's and are never touched; a deckgen slide
+the consultant deleted stays deleted (the deck's record lists every slide key it has held).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from lxml import etree
+from pptx import Presentation
+from pptx.exc import PackageNotFoundError
+from pptx.oxml.ns import qn
+from pptx.presentation import Presentation as PresentationType
+from pptx.slide import Slide as PptxSlide
+
+import deckgen
+from deckgen.config import Settings, find_config, load_settings
+from deckgen.data.tables import Tables
+from deckgen.errors import InputError, RenderError
+from deckgen.formats import localise_digits
+from deckgen.model import Deck
+from deckgen.period import Period
+from deckgen.refresh.merge import (
+    Merged,
+    merge_chart,
+    merge_picture,
+    merge_shape,
+    merge_table,
+    move_relationships,
+    next_shape_id,
+    recolor,
+    series_colors,
+)
+from deckgen.refresh.report import Outcome, RefreshReport
+from deckgen.render.identity import (
+    FORMAT,
+    Fingerprint,
+    body_text,
+    c_nv_pr,
+    chart_space_of,
+    digest,
+    identities,
+    look_of,
+    notes_text,
+    shape_elements,
+    slide_digest,
+    slide_ids,
+    slide_key,
+    split_name,
+    theme_fonts,
+)
+
+_NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
+
+
+@dataclass(frozen=True)
+class EditedDeck:
+    """A deck deckgen made, opened, with its record and each slide's key (None: not deckgen's)."""
+
+    prs: PresentationType
+    record: dict[str, object]
+    keys: tuple[str | None, ...]
+
+    @property
+    def period(self) -> str:
+        """The deck's period, YYYY-MM."""
+        return str(self.record.get("period", ""))
+
+
+def open_edited_deck(path: Path) -> EditedDeck:
+    """The deck at `path` with deckgen's record; InputError (one sentence) for a file that is
+    not a deck, was not made by deckgen, or by a deckgen whose record this one cannot read."""
+    from deckgen.render.identity import read_record
+
+    try:
+        prs = Presentation(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise InputError(f"{path} is not a PowerPoint deck (.pptx) that can be opened") from None
+    record = read_record(prs)
+    if record is None:
+        raise InputError(
+            f"{path} was not made by deckgen (it carries no deckgen record), so there is "
+            "nothing to refresh; render a new deck with `deckgen render`"
+        )
+    if record.get("format") != FORMAT or not isinstance(record.get("items"), dict):
+        raise InputError(
+            f"{path} was made by deckgen {record.get('version', '?')}, whose deck record "
+            f"(format {record.get('format')}) this deckgen {deckgen.__version__} cannot "
+            "read; render a new deck with `deckgen render`"
+        )
+    by_id = record.get("slide_ids") or {}
+    keys: list[str | None] = []
+    for slide, sld_id in zip(prs.slides, prs.slides._sldIdLst, strict=True):
+        key = slide_key(slide)
+        if key is None and not _has_untagged_content(slide):
+            key = by_id.get(sld_id.get("id"))  # placeholders only, renamed by LibreOffice
+        keys.append(key)
+    return EditedDeck(prs, record, tuple(keys))
+
+
+def _has_untagged_content(slide: PptxSlide) -> bool:
+    """True when the slide holds a shape that is neither tagged nor a placeholder."""
+    for el in shape_elements(slide.shapes._spTree):
+        _, identity = split_name(c_nv_pr(el).get("name", ""))
+        if identity is None and el.find(f".//{qn('p:ph')}") is None:
+            return True
+    return False
+
+
+def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | None) -> Settings:
+    """The settings of a refresh: the given config's, else the deck's own over the config
+    beside the data (which holds the sheet mapping)."""
+    if config_path is not None:
+        return load_settings(config_path)
+    base = load_settings(None if data is None else find_config(data))
+    stored = edited.record.get("settings")
+    if not isinstance(stored, dict):
+        return base
+    return Settings.model_validate(base.model_dump() | stored)
+
+
+def refresh_period(
+    edited: EditedDeck,
+    tables: Tables,
+    settings: Settings,
+    period: str | Period | None,
+    today: date | None,
+) -> Period:
+    """The month to refresh to: the given one, else the latest complete month of the data when
+    it is later than the deck's, else the deck's own month (a re-run on corrected data)."""
+    from deckgen.pipeline import resolve_period
+
+    if period is not None:
+        return resolve_period(period, tables, settings, today)
+    latest = resolve_period(None, tables, settings, today)
+    try:
+        before = Period.parse(edited.period, settings.effective_calendar)
+    except ValueError:
+        return latest
+    if latest > before:
+        return latest
+    return resolve_period(before, tables, settings, today)
+
+
+class _Refresh:
+    """One refresh of an opened deck to a new deck model."""
+
+    def __init__(self, edited: EditedDeck, deck: Deck) -> None:
+        self.edited = edited
+        self.prs = edited.prs
+        self.deck = deck
+        self.recorded: dict[str, Fingerprint] = edited.record["items"]  # type: ignore[assignment]
+        self.outcomes: list[Outcome] = []
+        self.prints: dict[str, Fingerprint] = {}
+        self.fresh_colors: dict[str, list[str | None]] = {}  # chart block -> series colours
+        self.models: dict[str, str] = {}  # slide key -> digest of what it is drawn from
+        self.fonts: frozenset[str] = frozenset()  # the theme fonts of the slide being merged
+        self.drawn_fonts: frozenset[str] = frozenset()  # the fonts the new slides are drawn in
+        self.slides_known: list[str] = []
+
+    def note(self, slide: str, item: str, merged: Merged) -> None:
+        self.outcomes.append(
+            Outcome(slide, item, merged.status, merged.detail, merged.current, merged.proposed)  # type: ignore[arg-type]
+        )
+
+    def run(self, charts: str) -> None:
+        from deckgen.render.brand import deck_brand
+        from deckgen.render.identity import slide_keys
+        from deckgen.render.writer import draw_slides
+
+        new_keys = slide_keys([slide.kind for slide in self.deck.slides])
+        known = set(self.edited.record.get("slides") or [])
+        present: dict[str, PptxSlide] = {}
+        for slide, key in zip(self.prs.slides, self.edited.keys, strict=True):
+            if key is None:
+                continue
+            if key in present:
+                self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
+            else:
+                present[key] = slide
+        drawn_from = self.edited.record.get("models") or {}
+        self.models = {
+            key: slide_digest(self.deck, slide, charts)
+            for key, slide in zip(new_keys, self.deck.slides, strict=True)
+        }
+        same = {k for k in new_keys if k in present and drawn_from.get(k) == self.models[k]}
+        wanted = {k for k in new_keys if k in present or k not in known} - same
+        for key in new_keys:
+            if key in same:
+                self.keep_prints(key)
+                self.refresh_footer(key, present[key])
+                self.note(key, key, Merged("unchanged", "drawn from the same content as before"))
+            elif key not in wanted:
+                self.note(key, key, Merged("deleted", "you deleted this slide; not added back"))
+        brand = deck_brand(self.prs, "the deck")
+        # The new slides are drawn in the deck's theme as it is now (a viewer draws them so);
+        # runs naming the fonts deckgen drew in look as runs naming none (LibreOffice writes
+        # them out, and may replace the theme's fonts on save).
+        fonts = self.edited.record.get("fonts")
+        recorded = {fonts.get("major"), fonts.get("minor")} if isinstance(fonts, dict) else set()
+        self.drawn_fonts = frozenset(
+            {brand.theme.major_font, brand.theme.minor_font} | {f for f in recorded if f}
+        )
+        drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted)  # type: ignore[arg-type]
+        added: list[str] = []
+        scratch: list[PptxSlide] = []
+        for key, page, prints in drawn:
+            self.prints.update(prints)
+            if key in present:
+                self.merge_slide(key, present[key], page)
+                scratch.append(page)
+            else:
+                added.append(key)
+                self.note(key, key, Merged("added", "the new data needs this slide"))  # type: ignore[arg-type]
+        removed = [k for k in present if k not in new_keys]
+        for key in removed:
+            if self.edited_by_hand(present[key]):
+                self.note(
+                    key, key, Merged("kept", "no longer in the data, but it holds your edits")
+                )
+                self.keep_prints(key)
+            else:
+                scratch.append(present[key])
+                self.note(key, key, Merged("removed", "the new data no longer needs this slide"))
+        for key in known - set(new_keys) - set(present):
+            self.keep_prints(key)
+        self.drop_slides(scratch)
+        pages = {key: page for key, page, _ in drawn}
+        self.place_added(added, pages, new_keys)
+        self.number_slides()
+        self.slides_known = sorted((known | set(new_keys)) - set(removed))
+
+    def refresh_footer(self, key: str, slide: PptxSlide) -> None:
+        """The footer of a slide left as it was: the new period's, unless edited by hand."""
+        identity = f"{key}/footer"
+        found = dict(identities(slide, key)).get(identity)
+        recorded = self.recorded.get(identity)
+        if found is None or recorded is None or not self.deck.footer:
+            return
+        body = found.find(qn("p:txBody"))
+        current = body_text(body)
+        if digest(current) != recorded.get("t"):
+            self.note(
+                key, identity, Merged("kept", "text edited by hand", current, self.deck.footer)
+            )
+            return
+        texts = body.findall(f".//{qn('a:t')}")
+        if texts:
+            texts[0].text = self.deck.footer
+            for extra in texts[1:]:
+                extra.text = ""
+        self.prints[identity] = {**recorded, "t": digest(body_text(body))}
+        status = "unchanged" if current == self.deck.footer else "refreshed"
+        self.note(key, identity, Merged(status))
+
+    def keep_prints(self, key: str) -> None:
+        self.prints.update(
+            {i: p for i, p in self.recorded.items() if i == key or i.startswith(f"{key}/")}
+        )
+
+    def edited_by_hand(self, slide: PptxSlide) -> bool:
+        """True when a slide holds a shape of the consultant's or text they changed."""
+        if _has_untagged_content(slide):
+            return True
+        for identity, el in identities(slide):
+            recorded = self.recorded.get(identity, {})
+            text = body_text(el.find(qn("p:txBody")))
+            if "t" in recorded and digest(text) != recorded["t"]:
+                return True
+        return False
+
+    def merge_slide(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
+        """Merge the freshly drawn `new` into the consultant's `old` slide of the same key."""
+        self.fonts = theme_fonts(old) | self.drawn_fonts
+        old_items: dict[str, etree._Element] = {}
+        for identity, el in identities(old, key):
+            if identity in old_items:
+                self.note(key, identity, Merged("kept", "a copy of a deckgen shape; left as it is"))
+            else:
+                old_items[identity] = el
+        tree = old.shapes._spTree
+        anchor: etree._Element | None = None
+        charts: dict[str, tuple[etree._Element, etree._Element]] = {}
+        for identity, fresh in identities(new, key):
+            current = old_items.pop(identity, None)
+            if current is None:
+                if identity in self.recorded:
+                    self.note(key, identity, Merged("deleted", "you deleted it; not added back"))
+                    continue
+                placed = self.insert(old, new, fresh, anchor)
+                self.note(key, identity, Merged("added", ""))  # type: ignore[arg-type]
+                anchor = placed
+                continue
+            anchor = self.merge_item(key, identity, current, fresh, old, new, charts)
+            props = c_nv_pr(anchor)
+            if split_name(props.get("name", ""))[1] is None:  # a placeholder LibreOffice renamed
+                props.set("name", c_nv_pr(fresh).get("name"))
+        for identity, el in old_items.items():
+            if identity.rsplit("/", 1)[-1].split(".")[0] in _NEVER_REMOVED:
+                self.prints[identity] = self.recorded.get(identity, {})
+                continue
+            text = body_text(el.find(qn("p:txBody")))
+            recorded = self.recorded.get(identity, {})
+            yours = text if "t" in recorded and digest(text) != recorded["t"] else None
+            tree.remove(el)
+            self.note(key, identity, Merged("removed", "no longer needed", yours))
+        self.follow_series_colors(old, charts)
+        self.merge_notes(key, old, new)
+
+    def insert(
+        self,
+        old: PptxSlide,
+        new: PptxSlide,
+        fresh: etree._Element,
+        anchor: etree._Element | None,
+    ) -> etree._Element:
+        """`fresh` moved into `old` after `anchor` (else first), its parts related to `old`."""
+        placed = fresh
+        move_relationships(placed, new, old)
+        c_nv_pr(placed).set("id", str(next_shape_id(old)))
+        if anchor is None:
+            tree = old.shapes._spTree
+            shapes = shape_elements(tree)
+            if shapes:
+                shapes[0].addprevious(placed)
+            else:
+                tree.append(placed)
+        else:
+            anchor.addnext(placed)
+        return placed
+
+    def merge_item(
+        self,
+        key: str,
+        identity: str,
+        current: etree._Element,
+        fresh: etree._Element,
+        old: PptxSlide,
+        new: PptxSlide,
+        charts: dict[str, tuple[etree._Element, etree._Element]],
+    ) -> etree._Element:
+        """Merge one item; returns the element now in its place."""
+        recorded = self.recorded.get(identity)
+        role = identity.rsplit("/", 1)[-1]
+        if role.startswith("slide-number"):
+            return current  # numbered once the slides are in their final order
+        try:
+            if fresh.tag == qn("p:graphicFrame") and chart_space_of(fresh, new) is not None:
+                if chart_space_of(current, old) is None:
+                    raise ValueError("it is no longer a chart")
+                old_chart = _graphic_frame(old, current).chart
+                new_chart = _graphic_frame(new, fresh).chart
+                self.fresh_colors[identity.rsplit("/", 1)[0]] = series_colors(new_chart._chartSpace)
+                self.note(
+                    key, identity, merge_chart(current, fresh, old_chart, new_chart, recorded)
+                )
+                charts[identity.rsplit("/", 1)[0]] = (current, fresh)
+                return current
+            if fresh.find(f".//{qn('a:tbl')}") is not None:
+                if current.find(f".//{qn('a:tbl')}") is None:
+                    raise ValueError("it is no longer a table")
+                placed, merged = merge_table(current, fresh, recorded, self.fonts)
+                for outcome in merged:
+                    self.note(key, identity, outcome)
+                return placed
+            if fresh.tag == qn("p:pic"):
+                if current.tag != qn("p:pic"):
+                    raise ValueError("it is no longer a picture")
+                self.note(key, identity, merge_picture(current, fresh, old, new, recorded))
+                return current
+            if current.tag != fresh.tag:
+                raise ValueError("it is no longer the same kind of shape")
+            placed, merged = merge_shape(current, fresh, recorded, self.fonts)
+            self.note(key, identity, merged)
+            return placed
+        except (ValueError, KeyError, AttributeError, TypeError) as exc:
+            self.note(key, identity, Merged("failed", f"not refreshed: {exc}"))
+            return current
+
+    def follow_series_colors(
+        self, old: PptxSlide, charts: dict[str, tuple[etree._Element, etree._Element]]
+    ) -> None:
+        """Legend keys drawn as shapes take the colours of their chart's series, as now drawn."""
+        for block, (current, _) in charts.items():
+            chart = _graphic_frame(old, current).chart
+            fresh_colors = self.fresh_colors.get(block, [])
+            colors = {
+                a: b
+                for a, b in zip(fresh_colors, series_colors(chart._chartSpace), strict=False)
+                if a and b
+            }
+            for identity, el in identities(old):
+                # Only keys as deckgen drew them: a key recoloured by hand stays.
+                drawn = self.prints.get(identity, {}).get("l")
+                if identity.startswith(f"{block}/legend-key") and look_of(el, self.fonts) == drawn:
+                    recolor(el, colors)
+
+    def merge_notes(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
+        identity = f"{key}/notes"
+        proposed = notes_text(new)
+        if not old.has_notes_slide or old.notes_slide.notes_placeholder is None:
+            self.note(key, identity, Merged("kept", "the slide has no notes box any more"))
+            return
+        current = notes_text(old)
+        recorded = self.recorded.get(identity, {})
+        if digest(current) != recorded.get("t"):
+            merged = (
+                Merged("unchanged")
+                if current == proposed
+                else Merged("kept", "notes edited by hand", current, proposed)
+            )
+            self.note(key, identity, merged)
+            return
+        body = old.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
+        fresh = new.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
+        body.getparent().replace(body, fresh)
+        self.note(key, identity, Merged("unchanged" if current == proposed else "refreshed"))
+
+    def drop_slides(self, slides: Sequence[PptxSlide]) -> None:
+        """Take slides out of the deck (their parts are then not saved)."""
+        sld_ids = self.prs.slides._sldIdLst
+        parts = {id(s.part) for s in slides}
+        for sld_id in list(sld_ids):
+            r_id = sld_id.get(qn("r:id"))
+            if id(self.prs.part.related_part(r_id)) in parts:
+                sld_ids.remove(sld_id)
+                self.prs.part.drop_rel(r_id)
+
+    def place_added(self, added: list[str], pages: dict[str, PptxSlide], order: list[str]) -> None:
+        """Move each added slide after the nearest slide before it in the new deck's order."""
+        sld_ids = self.prs.slides._sldIdLst
+        for key in added:
+            entry = next(s for s in sld_ids if self._slide_of(s) is pages[key])
+            sld_ids.remove(entry)
+            position = order.index(key)
+            before = next(
+                (s for k in reversed(order[:position]) for s in sld_ids if self._key_of(s) == k),
+                None,
+            )
+            if before is None:
+                sld_ids.insert(0, entry)
+            else:
+                before.addnext(entry)
+
+    def _slide_of(self, sld_id: etree._Element) -> PptxSlide:
+        return self.prs.part.related_slide(sld_id.get(qn("r:id")))
+
+    def _key_of(self, sld_id: etree._Element) -> str | None:
+        return slide_key(self._slide_of(sld_id))
+
+    def number_slides(self) -> None:
+        """Static slide numbers (right-to-left and native-digit decks) show the final place."""
+        for number, slide in enumerate(self.prs.slides, start=1):
+            for identity, el in identities(slide):
+                if not identity.rsplit("/", 1)[-1].startswith("slide-number"):
+                    continue
+                body = el.find(qn("p:txBody"))
+                if body is None or body.find(f".//{qn('a:fld')}") is not None:
+                    continue
+                runs = body.findall(f".//{qn('a:t')}")
+                if runs:
+                    runs[0].text = localise_digits(str(number), self.deck.lang, self.deck.digits)
+                    for extra in runs[1:]:
+                        extra.text = ""
+
+    def record(self, provenance: dict[str, object], charts: str) -> dict[str, object]:
+        """The refreshed deck's record."""
+        keys = [slide_key(s) or "" for s in self.prs.slides]
+        return {
+            "format": FORMAT,
+            "version": deckgen.__version__,
+            "lang": self.deck.lang,
+            "direction": self.deck.direction,
+            "charts": charts,
+            "slides": self.slides_known,
+            "models": {
+                k: v
+                for k, v in {**(self.edited.record.get("models") or {}), **self.models}.items()
+                if k in self.slides_known
+            },
+            "slide_ids": {k: v for k, v in slide_ids(self.prs, keys).items() if v},
+            "fonts": self.edited.record.get("fonts"),
+            "items": self.prints,
+            **provenance,
+        }
+
+
+def _graphic_frame(slide: PptxSlide, el: etree._Element):
+    return next(shape for shape in slide.shapes if shape._element is el)
+
+
+def refresh_presentation(
+    edited: EditedDeck, model: Deck, provenance: dict[str, object]
+) -> tuple[bytes, tuple[Outcome, ...]]:
+    """The edited deck refreshed to `model` as .pptx bytes, and the outcome of every item."""
+    from deckgen.render.identity import write_record
+    from deckgen.render.package import deterministic_package
+
+    charts = str(edited.record.get("charts") or "native")
+    job = _Refresh(edited, model)
+    job.run(charts)
+    write_record(edited.prs, job.record(provenance, charts))
+    buffer = io.BytesIO()
+    edited.prs.save(buffer)
+    return deterministic_package(buffer.getvalue()), tuple(job.outcomes)
+
+
+def refresh_deck_bytes(
+    deck_path: Path,
+    source: Path | Tables,
+    output: Path,
+    *,
+    settings: Settings | None = None,
+    config_path: Path | None = None,
+    period: str | Period | None = None,
+    templates_dir: Path | None = None,
+    strict: bool = False,
+    today: date | None = None,
+) -> tuple[bytes, RefreshReport]:
+    """The deck at `deck_path` refreshed with `source`, as the bytes `refresh_deck` would write
+    to `output`, and its report; settings are the given ones, else the deck's (see
+    `deck_settings`)."""
+    from deckgen.pipeline import build_deck_model, check_output, deck_provenance, load_source
+
+    deck_path, output = Path(deck_path), Path(output)
+    check_output(output)
+    if output.resolve() == deck_path.resolve():
+        raise RenderError(
+            f"the output {output} is the deck being refreshed; give a new file name "
+            "(refresh never overwrites the deck it reads)"
+        )
+    edited = open_edited_deck(deck_path)
+    if settings is None:
+        settings = deck_settings(edited, source if isinstance(source, Path) else None, config_path)
+    tables = load_source(source, settings, strict=strict, today=today)
+    chosen = refresh_period(edited, tables, settings, period, today)
+    model, _, _ = build_deck_model(
+        tables, chosen, settings, templates_dir=templates_dir, strict=strict
+    )
+    data, outcomes = refresh_presentation(edited, model, deck_provenance(settings, chosen))
+    report = RefreshReport(
+        deck=str(deck_path),
+        data=str(source) if isinstance(source, Path) else "tables",
+        output=str(output),
+        period_before=edited.period,
+        period=chosen.key,
+        slides=len(edited.prs.slides),
+        outcomes=outcomes,
+    )
+    return data, report
+
+
+def report_path(output: Path) -> Path:
+    """Where the report of a refresh to `output` is written: `<output stem>.refresh.json`."""
+    return output.with_suffix(".refresh.json")
+
+
+def refresh_deck(
+    deck_path: Path,
+    data: Path,
+    output: Path,
+    *,
+    period: str | None = None,
+    config_path: Path | None = None,
+    templates_dir: Path | None = None,
+    strict: bool = False,
+    today: date | None = None,
+) -> RefreshReport:
+    """Refresh the edited deck at `deck_path` with `data` into `output` (atomically) and write
+    its report beside it (`report_path`); returns the report."""
+    from deckgen.pipeline import write_atomically
+
+    deck, report = refresh_deck_bytes(
+        deck_path,
+        Path(data),
+        Path(output),
+        config_path=config_path,
+        period=period,
+        templates_dir=templates_dir,
+        strict=strict,
+        today=today,
+    )
+    write_atomically(Path(output), deck)
+    write_atomically(report_path(Path(output)), report.to_json())
+    return report

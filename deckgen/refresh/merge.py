@@ -1,0 +1,412 @@
+"""Merge one freshly drawn item into the consultant's copy of it, aspect by aspect.
+
+Each aspect of an item (deckgen.render.identity fingerprints) is compared with what deckgen
+wrote last time: an aspect still as deckgen wrote it takes the new rendering's; an aspect the
+consultant changed is kept. Position and size (`g`), look (`l`: fonts, colours, fills) and text
+(`t`, a table's cells `c`) are judged apart, so a moved chart gets new figures and a restyled
+KPI label gets the new label in the consultant's font. Text the consultant rewrote is never
+replaced: the outcome carries what deckgen would now say.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
+from pptx.oxml.ns import qn
+from pptx.slide import Slide as PptxSlide
+
+from deckgen.render.identity import (
+    Fingerprint,
+    axis_scales,
+    body_text,
+    c_nv_pr,
+    cache_points,
+    chart_data,
+    chart_series,
+    digest,
+    geometry,
+    look_of,
+    paragraph_text,
+    series_look,
+    series_name,
+    table_cells,
+    table_look,
+)
+from deckgen.render.identity import (
+    same_place as is_same_place,
+)
+
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_REL_ATTRS = (qn("r:id"), qn("r:embed"), qn("r:link"))
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What became of one item: its status, a note, and for kept text both wordings."""
+
+    status: str  # refreshed, unchanged, kept, failed
+    detail: str = ""
+    current: str | None = None  # the consultant's text, where kept
+    proposed: str | None = None  # what deckgen would now say there
+
+
+def _c(tag: str) -> str:
+    return f"{{{_C}}}{tag}"
+
+
+def move_relationships(el: etree._Element, source: PptxSlide, target: PptxSlide) -> None:
+    """Relate the parts `el` refers to (charts, pictures) from `target` instead of `source`."""
+    for node in el.iter():
+        for attr in _REL_ATTRS:
+            r_id = node.get(attr)
+            if r_id is None or r_id not in source.part.rels:
+                continue
+            rel = source.part.rels[r_id]
+            if rel.is_external:
+                new_id = target.part.relate_to(rel.target_ref, rel.reltype, is_external=True)
+            else:
+                new_id = target.part.relate_to(rel.target_part, rel.reltype)
+            node.set(attr, new_id)
+
+
+def next_shape_id(slide: PptxSlide) -> int:
+    """An id no shape of `slide` has yet."""
+    ids = [int(v) for v in slide.shapes._spTree.xpath(".//p:cNvPr/@id") if v.isdigit()]
+    return max(ids, default=1) + 1
+
+
+def _xfrm_parent(el: etree._Element) -> etree._Element | None:
+    if el.tag == qn("p:graphicFrame"):
+        return el
+    return el.find(qn("p:spPr"))
+
+
+def _xfrm(el: etree._Element) -> etree._Element | None:
+    parent = _xfrm_parent(el)
+    if parent is None:
+        return None
+    return parent.find(qn("p:xfrm") if el.tag == qn("p:graphicFrame") else qn("a:xfrm"))
+
+
+def take_geometry(target: etree._Element, source: etree._Element) -> None:
+    """Give `target` the position and size of `source`."""
+    new, old = _xfrm(source), _xfrm(target)
+    if new is not None and old is not None:
+        old.getparent().replace(old, copy.deepcopy(new))
+
+
+def replace_shape(old: etree._Element, new: etree._Element) -> etree._Element:
+    """Move `new` (out of the scratch slide it was drawn on) to where `old` is, keeping `old`'s
+    id and name; returns it."""
+    fresh = new
+    old_props, new_props = c_nv_pr(old), c_nv_pr(fresh)
+    new_props.set("id", old_props.get("id"))
+    new_props.set("name", old_props.get("name"))
+    old.getparent().replace(old, fresh)
+    return fresh
+
+
+def write_text_keeping_format(old_body: etree._Element, new_body: etree._Element) -> None:
+    """Put the paragraphs of `new_body` into `old_body`, each in the formatting of the old
+    paragraph in its place (its first run's), so the consultant's fonts and colours stay."""
+    old_ps, new_ps = old_body.findall(qn("a:p")), new_body.findall(qn("a:p"))
+    if not old_ps:
+        return
+    for number, new_p in enumerate(new_ps):
+        if number < len(old_ps):
+            paragraph = old_ps[number]
+        else:
+            paragraph = copy.deepcopy(old_ps[-1])
+            old_body.findall(qn("a:p"))[-1].addnext(paragraph)
+        runs = [n for n in paragraph if n.tag in (qn("a:r"), qn("a:fld"))]
+        r_pr = next((n.find(qn("a:rPr")) for n in runs if n.find(qn("a:rPr")) is not None), None)
+        if r_pr is None:
+            r_pr = paragraph.find(qn("a:endParaRPr"))
+        for node in [n for n in paragraph if n.tag in (qn("a:r"), qn("a:fld"), qn("a:br"))]:
+            paragraph.remove(node)
+        run = etree.SubElement(paragraph, qn("a:r"))
+        if r_pr is not None:
+            props = copy.deepcopy(r_pr)
+            props.tag = qn("a:rPr")
+            run.append(props)
+        etree.SubElement(run, qn("a:t")).text = paragraph_text(new_p)
+        end = paragraph.find(qn("a:endParaRPr"))
+        if end is not None:
+            end.addprevious(run)
+    for paragraph in old_body.findall(qn("a:p"))[len(new_ps) :]:
+        old_body.remove(paragraph)
+
+
+def _kept_text(current: str, proposed: str) -> Merged:
+    if current == proposed:
+        return Merged("unchanged", "your text is what deckgen would write")
+    return Merged("kept", "text edited by hand", current, proposed)
+
+
+def merge_shape(
+    old: etree._Element,
+    new: etree._Element,
+    recorded: Fingerprint | None,
+    fonts: frozenset[str] = frozenset(),
+) -> tuple[etree._Element, Merged]:
+    """A text box, placeholder, card, rule or key (`fonts`: the theme's): see the module doc."""
+    old_body, new_body = old.find(qn("p:txBody")), new.find(qn("p:txBody"))
+    current, proposed = body_text(old_body), body_text(new_body)
+    if recorded is None:
+        return old, Merged("kept", "no record of what deckgen wrote here", current, proposed)
+    if "t" in recorded and digest(current) != recorded["t"]:
+        return old, _kept_text(current, proposed)
+    same_place = is_same_place(old, recorded)
+    same_look = look_of(old, fonts) == recorded.get("l")
+    changed = current != proposed or geometry(old) != geometry(new)
+    if same_look:
+        fresh = replace_shape(old, new)
+        if not same_place:
+            take_geometry(fresh, old)
+        return fresh, Merged(
+            "refreshed" if changed else "unchanged",
+            "" if same_place else "your position and size kept",
+        )
+    if same_place:
+        take_geometry(old, new)
+    if old_body is not None and new_body is not None:
+        write_text_keeping_format(old_body, new_body)
+    kept = "your formatting" + ("" if same_place else ", position and size") + " kept"
+    return old, Merged("refreshed" if changed else "unchanged", kept)
+
+
+def _number(text: str | None) -> float | None:
+    return None if text is None else float(text)
+
+
+def _format_code(ser: etree._Element, part: str) -> str | None:
+    return ser.findtext(f"{_c(part)}/{_c('numRef')}/{_c('numCache')}/{_c('formatCode')}")
+
+
+def chart_data_of(chart_space: etree._Element) -> CategoryChartData | XyChartData:
+    """The chart data (categories, series, number formats) a drawn chart holds."""
+    sers = chart_space.find(_c("chart")).find(_c("plotArea")).xpath("./*/c:ser")
+    sers = sorted(sers, key=lambda s: int(s.find(_c("order")).get("val")))
+    if sers and sers[0].find(_c("xVal")) is not None:
+        data = XyChartData()
+        for ser in sers:
+            series = data.add_series(series_name(ser), number_format=_format_code(ser, "yVal"))
+            xs, ys = cache_points(ser.find(_c("xVal"))), cache_points(ser.find(_c("yVal")))
+            for x, y in zip(xs, ys, strict=False):
+                series.add_data_point(_number(x), _number(y))
+        return data
+    data = CategoryChartData()
+    data.categories = [c or "" for c in cache_points(sers[0].find(_c("cat")))] if sers else []
+    for ser in sers:
+        data.add_series(
+            series_name(ser),
+            [_number(v) for v in cache_points(ser.find(_c("val")))],
+            number_format=_format_code(ser, "val"),
+        )
+    return data
+
+
+def _plot_kinds(chart_space: etree._Element) -> list[str]:
+    plot_area = chart_space.find(_c("chart")).find(_c("plotArea"))
+    return [etree.QName(el).localname for el in plot_area if el.find(_c("ser")) is not None]
+
+
+def _label_format(ser: etree._Element) -> etree._Element | None:
+    return ser.find(f"{_c('dLbls')}/{_c('numFmt')}")
+
+
+def merge_chart(
+    old: etree._Element,
+    new: etree._Element,
+    old_chart: Chart,
+    new_chart: Chart,
+    recorded: Fingerprint | None,
+) -> Merged:
+    """New figures in the consultant's chart; untouched series, axes and place follow deckgen."""
+    old_space, new_space = old_chart._chartSpace, new_chart._chartSpace
+    if _plot_kinds(old_space) != _plot_kinds(new_space):
+        return Merged("failed", "the chart is now drawn as another kind of chart; left as it was")
+    recorded = recorded or {}
+    notes = []
+    if digest(chart_data(old_space)) != recorded.get("d"):
+        notes.append("figures edited by hand were replaced")
+    looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
+    # What Chart.replace_data does, with the new chart's workbook instead of writing another.
+    rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
+    rewriter.replace_series_data(old_space)
+    old_chart.part.chart_workbook.update_from_xlsx_blob(
+        new_chart.part.chart_workbook.xlsx_part.blob
+    )
+    styled = recorded.get("l") or []
+    for number, (ser, fresh) in enumerate(
+        zip(chart_series(old_space), chart_series(new_space), strict=False)
+    ):
+        untouched = number < len(looks) and number < len(styled) and looks[number] == styled[number]
+        if untouched:
+            ser.getparent().replace(ser, fresh)  # the new chart is discarded
+            continue
+        old_format, new_format = _label_format(ser), _label_format(fresh)
+        if old_format is not None and new_format is not None:
+            old_format.set("formatCode", new_format.get("formatCode"))
+    if len(styled) != len(looks) or any(a != b for a, b in zip(looks, styled, strict=False)):
+        notes.append("your series colours kept")
+    if digest(axis_scales(old_space)) == recorded.get("a"):
+        for axis, fresh in zip(
+            old_space.iter(_c("valAx")), new_space.iter(_c("valAx")), strict=False
+        ):
+            for tag in ("scaling", "numFmt", "majorUnit"):
+                mine, theirs = axis.find(_c(tag)), fresh.find(_c(tag))
+                if mine is not None and theirs is not None:
+                    axis.replace(mine, copy.deepcopy(theirs))
+                elif mine is not None:
+                    axis.remove(mine)
+                elif theirs is not None and tag == "majorUnit":
+                    _insert_major_unit(axis, copy.deepcopy(theirs))
+    else:
+        notes.append("your axis scale kept")
+    if is_same_place(old, recorded):
+        take_geometry(old, new)
+    else:
+        notes.append("your position and size kept")
+    return Merged("refreshed", "; ".join(notes))
+
+
+def _insert_major_unit(axis: etree._Element, unit: etree._Element) -> None:
+    """Put `c:majorUnit` where the schema wants it: after `c:crossBetween`."""
+    anchor = axis.find(_c("crossBetween"))
+    if anchor is None:
+        axis.append(unit)
+    else:
+        anchor.addnext(unit)
+
+
+def series_colors(chart_space: etree._Element) -> list[str | None]:
+    """The colour (RRGGBB) each series, or each point of a one-series doughnut, is drawn in."""
+    sers = chart_series(chart_space)
+    if len(sers) == 1 and sers[0].findall(_c("dPt")):
+        return [_first_rgb(pt) for pt in sers[0].findall(_c("dPt"))]
+    return [_first_rgb(ser.find(_c("spPr"))) for ser in sers]
+
+
+def _first_rgb(el: etree._Element | None) -> str | None:
+    if el is None:
+        return None
+    node = next(el.iter(qn("a:srgbClr")), None)
+    return None if node is None else node.get("val", "").upper()
+
+
+def recolor(el: etree._Element, colors: dict[str, str]) -> bool:
+    """Swap colours of a legend key's fill and line by `colors`; True when one changed."""
+    changed = False
+    sp_pr = el.find(qn("p:spPr"))
+    for node in [] if sp_pr is None else sp_pr.iter(qn("a:srgbClr")):
+        value = node.get("val", "").upper()
+        if value in colors and colors[value] != value:
+            node.set("val", colors[value])
+            changed = True
+    return changed
+
+
+def merge_table(
+    old: etree._Element,
+    new: etree._Element,
+    recorded: Fingerprint | None,
+    fonts: frozenset[str] = frozenset(),
+) -> tuple[etree._Element, list[Merged]]:
+    """New values in the consultant's table: rows added or removed, edited cells kept."""
+    old_tbl, new_tbl = old.find(f".//{qn('a:tbl')}"), new.find(f".//{qn('a:tbl')}")
+    recorded = recorded or {}
+    current, proposed = table_cells(old_tbl), table_cells(new_tbl)
+    written = recorded.get("c") or []
+    edited = {
+        (r, c)
+        for r, row in enumerate(current)
+        for c, text in enumerate(row)
+        if r >= len(written) or c >= len(written[r]) or digest(text) != written[r][c]
+    }
+    same_place = is_same_place(old, recorded)
+    same_look = digest(table_look(old_tbl, fonts)) == recorded.get("l")
+    if not edited and same_look:
+        fresh = replace_shape(old, new)
+        if not same_place:
+            take_geometry(fresh, old)
+        status = "unchanged" if current == proposed and same_place else "refreshed"
+        return fresh, [Merged(status, "" if same_place else "your position and size kept")]
+    width = {len(row) for row in current} | {len(row) for row in proposed}
+    if len(width) != 1:
+        return old, [Merged("failed", "the table's columns changed; left as it was")]
+    outcomes: list[Merged] = []
+    old_rows, new_rows = old_tbl.findall(qn("a:tr")), new_tbl.findall(qn("a:tr"))
+    for number, row in enumerate(old_rows[len(new_rows) :], start=len(new_rows)):
+        lost = [current[number][c] for c in range(len(current[number])) if (number, c) in edited]
+        old_tbl.remove(row)
+        if lost:
+            outcomes.append(
+                Merged("removed", f"row {number + 1} is no longer needed", " | ".join(lost))
+            )
+    for _ in range(len(new_rows) - len(old_rows)):
+        old_tbl.findall(qn("a:tr"))[-1].addnext(copy.deepcopy(old_tbl.findall(qn("a:tr"))[-1]))
+        edited -= {(len(old_tbl.findall(qn("a:tr"))) - 1, c) for c in range(len(proposed[0]))}
+    for r, (row, fresh_row) in enumerate(zip(old_tbl.findall(qn("a:tr")), new_rows, strict=True)):
+        if same_place:
+            row.set("h", fresh_row.get("h"))
+        for c, (cell, fresh) in enumerate(
+            zip(row.findall(qn("a:tc")), fresh_row.findall(qn("a:tc")), strict=True)
+        ):
+            if (r, c) in edited and r < len(current):
+                merged = _kept_text(current[r][c], proposed[r][c])
+                if merged.status == "kept":
+                    outcomes.append(
+                        Merged(
+                            "kept",
+                            f"row {r + 1}, column {c + 1} edited by hand",
+                            merged.current,
+                            merged.proposed,
+                        )
+                    )
+                continue
+            if same_look:
+                row.replace(cell, fresh)  # the new table is discarded
+            else:
+                write_text_keeping_format(cell.find(qn("a:txBody")), fresh.find(qn("a:txBody")))
+    if same_place:
+        for column, fresh in zip(
+            old_tbl.iter(qn("a:gridCol")), new_tbl.iter(qn("a:gridCol")), strict=False
+        ):
+            column.set("w", fresh.get("w"))
+        take_geometry(old, new)
+    detail = ", ".join(
+        part
+        for part, keep in (
+            ("your formatting", not same_look),
+            ("position and size", not same_place),
+        )
+        if keep
+    )
+    outcomes.insert(0, Merged("refreshed", f"{detail} kept" if detail else ""))
+    return old, outcomes
+
+
+def merge_picture(
+    old: etree._Element,
+    new: etree._Element,
+    old_slide: PptxSlide,
+    new_slide: PptxSlide,
+    recorded: Fingerprint | None,
+) -> Merged:
+    """A chart picture: the new image, in the consultant's place and crop when moved."""
+    blip, fresh = old.find(f".//{qn('a:blip')}"), new.find(f".//{qn('a:blip')}")
+    if blip is None or fresh is None:
+        return Merged("failed", "no picture to replace")
+    holder = copy.deepcopy(fresh)
+    move_relationships(holder, new_slide, old_slide)
+    blip.set(qn("r:embed"), holder.get(qn("r:embed")))
+    if is_same_place(old, recorded):
+        take_geometry(old, new)
+        return Merged("refreshed")
+    return Merged("refreshed", "your position and size kept")

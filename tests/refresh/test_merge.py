@@ -1,0 +1,194 @@
+"""Refresh of small hand-made decks: tables, KPI strips, notes and continuation slides."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from pptx import Presentation
+from pptx.presentation import Presentation as PresentationType
+from pptx.util import Pt
+
+from deckgen.model import Cell, Deck, Kpi, KpiStrip, Slide, TableColumn, TableSpec
+from deckgen.refresh.deck import open_edited_deck, refresh_presentation
+from deckgen.refresh.report import Outcome
+from deckgen.render.writer import render_pptx
+from tests.refresh.conftest import keys, shape
+
+
+def _deck(*slides: Slide) -> Deck:
+    return Deck(
+        title="t",
+        client="c",
+        period_label="September 2026",
+        lang="en",
+        direction="ltr",
+        currency="USD",
+        slides=(Slide(kind="title", title="Review", notes="cover"), *slides),
+    )
+
+
+def _table(rows: list[tuple[str, str]]) -> Slide:
+    spec = TableSpec(
+        columns=(TableColumn("Item"), TableColumn("Value", align="end")),
+        rows=tuple((Cell(a), Cell(b)) for a, b in rows),
+    )
+    return Slide(kind="open_feedback", title="Open items", notes="table notes", blocks=(spec,))
+
+
+def _kpis(*figures: tuple[str, str]) -> Slide:
+    strip = KpiStrip(tuple(Kpi(label, value) for label, value in figures))
+    return Slide(kind="summary", title="Summary", notes="summary notes", blocks=(strip,))
+
+
+def _refresh(
+    tmp_path: Path,
+    before: Deck,
+    after: Deck,
+    edit: Callable[[PresentationType], None] = lambda prs: None,
+) -> tuple[PresentationType, list[Outcome]]:
+    path = tmp_path / "before.pptx"
+    prs = Presentation(io.BytesIO(render_pptx(before, provenance={"period": "2026-09"})))
+    edit(prs)
+    prs.save(str(path))
+    data, outcomes = refresh_presentation(open_edited_deck(path), after, {"period": "2026-10"})
+    return Presentation(io.BytesIO(data)), list(outcomes)
+
+
+def _cells(prs: PresentationType, identity: str) -> list[list[str]]:
+    table = shape(prs, identity).table
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_a_table_grows_and_shrinks_with_its_rows(tmp_path: Path) -> None:
+    three = [("a", "1"), ("b", "2"), ("c", "3")]
+    five = [("a", "10"), ("b", "20"), ("c", "30"), ("d", "40"), ("e", "50")]
+    prs, _ = _refresh(tmp_path, _deck(_table(three)), _deck(_table(five)))
+    assert _cells(prs, "open_feedback/table1/table.1") == [["Item", "Value"], *map(list, five)]
+    prs, _ = _refresh(tmp_path, _deck(_table(five)), _deck(_table(three)))
+    assert _cells(prs, "open_feedback/table1/table.1") == [["Item", "Value"], *map(list, three)]
+
+
+def test_an_edited_cell_is_kept_and_the_others_refreshed_in_their_formatting(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        table = shape(prs, "open_feedback/table1/table.1").table
+        table.cell(1, 1).text_frame.paragraphs[0].runs[0].text = "one (checked)"
+        table.cell(2, 0).text_frame.paragraphs[0].runs[0].font.size = Pt(20)
+
+    before = _deck(_table([("a", "1"), ("b", "2"), ("c", "3")]))
+    after = _deck(_table([("a", "10"), ("b", "20")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "open_feedback/table1/table.1") == [
+        ["Item", "Value"],
+        ["a", "one (checked)"],
+        ["b", "20"],
+    ]
+    restyled = shape(prs, "open_feedback/table1/table.1").table.cell(2, 0)
+    assert restyled.text_frame.paragraphs[0].runs[0].font.size == Pt(20)
+    kept = [o for o in outcomes if o.status == "kept"]
+    assert [(o.detail, o.current, o.proposed) for o in kept] == [
+        ("row 2, column 2 edited by hand", "one (checked)", "10")
+    ]
+
+
+def test_a_kpi_strip_that_gains_a_card_is_laid_out_afresh(tmp_path: Path) -> None:
+    before = _deck(_kpis(("Revenue", "100"), ("Customers", "5")))
+    after = _deck(_kpis(("Revenue", "120"), ("Customers", "6"), ("NPS", "+12")))
+    prs, outcomes = _refresh(tmp_path, before, after)
+    fresh = Presentation(io.BytesIO(render_pptx(after)))
+    for number in (1, 2, 3):
+        for role in ("kpi-card", "kpi-value"):
+            identity = f"summary/kpis1/{role}.{number}"
+            mine, theirs = shape(prs, identity), shape(fresh, identity)
+            assert (mine.left, mine.width) == (theirs.left, theirs.width)
+    assert shape(prs, "summary/kpis1/kpi-value.3").text_frame.text == "+12"
+    added = {o.item for o in outcomes if o.status == "added"}
+    assert added == {f"summary/kpis1/{r}.3" for r in ("kpi-card", "kpi-accent", "kpi-label")} | {
+        "summary/kpis1/kpi-value.3"
+    }
+
+
+def test_a_card_no_longer_needed_is_removed_with_the_consultants_words_reported(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        label = shape(prs, "summary/kpis1/kpi-label.2")
+        label.text_frame.paragraphs[0].runs[0].text = "Clients"
+
+    before = _deck(_kpis(("Revenue", "100"), ("Customers", "5")))
+    after = _deck(
+        _kpis(
+            ("Revenue", "120"),
+        )
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    names = [s.name for s in prs.slides[1].shapes]
+    assert not any("kpis1/kpi-label.2" in name for name in names)
+    (removed,) = [o for o in outcomes if o.item == "summary/kpis1/kpi-label.2"]
+    assert (removed.status, removed.current) == ("removed", "Clients")
+
+
+def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> None:
+    def edit(prs: PresentationType) -> None:
+        prs.slides[1].notes_slide.notes_text_frame.text = "My talking points"
+
+    before = _deck(
+        _kpis(
+            ("Revenue", "100"),
+        ),
+        _table([("a", "1")]),
+    )
+    after = _deck(
+        Slide(kind="summary", title="Summary", notes="new notes", blocks=before.slides[1].blocks),
+        Slide(
+            kind="open_feedback",
+            title="Open items",
+            notes="new table notes",
+            blocks=before.slides[2].blocks,
+        ),
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert prs.slides[1].notes_slide.notes_text_frame.text == "My talking points"
+    assert prs.slides[2].notes_slide.notes_text_frame.text == "new table notes"
+    (kept,) = [o for o in outcomes if o.item == "summary/notes"]
+    assert (kept.status, kept.proposed) == ("kept", "new notes")
+
+
+def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) -> None:
+    before = _deck(
+        _table([("a", "1")]),
+        _kpis(
+            ("Revenue", "1"),
+        ),
+    )
+    after = _deck(
+        _table([("a", "1")]),
+        _table([("b", "2")]),
+        _kpis(
+            ("Revenue", "2"),
+        ),
+    )
+    prs, outcomes = _refresh(tmp_path, before, after)
+    assert keys(prs) == ["title", "open_feedback", "open_feedback.2", "summary"]
+    assert _cells(prs, "open_feedback.2/table1/table.1")[1] == ["b", "2"]
+    assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["added"]
+
+
+def test_a_slide_no_longer_needed_goes_unless_the_consultant_edited_it(
+    tmp_path: Path,
+) -> None:
+    before = _deck(_table([("a", "1")]), _table([("b", "2")]))
+    after = _deck(_table([("a", "3")]))
+    prs, outcomes = _refresh(tmp_path, before, after)
+    assert keys(prs) == ["title", "open_feedback"]
+    assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["removed"]
+
+    def edit(prs: PresentationType) -> None:
+        prs.slides[2].shapes.title.text_frame.paragraphs[0].runs[0].text = "Still open"
+
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert keys(prs) == ["title", "open_feedback", "open_feedback.2"]
+    assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["kept"]

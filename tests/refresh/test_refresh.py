@@ -1,0 +1,265 @@
+"""`deckgen refresh`: October's figures into the September deck a consultant edited."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lxml import etree
+from pptx import Presentation
+
+from deckgen.refresh.deck import refresh_deck
+from deckgen.render.identity import read_record, split_name
+from tests.refresh.conftest import (
+    BRAND_PINK,
+    MOVED_BY,
+    OWN_HEADLINE,
+    OWN_SLIDE_TEXT,
+    SHRUNK_TO,
+    Decks,
+    keys,
+    shape,
+)
+from tests.test_cli import run_cli
+
+
+def _texts(path: Path) -> dict[str, str]:
+    """Every tagged text of a deck by identity (slide numbers left out: they follow places)."""
+    found = {}
+    for slide in Presentation(str(path)).slides:
+        for item in slide.shapes:
+            identity = split_name(item.name)[1]
+            if identity and item.has_text_frame and "slide-number" not in identity:
+                found[identity] = item.text_frame.text
+    return found
+
+
+def _chart_values(path: Path) -> dict[str, list[tuple[str, tuple]]]:
+    found = {}
+    for slide in Presentation(str(path)).slides:
+        for item in slide.shapes:
+            identity = split_name(item.name)[1]
+            if identity and item.has_chart:
+                found[identity] = [(s.name, tuple(s.values)) for s in item.chart.series]
+    return found
+
+
+@pytest.fixture(scope="module")
+def untouched(decks: Decks, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("untouched") / "october.pptx"
+    return out, refresh_deck(decks.september, decks.data, out, period="2026-10")
+
+
+@pytest.fixture(scope="module")
+def edited(decks: Decks, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("edited") / "october.pptx"
+    return out, refresh_deck(decks.edited, decks.data, out, period="2026-10")
+
+
+def test_an_untouched_deck_refreshes_to_the_fresh_render(decks: Decks, untouched) -> None:
+    out, report = untouched
+    assert _texts(out) == _texts(decks.october)
+    assert _chart_values(out) == _chart_values(decks.october)
+    assert keys(Presentation(str(out))) == keys(Presentation(str(decks.october)))
+    statuses = report.counts()
+    assert statuses.get("kept", 0) == statuses.get("failed", 0) == 0
+    assert statuses["refreshed"] > 50
+    record = read_record(Presentation(str(out)))
+    assert record["period"] == "2026-10"
+
+
+def test_the_refreshed_deck_is_byte_identical_when_repeated(
+    decks: Decks, untouched, tmp_path
+) -> None:
+    again = tmp_path / "again.pptx"
+    refresh_deck(decks.september, decks.data, again, period="2026-10")
+    assert again.read_bytes() == untouched[0].read_bytes()
+
+
+def test_a_moved_recoloured_chart_keeps_place_and_colour_and_gets_octobers_figures(
+    decks: Decks, edited
+) -> None:
+    out, _ = edited
+    before = shape(Presentation(str(decks.september)), "customer_profile/chart1/chart.1")
+    after = shape(Presentation(str(out)), "customer_profile/chart1/chart.1")
+    fresh = shape(Presentation(str(decks.october)), "customer_profile/chart1/chart.1")
+    assert after.left == before.left + MOVED_BY
+    assert after.width == round(before.width * SHRUNK_TO)
+    assert [tuple(s.values) for s in after.chart.series] == [
+        tuple(s.values) for s in fresh.chart.series
+    ]
+    assert after.chart.plots[0].series[0].format.fill.fore_color.rgb == BRAND_PINK
+    other = after.chart.plots[0].series[1].format.fill.fore_color.rgb
+    assert other == fresh.chart.plots[0].series[1].format.fill.fore_color.rgb
+    # "Edit data" shows October: the embedded workbook holds the new figures.
+    workbook = openpyxl.load_workbook(io.BytesIO(after.chart.part.chart_workbook.xlsx_part.blob))
+    column = [row[1] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert column == pytest.approx(list(fresh.chart.plots[0].series[0].values))
+
+
+def test_the_legend_key_follows_the_recoloured_series(edited) -> None:
+    out, _ = edited
+    prs = Presentation(str(out))
+    chart = shape(prs, "customer_profile/chart1/chart.1").chart
+    pink_name = chart.plots[0].series[0].name
+    for number in (1, 2):
+        label = shape(prs, f"customer_profile/chart1/legend.{number}")
+        key = shape(prs, f"customer_profile/chart1/legend-key.{number}")
+        is_pink = key.fill.fore_color.rgb == BRAND_PINK
+        assert is_pink == (label.text_frame.text == pink_name)
+
+
+def test_a_rewritten_headline_is_kept_and_the_report_says_what_deckgen_would_say(
+    decks: Decks, edited
+) -> None:
+    out, report = edited
+    title = Presentation(str(out)).slides[1].shapes.title
+    assert title.text_frame.text == OWN_HEADLINE
+    (kept,) = [o for o in report.outcomes if o.item == "summary/title"]
+    assert kept.status == "kept"
+    assert kept.current == OWN_HEADLINE
+    assert kept.proposed == _texts(decks.october)["summary/title"]
+
+
+def test_a_restyled_kpi_label_keeps_its_font_and_the_values_are_octobers(
+    decks: Decks, edited
+) -> None:
+    out, _ = edited
+    prs = Presentation(str(out))
+    label = shape(prs, "summary/kpis1/kpi-label.1")
+    runs = label.text_frame.paragraphs[0].runs
+    assert [(r.font.name, r.font.size.pt) for r in runs] == [("Georgia", 13.0)]
+    fresh = _texts(decks.october)
+    assert label.text_frame.text == fresh["summary/kpis1/kpi-label.1"]
+    for number in range(1, 5):
+        identity = f"summary/kpis1/kpi-value.{number}"
+        assert shape(prs, identity).text_frame.text == fresh[identity]
+
+
+def test_deleted_added_and_reordered_slides_stay_as_the_consultant_left_them(
+    decks: Decks, edited
+) -> None:
+    out, report = edited
+    before = keys(Presentation(str(decks.edited)))
+    after = keys(Presentation(str(out)))
+    assert "channels" not in after
+    assert [o.status for o in report.outcomes if o.item == "channels"] == ["deleted"]
+    assert after == before  # the same slides in the consultant's order
+    own = Presentation(str(out)).slides[2]
+    assert OWN_SLIDE_TEXT in [s.text_frame.text for s in own.shapes if s.has_text_frame]
+    original = Presentation(str(decks.edited)).slides[2]
+    assert etree.tostring(own._element) == etree.tostring(original._element)  # untouched
+
+
+def test_the_report_is_printed_and_written_beside_the_deck(edited) -> None:
+    out, report = edited
+    written = json.loads(out.with_suffix(".refresh.json").read_text(encoding="utf-8"))
+    assert written["period_before"] == "2026-09" and written["period"] == "2026-10"
+    assert len(written["outcomes"]) == len(report.outcomes)
+    text = report.summary()
+    assert f"yours:   {OWN_HEADLINE}" in text
+    assert "deleted  channels" in text
+
+
+def test_refresh_twice_keeps_the_deleted_slide_deleted(decks: Decks, edited, tmp_path) -> None:
+    out, _ = edited
+    again = tmp_path / "again.pptx"
+    report = refresh_deck(out, decks.data, again, period="2026-10")
+    assert "channels" not in keys(Presentation(str(again)))
+    assert report.counts().get("failed", 0) == 0
+    # October again: every slide is drawn from what drew it before, so none is redrawn, and
+    # the consultant's headline stays.
+    slides = {o.item: o.status for o in report.outcomes if o.item == o.slide}
+    assert set(slides.values()) == {"unchanged", "deleted"}
+    assert Presentation(str(again)).slides[1].shapes.title.text_frame.text == OWN_HEADLINE
+    assert _texts(again) == _texts(out)
+
+
+def test_the_period_comes_from_the_data_when_later_than_the_decks(decks: Decks, tmp_path) -> None:
+    report = refresh_deck(decks.september, decks.data, tmp_path / "next.pptx")
+    assert (report.period_before, report.period) == ("2026-09", "2026-10")
+
+
+def test_a_deck_not_made_by_deckgen_is_one_sentence_and_exit_2(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = tmp_path / "plain.pptx"
+    Presentation().save(str(plain))
+    code, out, err = run_cli(["refresh", str(plain), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {plain} was not made by deckgen (it carries no deckgen record), so there is "
+        "nothing to refresh; render a new deck with `deckgen render`\n"
+    )
+
+
+def test_a_deck_of_another_record_format_is_refused(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deckgen.render.identity import write_record
+
+    prs = Presentation(str(decks.september))
+    record = read_record(prs)
+    write_record(prs, {**record, "format": 99, "version": "9.0"})
+    future = tmp_path / "future.pptx"
+    prs.save(str(future))
+    code, _, err = run_cli(["refresh", str(future), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2
+    assert "made by deckgen 9.0, whose deck record (format 99)" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["not-a-deck.pptx", "data.xlsx"])
+def test_a_file_that_is_not_a_deck_is_refused(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    code, _, err = run_cli(["refresh", str(bad), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2
+    assert err == f"error: {bad} is not a PowerPoint deck (.pptx) that can be opened\n"
+
+
+def test_refresh_never_overwrites_the_deck_it_reads(
+    decks: Decks, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(
+        ["refresh", str(decks.september), str(decks.data), "-o", str(decks.september)], capsys
+    )
+    assert code == 2
+    assert "refresh never overwrites the deck it reads" in err
+
+
+def test_a_deck_whose_record_is_not_json_is_not_deckgens(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deckgen.render.identity import DECK_PROPERTY, _properties_xml
+
+    prs = Presentation(str(decks.september))
+    part = prs.part.package.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    )
+    part._blob = _properties_xml({DECK_PROPERTY: "{not json"})
+    broken = tmp_path / "broken.pptx"
+    prs.save(str(broken))
+    code, _, err = run_cli(["refresh", str(broken), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2
+    assert "was not made by deckgen" in err
+
+
+def test_a_deck_with_every_deckgen_slide_deleted_keeps_only_the_consultants(
+    decks: Decks, tmp_path: Path
+) -> None:
+    from tests.refresh.conftest import delete_slide
+
+    prs = Presentation(str(decks.edited))
+    for key in [k for k in keys(prs) if k is not None]:
+        delete_slide(prs, key)
+    emptied = tmp_path / "emptied.pptx"
+    prs.save(str(emptied))
+    report = refresh_deck(emptied, decks.data, tmp_path / "out.pptx", period="2026-10")
+    assert keys(Presentation(str(tmp_path / "out.pptx"))) == [None]
+    assert {o.status for o in report.outcomes} == {"deleted"}
