@@ -344,7 +344,10 @@ def _lead_to_customer_days(
     leads = tables.leads
     if leads is None:
         return None, 0
-    leads = leads[until_end_of(leads["created_date"], period)]
+    # Only the columns read below: a frame of leads is as wide as the client made it.
+    wanted = ("created_date", "status", "converted_date", "customer_id")
+    kept = until_end_of(leads["created_date"], period).to_numpy(dtype=bool)
+    leads = leads.loc[kept, [c for c in wanted if c in leads.columns]]
     converted_on = np.full(len(leads), np.iinfo(np.int64).min, dtype=np.int64)
     if "converted_date" in leads.columns:
         converted_on = day_numbers(leads["converted_date"])

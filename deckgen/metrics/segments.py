@@ -205,6 +205,23 @@ def attribute_codes(customers: pd.DataFrame) -> dict[str, tuple[np.ndarray, tupl
     return found
 
 
+@dataclass(frozen=True)
+class CustomerAttributes:
+    """The customers-sheet attributes of the ordering customers, coded by customer code."""
+
+    codes: dict[str, tuple[np.ndarray, tuple[str, ...]]]  # attribute_codes of their rows
+    interests: pd.DataFrame  # interest_pairs of their rows
+
+
+def customer_attributes(tables: Tables, orders: CustomerOrders) -> CustomerAttributes:
+    """The attributes of each customer of `orders`, from their row of the customers sheet."""
+    rows = rows_for(orders.ids, tables.customers)
+    codes = attribute_codes(rows)
+    for values, _ in codes.values():
+        values.flags.writeable = False  # shared by segments and prospects
+    return CustomerAttributes(codes=codes, interests=interest_pairs(rows))
+
+
 def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.DataFrame:
     """Per customer with an order by the period end: RFM values, scores and segment.
 
@@ -239,11 +256,16 @@ def score_rfm(orders: CustomerOrders, period: Period, settings: MetricsSettings)
 
 
 def compute_segments(
-    tables: Tables, period: Period, settings: MetricsSettings, rfm: RfmScores | None = None
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    rfm: RfmScores | None = None,
+    attributes: CustomerAttributes | None = None,
 ) -> SegmentationResult:
     """Geographic, demographic, psychographic and RFM segments as of the end of `period`.
 
-    `rfm`: the deck's shared score_rfm result, computed here when not given.
+    `rfm` and `attributes` (customer_attributes of the ordering customers): the deck's shared
+    intermediates, computed here when not given.
     """
     names, lookup = _segment_lookup(settings)
     orders = customer_orders(tables.orders, period, tables.returns)
@@ -260,12 +282,13 @@ def compute_segments(
     )
     if rfm is None:
         rfm = _rfm(orders, day_number(period.end), names, lookup)
-    attributes = rows_for(orders.ids, tables.customers)
-    interests = interest_pairs(attributes)
+    if attributes is None:
+        attributes = customer_attributes(tables, orders)
+    interests = attributes.interests
     n = len(orders.ids)
     breakdowns = [
         _breakdown(name, codes, labels, figures)
-        for name, (codes, labels) in attribute_codes(attributes).items()
+        for name, (codes, labels) in attributes.codes.items()
     ]
     return SegmentationResult(
         customers=Change(n, int(existed_before.sum()) if has_previous else None),
