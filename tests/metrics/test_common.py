@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from deckgen.metrics.common import NEVER, customer_orders, day_number
+from deckgen.metrics.common import NEVER, customer_orders, day_number, sorted_distinct
 from tests.metrics.fixtures_lifecycle import OCT_2026, orders
 
 
@@ -39,3 +41,10 @@ def test_no_orders_no_occasions():
     coded = customer_orders(orders([]), OCT_2026)
     assert coded.occasions.counts(0, 10**6).tolist() == []
     assert coded.occasions.day.dtype == np.int64
+
+
+@given(st.lists(st.integers(-(2**40), 2**40), max_size=60), st.integers(1, 4))
+def test_sorted_distinct_is_numpys_unique(values, repeat):
+    keys = np.asarray(values * repeat, dtype=np.int64)
+    assert np.array_equal(sorted_distinct(keys), np.unique(keys))
+    assert sorted_distinct(keys).dtype == np.int64
