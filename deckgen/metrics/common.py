@@ -286,8 +286,11 @@ def rows_for(ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id") -> pd
     )
 
 
-def label_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank."""
+def label_codes(
+    values: pd.Series, where: np.ndarray | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank.
+    With `where` (a mask): those of values[where], without copying the text."""
     codes, uniques = pd.factorize(values)
     labels: dict[str, int] = {}
     # Position -1 (a missing value) maps through the extra last slot to -1.
@@ -296,7 +299,15 @@ def label_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
         text = str(value).strip()
         if text:
             mapping[k] = labels.setdefault(text, len(labels))
-    return mapping[codes], tuple(labels)
+    coded, named = mapping[codes], tuple(labels)
+    if where is None:
+        return coded, named
+    # Renumber the labels in the order the rows kept first show them (factorize keeps it).
+    positions, seen = pd.factorize(coded[where])
+    present = seen >= 0
+    renumber = np.full(len(seen), -1, dtype=np.int64)
+    renumber[present] = np.arange(int(present.sum()))
+    return renumber[positions], tuple(named[k] for k in seen[present])
 
 
 def club_member_since(tables: Tables, period: Period) -> pd.Series | None:

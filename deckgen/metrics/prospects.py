@@ -35,13 +35,6 @@ BEST_SEGMENTS = 2  # the first segments of the map are the best customers (Champ
 _CLIP = 1e-9  # keeps log-odds finite when the shrinkage is 0
 
 MIN_TRAIT_SHARE = 0.10  # docs/metrics.md#ideal-prospect
-# The lead columns the scoring and the prospect list read.
-_LEAD_COLUMNS = frozenset(
-    (
-        *("lead_id", "created_date", "status", "converted_date", "name", "channel"),
-        *("region", "country", "age", "income_band", "interest"),
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -120,11 +113,10 @@ def compute_prospects(
     best = np.isin(rfm.segment, [rfm.names.index(name) for name in best_segments])
     if attributes is None:
         attributes = customer_attributes(tables, orders)
-    # Only the columns read below: a frame of leads is as wide as the client made it.
-    columns = [c for c in tables.leads.columns if c in _LEAD_COLUMNS]
-    kept = until_end_of(tables.leads["created_date"], period).to_numpy(dtype=bool)
-    leads = tables.leads.loc[kept, columns].reset_index(drop=True)
-    converted, closed, still_open = _status_at(leads, period)
+    # The leads captured by the period end, as a mask: the text columns are never copied.
+    leads = tables.leads
+    kept = until_end_of(leads["created_date"], period).to_numpy(dtype=bool)
+    converted, closed, still_open = (status[kept] for status in _status_at(leads, period))
     n_closed = int(closed.sum())
     base_rate = float(converted.sum()) / n_closed if n_closed else None
     expected = probability = np.zeros(int(still_open.sum()))
@@ -132,7 +124,7 @@ def compute_prospects(
     if base_rate is not None:
         scored = [
             _rates(name, codes, labels, converted, closed, base_rate, settings.prospect_shrinkage)
-            for name, (codes, labels) in _lead_attributes(leads).items()
+            for name, (codes, labels) in _lead_attributes(leads, kept).items()
         ]
         open_codes = [a.codes[still_open] for a in scored]
         probability = _probability(scored, open_codes, base_rate)
@@ -141,7 +133,7 @@ def compute_prospects(
         by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
         first_year = np.asarray([*by_code, value.overall])[open_codes[0]]
         expected = probability * first_year
-        open_rows = np.flatnonzero(still_open)
+        open_rows = np.flatnonzero(kept)[still_open]  # the open leads' rows in the sheet
         top = tuple(
             _prospect(
                 leads,
@@ -237,17 +229,20 @@ def _status_at(leads: pd.DataFrame, period: Period) -> tuple[np.ndarray, np.ndar
     return converted, converted | has("lost"), has("open") | (marked & later)
 
 
-def _lead_attributes(leads: pd.DataFrame) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
-    """Codes (-1: no value, no evidence either way) and labels of the attributes scored."""
-    found = {"channel": label_codes(leads["channel"])}
+def _lead_attributes(
+    leads: pd.DataFrame, kept: np.ndarray
+) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """Codes (-1: no value, no evidence either way) and labels of the attributes scored, for
+    the `kept` leads."""
+    found = {"channel": label_codes(leads["channel"], kept)}
     geography = "region" if "region" in leads.columns else "country"
     if geography in leads.columns:
-        found[geography] = label_codes(leads[geography])
+        found[geography] = label_codes(leads[geography], kept)
     if "age" in leads.columns:
-        found["age_band"] = (age_band_codes(leads["age"]), AGE_BANDS)
+        found["age_band"] = (age_band_codes(leads["age"])[kept], AGE_BANDS)
     for name in ("income_band", "interest"):
         if name in leads.columns:
-            found[name] = label_codes(leads[name])
+            found[name] = label_codes(leads[name], kept)
     return found
 
 
