@@ -142,9 +142,9 @@ def compute_channels(
         )
     if tables.leads is not None:
         kept = until_end_of(tables.leads["created_date"], period).to_numpy(dtype=bool)
-        leads = tables.leads.loc[kept, ["created_date", "channel"]]
-        days = day_numbers(leads["created_date"])
-        sources["leads"] = _Source(*label_codes(leads["channel"]), month_index(days, months), None)
+        days = day_numbers(tables.leads["created_date"])[kept]
+        codes, labels = label_codes(tables.leads["channel"], kept)
+        sources["leads"] = _Source(codes, labels, month_index(days, months), None)
         has_previous["leads"] = covers(days, months[_PREVIOUS])
     names = _active_channels(sources)
     grids = {key: _by_channel(source, names) for key, source in sources.items()}
