@@ -13,7 +13,10 @@ render) with wall and CPU seconds and the memory held after each stage. CPU seco
 steadier figure on a shared machine: the stages run on one thread, so on a quiet machine the
 wall time is about the CPU time. Prints figures; asserts nothing.
 
-    python bench/bench_scale.py [--orders 1000000 10000000] [--cache DIR] [--repeat 1]
+A size whose sheets need more memory than the machine has available (about three times their
+Arrow size, which is printed) is not rendered unless --force is given.
+
+    python bench/bench_scale.py [--orders 1000000 10000000] [--cache DIR] [--repeat 1] [--force]
 """
 
 from __future__ import annotations
@@ -144,7 +147,10 @@ def sample_folder(orders: int, cache: Path) -> Path:
     summed = spend.aggregate([("spend", "sum"), ("reach", "sum")]).rename_columns(
         ["month", "channel", "spend", "reach"]
     )
-    pq.write_table(summed.sort_by([("month", "ascending"), ("channel", "ascending")]), folder / "channels.parquet")
+    pq.write_table(
+        summed.sort_by([("month", "ascending"), ("channel", "ascending")]),
+        folder / "channels.parquet",
+    )
     (folder / ".complete").touch()
     return folder
 
@@ -170,15 +176,38 @@ def _child(code: str, *args: str) -> dict:
     return json.loads(child.stdout.splitlines()[-1])
 
 
-def bench(orders: int, cache: Path, folder: Path, repeat: int) -> None:
+def arrow_mib(file: Path) -> float:
+    """The size of a .parquet file's columns once read into Arrow, in MiB (read one by one)."""
+    import pyarrow.parquet as pq
+
+    names = pq.ParquetFile(file).schema_arrow.names
+    return sum(pq.read_table(file, columns=[name])[name].nbytes for name in names) / 2**20
+
+
+def _available_mib() -> float:
+    with open("/proc/meminfo") as info:
+        line = next(line for line in info if line.startswith("MemAvailable:"))
+    return int(line.split()[1]) / 1024
+
+
+def bench(orders: int, cache: Path, folder: Path, repeat: int, force: bool) -> None:
     """Prints the end-to-end and per-stage figures of the deck of `orders` orders."""
     source = sample_folder(orders, cache)
     import pyarrow.parquet as pq
 
-    rows = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in sorted(source.glob("*.parquet"))}
+    files = sorted(source.glob("*.parquet"))
+    rows = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in files}
+    sizes = {p.stem: arrow_mib(p) for p in files}
     print(f"\n{orders:,} orders ({source}):")
     print("  rows: " + ", ".join(f"{name} {count:,}" for name, count in rows.items()))
+    print("  as Arrow: " + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in sizes.items()))
     print(f"  load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    # Read and validated, the sheets take about three times their Arrow size: a render that
+    # cannot fit would only push the machine's other work out of memory.
+    needed, available = 3 * sum(sizes.values()), _available_mib()
+    if needed > available and not force:
+        print(f"  not rendered: it needs about {needed:,.0f} MB, {available:,.0f} MB available")
+        return
     whole = [_child(_WHOLE, str(source), str(folder / "deck.pptx")) for _ in range(repeat)]
     seconds = statistics.median(w["seconds"] for w in whole)
     cpu = statistics.median(w["cpu"] for w in whole)
@@ -207,10 +236,13 @@ def main() -> None:
         help="where the generated folders are kept between runs",
     )
     parser.add_argument("--repeat", type=int, default=1, help="end-to-end runs per size")
+    parser.add_argument(
+        "--force", action="store_true", help="render even when memory looks too short"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
         for orders in args.orders:
-            bench(orders, args.cache, Path(tmp), args.repeat)
+            bench(orders, args.cache, Path(tmp), args.repeat, args.force)
 
 
 if __name__ == "__main__":
