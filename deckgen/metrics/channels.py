@@ -93,7 +93,8 @@ def acquisition_channel_of(tables: Tables, period: Period, ids: pd.Index) -> pd.
             (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
         ).to_numpy(dtype=bool, na_value=False)
         # The earliest converted lead is the first match, so it is the one that counts.
-        first = leads[converted].sort_values(["created_date", "lead_id"])
+        first = leads.loc[converted, ["created_date", "lead_id", "customer_id", "channel"]]
+        first = first.sort_values(["created_date", "lead_id"])
         from_lead = rows_for(ids, first[["customer_id", "channel"]])["channel"]
         channel = channel.fillna(from_lead.astype("string"))
     return pd.Series(channel.array, index=ids, name="channel")
@@ -140,9 +141,10 @@ def compute_channels(
             days, months[_COHORT_BEFORE]
         )
     if tables.leads is not None:
-        leads = tables.leads[until_end_of(tables.leads["created_date"], period)]
-        days = day_numbers(leads["created_date"])
-        sources["leads"] = _Source(*label_codes(leads["channel"]), month_index(days, months), None)
+        kept = until_end_of(tables.leads["created_date"], period).to_numpy(dtype=bool)
+        days = day_numbers(tables.leads["created_date"])[kept]
+        codes, labels = label_codes(tables.leads["channel"], kept)
+        sources["leads"] = _Source(codes, labels, month_index(days, months), None)
         has_previous["leads"] = covers(days, months[_PREVIOUS])
     names = _active_channels(sources)
     grids = {key: _by_channel(source, names) for key, source in sources.items()}

@@ -90,6 +90,16 @@ def covers(days: np.ndarray, period: Period) -> bool:
     return len(days) > 0 and int(days.min()) <= day_number(period.end)
 
 
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values of `values`, sorted (np.unique's result)."""
+    # A sort, not np.unique: numpy 2's hashing unique is some twenty times slower on a million
+    # mostly distinct integers.
+    ordered = np.sort(values)
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 NEVER = np.iinfo(np.int64).max // 4  # a day number after any real day
 ALWAYS = np.iinfo(np.int64).min // 4  # a day number before any real day
 NAT = np.iinfo(np.int64).min  # what day_numbers gives for an empty date
@@ -173,7 +183,7 @@ class CustomerOrders:
             low = int(self.day.min())
             span = int(self.day.max()) - low + 1
         # Sorting one combined key gives the distinct order days in (customer, day) order.
-        keys = np.unique(self.customer * span + (self.day - low))
+        keys = sorted_distinct(self.customer * span + (self.day - low))
         customer, day = keys // span, keys % span + low
         same_customer = customer[1:] == customer[:-1]
         next_day = np.full(len(day), NEVER, dtype=np.int64)
@@ -276,8 +286,11 @@ def rows_for(ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id") -> pd
     )
 
 
-def label_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank."""
+def label_codes(
+    values: pd.Series, where: np.ndarray | None = None
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank.
+    With `where` (a mask): those of values[where], without copying the text."""
     codes, uniques = pd.factorize(values)
     labels: dict[str, int] = {}
     # Position -1 (a missing value) maps through the extra last slot to -1.
@@ -286,7 +299,15 @@ def label_codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
         text = str(value).strip()
         if text:
             mapping[k] = labels.setdefault(text, len(labels))
-    return mapping[codes], tuple(labels)
+    coded, named = mapping[codes], tuple(labels)
+    if where is None:
+        return coded, named
+    # Renumber the labels in the order the rows kept first show them (factorize keeps it).
+    positions, seen = pd.factorize(coded[where])
+    present = seen >= 0
+    renumber = np.full(len(seen), -1, dtype=np.int64)
+    renumber[present] = np.arange(int(present.sum()))
+    return renumber[positions], tuple(named[k] for k in seen[present])
 
 
 def club_member_since(tables: Tables, period: Period) -> pd.Series | None:

@@ -344,17 +344,18 @@ def _lead_to_customer_days(
     leads = tables.leads
     if leads is None:
         return None, 0
-    leads = leads[until_end_of(leads["created_date"], period)]
-    converted_on = np.full(len(leads), np.iinfo(np.int64).min, dtype=np.int64)
+    # The leads captured by the period end, as a mask: the text columns are never copied.
+    kept = until_end_of(leads["created_date"], period).to_numpy(dtype=bool)
+    converted_on = np.full(int(kept.sum()), np.iinfo(np.int64).min, dtype=np.int64)
     if "converted_date" in leads.columns:
-        converted_on = day_numbers(leads["converted_date"])
+        converted_on = day_numbers(leads["converted_date"])[kept]
     if "customer_id" in leads.columns:
-        position = positions_in(leads["customer_id"], orders.ids)
+        position = positions_in(leads["customer_id"], orders.ids)[kept]
         known = position >= 0
         converted_on[known] = orders.first_day[position[known]]
-    converted = (leads["status"] == "converted").to_numpy(dtype=bool, na_value=False)
+    converted = (leads["status"] == "converted").to_numpy(dtype=bool, na_value=False)[kept]
     converted &= converted_on != np.iinfo(np.int64).min
-    days = converted_on[converted] - day_numbers(leads["created_date"])[converted]
+    days = converted_on[converted] - day_numbers(leads["created_date"])[kept][converted]
     month = month_index(converted_on[converted], months)
     valid = days >= 0
     current = days[valid & (month == _CURRENT)]

@@ -60,9 +60,9 @@ def _current(change: object) -> float | None:
 def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -> LifecycleMetrics:
     """All lifecycle metrics of `tables` for `period` (data after the period end is ignored)."""
     shared = compute_shared(tables, period, settings)
-    segmentation = compute_segments(tables, period, settings, shared.rfm)
+    segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
     prospects = compute_prospects(
-        tables, period, settings, segmentation, shared.rfm, shared.channel_of
+        tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
     )
     funnel = compute_funnel(tables, period, settings)
     channels = compute_channels(tables, period, settings, shared.channel_of)

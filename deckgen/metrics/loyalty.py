@@ -23,6 +23,7 @@ from deckgen.metrics.common import (
     month_edges,
     month_index,
     ratio,
+    sorted_distinct,
     until_end_of,
 )
 from deckgen.period import Period
@@ -350,7 +351,7 @@ def _count_churned(
     from_base = visits.day[event] < edges[index]
 
     def distinct_per_month(mask: np.ndarray) -> np.ndarray:
-        pairs = np.unique(customer[mask] * len(months) + index[mask])
+        pairs = sorted_distinct(customer[mask] * len(months) + index[mask])
         return np.bincount(pairs % len(months) - _FIRST, minlength=TREND_MONTHS)
 
     return distinct_per_month(np.ones(len(customer), dtype=bool)), distinct_per_month(from_base)

@@ -15,17 +15,16 @@ from deckgen.metrics.common import (
     customer_orders,
     day_number,
     label_codes,
-    rows_for,
     until_end_of,
 )
 from deckgen.metrics.segments import (
     AGE_BANDS,
     UNKNOWN,
+    CustomerAttributes,
     RfmScores,
     SegmentationResult,
     age_band_codes,
-    attribute_codes,
-    interest_pairs,
+    customer_attributes,
     score_rfm,
 )
 from deckgen.period import Period
@@ -95,11 +94,12 @@ def compute_prospects(
     segmentation: SegmentationResult,
     rfm: RfmScores | None = None,
     channel_of: pd.Series | None = None,
+    attributes: CustomerAttributes | None = None,
 ) -> ProspectsResult | None:
     """Open leads by expected value and the ideal-prospect profile; None without a leads sheet.
 
-    `rfm` and `channel_of` (acquisition_channel_of the ordering customers): the deck's shared
-    intermediates, computed here when not given.
+    `rfm`, `channel_of` (acquisition_channel_of the ordering customers) and `attributes`
+    (customer_attributes of them): the deck's shared intermediates, computed here when not given.
     """
     if tables.leads is None:
         return None
@@ -111,39 +111,39 @@ def compute_prospects(
     best_segments = tuple(s.name for s in segmentation.rfm.segments[:BEST_SEGMENTS])
     # Every customer in `orders` has an order by the end, so segments align with the codes.
     best = np.isin(rfm.segment, [rfm.names.index(name) for name in best_segments])
-    customers = rows_for(orders.ids, tables.customers)
-
-    leads = tables.leads[until_end_of(tables.leads["created_date"], period)].reset_index(drop=True)
-    converted, closed, still_open = _status_at(leads, period)
+    if attributes is None:
+        attributes = customer_attributes(tables, orders)
+    # The leads captured by the period end, as a mask: the text columns are never copied.
+    leads = tables.leads
+    kept = until_end_of(leads["created_date"], period).to_numpy(dtype=bool)
+    converted, closed, still_open = (status[kept] for status in _status_at(leads, period))
     n_closed = int(closed.sum())
     base_rate = float(converted.sum()) / n_closed if n_closed else None
     expected = probability = np.zeros(int(still_open.sum()))
     top: tuple[Prospect, ...] = ()
     if base_rate is not None:
-        attributes = [
+        scored = [
             _rates(name, codes, labels, converted, closed, base_rate, settings.prospect_shrinkage)
-            for name, (codes, labels) in _lead_attributes(leads).items()
+            for name, (codes, labels) in _lead_attributes(leads, kept).items()
         ]
-        open_codes = [a.codes[still_open] for a in attributes]
-        probability = _probability(attributes, open_codes, base_rate)
+        open_codes = [a.codes[still_open] for a in scored]
+        probability = _probability(scored, open_codes, base_rate)
         value = _first_year_value(orders, channel_of, period, settings.prospect_shrinkage)
-        channel = attributes[0]
+        channel = scored[0]
         by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
         first_year = np.asarray([*by_code, value.overall])[open_codes[0]]
         expected = probability * first_year
-        open_leads = leads[still_open].reset_index(drop=True)
+        open_rows = np.flatnonzero(kept)[still_open]  # the open leads' rows in the sheet
         top = tuple(
             _prospect(
-                open_leads,
-                i,
+                leads,
+                open_rows[i],
                 period,
                 float(probability[i]),
                 float(first_year[i]),
-                _reasons(attributes, [codes[i] for codes in open_codes], base_rate),
+                _reasons(scored, [codes[i] for codes in open_codes], base_rate),
             )
-            for i in np.lexsort((open_leads["lead_id"].to_numpy(dtype=str), -expected))[
-                : settings.prospects_top_n
-            ]
+            for i in _highest(expected, leads["lead_id"], open_rows, settings.prospects_top_n)
         )
     return ProspectsResult(
         open_leads=len(expected),
@@ -154,8 +154,19 @@ def compute_prospects(
         top=top,
         best_segments=best_segments,
         best_customers=int(best.sum()),
-        profile=_profile(customers, channel_of, best, settings.prospect_shrinkage),
+        profile=_profile(attributes, channel_of, best, settings.prospect_shrinkage),
     )
+
+
+def _highest(expected: np.ndarray, lead_ids: pd.Series, rows: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` highest `expected` values, ties by lead_id (of `rows`)."""
+    candidates = np.arange(len(expected))
+    if 0 < count < len(expected) and not np.isnan(expected).any():
+        # Only the values at or above the count-th highest can make the list: sort those alone.
+        floor = np.partition(expected, len(expected) - count)[len(expected) - count]
+        candidates = np.flatnonzero(expected >= floor)
+    ids = lead_ids.take(rows[candidates]).to_numpy(dtype=str)
+    return candidates[np.lexsort((ids, -expected[candidates]))][:count]
 
 
 def _prospect(
@@ -203,28 +214,35 @@ class _Value:
 
 def _status_at(leads: pd.DataFrame, period: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Converted, closed and open masks of the leads (docs/metrics.md#lead-status)."""
-    status = leads["status"].to_numpy(dtype=object)
+    status = leads["status"]
+
+    def has(value: str) -> np.ndarray:
+        return (status == value).to_numpy(dtype=bool, na_value=False)
+
     if "converted_date" in leads.columns:
         later = ~until_end_of(leads["converted_date"], period).to_numpy(dtype=bool, na_value=False)
         later &= leads["converted_date"].notna().to_numpy(dtype=bool)
     else:
         later = np.zeros(len(leads), dtype=bool)
-    converted = (status == "converted") & ~later
-    lost = status == "lost"
-    return converted, converted | lost, (status == "open") | ((status == "converted") & later)
+    marked = has("converted")
+    converted = marked & ~later
+    return converted, converted | has("lost"), has("open") | (marked & later)
 
 
-def _lead_attributes(leads: pd.DataFrame) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
-    """Codes (-1: no value, no evidence either way) and labels of the attributes scored."""
-    found = {"channel": label_codes(leads["channel"])}
+def _lead_attributes(
+    leads: pd.DataFrame, kept: np.ndarray
+) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """Codes (-1: no value, no evidence either way) and labels of the attributes scored, for
+    the `kept` leads."""
+    found = {"channel": label_codes(leads["channel"], kept)}
     geography = "region" if "region" in leads.columns else "country"
     if geography in leads.columns:
-        found[geography] = label_codes(leads[geography])
+        found[geography] = label_codes(leads[geography], kept)
     if "age" in leads.columns:
-        found["age_band"] = (age_band_codes(leads["age"]), AGE_BANDS)
+        found["age_band"] = (age_band_codes(leads["age"])[kept], AGE_BANDS)
     for name in ("income_band", "interest"):
         if name in leads.columns:
-            found[name] = label_codes(leads[name])
+            found[name] = label_codes(leads[name], kept)
     return found
 
 
@@ -307,19 +325,16 @@ def _first_year_value(
 
 
 def _profile(
-    customers: pd.DataFrame, channel_of: pd.Series, best: np.ndarray, shrinkage: float
+    customers: CustomerAttributes, channel_of: pd.Series, best: np.ndarray, shrinkage: float
 ) -> tuple[ProfileTrait, ...]:
     """The value of each attribute with the highest lift among the best customers, if > 1."""
     if not best.any():
         return ()
-    interests = interest_pairs(customers)
+    interests = customers.interests
     owner = interests["customer"].to_numpy(dtype=np.int64)
     attributes = {
         name: (codes, labels, best)
-        for name, (codes, labels) in {
-            "channel": label_codes(channel_of),
-            **attribute_codes(customers),
-        }.items()
+        for name, (codes, labels) in {"channel": label_codes(channel_of), **customers.codes}.items()
     }
     attributes["interest"] = (*label_codes(interests["interest"]), best[owner])
     found = [

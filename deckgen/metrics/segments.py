@@ -205,6 +205,23 @@ def attribute_codes(customers: pd.DataFrame) -> dict[str, tuple[np.ndarray, tupl
     return found
 
 
+@dataclass(frozen=True)
+class CustomerAttributes:
+    """The customers-sheet attributes of the ordering customers, coded by customer code."""
+
+    codes: dict[str, tuple[np.ndarray, tuple[str, ...]]]  # attribute_codes of their rows
+    interests: pd.DataFrame  # interest_pairs of their rows
+
+
+def customer_attributes(tables: Tables, orders: CustomerOrders) -> CustomerAttributes:
+    """The attributes of each customer of `orders`, from their row of the customers sheet."""
+    rows = rows_for(orders.ids, tables.customers)
+    codes = attribute_codes(rows)
+    for values, _ in codes.values():
+        values.flags.writeable = False  # shared by segments and prospects
+    return CustomerAttributes(codes=codes, interests=interest_pairs(rows))
+
+
 def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.DataFrame:
     """Per customer with an order by the period end: RFM values, scores and segment.
 
@@ -239,11 +256,16 @@ def score_rfm(orders: CustomerOrders, period: Period, settings: MetricsSettings)
 
 
 def compute_segments(
-    tables: Tables, period: Period, settings: MetricsSettings, rfm: RfmScores | None = None
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    rfm: RfmScores | None = None,
+    attributes: CustomerAttributes | None = None,
 ) -> SegmentationResult:
     """Geographic, demographic, psychographic and RFM segments as of the end of `period`.
 
-    `rfm`: the deck's shared score_rfm result, computed here when not given.
+    `rfm` and `attributes` (customer_attributes of the ordering customers): the deck's shared
+    intermediates, computed here when not given.
     """
     names, lookup = _segment_lookup(settings)
     orders = customer_orders(tables.orders, period, tables.returns)
@@ -260,12 +282,13 @@ def compute_segments(
     )
     if rfm is None:
         rfm = _rfm(orders, day_number(period.end), names, lookup)
-    attributes = rows_for(orders.ids, tables.customers)
-    interests = interest_pairs(attributes)
+    if attributes is None:
+        attributes = customer_attributes(tables, orders)
+    interests = attributes.interests
     n = len(orders.ids)
     breakdowns = [
         _breakdown(name, codes, labels, figures)
-        for name, (codes, labels) in attribute_codes(attributes).items()
+        for name, (codes, labels) in attributes.codes.items()
     ]
     return SegmentationResult(
         customers=Change(n, int(existed_before.sum()) if has_previous else None),
@@ -432,11 +455,22 @@ def _segment_lookup(settings: MetricsSettings) -> tuple[tuple[str, ...], np.ndar
 def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     """1..5 scores by the share of other customers strictly worse (docs/metrics.md#rfm-scores)."""
     n = len(values)
-    ordered = np.sort(values)
+    # One sort, then each run of equal values counts those before (or after) it: a binary
+    # search per customer would jump across memory, several times slower for millions.
+    order = np.argsort(values)
+    ordered = values[order]
+    index = np.arange(n)
     if higher_is_better:
-        worse = np.searchsorted(ordered, values, side="left")
+        starts = np.ones(n, dtype=bool)
+        starts[1:] = ordered[1:] != ordered[:-1]
+        below = np.maximum.accumulate(np.where(starts, index, 0))  # first of each run
     else:
-        worse = n - np.searchsorted(ordered, values, side="right")
+        ends = np.ones(n, dtype=bool)
+        ends[:-1] = ordered[1:] != ordered[:-1]
+        last = np.minimum.accumulate(np.where(ends, index, n)[::-1])[::-1]  # last of each run
+        below = n - 1 - last
+    worse = np.empty(n, dtype=np.int64)
+    worse[order] = below
     return np.minimum(5, 1 + (5 * worse) // max(n - 1, 1)).astype(np.int64)
 
 

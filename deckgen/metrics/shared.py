@@ -10,7 +10,12 @@ from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import acquisition_channel_of
 from deckgen.metrics.common import CustomerOrders, customer_orders
-from deckgen.metrics.segments import RfmScores, score_rfm
+from deckgen.metrics.segments import (
+    CustomerAttributes,
+    RfmScores,
+    customer_attributes,
+    score_rfm,
+)
 from deckgen.period import Period
 
 
@@ -22,6 +27,7 @@ class SharedFigures:
     rfm: RfmScores  # docs/metrics.md#rfm-segments, as of the period end
     segment_of: pd.Series  # RFM segment name by customer_id
     channel_of: pd.Series  # docs/metrics.md#acquisition-channel by customer_id; NA: none
+    attributes: CustomerAttributes  # the ordering customers' attributes, by code
 
 
 def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) -> SharedFigures:
@@ -33,4 +39,5 @@ def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) ->
         rfm=rfm,
         segment_of=rfm.segment_of(),
         channel_of=acquisition_channel_of(tables, period, orders.ids),
+        attributes=customer_attributes(tables, orders),
     )

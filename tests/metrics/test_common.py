@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
-from deckgen.metrics.common import NEVER, customer_orders, day_number
+from deckgen.metrics.common import (
+    NEVER,
+    customer_orders,
+    day_number,
+    label_codes,
+    sorted_distinct,
+)
 from tests.metrics.fixtures_lifecycle import OCT_2026, orders
 
 
@@ -39,3 +48,32 @@ def test_no_orders_no_occasions():
     coded = customer_orders(orders([]), OCT_2026)
     assert coded.occasions.counts(0, 10**6).tolist() == []
     assert coded.occasions.day.dtype == np.int64
+
+
+@given(st.lists(st.integers(-(2**40), 2**40), max_size=60), st.integers(1, 4))
+def test_sorted_distinct_is_numpys_unique(values, repeat):
+    keys = np.asarray(values * repeat, dtype=np.int64)
+    assert np.array_equal(sorted_distinct(keys), np.unique(keys))
+    assert sorted_distinct(keys).dtype == np.int64
+
+
+@given(
+    st.lists(st.sampled_from(["a", " a", "b ", "c", "", "  ", None]), max_size=40),
+    st.data(),
+)
+def test_label_codes_of_a_mask_are_those_of_the_rows_kept(values, data):
+    where = np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
+    )
+    column = pd.Series(values, dtype="string")
+    codes, labels = label_codes(column, where.astype(bool))
+    alone_codes, alone_labels = label_codes(column[where.astype(bool)].reset_index(drop=True))
+    assert labels == alone_labels
+    assert codes.tolist() == alone_codes.tolist()
+
+
+def test_label_codes_of_a_mask_by_hand():
+    column = pd.Series(["x", " y", None, "y", "z", "x"], dtype="string")
+    codes, labels = label_codes(column, np.asarray([False, False, True, True, True, True]))
+    assert labels == ("y", "z", "x")  # first seen among the rows kept, not the whole column
+    assert codes.tolist() == [-1, 0, 1, 2]

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from deckgen.config import MetricsSettings
 from deckgen.data.schema import CHANNELS
 from deckgen.data.tables import Tables
-from deckgen.metrics.prospects import ProfileTrait, Reason, compute_prospects
+from deckgen.metrics.prospects import ProfileTrait, Reason, _highest, compute_prospects
 from deckgen.metrics.segments import compute_segments
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import make_frame
@@ -214,3 +215,19 @@ def test_profile_ignores_traits_too_rare_among_the_best() -> None:
     trait = _trait("city", codes, ("tiny", "broad", "rest"), is_best, 100, 20, 0.0)
     assert (trait.value, trait.lift) == ("broad", pytest.approx(1.5))
     assert trait.share_of_best == pytest.approx(0.6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0, math.nan]), max_size=30),
+    st.integers(0, 35),
+    st.randoms(use_true_random=False),
+)
+def test_the_top_prospects_are_those_of_a_full_sort(values, count, rng):
+    # Many equal expected values: the lead ids decide, as in a sort of all the open leads.
+    expected = np.asarray(values, dtype=np.float64)
+    ids = [f"L{rng.randrange(1000):03d}-{k}" for k in range(len(values))]
+    rows = np.arange(len(values)) * 2  # each open lead's row among all the leads
+    lead_ids = pd.Series([ids[k // 2] if k % 2 == 0 else "closed" for k in range(2 * len(ids))])
+    whole = np.lexsort((np.asarray(ids, dtype=str), -expected))[:count]
+    assert list(_highest(expected, lead_ids, rows, count)) == list(whole)

@@ -395,6 +395,19 @@ def test_scores_are_tie_aware_and_monotone(values, higher_is_better):
             assert next_score == score
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-3, 40), min_size=1, max_size=60), st.booleans())
+def test_scores_count_the_customers_strictly_worse(values, higher_is_better):
+    # docs/metrics.md#rfm-scores, counted one customer at a time.
+    n = len(values)
+    worse = [
+        sum((other < value) if higher_is_better else (other > value) for other in values)
+        for value in values
+    ]
+    expected = [min(5, 1 + 5 * w // max(n - 1, 1)) for w in worse]
+    assert tie_aware_scores(np.asarray(values), higher_is_better).tolist() == expected
+
+
 def test_monetary_ties_survive_summation_order():
     # 0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1 in floating point; the two customers still tie.
     rows = [(0, date(2026, 10, 1), a) for a in (0.1, 0.2, 0.3)]

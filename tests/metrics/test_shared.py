@@ -56,9 +56,14 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
     # segments' previous counts). Before sharing, prospects and the segment lookup of loyalty
     # and satisfaction scored the month's end twice more.
     rfm_calls = _count_calls(monkeypatch, "_rfm", (segments_module,))
+    # The customers sheet's rows of the ordering customers, coded: segments and prospects.
+    attribute_calls = _count_calls(
+        monkeypatch, "customer_attributes", (segments_module, prospects_module, shared_module)
+    )
     compute_metrics(tables, OCT, SETTINGS)
     assert channel_calls == [1]
     assert rfm_calls == [2]
+    assert attribute_calls == [1]
 
 
 def test_shared_figures_match_the_analyses_computed_alone(tables):

@@ -1,0 +1,249 @@
+"""Bench: big sample-shaped clients from a .parquet folder to a deck, stage by stage.
+
+Targets: 1,000,000 orders in <= 4 s with peak memory <= 1 GB (issue 16); 10,000,000 orders in
+<= 60 s within 3 GB (issue 17). The data is what `deckgen sample` generates, all seven sheets in
+its proportions (about 2.2 orders, 6.5 leads and 1.6 loyalty events per customer): each million
+orders is one generator run of 454,546 customers (seed 1, 2, ...) with its orders cut to exactly
+a million, its ids prefixed by the run (`P01-C000042`) so the runs stack into one client, and
+the channel-months summed across runs. The folder is written once under --cache and reused.
+
+Each size renders in a fresh interpreter (its peak memory, the kernel's VmHWM, is its own), once
+end to end through `render_deck` and once stage by stage (read, validate, metrics, slide model,
+render) with wall and CPU seconds and the memory held after each stage. CPU seconds are the
+steadier figure on a shared machine: the stages run on one thread, so on a quiet machine the
+wall time is about the CPU time. Prints figures; asserts nothing.
+
+A size whose sheets need more memory than the machine has available (about three times their
+Arrow size, which is printed) is not rendered unless --force is given.
+
+    python bench/bench_scale.py [--orders 1000000 10000000] [--cache DIR] [--repeat 1] [--force]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
+PART_ORDERS = 1_000_000  # orders per generator run
+PART_CUSTOMERS = 454_546  # gives a little over a million orders, cut to exactly that
+SHEET_IDS = {  # the id columns prefixed per run, by sheet
+    "customers": ("customer_id",),
+    "orders": ("order_id", "customer_id"),
+    "leads": ("lead_id", "customer_id"),
+    "feedback": ("feedback_id", "customer_id"),
+    "surveys": ("response_id", "customer_id"),
+    "loyalty": ("customer_id",),
+}
+
+_PEAK = """
+import json, os, sys, time
+from pathlib import Path
+
+def memory_mb(field):
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
+
+def cpu():
+    times = os.times()
+    return times.user + times.system
+"""
+_WHOLE = """
+began, began_cpu = time.perf_counter(), cpu()
+from deckgen.pipeline import render_deck
+result = render_deck(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - began, "cpu": cpu() - began_cpu,
+                  "peak_mb": memory_mb("VmHWM"), "slides": result.slides}))
+"""
+# The stages of deckgen.pipeline.render_deck_bytes, timed one by one.
+_STAGES = """
+from deckgen.data.load import read_source
+from deckgen.data.transform import transform_source
+from deckgen.data.validate import validate_read
+from deckgen.metrics.lifecycle import compute_metrics
+from deckgen.pipeline import coverage_warning, resolve_period, resolve_settings
+from deckgen.render.writer import render_pptx
+from deckgen.slides.deck import build_deck
+from deckgen.wording import Wording
+
+figures = []
+last = [time.perf_counter(), cpu()]
+
+def stage(name):
+    now, now_cpu = time.perf_counter(), cpu()
+    figures.append((name, now - last[0], now_cpu - last[1], memory_mb("VmRSS")))
+    last[:] = [time.perf_counter(), cpu()]
+
+source = Path(sys.argv[1])
+settings = resolve_settings(None, None, source=source)
+wording = Wording(settings.lang, None, digits=settings.effective_digits,
+                  currency=settings.currency, vocabulary=settings.vocabulary)
+stage("start")
+read = transform_source(read_source(source, settings), settings)
+stage("read")
+report = validate_read(read, settings)
+del read
+assert report.ok, report.format()
+tables = report.tables
+period = resolve_period(None, tables, settings)
+partial = coverage_warning(period, tables)
+warnings = tables.warnings if partial is None else (partial, *tables.warnings)
+stage("validate")
+metrics = compute_metrics(tables, period, settings.metrics)
+stage("metrics")
+deck = build_deck(metrics, settings, wording, warnings=warnings)
+stage("slide model")
+render_pptx(deck)
+stage("render")
+print(json.dumps({"stages": figures[1:], "peak_mb": memory_mb("VmHWM")}))
+"""
+
+
+def sample_folder(orders: int, cache: Path) -> Path:
+    """A folder of the seven sheets as .parquet with exactly `orders` orders, made once."""
+    if orders % PART_ORDERS:
+        raise SystemExit(f"--orders must be a multiple of {PART_ORDERS:,}")
+    folder = cache / f"sample-{orders}-orders"
+    if (folder / ".complete").exists():
+        return folder
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from deckgen.data.sample import generate_sample
+
+    began = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    writers: dict[str, pq.ParquetWriter] = {}
+    channels: list[pa.Table] = []
+    runs = orders // PART_ORDERS
+    for run in range(1, runs + 1):
+        frames = generate_sample(customers=PART_CUSTOMERS, seed=run)
+        frames["orders"] = frames["orders"].sort_values("order_date", kind="stable")
+        frames["orders"] = frames["orders"].iloc[:PART_ORDERS]
+        for name, frame in frames.items():
+            table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata()
+            if name == "channels":
+                channels.append(table)
+                continue
+            if runs > 1:
+                table = _prefixed(table, SHEET_IDS.get(name, ()), f"P{run:02d}-", pc)
+            if name not in writers:
+                writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", table.schema)
+            writers[name].write_table(table)
+        del frames
+        print(f"  (generated run {run} of {runs}, {time.perf_counter() - began:.0f} s)")
+    for writer in writers.values():
+        writer.close()
+    spend = pa.concat_tables(channels).group_by(["month", "channel"], use_threads=False)
+    summed = spend.aggregate([("spend", "sum"), ("reach", "sum")]).rename_columns(
+        ["month", "channel", "spend", "reach"]
+    )
+    pq.write_table(
+        summed.sort_by([("month", "ascending"), ("channel", "ascending")]),
+        folder / "channels.parquet",
+    )
+    (folder / ".complete").touch()
+    return folder
+
+
+def _prefixed(table, columns: tuple[str, ...], prefix: str, pc):
+    """`table` with `prefix` before every value of the id `columns` (empty stays empty)."""
+    for name in columns:
+        column = table[name]
+        joined = pc.binary_join_element_wise(
+            pc.cast(prefix, column.type), column, pc.cast("", column.type)
+        )
+        table = table.set_column(table.schema.get_field_index(name), name, joined)
+    return table
+
+
+def _child(code: str, *args: str) -> dict:
+    """Runs `code` in a fresh interpreter and returns the JSON it prints."""
+    child = subprocess.run(
+        [sys.executable, "-c", _PEAK + code, *args], capture_output=True, text=True, check=False
+    )
+    if child.returncode != 0:
+        raise SystemExit(f"the render failed:\n{child.stderr}")
+    return json.loads(child.stdout.splitlines()[-1])
+
+
+def arrow_mib(file: Path) -> float:
+    """The size of a .parquet file's columns once read into Arrow, in MiB (read one by one)."""
+    import pyarrow.parquet as pq
+
+    names = pq.ParquetFile(file).schema_arrow.names
+    return sum(pq.read_table(file, columns=[name])[name].nbytes for name in names) / 2**20
+
+
+def _available_mib() -> float:
+    with open("/proc/meminfo") as info:
+        line = next(line for line in info if line.startswith("MemAvailable:"))
+    return int(line.split()[1]) / 1024
+
+
+def bench(orders: int, cache: Path, folder: Path, repeat: int, force: bool) -> None:
+    """Prints the end-to-end and per-stage figures of the deck of `orders` orders."""
+    source = sample_folder(orders, cache)
+    import pyarrow.parquet as pq
+
+    files = sorted(source.glob("*.parquet"))
+    rows = {p.stem: pq.ParquetFile(p).metadata.num_rows for p in files}
+    sizes = {p.stem: arrow_mib(p) for p in files}
+    print(f"\n{orders:,} orders ({source}):")
+    print("  rows: " + ", ".join(f"{name} {count:,}" for name, count in rows.items()))
+    print("  as Arrow: " + ", ".join(f"{name} {mib:,.0f} MiB" for name, mib in sizes.items()))
+    print(f"  load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    # Read and validated, the sheets take about three times their Arrow size: a render that
+    # cannot fit would only push the machine's other work out of memory.
+    needed, available = 3 * sum(sizes.values()), _available_mib()
+    if needed > available and not force:
+        print(f"  not rendered: it needs about {needed:,.0f} MB, {available:,.0f} MB available")
+        return
+    whole = [_child(_WHOLE, str(source), str(folder / "deck.pptx")) for _ in range(repeat)]
+    seconds = statistics.median(w["seconds"] for w in whole)
+    cpu = statistics.median(w["cpu"] for w in whole)
+    peak = max(w["peak_mb"] for w in whole)
+    target_s, target_mb = TARGETS.get(orders, (None, None))
+    print(
+        f"  end to end (render_deck, imports included): {seconds:6.2f} s wall, {cpu:6.2f} s CPU,"
+        f" peak {peak:,.0f} MB"
+        + (f"   target <= {target_s:g} s, <= {target_mb:,.0f} MB" if target_s else "")
+    )
+    staged = _child(_STAGES, str(source))
+    print(f"  {'stage':<12} {'wall s':>8} {'CPU s':>8} {'RSS after':>10}")
+    for name, wall, cpu_s, rss in staged["stages"]:
+        print(f"  {name:<12} {wall:8.2f} {cpu_s:8.2f} {rss:8,.0f} MB")
+    print(f"  {'peak':<12} {'':>8} {'':>8} {staged['peak_mb']:8,.0f} MB")
+
+
+def main() -> None:
+    """Generates (once) and renders each size, printing its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "deckgen-bench-scale",
+        help="where the generated folders are kept between runs",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="end-to-end runs per size")
+    parser.add_argument(
+        "--force", action="store_true", help="render even when memory looks too short"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
+        for orders in args.orders:
+            bench(orders, args.cache, Path(tmp), args.repeat, args.force)
+
+
+if __name__ == "__main__":
+    main()
