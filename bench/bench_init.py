@@ -22,6 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the corpus lives in tests/
 
+from bench_report import row
+
 from deckgen.errors import DeckgenError
 from deckgen.pipeline import render_deck
 from deckgen.propose import init_config
@@ -77,8 +79,16 @@ def main() -> None:
     print(f"validate with no edit: {totals['valid']}/{len(specs)}")
     if not args.no_render:
         print(f"render with no edit: {totals['rendered']}/{len(specs)}")
-    print(
-        f"init per fixture: median {sorted(seconds)[len(seconds) // 2]:.2f} s, max {max(seconds):.2f} s"
+    median = sorted(seconds)[len(seconds) // 2]
+    print(f"init per fixture: median {median:.2f} s, max {max(seconds):.2f} s")
+    rendered = "" if args.no_render else f", render {totals['rendered']}/{len(specs)}"
+    row(
+        f"`deckgen init` (`bench/bench_init.py`) on the {len(specs)} fixture exports of "
+        "tests/propose/corpus.py: fields right, and workbooks that work with no edit",
+        f"required {required[0]}/{required[1]} ({required[0] / required[1]:.1%}), all "
+        f"{every[0]}/{every[1]} ({every[0] / every[1]:.1%}); validate {totals['valid']}/"
+        f"{len(specs)}{rendered}; median {median:.2f} s per fixture",
+        "required 100%, all ≥ 90%",
     )
 
 

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench_report import row
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
@@ -91,6 +92,14 @@ def main() -> None:
             )
         ratio = min(r[index] for r in refreshes) / min(r[index] for r in renders)
         print(f"  {clock:<4} refresh / fresh render (best): {ratio:.2f} (target: at most 1.00)")
+    best = [min(run[i] for run in runs) for runs in (refreshes, renders) for i in (1, 0)]
+    row(
+        "`deckgen refresh` (`bench/bench_refresh.py`): the sample's September deck, edited, "
+        f"refreshed to October, against a fresh October render; best of {args.repeat}",
+        f"CPU {best[0]:.2f} s against {best[2]:.2f} s ({best[0] / best[2]:.2f}×); "
+        f"wall {best[1]:.2f} s against {best[3]:.2f} s ({best[1] / best[3]:.2f}×)",
+        "≤ 1.0×",
+    )
 
 
 if __name__ == "__main__":

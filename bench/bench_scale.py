@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_report import row  # bench/ is the script's folder: importable by name
+
 TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
 PART_ORDERS = 1_000_000  # orders per generator run
 PART_CUSTOMERS = 454_546  # gives a little over a million orders, cut to exactly that
@@ -223,6 +225,14 @@ def bench(orders: int, cache: Path, folder: Path, repeat: int, force: bool) -> N
     for name, wall, cpu_s, rss in staged["stages"]:
         print(f"  {name:<12} {wall:8.2f} {cpu_s:8.2f} {rss:8,.0f} MB")
     print(f"  {'peak':<12} {'':>8} {'':>8} {staged['peak_mb']:8,.0f} MB")
+    cpu_by_stage = ", ".join(f"{name} {cpu_s:.1f}" for name, _, cpu_s, _ in staged["stages"])
+    row(
+        f"{orders:,} orders, sample-shaped `.parquet` folder (`bench/bench_scale.py`: all seven "
+        f"sheets, {rows.get('leads', 0):,} leads), end to end",
+        f"{seconds:.1f} s wall, {cpu:.1f} s CPU, peak {peak:,.0f} MB; CPU s by stage: "
+        f"{cpu_by_stage}",
+        f"≤ {target_s:g} s, ≤ {target_mb:,.0f} MB" if target_s else "reported",
+    )
 
 
 def main() -> None:

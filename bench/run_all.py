@@ -44,6 +44,9 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "bench_clv": ([], ["--customers", "20000", "--repeat", "1"]),
     "bench_run": ([], ["--clients", "6", "--rounds", "2"]),
     "bench_dask": ([], ["--clients", "8", "--rounds", "1", "--customers", "100"]),
+    "bench_refresh": ([], ["--repeat", "1"]),
+    "bench_init": ([], ["--no-render"]),
+    "bench_scale": ([], ["--orders", "1000000"]),
 }
 
 
