@@ -92,9 +92,13 @@ def _fits_line(text: str, width: float, size: float, family: str, bold: bool = F
 
 
 def _delta_lines(delta: str, width: float, size: float, family: str) -> tuple[str, ...]:
-    """The change on one line, or broken after its figure (its first word) when it is too long."""
+    """The change on one line, or broken when it is too long: before its parenthesis (the norm
+    it is compared with) when what precedes fits, else after its figure (its first word)."""
     if _fits_line(delta, width, size, family):
         return (delta,)
+    head, paren, tail = delta.partition(" (")
+    if paren and _fits_line(head, width, size, family):
+        return (head, "(" + tail)
     figure, _, rest = delta.partition(" ")
     if rest and any(ch.isdigit() for ch in figure):
         return (figure, rest)

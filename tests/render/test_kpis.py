@@ -111,6 +111,19 @@ def test_a_long_change_breaks_after_its_figure_never_inside_a_phrase() -> None:
     assert [p.text for p in shape.text_frame.paragraphs] == [delta]  # fits: one line
 
 
+def test_a_change_compared_with_its_norm_breaks_before_the_parenthesis() -> None:
+    slide, ctx = make_canvas("fa")
+    delta = "۱ از هر ۳٬۱۵۵ (معمول: ۱ از هر ۲٬۵۱۵)"
+    strip = KpiStrip(kpis=(Kpi("بزرگ‌ترین ریزش", "جذب", delta, "bad"),))
+    draw_kpis(slide, strip, Box(0, 0, 150 * EMU_PER_PT, 100 * EMU_PER_PT), ctx)
+    (shape,) = _shapes(slide, "KPI Delta")
+    # Not "۱" alone on the first line: the figure stays with its words.
+    assert [p.text for p in shape.text_frame.paragraphs] == [
+        "۱ از هر ۳٬۱۵۵",
+        "(معمول: ۱ از هر ۲٬۵۱۵)",
+    ]
+
+
 def test_kpi_layout_shrinks_the_value_before_the_floor_when_cards_are_short() -> None:
     kpis = [Kpi("Repeat rate", "47.9%", "+0.6 pts vs Sep 2026")]
     tall = kpi_layout(kpis, 200.0, 90.0, "Calibri")
