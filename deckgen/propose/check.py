@@ -10,7 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from deckgen.config import CONFIG_NAME, load_settings
-from deckgen.errors import ConfigError, DeckgenError, InputError, Problem, problem_count
+from deckgen.data.source import SourceSpec, source_from_settings
+from deckgen.errors import DeckgenError, InputError, Problem, problem_count
 from deckgen.propose.proposal import Decision, Proposal, propose
 from deckgen.propose.source import read_client_source
 from deckgen.propose.write import proposal_toml
@@ -101,7 +102,7 @@ def init_config(
     temporary = _write_temporary(target, text)
     try:
         try:
-            errors, warnings, found = _validate(data, temporary, proposal, today)
+            errors, warnings, found = _validate(data, temporary, today)
         except DeckgenError as exc:
             failure = " ".join(str(exc).replace(str(temporary), str(target)).split())
             found = [Decision(5, f"the proposal does not load: {failure}")]
@@ -167,34 +168,19 @@ def _place(temporary: Path, target: Path, force: bool) -> None:
         raise InputError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
-def _validate(
-    data: str, config: Path, proposal: Proposal, today: date | None
-) -> tuple[int, int, list[Decision]]:
+def _validate(data: str, config: Path, today: date | None) -> tuple[int, int, list[Decision]]:
     """Errors, warnings and decisions from validating `data` with the proposal at `config`."""
+    from deckgen.data.validate import validate_source
+
     settings = load_settings(config)
-    if "://" in data:
-        from deckgen.data.sql import read_sql_frames
-        from deckgen.data.validate import validate_frames
-
-        queries = {}
-        for sheet in proposal.sheets:
-            if sheet.table is not None:
-                names = sheet.table.names
-                queries[sheet.sheet] = (
-                    names[0]
-                    if len(names) == 1
-                    else " UNION ALL ".join(f"SELECT * FROM {n}" for n in names)
-                )
-        if "orders" not in queries:
-            raise ConfigError("no table looks like the orders")
-        frames = read_sql_frames(data, queries)
-        report = validate_frames(frames, settings, proposal.source.label, today=today)
-    else:
-        from deckgen.data.validate import validate_source
-
-        report = validate_source(Path(data), settings, today=today)
-        if report.failure is not None:
-            raise InputError(report.failure)
+    spec: Path | SourceSpec = Path(data)
+    if settings.source is not None and settings.source.database is not None:
+        # Read as a render of the written file would, with the URL as given: the file names
+        # the user but not the password.
+        spec = source_from_settings(settings.source.model_copy(update={"database": data}))
+    report = validate_source(spec, settings, today=today)
+    if report.failure is not None:
+        raise InputError(report.failure)
     # A missing optional sheet and derived customers are said already, in the proposal's words.
     warnings = tuple(w for w in report.warnings if w.rule not in _SAID)
     found = _grouped(report.errors, 20, "error") + _grouped(warnings, 80, "warning")

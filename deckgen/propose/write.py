@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from deckgen.propose.guess import HIGH, MEDIUM, Guess
 from deckgen.propose.match import ColumnChoice, describe_name
@@ -174,11 +175,14 @@ def _database_source(proposal: Proposal) -> list[str]:
     """The [source] table that reads these tables (docs/data-format.md#databases)."""
     import sqlalchemy as sa
 
-    given = str(proposal.source.url)
-    # Never a password in the file: the driver takes it from the environment.
-    url = sa.engine.make_url(given)._replace(password=None).render_as_string(hide_password=False)
+    from deckgen.data.source import anchor_sqlite
+
+    # A relative SQLite file as the working folder sees it now (a config's own paths are read
+    # from its folder), and never a password: the driver takes that from the environment.
+    given = sa.engine.make_url(anchor_sqlite(str(proposal.source.url), Path.cwd()))
+    url = given._replace(password=None).render_as_string(hide_password=False)
     lines = ["[source]", f"database = {_value(url)}"]
-    if sa.engine.make_url(given).password is not None:
+    if given.password is not None:
         lines[-1] += "  # the password is left out: give it as PGPASSWORD or in ~/.pgpass"
     lines.append("[source.queries]")
     for sheet in proposal.sheets:

@@ -482,3 +482,30 @@ def test_a_total_row_among_many_distinct_ids_is_filtered_not_taken_for_lines(
     assert "order_lines" not in orders
     assert orders["columns"]["amount"] == "المبلغ"  # read past 'ر.س', a currency with a dot
     assert settings["currency"] == "SAR"
+
+
+def test_a_proposal_written_elsewhere_still_finds_a_relative_sqlite_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sqlite3.connect(tmp_path / "crm.db") as connection:
+        connection.execute(
+            "CREATE TABLE orders (order_id TEXT, customer_id TEXT, order_date TEXT, amount REAL)"
+        )
+        connection.executemany(
+            "INSERT INTO orders VALUES (?, ?, ?, ?)",
+            [(f"O{i}", f"C{i % 3}", f"2026-09-{i + 1:02d}", 10.0 * i) for i in range(1, 9)],
+        )
+        connection.execute("CREATE TABLE customers (customer_id TEXT, signup_date TEXT)")
+        connection.executemany(
+            "INSERT INTO customers VALUES (?, ?)", [(f"C{i}", "2025-01-01") for i in range(3)]
+        )
+    connection.close()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "configs").mkdir()
+    result = init_config("sqlite:///crm.db", tmp_path / "configs" / "deckgen.toml")
+    assert result.valid, result.summary()
+    written = tomllib.loads(result.output.read_text(encoding="utf-8"))["source"]["database"]
+    assert written == f"sqlite:///{tmp_path / 'crm.db'}"
+    monkeypatch.chdir(tmp_path / "configs")  # as cron would, from another folder
+    spec, resolved = resolve_source(str(result.output), None, None)
+    assert validate_source(spec, resolved).ok
