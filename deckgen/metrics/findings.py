@@ -17,7 +17,6 @@ from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.prospects import ProspectsResult
 from deckgen.metrics.satisfaction import SatisfactionResult
 from deckgen.metrics.segments import SegmentationResult
-from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.model import ValueKind
 
 # A group must hold this share of customers before its growth counts as a finding, so that a
@@ -91,11 +90,7 @@ def compute_diagnostics(funnel: FunnelResult) -> Diagnostics:
             index = conversion / step.benchmark
         stages.append(StageHealth(step.stage, conversion, step.benchmark, index, _status(index)))
     rated = [s for s in stages if s.index is not None]
-    thin = {
-        s.stage
-        for s in funnel.steps
-        if s.base is None or is_thin(RateKind.CONVERSION, s.base.current)
-    }
+    thin = {s.stage for s in funnel.steps if s.thin}
     solid = [s for s in rated if s.stage not in thin]
     low = min(solid, key=lambda s: (s.index, s.stage), default=None)
     if low is None or low.index > WEAK_INDEX:

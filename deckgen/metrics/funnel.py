@@ -89,6 +89,11 @@ class FunnelStep:
     norm_index: float | None  # conversion / benchmark; None without either or a zero benchmark
     vs_norm: NormStatus  # docs/metrics.md#funnel-leak
 
+    @property
+    def thin(self) -> bool:
+        """The conversion rests on fewer cases than a conversion needs (#minimum-n)."""
+        return self.base is None or is_thin(RateKind.CONVERSION, self.base.current)
+
 
 @dataclass(frozen=True)
 class FunnelResult:
@@ -329,10 +334,7 @@ def _biggest_leak(steps: list[FunnelStep]) -> str | None:
     below = [
         (s.norm_index, k, s.stage)
         for k, s in enumerate(steps)
-        if s.vs_norm == NormStatus.BELOW
-        and s.norm_index is not None
-        and s.base is not None
-        and not is_thin(RateKind.CONVERSION, s.base.current)
+        if s.vs_norm == NormStatus.BELOW and s.norm_index is not None and not s.thin
     ]
     return min(below)[2] if below else None
 

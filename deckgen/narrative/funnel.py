@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from deckgen.metrics.findings import WEAK_INDEX, Diagnostics, StageHealth
 from deckgen.metrics.funnel import BELOW_NORM, FunnelGroup, FunnelResult, FunnelStep
-from deckgen.metrics.signal import MIN_N, RateKind, is_thin
+from deckgen.metrics.signal import MIN_N, RateKind
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import Rate, rate
 from deckgen.narrative.told import Told, told
@@ -79,9 +79,7 @@ def leak_step(funnel: FunnelResult) -> FunnelStep | None:
     index; None when no stage is below its norm. The figures are checked here too, so a leak
     named against them is never worded."""
     step = next((s for s in funnel.steps if s.stage == funnel.biggest_leak), None)
-    if step is None or step.conversion is None or not step.benchmark or step.base is None:
-        return None
-    if is_thin(RateKind.CONVERSION, step.base.current):
+    if step is None or step.conversion is None or not step.benchmark or step.thin:
         return None
     return step if step.conversion.current / step.benchmark <= BELOW_NORM else None
 
@@ -89,11 +87,6 @@ def leak_step(funnel: FunnelResult) -> FunnelStep | None:
 def _index(step: FunnelStep) -> float:
     """Conversion / norm of a rated stage."""
     return step.conversion.current / step.benchmark
-
-
-def _thin(step: FunnelStep) -> bool:
-    """The stage's conversion rests on fewer cases than a conversion needs (#minimum-n)."""
-    return step.base is None or is_thin(RateKind.CONVERSION, step.base.current)
 
 
 def _enough(step: FunnelStep) -> Claim:
@@ -110,7 +103,7 @@ def thin_leak(funnel: FunnelResult) -> FunnelStep | None:
     as too thin to call a leak. None when there is a leak or no such stage."""
     if leak_step(funnel) is not None:
         return None
-    below = [s for s in _rated(funnel) if _thin(s) and _index(s) <= BELOW_NORM]
+    below = [s for s in _rated(funnel) if s.thin and _index(s) <= BELOW_NORM]
     return min(below, key=lambda s: (_index(s), s.stage), default=None)
 
 
@@ -155,7 +148,7 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
                 _index_expr(leak.stage),
             )
             for s in rated
-            if not _thin(s)
+            if not s.thin
         ]
         claims.append(_enough(leak))
     elif (thin := thin_leak(funnel)) is not None:
@@ -445,7 +438,7 @@ class DiagnosisHeadline:
 
 def _thin_stage(funnel: FunnelResult, stage: str) -> bool:
     step = next((s for s in funnel.steps if s.stage == stage), None)
-    return step is None or _thin(step)
+    return step is None or step.thin
 
 
 def focus_stage(diagnostics: Diagnostics) -> StageHealth | None:
@@ -489,7 +482,7 @@ def focus_claims(diagnostics: Diagnostics, funnel: FunnelResult, focus: StageHea
 def thin_base(funnel: FunnelResult, stage: str) -> int | None:
     """The base of `stage`'s conversion when it is thin, else None."""
     step = next((s for s in funnel.steps if s.stage == stage), None)
-    if step is None or step.base is None or not _thin(step):
+    if step is None or step.base is None or not step.thin:
         return None
     return int(step.base.current)
 
