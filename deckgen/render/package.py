@@ -1,7 +1,9 @@
 """Deterministic packaging: fixed core properties and zip entries, so equal decks give equal bytes.
 
 python-pptx stamps zip entries with the current time, and XlsxWriter stamps the workbook
-embedded in every native chart with the time of creation; both are rewritten here.
+embedded in every native chart with the time of creation; both are fixed here, either while
+the presentation is written (`save_deterministic`) or by rewriting a saved one
+(`deterministic_package`). Both give the same bytes.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime
 
+from pptx.opc.packuri import PackURI
+from pptx.opc.serialized import PackageWriter
 from pptx.presentation import Presentation as PresentationType
 
 # The timestamp of every zip entry and core property: the zip format's own epoch.
@@ -49,6 +53,13 @@ def _fix_xlsx_core(data: bytes) -> bytes:
     return _XLSX_CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(2), data)
 
 
+def _write_entry(target: zipfile.ZipFile, name: str, data: bytes) -> None:
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o600 << 16
+    target.writestr(entry, data)
+
+
 def _rezip(blob: bytes, transform: Callable[[str, bytes], bytes]) -> bytes:
     """`blob` (a zip) rewritten entry by entry, in the same order, with fixed times."""
     out = io.BytesIO()
@@ -57,16 +68,46 @@ def _rezip(blob: bytes, transform: Callable[[str, bytes], bytes]) -> bytes:
         zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target,
     ):
         for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, transform(info.filename, source.read(info.filename)))
+            _write_entry(
+                target, info.filename, transform(info.filename, source.read(info.filename))
+            )
     return out.getvalue()
+
+
+def _package_entry(name: str, data: bytes) -> bytes:
+    return _normalize_xlsx(data) if name.endswith(".xlsx") else data
 
 
 def deterministic_package(pptx_bytes: bytes) -> bytes:
     """The saved .pptx with fixed zip times and normalised embedded workbooks."""
-    return _rezip(
-        pptx_bytes,
-        lambda name, data: _normalize_xlsx(data) if name.endswith(".xlsx") else data,
-    )
+    return _rezip(pptx_bytes, _package_entry)
+
+
+class _DeterministicWriter(PackageWriter):
+    """python-pptx's package writer (same entries, same order) into a zip of fixed entries."""
+
+    def __init__(self, target: zipfile.ZipFile, prs: PresentationType) -> None:
+        package = prs.part.package
+        super().__init__("", package._rels, tuple(package.iter_parts()))
+        self._target = target
+
+    def _write(self) -> None:
+        self._write_content_types_stream(self)  # type: ignore[arg-type]
+        self._write_pkg_rels(self)  # type: ignore[arg-type]
+        self._write_parts(self)  # type: ignore[arg-type]
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:  # type: ignore[override]
+        """Add one part (or rels item) as a fixed zip entry."""
+        _write_entry(self._target, pack_uri.membername, _package_entry(pack_uri.membername, blob))
+
+
+def save_deterministic(prs: PresentationType) -> bytes:
+    """`prs` as .pptx bytes, equal to `deterministic_package` of its saved bytes, in one pass.
+
+    Saving with python-pptx and then rewriting the zip compressed every part twice and
+    decompressed it once; this compresses each part once.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        _DeterministicWriter(target, prs)._write()
+    return out.getvalue()

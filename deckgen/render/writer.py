@@ -8,7 +8,6 @@ placeholders are removed. The bytes are identical for identical decks and option
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Literal
 
@@ -51,7 +50,7 @@ from deckgen.render.identity import (
 from deckgen.render.kpis import draw_kpis
 from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, EMU_PER_PT, Box, grid_for
 from deckgen.render.oxml import child, element
-from deckgen.render.package import FIXED_TIME, deterministic_package, set_core_properties
+from deckgen.render.package import FIXED_TIME, save_deterministic, set_core_properties
 from deckgen.render.shapes import add_rect, add_rule
 from deckgen.render.tables import draw_table
 from deckgen.render.text import (
@@ -420,6 +419,4 @@ def render_pptx(
         author="deckgen",
         created=FIXED_TIME,  # the deck has no clock: equal decks give equal bytes
     )
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return deterministic_package(buffer.getvalue())
+    return save_deterministic(prs)

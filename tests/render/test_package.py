@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import zipfile
 
-from deckgen.render.package import deterministic_package
+from pptx import Presentation
+
+from deckgen.render.package import deterministic_package, save_deterministic
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -37,3 +39,15 @@ def test_times_and_workbook_dates_are_fixed() -> None:
     )
     assert {i.date_time for i in inner.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert deterministic_package(package) == result
+
+
+def test_one_pass_save_equals_save_then_rewrite(en_bytes: bytes) -> None:
+    """save_deterministic gives the bytes of python-pptx's save rewritten by deterministic_package."""
+    prs = Presentation(io.BytesIO(en_bytes))
+    saved = io.BytesIO()
+    prs.save(saved)
+    one_pass = save_deterministic(prs)
+    assert one_pass == deterministic_package(saved.getvalue())
+    names = [info.filename for info in zipfile.ZipFile(io.BytesIO(one_pass)).infolist()]
+    assert names[:2] == ["[Content_Types].xml", "_rels/.rels"]
+    assert any(name.endswith(".xlsx") for name in names)  # the charts' workbooks went through
