@@ -15,6 +15,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
+from pptx.shapes.placeholder import LayoutPlaceholder
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
 
@@ -190,17 +191,20 @@ def _top_row_height(slide: Slide, ctx: RenderContext) -> int:
     return ctx.grid.top_row_height(kpi_only)
 
 
-def _footer_shape(page: PptxSlide, kind: PP_PLACEHOLDER, box: Box, name: str) -> tuple[Shape, bool]:
+def _footer_shape(
+    page: PptxSlide, layout_shape: LayoutPlaceholder | None, box: Box, name: str
+) -> tuple[Shape, bool]:
     """The layout's footer/slide-number placeholder placed on the grid, else a text box.
 
     Returns the shape and whether it is a placeholder (which takes its colour from the layout).
     """
-    for layout_shape in page.slide_layout.placeholders:
-        if layout_shape.placeholder_format.type == kind:
-            page.shapes.clone_placeholder(layout_shape)
-            shape = page.placeholders[layout_shape.placeholder_format.idx]
-            place(shape, box)
-            return shape, True
+    if layout_shape is not None:
+        page.shapes.clone_placeholder(layout_shape)
+        # The clone is the last shape; looking it up by idx in `page.placeholders` read every
+        # placeholder of the slide again (a tenth of the sample deck's slide writing).
+        shape = page.shapes[-1]
+        place(shape, box)
+        return shape, True
     shape = page.shapes.add_textbox(Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h))
     shape.name = name
     return shape, False
@@ -209,13 +213,16 @@ def _footer_shape(page: PptxSlide, kind: PP_PLACEHOLDER, box: Box, name: str) ->
 def _add_footer(page: PptxSlide, number: int, ctx: RenderContext) -> None:
     """Footer text at the reading start and the slide number (a live field) at the end."""
     grid = ctx.grid
+    layout_shapes: dict[PP_PLACEHOLDER, LayoutPlaceholder] = {}
+    for layout_shape in page.slide_layout.placeholders:  # the first of each kind, as drawn
+        layout_shapes.setdefault(layout_shape.placeholder_format.type, layout_shape)
     if ctx.deck.footer:
-        shape, inherits = _footer_shape(page, PP_PLACEHOLDER.FOOTER, grid.footer, "Footer")
+        footer = layout_shapes.get(PP_PLACEHOLDER.FOOTER)
+        shape, inherits = _footer_shape(page, footer, grid.footer, "Footer")
         style = _footer_style(ctx, inherits, "start")
         fill_frame(shape.text_frame, grid.footer, [TextLine(ctx.deck.footer)], style, ctx)
-    shape, inherits = _footer_shape(
-        page, PP_PLACEHOLDER.SLIDE_NUMBER, grid.slide_number, "Slide Number"
-    )
+    number_shape = layout_shapes.get(PP_PLACEHOLDER.SLIDE_NUMBER)
+    shape, inherits = _footer_shape(page, number_shape, grid.slide_number, "Slide Number")
     style = _footer_style(ctx, inherits, "end")
     shown = localise_digits(str(number), ctx.deck.lang, ctx.deck.digits)
     fill_frame(shape.text_frame, grid.slide_number, [TextLine(shown)], style, ctx)
