@@ -166,16 +166,22 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
     tbl_pr.find(qn("a:tableStyleId")).text = NO_STYLE_NO_GRID
     widths = [round(fit.widths[i] * EMU_PER_PT) for i in order]
     widths[-1] = box.w - sum(widths[:-1])  # no rounding gap at the end
-    for position, width in enumerate(widths):
-        table.columns[position].width = Emu(width)
-    for row, row_h in zip(table.rows, fit.heights, strict=True):
-        row.height = Emu(round(row_h * EMU_PER_PT))
+    heights = [round(row_h * EMU_PER_PT) for row_h in fit.heights]
+    # Written on the XML, then the frame sized once: python-pptx's column and row setters
+    # re-add every width and height after each one (quadratic in the rows).
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = Emu(width)
+    trs = table._tbl.tr_lst
+    for tr, row_h in zip(trs, heights, strict=True):
+        tr.h = Emu(row_h)
+    shape.width, shape.height = Emu(sum(widths)), Emu(sum(heights))
+    table_cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in trs]
     header_fill, rule = ctx.hex("title"), ctx.hex("rule")
     writer = _CellWriter(ctx, fit.size, fit.inset_y)
     for position, index in enumerate(order):
         column = spec.columns[index]
         writer.write(
-            table.cell(0, position),
+            table_cells[0][position],
             column.header,
             bold=True,
             color=ctx.rgb("background"),
@@ -189,7 +195,7 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
             fill = None if cell.heat is None else blend(_HEAT_LOW, ctx.hex("primary"), cell.heat)
             dark = fill is not None and luminance(fill) < _DARK_FILL
             writer.write(
-                table.cell(row_number, position),
+                table_cells[row_number][position],
                 cell_text(cell.text, ctx),
                 bold=False,
                 color=ctx.rgb("background") if dark else ctx.rgb("text"),
