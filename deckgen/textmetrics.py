@@ -207,6 +207,9 @@ def _metrics(path: Path | None) -> _FontMetrics:
         upm = font["head"].unitsPerEm
     finally:
         head_log.disabled = was_disabled
+    # Glyphs named by their index: the advances are the same, and the glyph names of the 'post'
+    # table are not decoded (half the cost of reading a font, paid by every render).
+    font.setGlyphOrder([f"glyph{index}" for index in range(font["maxp"].numGlyphs)])
     hmtx = font["hmtx"].metrics
     advances = {code: hmtx[name][0] / upm for code, name in font.getBestCmap().items()}
     hhea = font["hhea"]

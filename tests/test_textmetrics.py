@@ -136,3 +136,23 @@ def test_arabic_lines_are_taller() -> None:
     # The font's own line height has no Arabic floor: Noto Sans Arabic's is about 2.1 em.
     assert tm.font_line_height(10, "Carlito") == pytest.approx(10 * 2500 / 2048)
     assert tm.font_line_height(10, tm.ARABIC_FAMILY) > tm.line_height("مشتری", 10)
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_advances_by_glyph_index_equal_those_by_glyph_name(bold: bool) -> None:
+    """Reading a font without its glyph names changes no advance and no line height."""
+    path = tm.resolved_font_path(tm.FALLBACK_FAMILY, bold)
+    assert path is not None
+    font = TTFont(path, lazy=True)  # fontTools' own reading, names from the 'post' table
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    by_name = {code: hmtx[name][0] / upm for code, name in font.getBestCmap().items()}
+    measured = tm._metrics.__wrapped__(path)
+    assert measured.advances == by_name
+    hhea = font["hhea"]
+    line_height = (hhea.ascent - hhea.descent + hhea.lineGap) / upm
+    font.close()
+    assert measured.line_height == line_height
+    if not bold:  # DejaVu Sans: 'A' advances 1401 and the minus sign 1716 of 2048 units
+        assert measured.advances[ord("A")] == 1401 / 2048
+        assert measured.advances[0x2212] == 1716 / 2048
