@@ -50,6 +50,7 @@ from deckgen.render.identity import (
 )
 from deckgen.render.kpis import draw_kpis
 from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, EMU_PER_PT, Box, grid_for
+from deckgen.render.notes import notes_page
 from deckgen.render.oxml import child, element
 from deckgen.render.package import FIXED_TIME, save_deterministic, set_core_properties
 from deckgen.render.shapes import add_rect, add_rule
@@ -249,7 +250,7 @@ def _footer_style(ctx: RenderContext, inherits: bool, align: Align) -> TextStyle
 
 
 def _write_notes(slide: PptxSlide, notes: str, ctx: RenderContext) -> None:
-    frame = slide.notes_slide.notes_text_frame
+    frame = notes_page(slide).notes_text_frame
     frame.clear()
     for number, text in enumerate(notes.split("\n")):
         paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
