@@ -10,12 +10,10 @@ before python-pptx reads it and strips what must not reach a deck.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -25,6 +23,7 @@ from pptx.slide import SlideLayout
 import deckgen
 from deckgen.errors import TemplateError
 from deckgen.render.layout import DESIGN_H, DESIGN_W, EMU_PER_INCH
+from deckgen.render.package import open_presentation
 from deckgen.render.template_package import (
     describe_contents,
     drop_external_links,
@@ -106,7 +105,7 @@ def _open(path: Path) -> tuple[PresentationType, str]:
     """The template opened as a presentation, and what kind of file it is; TemplateError."""
     data, kind = read_template_package(path)
     try:
-        return Presentation(io.BytesIO(data)), kind
+        return open_presentation(data), kind
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise TemplateError(
             f"template {path}: not a PowerPoint presentation (.pptx); "
