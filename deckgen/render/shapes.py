@@ -11,6 +11,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
 from deckgen.render.layout import Box
+from deckgen.render.oxml import child
 
 
 def add_rect(
@@ -23,9 +24,11 @@ def add_rect(
     """A shape filled with `color` (RRGGBB), no outline, no shadow."""
     shape = slide.shapes.add_shape(kind, Emu(box.x), Emu(box.y), Emu(box.w), Emu(box.h))
     shape.name = name
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = RGBColor.from_string(color)
-    shape.line.fill.background()
+    # What `fill.solid()`, `fill.fore_color.rgb` and `line.fill.background()` write on a new
+    # shape (after its geometry, in this order), at a tenth of their cost.
+    sp_pr = shape._element.spPr
+    child(child(sp_pr, "a:solidFill"), "a:srgbClr", val=str(RGBColor.from_string(color)))
+    child(child(sp_pr, "a:ln"), "a:noFill")
     _drop_theme_style(shape)
     return shape
 
