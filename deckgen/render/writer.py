@@ -201,8 +201,8 @@ def _footer_shape(
     """
     if layout_shape is not None:
         page.shapes.clone_placeholder(layout_shape)
-        # The clone is the last shape; looking it up by idx in `page.placeholders` read every
-        # placeholder of the slide again (a tenth of the sample deck's slide writing).
+        # The clone is the last shape (looking it up by idx in `page.placeholders` made a
+        # placeholder object of every shape on the slide, twice a slide).
         shape = page.shapes[-1]
         place(shape, box)
         return shape, True
