@@ -63,7 +63,7 @@ from deckgen.render.writer import render_pptx
 from deckgen.slides.deck import build_deck
 from deckgen.wording import Wording
 import gc
-gc.enable(); gc.collect(); gc.freeze()  # as deckgen.cli._freeze_imports
+gc.freeze(); gc.enable()  # as deckgen.cli._freeze_imports
 mark()
 source = Path(sys.argv[1])
 settings = pipeline.resolve_settings(None, None, source=source)

@@ -225,9 +225,10 @@ def _freeze_imports() -> None:
         for name in _RENDER_MODULES:
             importlib.import_module(name)
     finally:
+        # No collection first: the imports leave no garbage (one found none, for 0.08 s of
+        # CPU); any a future import leaves is merely kept until this short process ends.
+        gc.freeze()
         gc.enable()
-    gc.collect()  # nothing that is already garbage is frozen
-    gc.freeze()
 
 
 @cli.command()
