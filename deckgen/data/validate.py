@@ -354,6 +354,15 @@ def _translated(column: pa.ChunkedArray, values: dict[str, str]) -> pa.ChunkedAr
     return cells.map_distinct(cells.as_text(column), translate, pa.string())
 
 
+_TEXT_KINDS = ("id", "text", "category")
+_Rows = Callable[[np.ndarray, bool], np.ndarray]  # a mask of values -> one of cells
+
+
+def _per_row(mask: np.ndarray, null: bool) -> np.ndarray:
+    """A mask that is already one per cell."""
+    return mask
+
+
 class _SheetCheck:
     """Conversion and per-sheet rules for one sheet."""
 
@@ -452,10 +461,13 @@ class _SheetCheck:
 
     def _column(self, raw: pd.Series, name: str, theirs: str) -> pd.Series:
         column = self.sheet.column(name)
-        source = cells.arrow_column(raw)
+        source = cells.arrow_column(raw, dictionary=column.kind in _TEXT_KINDS)
+        coded = cells.dictionary_of(source)
+        if coded is not None:  # a category read dictionary-encoded: each value checked once
+            source = coded.values
         if name in self.mapping.values:
             source = _translated(source, self.mapping.values[name])
-        converted = self._convert(source, column, theirs, raw)
+        converted = self._convert(source, column, theirs, raw, coded)
         expected = expected_text(column, self.mapping, self.settings.vocabulary)
         expected += self._decimal_hint(raw, column, converted.bad)
         if column.required:
@@ -471,24 +483,36 @@ class _SheetCheck:
         return self._bounded(converted.values, raw, column, theirs)
 
     def _convert(
-        self, source: pa.ChunkedArray, column: Column, theirs: str, raw: pd.Series
+        self,
+        source: pa.ChunkedArray,
+        column: Column,
+        theirs: str,
+        raw: pd.Series,
+        coded: cells.Dictionary | None = None,
     ) -> Converted:
-        """`source` in the Tables dtype of `column`, with the blank and unreadable cells."""
+        """`source` in the Tables dtype of `column`, with the blank and unreadable cells;
+        with `coded`, `source` holds the distinct values of a dictionary-encoded text column."""
         kind = column.kind
-        if kind in ("id", "text", "category"):
-            text = self._text(source, theirs, raw)
+        if kind in _TEXT_KINDS:
+            rows = _per_row if coded is None else coded.rows
+            text = self._text(source, theirs, raw, rows)
             if kind == "id":
                 text = cells.as_id(text)
-            blank = cells.null_mask(text)
-            bad = np.zeros(len(text), dtype=bool)
+            blank = rows(cells.null_mask(text), True)
+            bad = np.zeros(len(raw), dtype=bool)
             if kind == "category":
-                text, bad = self._codes(text, column, theirs, raw)
+                text, unknown = self._codes(text, column, theirs, rows)
+                bad = rows(unknown, False)
+            if coded is not None:
+                text = coded.cells(text)
             return Converted(cells.to_series(text, "string", raw.index), blank, bad)
         converted = _typed(source, column, self.mapping, self.settings.timezone, raw)
         self._one_currency(converted.currencies, column, theirs)
         return converted
 
-    def _text(self, source: pa.ChunkedArray, theirs: str, raw: pd.Series) -> pa.ChunkedArray:
+    def _text(
+        self, source: pa.ChunkedArray, theirs: str, raw: pd.Series, rows: _Rows
+    ) -> pa.ChunkedArray:
         """Cells as trimmed text, without the characters a deck cannot hold (with a warning)."""
         text = cells.as_text(source)
         forbidden = cells.forbidden_characters(text)
@@ -498,7 +522,7 @@ class _SheetCheck:
                 self.where,
                 theirs,
                 raw,
-                forbidden,
+                rows(forbidden, False),
                 "text without control characters or non-characters (they were removed)",
                 rule=FORBIDDEN_CHARACTER,
             )
@@ -507,10 +531,11 @@ class _SheetCheck:
         return text
 
     def _codes(
-        self, text: pa.ChunkedArray, column: Column, theirs: str, raw: pd.Series
+        self, text: pa.ChunkedArray, column: Column, theirs: str, rows: _Rows
     ) -> tuple[pa.ChunkedArray, np.ndarray]:
         """Category text as canonical codes, and where a code is not allowed; in an open
-        vocabulary, unknown values become `other`, counted in one warning."""
+        vocabulary, unknown values become `other`, counted in one warning (`rows` spreads a
+        mask of `text` over the cells)."""
         allowed = allowed_codes(column, self.settings.vocabulary)
         if allowed is None:
             return text, np.zeros(len(text), dtype=bool)
@@ -519,6 +544,7 @@ class _SheetCheck:
         if column.vocabulary is None or not unknown.any():
             return codes, unknown
         examples = pc.unique(pc.filter(text, pa.array(unknown))).to_pylist()
+        counted = int(rows(unknown, False).sum())
         shown = ", ".join(repr(v) for v in sorted(examples)[:5]) + (
             ", ..." if len(examples) > 5 else ""
         )
@@ -526,12 +552,12 @@ class _SheetCheck:
             "warning",
             self.label,
             theirs,
-            f"a known code (the {int(unknown.sum()):,} rows with other values are counted as "
+            f"a known code (the {counted:,} rows with other values are counted as "
             f"'{OTHER}'; map them under [sheets.{self.configured}.values.{column.name}] or add "
             f"codes under [vocabulary.{column.vocabulary}] in deckgen.toml)",
             UNKNOWN_CODE,
             value=shown,
-            count=int(unknown.sum()),
+            count=counted,
         )
         return cells.chunked(pc.if_else(pa.array(unknown), OTHER, codes)), np.zeros(
             len(text), dtype=bool
@@ -834,14 +860,28 @@ def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
 
 def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
     """The latest of `dates`, ignoring stray dates far beyond the rest (likely mistyped years)."""
-    dates = np.sort(dates[~np.isnat(dates)])
+    dates = dates[~np.isnat(dates)]
     if dates.size == 0:
         return None
-    distinct = np.unique(dates)
+    distinct, counts = _distinct_dates(dates)
     gaps = np.flatnonzero(np.diff(distinct) > STRAY_GAP.to_timedelta64())
-    later = dates.size - np.searchsorted(dates, distinct[gaps], side="right")
+    later = dates.size - np.cumsum(counts)[gaps]  # the dates after each gap's start
     stray = gaps[later <= max(1.0, STRAY_SHARE * dates.size)]
     return pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
+
+
+def _distinct_dates(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct `dates` (none NaT) in order, and how many times each occurs; dates at
+    midnight are counted by day, without sorting millions of them."""
+    days = dates.astype("datetime64[D]")
+    numbers = days.view(np.int64)
+    low, high = int(numbers.min()), int(numbers.max())
+    if high - low >= 1 << 22 or not (days == dates).all():
+        return np.unique(dates, return_counts=True)
+    counts = np.bincount(numbers - low)
+    present = np.flatnonzero(counts)
+    distinct = (present + low).astype("datetime64[D]").astype(dates.dtype)
+    return distinct, counts[present]
 
 
 def _check_future_dates(

@@ -297,6 +297,28 @@ def test_stray_dates_are_those_far_beyond_the_rest():
     assert last_regular_date(np.array([], dtype="datetime64[ns]")) is None
 
 
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(-40_000, 90_000), min_size=1, max_size=300),
+    hours=st.lists(st.integers(0, 23), max_size=3),
+)
+def test_stray_dates_counted_by_day_agree_with_sorting(days, hours):
+    """Dates at midnight are counted by day (issue 16); any time of day falls back to a sort."""
+    dates = np.datetime64("1970-01-01", "ns") + np.array(days).astype("timedelta64[D]")
+    hours = hours[: len(dates)]
+    dates[: len(hours)] += np.array(hours, dtype=np.int64).astype("timedelta64[h]")
+    ordered = np.sort(dates)
+    distinct = np.unique(ordered)
+    gaps = np.flatnonzero(np.diff(distinct) > np.timedelta64(92, "D"))
+    later = ordered.size - np.searchsorted(ordered, distinct[gaps], side="right")
+    stray = gaps[later <= max(1.0, 0.01 * ordered.size)]
+    expected = pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
+    assert last_regular_date(dates) == expected
+    assert last_regular_date(dates.astype("datetime64[D]")) == pd.Timestamp(
+        last_regular_date(dates.astype("datetime64[D]").astype("datetime64[ns]"))
+    )
+
+
 @hypothesis_settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
