@@ -9,7 +9,7 @@ rules and which are errors and which are warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -860,19 +860,29 @@ def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
 
 def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
     """The latest of `dates`, ignoring stray dates far beyond the rest (likely mistyped years)."""
-    dates = dates[~np.isnat(dates)]
-    if dates.size == 0:
+    return _last_regular([dates])
+
+
+def _last_regular(columns: Iterable[np.ndarray]) -> pd.Timestamp | None:
+    """last_regular_date of the dates of all `columns` together (each counted on its own)."""
+    found = [_distinct_dates(dates[~np.isnat(dates)]) for dates in columns]
+    found = [(distinct, counts) for distinct, counts in found if distinct.size]
+    if not found:
         return None
-    distinct, counts = _distinct_dates(dates)
+    distinct, inverse = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in found]))
+    total = counts.sum()
     gaps = np.flatnonzero(np.diff(distinct) > STRAY_GAP.to_timedelta64())
-    later = dates.size - np.cumsum(counts)[gaps]  # the dates after each gap's start
-    stray = gaps[later <= max(1.0, STRAY_SHARE * dates.size)]
+    later = total - np.cumsum(counts)[gaps]  # the dates after each gap's start
+    stray = gaps[later <= max(1.0, STRAY_SHARE * total)]
     return pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
 
 
 def _distinct_dates(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct `dates` (none NaT) in order, and how many times each occurs; dates at
     midnight are counted by day, without sorting millions of them."""
+    if dates.size == 0:
+        return dates, np.zeros(0, dtype=np.int64)
     days = dates.astype("datetime64[D]")
     numbers = days.view(np.int64)
     low, high = int(numbers.min()), int(numbers.max())
@@ -896,10 +906,11 @@ def _check_future_dates(
     ]
     if not columns:
         return
-    every = np.concatenate([tables[name][column].to_numpy() for name, column in columns])
-    last = last_regular_date(every[every <= np.datetime64(today)])
+    every = [tables[name][column].to_numpy() for name, column in columns]
+    upto = np.datetime64(today)
+    last = _last_regular(dates[dates <= upto] for dates in every)  # one column at a time
     if last is None:
-        last = last_regular_date(every)
+        last = _last_regular(every)
     if last is None:
         return
     limit = last + pd.Timedelta(days=1)

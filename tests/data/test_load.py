@@ -442,3 +442,37 @@ def test_categories_are_checked_once_per_value_with_the_same_problems(
                     cell_by_cell.tables.sheet(sheet.name),
                     obj=f"{form} {sheet.name}",
                 )
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"), [(None, "jemalloc"), ("mimalloc", "mimalloc"), ("system", "system")]
+)
+def test_arrow_memory_comes_from_jemalloc_unless_the_user_chose(tmp_path, chosen, expected):
+    """Reading switches Arrow to jemalloc (lower peak, less CPU; issue 16); an explicit
+    ARROW_DEFAULT_MEMORY_POOL is kept. In a fresh interpreter: the pool is per process."""
+    import os
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        expected = chosen or pa.default_memory_pool().backend_name  # this build has none
+    folder = tmp_path / "data"
+    folder.mkdir()
+    pd.DataFrame({"customer_id": ["C1"]}).to_csv(folder / "customers.csv", index=False)
+    code = (
+        "import sys, pyarrow as pa; from pathlib import Path; from deckgen.config import Settings;"
+        "from deckgen.data.load import read_source;"
+        "read_source(Path(sys.argv[1]), Settings()); print(pa.default_memory_pool().backend_name)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == expected
