@@ -806,28 +806,35 @@ def _check_references(
     tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
 ) -> None:
     """Warn about ids that are not listed in the sheet they refer to (orders of unknown customers)."""
+    wanted: list[tuple[str, str, Sheet]] = []  # (sheet, id column, the sheet it refers to)
     for name, table in tables.items():
-        sheet = _BY_NAME[name]
-        for column in sheet.columns:
+        for column in _BY_NAME[name].columns:
             target = tables.get(column.references) if column.references else None
             if target is None or column.name not in table:
                 continue
             target_sheet = SHEETS_BY_NAME[column.references]
-            if target_sheet.key not in target:  # its missing key column is already an error
-                continue
-            values = table[column.name]
-            unknown = values.notna().to_numpy() & ~_isin(values, target[target_sheet.key])
-            c = checked[name]
-            expected = f"a {target_sheet.key} listed in sheet '{checked[target_sheet.name].label}'"
-            problems.rows(
-                "warning",
-                c.where,
-                c.match.source[column.name],
-                c.raw[column.name],
-                unknown,
-                expected,
-                rule="unknown_reference",
-            )
+            if target_sheet.key in target:  # a missing key column is already an error
+                wanted.append((name, column.name, target_sheet))
+    listed: dict[tuple[str, str], np.ndarray] = {}
+    for target_sheet in {target.name: target for _, _, target in wanted}.values():
+        referring = [(name, column) for name, column, t in wanted if t is target_sheet]
+        key = tables[target_sheet.name][target_sheet.key]
+        found = _isin([tables[name][column] for name, column in referring], key)
+        listed |= dict(zip(referring, found, strict=True))
+    for name, column, target_sheet in wanted:
+        values = tables[name][column]
+        unknown = values.notna().to_numpy() & ~listed[name, column]
+        c = checked[name]
+        expected = f"a {target_sheet.key} listed in sheet '{checked[target_sheet.name].label}'"
+        problems.rows(
+            "warning",
+            c.where,
+            c.match.source[column],
+            c.raw[column],
+            unknown,
+            expected,
+            rule="unknown_reference",
+        )
 
 
 def _check_returns(
@@ -843,19 +850,24 @@ def _check_returns(
         c.where,
         c.match.source["customer_id"],
         c.raw["customer_id"],
-        ~_isin(returns["customer_id"], orders["customer_id"]),
+        ~_isin([returns["customer_id"]], orders["customer_id"])[0],
         "a customer with an order (a return is netted against its customer's revenue; this "
         "one lowers no figure)",
         rule="unmatched_return",
     )
 
 
-def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """`values.isin(known)` for string columns, through Arrow (pandas loops in Python here)."""
+def _isin(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
+    """`values.isin(known)` for each of the text `columns`, through Arrow (pandas loops in
+    Python here), in one lookup: building the set of `known` costs more than looking up."""
+    text = pa.large_string()
+    arrays = [cells.arrow_column(values).cast(text) for values in columns]
     found = pc.is_in(
-        cells.arrow_column(values), value_set=cells.arrow_column(known.dropna()).combine_chunks()
+        pa.chunked_array([chunk for array in arrays for chunk in array.chunks], text),
+        value_set=pc.drop_null(cells.arrow_column(known).cast(text)).combine_chunks(),
     )
-    return found.to_numpy(zero_copy_only=False)
+    flags = found.to_numpy(zero_copy_only=False)
+    return np.split(flags, np.cumsum([len(array) for array in arrays])[:-1])
 
 
 def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:

@@ -577,3 +577,18 @@ def test_a_rule_with_no_row_listed_still_says_what_is_wrong(frames, settings):
         f"(the {len(leads):,} rows with other values are counted as 'other'"
     ) in text
     assert "more in sheet 'leads'" not in text
+
+
+def test_unknown_references_of_every_sheet_are_found_in_one_lookup(small_frames):
+    """The ids of orders, leads, feedback, surveys and loyalty are looked up among the
+    customers together (issue 16): each unknown one is reported at its own sheet and row,
+    and an empty optional id is not."""
+    frames = {name: frame.copy() for name, frame in small_frames.items()}
+    unknown = {"orders": 3, "leads": 0, "feedback": 2, "surveys": 1, "loyalty": 4}
+    for sheet, row in unknown.items():
+        frames[sheet]["customer_id"] = frames[sheet]["customer_id"].astype(object)
+        frames[sheet].loc[row, "customer_id"] = f"X-{sheet}"
+    frames["leads"].loc[1, "customer_id"] = None  # optional: no warning
+    report = validate_frames(frames, Settings(), "client", today=date(2026, 11, 15))
+    found = [(p.sheet, p.row, p.value) for p in report.warnings if p.rule == "unknown_reference"]
+    assert found == [(sheet, row + 2, f"X-{sheet}") for sheet, row in unknown.items()]
