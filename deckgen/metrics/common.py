@@ -288,9 +288,13 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def rows_for(ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id") -> pd.DataFrame:
-    """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is."""
-    rows = positions_in(ids, frame[key])
+def rows_for(
+    ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id", rows: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is
+    (`rows`: those positions, positions_in(ids, frame[key]), when known)."""
+    if rows is None:
+        rows = positions_in(ids, frame[key])
     return pd.DataFrame(
         {
             name: pd.api.extensions.take(frame[name].array, rows, allow_fill=True)

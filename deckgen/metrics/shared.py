@@ -9,7 +9,7 @@ import pandas as pd
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import acquisition_channel_of
-from deckgen.metrics.common import CustomerOrders, customer_orders
+from deckgen.metrics.common import CustomerOrders, customer_orders, positions_in
 from deckgen.metrics.segments import (
     CustomerAttributes,
     RfmScores,
@@ -34,10 +34,11 @@ def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) ->
     """The shared per-customer intermediates of `tables` as of the end of `period`."""
     orders = customer_orders(tables.orders, period, tables.returns)
     rfm = score_rfm(orders, period, settings)
+    rows = positions_in(orders.ids, tables.customers["customer_id"])  # looked up once
     return SharedFigures(
         orders=orders,
         rfm=rfm,
         segment_of=rfm.segment_of(),
-        channel_of=acquisition_channel_of(tables, period, orders.ids),
-        attributes=customer_attributes(tables, orders),
+        channel_of=acquisition_channel_of(tables, period, orders.ids, rows),
+        attributes=customer_attributes(tables, orders, rows),
     )
