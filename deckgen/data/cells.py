@@ -185,12 +185,22 @@ def as_id(text: pa.ChunkedArray) -> pa.ChunkedArray:
     is); anything else, leading zeros included, exactly as written."""
     chunks = []
     for chunk in text.chunks:
-        _, last, length = _ends(chunk) if len(chunk) else (np.zeros(0), np.zeros(0), np.zeros(0))
-        maybe = (length >= 3) & (last == ord("0"))  # only these can end in ".0"
+        if len(chunk) == 0:
+            chunks.append(chunk)
+            continue
+        data, where = _layout(chunk)
+        end = where[1:]
+        last = data[np.clip(end - 1, 0, data.size - 1)]
+        before = data[np.clip(end - 2, 0, data.size - 1)]
+        # Only these can end in ".0": a 0 after a 0 or the point (`C000010` cannot).
+        maybe = (end - where[:-1] >= 3) & (last == ord("0"))
+        maybe &= (before == ord("0")) | (before == ord("."))
         if maybe.any():
             mask = pa.array(maybe)
-            whole = pc.replace_substring_regex(chunk.filter(mask), r"^([+-]?\d+)\.0+$", r"\1")
-            chunk = pc.replace_with_mask(chunk, mask, whole)
+            written = chunk.filter(mask)
+            whole = pc.replace_substring_regex(written, r"^([+-]?\d+)\.0+$", r"\1")
+            if not whole.equals(written):  # else no copy of the column
+                chunk = pc.replace_with_mask(chunk, mask, whole)
         chunks.append(chunk)
     return pa.chunked_array(chunks, text.type)
 

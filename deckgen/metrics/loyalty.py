@@ -415,7 +415,8 @@ def _club_summary(
     events = tables.loyalty[until_end_of(tables.loyalty["date"], period)]
     month = month_index(day_numbers(events["date"]), months)
     current, previous = month == len(months) - 1, month == len(months) - 2
-    kind = events["event"].to_numpy(dtype=object, na_value="")
+    redeemed = (events["event"] == "offer_redeemed").to_numpy(dtype=bool, na_value=False)
+    referral = (events["event"] == "referral").to_numpy(dtype=bool, na_value=False)
 
     def event_change(values: np.ndarray) -> Change:
         return Change(
@@ -434,9 +435,9 @@ def _club_summary(
         untiered=untiered,
         points_earned=points_earned,
         points_redeemed=points_redeemed,
-        offers_redeemed=event_change(kind == "offer_redeemed"),
-        offers=_offers(events, month, kind == "offer_redeemed", ids, active_members[:, -1]),
-        referrals=event_change(kind == "referral"),
+        offers_redeemed=event_change(redeemed),
+        offers=_offers(events, month, redeemed, ids, active_members[:, -1]),
+        referrals=event_change(referral),
     )
 
 
@@ -469,8 +470,8 @@ def _offers(
     used = redeemed & (month >= _FIRST) & events["offer"].notna().to_numpy()
     frame = pd.DataFrame(
         {
-            "offer": events["offer"].to_numpy(dtype=object)[used],
-            "customer_id": events["customer_id"].to_numpy(dtype=object)[used],
+            "offer": events["offer"][used].to_numpy(dtype=object),  # the used rows only
+            "customer_id": events["customer_id"][used].to_numpy(dtype=object),
             "in_month": month[used] == _SPAN - 1,
         }
     )
