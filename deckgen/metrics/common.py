@@ -360,6 +360,22 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     return joins[join <= day_number(period.end)]
 
 
+@dataclass(frozen=True)
+class ClubJoins:
+    """When each club member joined (docs/metrics.md#club-members), as day numbers."""
+
+    by_id: pd.Series | None  # club_member_since: by customer_id; None without a club
+    by_code: np.ndarray  # member_since_by_code of the ordering customers; NEVER: no member
+
+
+def club_joins(tables: Tables, period: Period, orders: CustomerOrders) -> ClubJoins:
+    """The club members' join days as of the period end, by id and by ordering customer."""
+    by_id = club_member_since(tables, period)
+    by_code = member_since_by_code(by_id, orders.ids)
+    by_code.flags.writeable = False  # shared by the funnel and the loyalty analysis
+    return ClubJoins(by_id, by_code)
+
+
 def member_since_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:
     """Join day of each ordering customer (by code); NEVER for non-members."""
     member_join = np.full(len(ids), NEVER, dtype=np.int64)

@@ -13,13 +13,13 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     NEVER,
     Change,
+    ClubJoins,
     CustomerOrders,
     PurchaseOccasions,
-    club_member_since,
+    club_joins,
     covers,
     customer_orders,
     day_numbers,
-    member_since_by_code,
     month_edges,
     month_index,
     ratio,
@@ -150,8 +150,10 @@ def compute_loyalty(
     period: Period,
     settings: MetricsSettings,
     segment_of: Mapping[str, str] | pd.Series | None = None,
+    club: ClubJoins | None = None,
 ) -> LoyaltyResult:
-    """The loyalty lifecycle as of the end of `period` (segment_of: customer_id → RFM segment)."""
+    """The loyalty lifecycle as of the end of `period` (segment_of: customer_id → RFM segment;
+    `club`: the deck's shared club_joins, computed here when not given)."""
     months = period.trailing(_SPAN)
     edges = month_edges(months)
     month_ends = edges[1:] - 1
@@ -165,9 +167,10 @@ def compute_loyalty(
     window = _trailing_window_counts(counts)
     first_month = month_index(orders.first_day, months)
 
-    club_join = club_member_since(tables, period)
+    if club is None:
+        club = club_joins(tables, period, orders)
+    club_join, member_join = club.by_id, club.by_code
     rule = settings.loyalty_rule if club_join is not None else "orders"
-    member_join = member_since_by_code(club_join, orders.ids)
     active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
     frequent = (window >= settings.loyalty_min_orders).sum(axis=0)
 

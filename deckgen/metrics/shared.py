@@ -9,7 +9,13 @@ import pandas as pd
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import acquisition_channel_of
-from deckgen.metrics.common import CustomerOrders, customer_orders, positions_in
+from deckgen.metrics.common import (
+    ClubJoins,
+    CustomerOrders,
+    club_joins,
+    customer_orders,
+    positions_in,
+)
 from deckgen.metrics.segments import (
     CustomerAttributes,
     RfmScores,
@@ -28,6 +34,7 @@ class SharedFigures:
     segment_of: pd.Series  # RFM segment name by customer_id
     channel_of: pd.Series  # docs/metrics.md#acquisition-channel by customer_id; NA: none
     attributes: CustomerAttributes  # the ordering customers' attributes, by code
+    club: ClubJoins  # when each club member joined, by id and by code
 
 
 def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) -> SharedFigures:
@@ -41,4 +48,5 @@ def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) ->
         segment_of=rfm.segment_of(),
         channel_of=acquisition_channel_of(tables, period, orders.ids, rows),
         attributes=customer_attributes(tables, orders, rows),
+        club=club_joins(tables, period, orders),
     )
