@@ -26,18 +26,17 @@ of it), alternating with this checkout's, so that before and after are measured 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 from bench_report import row  # bench/ is the script's folder: importable by name
+from check_identical import export
 
 TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
 PART_ORDERS = 1_000_000  # orders per generator run
@@ -115,7 +114,6 @@ import pyarrow as pa
 print(json.dumps({"stages": figures[1:], "peak_mb": memory_mb("VmHWM"),
                   "pool": pa.default_memory_pool().backend_name}))
 """
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def sample_folder(orders: int, cache: Path) -> Path:
@@ -206,18 +204,6 @@ def _available_mib() -> float:
     with open("/proc/meminfo") as info:
         line = next(line for line in info if line.startswith("MemAvailable:"))
     return int(line.split()[1]) / 1024
-
-
-def export(revision: str, folder: Path) -> Path:
-    """The source tree of `revision` of this repository, written under `folder`."""
-    archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", revision],
-        check=True,
-        capture_output=True,
-    ).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(folder, filter="data")
-    return folder
 
 
 def bench(
