@@ -476,3 +476,22 @@ def test_arrow_memory_comes_from_jemalloc_unless_the_user_chose(tmp_path, chosen
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv", "parquet"])
+def test_with_a_transform_the_categories_reach_it_as_plain_text(frames, writers, tmp_path, form):
+    """Categories are dictionary-encoded only when no transform is configured (issue 16): a
+    transform (DuckDB) gets plain text, Parquet's dictionaries decoded, and works on it."""
+    source = writers[form](frames, tmp_path / f"data.{form}")
+    settings = Settings(
+        sheets={
+            "leads": SheetMapping(where="status <> 'lost'", compute={"interest": "upper(interest)"})
+        }
+    )
+    read = read_frames(source, settings)
+    assert str(read["leads"]["channel"].dtype) == "string[pyarrow]"
+    assert "dictionary" in str(read_frames(source, Settings())["leads"]["channel"].dtype)
+    tables = load_tables(source, settings)
+    leads = frames["leads"][frames["leads"]["status"] != "lost"]
+    assert len(tables.leads) == len(leads) < len(frames["leads"])
+    assert tables.leads["interest"].tolist() == leads["interest"].str.upper().tolist()
