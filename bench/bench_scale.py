@@ -16,7 +16,11 @@ wall time is about the CPU time. Prints figures; asserts nothing.
 A size whose sheets need more memory than the machine has available (about three times their
 Arrow size, which is printed) is not rendered unless --force is given.
 
+With --against REVISION, the same runs are made with that revision's deckgen too (a `git archive`
+of it), alternating with this checkout's, so that before and after are measured in one run.
+
     python bench/bench_scale.py [--orders 1000000 10000000] [--cache DIR] [--repeat 1] [--force]
+                                [--against REVISION]
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import time
 from pathlib import Path
 
 from bench_report import row  # bench/ is the script's folder: importable by name
+from check_identical import export
 
 TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
 PART_ORDERS = 1_000_000  # orders per generator run
@@ -105,7 +110,9 @@ deck = build_deck(metrics, settings, wording, warnings=warnings)
 stage("slide model")
 render_pptx(deck)
 stage("render")
-print(json.dumps({"stages": figures[1:], "peak_mb": memory_mb("VmHWM")}))
+import pyarrow as pa
+print(json.dumps({"stages": figures[1:], "peak_mb": memory_mb("VmHWM"),
+                  "pool": pa.default_memory_pool().backend_name}))
 """
 
 
@@ -168,10 +175,17 @@ def _prefixed(table, columns: tuple[str, ...], prefix: str, pc):
     return table
 
 
-def _child(code: str, *args: str) -> dict:
-    """Runs `code` in a fresh interpreter and returns the JSON it prints."""
+def _child(code: str, *args: str, tree: Path | None = None) -> dict:
+    """Runs `code` in a fresh interpreter (with the deckgen of `tree`, a source tree, when
+    given) and returns the JSON it prints."""
+    env = None if tree is None else os.environ | {"PYTHONPATH": str(tree)}
     child = subprocess.run(
-        [sys.executable, "-c", _PEAK + code, *args], capture_output=True, text=True, check=False
+        [sys.executable, "-c", _PEAK + code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        cwd=tree,  # `-c` puts the working folder first on the path
     )
     if child.returncode != 0:
         raise SystemExit(f"the render failed:\n{child.stderr}")
@@ -192,8 +206,16 @@ def _available_mib() -> float:
     return int(line.split()[1]) / 1024
 
 
-def bench(orders: int, cache: Path, folder: Path, repeat: int, force: bool) -> None:
-    """Prints the end-to-end and per-stage figures of the deck of `orders` orders."""
+def bench(
+    orders: int,
+    cache: Path,
+    folder: Path,
+    repeat: int,
+    force: bool,
+    against: tuple[str, Path] | None = None,
+) -> None:
+    """Prints the end-to-end and per-stage figures of the deck of `orders` orders (and of the
+    same with `against`, a revision and its source tree, alternating)."""
     source = sample_folder(orders, cache)
     import pyarrow.parquet as pq
 
@@ -210,29 +232,60 @@ def bench(orders: int, cache: Path, folder: Path, repeat: int, force: bool) -> N
     if needed > available and not force:
         print(f"  not rendered: it needs about {needed:,.0f} MB, {available:,.0f} MB available")
         return
-    whole = [_child(_WHOLE, str(source), str(folder / "deck.pptx")) for _ in range(repeat)]
-    seconds = statistics.median(w["seconds"] for w in whole)
-    cpu = statistics.median(w["cpu"] for w in whole)
-    peak = max(w["peak_mb"] for w in whole)
+    trees = {"this checkout": None} | ({against[0]: against[1]} if against else {})
+    whole: dict[str, list[dict]] = {label: [] for label in trees}
+    for _ in range(repeat):  # alternating, so that both see the same machine
+        for label, tree in trees.items():
+            deck = str(folder / "deck.pptx")
+            whole[label].append(_child(_WHOLE, str(source), deck, tree=tree))
+    staged = {label: _child(_STAGES, str(source), tree=tree) for label, tree in trees.items()}
+    print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
     target_s, target_mb = TARGETS.get(orders, (None, None))
-    print(
-        f"  end to end (render_deck, imports included): {seconds:6.2f} s wall, {cpu:6.2f} s CPU,"
-        f" peak {peak:,.0f} MB"
-        + (f"   target <= {target_s:g} s, <= {target_mb:,.0f} MB" if target_s else "")
-    )
-    staged = _child(_STAGES, str(source))
-    print(f"  {'stage':<12} {'wall s':>8} {'CPU s':>8} {'RSS after':>10}")
-    for name, wall, cpu_s, rss in staged["stages"]:
-        print(f"  {name:<12} {wall:8.2f} {cpu_s:8.2f} {rss:8,.0f} MB")
-    print(f"  {'peak':<12} {'':>8} {'':>8} {staged['peak_mb']:8,.0f} MB")
-    cpu_by_stage = ", ".join(f"{name} {cpu_s:.1f}" for name, _, cpu_s, _ in staged["stages"])
+    figures = {label: _figures(whole[label], staged[label]) for label in trees}
+    for label in trees:
+        _print(label, figures[label], staged[label], target_s, target_mb)
+    mine = figures["this checkout"]
+    before = ""
+    if against:
+        theirs = figures[against[0]]
+        before = (
+            f"; before (`{against[0]}`, alternating in the same run): {theirs['seconds']:.1f} s "
+            f"wall, {theirs['cpu']:.1f} s CPU, peak {theirs['peak']:,.0f} MB; CPU s by stage: "
+            f"{theirs['by_stage']}"
+        )
     row(
         f"{orders:,} orders, sample-shaped `.parquet` folder (`bench/bench_scale.py`: all seven "
         f"sheets, {rows.get('leads', 0):,} leads), end to end",
-        f"{seconds:.1f} s wall, {cpu:.1f} s CPU, peak {peak:,.0f} MB; CPU s by stage: "
-        f"{cpu_by_stage}",
+        f"{mine['seconds']:.1f} s wall, {mine['cpu']:.1f} s CPU, peak {mine['peak']:,.0f} MB; "
+        f"CPU s by stage: {mine['by_stage']}{before}",
         f"≤ {target_s:g} s, ≤ {target_mb:,.0f} MB" if target_s else "reported",
     )
+
+
+def _figures(whole: list[dict], staged: dict) -> dict:
+    """Medians of the end-to-end runs, their peak, and the CPU seconds of each stage."""
+    return {
+        "seconds": statistics.median(w["seconds"] for w in whole),
+        "cpu": statistics.median(w["cpu"] for w in whole),
+        "peak": max(w["peak_mb"] for w in whole),
+        "by_stage": ", ".join(f"{name} {cpu_s:.1f}" for name, _, cpu_s, _ in staged["stages"]),
+    }
+
+
+def _print(
+    label: str, figures: dict, staged: dict, target_s: float | None, target_mb: float | None
+) -> None:
+    """The figures of one tree: end to end, then stage by stage."""
+    print(
+        f"  {label}, end to end (render_deck, imports included): {figures['seconds']:6.2f} s "
+        f"wall, {figures['cpu']:6.2f} s CPU, peak {figures['peak']:,.0f} MB"
+        + (f"   target <= {target_s:g} s, <= {target_mb:,.0f} MB" if target_s else "")
+    )
+    pool = staged.get("pool", "?")
+    print(f"  {'stage':<12} {'wall s':>8} {'CPU s':>8} {'RSS after':>10}   (Arrow memory: {pool})")
+    for name, wall, cpu_s, rss in staged["stages"]:
+        print(f"  {name:<12} {wall:8.2f} {cpu_s:8.2f} {rss:8,.0f} MB")
+    print(f"  {'peak':<12} {'':>8} {'':>8} {staged['peak_mb']:8,.0f} MB")
 
 
 def main() -> None:
@@ -249,10 +302,16 @@ def main() -> None:
     parser.add_argument(
         "--force", action="store_true", help="render even when memory looks too short"
     )
+    parser.add_argument(
+        "--against", metavar="REVISION", help="also measure this revision, alternating"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
+        against = None
+        if args.against:
+            against = (args.against, export(args.against, Path(tmp) / "against"))
         for orders in args.orders:
-            bench(orders, args.cache, Path(tmp), args.repeat, args.force)
+            bench(orders, args.cache, Path(tmp), args.repeat, args.force, against)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def _git(*args: str) -> str:
     ).stdout.strip()
 
 
-def _export(ref: str, folder: Path) -> Path:
+def export(ref: str, folder: Path) -> Path:
     """The tree of `ref` written to `folder` (its deckgen package imports from there)."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", ref],
@@ -91,7 +91,7 @@ def check(ref: str, charts: str) -> bool:
     """Print the digests of each language's deck; True when all three renders agree."""
     with tempfile.TemporaryDirectory(prefix="deckgen-identical-") as tmp:
         folder = Path(tmp)
-        reference = _export(ref, folder / "ref")
+        reference = export(ref, folder / "ref")
         books = _workbooks(folder)
         same = True
         print(f"sample decks ({charts} charts): this checkout against {ref}")

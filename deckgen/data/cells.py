@@ -46,8 +46,9 @@ _GROUPING = {".": ",'\u00a0\u202f ", ",": ".'\u00a0\u202f "}
 _SPACES = " \u00a0\u202f"
 
 
-def arrow_column(values: pd.Series) -> pa.ChunkedArray:
-    """The cells of `values` as one Arrow column, whatever pandas holds them in."""
+def arrow_column(values: pd.Series, dictionary: bool = False) -> pa.ChunkedArray:
+    """The cells of `values` as one Arrow column, whatever pandas holds them in (a dictionary
+    column decoded unless `dictionary`)."""
     if isinstance(values.dtype, pd.ArrowDtype):
         column = values.array.__arrow_array__()
     else:
@@ -55,7 +56,7 @@ def arrow_column(values: pd.Series) -> pa.ChunkedArray:
             column = chunked(pa.array(values, from_pandas=True))  # pandas' Arrow strings: no copy
         except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):  # mixed Python objects
             column = pa.chunked_array([pa.array([cell_text(v) for v in values], pa.string())])
-    if pa.types.is_dictionary(column.type):
+    if pa.types.is_dictionary(column.type) and not dictionary:
         column = column.cast(column.type.value_type)
     return column
 
@@ -184,12 +185,22 @@ def as_id(text: pa.ChunkedArray) -> pa.ChunkedArray:
     is); anything else, leading zeros included, exactly as written."""
     chunks = []
     for chunk in text.chunks:
-        _, last, length = _ends(chunk) if len(chunk) else (np.zeros(0), np.zeros(0), np.zeros(0))
-        maybe = (length >= 3) & (last == ord("0"))  # only these can end in ".0"
+        if len(chunk) == 0:
+            chunks.append(chunk)
+            continue
+        data, where = _layout(chunk)
+        end = where[1:]
+        last = data[np.clip(end - 1, 0, data.size - 1)]
+        before = data[np.clip(end - 2, 0, data.size - 1)]
+        # Only these can end in ".0": a 0 after a 0 or the point (`C000010` cannot).
+        maybe = (end - where[:-1] >= 3) & (last == ord("0"))
+        maybe &= (before == ord("0")) | (before == ord("."))
         if maybe.any():
             mask = pa.array(maybe)
-            whole = pc.replace_substring_regex(chunk.filter(mask), r"^([+-]?\d+)\.0+$", r"\1")
-            chunk = pc.replace_with_mask(chunk, mask, whole)
+            written = chunk.filter(mask)
+            whole = pc.replace_substring_regex(written, r"^([+-]?\d+)\.0+$", r"\1")
+            if not whole.equals(written):  # else no copy of the column
+                chunk = pc.replace_with_mask(chunk, mask, whole)
         chunks.append(chunk)
     return pa.chunked_array(chunks, text.type)
 
@@ -251,6 +262,37 @@ def to_series(column: pa.ChunkedArray, dtype: str, index: pd.Index) -> pd.Series
         return pd.Series(pd.arrays.ArrowStringArray(column), index=index)
     values = column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
     return pd.Series(values.array, index=index, dtype="boolean")
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """A dictionary-encoded column as its values and, per cell, the position of its value."""
+
+    values: pa.ChunkedArray  # each distinct value once (perhaps null)
+    indices: np.ndarray  # int64 into `values` per cell, -1 when the cell is null
+
+    def rows(self, mask: np.ndarray, null: bool) -> np.ndarray:
+        """A per-value `mask` spread over the cells (`null` for the null cells)."""
+        return np.append(np.asarray(mask, dtype=bool), null)[self.indices]
+
+    def cells(self, values: pa.ChunkedArray) -> pa.ChunkedArray:
+        """Per-value `values` (converted `values` of this column) spread over the cells."""
+        indices = pa.array(self.indices, mask=self.indices < 0)
+        return pa.chunked_array([values.combine_chunks().take(indices)])
+
+
+def dictionary_of(column: pa.ChunkedArray) -> Dictionary | None:
+    """The values and indices of a dictionary-encoded column; None for any other column."""
+    if not pa.types.is_dictionary(column.type):
+        return None
+    unified = column.unify_dictionaries()
+    values = unified.chunk(0).dictionary if unified.num_chunks else pa.array([], pa.string())
+    if unified.num_chunks:
+        indices = pa.chunked_array([chunk.indices for chunk in unified.chunks])
+    else:
+        indices = pa.chunked_array([], pa.int32())
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
+    return Dictionary(chunked(values), codes)
 
 
 def distinct_values(text: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:

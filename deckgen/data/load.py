@@ -131,6 +131,7 @@ def read_source(source: Path | str | SourceSpec, settings: Settings) -> Source:
     """The client's sheets as raw frames, with where each came from; InputError if unreadable.
     The one way into a source, whatever it is: every command opens its data here."""
     spec = as_source(source)
+    use_jemalloc()
     try:
         if isinstance(spec, DatabaseSource):
             from deckgen.data.sql import DatabaseBook
@@ -144,6 +145,21 @@ def read_source(source: Path | str | SourceSpec, settings: Settings) -> Source:
         # Every message of a reader is built on the shown URL; a driver's may quote the rest.
         exc.args = (spec.mask(str(exc)), *exc.args[1:])
         raise
+
+
+def use_jemalloc() -> None:
+    """Arrow's memory from jemalloc where this build of pyarrow has it, unless the user chose
+    with ARROW_DEFAULT_MEMORY_POOL: against the default mimalloc, the 1,000,000-order bench
+    peaked 0.2 GB lower and validated in 0.7 times the CPU (bench/bench_scale.py, issue 16)."""
+    import contextlib
+    import os
+
+    import pyarrow as pa
+
+    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+        return
+    with contextlib.suppress(NotImplementedError):  # a build without jemalloc (Windows)
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 
 def _read_path(path: Path, settings: Settings) -> Source:
@@ -237,6 +253,9 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
     reads: dict[str, tuple[SheetRead, ...]] = {}
     unmatched: dict[str, tuple[str, ...]] = {}
     warnings: list[Problem] = []
+    # Category columns stay dictionary-encoded (their few distinct values once, codes per row)
+    # for validation to check each value once; transforms get plain text.
+    encode = not any(mapping.transformed for mapping in settings.sheets.values())
     for sheet in SHEETS:
         mapping = settings.mapping(sheet.name)
         found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available)
@@ -246,7 +265,8 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
             continue
         parts = [book.read(name, sheet, mapping) for name in found]
         parts = [(table, replace(read, columns=tuple(table.column_names))) for table, read in parts]
-        frames[sheet.name] = _stack(parts)
+        categories = category_columns(parts[0][0].column_names, sheet, mapping) if encode else ()
+        frames[sheet.name] = _stack(parts, categories)
         names[sheet.name] = " + ".join(found)
         reads[sheet.name] = tuple(read for _, read in parts)
         warnings += [
@@ -287,8 +307,23 @@ def _hidden(name: str, sheet: Sheet, book: _Book) -> tuple[Problem, ...]:
     return (Problem(name, None, None, None, expected, "warning", HIDDEN_SHEET),)
 
 
-def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:
-    """The tables read for one of our sheets as one frame, with __sheet__ and __row__."""
+def category_columns(
+    columns: list[str], sheet: Sheet | None, mapping: SheetMapping
+) -> tuple[str, ...]:
+    """The client's names among `columns` of the category columns of our `sheet`."""
+    if sheet is None:
+        return ()
+    from deckgen.data.mapping import match_columns
+
+    source = match_columns(columns, sheet, mapping).source
+    return tuple(theirs for ours, theirs in source.items() if sheet.column(ours).kind == "category")
+
+
+def _stack(
+    parts: list[tuple[pa.Table, SheetRead]], categories: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """The tables read for one of our sheets as one frame, with __sheet__ and __row__; the text
+    columns named in `categories` dictionary-encoded, every other column plain."""
     import pyarrow as pa
 
     tables = [table for table, _ in parts]
@@ -297,6 +332,7 @@ def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:
         combined = pa.concat_tables(tables, promote_options="default")
     else:
         combined = tables[0]
+    combined = _encoded(combined, categories)
     frame = combined.to_pandas(types_mapper=pd.ArrowDtype)
     lengths = [len(table) for table in tables]
     reads = [read for _, read in parts]
@@ -310,6 +346,24 @@ def _stack(parts: list[tuple[pa.Table, SheetRead]]) -> pd.DataFrame:
         ]
     )
     return frame
+
+
+def _encoded(table: pa.Table, categories: tuple[str, ...]) -> pa.Table:
+    """`table` with its text columns named in `categories` dictionary-encoded and its other
+    dictionary columns (as a reader may give them) decoded."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for index, spec in enumerate(table.schema):
+        column = table.column(index)
+        if pa.types.is_dictionary(spec.type):
+            if spec.name not in categories:
+                table = table.set_column(index, spec.name, column.cast(spec.type.value_type))
+        elif spec.name in categories and (
+            pa.types.is_string(spec.type) or pa.types.is_large_string(spec.type)
+        ):
+            table = table.set_column(index, spec.name, pc.dictionary_encode(column))
+    return table
 
 
 def aligned_tables(tables: list[pa.Table]) -> list[pa.Table]:
@@ -588,7 +642,7 @@ class _Folder:
             )
         file = self._fetch(self._names[self.files[name]])
         if self.kind == ".parquet":
-            return _read_parquet(file, shown), SheetRead(name, 1)
+            return _read_parquet(file, shown, sheet, mapping), SheetRead(name, 1)
         return _read_csv(file, shown, name, sheet, mapping)
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
@@ -703,12 +757,26 @@ def header_names(cells: list[str]) -> list[str]:
     return names
 
 
-def _read_parquet(file: Path, shown: str) -> pa.Table:
+def _read_parquet(
+    file: Path, shown: str, sheet: Sheet | None = None, mapping: SheetMapping | None = None
+) -> pa.Table:
+    """A Parquet file's table, the text columns of our `sheet`'s categories as dictionaries
+    (as Parquet stores them: the text is not expanded cell by cell)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(file)
+        dictionary: list[str] = []
+        if sheet is not None and mapping is not None:
+            schema = pq.read_schema(file)
+            text = {
+                _clean(f.name): f.name
+                for f in schema
+                if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+            }
+            names = [_clean(name) for name in schema.names]
+            dictionary = [text[n] for n in category_columns(names, sheet, mapping) if n in text]
+        table = pq.read_table(file, read_dictionary=dictionary or None)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{shown} cannot be read as Parquet: {_first_line(exc)}") from None
     return table.rename_columns([_clean(name) for name in table.column_names])

@@ -9,7 +9,7 @@ rules and which are errors and which are warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -354,6 +354,15 @@ def _translated(column: pa.ChunkedArray, values: dict[str, str]) -> pa.ChunkedAr
     return cells.map_distinct(cells.as_text(column), translate, pa.string())
 
 
+_TEXT_KINDS = ("id", "text", "category")
+_Rows = Callable[[np.ndarray, bool], np.ndarray]  # a mask of values -> one of cells
+
+
+def _per_row(mask: np.ndarray, null: bool) -> np.ndarray:
+    """A mask that is already one per cell."""
+    return mask
+
+
 class _SheetCheck:
     """Conversion and per-sheet rules for one sheet."""
 
@@ -452,10 +461,13 @@ class _SheetCheck:
 
     def _column(self, raw: pd.Series, name: str, theirs: str) -> pd.Series:
         column = self.sheet.column(name)
-        source = cells.arrow_column(raw)
+        source = cells.arrow_column(raw, dictionary=column.kind in _TEXT_KINDS)
+        coded = cells.dictionary_of(source)
+        if coded is not None:  # a category read dictionary-encoded: each value checked once
+            source = coded.values
         if name in self.mapping.values:
             source = _translated(source, self.mapping.values[name])
-        converted = self._convert(source, column, theirs, raw)
+        converted = self._convert(source, column, theirs, raw, coded)
         expected = expected_text(column, self.mapping, self.settings.vocabulary)
         expected += self._decimal_hint(raw, column, converted.bad)
         if column.required:
@@ -471,24 +483,36 @@ class _SheetCheck:
         return self._bounded(converted.values, raw, column, theirs)
 
     def _convert(
-        self, source: pa.ChunkedArray, column: Column, theirs: str, raw: pd.Series
+        self,
+        source: pa.ChunkedArray,
+        column: Column,
+        theirs: str,
+        raw: pd.Series,
+        coded: cells.Dictionary | None = None,
     ) -> Converted:
-        """`source` in the Tables dtype of `column`, with the blank and unreadable cells."""
+        """`source` in the Tables dtype of `column`, with the blank and unreadable cells;
+        with `coded`, `source` holds the distinct values of a dictionary-encoded text column."""
         kind = column.kind
-        if kind in ("id", "text", "category"):
-            text = self._text(source, theirs, raw)
+        if kind in _TEXT_KINDS:
+            rows = _per_row if coded is None else coded.rows
+            text = self._text(source, theirs, raw, rows)
             if kind == "id":
                 text = cells.as_id(text)
-            blank = cells.null_mask(text)
-            bad = np.zeros(len(text), dtype=bool)
+            blank = rows(cells.null_mask(text), True)
+            bad = np.zeros(len(raw), dtype=bool)
             if kind == "category":
-                text, bad = self._codes(text, column, theirs, raw)
+                text, unknown = self._codes(text, column, theirs, rows)
+                bad = rows(unknown, False)
+            if coded is not None:
+                text = coded.cells(text)
             return Converted(cells.to_series(text, "string", raw.index), blank, bad)
         converted = _typed(source, column, self.mapping, self.settings.timezone, raw)
         self._one_currency(converted.currencies, column, theirs)
         return converted
 
-    def _text(self, source: pa.ChunkedArray, theirs: str, raw: pd.Series) -> pa.ChunkedArray:
+    def _text(
+        self, source: pa.ChunkedArray, theirs: str, raw: pd.Series, rows: _Rows
+    ) -> pa.ChunkedArray:
         """Cells as trimmed text, without the characters a deck cannot hold (with a warning)."""
         text = cells.as_text(source)
         forbidden = cells.forbidden_characters(text)
@@ -498,7 +522,7 @@ class _SheetCheck:
                 self.where,
                 theirs,
                 raw,
-                forbidden,
+                rows(forbidden, False),
                 "text without control characters or non-characters (they were removed)",
                 rule=FORBIDDEN_CHARACTER,
             )
@@ -507,10 +531,11 @@ class _SheetCheck:
         return text
 
     def _codes(
-        self, text: pa.ChunkedArray, column: Column, theirs: str, raw: pd.Series
+        self, text: pa.ChunkedArray, column: Column, theirs: str, rows: _Rows
     ) -> tuple[pa.ChunkedArray, np.ndarray]:
         """Category text as canonical codes, and where a code is not allowed; in an open
-        vocabulary, unknown values become `other`, counted in one warning."""
+        vocabulary, unknown values become `other`, counted in one warning (`rows` spreads a
+        mask of `text` over the cells)."""
         allowed = allowed_codes(column, self.settings.vocabulary)
         if allowed is None:
             return text, np.zeros(len(text), dtype=bool)
@@ -519,6 +544,7 @@ class _SheetCheck:
         if column.vocabulary is None or not unknown.any():
             return codes, unknown
         examples = pc.unique(pc.filter(text, pa.array(unknown))).to_pylist()
+        counted = int(rows(unknown, False).sum())
         shown = ", ".join(repr(v) for v in sorted(examples)[:5]) + (
             ", ..." if len(examples) > 5 else ""
         )
@@ -526,12 +552,12 @@ class _SheetCheck:
             "warning",
             self.label,
             theirs,
-            f"a known code (the {int(unknown.sum()):,} rows with other values are counted as "
+            f"a known code (the {counted:,} rows with other values are counted as "
             f"'{OTHER}'; map them under [sheets.{self.configured}.values.{column.name}] or add "
             f"codes under [vocabulary.{column.vocabulary}] in deckgen.toml)",
             UNKNOWN_CODE,
             value=shown,
-            count=int(unknown.sum()),
+            count=counted,
         )
         return cells.chunked(pc.if_else(pa.array(unknown), OTHER, codes)), np.zeros(
             len(text), dtype=bool
@@ -780,28 +806,35 @@ def _check_references(
     tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
 ) -> None:
     """Warn about ids that are not listed in the sheet they refer to (orders of unknown customers)."""
+    wanted: list[tuple[str, str, Sheet]] = []  # (sheet, id column, the sheet it refers to)
     for name, table in tables.items():
-        sheet = _BY_NAME[name]
-        for column in sheet.columns:
+        for column in _BY_NAME[name].columns:
             target = tables.get(column.references) if column.references else None
             if target is None or column.name not in table:
                 continue
             target_sheet = SHEETS_BY_NAME[column.references]
-            if target_sheet.key not in target:  # its missing key column is already an error
-                continue
-            values = table[column.name]
-            unknown = values.notna().to_numpy() & ~_isin(values, target[target_sheet.key])
-            c = checked[name]
-            expected = f"a {target_sheet.key} listed in sheet '{checked[target_sheet.name].label}'"
-            problems.rows(
-                "warning",
-                c.where,
-                c.match.source[column.name],
-                c.raw[column.name],
-                unknown,
-                expected,
-                rule="unknown_reference",
-            )
+            if target_sheet.key in target:  # a missing key column is already an error
+                wanted.append((name, column.name, target_sheet))
+    listed: dict[tuple[str, str], np.ndarray] = {}
+    for target_sheet in {target.name: target for _, _, target in wanted}.values():
+        referring = [(name, column) for name, column, t in wanted if t is target_sheet]
+        key = tables[target_sheet.name][target_sheet.key]
+        found = _isin([tables[name][column] for name, column in referring], key)
+        listed |= dict(zip(referring, found, strict=True))
+    for name, column, target_sheet in wanted:
+        values = tables[name][column]
+        unknown = values.notna().to_numpy() & ~listed[name, column]
+        c = checked[name]
+        expected = f"a {target_sheet.key} listed in sheet '{checked[target_sheet.name].label}'"
+        problems.rows(
+            "warning",
+            c.where,
+            c.match.source[column],
+            c.raw[column],
+            unknown,
+            expected,
+            rule="unknown_reference",
+        )
 
 
 def _check_returns(
@@ -817,31 +850,60 @@ def _check_returns(
         c.where,
         c.match.source["customer_id"],
         c.raw["customer_id"],
-        ~_isin(returns["customer_id"], orders["customer_id"]),
+        ~_isin([returns["customer_id"]], orders["customer_id"])[0],
         "a customer with an order (a return is netted against its customer's revenue; this "
         "one lowers no figure)",
         rule="unmatched_return",
     )
 
 
-def _isin(values: pd.Series, known: pd.Series) -> np.ndarray:
-    """`values.isin(known)` for string columns, through Arrow (pandas loops in Python here)."""
+def _isin(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
+    """`values.isin(known)` for each of the text `columns`, through Arrow (pandas loops in
+    Python here), in one lookup: building the set of `known` costs more than looking up."""
+    text = pa.large_string()
+    arrays = [cells.arrow_column(values).cast(text) for values in columns]
     found = pc.is_in(
-        cells.arrow_column(values), value_set=cells.arrow_column(known.dropna()).combine_chunks()
+        pa.chunked_array([chunk for array in arrays for chunk in array.chunks], text),
+        value_set=pc.drop_null(cells.arrow_column(known).cast(text)).combine_chunks(),
     )
-    return found.to_numpy(zero_copy_only=False)
+    flags = found.to_numpy(zero_copy_only=False)
+    return np.split(flags, np.cumsum([len(array) for array in arrays])[:-1])
 
 
 def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
     """The latest of `dates`, ignoring stray dates far beyond the rest (likely mistyped years)."""
-    dates = np.sort(dates[~np.isnat(dates)])
-    if dates.size == 0:
+    return _last_regular([dates])
+
+
+def _last_regular(columns: Iterable[np.ndarray]) -> pd.Timestamp | None:
+    """last_regular_date of the dates of all `columns` together (each counted on its own)."""
+    found = [_distinct_dates(dates[~np.isnat(dates)]) for dates in columns]
+    found = [(distinct, counts) for distinct, counts in found if distinct.size]
+    if not found:
         return None
-    distinct = np.unique(dates)
+    distinct, inverse = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
+    counts = np.bincount(inverse, weights=np.concatenate([c for _, c in found]))
+    total = counts.sum()
     gaps = np.flatnonzero(np.diff(distinct) > STRAY_GAP.to_timedelta64())
-    later = dates.size - np.searchsorted(dates, distinct[gaps], side="right")
-    stray = gaps[later <= max(1.0, STRAY_SHARE * dates.size)]
+    later = total - np.cumsum(counts)[gaps]  # the dates after each gap's start
+    stray = gaps[later <= max(1.0, STRAY_SHARE * total)]
     return pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
+
+
+def _distinct_dates(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct `dates` (none NaT) in order, and how many times each occurs; dates at
+    midnight are counted by day, without sorting millions of them."""
+    if dates.size == 0:
+        return dates, np.zeros(0, dtype=np.int64)
+    days = dates.astype("datetime64[D]")
+    numbers = days.view(np.int64)
+    low, high = int(numbers.min()), int(numbers.max())
+    if high - low >= 1 << 22 or not (days == dates).all():
+        return np.unique(dates, return_counts=True)
+    counts = np.bincount(numbers - low)
+    present = np.flatnonzero(counts)
+    distinct = (present + low).astype("datetime64[D]").astype(dates.dtype)
+    return distinct, counts[present]
 
 
 def _check_future_dates(
@@ -856,10 +918,11 @@ def _check_future_dates(
     ]
     if not columns:
         return
-    every = np.concatenate([tables[name][column].to_numpy() for name, column in columns])
-    last = last_regular_date(every[every <= np.datetime64(today)])
+    every = [tables[name][column].to_numpy() for name, column in columns]
+    upto = np.datetime64(today)
+    last = _last_regular(dates[dates <= upto] for dates in every)  # one column at a time
     if last is None:
-        last = last_regular_date(every)
+        last = _last_regular(every)
     if last is None:
         return
     limit = last + pd.Timedelta(days=1)

@@ -79,14 +79,17 @@ class ChannelsResult:
         )
 
 
-def acquisition_channel_of(tables: Tables, period: Period, ids: pd.Index) -> pd.Series:
-    """The channel that acquired each of `ids`; NA if none (docs/metrics.md#acquisition-channel)."""
+def acquisition_channel_of(
+    tables: Tables, period: Period, ids: pd.Index, customer_rows: np.ndarray | None = None
+) -> pd.Series:
+    """The channel that acquired each of `ids`; NA if none (docs/metrics.md#acquisition-channel).
+    `customer_rows`: the row of each of `ids` in the customers sheet, when known (positions_in)."""
     channel = pd.Series(pd.NA, index=range(len(ids)), dtype="string")
     customers = tables.customers
     if "acquisition_channel" in customers.columns:
-        channel = rows_for(ids, customers[["customer_id", "acquisition_channel"]])[
-            "acquisition_channel"
-        ].astype("string")
+        channel = rows_for(
+            ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows
+        )["acquisition_channel"].astype("string")
     leads = tables.leads
     if leads is not None and "customer_id" in leads.columns:
         converted = (

@@ -256,8 +256,7 @@ def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period)
 def _code_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:
     keep = until_end_of(orders["order_date"], period).to_numpy(dtype=bool, na_value=False)
     kept = orders.loc[keep, ["customer_id", "order_date", "amount"]]
-    codes, ids = pd.factorize(kept["customer_id"], sort=False)
-    customer = codes.astype(np.int64)
+    customer, ids = factorize(kept["customer_id"])
     day = day_numbers(kept["order_date"])
     first_day = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_day, customer, day)
@@ -265,6 +264,20 @@ def _code_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:
     for shared in (customer, day, amount, first_day):
         shared.flags.writeable = False  # the result is shared between analyses
     return CustomerOrders(ids=ids, customer=customer, day=day, amount=amount, first_day=first_day)
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """`pd.factorize(values)`: int64 codes (-1 where missing) into the distinct values in the
+    order first seen; text held in Arrow is hashed by Arrow, three times as fast (issue 16)."""
+    if not isinstance(values.array, pd.arrays.ArrowStringArray) or values.empty:
+        codes, uniques = pd.factorize(values)
+        return codes.astype(np.int64, copy=False), uniques
+    encoded = pc.dictionary_encode(values.array.__arrow_array__())  # one memo, one dictionary
+    indices = pa.chunked_array([chunk.indices for chunk in encoded.chunks])
+    codes = pc.fill_null(indices, -1).to_numpy().astype(np.int64)
+    last = encoded.chunk(encoded.num_chunks - 1)
+    uniques = pd.arrays.ArrowStringArray(pa.chunked_array([last.dictionary]))
+    return codes, pd.Index(uniques, dtype=values.dtype)
 
 
 def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np.ndarray:
@@ -275,9 +288,13 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def rows_for(ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id") -> pd.DataFrame:
-    """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is."""
-    rows = positions_in(ids, frame[key])
+def rows_for(
+    ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id", rows: np.ndarray | None = None
+) -> pd.DataFrame:
+    """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is
+    (`rows`: those positions, positions_in(ids, frame[key]), when known)."""
+    if rows is None:
+        rows = positions_in(ids, frame[key])
     return pd.DataFrame(
         {
             name: pd.api.extensions.take(frame[name].array, rows, allow_fill=True)
@@ -291,7 +308,7 @@ def label_codes(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank.
     With `where` (a mask): those of values[where], without copying the text."""
-    codes, uniques = pd.factorize(values)
+    codes, uniques = factorize(values)
     labels: dict[str, int] = {}
     # Position -1 (a missing value) maps through the extra last slot to -1.
     mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
@@ -332,7 +349,7 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     if tables.loyalty is not None:
         ids.append(tables.loyalty["customer_id"])
         days.append(day_numbers(tables.loyalty["date"]))
-    codes, members = pd.factorize(pd.concat(ids, ignore_index=True))
+    codes, members = factorize(pd.concat(ids, ignore_index=True))
     day = np.concatenate(days)
     # The earliest known date; a member known only by an empty join date is ALWAYS.
     known = day != NAT
@@ -341,6 +358,22 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     join[join == NEVER] = ALWAYS
     joins = pd.Series(join, index=members)
     return joins[join <= day_number(period.end)]
+
+
+@dataclass(frozen=True)
+class ClubJoins:
+    """When each club member joined (docs/metrics.md#club-members), as day numbers."""
+
+    by_id: pd.Series | None  # club_member_since: by customer_id; None without a club
+    by_code: np.ndarray  # member_since_by_code of the ordering customers; NEVER: no member
+
+
+def club_joins(tables: Tables, period: Period, orders: CustomerOrders) -> ClubJoins:
+    """The club members' join days as of the period end, by id and by ordering customer."""
+    by_id = club_member_since(tables, period)
+    by_code = member_since_by_code(by_id, orders.ids)
+    by_code.flags.writeable = False  # shared by the funnel and the loyalty analysis
+    return ClubJoins(by_id, by_code)
 
 
 def member_since_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarray:

@@ -7,20 +7,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-import pandas as pd
 
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     NEVER,
     Change,
+    ClubJoins,
     CustomerOrders,
     PurchaseOccasions,
-    club_member_since,
+    club_joins,
     customer_orders,
     day_number,
     day_numbers,
-    member_since_by_code,
     month_edges,
     month_index,
     positions_in,
@@ -123,19 +122,23 @@ def cohort_lag_months(window_days: int) -> int:
     return max(1, math.ceil(window_days / SHORTEST_MONTH_DAYS))
 
 
-def compute_funnel(tables: Tables, period: Period, settings: MetricsSettings) -> FunnelResult:
-    """The five-stage funnel of `period` with stage conversions, changes and the biggest leak."""
+def compute_funnel(
+    tables: Tables, period: Period, settings: MetricsSettings, club: ClubJoins | None = None
+) -> FunnelResult:
+    """The five-stage funnel of `period` with stage conversions, changes and the biggest leak
+    (`club`: the deck's shared club_joins, computed here when not given)."""
     months = period.trailing(_MONTHS)
     month_ends = month_edges(months)[1:] - 1
     orders = customer_orders(tables.orders, period, tables.returns)
-    members = club_member_since(tables, period)
-    use_club = settings.loyalty_rule == "club" and members is not None
+    if club is None:
+        club = club_joins(tables, period, orders)
+    use_club = settings.loyalty_rule == "club" and club.by_id is not None
     lag = cohort_lag_months(settings.retention_window_days)
     stages: dict[str, _Stage | None] = {
         "reach": _reach(tables, period, months, month_ends),
         "acquisition": _leads_created(tables, period, months, month_ends),
         "conversion": _entries(orders.first_day, months, month_ends, _first(orders.day)),
-        **_cohort_stages(orders, months, lag, settings, members if use_club else None),
+        **_cohort_stages(orders, months, lag, settings, club.by_code if use_club else None),
     }
     steps = [_step(stages, k) for k in range(len(STAGES))]
     days, converted_leads = _lead_to_customer_days(tables, period, orders, months)
@@ -265,13 +268,14 @@ def _cohort_stages(
     months: tuple[Period, ...],
     lag: int,
     settings: MetricsSettings,
-    members: pd.Series | None,
+    member_since: np.ndarray | None,
 ) -> dict[str, _Stage]:
     """Retention and loyalty of each month's cohort (docs/metrics.md#funnel-groups).
 
     For each month m, the cohort is the customers whose first order falls `lag` months
     earlier; retained: their second purchase occasion came within W days of the first;
-    loyal: retained and, at m's end, in the loyalty stock (docs/metrics.md#loyalty-rule).
+    loyal: retained and, at m's end, in the loyalty stock (docs/metrics.md#loyalty-rule);
+    `member_since`: each customer's club join day (ClubJoins.by_code), None: not the club rule.
     """
     occasions = orders.occasions
     window = settings.retention_window_days
@@ -280,9 +284,6 @@ def _cohort_stages(
     # Each customer's second occasion: the next day after their first (NEVER for one-timers).
     second = occasions.next_day[occasions.first_positions()]
     retained = second - orders.first_day <= window
-    member_since = None
-    if members is not None:
-        member_since = member_since_by_code(members, orders.ids)
     ends = month_edges(months)[1:] - 1
     sizes = np.zeros(len(months), dtype=np.int64)
     kept = np.zeros(len(months), dtype=np.int64)

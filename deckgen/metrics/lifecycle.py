@@ -64,9 +64,9 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     prospects = compute_prospects(
         tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
     )
-    funnel = compute_funnel(tables, period, settings)
+    funnel = compute_funnel(tables, period, settings, shared.club)
     channels = compute_channels(tables, period, settings, shared.channel_of)
-    loyalty = compute_loyalty(tables, period, settings, shared.segment_of)
+    loyalty = compute_loyalty(tables, period, settings, shared.segment_of, shared.club)
     clv = compute_clv(tables, period, settings, shared.segment_of, shared.channel_of)
     feedback = compute_feedback(tables, period, settings)
     satisfaction = compute_satisfaction(tables, period, settings, shared.segment_of)

@@ -13,13 +13,13 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     NEVER,
     Change,
+    ClubJoins,
     CustomerOrders,
     PurchaseOccasions,
-    club_member_since,
+    club_joins,
     covers,
     customer_orders,
     day_numbers,
-    member_since_by_code,
     month_edges,
     month_index,
     ratio,
@@ -150,8 +150,10 @@ def compute_loyalty(
     period: Period,
     settings: MetricsSettings,
     segment_of: Mapping[str, str] | pd.Series | None = None,
+    club: ClubJoins | None = None,
 ) -> LoyaltyResult:
-    """The loyalty lifecycle as of the end of `period` (segment_of: customer_id → RFM segment)."""
+    """The loyalty lifecycle as of the end of `period` (segment_of: customer_id → RFM segment;
+    `club`: the deck's shared club_joins, computed here when not given)."""
     months = period.trailing(_SPAN)
     edges = month_edges(months)
     month_ends = edges[1:] - 1
@@ -165,9 +167,10 @@ def compute_loyalty(
     window = _trailing_window_counts(counts)
     first_month = month_index(orders.first_day, months)
 
-    club_join = club_member_since(tables, period)
+    if club is None:
+        club = club_joins(tables, period, orders)
+    club_join, member_join = club.by_id, club.by_code
     rule = settings.loyalty_rule if club_join is not None else "orders"
-    member_join = member_since_by_code(club_join, orders.ids)
     active_members = (window >= 1) & (member_join[:, None] <= trend_ends[None, :])
     frequent = (window >= settings.loyalty_min_orders).sum(axis=0)
 
@@ -415,7 +418,8 @@ def _club_summary(
     events = tables.loyalty[until_end_of(tables.loyalty["date"], period)]
     month = month_index(day_numbers(events["date"]), months)
     current, previous = month == len(months) - 1, month == len(months) - 2
-    kind = events["event"].to_numpy(dtype=object, na_value="")
+    redeemed = (events["event"] == "offer_redeemed").to_numpy(dtype=bool, na_value=False)
+    referral = (events["event"] == "referral").to_numpy(dtype=bool, na_value=False)
 
     def event_change(values: np.ndarray) -> Change:
         return Change(
@@ -434,9 +438,9 @@ def _club_summary(
         untiered=untiered,
         points_earned=points_earned,
         points_redeemed=points_redeemed,
-        offers_redeemed=event_change(kind == "offer_redeemed"),
-        offers=_offers(events, month, kind == "offer_redeemed", ids, active_members[:, -1]),
-        referrals=event_change(kind == "referral"),
+        offers_redeemed=event_change(redeemed),
+        offers=_offers(events, month, redeemed, ids, active_members[:, -1]),
+        referrals=event_change(referral),
     )
 
 
@@ -469,8 +473,8 @@ def _offers(
     used = redeemed & (month >= _FIRST) & events["offer"].notna().to_numpy()
     frame = pd.DataFrame(
         {
-            "offer": events["offer"].to_numpy(dtype=object)[used],
-            "customer_id": events["customer_id"].to_numpy(dtype=object)[used],
+            "offer": events["offer"][used].to_numpy(dtype=object),  # the used rows only
+            "customer_id": events["customer_id"][used].to_numpy(dtype=object),
             "in_month": month[used] == _SPAN - 1,
         }
     )

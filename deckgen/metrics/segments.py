@@ -18,6 +18,7 @@ from deckgen.metrics.common import (
     covers,
     customer_orders,
     day_number,
+    factorize,
     label_codes,
     rows_for,
 )
@@ -213,9 +214,14 @@ class CustomerAttributes:
     interests: pd.DataFrame  # interest_pairs of their rows
 
 
-def customer_attributes(tables: Tables, orders: CustomerOrders) -> CustomerAttributes:
-    """The attributes of each customer of `orders`, from their row of the customers sheet."""
-    rows = rows_for(orders.ids, tables.customers)
+def customer_attributes(
+    tables: Tables, orders: CustomerOrders, customer_rows: np.ndarray | None = None
+) -> CustomerAttributes:
+    """The attributes of each customer of `orders`, from their row of the customers sheet
+    (`customer_rows`: those rows, positions_in(orders.ids, customer ids), when known)."""
+    customers = tables.customers
+    used = ("customer_id", *GEOGRAPHIC, *DEMOGRAPHIC, "age", "interests")  # not every column
+    rows = rows_for(orders.ids, customers[[c for c in used if c in customers]], rows=customer_rows)
     codes = attribute_codes(rows)
     for values, _ in codes.values():
         values.flags.writeable = False  # shared by segments and prospects
@@ -379,7 +385,7 @@ def interest_pairs(attributes: pd.DataFrame) -> pd.DataFrame:
     empty = pd.DataFrame({"customer": np.empty(0, dtype=np.int64), "interest": []})
     if "interests" not in attributes.columns:
         return empty
-    codes, texts = pd.factorize(attributes["interests"])
+    codes, texts = factorize(attributes["interests"])
     # Each distinct text is split once; customers then pick up their text's interests.
     split = [
         (k, interest)

@@ -9,7 +9,13 @@ import pandas as pd
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import acquisition_channel_of
-from deckgen.metrics.common import CustomerOrders, customer_orders
+from deckgen.metrics.common import (
+    ClubJoins,
+    CustomerOrders,
+    club_joins,
+    customer_orders,
+    positions_in,
+)
 from deckgen.metrics.segments import (
     CustomerAttributes,
     RfmScores,
@@ -28,16 +34,19 @@ class SharedFigures:
     segment_of: pd.Series  # RFM segment name by customer_id
     channel_of: pd.Series  # docs/metrics.md#acquisition-channel by customer_id; NA: none
     attributes: CustomerAttributes  # the ordering customers' attributes, by code
+    club: ClubJoins  # when each club member joined, by id and by code
 
 
 def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) -> SharedFigures:
     """The shared per-customer intermediates of `tables` as of the end of `period`."""
     orders = customer_orders(tables.orders, period, tables.returns)
     rfm = score_rfm(orders, period, settings)
+    rows = positions_in(orders.ids, tables.customers["customer_id"])  # looked up once
     return SharedFigures(
         orders=orders,
         rfm=rfm,
         segment_of=rfm.segment_of(),
-        channel_of=acquisition_channel_of(tables, period, orders.ids),
-        attributes=customer_attributes(tables, orders),
+        channel_of=acquisition_channel_of(tables, period, orders.ids, rows),
+        attributes=customer_attributes(tables, orders, rows),
+        club=club_joins(tables, period, orders),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from deckgen.data.cells import (
     as_id,
@@ -169,3 +173,13 @@ def test_dates_in_a_format_native_digits_and_out_of_range_years():
 def test_yes_no_cells():
     flags = read_booleans(_column(["Yes", "n", "TRUE", "0", "maybe", None]))
     assert flags.to_pylist() == [True, False, True, False, None, None]
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.from_regex(r"[+-]?[0-9.C]{0,6}(\.0{1,3})?", fullmatch=True)))
+)
+def test_ids_lose_a_zero_fraction_exactly_where_the_pattern_says(cells):
+    """The bytes only pick the cells to look at (issue 16): the result is the rule's."""
+    rule = re.compile(r"^([+-]?\d+)\.0+$")
+    expected = [None if c is None else rule.sub(r"\1", c) for c in cells]
+    assert as_id(pa.chunked_array([pa.array(cells, pa.large_string())])).to_pylist() == expected

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -406,3 +406,92 @@ def test_a_sheet_starting_in_column_b_keeps_number_cells_under_a_decimal_comma(t
     path = write_book(tmp_path / "shifted.xlsx", {"customers": CUSTOMERS, "orders": shifted})
     comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
     assert load_tables(path, comma).orders["amount"].tolist() == [1.234, 12.5]
+
+
+@pytest.mark.parametrize("closed_code", [None, "maybe"])
+def test_categories_are_checked_once_per_value_with_the_same_problems(
+    frames, writers, tmp_path, closed_code
+):
+    """Category columns are read dictionary-encoded and checked per distinct value (issue 16):
+    the problems, rows and tables are those of a cell-by-cell check of the same frames."""
+    leads = frames["leads"].astype({"channel": object, "status": object, "country": object})
+    leads.loc[0, "channel"] = "  Email "  # trimmed, then the code email
+    leads.loc[[1, 5], "channel"] = "tele\x07phone"  # a control character, then `other`
+    leads.loc[2, "channel"] = "Insta"  # through the value map
+    leads.loc[3, "country"] = "   "  # blank
+    leads.loc[4, "country"] = "NA"  # written as missing
+    if closed_code is not None:
+        leads.loc[6, "status"] = closed_code  # not a lead status: an error
+    frames["leads"] = leads
+    settings = Settings(sheets={"leads": SheetMapping(values={"channel": {"Insta": "social"}})})
+    today = date(2026, 11, 15)
+    cell_by_cell = validate_frames(frames, settings, "client", today=today)
+    assert any(p.rule == "unknown_code" and p.count == 2 for p in cell_by_cell.warnings)
+    assert bool(cell_by_cell.errors) == (closed_code is not None)
+    for form, write in writers.items():
+        source = write(frames, tmp_path / f"data.{form}")
+        assert isinstance(read_frames(source, settings)["leads"]["channel"].dtype, pd.ArrowDtype)
+        assert "dictionary" in str(read_frames(source, settings)["leads"]["channel"].dtype)
+        report = validate_source(source, settings, today=today)
+        assert report.errors == cell_by_cell.errors, form
+        assert report.warnings == cell_by_cell.warnings, form
+        if closed_code is None:
+            for sheet in SHEETS:
+                pd.testing.assert_frame_equal(
+                    report.tables.sheet(sheet.name),
+                    cell_by_cell.tables.sheet(sheet.name),
+                    obj=f"{form} {sheet.name}",
+                )
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"), [(None, "jemalloc"), ("mimalloc", "mimalloc"), ("system", "system")]
+)
+def test_arrow_memory_comes_from_jemalloc_unless_the_user_chose(tmp_path, chosen, expected):
+    """Reading switches Arrow to jemalloc (lower peak, less CPU; issue 16); an explicit
+    ARROW_DEFAULT_MEMORY_POOL is kept. In a fresh interpreter: the pool is per process."""
+    import os
+    import subprocess
+    import sys
+
+    import pyarrow as pa
+
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        expected = chosen or pa.default_memory_pool().backend_name  # this build has none
+    folder = tmp_path / "data"
+    folder.mkdir()
+    pd.DataFrame({"customer_id": ["C1"]}).to_csv(folder / "customers.csv", index=False)
+    code = (
+        "import sys, pyarrow as pa; from pathlib import Path; from deckgen.config import Settings;"
+        "from deckgen.data.load import read_source;"
+        "read_source(Path(sys.argv[1]), Settings()); print(pa.default_memory_pool().backend_name)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(folder)], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv", "parquet"])
+def test_with_a_transform_the_categories_reach_it_as_plain_text(frames, writers, tmp_path, form):
+    """Categories are dictionary-encoded only when no transform is configured (issue 16): a
+    transform (DuckDB) gets plain text, Parquet's dictionaries decoded, and works on it."""
+    source = writers[form](frames, tmp_path / f"data.{form}")
+    settings = Settings(
+        sheets={
+            "leads": SheetMapping(where="status <> 'lost'", compute={"interest": "upper(interest)"})
+        }
+    )
+    read = read_frames(source, settings)
+    assert str(read["leads"]["channel"].dtype) == "string[pyarrow]"
+    assert "dictionary" in str(read_frames(source, Settings())["leads"]["channel"].dtype)
+    tables = load_tables(source, settings)
+    leads = frames["leads"][frames["leads"]["status"] != "lost"]
+    assert len(tables.leads) == len(leads) < len(frames["leads"])
+    assert tables.leads["interest"].tolist() == leads["interest"].str.upper().tolist()

@@ -297,6 +297,28 @@ def test_stray_dates_are_those_far_beyond_the_rest():
     assert last_regular_date(np.array([], dtype="datetime64[ns]")) is None
 
 
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(-40_000, 90_000), min_size=1, max_size=300),
+    hours=st.lists(st.integers(0, 23), max_size=3),
+)
+def test_stray_dates_counted_by_day_agree_with_sorting(days, hours):
+    """Dates at midnight are counted by day (issue 16); any time of day falls back to a sort."""
+    dates = np.datetime64("1970-01-01", "ns") + np.array(days).astype("timedelta64[D]")
+    hours = hours[: len(dates)]
+    dates[: len(hours)] += np.array(hours, dtype=np.int64).astype("timedelta64[h]")
+    ordered = np.sort(dates)
+    distinct = np.unique(ordered)
+    gaps = np.flatnonzero(np.diff(distinct) > np.timedelta64(92, "D"))
+    later = ordered.size - np.searchsorted(ordered, distinct[gaps], side="right")
+    stray = gaps[later <= max(1.0, 0.01 * ordered.size)]
+    expected = pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
+    assert last_regular_date(dates) == expected
+    assert last_regular_date(dates.astype("datetime64[D]")) == pd.Timestamp(
+        last_regular_date(dates.astype("datetime64[D]").astype("datetime64[ns]"))
+    )
+
+
 @hypothesis_settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -555,3 +577,18 @@ def test_a_rule_with_no_row_listed_still_says_what_is_wrong(frames, settings):
         f"(the {len(leads):,} rows with other values are counted as 'other'"
     ) in text
     assert "more in sheet 'leads'" not in text
+
+
+def test_unknown_references_of_every_sheet_are_found_in_one_lookup(small_frames):
+    """The ids of orders, leads, feedback, surveys and loyalty are looked up among the
+    customers together (issue 16): each unknown one is reported at its own sheet and row,
+    and an empty optional id is not."""
+    frames = {name: frame.copy() for name, frame in small_frames.items()}
+    unknown = {"orders": 3, "leads": 0, "feedback": 2, "surveys": 1, "loyalty": 4}
+    for sheet, row in unknown.items():
+        frames[sheet]["customer_id"] = frames[sheet]["customer_id"].astype(object)
+        frames[sheet].loc[row, "customer_id"] = f"X-{sheet}"
+    frames["leads"].loc[1, "customer_id"] = None  # optional: no warning
+    report = validate_frames(frames, Settings(), "client", today=date(2026, 11, 15))
+    found = [(p.sheet, p.row, p.value) for p in report.warnings if p.rule == "unknown_reference"]
+    assert found == [(sheet, row + 2, f"X-{sheet}") for sheet, row in unknown.items()]

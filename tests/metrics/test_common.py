@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from deckgen.metrics.common import (
     NEVER,
     customer_orders,
     day_number,
+    factorize,
     label_codes,
     sorted_distinct,
 )
@@ -77,3 +79,28 @@ def test_label_codes_of_a_mask_by_hand():
     codes, labels = label_codes(column, np.asarray([False, False, True, True, True, True]))
     assert labels == ("y", "z", "x")  # first seen among the rows kept, not the whole column
     assert codes.tolist() == [-1, 0, 1, 2]
+
+
+@given(
+    chunks=st.lists(
+        st.lists(st.one_of(st.none(), st.sampled_from(["", "a", "b", " a", "ب", "C1"]))),
+        max_size=4,
+    )
+)
+def test_factorize_through_arrow_equals_pandas(chunks):
+    """Text held in Arrow is factorized by Arrow (issue 16): the same codes, -1 for missing,
+    and the same distinct values in the order first seen as pandas, over any chunking."""
+    column = pa.chunked_array([pa.array(c, pa.large_string()) for c in chunks], pa.large_string())
+    values = pd.Series(pd.arrays.ArrowStringArray(column))
+    codes, uniques = factorize(values)
+    expected_codes, expected_uniques = pd.factorize(values)
+    assert codes.dtype == np.int64
+    assert codes.tolist() == expected_codes.tolist()
+    assert uniques.dtype == expected_uniques.dtype
+    assert uniques.tolist() == expected_uniques.tolist()
+
+
+def test_factorize_of_plain_values_is_pandas():
+    codes, uniques = factorize(pd.Series(["b", None, "a", "b"], dtype=object))
+    assert codes.tolist() == [0, -1, 1, 0]
+    assert uniques.tolist() == ["b", "a"]

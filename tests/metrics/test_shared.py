@@ -7,6 +7,8 @@ import pytest
 
 import deckgen.metrics.channels as channels_module
 import deckgen.metrics.clv.figures as clv_module
+import deckgen.metrics.funnel as funnel_module
+import deckgen.metrics.loyalty as loyalty_module
 import deckgen.metrics.prospects as prospects_module
 import deckgen.metrics.segments as segments_module
 import deckgen.metrics.shared as shared_module
@@ -15,6 +17,7 @@ from deckgen.data.tables import Tables
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.channels import compute_channels
 from deckgen.metrics.clv import compute_clv
+from deckgen.metrics.funnel import compute_funnel
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.metrics.loyalty import compute_loyalty
 from deckgen.metrics.prospects import compute_prospects
@@ -60,10 +63,18 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
     attribute_calls = _count_calls(
         monkeypatch, "customer_attributes", (segments_module, prospects_module, shared_module)
     )
+    # The club members' join days: the funnel and the loyalty analysis.
+    club_calls = _count_calls(
+        monkeypatch, "club_joins", (funnel_module, loyalty_module, shared_module)
+    )
+    # The customers sheet's row of each ordering customer: the channel and the attributes.
+    lookups = _count_calls(monkeypatch, "positions_in", (shared_module,))
     compute_metrics(tables, OCT, SETTINGS)
     assert channel_calls == [1]
     assert rfm_calls == [2]
     assert attribute_calls == [1]
+    assert club_calls == [1]
+    assert lookups == [1]
 
 
 def test_shared_figures_match_the_analyses_computed_alone(tables):
@@ -74,6 +85,7 @@ def test_shared_figures_match_the_analyses_computed_alone(tables):
     assert metrics.channels == compute_channels(tables, OCT, SETTINGS)
     segment_of = rfm_segment_of(tables, OCT, SETTINGS)
     assert metrics.loyalty == compute_loyalty(tables, OCT, SETTINGS, segment_of)
+    assert metrics.funnel == compute_funnel(tables, OCT, SETTINGS)
     assert metrics.satisfaction == compute_satisfaction(tables, OCT, SETTINGS, segment_of)
     assert metrics.clv == compute_clv(tables, OCT, SETTINGS, segment_of)
 
