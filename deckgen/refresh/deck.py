@@ -369,7 +369,8 @@ class _Refresh:
             if fresh.find(f".//{qn('a:tbl')}") is not None:
                 if current.find(f".//{qn('a:tbl')}") is None:
                     raise ValueError("it is no longer a table")
-                placed, merged = merge_table(current, fresh, recorded, self.fonts)
+                fresh_keys = self.prints.get(identity, {}).get("k")
+                placed, merged = merge_table(current, fresh, recorded, self.fonts, fresh_keys)
                 for outcome in merged:
                     self.note(key, identity, outcome)
                 return placed

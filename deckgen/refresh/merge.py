@@ -317,8 +317,11 @@ def merge_table(
     new: etree._Element,
     recorded: Fingerprint | None,
     fonts: frozenset[str] = frozenset(),
+    fresh_keys: object = None,
 ) -> tuple[etree._Element, list[Merged]]:
-    """New values in the consultant's table: rows added or removed, edited cells kept."""
+    """New values in the consultant's table: rows added or removed, edited cells kept. Rows
+    with keys (last month's in `recorded`, this month's `fresh_keys`) are matched by them, so
+    a channel's row keeps its edits wherever it now ranks; others by their place."""
     old_tbl, new_tbl = old.find(f".//{qn('a:tbl')}"), new.find(f".//{qn('a:tbl')}")
     recorded = recorded or {}
     current, proposed = table_cells(old_tbl), table_cells(new_tbl)
@@ -340,31 +343,45 @@ def merge_table(
     width = {len(row) for row in current} | {len(row) for row in proposed}
     if len(width) != 1:
         return old, [Merged("failed", "the table's columns changed; left as it was")]
-    outcomes: list[Merged] = []
     old_rows, new_rows = old_tbl.findall(qn("a:tr")), new_tbl.findall(qn("a:tr"))
-    for number, row in enumerate(old_rows[len(new_rows) :], start=len(new_rows)):
+    keys = _row_keys(recorded.get("k"), len(old_rows)), _row_keys(fresh_keys, len(new_rows))
+    outcomes: list[Merged] = []
+    pairs: list[tuple[etree._Element, int | None]] = []  # each new row's row, and its old place
+    if keys[0] is not None and keys[1] is not None:
+        places = {key: number for number, key in enumerate(keys[0])}
+        kept = [places.get(key) for key in keys[1]]
+        gone = [n for n in range(len(old_rows)) if n not in set(kept)]
+        names = [f"{n + 1} ({key})" for n, key in enumerate(keys[0])]
+    else:  # rows are places: the first rows stay, the last go or come
+        kept = [n if n < len(old_rows) else None for n in range(len(new_rows))]
+        gone = list(range(len(new_rows), len(old_rows)))
+        names = [str(n + 1) for n in range(len(old_rows))]
+    for number in gone:
         lost = [current[number][c] for c in range(len(current[number])) if (number, c) in edited]
-        old_tbl.remove(row)
         if lost:
             outcomes.append(
-                Merged("removed", f"row {number + 1} is no longer needed", " | ".join(lost))
+                Merged("removed", f"row {names[number]} is no longer needed", " | ".join(lost))
             )
-    for _ in range(len(new_rows) - len(old_rows)):
-        old_tbl.findall(qn("a:tr"))[-1].addnext(copy.deepcopy(old_tbl.findall(qn("a:tr"))[-1]))
-        edited -= {(len(old_tbl.findall(qn("a:tr"))) - 1, c) for c in range(len(proposed[0]))}
-    for r, (row, fresh_row) in enumerate(zip(old_tbl.findall(qn("a:tr")), new_rows, strict=True)):
+    pattern = old_rows[max((n for n in kept if n is not None), default=len(old_rows) - 1)]
+    for row in old_rows:
+        old_tbl.remove(row)
+    for number in kept:
+        row = copy.deepcopy(pattern) if number is None else old_rows[number]
+        old_tbl.append(row)  # rows are the table's last children (a:tblPr, a:tblGrid first)
+        pairs.append((row, number))
+    for r, ((row, place), fresh_row) in enumerate(zip(pairs, new_rows, strict=True)):
         if same_place:
             row.set("h", fresh_row.get("h"))
         for c, (cell, fresh) in enumerate(
             zip(row.findall(qn("a:tc")), fresh_row.findall(qn("a:tc")), strict=True)
         ):
-            if (r, c) in edited and r < len(current):
-                merged = _kept_text(current[r][c], proposed[r][c])
+            if place is not None and (place, c) in edited:
+                merged = _kept_text(current[place][c], proposed[r][c])
                 if merged.status == "kept":
                     outcomes.append(
                         Merged(
                             "kept",
-                            f"row {r + 1}, column {c + 1} edited by hand",
+                            f"row {names[place]}, column {c + 1} edited by hand",
                             merged.current,
                             merged.proposed,
                         )
@@ -390,6 +407,13 @@ def merge_table(
     )
     outcomes.insert(0, Merged("refreshed", f"{detail} kept" if detail else ""))
     return old, outcomes
+
+
+def _row_keys(keys: object, rows: int) -> list[str] | None:
+    """`keys` when they name each of `rows` rows once, else None (rows known by place)."""
+    if not isinstance(keys, list) or len(keys) != rows or len(set(keys)) != rows:
+        return None
+    return [str(key) for key in keys]
 
 
 def merge_picture(

@@ -79,10 +79,10 @@ def build_customer_flow(ctx: SlideContext) -> Built:
     months = loyalty.months
     strip = KpiStrip(
         (
-            change_kpi(ctx, _label(ctx, "active"), loyalty.active, "count"),
-            change_kpi(ctx, _label(ctx, "new"), loyalty.new, "count"),
-            change_kpi(ctx, _label(ctx, "returning"), loyalty.returning, "count"),
-            change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count"),
+            change_kpi(ctx, _label(ctx, "active"), loyalty.active, "count", key="active"),
+            change_kpi(ctx, _label(ctx, "new"), loyalty.new, "count", key="new"),
+            change_kpi(ctx, _label(ctx, "returning"), loyalty.returning, "count", key="returning"),
+            change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count", key="loyal_stock"),
         )
     )
     sheets = (Sheet.ORDERS, Sheet.LOYALTY) if stock.rule == "club" else (Sheet.ORDERS,)
@@ -132,17 +132,43 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            change_kpi(ctx, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"),
             change_kpi(
-                ctx, _label(ctx, "churn_rate"), loyalty.churn_rate, "percent", good_when_up=False
+                ctx,
+                _label(ctx, "repeat_rate_12m"),
+                loyalty.repeat_rate_12m,
+                "percent",
+                key="repeat_rate_12m",
             ),
-            change_kpi(ctx, _label(ctx, "churned"), loyalty.churned, "count", good_when_up=False),
-            change_kpi(ctx, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False),
+            change_kpi(
+                ctx,
+                _label(ctx, "churn_rate"),
+                loyalty.churn_rate,
+                "percent",
+                good_when_up=False,
+                key="churn_rate",
+            ),
+            change_kpi(
+                ctx,
+                _label(ctx, "churned"),
+                loyalty.churned,
+                "count",
+                good_when_up=False,
+                key="churned",
+            ),
+            change_kpi(
+                ctx,
+                _label(ctx, "at_risk"),
+                loyalty.at_risk,
+                "count",
+                good_when_up=False,
+                key="at_risk",
+            ),
             change_kpi(
                 ctx,
                 _label(ctx, "revenue_per_customer_lifetime"),
                 loyalty.revenue_per_customer_lifetime,
                 "money",
+                key="revenue_per_customer_lifetime",
             ),
         )
     )
@@ -236,7 +262,13 @@ def build_cohorts(ctx: SlideContext) -> Built:
         )
         for row in loyalty.cohorts
     )
-    table = TableSpec(columns=columns, rows=rows, area="full", title=_label(ctx, "cohort_table"))
+    table = TableSpec(
+        columns=columns,
+        rows=rows,
+        row_keys=tuple(row.cohort.key for row in loyalty.cohorts),
+        area="full",
+        title=_label(ctx, "cohort_table"),
+    )
     finding = ctx.say("headline", headline)
     notes = CohortNotes(top, headline.context.cohorts)
     return Built((ctx.slide((table,), finding=finding, notes=notes),))
@@ -256,11 +288,23 @@ def build_club(ctx: SlideContext) -> Built:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_CLUB),))
     strip = KpiStrip(
         (
-            Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count")),
-            change_kpi(ctx, _label(ctx, "active_members"), club.active_members, "count"),
-            change_kpi(ctx, _label(ctx, "joins"), club.joins, "count"),
-            change_kpi(ctx, _label(ctx, "offers_redeemed"), club.offers_redeemed, "count"),
-            change_kpi(ctx, _label(ctx, "referrals"), club.referrals, "count"),
+            Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count"), key="members"),
+            change_kpi(
+                ctx,
+                _label(ctx, "active_members"),
+                club.active_members,
+                "count",
+                key="active_members",
+            ),
+            change_kpi(ctx, _label(ctx, "joins"), club.joins, "count", key="joins"),
+            change_kpi(
+                ctx,
+                _label(ctx, "offers_redeemed"),
+                club.offers_redeemed,
+                "count",
+                key="offers_redeemed",
+            ),
+            change_kpi(ctx, _label(ctx, "referrals"), club.referrals, "count", key="referrals"),
         )
     )
     offers = club.offers[:TOP_OFFERS]

@@ -62,7 +62,7 @@ def edit_like_a_consultant(source: Path, target: Path) -> None:
     series.format.fill.fore_color.rgb = BRAND_PINK
     summary = prs.slides[1]
     summary.shapes.title.text_frame.paragraphs[0].runs[0].text = OWN_HEADLINE
-    label = shape(prs, "summary/kpis1/kpi-label.1")
+    label = shape(prs, "summary/kpis1/revenue/kpi-label")
     for run in label.text_frame.paragraphs[0].runs:
         run.font.name = "Georgia"
         run.font.size = Pt(13)

@@ -42,6 +42,20 @@ def _kpis(*figures: tuple[str, str]) -> Slide:
     return Slide(kind="summary", title="Summary", notes="summary notes", blocks=(strip,))
 
 
+def _keyed_kpis(*figures: tuple[str, str, str]) -> Slide:
+    strip = KpiStrip(tuple(Kpi(label, value, key=key) for key, label, value in figures))
+    return Slide(kind="summary", title="Summary", notes="summary notes", blocks=(strip,))
+
+
+def _keyed_table(rows: list[tuple[str, str]]) -> Slide:
+    spec = TableSpec(
+        columns=(TableColumn("Channel"), TableColumn("Leads", align="end")),
+        rows=tuple((Cell(a), Cell(b)) for a, b in rows),
+        row_keys=tuple(a for a, _ in rows),
+    )
+    return Slide(kind="channels", title="Channels", notes="table notes", blocks=(spec,))
+
+
 def _refresh(
     tmp_path: Path,
     before: Deck,
@@ -129,6 +143,71 @@ def test_a_card_no_longer_needed_is_removed_with_the_consultants_words_reported(
     assert not any("kpis1/kpi-label.2" in name for name in names)
     (removed,) = [o for o in outcomes if o.item == "summary/kpis1/kpi-label.2"]
     assert (removed.status, removed.current) == ("removed", "Clients")
+
+
+def test_kpis_are_matched_by_their_figure_when_the_strip_changes_order_and_set(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        label = shape(prs, "summary/kpis1/customers/kpi-label")
+        label.text_frame.paragraphs[0].runs[0].text = "Clients"
+        value = shape(prs, "summary/kpis1/nps/kpi-value")
+        value.text_frame.paragraphs[0].runs[0].font.size = Pt(30)
+
+    before = _deck(
+        _keyed_kpis(
+            ("revenue", "Revenue", "100"), ("customers", "Customers", "5"), ("nps", "NPS", "+10")
+        )
+    )
+    after = _deck(
+        _keyed_kpis(("nps", "NPS", "+12"), ("revenue", "Revenue", "120"), ("new", "New", "7"))
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    fresh = Presentation(io.BytesIO(render_pptx(after)))
+    values = {
+        k: shape(prs, f"summary/kpis1/{k}/kpi-value").text_frame.text
+        for k in ("nps", "revenue", "new")
+    }
+    assert values == {"nps": "+12", "revenue": "120", "new": "7"}
+    # The NPS card moved to the strip's start, and its value kept the consultant's size.
+    for key in ("nps", "revenue", "new"):
+        mine, theirs = (
+            shape(prs, f"summary/kpis1/{key}/kpi-card"),
+            shape(fresh, f"summary/kpis1/{key}/kpi-card"),
+        )
+        assert (mine.left, mine.width) == (theirs.left, theirs.width)
+    nps = shape(prs, "summary/kpis1/nps/kpi-value").text_frame.paragraphs[0].runs[0]
+    assert nps.font.size == Pt(30)
+    assert not any("/customers/" in s.name for s in prs.slides[1].shapes)
+    (removed,) = [o for o in outcomes if o.item == "summary/kpis1/customers/kpi-label"]
+    assert (removed.status, removed.current) == ("removed", "Clients")
+    added = {o.item for o in outcomes if o.status == "added"}
+    roles = ("kpi-card", "kpi-accent", "kpi-label", "kpi-value")
+    assert added == {f"summary/kpis1/new/{role}" for role in roles}
+
+
+def test_table_rows_are_matched_by_their_key_when_rows_come_go_and_reorder(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        table = shape(prs, "channels/table1/table.1").table
+        table.cell(2, 1).text_frame.paragraphs[0].runs[0].text = "20 (checked)"  # seo
+        table.cell(1, 1).text_frame.paragraphs[0].runs[0].text = "10 (old)"  # email
+
+    before = _deck(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30")]))
+    after = _deck(_keyed_table([("tv", "33"), ("seo", "22"), ("radio", "44")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["tv", "33"],
+        ["seo", "20 (checked)"],
+        ["radio", "44"],
+    ]
+    found = [
+        (o.status, o.detail, o.current, o.proposed) for o in outcomes if o.status != "unchanged"
+    ]
+    assert ("kept", "row 3 (seo), column 2 edited by hand", "20 (checked)", "22") in found
+    assert ("removed", "row 2 (email) is no longer needed", "10 (old)", None) in found
 
 
 def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
+import deckgen
 from deckgen.refresh.deck import refresh_deck
 from deckgen.render.identity import read_record, split_name
 from tests.refresh.conftest import (
@@ -129,13 +130,14 @@ def test_a_restyled_kpi_label_keeps_its_font_and_the_values_are_octobers(
 ) -> None:
     out, _ = edited
     prs = Presentation(str(out))
-    label = shape(prs, "summary/kpis1/kpi-label.1")
+    label = shape(prs, "summary/kpis1/revenue/kpi-label")
     runs = label.text_frame.paragraphs[0].runs
     assert [(r.font.name, r.font.size.pt) for r in runs] == [("Georgia", 13.0)]
     fresh = _texts(decks.october)
-    assert label.text_frame.text == fresh["summary/kpis1/kpi-label.1"]
-    for number in range(1, 5):
-        identity = f"summary/kpis1/kpi-value.{number}"
+    assert label.text_frame.text == fresh["summary/kpis1/revenue/kpi-label"]
+    values = [i for i in fresh if i.startswith("summary/kpis1/") and i.endswith("/kpi-value")]
+    assert len(values) == 5
+    for identity in values:
         assert shape(prs, identity).text_frame.text == fresh[identity]
 
 
@@ -196,20 +198,32 @@ def test_a_deck_not_made_by_deckgen_is_one_sentence_and_exit_2(
     )
 
 
+@pytest.mark.parametrize(
+    ("record_format", "version"),
+    [(1, "0.9.0"), (99, "9.0")],  # 1: positional identities inside blocks (before item keys)
+)
 def test_a_deck_of_another_record_format_is_refused(
-    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    decks: Decks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    record_format: int,
+    version: str,
 ) -> None:
     from deckgen.render.identity import write_record
 
     prs = Presentation(str(decks.september))
     record = read_record(prs)
-    write_record(prs, {**record, "format": 99, "version": "9.0"})
-    future = tmp_path / "future.pptx"
-    prs.save(str(future))
-    code, _, err = run_cli(["refresh", str(future), str(decks.data), "-o", "x.pptx"], capsys)
-    assert code == 2
-    assert "made by deckgen 9.0, whose deck record (format 99)" in err
-    assert err.count("\n") == 1
+    write_record(prs, {**record, "format": record_format, "version": version})
+    other = tmp_path / "other.pptx"
+    prs.save(str(other))
+    code, out, err = run_cli(["refresh", str(other), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {other} was made by deckgen {version}, whose deck record (format "
+        f"{record_format}) this deckgen {deckgen.__version__} cannot read; render a new deck "
+        "with `deckgen render`\n"
+    )
+    assert not Path("x.pptx").exists()
 
 
 @pytest.mark.parametrize("name", ["not-a-deck.pptx", "data.xlsx"])
