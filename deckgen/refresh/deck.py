@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,8 @@ from pathlib import Path
 from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
+from pptx.opc.package import OpcPackage
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide as PptxSlide
@@ -28,7 +31,7 @@ from deckgen.config import Settings, find_config, load_settings
 from deckgen.data.tables import Tables
 from deckgen.errors import InputError, RenderError
 from deckgen.formats import localise_digits
-from deckgen.model import Deck
+from deckgen.model import Deck, Slide
 from deckgen.period import Period
 from deckgen.refresh.merge import (
     Merged,
@@ -42,6 +45,7 @@ from deckgen.refresh.merge import (
     series_colors,
 )
 from deckgen.refresh.report import Outcome, RefreshReport
+from deckgen.render.context import RenderContext
 from deckgen.render.identity import (
     FORMAT,
     Fingerprint,
@@ -167,6 +171,8 @@ class _Refresh:
         self.fonts: frozenset[str] = frozenset()  # the theme fonts of the slide being merged
         self.drawn_fonts: frozenset[str] = frozenset()  # the fonts the new slides are drawn in
         self.slides_known: list[str] = []
+        self.model_slides: dict[str, Slide] = {}  # slide key -> the slide it is drawn from
+        self.ctx: RenderContext | None = None  # what the new slides are drawn in
 
     def note(self, slide: str, item: str, merged: Merged) -> None:
         self.outcomes.append(
@@ -176,9 +182,10 @@ class _Refresh:
     def run(self, charts: str) -> None:
         from deckgen.render.brand import deck_brand
         from deckgen.render.identity import slide_keys
-        from deckgen.render.writer import draw_slides
+        from deckgen.render.writer import draw_slides, render_context
 
         new_keys = slide_keys([slide.kind for slide in self.deck.slides])
+        self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
         present: dict[str, PptxSlide] = {}
         for slide, key in zip(self.prs.slides, self.edited.keys, strict=True):
@@ -211,7 +218,12 @@ class _Refresh:
         self.drawn_fonts = frozenset(
             {brand.theme.major_font, brand.theme.minor_font} | {f for f in recorded if f}
         )
-        drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted)  # type: ignore[arg-type]
+        self.ctx = render_context(self.prs, brand, self.deck, charts)  # type: ignore[arg-type]
+        # A slide merged into the deck's own is drawn bare: its footer and notes are written
+        # into the deck's slide directly (refresh_footer, merge_notes).
+        bare = frozenset(k for k in wanted if k in present)
+        with _partnames_gathered_once(self.prs.part.package):
+            drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted, bare=bare)  # type: ignore[arg-type]
         added: list[str] = []
         scratch: list[PptxSlide] = []
         for key, page, prints in drawn:
@@ -305,6 +317,11 @@ class _Refresh:
             props = c_nv_pr(anchor)
             if split_name(props.get("name", ""))[1] is None:  # a placeholder LibreOffice renamed
                 props.set("name", c_nv_pr(fresh).get("name"))
+        self.refresh_footer(key, old)
+        for role in ("footer", "slide-number"):  # not drawn on the bare slide
+            identity = f"{key}/{role}"
+            if old_items.pop(identity, None) is not None and role == "slide-number":
+                self.prints[identity] = self.recorded.get(identity, {})
         for identity, el in old_items.items():
             if identity.rsplit("/", 1)[-1].split(".")[0] in _NEVER_REMOVED:
                 self.prints[identity] = self.recorded.get(identity, {})
@@ -315,7 +332,7 @@ class _Refresh:
             tree.remove(el)
             self.note(key, identity, Merged("removed", "no longer needed", yours))
         self.follow_series_colors(old, charts)
-        self.merge_notes(key, old, new)
+        self.merge_notes(key, old)
 
     def insert(
         self,
@@ -406,9 +423,13 @@ class _Refresh:
                 if identity.startswith(f"{block}/legend-key") and look_of(el, self.fonts) == drawn:
                     recolor(el, colors)
 
-    def merge_notes(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
+    def merge_notes(self, key: str, old: PptxSlide) -> None:
+        """The slide's new notes, unless the consultant edited theirs."""
+        from deckgen.render.writer import write_notes
+
         identity = f"{key}/notes"
-        proposed = notes_text(new)
+        proposed = self.model_slides[key].notes
+        self.prints[identity] = {"t": digest(proposed)}
         if not old.has_notes_slide or old.notes_slide.notes_placeholder is None:
             self.note(key, identity, Merged("kept", "the slide has no notes box any more"))
             return
@@ -422,9 +443,9 @@ class _Refresh:
             )
             self.note(key, identity, merged)
             return
-        body = old.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
-        fresh = new.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
-        body.getparent().replace(body, fresh)
+        assert self.ctx is not None
+        write_notes(old, proposed, self.ctx)
+        self.prints[identity] = {"t": digest(notes_text(old))}
         self.note(key, identity, Merged("unchanged" if current == proposed else "refreshed"))
 
     def drop_slides(self, slides: Sequence[PptxSlide]) -> None:
@@ -494,6 +515,27 @@ class _Refresh:
             "items": self.prints,
             **provenance,
         }
+
+
+@contextmanager
+def _partnames_gathered_once(package: OpcPackage) -> Iterator[None]:
+    """python-pptx names each new part (chart, workbook, notes) after walking every part of
+    the package; drawing a month into a whole deck gathers the names taken once instead (the
+    same names: the lowest number free)."""
+    taken = {str(part.partname) for part in package.iter_parts()}
+
+    def next_partname(template: str) -> PackURI:
+        number = 1
+        while template % number in taken:
+            number += 1
+        taken.add(template % number)
+        return PackURI(template % number)
+
+    package.next_partname = next_partname  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del package.next_partname
 
 
 def _graphic_frame(slide: PptxSlide, el: etree._Element):
