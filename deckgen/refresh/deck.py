@@ -24,6 +24,7 @@ from pptx.opc.package import OpcPackage
 from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 
 import deckgen
@@ -386,8 +387,8 @@ class _Refresh:
             if fresh.find(f".//{qn('a:tbl')}") is not None:
                 if current.find(f".//{qn('a:tbl')}") is None:
                     raise ValueError("it is no longer a table")
-                fresh_keys = self.prints.get(identity, {}).get("k")
-                placed, merged = merge_table(current, fresh, recorded, self.fonts, fresh_keys)
+                drawn = self.prints.get(identity)
+                placed, merged = merge_table(current, fresh, recorded, self.fonts, drawn)
                 for outcome in merged:
                     self.note(key, identity, outcome)
                 return placed
@@ -409,6 +410,7 @@ class _Refresh:
         self, old: PptxSlide, charts: dict[str, tuple[etree._Element, etree._Element]]
     ) -> None:
         """Legend keys drawn as shapes take the colours of their chart's series, as now drawn."""
+        items = identities(old) if charts else []
         for block, (current, _) in charts.items():
             chart = _graphic_frame(old, current).chart
             fresh_colors = self.fresh_colors.get(block, [])
@@ -417,7 +419,7 @@ class _Refresh:
                 for a, b in zip(fresh_colors, series_colors(chart._chartSpace), strict=False)
                 if a and b
             }
-            for identity, el in identities(old):
+            for identity, el in items:
                 # Only keys as deckgen drew them: a key recoloured by hand stays.
                 drawn = self.prints.get(identity, {}).get("l")
                 if identity.startswith(f"{block}/legend-key") and look_of(el, self.fonts) == drawn:
@@ -538,8 +540,9 @@ def _partnames_gathered_once(package: OpcPackage) -> Iterator[None]:
         del package.next_partname
 
 
-def _graphic_frame(slide: PptxSlide, el: etree._Element):
-    return next(shape for shape in slide.shapes if shape._element is el)
+def _graphic_frame(slide: PptxSlide, el: etree._Element) -> GraphicFrame:
+    """The graphic frame `el` of `slide` (without proxying every other shape of the slide)."""
+    return GraphicFrame(el, slide.shapes)  # type: ignore[arg-type]
 
 
 def refresh_presentation(

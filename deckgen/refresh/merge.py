@@ -236,13 +236,15 @@ def merge_chart(
     if digest(chart_data(old_space)) != recorded.get("d"):
         notes.append("figures edited by hand were replaced")
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
-    # What Chart.replace_data does, with the new chart's workbook instead of writing another.
-    rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
-    rewriter.replace_series_data(old_space)
+    styled = recorded.get("l") or []
+    if looks != styled or len(looks) != len(chart_series(new_space)):
+        # What Chart.replace_data does, with the new chart's workbook instead of writing
+        # another; when every series is as deckgen drew it, each is replaced whole below.
+        rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
+        rewriter.replace_series_data(old_space)
     old_chart.part.chart_workbook.update_from_xlsx_blob(
         new_chart.part.chart_workbook.xlsx_part.blob
     )
-    styled = recorded.get("l") or []
     for number, (ser, fresh) in enumerate(
         zip(chart_series(old_space), chart_series(new_space), strict=False)
     ):
@@ -317,20 +319,22 @@ def merge_table(
     new: etree._Element,
     recorded: Fingerprint | None,
     fonts: frozenset[str] = frozenset(),
-    fresh_keys: object = None,
+    drawn: Fingerprint | None = None,
 ) -> tuple[etree._Element, list[Merged]]:
     """New values in the consultant's table: rows added or removed, edited cells kept. Rows
-    with keys (last month's in `recorded`, this month's `fresh_keys`) are matched by them, so
-    a channel's row keeps its edits wherever it now ranks; others by their place."""
+    with keys (last month's in `recorded`, this month's in `drawn`, the new table's
+    fingerprint) are matched by them, so a channel's row keeps its edits wherever it now
+    ranks; others by their place."""
     old_tbl, new_tbl = old.find(f".//{qn('a:tbl')}"), new.find(f".//{qn('a:tbl')}")
-    recorded = recorded or {}
-    current, proposed = table_cells(old_tbl), table_cells(new_tbl)
+    recorded, drawn = recorded or {}, drawn or {}
+    current = table_cells(old_tbl)
+    now = [[digest(text) for text in row] for row in current]
     written = recorded.get("c") or []
     edited = {
         (r, c)
-        for r, row in enumerate(current)
-        for c, text in enumerate(row)
-        if r >= len(written) or c >= len(written[r]) or digest(text) != written[r][c]
+        for r, row in enumerate(now)
+        for c, cell in enumerate(row)
+        if r >= len(written) or c >= len(written[r]) or cell != written[r][c]
     }
     same_place = is_same_place(old, recorded)
     same_look = digest(table_look(old_tbl, fonts)) == recorded.get("l")
@@ -338,13 +342,14 @@ def merge_table(
         fresh = replace_shape(old, new)
         if not same_place:
             take_geometry(fresh, old)
-        status = "unchanged" if current == proposed and same_place else "refreshed"
+        status = "unchanged" if now == drawn.get("c") and same_place else "refreshed"
         return fresh, [Merged(status, "" if same_place else "your position and size kept")]
+    proposed = table_cells(new_tbl)
     width = {len(row) for row in current} | {len(row) for row in proposed}
     if len(width) != 1:
         return old, [Merged("failed", "the table's columns changed; left as it was")]
     old_rows, new_rows = old_tbl.findall(qn("a:tr")), new_tbl.findall(qn("a:tr"))
-    keys = _row_keys(recorded.get("k"), len(old_rows)), _row_keys(fresh_keys, len(new_rows))
+    keys = _row_keys(recorded.get("k"), len(old_rows)), _row_keys(drawn.get("k"), len(new_rows))
     outcomes: list[Merged] = []
     pairs: list[tuple[etree._Element, int | None]] = []  # each new row's row, and its old place
     if keys[0] is not None and keys[1] is not None:
