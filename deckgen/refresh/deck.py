@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx import Presentation
@@ -64,6 +65,9 @@ from deckgen.render.identity import (
     split_name,
     theme_fonts,
 )
+
+if TYPE_CHECKING:
+    from deckgen.slides.deck import PageMap
 
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
 
@@ -157,6 +161,78 @@ def refresh_period(
     return resolve_period(before, tables, settings, today)
 
 
+_Place = tuple[str | None, etree._Element | None]  # a slide's key and entry in the slide list
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    """What a refresh does with the deck's slides, and their order once refreshed."""
+
+    order: tuple[_Place, ...]  # each slide's key and `p:sldId` (None: a slide to add)
+    removed: tuple[str, ...]  # deckgen's slides the data no longer needs
+    kept: tuple[str, ...]  # such slides kept because they hold the consultant's edits
+    added: tuple[str, ...]  # slides the data needs that the deck never had
+
+
+def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
+    """The deck's deckgen slides by key (the first, where the consultant duplicated one)."""
+    present: dict[str, PptxSlide] = {}
+    for slide, key in zip(edited.prs.slides, edited.keys, strict=True):
+        if key is not None and key not in present:
+            present[key] = slide
+    return present
+
+
+def _edited_by_hand(slide: PptxSlide, recorded: dict[str, Fingerprint]) -> bool:
+    """True when a slide holds a shape of the consultant's or text they changed."""
+    if _has_untagged_content(slide):
+        return True
+    for identity, el in identities(slide):
+        written = recorded.get(identity, {})
+        text = body_text(el.find(qn("p:txBody")))
+        if "t" in written and digest(text) != written["t"]:
+            return True
+    return False
+
+
+def plan_slides(edited: EditedDeck, new_keys: Sequence[str]) -> SlidePlan:
+    """The slides of `edited` refreshed to a deck of `new_keys`: the consultant's order, less
+    deckgen's slides no longer needed (unless edited), each added slide after the nearest
+    slide that precedes it in deckgen's order (first when none does)."""
+    present = _present(edited)
+    known = set(edited.record.get("slides") or [])
+    recorded: dict[str, Fingerprint] = edited.record["items"]  # type: ignore[assignment]
+    gone = [key for key in present if key not in new_keys]
+    kept = tuple(key for key in gone if _edited_by_hand(present[key], recorded))
+    removed = tuple(key for key in gone if key not in kept)
+    order: list[_Place] = [
+        (key, entry)
+        for key, slide, entry in zip(
+            edited.keys, edited.prs.slides, edited.prs.slides._sldIdLst, strict=True
+        )
+        if not (key in removed and present[key] is slide)
+    ]
+    added = tuple(key for key in new_keys if key not in present and key not in known)
+    for key in added:
+        before = reversed(new_keys[: new_keys.index(key)])
+        at = next((i for k in before for i, (have, _) in enumerate(order) if have == k), None)
+        order.insert(0 if at is None else at + 1, (key, None))
+    return SlidePlan(tuple(order), removed, kept, added)
+
+
+def refresh_pages(edited: EditedDeck) -> PageMap:
+    """The page each slide of a new deck model will be on once refreshed into `edited` (the
+    agenda gives these)."""
+    from deckgen.render.identity import slide_keys
+
+    def pages(kinds: Sequence[str]) -> list[int | None]:
+        keys = slide_keys(kinds)
+        final = [key for key, _ in plan_slides(edited, keys).order]
+        return [final.index(key) + 1 if key in final else None for key in keys]
+
+    return pages
+
+
 class _Refresh:
     """One refresh of an opened deck to a new deck model."""
 
@@ -188,14 +264,14 @@ class _Refresh:
         new_keys = slide_keys([slide.kind for slide in self.deck.slides])
         self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
-        present: dict[str, PptxSlide] = {}
-        for slide, key in zip(self.prs.slides, self.edited.keys, strict=True):
-            if key is None:
-                continue
-            if key in present:
+        present = _present(self.edited)
+        seen: set[str] = set()
+        for key in self.edited.keys:
+            if key in seen:  # a copy: the first of a key is the one refreshed
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
-            else:
-                present[key] = slide
+            if key is not None:
+                seen.add(key)
+        plan = plan_slides(self.edited, new_keys)
         drawn_from = self.edited.record.get("models") or {}
         self.models = {
             key: slide_digest(self.deck, slide, charts)
@@ -225,7 +301,6 @@ class _Refresh:
         bare = frozenset(k for k in wanted if k in present)
         with _partnames_gathered_once(self.prs.part.package):
             drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted, bare=bare)  # type: ignore[arg-type]
-        added: list[str] = []
         scratch: list[PptxSlide] = []
         for key, page, prints in drawn:
             self.prints.update(prints)
@@ -233,25 +308,19 @@ class _Refresh:
                 self.merge_slide(key, present[key], page)
                 scratch.append(page)
             else:
-                added.append(key)
                 self.note(key, key, Merged("added", "the new data needs this slide"))  # type: ignore[arg-type]
-        removed = [k for k in present if k not in new_keys]
-        for key in removed:
-            if self.edited_by_hand(present[key]):
-                self.note(
-                    key, key, Merged("kept", "no longer in the data, but it holds your edits")
-                )
-                self.keep_prints(key)
-            else:
-                scratch.append(present[key])
-                self.note(key, key, Merged("removed", "the new data no longer needs this slide"))
+        for key in plan.kept:
+            self.note(key, key, Merged("kept", "no longer in the data, but it holds your edits"))
+            self.keep_prints(key)
+        for key in plan.removed:
+            scratch.append(present[key])
+            self.note(key, key, Merged("removed", "the new data no longer needs this slide"))
         for key in known - set(new_keys) - set(present):
             self.keep_prints(key)
         self.drop_slides(scratch)
-        pages = {key: page for key, page, _ in drawn}
-        self.place_added(added, pages, new_keys)
+        self.arrange(plan.order, {key: page for key, page, _ in drawn})
         self.number_slides()
-        self.slides_known = sorted((known | set(new_keys)) - set(removed))
+        self.slides_known = sorted((known | set(new_keys)) - set(plan.removed))
 
     def refresh_footer(self, key: str, slide: PptxSlide) -> None:
         """The footer of a slide left as it was: the new period's, unless edited by hand."""
@@ -280,17 +349,6 @@ class _Refresh:
         self.prints.update(
             {i: p for i, p in self.recorded.items() if i == key or i.startswith(f"{key}/")}
         )
-
-    def edited_by_hand(self, slide: PptxSlide) -> bool:
-        """True when a slide holds a shape of the consultant's or text they changed."""
-        if _has_untagged_content(slide):
-            return True
-        for identity, el in identities(slide):
-            recorded = self.recorded.get(identity, {})
-            text = body_text(el.find(qn("p:txBody")))
-            if "t" in recorded and digest(text) != recorded["t"]:
-                return True
-        return False
 
     def merge_slide(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
         """Merge the freshly drawn `new` into the consultant's `old` slide of the same key."""
@@ -460,27 +518,15 @@ class _Refresh:
                 sld_ids.remove(sld_id)
                 self.prs.part.drop_rel(r_id)
 
-    def place_added(self, added: list[str], pages: dict[str, PptxSlide], order: list[str]) -> None:
-        """Move each added slide after the nearest slide before it in the new deck's order."""
+    def arrange(self, order: Sequence[_Place], pages: dict[str, PptxSlide]) -> None:
+        """The deck's slides in the planned order, each added slide (in `pages`) in its place."""
         sld_ids = self.prs.slides._sldIdLst
-        for key in added:
-            entry = next(s for s in sld_ids if self._slide_of(s) is pages[key])
+        entries = {id(self.prs.part.related_slide(s.get(qn("r:id")))): s for s in sld_ids}
+        planned = [entry if entry is not None else entries[id(pages[key])] for key, entry in order]
+        for entry in list(sld_ids):
             sld_ids.remove(entry)
-            position = order.index(key)
-            before = next(
-                (s for k in reversed(order[:position]) for s in sld_ids if self._key_of(s) == k),
-                None,
-            )
-            if before is None:
-                sld_ids.insert(0, entry)
-            else:
-                before.addnext(entry)
-
-    def _slide_of(self, sld_id: etree._Element) -> PptxSlide:
-        return self.prs.part.related_slide(sld_id.get(qn("r:id")))
-
-    def _key_of(self, sld_id: etree._Element) -> str | None:
-        return slide_key(self._slide_of(sld_id))
+        for entry in planned:
+            sld_ids.append(entry)
 
     def number_slides(self) -> None:
         """Static slide numbers (right-to-left and native-digit decks) show the final place."""
@@ -591,7 +637,12 @@ def refresh_deck_bytes(
     tables = load_source(source, settings, strict=strict, today=today)
     chosen = refresh_period(edited, tables, settings, period, today)
     model, _, _ = build_deck_model(
-        tables, chosen, settings, templates_dir=templates_dir, strict=strict
+        tables,
+        chosen,
+        settings,
+        templates_dir=templates_dir,
+        strict=strict,
+        pages=refresh_pages(edited),
     )
     data, outcomes = refresh_presentation(edited, model, deck_provenance(settings, chosen))
     report = RefreshReport(

@@ -11,7 +11,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.util import Pt
 
 from deckgen.model import Cell, Deck, Kpi, KpiStrip, Slide, TableColumn, TableSpec
-from deckgen.refresh.deck import open_edited_deck, refresh_presentation
+from deckgen.refresh.deck import open_edited_deck, refresh_pages, refresh_presentation
 from deckgen.refresh.report import Outcome
 from deckgen.render.writer import render_pptx
 from tests.refresh.conftest import keys, shape
@@ -254,6 +254,24 @@ def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) ->
     assert keys(prs) == ["title", "open_feedback", "open_feedback.2", "summary"]
     assert _cells(prs, "open_feedback.2/table1/table.1")[1] == ["b", "2"]
     assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["added"]
+
+
+def test_pages_follow_the_consultants_order_their_slides_and_added_ones(tmp_path: Path) -> None:
+    path = tmp_path / "before.pptx"
+    before = _deck(_table([("a", "1")]), _kpis(("Revenue", "1")))
+    prs = Presentation(io.BytesIO(render_pptx(before, provenance={"period": "2026-09"})))
+    prs.slides.add_slide(prs.slide_layouts[-1])  # the consultant's, last
+    ids = prs.slides._sldIdLst
+    summary = list(ids)[2]
+    ids.remove(summary)
+    ids.insert(1, summary)  # the summary before the table
+    prs.save(str(path))
+    pages = refresh_pages(open_edited_deck(path))
+    # Final order: title, summary, open_feedback, open_feedback.2 (added after its
+    # neighbour), the consultant's slide.
+    kinds = ["title", "open_feedback", "open_feedback", "summary"]
+    assert list(pages(kinds)) == [1, 3, 4, 2]
+    assert list(pages(["title", "summary"])) == [1, 2]  # the table slide no longer needed
 
 
 def test_a_slide_no_longer_needed_goes_unless_the_consultant_edited_it(

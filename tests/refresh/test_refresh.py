@@ -13,7 +13,7 @@ from pptx import Presentation
 
 import deckgen
 from deckgen.refresh.deck import refresh_deck
-from deckgen.render.identity import read_record, split_name
+from deckgen.render.identity import read_record, slide_key, split_name
 from tests.refresh.conftest import (
     BRAND_PINK,
     MOVED_BY,
@@ -154,6 +154,28 @@ def test_deleted_added_and_reordered_slides_stay_as_the_consultant_left_them(
     assert OWN_SLIDE_TEXT in [s.text_frame.text for s in own.shapes if s.has_text_frame]
     original = Presentation(str(decks.edited)).slides[2]
     assert etree.tostring(own._element) == etree.tostring(original._element)  # untouched
+
+
+def test_the_agenda_gives_the_pages_of_the_edited_decks_order(edited) -> None:
+    # The consultant put a slide of theirs third (after the summary), swapped interests and
+    # rfm and deleted channels: every section from the customers on starts a page later than
+    # deckgen's order would put it, channels is gone, and the two cancel from loyalty on.
+    out, _ = edited
+    prs = Presentation(str(out))
+    (agenda,) = [slide for slide in prs.slides if slide_key(slide) == "agenda"]
+    (table,) = [item.table for item in agenda.shapes if item.has_table]
+    rows = [(row.cells[1].text, row.cells[3].text) for row in list(table.rows)[1:]]
+    assert rows == [
+        ("Customers", "5–7"),
+        ("Prospects", "8–9"),
+        ("Lifecycle funnel", "10"),
+        ("Loyalty", "11–15"),
+        ("Feedback", "16–18"),
+        ("Satisfaction", "19–20"),
+        ("Where to act", "21"),
+        ("Appendix", "22–24"),
+    ]
+    assert keys(prs)[2:5] == [None, "agenda", "customer_profile"]
 
 
 def test_the_report_is_printed_and_written_beside_the_deck(edited) -> None:
