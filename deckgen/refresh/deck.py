@@ -65,6 +65,7 @@ from deckgen.render.identity import (
     split_name,
     theme_fonts,
 )
+from deckgen.render.text import measure_family
 
 if TYPE_CHECKING:
     from deckgen.slides.deck import PageMap
@@ -457,7 +458,10 @@ class _Refresh:
                 return current
             if current.tag != fresh.tag:
                 raise ValueError("it is no longer the same kind of shape")
-            placed, merged = merge_shape(current, fresh, recorded, self.fonts)
+            assert self.ctx is not None
+            heading = identity.rsplit("/", 1)[-1] == "title"
+            family = measure_family(self.ctx, heading)
+            placed, merged = merge_shape(current, fresh, recorded, self.fonts, family)
             self.note(key, identity, merged)
             return placed
         except (ValueError, KeyError, AttributeError, TypeError) as exc:

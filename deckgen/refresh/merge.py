@@ -20,6 +20,7 @@ from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 
+from deckgen import textmetrics
 from deckgen.render.identity import (
     Fingerprint,
     axis_scales,
@@ -153,8 +154,10 @@ def merge_shape(
     new: etree._Element,
     recorded: Fingerprint | None,
     fonts: frozenset[str] = frozenset(),
+    family: str = textmetrics.FALLBACK_FAMILY,
 ) -> tuple[etree._Element, Merged]:
-    """A text box, placeholder, card, rule or key (`fonts`: the theme's): see the module doc."""
+    """A text box, placeholder, card, rule or key (`fonts`: the theme's; `family` measures
+    text whose runs name none of their own): see the module doc."""
     old_body, new_body = old.find(qn("p:txBody")), new.find(qn("p:txBody"))
     current, proposed = body_text(old_body), body_text(new_body)
     if recorded is None:
@@ -174,10 +177,109 @@ def merge_shape(
         )
     if same_place:
         take_geometry(old, new)
+    kept = "your formatting" + ("" if same_place else ", position and size") + " kept"
     if old_body is not None and new_body is not None:
         write_text_keeping_format(old_body, new_body)
-    kept = "your formatting" + ("" if same_place else ", position and size") + " kept"
+        shrunk = fit_to_box(old, new_body, family)
+        if shrunk is not None:
+            kept += f"; shrunk to {shrunk:g} pt to fit your box"
     return old, Merged("refreshed" if changed else "unchanged", kept)
+
+
+FIT_FLOOR_PT = 8.0  # the least a refit shrinks text to (the consultant's own size if smaller)
+_INSETS_EMU = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}  # OOXML defaults
+_EMU_PER_PT = 12700
+
+
+def _run_size(paragraph: etree._Element, fallback: float) -> float:
+    r_pr = paragraph.find(f"{qn('a:r')}/{qn('a:rPr')}")
+    size = None if r_pr is None else r_pr.get("sz")
+    return int(size) / 100 if size else fallback
+
+
+def _spacing(paragraph: etree._Element) -> tuple[float, float]:
+    """A paragraph's line spacing (a multiple) and the points before and after it."""
+    p_pr = paragraph.find(qn("a:pPr"))
+    if p_pr is None:
+        return 1.0, 0.0
+    percent = p_pr.find(f"{qn('a:lnSpc')}/{qn('a:spcPct')}")
+    spacing = 1.0 if percent is None else int(percent.get("val", "100000")) / 100000
+    gap = sum(
+        int(points.get("val", "0")) / 100
+        for tag in ("a:spcBef", "a:spcAft")
+        if (points := p_pr.find(f"{qn(tag)}/{qn('a:spcPts')}")) is not None
+    )
+    return spacing, gap
+
+
+def _paragraph_font(paragraph: etree._Element, family: str) -> tuple[str, bool]:
+    """The family a paragraph's run is measured in (its own, when deckgen knows its metrics)
+    and whether it is bold."""
+    r_pr = paragraph.find(f"{qn('a:r')}/{qn('a:rPr')}")
+    if r_pr is None:
+        return family, False
+    latin = r_pr.find(qn("a:latin"))
+    typeface = None if latin is None else latin.get("typeface", "")
+    if typeface and not typeface.startswith("+") and textmetrics.font_path(typeface):
+        family = typeface
+    return family, r_pr.get("b", "0") in ("1", "true")
+
+
+def fit_to_box(shape_el: etree._Element, drawn: etree._Element, family: str) -> float | None:
+    """Shrink the text just written into a shape the consultant restyled until it fits the
+    shape's box as measured (all runs by one factor, to 0.5 pt, not below FIT_FLOOR_PT);
+    the largest size it now has, or None when it fit as it was. `drawn` (deckgen's new text
+    body) gives the size of a run that inherits its own."""
+    body, geometry_now = shape_el.find(qn("p:txBody")), geometry(shape_el)
+    if body is None or len(geometry_now) < 7 or None in geometry_now[5:7]:
+        return None
+    body_pr = body.find(qn("a:bodyPr"))
+    insets = {
+        name: int(body_pr.get(name, default)) if body_pr is not None else default
+        for name, default in _INSETS_EMU.items()
+    }
+    width = (geometry_now[5] - insets["lIns"] - insets["rIns"]) / _EMU_PER_PT
+    height = (geometry_now[6] - insets["tIns"] - insets["bIns"]) / _EMU_PER_PT
+    wraps = body_pr is None or body_pr.get("wrap") != "none"
+    paragraphs = body.findall(qn("a:p"))
+    defaults = [_run_size(p, 18.0) for p in drawn.findall(qn("a:p"))] or [18.0]
+    sizes = [_run_size(p, defaults[min(n, len(defaults) - 1)]) for n, p in enumerate(paragraphs)]
+    texts = [paragraph_text(p).replace("\v", "\n") for p in paragraphs]
+    fonts = [_paragraph_font(p, family) for p in paragraphs]
+
+    def fits(scale: float) -> bool:
+        total = 0.0
+        for text, size, (face, bold), (spacing, gap) in zip(
+            texts, sizes, fonts, map(_spacing, paragraphs), strict=True
+        ):
+            size = _scaled(size, scale)
+            lines = (
+                textmetrics.wrap_text(text, width, size, face, bold) if wraps else text.split("\n")
+            )
+            if any(textmetrics.measure_width(line, size, face, bold) > width for line in lines):
+                return False
+            total += len(lines) * textmetrics.line_height(text, size, face, bold) * spacing
+            total += gap
+        return total <= height
+
+    largest = max(sizes)
+    scale = 1.0
+    while not fits(scale):
+        smaller = _scaled(largest, scale) - 0.5
+        if smaller < min(FIT_FLOOR_PT, largest):
+            break
+        scale = smaller / largest
+    if scale == 1.0:
+        return None
+    for paragraph, size in zip(paragraphs, sizes, strict=True):
+        for r_pr in paragraph.iter(qn("a:rPr"), qn("a:endParaRPr")):
+            r_pr.set("sz", str(round(_scaled(size, scale) * 100)))
+    return _scaled(largest, scale)
+
+
+def _scaled(size: float, scale: float) -> float:
+    """`size` times `scale`, rounded down to half a point (never below 1 pt)."""
+    return max(1.0, int(size * scale * 2 + 1e-9) / 2)
 
 
 def _number(text: str | None) -> float | None:

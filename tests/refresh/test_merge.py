@@ -8,9 +8,21 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.base import BaseShape
 from pptx.util import Pt
 
-from deckgen.model import Cell, Deck, Kpi, KpiStrip, Slide, TableColumn, TableSpec
+from deckgen import textmetrics
+from deckgen.model import (
+    Cell,
+    Deck,
+    Kpi,
+    KpiStrip,
+    Paragraph,
+    Slide,
+    TableColumn,
+    TableSpec,
+    TextBlock,
+)
 from deckgen.refresh.deck import open_edited_deck, refresh_pages, refresh_presentation
 from deckgen.refresh.report import Outcome
 from deckgen.render.writer import render_pptx
@@ -208,6 +220,48 @@ def test_table_rows_are_matched_by_their_key_when_rows_come_go_and_reorder(
     ]
     assert ("kept", "row 3 (seo), column 2 edited by hand", "20 (checked)", "22") in found
     assert ("removed", "row 2 (email) is no longer needed", "10 (old)", None) in found
+
+
+def _headline(text: str) -> Slide:
+    body = TextBlock((Paragraph("The month in short."),), area="bottom")
+    return Slide(kind="summary", title="Summary", notes="n", headline=text, blocks=(body,))
+
+
+LONGER = (
+    "Revenue grew 5.2% to 30,614 USD in October, the third month in a row, while retention "
+    "fell to 31% and the loyalty club lost 40 of the members it won in the summer."
+)
+
+
+def _fits(box: BaseShape, size: float) -> bool:
+    """True when the headline's text fits its box at `size` (Calibri, measured as Carlito)."""
+    frame = box.text_frame
+    width = (box.width - frame.margin_left - frame.margin_right) / 12700
+    height = (box.height - frame.margin_top - frame.margin_bottom) / 12700
+    lines = textmetrics.wrap_text(frame.text, width, size, "Calibri")
+    return len(lines) * textmetrics.line_height(frame.text, size, "Calibri") <= height
+
+
+def test_a_longer_text_in_a_box_the_consultant_restyled_is_shrunk_to_fit_it(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        for run in shape(prs, "summary/headline").text_frame.paragraphs[0].runs:
+            run.font.size = Pt(24)
+            run.font.italic = True
+
+    before = _deck(_headline("Revenue grew."))
+    prs, outcomes = _refresh(tmp_path, before, _deck(_headline(LONGER)), edit)
+    box = shape(prs, "summary/headline")
+    (run,) = box.text_frame.paragraphs[0].runs
+    size = run.font.size.pt
+    assert box.text_frame.text == LONGER and run.font.italic
+    assert not _fits(box, 24) and _fits(box, size) and not _fits(box, size + 0.5)
+    (outcome,) = [o for o in outcomes if o.item == "summary/headline"]
+    assert outcome.detail == f"your formatting kept; shrunk to {size:g} pt to fit your box"
+    # A replacement that fits keeps the consultant's size.
+    prs, _ = _refresh(tmp_path, before, _deck(_headline("Revenue grew again.")), edit)
+    assert shape(prs, "summary/headline").text_frame.paragraphs[0].runs[0].font.size == Pt(24)
 
 
 def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> None:
