@@ -179,7 +179,6 @@ def merge_shape(
         take_geometry(old, new)
     kept = "your formatting" + ("" if same_place else ", position and size") + " kept"
     if old_body is not None and new_body is not None:
-        write_text_keeping_format(old_body, new_body)
         shrunk = fit_to_box(old, new_body, family)
         if shrunk is not None:
             kept += f"; shrunk to {shrunk:g} pt to fit your box"
@@ -225,53 +224,87 @@ def _paragraph_font(paragraph: etree._Element, family: str) -> tuple[str, bool]:
     return family, r_pr.get("b", "0") in ("1", "true")
 
 
-def fit_to_box(shape_el: etree._Element, drawn: etree._Element, family: str) -> float | None:
-    """Shrink the text just written into a shape the consultant restyled until it fits the
-    shape's box as measured (all runs by one factor, to 0.5 pt, not below FIT_FLOOR_PT);
-    the largest size it now has, or None when it fit as it was. `drawn` (deckgen's new text
-    body) gives the size of a run that inherits its own."""
-    body, geometry_now = shape_el.find(qn("p:txBody")), geometry(shape_el)
-    if body is None or len(geometry_now) < 7 or None in geometry_now[5:7]:
+@dataclass(frozen=True)
+class _TextBox:
+    """The room a shape gives its text: inner width and height (points), and whether it wraps."""
+
+    width: float
+    height: float
+    wraps: bool
+
+
+def _text_box(shape_el: etree._Element) -> _TextBox | None:
+    body, now = shape_el.find(qn("p:txBody")), geometry(shape_el)
+    if body is None or len(now) < 7 or None in now[5:7]:
         return None
     body_pr = body.find(qn("a:bodyPr"))
     insets = {
         name: int(body_pr.get(name, default)) if body_pr is not None else default
         for name, default in _INSETS_EMU.items()
     }
-    width = (geometry_now[5] - insets["lIns"] - insets["rIns"]) / _EMU_PER_PT
-    height = (geometry_now[6] - insets["tIns"] - insets["bIns"]) / _EMU_PER_PT
-    wraps = body_pr is None or body_pr.get("wrap") != "none"
-    paragraphs = body.findall(qn("a:p"))
+    return _TextBox(
+        (now[5] - insets["lIns"] - insets["rIns"]) / _EMU_PER_PT,
+        (now[6] - insets["tIns"] - insets["bIns"]) / _EMU_PER_PT,
+        body_pr is None or body_pr.get("wrap") != "none",
+    )
+
+
+def _sizes(body: etree._Element, drawn: etree._Element) -> list[float]:
+    """The size of each paragraph's run; one that inherits its size has deckgen's (`drawn`)."""
     defaults = [_run_size(p, 18.0) for p in drawn.findall(qn("a:p"))] or [18.0]
-    sizes = [_run_size(p, defaults[min(n, len(defaults) - 1)]) for n, p in enumerate(paragraphs)]
-    texts = [paragraph_text(p).replace("\v", "\n") for p in paragraphs]
-    fonts = [_paragraph_font(p, family) for p in paragraphs]
+    return [
+        _run_size(p, defaults[min(n, len(defaults) - 1)])
+        for n, p in enumerate(body.findall(qn("a:p")))
+    ]
 
-    def fits(scale: float) -> bool:
-        total = 0.0
-        for text, size, (face, bold), (spacing, gap) in zip(
-            texts, sizes, fonts, map(_spacing, paragraphs), strict=True
-        ):
-            size = _scaled(size, scale)
-            lines = (
-                textmetrics.wrap_text(text, width, size, face, bold) if wraps else text.split("\n")
-            )
-            if any(textmetrics.measure_width(line, size, face, bold) > width for line in lines):
-                return False
-            total += len(lines) * textmetrics.line_height(text, size, face, bold) * spacing
-            total += gap
-        return total <= height
 
-    largest = max(sizes)
-    scale = 1.0
-    while not fits(scale):
+def _needs(
+    body: etree._Element, sizes: list[float], box: _TextBox, family: str, scale: float = 1.0
+) -> tuple[float, float]:
+    """The height and the widest line (points) the text of `body` takes in `box`, its runs at
+    `sizes` times `scale`."""
+    height = widest = 0.0
+    for paragraph, size in zip(body.findall(qn("a:p")), sizes, strict=True):
+        text = paragraph_text(paragraph).replace("\v", "\n")
+        face, bold = _paragraph_font(paragraph, family)
+        spacing, gap = _spacing(paragraph)
+        size = _scaled(size, scale)
+        lines = (
+            textmetrics.wrap_text(text, box.width, size, face, bold)
+            if box.wraps
+            else text.split("\n")
+        )
+        widest = max([widest, *(textmetrics.measure_width(x, size, face, bold) for x in lines)])
+        height += len(lines) * textmetrics.line_height(text, size, face, bold) * spacing + gap
+    return height, widest
+
+
+def fit_to_box(shape_el: etree._Element, new_body: etree._Element, family: str) -> float | None:
+    """Write deckgen's new text (`new_body`) into a shape the consultant restyled, in their
+    formatting (write_text_keeping_format), shrunk until it takes no more room than the box,
+    or than their own text took if that was more (all runs by one factor, to half points, not
+    below FIT_FLOOR_PT); the largest size it was shrunk to, or None when it was not."""
+    body = shape_el.find(qn("p:txBody"))
+    box = _text_box(shape_el)
+    if box is None:
+        write_text_keeping_format(body, new_body)
+        return None
+    room_h, room_w = _needs(body, _sizes(body, new_body), box, family)
+    room_h, room_w = max(room_h, box.height), max(room_w, box.width)
+    write_text_keeping_format(body, new_body)
+    sizes = _sizes(body, new_body)
+    largest, scale = max(sizes), 1.0
+    while True:
+        height, widest = _needs(body, sizes, box, family, scale)
+        if height <= room_h and widest <= room_w:
+            break
         smaller = _scaled(largest, scale) - 0.5
         if smaller < min(FIT_FLOOR_PT, largest):
             break
         scale = smaller / largest
     if scale == 1.0:
         return None
-    for paragraph, size in zip(paragraphs, sizes, strict=True):
+    for paragraph, size in zip(body.findall(qn("a:p")), sizes, strict=True):
         for r_pr in paragraph.iter(qn("a:rPr"), qn("a:endParaRPr")):
             r_pr.set("sz", str(round(_scaled(size, scale) * 100)))
     return _scaled(largest, scale)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape
 from pptx.util import Pt
@@ -164,7 +165,7 @@ def test_kpis_are_matched_by_their_figure_when_the_strip_changes_order_and_set(
         label = shape(prs, "summary/kpis1/customers/kpi-label")
         label.text_frame.paragraphs[0].runs[0].text = "Clients"
         value = shape(prs, "summary/kpis1/nps/kpi-value")
-        value.text_frame.paragraphs[0].runs[0].font.size = Pt(30)
+        value.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
 
     before = _deck(
         _keyed_kpis(
@@ -181,7 +182,7 @@ def test_kpis_are_matched_by_their_figure_when_the_strip_changes_order_and_set(
         for k in ("nps", "revenue", "new")
     }
     assert values == {"nps": "+12", "revenue": "120", "new": "7"}
-    # The NPS card moved to the strip's start, and its value kept the consultant's size.
+    # The NPS card moved to the strip's start, and its value kept the consultant's colour.
     for key in ("nps", "revenue", "new"):
         mine, theirs = (
             shape(prs, f"summary/kpis1/{key}/kpi-card"),
@@ -189,7 +190,7 @@ def test_kpis_are_matched_by_their_figure_when_the_strip_changes_order_and_set(
         )
         assert (mine.left, mine.width) == (theirs.left, theirs.width)
     nps = shape(prs, "summary/kpis1/nps/kpi-value").text_frame.paragraphs[0].runs[0]
-    assert nps.font.size == Pt(30)
+    assert nps.font.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
     assert not any("/customers/" in s.name for s in prs.slides[1].shapes)
     (removed,) = [o for o in outcomes if o.item == "summary/kpis1/customers/kpi-label"]
     assert (removed.status, removed.current) == ("removed", "Clients")
