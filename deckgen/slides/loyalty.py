@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from deckgen.metrics.common import Change
 from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
-from deckgen.model import Cell, ChartSpec, Kpi, KpiStrip, Series, TableColumn, TableSpec
+from deckgen.model import (
+    Cell,
+    ChartSpec,
+    Kpi,
+    KpiStrip,
+    Series,
+    TableColumn,
+    TableSpec,
+    ValueKind,
+)
 from deckgen.narrative.claims import Agg, Fig, Relation, claim
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.loyalty import (
@@ -51,6 +61,13 @@ def _label(ctx: SlideContext, key: str) -> str:
     return ctx.label("loyalty", key)
 
 
+def _change(
+    ctx: SlideContext, name: str, change: Change | None, kind: ValueKind, good_when_up: bool = True
+) -> Kpi:
+    """The KPI card of the figure `name` (its label and its key)."""
+    return change_kpi(ctx, _label(ctx, name), change, kind, good_when_up=good_when_up, key=name)
+
+
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
     """Active club members or frequent buyers, never "loyal" (the RFM segment)."""
     return _label(ctx, "active_club_members" if stock.rule == "club" else "frequent_buyers")
@@ -79,9 +96,9 @@ def build_customer_flow(ctx: SlideContext) -> Built:
     months = loyalty.months
     strip = KpiStrip(
         (
-            change_kpi(ctx, _label(ctx, "active"), loyalty.active, "count", key="active"),
-            change_kpi(ctx, _label(ctx, "new"), loyalty.new, "count", key="new"),
-            change_kpi(ctx, _label(ctx, "returning"), loyalty.returning, "count", key="returning"),
+            _change(ctx, "active", loyalty.active, "count"),
+            _change(ctx, "new", loyalty.new, "count"),
+            _change(ctx, "returning", loyalty.returning, "count"),
             change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count", key="loyal_stock"),
         )
     )
@@ -132,43 +149,12 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            change_kpi(
-                ctx,
-                _label(ctx, "repeat_rate_12m"),
-                loyalty.repeat_rate_12m,
-                "percent",
-                key="repeat_rate_12m",
-            ),
-            change_kpi(
-                ctx,
-                _label(ctx, "churn_rate"),
-                loyalty.churn_rate,
-                "percent",
-                good_when_up=False,
-                key="churn_rate",
-            ),
-            change_kpi(
-                ctx,
-                _label(ctx, "churned"),
-                loyalty.churned,
-                "count",
-                good_when_up=False,
-                key="churned",
-            ),
-            change_kpi(
-                ctx,
-                _label(ctx, "at_risk"),
-                loyalty.at_risk,
-                "count",
-                good_when_up=False,
-                key="at_risk",
-            ),
-            change_kpi(
-                ctx,
-                _label(ctx, "revenue_per_customer_lifetime"),
-                loyalty.revenue_per_customer_lifetime,
-                "money",
-                key="revenue_per_customer_lifetime",
+            _change(ctx, "repeat_rate_12m", loyalty.repeat_rate_12m, "percent"),
+            _change(ctx, "churn_rate", loyalty.churn_rate, "percent", good_when_up=False),
+            _change(ctx, "churned", loyalty.churned, "count", good_when_up=False),
+            _change(ctx, "at_risk", loyalty.at_risk, "count", good_when_up=False),
+            _change(
+                ctx, "revenue_per_customer_lifetime", loyalty.revenue_per_customer_lifetime, "money"
             ),
         )
     )
@@ -289,22 +275,10 @@ def build_club(ctx: SlideContext) -> Built:
     strip = KpiStrip(
         (
             Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count"), key="members"),
-            change_kpi(
-                ctx,
-                _label(ctx, "active_members"),
-                club.active_members,
-                "count",
-                key="active_members",
-            ),
-            change_kpi(ctx, _label(ctx, "joins"), club.joins, "count", key="joins"),
-            change_kpi(
-                ctx,
-                _label(ctx, "offers_redeemed"),
-                club.offers_redeemed,
-                "count",
-                key="offers_redeemed",
-            ),
-            change_kpi(ctx, _label(ctx, "referrals"), club.referrals, "count", key="referrals"),
+            _change(ctx, "active_members", club.active_members, "count"),
+            _change(ctx, "joins", club.joins, "count"),
+            _change(ctx, "offers_redeemed", club.offers_redeemed, "count"),
+            _change(ctx, "referrals", club.referrals, "count"),
         )
     )
     offers = club.offers[:TOP_OFFERS]

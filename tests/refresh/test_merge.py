@@ -27,19 +27,7 @@ from deckgen.model import (
 from deckgen.refresh.deck import open_edited_deck, refresh_pages, refresh_presentation
 from deckgen.refresh.report import Outcome
 from deckgen.render.writer import render_pptx
-from tests.refresh.conftest import keys, shape
-
-
-def _deck(*slides: Slide) -> Deck:
-    return Deck(
-        title="t",
-        client="c",
-        period_label="September 2026",
-        lang="en",
-        direction="ltr",
-        currency="USD",
-        slides=(Slide(kind="title", title="Review", notes="cover"), *slides),
-    )
+from tests.refresh.conftest import deck_of, keys, shape
 
 
 def _table(rows: list[tuple[str, str]]) -> Slide:
@@ -91,9 +79,9 @@ def _cells(prs: PresentationType, identity: str) -> list[list[str]]:
 def test_a_table_grows_and_shrinks_with_its_rows(tmp_path: Path) -> None:
     three = [("a", "1"), ("b", "2"), ("c", "3")]
     five = [("a", "10"), ("b", "20"), ("c", "30"), ("d", "40"), ("e", "50")]
-    prs, _ = _refresh(tmp_path, _deck(_table(three)), _deck(_table(five)))
+    prs, _ = _refresh(tmp_path, deck_of(_table(three)), deck_of(_table(five)))
     assert _cells(prs, "open_feedback/table1/table.1") == [["Item", "Value"], *map(list, five)]
-    prs, _ = _refresh(tmp_path, _deck(_table(five)), _deck(_table(three)))
+    prs, _ = _refresh(tmp_path, deck_of(_table(five)), deck_of(_table(three)))
     assert _cells(prs, "open_feedback/table1/table.1") == [["Item", "Value"], *map(list, three)]
 
 
@@ -105,8 +93,8 @@ def test_an_edited_cell_is_kept_and_the_others_refreshed_in_their_formatting(
         table.cell(1, 1).text_frame.paragraphs[0].runs[0].text = "one (checked)"
         table.cell(2, 0).text_frame.paragraphs[0].runs[0].font.size = Pt(20)
 
-    before = _deck(_table([("a", "1"), ("b", "2"), ("c", "3")]))
-    after = _deck(_table([("a", "10"), ("b", "20")]))
+    before = deck_of(_table([("a", "1"), ("b", "2"), ("c", "3")]))
+    after = deck_of(_table([("a", "10"), ("b", "20")]))
     prs, outcomes = _refresh(tmp_path, before, after, edit)
     assert _cells(prs, "open_feedback/table1/table.1") == [
         ["Item", "Value"],
@@ -122,8 +110,8 @@ def test_an_edited_cell_is_kept_and_the_others_refreshed_in_their_formatting(
 
 
 def test_a_kpi_strip_that_gains_a_card_is_laid_out_afresh(tmp_path: Path) -> None:
-    before = _deck(_kpis(("Revenue", "100"), ("Customers", "5")))
-    after = _deck(_kpis(("Revenue", "120"), ("Customers", "6"), ("NPS", "+12")))
+    before = deck_of(_kpis(("Revenue", "100"), ("Customers", "5")))
+    after = deck_of(_kpis(("Revenue", "120"), ("Customers", "6"), ("NPS", "+12")))
     prs, outcomes = _refresh(tmp_path, before, after)
     fresh = Presentation(io.BytesIO(render_pptx(after)))
     for number in (1, 2, 3):
@@ -145,8 +133,8 @@ def test_a_card_no_longer_needed_is_removed_with_the_consultants_words_reported(
         label = shape(prs, "summary/kpis1/kpi-label.2")
         label.text_frame.paragraphs[0].runs[0].text = "Clients"
 
-    before = _deck(_kpis(("Revenue", "100"), ("Customers", "5")))
-    after = _deck(
+    before = deck_of(_kpis(("Revenue", "100"), ("Customers", "5")))
+    after = deck_of(
         _kpis(
             ("Revenue", "120"),
         )
@@ -167,12 +155,12 @@ def test_kpis_are_matched_by_their_figure_when_the_strip_changes_order_and_set(
         value = shape(prs, "summary/kpis1/nps/kpi-value")
         value.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
 
-    before = _deck(
+    before = deck_of(
         _keyed_kpis(
             ("revenue", "Revenue", "100"), ("customers", "Customers", "5"), ("nps", "NPS", "+10")
         )
     )
-    after = _deck(
+    after = deck_of(
         _keyed_kpis(("nps", "NPS", "+12"), ("revenue", "Revenue", "120"), ("new", "New", "7"))
     )
     prs, outcomes = _refresh(tmp_path, before, after, edit)
@@ -207,8 +195,8 @@ def test_table_rows_are_matched_by_their_key_when_rows_come_go_and_reorder(
         table.cell(2, 1).text_frame.paragraphs[0].runs[0].text = "20 (checked)"  # seo
         table.cell(1, 1).text_frame.paragraphs[0].runs[0].text = "10 (old)"  # email
 
-    before = _deck(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30")]))
-    after = _deck(_keyed_table([("tv", "33"), ("seo", "22"), ("radio", "44")]))
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30")]))
+    after = deck_of(_keyed_table([("tv", "33"), ("seo", "22"), ("radio", "44")]))
     prs, outcomes = _refresh(tmp_path, before, after, edit)
     assert _cells(prs, "channels/table1/table.1") == [
         ["Channel", "Leads"],
@@ -251,8 +239,8 @@ def test_a_longer_text_in_a_box_the_consultant_restyled_is_shrunk_to_fit_it(
             run.font.size = Pt(24)
             run.font.italic = True
 
-    before = _deck(_headline("Revenue grew."))
-    prs, outcomes = _refresh(tmp_path, before, _deck(_headline(LONGER)), edit)
+    before = deck_of(_headline("Revenue grew."))
+    prs, outcomes = _refresh(tmp_path, before, deck_of(_headline(LONGER)), edit)
     box = shape(prs, "summary/headline")
     (run,) = box.text_frame.paragraphs[0].runs
     size = run.font.size.pt
@@ -261,7 +249,7 @@ def test_a_longer_text_in_a_box_the_consultant_restyled_is_shrunk_to_fit_it(
     (outcome,) = [o for o in outcomes if o.item == "summary/headline"]
     assert outcome.detail == f"your formatting kept; shrunk to {size:g} pt to fit your box"
     # A replacement that fits keeps the consultant's size.
-    prs, _ = _refresh(tmp_path, before, _deck(_headline("Revenue grew again.")), edit)
+    prs, _ = _refresh(tmp_path, before, deck_of(_headline("Revenue grew again.")), edit)
     assert shape(prs, "summary/headline").text_frame.paragraphs[0].runs[0].font.size == Pt(24)
 
 
@@ -269,13 +257,13 @@ def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> 
     def edit(prs: PresentationType) -> None:
         prs.slides[1].notes_slide.notes_text_frame.text = "My talking points"
 
-    before = _deck(
+    before = deck_of(
         _kpis(
             ("Revenue", "100"),
         ),
         _table([("a", "1")]),
     )
-    after = _deck(
+    after = deck_of(
         Slide(kind="summary", title="Summary", notes="new notes", blocks=before.slides[1].blocks),
         Slide(
             kind="open_feedback",
@@ -292,13 +280,13 @@ def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> 
 
 
 def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) -> None:
-    before = _deck(
+    before = deck_of(
         _table([("a", "1")]),
         _kpis(
             ("Revenue", "1"),
         ),
     )
-    after = _deck(
+    after = deck_of(
         _table([("a", "1")]),
         _table([("b", "2")]),
         _kpis(
@@ -313,7 +301,7 @@ def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) ->
 
 def test_pages_follow_the_consultants_order_their_slides_and_added_ones(tmp_path: Path) -> None:
     path = tmp_path / "before.pptx"
-    before = _deck(_table([("a", "1")]), _kpis(("Revenue", "1")))
+    before = deck_of(_table([("a", "1")]), _kpis(("Revenue", "1")))
     prs = Presentation(io.BytesIO(render_pptx(before, provenance={"period": "2026-09"})))
     prs.slides.add_slide(prs.slide_layouts[-1])  # the consultant's, last
     ids = prs.slides._sldIdLst
@@ -332,8 +320,8 @@ def test_pages_follow_the_consultants_order_their_slides_and_added_ones(tmp_path
 def test_a_slide_no_longer_needed_goes_unless_the_consultant_edited_it(
     tmp_path: Path,
 ) -> None:
-    before = _deck(_table([("a", "1")]), _table([("b", "2")]))
-    after = _deck(_table([("a", "3")]))
+    before = deck_of(_table([("a", "1")]), _table([("b", "2")]))
+    after = deck_of(_table([("a", "3")]))
     prs, outcomes = _refresh(tmp_path, before, after)
     assert keys(prs) == ["title", "open_feedback"]
     assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["removed"]

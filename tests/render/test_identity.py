@@ -11,18 +11,11 @@ from pptx import Presentation
 from deckgen.model import Cell, Deck, Kpi, KpiStrip, Slide, TableColumn, TableSpec
 from deckgen.render.identity import read_record, split_name
 from deckgen.render.writer import render_pptx
+from tests.refresh.conftest import deck_of
 
 
 def _deck(*blocks: KpiStrip | TableSpec) -> Deck:
-    return Deck(
-        title="t",
-        client="c",
-        period_label="September 2026",
-        lang="en",
-        direction="ltr",
-        currency="USD",
-        slides=(Slide(kind="summary", title="Summary", notes="n", blocks=blocks),),
-    )
+    return deck_of(Slide(kind="summary", title="Summary", notes="n", blocks=blocks))
 
 
 def _table(keys: tuple[str, ...] = ()) -> TableSpec:
@@ -36,7 +29,7 @@ def _table(keys: tuple[str, ...] = ()) -> TableSpec:
 def test_a_kpi_with_a_key_names_its_shapes_by_it_and_one_without_by_its_place() -> None:
     strip = KpiStrip((Kpi("NPS", "+12", "+2 pts", key="nps"), Kpi("Revenue", "100")))
     prs = Presentation(io.BytesIO(render_pptx(_deck(strip))))
-    names = {split_name(s.name)[1] for s in prs.slides[0].shapes}
+    names = {split_name(s.name)[1] for s in prs.slides[1].shapes}
     roles = ("kpi-card", "kpi-accent", "kpi-label", "kpi-value", "kpi-delta")
     assert {f"summary/kpis1/nps/{role}" for role in roles} <= names
     # The unkeyed card is the second card drawn: numbered in its block, as before keys.
@@ -49,7 +42,7 @@ def test_table_row_keys_are_in_the_record_and_no_marker_is_left_in_the_deck() ->
     assert record is not None
     assert record["items"]["summary/table1/table.1"]["k"] == ["header", "email", "seo"]
     with zipfile.ZipFile(io.BytesIO(data)) as package:
-        slide = package.read("ppt/slides/slide1.xml").decode()
+        slide = package.read("ppt/slides/slide2.xml").decode()
     assert "deckgenItem" not in slide and "deckgenRows" not in slide
     unkeyed = read_record(Presentation(io.BytesIO(render_pptx(_deck(_table())))))
     assert unkeyed is not None and "k" not in unkeyed["items"]["summary/table1/table.1"]
