@@ -57,7 +57,6 @@ from deckgen.render.identity import (
     digest,
     identities,
     look_of,
-    notes_text,
     shape_elements,
     slide_digest,
     slide_ids,
@@ -494,23 +493,23 @@ class _Refresh:
         identity = f"{key}/notes"
         proposed = self.model_slides[key].notes
         self.prints[identity] = {"t": digest(proposed)}
-        if not old.has_notes_slide or old.notes_slide.notes_placeholder is None:
+        placeholder = old.notes_slide.notes_placeholder if old.has_notes_slide else None
+        if placeholder is None:
             self.note(key, identity, Merged("kept", "the slide has no notes box any more"))
             return
-        current = notes_text(old)
-        recorded = self.recorded.get(identity, {})
-        if digest(current) != recorded.get("t"):
-            merged = (
-                Merged("unchanged")
-                if current == proposed
-                else Merged("kept", "notes edited by hand", current, proposed)
-            )
-            self.note(key, identity, merged)
+        current = body_text(placeholder._element.find(qn("p:txBody")))
+        if current == proposed:
+            self.prints[identity] = {"t": digest(current)}
+            self.note(key, identity, Merged("unchanged"))
+            return
+        if digest(current) != self.recorded.get(identity, {}).get("t"):
+            self.note(key, identity, Merged("kept", "notes edited by hand", current, proposed))
             return
         assert self.ctx is not None
-        write_notes(old, proposed, self.ctx)
-        self.prints[identity] = {"t": digest(notes_text(old))}
-        self.note(key, identity, Merged("unchanged" if current == proposed else "refreshed"))
+        write_notes(placeholder.text_frame, proposed, self.ctx)
+        written = body_text(placeholder._element.find(qn("p:txBody")))
+        self.prints[identity] = {"t": digest(written)}
+        self.note(key, identity, Merged("refreshed"))
 
     def drop_slides(self, slides: Sequence[PptxSlide]) -> None:
         """Take slides out of the deck (their parts are then not saved)."""

@@ -17,6 +17,7 @@ from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
+from pptx.text.text import TextFrame
 from pptx.util import Emu
 
 import deckgen
@@ -242,9 +243,8 @@ def _footer_style(ctx: RenderContext, inherits: bool, align: Align) -> TextStyle
     return TextStyle(size=9, min_size=9, color=color, align=align, anchor="bottom", inset_x=0)
 
 
-def write_notes(slide: PptxSlide, notes: str, ctx: RenderContext) -> None:
-    """`notes` as the slide's speaker notes, one paragraph a line, in the deck's direction."""
-    frame = slide.notes_slide.notes_text_frame
+def write_notes(frame: TextFrame, notes: str, ctx: RenderContext) -> None:
+    """`notes` in a notes page's text frame, one paragraph a line, in the deck's direction."""
     frame.clear()
     for number, text in enumerate(notes.split("\n")):
         paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
@@ -343,7 +343,7 @@ def _draw_slide(
     if not bare:
         if kind != "title":
             _add_footer(page, number, ctx)
-        write_notes(page, slide.notes, ctx)
+        write_notes(page.notes_slide.notes_text_frame, slide.notes, ctx)
     return page, tag_slide(page, key, blocks)
 
 
