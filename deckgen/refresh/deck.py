@@ -171,7 +171,6 @@ class SlidePlan:
     order: tuple[_Place, ...]  # each slide's key and `p:sldId` (None: a slide to add)
     removed: tuple[str, ...]  # deckgen's slides the data no longer needs
     kept: tuple[str, ...]  # such slides kept because they hold the consultant's edits
-    added: tuple[str, ...]  # slides the data needs that the deck never had
 
 
 def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
@@ -212,12 +211,11 @@ def plan_slides(edited: EditedDeck, new_keys: Sequence[str]) -> SlidePlan:
         )
         if not (key in removed and present[key] is slide)
     ]
-    added = tuple(key for key in new_keys if key not in present and key not in known)
-    for key in added:
+    for key in (k for k in new_keys if k not in present and k not in known):  # to add
         before = reversed(new_keys[: new_keys.index(key)])
         at = next((i for k in before for i, (have, _) in enumerate(order) if have == k), None)
         order.insert(0 if at is None else at + 1, (key, None))
-    return SlidePlan(tuple(order), removed, kept, added)
+    return SlidePlan(tuple(order), removed, kept)
 
 
 def refresh_pages(edited: EditedDeck) -> PageMap:
