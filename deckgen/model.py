@@ -8,7 +8,7 @@ grid, written for a left-to-right deck; the renderer mirrors them for right-to-l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Literal
 
@@ -68,6 +68,9 @@ class Kpi:
     value: str
     delta: str | None = None  # e.g. "+4.2 pts vs Sep"
     tone: Tone = "neutral"  # colour of the delta
+    # The figure it shows (e.g. "new_customers"), the same every month: `deckgen refresh`
+    # matches a card to last month's by it, wherever it stands in the strip.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,20 @@ class TableSpec:
     area: Area = "full"
     title: str | None = None
     font_size: float = 11  # points
+    # What each row is (a channel, a segment), the same every month: `deckgen refresh` matches
+    # rows by them; empty when rows are places (a ranking), else one unique key per row.
+    row_keys: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.row_keys and (
+            len(self.row_keys) != len(self.rows) or len(set(self.row_keys)) != len(self.rows)
+        ):
+            raise ValueError("a table's row keys must be one per row and unique")
+
+    def rows_between(self, start: int, stop: int) -> TableSpec:
+        """The table of rows `start` to `stop` (a page of it), their keys with them."""
+        keys = self.row_keys[start:stop]
+        return replace(self, rows=self.rows[start:stop], row_keys=keys)
 
 
 Block = TextBlock | KpiStrip | ChartSpec | ScatterSpec | FunnelSpec | TableSpec

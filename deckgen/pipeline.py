@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pydantic
@@ -40,6 +41,9 @@ from deckgen.formats import format_value
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.model import Deck
 from deckgen.period import Period
+
+if TYPE_CHECKING:
+    from deckgen.slides.deck import PageMap
 
 PARTIAL_PERIOD = "partial_period"  # errors.Problem.rule of coverage_warning
 # The settings a deck records for `deckgen refresh`: how it is worded and counted. The sheet
@@ -389,9 +393,11 @@ def build_deck_model(
     *,
     templates_dir: Path | None = None,
     strict: bool = False,
+    pages: PageMap | None = None,
 ) -> tuple[Deck, LifecycleMetrics, tuple[Problem, ...]]:
     """The deck model of a month of validated tables, with its metrics and the data warnings;
-    ValidationError under `strict` when the orders end before the month does."""
+    ValidationError under `strict` when the orders end before the month does. `pages`: see
+    deckgen.slides.deck.build_deck."""
     from deckgen.slides.deck import build_deck
     from deckgen.wording import Wording
 
@@ -407,7 +413,8 @@ def build_deck_model(
         raise ValidationError([partial])
     warnings = tables.warnings if partial is None else (partial, *tables.warnings)
     metrics = compute_metrics(tables, period, settings.metrics)
-    return build_deck(metrics, settings, wording, warnings=warnings), metrics, warnings
+    deck = build_deck(metrics, settings, wording, warnings=warnings, pages=pages)
+    return deck, metrics, warnings
 
 
 def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:

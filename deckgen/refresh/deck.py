@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx import Presentation
 from pptx.exc import PackageNotFoundError
+from pptx.opc.package import OpcPackage
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 
 import deckgen
@@ -28,7 +33,7 @@ from deckgen.config import Settings, find_config, load_settings
 from deckgen.data.tables import Tables
 from deckgen.errors import InputError, RenderError
 from deckgen.formats import localise_digits
-from deckgen.model import Deck
+from deckgen.model import Deck, Slide
 from deckgen.period import Period
 from deckgen.refresh.merge import (
     Merged,
@@ -42,6 +47,7 @@ from deckgen.refresh.merge import (
     series_colors,
 )
 from deckgen.refresh.report import Outcome, RefreshReport
+from deckgen.render.context import RenderContext
 from deckgen.render.identity import (
     FORMAT,
     Fingerprint,
@@ -51,7 +57,6 @@ from deckgen.render.identity import (
     digest,
     identities,
     look_of,
-    notes_text,
     shape_elements,
     slide_digest,
     slide_ids,
@@ -59,6 +64,10 @@ from deckgen.render.identity import (
     split_name,
     theme_fonts,
 )
+from deckgen.render.text import measure_family
+
+if TYPE_CHECKING:
+    from deckgen.slides.deck import PageMap
 
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
 
@@ -152,6 +161,76 @@ def refresh_period(
     return resolve_period(before, tables, settings, today)
 
 
+_Place = tuple[str | None, etree._Element | None]  # a slide's key and entry in the slide list
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    """What a refresh does with the deck's slides, and their order once refreshed."""
+
+    order: tuple[_Place, ...]  # each slide's key and `p:sldId` (None: a slide to add)
+    removed: tuple[str, ...]  # deckgen's slides the data no longer needs
+    kept: tuple[str, ...]  # such slides kept because they hold the consultant's edits
+
+
+def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
+    """The deck's deckgen slides by key (the first, where the consultant duplicated one)."""
+    present: dict[str, PptxSlide] = {}
+    for slide, key in zip(edited.prs.slides, edited.keys, strict=True):
+        if key is not None and key not in present:
+            present[key] = slide
+    return present
+
+
+def _edited_by_hand(slide: PptxSlide, recorded: dict[str, Fingerprint]) -> bool:
+    """True when a slide holds a shape of the consultant's or text they changed."""
+    if _has_untagged_content(slide):
+        return True
+    for identity, el in identities(slide):
+        written = recorded.get(identity, {})
+        text = body_text(el.find(qn("p:txBody")))
+        if "t" in written and digest(text) != written["t"]:
+            return True
+    return False
+
+
+def plan_slides(edited: EditedDeck, new_keys: Sequence[str]) -> SlidePlan:
+    """The slides of `edited` refreshed to a deck of `new_keys`: the consultant's order, less
+    deckgen's slides no longer needed (unless edited), each added slide after the nearest
+    slide that precedes it in deckgen's order (first when none does)."""
+    present = _present(edited)
+    known = set(edited.record.get("slides") or [])
+    recorded: dict[str, Fingerprint] = edited.record["items"]  # type: ignore[assignment]
+    gone = [key for key in present if key not in new_keys]
+    kept = tuple(key for key in gone if _edited_by_hand(present[key], recorded))
+    removed = tuple(key for key in gone if key not in kept)
+    order: list[_Place] = [
+        (key, entry)
+        for key, slide, entry in zip(
+            edited.keys, edited.prs.slides, edited.prs.slides._sldIdLst, strict=True
+        )
+        if not (key in removed and present[key] is slide)
+    ]
+    for key in (k for k in new_keys if k not in present and k not in known):  # to add
+        before = reversed(new_keys[: new_keys.index(key)])
+        at = next((i for k in before for i, (have, _) in enumerate(order) if have == k), None)
+        order.insert(0 if at is None else at + 1, (key, None))
+    return SlidePlan(tuple(order), removed, kept)
+
+
+def refresh_pages(edited: EditedDeck) -> PageMap:
+    """The page each slide of a new deck model will be on once refreshed into `edited` (the
+    agenda gives these)."""
+    from deckgen.render.identity import slide_keys
+
+    def pages(kinds: Sequence[str]) -> list[int | None]:
+        keys = slide_keys(kinds)
+        final = [key for key, _ in plan_slides(edited, keys).order]
+        return [final.index(key) + 1 if key in final else None for key in keys]
+
+    return pages
+
+
 class _Refresh:
     """One refresh of an opened deck to a new deck model."""
 
@@ -167,6 +246,8 @@ class _Refresh:
         self.fonts: frozenset[str] = frozenset()  # the theme fonts of the slide being merged
         self.drawn_fonts: frozenset[str] = frozenset()  # the fonts the new slides are drawn in
         self.slides_known: list[str] = []
+        self.model_slides: dict[str, Slide] = {}  # slide key -> the slide it is drawn from
+        self.ctx: RenderContext | None = None  # what the new slides are drawn in
 
     def note(self, slide: str, item: str, merged: Merged) -> None:
         self.outcomes.append(
@@ -176,18 +257,19 @@ class _Refresh:
     def run(self, charts: str) -> None:
         from deckgen.render.brand import deck_brand
         from deckgen.render.identity import slide_keys
-        from deckgen.render.writer import draw_slides
+        from deckgen.render.writer import draw_slides, render_context
 
         new_keys = slide_keys([slide.kind for slide in self.deck.slides])
+        self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
-        present: dict[str, PptxSlide] = {}
-        for slide, key in zip(self.prs.slides, self.edited.keys, strict=True):
-            if key is None:
-                continue
-            if key in present:
+        present = _present(self.edited)
+        seen: set[str] = set()
+        for key in self.edited.keys:
+            if key in seen:  # a copy: the first of a key is the one refreshed
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
-            else:
-                present[key] = slide
+            if key is not None:
+                seen.add(key)
+        plan = plan_slides(self.edited, new_keys)
         drawn_from = self.edited.record.get("models") or {}
         self.models = {
             key: slide_digest(self.deck, slide, charts)
@@ -211,8 +293,12 @@ class _Refresh:
         self.drawn_fonts = frozenset(
             {brand.theme.major_font, brand.theme.minor_font} | {f for f in recorded if f}
         )
-        drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted)  # type: ignore[arg-type]
-        added: list[str] = []
+        self.ctx = render_context(self.prs, brand, self.deck, charts)  # type: ignore[arg-type]
+        # A slide merged into the deck's own is drawn bare: its footer and notes are written
+        # into the deck's slide directly (refresh_footer, merge_notes).
+        bare = frozenset(k for k in wanted if k in present)
+        with _partnames_gathered_once(self.prs.part.package):
+            drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted, bare=bare)  # type: ignore[arg-type]
         scratch: list[PptxSlide] = []
         for key, page, prints in drawn:
             self.prints.update(prints)
@@ -220,25 +306,19 @@ class _Refresh:
                 self.merge_slide(key, present[key], page)
                 scratch.append(page)
             else:
-                added.append(key)
                 self.note(key, key, Merged("added", "the new data needs this slide"))  # type: ignore[arg-type]
-        removed = [k for k in present if k not in new_keys]
-        for key in removed:
-            if self.edited_by_hand(present[key]):
-                self.note(
-                    key, key, Merged("kept", "no longer in the data, but it holds your edits")
-                )
-                self.keep_prints(key)
-            else:
-                scratch.append(present[key])
-                self.note(key, key, Merged("removed", "the new data no longer needs this slide"))
+        for key in plan.kept:
+            self.note(key, key, Merged("kept", "no longer in the data, but it holds your edits"))
+            self.keep_prints(key)
+        for key in plan.removed:
+            scratch.append(present[key])
+            self.note(key, key, Merged("removed", "the new data no longer needs this slide"))
         for key in known - set(new_keys) - set(present):
             self.keep_prints(key)
         self.drop_slides(scratch)
-        pages = {key: page for key, page, _ in drawn}
-        self.place_added(added, pages, new_keys)
+        self.arrange(plan.order, {key: page for key, page, _ in drawn})
         self.number_slides()
-        self.slides_known = sorted((known | set(new_keys)) - set(removed))
+        self.slides_known = sorted((known | set(new_keys)) - set(plan.removed))
 
     def refresh_footer(self, key: str, slide: PptxSlide) -> None:
         """The footer of a slide left as it was: the new period's, unless edited by hand."""
@@ -268,17 +348,6 @@ class _Refresh:
             {i: p for i, p in self.recorded.items() if i == key or i.startswith(f"{key}/")}
         )
 
-    def edited_by_hand(self, slide: PptxSlide) -> bool:
-        """True when a slide holds a shape of the consultant's or text they changed."""
-        if _has_untagged_content(slide):
-            return True
-        for identity, el in identities(slide):
-            recorded = self.recorded.get(identity, {})
-            text = body_text(el.find(qn("p:txBody")))
-            if "t" in recorded and digest(text) != recorded["t"]:
-                return True
-        return False
-
     def merge_slide(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
         """Merge the freshly drawn `new` into the consultant's `old` slide of the same key."""
         self.fonts = theme_fonts(old) | self.drawn_fonts
@@ -305,6 +374,11 @@ class _Refresh:
             props = c_nv_pr(anchor)
             if split_name(props.get("name", ""))[1] is None:  # a placeholder LibreOffice renamed
                 props.set("name", c_nv_pr(fresh).get("name"))
+        self.refresh_footer(key, old)
+        for role in ("footer", "slide-number"):  # not drawn on the bare slide
+            identity = f"{key}/{role}"
+            if old_items.pop(identity, None) is not None and role == "slide-number":
+                self.prints[identity] = self.recorded.get(identity, {})
         for identity, el in old_items.items():
             if identity.rsplit("/", 1)[-1].split(".")[0] in _NEVER_REMOVED:
                 self.prints[identity] = self.recorded.get(identity, {})
@@ -315,7 +389,7 @@ class _Refresh:
             tree.remove(el)
             self.note(key, identity, Merged("removed", "no longer needed", yours))
         self.follow_series_colors(old, charts)
-        self.merge_notes(key, old, new)
+        self.merge_notes(key, old)
 
     def insert(
         self,
@@ -369,7 +443,8 @@ class _Refresh:
             if fresh.find(f".//{qn('a:tbl')}") is not None:
                 if current.find(f".//{qn('a:tbl')}") is None:
                     raise ValueError("it is no longer a table")
-                placed, merged = merge_table(current, fresh, recorded, self.fonts)
+                drawn = self.prints.get(identity)
+                placed, merged = merge_table(current, fresh, recorded, self.fonts, drawn)
                 for outcome in merged:
                     self.note(key, identity, outcome)
                 return placed
@@ -380,7 +455,10 @@ class _Refresh:
                 return current
             if current.tag != fresh.tag:
                 raise ValueError("it is no longer the same kind of shape")
-            placed, merged = merge_shape(current, fresh, recorded, self.fonts)
+            assert self.ctx is not None
+            heading = identity.rsplit("/", 1)[-1] == "title"
+            family = measure_family(self.ctx, heading)
+            placed, merged = merge_shape(current, fresh, recorded, self.fonts, family)
             self.note(key, identity, merged)
             return placed
         except (ValueError, KeyError, AttributeError, TypeError) as exc:
@@ -391,6 +469,7 @@ class _Refresh:
         self, old: PptxSlide, charts: dict[str, tuple[etree._Element, etree._Element]]
     ) -> None:
         """Legend keys drawn as shapes take the colours of their chart's series, as now drawn."""
+        items = identities(old) if charts else []
         for block, (current, _) in charts.items():
             chart = _graphic_frame(old, current).chart
             fresh_colors = self.fresh_colors.get(block, [])
@@ -399,32 +478,36 @@ class _Refresh:
                 for a, b in zip(fresh_colors, series_colors(chart._chartSpace), strict=False)
                 if a and b
             }
-            for identity, el in identities(old):
+            for identity, el in items:
                 # Only keys as deckgen drew them: a key recoloured by hand stays.
                 drawn = self.prints.get(identity, {}).get("l")
                 if identity.startswith(f"{block}/legend-key") and look_of(el, self.fonts) == drawn:
                     recolor(el, colors)
 
-    def merge_notes(self, key: str, old: PptxSlide, new: PptxSlide) -> None:
+    def merge_notes(self, key: str, old: PptxSlide) -> None:
+        """The slide's new notes, unless the consultant edited theirs."""
+        from deckgen.render.writer import write_notes
+
         identity = f"{key}/notes"
-        proposed = notes_text(new)
-        if not old.has_notes_slide or old.notes_slide.notes_placeholder is None:
+        proposed = self.model_slides[key].notes
+        self.prints[identity] = {"t": digest(proposed)}
+        placeholder = old.notes_slide.notes_placeholder if old.has_notes_slide else None
+        if placeholder is None:
             self.note(key, identity, Merged("kept", "the slide has no notes box any more"))
             return
-        current = notes_text(old)
-        recorded = self.recorded.get(identity, {})
-        if digest(current) != recorded.get("t"):
-            merged = (
-                Merged("unchanged")
-                if current == proposed
-                else Merged("kept", "notes edited by hand", current, proposed)
-            )
-            self.note(key, identity, merged)
+        current = body_text(placeholder._element.find(qn("p:txBody")))
+        if current == proposed:
+            self.prints[identity] = {"t": digest(current)}
+            self.note(key, identity, Merged("unchanged"))
             return
-        body = old.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
-        fresh = new.notes_slide.notes_placeholder._element.find(qn("p:txBody"))
-        body.getparent().replace(body, fresh)
-        self.note(key, identity, Merged("unchanged" if current == proposed else "refreshed"))
+        if digest(current) != self.recorded.get(identity, {}).get("t"):
+            self.note(key, identity, Merged("kept", "notes edited by hand", current, proposed))
+            return
+        assert self.ctx is not None
+        write_notes(placeholder.text_frame, proposed, self.ctx)
+        written = body_text(placeholder._element.find(qn("p:txBody")))
+        self.prints[identity] = {"t": digest(written)}
+        self.note(key, identity, Merged("refreshed"))
 
     def drop_slides(self, slides: Sequence[PptxSlide]) -> None:
         """Take slides out of the deck (their parts are then not saved)."""
@@ -436,27 +519,15 @@ class _Refresh:
                 sld_ids.remove(sld_id)
                 self.prs.part.drop_rel(r_id)
 
-    def place_added(self, added: list[str], pages: dict[str, PptxSlide], order: list[str]) -> None:
-        """Move each added slide after the nearest slide before it in the new deck's order."""
+    def arrange(self, order: Sequence[_Place], pages: dict[str, PptxSlide]) -> None:
+        """The deck's slides in the planned order, each added slide (in `pages`) in its place."""
         sld_ids = self.prs.slides._sldIdLst
-        for key in added:
-            entry = next(s for s in sld_ids if self._slide_of(s) is pages[key])
+        entries = {id(self.prs.part.related_slide(s.get(qn("r:id")))): s for s in sld_ids}
+        planned = [entry if entry is not None else entries[id(pages[key])] for key, entry in order]
+        for entry in list(sld_ids):
             sld_ids.remove(entry)
-            position = order.index(key)
-            before = next(
-                (s for k in reversed(order[:position]) for s in sld_ids if self._key_of(s) == k),
-                None,
-            )
-            if before is None:
-                sld_ids.insert(0, entry)
-            else:
-                before.addnext(entry)
-
-    def _slide_of(self, sld_id: etree._Element) -> PptxSlide:
-        return self.prs.part.related_slide(sld_id.get(qn("r:id")))
-
-    def _key_of(self, sld_id: etree._Element) -> str | None:
-        return slide_key(self._slide_of(sld_id))
+        for entry in planned:
+            sld_ids.append(entry)
 
     def number_slides(self) -> None:
         """Static slide numbers (right-to-left and native-digit decks) show the final place."""
@@ -495,8 +566,30 @@ class _Refresh:
         }
 
 
-def _graphic_frame(slide: PptxSlide, el: etree._Element):
-    return next(shape for shape in slide.shapes if shape._element is el)
+@contextmanager
+def _partnames_gathered_once(package: OpcPackage) -> Iterator[None]:
+    """python-pptx names each new part (chart, workbook, notes) after walking every part of
+    the package; drawing a month into a whole deck gathers the names taken once instead (the
+    same names: the lowest number free)."""
+    taken = {str(part.partname) for part in package.iter_parts()}
+
+    def next_partname(template: str) -> PackURI:
+        number = 1
+        while template % number in taken:
+            number += 1
+        taken.add(template % number)
+        return PackURI(template % number)
+
+    package.next_partname = next_partname  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del package.next_partname
+
+
+def _graphic_frame(slide: PptxSlide, el: etree._Element) -> GraphicFrame:
+    """The graphic frame `el` of `slide` (without proxying every other shape of the slide)."""
+    return GraphicFrame(el, slide.shapes)  # type: ignore[arg-type]
 
 
 def refresh_presentation(
@@ -545,7 +638,12 @@ def refresh_deck_bytes(
     tables = load_source(source, settings, strict=strict, today=today)
     chosen = refresh_period(edited, tables, settings, period, today)
     model, _, _ = build_deck_model(
-        tables, chosen, settings, templates_dir=templates_dir, strict=strict
+        tables,
+        chosen,
+        settings,
+        templates_dir=templates_dir,
+        strict=strict,
+        pages=refresh_pages(edited),
     )
     data, outcomes = refresh_presentation(edited, model, deck_provenance(settings, chosen))
     report = RefreshReport(

@@ -20,6 +20,7 @@ from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
 from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 
+from deckgen import textmetrics
 from deckgen.render.identity import (
     Fingerprint,
     axis_scales,
@@ -153,8 +154,10 @@ def merge_shape(
     new: etree._Element,
     recorded: Fingerprint | None,
     fonts: frozenset[str] = frozenset(),
+    family: str = textmetrics.FALLBACK_FAMILY,
 ) -> tuple[etree._Element, Merged]:
-    """A text box, placeholder, card, rule or key (`fonts`: the theme's): see the module doc."""
+    """A text box, placeholder, card, rule or key (`fonts`: the theme's; `family` measures
+    text whose runs name none of their own): see the module doc."""
     old_body, new_body = old.find(qn("p:txBody")), new.find(qn("p:txBody"))
     current, proposed = body_text(old_body), body_text(new_body)
     if recorded is None:
@@ -174,10 +177,142 @@ def merge_shape(
         )
     if same_place:
         take_geometry(old, new)
-    if old_body is not None and new_body is not None:
-        write_text_keeping_format(old_body, new_body)
     kept = "your formatting" + ("" if same_place else ", position and size") + " kept"
+    if old_body is not None and new_body is not None:
+        shrunk = fit_to_box(old, new_body, family)
+        if shrunk is not None:
+            kept += f"; shrunk to {shrunk:g} pt to fit your box"
     return old, Merged("refreshed" if changed else "unchanged", kept)
+
+
+FIT_FLOOR_PT = 8.0  # the least a refit shrinks text to (the consultant's own size if smaller)
+_INSETS_EMU = {"lIns": 91440, "rIns": 91440, "tIns": 45720, "bIns": 45720}  # OOXML defaults
+_EMU_PER_PT = 12700
+
+
+def _run_size(paragraph: etree._Element, fallback: float) -> float:
+    r_pr = paragraph.find(f"{qn('a:r')}/{qn('a:rPr')}")
+    size = None if r_pr is None else r_pr.get("sz")
+    return int(size) / 100 if size else fallback
+
+
+def _spacing(paragraph: etree._Element) -> tuple[float, float]:
+    """A paragraph's line spacing (a multiple) and the points before and after it."""
+    p_pr = paragraph.find(qn("a:pPr"))
+    if p_pr is None:
+        return 1.0, 0.0
+    percent = p_pr.find(f"{qn('a:lnSpc')}/{qn('a:spcPct')}")
+    spacing = 1.0 if percent is None else int(percent.get("val", "100000")) / 100000
+    gap = sum(
+        int(points.get("val", "0")) / 100
+        for tag in ("a:spcBef", "a:spcAft")
+        if (points := p_pr.find(f"{qn(tag)}/{qn('a:spcPts')}")) is not None
+    )
+    return spacing, gap
+
+
+def _paragraph_font(paragraph: etree._Element, family: str) -> tuple[str, bool]:
+    """The family a paragraph's run is measured in (its own, when deckgen knows its metrics)
+    and whether it is bold."""
+    r_pr = paragraph.find(f"{qn('a:r')}/{qn('a:rPr')}")
+    if r_pr is None:
+        return family, False
+    latin = r_pr.find(qn("a:latin"))
+    typeface = None if latin is None else latin.get("typeface", "")
+    if typeface and not typeface.startswith("+") and textmetrics.font_path(typeface):
+        family = typeface
+    return family, r_pr.get("b", "0") in ("1", "true")
+
+
+@dataclass(frozen=True)
+class _TextBox:
+    """The room a shape gives its text: inner width and height (points), and whether it wraps."""
+
+    width: float
+    height: float
+    wraps: bool
+
+
+def _text_box(shape_el: etree._Element) -> _TextBox | None:
+    body, now = shape_el.find(qn("p:txBody")), geometry(shape_el)
+    if body is None or len(now) < 7 or None in now[5:7]:
+        return None
+    body_pr = body.find(qn("a:bodyPr"))
+    insets = {
+        name: int(body_pr.get(name, default)) if body_pr is not None else default
+        for name, default in _INSETS_EMU.items()
+    }
+    return _TextBox(
+        (now[5] - insets["lIns"] - insets["rIns"]) / _EMU_PER_PT,
+        (now[6] - insets["tIns"] - insets["bIns"]) / _EMU_PER_PT,
+        body_pr is None or body_pr.get("wrap") != "none",
+    )
+
+
+def _sizes(body: etree._Element, drawn: etree._Element) -> list[float]:
+    """The size of each paragraph's run; one that inherits its size has deckgen's (`drawn`)."""
+    defaults = [_run_size(p, 18.0) for p in drawn.findall(qn("a:p"))] or [18.0]
+    return [
+        _run_size(p, defaults[min(n, len(defaults) - 1)])
+        for n, p in enumerate(body.findall(qn("a:p")))
+    ]
+
+
+def _needs(
+    body: etree._Element, sizes: list[float], box: _TextBox, family: str, scale: float = 1.0
+) -> tuple[float, float]:
+    """The height and the widest line (points) the text of `body` takes in `box`, its runs at
+    `sizes` times `scale`."""
+    height = widest = 0.0
+    for paragraph, size in zip(body.findall(qn("a:p")), sizes, strict=True):
+        text = paragraph_text(paragraph).replace("\v", "\n")
+        face, bold = _paragraph_font(paragraph, family)
+        spacing, gap = _spacing(paragraph)
+        size = _scaled(size, scale)
+        lines = (
+            textmetrics.wrap_text(text, box.width, size, face, bold)
+            if box.wraps
+            else text.split("\n")
+        )
+        widest = max([widest, *(textmetrics.measure_width(x, size, face, bold) for x in lines)])
+        height += len(lines) * textmetrics.line_height(text, size, face, bold) * spacing + gap
+    return height, widest
+
+
+def fit_to_box(shape_el: etree._Element, new_body: etree._Element, family: str) -> float | None:
+    """Write deckgen's new text (`new_body`) into a shape the consultant restyled, in their
+    formatting (write_text_keeping_format), shrunk until it takes no more room than the box,
+    or than their own text took if that was more (all runs by one factor, to half points, not
+    below FIT_FLOOR_PT); the largest size it was shrunk to, or None when it was not."""
+    body = shape_el.find(qn("p:txBody"))
+    box = _text_box(shape_el)
+    if box is None:
+        write_text_keeping_format(body, new_body)
+        return None
+    room_h, room_w = _needs(body, _sizes(body, new_body), box, family)
+    room_h, room_w = max(room_h, box.height), max(room_w, box.width)
+    write_text_keeping_format(body, new_body)
+    sizes = _sizes(body, new_body)
+    largest, scale = max(sizes), 1.0
+    while True:
+        height, widest = _needs(body, sizes, box, family, scale)
+        if height <= room_h and widest <= room_w:
+            break
+        smaller = _scaled(largest, scale) - 0.5
+        if smaller < min(FIT_FLOOR_PT, largest):
+            break
+        scale = smaller / largest
+    if scale == 1.0:
+        return None
+    for paragraph, size in zip(body.findall(qn("a:p")), sizes, strict=True):
+        for r_pr in paragraph.iter(qn("a:rPr"), qn("a:endParaRPr")):
+            r_pr.set("sz", str(round(_scaled(size, scale) * 100)))
+    return _scaled(largest, scale)
+
+
+def _scaled(size: float, scale: float) -> float:
+    """`size` times `scale`, rounded down to half a point (never below 1 pt)."""
+    return max(1.0, int(size * scale * 2 + 1e-9) / 2)
 
 
 def _number(text: str | None) -> float | None:
@@ -236,13 +371,15 @@ def merge_chart(
     if digest(chart_data(old_space)) != recorded.get("d"):
         notes.append("figures edited by hand were replaced")
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
-    # What Chart.replace_data does, with the new chart's workbook instead of writing another.
-    rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
-    rewriter.replace_series_data(old_space)
+    styled = recorded.get("l") or []
+    if looks != styled or len(looks) != len(chart_series(new_space)):
+        # What Chart.replace_data does, with the new chart's workbook instead of writing
+        # another; when every series is as deckgen drew it, each is replaced whole below.
+        rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
+        rewriter.replace_series_data(old_space)
     old_chart.part.chart_workbook.update_from_xlsx_blob(
         new_chart.part.chart_workbook.xlsx_part.blob
     )
-    styled = recorded.get("l") or []
     for number, (ser, fresh) in enumerate(
         zip(chart_series(old_space), chart_series(new_space), strict=False)
     ):
@@ -317,17 +454,22 @@ def merge_table(
     new: etree._Element,
     recorded: Fingerprint | None,
     fonts: frozenset[str] = frozenset(),
+    drawn: Fingerprint | None = None,
 ) -> tuple[etree._Element, list[Merged]]:
-    """New values in the consultant's table: rows added or removed, edited cells kept."""
+    """New values in the consultant's table: rows added or removed, edited cells kept. Rows
+    with keys (last month's in `recorded`, this month's in `drawn`, the new table's
+    fingerprint) are matched by them, so a channel's row keeps its edits wherever it now
+    ranks; others by their place."""
     old_tbl, new_tbl = old.find(f".//{qn('a:tbl')}"), new.find(f".//{qn('a:tbl')}")
-    recorded = recorded or {}
-    current, proposed = table_cells(old_tbl), table_cells(new_tbl)
+    recorded, drawn = recorded or {}, drawn or {}
+    current = table_cells(old_tbl)
+    now = [[digest(text) for text in row] for row in current]
     written = recorded.get("c") or []
     edited = {
         (r, c)
-        for r, row in enumerate(current)
-        for c, text in enumerate(row)
-        if r >= len(written) or c >= len(written[r]) or digest(text) != written[r][c]
+        for r, row in enumerate(now)
+        for c, cell in enumerate(row)
+        if r >= len(written) or c >= len(written[r]) or cell != written[r][c]
     }
     same_place = is_same_place(old, recorded)
     same_look = digest(table_look(old_tbl, fonts)) == recorded.get("l")
@@ -335,36 +477,51 @@ def merge_table(
         fresh = replace_shape(old, new)
         if not same_place:
             take_geometry(fresh, old)
-        status = "unchanged" if current == proposed and same_place else "refreshed"
+        status = "unchanged" if now == drawn.get("c") and same_place else "refreshed"
         return fresh, [Merged(status, "" if same_place else "your position and size kept")]
+    proposed = table_cells(new_tbl)
     width = {len(row) for row in current} | {len(row) for row in proposed}
     if len(width) != 1:
         return old, [Merged("failed", "the table's columns changed; left as it was")]
-    outcomes: list[Merged] = []
     old_rows, new_rows = old_tbl.findall(qn("a:tr")), new_tbl.findall(qn("a:tr"))
-    for number, row in enumerate(old_rows[len(new_rows) :], start=len(new_rows)):
+    keys = _row_keys(recorded.get("k"), len(old_rows)), _row_keys(drawn.get("k"), len(new_rows))
+    outcomes: list[Merged] = []
+    pairs: list[tuple[etree._Element, int | None]] = []  # each new row's row, and its old place
+    if keys[0] is not None and keys[1] is not None:
+        places = {key: number for number, key in enumerate(keys[0])}
+        kept = [places.get(key) for key in keys[1]]
+        gone = [n for n in range(len(old_rows)) if n not in set(kept)]
+        names = [f"{n + 1} ({key})" for n, key in enumerate(keys[0])]
+    else:  # rows are places: the first rows stay, the last go or come
+        kept = [n if n < len(old_rows) else None for n in range(len(new_rows))]
+        gone = list(range(len(new_rows), len(old_rows)))
+        names = [str(n + 1) for n in range(len(old_rows))]
+    for number in gone:
         lost = [current[number][c] for c in range(len(current[number])) if (number, c) in edited]
-        old_tbl.remove(row)
         if lost:
             outcomes.append(
-                Merged("removed", f"row {number + 1} is no longer needed", " | ".join(lost))
+                Merged("removed", f"row {names[number]} is no longer needed", " | ".join(lost))
             )
-    for _ in range(len(new_rows) - len(old_rows)):
-        old_tbl.findall(qn("a:tr"))[-1].addnext(copy.deepcopy(old_tbl.findall(qn("a:tr"))[-1]))
-        edited -= {(len(old_tbl.findall(qn("a:tr"))) - 1, c) for c in range(len(proposed[0]))}
-    for r, (row, fresh_row) in enumerate(zip(old_tbl.findall(qn("a:tr")), new_rows, strict=True)):
+    pattern = old_rows[max((n for n in kept if n is not None), default=len(old_rows) - 1)]
+    for row in old_rows:
+        old_tbl.remove(row)
+    for number in kept:
+        row = copy.deepcopy(pattern) if number is None else old_rows[number]
+        old_tbl.append(row)  # rows are the table's last children (a:tblPr, a:tblGrid first)
+        pairs.append((row, number))
+    for r, ((row, place), fresh_row) in enumerate(zip(pairs, new_rows, strict=True)):
         if same_place:
             row.set("h", fresh_row.get("h"))
         for c, (cell, fresh) in enumerate(
             zip(row.findall(qn("a:tc")), fresh_row.findall(qn("a:tc")), strict=True)
         ):
-            if (r, c) in edited and r < len(current):
-                merged = _kept_text(current[r][c], proposed[r][c])
+            if place is not None and (place, c) in edited:
+                merged = _kept_text(current[place][c], proposed[r][c])
                 if merged.status == "kept":
                     outcomes.append(
                         Merged(
                             "kept",
-                            f"row {r + 1}, column {c + 1} edited by hand",
+                            f"row {names[place]}, column {c + 1} edited by hand",
                             merged.current,
                             merged.proposed,
                         )
@@ -390,6 +547,13 @@ def merge_table(
     )
     outcomes.insert(0, Merged("refreshed", f"{detail} kept" if detail else ""))
     return old, outcomes
+
+
+def _row_keys(keys: object, rows: int) -> list[str] | None:
+    """`keys` when they name each of `rows` rows once, else None (rows known by place)."""
+    if not isinstance(keys, list) or len(keys) != rows or len(set(keys)) != rows:
+        return None
+    return [str(key) for key in keys]
 
 
 def merge_picture(

@@ -1,9 +1,11 @@
 """Stable identities and fingerprints of what deckgen draws, so `deckgen refresh` can find it again.
 
 Every shape deckgen draws is named `<what it is> [deckgen:<identity>]`, e.g.
-`KPI Value [deckgen:summary/kpis1/kpi-value.3]`: the slide's key (its kind, `.2` for a second
-slide of that kind), the block (its type and place on the slide) and the role (the shape's
-plain name and its number within the block). A shape's name is the one per-shape attribute that
+`KPI Value [deckgen:summary/kpis1/nps/kpi-value]`: the slide's key (its kind, `.2` for a second
+slide of that kind), the block (its type and place on the slide), the item of the block the
+shape draws when the model names one (a KPI's `key`: the figure it shows, whatever its place in
+the strip) and the role (the shape's plain name, numbered when a scope has several). A table's
+rows are items too: their keys (`TableSpec.row_keys`) are in its fingerprint (`k`). A shape's name is the one per-shape attribute that
 both PowerPoint and LibreOffice keep on save (LibreOffice 7.4 drops `descr`, `title`, extension
 lists and `p:custDataLst` tags, and renumbers shape ids); placeholders, whose names LibreOffice
 replaces, are also known by their placeholder type. The deck's own record (format, deckgen
@@ -13,7 +15,7 @@ custom document property, `deckgen`, which both viewers keep.
 A fingerprint records what deckgen wrote, as short hashes of values that survive a save:
 `g` the position and size (as numbers: compared to within GEOMETRY_SLACK), `t` the text (a table: `c`, one per cell), `l` the look (run sizes,
 weights, colours and fonts; fills and lines; a chart's series colours), `d` a chart's data and
-`a` its value axes' scales. Refresh compares them with the shape as it is now to tell
+`a` its value axes' scales, `k` a table's row keys (None for a row known by its place). Refresh compares them with the shape as it is now to tell
 deckgen's work from the consultant's (deckgen.refresh).
 """
 
@@ -37,7 +39,7 @@ from pptx.slide import Slide as PptxSlide
 from deckgen.model import Deck, Slide
 
 DECK_PROPERTY = "deckgen"  # the custom document property holding the deck's record
-FORMAT = 1  # version of the record and identity scheme; refresh rejects others
+FORMAT = 2  # version of the record and identity scheme (2: item keys); refresh rejects others
 GEOMETRY_SLACK = 1000  # EMU (0.03 mm): a shape closer than this to where it was has not moved
 Fingerprint = dict[str, object]
 _TAG = re.compile(r"^(?P<plain>.*?) ?\[deckgen:(?P<identity>[^\]\s]+)\]$")
@@ -61,6 +63,10 @@ _BLOCK_TYPES = {
     "FunnelSpec": "funnel",
     "TableSpec": "table",
 }
+# Set while a block is drawn, read and removed when its slide is tagged: never saved.
+_ITEM_ATTR = "deckgenItem"
+_ROWS_ATTR = "deckgenRows"
+HEADER_ROW = "header"  # the key of a table's header row
 _SHAPE_TAGS = (qn("p:sp"), qn("p:cxnSp"), qn("p:graphicFrame"), qn("p:pic"), qn("p:grpSp"))
 
 
@@ -116,6 +122,25 @@ def shape_elements(tree: etree._Element) -> list[etree._Element]:
     return [el for el in tree if el.tag in _SHAPE_TAGS]
 
 
+def mark_item(shape_els: Iterable[etree._Element], key: str | None) -> None:
+    """Note that `shape_els` draw the block's item `key` (a KPI's), for `tag_slide`."""
+    if key:
+        for shape_el in shape_els:
+            c_nv_pr(shape_el).set(_ITEM_ATTR, key)
+
+
+def mark_rows(shape_el: etree._Element, keys: Sequence[str]) -> None:
+    """Note the key of each row of the table `shape_el` holds (header first), for `fingerprint`."""
+    c_nv_pr(shape_el).set(_ROWS_ATTR, json.dumps(list(keys), ensure_ascii=False))
+
+
+def _pop(props: etree._Element, attr: str) -> str | None:
+    value = props.get(attr)
+    if value is not None:
+        del props.attrib[attr]
+    return value
+
+
 def tag_slide(
     slide: PptxSlide, key: str, blocks: Sequence[tuple[str, Sequence[etree._Element]]]
 ) -> dict[str, Fingerprint]:
@@ -130,11 +155,15 @@ def tag_slide(
     prints: dict[str, Fingerprint] = {}
     for shape_el in shape_elements(slide.shapes._spTree):
         props = c_nv_pr(shape_el)
+        item = _pop(props, _ITEM_ATTR)
         role = placeholder_role(shape_el) or slug(re.sub(r" \d+$", "", props.get("name", "")))
         scope = f"{key}/{owner[id(shape_el)]}" if id(shape_el) in owner else key
+        if item is not None:
+            scope = f"{scope}/{slug(item)}"
         counts[f"{scope}/{role}"] += 1
         number = counts[f"{scope}/{role}"]
-        identity = f"{scope}/{role}" if scope == key and number == 1 else f"{scope}/{role}.{number}"
+        single = scope == key or item is not None
+        identity = f"{scope}/{role}" if single and number == 1 else f"{scope}/{role}.{number}"
         plain = re.sub(r" \d+$", "", props.get("name", "")) if placeholder_role(shape_el) else None
         props.set("name", tagged_name(plain or props.get("name", ""), identity))
         prints[identity] = fingerprint(shape_el, slide, fonts)
@@ -388,11 +417,14 @@ def fingerprint(
     """What deckgen wrote in a shape, as the short hashes refresh compares (see the module doc);
     `fonts` are the theme's (`theme_fonts`)."""
     prints: Fingerprint = {"g": geometry(shape_el)}
+    rows = _pop(c_nv_pr(shape_el), _ROWS_ATTR)
     tbl = shape_el.find(f".//{qn('a:tbl')}")
     chart_space = chart_space_of(shape_el, slide) if shape_el.tag == qn("p:graphicFrame") else None
     if tbl is not None:
         cells = table_cells(tbl)
         prints["c"] = [[digest(text) for text in row] for row in cells]
+        if rows is not None:
+            prints["k"] = json.loads(rows)
         prints["l"] = digest(table_look(tbl, fonts))
     elif chart_space is not None:
         prints["d"] = digest(chart_data(chart_space))

@@ -19,6 +19,7 @@ from pptx.slide import Slide as PptxSlide
 from deckgen import textmetrics
 from deckgen.model import Kpi, KpiStrip
 from deckgen.render.context import RenderContext
+from deckgen.render.identity import mark_item
 from deckgen.render.layout import EMU_PER_PT, Box
 from deckgen.render.shapes import add_rect
 from deckgen.render.text import (
@@ -181,7 +182,9 @@ def draw_kpis(slide: PptxSlide, strip: KpiStrip, box: Box, ctx: RenderContext) -
     inner_w = cards[0].w / EMU_PER_PT - _BAR_PT - 2 * _INSET_X_PT
     inner_h = cards[0].h / EMU_PER_PT - 2 * _INSET_Y_PT
     layout = kpi_layout(strip.kpis, inner_w, inner_h, family)
+    tree = slide.shapes._spTree
     for kpi, card, delta in zip(strip.kpis, cards, layout.deltas, strict=True):
+        first = len(tree)
         add_rect(slide, card, ctx.hex("light"), "KPI Card")
         bar_x = card.right - bar if ctx.rtl else card.x
         add_rect(slide, Box(bar_x, card.y, bar, card.h), ctx.hex("accent"), "KPI Accent")
@@ -210,3 +213,4 @@ def draw_kpis(slide: PptxSlide, strip: KpiStrip, box: Box, ctx: RenderContext) -
                 anchor: Anchor = "bottom" if name == "KPI Label" else "top"
                 add_text(slide, band, lines, _style(size, bold, anchor), ctx, name=name)
             top += band_h + _LINE_GAP_PT
+        mark_item(list(tree)[first:], kpi.key)

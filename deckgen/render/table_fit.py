@@ -248,6 +248,5 @@ def paginate_table(
     sizes = _page_sizes(heights, height_pt, len(spec.rows))
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
     return [
-        replace(spec, rows=spec.rows[start : start + count])
-        for start, count in zip(starts, sizes, strict=True)
+        spec.rows_between(start, start + count) for start, count in zip(starts, sizes, strict=True)
     ]

@@ -22,6 +22,7 @@ from pptx.util import Emu, Pt
 from deckgen.formats import isolate_first_strong
 from deckgen.model import TableSpec
 from deckgen.render.context import RenderContext, blend, luminance
+from deckgen.render.identity import HEADER_ROW, mark_rows
 from deckgen.render.layout import EMU_PER_PT, Box
 from deckgen.render.oxml import child
 from deckgen.render.table_fit import (
@@ -159,6 +160,8 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
     height = round(sum(fit.heights) * EMU_PER_PT)
     shape = slide.shapes.add_table(rows, cols, Emu(box.x), Emu(box.y), Emu(box.w), Emu(height))
     shape.name = "Table"
+    if spec.row_keys:
+        mark_rows(shape._element, (HEADER_ROW, *spec.row_keys))
     table = shape.table
     tbl_pr = table._tbl.tblPr
     tbl_pr.set("firstRow", "1")

@@ -17,6 +17,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.placeholder import LayoutPlaceholder
 from pptx.slide import Slide as PptxSlide
+from pptx.text.text import TextFrame
 from pptx.util import Emu
 
 import deckgen
@@ -249,8 +250,8 @@ def _footer_style(ctx: RenderContext, inherits: bool, align: Align) -> TextStyle
     return TextStyle(size=9, min_size=9, color=color, align=align, anchor="bottom", inset_x=0)
 
 
-def _write_notes(slide: PptxSlide, notes: str, ctx: RenderContext) -> None:
-    frame = notes_page(slide).notes_text_frame
+def write_notes(frame: TextFrame, notes: str, ctx: RenderContext) -> None:
+    """`notes` in a notes page's text frame, one paragraph a line, in the deck's direction."""
     frame.clear()
     for number, text in enumerate(notes.split("\n")):
         paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
@@ -288,6 +289,7 @@ def _draw_slide(
     ctx: RenderContext,
     logo: Path | None,
     key: str,
+    bare: bool = False,
 ) -> tuple[PptxSlide, dict[str, Fingerprint]]:
     kind = layout_kind(slide.kind)
     page = prs.slides.add_slide(brand.layouts[kind])
@@ -345,9 +347,10 @@ def _draw_slide(
     for shape in list(page.placeholders):
         if not shape.has_text_frame or not shape.text_frame.text.strip():
             _remove_shape(shape)
-    if kind != "title":
-        _add_footer(page, number, ctx)
-    _write_notes(page, slide.notes, ctx)
+    if not bare:
+        if kind != "title":
+            _add_footer(page, number, ctx)
+        write_notes(notes_page(page).notes_text_frame, slide.notes, ctx)
     return page, tag_slide(page, key, blocks)
 
 
@@ -359,18 +362,28 @@ def draw_slides(
     charts: Literal["native", "image"] = "native",
     logo: Path | None = None,
     only: set[str] | None = None,
+    bare: frozenset[str] = frozenset(),
 ) -> list[tuple[str, PptxSlide, dict[str, Fingerprint]]]:
     """Draw the deck's slides (those whose key is in `only`, if given) at the end of `prs`;
-    each slide's key, the slide and its shapes' fingerprints (deckgen.render.identity)."""
-    grid = grid_for(prs.slide_width, prs.slide_height, deck.direction)
-    ctx = RenderContext(deck=deck, theme=brand.theme, grid=grid, charts=charts)
+    each slide's key, the slide and its shapes' fingerprints (deckgen.render.identity). The
+    slides of `bare` keys get no footer and no notes (refresh merges them into slides that
+    have theirs)."""
+    ctx = render_context(prs, brand, deck, charts)
     drawn = []
     keys = slide_keys([slide.kind for slide in deck.slides])
     for number, (slide, key) in enumerate(zip(deck.slides, keys, strict=True), start=1):
         if only is None or key in only:
-            page, prints = _draw_slide(prs, brand, slide, number, ctx, logo, key)
+            page, prints = _draw_slide(prs, brand, slide, number, ctx, logo, key, key in bare)
             drawn.append((key, page, prints))
     return drawn
+
+
+def render_context(
+    prs: PresentationType, brand: Brand, deck: Deck, charts: Literal["native", "image"]
+) -> RenderContext:
+    """The context `deck` is drawn in on `prs` with `brand`."""
+    grid = grid_for(prs.slide_width, prs.slide_height, deck.direction)
+    return RenderContext(deck=deck, theme=brand.theme, grid=grid, charts=charts)
 
 
 def deck_record(

@@ -49,8 +49,10 @@ def change_kpi(
     *,
     good_when_up: bool = True,
     unit: DeltaUnit = DeltaUnit.NONE,
+    key: str | None = None,
 ) -> Kpi:
-    """A KPI card for `change`: its current value, and its change against the month before."""
+    """A KPI card for `change`: its current value, and its change against the month before;
+    `key` names the figure (Kpi.key)."""
     value = None if change is None else change.current
     delta = ctx.change(change, value_kind)
     delta_text = (
@@ -58,7 +60,7 @@ def change_kpi(
         if delta is None
         else ctx.shared("kpi_delta", KpiDelta(delta, ctx.period.previous(), unit))
     )
-    return Kpi(label, ctx.fmt(value, value_kind), delta_text, tone(change, good_when_up))
+    return Kpi(label, ctx.fmt(value, value_kind), delta_text, tone(change, good_when_up), key)
 
 
 def cell(ctx: SlideContext, value: float | None, kind: ValueKind) -> Cell:
@@ -81,7 +83,7 @@ def balanced_table_pages(spec: TableSpec) -> list[TableSpec]:
         return pages
     size = -(-len(spec.rows) // count)
     even = [
-        replace(spec, rows=spec.rows[k : k + size], title=spec.title if k == 0 else None)
+        replace(spec.rows_between(k, k + size), title=spec.title if k == 0 else None)
         for k in range(0, len(spec.rows), size)
     ]
     if len(even) != count or any(len(table_pages(page)) > 1 for page in even):

@@ -116,6 +116,7 @@ def _table(ctx: SlideContext, result: ChannelsResult) -> TableSpec:
             ),
         ),
         rows=(*(_row(ctx, c) for c in result.channels), _row(ctx, result.total)),
+        row_keys=(*(c.channel for c in result.channels), result.total.channel),
         area="right",
         title=ctx.say("table_title", Cohort(result.total.cohort_return.cohort)),
         font_size=10,  # seven columns in half the slide: the longest words must fit a column

@@ -48,11 +48,19 @@ def build_clv_value(ctx: SlideContext) -> Built:
     kpi = ValueKpis(clv.horizon_months, clv.model.customers)
     strip = KpiStrip(
         (
-            Kpi(ctx.say("kpi_value", kpi), ctx.fmt(clv.predicted_value, "money")),
-            Kpi(ctx.say("kpi_purchases", kpi), ctx.fmt(clv.expected_purchases, "count")),
-            Kpi(ctx.say("kpi_active", kpi), ctx.fmt(round(clv.expected_active), "count")),
-            Kpi(_label(ctx, "kpi_at_risk"), ctx.fmt(clv.at_risk_customers, "count")),
-            Kpi(_label(ctx, "kpi_at_stake"), ctx.fmt(clv.at_risk_value, "money")),
+            Kpi(ctx.say("kpi_value", kpi), ctx.fmt(clv.predicted_value, "money"), key="value"),
+            Kpi(
+                ctx.say("kpi_purchases", kpi),
+                ctx.fmt(clv.expected_purchases, "count"),
+                key="purchases",
+            ),
+            Kpi(
+                ctx.say("kpi_active", kpi),
+                ctx.fmt(round(clv.expected_active), "count"),
+                key="active",
+            ),
+            Kpi(_label(ctx, "kpi_at_risk"), ctx.fmt(clv.at_risk_customers, "count"), key="at_risk"),
+            Kpi(_label(ctx, "kpi_at_stake"), ctx.fmt(clv.at_risk_value, "money"), key="at_stake"),
         )
     )
     segments = clv.by_segment[:TOP_SEGMENTS]

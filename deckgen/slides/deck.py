@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from deckgen.config import Settings
 from deckgen.errors import Problem
 from deckgen.metrics.lifecycle import LifecycleMetrics
@@ -12,6 +14,10 @@ from deckgen.slides.overview import deck_footer, deck_title
 from deckgen.slides.registry import REGISTRY, Phase, Section, SlideEntry, SlideKind
 from deckgen.wording import Wording
 
+# The page each slide of the deck will be on, given the slide kinds in the deck's order (None: a
+# slide that will not be in the deck). A refresh passes one: the edited deck's own order.
+PageMap = Callable[[Sequence[str]], Sequence[int | None]]
+
 
 def build_deck(
     metrics: LifecycleMetrics,
@@ -19,11 +25,13 @@ def build_deck(
     wording: Wording,
     *,
     warnings: tuple[Problem, ...] = (),
+    pages: PageMap | None = None,
 ) -> Deck:
-    """The deck model for `metrics`, worded in the wording's language."""
+    """The deck model for `metrics`, worded in the wording's language; the agenda gives the
+    pages of `pages` (default: the deck's own order)."""
     built: dict[SlideKind, Built] = {}
     for phase in Phase:
-        outline = None if phase == Phase.BODY else _outline(built, warnings)
+        outline = None if phase == Phase.BODY else _outline(built, warnings, pages)
         for entry in REGISTRY:
             if entry.phase == phase:
                 built[entry.kind] = entry.build(
@@ -70,20 +78,30 @@ def kind_context(
     )
 
 
-def _outline(built: dict[SlideKind, Built], warnings: tuple[Problem, ...]) -> Outline:
+def _outline(
+    built: dict[SlideKind, Built], warnings: tuple[Problem, ...], pages: PageMap | None = None
+) -> Outline:
     """Sections and their slide numbers so far; a kind not built yet counts as one slide
-    (only the agenda, built last, is ever counted so)."""
+    (only the agenda, built last, is ever counted so). A section spans its first to its last
+    page; one with no slide in the deck (`pages` None for all) is left out."""
+    counts = [len(built[e.kind].slides) if e.kind in built else 1 for e in REGISTRY]
+    kinds = [str(e.kind) for e, count in zip(REGISTRY, counts, strict=True) for _ in range(count)]
+    numbers = list(range(1, len(kinds) + 1)) if pages is None else list(pages(kinds))
     sections: list[SectionPages] = []
-    page = 0
-    for entry in REGISTRY:
-        count = len(built[entry.kind].slides) if entry.kind in built else 1
-        if count == 0:
+    start = 0
+    for entry, count in zip(REGISTRY, counts, strict=True):
+        shown = [n for n in numbers[start : start + count] if n is not None]
+        start += count
+        if not shown:
             continue
-        first, page = page + 1, page + count
+        first, last = min(shown), max(shown)
         if sections and sections[-1].section == entry.section:
-            sections[-1] = SectionPages(entry.section, sections[-1].first, page)
+            before = sections[-1]
+            sections[-1] = SectionPages(
+                entry.section, min(before.first, first), max(before.last, last)
+            )
         else:
-            sections.append(SectionPages(entry.section, first, page))
+            sections.append(SectionPages(entry.section, first, last))
     return Outline(
         sections=tuple(s for s in sections if s.section != Section.COVER),
         dropped=tuple(d for b in built.values() for d in b.dropped),

@@ -112,6 +112,7 @@ def _table(ctx: SlideContext, stages: tuple[StageHealth, ...], area: Area) -> Ta
             )
             for s in stages
         ),
+        row_keys=tuple(s.stage for s in stages),
         area=area,
         title=ctx.label("diagnostics", "table"),
     )

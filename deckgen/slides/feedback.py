@@ -86,17 +86,20 @@ def build_feedback_overview(ctx: SlideContext) -> Built:
     feedback = _feedback(ctx)
     if feedback is None:
         return _no_feedback(ctx)
-    received = change_kpi(ctx, _label(ctx, "received"), feedback.received, "count")
+    received = change_kpi(ctx, _label(ctx, "received"), feedback.received, "count", key="received")
     strip = KpiStrip(
         (
             replace(received, tone="neutral"),  # more feedback is neither good nor bad news
-            change_kpi(ctx, _label(ctx, "resolved"), feedback.resolved, "count"),
-            change_kpi(ctx, _label(ctx, "open"), feedback.open, "count", good_when_up=False),
+            change_kpi(ctx, _label(ctx, "resolved"), feedback.resolved, "count", key="resolved"),
+            change_kpi(
+                ctx, _label(ctx, "open"), feedback.open, "count", good_when_up=False, key="open"
+            ),
             change_kpi(
                 ctx,
                 ctx.say("kpi_resolution_rate", KpiCount(feedback.resolution_n)),
                 feedback.resolution_rate,
                 "percent",
+                key="resolution_rate",
             ),
             change_kpi(
                 ctx,
@@ -105,6 +108,7 @@ def build_feedback_overview(ctx: SlideContext) -> Built:
                 "decimal",
                 good_when_up=False,
                 unit=DeltaUnit.DAYS,
+                key="days_to_resolve",
             ),
         )
     )

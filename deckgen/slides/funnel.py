@@ -118,11 +118,16 @@ def _kpis(ctx: SlideContext, funnel: FunnelResult, leak: FunnelStep | None) -> t
                 ctx.label("stages", leak.stage),
                 ctx.say("leak_delta", said),
                 "bad",
+                key="leak",
             )
         )
     new = next((s for s in funnel.steps if s.stage == "conversion"), None)
     if new is not None and new.count is not None:
-        kpis.append(change_kpi(ctx, ctx.label("funnel", "new_customers"), new.count, "count"))
+        kpis.append(
+            change_kpi(
+                ctx, ctx.label("funnel", "new_customers"), new.count, "count", key="new_customers"
+            )
+        )
     days = funnel.lead_to_customer_days
     if days is not None:
         said = Days(
@@ -135,6 +140,7 @@ def _kpis(ctx: SlideContext, funnel: FunnelResult, leak: FunnelStep | None) -> t
                 ctx.say("days", said),
                 delta,
                 tone(days, good_when_up=False),
+                key="days",
             )
         )
     return tuple(kpis)

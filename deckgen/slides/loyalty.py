@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from deckgen.metrics.common import Change
 from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
-from deckgen.model import Cell, ChartSpec, Kpi, KpiStrip, Series, TableColumn, TableSpec
+from deckgen.model import (
+    Cell,
+    ChartSpec,
+    Kpi,
+    KpiStrip,
+    Series,
+    TableColumn,
+    TableSpec,
+    ValueKind,
+)
 from deckgen.narrative.claims import Agg, Fig, Relation, claim
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.loyalty import (
@@ -51,6 +61,13 @@ def _label(ctx: SlideContext, key: str) -> str:
     return ctx.label("loyalty", key)
 
 
+def _change(
+    ctx: SlideContext, name: str, change: Change | None, kind: ValueKind, good_when_up: bool = True
+) -> Kpi:
+    """The KPI card of the figure `name` (its label and its key)."""
+    return change_kpi(ctx, _label(ctx, name), change, kind, good_when_up=good_when_up, key=name)
+
+
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
     """Active club members or frequent buyers, never "loyal" (the RFM segment)."""
     return _label(ctx, "active_club_members" if stock.rule == "club" else "frequent_buyers")
@@ -79,10 +96,10 @@ def build_customer_flow(ctx: SlideContext) -> Built:
     months = loyalty.months
     strip = KpiStrip(
         (
-            change_kpi(ctx, _label(ctx, "active"), loyalty.active, "count"),
-            change_kpi(ctx, _label(ctx, "new"), loyalty.new, "count"),
-            change_kpi(ctx, _label(ctx, "returning"), loyalty.returning, "count"),
-            change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count"),
+            _change(ctx, "active", loyalty.active, "count"),
+            _change(ctx, "new", loyalty.new, "count"),
+            _change(ctx, "returning", loyalty.returning, "count"),
+            change_kpi(ctx, _stock_label(ctx, stock), stock.change, "count", key="loyal_stock"),
         )
     )
     sheets = (Sheet.ORDERS, Sheet.LOYALTY) if stock.rule == "club" else (Sheet.ORDERS,)
@@ -132,17 +149,12 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            change_kpi(ctx, _label(ctx, "repeat_rate_12m"), loyalty.repeat_rate_12m, "percent"),
-            change_kpi(
-                ctx, _label(ctx, "churn_rate"), loyalty.churn_rate, "percent", good_when_up=False
-            ),
-            change_kpi(ctx, _label(ctx, "churned"), loyalty.churned, "count", good_when_up=False),
-            change_kpi(ctx, _label(ctx, "at_risk"), loyalty.at_risk, "count", good_when_up=False),
-            change_kpi(
-                ctx,
-                _label(ctx, "revenue_per_customer_lifetime"),
-                loyalty.revenue_per_customer_lifetime,
-                "money",
+            _change(ctx, "repeat_rate_12m", loyalty.repeat_rate_12m, "percent"),
+            _change(ctx, "churn_rate", loyalty.churn_rate, "percent", good_when_up=False),
+            _change(ctx, "churned", loyalty.churned, "count", good_when_up=False),
+            _change(ctx, "at_risk", loyalty.at_risk, "count", good_when_up=False),
+            _change(
+                ctx, "revenue_per_customer_lifetime", loyalty.revenue_per_customer_lifetime, "money"
             ),
         )
     )
@@ -236,7 +248,13 @@ def build_cohorts(ctx: SlideContext) -> Built:
         )
         for row in loyalty.cohorts
     )
-    table = TableSpec(columns=columns, rows=rows, area="full", title=_label(ctx, "cohort_table"))
+    table = TableSpec(
+        columns=columns,
+        rows=rows,
+        row_keys=tuple(row.cohort.key for row in loyalty.cohorts),
+        area="full",
+        title=_label(ctx, "cohort_table"),
+    )
     finding = ctx.say("headline", headline)
     notes = CohortNotes(top, headline.context.cohorts)
     return Built((ctx.slide((table,), finding=finding, notes=notes),))
@@ -256,11 +274,11 @@ def build_club(ctx: SlideContext) -> Built:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_CLUB),))
     strip = KpiStrip(
         (
-            Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count")),
-            change_kpi(ctx, _label(ctx, "active_members"), club.active_members, "count"),
-            change_kpi(ctx, _label(ctx, "joins"), club.joins, "count"),
-            change_kpi(ctx, _label(ctx, "offers_redeemed"), club.offers_redeemed, "count"),
-            change_kpi(ctx, _label(ctx, "referrals"), club.referrals, "count"),
+            Kpi(_label(ctx, "members"), ctx.fmt(club.members, "count"), key="members"),
+            _change(ctx, "active_members", club.active_members, "count"),
+            _change(ctx, "joins", club.joins, "count"),
+            _change(ctx, "offers_redeemed", club.offers_redeemed, "count"),
+            _change(ctx, "referrals", club.referrals, "count"),
         )
     )
     offers = club.offers[:TOP_OFFERS]

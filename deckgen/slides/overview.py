@@ -106,7 +106,7 @@ def _kpis(ctx: SlideContext) -> tuple[tuple[Kpi, str], ...]:
         if thin(n):
             ctx.note_claims((states("NPS answers", n, Fig("satisfaction.nps.n")),))
     return tuple(
-        (change_kpi(ctx, ctx.say("kpi_label", KpiLabel(name, n)), change, kind), name)
+        (change_kpi(ctx, ctx.say("kpi_label", KpiLabel(name, n)), change, kind, key=name), name)
         for name, change, kind, n in figures
     )
 
@@ -132,6 +132,7 @@ def build_agenda(ctx: SlideContext) -> Built:
             )
             for number, row in enumerate(rows, start=1)
         ),
+        row_keys=tuple(row.section for row in rows),
         area="full",
         font_size=14,
     )

@@ -67,14 +67,21 @@ def build_prospect_profile(ctx: SlideContext) -> Built:
     kpis = KpiStrip(
         (
             Kpi(
-                ctx.label("prospects", "pipeline_value"), ctx.fmt(prospects.pipeline_value, "money")
+                ctx.label("prospects", "pipeline_value"),
+                ctx.fmt(prospects.pipeline_value, "money"),
+                key="pipeline_value",
             ),
-            Kpi(ctx.label("prospects", "open_leads"), ctx.fmt(prospects.open_leads, "count")),
+            Kpi(
+                ctx.label("prospects", "open_leads"),
+                ctx.fmt(prospects.open_leads, "count"),
+                key="open_leads",
+            ),
             Kpi(
                 ctx.label("prospects", "expected_customers"),
                 ctx.fmt(round(prospects.expected_customers), "count"),
+                key="expected_customers",
             ),
-            Kpi(rate_label, ctx.fmt(prospects.base_rate, "percent")),
+            Kpi(rate_label, ctx.fmt(prospects.base_rate, "percent"), key="base_rate"),
         ),
         area="top",
     )

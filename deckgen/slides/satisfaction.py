@@ -175,6 +175,7 @@ def _quadrant_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
     return TableSpec(
         columns=columns,
         rows=rows,
+        row_keys=tuple(q.name for q in result.quadrants),
         area="right_top",
         title=ctx.say("quadrant_table_title", _scales(ctx, result)),
     )
@@ -218,6 +219,7 @@ def _segment_table(ctx: SlideContext, result: SatisfactionResult) -> TableSpec:
     return TableSpec(
         columns=columns,
         rows=rows,
+        row_keys=tuple(row.segment for row in result.by_segment[:TOP_SEGMENTS]),
         area="right_bottom",
         title=ctx.say("segment_table_title"),
     )
@@ -235,20 +237,24 @@ def build_nps_csat(ctx: SlideContext) -> Built:
                 ctx.say("kpi_nps", KpiScope(result.nps.n, ctx.period)),
                 result.nps_change,
                 "score",
+                key="nps",
             ),
             change_kpi(
                 ctx,
                 ctx.say("kpi_csat", KpiScope(result.csat.n, ctx.period)),
                 result.csat_change,
                 "percent",
+                key="csat",
             ),
             Kpi(
                 ctx.say("kpi_customer_nps", KpiScope(result.customer_nps.n, ctx.period)),
                 ctx.fmt(result.customer_nps.score, "score"),
+                key="customer_nps",
             ),
             Kpi(
                 ctx.say("kpi_customer_csat", KpiScope(result.customer_csat.n, ctx.period)),
                 ctx.fmt(result.customer_csat.score, "percent"),
+                key="customer_csat",
             ),
         )
     )

@@ -253,6 +253,7 @@ def build_rfm(ctx: SlideContext) -> Built:
             )
             for s in segments
         ),
+        row_keys=tuple(s.name for s in segments),
         area="right",
         title=ctx.label("segmentation", "rfm_table"),
     )

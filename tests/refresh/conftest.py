@@ -16,6 +16,7 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape
 from pptx.util import Emu, Pt
 
+from deckgen.model import Deck, Slide
 from deckgen.pipeline import render_deck
 from deckgen.render.identity import slide_key, split_name
 from tests.conftest import missing_service
@@ -25,6 +26,19 @@ SHRUNK_TO = 0.8  # and the share of its width they keep
 BRAND_PINK = RGBColor(0xFF, 0x00, 0xAA)
 OWN_HEADLINE = "Our own headline for the client"
 OWN_SLIDE_TEXT = "Consultant's own slide"
+
+
+def deck_of(*slides: Slide) -> Deck:
+    """A small English deck model: a cover, then `slides`."""
+    return Deck(
+        title="t",
+        client="c",
+        period_label="September 2026",
+        lang="en",
+        direction="ltr",
+        currency="USD",
+        slides=(Slide(kind="title", title="Review", notes="cover"), *slides),
+    )
 
 
 def shape(prs: PresentationType, identity: str) -> BaseShape:
@@ -62,7 +76,7 @@ def edit_like_a_consultant(source: Path, target: Path) -> None:
     series.format.fill.fore_color.rgb = BRAND_PINK
     summary = prs.slides[1]
     summary.shapes.title.text_frame.paragraphs[0].runs[0].text = OWN_HEADLINE
-    label = shape(prs, "summary/kpis1/kpi-label.1")
+    label = shape(prs, "summary/kpis1/revenue/kpi-label")
     for run in label.text_frame.paragraphs[0].runs:
         run.font.name = "Georgia"
         run.font.size = Pt(13)

@@ -7,26 +7,27 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.presentation import Presentation as PresentationType
+from pptx.shapes.base import BaseShape
 from pptx.util import Pt
 
-from deckgen.model import Cell, Deck, Kpi, KpiStrip, Slide, TableColumn, TableSpec
-from deckgen.refresh.deck import open_edited_deck, refresh_presentation
+from deckgen import textmetrics
+from deckgen.model import (
+    Cell,
+    Deck,
+    Kpi,
+    KpiStrip,
+    Paragraph,
+    Slide,
+    TableColumn,
+    TableSpec,
+    TextBlock,
+)
+from deckgen.refresh.deck import open_edited_deck, refresh_pages, refresh_presentation
 from deckgen.refresh.report import Outcome
 from deckgen.render.writer import render_pptx
-from tests.refresh.conftest import keys, shape
-
-
-def _deck(*slides: Slide) -> Deck:
-    return Deck(
-        title="t",
-        client="c",
-        period_label="September 2026",
-        lang="en",
-        direction="ltr",
-        currency="USD",
-        slides=(Slide(kind="title", title="Review", notes="cover"), *slides),
-    )
+from tests.refresh.conftest import deck_of, keys, shape
 
 
 def _table(rows: list[tuple[str, str]]) -> Slide:
@@ -40,6 +41,20 @@ def _table(rows: list[tuple[str, str]]) -> Slide:
 def _kpis(*figures: tuple[str, str]) -> Slide:
     strip = KpiStrip(tuple(Kpi(label, value) for label, value in figures))
     return Slide(kind="summary", title="Summary", notes="summary notes", blocks=(strip,))
+
+
+def _keyed_kpis(*figures: tuple[str, str, str]) -> Slide:
+    strip = KpiStrip(tuple(Kpi(label, value, key=key) for key, label, value in figures))
+    return Slide(kind="summary", title="Summary", notes="summary notes", blocks=(strip,))
+
+
+def _keyed_table(rows: list[tuple[str, str]]) -> Slide:
+    spec = TableSpec(
+        columns=(TableColumn("Channel"), TableColumn("Leads", align="end")),
+        rows=tuple((Cell(a), Cell(b)) for a, b in rows),
+        row_keys=tuple(a for a, _ in rows),
+    )
+    return Slide(kind="channels", title="Channels", notes="table notes", blocks=(spec,))
 
 
 def _refresh(
@@ -64,9 +79,9 @@ def _cells(prs: PresentationType, identity: str) -> list[list[str]]:
 def test_a_table_grows_and_shrinks_with_its_rows(tmp_path: Path) -> None:
     three = [("a", "1"), ("b", "2"), ("c", "3")]
     five = [("a", "10"), ("b", "20"), ("c", "30"), ("d", "40"), ("e", "50")]
-    prs, _ = _refresh(tmp_path, _deck(_table(three)), _deck(_table(five)))
+    prs, _ = _refresh(tmp_path, deck_of(_table(three)), deck_of(_table(five)))
     assert _cells(prs, "open_feedback/table1/table.1") == [["Item", "Value"], *map(list, five)]
-    prs, _ = _refresh(tmp_path, _deck(_table(five)), _deck(_table(three)))
+    prs, _ = _refresh(tmp_path, deck_of(_table(five)), deck_of(_table(three)))
     assert _cells(prs, "open_feedback/table1/table.1") == [["Item", "Value"], *map(list, three)]
 
 
@@ -78,8 +93,8 @@ def test_an_edited_cell_is_kept_and_the_others_refreshed_in_their_formatting(
         table.cell(1, 1).text_frame.paragraphs[0].runs[0].text = "one (checked)"
         table.cell(2, 0).text_frame.paragraphs[0].runs[0].font.size = Pt(20)
 
-    before = _deck(_table([("a", "1"), ("b", "2"), ("c", "3")]))
-    after = _deck(_table([("a", "10"), ("b", "20")]))
+    before = deck_of(_table([("a", "1"), ("b", "2"), ("c", "3")]))
+    after = deck_of(_table([("a", "10"), ("b", "20")]))
     prs, outcomes = _refresh(tmp_path, before, after, edit)
     assert _cells(prs, "open_feedback/table1/table.1") == [
         ["Item", "Value"],
@@ -95,8 +110,8 @@ def test_an_edited_cell_is_kept_and_the_others_refreshed_in_their_formatting(
 
 
 def test_a_kpi_strip_that_gains_a_card_is_laid_out_afresh(tmp_path: Path) -> None:
-    before = _deck(_kpis(("Revenue", "100"), ("Customers", "5")))
-    after = _deck(_kpis(("Revenue", "120"), ("Customers", "6"), ("NPS", "+12")))
+    before = deck_of(_kpis(("Revenue", "100"), ("Customers", "5")))
+    after = deck_of(_kpis(("Revenue", "120"), ("Customers", "6"), ("NPS", "+12")))
     prs, outcomes = _refresh(tmp_path, before, after)
     fresh = Presentation(io.BytesIO(render_pptx(after)))
     for number in (1, 2, 3):
@@ -118,8 +133,8 @@ def test_a_card_no_longer_needed_is_removed_with_the_consultants_words_reported(
         label = shape(prs, "summary/kpis1/kpi-label.2")
         label.text_frame.paragraphs[0].runs[0].text = "Clients"
 
-    before = _deck(_kpis(("Revenue", "100"), ("Customers", "5")))
-    after = _deck(
+    before = deck_of(_kpis(("Revenue", "100"), ("Customers", "5")))
+    after = deck_of(
         _kpis(
             ("Revenue", "120"),
         )
@@ -131,17 +146,124 @@ def test_a_card_no_longer_needed_is_removed_with_the_consultants_words_reported(
     assert (removed.status, removed.current) == ("removed", "Clients")
 
 
+def test_kpis_are_matched_by_their_figure_when_the_strip_changes_order_and_set(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        label = shape(prs, "summary/kpis1/customers/kpi-label")
+        label.text_frame.paragraphs[0].runs[0].text = "Clients"
+        value = shape(prs, "summary/kpis1/nps/kpi-value")
+        value.text_frame.paragraphs[0].runs[0].font.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
+
+    before = deck_of(
+        _keyed_kpis(
+            ("revenue", "Revenue", "100"), ("customers", "Customers", "5"), ("nps", "NPS", "+10")
+        )
+    )
+    after = deck_of(
+        _keyed_kpis(("nps", "NPS", "+12"), ("revenue", "Revenue", "120"), ("new", "New", "7"))
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    fresh = Presentation(io.BytesIO(render_pptx(after)))
+    values = {
+        k: shape(prs, f"summary/kpis1/{k}/kpi-value").text_frame.text
+        for k in ("nps", "revenue", "new")
+    }
+    assert values == {"nps": "+12", "revenue": "120", "new": "7"}
+    # The NPS card moved to the strip's start, and its value kept the consultant's colour.
+    for key in ("nps", "revenue", "new"):
+        mine, theirs = (
+            shape(prs, f"summary/kpis1/{key}/kpi-card"),
+            shape(fresh, f"summary/kpis1/{key}/kpi-card"),
+        )
+        assert (mine.left, mine.width) == (theirs.left, theirs.width)
+    nps = shape(prs, "summary/kpis1/nps/kpi-value").text_frame.paragraphs[0].runs[0]
+    assert nps.font.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
+    assert not any("/customers/" in s.name for s in prs.slides[1].shapes)
+    (removed,) = [o for o in outcomes if o.item == "summary/kpis1/customers/kpi-label"]
+    assert (removed.status, removed.current) == ("removed", "Clients")
+    added = {o.item for o in outcomes if o.status == "added"}
+    roles = ("kpi-card", "kpi-accent", "kpi-label", "kpi-value")
+    assert added == {f"summary/kpis1/new/{role}" for role in roles}
+
+
+def test_table_rows_are_matched_by_their_key_when_rows_come_go_and_reorder(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        table = shape(prs, "channels/table1/table.1").table
+        table.cell(2, 1).text_frame.paragraphs[0].runs[0].text = "20 (checked)"  # seo
+        table.cell(1, 1).text_frame.paragraphs[0].runs[0].text = "10 (old)"  # email
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30")]))
+    after = deck_of(_keyed_table([("tv", "33"), ("seo", "22"), ("radio", "44")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["tv", "33"],
+        ["seo", "20 (checked)"],
+        ["radio", "44"],
+    ]
+    found = [
+        (o.status, o.detail, o.current, o.proposed) for o in outcomes if o.status != "unchanged"
+    ]
+    assert ("kept", "row 3 (seo), column 2 edited by hand", "20 (checked)", "22") in found
+    assert ("removed", "row 2 (email) is no longer needed", "10 (old)", None) in found
+
+
+def _headline(text: str) -> Slide:
+    body = TextBlock((Paragraph("The month in short."),), area="bottom")
+    return Slide(kind="summary", title="Summary", notes="n", headline=text, blocks=(body,))
+
+
+LONGER = (
+    "Revenue grew 5.2% to 30,614 USD in October, the third month in a row, while retention "
+    "fell to 31% and the loyalty club lost 40 of the members it won in the summer."
+)
+
+
+def _fits(box: BaseShape, size: float) -> bool:
+    """True when the headline's text fits its box at `size` (Calibri, measured as Carlito)."""
+    frame = box.text_frame
+    width = (box.width - frame.margin_left - frame.margin_right) / 12700
+    height = (box.height - frame.margin_top - frame.margin_bottom) / 12700
+    lines = textmetrics.wrap_text(frame.text, width, size, "Calibri")
+    return len(lines) * textmetrics.line_height(frame.text, size, "Calibri") <= height
+
+
+def test_a_longer_text_in_a_box_the_consultant_restyled_is_shrunk_to_fit_it(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        for run in shape(prs, "summary/headline").text_frame.paragraphs[0].runs:
+            run.font.size = Pt(24)
+            run.font.italic = True
+
+    before = deck_of(_headline("Revenue grew."))
+    prs, outcomes = _refresh(tmp_path, before, deck_of(_headline(LONGER)), edit)
+    box = shape(prs, "summary/headline")
+    (run,) = box.text_frame.paragraphs[0].runs
+    size = run.font.size.pt
+    assert box.text_frame.text == LONGER and run.font.italic
+    assert not _fits(box, 24) and _fits(box, size) and not _fits(box, size + 0.5)
+    (outcome,) = [o for o in outcomes if o.item == "summary/headline"]
+    assert outcome.detail == f"your formatting kept; shrunk to {size:g} pt to fit your box"
+    # A replacement that fits keeps the consultant's size.
+    prs, _ = _refresh(tmp_path, before, deck_of(_headline("Revenue grew again.")), edit)
+    assert shape(prs, "summary/headline").text_frame.paragraphs[0].runs[0].font.size == Pt(24)
+
+
 def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> None:
     def edit(prs: PresentationType) -> None:
         prs.slides[1].notes_slide.notes_text_frame.text = "My talking points"
 
-    before = _deck(
+    before = deck_of(
         _kpis(
             ("Revenue", "100"),
         ),
         _table([("a", "1")]),
     )
-    after = _deck(
+    after = deck_of(
         Slide(kind="summary", title="Summary", notes="new notes", blocks=before.slides[1].blocks),
         Slide(
             kind="open_feedback",
@@ -158,13 +280,13 @@ def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> 
 
 
 def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) -> None:
-    before = _deck(
+    before = deck_of(
         _table([("a", "1")]),
         _kpis(
             ("Revenue", "1"),
         ),
     )
-    after = _deck(
+    after = deck_of(
         _table([("a", "1")]),
         _table([("b", "2")]),
         _kpis(
@@ -177,11 +299,29 @@ def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) ->
     assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["added"]
 
 
+def test_pages_follow_the_consultants_order_their_slides_and_added_ones(tmp_path: Path) -> None:
+    path = tmp_path / "before.pptx"
+    before = deck_of(_table([("a", "1")]), _kpis(("Revenue", "1")))
+    prs = Presentation(io.BytesIO(render_pptx(before, provenance={"period": "2026-09"})))
+    prs.slides.add_slide(prs.slide_layouts[-1])  # the consultant's, last
+    ids = prs.slides._sldIdLst
+    summary = list(ids)[2]
+    ids.remove(summary)
+    ids.insert(1, summary)  # the summary before the table
+    prs.save(str(path))
+    pages = refresh_pages(open_edited_deck(path))
+    # Final order: title, summary, open_feedback, open_feedback.2 (added after its
+    # neighbour), the consultant's slide.
+    kinds = ["title", "open_feedback", "open_feedback", "summary"]
+    assert list(pages(kinds)) == [1, 3, 4, 2]
+    assert list(pages(["title", "summary"])) == [1, 2]  # the table slide no longer needed
+
+
 def test_a_slide_no_longer_needed_goes_unless_the_consultant_edited_it(
     tmp_path: Path,
 ) -> None:
-    before = _deck(_table([("a", "1")]), _table([("b", "2")]))
-    after = _deck(_table([("a", "3")]))
+    before = deck_of(_table([("a", "1")]), _table([("b", "2")]))
+    after = deck_of(_table([("a", "3")]))
     prs, outcomes = _refresh(tmp_path, before, after)
     assert keys(prs) == ["title", "open_feedback"]
     assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["removed"]

@@ -11,8 +11,9 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
+import deckgen
 from deckgen.refresh.deck import refresh_deck
-from deckgen.render.identity import read_record, split_name
+from deckgen.render.identity import read_record, slide_key, split_name
 from tests.refresh.conftest import (
     BRAND_PINK,
     MOVED_BY,
@@ -129,13 +130,14 @@ def test_a_restyled_kpi_label_keeps_its_font_and_the_values_are_octobers(
 ) -> None:
     out, _ = edited
     prs = Presentation(str(out))
-    label = shape(prs, "summary/kpis1/kpi-label.1")
+    label = shape(prs, "summary/kpis1/revenue/kpi-label")
     runs = label.text_frame.paragraphs[0].runs
     assert [(r.font.name, r.font.size.pt) for r in runs] == [("Georgia", 13.0)]
     fresh = _texts(decks.october)
-    assert label.text_frame.text == fresh["summary/kpis1/kpi-label.1"]
-    for number in range(1, 5):
-        identity = f"summary/kpis1/kpi-value.{number}"
+    assert label.text_frame.text == fresh["summary/kpis1/revenue/kpi-label"]
+    values = [i for i in fresh if i.startswith("summary/kpis1/") and i.endswith("/kpi-value")]
+    assert len(values) == 5
+    for identity in values:
         assert shape(prs, identity).text_frame.text == fresh[identity]
 
 
@@ -152,6 +154,28 @@ def test_deleted_added_and_reordered_slides_stay_as_the_consultant_left_them(
     assert OWN_SLIDE_TEXT in [s.text_frame.text for s in own.shapes if s.has_text_frame]
     original = Presentation(str(decks.edited)).slides[2]
     assert etree.tostring(own._element) == etree.tostring(original._element)  # untouched
+
+
+def test_the_agenda_gives_the_pages_of_the_edited_decks_order(edited) -> None:
+    # The consultant put a slide of theirs third (after the summary), swapped interests and
+    # rfm and deleted channels: every section from the customers on starts a page later than
+    # deckgen's order would put it, channels is gone, and the two cancel from loyalty on.
+    out, _ = edited
+    prs = Presentation(str(out))
+    (agenda,) = [slide for slide in prs.slides if slide_key(slide) == "agenda"]
+    (table,) = [item.table for item in agenda.shapes if item.has_table]
+    rows = [(row.cells[1].text, row.cells[3].text) for row in list(table.rows)[1:]]
+    assert rows == [
+        ("Customers", "5–7"),
+        ("Prospects", "8–9"),
+        ("Lifecycle funnel", "10"),
+        ("Loyalty", "11–15"),
+        ("Feedback", "16–18"),
+        ("Satisfaction", "19–20"),
+        ("Where to act", "21"),
+        ("Appendix", "22–24"),
+    ]
+    assert keys(prs)[2:5] == [None, "agenda", "customer_profile"]
 
 
 def test_the_report_is_printed_and_written_beside_the_deck(edited) -> None:
@@ -196,20 +220,32 @@ def test_a_deck_not_made_by_deckgen_is_one_sentence_and_exit_2(
     )
 
 
+@pytest.mark.parametrize(
+    ("record_format", "version"),
+    [(1, "0.9.0"), (99, "9.0")],  # 1: positional identities inside blocks (before item keys)
+)
 def test_a_deck_of_another_record_format_is_refused(
-    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    decks: Decks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    record_format: int,
+    version: str,
 ) -> None:
     from deckgen.render.identity import write_record
 
     prs = Presentation(str(decks.september))
     record = read_record(prs)
-    write_record(prs, {**record, "format": 99, "version": "9.0"})
-    future = tmp_path / "future.pptx"
-    prs.save(str(future))
-    code, _, err = run_cli(["refresh", str(future), str(decks.data), "-o", "x.pptx"], capsys)
-    assert code == 2
-    assert "made by deckgen 9.0, whose deck record (format 99)" in err
-    assert err.count("\n") == 1
+    write_record(prs, {**record, "format": record_format, "version": version})
+    other = tmp_path / "other.pptx"
+    prs.save(str(other))
+    code, out, err = run_cli(["refresh", str(other), str(decks.data), "-o", "x.pptx"], capsys)
+    assert code == 2 and out == ""
+    assert err == (
+        f"error: {other} was made by deckgen {version}, whose deck record (format "
+        f"{record_format}) this deckgen {deckgen.__version__} cannot read; render a new deck "
+        "with `deckgen render`\n"
+    )
+    assert not Path("x.pptx").exists()
 
 
 @pytest.mark.parametrize("name", ["not-a-deck.pptx", "data.xlsx"])

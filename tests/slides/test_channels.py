@@ -142,3 +142,12 @@ def test_the_cac_line_skips_channels_that_won_no_customer(sample_metrics: Lifecy
     assert isinstance(chart, ChartSpec)
     assert chart.series[1].values[0] is None
     assert chart.series[1].values[1:] == tuple(_current(c.cac) for c in others)
+
+
+def test_the_table_rows_are_keyed_by_channel_and_total(
+    slide: Slide, sample_ctx: SlideContext
+) -> None:
+    result = sample_ctx.metrics.channels
+    assert result is not None
+    (table,) = [b for b in slide.blocks if isinstance(b, TableSpec)]
+    assert table.row_keys == (*(c.channel for c in result.channels), "total")

@@ -77,6 +77,9 @@ def test_kpis_are_the_headline_figures_with_their_changes(
         assert kpi.delta == f"{sample_ctx.change(change, kind)} vs Sep 2026"
     # The month's NPS rests on a few dozen answers: its card says how many.
     assert strip.kpis[-1].label == f"NPS (n\u00a0=\u00a0{m.satisfaction.nps.n})"
+    # Each card names its figure: a refresh matches it with last month's card by it.
+    keys = ["revenue", "active_customers", "new_customers", "repeat_rate", "nps"]
+    assert [k.key for k in strip.kpis] == keys
 
 
 def test_top_findings_one_sentence_each_then_the_first_move(
@@ -303,6 +306,7 @@ def test_the_agenda_lists_the_sections_and_their_slides(sample_metrics: Lifecycl
         ],
         ["3", "Appendix", "How the measures are defined, and notes on the data.", "8–9"],
     ]
+    assert table.row_keys == ("customers", "funnel", "appendix")
 
 
 def test_the_first_move_on_loyalty_without_a_club_is_no_club_advice(
