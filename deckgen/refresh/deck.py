@@ -9,21 +9,15 @@ the consultant deleted stays deleted (the deck's record lists every slide key it
 
 from __future__ import annotations
 
-import io
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lxml import etree
-from pptx import Presentation
 from pptx.exc import PackageNotFoundError
-from pptx.opc.package import OpcPackage
-from pptx.opc.packuri import PackURI
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
@@ -64,6 +58,8 @@ from deckgen.render.identity import (
     split_name,
     theme_fonts,
 )
+from deckgen.render.oxml import qn
+from deckgen.render.package import open_presentation
 from deckgen.render.text import measure_family
 
 if TYPE_CHECKING:
@@ -92,7 +88,8 @@ def open_edited_deck(path: Path) -> EditedDeck:
     from deckgen.render.identity import read_record
 
     try:
-        prs = Presentation(str(path))
+        # The render's package: it names the parts a refresh adds without walking the deck for each.
+        prs = open_presentation(path.read_bytes())
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise InputError(f"{path} is not a PowerPoint deck (.pptx) that can be opened") from None
     record = read_record(prs)
@@ -297,8 +294,7 @@ class _Refresh:
         # A slide merged into the deck's own is drawn bare: its footer and notes are written
         # into the deck's slide directly (refresh_footer, merge_notes).
         bare = frozenset(k for k in wanted if k in present)
-        with _partnames_gathered_once(self.prs.part.package):
-            drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted, bare=bare)  # type: ignore[arg-type]
+        drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted, bare=bare)  # type: ignore[arg-type]
         scratch: list[PptxSlide] = []
         for key, page, prints in drawn:
             self.prints.update(prints)
@@ -566,27 +562,6 @@ class _Refresh:
         }
 
 
-@contextmanager
-def _partnames_gathered_once(package: OpcPackage) -> Iterator[None]:
-    """python-pptx names each new part (chart, workbook, notes) after walking every part of
-    the package; drawing a month into a whole deck gathers the names taken once instead (the
-    same names: the lowest number free)."""
-    taken = {str(part.partname) for part in package.iter_parts()}
-
-    def next_partname(template: str) -> PackURI:
-        number = 1
-        while template % number in taken:
-            number += 1
-        taken.add(template % number)
-        return PackURI(template % number)
-
-    package.next_partname = next_partname  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del package.next_partname
-
-
 def _graphic_frame(slide: PptxSlide, el: etree._Element) -> GraphicFrame:
     """The graphic frame `el` of `slide` (without proxying every other shape of the slide)."""
     return GraphicFrame(el, slide.shapes)  # type: ignore[arg-type]
@@ -597,15 +572,13 @@ def refresh_presentation(
 ) -> tuple[bytes, tuple[Outcome, ...]]:
     """The edited deck refreshed to `model` as .pptx bytes, and the outcome of every item."""
     from deckgen.render.identity import write_record
-    from deckgen.render.package import deterministic_package
+    from deckgen.render.package import save_deterministic
 
     charts = str(edited.record.get("charts") or "native")
     job = _Refresh(edited, model)
     job.run(charts)
     write_record(edited.prs, job.record(provenance, charts))
-    buffer = io.BytesIO()
-    edited.prs.save(buffer)
-    return deterministic_package(buffer.getvalue()), tuple(job.outcomes)
+    return save_deterministic(edited.prs), tuple(job.outcomes)
 
 
 def refresh_deck_bytes(

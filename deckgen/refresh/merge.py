@@ -17,7 +17,6 @@ from lxml import etree
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
-from pptx.oxml.ns import qn
 from pptx.slide import Slide as PptxSlide
 
 from deckgen import textmetrics
@@ -41,6 +40,7 @@ from deckgen.render.identity import (
 from deckgen.render.identity import (
     same_place as is_same_place,
 )
+from deckgen.render.oxml import qn
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _REL_ATTRS = (qn("r:id"), qn("r:embed"), qn("r:link"))

@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Literal
 
 from pptx.chart.axis import _BaseAxis
-from pptx.oxml.ns import qn
 
 from deckgen import textmetrics
 from deckgen.render.layout import Box
-from deckgen.render.oxml import child, element
+from deckgen.render.oxml import child, element, qn
 
 Side = Literal["left", "right"]
 _EDGE = 0.005  # gap between a title and the chart's edge, a fraction of the chart width

@@ -41,7 +41,6 @@ from pptx.enum.chart import (
     XL_TICK_MARK,
 )
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.oxml.ns import qn
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import Font
@@ -60,7 +59,7 @@ from deckgen.model import ChartSpec, ScatterSpec, Series, ValueKind
 from deckgen.render.axis_titles import pin_axis_title
 from deckgen.render.context import RenderContext, blend, luminance
 from deckgen.render.layout import EMU_PER_PT, Box
-from deckgen.render.oxml import child, element
+from deckgen.render.oxml import child, element, qn
 from deckgen.render.text import (
     Align,
     TextLine,

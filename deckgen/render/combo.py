@@ -15,7 +15,6 @@ from lxml import etree
 from pptx.chart.axis import ValueAxis
 from pptx.chart.series import LineSeries
 from pptx.enum.chart import XL_CHART_TYPE
-from pptx.oxml.ns import qn
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu
@@ -41,7 +40,7 @@ from deckgen.render.charts import (
 )
 from deckgen.render.context import RenderContext
 from deckgen.render.layout import Box
-from deckgen.render.oxml import element
+from deckgen.render.oxml import element, qn
 
 _PRIMARY_CAT_ID, _PRIMARY_VAL_ID = "-2068027336", "-2113994440"  # python-pptx's fixed axis ids
 _SECONDARY_CAT_ID, _SECONDARY_VAL_ID = "50000001", "50000002"

@@ -32,11 +32,11 @@ from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide as PptxSlide
 
 from deckgen.model import Deck, Slide
+from deckgen.render.oxml import qn
 
 DECK_PROPERTY = "deckgen"  # the custom document property holding the deck's record
 FORMAT = 2  # version of the record and identity scheme (2: item keys); refresh rejects others
@@ -253,7 +253,7 @@ def _color(parent: etree._Element | None) -> str | None:
     if fill is None:
         return "none" if parent.find(qn("a:noFill")) is not None else None
     node = fill[0] if len(fill) else None
-    return None if node is None else f"{etree.QName(node).localname}:{node.get('val', '').upper()}"
+    return None if node is None else f"{node.tag.rpartition('}')[2]}:{node.get('val', '').upper()}"
 
 
 def theme_fonts(slide: PptxSlide) -> frozenset[str]:

@@ -1,9 +1,8 @@
 """Deterministic packaging: fixed core properties and zip entries, so equal decks give equal bytes.
 
 python-pptx stamps zip entries with the current time, and XlsxWriter stamps the workbook
-embedded in every native chart with the time of creation; both are fixed here, either while
-the presentation is written (`save_deterministic`) or by rewriting a saved one
-(`deterministic_package`). Both give the same bytes.
+embedded in every native chart with the time of creation; both are fixed here while the
+presentation is written (`save_deterministic`).
 """
 
 from __future__ import annotations
@@ -115,11 +114,6 @@ def _package_entry(name: str, data: bytes) -> bytes:
     return _normalize_xlsx(data) if name.endswith(".xlsx") else data
 
 
-def deterministic_package(pptx_bytes: bytes) -> bytes:
-    """The saved .pptx with fixed zip times and normalised embedded workbooks."""
-    return _rezip(pptx_bytes, _package_entry)
-
-
 class _DeterministicWriter(PackageWriter):
     """python-pptx's package writer (same entries, same order) into a zip of fixed entries."""
 
@@ -139,11 +133,7 @@ class _DeterministicWriter(PackageWriter):
 
 
 def save_deterministic(prs: PresentationType) -> bytes:
-    """`prs` as .pptx bytes, equal to `deterministic_package` of its saved bytes, in one pass.
-
-    Saving with python-pptx and then rewriting the zip compressed every part twice and
-    decompressed it once; this compresses each part once.
-    """
+    """`prs` as .pptx bytes with fixed zip entries and workbook dates, each part compressed once."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         _DeterministicWriter(target, prs)._write()

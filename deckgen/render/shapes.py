@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.oxml.ns import qn
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.connector import Connector
 from pptx.slide import Slide as PptxSlide
 from pptx.util import Emu, Pt
 
 from deckgen.render.layout import Box
-from deckgen.render.oxml import child
+from deckgen.render.oxml import child, qn
 
 
 def add_rect(

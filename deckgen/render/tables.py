@@ -13,7 +13,6 @@ from copy import deepcopy
 
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR
-from pptx.oxml.ns import qn
 from pptx.oxml.table import CT_TableCell
 from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
@@ -24,7 +23,7 @@ from deckgen.model import TableSpec
 from deckgen.render.context import RenderContext, blend, luminance
 from deckgen.render.identity import HEADER_ROW, mark_rows
 from deckgen.render.layout import EMU_PER_PT, Box
-from deckgen.render.oxml import child
+from deckgen.render.oxml import child, qn
 from deckgen.render.table_fit import (
     CELL_INSET_X,
     cell_line_height,

@@ -26,10 +26,10 @@ from pathlib import Path
 from lxml import etree
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.package import Part
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 
 from deckgen.errors import TemplateError
+from deckgen.render.oxml import qn
 
 MAX_FILE_BYTES = 200 * 2**20  # a template file
 MAX_UNPACKED_BYTES = 1 * 2**30  # all its parts, unpacked (a zip bomb is refused, not unpacked)

@@ -15,7 +15,6 @@ from typing import Literal
 from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
-from pptx.oxml.ns import qn
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.text.text import TextFrame, _Paragraph, _Run
@@ -24,7 +23,7 @@ from pptx.util import Emu, Pt
 from deckgen import textmetrics
 from deckgen.render.context import RenderContext
 from deckgen.render.layout import EMU_PER_PT, Box
-from deckgen.render.oxml import child, element
+from deckgen.render.oxml import child, element, qn
 
 Align = Literal["start", "end", "center"]
 Anchor = Literal["top", "middle", "bottom"]

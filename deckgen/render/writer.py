@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Literal
 
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.autoshape import Shape
 from pptx.shapes.placeholder import LayoutPlaceholder
@@ -52,7 +51,7 @@ from deckgen.render.identity import (
 from deckgen.render.kpis import draw_kpis
 from deckgen.render.layout import BLOCK_GAP_PT, BLOCK_TITLE_PT, EMU_PER_PT, Box, grid_for
 from deckgen.render.notes import notes_page
-from deckgen.render.oxml import child, element
+from deckgen.render.oxml import child, element, qn
 from deckgen.render.package import FIXED_TIME, save_deterministic, set_core_properties
 from deckgen.render.shapes import add_rect, add_rule
 from deckgen.render.tables import draw_table
