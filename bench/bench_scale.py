@@ -7,6 +7,11 @@ orders is one generator run of 454,546 customers (seed 1, 2, ...) with its order
 a million, its ids prefixed by the run (`P01-C000042`) so the runs stack into one client, and
 the channel-months summed across runs. The folder is written once under --cache and reused.
 
+With --postgres URL the same client is also read from PostgreSQL (issue 17: 1,000,000 orders in
+<= 60 s within 3 GB): its seven tables are loaded once by COPY into schema
+`deckgen_bench_<orders>` of that database (dates as `date`, ids as primary keys; reused between
+runs, dropped by hand), and a deckgen.toml whose `[source]` reads them is rendered like the folder.
+
 Each size renders in a fresh interpreter (its peak memory, the kernel's VmHWM, is its own), once
 end to end through `render_deck` and once stage by stage (read, validate, metrics, slide model,
 render) with wall and CPU seconds and the memory held after each stage. CPU seconds are the
@@ -20,7 +25,7 @@ With --against REVISION, the same runs are made with that revision's deckgen too
 of it), alternating with this checkout's, so that before and after are measured in one run.
 
     python bench/bench_scale.py [--orders 1000000 10000000] [--cache DIR] [--repeat 1] [--force]
-                                [--against REVISION]
+                                [--against REVISION] [--postgres URL]
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from bench_report import row  # bench/ is the script's folder: importable by nam
 from check_identical import export
 
 TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
+POSTGRES_TARGETS = {1_000_000: (60.0, 3072.0)}  # read from PostgreSQL (issue 17)
 PART_ORDERS = 1_000_000  # orders per generator run
 PART_CUSTOMERS = 454_546  # gives a little over a million orders, cut to exactly that
 SHEET_IDS = {  # the id columns prefixed per run, by sheet
@@ -76,7 +82,7 @@ from deckgen.data.load import read_source
 from deckgen.data.transform import transform_source
 from deckgen.data.validate import validate_read
 from deckgen.metrics.lifecycle import compute_metrics
-from deckgen.pipeline import coverage_warning, resolve_period, resolve_settings
+from deckgen.pipeline import coverage_warning, resolve_period
 from deckgen.render.writer import render_pptx
 from deckgen.slides.deck import build_deck
 from deckgen.wording import Wording
@@ -89,8 +95,9 @@ def stage(name):
     figures.append((name, now - last[0], now_cpu - last[1], memory_mb("VmRSS")))
     last[:] = [time.perf_counter(), cpu()]
 
-source = Path(sys.argv[1])
-settings = resolve_settings(None, None, source=source)
+from deckgen.pipeline import resolve_source
+
+source, settings = resolve_source(Path(sys.argv[1]), None, None)
 wording = Wording(settings.lang, None, digits=settings.effective_digits,
                   currency=settings.currency, vocabulary=settings.vocabulary)
 stage("start")
@@ -206,6 +213,79 @@ def _available_mib() -> float:
     return int(line.split()[1]) / 1024
 
 
+def postgres_client(url: str, orders: int, folder: Path, cache: Path) -> Path:
+    """A client folder whose deckgen.toml reads the sample folder's seven sheets from schema
+    `deckgen_bench_<orders>` of the database at `url` (a SQLAlchemy URL), loaded once by COPY."""
+    import sqlalchemy as sa
+
+    schema = f"deckgen_bench_{orders}"
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = sa.inspect(connection).has_schema(schema)
+        if not found:
+            began = time.perf_counter()
+            _copy_into(engine, schema, folder)
+            print(
+                f"  (loaded into PostgreSQL schema {schema}, {time.perf_counter() - began:.0f} s)"
+            )
+    finally:
+        engine.dispose()
+    client = cache / f"postgres-{orders}-orders"
+    client.mkdir(parents=True, exist_ok=True)
+    parsed = sa.engine.make_url(url)
+    database = parsed.update_query_dict({"options": f"-csearch_path={schema}"})
+    (client / "deckgen.toml").write_text(
+        f"[source]\ndatabase = {json.dumps(database.render_as_string(hide_password=False))}\n",
+        encoding="utf-8",
+    )
+    return client
+
+
+def _copy_into(engine, schema: str, folder: Path) -> None:
+    """The sheets of `folder` as tables of a new `schema`, in one transaction (all or nothing):
+    dates as `date`, ids as primary keys where the sheet has one (as a CRM keeps them)."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    kinds = {
+        "string": "text",
+        "large_string": "text",
+        "int64": "bigint",
+        "double": "double precision",
+    }
+    keys = {sheet: ids[0] for sheet, ids in SHEET_IDS.items() if sheet != "loyalty"}
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        cursor = connection.connection.driver_connection.cursor()
+        for file in sorted(folder.glob("*.parquet")):
+            parquet = pq.ParquetFile(file)
+            fields = parquet.schema_arrow
+            types = [
+                "date" if pa.types.is_timestamp(f.type) else kinds.get(str(f.type), str(f.type))
+                for f in fields
+            ]
+            columns = ", ".join(f'"{f.name}" {kind}' for f, kind in zip(fields, types, strict=True))
+            table = f"{schema}.{file.stem}"
+            cursor.execute(f"CREATE TABLE {table} ({columns})")
+            with cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv)") as copy:
+                for batch in parquet.iter_batches(batch_size=200_000):
+                    dated = [
+                        c.cast(pa.date32()) if pa.types.is_timestamp(c.type) else c
+                        for c in batch.columns
+                    ]
+                    buffer = io.BytesIO()
+                    options = pcsv.WriteOptions(include_header=False)
+                    pcsv.write_csv(pa.table(dated, names=fields.names), buffer, options)
+                    copy.write(buffer.getvalue())
+            if file.stem in keys:
+                cursor.execute(f'ALTER TABLE {table} ADD PRIMARY KEY ("{keys[file.stem]}")')
+            cursor.execute(f"ANALYZE {table}")
+
+
 def bench(
     orders: int,
     cache: Path,
@@ -213,9 +293,11 @@ def bench(
     repeat: int,
     force: bool,
     against: tuple[str, Path] | None = None,
+    postgres: str | None = None,
 ) -> None:
     """Prints the end-to-end and per-stage figures of the deck of `orders` orders (and of the
-    same with `against`, a revision and its source tree, alternating)."""
+    same with `against`, a revision and its source tree, alternating; and with `postgres`, a
+    database URL, of the same client read from PostgreSQL)."""
     source = sample_folder(orders, cache)
     import pyarrow.parquet as pq
 
@@ -233,17 +315,22 @@ def bench(
         print(f"  not rendered: it needs about {needed:,.0f} MB, {available:,.0f} MB available")
         return
     trees = {"this checkout": None} | ({against[0]: against[1]} if against else {})
-    whole: dict[str, list[dict]] = {label: [] for label in trees}
-    for _ in range(repeat):  # alternating, so that both see the same machine
-        for label, tree in trees.items():
+    runs = {label: (source, tree) for label, tree in trees.items()}
+    if postgres:
+        client = postgres_client(postgres, orders, source, cache)
+        runs |= {f"{label}, PostgreSQL": (client, tree) for label, tree in trees.items()}
+    whole: dict[str, list[dict]] = {label: [] for label in runs}
+    for _ in range(repeat):  # alternating, so that all see the same machine
+        for label, (data, tree) in runs.items():
             deck = str(folder / "deck.pptx")
-            whole[label].append(_child(_WHOLE, str(source), deck, tree=tree))
-    staged = {label: _child(_STAGES, str(source), tree=tree) for label, tree in trees.items()}
+            whole[label].append(_child(_WHOLE, str(data), deck, tree=tree))
+    staged = {label: _child(_STAGES, str(data), tree=tree) for label, (data, tree) in runs.items()}
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
     target_s, target_mb = TARGETS.get(orders, (None, None))
-    figures = {label: _figures(whole[label], staged[label]) for label in trees}
-    for label in trees:
-        _print(label, figures[label], staged[label], target_s, target_mb)
+    figures = {label: _figures(whole[label], staged[label]) for label in runs}
+    for label in runs:
+        targets = POSTGRES_TARGETS if label.endswith("PostgreSQL") else TARGETS
+        _print(label, figures[label], staged[label], *targets.get(orders, (None, None)))
     mine = figures["this checkout"]
     before = ""
     if against:
@@ -260,6 +347,19 @@ def bench(
         f"CPU s by stage: {mine['by_stage']}{before}",
         f"≤ {target_s:g} s, ≤ {target_mb:,.0f} MB" if target_s else "reported",
     )
+    if postgres:
+        database = figures["this checkout, PostgreSQL"]
+        target = POSTGRES_TARGETS.get(orders)
+        row(
+            f"{orders:,} orders, the same client read from PostgreSQL (`bench/bench_scale.py "
+            f"--postgres URL`: its seven tables loaded by COPY, dates as `date`, ids as primary "
+            f"keys), end to end, against the `.parquet` folder in the same run",
+            f"{database['seconds']:.1f} s wall, {database['cpu']:.1f} s CPU, peak "
+            f"{database['peak']:,.0f} MB (the folder: {mine['seconds']:.1f} s, "
+            f"{mine['cpu']:.1f} s CPU, {mine['peak']:,.0f} MB); CPU s by stage: "
+            f"{database['by_stage']}",
+            f"≤ {target[0]:g} s, ≤ {target[1]:,.0f} MB" if target else "reported",
+        )
 
 
 def _figures(whole: list[dict], staged: dict) -> dict:
@@ -305,13 +405,19 @@ def main() -> None:
     parser.add_argument(
         "--against", metavar="REVISION", help="also measure this revision, alternating"
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also read the same client from this PostgreSQL database (SQLAlchemy URL; its "
+        "tables are loaded once into schema deckgen_bench_<orders>)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
         against = None
         if args.against:
             against = (args.against, export(args.against, Path(tmp) / "against"))
         for orders in args.orders:
-            bench(orders, args.cache, Path(tmp), args.repeat, args.force, against)
+            bench(orders, args.cache, Path(tmp), args.repeat, args.force, against, args.postgres)
 
 
 if __name__ == "__main__":
