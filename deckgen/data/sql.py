@@ -64,6 +64,21 @@ CONNECT_TIMEOUT = 30  # seconds a database server has to accept a connection (a 
 # Backends whose drivers (psycopg, psycopg2, pymysql, mysqlclient) take `connect_timeout`.
 _CONNECT_TIMEOUT_BACKENDS = {"postgresql", "mysql", "mariadb"}
 _SQLITE_CHECK_EVERY = 10_000  # virtual-machine instructions between two looks at the clock
+# PostgreSQL type OID -> the Arrow type pandas.read_sql's column becomes (whole numbers with gaps
+# become floats, as in pandas); a table with a column of any other type is read by pandas.
+_COPY_TYPES = {
+    16: "bool",
+    19: "large_string",  # name
+    20: "int64",
+    21: "int64",
+    23: "int64",
+    25: "large_string",  # text
+    700: "double",  # real: its shortest text, as psycopg parses it too
+    701: "double",
+    1042: "large_string",  # char(n), padded either way
+    1043: "large_string",  # varchar
+    1082: "timestamp[s]",  # date
+}
 
 
 def read_sql_frames(
@@ -97,7 +112,8 @@ class DatabaseBook:
             check_query(query, name, self.backend)
         self.clock = _Deadline(source.statement_timeout)
         self.engine = _driven_engine(self.url, self.clock)
-        self._read: dict[str, pd.DataFrame] = {}
+        self._read: dict[str, pa.Table] = {}
+        self._frames: dict[str, pd.DataFrame] = {}
         try:
             self.connection = self.engine.connect()
             if self.backend == "postgresql":
@@ -128,9 +144,6 @@ class DatabaseBook:
         self, name: str, sheet: Sheet | None, mapping: SheetMapping
     ) -> tuple[pa.Table, SheetRead]:
         """Query or table `name` as an Arrow table; its rows are numbered from 1 (no header)."""
-        import pyarrow as pa
-
-        from deckgen.data.cells import arrow_column
         from deckgen.data.load import SheetRead, header_names
 
         if mapping.header_row is not None and sheet is not None:
@@ -138,36 +151,95 @@ class DatabaseBook:
                 f"[sheets.{sheet.name}] header_row: '{name}' is a database query or table, "
                 "whose column names are not in a row; remove header_row"
             )
-        frame = self.frame(name)
-        columns = [arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
-        names = header_names([str(c) for c in frame.columns])
-        return pa.Table.from_arrays(columns, names=names), SheetRead(name, 0)
+        table = self.table(name)
+        names = header_names([str(c) for c in table.column_names])
+        return table.rename_columns(names), SheetRead(name, 0)
 
-    def frame(self, name: str) -> pd.DataFrame:
-        """The rows of query or table `name`, read once under the statement timeout."""
-        from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+    def table(self, name: str) -> pa.Table:
+        """The rows of query or table `name` as Arrow columns, read once: a PostgreSQL table by
+        COPY (no Python object per cell) when its column types allow, else through `frame`."""
+        import pyarrow as pa
+
+        from deckgen.data.cells import arrow_column
 
         if name in self._read:
             return self._read[name]
         query = self.queries.get(name)
+        table = None
+        if query is None or _TABLE_NAME.match(query):
+            schema, _, bare = (query or "").rpartition(".")
+            with self._reading(name, query):
+                table = self._copied(schema or None, bare if query else self.tables[name])
+        if table is None:
+            frame = self.frame(name)
+            columns = [arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+            table = pa.Table.from_arrays(columns, names=[str(c) for c in frame.columns])
+            del self._frames[name]  # read() needs only the Arrow columns: spare the memory
+        self._read[name] = table
+        return table
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The rows of query or table `name` as pandas reads them, read once under the statement
+        timeout."""
+        if name in self._frames:
+            return self._frames[name]
+        query = self.queries.get(name)
+        with self._reading(name, query):
+            if query is None:
+                frame = _read_table(self.connection, None, self.tables[name])
+            else:
+                frame = _read_sheet(self.connection, query)
+        self._frames[name] = _plain_types(frame)
+        return self._frames[name]
+
+    @contextmanager
+    def _reading(self, name: str, query: str | None) -> Iterator[None]:
+        """A read of sheet `name` under the statement timeout; its failure as an InputError."""
+        from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
+
         try:
             with _timed(self.connection, self.backend, self.clock):
-                if query is None:
-                    frame = _read_table(self.connection, None, self.tables[name])
-                else:
-                    frame = _read_sheet(self.connection, query)
+                yield
         except NoSuchTableError:
             raise InputError(f"sheet '{name}': no table {query} in {self.shown}") from None
-        except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+        except (SQLAlchemyError, pd.errors.DatabaseError, *_driver_errors()) as exc:
             reason = _reason(exc, self.url.password, self.clock)
             what = "the query" if query is not None else f"reading table {name}"
             raise InputError(f"sheet '{name}': {what} failed on {self.shown}: {reason}") from None
-        self._read[name] = _plain_types(frame)
-        return self._read[name]
+
+    def _copied(self, schema: str | None, name: str) -> pa.Table | None:
+        """A PostgreSQL table (psycopg 3) read by `COPY ... TO STDOUT` into Arrow, in the order
+        and with the types `frame` gives; None for another database or a column type that COPY's
+        text would not give back as pandas reads it (numeric, time zones, JSON, ...)."""
+        import pyarrow as pa
+        import sqlalchemy as sa
+
+        if self.backend != "postgresql" or self.url.get_dialect().driver != "psycopg":
+            return None
+        key = sa.inspect(self.connection).get_pk_constraint(name, schema=schema)
+        ordered = key.get("constrained_columns") or []
+        everything = sa.select(sa.text("*")).select_from(sa.table(name, schema=schema))
+        select = everything.order_by(*map(sa.column, ordered))
+        sql = str(select.compile(self.connection, compile_kwargs={"literal_binds": True}))
+        raw = self.connection.connection.driver_connection
+        cursor = raw.cursor()
+        cursor.execute(f"SELECT * FROM ({sql}) AS q LIMIT 0")
+        kinds = [_COPY_TYPES.get(column.type_code) for column in cursor.description]
+        kinds = [pa.type_for_alias(kind) if kind else None for kind in kinds]
+        if None in kinds:
+            return None
+        names = [column.name for column in cursor.description]
+        table = _copy_to_arrow(cursor, sql, names, kinds)
+        if table is None:
+            return None
+        if not ordered:
+            order = _content_indices(table.to_pandas(types_mapper=None))
+            table = table.take(order)
+        return table
 
     def digest(self) -> str:
         """SHA-256 of the rows read, each sheet as canonical CSV (sheets in name order)."""
-        return frames_sha256(self._read)
+        return tables_sha256(self._read)
 
     def _tables(self) -> list[str]:
         """The tables and views of the default schema (the names a database gives its sheets)."""
@@ -177,12 +249,16 @@ class DatabaseBook:
         return sorted({*inspector.get_table_names(), *inspector.get_view_names()})
 
 
-def frames_sha256(frames: Mapping[str, pd.DataFrame]) -> str:
-    """Hex SHA-256 of database frames as canonical CSV (sheets sorted by name)."""
+def tables_sha256(tables: Mapping[str, pa.Table]) -> str:
+    """Hex SHA-256 of database sheets as CSV written by Arrow (sheets sorted by name)."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
     digest = hashlib.sha256()
-    for sheet in sorted(frames):
-        csv = frames[sheet].to_csv(index=False, lineterminator="\n")
-        digest.update(sheet.encode() + b"\0" + csv.encode() + b"\0")
+    for sheet in sorted(tables):
+        csv = pa.BufferOutputStream()
+        pcsv.write_csv(tables[sheet], csv)
+        digest.update(sheet.encode() + b"\0" + csv.getvalue().to_pybytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -425,12 +501,69 @@ def _read_table(connection: sa.Connection, schema: str | None, name: str) -> pd.
 
 def _content_order(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows sorted by every column; by a hash of their text when a column has no order (JSON)."""
+    return frame.iloc[_content_indices(frame)].reset_index(drop=True)
+
+
+def _content_indices(frame: pd.DataFrame) -> np.ndarray:
+    """The positions of `frame`'s rows in the order `_content_order` puts them."""
     try:
-        ordered = frame.sort_values(list(frame.columns), kind="stable", na_position="last")
+        ordered = frame.reset_index(drop=True).sort_values(
+            list(frame.columns), kind="stable", na_position="last"
+        )
+        return ordered.index.to_numpy()
     except TypeError:
         hashes = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
-        ordered = frame.iloc[np.argsort(hashes, kind="stable")]
-    return ordered.reset_index(drop=True)
+        return np.argsort(hashes, kind="stable")
+
+
+def _copy_to_arrow(
+    cursor: object, sql: str, names: list[str], kinds: list[pa.DataType]
+) -> pa.Table | None:
+    """The rows of `sql` through PostgreSQL's CSV `COPY ... TO STDOUT` as Arrow columns of
+    `kinds` (dates in ISO form whatever the server's DateStyle); None if a value will not parse
+    (an `infinity` date, say), for pandas to read instead."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # a read-only transaction may set it
+    chunks = []
+    with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        chunks.extend(bytes(block) for block in copy)
+    data = pa.py_buffer(b"".join(chunks))
+    del chunks
+    parsed = [pa.date32() if pa.types.is_timestamp(kind) else kind for kind in kinds]
+    # Unquoted empty is NULL, quoted empty is an empty text (COPY's CSV); nothing else is missing.
+    options = pcsv.ConvertOptions(
+        column_types=dict(zip(names, parsed, strict=True)),
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+        true_values=["t"],
+        false_values=["f"],
+    )
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=1 << 24),
+            convert_options=options,
+        )
+    except pa.ArrowInvalid:
+        return None
+    columns = []
+    for column, kind in zip(table.columns, kinds, strict=True):
+        if pa.types.is_integer(kind) and column.null_count:
+            kind = pa.float64()  # pandas holds a whole-number column with gaps as floats
+        columns.append(column.cast(kind, safe=False))  # rounded past 2**53, as in pandas
+    return pa.Table.from_arrays(columns, names=names)
+
+
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The errors of psycopg (which the COPY read calls without SQLAlchemy), if installed."""
+    try:
+        import psycopg
+    except ImportError:
+        return ()
+    return (psycopg.Error,)
 
 
 def _reason(exc: Exception, password: str | None, clock: _Deadline) -> str:

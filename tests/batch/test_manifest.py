@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
 from deckgen.batch.manifest import (
     file_sha256,
@@ -16,7 +16,7 @@ from deckgen.batch.manifest import (
     write_manifest,
 )
 from deckgen.batch.worker import ClientRecord
-from deckgen.data.sql import frames_sha256
+from deckgen.data.sql import tables_sha256
 
 START = datetime(2026, 11, 1, 3, 0, 0, tzinfo=UTC)
 END = datetime(2026, 11, 1, 3, 1, 30, 500_000, tzinfo=UTC)
@@ -45,16 +45,16 @@ def test_folder_checksum_covers_names_and_contents_not_hidden_files(tmp_path: Pa
     assert source_sha256(tmp_path) != expected
 
 
-def test_frames_checksum_is_canonical_csv_in_sheet_order() -> None:
-    orders = pd.DataFrame({"order_id": ["O1"], "amount": [9.5]})
-    customers = pd.DataFrame({"customer_id": ["C1"]})
+def test_database_checksum_is_arrow_csv_in_sheet_order() -> None:
+    orders = pa.table({"order_id": ["O1"], "amount": [9.5]})
+    customers = pa.table({"customer_id": ["C1", None]})
     expected = hashlib.sha256(
-        b"customers\0customer_id\nC1\n\0orders\0order_id,amount\nO1,9.5\n\0"
+        b'customers\0"customer_id"\n"C1"\n\n\0orders\0"order_id","amount"\n"O1",9.5\n\0'
     ).hexdigest()
-    assert frames_sha256({"orders": orders, "customers": customers}) == expected
-    assert frames_sha256({"customers": customers, "orders": orders}) == expected
-    changed = orders.assign(amount=[9.6])
-    assert frames_sha256({"orders": changed, "customers": customers}) != expected
+    assert tables_sha256({"orders": orders, "customers": customers}) == expected
+    assert tables_sha256({"customers": customers, "orders": orders}) == expected
+    changed = orders.set_column(1, "amount", pa.array([9.6]))
+    assert tables_sha256({"orders": changed, "customers": customers}) != expected
 
 
 def test_manifest_path_names_the_periods(tmp_path: Path) -> None:

@@ -327,3 +327,157 @@ def test_postgres_refusing_the_password_is_one_line_without_it(
     assert "password authentication failed" in ran.stderr and not _leaks(ran.stdout + ran.stderr)
     manifest = (tmp_path / "reports/manifest-2026-10.json").read_text(encoding="utf-8")
     assert "password authentication failed" in manifest and not _leaks(manifest)
+
+
+# -- tables read by COPY (no Python object per cell) --------------------------------------------
+
+
+def _book_tables(url: str, timeout: float = 120) -> Callable[..., object]:
+    """A DatabaseBook on `url` (callers close it)."""
+    from deckgen.data.source import DatabaseSource
+    from deckgen.data.sql import DatabaseBook
+
+    return DatabaseBook(DatabaseSource(url, (), timeout))
+
+
+@pytest.fixture
+def typed_schema(pg_url: str) -> Iterator[str]:
+    """A schema of its own holding tables of every type COPY reads, and one it leaves to pandas."""
+    import sqlalchemy as sa
+
+    schema = f"deckgen_copy_{os.getpid()}"
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        connection.exec_driver_sql(
+            f"CREATE TABLE {schema}.kinds (id text PRIMARY KEY, small smallint, whole int, "
+            "big bigint, ratio real, amount double precision, flag boolean, day date, "
+            "code varchar(8), padded char(3), full_n int)"
+        )
+        connection.exec_driver_sql(
+            f"INSERT INTO {schema}.kinds VALUES "
+            "('b', 1, -2, 9007199254740993, 0.1, 1e-300, true, '2026-01-31', 'NA', 'x', 1), "
+            "('a', NULL, NULL, NULL, NULL, NULL, NULL, NULL, '', NULL, 2), "
+            "('c,\"q\"', 3, 4, 5, -2.5, 12.345678901234567, false, '1999-12-31', 'NULL', "
+            "'abc', 3), "
+            "('d\nline ش', 0, 0, 0, 0, 0, false, '2026-10-01', ' ', 'z', 4)"
+        )
+        # No primary key: read in an order fixed by content, as pandas orders it.
+        connection.exec_driver_sql(f"CREATE TABLE {schema}.loose (who text, day date, n int)")
+        connection.exec_driver_sql(
+            f"INSERT INTO {schema}.loose VALUES ('b', '2026-01-02', 1), (NULL, NULL, NULL), "
+            "('a', '2026-01-03', 2), ('a', '2026-01-01', NULL), ('', '2026-01-01', 3)"
+        )
+        connection.exec_driver_sql(
+            f"CREATE TABLE {schema}.money (id int PRIMARY KEY, cost numeric)"
+        )
+        connection.exec_driver_sql(f"INSERT INTO {schema}.money VALUES (1, 1.10), (2, NULL)")
+        connection.exec_driver_sql(
+            f"CREATE VIEW {schema}.slow AS SELECT pg_sleep(100)::text AS customer_id"
+        )
+    try:
+        yield schema
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()
+
+
+def test_postgres_tables_read_by_copy_equal_pandas_read_cell_for_cell(
+    pg_url: str, typed_schema: str
+) -> None:
+    import pyarrow as pa
+
+    from deckgen.data.cells import arrow_column
+
+    url = f"{pg_url}&options=-csearch_path%3D{typed_schema}"
+    with _book_tables(url) as book:
+        copied = {name: book._copied(None, name) for name in ("kinds", "loose", "money")}
+        assert copied["money"] is None  # numeric: pandas reads it (Decimal), not COPY
+        for name in ("kinds", "loose"):
+            frame = book.frame(name)
+            by_pandas = pa.Table.from_arrays(
+                [arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])],
+                names=list(frame.columns),
+            )
+            assert copied[name].equals(by_pandas), (name, copied[name], by_pandas)
+    kinds = copied["kinds"].to_pydict()
+    assert kinds["id"] == ["a", "b", 'c,"q"', "d\nline ش"]  # primary-key order
+    assert kinds["code"] == ["", "NA", "NULL", " "]  # text, never read as missing
+    assert kinds["small"] == [None, 1.0, 3.0, 0.0]  # gaps: floats, as pandas holds them
+    assert kinds["full_n"] == [2, 1, 3, 4] and copied["kinds"]["full_n"].type == pa.int64()
+    assert kinds["flag"] == [None, True, False, False]
+    assert kinds["ratio"][1] == 0.1 and kinds["amount"][2] == 12.345678901234567
+    assert str(copied["kinds"]["day"].type) == "timestamp[s]"
+    assert copied["loose"].to_pydict()["who"] == ["", "a", "a", "b", None]
+
+
+def test_postgres_copy_read_keeps_the_statement_timeout(pg_url: str, typed_schema: str) -> None:
+    from deckgen.errors import InputError
+
+    url = f"{pg_url}&options=-csearch_path%3D{typed_schema}"
+    with _book_tables(url, timeout=1) as book, pytest.raises(InputError) as caught:
+        book.table("slow")
+    assert str(caught.value).startswith("sheet 'slow': reading table slow failed on ")
+    assert str(caught.value).endswith("it ran longer than the statement timeout (1 s)")
+
+
+def test_postgres_typed_tables_read_by_copy_give_the_workbook_figures_and_deck(
+    pg_url: str,
+    sample_frames: dict,
+    sample_workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The sample as a CRM keeps it (dates as `date`, ids as primary keys, loyalty with none),
+    read by COPY: the workbook's figures and the same deck, byte for byte."""
+    import sqlalchemy as sa
+
+    from tests.test_cli import run_cli
+
+    schema = f"deckgen_typed_{os.getpid()}"
+    keys = {"customers": "customer_id", "orders": "order_id", "leads": "lead_id"}
+    engine = sa.create_engine(pg_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        for sheet, frame in sample_frames.items():
+            dates = {
+                c: sa.Date for c in frame.columns if str(frame[c].dtype).startswith("datetime")
+            }
+            frame.to_sql(sheet, connection, schema=schema, index=False, dtype=dates)
+            if sheet in keys:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {schema}.{sheet} ADD PRIMARY KEY ({keys[sheet]})"
+                )
+    try:
+        url = f"{pg_url}&options=-csearch_path%3D{schema}"
+        with _book_tables(url) as book:
+            assert all(book._copied(None, name) is not None for name in sample_frames)
+        acme = tmp_path / "acme"
+        acme.mkdir()
+        (acme / "deckgen.toml").write_text(
+            f'client = "Sample Retail Co."\n[source]\ndatabase = "{url}"\n', encoding="utf-8"
+        )
+        (tmp_path / "book.toml").write_text('client = "Sample Retail Co."\n', encoding="utf-8")
+        book_args = ["--config", str(tmp_path / "book.toml")]
+        outputs = []
+        for data, deck in (
+            ([str(acme)], "db.pptx"),
+            ([str(sample_workbook), *book_args], "b.pptx"),
+        ):
+            code, figures, err = run_cli(
+                ["metrics", *data, "--period", "2026-10", "--json"], capsys
+            )
+            assert code == 0, err
+            args = ["render", *data, "-o", str(tmp_path / deck), "--period", "2026-10"]
+            code, _, err = run_cli(args, capsys)
+            assert code == 0, err
+            outputs.append((figures, (tmp_path / deck).read_bytes()))
+        assert outputs[0][0] == outputs[1][0]
+        assert outputs[0][1] == outputs[1][1]
+    finally:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        engine.dispose()

@@ -8,12 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from deckgen.config import Settings
 from deckgen.data.load import read_source
 from deckgen.data.source import DatabaseSource
-from deckgen.data.sql import frames_sha256
+from deckgen.data.sql import tables_sha256
 from deckgen.data.validate import validate_source
 from deckgen.errors import InputError
 from tests.data.conftest import Frames, write_xlsx
@@ -69,7 +70,11 @@ def test_tables_are_sheets_and_queries_are_named_sheets(crm: Path) -> None:
     with sqlite3.connect(crm) as db:
         customers = pd.read_sql("SELECT * FROM customers ORDER BY customer_id", db)
         orders_read = pd.read_sql(ORDERS_2025, db)
-    assert read.digest == frames_sha256({"customers": customers, "orders": orders_read})
+    expected = {
+        name: pa.Table.from_pandas(frame)
+        for name, frame in (("customers", customers), ("orders", orders_read))
+    }
+    assert read.digest == tables_sha256(expected)
 
 
 def test_validate_locates_a_bad_value_by_query_and_result_row(
