@@ -118,6 +118,8 @@ class DatabaseBook:
             self.connection = self.engine.connect()
             if self.backend == "postgresql":
                 self.connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+                # Dates in COPY's text as ISO, whatever the server's DateStyle (_copy_to_arrow).
+                self.connection.exec_driver_sql("SET LOCAL DateStyle = 'ISO, YMD'")
             with _timed(self.connection, self.backend, self.clock):
                 tables = self._tables()
         except SQLAlchemyError as exc:
@@ -520,12 +522,11 @@ def _copy_to_arrow(
     cursor: object, sql: str, names: list[str], kinds: list[pa.DataType]
 ) -> pa.Table | None:
     """The rows of `sql` through PostgreSQL's CSV `COPY ... TO STDOUT` as Arrow columns of
-    `kinds` (dates in ISO form whatever the server's DateStyle); None if a value will not parse
+    `kinds` (dates in ISO form: DatabaseBook sets DateStyle); None if a value will not parse
     (an `infinity` date, say), for pandas to read instead."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
-    cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # a read-only transaction may set it
     chunks = []
     with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
         chunks.extend(bytes(block) for block in copy)

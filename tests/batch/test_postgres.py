@@ -391,8 +391,9 @@ def test_postgres_tables_read_by_copy_equal_pandas_read_cell_for_cell(
 
     from deckgen.data.cells import arrow_column
 
-    url = f"{pg_url}&options=-csearch_path%3D{typed_schema}"
-    with _book_tables(url) as book:
+    # A server whose dates print day first (DateStyle SQL, DMY): COPY's dates still parse.
+    options = f"-csearch_path%3D{typed_schema}%20-cdatestyle%3DSQL%2CDMY"
+    with _book_tables(f"{pg_url}&options={options}") as book:
         copied = {name: book._copied(None, name) for name in ("kinds", "loose", "money")}
         assert copied["money"] is None  # numeric: pandas reads it (Decimal), not COPY
         for name in ("kinds", "loose"):
