@@ -78,6 +78,7 @@ _COPY_TYPES = {
     1042: "large_string",  # char(n), padded either way
     1043: "large_string",  # varchar
     1082: "timestamp[s]",  # date
+    1114: "timestamp[us]",  # timestamp (without time zone)
 }
 
 
@@ -525,6 +526,7 @@ def _copy_to_arrow(
     `kinds` (dates in ISO form: DatabaseBook sets DateStyle); None if a value will not parse
     (an `infinity` date, say), for pandas to read instead."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     chunks = []
@@ -532,7 +534,8 @@ def _copy_to_arrow(
         chunks.extend(bytes(block) for block in copy)
     data = pa.py_buffer(b"".join(chunks))
     del chunks
-    parsed = [pa.date32() if pa.types.is_timestamp(kind) else kind for kind in kinds]
+    # A date column (held in seconds, as pandas holds dates) is parsed as dates.
+    parsed = [pa.date32() if kind == pa.timestamp("s") else kind for kind in kinds]
     # Unquoted empty is NULL, quoted empty is an empty text (COPY's CSV); nothing else is missing.
     options = pcsv.ConvertOptions(
         column_types=dict(zip(names, parsed, strict=True)),
@@ -552,9 +555,15 @@ def _copy_to_arrow(
         return None
     columns = []
     for column, kind in zip(table.columns, kinds, strict=True):
+        if column.null_count == len(column):  # pandas sees only None: a column of no type
+            columns.append(pa.chunked_array([pa.nulls(len(column))]))
+            continue
         if pa.types.is_integer(kind) and column.null_count:
             kind = pa.float64()  # pandas holds a whole-number column with gaps as floats
-        columns.append(column.cast(kind, safe=False))  # rounded past 2**53, as in pandas
+        column = column.cast(kind, safe=False)  # rounded past 2**53, as in pandas
+        if pa.types.is_floating(kind):
+            column = pc.if_else(pc.is_nan(column), None, column)  # NaN is missing in pandas
+        columns.append(column)
     return pa.Table.from_arrays(columns, names=names)
 
 

@@ -353,15 +353,19 @@ def typed_schema(pg_url: str) -> Iterator[str]:
         connection.exec_driver_sql(
             f"CREATE TABLE {schema}.kinds (id text PRIMARY KEY, small smallint, whole int, "
             "big bigint, ratio real, amount double precision, flag boolean, day date, "
-            "code varchar(8), padded char(3), full_n int)"
+            "code varchar(8), padded char(3), full_n int, at timestamp, midnight timestamp, "
+            "nothing text, no_day date)"
         )
         connection.exec_driver_sql(
             f"INSERT INTO {schema}.kinds VALUES "
-            "('b', 1, -2, 9007199254740993, 0.1, 1e-300, true, '2026-01-31', 'NA', 'x', 1), "
-            "('a', NULL, NULL, NULL, NULL, NULL, NULL, NULL, '', NULL, 2), "
+            "('b', 1, -2, 9007199254740993, 0.1, 1e-300, true, '2026-01-31', 'NA', 'x', 1, "
+            "'2026-01-31 23:59:59.999999', '2026-01-31', NULL, NULL), "
+            "('a', NULL, NULL, NULL, NULL, 'NaN', NULL, NULL, '', NULL, 2, NULL, '2026-02-01', "
+            "NULL, NULL), "
             "('c,\"q\"', 3, 4, 5, -2.5, 12.345678901234567, false, '1999-12-31', 'NULL', "
-            "'abc', 3), "
-            "('d\nline ش', 0, 0, 0, 0, 0, false, '2026-10-01', ' ', 'z', 4)"
+            "'abc', 3, '1999-12-31 00:00:01', '1999-12-31', NULL, NULL), "
+            "('d\nline ش', 0, 0, 0, 0, 0, false, '2026-10-01', ' ', 'z', 4, "
+            "'2026-10-01 12:00', '2026-10-01', NULL, NULL)"
         )
         # No primary key: read in an order fixed by content, as pandas orders it.
         connection.exec_driver_sql(f"CREATE TABLE {schema}.loose (who text, day date, n int)")
@@ -410,7 +414,10 @@ def test_postgres_tables_read_by_copy_equal_pandas_read_cell_for_cell(
     assert kinds["full_n"] == [2, 1, 3, 4] and copied["kinds"]["full_n"].type == pa.int64()
     assert kinds["flag"] == [None, True, False, False]
     assert kinds["ratio"][1] == 0.1 and kinds["amount"][2] == 12.345678901234567
+    assert kinds["amount"][0] is None  # NaN is missing, as pandas has it
     assert str(copied["kinds"]["day"].type) == "timestamp[s]"
+    assert str(copied["kinds"]["at"].type) == "timestamp[us]"
+    assert copied["kinds"]["nothing"].type == pa.null() == copied["kinds"]["no_day"].type
     assert copied["loose"].to_pydict()["who"] == ["", "a", "a", "b", None]
 
 
