@@ -9,11 +9,15 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
 
 from tests.conftest import missing_service
+
+if TYPE_CHECKING:
+    from deckgen.data.sql import DatabaseBook
 
 pytestmark = pytest.mark.postgres
 
@@ -217,6 +221,18 @@ def _with_password(pg_url: str, **query: str) -> str:
     ).render_as_string(hide_password=False)
 
 
+def _client_folders(tmp_path: Path, url: str) -> tuple[Path, list[str]]:
+    """The sample client's folder whose deckgen.toml reads `url`, and the options that give the
+    workbook the same client name."""
+    acme = tmp_path / "acme"
+    acme.mkdir()
+    (acme / "deckgen.toml").write_text(
+        f'client = "Sample Retail Co."\n[source]\ndatabase = "{url}"\n', encoding="utf-8"
+    )
+    (tmp_path / "book.toml").write_text('client = "Sample Retail Co."\n', encoding="utf-8")
+    return acme, ["--config", str(tmp_path / "book.toml")]
+
+
 def test_postgres_in_deckgen_toml_gives_the_workbook_figures_and_never_shows_the_password(
     pg_url: str,
     client_schema: str,
@@ -229,13 +245,7 @@ def test_postgres_in_deckgen_toml_gives_the_workbook_figures_and_never_shows_the
 
     url = _with_password(pg_url, options=f"-csearch_path={client_schema}")
     assert PASSWORD_IN_URL in url
-    acme = tmp_path / "acme"
-    acme.mkdir()
-    (acme / "deckgen.toml").write_text(
-        f'client = "Sample Retail Co."\n[source]\ndatabase = "{url}"\n', encoding="utf-8"
-    )
-    (tmp_path / "book.toml").write_text('client = "Sample Retail Co."\n', encoding="utf-8")
-    book = ["--config", str(tmp_path / "book.toml")]
+    acme, book = _client_folders(tmp_path, url)
     shown = DatabaseSource(url).shown
     assert ":***@" in shown and not _leaks(shown)
 
@@ -332,8 +342,8 @@ def test_postgres_refusing_the_password_is_one_line_without_it(
 # -- tables read by COPY (no Python object per cell) --------------------------------------------
 
 
-def _book_tables(url: str, timeout: float = 120) -> Callable[..., object]:
-    """A DatabaseBook on `url` (callers close it)."""
+def _book(url: str, timeout: float = 120) -> DatabaseBook:
+    """The database at `url` opened as deckgen reads it (callers close it)."""
     from deckgen.data.source import DatabaseSource
     from deckgen.data.sql import DatabaseBook
 
@@ -397,7 +407,7 @@ def test_postgres_tables_read_by_copy_equal_pandas_read_cell_for_cell(
 
     # A server whose dates print day first (DateStyle SQL, DMY): COPY's dates still parse.
     options = f"-csearch_path%3D{typed_schema}%20-cdatestyle%3DSQL%2CDMY"
-    with _book_tables(f"{pg_url}&options={options}") as book:
+    with _book(f"{pg_url}&options={options}") as book:
         copied = {name: book._copied(None, name) for name in ("kinds", "loose", "money")}
         assert copied["money"] is None  # numeric: pandas reads it (Decimal), not COPY
         for name in ("kinds", "loose"):
@@ -425,7 +435,7 @@ def test_postgres_copy_read_keeps_the_statement_timeout(pg_url: str, typed_schem
     from deckgen.errors import InputError
 
     url = f"{pg_url}&options=-csearch_path%3D{typed_schema}"
-    with _book_tables(url, timeout=1) as book, pytest.raises(InputError) as caught:
+    with _book(url, timeout=1) as book, pytest.raises(InputError) as caught:
         book.table("slow")
     assert str(caught.value).startswith("sheet 'slow': reading table slow failed on ")
     assert str(caught.value).endswith("it ran longer than the statement timeout (1 s)")
@@ -461,15 +471,9 @@ def test_postgres_typed_tables_read_by_copy_give_the_workbook_figures_and_deck(
                 )
     try:
         url = f"{pg_url}&options=-csearch_path%3D{schema}"
-        with _book_tables(url) as book:
+        with _book(url) as book:
             assert all(book._copied(None, name) is not None for name in sample_frames)
-        acme = tmp_path / "acme"
-        acme.mkdir()
-        (acme / "deckgen.toml").write_text(
-            f'client = "Sample Retail Co."\n[source]\ndatabase = "{url}"\n', encoding="utf-8"
-        )
-        (tmp_path / "book.toml").write_text('client = "Sample Retail Co."\n', encoding="utf-8")
-        book_args = ["--config", str(tmp_path / "book.toml")]
+        acme, book_args = _client_folders(tmp_path, url)
         outputs = []
         for data, deck in (
             ([str(acme)], "db.pptx"),
