@@ -171,11 +171,17 @@ class SlidePlan:
 
 
 def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
-    """The deck's deckgen slides by key (the first, where the consultant duplicated one)."""
+    """The deck's deckgen slides by key; of several with one key (a duplicated slide, or the
+    consultant's slide holding shapes pasted from deckgen's), the one holding most of the
+    key's shapes, the first of those."""
     present: dict[str, PptxSlide] = {}
+    held: dict[str, int] = {}
     for slide, key in zip(edited.prs.slides, edited.keys, strict=True):
-        if key is not None and key not in present:
-            present[key] = slide
+        if key is None:
+            continue
+        count = len(identities(slide, key))
+        if key not in present or count > held[key]:
+            present[key], held[key] = slide, count
     return present
 
 
@@ -260,12 +266,9 @@ class _Refresh:
         self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
         present = _present(self.edited)
-        seen: set[str] = set()
-        for key in self.edited.keys:
-            if key in seen:  # a copy: the first of a key is the one refreshed
+        for key, slide in zip(self.edited.keys, self.prs.slides, strict=True):
+            if key is not None and present[key] is not slide:  # a copy: left alone
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
-            if key is not None:
-                seen.add(key)
         plan = plan_slides(self.edited, new_keys)
         drawn_from = self.edited.record.get("models") or {}
         self.models = {
@@ -378,6 +381,9 @@ class _Refresh:
         for identity, el in old_items.items():
             if identity.rsplit("/", 1)[-1].split(".")[0] in _NEVER_REMOVED:
                 self.prints[identity] = self.recorded.get(identity, {})
+                continue
+            if identity not in self.recorded:  # named like deckgen's, but never drawn by it
+                self.note(key, identity, Merged("kept", "not drawn by deckgen; left as it is"))
                 continue
             text = body_text(el.find(qn("p:txBody")))
             recorded = self.recorded.get(identity, {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from deckgen.model import (
 )
 from deckgen.refresh.deck import open_edited_deck, refresh_pages, refresh_presentation
 from deckgen.refresh.report import Outcome
+from deckgen.render.identity import split_name
 from deckgen.render.writer import render_pptx
 from tests.refresh.conftest import deck_of, keys, shape
 
@@ -332,3 +334,55 @@ def test_a_slide_no_longer_needed_goes_unless_the_consultant_edited_it(
     prs, outcomes = _refresh(tmp_path, before, after, edit)
     assert keys(prs) == ["title", "open_feedback", "open_feedback.2"]
     assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["kept"]
+
+
+def test_a_consultants_slide_with_a_pasted_card_does_not_take_the_real_slides_place(
+    tmp_path: Path,
+) -> None:
+    """Regression: a slide of the consultant's, before deckgen's, holding a KPI card pasted
+    from it (PowerPoint keeps the names) was refreshed in its stead, the real slide left stale."""
+
+    def edit(prs: PresentationType) -> None:
+        own = prs.slides.add_slide(prs.slide_layouts[-1])
+        pasted = shape(prs, "summary/kpis1/revenue/kpi-value")._element
+        own.shapes._spTree.append(copy.deepcopy(pasted))
+        own.shapes.add_textbox(Pt(20), Pt(200), Pt(300), Pt(40)).text_frame.text = "Our view"
+        ids = prs.slides._sldIdLst
+        mine = list(ids)[-1]
+        ids.remove(mine)
+        ids.insert(1, mine)  # before the summary
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    real = prs.slides[2]
+    values = {
+        split_name(s.name)[1]: s.text_frame.text for s in real.shapes if "kpi-value" in s.name
+    }
+    assert values == {
+        "summary/kpis1/revenue/kpi-value": "120",
+        "summary/kpis1/nps/kpi-value": "+12",
+    }
+    own = prs.slides[1]
+    assert [s.text_frame.text for s in own.shapes][-2:] == ["100", "Our view"]
+    assert not [o for o in outcomes if o.status == "deleted"]
+    assert [
+        (o.item, o.status) for o in outcomes if o.slide == "summary" and o.item == "summary"
+    ] == [("summary", "kept")]
+
+
+def test_a_shape_named_like_deckgens_but_never_drawn_by_it_is_kept(tmp_path: Path) -> None:
+    """Regression: a consultant's box named `... [deckgen:summary/sticky/note]` was removed."""
+
+    def edit(prs: PresentationType) -> None:
+        box = prs.slides[1].shapes.add_textbox(Pt(20), Pt(20), Pt(200), Pt(30))
+        box.text_frame.text = "Call the client first"
+        box.name = "Sticky [deckgen:summary/sticky/note]"
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert shape(prs, "summary/sticky/note").text_frame.text == "Call the client first"
+    assert shape(prs, "summary/kpis1/revenue/kpi-value").text_frame.text == "120"
+    (note,) = [o for o in outcomes if o.item == "summary/sticky/note"]
+    assert (note.status, note.detail) == ("kept", "not drawn by deckgen; left as it is")
