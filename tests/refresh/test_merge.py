@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape
 from pptx.util import Pt
@@ -386,3 +387,78 @@ def test_a_shape_named_like_deckgens_but_never_drawn_by_it_is_kept(tmp_path: Pat
     assert shape(prs, "summary/kpis1/revenue/kpi-value").text_frame.text == "120"
     (note,) = [o for o in outcomes if o.item == "summary/sticky/note"]
     assert (note.status, note.detail) == ("kept", "not drawn by deckgen; left as it is")
+
+
+def _delete_row(prs: PresentationType, identity: str, number: int) -> None:
+    tbl = shape(prs, identity).table._tbl
+    tbl.remove(tbl.tr_lst[number])
+
+
+def test_a_keyed_row_deleted_by_hand_stays_deleted_and_the_rows_after_it_are_current(
+    tmp_path: Path,
+) -> None:
+    """Regression: deleting a row shifted every later row against last month's, so each was
+    reported as edited and kept with last month's figures."""
+
+    def edit(prs: PresentationType) -> None:
+        _delete_row(prs, "channels/table1/table.1", 2)  # seo
+        table = shape(prs, "channels/table1/table.1").table
+        table.cell(2, 1).text_frame.paragraphs[0].runs[0].text = "30 (checked)"  # tv, now row 3
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30"), ("print", "5")]))
+    after = deck_of(_keyed_table([("tv", "33"), ("seo", "22"), ("print", "6"), ("email", "11")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["tv", "30 (checked)"],
+        ["print", "6"],
+        ["email", "11"],
+    ]
+    table = [o for o in outcomes if o.item == "channels/table1/table.1"]
+    assert [(o.status, o.detail, o.current, o.proposed) for o in table] == [
+        ("refreshed", "your formatting kept", None, None),
+        ("deleted", "row seo: you deleted it; not added back", None, None),
+        ("kept", "row 3 (tv), column 2 edited by hand", "30 (checked)", "33"),
+    ]
+
+
+def test_a_row_deleted_by_hand_from_a_table_of_places_leaves_the_others_current(
+    tmp_path: Path,
+) -> None:
+    before = deck_of(_table([("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")]))
+    after = deck_of(_table([("w", "10"), ("x", "20"), ("y", "30"), ("z", "40")]))
+    prs, outcomes = _refresh(
+        tmp_path, before, after, lambda prs: _delete_row(prs, "open_feedback/table1/table.1", 2)
+    )
+    assert _cells(prs, "open_feedback/table1/table.1") == [
+        ["Item", "Value"],
+        ["w", "10"],
+        ["x", "20"],
+        ["y", "30"],
+        ["z", "40"],
+    ]
+    assert not [o for o in outcomes if o.status in ("kept", "removed", "failed")]
+
+
+def test_a_row_the_consultant_added_is_kept_after_its_neighbour(tmp_path: Path) -> None:
+    def edit(prs: PresentationType) -> None:
+        tbl = shape(prs, "channels/table1/table.1").table._tbl
+        mine = copy.deepcopy(tbl.tr_lst[1])
+        tbl.tr_lst[1].addnext(mine)  # after email
+        for cell, text in zip(mine.iter(qn("a:t")), ("partners", "7 (our count)"), strict=True):
+            cell.text = text
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20")]))
+    after = deck_of(_keyed_table([("seo", "22"), ("email", "11"), ("tv", "5")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["seo", "22"],
+        ["email", "11"],
+        ["partners", "7 (our count)"],
+        ["tv", "5"],
+    ]
+    assert [(o.status, o.detail) for o in outcomes if o.status != "unchanged"][:2] == [
+        ("refreshed", "your formatting kept"),
+        ("kept", "row 3: a row you added; left as it is"),
+    ]
