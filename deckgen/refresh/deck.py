@@ -356,7 +356,6 @@ class _Refresh:
                 self.note(key, identity, Merged("kept", "a copy of a deckgen shape; left as it is"))
             else:
                 old_items[identity] = el
-        tree = old.shapes._spTree
         anchor: etree._Element | None = None
         charts: dict[str, tuple[etree._Element, etree._Element]] = {}
         for identity, fresh in identities(new, key):
@@ -388,7 +387,7 @@ class _Refresh:
             text = body_text(el.find(qn("p:txBody")))
             recorded = self.recorded.get(identity, {})
             yours = text if "t" in recorded and digest(text) != recorded["t"] else None
-            tree.remove(el)
+            el.getparent().remove(el)  # the slide's, or a group's the consultant made
             self.note(key, identity, Merged("removed", "no longer needed", yours))
         self.follow_series_colors(old, charts)
         self.merge_notes(key, old)
@@ -412,6 +411,9 @@ class _Refresh:
             else:
                 tree.append(placed)
         else:
+            tree = old.shapes._spTree
+            while anchor.getparent() is not tree:  # not into a group the consultant made
+                anchor = anchor.getparent()
             anchor.addnext(placed)
         return placed
 

@@ -439,15 +439,19 @@ def fingerprint(
 
 
 def identities(slide: PptxSlide, key: str | None = None) -> list[tuple[str, etree._Element]]:
-    """Each tagged shape of a slide with its identity, in z-order; a placeholder that lost its
-    name (LibreOffice renames them) is known by its type, on a slide whose key is known (given,
-    else from its other shapes)."""
+    """Each tagged shape of a slide with its identity, in z-order, those in groups the
+    consultant made included; a placeholder that lost its name (LibreOffice renames them) is
+    known by its type, on a slide whose key is known (given, else from its other shapes)."""
     found: list[tuple[str, etree._Element]] = []
     untagged: list[tuple[str, etree._Element]] = []
-    for shape_el in shape_elements(slide.shapes._spTree):
+    shapes = shape_elements(slide.shapes._spTree)
+    while shapes:
+        shape_el = shapes.pop(0)
         _, identity = split_name(c_nv_pr(shape_el).get("name", ""))
         if identity is not None:
             found.append((identity, shape_el))
+        elif shape_el.tag == qn("p:grpSp"):
+            shapes[:0] = shape_elements(shape_el)
         elif (role := placeholder_role(shape_el)) is not None:
             untagged.append((role, shape_el))
     keys = Counter(identity.split("/")[0] for identity, _ in found)

@@ -462,3 +462,26 @@ def test_a_row_the_consultant_added_is_kept_after_its_neighbour(tmp_path: Path) 
         ("refreshed", "your formatting kept"),
         ("kept", "row 3: a row you added; left as it is"),
     ]
+
+
+def test_shapes_the_consultant_grouped_are_refreshed_in_their_group(tmp_path: Path) -> None:
+    """Regression: shapes in a group were not found, so reported as deleted and left stale."""
+
+    def edit(prs: PresentationType) -> None:
+        parts = [shape(prs, f"summary/kpis1/revenue/{role}") for role in ("kpi-card", "kpi-value")]
+        prs.slides[1].shapes.add_group_shape(parts).name = "Group 1"
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(
+        _keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12"), ("new", "New", "7"))
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    group = next(s for s in prs.slides[1].shapes if s.name == "Group 1")
+    grouped = {split_name(s.name)[1]: s.text_frame.text for s in group.shapes}
+    assert grouped == {
+        "summary/kpis1/revenue/kpi-card": "",
+        "summary/kpis1/revenue/kpi-value": "120",
+    }
+    assert shape(prs, "summary/kpis1/new/kpi-value").text_frame.text == "7"  # not in the group
+    assert shape(prs, "summary/kpis1/nps/kpi-value").text_frame.text == "+12"
+    assert not [o for o in outcomes if o.status in ("deleted", "failed", "kept")]
