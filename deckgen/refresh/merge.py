@@ -21,6 +21,7 @@ from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
 from pptx.slide import Slide as PptxSlide
 
 from deckgen import textmetrics
+from deckgen.refresh.report import EDITS_REPLACED
 from deckgen.render.identity import (
     Fingerprint,
     axis_scales,
@@ -370,7 +371,7 @@ def merge_chart(
     recorded = recorded or {}
     notes = []
     if digest(chart_data(old_space)) != recorded.get("d"):
-        notes.append("figures edited by hand were replaced")
+        notes.append(EDITS_REPLACED)
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
     styled = recorded.get("l") or []
     if looks != styled or len(looks) != len(chart_series(new_space)):

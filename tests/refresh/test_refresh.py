@@ -299,3 +299,25 @@ def test_a_deck_with_every_deckgen_slide_deleted_keeps_only_the_consultants(
     report = refresh_deck(emptied, decks.data, tmp_path / "out.pptx", period="2026-10")
     assert keys(Presentation(str(tmp_path / "out.pptx"))) == [None]
     assert {o.status for o in report.outcomes} == {"deleted"}
+
+
+def test_a_series_deleted_by_hand_comes_back_and_the_terminal_says_so(
+    decks: Decks, untouched, tmp_path: Path
+) -> None:
+    """Regression: a chart whose series the consultant deleted got it back with a note only in
+    the JSON; the terminal, which lists what needs an eye, said nothing."""
+    prs = Presentation(str(decks.september))
+    chart = shape(prs, "customer_profile/chart1/chart.1").chart
+    last = chart._chartSpace.xpath(".//c:ser")[-1]
+    last.getparent().remove(last)
+    edited_deck = tmp_path / "september.pptx"
+    prs.save(str(edited_deck))
+    report = refresh_deck(edited_deck, decks.data, tmp_path / "october.pptx", period="2026-10")
+    identity = "customer_profile/chart1/chart.1"
+    fresh = _chart_values(untouched[0])[identity]
+    assert len(fresh) == 2
+    assert _chart_values(tmp_path / "october.pptx")[identity] == fresh
+    assert (
+        f"refreshed {identity}: the chart's figures or series you edited were replaced "
+        "with the data's" in report.summary()
+    )
