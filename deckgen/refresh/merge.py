@@ -513,8 +513,9 @@ def merge_table(
     # and its row of the new table (None: a row the consultant added, kept after its neighbour).
     slots: list[tuple[int | None, int | None]] = [(n, fresh) for fresh, n in enumerate(kept)]
     for yours in (n for n, o in enumerate(origin) if o is None):
-        placed = (at for at, (n, _) in enumerate(slots) if n is not None and n < yours)
-        slots.insert(max(placed, default=-1) + 1, (yours, None))
+        above = max((n for n, _ in slots if n is not None and n < yours), default=None)
+        at = next((at for at, (n, _) in enumerate(slots) if n == above), -1)
+        slots.insert(at + 1, (yours, None))
         outcomes.append(Merged("kept", f"row {names[yours]}: a row you added; left as it is"))
     gone = [n for n in gone if origin[n] is not None]
     for number in gone:
@@ -573,13 +574,13 @@ def merge_table(
 
 def _origins(now: list[list[str]], written: list[list[str]]) -> list[int | None]:
     """Each row of the table as it is, the row deckgen wrote it as (None: a row the consultant
-    added): rows in place when there are as many as written, else matched by their cells."""
-    if len(now) == len(written) or not written:
+    added), matched by their cells: rows the consultant deleted or added shift the others."""
+    if not written:
         return list(range(len(now)))
     origin: list[int | None] = [None] * len(now)
     rows = SequenceMatcher(None, list(map(tuple, now)), list(map(tuple, written)), autojunk=False)
     for tag, i1, i2, j1, j2 in rows.get_opcodes():
-        if tag == "equal":
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # edited in place
             origin[i1:i2] = range(j1, j2)
         elif tag == "replace":  # rows edited by hand: each the written row it most resembles
             start = j1

@@ -485,3 +485,30 @@ def test_shapes_the_consultant_grouped_are_refreshed_in_their_group(tmp_path: Pa
     assert shape(prs, "summary/kpis1/new/kpi-value").text_frame.text == "7"  # not in the group
     assert shape(prs, "summary/kpis1/nps/kpi-value").text_frame.text == "+12"
     assert not [o for o in outcomes if o.status in ("deleted", "failed", "kept")]
+
+
+def test_a_row_deleted_and_one_added_by_hand_leave_the_others_current(tmp_path: Path) -> None:
+    """Regression: as many rows as deckgen wrote, so rows were matched by place: every row
+    after the deleted one was reported as edited and kept with last month's figures."""
+
+    def edit(prs: PresentationType) -> None:
+        _delete_row(prs, "channels/table1/table.1", 1)  # email
+        tbl = shape(prs, "channels/table1/table.1").table._tbl
+        mine = copy.deepcopy(tbl.tr_lst[-1])
+        tbl.append(mine)
+        for cell, text in zip(mine.iter(qn("a:t")), ("partners", "7"), strict=True):
+            cell.text = text
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30")]))
+    after = deck_of(_keyed_table([("tv", "33"), ("email", "11"), ("seo", "22")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["tv", "33"],
+        ["partners", "7"],
+        ["seo", "22"],
+    ]
+    assert [(o.status, o.detail) for o in outcomes if o.status in ("kept", "deleted")] == [
+        ("deleted", "row email: you deleted it; not added back"),
+        ("kept", "row 4: a row you added; left as it is"),
+    ]
