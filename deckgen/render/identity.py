@@ -354,19 +354,27 @@ def series_name(ser: etree._Element) -> str:
 
 
 def chart_data(chart_space: etree._Element) -> list[object]:
-    """A chart's series names, categories and values as its caches hold them."""
+    """A chart's series names, categories and values as its caches hold them, as LibreOffice
+    keeps them: values to 10 significant digits (it writes 15, rounded not always as Python
+    rounds), no missing points at the end (it pads every series to the longest)."""
     data = []
     for ser in chart_series(chart_space):
-        data.append(
-            [
-                series_name(ser),
-                *(
-                    cache_points(ser.find(f"{{{_C}}}{part}"))
-                    for part in ("cat", "val", "xVal", "yVal")
-                ),
-            ]
-        )
+        parts = [
+            cache_points(ser.find(f"{{{_C}}}{part}")) for part in ("cat", "val", "xVal", "yVal")
+        ]
+        for points in parts:
+            while points and points[-1] is None:
+                points.pop()
+        data.append([series_name(ser), parts[0], *([_figure(v) for v in p] for p in parts[1:])])
     return data
+
+
+def _figure(value: str | None) -> str | None:
+    """A cached chart value as a number to 10 significant digits (as it is, if not a number)."""
+    try:
+        return f"{float(value):.10g}" if value is not None else None
+    except ValueError:
+        return value
 
 
 def series_look(ser: etree._Element) -> list[object]:
