@@ -370,7 +370,10 @@ def merge_chart(
         return Merged("failed", "the chart is now drawn as another kind of chart; left as it was")
     recorded = recorded or {}
     notes = []
-    if digest(chart_data(old_space)) != recorded.get("d"):
+    if recorded.get("d") not in (
+        digest(chart_data(old_space)),
+        digest(chart_data(old_space, as_kept=False)),  # a deck drawn before values were rounded
+    ):
         notes.append(EDITS_REPLACED)
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
     styled = recorded.get("l") or []

@@ -353,19 +353,22 @@ def series_name(ser: etree._Element) -> str:
     return ser.findtext(f"{{{_C}}}tx//{{{_C}}}v") or ""
 
 
-def chart_data(chart_space: etree._Element) -> list[object]:
-    """A chart's series names, categories and values as its caches hold them, as LibreOffice
-    keeps them: values to 10 significant digits (it writes 15, rounded not always as Python
-    rounds), no missing points at the end (it pads every series to the longest)."""
+def chart_data(chart_space: etree._Element, *, as_kept: bool = True) -> list[object]:
+    """A chart's series names, categories and values as its caches hold them; `as_kept`, as
+    LibreOffice keeps them: values to 10 significant digits (it writes 15, rounded not always
+    as Python rounds), no missing points at the end (it pads every series to the longest).
+    Decks drawn before 2026-12 were fingerprinted exactly (`as_kept=False`)."""
     data = []
     for ser in chart_series(chart_space):
         parts = [
             cache_points(ser.find(f"{{{_C}}}{part}")) for part in ("cat", "val", "xVal", "yVal")
         ]
-        for points in parts:
-            while points and points[-1] is None:
-                points.pop()
-        data.append([series_name(ser), parts[0], *([_figure(v) for v in p] for p in parts[1:])])
+        if as_kept:
+            for points in parts:
+                while points and points[-1] is None:
+                    points.pop()
+            parts[1:] = [[_figure(v) for v in points] for points in parts[1:]]
+        data.append([series_name(ser), *parts])
     return data
 
 

@@ -13,7 +13,15 @@ from pptx import Presentation
 
 import deckgen
 from deckgen.refresh.deck import refresh_deck
-from deckgen.render.identity import read_record, slide_key, split_name
+from deckgen.refresh.report import EDITS_REPLACED
+from deckgen.render.identity import (
+    chart_data,
+    digest,
+    read_record,
+    slide_key,
+    split_name,
+    write_record,
+)
 from tests.refresh.conftest import (
     BRAND_PINK,
     MOVED_BY,
@@ -321,3 +329,26 @@ def test_a_series_deleted_by_hand_comes_back_and_the_terminal_says_so(
         f"refreshed {identity}: the chart's figures or series you edited were replaced "
         "with the data's" in report.summary()
     )
+
+
+def test_a_deck_whose_charts_were_fingerprinted_exactly_reports_no_chart_edited(
+    decks: Decks, tmp_path: Path
+) -> None:
+    """Decks drawn before chart values were fingerprinted to 10 digits recorded them exactly:
+    their untouched charts are not reported as edited by hand."""
+    prs = Presentation(str(decks.september))
+    record = read_record(prs)
+    exact = 0
+    for slide in prs.slides:
+        for item in slide.shapes:
+            identity = split_name(item.name)[1]
+            if identity and item.has_chart:
+                data = chart_data(item.chart._chartSpace, as_kept=False)
+                record["items"][identity]["d"] = digest(data)
+                exact += 1
+    write_record(prs, record)
+    old = tmp_path / "september-old.pptx"
+    prs.save(str(old))
+    report = refresh_deck(old, decks.data, tmp_path / "october.pptx", period="2026-10")
+    assert exact > 10
+    assert [o.item for o in report.outcomes if EDITS_REPLACED in o.detail] == []
