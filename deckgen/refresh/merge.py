@@ -353,6 +353,11 @@ def _plot_kinds(chart_space: etree._Element) -> list[str]:
     return [etree.QName(el).localname for el in plot_area if el.find(_c("ser")) is not None]
 
 
+def _is_xy(chart_space: etree._Element) -> bool:
+    """True when the chart plots x against y (scatter, bubble) rather than by category."""
+    return chart_space.find(f".//{_c('xVal')}") is not None
+
+
 def _label_format(ser: etree._Element) -> etree._Element | None:
     return ser.find(f"{_c('dLbls')}/{_c('numFmt')}")
 
@@ -366,10 +371,13 @@ def merge_chart(
 ) -> Merged:
     """New figures in the consultant's chart; untouched series, axes and place follow deckgen."""
     old_space, new_space = old_chart._chartSpace, new_chart._chartSpace
-    if _plot_kinds(old_space) != _plot_kinds(new_space):
-        return Merged("failed", "the chart is now drawn as another kind of chart; left as it was")
-    recorded = recorded or {}
     notes = []
+    retyped = _plot_kinds(old_space) != _plot_kinds(new_space)
+    if retyped:  # the consultant changed the type: their type kept, if the data fits it
+        if _is_xy(old_space) or _is_xy(new_space):
+            return Merged("failed", "the chart is now another kind of chart; left as it was")
+        notes.append("your chart type kept")
+    recorded = recorded or {}
     if recorded.get("d") not in (
         digest(chart_data(old_space)),
         digest(chart_data(old_space, as_kept=False)),  # a deck drawn before values were rounded
@@ -377,7 +385,7 @@ def merge_chart(
         notes.append(EDITS_REPLACED)
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
     styled = recorded.get("l") or []
-    if looks != styled or len(looks) != len(chart_series(new_space)):
+    if retyped or looks != styled or len(looks) != len(chart_series(new_space)):
         # What Chart.replace_data does, with the new chart's workbook instead of writing
         # another; when every series is as deckgen drew it, each is replaced whole below.
         rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
@@ -389,7 +397,7 @@ def merge_chart(
         zip(chart_series(old_space), chart_series(new_space), strict=False)
     ):
         untouched = number < len(looks) and number < len(styled) and looks[number] == styled[number]
-        if untouched:
+        if untouched and not retyped:
             ser.getparent().replace(ser, fresh)  # the new chart is discarded
             continue
         old_format, new_format = _label_format(ser), _label_format(fresh)

@@ -352,3 +352,27 @@ def test_a_deck_whose_charts_were_fingerprinted_exactly_reports_no_chart_edited(
     report = refresh_deck(old, decks.data, tmp_path / "october.pptx", period="2026-10")
     assert exact > 10
     assert [o.item for o in report.outcomes if EDITS_REPLACED in o.detail] == []
+
+
+def test_a_chart_the_consultant_changed_to_lines_keeps_its_type_and_gets_the_new_figures(
+    decks: Decks, untouched, tmp_path: Path
+) -> None:
+    """Regression: a bar chart changed to a line chart (PowerPoint's Change Chart Type) was
+    reported as failed and kept last month's figures."""
+    identity = "customer_profile/chart1/chart.1"
+    prs = Presentation(str(decks.september))
+    plot = shape(prs, identity).chart._chartSpace.xpath(".//c:barChart")[0]
+    plot.tag = plot.tag.replace("barChart", "lineChart")
+    for child in plot.xpath("c:barDir | c:gapWidth | c:overlap | c:ser/c:invertIfNegative"):
+        child.getparent().remove(child)
+    plot.xpath("c:grouping")[0].set("val", "standard")
+    edited_deck = tmp_path / "september.pptx"
+    prs.save(str(edited_deck))
+    report = refresh_deck(edited_deck, decks.data, tmp_path / "october.pptx", period="2026-10")
+    (chart,) = [o for o in report.outcomes if o.item == identity]
+    assert (chart.status, chart.detail) == ("refreshed", "your chart type kept")
+    out = Presentation(str(tmp_path / "october.pptx"))
+    assert [type(p).__name__ for p in shape(out, identity).chart.plots] == ["LinePlot"]
+    assert (
+        _chart_values(tmp_path / "october.pptx")[identity] == _chart_values(untouched[0])[identity]
+    )
