@@ -362,7 +362,7 @@ class _Refresh:
             current = old_items.pop(identity, None)
             if current is None:
                 if identity in self.recorded:
-                    self.note(key, identity, Merged("deleted", "you deleted it; not added back"))
+                    self.note(key, identity, self.missing(old, identity, fresh))
                     continue
                 placed = self.insert(old, new, fresh, anchor)
                 self.note(key, identity, Merged("added", ""))  # type: ignore[arg-type]
@@ -391,6 +391,20 @@ class _Refresh:
             self.note(key, identity, Merged("removed", "no longer needed", yours))
         self.follow_series_colors(old, charts)
         self.merge_notes(key, old)
+
+    def missing(self, old: PptxSlide, identity: str, fresh: etree._Element) -> Merged:
+        """What became of an item no longer on the slide: deleted, or renamed by the consultant
+        (a shape of theirs still holds the text deckgen wrote there)."""
+        written = self.recorded[identity].get("t")
+        for el in shape_elements(old.shapes._spTree):
+            body = el.find(qn("p:txBody"))
+            if split_name(c_nv_pr(el).get("name", ""))[1] is not None or body is None:
+                continue
+            text = body_text(body)
+            if text.strip() and digest(text) == written:
+                proposed = body_text(fresh.find(qn("p:txBody")))
+                return Merged("kept", "you renamed it: yours now, not refreshed", text, proposed)
+        return Merged("deleted", "you deleted it; not added back")
 
     def insert(
         self,

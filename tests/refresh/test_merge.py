@@ -512,3 +512,24 @@ def test_a_row_deleted_and_one_added_by_hand_leave_the_others_current(tmp_path: 
         ("deleted", "row email: you deleted it; not added back"),
         ("kept", "row 4: a row you added; left as it is"),
     ]
+
+
+def test_a_renamed_shape_is_reported_as_renamed_with_deckgens_new_text(tmp_path: Path) -> None:
+    """Regression: a shape the consultant renamed (no longer deckgen's) was reported as
+    deleted, though it is still on the slide with last month's figure."""
+
+    def edit(prs: PresentationType) -> None:
+        shape(prs, "summary/kpis1/revenue/kpi-value").name = "Revenue figure"
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    (renamed,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
+    assert (renamed.status, renamed.detail, renamed.current, renamed.proposed) == (
+        "kept",
+        "you renamed it: yours now, not refreshed",
+        "100",
+        "120",
+    )
+    mine = next(s for s in prs.slides[1].shapes if s.name == "Revenue figure")
+    assert mine.text_frame.text == "100"
