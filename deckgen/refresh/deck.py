@@ -90,7 +90,14 @@ def open_edited_deck(path: Path) -> EditedDeck:
     try:
         # The render's package: it names the parts a refresh adds without walking the deck for each.
         prs = open_presentation(path.read_bytes())
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        etree.XMLSyntaxError,  # a part cut short or damaged
+    ):
         raise InputError(f"{path} is not a PowerPoint deck (.pptx) that can be opened") from None
     record = read_record(prs)
     if record is None:
@@ -106,7 +113,14 @@ def open_edited_deck(path: Path) -> EditedDeck:
         )
     by_id = record.get("slide_ids") or {}
     keys: list[str | None] = []
-    for slide, sld_id in zip(prs.slides, prs.slides._sldIdLst, strict=True):
+    try:
+        slides = list(zip(prs.slides, prs.slides._sldIdLst, strict=True))
+    except (KeyError, etree.XMLSyntaxError):
+        raise InputError(
+            f"{path} is a damaged deck (a slide it lists is missing or cut short); open and "
+            "save it in PowerPoint or LibreOffice, or render a new deck with `deckgen render`"
+        ) from None
+    for slide, sld_id in slides:
         key = slide_key(slide)
         if key is None and not _has_untagged_content(slide):
             key = by_id.get(sld_id.get("id"))  # placeholders only, renamed by LibreOffice

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -376,3 +377,37 @@ def test_a_chart_the_consultant_changed_to_lines_keeps_its_type_and_gets_the_new
     assert (
         _chart_values(tmp_path / "october.pptx")[identity] == _chart_values(untouched[0])[identity]
     )
+
+
+@pytest.mark.parametrize(
+    ("part", "damage", "message"),
+    [
+        ("ppt/slides/slide3.xml", "cut", "is not a PowerPoint deck (.pptx) that can be opened"),
+        ("ppt/charts/chart1.xml", "cut", "is not a PowerPoint deck (.pptx) that can be opened"),
+        (
+            "ppt/slides/slide3.xml",
+            "drop",
+            "is a damaged deck (a slide it lists is missing or cut short); open and save it in "
+            "PowerPoint or LibreOffice, or render a new deck with `deckgen render`",
+        ),
+    ],
+)
+def test_a_damaged_deck_is_one_sentence_and_exit_2(
+    decks: Decks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    part: str,
+    damage: str,
+    message: str,
+) -> None:
+    """Regression: a part cut short or missing inside a valid zip raised a traceback."""
+    bad, out = tmp_path / "damaged.pptx", tmp_path / "out.pptx"
+    with zipfile.ZipFile(decks.september) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == part and damage == "drop":
+                continue
+            dst.writestr(name, data[:200] if name == part else data)
+    code, _, err = run_cli(["refresh", str(bad), str(decks.data), "-o", str(out)], capsys)
+    assert (code, err) == (2, f"error: {bad} {message}\n")
+    assert not out.exists()
