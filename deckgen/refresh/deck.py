@@ -21,6 +21,7 @@ from pptx.exc import PackageNotFoundError
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
+from pydantic import ValidationError
 
 import deckgen
 from deckgen.config import Settings, find_config, load_settings
@@ -105,7 +106,13 @@ def open_edited_deck(path: Path) -> EditedDeck:
             f"{path} was not made by deckgen (it carries no deckgen record), so there is "
             "nothing to refresh; render a new deck with `deckgen render`"
         )
-    if record.get("format") != FORMAT or not isinstance(record.get("items"), dict):
+    slides = record.get("slides") or []
+    if (
+        record.get("format") != FORMAT
+        or not isinstance(record.get("items"), dict)
+        or not isinstance(slides, list)
+        or not all(isinstance(key, str) for key in slides)
+    ):
         raise InputError(
             f"{path} was made by deckgen {record.get('version', '?')}, whose deck record "
             f"(format {record.get('format')}) this deckgen {deckgen.__version__} cannot "
@@ -146,7 +153,15 @@ def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | Non
     stored = edited.record.get("settings")
     if not isinstance(stored, dict):
         return base
-    return Settings.model_validate(base.model_dump() | stored)
+    try:
+        return Settings.model_validate(base.model_dump() | stored)
+    except ValidationError as exc:  # a newer deckgen's settings, say a language this one lacks
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise InputError(
+            f"the deck's recorded settings cannot be used by this deckgen {deckgen.__version__} "
+            f"({where}: {problem['msg']}); give them with --config"
+        ) from None
 
 
 def refresh_period(

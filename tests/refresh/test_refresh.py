@@ -411,3 +411,43 @@ def test_a_damaged_deck_is_one_sentence_and_exit_2(
     code, _, err = run_cli(["refresh", str(bad), str(decks.data), "-o", str(out)], capsys)
     assert (code, err) == (2, f"error: {bad} {message}\n")
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "settings",
+            {"lang": "tr"},
+            "error: the deck's recorded settings cannot be used by this deckgen "
+            f"{deckgen.__version__} (lang: Input should be 'en', 'ar' or 'fa'); give them "
+            "with --config\n",
+        ),
+        (
+            "slides",
+            [5],
+            "error: {deck} was made by deckgen {version}, whose deck record (format 2) this "
+            "deckgen {version} cannot read; render a new deck with `deckgen render`\n",
+        ),
+    ],
+)
+def test_a_record_this_deckgen_cannot_use_is_one_sentence_and_exit_2(
+    decks: Decks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    field: str,
+    value: object,
+    message: str,
+) -> None:
+    """Regression: a record with settings this deckgen rejects (a newer deckgen's language)
+    or a slide list that is not keys raised a traceback."""
+    prs = Presentation(str(decks.september))
+    record = read_record(prs)
+    record[field] = record[field] | value if isinstance(value, dict) else value
+    write_record(prs, record)
+    deck, out = tmp_path / "september.pptx", tmp_path / "out.pptx"
+    prs.save(str(deck))
+    code, _, err = run_cli(["refresh", str(deck), str(decks.data), "-o", str(out)], capsys)
+    assert code == 2
+    assert err == message.format(deck=deck, version=deckgen.__version__)
+    assert not out.exists()
