@@ -392,6 +392,7 @@ class _Refresh:
             if current is None:
                 if identity in self.recorded:
                     self.note(key, identity, self.missing(old, identity, fresh))
+                    self.prints[identity] = self.recorded[identity]  # what deckgen last wrote
                     continue
                 placed = self.insert(old, new, fresh, anchor)
                 self.note(key, identity, Merged("added", ""))  # type: ignore[arg-type]

@@ -533,3 +533,10 @@ def test_a_renamed_shape_is_reported_as_renamed_with_deckgens_new_text(tmp_path:
     )
     mine = next(s for s in prs.slides[1].shapes if s.name == "Revenue figure")
     assert mine.text_frame.text == "100"
+    # A month later it is still reported as renamed, not deleted.
+    october = tmp_path / "october.pptx"
+    prs.save(str(october))
+    later = deck_of(_keyed_kpis(("revenue", "Revenue", "130"), ("nps", "NPS", "+14")))
+    _, outcomes = refresh_presentation(open_edited_deck(october), later, {"period": "2026-11"})
+    (renamed,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
+    assert (renamed.status, renamed.current, renamed.proposed) == ("kept", "100", "130")
