@@ -21,6 +21,7 @@ from pptx.exc import PackageNotFoundError
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide as PptxSlide
+from pydantic import ValidationError
 
 import deckgen
 from deckgen.config import Settings, find_config, load_settings
@@ -90,7 +91,14 @@ def open_edited_deck(path: Path) -> EditedDeck:
     try:
         # The render's package: it names the parts a refresh adds without walking the deck for each.
         prs = open_presentation(path.read_bytes())
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        etree.XMLSyntaxError,  # a part cut short or damaged
+    ):
         raise InputError(f"{path} is not a PowerPoint deck (.pptx) that can be opened") from None
     record = read_record(prs)
     if record is None:
@@ -98,7 +106,13 @@ def open_edited_deck(path: Path) -> EditedDeck:
             f"{path} was not made by deckgen (it carries no deckgen record), so there is "
             "nothing to refresh; render a new deck with `deckgen render`"
         )
-    if record.get("format") != FORMAT or not isinstance(record.get("items"), dict):
+    slides = record.get("slides") or []
+    if (
+        record.get("format") != FORMAT
+        or not isinstance(record.get("items"), dict)
+        or not isinstance(slides, list)
+        or not all(isinstance(key, str) for key in slides)
+    ):
         raise InputError(
             f"{path} was made by deckgen {record.get('version', '?')}, whose deck record "
             f"(format {record.get('format')}) this deckgen {deckgen.__version__} cannot "
@@ -106,7 +120,14 @@ def open_edited_deck(path: Path) -> EditedDeck:
         )
     by_id = record.get("slide_ids") or {}
     keys: list[str | None] = []
-    for slide, sld_id in zip(prs.slides, prs.slides._sldIdLst, strict=True):
+    try:
+        slides = list(zip(prs.slides, prs.slides._sldIdLst, strict=True))
+    except (KeyError, etree.XMLSyntaxError):
+        raise InputError(
+            f"{path} is a damaged deck (a slide it lists is missing or cut short); open and "
+            "save it in PowerPoint or LibreOffice, or render a new deck with `deckgen render`"
+        ) from None
+    for slide, sld_id in slides:
         key = slide_key(slide)
         if key is None and not _has_untagged_content(slide):
             key = by_id.get(sld_id.get("id"))  # placeholders only, renamed by LibreOffice
@@ -132,7 +153,15 @@ def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | Non
     stored = edited.record.get("settings")
     if not isinstance(stored, dict):
         return base
-    return Settings.model_validate(base.model_dump() | stored)
+    try:
+        return Settings.model_validate(base.model_dump() | stored)
+    except ValidationError as exc:  # a newer deckgen's settings, say a language this one lacks
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise InputError(
+            f"the deck's recorded settings cannot be used by this deckgen {deckgen.__version__} "
+            f"({where}: {problem['msg']}); give them with --config"
+        ) from None
 
 
 def refresh_period(
@@ -171,11 +200,17 @@ class SlidePlan:
 
 
 def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
-    """The deck's deckgen slides by key (the first, where the consultant duplicated one)."""
+    """The deck's deckgen slides by key; of several with one key (a duplicated slide, or the
+    consultant's slide holding shapes pasted from deckgen's), the one holding most of the
+    key's shapes, the first of those."""
     present: dict[str, PptxSlide] = {}
+    held: dict[str, int] = {}
     for slide, key in zip(edited.prs.slides, edited.keys, strict=True):
-        if key is not None and key not in present:
-            present[key] = slide
+        if key is None:
+            continue
+        count = len(identities(slide, key))
+        if key not in present or count > held[key]:
+            present[key], held[key] = slide, count
     return present
 
 
@@ -260,12 +295,9 @@ class _Refresh:
         self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
         present = _present(self.edited)
-        seen: set[str] = set()
-        for key in self.edited.keys:
-            if key in seen:  # a copy: the first of a key is the one refreshed
+        for key, slide in zip(self.edited.keys, self.prs.slides, strict=True):
+            if key is not None and present[key] is not slide:  # a copy: left alone
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
-            if key is not None:
-                seen.add(key)
         plan = plan_slides(self.edited, new_keys)
         drawn_from = self.edited.record.get("models") or {}
         self.models = {
@@ -353,14 +385,14 @@ class _Refresh:
                 self.note(key, identity, Merged("kept", "a copy of a deckgen shape; left as it is"))
             else:
                 old_items[identity] = el
-        tree = old.shapes._spTree
         anchor: etree._Element | None = None
         charts: dict[str, tuple[etree._Element, etree._Element]] = {}
         for identity, fresh in identities(new, key):
             current = old_items.pop(identity, None)
             if current is None:
                 if identity in self.recorded:
-                    self.note(key, identity, Merged("deleted", "you deleted it; not added back"))
+                    self.note(key, identity, self.missing(old, identity, fresh))
+                    self.prints[identity] = self.recorded[identity]  # what deckgen last wrote
                     continue
                 placed = self.insert(old, new, fresh, anchor)
                 self.note(key, identity, Merged("added", ""))  # type: ignore[arg-type]
@@ -379,13 +411,30 @@ class _Refresh:
             if identity.rsplit("/", 1)[-1].split(".")[0] in _NEVER_REMOVED:
                 self.prints[identity] = self.recorded.get(identity, {})
                 continue
+            if identity not in self.recorded:  # named like deckgen's, but never drawn by it
+                self.note(key, identity, Merged("kept", "not drawn by deckgen; left as it is"))
+                continue
             text = body_text(el.find(qn("p:txBody")))
             recorded = self.recorded.get(identity, {})
             yours = text if "t" in recorded and digest(text) != recorded["t"] else None
-            tree.remove(el)
+            el.getparent().remove(el)  # the slide's, or a group's the consultant made
             self.note(key, identity, Merged("removed", "no longer needed", yours))
         self.follow_series_colors(old, charts)
         self.merge_notes(key, old)
+
+    def missing(self, old: PptxSlide, identity: str, fresh: etree._Element) -> Merged:
+        """What became of an item no longer on the slide: deleted, or renamed by the consultant
+        (a shape of theirs still holds the text deckgen wrote there)."""
+        written = self.recorded[identity].get("t")
+        for el in shape_elements(old.shapes._spTree):
+            body = el.find(qn("p:txBody"))
+            if split_name(c_nv_pr(el).get("name", ""))[1] is not None or body is None:
+                continue
+            text = body_text(body)
+            if text.strip() and digest(text) == written:
+                proposed = body_text(fresh.find(qn("p:txBody")))
+                return Merged("kept", "you renamed it: yours now, not refreshed", text, proposed)
+        return Merged("deleted", "you deleted it; not added back")
 
     def insert(
         self,
@@ -406,6 +455,9 @@ class _Refresh:
             else:
                 tree.append(placed)
         else:
+            tree = old.shapes._spTree
+            while anchor.getparent() is not tree:  # not into a group the consultant made
+                anchor = anchor.getparent()
             anchor.addnext(placed)
         return placed
 

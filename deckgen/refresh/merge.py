@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from lxml import etree
 from pptx.chart.chart import Chart
@@ -20,6 +21,7 @@ from pptx.chart.xmlwriter import SeriesXmlRewriterFactory
 from pptx.slide import Slide as PptxSlide
 
 from deckgen import textmetrics
+from deckgen.refresh.report import EDITS_REPLACED
 from deckgen.render.identity import (
     Fingerprint,
     axis_scales,
@@ -351,6 +353,11 @@ def _plot_kinds(chart_space: etree._Element) -> list[str]:
     return [etree.QName(el).localname for el in plot_area if el.find(_c("ser")) is not None]
 
 
+def _is_xy(chart_space: etree._Element) -> bool:
+    """True when the chart plots x against y (scatter, bubble) rather than by category."""
+    return chart_space.find(f".//{_c('xVal')}") is not None
+
+
 def _label_format(ser: etree._Element) -> etree._Element | None:
     return ser.find(f"{_c('dLbls')}/{_c('numFmt')}")
 
@@ -364,15 +371,21 @@ def merge_chart(
 ) -> Merged:
     """New figures in the consultant's chart; untouched series, axes and place follow deckgen."""
     old_space, new_space = old_chart._chartSpace, new_chart._chartSpace
-    if _plot_kinds(old_space) != _plot_kinds(new_space):
-        return Merged("failed", "the chart is now drawn as another kind of chart; left as it was")
-    recorded = recorded or {}
     notes = []
-    if digest(chart_data(old_space)) != recorded.get("d"):
-        notes.append("figures edited by hand were replaced")
+    retyped = _plot_kinds(old_space) != _plot_kinds(new_space)
+    if retyped:  # the consultant changed the type: their type kept, if the data fits it
+        if _is_xy(old_space) or _is_xy(new_space):
+            return Merged("failed", "the chart is now another kind of chart; left as it was")
+        notes.append("your chart type kept")
+    recorded = recorded or {}
+    if recorded.get("d") not in (
+        digest(chart_data(old_space)),
+        digest(chart_data(old_space, as_kept=False)),  # a deck drawn before values were rounded
+    ):
+        notes.append(EDITS_REPLACED)
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
     styled = recorded.get("l") or []
-    if looks != styled or len(looks) != len(chart_series(new_space)):
+    if retyped or looks != styled or len(looks) != len(chart_series(new_space)):
         # What Chart.replace_data does, with the new chart's workbook instead of writing
         # another; when every series is as deckgen drew it, each is replaced whole below.
         rewriter = SeriesXmlRewriterFactory(old_chart.chart_type, chart_data_of(new_space))
@@ -384,7 +397,7 @@ def merge_chart(
         zip(chart_series(old_space), chart_series(new_space), strict=False)
     ):
         untouched = number < len(looks) and number < len(styled) and looks[number] == styled[number]
-        if untouched:
+        if untouched and not retyped:
             ser.getparent().replace(ser, fresh)  # the new chart is discarded
             continue
         old_format, new_format = _label_format(ser), _label_format(fresh)
@@ -465,11 +478,12 @@ def merge_table(
     current = table_cells(old_tbl)
     now = [[digest(text) for text in row] for row in current]
     written = recorded.get("c") or []
+    origin = _origins(now, written)
     edited = {
         (r, c)
-        for r, row in enumerate(now)
+        for r, (row, o) in enumerate(zip(now, origin, strict=True))
         for c, cell in enumerate(row)
-        if r >= len(written) or c >= len(written[r]) or cell != written[r][c]
+        if o is None or o >= len(written) or c >= len(written[o]) or cell != written[o][c]
     }
     same_place = is_same_place(old, recorded)
     same_look = digest(table_look(old_tbl, fonts)) == recorded.get("l")
@@ -484,18 +498,37 @@ def merge_table(
     if len(width) != 1:
         return old, [Merged("failed", "the table's columns changed; left as it was")]
     old_rows, new_rows = old_tbl.findall(qn("a:tr")), new_tbl.findall(qn("a:tr"))
-    keys = _row_keys(recorded.get("k"), len(old_rows)), _row_keys(drawn.get("k"), len(new_rows))
+    keys = _row_keys(recorded.get("k"), len(written)), _row_keys(drawn.get("k"), len(new_rows))
     outcomes: list[Merged] = []
-    pairs: list[tuple[etree._Element, int | None]] = []  # each new row's row, and its old place
     if keys[0] is not None and keys[1] is not None:
-        places = {key: number for number, key in enumerate(keys[0])}
-        kept = [places.get(key) for key in keys[1]]
+        old_keys = [None if o is None else keys[0][o] for o in origin]
+        places = {key: number for number, key in enumerate(old_keys) if key is not None}
+        deleted = set(keys[0]) - set(places)  # rows the consultant deleted stay deleted
+        outcomes += [
+            Merged("deleted", f"row {key}: you deleted it; not added back")
+            for key in keys[1]
+            if key in deleted
+        ]
+        wanted = [n for n, key in enumerate(keys[1]) if key not in deleted]
+        kept = [places.get(keys[1][n]) for n in wanted]
         gone = [n for n in range(len(old_rows)) if n not in set(kept)]
-        names = [f"{n + 1} ({key})" for n, key in enumerate(keys[0])]
-    else:  # rows are places: the first rows stay, the last go or come
-        kept = [n if n < len(old_rows) else None for n in range(len(new_rows))]
-        gone = list(range(len(new_rows), len(old_rows)))
+        names = [f"{n + 1} ({key})" if key else str(n + 1) for n, key in enumerate(old_keys)]
+    else:  # rows are places: each row deckgen wrote stays in its place, the last go or come
+        places = {o: number for number, o in enumerate(origin) if o is not None}
+        wanted = list(range(len(new_rows)))
+        kept = [places.get(n) for n in wanted]
+        gone = [n for n in range(len(old_rows)) if n not in set(kept)]
         names = [str(n + 1) for n in range(len(old_rows))]
+    new_rows, proposed = [new_rows[n] for n in wanted], [proposed[n] for n in wanted]
+    # Each row of the new table: the consultant's row it is written into (None: a new row),
+    # and its row of the new table (None: a row the consultant added, kept after its neighbour).
+    slots: list[tuple[int | None, int | None]] = [(n, fresh) for fresh, n in enumerate(kept)]
+    for yours in (n for n, o in enumerate(origin) if o is None):
+        above = max((n for n, _ in slots if n is not None and n < yours), default=None)
+        at = next((at for at, (n, _) in enumerate(slots) if n == above), -1)
+        slots.insert(at + 1, (yours, None))
+        outcomes.append(Merged("kept", f"row {names[yours]}: a row you added; left as it is"))
+    gone = [n for n in gone if origin[n] is not None]
     for number in gone:
         lost = [current[number][c] for c in range(len(current[number])) if (number, c) in edited]
         if lost:
@@ -505,11 +538,12 @@ def merge_table(
     pattern = old_rows[max((n for n in kept if n is not None), default=len(old_rows) - 1)]
     for row in old_rows:
         old_tbl.remove(row)
-    for number in kept:
-        row = copy.deepcopy(pattern) if number is None else old_rows[number]
+    for place, r in slots:
+        row = copy.deepcopy(pattern) if place is None else old_rows[place]
         old_tbl.append(row)  # rows are the table's last children (a:tblPr, a:tblGrid first)
-        pairs.append((row, number))
-    for r, ((row, place), fresh_row) in enumerate(zip(pairs, new_rows, strict=True)):
+        if r is None:
+            continue
+        fresh_row = new_rows[r]
         if same_place:
             row.set("h", fresh_row.get("h"))
         for c, (cell, fresh) in enumerate(
@@ -547,6 +581,26 @@ def merge_table(
     )
     outcomes.insert(0, Merged("refreshed", f"{detail} kept" if detail else ""))
     return old, outcomes
+
+
+def _origins(now: list[list[str]], written: list[list[str]]) -> list[int | None]:
+    """Each row of the table as it is, the row deckgen wrote it as (None: a row the consultant
+    added), matched by their cells: rows the consultant deleted or added shift the others."""
+    if not written:
+        return list(range(len(now)))
+    origin: list[int | None] = [None] * len(now)
+    rows = SequenceMatcher(None, list(map(tuple, now)), list(map(tuple, written)), autojunk=False)
+    for tag, i1, i2, j1, j2 in rows.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):  # edited in place
+            origin[i1:i2] = range(j1, j2)
+        elif tag == "replace":  # rows edited by hand: each the written row it most resembles
+            start = j1
+            for i in range(i1, i2):
+                alike = [sum(map(str.__eq__, now[i], written[j])) for j in range(start, j2)]
+                if alike and max(alike) > 0:  # else a row the consultant wrote
+                    match = start + alike.index(max(alike))
+                    origin[i], start = match, match + 1
+    return origin
 
 
 def _row_keys(keys: object, rows: int) -> list[str] | None:

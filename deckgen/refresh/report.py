@@ -11,6 +11,8 @@ from pydantic import TypeAdapter
 Status = Literal["refreshed", "unchanged", "kept", "added", "removed", "deleted", "failed"]
 # Statuses listed one by one in the terminal; the others are counted.
 _LISTED = ("kept", "added", "removed", "deleted", "failed")
+# A refreshed item that overwrote the consultant's edits: listed in the terminal too.
+EDITS_REPLACED = "the chart's figures or series you edited were replaced with the data's"
 _SHOWN_CHARS = 160  # a kept text is cut to this in the terminal (the JSON has all of it)
 
 
@@ -55,7 +57,7 @@ class RefreshReport:
             ),
         ]
         for outcome in self.outcomes:
-            if outcome.status not in _LISTED:
+            if outcome.status not in _LISTED and EDITS_REPLACED not in outcome.detail:
                 continue
             line = f"  {outcome.status:<8} {outcome.item}"
             if outcome.detail:

@@ -353,20 +353,31 @@ def series_name(ser: etree._Element) -> str:
     return ser.findtext(f"{{{_C}}}tx//{{{_C}}}v") or ""
 
 
-def chart_data(chart_space: etree._Element) -> list[object]:
-    """A chart's series names, categories and values as its caches hold them."""
+def chart_data(chart_space: etree._Element, *, as_kept: bool = True) -> list[object]:
+    """A chart's series names, categories and values as its caches hold them; `as_kept`, as
+    LibreOffice keeps them: values to 10 significant digits (it writes 15, rounded not always
+    as Python rounds), no missing points at the end (it pads every series to the longest).
+    Decks drawn before 2026-12 were fingerprinted exactly (`as_kept=False`)."""
     data = []
     for ser in chart_series(chart_space):
-        data.append(
-            [
-                series_name(ser),
-                *(
-                    cache_points(ser.find(f"{{{_C}}}{part}"))
-                    for part in ("cat", "val", "xVal", "yVal")
-                ),
-            ]
-        )
+        parts = [
+            cache_points(ser.find(f"{{{_C}}}{part}")) for part in ("cat", "val", "xVal", "yVal")
+        ]
+        if as_kept:
+            for points in parts:
+                while points and points[-1] is None:
+                    points.pop()
+            parts[1:] = [[_figure(v) for v in points] for points in parts[1:]]
+        data.append([series_name(ser), *parts])
     return data
+
+
+def _figure(value: str | None) -> str | None:
+    """A cached chart value as a number to 10 significant digits (as it is, if not a number)."""
+    try:
+        return f"{float(value):.10g}" if value is not None else None
+    except ValueError:
+        return value
 
 
 def series_look(ser: etree._Element) -> list[object]:
@@ -439,15 +450,19 @@ def fingerprint(
 
 
 def identities(slide: PptxSlide, key: str | None = None) -> list[tuple[str, etree._Element]]:
-    """Each tagged shape of a slide with its identity, in z-order; a placeholder that lost its
-    name (LibreOffice renames them) is known by its type, on a slide whose key is known (given,
-    else from its other shapes)."""
+    """Each tagged shape of a slide with its identity, in z-order, those in groups the
+    consultant made included; a placeholder that lost its name (LibreOffice renames them) is
+    known by its type, on a slide whose key is known (given, else from its other shapes)."""
     found: list[tuple[str, etree._Element]] = []
     untagged: list[tuple[str, etree._Element]] = []
-    for shape_el in shape_elements(slide.shapes._spTree):
+    shapes = shape_elements(slide.shapes._spTree)
+    while shapes:
+        shape_el = shapes.pop(0)
         _, identity = split_name(c_nv_pr(shape_el).get("name", ""))
         if identity is not None:
             found.append((identity, shape_el))
+        elif shape_el.tag == qn("p:grpSp"):
+            shapes[:0] = shape_elements(shape_el)
         elif (role := placeholder_role(shape_el)) is not None:
             untagged.append((role, shape_el))
     keys = Counter(identity.split("/")[0] for identity, _ in found)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable
 from pathlib import Path
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.oxml.ns import qn
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.base import BaseShape
 from pptx.util import Pt
@@ -26,6 +28,7 @@ from deckgen.model import (
 )
 from deckgen.refresh.deck import open_edited_deck, refresh_pages, refresh_presentation
 from deckgen.refresh.report import Outcome
+from deckgen.render.identity import split_name
 from deckgen.render.writer import render_pptx
 from tests.refresh.conftest import deck_of, keys, shape
 
@@ -332,3 +335,208 @@ def test_a_slide_no_longer_needed_goes_unless_the_consultant_edited_it(
     prs, outcomes = _refresh(tmp_path, before, after, edit)
     assert keys(prs) == ["title", "open_feedback", "open_feedback.2"]
     assert [o.status for o in outcomes if o.item == "open_feedback.2"] == ["kept"]
+
+
+def test_a_consultants_slide_with_a_pasted_card_does_not_take_the_real_slides_place(
+    tmp_path: Path,
+) -> None:
+    """Regression: a slide of the consultant's, before deckgen's, holding a KPI card pasted
+    from it (PowerPoint keeps the names) was refreshed in its stead, the real slide left stale."""
+
+    def edit(prs: PresentationType) -> None:
+        own = prs.slides.add_slide(prs.slide_layouts[-1])
+        pasted = shape(prs, "summary/kpis1/revenue/kpi-value")._element
+        own.shapes._spTree.append(copy.deepcopy(pasted))
+        own.shapes.add_textbox(Pt(20), Pt(200), Pt(300), Pt(40)).text_frame.text = "Our view"
+        ids = prs.slides._sldIdLst
+        mine = list(ids)[-1]
+        ids.remove(mine)
+        ids.insert(1, mine)  # before the summary
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    real = prs.slides[2]
+    values = {
+        split_name(s.name)[1]: s.text_frame.text for s in real.shapes if "kpi-value" in s.name
+    }
+    assert values == {
+        "summary/kpis1/revenue/kpi-value": "120",
+        "summary/kpis1/nps/kpi-value": "+12",
+    }
+    own = prs.slides[1]
+    assert [s.text_frame.text for s in own.shapes][-2:] == ["100", "Our view"]
+    assert not [o for o in outcomes if o.status == "deleted"]
+    assert [
+        (o.item, o.status) for o in outcomes if o.slide == "summary" and o.item == "summary"
+    ] == [("summary", "kept")]
+
+
+def test_a_shape_named_like_deckgens_but_never_drawn_by_it_is_kept(tmp_path: Path) -> None:
+    """Regression: a consultant's box named `... [deckgen:summary/sticky/note]` was removed."""
+
+    def edit(prs: PresentationType) -> None:
+        box = prs.slides[1].shapes.add_textbox(Pt(20), Pt(20), Pt(200), Pt(30))
+        box.text_frame.text = "Call the client first"
+        box.name = "Sticky [deckgen:summary/sticky/note]"
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert shape(prs, "summary/sticky/note").text_frame.text == "Call the client first"
+    assert shape(prs, "summary/kpis1/revenue/kpi-value").text_frame.text == "120"
+    (note,) = [o for o in outcomes if o.item == "summary/sticky/note"]
+    assert (note.status, note.detail) == ("kept", "not drawn by deckgen; left as it is")
+
+
+def _delete_row(prs: PresentationType, identity: str, number: int) -> None:
+    tbl = shape(prs, identity).table._tbl
+    tbl.remove(tbl.tr_lst[number])
+
+
+def test_a_keyed_row_deleted_by_hand_stays_deleted_and_the_rows_after_it_are_current(
+    tmp_path: Path,
+) -> None:
+    """Regression: deleting a row shifted every later row against last month's, so each was
+    reported as edited and kept with last month's figures."""
+
+    def edit(prs: PresentationType) -> None:
+        _delete_row(prs, "channels/table1/table.1", 2)  # seo
+        table = shape(prs, "channels/table1/table.1").table
+        table.cell(2, 1).text_frame.paragraphs[0].runs[0].text = "30 (checked)"  # tv, now row 3
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30"), ("print", "5")]))
+    after = deck_of(_keyed_table([("tv", "33"), ("seo", "22"), ("print", "6"), ("email", "11")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["tv", "30 (checked)"],
+        ["print", "6"],
+        ["email", "11"],
+    ]
+    table = [o for o in outcomes if o.item == "channels/table1/table.1"]
+    assert [(o.status, o.detail, o.current, o.proposed) for o in table] == [
+        ("refreshed", "your formatting kept", None, None),
+        ("deleted", "row seo: you deleted it; not added back", None, None),
+        ("kept", "row 3 (tv), column 2 edited by hand", "30 (checked)", "33"),
+    ]
+
+
+def test_a_row_deleted_by_hand_from_a_table_of_places_leaves_the_others_current(
+    tmp_path: Path,
+) -> None:
+    before = deck_of(_table([("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")]))
+    after = deck_of(_table([("w", "10"), ("x", "20"), ("y", "30"), ("z", "40")]))
+    prs, outcomes = _refresh(
+        tmp_path, before, after, lambda prs: _delete_row(prs, "open_feedback/table1/table.1", 2)
+    )
+    assert _cells(prs, "open_feedback/table1/table.1") == [
+        ["Item", "Value"],
+        ["w", "10"],
+        ["x", "20"],
+        ["y", "30"],
+        ["z", "40"],
+    ]
+    assert not [o for o in outcomes if o.status in ("kept", "removed", "failed")]
+
+
+def test_a_row_the_consultant_added_is_kept_after_its_neighbour(tmp_path: Path) -> None:
+    def edit(prs: PresentationType) -> None:
+        tbl = shape(prs, "channels/table1/table.1").table._tbl
+        mine = copy.deepcopy(tbl.tr_lst[1])
+        tbl.tr_lst[1].addnext(mine)  # after email
+        for cell, text in zip(mine.iter(qn("a:t")), ("partners", "7 (our count)"), strict=True):
+            cell.text = text
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20")]))
+    after = deck_of(_keyed_table([("seo", "22"), ("email", "11"), ("tv", "5")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["seo", "22"],
+        ["email", "11"],
+        ["partners", "7 (our count)"],
+        ["tv", "5"],
+    ]
+    assert [(o.status, o.detail) for o in outcomes if o.status != "unchanged"][:2] == [
+        ("refreshed", "your formatting kept"),
+        ("kept", "row 3: a row you added; left as it is"),
+    ]
+
+
+def test_shapes_the_consultant_grouped_are_refreshed_in_their_group(tmp_path: Path) -> None:
+    """Regression: shapes in a group were not found, so reported as deleted and left stale."""
+
+    def edit(prs: PresentationType) -> None:
+        parts = [shape(prs, f"summary/kpis1/revenue/{role}") for role in ("kpi-card", "kpi-value")]
+        prs.slides[1].shapes.add_group_shape(parts).name = "Group 1"
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(
+        _keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12"), ("new", "New", "7"))
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    group = next(s for s in prs.slides[1].shapes if s.name == "Group 1")
+    grouped = {split_name(s.name)[1]: s.text_frame.text for s in group.shapes}
+    assert grouped == {
+        "summary/kpis1/revenue/kpi-card": "",
+        "summary/kpis1/revenue/kpi-value": "120",
+    }
+    assert shape(prs, "summary/kpis1/new/kpi-value").text_frame.text == "7"  # not in the group
+    assert shape(prs, "summary/kpis1/nps/kpi-value").text_frame.text == "+12"
+    assert not [o for o in outcomes if o.status in ("deleted", "failed", "kept")]
+
+
+def test_a_row_deleted_and_one_added_by_hand_leave_the_others_current(tmp_path: Path) -> None:
+    """Regression: as many rows as deckgen wrote, so rows were matched by place: every row
+    after the deleted one was reported as edited and kept with last month's figures."""
+
+    def edit(prs: PresentationType) -> None:
+        _delete_row(prs, "channels/table1/table.1", 1)  # email
+        tbl = shape(prs, "channels/table1/table.1").table._tbl
+        mine = copy.deepcopy(tbl.tr_lst[-1])
+        tbl.append(mine)
+        for cell, text in zip(mine.iter(qn("a:t")), ("partners", "7"), strict=True):
+            cell.text = text
+
+    before = deck_of(_keyed_table([("email", "10"), ("seo", "20"), ("tv", "30")]))
+    after = deck_of(_keyed_table([("tv", "33"), ("email", "11"), ("seo", "22")]))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert _cells(prs, "channels/table1/table.1") == [
+        ["Channel", "Leads"],
+        ["tv", "33"],
+        ["partners", "7"],
+        ["seo", "22"],
+    ]
+    assert [(o.status, o.detail) for o in outcomes if o.status in ("kept", "deleted")] == [
+        ("deleted", "row email: you deleted it; not added back"),
+        ("kept", "row 4: a row you added; left as it is"),
+    ]
+
+
+def test_a_renamed_shape_is_reported_as_renamed_with_deckgens_new_text(tmp_path: Path) -> None:
+    """Regression: a shape the consultant renamed (no longer deckgen's) was reported as
+    deleted, though it is still on the slide with last month's figure."""
+
+    def edit(prs: PresentationType) -> None:
+        shape(prs, "summary/kpis1/revenue/kpi-value").name = "Revenue figure"
+
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    (renamed,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
+    assert (renamed.status, renamed.detail, renamed.current, renamed.proposed) == (
+        "kept",
+        "you renamed it: yours now, not refreshed",
+        "100",
+        "120",
+    )
+    mine = next(s for s in prs.slides[1].shapes if s.name == "Revenue figure")
+    assert mine.text_frame.text == "100"
+    # A month later it is still reported as renamed, not deleted.
+    october = tmp_path / "october.pptx"
+    prs.save(str(october))
+    later = deck_of(_keyed_kpis(("revenue", "Revenue", "130"), ("nps", "NPS", "+14")))
+    _, outcomes = refresh_presentation(open_edited_deck(october), later, {"period": "2026-11"})
+    (renamed,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
+    assert (renamed.status, renamed.current, renamed.proposed) == ("kept", "100", "130")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +14,15 @@ from pptx import Presentation
 
 import deckgen
 from deckgen.refresh.deck import refresh_deck
-from deckgen.render.identity import read_record, slide_key, split_name
+from deckgen.refresh.report import EDITS_REPLACED
+from deckgen.render.identity import (
+    chart_data,
+    digest,
+    read_record,
+    slide_key,
+    split_name,
+    write_record,
+)
 from tests.refresh.conftest import (
     BRAND_PINK,
     MOVED_BY,
@@ -299,3 +308,146 @@ def test_a_deck_with_every_deckgen_slide_deleted_keeps_only_the_consultants(
     report = refresh_deck(emptied, decks.data, tmp_path / "out.pptx", period="2026-10")
     assert keys(Presentation(str(tmp_path / "out.pptx"))) == [None]
     assert {o.status for o in report.outcomes} == {"deleted"}
+
+
+def test_a_series_deleted_by_hand_comes_back_and_the_terminal_says_so(
+    decks: Decks, untouched, tmp_path: Path
+) -> None:
+    """Regression: a chart whose series the consultant deleted got it back with a note only in
+    the JSON; the terminal, which lists what needs an eye, said nothing."""
+    prs = Presentation(str(decks.september))
+    chart = shape(prs, "customer_profile/chart1/chart.1").chart
+    last = chart._chartSpace.xpath(".//c:ser")[-1]
+    last.getparent().remove(last)
+    edited_deck = tmp_path / "september.pptx"
+    prs.save(str(edited_deck))
+    report = refresh_deck(edited_deck, decks.data, tmp_path / "october.pptx", period="2026-10")
+    identity = "customer_profile/chart1/chart.1"
+    fresh = _chart_values(untouched[0])[identity]
+    assert len(fresh) == 2
+    assert _chart_values(tmp_path / "october.pptx")[identity] == fresh
+    assert (
+        f"refreshed {identity}: the chart's figures or series you edited were replaced "
+        "with the data's" in report.summary()
+    )
+
+
+def test_a_deck_whose_charts_were_fingerprinted_exactly_reports_no_chart_edited(
+    decks: Decks, tmp_path: Path
+) -> None:
+    """Decks drawn before chart values were fingerprinted to 10 digits recorded them exactly:
+    their untouched charts are not reported as edited by hand."""
+    prs = Presentation(str(decks.september))
+    record = read_record(prs)
+    exact = 0
+    for slide in prs.slides:
+        for item in slide.shapes:
+            identity = split_name(item.name)[1]
+            if identity and item.has_chart:
+                data = chart_data(item.chart._chartSpace, as_kept=False)
+                record["items"][identity]["d"] = digest(data)
+                exact += 1
+    write_record(prs, record)
+    old = tmp_path / "september-old.pptx"
+    prs.save(str(old))
+    report = refresh_deck(old, decks.data, tmp_path / "october.pptx", period="2026-10")
+    assert exact > 10
+    assert [o.item for o in report.outcomes if EDITS_REPLACED in o.detail] == []
+
+
+def test_a_chart_the_consultant_changed_to_lines_keeps_its_type_and_gets_the_new_figures(
+    decks: Decks, untouched, tmp_path: Path
+) -> None:
+    """Regression: a bar chart changed to a line chart (PowerPoint's Change Chart Type) was
+    reported as failed and kept last month's figures."""
+    identity = "customer_profile/chart1/chart.1"
+    prs = Presentation(str(decks.september))
+    plot = shape(prs, identity).chart._chartSpace.xpath(".//c:barChart")[0]
+    plot.tag = plot.tag.replace("barChart", "lineChart")
+    for child in plot.xpath("c:barDir | c:gapWidth | c:overlap | c:ser/c:invertIfNegative"):
+        child.getparent().remove(child)
+    plot.xpath("c:grouping")[0].set("val", "standard")
+    edited_deck = tmp_path / "september.pptx"
+    prs.save(str(edited_deck))
+    report = refresh_deck(edited_deck, decks.data, tmp_path / "october.pptx", period="2026-10")
+    (chart,) = [o for o in report.outcomes if o.item == identity]
+    assert (chart.status, chart.detail) == ("refreshed", "your chart type kept")
+    out = Presentation(str(tmp_path / "october.pptx"))
+    assert [type(p).__name__ for p in shape(out, identity).chart.plots] == ["LinePlot"]
+    assert (
+        _chart_values(tmp_path / "october.pptx")[identity] == _chart_values(untouched[0])[identity]
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "damage", "message"),
+    [
+        ("ppt/slides/slide3.xml", "cut", "is not a PowerPoint deck (.pptx) that can be opened"),
+        ("ppt/charts/chart1.xml", "cut", "is not a PowerPoint deck (.pptx) that can be opened"),
+        (
+            "ppt/slides/slide3.xml",
+            "drop",
+            "is a damaged deck (a slide it lists is missing or cut short); open and save it in "
+            "PowerPoint or LibreOffice, or render a new deck with `deckgen render`",
+        ),
+    ],
+)
+def test_a_damaged_deck_is_one_sentence_and_exit_2(
+    decks: Decks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    part: str,
+    damage: str,
+    message: str,
+) -> None:
+    """Regression: a part cut short or missing inside a valid zip raised a traceback."""
+    bad, out = tmp_path / "damaged.pptx", tmp_path / "out.pptx"
+    with zipfile.ZipFile(decks.september) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == part and damage == "drop":
+                continue
+            dst.writestr(name, data[:200] if name == part else data)
+    code, _, err = run_cli(["refresh", str(bad), str(decks.data), "-o", str(out)], capsys)
+    assert (code, err) == (2, f"error: {bad} {message}\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "settings",
+            {"lang": "tr"},
+            "error: the deck's recorded settings cannot be used by this deckgen "
+            f"{deckgen.__version__} (lang: Input should be 'en', 'ar' or 'fa'); give them "
+            "with --config\n",
+        ),
+        (
+            "slides",
+            [5],
+            "error: {deck} was made by deckgen {version}, whose deck record (format 2) this "
+            "deckgen {version} cannot read; render a new deck with `deckgen render`\n",
+        ),
+    ],
+)
+def test_a_record_this_deckgen_cannot_use_is_one_sentence_and_exit_2(
+    decks: Decks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    field: str,
+    value: object,
+    message: str,
+) -> None:
+    """Regression: a record with settings this deckgen rejects (a newer deckgen's language)
+    or a slide list that is not keys raised a traceback."""
+    prs = Presentation(str(decks.september))
+    record = read_record(prs)
+    record[field] = record[field] | value if isinstance(value, dict) else value
+    write_record(prs, record)
+    deck, out = tmp_path / "september.pptx", tmp_path / "out.pptx"
+    prs.save(str(deck))
+    code, _, err = run_cli(["refresh", str(deck), str(decks.data), "-o", str(out)], capsys)
+    assert code == 2
+    assert err == message.format(deck=deck, version=deckgen.__version__)
+    assert not out.exists()

@@ -16,6 +16,7 @@ from deckgen.data.sample_words import WORDS
 from deckgen.formats import localise_digits
 from deckgen.pipeline import render_deck
 from deckgen.refresh.deck import refresh_deck
+from deckgen.refresh.report import EDITS_REPLACED
 from deckgen.render.identity import GEOMETRY_SLACK, split_name
 from tests.refresh.conftest import (
     BRAND_PINK,
@@ -123,6 +124,9 @@ def test_a_deck_saved_by_libreoffice_still_refreshes(
     assert report.counts().get("failed", 0) == 0
     assert [o.item for o in report.outcomes if o.status == "kept"] == ["summary/title"]
     assert [o.item for o in report.outcomes if o.status == "deleted"] == ["channels"]
+    # Regression: LibreOffice writes chart values with 15 digits and pads short series; that
+    # is not an edit, so no chart is listed as having the consultant's figures replaced.
+    assert [o.item for o in report.outcomes if EDITS_REPLACED in o.detail] == []
     texts, fresh = _texts(out), _texts(decks.october)
     # LibreOffice renames placeholders: titles are found by placeholder type and refreshed.
     assert texts["title/subtitle"] == fresh["title/subtitle"]
