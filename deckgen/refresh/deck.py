@@ -88,6 +88,8 @@ def open_edited_deck(path: Path) -> EditedDeck:
     not a deck, was not made by deckgen, or by a deckgen whose record this one cannot read."""
     from deckgen.render.identity import read_record
 
+    if not path.is_file():
+        raise InputError(f"{path} does not exist" if not path.exists() else f"{path} is not a file")
     try:
         # The render's package: it names the parts a refresh adds without walking the deck for each.
         prs = open_presentation(path.read_bytes())

@@ -268,6 +268,18 @@ def test_a_file_that_is_not_a_deck_is_refused(
     assert err == f"error: {bad} is not a PowerPoint deck (.pptx) that can be opened\n"
 
 
+@pytest.mark.parametrize(("make", "says"), [(False, "does not exist"), (True, "is not a file")])
+def test_a_missing_deck_or_a_folder_is_named_as_such(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str], make: bool, says: str
+) -> None:
+    given = tmp_path / "september.pptx"
+    if make:
+        given.mkdir()
+    code, _, err = run_cli(["refresh", str(given), str(decks.data), "-o", "x.pptx"], capsys)
+    assert (code, err) == (2, f"error: {given} {says}\n")
+    assert not Path("x.pptx").exists()
+
+
 def test_refresh_never_overwrites_the_deck_it_reads(
     decks: Decks, capsys: pytest.CaptureFixture[str]
 ) -> None:
