@@ -200,17 +200,6 @@ def render(
     click.echo(result.summary())
 
 
-# What `render_deck` imports on first use (pandas, SciPy, python-pptx come with them).
-_RENDER_MODULES = (
-    "deckgen.pipeline",
-    "deckgen.data.load",
-    "deckgen.render.brand",
-    "deckgen.render.writer",
-    "deckgen.slides.deck",
-    "deckgen.wording",
-)
-
-
 def _freeze_imports() -> None:
     """Import what a render needs, then keep those objects out of the cyclic garbage collector.
 
@@ -222,7 +211,8 @@ def _freeze_imports() -> None:
     """
     gc.disable()
     try:
-        for name in _RENDER_MODULES:
+        pipeline = importlib.import_module("deckgen.pipeline")
+        for name in pipeline.RENDER_MODULES:
             importlib.import_module(name)
     finally:
         # No collection first: the imports leave no garbage (one found none, for 0.08 s of

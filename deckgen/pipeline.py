@@ -83,6 +83,17 @@ class RenderResult:
         return "\n".join(lines)
 
 
+# What a render imports on first use (this module imports them lazily, for a quick `--help`;
+# pandas, SciPy and python-pptx come with them): a process about to render imports them first.
+RENDER_MODULES = (
+    "deckgen.data.load",
+    "deckgen.data.validate",
+    "deckgen.render.brand",
+    "deckgen.render.writer",
+    "deckgen.slides.deck",
+    "deckgen.wording",
+)
+
 Data = (
     Path | str | SourceSpec | Tables
 )  # what a command is given to read (docs/data-format.md#sources)

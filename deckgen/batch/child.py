@@ -40,16 +40,6 @@ READY = "ready"  # sent by a render process once it has started and can take a c
 # worker between runs would otherwise hold its memory for a month.
 IDLE_EXIT_S = 300.0
 _SERVE = "import sys; from deckgen.batch.child import serve; serve(int(sys.argv[1]))"
-# What a render imports on first use (deckgen.pipeline imports them lazily, for a quick CLI).
-_RENDER_MODULES = (
-    "deckgen.pipeline",
-    "deckgen.data.load",
-    "deckgen.data.validate",
-    "deckgen.render.writer",
-    "deckgen.render.brand",
-    "deckgen.slides.deck",
-    "deckgen.wording",
-)
 
 
 class RenderProcessDied(Exception):
@@ -149,7 +139,8 @@ def serve(fd: int) -> None:
     try:
         render = pipe.recv()  # importing a stand-in's module may fail: the parent sees EOF
         if render is None:  # the renderer's libraries load before the first client's clock
-            for module in _RENDER_MODULES:
+            pipeline = importlib.import_module("deckgen.pipeline")
+            for module in pipeline.RENDER_MODULES:
                 importlib.import_module(module)
         pipe.send(READY)
         while pipe.poll(IDLE_EXIT_S) and (task := pipe.recv()) is not STOP:

@@ -14,10 +14,12 @@ configured for one table are stacked into one frame.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import difflib
 import io
 import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -151,9 +153,6 @@ def use_jemalloc() -> None:
     """Arrow's memory from jemalloc where this build of pyarrow has it, unless the user chose
     with ARROW_DEFAULT_MEMORY_POOL: against the default mimalloc, the 1,000,000-order bench
     peaked 0.2 GB lower and validated in 0.7 times the CPU (bench/bench_scale.py, issue 16)."""
-    import contextlib
-    import os
-
     import pyarrow as pa
 
     if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
