@@ -61,6 +61,7 @@ from deckgen.render.identity import (
 )
 from deckgen.render.oxml import qn
 from deckgen.render.package import open_presentation
+from deckgen.render.template_package import read_template_package
 from deckgen.render.text import measure_family
 
 if TYPE_CHECKING:
@@ -90,9 +91,12 @@ def open_edited_deck(path: Path) -> EditedDeck:
 
     if not path.is_file():
         raise InputError(f"{path} does not exist" if not path.exists() else f"{path} is not a file")
+    # The consultant's deck is read with a brand template's checks (size, zip bomb, a DOCTYPE,
+    # XML that is not well-formed: one sentence, exit 2), in the render's package (it names
+    # the parts a refresh adds without walking the deck for each).
+    data, _ = read_template_package(path, "deck")
     try:
-        # The render's package: it names the parts a refresh adds without walking the deck for each.
-        prs = open_presentation(path.read_bytes())
+        prs = open_presentation(data)
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,

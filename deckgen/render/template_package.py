@@ -76,44 +76,45 @@ class TemplateContents:
     large_images: tuple[tuple[str, int], ...]  # (part, bytes) over LARGE_IMAGE_BYTES: kept
 
 
-def read_template_package(path: Path) -> tuple[bytes, str]:
-    """The template's bytes as a plain .pptx package for python-pptx, and its kind; TemplateError."""
+def read_template_package(path: Path, label: str = "template") -> tuple[bytes, str]:
+    """The template's bytes as a plain .pptx package for python-pptx, and its kind; TemplateError
+    naming it as `label` (a refresh reads the consultant's deck through the same checks)."""
     if not path.is_file():
-        raise TemplateError(f"template {path}: no such file")
+        raise TemplateError(f"{label} {path}: no such file")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise TemplateError(
-            f"template {path} is {size / 2**20:,.0f} MB; a brand template is at most "
+            f"{label} {path} is {size / 2**20:,.0f} MB; deckgen reads at most "
             f"{MAX_FILE_BYTES // 2**20} MB (make its pictures smaller)"
         )
     data = path.read_bytes()
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise _not_a_presentation(path) from None
+        raise _not_a_presentation(path, label) from None
     with archive:
         infos = archive.infolist()
         twice = [name for name, count in Counter(i.filename for i in infos).items() if count > 1]
         if twice:
             raise TemplateError(
-                f"template {path}: its zip holds {twice[0]} twice, so it is damaged; "
+                f"{label} {path}: its zip holds {twice[0]} twice, so it is damaged; "
                 "open it in PowerPoint and save it again"
             )
         unpacked = sum(info.file_size for info in infos)
         if unpacked > MAX_UNPACKED_BYTES:
             raise TemplateError(
-                f"template {path} unpacks to {unpacked / 2**30:,.1f} GB; the limit is "
+                f"{label} {path} unpacks to {unpacked / 2**30:,.1f} GB; the limit is "
                 f"{MAX_UNPACKED_BYTES // 2**30} GB"
             )
         for info in infos:
             if info.filename.endswith((".xml", ".rels")):
-                _check_xml(path, info.filename, archive.read(info))
+                _check_xml(path, info.filename, archive.read(info), label)
         if "[Content_Types].xml" not in archive.namelist():
-            raise _not_a_presentation(path)
+            raise _not_a_presentation(path, label)
         types = etree.fromstring(archive.read("[Content_Types].xml"), _SAFE_XML)
         main = types.find(f"{{{_CT}}}Override[@PartName='/ppt/presentation.xml']")
         if main is None or main.get("ContentType") not in KINDS:
-            raise _not_a_presentation(path)
+            raise _not_a_presentation(path, label)
         kind = KINDS[main.get("ContentType", "")]
         if main.get("ContentType") == _MAIN:
             return data, kind
@@ -121,17 +122,17 @@ def read_template_package(path: Path) -> tuple[bytes, str]:
         return _replaced(archive, "[Content_Types].xml", etree.tostring(types)), kind
 
 
-def _not_a_presentation(path: Path) -> TemplateError:
+def _not_a_presentation(path: Path, label: str) -> TemplateError:
     return TemplateError(
-        f"template {path}: not a PowerPoint presentation (.pptx); "
+        f"{label} {path}: not a PowerPoint presentation (.pptx); "
         "save it from PowerPoint as .pptx and try again"
     )
 
 
-def _check_xml(path: Path, name: str, blob: bytes) -> None:
+def _check_xml(path: Path, name: str, blob: bytes, label: str) -> None:
     """TemplateError unless `blob` is well-formed XML without a DOCTYPE (never resolved)."""
     doctype = TemplateError(
-        f"template {path}: {name} declares a DOCTYPE, which PowerPoint never writes; "
+        f"{label} {path}: {name} declares a DOCTYPE, which PowerPoint never writes; "
         "deckgen does not read such a file (its entities can name files on this computer)"
     )
     if b"<!DOCTYPE" in blob:  # before parsing: an entity used in an attribute fails to parse
@@ -140,8 +141,8 @@ def _check_xml(path: Path, name: str, blob: bytes) -> None:
         tree = etree.parse(io.BytesIO(blob), _SAFE_XML)
     except etree.XMLSyntaxError as exc:
         raise TemplateError(
-            f"template {path}: {name} is not well-formed XML ({exc.msg}); "
-            "open the template in PowerPoint and save it again"
+            f"{label} {path}: {name} is not well-formed XML ({exc.msg}); "
+            f"open the {label} in PowerPoint and save it again"
         ) from None
     if tree.docinfo.doctype:  # one the byte search missed (a UTF-16 part)
         raise doctype
