@@ -25,6 +25,7 @@ from deckgen.model import TitleStyle
 
 Lang = Literal["en", "ar", "fa"]
 DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
+_JOINERS = "\u200c\u200d"  # zero-width non-joiner and joiner: part of Persian words
 MAX_CLIENT_NAME = 100  # characters: the name is on the title slide, in footers and file names
 
 
@@ -467,9 +468,13 @@ def validation_problems(exc: ValidationError, model: type[BaseModel] | None = No
     known = sorted(_field_names(model or Settings))
     lines = []
     for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        where = ".".join(shown_key(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
-            near = difflib.get_close_matches(str(err["loc"][-1]), known, n=1)
+            key = str(err["loc"][-1])
+            if key in known:  # a key of another table, e.g. `columns` outside [sheets.orders]
+                lines.append(f"{where}: not a key at this level (it belongs in another table)")
+                continue
+            near = difflib.get_close_matches(key, known, n=1)
             lines.append(f"{where}: unknown key" + (f"; did you mean '{near[0]}'?" if near else ""))
             continue
         value = err.get("input")
@@ -478,6 +483,14 @@ def validation_problems(exc: ValidationError, model: type[BaseModel] | None = No
         shown = "" if isinstance(value, dict) or secret else f" (got {value!r})"
         lines.append(f"{where}: {err['msg']}{shown}")
     return lines
+
+
+def shown_key(key: int | str) -> str:
+    """`key` with each character a terminal would act on rather than show (a control character,
+    a bidirectional override) written as its escape; Persian's joiners are shown as they are."""
+    return "".join(
+        char if char.isprintable() or char in _JOINERS else repr(char)[1:-1] for char in str(key)
+    )
 
 
 def _field_names(model: object) -> set[str]:

@@ -41,6 +41,44 @@ def test_unknown_key_sheet_and_column_are_reported_together(tmp_path):
     ]
 
 
+def test_keys_holding_terminal_controls_are_shown_escaped(tmp_path):
+    # An escape sequence or a right-to-left override in a key would recolour or reorder the
+    # terminal's line, and a key shown without it looks like the key it suggests.
+    text = (
+        '"la\\u001b[31mng" = "fa"\n'
+        '"cur\\u202eency" = "EUR"\n'
+        '[sheets."ord\\u0007ers"]\n'
+        'sheet = "Sales"\n'
+        "[sheets.orders.columns]\n"
+        '"amount\\u0000" = "Net"\n'
+        "[sheets.leads.values.status]\n"
+        '"در\\u200cجریان\\u001b" = "op\\u0008en"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, text)
+    lines = str(caught.value).splitlines()
+    assert lines[1:] == [
+        "  - la\\x1b[31mng: unknown key; did you mean 'lang'?",
+        "  - cur\\u202eency: unknown key; did you mean 'currency'?",
+        "  - [sheets.ord\\x07ers] is not a deckgen sheet (sheets: customers, orders, leads, "
+        "channels, feedback, surveys, loyalty)",
+        "  - [sheets.orders.columns] names 'amount\\x00', which is not a column of 'orders' "
+        "(columns: order_id, customer_id, order_date, amount, product_category)",
+        # The zero-width non-joiner is part of the Persian word: shown as it is.
+        '  - [sheets.leads.values.status] در\u200cجریان\\x1b = "op\\x08en": not one of open, '
+        "converted, lost",
+    ]
+    assert not any(char in str(caught.value) for char in "\x1b\u202e\x07\x00\x08")
+
+
+def test_a_key_of_another_table_is_not_offered_as_its_own_correction(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        _load(tmp_path, '[sheets.orders]\nsheet = "Sales"\n[columns]\namount = "Net"\n')
+    assert str(caught.value).splitlines()[1:] == [
+        "  - columns: not a key at this level (it belongs in another table)"
+    ]
+
+
 def test_a_declared_channel_can_be_mapped_to(tmp_path):
     settings = _load(
         tmp_path,

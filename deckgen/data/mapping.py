@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from deckgen.config import Settings, SheetMapping, Vocabulary
+from deckgen.config import Settings, SheetMapping, Vocabulary, shown_key
 from deckgen.data.schema import OTHER, SHEETS_BY_NAME, Column, Sheet
 from deckgen.errors import ConfigError
 
@@ -151,7 +151,9 @@ def mapping_problems(sheets: object, vocabulary: object = None) -> list[str]:
         sheet = SHEETS_BY_NAME.get(sheet_name)
         if sheet is None:
             known = ", ".join(SHEETS_BY_NAME)
-            problems.append(f"[sheets.{sheet_name}] is not a deckgen sheet (sheets: {known})")
+            problems.append(
+                f"[sheets.{shown_key(sheet_name)}] is not a deckgen sheet (sheets: {known})"
+            )
             continue
         if not isinstance(mapping, dict):
             continue
@@ -161,8 +163,8 @@ def mapping_problems(sheets: object, vocabulary: object = None) -> list[str]:
             for column, value in entries.items() if isinstance(entries, dict) else ():
                 if column not in ours:
                     problems.append(
-                        f"[sheets.{sheet_name}.{part}] names '{column}', which is not a column "
-                        f"of '{sheet_name}' (columns: {', '.join(ours)})"
+                        f"[sheets.{sheet_name}.{part}] names '{shown_key(column)}', which is not a "
+                        f"column of '{sheet_name}' (columns: {', '.join(ours)})"
                     )
                 elif part == "date_format" and ours[column].kind != "date":
                     problems.append(
@@ -172,7 +174,8 @@ def mapping_problems(sheets: object, vocabulary: object = None) -> list[str]:
                 elif part == "values" and isinstance(value, dict):
                     allowed = allowed_codes(ours[column], codes)
                     problems += [
-                        f'[sheets.{sheet_name}.values.{column}] {theirs} = "{code}": '
+                        f"[sheets.{sheet_name}.values.{column}] "
+                        f'{shown_key(theirs)} = "{shown_key(code)}": '
                         f"not one of {', '.join(allowed)}"
                         for theirs, code in value.items()
                         if allowed is not None
