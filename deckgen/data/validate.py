@@ -502,7 +502,9 @@ class _SheetCheck:
             bad = np.zeros(len(raw), dtype=bool)
             if kind == "category":
                 text, unknown = self._codes(text, column, theirs, rows)
-                bad = rows(unknown, False)
+                indices = None if coded is None else coded.indices
+                categories = cells.to_categories(text, raw.index, indices)
+                return Converted(categories, blank, rows(unknown, False))
             if coded is not None:
                 text = coded.cells(text)
             return Converted(cells.to_series(text, "string", raw.index), blank, bad)
