@@ -264,6 +264,24 @@ def to_series(column: pa.ChunkedArray, dtype: str, index: pd.Index) -> pd.Series
     return pd.Series(values.array, index=index, dtype="boolean")
 
 
+def to_categories(
+    text: pa.ChunkedArray, index: pd.Index, indices: np.ndarray | None = None
+) -> pd.Series:
+    """Category cells as a pandas ``category`` Series: their distinct texts once, sorted (so
+    the same whatever the reader), and a small integer code per cell. With `indices` (per
+    cell, -1 when null), `text` holds the distinct values those indices point into."""
+    encoded = pc.dictionary_encode(text).combine_chunks()
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # a null (-1) stays missing
+    codes = rank[pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False)]
+    if indices is not None:
+        codes = np.append(codes, -1)[indices]
+    categories = pd.Index(encoded.dictionary.take(pa.array(order)).to_pylist(), dtype="string")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=index)
+
+
 @dataclass(frozen=True)
 class Dictionary:
     """A dictionary-encoded column as its values and, per cell, the position of its value."""

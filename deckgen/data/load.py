@@ -23,6 +23,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -88,8 +89,15 @@ class Source:
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # found by the transforms (errors and warnings)
     notes: tuple[str, ...] = ()  # what the transforms did, one line each
-    # SHA-256 of what was read, when the reader saw it whole: a URL's files, a database's rows
-    digest: str | None = None
+    # Gives the SHA-256 of what was read, when the reader saw it whole (a URL's files, a
+    # database's rows); called only when a checksum is wanted (see `digest`).
+    checksum: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def digest(self) -> str | None:
+        """SHA-256 of what was read (None when the reader did not see it whole), computed on
+        first use: hashing a database's million orders takes seconds that a render does not need."""
+        return None if self.checksum is None else self.checksum()
 
 
 class _Book(Protocol):
@@ -139,7 +147,8 @@ def read_source(source: Path | str | SourceSpec, settings: Settings) -> Source:
             from deckgen.data.sql import DatabaseBook
 
             with DatabaseBook(spec) as book:
-                return replace(_read_sheets(book, spec.shown, settings), digest=book.digest())
+                read = _read_sheets(book, spec.shown, settings)
+                return replace(read, checksum=book.checksum())
         if isinstance(spec, UrlSource):
             return _read_url(spec, settings)
         return _read_path(spec.path, settings)
@@ -190,7 +199,10 @@ def _read_url(spec: UrlSource, settings: Settings) -> Source:
             book: _Book = _Workbook(remote.fetch(remote.path), spec.shown)
         else:
             book = _Folder(spec.shown.rstrip("/"), remote.listing(), remote.fetch)
-        return replace(_read_sheets(book, spec.shown, settings), digest=remote.digest())
+        # Hashed while fetching: the checksum is ready, and the Remote is not kept.
+        return replace(
+            _read_sheets(book, spec.shown, settings), checksum=partial(str, remote.digest())
+        )
 
 
 def _check_workbook_suffix(suffix: str, shown: str) -> None:

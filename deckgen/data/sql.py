@@ -22,9 +22,10 @@ import re
 import sqlite3
 import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,9 +241,10 @@ class DatabaseBook:
             table = table.take(order)
         return table
 
-    def digest(self) -> str:
-        """SHA-256 of the rows read, each sheet as canonical CSV (sheets in name order)."""
-        return tables_sha256(self._read)
+    def checksum(self) -> Callable[[], str]:
+        """A function giving the SHA-256 of the rows read so far (tables_sha256), to be called
+        only where a checksum is wanted; it holds the Arrow tables, not the connection."""
+        return partial(tables_sha256, dict(self._read))
 
     def _tables(self) -> list[str]:
         """The tables and views of the default schema (the names a database gives its sheets)."""

@@ -13,8 +13,9 @@ from deckgen.errors import Problem
 class Tables:
     """The client's data in deckgen's names and dtypes (see docs/data-format.md).
 
-    Column dtypes: ids and text are pandas ``string``; categories are ``string`` holding
-    the canonical codes from deckgen.data.schema; dates are ``datetime64[ns]`` at midnight
+    Column dtypes: ids and text are pandas ``string``; categories are pandas ``category``
+    whose categories (``string``, sorted) are the canonical codes from deckgen.data.schema
+    (built by deckgen.data.cells.to_categories); dates are ``datetime64[ns]`` at midnight
     (NaT when optional and empty); floats ``float64``; ints nullable ``Int64``; bools
     nullable ``boolean``. Optional columns that the client does not have are absent.
     An optional sheet the client does not have is None.

@@ -308,6 +308,8 @@ def label_codes(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank.
     With `where` (a mask): those of values[where], without copying the text."""
+    if where is not None and isinstance(values.dtype, pd.CategoricalDtype):
+        return label_codes(values[where])  # a category column's rows copy as small codes
     codes, uniques = factorize(values)
     labels: dict[str, int] = {}
     # Position -1 (a missing value) maps through the extra last slot to -1.

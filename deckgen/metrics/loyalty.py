@@ -454,6 +454,7 @@ def _tiers(events: pd.DataFrame, members: int) -> tuple[tuple[TierCount, ...], i
     backwards = np.argsort(day_numbers(tiered["date"]), kind="stable")[::-1]
     _, first = np.unique(codes[backwards], return_index=True)
     counts = tiered["tier"].iloc[backwards[first]].value_counts(sort=False)
+    counts = counts[counts > 0]  # a category column also counts the tiers no member holds
     order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total = int(counts.sum())
     tiers = tuple(TierCount(str(tier), int(n), int(n) / total) for tier, n in order)

@@ -233,7 +233,7 @@ def _lead_attributes(
     leads: pd.DataFrame, kept: np.ndarray
 ) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
     """Codes (-1: no value, no evidence either way) and labels of the attributes scored, for
-    the `kept` leads."""
+    the `kept` leads, each in the smallest integer type that holds them."""
     found = {"channel": label_codes(leads["channel"], kept)}
     geography = "region" if "region" in leads.columns else "country"
     if geography in leads.columns:
@@ -243,7 +243,11 @@ def _lead_attributes(
     for name in ("income_band", "interest"):
         if name in leads.columns:
             found[name] = label_codes(leads[name], kept)
-    return found
+    # Held while every lead is scored: one byte a lead, not eight (2.9M leads: 20 MB, not 160).
+    return {
+        name: (codes.astype(np.min_scalar_type(-max(len(labels), 1))), labels)
+        for name, (codes, labels) in found.items()
+    }
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray | float:

@@ -19,6 +19,7 @@ from deckgen.data.cells import (
     read_booleans,
     read_dates,
     read_numbers,
+    to_categories,
     without_forbidden_characters,
 )
 
@@ -183,3 +184,33 @@ def test_ids_lose_a_zero_fraction_exactly_where_the_pattern_says(cells):
     rule = re.compile(r"^([+-]?\d+)\.0+$")
     expected = [None if c is None else rule.sub(r"\1", c) for c in cells]
     assert as_id(pa.chunked_array([pa.array(cells, pa.large_string())])).to_pylist() == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "indices", "categories", "codes"),
+    [
+        (["open", "lost", None, "open"], None, ["lost", "open"], [1, 0, -1, 1]),
+        ([None, None], None, [], [-1, -1]),
+        ([], None, [], []),
+        # A dictionary-encoded column: its distinct values (two map to "open"), then per cell.
+        (
+            ["open", "lost", "open", None],
+            [2, 0, -1, 1, 3, 0],
+            ["lost", "open"],
+            [1, 1, -1, 0, -1, 1],
+        ),
+    ],
+)
+def test_category_cells_become_sorted_categories_and_a_code_per_cell(
+    cells, indices, categories, codes
+):
+    text = pa.chunked_array([pa.array(cells, pa.string())])
+    rows = len(cells) if indices is None else len(indices)
+    index = pd.RangeIndex(rows)
+    positions = None if indices is None else np.asarray(indices, dtype=np.int64)
+    values = to_categories(text, index, positions)
+    assert isinstance(values.dtype, pd.CategoricalDtype)
+    assert values.cat.categories.dtype == "string"
+    assert list(values.cat.categories) == categories
+    assert values.cat.codes.tolist() == codes
+    assert values.index.equals(index)

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pytest
 
 from deckgen.config import Settings
-from deckgen.data.load import read_source
+from deckgen.data import sql
+from deckgen.data.load import read_source, tables_from_read
 from deckgen.data.source import DatabaseSource
 from deckgen.data.sql import tables_sha256
 from deckgen.data.validate import validate_source
@@ -75,6 +76,25 @@ def test_tables_are_sheets_and_queries_are_named_sheets(crm: Path) -> None:
         for name, frame in (("customers", customers), ("orders", orders_read))
     }
     assert read.digest == tables_sha256(expected)
+
+
+def test_the_checksum_is_computed_only_when_asked_and_once(
+    crm: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[list[str]] = []
+
+    def counted(tables: dict[str, pa.Table]) -> str:
+        hashed.append(sorted(tables))
+        return tables_sha256(tables)
+
+    monkeypatch.setattr(sql, "tables_sha256", counted)
+    read = read_source(DatabaseSource(f"sqlite:///{crm}", (("orders", ORDERS_2025),)), Settings())
+    tables = tables_from_read(read, Settings())
+    assert tables.orders["order_id"].tolist() == ["O1"]
+    assert hashed == []  # reading and validating (all a render does) hash nothing
+    digest = read.digest
+    assert read.digest == digest and hashed == [["customers", "orders"]]
+    assert len(digest) == 64 and int(digest, 16) >= 0
 
 
 def test_validate_locates_a_bad_value_by_query_and_result_row(

@@ -22,6 +22,7 @@ from deckgen.data.schema import SHEETS
 from deckgen.data.validate import (
     LISTED_PER_RULE,
     last_regular_date,
+    strictly_increasing,
     validate_frames,
     validate_source,
 )
@@ -31,7 +32,6 @@ Frames = dict[str, pd.DataFrame]
 DTYPES = {
     "id": "string",
     "text": "string",
-    "category": "string",
     "date": "datetime64[ns]",
     "float": "float64",
     "int": "Int64",
@@ -104,6 +104,46 @@ CASES = [
     Case("optional date unparseable", _set("customers", 4, "signup_date", "soon"), "warning", "customers", 6, "signup_date", "soon", "a date like"),
     Case("optional flag unparseable", _set("customers", 5, "loyalty_member", "maybe"), "warning", "customers", 7, "loyalty_member", "maybe", "true/false, yes/no"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("ids", "increasing"),
+    [
+        ([], True),
+        (["A"], True),
+        (["A", "B", "C10", "C9"], True),  # text order: "C10" < "C9"
+        (["A", "B", "B"], False),  # equal neighbours
+        (["B", "A"], False),
+        (["A", None, "C"], False),  # a missing id is never proof of anything
+        ([None], False),
+    ],
+)
+def test_strictly_increasing_keys(ids, increasing):
+    assert strictly_increasing(pd.Series(ids, dtype="string")) is increasing
+
+
+@pytest.mark.parametrize(
+    ("order_ids", "repeated"),
+    [
+        (["O1", "O2", "O2", "O3"], [4]),  # sorted: the neighbours are equal
+        (["O3", "O1", "O2", "O1"], [5]),  # unsorted: found by hashing
+        (["O1", "O2", "O3", "O4"], []),
+    ],
+)
+def test_a_repeated_key_is_found_sorted_or_not(order_ids, repeated):
+    customers = pd.DataFrame({"customer_id": ["C1"]})
+    orders = pd.DataFrame(
+        {
+            "order_id": order_ids,
+            "customer_id": "C1",
+            "order_date": pd.Timestamp("2026-10-01"),
+            "amount": 10.0,
+        }
+    )
+    report = validate_frames({"customers": customers, "orders": orders}, Settings(), "t")
+    found = [p for p in report.errors if p.column == "order_id"]
+    assert [p.row for p in found] == repeated
+    assert all(p.value == order_ids[p.row - 2] for p in found)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
@@ -192,7 +232,13 @@ def test_tables_follow_the_dtype_contract(small_frames, settings):
         assert list(table.columns) == [c.name for c in sheet.columns]
         assert isinstance(table.index, pd.RangeIndex)
         for column in sheet.columns:
-            assert table[column.name].dtype == DTYPES[column.kind], (sheet.name, column.name)
+            values = table[column.name]
+            if column.kind == "category":  # its distinct texts once, sorted; a code per cell
+                assert isinstance(values.dtype, pd.CategoricalDtype), (sheet.name, column.name)
+                assert values.cat.categories.dtype == "string", (sheet.name, column.name)
+                assert list(values.cat.categories) == sorted(values.dropna().unique())
+                continue
+            assert values.dtype == DTYPES[column.kind], (sheet.name, column.name)
     assert tables.orders["order_date"].eq(tables.orders["order_date"].dt.normalize()).all()
 
 

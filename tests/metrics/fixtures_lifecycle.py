@@ -14,8 +14,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
+import pyarrow as pa
 
 from deckgen.config import MetricsSettings
+from deckgen.data.cells import to_categories
 from deckgen.data.schema import SHEETS_BY_NAME
 from deckgen.data.tables import Tables
 from deckgen.definitions import parse_definitions
@@ -26,7 +28,6 @@ OCT_2026 = Period("gregorian", 2026, 10)
 _DTYPES = {
     "id": "string",
     "text": "string",
-    "category": "string",
     "date": "datetime64[ns]",
     "float": "float64",
     "int": "Int64",
@@ -37,7 +38,8 @@ _DTYPES = {
 def make_frame(
     sheet: str, columns: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> pd.DataFrame:
-    """A sheet's table with `columns` (in deckgen's names) in the dtypes of deckgen.data.tables."""
+    """A sheet's table with `columns` (in deckgen's names) in the dtypes of deckgen.data.tables
+    (category columns built as validation builds them)."""
     spec = SHEETS_BY_NAME[sheet]
     data = {}
     for position, name in enumerate(columns):
@@ -45,6 +47,9 @@ def make_frame(
         values = [row[position] for row in rows]
         if kind == "date":
             data[name] = pd.to_datetime(pd.Series(values, dtype=object)).astype("datetime64[ns]")
+        elif kind == "category":  # as validation holds them (deckgen.data.cells.to_categories)
+            text = pa.chunked_array([pa.array(values, pa.string())])
+            data[name] = to_categories(text, pd.RangeIndex(len(values)))
         else:
             data[name] = pd.Series(values, dtype=_DTYPES[kind])
     return pd.DataFrame(data, columns=list(columns))

@@ -8,6 +8,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deckgen.data.cells import to_categories
 from deckgen.metrics.common import (
     NEVER,
     customer_orders,
@@ -78,6 +79,33 @@ def test_label_codes_of_a_mask_by_hand():
     column = pd.Series(["x", " y", None, "y", "z", "x"], dtype="string")
     codes, labels = label_codes(column, np.asarray([False, False, True, True, True, True]))
     assert labels == ("y", "z", "x")  # first seen among the rows kept, not the whole column
+    assert codes.tolist() == [-1, 0, 1, 2]
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", " a", "c ", "ب", ""]))),
+    data=st.data(),
+)
+def test_label_codes_of_a_category_column_are_those_of_its_text(values, data):
+    """Validation holds categories as pandas categories: labelled, with or without a mask,
+    they give what the same text gives."""
+    where = np.asarray(
+        data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values))), bool
+    )
+    text = pd.Series(values, dtype="string")
+    coded = to_categories(pa.chunked_array([pa.array(values, pa.string())]), text.index)
+    for mask in (None, where):
+        codes, labels = label_codes(coded, mask)
+        text_codes, text_labels = label_codes(text, mask)
+        assert labels == text_labels
+        assert codes.tolist() == text_codes.tolist()
+
+
+def test_label_codes_of_a_masked_category_column_by_hand():
+    values = ["x", " y", None, "y", "z", "x"]
+    column = to_categories(pa.chunked_array([pa.array(values)]), pd.RangeIndex(6))
+    codes, labels = label_codes(column, np.asarray([False, False, True, True, True, True]))
+    assert labels == ("y", "z", "x")  # first seen among the rows kept, not in category order
     assert codes.tolist() == [-1, 0, 1, 2]
 
 
