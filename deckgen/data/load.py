@@ -169,6 +169,13 @@ def _read_path(path: Path, settings: Settings) -> Source:
     return read
 
 
+def read_folder_without(path: Path, settings: Settings, left_out: str) -> Source:
+    """The sheets of the local folder `path` but for file `left_out` (read elsewhere)."""
+    names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
+    del names[left_out]
+    return _read_sheets(_Folder(str(path), names, Path), str(path), settings)
+
+
 def open_book(source: Path) -> _Workbook | _Folder:
     """The workbook or folder of files at local path `source`, to read sheet by sheet;
     InputError if it cannot be read as client data."""
