@@ -8,18 +8,28 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from deckgen.data.cells import FIRST_DATE, FORBIDDEN_CHARACTERS
+from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
 # Statuses as of a period end (docs/metrics.md#lead-status): a lead converted after the end
 # was still open at it.
 _LATER = "coalesce({cday} > $end, false)"
+_OURS = {column.name for column in LEADS.columns}
+# Text the validator trims or rejects: spaces at either end (Python's str.strip: \s, \x85 and
+# the Unicode separators), nothing, a character a deck cannot hold; for DuckDB (RE2).
+_UNVOUCHED = r"^[\s\x{85}\p{Z}]|[\s\x{85}\p{Z}]$|^$|" + FORBIDDEN_CHARACTERS
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # as in Python
 ATTRIBUTES = ("channel", "geography", "age", "income_band", "interest")  # scored, in order
 
 
@@ -51,7 +61,6 @@ class LeadStore:
                 "DESCRIBE SELECT * FROM read_parquet($file)", {"file": str(file)}
             ).fetchall()
         )
-        cday = _DAY.format("converted_date") if "converted_date" in self.columns else "NULL"
         geography = "region" if "region" in self.columns else "country"
         present = {
             "channel": "channel",
@@ -61,16 +70,100 @@ class LeadStore:
             "interest": "interest" if "interest" in self.columns else None,
         }
         self.present = {k: v for k, v in present.items() if v is not None}
+        self._db.execute(
+            f"""CREATE TEMP VIEW raw AS SELECT *
+            FROM read_parquet('{str(file).replace("'", "''")}', file_row_number = true)"""
+        )
+        self._view("raw")
+
+    def _view(self, source: str) -> None:
+        """The `leads` view the queries read, over `source` (the file, or it corrected)."""
+        cday = _DAY.format("converted_date") if "converted_date" in self.columns else "NULL"
         customer = "customer_id" if "customer_id" in self.columns else "NULL"
         name = "name" if "name" in self.columns else "NULL"
         picked = ", ".join(f"{_quoted(c)} AS a_{k}" for k, c in self.present.items())
+        # A row without a lead_id that passed validation is blank: not a lead.
         self._db.execute(
-            f"""CREATE TEMP VIEW leads AS SELECT file_row_number AS row_, lead_id, {name} AS name,
-            channel, lower(trim(status)) AS status, created_date,
+            f"""CREATE OR REPLACE TEMP VIEW leads AS SELECT file_row_number AS row_, lead_id,
+            {name} AS name, channel, status, created_date,
             {_DAY.format("created_date")} AS day, {cday} AS cday,
             {customer} AS customer_id, {picked}
-            FROM read_parquet('{str(file).replace("'", "''")}', file_row_number = true)"""
+            FROM {source} WHERE lead_id IS NOT NULL"""
         )
+
+    def correct(self, fixed: pd.DataFrame) -> None:
+        """Read the rows of `fixed` (file_row_number and our columns, as validated) from it."""
+        self._db.register("fixed", fixed)
+        ours = [c for c in self.columns if c in _OURS and c in fixed.columns]
+        picked = ", ".join(
+            f"CASE WHEN f.file_row_number IS NULL THEN r.{_quoted(c)} ELSE f.{_quoted(c)} END "
+            f"AS {_quoted(c)}"
+            for c in ours
+        )
+        self._db.execute(
+            f"""CREATE OR REPLACE TEMP VIEW corrected AS SELECT r.file_row_number, {picked}
+            FROM raw r LEFT JOIN fixed f ON r.file_row_number = f.file_row_number"""
+        )
+        self._view("corrected")
+
+    def unvouched(
+        self, allowed: dict[str, tuple[str, ...]], customer_ids: pa.Array, today: date
+    ) -> tuple[pa.Table, np.ndarray]:
+        """The rows SQL cannot vouch for, as read (and the 0-based position of each), for the
+        validator to judge: any id, date, code, age or text it might reject, warn about or
+        change (blank, spaces at the ends, a character a deck cannot hold, a duplicate lead_id,
+        an unknown customer, a date before 1900, after 2199 or after `today`, a code not
+        written as deckgen's own, `allowed`: column -> codes); every other row is valid as is."""
+        checks = []
+        for column in self.columns:
+            kind = LEADS.column(column).kind if column in _OURS else None
+            quoted = _quoted(column)
+            if kind == "category":  # few values: each judged once, here
+                values = self._db.sql(f"SELECT DISTINCT {quoted} FROM raw").fetchnumpy()
+                bad = [
+                    v
+                    for v in values[column].tolist()
+                    if v is not None
+                    and (
+                        v != v.strip()
+                        or not v
+                        or _FORBIDDEN.search(v)
+                        or (column in allowed and v not in allowed[column])
+                    )
+                ]
+                if bad:
+                    listed = ", ".join("'" + v.replace("'", "''") + "'" for v in bad)
+                    checks.append(f"{quoted} IN ({listed})")
+            elif kind in ("id", "text"):
+                read_as_number = r"|\.0+$" if kind == "id" else ""
+                checks.append(f"regexp_matches({quoted}, '{_UNVOUCHED}{read_as_number}')")
+            elif kind == "date":
+                checks.append(
+                    f"({quoted} < TIMESTAMP '{FIRST_DATE:%Y-%m-%d}' "
+                    f"OR {quoted} >= TIMESTAMP '{today:%Y-%m-%d}' + INTERVAL 1 DAY)"
+                )
+            elif kind == "int":
+                column_ = LEADS.column(column)
+                checks.append(f"({quoted} < {column_.minimum:g} OR {quoted} > {column_.maximum:g})")
+        required = [c.name for c in LEADS.columns if c.required]
+        checks += [f"{_quoted(c)} IS NULL" for c in required]
+        self._db.register("known_customers", pa.table({"customer_id": customer_ids}))
+        try:
+            if "customer_id" in self.columns:
+                checks.append(
+                    "(customer_id IS NOT NULL AND customer_id NOT IN "
+                    "(SELECT customer_id FROM known_customers))"
+                )
+            checks.append(
+                "lead_id IN (SELECT lead_id FROM raw GROUP BY lead_id HAVING count(*) > 1)"
+            )
+            found = self._db.sql(
+                f"SELECT * FROM raw WHERE {' OR '.join(checks)} ORDER BY file_row_number"
+            ).to_arrow_table()
+        finally:
+            self._db.unregister("known_customers")
+        positions = found.column("file_row_number").to_numpy().astype(np.int64)
+        return found.drop_columns(["file_row_number"]), positions
 
     def _fetch(self, sql: str, end: int, **params: object) -> pd.DataFrame:
         where = f"WITH kept AS (SELECT * FROM leads WHERE day <= $end) {sql}"

@@ -9,15 +9,22 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.lead_store import LeadStore, PushedTables
+from deckgen.data.load import Source
+from deckgen.data.schema import LEADS
 from deckgen.data.source import PathSource, SourceSpec
 from deckgen.data.tables import Tables
 from deckgen.errors import ValidationError
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 PUSHDOWN_LEADS = 2_000_000  # leads from which a folder's leads are read in place
 LEADS_FILE = "leads.parquet"
+LEADS_COLUMNS = {column.name for column in LEADS.columns}
 
 
 def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path | None:
@@ -48,22 +55,47 @@ def load_pushed_tables(
     folder: Path, settings: Settings, *, strict: bool = False, today: date | None = None
 ) -> PushedTables:
     """Validated tables of the local .parquet `folder` with its leads.parquet left in place;
-    ValidationError on errors (and on warnings if `strict`), as deckgen.data.load.load_tables."""
-    from deckgen.data.load import read_folder_without
-    from deckgen.data.mapping import check_mapping
+    ValidationError on errors (and on warnings if `strict`), with the messages of
+    deckgen.data.load.load_tables: the validator judges every lead row SQL cannot vouch for."""
+    from deckgen.data.load import read_folder_without, with_rows
+    from deckgen.data.mapping import allowed_codes, check_mapping
     from deckgen.data.validate import validate_read
 
     check_mapping(settings)
+    today = today or date.today()
     read = read_folder_without(folder, settings, LEADS_FILE)
+    store = LeadStore(folder / LEADS_FILE)
+    allowed = {
+        name: allowed_codes(LEADS.column(name), settings.vocabulary) or ()
+        for name in ("channel", "status")
+    }
+    table, positions = store.unvouched(allowed, _customer_ids(read, settings), today)
+    if len(positions):
+        read = with_rows(read, settings, "leads", table, positions)
     report = validate_read(read, settings, today=today)
-    # The leads are not missing: they are read in place.
-    warnings = tuple(p for p in report.warnings if not (p.sheet == "leads" and p.row is None))
+    warnings = report.warnings
+    if not len(positions):  # the leads are not missing: they are read in place
+        warnings = tuple(p for p in warnings if not (p.sheet == "leads" and p.row is None))
     if report.errors:
         raise ValidationError(list(report.errors))
     if strict and warnings:
         raise ValidationError(list(warnings))
     assert report.tables is not None  # no errors means tables
+    if report.tables.leads is not None:
+        # Read the judged rows as validated (codes spelt as ours, text trimmed).
+        ours = [c for c in table.column_names if c in LEADS_COLUMNS]
+        filled = ~table.select(ours).to_pandas().isna().all(axis=1).to_numpy()
+        store.correct(report.tables.leads.assign(file_row_number=positions[filled]))
     kept = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
-    return PushedTables(
-        **(kept | {"warnings": warnings}), lead_store=LeadStore(folder / LEADS_FILE)
-    )
+    return PushedTables(**(kept | {"warnings": warnings, "leads": None}), lead_store=store)
+
+
+def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
+    """The customer ids of the customers sheet as read (none without one)."""
+    import pyarrow as pa
+
+    frame = read.frames.get("customers")
+    column = settings.mapping("customers").columns.get("customer_id", "customer_id")
+    if frame is None or column not in frame.columns:
+        return pa.chunked_array([], pa.string())
+    return pa.chunked_array([pa.array(frame[column].astype("string"), from_pandas=True)])

@@ -4,17 +4,20 @@ deck and every figure equal those of the in-memory path, on the sample and hosti
 from __future__ import annotations
 
 import hashlib
+import sys
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from deckgen.cli import main
 from deckgen.config import Settings
 from deckgen.data.lead_store import lead_store_of
 from deckgen.data.load import load_tables
 from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
 from deckgen.data.sample import generate_sample
+from deckgen.errors import ValidationError
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
 
@@ -123,3 +126,85 @@ def test_a_big_leads_file_is_read_in_place_and_a_small_one_in_memory(
     assert pushdown_leads_file(folder, Settings(engine="memory")) is None
     tables = load_source(folder, Settings(), today=TODAY)
     assert tables.leads is None and lead_store_of(tables) is not None
+
+
+def _same_errors(folder: Path) -> str:
+    """The message of both paths for an invalid folder (asserted equal)."""
+    with pytest.raises(ValidationError) as in_memory:
+        load_tables(folder, Settings(), today=TODAY)
+    with pytest.raises(ValidationError) as pushed:
+        load_pushed_tables(folder, Settings(), today=TODAY)
+    assert str(pushed.value) == str(in_memory.value)
+    return str(pushed.value)
+
+
+def test_a_bad_date_at_a_far_row_is_named_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    last = len(leads) - 1
+    leads["created_date"] = leads["created_date"].astype("datetime64[us]")
+    leads.loc[last, "created_date"] = pd.Timestamp("1850-03-01")
+    leads.loc[last - 1, "created_date"] = pd.NaT
+    message = _same_errors(_folder(frames, tmp_path / "dates"))
+    assert f"row {last + 2}" in message and "1850-03-01" in message
+    assert f"row {last + 1}" in message
+
+
+def test_a_duplicate_id_and_an_unknown_status_are_named_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    leads.loc[20, "lead_id"] = leads.loc[21, "lead_id"]
+    leads.loc[30, "status"] = "pending"
+    message = _same_errors(_folder(frames, tmp_path / "ids"))
+    assert "row 23, column 'lead_id'" in message
+    assert "row 32, column 'status': got 'pending'" in message
+
+
+def test_values_the_validator_rewrites_or_warns_about(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    leads.loc[leads.index[::4], "channel"] = "E-mail"  # an alias of email
+    leads.loc[leads.index[1::4], "status"] = " Converted "
+    leads.loc[leads.index[2::9], "region"] = "  North  "
+    leads.loc[leads.index[3::11], "lead_id"] = leads["lead_id"] + " "
+    leads.loc[10, "lead_id"] = "L\x07042"  # a character a deck cannot hold
+    leads.loc[12, "name"] = "Ana\x00 Weber"
+    converted = leads.index[leads["customer_id"].notna()]
+    leads.loc[converted[:3], "customer_id"] = "NOBODY"  # an unknown customer: a warning
+    folder = _folder(frames, tmp_path / "rewritten")
+    _assert_same(folder)
+    warnings = load_pushed_tables(folder, Settings(), today=TODAY).warnings
+    assert sum(p.value == "NOBODY" for p in warnings) == 3
+
+
+def _render(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Exit code and error output of `deckgen render ARGS`, run as the command line runs it."""
+    original = sys.argv
+    sys.argv = ["deckgen", "render", *args]
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = original
+    return code, capsys.readouterr().err
+
+
+def test_the_command_line_exits_2_with_the_same_message(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    frames["leads"].loc[len(frames["leads"]) - 1, "channel"] = None
+    folder = _folder(frames, tmp_path / "cli")
+    said = {}
+    for engine in ("memory", "duckdb"):
+        (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
+        code, said[engine] = _render([str(folder), "-o", str(tmp_path / "deck.pptx")], capsys)
+        assert code == 2
+    assert said["duckdb"] == said["memory"]
+    assert f"row {len(frames['leads']) + 1}, column 'channel'" in said["duckdb"]
+    assert "Traceback" not in said["duckdb"]
+    assert not (tmp_path / "deck.pptx").exists()
