@@ -44,11 +44,39 @@ def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path |
     import pyarrow.parquet as pq
 
     try:
-        rows = pq.ParquetFile(path / LEADS_FILE).metadata.num_rows
+        file = pq.ParquetFile(path / LEADS_FILE)
     except (OSError, pa.ArrowException):
         return None  # the ordinary reader names what is wrong with it
+    if not _typed_as_ours(file.schema_arrow):
+        return None
+    rows = file.metadata.num_rows
     wanted = settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS
     return path / LEADS_FILE if wanted else None
+
+
+def _typed_as_ours(schema: pa.Schema) -> bool:
+    """True when the leads file has our required columns and each of our columns in a type
+    SQL reads as the validator would: text as strings, dates as dates without a time zone,
+    ages as integers (any other file is read in memory, where the validator names problems)."""
+    import pyarrow as pa
+
+    if any(c.required and c.name not in schema.names for c in LEADS.columns):
+        return False
+    kinds = {
+        "id": pa.types.is_string,
+        "text": pa.types.is_string,
+        "category": pa.types.is_string,
+        "date": lambda t: pa.types.is_date(t) or (pa.types.is_timestamp(t) and t.tz is None),
+        "int": pa.types.is_integer,
+    }
+    for field_ in schema:
+        if field_.name not in LEADS_COLUMNS or pa.types.is_null(field_.type):
+            continue
+        kind = LEADS.column(field_.name).kind
+        text = pa.types.is_large_string(field_.type) and kind in ("id", "text", "category")
+        if not (kinds[kind](field_.type) or text):
+            return False
+    return True
 
 
 def load_pushed_tables(

@@ -208,3 +208,20 @@ def test_the_command_line_exits_2_with_the_same_message(
     assert f"row {len(frames['leads']) + 1}, column 'channel'" in said["duckdb"]
     assert "Traceback" not in said["duckdb"]
     assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_a_leads_file_typed_otherwise_is_read_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    frames["leads"]["created_date"] = frames["leads"]["created_date"].dt.strftime("%d/%m/%Y")
+    folder = _folder(frames, tmp_path / "text-dates")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    frames["leads"]["created_date"] = pd.Timestamp("2026-01-01")
+    frames["leads"]["age"] = frames["leads"]["age"].astype("string")
+    folder = _folder(frames, tmp_path / "text-ages")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    frames["leads"]["age"] = 40
+    assert pushdown_leads_file(_folder(frames, tmp_path / "typed"), Settings(engine="duckdb"))
+    del frames["leads"]["status"]
+    folder = _folder(frames, tmp_path / "no-status")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
