@@ -171,6 +171,7 @@ def _read_path(path: Path, settings: Settings) -> Source:
 
 def read_folder_without(path: Path, settings: Settings, left_out: str) -> Source:
     """The sheets of the local folder `path` but for file `left_out` (read elsewhere)."""
+    use_jemalloc()
     names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
     del names[left_out]
     return _read_sheets(_Folder(str(path), names, Path), str(path), settings)
