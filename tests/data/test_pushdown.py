@@ -4,14 +4,12 @@ deck and every figure equal those of the in-memory path, on the sample and hosti
 from __future__ import annotations
 
 import hashlib
-import sys
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from deckgen.cli import main
 from deckgen.config import Settings
 from deckgen.data.lead_store import lead_store_of
 from deckgen.data.load import load_tables
@@ -20,6 +18,7 @@ from deckgen.data.sample import generate_sample
 from deckgen.errors import ValidationError
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
+from tests.test_cli import run_cli
 
 TODAY = date(2026, 11, 15)
 SECTIONS = (
@@ -180,20 +179,6 @@ def test_values_the_validator_rewrites_or_warns_about(
     assert sum(p.value == "NOBODY" for p in warnings) == 3
 
 
-def _render(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """Exit code and error output of `deckgen render ARGS`, run as the command line runs it."""
-    original = sys.argv
-    sys.argv = ["deckgen", "render", *args]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    finally:
-        sys.argv = original
-    return code, capsys.readouterr().err
-
-
 def test_the_command_line_exits_2_with_the_same_message(
     frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
@@ -202,7 +187,9 @@ def test_the_command_line_exits_2_with_the_same_message(
     said = {}
     for engine in ("memory", "duckdb"):
         (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
-        code, said[engine] = _render([str(folder), "-o", str(tmp_path / "deck.pptx")], capsys)
+        code, _, said[engine] = run_cli(
+            ["render", str(folder), "-o", str(tmp_path / "deck.pptx")], capsys
+        )
         assert code == 2
     assert said["duckdb"] == said["memory"]
     assert f"row {len(frames['leads']) + 1}, column 'channel'" in said["duckdb"]
