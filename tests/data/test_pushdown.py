@@ -114,12 +114,15 @@ def test_equal_scores_are_ranked_by_lead_id(frames: dict[str, pd.DataFrame], tmp
 
 
 def test_a_big_leads_file_is_read_in_place_and_a_small_one_in_memory(
-    small_folders: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    folder = small_folders["parquet"]
+    folder = _folder(frames, tmp_path / "parquet")
     assert pushdown_leads_file(folder, Settings()) is None
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) == folder / "leads.parquet"
-    assert pushdown_leads_file(small_folders["csv"], Settings(engine="duckdb")) is None
+    (tmp_path / "csv").mkdir()
+    for name, frame in frames.items():
+        frame.to_csv(tmp_path / "csv" / f"{name}.csv", index=False)
+    assert pushdown_leads_file(tmp_path / "csv", Settings(engine="duckdb")) is None
     monkeypatch.setattr("deckgen.data.pushdown.PUSHDOWN_LEADS", 10)
     assert pushdown_leads_file(folder, Settings()) == folder / "leads.parquet"
     assert pushdown_leads_file(folder, Settings(engine="memory")) is None
