@@ -9,6 +9,7 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -54,7 +55,17 @@ class LeadStore:
         import duckdb  # optional at import time: only big folders come here
 
         self.file = Path(file)
-        self._db = duckdb.connect(config={"threads": 2})
+        self._db = duckdb.connect(
+            config={
+                "threads": 2,
+                # Held within the render's memory budget (docs/scale.md); sorts beyond it
+                # spill to the system's temporary folder, never to the working folder.
+                "memory_limit": "1GB",
+                "temp_directory": str(Path(tempfile.gettempdir()) / "deckgen-duckdb"),
+                "autoload_known_extensions": False,
+                "autoinstall_known_extensions": False,
+            }
+        )
         self.columns = tuple(
             row[0]
             for row in self._db.execute(
