@@ -82,8 +82,10 @@ if sys.argv[3] != "auto":  # a tree from before Settings.engine knows only its d
     from deckgen.config import Settings
     options["settings"] = Settings(engine=sys.argv[3])
 result = render_deck(Path(sys.argv[1]), Path(sys.argv[2]), **options)
+import hashlib
 print(json.dumps({"seconds": time.perf_counter() - began, "cpu": cpu() - began_cpu,
-                  "peak_mb": memory_mb("VmHWM"), "slides": result.slides}))
+                  "peak_mb": memory_mb("VmHWM"), "slides": result.slides,
+                  "sha256": hashlib.sha256(Path(sys.argv[2]).read_bytes()).hexdigest()}))
 """
 # The stages of deckgen.pipeline.render_deck_bytes, timed one by one.
 _STAGES = """
@@ -372,9 +374,13 @@ def bench(
     before = ""
     reference = figures.get("this checkout, in memory (reference)")
     if reference:
+        pair = ("this checkout", "this checkout, in memory (reference)")
+        decks = {w["sha256"] for label in pair for w in whole[label]}
+        same = "the same deck" if len(decks) == 1 else "A DIFFERENT DECK"
+        print(f"  leads in place and in memory: {same} (sha256)")
         before = (
             f"; in memory (the reference, in the same run): {reference['seconds']:.1f} s wall, "
-            f"{reference['cpu']:.1f} s CPU, peak {reference['peak']:,.0f} MB"
+            f"{reference['cpu']:.1f} s CPU, peak {reference['peak']:,.0f} MB, {same}"
         )
     if against:
         theirs = figures[against[0]]
