@@ -21,11 +21,15 @@ wall time is about the CPU time. Prints figures; asserts nothing.
 A size whose sheets need more memory than the machine has available (about three times their
 Arrow size, which is printed) is not rendered unless --force is given.
 
+Since issue 17 the leads of a big folder stay in their file, aggregated there by DuckDB
+(deckgen.data.pushdown; `--engine auto|memory|duckdb`, Settings.engine, default auto as
+`deckgen render`); up to 1,000,000 orders the in-memory render is measured too, for reference.
+
 With --against REVISION, the same runs are made with that revision's deckgen too (a `git archive`
 of it), alternating with this checkout's, so that before and after are measured in one run.
 
     python bench/bench_scale.py [--orders 1000000 10000000] [--cache DIR] [--repeat 1] [--force]
-                                [--against REVISION] [--postgres URL]
+                                [--against REVISION] [--postgres URL] [--engine ENGINE]
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from check_identical import export
 
 TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
 POSTGRES_TARGETS = {1_000_000: (60.0, 3072.0)}  # read from PostgreSQL (issue 17)
+REFERENCE_ORDERS = 1_000_000  # up to this, a render in memory too (above, it needs 15 GB)
 PART_ORDERS = 1_000_000  # orders per generator run
 PART_CUSTOMERS = 454_546  # gives a little over a million orders, cut to exactly that
 SHEET_IDS = {  # the id columns prefixed per run, by sheet
@@ -72,9 +77,15 @@ def cpu():
 _WHOLE = """
 began, began_cpu = time.perf_counter(), cpu()
 from deckgen.pipeline import render_deck
-result = render_deck(Path(sys.argv[1]), Path(sys.argv[2]))
+options = {}
+if sys.argv[3] != "auto":  # a tree from before Settings.engine knows only its default
+    from deckgen.config import Settings
+    options["settings"] = Settings(engine=sys.argv[3])
+result = render_deck(Path(sys.argv[1]), Path(sys.argv[2]), **options)
+import hashlib
 print(json.dumps({"seconds": time.perf_counter() - began, "cpu": cpu() - began_cpu,
-                  "peak_mb": memory_mb("VmHWM"), "slides": result.slides}))
+                  "peak_mb": memory_mb("VmHWM"), "slides": result.slides,
+                  "sha256": hashlib.sha256(Path(sys.argv[2]).read_bytes()).hexdigest()}))
 """
 # The stages of deckgen.pipeline.render_deck_bytes, timed one by one.
 _STAGES = """
@@ -97,16 +108,27 @@ def stage(name):
 
 from deckgen.pipeline import resolve_source
 
-source, settings = resolve_source(Path(sys.argv[1]), None, None)
+from deckgen.config import Settings
+given = None if sys.argv[2] == "auto" else Settings(engine=sys.argv[2])
+source, settings = resolve_source(Path(sys.argv[1]), given, None)
 wording = Wording(settings.lang, None, digits=settings.effective_digits,
                   currency=settings.currency, vocabulary=settings.vocabulary)
 stage("start")
-read = transform_source(read_source(source, settings), settings)
-stage("read")
-report = validate_read(read, settings)
-del read
-assert report.ok, report.format()
-tables = report.tables
+try:
+    from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
+    leads = pushdown_leads_file(source, settings)
+except ImportError:  # a tree from before the leads were read in place
+    leads = None
+if leads is not None:
+    tables = load_pushed_tables(leads.parent, settings)
+    stage("read+check")
+else:
+    read = transform_source(read_source(source, settings), settings)
+    stage("read")
+    report = validate_read(read, settings)
+    del read
+    assert report.ok, report.format()
+    tables = report.tables
 period = resolve_period(None, tables, settings)
 partial = coverage_warning(period, tables)
 warnings = tables.warnings if partial is None else (partial, *tables.warnings)
@@ -294,10 +316,12 @@ def bench(
     force: bool,
     against: tuple[str, Path] | None = None,
     postgres: str | None = None,
+    engine: str = "auto",
 ) -> None:
     """Prints the end-to-end and per-stage figures of the deck of `orders` orders (and of the
     same with `against`, a revision and its source tree, alternating; and with `postgres`, a
-    database URL, of the same client read from PostgreSQL)."""
+    database URL, of the same client read from PostgreSQL); `engine`: Settings.engine of this
+    checkout's runs, which up to REFERENCE_ORDERS are also made in memory for reference."""
     source = sample_folder(orders, cache)
     import pyarrow.parquet as pq
 
@@ -310,21 +334,36 @@ def bench(
     print(f"  load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     # Read and validated, the sheets take about three times their Arrow size: a render that
     # cannot fit would only push the machine's other work out of memory.
-    needed, available = 3 * sum(sizes.values()), _available_mib()
+    from deckgen.data.pushdown import PUSHDOWN_LEADS
+
+    in_memory = engine == "memory" or (
+        engine == "auto" and rows.get("leads", 0) < PUSHDOWN_LEADS  # the leads' file, else
+    )
+    held = {name: mib for name, mib in sizes.items() if in_memory or name != "leads"}
+    needed, available = 3 * sum(held.values()), _available_mib()
     if needed > available and not force:
         print(f"  not rendered: it needs about {needed:,.0f} MB, {available:,.0f} MB available")
         return
-    trees = {"this checkout": None} | ({against[0]: against[1]} if against else {})
-    runs = {label: (source, tree) for label, tree in trees.items()}
+    runs = {"this checkout": (source, None, engine)}
+    if not in_memory and orders <= REFERENCE_ORDERS:
+        runs["this checkout, in memory (reference)"] = (source, None, "memory")
+    if against:
+        runs[against[0]] = (source, against[1], "auto")
     if postgres:
         client = postgres_client(postgres, orders, source, cache)
-        runs |= {f"{label}, PostgreSQL": (client, tree) for label, tree in trees.items()}
+        runs |= {
+            f"{label}, PostgreSQL": (client, tree, "auto")
+            for label, tree in {"this checkout": None, **dict([against] if against else [])}.items()
+        }
     whole: dict[str, list[dict]] = {label: [] for label in runs}
     for _ in range(repeat):  # alternating, so that all see the same machine
-        for label, (data, tree) in runs.items():
+        for label, (data, tree, kind) in runs.items():
             deck = str(folder / "deck.pptx")
-            whole[label].append(_child(_WHOLE, str(data), deck, tree=tree))
-    staged = {label: _child(_STAGES, str(data), tree=tree) for label, (data, tree) in runs.items()}
+            whole[label].append(_child(_WHOLE, str(data), deck, kind, tree=tree))
+    staged = {
+        label: _child(_STAGES, str(data), kind, tree=tree)
+        for label, (data, tree, kind) in runs.items()
+    }
     print(f"  load average at the end: {os.getloadavg()[0]:.1f}")
     target_s, target_mb = TARGETS.get(orders, (None, None))
     figures = {label: _figures(whole[label], staged[label]) for label in runs}
@@ -333,16 +372,27 @@ def bench(
         _print(label, figures[label], staged[label], *targets.get(orders, (None, None)))
     mine = figures["this checkout"]
     before = ""
+    reference = figures.get("this checkout, in memory (reference)")
+    if reference:
+        pair = ("this checkout", "this checkout, in memory (reference)")
+        decks = {w["sha256"] for label in pair for w in whole[label]}
+        same = "the same deck" if len(decks) == 1 else "A DIFFERENT DECK"
+        print(f"  leads in place and in memory: {same} (sha256)")
+        before = (
+            f"; in memory (the reference, in the same run): {reference['seconds']:.1f} s wall, "
+            f"{reference['cpu']:.1f} s CPU, peak {reference['peak']:,.0f} MB, {same}"
+        )
     if against:
         theirs = figures[against[0]]
-        before = (
+        before += (
             f"; before (`{against[0]}`, alternating in the same run): {theirs['seconds']:.1f} s "
             f"wall, {theirs['cpu']:.1f} s CPU, peak {theirs['peak']:,.0f} MB; CPU s by stage: "
             f"{theirs['by_stage']}"
         )
     row(
         f"{orders:,} orders, sample-shaped `.parquet` folder (`bench/bench_scale.py`: all seven "
-        f"sheets, {rows.get('leads', 0):,} leads), end to end",
+        f"sheets, {rows.get('leads', 0):,} leads{'' if in_memory else ' read in place'}), "
+        "end to end",
         f"{mine['seconds']:.1f} s wall, {mine['cpu']:.1f} s CPU, peak {mine['peak']:,.0f} MB; "
         f"CPU s by stage: {mine['by_stage']}{before}",
         f"≤ {target_s:g} s, ≤ {target_mb:,.0f} MB" if target_s else "reported",
@@ -411,13 +461,30 @@ def main() -> None:
         help="also read the same client from this PostgreSQL database (SQLAlchemy URL; its "
         "tables are loaded once into schema deckgen_bench_<orders>)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("auto", "memory", "duckdb"),
+        default="auto",
+        help="Settings.engine of this checkout's renders (default: as `deckgen render` picks: "
+        "the leads read in place from deckgen.data.pushdown.PUSHDOWN_LEADS); up to 1,000,000 "
+        "orders the in-memory render is made too, for reference",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="deckgen-bench-") as tmp:
         against = None
         if args.against:
             against = (args.against, export(args.against, Path(tmp) / "against"))
         for orders in args.orders:
-            bench(orders, args.cache, Path(tmp), args.repeat, args.force, against, args.postgres)
+            bench(
+                orders,
+                args.cache,
+                Path(tmp),
+                args.repeat,
+                args.force,
+                against,
+                args.postgres,
+                args.engine,
+            )
 
 
 if __name__ == "__main__":

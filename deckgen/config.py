@@ -321,6 +321,9 @@ class Settings(_Strict):
     # IANA name; dates written with a UTC offset are converted to it. None: the date as written.
     timezone: str | None = None
     source: SourceSettings | None = None  # None: the data given on the command line
+    # How a .parquet folder's leads are read (docs/scale.md): "auto" leaves them in their file
+    # for DuckDB from deckgen.data.pushdown.PUSHDOWN_LEADS leads, "memory" never, "duckdb" always.
+    engine: Literal["auto", "memory", "duckdb"] = "auto"
     sheets: dict[str, SheetMapping] = Field(default_factory=dict)
     vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)

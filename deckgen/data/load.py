@@ -32,7 +32,7 @@ import pandas as pd
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
-from deckgen.data.schema import SHEETS, Sheet
+from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, Sheet
 from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSource, parse_location
 from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
@@ -176,6 +176,32 @@ def _read_path(path: Path, settings: Settings) -> Source:
     if isinstance(book, _Workbook):
         return replace(read, warnings=(*_open_in_excel(path), *read.warnings))
     return read
+
+
+def read_folder_without(path: Path, settings: Settings, left_out: str) -> Source:
+    """The sheets of the local folder `path` but for file `left_out` (read elsewhere)."""
+    use_jemalloc()
+    names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
+    del names[left_out]
+    return _read_sheets(_Folder(str(path), names, Path), str(path), settings)
+
+
+def with_rows(
+    read: Source, settings: Settings, name: str, table: pa.Table, positions: np.ndarray
+) -> Source:
+    """`read` with our sheet `name` read as `table`: some rows of the client's file `name`, the
+    0-based position of each in it given, as read_source reads a sheet."""
+    part = (table, SheetRead(name, 1, columns=tuple(table.column_names)))
+    sheet = SHEETS_BY_NAME[name]
+    frame = _stack([part], category_columns(table.column_names, sheet, settings.mapping(name)))
+    frame[ROW_COLUMN] = positions + 2  # below the column names
+    return replace(
+        read,
+        frames=read.frames | {name: frame},
+        names=read.names | {name: name},
+        available=(*read.available, name),
+        reads=read.reads | {name: (part[1],)},
+    )
 
 
 def open_book(source: Path) -> _Workbook | _Folder:

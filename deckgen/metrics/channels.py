@@ -8,11 +8,13 @@ import numpy as np
 import pandas as pd
 
 from deckgen.config import MetricsSettings
+from deckgen.data.lead_store import has_leads, lead_store_of
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     Change,
     covers,
     customer_orders,
+    day_number,
     day_numbers,
     label_codes,
     month_index,
@@ -91,7 +93,12 @@ def acquisition_channel_of(
             ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows
         )["acquisition_channel"].astype("string")
     leads = tables.leads
-    if leads is not None and "customer_id" in leads.columns:
+    store = lead_store_of(tables)
+    if store is not None and "customer_id" in store.columns:
+        first = store.first_converted(day_number(period.end))
+        from_lead = rows_for(ids, first[["customer_id", "channel"]])["channel"]
+        channel = channel.fillna(from_lead.astype("string"))
+    elif leads is not None and "customer_id" in leads.columns:
         converted = (
             (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
         ).to_numpy(dtype=bool, na_value=False)
@@ -114,7 +121,7 @@ def compute_channels(
     `channel_of`: the deck's shared acquisition_channel_of the ordering customers, computed
     here when not given.
     """
-    if tables.leads is None and tables.channels is None:
+    if not has_leads(tables) and tables.channels is None:
         return None
     months = period.trailing(_WINDOW)
     orders = customer_orders(tables.orders, period, tables.returns)
@@ -143,7 +150,15 @@ def compute_channels(
         has_previous["spend_cohort"] = has_previous["revenue_90d"] and covers(
             days, months[_COHORT_BEFORE]
         )
-    if tables.leads is not None:
+    store = lead_store_of(tables)
+    if store is not None:
+        found = store.channel_days(day_number(period.end))
+        days = found["day"].to_numpy(np.int64)
+        codes, labels = label_codes(found["channel"].astype("string"))
+        people = found["n"].to_numpy(np.float64)
+        sources["leads"] = _Source(codes, labels, month_index(days, months), people)
+        has_previous["leads"] = covers(days, months[_PREVIOUS])
+    elif tables.leads is not None:
         kept = until_end_of(tables.leads["created_date"], period).to_numpy(dtype=bool)
         days = day_numbers(tables.leads["created_date"])[kept]
         codes, labels = label_codes(tables.leads["channel"], kept)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+import pandas as pd
 
 from deckgen.config import MetricsSettings
+from deckgen.data.lead_store import lead_store_of
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     NEVER,
@@ -231,12 +233,19 @@ def _covered(start: int | None, month_ends: np.ndarray) -> np.ndarray:
 
 
 def _entries(
-    days: np.ndarray, months: tuple[Period, ...], month_ends: np.ndarray, start: int | None
+    days: np.ndarray,
+    months: tuple[Period, ...],
+    month_ends: np.ndarray,
+    start: int | None,
+    people: np.ndarray | None = None,
 ) -> _Stage:
-    """Entries per month from one entry day per person, for data starting on day `start`."""
+    """Entries per month from one entry day per person (or `people` entries on each of the
+    `days`), for data starting on day `start`."""
     index = month_index(days, months)
-    counts = np.bincount(index[index >= 0], minlength=len(months))
-    return _Stage(counts=counts, covered=_covered(start, month_ends))
+    inside = index >= 0
+    weights = None if people is None else people[inside]
+    counts = np.bincount(index[inside], weights=weights, minlength=len(months))
+    return _Stage(counts=counts.astype(np.int64), covered=_covered(start, month_ends))
 
 
 def _reach(
@@ -256,6 +265,10 @@ def _reach(
 def _leads_created(
     tables: Tables, period: Period, months: tuple[Period, ...], month_ends: np.ndarray
 ) -> _Stage | None:
+    store = lead_store_of(tables)
+    if store is not None:
+        days, people = store.created(day_number(period.end))
+        return _entries(days, months, month_ends, _first(days), people)
     if tables.leads is None:
         return None
     created = tables.leads["created_date"]
@@ -344,6 +357,15 @@ def _lead_to_customer_days(
     tables: Tables, period: Period, orders: CustomerOrders, months: tuple[Period, ...]
 ) -> tuple[Change | None, int]:
     """Median days from lead capture to first order, over leads converting in each month."""
+    store = lead_store_of(tables)
+    if store is not None:
+        first_days = pd.DataFrame(
+            {"customer_id": orders.ids.astype(str), "first_day": orders.first_day}
+        )
+        on_day, days = store.conversion_days(
+            day_number(period.end), first_days, day_number(months[_PREVIOUS].start)
+        )
+        return _median_days(days, month_index(on_day, months))
     leads = tables.leads
     if leads is None:
         return None, 0
@@ -359,7 +381,12 @@ def _lead_to_customer_days(
     converted = (leads["status"] == "converted").to_numpy(dtype=bool, na_value=False)[kept]
     converted &= converted_on != np.iinfo(np.int64).min
     days = converted_on[converted] - day_numbers(leads["created_date"])[kept][converted]
-    month = month_index(converted_on[converted], months)
+    return _median_days(days, month_index(converted_on[converted], months))
+
+
+def _median_days(days: np.ndarray, month: np.ndarray) -> tuple[Change | None, int]:
+    """Median `days` of the conversions in the reporting month against the month before
+    (`month`: window month of each), and how many the reporting month has."""
     valid = days >= 0
     current = days[valid & (month == _CURRENT)]
     previous = days[valid & (month == _PREVIOUS)]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from deckgen.config import MetricsSettings
+from deckgen.data.lead_store import LeadStore, has_leads, lead_store_of
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import acquisition_channel_of
 from deckgen.metrics.common import (
@@ -101,7 +103,7 @@ def compute_prospects(
     `rfm`, `channel_of` (acquisition_channel_of the ordering customers) and `attributes`
     (customer_attributes of them): the deck's shared intermediates, computed here when not given.
     """
-    if tables.leads is None:
+    if not has_leads(tables):
         return None
     orders = customer_orders(tables.orders, period, tables.returns)
     if channel_of is None:
@@ -113,41 +115,42 @@ def compute_prospects(
     best = np.isin(rfm.segment, [rfm.names.index(name) for name in best_segments])
     if attributes is None:
         attributes = customer_attributes(tables, orders)
-    # The leads captured by the period end, as a mask: the text columns are never copied.
-    leads = tables.leads
-    kept = until_end_of(leads["created_date"], period).to_numpy(dtype=bool)
-    converted, closed, still_open = (status[kept] for status in _status_at(leads, period))
-    n_closed = int(closed.sum())
-    base_rate = float(converted.sum()) / n_closed if n_closed else None
-    expected = probability = np.zeros(int(still_open.sum()))
+    store = lead_store_of(tables)
+    leads = _stored_leads(store, period) if store is not None else _frame_leads(tables, period)
+    base_rate = leads.converted / leads.closed if leads.closed else None
+    open_count = len(leads.open_rows)
+    expected = probability = np.zeros(open_count)
     top: tuple[Prospect, ...] = ()
     if base_rate is not None:
         scored = [
-            _rates(name, codes, labels, converted, closed, base_rate, settings.prospect_shrinkage)
-            for name, (codes, labels) in _lead_attributes(leads, kept).items()
+            _rates(name, labels, n, k, base_rate, settings.prospect_shrinkage)
+            for name, labels, n, k in leads.closed_counts
         ]
-        open_codes = [a.codes[still_open] for a in scored]
-        probability = _probability(scored, open_codes, base_rate)
+        # Scored by group of equal values; each lead then takes its group's figures.
+        group_probability = _probability(scored, leads.open_codes, base_rate)
         value = _first_year_value(orders, channel_of, period, settings.prospect_shrinkage)
         channel = scored[0]
         by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
-        first_year = np.asarray([*by_code, value.overall])[open_codes[0]]
+        group_first_year = np.asarray([*by_code, value.overall])[leads.open_codes[0]]
+        group = leads.group if leads.group is not None else np.arange(open_count)
+        probability = group_probability[group]
+        first_year = group_first_year[group]
         expected = probability * first_year
-        open_rows = np.flatnonzero(kept)[still_open]  # the open leads' rows in the sheet
+        chosen = _highest(expected, leads.open_rows, leads.lead_ids, settings.prospects_top_n)
+        details = leads.details(leads.open_rows[chosen])
         top = tuple(
             _prospect(
-                leads,
-                open_rows[i],
+                details.iloc[n],
                 period,
                 float(probability[i]),
                 float(first_year[i]),
-                _reasons(scored, [codes[i] for codes in open_codes], base_rate),
+                _reasons(scored, [codes[group[i]] for codes in leads.open_codes], base_rate),
             )
-            for i in _highest(expected, leads["lead_id"], open_rows, settings.prospects_top_n)
+            for n, i in enumerate(chosen)
         )
     return ProspectsResult(
-        open_leads=len(expected),
-        history_leads=n_closed,
+        open_leads=open_count,
+        history_leads=leads.closed,
         base_rate=base_rate,
         pipeline_value=float(expected.sum()),
         expected_customers=float(probability.sum()),
@@ -158,32 +161,36 @@ def compute_prospects(
     )
 
 
-def _highest(expected: np.ndarray, lead_ids: pd.Series, rows: np.ndarray, count: int) -> np.ndarray:
-    """Positions of the `count` highest `expected` values, ties by lead_id (of `rows`)."""
+def _highest(
+    expected: np.ndarray,
+    rows: np.ndarray,
+    lead_ids: Callable[[np.ndarray], np.ndarray],
+    count: int,
+) -> np.ndarray:
+    """Positions of the `count` highest `expected` values, ties by lead_id (of sheet `rows`)."""
     candidates = np.arange(len(expected))
     if 0 < count < len(expected) and not np.isnan(expected).any():
         # Only the values at or above the count-th highest can make the list: sort those alone.
         floor = np.partition(expected, len(expected) - count)[len(expected) - count]
         candidates = np.flatnonzero(expected >= floor)
-    ids = lead_ids.take(rows[candidates]).to_numpy(dtype=str)
+    ids = lead_ids(rows[candidates])
     return candidates[np.lexsort((ids, -expected[candidates]))][:count]
 
 
 def _prospect(
-    leads: pd.DataFrame,
-    i: int,
+    lead: pd.Series,
     period: Period,
     probability: float,
     first_year_value: float,
     reasons: tuple[Reason, ...],
 ) -> Prospect:
-    """The Prospect of row `i` of the open leads."""
-    created = leads["created_date"].iat[i].date()
-    name = leads["name"].iat[i] if "name" in leads.columns else None
+    """The Prospect of an open lead (`lead`: its lead_id, name, channel and created_date)."""
+    created = pd.Timestamp(lead["created_date"]).date()
+    name = lead["name"]
     return Prospect(
-        lead_id=str(leads["lead_id"].iat[i]),
+        lead_id=str(lead["lead_id"]),
         name=None if pd.isna(name) else str(name),
-        channel=str(leads["channel"].iat[i]),
+        channel=str(lead["channel"]),
         created=created.isoformat(),
         days_open=(period.end - created).days,
         probability=probability,
@@ -198,7 +205,6 @@ class _AttributeRates:
     """Shrunk conversion rates of one lead attribute's values (docs/metrics.md#prospect-score)."""
 
     name: str
-    codes: np.ndarray  # value code of each lead; -1 where it has none
     labels: tuple[str, ...]
     rate: np.ndarray  # shrunk rate of each value, 0..1
     log_odds: np.ndarray  # logit(rate) - logit(base rate), then 0 for code -1
@@ -210,6 +216,97 @@ class _Value:
 
     overall: float  # client currency
     by_channel: dict[str, float]  # client currency, shrunk toward overall
+
+
+@dataclass(frozen=True)
+class _Leads:
+    """The leads captured by the period end as scoring reads them (docs/metrics.md#lead-status)."""
+
+    converted: int  # converted by the period end
+    closed: int  # converted or lost
+    # Per scored attribute: name, labels, and closed (n) and converted (k) leads of each label
+    closed_counts: tuple[tuple[str, tuple[str, ...], np.ndarray, np.ndarray], ...]
+    open_codes: list[np.ndarray]  # per attribute, the label code (-1 none) of each open group
+    group: np.ndarray | None  # the group of each open lead; None: one group per open lead
+    open_rows: np.ndarray  # sheet row (0-based) of each open lead
+    lead_ids: Callable[[np.ndarray], np.ndarray]  # lead_id (str) of sheet rows
+    details: Callable[[np.ndarray], pd.DataFrame]  # lead_id, name, channel, created_date of rows
+
+
+def _frame_leads(tables: Tables, period: Period) -> _Leads:
+    """The leads of `tables` (in memory) as scoring reads them, one group per open lead."""
+    leads = tables.leads
+    assert leads is not None
+    # The leads captured by the period end, as a mask: the text columns are never copied.
+    kept = until_end_of(leads["created_date"], period).to_numpy(dtype=bool)
+    converted, closed, still_open = (status[kept] for status in _status_at(leads, period))
+    counts = []
+    open_codes = []
+    for name, (codes, labels) in _lead_attributes(leads, kept).items():
+        known = closed & (codes >= 0)
+        n = np.bincount(codes[known], minlength=len(labels))
+        k = np.bincount(codes[known & converted], minlength=len(labels))
+        counts.append((name, labels, n, k))
+        open_codes.append(codes[still_open])
+    shown = [c for c in ("lead_id", "name", "channel", "created_date") if c in leads.columns]
+
+    def details(rows: np.ndarray) -> pd.DataFrame:
+        found = leads.iloc[rows][shown].reset_index(drop=True)
+        return found if "name" in found.columns else found.assign(name=None)
+
+    return _Leads(
+        converted=int(converted.sum()),
+        closed=int(closed.sum()),
+        closed_counts=tuple(counts),
+        open_codes=open_codes,
+        group=None,
+        open_rows=np.flatnonzero(kept)[still_open],
+        lead_ids=lambda rows: leads["lead_id"].take(rows).to_numpy(dtype=str),
+        details=details,
+    )
+
+
+def _stored_leads(store: LeadStore, period: Period) -> _Leads:
+    """The leads left in their file (deckgen.data.lead_store) as scoring reads them, the open
+    ones grouped by their combination of values."""
+    end = day_number(period.end)
+    converted, closed, _ = store.statuses(end)
+    combos = store.open_combos(end)
+    counts = []
+    open_codes = []
+    for attribute, column in store.present.items():
+        found = store.closed_counts(end, attribute)
+        if attribute == "age":
+            name, labels = "age_band", AGE_BANDS
+            codes = age_band_codes(found["value"].astype("Float64"))
+        else:
+            name = column
+            codes, labels = label_codes(found["value"].astype("string"))
+        known = codes >= 0
+        size = len(labels)
+        n = np.bincount(codes[known], weights=found["closed"][known], minlength=size)
+        k = np.bincount(codes[known], weights=found["converted"][known], minlength=size)
+        counts.append((name, labels, n.astype(np.int64), k.astype(np.int64)))
+        values = combos.values[f"a_{attribute}"]
+        if attribute == "age":
+            position = pd.Index(found["value"].astype("Float64")).get_indexer(
+                values.astype("Float64")
+            )
+        else:
+            position = pd.Index(found["value"].astype("string")).get_indexer(
+                values.astype("string")
+            )
+        open_codes.append(codes[position])
+    return _Leads(
+        converted=converted,
+        closed=closed,
+        closed_counts=tuple(counts),
+        open_codes=open_codes,
+        group=combos.combo,
+        open_rows=combos.rows,
+        lead_ids=store.lead_ids,
+        details=store.rows,
+    )
 
 
 def _status_at(leads: pd.DataFrame, period: Period) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -257,23 +354,20 @@ def _logit(p: np.ndarray | float) -> np.ndarray | float:
 
 def _rates(
     name: str,
-    codes: np.ndarray,
     labels: tuple[str, ...],
-    converted: np.ndarray,
-    closed: np.ndarray,
+    n: np.ndarray,
+    k: np.ndarray,
     base_rate: float,
     shrinkage: float,
 ) -> _AttributeRates:
-    """Each value's rate (converted + s x base) / (closed + s) (docs/metrics.md#prospect-score)."""
-    known = closed & (codes >= 0)
-    n = np.bincount(codes[known], minlength=len(labels))
-    k = np.bincount(codes[known & converted], minlength=len(labels))
+    """Each value's rate (converted + s x base) / (closed + s) (docs/metrics.md#prospect-score),
+    from its closed (`n`) and converted (`k`) leads."""
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = (k + shrinkage * base_rate) / (n + shrinkage)
     # A value never seen closed (possible only without shrinkage) says nothing: the base rate.
     rate = np.where(n + shrinkage > 0, rate, base_rate)
     log_odds = np.append(_logit(rate) - _logit(base_rate), 0.0)
-    return _AttributeRates(name, codes, labels, rate, log_odds)
+    return _AttributeRates(name, labels, rate, log_odds)
 
 
 def _probability(

@@ -230,4 +230,5 @@ def test_the_top_prospects_are_those_of_a_full_sort(values, count, rng):
     rows = np.arange(len(values)) * 2  # each open lead's row among all the leads
     lead_ids = pd.Series([ids[k // 2] if k % 2 == 0 else "closed" for k in range(2 * len(ids))])
     whole = np.lexsort((np.asarray(ids, dtype=str), -expected))[:count]
-    assert list(_highest(expected, lead_ids, rows, count)) == list(whole)
+    by_row = lead_ids.to_numpy(dtype=str)
+    assert list(_highest(expected, rows, by_row.__getitem__, count)) == list(whole)

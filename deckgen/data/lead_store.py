@@ -1,0 +1,301 @@
+"""A big client's leads left in their .parquet file and aggregated there by DuckDB (issue 17).
+
+The metrics read leads only through counts by day and channel, each converted customer's
+first lead, lead-to-customer days, per-value conversion counts of closed leads and the open
+leads' attribute combinations; LeadStore answers each with one SQL query, so the leads never
+become pandas rows and memory scales with customers and days, not leads (docs/scale.md).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from deckgen.data.cells import FIRST_DATE, FORBIDDEN_CHARACTERS
+from deckgen.data.schema import LEADS
+from deckgen.data.tables import Tables
+
+_DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
+# Statuses as of a period end (docs/metrics.md#lead-status): a lead converted after the end
+# was still open at it.
+_LATER = "coalesce({cday} > $end, false)"
+_OURS = {column.name for column in LEADS.columns}
+# Text the validator trims or rejects: spaces at either end (Python's str.strip: \s, \x85 and
+# the Unicode separators), nothing, a character a deck cannot hold; for DuckDB (RE2).
+_UNVOUCHED = r"^[\s\x{85}\p{Z}]|[\s\x{85}\p{Z}]$|^$|" + FORBIDDEN_CHARACTERS
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # as in Python
+ATTRIBUTES = ("channel", "geography", "age", "income_band", "interest")  # scored, in order
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class OpenCombos:
+    """The open leads at a period end as combinations of their raw attribute values."""
+
+    values: pd.DataFrame  # one row per combination: the raw value of each present attribute
+    combo: np.ndarray  # int64 combination of each open lead, in sheet order
+    rows: np.ndarray  # int64 sheet row (0-based) of each open lead, in sheet order
+
+
+class LeadStore:
+    """The leads sheet of a .parquet folder, queried in place by DuckDB."""
+
+    def __init__(self, file: Path) -> None:
+        """The leads in `file` (a .parquet file of the leads sheet, in deckgen's names)."""
+        import duckdb  # optional at import time: only big folders come here
+
+        self.file = Path(file)
+        self._db = duckdb.connect(
+            config={
+                "threads": 2,
+                # Held within the render's memory budget (docs/scale.md); sorts beyond it
+                # spill to the system's temporary folder, never to the working folder.
+                "memory_limit": "1GB",
+                "temp_directory": str(Path(tempfile.gettempdir()) / "deckgen-duckdb"),
+                "autoload_known_extensions": False,
+                "autoinstall_known_extensions": False,
+            }
+        )
+        self.columns = tuple(
+            row[0]
+            for row in self._db.execute(
+                "DESCRIBE SELECT * FROM read_parquet($file)", {"file": str(file)}
+            ).fetchall()
+        )
+        geography = "region" if "region" in self.columns else "country"
+        present = {
+            "channel": "channel",
+            "geography": geography if geography in self.columns else None,
+            "age": "age" if "age" in self.columns else None,
+            "income_band": "income_band" if "income_band" in self.columns else None,
+            "interest": "interest" if "interest" in self.columns else None,
+        }
+        self.present = {k: v for k, v in present.items() if v is not None}
+        self._db.execute(
+            f"""CREATE TEMP VIEW raw AS SELECT *
+            FROM read_parquet('{str(file).replace("'", "''")}', file_row_number = true)"""
+        )
+        self._view("raw")
+
+    def _view(self, source: str) -> None:
+        """The `leads` view the queries read, over `source` (the file, or it corrected)."""
+        cday = _DAY.format("converted_date") if "converted_date" in self.columns else "NULL"
+        customer = "customer_id" if "customer_id" in self.columns else "NULL"
+        name = "name" if "name" in self.columns else "NULL"
+        picked = ", ".join(f"{_quoted(c)} AS a_{k}" for k, c in self.present.items())
+        # A row without a lead_id that passed validation is blank: not a lead.
+        self._db.execute(
+            f"""CREATE OR REPLACE TEMP VIEW leads AS SELECT file_row_number AS row_, lead_id,
+            {name} AS name, channel, status, created_date,
+            {_DAY.format("created_date")} AS day, {cday} AS cday,
+            {customer} AS customer_id, {picked}
+            FROM {source} WHERE lead_id IS NOT NULL"""
+        )
+
+    def correct(self, fixed: pd.DataFrame) -> None:
+        """Read the rows of `fixed` (file_row_number and our columns, as validated) from it."""
+        self._db.register("fixed", fixed)
+        ours = [c for c in self.columns if c in _OURS and c in fixed.columns]
+        picked = ", ".join(
+            f"CASE WHEN f.file_row_number IS NULL THEN r.{_quoted(c)} ELSE f.{_quoted(c)} END "
+            f"AS {_quoted(c)}"
+            for c in ours
+        )
+        self._db.execute(
+            f"""CREATE OR REPLACE TEMP VIEW corrected AS SELECT r.file_row_number, {picked}
+            FROM raw r LEFT JOIN fixed f ON r.file_row_number = f.file_row_number"""
+        )
+        self._view("corrected")
+
+    def unvouched(
+        self, allowed: dict[str, tuple[str, ...]], customer_ids: pa.Array, today: date
+    ) -> tuple[pa.Table, np.ndarray]:
+        """The rows SQL cannot vouch for, as read (and the 0-based position of each), for the
+        validator to judge: any id, date, code, age or text it might reject, warn about or
+        change (blank, spaces at the ends, a character a deck cannot hold, a duplicate lead_id,
+        an unknown customer, a date before 1900, after 2199 or after `today`, a code not
+        written as deckgen's own, `allowed`: column -> codes); every other row is valid as is."""
+        checks = []
+        for column in self.columns:
+            kind = LEADS.column(column).kind if column in _OURS else None
+            quoted = _quoted(column)
+            if kind == "category":  # few values: each judged once, here
+                values = self._db.sql(f"SELECT DISTINCT {quoted} FROM raw").fetchnumpy()
+                bad = [
+                    v
+                    for v in values[column].tolist()
+                    if v is not None
+                    and (
+                        v != v.strip()
+                        or not v
+                        or _FORBIDDEN.search(v)
+                        or (column in allowed and v not in allowed[column])
+                    )
+                ]
+                if bad:
+                    listed = ", ".join("'" + v.replace("'", "''") + "'" for v in bad)
+                    checks.append(f"{quoted} IN ({listed})")
+            elif kind in ("id", "text"):
+                read_as_number = r"|\.0+$" if kind == "id" else ""
+                checks.append(f"regexp_matches({quoted}, '{_UNVOUCHED}{read_as_number}')")
+            elif kind == "date":
+                checks.append(
+                    f"({quoted} < TIMESTAMP '{FIRST_DATE:%Y-%m-%d}' "
+                    f"OR {quoted} >= TIMESTAMP '{today:%Y-%m-%d}' + INTERVAL 1 DAY)"
+                )
+            elif kind == "int":
+                column_ = LEADS.column(column)
+                checks.append(f"({quoted} < {column_.minimum:g} OR {quoted} > {column_.maximum:g})")
+        required = [c.name for c in LEADS.columns if c.required]
+        checks += [f"{_quoted(c)} IS NULL" for c in required]
+        self._db.register("known_customers", pa.table({"customer_id": customer_ids}))
+        try:
+            if "customer_id" in self.columns:
+                checks.append(
+                    "(customer_id IS NOT NULL AND customer_id NOT IN "
+                    "(SELECT customer_id FROM known_customers))"
+                )
+            checks.append(
+                "lead_id IN (SELECT lead_id FROM raw GROUP BY lead_id HAVING count(*) > 1)"
+            )
+            found = self._db.sql(
+                f"SELECT * FROM raw WHERE {' OR '.join(checks)} ORDER BY file_row_number"
+            ).to_arrow_table()
+        finally:
+            self._db.unregister("known_customers")
+        positions = found.column("file_row_number").to_numpy().astype(np.int64)
+        return found.drop_columns(["file_row_number"]), positions
+
+    def _fetch(self, sql: str, end: int, **params: object) -> pd.DataFrame:
+        where = f"WITH kept AS (SELECT * FROM leads WHERE day <= $end) {sql}"
+        return self._db.execute(where, {"end": end, **params}).fetchdf()
+
+    def created(self, end: int) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct capture day numbers on or before day `end`, and the leads of each."""
+        found = self._fetch("SELECT day, count(*) AS n FROM kept GROUP BY day ORDER BY day", end)
+        return found["day"].to_numpy(np.int64), found["n"].to_numpy(np.int64)
+
+    def channel_days(self, end: int) -> pd.DataFrame:
+        """channel (raw), day, n and first (sheet row) of the leads captured by day `end`."""
+        return self._fetch(
+            "SELECT channel, day, count(*) AS n, min(row_) AS first FROM kept "
+            "GROUP BY channel, day ORDER BY first",
+            end,
+        )
+
+    def first_converted(self, end: int) -> pd.DataFrame:
+        """customer_id and channel of each customer's earliest converted lead by day `end`
+        (earliest capture, then lowest lead_id: docs/metrics.md#acquisition-channel)."""
+        return self._fetch(
+            "SELECT customer_id, arg_min(channel, (created_date, lead_id)) AS channel FROM kept "
+            "WHERE status = 'converted' AND customer_id IS NOT NULL GROUP BY customer_id",
+            end,
+        ).astype("string")
+
+    def conversion_days(
+        self, end: int, first_day: pd.DataFrame, start: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(converted-on day, days from capture) of the converted leads captured by day `end`
+        whose conversion day is start..end; conversion day: the customer's first order
+        (`first_day`: customer_id, first_day) else converted_date (docs/metrics.md)."""
+        self._db.register("first_days", first_day)
+        try:
+            found = self._fetch(
+                "SELECT on_day, on_day - day AS days FROM (SELECT day, "
+                "coalesce(f.first_day, cday) AS on_day FROM kept LEFT JOIN first_days f "
+                "ON kept.customer_id = f.customer_id WHERE status = 'converted') "
+                "WHERE on_day BETWEEN $start AND $end",
+                end,
+                start=start,
+            )
+        finally:
+            self._db.unregister("first_days")
+        return found["on_day"].to_numpy(np.int64), found["days"].to_numpy(np.int64)
+
+    def statuses(self, end: int) -> tuple[int, int, int]:
+        """(converted, closed, open) leads captured by day `end`, as of that day."""
+        later = _LATER.format(cday="cday")
+        row = self._db.execute(
+            f"""SELECT count(*) FILTER (status = 'converted' AND NOT {later}),
+            count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost'),
+            count(*) FILTER (status = 'open' OR (status = 'converted' AND {later}))
+            FROM leads WHERE day <= $end""",
+            {"end": end},
+        ).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def closed_counts(self, end: int, attribute: str) -> pd.DataFrame:
+        """value (raw), first (sheet row among the kept leads), closed and converted counts of
+        one scored attribute's values over the leads captured by day `end`."""
+        later = _LATER.format(cday="cday")
+        return self._fetch(
+            f"""SELECT a_{attribute} AS value, min(row_) AS first,
+            count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost') AS closed,
+            count(*) FILTER (status = 'converted' AND NOT {later}) AS converted
+            FROM kept GROUP BY a_{attribute} ORDER BY first""",
+            end,
+        )
+
+    def open_combos(self, end: int) -> OpenCombos:
+        """The leads open at day `end` by combination of raw attribute values."""
+        later = _LATER.format(cday="cday")
+        names = ", ".join(f"a_{k}" for k in self.present)
+        self._db.execute(
+            f"""CREATE OR REPLACE TEMP TABLE open_leads AS SELECT row_, {names},
+            dense_rank() OVER (ORDER BY {names}) - 1 AS combo FROM leads
+            WHERE day <= $end AND (status = 'open' OR (status = 'converted' AND {later}))""",
+            {"end": end},
+        )
+        values = self._db.execute(
+            f"SELECT combo, {names} FROM open_leads GROUP BY ALL ORDER BY combo"
+        ).fetchdf()
+        ordered = self._db.execute("SELECT combo, row_ FROM open_leads ORDER BY row_").fetchnumpy()
+        return OpenCombos(
+            values=values,
+            combo=np.asarray(ordered["combo"], dtype=np.int64),
+            rows=np.asarray(ordered["row_"], dtype=np.int64),
+        )
+
+    def rows(self, rows: np.ndarray) -> pd.DataFrame:
+        """lead_id, name, channel and created_date of the leads at sheet `rows`, in that order."""
+        wanted = pd.DataFrame({"row_": rows, "position_": np.arange(len(rows))})
+        self._db.register("wanted", wanted)
+        try:
+            return self._db.execute(
+                "SELECT lead_id, name, channel, created_date FROM leads JOIN wanted "
+                "USING (row_) ORDER BY position_"
+            ).fetchdf()
+        finally:
+            self._db.unregister("wanted")
+
+    def lead_ids(self, rows: np.ndarray) -> np.ndarray:
+        """lead_id of the leads at sheet `rows`, as str, in that order."""
+        return self.rows(rows)["lead_id"].to_numpy(dtype=str)
+
+
+@dataclass(frozen=True)
+class PushedTables(Tables):
+    """Tables whose leads stay in their file, answered by `lead_store` (issue 17)."""
+
+    lead_store: LeadStore | None = field(default=None, compare=False)
+
+
+def lead_store_of(tables: Tables) -> LeadStore | None:
+    """The LeadStore of `tables` when its leads stay in their file; None otherwise."""
+    return getattr(tables, "lead_store", None)
+
+
+def has_leads(tables: Tables) -> bool:
+    """True when the client has a leads sheet, in memory or in its file."""
+    return tables.leads is not None or lead_store_of(tables) is not None

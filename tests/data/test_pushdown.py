@@ -1,0 +1,217 @@
+"""The leads of a .parquet folder left in their file (deckgen.data.pushdown, issue 17): the
+deck and every figure equal those of the in-memory path, on the sample and hostile folders."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deckgen.config import Settings
+from deckgen.data.lead_store import lead_store_of
+from deckgen.data.load import load_tables
+from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
+from deckgen.data.sample import generate_sample
+from deckgen.errors import ValidationError
+from deckgen.metrics.lifecycle import compute_metrics
+from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
+from tests.test_cli import run_cli
+
+TODAY = date(2026, 11, 15)
+SECTIONS = (
+    "customers",
+    "orders",
+    "segmentation",
+    "prospects",
+    "funnel",
+    "channels",
+    "loyalty",
+    "clv",
+    "feedback",
+    "satisfaction",
+    "findings",
+    "diagnostics",
+)
+
+
+def _folder(frames: dict[str, pd.DataFrame], folder: Path) -> Path:
+    folder.mkdir()
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+def _deck(folder: Path, engine: str) -> str:
+    data, _ = render_deck_bytes(
+        folder, folder.parent / "deck.pptx", settings=Settings(engine=engine), today=TODAY
+    )
+    return hashlib.sha256(data).hexdigest()
+
+
+def _assert_same(folder: Path) -> None:
+    """Every section's figures and the deck's bytes are the same from both paths."""
+    settings = Settings()
+    in_memory = load_tables(folder, settings, today=TODAY)
+    pushed = load_pushed_tables(folder, settings, today=TODAY)
+    assert pushed.leads is None and lead_store_of(pushed) is not None
+    period = resolve_period(None, in_memory, settings, TODAY)
+    expected = compute_metrics(in_memory, period, settings.metrics)
+    found = compute_metrics(pushed, period, settings.metrics)
+    for section in SECTIONS:
+        assert getattr(found, section) == getattr(expected, section), section
+    assert pushed.warnings == in_memory.warnings
+    assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+def test_the_sample_is_the_same_with_its_leads_in_their_file(tmp_path: Path):
+    _assert_same(_folder(generate_sample(), tmp_path / "sample"))
+
+
+@pytest.fixture
+def frames(small_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: frame.copy() for name, frame in small_frames.items()}
+
+
+def test_one_lead(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    frames["leads"] = frames["leads"].iloc[:1]
+    _assert_same(_folder(frames, tmp_path / "one"))
+
+
+def test_no_closed_lead(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    leads = frames["leads"]
+    leads["status"] = "open"
+    leads["converted_date"] = pd.NaT
+    leads["customer_id"] = None
+    _assert_same(_folder(frames, tmp_path / "open"))
+
+
+def test_blank_values_and_a_conversion_after_the_period(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    converted = leads.index[leads["status"] == "converted"]
+    # Converted after October: open at its end, scored with the open leads.
+    leads.loc[converted[:5], "converted_date"] = pd.Timestamp("2026-11-10")
+    for column in ("region", "country", "income_band", "interest"):
+        leads.loc[leads.index[::7], column] = None
+    leads.loc[leads.index[::5], "age"] = None
+    leads.loc[leads.index[::3], "name"] = None
+    _assert_same(_folder(frames, tmp_path / "blanks"))
+
+
+def test_equal_scores_are_ranked_by_lead_id(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    leads = frames["leads"]
+    for column in ("region", "country", "income_band", "interest"):
+        leads[column] = leads[column].iloc[0]
+    leads["age"] = 40
+    leads["channel"] = "email"
+    # Ids out of row order, so that ties are broken by id, not by row.
+    leads["lead_id"] = [f"L{(7919 * k) % len(leads):06d}" for k in range(len(leads))]
+    _assert_same(_folder(frames, tmp_path / "ties"))
+
+
+def test_a_big_leads_file_is_read_in_place_and_a_small_one_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = _folder(frames, tmp_path / "parquet")
+    assert pushdown_leads_file(folder, Settings()) is None
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) == folder / "leads.parquet"
+    (tmp_path / "csv").mkdir()
+    for name, frame in frames.items():
+        frame.to_csv(tmp_path / "csv" / f"{name}.csv", index=False)
+    assert pushdown_leads_file(tmp_path / "csv", Settings(engine="duckdb")) is None
+    monkeypatch.setattr("deckgen.data.pushdown.PUSHDOWN_LEADS", 10)
+    assert pushdown_leads_file(folder, Settings()) == folder / "leads.parquet"
+    assert pushdown_leads_file(folder, Settings(engine="memory")) is None
+    tables = load_source(folder, Settings(), today=TODAY)
+    assert tables.leads is None and lead_store_of(tables) is not None
+
+
+def _same_errors(folder: Path) -> str:
+    """The message of both paths for an invalid folder (asserted equal)."""
+    with pytest.raises(ValidationError) as in_memory:
+        load_tables(folder, Settings(), today=TODAY)
+    with pytest.raises(ValidationError) as pushed:
+        load_pushed_tables(folder, Settings(), today=TODAY)
+    assert str(pushed.value) == str(in_memory.value)
+    return str(pushed.value)
+
+
+def test_a_bad_date_at_a_far_row_is_named_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    last = len(leads) - 1
+    leads["created_date"] = leads["created_date"].astype("datetime64[us]")
+    leads.loc[last, "created_date"] = pd.Timestamp("1850-03-01")
+    leads.loc[last - 1, "created_date"] = pd.NaT
+    message = _same_errors(_folder(frames, tmp_path / "dates"))
+    assert f"row {last + 2}" in message and "1850-03-01" in message
+    assert f"row {last + 1}" in message
+
+
+def test_a_duplicate_id_and_an_unknown_status_are_named_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    leads.loc[20, "lead_id"] = leads.loc[21, "lead_id"]
+    leads.loc[30, "status"] = "pending"
+    message = _same_errors(_folder(frames, tmp_path / "ids"))
+    assert "row 23, column 'lead_id'" in message
+    assert "row 32, column 'status': got 'pending'" in message
+
+
+def test_values_the_validator_rewrites_or_warns_about(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    leads.loc[leads.index[::4], "channel"] = "E-mail"  # an alias of email
+    leads.loc[leads.index[1::4], "status"] = " Converted "
+    leads.loc[leads.index[2::9], "region"] = "  North  "
+    leads.loc[leads.index[3::11], "lead_id"] = leads["lead_id"] + " "
+    leads.loc[10, "lead_id"] = "L\x07042"  # a character a deck cannot hold
+    leads.loc[12, "name"] = "Ana\x00 Weber"
+    converted = leads.index[leads["customer_id"].notna()]
+    leads.loc[converted[:3], "customer_id"] = "NOBODY"  # an unknown customer: a warning
+    folder = _folder(frames, tmp_path / "rewritten")
+    _assert_same(folder)
+    warnings = load_pushed_tables(folder, Settings(), today=TODAY).warnings
+    assert sum(p.value == "NOBODY" for p in warnings) == 3
+
+
+def test_the_command_line_exits_2_with_the_same_message(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    frames["leads"].loc[len(frames["leads"]) - 1, "channel"] = None
+    folder = _folder(frames, tmp_path / "cli")
+    said = {}
+    for engine in ("memory", "duckdb"):
+        (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
+        code, _, said[engine] = run_cli(
+            ["render", str(folder), "-o", str(tmp_path / "deck.pptx")], capsys
+        )
+        assert code == 2
+    assert said["duckdb"] == said["memory"]
+    assert f"row {len(frames['leads']) + 1}, column 'channel'" in said["duckdb"]
+    assert "Traceback" not in said["duckdb"]
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_a_leads_file_typed_otherwise_is_read_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    frames["leads"]["created_date"] = frames["leads"]["created_date"].dt.strftime("%d/%m/%Y")
+    folder = _folder(frames, tmp_path / "text-dates")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    frames["leads"]["created_date"] = pd.Timestamp("2026-01-01")
+    frames["leads"]["age"] = frames["leads"]["age"].astype("string")
+    folder = _folder(frames, tmp_path / "text-ages")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    frames["leads"]["age"] = 40
+    assert pushdown_leads_file(_folder(frames, tmp_path / "typed"), Settings(engine="duckdb"))
+    del frames["leads"]["status"]
+    folder = _folder(frames, tmp_path / "no-status")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
