@@ -94,9 +94,9 @@ def open_edited_deck(path: Path) -> EditedDeck:
     # The consultant's deck is read with a brand template's checks (size, zip bomb, a DOCTYPE,
     # XML that is not well-formed: one sentence, exit 2), in the render's package (it names
     # the parts a refresh adds without walking the deck for each).
-    data, _ = read_template_package(path, "deck")
+    entries, _ = read_template_package(path, "deck")
     try:
-        prs = open_presentation(data)
+        prs = open_presentation(entries)
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
