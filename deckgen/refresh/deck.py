@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +83,22 @@ class EditedDeck:
     def period(self) -> str:
         """The deck's period, YYYY-MM."""
         return str(self.record.get("period", ""))
+
+    @cached_property
+    def present(self) -> dict[str, PptxSlide]:
+        """The deck's deckgen slides by key, as opened (the agenda's page numbers and the
+        refresh plan read them before any slide changes); of several with one key (a
+        duplicated slide, or the consultant's slide holding shapes pasted from deckgen's), the
+        one holding most of the key's shapes, the first of those."""
+        present: dict[str, PptxSlide] = {}
+        held: dict[str, int] = {}
+        for slide, key in zip(self.prs.slides, self.keys, strict=True):
+            if key is None:
+                continue
+            count = len(identities(slide, key))
+            if key not in present or count > held[key]:
+                present[key], held[key] = slide, count
+        return present
 
 
 def open_edited_deck(path: Path) -> EditedDeck:
@@ -205,21 +222,6 @@ class SlidePlan:
     kept: tuple[str, ...]  # such slides kept because they hold the consultant's edits
 
 
-def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
-    """The deck's deckgen slides by key; of several with one key (a duplicated slide, or the
-    consultant's slide holding shapes pasted from deckgen's), the one holding most of the
-    key's shapes, the first of those."""
-    present: dict[str, PptxSlide] = {}
-    held: dict[str, int] = {}
-    for slide, key in zip(edited.prs.slides, edited.keys, strict=True):
-        if key is None:
-            continue
-        count = len(identities(slide, key))
-        if key not in present or count > held[key]:
-            present[key], held[key] = slide, count
-    return present
-
-
 def _edited_by_hand(slide: PptxSlide, recorded: dict[str, Fingerprint]) -> bool:
     """True when a slide holds a shape of the consultant's or text they changed."""
     if _has_untagged_content(slide):
@@ -236,7 +238,7 @@ def plan_slides(edited: EditedDeck, new_keys: Sequence[str]) -> SlidePlan:
     """The slides of `edited` refreshed to a deck of `new_keys`: the consultant's order, less
     deckgen's slides no longer needed (unless edited), each added slide after the nearest
     slide that precedes it in deckgen's order (first when none does)."""
-    present = _present(edited)
+    present = edited.present
     known = set(edited.record.get("slides") or [])
     recorded: dict[str, Fingerprint] = edited.record["items"]  # type: ignore[assignment]
     gone = [key for key in present if key not in new_keys]
@@ -300,7 +302,7 @@ class _Refresh:
         new_keys = slide_keys([slide.kind for slide in self.deck.slides])
         self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
-        present = _present(self.edited)
+        present = self.edited.present
         for key, slide in zip(self.edited.keys, self.prs.slides, strict=True):
             if key is not None and present[key] is not slide:  # a copy: left alone
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))

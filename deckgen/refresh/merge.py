@@ -378,9 +378,9 @@ def merge_chart(
             return Merged("failed", "the chart is now another kind of chart; left as it was")
         notes.append("your chart type kept")
     recorded = recorded or {}
-    if recorded.get("d") not in (
-        digest(chart_data(old_space)),
-        digest(chart_data(old_space, as_kept=False)),  # a deck drawn before values were rounded
+    written = recorded.get("d")
+    if written != digest(chart_data(old_space)) and written != digest(
+        chart_data(old_space, as_kept=False)  # a deck drawn before values were rounded
     ):
         notes.append(EDITS_REPLACED)
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]

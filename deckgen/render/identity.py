@@ -26,6 +26,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -67,6 +68,9 @@ _BLOCK_TYPES = {
 _ITEM_ATTR = "deckgenItem"
 _ROWS_ATTR = "deckgenRows"
 HEADER_ROW = "header"  # the key of a table's header row
+# json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), without
+# building an encoder for each of the thousands of values a deck hashes.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _SHAPE_TAGS = (qn("p:sp"), qn("p:cxnSp"), qn("p:graphicFrame"), qn("p:pic"), qn("p:grpSp"))
 
 
@@ -93,7 +97,9 @@ def slug(name: str) -> str:
 
 def split_name(name: str) -> tuple[str, str | None]:
     """A shape name's plain part and its deckgen identity (None when it has none)."""
-    match = _TAG.match(name or "")
+    if "[deckgen:" not in (name or ""):  # most of the consultant's shapes: no pattern to try
+        return name, None
+    match = _TAG.match(name)
     if match is None:
         return name, None
     return match["plain"], match["identity"]
@@ -182,8 +188,7 @@ def slide_digest(deck: Deck, slide: Slide, charts: str) -> str:
 
 def digest(value: object) -> str:
     """A short, stable hash of a value (its JSON)."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha1(text.encode()).hexdigest()[:10]
+    return hashlib.sha1(_JSON.encode(value).encode()).hexdigest()[:10]
 
 
 def _xfrm(shape_el: etree._Element) -> etree._Element | None:
@@ -260,7 +265,14 @@ def theme_fonts(slide: PptxSlide) -> frozenset[str]:
     """The Latin fonts a slide's theme names, and their placeholders (`+mn-lt`, `+mj-lt`): a
     run naming one of them looks as one that names none (LibreOffice writes them out)."""
     theme = slide.slide_layout.slide_master.part.part_related_by(RT.THEME)
-    root = etree.fromstring(theme.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    return _theme_latin_fonts(theme.blob)
+
+
+@lru_cache(maxsize=8)
+def _theme_latin_fonts(blob: bytes) -> frozenset[str]:
+    """The Latin fonts a theme part (its XML) names, and their placeholders; a deck's slides
+    share a theme or two, parsed once."""
+    root = etree.fromstring(blob, etree.XMLParser(resolve_entities=False, no_network=True))
     names = {node.get("typeface", "") for node in root.iter(qn("a:latin"))}
     return frozenset(names | {"+mn-lt", "+mj-lt"})
 
