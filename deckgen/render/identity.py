@@ -71,6 +71,7 @@ HEADER_ROW = "header"  # the key of a table's header row
 # json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")), without
 # building an encoder for each of the thousands of values a deck hashes.
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_RUN_TAGS = (qn("a:r"), qn("a:fld"))
 _SHAPE_TAGS = (qn("p:sp"), qn("p:cxnSp"), qn("p:graphicFrame"), qn("p:pic"), qn("p:grpSp"))
 
 
@@ -191,11 +192,17 @@ def digest(value: object) -> str:
     return hashlib.sha1(_JSON.encode(value).encode()).hexdigest()[:10]
 
 
+def _child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """`parent.find(tag)` for a Clark name, without ElementPath: about twice as fast, and a
+    refresh fingerprints every item of the deck twice (as it was and as now drawn)."""
+    return next(parent.iterchildren(tag), None)
+
+
 def _xfrm(shape_el: etree._Element) -> etree._Element | None:
     if shape_el.tag == qn("p:graphicFrame"):
-        return shape_el.find(qn("p:xfrm"))
-    sp_pr = shape_el.find(qn("p:spPr")) if shape_el.tag != qn("p:grpSp") else None
-    return None if sp_pr is None else sp_pr.find(qn("a:xfrm"))
+        return _child(shape_el, qn("p:xfrm"))
+    sp_pr = _child(shape_el, qn("p:spPr")) if shape_el.tag != qn("p:grpSp") else None
+    return None if sp_pr is None else _child(sp_pr, qn("a:xfrm"))
 
 
 def geometry(shape_el: etree._Element) -> list[object]:
@@ -203,7 +210,7 @@ def geometry(shape_el: etree._Element) -> list[object]:
     xfrm = _xfrm(shape_el)
     if xfrm is None:
         return []
-    off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+    off, ext = _child(xfrm, qn("a:off")), _child(xfrm, qn("a:ext"))
     values: list[object] = [xfrm.get("rot", "0"), xfrm.get("flipH", "0"), xfrm.get("flipV", "0")]
     for node, names in ((off, ("x", "y")), (ext, ("cx", "cy"))):
         values += [None if node is None else int(node.get(n, "0")) for n in names]
@@ -228,8 +235,8 @@ def paragraph_text(paragraph: etree._Element) -> str:
     """The text of an `a:p`: runs and fields, line breaks as vertical tabs."""
     parts = []
     for node in paragraph:
-        if node.tag in (qn("a:r"), qn("a:fld")):
-            t = node.find(qn("a:t"))
+        if node.tag in _RUN_TAGS:
+            t = _child(node, qn("a:t"))
             parts.append("" if t is None or t.text is None else t.text)
         elif node.tag == qn("a:br"):
             parts.append("\v")
@@ -240,7 +247,7 @@ def body_text(tx_body: etree._Element | None) -> str:
     """The text of a `p:txBody`/`a:txBody`, paragraphs joined by newlines."""
     if tx_body is None:
         return ""
-    return "\n".join(paragraph_text(p) for p in tx_body.findall(qn("a:p")))
+    return "\n".join(paragraph_text(p) for p in tx_body.iterchildren(qn("a:p")))
 
 
 def notes_text(slide: PptxSlide) -> str:
@@ -254,9 +261,9 @@ def notes_text(slide: PptxSlide) -> str:
 def _color(parent: etree._Element | None) -> str | None:
     if parent is None:
         return None
-    fill = parent.find(qn("a:solidFill"))
+    fill = _child(parent, qn("a:solidFill"))
     if fill is None:
-        return "none" if parent.find(qn("a:noFill")) is not None else None
+        return "none" if _child(parent, qn("a:noFill")) is not None else None
     node = fill[0] if len(fill) else None
     return None if node is None else f"{node.tag.rpartition('}')[2]}:{node.get('val', '').upper()}"
 
@@ -282,7 +289,7 @@ def run_look(r_pr: etree._Element | None, fonts: frozenset[str] = frozenset()) -
     one of the theme's `fonts`)."""
     if r_pr is None:
         return []
-    latin = r_pr.find(qn("a:latin"))
+    latin = _child(r_pr, qn("a:latin"))
     typeface = None if latin is None else latin.get("typeface")
     return [
         r_pr.get("sz"),
@@ -299,17 +306,17 @@ def text_look(tx_body: etree._Element | None, fonts: frozenset[str] = frozenset(
     if tx_body is None:
         return []
     return [
-        run_look(node.find(qn("a:rPr")), fonts) for node in tx_body.iter(qn("a:r"), qn("a:fld"))
+        run_look(_child(node, qn("a:rPr")), fonts) for node in tx_body.iter(qn("a:r"), qn("a:fld"))
     ]
 
 
 def fill_look(shape_el: etree._Element) -> list[object]:
     """A shape's fill and line colours and line width; no fill or line written out ("none",
     width 0, as LibreOffice saves them) counts as none written."""
-    sp_pr = shape_el.find(qn("p:spPr"))
+    sp_pr = _child(shape_el, qn("p:spPr"))
     if sp_pr is None:
         return []
-    line = sp_pr.find(qn("a:ln"))
+    line = _child(sp_pr, qn("a:ln"))
     line_color = _color(line)
     width = None if line is None or line_color in (None, "none") else line.get("w")
     fill = _color(sp_pr)
@@ -322,23 +329,23 @@ def fill_look(shape_el: etree._Element) -> list[object]:
 
 def look_of(shape_el: etree._Element, fonts: frozenset[str]) -> str:
     """The hash of a shape's look: its fill and line, and its runs'."""
-    return digest([fill_look(shape_el), text_look(shape_el.find(qn("p:txBody")), fonts)])
+    return digest([fill_look(shape_el), text_look(_child(shape_el, qn("p:txBody")), fonts)])
 
 
 def table_cells(tbl: etree._Element) -> list[list[str]]:
     """The text of every cell of an `a:tbl`, row by row."""
     return [
-        [body_text(tc.find(qn("a:txBody"))) for tc in tr.findall(qn("a:tc"))]
-        for tr in tbl.findall(qn("a:tr"))
+        [body_text(_child(tc, qn("a:txBody"))) for tc in tr.iterchildren(qn("a:tc"))]
+        for tr in tbl.iterchildren(qn("a:tr"))
     ]
 
 
 def table_look(tbl: etree._Element, fonts: frozenset[str] = frozenset()) -> list[object]:
     """A table's cell fills and run looks."""
     return [
-        [_color(tc.find(qn("a:tcPr"))), text_look(tc.find(qn("a:txBody")), fonts)]
-        for tr in tbl.findall(qn("a:tr"))
-        for tc in tr.findall(qn("a:tc"))
+        [_color(_child(tc, qn("a:tcPr"))), text_look(_child(tc, qn("a:txBody")), fonts)]
+        for tr in tbl.iterchildren(qn("a:tr"))
+        for tc in tr.iterchildren(qn("a:tc"))
     ]
 
 
