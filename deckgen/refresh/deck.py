@@ -60,6 +60,7 @@ from deckgen.render.identity import (
     split_name,
     theme_fonts,
 )
+from deckgen.render.identity import same_place as is_same_place
 from deckgen.render.oxml import qn
 from deckgen.render.package import open_presentation
 from deckgen.render.template_package import read_template_package
@@ -432,16 +433,24 @@ class _Refresh:
 
     def missing(self, old: PptxSlide, identity: str, fresh: etree._Element) -> Merged:
         """What became of an item no longer on the slide: deleted, or renamed by the consultant
-        (a shape of theirs still holds the text deckgen wrote there)."""
-        written = self.recorded[identity].get("t")
-        for el in shape_elements(old.shapes._spTree):
-            body = el.find(qn("p:txBody"))
-            if split_name(c_nv_pr(el).get("name", ""))[1] is not None or body is None:
-                continue
-            text = body_text(body)
-            if text.strip() and digest(text) == written:
-                proposed = body_text(fresh.find(qn("p:txBody")))
+        (a shape of theirs still holds the text deckgen wrote there, or, edited too, sits
+        where deckgen put it and as large)."""
+        recorded = self.recorded[identity]
+        theirs = [
+            (el, text)
+            for el in shape_elements(old.shapes._spTree)
+            if split_name(c_nv_pr(el).get("name", ""))[1] is None
+            and (body := el.find(qn("p:txBody"))) is not None
+            and (text := body_text(body)).strip()
+        ]
+        proposed = body_text(fresh.find(qn("p:txBody")))
+        for _, text in theirs:
+            if digest(text) == recorded.get("t"):
                 return Merged("kept", "you renamed it: yours now, not refreshed", text, proposed)
+        for el, text in theirs:
+            if "t" in recorded and el.tag == fresh.tag and is_same_place(el, recorded):
+                detail = "you renamed and edited it: yours now, not refreshed"
+                return Merged("kept", detail, text, proposed)
         return Merged("deleted", "you deleted it; not added back")
 
     def insert(
