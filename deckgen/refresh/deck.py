@@ -69,6 +69,7 @@ from deckgen.render.text import measure_family
 if TYPE_CHECKING:
     from deckgen.slides.deck import PageMap
 
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
 
 
@@ -151,12 +152,32 @@ def open_edited_deck(path: Path) -> EditedDeck:
             f"{path} is a damaged deck (a slide it lists is missing or cut short); open and "
             "save it in PowerPoint or LibreOffice, or render a new deck with `deckgen render`"
         ) from None
-    for slide, sld_id in slides:
+    for number, (slide, sld_id) in enumerate(slides, start=1):
+        _check_charts(path, slide, number)
         key = slide_key(slide)
         if key is None and not _has_untagged_content(slide):
             key = by_id.get(sld_id.get("id"))  # placeholders only, renamed by LibreOffice
         keys.append(key)
     return EditedDeck(prs, record, tuple(keys))
+
+
+def _check_charts(path: Path, slide: PptxSlide, number: int) -> None:
+    """InputError naming the chart when a chart of the slide refers to a part the file lacks.
+
+    Refused rather than reported as failed: the refreshed deck would carry the broken
+    reference on (PowerPoint asks to repair such a deck and drops the chart), and a scheduled
+    run would hand it to the client; one save in PowerPoint mends the consultant's deck.
+    """
+    for chart in slide.shapes._spTree.iter(f"{{{_C}}}chart"):
+        if chart.get(qn("r:id")) in slide.part.rels:
+            continue
+        frame = next(chart.iterancestors(qn("p:graphicFrame")), None)
+        name = "" if frame is None else c_nv_pr(frame).get("name", "")
+        raise InputError(
+            f'{path} is a damaged deck: the chart "{name}" on slide {number} refers to a chart '
+            "the file does not hold; open and save the deck in PowerPoint (which offers to "
+            "repair it) or delete that chart, then refresh again"
+        )
 
 
 def _has_untagged_content(slide: PptxSlide) -> bool:

@@ -419,6 +419,13 @@ def test_a_chart_the_consultant_changed_to_lines_keeps_its_type_and_gets_the_new
             "{bad} is a damaged deck (a slide it lists is missing or cut short); open and save it "
             "in PowerPoint or LibreOffice, or render a new deck with `deckgen render`\n",
         ),
+        (  # regression: was a refreshed deck with the chart "failed: no relationship with key"
+            "ppt/charts/chart1.xml",
+            "drop",
+            '{bad} is a damaged deck: the chart "Chart [deckgen:customer_profile/chart1/chart.1]" '
+            "on slide 4 refers to a chart the file does not hold; open and save the deck in "
+            "PowerPoint (which offers to repair it) or delete that chart, then refresh again\n",
+        ),
     ],
 )
 def test_a_damaged_deck_is_one_sentence_and_exit_2(
