@@ -49,6 +49,7 @@ from deckgen.render.identity import (
     Fingerprint,
     body_text,
     c_nv_pr,
+    chart_data,
     chart_space_of,
     digest,
     identities,
@@ -521,9 +522,14 @@ class _Refresh:
                 old_chart = _graphic_frame(old, current).chart
                 new_chart = _graphic_frame(new, fresh).chart
                 self.fresh_colors[identity.rsplit("/", 1)[0]] = series_colors(new_chart._chartSpace)
-                self.note(
-                    key, identity, merge_chart(current, fresh, old_chart, new_chart, recorded)
-                )
+                merged = merge_chart(current, fresh, old_chart, new_chart, recorded)
+                for outcome in merged:
+                    self.note(key, identity, outcome)
+                if any(outcome.status == "deleted" for outcome in merged):
+                    # What deckgen wrote is the series kept (their count stays as drawn in
+                    # `l`, so a later month still finds the series deleted).
+                    written = digest(chart_data(old_chart._chartSpace))
+                    self.prints[identity] = {**self.prints.get(identity, {}), "d": written}
                 charts[identity.rsplit("/", 1)[0]] = (current, fresh)
                 return current
             if fresh.find(f".//{qn('a:tbl')}") is not None:
