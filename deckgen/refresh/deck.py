@@ -33,6 +33,7 @@ from deckgen.model import Deck, Slide
 from deckgen.period import Period
 from deckgen.refresh.merge import (
     Merged,
+    deleted_series,
     merge_chart,
     merge_picture,
     merge_shape,
@@ -418,7 +419,14 @@ class _Refresh:
                 old_items[identity] = el
         anchor: etree._Element | None = None
         charts: dict[str, tuple[etree._Element, etree._Element]] = {}
-        for identity, fresh in identities(new, key):
+        drawn = identities(new, key)
+        gone = self.legend_of_deleted_series(old, new, old_items, drawn)
+        for identity, fresh in drawn:
+            if identity in gone:  # goes with its series, which the consultant deleted
+                mine = old_items.pop(identity, None)
+                if mine is not None:
+                    mine.getparent().remove(mine)
+                continue
             current = old_items.pop(identity, None)
             if current is None:
                 if identity in self.recorded:
@@ -452,6 +460,36 @@ class _Refresh:
             self.note(key, identity, Merged("removed", "no longer needed", yours))
         self.follow_series_colors(old, charts)
         self.merge_notes(key, old)
+
+    def legend_of_deleted_series(
+        self,
+        old: PptxSlide,
+        new: PptxSlide,
+        old_items: dict[str, etree._Element],
+        drawn: list[tuple[str, etree._Element]],
+    ) -> set[str]:
+        """The legend entries (keys and names) drawn for chart series the consultant deleted
+        (deckgen.refresh.merge.deleted_series)."""
+        gone: set[str] = set()
+        for identity, fresh in drawn:
+            current = old_items.get(identity)
+            if current is None or fresh.tag != qn("p:graphicFrame"):
+                continue
+            old_space, new_space = chart_space_of(current, old), chart_space_of(fresh, new)
+            if old_space is None or new_space is None:
+                continue
+            styled = self.recorded.get(identity, {}).get("l") or []
+            names = set(deleted_series(old_space, new_space, len(styled)))
+            block = identity.rsplit("/", 1)[0]
+            keys: list[str] = []  # a legend entry: its key's pieces, then its name
+            for item, el in drawn:
+                if item.startswith(f"{block}/legend-key"):
+                    keys.append(item)
+                elif item.startswith(f"{block}/legend"):
+                    if body_text(el.find(qn("p:txBody"))) in names:
+                        gone.update([*keys, item])
+                    keys = []
+        return gone
 
     def missing(self, old: PptxSlide, identity: str, fresh: etree._Element) -> Merged:
         """What became of an item no longer on the slide: deleted, or renamed by the consultant

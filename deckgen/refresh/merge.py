@@ -400,7 +400,7 @@ def merge_chart(
     recorded = recorded or {}
     looks = [digest(series_look(ser)) for ser in chart_series(old_space)]
     styled = recorded.get("l") or []
-    deleted = _deleted_series(old_space, new_space, len(styled))
+    deleted = deleted_series(old_space, new_space, len(styled))
     written = recorded.get("d")
     # With a series deleted the data differs from what deckgen wrote whatever else was done:
     # edits to the other series' figures cannot be told apart (docs/refresh.md, Limits).
@@ -467,7 +467,7 @@ def merge_chart(
     ]
 
 
-def _deleted_series(old_space: etree._Element, new_space: etree._Element, drawn: int) -> list[str]:
+def deleted_series(old_space: etree._Element, new_space: etree._Element, drawn: int) -> list[str]:
     """The new chart's series the consultant deleted from theirs: when their chart holds fewer
     series than deckgen drew (`drawn`), those of the new chart whose names theirs lacks (a
     series the data gains the same month is counted among them: the report lists it)."""

@@ -351,6 +351,10 @@ def test_a_series_deleted_by_hand_stays_deleted_and_the_terminal_says_so(
         ("deleted", deleted),
     ]
     assert f"deleted  {identity}: {deleted}" in report.summary()
+    # The legend drawn under the chart names the series kept, with its one key.
+    block = "customer_profile/chart1/legend"
+    legend = {i: t for i, t in _texts(out).items() if i.startswith(block)}
+    assert legend == {f"{block}.2": fresh[0][0], f"{block}-key.2": ""}
     after = shape(Presentation(str(out)), identity).chart
     assert after.plots[0].series[0].format.fill.fore_color.rgb == BRAND_PINK
     workbook = openpyxl.load_workbook(io.BytesIO(after.part.chart_workbook.xlsx_part.blob))
