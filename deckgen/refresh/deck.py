@@ -53,6 +53,7 @@ from deckgen.render.identity import (
     chart_data,
     chart_space_of,
     digest,
+    first_within,
     identities,
     look_of,
     shape_elements,
@@ -570,8 +571,8 @@ class _Refresh:
                     self.prints[identity] = {**self.prints.get(identity, {}), "d": written}
                 charts[identity.rsplit("/", 1)[0]] = (current, fresh)
                 return current
-            if fresh.find(f".//{qn('a:tbl')}") is not None:
-                if current.find(f".//{qn('a:tbl')}") is None:
+            if first_within(fresh, qn("a:tbl")) is not None:
+                if first_within(current, qn("a:tbl")) is None:
                     raise ValueError("it is no longer a table")
                 drawn = self.prints.get(identity)
                 placed, merged = merge_table(current, fresh, recorded, self.fonts, drawn)

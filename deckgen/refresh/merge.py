@@ -32,6 +32,7 @@ from deckgen.render.identity import (
     chart_data,
     chart_series,
     digest,
+    first_within,
     geometry,
     look_of,
     paragraph_text,
@@ -113,7 +114,7 @@ def replace_shape(old: etree._Element, new: etree._Element) -> etree._Element:
     new_props.set("name", old_props.get("name"))
     # lxml's move of a subtree into another document takes time growing faster than the
     # subtree: a table's rows move apart (the sample deck's tables: 28 ms whole, 22 by row).
-    tbl = fresh.find(f".//{qn('a:tbl')}")
+    tbl = first_within(fresh, qn("a:tbl"))
     rows = [] if tbl is None else tbl.findall(qn("a:tr"))
     after = rows[-1].getnext() if rows else None
     for row in rows:

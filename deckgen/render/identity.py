@@ -198,6 +198,12 @@ def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     return next(parent.iterchildren(tag), None)
 
 
+def first_within(shape_el: etree._Element, tag: str) -> etree._Element | None:
+    """The first element `tag` (a Clark name) inside a shape: `find(".//tag")` without
+    ElementPath, asked of every item a deck draws or a refresh merges."""
+    return next(shape_el.iter(tag), None)
+
+
 def _xfrm(shape_el: etree._Element) -> etree._Element | None:
     if shape_el.tag == qn("p:graphicFrame"):
         return _child(shape_el, qn("p:xfrm"))
@@ -448,7 +454,7 @@ def fingerprint(
     `fonts` are the theme's (`theme_fonts`)."""
     prints: Fingerprint = {"g": geometry(shape_el)}
     rows = _pop(c_nv_pr(shape_el), _ROWS_ATTR)
-    tbl = shape_el.find(f".//{qn('a:tbl')}")
+    tbl = first_within(shape_el, qn("a:tbl"))
     chart_space = chart_space_of(shape_el, slide) if shape_el.tag == qn("p:graphicFrame") else None
     if tbl is not None:
         cells = table_cells(tbl)
