@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ from deckgen.model import Deck, Slide
 from deckgen.period import Period
 from deckgen.refresh.merge import (
     Merged,
+    deleted_series,
     merge_chart,
     merge_picture,
     merge_shape,
@@ -48,8 +50,10 @@ from deckgen.render.identity import (
     Fingerprint,
     body_text,
     c_nv_pr,
+    chart_data,
     chart_space_of,
     digest,
+    first_within,
     identities,
     look_of,
     shape_elements,
@@ -59,6 +63,7 @@ from deckgen.render.identity import (
     split_name,
     theme_fonts,
 )
+from deckgen.render.identity import same_place as is_same_place
 from deckgen.render.oxml import qn
 from deckgen.render.package import open_presentation
 from deckgen.render.template_package import read_template_package
@@ -67,6 +72,7 @@ from deckgen.render.text import measure_family
 if TYPE_CHECKING:
     from deckgen.slides.deck import PageMap
 
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
 
 
@@ -83,6 +89,22 @@ class EditedDeck:
         """The deck's period, YYYY-MM."""
         return str(self.record.get("period", ""))
 
+    @cached_property
+    def present(self) -> dict[str, PptxSlide]:
+        """The deck's deckgen slides by key, as opened (the agenda's page numbers and the
+        refresh plan read them before any slide changes); of several with one key (a
+        duplicated slide, or the consultant's slide holding shapes pasted from deckgen's), the
+        one holding most of the key's shapes, the first of those."""
+        present: dict[str, PptxSlide] = {}
+        held: dict[str, int] = {}
+        for slide, key in zip(self.prs.slides, self.keys, strict=True):
+            if key is None:
+                continue
+            count = len(identities(slide, key))
+            if key not in present or count > held[key]:
+                present[key], held[key] = slide, count
+        return present
+
 
 def open_edited_deck(path: Path) -> EditedDeck:
     """The deck at `path` with deckgen's record; InputError (one sentence) for a file that is
@@ -94,9 +116,9 @@ def open_edited_deck(path: Path) -> EditedDeck:
     # The consultant's deck is read with a brand template's checks (size, zip bomb, a DOCTYPE,
     # XML that is not well-formed: one sentence, exit 2), in the render's package (it names
     # the parts a refresh adds without walking the deck for each).
-    data, _ = read_template_package(path, "deck")
+    entries, _ = read_template_package(path, "deck")
     try:
-        prs = open_presentation(data)
+        prs = open_presentation(entries)
     except (
         PackageNotFoundError,
         zipfile.BadZipFile,
@@ -133,12 +155,32 @@ def open_edited_deck(path: Path) -> EditedDeck:
             f"{path} is a damaged deck (a slide it lists is missing or cut short); open and "
             "save it in PowerPoint or LibreOffice, or render a new deck with `deckgen render`"
         ) from None
-    for slide, sld_id in slides:
+    for number, (slide, sld_id) in enumerate(slides, start=1):
+        _check_charts(path, slide, number)
         key = slide_key(slide)
         if key is None and not _has_untagged_content(slide):
             key = by_id.get(sld_id.get("id"))  # placeholders only, renamed by LibreOffice
         keys.append(key)
     return EditedDeck(prs, record, tuple(keys))
+
+
+def _check_charts(path: Path, slide: PptxSlide, number: int) -> None:
+    """InputError naming the chart when a chart of the slide refers to a part the file lacks.
+
+    Refused rather than reported as failed: the refreshed deck would carry the broken
+    reference on (PowerPoint asks to repair such a deck and drops the chart), and a scheduled
+    run would hand it to the client; one save in PowerPoint mends the consultant's deck.
+    """
+    for chart in slide.shapes._spTree.iter(f"{{{_C}}}chart"):
+        if chart.get(qn("r:id")) in slide.part.rels:
+            continue
+        frame = next(chart.iterancestors(qn("p:graphicFrame")), None)
+        name = "" if frame is None else c_nv_pr(frame).get("name", "")
+        raise InputError(
+            f'{path} is a damaged deck: the chart "{name}" on slide {number} refers to a chart '
+            "the file does not hold; open and save the deck in PowerPoint (which offers to "
+            "repair it) or delete that chart, then refresh again"
+        )
 
 
 def _has_untagged_content(slide: PptxSlide) -> bool:
@@ -205,21 +247,6 @@ class SlidePlan:
     kept: tuple[str, ...]  # such slides kept because they hold the consultant's edits
 
 
-def _present(edited: EditedDeck) -> dict[str, PptxSlide]:
-    """The deck's deckgen slides by key; of several with one key (a duplicated slide, or the
-    consultant's slide holding shapes pasted from deckgen's), the one holding most of the
-    key's shapes, the first of those."""
-    present: dict[str, PptxSlide] = {}
-    held: dict[str, int] = {}
-    for slide, key in zip(edited.prs.slides, edited.keys, strict=True):
-        if key is None:
-            continue
-        count = len(identities(slide, key))
-        if key not in present or count > held[key]:
-            present[key], held[key] = slide, count
-    return present
-
-
 def _edited_by_hand(slide: PptxSlide, recorded: dict[str, Fingerprint]) -> bool:
     """True when a slide holds a shape of the consultant's or text they changed."""
     if _has_untagged_content(slide):
@@ -236,7 +263,7 @@ def plan_slides(edited: EditedDeck, new_keys: Sequence[str]) -> SlidePlan:
     """The slides of `edited` refreshed to a deck of `new_keys`: the consultant's order, less
     deckgen's slides no longer needed (unless edited), each added slide after the nearest
     slide that precedes it in deckgen's order (first when none does)."""
-    present = _present(edited)
+    present = edited.present
     known = set(edited.record.get("slides") or [])
     recorded: dict[str, Fingerprint] = edited.record["items"]  # type: ignore[assignment]
     gone = [key for key in present if key not in new_keys]
@@ -300,7 +327,7 @@ class _Refresh:
         new_keys = slide_keys([slide.kind for slide in self.deck.slides])
         self.model_slides = dict(zip(new_keys, self.deck.slides, strict=True))
         known = set(self.edited.record.get("slides") or [])
-        present = _present(self.edited)
+        present = self.edited.present
         for key, slide in zip(self.edited.keys, self.prs.slides, strict=True):
             if key is not None and present[key] is not slide:  # a copy: left alone
                 self.note(key, key, Merged("kept", "a copy of a deckgen slide; left as it is"))
@@ -393,7 +420,14 @@ class _Refresh:
                 old_items[identity] = el
         anchor: etree._Element | None = None
         charts: dict[str, tuple[etree._Element, etree._Element]] = {}
-        for identity, fresh in identities(new, key):
+        drawn = identities(new, key)
+        gone = self.legend_of_deleted_series(old, new, old_items, drawn)
+        for identity, fresh in drawn:
+            if identity in gone:  # goes with its series, which the consultant deleted
+                mine = old_items.pop(identity, None)
+                if mine is not None:
+                    mine.getparent().remove(mine)
+                continue
             current = old_items.pop(identity, None)
             if current is None:
                 if identity in self.recorded:
@@ -428,18 +462,56 @@ class _Refresh:
         self.follow_series_colors(old, charts)
         self.merge_notes(key, old)
 
+    def legend_of_deleted_series(
+        self,
+        old: PptxSlide,
+        new: PptxSlide,
+        old_items: dict[str, etree._Element],
+        drawn: list[tuple[str, etree._Element]],
+    ) -> set[str]:
+        """The legend entries (keys and names) drawn for chart series the consultant deleted
+        (deckgen.refresh.merge.deleted_series)."""
+        gone: set[str] = set()
+        for identity, fresh in drawn:
+            current = old_items.get(identity)
+            if current is None or fresh.tag != qn("p:graphicFrame"):
+                continue
+            old_space, new_space = chart_space_of(current, old), chart_space_of(fresh, new)
+            if old_space is None or new_space is None:
+                continue
+            styled = self.recorded.get(identity, {}).get("l") or []
+            names = set(deleted_series(old_space, new_space, len(styled)))
+            block = identity.rsplit("/", 1)[0]
+            keys: list[str] = []  # a legend entry: its key's pieces, then its name
+            for item, el in drawn:
+                if item.startswith(f"{block}/legend-key"):
+                    keys.append(item)
+                elif item.startswith(f"{block}/legend"):
+                    if body_text(el.find(qn("p:txBody"))) in names:
+                        gone.update([*keys, item])
+                    keys = []
+        return gone
+
     def missing(self, old: PptxSlide, identity: str, fresh: etree._Element) -> Merged:
         """What became of an item no longer on the slide: deleted, or renamed by the consultant
-        (a shape of theirs still holds the text deckgen wrote there)."""
-        written = self.recorded[identity].get("t")
-        for el in shape_elements(old.shapes._spTree):
-            body = el.find(qn("p:txBody"))
-            if split_name(c_nv_pr(el).get("name", ""))[1] is not None or body is None:
-                continue
-            text = body_text(body)
-            if text.strip() and digest(text) == written:
-                proposed = body_text(fresh.find(qn("p:txBody")))
+        (a shape of theirs still holds the text deckgen wrote there, or, edited too, sits
+        where deckgen put it and as large)."""
+        recorded = self.recorded[identity]
+        theirs = [
+            (el, text)
+            for el in shape_elements(old.shapes._spTree)
+            if split_name(c_nv_pr(el).get("name", ""))[1] is None
+            and (body := el.find(qn("p:txBody"))) is not None
+            and (text := body_text(body)).strip()
+        ]
+        proposed = body_text(fresh.find(qn("p:txBody")))
+        for _, text in theirs:
+            if digest(text) == recorded.get("t"):
                 return Merged("kept", "you renamed it: yours now, not refreshed", text, proposed)
+        for el, text in theirs:
+            if "t" in recorded and el.tag == fresh.tag and is_same_place(el, recorded):
+                detail = "you renamed and edited it: yours now, not refreshed"
+                return Merged("kept", detail, text, proposed)
         return Merged("deleted", "you deleted it; not added back")
 
     def insert(
@@ -489,13 +561,18 @@ class _Refresh:
                 old_chart = _graphic_frame(old, current).chart
                 new_chart = _graphic_frame(new, fresh).chart
                 self.fresh_colors[identity.rsplit("/", 1)[0]] = series_colors(new_chart._chartSpace)
-                self.note(
-                    key, identity, merge_chart(current, fresh, old_chart, new_chart, recorded)
-                )
+                merged = merge_chart(current, fresh, old_chart, new_chart, recorded)
+                for outcome in merged:
+                    self.note(key, identity, outcome)
+                if any(outcome.status == "deleted" for outcome in merged):
+                    # What deckgen wrote is the series kept (their count stays as drawn in
+                    # `l`, so a later month still finds the series deleted).
+                    written = digest(chart_data(old_chart._chartSpace))
+                    self.prints[identity] = {**self.prints.get(identity, {}), "d": written}
                 charts[identity.rsplit("/", 1)[0]] = (current, fresh)
                 return current
-            if fresh.find(f".//{qn('a:tbl')}") is not None:
-                if current.find(f".//{qn('a:tbl')}") is None:
+            if first_within(fresh, qn("a:tbl")) is not None:
+                if first_within(current, qn("a:tbl")) is None:
                     raise ValueError("it is no longer a table")
                 drawn = self.prints.get(identity)
                 placed, merged = merge_table(current, fresh, recorded, self.fonts, drawn)

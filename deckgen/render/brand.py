@@ -103,9 +103,9 @@ def default_template_path() -> Path:
 
 def _open(path: Path) -> tuple[PresentationType, str]:
     """The template opened as a presentation, and what kind of file it is; TemplateError."""
-    data, kind = read_template_package(path)
+    entries, kind = read_template_package(path)
     try:
-        return open_presentation(data), kind
+        return open_presentation(entries), kind
     except (PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError):
         raise TemplateError(
             f"template {path}: not a PowerPoint presentation (.pptx); "

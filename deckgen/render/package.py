@@ -2,7 +2,9 @@
 
 python-pptx stamps zip entries with the current time, and XlsxWriter stamps the workbook
 embedded in every native chart with the time of creation; both are fixed here while the
-presentation is written (`save_deterministic`).
+presentation is written (`save_deterministic`). A package is opened from its entries as the
+checks of deckgen.render.template_package read them (`open_presentation`): each entry is read
+from the zip and each XML part parsed once, not again by python-pptx.
 """
 
 from __future__ import annotations
@@ -11,11 +13,17 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
+from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.packuri import PackURI
-from pptx.opc.serialized import PackageWriter
+from pptx.opc.oxml import CT_Relationships
+from pptx.opc.package import PartFactory, XmlPart, _PackageLoader
+from pptx.opc.packuri import PACKAGE_URI, PackURI
+from pptx.opc.serialized import PackageReader, PackageWriter
+from pptx.oxml import element_class_lookup
 from pptx.package import Package
 from pptx.presentation import Presentation as PresentationType
 
@@ -25,6 +33,28 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _XLSX_CORE_DATES = re.compile(
     rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)"
 )
+# python-pptx's parser (its options and element classes), with its safe options made explicit:
+# no entity resolved, no DTD loaded, nothing fetched. A part parsed with it is the element
+# python-pptx would make of it.
+XML_PARSER = etree.XMLParser(
+    remove_blank_text=True, resolve_entities=False, no_network=True, load_dtd=False
+)
+XML_PARSER.set_element_class_lookup(element_class_lookup)
+
+
+@dataclass(frozen=True)
+class PackageEntries:
+    """A package's zip entries by name: their bytes, and the XML ones already parsed (with
+    XML_PARSER) by their root."""
+
+    blobs: dict[str, bytes]
+    trees: dict[str, etree._Element] = field(default_factory=dict)
+
+
+def read_entries(data: bytes) -> PackageEntries:
+    """The entries of the zip `data`, none parsed; zipfile.BadZipFile when it is no zip."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return PackageEntries({name: archive.read(name) for name in archive.namelist()})
 
 
 class _DeckPackage(Package):
@@ -53,10 +83,57 @@ class _DeckPackage(Package):
         raise AssertionError("no free partname")  # unreachable: count + 1 names, count taken
 
 
-def open_presentation(data: bytes) -> PresentationType:
-    """The .pptx `data` opened as python-pptx's `Presentation(...)` opens it; ValueError when
-    it is not a presentation (python-pptx's own errors otherwise)."""
-    part = _DeckPackage.open(io.BytesIO(data)).main_document_part
+class _EntriesReader(PackageReader):
+    """python-pptx's package reader over entries already read."""
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        super().__init__("")
+        self._blobs = {PackURI(f"/{name}"): blob for name, blob in blobs.items()}
+
+    @property
+    def _blob_reader(self) -> dict[PackURI, bytes]:  # type: ignore[override]
+        return self._blobs
+
+
+class _EntriesLoader(_PackageLoader):
+    """python-pptx's package loader over entries already read, taking each XML part already
+    parsed instead of parsing it again (what `XmlPart.load` does with the bytes)."""
+
+    def __init__(self, entries: PackageEntries, package: Package) -> None:
+        super().__init__("", package)
+        self._entries = entries
+
+    @cached_property
+    def _package_reader(self) -> PackageReader:  # type: ignore[override]
+        return _EntriesReader(self._entries.blobs)
+
+    def _xml_rels_for(self, partname: PackURI) -> CT_Relationships:
+        tree = self._entries.trees.get(partname.rels_uri.membername)
+        return super()._xml_rels_for(partname) if tree is None else tree  # type: ignore[return-value]
+
+    @cached_property
+    def _parts(self) -> dict[PackURI, object]:  # type: ignore[override]
+        types, reader, trees = self._content_types, self._package_reader, self._entries.trees
+        parts = {}
+        for partname in (p for p in self._xml_rels if p != PACKAGE_URI and p in reader):
+            content_type = types[partname]
+            kind = PartFactory._part_cls_for(content_type)
+            tree = trees.get(partname.membername)
+            parts[partname] = (
+                kind(partname, content_type, self._package, element=tree)  # type: ignore[call-arg]
+                if tree is not None and issubclass(kind, XmlPart)
+                else PartFactory(partname, content_type, self._package, blob=reader[partname])
+            )
+        return parts
+
+
+def open_presentation(entries: PackageEntries) -> PresentationType:
+    """The package of `entries` opened as python-pptx's `Presentation(...)` opens it; ValueError
+    when it is not a presentation (python-pptx's own errors otherwise)."""
+    package = _DeckPackage("")
+    parts_rels, parts = _EntriesLoader(entries, package)._load()
+    package._rels.load_from_xml(PACKAGE_URI, parts_rels, parts)
+    part = package.main_document_part
     if part.content_type not in (CT.PML_PRESENTATION_MAIN, CT.PML_PRES_MACRO_MAIN):
         raise ValueError(f"not a PowerPoint file: the content type is {part.content_type}")
     return part.presentation

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ from pptx.presentation import Presentation as PresentationType
 
 from deckgen.errors import TemplateError
 from deckgen.render.oxml import qn
+from deckgen.render.package import XML_PARSER, PackageEntries
 
 MAX_FILE_BYTES = 200 * 2**20  # a template file
 MAX_UNPACKED_BYTES = 1 * 2**30  # all its parts, unpacked (a zip bomb is refused, not unpacked)
@@ -76,9 +78,10 @@ class TemplateContents:
     large_images: tuple[tuple[str, int], ...]  # (part, bytes) over LARGE_IMAGE_BYTES: kept
 
 
-def read_template_package(path: Path, label: str = "template") -> tuple[bytes, str]:
-    """The template's bytes as a plain .pptx package for python-pptx, and its kind; TemplateError
-    naming it as `label` (a refresh reads the consultant's deck through the same checks)."""
+def read_template_package(path: Path, label: str = "template") -> tuple[PackageEntries, str]:
+    """The template's entries as a plain .pptx package for python-pptx (`open_presentation`),
+    each XML part parsed once by the checks, and its kind; TemplateError naming it as `label`
+    (a refresh reads the consultant's deck through the same checks)."""
     if not path.is_file():
         raise TemplateError(f"{label} {path}: no such file")
     size = path.stat().st_size
@@ -87,9 +90,8 @@ def read_template_package(path: Path, label: str = "template") -> tuple[bytes, s
             f"{label} {path} is {size / 2**20:,.0f} MB; deckgen reads at most "
             f"{MAX_FILE_BYTES // 2**20} MB (make its pictures smaller)"
         )
-    data = path.read_bytes()
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     except zipfile.BadZipFile:
         raise _not_a_presentation(path, label) from None
     with archive:
@@ -106,20 +108,27 @@ def read_template_package(path: Path, label: str = "template") -> tuple[bytes, s
                 f"{label} {path} unpacks to {unpacked / 2**30:,.1f} GB; the limit is "
                 f"{MAX_UNPACKED_BYTES // 2**30} GB"
             )
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                _check_xml(path, info.filename, archive.read(info), label)
-        if "[Content_Types].xml" not in archive.namelist():
-            raise _not_a_presentation(path, label)
-        types = etree.fromstring(archive.read("[Content_Types].xml"), _SAFE_XML)
-        main = types.find(f"{{{_CT}}}Override[@PartName='/ppt/presentation.xml']")
-        if main is None or main.get("ContentType") not in KINDS:
-            raise _not_a_presentation(path, label)
-        kind = KINDS[main.get("ContentType", "")]
-        if main.get("ContentType") == _MAIN:
-            return data, kind
+        try:
+            entries = PackageEntries({info.filename: archive.read(info) for info in infos})
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+            raise TemplateError(
+                f"{label} {path}: an entry of its zip is damaged or in a form deckgen cannot "
+                f"unpack; open the {label} in PowerPoint and save it again"
+            ) from None
+    for name, blob in entries.blobs.items():
+        if name.endswith((".xml", ".rels")):
+            entries.trees[name] = _checked_xml(path, name, blob, label)
+    types = entries.trees.get("[Content_Types].xml")
+    if types is None:
+        raise _not_a_presentation(path, label)
+    main = types.find(f"{{{_CT}}}Override[@PartName='/ppt/presentation.xml']")
+    if main is None or main.get("ContentType") not in KINDS:
+        raise _not_a_presentation(path, label)
+    kind = KINDS[main.get("ContentType", "")]
+    if main.get("ContentType") != _MAIN:
         main.set("ContentType", _MAIN)
-        return _replaced(archive, "[Content_Types].xml", etree.tostring(types)), kind
+        entries.blobs["[Content_Types].xml"] = etree.tostring(types)
+    return entries, kind
 
 
 def _not_a_presentation(path: Path, label: str) -> TemplateError:
@@ -129,8 +138,9 @@ def _not_a_presentation(path: Path, label: str) -> TemplateError:
     )
 
 
-def _check_xml(path: Path, name: str, blob: bytes, label: str) -> None:
-    """TemplateError unless `blob` is well-formed XML without a DOCTYPE (never resolved)."""
+def _checked_xml(path: Path, name: str, blob: bytes, label: str) -> etree._Element:
+    """The root of `blob` parsed as python-pptx parses it (XML_PARSER: no entity resolved);
+    TemplateError unless it is well-formed XML without a DOCTYPE."""
     doctype = TemplateError(
         f"{label} {path}: {name} declares a DOCTYPE, which PowerPoint never writes; "
         "deckgen does not read such a file (its entities can name files on this computer)"
@@ -138,23 +148,15 @@ def _check_xml(path: Path, name: str, blob: bytes, label: str) -> None:
     if b"<!DOCTYPE" in blob:  # before parsing: an entity used in an attribute fails to parse
         raise doctype
     try:
-        tree = etree.parse(io.BytesIO(blob), _SAFE_XML)
+        root = etree.fromstring(blob, XML_PARSER)
     except etree.XMLSyntaxError as exc:
         raise TemplateError(
             f"{label} {path}: {name} is not well-formed XML ({exc.msg}); "
             f"open the {label} in PowerPoint and save it again"
         ) from None
-    if tree.docinfo.doctype:  # one the byte search missed (a UTF-16 part)
+    if root.getroottree().docinfo.doctype:  # one the byte search missed (a UTF-16 part)
         raise doctype
-
-
-def _replaced(archive: zipfile.ZipFile, name: str, blob: bytes) -> bytes:
-    """The archive's bytes with the entry `name` replaced by `blob`."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in archive.infolist():
-            target.writestr(info, blob if info.filename == name else archive.read(info))
-    return out.getvalue()
+    return root
 
 
 def survey_template(prs: PresentationType, kind: str) -> TemplateContents:

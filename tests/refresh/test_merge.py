@@ -514,6 +514,18 @@ def test_a_row_deleted_and_one_added_by_hand_leave_the_others_current(tmp_path: 
     ]
 
 
+def _refresh_revenue(
+    tmp_path: Path, edit: Callable[[PresentationType], None]
+) -> tuple[PresentationType, Outcome]:
+    """A summary of revenue and NPS refreshed from a revenue of 100 to 120 after `edit`, and
+    the outcome of the revenue figure."""
+    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
+    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12")))
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    (outcome,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
+    return prs, outcome
+
+
 def test_a_renamed_shape_is_reported_as_renamed_with_deckgens_new_text(tmp_path: Path) -> None:
     """Regression: a shape the consultant renamed (no longer deckgen's) was reported as
     deleted, though it is still on the slide with last month's figure."""
@@ -521,10 +533,7 @@ def test_a_renamed_shape_is_reported_as_renamed_with_deckgens_new_text(tmp_path:
     def edit(prs: PresentationType) -> None:
         shape(prs, "summary/kpis1/revenue/kpi-value").name = "Revenue figure"
 
-    before = deck_of(_keyed_kpis(("revenue", "Revenue", "100"), ("nps", "NPS", "+10")))
-    after = deck_of(_keyed_kpis(("revenue", "Revenue", "120"), ("nps", "NPS", "+12")))
-    prs, outcomes = _refresh(tmp_path, before, after, edit)
-    (renamed,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
+    prs, renamed = _refresh_revenue(tmp_path, edit)
     assert (renamed.status, renamed.detail, renamed.current, renamed.proposed) == (
         "kept",
         "you renamed it: yours now, not refreshed",
@@ -540,3 +549,34 @@ def test_a_renamed_shape_is_reported_as_renamed_with_deckgens_new_text(tmp_path:
     _, outcomes = refresh_presentation(open_edited_deck(october), later, {"period": "2026-11"})
     (renamed,) = [o for o in outcomes if o.item == "summary/kpis1/revenue/kpi-value"]
     assert (renamed.status, renamed.current, renamed.proposed) == ("kept", "100", "130")
+
+
+def test_a_renamed_and_edited_shape_is_reported_as_renamed_not_deleted(tmp_path: Path) -> None:
+    """Regression: a shape the consultant renamed and rewrote was reported as deleted; it
+    sits where deckgen put it, so it is theirs now. A shape deleted, with a text box of theirs
+    elsewhere, is still deleted."""
+
+    def rename_and_edit(prs: PresentationType) -> None:
+        mine = shape(prs, "summary/kpis1/revenue/kpi-value")
+        mine.name = "Revenue figure"
+        mine.text_frame.paragraphs[0].runs[0].text = "about 100"
+
+    def delete_and_add(prs: PresentationType) -> None:
+        gone = shape(prs, "summary/kpis1/revenue/kpi-value")
+        gone._element.getparent().remove(gone._element)
+        prs.slides[1].shapes.add_textbox(0, 0, Pt(100), Pt(20)).text_frame.text = "a note"
+
+    prs, renamed = _refresh_revenue(tmp_path, rename_and_edit)
+    assert (renamed.status, renamed.detail, renamed.current, renamed.proposed) == (
+        "kept",
+        "you renamed and edited it: yours now, not refreshed",
+        "about 100",
+        "120",
+    )
+    mine = next(s for s in prs.slides[1].shapes if s.name == "Revenue figure")
+    assert mine.text_frame.text == "about 100"
+    assert [s.text_frame.text for s in prs.slides[1].shapes if s.name.endswith("kpi-value]")] == [
+        "+12"
+    ]
+    _, deleted = _refresh_revenue(tmp_path, delete_and_add)
+    assert (deleted.status, deleted.detail) == ("deleted", "you deleted it; not added back")

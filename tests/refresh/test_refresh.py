@@ -325,26 +325,49 @@ def test_a_deck_with_every_deckgen_slide_deleted_keeps_only_the_consultants(
     assert {o.status for o in report.outcomes} == {"deleted"}
 
 
-def test_a_series_deleted_by_hand_comes_back_and_the_terminal_says_so(
+def test_a_series_deleted_by_hand_stays_deleted_and_the_terminal_says_so(
     decks: Decks, untouched, tmp_path: Path
 ) -> None:
-    """Regression: a chart whose series the consultant deleted got it back with a note only in
-    the JSON; the terminal, which lists what needs an eye, said nothing."""
+    """Regression: a chart series the consultant deleted came back on refresh (the chart listed
+    as having their edits replaced). It stays deleted and is reported; the series they kept
+    gets October's figures in their colour, and the workbook holds that series only."""
     prs = Presentation(str(decks.september))
     chart = shape(prs, "customer_profile/chart1/chart.1").chart
+    fill = chart.plots[0].series[0].format.fill
+    fill.solid()
+    fill.fore_color.rgb = BRAND_PINK
     last = chart._chartSpace.xpath(".//c:ser")[-1]
     last.getparent().remove(last)
-    edited_deck = tmp_path / "september.pptx"
+    edited_deck, out = tmp_path / "september.pptx", tmp_path / "october.pptx"
     prs.save(str(edited_deck))
-    report = refresh_deck(edited_deck, decks.data, tmp_path / "october.pptx", period="2026-10")
+    report = refresh_deck(edited_deck, decks.data, out, period="2026-10")
     identity = "customer_profile/chart1/chart.1"
     fresh = _chart_values(untouched[0])[identity]
     assert len(fresh) == 2
-    assert _chart_values(tmp_path / "october.pptx")[identity] == fresh
-    assert (
-        f"refreshed {identity}: the chart's figures or series you edited were replaced "
-        "with the data's" in report.summary()
-    )
+    assert _chart_values(out)[identity] == fresh[:1]
+    deleted = f"series {fresh[1][0]}: you deleted it; not added back"
+    assert [(o.status, o.detail) for o in report.outcomes if o.item == identity] == [
+        ("refreshed", "your series colours kept"),
+        ("deleted", deleted),
+    ]
+    assert f"deleted  {identity}: {deleted}" in report.summary()
+    # The legend drawn under the chart names the series kept, with its one key.
+    block = "customer_profile/chart1/legend"
+    legend = {i: t for i, t in _texts(out).items() if i.startswith(block)}
+    assert legend == {f"{block}.2": fresh[0][0], f"{block}-key.2": ""}
+    after = shape(Presentation(str(out)), identity).chart
+    assert after.plots[0].series[0].format.fill.fore_color.rgb == BRAND_PINK
+    workbook = openpyxl.load_workbook(io.BytesIO(after.part.chart_workbook.xlsx_part.blob))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][1:] == (fresh[0][0],)  # the kept series' name, and no other column
+    assert [row[1] for row in rows[1:]] == pytest.approx(list(fresh[0][1]))
+    # Refreshed again (to another month) it is still deleted, and nothing else is called edited.
+    again = refresh_deck(out, decks.data, tmp_path / "again.pptx", period="2026-09")
+    assert [(o.status, o.detail) for o in again.outcomes if o.item == identity] == [
+        ("refreshed", "your series colours kept"),
+        ("deleted", deleted),
+    ]
+    assert len(_chart_values(tmp_path / "again.pptx")[identity]) == 1
 
 
 def test_a_deck_whose_charts_were_fingerprinted_exactly_reports_no_chart_edited(
@@ -418,6 +441,13 @@ def test_a_chart_the_consultant_changed_to_lines_keeps_its_type_and_gets_the_new
             "drop",
             "{bad} is a damaged deck (a slide it lists is missing or cut short); open and save it "
             "in PowerPoint or LibreOffice, or render a new deck with `deckgen render`\n",
+        ),
+        (  # regression: was a refreshed deck with the chart "failed: no relationship with key"
+            "ppt/charts/chart1.xml",
+            "drop",
+            '{bad} is a damaged deck: the chart "Chart [deckgen:customer_profile/chart1/chart.1]" '
+            "on slide 4 refers to a chart the file does not hold; open and save the deck in "
+            "PowerPoint (which offers to repair it) or delete that chart, then refresh again\n",
         ),
     ],
 )

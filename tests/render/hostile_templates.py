@@ -189,3 +189,20 @@ def with_duplicate_entry(path: Path) -> Path:
         warnings.simplefilter("ignore")  # zipfile warns of the duplicate name written on purpose
         archive.writestr("ppt/slideLayouts/slideLayout1.xml", layout)
     return path
+
+
+def with_damaged_entry(path: Path) -> Path:
+    """A zip whose theme entry fails its CRC check (a byte changed after it was written)."""
+    name = "ppt/theme/theme1.xml"
+    with zipfile.ZipFile(default_template_path()) as archive:
+        entries = {entry: archive.read(entry) for entry in archive.namelist()}
+    with zipfile.ZipFile(path, "w") as archive:  # stored: the entry's bytes are as written
+        for entry, blob in entries.items():
+            archive.writestr(entry, blob)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 100] ^= 0x01  # inside the XML text: still well-formed, but not what was stored
+    path.write_bytes(bytes(data))
+    return path

@@ -12,7 +12,9 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.presentation import Presentation as PresentationType
 
-from deckgen.render.package import open_presentation, save_deterministic
+from deckgen.render.brand import default_template_path
+from deckgen.render.package import open_presentation, read_entries, save_deterministic
+from deckgen.render.template_package import read_template_package
 
 
 def test_times_and_workbook_dates_are_fixed() -> None:
@@ -65,7 +67,7 @@ def test_parts_are_named_as_python_pptx_names_them() -> None:
     """Charts, workbooks and notes pages added to a deck with gaps in its part names get the
     names python-pptx gives them, and the deck the same bytes."""
     data = _with_a_gap()
-    ours, theirs = open_presentation(data), Presentation(io.BytesIO(data))
+    ours, theirs = open_presentation(read_entries(data)), Presentation(io.BytesIO(data))
     for prs in (ours, theirs):
         for _ in range(3):
             _chart_slide(prs)
@@ -77,6 +79,18 @@ def test_parts_are_named_as_python_pptx_names_them() -> None:
     assert save_deterministic(ours) == save_deterministic(theirs)
 
 
+def test_the_checked_parts_are_the_parts_opened() -> None:
+    """The XML the package checks parsed is the presentation's own (not parsed a second time),
+    and the deck is the one python-pptx opens."""
+    path = default_template_path()
+    entries, _ = read_template_package(path)
+    prs = open_presentation(entries)
+    master = "ppt/slideMasters/slideMaster1.xml"
+    assert prs.slide_masters[0].part._element is entries.trees[master]
+    assert prs.part._element is entries.trees["ppt/presentation.xml"]
+    assert save_deterministic(prs) == save_deterministic(Presentation(str(path)))
+
+
 def test_a_workbook_is_no_presentation() -> None:
     """An Open XML package of another kind is refused as python-pptx refuses it."""
     out = io.BytesIO()
@@ -84,4 +98,4 @@ def test_a_workbook_is_no_presentation() -> None:
     workbook.add_worksheet().write(0, 0, 1)
     workbook.close()
     with pytest.raises(ValueError, match=r"not a PowerPoint file: the content type is .*sheet"):
-        open_presentation(out.getvalue())
+        open_presentation(read_entries(out.getvalue()))

@@ -156,6 +156,10 @@ def test_render_prints_the_template_warnings(
             hostile.with_duplicate_entry,
             "its zip holds ppt/slideLayouts/slideLayout1.xml twice, so it is damaged",
         ),
+        (
+            hostile.with_damaged_entry,
+            "an entry of its zip is damaged or in a form deckgen cannot unpack",
+        ),
     ],
 )
 def test_an_unusable_template_is_one_message_and_exit_2(
