@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 PUSHDOWN_LEADS = 2_000_000  # leads from which a folder's leads are read in place
 LEADS_FILE = "leads.parquet"
 LEADS_COLUMNS = {column.name for column in LEADS.columns}
+ROW_NUMBER = "file_row_number"  # the column DuckDB adds for each row's position in the file
 
 
 def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path | None:
@@ -47,7 +48,8 @@ def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path |
         file = pq.ParquetFile(path / LEADS_FILE)
     except (OSError, pa.ArrowException):
         return None  # the ordinary reader names what is wrong with it
-    if not _typed_as_ours(file.schema_arrow):
+    # DuckDB numbers the rows in a column of its own name: a client's column of that name clashes.
+    if not _typed_as_ours(file.schema_arrow) or ROW_NUMBER in file.schema_arrow.names:
         return None
     rows = file.metadata.num_rows
     wanted = settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS

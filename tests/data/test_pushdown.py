@@ -215,3 +215,12 @@ def test_a_leads_file_typed_otherwise_is_read_in_memory(
     del frames["leads"]["status"]
     folder = _folder(frames, tmp_path / "no-status")
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+
+
+def test_a_client_column_named_as_duckdbs_row_number_is_read_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    frames["leads"]["file_row_number"] = 7
+    folder = _folder(frames, tmp_path / "row-number")
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    assert _deck(folder, "duckdb") == _deck(folder, "memory")
