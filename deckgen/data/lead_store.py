@@ -176,6 +176,10 @@ class LeadStore:
         positions = found.column("file_row_number").to_numpy().astype(np.int64)
         return found.drop_columns(["file_row_number"]), positions
 
+    def empty(self) -> bool:
+        """True when the file holds no lead (no row, or blank rows only)."""
+        return self._db.execute("SELECT count(*) FROM leads").fetchall() == [(0,)]
+
     def _fetch(self, sql: str, end: int, **params: object) -> pd.DataFrame:
         where = f"WITH kept AS (SELECT * FROM leads WHERE day <= $end) {sql}"
         return self._db.execute(where, {"end": end, **params}).fetchdf()

@@ -52,7 +52,7 @@ def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path |
     if not _typed_as_ours(file.schema_arrow) or ROW_NUMBER in file.schema_arrow.names:
         return None
     rows = file.metadata.num_rows
-    wanted = settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS
+    wanted = rows > 0 and (settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS)
     return path / LEADS_FILE if wanted else None
 
 
@@ -87,7 +87,7 @@ def load_pushed_tables(
     """Validated tables of the local .parquet `folder` with its leads.parquet left in place;
     ValidationError on errors (and on warnings if `strict`), with the messages of
     deckgen.data.load.load_tables: the validator judges every lead row SQL cannot vouch for."""
-    from deckgen.data.load import read_folder_without, with_rows
+    from deckgen.data.load import load_tables, read_folder_without, with_rows
     from deckgen.data.mapping import allowed_codes, check_mapping
     from deckgen.data.validate import validate_read
 
@@ -102,10 +102,15 @@ def load_pushed_tables(
     table, positions = store.unvouched(allowed, _customer_ids(read, settings), today)
     if len(positions):
         read = with_rows(read, settings, "leads", table, positions)
+    if store.empty():  # blank rows only: read as in memory, which skips the lead slides
+        return load_tables(folder, settings, strict=strict, today=today)
     report = validate_read(read, settings, today=today)
-    warnings = report.warnings
-    if not len(positions):  # the leads are not missing: they are read in place
-        warnings = tuple(p for p in warnings if not (p.sheet == "leads" and p.row is None))
+    # The leads are neither missing nor empty, though the validator saw only some rows or none.
+    warnings = tuple(
+        p
+        for p in report.warnings
+        if not (p.sheet == "leads" and p.rule in ("empty_sheet", "missing_sheet"))
+    )
     if report.errors:
         raise ValidationError(list(report.errors))
     if strict and warnings:

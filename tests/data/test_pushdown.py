@@ -217,6 +217,31 @@ def test_a_leads_file_typed_otherwise_is_read_in_memory(
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
 
 
+def test_a_leads_file_without_rows_skips_the_lead_slides_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    frames["leads"] = frames["leads"].iloc[:0]
+    folder = _folder(frames, tmp_path / "no-rows")
+    pushed = load_source(folder, Settings(engine="duckdb"), today=TODAY)
+    assert lead_store_of(pushed) is None and pushed.leads is None
+    assert [p.rule for p in pushed.warnings] == ["empty_sheet"]
+    assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+def test_blank_rows_are_not_leads_as_in_memory(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    leads = frames["leads"]
+    blank = pd.DataFrame([[None] * leads.shape[1]] * 2, columns=leads.columns)
+    frames["leads"] = pd.concat([leads.iloc[:5], blank, leads.iloc[5:]], ignore_index=True)
+    _assert_same(_folder(frames, tmp_path / "some-blank"))
+    frames["leads"] = pd.concat([leads.iloc[:0], blank], ignore_index=True)
+    folder = _folder(frames, tmp_path / "all-blank")
+    pushed = load_source(folder, Settings(engine="duckdb"), today=TODAY)
+    assert lead_store_of(pushed) is None
+    assert pushed.warnings == load_tables(folder, Settings(), today=TODAY).warnings
+    assert [p.rule for p in pushed.warnings] == ["empty_sheet"]
+    assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
 def test_a_client_column_named_as_duckdbs_row_number_is_read_in_memory(
     frames: dict[str, pd.DataFrame], tmp_path: Path
 ):
