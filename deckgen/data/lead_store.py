@@ -30,6 +30,13 @@ _OURS = {column.name for column in LEADS.columns}
 # Text the validator trims or rejects: spaces at either end (Python's str.strip: \s, \x85 and
 # the Unicode separators), nothing, a character a deck cannot hold; for DuckDB (RE2).
 _UNVOUCHED = r"^[\s\x{85}\p{Z}]|[\s\x{85}\p{Z}]$|^$|" + FORBIDDEN_CHARACTERS
+# A lead_id as the validator may rewrite it (trimmed, characters a deck cannot hold dropped,
+# "12.0" read as 12), and more: ids equal so are duplicates to judge, not only equal as read.
+_ID_KEY = (
+    r"regexp_replace(regexp_replace(lead_id, '[\s\x{85}\p{Z}]|"
+    + FORBIDDEN_CHARACTERS
+    + r"', '', 'g'), '\.0+$', '')"
+)
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # as in Python
 ATTRIBUTES = ("channel", "geography", "age", "income_band", "interest")  # scored, in order
 
@@ -166,7 +173,7 @@ class LeadStore:
                     "(SELECT customer_id FROM known_customers))"
                 )
             checks.append(
-                "lead_id IN (SELECT lead_id FROM raw GROUP BY lead_id HAVING count(*) > 1)"
+                f"{_ID_KEY} IN (SELECT {_ID_KEY} FROM raw GROUP BY ALL HAVING count(*) > 1)"
             )
             found = self._db.sql(
                 f"SELECT * FROM raw WHERE {' OR '.join(checks)} ORDER BY file_row_number"

@@ -249,3 +249,19 @@ def test_a_client_column_named_as_duckdbs_row_number_is_read_in_memory(
     folder = _folder(frames, tmp_path / "row-number")
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
     assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [" L00004", "L00004\u00a0", "L00004\x07", "4.0"],
+    ids=["space", "nbsp", "control", "point-0"],
+)
+def test_an_id_equal_to_another_once_rewritten_is_a_duplicate_as_in_memory(
+    written: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    leads = frames["leads"]
+    last = len(leads) - 1
+    leads.loc[3, "lead_id"] = written.strip("\x07\u00a0 ").removesuffix(".0")  # sheet row 5
+    leads.loc[last, "lead_id"] = written
+    message = _same_errors(_folder(frames, tmp_path / "dup"))
+    assert f"row {last + 2}, column 'lead_id'" in message and "(row 5 has it too)" in message
