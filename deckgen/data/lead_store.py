@@ -21,6 +21,7 @@ import pyarrow as pa
 from deckgen.data.cells import FIRST_DATE, FORBIDDEN_CHARACTERS
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
+from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
 # Statuses as of a period end (docs/metrics.md#lead-status): a lead converted after the end
@@ -62,6 +63,7 @@ class LeadStore:
         import duckdb  # optional at import time: only big folders come here
 
         self.file = Path(file)
+        self._stamp = _stamp(self.file)  # the file validated is the file the metrics read
         self._db = duckdb.connect(
             config={
                 "threads": 2,
@@ -183,11 +185,24 @@ class LeadStore:
         positions = found.column("file_row_number").to_numpy().astype(np.int64)
         return found.drop_columns(["file_row_number"]), positions
 
+    def _unchanged(self) -> None:
+        """InputError when the file was replaced, changed or removed since it was validated."""
+        try:
+            same = _stamp(self.file) == self._stamp
+        except OSError:
+            same = False
+        if not same:
+            raise InputError(
+                f"{self.file} changed while deckgen was reading it; render again once it is "
+                "written in full"
+            )
+
     def empty(self) -> bool:
         """True when the file holds no lead (no row, or blank rows only)."""
         return self._db.execute("SELECT count(*) FROM leads").fetchall() == [(0,)]
 
     def _fetch(self, sql: str, end: int, **params: object) -> pd.DataFrame:
+        self._unchanged()
         where = f"WITH kept AS (SELECT * FROM leads WHERE day <= $end) {sql}"
         return self._db.execute(where, {"end": end, **params}).fetchdf()
 
@@ -235,6 +250,7 @@ class LeadStore:
 
     def statuses(self, end: int) -> tuple[int, int, int]:
         """(converted, closed, open) leads captured by day `end`, as of that day."""
+        self._unchanged()
         later = _LATER.format(cday="cday")
         row = self._db.execute(
             f"""SELECT count(*) FILTER (status = 'converted' AND NOT {later}),
@@ -260,6 +276,7 @@ class LeadStore:
 
     def open_combos(self, end: int) -> OpenCombos:
         """The leads open at day `end` by combination of raw attribute values."""
+        self._unchanged()
         later = _LATER.format(cday="cday")
         names = ", ".join(f"a_{k}" for k in self.present)
         self._db.execute(
@@ -280,6 +297,7 @@ class LeadStore:
 
     def rows(self, rows: np.ndarray) -> pd.DataFrame:
         """lead_id, name, channel and created_date of the leads at sheet `rows`, in that order."""
+        self._unchanged()
         wanted = pd.DataFrame({"row_": rows, "position_": np.arange(len(rows))})
         self._db.register("wanted", wanted)
         try:
@@ -293,6 +311,12 @@ class LeadStore:
     def lead_ids(self, rows: np.ndarray) -> np.ndarray:
         """lead_id of the leads at sheet `rows`, as str, in that order."""
         return self.rows(rows)["lead_id"].to_numpy(dtype=str)
+
+
+def _stamp(file: Path) -> tuple[int, int, int, int]:
+    """Device, inode, size and modification time (ns) of `file`."""
+    found = file.stat()
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from deckgen.data.lead_store import lead_store_of
 from deckgen.data.load import load_tables
 from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
 from deckgen.data.sample import generate_sample
-from deckgen.errors import ValidationError
+from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
 from tests.test_cli import run_cli
@@ -265,3 +265,19 @@ def test_an_id_equal_to_another_once_rewritten_is_a_duplicate_as_in_memory(
     leads.loc[last, "lead_id"] = written
     message = _same_errors(_folder(frames, tmp_path / "dup"))
     assert f"row {last + 2}, column 'lead_id'" in message and "(row 5 has it too)" in message
+
+
+@pytest.mark.parametrize("change", ["rewritten", "removed"])
+def test_a_leads_file_changed_after_validation_is_an_input_error(
+    change: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    folder = _folder(frames, tmp_path / "changed")
+    settings = Settings(engine="duckdb")
+    tables = load_source(folder, settings, today=TODAY)
+    period = resolve_period(None, tables, settings, TODAY)
+    if change == "removed":
+        (folder / "leads.parquet").unlink()
+    else:  # unvalidated rows must not reach the metrics
+        frames["leads"].assign(status="pending").to_parquet(folder / "leads.parquet", index=False)
+    with pytest.raises(InputError, match=r"leads\.parquet changed while deckgen was reading it"):
+        compute_metrics(tables, period, settings.metrics)
