@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 PUSHDOWN_LEADS = 2_000_000  # leads from which a folder's leads are read in place
 LEADS_FILE = "leads.parquet"
+GLOB_CHARACTERS = "*?["  # read_parquet expands them
 LEADS_COLUMNS = {column.name for column in LEADS.columns}
 ROW_NUMBER = "file_row_number"  # the column DuckDB adds for each row's position in the file
 
@@ -35,7 +36,8 @@ def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path |
     path = source.path if isinstance(source, PathSource) else source
     if settings.engine == "memory" or not isinstance(path, Path):
         return None
-    if not (path / LEADS_FILE).is_file():
+    # DuckDB reads a path as a glob: a folder named "acme [2026]" or "client?" could match others.
+    if not (path / LEADS_FILE).is_file() or any(c in str(path) for c in GLOB_CHARACTERS):
         return None
     if settings.mapping("leads") != SheetMapping() or any(
         mapping.transformed for mapping in settings.sheets.values()

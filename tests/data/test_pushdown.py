@@ -281,3 +281,15 @@ def test_a_leads_file_changed_after_validation_is_an_input_error(
         frames["leads"].assign(status="pending").to_parquet(folder / "leads.parquet", index=False)
     with pytest.raises(InputError, match=r"leads\.parquet changed while deckgen was reading it"):
         compute_metrics(tables, period, settings.metrics)
+
+
+@pytest.mark.parametrize("name", ["client?", "client*", "client[12]"])
+def test_a_folder_named_with_glob_characters_is_read_in_memory(
+    name: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # read_parquet would read the sibling's leads too (every lead_id a duplicate).
+    _folder(frames, tmp_path / "client1")
+    folder = _folder(frames, tmp_path / name)
+    assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    tables = load_source(folder, Settings(engine="duckdb"), today=TODAY)
+    assert tables.leads is not None and len(tables.leads) == len(frames["leads"])
