@@ -95,15 +95,19 @@ class EditedDeck:
         refresh plan read them before any slide changes); of several with one key (a
         duplicated slide, or the consultant's slide holding shapes pasted from deckgen's), the
         one holding most of the key's shapes, the first of those."""
-        present: dict[str, PptxSlide] = {}
-        held: dict[str, int] = {}
+        return {key: slide for key, (slide, _) in self.items.items()}
+
+    @cached_property
+    def items(self) -> dict[str, tuple[PptxSlide, list[tuple[str, etree._Element]]]]:
+        """The slide of each key `present` gives, with its items (identities) as opened."""
+        found: dict[str, tuple[PptxSlide, list[tuple[str, etree._Element]]]] = {}
         for slide, key in zip(self.prs.slides, self.keys, strict=True):
             if key is None:
                 continue
-            count = len(identities(slide, key))
-            if key not in present or count > held[key]:
-                present[key], held[key] = slide, count
-        return present
+            items = identities(slide, key)
+            if key not in found or len(items) > len(found[key][1]):
+                found[key] = slide, items
+        return found
 
 
 def open_edited_deck(path: Path) -> EditedDeck:
@@ -360,7 +364,7 @@ class _Refresh:
         # A slide merged into the deck's own is drawn bare: its footer and notes are written
         # into the deck's slide directly (refresh_footer, merge_notes).
         bare = frozenset(k for k in wanted if k in present)
-        self.old_items = {key: identities(present[key], key) for key in bare}
+        self.old_items = {key: self.edited.items[key][1] for key in bare}
         drawn = draw_slides(
             self.prs,
             brand,  # type: ignore[arg-type]
