@@ -514,6 +514,8 @@ class _Refresh:
                 continue
             styled = self.recorded.get(identity, {}).get("l") or []
             names = set(deleted_series(old_space, new_space, len(styled)))
+            if not names:
+                continue
             block = identity.rsplit("/", 1)[0]
             keys: list[str] = []  # a legend entry: its key's pieces, then its name
             for item, el in drawn:
