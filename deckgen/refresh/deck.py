@@ -95,15 +95,19 @@ class EditedDeck:
         refresh plan read them before any slide changes); of several with one key (a
         duplicated slide, or the consultant's slide holding shapes pasted from deckgen's), the
         one holding most of the key's shapes, the first of those."""
-        present: dict[str, PptxSlide] = {}
-        held: dict[str, int] = {}
+        return {key: slide for key, (slide, _) in self.items.items()}
+
+    @cached_property
+    def items(self) -> dict[str, tuple[PptxSlide, list[tuple[str, etree._Element]]]]:
+        """The slide of each key `present` gives, with its items (identities) as opened."""
+        found: dict[str, tuple[PptxSlide, list[tuple[str, etree._Element]]]] = {}
         for slide, key in zip(self.prs.slides, self.keys, strict=True):
             if key is None:
                 continue
-            count = len(identities(slide, key))
-            if key not in present or count > held[key]:
-                present[key], held[key] = slide, count
-        return present
+            items = identities(slide, key)
+            if key not in found or len(items) > len(found[key][1]):
+                found[key] = slide, items
+        return found
 
 
 def open_edited_deck(path: Path) -> EditedDeck:
@@ -313,6 +317,7 @@ class _Refresh:
         self.slides_known: list[str] = []
         self.model_slides: dict[str, Slide] = {}  # slide key -> the slide it is drawn from
         self.ctx: RenderContext | None = None  # what the new slides are drawn in
+        self.old_items: dict[str, list[tuple[str, etree._Element]]] = {}  # by slide key
 
     def note(self, slide: str, item: str, merged: Merged) -> None:
         self.outcomes.append(
@@ -359,7 +364,16 @@ class _Refresh:
         # A slide merged into the deck's own is drawn bare: its footer and notes are written
         # into the deck's slide directly (refresh_footer, merge_notes).
         bare = frozenset(k for k in wanted if k in present)
-        drawn = draw_slides(self.prs, brand, self.deck, charts=charts, only=wanted, bare=bare)  # type: ignore[arg-type]
+        self.old_items = {key: self.edited.items[key][1] for key in bare}
+        drawn = draw_slides(
+            self.prs,
+            brand,  # type: ignore[arg-type]
+            self.deck,
+            charts=charts,  # type: ignore[arg-type]
+            only=wanted,
+            bare=bare,
+            figures_only=self.merged_charts(),
+        )
         scratch: list[PptxSlide] = []
         for key, page, prints in drawn:
             self.prints.update(prints)
@@ -380,6 +394,25 @@ class _Refresh:
         self.arrange(plan.order, {key: page for key, page, _ in drawn})
         self.number_slides()
         self.slides_known = sorted((known | set(new_keys)) - set(plan.removed))
+
+    def merged_charts(self) -> frozenset[str]:
+        """The blocks (`<slide key>/<block key>`) whose new chart merge_chart merges into the
+        deck's own chart: only its figures are read, so its look need not be drawn."""
+        blocks = set()
+        for key, items in self.old_items.items():
+            first: dict[str, etree._Element] = {}
+            for identity, el in items:
+                first.setdefault(identity, el)
+            slide = self.edited.present[key]
+            for identity, el in first.items():
+                block, _, role = identity.rpartition("/")
+                if (
+                    role.startswith("chart")
+                    and el.tag == qn("p:graphicFrame")
+                    and chart_space_of(el, slide) is not None
+                ):
+                    blocks.add(block)
+        return frozenset(blocks)
 
     def refresh_footer(self, key: str, slide: PptxSlide) -> None:
         """The footer of a slide left as it was: the new period's, unless edited by hand."""
@@ -413,7 +446,7 @@ class _Refresh:
         """Merge the freshly drawn `new` into the consultant's `old` slide of the same key."""
         self.fonts = theme_fonts(old) | self.drawn_fonts
         old_items: dict[str, etree._Element] = {}
-        for identity, el in identities(old, key):
+        for identity, el in self.old_items[key]:
             if identity in old_items:
                 self.note(key, identity, Merged("kept", "a copy of a deckgen shape; left as it is"))
             else:
@@ -481,6 +514,8 @@ class _Refresh:
                 continue
             styled = self.recorded.get(identity, {}).get("l") or []
             names = set(deleted_series(old_space, new_space, len(styled)))
+            if not names:
+                continue
             block = identity.rsplit("/", 1)[0]
             keys: list[str] = []  # a legend entry: its key's pieces, then its name
             for item, el in drawn:

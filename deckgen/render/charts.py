@@ -417,18 +417,30 @@ def style_value_axis(
         grid.width = Pt(0.5)
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.minor_tick_mark = XL_TICK_MARK.NONE
-    labels = axis.tick_labels
+    scale_value_axis(axis, kind, ctx, scale, hide_negative)
+    style_font(axis.tick_labels.font, ctx, SMALL_PT, ctx.hex("muted"))
+    _axis_line(axis, None)
+    _axis_title(axis, title if visible else None, ctx)
+
+
+def scale_value_axis(
+    axis: _BaseAxis,
+    kind: ValueKind,
+    ctx: RenderContext,
+    scale: AxisScale | None = None,
+    hide_negative: bool = False,
+) -> None:
+    """The axis' span and step (exactly `scale`, when given) and its labels' number format: of
+    the axes, all a refresh reads of a newly drawn chart."""
     places = None
     if scale is not None:
         axis.minimum_scale = stored(scale.low, kind, ctx)
         axis.maximum_scale = stored(scale.high, kind, ctx)
         axis.major_unit = stored(scale.unit, kind, ctx)
         places = axis_places(kind, scale.unit, ctx)
+    labels = axis.tick_labels
     labels.number_format = number_format(kind, ctx, places, hide_negative)
     labels.number_format_is_linked = False
-    style_font(labels.font, ctx, SMALL_PT, ctx.hex("muted"))
-    _axis_line(axis, None)
-    _axis_title(axis, title if visible else None, ctx)
 
 
 def style_category_axis(axis: _BaseAxis, ctx: RenderContext, slanted: bool = False) -> None:
@@ -648,7 +660,11 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     )
     frame.name = "Chart"
     chart = frame.chart
-    style_chart(chart, ctx)
+    # A chart a refresh merges into the deck's own is read for its series, value axes'
+    # scales and number formats and workbook only: the rest of its look is not drawn.
+    look = not ctx.figures_only
+    if look:
+        style_chart(chart, ctx)
     if spec.kind == "doughnut":
         _doughnut_labels(chart, spec, ctx)
         return frame
@@ -656,23 +672,26 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
     slanted, upright_labels = False, False
     if spec.kind not in _HORIZONTAL:  # categories side by side: each has a slot's width
         slot = category_slot(spec, box.w_pt, ctx)
-        slanted = category_slant(spec.categories, slot, ctx.theme.minor_font)
+        slanted = look and category_slant(spec.categories, slot, ctx.theme.minor_font)
         gap, upright_labels = column_gaps(spec, slot, ctx)
         if spec.kind != "line":
             plot.gap_width = gap
     elif spec.kind != "line":
         plot.gap_width = _GAP
-    style_category_axis(chart.category_axis, ctx, slanted)
     axes = visible_value_axes(spec, ctx)
     first_kind = spec.series[0].value_kind
-    style_value_axis(
-        chart.value_axis,
-        first_kind,
-        ctx,
-        title=spec.value_axis_title,
-        visible=bool(axes),
-        scale=axes[0][0] if axes else None,
-    )
+    if look:
+        style_category_axis(chart.category_axis, ctx, slanted)
+        style_value_axis(
+            chart.value_axis,
+            first_kind,
+            ctx,
+            title=spec.value_axis_title,
+            visible=bool(axes),
+            scale=axes[0][0] if axes else None,
+        )
+    else:
+        scale_value_axis(chart.value_axis, first_kind, ctx, axes[0][0] if axes else None)
     floor = line_axis_floor(spec.series) if spec.kind == "line" else None
     if not axes and floor is not None:  # labelled lines: the trend, not a flat line at the top
         chart.value_axis.minimum_scale = stored(floor, first_kind, ctx)
@@ -696,7 +715,7 @@ def draw_chart(slide: PptxSlide, spec: ChartSpec, box: Box, ctx: RenderContext) 
                 upright_value_labels(series)
     if ctx.rtl:
         _mirror_category_chart(chart, spec.kind)
-        if spec.kind not in _HORIZONTAL:  # reversed categories moved the value axis right
+        if look and spec.kind not in _HORIZONTAL:  # reversed categories moved the value axis right
             pin_axis_title(chart.value_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
     return frame
 
@@ -891,14 +910,19 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
     )
     frame.name = "Chart"
     chart = frame.chart
-    style_chart(chart, ctx)
-    _manual_plot_layout(chart, layout, box.w_pt, box.h_pt)
+    look = not ctx.figures_only  # see draw_chart
+    if look:
+        style_chart(chart, ctx)
+        _manual_plot_layout(chart, layout, box.w_pt, box.h_pt)
     x_axis, y_axis = chart.category_axis, chart.value_axis
     for axis, (low, high), kind, title in (
         (x_axis, spec.x_range, spec.x_kind, spec.x_title),
         (y_axis, spec.y_range, spec.y_kind, spec.y_title),
     ):
         scale = AxisScale(low, high, major_unit(low, high))
+        if not look:
+            scale_value_axis(axis, kind, ctx, scale)
+            continue
         style_value_axis(axis, kind, ctx, title=title, visible=True, gridlines=False, scale=scale)
         _axis_line(axis, ctx.hex("rule"))
         axis.crosses = XL_AXIS_CROSSES.MINIMUM  # meet the other axis at its minimum
@@ -918,5 +942,6 @@ def draw_scatter(slide: PptxSlide, spec: ScatterSpec, box: Box, ctx: RenderConte
         _set_alpha(series.marker.format._element.spPr, _MARKER_OPACITY)
     if ctx.rtl:
         x_axis.reverse_order = True
-        pin_axis_title(y_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
+        if look:
+            pin_axis_title(y_axis, "right", box, SMALL_PT, ctx.theme.minor_font)
     return frame

@@ -54,6 +54,9 @@ class RenderContext:
     grid: Grid
     charts: ChartMode = "native"
     money_max: float = 0.0  # the largest money amount of the chart being drawn, display units
+    # A refresh merges the chart of this block into the deck's own chart, reading its figures
+    # (series, value axes' scales, workbook) only: its look is not drawn.
+    figures_only: bool = False
 
     @property
     def rtl(self) -> bool:

@@ -366,9 +366,9 @@ def cache_points(node: etree._Element | None) -> list[str | None]:
         return []
     points = {}
     for pt in node.iter(f"{{{_C}}}pt"):
-        v = pt.find(f"{{{_C}}}v")
+        v = _child(pt, f"{{{_C}}}v")
         points[int(pt.get("idx", "0"))] = None if v is None else v.text
-    count = node.find(f".//{{{_C}}}ptCount")
+    count = first_within(node, f"{{{_C}}}ptCount")
     size = int(count.get("val", "0")) if count is not None else len(points)
     return [points.get(i) for i in range(size)]
 
@@ -440,7 +440,7 @@ def _val(parent: etree._Element | None, tag: str) -> str | None:
 
 def chart_space_of(shape_el: etree._Element, slide: PptxSlide) -> etree._Element | None:
     """The `c:chartSpace` of a chart graphic frame on `slide`, else None."""
-    chart = shape_el.find(f".//{{{_C}}}chart")
+    chart = first_within(shape_el, f"{{{_C}}}chart")
     if chart is None:
         return None
     part = slide.part.related_part(chart.get(qn("r:id")))

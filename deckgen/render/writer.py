@@ -8,6 +8,7 @@ placeholders are removed. The bytes are identical for identical decks and option
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -289,6 +290,7 @@ def _draw_slide(
     logo: Path | None,
     key: str,
     bare: bool = False,
+    figures_only: frozenset[str] = frozenset(),
 ) -> tuple[PptxSlide, dict[str, Fingerprint]]:
     kind = layout_kind(slide.kind)
     page = prs.slides.add_slide(brand.layouts[kind])
@@ -341,8 +343,11 @@ def _draw_slide(
         top_h = _top_row_height(slide, ctx)
         for index, block in enumerate(slide.blocks, start=1):
             first = len(page.shapes._spTree)
-            _draw_block(page, block, grid.area(block.area, top_h), ctx)
-            blocks.append((block_key(block, index), list(page.shapes._spTree)[first:]))
+            name = block_key(block, index)
+            lean = f"{key}/{name}" in figures_only
+            block_ctx = replace(ctx, figures_only=True) if lean else ctx
+            _draw_block(page, block, grid.area(block.area, top_h), block_ctx)
+            blocks.append((name, list(page.shapes._spTree)[first:]))
     for shape in list(page.placeholders):
         if not shape.has_text_frame or not shape.text_frame.text.strip():
             _remove_shape(shape)
@@ -362,17 +367,21 @@ def draw_slides(
     logo: Path | None = None,
     only: set[str] | None = None,
     bare: frozenset[str] = frozenset(),
+    figures_only: frozenset[str] = frozenset(),
 ) -> list[tuple[str, PptxSlide, dict[str, Fingerprint]]]:
     """Draw the deck's slides (those whose key is in `only`, if given) at the end of `prs`;
     each slide's key, the slide and its shapes' fingerprints (deckgen.render.identity). The
-    slides of `bare` keys get no footer and no notes (refresh merges them into slides that
-    have theirs)."""
+    slides of `bare` keys get no footer and no notes, and the charts of the blocks in
+    `figures_only` (`<slide key>/<block key>`) no look (refresh merges them into slides and
+    charts that have theirs)."""
     ctx = render_context(prs, brand, deck, charts)
     drawn = []
     keys = slide_keys([slide.kind for slide in deck.slides])
     for number, (slide, key) in enumerate(zip(deck.slides, keys, strict=True), start=1):
         if only is None or key in only:
-            page, prints = _draw_slide(prs, brand, slide, number, ctx, logo, key, key in bare)
+            page, prints = _draw_slide(
+                prs, brand, slide, number, ctx, logo, key, key in bare, figures_only
+            )
             drawn.append((key, page, prints))
     return drawn
 

@@ -515,3 +515,29 @@ def test_a_record_this_deckgen_cannot_use_is_one_sentence_and_exit_2(
     assert code == 2
     assert err == message.format(deck=deck, version=deckgen.__version__)
     assert not out.exists()
+
+
+def test_a_chart_merged_into_the_consultants_is_drawn_without_its_look_to_the_same_bytes(
+    decks: Decks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chart merged into the deck's own is drawn with only what the merge reads (series,
+    value axes' scales and number formats, workbook): the refreshed deck is, byte for byte,
+    the one fully drawn charts give."""
+    import deckgen.refresh.deck as refresh_module
+
+    lean = tmp_path / "lean.pptx"
+    refresh_deck(decks.edited, decks.data, lean, period="2026-10")
+    found: list[frozenset[str]] = []
+    merged_charts = refresh_module._Refresh.merged_charts
+
+    def draw_every_look(job: object) -> frozenset[str]:
+        found.append(merged_charts(job))  # type: ignore[arg-type]
+        return frozenset()
+
+    monkeypatch.setattr(refresh_module._Refresh, "merged_charts", draw_every_look)
+    full = tmp_path / "full.pptx"
+    refresh_deck(decks.edited, decks.data, full, period="2026-10")
+    (blocks,) = found
+    assert "customer_profile/chart1" in blocks  # the chart the consultant moved and recoloured
+    assert not any(block.startswith("channels/") for block in blocks)  # a slide they deleted
+    assert lean.read_bytes() == full.read_bytes()
