@@ -606,7 +606,7 @@ class _Refresh:
                     self.prints[identity] = {**self.prints.get(identity, {}), "d": written}
                 charts[identity.rsplit("/", 1)[0]] = (current, fresh)
                 return current
-            if first_within(fresh, qn("a:tbl")) is not None:
+            if fresh.tag == qn("p:graphicFrame") and first_within(fresh, qn("a:tbl")) is not None:
                 if first_within(current, qn("a:tbl")) is None:
                     raise ValueError("it is no longer a table")
                 drawn = self.prints.get(identity)

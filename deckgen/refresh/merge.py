@@ -36,6 +36,7 @@ from deckgen.render.identity import (
     geometry,
     look_of,
     paragraph_text,
+    same_geometry,
     series_look,
     series_name,
     table_cells,
@@ -115,7 +116,8 @@ def replace_shape(old: etree._Element, new: etree._Element) -> etree._Element:
     # lxml's move of a subtree into another document, or out of its own, takes time growing
     # faster than the subtree: a table's rows move apart (the sample deck's tables: 28 ms
     # whole, 22 by row), and the old table's rows leave it apart (14 ms whole, 5 by row).
-    tbl = first_within(fresh, qn("a:tbl"))
+    # deckgen draws its tables in graphic frames (and nothing else in those).
+    tbl = first_within(fresh, qn("a:tbl")) if fresh.tag == qn("p:graphicFrame") else None
     rows = [] if tbl is None else tbl.findall(qn("a:tr"))
     after = rows[-1].getnext() if rows else None
     for row in rows:
@@ -184,9 +186,10 @@ def merge_shape(
         return old, Merged("kept", "no record of what deckgen wrote here", current, proposed)
     if "t" in recorded and digest(current) != recorded["t"]:
         return old, _kept_text(current, proposed)
-    same_place = is_same_place(old, recorded)
+    now = geometry(old)
+    same_place = same_geometry(now, recorded)
     same_look = look_of(old, fonts) == recorded.get("l")
-    changed = current != proposed or geometry(old) != geometry(new)
+    changed = current != proposed or now != geometry(new)
     if same_look:
         fresh = replace_shape(old, new)
         if not same_place:

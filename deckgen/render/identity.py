@@ -73,6 +73,9 @@ HEADER_ROW = "header"  # the key of a table's header row
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 _RUN_TAGS = (qn("a:r"), qn("a:fld"))
 _SHAPE_TAGS = (qn("p:sp"), qn("p:cxnSp"), qn("p:graphicFrame"), qn("p:pic"), qn("p:grpSp"))
+_R_PR, _T, _LATIN = qn("a:rPr"), qn("a:t"), qn("a:latin")
+_SOLID, _NO_FILL = qn("a:solidFill"), qn("a:noFill")
+_TX_BODY, _TC_PR = qn("a:txBody"), qn("a:tcPr")
 
 
 def slide_keys(kinds: Sequence[str]) -> list[str]:
@@ -96,8 +99,10 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "shape"
 
 
+@lru_cache(maxsize=4096)
 def split_name(name: str) -> tuple[str, str | None]:
-    """A shape name's plain part and its deckgen identity (None when it has none)."""
+    """A shape name's plain part and its deckgen identity (None when it has none); kept per
+    name, as a refresh reads each slide's names several times (identities, slide_key)."""
     if "[deckgen:" not in (name or ""):  # most of the consultant's shapes: no pattern to try
         return name, None
     match = _TAG.match(name)
@@ -198,6 +203,15 @@ def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     return next(parent.iterchildren(tag), None)
 
 
+def _leading(parent: etree._Element, tag: str) -> etree._Element | None:
+    """`_child(parent, tag)`, looking first at the first two children, where the schema puts
+    a run's `a:rPr` and `a:t` and a cell's `a:txBody` and `a:tcPr`."""
+    for node in parent[:2]:
+        if node.tag == tag:
+            return node
+    return _child(parent, tag) if len(parent) > 2 else None
+
+
 def first_within(shape_el: etree._Element, tag: str) -> etree._Element | None:
     """The first element `tag` (a Clark name) inside a shape: `find(".//tag")` without
     ElementPath, asked of every item a deck draws or a refresh merges."""
@@ -226,8 +240,12 @@ def geometry(shape_el: etree._Element) -> list[object]:
 def same_place(shape_el: etree._Element, recorded: Fingerprint | None) -> bool:
     """True when a shape is where deckgen put it and as large, to within GEOMETRY_SLACK EMU
     (LibreOffice stores positions in 1/100 mm and moves shapes by up to 450 EMU on save)."""
+    return same_geometry(geometry(shape_el), recorded)
+
+
+def same_geometry(now: list[object], recorded: Fingerprint | None) -> bool:
+    """`same_place` for a shape whose `geometry` is `now`."""
     written = (recorded or {}).get("g")
-    now = geometry(shape_el)
     if not isinstance(written, list) or len(written) != len(now):
         return False
     flags_equal = now[:3] == written[:3]
@@ -242,7 +260,7 @@ def paragraph_text(paragraph: etree._Element) -> str:
     parts = []
     for node in paragraph:
         if node.tag in _RUN_TAGS:
-            t = _child(node, qn("a:t"))
+            t = _leading(node, _T)
             parts.append("" if t is None or t.text is None else t.text)
         elif node.tag == qn("a:br"):
             parts.append("\v")
@@ -267,11 +285,22 @@ def notes_text(slide: PptxSlide) -> str:
 def _color(parent: etree._Element | None) -> str | None:
     if parent is None:
         return None
-    fill = _child(parent, qn("a:solidFill"))
-    if fill is None:
-        return "none" if _child(parent, qn("a:noFill")) is not None else None
-    node = fill[0] if len(fill) else None
-    return None if node is None else f"{node.tag.rpartition('}')[2]}:{node.get('val', '').upper()}"
+    return _fill_color(parent.iterchildren(_SOLID, _NO_FILL))
+
+
+def _fill_color(fills: Iterable[etree._Element]) -> str | None:
+    """The colour of the first `a:solidFill` of `fills` (a parent's `a:solidFill` and
+    `a:noFill` children, in order), "none" when there is none but an `a:noFill`."""
+    none = None
+    for fill in fills:
+        if fill.tag == _NO_FILL:
+            none = "none"
+            continue
+        node = fill[0] if len(fill) else None
+        return (
+            None if node is None else f"{node.tag.rpartition('}')[2]}:{node.get('val', '').upper()}"
+        )
+    return none
 
 
 def theme_fonts(slide: PptxSlide) -> frozenset[str]:
@@ -295,14 +324,20 @@ def run_look(r_pr: etree._Element | None, fonts: frozenset[str] = frozenset()) -
     one of the theme's `fonts`)."""
     if r_pr is None:
         return []
-    latin = _child(r_pr, qn("a:latin"))
+    # One pass over the run's properties for its font and its fill.
+    latin, fills = None, []
+    for node in r_pr.iterchildren(_LATIN, _SOLID, _NO_FILL):
+        if node.tag != _LATIN:
+            fills.append(node)
+        elif latin is None:
+            latin = node
     typeface = None if latin is None else latin.get("typeface")
     return [
         r_pr.get("sz"),
         r_pr.get("b", "0") in ("1", "true"),
         r_pr.get("i", "0") in ("1", "true"),
         r_pr.get("u", "none"),
-        _color(r_pr),
+        _fill_color(fills),
         None if typeface in fonts else typeface,
     ]
 
@@ -311,9 +346,7 @@ def text_look(tx_body: etree._Element | None, fonts: frozenset[str] = frozenset(
     """The look of every run of a text body."""
     if tx_body is None:
         return []
-    return [
-        run_look(_child(node, qn("a:rPr")), fonts) for node in tx_body.iter(qn("a:r"), qn("a:fld"))
-    ]
+    return [run_look(_leading(node, _R_PR), fonts) for node in tx_body.iter(*_RUN_TAGS)]
 
 
 def fill_look(shape_el: etree._Element) -> list[object]:
@@ -341,7 +374,7 @@ def look_of(shape_el: etree._Element, fonts: frozenset[str]) -> str:
 def table_cells(tbl: etree._Element) -> list[list[str]]:
     """The text of every cell of an `a:tbl`, row by row."""
     return [
-        [body_text(_child(tc, qn("a:txBody"))) for tc in tr.iterchildren(qn("a:tc"))]
+        [body_text(_leading(tc, _TX_BODY)) for tc in tr.iterchildren(qn("a:tc"))]
         for tr in tbl.iterchildren(qn("a:tr"))
     ]
 
@@ -349,7 +382,7 @@ def table_cells(tbl: etree._Element) -> list[list[str]]:
 def table_look(tbl: etree._Element, fonts: frozenset[str] = frozenset()) -> list[object]:
     """A table's cell fills and run looks."""
     return [
-        [_color(_child(tc, qn("a:tcPr"))), text_look(_child(tc, qn("a:txBody")), fonts)]
+        [_color(_leading(tc, _TC_PR)), text_look(_leading(tc, _TX_BODY), fonts)]
         for tr in tbl.iterchildren(qn("a:tr"))
         for tc in tr.iterchildren(qn("a:tc"))
     ]
