@@ -8,7 +8,6 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from deckgen.data.cells import FIRST_DATE, FORBIDDEN_CHARACTERS
+from deckgen.data.cells import FIRST_DATE, FORBIDDEN_CHARACTERS, clean_name
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
 from deckgen.errors import InputError
@@ -38,7 +37,6 @@ _ID_KEY = (
     + FORBIDDEN_CHARACTERS
     + r"', '', 'g'), '\.0+$', '')"
 )
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # as in Python
 ATTRIBUTES = ("channel", "geography", "age", "income_band", "interest")  # scored, in order
 
 
@@ -147,7 +145,7 @@ class LeadStore:
                     and (
                         v != v.strip()
                         or not v
-                        or _FORBIDDEN.search(v)
+                        or clean_name(v) != v  # a character a deck cannot hold
                         or (column in allowed and v not in allowed[column])
                     )
                 ]

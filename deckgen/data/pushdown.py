@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.lead_store import LeadStore, PushedTables
-from deckgen.data.load import Source
+from deckgen.data.load import Source, load_tables, read_folder_without, with_rows
+from deckgen.data.mapping import allowed_codes, check_mapping
 from deckgen.data.schema import LEADS
 from deckgen.data.source import PathSource, SourceSpec
 from deckgen.data.tables import Tables
@@ -89,14 +90,14 @@ def load_pushed_tables(
     """Validated tables of the local .parquet `folder` with its leads.parquet left in place;
     ValidationError on errors (and on warnings if `strict`), with the messages of
     deckgen.data.load.load_tables: the validator judges every lead row SQL cannot vouch for."""
-    from deckgen.data.load import load_tables, read_folder_without, with_rows
-    from deckgen.data.mapping import allowed_codes, check_mapping
     from deckgen.data.validate import validate_read
 
     check_mapping(settings)
     today = today or date.today()
-    read = read_folder_without(folder, settings, LEADS_FILE)
     store = LeadStore(folder / LEADS_FILE)
+    if store.empty():  # blank rows only: read as in memory, which skips the lead slides
+        return load_tables(folder, settings, strict=strict, today=today)
+    read = read_folder_without(folder, settings, LEADS_FILE)
     allowed = {
         name: allowed_codes(LEADS.column(name), settings.vocabulary) or ()
         for name in ("channel", "status")
@@ -104,8 +105,6 @@ def load_pushed_tables(
     table, positions = store.unvouched(allowed, _customer_ids(read, settings), today)
     if len(positions):
         read = with_rows(read, settings, "leads", table, positions)
-    if store.empty():  # blank rows only: read as in memory, which skips the lead slides
-        return load_tables(folder, settings, strict=strict, today=today)
     report = validate_read(read, settings, today=today)
     # The leads are neither missing nor empty, though the validator saw only some rows or none.
     warnings = tuple(
