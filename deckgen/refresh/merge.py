@@ -570,13 +570,11 @@ def merge_table(
         ]
         wanted = [n for n, key in enumerate(keys[1]) if key not in deleted]
         kept = [places.get(keys[1][n]) for n in wanted]
-        gone = [n for n in range(len(old_rows)) if n not in set(kept)]
         names = [f"{n + 1} ({key})" if key else str(n + 1) for n, key in enumerate(old_keys)]
     else:  # rows are places: each row deckgen wrote stays in its place, the last go or come
         places = {o: number for number, o in enumerate(origin) if o is not None}
         wanted = list(range(len(new_rows)))
         kept = [places.get(n) for n in wanted]
-        gone = [n for n in range(len(old_rows)) if n not in set(kept)]
         names = [str(n + 1) for n in range(len(old_rows))]
     new_rows, proposed = [new_rows[n] for n in wanted], [proposed[n] for n in wanted]
     # Each row of the new table: the consultant's row it is written into (None: a new row),
@@ -587,7 +585,8 @@ def merge_table(
         at = next((at for at, (n, _) in enumerate(slots) if n == above), -1)
         slots.insert(at + 1, (yours, None))
         outcomes.append(Merged("kept", f"row {names[yours]}: a row you added; left as it is"))
-    gone = [n for n in gone if origin[n] is not None]
+    still = set(kept)
+    gone = [n for n in range(len(old_rows)) if n not in still and origin[n] is not None]
     for number in gone:
         lost = [current[number][c] for c in range(len(current[number])) if (number, c) in edited]
         if lost:
