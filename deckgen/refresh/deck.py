@@ -72,7 +72,6 @@ from deckgen.render.text import measure_family
 if TYPE_CHECKING:
     from deckgen.slides.deck import PageMap
 
-_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
 
 
@@ -175,7 +174,7 @@ def _check_charts(path: Path, slide: PptxSlide, number: int) -> None:
     reference on (PowerPoint asks to repair such a deck and drops the chart), and a scheduled
     run would hand it to the client; one save in PowerPoint mends the consultant's deck.
     """
-    for chart in slide.shapes._spTree.iter(f"{{{_C}}}chart"):
+    for chart in slide.shapes._spTree.iter(qn("c:chart")):
         if chart.get(qn("r:id")) in slide.part.rels:
             continue
         frame = next(chart.iterancestors(qn("p:graphicFrame")), None)
