@@ -203,15 +203,6 @@ def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     return next(parent.iterchildren(tag), None)
 
 
-def _leading(parent: etree._Element, tag: str) -> etree._Element | None:
-    """`_child(parent, tag)`, looking first at the first two children, where the schema puts
-    a run's `a:rPr` and `a:t` and a cell's `a:txBody` and `a:tcPr`."""
-    for node in parent[:2]:
-        if node.tag == tag:
-            return node
-    return _child(parent, tag) if len(parent) > 2 else None
-
-
 def first_within(shape_el: etree._Element, tag: str) -> etree._Element | None:
     """The first element `tag` (a Clark name) inside a shape: `find(".//tag")` without
     ElementPath, asked of every item a deck draws or a refresh merges."""
@@ -260,7 +251,7 @@ def paragraph_text(paragraph: etree._Element) -> str:
     parts = []
     for node in paragraph:
         if node.tag in _RUN_TAGS:
-            t = _leading(node, _T)
+            t = _child(node, _T)
             parts.append("" if t is None or t.text is None else t.text)
         elif node.tag == qn("a:br"):
             parts.append("\v")
@@ -346,7 +337,7 @@ def text_look(tx_body: etree._Element | None, fonts: frozenset[str] = frozenset(
     """The look of every run of a text body."""
     if tx_body is None:
         return []
-    return [run_look(_leading(node, _R_PR), fonts) for node in tx_body.iter(*_RUN_TAGS)]
+    return [run_look(_child(node, _R_PR), fonts) for node in tx_body.iter(*_RUN_TAGS)]
 
 
 def fill_look(shape_el: etree._Element) -> list[object]:
@@ -374,7 +365,7 @@ def look_of(shape_el: etree._Element, fonts: frozenset[str]) -> str:
 def table_cells(tbl: etree._Element) -> list[list[str]]:
     """The text of every cell of an `a:tbl`, row by row."""
     return [
-        [body_text(_leading(tc, _TX_BODY)) for tc in tr.iterchildren(qn("a:tc"))]
+        [body_text(_child(tc, _TX_BODY)) for tc in tr.iterchildren(qn("a:tc"))]
         for tr in tbl.iterchildren(qn("a:tr"))
     ]
 
@@ -382,7 +373,7 @@ def table_cells(tbl: etree._Element) -> list[list[str]]:
 def table_look(tbl: etree._Element, fonts: frozenset[str] = frozenset()) -> list[object]:
     """A table's cell fills and run looks."""
     return [
-        [_color(_leading(tc, _TC_PR)), text_look(_leading(tc, _TX_BODY), fonts)]
+        [_color(_child(tc, _TC_PR)), text_look(_child(tc, _TX_BODY), fonts)]
         for tr in tbl.iterchildren(qn("a:tr"))
         for tc in tr.iterchildren(qn("a:tc"))
     ]
