@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 from pptx.exc import PackageNotFoundError
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.presentation import Presentation as PresentationType
 from pptx.shapes.graphfrm import GraphicFrame
+from pptx.shapes.placeholder import NotesSlidePlaceholder
 from pptx.slide import Slide as PptxSlide
 from pydantic import ValidationError
 
@@ -51,6 +53,7 @@ from deckgen.render.identity import (
     body_text,
     c_nv_pr,
     chart_data,
+    chart_series,
     chart_space_of,
     digest,
     first_within,
@@ -73,6 +76,10 @@ if TYPE_CHECKING:
     from deckgen.slides.deck import PageMap
 
 _NEVER_REMOVED = ("logo",)  # roles kept even when the new rendering has none
+# The elements python-pptx takes for a notes page's shapes (pptx.oxml.shapes.groupshape).
+_NOTES_SHAPE_TAGS = tuple(
+    qn(tag) for tag in ("p:sp", "p:grpSp", "p:graphicFrame", "p:cxnSp", "p:pic", "p:contentPart")
+)
 
 
 @dataclass(frozen=True)
@@ -508,10 +515,13 @@ class _Refresh:
             current = old_items.get(identity)
             if current is None or fresh.tag != qn("p:graphicFrame"):
                 continue
-            old_space, new_space = chart_space_of(current, old), chart_space_of(fresh, new)
-            if old_space is None or new_space is None:
-                continue
+            old_space = chart_space_of(current, old)
             styled = self.recorded.get(identity, {}).get("l") or []
+            if old_space is None or len(chart_series(old_space)) >= len(styled):
+                continue  # not a chart, or none of its series deleted (deleted_series)
+            new_space = chart_space_of(fresh, new)
+            if new_space is None:
+                continue
             names = set(deleted_series(old_space, new_space, len(styled)))
             if not names:
                 continue
@@ -623,7 +633,8 @@ class _Refresh:
             assert self.ctx is not None
             heading = identity.rsplit("/", 1)[-1] == "title"
             family = measure_family(self.ctx, heading)
-            placed, merged = merge_shape(current, fresh, recorded, self.fonts, family)
+            drawn = self.prints.get(identity)
+            placed, merged = merge_shape(current, fresh, recorded, self.fonts, family, drawn)
             self.note(key, identity, merged)
             return placed
         except (ValueError, KeyError, AttributeError, TypeError) as exc:
@@ -656,7 +667,7 @@ class _Refresh:
         identity = f"{key}/notes"
         proposed = self.model_slides[key].notes
         self.prints[identity] = {"t": digest(proposed)}
-        placeholder = old.notes_slide.notes_placeholder if old.has_notes_slide else None
+        placeholder = _notes_placeholder(old)
         if placeholder is None:
             self.note(key, identity, Merged("kept", "the slide has no notes box any more"))
             return
@@ -729,6 +740,23 @@ class _Refresh:
             "items": self.prints,
             **provenance,
         }
+
+
+def _notes_placeholder(slide: PptxSlide) -> NotesSlidePlaceholder | None:
+    """The notes box of a slide's notes page (None without one): python-pptx's
+    `slide.notes_slide.notes_placeholder`, the first body placeholder of the page, found without
+    making a placeholder object of each of the page's placeholders."""
+    try:
+        page = slide.part.part_related_by(RT.NOTES_SLIDE)
+    except KeyError:
+        return None
+    tree = page._element.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
+    for el in () if tree is None else tree.iterchildren(*_NOTES_SHAPE_TAGS):
+        properties = next(el.iterchildren(etree.Element), None)  # its p:nvXxPr
+        ph = None if properties is None else properties.find(f"{qn('p:nvPr')}/{qn('p:ph')}")
+        if ph is not None and ph.get("type") == "body":
+            return NotesSlidePlaceholder(el, None)  # type: ignore[arg-type]
+    return None
 
 
 def _graphic_frame(slide: PptxSlide, el: etree._Element) -> GraphicFrame:

@@ -177,19 +177,27 @@ def merge_shape(
     recorded: Fingerprint | None,
     fonts: frozenset[str] = frozenset(),
     family: str = textmetrics.FALLBACK_FAMILY,
+    drawn: Fingerprint | None = None,
 ) -> tuple[etree._Element, Merged]:
     """A text box, placeholder, card, rule or key (`fonts`: the theme's; `family` measures
-    text whose runs name none of their own): see the module doc."""
+    text whose runs name none of their own; `drawn`: the new shape's fingerprint, whose text
+    and geometry need not be read again): see the module doc."""
     old_body, new_body = old.find(qn("p:txBody")), new.find(qn("p:txBody"))
-    current, proposed = body_text(old_body), body_text(new_body)
+    current = body_text(old_body)
     if recorded is None:
+        proposed = body_text(new_body)
         return old, Merged("kept", "no record of what deckgen wrote here", current, proposed)
-    if "t" in recorded and digest(current) != recorded["t"]:
-        return old, _kept_text(current, proposed)
+    written = digest(current) if "t" in recorded or "t" in (drawn or {}) else None
+    if "t" in recorded and written != recorded["t"]:
+        return old, _kept_text(current, body_text(new_body))
     now = geometry(old)
     same_place = same_geometry(now, recorded)
     same_look = look_of(old, fonts) == recorded.get("l")
-    changed = current != proposed or now != geometry(new)
+    if drawn is not None and "g" in drawn:  # the new text: its digest ("t"), else none
+        text_changed = written != drawn["t"] if "t" in drawn else current != ""
+        changed = text_changed or now != drawn["g"]
+    else:
+        changed = current != body_text(new_body) or now != geometry(new)
     if same_look:
         fresh = replace_shape(old, new)
         if not same_place:
@@ -644,7 +652,7 @@ def merge_table(
 def _origins(now: list[list[str]], written: list[list[str]]) -> list[int | None]:
     """Each row of the table as it is, the row deckgen wrote it as (None: a row the consultant
     added), matched by their cells: rows the consultant deleted or added shift the others."""
-    if not written:
+    if not written or now == written:  # nothing to match: each row is the one written there
         return list(range(len(now)))
     origin: list[int | None] = [None] * len(now)
     rows = SequenceMatcher(None, list(map(tuple, now)), list(map(tuple, written)), autojunk=False)

@@ -282,6 +282,33 @@ def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> 
     assert (kept.status, kept.proposed) == ("kept", "new notes")
 
 
+def test_notes_whose_box_the_consultant_deleted_are_reported_and_the_others_refreshed(
+    tmp_path: Path,
+) -> None:
+    def edit(prs: PresentationType) -> None:
+        box = prs.slides[1].notes_slide.notes_placeholder._element
+        box.getparent().remove(box)  # the notes page keeps its slide image
+
+    before = deck_of(_kpis(("Revenue", "100")), _table([("a", "1")]))
+    after = deck_of(
+        Slide(kind="summary", title="Summary", notes="new notes", blocks=before.slides[1].blocks),
+        Slide(
+            kind="open_feedback",
+            title="Open items",
+            notes="new table notes",
+            blocks=before.slides[2].blocks,
+        ),
+    )
+    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    assert prs.slides[1].notes_slide.notes_placeholder is None
+    assert prs.slides[2].notes_slide.notes_text_frame.text == "new table notes"
+    found = {o.item: (o.status, o.detail) for o in outcomes if o.item.endswith("/notes")}
+    assert found == {
+        "summary/notes": ("kept", "the slide has no notes box any more"),
+        "open_feedback/notes": ("refreshed", ""),
+    }
+
+
 def test_a_continuation_slide_is_inserted_after_its_neighbour(tmp_path: Path) -> None:
     before = deck_of(
         _table([("a", "1")]),
