@@ -256,16 +256,11 @@ def test_a_longer_text_in_a_box_the_consultant_restyled_is_shrunk_to_fit_it(
     assert shape(prs, "summary/headline").text_frame.paragraphs[0].runs[0].font.size == Pt(24)
 
 
-def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> None:
-    def edit(prs: PresentationType) -> None:
-        prs.slides[1].notes_slide.notes_text_frame.text = "My talking points"
-
-    before = deck_of(
-        _kpis(
-            ("Revenue", "100"),
-        ),
-        _table([("a", "1")]),
-    )
+def _refresh_notes(
+    tmp_path: Path, edit: Callable[[PresentationType], None]
+) -> tuple[PresentationType, list[Outcome]]:
+    """A KPI slide and a table slide refreshed to new notes, after `edit`."""
+    before = deck_of(_kpis(("Revenue", "100")), _table([("a", "1")]))
     after = deck_of(
         Slide(kind="summary", title="Summary", notes="new notes", blocks=before.slides[1].blocks),
         Slide(
@@ -275,7 +270,14 @@ def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> 
             blocks=before.slides[2].blocks,
         ),
     )
-    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    return _refresh(tmp_path, before, after, edit)
+
+
+def test_edited_notes_are_kept_and_untouched_notes_refreshed(tmp_path: Path) -> None:
+    def edit(prs: PresentationType) -> None:
+        prs.slides[1].notes_slide.notes_text_frame.text = "My talking points"
+
+    prs, outcomes = _refresh_notes(tmp_path, edit)
     assert prs.slides[1].notes_slide.notes_text_frame.text == "My talking points"
     assert prs.slides[2].notes_slide.notes_text_frame.text == "new table notes"
     (kept,) = [o for o in outcomes if o.item == "summary/notes"]
@@ -289,17 +291,7 @@ def test_notes_whose_box_the_consultant_deleted_are_reported_and_the_others_refr
         box = prs.slides[1].notes_slide.notes_placeholder._element
         box.getparent().remove(box)  # the notes page keeps its slide image
 
-    before = deck_of(_kpis(("Revenue", "100")), _table([("a", "1")]))
-    after = deck_of(
-        Slide(kind="summary", title="Summary", notes="new notes", blocks=before.slides[1].blocks),
-        Slide(
-            kind="open_feedback",
-            title="Open items",
-            notes="new table notes",
-            blocks=before.slides[2].blocks,
-        ),
-    )
-    prs, outcomes = _refresh(tmp_path, before, after, edit)
+    prs, outcomes = _refresh_notes(tmp_path, edit)
     assert prs.slides[1].notes_slide.notes_placeholder is None
     assert prs.slides[2].notes_slide.notes_text_frame.text == "new table notes"
     found = {o.item: (o.status, o.detail) for o in outcomes if o.item.endswith("/notes")}
