@@ -166,7 +166,7 @@ def open_edited_deck(path: Path) -> EditedDeck:
             "save it in PowerPoint or LibreOffice, or render a new deck with `deckgen render`"
         ) from None
     for number, (slide, sld_id) in enumerate(slides, start=1):
-        _check_charts(path, slide, number)
+        _check_parts(path, slide, number)
         key = slide_key(slide)
         if key is None and not _has_untagged_content(slide):
             key = by_id.get(sld_id.get("id"))  # placeholders only, renamed by LibreOffice
@@ -174,23 +174,57 @@ def open_edited_deck(path: Path) -> EditedDeck:
     return EditedDeck(prs, record, tuple(keys))
 
 
-def _check_charts(path: Path, slide: PptxSlide, number: int) -> None:
-    """InputError naming the chart when a chart of the slide refers to a part the file lacks.
+def _check_parts(path: Path, slide: PptxSlide, number: int) -> None:
+    """InputError naming the shape when a chart, picture or other shape of the slide refers to
+    a part the file lacks.
 
     Refused rather than reported as failed: the refreshed deck would carry the broken
-    reference on (PowerPoint asks to repair such a deck and drops the chart), and a scheduled
+    reference on (PowerPoint asks to repair such a deck and drops the shape), and a scheduled
     run would hand it to the client; one save in PowerPoint mends the consultant's deck.
     """
-    for chart in slide.shapes._spTree.iter(qn("c:chart")):
-        if chart.get(qn("r:id")) in slide.part.rels:
-            continue
-        frame = next(chart.iterancestors(qn("p:graphicFrame")), None)
-        name = "" if frame is None else c_nv_pr(frame).get("name", "")
-        raise InputError(
-            f'{path} is a damaged deck: the chart "{name}" on slide {number} refers to a chart '
-            "the file does not hold; open and save the deck in PowerPoint (which offers to "
-            "repair it) or delete that chart, then refresh again"
+    rels = slide.part.rels
+    for holder in slide._element.iter(*_REFERRING_TAGS):
+        for attribute, r_id in holder.items():
+            if not attribute.startswith(_R) or not r_id or r_id in rels:
+                continue
+            word, kind = _REFERENCE_WORDS.get(holder.tag, ("shape", "a part"))
+            shape = next(holder.iterancestors(*_SHAPE_TAGS), None)
+            what = (
+                "the slide's background"
+                if shape is None
+                else f'the {word} "{c_nv_pr(shape).get("name", "")}"'
+            )
+            raise InputError(
+                f"{path} is a damaged deck: {what} on slide {number} refers to {kind} the file "
+                "does not hold; open and save the deck in PowerPoint (which offers to repair "
+                f"it) or delete that {word}, then refresh again"
+            )
+
+
+# The elements of a slide that refer to another part (chart, image, SmartArt, media, object,
+# link, tags), found by tag: a walk of every attribute would cost a refresh some 9 ms.
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_REFERRING_TAGS = (
+    *(
+        qn(tag)
+        for tag in (
+            "c:chart",
+            "a:blip",
+            "a:hlinkClick",
+            "a:hlinkHover",
+            "a:videoFile",
+            "a:audioFile",
+            "a:wavAudioFile",
+            "a:quickTimeFile",
+            "p:oleObj",
+            "p:custData",
         )
+    ),
+    "{http://schemas.openxmlformats.org/drawingml/2006/diagram}relIds",
+    "{http://schemas.microsoft.com/office/powerpoint/2010/main}media",
+)
+_REFERENCE_WORDS = {qn("c:chart"): ("chart", "a chart"), qn("a:blip"): ("picture", "an image")}
+_SHAPE_TAGS = tuple(qn(tag) for tag in ("p:graphicFrame", "p:pic", "p:sp", "p:cxnSp"))
 
 
 def _has_untagged_content(slide: PptxSlide) -> bool:

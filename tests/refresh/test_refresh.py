@@ -10,7 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lxml import etree
+from PIL import Image
 from pptx import Presentation
+from pptx.util import Emu
 
 import deckgen
 from deckgen.refresh.deck import refresh_deck
@@ -474,6 +476,54 @@ def test_a_damaged_deck_is_one_sentence_and_exit_2(
     code, _, err = run_cli(["refresh", str(bad), str(decks.data), "-o", str(out)], capsys)
     assert code == 2
     assert err.startswith("error: " + message.format(bad=bad)) and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_a_picture_whose_image_is_missing_is_one_sentence_and_exit_2(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: a picture without its image was refreshed into a deck PowerPoint must
+    repair; a link to a web page (an external relationship) is not a missing part."""
+    prs = Presentation(str(decks.september))
+    slide = prs.slides[1]
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), (20, 90, 160)).save(png, format="PNG")
+    picture = slide.shapes.add_picture(png, Emu(100_000), Emu(100_000))
+    box = slide.shapes.add_textbox(Emu(100_000), Emu(900_000), Emu(2_000_000), Emu(400_000))
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = "client site"
+    run.hyperlink.address = "https://example.com/"
+    good, bad = tmp_path / "good.pptx", tmp_path / "bad.pptx"
+    prs.save(good)
+    media = next(n for n in zipfile.ZipFile(good).namelist() if n.startswith("ppt/media/"))
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for name in src.namelist():
+            if name != media:
+                dst.writestr(name, src.read(name))
+
+    code, _, err = run_cli(
+        ["refresh", str(good), str(decks.data), "-o", str(tmp_path / "ok.pptx")], capsys
+    )
+    assert (code, err) == (0, "")
+    kept = Presentation(str(tmp_path / "ok.pptx")).slides[1]
+    links = [
+        r.hyperlink.address
+        for s in kept.shapes
+        if s.has_text_frame
+        for p in s.text_frame.paragraphs
+        for r in p.runs
+        if r.hyperlink.address
+    ]
+    assert links == ["https://example.com/"]
+
+    out = tmp_path / "out.pptx"
+    code, _, err = run_cli(["refresh", str(bad), str(decks.data), "-o", str(out)], capsys)
+    assert code == 2
+    assert err == (
+        f'error: {bad} is a damaged deck: the picture "{picture.name}" on slide 2'
+        " refers to an image the file does not hold; open and save the deck in "
+        "PowerPoint (which offers to repair it) or delete that picture, then refresh again\n"
+    )
     assert not out.exists()
 
 
