@@ -309,16 +309,13 @@ def label_codes(
     """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank.
     With `where` (a mask): those of values[where], without copying the text."""
     if where is not None and isinstance(values.dtype, pd.CategoricalDtype):
-        return label_codes(values[where])  # a category column's rows copy as small codes
+        # The kept rows' small category codes, renumbered in the order first seen: what
+        # label_codes(values[where]) gives, without building an index of the rows kept.
+        codes, seen = pd.factorize(values.cat.codes.to_numpy()[where])
+        categories = values.cat.categories
+        return _labelled(codes, [None if k < 0 else categories[k] for k in seen])
     codes, uniques = factorize(values)
-    labels: dict[str, int] = {}
-    # Position -1 (a missing value) maps through the extra last slot to -1.
-    mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
-    for k, value in enumerate(uniques):
-        text = str(value).strip()
-        if text:
-            mapping[k] = labels.setdefault(text, len(labels))
-    coded, named = mapping[codes], tuple(labels)
+    coded, named = _labelled(codes, uniques)
     if where is None:
         return coded, named
     # Renumber the labels in the order the rows kept first show them (factorize keeps it).
@@ -327,6 +324,21 @@ def label_codes(
     renumber = np.full(len(seen), -1, dtype=np.int64)
     renumber[present] = np.arange(int(present.sum()))
     return renumber[positions], tuple(named[k] for k in seen[present])
+
+
+def _labelled(
+    codes: np.ndarray, uniques: Sequence[object]
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """`codes` into `uniques` as codes into their distinct stripped texts, in that order;
+    -1 for a missing value (code -1 or a None unique) or a blank one."""
+    labels: dict[str, int] = {}
+    # Position -1 (a missing value) maps through the extra last slot to -1.
+    mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, value in enumerate(uniques):
+        text = "" if value is None else str(value).strip()
+        if text:
+            mapping[k] = labels.setdefault(text, len(labels))
+    return mapping[codes], tuple(labels)
 
 
 def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
@@ -382,7 +394,7 @@ def member_since_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarr
     """Join day of each ordering customer (by code); NEVER for non-members."""
     member_join = np.full(len(ids), NEVER, dtype=np.int64)
     if club_join is not None and len(club_join):
-        position = ids.get_indexer(club_join.index)
+        position = positions_in(club_join.index, ids)  # Arrow's hash, not an object copy
         found = position >= 0
         member_join[position[found]] = club_join.to_numpy()[found]
     return member_join

@@ -232,8 +232,9 @@ def compute_satisfaction(
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
     orders = customer_orders(tables.orders, period, tables.returns)
-    orders_12m = _occasions_in_window(orders, months, ids)
-    linked = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype)) >= 0
+    code = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))  # -1: never ordered
+    orders_12m = _occasions_in_window(orders, months, code)
+    linked = code >= 0
     loyalty = _loyalty_axis(people, linked, orders_12m, settings)
     single = np.zeros(len(ids), dtype=np.int64)
     quadrants, placed = _quadrants(people, loyalty, single, orders_12m, 1)
@@ -391,13 +392,14 @@ def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray,
 
 
 def _occasions_in_window(
-    orders: CustomerOrders, months: tuple[Period, ...], ids: np.ndarray
+    orders: CustomerOrders, months: tuple[Period, ...], code: np.ndarray
 ) -> np.ndarray:
-    """Purchase occasions of each of `ids` within `months` (docs/metrics.md#surveyed-customers)."""
+    """Purchase occasions within `months` of the customers with these codes of `orders`
+    (-1: never ordered) (docs/metrics.md#surveyed-customers)."""
     edges = month_edges(months)
     counts = np.append(orders.occasions.counts(int(edges[0]), int(edges[-1])), 0)
     # Customers who never ordered take the trailing 0.
-    return counts[orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))].astype(np.int64)
+    return counts[code].astype(np.int64)
 
 
 def _loyalty_axis(
