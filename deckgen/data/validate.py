@@ -42,7 +42,7 @@ from deckgen.data.mapping import (
 )
 from deckgen.data.schema import OTHER, RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
 from deckgen.data.source import SourceSpec
-from deckgen.data.tables import Tables
+from deckgen.data.tables import CODED_SHEETS, CustomerRows, Tables
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
@@ -737,7 +737,7 @@ def _validate(
         where = _where(frame, read.names.get(RETURNS.name, labels["orders"]))
         checked[RETURNS.name] = _SheetCheck(RETURNS, settings, problems, where).run(frame, ())
     tables = {name: c.table for name, c in checked.items() if c.table is not None}
-    _check_references(tables, checked, problems)
+    listed = _check_references(tables, checked, problems)
     _check_returns(tables, checked, problems)
     _check_future_dates(tables, checked, problems, today)
     summaries = tuple(
@@ -758,7 +758,11 @@ def _validate(
         final = {name: table.reset_index(drop=True) for name, table in tables.items()}
         if RETURNS.name in final:  # the revenue a return takes back, whatever its sign
             final[RETURNS.name]["amount"] = -final[RETURNS.name]["amount"].abs()
-        result = Tables(**final, warnings=tuple(problems.warnings))
+        result = Tables(
+            **final,
+            warnings=tuple(problems.warnings),
+            coded=coded_customers(final, listed),
+        )
     return ValidationReport(
         source=read.label,
         tables=result,
@@ -767,6 +771,21 @@ def _validate(
         sheets=summaries,
         notes=read.notes,
     )
+
+
+def coded_customers(
+    final: dict[str, pd.DataFrame], listed: dict[tuple[str, str], np.ndarray]
+) -> dict[str, CustomerRows]:
+    """The customers' rows found for the orders' and the leads' customer ids (`listed`, by
+    _check_references), kept with the validated columns they belong to (Tables.coded)."""
+    customers = final.get("customers")
+    if customers is None:
+        return {}
+    return {
+        name: CustomerRows(final[name]["customer_id"].array, customers["customer_id"].array, rows)
+        for (name, column), rows in listed.items()
+        if name in CODED_SHEETS and column == "customer_id"
+    }
 
 
 def _configured(settings: Settings, sheet: str) -> str:
@@ -820,8 +839,9 @@ def _unmatched_sheet(
 
 def _check_references(
     tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems
-) -> None:
-    """Warn about ids that are not listed in the sheet they refer to (orders of unknown customers)."""
+) -> dict[tuple[str, str], np.ndarray]:
+    """Warn about ids that are not listed in the sheet they refer to (orders of unknown
+    customers); returns the row each id was found on (-1: none), by (sheet, id column)."""
     wanted: list[tuple[str, str, Sheet]] = []  # (sheet, id column, the sheet it refers to)
     for name, table in tables.items():
         for column in _BY_NAME[name].columns:
@@ -835,11 +855,11 @@ def _check_references(
     for target_sheet in {target.name: target for _, _, target in wanted}.values():
         referring = [(name, column) for name, column, t in wanted if t is target_sheet]
         key = tables[target_sheet.name][target_sheet.key]
-        found = _isin([tables[name][column] for name, column in referring], key)
+        found = _positions([tables[name][column] for name, column in referring], key)
         listed |= dict(zip(referring, found, strict=True))
     for name, column, target_sheet in wanted:
         values = tables[name][column]
-        unknown = values.notna().to_numpy() & ~listed[name, column]
+        unknown = values.notna().to_numpy() & (listed[name, column] < 0)
         c = checked[name]
         expected = f"a {target_sheet.key} listed in sheet '{checked[target_sheet.name].label}'"
         problems.rows(
@@ -851,6 +871,7 @@ def _check_references(
             expected,
             rule="unknown_reference",
         )
+    return listed
 
 
 def _check_returns(
@@ -866,24 +887,32 @@ def _check_returns(
         c.where,
         c.match.source["customer_id"],
         c.raw["customer_id"],
-        ~_isin([returns["customer_id"]], orders["customer_id"])[0],
+        _positions([returns["customer_id"]], orders["customer_id"])[0] < 0,
         "a customer with an order (a return is netted against its customer's revenue; this "
         "one lowers no figure)",
         rule="unmatched_return",
     )
 
 
-def _isin(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
-    """`values.isin(known)` for each of the text `columns`, through Arrow (pandas loops in
-    Python here), in one lookup: building the set of `known` costs more than looking up."""
+def _positions(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
+    """Position in `known` of each value of the text `columns` (int32, the first match; -1
+    where absent or empty), through Arrow (pandas loops in Python here), in one lookup:
+    building the set of `known` costs more than looking up."""
     text = pa.large_string()
     arrays = [cells.arrow_column(values).cast(text) for values in columns]
-    found = pc.is_in(
+    keys = cells.arrow_column(known).cast(text)
+    kept = None
+    if keys.null_count:  # an empty key matches no value: left out, positions mapped back
+        kept = np.flatnonzero(~pc.is_null(keys).to_numpy(zero_copy_only=False))
+        keys = keys.take(kept)
+    found = pc.index_in(
         pa.chunked_array([chunk for array in arrays for chunk in array.chunks], text),
-        value_set=pc.drop_null(cells.arrow_column(known).cast(text)).combine_chunks(),
+        value_set=keys.combine_chunks(),
     )
-    flags = found.to_numpy(zero_copy_only=False)
-    return np.split(flags, np.cumsum([len(array) for array in arrays])[:-1])
+    positions = pc.fill_null(found, -1).to_numpy().astype(np.int32, copy=False)
+    if kept is not None:
+        positions = np.where(positions >= 0, kept[np.maximum(positions, 0)], -1).astype(np.int32)
+    return np.split(positions, np.cumsum([len(array) for array in arrays])[:-1])
 
 
 def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:

@@ -150,6 +150,9 @@ class CustomerOrders:
     return_customer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     return_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     return_amount: np.ndarray = field(default_factory=lambda: np.zeros(0))  # <= 0
+    # Row of each customer (by code) in the customers sheet, when validation's lookup of the
+    # ids was reused (every ordering customer listed there); None otherwise.
+    customer_rows: np.ndarray | None = None
 
     def revenue(
         self,
@@ -222,15 +225,22 @@ _last_customer_orders: list[
 
 
 def customer_orders(
-    orders: pd.DataFrame, period: Period, returns: pd.DataFrame | None = None
+    orders: pd.DataFrame,
+    period: Period,
+    returns: pd.DataFrame | None = None,
+    tables: Tables | None = None,
 ) -> CustomerOrders:
     """The orders placed on or before the last day of `period`, coded by customer, with the
-    `returns` (Tables.returns) of those customers to that day."""
+    `returns` (Tables.returns) of those customers to that day; with `tables` (those of the
+    orders), the customers validation found for the orders are reused (the same codes)."""
     for frame, seen, seen_returns, result in _last_customer_orders:
         same_returns = returns is None if seen_returns is None else seen_returns() is returns
         if frame() is orders and seen == period and same_returns:
             return result
-    result = _code_orders(orders, period)
+    rows = None
+    if tables is not None and tables.orders is orders:
+        rows = tables.customer_rows("orders")
+    result = _code_orders(orders, period, rows, None if rows is None else tables.customers)
     if returns is not None:
         result = _with_returns(result, returns, period)
     kept = None if returns is None else weakref.ref(returns)
@@ -253,17 +263,67 @@ def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period)
     return replace(orders, return_customer=customer, return_day=day, return_amount=amount)
 
 
-def _code_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:
+def _code_orders(
+    orders: pd.DataFrame,
+    period: Period,
+    rows: np.ndarray | None = None,
+    customers: pd.DataFrame | None = None,
+) -> CustomerOrders:
+    """`orders` to the period end coded by customer in the order first seen; `rows`: the row
+    of `customers` holding each order's customer (Tables.customer_rows), when known."""
     keep = until_end_of(orders["order_date"], period).to_numpy(dtype=bool, na_value=False)
-    kept = orders.loc[keep, ["customer_id", "order_date", "amount"]]
-    customer, ids = factorize(kept["customer_id"])
-    day = day_numbers(kept["order_date"])
+    whole = bool(keep.all())  # the usual case: no copy of the rows kept
+    day = day_numbers(orders["order_date"] if whole else orders["order_date"][keep])
+    amount = orders["amount"] if whole else orders["amount"][keep]
+    amount = amount.to_numpy(dtype=np.float64, na_value=0.0)
+    coded = None if rows is None or customers is None else _coded_by_rows(rows[keep], customers)
+    if coded is None:
+        customer, ids = factorize(orders["customer_id"] if whole else orders["customer_id"][keep])
+        customer_rows = None
+    else:
+        customer, ids, customer_rows = coded
+        if ids.dtype != orders["customer_id"].dtype:  # not the text factorize would give
+            customer, ids = factorize(orders["customer_id"][keep])
+            customer_rows = None
     first_day = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_day, customer, day)
-    amount = kept["amount"].to_numpy(dtype=np.float64, na_value=0.0)
     for shared in (customer, day, amount, first_day):
         shared.flags.writeable = False  # the result is shared between analyses
-    return CustomerOrders(ids=ids, customer=customer, day=day, amount=amount, first_day=first_day)
+    return CustomerOrders(
+        ids=ids,
+        customer=customer,
+        day=day,
+        amount=amount,
+        first_day=first_day,
+        customer_rows=customer_rows,
+    )
+
+
+def _coded_by_rows(
+    rows: np.ndarray, customers: pd.DataFrame
+) -> tuple[np.ndarray, pd.Index, np.ndarray] | None:
+    """factorize of the customer ids on `rows` of `customers` (codes, ids) from the rows alone,
+    with each code's row; None when some id is not listed there (rows -1 do not tell ids apart)."""
+    if len(rows) == 0 or int(rows.min()) < 0:
+        return None
+    # Distinct rows are distinct ids (the customers' key is unique): the same codes, in the
+    # same first-seen order, as factorizing the text, hashing integers instead of strings.
+    codes, first_rows = pd.factorize(rows)
+    first_rows = first_rows.astype(np.int64)
+    ids = customers["customer_id"].array.take(first_rows)
+    return codes.astype(np.int64, copy=False), pd.Index(ids), first_rows
+
+
+def order_codes_of(orders: CustomerOrders, tables: Tables, name: str) -> np.ndarray | None:
+    """The code in `orders` of the customer of each row of sheet `name` (-1: none, or no order
+    by then) from the customers validation found (Tables.customer_rows); None if not known."""
+    rows = tables.customer_rows(name)
+    if rows is None or orders.customer_rows is None:
+        return None
+    # Every ordering customer is listed: an id missing from the customers has no order.
+    code_of_row = np.full(len(tables.customers) + 1, -1, dtype=np.int64)
+    code_of_row[orders.customer_rows] = np.arange(len(orders.ids))
+    return code_of_row[rows]  # row -1 takes the -1 at the end
 
 
 def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -326,9 +386,7 @@ def label_codes(
     return renumber[positions], tuple(named[k] for k in seen[present])
 
 
-def _labelled(
-    codes: np.ndarray, uniques: Sequence[object]
-) -> tuple[np.ndarray, tuple[str, ...]]:
+def _labelled(codes: np.ndarray, uniques: Sequence[object]) -> tuple[np.ndarray, tuple[str, ...]]:
     """`codes` into `uniques` as codes into their distinct stripped texts, in that order;
     -1 for a missing value (code -1 or a None unique) or a blank one."""
     labels: dict[str, int] = {}

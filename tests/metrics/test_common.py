@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deckgen.config import Settings
 from deckgen.data.cells import to_categories
+from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import (
     NEVER,
+    _code_orders,
     customer_orders,
     day_number,
     factorize,
     label_codes,
+    order_codes_of,
     sorted_distinct,
 )
+from deckgen.metrics.segments import AGE_BAND_EDGES, age_band_codes
 from tests.metrics.fixtures_lifecycle import OCT_2026, orders
 
 
@@ -132,3 +139,83 @@ def test_factorize_of_plain_values_is_pandas():
     codes, uniques = factorize(pd.Series(["b", None, "a", "b"], dtype=object))
     assert codes.tolist() == [0, -1, 1, 0]
     assert uniques.tolist() == ["b", "a"]
+
+
+def _validated(order_customers: list[str], order_dates: list[str], lead_customers: list):
+    """Tables of three customers C1..C3, these orders and leads, as validation leaves them."""
+    frames = {
+        "customers": pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "signup_date": "2026-01-05"}),
+        "orders": pd.DataFrame(
+            {
+                "order_id": [f"O{k}" for k in range(len(order_customers))],
+                "customer_id": order_customers,
+                "order_date": order_dates,
+                "amount": [float(k + 1) for k in range(len(order_customers))],
+            }
+        ),
+        "leads": pd.DataFrame(
+            {
+                "lead_id": [f"L{k}" for k in range(len(lead_customers))],
+                "created_date": "2026-02-01",
+                "channel": "email",
+                "status": "open",
+                "customer_id": lead_customers,
+            }
+        ),
+    }
+    return validate_frames(frames, Settings(), "client", today=date(2026, 11, 15)).tables
+
+
+def test_customers_coded_from_validations_rows_by_hand():
+    # C3 first, then C1: codes in the order first seen, as factorizing the ids gives.
+    tables = _validated(["C3", "C1", "C3"], ["2026-10-02", "2026-10-01", "2026-10-05"], ["C1"])
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    assert list(coded.ids) == ["C3", "C1"]
+    assert coded.customer.tolist() == [0, 1, 0]
+    assert coded.customer_rows.tolist() == [2, 0]
+    assert coded.ids.dtype == tables.orders["customer_id"].dtype
+    plain = _code_orders(tables.orders, OCT_2026)
+    assert plain.customer_rows is None
+    assert list(plain.ids) == list(coded.ids)
+    assert plain.customer.tolist() == coded.customer.tolist()
+
+
+def test_order_codes_of_the_leads_by_hand():
+    # Leads of C2 (no order), of nobody, of C1 (code 1), of an unknown C9, of C3 (code 0).
+    tables = _validated(["C3", "C1"], ["2026-10-02", "2026-10-01"], ["C2", None, "C1", "C9", "C3"])
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    assert order_codes_of(coded, tables, "leads").tolist() == [-1, -1, 1, -1, 0]
+    assert order_codes_of(_code_orders(tables.orders, OCT_2026), tables, "leads") is None
+
+
+def test_an_unknown_ordering_customer_falls_back_to_the_ids():
+    # C9 is not a customer: rows cannot tell unknown ids apart, so the ids are factorized.
+    tables = _validated(["C9", "C1", "C8"], ["2026-10-02", "2026-10-01", "2026-10-03"], ["C1"])
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    assert coded.customer_rows is None
+    assert list(coded.ids) == ["C9", "C1", "C8"]
+    assert order_codes_of(coded, tables, "leads") is None
+
+
+def test_coded_customers_with_no_orders_in_the_period_and_one_customer():
+    # Every order after the period: nothing to code.
+    later = _validated(["C1", "C2"], ["2026-11-02", "2026-11-03"], ["C1"])
+    coded = customer_orders(later.orders, OCT_2026, None, later)
+    assert len(coded.ids) == 0 and coded.customer.tolist() == []
+    # One customer, one of two orders in the period.
+    one = _validated(["C2", "C2"], ["2026-10-09", "2026-11-01"], ["C2"])
+    coded = customer_orders(one.orders, OCT_2026, None, one)
+    assert list(coded.ids) == ["C2"]
+    assert coded.customer_rows.tolist() == [1]
+    assert coded.amount.tolist() == [1.0]
+
+
+def test_age_bands_of_whole_ages_are_those_of_their_numbers():
+    ages = pd.Series([17, 18, 24, 25, None, 64, 65, 90, -3], dtype="Int64")
+    expected = [
+        -1 if a is pd.NA else int(np.searchsorted(AGE_BAND_EDGES, a, side="right")) for a in ages
+    ]
+    assert age_band_codes(ages).tolist() == expected == [0, 1, 1, 2, -1, 5, 6, 6, 0]
+    assert age_band_codes(ages.astype("Float64")).tolist() == expected
+    assert age_band_codes(pd.Series([], dtype="Int64")).tolist() == []
+    assert age_band_codes(pd.Series([None, None], dtype="Int64")).tolist() == [-1, -1]
