@@ -909,10 +909,21 @@ def _positions(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
         pa.chunked_array([chunk for array in arrays for chunk in array.chunks], text),
         value_set=keys.combine_chunks(),
     )
-    positions = pc.fill_null(found, -1).to_numpy().astype(np.int32, copy=False)
+    del arrays
+    # One int32 array per column, -1 set in numpy: no Arrow copy that its pool would keep.
+    positions = [_minus_one_for_null(chunk) for chunk in found.chunks]
+    flat = np.concatenate(positions) if positions else np.zeros(0, np.int32)
+    del found, positions
     if kept is not None:
-        positions = np.where(positions >= 0, kept[np.maximum(positions, 0)], -1).astype(np.int32)
-    return np.split(positions, np.cumsum([len(array) for array in arrays])[:-1])
+        flat = np.where(flat >= 0, kept[np.maximum(flat, 0)], -1).astype(np.int32)
+    bounds = np.cumsum([len(values) for values in columns])[:-1]
+    return [part.copy() for part in np.split(flat, bounds)]  # each its own: one is kept
+
+
+def _minus_one_for_null(chunk: pa.Array) -> np.ndarray:
+    """A chunk of int32 positions as numpy, -1 where null (one chunk copied at a time)."""
+    filled = chunk if chunk.null_count == 0 else pc.fill_null(chunk, -1)
+    return filled.to_numpy().astype(np.int32, copy=True)
 
 
 def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
