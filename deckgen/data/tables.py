@@ -9,7 +9,8 @@ import pandas as pd
 
 from deckgen.errors import Problem
 
-CODED_SHEETS = ("orders", "leads")  # the sheets whose customer ids validation codes
+# The sheets whose customer ids validation codes (those the metrics look up).
+CODED_SHEETS = ("orders", "leads", "surveys", "loyalty")
 
 
 @dataclass(frozen=True)

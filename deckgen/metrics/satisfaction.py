@@ -18,6 +18,8 @@ from deckgen.metrics.common import (
     day_numbers,
     month_edges,
     month_index,
+    order_codes_of,
+    positions_in,
     ratio,
     until_end_of,
 )
@@ -232,7 +234,7 @@ def compute_satisfaction(
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
     orders = customer_orders(tables.orders, period, tables.returns)
-    code = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))  # -1: never ordered
+    code = _surveyed_codes(tables, orders, surveys.index[latest], ids)  # -1: never ordered
     orders_12m = _occasions_in_window(orders, months, code)
     linked = code >= 0
     loyalty = _loyalty_axis(people, linked, orders_12m, settings)
@@ -391,6 +393,19 @@ def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray,
     )
 
 
+def _surveyed_codes(
+    tables: Tables, orders: CustomerOrders, labels: pd.Index, ids: np.ndarray
+) -> np.ndarray:
+    """The code in `orders` of the customers `ids` of the survey rows `labels` (the surveys
+    sheet's index); -1 for those who never ordered. From validation's lookup when known."""
+    codes = order_codes_of(orders, tables, "surveys")
+    index = tables.surveys.index
+    positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    if codes is not None and positional:  # the labels are row positions
+        return codes[labels.to_numpy(dtype=np.int64)]
+    return orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))
+
+
 def _occasions_in_window(
     orders: CustomerOrders, months: tuple[Period, ...], code: np.ndarray
 ) -> np.ndarray:
@@ -495,7 +510,9 @@ def _by_segment(
     if segment_of is None or len(ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
-    names = segments.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
+    # Looked up by Arrow: reindexing builds a Python string of every customer's id first.
+    rows = positions_in(pd.Index(ids, dtype=object), segments.index)
+    names = np.append(segments.to_numpy(dtype=object), None)[rows]  # -1: None at the end
     known = ~pd.isna(names)
     codes, labels = pd.factorize(names[known], sort=True)
     answers = answers.subset(known)

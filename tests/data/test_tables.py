@@ -48,7 +48,7 @@ def test_an_unknown_customer_of_an_order_is_minus_one():
     assert tables.customer_rows("orders").tolist() == [-1, 0]
 
 
-def test_only_orders_and_leads_are_coded():
+def test_only_the_sheets_the_metrics_look_up_are_coded():
     tables = _tables(_client(["C1"], ["C1"]))
     assert tables.customer_rows("customers") is None
     assert tables.customer_rows("feedback") is None  # no such sheet

@@ -90,8 +90,8 @@ def test_without_validations_codes_the_customers_are_looked_up_once(tables, monk
 
 def test_validations_customer_codes_give_the_same_figures(tables, monkeypatch):
     """Customers coded from validation's lookup (issue 16) or from their ids: the same deck."""
-    assert tables.customer_rows("orders") is not None
-    assert tables.customer_rows("leads") is not None
+    for sheet in ("orders", "leads", "surveys", "loyalty"):
+        assert tables.customer_rows(sheet) is not None
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
     coded = compute_metrics(tables, OCT, SETTINGS)
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
