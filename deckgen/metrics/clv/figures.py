@@ -207,7 +207,11 @@ def compute_clv(
     segments = _labels(segment_of, values.customer_id)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, values.customer_id)
-    channels = channel_of.reindex(values.customer_id).to_numpy(dtype=object, na_value=None)
+    if channel_of.index is orders.ids:  # the deck's shared channels: by the same codes
+        channels = channel_of.array.take(history.customer)
+    else:
+        channels = channel_of.reindex(values.customer_id).array
+    channels = channels.to_numpy(dtype=object, na_value=None)
     at_risk = _at_risk_rows(values)
     stake = values.value_if_active - values.predicted_value
     return ClvResult(
