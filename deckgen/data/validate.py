@@ -405,9 +405,9 @@ class _SheetCheck:
             data = data.loc[filled]
             self.where = self.where.take(filled)
         raw = data.rename(columns={v: k for k, v in match.source.items()})
-        table = pd.DataFrame(
+        table = _unconsolidated(
             {name: self._column(raw[name], name, match.source[name]) for name in match.source},
-            index=raw.index,
+            raw.index,
         )
         self._check_unique_key(table, raw, match)
         return _Checked(self.label, match, len(raw), table, raw, self.where)
@@ -682,6 +682,15 @@ class _SheetCheck:
         self.problems.rows(
             "error", self.where, match.source[key], raw[key], repeated, expected, rule=DUPLICATE_KEY
         )
+
+
+def _unconsolidated(columns: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """A frame of `columns` each kept as it is: pandas' constructor copies the columns of one
+    dtype into one block (some 0.3 s and 100 MB at a million orders) that nothing here needs."""
+    table = pd.DataFrame(index=index)
+    for name, values in columns.items():
+        table[name] = values
+    return table
 
 
 def strictly_increasing(values: pd.Series) -> bool:
