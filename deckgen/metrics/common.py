@@ -371,9 +371,15 @@ def label_codes(
     if where is not None and isinstance(values.dtype, pd.CategoricalDtype):
         # The kept rows' small category codes, renumbered in the order first seen: what
         # label_codes(values[where]) gives, without building an index of the rows kept.
-        codes, seen = pd.factorize(values.cat.codes.to_numpy()[where])
+        kept = values.cat.codes.to_numpy()[where].astype(np.int64) + 1  # 0: missing
         categories = values.cat.categories
-        return _labelled(codes, [None if k < 0 else categories[k] for k in seen])
+        seen = first_seen(kept, len(categories) + 1)
+        labels, named = _labelled(
+            np.arange(len(seen)), [None if k == 0 else categories[k - 1] for k in seen]
+        )
+        by_code = np.full(len(categories) + 1, -1, dtype=np.int64)
+        by_code[seen] = labels
+        return by_code[kept], named
     codes, uniques = factorize(values)
     coded, named = _labelled(codes, uniques)
     if where is None:
@@ -384,6 +390,18 @@ def label_codes(
     renumber = np.full(len(seen), -1, dtype=np.int64)
     renumber[present] = np.arange(int(present.sum()))
     return renumber[positions], tuple(named[k] for k in seen[present])
+
+
+def first_seen(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct `values` (small integers 0..size-1) in the order first seen: pd.unique's
+    answer, read from the first rows when they already show every value (they usually do)."""
+    present = int(np.count_nonzero(np.bincount(values, minlength=size)))
+    head = 4096
+    while True:
+        seen = pd.unique(values[:head])
+        if len(seen) == present or head >= len(values):
+            return seen.astype(np.int64)
+        head *= 16
 
 
 def _labelled(codes: np.ndarray, uniques: Sequence[object]) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -19,6 +19,7 @@ from deckgen.metrics.common import (
     customer_orders,
     day_number,
     factorize,
+    first_seen,
     label_codes,
     order_codes_of,
     sorted_distinct,
@@ -219,3 +220,17 @@ def test_age_bands_of_whole_ages_are_those_of_their_numbers():
     assert age_band_codes(ages.astype("Float64")).tolist() == expected
     assert age_band_codes(pd.Series([], dtype="Int64")).tolist() == []
     assert age_band_codes(pd.Series([None, None], dtype="Int64")).tolist() == [-1, -1]
+
+
+def test_first_seen_by_hand():
+    assert first_seen(np.asarray([2, 0, 2, 1, 0]), 3).tolist() == [2, 0, 1]
+    assert first_seen(np.zeros(0, dtype=np.int64), 4).tolist() == []
+    # A value first seen after the first rows looked at is still found, in its place.
+    late = np.concatenate([np.full(5000, 3), [1], np.full(70000, 3), [0]])
+    assert first_seen(late, 4).tolist() == [3, 1, 0]
+
+
+@given(st.lists(st.integers(0, 5), max_size=80), st.integers(0, 9000))
+def test_first_seen_is_pandas_unique(values, padding):
+    array = np.concatenate([np.zeros(padding, dtype=np.int64), np.asarray(values, np.int64)])
+    assert first_seen(array, 6).tolist() == pd.unique(array).tolist()
