@@ -348,6 +348,17 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
+def by_code(values: pd.Series, ids: pd.Index, codes: np.ndarray, coded: pd.Index) -> np.ndarray:
+    """values.reindex(ids) as an object array, None where absent or missing; `codes`: the
+    position of each of `ids` in `coded` (-1: absent), whose own ids they are. When `values`
+    is indexed by `coded` itself they are taken by code, without looking the ids up."""
+    if values.index is coded:
+        taken = values.array.take(codes, allow_fill=True)
+    else:
+        taken = values.reindex(ids).array
+    return taken.to_numpy(dtype=object, na_value=None)
+
+
 def rows_for(
     ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id", rows: np.ndarray | None = None
 ) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from deckgen.metrics.common import (
     ClubJoins,
     CustomerOrders,
     PurchaseOccasions,
+    by_code,
     club_joins,
     covers,
     customer_orders,
@@ -534,7 +535,10 @@ def _segment_values(
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
     revenue = orders.revenue()
     frame = pd.DataFrame(
-        {"segment": segments.reindex(orders.ids).to_numpy(dtype=object), "revenue": revenue}
+        {
+            "segment": by_code(segments, orders.ids, np.arange(len(orders.ids)), orders.ids),
+            "revenue": revenue,
+        }
     )
     grouped = frame.dropna(subset=["segment"]).groupby("segment")["revenue"].agg(["size", "sum"])
     total = float(revenue.sum())

@@ -14,6 +14,7 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     Change,
     CustomerOrders,
+    by_code,
     customer_orders,
     day_numbers,
     month_edges,
@@ -280,7 +281,7 @@ def compute_satisfaction(
         recommend_vs_occasions=_correlation(
             people.recommend[people.recommend_valid], orders_12m[people.recommend_valid]
         ),
-        by_segment=_by_segment(people, loyalty, ids, orders_12m, segment_of),
+        by_segment=_by_segment(people, loyalty, ids, orders_12m, segment_of, code, orders.ids),
         scatter=scatter,
         scatter_n=int(shown.sum()),
         scatter_sampled=sampled,
@@ -505,14 +506,19 @@ def _by_segment(
     ids: np.ndarray,
     orders_12m: np.ndarray,
     segment_of: Mapping[str, str] | pd.Series | None,
+    codes: np.ndarray,
+    coded: pd.Index,
 ) -> tuple[SegmentSatisfaction, ...]:
-    """NPS, CSAT and quadrants of the surveyed customers of each segment, most customers first."""
+    """NPS, CSAT and quadrants of the surveyed customers of each segment, most customers first
+    (`codes`: the position of each of `ids` in `coded`, the orders' customer ids; -1: none)."""
     if segment_of is None or len(ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
-    # Looked up by Arrow: reindexing builds a Python string of every customer's id first.
-    rows = positions_in(pd.Index(ids, dtype=object), segments.index)
-    names = np.append(segments.to_numpy(dtype=object), None)[rows]  # -1: None at the end
+    if segments.index is coded:
+        names = by_code(segments, pd.Index(ids, dtype=object), codes, coded)
+    else:  # looked up by Arrow: reindexing builds a Python string of every customer's id
+        rows = positions_in(pd.Index(ids, dtype=object), segments.index)
+        names = np.append(segments.to_numpy(dtype=object), None)[rows]  # -1: None at the end
     known = ~pd.isna(names)
     codes, labels = pd.factorize(names[known], sort=True)
     answers = answers.subset(known)

@@ -508,7 +508,9 @@ def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.nd
     f = tie_aware_scores(frequency[codes], higher_is_better=True)
     m = tie_aware_scores(cents[codes], higher_is_better=True)
     return RfmScores(
-        ids=orders.ids[codes],
+        # Every customer scored (as at the orders' own end): their very ids, so that figures
+        # by id (segment_of) can be read by customer code without looking the ids up.
+        ids=orders.ids if len(codes) == size else orders.ids[codes],
         codes=codes,
         recency=recency,
         frequency=frequency[codes],

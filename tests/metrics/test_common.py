@@ -16,6 +16,7 @@ from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import (
     NEVER,
     _code_orders,
+    by_code,
     customer_orders,
     day_number,
     factorize,
@@ -234,3 +235,26 @@ def test_first_seen_by_hand():
 def test_first_seen_is_pandas_unique(values, padding):
     array = np.concatenate([np.zeros(padding, dtype=np.int64), np.asarray(values, np.int64)])
     assert first_seen(array, 6).tolist() == pd.unique(array).tolist()
+
+
+def test_by_code_is_reindex_by_id():
+    coded = pd.Index(pd.array(["C1", "C2", "C3"], dtype="string"))
+    values = pd.Series(pd.array(["gold", None, "new"], dtype="string"), index=coded)
+    ids = pd.Index(["C3", "C9", "C2", "C1"], dtype=object)
+    codes = np.asarray([2, -1, 1, 0])
+    expected = ["new", None, None, "gold"]  # C9 absent, C2 missing: None
+    assert by_code(values, ids, codes, coded).tolist() == expected  # taken by code
+    copied = values.set_axis(pd.Index(list(coded), dtype="string"))  # equal ids, other index
+    assert by_code(copied, ids, codes, coded).tolist() == expected  # looked up by id
+    assert by_code(values, ids[:0], codes[:0], coded).tolist() == []
+
+
+def test_every_customer_scored_keeps_the_orders_ids():
+    """RFM of every ordering customer is indexed by the orders' very ids (read by code)."""
+    from deckgen.config import MetricsSettings
+    from deckgen.metrics.segments import score_rfm
+
+    coded = customer_orders(orders([("A", "2026-10-01", 5.0), ("B", "2026-10-02", 7.0)]), OCT_2026)
+    rfm = score_rfm(coded, OCT_2026, MetricsSettings())
+    assert rfm.ids is coded.ids
+    assert rfm.segment_of().index is coded.ids
