@@ -273,7 +273,8 @@ def _leads_created(
     if tables.leads is None:
         return None
     created = tables.leads["created_date"]
-    days = day_numbers(created[until_end_of(created, period)])
+    days = day_numbers(created)  # masked as numbers: a masked Series indexes its rows first
+    days = days[until_end_of(created, period).to_numpy(dtype=bool)]
     return _entries(days, months, month_ends, _first(days))
 
 

@@ -419,7 +419,7 @@ def _club_summary(
     if tables.loyalty is None:
         return summary
     kept = until_end_of(tables.loyalty["date"], period).to_numpy(dtype=bool)
-    events = tables.loyalty[kept]
+    events = tables.loyalty if kept.all() else tables.loyalty[kept]  # usually all: no copy
     codes = order_codes_of(orders, tables, "loyalty")  # the events' customers, when known
     if codes is not None:
         codes = codes[kept]
