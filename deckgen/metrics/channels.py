@@ -15,6 +15,7 @@ from deckgen.data.lead_store import has_leads, lead_store_of
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     Change,
+    as_string,
     covers,
     customer_orders,
     day_number,
@@ -92,15 +93,17 @@ def acquisition_channel_of(
     channel = pd.Series(pd.NA, index=range(len(ids)), dtype="string")
     customers = tables.customers
     if "acquisition_channel" in customers.columns:
-        channel = rows_for(
-            ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows
-        )["acquisition_channel"].astype("string")
+        channel = as_string(
+            rows_for(ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows)[
+                "acquisition_channel"
+            ]
+        )
     leads = tables.leads
     store = lead_store_of(tables)
     if store is not None and "customer_id" in store.columns:
         first = store.first_converted(day_number(period.end))
         from_lead = rows_for(ids, first[["customer_id", "channel"]])["channel"]
-        channel = channel.fillna(from_lead.astype("string"))
+        channel = channel.fillna(as_string(from_lead))
     elif leads is not None and "customer_id" in leads.columns:
         converted = (
             (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
@@ -111,7 +114,7 @@ def acquisition_channel_of(
             {name: leads[name].array.take(rows) for name in ("customer_id", "channel")}
         )
         from_lead = rows_for(ids, first)["channel"]
-        channel = channel.fillna(from_lead.astype("string"))
+        channel = channel.fillna(as_string(from_lead))
     return pd.Series(channel.array, index=ids, name="channel")
 
 

@@ -16,6 +16,7 @@ from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import (
     NEVER,
     _code_orders,
+    as_string,
     by_code,
     customer_orders,
     day_number,
@@ -258,3 +259,13 @@ def test_every_customer_scored_keeps_the_orders_ids():
     rfm = score_rfm(coded, OCT_2026, MetricsSettings())
     assert rfm.ids is coded.ids
     assert rfm.segment_of().index is coded.ids
+
+
+def test_as_string_of_a_category_column_is_its_text():
+    coded = to_categories(pa.chunked_array([pa.array(["b", None, "a", "b"])]), pd.RangeIndex(4))
+    text = as_string(coded)
+    pd.testing.assert_series_equal(text, coded.astype("string"))
+    assert text.tolist() == ["b", pd.NA, "a", "b"]
+    assert as_string(coded[:0]).tolist() == []
+    plain = pd.Series(["x", None], dtype=object)
+    pd.testing.assert_series_equal(as_string(plain), plain.astype("string"))
