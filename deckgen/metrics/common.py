@@ -320,10 +320,16 @@ def order_codes_of(orders: CustomerOrders, tables: Tables, name: str) -> np.ndar
     rows = tables.customer_rows(name)
     if rows is None or orders.customer_rows is None:
         return None
-    # Every ordering customer is listed: an id missing from the customers has no order.
-    code_of_row = np.full(len(tables.customers) + 1, -1, dtype=np.int64)
+    return _code_of_row(orders, len(tables.customers))[rows]  # row -1: the -1 at the end
+
+
+def _code_of_row(orders: CustomerOrders, customers: int) -> np.ndarray:
+    """The code in `orders` of each of the `customers` rows of the customers sheet (-1: none),
+    then a last -1 for row -1; every ordering customer is listed there (customer_rows)."""
+    assert orders.customer_rows is not None
+    code_of_row = np.full(customers + 1, -1, dtype=np.int64)
     code_of_row[orders.customer_rows] = np.arange(len(orders.ids))
-    return code_of_row[rows]  # row -1 takes the -1 at the end
+    return code_of_row
 
 
 def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -449,12 +455,21 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     sheet, and joins on the earliest of `loyalty_join_date` and their first loyalty event; a
     member with neither date is ALWAYS (a member throughout).
     """
+    found = _club_members(tables, period)
+    return None if found is None else found[0]
+
+
+def _club_members(tables: Tables, period: Period) -> tuple[pd.Series, np.ndarray | None] | None:
+    """club_member_since, with each member's row in the customers sheet when validation's
+    lookup of the loyalty sheet's ids is known (None otherwise)."""
     customers = tables.customers
     ids: list[pd.Series] = []
     days: list[np.ndarray] = []
+    rows: list[np.ndarray] | None = []
     if "loyalty_member" in customers.columns:
         is_member = customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)
         ids.append(customers["customer_id"][is_member])
+        rows.append(np.flatnonzero(is_member))
         if "loyalty_join_date" in customers.columns:
             days.append(day_numbers(customers["loyalty_join_date"])[is_member])
         else:
@@ -464,7 +479,14 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     if tables.loyalty is not None:
         ids.append(tables.loyalty["customer_id"])
         days.append(day_numbers(tables.loyalty["date"]))
-    codes, members = factorize(pd.concat(ids, ignore_index=True))
+        listed = tables.customer_rows("loyalty")
+        rows = None if listed is None else [*rows, listed]
+    coded = None if rows is None else _coded_by_rows(np.concatenate(rows), customers)
+    if coded is not None and coded[1].dtype == ids[0].dtype:
+        codes, members, member_rows = coded  # the same codes, from the rows (no text hashed)
+    else:
+        codes, members = factorize(pd.concat(ids, ignore_index=True))
+        member_rows = None
     day = np.concatenate(days)
     # The earliest known date; a member known only by an empty join date is ALWAYS.
     known = day != NAT
@@ -472,7 +494,8 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     np.minimum.at(join, codes[known], day[known])
     join[join == NEVER] = ALWAYS
     joins = pd.Series(join, index=members)
-    return joins[join <= day_number(period.end)]
+    kept = join <= day_number(period.end)
+    return joins[kept], None if member_rows is None else member_rows[kept]
 
 
 @dataclass(frozen=True)
@@ -485,8 +508,15 @@ class ClubJoins:
 
 def club_joins(tables: Tables, period: Period, orders: CustomerOrders) -> ClubJoins:
     """The club members' join days as of the period end, by id and by ordering customer."""
-    by_id = club_member_since(tables, period)
-    by_code = member_since_by_code(by_id, orders.ids)
+    found = _club_members(tables, period)
+    by_id, rows = (None, None) if found is None else found
+    if rows is not None and orders.customer_rows is not None:  # by row: no ids looked up
+        by_code = np.full(len(orders.ids), NEVER, dtype=np.int64)
+        position = _code_of_row(orders, len(tables.customers))[rows]
+        found_here = position >= 0
+        by_code[position[found_here]] = by_id.to_numpy()[found_here]
+    else:
+        by_code = member_since_by_code(by_id, orders.ids)
     by_code.flags.writeable = False  # shared by the funnel and the loyalty analysis
     return ClubJoins(by_id, by_code)
 

@@ -18,6 +18,7 @@ from deckgen.metrics.common import (
     _code_orders,
     as_string,
     by_code,
+    club_joins,
     customer_orders,
     day_number,
     factorize,
@@ -269,3 +270,39 @@ def test_as_string_of_a_category_column_is_its_text():
     assert as_string(coded[:0]).tolist() == []
     plain = pd.Series(["x", None], dtype=object)
     pd.testing.assert_series_equal(as_string(plain), plain.astype("string"))
+
+
+def test_club_joins_from_validations_rows_by_hand():
+    """C1 flagged, joined 3 Oct; C3 in the loyalty sheet from 5 Oct (and flagged without a date:
+    the event dates it); C2 no member. Coded by row or by id, the same joins."""
+    frames = {
+        "customers": pd.DataFrame(
+            {
+                "customer_id": ["C1", "C2", "C3"],
+                "signup_date": "2026-01-05",
+                "loyalty_member": ["yes", "no", "yes"],
+                "loyalty_join_date": ["2026-10-03", None, None],
+            }
+        ),
+        "orders": pd.DataFrame(
+            {
+                "order_id": ["O1", "O2", "O3"],
+                "customer_id": ["C3", "C2", "C1"],
+                "order_date": ["2026-10-01", "2026-10-02", "2026-10-04"],
+                "amount": [1.0, 2.0, 3.0],
+            }
+        ),
+        "loyalty": pd.DataFrame(
+            {"customer_id": ["C3", "C3"], "date": ["2026-10-07", "2026-10-05"], "event": "joined"}
+        ),
+    }
+    tables = validate_frames(frames, Settings(), "client", today=date(2026, 11, 15)).tables
+    assert tables.customer_rows("loyalty").tolist() == [2, 2]
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    joins = club_joins(tables, OCT_2026, coded)
+    start = day_number(OCT_2026.start)
+    assert joins.by_id.to_dict() == {"C1": start + 2, "C3": start + 4}
+    assert joins.by_code.tolist() == [start + 4, NEVER, start + 2]  # C3, C2, C1
+    plain = club_joins(tables, OCT_2026, _code_orders(tables.orders, OCT_2026))
+    assert plain.by_code.tolist() == joins.by_code.tolist()
+    assert plain.by_id.to_dict() == joins.by_id.to_dict()
