@@ -14,6 +14,8 @@ from deckgen.config import Settings
 from deckgen.data.cells import to_categories
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import (
+    ALWAYS,
+    NAT,
     NEVER,
     _code_orders,
     as_string,
@@ -24,6 +26,8 @@ from deckgen.metrics.common import (
     factorize,
     first_seen,
     label_codes,
+    month_edges,
+    month_index,
     order_codes_of,
     sorted_distinct,
 )
@@ -306,3 +310,21 @@ def test_club_joins_from_validations_rows_by_hand():
     plain = club_joins(tables, OCT_2026, _code_orders(tables.orders, OCT_2026))
     assert plain.by_code.tolist() == joins.by_code.tolist()
     assert plain.by_id.to_dict() == joins.by_id.to_dict()
+
+
+def test_month_index_by_hand():
+    months = OCT_2026.trailing(3)  # August, September, October 2026
+    aug, sep, octo = (day_number(m.start) for m in months)
+    days = np.asarray([aug - 1, aug, sep - 1, sep, octo + 30, octo + 31, NAT, NEVER, ALWAYS])
+    assert month_index(days, months).tolist() == [-1, 0, 0, 1, 2, -1, -1, -1, -1]
+    assert month_index(np.zeros(0, dtype=np.int64), months).tolist() == []
+
+
+@given(st.lists(st.integers(-(2**62), 2**62) | st.integers(20_000, 21_000), max_size=60))
+def test_month_index_is_a_search_of_the_month_edges(days):
+    months = OCT_2026.trailing(25)
+    edges = month_edges(months)
+    values = np.asarray(days, dtype=np.int64)
+    expected = np.searchsorted(edges, values, side="right") - 1
+    expected[(values < edges[0]) | (values >= edges[-1])] = -1
+    assert month_index(values, months).tolist() == expected.tolist()
