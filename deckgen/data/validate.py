@@ -993,18 +993,19 @@ def _check_future_dates(
     limit = last + pd.Timedelta(days=1)
     after_today = f"a date up to today, {today:%Y-%m-%d} (this one is in the future)"
     stray = f"a date up to {limit:%Y-%m-%d} (the other dates end on {last:%Y-%m-%d})"
-    for name, column in columns:
+    # Compared as integers (NaT, the int64 minimum, is never later), once per cell.
+    today_ns = pd.Timestamp(today).as_unit("ns").value
+    first_late = min(today_ns, limit.as_unit("ns").value)
+    for (name, column), dates in zip(columns, every, strict=True):
         c = checked[name]
-        values = tables[name][column]
-        future = (values > pd.Timestamp(today)).to_numpy(dtype=bool)
-        beyond = (values > limit).to_numpy(dtype=bool)
+        stamps = dates.astype("datetime64[ns]", copy=False).view(np.int64)
         problems.rows(
             "warning",
             c.where,
             c.match.source[column],
             c.raw[column],
-            future | beyond,
-            lambda position, future=future: after_today if future[position] else stray,
+            stamps > first_late,
+            lambda position, stamps=stamps: after_today if stamps[position] > today_ns else stray,
             rule=FUTURE_DATE,
         )
 
