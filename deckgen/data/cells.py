@@ -481,10 +481,24 @@ def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -
         values = with_null[codes]  # code -1 (a blank cell) takes the NaT at the end
     else:
         return np.full(len(column), np.datetime64("NaT"), dtype="datetime64[ns]")
-    values = values.astype("datetime64[us]")
-    inside = (values >= np.datetime64(FIRST_DATE)) & (values <= np.datetime64(LAST_DATE))
-    days = np.where(inside, values, np.datetime64("NaT")).astype("datetime64[D]")
-    return days.astype("datetime64[ns]")
+    return _midnights(values)
+
+
+_US_PER_DAY = 86_400_000_000
+_NS_PER_US = 1_000
+
+
+def _midnights(values: np.ndarray) -> np.ndarray:
+    """datetime64 `values` as datetime64[ns] at midnight (the day's start), NaT outside
+    FIRST_DATE to LAST_DATE; in integers, with one new array (numpy's casts copy three)."""
+    micro = values.astype("datetime64[us]", copy=False).view(np.int64)
+    low = np.datetime64(FIRST_DATE, "us").astype(np.int64)
+    high = np.datetime64(LAST_DATE, "us").astype(np.int64)
+    outside = (micro < low) | (micro > high)  # NaT, the int64 minimum, is outside too
+    nanos = np.floor_divide(micro, _US_PER_DAY)  # the day, floored as a cast to days floors
+    nanos *= _US_PER_DAY * _NS_PER_US
+    nanos[outside] = np.iinfo(np.int64).min
+    return nanos.view("datetime64[ns]")
 
 
 def _parse_dates(texts: pd.Series, fmt: str | None, timezone: str | None) -> np.ndarray:

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from deckgen.errors import Problem
+
+# The sheets whose customer ids validation codes (those the metrics look up).
+CODED_SHEETS = ("orders", "leads", "surveys", "loyalty")
+
+
+@dataclass(frozen=True)
+class CustomerRows:
+    """The row of the customers sheet holding each row's customer_id in one sheet, as
+    validation found them, with the two id columns (their Arrow-backed arrays) it read."""
+
+    ids: object  # the sheet's customer_id array
+    keys: object  # the customers sheet's customer_id array
+    rows: np.ndarray  # int32 row in the customers sheet; -1: not listed there, or empty
 
 
 @dataclass(frozen=True)
@@ -32,7 +46,24 @@ class Tables:
     # take back (docs/metrics.md#returns); None when none are configured or found.
     returns: pd.DataFrame | None = None
     warnings: tuple[Problem, ...] = field(default=())  # data-quality notes for the appendix
+    # The customer ids of CODED_SHEETS as validation looked them up, by sheet (read them with
+    # customer_rows); optional: without them the metrics look the ids up themselves.
+    coded: dict[str, CustomerRows] = field(default_factory=dict, compare=False, repr=False)
 
     def sheet(self, name: str) -> pd.DataFrame | None:
         """The table for sheet `name`, or None when the client has no such sheet."""
         return getattr(self, name)
+
+    def customer_rows(self, name: str) -> np.ndarray | None:
+        """Row of the customers sheet holding each row's customer_id in sheet `name` (int32;
+        -1: not listed or empty), as validation found them; None when not known, or when
+        either id column is no longer the one validation read (a table replaced since)."""
+        found = self.coded.get(name)
+        frame = self.sheet(name)
+        if found is None or frame is None or "customer_id" not in frame:
+            return None
+        if frame["customer_id"].array is not found.ids:
+            return None
+        if self.customers["customer_id"].array is not found.keys:
+            return None
+        return found.rows

@@ -6,12 +6,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from deckgen.config import MetricsSettings
+from deckgen.data.cells import arrow_column
 from deckgen.data.lead_store import has_leads, lead_store_of
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     Change,
+    as_string,
     covers,
     customer_orders,
     day_number,
@@ -89,25 +93,42 @@ def acquisition_channel_of(
     channel = pd.Series(pd.NA, index=range(len(ids)), dtype="string")
     customers = tables.customers
     if "acquisition_channel" in customers.columns:
-        channel = rows_for(
-            ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows
-        )["acquisition_channel"].astype("string")
+        channel = as_string(
+            rows_for(ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows)[
+                "acquisition_channel"
+            ]
+        )
     leads = tables.leads
     store = lead_store_of(tables)
     if store is not None and "customer_id" in store.columns:
         first = store.first_converted(day_number(period.end))
         from_lead = rows_for(ids, first[["customer_id", "channel"]])["channel"]
-        channel = channel.fillna(from_lead.astype("string"))
+        channel = channel.fillna(as_string(from_lead))
     elif leads is not None and "customer_id" in leads.columns:
         converted = (
             (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
         ).to_numpy(dtype=bool, na_value=False)
         # The earliest converted lead is the first match, so it is the one that counts.
-        first = leads.loc[converted, ["created_date", "lead_id", "customer_id", "channel"]]
-        first = first.sort_values(["created_date", "lead_id"])
-        from_lead = rows_for(ids, first[["customer_id", "channel"]])["channel"]
-        channel = channel.fillna(from_lead.astype("string"))
+        rows = earliest_first(leads, np.flatnonzero(converted))
+        first = pd.DataFrame(
+            {name: leads[name].array.take(rows) for name in ("customer_id", "channel")}
+        )
+        from_lead = rows_for(ids, first)["channel"]
+        channel = channel.fillna(as_string(from_lead))
     return pd.Series(channel.array, index=ids, name="channel")
+
+
+def earliest_first(leads: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    """`rows` of `leads` (none without a created_date) by created_date, then lead_id: a stable
+    sort by Arrow, as pandas' sort_values, without copying the leads' text columns first."""
+    keys = pa.table(
+        {
+            "day": day_numbers(leads["created_date"])[rows],
+            "lead": arrow_column(leads["lead_id"]).take(rows),
+        }
+    )
+    order = pc.sort_indices(keys, [("day", "ascending"), ("lead", "ascending")])
+    return rows[order.to_numpy()]
 
 
 def compute_channels(

@@ -80,9 +80,12 @@ def month_edges(periods: Sequence[Period]) -> np.ndarray:
 def month_index(days: np.ndarray, periods: Sequence[Period]) -> np.ndarray:
     """Index into consecutive `periods` (oldest first) of the month holding each day; -1 outside."""
     edges = month_edges(periods)
-    index = np.searchsorted(edges, days, side="right") - 1
-    index[(days < edges[0]) | (days >= edges[-1])] = -1
-    return index
+    # Looked up by day in a table of the span's days (a few hundred), with -1 last for any
+    # day outside: some four times as fast as a binary search of the edges per day.
+    table = np.append(np.repeat(np.arange(len(periods), dtype=np.int64), np.diff(edges)), -1)
+    offset = np.asarray(days, dtype=np.int64) - edges[0]  # NAT wraps round: outside too
+    offset[(offset < 0) | (offset >= edges[-1] - edges[0])] = len(table) - 1
+    return table[offset]
 
 
 def covers(days: np.ndarray, period: Period) -> bool:
@@ -150,6 +153,9 @@ class CustomerOrders:
     return_customer: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     return_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     return_amount: np.ndarray = field(default_factory=lambda: np.zeros(0))  # <= 0
+    # Row of each customer (by code) in the customers sheet, when validation's lookup of the
+    # ids was reused (every ordering customer listed there); None otherwise.
+    customer_rows: np.ndarray | None = None
 
     def revenue(
         self,
@@ -222,15 +228,22 @@ _last_customer_orders: list[
 
 
 def customer_orders(
-    orders: pd.DataFrame, period: Period, returns: pd.DataFrame | None = None
+    orders: pd.DataFrame,
+    period: Period,
+    returns: pd.DataFrame | None = None,
+    tables: Tables | None = None,
 ) -> CustomerOrders:
     """The orders placed on or before the last day of `period`, coded by customer, with the
-    `returns` (Tables.returns) of those customers to that day."""
+    `returns` (Tables.returns) of those customers to that day; with `tables` (those of the
+    orders), the customers validation found for the orders are reused (the same codes)."""
     for frame, seen, seen_returns, result in _last_customer_orders:
         same_returns = returns is None if seen_returns is None else seen_returns() is returns
         if frame() is orders and seen == period and same_returns:
             return result
-    result = _code_orders(orders, period)
+    rows = None
+    if tables is not None and tables.orders is orders:
+        rows = tables.customer_rows("orders")
+    result = _code_orders(orders, period, rows, None if rows is None else tables.customers)
     if returns is not None:
         result = _with_returns(result, returns, period)
     kept = None if returns is None else weakref.ref(returns)
@@ -253,17 +266,73 @@ def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period)
     return replace(orders, return_customer=customer, return_day=day, return_amount=amount)
 
 
-def _code_orders(orders: pd.DataFrame, period: Period) -> CustomerOrders:
+def _code_orders(
+    orders: pd.DataFrame,
+    period: Period,
+    rows: np.ndarray | None = None,
+    customers: pd.DataFrame | None = None,
+) -> CustomerOrders:
+    """`orders` to the period end coded by customer in the order first seen; `rows`: the row
+    of `customers` holding each order's customer (Tables.customer_rows), when known."""
     keep = until_end_of(orders["order_date"], period).to_numpy(dtype=bool, na_value=False)
-    kept = orders.loc[keep, ["customer_id", "order_date", "amount"]]
-    customer, ids = factorize(kept["customer_id"])
-    day = day_numbers(kept["order_date"])
+    whole = bool(keep.all())  # the usual case: no copy of the rows kept
+    day = day_numbers(orders["order_date"] if whole else orders["order_date"][keep])
+    amount = orders["amount"] if whole else orders["amount"][keep]
+    amount = amount.to_numpy(dtype=np.float64, na_value=0.0)
+    coded = None if rows is None or customers is None else _coded_by_rows(rows[keep], customers)
+    if coded is None:
+        customer, ids = factorize(orders["customer_id"] if whole else orders["customer_id"][keep])
+        customer_rows = None
+    else:
+        customer, ids, customer_rows = coded
+        if ids.dtype != orders["customer_id"].dtype:  # not the text factorize would give
+            customer, ids = factorize(orders["customer_id"][keep])
+            customer_rows = None
     first_day = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_day, customer, day)
-    amount = kept["amount"].to_numpy(dtype=np.float64, na_value=0.0)
     for shared in (customer, day, amount, first_day):
         shared.flags.writeable = False  # the result is shared between analyses
-    return CustomerOrders(ids=ids, customer=customer, day=day, amount=amount, first_day=first_day)
+    return CustomerOrders(
+        ids=ids,
+        customer=customer,
+        day=day,
+        amount=amount,
+        first_day=first_day,
+        customer_rows=customer_rows,
+    )
+
+
+def _coded_by_rows(
+    rows: np.ndarray, customers: pd.DataFrame
+) -> tuple[np.ndarray, pd.Index, np.ndarray] | None:
+    """factorize of the customer ids on `rows` of `customers` (codes, ids) from the rows alone,
+    with each code's row; None when some id is not listed there (rows -1 do not tell ids apart)."""
+    if len(rows) == 0 or int(rows.min()) < 0:
+        return None
+    # Distinct rows are distinct ids (the customers' key is unique): the same codes, in the
+    # same first-seen order, as factorizing the text, hashing integers instead of strings.
+    codes, first_rows = pd.factorize(rows)
+    first_rows = first_rows.astype(np.int64)
+    ids = customers["customer_id"].array.take(first_rows)
+    return codes.astype(np.int64, copy=False), pd.Index(ids), first_rows
+
+
+def order_codes_of(orders: CustomerOrders, tables: Tables, name: str) -> np.ndarray | None:
+    """The code in `orders` of the customer of each row of sheet `name` (-1: none, or no order
+    by then) from the customers validation found (Tables.customer_rows); None if not known."""
+    rows = tables.customer_rows(name)
+    if rows is None or orders.customer_rows is None:
+        return None
+    return _code_of_row(orders, len(tables.customers))[rows]  # row -1: the -1 at the end
+
+
+def _code_of_row(orders: CustomerOrders, customers: int) -> np.ndarray:
+    """The code in `orders` of each of the `customers` rows of the customers sheet (-1: none),
+    then a last -1 for row -1; every ordering customer is listed there (customer_rows)."""
+    assert orders.customer_rows is not None
+    code_of_row = np.full(customers + 1, -1, dtype=np.int64)
+    code_of_row[orders.customer_rows] = np.arange(len(orders.ids))
+    return code_of_row
 
 
 def factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -288,6 +357,31 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
+def by_code(values: pd.Series, ids: pd.Index, codes: np.ndarray, coded: pd.Index) -> np.ndarray:
+    """values.reindex(ids) as an object array, None where absent or missing; `codes`: the
+    position of each of `ids` in `coded` (-1: absent), whose own ids they are. When `values`
+    is indexed by `coded` itself they are taken by code, without looking the ids up."""
+    if values.index is coded:
+        taken = values.array.take(codes, allow_fill=True)
+    else:
+        taken = values.reindex(ids).array
+    return taken.to_numpy(dtype=object, na_value=None)
+
+
+_STRING = pd.api.types.pandas_dtype("string")
+
+
+def as_string(values: pd.Series) -> pd.Series:
+    """values.astype("string"); a category column's text labels taken by code instead of
+    every row converted through Python."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        if categories.dtype == _STRING:
+            taken = categories.array.take(values.cat.codes.to_numpy(), allow_fill=True)
+            return pd.Series(taken, index=values.index, name=values.name)
+    return values.astype("string")
+
+
 def rows_for(
     ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id", rows: np.ndarray | None = None
 ) -> pd.DataFrame:
@@ -309,16 +403,19 @@ def label_codes(
     """Codes into labels (stripped text, first-seen order) of each value; -1 if missing or blank.
     With `where` (a mask): those of values[where], without copying the text."""
     if where is not None and isinstance(values.dtype, pd.CategoricalDtype):
-        return label_codes(values[where])  # a category column's rows copy as small codes
+        # The kept rows' small category codes, renumbered in the order first seen: what
+        # label_codes(values[where]) gives, without building an index of the rows kept.
+        kept = values.cat.codes.to_numpy()[where].astype(np.int64) + 1  # 0: missing
+        categories = values.cat.categories
+        seen = first_seen(kept, len(categories) + 1)
+        labels, named = _labelled(
+            np.arange(len(seen)), [None if k == 0 else categories[k - 1] for k in seen]
+        )
+        by_code = np.full(len(categories) + 1, -1, dtype=np.int64)
+        by_code[seen] = labels
+        return by_code[kept], named
     codes, uniques = factorize(values)
-    labels: dict[str, int] = {}
-    # Position -1 (a missing value) maps through the extra last slot to -1.
-    mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
-    for k, value in enumerate(uniques):
-        text = str(value).strip()
-        if text:
-            mapping[k] = labels.setdefault(text, len(labels))
-    coded, named = mapping[codes], tuple(labels)
+    coded, named = _labelled(codes, uniques)
     if where is None:
         return coded, named
     # Renumber the labels in the order the rows kept first show them (factorize keeps it).
@@ -329,6 +426,31 @@ def label_codes(
     return renumber[positions], tuple(named[k] for k in seen[present])
 
 
+def first_seen(values: np.ndarray, size: int) -> np.ndarray:
+    """The distinct `values` (small integers 0..size-1) in the order first seen: pd.unique's
+    answer, read from the first rows when they already show every value (they usually do)."""
+    present = int(np.count_nonzero(np.bincount(values, minlength=size)))
+    head = 4096
+    while True:
+        seen = pd.unique(values[:head])
+        if len(seen) == present or head >= len(values):
+            return seen.astype(np.int64)
+        head *= 16
+
+
+def _labelled(codes: np.ndarray, uniques: Sequence[object]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """`codes` into `uniques` as codes into their distinct stripped texts, in that order;
+    -1 for a missing value (code -1 or a None unique) or a blank one."""
+    labels: dict[str, int] = {}
+    # Position -1 (a missing value) maps through the extra last slot to -1.
+    mapping = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    for k, value in enumerate(uniques):
+        text = "" if value is None else str(value).strip()
+        if text:
+            mapping[k] = labels.setdefault(text, len(labels))
+    return mapping[codes], tuple(labels)
+
+
 def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     """Join day number of each club member as of the period end, by customer_id; None: no club.
 
@@ -336,12 +458,21 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     sheet, and joins on the earliest of `loyalty_join_date` and their first loyalty event; a
     member with neither date is ALWAYS (a member throughout).
     """
+    found = _club_members(tables, period)
+    return None if found is None else found[0]
+
+
+def _club_members(tables: Tables, period: Period) -> tuple[pd.Series, np.ndarray | None] | None:
+    """club_member_since, with each member's row in the customers sheet when validation's
+    lookup of the loyalty sheet's ids is known (None otherwise)."""
     customers = tables.customers
     ids: list[pd.Series] = []
     days: list[np.ndarray] = []
+    rows: list[np.ndarray] | None = []
     if "loyalty_member" in customers.columns:
         is_member = customers["loyalty_member"].to_numpy(dtype=bool, na_value=False)
         ids.append(customers["customer_id"][is_member])
+        rows.append(np.flatnonzero(is_member))
         if "loyalty_join_date" in customers.columns:
             days.append(day_numbers(customers["loyalty_join_date"])[is_member])
         else:
@@ -351,7 +482,14 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     if tables.loyalty is not None:
         ids.append(tables.loyalty["customer_id"])
         days.append(day_numbers(tables.loyalty["date"]))
-    codes, members = factorize(pd.concat(ids, ignore_index=True))
+        listed = tables.customer_rows("loyalty")
+        rows = None if listed is None else [*rows, listed]
+    coded = None if rows is None else _coded_by_rows(np.concatenate(rows), customers)
+    if coded is not None and coded[1].dtype == ids[0].dtype:
+        codes, members, member_rows = coded  # the same codes, from the rows (no text hashed)
+    else:
+        codes, members = factorize(pd.concat(ids, ignore_index=True))
+        member_rows = None
     day = np.concatenate(days)
     # The earliest known date; a member known only by an empty join date is ALWAYS.
     known = day != NAT
@@ -359,7 +497,8 @@ def club_member_since(tables: Tables, period: Period) -> pd.Series | None:
     np.minimum.at(join, codes[known], day[known])
     join[join == NEVER] = ALWAYS
     joins = pd.Series(join, index=members)
-    return joins[join <= day_number(period.end)]
+    kept = join <= day_number(period.end)
+    return joins[kept], None if member_rows is None else member_rows[kept]
 
 
 @dataclass(frozen=True)
@@ -372,8 +511,15 @@ class ClubJoins:
 
 def club_joins(tables: Tables, period: Period, orders: CustomerOrders) -> ClubJoins:
     """The club members' join days as of the period end, by id and by ordering customer."""
-    by_id = club_member_since(tables, period)
-    by_code = member_since_by_code(by_id, orders.ids)
+    found = _club_members(tables, period)
+    by_id, rows = (None, None) if found is None else found
+    if rows is not None and orders.customer_rows is not None:  # by row: no ids looked up
+        by_code = np.full(len(orders.ids), NEVER, dtype=np.int64)
+        position = _code_of_row(orders, len(tables.customers))[rows]
+        found_here = position >= 0
+        by_code[position[found_here]] = by_id.to_numpy()[found_here]
+    else:
+        by_code = member_since_by_code(by_id, orders.ids)
     by_code.flags.writeable = False  # shared by the funnel and the loyalty analysis
     return ClubJoins(by_id, by_code)
 
@@ -382,7 +528,7 @@ def member_since_by_code(club_join: pd.Series | None, ids: pd.Index) -> np.ndarr
     """Join day of each ordering customer (by code); NEVER for non-members."""
     member_join = np.full(len(ids), NEVER, dtype=np.int64)
     if club_join is not None and len(club_join):
-        position = ids.get_indexer(club_join.index)
+        position = positions_in(club_join.index, ids)  # Arrow's hash, not an object copy
         found = position >= 0
         member_join[position[found]] = club_join.to_numpy()[found]
     return member_join

@@ -24,6 +24,7 @@ from deckgen.metrics.common import (
     day_numbers,
     month_edges,
     month_index,
+    order_codes_of,
     positions_in,
     ratio,
     until_end_of,
@@ -272,7 +273,8 @@ def _leads_created(
     if tables.leads is None:
         return None
     created = tables.leads["created_date"]
-    days = day_numbers(created[until_end_of(created, period)])
+    days = day_numbers(created)  # masked as numbers: a masked Series indexes its rows first
+    days = days[until_end_of(created, period).to_numpy(dtype=bool)]
     return _entries(days, months, month_ends, _first(days))
 
 
@@ -375,7 +377,10 @@ def _lead_to_customer_days(
     if "converted_date" in leads.columns:
         converted_on = day_numbers(leads["converted_date"])[kept]
     if "customer_id" in leads.columns:
-        position = positions_in(leads["customer_id"], orders.ids)[kept]
+        position = order_codes_of(orders, tables, "leads")
+        if position is None:
+            position = positions_in(leads["customer_id"], orders.ids)
+        position = position[kept]
         known = position >= 0
         converted_on[known] = orders.first_day[position[known]]
     converted = (leads["status"] == "converted").to_numpy(dtype=bool, na_value=False)[kept]

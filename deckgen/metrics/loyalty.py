@@ -16,12 +16,15 @@ from deckgen.metrics.common import (
     ClubJoins,
     CustomerOrders,
     PurchaseOccasions,
+    by_code,
     club_joins,
     covers,
     customer_orders,
     day_numbers,
     month_edges,
     month_index,
+    order_codes_of,
+    positions_in,
     ratio,
     sorted_distinct,
     until_end_of,
@@ -234,7 +237,7 @@ def compute_loyalty(
             period,
             club_join,
             active_members,
-            orders.ids,
+            orders,
             months,
             has_previous,
         ),
@@ -392,7 +395,7 @@ def _club_summary(
     period: Period,
     club_join: pd.Series,
     active_members: np.ndarray,
-    ids: pd.Index,
+    orders: CustomerOrders,
     months: tuple[Period, ...],
     has_previous: bool,
 ) -> ClubSummary:
@@ -415,7 +418,11 @@ def _club_summary(
     )
     if tables.loyalty is None:
         return summary
-    events = tables.loyalty[until_end_of(tables.loyalty["date"], period)]
+    kept = until_end_of(tables.loyalty["date"], period).to_numpy(dtype=bool)
+    events = tables.loyalty if kept.all() else tables.loyalty[kept]  # usually all: no copy
+    codes = order_codes_of(orders, tables, "loyalty")  # the events' customers, when known
+    if codes is not None:
+        codes = codes[kept]
     month = month_index(day_numbers(events["date"]), months)
     current, previous = month == len(months) - 1, month == len(months) - 2
     redeemed = (events["event"] == "offer_redeemed").to_numpy(dtype=bool, na_value=False)
@@ -439,7 +446,7 @@ def _club_summary(
         points_earned=points_earned,
         points_redeemed=points_redeemed,
         offers_redeemed=event_change(redeemed),
-        offers=_offers(events, month, redeemed, ids, active_members[:, -1]),
+        offers=_offers(events, month, redeemed, orders.ids, active_members[:, -1], codes),
         referrals=event_change(referral),
     )
 
@@ -467,8 +474,10 @@ def _offers(
     redeemed: np.ndarray,
     ids: pd.Index,
     active_now: np.ndarray,
+    codes: np.ndarray | None = None,
 ) -> tuple[OfferUse, ...]:
-    """Use of each offer redeemed in the 12 trend months (docs/metrics.md#club-offers)."""
+    """Use of each offer redeemed in the 12 trend months (docs/metrics.md#club-offers);
+    `codes`: the code in `ids` of each event's customer (-1: none), when known."""
     if "offer" not in events.columns:
         return ()
     used = redeemed & (month >= _FIRST) & events["offer"].notna().to_numpy()
@@ -479,7 +488,10 @@ def _offers(
             "in_month": month[used] == _SPAN - 1,
         }
     )
-    code = ids.get_indexer(pd.Index(frame["customer_id"], dtype=ids.dtype))
+    if codes is None:
+        code = positions_in(pd.Index(frame["customer_id"], dtype=ids.dtype), ids)
+    else:
+        code = codes[used]
     frame["active"] = (code >= 0) & active_now[np.maximum(code, 0)]
     active_users = frame[frame["active"]].drop_duplicates(["offer", "customer_id"])
     members = active_users.groupby("offer").size()
@@ -523,7 +535,10 @@ def _segment_values(
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
     revenue = orders.revenue()
     frame = pd.DataFrame(
-        {"segment": segments.reindex(orders.ids).to_numpy(dtype=object), "revenue": revenue}
+        {
+            "segment": by_code(segments, orders.ids, np.arange(len(orders.ids)), orders.ids),
+            "revenue": revenue,
+        }
     )
     grouped = frame.dropna(subset=["segment"]).groupby("segment")["revenue"].agg(["size", "sum"])
     total = float(revenue.sum())

@@ -14,10 +14,13 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     Change,
     CustomerOrders,
+    by_code,
     customer_orders,
     day_numbers,
     month_edges,
     month_index,
+    order_codes_of,
+    positions_in,
     ratio,
     until_end_of,
 )
@@ -232,8 +235,9 @@ def compute_satisfaction(
     latest, ids, anonymous = _latest_per_customer(surveys)
     people = answers.subset(latest)
     orders = customer_orders(tables.orders, period, tables.returns)
-    orders_12m = _occasions_in_window(orders, months, ids)
-    linked = orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype)) >= 0
+    code = _surveyed_codes(tables, orders, surveys.index[latest], ids)  # -1: never ordered
+    orders_12m = _occasions_in_window(orders, months, code)
+    linked = code >= 0
     loyalty = _loyalty_axis(people, linked, orders_12m, settings)
     single = np.zeros(len(ids), dtype=np.int64)
     quadrants, placed = _quadrants(people, loyalty, single, orders_12m, 1)
@@ -277,7 +281,7 @@ def compute_satisfaction(
         recommend_vs_occasions=_correlation(
             people.recommend[people.recommend_valid], orders_12m[people.recommend_valid]
         ),
-        by_segment=_by_segment(people, loyalty, ids, orders_12m, segment_of),
+        by_segment=_by_segment(people, loyalty, ids, orders_12m, segment_of, code, orders.ids),
         scatter=scatter,
         scatter_n=int(shown.sum()),
         scatter_sampled=sampled,
@@ -390,14 +394,28 @@ def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray,
     )
 
 
-def _occasions_in_window(
-    orders: CustomerOrders, months: tuple[Period, ...], ids: np.ndarray
+def _surveyed_codes(
+    tables: Tables, orders: CustomerOrders, labels: pd.Index, ids: np.ndarray
 ) -> np.ndarray:
-    """Purchase occasions of each of `ids` within `months` (docs/metrics.md#surveyed-customers)."""
+    """The code in `orders` of the customers `ids` of the survey rows `labels` (the surveys
+    sheet's index); -1 for those who never ordered. From validation's lookup when known."""
+    codes = order_codes_of(orders, tables, "surveys")
+    index = tables.surveys.index
+    positional = isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    if codes is not None and positional:  # the labels are row positions
+        return codes[labels.to_numpy(dtype=np.int64)]
+    return orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))
+
+
+def _occasions_in_window(
+    orders: CustomerOrders, months: tuple[Period, ...], code: np.ndarray
+) -> np.ndarray:
+    """Purchase occasions within `months` of the customers with these codes of `orders`
+    (-1: never ordered) (docs/metrics.md#surveyed-customers)."""
     edges = month_edges(months)
     counts = np.append(orders.occasions.counts(int(edges[0]), int(edges[-1])), 0)
     # Customers who never ordered take the trailing 0.
-    return counts[orders.ids.get_indexer(pd.Index(ids, dtype=orders.ids.dtype))].astype(np.int64)
+    return counts[code].astype(np.int64)
 
 
 def _loyalty_axis(
@@ -488,12 +506,19 @@ def _by_segment(
     ids: np.ndarray,
     orders_12m: np.ndarray,
     segment_of: Mapping[str, str] | pd.Series | None,
+    codes: np.ndarray,
+    coded: pd.Index,
 ) -> tuple[SegmentSatisfaction, ...]:
-    """NPS, CSAT and quadrants of the surveyed customers of each segment, most customers first."""
+    """NPS, CSAT and quadrants of the surveyed customers of each segment, most customers first
+    (`codes`: the position of each of `ids` in `coded`, the orders' customer ids; -1: none)."""
     if segment_of is None or len(ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
-    names = segments.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
+    if segments.index is coded:
+        names = by_code(segments, pd.Index(ids, dtype=object), codes, coded)
+    else:  # looked up by Arrow: reindexing builds a Python string of every customer's id
+        rows = positions_in(pd.Index(ids, dtype=object), segments.index)
+        names = np.append(segments.to_numpy(dtype=object), None)[rows]  # -1: None at the end
     known = ~pd.isna(names)
     codes, labels = pd.factorize(names[known], sort=True)
     answers = answers.subset(known)

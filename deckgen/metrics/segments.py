@@ -189,8 +189,19 @@ def parse_rfm_segments(patterns: Mapping[str, Sequence[str]]) -> dict[tuple[int,
 
 def age_band_codes(ages: pd.Series) -> np.ndarray:
     """Index into AGE_BANDS of each age (docs/metrics.md#age-band); -1 where it is missing."""
+    edges = np.asarray(AGE_BAND_EDGES)
+    if pd.api.types.is_integer_dtype(ages.dtype) and len(ages):
+        # Whole ages span a few hundred values at most: each band looked up once, by age.
+        missing = ages.isna().to_numpy(dtype=bool)
+        whole = ages.to_numpy(dtype=np.int64, na_value=0)
+        low, high = int(whole.min()), int(whole.max())
+        if high - low < 1 << 16:
+            bands = np.searchsorted(edges, np.arange(low, high + 1), side="right")
+            codes = bands[whole - low].astype(np.int64)
+            codes[missing] = -1
+            return codes
     values = ages.to_numpy(dtype=np.float64, na_value=np.nan)
-    codes = np.searchsorted(np.asarray(AGE_BAND_EDGES), values, side="right")
+    codes = np.searchsorted(edges, values, side="right")
     codes[np.isnan(values)] = -1
     return codes.astype(np.int64)
 
@@ -497,7 +508,9 @@ def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.nd
     f = tie_aware_scores(frequency[codes], higher_is_better=True)
     m = tie_aware_scores(cents[codes], higher_is_better=True)
     return RfmScores(
-        ids=orders.ids[codes],
+        # Every customer scored (as at the orders' own end): their very ids, so that figures
+        # by id (segment_of) can be read by customer code without looking the ids up.
+        ids=orders.ids if len(codes) == size else orders.ids[codes],
         codes=codes,
         recency=recency,
         frequency=frequency[codes],

@@ -39,9 +39,11 @@ class SharedFigures:
 
 def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) -> SharedFigures:
     """The shared per-customer intermediates of `tables` as of the end of `period`."""
-    orders = customer_orders(tables.orders, period, tables.returns)
+    orders = customer_orders(tables.orders, period, tables.returns, tables)
     rfm = score_rfm(orders, period, settings)
-    rows = positions_in(orders.ids, tables.customers["customer_id"])  # looked up once
+    rows = orders.customer_rows  # as validation found them; else looked up once, here
+    if rows is None:
+        rows = positions_in(orders.ids, tables.customers["customer_id"])
     return SharedFigures(
         orders=orders,
         rfm=rfm,

@@ -214,3 +214,40 @@ def test_category_cells_become_sorted_categories_and_a_code_per_cell(
     assert list(values.cat.categories) == categories
     assert values.cat.codes.tolist() == codes
     assert values.index.equals(index)
+
+
+def test_date_cells_at_midnight_by_hand():
+    written = [
+        "1899-12-31T23:59:59",  # before the first date: empty
+        "1900-01-01T00:00:00",
+        "1969-12-31T18:30:00",  # before 1970: floored to its own day
+        "2026-10-05T23:59:59",
+        "2199-12-31T00:00:00",
+        "2199-12-31T00:00:01",  # after the last date's start: empty
+        "NaT",
+    ]
+    values = np.asarray(written, dtype="datetime64[s]").astype("datetime64[ns]")
+    stamps = pa.chunked_array([pa.array(values, pa.timestamp("ns"))])
+    days = read_dates(stamps, None, None)
+    assert days.dtype == np.dtype("datetime64[ns]")
+    assert [str(d)[:10] if not np.isnat(d) else None for d in days] == [
+        None,
+        "1900-01-01",
+        "1969-12-31",
+        "2026-10-05",
+        "2199-12-31",
+        None,
+        None,
+    ]
+
+
+@given(st.lists(st.integers(-(2**62), 2**62), max_size=50))
+def test_date_cells_at_midnight_are_numpys_day_casts(micros):
+    """Midnights worked out in integers (issue 16) are numpy's casts to days and back."""
+    values = np.asarray(micros, dtype=np.int64).view("datetime64[us]")
+    stamps = pa.chunked_array([pa.array(values, pa.timestamp("us"))], pa.timestamp("us"))
+    inside = (values >= np.datetime64("1900-01-01")) & (values <= np.datetime64("2199-12-31"))
+    expected = np.where(inside, values, np.datetime64("NaT")).astype("datetime64[D]")
+    assert np.array_equal(
+        read_dates(stamps, None, None), expected.astype("datetime64[ns]"), equal_nan=True
+    )

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from deckgen.config import Settings
 from deckgen.data.cells import to_categories
+from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import (
+    ALWAYS,
+    NAT,
     NEVER,
+    _code_orders,
+    as_string,
+    by_code,
+    club_joins,
     customer_orders,
     day_number,
     factorize,
+    first_seen,
     label_codes,
+    month_edges,
+    month_index,
+    order_codes_of,
     sorted_distinct,
 )
+from deckgen.metrics.segments import AGE_BAND_EDGES, age_band_codes
 from tests.metrics.fixtures_lifecycle import OCT_2026, orders
 
 
@@ -132,3 +147,184 @@ def test_factorize_of_plain_values_is_pandas():
     codes, uniques = factorize(pd.Series(["b", None, "a", "b"], dtype=object))
     assert codes.tolist() == [0, -1, 1, 0]
     assert uniques.tolist() == ["b", "a"]
+
+
+def _validated(order_customers: list[str], order_dates: list[str], lead_customers: list):
+    """Tables of three customers C1..C3, these orders and leads, as validation leaves them."""
+    frames = {
+        "customers": pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "signup_date": "2026-01-05"}),
+        "orders": pd.DataFrame(
+            {
+                "order_id": [f"O{k}" for k in range(len(order_customers))],
+                "customer_id": order_customers,
+                "order_date": order_dates,
+                "amount": [float(k + 1) for k in range(len(order_customers))],
+            }
+        ),
+        "leads": pd.DataFrame(
+            {
+                "lead_id": [f"L{k}" for k in range(len(lead_customers))],
+                "created_date": "2026-02-01",
+                "channel": "email",
+                "status": "open",
+                "customer_id": lead_customers,
+            }
+        ),
+    }
+    return validate_frames(frames, Settings(), "client", today=date(2026, 11, 15)).tables
+
+
+def test_customers_coded_from_validations_rows_by_hand():
+    # C3 first, then C1: codes in the order first seen, as factorizing the ids gives.
+    tables = _validated(["C3", "C1", "C3"], ["2026-10-02", "2026-10-01", "2026-10-05"], ["C1"])
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    assert list(coded.ids) == ["C3", "C1"]
+    assert coded.customer.tolist() == [0, 1, 0]
+    assert coded.customer_rows.tolist() == [2, 0]
+    assert coded.ids.dtype == tables.orders["customer_id"].dtype
+    plain = _code_orders(tables.orders, OCT_2026)
+    assert plain.customer_rows is None
+    assert list(plain.ids) == list(coded.ids)
+    assert plain.customer.tolist() == coded.customer.tolist()
+
+
+def test_order_codes_of_the_leads_by_hand():
+    # Leads of C2 (no order), of nobody, of C1 (code 1), of an unknown C9, of C3 (code 0).
+    tables = _validated(["C3", "C1"], ["2026-10-02", "2026-10-01"], ["C2", None, "C1", "C9", "C3"])
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    assert order_codes_of(coded, tables, "leads").tolist() == [-1, -1, 1, -1, 0]
+    assert order_codes_of(_code_orders(tables.orders, OCT_2026), tables, "leads") is None
+
+
+def test_an_unknown_ordering_customer_falls_back_to_the_ids():
+    # C9 is not a customer: rows cannot tell unknown ids apart, so the ids are factorized.
+    tables = _validated(["C9", "C1", "C8"], ["2026-10-02", "2026-10-01", "2026-10-03"], ["C1"])
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    assert coded.customer_rows is None
+    assert list(coded.ids) == ["C9", "C1", "C8"]
+    assert order_codes_of(coded, tables, "leads") is None
+
+
+def test_coded_customers_with_no_orders_in_the_period_and_one_customer():
+    # Every order after the period: nothing to code.
+    later = _validated(["C1", "C2"], ["2026-11-02", "2026-11-03"], ["C1"])
+    coded = customer_orders(later.orders, OCT_2026, None, later)
+    assert len(coded.ids) == 0 and coded.customer.tolist() == []
+    # One customer, one of two orders in the period.
+    one = _validated(["C2", "C2"], ["2026-10-09", "2026-11-01"], ["C2"])
+    coded = customer_orders(one.orders, OCT_2026, None, one)
+    assert list(coded.ids) == ["C2"]
+    assert coded.customer_rows.tolist() == [1]
+    assert coded.amount.tolist() == [1.0]
+
+
+def test_age_bands_of_whole_ages_are_those_of_their_numbers():
+    ages = pd.Series([17, 18, 24, 25, None, 64, 65, 90, -3], dtype="Int64")
+    expected = [
+        -1 if a is pd.NA else int(np.searchsorted(AGE_BAND_EDGES, a, side="right")) for a in ages
+    ]
+    assert age_band_codes(ages).tolist() == expected == [0, 1, 1, 2, -1, 5, 6, 6, 0]
+    assert age_band_codes(ages.astype("Float64")).tolist() == expected
+    assert age_band_codes(pd.Series([], dtype="Int64")).tolist() == []
+    assert age_band_codes(pd.Series([None, None], dtype="Int64")).tolist() == [-1, -1]
+
+
+def test_first_seen_by_hand():
+    assert first_seen(np.asarray([2, 0, 2, 1, 0]), 3).tolist() == [2, 0, 1]
+    assert first_seen(np.zeros(0, dtype=np.int64), 4).tolist() == []
+    # A value first seen after the first rows looked at is still found, in its place.
+    late = np.concatenate([np.full(5000, 3), [1], np.full(70000, 3), [0]])
+    assert first_seen(late, 4).tolist() == [3, 1, 0]
+
+
+@given(st.lists(st.integers(0, 5), max_size=80), st.integers(0, 9000))
+def test_first_seen_is_pandas_unique(values, padding):
+    array = np.concatenate([np.zeros(padding, dtype=np.int64), np.asarray(values, np.int64)])
+    assert first_seen(array, 6).tolist() == pd.unique(array).tolist()
+
+
+def test_by_code_is_reindex_by_id():
+    coded = pd.Index(pd.array(["C1", "C2", "C3"], dtype="string"))
+    values = pd.Series(pd.array(["gold", None, "new"], dtype="string"), index=coded)
+    ids = pd.Index(["C3", "C9", "C2", "C1"], dtype=object)
+    codes = np.asarray([2, -1, 1, 0])
+    expected = ["new", None, None, "gold"]  # C9 absent, C2 missing: None
+    assert by_code(values, ids, codes, coded).tolist() == expected  # taken by code
+    copied = values.set_axis(pd.Index(list(coded), dtype="string"))  # equal ids, other index
+    assert by_code(copied, ids, codes, coded).tolist() == expected  # looked up by id
+    assert by_code(values, ids[:0], codes[:0], coded).tolist() == []
+
+
+def test_every_customer_scored_keeps_the_orders_ids():
+    """RFM of every ordering customer is indexed by the orders' very ids (read by code)."""
+    from deckgen.config import MetricsSettings
+    from deckgen.metrics.segments import score_rfm
+
+    coded = customer_orders(orders([("A", "2026-10-01", 5.0), ("B", "2026-10-02", 7.0)]), OCT_2026)
+    rfm = score_rfm(coded, OCT_2026, MetricsSettings())
+    assert rfm.ids is coded.ids
+    assert rfm.segment_of().index is coded.ids
+
+
+def test_as_string_of_a_category_column_is_its_text():
+    coded = to_categories(pa.chunked_array([pa.array(["b", None, "a", "b"])]), pd.RangeIndex(4))
+    text = as_string(coded)
+    pd.testing.assert_series_equal(text, coded.astype("string"))
+    assert text.tolist() == ["b", pd.NA, "a", "b"]
+    assert as_string(coded[:0]).tolist() == []
+    plain = pd.Series(["x", None], dtype=object)
+    pd.testing.assert_series_equal(as_string(plain), plain.astype("string"))
+
+
+def test_club_joins_from_validations_rows_by_hand():
+    """C1 flagged, joined 3 Oct; C3 in the loyalty sheet from 5 Oct (and flagged without a date:
+    the event dates it); C2 no member. Coded by row or by id, the same joins."""
+    frames = {
+        "customers": pd.DataFrame(
+            {
+                "customer_id": ["C1", "C2", "C3"],
+                "signup_date": "2026-01-05",
+                "loyalty_member": ["yes", "no", "yes"],
+                "loyalty_join_date": ["2026-10-03", None, None],
+            }
+        ),
+        "orders": pd.DataFrame(
+            {
+                "order_id": ["O1", "O2", "O3"],
+                "customer_id": ["C3", "C2", "C1"],
+                "order_date": ["2026-10-01", "2026-10-02", "2026-10-04"],
+                "amount": [1.0, 2.0, 3.0],
+            }
+        ),
+        "loyalty": pd.DataFrame(
+            {"customer_id": ["C3", "C3"], "date": ["2026-10-07", "2026-10-05"], "event": "joined"}
+        ),
+    }
+    tables = validate_frames(frames, Settings(), "client", today=date(2026, 11, 15)).tables
+    assert tables.customer_rows("loyalty").tolist() == [2, 2]
+    coded = customer_orders(tables.orders, OCT_2026, None, tables)
+    joins = club_joins(tables, OCT_2026, coded)
+    start = day_number(OCT_2026.start)
+    assert joins.by_id.to_dict() == {"C1": start + 2, "C3": start + 4}
+    assert joins.by_code.tolist() == [start + 4, NEVER, start + 2]  # C3, C2, C1
+    plain = club_joins(tables, OCT_2026, _code_orders(tables.orders, OCT_2026))
+    assert plain.by_code.tolist() == joins.by_code.tolist()
+    assert plain.by_id.to_dict() == joins.by_id.to_dict()
+
+
+def test_month_index_by_hand():
+    months = OCT_2026.trailing(3)  # August, September, October 2026
+    aug, sep, octo = (day_number(m.start) for m in months)
+    days = np.asarray([aug - 1, aug, sep - 1, sep, octo + 30, octo + 31, NAT, NEVER, ALWAYS])
+    assert month_index(days, months).tolist() == [-1, 0, 0, 1, 2, -1, -1, -1, -1]
+    assert month_index(np.zeros(0, dtype=np.int64), months).tolist() == []
+
+
+@given(st.lists(st.integers(-(2**62), 2**62) | st.integers(20_000, 21_000), max_size=60))
+def test_month_index_is_a_search_of_the_month_edges(days):
+    months = OCT_2026.trailing(25)
+    edges = month_edges(months)
+    values = np.asarray(days, dtype=np.int64)
+    expected = np.searchsorted(edges, values, side="right") - 1
+    expected[(values < edges[0]) | (values >= edges[-1])] = -1
+    assert month_index(values, months).tolist() == expected.tolist()

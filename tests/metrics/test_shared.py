@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 import deckgen.metrics.channels as channels_module
 import deckgen.metrics.clv.figures as clv_module
+import deckgen.metrics.common as common_module
 import deckgen.metrics.funnel as funnel_module
 import deckgen.metrics.loyalty as loyalty_module
 import deckgen.metrics.prospects as prospects_module
@@ -67,14 +70,33 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
     club_calls = _count_calls(
         monkeypatch, "club_joins", (funnel_module, loyalty_module, shared_module)
     )
-    # The customers sheet's row of each ordering customer: the channel and the attributes.
+    # The customers sheet's row of each ordering customer: the channel and the attributes;
+    # validation found them already (Tables.customer_rows), so they are not looked up again.
     lookups = _count_calls(monkeypatch, "positions_in", (shared_module,))
     compute_metrics(tables, OCT, SETTINGS)
     assert channel_calls == [1]
     assert rfm_calls == [2]
     assert attribute_calls == [1]
     assert club_calls == [1]
+    assert lookups == [0]
+
+
+def test_without_validations_codes_the_customers_are_looked_up_once(tables, monkeypatch):
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    lookups = _count_calls(monkeypatch, "positions_in", (shared_module,))
+    compute_metrics(replace(tables, coded={}), OCT, SETTINGS)
     assert lookups == [1]
+
+
+def test_validations_customer_codes_give_the_same_figures(tables, monkeypatch):
+    """Customers coded from validation's lookup (issue 16) or from their ids: the same deck."""
+    for sheet in ("orders", "leads", "surveys", "loyalty"):
+        assert tables.customer_rows(sheet) is not None
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    coded = compute_metrics(tables, OCT, SETTINGS)
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    looked_up = compute_metrics(replace(tables, coded={}), OCT, SETTINGS)
+    assert coded == looked_up
 
 
 def test_shared_figures_match_the_analyses_computed_alone(tables):

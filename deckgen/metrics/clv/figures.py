@@ -31,6 +31,7 @@ from deckgen.metrics.clv.history import (
 from deckgen.metrics.clv.mle import ClvRefusal
 from deckgen.metrics.common import (
     CustomerOrders,
+    by_code,
     customer_orders,
     day_number,
     label_codes,
@@ -204,10 +205,14 @@ def compute_clv(
             holdout=holdout,
         )
     values = _customer_values(model, history, orders.ids, settings.discount_rate)
-    segments = _labels(segment_of, values.customer_id)
+    segments = _labels(segment_of, values.customer_id, history.customer, orders.ids)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, values.customer_id)
-    channels = channel_of.reindex(values.customer_id).to_numpy(dtype=object, na_value=None)
+    if channel_of.index is orders.ids:  # the deck's shared channels: by the same codes
+        channels = channel_of.array.take(history.customer)
+    else:
+        channels = channel_of.reindex(values.customer_id).array
+    channels = channels.to_numpy(dtype=object, na_value=None)
     at_risk = _at_risk_rows(values)
     stake = values.value_if_active - values.predicted_value
     return ClvResult(
@@ -311,12 +316,18 @@ def _customer_values(
     )
 
 
-def _labels(segment_of: Mapping[str, str] | pd.Series | None, ids: pd.Index) -> np.ndarray:
-    """The segment of each of `ids` (None where unknown), as an object array."""
+def _labels(
+    segment_of: Mapping[str, str] | pd.Series | None,
+    ids: pd.Index,
+    codes: np.ndarray,
+    coded: pd.Index,
+) -> np.ndarray:
+    """The segment of each of `ids` (None where unknown), as an object array (`codes`: their
+    positions in `coded`, the orders' customer ids)."""
     if segment_of is None:
         return np.full(len(ids), None, dtype=object)
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
-    return segments.reindex(ids).astype(object).where(lambda s: s.notna(), None).to_numpy()
+    return by_code(segments, ids, codes, coded)
 
 
 def _groups(values: CustomerValues, labels: np.ndarray) -> tuple[ValueGroup, ...]:

@@ -1,0 +1,71 @@
+"""Tables.customer_rows: the customers validation found for the orders' and leads' ids."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+
+from deckgen.config import Settings
+from deckgen.data.validate import validate_frames
+
+
+def _client(order_customers: list[str | None], lead_customers: list[str | None]) -> dict:
+    customers = pd.DataFrame({"customer_id": ["C1", "C2", "C3"], "signup_date": "2026-01-05"})
+    orders = pd.DataFrame(
+        {
+            "order_id": [f"O{k}" for k in range(len(order_customers))],
+            "customer_id": order_customers,
+            "order_date": "2026-03-01",
+            "amount": 10.0,
+        }
+    )
+    leads = pd.DataFrame(
+        {
+            "lead_id": [f"L{k}" for k in range(len(lead_customers))],
+            "created_date": "2026-02-01",
+            "channel": "email",
+            "status": "open",
+            "customer_id": lead_customers,
+        }
+    )
+    return {"customers": customers, "orders": orders, "leads": leads}
+
+
+def _tables(frames: dict):
+    return validate_frames(frames, Settings(), "client", today=date(2026, 11, 15)).tables
+
+
+def test_the_row_of_each_customer_by_hand():
+    tables = _tables(_client(["C3", "C1", "C3", " C2 "], ["C2", None, "C9", "C1"]))
+    assert tables.customer_rows("orders").tolist() == [2, 0, 2, 1]  # trimmed, as validated
+    assert tables.customer_rows("leads").tolist() == [1, -1, -1, 0]  # empty, unknown: -1
+
+
+def test_an_unknown_customer_of_an_order_is_minus_one():
+    tables = _tables(_client(["C9", "C1"], ["C1"]))
+    assert tables.customer_rows("orders").tolist() == [-1, 0]
+
+
+def test_only_the_sheets_the_metrics_look_up_are_coded():
+    tables = _tables(_client(["C1"], ["C1"]))
+    assert tables.customer_rows("customers") is None
+    assert tables.customer_rows("feedback") is None  # no such sheet
+
+
+def test_a_replaced_table_has_no_rows():
+    """Rows found for other columns are never handed out: a table replaced since (or its
+    customers) is looked up again by the metrics."""
+    tables = _tables(_client(["C3", "C1"], ["C2"]))
+    orders = tables.orders.copy()
+    assert replace(tables, orders=orders).customer_rows("orders") is None
+    assert replace(tables, customers=tables.customers.copy()).customer_rows("leads") is None
+    assert replace(tables, coded={}).customer_rows("orders") is None
+    assert replace(tables, warnings=()).customer_rows("orders").tolist() == [2, 0]
+
+
+def test_tables_made_by_hand_have_no_rows():
+    tables = _tables(_client(["C1"], ["C1"]))
+    bare = type(tables)(customers=tables.customers, orders=tables.orders)
+    assert bare.customer_rows("orders") is None
