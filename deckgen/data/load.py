@@ -344,23 +344,25 @@ def _read_sheet(
 
 def in_threads(jobs: list[Callable[[], _T]], sizes: list[int], threads: int) -> list[_T]:
     """Each job's result, in the order of `jobs`, run by `threads` threads (this one and
-    `threads - 1` more), the largest first. Whatever order they finish in, the error raised is
-    the one the first failing job (in the order of `jobs`) raised, as when run one by one; jobs
-    after a failed one are not started."""
+    `threads - 1` more), the largest first; this thread takes the largest before the others
+    start. Whatever order they finish in, the error raised is the one the first failing job
+    (in the order of `jobs`) raised, as when run one by one; jobs after a failed one are not
+    started."""
     results: list[_T | None] = [None] * len(jobs)
     errors: dict[int, BaseException] = {}
     pending = iter(sorted(range(len(jobs)), key=lambda i: -sizes[i]))  # ties keep their order
     lock, stop = threading.Lock(), threading.Event()
 
-    def work() -> None:
-        while not stop.is_set():
-            with lock:
-                index = next(pending, None)
-                skip = index is not None and any(failed < index for failed in errors)
-            if index is None:
-                return
-            if skip:
-                continue
+    def claim() -> int | None:
+        """The next job to run: none left, or none worth running after a failed one."""
+        with lock:
+            for index in pending:
+                if not any(failed < index for failed in errors):
+                    return index
+        return None
+
+    def work(index: int | None) -> None:
+        while index is not None and not stop.is_set():
             try:
                 results[index] = jobs[index]()
             except BaseException as exc:  # raised below, by the calling thread, in job order
@@ -368,14 +370,17 @@ def in_threads(jobs: list[Callable[[], _T]], sizes: list[int], threads: int) -> 
                     errors[index] = exc
                 if not isinstance(exc, Exception):  # interrupted: no new job anywhere
                     stop.set()
+            index = claim()
 
+    first = claim()  # this thread's: the largest, for the reader this thread has open
     helpers = [
-        threading.Thread(target=work, daemon=True) for _ in range(min(threads, len(jobs)) - 1)
+        threading.Thread(target=work, args=(claim(),), daemon=True)
+        for _ in range(min(threads, len(jobs)) - 1)
     ]
     for helper in helpers:
         helper.start()
     try:
-        work()
+        work(first)
     finally:
         if sys.exc_info()[0] is not None:
             stop.set()
