@@ -14,7 +14,7 @@ import pytest
 
 import deckgen.data.load as load
 from deckgen.cli import main
-from deckgen.config import Settings
+from deckgen.config import Settings, SheetMapping
 from deckgen.data.load import in_threads, read_source
 from deckgen.errors import InputError
 
@@ -173,3 +173,16 @@ def test_two_bad_sheets_give_the_same_messages_in_the_same_order_from_two_thread
         "- sheet 'customers', row 4, column 'customer_id'; expected a value (required)",
         "- sheet 'orders', row 2, column 'amount': got 'twelve'; expected a number like 129.90",
     ]
+
+
+def test_blank_header_cells_and_a_name_like_the_readers_made_up_ones(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append([None, "a", "__UNNAMED__3", None])
+    sheet.append(["x", 1, 2, None])
+    book.save(tmp_path / "data.xlsx")
+    table, _ = load._Workbook(tmp_path / "data.xlsx").read("data", None, SheetMapping())
+    # A: data without a name; C: named as fastexcel names a blank cell; D: blank, left out.
+    assert table.column_names == ["(column A)", "a", "__UNNAMED__3"]
+    assert table.to_pylist() == [{"(column A)": "x", "a": 1.0, "__UNNAMED__3": 2.0}]
