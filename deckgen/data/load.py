@@ -22,7 +22,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, partial
@@ -65,6 +65,7 @@ _T = TypeVar("_T")
 # A workbook with this much sheet XML is read by READ_THREADS threads, the largest sheet first.
 READ_THREADS = 2
 _THREADED_BYTES = 16 << 20
+_IDLE_CORES = 1.5  # ... on a machine with this many cores idle (by the load average)
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 
 
@@ -533,10 +534,7 @@ class _Workbook:
         suffix = path.suffix.lower()
         self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
         self._sizes = _part_sizes(path, self.parts)
-        # A second thread opens a reader of its own (the shared strings read again): worth it
-        # for big sheets only, on a machine with a second core for it.
-        big = sum(self._sizes.values()) >= _THREADED_BYTES
-        self.threads = min(READ_THREADS, _cores()) if big else 1
+        self.threads = _threads_for(self._sizes.values())
         self._visible: dict[str, bool] = {}
         self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its letter index
 
@@ -721,6 +719,27 @@ def _part_sizes(path: Path, parts: dict[str, SheetPart] | None) -> dict[str, int
     except (zipfile.BadZipFile, OSError):
         return {}
     return {name: sizes.get(part.part or "", 0) for name, part in parts.items()}
+
+
+def reading_threads(path: Path) -> int:
+    """The threads read_source reads the workbook at `path` with (1 for anything else)."""
+    from deckgen.data.guards import workbook_parts
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return 1
+    return _threads_for(_part_sizes(path, workbook_parts(path)).values())
+
+
+def _threads_for(sizes: Iterable[int]) -> int:
+    """The threads to read sheets of `sizes` bytes of XML with. A second thread opens a reader
+    of its own (the shared strings read again: 0.4 s of CPU and 0.15 GB on the 300k-order
+    sample), worth it for big sheets only, and only with a core idle for it: on a busy machine
+    it took as long and more CPU (bench/bench_load.py)."""
+    if sum(sizes) < _THREADED_BYTES:
+        return 1
+    cores = _cores()
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0  # the last minute's
+    return min(READ_THREADS, cores) if cores - busy >= _IDLE_CORES else 1
 
 
 def _cores() -> int:

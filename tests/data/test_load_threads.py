@@ -25,6 +25,7 @@ def threaded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "READ_THREADS", 2)
     monkeypatch.setattr(load, "_THREADED_BYTES", 0)
     monkeypatch.setattr(load, "_cores", lambda: 2)
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
 
 
 @pytest.fixture
@@ -120,6 +121,18 @@ def test_a_big_workbook_is_read_by_two_threads_a_small_one_by_one(frames, writer
     book = load._Workbook(writers["xlsx"](frames, tmp_path / "data.xlsx"))
     assert book.threads == 1  # the small sample: a second reader would cost more than it saves
     assert book.size("orders") > book.size("channels") > 0
+
+
+@pytest.mark.parametrize(
+    ("cores", "load_average", "threads"),
+    [(2, 0.4, 2), (2, 0.6, 1), (2, 5.0, 1), (1, 0.0, 1), (8, 6.5, 2), (8, 6.6, 1)],
+)
+def test_a_second_thread_only_with_a_core_idle_for_it(monkeypatch, cores, load_average, threads):
+    monkeypatch.setattr(load, "_cores", lambda: cores)
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (load_average, 0.0, 0.0))
+    big = load._THREADED_BYTES
+    assert load._threads_for([big // 2, big // 2]) == threads
+    assert load._threads_for([big // 2, big // 2 - 1]) == 1
 
 
 def _far_cells(path: Path) -> Path:
