@@ -319,9 +319,10 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
     else:
         sizes, threads = [0] * len(groups), 1
     done = in_threads(jobs, sizes, threads)
-    frames = {sheet.name: frame for (sheet, *_), (frame, _) in zip(plan, done, strict=False)}
-    reads = {sheet.name: read for (sheet, *_), (_, read) in zip(plan, done, strict=False)}
-    extra = {name: frame for name, (frame, _) in zip(others, done[len(plan) :], strict=True)}
+    ours, theirs = done[: len(plan)], done[len(plan) :]
+    frames = {sheet.name: frame for (sheet, *_), (frame, _) in zip(plan, ours, strict=True)}
+    reads = {sheet.name: read for (sheet, *_), (_, read) in zip(plan, ours, strict=True)}
+    extra = {name: frame for name, (frame, _) in zip(others, theirs, strict=True)}
     warnings = [
         w
         for sheet, mapping, found in plan
