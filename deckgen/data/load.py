@@ -20,12 +20,14 @@ import difflib
 import io
 import logging
 import os
-from collections.abc import Callable, Mapping
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,8 +39,10 @@ from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSourc
 from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
 if TYPE_CHECKING:
+    import fastexcel
     import pyarrow as pa
 
+    from deckgen.data.guards import SheetPart
     from deckgen.data.header import HeaderGuess
     from deckgen.data.tables import Tables
 
@@ -57,6 +61,12 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
 HIDDEN_SHEET = "hidden_sheet"  # errors.Problem.rule of the hidden-sheet warning
+_T = TypeVar("_T")
+# A workbook with this much sheet XML is read by READ_THREADS threads, the largest sheet first.
+READ_THREADS = 2
+_THREADED_BYTES = 16 << 20
+_IDLE_CORES = 1.5  # ... on a machine with this many cores idle (by the load average)
+_MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 
 
 @dataclass(frozen=True)
@@ -285,35 +295,105 @@ def _open_in_excel(path: Path) -> tuple[Problem, ...]:
 
 
 def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
-    frames: dict[str, pd.DataFrame] = {}
-    names: dict[str, str] = {}
-    reads: dict[str, tuple[SheetRead, ...]] = {}
     unmatched: dict[str, tuple[str, ...]] = {}
-    warnings: list[Problem] = []
-    # Category columns stay dictionary-encoded (their few distinct values once, codes per row)
-    # for validation to check each value once; transforms get plain text.
-    encode = not any(mapping.transformed for mapping in settings.sheets.values())
+    plan: list[tuple[Sheet, SheetMapping, tuple[str, ...]]] = []  # our sheets, in schema order
     for sheet in SHEETS:
         mapping = settings.mapping(sheet.name)
         found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available)
         if mapping.sources and missing:
             unmatched[sheet.name] = missing
-        if not found:
-            continue
-        parts = [book.read(name, sheet, mapping) for name in found]
-        parts = [(table, replace(read, columns=tuple(table.column_names))) for table, read in parts]
-        categories = category_columns(parts[0][0].column_names, sheet, mapping) if encode else ()
-        frames[sheet.name] = _stack(parts, categories)
-        names[sheet.name] = " + ".join(found)
-        reads[sheet.name] = tuple(read for _, read in parts)
-        warnings += [
-            w for name in found if name not in mapping.sources for w in _hidden(name, sheet, book)
-        ]
-    extra = {
-        name: _stack([book.read(name, None, SheetMapping())])
-        for name in _extra(settings, book.available, names)
-    }
+        if found:
+            plan.append((sheet, mapping, tuple(found)))
+    names = {sheet.name: " + ".join(found) for sheet, _, found in plan}
+    others = _extra(settings, book.available, names)
+    # Category columns stay dictionary-encoded (their few distinct values once, codes per row)
+    # for validation to check each value once; transforms get plain text.
+    encode = not any(mapping.transformed for mapping in settings.sheets.values())
+    jobs = [
+        partial(_read_sheet, book, sheet, mapping, found, encode) for sheet, mapping, found in plan
+    ]
+    jobs += [partial(_read_sheet, book, None, SheetMapping(), (name,), False) for name in others]
+    groups = [found for *_, found in plan] + [(name,) for name in others]
+    if isinstance(book, _Workbook):  # folders' readers use threads of their own, databases none
+        sizes, threads = [sum(map(book.size, group)) for group in groups], book.threads
+    else:
+        sizes, threads = [0] * len(groups), 1
+    done = in_threads(jobs, sizes, threads)
+    ours, theirs = done[: len(plan)], done[len(plan) :]
+    frames = {sheet.name: frame for (sheet, *_), (frame, _) in zip(plan, ours, strict=True)}
+    reads = {sheet.name: read for (sheet, *_), (_, read) in zip(plan, ours, strict=True)}
+    extra = {name: frame for name, (frame, _) in zip(others, theirs, strict=True)}
+    warnings = [
+        w
+        for sheet, mapping, found in plan
+        for name in found
+        if name not in mapping.sources
+        for w in _hidden(name, sheet, book)
+    ]
     return Source(label, frames, names, book.available, tuple(warnings), reads, unmatched, extra)
+
+
+def _read_sheet(
+    book: _Book, sheet: Sheet | None, mapping: SheetMapping, found: tuple[str, ...], encode: bool
+) -> tuple[pd.DataFrame, tuple[SheetRead, ...]]:
+    """The client's sheets `found` for our `sheet` (None: a sheet the transforms read) as one
+    frame, and how each was read."""
+    parts = [book.read(name, sheet, mapping) for name in found]
+    parts = [(table, replace(read, columns=tuple(table.column_names))) for table, read in parts]
+    categories = category_columns(parts[0][0].column_names, sheet, mapping) if encode else ()
+    return _stack(parts, categories), tuple(read for _, read in parts)
+
+
+def in_threads(jobs: list[Callable[[], _T]], sizes: list[int], threads: int) -> list[_T]:
+    """Each job's result, in the order of `jobs`, run by `threads` threads (this one and
+    `threads - 1` more), the largest first; this thread takes the largest before the others
+    start. Whatever order they finish in, the error raised is the one the first failing job
+    (in the order of `jobs`) raised, as when run one by one; jobs after a failed one are not
+    started."""
+    results: list[_T | None] = [None] * len(jobs)
+    errors: dict[int, BaseException] = {}
+    pending = iter(sorted(range(len(jobs)), key=lambda i: -sizes[i]))  # ties keep their order
+    lock, stop = threading.Lock(), threading.Event()
+
+    def claim() -> int | None:
+        """The next job to run: none left, or none worth running after a failed one."""
+        with lock:
+            for index in pending:
+                if not any(failed < index for failed in errors):
+                    return index
+        return None
+
+    def work(index: int | None) -> None:
+        while index is not None and not stop.is_set():
+            try:
+                results[index] = jobs[index]()
+            except BaseException as exc:  # raised below, by the calling thread, in job order
+                with lock:
+                    errors[index] = exc
+                if not isinstance(exc, Exception):  # interrupted: no new job anywhere
+                    stop.set()
+            index = claim()
+
+    first = claim()  # this thread's: the largest, for the reader this thread has open
+    helpers = [
+        threading.Thread(target=work, args=(claim(),), daemon=True)
+        for _ in range(min(threads, len(jobs)) - 1)
+    ]
+    for helper in helpers:
+        helper.start()
+    try:
+        work(first)
+    finally:
+        if sys.exc_info()[0] is not None:
+            stop.set()
+        for helper in helpers:
+            helper.join()
+    interrupt = next((e for e in errors.values() if not isinstance(e, Exception)), None)
+    if interrupt is not None:
+        raise interrupt
+    if errors:
+        raise errors[min(errors)]
+    return results  # type: ignore[return-value]  # every job ran and returned
 
 
 def _extra(settings: Settings, available: tuple[str, ...], names: dict[str, str]) -> list[str]:
@@ -442,24 +522,42 @@ class _Workbook:
     """An .xlsx, .xlsm, .xls or .ods workbook, read sheet by sheet with fastexcel."""
 
     def __init__(self, path: Path, shown: str | None = None) -> None:
-        import fastexcel
-
         from deckgen.data.guards import workbook_parts
 
         self.shown = str(path) if shown is None else shown  # the workbook as named, for messages
         if path.stat().st_size == 0:
             raise InputError(f"{self.shown} is empty (0 bytes)")
         self.path = path
-        try:
-            self.reader = fastexcel.read_excel(path)
-        except (fastexcel.FastExcelError, OSError) as exc:
-            raise InputError(_unreadable_workbook(path, self.shown, exc)) from None
+        self._local = threading.local()  # each thread's own reader (see `reader`)
+        self._local.reader = self._open()
         self.available = tuple(_clean(name, strip=False) for name in self.reader.sheet_names)
         self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
         suffix = path.suffix.lower()
         self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
+        self._sizes = _part_sizes(path, self.parts)
+        self.threads = _threads_for(self._sizes.values())
         self._visible: dict[str, bool] = {}
         self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its letter index
+
+    @property
+    def reader(self) -> fastexcel.ExcelReader:
+        """This thread's reader of the workbook: fastexcel's reader reads one sheet at a time."""
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._local.reader = self._open()
+        return reader
+
+    def _open(self) -> fastexcel.ExcelReader:
+        import fastexcel
+
+        try:
+            return fastexcel.read_excel(self.path)
+        except (fastexcel.FastExcelError, OSError) as exc:
+            raise InputError(_unreadable_workbook(self.path, self.shown, exc)) from None
+
+    def size(self, name: str) -> int:
+        """Bytes of sheet `name`'s XML (0 when not known: not an .xlsx)."""
+        return self._sizes.get(self._names[name], 0)
 
     def hidden(self, name: str) -> bool:
         """True if sheet `name` is hidden in the workbook."""
@@ -557,33 +655,99 @@ class _Workbook:
             # Every row decides a column's type, so a late text cell is never lost.
             options |= {"header_row": header - 1, "schema_sample_rows": None}
         try:
-            sheet = self.reader.load_sheet(self._names[name], **options)
-            batch = sheet.to_arrow()
+            batch, columns = self._columns_read(name, options)
         except (fastexcel.FastExcelError, OSError, ValueError) as exc:
             raise InputError(
                 f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
             ) from None
-        self._visible[name] = sheet.visible == "visible"
-        columns = sheet.selected_columns  # a property that builds the list anew
         # A name of control characters alone is no name either.
         names = [
-            (info.column_name_from != "generated" and _clean(info.name))
-            or _unnamed(info.absolute_index)
-            for info in columns
+            (not made_up and _clean(text)) or _unnamed(index) for text, index, made_up in columns
         ]
         table = pa.Table.from_batches([batch]).rename_columns(names)
         if header is None:
             return table
-        self._indices[name] = {
-            n: info.absolute_index for n, info in zip(names, columns, strict=True)
-        }
+        self._indices[name] = {n: index for n, (_, index, _) in zip(names, columns, strict=True)}
         # Without a name or a value, a column is the blank space spreadsheets leave.
         kept = [
             i
-            for i, info in enumerate(columns)
-            if info.column_name_from != "generated" or table.column(i).null_count < len(table)
+            for i, (_, _, made_up) in enumerate(columns)
+            if not made_up or table.column(i).null_count < len(table)
         ]
         return table if len(kept) == len(columns) else table.select(kept)  # not drop_columns: O(n²)
+
+    def _columns_read(
+        self, name: str, options: dict[str, object]
+    ) -> tuple[pa.RecordBatch, list[tuple[str, int, bool]]]:
+        """Sheet `name` read with `options`, and each column's name, letter index (0 for A)
+        and whether the reader made its name up (a blank cell in the header row)."""
+        sheet_name = self._names[name]
+        if options["header_row"] is not None and self.parts and sheet_name in self.parts:
+            # Straight to Arrow, without fastexcel's grid of cells: a fifth less CPU on the
+            # 300k-order sample (issue 16). Visibility comes from `parts`, the columns from
+            # the reader's choosing; a made-up name (a blank header cell) is read again below.
+            seen: dict[int, fastexcel.ColumnInfoNoDtype] = {}
+
+            def every(info: fastexcel.ColumnInfoNoDtype) -> bool:
+                seen.setdefault(info.index, info)
+                return True
+
+            batch = self.reader.load_sheet(sheet_name, eager=True, use_columns=every, **options)
+            found = [seen[i] for i in sorted(seen)]
+            if len(found) == batch.num_columns and not any(
+                info.name.startswith(_MADE_UP) for info in found
+            ):
+                return batch, [(info.name, info.absolute_index, False) for info in found]
+        sheet = self.reader.load_sheet(sheet_name, **options)
+        batch = sheet.to_arrow()
+        self._visible[name] = sheet.visible == "visible"
+        columns = sheet.selected_columns  # a property that builds the list anew
+        return batch, [
+            (info.name, info.absolute_index, info.column_name_from == "generated")
+            for info in columns
+        ]
+
+
+def _part_sizes(path: Path, parts: dict[str, SheetPart] | None) -> dict[str, int]:
+    """Bytes of each sheet's XML, by the workbook's sheet name (none when `parts` is None)."""
+    import zipfile
+
+    if not parts:
+        return {}
+    try:
+        with zipfile.ZipFile(path) as package:
+            sizes = {info.filename: info.file_size for info in package.infolist()}
+    except (zipfile.BadZipFile, OSError):
+        return {}
+    return {name: sizes.get(part.part or "", 0) for name, part in parts.items()}
+
+
+def reading_threads(path: Path) -> int:
+    """The threads read_source reads the workbook at `path` with (1 for anything else)."""
+    from deckgen.data.guards import workbook_parts
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return 1
+    return _threads_for(_part_sizes(path, workbook_parts(path)).values())
+
+
+def _threads_for(sizes: Iterable[int]) -> int:
+    """The threads to read sheets of `sizes` bytes of XML with. A second thread opens a reader
+    of its own (the shared strings read again: 0.4 s of CPU and 0.15 GB on the 300k-order
+    sample), worth it for big sheets only, and only with a core idle for it: on a busy machine
+    it took as long and more CPU (bench/bench_load.py)."""
+    if sum(sizes) < _THREADED_BYTES:
+        return 1
+    cores = _cores()
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0  # the last minute's
+    return min(READ_THREADS, cores) if cores - busy >= _IDLE_CORES else 1
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _with_decimal_comma(numbers: pa.Array) -> pa.Array:

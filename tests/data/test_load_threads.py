@@ -1,0 +1,201 @@
+"""A big workbook's sheets read by two threads: the same tables and the same first message,
+whatever order the threads finish in."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import deckgen.data.load as load
+from deckgen.cli import main
+from deckgen.config import Settings, SheetMapping
+from deckgen.data.load import in_threads, read_source
+from deckgen.errors import InputError
+
+
+@pytest.fixture
+def threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every workbook read by two threads, however small."""
+    monkeypatch.setattr(load, "READ_THREADS", 2)
+    monkeypatch.setattr(load, "_THREADED_BYTES", 0)
+    monkeypatch.setattr(load, "_cores", lambda: 2)
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+
+
+@pytest.fixture
+def customers_late(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Sheet 'customers' read 0.3 s late, so later sheets finish first; the sheets' names in
+    the order their reads ended (successfully or not)."""
+    ended: list[str] = []
+    read = load._Workbook.read
+
+    def late(self, name, sheet, mapping):  # type: ignore[no-untyped-def]
+        if name == "customers":
+            time.sleep(0.3)
+        try:
+            return read(self, name, sheet, mapping)
+        finally:
+            ended.append(name)
+
+    monkeypatch.setattr(load._Workbook, "read", late)
+    return ended
+
+
+def test_jobs_run_largest_first_and_results_come_back_in_job_order():
+    started: list[int] = []
+    jobs = [lambda i=i: started.append(i) or "abcd"[i] for i in range(4)]
+    assert in_threads(jobs, [1, 5, 5, 0], threads=1) == ["a", "b", "c", "d"]
+    assert started == [1, 2, 0, 3]  # by size, ties in job order
+
+
+def test_the_first_failing_job_in_order_wins_though_a_later_one_failed_first():
+    later_failed = threading.Event()
+    ran: list[int] = []
+
+    def first() -> str:
+        assert later_failed.wait(10), "job 2 never ran beside job 0"
+        raise ValueError("job 0")
+
+    def second() -> str:
+        ran.append(1)
+        return "b"
+
+    def third() -> str:
+        later_failed.set()
+        raise ValueError("job 2")
+
+    # Job 0 (the largest) is this thread's, job 2 the helper's: job 2 fails first.
+    with pytest.raises(ValueError, match=r"^job 0$"):
+        in_threads([first, second, third], [3, 1, 2], threads=2)
+    assert ran == [1]  # before the failed job 2 in order: it still decides nothing, but runs
+
+
+def test_jobs_after_a_failed_one_are_not_started():
+    ran: list[int] = []
+
+    def job(i: int) -> int:
+        ran.append(i)
+        if i == 1:
+            raise KeyError(i)
+        return i
+
+    with pytest.raises(KeyError):
+        in_threads([lambda i=i: job(i) for i in range(4)], [4, 3, 2, 1], threads=1)
+    assert ran == [0, 1]
+
+
+def test_an_interrupt_stops_both_threads_and_is_raised():
+    ran: list[int] = []
+
+    def job(i: int) -> int:
+        ran.append(i)
+        if i == 0:
+            raise KeyboardInterrupt
+        return i
+
+    with pytest.raises(KeyboardInterrupt):
+        in_threads([lambda i=i: job(i) for i in range(6)], [9, 1, 1, 1, 1, 1], threads=1)
+    assert ran == [0]
+
+
+def test_two_threads_read_the_same_tables_as_one(
+    frames, writers, settings, tmp_path, monkeypatch, threaded
+):
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    two = read_source(path, settings)
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    one = read_source(path, settings)
+    assert list(two.frames) == list(one.frames)
+    for name, frame in one.frames.items():
+        pd.testing.assert_frame_equal(two.frames[name], frame, obj=name)
+    assert (two.names, two.reads, two.warnings) == (one.names, one.reads, one.warnings)
+
+
+def test_a_big_workbook_is_read_by_two_threads_a_small_one_by_one(frames, writers, tmp_path):
+    book = load._Workbook(writers["xlsx"](frames, tmp_path / "data.xlsx"))
+    assert book.threads == 1  # the small sample: a second reader would cost more than it saves
+    assert book.size("orders") > book.size("channels") > 0
+
+
+@pytest.mark.parametrize(
+    ("cores", "load_average", "threads"),
+    [(2, 0.4, 2), (2, 0.6, 1), (2, 5.0, 1), (1, 0.0, 1), (8, 6.5, 2), (8, 6.6, 1)],
+)
+def test_a_second_thread_only_with_a_core_idle_for_it(monkeypatch, cores, load_average, threads):
+    monkeypatch.setattr(load, "_cores", lambda: cores)
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (load_average, 0.0, 0.0))
+    big = load._THREADED_BYTES
+    assert load._threads_for([big // 2, big // 2]) == threads
+    assert load._threads_for([big // 2, big // 2 - 1]) == 1
+
+
+def _far_cells(path: Path) -> Path:
+    """Sheets customers and orders, each with a value in cell XFD1048576 (refused unread)."""
+    book = openpyxl.Workbook()
+    customers = book.active
+    customers.title = "customers"
+    customers.append(["customer_id"])
+    customers.append(["C1"])
+    customers["XFD1048576"] = "stray"
+    orders = book.create_sheet("orders")
+    orders.append(["order_id", "customer_id", "order_date", "amount"])
+    orders.append(["O1", "C1", "2026-10-05", 10])
+    orders["XFD1048576"] = "stray"
+    book.save(path)
+    return path
+
+
+def test_two_unreadable_sheets_give_the_first_sheets_message(tmp_path, threaded, customers_late):
+    path = _far_cells(tmp_path / "far.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_source(path, Settings())
+    assert customers_late == ["orders", "customers"]  # orders failed first
+    assert str(caught.value).startswith("sheet 'customers' has a value in cell XFD1048576")
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], path: Path):
+    monkeypatch.setattr(sys, "argv", ["deckgen", "validate", str(path)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out = capsys.readouterr()
+    return exited.value.code, out.out + out.err
+
+
+def test_two_bad_sheets_give_the_same_messages_in_the_same_order_from_two_threads(
+    frames, writers, tmp_path, monkeypatch, capsys, threaded, customers_late
+):
+    frames["customers"].loc[2, "customer_id"] = "   "  # spreadsheet row 4
+    frames["orders"]["amount"] = frames["orders"]["amount"].astype(object)
+    frames["orders"].loc[0, "amount"] = "twelve"  # spreadsheet row 2
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    two_code, two_out = _run(monkeypatch, capsys, path)
+    assert customers_late.index("orders") < customers_late.index("customers")
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    one_code, one_out = _run(monkeypatch, capsys, path)
+    assert one_code == two_code == 2
+    assert two_out == one_out
+    assert "Traceback" not in two_out
+    problems = [line.strip() for line in two_out.splitlines() if line.strip().startswith("- ")]
+    assert problems[:2] == [
+        "- sheet 'customers', row 4, column 'customer_id'; expected a value (required)",
+        "- sheet 'orders', row 2, column 'amount': got 'twelve'; expected a number like 129.90",
+    ]
+
+
+def test_blank_header_cells_and_a_name_like_the_readers_made_up_ones(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "data"
+    sheet.append([None, "a", "__UNNAMED__3", None])
+    sheet.append(["x", 1, 2, None])
+    book.save(tmp_path / "data.xlsx")
+    table, _ = load._Workbook(tmp_path / "data.xlsx").read("data", None, SheetMapping())
+    # A: data without a name; C: named as fastexcel names a blank cell; D: blank, left out.
+    assert table.column_names == ["(column A)", "a", "__UNNAMED__3"]
+    assert table.to_pylist() == [{"(column A)": "x", "a": 1.0, "__UNNAMED__3": 2.0}]
