@@ -183,6 +183,58 @@ class LeadStore:
         positions = found.column("file_row_number").to_numpy().astype(np.int64)
         return found.drop_columns(["file_row_number"]), positions
 
+    def rows_at(self, positions: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+        """The rows at 0-based `positions` as read, in file order, and their positions."""
+        self._db.register("wanted", pa.table({"row_": np.unique(positions)}))
+        try:
+            found = self._db.sql(
+                "SELECT * FROM raw WHERE file_row_number IN (SELECT row_ FROM wanted) "
+                "ORDER BY file_row_number"
+            ).to_arrow_table()
+        finally:
+            self._db.unregister("wanted")
+        positions = found.column("file_row_number").to_numpy().astype(np.int64)
+        return found.drop_columns(["file_row_number"]), positions
+
+    def days(self, judged: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per date column, the distinct days (datetime64[ns]) of the rows not at `judged`
+        positions (those the validator sees) and their counts, for the stray-date reckoning."""
+        found = []
+        for column in ("created_date", "converted_date"):
+            if column not in self.columns:
+                continue
+            day = _DAY.format(column)
+            counted = self._judged(
+                f"SELECT {day} AS day, count(*) AS n FROM raw WHERE {column} IS NOT NULL AND "
+                "file_row_number NOT IN (SELECT row_ FROM judged) GROUP BY day ORDER BY day",
+                judged,
+            )
+            days = np.asarray(counted["day"], np.int64).astype("datetime64[D]")
+            found.append((days.astype("datetime64[ns]"), np.asarray(counted["n"], np.int64)))
+        return found
+
+    def after(self, day: np.datetime64, judged: np.ndarray) -> np.ndarray:
+        """Positions of the rows not at `judged` positions with a date after `day`."""
+        number = int(np.datetime64(day, "D").astype(np.int64))
+        later = " OR ".join(
+            f"{_DAY.format(c)} > {number}"
+            for c in ("created_date", "converted_date")
+            if c in self.columns
+        )
+        found = self._judged(
+            f"SELECT file_row_number FROM raw WHERE ({later}) AND "
+            "file_row_number NOT IN (SELECT row_ FROM judged)",
+            judged,
+        )
+        return np.asarray(found["file_row_number"], np.int64)
+
+    def _judged(self, sql: str, judged: np.ndarray) -> dict[str, np.ndarray]:
+        self._db.register("judged", pa.table({"row_": judged.astype(np.int64)}))
+        try:
+            return self._db.execute(sql).fetchnumpy()
+        finally:
+            self._db.unregister("judged")
+
     def _unchanged(self) -> None:
         """InputError when the file was replaced, changed or removed since it was validated."""
         try:

@@ -205,6 +205,7 @@ def with_rows(
         frames=read.frames | {name: frame},
         names=read.names | {name: " + ".join(stem for stem, *_ in parts)},
         reads=read.reads | {name: tuple(r for _, r in reads)},
+        unmatched={k: v for k, v in read.unmatched.items() if k != name},  # found: the parts
     )
 
 

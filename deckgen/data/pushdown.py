@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.lead_store import LeadStore, PushedTables
@@ -182,16 +183,8 @@ def load_pushed_tables(
     left_out = [] if store is None else [LEADS_FILE]
     left_out += [] if orders is None else [part.file.name for part in orders.parts]
     read = read_folder_without(folder, settings, *left_out)
-    customer_ids = _customer_ids(read, settings)
-    if store is not None:
-        allowed = {
-            name: allowed_codes(LEADS.column(name), settings.vocabulary) or ()
-            for name in ("channel", "status")
-        }
-        table, positions = store.unvouched(allowed, customer_ids, today)
-        if len(positions):
-            read = with_rows(read, settings, "leads", [("leads", table, positions)])
-    report, judged = _validated(read, settings, today, orders, customer_ids)
+    judged = _Judged(read, settings, today, store, orders)
+    report = judged.report()
     # The leads are neither missing nor empty, though the validator saw only some rows or none.
     warnings = tuple(
         p
@@ -204,69 +197,103 @@ def load_pushed_tables(
         raise ValidationError(list(warnings))
     assert report.tables is not None  # no errors means tables
     kept = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
-    if orders is not None and judged is not None:
-        kept["orders"] = orders.read(judged, report.tables.orders)
+    if orders is not None and judged.orders is not None:
+        kept["orders"] = orders.read(judged.orders, report.tables.orders)
     if store is not None:
         kept["leads"] = None
         if report.tables.leads is not None:
             # Read the judged rows as validated (codes spelt as ours, text trimmed).
+            table, positions = judged.leads
             ours = [c for c in table.column_names if c in LEADS_COLUMNS]
             filled = ~table.select(ours).to_pandas().isna().all(axis=1).to_numpy()
             store.correct(report.tables.leads.assign(file_row_number=positions[filled]))
     return PushedTables(**(kept | {"warnings": warnings}), lead_store=store)
 
 
-def _validated(
-    read: Source,
-    settings: Settings,
-    today: date,
-    orders: OrderStore | None,
-    customer_ids: pa.ChunkedArray,
-) -> tuple[ValidationReport, Unvouched | None]:
-    """The validator's report on `read` with the order rows of `orders` SQL cannot vouch for,
-    the other rows' order days counted in the stray-date reckoning; and those rows."""
-    from deckgen.data.validate import date_columns, regular_end, validate_read
+class _Judged:
+    """The rows of the leads and orders left in their files that the validator judges: those
+    SQL cannot vouch for, then also any dated beyond the others (the stray-date warning)."""
 
-    if orders is None:
-        return validate_read(read, settings, today=today), None
-    allowed = {
-        "product_category": allowed_codes(ORDERS.column("product_category"), settings.vocabulary)
-    }
-    judged = orders.unvouched(allowed, customer_ids, today)
-    report = _with_orders(read, settings, today, orders, judged)
-    if report.tables is None:
-        return report, judged
-    # A vouched order far beyond the other dates (before today) is warned about as stray:
-    # judged too, and the sheets validated again (rarely: a mistyped year in an export).
-    tables = {
-        f.name: getattr(report.tables, f.name) for f in fields(Tables) if f.name != "warnings"
-    }
-    tables = {name: table for name, table in tables.items() if table is not None}
-    columns = [tables[name][column].to_numpy() for name, column in date_columns(tables)]
-    last = regular_end(columns, today, [orders.days()])
-    if last is None:
-        return report, judged
-    part, row = orders.after(np.datetime64(last.date()) + np.timedelta64(1, "D"))
-    if not len(part):
-        return report, judged
-    judged = orders.add(part, row)
-    return _with_orders(read, settings, today, orders, judged), judged
+    def __init__(
+        self,
+        read: Source,
+        settings: Settings,
+        today: date,
+        store: LeadStore | None,
+        orders: OrderStore | None,
+    ) -> None:
+        """Finds the rows SQL cannot vouch for in `store` and `orders` (either may be None)."""
+        self.read, self.settings, self.today = read, settings, today
+        self.store, self.order_store = store, orders
+        customer_ids = _customer_ids(read, settings)
+        self.leads: tuple[pa.Table, np.ndarray] | None = None
+        if store is not None:
+            allowed = {
+                name: allowed_codes(LEADS.column(name), settings.vocabulary) or ()
+                for name in ("channel", "status")
+            }
+            self.leads = store.unvouched(allowed, customer_ids, today)
+        self.orders: Unvouched | None = None
+        if orders is not None:
+            category = ORDERS.column("product_category")
+            allowed_ = {category.name: allowed_codes(category, settings.vocabulary)}
+            self.orders = orders.unvouched(allowed_, customer_ids, today)
 
+    def report(self) -> ValidationReport:
+        """The validator's report, with every row beyond the other dates judged too."""
+        from deckgen.data.validate import date_columns, regular_end
 
-def _with_orders(
-    read: Source, settings: Settings, today: date, orders: OrderStore, judged: Unvouched
-) -> ValidationReport:
-    """The validator's report on `read` with the `judged` order rows as the orders sheet."""
-    import pyarrow as pa
+        report = self._validate()
+        if report.tables is None:
+            return report
+        tables = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
+        tables = {k: v for k, v in tables.items() if isinstance(v, pd.DataFrame)}
+        columns = [tables[name][column].to_numpy() for name, column in date_columns(tables)]
+        last = regular_end(columns, self.today, self._days())
+        if last is None:
+            return report
+        # A row dated after the day after `last` (and before today: those are judged) is a
+        # stray the validator warns about: rare (a mistyped year), so validated again then.
+        limit = np.datetime64(last.date()) + np.timedelta64(1, "D")
+        more = False
+        if self.order_store is not None and self.orders is not None:
+            part, row = self.order_store.after(limit)
+            if len(part):
+                self.orders, more = self.order_store.add(part, row), True
+        if self.store is not None and self.leads is not None:
+            later = self.store.after(limit, self.leads[1])
+            if len(later):
+                self.leads = self.store.rows_at(np.concatenate([self.leads[1], later]))
+                more = True
+        return self._validate() if more else report
 
-    from deckgen.data.validate import validate_read
+    def _days(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The dates of the rows the validator does not see, per column, counted."""
+        days = [] if self.order_store is None else [self.order_store.days()]
+        if self.store is not None and self.leads is not None:
+            days += self.store.days(self.leads[1])
+        return days
 
-    parts = [
-        (part.name, judged.table.filter(pa.array(judged.part == k)), judged.row[judged.part == k])
-        for k, part in enumerate(orders.parts)
-    ]
-    read = with_rows(read, settings, "orders", parts)
-    return validate_read(read, settings, today=today, left_out=[orders.days()])
+    def _validate(self) -> ValidationReport:
+        import pyarrow as pa
+
+        from deckgen.data.validate import validate_read
+
+        read = self.read
+        if self.leads is not None and len(self.leads[1]):
+            read = with_rows(read, self.settings, "leads", [("leads", *self.leads)])
+        if self.order_store is not None and self.orders is not None:
+            judged = self.orders
+            parts = [
+                (
+                    part.name,
+                    judged.table.filter(pa.array(judged.part == k)),
+                    judged.row[judged.part == k],
+                )
+                for k, part in enumerate(self.order_store.parts)
+            ]
+            read = with_rows(read, self.settings, "orders", parts)
+        return validate_read(read, self.settings, today=self.today, left_out=self._days())
 
 
 def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
