@@ -202,12 +202,13 @@ class OrderStore:
 
         tables = [pq.read_table(part.file, columns=list(KEPT)) for part in self.parts]
         self._unchanged()
+        blank_part, blank_row = self.blank()
+        self._db.close()  # its buffers go back before the orders take their memory
         lengths = np.array([len(t) for t in tables], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         table = pa.concat_tables(tables)
         del tables
         at = starts[judged.part] + judged.row
-        blank_part, blank_row = self.blank()
         keep = np.ones(len(table), dtype=bool)
         keep[starts[blank_part] + blank_row] = False
         mask = np.zeros(len(table), dtype=bool)

@@ -293,3 +293,22 @@ def test_a_folder_named_with_glob_characters_is_read_in_memory(
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
     tables = load_source(folder, Settings(engine="duckdb"), today=TODAY)
     assert tables.leads is not None and len(tables.leads) == len(frames["leads"])
+
+
+def test_an_id_written_as_missing_and_a_blank_customer_row_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # "NA" reads as a blank id (an error); a blank customers row must not make every lead's
+    # customer known (SQL's `x NOT IN (..., NULL)` is never true).
+    customers = frames["customers"]
+    frames["customers"] = customers.reindex(range(len(customers) + 1))  # a blank last row
+    leads = frames["leads"]
+    converted = leads.index[leads["customer_id"].notna()]
+    leads.loc[converted[:2], "customer_id"] = "NOBODY"
+    folder = _folder(frames, tmp_path / "unknown")
+    _assert_same(folder)
+    warnings = load_pushed_tables(folder, Settings(), today=TODAY).warnings
+    assert sum(p.value == "NOBODY" for p in warnings) == 2
+    leads.loc[7, "lead_id"] = "NA"
+    message = _same_errors(_folder(frames, tmp_path / "na"))
+    assert "row 9, column 'lead_id'" in message
