@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
-from deckgen.data.vouch import cell_checks, validated_ids
+from deckgen.data.vouch import cell_checks, strictly_increasing, validated_ids
 from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
@@ -131,10 +131,11 @@ class LeadStore:
         }
         columns = tuple(c for c in self.columns if c in _OURS)
         checks = cell_checks(LEADS, columns, categories, allowed, today)
-        checks.append(
-            "lead_id IN (SELECT lead_id FROM raw WHERE lead_id IS NOT NULL "
-            "GROUP BY lead_id HAVING count(*) > 1)"
-        )
+        if not strictly_increasing([self.file], "lead_id"):
+            checks.append(
+                "lead_id IN (SELECT lead_id FROM raw WHERE lead_id IS NOT NULL "
+                "GROUP BY lead_id HAVING count(*) > 1)"
+            )
         self._db.register("known_customers", pa.table({"customer_id": customer_ids}))
         try:
             if "customer_id" in self.columns:

@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from deckgen.data import cells
 from deckgen.data.schema import ORDERS
-from deckgen.data.vouch import cell_checks, quoted, validated_ids
+from deckgen.data.vouch import cell_checks, quoted, strictly_increasing, validated_ids
 from deckgen.errors import InputError
 
 ROW_NUMBER = "file_row_number"  # the column DuckDB adds for each row's position in its file
@@ -127,10 +127,11 @@ class OrderStore:
                 "(customer_id IS NOT NULL AND customer_id NOT IN "
                 "(SELECT customer_id FROM known_customers))"
             )
-            checks.append(
-                "order_id IN (SELECT order_id FROM filled WHERE order_id IS NOT NULL "
-                "GROUP BY order_id HAVING count(*) > 1)"
-            )
+            if not strictly_increasing([part.file for part in self.parts], "order_id"):
+                checks.append(
+                    "order_id IN (SELECT order_id FROM filled WHERE order_id IS NOT NULL "
+                    "GROUP BY order_id HAVING count(*) > 1)"
+                )
             self._db.execute(
                 "CREATE OR REPLACE TEMP TABLE judged AS SELECT part_, row_ FROM filled "
                 f"WHERE {' OR '.join(checks)}"

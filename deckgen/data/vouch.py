@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -94,3 +95,26 @@ def validated_ids(ids: pa.ChunkedArray) -> pa.ChunkedArray:
     text = cells.as_text(ids)
     text = cells.as_text(cells.without_forbidden_characters(text))
     return cells.as_id(text)
+
+
+def strictly_increasing(files: list[Path], column: str) -> bool:
+    """True when `column` of the .parquet `files`, stacked, has no null and each value is
+    greater than the one before (so no two are equal): an export sorted by its ids, as most
+    are, shows them unique without grouping millions of ids (a neighbour test per batch)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    last = None
+    for file in files:
+        for batch in pq.ParquetFile(file).iter_batches(batch_size=1 << 20, columns=[column]):
+            values = batch.column(0)
+            if values.null_count:
+                return False
+            if len(values) == 0:
+                continue
+            if last is not None and not pc.greater(values[0], last).as_py():
+                return False
+            if len(values) > 1 and not pc.all(pc.greater(values[1:], values[:-1])).as_py():
+                return False
+            last = values[-1]
+    return True
