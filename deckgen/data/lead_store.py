@@ -8,7 +8,6 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +19,7 @@ import pyarrow.compute as pc
 
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
-from deckgen.data.vouch import cell_checks, strictly_increasing, validated_ids
+from deckgen.data.vouch import cell_checks, connect, stamp, strictly_increasing, validated_ids
 from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
@@ -49,21 +48,9 @@ class LeadStore:
 
     def __init__(self, file: Path) -> None:
         """The leads in `file` (a .parquet file of the leads sheet, in deckgen's names)."""
-        import duckdb  # optional at import time: only big folders come here
-
         self.file = Path(file)
-        self._stamp = _stamp(self.file)  # the file validated is the file the metrics read
-        self._db = duckdb.connect(
-            config={
-                "threads": 2,
-                # Held within the render's memory budget (docs/scale.md); sorts beyond it
-                # spill to the system's temporary folder, never to the working folder.
-                "memory_limit": "1GB",
-                "temp_directory": str(Path(tempfile.gettempdir()) / "deckgen-duckdb"),
-                "autoload_known_extensions": False,
-                "autoinstall_known_extensions": False,
-            }
-        )
+        self._stamp = stamp(self.file)  # the file validated is the file the metrics read
+        self._db = connect()
         self.columns = tuple(
             row[0]
             for row in self._db.execute(
@@ -221,7 +208,7 @@ class LeadStore:
     def _unchanged(self) -> None:
         """InputError when the file was replaced, changed or removed since it was validated."""
         try:
-            same = _stamp(self.file) == self._stamp
+            same = stamp(self.file) == self._stamp
         except OSError:
             same = False
         if not same:
@@ -344,12 +331,6 @@ class LeadStore:
     def lead_ids(self, rows: np.ndarray) -> np.ndarray:
         """lead_id of the leads at sheet `rows`, as str, in that order."""
         return self.rows(rows)["lead_id"].to_numpy(dtype=str)
-
-
-def _stamp(file: Path) -> tuple[int, int, int, int]:
-    """Device, inode, size and modification time (ns) of `file`."""
-    found = file.stat()
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 @dataclass(frozen=True)

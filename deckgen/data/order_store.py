@@ -9,7 +9,6 @@ categories and every other column never become pandas rows (docs/scale.md).
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +21,14 @@ import pyarrow.compute as pc
 
 from deckgen.data import cells
 from deckgen.data.schema import ORDERS
-from deckgen.data.vouch import cell_checks, quoted, strictly_increasing, validated_ids
+from deckgen.data.vouch import (
+    cell_checks,
+    connect,
+    quoted,
+    stamp,
+    strictly_increasing,
+    validated_ids,
+)
 from deckgen.errors import InputError
 
 ROW_NUMBER = "file_row_number"  # the column DuckDB adds for each row's position in its file
@@ -48,23 +54,6 @@ class Unvouched:
     row: np.ndarray  # int64 0-based position of each row in its file
 
 
-def connect() -> object:
-    """A DuckDB connection held within the render's memory budget (docs/scale.md)."""
-    import duckdb  # optional at import time: only big folders come here
-
-    return duckdb.connect(
-        config={
-            "threads": 2,
-            # Sorts and groups beyond it spill to the system's temporary folder, never to the
-            # working folder.
-            "memory_limit": "1GB",
-            "temp_directory": str(Path(tempfile.gettempdir()) / "deckgen-duckdb"),
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-        }
-    )
-
-
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -75,7 +64,7 @@ class OrderStore:
     def __init__(self, parts: tuple[OrderPart, ...]) -> None:
         """The orders in `parts`, stacked in that order."""
         self.parts = parts
-        self._stamps = [_stamp(part.file) for part in parts]
+        self._stamps = [stamp(part.file) for part in parts]
         self._db = connect()
         schema = self._db.execute(
             f"DESCRIBE SELECT * FROM read_parquet({_literal(str(parts[0].file))})"
@@ -237,9 +226,9 @@ class OrderStore:
 
     def _unchanged(self) -> None:
         """InputError when a file was replaced, changed or removed since it was validated."""
-        for part, stamp in zip(self.parts, self._stamps, strict=True):
+        for part, expected in zip(self.parts, self._stamps, strict=True):
             try:
-                same = _stamp(part.file) == stamp
+                same = stamp(part.file) == expected
             except OSError:
                 same = False
             if not same:
@@ -247,9 +236,3 @@ class OrderStore:
                     f"{part.file} changed while deckgen was reading it; render again once it "
                     "is written in full"
                 )
-
-
-def _stamp(file: Path) -> tuple[int, int, int, int]:
-    """Device, inode, size and modification time (ns) of `file`."""
-    found = file.stat()
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns

@@ -118,3 +118,32 @@ def strictly_increasing(files: list[Path], column: str) -> bool:
                 return False
             last = values[-1]
     return True
+
+
+def connect() -> object:
+    """A DuckDB connection for a sheet left in its file, within the render's memory budget
+    (docs/scale.md), printing nothing (no progress bar on a long scan)."""
+    import tempfile
+
+    import duckdb  # optional at import time: only big folders come here
+
+    db = duckdb.connect(
+        config={
+            "threads": 2,
+            # Sorts and groups beyond it spill to the system's temporary folder, never to the
+            # working folder.
+            "memory_limit": "1GB",
+            "temp_directory": str(Path(tempfile.gettempdir()) / "deckgen-duckdb"),
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+        }
+    )
+    db.execute("SET enable_progress_bar = false")  # it would draw on stdout after 2 s
+    return db
+
+
+def stamp(file: Path) -> tuple[int, int, int, int]:
+    """Device, inode, size and modification time (ns) of `file`: the file validated is the
+    file read."""
+    found = file.stat()
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns

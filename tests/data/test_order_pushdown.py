@@ -307,3 +307,11 @@ def test_an_order_file_changed_before_it_is_read_is_an_input_error(
     frames["orders"].assign(amount=-1.0).to_parquet(folder / "orders.parquet", index=False)
     with pytest.raises(InputError, match=r"orders\.parquet changed while deckgen was reading"):
         store.read(judged, frames["orders"].iloc[: len(judged.row)])
+
+
+def test_duckdb_draws_no_progress_bar_on_stdout():
+    # A scan longer than two seconds drew one on stdout, in the middle of the command's output.
+    from deckgen.data.vouch import connect
+
+    db = connect()
+    assert db.sql("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
