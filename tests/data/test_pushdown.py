@@ -182,22 +182,27 @@ def test_values_the_validator_rewrites_or_warns_about(
     assert sum(p.value == "NOBODY" for p in warnings) == 3
 
 
+def render_refused(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `deckgen render` says of the invalid `folder`, the same in memory and with DuckDB
+    (exit code 2 both ways, no traceback, no deck)."""
+    said = {}
+    deck = folder.parent / "deck.pptx"
+    for engine in ("memory", "duckdb"):
+        (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
+        code, _, said[engine] = run_cli(["render", str(folder), "-o", str(deck)], capsys)
+        assert code == 2
+    assert said["duckdb"] == said["memory"]
+    assert "Traceback" not in said["duckdb"]
+    assert not deck.exists()
+    return said["duckdb"]
+
+
 def test_the_command_line_exits_2_with_the_same_message(
     frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     frames["leads"].loc[len(frames["leads"]) - 1, "channel"] = None
-    folder = _folder(frames, tmp_path / "cli")
-    said = {}
-    for engine in ("memory", "duckdb"):
-        (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
-        code, _, said[engine] = run_cli(
-            ["render", str(folder), "-o", str(tmp_path / "deck.pptx")], capsys
-        )
-        assert code == 2
-    assert said["duckdb"] == said["memory"]
-    assert f"row {len(frames['leads']) + 1}, column 'channel'" in said["duckdb"]
-    assert "Traceback" not in said["duckdb"]
-    assert not (tmp_path / "deck.pptx").exists()
+    said = render_refused(_folder(frames, tmp_path / "cli"), capsys)
+    assert f"row {len(frames['leads']) + 1}, column 'channel'" in said
 
 
 def test_a_leads_file_typed_otherwise_is_read_in_memory(
