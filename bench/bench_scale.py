@@ -115,12 +115,19 @@ wording = Wording(settings.lang, None, digits=settings.effective_digits,
                   currency=settings.currency, vocabulary=settings.vocabulary)
 stage("start")
 try:
-    from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
-    leads = pushdown_leads_file(source, settings)
-except ImportError:  # a tree from before the leads were read in place
-    leads = None
-if leads is not None:
-    tables = load_pushed_tables(leads.parent, settings)
+    from deckgen.data.pushdown import load_pushed_tables, pushdown_plan
+    plan = pushdown_plan(source, settings)
+    options = {"plan": plan}
+except ImportError:  # a tree from before the orders were checked in place
+    try:
+        from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
+        leads = pushdown_leads_file(source, settings)
+        plan = None if leads is None else leads.parent
+        options = {}
+    except ImportError:  # a tree from before the leads were read in place
+        plan = None
+if plan is not None:
+    tables = load_pushed_tables(Path(sys.argv[1]), settings, **options)
     stage("read+check")
 else:
     read = transform_source(read_source(source, settings), settings)
@@ -334,12 +341,15 @@ def bench(
     print(f"  load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     # Read and validated, the sheets take about three times their Arrow size: a render that
     # cannot fit would only push the machine's other work out of memory.
-    from deckgen.data.pushdown import PUSHDOWN_LEADS
+    from deckgen.data.pushdown import PUSHDOWN_LEADS, PUSHDOWN_ORDERS
 
     in_memory = engine == "memory" or (
         engine == "auto" and rows.get("leads", 0) < PUSHDOWN_LEADS  # the leads' file, else
     )
-    held = {name: mib for name, mib in sizes.items() if in_memory or name != "leads"}
+    orders_in_memory = engine == "memory" or (engine == "auto" and orders < PUSHDOWN_ORDERS)
+    in_place = set() if in_memory else {"leads"}
+    in_place |= set() if orders_in_memory else {"orders"}  # three of its columns: not counted
+    held = {name: mib for name, mib in sizes.items() if name not in in_place}
     needed, available = 3 * sum(held.values()), _available_mib()
     if needed > available and not force:
         print(f"  not rendered: it needs about {needed:,.0f} MB, {available:,.0f} MB available")

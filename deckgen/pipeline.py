@@ -199,10 +199,10 @@ def load_source(
     if isinstance(source, Tables):
         return source
     from deckgen.data.load import load_tables
-    from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
+    from deckgen.data.pushdown import load_pushed_tables, pushdown_plan
 
-    if (leads := pushdown_leads_file(source, settings)) is not None:
-        return load_pushed_tables(leads.parent, settings, strict=strict, today=today)
+    if (plan := pushdown_plan(source, settings)) is not None:
+        return load_pushed_tables(plan.folder, settings, strict=strict, today=today, plan=plan)
 
     return load_tables(source, settings, strict=strict, today=today)
 

@@ -8,7 +8,6 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from deckgen.data.cells import FIRST_DATE, FORBIDDEN_CHARACTERS, clean_name
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
+from deckgen.data.vouch import cell_checks, connect, stamp, strictly_increasing, validated_ids
 from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
@@ -27,16 +27,6 @@ _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
 # was still open at it.
 _LATER = "coalesce({cday} > $end, false)"
 _OURS = {column.name for column in LEADS.columns}
-# Text the validator trims or rejects: spaces at either end (Python's str.strip: \s, \x85 and
-# the Unicode separators), nothing, a character a deck cannot hold; for DuckDB (RE2).
-_UNVOUCHED = r"^[\s\x{85}\p{Z}]|[\s\x{85}\p{Z}]$|^$|" + FORBIDDEN_CHARACTERS
-# A lead_id as the validator may rewrite it (trimmed, characters a deck cannot hold dropped,
-# "12.0" read as 12), and more: ids equal so are duplicates to judge, not only equal as read.
-_ID_KEY = (
-    r"regexp_replace(regexp_replace(lead_id, '[\s\x{85}\p{Z}]|"
-    + FORBIDDEN_CHARACTERS
-    + r"', '', 'g'), '\.0+$', '')"
-)
 ATTRIBUTES = ("channel", "geography", "age", "income_band", "interest")  # scored, in order
 
 
@@ -58,21 +48,9 @@ class LeadStore:
 
     def __init__(self, file: Path) -> None:
         """The leads in `file` (a .parquet file of the leads sheet, in deckgen's names)."""
-        import duckdb  # optional at import time: only big folders come here
-
         self.file = Path(file)
-        self._stamp = _stamp(self.file)  # the file validated is the file the metrics read
-        self._db = duckdb.connect(
-            config={
-                "threads": 2,
-                # Held within the render's memory budget (docs/scale.md); sorts beyond it
-                # spill to the system's temporary folder, never to the working folder.
-                "memory_limit": "1GB",
-                "temp_directory": str(Path(tempfile.gettempdir()) / "deckgen-duckdb"),
-                "autoload_known_extensions": False,
-                "autoinstall_known_extensions": False,
-            }
-        )
+        self._stamp = stamp(self.file)  # the file validated is the file the metrics read
+        self._db = connect()
         self.columns = tuple(
             row[0]
             for row in self._db.execute(
@@ -129,42 +107,22 @@ class LeadStore:
     ) -> tuple[pa.Table, np.ndarray]:
         """The rows SQL cannot vouch for, as read (and the 0-based position of each), for the
         validator to judge: any id, date, code, age or text it might reject, warn about or
-        change (blank, spaces at the ends, a character a deck cannot hold, a duplicate lead_id,
-        an unknown customer, a date before 1900, after 2199 or after `today`, a code not
-        written as deckgen's own, `allowed`: column -> codes); every other row is valid as is."""
-        checks = []
-        for column in self.columns:
-            kind = LEADS.column(column).kind if column in _OURS else None
-            quoted = _quoted(column)
-            if kind == "category":  # few values: each judged once, here
-                values = self._db.sql(f"SELECT DISTINCT {quoted} FROM raw").fetchnumpy()
-                bad = [
-                    v
-                    for v in values[column].tolist()
-                    if v is not None
-                    and (
-                        v != v.strip()
-                        or not v
-                        or clean_name(v) != v  # a character a deck cannot hold
-                        or (column in allowed and v not in allowed[column])
-                    )
-                ]
-                if bad:
-                    listed = ", ".join("'" + v.replace("'", "''") + "'" for v in bad)
-                    checks.append(f"{quoted} IN ({listed})")
-            elif kind in ("id", "text"):
-                read_as_number = r"|\.0+$" if kind == "id" else ""
-                checks.append(f"regexp_matches({quoted}, '{_UNVOUCHED}{read_as_number}')")
-            elif kind == "date":
-                checks.append(
-                    f"({quoted} < TIMESTAMP '{FIRST_DATE:%Y-%m-%d}' "
-                    f"OR {quoted} >= TIMESTAMP '{today:%Y-%m-%d}' + INTERVAL 1 DAY)"
-                )
-            elif kind == "int":
-                column_ = LEADS.column(column)
-                checks.append(f"({quoted} < {column_.minimum:g} OR {quoted} > {column_.maximum:g})")
-        required = [c.name for c in LEADS.columns if c.required]
-        checks += [f"{_quoted(c)} IS NULL" for c in required]
+        change (deckgen.data.vouch), a lead_id another row has (also once rewritten as the
+        validator does), an unknown customer (`customer_ids`: those of the customers sheet, no
+        null), a code not written as deckgen's own (`allowed`: column -> codes); every other
+        row is valid as is."""
+        categories = {
+            c: [v for (v,) in self._db.sql(f"SELECT DISTINCT {_quoted(c)} FROM raw").fetchall()]
+            for c in self.columns
+            if c in _OURS and LEADS.column(c).kind == "category"
+        }
+        columns = tuple(c for c in self.columns if c in _OURS)
+        checks = cell_checks(LEADS, columns, categories, allowed, today)
+        if not strictly_increasing([self.file], "lead_id"):
+            checks.append(
+                "lead_id IN (SELECT lead_id FROM raw WHERE lead_id IS NOT NULL "
+                "GROUP BY lead_id HAVING count(*) > 1)"
+            )
         self._db.register("known_customers", pa.table({"customer_id": customer_ids}))
         try:
             if "customer_id" in self.columns:
@@ -172,21 +130,85 @@ class LeadStore:
                     "(customer_id IS NOT NULL AND customer_id NOT IN "
                     "(SELECT customer_id FROM known_customers))"
                 )
-            checks.append(
-                f"{_ID_KEY} IN (SELECT {_ID_KEY} FROM raw GROUP BY ALL HAVING count(*) > 1)"
-            )
             found = self._db.sql(
-                f"SELECT * FROM raw WHERE {' OR '.join(checks)} ORDER BY file_row_number"
-            ).to_arrow_table()
+                f"SELECT file_row_number FROM raw WHERE {' OR '.join(checks)}"
+            ).fetchnumpy()["file_row_number"]
         finally:
             self._db.unregister("known_customers")
+        positions = np.asarray(found, np.int64)
+        # An id the validator rewrites may equal another's as written: judge that one too.
+        table, positions = self.rows_at(positions)
+        rewritten = pc.unique(pc.drop_null(validated_ids(table.column("lead_id"))))
+        if len(rewritten):
+            self._db.register("rewritten", pa.table({"lead_id": rewritten.cast(pa.string())}))
+            try:
+                twins = self._db.sql(
+                    "SELECT file_row_number FROM raw WHERE lead_id IN "
+                    "(SELECT lead_id FROM rewritten)"
+                ).fetchnumpy()["file_row_number"]
+            finally:
+                self._db.unregister("rewritten")
+            extra = np.setdiff1d(np.asarray(twins, np.int64), positions)
+            if len(extra):
+                table, positions = self.rows_at(np.concatenate([positions, extra]))
+        return table, positions
+
+    def rows_at(self, positions: np.ndarray) -> tuple[pa.Table, np.ndarray]:
+        """The rows at 0-based `positions` as read, in file order, and their positions."""
+        self._db.register("wanted", pa.table({"row_": np.unique(positions)}))
+        try:
+            found = self._db.sql(
+                "SELECT * FROM raw WHERE file_row_number IN (SELECT row_ FROM wanted) "
+                "ORDER BY file_row_number"
+            ).to_arrow_table()
+        finally:
+            self._db.unregister("wanted")
         positions = found.column("file_row_number").to_numpy().astype(np.int64)
         return found.drop_columns(["file_row_number"]), positions
+
+    def days(self, judged: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per date column, the distinct days (datetime64[ns]) of the rows not at `judged`
+        positions (those the validator sees) and their counts, for the stray-date reckoning."""
+        found = []
+        for column in ("created_date", "converted_date"):
+            if column not in self.columns:
+                continue
+            day = _DAY.format(column)
+            counted = self._judged(
+                f"SELECT {day} AS day, count(*) AS n FROM raw WHERE {column} IS NOT NULL AND "
+                "file_row_number NOT IN (SELECT row_ FROM judged) GROUP BY day ORDER BY day",
+                judged,
+            )
+            days = np.asarray(counted["day"], np.int64).astype("datetime64[D]")
+            found.append((days.astype("datetime64[ns]"), np.asarray(counted["n"], np.int64)))
+        return found
+
+    def after(self, day: np.datetime64, judged: np.ndarray) -> np.ndarray:
+        """Positions of the rows not at `judged` positions with a date after `day`."""
+        number = int(np.datetime64(day, "D").astype(np.int64))
+        later = " OR ".join(
+            f"{_DAY.format(c)} > {number}"
+            for c in ("created_date", "converted_date")
+            if c in self.columns
+        )
+        found = self._judged(
+            f"SELECT file_row_number FROM raw WHERE ({later}) AND "
+            "file_row_number NOT IN (SELECT row_ FROM judged)",
+            judged,
+        )
+        return np.asarray(found["file_row_number"], np.int64)
+
+    def _judged(self, sql: str, judged: np.ndarray) -> dict[str, np.ndarray]:
+        self._db.register("judged", pa.table({"row_": judged.astype(np.int64)}))
+        try:
+            return self._db.execute(sql).fetchnumpy()
+        finally:
+            self._db.unregister("judged")
 
     def _unchanged(self) -> None:
         """InputError when the file was replaced, changed or removed since it was validated."""
         try:
-            same = _stamp(self.file) == self._stamp
+            same = stamp(self.file) == self._stamp
         except OSError:
             same = False
         if not same:
@@ -309,12 +331,6 @@ class LeadStore:
     def lead_ids(self, rows: np.ndarray) -> np.ndarray:
         """lead_id of the leads at sheet `rows`, as str, in that order."""
         return self.rows(rows)["lead_id"].to_numpy(dtype=str)
-
-
-def _stamp(file: Path) -> tuple[int, int, int, int]:
-    """Device, inode, size and modification time (ns) of `file`."""
-    found = file.stat()
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns
 
 
 @dataclass(frozen=True)

@@ -188,29 +188,34 @@ def _read_path(path: Path, settings: Settings) -> Source:
     return read
 
 
-def read_folder_without(path: Path, settings: Settings, left_out: str) -> Source:
-    """The sheets of the local folder `path` but for file `left_out` (read elsewhere)."""
+def read_folder_without(path: Path, settings: Settings, *left_out: str) -> Source:
+    """The sheets of the local folder `path` but for the files `left_out` (read elsewhere),
+    though listed among the sheets it holds."""
     use_jemalloc()
     names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
-    del names[left_out]
-    return _read_sheets(_Folder(str(path), names, Path), str(path), settings)
+    available = _Folder(str(path), names, Path).available
+    for name in left_out:
+        del names[name]
+    read = _read_sheets(_Folder(str(path), names, Path), str(path), settings)
+    return replace(read, available=available)
 
 
 def with_rows(
-    read: Source, settings: Settings, name: str, table: pa.Table, positions: np.ndarray
+    read: Source, settings: Settings, name: str, parts: list[tuple[str, pa.Table, np.ndarray]]
 ) -> Source:
-    """`read` with our sheet `name` read as `table`: some rows of the client's file `name`, the
-    0-based position of each in it given, as read_source reads a sheet."""
-    part = (table, SheetRead(name, 1, columns=tuple(table.column_names)))
+    """`read` with our sheet `name` read as `parts`: for each of the client's files (by stem)
+    some of its rows and the 0-based position of each in it, as read_source reads a sheet."""
+    reads = [(t, SheetRead(stem, 1, columns=tuple(t.column_names))) for stem, t, _ in parts]
     sheet = SHEETS_BY_NAME[name]
-    frame = _stack([part], category_columns(table.column_names, sheet, settings.mapping(name)))
-    frame[ROW_COLUMN] = positions + 2  # below the column names
+    columns = reads[0][0].column_names
+    frame = _stack(reads, category_columns(columns, sheet, settings.mapping(name)))
+    frame[ROW_COLUMN] = np.concatenate([positions for *_, positions in parts]) + 2
     return replace(
         read,
         frames=read.frames | {name: frame},
-        names=read.names | {name: name},
-        available=(*read.available, name),
-        reads=read.reads | {name: (part[1],)},
+        names=read.names | {name: " + ".join(stem for stem, *_ in parts)},
+        reads=read.reads | {name: tuple(r for _, r in reads)},
+        unmatched={k: v for k, v in read.unmatched.items() if k != name},  # found: the parts
     )
 
 

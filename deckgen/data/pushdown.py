@@ -1,71 +1,143 @@
-"""Big .parquet folders loaded with their leads left in the file, for DuckDB (issue 17).
+"""Big .parquet folders loaded with their leads and orders checked where they lie (issue 17).
 
-Every sheet but the leads is read and validated as always; the leads stay in leads.parquet and
-the metrics ask deckgen.data.lead_store for the aggregates they need (docs/scale.md).
+The leads stay in leads.parquet and the metrics ask deckgen.data.lead_store for the aggregates
+they need; the orders are checked in their file(s) by DuckDB (deckgen.data.order_store) and only
+the three columns the metrics read come into memory. Every other sheet is read and validated as
+always, with the rows SQL cannot vouch for (docs/scale.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
+
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.lead_store import LeadStore, PushedTables
-from deckgen.data.load import Source, load_tables, read_folder_without, with_rows
-from deckgen.data.mapping import allowed_codes, check_mapping
-from deckgen.data.schema import LEADS
+from deckgen.data.load import Source, load_tables, open_book, read_folder_without, with_rows
+from deckgen.data.mapping import allowed_codes, check_mapping, locate_sheets, normalise_name
+from deckgen.data.order_store import OrderPart, OrderStore, Unvouched
+from deckgen.data.schema import LEADS, ORDERS, Sheet
 from deckgen.data.source import PathSource, SourceSpec
 from deckgen.data.tables import Tables
-from deckgen.errors import ValidationError
+from deckgen.errors import InputError, ValidationError
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from deckgen.data.validate import ValidationReport
+
 PUSHDOWN_LEADS = 2_000_000  # leads from which a folder's leads are read in place
+PUSHDOWN_ORDERS = 2_000_000  # orders from which a folder's orders are checked in place
 LEADS_FILE = "leads.parquet"
 GLOB_CHARACTERS = "*?["  # read_parquet expands them
 LEADS_COLUMNS = {column.name for column in LEADS.columns}
 ROW_NUMBER = "file_row_number"  # the column DuckDB adds for each row's position in the file
+_ALIASES = {ROW_NUMBER, "part_", "row_"}  # names of order_store's own columns
+
+
+@dataclass(frozen=True)
+class Pushdown:
+    """What of a local .parquet folder is read in place."""
+
+    folder: Path
+    leads: Path | None = None  # the leads file, None: read in memory
+    orders: tuple[OrderPart, ...] = ()  # the order files, in sheet order; (): in memory
+
+
+def pushdown_plan(source: SourceSpec | Path, settings: Settings) -> Pushdown | None:
+    """The leads and orders of a local .parquet folder to read in place (under engine "duckdb",
+    or "auto" from PUSHDOWN_LEADS leads and PUSHDOWN_ORDERS orders); None when neither is."""
+    path = source.path if isinstance(source, PathSource) else source
+    if settings.engine == "memory" or not isinstance(path, Path) or not path.is_dir():
+        return None
+    # DuckDB reads a path as a glob: a folder named "acme [2026]" or "client?" could match others.
+    if any(c in str(path) for c in GLOB_CHARACTERS):
+        return None
+    if any(mapping.transformed for mapping in settings.sheets.values()):
+        return None
+    plan = Pushdown(path, _leads_file(path, settings), _order_parts(path, settings))
+    if plan.leads is None and not plan.orders:
+        return None
+    others = {f.name for f in path.glob("*.parquet")} - {p.file.name for p in plan.orders}
+    if not others - {LEADS_FILE if plan.leads else ""}:
+        return None  # nothing left to read as before: the ordinary reader names what is missing
+    return plan
 
 
 def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path | None:
-    """The leads file of a local .parquet folder whose leads are to be read in place: under
-    engine "duckdb", or "auto" from PUSHDOWN_LEADS leads, when mapped as they are (no renamed
-    columns, values or transforms); None for any other source."""
-    path = source.path if isinstance(source, PathSource) else source
-    if settings.engine == "memory" or not isinstance(path, Path):
+    """The leads file of a local .parquet folder whose leads are to be read in place."""
+    plan = pushdown_plan(source, settings)
+    return None if plan is None else plan.leads
+
+
+def _leads_file(path: Path, settings: Settings) -> Path | None:
+    """The leads file to read in place: mapped as it is, typed as ours, big enough."""
+    if not (path / LEADS_FILE).is_file() or settings.mapping("leads") != SheetMapping():
         return None
-    # DuckDB reads a path as a glob: a folder named "acme [2026]" or "client?" could match others.
-    if not (path / LEADS_FILE).is_file() or any(c in str(path) for c in GLOB_CHARACTERS):
-        return None
-    if settings.mapping("leads") != SheetMapping() or any(
-        mapping.transformed for mapping in settings.sheets.values()
-    ):
-        return None
+    rows = _rows_if_ours([path / LEADS_FILE], LEADS)
+    wanted = rows and (settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS)
+    return path / LEADS_FILE if wanted else None
+
+
+def _order_parts(path: Path, settings: Settings) -> tuple[OrderPart, ...]:
+    """The order files to check in place: the file or part files of the orders sheet (as
+    `[sheets.orders] sheet` names them, else `orders`), columns and values as they are, all of
+    one schema typed as ours, big enough together."""
+    mapping = settings.mapping("orders")
+    if mapping.model_copy(update={"sheet": None}) != SheetMapping():
+        return ()
+    try:
+        book = open_book(path)
+    except InputError:
+        return ()
+    if getattr(book, "kind", None) != ".parquet":
+        return ()
+    found, missing = locate_sheets(mapping.sources or ("orders",), book.available)
+    if missing or not found:
+        return ()
+    parts = tuple(OrderPart(name, path / book.files[name]) for name in found)
+    rows = _rows_if_ours([part.file for part in parts], ORDERS)
+    wanted = rows and (settings.engine == "duckdb" or rows >= PUSHDOWN_ORDERS)
+    return parts if wanted else ()
+
+
+def _rows_if_ours(files: list[Path], sheet: Sheet) -> int:
+    """The rows of `files` when they share one schema in which every column of `sheet` is
+    named and typed as the validator reads it without help; else 0."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        file = pq.ParquetFile(path / LEADS_FILE)
+        opened = [pq.ParquetFile(file) for file in files]
     except (OSError, pa.ArrowException):
-        return None  # the ordinary reader names what is wrong with it
+        return 0  # the ordinary reader names what is wrong with it
+    schema = opened[0].schema_arrow
+    if any(not f.schema_arrow.equals(schema) for f in opened[1:]):
+        return 0
     # DuckDB numbers the rows in a column of its own name: a client's column of that name clashes.
-    if not _typed_as_ours(file.schema_arrow) or ROW_NUMBER in file.schema_arrow.names:
-        return None
-    rows = file.metadata.num_rows
-    wanted = rows > 0 and (settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS)
-    return path / LEADS_FILE if wanted else None
+    if not _typed_as_ours(schema, sheet) or _ALIASES & set(schema.names):
+        return 0
+    return sum(f.metadata.num_rows for f in opened)
 
 
-def _typed_as_ours(schema: pa.Schema) -> bool:
-    """True when the leads file has our required columns and each of our columns in a type
-    SQL reads as the validator would: text as strings, dates as dates without a time zone,
-    ages as integers (any other file is read in memory, where the validator names problems)."""
+def _typed_as_ours(schema: pa.Schema, sheet: Sheet) -> bool:
+    """True when the file has our required columns under our own names (and no other name
+    that reads as one of ours) and each of our columns in a type SQL reads as the validator
+    would: text as strings, dates as dates without a time zone, numbers as numbers (any other
+    file is read in memory, where the validator names problems)."""
     import pyarrow as pa
 
-    if any(c.required and c.name not in schema.names for c in LEADS.columns):
+    from deckgen.data.load import _clean
+
+    ours = {column.name: column for column in sheet.columns}
+    if any(c.required and c.name not in schema.names for c in sheet.columns):
+        return False
+    if any(_clean(n) != n or (n not in ours and normalise_name(n) in ours) for n in schema.names):
         return False
     kinds = {
         "id": pa.types.is_string,
@@ -73,57 +145,155 @@ def _typed_as_ours(schema: pa.Schema) -> bool:
         "category": pa.types.is_string,
         "date": lambda t: pa.types.is_date(t) or (pa.types.is_timestamp(t) and t.tz is None),
         "int": pa.types.is_integer,
+        "float": lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
     }
     for field_ in schema:
-        if field_.name not in LEADS_COLUMNS or pa.types.is_null(field_.type):
+        if field_.name not in ours or pa.types.is_null(field_.type):
             continue
-        kind = LEADS.column(field_.name).kind
+        kind = ours[field_.name].kind
         text = pa.types.is_large_string(field_.type) and kind in ("id", "text", "category")
-        if not (kinds[kind](field_.type) or text):
+        if kind not in kinds or not (kinds[kind](field_.type) or text):
             return False
     return True
 
 
 def load_pushed_tables(
-    folder: Path, settings: Settings, *, strict: bool = False, today: date | None = None
+    folder: Path,
+    settings: Settings,
+    *,
+    strict: bool = False,
+    today: date | None = None,
+    plan: Pushdown | None = None,
 ) -> PushedTables:
-    """Validated tables of the local .parquet `folder` with its leads.parquet left in place;
-    ValidationError on errors (and on warnings if `strict`), with the messages of
-    deckgen.data.load.load_tables: the validator judges every lead row SQL cannot vouch for."""
-    from deckgen.data.validate import validate_read
-
+    """Validated tables of the local .parquet `folder` with the leads and orders of `plan`
+    (default: its leads.parquet only) checked in place; ValidationError on errors (and on
+    warnings if `strict`), with the messages of deckgen.data.load.load_tables: the validator
+    judges every lead and order row SQL cannot vouch for."""
     check_mapping(settings)
     today = today or date.today()
-    store = LeadStore(folder / LEADS_FILE)
-    if store.empty():  # blank rows only: read as in memory, which skips the lead slides
+    plan = plan or Pushdown(folder, folder / LEADS_FILE)
+    store = None if plan.leads is None else LeadStore(plan.leads)
+    if store is not None and store.empty():  # blank rows only: as in memory (no lead slides)
+        store = None
+    orders = OrderStore(plan.orders) if plan.orders else None
+    if orders is not None and orders.empty():  # blank rows only: as in memory (an error)
+        orders = None
+    if store is None and orders is None:
         return load_tables(folder, settings, strict=strict, today=today)
-    read = read_folder_without(folder, settings, LEADS_FILE)
-    allowed = {
-        name: allowed_codes(LEADS.column(name), settings.vocabulary) or ()
-        for name in ("channel", "status")
-    }
-    table, positions = store.unvouched(allowed, _customer_ids(read, settings), today)
-    if len(positions):
-        read = with_rows(read, settings, "leads", table, positions)
-    report = validate_read(read, settings, today=today)
+    left_out = [] if store is None else [LEADS_FILE]
+    left_out += [] if orders is None else [part.file.name for part in orders.parts]
+    read = read_folder_without(folder, settings, *left_out)
+    judged = _Judged(read, settings, today, store, orders)
+    report = judged.report()
     # The leads are neither missing nor empty, though the validator saw only some rows or none.
     warnings = tuple(
         p
         for p in report.warnings
-        if not (p.sheet == "leads" and p.rule in ("empty_sheet", "missing_sheet"))
+        if store is None or not (p.sheet == "leads" and p.rule in ("empty_sheet", "missing_sheet"))
     )
     if report.errors:
         raise ValidationError(list(report.errors))
     if strict and warnings:
         raise ValidationError(list(warnings))
     assert report.tables is not None  # no errors means tables
-    if report.tables.leads is not None:
-        # Read the judged rows as validated (codes spelt as ours, text trimmed).
-        ours = [c for c in table.column_names if c in LEADS_COLUMNS]
-        filled = ~table.select(ours).to_pandas().isna().all(axis=1).to_numpy()
-        store.correct(report.tables.leads.assign(file_row_number=positions[filled]))
     kept = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
-    return PushedTables(**(kept | {"warnings": warnings, "leads": None}), lead_store=store)
+    if orders is not None and judged.orders is not None:
+        kept["orders"] = orders.read(judged.orders, report.tables.orders)
+    if store is not None:
+        kept["leads"] = None
+        if report.tables.leads is not None:
+            # Read the judged rows as validated (codes spelt as ours, text trimmed).
+            table, positions = judged.leads
+            ours = [c for c in table.column_names if c in LEADS_COLUMNS]
+            filled = ~table.select(ours).to_pandas().isna().all(axis=1).to_numpy()
+            store.correct(report.tables.leads.assign(file_row_number=positions[filled]))
+    return PushedTables(**(kept | {"warnings": warnings}), lead_store=store)
+
+
+class _Judged:
+    """The rows of the leads and orders left in their files that the validator judges: those
+    SQL cannot vouch for, then also any dated beyond the others (the stray-date warning)."""
+
+    def __init__(
+        self,
+        read: Source,
+        settings: Settings,
+        today: date,
+        store: LeadStore | None,
+        orders: OrderStore | None,
+    ) -> None:
+        """Finds the rows SQL cannot vouch for in `store` and `orders` (either may be None)."""
+        self.read, self.settings, self.today = read, settings, today
+        self.store, self.order_store = store, orders
+        customer_ids = _customer_ids(read, settings)
+        self.leads: tuple[pa.Table, np.ndarray] | None = None
+        if store is not None:
+            allowed = {
+                name: allowed_codes(LEADS.column(name), settings.vocabulary) or ()
+                for name in ("channel", "status")
+            }
+            self.leads = store.unvouched(allowed, customer_ids, today)
+        self.orders: Unvouched | None = None
+        if orders is not None:
+            category = ORDERS.column("product_category")
+            allowed_ = {category.name: allowed_codes(category, settings.vocabulary)}
+            self.orders = orders.unvouched(allowed_, customer_ids, today)
+
+    def report(self) -> ValidationReport:
+        """The validator's report, with every row beyond the other dates judged too."""
+        from deckgen.data.validate import date_columns, regular_end
+
+        report = self._validate()
+        if report.tables is None:
+            return report
+        tables = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
+        tables = {k: v for k, v in tables.items() if isinstance(v, pd.DataFrame)}
+        columns = [tables[name][column].to_numpy() for name, column in date_columns(tables)]
+        last = regular_end(columns, self.today, self._days())
+        if last is None:
+            return report
+        # A row dated after the day after `last` (and before today: those are judged) is a
+        # stray the validator warns about: rare (a mistyped year), so validated again then.
+        limit = np.datetime64(last.date()) + np.timedelta64(1, "D")
+        more = False
+        if self.order_store is not None and self.orders is not None:
+            part, row = self.order_store.after(limit)
+            if len(part):
+                self.orders, more = self.order_store.add(part, row), True
+        if self.store is not None and self.leads is not None:
+            later = self.store.after(limit, self.leads[1])
+            if len(later):
+                self.leads = self.store.rows_at(np.concatenate([self.leads[1], later]))
+                more = True
+        return self._validate() if more else report
+
+    def _days(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The dates of the rows the validator does not see, per column, counted."""
+        days = [] if self.order_store is None else [self.order_store.days()]
+        if self.store is not None and self.leads is not None:
+            days += self.store.days(self.leads[1])
+        return days
+
+    def _validate(self) -> ValidationReport:
+        import pyarrow as pa
+
+        from deckgen.data.validate import validate_read
+
+        read = self.read
+        if self.leads is not None and len(self.leads[1]):
+            read = with_rows(read, self.settings, "leads", [("leads", *self.leads)])
+        if self.order_store is not None and self.orders is not None:
+            judged = self.orders
+            parts = [
+                (
+                    part.name,
+                    judged.table.filter(pa.array(judged.part == k)),
+                    judged.row[judged.part == k],
+                )
+                for k, part in enumerate(self.order_store.parts)
+            ]
+            read = with_rows(read, self.settings, "orders", parts)
+        return validate_read(read, self.settings, today=self.today, left_out=self._days())
 
 
 def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
@@ -134,4 +304,6 @@ def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
     column = settings.mapping("customers").columns.get("customer_id", "customer_id")
     if frame is None or column not in frame.columns:
         return pa.chunked_array([], pa.string())
-    return pa.chunked_array([pa.array(frame[column].astype("string"), from_pandas=True)])
+    # No null: `x NOT IN (..., NULL)` is never true, so one blank row would vouch for every id.
+    ids = pa.array(frame[column].astype("string"), from_pandas=True)
+    return pa.chunked_array([ids.drop_null()])

@@ -9,7 +9,7 @@ rules and which are errors and which are warnings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,6 +63,8 @@ DUPLICATE_KEY = "duplicate_id"
 UNKNOWN_CODE = "unknown_code"
 FORBIDDEN_CHARACTER = "control_character"
 FUTURE_DATE = "future_date"
+# Distinct dates (datetime64[ns]) and how many rows have each, per column: rows validated elsewhere.
+DateCounts = Sequence[tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -157,10 +159,12 @@ def validate_frames(
     return _validate(read, settings, today or date.today(), known_sheets=False)
 
 
-def validate_read(read: Source, settings: Settings, today: date | None = None) -> ValidationReport:
+def validate_read(
+    read: Source, settings: Settings, today: date | None = None, left_out: DateCounts = ()
+) -> ValidationReport:
     """Validate what `read_source` read (and the transforms made of it), naming the client's
-    own sheets in problems."""
-    return _validate(read, settings, today or date.today(), known_sheets=True)
+    own sheets in problems; `left_out`: the dates of rows vouched for elsewhere (issue 17)."""
+    return _validate(read, settings, today or date.today(), True, left_out)
 
 
 # -- problems ----------------------------------------------------------------------------
@@ -721,7 +725,7 @@ class _Checked:
 
 
 def _validate(
-    read: Source, settings: Settings, today: date, known_sheets: bool
+    read: Source, settings: Settings, today: date, known_sheets: bool, left_out: DateCounts = ()
 ) -> ValidationReport:
     problems = _Problems()
     for problem in (*read.warnings, *read.problems):
@@ -748,7 +752,7 @@ def _validate(
     tables = {name: c.table for name, c in checked.items() if c.table is not None}
     listed = _check_references(tables, checked, problems)
     _check_returns(tables, checked, problems)
-    _check_future_dates(tables, checked, problems, today)
+    _check_future_dates(tables, checked, problems, today, left_out)
     summaries = tuple(
         _summary(
             sheet, checked.get(sheet.name), tables.get(sheet.name), read.reads.get(sheet.name, ())
@@ -940,10 +944,11 @@ def last_regular_date(dates: np.ndarray) -> pd.Timestamp | None:
     return _last_regular([dates])
 
 
-def _last_regular(columns: Iterable[np.ndarray]) -> pd.Timestamp | None:
-    """last_regular_date of the dates of all `columns` together (each counted on its own)."""
+def _last_regular(columns: Iterable[np.ndarray], counted: DateCounts = ()) -> pd.Timestamp | None:
+    """last_regular_date of the dates of all `columns` together (each counted on its own) and
+    of the `counted` ones."""
     found = [_distinct_dates(dates[~np.isnat(dates)]) for dates in columns]
-    found = [(distinct, counts) for distinct, counts in found if distinct.size]
+    found = [(distinct, counts) for distinct, counts in (*found, *counted) if distinct.size]
     if not found:
         return None
     distinct, inverse = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
@@ -971,23 +976,41 @@ def _distinct_dates(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return distinct, counts[present]
 
 
-def _check_future_dates(
-    tables: dict[str, pd.DataFrame], checked: dict[str, _Checked], problems: _Problems, today: date
-) -> None:
-    """Warn about dates after `today`, and stray dates far beyond all the others."""
-    columns = [
+def date_columns(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """(sheet, column) of every date column of the validated `tables`."""
+    return [
         (name, column.name)
         for name, table in tables.items()
         for column in _BY_NAME[name].columns
         if column.kind == "date" and column.name in table
     ]
+
+
+def regular_end(
+    every: list[np.ndarray], today: date, left_out: DateCounts = ()
+) -> pd.Timestamp | None:
+    """The last regular date (last_regular_date) of the dates of `every` column and `left_out`
+    (distinct dates and their counts): of those up to `today` if any, else of all."""
+    upto = np.datetime64(today)
+    until = [(dates[dates <= upto], counts[dates <= upto]) for dates, counts in left_out]
+    last = _last_regular((dates[dates <= upto] for dates in every), until)  # one at a time
+    return _last_regular(every, left_out) if last is None else last
+
+
+def _check_future_dates(
+    tables: dict[str, pd.DataFrame],
+    checked: dict[str, _Checked],
+    problems: _Problems,
+    today: date,
+    left_out: DateCounts = (),
+) -> None:
+    """Warn about dates after `today`, and stray dates far beyond all the others."""
+    columns = date_columns(tables)
     if not columns:
         return
-    every = [tables[name][column].to_numpy() for name, column in columns]
-    upto = np.datetime64(today)
-    last = _last_regular(dates[dates <= upto] for dates in every)  # one column at a time
-    if last is None:
-        last = _last_regular(every)
+    last = regular_end(
+        [tables[name][column].to_numpy() for name, column in columns], today, left_out
+    )
     if last is None:
         return
     limit = last + pd.Timedelta(days=1)

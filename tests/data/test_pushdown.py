@@ -182,22 +182,27 @@ def test_values_the_validator_rewrites_or_warns_about(
     assert sum(p.value == "NOBODY" for p in warnings) == 3
 
 
+def render_refused(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `deckgen render` says of the invalid `folder`, the same in memory and with DuckDB
+    (exit code 2 both ways, no traceback, no deck)."""
+    said = {}
+    deck = folder.parent / "deck.pptx"
+    for engine in ("memory", "duckdb"):
+        (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
+        code, _, said[engine] = run_cli(["render", str(folder), "-o", str(deck)], capsys)
+        assert code == 2
+    assert said["duckdb"] == said["memory"]
+    assert "Traceback" not in said["duckdb"]
+    assert not deck.exists()
+    return said["duckdb"]
+
+
 def test_the_command_line_exits_2_with_the_same_message(
     frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     frames["leads"].loc[len(frames["leads"]) - 1, "channel"] = None
-    folder = _folder(frames, tmp_path / "cli")
-    said = {}
-    for engine in ("memory", "duckdb"):
-        (folder / "deckgen.toml").write_text(f'engine = "{engine}"\n', encoding="utf-8")
-        code, _, said[engine] = run_cli(
-            ["render", str(folder), "-o", str(tmp_path / "deck.pptx")], capsys
-        )
-        assert code == 2
-    assert said["duckdb"] == said["memory"]
-    assert f"row {len(frames['leads']) + 1}, column 'channel'" in said["duckdb"]
-    assert "Traceback" not in said["duckdb"]
-    assert not (tmp_path / "deck.pptx").exists()
+    said = render_refused(_folder(frames, tmp_path / "cli"), capsys)
+    assert f"row {len(frames['leads']) + 1}, column 'channel'" in said
 
 
 def test_a_leads_file_typed_otherwise_is_read_in_memory(
@@ -293,3 +298,22 @@ def test_a_folder_named_with_glob_characters_is_read_in_memory(
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
     tables = load_source(folder, Settings(engine="duckdb"), today=TODAY)
     assert tables.leads is not None and len(tables.leads) == len(frames["leads"])
+
+
+def test_an_id_written_as_missing_and_a_blank_customer_row_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # "NA" reads as a blank id (an error); a blank customers row must not make every lead's
+    # customer known (SQL's `x NOT IN (..., NULL)` is never true).
+    customers = frames["customers"]
+    frames["customers"] = customers.reindex(range(len(customers) + 1))  # a blank last row
+    leads = frames["leads"]
+    converted = leads.index[leads["customer_id"].notna()]
+    leads.loc[converted[:2], "customer_id"] = "NOBODY"
+    folder = _folder(frames, tmp_path / "unknown")
+    _assert_same(folder)
+    warnings = load_pushed_tables(folder, Settings(), today=TODAY).warnings
+    assert sum(p.value == "NOBODY" for p in warnings) == 2
+    leads.loc[7, "lead_id"] = "NA"
+    message = _same_errors(_folder(frames, tmp_path / "na"))
+    assert "row 9, column 'lead_id'" in message

@@ -1,0 +1,308 @@
+"""The orders of a .parquet folder checked in their file(s) by DuckDB (deckgen.data.order_store,
+issue 17): the same problems, word for word, and the same deck as the in-memory path, on the
+sample and on hostile folders (part files, far rows, rewritten ids, stray dates)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from deckgen.config import Settings
+from deckgen.data.load import load_tables
+from deckgen.data.order_store import OrderStore
+from deckgen.data.pushdown import load_pushed_tables, pushdown_plan
+from deckgen.data.sample import generate_sample
+from deckgen.errors import InputError, ValidationError
+from deckgen.metrics.lifecycle import compute_metrics
+from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
+from tests.data.test_pushdown import render_refused
+
+TODAY = date(2026, 11, 15)
+PARTS = {"orders": {"sheet": "orders_*"}}  # [sheets.orders] sheet = "orders_*"
+
+
+def _folder(frames: dict[str, pd.DataFrame], folder: Path, parts: int = 1) -> Path:
+    """The frames as .parquet files; the orders cut into `parts` files orders_1, ... when > 1."""
+    folder.mkdir()
+    for name, frame in frames.items():
+        if name == "orders" and parts > 1:
+            for k, piece in enumerate(np.array_split(np.arange(len(frame)), parts)):
+                frame.iloc[piece].to_parquet(folder / f"orders_{k + 1}.parquet", index=False)
+        else:
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+def _settings(engine: str, parts: int) -> Settings:
+    return Settings(engine=engine, sheets=PARTS if parts > 1 else {})
+
+
+def _deck(folder: Path, engine: str, parts: int = 1) -> str:
+    data, _ = render_deck_bytes(
+        folder, folder.parent / "deck.pptx", settings=_settings(engine, parts), today=TODAY
+    )
+    return hashlib.sha256(data).hexdigest()
+
+
+def _pushed(folder: Path, parts: int = 1, strict: bool = False):
+    settings = _settings("duckdb", parts)
+    plan = pushdown_plan(folder, settings)
+    assert plan is not None and len(plan.orders) == parts
+    return load_pushed_tables(folder, settings, today=TODAY, plan=plan, strict=strict)
+
+
+def _assert_same(folder: Path, parts: int = 1) -> tuple:
+    """Every figure, every warning and the deck's bytes are the same from both paths."""
+    in_memory = load_tables(folder, _settings("memory", parts), today=TODAY)
+    pushed = _pushed(folder, parts)
+    assert list(pushed.orders.columns) == ["customer_id", "order_date", "amount"]
+    pd.testing.assert_frame_equal(
+        pushed.orders, in_memory.orders[["customer_id", "order_date", "amount"]]
+    )
+    period = resolve_period(None, in_memory, Settings(), TODAY)
+    settings = Settings()
+    assert compute_metrics(pushed, period, settings.metrics) == compute_metrics(
+        in_memory, period, settings.metrics
+    )
+    assert pushed.warnings == in_memory.warnings
+    assert _deck(folder, "duckdb", parts) == _deck(folder, "memory", parts)
+    return pushed.warnings
+
+
+def _same_errors(folder: Path, parts: int = 1) -> str:
+    """The message of both paths for an invalid folder (asserted equal)."""
+    with pytest.raises(ValidationError) as in_memory:
+        load_tables(folder, _settings("memory", parts), today=TODAY)
+    with pytest.raises(ValidationError) as pushed:
+        _pushed(folder, parts)
+    assert str(pushed.value) == str(in_memory.value)
+    return str(pushed.value)
+
+
+@pytest.fixture
+def frames(small_frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    return {name: frame.copy() for name, frame in small_frames.items()}
+
+
+def test_the_sample_is_the_same_with_its_orders_checked_in_place(tmp_path: Path):
+    _assert_same(_folder(generate_sample(), tmp_path / "sample"))
+
+
+def test_part_files_one_of_them_empty(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    folder = _folder(frames, tmp_path / "parts", parts=3)
+    frames["orders"].iloc[:0].to_parquet(folder / "orders_4.parquet", index=False)
+    _assert_same(folder, parts=4)
+
+
+def test_a_bad_date_far_down_a_part_file_is_named_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    orders = frames["orders"]
+    orders["order_date"] = orders["order_date"].astype("datetime64[us]")
+    last = len(orders) - 1
+    orders.loc[last, "order_date"] = pd.Timestamp("2601-03-01")  # in the second part
+    orders.loc[3, "order_date"] = pd.Timestamp("1850-01-01")
+    message = _same_errors(_folder(frames, tmp_path / "dates", parts=2), parts=2)
+    second = last - int(np.ceil(len(orders) / 2))  # its row in orders_2
+    assert f"sheet 'orders_2', row {second + 2}, column 'order_date'" in message
+    assert "sheet 'orders_1', row 5, column 'order_date'" in message
+
+
+def test_a_bad_date_at_row_9_000_001_of_a_part_file(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # A part file of nine million orders of one customer, the last one dated 2226: SQL scans
+    # it, and only its first row and the bad one reach the validator.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    rows = 9_000_001
+    folder = _folder(frames, tmp_path / "far")
+    (folder / "orders.parquet").rename(folder / "orders_a.parquet")
+    first = pq.read_table(folder / "orders_a.parquet").slice(0, 1)
+    big = first.take(pa.array(np.zeros(rows, dtype=np.int32)))
+    dates = np.full(rows, np.datetime64(frames["orders"]["order_date"].iloc[0], "ns"))
+    dates[-1] = np.datetime64("2226-10-01", "ns")  # beyond 2199: no date
+    ids = pc.binary_join_element_wise("B", pa.array(np.arange(rows)).cast(pa.string()), "")
+    ids = ids.cast(pa.large_string())
+    big = big.set_column(big.schema.get_field_index("order_id"), "order_id", ids)
+    big = big.set_column(
+        big.schema.get_field_index("order_date"),
+        "order_date",
+        pa.array(dates, big.schema.field("order_date").type),
+    )
+    pq.write_table(big, folder / "orders_big.parquet")
+    del big, dates
+    settings = _settings("duckdb", 2)
+    plan = pushdown_plan(folder, settings)
+    assert plan is not None and [p.name for p in plan.orders] == ["orders_a", "orders_big"]
+    with pytest.raises(ValidationError) as found:
+        load_pushed_tables(folder, settings, today=TODAY, plan=plan)
+    said = str(found.value)
+    assert "sheet 'orders_big', row 9000002, column 'order_date': got '2226-10-01'" in said
+
+
+def test_a_duplicate_order_id_across_part_files_is_named_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    orders = frames["orders"]
+    last = len(orders) - 1
+    orders.loc[last, "order_id"] = orders.loc[2, "order_id"]
+    message = _same_errors(_folder(frames, tmp_path / "dup", parts=2), parts=2)
+    assert "(row 4 of sheet 'orders_1' has it too)" in message
+
+
+@pytest.mark.parametrize(
+    "written",
+    [" O_X", "O_X\u00a0", "O_\x07X", "O_X\x00"],
+    ids=["space", "nbsp", "bell", "nul"],
+)
+def test_an_order_id_equal_to_another_once_rewritten_is_a_duplicate(
+    written: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    orders = frames["orders"]
+    orders.loc[5, "order_id"] = "O_X"  # sheet row 7
+    orders.loc[len(orders) - 1, "order_id"] = written
+    message = _same_errors(_folder(frames, tmp_path / "dup"))
+    assert f"row {len(orders) + 1}, column 'order_id'" in message
+    assert "(row 7 has it too)" in message
+
+
+def test_a_number_read_id_is_a_duplicate_of_the_whole_number(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    orders = frames["orders"]
+    orders.loc[5, "order_id"] = "42"
+    orders.loc[9, "order_id"] = "42.0"
+    message = _same_errors(_folder(frames, tmp_path / "dup"))
+    assert "row 11, column 'order_id'" in message and "(row 7 has it too)" in message
+
+
+def test_cells_the_validator_rejects(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    orders = frames["orders"]
+    orders.loc[4, "order_id"] = "NA"  # written as missing: blank
+    orders.loc[6, "order_id"] = None
+    orders.loc[8, "amount"] = float("nan")
+    orders.loc[10, "amount"] = 1e16
+    orders.loc[12, "amount"] = float("inf")
+    orders.loc[14, "customer_id"] = "   "
+    message = _same_errors(_folder(frames, tmp_path / "bad"))
+    for row, column in ((6, "order_id"), (8, "order_id"), (10, "amount"), (12, "amount")):
+        assert f"row {row}, column '{column}'" in message
+    assert "row 16, column 'customer_id'" in message
+
+
+def test_cells_the_validator_rewrites_or_warns_about(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    orders = frames["orders"]
+    orders.loc[3, "customer_id"] = orders.loc[3, "customer_id"] + "\x07"  # removed, warned
+    orders.loc[5, "customer_id"] = " " + orders.loc[5, "customer_id"]  # trimmed
+    orders.loc[7, "customer_id"] = "NOBODY"  # an unknown customer
+    orders.loc[9, "amount"] = -25.0  # a refund: kept, warned
+    orders.loc[11, "product_category"] = "shoes\x00"
+    orders.loc[13, "product_category"] = "#N/A"
+    orders.loc[15, "order_id"] = orders.loc[15, "order_id"] + " "
+    warnings = _assert_same(_folder(frames, tmp_path / "rewritten"))
+    rules = {(p.row, p.rule) for p in warnings if p.sheet == "orders"}
+    assert {(5, "control_character"), (9, "unknown_reference"), (11, "negative_amount")} <= rules
+    assert (13, "control_character") in rules
+
+
+def test_blank_rows_and_times_of_day(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    orders = frames["orders"]
+    orders["order_date"] = orders["order_date"].astype("datetime64[us]") + pd.Timedelta(hours=13)
+    blank = pd.DataFrame([[None] * orders.shape[1]] * 2, columns=orders.columns)
+    frames["orders"] = pd.concat([orders.iloc[:5], blank, orders.iloc[5:]], ignore_index=True)
+    _assert_same(_folder(frames, tmp_path / "blank", parts=2), parts=2)
+
+
+def test_a_stray_date_among_valid_rows_is_warned_about_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # The data ends in October 2026; an order of 2026-11-10 (before today) is no stray, one
+    # year after the others is (typed 2027 for 2026: here a past date beyond a gap).
+    orders = frames["orders"]
+    for name in ("orders", "leads", "feedback", "surveys", "loyalty", "channels", "customers"):
+        frame = frames[name]
+        for column in frame.columns:
+            if pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = frame[column] - pd.DateOffset(years=1)
+    orders.loc[20, "order_date"] = pd.Timestamp("2026-10-20")  # a year beyond the rest
+    warnings = _assert_same(_folder(frames, tmp_path / "stray"))
+    assert [(p.row, p.rule) for p in warnings if p.sheet == "orders"] == [(22, "future_date")]
+
+
+def test_the_command_line_exits_2_with_the_same_message(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    frames["orders"].loc[len(frames["orders"]) - 1, "amount"] = None
+    said = render_refused(_folder(frames, tmp_path / "cli"), capsys)
+    assert f"row {len(frames['orders']) + 1}, column 'amount'" in said
+
+
+def test_what_is_read_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = _folder(frames, tmp_path / "small")
+    assert pushdown_plan(folder, Settings()) is None  # auto: too few orders and leads
+    monkeypatch.setattr("deckgen.data.pushdown.PUSHDOWN_ORDERS", 10)
+    plan = pushdown_plan(folder, Settings())
+    assert plan is not None and plan.leads is None and len(plan.orders) == 1
+    assert pushdown_plan(folder, Settings(engine="memory")) is None
+    renamed = Settings(engine="duckdb", sheets={"orders": {"columns": {"amount": "amount"}}})
+    assert pushdown_plan(folder, renamed).orders == ()
+    frames["orders"]["order_date"] = frames["orders"]["order_date"].dt.strftime("%Y-%m-%d")
+    text_dates = _folder(frames, tmp_path / "text-dates")
+    assert pushdown_plan(text_dates, Settings(engine="duckdb")).orders == ()
+
+
+@pytest.mark.parametrize("name", ["client?", "client*", "client[12]"])
+def test_a_folder_named_with_glob_characters_is_read_in_memory(
+    name: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    _folder(frames, tmp_path / "client1")
+    folder = _folder(frames, tmp_path / name)
+    assert pushdown_plan(folder, Settings(engine="duckdb")) is None
+    tables = load_source(folder, Settings(engine="duckdb"), today=TODAY)
+    assert len(tables.orders) == len(frames["orders"])
+
+
+def test_orders_of_blank_rows_only_are_an_error_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    orders = frames["orders"]
+    frames["orders"] = pd.DataFrame([[None] * orders.shape[1]] * 3, columns=orders.columns)
+    frames["orders"] = frames["orders"].astype(orders.dtypes.to_dict())
+    folder = _folder(frames, tmp_path / "blank-orders")
+    with pytest.raises(ValidationError) as in_memory:
+        load_tables(folder, Settings(), today=TODAY)
+    with pytest.raises(ValidationError) as pushed:
+        load_source(folder, Settings(engine="duckdb"), today=TODAY)
+    assert str(pushed.value) == str(in_memory.value)
+
+
+def test_an_order_file_changed_before_it_is_read_is_an_input_error(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    folder = _folder(frames, tmp_path / "changed")
+    plan = pushdown_plan(folder, Settings(engine="duckdb"))
+    store = OrderStore(plan.orders)
+    judged = store.unvouched({"product_category": None}, frames["customers"]["customer_id"], TODAY)
+    frames["orders"].assign(amount=-1.0).to_parquet(folder / "orders.parquet", index=False)
+    with pytest.raises(InputError, match=r"orders\.parquet changed while deckgen was reading"):
+        store.read(judged, frames["orders"].iloc[: len(judged.row)])
+
+
+def test_duckdb_draws_no_progress_bar_on_stdout():
+    # A scan longer than two seconds drew one on stdout, in the middle of the command's output.
+    from deckgen.data.vouch import connect
+
+    db = connect()
+    assert db.sql("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
