@@ -1008,9 +1008,8 @@ def _check_future_dates(
     columns = date_columns(tables)
     if not columns:
         return
-    last = regular_end(
-        [tables[name][column].to_numpy() for name, column in columns], today, left_out
-    )
+    every = [tables[name][column].to_numpy() for name, column in columns]
+    last = regular_end(every, today, left_out)
     if last is None:
         return
     limit = last + pd.Timedelta(days=1)
