@@ -66,12 +66,13 @@ class OrderStore:
         self.parts = parts
         self._stamps = [stamp(part.file) for part in parts]
         self._db = connect()
-        schema = self._db.execute(
-            f"DESCRIBE SELECT * FROM read_parquet({_literal(str(parts[0].file))})"
-        ).fetchall()
-        self.all_columns = tuple(row[0] for row in schema)
+        import pyarrow.parquet as pq
+
+        self.all_columns = tuple(pq.read_schema(parts[0].file).names)  # as the reader names them
         self.columns = tuple(c for c in _OURS if c in self.all_columns)  # ours, present
-        every = ", ".join(quoted(c) for c in self.all_columns)
+        # Only ours are read: the validator ignores the others' cells, which DuckDB may not
+        # even convert (a millisecond timestamp beyond its microseconds' range).
+        every = ", ".join(quoted(c) for c in self.columns)
         scans = " UNION ALL ".join(
             f"SELECT {k} AS part_, {ROW_NUMBER} AS row_, {every} FROM "
             f"read_parquet({_literal(str(part.file))}, file_row_number = true)"
@@ -157,14 +158,21 @@ class OrderStore:
         return self._rows("judged")
 
     def _rows(self, judged: str) -> Unvouched:
-        every = ", ".join(f"f.{quoted(c)}" for c in self.all_columns)
+        every = ", ".join(f"f.{quoted(c)}" for c in self.columns)
         found = self._db.sql(
             f"SELECT DISTINCT f.part_, f.row_, {every} FROM filled f "
             f"JOIN {judged} USING (part_, row_) ORDER BY f.part_, f.row_"
         ).to_arrow_table()
         part = found.column("part_").to_numpy().astype(np.int64)
         row = found.column("row_").to_numpy().astype(np.int64)
-        return Unvouched(found.drop_columns(["part_", "row_"]), part, row)
+        # The client's other columns by name only, empty: the validator lists them as ignored.
+        table = pa.table(
+            {
+                c: found.column(c) if c in self.columns else pa.nulls(len(found))
+                for c in self.all_columns
+            }
+        )
+        return Unvouched(table, part, row)
 
     def days(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct order days (datetime64[ns]) of the rows not judged, and their counts;

@@ -119,8 +119,9 @@ def _rows_if_ours(files: list[Path], sheet: Sheet) -> int:
     schema = opened[0].schema_arrow
     if any(not f.schema_arrow.equals(schema) for f in opened[1:]):
         return 0
-    # DuckDB numbers the rows in a column of its own name: a client's column of that name clashes.
-    if not _typed_as_ours(schema, sheet) or _ALIASES & set(schema.names):
+    # DuckDB numbers the rows in a column of its own name: a client's column of that name clashes
+    # (DuckDB's names are case-insensitive: `Row_` too).
+    if not _typed_as_ours(schema, sheet) or _ALIASES & {n.lower() for n in schema.names}:
         return 0
     return sum(f.metadata.num_rows for f in opened)
 

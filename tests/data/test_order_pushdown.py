@@ -306,3 +306,66 @@ def test_duckdb_draws_no_progress_bar_on_stdout():
 
     db = connect()
     assert db.sql("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
+
+
+def test_a_nan_amount_among_numbers_is_an_error_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # Parquet's min/max statistics leave NaN out: DuckDB skipped the row group as holding no
+    # amount beyond 10^15, and the NaN order was read as vouched for (silently accepted).
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _folder(frames, tmp_path / "nan")
+    table = pq.read_table(folder / "orders.parquet")
+    amounts = table.column("amount").to_numpy().copy()
+    amounts[7] = np.nan  # pandas would write a null, read as blank by both
+    at = table.schema.get_field_index("amount")
+    pq.write_table(table.set_column(at, "amount", pa.array(amounts)), folder / "orders.parquet")
+    message = _same_errors(folder)
+    assert "row 9, column 'amount'" in message
+
+
+@pytest.mark.parametrize("kind", ["int8", "int16", "int32", "int64"])
+def test_the_smallest_whole_number_amount_is_judged_as_in_memory(
+    kind: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # abs() of the type's minimum overflowed in DuckDB: a traceback instead of the warning
+    # (or, for int64, the error) of the in-memory path.
+    orders = frames["orders"]
+    info = np.iinfo(kind)
+    orders["amount"] = orders["amount"].round().clip(upper=info.max).astype(kind)
+    orders.loc[5, "amount"] = info.min
+    folder = _folder(frames, tmp_path / kind)
+    if kind == "int64":  # beyond 10^15: an error
+        assert "row 7, column 'amount'" in _same_errors(folder)
+    else:  # negative: a warning
+        warnings = _assert_same(folder)
+        assert (7, "negative_amount") in {(p.row, p.rule) for p in warnings}
+
+
+@pytest.mark.parametrize("name", ["PART_", "Row_", "File_Row_Number"])
+def test_a_column_named_as_the_order_store_s_own_in_other_case_is_read_in_memory(
+    name: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # DuckDB's names are case-insensitive: the client's `Row_` clashed with the store's `row_`.
+    frames["orders"][name] = 1
+    folder = _folder(frames, tmp_path / "clash")
+    assert pushdown_plan(folder, Settings(engine="duckdb")).orders == ()
+    assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+def test_a_column_of_the_client_s_own_duckdb_cannot_convert_is_ignored_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # A millisecond timestamp of year 318857 fits Arrow but not DuckDB's microseconds: the
+    # column is none of ours (ignored in memory), but reading it stopped the render.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _folder(frames, tmp_path / "far-column")
+    table = pq.read_table(folder / "orders.parquet")
+    far = pa.array([10**16] * len(table), pa.int64()).cast(pa.timestamp("ms"))
+    pq.write_table(table.append_column("exported_at", far), folder / "orders.parquet")
+    assert len(pushdown_plan(folder, Settings(engine="duckdb")).orders) == 1
+    assert _deck(folder, "duckdb") == _deck(folder, "memory")
