@@ -470,7 +470,8 @@ def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -
             if timezone is not None:
                 stamps = stamps.cast(pa.timestamp(stamps.type.unit, tz=timezone))
             stamps = pc.local_timestamp(stamps)
-        values = stamps.cast(pa.timestamp("us")).to_numpy(zero_copy_only=False)
+        values = _within_microseconds(stamps).cast(pa.timestamp("us"))
+        values = values.to_numpy(zero_copy_only=False)
     elif fmt is not None or pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = as_text(column)
         if pc.any(pc.match_substring_regex(text, _NATIVE_PATTERN)).as_py():
@@ -482,6 +483,18 @@ def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -
     else:
         return np.full(len(column), np.datetime64("NaT"), dtype="datetime64[ns]")
     return _midnights(values)
+
+
+def _within_microseconds(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Timestamps in seconds or milliseconds null where microseconds cannot hold them (years
+    beyond 294,000, outside 1900 to 2199 anyway): the cast would fail, not give no date."""
+    unit = stamps.type.unit
+    if unit not in ("s", "ms"):
+        return stamps
+    bound = np.iinfo(np.int64).max // (1_000_000 if unit == "s" else 1_000)
+    numbers = stamps.cast(pa.int64())
+    fits = pc.and_(pc.greater_equal(numbers, -bound), pc.less_equal(numbers, bound))
+    return chunked(pc.if_else(fits, stamps, pa.scalar(None, stamps.type)))
 
 
 _US_PER_DAY = 86_400_000_000

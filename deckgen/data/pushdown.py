@@ -169,7 +169,20 @@ def load_pushed_tables(
     """Validated tables of the local .parquet `folder` with the leads and orders of `plan`
     (default: its leads.parquet only) checked in place; ValidationError on errors (and on
     warnings if `strict`), with the messages of deckgen.data.load.load_tables: the validator
-    judges every lead and order row SQL cannot vouch for."""
+    judges every lead and order row SQL cannot vouch for. A value DuckDB cannot hold (a
+    timestamp beyond its range) reads the folder in memory, as before."""
+    import duckdb
+
+    try:
+        return _load_pushed(folder, settings, strict, today, plan)
+    except (duckdb.ConversionException, duckdb.OutOfRangeException):
+        return load_tables(folder, settings, strict=strict, today=today)
+
+
+def _load_pushed(
+    folder: Path, settings: Settings, strict: bool, today: date | None, plan: Pushdown | None
+) -> PushedTables:
+    """load_pushed_tables, DuckDB's errors raised."""
     check_mapping(settings)
     today = today or date.today()
     plan = plan or Pushdown(folder, folder / LEADS_FILE)

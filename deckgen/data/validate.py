@@ -241,7 +241,7 @@ class _Problems:
         if positions.size == 0:
             return
         listed = positions[:LISTED_PER_RULE]
-        values = raw.iloc[listed].tolist() if show_value else [None] * len(listed)
+        values = _listed_values(raw, listed) if show_value else [None] * len(listed)
         for position, value in zip(listed.tolist(), values, strict=True):
             said = expected(position) if callable(expected) else expected
             shown = cells.shown(value) if show_value else None
@@ -267,6 +267,22 @@ class _Problems:
                 rule,
                 count=more,
             )
+
+
+def _listed_values(raw: pd.Series, listed: np.ndarray) -> list[object]:
+    """The cells of `raw` at `listed`, as Python values; as text where Python cannot hold
+    them (a timestamp of year 318857)."""
+    try:
+        return raw.iloc[listed].tolist()
+    except (OverflowError, ValueError):
+        column = cells.arrow_column(raw.iloc[listed])
+        if not pa.types.is_timestamp(column.type):
+            return pc.cast(column, pa.string()).to_pylist()
+        unit = column.type.unit  # numpy's datetime64 in that unit holds it
+        numbers = column.cast(pa.int64()).to_pylist()
+        return [
+            None if n is None else str(np.datetime64(n, unit)).replace("T", " ") for n in numbers
+        ]
 
 
 # -- conversion --------------------------------------------------------------------------

@@ -369,3 +369,23 @@ def test_a_column_of_the_client_s_own_duckdb_cannot_convert_is_ignored_as_in_mem
     pq.write_table(table.append_column("exported_at", far), folder / "orders.parquet")
     assert len(pushdown_plan(folder, Settings(engine="duckdb")).orders) == 1
     assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+@pytest.mark.parametrize("engine", ["memory", "duckdb"])
+def test_an_order_date_beyond_microseconds_is_one_error(
+    engine: str, frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    # A timestamp of year 318857 in seconds: Arrow's cast to microseconds raised in memory, and
+    # DuckDB could not convert it (now read in memory): a traceback either way, exit code 1.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _folder(frames, tmp_path / "far-date")
+    table = pq.read_table(folder / "orders.parquet")
+    seconds = table.column("order_date").cast(pa.timestamp("s")).cast(pa.int64()).to_pylist()
+    seconds[5] = 10**13
+    at = table.schema.get_field_index("order_date")
+    dates = pa.array(seconds, pa.int64()).cast(pa.timestamp("s"))
+    pq.write_table(table.set_column(at, "order_date", dates), folder / "orders.parquet")
+    said = render_refused(folder, capsys)
+    assert "sheet 'orders', row 7, column 'order_date': got '318857-" in said
