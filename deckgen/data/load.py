@@ -508,6 +508,7 @@ def aligned_tables(tables: list[pa.Table]) -> list[pa.Table]:
         for column in table.schema:
             if not pa.types.is_null(column.type):
                 kinds.setdefault(column.name, set()).add(column.type)
+    text = pa.large_string()
     for name, found in kinds.items():
         if len(found) < 2:
             continue
@@ -515,7 +516,8 @@ def aligned_tables(tables: list[pa.Table]) -> list[pa.Table]:
         for i, table in enumerate(renamed):
             if name in table.column_names:
                 column = table[name]
-                value = column.cast(pa.float64()) if numeric else as_text(column)
+                # One text type: as_text keeps a file's string or large_string as it was.
+                value = column.cast(pa.float64()) if numeric else as_text(column).cast(text)
                 renamed[i] = table.set_column(table.column_names.index(name), name, value)
     return renamed
 

@@ -389,3 +389,25 @@ def test_an_order_date_beyond_microseconds_is_one_error(
     pq.write_table(table.set_column(at, "order_date", dates), folder / "orders.parquet")
     said = render_refused(folder, capsys)
     assert "sheet 'orders', row 7, column 'order_date': got '318857-" in said
+
+
+def test_part_files_of_string_and_large_string_text_are_stacked(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # Two writers, one text type each: the stacking of the parts (in memory, as the schemas
+    # differ) failed to merge string with large_string, a traceback under either engine.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = _folder(frames, tmp_path / "text-types", parts=2)
+    table = pq.read_table(folder / "orders_2.parquet")
+    small = pa.schema(
+        [
+            pa.field(f.name, pa.string() if f.type == pa.large_string() else f.type)
+            for f in table.schema
+        ]
+    )
+    pq.write_table(table.cast(small), folder / "orders_2.parquet")
+    tables = load_tables(folder, _settings("memory", 2), today=TODAY)
+    assert tables.orders["order_id"].tolist() == frames["orders"]["order_id"].tolist()
+    assert _deck(folder, "duckdb", 2) == _deck(folder, "memory", 2)
