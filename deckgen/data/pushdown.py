@@ -311,13 +311,18 @@ class _Judged:
 
 
 def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
-    """The customer ids of the customers sheet as read (none without one)."""
+    """The customer ids of the customers sheet as the validator reads them (none without one):
+    an order's id is vouched for when it is written as one of them (a timestamp id reads as
+    `2000-01-01`, not as pandas writes it, `2000-01-01 00:00:00`)."""
     import pyarrow as pa
+
+    from deckgen.data import cells
+    from deckgen.data.vouch import validated_ids
 
     frame = read.frames.get("customers")
     column = settings.mapping("customers").columns.get("customer_id", "customer_id")
     if frame is None or column not in frame.columns:
         return pa.chunked_array([], pa.string())
+    ids = validated_ids(cells.arrow_column(frame[column])).cast(pa.large_string())
     # No null: `x NOT IN (..., NULL)` is never true, so one blank row would vouch for every id.
-    ids = pa.array(frame[column].astype("string"), from_pandas=True)
-    return pa.chunked_array([ids.drop_null()])
+    return pa.chunked_array([ids.combine_chunks().drop_null()])

@@ -411,3 +411,21 @@ def test_part_files_of_string_and_large_string_text_are_stacked(
     tables = load_tables(folder, _settings("memory", 2), today=TODAY)
     assert tables.orders["order_id"].tolist() == frames["orders"]["order_id"].tolist()
     assert _deck(folder, "duckdb", 2) == _deck(folder, "memory", 2)
+
+
+def test_customer_ids_written_as_timestamps_are_known_as_the_validator_reads_them(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # Customer ids stored as timestamps read as `2000-01-01`; the known customers SQL looked
+    # up were pandas' text, `2000-01-01 00:00:00`, so an order of that id was vouched for,
+    # though the validator warns that no customer has it: another deck, one warning fewer.
+    ids = frames["customers"]["customer_id"]
+    stamps = pd.Series(pd.date_range("2000-01-01", periods=len(ids), freq="D"), index=ids.index)
+    as_written = dict(zip(ids, stamps.dt.strftime("%Y-%m-%d %H:%M:%S"), strict=True))
+    frames["customers"]["customer_id"] = stamps
+    for name in ("orders", "leads", "feedback", "surveys", "loyalty"):
+        column = frames[name]["customer_id"]
+        frames[name]["customer_id"] = column.map(as_written).where(column.notna())
+    warnings = _assert_same(_folder(frames, tmp_path / "stamped-ids"))
+    unknown = [p for p in warnings if p.sheet == "orders" and p.rule == "unknown_reference"]
+    assert unknown and unknown[0].row == 2
