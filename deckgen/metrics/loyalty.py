@@ -40,6 +40,7 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 # trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
+_BLOCK_ROWS = 65_536  # cohort members counted at a time
 
 
 @dataclass(frozen=True)
@@ -282,8 +283,14 @@ def _monthly_occasions(
     index = month_index(visits.day, months)
     inside = index >= 0
     flat = visits.customer[inside] * len(months) + index[inside]
-    counts = np.bincount(flat, minlength=n_customers * len(months))
-    return counts.astype(np.int32).reshape(n_customers, len(months))
+    # The occasions are sorted by customer, then day, so `flat` is too: each run of one value
+    # is one cell's count, written straight into int32 (a bincount's int64 table of every
+    # customer by month would be twice the size, 0.85 GB at 4.5 million customers).
+    counts = np.zeros(n_customers * len(months), dtype=np.int32)
+    if len(flat):
+        starts = np.flatnonzero(np.diff(flat)) + 1
+        counts[flat[np.append(0, starts)]] = np.diff(starts, prepend=0, append=len(flat))
+    return counts.reshape(n_customers, len(months))
 
 
 def _trailing_window_counts(counts: np.ndarray) -> np.ndarray:
@@ -370,11 +377,15 @@ def _cohorts(
     members = np.flatnonzero(first_month >= _FIRST)
     cohort = first_month[members] - _FIRST
     ages = np.arange(TREND_MONTHS)
-    columns = first_month[members][:, None] + ages[None, :]
-    reached = columns <= last
-    ordered = (counts[members[:, None], np.minimum(columns, last)] > 0) & reached
-    flat = cohort[:, None] * TREND_MONTHS + ages[None, :]
-    retained = np.bincount(flat[ordered], minlength=TREND_MONTHS * TREND_MONTHS)
+    retained = np.zeros(TREND_MONTHS * TREND_MONTHS, dtype=np.int64)
+    # By blocks of members: the members-by-age tables are never held whole (the same counts).
+    for start in range(0, len(members), _BLOCK_ROWS):
+        block = members[start : start + _BLOCK_ROWS]
+        columns = first_month[block][:, None] + ages[None, :]
+        reached = columns <= last
+        ordered = (counts[block[:, None], np.minimum(columns, last)] > 0) & reached
+        flat = cohort[start : start + _BLOCK_ROWS, None] * TREND_MONTHS + ages[None, :]
+        retained += np.bincount(flat[ordered], minlength=TREND_MONTHS * TREND_MONTHS)
     retained = retained.reshape(TREND_MONTHS, TREND_MONTHS)
     sizes = np.bincount(cohort, minlength=TREND_MONTHS)
     return tuple(
