@@ -21,6 +21,7 @@ from deckgen.metrics.common import (
     covers,
     customer_orders,
     day_numbers,
+    factorize,
     month_edges,
     month_index,
     order_codes_of,
@@ -466,12 +467,13 @@ def _tiers(events: pd.DataFrame, members: int) -> tuple[tuple[TierCount, ...], i
     """Members by their latest known tier, and the members without one."""
     if "tier" not in events.columns:
         return (), None
-    tiered = events[events["tier"].notna()]
-    codes, _ = pd.factorize(tiered["customer_id"])
+    # The rows with a tier, by position: no copy of the events' other columns.
+    tiered = np.flatnonzero(events["tier"].notna().to_numpy(dtype=bool))
+    codes, _ = factorize(events["customer_id"].iloc[tiered])
     # Latest by date, same-day events in sheet order: the first of each customer, backwards.
-    backwards = np.argsort(day_numbers(tiered["date"]), kind="stable")[::-1]
+    backwards = np.argsort(day_numbers(events["date"].iloc[tiered]), kind="stable")[::-1]
     _, first = np.unique(codes[backwards], return_index=True)
-    counts = tiered["tier"].iloc[backwards[first]].value_counts(sort=False)
+    counts = events["tier"].iloc[tiered[backwards[first]]].value_counts(sort=False)
     counts = counts[counts > 0]  # a category column also counts the tiers no member holds
     order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total = int(counts.sum())
