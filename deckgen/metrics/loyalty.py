@@ -21,6 +21,7 @@ from deckgen.metrics.common import (
     covers,
     customer_orders,
     day_numbers,
+    factorize,
     month_edges,
     month_index,
     order_codes_of,
@@ -40,6 +41,7 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 # trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
+_BLOCK_ROWS = 65_536  # cohort members counted at a time
 
 
 @dataclass(frozen=True)
@@ -282,8 +284,14 @@ def _monthly_occasions(
     index = month_index(visits.day, months)
     inside = index >= 0
     flat = visits.customer[inside] * len(months) + index[inside]
-    counts = np.bincount(flat, minlength=n_customers * len(months))
-    return counts.astype(np.int32).reshape(n_customers, len(months))
+    # The occasions are sorted by customer, then day, so `flat` is too: each run of one value
+    # is one cell's count, written straight into int32 (a bincount's int64 table of every
+    # customer by month would be twice the size, 0.85 GB at 4.5 million customers).
+    counts = np.zeros(n_customers * len(months), dtype=np.int32)
+    if len(flat):
+        starts = np.flatnonzero(np.diff(flat)) + 1
+        counts[flat[np.append(0, starts)]] = np.diff(starts, prepend=0, append=len(flat))
+    return counts.reshape(n_customers, len(months))
 
 
 def _trailing_window_counts(counts: np.ndarray) -> np.ndarray:
@@ -370,11 +378,15 @@ def _cohorts(
     members = np.flatnonzero(first_month >= _FIRST)
     cohort = first_month[members] - _FIRST
     ages = np.arange(TREND_MONTHS)
-    columns = first_month[members][:, None] + ages[None, :]
-    reached = columns <= last
-    ordered = (counts[members[:, None], np.minimum(columns, last)] > 0) & reached
-    flat = cohort[:, None] * TREND_MONTHS + ages[None, :]
-    retained = np.bincount(flat[ordered], minlength=TREND_MONTHS * TREND_MONTHS)
+    retained = np.zeros(TREND_MONTHS * TREND_MONTHS, dtype=np.int64)
+    # By blocks of members: the members-by-age tables are never held whole (the same counts).
+    for start in range(0, len(members), _BLOCK_ROWS):
+        block = members[start : start + _BLOCK_ROWS]
+        columns = first_month[block][:, None] + ages[None, :]
+        reached = columns <= last
+        ordered = (counts[block[:, None], np.minimum(columns, last)] > 0) & reached
+        flat = cohort[start : start + _BLOCK_ROWS, None] * TREND_MONTHS + ages[None, :]
+        retained += np.bincount(flat[ordered], minlength=TREND_MONTHS * TREND_MONTHS)
     retained = retained.reshape(TREND_MONTHS, TREND_MONTHS)
     sizes = np.bincount(cohort, minlength=TREND_MONTHS)
     return tuple(
@@ -455,12 +467,13 @@ def _tiers(events: pd.DataFrame, members: int) -> tuple[tuple[TierCount, ...], i
     """Members by their latest known tier, and the members without one."""
     if "tier" not in events.columns:
         return (), None
-    tiered = events[events["tier"].notna()]
-    codes, _ = pd.factorize(tiered["customer_id"])
+    # The rows with a tier, by position: no copy of the events' other columns.
+    tiered = np.flatnonzero(events["tier"].notna().to_numpy(dtype=bool))
+    codes, _ = factorize(events["customer_id"].iloc[tiered])
     # Latest by date, same-day events in sheet order: the first of each customer, backwards.
-    backwards = np.argsort(day_numbers(tiered["date"]), kind="stable")[::-1]
+    backwards = np.argsort(day_numbers(events["date"].iloc[tiered]), kind="stable")[::-1]
     _, first = np.unique(codes[backwards], return_index=True)
-    counts = tiered["tier"].iloc[backwards[first]].value_counts(sort=False)
+    counts = events["tier"].iloc[tiered[backwards[first]]].value_counts(sort=False)
     counts = counts[counts > 0]  # a category column also counts the tiers no member holds
     order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total = int(counts.sum())

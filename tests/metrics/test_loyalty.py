@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from deckgen.data.tables import Tables
 from deckgen.metrics import loyalty
-from deckgen.metrics.common import Change
+from deckgen.metrics.common import Change, CustomerOrders, day_number
 from deckgen.metrics.loyalty import TREND_MONTHS, compute_loyalty
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import (
@@ -463,3 +464,24 @@ def test_invariants(rows, period, rule):
             assert cell is None or 0.0 <= cell <= 1.0
         if row.customers:
             assert row.retention[0] == 1.0
+
+
+def test_monthly_occasions_counts_each_customers_distinct_days_per_month() -> None:
+    """Three months; customer 0 twice in January (two days; the same day twice counts once)
+    and once in March, customer 1 never in the span, customer 2 once before it and once in
+    February."""
+    months = Period.parse("2026-03").trailing(3)
+    days = [date(2026, 1, 5), date(2026, 1, 5), date(2026, 1, 20), date(2026, 3, 31)]
+    days += [date(2025, 12, 31), date(2026, 2, 1), date(2026, 4, 1)]
+    orders = CustomerOrders(
+        ids=pd.Index(["A", "B", "C"]),
+        customer=np.array([0, 0, 0, 0, 2, 2, 1]),
+        day=np.array([day_number(d) for d in days]),
+        amount=np.ones(7),
+        first_day=np.zeros(3, dtype=np.int64),
+    )
+    counts = loyalty._monthly_occasions(orders.occasions, months, 3)
+    assert counts.dtype == np.int32
+    assert counts.tolist() == [[2, 0, 1], [0, 0, 0], [0, 1, 0]]
+    empty = dataclasses.replace(orders, customer=orders.customer[:0], day=orders.day[:0])
+    assert loyalty._monthly_occasions(empty.occasions, months, 3).tolist() == [[0, 0, 0]] * 3

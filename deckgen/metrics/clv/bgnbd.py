@@ -8,6 +8,7 @@ probability p ~ Beta(a, b). Time is in days (docs/metrics.md#clv-model).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -24,6 +25,7 @@ from deckgen.metrics.clv.mle import (
 
 _NEAR = 1e-4  # how close to a removable 0/0 of the expectation counts as on it
 _SLACK = 1e-4  # relative rounding allowed at the expectation's bounds
+BLOCK_ROWS = 65_536  # customers per block of expected_purchase_blocks: 6 MB a table of 12 months
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,35 @@ def expected_purchases(
 
     FHL 2005's conditional expectation; x = t_x = T = 0 gives E[X(t)] of a new customer.
     """
+    growth, inverse = _growth_by_pair(params, horizons, x, T)
+    return growth[inverse] * p_alive(params, x, t_x, T)[:, None]
+
+
+def expected_purchase_blocks(
+    params: BgNbdParams,
+    horizons: np.ndarray,
+    x: np.ndarray,
+    t_x: np.ndarray,
+    T: np.ndarray,
+    alive: np.ndarray,
+    rows: int = BLOCK_ROWS,
+) -> Iterator[tuple[slice, np.ndarray]]:
+    """expected_purchases by blocks of `rows` customers, the same values (`alive`: their
+    p_alive): the table of every customer by horizon is never held at once."""
+    growth, inverse = _growth_by_pair(params, horizons, x, T)
+    for start in range(0, len(x), rows):
+        block = slice(start, start + rows)
+        yield block, growth[inverse[block]] * alive[block, None]
+
+
+def _growth_by_pair(
+    params: BgNbdParams, horizons: np.ndarray, x: np.ndarray, T: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """_purchases_if_alive of each distinct (x, T) pair (rows) and horizon, and each
+    customer's pair."""
     horizons = np.atleast_1d(np.asarray(horizons, dtype=np.float64))
     (xs, Ts), inverse = _distinct_pairs(x, T)
-    growth = _purchases_if_alive(params, horizons, xs, Ts)
-    return growth[inverse] * p_alive(params, x, t_x, T)[:, None]
+    return _purchases_if_alive(params, horizons, xs, Ts), inverse
 
 
 def _purchases_if_alive(

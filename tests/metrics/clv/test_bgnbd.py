@@ -16,6 +16,7 @@ from deckgen.metrics.clv.bgnbd import (
     BgNbdParams,
     _Customers,
     _objective,
+    expected_purchase_blocks,
     expected_purchases,
     fit_bgnbd,
     log_likelihood,
@@ -252,3 +253,18 @@ def test_expected_purchases_where_scipys_2f1_overflows():
     zero = np.zeros(1)
     found = expected_purchases(params, np.array([10.0]), zero, zero, zero)[0, 0]
     assert found == pytest.approx(101 / 99 * (1 - 1.01850090868365 / 11), rel=1e-12)
+
+
+def test_expected_purchase_blocks_equal_the_whole_table_bit_for_bit() -> None:
+    """By blocks (here of 3 customers, the last one short) the same values as at once."""
+    params = BgNbdParams(r=0.6, alpha=40.0, a=0.8, b=2.5)
+    x = np.array([0.0, 1.0, 3.0, 3.0, 0.0, 7.0, 2.0])
+    t_x = np.array([0.0, 10.0, 50.0, 50.0, 0.0, 300.0, 80.0])
+    T = np.array([5.0, 30.0, 90.0, 90.0, 400.0, 310.0, 200.0])
+    horizons = np.arange(1, 13) * 30.4375
+    whole = expected_purchases(params, horizons, x, t_x, T)
+    alive = p_alive(params, x, t_x, T)
+    blocks = list(expected_purchase_blocks(params, horizons, x, t_x, T, alive, rows=3))
+    assert [b.start for b, _ in blocks] == [0, 3, 6]
+    assert np.array_equal(np.concatenate([v for _, v in blocks]), whole)
+    assert list(expected_purchase_blocks(params, horizons, x[:0], t_x[:0], T[:0], alive[:0])) == []
