@@ -542,7 +542,9 @@ class _Workbook:
         self._sizes = _part_sizes(path, self.parts)
         self.threads = _threads_for(self._sizes.values())
         self._visible: dict[str, bool] = {}
-        self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its letter index
+        # (sheet, header row) -> column name -> its letter index: keyed by the header row too,
+        # for two threads may read one sheet for two of our sheets, each with its header row.
+        self._indices: dict[tuple[str, int], dict[str, int]] = {}
 
     @property
     def reader(self) -> fastexcel.ExcelReader:
@@ -627,7 +629,7 @@ class _Workbook:
         ]
         if not mixed:
             return table
-        indices = [self._indices[name][column] for column in mixed]
+        indices = [self._indices[name, header][column] for column in mixed]
         # A cell read as yes/no is filled only when it holds a number (or TRUE/FALSE), not text.
         is_number = self._typed(name, header, indices, "boolean")
         numbers = self._typed(name, header, indices, "float")
@@ -672,7 +674,9 @@ class _Workbook:
         table = pa.Table.from_batches([batch]).rename_columns(names)
         if header is None:
             return table
-        self._indices[name] = {n: index for n, (_, index, _) in zip(names, columns, strict=True)}
+        self._indices[name, header] = {
+            n: index for n, (_, index, _) in zip(names, columns, strict=True)
+        }
         # Without a name or a value, a column is the blank space spreadsheets leave.
         kept = [
             i

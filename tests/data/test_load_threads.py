@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ from deckgen.cli import main
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.load import in_threads, read_source
 from deckgen.errors import InputError
+from tests.data.workbooks import write_book
 
 
 @pytest.fixture
@@ -199,3 +201,53 @@ def test_blank_header_cells_and_a_name_like_the_readers_made_up_ones(tmp_path):
     # A: data without a name; C: named as fastexcel names a blank cell; D: blank, left out.
     assert table.column_names == ["(column A)", "a", "__UNNAMED__3"]
     assert table.to_pylist() == [{"(column A)": "x", "a": 1.0, "__UNNAMED__3": 2.0}]
+
+
+def _one_sheet_two_headers(path: Path) -> tuple[Path, Settings]:
+    """Sheet 'data' with English column names in row 1 and German ones in row 2, read for
+    customers from row 1 and for orders from row 2, numbers written with a decimal comma; age
+    and Betrag mix number cells with text cells."""
+    rows: list[list[object]] = [
+        ["customer_id", "signup_date", "age", "order_id", "order_date", "amount"],
+        ["Kunde", "Seit", "Alter", "Nr", "Datum", "Betrag"],
+    ]
+    for i in range(4):
+        age: object = 30 + i if i % 2 else f"{30 + i}"
+        amount: object = 12.5 + i if i % 2 else f"{i},5"
+        signup, ordered = datetime(2025, 1, 1 + i), datetime(2026, 8, 1 + i)
+        rows.append([f"C{i}", signup, age, f"O{i}", ordered, amount])
+    german = {"customer_id": "Kunde", "order_id": "Nr", "order_date": "Datum", "amount": "Betrag"}
+    settings = Settings(
+        sheets={
+            "customers": SheetMapping(sheet="data", header_row=1, decimal=","),
+            "orders": SheetMapping(sheet="data", header_row=2, decimal=",", columns=german),
+        }
+    )
+    return write_book(path, {"data": rows}), settings
+
+
+def test_one_sheet_read_for_two_of_ours_with_two_header_rows_by_two_threads(
+    tmp_path, monkeypatch, threaded
+):
+    path, settings = _one_sheet_two_headers(tmp_path / "data.xlsx")
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    one = read_source(path, settings)
+    monkeypatch.setattr(load, "READ_THREADS", 2)
+    # Both threads read the sheet before either writes its numbers back as written: each
+    # must find its own header row's columns, not those the other thread read last.
+    both_read = threading.Barrier(2, timeout=10)
+    read = load._Workbook._load
+
+    def in_step(self, name, header, rows=None):  # type: ignore[no-untyped-def]
+        table = read(self, name, header, rows)
+        if header is not None:
+            both_read.wait()
+        return table
+
+    monkeypatch.setattr(load._Workbook, "_load", in_step)
+    two = read_source(path, settings)
+    for name, frame in one.frames.items():
+        pd.testing.assert_frame_equal(two.frames[name], frame, obj=name)
+    # Number cells as the user sees them under decimal ",": 31 stays "31", 13.5 is "13,5".
+    assert two.frames["customers"]["age"].tolist() == ["Alter", "30", "31", "32", "33"]
+    assert two.frames["orders"]["Betrag"].tolist() == ["0,5", "13,5", "2,5", "15,5"]
