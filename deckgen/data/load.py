@@ -351,13 +351,17 @@ def _read_sheet(
 
 def in_threads(jobs: list[Callable[[], _T]], sizes: list[int], threads: int) -> list[_T]:
     """Each job's result, in the order of `jobs`, run by `threads` threads (this one and
-    `threads - 1` more), the largest first; this thread takes the largest before the others
-    start. Whatever order they finish in, the error raised is the one the first failing job
-    (in the order of `jobs`) raised, as when run one by one; jobs after a failed one are not
-    started."""
+    `threads - 1` more), the largest first (one thread: in order, so that it stops at the
+    first failing job without reading larger ones after it); this thread takes the largest
+    before the others start. Whatever order they finish in, the error raised is the one the
+    first failing job (in the order of `jobs`) raised, as when run one by one; jobs after a
+    failed one are not started."""
     results: list[_T | None] = [None] * len(jobs)
     errors: dict[int, BaseException] = {}
-    pending = iter(sorted(range(len(jobs)), key=lambda i: -sizes[i]))  # ties keep their order
+    order = list(range(len(jobs)))
+    if threads > 1:
+        order.sort(key=lambda i: -sizes[i])  # ties keep their order
+    pending = iter(order)
     lock, stop = threading.Lock(), threading.Event()
 
     def claim() -> int | None:

@@ -50,10 +50,28 @@ def customers_late(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_jobs_run_largest_first_and_results_come_back_in_job_order():
+    started: dict[str, list[int]] = {}
+    both = threading.Barrier(2, timeout=10)
+
+    def job(i: int) -> str:
+        mine = started.setdefault(threading.current_thread().name, [])
+        mine.append(i)
+        if len(mine) == 1:
+            both.wait()  # each thread's first job held until both have one
+        return "abcd"[i]
+
+    jobs = [lambda i=i: job(i) for i in range(4)]
+    assert in_threads(jobs, [1, 5, 5, 0], threads=2) == ["a", "b", "c", "d"]
+    # By size, ties in job order: this thread takes the largest, the other thread the next.
+    assert started.pop("MainThread")[0] == 1
+    assert [first for first, *_ in started.values()] == [2]
+
+
+def test_one_thread_runs_the_jobs_in_order():
     started: list[int] = []
     jobs = [lambda i=i: started.append(i) or "abcd"[i] for i in range(4)]
     assert in_threads(jobs, [1, 5, 5, 0], threads=1) == ["a", "b", "c", "d"]
-    assert started == [1, 2, 0, 3]  # by size, ties in job order
+    assert started == [0, 1, 2, 3]  # as read before sheets were read by size
 
 
 def test_the_first_failing_job_in_order_wins_though_a_later_one_failed_first():
@@ -251,3 +269,32 @@ def test_one_sheet_read_for_two_of_ours_with_two_header_rows_by_two_threads(
     # Number cells as the user sees them under decimal ",": 31 stays "31", 13.5 is "13,5".
     assert two.frames["customers"]["age"].tolist() == ["Alter", "30", "31", "32", "33"]
     assert two.frames["orders"]["Betrag"].tolist() == ["0,5", "13,5", "2,5", "15,5"]
+
+
+def test_one_thread_reads_in_sheet_order_and_stops_at_the_first_bad_sheet(tmp_path, monkeypatch):
+    # customers (refused unread: a far cell) comes before orders, the larger sheet: read by
+    # one thread, orders is never read, as before sheets were read by size.
+    book = openpyxl.Workbook()
+    customers = book.active
+    customers.title = "customers"
+    customers.append(["customer_id"])
+    customers["XFD1048576"] = "stray"
+    orders = book.create_sheet("orders")
+    orders.append(["order_id", "customer_id", "order_date", "amount"])
+    for i in range(2_000):
+        orders.append([f"O{i}", "C1", "2026-10-05", 10])
+    book.save(tmp_path / "far.xlsx")
+    read: list[str] = []
+    original = load._Workbook._load
+
+    def spy(self, name, header, rows=None):  # type: ignore[no-untyped-def]
+        read.append(name)
+        return original(self, name, header, rows)
+
+    monkeypatch.setattr(load._Workbook, "_load", spy)
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    workbook = load._Workbook(tmp_path / "far.xlsx")
+    assert workbook.size("orders") > workbook.size("customers")
+    with pytest.raises(InputError, match=r"^sheet 'customers' has a value in cell XFD1048576"):
+        read_source(tmp_path / "far.xlsx", Settings())
+    assert read == []  # customers refused before reading it; orders not read at all
