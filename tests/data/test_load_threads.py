@@ -298,3 +298,26 @@ def test_one_thread_reads_in_sheet_order_and_stops_at_the_first_bad_sheet(tmp_pa
     with pytest.raises(InputError, match=r"^sheet 'customers' has a value in cell XFD1048576"):
         read_source(tmp_path / "far.xlsx", Settings())
     assert read == []  # customers refused before reading it; orders not read at all
+
+
+def test_a_workbook_saved_again_while_read_by_two_threads_is_read_as_opened(
+    frames, writers, tmp_path, monkeypatch, threaded
+):
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    one = read_source(path, Settings())
+    monkeypatch.setattr(load, "READ_THREADS", 2)
+    edited = {name: frame.copy() for name, frame in frames.items()}
+    edited["orders"]["amount"] = 999.0
+    edited["customers"]["city"] = "Elsewhere"
+    saved = writers["xlsx"](edited, tmp_path / "saved.xlsx")
+    opened = load._Workbook.__init__
+
+    def then_saved_again(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened(self, *args, **kwargs)
+        saved.replace(path)  # as Excel saves: a new file put in the old one's place
+
+    monkeypatch.setattr(load._Workbook, "__init__", then_saved_again)
+    two = read_source(path, Settings())
+    for name, frame in one.frames.items():  # the second thread's sheets too
+        pd.testing.assert_frame_equal(two.frames[name], frame, obj=name)
