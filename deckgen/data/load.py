@@ -351,13 +351,17 @@ def _read_sheet(
 
 def in_threads(jobs: list[Callable[[], _T]], sizes: list[int], threads: int) -> list[_T]:
     """Each job's result, in the order of `jobs`, run by `threads` threads (this one and
-    `threads - 1` more), the largest first; this thread takes the largest before the others
-    start. Whatever order they finish in, the error raised is the one the first failing job
-    (in the order of `jobs`) raised, as when run one by one; jobs after a failed one are not
-    started."""
+    `threads - 1` more), the largest first (one thread: in order, so that it stops at the
+    first failing job without reading larger ones after it); this thread takes the largest
+    before the others start. Whatever order they finish in, the error raised is the one the
+    first failing job (in the order of `jobs`) raised, as when run one by one; jobs after a
+    failed one are not started."""
     results: list[_T | None] = [None] * len(jobs)
     errors: dict[int, BaseException] = {}
-    pending = iter(sorted(range(len(jobs)), key=lambda i: -sizes[i]))  # ties keep their order
+    order = list(range(len(jobs)))
+    if threads > 1:
+        order.sort(key=lambda i: -sizes[i])  # ties keep their order
+    pending = iter(order)
     lock, stop = threading.Lock(), threading.Event()
 
     def claim() -> int | None:
@@ -535,16 +539,26 @@ class _Workbook:
         if path.stat().st_size == 0:
             raise InputError(f"{self.shown} is empty (0 bytes)")
         self.path = path
+        self._data: bytes | None = None  # the workbook as opened, for other threads' readers
         self._local = threading.local()  # each thread's own reader (see `reader`)
         self._local.reader = self._open()
-        self.available = tuple(_clean(name, strip=False) for name in self.reader.sheet_names)
-        self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
-        suffix = path.suffix.lower()
-        self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
-        self._sizes = _part_sizes(path, self.parts)
-        self.threads = _threads_for(self._sizes.values())
+        with contextlib.ExitStack() as opened:
+            # The file this reader opened, to read again though saved again meanwhile (below).
+            handle = _opened(path, opened)
+            self.available = tuple(_clean(name, strip=False) for name in self.reader.sheet_names)
+            self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
+            suffix = path.suffix.lower()
+            self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
+            self._sizes = _part_sizes(path, self.parts)
+            self.threads = _threads_for(self._sizes.values())
+            if self.threads > 1 and handle is not None:
+                # A second reader reads these bytes, not the path: Excel saving the workbook
+                # while it is read puts a new file there, and one read would mix two saves.
+                self._data = handle.read()
         self._visible: dict[str, bool] = {}
-        self._indices: dict[str, dict[str, int]] = {}  # sheet -> column name -> its letter index
+        # (sheet, header row) -> column name -> its letter index: keyed by the header row too,
+        # for two threads may read one sheet for two of our sheets, each with its header row.
+        self._indices: dict[tuple[str, int], dict[str, int]] = {}
 
     @property
     def reader(self) -> fastexcel.ExcelReader:
@@ -558,7 +572,7 @@ class _Workbook:
         import fastexcel
 
         try:
-            return fastexcel.read_excel(self.path)
+            return fastexcel.read_excel(self.path if self._data is None else self._data)
         except (fastexcel.FastExcelError, OSError) as exc:
             raise InputError(_unreadable_workbook(self.path, self.shown, exc)) from None
 
@@ -629,7 +643,7 @@ class _Workbook:
         ]
         if not mixed:
             return table
-        indices = [self._indices[name][column] for column in mixed]
+        indices = [self._indices[name, header][column] for column in mixed]
         # A cell read as yes/no is filled only when it holds a number (or TRUE/FALSE), not text.
         is_number = self._typed(name, header, indices, "boolean")
         numbers = self._typed(name, header, indices, "float")
@@ -674,7 +688,9 @@ class _Workbook:
         table = pa.Table.from_batches([batch]).rename_columns(names)
         if header is None:
             return table
-        self._indices[name] = {n: index for n, (_, index, _) in zip(names, columns, strict=True)}
+        self._indices[name, header] = {
+            n: index for n, (_, index, _) in zip(names, columns, strict=True)
+        }
         # Without a name or a value, a column is the blank space spreadsheets leave.
         kept = [
             i
@@ -715,6 +731,14 @@ class _Workbook:
         ]
 
 
+def _opened(path: Path, stack: contextlib.ExitStack) -> io.BufferedReader | None:
+    """The file at `path` opened for reading until `stack` closes (None: it cannot be)."""
+    try:
+        return stack.enter_context(path.open("rb"))
+    except OSError:
+        return None
+
+
 def _part_sizes(path: Path, parts: dict[str, SheetPart] | None) -> dict[str, int]:
     """Bytes of each sheet's XML, by the workbook's sheet name (none when `parts` is None)."""
     import zipfile
@@ -741,7 +765,7 @@ def reading_threads(path: Path) -> int:
 def _threads_for(sizes: Iterable[int]) -> int:
     """The threads to read sheets of `sizes` bytes of XML with. A second thread opens a reader
     of its own (the shared strings read again: 0.4 s of CPU and 0.15 GB on the 300k-order
-    sample), worth it for big sheets only, and only with a core idle for it: on a busy machine
+    sample; the workbook's bytes kept for it), worth it for big sheets only, and only with a core idle for it: on a busy machine
     it took as long and more CPU (bench/bench_load.py)."""
     if sum(sizes) < _THREADED_BYTES:
         return 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +18,7 @@ from deckgen.cli import main
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.load import in_threads, read_source
 from deckgen.errors import InputError
+from tests.data.workbooks import write_book
 
 
 @pytest.fixture
@@ -48,10 +50,28 @@ def customers_late(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_jobs_run_largest_first_and_results_come_back_in_job_order():
+    started: dict[str, list[int]] = {}
+    both = threading.Barrier(2, timeout=10)
+
+    def job(i: int) -> str:
+        mine = started.setdefault(threading.current_thread().name, [])
+        mine.append(i)
+        if len(mine) == 1:
+            both.wait()  # each thread's first job held until both have one
+        return "abcd"[i]
+
+    jobs = [lambda i=i: job(i) for i in range(4)]
+    assert in_threads(jobs, [1, 5, 5, 0], threads=2) == ["a", "b", "c", "d"]
+    # By size, ties in job order: this thread takes the largest, the other thread the next.
+    assert started.pop("MainThread")[0] == 1
+    assert [first for first, *_ in started.values()] == [2]
+
+
+def test_one_thread_runs_the_jobs_in_order():
     started: list[int] = []
     jobs = [lambda i=i: started.append(i) or "abcd"[i] for i in range(4)]
     assert in_threads(jobs, [1, 5, 5, 0], threads=1) == ["a", "b", "c", "d"]
-    assert started == [1, 2, 0, 3]  # by size, ties in job order
+    assert started == [0, 1, 2, 3]  # as read before sheets were read by size
 
 
 def test_the_first_failing_job_in_order_wins_though_a_later_one_failed_first():
@@ -199,3 +219,105 @@ def test_blank_header_cells_and_a_name_like_the_readers_made_up_ones(tmp_path):
     # A: data without a name; C: named as fastexcel names a blank cell; D: blank, left out.
     assert table.column_names == ["(column A)", "a", "__UNNAMED__3"]
     assert table.to_pylist() == [{"(column A)": "x", "a": 1.0, "__UNNAMED__3": 2.0}]
+
+
+def _one_sheet_two_headers(path: Path) -> tuple[Path, Settings]:
+    """Sheet 'data' with English column names in row 1 and German ones in row 2, read for
+    customers from row 1 and for orders from row 2, numbers written with a decimal comma; age
+    and Betrag mix number cells with text cells."""
+    rows: list[list[object]] = [
+        ["customer_id", "signup_date", "age", "order_id", "order_date", "amount"],
+        ["Kunde", "Seit", "Alter", "Nr", "Datum", "Betrag"],
+    ]
+    for i in range(4):
+        age: object = 30 + i if i % 2 else f"{30 + i}"
+        amount: object = 12.5 + i if i % 2 else f"{i},5"
+        signup, ordered = datetime(2025, 1, 1 + i), datetime(2026, 8, 1 + i)
+        rows.append([f"C{i}", signup, age, f"O{i}", ordered, amount])
+    german = {"customer_id": "Kunde", "order_id": "Nr", "order_date": "Datum", "amount": "Betrag"}
+    settings = Settings(
+        sheets={
+            "customers": SheetMapping(sheet="data", header_row=1, decimal=","),
+            "orders": SheetMapping(sheet="data", header_row=2, decimal=",", columns=german),
+        }
+    )
+    return write_book(path, {"data": rows}), settings
+
+
+def test_one_sheet_read_for_two_of_ours_with_two_header_rows_by_two_threads(
+    tmp_path, monkeypatch, threaded
+):
+    path, settings = _one_sheet_two_headers(tmp_path / "data.xlsx")
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    one = read_source(path, settings)
+    monkeypatch.setattr(load, "READ_THREADS", 2)
+    # Both threads read the sheet before either writes its numbers back as written: each
+    # must find its own header row's columns, not those the other thread read last.
+    both_read = threading.Barrier(2, timeout=10)
+    read = load._Workbook._load
+
+    def in_step(self, name, header, rows=None):  # type: ignore[no-untyped-def]
+        table = read(self, name, header, rows)
+        if header is not None:
+            both_read.wait()
+        return table
+
+    monkeypatch.setattr(load._Workbook, "_load", in_step)
+    two = read_source(path, settings)
+    for name, frame in one.frames.items():
+        pd.testing.assert_frame_equal(two.frames[name], frame, obj=name)
+    # Number cells as the user sees them under decimal ",": 31 stays "31", 13.5 is "13,5".
+    assert two.frames["customers"]["age"].tolist() == ["Alter", "30", "31", "32", "33"]
+    assert two.frames["orders"]["Betrag"].tolist() == ["0,5", "13,5", "2,5", "15,5"]
+
+
+def test_one_thread_reads_in_sheet_order_and_stops_at_the_first_bad_sheet(tmp_path, monkeypatch):
+    # customers (refused unread: a far cell) comes before orders, the larger sheet: read by
+    # one thread, orders is never read, as before sheets were read by size.
+    book = openpyxl.Workbook()
+    customers = book.active
+    customers.title = "customers"
+    customers.append(["customer_id"])
+    customers["XFD1048576"] = "stray"
+    orders = book.create_sheet("orders")
+    orders.append(["order_id", "customer_id", "order_date", "amount"])
+    for i in range(2_000):
+        orders.append([f"O{i}", "C1", "2026-10-05", 10])
+    book.save(tmp_path / "far.xlsx")
+    read: list[str] = []
+    original = load._Workbook._load
+
+    def spy(self, name, header, rows=None):  # type: ignore[no-untyped-def]
+        read.append(name)
+        return original(self, name, header, rows)
+
+    monkeypatch.setattr(load._Workbook, "_load", spy)
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    workbook = load._Workbook(tmp_path / "far.xlsx")
+    assert workbook.size("orders") > workbook.size("customers")
+    with pytest.raises(InputError, match=r"^sheet 'customers' has a value in cell XFD1048576"):
+        read_source(tmp_path / "far.xlsx", Settings())
+    assert read == []  # customers refused before reading it; orders not read at all
+
+
+def test_a_workbook_saved_again_while_read_by_two_threads_is_read_as_opened(
+    frames, writers, tmp_path, monkeypatch, threaded
+):
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    monkeypatch.setattr(load, "READ_THREADS", 1)
+    one = read_source(path, Settings())
+    monkeypatch.setattr(load, "READ_THREADS", 2)
+    edited = {name: frame.copy() for name, frame in frames.items()}
+    edited["orders"]["amount"] = 999.0
+    edited["customers"]["city"] = "Elsewhere"
+    saved = writers["xlsx"](edited, tmp_path / "saved.xlsx")
+    opened = load._Workbook.__init__
+
+    def then_saved_again(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened(self, *args, **kwargs)
+        saved.replace(path)  # as Excel saves: a new file put in the old one's place
+
+    monkeypatch.setattr(load._Workbook, "__init__", then_saved_again)
+    two = read_source(path, Settings())
+    for name, frame in one.frames.items():  # the second thread's sheets too
+        pd.testing.assert_frame_equal(two.frames[name], frame, obj=name)
