@@ -575,6 +575,10 @@ class _Workbook:
             return fastexcel.read_excel(self.path if self._data is None else self._data)
         except (fastexcel.FastExcelError, OSError) as exc:
             raise InputError(_unreadable_workbook(self.path, self.shown, exc)) from None
+        except BaseException as exc:
+            if not _reader_panicked(exc):
+                raise
+            raise InputError(_unreadable_workbook(self.path, self.shown, exc)) from None
 
     def size(self, name: str) -> int:
         """Bytes of sheet `name`'s XML (0 when not known: not an .xlsx)."""
@@ -678,6 +682,12 @@ class _Workbook:
         try:
             batch, columns = self._columns_read(name, options)
         except (fastexcel.FastExcelError, OSError, ValueError) as exc:
+            raise InputError(
+                f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
+            ) from None
+        except BaseException as exc:
+            if not _reader_panicked(exc):
+                raise
             raise InputError(
                 f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
             ) from None
@@ -805,6 +815,12 @@ def _clean(name: str, strip: bool = True) -> str:
 
     cleaned = clean_name(str(name))
     return cleaned.strip() if strip else cleaned
+
+
+def _reader_panicked(exc: BaseException) -> bool:
+    """True for a panic in fastexcel's Rust code, which a malformed file can cause (fastexcel
+    issue #343): pyo3's PanicException derives from BaseException and cannot be imported."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _first_line(exc: BaseException) -> str:

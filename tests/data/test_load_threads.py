@@ -321,3 +321,66 @@ def test_a_workbook_saved_again_while_read_by_two_threads_is_read_as_opened(
     two = read_source(path, Settings())
     for name, frame in one.frames.items():  # the second thread's sheets too
         pd.testing.assert_frame_equal(two.frames[name], frame, obj=name)
+
+
+class PanicException(BaseException):
+    """Stands in for pyo3's PanicException (a panic in fastexcel's Rust code), which cannot
+    be imported: a BaseException known by its name."""
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_panic_in_the_reader_is_one_message_and_exit_2(
+    frames, writers, tmp_path, monkeypatch, capsys, threads
+):
+    # Regression: a malformed file can make fastexcel panic (fastexcel issue #343); the panic,
+    # not an Exception, went past the command line's handler as a traceback with exit code 1.
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    monkeypatch.setattr(load, "READ_THREADS", threads)
+    monkeypatch.setattr(load, "_THREADED_BYTES", 0)
+    monkeypatch.setattr(load, "_cores", lambda: 2)
+    monkeypatch.setattr(load.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    columns_read = load._Workbook._columns_read
+
+    def panics(self, name, options):  # type: ignore[no-untyped-def]
+        if name == "orders":
+            raise PanicException("index out of bounds: the len is 3 but the index is 7\nmore")
+        return columns_read(self, name, options)
+
+    monkeypatch.setattr(load._Workbook, "_columns_read", panics)
+    code, out = _run(monkeypatch, capsys, path)
+    assert (code, out) == (
+        2,
+        f"error: {path}: sheet 'orders' cannot be read (index out of bounds: the len is 3 "
+        "but the index is 7)\n",
+    )
+
+
+def test_a_panic_opening_the_workbook_is_one_message_and_exit_2(
+    frames, writers, tmp_path, monkeypatch, capsys
+):
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+    import fastexcel
+
+    def panics(source):  # type: ignore[no-untyped-def]
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(fastexcel, "read_excel", panics)
+    code, out = _run(monkeypatch, capsys, path)
+    assert (code, out) == (
+        2,
+        f"error: {path} is not a readable .xlsx workbook (called `Option::unwrap()` on a "
+        "`None` value)\n",
+    )
+
+
+def test_an_interrupt_while_reading_is_not_taken_for_a_panic(
+    frames, writers, tmp_path, monkeypatch
+):
+    path = writers["xlsx"](frames, tmp_path / "data.xlsx")
+
+    def interrupted(self, name, options):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(load._Workbook, "_columns_read", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        read_source(path, Settings())
