@@ -126,3 +126,23 @@ def test_a_client_without_orders_shares_empty_intermediates(tables):
     shared = compute_shared(empty, OCT, SETTINGS)
     assert len(shared.rfm.ids) == 0 and len(shared.segment_of) == 0
     assert len(shared.channel_of) == 0
+
+
+def test_orders_coded_for_one_customers_sheet_are_not_reused_with_another(tables, monkeypatch):
+    """The orders' coding cached with validation's rows for one Tables is not read against
+    another Tables' customers sheet (the same orders frame, its customers in another order):
+    the figures are those of the second Tables computed alone."""
+    reordered = replace(tables, customers=tables.customers.iloc[::-1].reset_index(drop=True))
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    alone = compute_metrics(reordered, OCT, SETTINGS)
+    channels_alone = compute_shared(reordered, OCT, SETTINGS).channel_of
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    compute_shared(tables, OCT, SETTINGS)  # caches the orders coded by `tables`' rows
+    shared = compute_shared(reordered, OCT, SETTINGS)
+    assert shared.channel_of.tolist() == channels_alone.tolist()
+    rows = shared.orders.rows_in(reordered.customers)  # None: the rows are `tables`'
+    assert rows is None or reordered.customers["customer_id"].array[rows].tolist() == list(
+        shared.orders.ids
+    )
+    assert shared.orders.rows_in(tables.customers) is not None  # those of the first Tables
+    assert compute_metrics(reordered, OCT, SETTINGS) == alone
