@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deckgen.data.tables import Tables
+from deckgen.data.tables import Tables, arrow_data
 from deckgen.period import Period
 
 
@@ -155,14 +155,15 @@ class CustomerOrders:
     return_amount: np.ndarray = field(default_factory=lambda: np.zeros(0))  # <= 0
     # Row of each customer (by code) in the customers sheet, when validation's lookup of the
     # ids was reused (every ordering customer listed there); None otherwise. Read it through
-    # rows_in: the rows are of the customers sheet whose id column is `customer_keys`.
+    # rows_in: the rows are of the customers sheet whose ids' Arrow data is `customer_keys`.
     customer_rows: np.ndarray | None = None
     customer_keys: object = field(default=None, compare=False, repr=False)
 
     def rows_in(self, customers: pd.DataFrame) -> np.ndarray | None:
         """customer_rows when they are rows of `customers` (its very customer_id column, the
         one they were found in); None otherwise: orders coded for another Tables' customers."""
-        if self.customer_rows is None or customers["customer_id"].array is not self.customer_keys:
+        keys = arrow_data(customers["customer_id"].array)
+        if self.customer_rows is None or keys is None or keys is not self.customer_keys:
             return None
         return self.customer_rows
 
@@ -308,7 +309,7 @@ def _code_orders(
         amount=amount,
         first_day=first_day,
         customer_rows=customer_rows,
-        customer_keys=None if customer_rows is None else customers["customer_id"].array,
+        customer_keys=None if customer_rows is None else arrow_data(customers["customer_id"].array),
     )
 
 
