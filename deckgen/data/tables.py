@@ -13,13 +13,22 @@ from deckgen.errors import Problem
 CODED_SHEETS = ("orders", "leads", "surveys", "loyalty")
 
 
+def arrow_data(values: object) -> object | None:
+    """The Arrow data of a pandas array held in Arrow (None for any other): Arrow's arrays
+    never change, so the same object is the same values; pandas' own array object is kept
+    when a cell is set in place (its Arrow data replaced)."""
+    if isinstance(values, pd.arrays.ArrowExtensionArray):
+        return values.__arrow_array__()
+    return None
+
+
 @dataclass(frozen=True)
 class CustomerRows:
     """The row of the customers sheet holding each row's customer_id in one sheet, as
-    validation found them, with the two id columns (their Arrow-backed arrays) it read."""
+    validation found them, with the two id columns' Arrow data (arrow_data) it read."""
 
-    ids: object  # the sheet's customer_id array
-    keys: object  # the customers sheet's customer_id array
+    ids: object  # arrow_data of the sheet's customer_id array
+    keys: object  # arrow_data of the customers sheet's customer_id array
     rows: np.ndarray  # int32 row in the customers sheet; -1: not listed there, or empty
 
 
@@ -57,13 +66,14 @@ class Tables:
     def customer_rows(self, name: str) -> np.ndarray | None:
         """Row of the customers sheet holding each row's customer_id in sheet `name` (int32;
         -1: not listed or empty), as validation found them; None when not known, or when
-        either id column is no longer the one validation read (a table replaced since)."""
+        either id column is no longer the one validation read (a table replaced since, a cell
+        set in place, or ids not held in Arrow)."""
         found = self.coded.get(name)
         frame = self.sheet(name)
         if found is None or frame is None or "customer_id" not in frame:
             return None
-        if frame["customer_id"].array is not found.ids:
+        if found.ids is None or arrow_data(frame["customer_id"].array) is not found.ids:
             return None
-        if self.customers["customer_id"].array is not found.keys:
+        if found.keys is None or arrow_data(self.customers["customer_id"].array) is not found.keys:
             return None
         return found.rows

@@ -42,7 +42,7 @@ from deckgen.data.mapping import (
 )
 from deckgen.data.schema import OTHER, RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
 from deckgen.data.source import SourceSpec
-from deckgen.data.tables import CODED_SHEETS, CustomerRows, Tables
+from deckgen.data.tables import CODED_SHEETS, CustomerRows, Tables, arrow_data
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
@@ -810,8 +810,9 @@ def coded_customers(
     customers = final.get("customers")
     if customers is None:
         return {}
+    keys = arrow_data(customers["customer_id"].array)
     return {
-        name: CustomerRows(final[name]["customer_id"].array, customers["customer_id"].array, rows)
+        name: CustomerRows(arrow_data(final[name]["customer_id"].array), keys, rows)
         for (name, column), rows in listed.items()
         if name in CODED_SHEETS and column == "customer_id"
     }

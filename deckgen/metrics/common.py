@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deckgen.data.tables import Tables
+from deckgen.data.tables import Tables, arrow_data
 from deckgen.period import Period
 
 
@@ -154,8 +154,18 @@ class CustomerOrders:
     return_day: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     return_amount: np.ndarray = field(default_factory=lambda: np.zeros(0))  # <= 0
     # Row of each customer (by code) in the customers sheet, when validation's lookup of the
-    # ids was reused (every ordering customer listed there); None otherwise.
+    # ids was reused (every ordering customer listed there); None otherwise. Read it through
+    # rows_in: the rows are of the customers sheet whose ids' Arrow data is `customer_keys`.
     customer_rows: np.ndarray | None = None
+    customer_keys: object = field(default=None, compare=False, repr=False)
+
+    def rows_in(self, customers: pd.DataFrame) -> np.ndarray | None:
+        """customer_rows when they are rows of `customers` (its very customer_id column, the
+        one they were found in); None otherwise: orders coded for another Tables' customers."""
+        keys = arrow_data(customers["customer_id"].array)
+        if self.customer_rows is None or keys is None or keys is not self.customer_keys:
+            return None
+        return self.customer_rows
 
     def revenue(
         self,
@@ -299,6 +309,7 @@ def _code_orders(
         amount=amount,
         first_day=first_day,
         customer_rows=customer_rows,
+        customer_keys=None if customer_rows is None else arrow_data(customers["customer_id"].array),
     )
 
 
@@ -321,17 +332,17 @@ def order_codes_of(orders: CustomerOrders, tables: Tables, name: str) -> np.ndar
     """The code in `orders` of the customer of each row of sheet `name` (-1: none, or no order
     by then) from the customers validation found (Tables.customer_rows); None if not known."""
     rows = tables.customer_rows(name)
-    if rows is None or orders.customer_rows is None:
+    ordering = orders.rows_in(tables.customers)
+    if rows is None or ordering is None:
         return None
-    return _code_of_row(orders, len(tables.customers))[rows]  # row -1: the -1 at the end
+    return _code_of_row(orders, ordering, len(tables.customers))[rows]  # row -1: the last -1
 
 
-def _code_of_row(orders: CustomerOrders, customers: int) -> np.ndarray:
+def _code_of_row(orders: CustomerOrders, ordering: np.ndarray, customers: int) -> np.ndarray:
     """The code in `orders` of each of the `customers` rows of the customers sheet (-1: none),
-    then a last -1 for row -1; every ordering customer is listed there (customer_rows)."""
-    assert orders.customer_rows is not None
+    then a last -1 for row -1; `ordering`: the row of each ordering customer (rows_in)."""
     code_of_row = np.full(customers + 1, -1, dtype=np.int64)
-    code_of_row[orders.customer_rows] = np.arange(len(orders.ids))
+    code_of_row[ordering] = np.arange(len(orders.ids))
     return code_of_row
 
 
@@ -513,9 +524,10 @@ def club_joins(tables: Tables, period: Period, orders: CustomerOrders) -> ClubJo
     """The club members' join days as of the period end, by id and by ordering customer."""
     found = _club_members(tables, period)
     by_id, rows = (None, None) if found is None else found
-    if rows is not None and orders.customer_rows is not None:  # by row: no ids looked up
+    ordering = orders.rows_in(tables.customers)
+    if rows is not None and ordering is not None:  # by row: no ids looked up
         by_code = np.full(len(orders.ids), NEVER, dtype=np.int64)
-        position = _code_of_row(orders, len(tables.customers))[rows]
+        position = _code_of_row(orders, ordering, len(tables.customers))[rows]
         found_here = position >= 0
         by_code[position[found_here]] = by_id.to_numpy()[found_here]
     else:

@@ -41,7 +41,7 @@ def compute_shared(tables: Tables, period: Period, settings: MetricsSettings) ->
     """The shared per-customer intermediates of `tables` as of the end of `period`."""
     orders = customer_orders(tables.orders, period, tables.returns, tables)
     rfm = score_rfm(orders, period, settings)
-    rows = orders.customer_rows  # as validation found them; else looked up once, here
+    rows = orders.rows_in(tables.customers)  # as validation found them; else looked up once
     if rows is None:
         rows = positions_in(orders.ids, tables.customers["customer_id"])
     return SharedFigures(

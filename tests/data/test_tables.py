@@ -58,9 +58,12 @@ def test_a_replaced_table_has_no_rows():
     """Rows found for other columns are never handed out: a table replaced since (or its
     customers) is looked up again by the metrics."""
     tables = _tables(_client(["C3", "C1"], ["C2"]))
-    orders = tables.orders.copy()
+    orders = tables.orders.iloc[::-1].reset_index(drop=True)
     assert replace(tables, orders=orders).customer_rows("orders") is None
-    assert replace(tables, customers=tables.customers.copy()).customer_rows("leads") is None
+    customers = tables.customers.iloc[::-1].reset_index(drop=True)
+    assert replace(tables, customers=customers).customer_rows("leads") is None
+    # A copy holds the same Arrow data (the same ids on the same rows): its rows still hold.
+    assert replace(tables, orders=tables.orders.copy()).customer_rows("orders").tolist() == [2, 0]
     assert replace(tables, coded={}).customer_rows("orders") is None
     assert replace(tables, warnings=()).customer_rows("orders").tolist() == [2, 0]
 
@@ -69,3 +72,26 @@ def test_tables_made_by_hand_have_no_rows():
     tables = _tables(_client(["C1"], ["C1"]))
     bare = type(tables)(customers=tables.customers, orders=tables.orders)
     assert bare.customer_rows("orders") is None
+
+
+def test_an_id_column_edited_in_place_has_no_rows():
+    """A cell of a validated id column set in place keeps pandas' array object (its Arrow data
+    replaced): the rows found before are of other ids, so none are handed out."""
+    tables = _tables(_client(["C3", "C1"], ["C2"]))
+    tables.orders.loc[0, "customer_id"] = "C2"
+    assert tables.customer_rows("orders") is None
+    assert tables.customer_rows("leads").tolist() == [1]  # the leads and customers as read
+    tables.customers.loc[1, "customer_id"] = "C7"
+    assert tables.customer_rows("leads") is None
+
+
+def test_the_metrics_of_an_id_edited_in_place_are_those_of_the_ids():
+    """An order moved to another customer in place: the figures are those the ids give."""
+    from deckgen.metrics.common import customer_orders
+    from deckgen.period import Period
+
+    tables = _tables(_client(["C3", "C1", "C3"], ["C2"]))
+    tables.orders.loc[2, "customer_id"] = "C2"
+    coded = customer_orders(tables.orders, Period("gregorian", 2026, 3), None, tables)
+    assert list(coded.ids) == ["C3", "C1", "C2"]
+    assert coded.customer.tolist() == [0, 1, 2]

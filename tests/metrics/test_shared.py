@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import deckgen.metrics.channels as channels_module
 import deckgen.metrics.clv.figures as clv_module
@@ -126,3 +129,67 @@ def test_a_client_without_orders_shares_empty_intermediates(tables):
     shared = compute_shared(empty, OCT, SETTINGS)
     assert len(shared.rfm.ids) == 0 and len(shared.segment_of) == 0
     assert len(shared.channel_of) == 0
+
+
+def test_orders_coded_for_one_customers_sheet_are_not_reused_with_another(tables, monkeypatch):
+    """The orders' coding cached with validation's rows for one Tables is not read against
+    another Tables' customers sheet (the same orders frame, its customers in another order):
+    the figures are those of the second Tables computed alone."""
+    reordered = replace(tables, customers=tables.customers.iloc[::-1].reset_index(drop=True))
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    alone = compute_metrics(reordered, OCT, SETTINGS)
+    channels_alone = compute_shared(reordered, OCT, SETTINGS).channel_of
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    compute_shared(tables, OCT, SETTINGS)  # caches the orders coded by `tables`' rows
+    shared = compute_shared(reordered, OCT, SETTINGS)
+    assert shared.channel_of.tolist() == channels_alone.tolist()
+    rows = shared.orders.rows_in(reordered.customers)  # None: the rows are `tables`'
+    assert rows is None or reordered.customers["customer_id"].array[rows].tolist() == list(
+        shared.orders.ids
+    )
+    assert shared.orders.rows_in(tables.customers) is not None  # those of the first Tables
+    assert compute_metrics(reordered, OCT, SETTINGS) == alone
+
+
+_PADS = ("", " ", "  ", "\u00a0", "\t")
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_hostile_clients_give_the_same_figures_coded_or_looked_up(small_frames, monkeypatch, data):
+    """Ids padded as the validator trims them, customers dropped (their orders and answers
+    unknown), one to three orders, empty sheets, the customers shuffled: the figures from
+    validation's rows are those of the ids looked up (as before issue 16), in a Jalali month
+    too."""
+    frames = {name: frame.copy() for name, frame in small_frames.items()}
+    for name in ("orders", "leads", "surveys", "loyalty"):
+        ids = frames[name]["customer_id"]
+        pads = data.draw(st.lists(st.sampled_from(_PADS), min_size=1, max_size=4))
+        frames[name]["customer_id"] = [
+            x if pd.isna(x) else pads[k % len(pads)] + x + pads[-1 - k % len(pads)]
+            for k, x in enumerate(ids)
+        ]
+    customers = frames["customers"]
+    if data.draw(st.booleans()):  # some customers not listed: their rows elsewhere unknown
+        customers = customers.iloc[data.draw(st.integers(1, 40)) :]
+    if data.draw(st.booleans()):
+        customers = customers.sample(frac=1, random_state=data.draw(st.integers(0, 9)))
+    frames["customers"] = customers
+    orders = frames["orders"]
+    if data.draw(st.booleans()):  # a few orders, all in October
+        orders = orders[orders["order_date"] >= "2026-10-01"]
+        orders = orders.iloc[: data.draw(st.integers(1, 3))]
+    frames["orders"] = orders
+    for name in ("leads", "surveys", "loyalty"):
+        if data.draw(st.booleans()):
+            frames[name] = frames[name].iloc[:0]
+    calendar = data.draw(st.sampled_from(["gregorian", "jalali"]))
+    tables = validate_frames(frames, Settings(calendar=calendar), "client").tables
+    period = Period.containing(date(2026, 10, 31), calendar)
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    coded = compute_metrics(tables, period, SETTINGS)
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    looked_up = compute_metrics(replace(tables, coded={}), period, SETTINGS)
+    assert coded == looked_up
