@@ -9,9 +9,9 @@ render's leftovers costs some 0.1 s); prints the best and median of --repeat, wa
 time of this process (steadier on a shared machine), the ratio of the bests and the median of
 the ratios of each refresh to the render before it. Prints figures; asserts nothing.
 
-Last figures (2026-12, load average about 3.9): CPU 0.94 s against 0.92 s, best 1.02x, median
-of the paired ratios 0.99x; the bench's ratios move by about 0.04 from run to run on a shared
-machine (README's Speed table).
+Last figures (2026-12, load average 0.4): CPU 0.88 s against 0.89 s, best 0.99x, median of
+the paired ratios 1.00x; at a load average of 3.9, best 1.02x, median 0.99x: the bench's ratios
+move by about 0.04 from run to run on a shared machine (README's Speed table).
 
     python bench/bench_refresh.py [--repeat 5]
 """
