@@ -65,7 +65,7 @@ _T = TypeVar("_T")
 # A workbook with this much sheet XML is read by READ_THREADS threads, the largest sheet first.
 READ_THREADS = 2
 _THREADED_BYTES = 16 << 20
-_IDLE_CORES = 1.5  # ... on a machine with this many cores idle (by the load average)
+_IDLE_CORES = 1.0  # ... on a machine with this many cores idle (by the load average)
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 
 
@@ -774,9 +774,10 @@ def reading_threads(path: Path) -> int:
 
 def _threads_for(sizes: Iterable[int]) -> int:
     """The threads to read sheets of `sizes` bytes of XML with. A second thread opens a reader
-    of its own (the shared strings read again: 0.4 s of CPU and 0.15 GB on the 300k-order
-    sample; the workbook's bytes kept for it), worth it for big sheets only, and only with a core idle for it: on a busy machine
-    it took as long and more CPU (bench/bench_load.py)."""
+    of its own (the shared strings read again, the workbook's bytes kept for it: 0.5 s of CPU
+    and 0.15 GB on the 300k-order sample), worth it for big sheets only, and only with a core
+    idle for it: at a load average of 1 on 2 cores it read that sample in 4.1 s against 5.9,
+    on a busy machine it took as long and more CPU (bench/bench_load.py)."""
     if sum(sizes) < _THREADED_BYTES:
         return 1
     cores = _cores()

@@ -145,7 +145,7 @@ def test_a_big_workbook_is_read_by_two_threads_a_small_one_by_one(frames, writer
 
 @pytest.mark.parametrize(
     ("cores", "load_average", "threads"),
-    [(2, 0.4, 2), (2, 0.6, 1), (2, 5.0, 1), (1, 0.0, 1), (8, 6.5, 2), (8, 6.6, 1)],
+    [(2, 0.4, 2), (2, 1.0, 2), (2, 1.1, 1), (2, 5.0, 1), (1, 0.0, 1), (8, 7.0, 2), (8, 7.1, 1)],
 )
 def test_a_second_thread_only_with_a_core_idle_for_it(monkeypatch, cores, load_average, threads):
     monkeypatch.setattr(load, "_cores", lambda: cores)
