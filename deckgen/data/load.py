@@ -573,10 +573,8 @@ class _Workbook:
 
         try:
             return fastexcel.read_excel(self.path if self._data is None else self._data)
-        except (fastexcel.FastExcelError, OSError) as exc:
-            raise InputError(_unreadable_workbook(self.path, self.shown, exc)) from None
         except BaseException as exc:
-            if not _reader_panicked(exc):
+            if not _reader_failed(exc, (fastexcel.FastExcelError, OSError)):
                 raise
             raise InputError(_unreadable_workbook(self.path, self.shown, exc)) from None
 
@@ -681,12 +679,8 @@ class _Workbook:
             options |= {"header_row": header - 1, "schema_sample_rows": None}
         try:
             batch, columns = self._columns_read(name, options)
-        except (fastexcel.FastExcelError, OSError, ValueError) as exc:
-            raise InputError(
-                f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
-            ) from None
         except BaseException as exc:
-            if not _reader_panicked(exc):
+            if not _reader_failed(exc, (fastexcel.FastExcelError, OSError, ValueError)):
                 raise
             raise InputError(
                 f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
@@ -818,10 +812,11 @@ def _clean(name: str, strip: bool = True) -> str:
     return cleaned.strip() if strip else cleaned
 
 
-def _reader_panicked(exc: BaseException) -> bool:
-    """True for a panic in fastexcel's Rust code, which a malformed file can cause (fastexcel
-    issue #343): pyo3's PanicException derives from BaseException and cannot be imported."""
-    return type(exc).__name__ == "PanicException"
+def _reader_failed(exc: BaseException, expected: tuple[type[BaseException], ...]) -> bool:
+    """True for an `expected` error of the reader, or a panic in fastexcel's Rust code, which
+    a malformed file can cause (fastexcel issue #343): pyo3's PanicException derives from
+    BaseException and cannot be imported, so it is known by its name."""
+    return isinstance(exc, expected) or type(exc).__name__ == "PanicException"
 
 
 def _first_line(exc: BaseException) -> str:
