@@ -422,9 +422,9 @@ def label_codes(
         labels, named = _labelled(
             np.arange(len(seen)), [None if k == 0 else categories[k - 1] for k in seen]
         )
-        by_code = np.full(len(categories) + 1, -1, dtype=np.int64)
-        by_code[seen] = labels
-        return by_code[kept], named
+        label_of_code = np.full(len(categories) + 1, -1, dtype=np.int64)
+        label_of_code[seen] = labels
+        return label_of_code[kept], named
     codes, uniques = factorize(values)
     coded, named = _labelled(codes, uniques)
     if where is None:
