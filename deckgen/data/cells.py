@@ -29,6 +29,9 @@ _FORBIDDEN_IN_PYTHON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800
 MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
 FIRST_DATE = datetime(1900, 1, 1)
 LAST_DATE = datetime(2199, 12, 31)
+# Seconds since 1970 of 0001-01-01 00:00:00 and 9999-12-31 23:59:59: the years Arrow's
+# strftime writes right (it wraps years beyond ±32767).
+_FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
 # Persian and Arabic-Indic digits read as Latin ones; the Arabic decimal and thousands marks.
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _ARABIC_DECIMAL, _ARABIC_GROUPING = "٫", "٬"
@@ -72,7 +75,8 @@ def cell_text(value: object) -> str | None:
         return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     if isinstance(value, datetime):
         midnight = value == datetime.combine(value.date(), time())
-        return f"{value:%Y-%m-%d}" if midnight else value.isoformat(sep=" ")
+        # isoformat, not strftime: glibc's %Y writes year 1 as "1", not "0001"
+        return value.date().isoformat() if midnight else value.isoformat(sep=" ")
     return str(value).encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
 
 
@@ -112,12 +116,15 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         if getattr(stamps.type, "tz", None):
             stamps = pc.local_timestamp(stamps)
         stamps = stamps.cast(pa.timestamp("s"), safe=False)  # strftime's %S shows no fraction
-        midnight = pc.equal(pc.floor_temporal(stamps, unit="day"), stamps)
-        text = pc.if_else(
-            midnight,
-            pc.strftime(stamps, format="%Y-%m-%d"),
-            pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S"),
-        )
+        if _beyond_four_digit_years(stamps):
+            text = _spelled_by_numpy(stamps)
+        else:
+            midnight = pc.equal(pc.floor_temporal(stamps, unit="day"), stamps)
+            text = pc.if_else(
+                midnight,
+                pc.strftime(stamps, format="%Y-%m-%d"),
+                pc.strftime(stamps, format="%Y-%m-%d %H:%M:%S"),
+            )
     elif pa.types.is_boolean(kind):
         text = pc.if_else(column, "true", "false")
     elif pa.types.is_null(kind):
@@ -128,6 +135,26 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # nested values: not cells
             text = pa.chunked_array([pa.array([str(v) for v in column.to_pylist()], pa.string())])
     return pa.chunked_array([_trimmed(chunk) for chunk in chunked(text).chunks], text.type)
+
+
+def _beyond_four_digit_years(stamps: pa.ChunkedArray) -> bool:
+    """True if a timestamp (in seconds) falls outside the years 1 to 9999."""
+    seconds = stamps.cast(pa.int64())
+    low, high = pc.min_max(seconds).values()
+    return low.is_valid and (low.as_py() < _FIRST_SECOND or high.as_py() > _LAST_SECOND)
+
+
+def _spelled_by_numpy(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Timestamps (in seconds) as `YYYY-MM-DD[ HH:MM:SS]` text, for any year numpy holds
+    (`-8878-02-19`, `318857-05-20 17:46:40`): Arrow's strftime wraps years beyond ±32767."""
+    values = stamps.to_numpy().astype("datetime64[s]")
+    days = values.astype("datetime64[D]")
+    text = np.where(
+        values == days,
+        np.datetime_as_string(days),
+        np.char.replace(np.datetime_as_string(values, unit="s"), "T", " "),
+    )
+    return pa.chunked_array([pa.array(text, pa.string(), mask=np.isnat(values))])
 
 
 def _trimmed(chunk: pa.Array) -> pa.Array:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from deckgen.data.cells import (
     as_id,
     as_text,
+    cell_text,
     forbidden_characters,
     parse_number,
     read_booleans,
@@ -106,6 +108,32 @@ def test_text_as_the_user_sees_it():
     ]
     words = as_text(_column(["  a ", "", "   ", "N/A", "#N/A", "NULL", "nan", "NAN?"]))
     assert words.to_pylist() == ["a", None, None, None, None, None, None, "NAN?"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "expected"),
+    [
+        # Arrow's strftime wraps years beyond ±32767 (318857 read as -8823): numpy spells them.
+        (pa.timestamp("ms"), [10**16, None, 0], ["318857-05-20 17:46:40", None, "1970-01-01"]),
+        (pa.timestamp("ms"), [-(10**16)], ["-314918-08-13 06:13:20"]),
+        (pa.timestamp("us"), [10**18], ["33658-09-27 01:46:40"]),
+        (pa.timestamp("s"), [-62_135_596_801], ["0000-12-31 23:59:59"]),
+        (pa.timestamp("ms"), [253_402_300_800_000], ["10000-01-01"]),
+        (pa.timestamp("ms", tz="UTC"), [10**16], ["318857-05-20 17:46:40"]),
+        (pa.date32(), [2**31 - 1, None, 5], ["5881580-07-11", None, "1970-01-06"]),
+        (pa.date32(), [-(2**31)], ["-5877641-06-23"]),
+        # Years 1 and 9999, beyond pandas' Timestamp, by Arrow as before.
+        (pa.timestamp("us"), [-62_135_596_800_000_000], ["0001-01-01"]),
+        (pa.timestamp("ms"), [253_402_300_799_000], ["9999-12-31 23:59:59"]),
+    ],
+)
+def test_dates_of_any_year_read_as_text_keep_their_date(kind, values, expected):
+    assert as_text(pa.chunked_array([pa.array(values, kind)])).to_pylist() == expected
+
+
+def test_a_python_date_of_year_one_has_four_digits():
+    assert cell_text(datetime(1, 1, 1)) == "0001-01-01"
+    assert cell_text(datetime(9999, 12, 31, 5)) == "9999-12-31 05:00:00"
 
 
 def test_ids_keep_leading_zeros_and_lose_a_zero_fraction():

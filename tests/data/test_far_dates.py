@@ -1,0 +1,88 @@
+"""Date cells read as ids or text keep the date they hold, whatever its year (a regression test).
+
+Arrow's strftime wraps years beyond ±32767: a lead id typed as Excel serial 20,000,000 read as
+`-8878-02-19`, and a Parquet date of year 20000 as another date, silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from deckgen.config import Settings
+from deckgen.data.load import load_tables
+from deckgen.data.sample import generate_sample, write_workbook
+
+TODAY = date(2026, 11, 5)
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+# Lead ids that are dates, as text; the first rows of the leads sheet get them.
+FAR = {
+    "0001-01-01": np.datetime64("0001-01-01T00:00:00", "s"),
+    "9999-12-31 12:00:00": np.datetime64("9999-12-31T12:00:00", "s"),
+    "20000-01-01": np.datetime64("20000-01-01T00:00:00", "s"),
+    "56658-02-19 06:00:00": np.datetime64("56658-02-19T06:00:00", "s"),
+}
+EXCEL_FAR = {text: when for text, when in FAR.items() if when >= EXCEL_EPOCH}
+
+
+@pytest.fixture(scope="module")
+def frames() -> dict[str, pd.DataFrame]:
+    return generate_sample(customers=120, months=6, end="2026-10", seed=5)
+
+
+def _lead_ids(source: Path) -> list[str]:
+    return [str(v) for v in load_tables(source, Settings(), today=TODAY).leads["lead_id"]]
+
+
+def test_an_excel_id_column_of_date_cells_keeps_every_date(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    path = tmp_path / "client.xlsx"
+    write_workbook(frames, path, created=datetime(2026, 11, 1))
+    book = openpyxl.load_workbook(path)
+    sheet = book["leads"]
+    column = [cell.value for cell in sheet[1]].index("lead_id") + 1
+    # Every cell a date (the reader then types the column as dates), the first ones far away:
+    # Excel serials, as a date cell holds them.
+    serials = [(when - EXCEL_EPOCH) / np.timedelta64(1, "D") for when in EXCEL_FAR.values()]
+    serials += [46_000.0 + row for row in range(sheet.max_row - 1 - len(serials))]
+    for row, serial in enumerate(serials, start=2):
+        sheet.cell(row=row, column=column, value=serial).number_format = "yyyy-mm-dd hh:mm"
+    book.save(path)
+    ids = _lead_ids(path)
+    assert ids[: len(EXCEL_FAR)] == list(EXCEL_FAR)
+    assert ids[len(EXCEL_FAR)] == "2025-12-09"  # serial 46000
+
+
+def test_a_parquet_id_column_of_timestamps_and_of_dates_keeps_every_date(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    for name, frame in frames.items():
+        frame.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    leads = pq.read_table(tmp_path / "leads.parquet")
+    count = leads.num_rows
+    spread = np.datetime64("2026-01-01T00:00:00", "s") + np.arange(count - len(FAR)) * 86_401
+    stamps = np.concatenate([np.array(list(FAR.values())), spread]).astype("datetime64[ms]")
+    at = leads.schema.get_field_index("lead_id")
+    pq.write_table(leads.set_column(at, "lead_id", pa.array(stamps)), tmp_path / "leads.parquet")
+    assert _lead_ids(tmp_path)[: len(FAR) + 2] == [*FAR, "2026-01-01", "2026-01-02 00:00:01"]
+
+    days = stamps.astype("datetime64[D]")
+    pq.write_table(leads.set_column(at, "lead_id", pa.array(days)), tmp_path / "leads.parquet")
+    expected = ["0001-01-01", "9999-12-31", "20000-01-01", "56658-02-19", "2026-01-01"]
+    assert _lead_ids(tmp_path)[: len(FAR) + 1] == expected
+
+
+def test_csv_dates_are_text_as_written(frames: dict[str, pd.DataFrame], tmp_path: Path) -> None:
+    for name, frame in frames.items():
+        if name == "leads":
+            frame = frame.assign(lead_id=[*FAR, *frame["lead_id"][len(FAR) :]])
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+    assert _lead_ids(tmp_path)[: len(FAR)] == list(FAR)
