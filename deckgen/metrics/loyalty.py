@@ -54,6 +54,7 @@ class LifecycleMonth:
     returning: int  # active customers whose first order is earlier
     frequent_buyers: int  # docs/metrics.md#frequent-buyers, at the month's end
     at_risk: int  # docs/metrics.md#at-risk, at the month's end
+    lapsing_judged: bool  # at_risk, churned, churn_rate read as lapsing (docs/metrics.md#at-risk)
     churned: int  # docs/metrics.md#churned, during the month
     churn_days: int  # K as derived at the month's end, behind at_risk, churned and churn_rate
     churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
@@ -136,6 +137,7 @@ class LoyaltyResult:
     returning: Change  # customers
     frequent_buyers: Change  # customers, docs/metrics.md#frequent-buyers
     at_risk: Change  # customers
+    lapsing_judged: bool  # at_risk, churned, churn_rate read as lapsing (docs/metrics.md#at-risk)
     churned: Change  # customers
     churn_rate: Change | None  # 0..1; None when the month's rate is undefined
     churn_rate_n: int  # the month's base, docs/metrics.md#minimum-n
@@ -182,6 +184,7 @@ def compute_loyalty(
     active = (counts[:, _FIRST:] > 0).sum(axis=0)
     new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
     at_risk, alive, churned, churned_from_base = _churn_figures(visits, churn_days, months, edges)
+    judged = _lapsing_judged(visits, churn_days, trend_ends, derived)
     buyers = (window >= 1).sum(axis=0)
     repeaters = (window >= 2).sum(axis=0)
 
@@ -193,9 +196,10 @@ def compute_loyalty(
             returning=int(active[j] - new[j]),
             frequent_buyers=int(frequent[j]),
             at_risk=int(at_risk[j]),
+            lapsing_judged=bool(judged[j]),
             churned=int(churned[j]),
             churn_days=int(churn_days[j]),
-            churn_rate=ratio(churned_from_base[j], alive[j]),
+            churn_rate=ratio(churned_from_base[j], alive[j]) if judged[j] else None,
             churn_rate_n=int(alive[j]),
             repeat_rate_12m=ratio(repeaters[j], buyers[j]),
             repeat_rate_12m_n=int(buyers[j]),
@@ -209,6 +213,11 @@ def compute_loyalty(
 
     def count_change(name: str) -> Change:
         return Change(getattr(trend[-1], name), previous(name))
+
+    def judged_change(name: str) -> Change:
+        # a month too short to judge lapsing is no baseline (docs/metrics.md#at-risk)
+        before = previous(name) if trend[-2].lapsing_judged else None
+        return Change(getattr(trend[-1], name), before)
 
     def rate_change(name: str) -> Change | None:
         current = getattr(trend[-1], name)
@@ -225,8 +234,9 @@ def compute_loyalty(
         new=count_change("new"),
         returning=count_change("returning"),
         frequent_buyers=count_change("frequent_buyers"),
-        at_risk=count_change("at_risk"),
-        churned=count_change("churned"),
+        at_risk=judged_change("at_risk"),
+        lapsing_judged=trend[-1].lapsing_judged,
+        churned=judged_change("churned"),
         churn_rate=rate_change("churn_rate"),
         churn_rate_n=trend[-1].churn_rate_n,
         repeat_rate_12m=rate_change("repeat_rate_12m"),
@@ -267,6 +277,19 @@ def _churn_days(
     gaps = (visits.next_day - visits.day)[repeat][order]
     known = np.searchsorted(visits.next_day[repeat][order], ends, side="right")
     return np.asarray([_derived_churn_days(gaps[:n]) for n in known], dtype=np.int64), True
+
+
+def _lapsing_judged(
+    visits: PurchaseOccasions, churn_days: np.ndarray, ends: np.ndarray, derived: bool
+) -> np.ndarray:
+    """Whether the at-risk customers at each of `ends` can be said to lapse: K is set in
+    deckgen.toml, or the first order is at least 2K days before that day (docs/metrics.md#at-risk).
+    """
+    if not derived:
+        return np.ones(len(ends), dtype=bool)
+    if len(visits.day) == 0:
+        return np.zeros(len(ends), dtype=bool)
+    return ends - visits.low >= 2 * churn_days
 
 
 def _derived_churn_days(gaps: np.ndarray) -> int:

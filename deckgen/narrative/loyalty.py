@@ -122,7 +122,8 @@ class RepeatHeadline:
     churn: Moved | None  # FIRST (the level only) when its base is thin
     churn_n: int  # customers the churn rate is a share of
     churn_thin: bool  # fewer than the minimum n (docs/metrics.md#minimum-n): n is given
-    at_risk: int
+    at_risk: int  # customers at risk of lapsing; 0: none said
+    too_short: bool  # the history is too short to judge lapsing (docs/metrics.md#at-risk)
     period: Period
 
 
@@ -157,10 +158,20 @@ def tell_repeat(loyalty: LoyaltyResult) -> Told[RepeatHeadline]:
         churn, claims = said.context, [*claims, *said.claims]
         if churn_thin:
             claims.append(states("churn's n", loyalty.churn_rate_n, Fig("loyalty.churn_rate_n")))
-    at_risk = int(loyalty.at_risk.current)
-    claims.append(states("customers at risk", at_risk, Fig("loyalty.at_risk.current")))
+    at_risk, too_short = 0, False
+    if loyalty.lapsing_judged:
+        at_risk = int(loyalty.at_risk.current)
+        claims.append(states("customers at risk", at_risk, Fig("loyalty.at_risk.current")))
+    elif repeat is not None:
+        # A churn window derived from a short history says nothing of lapsing: no count.
+        too_short = True
+        claims.append(
+            claim("too short to judge lapsing", Fig("loyalty.lapsing_judged"), Relation.EQ, 0)
+        )
     return told(
-        RepeatHeadline(repeat, churn, loyalty.churn_rate_n, churn_thin, at_risk, loyalty.period),
+        RepeatHeadline(
+            repeat, churn, loyalty.churn_rate_n, churn_thin, at_risk, too_short, loyalty.period
+        ),
         claims,
     )
 
@@ -173,6 +184,7 @@ class RepeatNotes:
     churn_days: int
     derived: bool  # the churn window came from the data
     churned: int
+    judged: bool  # the history is long enough to judge lapsing (docs/metrics.md#at-risk)
     customers: int  # with an order by the period end (revenue per customer's n)
     segments_shown: int
 

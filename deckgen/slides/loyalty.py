@@ -119,7 +119,11 @@ def build_customer_flow(ctx: SlideContext) -> Built:
         categories=_months(ctx, loyalty),
         series=(
             Series(_stock_label(ctx, stock), tuple(float(v) for v in stock.by_month)),
-            Series(_label(ctx, "at_risk"), tuple(float(m.at_risk) for m in months)),
+            # no point where the history is too short to judge lapsing (#at-risk)
+            Series(
+                _label(ctx, "at_risk"),
+                tuple(float(m.at_risk) if m.lapsing_judged else None for m in months),
+            ),
         ),
         area="right_bottom",
         data_labels=False,
@@ -151,8 +155,20 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         (
             _change(ctx, "repeat_rate_12m", loyalty.repeat_rate_12m, "percent"),
             _change(ctx, "churn_rate", loyalty.churn_rate, "percent", good_when_up=False),
-            _change(ctx, "churned", loyalty.churned, "count", good_when_up=False),
-            _change(ctx, "at_risk", loyalty.at_risk, "count", good_when_up=False),
+            _change(
+                ctx,
+                "churned",
+                loyalty.churned if loyalty.lapsing_judged else None,
+                "count",
+                good_when_up=False,
+            ),
+            _change(
+                ctx,
+                "at_risk",
+                loyalty.at_risk if loyalty.lapsing_judged else None,
+                "count",
+                good_when_up=False,
+            ),
             _change(
                 ctx, "revenue_per_customer_lifetime", loyalty.revenue_per_customer_lifetime, "money"
             ),
@@ -216,6 +232,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         loyalty.churn_days,
         loyalty.churn_days_derived,
         int(loyalty.churned.current),
+        loyalty.lapsing_judged,
         loyalty.revenue_per_customer_lifetime_n,
         len(segments),
     )

@@ -485,3 +485,49 @@ def test_monthly_occasions_counts_each_customers_distinct_days_per_month() -> No
     assert counts.tolist() == [[2, 0, 1], [0, 0, 0], [0, 1, 0]]
     empty = dataclasses.replace(orders, customer=orders.customer[:0], day=orders.day[:0])
     assert loyalty._monthly_occasions(empty.occasions, months, 3).tolist() == [[0, 0, 0]] * 3
+
+
+def _short_history(first: str) -> Tables:
+    """A: `first` and 11 Sep 2026 (the only gap: K derived is the floor, 30 days); B: 10 Oct."""
+    rows = (("A", first, 10.0), ("A", "2026-09-11", 10.0), ("B", "2026-10-10", 10.0))
+    return Tables(customers=customers(["A", "B"]), orders=orders(rows))
+
+
+def test_lapsing_is_judged_from_a_history_of_2k_days():
+    # K = 30 (gap 10 days, floored); Oct 31 is 60 days after Sep 1, 59 after Sep 2.
+    judged = compute_loyalty(_short_history("2026-09-01"), OCT_2026, settings())
+    assert (judged.churn_days, judged.churn_days_derived, judged.lapsing_judged) == (30, True, True)
+    # B (21 days) at risk; A (last order 11 Sep) reached 30 days on 11 Oct, from Sep's base.
+    assert judged.at_risk == Change(1, None)  # Sep 30 is 29 days in: no baseline
+    assert judged.churned == Change(1, None)
+    assert judged.churn_rate == Change(1.0, None)
+    assert _months(judged, "lapsing_judged") == (False,) * 11 + (True,)
+
+    short = compute_loyalty(_short_history("2026-09-02"), OCT_2026, settings())
+    assert short.lapsing_judged is False
+    assert short.at_risk == Change(1, None)  # still counted for the JSON, flagged
+    assert short.churn_rate is None
+    assert _months(short, "churn_rate") == (None,) * 12
+
+
+def test_one_month_of_orders_is_too_short_unless_k_is_set():
+    rows = (
+        ("A", "2026-10-01", 5.0),
+        ("A", "2026-10-11", 5.0),
+        ("B", "2026-10-02", 5.0),
+        ("C", "2026-10-20", 5.0),
+        ("D", "2026-10-31", 5.0),
+    )
+    tables = Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(rows))
+    # At risk with K = 30: last order 15..29 days before Oct 31, A (11 Oct) and B (2 Oct).
+    derived = compute_loyalty(tables, OCT_2026, settings())
+    assert (derived.churn_days, derived.lapsing_judged) == (30, False)
+    assert derived.at_risk == Change(2, None) and derived.churn_rate is None
+    chosen = compute_loyalty(tables, OCT_2026, settings(churn_days=30))
+    assert chosen.lapsing_judged is True and chosen.at_risk == Change(2, None)
+
+
+def test_no_orders_judge_no_lapsing():
+    empty = Tables(customers=customers(["A"]), orders=orders(()))
+    result = compute_loyalty(empty, OCT_2026, settings())
+    assert result.lapsing_judged is False and result.at_risk == Change(0, None)

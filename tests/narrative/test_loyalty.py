@@ -6,11 +6,16 @@ from dataclasses import replace
 
 import pytest
 
-from deckgen.metrics.lifecycle import LifecycleMetrics
+from deckgen.config import Settings
+from deckgen.data.tables import Tables
+from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.metrics.loyalty import CohortRow
+from deckgen.model import KpiStrip
 from deckgen.narrative.claims import check_claims
-from deckgen.narrative.loyalty import tell_cohorts
+from deckgen.narrative.loyalty import tell_cohorts, tell_repeat
 from deckgen.period import Period
+from deckgen.pipeline import build_deck_model
+from tests.metrics.fixtures_lifecycle import OCT_2026, customers, orders, settings
 
 
 def _with_cohorts(m: LifecycleMetrics, *rows: tuple[int, float | None]) -> LifecycleMetrics:
@@ -63,3 +68,51 @@ def test_cohorts_that_all_share_one_rate_give_no_range(sample_metrics: Lifecycle
     assert said is not None
     assert (said.context.month_one, said.context.worst, said.context.best) == (0.0, None, None)
     assert check_claims(said.claims, m) == []
+
+
+# One month of orders (October 2026): A twice, B, C and D once. K is derived from A's 10-day
+# gap (floored at 30); the orders reach 30 days back, not 2K = 60 (docs/metrics.md#at-risk).
+ONE_MONTH = (
+    ("A", "2026-10-01", 5.0),
+    ("A", "2026-10-11", 5.0),
+    ("B", "2026-10-02", 5.0),
+    ("C", "2026-10-20", 5.0),
+    ("D", "2026-10-31", 5.0),
+)
+TOO_SHORT = {
+    "en": "the order history is still too short to judge who is lapsing",
+    "fa": "سابقهٔ سفارش‌ها هنوز برای تشخیص مشتریان در معرض ریزش کوتاه است",
+    "ar": "وسجل الطلبات ما زال أقصر من أن يُحكم منه على انقطاع العملاء",
+}
+
+
+def _one_month(churn_days: int | None = None) -> LifecycleMetrics:
+    tables = Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(ONE_MONTH))
+    return compute_metrics(tables, OCT_2026, settings(churn_days=churn_days))
+
+
+def test_a_one_month_history_is_too_short_to_call_anyone_at_risk() -> None:
+    m = _one_month()
+    said = tell_repeat(m.loyalty)
+    # A (11 Oct) and B (2 Oct) are 20 and 29 days silent, "at risk" by a 30-day window that
+    # one month of gaps cannot show: no count is said, nor a churn rate.
+    assert m.loyalty.at_risk.current == 2
+    assert (said.context.at_risk, said.context.too_short, said.context.churn) == (0, True, None)
+    assert check_claims(said.claims, m) == []
+
+
+def test_a_window_set_by_the_user_judges_a_one_month_history() -> None:
+    m = _one_month(churn_days=30)
+    said = tell_repeat(m.loyalty)
+    assert (said.context.at_risk, said.context.too_short) == (2, False)
+    assert check_claims(said.claims, m) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ar"])
+def test_the_deck_says_the_history_is_too_short_in_each_language(lang: str) -> None:
+    tables = Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(ONE_MONTH))
+    deck, _, _ = build_deck_model(tables, OCT_2026, Settings(lang=lang, calendar="gregorian"))
+    slide = next(s for s in deck.slides if s.kind == "repeat_churn")
+    assert slide.title.endswith(TOO_SHORT[lang])
+    kpis = {k.key: k.value for b in slide.blocks if isinstance(b, KpiStrip) for k in b.kpis}
+    assert (kpis["at_risk"], kpis["churned"], kpis["churn_rate"]) == ("–", "–", "–")
