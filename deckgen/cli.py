@@ -293,7 +293,13 @@ def template_inspect(pptx: Path) -> None:
 
 @cli.command()
 @click.argument("config", type=_existing)
-@_period_option
+@click.option(
+    "--period",
+    default=None,
+    metavar="YYYY-MM",
+    help="Reporting month, read in each client's calendar (default: the last complete month "
+    "before today, whether or not a client's data reaches it; docs/run-config.md).",
+)
 @click.option("--clients", default=None, help="Comma-separated client names to run (default all).")
 @click.option(
     "--jobs",
