@@ -118,6 +118,22 @@ LOYALTY_EVENTS = (
 SEGMENTS = {"A": "Champions", "B": "Champions", "C": "Lost", "D": "New", "G": "Lost", "X": "New"}
 
 
+# One month of orders (October 2026): A twice (a 10-day gap, so a derived K is the floor of 30
+# days), B, C and D once; A (11 Oct) and B (2 Oct) are 15 to 29 days silent on Oct 31.
+ONE_MONTH_ORDERS = (
+    ("A", "2026-10-01", 5.0),
+    ("A", "2026-10-11", 5.0),
+    ("B", "2026-10-02", 5.0),
+    ("C", "2026-10-20", 5.0),
+    ("D", "2026-10-31", 5.0),
+)
+
+
+def one_month_tables() -> Tables:
+    """Customers A-D and the one month of orders."""
+    return Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(ONE_MONTH_ORDERS))
+
+
 def lifecycle_tables(club: bool = True, loyalty_sheet: bool = True) -> Tables:
     """The lifecycle fixture; without `club` the customers have no loyalty columns."""
     if club:

@@ -22,6 +22,7 @@ from tests.metrics.fixtures_lifecycle import (
     customers,
     lifecycle_tables,
     missing_definitions,
+    one_month_tables,
     orders,
     settings,
 )
@@ -511,19 +512,11 @@ def test_lapsing_is_judged_from_a_history_of_2k_days():
 
 
 def test_one_month_of_orders_is_too_short_unless_k_is_set():
-    rows = (
-        ("A", "2026-10-01", 5.0),
-        ("A", "2026-10-11", 5.0),
-        ("B", "2026-10-02", 5.0),
-        ("C", "2026-10-20", 5.0),
-        ("D", "2026-10-31", 5.0),
-    )
-    tables = Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(rows))
     # At risk with K = 30: last order 15..29 days before Oct 31, A (11 Oct) and B (2 Oct).
-    derived = compute_loyalty(tables, OCT_2026, settings())
+    derived = compute_loyalty(one_month_tables(), OCT_2026, settings())
     assert (derived.churn_days, derived.lapsing_judged) == (30, False)
     assert derived.at_risk == Change(2, None) and derived.churn_rate is None
-    chosen = compute_loyalty(tables, OCT_2026, settings(churn_days=30))
+    chosen = compute_loyalty(one_month_tables(), OCT_2026, settings(churn_days=30))
     assert chosen.lapsing_judged is True and chosen.at_risk == Change(2, None)
 
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 import pytest
 
 from deckgen.config import Settings
-from deckgen.data.tables import Tables
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.metrics.loyalty import CohortRow
 from deckgen.model import KpiStrip
@@ -15,7 +14,7 @@ from deckgen.narrative.claims import check_claims
 from deckgen.narrative.loyalty import tell_cohorts, tell_repeat
 from deckgen.period import Period
 from deckgen.pipeline import build_deck_model
-from tests.metrics.fixtures_lifecycle import OCT_2026, customers, orders, settings
+from tests.metrics.fixtures_lifecycle import OCT_2026, one_month_tables, settings
 
 
 def _with_cohorts(m: LifecycleMetrics, *rows: tuple[int, float | None]) -> LifecycleMetrics:
@@ -70,15 +69,6 @@ def test_cohorts_that_all_share_one_rate_give_no_range(sample_metrics: Lifecycle
     assert check_claims(said.claims, m) == []
 
 
-# One month of orders (October 2026): A twice, B, C and D once. K is derived from A's 10-day
-# gap (floored at 30); the orders reach 30 days back, not 2K = 60 (docs/metrics.md#at-risk).
-ONE_MONTH = (
-    ("A", "2026-10-01", 5.0),
-    ("A", "2026-10-11", 5.0),
-    ("B", "2026-10-02", 5.0),
-    ("C", "2026-10-20", 5.0),
-    ("D", "2026-10-31", 5.0),
-)
 TOO_SHORT = {
     "en": "the order history is still too short to judge who is lapsing",
     "fa": "سابقهٔ سفارش‌ها هنوز برای تشخیص مشتریان در معرض ریزش کوتاه است",
@@ -87,10 +77,11 @@ TOO_SHORT = {
 
 
 def _one_month(churn_days: int | None = None) -> LifecycleMetrics:
-    tables = Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(ONE_MONTH))
-    return compute_metrics(tables, OCT_2026, settings(churn_days=churn_days))
+    return compute_metrics(one_month_tables(), OCT_2026, settings(churn_days=churn_days))
 
 
+# One month of orders, K derived from one 10-day gap (floored at 30): the orders reach 30 days
+# back, not 2K = 60 (docs/metrics.md#at-risk).
 def test_a_one_month_history_is_too_short_to_call_anyone_at_risk() -> None:
     m = _one_month()
     said = tell_repeat(m.loyalty)
@@ -110,8 +101,8 @@ def test_a_window_set_by_the_user_judges_a_one_month_history() -> None:
 
 @pytest.mark.parametrize("lang", ["en", "fa", "ar"])
 def test_the_deck_says_the_history_is_too_short_in_each_language(lang: str) -> None:
-    tables = Tables(customers=customers(["A", "B", "C", "D"]), orders=orders(ONE_MONTH))
-    deck, _, _ = build_deck_model(tables, OCT_2026, Settings(lang=lang, calendar="gregorian"))
+    chosen = Settings(lang=lang, calendar="gregorian")
+    deck, _, _ = build_deck_model(one_month_tables(), OCT_2026, chosen)
     slide = next(s for s in deck.slides if s.kind == "repeat_churn")
     assert slide.title.endswith(TOO_SHORT[lang])
     kpis = {k.key: k.value for b in slide.blocks if isinstance(b, KpiStrip) for k in b.kpis}
