@@ -485,3 +485,88 @@ def test_monthly_occasions_counts_each_customers_distinct_days_per_month() -> No
     assert counts.tolist() == [[2, 0, 1], [0, 0, 0], [0, 1, 0]]
     empty = dataclasses.replace(orders, customer=orders.customer[:0], day=orders.day[:0])
     assert loyalty._monthly_occasions(empty.occasions, months, 3).tolist() == [[0, 0, 0]] * 3
+
+
+def test_count_in_windows_by_hand() -> None:
+    """Items on days 10, 10, 12, 15 with keys 11, 30, 13, 100: window [10, 12] counts the
+    items with key > 12 (days 10 key 30 and 12 key 13), [10, 15] those with key > 50 (day 15),
+    [13, 14] none, an empty window [14, 13] none, and [0, 100] those with key > 11 (three)."""
+    day = np.array([10, 10, 12, 15])
+    key = np.array([11, 30, 13, 100])
+    low, high = np.array([10, 10, 13, 14, 0]), np.array([12, 15, 14, 13, 100])
+    above = np.array([12, 50, 0, 0, 11])
+    counts = loyalty._count_in_windows(day, key, low, high, above, first_day=10)
+    assert counts.tolist() == [2, 1, 0, 0, 3]
+    none = loyalty._count_in_windows(day[:0], key[:0], low, high, above, first_day=0)
+    assert none.tolist() == [0, 0, 0, 0, 0]
+    assert loyalty._count_in_windows(day, key, low[:0], high[:0], above[:0], 10).tolist() == []
+
+
+def _churn_by_hand(days: dict[int, list[int]], churn_days, edges):
+    """at_risk, alive, churned, from_base per trend month, customer by customer in Python."""
+    figures = []
+    for j, k in enumerate(churn_days.tolist()):
+        start, stop = int(edges[loyalty._FIRST + j]), int(edges[loyalty._FIRST + j + 1])
+        end, before = stop - 1, start - 1
+        at_risk = alive = churned = from_base = 0
+        for ds in days.values():
+            ds = sorted(set(ds))
+            last = [d for d in ds if d <= end]
+            at_risk += bool(last) and (k + 1) // 2 <= end - last[-1] < k
+            last_before = [d for d in ds if d <= before]
+            alive += bool(last_before) and before - last_before[-1] < k
+            lapses = [d for i, d in enumerate(ds) if i + 1 == len(ds) or ds[i + 1] > d + k]
+            lapsing = [d for d in lapses if start <= d + k < stop]
+            churned += bool(lapsing)
+            from_base += any(d < start for d in lapsing)
+        figures.append((at_risk, alive, churned, from_base))
+    return [list(column) for column in zip(*figures, strict=True)]
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 1000)), max_size=40),
+    churn_days=st.lists(st.integers(1, 400), min_size=TREND_MONTHS, max_size=TREND_MONTHS),
+)
+def test_churn_figures_match_a_count_by_hand_with_a_window_per_month(rows, churn_days):
+    # Each month its own K, short ones (a customer may churn twice in a month) among them.
+    months = OCT_2026.trailing(loyalty._SPAN)
+    edges = np.asarray([day_number(m.start) for m in months] + [day_number(OCT_2026.end) + 1])
+    first = day_number(date(2024, 1, 1))
+    days: dict[int, list[int]] = {}
+    for customer, offset in rows:
+        days.setdefault(customer, []).append(first + offset)
+    pairs = sorted({(c, d) for c, ds in days.items() for d in ds if d < edges[-1]})
+    kept = {c: [d for cc, d in pairs if cc == c] for c in {c for c, _ in pairs}}
+    orders_ = CustomerOrders(
+        ids=pd.Index([f"C{c}" for c in range(6)]),
+        customer=np.array([c for c, _ in pairs], dtype=np.int64),
+        day=np.array([d for _, d in pairs], dtype=np.int64),
+        amount=np.ones(len(pairs)),
+        first_day=np.zeros(6, dtype=np.int64),
+    )
+    k = np.asarray(churn_days, dtype=np.int64)
+    found = loyalty._churn_figures(orders_.occasions, k, months, edges)
+    assert [column.tolist() for column in found] == _churn_by_hand(kept, k, edges)
+
+
+def test_churn_figures_of_one_customer_who_never_came_back() -> None:
+    """One order on 2026-08-01, K = 40 every month: at risk at the end of August (30 days,
+    at least 20), alive at the end of August for September's rate (30 < 40), churned on
+    September 10 (from September's base); nothing before or after."""
+    months = OCT_2026.trailing(loyalty._SPAN)
+    edges = np.asarray([day_number(m.start) for m in months] + [day_number(OCT_2026.end) + 1])
+    orders_ = CustomerOrders(
+        ids=pd.Index(["A"]),
+        customer=np.zeros(1, dtype=np.int64),
+        day=np.array([day_number(date(2026, 8, 1))]),
+        amount=np.ones(1),
+        first_day=np.array([day_number(date(2026, 8, 1))]),
+    )
+    k = np.full(TREND_MONTHS, 40, dtype=np.int64)
+    at_risk, alive, churned, from_base = loyalty._churn_figures(orders_.occasions, k, months, edges)
+    zeros = [0] * (TREND_MONTHS - 3)
+    assert at_risk.tolist() == [*zeros, 1, 0, 0]
+    assert alive.tolist() == [*zeros, 0, 1, 0]
+    assert churned.tolist() == [*zeros, 0, 1, 0]
+    assert from_base.tolist() == [*zeros, 0, 1, 0]
