@@ -538,36 +538,30 @@ def _offers(
     if "offer" not in events.columns:
         return ()
     used = redeemed & (month >= _FIRST) & events["offer"].notna().to_numpy()
-    frame = pd.DataFrame(
-        {
-            "offer": events["offer"][used].to_numpy(dtype=object),  # the used rows only
-            "customer_id": events["customer_id"][used].to_numpy(dtype=object),
-            "in_month": month[used] == _SPAN - 1,
-        }
-    )
+    # By code, not through a frame of the used rows' text: offers and customers as integers.
+    offer, offers = pd.factorize(events["offer"][used])
     if codes is None:
-        code = positions_in(pd.Index(frame["customer_id"], dtype=ids.dtype), ids)
+        ids_used = pd.Index(events["customer_id"][used].to_numpy(dtype=object), dtype=ids.dtype)
+        code = positions_in(ids_used, ids)
     else:
         code = codes[used]
-    frame["active"] = (code >= 0) & active_now[np.maximum(code, 0)]
-    active_users = frame[frame["active"]].drop_duplicates(["offer", "customer_id"])
-    members = active_users.groupby("offer").size()
-    grouped = frame.groupby("offer").agg(
-        redemptions=("in_month", "sum"), redemptions_12m=("in_month", "size")
-    )
-    grouped["members"] = members.reindex(grouped.index, fill_value=0)
-    grouped = grouped.reset_index().sort_values(
-        ["members", "redemptions_12m", "offer"], ascending=[False, False, True]
-    )
+    active = (code >= 0) & active_now[np.maximum(code, 0)]
+    size = len(ids) + 1
+    pairs = sorted_distinct(offer[active] * size + code[active])  # (offer, active member)
+    members = np.bincount(pairs // size, minlength=len(offers))
+    redemptions = np.bincount(offer[month[used] == _SPAN - 1], minlength=len(offers))
+    redemptions_12m = np.bincount(offer, minlength=len(offers))
+    names = [str(name) for name in offers]
+    order = sorted(range(len(offers)), key=lambda k: (-members[k], -redemptions_12m[k], names[k]))
     return tuple(
         OfferUse(
-            offer=str(row.offer),
-            redemptions=int(row.redemptions),
-            redemptions_12m=int(row.redemptions_12m),
-            members=int(row.members),
-            share=ratio(int(row.members), int(active_now.sum())),
+            offer=names[k],
+            redemptions=int(redemptions[k]),
+            redemptions_12m=int(redemptions_12m[k]),
+            members=int(members[k]),
+            share=ratio(int(members[k]), int(active_now.sum())),
         )
-        for row in grouped.itertuples(index=False)
+        for k in order
     )
 
 

@@ -570,3 +570,52 @@ def test_churn_figures_of_one_customer_who_never_came_back() -> None:
     assert alive.tolist() == [*zeros, 0, 1, 0]
     assert churned.tolist() == [*zeros, 0, 1, 0]
     assert from_base.tolist() == [*zeros, 0, 1, 0]
+
+
+def test_offers_counted_by_code() -> None:
+    """Redemptions in the trend months (month index 11..22 of the span; 22 the period's):
+    A (active) redeems gift twice, the same member once; B (active) gift once and ship in an
+    earlier month; C (not active) ship; Z (no order: code -1) gift; X's shipping falls before
+    the trend; Y's row is not a redemption and W's has no offer. gift: 3 redemptions by 2
+    active members (of 2); ship: 2, 1 member, redeemed before the month."""
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "B", "B", "C", "Z", "X", "Y", "W"], "string"),
+            "offer": pd.Categorical(
+                ["gift", "gift", "gift", "ship", "ship", "gift", "ship", "gift", None]
+            ),
+        }
+    )
+    month = np.array([22, 21, 22, 15, 20, 22, 5, 22, 22])
+    redeemed = np.array([True] * 7 + [False, True])
+    ids = pd.Index(["A", "B", "C"], dtype="string")
+    active_now = np.array([True, True, False])
+    codes = np.array([0, 0, 1, 1, 2, -1, -1, -1, -1])
+    expected = (
+        loyalty.OfferUse("gift", 3, 4, 2, 1.0),
+        loyalty.OfferUse("ship", 0, 2, 1, 0.5),
+    )
+    assert loyalty._offers(events, month, redeemed, ids, active_now, codes) == expected
+    assert loyalty._offers(events, month, redeemed, ids, active_now) == expected  # by id
+    nothing = np.zeros(len(events), dtype=bool)
+    assert loyalty._offers(events, month, nothing, ids, active_now, codes) == ()
+    nobody = np.zeros(3, dtype=bool)
+    assert [o.members for o in loyalty._offers(events, month, redeemed, ids, nobody)] == [0, 0]
+
+
+def test_offers_tied_on_members_by_redemptions_then_name() -> None:
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "A", "B"], "string"),
+            "offer": pd.array(["zeta", "beta", "alpha", "beta"], "string"),
+        }
+    )
+    ids = pd.Index(["A", "B"], dtype="string")
+    found = loyalty._offers(
+        events, np.full(4, 22), np.ones(4, dtype=bool), ids, np.array([True, False])
+    )
+    assert [(o.offer, o.members, o.redemptions_12m) for o in found] == [
+        ("beta", 1, 2),
+        ("alpha", 1, 1),
+        ("zeta", 1, 1),
+    ]
