@@ -11,6 +11,7 @@ import pandas as pd
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
+    NAT,
     NEVER,
     Change,
     ClubJoins,
@@ -513,11 +514,17 @@ def _tiers(events: pd.DataFrame, members: int) -> tuple[tuple[TierCount, ...], i
         return (), None
     # The rows with a tier, by position: no copy of the events' other columns.
     tiered = np.flatnonzero(events["tier"].notna().to_numpy(dtype=bool))
-    codes, _ = factorize(events["customer_id"].iloc[tiered])
-    # Latest by date, same-day events in sheet order: the first of each customer, backwards.
-    backwards = np.argsort(day_numbers(events["date"].iloc[tiered]), kind="stable")[::-1]
-    _, first = np.unique(codes[backwards], return_index=True)
-    counts = events["tier"].iloc[tiered[backwards[first]]].value_counts(sort=False)
+    codes, members_seen = factorize(events["customer_id"].iloc[tiered])
+    # Latest by date, of same-day events the last in sheet order: each customer's largest
+    # (day, position), one integer per row, without sorting the rows (an empty date first).
+    days = day_numbers(events["date"].iloc[tiered])
+    dated = days != NAT
+    low = int(days[dated].min()) if dated.any() else 0
+    rank = np.where(dated, days - low + 1, 0) * len(tiered) + np.arange(len(tiered))
+    latest = np.full(len(members_seen) + 1, -1, dtype=np.int64)  # the last: an empty id
+    np.maximum.at(latest, np.where(codes >= 0, codes, len(members_seen)), rank)
+    rows = tiered[latest[latest >= 0] % max(len(tiered), 1)]
+    counts = events["tier"].iloc[rows].value_counts(sort=False)
     counts = counts[counts > 0]  # a category column also counts the tiers no member holds
     order = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     total = int(counts.sum())

@@ -619,3 +619,29 @@ def test_offers_tied_on_members_by_redemptions_then_name() -> None:
         ("alpha", 1, 1),
         ("zeta", 1, 1),
     ]
+
+
+def test_tiers_take_each_members_latest_tier() -> None:
+    """A: gold on Oct 1, then silver and bronze both on Oct 5 (the later row wins: bronze);
+    B: silver on Oct 2 and an undated gold (a date beats none); C: undated silver, then
+    undated gold (the later row: gold); D's only event has no tier. Of 5 members: bronze 1,
+    gold 1, silver 1; 2 untiered."""
+    dates = ["2026-10-01", "2026-10-05", "2026-10-05", "2026-10-02", None, None, None, "2026-10-03"]
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "A", "B", "B", "C", "C", "D"], "string"),
+            "date": pd.to_datetime(dates),
+            "tier": pd.Categorical(
+                ["gold", "silver", "bronze", "silver", "gold", "silver", "gold", None]
+            ),
+        }
+    )
+    tiers, untiered = loyalty._tiers(events, members=5)
+    assert [(t.tier, t.members) for t in tiers] == [("bronze", 1), ("gold", 1), ("silver", 1)]
+    assert untiered == 2
+    # Reversed rows: A's same-day pair now ends with silver, C's undated pair with silver.
+    tiers, untiered = loyalty._tiers(events.iloc[::-1].reset_index(drop=True), members=5)
+    assert [(t.tier, t.members, t.share) for t in tiers] == [("silver", 3, 1.0)]
+    assert untiered == 2
+    none, untiered = loyalty._tiers(events.iloc[7:], members=1)  # D's event only: no tier
+    assert (none, untiered) == ((), 1)
