@@ -17,7 +17,6 @@ from deckgen.metrics.common import (
     ClubJoins,
     CustomerOrders,
     PurchaseOccasions,
-    by_code,
     club_joins,
     covers,
     customer_orders,
@@ -592,24 +591,23 @@ def _segment_values(
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
     revenue = orders.revenue()
-    frame = pd.DataFrame(
-        {
-            "segment": by_code(segments, orders.ids, np.arange(len(orders.ids)), orders.ids),
-            "revenue": revenue,
-        }
-    )
-    grouped = frame.dropna(subset=["segment"]).groupby("segment")["revenue"].agg(["size", "sum"])
+    # Grouped by the segments' codes, not their text: the same groups, summed in the same row
+    # order by the same groupby, without a Python string per customer.
+    labels = segments.array if segments.index is orders.ids else segments.reindex(orders.ids).array
+    codes, names = pd.factorize(labels)  # -1: no segment
+    frame = pd.DataFrame({"segment": codes, "revenue": revenue})
+    grouped = frame[codes >= 0].groupby("segment")["revenue"].agg(["size", "sum"])
     total = float(revenue.sum())
     rows = sorted(
         (
             SegmentValue(
-                segment=str(name),
+                segment=str(names[code]),
                 customers=int(size),
                 revenue_lifetime=float(amount),
                 revenue_per_customer_lifetime=float(amount) / int(size),
                 revenue_share=ratio(float(amount), total),
             )
-            for name, size, amount in grouped.itertuples()
+            for code, size, amount in grouped.itertuples()
         ),
         key=lambda row: (-row.revenue_per_customer_lifetime, row.segment),
     )

@@ -645,3 +645,13 @@ def test_tiers_take_each_members_latest_tier() -> None:
     assert untiered == 2
     none, untiered = loyalty._tiers(events.iloc[7:], members=1)  # D's event only: no tier
     assert (none, untiered) == ((), 1)
+
+
+def test_segment_values_by_the_orders_own_ids_and_with_no_segment_known():
+    """The deck's shared segments are indexed by the orders' very ids (taken by code, not looked
+    up): the same breakdown; segments of customers without orders only: none."""
+    tables = lifecycle_tables()
+    orders_ = loyalty.customer_orders(tables.orders, OCT_2026, tables.returns)
+    by_ids = pd.Series([SEGMENTS.get(i) for i in orders_.ids], index=orders_.ids, dtype="string")
+    assert loyalty._segment_values(orders_, by_ids) == loyalty._segment_values(orders_, SEGMENTS)
+    assert loyalty._segment_values(orders_, {"X": "Champions"}) == ()
