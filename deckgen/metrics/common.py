@@ -230,8 +230,10 @@ def _sum_by_customer(
     return np.bincount(customer[inside], weights=weights, minlength=size)
 
 
-# The last customer_orders result: five analyses ask for the same orders and period in a run,
-# and coding a million orders by customer takes a few tenths of a second each time.
+# The last customer_orders results: five analyses ask for the same orders and period in a run,
+# and coding a million orders by customer takes a few tenths of a second each time. Two: the
+# analyses' orders with returns and CLV's without them (issue 16), which evicted each other.
+_CACHED_ORDERS = 2
 _last_customer_orders: list[
     tuple[weakref.ref[pd.DataFrame], Period, weakref.ref[pd.DataFrame] | None, CustomerOrders]
 ] = []
@@ -257,7 +259,10 @@ def customer_orders(
     if returns is not None:
         result = _with_returns(result, returns, period)
     kept = None if returns is None else weakref.ref(returns)
-    _last_customer_orders[:] = [(weakref.ref(orders), period, kept, result)]
+    # The newest first; none whose orders are gone (an earlier client's: not held for nothing).
+    alive = [entry for entry in _last_customer_orders if entry[0]() is not None]
+    entry = (weakref.ref(orders), period, kept, result)
+    _last_customer_orders[:] = [entry, *alive][:_CACHED_ORDERS]
     return result
 
 

@@ -524,3 +524,173 @@ def test_no_orders_judge_no_lapsing():
     empty = Tables(customers=customers(["A"]), orders=orders(()))
     result = compute_loyalty(empty, OCT_2026, settings())
     assert result.lapsing_judged is False and result.at_risk == Change(0, None)
+
+
+def test_count_in_windows_by_hand() -> None:
+    """Items on days 10, 10, 12, 15 with keys 11, 30, 13, 100: window [10, 12] counts the
+    items with key > 12 (days 10 key 30 and 12 key 13), [10, 15] those with key > 50 (day 15),
+    [13, 14] none, an empty window [14, 13] none, and [0, 100] those with key > 11 (three)."""
+    day = np.array([10, 10, 12, 15])
+    key = np.array([11, 30, 13, 100])
+    low, high = np.array([10, 10, 13, 14, 0]), np.array([12, 15, 14, 13, 100])
+    above = np.array([12, 50, 0, 0, 11])
+    counts = loyalty._count_in_windows(day, key, low, high, above, first_day=10)
+    assert counts.tolist() == [2, 1, 0, 0, 3]
+    none = loyalty._count_in_windows(day[:0], key[:0], low, high, above, first_day=0)
+    assert none.tolist() == [0, 0, 0, 0, 0]
+    assert loyalty._count_in_windows(day, key, low[:0], high[:0], above[:0], 10).tolist() == []
+
+
+def _churn_by_hand(days: dict[int, list[int]], churn_days, edges):
+    """at_risk, alive, churned, from_base per trend month, customer by customer in Python."""
+    figures = []
+    for j, k in enumerate(churn_days.tolist()):
+        start, stop = int(edges[loyalty._FIRST + j]), int(edges[loyalty._FIRST + j + 1])
+        end, before = stop - 1, start - 1
+        at_risk = alive = churned = from_base = 0
+        for ds in days.values():
+            ds = sorted(set(ds))
+            last = [d for d in ds if d <= end]
+            at_risk += bool(last) and (k + 1) // 2 <= end - last[-1] < k
+            last_before = [d for d in ds if d <= before]
+            alive += bool(last_before) and before - last_before[-1] < k
+            lapses = [d for i, d in enumerate(ds) if i + 1 == len(ds) or ds[i + 1] > d + k]
+            lapsing = [d for d in lapses if start <= d + k < stop]
+            churned += bool(lapsing)
+            from_base += any(d < start for d in lapsing)
+        figures.append((at_risk, alive, churned, from_base))
+    return [list(column) for column in zip(*figures, strict=True)]
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 1000)), max_size=40),
+    churn_days=st.lists(st.integers(1, 400), min_size=TREND_MONTHS, max_size=TREND_MONTHS),
+)
+def test_churn_figures_match_a_count_by_hand_with_a_window_per_month(rows, churn_days):
+    # Each month its own K, short ones (a customer may churn twice in a month) among them.
+    months = OCT_2026.trailing(loyalty._SPAN)
+    edges = np.asarray([day_number(m.start) for m in months] + [day_number(OCT_2026.end) + 1])
+    first = day_number(date(2024, 1, 1))
+    days: dict[int, list[int]] = {}
+    for customer, offset in rows:
+        days.setdefault(customer, []).append(first + offset)
+    pairs = sorted({(c, d) for c, ds in days.items() for d in ds if d < edges[-1]})
+    kept = {c: [d for cc, d in pairs if cc == c] for c in {c for c, _ in pairs}}
+    orders_ = CustomerOrders(
+        ids=pd.Index([f"C{c}" for c in range(6)]),
+        customer=np.array([c for c, _ in pairs], dtype=np.int64),
+        day=np.array([d for _, d in pairs], dtype=np.int64),
+        amount=np.ones(len(pairs)),
+        first_day=np.zeros(6, dtype=np.int64),
+    )
+    k = np.asarray(churn_days, dtype=np.int64)
+    found = loyalty._churn_figures(orders_.occasions, k, months, edges)
+    assert [column.tolist() for column in found] == _churn_by_hand(kept, k, edges)
+
+
+def test_churn_figures_of_one_customer_who_never_came_back() -> None:
+    """One order on 2026-08-01, K = 40 every month: at risk at the end of August (30 days,
+    at least 20), alive at the end of August for September's rate (30 < 40), churned on
+    September 10 (from September's base); nothing before or after."""
+    months = OCT_2026.trailing(loyalty._SPAN)
+    edges = np.asarray([day_number(m.start) for m in months] + [day_number(OCT_2026.end) + 1])
+    orders_ = CustomerOrders(
+        ids=pd.Index(["A"]),
+        customer=np.zeros(1, dtype=np.int64),
+        day=np.array([day_number(date(2026, 8, 1))]),
+        amount=np.ones(1),
+        first_day=np.array([day_number(date(2026, 8, 1))]),
+    )
+    k = np.full(TREND_MONTHS, 40, dtype=np.int64)
+    at_risk, alive, churned, from_base = loyalty._churn_figures(orders_.occasions, k, months, edges)
+    zeros = [0] * (TREND_MONTHS - 3)
+    assert at_risk.tolist() == [*zeros, 1, 0, 0]
+    assert alive.tolist() == [*zeros, 0, 1, 0]
+    assert churned.tolist() == [*zeros, 0, 1, 0]
+    assert from_base.tolist() == [*zeros, 0, 1, 0]
+
+
+def test_offers_counted_by_code() -> None:
+    """Redemptions in the trend months (month index 11..22 of the span; 22 the period's):
+    A (active) redeems gift twice, the same member once; B (active) gift once and ship in an
+    earlier month; C (not active) ship; Z (no order: code -1) gift; X's shipping falls before
+    the trend; Y's row is not a redemption and W's has no offer. gift: 3 redemptions by 2
+    active members (of 2); ship: 2, 1 member, redeemed before the month."""
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "B", "B", "C", "Z", "X", "Y", "W"], "string"),
+            "offer": pd.Categorical(
+                ["gift", "gift", "gift", "ship", "ship", "gift", "ship", "gift", None]
+            ),
+        }
+    )
+    month = np.array([22, 21, 22, 15, 20, 22, 5, 22, 22])
+    redeemed = np.array([True] * 7 + [False, True])
+    ids = pd.Index(["A", "B", "C"], dtype="string")
+    active_now = np.array([True, True, False])
+    codes = np.array([0, 0, 1, 1, 2, -1, -1, -1, -1])
+    expected = (
+        loyalty.OfferUse("gift", 3, 4, 2, 1.0),
+        loyalty.OfferUse("ship", 0, 2, 1, 0.5),
+    )
+    assert loyalty._offers(events, month, redeemed, ids, active_now, codes) == expected
+    assert loyalty._offers(events, month, redeemed, ids, active_now) == expected  # by id
+    nothing = np.zeros(len(events), dtype=bool)
+    assert loyalty._offers(events, month, nothing, ids, active_now, codes) == ()
+    nobody = np.zeros(3, dtype=bool)
+    assert [o.members for o in loyalty._offers(events, month, redeemed, ids, nobody)] == [0, 0]
+
+
+def test_offers_tied_on_members_by_redemptions_then_name() -> None:
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "A", "B"], "string"),
+            "offer": pd.array(["zeta", "beta", "alpha", "beta"], "string"),
+        }
+    )
+    ids = pd.Index(["A", "B"], dtype="string")
+    found = loyalty._offers(
+        events, np.full(4, 22), np.ones(4, dtype=bool), ids, np.array([True, False])
+    )
+    assert [(o.offer, o.members, o.redemptions_12m) for o in found] == [
+        ("beta", 1, 2),
+        ("alpha", 1, 1),
+        ("zeta", 1, 1),
+    ]
+
+
+def test_tiers_take_each_members_latest_tier() -> None:
+    """A: gold on Oct 1, then silver and bronze both on Oct 5 (the later row wins: bronze);
+    B: silver on Oct 2 and an undated gold (a date beats none); C: undated silver, then
+    undated gold (the later row: gold); D's only event has no tier. Of 5 members: bronze 1,
+    gold 1, silver 1; 2 untiered."""
+    dates = ["2026-10-01", "2026-10-05", "2026-10-05", "2026-10-02", None, None, None, "2026-10-03"]
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "A", "B", "B", "C", "C", "D"], "string"),
+            "date": pd.to_datetime(dates),
+            "tier": pd.Categorical(
+                ["gold", "silver", "bronze", "silver", "gold", "silver", "gold", None]
+            ),
+        }
+    )
+    tiers, untiered = loyalty._tiers(events, members=5)
+    assert [(t.tier, t.members) for t in tiers] == [("bronze", 1), ("gold", 1), ("silver", 1)]
+    assert untiered == 2
+    # Reversed rows: A's same-day pair now ends with silver, C's undated pair with silver.
+    tiers, untiered = loyalty._tiers(events.iloc[::-1].reset_index(drop=True), members=5)
+    assert [(t.tier, t.members, t.share) for t in tiers] == [("silver", 3, 1.0)]
+    assert untiered == 2
+    none, untiered = loyalty._tiers(events.iloc[7:], members=1)  # D's event only: no tier
+    assert (none, untiered) == ((), 1)
+
+
+def test_segment_values_by_the_orders_own_ids_and_with_no_segment_known():
+    """The deck's shared segments are indexed by the orders' very ids (taken by code, not looked
+    up): the same breakdown; segments of customers without orders only: none."""
+    tables = lifecycle_tables()
+    orders_ = loyalty.customer_orders(tables.orders, OCT_2026, tables.returns)
+    by_ids = pd.Series([SEGMENTS.get(i) for i in orders_.ids], index=orders_.ids, dtype="string")
+    assert loyalty._segment_values(orders_, by_ids) == loyalty._segment_values(orders_, SEGMENTS)
+    assert loyalty._segment_values(orders_, {"X": "Champions"}) == ()

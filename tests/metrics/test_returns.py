@@ -89,3 +89,37 @@ def test_without_returns_revenue_is_unchanged(segment_tables: Tables):
     orders = customer_orders(segment_tables.orders, OCT_2026, None)
     assert len(orders.return_day) == 0
     assert orders.total() == 830.0
+
+
+def test_orders_are_coded_once_with_returns_and_once_without(
+    with_returns: Tables, monkeypatch: pytest.MonkeyPatch
+):
+    """The analyses' orders (with returns) and CLV's (without) are both kept (issue 16): one
+    deck codes the orders twice, not a third time after CLV evicted the others'."""
+    from deckgen.metrics import common
+
+    calls = []
+    code_orders = common._code_orders
+    monkeypatch.setattr(common, "_last_customer_orders", [])
+    monkeypatch.setattr(
+        common, "_code_orders", lambda *a, **k: calls.append(1) or code_orders(*a, **k)
+    )
+    compute_metrics(with_returns, OCT_2026, MetricsSettings())
+    assert len(calls) == 2
+    assert len(common._last_customer_orders) == 2
+
+
+def test_an_earlier_clients_coded_orders_are_let_go(segment_tables: Tables, monkeypatch):
+    """Once a client's orders frame is gone, its coded orders are not kept for the next."""
+    import gc
+
+    from deckgen.metrics import common
+
+    monkeypatch.setattr(common, "_last_customer_orders", [])
+    earlier = segment_tables.orders.copy()
+    customer_orders(earlier, OCT_2026)
+    del earlier
+    gc.collect()
+    customer_orders(segment_tables.orders, OCT_2026)
+    assert len(common._last_customer_orders) == 1
+    assert common._last_customer_orders[0][0]() is segment_tables.orders
