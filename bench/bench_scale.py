@@ -89,6 +89,7 @@ print(json.dumps({"seconds": time.perf_counter() - began, "cpu": cpu() - began_c
 """
 # The stages of deckgen.pipeline.render_deck_bytes, timed one by one.
 _STAGES = """
+import scipy.optimize, scipy.special  # the fits import them where they run: kept out of "metrics"
 from deckgen.data.load import read_source
 from deckgen.data.transform import transform_source
 from deckgen.data.validate import validate_read

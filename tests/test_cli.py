@@ -163,6 +163,25 @@ def test_a_render_imports_none_of_the_optional_heavy_libraries(
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
 
+def test_validate_imports_neither_scipy_nor_the_deck_writers(small_workbook: Path) -> None:
+    # Issue 16: scipy comes with the customer-value fits only (deckgen.metrics.clv imports it
+    # where a fit runs), python-pptx, Jinja2 and fontTools with the deck.
+    heavy = ("scipy", "pptx", "matplotlib", "jinja2", "fontTools")
+    probe = (
+        "import sys; from deckgen.cli import main; sys.argv[1:] = sys.argv[2:]\n"
+        "code = 0\ntry:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        f"print(code, sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "deckgen", "validate", str(small_workbook)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "orders" in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == "0 []"
+
+
 def test_a_misspelt_config_key_names_the_nearest_key(
     small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

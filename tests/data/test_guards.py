@@ -71,6 +71,32 @@ def test_a_styled_blank_far_away_is_no_data_and_is_read(tmp_path):
     assert len(read.frames["orders"]) == 1
 
 
+def test_a_far_value_is_named_even_beyond_it_a_styled_blank(tmp_path):
+    # Issue 16: the first pass takes every cell reference, blanks too (XFD1048576 here); the
+    # refusal and the cell it names come from the cells with content only.
+    path = _orders(tmp_path / "both.xlsx", far="ZZ100000", styled="XFD1048576")
+    with pytest.raises(InputError) as caught:
+        check_sheet_size(path, workbook_parts(path)["orders"])
+    message = str(caught.value)
+    assert message.startswith("sheet 'orders' has a value in cell ZZ100000, far beyond")
+    assert "its used range A1:ZZ100000 spans 70,200,000 cells" in message
+
+
+def test_a_far_reference_outside_any_cell_is_no_data(tmp_path):
+    # A `r="..."` that is no cell's (here on an element of its own after the sheet data) widens
+    # only the first pass's rectangle; the cells with content decide.
+    plain = _orders(tmp_path / "plain.xlsx")
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(odd, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == workbook_parts(plain)["orders"].part:
+                data = data.replace(b"</sheetData>", b'</sheetData><x r="XFD1048576"/>', 1)
+                assert b'r="XFD1048576"' in data
+            target.writestr(item, data)
+    check_sheet_size(odd, workbook_parts(odd)["orders"])  # no error: nothing far holds a value
+
+
 def test_a_declared_range_that_lies_is_checked_against_the_real_cells(tmp_path):
     plain = _orders(tmp_path / "plain.xlsx")
     lying = tmp_path / "lying.xlsx"

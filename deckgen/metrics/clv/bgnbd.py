@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.special import betaincinv, betaln, digamma, expit, gammaln, hyp2f1
 
 from deckgen.metrics.clv.mle import (
     MAX_ITERATIONS,
@@ -88,6 +87,8 @@ def fit_bgnbd(
 
 def p_alive(params: BgNbdParams, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
     """P(still a customer at T | x, t_x, T) under BG/NBD; 1 when x = 0."""
+    from scipy.special import expit  # lazy: 0.25 s, only for a fit
+
     return expit(-_log_dropout_odds(params, x, t_x, T))
 
 
@@ -179,6 +180,8 @@ def _closed_form_if_alive(
     difference (up to 1e-5 near a = 1 with b at its cap). Where no form gives one (scipy
     returns inf for 2F1(1, 2; 101; 0.909)), the expectation is integrated numerically.
     """
+    from scipy.special import hyp2f1  # lazy: 0.25 s, only for a fit
+
     r, alpha, a, b = params.r, params.alpha, params.a, params.b
     horizons, x, T = np.broadcast_arrays(horizons[None, :], x[:, None], T[:, None])
     c = a + b + x - 1.0
@@ -215,6 +218,8 @@ def _integrated(
     quantiles v, p = F^-1(v): the integrand is bounded and smooth inside (0, 1), and the
     quadrature takes the ends, where the quantile function may be singular, in its stride.
     """
+    from scipy.special import betaincinv  # lazy: 0.25 s, only for a fit
+
     step = 1.0 / 16
     s = np.arange(-4.0, 4.0 + step / 2, step)
     inner = 0.5 * np.pi * np.sinh(s)
@@ -276,6 +281,8 @@ class _Customers:
 
 def _terms(theta: np.ndarray, c: _Customers) -> tuple[np.ndarray, np.ndarray]:
     """Log-likelihood of each customer and its gradient in theta = log(r, alpha, a, b)."""
+    from scipy.special import betaln, digamma, expit, gammaln  # lazy: 0.25 s, only for a fit
+
     r, alpha, a, b = np.exp(theta)
     xs, at = c.xs, c.x_index
     # L = B(a, b+x)/B(a, b) Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
@@ -312,6 +319,8 @@ _MAY_REACH_CAP = (True, False, True, False)
 
 def _params(theta: np.ndarray) -> tuple[float, float, float, float]:
     """(r, alpha, a, b) of the optimiser's parameters."""
+    from scipy.special import expit  # lazy: 0.25 s, only for a fit
+
     log_r, log_rate, log_size, log_odds = theta
     share = float(expit(log_odds))  # a / (a + b)
     size = float(np.exp(log_size))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import digamma, gammaln
 
 from deckgen.metrics.clv.mle import (
     MAX_ITERATIONS,
@@ -112,6 +111,8 @@ def _terms(
 
     `distinct`: the distinct x values and each customer's position among them, if known.
     """
+    from scipy.special import digamma, gammaln  # lazy: 0.25 s, only for a fit
+
     p, q, gamma = np.exp(theta)
     # Terms of x alone are computed once per distinct x (a few dozen values).
     xs, at = distinct_values(x) if distinct is None else distinct

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
-from scipy.optimize import minimize
 
 # Log-parameters live in [-LOG_BOUND, LOG_BOUND]: every parameter is fitted on data scaled to
 # a mean of 1 (time by the mean age, spend by the mean spend), so e^±12 (1.6e5 either way) is
@@ -57,6 +56,8 @@ def maximise(
     model that still predicts, such as no heterogeneity); any other bound is a refusal.
     `total_weight` (the customers) turns the mean log-likelihood back into a sum.
     """
+    from scipy.optimize import minimize  # lazy: 0.25 s, only for a fit
+
     bounds = [(-LOG_BOUND, LOG_BOUND)] * len(start)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         result = minimize(
