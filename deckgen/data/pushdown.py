@@ -324,18 +324,24 @@ class _Judged:
 
 
 def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
-    """The customer ids of the customers sheet as the validator reads them (none without one):
-    an order's id is vouched for when it is written as one of them (a timestamp id reads as
-    `2000-01-01`, not as pandas writes it, `2000-01-01 00:00:00`)."""
+    """The customer ids of the customers sheet as the validator reads them, through its value
+    map (none without one): an order's id is vouched for when it is written as one of them (a
+    timestamp id reads as `2000-01-01`, not as pandas writes it, `2000-01-01 00:00:00`)."""
     import pyarrow as pa
 
     from deckgen.data import cells
     from deckgen.data.vouch import validated_ids
 
     frame = read.frames.get("customers")
-    column = settings.mapping("customers").columns.get("customer_id", "customer_id")
+    mapping = settings.mapping("customers")
+    column = mapping.columns.get("customer_id", "customer_id")
     if frame is None or column not in frame.columns:
         return pa.chunked_array([], pa.string())
-    ids = validated_ids(cells.arrow_column(frame[column])).cast(pa.large_string())
+    ids = cells.arrow_column(frame[column])
+    if "customer_id" in mapping.values:  # [sheets.customers.values]: the ids as renamed
+        from deckgen.data.validate import _translated
+
+        ids = _translated(ids, mapping.values["customer_id"])
+    ids = validated_ids(ids).cast(pa.large_string())
     # No null: `x NOT IN (..., NULL)` is never true, so one blank row would vouch for every id.
     return pa.chunked_array([ids.combine_chunks().drop_null()])

@@ -482,3 +482,30 @@ def test_an_order_of_no_customer_when_the_customers_sheet_has_no_id_column(
     frames["customers"] = frames["customers"].drop(columns="customer_id")
     message = _same_errors(_folder(frames, tmp_path / "no-ids"))
     assert "customer_id" in message
+
+
+@pytest.mark.parametrize("sheet", ["customers", "orders"])
+def test_a_value_map_on_customer_id_gives_what_memory_gives(
+    sheet: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # [sheets.customers.values] customer_id renames a customer: the orders of the old id are
+    # of no customer listed, the orders of the new one of that customer ([sheets.orders.values]
+    # keeps the orders in memory, the leads still in place); the same warnings and deck.
+    ids = frames["customers"]["customer_id"]
+    renamed = {ids.iloc[0]: "RENAMED-1", ids.iloc[1]: ids.iloc[2]}  # one onto another's id
+    if sheet == "customers":
+        renamed = {ids.iloc[0]: "RENAMED-1"}
+        frames["orders"].loc[0, "customer_id"] = "RENAMED-1"
+    folder = _folder(frames, tmp_path / f"{sheet}-values")
+    decks, warnings = [], []
+    for engine in ("memory", "duckdb"):
+        settings = Settings(engine=engine, sheets={sheet: {"values": {"customer_id": renamed}}})
+        tables = load_source(folder, settings, today=TODAY)
+        warnings.append(tables.warnings)
+        data, _ = render_deck_bytes(folder, tmp_path / "deck.pptx", settings=settings, today=TODAY)
+        decks.append(hashlib.sha256(data).hexdigest())
+    assert warnings[0] == warnings[1]
+    assert any(p.rule == "unknown_reference" for p in warnings[0])
+    assert decks[0] == decks[1]
+    plan = pushdown_plan(folder, Settings(engine="duckdb", sheets={sheet: {"values": {"x": {}}}}))
+    assert plan is not None and (len(plan.orders) == 1) == (sheet == "customers")
