@@ -193,3 +193,21 @@ def test_hostile_clients_give_the_same_figures_coded_or_looked_up(small_frames, 
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
     looked_up = compute_metrics(replace(tables, coded={}), period, SETTINGS)
     assert coded == looked_up
+
+
+def test_the_scores_spent_are_given_back_and_nothing_else(tables):
+    # compute_metrics drops the RFM scores and attributes once segments and prospects have
+    # read them: nothing else may still hold them (their memory would not come back).
+    import gc
+    import weakref
+
+    shared = compute_shared(tables, OCT, SETTINGS)
+    scores = weakref.ref(shared.rfm.scores[0])
+    codes = weakref.ref(next(iter(shared.attributes.codes.values()))[0])
+    spent = shared.without_scores()
+    assert spent.rfm is None and spent.attributes is None
+    assert spent.orders is shared.orders and spent.club is shared.club
+    assert spent.segment_of is shared.segment_of and spent.channel_of is shared.channel_of
+    del shared
+    gc.collect()
+    assert scores() is None and codes() is None
