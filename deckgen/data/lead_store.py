@@ -78,6 +78,7 @@ class LeadStore:
         customer = "customer_id" if "customer_id" in self.columns else "NULL"
         name = "name" if "name" in self.columns else "NULL"
         picked = ", ".join(f"{_quoted(c)} AS a_{k}" for k, c in self.present.items())
+        self._counted: int | None = None  # the day closed_counts last counted to
         # A row without a lead_id that passed validation is blank: not a lead.
         self._db.execute(
             f"""CREATE OR REPLACE TEMP VIEW leads AS SELECT file_row_number AS row_, lead_id,
@@ -285,14 +286,26 @@ class LeadStore:
     def closed_counts(self, end: int, attribute: str) -> pd.DataFrame:
         """value (raw), first (sheet row among the kept leads), closed and converted counts of
         one scored attribute's values over the leads captured by day `end`."""
-        later = _LATER.format(cday="cday")
-        return self._fetch(
-            f"""SELECT a_{attribute} AS value, min(row_) AS first,
-            count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost') AS closed,
-            count(*) FILTER (status = 'converted' AND NOT {later}) AS converted
-            FROM kept GROUP BY a_{attribute} ORDER BY first""",
-            end,
-        )
+        if self._counted != end:  # every attribute's counts in one scan of the file
+            later = _LATER.format(cday="cday")
+            names = ", ".join(f"a_{k}" for k in self.present)
+            flags = ", ".join(f"grouping(a_{k}) AS g_{k}" for k in self.present)
+            sets = ", ".join(f"(a_{k})" for k in self.present)
+            self._unchanged()
+            self._db.execute(
+                f"""CREATE OR REPLACE TEMP TABLE closed_counts AS WITH kept AS (SELECT * FROM
+                leads WHERE day <= $end) SELECT {names}, {flags}, min(row_) AS first,
+                count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost')
+                AS closed, count(*) FILTER (status = 'converted' AND NOT {later}) AS converted
+                FROM kept GROUP BY GROUPING SETS ({sets})""",
+                {"end": end},
+            )
+            self._counted = end
+        # Each attribute's own rows (a missing value is one of them): as grouped by it alone.
+        return self._db.execute(
+            f"SELECT a_{attribute} AS value, first, closed, converted FROM closed_counts "
+            f"WHERE g_{attribute} = 0 ORDER BY first"
+        ).fetchdf()
 
     def open_combos(self, end: int) -> OpenCombos:
         """The leads open at day `end` by combination of raw attribute values."""

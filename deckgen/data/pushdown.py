@@ -23,7 +23,7 @@ from deckgen.data.mapping import allowed_codes, check_mapping, locate_sheets, no
 from deckgen.data.order_store import OrderPart, OrderStore, Unvouched
 from deckgen.data.schema import LEADS, ORDERS, Sheet
 from deckgen.data.source import PathSource, SourceSpec
-from deckgen.data.tables import Tables
+from deckgen.data.tables import CustomerRows, Tables
 from deckgen.errors import InputError, ValidationError
 
 if TYPE_CHECKING:
@@ -213,6 +213,7 @@ def _load_pushed(
     kept = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
     if orders is not None and judged.orders is not None:
         kept["orders"] = orders.read(judged.orders, report.tables.orders)
+        kept["coded"] = report.tables.coded | _orders_coded(kept["orders"], kept["customers"])
     if store is not None:
         kept["leads"] = None
         if report.tables.leads is not None:
@@ -222,6 +223,18 @@ def _load_pushed(
             filled = ~table.select(ours).to_pandas().isna().all(axis=1).to_numpy()
             store.correct(report.tables.leads.assign(file_row_number=positions[filled]))
     return PushedTables(**(kept | {"warnings": warnings}), lead_store=store)
+
+
+def _orders_coded(orders: pd.DataFrame, customers: pd.DataFrame) -> dict[str, CustomerRows]:
+    """The row of `customers` holding each order's customer (Tables.coded), looked up as the
+    validator looks them up: the metrics then code the orders by row, hashing no text again."""
+    from deckgen.data.validate import _positions, coded_customers
+
+    if "customer_id" not in customers:
+        return {}
+    rows = _positions([orders["customer_id"]], customers["customer_id"])[0]
+    final = {"customers": customers, "orders": orders}
+    return coded_customers(final, {("orders", "customer_id"): rows})
 
 
 class _Judged:
@@ -311,18 +324,24 @@ class _Judged:
 
 
 def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
-    """The customer ids of the customers sheet as the validator reads them (none without one):
-    an order's id is vouched for when it is written as one of them (a timestamp id reads as
-    `2000-01-01`, not as pandas writes it, `2000-01-01 00:00:00`)."""
+    """The customer ids of the customers sheet as the validator reads them, through its value
+    map (none without one): an order's id is vouched for when it is written as one of them (a
+    timestamp id reads as `2000-01-01`, not as pandas writes it, `2000-01-01 00:00:00`)."""
     import pyarrow as pa
 
     from deckgen.data import cells
     from deckgen.data.vouch import validated_ids
 
     frame = read.frames.get("customers")
-    column = settings.mapping("customers").columns.get("customer_id", "customer_id")
+    mapping = settings.mapping("customers")
+    column = mapping.columns.get("customer_id", "customer_id")
     if frame is None or column not in frame.columns:
         return pa.chunked_array([], pa.string())
-    ids = validated_ids(cells.arrow_column(frame[column])).cast(pa.large_string())
+    ids = cells.arrow_column(frame[column])
+    if "customer_id" in mapping.values:  # [sheets.customers.values]: the ids as renamed
+        from deckgen.data.validate import _translated
+
+        ids = _translated(ids, mapping.values["customer_id"])
+    ids = validated_ids(ids).cast(pa.large_string())
     # No null: `x NOT IN (..., NULL)` is never true, so one blank row would vouch for every id.
     return pa.chunked_array([ids.combine_chunks().drop_null()])

@@ -64,6 +64,7 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     prospects = compute_prospects(
         tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
     )
+    shared = shared.without_scores()  # the heavier analyses below have no use for them
     funnel = compute_funnel(tables, period, settings, shared.club)
     channels = compute_channels(tables, period, settings, shared.channel_of)
     loyalty = compute_loyalty(tables, period, settings, shared.segment_of, shared.club)

@@ -491,21 +491,32 @@ def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     return np.minimum(5, 1 + (5 * worse) // max(n - 1, 1)).astype(np.int64)
 
 
+def _recency_frequency(orders: CustomerOrders, end: int) -> tuple[np.ndarray, ...]:
+    """Codes, recency (days) and frequency of the customers with an order on or before `end`."""
+    inside = orders.day <= end
+    frequency = orders.occasions.counts(np.iinfo(np.int64).min, end + 1)
+    last = np.full(len(orders.ids), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, orders.customer[inside], orders.day[inside])
+    codes = np.flatnonzero(frequency > 0)
+    return codes, end - last[codes], frequency[codes]
+
+
+def _segments_at(orders: CustomerOrders, end: int, lookup: np.ndarray) -> np.ndarray:
+    """_rfm(...).segment: a segment needs the R and F scores alone, not the revenue's M."""
+    _, recency, frequency = _recency_frequency(orders, end)
+    r = tie_aware_scores(recency, higher_is_better=False)
+    return lookup[r, tie_aware_scores(frequency, higher_is_better=True)]
+
+
 def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.ndarray) -> RfmScores:
     """RFM of the customers with an order on or before day `end`."""
-    inside = orders.day <= end
-    customer = orders.customer[inside]
     size = len(orders.ids)
-    frequency = orders.occasions.counts(np.iinfo(np.int64).min, end + 1)
-    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(last, customer, orders.day[inside])
+    codes, recency, frequency = _recency_frequency(orders, end)
     monetary = orders.revenue(stop=end + 1)  # net of returns (docs/metrics.md#returns)
     # Scores compare totals in whole cents so that the order of summation cannot split ties.
     cents = orders.revenue(stop=end + 1, cents=True).astype(np.int64)
-    codes = np.flatnonzero(frequency > 0)
-    recency = end - last[codes]
     r = tie_aware_scores(recency, higher_is_better=False)
-    f = tie_aware_scores(frequency[codes], higher_is_better=True)
+    f = tie_aware_scores(frequency, higher_is_better=True)
     m = tie_aware_scores(cents[codes], higher_is_better=True)
     return RfmScores(
         # Every customer scored (as at the orders' own end): their very ids, so that figures
@@ -513,7 +524,7 @@ def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.nd
         ids=orders.ids if len(codes) == size else orders.ids[codes],
         codes=codes,
         recency=recency,
-        frequency=frequency[codes],
+        frequency=frequency,
         monetary=monetary[codes],
         scores=(r, f, m),
         segment=lookup[r, f],
@@ -531,7 +542,7 @@ def _rfm_result(
 ) -> RfmResult:
     k = len(names)
     counts = np.bincount(rfm.segment, minlength=k)
-    before = np.bincount(_rfm(orders, day_number(previous.end), names, lookup).segment, minlength=k)
+    before = np.bincount(_segments_at(orders, day_number(previous.end), lookup), minlength=k)
     revenue = np.bincount(rfm.segment, weights=rfm.monetary, minlength=k)
     recency = np.bincount(rfm.segment, weights=rfm.recency, minlength=k)
     frequency = np.bincount(rfm.segment, weights=rfm.frequency, minlength=k)

@@ -429,3 +429,83 @@ def test_customer_ids_written_as_timestamps_are_known_as_the_validator_reads_the
     warnings = _assert_same(_folder(frames, tmp_path / "stamped-ids"))
     unknown = [p for p in warnings if p.sheet == "orders" and p.rule == "unknown_reference"]
     assert unknown and unknown[0].row == 2
+
+
+def _same_customer_rows(folder: Path) -> np.ndarray:
+    """The row of the customers sheet of each order's customer, as the in-memory validator
+    finds them, also found for the orders read in place (asserted equal), and the same deck."""
+    in_memory = load_tables(folder, _settings("memory", 1), today=TODAY)
+    pushed = _pushed(folder)
+    rows = pushed.customer_rows("orders")
+    assert rows is not None and rows.dtype == np.int32
+    np.testing.assert_array_equal(rows, in_memory.customer_rows("orders"))
+    _assert_same(folder)
+    return rows
+
+
+def test_the_orders_read_in_place_are_coded_by_customer_row(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # The metrics code the orders by these rows instead of hashing every order's id again.
+    frames["orders"].loc[[0, 3], "customer_id"] = ["NOBODY-1", "NOBODY-2"]  # two unknowns
+    rows = _same_customer_rows(_folder(frames, tmp_path / "unknown"))
+    ids = frames["customers"]["customer_id"].tolist()
+    assert rows[0] == rows[3] == -1
+    assert rows[1] == ids.index(frames["orders"]["customer_id"].iloc[1])
+
+
+def test_one_order_of_customers_with_numbers_for_ids(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # Customers' ids written as floats (100.0), the orders' as text (100): the validator reads
+    # both as the text 100, and so does the lookup of the order's customer.
+    numbers = pd.Series(np.arange(100, 100 + len(frames["customers"])), dtype=np.float64)
+    text = dict(
+        zip(frames["customers"]["customer_id"], numbers.astype(int).astype(str), strict=True)
+    )
+    frames["customers"]["customer_id"] = numbers
+    for name in ("leads", "feedback", "surveys", "loyalty"):
+        column = frames[name]["customer_id"]
+        frames[name]["customer_id"] = column.map(text).where(column.notna())
+    first = frames["orders"].iloc[:1].copy()
+    first["customer_id"] = text[first["customer_id"].iloc[0]]
+    first["order_date"] = pd.Timestamp("2026-05-31")  # a month complete on its last day
+    frames["orders"] = first
+    rows = _same_customer_rows(_folder(frames, tmp_path / "numbers"))
+    assert rows.tolist() == [int(first["customer_id"].iloc[0]) - 100]
+
+
+def test_an_order_of_no_customer_when_the_customers_sheet_has_no_id_column(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # Without customer_id the customers sheet is an error under both engines, not a traceback.
+    frames["customers"] = frames["customers"].drop(columns="customer_id")
+    message = _same_errors(_folder(frames, tmp_path / "no-ids"))
+    assert "customer_id" in message
+
+
+@pytest.mark.parametrize("sheet", ["customers", "orders"])
+def test_a_value_map_on_customer_id_gives_what_memory_gives(
+    sheet: str, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # [sheets.customers.values] customer_id renames a customer: the orders of the old id are
+    # of no customer listed, the orders of the new one of that customer ([sheets.orders.values]
+    # keeps the orders in memory, the leads still in place); the same warnings and deck.
+    ids = frames["customers"]["customer_id"]
+    renamed = {ids.iloc[0]: "RENAMED-1", ids.iloc[1]: ids.iloc[2]}  # one onto another's id
+    if sheet == "customers":
+        renamed = {ids.iloc[0]: "RENAMED-1"}
+        frames["orders"].loc[0, "customer_id"] = "RENAMED-1"
+    folder = _folder(frames, tmp_path / f"{sheet}-values")
+    decks, warnings = [], []
+    for engine in ("memory", "duckdb"):
+        settings = Settings(engine=engine, sheets={sheet: {"values": {"customer_id": renamed}}})
+        tables = load_source(folder, settings, today=TODAY)
+        warnings.append(tables.warnings)
+        data, _ = render_deck_bytes(folder, tmp_path / "deck.pptx", settings=settings, today=TODAY)
+        decks.append(hashlib.sha256(data).hexdigest())
+    assert warnings[0] == warnings[1]
+    assert any(p.rule == "unknown_reference" for p in warnings[0])
+    assert decks[0] == decks[1]
+    plan = pushdown_plan(folder, Settings(engine="duckdb", sheets={sheet: {"values": {"x": {}}}}))
+    assert plan is not None and (len(plan.orders) == 1) == (sheet == "customers")

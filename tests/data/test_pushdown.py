@@ -317,3 +317,38 @@ def test_an_id_written_as_missing_and_a_blank_customer_row_as_in_memory(
     leads.loc[7, "lead_id"] = "NA"
     message = _same_errors(_folder(frames, tmp_path / "na"))
     assert "row 9, column 'lead_id'" in message
+
+
+def _closed_counts_one_by_one(store, end: int, attribute: str) -> pd.DataFrame:
+    """closed_counts as one query per attribute (before they were counted in one scan)."""
+    later = f"coalesce(cday > {end}, false)"
+    return store._db.execute(
+        f"""SELECT a_{attribute} AS value, min(row_) AS first,
+        count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost') AS closed,
+        count(*) FILTER (status = 'converted' AND NOT {later}) AS converted
+        FROM leads WHERE day <= {end} GROUP BY a_{attribute} ORDER BY first"""
+    ).fetchdf()
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_closed_counts_of_every_attribute_in_one_scan(
+    rows: int, small_frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    from deckgen.data.lead_store import LeadStore
+
+    leads = small_frames["leads"].iloc[:rows].copy()
+    if rows > 1:  # missing values are a value of their own: NaN ages, empty regions
+        leads.loc[leads.index[::3], "age"] = float("nan")
+        leads.loc[leads.index[::4], "region"] = None
+        leads.loc[leads.index[1], "interest"] = None
+    file = tmp_path / "leads.parquet"
+    leads.to_parquet(file, index=False)
+    store = LeadStore(file)
+    days = (leads["created_date"] - pd.Timestamp("1970-01-01")).dt.days
+    for end in (int(days.min()) - 1, int(days.median()), int(days.max())):  # none, some, all
+        for attribute in store.present:
+            found = store.closed_counts(end, attribute)
+            pd.testing.assert_frame_equal(found, _closed_counts_one_by_one(store, end, attribute))
+            if end < days.min():
+                assert found.empty
+    assert set(store.present) == {"channel", "geography", "age", "income_band", "interest"}

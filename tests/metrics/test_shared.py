@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -61,10 +62,11 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
         "acquisition_channel_of",
         (channels_module, prospects_module, shared_module, clv_module),
     )
-    # RFM is scored twice a deck: at the month's end and at the month before's end (the
-    # segments' previous counts). Before sharing, prospects and the segment lookup of loyalty
-    # and satisfaction scored the month's end twice more.
+    # RFM is scored once a deck, at the month's end; at the month before's end (the segments'
+    # previous counts) only the segments, from R and F. Before sharing, prospects and the
+    # segment lookup of loyalty and satisfaction scored the month's end twice more.
     rfm_calls = _count_calls(monkeypatch, "_rfm", (segments_module,))
+    segment_calls = _count_calls(monkeypatch, "_segments_at", (segments_module,))
     # The customers sheet's rows of the ordering customers, coded: segments and prospects.
     attribute_calls = _count_calls(
         monkeypatch, "customer_attributes", (segments_module, prospects_module, shared_module)
@@ -78,7 +80,7 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
     lookups = _count_calls(monkeypatch, "positions_in", (shared_module,))
     compute_metrics(tables, OCT, SETTINGS)
     assert channel_calls == [1]
-    assert rfm_calls == [2]
+    assert rfm_calls == [1] and segment_calls == [1]
     assert attribute_calls == [1]
     assert club_calls == [1]
     assert lookups == [0]
@@ -193,3 +195,35 @@ def test_hostile_clients_give_the_same_figures_coded_or_looked_up(small_frames, 
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
     looked_up = compute_metrics(replace(tables, coded={}), period, SETTINGS)
     assert coded == looked_up
+
+
+def test_the_scores_spent_are_given_back_and_nothing_else(tables):
+    # compute_metrics drops the RFM scores and attributes once segments and prospects have
+    # read them: nothing else may still hold them (their memory would not come back).
+    import gc
+    import weakref
+
+    shared = compute_shared(tables, OCT, SETTINGS)
+    scores = weakref.ref(shared.rfm.scores[0])
+    codes = weakref.ref(next(iter(shared.attributes.codes.values()))[0])
+    spent = shared.without_scores()
+    assert spent.rfm is None and spent.attributes is None
+    assert spent.orders is shared.orders and spent.club is shared.club
+    assert spent.segment_of is shared.segment_of and spent.channel_of is shared.channel_of
+    del shared
+    gc.collect()
+    assert scores() is None and codes() is None
+
+
+@pytest.mark.parametrize("back", [0, 20, 60, 400])
+def test_the_segments_before_are_those_of_a_whole_scoring(tables, back):
+    # _segments_at scores R and F alone: the segment of each customer as _rfm gives it, at any
+    # day (400 days back: no order yet, nobody scored).
+    from deckgen.metrics.common import customer_orders, day_number
+    from deckgen.metrics.segments import _rfm, _segment_lookup, _segments_at
+
+    orders = customer_orders(tables.orders, OCT, tables.returns, tables)
+    names, lookup = _segment_lookup(SETTINGS)
+    end = day_number(OCT.end) - back
+    expected = _rfm(orders, end, names, lookup).segment
+    np.testing.assert_array_equal(_segments_at(orders, end, lookup), expected)
