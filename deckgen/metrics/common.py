@@ -249,7 +249,12 @@ def customer_orders(
     `returns` (Tables.returns) of those customers to that day; with `tables` (those of the
     orders), the customers validation found for the orders are reused (the same codes)."""
     for frame, seen, seen_returns, result in _last_customer_orders:
-        same_returns = returns is None if seen_returns is None else seen_returns() is returns
+        # A dead reference to earlier returns is not `returns=None`: None is None.
+        same_returns = (
+            seen_returns is None
+            if returns is None
+            else seen_returns is not None and seen_returns() is returns
+        )
         if frame() is orders and seen == period and same_returns:
             return result
     rows = None

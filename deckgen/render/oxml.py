@@ -3,6 +3,7 @@ lookups of elements made cheaper (same results)."""
 
 from __future__ import annotations
 
+import inspect
 from functools import cache, lru_cache
 from typing import Any
 
@@ -39,8 +40,23 @@ def _xpath(self: BaseOxmlElement, xpath_str: str) -> Any:
 # - its XPath goes through lxml's `_Element.xpath`, which compiles the expression anew each
 #   time: some 4,000 calls a deck (is a shape a placeholder, the next free shape id);
 # - its element classes find children by `qn(tag)`, built anew in some 40,000 calls a deck.
-BaseOxmlElement.xpath = _xpath  # type: ignore[method-assign]
-pptx.oxml.xmlchemy.qn = qn  # type: ignore[assignment]  # a module global its methods look up
+def _install() -> bool:
+    """Put both in python-pptx when what they replace is what they were checked against: its
+    `xpath(self, xpath_str)` and its module global `qn`. A python-pptx that changed either (an
+    `xpath` taking more arguments, say) keeps its own, slower but never wrong."""
+    original = BaseOxmlElement.__dict__.get("xpath")
+    if original is _xpath:
+        return True
+    if original is None or list(inspect.signature(original).parameters) != ["self", "xpath_str"]:
+        return False
+    if getattr(pptx.oxml.xmlchemy, "qn", None) is not pptx_qn:
+        return False
+    BaseOxmlElement.xpath = _xpath  # type: ignore[method-assign]
+    pptx.oxml.xmlchemy.qn = qn  # type: ignore[assignment]  # a module global its methods look up
+    return True
+
+
+_install()
 
 
 def element(tag: str, **attrs: str) -> etree._Element:

@@ -123,3 +123,22 @@ def test_an_earlier_clients_coded_orders_are_let_go(segment_tables: Tables, monk
     customer_orders(segment_tables.orders, OCT_2026)
     assert len(common._last_customer_orders) == 1
     assert common._last_customer_orders[0][0]() is segment_tables.orders
+
+
+def test_orders_without_returns_never_reuse_a_gone_returns_frames_result(
+    segment_tables: Tables, monkeypatch: pytest.MonkeyPatch
+):
+    """The orders netted of a returns frame since let go are not the orders without returns:
+    a dead reference to the returns is no `returns=None` (the cache compared None to None)."""
+    import gc
+
+    from deckgen.metrics import common
+
+    monkeypatch.setattr(common, "_last_customer_orders", [])
+    orders = segment_tables.orders
+    returns = make_frame("orders", ["order_id", "customer_id", "order_date", "amount"], RETURNS)
+    # R1, R2 and R5 net 110 off the 830 to October's end (R3: no order; R4: November).
+    assert float(customer_orders(orders, OCT_2026, returns).revenue().sum()) == 720.0
+    del returns
+    gc.collect()
+    assert float(customer_orders(orders, OCT_2026, None).revenue().sum()) == 830.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+import pptx.oxml.ns
 import pptx.oxml.xmlchemy
 from lxml import etree
 from pptx import Presentation
@@ -83,3 +84,24 @@ def test_a_bad_expression_is_refused_as_lxml_refuses_it() -> None:
         except etree.XPathError:  # XPathSyntaxError and XPathEvalError both derive from it
             continue
         raise AssertionError("no error")
+
+
+def test_a_python_pptx_whose_xpath_changed_keeps_its_own(monkeypatch) -> None:
+    """Were python-pptx's `xpath` to take more than the expression (or its `qn` to move), the
+    replacement would drop what it is given: then python-pptx's own are kept."""
+
+    def xpath(self, xpath_str, **variables):  # a later python-pptx's, say
+        return etree._Element.xpath(self, xpath_str, namespaces=_nsmap, **variables)
+
+    monkeypatch.setattr(BaseOxmlElement, "xpath", xpath)
+    monkeypatch.setattr(pptx.oxml.xmlchemy, "qn", pptx.oxml.ns.qn)
+    assert oxml._install() is False
+    assert BaseOxmlElement.xpath is xpath
+    assert pptx.oxml.xmlchemy.qn is pptx.oxml.ns.qn
+    tree = _slide_tree()
+    ids = tree.xpath("//@*[name()=$name]", name="id")  # what the replacement would not take
+    assert [str(v) for v in ids] == ["1", "2", "3", "4", "5", "6"]
+
+    monkeypatch.setattr(pptx.oxml.xmlchemy, "qn", lambda tag: tag)  # qn no longer pptx's
+    monkeypatch.setattr(BaseOxmlElement, "xpath", lambda self, xpath_str: [])
+    assert oxml._install() is False
