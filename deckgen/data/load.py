@@ -20,6 +20,7 @@ import difflib
 import io
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -66,6 +67,9 @@ _T = TypeVar("_T")
 READ_THREADS = 2
 _THREADED_BYTES = 16 << 20
 _IDLE_CORES = 1.0  # ... on a machine with this many cores idle (by the load average)
+_SERIAL = re.compile(r"value: (-?[0-9.]+(?:e[+-]?[0-9]+)?)")  # in a fastexcel CellError
+_TEXT_KINDS = ("id", "text", "category")
+_DATE_CELL_TEXT = r"^\+?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$"  # a date cell in a text column
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 
 
@@ -611,6 +615,8 @@ class _Workbook:
                 table, read = self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
+        if sheet is not None:
+            self._check_dates_read(name, read.header_row, table, sheet, mapping)
         return table, read
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
@@ -655,8 +661,51 @@ class _Workbook:
             table = table.set_column(table.column_names.index(column), column, cells)
         return table
 
+    def _check_dates_read(
+        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+    ) -> None:
+        """InputError when a date cell of a text or id column was read as empty: the reader
+        drops dates beyond about year 262,000 (serial 95,000,000), which no workbook shows.
+        Only a column with empty cells and date cells is read again: never on the common path;
+        one whose every date cell was dropped, among text, goes unnoticed."""
+        from deckgen.data.mapping import match_columns
+
+        source = match_columns(table.column_names, sheet, mapping).source
+        suspect = [
+            theirs
+            for ours, theirs in source.items()
+            if sheet.column(ours).kind in _TEXT_KINDS
+            and table[theirs].null_count
+            and _may_hold_dates(table[theirs])
+        ]
+        if not suspect:
+            return
+        indices = [self._indices[name, header][column] for column in suspect]
+        errors = self._typed_with_errors(name, header, indices, "string")[1]
+        lost = [e for e in (errors.errors if errors else ()) if "DateTime(" in e.detail]
+        if not lost:
+            return
+        first = min(lost, key=lambda e: e.offset_position)
+        row, letter = first.offset_position  # the row below the header, the column's index
+        column = suspect[indices.index(letter)]
+        serial = _SERIAL.search(first.detail)
+        value = f" holds serial {float(serial.group(1)):,.0f}" if serial else ""
+        more = f" (and {len(lost) - 1:,} more such cells)" if len(lost) > 1 else ""
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {header + 1 + row}, column '{column}': "
+            f"a date cell that{value}, beyond the last date a workbook can show "
+            f"(9999-12-31, serial 2,958,465){more}; expected text or a number: format the "
+            "column as Text or General"
+        )
+
     def _typed(self, name: str, header: int, indices: list[int], dtype: str) -> pa.RecordBatch:
         """Columns `indices` of sheet `name` read as `dtype`, cells of another type empty."""
+        return self._typed_with_errors(name, header, indices, dtype)[0]
+
+    def _typed_with_errors(
+        self, name: str, header: int, indices: list[int], dtype: str
+    ) -> tuple[pa.RecordBatch, fastexcel.CellErrors | None]:
+        """`_typed`, with the reader's note of each cell it left empty."""
         sheet = self.reader.load_sheet(
             self._names[name],
             header_row=header - 1,
@@ -664,7 +713,7 @@ class _Workbook:
             use_columns=indices,
             dtypes=dict.fromkeys(indices, dtype),
         )
-        return sheet.to_arrow_with_errors()[0]
+        return sheet.to_arrow_with_errors()
 
     def _load(self, name: str, header: int | None, rows: int | None = None) -> pa.Table:
         """Rows below spreadsheet row `header` (or from row 1 as text, without a header)."""
@@ -733,6 +782,18 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
+
+
+def _may_hold_dates(column: pa.ChunkedArray) -> bool:
+    """True for a column of date cells, or of text with a date cell as the reader writes it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(column.type):
+        return True
+    if not pa.types.is_string(column.type):
+        return False
+    return bool(pc.any(pc.match_substring_regex(column, _DATE_CELL_TEXT)).as_py())
 
 
 def _opened(path: Path, stack: contextlib.ExitStack) -> io.BufferedReader | None:

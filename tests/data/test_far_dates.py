@@ -19,6 +19,7 @@ import pytest
 from deckgen.config import Settings
 from deckgen.data.load import load_tables
 from deckgen.data.sample import generate_sample, write_workbook
+from deckgen.errors import InputError
 
 TODAY = date(2026, 11, 5)
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
@@ -86,3 +87,46 @@ def test_csv_dates_are_text_as_written(frames: dict[str, pd.DataFrame], tmp_path
             frame = frame.assign(lead_id=[*FAR, *frame["lead_id"][len(FAR) :]])
         frame.to_csv(tmp_path / f"{name}.csv", index=False)
     assert _lead_ids(tmp_path)[: len(FAR)] == list(FAR)
+
+
+@pytest.mark.parametrize("names", [True, False], ids=["among-text", "dates-and-blanks"])
+def test_a_date_cell_the_reader_cannot_hold_is_bad_input_not_a_blank(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, names: bool
+) -> None:
+    # fastexcel leaves a date cell beyond about year 262,000 empty: an optional text column
+    # lost the value silently, a required id one was called blank.
+    path = tmp_path / "client.xlsx"
+    write_workbook(frames, path, created=datetime(2026, 11, 1))
+    book = openpyxl.load_workbook(path)
+    sheet = book["leads"]
+    column = [cell.value for cell in sheet[1]].index("name") + 1
+    for row in range(2, sheet.max_row + 1):
+        if not names or row == 4:
+            sheet.cell(row=row, column=column).value = None
+    for row, serial in ((3, 46_000.0), (5, 1e8), (7, 2e9)):
+        sheet.cell(row=row, column=column, value=serial).number_format = "yyyy-mm-dd"
+    book.save(path)
+    with pytest.raises(InputError) as raised:
+        load_tables(path, Settings(), today=TODAY)
+    assert str(raised.value) == (
+        f"{path}: sheet 'leads', row 5, column 'name': a date cell that holds serial "
+        "100,000,000, beyond the last date a workbook can show (9999-12-31, serial 2,958,465) "
+        "(and 1 more such cells); expected text or a number: format the column as Text or General"
+    )
+
+
+def test_a_text_column_of_dates_with_blanks_reads_as_before(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    path = tmp_path / "client.xlsx"
+    write_workbook(frames, path, created=datetime(2026, 11, 1))
+    book = openpyxl.load_workbook(path)
+    sheet = book["leads"]
+    column = [cell.value for cell in sheet[1]].index("name") + 1
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row=row, column=column).value = None
+    sheet.cell(row=3, column=column, value=2e7).number_format = "yyyy-mm-dd"
+    book.save(path)
+    names = load_tables(path, Settings(), today=TODAY).leads["name"]
+    assert names.isna().sum() == len(names) - 1
+    assert names.iloc[1] == "56658-02-19"
