@@ -110,9 +110,9 @@ def test_the_deck_says_the_history_is_too_short_in_each_language(lang: str) -> N
 
 
 NO_AT_RISK_LINE = {
-    "en": "The at-risk line is drawn only for the months whose order history reaches twice the",
-    "fa": "خط مشتریان در معرض ریزش فقط برای ماه‌هایی کشیده می‌شود که سابقهٔ سفارش‌ها دست‌کم",
-    "ar": "ولا يُرسم خط العملاء المعرّضين للخطر إلا للأشهر التي يمتد فيها سجل الطلبات",
+    "en": "The at-risk line is drawn only for the months by whose end the order history reaches",
+    "fa": "خط مشتریان در معرض ریزش فقط برای ماه‌هایی کشیده می‌شود که سابقهٔ سفارش‌ها تا پایانشان",
+    "ar": "ولا يُرسم خط العملاء المعرّضين للخطر إلا للأشهر التي يمتد فيها سجل الطلبات حتى نهايتها",
 }
 
 
