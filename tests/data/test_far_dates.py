@@ -89,23 +89,32 @@ def test_csv_dates_are_text_as_written(frames: dict[str, pd.DataFrame], tmp_path
     assert _lead_ids(tmp_path)[: len(FAR)] == list(FAR)
 
 
-@pytest.mark.parametrize("names", [True, False], ids=["among-text", "dates-and-blanks"])
-def test_a_date_cell_the_reader_cannot_hold_is_bad_input_not_a_blank(
-    frames: dict[str, pd.DataFrame], tmp_path: Path, names: bool
-) -> None:
-    # fastexcel leaves a date cell beyond about year 262,000 empty: an optional text column
-    # lost the value silently, a required id one was called blank.
-    path = tmp_path / "client.xlsx"
+def _names_as_dates(
+    frames: dict[str, pd.DataFrame], path: Path, serials: dict[int, float], blank: bool
+) -> Path:
+    """The sample workbook with the leads' names at rows `serials` as date cells of those
+    serials; every other name blank if `blank`, else row 4's alone."""
     write_workbook(frames, path, created=datetime(2026, 11, 1))
     book = openpyxl.load_workbook(path)
     sheet = book["leads"]
     column = [cell.value for cell in sheet[1]].index("name") + 1
     for row in range(2, sheet.max_row + 1):
-        if not names or row == 4:
+        if blank or row == 4:
             sheet.cell(row=row, column=column).value = None
-    for row, serial in ((3, 46_000.0), (5, 1e8), (7, 2e9)):
+    for row, serial in serials.items():
         sheet.cell(row=row, column=column, value=serial).number_format = "yyyy-mm-dd"
     book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["among-text", "dates-and-blanks"])
+def test_a_date_cell_the_reader_cannot_hold_is_bad_input_not_a_blank(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, blank: bool
+) -> None:
+    # fastexcel leaves a date cell beyond about year 262,000 empty: an optional text column
+    # lost the value silently, a required id one was called blank.
+    serials = {3: 46_000.0, 5: 1e8, 7: 2e9}
+    path = _names_as_dates(frames, tmp_path / "client.xlsx", serials, blank)
     with pytest.raises(InputError) as raised:
         load_tables(path, Settings(), today=TODAY)
     assert str(raised.value) == (
@@ -118,15 +127,7 @@ def test_a_date_cell_the_reader_cannot_hold_is_bad_input_not_a_blank(
 def test_a_text_column_of_dates_with_blanks_reads_as_before(
     frames: dict[str, pd.DataFrame], tmp_path: Path
 ) -> None:
-    path = tmp_path / "client.xlsx"
-    write_workbook(frames, path, created=datetime(2026, 11, 1))
-    book = openpyxl.load_workbook(path)
-    sheet = book["leads"]
-    column = [cell.value for cell in sheet[1]].index("name") + 1
-    for row in range(2, sheet.max_row + 1):
-        sheet.cell(row=row, column=column).value = None
-    sheet.cell(row=3, column=column, value=2e7).number_format = "yyyy-mm-dd"
-    book.save(path)
+    path = _names_as_dates(frames, tmp_path / "client.xlsx", {3: 2e7}, blank=True)
     names = load_tables(path, Settings(), today=TODAY).leads["name"]
     assert names.isna().sum() == len(names) - 1
     assert names.iloc[1] == "56658-02-19"
