@@ -616,7 +616,7 @@ class _Workbook:
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         if sheet is not None:
-            self._check_dates_read(name, read.header_row, table, sheet, mapping)
+            table = self._dates_as_written(name, read.header_row, table, sheet, mapping)
         return table, read
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
@@ -661,33 +661,62 @@ class _Workbook:
             table = table.set_column(table.column_names.index(column), column, cells)
         return table
 
-    def _check_dates_read(
+    def _dates_as_written(
         self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
-    ) -> None:
-        """InputError when a date cell of a text or id column was read as empty: the reader
-        drops dates beyond about year 262,000 (serial 95,000,000), which no workbook shows.
-        Only a column with empty cells and date cells is read again: never on the common path;
-        one whose every date cell was dropped, among text, goes unnoticed."""
+    ) -> pa.Table:
+        """`table` with the date cells of its text and id columns as `YYYY-MM-DD[ HH:MM:SS]`
+        (cells.as_text), also among text, where the reader writes `2025-12-09 00:00:00` and
+        `+56658-02-19 00:00:00`; InputError for a date cell the reader dropped (beyond about
+        year 262,000, serial 95,000,000, which no workbook shows). Only a column with date
+        cells among text, or with empty cells among dates, is read again; one whose every date
+        cell was dropped among text goes unnoticed."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from deckgen.data.cells import as_text
         from deckgen.data.mapping import match_columns
 
         source = match_columns(table.column_names, sheet, mapping).source
-        suspect = [
-            theirs
-            for ours, theirs in source.items()
-            if sheet.column(ours).kind in _TEXT_KINDS
-            and table[theirs].null_count
-            and _may_hold_dates(table[theirs])
-        ]
+        suspect: dict[str, pa.ChunkedArray | None] = {}  # column -> its date-like text cells
+        for ours, theirs in source.items():
+            column = table[theirs]
+            if sheet.column(ours).kind not in _TEXT_KINDS:
+                continue
+            if pa.types.is_timestamp(column.type) and column.null_count:
+                suspect[theirs] = None
+            elif pa.types.is_string(column.type):
+                like = pc.fill_null(pc.match_substring_regex(column, _DATE_CELL_TEXT), False)
+                if pc.any(like).as_py():
+                    suspect[theirs] = like
         if not suspect:
-            return
+            return table
         indices = [self._indices[name, header][column] for column in suspect]
-        errors = self._typed_with_errors(name, header, indices, "string")[1]
+        dates, errors = self._typed_with_errors(name, header, indices, "datetime")
+        self._check_dates_read(name, header, list(suspect), indices, errors)
+        for (column, like), read in zip(suspect.items(), dates.columns, strict=True):
+            if like is None:
+                continue
+            # a number cell reads as a date too: only the cells written as dates are dates
+            date_cell = pc.and_(like, pc.is_valid(read))
+            cells = pc.if_else(date_cell, as_text(pa.chunked_array([read])), table[column])
+            table = table.set_column(table.column_names.index(column), column, cells)
+        return table
+
+    def _check_dates_read(
+        self,
+        name: str,
+        header: int,
+        columns: list[str],
+        indices: list[int],
+        errors: fastexcel.CellErrors | None,
+    ) -> None:
+        """InputError naming the first date cell of `columns` the reader dropped, if any."""
         lost = [e for e in (errors.errors if errors else ()) if "DateTime(" in e.detail]
         if not lost:
             return
         first = min(lost, key=lambda e: e.offset_position)
         row, letter = first.offset_position  # the row below the header, the column's index
-        column = suspect[indices.index(letter)]
+        column = columns[indices.index(letter)]
         serial = _SERIAL.search(first.detail)
         value = f" holds serial {float(serial.group(1)):,.0f}" if serial else ""
         more = f" (and {len(lost) - 1:,} more such cells)" if len(lost) > 1 else ""
@@ -782,18 +811,6 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
-
-
-def _may_hold_dates(column: pa.ChunkedArray) -> bool:
-    """True for a column of date cells, or of text with a date cell as the reader writes it."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if pa.types.is_timestamp(column.type):
-        return True
-    if not pa.types.is_string(column.type):
-        return False
-    return bool(pc.any(pc.match_substring_regex(column, _DATE_CELL_TEXT)).as_py())
 
 
 def _opened(path: Path, stack: contextlib.ExitStack) -> io.BufferedReader | None:

@@ -90,10 +90,14 @@ def test_csv_dates_are_text_as_written(frames: dict[str, pd.DataFrame], tmp_path
 
 
 def _names_as_dates(
-    frames: dict[str, pd.DataFrame], path: Path, serials: dict[int, float], blank: bool
+    frames: dict[str, pd.DataFrame],
+    path: Path,
+    serials: dict[int, float],
+    blank: bool,
+    plain: dict[int, object] | None = None,
 ) -> Path:
     """The sample workbook with the leads' names at rows `serials` as date cells of those
-    serials; every other name blank if `blank`, else row 4's alone."""
+    serials, at rows `plain` those values; every other name blank if `blank`, else row 4's."""
     write_workbook(frames, path, created=datetime(2026, 11, 1))
     book = openpyxl.load_workbook(path)
     sheet = book["leads"]
@@ -103,6 +107,8 @@ def _names_as_dates(
             sheet.cell(row=row, column=column).value = None
     for row, serial in serials.items():
         sheet.cell(row=row, column=column, value=serial).number_format = "yyyy-mm-dd"
+    for row, value in (plain or {}).items():
+        sheet.cell(row=row, column=column, value=value)
     book.save(path)
     return path
 
@@ -131,3 +137,24 @@ def test_a_text_column_of_dates_with_blanks_reads_as_before(
     names = load_tables(path, Settings(), today=TODAY).leads["name"]
     assert names.isna().sum() == len(names) - 1
     assert names.iloc[1] == "56658-02-19"
+
+
+def test_date_cells_among_text_read_as_in_a_column_of_dates(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+) -> None:
+    # Among text the reader wrote date cells `2025-12-09 00:00:00` and `+56658-02-19 00:00:00`:
+    # not the documented `YYYY-MM-DD` a column of date cells gives.
+    serials = {3: 46_000.0, 5: 46_000.75, 7: 2e7}
+    # a text cell stays as typed; a number is no date
+    plain = {9: "2025-12-09 00:00:00", 11: 7}
+    path = _names_as_dates(frames, tmp_path / "client.xlsx", serials, False, plain)
+    names = load_tables(path, Settings(), today=TODAY).leads["name"]
+    assert pd.isna(names.iloc[2])
+    assert names.iloc[[1, 3, 5, 7, 9]].tolist() == [
+        "2025-12-09",
+        "2025-12-09 18:00:00",
+        "56658-02-19",
+        "2025-12-09 00:00:00",
+        "7",
+    ]
+    assert names.iloc[4] == frames["leads"]["name"].iloc[4]
