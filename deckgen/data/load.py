@@ -684,7 +684,7 @@ class _Workbook:
                 continue
             if pa.types.is_timestamp(column.type) and column.null_count:
                 suspect[theirs] = None
-            elif pa.types.is_string(column.type):
+            elif pa.types.is_string(column.type) and _long_enough(column):
                 like = pc.fill_null(pc.match_substring_regex(column, _DATE_CELL_TEXT), False)
                 if pc.any(like).as_py():
                     suspect[theirs] = like
@@ -811,6 +811,15 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
+
+
+def _long_enough(column: pa.ChunkedArray) -> bool:
+    """True if a cell of `column` is as long as a date cell's text: ids rarely are, and a
+    length is read far faster than a pattern is matched."""
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(column)).as_py()
+    return longest is not None and longest >= len("2025-12-09 00:00:00")
 
 
 def _opened(path: Path, stack: contextlib.ExitStack) -> io.BufferedReader | None:

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from deckgen.config import Settings
-from deckgen.data.load import load_tables
+from deckgen.data.load import _long_enough, load_tables
 from deckgen.data.sample import generate_sample, write_workbook
 from deckgen.errors import InputError
 
@@ -158,3 +158,9 @@ def test_date_cells_among_text_read_as_in_a_column_of_dates(
         "7",
     ]
     assert names.iloc[4] == frames["leads"]["name"].iloc[4]
+
+
+def test_only_text_as_long_as_a_date_cell_is_searched_for_dates() -> None:
+    assert not _long_enough(pa.chunked_array([pa.array(["O0000001", None, "C7"])]))
+    assert _long_enough(pa.chunked_array([pa.array(["O1", "2025-12-09 00:00:00"])]))
+    assert not _long_enough(pa.chunked_array([pa.array([None], pa.string())]))
