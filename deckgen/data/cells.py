@@ -32,6 +32,7 @@ LAST_DATE = datetime(2199, 12, 31)
 # Seconds since 1970 of 0001-01-01 00:00:00 and 9999-12-31 23:59:59: the years Arrow's
 # strftime writes right (it wraps years beyond ±32767).
 _FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
+_PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 # Persian and Arabic-Indic digits read as Latin ones; the Arabic decimal and thousands marks.
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _ARABIC_DECIMAL, _ARABIC_GROUPING = "٫", "٬"
@@ -115,7 +116,7 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         stamps = column.cast(pa.timestamp("ms")) if pa.types.is_date(kind) else column
         if getattr(stamps.type, "tz", None):
             stamps = pc.local_timestamp(stamps)
-        stamps = stamps.cast(pa.timestamp("s"), safe=False)  # strftime's %S shows no fraction
+        stamps = _floored(stamps, "s")  # strftime's %S shows no fraction
         if _beyond_four_digit_years(stamps):
             text = _spelled_by_numpy(stamps)
         else:
@@ -135,6 +136,18 @@ def as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # nested values: not cells
             text = pa.chunked_array([pa.array([str(v) for v in column.to_pylist()], pa.string())])
     return pa.chunked_array([_trimmed(chunk) for chunk in chunked(text).chunks], text.type)
+
+
+def _floored(stamps: pa.ChunkedArray, unit: str) -> pa.ChunkedArray:
+    """Naive timestamps in `unit`, each floored to it when theirs is finer: a cast truncates
+    toward 1970 (1969-12-31 23:59:59.5 read as 1970-01-01), and a safe one refuses a fraction."""
+    factor = _PER_SECOND[stamps.type.unit] // _PER_SECOND[unit]
+    if factor <= 1:
+        return stamps.cast(pa.timestamp(unit))
+    numbers = stamps.cast(pa.int64())
+    floored = np.floor_divide(pc.fill_null(numbers, 0).to_numpy(zero_copy_only=False), factor)
+    missing = pc.is_null(numbers).to_numpy(zero_copy_only=False)
+    return pa.chunked_array([pa.array(floored, pa.timestamp(unit), mask=missing)])
 
 
 def _beyond_four_digit_years(stamps: pa.ChunkedArray) -> bool:
@@ -497,7 +510,7 @@ def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -
             if timezone is not None:
                 stamps = stamps.cast(pa.timestamp(stamps.type.unit, tz=timezone))
             stamps = pc.local_timestamp(stamps)
-        values = _within_microseconds(stamps).cast(pa.timestamp("us"))
+        values = _floored(_within_microseconds(stamps), "us")
         values = values.to_numpy(zero_copy_only=False)
     elif fmt is not None or pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = as_text(column)

@@ -20,6 +20,7 @@ import difflib
 import io
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -66,6 +67,9 @@ _T = TypeVar("_T")
 READ_THREADS = 2
 _THREADED_BYTES = 16 << 20
 _IDLE_CORES = 1.0  # ... on a machine with this many cores idle (by the load average)
+_SERIAL = re.compile(r"value: (-?[0-9.]+(?:e[+-]?[0-9]+)?)")  # in a fastexcel CellError
+_TEXT_KINDS = ("id", "text", "category")
+_DATE_CELL_TEXT = r"^\+?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$"  # a date cell in a text column
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 
 
@@ -611,6 +615,8 @@ class _Workbook:
                 table, read = self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
+        if sheet is not None:
+            table = self._dates_as_written(name, read.header_row, table, sheet, mapping)
         return table, read
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
@@ -655,8 +661,80 @@ class _Workbook:
             table = table.set_column(table.column_names.index(column), column, cells)
         return table
 
+    def _dates_as_written(
+        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+    ) -> pa.Table:
+        """`table` with the date cells of its text and id columns as `YYYY-MM-DD[ HH:MM:SS]`
+        (cells.as_text), also among text, where the reader writes `2025-12-09 00:00:00` and
+        `+56658-02-19 00:00:00`; InputError for a date cell the reader dropped (beyond about
+        year 262,000, serial 95,000,000, which no workbook shows). Only a column with date
+        cells among text, or with empty cells among dates, is read again; one whose every date
+        cell was dropped among text goes unnoticed."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from deckgen.data.cells import as_text
+        from deckgen.data.mapping import match_columns
+
+        source = match_columns(table.column_names, sheet, mapping).source
+        suspect: dict[str, pa.ChunkedArray | None] = {}  # column -> its date-like text cells
+        for ours, theirs in source.items():
+            column = table[theirs]
+            if sheet.column(ours).kind not in _TEXT_KINDS:
+                continue
+            if pa.types.is_timestamp(column.type) and column.null_count:
+                suspect[theirs] = None
+            elif pa.types.is_string(column.type) and _long_enough(column):
+                like = pc.fill_null(pc.match_substring_regex(column, _DATE_CELL_TEXT), False)
+                if pc.any(like).as_py():
+                    suspect[theirs] = like
+        if not suspect:
+            return table
+        indices = [self._indices[name, header][column] for column in suspect]
+        dates, errors = self._typed_with_errors(name, header, indices, "datetime")
+        self._check_dates_read(name, header, list(suspect), indices, errors)
+        for (column, like), read in zip(suspect.items(), dates.columns, strict=True):
+            if like is None:
+                continue
+            # a number cell reads as a date too: only the cells written as dates are dates
+            date_cell = pc.and_(like, pc.is_valid(read))
+            cells = pc.if_else(date_cell, as_text(pa.chunked_array([read])), table[column])
+            table = table.set_column(table.column_names.index(column), column, cells)
+        return table
+
+    def _check_dates_read(
+        self,
+        name: str,
+        header: int,
+        columns: list[str],
+        indices: list[int],
+        errors: fastexcel.CellErrors | None,
+    ) -> None:
+        """InputError naming the first date cell of `columns` the reader dropped, if any."""
+        lost = [e for e in (errors.errors if errors else ()) if "DateTime(" in e.detail]
+        if not lost:
+            return
+        first = min(lost, key=lambda e: e.offset_position)
+        row, letter = first.offset_position  # the row below the header, the column's index
+        column = columns[indices.index(letter)]
+        serial = _SERIAL.search(first.detail)
+        value = f" holds serial {float(serial.group(1)):,.0f}" if serial else ""
+        more = f" (and {len(lost) - 1:,} more such cells)" if len(lost) > 1 else ""
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {header + 1 + row}, column '{column}': "
+            f"a date cell that{value}, beyond the last date a workbook can show "
+            f"(9999-12-31, serial 2,958,465){more}; expected text or a number: format the "
+            "column as Text or General"
+        )
+
     def _typed(self, name: str, header: int, indices: list[int], dtype: str) -> pa.RecordBatch:
         """Columns `indices` of sheet `name` read as `dtype`, cells of another type empty."""
+        return self._typed_with_errors(name, header, indices, dtype)[0]
+
+    def _typed_with_errors(
+        self, name: str, header: int, indices: list[int], dtype: str
+    ) -> tuple[pa.RecordBatch, fastexcel.CellErrors | None]:
+        """`_typed`, with the reader's note of each cell it left empty."""
         sheet = self.reader.load_sheet(
             self._names[name],
             header_row=header - 1,
@@ -664,7 +742,7 @@ class _Workbook:
             use_columns=indices,
             dtypes=dict.fromkeys(indices, dtype),
         )
-        return sheet.to_arrow_with_errors()[0]
+        return sheet.to_arrow_with_errors()
 
     def _load(self, name: str, header: int | None, rows: int | None = None) -> pa.Table:
         """Rows below spreadsheet row `header` (or from row 1 as text, without a header)."""
@@ -733,6 +811,15 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
+
+
+def _long_enough(column: pa.ChunkedArray) -> bool:
+    """True if a cell of `column` is as long as a date cell's text: ids rarely are, and a
+    length is read far faster than a pattern is matched."""
+    import pyarrow.compute as pc
+
+    longest = pc.max(pc.binary_length(column)).as_py()
+    return longest is not None and longest >= len("2025-12-09 00:00:00")
 
 
 def _opened(path: Path, stack: contextlib.ExitStack) -> io.BufferedReader | None:

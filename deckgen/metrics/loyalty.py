@@ -41,6 +41,7 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 # trailing-12-month window behind it (repeat rate, frequent buyers).
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
+_OLD_SHARE = 10  # one occasion in this many must be 2K days old for lapsing to be judged
 _BLOCK_ROWS = 65_536  # cohort members counted at a time
 
 
@@ -283,13 +284,14 @@ def _lapsing_judged(
     visits: PurchaseOccasions, churn_days: np.ndarray, ends: np.ndarray, derived: bool
 ) -> np.ndarray:
     """Whether the at-risk customers at each of `ends` can be said to lapse: K is set in
-    deckgen.toml, or the first order is at least 2K days before that day (docs/metrics.md#at-risk).
-    """
+    deckgen.toml, or at least a tenth of the purchase occasions to that day are 2K days or more
+    before it (docs/metrics.md#at-risk): one stray old order does not make a history long."""
     if not derived:
         return np.ones(len(ends), dtype=bool)
-    if len(visits.day) == 0:
-        return np.zeros(len(ends), dtype=bool)
-    return ends - visits.low >= 2 * churn_days
+    days = np.sort(visits.day)
+    to_date = np.searchsorted(days, ends, side="right")
+    old = np.searchsorted(days, ends - 2 * churn_days, side="right")
+    return (old > 0) & (old * _OLD_SHARE >= to_date)
 
 
 def _derived_churn_days(gaps: np.ndarray) -> int:

@@ -112,6 +112,7 @@ class FlowNotes:
     churn_days: int
     at_risk_from: int  # days since the last order from which a customer is at risk
     at_risk_to: int
+    judged: bool  # the month's history is long enough to judge lapsing (docs/metrics.md#at-risk)
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ def build_customer_flow(ctx: SlideContext) -> Built:
         loyalty.churn_days,
         (loyalty.churn_days + 1) // 2,
         loyalty.churn_days - 1,
+        loyalty.lapsing_judged,
     )
     blocks = (
         strip,

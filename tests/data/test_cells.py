@@ -269,6 +269,35 @@ def test_date_cells_at_midnight_by_hand():
     ]
 
 
+def test_nanosecond_date_cells_are_floored_not_refused():
+    # pandas writes datetime64[ns] to Parquet as is: a fraction below a microsecond made the
+    # cast to microseconds raise ArrowInvalid, a traceback out of `deckgen validate`.
+    written = ["2023-11-14T23:59:59.999999999", "1969-12-31T23:59:59.999999999", "NaT"]
+    values = np.asarray(written, dtype="datetime64[ns]")
+    stamps = pa.chunked_array([pa.array(values, pa.timestamp("ns"))])
+    days = read_dates(stamps, None, None)
+    assert [str(d)[:10] if not np.isnat(d) else None for d in days] == [
+        "2023-11-14",
+        "1969-12-31",
+        None,
+    ]
+    aware = pa.chunked_array([pa.array(values[:1].view(np.int64), pa.timestamp("ns", tz="UTC"))])
+    assert str(read_dates(aware, None, "Asia/Tehran")[0])[:10] == "2023-11-15"
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "expected"),
+    [
+        # Before 1970 a cast truncated toward 1970: 23:59:59.5 on the 31st became the 1st.
+        (pa.timestamp("ns"), [-1], ["1969-12-31 23:59:59"]),
+        (pa.timestamp("ms"), [-1_500, 1_500], ["1969-12-31 23:59:58", "1970-01-01 00:00:01"]),
+        (pa.timestamp("us"), [-142_128_000_000_001], ["1965-06-30 23:59:59"]),
+    ],
+)
+def test_date_cells_as_text_floor_a_fraction_of_a_second(kind, values, expected):
+    assert as_text(pa.chunked_array([pa.array(values, kind)])).to_pylist() == expected
+
+
 @given(st.lists(st.integers(-(2**62), 2**62), max_size=50))
 def test_date_cells_at_midnight_are_numpys_day_casts(micros):
     """Midnights worked out in integers (issue 16) are numpy's casts to days and back."""

@@ -694,3 +694,19 @@ def test_segment_values_by_the_orders_own_ids_and_with_no_segment_known():
     by_ids = pd.Series([SEGMENTS.get(i) for i in orders_.ids], index=orders_.ids, dtype="string")
     assert loyalty._segment_values(orders_, by_ids) == loyalty._segment_values(orders_, SEGMENTS)
     assert loyalty._segment_values(orders_, {"X": "Champions"}) == ()
+
+
+def test_one_stray_old_order_does_not_make_a_history_long():
+    # A month of orders from 12 customers (A twice: K derived is the floor, 30 days) and one
+    # order of Z in January 2024: the first order alone judged lapsing, so the deck said
+    # "2 customers are at risk" of a month-old shop. 1 occasion in 14 is 2K days old, not 1 in 10.
+    rows = [("Z", "2024-01-15", 5.0), ("A", "2026-10-01", 5.0), ("A", "2026-10-11", 5.0)]
+    rows += [(f"C{i:02d}", f"2026-10-{20 + i:02d}", 5.0) for i in range(11)]
+    people = customers(["Z", "A", *(f"C{i:02d}" for i in range(11))])
+    stray = compute_loyalty(Tables(customers=people, orders=orders(rows)), OCT_2026, settings())
+    assert (stray.churn_days, stray.lapsing_judged, stray.churn_rate) == (30, False, None)
+    assert stray.at_risk.current == 1  # A, 20 days silent: counted, not judged
+    # Two such old occasions of 15 are more than one in ten: judged.
+    rows.append(("Z", "2024-03-01", 5.0))
+    both = compute_loyalty(Tables(customers=people, orders=orders(rows)), OCT_2026, settings())
+    assert both.lapsing_judged is True

@@ -107,3 +107,24 @@ def test_the_deck_says_the_history_is_too_short_in_each_language(lang: str) -> N
     assert slide.title.endswith(TOO_SHORT[lang])
     kpis = {k.key: k.value for b in slide.blocks if isinstance(b, KpiStrip) for k in b.kpis}
     assert (kpis["at_risk"], kpis["churned"], kpis["churn_rate"]) == ("–", "–", "–")
+
+
+NO_AT_RISK_LINE = {
+    "en": "The at-risk line is drawn only for the months by whose end the order history reaches",
+    "fa": "خط مشتریان در معرض ریزش فقط برای ماه‌هایی کشیده می‌شود که سابقهٔ سفارش‌ها تا پایانشان",
+    "ar": "ولا يُرسم خط العملاء المعرّضين للخطر إلا للأشهر التي يمتد فيها سجل الطلبات حتى نهايتها",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ar"])
+@pytest.mark.parametrize("churn_days", [None, 30])
+def test_the_flow_notes_say_why_the_at_risk_line_is_missing(
+    lang: str, churn_days: int | None
+) -> None:
+    # The notes called the at-risk customers overdue while the line had no point: they say
+    # why, unless churn_days is set (then the line is drawn).
+    chosen = Settings(lang=lang, calendar="gregorian", metrics=settings(churn_days=churn_days))
+    deck, _, _ = build_deck_model(one_month_tables(), OCT_2026, chosen)
+    slide = next(s for s in deck.slides if s.kind == "customer_flow")
+    notes = " ".join(slide.notes.split())
+    assert (NO_AT_RISK_LINE[lang] in notes) is (churn_days is None)
