@@ -971,7 +971,12 @@ def _last_regular(columns: Iterable[np.ndarray], counted: DateCounts = ()) -> pd
     distinct, inverse = np.unique(np.concatenate([d for d, _ in found]), return_inverse=True)
     counts = np.bincount(inverse, weights=np.concatenate([c for _, c in found]))
     total = counts.sum()
-    gaps = np.flatnonzero(np.diff(distinct) > STRAY_GAP.to_timedelta64())
+    # As unsigned steps: a step of over 292 years in nanoseconds passes int64's range, and sorted
+    # dates' steps wrap into uint64 exactly.
+    steps = np.diff(distinct.view(np.int64)).view(np.uint64)
+    unit = np.datetime_data(distinct.dtype)[0]
+    gap = STRAY_GAP.to_timedelta64().astype(f"timedelta64[{unit}]").astype(np.uint64)
+    gaps = np.flatnonzero(steps > gap)
     later = total - np.cumsum(counts)[gaps]  # the dates after each gap's start
     stray = gaps[later <= max(1.0, STRAY_SHARE * total)]
     return pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])

@@ -343,6 +343,14 @@ def test_stray_dates_are_those_far_beyond_the_rest():
     assert last_regular_date(np.array([], dtype="datetime64[ns]")) is None
 
 
+def test_a_stray_date_over_292_years_on_is_stray_in_any_unit():
+    # 106,752 days apart: more nanoseconds than int64 holds, so the gap once wrapped negative
+    # and the nanosecond dates took 2216 as regular where the same dates in days did not.
+    days = np.datetime64("1970-01-01", "D") + np.array([-16752, 90000]).astype("timedelta64[D]")
+    for dates in (days, days.astype("datetime64[s]"), days.astype("datetime64[ns]")):
+        assert last_regular_date(dates) == pd.Timestamp("1924-02-20")
+
+
 @hypothesis_settings(max_examples=60, deadline=None)
 @given(
     days=st.lists(st.integers(-40_000, 90_000), min_size=1, max_size=300),
@@ -355,7 +363,8 @@ def test_stray_dates_counted_by_day_agree_with_sorting(days, hours):
     dates[: len(hours)] += np.array(hours, dtype=np.int64).astype("timedelta64[h]")
     ordered = np.sort(dates)
     distinct = np.unique(ordered)
-    gaps = np.flatnonzero(np.diff(distinct) > np.timedelta64(92, "D"))
+    steps = np.diff(distinct.view(np.int64).tolist())  # Python integers: no overflow
+    gaps = np.flatnonzero(steps > 92 * 86_400 * 10**9)
     later = ordered.size - np.searchsorted(ordered, distinct[gaps], side="right")
     stray = gaps[later <= max(1.0, 0.01 * ordered.size)]
     expected = pd.Timestamp(distinct[stray[0]] if stray.size else distinct[-1])
