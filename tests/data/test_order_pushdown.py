@@ -509,3 +509,32 @@ def test_a_value_map_on_customer_id_gives_what_memory_gives(
     assert decks[0] == decks[1]
     plan = pushdown_plan(folder, Settings(engine="duckdb", sheets={sheet: {"values": {"x": {}}}}))
     assert plan is not None and (len(plan.orders) == 1) == (sheet == "customers")
+
+
+_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda v: v.translate(_FA_DIGITS),  # Persian digits
+        lambda v: "\u00a0" + v,  # a no-break space
+        lambda v: v + "\u200b",  # a zero-width space
+        lambda v: v.lower(),  # another customer's id once lowered (below)
+        lambda v: " " + v + " ",
+    ],
+    ids=["persian-digits", "nbsp", "zero-width", "case", "spaces"],
+)
+def test_an_order_s_customer_id_spelled_otherwise_finds_the_row_memory_finds(
+    spelling, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # An adversarial review of the orders coded by customer row (Tables.coded): an id the
+    # validator rewrites or does not know finds the same row (or none) as in memory, with
+    # one customer listed under the lowered id too, so that the case tells two customers apart.
+    customers = frames["customers"]
+    lowered = customers.iloc[[5]].assign(customer_id=customers["customer_id"].iloc[5].lower())
+    frames["customers"] = pd.concat([customers, lowered], ignore_index=True)
+    orders = frames["orders"]
+    at = orders.index[orders["customer_id"] == customers["customer_id"].iloc[5]][:2]
+    orders.loc[at, "customer_id"] = [spelling(v) for v in orders.loc[at, "customer_id"]]
+    _same_customer_rows(_folder(frames, tmp_path / "spelled"))
