@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -82,30 +83,35 @@ def test_a_far_value_is_named_even_beyond_it_a_styled_blank(tmp_path):
     assert "its used range A1:ZZ100000 spans 70,200,000 cells" in message
 
 
+def _with_sheet_xml(plain: Path, path: Path, change: Callable[[bytes], bytes]) -> Path:
+    """A copy of workbook `plain` at `path`, its orders sheet's XML passed through `change`."""
+    part = workbook_parts(plain)["orders"].part
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, change(data) if item.filename == part else data)
+    return path
+
+
 def test_a_far_reference_outside_any_cell_is_no_data(tmp_path):
     # A `r="..."` that is no cell's (here on an element of its own after the sheet data) widens
     # only the first pass's rectangle; the cells with content decide.
     plain = _orders(tmp_path / "plain.xlsx")
-    odd = tmp_path / "odd.xlsx"
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(odd, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == workbook_parts(plain)["orders"].part:
-                data = data.replace(b"</sheetData>", b'</sheetData><x r="XFD1048576"/>', 1)
-                assert b'r="XFD1048576"' in data
-            target.writestr(item, data)
+    far = b'</sheetData><x r="XFD1048576"/>'
+    odd = _with_sheet_xml(
+        plain, tmp_path / "odd.xlsx", lambda xml: xml.replace(b"</sheetData>", far, 1)
+    )
+    assert far in zipfile.ZipFile(odd).read(workbook_parts(odd)["orders"].part)
     check_sheet_size(odd, workbook_parts(odd)["orders"])  # no error: nothing far holds a value
 
 
 def test_a_declared_range_that_lies_is_checked_against_the_real_cells(tmp_path):
     plain = _orders(tmp_path / "plain.xlsx")
-    lying = tmp_path / "lying.xlsx"
-    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(lying, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
-            target.writestr(item, data)
+    lie = b'<dimension ref="A1:XFD1048576"'
+    lying = _with_sheet_xml(
+        plain, tmp_path / "lying.xlsx", lambda xml: re.sub(rb'<dimension ref="[^"]*"', lie, xml)
+    )
+    assert lie in zipfile.ZipFile(lying).read(workbook_parts(lying)["orders"].part)
     part = workbook_parts(lying)["orders"]
     check_sheet_size(lying, part)  # the cells are few: read by its real cells
     assert len(read_source(lying, Settings()).frames["orders"]) == 1
