@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from deckgen.data.tables import Tables
 from deckgen.metrics import loyalty
-from deckgen.metrics.common import Change, CustomerOrders, day_number
+from deckgen.metrics.common import (
+    NEVER,
+    Change,
+    CustomerOrders,
+    day_number,
+    month_edges,
+    month_index,
+)
 from deckgen.metrics.loyalty import TREND_MONTHS, compute_loyalty
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import (
@@ -467,7 +474,7 @@ def test_invariants(rows, period, rule):
             assert row.retention[0] == 1.0
 
 
-def test_monthly_occasions_counts_each_customers_distinct_days_per_month() -> None:
+def test_month_cells_count_each_customers_distinct_days_per_month() -> None:
     """Three months; customer 0 twice in January (two days; the same day twice counts once)
     and once in March, customer 1 never in the span, customer 2 once before it and once in
     February."""
@@ -481,11 +488,135 @@ def test_monthly_occasions_counts_each_customers_distinct_days_per_month() -> No
         amount=np.ones(7),
         first_day=np.zeros(3, dtype=np.int64),
     )
-    counts = loyalty._monthly_occasions(orders.occasions, months, 3)
-    assert counts.dtype == np.int32
-    assert counts.tolist() == [[2, 0, 1], [0, 0, 0], [0, 1, 0]]
+    cells = loyalty._month_cells(orders.occasions, months)
+    found = list(
+        zip(cells.customer.tolist(), cells.month.tolist(), cells.occasions.tolist(), strict=True)
+    )
+    assert found == [(0, 0, 2), (0, 2, 1), (2, 1, 1)]
     empty = dataclasses.replace(orders, customer=orders.customer[:0], day=orders.day[:0])
-    assert loyalty._monthly_occasions(empty.occasions, months, 3).tolist() == [[0, 0, 0]] * 3
+    cells = loyalty._month_cells(empty.occasions, months)
+    assert (len(cells.customer), len(cells.month), len(cells.occasions)) == (0, 0, 0)
+
+
+# --- the month counts from the occasions, against a table of every customer by month ---------
+
+
+def _by_table(days: dict[int, list[int]], months, join: list[int], n: int):
+    """Active, 12-month window counts (at least 1..4), active members, who is one now and
+    cohort retention, from a plain table of every customer by month (the former way)."""
+    edges = [day_number(m.start) for m in months] + [day_number(months[-1].end) + 1]
+    table = [[0] * len(months) for _ in range(n)]
+    for c, ds in days.items():
+        for d in set(ds):
+            for m in range(len(months)):
+                if edges[m] <= d < edges[m + 1]:
+                    table[c][m] += 1
+    first = loyalty._FIRST
+    ends = [edges[first + j + 1] - 1 for j in range(TREND_MONTHS)]
+    window = [[sum(row[j : j + first + 1]) for j in range(TREND_MONTHS)] for row in table]
+    active = [sum(row[first + j] > 0 for row in table) for j in range(TREND_MONTHS)]
+    at_least = {
+        t: [sum(w[j] >= t for w in window) for j in range(TREND_MONTHS)] for t in (1, 2, 3, 4)
+    }
+    members = [
+        sum(window[c][j] >= 1 and join[c] <= ends[j] for c in range(n)) for j in range(TREND_MONTHS)
+    ]
+    now = [window[c][-1] >= 1 and join[c] <= ends[-1] for c in range(n)]
+    first_month = [
+        next((m for m in range(len(months)) if ds and edges[m] <= min(ds) < edges[m + 1]), -1)
+        for ds in (days.get(c, []) for c in range(n))
+    ]
+    retention = []
+    for i in range(TREND_MONTHS):
+        cohort = [c for c in range(n) if first_month[c] == first + i]
+        retention.append(
+            (
+                len(cohort),
+                tuple(
+                    (sum(table[c][first + i + k] > 0 for c in cohort) / len(cohort))
+                    if cohort and i + k < TREND_MONTHS
+                    else None
+                    for k in range(TREND_MONTHS)
+                ),
+            )
+        )
+    return active, at_least, members, now, retention
+
+
+def _check_against_the_table(days: dict[int, list[int]], period: Period, join: list[int]):
+    n = len(join)
+    months = period.trailing(loyalty._SPAN)
+    pairs = sorted({(c, d) for c, ds in days.items() for d in ds})
+    firsts = {c: min(ds) for c, ds in days.items() if ds}
+    orders_ = CustomerOrders(
+        ids=pd.Index([f"C{c}" for c in range(n)]),
+        customer=np.array([c for c, _ in pairs], dtype=np.int64),
+        day=np.array([d for _, d in pairs], dtype=np.int64),
+        amount=np.ones(len(pairs)),
+        first_day=np.array([firsts.get(c, NEVER) for c in range(n)], dtype=np.int64),
+    )
+    edges = month_edges(months)
+    trend_ends = edges[1:][loyalty._FIRST :] - 1
+    cells = loyalty._month_cells(orders_.occasions, months)
+    runs = loyalty._window_runs(cells)
+    member_join = np.array(join, dtype=np.int64)
+    members = loyalty._active_members(cells, runs, member_join, trend_ends, n)
+    first_month = month_index(orders_.first_day, months)
+    cohorts = loyalty._cohorts(cells, first_month, months)
+    active, at_least, by_month, now, retention = _by_table(days, months, join, n)
+    trend = cells.month >= loyalty._FIRST
+    assert np.bincount(cells.month[trend] - loyalty._FIRST, minlength=12).tolist() == active
+    for t, counted in at_least.items():
+        assert loyalty._customers_with(runs, t).tolist() == counted, t
+    assert members.by_month.tolist() == by_month
+    assert members.now.tolist() == now
+    assert [(row.customers, row.retention) for row in cohorts] == retention
+    assert [row.cohort for row in cohorts] == list(months[loyalty._FIRST :])
+
+
+_SPAN_START = {"gregorian": Period("gregorian", 2026, 10), "jalali": Period("jalali", 1405, 7)}
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(
+    calendar=st.sampled_from(["gregorian", "jalali"]),
+    rows=st.lists(st.tuples(st.integers(0, 5), st.integers(-60, 760)), max_size=50),
+    joins=st.lists(st.one_of(st.just(None), st.integers(-60, 760)), min_size=6, max_size=6),
+)
+def test_month_counts_match_a_table_of_every_customer_by_month(calendar, rows, joins):
+    # Days from two months before the 23-month span to a month after it; joins too, or never.
+    period = _SPAN_START[calendar]
+    first = day_number(period.trailing(loyalty._SPAN)[0].start)
+    days: dict[int, list[int]] = {}
+    for c, offset in rows:
+        days.setdefault(c, []).append(first + offset)
+    join = [NEVER if j is None else first + j for j in joins]
+    _check_against_the_table(days, period, join)
+
+
+def test_month_counts_of_degenerate_clients() -> None:
+    """No orders; one customer; every order in one month; orders only outside the span; a
+    Jalali span; a customer with 40 occasions in one month."""
+    period = Period("gregorian", 2026, 10)
+    first = day_number(period.trailing(loyalty._SPAN)[0].start)
+    last = day_number(period.end)
+    _check_against_the_table({}, period, [NEVER, first])
+    _check_against_the_table({0: [first + 100, first + 400, last]}, period, [first + 500])
+    one_month = {c: [last - c, last - 2 * c] for c in range(4)}
+    _check_against_the_table(one_month, period, [first, last, last + 1, NEVER])
+    outside = {0: [first - 1, first - 400], 1: [last + 1, last + 90]}
+    _check_against_the_table(outside, period, [first, first])
+    jalali = Period("jalali", 1404, 12)
+    start = day_number(jalali.trailing(loyalty._SPAN)[0].start)
+    _check_against_the_table(
+        {0: [start, start + 360], 1: [day_number(jalali.end)]},
+        jalali,
+        [
+            start,
+            NEVER,
+        ],
+    )
+    _check_against_the_table({0: list(range(last - 39, last + 1))}, period, [first])
 
 
 def _short_history(first: str) -> Tables:
