@@ -170,23 +170,30 @@ def compute_loyalty(
 
     trend_ends = month_ends[_FIRST:]
     churn_days, derived = _churn_days(visits, settings, trend_ends)
-    cells = _month_cells(visits, months)
-    runs = _window_runs(cells)
     first_month = month_index(orders.first_day, months)
 
     if club is None:
         club = club_joins(tables, period, orders)
     club_join, member_join = club.by_id, club.by_code
     rule = settings.loyalty_rule if club_join is not None else "orders"
-    frequent = _customers_with(runs, settings.loyalty_min_orders)
 
-    trend = cells.month >= _FIRST
-    active = np.bincount(cells.month[trend] - _FIRST, minlength=TREND_MONTHS)
+    # The customer-months and windows are counted out and let go before the club's events.
+    cells = _month_cells(visits, months)
+    runs = _window_runs(cells)
+    frequent = _customers_with(runs, settings.loyalty_min_orders)
+    buyers = _customers_with(runs, 1)
+    repeaters = _customers_with(runs, 2)
+    active_members = None
+    if club_join is not None:
+        active_members = _active_members(cells, runs, member_join, trend_ends, n_customers)
+    del runs
+    active = np.bincount(cells.month[cells.month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
+    cohorts = _cohorts(cells, first_month, months)
+    del cells
+
     new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
     at_risk, alive, churned, churned_from_base = _churn_figures(visits, churn_days, months, edges)
     judged = _lapsing_judged(visits, churn_days, trend_ends, derived)
-    buyers = _customers_with(runs, 1)
-    repeaters = _customers_with(runs, 2)
 
     trend = tuple(
         LifecycleMonth(
@@ -241,14 +248,14 @@ def compute_loyalty(
         churn_rate_n=trend[-1].churn_rate_n,
         repeat_rate_12m=rate_change("repeat_rate_12m"),
         repeat_rate_12m_n=trend[-1].repeat_rate_12m_n,
-        cohorts=_cohorts(cells, first_month, months),
+        cohorts=cohorts,
         club=None
-        if club_join is None
+        if club_join is None or active_members is None
         else _club_summary(
             tables,
             period,
             club_join,
-            _active_members(cells, runs, member_join, trend_ends, n_customers),
+            active_members,
             orders,
             months,
             has_previous,
@@ -306,7 +313,7 @@ class _MonthCells:
     """The customer-months of the span with a purchase occasion, sorted by customer, then month."""
 
     customer: np.ndarray  # int64 customer code
-    month: np.ndarray  # int64 index of the month in the span
+    month: np.ndarray  # int8 index of the month in the span
     occasions: np.ndarray  # int32 purchase occasions of the customer in the month, 1 or more
 
 
@@ -316,8 +323,8 @@ class _WindowRuns:
     runs of trend months start <= j < stop of one count (customers with none: no run)."""
 
     customer: np.ndarray  # int64 customer code
-    start: np.ndarray  # int64 trend month index, 0..11
-    stop: np.ndarray  # int64 trend month index, 1..12
+    start: np.ndarray  # int8 trend month index, 0..11
+    stop: np.ndarray  # int8 trend month index, 1..12
     occasions: np.ndarray  # int32 occasions in each of those months' 12-month windows
 
 
@@ -336,7 +343,11 @@ def _month_cells(visits: PurchaseOccasions, months: tuple[Period, ...]) -> _Mont
     heads = np.flatnonzero(np.diff(flat, prepend=-1))
     occasions = np.diff(heads, append=len(flat)).astype(np.int32)
     flat = flat[heads]
-    return _MonthCells(customer=flat // len(months), month=flat % len(months), occasions=occasions)
+    return _MonthCells(
+        customer=flat // len(months),
+        month=(flat % len(months)).astype(np.int8),
+        occasions=occasions,
+    )
 
 
 def _window_runs(cells: _MonthCells) -> _WindowRuns:
@@ -362,11 +373,12 @@ def _window_runs(cells: _MonthCells) -> _WindowRuns:
     running = np.cumsum(changes, dtype=np.int64)
     customer = keys // width
     firsts = np.flatnonzero(np.diff(customer, prepend=-1))  # each customer's first change
-    before = (running - changes)[firsts]  # the running sum of the customers before it
+    before = running[firsts] - changes[firsts]  # the running sum of the customers before it
+    del changes
     lasts = np.flatnonzero(np.diff(keys, append=-1))  # the last change of each trend month
     owner = np.searchsorted(firsts, lasts, side="right") - 1
     occasions = (running[lasts] - before[owner]).astype(np.int32)
-    customer, start = customer[lasts], keys[lasts] % width
+    customer, start = customer[lasts], (keys[lasts] % width).astype(np.int8)
     stop = np.full_like(start, TREND_MONTHS)  # a customer's last run: to the last trend month
     same = customer[1:] == customer[:-1]
     stop[:-1][same] = start[1:][same]
