@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,7 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
 _OLD_SHARE = 10  # one occasion in this many must be 2K days old for lapsing to be judged
+_BLOCK_CELLS = 1 << 20  # customer-months turned into window runs at a time
 
 
 @dataclass(frozen=True)
@@ -350,8 +352,28 @@ def _month_cells(visits: PurchaseOccasions, months: tuple[Period, ...]) -> _Mont
     )
 
 
-def _window_runs(cells: _MonthCells) -> _WindowRuns:
-    """The 12-month window counts of every customer with an occasion in the span.
+def _window_runs(cells: _MonthCells, block: int = _BLOCK_CELLS) -> _WindowRuns:
+    """The 12-month window counts of every customer with an occasion in the span, worked out
+    by blocks of about `block` cells, each customer's cells in one block (the same runs)."""
+    cuts = np.searchsorted(cells.customer, cells.customer[block::block], side="left")
+    bounds = np.unique(np.concatenate(([0], cuts, [len(cells.customer)])))
+    if len(bounds) <= 2:
+        return _window_runs_of(cells)
+    parts = [
+        _window_runs_of(
+            _MonthCells(
+                customer=cells.customer[a:b], month=cells.month[a:b], occasions=cells.occasions[a:b]
+            )
+        )
+        for a, b in pairwise(bounds)
+    ]
+    return _WindowRuns(
+        *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_WindowRuns))
+    )
+
+
+def _window_runs_of(cells: _MonthCells) -> _WindowRuns:
+    """The 12-month window counts of every customer of `cells`, as runs.
 
     A cell of month m is in the windows of trend months m - 11 to m: it adds its count from
     trend month max(m - 11, 0) and takes it away from m + 1 (if a trend month). Those changes,

@@ -559,6 +559,10 @@ def _check_against_the_table(days: dict[int, list[int]], period: Period, join: l
     trend_ends = edges[1:][loyalty._FIRST :] - 1
     cells = loyalty._month_cells(orders_.occasions, months)
     runs = loyalty._window_runs(cells)
+    for block in (1, 2, 5):  # by blocks of customers: the same runs
+        by_blocks = loyalty._window_runs(cells, block)
+        for field in dataclasses.fields(runs):
+            assert getattr(by_blocks, field.name).tolist() == getattr(runs, field.name).tolist()
     member_join = np.array(join, dtype=np.int64)
     members = loyalty._active_members(cells, runs, member_join, trend_ends, n)
     first_month = month_index(orders_.first_day, months)
