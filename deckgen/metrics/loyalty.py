@@ -59,7 +59,7 @@ class LifecycleMonth:
     lapsing_judged: bool  # at_risk, churned, churn_rate read as lapsing (docs/metrics.md#at-risk)
     churned: int  # docs/metrics.md#churned, during the month
     churn_days: int  # K as derived at the month's end, behind at_risk, churned and churn_rate
-    churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base
+    churn_rate: float | None  # 0..1, docs/metrics.md#churn-rate; None without a base or unjudged
     churn_rate_n: int  # its base: customers not churned at the end of the month before
     repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
     repeat_rate_12m_n: int  # its base: customers with an order in the 12 months
@@ -141,7 +141,7 @@ class LoyaltyResult:
     at_risk: Change  # customers
     lapsing_judged: bool  # at_risk, churned, churn_rate read as lapsing (docs/metrics.md#at-risk)
     churned: Change  # customers
-    churn_rate: Change | None  # 0..1; None when the month's rate is undefined
+    churn_rate: Change | None  # 0..1; None when the month's rate is undefined or unjudged
     churn_rate_n: int  # the month's base, docs/metrics.md#minimum-n
     repeat_rate_12m: Change | None  # 0..1; None when the month's rate is undefined
     repeat_rate_12m_n: int  # the month's base, docs/metrics.md#minimum-n
