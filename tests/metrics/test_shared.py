@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from dataclasses import replace
 from datetime import date
 
@@ -86,6 +88,15 @@ def test_each_intermediate_is_computed_once_per_deck(tables, monkeypatch):
     assert lookups == [0]
 
 
+def _assert_coded_as_looked_up(tables: Tables, period: Period, monkeypatch) -> None:
+    """The metrics from validation's customer codes equal those of the ids looked up anew."""
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    coded = compute_metrics(tables, period, SETTINGS)
+    monkeypatch.setattr(common_module, "_last_customer_orders", [])
+    looked_up = compute_metrics(replace(tables, coded={}), period, SETTINGS)
+    assert coded == looked_up
+
+
 def test_without_validations_codes_the_customers_are_looked_up_once(tables, monkeypatch):
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
     lookups = _count_calls(monkeypatch, "positions_in", (shared_module,))
@@ -97,11 +108,7 @@ def test_validations_customer_codes_give_the_same_figures(tables, monkeypatch):
     """Customers coded from validation's lookup (issue 16) or from their ids: the same deck."""
     for sheet in ("orders", "leads", "surveys", "loyalty"):
         assert tables.customer_rows(sheet) is not None
-    monkeypatch.setattr(common_module, "_last_customer_orders", [])
-    coded = compute_metrics(tables, OCT, SETTINGS)
-    monkeypatch.setattr(common_module, "_last_customer_orders", [])
-    looked_up = compute_metrics(replace(tables, coded={}), OCT, SETTINGS)
-    assert coded == looked_up
+    _assert_coded_as_looked_up(tables, OCT, monkeypatch)
 
 
 def test_shared_figures_match_the_analyses_computed_alone(tables):
@@ -190,19 +197,12 @@ def test_hostile_clients_give_the_same_figures_coded_or_looked_up(small_frames, 
     calendar = data.draw(st.sampled_from(["gregorian", "jalali"]))
     tables = validate_frames(frames, Settings(calendar=calendar), "client").tables
     period = Period.containing(date(2026, 10, 31), calendar)
-    monkeypatch.setattr(common_module, "_last_customer_orders", [])
-    coded = compute_metrics(tables, period, SETTINGS)
-    monkeypatch.setattr(common_module, "_last_customer_orders", [])
-    looked_up = compute_metrics(replace(tables, coded={}), period, SETTINGS)
-    assert coded == looked_up
+    _assert_coded_as_looked_up(tables, period, monkeypatch)
 
 
 def test_the_scores_spent_are_given_back_and_nothing_else(tables):
     # compute_metrics drops the RFM scores and attributes once segments and prospects have
     # read them: nothing else may still hold them (their memory would not come back).
-    import gc
-    import weakref
-
     shared = compute_shared(tables, OCT, SETTINGS)
     scores = weakref.ref(shared.rfm.scores[0])
     codes = weakref.ref(next(iter(shared.attributes.codes.values()))[0])
