@@ -228,11 +228,11 @@ def _load_pushed(
 def _orders_coded(orders: pd.DataFrame, customers: pd.DataFrame) -> dict[str, CustomerRows]:
     """The row of `customers` holding each order's customer (Tables.coded), looked up as the
     validator looks them up: the metrics then code the orders by row, hashing no text again."""
-    from deckgen.data.validate import _positions, coded_customers
+    from deckgen.data.validate import coded_customers, id_positions
 
     if "customer_id" not in customers:
         return {}
-    rows = _positions([orders["customer_id"]], customers["customer_id"])[0]
+    rows = id_positions([orders["customer_id"]], customers["customer_id"])[0]
     final = {"customers": customers, "orders": orders}
     return coded_customers(final, {("orders", "customer_id"): rows})
 
@@ -339,9 +339,9 @@ def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
         return pa.chunked_array([], pa.string())
     ids = cells.arrow_column(frame[column])
     if "customer_id" in mapping.values:  # [sheets.customers.values]: the ids as renamed
-        from deckgen.data.validate import _translated
+        from deckgen.data.validate import translated_values
 
-        ids = _translated(ids, mapping.values["customer_id"])
+        ids = translated_values(ids, mapping.values["customer_id"])
     ids = validated_ids(ids).cast(pa.large_string())
     # No null: `x NOT IN (..., NULL)` is never true, so one blank row would vouch for every id.
     return pa.chunked_array([ids.combine_chunks().drop_null()])

@@ -305,7 +305,7 @@ def read_cells(
     warnings: through the value map, text trimmed (ids without a `.0`), other kinds typed."""
     source = cells.arrow_column(raw)
     if column.name in mapping.values:
-        source = _translated(source, mapping.values[column.name])
+        source = translated_values(source, mapping.values[column.name])
     if column.kind in ("id", "text", "category"):
         text = cells.as_id(cells.as_text(source)) if column.kind == "id" else cells.as_text(source)
         blank = cells.null_mask(text)
@@ -363,7 +363,7 @@ def _blank(column: pa.ChunkedArray) -> np.ndarray:
     return cells.null_mask(column)
 
 
-def _translated(column: pa.ChunkedArray, values: dict[str, str]) -> pa.ChunkedArray:
+def translated_values(column: pa.ChunkedArray, values: dict[str, str]) -> pa.ChunkedArray:
     """Cells replaced through a client value map (exact, else by normalised spelling)."""
     exact = dict(values)
     loose = {normalise_name(k): v for k, v in values.items()}
@@ -486,7 +486,7 @@ class _SheetCheck:
         if coded is not None:  # a category read dictionary-encoded: each value checked once
             source = coded.values
         if name in self.mapping.values:
-            source = _translated(source, self.mapping.values[name])
+            source = translated_values(source, self.mapping.values[name])
         converted = self._convert(source, column, theirs, raw, coded)
         expected = expected_text(column, self.mapping, self.settings.vocabulary)
         expected += self._decimal_hint(raw, column, converted.bad)
@@ -885,7 +885,7 @@ def _check_references(
     for target_sheet in {target.name: target for _, _, target in wanted}.values():
         referring = [(name, column) for name, column, t in wanted if t is target_sheet]
         key = tables[target_sheet.name][target_sheet.key]
-        found = _positions([tables[name][column] for name, column in referring], key)
+        found = id_positions([tables[name][column] for name, column in referring], key)
         listed |= dict(zip(referring, found, strict=True))
     for name, column, target_sheet in wanted:
         values = tables[name][column]
@@ -917,14 +917,14 @@ def _check_returns(
         c.where,
         c.match.source["customer_id"],
         c.raw["customer_id"],
-        _positions([returns["customer_id"]], orders["customer_id"])[0] < 0,
+        id_positions([returns["customer_id"]], orders["customer_id"])[0] < 0,
         "a customer with an order (a return is netted against its customer's revenue; this "
         "one lowers no figure)",
         rule="unmatched_return",
     )
 
 
-def _positions(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
+def id_positions(columns: list[pd.Series], known: pd.Series) -> list[np.ndarray]:
     """Position in `known` of each value of the text `columns` (int32, the first match; -1
     where absent or empty), through Arrow (pandas loops in Python here), in one lookup:
     building the set of `known` costs more than looking up."""
