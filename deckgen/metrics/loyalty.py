@@ -692,7 +692,8 @@ def _offers(
         code = positions_in(ids_used, ids)
     else:
         code = codes[used]
-    active = (code >= 0) & active_now[np.maximum(code, 0)]
+    # A code of -1 (no order) reads the appended False: no index error without ordering customers.
+    active = np.append(active_now, False)[code]
     size = len(ids) + 1
     pairs = sorted_distinct(offer[active] * size + code[active])  # (offer, active member)
     members = np.bincount(pairs // size, minlength=len(offers))

@@ -28,6 +28,7 @@ from tests.metrics.fixtures_lifecycle import (
     assert_plain,
     customers,
     lifecycle_tables,
+    make_frame,
     missing_definitions,
     one_month_tables,
     orders,
@@ -326,6 +327,21 @@ def test_no_orders_at_all():
         result.churn_days,
     ) == (None, 0, 365)
     assert all(cell is None for row in result.cohorts for cell in row.retention)
+
+
+def test_offers_redeemed_before_any_order_through_compute_loyalty():
+    """A club member redeems an offer in October; nobody orders before November."""
+    events = make_frame(
+        "loyalty",
+        ["customer_id", "date", "event", "tier", "points", "offer"],
+        [["P", "2026-10-05", "offer_redeemed", None, None, "gift"]],
+    )
+    tables = Tables(
+        customers=customers(["P"]), orders=orders([("P", "2026-11-01", 5.0)]), loyalty=events
+    )
+    result = compute_loyalty(tables, OCT_2026, settings())
+    assert result.club.offers == (loyalty.OfferUse("gift", 1, 1, 0, None),)
+    assert result.club.offers_redeemed == Change(1, None)  # no data before October
 
 
 def test_later_data_does_not_change_a_past_period():
@@ -775,6 +791,20 @@ def test_offers_counted_by_code() -> None:
     assert loyalty._offers(events, month, nothing, ids, active_now, codes) == ()
     nobody = np.zeros(3, dtype=bool)
     assert [o.members for o in loyalty._offers(events, month, redeemed, ids, nobody)] == [0, 0]
+
+
+def test_offers_redeemed_without_any_ordering_customer() -> None:
+    """No customer has ordered by the period end: each offer still counts its redemptions,
+    by no active member (this raised IndexError on the empty active-members array)."""
+    events = pd.DataFrame(
+        {"customer_id": pd.array(["A", "B"], "string"), "offer": pd.array(["gift"] * 2, "string")}
+    )
+    ids = pd.Index([], dtype="string")
+    empty = np.zeros(0, dtype=bool)
+    month, redeemed = np.array([22, 20]), np.ones(2, dtype=bool)
+    expected = (loyalty.OfferUse("gift", 1, 2, 0, None),)
+    assert loyalty._offers(events, month, redeemed, ids, empty) == expected
+    assert loyalty._offers(events, month, redeemed, ids, empty, np.array([-1, -1])) == expected
 
 
 def test_offers_tied_on_members_by_redemptions_then_name() -> None:
