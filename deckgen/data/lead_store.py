@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
-from deckgen.data.vouch import cell_checks, connect, stamp, strictly_increasing, validated_ids
+from deckgen.data.vouch import TEXT_KINDS, cell_checks, connect, stamp, text_scan, validated_ids
 from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
@@ -119,7 +119,9 @@ class LeadStore:
         }
         columns = tuple(c for c in self.columns if c in _OURS)
         checks = cell_checks(LEADS, columns, categories, allowed, today)
-        if not strictly_increasing([self.file], "lead_id"):
+        kinds = {c: LEADS.column(c).kind for c in columns if LEADS.column(c).kind in TEXT_KINDS}
+        scan = text_scan([self.file], kinds, "lead_id")
+        if not scan.key_increasing:
             checks.append(
                 "lead_id IN (SELECT lead_id FROM raw WHERE lead_id IS NOT NULL "
                 "GROUP BY lead_id HAVING count(*) > 1)"
@@ -136,7 +138,7 @@ class LeadStore:
             ).fetchnumpy()["file_row_number"]
         finally:
             self._db.unregister("known_customers")
-        positions = np.asarray(found, np.int64)
+        positions = np.union1d(np.asarray(found, np.int64), scan.flagged[0])
         # An id the validator rewrites may equal another's as written: judge that one too.
         table, positions = self.rows_at(positions)
         rewritten = pc.unique(pc.drop_null(validated_ids(table.column("lead_id"))))

@@ -1,0 +1,128 @@
+"""The text cells SQL vouched for by regular expression, now judged on Arrow (deckgen.data.vouch):
+the same cells flagged as DuckDB's `regexp_matches(...) OR ... IN (missing)` flagged them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from deckgen.data import cells, vouch
+
+# Every character the pattern names, its neighbours, and what clients' exports hold: control
+# characters, the Unicode spaces (NBSP, narrow NBSP, ideographic, line and paragraph
+# separators), zero-width ones (not spaces to Python or RE2), non-characters, Persian and
+# Arabic-Indic digits, an RTL mark, the dot and zeros of `42.0`, quotes SQL would need escaped.
+HOSTILE = (
+    "".join(chr(c) for c in range(0, 0x21))
+    + "\x7f\x80\x85\x9f\xa0\u1680\u180e\u2000\u200a\u200b\u200c\u200d\u2028\u2029\u202f"
+    + "\u205f\u2060\u3000\ufeff\ufffd\ufffe\uffff\U0001f600\U0010ffff"
+    + "۰۱۴۲٠٤٢٫٬\u200f\u064a\u0627"
+    + ".0-#/<>'\"NnAaLlUuIiDdQq1 "
+)
+# Cells a plain scan would miss if it were wrong: NA spellings (and near misses), numbers as ids,
+# code aliases, spaces where RE2's \s and Python's strip disagree (\v, \x1c), ends of each kind.
+CELLS = [
+    *cells.MISSING_TEXTS,
+    *(text.lower() for text in cells.MISSING_TEXTS),
+    *(" " + text for text in cells.MISSING_TEXTS),
+    *("NA ", "N/A\u00a0", "na", "Na", "NONE", "#N/A N/A ", "nul", "nulll", "#N/A  N/A"),
+    *("42", "42.0", "42.00", "42.", "42.5", "42.10", ".0", "0", "00", "0.0", "4.2e1", "۴۲.۰"),
+    *("L7", " L7", "L7 ", "L\x077", "L7\x00", "\tL7", "L7\n", "L7\r", "\x0bL7", "L7\x0c"),
+    *("\x1cL7", "L7\x1f", "\x85L7", "L7\x85", "\u00a0L7", "L7\u00a0", "\u202fL7", "L7\u3000"),
+    *("\u200bL7", "L7\u200b", "\ufeffL7", "L7\ufffe", "L\uffff7", "L7\u2028", "\u2029L7"),
+    *("E-mail", " Converted ", "email", "Trade show", "Ana Silva", "Ana  Silva", "علی رضایی"),
+    *("رضا ", " رضا", "P01-L0000010", "P01-C000042", "", " ", "  ", "\x00", "'", "''", "a'b"),
+]
+
+
+def _old_flags(values: list[str | None], kind: str) -> np.ndarray:
+    """The rows DuckDB's former check flagged (vouch.cell_checks before the text scan)."""
+    pattern = vouch.UNVOUCHED_TEXT + (vouch.READ_AS_NUMBER if kind == "id" else "")
+    missing = ", ".join("'" + text.replace("'", "''") + "'" for text in cells.MISSING_TEXTS)
+    table = pa.table({"x": pa.array(values, pa.string()), "row_": np.arange(len(values))})
+    db = duckdb.connect()
+    try:
+        db.register("cells", table)
+        found = db.sql(
+            f"SELECT row_ FROM cells WHERE regexp_matches(x, '{pattern}') OR x IN ({missing}) "
+            "ORDER BY row_"
+        ).fetchnumpy()["row_"]
+    finally:
+        db.close()
+    return np.asarray(found, np.int64)
+
+
+@pytest.mark.parametrize("kind", ["id", "text"])
+def test_hostile_cells_flagged_as_by_the_regex(kind):
+    values = [*CELLS, None, *(a + "x" + b for a in HOSTILE for b in ("", "0", ".0", " "))]
+    values += [c + "L7" for c in HOSTILE] + ["L7" + c for c in HOSTILE] + list(HOSTILE)
+    new = vouch.unvouched_text(pa.array(values, pa.string()), kind)
+    np.testing.assert_array_equal(new, _old_flags(values, kind))
+    if kind == "id":
+        flagged = {values[k] for k in new}
+        assert {"42.0", "42.00", " L7", "L\x077", "L7\u00a0", "NA", "null", ""} <= flagged
+        assert not {"42", "42.5", "42.10", "L7", "P01-L0000010", "\u200bL7", "na"} & flagged
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.none(),
+            st.sampled_from(CELLS),
+            st.text(alphabet=st.sampled_from(HOSTILE), max_size=6),
+            st.text(max_size=6),  # any code point but the surrogates Arrow's UTF-8 cannot hold
+        ),
+        max_size=40,
+    ),
+    kind=st.sampled_from(["id", "text"]),
+)
+def test_any_cells_flagged_as_by_the_regex(values, kind):
+    values = [v if v is None else v.encode("utf-8", "replace").decode("utf-8") for v in values]
+    new = vouch.unvouched_text(pa.array(values, pa.string()), kind)
+    np.testing.assert_array_equal(new, _old_flags(values, kind))
+
+
+def test_large_strings_and_empty_columns():
+    values = pa.array(["L1", " L2", None, "NA", "L3.0"], pa.large_string())
+    assert vouch.unvouched_text(values, "id").tolist() == [1, 3, 4]
+    assert vouch.unvouched_text(values, "text").tolist() == [1, 3]
+    assert vouch.unvouched_text(pa.nulls(3), "id").tolist() == []
+    assert vouch.unvouched_text(pa.array([], pa.string()), "id").tolist() == []
+
+
+def test_text_scan_across_batches_and_files(tmp_path: Path, monkeypatch):
+    """Rows are counted per file across its batches; the key's order across batches and files."""
+    monkeypatch.setattr(vouch, "BATCH_ROWS", 3)
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "order_id": ["O1", "O2", "O3", "O4", "O5 ", "O6", "O7"],
+                "customer_id": ["C1", "C2", "C1.0", None, "C2", "C3", "\x07C1"],
+                "note": ["a", "b", "c", "d", "e", "f", "g"],
+            }
+        ),
+        first,
+    )
+    pq.write_table(
+        pa.table({"order_id": ["O8", "O9"], "customer_id": ["NA", "C9"], "note": ["h", "i"]}),
+        second,
+    )
+    kinds = {"order_id": "id", "customer_id": "id"}
+    scan = vouch.text_scan([first, second], kinds, "order_id")
+    assert [rows.tolist() for rows in scan.flagged] == [[2, 4, 6], [0]]
+    assert scan.key_increasing
+    # O9 after O8, then O10 < O9 as text: not increasing, though each batch alone is.
+    pq.write_table(pa.table({"order_id": ["O10"], "customer_id": ["C1"], "note": ["j"]}), first)
+    assert not vouch.text_scan([second, first], kinds, "order_id").key_increasing
+    pq.write_table(pa.table({"order_id": ["O1", None], "customer_id": ["C1", "C2"]}), first)
+    assert not vouch.text_scan([first], kinds, "order_id").key_increasing
