@@ -188,9 +188,14 @@ class OrderStore:
     def days(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct order days (datetime64[ns]) of the rows not judged, and their counts;
         dates outside 1900..2199 are judged rows, never counted here."""
+        # Every row's days less the judged rows' (a row may be judged twice: counted once): a
+        # join on the few judged rows reads only their row groups, where an anti-join probed
+        # every row.
         found = self._db.execute(
-            f"SELECT {_DAY} AS day, count(*) AS n FROM filled ANTI JOIN judged "
-            "USING (part_, row_) WHERE order_date IS NOT NULL GROUP BY day ORDER BY day"
+            f"SELECT day, CAST(sum(n) AS BIGINT) AS n FROM (SELECT {_DAY} AS day, count(*) AS n "
+            f"FROM filled WHERE order_date IS NOT NULL GROUP BY day UNION ALL SELECT {_DAY}, -count(*) "
+            "FROM filled JOIN (SELECT DISTINCT part_, row_ FROM judged) USING (part_, row_) "
+            "WHERE order_date IS NOT NULL GROUP BY 1) GROUP BY day HAVING sum(n) > 0 ORDER BY day"
         ).fetchnumpy()
         days = np.asarray(found["day"], np.int64).astype("datetime64[D]")
         return days.astype("datetime64[ns]"), np.asarray(found["n"], np.int64)

@@ -3,6 +3,7 @@ the same cells flagged as DuckDB's `regexp_matches(...) OR ... IN (missing)` fla
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from deckgen.data import cells, vouch
+from deckgen.data.lead_store import LeadStore
+from deckgen.data.order_store import OrderPart, OrderStore
 
 # Every character the pattern names, its neighbours, and what clients' exports hold: control
 # characters, the Unicode spaces (NBSP, narrow NBSP, ideographic, line and paragraph
@@ -134,3 +137,55 @@ def test_text_scan_across_batches_and_files(tmp_path: Path, monkeypatch):
         assert not vouch.text_scan([first], {"name": "text"}, "order_id").key_increasing
     pq.write_table(pa.table({"order_id": ["O1", "O3", "O2"]}), first, row_group_size=2)
     assert not vouch.text_scan([first], {}, "order_id").key_increasing
+
+
+def test_days_of_the_rows_not_judged(tmp_path: Path):
+    """The leads' and orders' days counted without the judged rows (a row judged twice is taken
+    off once; a day left with no row is not listed; the dates out of range are judged ones)."""
+    created = [datetime(2026, 1, d) for d in (1, 1, 2, 3, 3, 3)] + [datetime(1850, 5, 5), None]
+    converted = [None, datetime(2026, 2, 1), None, datetime(2026, 2, 1), None, None, None, None]
+    leads = tmp_path / "leads.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "lead_id": [f"L{k}" for k in range(8)],
+                "created_date": pa.array(created, pa.timestamp("us")),
+                "channel": ["email"] * 8,
+                "status": ["open"] * 8,
+                "converted_date": pa.array(converted, pa.timestamp("us")),
+            }
+        ),
+        leads,
+        row_group_size=3,
+    )
+    store = LeadStore(leads)
+    (created_days, created_n), (converted_days, converted_n) = store.days(np.array([2, 3, 6]))
+    assert [str(d)[:10] for d in created_days] == ["2026-01-01", "2026-01-03"]
+    assert created_n.tolist() == [2, 2]
+    assert [str(d)[:10] for d in converted_days] == ["2026-02-01"] and converted_n.tolist() == [1]
+    ((every, n),) = store.days(np.zeros(0, np.int64))[:1]
+    assert [str(d)[:10] for d in every] == ["1850-05-05", "2026-01-01", "2026-01-02", "2026-01-03"]
+    assert n.tolist() == [1, 2, 1, 3]
+
+    orders = tmp_path / "orders.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "order_id": [f"O{k}" for k in range(6)],
+                "customer_id": ["C1", "C2", None, "C1", "C9", "C1"],
+                "order_date": pa.array(created[:6], pa.timestamp("us")),
+                "amount": [1.0, 2.0, None, 4.0, 5.0, 6.0],
+            }
+        ),
+        orders,
+        row_group_size=2,
+    )
+    order_store = OrderStore((OrderPart("orders", orders),))
+    customers = pa.chunked_array([pa.array(["C1", "C2"], pa.large_string())])
+    judged = order_store.unvouched({"product_category": None}, customers, date(2026, 6, 1))
+    # Row 0 (the first, always judged), 2 (no amount) and 4 (an unknown customer) are judged.
+    assert judged.row.tolist() == [0, 2, 4]
+    order_store.add(np.array([0, 0]), np.array([4, 5]))  # row 4 judged twice, then row 5
+    days, n = order_store.days()
+    assert [str(d)[:10] for d in days] == ["2026-01-01", "2026-01-03"]
+    assert n.tolist() == [1, 1]
