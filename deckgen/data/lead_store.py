@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
-from deckgen.data.vouch import cell_checks, connect, stamp, strictly_increasing, validated_ids
+from deckgen.data.vouch import TEXT_KINDS, cell_checks, connect, stamp, text_scan, validated_ids
 from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
@@ -119,7 +119,9 @@ class LeadStore:
         }
         columns = tuple(c for c in self.columns if c in _OURS)
         checks = cell_checks(LEADS, columns, categories, allowed, today)
-        if not strictly_increasing([self.file], "lead_id"):
+        kinds = {c: LEADS.column(c).kind for c in columns if LEADS.column(c).kind in TEXT_KINDS}
+        scan = text_scan([self.file], kinds, "lead_id")
+        if not scan.key_increasing:
             checks.append(
                 "lead_id IN (SELECT lead_id FROM raw WHERE lead_id IS NOT NULL "
                 "GROUP BY lead_id HAVING count(*) > 1)"
@@ -136,7 +138,7 @@ class LeadStore:
             ).fetchnumpy()["file_row_number"]
         finally:
             self._db.unregister("known_customers")
-        positions = np.asarray(found, np.int64)
+        positions = np.union1d(np.asarray(found, np.int64), scan.flagged[0])
         # An id the validator rewrites may equal another's as written: judge that one too.
         table, positions = self.rows_at(positions)
         rewritten = pc.unique(pc.drop_null(validated_ids(table.column("lead_id"))))
@@ -175,9 +177,13 @@ class LeadStore:
             if column not in self.columns:
                 continue
             day = _DAY.format(column)
+            # Every row's days less the judged rows': a join on the few judged rows reads only
+            # their row groups, where `NOT IN` probed every row.
             counted = self._judged(
-                f"SELECT {day} AS day, count(*) AS n FROM raw WHERE {column} IS NOT NULL AND "
-                "file_row_number NOT IN (SELECT row_ FROM judged) GROUP BY day ORDER BY day",
+                f"SELECT day, CAST(sum(n) AS BIGINT) AS n FROM (SELECT {day} AS day, count(*) AS n "
+                f"FROM raw WHERE {column} IS NOT NULL GROUP BY day UNION ALL SELECT {day}, -count(*) "
+                f"FROM raw JOIN judged ON file_row_number = row_ WHERE {column} IS NOT NULL "
+                "GROUP BY 1) GROUP BY day HAVING sum(n) > 0 ORDER BY day",
                 judged,
             )
             days = np.asarray(counted["day"], np.int64).astype("datetime64[D]")

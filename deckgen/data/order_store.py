@@ -22,11 +22,12 @@ import pyarrow.compute as pc
 from deckgen.data import cells
 from deckgen.data.schema import ORDERS
 from deckgen.data.vouch import (
+    TEXT_KINDS,
     cell_checks,
     connect,
     quoted,
     stamp,
-    strictly_increasing,
+    text_scan,
     validated_ids,
 )
 from deckgen.errors import InputError
@@ -111,13 +112,16 @@ class OrderStore:
             if ORDERS.column(c).kind == "category"
         }
         checks = cell_checks(ORDERS, self.columns, categories, allowed, today)
+        kinds = {c: ORDERS.column(c).kind for c in self.columns}
+        kinds = {c: kind for c, kind in kinds.items() if kind in TEXT_KINDS}
+        scan = text_scan([part.file for part in self.parts], kinds, "order_id")
         self._db.register("known_customers", pa.table({"customer_id": customer_ids}))
         try:
             checks.append(
                 "(customer_id IS NOT NULL AND customer_id NOT IN "
                 "(SELECT customer_id FROM known_customers))"
             )
-            if not strictly_increasing([part.file for part in self.parts], "order_id"):
+            if not scan.key_increasing:
                 checks.append(
                     "order_id IN (SELECT order_id FROM filled WHERE order_id IS NOT NULL "
                     "GROUP BY order_id HAVING count(*) > 1)"
@@ -131,6 +135,8 @@ class OrderStore:
             )
         finally:
             self._db.unregister("known_customers")
+        parts = [np.full(len(rows), k, np.int64) for k, rows in enumerate(scan.flagged)]
+        self._insert_judged(np.concatenate(parts), np.concatenate(scan.flagged))
         # An id the validator rewrites may equal another's as written: judge that one too.
         ids = self._db.sql(
             "SELECT order_id FROM filled JOIN judged USING (part_, row_) WHERE order_id IS NOT NULL"
@@ -149,13 +155,18 @@ class OrderStore:
 
     def add(self, part: np.ndarray, row: np.ndarray) -> Unvouched:
         """All the rows judged so far and the rows (`part`, `row`), in sheet order."""
-        extra = pd.DataFrame({"part_": part, "row_": row})
-        self._db.register("extra", extra)
+        self._insert_judged(part, row)
+        return self._rows("judged")
+
+    def _insert_judged(self, part: np.ndarray, row: np.ndarray) -> None:
+        """Judge the rows (`part`, `row`) too."""
+        if len(part) == 0:
+            return
+        self._db.register("extra", pd.DataFrame({"part_": part, "row_": row}))
         try:
             self._db.execute("INSERT INTO judged SELECT part_, row_ FROM extra")
         finally:
             self._db.unregister("extra")
-        return self._rows("judged")
 
     def _rows(self, judged: str) -> Unvouched:
         every = ", ".join(f"f.{quoted(c)}" for c in self.columns)
@@ -177,9 +188,14 @@ class OrderStore:
     def days(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct order days (datetime64[ns]) of the rows not judged, and their counts;
         dates outside 1900..2199 are judged rows, never counted here."""
+        # Every row's days less the judged rows' (a row may be judged twice: counted once): a
+        # join on the few judged rows reads only their row groups, where an anti-join probed
+        # every row.
         found = self._db.execute(
-            f"SELECT {_DAY} AS day, count(*) AS n FROM filled ANTI JOIN judged "
-            "USING (part_, row_) WHERE order_date IS NOT NULL GROUP BY day ORDER BY day"
+            f"SELECT day, CAST(sum(n) AS BIGINT) AS n FROM (SELECT {_DAY} AS day, count(*) AS n "
+            f"FROM filled WHERE order_date IS NOT NULL GROUP BY day UNION ALL SELECT {_DAY}, -count(*) "
+            "FROM filled JOIN (SELECT DISTINCT part_, row_ FROM judged) USING (part_, row_) "
+            "WHERE order_date IS NOT NULL GROUP BY 1) GROUP BY day HAVING sum(n) > 0 ORDER BY day"
         ).fetchnumpy()
         days = np.asarray(found["day"], np.int64).astype("datetime64[D]")
         return days.astype("datetime64[ns]"), np.asarray(found["n"], np.int64)

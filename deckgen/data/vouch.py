@@ -8,18 +8,26 @@ word for word as in memory. These are DuckDB expressions over a view in deckgen'
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from deckgen.data import cells
 from deckgen.data.schema import Sheet
 
 # Text the validator trims or rejects: spaces at either end (Python's str.strip: \s, \x85 and
-# the Unicode separators), nothing, a character a deck cannot hold; for DuckDB (RE2).
+# the Unicode separators), nothing, a character a deck cannot hold; in RE2's syntax (Arrow's).
 UNVOUCHED_TEXT = r"^[\s\x{85}\p{Z}]|[\s\x{85}\p{Z}]$|^$|" + cells.FORBIDDEN_CHARACTERS
-_MISSING = ", ".join("'" + text.replace("'", "''") + "'" for text in cells.MISSING_TEXTS)
+READ_AS_NUMBER = r"|\.0+$"  # an id with a zero fraction (`42.0`), read as the whole number
+TEXT_KINDS = ("id", "text")  # the columns text_scan judges (their spelling), not SQL
+_MISSING_SET = pa.array(cells.MISSING_TEXTS, pa.string())
+_LONGEST_MISSING = max(len(text.encode()) for text in cells.MISSING_TEXTS)  # in bytes
+BATCH_ROWS = 1 << 20  # rows text_scan reads at a time, per thread
+SCAN_THREADS = 2  # as DuckDB's (connect)
 NEGATIVE_WARNED = {("orders", "amount")}  # as deckgen.data.validate warns about
 
 
@@ -51,7 +59,8 @@ def cell_checks(
     today: date,
 ) -> list[str]:
     """One SQL condition per check of a cell of `sheet` on its own (`columns`: ours present;
-    `categories`: the distinct values of each category column; `allowed`: their codes)."""
+    `categories`: the distinct values of each category column; `allowed`: their codes), but
+    the text columns' (their spelling: text_scan)."""
     checks = []
     ours = {column.name: column for column in sheet.columns}
     for name in columns:
@@ -67,10 +76,6 @@ def cell_checks(
             ]
             if bad:
                 checks.append(f"{field} IN ({', '.join(_literal(v) for v in bad)})")
-        elif column.kind in ("id", "text"):
-            read_as_number = r"|\.0+$" if column.kind == "id" else ""
-            checks.append(f"regexp_matches({field}, '{UNVOUCHED_TEXT}{read_as_number}')")
-            checks.append(f"{field} IN ({_MISSING})")
         elif column.kind == "date":
             checks.append(
                 f"({field} < TIMESTAMP '{cells.FIRST_DATE:%Y-%m-%d}' "
@@ -98,27 +103,118 @@ def validated_ids(ids: pa.ChunkedArray) -> pa.ChunkedArray:
     return cells.as_id(text)
 
 
-def strictly_increasing(files: list[Path], column: str) -> bool:
-    """True when `column` of the .parquet `files`, stacked, has no null and each value is
-    greater than the one before (so no two are equal): an export sorted by its ids, as most
-    are, shows them unique without grouping millions of ids (a neighbour test per batch)."""
-    import pyarrow.compute as pc
+def unvouched_text(values: pa.Array, kind: str) -> np.ndarray:
+    """0-based positions of the cells of the text `values` that UNVOUCHED_TEXT matches (an id,
+    `kind` "id": READ_AS_NUMBER too) or that are written as missing (MISSING_TEXTS), as DuckDB's
+    `regexp_matches(...) OR ... IN (...)` would find them."""
+    if pa.types.is_null(values.type):  # a column of empty cells only
+        return np.zeros(0, np.int64)
+    if pa.types.is_dictionary(values.type):  # each distinct value judged once
+        bad = pa.array(unvouched_text(values.dictionary, kind), values.indices.type)
+        return _positions(pc.is_in(values.indices, value_set=bad))
+    lengths = pc.binary_length(values)
+    # RE2 runs only on the cells a byte scan cannot vouch for: one holding a character beyond
+    # printable ASCII (every character the pattern names but the space is one), a space at
+    # either end, nothing, an id ending in 0. A sample-shaped file has few (ids ending in 0).
+    suspect = pc.or_(pc.invert(pc.ascii_is_printable(values)), pc.starts_with(values, " "))
+    suspect = pc.or_(suspect, pc.ends_with(values, " "))
+    suspect = pc.or_(suspect, pc.equal(lengths, 0))
+    if kind == "id":
+        suspect = pc.or_(suspect, pc.ends_with(values, "0"))
+    at = _positions(suspect)
+    pattern = UNVOUCHED_TEXT + (READ_AS_NUMBER if kind == "id" else "")
+    matched = pc.match_substring_regex(values.take(at), pattern)
+    short = _positions(pc.less_equal(lengths, _LONGEST_MISSING))
+    missing = pc.is_in(values.take(short), value_set=_MISSING_SET)
+    return np.union1d(at[_flags(matched)], short[_flags(missing)])
+
+
+def _positions(mask: pa.Array) -> np.ndarray:
+    """int64 positions where the boolean `mask` is true (null: false)."""
+    return pc.indices_nonzero(pc.fill_null(mask, False)).to_numpy().astype(np.int64)
+
+
+def _flags(mask: pa.Array) -> np.ndarray:
+    """The boolean `mask` (no null) as numpy."""
+    return mask.to_numpy(zero_copy_only=False).astype(bool)
+
+
+@dataclass(frozen=True)
+class TextScan:
+    """What one read of a sheet's text columns in its .parquet file(s) shows."""
+
+    flagged: tuple[np.ndarray, ...]  # per file, int64 0-based rows with a cell unvouched_text finds
+    key_increasing: bool  # the key column has no null and each value exceeds the one before
+
+
+@dataclass(frozen=True)
+class _GroupScan:
+    """text_scan of one row group."""
+
+    flagged: np.ndarray  # int64 rows from the group's first
+    rows: int
+    increasing: bool  # the key within the group
+    first: pa.Scalar | None  # the key's first and last values (None: no row)
+    last: pa.Scalar | None
+
+
+def text_scan(files: list[Path], kinds: Mapping[str, str], key: str) -> TextScan:
+    """The rows of the .parquet `files` (stacked) with a text cell the validator would trim,
+    reject or rewrite (`kinds`: column -> its kind, "id" or "text"), and whether `key` is
+    strictly increasing: an export sorted by its ids, as most are, shows them unique without
+    grouping millions of ids (a neighbour test per batch)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow.parquet as pq
 
-    last = None
-    for file in files:
-        for batch in pq.ParquetFile(file).iter_batches(batch_size=1 << 20, columns=[column]):
-            values = batch.column(0)
-            if values.null_count:
-                return False
-            if len(values) == 0:
+    tasks = [(f, group) for f in files for group in range(pq.ParquetFile(f).num_row_groups)]
+    # Row groups two at a time: Arrow's reader and kernels release the GIL.
+    with ThreadPoolExecutor(SCAN_THREADS) as pool:
+        scans = list(pool.map(lambda task: _group_scan(*task, kinds, key), tasks))
+    flagged: list[np.ndarray] = []
+    increasing, last = True, None
+    for f in files:
+        found, start = [], 0
+        for (file, _), scan in zip(tasks, scans, strict=True):
+            if file != f:
                 continue
-            if last is not None and not pc.greater(values[0], last).as_py():
-                return False
-            if len(values) > 1 and not pc.all(pc.greater(values[1:], values[:-1])).as_py():
-                return False
+            found.append(start + scan.flagged)
+            start += scan.rows
+            increasing = increasing and scan.increasing
+            if increasing and scan.first is not None:
+                increasing = last is None or pc.greater(scan.first, last).as_py()
+                last = scan.last
+        flagged.append(np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64))
+    return TextScan(tuple(flagged), increasing)
+
+
+def _group_scan(file: Path, group: int, kinds: Mapping[str, str], key: str) -> _GroupScan:
+    """text_scan of row group `group` of `file`, by batches of BATCH_ROWS."""
+    import pyarrow.parquet as pq
+
+    # Free text (names) repeats: read as Parquet stores it, each distinct value judged once.
+    parquet = pq.ParquetFile(file, read_dictionary=[c for c, k in kinds.items() if k == "text"])
+    columns = list(dict.fromkeys([key, *kinds]))
+    found, start, increasing, first, last = [], 0, True, None, None
+    batches = parquet.iter_batches(
+        batch_size=BATCH_ROWS, row_groups=[group], columns=columns, use_threads=False
+    )
+    for batch in batches:
+        for name, kind in kinds.items():
+            found.append(start + unvouched_text(batch.column(name), kind))
+        start += len(batch)
+        values = batch.column(key)
+        if increasing and len(values):
+            increasing = values.null_count == 0 and (
+                last is None or pc.greater(values[0], last).as_py()
+            )
+            increasing = increasing and (
+                len(values) < 2 or pc.all(pc.greater(values[1:], values[:-1])).as_py()
+            )
+            first = values[0] if first is None else first
             last = values[-1]
-    return True
+    flagged = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+    return _GroupScan(flagged, start, increasing, first, last)
 
 
 def connect() -> object:
