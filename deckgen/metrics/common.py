@@ -447,6 +447,19 @@ def label_codes(
     return renumber[positions], tuple(named[k] for k in seen[present])
 
 
+def taken_labels(
+    codes: np.ndarray, labels: tuple[str, ...], rows: np.ndarray
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """label_codes of the values at `rows` (-1: none, a missing value) from label_codes of all
+    the values (`codes`, `labels`): the same codes and labels, without copying the values."""
+    kept = np.append(codes, -1)[rows] + 1  # 0: missing
+    seen = first_seen(kept, len(labels) + 1)
+    seen = seen[seen > 0]
+    renumber = np.full(len(labels) + 1, -1, dtype=np.int64)
+    renumber[seen] = np.arange(len(seen))
+    return renumber[kept], tuple(labels[k - 1] for k in seen)
+
+
 def first_seen(values: np.ndarray, size: int) -> np.ndarray:
     """The distinct `values` (small integers 0..size-1) in the order first seen: pd.unique's
     answer, read from the first rows when they already show every value (they usually do)."""
