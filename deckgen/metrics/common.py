@@ -404,16 +404,21 @@ def as_string(values: pd.Series) -> pd.Series:
 
 
 def rows_for(
-    ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id", rows: np.ndarray | None = None
+    ids: pd.Index,
+    frame: pd.DataFrame,
+    key: str = "customer_id",
+    rows: np.ndarray | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is
-    (`rows`: those positions, positions_in(ids, frame[key]), when known)."""
+    (`rows`: those positions, positions_in(ids, frame[key]), when known); with `columns`,
+    those columns alone (not a copy of every customer's id text too)."""
     if rows is None:
         rows = positions_in(ids, frame[key])
     return pd.DataFrame(
         {
             name: pd.api.extensions.take(frame[name].array, rows, allow_fill=True)
-            for name in frame.columns
+            for name in (frame.columns if columns is None else columns)
         }
     )
 
