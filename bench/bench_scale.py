@@ -47,6 +47,7 @@ from pathlib import Path
 from bench_report import row  # bench/ is the script's folder: importable by name
 from check_identical import export
 
+_STARTED_WITH = dict(os.environ)  # before any deckgen module is imported
 TARGETS = {1_000_000: (4.0, 1024.0), 10_000_000: (60.0, 3072.0)}  # orders: (seconds, MB)
 POSTGRES_TARGETS = {1_000_000: (60.0, 3072.0)}  # read from PostgreSQL (issue 17)
 REFERENCE_ORDERS = 1_000_000  # up to this, a render in memory too (above, it needs 15 GB)
@@ -215,7 +216,9 @@ def _prefixed(table, columns: tuple[str, ...], prefix: str, pc):
 def _child(code: str, *args: str, tree: Path | None = None) -> dict:
     """Runs `code` in a fresh interpreter (with the deckgen of `tree`, a source tree, when
     given) and returns the JSON it prints."""
-    env = None if tree is None else os.environ | {"PYTHONPATH": str(tree)}
+    # The environment the bench was started with: importing deckgen.data.pushdown here sets
+    # DuckDB's allocator option (docs/scale.md), which a revision without it must not inherit.
+    env = _STARTED_WITH if tree is None else _STARTED_WITH | {"PYTHONPATH": str(tree)}
     child = subprocess.run(
         [sys.executable, "-c", _PEAK + code, *args],
         capture_output=True,

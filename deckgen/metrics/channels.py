@@ -93,16 +93,13 @@ def acquisition_channel_of(
     channel = pd.Series(pd.NA, index=range(len(ids)), dtype="string")
     customers = tables.customers
     if "acquisition_channel" in customers.columns:
-        channel = as_string(
-            rows_for(ids, customers[["customer_id", "acquisition_channel"]], rows=customer_rows)[
-                "acquisition_channel"
-            ]
-        )
+        taken = rows_for(ids, customers, rows=customer_rows, columns=["acquisition_channel"])
+        channel = as_string(taken["acquisition_channel"])
     leads = tables.leads
     store = lead_store_of(tables)
     if store is not None and "customer_id" in store.columns:
         first = store.first_converted(day_number(period.end))
-        from_lead = rows_for(ids, first[["customer_id", "channel"]])["channel"]
+        from_lead = rows_for(ids, first, columns=["channel"])["channel"]
         channel = channel.fillna(as_string(from_lead))
     elif leads is not None and "customer_id" in leads.columns:
         converted = (

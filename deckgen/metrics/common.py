@@ -404,16 +404,21 @@ def as_string(values: pd.Series) -> pd.Series:
 
 
 def rows_for(
-    ids: pd.Index, frame: pd.DataFrame, key: str = "customer_id", rows: np.ndarray | None = None
+    ids: pd.Index,
+    frame: pd.DataFrame,
+    key: str = "customer_id",
+    rows: np.ndarray | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The row of `frame` whose `key` is each of `ids`, in that order; all NA where none is
-    (`rows`: those positions, positions_in(ids, frame[key]), when known)."""
+    (`rows`: those positions, positions_in(ids, frame[key]), when known); with `columns`,
+    those columns alone (not a copy of every customer's id text too)."""
     if rows is None:
         rows = positions_in(ids, frame[key])
     return pd.DataFrame(
         {
             name: pd.api.extensions.take(frame[name].array, rows, allow_fill=True)
-            for name in frame.columns
+            for name in (frame.columns if columns is None else columns)
         }
     )
 
@@ -445,6 +450,19 @@ def label_codes(
     renumber = np.full(len(seen), -1, dtype=np.int64)
     renumber[present] = np.arange(int(present.sum()))
     return renumber[positions], tuple(named[k] for k in seen[present])
+
+
+def taken_labels(
+    codes: np.ndarray, labels: tuple[str, ...], rows: np.ndarray
+) -> tuple[np.ndarray, tuple[str, ...]]:
+    """label_codes of the values at `rows` (-1: none, a missing value) from label_codes of all
+    the values (`codes`, `labels`): the same codes and labels, without copying the values."""
+    kept = np.append(codes, -1)[rows] + 1  # 0: missing
+    seen = first_seen(kept, len(labels) + 1)
+    seen = seen[seen > 0]
+    renumber = np.full(len(labels) + 1, -1, dtype=np.int64)
+    renumber[seen] = np.arange(len(seen))
+    return renumber[kept], tuple(labels[k - 1] for k in seen)
 
 
 def first_seen(values: np.ndarray, size: int) -> np.ndarray:

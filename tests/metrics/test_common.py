@@ -30,6 +30,7 @@ from deckgen.metrics.common import (
     month_index,
     order_codes_of,
     sorted_distinct,
+    taken_labels,
 )
 from deckgen.metrics.segments import AGE_BAND_EDGES, age_band_codes
 from tests.metrics.fixtures_lifecycle import OCT_2026, orders
@@ -328,3 +329,27 @@ def test_month_index_is_a_search_of_the_month_edges(days):
     expected = np.searchsorted(edges, values, side="right") - 1
     expected[(values < edges[0]) | (values >= edges[-1])] = -1
     assert month_index(values, months).tolist() == expected.tolist()
+
+
+@given(
+    values=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", " a", "c ", "ب", ""]))),
+    data=st.data(),
+)
+def test_taken_labels_are_the_label_codes_of_the_rows_taken(values, data):
+    rows = np.asarray(
+        data.draw(st.lists(st.integers(-1, len(values) - 1), max_size=30)), dtype=np.int64
+    )
+    column = pd.Series(values, dtype="string")
+    taken = pd.Series([None if r < 0 else values[r] for r in rows], dtype="string")
+    codes, labels = taken_labels(*label_codes(column), rows)
+    alone_codes, alone_labels = label_codes(taken)
+    assert labels == alone_labels
+    assert codes.tolist() == alone_codes.tolist()
+
+
+def test_taken_labels_by_hand():
+    codes, labels = label_codes(pd.Series(["x", " y", None, "y", "z"], dtype="string"))
+    assert labels == ("x", "y", "z")
+    codes, labels = taken_labels(codes, labels, np.asarray([4, -1, 2, 3, 0, 4]))
+    assert labels == ("z", "y", "x")  # first seen among the rows taken
+    assert codes.tolist() == [0, -1, -1, 1, 2, 0]

@@ -20,6 +20,7 @@ from deckgen.metrics.common import Change
 from deckgen.metrics.segments import (
     DEFAULT_RFM_SEGMENTS,
     compute_segments,
+    interest_pairs,
     parse_rfm_segments,
     rfm_segment_of,
     rfm_table,
@@ -417,3 +418,25 @@ def test_monetary_ties_survive_summation_order():
     bands = compute_segments(tables, OCT, SETTINGS).rfm.bands
     monetary = {b.score: b.customers for b in bands if b.dimension == "monetary"}
     assert monetary[1] == 2 and monetary[5] == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-3, 40), min_size=1, max_size=60), st.booleans())
+def test_scores_counted_per_value_are_those_of_the_sort(values, higher_is_better):
+    # A small range of whole numbers is counted per value; spread over 2**20 times the range
+    # (kept in order) or as floats, the same values are sorted: the scores cannot differ.
+    counted = tie_aware_scores(np.asarray(values), higher_is_better)
+    spread = tie_aware_scores(np.asarray(values, dtype=np.int64) << 20, higher_is_better)
+    as_float = tie_aware_scores(np.asarray(values, dtype=np.float64), higher_is_better)
+    assert counted.dtype == spread.dtype == as_float.dtype == np.int64
+    assert counted.tolist() == spread.tolist() == as_float.tolist()
+
+
+def test_interest_pairs_of_rows_by_hand():
+    sheet = pd.DataFrame({"interests": pd.array(["a; b", None, "b;b; c", " ", "a"], "string")})
+    # Customers 0..4 at rows 2, 0, -1 (not listed), 1 (no interests), 2 again.
+    pairs = interest_pairs(sheet, np.asarray([2, 0, -1, 1, 2, 3]))
+    assert pairs["customer"].tolist() == [0, 0, 1, 1, 4, 4]
+    assert pairs["interest"].tolist() == ["b", "c", "a", "b", "b", "c"]
+    assert pairs.index.equals(pd.RangeIndex(6))
+    assert interest_pairs(sheet).equals(interest_pairs(sheet, np.arange(5)))
