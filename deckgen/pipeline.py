@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from deckgen.config import (
     describe_validation_error,
     load_settings,
 )
+from deckgen.data.lead_store import lead_store_of
 from deckgen.data.load import OPEN_IN_EXCEL
 from deckgen.data.source import (
     SourceSpec,
@@ -38,6 +41,7 @@ from deckgen.errors import (
     sample_lines,
 )
 from deckgen.formats import format_value
+from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.model import Deck
 from deckgen.period import Period
@@ -291,7 +295,8 @@ def compute_source_metrics(
     spec, resolved = resolve_source(source, settings, config_path, lang=lang, calendar=calendar)
     tables = load_source(spec, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
-    return compute_metrics(tables, chosen, resolved.metrics)
+    with leads_ahead(tables, chosen):
+        return compute_metrics(tables, chosen, resolved.metrics)
 
 
 def render_deck(
@@ -432,9 +437,26 @@ def build_deck_model(
     if partial is not None and strict:
         raise ValidationError([partial])
     warnings = tables.warnings if partial is None else (partial, *tables.warnings)
-    metrics = compute_metrics(tables, period, settings.metrics)
+    with leads_ahead(tables, period):
+        metrics = compute_metrics(tables, period, settings.metrics)
     deck = build_deck(metrics, settings, wording, warnings=warnings, pages=pages)
     return deck, metrics, warnings
+
+
+@contextmanager
+def leads_ahead(tables: Tables, period: Period) -> Iterator[None]:
+    """The leads' aggregates for `period` queried in a worker thread while the metrics run
+    (LeadStore.prefetch: the second core works while pandas holds the first), when the leads
+    stay in their file; the worker stopped on leaving, also on an error."""
+    store = lead_store_of(tables)
+    if store is None:
+        yield
+        return
+    store.prefetch(day_number(period.end))
+    try:
+        yield
+    finally:
+        store.settle()
 
 
 def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:
