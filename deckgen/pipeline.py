@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -91,10 +91,13 @@ class RenderResult:
 # pandas and python-pptx come with them): a process about to render imports them first. SciPy
 # is imported by the customer-value fits only (so `deckgen validate` does without it), but
 # nearly every client's deck fits them: imported here, before the collector is frozen
-# (deckgen.cli._freeze_imports), it costs 0.2 s of CPU less than in the middle of the metrics.
-RENDER_MODULES = (
-    "deckgen.data.load",
-    "deckgen.data.validate",
+# (deckgen.cli._Imports), it costs 0.2 s of CPU less than in the middle of the metrics.
+# `deckgen render` imports LOAD_MODULES first, then DRAW_MODULES in a thread while the data
+# loads: the loading imports none of the modules the thread does (DuckDB, pyarrow.parquet and
+# deckgen.data's own, lazily), so no module is imported by both at once. The two it shares
+# (pyarrow.fs imports ssl, duckdb email.parser, as python-pptx does) come first.
+LOAD_MODULES = ("deckgen.data.load", "deckgen.data.validate", "ssl", "email.parser")
+DRAW_MODULES = (
     "deckgen.render.brand",
     "deckgen.render.writer",
     "deckgen.slides.deck",
@@ -102,6 +105,7 @@ RENDER_MODULES = (
     "scipy.optimize",
     "scipy.special",
 )
+RENDER_MODULES = LOAD_MODULES + DRAW_MODULES
 
 Data = (
     Path | str | SourceSpec | Tables
@@ -317,9 +321,11 @@ def render_deck(
     strict: bool = False,
     pdf: bool = False,
     today: date | None = None,
+    loaded: Callable[[], None] | None = None,
 ) -> RenderResult:
     """Render the lifecycle deck for `source` to `output` (atomically), and with `pdf` its PDF
-    beside it (LibreOffice); returns what it did."""
+    beside it (LibreOffice); returns what it did. `loaded`: called once the data is loaded and
+    validated, before the metrics."""
     from deckgen.render.pdf import find_libreoffice, pdf_bytes
 
     if pdf:
@@ -340,6 +346,7 @@ def render_deck(
         logo=logo,
         strict=strict,
         today=today,
+        loaded=loaded,
     )
     write_atomically(result.output, data)
     if not pdf:
@@ -366,16 +373,17 @@ def render_deck_bytes(
     logo: Path | None = None,
     strict: bool = False,
     today: date | None = None,
+    loaded: Callable[[], None] | None = None,
 ) -> tuple[bytes, RenderResult]:
     """The deck `render_deck` would write to `output` and what it found, without writing it
     (a scheduled run's worker hands the bytes to the run, which writes them)."""
-    from deckgen.render.brand import check_template
-    from deckgen.render.writer import render_pptx
-
     output = Path(output)
     check_output(output)
-    # Reject an unusable brand template before any work.
-    template_warnings = () if template is None else check_template(Path(template))
+    template_warnings: tuple[str, ...] = ()
+    if template is not None:  # reject an unusable brand template before any work
+        from deckgen.render.brand import check_template
+
+        template_warnings = check_template(Path(template))
     spec, resolved = resolve_source(
         source,
         settings,
@@ -386,10 +394,14 @@ def render_deck_bytes(
         client=client,
     )
     tables = load_source(spec, resolved, strict=strict, today=today)
+    if loaded is not None:
+        loaded()
     chosen = resolve_period(period, tables, resolved, today)
     deck, metrics, warnings = build_deck_model(
         tables, chosen, resolved, templates_dir=templates_dir, strict=strict
     )
+    from deckgen.render.writer import render_pptx
+
     data = render_pptx(
         deck,
         template=template,
