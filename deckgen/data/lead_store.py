@@ -108,7 +108,7 @@ class LeadStore:
         customer = "customer_id" if "customer_id" in self.columns else "NULL"
         name = "name" if "name" in self.columns else "NULL"
         picked = ", ".join(f"{_quoted(c)} AS a_{k}" for k, c in self.present.items())
-        self._counted: int | None = None  # the day of the `counts` table (_count)
+        self._counted: int | None = None  # the day closed_counts last counted to
         # A row without a lead_id that passed validation is blank: not a lead.
         self._db.execute(
             f"""CREATE OR REPLACE TEMP VIEW leads AS SELECT file_row_number AS row_, lead_id,
@@ -332,44 +332,42 @@ class LeadStore:
     @_queued
     def statuses(self, end: int) -> tuple[int, int, int]:
         """(converted, closed, open) leads captured by day `end`, as of that day."""
-        self._count(end)
+        self._unchanged()
+        later = _LATER.format(cday="cday")
         row = self._db.execute(
-            "SELECT converted, closed, open FROM counts WHERE "
-            + " AND ".join(f"g_{k} = 1" for k in self.present)  # the grand total
+            f"""SELECT count(*) FILTER (status = 'converted' AND NOT {later}),
+            count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost'),
+            count(*) FILTER (status = 'open' OR (status = 'converted' AND {later}))
+            FROM leads WHERE day <= $end""",
+            {"end": end},
         ).fetchone()
-        return (0, 0, 0) if row is None else (int(row[0]), int(row[1]), int(row[2]))
+        assert row is not None
+        return int(row[0]), int(row[1]), int(row[2])
 
     @_queued
     def closed_counts(self, end: int, attribute: str) -> pd.DataFrame:
         """value (raw), first (sheet row among the kept leads), closed and converted counts of
         one scored attribute's values over the leads captured by day `end`."""
-        self._count(end)
+        if self._counted != end:  # every attribute's counts in one scan of the file
+            later = _LATER.format(cday="cday")
+            names = ", ".join(f"a_{k}" for k in self.present)
+            flags = ", ".join(f"grouping(a_{k}) AS g_{k}" for k in self.present)
+            sets = ", ".join(f"(a_{k})" for k in self.present)
+            self._unchanged()
+            self._db.execute(
+                f"""CREATE OR REPLACE TEMP TABLE closed_counts AS WITH kept AS (SELECT * FROM
+                leads WHERE day <= $end) SELECT {names}, {flags}, min(row_) AS first,
+                count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost')
+                AS closed, count(*) FILTER (status = 'converted' AND NOT {later}) AS converted
+                FROM kept GROUP BY GROUPING SETS ({sets})""",
+                {"end": end},
+            )
+            self._counted = end
         # Each attribute's own rows (a missing value is one of them): as grouped by it alone.
         return self._db.execute(
-            f"SELECT a_{attribute} AS value, first, closed, converted FROM counts "
+            f"SELECT a_{attribute} AS value, first, closed, converted FROM closed_counts "
             f"WHERE g_{attribute} = 0 ORDER BY first"
         ).fetchdf()
-
-    def _count(self, end: int) -> None:
-        """The `counts` table of the leads captured by day `end`: statuses' and every
-        attribute's closed_counts in one scan of the file."""
-        self._unchanged()
-        if self._counted == end:
-            return
-        later = _LATER.format(cday="cday")
-        names = ", ".join(f"a_{k}" for k in self.present)
-        flags = ", ".join(f"grouping(a_{k}) AS g_{k}" for k in self.present)
-        sets = ", ".join(f"(a_{k})" for k in self.present)
-        self._db.execute(
-            f"""CREATE OR REPLACE TEMP TABLE counts AS WITH kept AS (SELECT * FROM
-            leads WHERE day <= $end) SELECT {names}, {flags}, min(row_) AS first,
-            count(*) FILTER ((status = 'converted' AND NOT {later}) OR status = 'lost')
-            AS closed, count(*) FILTER (status = 'converted' AND NOT {later}) AS converted,
-            count(*) FILTER (status = 'open' OR (status = 'converted' AND {later})) AS open
-            FROM kept GROUP BY GROUPING SETS ({sets}, ())""",
-            {"end": end},
-        )
-        self._counted = end
 
     @_queued
     def open_combos(self, end: int) -> OpenCombos:

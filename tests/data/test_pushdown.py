@@ -438,6 +438,6 @@ def test_closed_counts_of_every_attribute_in_one_scan(
             pd.testing.assert_frame_equal(found, _closed_counts_one_by_one(store, end, attribute))
             if end < days.min():
                 assert found.empty
-        # Counted in the same scan as the attributes' (the grand total; 0s when none is kept).
+        # 0s when no lead is kept.
         assert store.statuses(end) == _statuses_one_by_one(store, end)
     assert set(store.present) == {"channel", "geography", "age", "income_band", "interest"}
