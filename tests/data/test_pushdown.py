@@ -373,6 +373,8 @@ def test_answers_queried_ahead_equal_those_asked_for(
     finally:
         ahead.settle()
     assert not _workers()
+    threads = "SELECT current_setting('threads')"  # one beside the metrics, then as before
+    assert ahead._db.execute(threads).fetchall() == asked._db.execute(threads).fetchall() == [(2,)]
 
 
 @pytest.mark.parametrize("name", ["client?", "client*", "client[12]"])
