@@ -328,6 +328,21 @@ def test_an_error_in_the_metrics_stops_the_leads_worker(
     assert store.statuses(end) == _statuses_one_by_one(store, end)
 
 
+def test_leads_queried_ahead_and_let_go_at_once_leave_the_store_working(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / "let-go") / "leads.parquet")
+    days = (frames["leads"]["created_date"] - pd.Timestamp("1970-01-01")).dt.days
+    end = int(days.max())
+    for _ in range(3):  # queries dropped, interrupted or done, as the worker gets to them
+        store.prefetch(end)
+        store.settle()
+        assert not _workers() and not store._ahead
+        assert store.statuses(end) == _statuses_one_by_one(store, end)
+
+
 def _statuses_one_by_one(store, end: int) -> tuple[int, int, int]:
     """statuses(end) counted in pandas from the file."""
     leads = pd.read_parquet(store.file)
