@@ -41,7 +41,7 @@ from pathlib import Path
 from bench_report import row  # bench/ is the script's folder: importable by name
 
 TARGET_S = 1.0
-# With the cyclic collector off, as `deckgen render` imports them (deckgen.cli._freeze_imports).
+# With the cyclic collector off, as `deckgen render` imports them (deckgen.cli._Imports).
 FLOOR_IMPORTS = (
     "import gc; gc.disable(); "
     "import pandas, pyarrow, fastexcel, scipy.optimize, scipy.special, pptx, pptx.chart.data, "
@@ -63,7 +63,7 @@ from deckgen.render.writer import render_pptx
 from deckgen.slides.deck import build_deck
 from deckgen.wording import Wording
 import gc
-gc.freeze(); gc.enable()  # as deckgen.cli._freeze_imports
+gc.freeze(); gc.enable()  # as deckgen.cli._Imports
 mark()
 source = Path(sys.argv[1])
 settings = pipeline.resolve_settings(None, None, source=source)

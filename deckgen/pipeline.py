@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +20,7 @@ from deckgen.config import (
     describe_validation_error,
     load_settings,
 )
+from deckgen.data.lead_store import lead_store_of
 from deckgen.data.load import OPEN_IN_EXCEL
 from deckgen.data.source import (
     SourceSpec,
@@ -38,6 +41,7 @@ from deckgen.errors import (
     sample_lines,
 )
 from deckgen.formats import format_value
+from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.model import Deck
 from deckgen.period import Period
@@ -87,10 +91,13 @@ class RenderResult:
 # pandas and python-pptx come with them): a process about to render imports them first. SciPy
 # is imported by the customer-value fits only (so `deckgen validate` does without it), but
 # nearly every client's deck fits them: imported here, before the collector is frozen
-# (deckgen.cli._freeze_imports), it costs 0.2 s of CPU less than in the middle of the metrics.
-RENDER_MODULES = (
-    "deckgen.data.load",
-    "deckgen.data.validate",
+# (deckgen.cli._Imports), it costs 0.2 s of CPU less than in the middle of the metrics.
+# `deckgen render` imports LOAD_MODULES first, then DRAW_MODULES in a thread while the data
+# loads: the loading imports none of the modules the thread does (DuckDB, pyarrow.parquet and
+# deckgen.data's own, lazily), so no module is imported by both at once. The two it shares
+# (pyarrow.fs imports ssl, duckdb email.parser, as python-pptx does) come first.
+LOAD_MODULES = ("deckgen.data.load", "deckgen.data.validate", "ssl", "email.parser")
+DRAW_MODULES = (
     "deckgen.render.brand",
     "deckgen.render.writer",
     "deckgen.slides.deck",
@@ -98,6 +105,7 @@ RENDER_MODULES = (
     "scipy.optimize",
     "scipy.special",
 )
+RENDER_MODULES = LOAD_MODULES + DRAW_MODULES
 
 Data = (
     Path | str | SourceSpec | Tables
@@ -291,7 +299,8 @@ def compute_source_metrics(
     spec, resolved = resolve_source(source, settings, config_path, lang=lang, calendar=calendar)
     tables = load_source(spec, resolved, strict=strict, today=today)
     chosen = resolve_period(period, tables, resolved, today)
-    return compute_metrics(tables, chosen, resolved.metrics)
+    with leads_ahead(tables, chosen):
+        return compute_metrics(tables, chosen, resolved.metrics)
 
 
 def render_deck(
@@ -312,9 +321,11 @@ def render_deck(
     strict: bool = False,
     pdf: bool = False,
     today: date | None = None,
+    loaded: Callable[[], None] | None = None,
 ) -> RenderResult:
     """Render the lifecycle deck for `source` to `output` (atomically), and with `pdf` its PDF
-    beside it (LibreOffice); returns what it did."""
+    beside it (LibreOffice); returns what it did. `loaded`: called once the data is loaded and
+    validated, before the metrics."""
     from deckgen.render.pdf import find_libreoffice, pdf_bytes
 
     if pdf:
@@ -335,6 +346,7 @@ def render_deck(
         logo=logo,
         strict=strict,
         today=today,
+        loaded=loaded,
     )
     write_atomically(result.output, data)
     if not pdf:
@@ -361,16 +373,17 @@ def render_deck_bytes(
     logo: Path | None = None,
     strict: bool = False,
     today: date | None = None,
+    loaded: Callable[[], None] | None = None,
 ) -> tuple[bytes, RenderResult]:
     """The deck `render_deck` would write to `output` and what it found, without writing it
     (a scheduled run's worker hands the bytes to the run, which writes them)."""
-    from deckgen.render.brand import check_template
-    from deckgen.render.writer import render_pptx
-
     output = Path(output)
     check_output(output)
-    # Reject an unusable brand template before any work.
-    template_warnings = () if template is None else check_template(Path(template))
+    template_warnings: tuple[str, ...] = ()
+    if template is not None:  # reject an unusable brand template before any work
+        from deckgen.render.brand import check_template
+
+        template_warnings = check_template(Path(template))
     spec, resolved = resolve_source(
         source,
         settings,
@@ -381,10 +394,14 @@ def render_deck_bytes(
         client=client,
     )
     tables = load_source(spec, resolved, strict=strict, today=today)
+    if loaded is not None:
+        loaded()
     chosen = resolve_period(period, tables, resolved, today)
     deck, metrics, warnings = build_deck_model(
         tables, chosen, resolved, templates_dir=templates_dir, strict=strict
     )
+    from deckgen.render.writer import render_pptx
+
     data = render_pptx(
         deck,
         template=template,
@@ -432,9 +449,26 @@ def build_deck_model(
     if partial is not None and strict:
         raise ValidationError([partial])
     warnings = tables.warnings if partial is None else (partial, *tables.warnings)
-    metrics = compute_metrics(tables, period, settings.metrics)
+    with leads_ahead(tables, period):
+        metrics = compute_metrics(tables, period, settings.metrics)
     deck = build_deck(metrics, settings, wording, warnings=warnings, pages=pages)
     return deck, metrics, warnings
+
+
+@contextmanager
+def leads_ahead(tables: Tables, period: Period) -> Iterator[None]:
+    """The leads' aggregates for `period` queried in a worker thread while the metrics run
+    (LeadStore.prefetch: the second core works while pandas holds the first), when the leads
+    stay in their file; the worker stopped on leaving, also on an error."""
+    store = lead_store_of(tables)
+    if store is None:
+        yield
+        return
+    store.prefetch(day_number(period.end))
+    try:
+        yield
+    finally:
+        store.settle()
 
 
 def deck_provenance(settings: Settings, period: Period) -> dict[str, object]:

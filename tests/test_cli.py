@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,13 @@ def test_bad_input_is_one_message_and_exit_2(
     assert expected in err
     assert "Traceback" not in err + out
     assert not output.exists()
+    _assert_imports_finished()
+
+
+def _assert_imports_finished() -> None:
+    """The render's import thread has ended and the cyclic collector runs again."""
+    assert gc.isenabled()
+    assert not [t for t in threading.enumerate() if t.name == "deckgen-imports"]
 
 
 def test_render_writes_the_deck_and_prints_the_headlines(
@@ -83,6 +92,7 @@ def test_render_writes_the_deck_and_prints_the_headlines(
     assert out.splitlines()[0] == f"wrote {output} ({slides} slides, period 2026-10)"
     assert "  revenue: " in out
     assert list(tmp_path.iterdir()) == [output]  # no temporary file left behind
+    _assert_imports_finished()
 
 
 def test_failed_render_keeps_the_previous_deck(
@@ -161,6 +171,45 @@ def test_a_render_imports_none_of_the_optional_heavy_libraries(
     )
     assert deck.exists()
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+_AFTER_LOAD_MODULES = (
+    "import importlib, sys\n"
+    "from deckgen import pipeline\n"
+    "from deckgen.config import Settings\n"
+    "for name in pipeline.LOAD_MODULES:\n    importlib.import_module(name)\n"
+    "before = set(sys.modules)\n"
+)
+
+
+def _imported(probe: str, *args: str) -> set[str]:
+    """The modules `probe` imports after pipeline.LOAD_MODULES, in a fresh process."""
+    code = _AFTER_LOAD_MODULES + probe + "\nprint(*sorted(set(sys.modules) - before))"
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("source", "engine"),
+    [("workbook", "memory"), ("csv", "memory"), ("parquet", "memory"), ("parquet", "duckdb")],
+)
+def test_the_loading_imports_none_of_the_modules_imported_beside_it(
+    source: str, engine: str, small_workbook: Path, small_folders: dict[str, Path]
+) -> None:
+    # `deckgen render` imports pipeline.DRAW_MODULES in a thread while the data loads: the
+    # loading (the leads and orders checked in place by DuckDB too) must import none of them.
+    data = small_workbook if source == "workbook" else small_folders[source]
+    drawing = _imported("for name in pipeline.DRAW_MODULES:\n    importlib.import_module(name)")
+    loading = _imported(
+        "spec, settings = pipeline.resolve_source(sys.argv[1], Settings(engine=sys.argv[2]), None)"
+        "\npipeline.load_source(spec, settings)",
+        str(data),
+        engine,
+    )
+    assert "deckgen.render.writer" in drawing
+    assert loading and not loading & drawing
 
 
 def test_validate_imports_neither_scipy_nor_the_deck_writers(small_workbook: Path) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from deckgen.data.load import load_tables
 from deckgen.data.pushdown import load_pushed_tables, pushdown_leads_file
 from deckgen.data.sample import generate_sample
 from deckgen.errors import InputError, ValidationError
+from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import compute_metrics
-from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
+from deckgen.pipeline import leads_ahead, load_source, render_deck_bytes, resolve_period
 from tests.test_cli import run_cli
 
 TODAY = date(2026, 11, 15)
@@ -63,10 +65,19 @@ def _assert_same(folder: Path) -> None:
     period = resolve_period(None, in_memory, settings, TODAY)
     expected = compute_metrics(in_memory, period, settings.metrics)
     found = compute_metrics(pushed, period, settings.metrics)
+    with leads_ahead(pushed, period):  # the leads' queries run in a worker thread
+        ahead = compute_metrics(pushed, period, settings.metrics)
+    assert not _workers()
     for section in SECTIONS:
         assert getattr(found, section) == getattr(expected, section), section
+        assert getattr(ahead, section) == getattr(expected, section), section
     assert pushed.warnings == in_memory.warnings
     assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+def _workers() -> list[threading.Thread]:
+    """The LeadStore worker threads still running."""
+    return [t for t in threading.enumerate() if t.name.startswith("deckgen-leads")]
 
 
 def test_the_sample_is_the_same_with_its_leads_in_their_file(tmp_path: Path):
@@ -289,6 +300,99 @@ def test_a_leads_file_changed_after_validation_is_an_input_error(
         frames["leads"].assign(status="pending").to_parquet(folder / "leads.parquet", index=False)
     with pytest.raises(InputError, match=r"leads\.parquet changed while deckgen was reading it"):
         compute_metrics(tables, period, settings.metrics)
+    # The same from the worker thread that queries ahead, which is stopped on the way out.
+    changed = r"leads\.parquet changed while deckgen was reading it"
+    with pytest.raises(InputError, match=changed), leads_ahead(tables, period):
+        compute_metrics(tables, period, settings.metrics)
+    assert not _workers()
+
+
+def test_an_error_in_the_metrics_stops_the_leads_worker(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import deckgen.metrics.lifecycle as lifecycle
+
+    folder = _folder(frames, tmp_path / "failing")
+    settings = Settings(engine="duckdb")
+    tables = load_source(folder, settings, today=TODAY)
+    period = resolve_period(None, tables, settings, TODAY)
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("segments failed")
+
+    monkeypatch.setattr(lifecycle, "compute_segments", failing)
+    with pytest.raises(RuntimeError, match="segments failed"), leads_ahead(tables, period):
+        assert _workers()  # queries ahead while the metrics run
+        compute_metrics(tables, period, settings.metrics)
+    assert not _workers()
+    store = lead_store_of(tables)
+    assert store is not None  # the store still answers, on this thread, after the worker
+    end = day_number(period.end)
+    assert store.statuses(end) == _statuses_one_by_one(store, end)
+
+
+def test_leads_queried_ahead_and_let_go_at_once_leave_the_store_working(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / "let-go") / "leads.parquet")
+    days = (frames["leads"]["created_date"] - pd.Timestamp("1970-01-01")).dt.days
+    end = int(days.max())
+    for _ in range(3):  # queries dropped, interrupted or done, as the worker gets to them
+        store.prefetch(end)
+        store.settle()
+        assert not _workers() and not store._ahead
+        assert store.statuses(end) == _statuses_one_by_one(store, end)
+
+
+def _statuses_one_by_one(store, end: int) -> tuple[int, int, int]:
+    """statuses(end) counted in pandas from the file."""
+    leads = pd.read_parquet(store.file)
+    end = pd.Timestamp("1970-01-01") + pd.Timedelta(days=end)
+    kept = leads[leads["created_date"] <= end]
+    later = kept["converted_date"] > end
+    converted = int(((kept["status"] == "converted") & ~later).sum())
+    lost = int((kept["status"] == "lost").sum())
+    opened = int(((kept["status"] == "open") | ((kept["status"] == "converted") & later)).sum())
+    return converted, converted + lost, opened
+
+
+def test_answers_queried_ahead_equal_those_asked_for(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    from deckgen.data.lead_store import LeadStore
+
+    file = _folder(frames, tmp_path / "ahead") / "leads.parquet"
+    days = (frames["leads"]["created_date"] - pd.Timestamp("1970-01-01")).dt.days
+    end = int(days.median())
+    asked, ahead = LeadStore(file), LeadStore(file)
+    ahead.prefetch(end)
+    try:
+        pd.testing.assert_frame_equal(
+            ahead.first_converted(end).sort_values("customer_id", ignore_index=True),
+            asked.first_converted(end).sort_values("customer_id", ignore_index=True),
+        )
+        assert ahead.statuses(end) == asked.statuses(end)
+        combos, expected = ahead.open_combos(end), asked.open_combos(end)
+        pd.testing.assert_frame_equal(combos.values, expected.values)
+        assert (combos.combo == expected.combo).all() and (combos.rows == expected.rows).all()
+        for attribute in ahead.present:
+            pd.testing.assert_frame_equal(
+                ahead.closed_counts(end, attribute), asked.closed_counts(end, attribute)
+            )
+        for got, want in zip(ahead.created(end), asked.created(end), strict=True):
+            assert (got == want).all()
+        pd.testing.assert_frame_equal(ahead.channel_days(end), asked.channel_days(end))
+        rows = expected.rows[:5]  # not queried ahead: queued behind those that were
+        pd.testing.assert_frame_equal(ahead.rows(rows), asked.rows(rows))
+        assert not ahead._ahead  # every answer given once, then let go
+        assert ahead.statuses(end) == asked.statuses(end)  # asked again: queried again
+    finally:
+        ahead.settle()
+    assert not _workers()
+    threads = "SELECT current_setting('threads')"  # one beside the metrics, then as before
+    assert ahead._db.execute(threads).fetchall() == asked._db.execute(threads).fetchall() == [(2,)]
 
 
 @pytest.mark.parametrize("name", ["client?", "client*", "client[12]"])
@@ -354,6 +458,8 @@ def test_closed_counts_of_every_attribute_in_one_scan(
             pd.testing.assert_frame_equal(found, _closed_counts_one_by_one(store, end, attribute))
             if end < days.min():
                 assert found.empty
+        # 0s when no lead is kept.
+        assert store.statuses(end) == _statuses_one_by_one(store, end)
     assert set(store.present) == {"channel", "geography", "age", "income_band", "interest"}
 
 
