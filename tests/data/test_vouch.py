@@ -189,3 +189,37 @@ def test_days_of_the_rows_not_judged(tmp_path: Path):
     days, n = order_store.days()
     assert [str(d)[:10] for d in days] == ["2026-01-01", "2026-01-03"]
     assert n.tolist() == [1, 1]
+
+
+def test_a_file_of_many_small_row_groups_has_its_footer_read_once(tmp_path: Path, monkeypatch):
+    """Each file's footer is read once, not once per row group: a file written in 2,000 groups
+    of 100 rows took 40 s CPU to scan (its 2.6 MB footer parsed 2,000 times), against 0.4 s
+    for the former SQL; its rows are still numbered across the groups it reads together."""
+    footers = []
+
+    class Counted(pq.ParquetFile):
+        def __init__(self, source, *args, metadata=None, **kwargs):
+            if metadata is None:
+                footers.append(source)
+            super().__init__(source, *args, metadata=metadata, **kwargs)
+
+    monkeypatch.setattr(pq, "ParquetFile", Counted)
+    monkeypatch.setattr(vouch, "BATCH_ROWS", 4)  # groups of 1 row read 4 at a time
+    ids = [f"O{k:02d}" for k in range(30)]
+    names = ["Ana"] * 30
+    ids[3], ids[4], names[4], names[17] = "O03.0", "O03", " Bo", "NA"  # rows 3 and 4, 17
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    pq.write_table(pa.table({"order_id": ids, "name": names}), first, row_group_size=1)
+    pq.write_table(pa.table({"order_id": ["O30", "O31 "], "name": ["B", "C"]}), second)
+    kinds = {"order_id": "id", "name": "text"}
+    scan = vouch.text_scan([first, second], kinds, "order_id")
+    assert [rows.tolist() for rows in scan.flagged] == [[3, 4, 17], [1]]
+    assert not scan.key_increasing  # O03.0 then O03: not greater
+    assert sorted(map(str, footers)) == [str(first), str(second)]
+    ids[3], ids[4] = "O03", "O04"  # sorted: across groups and the runs of 4 read together
+    pq.write_table(pa.table({"order_id": ids, "name": names}), first, row_group_size=1)
+    assert vouch.text_scan([first, second], kinds, "order_id").key_increasing
+    for at in (2, 4):  # equal neighbours within a run of 4 groups, then across two runs
+        equal = [*ids[:at], ids[at - 1], *ids[at + 1 :]]
+        pq.write_table(pa.table({"order_id": equal, "name": names}), first, row_group_size=1)
+        assert not vouch.text_scan([first], kinds, "order_id").key_increasing
