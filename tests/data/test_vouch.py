@@ -189,3 +189,98 @@ def test_days_of_the_rows_not_judged(tmp_path: Path):
     days, n = order_store.days()
     assert [str(d)[:10] for d in days] == ["2026-01-01", "2026-01-03"]
     assert n.tolist() == [1, 1]
+
+
+def test_a_file_of_many_small_row_groups_has_its_footer_read_once(tmp_path: Path, monkeypatch):
+    """Each file's footer is read once, not once per row group: a file written in 2,000 groups
+    of 100 rows took 40 s CPU to scan (its 2.6 MB footer parsed 2,000 times), against 0.4 s
+    for the former SQL; its rows are still numbered across the groups it reads together."""
+    footers = []
+
+    class Counted(pq.ParquetFile):
+        def __init__(self, source, *args, metadata=None, **kwargs):
+            if metadata is None:
+                footers.append(source)
+            super().__init__(source, *args, metadata=metadata, **kwargs)
+
+    monkeypatch.setattr(pq, "ParquetFile", Counted)
+    monkeypatch.setattr(vouch, "BATCH_ROWS", 4)  # groups of 1 row read 4 at a time
+    ids = [f"O{k:02d}" for k in range(30)]
+    names = ["Ana"] * 30
+    ids[3], ids[4], names[4], names[17] = "O03.0", "O03", " Bo", "NA"  # rows 3 and 4, 17
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    pq.write_table(pa.table({"order_id": ids, "name": names}), first, row_group_size=1)
+    pq.write_table(pa.table({"order_id": ["O30", "O31 "], "name": ["B", "C"]}), second)
+    kinds = {"order_id": "id", "name": "text"}
+    scan = vouch.text_scan([first, second], kinds, "order_id")
+    assert [rows.tolist() for rows in scan.flagged] == [[3, 4, 17], [1]]
+    assert not scan.key_increasing  # O03.0 then O03: not greater
+    assert sorted(map(str, footers)) == [str(first), str(second)]
+    ids[3], ids[4] = "O03", "O04"  # sorted: across groups and the runs of 4 read together
+    pq.write_table(pa.table({"order_id": ids, "name": names}), first, row_group_size=1)
+    assert vouch.text_scan([first, second], kinds, "order_id").key_increasing
+    for at in (2, 4):  # equal neighbours within a run of 4 groups, then across two runs
+        equal = [*ids[:at], ids[at - 1], *ids[at + 1 :]]
+        pq.write_table(pa.table({"order_id": equal, "name": names}), first, row_group_size=1)
+        assert not vouch.text_scan([first], kinds, "order_id").key_increasing
+
+
+def _former_increasing(files: list[Path], key: str) -> bool:
+    """The key's order as the former check (vouch.strictly_increasing) read it: whole files."""
+    stacked = pa.concat_arrays(
+        [pq.read_table(f, columns=[key]).column(0).combine_chunks() for f in files]
+    )
+    if stacked.null_count:
+        return False
+    return len(stacked) < 2 or pa.compute.all(pa.compute.greater(stacked[1:], stacked[:-1])).as_py()
+
+
+@hypothesis_settings(max_examples=40, deadline=None)
+@given(
+    files=st.lists(
+        st.lists(  # per file, its row groups (perhaps empty), each a list of rows: the key's
+            st.lists(  # step from the row before (None: no key), a customer id and a name
+                st.tuples(
+                    st.sampled_from([1, 1, 1, 0, -1, None]),
+                    st.one_of(st.none(), st.sampled_from(["C1", " C2", "C3.0", "NA", "C\x07"])),
+                    st.one_of(st.none(), st.sampled_from(["Ana", " Bo", "NA", "", "C\u2028"])),
+                ),
+                max_size=4,
+            ),
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    batch_rows=st.sampled_from([1, 2, 3, 1 << 20]),
+)
+def test_text_scan_on_any_layout_finds_the_former_rows(tmp_path_factory, files, batch_rows):
+    """Files of any row groups (empty ones too), read in runs and batches of any size: the rows
+    and the key's order (mostly sorted: equal or lower neighbours and nulls anywhere) that the
+    former SQL and neighbour test found, file by file."""
+    folder = tmp_path_factory.mktemp("layout")
+    schema = pa.schema([(c, pa.string()) for c in ("order_id", "customer_id", "name")])
+    paths, key = [], 100
+    for k, groups in enumerate(files):
+        paths.append(folder / f"part{k}.parquet")
+        with pq.ParquetWriter(paths[-1], schema) as writer:
+            for rows in groups:
+                ids = []
+                for step, _, _ in rows:
+                    key += step or 0
+                    ids.append(None if step is None else f"O{key}")
+                cells_ = [ids, [r[1] for r in rows], [r[2] for r in rows]]
+                writer.write_table(
+                    pa.table(dict(zip(schema.names, cells_, strict=True)), schema=schema)
+                )
+    kinds = {"order_id": "id", "customer_id": "id", "name": "text"}
+    vouch_batch, vouch.BATCH_ROWS = vouch.BATCH_ROWS, batch_rows
+    try:
+        scan = vouch.text_scan(paths, kinds, "order_id")
+    finally:
+        vouch.BATCH_ROWS = vouch_batch
+    for path, found in zip(paths, scan.flagged, strict=True):
+        table = pq.read_table(path)
+        old = [_old_flags(table.column(c).to_pylist(), kind) for c, kind in kinds.items()]
+        np.testing.assert_array_equal(found, np.unique(np.concatenate(old)))
+    assert scan.key_increasing == _former_increasing(paths, "order_id")
