@@ -284,3 +284,24 @@ def test_text_scan_on_any_layout_finds_the_former_rows(tmp_path_factory, files, 
         old = [_old_flags(table.column(c).to_pylist(), kind) for c, kind in kinds.items()]
         np.testing.assert_array_equal(found, np.unique(np.concatenate(old)))
     assert scan.key_increasing == _former_increasing(paths, "order_id")
+
+
+def test_names_read_as_a_dictionary_only_when_they_repeat(tmp_path: Path, monkeypatch):
+    """A file whose first rows hold each name twice or more reads its names as a dictionary;
+    mostly distinct names read plain (a dictionary of every cell cost more than it saved).
+    Either way the same rows are flagged as the former SQL found them."""
+    monkeypatch.setattr(vouch, "REPEAT_SAMPLE", 4)
+    repeated = ["Ana", "Ana", "Ana", " Bo", "Bo", "NA", "Zoë\u200b", "Bo"]
+    distinct = ["Ana", "Bo", " Cy", "Di", "NA", "Ed ", "Fa", "Zoë\u200b"]
+    kinds = {"order_id": "id", "name": "text"}
+    for names, dictionary in ((repeated, ["name"]), (distinct, [])):
+        path = tmp_path / "leads.parquet"
+        ids = [f"O{k}" for k in range(1, len(names) + 1)]
+        pq.write_table(pa.table({"order_id": ids, "name": names}), path, row_group_size=3)
+        assert vouch._repeating(path, pq.ParquetFile(path).metadata, ["name"]) == dictionary
+        scan = vouch.text_scan([path], kinds, "order_id")
+        np.testing.assert_array_equal(scan.flagged[0], _old_flags(names, "text"))
+    empty = tmp_path / "empty.parquet"
+    pq.write_table(pa.table({"name": pa.array([], pa.string())}), empty)
+    assert vouch._repeating(empty, pq.ParquetFile(empty).metadata, ["name"]) == []
+    assert vouch._repeating(empty, pq.ParquetFile(empty).metadata, []) == []
