@@ -127,8 +127,10 @@ def _rows_if_ours(files: list[Path], sheet: Sheet) -> int:
     if any(not f.schema_arrow.equals(schema) for f in opened[1:]):
         return 0
     # DuckDB numbers the rows in a column of its own name: a client's column of that name clashes
-    # (DuckDB's names are case-insensitive: `Row_` too).
-    if not _typed_as_ours(schema, sheet) or _ALIASES & {n.lower() for n in schema.names}:
+    # (DuckDB's names are case-insensitive: `Row_` too), as do two columns of one name, which
+    # the ordinary reader names.
+    names = {n.lower() for n in schema.names}
+    if len(names) < len(schema.names) or _ALIASES & names or not _typed_as_ours(schema, sheet):
         return 0
     return sum(f.metadata.num_rows for f in opened)
 

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from deckgen.config import Settings
@@ -268,6 +270,29 @@ def test_a_client_column_named_as_duckdbs_row_number_is_read_in_memory(
     folder = _folder(frames, tmp_path / "row-number")
     assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
     assert _deck(folder, "duckdb") == _deck(folder, "memory")
+
+
+@pytest.mark.parametrize(
+    ("sheet", "twice"),
+    [("leads", "name"), ("leads", "customer_id"), ("orders", "customer_id"), ("orders", "amount")],
+)
+def test_a_column_named_twice_is_refused_as_in_memory(
+    sheet: str,
+    twice: str,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+):
+    """Two columns of one name (DuckDB's names ignore case) are left to the ordinary reader,
+    which names them: in place, the text scan raised KeyError (a traceback)."""
+    folder = _folder(frames, tmp_path / "twice")
+    table = pa.Table.from_pandas(frames[sheet], preserve_index=False)
+    table = table.append_column(twice, table.column("customer_id"))
+    pq.write_table(table, folder / f"{sheet}.parquet")
+    if sheet == "leads":
+        assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
+    said = render_refused(folder, capsys)
+    assert f"{sheet}.parquet" in said
 
 
 @pytest.mark.parametrize(
