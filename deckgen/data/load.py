@@ -1110,4 +1110,48 @@ def _read_parquet(
         table = pq.read_table(file, read_dictionary=dictionary or None)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{shown} cannot be read as Parquet: {_first_line(exc)}") from None
+    _check_utf8(table, shown)
     return table.rename_columns([_clean(name) for name in table.column_names])
+
+
+def _check_utf8(table: pa.Table, shown: str) -> None:
+    """InputError naming the first cell of a text column that is not UTF-8: a writer that does
+    not check its text can store such bytes, which every text function would refuse later."""
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        start = 0
+        for chunk in column.chunks:
+            found = _first_invalid_utf8(chunk)
+            if found is not None:
+                row, raw = found
+                raise InputError(
+                    f"{shown}, row {start + row + 2}, column '{_clean(name)}': {raw!r} is not "
+                    "UTF-8 text; expected text saved as UTF-8"
+                )
+            start += len(chunk)
+
+
+def _first_invalid_utf8(chunk: pa.Array) -> tuple[int, bytes] | None:
+    """(position, bytes) of the first value of the text `chunk` that is not UTF-8; None when
+    all are, or it holds no text."""
+    import pyarrow as pa
+
+    values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    try:
+        values.validate(full=True)
+        return None
+    except pa.ArrowInvalid:
+        pass
+    if values is not chunk:  # the first row of a value that is not UTF-8, in sheet order
+        chunk = chunk.dictionary_decode()
+    low, high = 0, len(chunk)  # chunk[low:high] holds a value that is not UTF-8: halve it
+    while high - low > 1:
+        middle = (low + high) // 2
+        try:
+            chunk.slice(low, middle - low).validate(full=True)
+            low = middle
+        except pa.ArrowInvalid:
+            high = middle
+    binary = pa.large_binary() if pa.types.is_large_string(chunk.type) else pa.binary()
+    return low, chunk.slice(low, 1).view(binary)[0].as_py()

@@ -179,12 +179,13 @@ def load_pushed_tables(
     (default: its leads.parquet only) checked in place; ValidationError on errors (and on
     warnings if `strict`), with the messages of deckgen.data.load.load_tables: the validator
     judges every lead and order row SQL cannot vouch for. A value DuckDB cannot hold (a
-    timestamp beyond its range) reads the folder in memory, as before."""
+    timestamp beyond its range) or read (text that is not UTF-8) reads the folder in memory,
+    as before, where the reader names it."""
     import duckdb
 
     try:
         return _load_pushed(folder, settings, strict, today, plan)
-    except (duckdb.ConversionException, duckdb.OutOfRangeException):
+    except (duckdb.ConversionException, duckdb.OutOfRangeException, duckdb.InvalidInputException):
         return load_tables(folder, settings, strict=strict, today=today)
 
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from deckgen.config import Settings, SheetMapping
@@ -132,6 +134,39 @@ def test_corrupt_parquet(frames, writers, settings, tmp_path):
     (folder / "orders.parquet").write_bytes(b"not parquet at all")
     with pytest.raises(InputError, match=r"orders\.parquet cannot be read as Parquet"):
         read_frames(folder, settings)
+
+
+def _not_utf8(values: list[bytes | None], large: bool = False) -> pa.Array:
+    """A text array holding `values` as they are, UTF-8 or not (as a careless writer stores)."""
+    binary = pa.array(values, pa.large_binary() if large else pa.binary())
+    text = pa.large_string() if large else pa.string()
+    return pa.Array.from_buffers(text, len(binary), binary.buffers(), binary.null_count)
+
+
+@pytest.mark.parametrize("layout", ["plain", "large", "dictionary"])
+def test_parquet_text_that_is_not_utf8_is_named(layout, frames, writers, settings, tmp_path):
+    """The first cell that is not UTF-8, in sheet order (a category read as a dictionary: by
+    its first row, not its place in the dictionary; across chunks too), is named with its row,
+    column and bytes, exit 2: it was a traceback."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    table = pq.read_table(folder / "customers.parquet")
+    name = "gender" if layout == "dictionary" else "customer_id"
+    cells = [None if v is None else v.encode() for v in table.column(name).to_pylist()]
+    cells[6], cells[4] = b"C\xff7", b"C\xe9"  # rows 8 and 6 of the sheet: row 6 is the first
+    column = _not_utf8(cells, large=layout == "large")
+    if layout == "dictionary":  # its dictionary backwards: row 8's bad value comes first there
+        backwards = list(range(len(cells)))[::-1]
+        column = pa.DictionaryArray.from_arrays(
+            pa.array(backwards, pa.int32()), column.take(backwards)
+        )
+    table = table.set_column(table.schema.get_field_index(name), name, column)
+    pq.write_table(table, folder / "customers.parquet", row_group_size=3)  # read in chunks of 3
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 6, column '{name}': b'C\\xe9' is not UTF-8 "
+        "text; expected text saved as UTF-8"
+    )
 
 
 def test_load_tables_raises_on_errors_and_on_warnings_when_strict(

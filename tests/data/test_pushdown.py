@@ -25,6 +25,7 @@ from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import leads_ahead, load_source, render_deck_bytes, resolve_period
+from tests.data.test_load import _not_utf8
 from tests.test_cli import run_cli
 
 TODAY = date(2026, 11, 15)
@@ -293,6 +294,26 @@ def test_a_column_named_twice_is_refused_as_in_memory(
         assert pushdown_leads_file(folder, Settings(engine="duckdb")) is None
     said = render_refused(folder, capsys)
     assert f"{sheet}.parquet" in said
+
+
+@pytest.mark.parametrize(("sheet", "column"), [("leads", "name"), ("orders", "customer_id")])
+def test_text_that_is_not_utf8_is_named_as_in_memory(
+    sheet: str,
+    column: str,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+):
+    """DuckDB refuses such text mid-check (a traceback): the folder is read in memory, where
+    the reader names the cell."""
+    folder = _folder(frames, tmp_path / "not-utf8")
+    table = pa.Table.from_pandas(frames[sheet], preserve_index=False)
+    cells = [None if v is None else v.encode() for v in table.column(column).to_pylist()]
+    cells[7] = b"X\xff"
+    at = table.schema.get_field_index(column)
+    pq.write_table(table.set_column(at, column, _not_utf8(cells)), folder / f"{sheet}.parquet")
+    said = render_refused(folder, capsys)
+    assert f"{sheet}.parquet, row 9, column '{column}': b'X\\xff' is not UTF-8 text" in said
 
 
 @pytest.mark.parametrize(
