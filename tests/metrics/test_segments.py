@@ -440,3 +440,38 @@ def test_interest_pairs_of_rows_by_hand():
     assert pairs["interest"].tolist() == ["b", "c", "a", "b", "b", "c"]
     assert pairs.index.equals(pd.RangeIndex(6))
     assert interest_pairs(sheet).equals(interest_pairs(sheet, np.arange(5)))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint16, np.uint64])
+def test_scores_of_narrow_whole_numbers_are_those_of_int64(dtype):
+    # Counted per value from the lowest: int8's -128..127 less -128 overflows int8 unless
+    # widened first (it raised "no negative elements"); the sort scored them all along.
+    info = np.iinfo(dtype)
+    values = np.asarray([info.min, info.max, 0, info.max, info.min + 1], dtype=dtype)
+    # Higher is better, of 5: 1 + 5 * (those strictly below) // 4. Signed: min, max, 0, max,
+    # min + 1 have 0, 3, 2, 3, 1 below; unsigned (min is 0): 0, 3, 0, 3, 2.
+    by_hand = [1, 4, 3, 4, 2] if info.min < 0 else [1, 4, 1, 4, 3]
+    assert tie_aware_scores(values, higher_is_better=True).tolist() == by_hand
+    for higher_is_better in (True, False):
+        expected = tie_aware_scores(values.astype(np.float64), higher_is_better)  # the sort
+        assert tie_aware_scores(values, higher_is_better).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 1 << 17), min_size=1, max_size=40),
+    st.sampled_from([(1 << 16) - 1, 1 << 16, (1 << 16) + 1]),
+    st.integers(-(2**62), 2**62),
+    st.booleans(),
+)
+def test_scores_either_side_of_the_counted_range_are_those_of_the_sort(
+    offsets, spread, low, higher_is_better
+):
+    # Ranges just under, at and over 2**16 (counted per value below it, sorted from it), far
+    # from zero: the lowest and highest at `low` and `low + spread`, the rest between.
+    values = np.asarray([low, low + spread] + [low + k % (spread + 1) for k in offsets])
+    # The same order and ties as small floats (int64 this far from 0 is not exact as float),
+    # which are sorted: the reference.
+    ranks = np.unique(values, return_inverse=True)[1].astype(np.float64)
+    expected = tie_aware_scores(ranks, higher_is_better)
+    assert tie_aware_scores(values, higher_is_better).tolist() == expected.tolist()
