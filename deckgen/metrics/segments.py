@@ -496,14 +496,18 @@ def _segment_lookup(settings: MetricsSettings) -> tuple[tuple[str, ...], np.ndar
 def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
     """1..5 scores by the share of other customers strictly worse (docs/metrics.md#rfm-scores)."""
     n = len(values)
-    low = int(values.min()) if n and values.dtype.kind in "iu" else 0
-    if n and values.dtype.kind in "iu" and int(values.max()) - low < max(n, 1 << 16):
+    whole = n > 0 and values.dtype.kind in "iu"
+    low = int(values.min()) if whole else 0
+    if whole and int(values.max()) - low < max(n, 1 << 16):
         # Whole numbers of a small range (days, occasions): those strictly worse counted per
         # value, then each customer's score looked up, with no sort and no arrays of positions.
-        counts = np.bincount(values - low)
+        # Signed values are widened first: int8's -128..127 less its low would overflow int8.
+        signed = values.dtype.kind == "i"
+        offset = (values.astype(np.int64, copy=False) if signed else values) - low
+        counts = np.bincount(offset)
         up_to = np.cumsum(counts)
         worse = up_to - counts if higher_is_better else n - up_to
-        return _score(worse, n)[values - low]
+        return _score(worse, n)[offset]
     # One sort, then each run of equal values counts those before (or after) it: a binary
     # search per customer would jump across memory, several times slower for millions.
     order = np.argsort(values)

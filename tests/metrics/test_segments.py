@@ -16,10 +16,13 @@ from hypothesis import strategies as st
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
 from deckgen.errors import ConfigError
-from deckgen.metrics.common import Change
+from deckgen.metrics.common import Change, CustomerOrders, label_codes
 from deckgen.metrics.segments import (
+    AGE_BANDS,
     DEFAULT_RFM_SEGMENTS,
+    age_band_codes,
     compute_segments,
+    customer_attributes,
     interest_pairs,
     parse_rfm_segments,
     rfm_segment_of,
@@ -440,3 +443,87 @@ def test_interest_pairs_of_rows_by_hand():
     assert pairs["interest"].tolist() == ["b", "c", "a", "b", "b", "c"]
     assert pairs.index.equals(pd.RangeIndex(6))
     assert interest_pairs(sheet).equals(interest_pairs(sheet, np.arange(5)))
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.uint8, np.uint16, np.uint64])
+def test_scores_of_narrow_whole_numbers_are_those_of_int64(dtype):
+    # Counted per value from the lowest: int8's -128..127 less -128 overflows int8 unless
+    # widened first (it raised "no negative elements"); the sort scored them all along.
+    info = np.iinfo(dtype)
+    values = np.asarray([info.min, info.max, 0, info.max, info.min + 1], dtype=dtype)
+    # Higher is better, of 5: 1 + 5 * (those strictly below) // 4. Signed: min, max, 0, max,
+    # min + 1 have 0, 3, 2, 3, 1 below; unsigned (min is 0): 0, 3, 0, 3, 2.
+    by_hand = [1, 4, 3, 4, 2] if info.min < 0 else [1, 4, 1, 4, 3]
+    assert tie_aware_scores(values, higher_is_better=True).tolist() == by_hand
+    for higher_is_better in (True, False):
+        expected = tie_aware_scores(values.astype(np.float64), higher_is_better)  # the sort
+        assert tie_aware_scores(values, higher_is_better).tolist() == expected.tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 1 << 17), min_size=1, max_size=40),
+    st.sampled_from([(1 << 16) - 1, 1 << 16, (1 << 16) + 1]),
+    st.integers(-(2**62), 2**62),
+    st.booleans(),
+)
+def test_scores_either_side_of_the_counted_range_are_those_of_the_sort(
+    offsets, spread, low, higher_is_better
+):
+    # Ranges just under, at and over 2**16 (counted per value below it, sorted from it), far
+    # from zero: the lowest and highest at `low` and `low + spread`, the rest between.
+    values = np.asarray([low, low + spread] + [low + k % (spread + 1) for k in offsets])
+    # The same order and ties as small floats (int64 this far from 0 is not exact as float),
+    # which are sorted: the reference.
+    ranks = np.unique(values, return_inverse=True)[1].astype(np.float64)
+    expected = tie_aware_scores(ranks, higher_is_better)
+    assert tie_aware_scores(values, higher_is_better).tolist() == expected.tolist()
+
+
+_WORDS = st.one_of(
+    st.none(), st.sampled_from(["a", "A", " a", "a ", "b", "", " ", "ب", "a;a", ";", "b; a"])
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sheet=st.lists(
+        st.tuples(_WORDS, _WORDS, st.one_of(st.none(), st.integers(0, 120))), max_size=20
+    ),
+    data=st.data(),
+)
+def test_customer_attributes_are_those_of_the_rows_taken(sheet, data):
+    # Coded over the whole sheet then taken by row (memory at 10M orders): the codes and
+    # labels of the ordering customers' own rows, whatever the sheet holds beyond them. The
+    # sheet: categories with unused ones, blanks, case and spacing; ids unlisted, in any order.
+    regions = [r for r, _, _ in sheet]
+    customers = pd.DataFrame(
+        {
+            "customer_id": pd.array([f"C{k}" for k in range(len(sheet))], dtype="string"),
+            "region": pd.Categorical(
+                regions, categories=sorted({r for r in regions if r is not None} | {"zz"})
+            ),
+            "interests": pd.array([i for _, i, _ in sheet], dtype="string"),
+            "age": pd.array([a for _, _, a in sheet], dtype="Int64"),
+        }
+    )
+    rows = data.draw(st.lists(st.integers(-1, len(sheet) - 1), unique=True, max_size=20))
+    ids = pd.Index([f"C{r}" if r >= 0 else f"X{k}" for k, r in enumerate(rows)], dtype="string")
+    empty = np.zeros(0, dtype=np.int64)
+    orders = CustomerOrders(ids, empty, empty, np.zeros(0), np.zeros(len(ids), np.int64))
+    found = customer_attributes(Tables(customers=customers, orders=pd.DataFrame()), orders)
+    taken = [sheet[r] if r >= 0 else (None, None, None) for r in rows]
+    region = label_codes(pd.Series([r for r, _, _ in taken], dtype="string"))
+    assert found.codes["region"][1] == region[1]
+    assert found.codes["region"][0].tolist() == region[0].tolist()
+    ages = age_band_codes(pd.Series([a for _, _, a in taken], dtype="Int64"))
+    assert found.codes["age_band"][1] == AGE_BANDS
+    assert found.codes["age_band"][0].tolist() == ages.tolist()
+    pairs = [
+        (k, interest)
+        for k, (_, text, _) in enumerate(taken)
+        if text is not None
+        for interest in dict.fromkeys(part.strip() for part in text.split(";"))
+        if interest
+    ]
+    assert list(zip(found.interests["customer"], found.interests["interest"], strict=True)) == pairs
