@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,7 +52,7 @@ def _queued(method: Callable[..., _Answer]) -> Callable[..., _Answer]:
         if ahead is not None:
             return ahead.result()
         if self._worker is not None:
-            return self._worker.submit(method, self, *args).result()
+            return self._send(method, *args).result()
         return method(self, *args)
 
     return answer
@@ -79,6 +79,7 @@ class LeadStore:
         self.file = Path(file)
         self._worker: ThreadPoolExecutor | None = None  # see prefetch
         self._ahead: dict[tuple[object, ...], Future[Any]] = {}
+        self._sent: list[Future[Any]] = []  # every query given to the worker
         self._threads = 0  # DuckDB's threads before prefetch
         self._stamp = stamp(self.file)  # the file validated is the file the metrics read
         self._db = connect()
@@ -279,7 +280,14 @@ class LeadStore:
         wanted += [(LeadStore.created, (end,)), (LeadStore.channel_days, (end,))]
         for method, args in wanted:
             plain = method.__wrapped__  # type: ignore[attr-defined]
-            self._ahead[(plain.__name__, *args)] = self._worker.submit(plain, self, *args)
+            self._ahead[(plain.__name__, *args)] = self._send(plain, *args)
+
+    def _send(self, method: Callable[..., _Answer], *args: object) -> Future[_Answer]:
+        """`method`'s answer, queried by the worker."""
+        assert self._worker is not None
+        future = self._worker.submit(method, self, *args)
+        self._sent.append(future)
+        return future
 
     def settle(self) -> None:
         """Stop prefetch's worker: the queries not started are dropped, a running one whose
@@ -288,12 +296,18 @@ class LeadStore:
         asked for are let go."""
         if self._worker is not None:
             self._worker.shutdown(wait=False, cancel_futures=True)
-            if not all(future.done() for future in self._ahead.values()):
-                self._db.interrupt()  # nothing running by then: no effect on the next query
+            # The metrics' thread is here, so nobody waits for what still runs there, an answer
+            # it was waiting for when interrupted (Ctrl-C) included. Interrupted again until it
+            # stops: one that falls between two of a method's statements has no effect (nor
+            # on the next query).
+            while running := [future for future in self._sent if not future.done()]:
+                self._db.interrupt()
+                wait(running, timeout=0.01)
             self._worker.shutdown(wait=True)
             self._db.execute(f"SET threads = {self._threads}")
         self._worker = None
         self._ahead = {}
+        self._sent = []
 
     def _fetch(self, sql: str, end: int, **params: object) -> pd.DataFrame:
         self._unchanged()

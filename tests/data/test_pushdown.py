@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -390,6 +391,53 @@ def test_leads_queried_ahead_and_let_go_at_once_leave_the_store_working(
         store.settle()
         assert not _workers() and not store._ahead
         assert store.statuses(end) == _statuses_one_by_one(store, end)
+
+
+class _Interrupted(Exception):
+    """What a signal raises in the metrics' thread here, as Ctrl-C does."""
+
+
+def test_an_answer_waited_for_when_interrupted_is_stopped_at_once(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Ctrl-C while the metrics wait for a query running ahead (its answer already asked for):
+    # the query is interrupted, also between two statements, not waited for (seconds at ten
+    # million orders).
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / "waited") / "leads.parquet")
+    end = day_number(date(2026, 10, 31))
+    released = threading.Event()
+
+    def first_converted(self: LeadStore, end: int) -> pd.DataFrame:
+        while not released.is_set():  # a long scan, statement after statement
+            self._db.execute("SELECT count(*) FROM range(20000000)").fetchall()
+        return pd.DataFrame()
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise _Interrupted
+
+    monkeypatch.setattr(LeadStore.first_converted, "__wrapped__", first_converted)
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    release = threading.Timer(20, released.set)  # what settle would wait for without its interrupt
+    release.start()
+    main = threading.main_thread().ident
+    threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGUSR1)).start()
+    try:
+        store.prefetch(end)
+        try:
+            with pytest.raises(_Interrupted):
+                store.first_converted(end)
+        finally:
+            store.settle()
+        stopped = not released.is_set()
+    finally:
+        released.set()
+        release.cancel()
+        signal.signal(signal.SIGUSR1, previous)
+    assert stopped
+    assert not _workers()
+    assert store.statuses(end) == _statuses_one_by_one(store, end)
 
 
 def _statuses_one_by_one(store, end: int) -> tuple[int, int, int]:
