@@ -48,12 +48,18 @@ def _queued(method: Callable[..., _Answer]) -> Callable[..., _Answer]:
 
     @functools.wraps(method)
     def answer(self: LeadStore, *args: Any) -> _Answer:
-        ahead = self._ahead.pop((method.__name__, *args), None) if _plain(args) else None
-        if ahead is not None:
-            return ahead.result()
-        if self._worker is not None:
-            return self._send(method, *args).result()
-        return method(self, *args)
+        import duckdb
+
+        try:
+            ahead = self._ahead.pop((method.__name__, *args), None) if _plain(args) else None
+            if ahead is not None:
+                return ahead.result()
+            if self._worker is not None:
+                return self._send(method, *args).result()
+            return method(self, *args)
+        except duckdb.Error:
+            self._unchanged()  # the file removed or rewritten while the query read it
+            raise
 
     return answer
 

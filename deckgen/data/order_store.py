@@ -214,7 +214,11 @@ class OrderStore:
         gives them (`validated`: the judged rows, in their order, as validated)."""
         import pyarrow.parquet as pq
 
-        tables = [pq.read_table(part.file, columns=list(KEPT)) for part in self.parts]
+        try:
+            tables = [pq.read_table(part.file, columns=list(KEPT)) for part in self.parts]
+        except (OSError, pa.ArrowException):
+            self._unchanged()  # removed or rewritten since it was validated
+            raise
         self._unchanged()
         blank_part, blank_row = self.blank()
         self._db.close()  # its buffers go back before the orders take their memory

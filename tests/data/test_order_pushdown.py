@@ -298,6 +298,10 @@ def test_an_order_file_changed_before_it_is_read_is_an_input_error(
     frames["orders"].assign(amount=-1.0).to_parquet(folder / "orders.parquet", index=False)
     with pytest.raises(InputError, match=r"orders\.parquet changed while deckgen was reading"):
         store.read(judged, frames["orders"].iloc[: len(judged.row)])
+    # Removed: the read's own error (FileNotFoundError, a traceback) is said the same way.
+    (folder / "orders.parquet").unlink()
+    with pytest.raises(InputError, match=r"orders\.parquet changed while deckgen was reading"):
+        store.read(judged, frames["orders"].iloc[: len(judged.row)])
 
 
 def test_duckdb_draws_no_progress_bar_on_stdout():

@@ -3,6 +3,7 @@ deck and every figure equal those of the in-memory path, on the sample and hosti
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -350,6 +351,35 @@ def test_a_leads_file_changed_after_validation_is_an_input_error(
     # The same from the worker thread that queries ahead, which is stopped on the way out.
     changed = r"leads\.parquet changed while deckgen was reading it"
     with pytest.raises(InputError, match=changed), leads_ahead(tables, period):
+        compute_metrics(tables, period, settings.metrics)
+    assert not _workers()
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_leads_file_removed_while_a_query_reads_it_is_an_input_error(
+    ahead: bool, frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Removed after a query checked it, before DuckDB read it: DuckDB's IOException was a
+    traceback (exit 1); it is said as the file changed (exit 2)."""
+    folder = _folder(frames, tmp_path / "removed")
+    settings = Settings(engine="duckdb")
+    tables = load_source(folder, settings, today=TODAY)
+    period = resolve_period(None, tables, settings, TODAY)
+    store = lead_store_of(tables)
+    checks = []
+    unchanged = type(store)._unchanged
+
+    def removed_after_the_first_check(self) -> None:
+        checks.append(1)
+        if len(checks) == 1:  # the query's own check passes, then the file goes
+            (folder / "leads.parquet").unlink()
+            return
+        unchanged(self)
+
+    monkeypatch.setattr(type(store), "_unchanged", removed_after_the_first_check)
+    changed = r"leads\.parquet changed while deckgen was reading it"
+    context = leads_ahead(tables, period) if ahead else contextlib.nullcontext()
+    with pytest.raises(InputError, match=changed), context:
         compute_metrics(tables, period, settings.metrics)
     assert not _workers()
 
