@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import importlib
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -397,6 +398,8 @@ def main() -> None:
     Whatever is printed has any URL credentials masked, a bug's traceback included."""
     from deckgen.masking import mask_credentials
 
+    interrupts: list[int] = []
+    previous = _note_interrupts(interrupts)
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -410,10 +413,32 @@ def main() -> None:
         click.echo(f"error: {mask_credentials(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except Exception:
+        if interrupts:  # Ctrl-C that a library raised as its own error (DuckDB's query)
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
         import traceback
 
         click.echo(mask_credentials(traceback.format_exc()), err=True, nl=False)
         sys.exit(1)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _note_interrupts(interrupts: list[int]) -> object | None:
+    """Note each Ctrl-C in `interrupts`, still raising KeyboardInterrupt as Python does, and
+    return the handler replaced; None (nothing replaced) off the main thread or when a
+    handler other than Python's own is set."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        return None
+
+    def noted(signum: int, frame: object) -> None:
+        interrupts.append(signum)
+        signal.default_int_handler(signum, frame)
+
+    return signal.signal(signal.SIGINT, noted)
 
 
 if __name__ == "__main__":

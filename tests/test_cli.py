@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -290,3 +291,31 @@ def test_a_mapped_key_column_that_is_missing_is_one_error(
     assert code == 2 and "Traceback" not in out + err
     assert "Errors (1):" in out
     assert "column 'Kunden-Nr'; expected a column with this name" in out
+
+
+@pytest.mark.parametrize("interrupted", [True, False])
+def test_ctrl_c_raised_as_a_librarys_own_error_is_aborted(
+    interrupted: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+):
+    """DuckDB answers Ctrl-C mid-query with RuntimeError("Query interrupted"): "Aborted.",
+    exit 130, as any Ctrl-C (it was a traceback, exit 1). The same error without a Ctrl-C is
+    still a bug's traceback, and Python's own handler is back afterwards."""
+    import deckgen.pipeline as pipeline
+
+    def query(*args: object, **kwargs: object) -> None:
+        try:
+            if interrupted:
+                signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass  # what DuckDB's client does with it
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr(pipeline, "render_deck", query)
+    deck = tmp_path / "deck.pptx"
+    code, out, err = run_cli(["render", "sample_data/sample.xlsx", "-o", str(deck)], capsys)
+    if interrupted:
+        assert (code, out, err) == (130, "", "Aborted.\n")
+    else:
+        assert code == 1 and err.startswith("Traceback") and "Query interrupted" in err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert not deck.exists()
