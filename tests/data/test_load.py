@@ -169,6 +169,43 @@ def test_parquet_text_that_is_not_utf8_is_named(layout, frames, writers, setting
     )
 
 
+def test_parquet_cell_of_a_megabyte_not_utf8_is_named_briefly(frames, writers, settings, tmp_path):
+    """A cell of 1 MB that is not UTF-8 is named by its first 40 bytes and its size: the whole
+    cell made a message of 4 MB."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    table = pq.read_table(folder / "customers.parquet")
+    cells = [v.encode() for v in table.column("customer_id").to_pylist()]
+    cells[2] = b"\xff" * 1_000_000  # row 4 of the sheet
+    table = table.set_column(0, "customer_id", _not_utf8(cells))
+    pq.write_table(table, folder / "customers.parquet")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    shown = "b'" + "\\xff" * 40 + "'"
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 4, column 'customer_id': {shown}... "
+        "(1,000,000 bytes) is not UTF-8 text; expected text saved as UTF-8"
+    )
+
+
+def test_parquet_dictionary_value_no_row_uses_may_be_not_utf8(frames, writers, settings, tmp_path):
+    """A dictionary entry that is not UTF-8 but that no row (or only a null) points to is not
+    a cell: the file reads, its values as written; it was said as a bad cell on a good one."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    table = pq.read_table(folder / "customers.parquet")
+    genders = table.column("gender").to_pylist()
+    values = sorted({g for g in genders if g is not None})
+    indices = [None if g is None else values.index(g) for g in genders]
+    indices[0] = None  # a null row that points nowhere
+    genders[0] = None
+    column = pa.DictionaryArray.from_arrays(
+        pa.array(indices, pa.int32()), _not_utf8([v.encode() for v in values] + [b"\xff"])
+    )
+    index = table.schema.get_field_index("gender")
+    pq.write_table(table.set_column(index, "gender", column), folder / "customers.parquet")
+    read = read_frames(folder, settings)["customers"]["gender"]
+    assert [None if pd.isna(g) else g for g in read] == genders
+
+
 def test_load_tables_raises_on_errors_and_on_warnings_when_strict(
     frames, writers, settings, tmp_path
 ):
