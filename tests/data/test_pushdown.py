@@ -384,6 +384,38 @@ def test_a_leads_file_removed_while_a_query_reads_it_is_an_input_error(
     assert not _workers()
 
 
+@pytest.mark.parametrize("sheet", ["leads", "orders"])
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_file_removed_while_it_is_validated_in_place_is_an_input_error(
+    sheet: str,
+    when: str,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Removed while the validation's queries read it, before Arrow's text scan (its
+    FileNotFoundError) or after it (DuckDB's IOException): both were a traceback (exit 1);
+    it is said as the file changed (exit 2)."""
+    import deckgen.data.lead_store as lead_store
+    import deckgen.data.order_store as order_store
+
+    folder = _folder(frames, tmp_path / "removed")
+    store = lead_store if sheet == "leads" else order_store
+    scan = store.text_scan
+
+    def removed(*args: object) -> object:
+        if when == "before":
+            (folder / f"{sheet}.parquet").unlink()
+        found = scan(*args)
+        if when == "after":
+            (folder / f"{sheet}.parquet").unlink()
+        return found
+
+    monkeypatch.setattr(store, "text_scan", removed)
+    with pytest.raises(InputError, match=rf"{sheet}\.parquet changed while deckgen was reading it"):
+        load_source(folder, Settings(engine="duckdb"), today=TODAY)
+
+
 def test_an_error_in_the_metrics_stops_the_leads_worker(
     frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
