@@ -1110,6 +1110,11 @@ def _read_parquet(
         table = pq.read_table(file, read_dictionary=dictionary or None)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{shown} cannot be read as Parquet: {_first_line(exc)}") from None
+    except UnicodeDecodeError as exc:  # Arrow decodes the column names as it opens the file
+        raise InputError(
+            f"{shown}, row 1: column name {_bytes_shown(exc.object)} is not UTF-8 text; "
+            "expected text saved as UTF-8"
+        ) from None
     table = _check_utf8(table, shown)
     return table.rename_columns([_clean(name) for name in table.column_names])
 
@@ -1135,15 +1140,20 @@ def _check_utf8(table: pa.Table, shown: str) -> pa.Table:
         for chunk in column.chunks:
             if not _is_utf8(chunk):
                 row, raw = _first_invalid_utf8(chunk)
-                cut = f"{raw[:SHOWN_BYTES]!r}... ({len(raw):,} bytes)"
-                cell = repr(raw) if len(raw) <= SHOWN_BYTES else cut
                 raise InputError(
-                    f"{shown}, row {start + row + 2}, column '{_clean(name)}': {cell} is "
-                    "not UTF-8 text; expected text saved as UTF-8"
+                    f"{shown}, row {start + row + 2}, column '{_clean(name)}': "
+                    f"{_bytes_shown(raw)} is not UTF-8 text; expected text saved as UTF-8"
                 )
             start += len(chunk)
         table = table.set_column(index, name, column.dictionary_encode())
     return table
+
+
+def _bytes_shown(raw: bytes) -> str:
+    """`raw` as a message shows it: its first SHOWN_BYTES bytes and its size when longer."""
+    return (
+        repr(raw) if len(raw) <= SHOWN_BYTES else f"{raw[:SHOWN_BYTES]!r}... ({len(raw):,} bytes)"
+    )
 
 
 def _is_utf8(values: pa.Array) -> bool:

@@ -206,6 +206,27 @@ def test_parquet_dictionary_value_no_row_uses_may_be_not_utf8(frames, writers, s
     assert [None if pd.isna(g) else g for g in read] == genders
 
 
+def write_name_not_utf8(table: pa.Table, path: Path) -> None:
+    """`table` at `path` with a column `noteQZ` added, whose name's last two bytes are then
+    made \\xff\\xfe (as a writer that does not check its names stores them)."""
+    table = table.append_column("noteQZ", pa.array(["x"] * len(table)))
+    pq.write_table(table, path, store_schema=False)  # the name only in Parquet's own schema
+    path.write_bytes(path.read_bytes().replace(b"noteQZ", b"note\xff\xfe"))
+
+
+def test_parquet_column_name_not_utf8_is_named(frames, writers, settings, tmp_path):
+    """A column name that is not UTF-8 is named with its bytes (row 1, the header), exit 2:
+    Arrow's UnicodeDecodeError was a traceback."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    write_name_not_utf8(pq.read_table(folder / "customers.parquet"), folder / "customers.parquet")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 1: column name b'note\\xff\\xfe' is not UTF-8 "
+        "text; expected text saved as UTF-8"
+    )
+
+
 def test_load_tables_raises_on_errors_and_on_warnings_when_strict(
     frames, writers, settings, tmp_path
 ):

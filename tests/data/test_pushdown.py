@@ -27,7 +27,7 @@ from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import leads_ahead, load_source, render_deck_bytes, resolve_period
-from tests.data.test_load import _not_utf8
+from tests.data.test_load import _not_utf8, write_name_not_utf8
 from tests.test_cli import run_cli
 
 TODAY = date(2026, 11, 15)
@@ -316,6 +316,19 @@ def test_text_that_is_not_utf8_is_named_as_in_memory(
     pq.write_table(table.set_column(at, column, _not_utf8(cells)), folder / f"{sheet}.parquet")
     said = render_refused(folder, capsys)
     assert f"{sheet}.parquet, row 9, column '{column}': b'X\\xff' is not UTF-8 text" in said
+
+
+@pytest.mark.parametrize("sheet", ["leads", "orders"])
+def test_a_column_name_not_utf8_is_refused_as_in_memory(
+    sheet: str, frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A column name that is not UTF-8 leaves the file to the ordinary reader, which names it
+    (exit 2 both ways): in place, opening the file raised UnicodeDecodeError (a traceback)."""
+    folder = _folder(frames, tmp_path / "name")
+    table = pa.Table.from_pandas(frames[sheet], preserve_index=False)
+    write_name_not_utf8(table, folder / f"{sheet}.parquet")
+    said = render_refused(folder, capsys)
+    assert f"{sheet}.parquet, row 1: column name b'note\\xff\\xfe' is not UTF-8 text" in said
 
 
 @pytest.mark.parametrize(
