@@ -1123,19 +1123,29 @@ SHOWN_BYTES = 40  # of a cell that is not UTF-8, in its message (a cell may hold
 
 
 def _check_utf8(table: pa.Table, shown: str) -> pa.Table:
-    """`table`, dictionary values no row uses dropped when they are not UTF-8 (every reader of
-    the dictionary would refuse them); InputError naming the first cell of a text column that
-    is not UTF-8: a writer that does not check its text can store such bytes."""
+    """`table`, its bytes columns read as text (a writer that does not mark its text as UTF-8
+    stores it so) and dictionary values no row uses dropped when they are not UTF-8 (every
+    reader of the dictionary would refuse them); InputError naming the first cell of a text
+    column that is not UTF-8: a writer that does not check its text can store such bytes."""
     import pyarrow as pa
 
+    as_text = {
+        pa.string(): pa.string(),
+        pa.large_string(): pa.large_string(),
+        pa.binary(): pa.string(),
+        pa.large_binary(): pa.large_string(),
+    }
     for index, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
-        kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        dictionary = pa.types.is_dictionary(column.type)
+        kind = column.type.value_type if dictionary else column.type
+        text = as_text.get(kind)
+        if text is None or (
+            kind == text and all(_is_utf8(c.dictionary if dictionary else c) for c in column.chunks)
+        ):
             continue
-        if all(_is_utf8(c.dictionary if kind != column.type else c) for c in column.chunks):
-            continue
-        if kind != column.type:  # by the first row of a value, not its place in the dictionary
+        if dictionary:  # by the first row of a value, not its place in the dictionary
             column = pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind)
+        column = pa.chunked_array([c.view(text) for c in column.chunks], text)
         start = 0
         for chunk in column.chunks:
             if not _is_utf8(chunk):
@@ -1145,7 +1155,7 @@ def _check_utf8(table: pa.Table, shown: str) -> pa.Table:
                     f"{_bytes_shown(raw)} is not UTF-8 text; expected text saved as UTF-8"
                 )
             start += len(chunk)
-        table = table.set_column(index, name, column.dictionary_encode())
+        table = table.set_column(index, name, column.dictionary_encode() if dictionary else column)
     return table
 
 

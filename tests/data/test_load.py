@@ -206,6 +206,29 @@ def test_parquet_dictionary_value_no_row_uses_may_be_not_utf8(frames, writers, s
     assert [None if pd.isna(g) else g for g in read] == genders
 
 
+@pytest.mark.parametrize("kind", [pa.binary(), pa.large_binary()])
+def test_parquet_text_stored_as_bytes_reads_as_text(kind, frames, writers, settings, tmp_path):
+    """Text a writer stored as bytes (no UTF-8 mark) reads as the same text; a cell that is not
+    UTF-8 is named: ids read as bytes matched no customer (a warning for every order)."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    expected = read_frames(folder, settings)["customers"]
+    table = pq.read_table(folder / "customers.parquet")
+    cells = [v.encode() for v in table.column("customer_id").to_pylist()]
+    table = table.set_column(0, "customer_id", pa.array(cells, kind))
+    pq.write_table(table, folder / "customers.parquet")
+    read = read_frames(folder, settings)["customers"]
+    pd.testing.assert_frame_equal(read, expected, check_dtype=False)  # string or large_string
+    cells[5] = b"C\xff"  # row 7 of the sheet
+    table = table.set_column(0, "customer_id", pa.array(cells, kind))
+    pq.write_table(table, folder / "customers.parquet")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 7, column 'customer_id': b'C\\xff' is not UTF-8 "
+        "text; expected text saved as UTF-8"
+    )
+
+
 def write_name_not_utf8(table: pa.Table, path: Path) -> None:
     """`table` at `path` with a column `noteQZ` added, whose name's last two bytes are then
     made \\xff\\xfe (as a writer that does not check its names stores them)."""
