@@ -9,6 +9,7 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -23,7 +24,15 @@ import pyarrow.compute as pc
 
 from deckgen.data.schema import LEADS
 from deckgen.data.tables import Tables
-from deckgen.data.vouch import TEXT_KINDS, cell_checks, connect, stamp, text_scan, validated_ids
+from deckgen.data.vouch import (
+    TEXT_KINDS,
+    cell_checks,
+    connect,
+    said_changed,
+    stamp,
+    text_scan,
+    validated_ids,
+)
 from deckgen.errors import InputError
 
 _DAY = "datediff('day', DATE '1970-01-01', CAST({} AS DATE))"
@@ -48,20 +57,14 @@ def _queued(method: Callable[..., _Answer]) -> Callable[..., _Answer]:
 
     @functools.wraps(method)
     def answer(self: LeadStore, *args: Any) -> _Answer:
-        import duckdb
+        ahead = self._ahead.pop((method.__name__, *args), None) if _plain(args) else None
+        if ahead is not None:
+            return ahead.result()
+        if self._worker is not None:
+            return self._send(method, *args).result()
+        return method(self, *args)
 
-        try:
-            ahead = self._ahead.pop((method.__name__, *args), None) if _plain(args) else None
-            if ahead is not None:
-                return ahead.result()
-            if self._worker is not None:
-                return self._send(method, *args).result()
-            return method(self, *args)
-        except duckdb.Error:
-            self._unchanged()  # the file removed or rewritten while the query read it
-            raise
-
-    return answer
+    return said_changed(answer)
 
 
 def _plain(args: tuple[Any, ...]) -> bool:
@@ -126,6 +129,7 @@ class LeadStore:
             FROM {source} WHERE lead_id IS NOT NULL"""
         )
 
+    @said_changed
     def correct(self, fixed: pd.DataFrame) -> None:
         """Read the rows of `fixed` (file_row_number and our columns, as validated) from it."""
         self._db.register("fixed", fixed)
@@ -141,6 +145,7 @@ class LeadStore:
         )
         self._view("corrected")
 
+    @said_changed
     def unvouched(
         self, allowed: dict[str, tuple[str, ...]], customer_ids: pa.Array, today: date
     ) -> tuple[pa.Table, np.ndarray]:
@@ -194,6 +199,7 @@ class LeadStore:
                 table, positions = self.rows_at(np.concatenate([positions, extra]))
         return table, positions
 
+    @said_changed
     def rows_at(self, positions: np.ndarray) -> tuple[pa.Table, np.ndarray]:
         """The rows at 0-based `positions` as read, in file order, and their positions."""
         self._db.register("wanted", pa.table({"row_": np.unique(positions)}))
@@ -207,6 +213,7 @@ class LeadStore:
         positions = found.column("file_row_number").to_numpy().astype(np.int64)
         return found.drop_columns(["file_row_number"]), positions
 
+    @said_changed
     def days(self, judged: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per date column, the distinct days (datetime64[ns]) of the rows not at `judged`
         positions (those the validator sees) and their counts, for the stray-date reckoning."""
@@ -228,6 +235,7 @@ class LeadStore:
             found.append((days.astype("datetime64[ns]"), np.asarray(counted["n"], np.int64)))
         return found
 
+    @said_changed
     def after(self, day: np.datetime64, judged: np.ndarray) -> np.ndarray:
         """Positions of the rows not at `judged` positions with a date after `day`."""
         number = int(np.datetime64(day, "D").astype(np.int64))
@@ -262,6 +270,7 @@ class LeadStore:
                 "written in full"
             )
 
+    @said_changed
     def empty(self) -> bool:
         """True when the file holds no lead (no row, or blank rows only)."""
         return self._db.execute("SELECT count(*) FROM leads").fetchall() == [(0,)]
@@ -285,7 +294,7 @@ class LeadStore:
         wanted += [(LeadStore.closed_counts, (end, attribute)) for attribute in self.present]
         wanted += [(LeadStore.created, (end,)), (LeadStore.channel_days, (end,))]
         for method, args in wanted:
-            plain = method.__wrapped__  # type: ignore[attr-defined]
+            plain = inspect.unwrap(method)
             self._ahead[(plain.__name__, *args)] = self._send(plain, *args)
 
     def _send(self, method: Callable[..., _Answer], *args: object) -> Future[_Answer]:

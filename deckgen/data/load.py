@@ -1110,48 +1110,84 @@ def _read_parquet(
         table = pq.read_table(file, read_dictionary=dictionary or None)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{shown} cannot be read as Parquet: {_first_line(exc)}") from None
-    _check_utf8(table, shown)
+    except UnicodeDecodeError as exc:  # Arrow decodes the column names as it opens the file
+        raise InputError(
+            f"{shown}, row 1: column name {_bytes_shown(exc.object)} is not UTF-8 text; "
+            "expected text saved as UTF-8"
+        ) from None
+    table = _check_utf8(table, shown)
     return table.rename_columns([_clean(name) for name in table.column_names])
 
 
-def _check_utf8(table: pa.Table, shown: str) -> None:
-    """InputError naming the first cell of a text column that is not UTF-8: a writer that does
-    not check its text can store such bytes, which every text function would refuse later."""
-    for name, column in zip(table.column_names, table.columns, strict=True):
-        start = 0
-        for chunk in column.chunks:
-            found = _first_invalid_utf8(chunk)
-            if found is not None:
-                row, raw = found
-                raise InputError(
-                    f"{shown}, row {start + row + 2}, column '{_clean(name)}': {raw!r} is not "
-                    "UTF-8 text; expected text saved as UTF-8"
-                )
-            start += len(chunk)
+SHOWN_BYTES = 40  # of a cell that is not UTF-8, in its message (a cell may hold megabytes)
 
 
-def _first_invalid_utf8(chunk: pa.Array) -> tuple[int, bytes] | None:
-    """(position, bytes) of the first value of the text `chunk` that is not UTF-8; None when
-    all are, or it holds no text."""
+def _check_utf8(table: pa.Table, shown: str) -> pa.Table:
+    """`table`, its bytes columns read as text (a writer that does not mark its text as UTF-8
+    stores it so) and dictionary values no row uses dropped when they are not UTF-8 (every
+    reader of the dictionary would refuse them); InputError naming the first cell of a text
+    column that is not UTF-8: a writer that does not check its text can store such bytes."""
     import pyarrow as pa
 
-    values = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
-    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-        return None
+    as_text = {
+        pa.string(): pa.string(),
+        pa.large_string(): pa.large_string(),
+        pa.binary(): pa.string(),
+        pa.large_binary(): pa.large_string(),
+    }
+    for index, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        dictionary = pa.types.is_dictionary(column.type)
+        kind = column.type.value_type if dictionary else column.type
+        text = as_text.get(kind)
+        if text is None or (
+            kind == text and all(_is_utf8(c.dictionary if dictionary else c) for c in column.chunks)
+        ):
+            continue
+        if dictionary:  # by the first row of a value, not its place in the dictionary
+            column = pa.chunked_array([c.dictionary_decode() for c in column.chunks], kind)
+        column = pa.chunked_array([c.view(text) for c in column.chunks], text)
+        start = 0
+        for chunk in column.chunks:
+            if not _is_utf8(chunk):
+                row, raw = _first_invalid_utf8(chunk)
+                raise InputError(
+                    f"{shown}, row {start + row + 2}, column '{_clean(name)}': "
+                    f"{_bytes_shown(raw)} is not UTF-8 text; expected text saved as UTF-8"
+                )
+            start += len(chunk)
+        table = table.set_column(index, name, column.dictionary_encode() if dictionary else column)
+    return table
+
+
+def _bytes_shown(raw: bytes) -> str:
+    """`raw` as a message shows it: its first SHOWN_BYTES bytes and its size when longer."""
+    return (
+        repr(raw) if len(raw) <= SHOWN_BYTES else f"{raw[:SHOWN_BYTES]!r}... ({len(raw):,} bytes)"
+    )
+
+
+def _is_utf8(values: pa.Array) -> bool:
+    """True when every value of the text array `values` is UTF-8."""
+    import pyarrow as pa
+
     try:
         values.validate(full=True)
-        return None
     except pa.ArrowInvalid:
-        pass
-    if values is not chunk:  # the first row of a value that is not UTF-8, in sheet order
-        chunk = chunk.dictionary_decode()
+        return False
+    return True
+
+
+def _first_invalid_utf8(chunk: pa.Array) -> tuple[int, bytes]:
+    """(position, bytes) of the first value of the text `chunk` that is not UTF-8, which it
+    holds."""
+    import pyarrow as pa
+
     low, high = 0, len(chunk)  # chunk[low:high] holds a value that is not UTF-8: halve it
     while high - low > 1:
         middle = (low + high) // 2
-        try:
-            chunk.slice(low, middle - low).validate(full=True)
+        if _is_utf8(chunk.slice(low, middle - low)):
             low = middle
-        except pa.ArrowInvalid:
+        else:
             high = middle
     binary = pa.large_binary() if pa.types.is_large_string(chunk.type) else pa.binary()
     return low, chunk.slice(low, 1).view(binary)[0].as_py()

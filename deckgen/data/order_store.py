@@ -26,6 +26,7 @@ from deckgen.data.vouch import (
     cell_checks,
     connect,
     quoted,
+    said_changed,
     stamp,
     text_scan,
     validated_ids,
@@ -84,6 +85,7 @@ class OrderStore:
         filled = " OR ".join(f"{quoted(c)} IS NOT NULL" for c in self.columns)
         self._db.execute(f"CREATE TEMP VIEW filled AS SELECT * FROM raw WHERE {filled}")
 
+    @said_changed
     def blank(self) -> tuple[np.ndarray, np.ndarray]:
         """(part, row) of each blank row, in sheet order."""
         filled = " OR ".join(f"{quoted(c)} IS NOT NULL" for c in self.columns)
@@ -92,10 +94,12 @@ class OrderStore:
         ).fetchnumpy()
         return np.asarray(found["part_"], np.int64), np.asarray(found["row_"], np.int64)
 
+    @said_changed
     def empty(self) -> bool:
         """True when the files hold no order (no row, or blank rows only)."""
         return self._db.execute("SELECT count(*) FROM filled").fetchall() == [(0,)]
 
+    @said_changed
     def unvouched(
         self,
         allowed: Mapping[str, tuple[str, ...] | None],
@@ -153,6 +157,7 @@ class OrderStore:
                 self._db.unregister("rewritten")
         return self._rows("judged")
 
+    @said_changed
     def add(self, part: np.ndarray, row: np.ndarray) -> Unvouched:
         """All the rows judged so far and the rows (`part`, `row`), in sheet order."""
         self._insert_judged(part, row)
@@ -185,6 +190,7 @@ class OrderStore:
         )
         return Unvouched(table, part, row)
 
+    @said_changed
     def days(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct order days (datetime64[ns]) of the rows not judged, and their counts;
         dates outside 1900..2199 are judged rows, never counted here."""
@@ -200,6 +206,7 @@ class OrderStore:
         days = np.asarray(found["day"], np.int64).astype("datetime64[D]")
         return days.astype("datetime64[ns]"), np.asarray(found["n"], np.int64)
 
+    @said_changed
     def after(self, day: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
         """(part, row) of the rows not judged dated after `day`."""
         found = self._db.execute(
@@ -209,16 +216,13 @@ class OrderStore:
         ).fetchnumpy()
         return np.asarray(found["part_"], np.int64), np.asarray(found["row_"], np.int64)
 
+    @said_changed
     def read(self, judged: Unvouched, validated: pd.DataFrame) -> pd.DataFrame:
         """customer_id, order_date and amount of every order, in sheet order, as the validator
         gives them (`validated`: the judged rows, in their order, as validated)."""
         import pyarrow.parquet as pq
 
-        try:
-            tables = [pq.read_table(part.file, columns=list(KEPT)) for part in self.parts]
-        except (OSError, pa.ArrowException):
-            self._unchanged()  # removed or rewritten since it was validated
-            raise
+        tables = [pq.read_table(part.file, columns=list(KEPT)) for part in self.parts]
         self._unchanged()
         blank_part, blank_row = self.blank()
         self._db.close()  # its buffers go back before the orders take their memory

@@ -121,7 +121,7 @@ def _rows_if_ours(files: list[Path], sheet: Sheet) -> int:
 
     try:
         opened = [pq.ParquetFile(file) for file in files]
-    except (OSError, pa.ArrowException):
+    except (OSError, pa.ArrowException, UnicodeDecodeError):  # a column name not UTF-8
         return 0  # the ordinary reader names what is wrong with it
     schema = opened[0].schema_arrow
     if any(not f.schema_arrow.equals(schema) for f in opened[1:]):

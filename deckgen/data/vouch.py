@@ -7,11 +7,12 @@ word for word as in memory. These are DuckDB expressions over a view in deckgen'
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -294,6 +295,27 @@ def connect() -> object:
     # bounds was skipped whole, and its NaN amount vouched for.
     db.execute("SET parquet_can_have_nan = true")
     return db
+
+
+_Answer = TypeVar("_Answer")
+
+
+def said_changed(method: Callable[..., _Answer]) -> Callable[..., _Answer]:
+    """`method` of a store whose files DuckDB or Arrow read in place: their error (a file
+    removed or cut short while a query read it) said by the store's `_unchanged` when a file
+    changed."""
+
+    @functools.wraps(method)
+    def checked(self: Any, *args: Any) -> _Answer:
+        import duckdb
+
+        try:
+            return method(self, *args)
+        except (duckdb.Error, OSError, pa.ArrowException):
+            self._unchanged()
+            raise
+
+    return checked
 
 
 def stamp(file: Path) -> tuple[int, int, int, int]:

@@ -169,6 +169,87 @@ def test_parquet_text_that_is_not_utf8_is_named(layout, frames, writers, setting
     )
 
 
+def test_parquet_cell_of_a_megabyte_not_utf8_is_named_briefly(frames, writers, settings, tmp_path):
+    """A cell of 1 MB that is not UTF-8 is named by its first 40 bytes and its size: the whole
+    cell made a message of 4 MB."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    table = pq.read_table(folder / "customers.parquet")
+    cells = [v.encode() for v in table.column("customer_id").to_pylist()]
+    cells[2] = b"\xff" * 1_000_000  # row 4 of the sheet
+    table = table.set_column(0, "customer_id", _not_utf8(cells))
+    pq.write_table(table, folder / "customers.parquet")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    shown = "b'" + "\\xff" * 40 + "'"
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 4, column 'customer_id': {shown}... "
+        "(1,000,000 bytes) is not UTF-8 text; expected text saved as UTF-8"
+    )
+
+
+def test_parquet_dictionary_value_no_row_uses_may_be_not_utf8(frames, writers, settings, tmp_path):
+    """A dictionary entry that is not UTF-8 but that no row (or only a null) points to is not
+    a cell: the file reads, its values as written; it was said as a bad cell on a good one."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    table = pq.read_table(folder / "customers.parquet")
+    genders = table.column("gender").to_pylist()
+    values = sorted({g for g in genders if g is not None})
+    indices = [None if g is None else values.index(g) for g in genders]
+    indices[0] = None  # a null row that points nowhere
+    genders[0] = None
+    column = pa.DictionaryArray.from_arrays(
+        pa.array(indices, pa.int32()), _not_utf8([v.encode() for v in values] + [b"\xff"])
+    )
+    index = table.schema.get_field_index("gender")
+    pq.write_table(table.set_column(index, "gender", column), folder / "customers.parquet")
+    read = read_frames(folder, settings)["customers"]["gender"]
+    assert [None if pd.isna(g) else g for g in read] == genders
+
+
+@pytest.mark.parametrize("kind", [pa.binary(), pa.large_binary()])
+def test_parquet_text_stored_as_bytes_reads_as_text(kind, frames, writers, settings, tmp_path):
+    """Text a writer stored as bytes (no UTF-8 mark) reads as the same text; a cell that is not
+    UTF-8 is named: ids read as bytes matched no customer (a warning for every order)."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    expected = read_frames(folder, settings)["customers"]
+    table = pq.read_table(folder / "customers.parquet")
+    cells = [v.encode() for v in table.column("customer_id").to_pylist()]
+    table = table.set_column(0, "customer_id", pa.array(cells, kind))
+    pq.write_table(table, folder / "customers.parquet")
+    read = read_frames(folder, settings)["customers"]
+    pd.testing.assert_frame_equal(read, expected, check_dtype=False)  # string or large_string
+    cells[5] = b"C\xff"  # row 7 of the sheet
+    table = table.set_column(0, "customer_id", pa.array(cells, kind))
+    pq.write_table(table, folder / "customers.parquet")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 7, column 'customer_id': b'C\\xff' is not UTF-8 "
+        "text; expected text saved as UTF-8"
+    )
+
+
+def write_name_not_utf8(table: pa.Table, path: Path) -> None:
+    """`table` at `path` with a column `noteQZ` added, whose name's last two bytes are then
+    made \\xff\\xfe (as a writer that does not check its names stores them)."""
+    table = table.append_column("noteQZ", pa.array(["x"] * len(table)))
+    pq.write_table(table, path, store_schema=False)  # the name only in Parquet's own schema
+    path.write_bytes(path.read_bytes().replace(b"noteQZ", b"note\xff\xfe"))
+
+
+def test_parquet_column_name_not_utf8_is_named(frames, writers, settings, tmp_path):
+    """A column name that is not UTF-8 is named with its bytes (row 1, the header), exit 2:
+    Arrow's UnicodeDecodeError was a traceback."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    write_name_not_utf8(pq.read_table(folder / "customers.parquet"), folder / "customers.parquet")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'customers.parquet'}, row 1: column name b'note\\xff\\xfe' is not UTF-8 "
+        "text; expected text saved as UTF-8"
+    )
+
+
 def test_load_tables_raises_on_errors_and_on_warnings_when_strict(
     frames, writers, settings, tmp_path
 ):

@@ -27,7 +27,7 @@ from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import leads_ahead, load_source, render_deck_bytes, resolve_period
-from tests.data.test_load import _not_utf8
+from tests.data.test_load import _not_utf8, write_name_not_utf8
 from tests.test_cli import run_cli
 
 TODAY = date(2026, 11, 15)
@@ -318,6 +318,19 @@ def test_text_that_is_not_utf8_is_named_as_in_memory(
     assert f"{sheet}.parquet, row 9, column '{column}': b'X\\xff' is not UTF-8 text" in said
 
 
+@pytest.mark.parametrize("sheet", ["leads", "orders"])
+def test_a_column_name_not_utf8_is_refused_as_in_memory(
+    sheet: str, frames: dict[str, pd.DataFrame], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A column name that is not UTF-8 leaves the file to the ordinary reader, which names it
+    (exit 2 both ways): in place, opening the file raised UnicodeDecodeError (a traceback)."""
+    folder = _folder(frames, tmp_path / "name")
+    table = pa.Table.from_pandas(frames[sheet], preserve_index=False)
+    write_name_not_utf8(table, folder / f"{sheet}.parquet")
+    said = render_refused(folder, capsys)
+    assert f"{sheet}.parquet, row 1: column name b'note\\xff\\xfe' is not UTF-8 text" in said
+
+
 @pytest.mark.parametrize(
     "written",
     [" L00004", "L00004\u00a0", "L00004\x07", "4.0"],
@@ -382,6 +395,38 @@ def test_a_leads_file_removed_while_a_query_reads_it_is_an_input_error(
     with pytest.raises(InputError, match=changed), context:
         compute_metrics(tables, period, settings.metrics)
     assert not _workers()
+
+
+@pytest.mark.parametrize("sheet", ["leads", "orders"])
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_file_removed_while_it_is_validated_in_place_is_an_input_error(
+    sheet: str,
+    when: str,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """Removed while the validation's queries read it, before Arrow's text scan (its
+    FileNotFoundError) or after it (DuckDB's IOException): both were a traceback (exit 1);
+    it is said as the file changed (exit 2)."""
+    import deckgen.data.lead_store as lead_store
+    import deckgen.data.order_store as order_store
+
+    folder = _folder(frames, tmp_path / "removed")
+    store = lead_store if sheet == "leads" else order_store
+    scan = store.text_scan
+
+    def removed(*args: object) -> object:
+        if when == "before":
+            (folder / f"{sheet}.parquet").unlink()
+        found = scan(*args)
+        if when == "after":
+            (folder / f"{sheet}.parquet").unlink()
+        return found
+
+    monkeypatch.setattr(store, "text_scan", removed)
+    with pytest.raises(InputError, match=rf"{sheet}\.parquet changed while deckgen was reading it"):
+        load_source(folder, Settings(engine="duckdb"), today=TODAY)
 
 
 def test_an_error_in_the_metrics_stops_the_leads_worker(
