@@ -1098,7 +1098,10 @@ def _read_parquet(
 
     try:
         dictionary: list[str] = []
+        ours: set[str] | None = None  # the columns deckgen reads (None: every one)
         if sheet is not None and mapping is not None:
+            from deckgen.data.mapping import match_columns
+
             schema = pq.read_schema(file)
             text = {
                 _clean(f.name): f.name
@@ -1107,6 +1110,7 @@ def _read_parquet(
             }
             names = [_clean(name) for name in schema.names]
             dictionary = [text[n] for n in category_columns(names, sheet, mapping) if n in text]
+            ours = set(match_columns(names, sheet, mapping).source.values())
         table = pq.read_table(file, read_dictionary=dictionary or None)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"{shown} cannot be read as Parquet: {_first_line(exc)}") from None
@@ -1115,18 +1119,20 @@ def _read_parquet(
             f"{shown}, row 1: column name {_bytes_shown(exc.object)} is not UTF-8 text; "
             "expected text saved as UTF-8"
         ) from None
-    table = _check_utf8(table, shown)
+    table = _check_utf8(table, shown, ours)
     return table.rename_columns([_clean(name) for name in table.column_names])
 
 
 SHOWN_BYTES = 40  # of a cell that is not UTF-8, in its message (a cell may hold megabytes)
 
 
-def _check_utf8(table: pa.Table, shown: str) -> pa.Table:
+def _check_utf8(table: pa.Table, shown: str, ours: set[str] | None = None) -> pa.Table:
     """`table`, its bytes columns read as text (a writer that does not mark its text as UTF-8
     stores it so) and dictionary values no row uses dropped when they are not UTF-8 (every
     reader of the dictionary would refuse them); InputError naming the first cell of a text
-    column that is not UTF-8: a writer that does not check its text can store such bytes."""
+    column that is not UTF-8: a writer that does not check its text can store such bytes.
+    Only the columns named in `ours` (cleaned names; None: all): a client's other columns,
+    a photo's bytes say, are none of deckgen's business."""
     import pyarrow as pa
 
     as_text = {
@@ -1136,6 +1142,8 @@ def _check_utf8(table: pa.Table, shown: str) -> pa.Table:
         pa.large_binary(): pa.large_string(),
     }
     for index, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        if ours is not None and _clean(name) not in ours:
+            continue
         dictionary = pa.types.is_dictionary(column.type)
         kind = column.type.value_type if dictionary else column.type
         text = as_text.get(kind)

@@ -229,6 +229,23 @@ def test_parquet_text_stored_as_bytes_reads_as_text(kind, frames, writers, setti
     )
 
 
+@pytest.mark.parametrize("kind", ["text", "bytes"])
+def test_a_column_deckgen_does_not_read_may_hold_any_bytes(
+    kind, frames, writers, settings, tmp_path
+):
+    """A client's own column (a photo, say), text that is not UTF-8 or bytes, is left as it
+    is: the sheet reads as without it, as before the UTF-8 check."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    expected = read_frames(folder, settings)["customers"]
+    table = pq.read_table(folder / "customers.parquet")
+    photos = [b"\xff\xd8\xff\xe0JFIF"] * len(table)
+    photo = _not_utf8(photos) if kind == "text" else pa.array(photos, pa.binary())
+    pq.write_table(table.append_column("photo", photo), folder / "customers.parquet")
+    read = read_frames(folder, settings)["customers"]
+    pd.testing.assert_frame_equal(read.drop(columns="photo"), expected)
+    load_tables(folder, settings)  # valid
+
+
 def write_name_not_utf8(table: pa.Table, path: Path) -> None:
     """`table` at `path` with a column `noteQZ` added, whose name's last two bytes are then
     made \\xff\\xfe (as a writer that does not check its names stores them)."""
