@@ -1098,7 +1098,7 @@ def _read_parquet(
 
     try:
         dictionary: list[str] = []
-        ours: set[str] | None = None  # the columns deckgen reads (None: every one)
+        ours: set[str] = set()  # the columns deckgen reads: none of a file not one of our sheets
         if sheet is not None and mapping is not None:
             from deckgen.data.mapping import match_columns
 
@@ -1126,13 +1126,13 @@ def _read_parquet(
 SHOWN_BYTES = 40  # of a cell that is not UTF-8, in its message (a cell may hold megabytes)
 
 
-def _check_utf8(table: pa.Table, shown: str, ours: set[str] | None = None) -> pa.Table:
+def _check_utf8(table: pa.Table, shown: str, ours: set[str]) -> pa.Table:
     """`table`, its bytes columns read as text (a writer that does not mark its text as UTF-8
     stores it so) and dictionary values no row uses dropped when they are not UTF-8 (every
     reader of the dictionary would refuse them); InputError naming the first cell of a text
     column that is not UTF-8: a writer that does not check its text can store such bytes.
-    Only the columns named in `ours` (cleaned names; None: all): a client's other columns,
-    a photo's bytes say, are none of deckgen's business."""
+    Only the columns named in `ours` (cleaned names): a client's other columns, a photo's
+    bytes say, are none of deckgen's business."""
     import pyarrow as pa
 
     as_text = {
@@ -1142,7 +1142,7 @@ def _check_utf8(table: pa.Table, shown: str, ours: set[str] | None = None) -> pa
         pa.large_binary(): pa.large_string(),
     }
     for index, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
-        if ours is not None and _clean(name) not in ours:
+        if _clean(name) not in ours:
             continue
         dictionary = pa.types.is_dictionary(column.type)
         kind = column.type.value_type if dictionary else column.type
