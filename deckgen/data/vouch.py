@@ -175,28 +175,25 @@ def text_scan(files: list[Path], kinds: Mapping[str, str], key: str) -> TextScan
 
     # Each footer read once: one per task cost a file of 2,000 small row groups 40 s CPU.
     text = [c for c, k in kinds.items() if k == "text"]
-    tasks = []
-    for f in files:
+    tasks = []  # (the file's place in `files`, its group scan's arguments), in sheet order
+    for k, f in enumerate(files):
         metadata = pq.ParquetFile(f).metadata
         dictionary = _repeating(f, metadata, text)
-        tasks += [(f, metadata, dictionary, run) for run in _runs(metadata)]
+        tasks += [(k, (f, metadata, dictionary, run)) for run in _runs(metadata)]
     # Runs of row groups two at a time: Arrow's reader and kernels release the GIL.
     with ThreadPoolExecutor(SCAN_THREADS) as pool:
-        scans = list(pool.map(lambda task: _group_scan(*task, kinds, key), tasks))
-    flagged: list[np.ndarray] = []
+        scans = list(pool.map(lambda task: _group_scan(*task[1], kinds, key), tasks))
+    found: list[list[np.ndarray]] = [[] for _ in files]
+    starts = [0] * len(files)
     increasing, last = True, None
-    for f in files:
-        found, start = [], 0
-        for (file, *_), scan in zip(tasks, scans, strict=True):
-            if file != f:
-                continue
-            found.append(start + scan.flagged)
-            start += scan.rows
-            increasing = increasing and scan.increasing
-            if increasing and scan.first is not None:
-                increasing = last is None or pc.greater(scan.first, last).as_py()
-                last = scan.last
-        flagged.append(np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64))
+    for (k, _), scan in zip(tasks, scans, strict=True):
+        found[k].append(starts[k] + scan.flagged)
+        starts[k] += scan.rows
+        increasing = increasing and scan.increasing
+        if increasing and scan.first is not None:
+            increasing = last is None or pc.greater(scan.first, last).as_py()
+            last = scan.last
+    flagged = [np.unique(np.concatenate(f)) if f else np.zeros(0, np.int64) for f in found]
     return TextScan(tuple(flagged), increasing)
 
 
