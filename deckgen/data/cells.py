@@ -65,6 +65,44 @@ def arrow_column(values: pd.Series, dictionary: bool = False) -> pa.ChunkedArray
     return column
 
 
+def utf8_replaced(table: pa.Table) -> pa.Table:
+    """`table` with every text cell that is not UTF-8 decoded with U+FFFD for its bad bytes, for
+    a reader that looks at every column (init) before the loader names such a cell of ours."""
+    for index, column in enumerate(table.columns):
+        kind = column.type
+        dictionary = pa.types.is_dictionary(kind)
+        text = kind.value_type if dictionary else kind
+        if not (pa.types.is_string(text) or pa.types.is_large_string(text)):
+            continue
+        parts = [chunk.dictionary if dictionary else chunk for chunk in column.chunks]
+        if all(is_utf8(part) for part in parts):
+            continue
+        parts = [part if is_utf8(part) else _decoded(part) for part in parts]
+        if dictionary:
+            parts = [
+                pa.DictionaryArray.from_arrays(chunk.indices, part)
+                for chunk, part in zip(column.chunks, parts, strict=True)
+            ]
+        table = table.set_column(index, table.field(index), pa.chunked_array(parts, kind))
+    return table
+
+
+def is_utf8(values: pa.Array) -> bool:
+    """True when every value of the text array `values` is UTF-8."""
+    try:
+        values.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _decoded(values: pa.Array) -> pa.Array:
+    """The text array `values`, its bytes that are not UTF-8 read as U+FFFD."""
+    binary = pa.large_binary() if pa.types.is_large_string(values.type) else pa.binary()
+    raw = values.view(binary).to_pylist()
+    return pa.array([None if v is None else v.decode("utf-8", "replace") for v in raw], values.type)
+
+
 def cell_text(value: object) -> str | None:
     """One Python cell as text (None when missing): whole floats without `.0`, dates as
     `YYYY-MM-DD` (with the time unless it is midnight)."""

@@ -979,14 +979,14 @@ class _Folder:
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
         """The first `rows` rows of file `name` (a Parquet file's column names first), every
         cell as text (None: blank)."""
-        from deckgen.data.cells import as_text
+        from deckgen.data.cells import as_text, utf8_replaced
 
         shown = f"{self.where}/{self.files[name]}"
         file = self._fetch(self._names[self.files[name]])
         if self.kind == ".csv":
             records = _csv_head(file, rows, shown)[2] if file.stat().st_size else []
             return [tuple(cell.strip() or None for cell in record) for record in records]
-        table = _read_parquet(file, shown).slice(0, max(rows - 1, 0))
+        table = utf8_replaced(_read_parquet(file, shown).slice(0, max(rows - 1, 0)))
         cells = [as_text(column).to_pylist() for column in table.columns]
         return [tuple(table.column_names), *zip(*cells, strict=True)][:rows]
 
@@ -1135,6 +1135,8 @@ def _check_utf8(table: pa.Table, shown: str, ours: set[str]) -> pa.Table:
     bytes say, are none of deckgen's business."""
     import pyarrow as pa
 
+    from deckgen.data.cells import is_utf8
+
     as_text = {
         pa.string(): pa.string(),
         pa.large_string(): pa.large_string(),
@@ -1148,7 +1150,7 @@ def _check_utf8(table: pa.Table, shown: str, ours: set[str]) -> pa.Table:
         kind = column.type.value_type if dictionary else column.type
         text = as_text.get(kind)
         if text is None or (
-            kind == text and all(_is_utf8(c.dictionary if dictionary else c) for c in column.chunks)
+            kind == text and all(is_utf8(c.dictionary if dictionary else c) for c in column.chunks)
         ):
             continue
         if dictionary:  # by the first row of a value, not its place in the dictionary
@@ -1156,7 +1158,7 @@ def _check_utf8(table: pa.Table, shown: str, ours: set[str]) -> pa.Table:
         column = pa.chunked_array([c.view(text) for c in column.chunks], text)
         start = 0
         for chunk in column.chunks:
-            if not _is_utf8(chunk):
+            if not is_utf8(chunk):
                 row, raw = _first_invalid_utf8(chunk)
                 raise InputError(
                     f"{shown}, row {start + row + 2}, column '{_clean(name)}': "
@@ -1174,26 +1176,17 @@ def _bytes_shown(raw: bytes) -> str:
     )
 
 
-def _is_utf8(values: pa.Array) -> bool:
-    """True when every value of the text array `values` is UTF-8."""
-    import pyarrow as pa
-
-    try:
-        values.validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
 def _first_invalid_utf8(chunk: pa.Array) -> tuple[int, bytes]:
     """(position, bytes) of the first value of the text `chunk` that is not UTF-8, which it
     holds."""
     import pyarrow as pa
 
+    from deckgen.data.cells import is_utf8
+
     low, high = 0, len(chunk)  # chunk[low:high] holds a value that is not UTF-8: halve it
     while high - low > 1:
         middle = (low + high) // 2
-        if _is_utf8(chunk.slice(low, middle - low)):
+        if is_utf8(chunk.slice(low, middle - low)):
             low = middle
         else:
             high = middle

@@ -11,6 +11,7 @@ from typing import Literal
 import pyarrow as pa
 
 from deckgen.config import SheetMapping
+from deckgen.data.cells import utf8_replaced
 from deckgen.data.header import SEARCH_ROWS
 from deckgen.errors import InputError
 from deckgen.propose.names import compact
@@ -87,6 +88,7 @@ def read_client_source(data: str) -> ClientSource:
             skipped.append((name, _why_no_header(book.head(name, SEARCH_ROWS))))
             continue
         table, _ = book.read(name, None, SheetMapping(header_row=header.row))
+        table = utf8_replaced(table)  # the loader names such a cell if the proposal reads it
         if table.num_rows == 0:
             skipped.append((name, f"it has column names on row {header.row} but no rows below"))
             continue

@@ -22,6 +22,7 @@ from deckgen.data.cells import (
     read_dates,
     read_numbers,
     to_categories,
+    utf8_replaced,
     without_forbidden_characters,
 )
 
@@ -308,3 +309,15 @@ def test_date_cells_at_midnight_are_numpys_day_casts(micros):
     assert np.array_equal(
         read_dates(stamps, None, None), expected.astype("datetime64[ns]"), equal_nan=True
     )
+
+
+@pytest.mark.parametrize("kind", [pa.binary(), pa.large_binary()])
+def test_utf8_replaced_reads_bad_bytes_as_replacement_characters(kind: pa.DataType) -> None:
+    text = pa.large_string() if kind == pa.large_binary() else pa.string()
+    bad = pa.array([b"caf\xe9", None, "م".encode()], kind).view(text)
+    table = pa.table({"notes": bad, "amount": [1.0, 2.0, 3.0], "city": ["a", "b", "c"]})
+    replaced = utf8_replaced(table)
+    assert replaced.column("notes").to_pylist() == ["caf\ufffd", None, "م"]
+    assert replaced.column("notes").type == text
+    assert replaced.column("city").equals(table.column("city"))
+    assert replaced.column("amount").equals(table.column("amount"))

@@ -10,6 +10,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from deckgen.config import load_settings
@@ -398,6 +400,63 @@ def test_a_csv_file_that_is_not_utf8_is_one_clear_message(
         2,
         f"error: {folder / 'orders.csv'} is not UTF-8 text; save it as 'CSV UTF-8'",
     )
+
+
+def _parquet_export(folder: Path, notes: pa.Array, country: pa.Array) -> Path:
+    """A Parquet export: orders, and customers with `country` and a free-text `Notes` column."""
+    folder.mkdir()
+    orders = list(zip(*_orders(6), strict=True))
+    pq.write_table(
+        pa.table(dict(zip(["Order", "Customer", "Date", "Amount"], orders, strict=True))),
+        folder / "orders.parquet",
+    )
+    ids = pa.array([f"K{i:03d}" for i in range(1, 4)])
+    signup = pa.array([datetime(2025, 1, i) for i in range(1, 4)])
+    customers = {"Customer": ids, "Signup": signup, "Country": country, "Notes": notes}
+    pq.write_table(pa.table(customers), folder / "customers.parquet")
+    return folder
+
+
+def _not_utf8(values: list[bytes], dictionary: bool = False) -> pa.Array:
+    """Text cells holding `values` as they are, UTF-8 or not (as a careless writer stores)."""
+    text = pa.array(values, pa.binary()).view(pa.string())  # a view: Arrow does not check
+    if dictionary:
+        return pa.DictionaryArray.from_arrays(pa.array([0, 1, 0], pa.int32()), text.slice(0, 2))
+    return text
+
+
+@pytest.mark.parametrize("dictionary", [False, True])
+def test_text_not_utf8_in_a_column_deckgen_does_not_read_is_profiled_around(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dictionary: bool
+) -> None:
+    """A free-text column whose bytes are not UTF-8 (on row 2, where the header is looked for)
+    is none of deckgen's business: init proposes and validates as without it (a traceback)."""
+    notes = _not_utf8([b"caf\xe9 \xff", b"ok", b"ok"], dictionary)
+    folder = _parquet_export(tmp_path / "export", notes, pa.array(["Germany"] * 3))
+    code, out, err = run_cli(["init", str(folder)], capsys)
+    assert (code, err) == (0, "")
+    assert "Validated: valid" in out
+    settings = tomllib.loads((folder / "deckgen.toml").read_text(encoding="utf-8"))
+    assert settings["sheets"]["customers"]["columns"]["country"] == "Country"
+    assert "Notes" not in settings["sheets"]["customers"]["columns"].values()
+
+
+def test_text_not_utf8_in_a_column_deckgen_reads_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Such bytes in a column the proposal maps: init still writes the proposal, and names the
+    cell that must be fixed, as validate does (it was a traceback)."""
+    country = _not_utf8([b"Germany", b"Fran\xe7e", b"Germany"])
+    folder = _parquet_export(tmp_path / "export", pa.array(["a", "b", "c"]), country)
+    code, out, err = run_cli(["init", str(folder)], capsys)
+    assert (code, err) == (0, "")
+    named = (
+        f"{folder / 'customers.parquet'}, row 3, column 'Country': b'Fran\\xe7e' is not UTF-8 "
+        "text; expected text saved as UTF-8"
+    )
+    assert f"The proposal cannot be checked yet: {named}" in out
+    code, _, err = run_cli(["validate", str(folder)], capsys)
+    assert (code, err.strip()) == (2, f"error: {named}")
 
 
 def test_a_sheet_of_control_characters_is_one_clear_message(
