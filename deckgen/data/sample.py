@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from deckgen.config import CONFIG_NAME
 from deckgen.data.sample_words import INTERESTS, PRODUCTS, TOPICS, WORDS, Words
@@ -214,8 +215,12 @@ def write_workbook(frames: dict[str, pd.DataFrame], path: Path, *, created: date
             _write_sheet(book.add_worksheet(name), frame, header, day)
         book.close()
         os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except (OSError, xlsxwriter.exceptions.FileCreateError) as exc:
+        # xlsxwriter wraps the OSError of its file (a read-only folder, a full disk) in its own.
+        reason = exc.args[0] if isinstance(exc, xlsxwriter.exceptions.FileCreateError) else exc
+        raise InputError(
+            f"cannot write {path}: {getattr(reason, 'strerror', None) or reason}"
+        ) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -199,3 +199,20 @@ def test_cli_bad_end_month_exits_2_with_one_message(tmp_path, monkeypatch, capsy
         main()
     assert exited.value.code == 2
     assert capsys.readouterr().err.strip() == "error: end: month must be 1..12, got 13"
+
+
+def test_cli_folder_it_cannot_write_exits_2_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    """A read-only folder (here: the zip file refused as it is opened, as the file system does,
+    which a test run as root cannot get from chmod) is one message: it was a traceback."""
+
+    def refused(file, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(file))
+
+    monkeypatch.setattr("xlsxwriter.workbook.ZipFile", refused)
+    output = tmp_path / "s.xlsx"
+    monkeypatch.setattr(sys, "argv", ["deckgen", "sample", "-o", str(output), "--customers", "10"])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 2
+    assert capsys.readouterr().err.strip() == f"error: cannot write {output}: Permission denied"
+    assert list(tmp_path.iterdir()) == []
