@@ -1053,12 +1053,37 @@ def _read_csv(
             raise InputError(f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'") from None
         raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
-        raise InputError(
-            f"{shown}: {len(odd_rows):,} row(s) have a different number of cells than the "
-            f"{len(names)} column names of row {header}, such as {odd_rows[0][:80]!r}; "
-            "quote cells that hold the separator"
-        )
+        raise InputError(_odd_rows_message(file, shown, odd_rows, len(names), header))
     return table, SheetRead(name, header, searched, closest)
+
+
+def _odd_rows_message(
+    file: Path, shown: str, odd_rows: list[str], columns: int, header: int
+) -> str:
+    """What is wrong with the rows of a CSV file that do not have `columns` cells, naming the
+    line of the first (Arrow does not know it once cells may hold line breaks)."""
+    first = odd_rows[0]
+    line = _line_of(file, first)
+    where = shown if line is None else f"{shown}, line {line:,}"
+    if "\n" in first and first.count('"') % 2:  # the rest of the file became one quoted cell
+        return (
+            f'{where}: a quote (") opens a cell and is never closed, so the lines after it '
+            f"read as one cell: {first[:80]!r}; close the quote or remove it"
+        )
+    return (
+        f"{where}: {len(odd_rows):,} row(s) have a different number of cells than the "
+        f"{columns} column names of row {header}, such as {first[:80]!r}; "
+        "quote cells that hold the separator"
+    )
+
+
+def _line_of(file: Path, text: str) -> int | None:
+    """The line of `file` where the raw CSV record `text` starts; None if it is not found."""
+    import mmap
+
+    with file.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        at = data.find(text[:200].encode("utf-8"))
+        return None if at < 0 else data[:at].count(b"\n") + 1
 
 
 def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:
@@ -1075,7 +1100,11 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
     # Excel writes ';' in many locales, and a tab for "Unicode text".
     delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return text, delimiter, [record for _, record in zip(range(rows), reader, strict=False)]
+    records: list[list[str]] = []
+    with contextlib.suppress(csv.Error):  # a cell beyond csv's limit: Arrow reads it, or names it
+        for _, record in zip(range(rows), reader, strict=False):
+            records.append(record)
+    return text, delimiter, records
 
 
 def header_names(cells: list[str]) -> list[str]:

@@ -129,6 +129,61 @@ def test_csv_that_is_not_utf8(frames, writers, settings, tmp_path):
         read_frames(folder, settings)
 
 
+def test_csv_cell_longer_than_pythons_csv_limit_is_read(tmp_path):
+    """A 200,000-character cell near the top (csv's limit is 131,072) is read as it is: it was a
+    traceback while the separator and header row were looked for."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    long = "x" * 200_000
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,note\n"
+        f'A,C1,2026-01-02,5,"{long}"\nB,C1,2026-01-03,7,short\n',
+        encoding="utf-8",
+    )
+    orders = read_frames(folder, Settings())["orders"]
+    assert orders["note"].tolist() == [long, "short"]
+    assert orders["amount"].tolist() == ["5", "7"]
+
+
+@pytest.mark.parametrize("size", [10, 50_000], ids=["small", "beyond-csv-limit"])
+def test_csv_quote_never_closed_names_its_line(tmp_path, size):
+    """An opening quote with no closing one turns the rest of the file into one cell: one
+    message naming the line and what to do (a traceback once the rest passed 128 KiB)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    rows = "".join(f"O{i},C1,2026-01-02,5\n" for i in range(size))
+    (folder / "orders.csv").write_text(
+        'order_id,customer_id,order_date,amount\nA,C1,2026-01-01,4\nB,"C1,2026-01-01,4\n' + rows,
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value).startswith(
+        f'{folder / "orders.csv"}, line 3: a quote (") opens a cell and is never closed, so '
+        "the lines after it read as one cell: 'B,\"C1,2026-01-01,4\\nO0,C1,"
+    )
+    assert str(caught.value).endswith("; close the quote or remove it")
+
+
+def test_csv_row_with_an_extra_cell_names_its_line(tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        'order_id,customer_id,order_date,amount\nA,C1,2026-01-01,"4\n5"\nB,C1,2026-01-01,4,9\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 4: 1 row(s) have a different number of cells than the "
+        "4 column names of row 1, such as 'B,C1,2026-01-01,4,9'; quote cells that hold the "
+        "separator"
+    )
+
+
 def test_corrupt_parquet(frames, writers, settings, tmp_path):
     folder = writers["parquet"](frames, tmp_path / "data")
     (folder / "orders.parquet").write_bytes(b"not parquet at all")
