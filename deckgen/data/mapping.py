@@ -34,11 +34,17 @@ CODE_ALIASES: dict[str, str] = {
     "television": "tv",
 }
 _SEPARATORS = re.compile(r"[\s\-./]+")
+# Invisible marks that right-to-left editors and exports put around names (direction marks and
+# embeddings, isolates, zero-width space, word joiner, byte-order mark); not the non-joiner,
+# which separates the parts of Persian words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+_INVISIBLE |= dict.fromkeys(map(ord, "\u2060\u2066\u2067\u2068\u2069\ufeff"))
 
 
 def normalise_name(name: object) -> str:
-    """`name` lower-cased and trimmed, with runs of spaces, dashes, dots and slashes as `_`."""
-    return _SEPARATORS.sub("_", str(name).strip().casefold()).strip("_")
+    """`name` lower-cased and trimmed, without invisible marks, with runs of spaces, dashes, dots
+    and slashes as `_`."""
+    return _SEPARATORS.sub("_", str(name).translate(_INVISIBLE).strip().casefold()).strip("_")
 
 
 def canonical_code(value: str, allowed: tuple[str, ...]) -> str | None:

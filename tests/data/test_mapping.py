@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from deckgen.config import Settings, SheetMapping, load_settings
+from deckgen.data.load import load_tables
 from deckgen.data.mapping import (
     canonical_code,
     find_name,
@@ -18,6 +20,7 @@ from deckgen.data.mapping import (
 from deckgen.data.sample import generate_sample
 from deckgen.data.schema import CHANNELS, GENDERS, ORDERS, SHEETS
 from deckgen.data.validate import validate_frames, validate_source
+from tests.data.workbooks import write_book
 
 SAMPLE_DATA = Path(__file__).parents[2] / "sample_data"
 
@@ -31,6 +34,11 @@ SAMPLE_DATA = Path(__file__).parents[2] / "sample_data"
         ("order.date", "order_date"),
         ("Trade Shows / Conferences", "trade_shows_conferences"),
         (42, "42"),
+        ("\u200forder_id", "order_id"),  # a right-to-left mark, as Persian Excel adds
+        ("\ufefforder date\u200b", "order_date"),  # a byte-order mark, a zero-width space
+        ("\u202bcustomers\u202c ", "customers"),  # an embedding
+        ("\u2067Order\u2069 \u2060Date", "order_date"),  # isolates, a word joiner
+        ("نام\u200cمشتری", "نام\u200cمشتری"),  # the non-joiner is part of a Persian word
     ],
 )
 def test_normalise_name(name, normalised):
@@ -49,6 +57,7 @@ def test_normalise_name(name, normalised):
         ("F", GENDERS, "female"),
         ("Male", GENDERS, "male"),
         ("prefer not to say", GENDERS, None),
+        ("\u200fMale\u200e", GENDERS, "male"),
     ],
 )
 def test_canonical_code(value, allowed, code):
@@ -113,3 +122,22 @@ def test_the_checked_in_client_style_workbook_is_the_sample_renamed():
     expected = validate_frames(generate_sample(customers=200, seed=11), Settings(), "ours").tables
     for sheet in SHEETS:
         pd.testing.assert_frame_equal(report.tables.sheet(sheet.name), expected.sheet(sheet.name))
+
+
+def test_names_and_codes_with_invisible_marks_are_found(tmp_path):
+    """Sheet names, column names and codes an RTL export wrapped in invisible marks match as
+    they look: they were missing columns whose message showed the very name expected."""
+    customers = [["customer_id", "\u200fgender"], ["C1", "\u200ffemale\u200e"]]
+    orders = [
+        ["\ufefforder_id", "customer_id\u200b", "\u202border_date\u202c", "amount"],
+        ["A", "C1", datetime(2026, 9, 1), 5.0],
+    ]
+    book = write_book(
+        tmp_path / "marks.xlsx", {"\u200fcustomers": customers, "orders\u200f": orders}
+    )
+    report = validate_source(book, Settings())
+    assert report.ok and report.errors == ()
+    assert {w.rule for w in report.warnings} == {"missing_sheet"}  # leads, channels, ...
+    tables = load_tables(book, Settings())
+    assert tables.sheet("customers")["gender"].tolist() == ["female"]
+    assert tables.sheet("orders")["order_id"].tolist() == ["A"]
