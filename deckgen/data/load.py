@@ -1033,7 +1033,7 @@ def _read_csv(
             read_options=pv.ReadOptions(
                 skip_rows=skipped,
                 column_names=names,
-                encoding="utf8",
+                encoding="utf8" if _csv_encoding(file) == "utf-8-sig" else "utf-16",
                 block_size=_CSV_BLOCK_BYTES,
             ),
             parse_options=pv.ParseOptions(
@@ -1087,13 +1087,14 @@ def _line_of(file: Path, text: str) -> int | None:
 
 
 def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:
-    """The decoded start of a UTF-8 CSV file, its separator and its first `rows` records."""
+    """The decoded start of a UTF-8 (or UTF-16) CSV file, its separator and its first `rows`
+    records."""
     from deckgen.data.header import SEARCH_ROWS
 
     with file.open("rb") as handle:
         head = handle.read(_CSV_HEAD_BYTES)
     try:
-        text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+        text = codecs.getincrementaldecoder(_csv_encoding(file))().decode(head, final=False)
     except UnicodeDecodeError:
         raise InputError(f"{shown or file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
     lines = text.split("\n")[:SEARCH_ROWS]
@@ -1105,6 +1106,14 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
         for _, record in zip(range(rows), reader, strict=False):
             records.append(record)
     return text, delimiter, records
+
+
+def _csv_encoding(file: Path) -> str:
+    """`utf-16` for a file that starts with its byte-order mark (Excel's "Unicode Text"), else
+    `utf-8-sig` (UTF-8, with or without one)."""
+    with file.open("rb") as handle:
+        start = handle.read(2)
+    return "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
 
 
 def header_names(cells: list[str]) -> list[str]:

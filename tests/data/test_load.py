@@ -70,6 +70,23 @@ def test_csv_with_semicolons_and_a_byte_order_mark(frames, writers, settings, tm
     pd.testing.assert_frame_equal(got.customers, expected.customers)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_csv_in_utf16_with_its_byte_order_mark(frames, writers, settings, tmp_path, encoding):
+    """Excel's "Unicode Text": UTF-16 behind a byte-order mark, tabs, Windows line ends; Persian
+    text kept (the file was refused as not UTF-8)."""
+    frames["customers"].loc[frames["customers"].index[:3], "city"] = "تهران"
+    expected = load_tables(writers["csv"](frames, tmp_path / "plain"), settings)
+    folder = tmp_path / "unicode-text"
+    folder.mkdir()
+    for name, frame in frames.items():
+        text = "\ufeff" + frame.to_csv(index=False, sep="\t", lineterminator="\r\n")
+        (folder / f"{name}.csv").write_bytes(text.encode(encoding))
+    got = load_tables(folder, settings)
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(got.sheet(sheet.name), expected.sheet(sheet.name))
+    assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
+
+
 def test_blank_rows_and_unnamed_empty_columns_are_not_data(frames, writers, settings, tmp_path):
     orders = frames["orders"]
     blank = pd.DataFrame([[None] * orders.shape[1]], columns=orders.columns)
