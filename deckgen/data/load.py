@@ -56,6 +56,7 @@ RESERVED_COLUMNS = (SHEET_COLUMN, ROW_COLUMN)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
+_CSV_CELL_END = re.compile(rb"[,;\t\r\n]")  # what ends a CSV cell, in any separator we read
 _CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
 # fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -1050,7 +1051,7 @@ def _read_csv(
         )
     except (pa.ArrowInvalid, OSError) as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
-            raise InputError(f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+            raise InputError(_not_utf8_message(file, shown)) from None
         raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
         raise InputError(_odd_rows_message(file, shown, odd_rows, len(names), header))
@@ -1096,7 +1097,7 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
     try:
         text = codecs.getincrementaldecoder(_csv_encoding(file))().decode(head, final=False)
     except UnicodeDecodeError:
-        raise InputError(f"{shown or file} is not UTF-8 text; save it as 'CSV UTF-8'") from None
+        raise InputError(_not_utf8_message(file, shown or str(file))) from None
     lines = text.split("\n")[:SEARCH_ROWS]
     # Excel writes ';' in many locales, and a tab for "Unicode text".
     delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
@@ -1106,6 +1107,33 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
         for _, record in zip(range(rows), reader, strict=False):
             records.append(record)
     return text, delimiter, records
+
+
+def _not_utf8_message(file: Path, shown: str) -> str:
+    """That the CSV `file` is not UTF-8, naming the line and the cell of its first bad bytes."""
+    lines, tail, pending = 0, b"", b""  # line breaks so far, the line they end on, a part letter
+    with file.open("rb") as handle:
+        while True:
+            block = handle.read(_CSV_HEAD_BYTES)
+            data = pending + block
+            try:
+                data.decode("utf-8")
+                pending = b""
+            except UnicodeDecodeError as exc:
+                if block and exc.end == len(data):  # a letter cut by the block's end
+                    data, pending = data[: exc.start], data[exc.start :]
+                else:
+                    before, after = tail + data[: exc.start], data[exc.start :]
+                    cell = _CSV_CELL_END.split(before)[-1] + _CSV_CELL_END.split(after)[0]
+                    line = lines + before.count(b"\n") + 1
+                    return (
+                        f"{shown}, line {line:,}: {_bytes_shown(cell)} is not UTF-8 text; "
+                        "save the file as 'CSV UTF-8'"
+                    )
+            if not block:
+                return f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'"
+            lines += data.count(b"\n")
+            tail = data[data.rfind(b"\n") + 1 :] if b"\n" in data else tail + data
 
 
 def _csv_encoding(file: Path) -> str:

@@ -142,8 +142,36 @@ def test_folder_mixing_csv_and_parquet_is_refused(frames, writers, settings, tmp
 def test_csv_that_is_not_utf8(frames, writers, settings, tmp_path):
     folder = writers["csv"](frames, tmp_path / "data")
     (folder / "customers.csv").write_bytes("customer_id,city\nC1,Zürich\n".encode("latin-1"))
-    with pytest.raises(InputError, match=r"customers\.csv is not UTF-8 text"):
+    with pytest.raises(InputError) as caught:
         read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'customers.csv'}, line 2: b'Z\\xfcrich' is not UTF-8 text; save the file as "
+        "'CSV UTF-8'"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["cp1256", "latin-1"])
+def test_csv_not_utf8_far_down_names_its_line_and_cell(settings, tmp_path, encoding):
+    """The first bad bytes past the part read to find the header (Arrow's own error names no
+    line), after a Persian letter cut in two by a block of the scan and Windows line ends."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    good = "order_id,customer_id,order_date,amount,comments\r\n" + "".join(
+        f"O{i},C1,2026-01-02,5,{'ب' * (i % 7)}\r\n" for i in range(40_000)
+    )
+    bad = "Z1,C1,2026-01-02,5,ألمانيا\r\n" if encoding == "cp1256" else "Z1,C1,2026-01-02,5,Zoë\r\n"
+    raw = good.encode("utf-8") + bad.encode(encoding)
+    assert len(raw) > 1 << 20  # past the first block of the scan (256 KiB) and the header's
+    assert 0x80 <= raw[256 << 10] < 0xC0  # the first block ends inside a letter
+    (folder / "orders.csv").write_bytes(raw)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    shown = repr(bad.split(",")[-1].strip().encode(encoding))
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 40,002: {shown} is not UTF-8 text; save the file as "
+        "'CSV UTF-8'"
+    )
 
 
 def test_csv_cell_longer_than_pythons_csv_limit_is_read(tmp_path):

@@ -398,7 +398,8 @@ def test_a_csv_file_that_is_not_utf8_is_one_clear_message(
     code, _, err = run_cli(["init", str(folder)], capsys)
     assert (code, err.strip()) == (
         2,
-        f"error: {folder / 'orders.csv'} is not UTF-8 text; save it as 'CSV UTF-8'",
+        f"error: {folder / 'orders.csv'}, line 2: b'M\\xfcller' is not UTF-8 text; save the "
+        "file as 'CSV UTF-8'",
     )
 
 
