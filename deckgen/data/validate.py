@@ -9,6 +9,7 @@ rules and which are errors and which are warnings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,6 +64,7 @@ DUPLICATE_KEY = "duplicate_id"
 UNKNOWN_CODE = "unknown_code"
 FORBIDDEN_CHARACTER = "control_character"
 FUTURE_DATE = "future_date"
+REPEATED_COLUMN = "repeated_column"
 # Distinct dates (datetime64[ns]) and how many rows have each, per column: rows validated elsewhere.
 DateCounts = Sequence[tuple[np.ndarray, np.ndarray]]
 
@@ -406,6 +408,7 @@ class _SheetCheck:
             if self.sheet.column(name).required:
                 self._missing_column(name, columns, reads)
         self._partly_missing(match, reads)
+        self._repeated_names(match, columns)
         if not match.source:  # nothing of ours to read (the missing columns are reported)
             return _Checked(self.label, match, len(frame))
         data = frame[list(match.source.values())]
@@ -478,6 +481,34 @@ class _SheetCheck:
                         f"'{self.sheet.name}' have (it is left empty for this sheet's rows)",
                         "missing_column",
                     )
+
+    def _repeated_names(self, match: ColumnMatch, columns: list[str]) -> None:
+        """A warning for each column read whose name another column repeats (the readers number
+        a repeated name: `amount_5`), or spells the same (`Amount`, `amount `): the one read may
+        not be the one meant; none for a column the mapping names."""
+        for ours, theirs in match.source.items():
+            if ours in self.mapping.columns:
+                continue
+            repeats = [
+                c
+                for c in columns
+                if c != theirs
+                and (
+                    normalise_name(c) == normalise_name(theirs)
+                    or re.fullmatch(re.escape(theirs) + r"_\d+", c) is not None
+                )
+            ]
+            if repeats:
+                also = ", ".join(f"'{c}'" for c in repeats)
+                self.problems.whole(
+                    "warning",
+                    self.label,
+                    theirs,
+                    f"one column of this name, not also {also} (a repeat of it): this one is "
+                    "read; to read another, name it under "
+                    f"[sheets.{self.configured}.columns] in deckgen.toml",
+                    REPEATED_COLUMN,
+                )
 
     def _column(self, raw: pd.Series, name: str, theirs: str) -> pd.Series:
         column = self.sheet.column(name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from deckgen.cli import cli, main
 from deckgen.config import MetricsSettings, Settings, SheetMapping
+from deckgen.data.load import load_tables
 from deckgen.data.sample import generate_sample
 from deckgen.data.schema import SHEETS
 from deckgen.data.validate import (
@@ -27,6 +28,7 @@ from deckgen.data.validate import (
     validate_source,
 )
 from deckgen.errors import ConfigError
+from tests.data.workbooks import write_book
 
 Frames = dict[str, pd.DataFrame]
 DTYPES = {
@@ -647,3 +649,57 @@ def test_unknown_references_of_every_sheet_are_found_in_one_lookup(small_frames)
     report = validate_frames(frames, Settings(), "client", today=date(2026, 11, 15))
     found = [(p.sheet, p.row, p.value) for p in report.warnings if p.rule == "unknown_reference"]
     assert found == [(sheet, row + 2, f"X-{sheet}") for sheet, row in unknown.items()]
+
+
+def _two_amounts(tmp_path, form: str, names: tuple[str, str]):
+    """Orders whose columns D and E are both an amount (net, then gross), as `form`."""
+    header = ["order_id", "customer_id", "order_date", *names]
+    rows = [
+        ["A", "C1", datetime(2026, 9, 1), 10.0, 12.0],
+        ["B", "C1", datetime(2026, 9, 2), 20.0, 24.0],
+    ]
+    customers = [["customer_id"], ["C1"]]
+    if form == "xlsx":
+        return write_book(
+            tmp_path / "book.xlsx", {"customers": customers, "orders": [header, *rows]}
+        )
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    lines = [",".join(header)] + [
+        ",".join(str(v).removesuffix(" 00:00:00") for v in row) for row in rows
+    ]
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("form", "names", "read", "repeat"),
+    [
+        ("xlsx", ("amount", "amount"), "amount", "amount_1"),
+        ("csv", ("amount", "amount"), "amount", "amount_5"),
+        ("csv", ("Amount", "amount"), "amount", "Amount"),  # the exact name wins over the left
+    ],
+)
+def test_a_column_whose_name_is_repeated_is_a_warning(tmp_path, form, names, read, repeat):
+    """Two columns named `amount` (the readers number the second) were read silently as the
+    first, perhaps the wrong one: revenue from the net or the gross without a word."""
+    source = _two_amounts(tmp_path, form, names)
+    report = validate_source(source, Settings())
+    assert report.ok
+    repeated = [w for w in report.warnings if w.rule == "repeated_column"]
+    assert [str(w) for w in repeated] == [
+        f"sheet 'orders', column '{read}'; expected one column of this name, not also "
+        f"'{repeat}' (a repeat of it): this one is read; to read another, name it under "
+        "[sheets.orders.columns] in deckgen.toml"
+    ]
+    expected = [10.0, 20.0] if names[0] == "amount" else [12.0, 24.0]
+    assert load_tables(source, Settings()).orders["amount"].tolist() == expected
+
+
+def test_a_repeated_column_named_in_the_mapping_is_no_warning(tmp_path):
+    settings = Settings(sheets={"orders": SheetMapping(columns={"amount": "amount_5"})})
+    source = _two_amounts(tmp_path, "csv", ("amount", "amount"))
+    report = validate_source(source, settings)
+    assert report.ok and [w for w in report.warnings if w.rule == "repeated_column"] == []
+    assert load_tables(source, settings).orders["amount"].tolist() == [12.0, 24.0]
