@@ -1165,10 +1165,11 @@ def _read_parquet(
     try:
         dictionary: list[str] = []
         ours: set[str] = set()  # the columns deckgen reads: none of a file not one of our sheets
+        schema = pq.read_schema(file)
+        _check_unique_names(schema.names, shown)
         if sheet is not None and mapping is not None:
             from deckgen.data.mapping import match_columns
 
-            schema = pq.read_schema(file)
             text = {
                 _clean(f.name): f.name
                 for f in schema
@@ -1187,6 +1188,19 @@ def _read_parquet(
         ) from None
     table = _check_utf8(table, shown, ours)
     return table.rename_columns([_clean(name) for name in table.column_names])
+
+
+def _check_unique_names(names: list[str], shown: str) -> None:
+    """InputError if two columns of a Parquet file have one name: Arrow cannot read them."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, 1):
+        if name in seen:
+            raise InputError(
+                f"{shown}, row 1: columns {seen[name]} and {position} are both named "
+                f"'{_clean(name)}'; expected a name per column (rename one where the file is "
+                "written)"
+            )
+        seen[name] = position
 
 
 SHOWN_BYTES = 40  # of a cell that is not UTF-8, in its message (a cell may hold megabytes)

@@ -229,6 +229,22 @@ def test_csv_row_with_an_extra_cell_names_its_line(tmp_path):
     )
 
 
+def test_parquet_with_a_column_name_twice_is_one_message(frames, writers, settings, tmp_path):
+    """Arrow refuses a Parquet file whose columns share a name with a message about a
+    `FieldRef` listing the schema: now one sentence naming the columns."""
+    folder = writers["parquet"](frames, tmp_path / "data")
+    table = pq.read_table(folder / "orders.parquet")
+    table = table.append_column("amount", table.column("amount"))
+    pq.write_table(table, folder / "orders.parquet")
+    position = table.num_columns
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'orders.parquet'}, row 1: columns 4 and {position} are both named 'amount'; "
+        "expected a name per column (rename one where the file is written)"
+    )
+
+
 def test_corrupt_parquet(frames, writers, settings, tmp_path):
     folder = writers["parquet"](frames, tmp_path / "data")
     (folder / "orders.parquet").write_bytes(b"not parquet at all")
