@@ -27,7 +27,9 @@ MISSING_TEXTS = (
 FORBIDDEN_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
 _FORBIDDEN_IN_PYTHON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
-FIRST_DATE = datetime(1900, 1, 1)
+# 1900 is left out: its dates are Excel's day numbers 1 to 366 in a date cell (60 is the
+# 29 February 1900 Excel invents), a number typed into a date column, never a customer's date.
+FIRST_DATE = datetime(1901, 1, 1)
 LAST_DATE = datetime(2199, 12, 31)
 # Seconds since 1970 of 0001-01-01 00:00:00 and 9999-12-31 23:59:59: the years Arrow's
 # strftime writes right (it wraps years beyond ±32767).
@@ -540,7 +542,7 @@ def _grouped_number(text: str, decimal: str) -> float | None:
 def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -> np.ndarray:
     """datetime64[ns] dates at midnight (NaT where blank or unreadable) from date cells or text
     (ISO, or `fmt` in strptime codes); a time with a UTC offset is taken in `timezone`, or at
-    its own offset (the date as written) when there is none; years 1900 to 2199 only."""
+    its own offset (the date as written) when there is none; years 1901 to 2199 only."""
     kind = column.type
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         stamps = column.cast(pa.timestamp("ms")) if pa.types.is_date(kind) else column
@@ -565,7 +567,7 @@ def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -
 
 def _within_microseconds(stamps: pa.ChunkedArray) -> pa.ChunkedArray:
     """Timestamps in seconds or milliseconds null where microseconds cannot hold them (years
-    beyond 294,000, outside 1900 to 2199 anyway): the cast would fail, not give no date."""
+    beyond 294,000, outside 1901 to 2199 anyway): the cast would fail, not give no date."""
     unit = stamps.type.unit
     if unit not in ("s", "ms"):
         return stamps

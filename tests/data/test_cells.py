@@ -248,7 +248,9 @@ def test_category_cells_become_sorted_categories_and_a_code_per_cell(
 def test_date_cells_at_midnight_by_hand():
     written = [
         "1899-12-31T23:59:59",  # before the first date: empty
-        "1900-01-01T00:00:00",
+        "1900-02-28T00:00:00",  # Excel's day number 59 (60 is its 29 February 1900): empty
+        "1900-12-31T23:59:59",  # day number 366: empty
+        "1901-01-01T00:00:00",
         "1969-12-31T18:30:00",  # before 1970: floored to its own day
         "2026-10-05T23:59:59",
         "2199-12-31T00:00:00",
@@ -261,7 +263,9 @@ def test_date_cells_at_midnight_by_hand():
     assert days.dtype == np.dtype("datetime64[ns]")
     assert [str(d)[:10] if not np.isnat(d) else None for d in days] == [
         None,
-        "1900-01-01",
+        None,
+        None,
+        "1901-01-01",
         "1969-12-31",
         "2026-10-05",
         "2199-12-31",
@@ -304,7 +308,7 @@ def test_date_cells_at_midnight_are_numpys_day_casts(micros):
     """Midnights worked out in integers (issue 16) are numpy's casts to days and back."""
     values = np.asarray(micros, dtype=np.int64).view("datetime64[us]")
     stamps = pa.chunked_array([pa.array(values, pa.timestamp("us"))], pa.timestamp("us"))
-    inside = (values >= np.datetime64("1900-01-01")) & (values <= np.datetime64("2199-12-31"))
+    inside = (values >= np.datetime64("1901-01-01")) & (values <= np.datetime64("2199-12-31"))
     expected = np.where(inside, values, np.datetime64("NaT")).astype("datetime64[D]")
     assert np.array_equal(
         read_dates(stamps, None, None), expected.astype("datetime64[ns]"), equal_nan=True

@@ -703,3 +703,36 @@ def test_a_repeated_column_named_in_the_mapping_is_no_warning(tmp_path):
     report = validate_source(source, settings)
     assert report.ok and [w for w in report.warnings if w.rule == "repeated_column"] == []
     assert load_tables(source, settings).orders["amount"].tolist() == [12.0, 24.0]
+
+
+def test_excel_day_numbers_in_date_cells_are_not_dates(tmp_path):
+    """`60` in a date cell shows as 29/02/1900, a date Excel invents, and the other day numbers
+    of 1900 as dates of 1900: they were orders of 1900, silently, which moved the RFM scores and
+    the predicted values; now each is named."""
+    import xlsxwriter
+
+    path = tmp_path / "serials.xlsx"
+    book = xlsxwriter.Workbook(path)
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    customers = book.add_worksheet("customers")
+    customers.write_row(0, 0, ["customer_id", "signup_date"])
+    customers.write_row(1, 0, ["C1"])
+    customers.write_number(1, 1, 366, day)  # 31/12/1900
+    orders = book.add_worksheet("orders")
+    orders.write_row(0, 0, ["order_id", "customer_id", "order_date", "amount"])
+    for row, serial in enumerate([60, 1, 46300], 1):
+        orders.write_row(row, 0, [f"O{row}", "C1"])
+        orders.write_number(row, 2, serial, day)
+        orders.write_number(row, 3, 10)
+    book.close()
+    report = validate_source(path, Settings())
+    assert [str(e) for e in report.errors] == [
+        "sheet 'orders', row 2, column 'order_date': got '1900-02-28'; expected a date like "
+        "2026-10-05",
+        "sheet 'orders', row 3, column 'order_date': got '1900-01-01'; expected a date like "
+        "2026-10-05",
+    ]
+    assert [str(w) for w in report.warnings if w.rule == "bad_value"] == [
+        "sheet 'customers', row 2, column 'signup_date': got '1900-12-31'; expected a date like "
+        "2025-03-14; left empty"
+    ]
