@@ -26,17 +26,22 @@ from deckgen.model import TitleStyle
 Lang = Literal["en", "ar", "fa"]
 DEFAULT_STATEMENT_TIMEOUT = 120.0  # seconds one SQL query of a database source may run
 _JOINERS = "\u200c\u200d"  # zero-width non-joiner and joiner: part of Persian words
+# Direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one left open in
+# a name turns the rest of its line around, figures included (`160.9%` shown as `%9.061`).
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 MAX_CLIENT_NAME = 100  # characters: the name is on the title slide, in footers and file names
 
 
 def clean_client_name(name: str) -> str:
     """`name` with control characters and line breaks made spaces (a name is one line in every
-    log and on every slide), non-characters dropped, spaces collapsed; ValueError if nothing is
-    left or it is longer than MAX_CLIENT_NAME characters."""
+    log and on every slide), non-characters and direction controls dropped, spaces collapsed;
+    ValueError if nothing is left or it is longer than MAX_CLIENT_NAME characters."""
     kept = (
         " " if unicodedata.category(char) in ("Cc", "Zl", "Zp") else char
         for char in name
-        if unicodedata.category(char) != "Cs" and not _noncharacter(char)
+        if unicodedata.category(char) != "Cs"
+        and not _noncharacter(char)
+        and char not in BIDI_CONTROLS
     )
     text = " ".join("".join(kept).split())
     if not text:

@@ -135,7 +135,7 @@ def test_control_characters_are_stripped_from_a_client_name(
     small_workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     output = tmp_path / "deck.pptx"
-    name = "Acme\x07 Retail\nGmbH\x1b[31m\u2028"
+    name = "\u202eAcme\x07 Retail\nGmbH\x1b[31m\u2028\u2067"  # an override turned footers around
     code, out, err = run_cli(
         ["render", str(small_workbook), "-o", str(output), "--client", name], capsys
     )
@@ -144,7 +144,7 @@ def test_control_characters_are_stripped_from_a_client_name(
     cover = Presentation(str(output)).slides[0]
     texts = [shape.text_frame.text for shape in cover.shapes if shape.has_text_frame]
     assert "Acme Retail GmbH [31m" in "\n".join(texts)
-    assert not any(char in "\n".join(texts) for char in "\x07\x1b\u2028")
+    assert not any(char in "\n".join(texts) for char in "\x07\x1b\u2028\u202e\u2067")
 
 
 def test_deckgen_run_into_an_output_folder_it_cannot_write(

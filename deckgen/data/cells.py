@@ -17,15 +17,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from deckgen.config import BIDI_CONTROLS
+
 # What pandas' readers treated as an empty cell, which deckgen documents (data-format.md).
 MISSING_TEXTS = (
     *("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN"),
     *("<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
 )
-# Characters that XML (and so a deck) cannot hold, plus the non-characters U+FFFE and U+FFFF;
-# in RE2 syntax for Arrow (whose UTF-8 text cannot hold surrogates) and for Python.
-FORBIDDEN_CHARACTERS = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
-_FORBIDDEN_IN_PYTHON = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# Characters that XML (and so a deck) cannot hold, the non-characters U+FFFE and U+FFFF, and
+# the direction controls a sentence cannot hold (config.BIDI_CONTROLS); in RE2 syntax for Arrow
+# (whose UTF-8 text cannot hold surrogates) and for Python.
+FORBIDDEN_CHARACTERS = rf"[\x00-\x08\x0b\x0c\x0e-\x1f{BIDI_CONTROLS}\x{{FFFE}}\x{{FFFF}}]"
+_FORBIDDEN_IN_PYTHON = re.compile(
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f{BIDI_CONTROLS}\ufffe\uffff\ud800-\udfff]"
+)
 MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
 # 1900 is left out: its dates are Excel's day numbers 1 to 366 in a date cell (60 is the
 # 29 February 1900 Excel invents), a number typed into a date column, never a customer's date.
@@ -294,15 +299,20 @@ def forbidden_characters(text: pa.ChunkedArray) -> np.ndarray:
 
 
 def _has_forbidden_bytes(chunk: pa.Array) -> bool:
-    """True if the bytes of a chunk of text may hold a control character, U+FFFE or U+FFFF
-    (a quick scan; the cells are then searched one by one)."""
+    """True if the bytes of a chunk of text may hold a control character, a direction control,
+    U+FFFE or U+FFFF (a quick scan; the cells are then searched one by one)."""
     if len(chunk) == 0:
         return False
     data, _ = _layout(chunk)
     if (data < 32).any() and _CONTROL[data].any():  # most text has no byte below 32 at all
         return True
     lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
-    return bool(((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any())
+    if ((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any():
+        return True
+    lead = np.flatnonzero(data[:-2] == 0xE2)  # U+202A-U+202E: E2 80 AA-AE; U+2066-9: E2 81 A6-A9
+    second, third = data[lead + 1], data[lead + 2]
+    embedding = (second == 0x80) & (third >= 0xAA) & (third <= 0xAE)
+    return bool((embedding | ((second == 0x81) & (third >= 0xA6) & (third <= 0xA9))).any())
 
 
 _CONTROL = np.zeros(256, dtype=bool)

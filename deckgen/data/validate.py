@@ -576,7 +576,8 @@ class _SheetCheck:
                 theirs,
                 raw,
                 rows(forbidden, False),
-                "text without control characters or non-characters (they were removed)",
+                "text without control characters, direction controls or non-characters (they were "
+                "removed)",
                 rule=FORBIDDEN_CHARACTER,
             )
             text = cells.without_forbidden_characters(text)

@@ -149,6 +149,24 @@ def test_control_characters_and_non_characters_are_found_and_removed():
     assert cleaned == ["ok", "badchar", "ab", "tab\tand\nnewline", None, ""]
 
 
+def test_direction_controls_are_found_and_removed_marks_and_joiners_kept():
+    """An override or embedding left open (U+202E in `Chicago`) turned the rest of a summary
+    sentence around, figures included; isolates too. Marks, joiners and the other characters
+    of the same bytes' neighbourhood (dashes, quotes: E2 80 ..) stay."""
+    cells = ["\u202eChicago", "\u202bتهران\u202c", "a\u2067b\u2069", "\u2066x", "\u202a\u202d"]
+    kept = ["\u200fتهران\u200e", "نام\u200cخانوادگی", "“quoted” – dash…", "\u2065\u206a"]
+    text = _column([*cells, *kept])
+    assert forbidden_characters(text).tolist() == [True] * 5 + [False] * 4
+    assert without_forbidden_characters(text).to_pylist() == [
+        "Chicago",
+        "تهران",
+        "ab",
+        "x",
+        "",
+        *kept,
+    ]
+
+
 def test_offset_datetimes_keep_the_date_as_written_by_default():
     column = _column(
         [

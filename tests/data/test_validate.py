@@ -525,6 +525,17 @@ def test_control_characters_are_removed_with_a_warning(frames):
     assert pd.isna(report.tables.customers["city"].iloc[1])
 
 
+def test_direction_controls_are_removed_with_a_warning(frames):
+    frames["customers"].loc[1, "city"] = "\u202eChicago"
+    report = validate_frames(frames, Settings(), "client")
+    (warning,) = report.warnings
+    assert str(warning) == (
+        "sheet 'customers', row 3, column 'city': got 'Chicago'; expected text without control "
+        "characters, direction controls or non-characters (they were removed)"
+    )
+    assert report.tables.customers["city"].iloc[1] == "Chicago"
+
+
 def test_dates_after_today_are_flagged_naming_them(frames):
     _with_orders(frames, "order_date", [pd.Timestamp("2026-11-20")])
     before = validate_frames(frames, Settings(), "client", today=date(2026, 11, 5))
