@@ -54,6 +54,25 @@ def clean_client_name(name: str) -> str:
     return text
 
 
+def read_toml(path: Path, what: str) -> dict[str, object]:
+    """The TOML document at `path`, UTF-8 with or without a byte-order mark (Notepad writes
+    one); ConfigError naming `what` (`config file`) if it cannot be read or parsed."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{what} not found: {path}") from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}, line {line}: {exc.object[exc.start : exc.end]!r} is not UTF-8 text; save "
+            "the file as UTF-8"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {what} {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
 def _noncharacter(char: str) -> bool:
     code = ord(char)
     return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
@@ -389,16 +408,7 @@ def load_settings(path: Path | None, *, lenient: bool = False, **overrides: obje
     # The mapping is checked against the schema.
     from deckgen.data.mapping import mapping_problems, transform_problems
 
-    data: dict[str, object] = {}
-    if path is not None:
-        try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read config file {path}: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    data: dict[str, object] = {} if path is None else read_toml(path, "config file")
     data.update({k: v for k, v in overrides.items() if v is not None})
     problems: list[str] = []
     try:

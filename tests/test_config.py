@@ -122,3 +122,28 @@ def test_a_code_label_falls_back_to_english_then_to_none():
     topics = Settings(vocabulary={"topics": {"late delivery": {"fa": "تأخیر در ارسال"}}})
     assert topics.vocabulary.label("feedback_topics", "late delivery", "fa") == "تأخیر در ارسال"
     assert topics.vocabulary.label("stages", "reach", "en") is None
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Notepad's "UTF-8" starts the file with a byte-order mark: it was `not valid TOML:
+    Invalid statement (at line 1, column 1)`, on a line that looks right."""
+    path = tmp_path / "deckgen.toml"
+    path.write_bytes('\ufeffclient = "Müller"\ncurrency = "EUR"\n'.encode())
+    settings = load_settings(path)
+    assert (settings.client, settings.currency) == ("Müller", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ('# Kunde\nclient = "Müller"\n'.encode("latin-1"), "line 2: b'\\xfc'"),
+        ('client = "Acme"\n'.encode("utf-16"), "line 1: b'\\xff'"),
+    ],
+    ids=["latin-1", "utf-16"],
+)
+def test_a_config_not_in_utf8_names_its_line(tmp_path: Path, raw: bytes, shown: str) -> None:
+    path = tmp_path / "deckgen.toml"
+    path.write_bytes(raw)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert str(caught.value) == f"{path}, {shown} is not UTF-8 text; save the file as UTF-8"

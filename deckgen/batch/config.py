@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -16,6 +15,7 @@ from deckgen.config import (
     Lang,
     clean_client_name,
     describe_validation_error,
+    read_toml,
 )
 from deckgen.data.source import DatabaseSource, SourceSpec, anchor_sqlite, parse_location
 from deckgen.errors import ConfigError
@@ -208,14 +208,7 @@ class RunConfig:
 def load_run_config(path: Path) -> RunConfig:
     """The run config at `path`; ConfigError listing every problem."""
     path = Path(path).absolute()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"run config not found: {path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read run config {path}: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    data = read_toml(path, "run config")
     try:
         parsed = _RunFile.model_validate(data)
     except ValidationError as exc:

@@ -155,6 +155,14 @@ def test_missing_and_invalid_files(tmp_path: Path, make_config: Make) -> None:
         load_run_config(make_config("output = "))
 
 
+def test_a_run_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "run.toml"
+    path.write_bytes(
+        '\ufeffoutput = "{client}.pptx"\n[[client]]\nname = "Zoë"\nsource = "x.xlsx"\n'.encode()
+    )
+    assert [client.name for client in load_run_config(path).clients] == ["Zoë"]
+
+
 def test_absolute_sqlite_and_server_urls_are_kept(make_config: Make) -> None:
     config = load_run_config(
         make_config(
