@@ -43,6 +43,9 @@ _PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 # Persian and Arabic-Indic digits read as Latin ones; the Arabic decimal and thousands marks.
 _NATIVE_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _ARABIC_DECIMAL, _ARABIC_GROUPING = "٫", "٬"
+# Numbers as Persian and Arabic locales write them (CLDR: fa `‎−۱۲`, ar `؜-١٢`): the direction
+# mark before the sign dropped, the minus sign U+2212 read as `-`.
+_NUMBER_CHARACTERS = _NATIVE_DIGITS | {0x200E: None, 0x200F: None, 0x061C: None, 0x2212: "-"}
 _NATIVE_PATTERN = "[۰-۹٠-٩٫٬]"
 _OFFSET = r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"  # a UTC offset ...
 _TIME_WITH_OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?" + _OFFSET  # ... after a time
@@ -479,12 +482,13 @@ def read_numbers(
 def parse_number(text: str, decimal: str) -> tuple[float, str] | None:
     """`text` as a number and the currency written with it ("" if none), or None.
 
-    Accepted: a sign or accounting brackets, a currency sign or code before or after
+    Accepted: a sign (`-`, `+`, the minus sign `−`, after a direction mark as Persian and Arabic
+    software writes it) or accounting brackets, a currency sign or code before or after
     (`$`, `€`, `USD`), digits grouped in threes by the grouping marks of `decimal` (`,` `'` and
     spaces for a decimal point; `.` `'` and spaces for a decimal comma), then the decimal mark
     and digits. Anything else (two decimal marks, groups not of three) is refused.
     """
-    text = text.strip().translate(_NATIVE_DIGITS)
+    text = text.translate(_NUMBER_CHARACTERS).strip()
     text = text.replace(_ARABIC_DECIMAL, decimal).replace(_ARABIC_GROUPING, "")
     negative = text.startswith("(") and text.endswith(")")
     if negative:

@@ -418,6 +418,17 @@ def _with_orders(frames: Frames, column: str, values: list[object]) -> Frames:
     return frames
 
 
+def test_refunds_written_as_persian_and_arabic_software_writes_them_are_read(frames):
+    """`‎−۱۲٫۵` (a left-to-right mark, the minus sign U+2212, Persian digits: CLDR's Persian)
+    and `؜-١٢` (Arabic) were errors; they are refunds like `-12.5`."""
+    _with_orders(frames, "amount", ["\u200e−۱۲٫۵", "\u061c-١٢", "۱۲۹٫۹۰"])
+    report = validate_frames(frames, Settings(), "client")
+    assert [p for p in report.errors if p.column == "amount"] == []
+    negative = [(p.row, p.rule) for p in report.warnings if p.column == "amount"]
+    assert negative == [(2, "negative_amount"), (3, "negative_amount")]
+    assert report.tables.orders["amount"].iloc[:3].tolist() == [-12.5, -12.0, 129.9]
+
+
 def test_a_decimal_point_under_a_decimal_comma_is_an_error_naming_the_cell(frames):
     _with_orders(frames, "amount", ["118,25", "118.25", "1.234,50"])
     comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
