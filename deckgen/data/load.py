@@ -63,6 +63,7 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
 HIDDEN_SHEET = "hidden_sheet"  # errors.Problem.rule of the hidden-sheet warning
+REPEATED_SHEET = "repeated_sheet"  # ... of the warning about a sheet whose name another repeats
 _T = TypeVar("_T")
 # A workbook with this much sheet XML is read by READ_THREADS threads, the largest sheet first.
 READ_THREADS = 2
@@ -338,7 +339,7 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
         for sheet, mapping, found in plan
         for name in found
         if name not in mapping.sources
-        for w in _hidden(name, sheet, book)
+        for w in _hidden(name, sheet, book) or _repeated(name, sheet, book)
     ]
     return Source(label, frames, names, book.available, tuple(warnings), reads, unmatched, extra)
 
@@ -436,6 +437,22 @@ def _hidden(name: str, sheet: Sheet, book: _Book) -> tuple[Problem, ...]:
         f'[sheets.{sheet.name}] sheet = "{similar}"'
     )
     return (Problem(name, None, None, None, expected, "warning", HIDDEN_SHEET),)
+
+
+def _repeated(name: str, sheet: Sheet, book: _Book) -> tuple[Problem, ...]:
+    """A warning when sheet `name`, read for `sheet`, has its name repeated by another sheet or
+    file in another case or spacing (`orders.csv` beside `Orders.csv`, as a case-sensitive file
+    system or a bucket allows): the one read may be the older export."""
+    others = [o for o in book.available if o != name and normalise_name(o) == normalise_name(name)]
+    if not others:
+        return ()
+    also = ", ".join(f"'{o}'" for o in others)
+    expected = (
+        f"one sheet of this name, not also {also}: this one is "
+        f"read for '{sheet.name}'; to read another, name it in deckgen.toml as "
+        f'[sheets.{sheet.name}] sheet = "{others[0]}"'
+    )
+    return (Problem(name, None, None, None, expected, "warning", REPEATED_SHEET),)
 
 
 def category_columns(

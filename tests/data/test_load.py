@@ -245,6 +245,27 @@ def test_parquet_with_a_column_name_twice_is_one_message(frames, writers, settin
     )
 
 
+def test_two_files_of_one_name_in_other_case_are_a_warning(tmp_path):
+    """`orders.csv` beside `Orders.csv` (a case-sensitive file system or a bucket holds both):
+    one was read without a word, perhaps last month's export."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    header = "order_id,customer_id,order_date,amount\n"
+    (folder / "orders.csv").write_text(header + "A,C1,2026-01-02,5\n", encoding="utf-8")
+    (folder / "Orders.csv").write_text(header + "B,C1,2026-02-02,7\n", encoding="utf-8")
+    source = read_source(folder, Settings())
+    assert [str(w) for w in source.warnings] == [
+        "sheet 'orders'; expected one sheet of this name, not also 'Orders': this one is read "
+        "for 'orders'; to read another, name it in deckgen.toml as [sheets.orders] sheet = "
+        '"Orders"'
+    ]
+    assert source.frames["orders"]["order_id"].tolist() == ["A"]
+    named = Settings(sheets={"orders": SheetMapping(sheet="Orders")})
+    source = read_source(folder, named)
+    assert source.warnings == () and source.frames["orders"]["order_id"].tolist() == ["B"]
+
+
 def test_corrupt_parquet(frames, writers, settings, tmp_path):
     folder = writers["parquet"](frames, tmp_path / "data")
     (folder / "orders.parquet").write_bytes(b"not parquet at all")
