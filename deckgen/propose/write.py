@@ -12,6 +12,9 @@ from deckgen.propose.proposal import Proposal, SheetProposal, ValueMap
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# Invisible marks a name can carry (direction marks, zero-width space, word joiner, byte-order
+# mark), written as escapes so that the reader of the file sees them; not the Persian joiners.
+_INVISIBLE = re.compile("[\x7f\u061c\u200b\u200e\u200f\u2060\ufeff]")
 
 
 def proposal_toml(proposal: Proposal, command: str) -> str:
@@ -208,7 +211,8 @@ def _value(value: object) -> str:
         return str(value)
     if isinstance(value, list):
         return "[" + ", ".join(_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
+    text = json.dumps(str(value), ensure_ascii=False)
+    return _INVISIBLE.sub(lambda mark: f"\\u{ord(mark.group()):04x}", text)
 
 
 def _comment(text: str) -> str:

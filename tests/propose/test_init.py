@@ -460,6 +460,22 @@ def test_text_not_utf8_in_a_column_deckgen_reads_is_named(
     assert (code, err.strip()) == (2, f"error: {named}")
 
 
+def test_invisible_marks_in_names_are_written_visibly_and_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A right-to-left export's header `\u200fOrder` was written into deckgen.toml as it is: a
+    name that looks like `Order` and is not; now as an escape, the Persian joiner kept."""
+    header = ["\u200fOrder", "Customer\u200e", "Date", "Amount", "نام\u200cمحصول"]
+    rows = [[*row, "کتاب"] for row in _orders()]
+    book = write_book(tmp_path / "export.xlsx", {"Orders": [header, *rows]})
+    code, out, err = run_cli(["init", str(book)], capsys)
+    assert (code, err) == (0, ""), err
+    text = (tmp_path / "deckgen.toml").read_text(encoding="utf-8")
+    assert 'order_id = "\\u200fOrder"' in text and 'customer_id = "Customer\\u200e"' in text
+    assert "\u200f" not in text and "\u200e" not in text
+    assert "Validated: valid" in out
+
+
 def test_a_sheet_of_control_characters_is_one_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
