@@ -65,6 +65,7 @@ UNKNOWN_CODE = "unknown_code"
 FORBIDDEN_CHARACTER = "control_character"
 FUTURE_DATE = "future_date"
 REPEATED_COLUMN = "repeated_column"
+_HINT_SAMPLE = 1000  # distinct unreadable dates tried in the formats of a hint
 # Distinct dates (datetime64[ns]) and how many rows have each, per column: rows validated elsewhere.
 DateCounts = Sequence[tuple[np.ndarray, np.ndarray]]
 
@@ -521,6 +522,7 @@ class _SheetCheck:
         converted = self._convert(source, column, theirs, raw, coded)
         expected = expected_text(column, self.mapping, self.settings.vocabulary)
         expected += self._decimal_hint(raw, column, converted.bad)
+        expected += self._date_hint(raw, column, converted.bad)
         if column.required:
             self.problems.rows(
                 "error", self.where, theirs, raw, converted.blank, "a value (required)", False
@@ -647,6 +649,29 @@ class _SheetCheck:
         if self.mapping.decimal == ",":
             return f' (they use a decimal point, but decimal = "," is set under {where})'
         return f' (they use a decimal comma: set decimal = "," under {where})'
+
+    def _date_hint(self, raw: pd.Series, column: Column, bad: np.ndarray) -> str:
+        """The date_format that reads most of the text dates that failed (day first when the
+        day and the month could be either), for a date column without one."""
+        if column.kind != "date" or column.name in self.mapping.date_format or not bad.any():
+            return ""
+        from deckgen.propose.profile import DATE_FORMATS  # init's formats; only when dates fail
+
+        written = cells.as_text(cells.arrow_column(raw[bad])).drop_null().unique()
+        sample = pa.chunked_array([written.slice(0, _HINT_SAMPLE)])
+        shares = {
+            fmt: float((~np.isnat(cells.read_dates(sample, fmt, None))).mean())
+            for fmt in DATE_FORMATS
+        }
+        best = max(DATE_FORMATS, key=shares.__getitem__)  # the first of equals: day first
+        if shares[best] <= 0.5:
+            return ""
+        also = next((f for f in DATE_FORMATS if f != best and shares[f] == shares[best]), None)
+        either = f", or as {also}: check which" if also else ""
+        return (
+            f" (they are written as {best}{either}: set date_format = "
+            f'{{ {column.name} = "{best}" }} under [sheets.{self.configured}])'
+        )
 
     def _bounded(self, values: pd.Series, raw: pd.Series, column: Column, theirs: str) -> pd.Series:
         """`values` checked against the column's bounds (and negative-value warnings)."""

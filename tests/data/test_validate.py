@@ -429,6 +429,42 @@ def test_refunds_written_as_persian_and_arabic_software_writes_them_are_read(fra
     assert report.tables.orders["amount"].iloc[:3].tolist() == [-12.5, -12.0, 129.9]
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        (
+            ["13/10/2026", "01/11/2026"],
+            'written as %d/%m/%Y: set date_format = { order_date = "%d/%m/%Y" }',
+        ),
+        (
+            ["13/10/2026 10:30"],
+            'written as %d/%m/%Y %H:%M: set date_format = { order_date = "%d/%m/%Y %H:%M" }',
+        ),
+        (["10/13/2026"], 'written as %m/%d/%Y: set date_format = { order_date = "%m/%d/%Y" }'),
+        (["01/02/2026"], "written as %d/%m/%Y, or as %m/%d/%Y: check which: set date_format"),
+        (["13.10.26"], 'written as %d.%m.%y: set date_format = { order_date = "%d.%m.%y" }'),
+    ],
+    ids=["day-first", "with-time", "month-first", "either", "short-year"],
+)
+def test_text_dates_in_another_order_say_which_date_format_reads_them(frames, written, hint):
+    """A column of `13/10/2026` was an error per row with no word of `date_format`, the way a
+    decimal comma gets its hint."""
+    _with_orders(frames, "order_date", written)
+    report = validate_frames(frames, Settings(), "client")
+    problems = [p for p in report.errors if p.column == "order_date"]
+    assert len(problems) == len(written)
+    assert all(f"(they are {hint}" in p.expected for p in problems), problems[0].expected
+    assert problems[0].expected.endswith(" under [sheets.orders])")
+
+
+def test_text_dates_that_no_format_reads_get_no_hint(frames):
+    _with_orders(frames, "order_date", ["tomorrow", "2026-13-45"])
+    report = validate_frames(frames, Settings(), "client")
+    assert [p.expected for p in report.errors if p.column == "order_date"] == [
+        "a date like 2026-10-05"
+    ] * 2
+
+
 def test_a_decimal_point_under_a_decimal_comma_is_an_error_naming_the_cell(frames):
     _with_orders(frames, "amount", ["118,25", "118.25", "1.234,50"])
     comma = Settings(sheets={"orders": SheetMapping(decimal=",")})
