@@ -55,6 +55,7 @@ RESERVED_COLUMNS = (SHEET_COLUMN, ROW_COLUMN)
 # Excel stores a password-protected .xlsx as an OLE2 container holding this stream.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_SNIFFED_BYTES = 4096  # of a file that is not a readable workbook, to say what it is instead
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
 _CSV_CELL_END = re.compile(rb"[,;\t\r\n]")  # what ends a CSV cell, in any separator we read
 _CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
@@ -932,12 +933,48 @@ def _first_line(exc: BaseException) -> str:
 
 def _unreadable_workbook(path: Path, shown: str, exc: BaseException) -> str:
     with path.open("rb") as handle:
-        head = handle.read(8)
-    if head == _OLE2_MAGIC and path.suffix.lower() != ".xls":
+        head = handle.read(_SNIFFED_BYTES)
+    if head[:8] == _OLE2_MAGIC and path.suffix.lower() != ".xls":
         if _ENCRYPTED_STREAM in path.read_bytes():
             return f"{shown} is password-protected; save a copy without a password and use that"
         return f"{shown} is an old-style Office file, not an .xlsx workbook; save it as .xlsx"
+    renamed = _renamed_as_workbook(path, head)
+    if renamed is not None:
+        return f"{shown} is {renamed}"
     return f"{shown} is not a readable {path.suffix} workbook ({_first_line(exc)})"
+
+
+def _renamed_as_workbook(path: Path, head: bytes) -> str | None:
+    """What a file named like a workbook is instead, and what to do, when it is a web page, CSV
+    text or a zip archive of other files (exports named `.xlsx` often are); else None."""
+    import zipfile
+
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except (zipfile.BadZipFile, OSError):
+            return None
+        if any(name.startswith(("xl/", "content.xml")) for name in names):
+            return None  # a damaged workbook, not another file
+        return (
+            "a zip archive of other files, not a workbook; unzip it and pass the workbook or "
+            "the folder of .csv or .parquet files it holds"
+        )
+    encoding = "utf-16" if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head).lstrip()
+    if re.match(r"(?i)<(!doctype html|html|table|\?xml[^>]*>\s*<html)", text):
+        return (
+            "a web page (HTML) named like a workbook, as some systems' Excel exports are; open "
+            "it in Excel and save it as an .xlsx workbook"
+        )
+    first, newline, _ = text.partition("\n")
+    if newline and "\ufffd" not in text and any(mark in first for mark in ",;\t"):
+        return (
+            "CSV text named like a workbook; name it .csv and pass the folder it is in (one "
+            ".csv file per sheet), or open it in Excel and save it as an .xlsx workbook"
+        )
+    return None
 
 
 # -- folders -----------------------------------------------------------------------------

@@ -103,6 +103,16 @@ def _write(tmp_path: Path, name: str, content: bytes) -> Path:
     return path
 
 
+def _zip(path: Path, files: dict[str, str]) -> Path:
+    """A zip archive of `files` at `path`."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
@@ -118,13 +128,31 @@ def _write(tmp_path: Path, name: str, content: bytes) -> Path:
         ),
         (lambda tmp: FIXTURES / "encrypted.xlsx", "encrypted.xlsx is password-protected"),
         (
+            lambda tmp: _write(tmp, "web.xlsx", b"\n<!DOCTYPE html><html><table><tr><td>1"),
+            "web.xlsx is a web page (HTML) named like a workbook, as some systems' Excel "
+            "exports are; open it in Excel and save it as an .xlsx workbook",
+        ),
+        (
+            lambda tmp: _write(tmp, "export.xlsx", "Order;Kunde\n1;Müller\n".encode("utf-16")),
+            "export.xlsx is CSV text named like a workbook; name it .csv and pass the folder it "
+            "is in (one .csv file per sheet), or open it in Excel and save it as an .xlsx workbook",
+        ),
+        (
+            lambda tmp: _zip(tmp / "bundle.xlsx", {"orders.csv": "order_id\n1\n"}),
+            "bundle.xlsx is a zip archive of other files, not a workbook; unzip it and pass the "
+            "workbook or the folder of .csv or .parquet files it holds",
+        ),
+        (
             lambda tmp: _write(tmp, "report.pdf", b"%PDF-1.4"),
             "is not an .xlsx workbook or a folder",
         ),
         (lambda tmp: _write(tmp, "orders.csv", b"order_id\n"), "is a single .csv file"),
         (lambda tmp: tmp, "holds no .csv or .parquet files"),
     ],
-    ids=["missing", "empty", "text", "truncated-zip", "password", "pdf", "single-csv", "no-files"],
+    ids=[
+        *("missing", "empty", "text", "truncated-zip", "password", "html", "csv-text", "zip"),
+        *("pdf", "single-csv", "no-files"),
+    ],
 )
 def test_unreadable_sources_raise_one_clear_input_error(tmp_path, settings, make, message):
     with pytest.raises(InputError, match=re.escape(message)) as caught:
