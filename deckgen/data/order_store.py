@@ -94,6 +94,10 @@ class OrderStore:
         ).fetchnumpy()
         return np.asarray(found["part_"], np.int64), np.asarray(found["row_"], np.int64)
 
+    def interrupt(self) -> None:
+        """Stop the query running on this store's connection, if any (another thread's)."""
+        self._db.interrupt()
+
     @said_changed
     def empty(self) -> bool:
         """True when the files hold no order (no row, or blank rows only)."""
