@@ -26,7 +26,7 @@ from deckgen.data.mapping import allowed_codes, check_mapping, locate_sheets, no
 from deckgen.data.order_store import OrderPart, OrderStore, Unvouched
 from deckgen.data.schema import LEADS, ORDERS, Sheet
 from deckgen.data.source import PathSource, SourceSpec
-from deckgen.data.tables import CustomerRows, Tables
+from deckgen.data.tables import CustomerRows, Tables, by_rows
 from deckgen.errors import InputError, ValidationError
 
 if TYPE_CHECKING:
@@ -241,12 +241,17 @@ def _load_pushed(
 
 def _orders_coded(orders: pd.DataFrame, customers: pd.DataFrame) -> dict[str, CustomerRows]:
     """The row of `customers` holding each order's customer (Tables.coded), looked up as the
-    validator looks them up: the metrics then code the orders by row, hashing no text again."""
+    validator looks them up: the metrics then code the orders by row, hashing no text again.
+    When every order's customer is listed, `orders`' customer_id becomes those rows over the
+    customers' ids (by_rows): the same text, the rows' 4 bytes an order instead of some 18."""
     from deckgen.data.validate import coded_customers, id_positions
 
     if "customer_id" not in customers:
         return {}
-    rows = id_positions([orders["customer_id"]], customers["customer_id"])[0]
+    ids = orders["customer_id"]
+    rows = id_positions([ids], customers["customer_id"])[0]
+    if not (ids.notna().to_numpy() & (rows < 0)).any():
+        orders["customer_id"] = by_rows(rows, customers["customer_id"], orders.index)
     final = {"customers": customers, "orders": orders}
     return coded_customers(final, {("orders", "customer_id"): rows})
 
