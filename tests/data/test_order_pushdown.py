@@ -446,6 +446,9 @@ def _same_customer_rows(folder: Path) -> np.ndarray:
     rows = pushed.customer_rows("orders")
     assert rows is not None and rows.dtype == np.int32
     np.testing.assert_array_equal(rows, in_memory.customer_rows("orders"))
+    # Held as those rows (4 bytes an order) when every customer is listed, else as text.
+    held = pushed.orders["customer_id"].dtype
+    assert isinstance(held, pd.ArrowDtype) == bool((rows >= 0).all())
     _assert_same(folder)
     return rows
 
@@ -545,3 +548,25 @@ def test_an_order_s_customer_id_spelled_otherwise_finds_the_row_memory_finds(
     at = orders.index[orders["customer_id"] == customers["customer_id"].iloc[5]][:2]
     orders.loc[at, "customer_id"] = [spelling(v) for v in orders.loc[at, "customer_id"]]
     _same_customer_rows(_folder(frames, tmp_path / "spelled"))
+
+
+@pytest.mark.parametrize("unknown", [False, True])
+def test_orders_coded_without_the_rows_are_coded_as_their_text(
+    unknown: bool, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    """The metrics' own coding, when the rows cannot be used, reads the ids held as rows as
+    the text they are: the same codes, ids and first days as in memory."""
+    from deckgen.metrics.common import _code_orders
+
+    if unknown:
+        frames["orders"].loc[2, "customer_id"] = "NOBODY"
+    folder = _folder(frames, tmp_path / "coded")
+    pushed = _pushed(folder)
+    assert isinstance(pushed.orders["customer_id"].dtype, pd.ArrowDtype) is not unknown
+    in_memory = load_tables(folder, _settings("memory", 1), today=TODAY)
+    period = resolve_period(None, in_memory, Settings(), TODAY)
+    found, expected = _code_orders(pushed.orders, period), _code_orders(in_memory.orders, period)
+    pd.testing.assert_index_equal(found.ids, expected.ids)
+    for name in ("customer", "day", "amount", "first_day"):
+        np.testing.assert_array_equal(getattr(found, name), getattr(expected, name))
+    assert found.customer_rows is None
