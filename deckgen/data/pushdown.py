@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -26,7 +26,7 @@ from deckgen.data.mapping import allowed_codes, check_mapping, locate_sheets, no
 from deckgen.data.order_store import OrderPart, OrderStore, Unvouched
 from deckgen.data.schema import LEADS, ORDERS, Sheet
 from deckgen.data.source import PathSource, SourceSpec
-from deckgen.data.tables import CustomerRows, Tables, by_rows
+from deckgen.data.tables import CustomerRows, Tables, arrow_data, by_rows
 from deckgen.errors import InputError, ValidationError
 
 if TYPE_CHECKING:
@@ -227,7 +227,7 @@ def _load_pushed(
     kept = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
     if orders is not None and judged.orders is not None:
         kept["orders"] = orders.read(judged.orders, report.tables.orders)
-        kept["coded"] = report.tables.coded | _orders_coded(kept["orders"], kept["customers"])
+        kept["coded"] = _orders_coded(kept["orders"], kept["customers"], report.tables.coded)
     if store is not None:
         kept["leads"] = None
         if report.tables.leads is not None:
@@ -239,21 +239,34 @@ def _load_pushed(
     return PushedTables(**(kept | {"warnings": warnings}), lead_store=store)
 
 
-def _orders_coded(orders: pd.DataFrame, customers: pd.DataFrame) -> dict[str, CustomerRows]:
-    """The row of `customers` holding each order's customer (Tables.coded), looked up as the
-    validator looks them up: the metrics then code the orders by row, hashing no text again.
-    When every order's customer is listed, `orders`' customer_id becomes those rows over the
-    customers' ids (by_rows): the same text, the rows' 4 bytes an order instead of some 18."""
+def _orders_coded(
+    orders: pd.DataFrame, customers: pd.DataFrame, coded: dict[str, CustomerRows]
+) -> dict[str, CustomerRows]:
+    """`coded` (Tables.coded) with the row of `customers` holding each order's customer,
+    looked up as the validator looks them up: the metrics then code the orders by row, hashing
+    no text again. When every order's customer is listed, `orders`' customer_id becomes those
+    rows over the customers' ids (by_rows): the same text, 4 bytes an order instead of some 18."""
+    import pyarrow as pa
+
     from deckgen.data.validate import coded_customers, id_positions
 
     if "customer_id" not in customers:
-        return {}
+        return coded
     ids = orders["customer_id"]
     rows = id_positions([ids], customers["customer_id"])[0]
     if not (ids.notna().to_numpy() & (rows < 0)).any():
+        keys = arrow_data(customers["customer_id"].array)
+        if isinstance(keys, pa.ChunkedArray) and keys.num_chunks > 1:
+            # In one chunk, that the orders' ids share rather than a copy of it.
+            one = pa.chunked_array([keys.combine_chunks()])
+            customers["customer_id"] = pd.Series(
+                pd.arrays.ArrowStringArray(one), index=customers.index
+            )
+            new = arrow_data(customers["customer_id"].array)
+            coded = {k: replace(c, keys=new) if c.keys is keys else c for k, c in coded.items()}
         orders["customer_id"] = by_rows(rows, customers["customer_id"], orders.index)
     final = {"customers": customers, "orders": orders}
-    return coded_customers(final, {("orders", "customer_id"): rows})
+    return coded | coded_customers(final, {("orders", "customer_id"): rows})
 
 
 class _Judged:

@@ -570,3 +570,22 @@ def test_orders_coded_without_the_rows_are_coded_as_their_text(
     for name in ("customer", "day", "amount", "first_day"):
         np.testing.assert_array_equal(getattr(found, name), getattr(expected, name))
     assert found.customer_rows is None
+
+
+def test_orders_held_as_rows_share_the_customers_ids_read_in_many_chunks(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    """The customers' ids, read in several row groups, are put in one chunk that the orders'
+    ids point into; the other sheets' rows still belong to that column."""
+    from deckgen.data.tables import arrow_data
+
+    folder = _folder(frames, tmp_path / "chunked")
+    frames["customers"].to_parquet(folder / "customers.parquet", index=False, row_group_size=7)
+    pushed = _pushed(folder)
+    keys = arrow_data(pushed.customers["customer_id"].array)
+    assert keys.num_chunks == 1
+    held = arrow_data(pushed.orders["customer_id"].array).chunk(0).dictionary
+    assert held.buffers()[2].address == keys.chunk(0).buffers()[2].address
+    for name in ("orders", "surveys", "loyalty"):
+        assert pushed.customer_rows(name) is not None, name
+    _assert_same(folder)
