@@ -270,6 +270,10 @@ class LeadStore:
                 "written in full"
             )
 
+    def interrupt(self) -> None:
+        """Stop the query running on this store's connection, if any (another thread's)."""
+        self._db.interrupt()
+
     @said_changed
     def empty(self) -> bool:
         """True when the file holds no lead (no row, or blank rows only)."""

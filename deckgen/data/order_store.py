@@ -94,6 +94,10 @@ class OrderStore:
         ).fetchnumpy()
         return np.asarray(found["part_"], np.int64), np.asarray(found["row_"], np.int64)
 
+    def interrupt(self) -> None:
+        """Stop the query running on this store's connection, if any (another thread's)."""
+        self._db.interrupt()
+
     @said_changed
     def empty(self) -> bool:
         """True when the files hold no order (no row, or blank rows only)."""
@@ -235,24 +239,26 @@ class OrderStore:
         keep[starts[blank_part] + blank_row] = False
         mask = np.zeros(len(table), dtype=bool)
         mask[at] = True
-        ids = table.column("customer_id").combine_chunks()
-        patched = validated["customer_id"].array.__arrow_array__()
-        # The judged rows are in sheet order, as replace_with_mask takes the replacements.
-        ids = pc.replace_with_mask(ids, pa.array(mask), patched.combine_chunks().cast(ids.type))
+        ids = table.column("customer_id")
+        patched = validated["customer_id"].array.__arrow_array__().combine_chunks()
+        # The judged rows are in sheet order, as replace_with_mask takes the replacements
+        # (chunk by chunk: no copy of the whole column first).
+        ids = pc.replace_with_mask(ids, pa.array(mask), patched.cast(ids.type))
         dates = cells.read_dates(table.column("order_date"), None, None)
         dates[at] = validated["order_date"].to_numpy(dtype="datetime64[ns]")
-        amounts = table.column("amount").to_numpy().astype(np.float64)
+        amounts = table.column("amount").to_numpy()  # a copy of its chunks, unless one
+        if amounts.dtype != np.float64 or not amounts.flags.writeable:
+            amounts = amounts.astype(np.float64)
         amounts[at] = validated["amount"].to_numpy(dtype=np.float64)
         del table
         index = pd.RangeIndex(int(keep.sum()))
-        kept = pa.array(keep)
+        if not keep.all():  # blank rows left out; none, as a rule: then no copies
+            ids, dates, amounts = ids.filter(pa.array(keep)), dates[keep], amounts[keep]
         return pd.DataFrame(
             {
-                "customer_id": cells.to_series(
-                    pa.chunked_array([ids.filter(kept)]), "string", index
-                ),
-                "order_date": pd.Series(dates[keep], index=index),
-                "amount": pd.Series(amounts[keep], index=index),
+                "customer_id": cells.to_series(ids, "string", index),
+                "order_date": pd.Series(dates, index=index),
+                "amount": pd.Series(amounts, index=index),
             }
         )
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from deckgen.errors import Problem
 
@@ -20,6 +21,27 @@ def arrow_data(values: object) -> object | None:
     if isinstance(values, pd.arrays.ArrowExtensionArray):
         return values.__arrow_array__()
     return None
+
+
+def by_rows(rows: np.ndarray, keys: pd.Series, index: pd.Index) -> pd.Series:
+    """Text ids held as the row of `keys` (unique text) holding each (int32, -1: empty): an
+    Arrow dictionary over `keys`' own data whose indices are `rows`, not copied."""
+    values = arrow_data(keys.array)
+    assert isinstance(values, pa.ChunkedArray) and rows.dtype == np.int32
+    indices = pa.array(rows, mask=rows < 0)  # the same memory: 4 bytes a row
+    # One chunk is taken as it is (combine_chunks would copy it).
+    whole = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
+    dictionary = pa.DictionaryArray.from_arrays(indices, whole)
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([dictionary])), index=index)
+
+
+def id_text(ids: pd.Series) -> pd.Series:
+    """Text ids as text: those held as rows (by_rows) decoded, any other as they are."""
+    values = arrow_data(ids.array)
+    if not isinstance(values, pa.ChunkedArray) or not pa.types.is_dictionary(values.type):
+        return ids
+    text = pa.chunked_array([chunk.dictionary_decode() for chunk in values.chunks])
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=ids.index)
 
 
 @dataclass(frozen=True)

@@ -163,11 +163,40 @@ def validate_frames(
 
 
 def validate_read(
-    read: Source, settings: Settings, today: date | None = None, left_out: DateCounts = ()
+    read: Source,
+    settings: Settings,
+    today: date | None = None,
+    left_out: DateCounts = (),
+    ahead: SheetsChecked | None = None,
 ) -> ValidationReport:
     """Validate what `read_source` read (and the transforms made of it), naming the client's
-    own sheets in problems; `left_out`: the dates of rows vouched for elsewhere (issue 17)."""
-    return _validate(read, settings, today or date.today(), True, left_out)
+    own sheets in problems; `left_out`: the dates of rows vouched for elsewhere (issue 17);
+    `ahead`: sheets of `read` already checked by check_sheets."""
+    return _validate(read, settings, today or date.today(), True, left_out, ahead)
+
+
+@dataclass(frozen=True)
+class SheetsChecked:
+    """Some sheets' own checks (check_sheets), with the problems each found in their order."""
+
+    checked: dict[str, _Checked]
+    errors: dict[str, tuple[Problem, ...]]
+    warnings: dict[str, tuple[Problem, ...]]
+
+
+def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> SheetsChecked:
+    """The per-sheet checks of the sheets `names` that `read` holds, for validate_read to take
+    as they are: run while another thread judges the sheets left in their files (issue 16)."""
+    labels = _labels(read, settings)
+    wanted = set(names)
+    checked, errors, warnings = {}, {}, {}
+    for sheet in SHEETS:
+        if sheet.name in wanted and sheet.name in read.frames:
+            problems = _Problems()
+            checked[sheet.name] = _check_sheet(sheet, read, labels[sheet.name], settings, problems)
+            errors[sheet.name] = tuple(problems.errors)
+            warnings[sheet.name] = tuple(problems.warnings)
+    return SheetsChecked(checked, errors, warnings)
 
 
 # -- problems ----------------------------------------------------------------------------
@@ -798,26 +827,31 @@ class _Checked:
 
 
 def _validate(
-    read: Source, settings: Settings, today: date, known_sheets: bool, left_out: DateCounts = ()
+    read: Source,
+    settings: Settings,
+    today: date,
+    known_sheets: bool,
+    left_out: DateCounts = (),
+    ahead: SheetsChecked | None = None,
 ) -> ValidationReport:
     problems = _Problems()
     for problem in (*read.warnings, *read.problems):
         problems.add(problem)
     checked: dict[str, _Checked] = {}
-    labels = {s.name: read.names.get(s.name) or _configured(settings, s.name) for s in SHEETS}
+    labels = _labels(read, settings)
     for sheet in SHEETS:
         label = labels[sheet.name]
         for missing in read.unmatched.get(sheet.name, ()):
             _unmatched_sheet(sheet, missing, read.available, problems)
-        frame = read.frames.get(sheet.name)
-        if frame is None:
+        if sheet.name not in read.frames:
             if sheet.name not in read.unmatched:
                 _missing_sheet(sheet, label, read.available if known_sheets else None, problems)
-            continue
-        frame = frame.reset_index(drop=True)
-        where = _where(frame, label)
-        check = _SheetCheck(sheet, settings, problems, where)
-        checked[sheet.name] = check.run(frame, read.reads.get(sheet.name, ()))
+        elif ahead is not None and sheet.name in ahead.checked:  # the same problems, in turn
+            problems.errors += ahead.errors[sheet.name]
+            problems.warnings += ahead.warnings[sheet.name]
+            checked[sheet.name] = ahead.checked[sheet.name]
+        else:
+            checked[sheet.name] = _check_sheet(sheet, read, label, settings, problems)
     if RETURNS.name in read.frames:
         frame = read.frames[RETURNS.name].reset_index(drop=True)
         where = _where(frame, read.names.get(RETURNS.name, labels["orders"]))
@@ -857,6 +891,20 @@ def _validate(
         sheets=summaries,
         notes=read.notes,
     )
+
+
+def _labels(read: Source, settings: Settings) -> dict[str, str]:
+    """The client's name of each of our sheets, for messages."""
+    return {s.name: read.names.get(s.name) or _configured(settings, s.name) for s in SHEETS}
+
+
+def _check_sheet(
+    sheet: Sheet, read: Source, label: str, settings: Settings, problems: _Problems
+) -> _Checked:
+    """The conversion and per-sheet rules of `sheet` (in `read.frames`), problems added."""
+    frame = read.frames[sheet.name].reset_index(drop=True)
+    check = _SheetCheck(sheet, settings, problems, _where(frame, label))
+    return check.run(frame, read.reads.get(sheet.name, ()))
 
 
 def coded_customers(

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from deckgen.data.tables import Tables, arrow_data
+from deckgen.data.tables import Tables, arrow_data, id_text
 from deckgen.period import Period
 
 
@@ -300,13 +300,14 @@ def _code_orders(
     amount = orders["amount"] if whole else orders["amount"][keep]
     amount = amount.to_numpy(dtype=np.float64, na_value=0.0)
     coded = None if rows is None or customers is None else _coded_by_rows(rows[keep], customers)
+    text = orders["customer_id"]  # held as text, or as the customers' rows (Tables.coded)
     if coded is None:
-        customer, ids = factorize(orders["customer_id"] if whole else orders["customer_id"][keep])
+        customer, ids = factorize(id_text(text if whole else text[keep]))
         customer_rows = None
     else:
         customer, ids, customer_rows = coded
-        if ids.dtype != orders["customer_id"].dtype:  # not the text factorize would give
-            customer, ids = factorize(orders["customer_id"][keep])
+        if ids.dtype != id_text(text.iloc[:0]).dtype:  # not the text factorize would give
+            customer, ids = factorize(id_text(text[keep]))
             customer_rows = None
     first_day = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first_day, customer, day)

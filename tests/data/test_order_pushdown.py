@@ -17,6 +17,7 @@ from deckgen.data.load import load_tables
 from deckgen.data.order_store import OrderStore
 from deckgen.data.pushdown import load_pushed_tables, pushdown_plan
 from deckgen.data.sample import generate_sample
+from deckgen.data.tables import id_text
 from deckgen.errors import InputError, ValidationError
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.pipeline import load_source, render_deck_bytes, resolve_period
@@ -61,8 +62,10 @@ def _assert_same(folder: Path, parts: int = 1) -> tuple:
     in_memory = load_tables(folder, _settings("memory", parts), today=TODAY)
     pushed = _pushed(folder, parts)
     assert list(pushed.orders.columns) == ["customer_id", "order_date", "amount"]
+    # The same text, held as the customers' rows when every customer is listed (by_rows).
+    as_text = pushed.orders.assign(customer_id=id_text(pushed.orders["customer_id"]))
     pd.testing.assert_frame_equal(
-        pushed.orders, in_memory.orders[["customer_id", "order_date", "amount"]]
+        as_text, in_memory.orders[["customer_id", "order_date", "amount"]]
     )
     period = resolve_period(None, in_memory, Settings(), TODAY)
     settings = Settings()
@@ -443,6 +446,9 @@ def _same_customer_rows(folder: Path) -> np.ndarray:
     rows = pushed.customer_rows("orders")
     assert rows is not None and rows.dtype == np.int32
     np.testing.assert_array_equal(rows, in_memory.customer_rows("orders"))
+    # Held as those rows (4 bytes an order) when every customer is listed, else as text.
+    held = pushed.orders["customer_id"].dtype
+    assert isinstance(held, pd.ArrowDtype) == bool((rows >= 0).all())
     _assert_same(folder)
     return rows
 
@@ -542,3 +548,44 @@ def test_an_order_s_customer_id_spelled_otherwise_finds_the_row_memory_finds(
     at = orders.index[orders["customer_id"] == customers["customer_id"].iloc[5]][:2]
     orders.loc[at, "customer_id"] = [spelling(v) for v in orders.loc[at, "customer_id"]]
     _same_customer_rows(_folder(frames, tmp_path / "spelled"))
+
+
+@pytest.mark.parametrize("unknown", [False, True])
+def test_orders_coded_without_the_rows_are_coded_as_their_text(
+    unknown: bool, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    """The metrics' own coding, when the rows cannot be used, reads the ids held as rows as
+    the text they are: the same codes, ids and first days as in memory."""
+    from deckgen.metrics.common import _code_orders
+
+    if unknown:
+        frames["orders"].loc[2, "customer_id"] = "NOBODY"
+    folder = _folder(frames, tmp_path / "coded")
+    pushed = _pushed(folder)
+    assert isinstance(pushed.orders["customer_id"].dtype, pd.ArrowDtype) is not unknown
+    in_memory = load_tables(folder, _settings("memory", 1), today=TODAY)
+    period = resolve_period(None, in_memory, Settings(), TODAY)
+    found, expected = _code_orders(pushed.orders, period), _code_orders(in_memory.orders, period)
+    pd.testing.assert_index_equal(found.ids, expected.ids)
+    for name in ("customer", "day", "amount", "first_day"):
+        np.testing.assert_array_equal(getattr(found, name), getattr(expected, name))
+    assert found.customer_rows is None
+
+
+def test_orders_held_as_rows_share_the_customers_ids_read_in_many_chunks(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    """The customers' ids, read in several row groups, are put in one chunk that the orders'
+    ids point into; the other sheets' rows still belong to that column."""
+    from deckgen.data.tables import arrow_data
+
+    folder = _folder(frames, tmp_path / "chunked")
+    frames["customers"].to_parquet(folder / "customers.parquet", index=False, row_group_size=7)
+    pushed = _pushed(folder)
+    keys = arrow_data(pushed.customers["customer_id"].array)
+    assert keys.num_chunks == 1
+    held = arrow_data(pushed.orders["customer_id"].array).chunk(0).dictionary
+    assert held.buffers()[2].address == keys.chunk(0).buffers()[2].address
+    for name in ("orders", "surveys", "loyalty"):
+        assert pushed.customer_rows(name) is not None, name
+    _assert_same(folder)

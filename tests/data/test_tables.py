@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from deckgen.config import Settings
+from deckgen.data.tables import arrow_data, by_rows, id_text
 from deckgen.data.validate import validate_frames
 
 
@@ -95,3 +98,41 @@ def test_the_metrics_of_an_id_edited_in_place_are_those_of_the_ids():
     coded = customer_orders(tables.orders, Period("gregorian", 2026, 3), None, tables)
     assert list(coded.ids) == ["C3", "C1", "C2"]
     assert coded.customer.tolist() == [0, 1, 2]
+
+
+def _keys(*chunks: list[str]) -> pd.Series:
+    text = pa.chunked_array([pa.array(c, pa.large_string()) for c in chunks])
+    return pd.Series(pd.arrays.ArrowStringArray(text))
+
+
+def test_ids_held_as_rows_read_as_the_text_by_hand():
+    keys = _keys(["C1", "C2"], ["C3"])  # two chunks: combined once
+    rows = np.array([2, 0, -1, 2, 1], np.int32)
+    ids = by_rows(rows, keys, pd.RangeIndex(5))
+    assert ids.tolist() == ["C3", "C1", pd.NA, "C3", "C2"]
+    text = id_text(ids)
+    assert text.dtype == keys.dtype and text.tolist() == ids.tolist()
+    assert text[[True, False, False, True, True]].tolist() == ["C3", "C3", "C2"]
+
+
+def test_ids_held_as_rows_share_the_rows_and_a_single_chunk_of_keys():
+    keys = _keys(["C1", "C2", "C3"])
+    rows = np.array([1, 1, 0], np.int32)
+    dictionary = arrow_data(by_rows(rows, keys, pd.RangeIndex(3)).array).chunk(0)
+    assert dictionary.indices.buffers()[1].address == rows.ctypes.data  # not copied
+    assert (
+        dictionary.dictionary.buffers()[2].address
+        == arrow_data(keys.array).chunk(0).buffers()[2].address
+    )
+
+
+def test_text_ids_are_their_own_text():
+    ids = pd.Series(["C1", None], dtype="string")
+    assert id_text(ids) is ids
+    categories = pd.Series(["a", "b"], dtype="category")
+    assert id_text(categories) is categories
+
+
+def test_an_empty_column_of_rows_reads_as_empty_text():
+    ids = by_rows(np.zeros(0, np.int32), _keys(["C1"]), pd.RangeIndex(0))
+    assert id_text(ids).tolist() == [] and id_text(ids).dtype == _keys(["C1"]).dtype

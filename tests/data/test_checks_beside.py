@@ -1,0 +1,204 @@
+"""The leads' and orders' checks in place run in a worker thread while the other sheets are
+checked in pandas (deckgen.data.pushdown, issue 16): the same messages in the same order,
+errors and Ctrl-C surfacing as when they ran one after the other."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from deckgen.config import Settings
+from deckgen.data import validate
+from deckgen.data.lead_store import LeadStore
+from deckgen.data.load import load_tables, read_source
+from deckgen.data.pushdown import _beside, load_pushed_tables
+from deckgen.errors import InputError, ValidationError
+from deckgen.pipeline import load_source
+from tests.test_cli import run_cli
+
+TODAY = date(2026, 11, 15)
+DUCKDB = Settings(engine="duckdb")  # the leads and the orders in place, whatever their number
+
+
+def _folder(frames: dict[str, pd.DataFrame], folder: Path) -> Path:
+    folder.mkdir()
+    for name, frame in frames.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+    return folder
+
+
+def _checkers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("deckgen-checks")]
+
+
+def test_both_answers_and_no_thread_left():
+    ran = []
+    assert _beside(lambda: ran.append("task") or 1, lambda: 2, lambda: ran.append("x")) == (1, 2)
+    assert ran == ["task"] and not _checkers()
+
+
+def test_the_workers_error_comes_first_as_when_it_ran_first():
+    def task() -> None:
+        time.sleep(0.2)  # fails after this thread did
+        raise InputError("leads.parquet changed while deckgen was reading it")
+
+    def here() -> None:
+        raise RuntimeError("a bug in the checks")
+
+    with pytest.raises(InputError, match=r"leads\.parquet changed"):
+        _beside(task, here, lambda: None)
+    assert not _checkers()
+
+
+def test_this_threads_error_when_the_worker_succeeds():
+    def here() -> None:
+        raise RuntimeError("a bug in the checks")
+
+    with pytest.raises(RuntimeError, match="a bug in the checks"):
+        _beside(lambda: 1, here, lambda: None)
+    assert not _checkers()
+
+
+def test_ctrl_c_stops_the_workers_long_query_at_once(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Ctrl-C while pandas checks the other sheets: the leads' query running in the worker is
+    interrupted (also between two statements), not waited for, and KeyboardInterrupt raised."""
+    folder = _folder(frames, tmp_path / "interrupted")
+    released = threading.Event()
+    started = threading.Event()
+
+    def unvouched(self: LeadStore, *args: object) -> None:
+        started.set()
+        while not released.is_set():  # a long scan, statement after statement
+            self._db.execute("SELECT count(*) FROM range(20000000)").fetchall()
+
+    def check_sheets(*args: object) -> None:
+        assert started.wait(10)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(LeadStore, "unvouched", unvouched)
+    monkeypatch.setattr(validate, "check_sheets", check_sheets)
+    release = threading.Timer(20, released.set)  # what the worker would run for unstopped
+    release.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            load_source(folder, DUCKDB, today=TODAY)
+        stopped = not released.is_set()
+    finally:
+        released.set()
+        release.cancel()
+    assert stopped and not _checkers()
+
+
+def test_ctrl_c_in_the_checks_is_aborted_exit_130(
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    folder = _folder(frames, tmp_path / "cli")
+    (folder / "deckgen.toml").write_text('engine = "duckdb"\n', encoding="utf-8")
+    checked = validate.check_sheets
+
+    def interrupted(*args: object) -> object:
+        signal.raise_signal(signal.SIGINT)
+        return checked(*args)
+
+    monkeypatch.setattr(validate, "check_sheets", interrupted)
+    deck = tmp_path / "deck.pptx"
+    code, out, err = run_cli(["render", str(folder), "-o", str(deck)], capsys)
+    assert (code, out, err) == (130, "", "\nAborted.\n")  # click's new line after the ^C
+    assert not deck.exists() and not _checkers()
+
+
+def test_an_order_file_removed_while_the_other_sheets_are_checked_is_an_input_error(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = _folder(frames, tmp_path / "removed")
+    checked = validate.check_sheets
+
+    def removing(*args: object) -> object:
+        (folder / "orders.parquet").unlink()
+        return checked(*args)
+
+    monkeypatch.setattr(validate, "check_sheets", removing)
+    with pytest.raises(InputError, match=r"orders\.parquet changed while deckgen was reading it"):
+        load_source(folder, DUCKDB, today=TODAY)
+    assert not _checkers()
+
+
+def _broken(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Errors and warnings in sheets checked in pandas and in those checked in place."""
+    frames["customers"].loc[3, "customer_id"] = frames["customers"].loc[2, "customer_id"]
+    frames["customers"].loc[5, "region"] = "  North "  # trimmed: no message
+    frames["loyalty"].loc[2, "customer_id"] = "NOBODY"  # a warning
+    frames["feedback"].loc[1, "date"] = pd.Timestamp("1850-03-01")  # an error
+    frames["leads"].loc[7, "status"] = "pending"  # an error
+    frames["leads"].loc[9, "customer_id"] = "NOBODY"  # a warning
+    frames["orders"].loc[4, "amount"] = -1e16  # an error
+    frames["orders"].loc[6, "customer_id"] = "NOBODY"  # a warning
+    return frames
+
+
+def test_errors_of_every_sheet_read_word_for_word_in_the_same_order(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    folder = _folder(_broken(frames), tmp_path / "broken")
+    with pytest.raises(ValidationError) as in_memory:
+        load_tables(folder, DUCKDB, today=TODAY)
+    with pytest.raises(ValidationError) as pushed:
+        load_pushed_tables(folder, DUCKDB, today=TODAY)
+    assert str(pushed.value) == str(in_memory.value)
+    sheets = [p.sheet for p in pushed.value.problems]
+    assert sheets == ["customers", "orders", "leads", "feedback"]
+
+
+def test_warnings_of_every_sheet_and_a_stray_date_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    """A stray lead date makes a second validation, which takes the other sheets' checks as
+    they were."""
+    frames["loyalty"].loc[2, "customer_id"] = "NOBODY"
+    frames["surveys"].loc[0, "customer_id"] = "NOBODY"
+    frames["leads"].loc[9, "customer_id"] = "NOBODY"
+    leads = frames["leads"]
+    leads["created_date"] = leads["created_date"].astype("datetime64[us]")
+    leads.loc[11, "created_date"] = pd.Timestamp("2027-03-01")  # months beyond the others
+    folder = _folder(frames, tmp_path / "warned")
+    later = date(2027, 6, 1)  # the stray date is before it: only the reckoning finds it
+    in_memory = load_tables(folder, DUCKDB, today=later).warnings
+    pushed = load_pushed_tables(folder, DUCKDB, today=later).warnings
+    assert pushed == in_memory
+    said = [(p.sheet, p.row, p.rule) for p in pushed]
+    assert ("leads", 13, "future_date") in said
+    assert [s for s, _, rule in said if rule == "unknown_reference"] == [
+        "leads",
+        "surveys",
+        "loyalty",
+    ]
+
+
+def test_sheets_checked_ahead_give_the_same_report(frames: dict[str, pd.DataFrame], tmp_path: Path):
+    read = read_source(_folder(_broken(frames), tmp_path / "read"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    ahead = validate.check_sheets(read, Settings(), names)
+    assert set(ahead.checked) == set(names)
+    assert [(p.row, p.column) for p in ahead.errors["customers"]] == [(5, "customer_id")]
+    assert not ahead.warnings["customers"]
+    expected = validate.validate_read(read, Settings(), today=TODAY)
+    found = validate.validate_read(read, Settings(), today=TODAY, ahead=ahead)
+    assert (found.errors, found.warnings, found.sheets) == (
+        expected.errors,
+        expected.warnings,
+        expected.sheets,
+    )
+    # The three NOBODY, and C00004's five rows elsewhere: its id was overwritten.
+    assert len(found.errors) == 4 and len(found.warnings) == 8
+    assert sum(p.value == "C00004" for p in found.warnings) == 5
