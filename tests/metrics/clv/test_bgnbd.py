@@ -16,13 +16,16 @@ from deckgen.metrics.clv.bgnbd import (
     BgNbdParams,
     _Customers,
     _objective,
+    _terms,
     expected_purchase_blocks,
     expected_purchases,
     fit_bgnbd,
     log_likelihood,
     p_alive,
 )
-from deckgen.metrics.clv.mle import ClvRefusal
+from deckgen.metrics.clv.bgnbd import _params as _bgnbd_params
+from deckgen.metrics.clv.mle import LOG_BOUND, ClvRefusal, distinct_rows
+from tests.metrics.clv import former
 from tests.metrics.clv.simulate import central_differences, simulate_bgnbd
 
 TRUE = BgNbdParams(r=0.6, alpha=40.0, a=0.8, b=2.5)
@@ -268,3 +271,63 @@ def test_expected_purchase_blocks_equal_the_whole_table_bit_for_bit() -> None:
     assert [b.start for b, _ in blocks] == [0, 3, 6]
     assert np.array_equal(np.concatenate([v for _, v in blocks]), whole)
     assert list(expected_purchase_blocks(params, horizons, x[:0], t_x[:0], T[:0], alive[:0])) == []
+
+
+_THETA = st.lists(st.floats(-LOG_BOUND, LOG_BOUND), min_size=4, max_size=4).map(np.array)
+
+
+@st.composite
+def _triples(draw):
+    """Customers' (x, t_x, T) in whole days: t_x = 0 when x = 0, t_x <= T."""
+    rows = draw(
+        st.lists(
+            st.tuples(st.integers(0, 30), st.integers(0, 400), st.integers(0, 400)), min_size=1
+        )
+    )
+    x = np.array([r[0] for r in rows], dtype=np.int64)
+    T = np.array([max(r[1], r[2]) for r in rows], dtype=np.int64)
+    t_x = np.where(x > 0, np.array([min(r[1], r[2]) for r in rows]), 0)
+    return x, t_x, T
+
+
+@settings(max_examples=200, deadline=None)
+@given(customers=_triples(), theta=_THETA, scale=st.sampled_from([1.0, 7.0, 123.4]))
+def test_the_same_terms_as_the_former_code_to_the_bit(customers, theta, scale):
+    """Written in place and spread by runs of x, every value as the plain expressions gave it:
+    in any order of the customers and in a fit's (distinct rows, sorted by x)."""
+    x, t_x, T = customers
+    (dx, dt, dT), weight = distinct_rows(x, t_x, T)
+    for cx, ct, cT, w in ((x, t_x, T, np.ones(len(x))), (dx, dt, dT, weight)):
+        found = _Customers.of(cx, ct / scale, cT / scale)
+        with np.errstate(all="ignore"):  # as in the fit: the optimiser may probe far out
+            expected_ll, expected_grad = former.bgnbd_terms(theta, cx, ct / scale, cT / scale)
+            ll, grad = _terms(theta, found)
+            value, gradient = _objective(found, w)(theta)
+            wanted = _former_objective((cx, ct / scale, cT / scale), theta, w)
+        assert ll.tobytes() == expected_ll.tobytes()
+        assert grad.tobytes() == expected_grad.tobytes()
+        assert np.array([value]).tobytes() == np.array([wanted[0]]).tobytes()
+        assert gradient.tobytes() == wanted[1].tobytes()
+    assert _Customers.of(dx, dt, dT).x_runs is not None  # the fit's rows take the runs' path
+
+
+def _former_objective(customers, theta, weight):
+    """The objective of 4414d7d on the former terms (theta: the optimiser's parameters)."""
+    r, alpha, a, b = _bgnbd_params(theta)
+    ll, grad = former.bgnbd_terms(np.log([r, alpha, a, b]), *customers)
+    total = float(weight.sum())
+    g_r, g_alpha, g_a, g_b = (grad * weight).sum(axis=1)
+    share = a / (a + b)
+    chained = np.array([g_r + g_alpha, -g_alpha, g_a + g_b, g_a * (1 - share) - g_b * share])
+    return -float((weight * ll).sum()) / total, -chained / total
+
+
+def test_the_same_fit_as_the_former_terms_on_one_customer_and_no_repeats():
+    """Degenerate customers: one, or none with a repeat purchase (u = -inf throughout)."""
+    theta = np.log([0.6, 40.0, 0.8, 2.5])
+    for x, t_x, T in (([3], [20], [90]), ([0], [0], [0]), ([0, 0, 0], [0, 0, 0], [5, 0, 9])):
+        args = [np.array(v, dtype=np.int64) for v in (x, t_x, T)]
+        ll, grad = _terms(theta, _Customers.of(*args))
+        expected_ll, expected_grad = former.bgnbd_terms(theta, *args)
+        assert ll.tobytes() == expected_ll.tobytes()
+        assert grad.tobytes() == expected_grad.tobytes()
