@@ -24,6 +24,7 @@ from deckgen.metrics.clv.mle import (
 
 _NEAR = 1e-4  # how close to a removable 0/0 of the expectation counts as on it
 _SLACK = 1e-4  # relative rounding allowed at the expectation's bounds
+_PAIR_CELLS = 1 << 20  # pairs counted in a table whatever the customers: 8 MB
 BLOCK_ROWS = 65_536  # customers per block of expected_purchase_blocks: 6 MB a table of 12 months
 
 
@@ -251,13 +252,37 @@ def _log_dropout_odds(
 def _distinct_pairs(
     x: np.ndarray, T: np.ndarray
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """The distinct (x, T) pairs and the index of each customer's pair."""
+    """The distinct (x, T) pairs, ordered by x then T, and the index of each customer's pair."""
+    counted = _counted_pairs(x, T)
+    if counted is not None:
+        return counted
     size = float(np.max(T, initial=0.0)) + 1.0
     keys, inverse = distinct_values(x * size + T)
     # T may be fractional (scaled time), so each pair is read back from its first customer.
     first = np.zeros(len(keys), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(x))[::-1]
     return (x[first].astype(np.float64), T[first].astype(np.float64)), inverse
+
+
+def _counted_pairs(
+    x: np.ndarray, T: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray] | None:
+    """_distinct_pairs of whole days by counting each pair, without a sort; None when they
+    are not whole days or span more pairs than a few arrays of customers."""
+    if x.dtype.kind not in "iu" or T.dtype.kind not in "iu" or len(x) == 0:
+        return None
+    if min(int(x.min()), int(T.min())) < 0:
+        return None
+    width = int(T.max()) + 1
+    cells = (int(x.max()) + 1) * width
+    if cells > 4 * len(x) + _PAIR_CELLS:
+        return None
+    key = x.astype(np.int64, copy=False) * width + T.astype(np.int64, copy=False)
+    present = np.bincount(key, minlength=cells) > 0
+    pairs = np.flatnonzero(present)
+    rank = np.cumsum(present) - 1
+    inverse = rank[key]
+    return ((pairs // width).astype(np.float64), (pairs % width).astype(np.float64)), inverse
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,9 @@ from scipy.special import betaln
 
 from deckgen.metrics.clv.bgnbd import (
     BgNbdParams,
+    _counted_pairs,
     _Customers,
+    _distinct_pairs,
     _objective,
     _terms,
     expected_purchase_blocks,
@@ -331,3 +333,33 @@ def test_the_same_fit_as_the_former_terms_on_one_customer_and_no_repeats():
         expected_ll, expected_grad = former.bgnbd_terms(theta, *args)
         assert ll.tobytes() == expected_ll.tobytes()
         assert grad.tobytes() == expected_grad.tobytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(customers=_triples(), shape=st.sampled_from(SHAPES))
+def test_whole_days_give_the_same_predictions_as_floats_to_the_bit(customers, shape):
+    """Whole days (the deck's histories) count their (x, T) pairs instead of sorting them and
+    are not copied to floats: the same pairs, the same P(alive) and expectations."""
+    x, t_x, T = customers
+    floats = [v.astype(np.float64) for v in customers]
+    pairs, inverse = _distinct_pairs(x, T)
+    wanted_pairs, wanted_inverse = _distinct_pairs(floats[0], floats[2])
+    assert _counted_pairs(x, T) is not None and _counted_pairs(*floats[::2]) is None
+    assert inverse.tobytes() == wanted_inverse.tobytes()
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(pairs, wanted_pairs, strict=True))
+    horizons = np.array([30.4, 365.25])
+    alive = p_alive(shape, x, t_x, T)
+    assert alive.tobytes() == p_alive(shape, *floats).tobytes()
+    found = expected_purchases(shape, horizons, x, t_x, T)
+    assert found.tobytes() == expected_purchases(shape, horizons, *floats).tobytes()
+    blocks = [v for _, v in expected_purchase_blocks(shape, horizons, x, t_x, T, alive, rows=3)]
+    assert np.concatenate(blocks).tobytes() == found.tobytes()
+
+
+def test_pairs_spanning_too_many_cells_are_sorted():
+    """A customer of 10^6 repeat purchases over 10^4 days: a table of 10^10 cells is not
+    made; the sort gives the pairs."""
+    x, T = np.array([0, 10**6, 0]), np.array([10**4, 10**4, 10**4])
+    assert _counted_pairs(x, T) is None
+    (xs, Ts), inverse = _distinct_pairs(x, T)
+    assert xs.tolist() == [0.0, 1e6] and Ts.tolist() == [1e4, 1e4] and inverse.tolist() == [0, 1, 0]
