@@ -221,7 +221,9 @@ def compute_clv(
         channels = channel_of.reindex(values.customer_id).array
     at_risk = _at_risk_rows(values)
     top = at_risk[: settings.clv_at_risk_top_n]
-    stake = values.value_if_active - values.predicted_value
+    # The at-risk customers' stakes alone, in that order (not every customer's: 36 MB at 4.5
+    # million customers).
+    stake = values.value_if_active[at_risk] - values.predicted_value[at_risk]
     return ClvResult(
         model=model,
         discount_rate=settings.discount_rate,
@@ -239,7 +241,7 @@ def compute_clv(
             )
         ),
         at_risk_customers=len(at_risk),
-        at_risk_value=float(stake[at_risk].sum()),
+        at_risk_value=float(stake.sum()),
         holdout=holdout,
         customer_values=values,
     )
@@ -367,8 +369,8 @@ def _names_of(labels: ExtensionArray | None, rows: np.ndarray) -> np.ndarray:
 
 def _groups(values: CustomerValues, labels: ExtensionArray) -> tuple[ValueGroup, ...]:
     """Predicted value of the customers sharing each label, highest first; missing last."""
-    codes, names = label_codes(pd.Series(labels))
-    slot = np.where(codes >= 0, codes, len(names))  # the last slot: no label
+    slot, names = label_codes(pd.Series(labels))
+    slot[slot < 0] = len(names)  # the last slot: no label (label_codes' array is our own)
 
     def total(weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(slot, weights=weights, minlength=len(names) + 1)
