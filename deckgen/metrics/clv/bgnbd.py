@@ -24,6 +24,7 @@ from deckgen.metrics.clv.mle import (
 
 _NEAR = 1e-4  # how close to a removable 0/0 of the expectation counts as on it
 _SLACK = 1e-4  # relative rounding allowed at the expectation's bounds
+_PAIR_CELLS = 1 << 20  # pairs counted in a table whatever the customers: 8 MB
 BLOCK_ROWS = 65_536  # customers per block of expected_purchase_blocks: 6 MB a table of 12 months
 
 
@@ -251,13 +252,37 @@ def _log_dropout_odds(
 def _distinct_pairs(
     x: np.ndarray, T: np.ndarray
 ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
-    """The distinct (x, T) pairs and the index of each customer's pair."""
+    """The distinct (x, T) pairs, ordered by x then T, and the index of each customer's pair."""
+    counted = _counted_pairs(x, T)
+    if counted is not None:
+        return counted
     size = float(np.max(T, initial=0.0)) + 1.0
     keys, inverse = distinct_values(x * size + T)
     # T may be fractional (scaled time), so each pair is read back from its first customer.
     first = np.zeros(len(keys), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(x))[::-1]
     return (x[first].astype(np.float64), T[first].astype(np.float64)), inverse
+
+
+def _counted_pairs(
+    x: np.ndarray, T: np.ndarray
+) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray] | None:
+    """_distinct_pairs of whole days by counting each pair, without a sort; None when they
+    are not whole days or span more pairs than a few arrays of customers."""
+    if x.dtype.kind not in "iu" or T.dtype.kind not in "iu" or len(x) == 0:
+        return None
+    if min(int(x.min()), int(T.min())) < 0:
+        return None
+    width = int(T.max()) + 1
+    cells = (int(x.max()) + 1) * width
+    if cells > 4 * len(x) + _PAIR_CELLS:
+        return None
+    key = x.astype(np.int64, copy=False) * width + T.astype(np.int64, copy=False)
+    present = np.bincount(key, minlength=cells) > 0
+    pairs = np.flatnonzero(present)
+    rank = np.cumsum(present) - 1
+    inverse = rank[key]
+    return ((pairs // width).astype(np.float64), (pairs % width).astype(np.float64)), inverse
 
 
 @dataclass(frozen=True)
@@ -270,13 +295,27 @@ class _Customers:
     repeat: np.ndarray  # x > 0
     xs: np.ndarray  # distinct x values
     x_index: np.ndarray  # position of each customer's x in xs
+    # Customers of each distinct x when they come sorted by x (a fit's distinct rows do):
+    # a per-x term is then repeated into place, not gathered. None otherwise.
+    x_runs: np.ndarray | None
 
     @classmethod
     def of(cls, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> _Customers:
         """The customers of arrays x, t_x, T (same length, any unit of time)."""
         xs, x_index = distinct_values(np.asarray(x))
+        runs = None
+        if np.all(x_index[1:] >= x_index[:-1]):
+            runs = np.bincount(x_index, minlength=len(xs))
         x = np.asarray(x, dtype=np.float64)
-        return cls(x, np.asarray(t_x, np.float64), np.asarray(T, np.float64), x > 0, xs, x_index)
+        return cls(
+            x, np.asarray(t_x, np.float64), np.asarray(T, np.float64), x > 0, xs, x_index, runs
+        )
+
+    def spread(self, per_x: np.ndarray) -> np.ndarray:
+        """Each customer's value of `per_x` (rows: values by distinct x, in the last axis)."""
+        if self.x_runs is None:
+            return per_x[..., self.x_index]
+        return np.repeat(per_x, self.x_runs, axis=-1)
 
 
 def _terms(theta: np.ndarray, c: _Customers) -> tuple[np.ndarray, np.ndarray]:
@@ -284,31 +323,59 @@ def _terms(theta: np.ndarray, c: _Customers) -> tuple[np.ndarray, np.ndarray]:
     from scipy.special import betaln, digamma, expit, gammaln  # lazy: 0.25 s, only for a fit
 
     r, alpha, a, b = np.exp(theta)
-    xs, at = c.xs, c.x_index
+    xs = c.xs
     # L = B(a, b+x)/B(a, b) Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
     #   + [x > 0] B(a+1, b+x-1)/B(a, b) Γ(r+x) α^r / (Γ(r) (α+t_x)^(r+x))
     #   = exp(A1 + A2 + A3) (1 + [x > 0] exp(u)), with B(a+1, b+x-1)/B(a, b+x) = a/(b+x-1):
     # A1 = log Γ(r+x) - log Γ(r) + r log α, A2 = log B(a, b+x) - log B(a, b),
     # A3 = -(r+x) log(α+T), u = log a - log(b+x-1) + (r+x) (log(α+T) - log(α+t_x)).
     # Terms that depend on x alone are computed once per distinct x (a few dozen values).
+    # The customers' arrays are written in place, each value by the same operations as the
+    # plain expressions in the comments (the fits must not move by a bit: the deck shows them).
     below = np.where(xs > 0, b + xs - 1.0, 1.0)
-    a12 = (gammaln(r + xs) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xs) - betaln(a, b))[at]
     psi_ab, psi_abx = digamma(a + b), digamma(a + b + xs)
-    d_r_x = (digamma(r + xs) - digamma(r) + np.log(alpha))[at]
-    d_a_x = (psi_ab - psi_abx)[at]
-    d_b_x = (psi_ab + digamma(b + xs) - digamma(b) - psi_abx)[at]
-    log_a_below = (np.log(a) - np.log(below))[at]
+    a12, d_r_x, d_a_x, d_b_x, log_a_below, below_x = c.spread(
+        np.stack(
+            [
+                gammaln(r + xs) - gammaln(r) + r * np.log(alpha) + betaln(a, b + xs) - betaln(a, b),
+                digamma(r + xs) - digamma(r) + np.log(alpha),
+                psi_ab - psi_abx,
+                psi_ab + digamma(b + xs) - digamma(b) - psi_abx,
+                np.log(a) - np.log(below),
+                below,
+            ]
+        )
+    )
     rx = r + c.x
-    log_T = np.log(alpha + c.T)
-    log_t = np.log(alpha + c.t_x)
-    u = np.where(c.repeat, log_a_below + rx * (log_T - log_t), -np.inf)
+    big_T = alpha + c.T
+    big_t = alpha + c.t_x
+    log_T = np.log(big_T)
+    gap = np.log(big_t)
+    np.subtract(log_T, gap, out=gap)  # log(α+T) - log(α+t_x)
+    u = rx * gap
+    u += log_a_below  # u = log_a_below + rx * gap
+    np.copyto(u, -np.inf, where=~c.repeat)
     share = expit(u)  # weight of the "dropped out after t_x" term; 0 when x = 0
-    ll = a12 - rx * log_T + np.logaddexp(0.0, u)
-    d_r = d_r_x - log_T + share * (log_T - log_t)
-    d_alpha = r / alpha - rx * ((1.0 - share) / (alpha + c.T) + share / (alpha + c.t_x))
-    d_a = d_a_x + share / a
-    d_b = d_b_x - share / below[at]
-    return ll, np.stack([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
+    ll = np.logaddexp(0.0, u, out=u)
+    ll += np.subtract(a12, rx * log_T, out=a12)  # a12 - rx * log_T + logaddexp(0, u)
+    grad = np.empty((4, len(c.x)))
+    d_r = np.subtract(d_r_x, log_T, out=grad[0])
+    d_r += np.multiply(share, gap, out=gap)  # d_r_x - log_T + share * gap
+    d_r *= r
+    # d_alpha = r / alpha - rx * ((1 - share) / (α+T) + share / (α+t_x))
+    d_alpha = np.subtract(1.0, share, out=grad[1])
+    d_alpha /= big_T
+    d_alpha += np.divide(share, big_t, out=big_t)
+    d_alpha *= rx
+    np.subtract(r / alpha, d_alpha, out=d_alpha)
+    d_alpha *= alpha
+    d_a = np.divide(share, a, out=grad[2])
+    np.add(d_a_x, d_a, out=d_a)  # d_a_x + share / a
+    d_a *= a
+    d_b = np.divide(share, below_x, out=grad[3])
+    np.subtract(d_b_x, d_b, out=d_b)  # d_b_x - share / below
+    d_b *= b
+    return ll, grad
 
 
 # The optimiser's parameters: theta = (log r, log(r / alpha), log(a + b), log(a / b)), the
@@ -335,7 +402,8 @@ def _objective(customers: _Customers, weight: np.ndarray) -> Objective:
         r, alpha, a, b = _params(theta)
         ll, grad = _terms(np.log([r, alpha, a, b]), customers)
         # Weighted sums without BLAS: OpenBLAS threads on a busy machine cost more than the sums.
-        g_r, g_alpha, g_a, g_b = (grad * weight).sum(axis=1)
+        grad *= weight
+        g_r, g_alpha, g_a, g_b = grad.sum(axis=1)
         share = a / (a + b)
         chained = np.array([g_r + g_alpha, -g_alpha, g_a + g_b, g_a * (1 - share) - g_b * share])
         return -float((weight * ll).sum()) / total, -chained / total

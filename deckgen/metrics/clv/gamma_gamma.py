@@ -45,7 +45,7 @@ class GammaGammaFit:
 def log_likelihood(params: GammaGammaParams, x: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Each customer's log-density of mean spend m over x >= 1 purchases."""
     theta = np.log([params.p, params.q, params.gamma])
-    return _terms(theta, np.asarray(x, np.float64), np.asarray(m, np.float64))[0]
+    return _terms(theta, _Spends.of(x, m))[0]
 
 
 def fit_gamma_gamma(
@@ -101,49 +101,75 @@ def _params(theta: np.ndarray) -> tuple[float, float, float]:
     return float(np.exp(log_p)), float(np.exp(log_q)), float(np.exp(log_q + log_ratio))
 
 
-def _terms(
-    theta: np.ndarray,
-    x: np.ndarray,
-    m: np.ndarray,
-    distinct: tuple[np.ndarray, np.ndarray] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Log-density of each customer's m and its gradient in log(p, q, gamma).
+@dataclass(frozen=True)
+class _Spends:
+    """Customers' x and m, with what the likelihood reads of them that no parameter changes."""
 
-    `distinct`: the distinct x values and each customer's position among them, if known.
-    """
+    x: np.ndarray  # purchases, float
+    m: np.ndarray  # mean spend, float
+    log_m: np.ndarray
+    log_x: np.ndarray
+    mx: np.ndarray  # m x
+    xs: np.ndarray  # distinct x values
+    x_index: np.ndarray  # position of each customer's x in xs
+
+    @classmethod
+    def of(cls, x: np.ndarray, m: np.ndarray) -> _Spends:
+        """The spends of arrays x and m (same length)."""
+        x, m = np.asarray(x, np.float64), np.asarray(m, np.float64)
+        return cls(x, m, np.log(m), np.log(x), m * x, *distinct_values(x))
+
+
+def _terms(theta: np.ndarray, s: _Spends) -> tuple[np.ndarray, np.ndarray]:
+    """Log-density of each customer's m and its gradient in log(p, q, gamma)."""
     from scipy.special import digamma, gammaln  # lazy: 0.25 s, only for a fit
 
     p, q, gamma = np.exp(theta)
     # Terms of x alone are computed once per distinct x (a few dozen values).
-    xs, at = distinct_values(x) if distinct is None else distinct
+    xs, at = s.xs, s.x_index
     pxs = p * xs
     psi_x = digamma(pxs + q)
-    px = p * x
-    log_m, log_x = np.log(m), np.log(x)
-    log_tail = np.log(gamma + m * x)
+    px = p * s.x
+    tail = gamma + s.mx
+    log_tail = np.log(tail)
+    px_q = px + q
     # f(m | x) = Γ(px+q) / (Γ(px) Γ(q)) γ^q m^(px-1) x^px / (γ + m x)^(px+q)
-    ll = (
-        (gammaln(pxs + q) - gammaln(pxs))[at]
-        - gammaln(q)
-        + q * np.log(gamma)
-        + (px - 1.0) * log_m
-        + px * log_x
-        - (px + q) * log_tail
-    )
-    d_p = x * ((psi_x - digamma(pxs))[at] + log_m + log_x - log_tail)
-    d_q = psi_x[at] - digamma(q) + np.log(gamma) - log_tail
-    d_gamma = q / gamma - (px + q) / (gamma + m * x)
-    return ll, np.stack([d_p * p, d_q * q, d_gamma * gamma])
+    # In place, each value by the same operations as the plain expression (the fit must not
+    # move by a bit): g[x] - Γ(q) + q log γ + (px - 1) log m + px log x - (px + q) log_tail.
+    ll = (gammaln(pxs + q) - gammaln(pxs))[at]
+    ll -= gammaln(q)
+    ll += q * np.log(gamma)
+    ll += (px - 1.0) * s.log_m
+    ll += px * s.log_x
+    ll -= px_q * log_tail
+    grad = np.empty((3, len(s.x)))
+    # d_p = x ((psi_x - ψ(pxs))[x] + log m + log x - log_tail)
+    d_p = np.take(psi_x - digamma(pxs), at, out=grad[0])
+    d_p += s.log_m
+    d_p += s.log_x
+    d_p -= log_tail
+    d_p *= s.x
+    d_p *= p
+    # d_q = psi_x[x] - ψ(q) + log γ - log_tail
+    d_q = np.take(psi_x, at, out=grad[1])
+    d_q -= digamma(q)
+    d_q += np.log(gamma)
+    d_q -= log_tail
+    d_q *= q
+    # d_gamma = q / γ - (px + q) / (γ + m x)
+    d_gamma = np.divide(px_q, tail, out=grad[2])
+    np.subtract(q / gamma, d_gamma, out=d_gamma)
+    d_gamma *= gamma
+    return ll, grad
 
 
 def _objective(x: np.ndarray, m: np.ndarray) -> Objective:
     """Mean negative log-likelihood and its gradient in theta."""
-
-    distinct = distinct_values(x)
+    spends = _Spends.of(x, m)
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         p, q, gamma = _params(theta)
-        ll, grad = _terms(np.log([p, q, gamma]), x, m, distinct)
+        ll, grad = _terms(np.log([p, q, gamma]), spends)
         g_p, g_q, g_gamma = grad.mean(axis=1)
         return -float(ll.mean()), -np.array([g_p, g_q + g_gamma, g_gamma])
 

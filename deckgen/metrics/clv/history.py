@@ -8,6 +8,8 @@ import numpy as np
 
 from deckgen.metrics.common import CustomerOrders
 
+_ORDER_BLOCK = 1 << 20  # orders per block of _not_on_first_day: 8 MB of days gathered
+
 
 @dataclass(frozen=True)
 class OrderDays:
@@ -43,34 +45,47 @@ def order_days(orders: CustomerOrders) -> OrderDays:
 def purchase_history(orders: CustomerOrders, days: OrderDays, cutoff: int) -> PurchaseHistory:
     """The repeat purchases of each customer with an order on or before day `cutoff`."""
     size = len(orders.ids)
-    # At the period's end every order is kept: the arrays are read as they are, not copied
-    # (some 80 MB each at ten million orders).
+    # Pairs are sorted by customer then day: each customer's pairs are a run, and those by the
+    # cut-off day are the run's first ones. Counted and read in place: neither the pairs nor
+    # the orders are copied for a cut-off before the period's end (the holdout's), some 80 MB
+    # an array at ten million orders.
+    runs = np.bincount(days.customer, minlength=size)
+    starts = np.cumsum(runs) - runs
     kept = days.day <= cutoff
-    customer, day = (
-        (days.customer, days.day) if kept.all() else (days.customer[kept], days.day[kept])
-    )
-    purchases = np.bincount(customer, minlength=size)
-    codes = np.flatnonzero(purchases)
-    # Pairs are sorted by customer then day: each customer's first and last pair bound a run.
-    starts = np.searchsorted(customer, codes, side="left")
-    ends = np.searchsorted(customer, codes, side="right") - 1
-    first, last = day[starts], day[ends]
-    in_time = orders.day <= cutoff
-    if in_time.all():
-        who, amount, order_day = orders.customer, orders.amount, orders.day
+    if kept.all():
+        purchases = runs
     else:
-        who, amount, order_day = (
-            orders.customer[in_time],
-            orders.amount[in_time],
-            orders.day[in_time],
-        )
+        purchases = np.zeros(size, dtype=np.int64)
+        ordering = np.flatnonzero(runs)
+        purchases[ordering] = np.add.reduceat(kept, starts[ordering], dtype=np.int64)
+        del ordering
+    del kept, runs
+    codes = np.flatnonzero(purchases)
+    starts, count = starts[codes], purchases[codes]
+    del purchases
+    first, last = days.day[starts], days.day[starts + count - 1]
+    del starts
     first_of = np.zeros(size, dtype=np.int64)
     first_of[codes] = first
-    revenue = np.bincount(who, weights=amount, minlength=size)
-    first_day_spend = np.bincount(
-        who, weights=np.where(order_day == first_of[who], amount, 0.0), minlength=size
-    )
-    x = purchases[codes] - 1
+    in_time = orders.day <= cutoff
+    whole = bool(in_time.all())
+    # Orders after the cut-off weigh 0.0: each customer's sums are the same, bit for bit (a
+    # running sum from +0.0 is never -0.0, so adding +0.0 leaves it as it is).
+    amount = orders.amount if whole else np.where(in_time, orders.amount, 0.0)
+    revenue = np.bincount(orders.customer, weights=amount, minlength=size)
+    later = _not_on_first_day(orders, first_of)
+    del first_of
+    if not whole:
+        later |= ~in_time
+    del in_time
+    if whole:
+        amount = np.where(later, 0.0, amount)
+    else:
+        np.copyto(amount, 0.0, where=later)  # our own copy: its orders of the first day alone
+    del later
+    first_day_spend = np.bincount(orders.customer, weights=amount, minlength=size)
+    del amount
+    x = count - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         repeat_spend = np.where(x > 0, (revenue[codes] - first_day_spend[codes]) / x, np.nan)
     return PurchaseHistory(
@@ -81,6 +96,16 @@ def purchase_history(orders: CustomerOrders, days: OrderDays, cutoff: int) -> Pu
         repeat_spend=repeat_spend,
         revenue=revenue[codes],
     )
+
+
+def _not_on_first_day(orders: CustomerOrders, first_of: np.ndarray) -> np.ndarray:
+    """True for each order not dated its customer's day `first_of` (by code); by blocks of
+    orders, as a whole gathered array of days would be 80 MB at ten million orders."""
+    later = np.empty(len(orders.day), dtype=bool)
+    for start in range(0, len(later), _ORDER_BLOCK):
+        block = slice(start, start + _ORDER_BLOCK)
+        np.not_equal(orders.day[block], first_of[orders.customer[block]], out=later[block])
+    return later
 
 
 def purchases_between(days: OrderDays, size: int, after: int, until: int) -> np.ndarray:

@@ -14,15 +14,20 @@ from scipy.special import betaln
 
 from deckgen.metrics.clv.bgnbd import (
     BgNbdParams,
+    _counted_pairs,
     _Customers,
+    _distinct_pairs,
     _objective,
+    _terms,
     expected_purchase_blocks,
     expected_purchases,
     fit_bgnbd,
     log_likelihood,
     p_alive,
 )
-from deckgen.metrics.clv.mle import ClvRefusal
+from deckgen.metrics.clv.bgnbd import _params as _bgnbd_params
+from deckgen.metrics.clv.mle import LOG_BOUND, ClvRefusal, distinct_rows
+from tests.metrics.clv import former
 from tests.metrics.clv.simulate import central_differences, simulate_bgnbd
 
 TRUE = BgNbdParams(r=0.6, alpha=40.0, a=0.8, b=2.5)
@@ -268,3 +273,93 @@ def test_expected_purchase_blocks_equal_the_whole_table_bit_for_bit() -> None:
     assert [b.start for b, _ in blocks] == [0, 3, 6]
     assert np.array_equal(np.concatenate([v for _, v in blocks]), whole)
     assert list(expected_purchase_blocks(params, horizons, x[:0], t_x[:0], T[:0], alive[:0])) == []
+
+
+_THETA = st.lists(st.floats(-LOG_BOUND, LOG_BOUND), min_size=4, max_size=4).map(np.array)
+
+
+@st.composite
+def _triples(draw):
+    """Customers' (x, t_x, T) in whole days: t_x = 0 when x = 0, t_x <= T."""
+    rows = draw(
+        st.lists(
+            st.tuples(st.integers(0, 30), st.integers(0, 400), st.integers(0, 400)), min_size=1
+        )
+    )
+    x = np.array([r[0] for r in rows], dtype=np.int64)
+    T = np.array([max(r[1], r[2]) for r in rows], dtype=np.int64)
+    t_x = np.where(x > 0, np.array([min(r[1], r[2]) for r in rows]), 0)
+    return x, t_x, T
+
+
+@settings(max_examples=200, deadline=None)
+@given(customers=_triples(), theta=_THETA, scale=st.sampled_from([1.0, 7.0, 123.4]))
+def test_the_same_terms_as_the_former_code_to_the_bit(customers, theta, scale):
+    """Written in place and spread by runs of x, every value as the plain expressions gave it:
+    in any order of the customers and in a fit's (distinct rows, sorted by x)."""
+    x, t_x, T = customers
+    (dx, dt, dT), weight = distinct_rows(x, t_x, T)
+    for cx, ct, cT, w in ((x, t_x, T, np.ones(len(x))), (dx, dt, dT, weight)):
+        found = _Customers.of(cx, ct / scale, cT / scale)
+        with np.errstate(all="ignore"):  # as in the fit: the optimiser may probe far out
+            expected_ll, expected_grad = former.bgnbd_terms(theta, cx, ct / scale, cT / scale)
+            ll, grad = _terms(theta, found)
+            value, gradient = _objective(found, w)(theta)
+            wanted = _former_objective((cx, ct / scale, cT / scale), theta, w)
+        assert ll.tobytes() == expected_ll.tobytes()
+        assert grad.tobytes() == expected_grad.tobytes()
+        assert np.array([value]).tobytes() == np.array([wanted[0]]).tobytes()
+        assert gradient.tobytes() == wanted[1].tobytes()
+    assert _Customers.of(dx, dt, dT).x_runs is not None  # the fit's rows take the runs' path
+
+
+def _former_objective(customers, theta, weight):
+    """The objective of 4414d7d on the former terms (theta: the optimiser's parameters)."""
+    r, alpha, a, b = _bgnbd_params(theta)
+    ll, grad = former.bgnbd_terms(np.log([r, alpha, a, b]), *customers)
+    total = float(weight.sum())
+    g_r, g_alpha, g_a, g_b = (grad * weight).sum(axis=1)
+    share = a / (a + b)
+    chained = np.array([g_r + g_alpha, -g_alpha, g_a + g_b, g_a * (1 - share) - g_b * share])
+    return -float((weight * ll).sum()) / total, -chained / total
+
+
+def test_the_same_fit_as_the_former_terms_on_one_customer_and_no_repeats():
+    """Degenerate customers: one, or none with a repeat purchase (u = -inf throughout)."""
+    theta = np.log([0.6, 40.0, 0.8, 2.5])
+    for x, t_x, T in (([3], [20], [90]), ([0], [0], [0]), ([0, 0, 0], [0, 0, 0], [5, 0, 9])):
+        args = [np.array(v, dtype=np.int64) for v in (x, t_x, T)]
+        ll, grad = _terms(theta, _Customers.of(*args))
+        expected_ll, expected_grad = former.bgnbd_terms(theta, *args)
+        assert ll.tobytes() == expected_ll.tobytes()
+        assert grad.tobytes() == expected_grad.tobytes()
+
+
+@settings(max_examples=150, deadline=None)
+@given(customers=_triples(), shape=st.sampled_from(SHAPES))
+def test_whole_days_give_the_same_predictions_as_floats_to_the_bit(customers, shape):
+    """Whole days (the deck's histories) count their (x, T) pairs instead of sorting them and
+    are not copied to floats: the same pairs, the same P(alive) and expectations."""
+    x, t_x, T = customers
+    floats = [v.astype(np.float64) for v in customers]
+    pairs, inverse = _distinct_pairs(x, T)
+    wanted_pairs, wanted_inverse = _distinct_pairs(floats[0], floats[2])
+    assert _counted_pairs(x, T) is not None and _counted_pairs(*floats[::2]) is None
+    assert inverse.tobytes() == wanted_inverse.tobytes()
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(pairs, wanted_pairs, strict=True))
+    horizons = np.array([30.4, 365.25])
+    alive = p_alive(shape, x, t_x, T)
+    assert alive.tobytes() == p_alive(shape, *floats).tobytes()
+    found = expected_purchases(shape, horizons, x, t_x, T)
+    assert found.tobytes() == expected_purchases(shape, horizons, *floats).tobytes()
+    blocks = [v for _, v in expected_purchase_blocks(shape, horizons, x, t_x, T, alive, rows=3)]
+    assert np.concatenate(blocks).tobytes() == found.tobytes()
+
+
+def test_pairs_spanning_too_many_cells_are_sorted():
+    """A customer of 10^6 repeat purchases over 10^4 days: a table of 10^10 cells is not
+    made; the sort gives the pairs."""
+    x, T = np.array([0, 10**6, 0]), np.array([10**4, 10**4, 10**4])
+    assert _counted_pairs(x, T) is None
+    (xs, Ts), inverse = _distinct_pairs(x, T)
+    assert xs.tolist() == [0.0, 1e6] and Ts.tolist() == [1e4, 1e4] and inverse.tolist() == [0, 1, 0]

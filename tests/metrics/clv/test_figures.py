@@ -58,8 +58,25 @@ def _tables(rows) -> Tables:
             + [(f"C{k}", "2026-10-01", 5.0) for k in range(MIN_REPEAT_CUSTOMERS - 1)],
             ClvRefusal.TOO_FEW_REPEAT_CUSTOMERS,
         ),
+        ([("A", "2026-10-05", 0.0)], ClvRefusal.ONE_DAY),  # one order, worth nothing
+        # One order each on one of two days: read from the history (the first days differ).
+        ([("A", "2026-10-05", 3.0), ("B", "2026-10-06", 4.0)], ClvRefusal.NO_REPEAT_CUSTOMERS),
+        # Every order on one day, some customers twice that day: still one purchase day.
+        (
+            [("A", "2026-10-05", 3.0), ("A", "2026-10-05", 1.0), ("B", "2026-10-05", 4.0)],
+            ClvRefusal.ONE_DAY,
+        ),
     ],
-    ids=["no-orders", "one-customer", "all-on-one-day", "no-repeat-buyers", "99-repeat-buyers"],
+    ids=[
+        "no-orders",
+        "one-customer",
+        "all-on-one-day",
+        "no-repeat-buyers",
+        "99-repeat-buyers",
+        "one-order",
+        "one-order-each",
+        "one-day-twice",
+    ],
 )
 def test_degenerate_data_is_refused(rows, reason):
     found = compute_clv(_tables(rows), OCT_2026, SETTINGS)

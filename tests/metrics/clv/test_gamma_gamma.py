@@ -6,16 +6,22 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from deckgen.metrics.clv.gamma_gamma import (
     GammaGammaParams,
     _objective,
+    _params,
+    _Spends,
+    _terms,
     expected_spend,
     fit_gamma_gamma,
     log_likelihood,
 )
-from deckgen.metrics.clv.mle import ClvRefusal
+from deckgen.metrics.clv.mle import LOG_BOUND, ClvRefusal
+from tests.metrics.clv import former
 from tests.metrics.clv.simulate import central_differences, simulate_spend
 
 TRUE = GammaGammaParams(p=6.0, q=4.0, gamma=60.0)
@@ -96,3 +102,32 @@ def test_spend_without_a_finite_mean_is_refused():
     x = rng.integers(1, 6, 3000)
     m = simulate_spend(GammaGammaParams(p=3.0, q=0.6, gamma=20.0), x, rng)
     assert fit_gamma_gamma(x, m) is ClvRefusal.SPEND_MEAN_UNDEFINED
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(1, 40), st.floats(1e-6, 1e6, allow_subnormal=False)), min_size=1
+    ),
+    theta=st.lists(st.floats(-LOG_BOUND, LOG_BOUND), min_size=3, max_size=3).map(np.array),
+)
+def test_the_same_terms_as_the_former_code_to_the_bit(rows, theta):
+    """The per-customer logs and products computed once per fit, not per step: same values."""
+    x = np.array([r[0] for r in rows], dtype=np.float64)
+    m = np.array([r[1] for r in rows])
+    with np.errstate(all="ignore"):  # as in the fit: the optimiser may probe far out
+        ll, grad = _terms(theta, _Spends.of(x, m))
+        expected_ll, expected_grad = former.gamma_gamma_terms(theta, x, m)
+        value, gradient = _objective(x, m)(theta)
+        p, q, gamma = _params(theta)
+        wanted_ll, wanted_grad = former.gamma_gamma_terms(np.log([p, q, gamma]), x, m)
+    assert ll.tobytes() == expected_ll.tobytes()
+    assert grad.tobytes() == expected_grad.tobytes()
+    g_p, g_q, g_gamma = wanted_grad.mean(axis=1)
+    assert value == -float(wanted_ll.mean()) or (np.isnan(value) and np.isnan(wanted_ll.mean()))
+    assert gradient.tobytes() == (-np.array([g_p, g_q + g_gamma, g_gamma])).tobytes()
+    params = GammaGammaParams(*np.exp(theta))
+    with np.errstate(all="ignore"):
+        public = log_likelihood(params, x, m)
+        wanted = former.gamma_gamma_terms(np.log([params.p, params.q, params.gamma]), x, m)[0]
+    assert public.tobytes() == wanted.tobytes()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deckgen.metrics.clv.history import order_days, purchase_history, purchases_between
 from deckgen.metrics.common import customer_orders, day_number
+from tests.metrics.clv import former
 from tests.metrics.fixtures_lifecycle import OCT_2026, orders
 
 # A: 1 Oct (40 + 10, one purchase day), 11 Oct (30), 21 Oct (20), 5 Nov (after the period);
@@ -69,3 +74,39 @@ def test_no_orders():
     coded = customer_orders(orders([("A", "2026-11-05", 10.0)]), OCT_2026)
     found = purchase_history(coded, order_days(coded), day_number(OCT_2026.end))
     assert len(found.x) == 0 and found.revenue.sum() == pytest.approx(0.0)
+
+
+_DAYS = st.integers(0, 60).map(lambda d: str(np.datetime64("2026-09-01") + d))
+_AMOUNTS = st.sampled_from([0.0, -0.0, 15.0, -15.0, 0.1, 1e-300, 99.99, 1e15])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.sampled_from("ABCDE"), _DAYS, _AMOUNTS), min_size=1, max_size=40),
+    cutoff=st.integers(-5, 65),
+)
+def test_the_same_history_as_the_former_code_to_the_bit(rows, cutoff):
+    """Read in place (no copies of the pairs or orders before a cut-off), the same values."""
+    coded = customer_orders(orders(rows), OCT_2026)
+    days = order_days(coded)
+    cut = day_number(date(2026, 9, 1)) + cutoff
+    found = purchase_history(coded, days, cut)
+    expected = former.purchase_history(coded, days, cut)
+    for name in ("customer", "x", "t_x", "T", "repeat_spend", "revenue"):
+        value, wanted = getattr(found, name), getattr(expected, name)
+        # With no order by the cut-off the former revenue was np.bincount's int64 of no weights.
+        assert value.dtype == wanted.dtype or len(value) == 0, name
+        assert np.array_equal(value, wanted, equal_nan=True), name
+        # -0.0 and 0.0 compare equal: the bits too.
+        assert value.tobytes() == wanted.tobytes(), name
+
+
+def test_one_customer_one_order_and_zero_amounts():
+    coded = customer_orders(orders([("A", "2026-10-03", 0.0)]), OCT_2026)
+    days = order_days(coded)
+    for cut in (day_number(date(2026, 10, 2)), day_number(date(2026, 10, 3))):
+        found = purchase_history(coded, days, cut)
+        expected = former.purchase_history(coded, days, cut)
+        assert found.customer.tolist() == expected.customer.tolist()
+        assert found.revenue.tobytes() == expected.revenue.tobytes()
+    assert found.x.tolist() == [0] and found.T.tolist() == [0] and found.revenue.tolist() == [0]
