@@ -851,6 +851,31 @@ def test_tiers_take_each_members_latest_tier() -> None:
     assert (none, untiered) == ((), 1)
 
 
+def test_tiers_by_the_events_customer_rows_are_those_by_their_ids() -> None:
+    """Grouped by each event's row of the customers sheet (A row 3, B row 0, C row 7, D row 1)
+    or by the ids: the same latest tiers; a row -1 (an id not listed) falls back to the ids."""
+    dates = ["2026-10-01", "2026-10-05", "2026-10-05", "2026-10-02", None, None, None, "2026-10-03"]
+    events = pd.DataFrame(
+        {
+            "customer_id": pd.array(["A", "A", "A", "B", "B", "C", "C", "D"], "string"),
+            "date": pd.to_datetime(dates),
+            "tier": pd.Categorical(
+                ["gold", "silver", "bronze", "silver", "gold", "silver", "gold", None]
+            ),
+        }
+    )
+    rows = np.asarray([3, 3, 3, 0, 0, 7, 7, 1], dtype=np.int32)
+    expected = loyalty._tiers(events, members=5)
+    assert loyalty._tiers(events, 5, rows) == expected
+    assert [(t.tier, t.members) for t in expected[0]] == [("bronze", 1), ("gold", 1), ("silver", 1)]
+    unlisted = rows.copy()
+    unlisted[5:7] = -1  # C not in the customers sheet: grouped by id, still one member
+    assert loyalty._tiers(events, 5, unlisted) == expected
+    one = loyalty._tiers(events.iloc[:3], 1, rows[:3])  # one customer: the later same-day row
+    assert [(t.tier, t.members, t.share) for t in one[0]] == [("bronze", 1, 1.0)]
+    assert one[1] == 0
+
+
 def test_segment_values_by_the_orders_own_ids_and_with_no_segment_known():
     """The deck's shared segments are indexed by the orders' very ids (taken by code, not looked
     up): the same breakdown; segments of customers without orders only: none."""

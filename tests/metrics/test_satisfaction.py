@@ -391,3 +391,62 @@ def test_invariants(answers, period):
     for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_occasions):
         for value in (pair.pearson, pair.spearman):
             assert value is None or -1.0 <= value <= 1.0
+
+
+def _latest_by_pandas(surveys: pd.DataFrame) -> tuple[list[int], list[str], int]:
+    """The former frame of Python strings, sorted and deduplicated: what Arrow must match."""
+    known = surveys["customer_id"].notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "customer_id": surveys["customer_id"].to_numpy(dtype=object),
+            "date": surveys["date"].to_numpy(),
+            "response_id": surveys["response_id"].to_numpy(dtype=object),
+            "position": range(len(surveys)),
+        }
+    )[known]
+    latest = frame.sort_values(["customer_id", "date", "response_id"]).drop_duplicates(
+        "customer_id", keep="last"
+    )
+    return latest["position"].tolist(), latest["customer_id"].tolist(), int((~known).sum())
+
+
+_SURVEY_IDS = st.sampled_from(["C1", "C10", "C2", "c1", "Z", "é", "ز", "C1 ", None])
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_SURVEY_IDS, st.integers(0, 3), st.sampled_from(["S1", "S10", "S2", "s", "ش"])),
+        max_size=14,
+        unique_by=lambda row: row[2] + str(row[1]),
+    )
+)
+def test_latest_answer_per_customer_is_the_frame_sorts(rows):
+    """Arrow's sort picks each customer's latest answer as the frame of Python strings did:
+    by date, then response id, ids by code point (accents, Arabic script, case, a space)."""
+    surveys = pd.DataFrame(
+        {
+            "response_id": pd.array([f"{r}-{d}" for _, d, r in rows], dtype="string"),
+            "date": pd.to_datetime([date(2026, 10, 1 + d) for _, d, _ in rows]),
+            "customer_id": pd.array([c for c, _, _ in rows], dtype="string"),
+        }
+    )
+    for held in (surveys, surveys.astype({"customer_id": object, "response_id": object})):
+        positions, ids, anonymous = satisfaction._latest_per_customer(held)
+        assert (positions.tolist(), ids.tolist(), anonymous) == _latest_by_pandas(surveys)
+        assert ids.dtype == object
+
+
+def test_latest_answer_of_one_customer_and_of_no_customer():
+    one = pd.DataFrame(
+        {
+            "response_id": pd.array(["S2", "S1", "S3"], dtype="string"),
+            "date": pd.to_datetime([date(2026, 10, 2), date(2026, 10, 2), date(2026, 10, 1)]),
+            "customer_id": pd.array(["C1", "C1", "C1"], dtype="string"),
+        }
+    )
+    positions, ids, anonymous = satisfaction._latest_per_customer(one)
+    assert positions.tolist() == [0] and ids.tolist() == ["C1"] and anonymous == 0  # S2 > S1
+    nobody = one.assign(customer_id=pd.array([None, None, None], dtype="string"))
+    positions, ids, anonymous = satisfaction._latest_per_customer(nobody)
+    assert positions.tolist() == [] and ids.tolist() == [] and anonymous == 3
