@@ -113,9 +113,11 @@ class PurchaseOccasions:
     """Each customer's purchase occasions (docs/metrics.md#purchase-occasions): the distinct
     (customer, order day) pairs, sorted by customer code, then day."""
 
-    customer: np.ndarray  # int64 customer code
-    day: np.ndarray  # int64 day number
-    next_day: np.ndarray  # the customer's next occasion day, or NEVER
+    # int32 when they fit (int64 otherwise): held from the shared figures to the deck's end,
+    # so their users widen them before any product or sum that could leave int32.
+    customer: np.ndarray  # customer code
+    day: np.ndarray  # day number
+    next_day: np.ndarray  # int64: the customer's next occasion day, or NEVER
     customers: int  # customer codes run 0..customers-1
     low: int  # the first day
     span: int  # days from the first to the last day, both included
@@ -200,13 +202,21 @@ class CustomerOrders:
             span = int(self.day.max()) - low + 1
         # Sorting one combined key gives the distinct order days in (customer, day) order.
         keys = sorted_distinct(self.customer * span + (self.day - low))
-        customer, day = keys // span, keys % span + low
+        customer = (keys // span).astype(_narrow(0, len(self.ids)))
+        day = keys % span + low
         same_customer = customer[1:] == customer[:-1]
         next_day = np.full(len(day), NEVER, dtype=np.int64)
         next_day[:-1][same_customer] = day[1:][same_customer]
+        day = day.astype(_narrow(low, low + span - 1))
         for shared in (customer, day, next_day, keys):
             shared.flags.writeable = False  # the result is shared between analyses
         return PurchaseOccasions(customer, day, next_day, len(self.ids), low, span, keys)
+
+
+def _narrow(low: int, high: int) -> np.dtype:
+    """int32 if it holds every value low..high, else int64."""
+    bounds = np.iinfo(np.int32)
+    return np.dtype(np.int32 if bounds.min <= low and high <= bounds.max else np.int64)
 
 
 def _sum_by_customer(

@@ -339,7 +339,7 @@ def _month_cells(visits: PurchaseOccasions, months: tuple[Period, ...]) -> _Mont
     """
     index = month_index(visits.day, months)
     inside = index >= 0
-    flat = visits.customer[inside] * len(months) + index[inside]
+    flat = visits.customer[inside].astype(np.int64) * len(months) + index[inside]
     # The occasions are sorted by customer, then day, so `flat` is too: each run of one value
     # is one cell, its length the cell's count.
     heads = np.flatnonzero(np.diff(flat, prepend=-1))
@@ -472,7 +472,7 @@ def _count_in_windows(
     width = len(thresholds) + 1
     inside = (day >= base) & (day <= top)
     exceeded = np.searchsorted(thresholds, key[inside], side="left")  # thresholds below key
-    cells = (day[inside] - base) * width + exceeded
+    cells = (day[inside].astype(np.int64) - base) * width + exceeded  # int32 days widened
     table = np.bincount(cells, minlength=(top - base + 1) * width).reshape(-1, width)
     # at_least[d, k]: items of day base + d exceeding k thresholds or more; then summed by day.
     at_least = np.cumsum(table[:, ::-1], axis=1)[:, ::-1]
@@ -547,11 +547,11 @@ def _count_churned(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Customers reaching K days without an order in each `wanted` trend month (0 in the
     others); and those of the base."""
-    churn_day = visits.day + churn_days
+    churn_day = visits.day + np.int64(churn_days)  # int64 whatever the days' type
     index = month_index(churn_day, months)
     event = (visits.next_day > churn_day) & (index >= _FIRST)
     event[event] = wanted[index[event] - _FIRST]
-    customer, index = visits.customer[event], index[event]
+    customer, index = visits.customer[event].astype(np.int64), index[event]
     from_base = visits.day[event] < edges[index]
 
     def distinct_per_month(mask: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -900,3 +901,49 @@ def test_one_stray_old_order_does_not_make_a_history_long():
     rows.append(("Z", "2024-03-01", 5.0))
     both = compute_loyalty(Tables(customers=people, orders=orders(rows)), OCT_2026, settings())
     assert both.lapsing_judged is True
+
+
+def _widened(visits):
+    """The same purchase occasions with int64 customers and days (as before issue 17's cut)."""
+    return dataclasses.replace(
+        visits, customer=visits.customer.astype(np.int64), day=visits.day.astype(np.int64)
+    )
+
+
+@pytest.mark.parametrize("churn_days", [1, 45, 2**40])
+def test_int32_occasions_count_as_int64_ones(churn_days) -> None:
+    """The loyalty counts from int32 occasions equal those from int64 ones, K far beyond
+    int32 too (day + K would overflow int32: it is widened, not wrapped or refused)."""
+    tables = lifecycle_tables()
+    orders_ = loyalty.customer_orders(tables.orders, OCT_2026, tables.returns)
+    visits = orders_.occasions
+    assert visits.day.dtype == np.int32 and visits.customer.dtype == np.int32
+    months = OCT_2026.trailing(loyalty._SPAN)
+    edges = np.asarray([day_number(m.start) for m in months] + [day_number(OCT_2026.end) + 1])
+    k = np.full(TREND_MONTHS, churn_days, dtype=np.int64)
+    narrow = loyalty._churn_figures(visits, k, months, edges)
+    wide = loyalty._churn_figures(_widened(visits), k, months, edges)
+    assert [a.tolist() for a in narrow] == [a.tolist() for a in wide]
+    wanted = np.ones(TREND_MONTHS, dtype=bool)
+    counted = loyalty._count_churned(visits, churn_days, months, edges, wanted)
+    widened = loyalty._count_churned(_widened(visits), churn_days, months, edges, wanted)
+    assert [a.tolist() for a in counted] == [a.tolist() for a in widened]
+    cells, wide_cells = (loyalty._month_cells(v, months) for v in (visits, _widened(visits)))
+    for name in ("customer", "month", "occasions"):
+        assert getattr(cells, name).tolist() == getattr(wide_cells, name).tolist()
+
+
+def test_month_cells_of_customer_codes_beyond_int32_over_the_span() -> None:
+    """A customer code times the span's months beyond int32 (2**31 // 23 + 1 customers):
+    the cell's key is widened first, so the customer comes back whole."""
+    months = OCT_2026.trailing(loyalty._SPAN)
+    code = 2**31 // len(months) + 1
+    day = day_number(OCT_2026.start)
+    visits = dataclasses.replace(
+        loyalty.customer_orders(lifecycle_tables().orders, OCT_2026).occasions,
+        customer=np.array([code], dtype=np.int32),
+        day=np.array([day], dtype=np.int32),
+        next_day=np.array([NEVER], dtype=np.int64),
+    )
+    cells = loyalty._month_cells(visits, months)
+    assert cells.customer.tolist() == [code] and cells.month.tolist() == [len(months) - 1]
