@@ -4,6 +4,7 @@ import math
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -450,3 +451,29 @@ def test_latest_answer_of_one_customer_and_of_no_customer():
     nobody = one.assign(customer_id=pd.array([None, None, None], dtype="string"))
     positions, ids, anonymous = satisfaction._latest_per_customer(nobody)
     assert positions.tolist() == [] and ids.tolist() == [] and anonymous == 3
+
+
+def test_latest_answer_among_the_rows_looked_at():
+    """With `rows`, positions are into those rows and the others are not seen: C1's later
+    answer at row 1 is left out, so its answer at row 2 (position 1 of the rows) is the latest."""
+    surveys = pd.DataFrame(
+        {
+            "response_id": pd.array(["S1", "S2", "S3", "S4"], dtype="string"),
+            "date": pd.to_datetime([date(2026, 10, d) for d in (1, 9, 3, 2)]),
+            "customer_id": pd.array(["C2", "C1", "C1", None], dtype="string"),
+        }
+    )
+    positions, ids, anonymous = satisfaction._latest_per_customer(surveys, np.array([0, 2, 3]))
+    assert positions.tolist() == [1, 0] and ids.tolist() == ["C1", "C2"] and anonymous == 1
+    nothing = satisfaction._latest_per_customer(surveys, np.array([], dtype=np.int64))
+    assert (nothing[0].tolist(), nothing[1].tolist(), nothing[2]) == ([], [], 0)
+
+
+def test_a_labelled_surveys_index_gives_the_same_figures():
+    """Answers taken by position, labels looked up by position: a sheet indexed by labels (not
+    0..n-1) and shuffled gives the same figures as the plain one."""
+    tables = survey_tables()
+    shuffled = tables.surveys.iloc[::-1]
+    shuffled.index = shuffled.index * 10 + 7
+    labelled = replace(tables, surveys=shuffled)
+    assert compute_satisfaction(labelled, OCT_2026, settings(), SEGMENTS) == _satisfaction()
