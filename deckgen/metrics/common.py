@@ -404,15 +404,16 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def by_code(values: pd.Series, ids: pd.Index, codes: np.ndarray, coded: pd.Index) -> np.ndarray:
-    """values.reindex(ids) as an object array, None where absent or missing; `codes`: the
-    position of each of `ids` in `coded` (-1: absent), whose own ids they are. When `values`
-    is indexed by `coded` itself they are taken by code, without looking the ids up."""
+def by_code(
+    values: pd.Series, ids: pd.Index, codes: np.ndarray, coded: pd.Index
+) -> pd.api.extensions.ExtensionArray:
+    """values.reindex(ids) as an array of values' own type (NA where absent or missing; not a
+    Python object per id); `codes`: the position of each of `ids` in `coded` (-1: absent),
+    whose own ids they are. When `values` is indexed by `coded` itself they are taken by
+    code, without looking the ids up."""
     if values.index is coded:
-        taken = values.array.take(codes, allow_fill=True)
-    else:
-        taken = values.reindex(ids).array
-    return taken.to_numpy(dtype=object, na_value=None)
+        return values.array.take(codes, allow_fill=True)
+    return values.reindex(ids).array
 
 
 _STRING = pd.api.types.pandas_dtype("string")

@@ -544,12 +544,14 @@ def _by_segment(
     if segment_of is None or len(ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
+    # The names in the segments' own array type: a Python string per surveyed customer was
+    # some 60 MB at ten million orders, and factorizing Arrow's text is faster.
     if segments.index is coded:
         names = by_code(segments, pd.Index(ids, dtype=object), codes, coded)
     else:  # looked up by Arrow: reindexing builds a Python string of every customer's id
         rows = positions_in(pd.Index(ids, dtype=object), segments.index)
-        names = np.append(segments.to_numpy(dtype=object), None)[rows]  # -1: None at the end
-    known = ~pd.isna(names)
+        names = segments.array.take(rows, allow_fill=True)  # -1: missing
+    known = ~np.asarray(pd.isna(names), dtype=bool)
     codes, labels = pd.factorize(names[known], sort=True)
     answers = answers.subset(known)
     groups = len(labels)

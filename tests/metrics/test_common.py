@@ -279,10 +279,13 @@ def test_by_code_is_reindex_by_id():
     values = pd.Series(pd.array(["gold", None, "new"], dtype="string"), index=coded)
     ids = pd.Index(["C3", "C9", "C2", "C1"], dtype=object)
     codes = np.asarray([2, -1, 1, 0])
-    expected = ["new", None, None, "gold"]  # C9 absent, C2 missing: None
-    assert by_code(values, ids, codes, coded).tolist() == expected  # taken by code
+    expected = ["new", None, None, "gold"]  # C9 absent, C2 missing: NA
+    taken = by_code(values, ids, codes, coded)  # taken by code
+    assert taken.dtype == values.dtype  # text stays Arrow's, no Python string per id
+    assert taken.to_numpy(dtype=object, na_value=None).tolist() == expected
     copied = values.set_axis(pd.Index(list(coded), dtype="string"))  # equal ids, other index
-    assert by_code(copied, ids, codes, coded).tolist() == expected  # looked up by id
+    looked_up = by_code(copied, ids, codes, coded)  # looked up by id
+    assert looked_up.to_numpy(dtype=object, na_value=None).tolist() == expected
     assert by_code(values, ids[:0], codes[:0], coded).tolist() == []
 
 
