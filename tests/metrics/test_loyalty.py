@@ -826,13 +826,10 @@ def test_offers_tied_on_members_by_redemptions_then_name() -> None:
     ]
 
 
-def test_tiers_take_each_members_latest_tier() -> None:
-    """A: gold on Oct 1, then silver and bronze both on Oct 5 (the later row wins: bronze);
-    B: silver on Oct 2 and an undated gold (a date beats none); C: undated silver, then
-    undated gold (the later row: gold); D's only event has no tier. Of 5 members: bronze 1,
-    gold 1, silver 1; 2 untiered."""
+def _tier_events() -> pd.DataFrame:
+    """A's, B's, C's and D's loyalty events with tiers (see the test below)."""
     dates = ["2026-10-01", "2026-10-05", "2026-10-05", "2026-10-02", None, None, None, "2026-10-03"]
-    events = pd.DataFrame(
+    return pd.DataFrame(
         {
             "customer_id": pd.array(["A", "A", "A", "B", "B", "C", "C", "D"], "string"),
             "date": pd.to_datetime(dates),
@@ -841,6 +838,14 @@ def test_tiers_take_each_members_latest_tier() -> None:
             ),
         }
     )
+
+
+def test_tiers_take_each_members_latest_tier() -> None:
+    """A: gold on Oct 1, then silver and bronze both on Oct 5 (the later row wins: bronze);
+    B: silver on Oct 2 and an undated gold (a date beats none); C: undated silver, then
+    undated gold (the later row: gold); D's only event has no tier. Of 5 members: bronze 1,
+    gold 1, silver 1; 2 untiered."""
+    events = _tier_events()
     tiers, untiered = loyalty._tiers(events, members=5)
     assert [(t.tier, t.members) for t in tiers] == [("bronze", 1), ("gold", 1), ("silver", 1)]
     assert untiered == 2
@@ -855,16 +860,7 @@ def test_tiers_take_each_members_latest_tier() -> None:
 def test_tiers_by_the_events_customer_rows_are_those_by_their_ids() -> None:
     """Grouped by each event's row of the customers sheet (A row 3, B row 0, C row 7, D row 1)
     or by the ids: the same latest tiers; a row -1 (an id not listed) falls back to the ids."""
-    dates = ["2026-10-01", "2026-10-05", "2026-10-05", "2026-10-02", None, None, None, "2026-10-03"]
-    events = pd.DataFrame(
-        {
-            "customer_id": pd.array(["A", "A", "A", "B", "B", "C", "C", "D"], "string"),
-            "date": pd.to_datetime(dates),
-            "tier": pd.Categorical(
-                ["gold", "silver", "bronze", "silver", "gold", "silver", "gold", None]
-            ),
-        }
-    )
+    events = _tier_events()
     rows = np.asarray([3, 3, 3, 0, 0, 7, 7, 1], dtype=np.int32)
     expected = loyalty._tiers(events, members=5)
     assert loyalty._tiers(events, 5, rows) == expected
