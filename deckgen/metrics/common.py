@@ -113,9 +113,11 @@ class PurchaseOccasions:
     """Each customer's purchase occasions (docs/metrics.md#purchase-occasions): the distinct
     (customer, order day) pairs, sorted by customer code, then day."""
 
-    customer: np.ndarray  # int64 customer code
-    day: np.ndarray  # int64 day number
-    next_day: np.ndarray  # the customer's next occasion day, or NEVER
+    # int32 when they fit (int64 otherwise): held from the shared figures to the deck's end,
+    # so their users widen them before any product or sum that could leave int32.
+    customer: np.ndarray  # customer code
+    day: np.ndarray  # day number
+    next_day: np.ndarray  # int64: the customer's next occasion day, or NEVER
     customers: int  # customer codes run 0..customers-1
     low: int  # the first day
     span: int  # days from the first to the last day, both included
@@ -200,13 +202,21 @@ class CustomerOrders:
             span = int(self.day.max()) - low + 1
         # Sorting one combined key gives the distinct order days in (customer, day) order.
         keys = sorted_distinct(self.customer * span + (self.day - low))
-        customer, day = keys // span, keys % span + low
+        customer = (keys // span).astype(_narrow(0, len(self.ids)))
+        day = keys % span + low
         same_customer = customer[1:] == customer[:-1]
         next_day = np.full(len(day), NEVER, dtype=np.int64)
         next_day[:-1][same_customer] = day[1:][same_customer]
+        day = day.astype(_narrow(low, low + span - 1))
         for shared in (customer, day, next_day, keys):
             shared.flags.writeable = False  # the result is shared between analyses
         return PurchaseOccasions(customer, day, next_day, len(self.ids), low, span, keys)
+
+
+def _narrow(low: int, high: int) -> np.dtype:
+    """int32 if it holds every value low..high, else int64."""
+    bounds = np.iinfo(np.int32)
+    return np.dtype(np.int32 if bounds.min <= low and high <= bounds.max else np.int64)
 
 
 def _sum_by_customer(
@@ -261,14 +271,30 @@ def customer_orders(
     if tables is not None and tables.orders is orders:
         rows = tables.customer_rows("orders")
     result = _code_orders(orders, period, rows, None if rows is None else tables.customers)
-    if returns is not None:
-        result = _with_returns(result, returns, period)
+    if returns is None:
+        _remember(orders, period, None, result)
+        return result
+    # The same orders without returns (the CLV's) are these very arrays: remembered too, so
+    # that they are not coded again and held twice (0.3 GB at ten million orders).
+    _remember(orders, period, None, result)
+    result = _with_returns(result, returns, period)
+    _remember(orders, period, returns, result)
+    return result
+
+
+def _remember(
+    orders: pd.DataFrame, period: Period, returns: pd.DataFrame | None, result: CustomerOrders
+) -> None:
+    """Keeps `result` as customer_orders(orders, period, returns), the newest first."""
     kept = None if returns is None else weakref.ref(returns)
-    # The newest first; none whose orders are gone (an earlier client's: not held for nothing).
-    alive = [entry for entry in _last_customer_orders if entry[0]() is not None]
+    # None whose orders are gone (an earlier client's: not held for nothing).
+    alive = [
+        entry
+        for entry in _last_customer_orders
+        if entry[0]() is not None and (entry[0]() is not orders or entry[1:3] != (period, kept))
+    ]
     entry = (weakref.ref(orders), period, kept, result)
     _last_customer_orders[:] = [entry, *alive][:_CACHED_ORDERS]
-    return result
 
 
 def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period) -> CustomerOrders:
@@ -379,15 +405,16 @@ def positions_in(values: pd.Series | pd.Index, keys: pd.Series | pd.Index) -> np
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def by_code(values: pd.Series, ids: pd.Index, codes: np.ndarray, coded: pd.Index) -> np.ndarray:
-    """values.reindex(ids) as an object array, None where absent or missing; `codes`: the
-    position of each of `ids` in `coded` (-1: absent), whose own ids they are. When `values`
-    is indexed by `coded` itself they are taken by code, without looking the ids up."""
+def by_code(
+    values: pd.Series, ids: pd.Index, codes: np.ndarray, coded: pd.Index
+) -> pd.api.extensions.ExtensionArray:
+    """values.reindex(ids) as an array of values' own type (NA where absent or missing; not a
+    Python object per id); `codes`: the position of each of `ids` in `coded` (-1: absent),
+    whose own ids they are. When `values` is indexed by `coded` itself they are taken by
+    code, without looking the ids up."""
     if values.index is coded:
-        taken = values.array.take(codes, allow_fill=True)
-    else:
-        taken = values.reindex(ids).array
-    return taken.to_numpy(dtype=object, na_value=None)
+        return values.array.take(codes, allow_fill=True)
+    return values.reindex(ids).array
 
 
 _STRING = pd.api.types.pandas_dtype("string")
@@ -464,6 +491,15 @@ def taken_labels(
     renumber = np.full(len(labels) + 1, -1, dtype=np.int64)
     renumber[seen] = np.arange(len(seen))
     return renumber[kept], tuple(labels[k - 1] for k in seen)
+
+
+def code_dtype(size: int) -> np.dtype:
+    """The narrowest signed integer type holding every code -1..size: codes into `size`
+    labels, one more for a label appended later (an "unknown") and -1 for none."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if size <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
 
 
 def first_seen(values: np.ndarray, size: int) -> np.ndarray:

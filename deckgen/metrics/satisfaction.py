@@ -8,6 +8,8 @@ from enum import StrEnum
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from deckgen.config import MetricsSettings
 from deckgen.data.tables import Tables
@@ -22,7 +24,6 @@ from deckgen.metrics.common import (
     order_codes_of,
     positions_in,
     ratio,
-    until_end_of,
 )
 from deckgen.period import Period
 
@@ -219,23 +220,26 @@ def compute_satisfaction(
     months = period.trailing(TREND_MONTHS)
     # The trend months and the months before them that their rolling NPS reaches back to.
     span = period.trailing(TREND_MONTHS + ROLLING_NPS_MONTHS - 1)
-    surveys = tables.surveys[until_end_of(tables.surveys["date"], period)]
+    surveys = tables.surveys
+    # The span's answers by position (a day after the period end is outside the span too):
+    # no copies of the sheet, some 90 MB each at ten million orders.
     span_month = month_index(day_numbers(surveys["date"]), span)
-    surveys, span_month = surveys[span_month >= 0], span_month[span_month >= 0]
-    span_answers = _classify(surveys, settings)
+    rows = np.flatnonzero(span_month >= 0)
+    span_month = span_month[rows]
+    span_answers = _classify(surveys, settings, rows)
     rolling_nps = _rolling_nps(span_answers, span_month, len(span))
     month = span_month - (ROLLING_NPS_MONTHS - 1)
-    surveys, month = surveys[month >= 0], month[month >= 0]
+    rows, month = rows[month >= 0], month[month >= 0]
     answers = span_answers.subset(span_month >= ROLLING_NPS_MONTHS - 1)
 
     monthly_nps = _nps(answers, month, TREND_MONTHS)
     monthly_csat = _csat(answers, month, TREND_MONTHS)
     current = month == TREND_MONTHS - 1
 
-    latest, ids, anonymous = _latest_per_customer(surveys)
+    latest, ids, anonymous = _latest_per_customer(surveys, rows)
     people = answers.subset(latest)
     orders = customer_orders(tables.orders, period, tables.returns)
-    code = _surveyed_codes(tables, orders, surveys.index[latest], ids)  # -1: never ordered
+    code = _surveyed_codes(tables, orders, surveys.index[rows[latest]], ids)  # -1: never ordered
     orders_12m = _occasions_in_window(orders, months, code)
     linked = code >= 0
     loyalty = _loyalty_axis(people, linked, orders_12m, settings)
@@ -288,10 +292,15 @@ def compute_satisfaction(
     )
 
 
-def _classify(surveys: pd.DataFrame, settings: MetricsSettings) -> _Answers:
-    """Validity and class of every answer (docs/metrics.md#survey-answers)."""
+def _classify(
+    surveys: pd.DataFrame, settings: MetricsSettings, rows: np.ndarray | None = None
+) -> _Answers:
+    """Validity and class of every answer, or of those at positions `rows`
+    (docs/metrics.md#survey-answers)."""
     sat = surveys["satisfaction"].to_numpy(dtype=np.float64, na_value=np.nan)
     rec = surveys["recommend"].to_numpy(dtype=np.float64, na_value=np.nan)
+    if rows is not None:
+        sat, rec = sat[rows], rec[rows]
     low_sat, high_sat = settings.satisfaction_scale
     low_rec, high_rec = settings.recommend_scale
     with np.errstate(invalid="ignore"):
@@ -368,30 +377,49 @@ def _change(current: float | None, previous: float | None) -> Change | None:
     return None if current is None else Change(current, previous)
 
 
-def _latest_per_customer(surveys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
-    """Positions and customer ids of each customer's latest answer; answers without an id.
+def _latest_per_customer(
+    surveys: pd.DataFrame, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Positions (in `rows`, the answers looked at; None: all) and customer ids of each
+    customer's latest answer; the answers without an id.
 
     The latest answer is the one with the last date, then the highest response id.
     """
+    if rows is None:
+        rows = np.arange(len(surveys))
     if "customer_id" not in surveys.columns:
-        return np.empty(0, dtype=np.int64), np.empty(0, dtype=object), len(surveys)
-    known = surveys["customer_id"].notna().to_numpy()
-    frame = pd.DataFrame(
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=object), len(rows)
+    known = surveys["customer_id"].notna().to_numpy()[rows]
+    position = np.flatnonzero(known)
+    taken = rows[position]
+    # Sorted by Arrow (a stable sort; text by code point, as Python compares it), not as a
+    # frame of a Python string per id: 0.3 GB less at ten million orders, and faster.
+    frame = pa.table(
         {
-            "customer_id": surveys["customer_id"].to_numpy(dtype=object),
-            "date": surveys["date"].to_numpy(),
-            "response_id": surveys["response_id"].to_numpy(dtype=object),
-            "position": np.arange(len(surveys)),
+            name: pa.array(surveys[name].to_numpy()[taken], from_pandas=True)
+            if name == "date"
+            else _arrow(surveys[name]).take(taken)
+            for name in ("customer_id", "date", "response_id")
         }
-    )[known]
-    latest = frame.sort_values(["customer_id", "date", "response_id"]).drop_duplicates(
-        "customer_id", keep="last"
     )
+    order = pc.sort_indices(frame, [(name, "ascending") for name in frame.column_names])
+    ids = frame["customer_id"].take(order)
+    last = np.ones(len(ids), dtype=bool)  # each customer's last row: their latest answer
+    if len(ids) > 1:
+        later = pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))
+        last[:-1] = later.to_numpy(zero_copy_only=False)
+    latest = order.to_numpy()[last]
     return (
-        latest["position"].to_numpy(),
-        latest["customer_id"].to_numpy(dtype=object),
+        position[latest],
+        ids.filter(pa.array(last)).to_numpy(zero_copy_only=False).astype(object),
         int((~known).sum()),
     )
+
+
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    """The column as one Arrow array of text (its own Arrow data when it holds any)."""
+    found = pa.array(values.array, from_pandas=True)
+    return found if isinstance(found, pa.ChunkedArray) else pa.chunked_array([found])
 
 
 def _surveyed_codes(
@@ -516,12 +544,14 @@ def _by_segment(
     if segment_of is None or len(ids) == 0:
         return ()
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
+    # The names in the segments' own array type: a Python string per surveyed customer was
+    # some 60 MB at ten million orders, and factorizing Arrow's text is faster.
     if segments.index is coded:
         names = by_code(segments, pd.Index(ids, dtype=object), codes, coded)
     else:  # looked up by Arrow: reindexing builds a Python string of every customer's id
         rows = positions_in(pd.Index(ids, dtype=object), segments.index)
-        names = np.append(segments.to_numpy(dtype=object), None)[rows]  # -1: None at the end
-    known = ~pd.isna(names)
+        names = segments.array.take(rows, allow_fill=True)  # -1: missing
+    known = ~np.asarray(pd.isna(names), dtype=bool)
     codes, labels = pd.factorize(names[known], sort=True)
     answers = answers.subset(known)
     groups = len(labels)

@@ -7,6 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from deckgen.metrics.common import (
     ALWAYS,
     NAT,
     NEVER,
+    CustomerOrders,
     _code_orders,
     as_string,
     by_code,
@@ -66,7 +68,35 @@ def test_purchase_occasions_are_distinct_order_days():
 def test_no_orders_no_occasions():
     coded = customer_orders(orders([]), OCT_2026)
     assert coded.occasions.counts(0, 10**6).tolist() == []
-    assert coded.occasions.day.dtype == np.int64
+    assert coded.occasions.day.dtype == np.int32
+    assert coded.occasions.customer.dtype == np.int32
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "dtype"),
+    [
+        (0, 2**31 - 1, np.int32),
+        (-(2**31), 5, np.int32),
+        (0, 2**31, np.int64),
+        (-(2**31) - 1, 0, np.int64),
+    ],
+)
+def test_occasions_days_are_int32_only_when_every_day_fits(low, high, dtype):
+    """Day numbers at int32's edges: kept as int32 up to them, int64 one beyond (no wrap)."""
+    coded = CustomerOrders(
+        ids=pd.Index(["A", "B"]),
+        customer=np.array([1, 0, 0, 1], dtype=np.int64),
+        day=np.array([high, low, high, low], dtype=np.int64),
+        amount=np.ones(4),
+        first_day=np.array([low, low], dtype=np.int64),
+    )
+    occasions = coded.occasions
+    assert occasions.day.dtype == dtype and occasions.customer.dtype == np.int32
+    assert occasions.day.tolist() == [low, high, low, high]
+    assert occasions.customer.tolist() == [0, 0, 1, 1]
+    assert occasions.next_day.tolist() == [high, NEVER, high, NEVER]
+    assert occasions.counts(low, high + 1).tolist() == [2, 2]
+    assert occasions.counts_of(np.array([1, 0]), high, high + 1).tolist() == [1, 1]
 
 
 @given(st.lists(st.integers(-(2**40), 2**40), max_size=60), st.integers(1, 4))
@@ -249,10 +279,13 @@ def test_by_code_is_reindex_by_id():
     values = pd.Series(pd.array(["gold", None, "new"], dtype="string"), index=coded)
     ids = pd.Index(["C3", "C9", "C2", "C1"], dtype=object)
     codes = np.asarray([2, -1, 1, 0])
-    expected = ["new", None, None, "gold"]  # C9 absent, C2 missing: None
-    assert by_code(values, ids, codes, coded).tolist() == expected  # taken by code
+    expected = ["new", None, None, "gold"]  # C9 absent, C2 missing: NA
+    taken = by_code(values, ids, codes, coded)  # taken by code
+    assert taken.dtype == values.dtype  # text stays Arrow's, no Python string per id
+    assert taken.to_numpy(dtype=object, na_value=None).tolist() == expected
     copied = values.set_axis(pd.Index(list(coded), dtype="string"))  # equal ids, other index
-    assert by_code(copied, ids, codes, coded).tolist() == expected  # looked up by id
+    looked_up = by_code(copied, ids, codes, coded)  # looked up by id
+    assert looked_up.to_numpy(dtype=object, na_value=None).tolist() == expected
     assert by_code(values, ids[:0], codes[:0], coded).tolist() == []
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -825,13 +826,10 @@ def test_offers_tied_on_members_by_redemptions_then_name() -> None:
     ]
 
 
-def test_tiers_take_each_members_latest_tier() -> None:
-    """A: gold on Oct 1, then silver and bronze both on Oct 5 (the later row wins: bronze);
-    B: silver on Oct 2 and an undated gold (a date beats none); C: undated silver, then
-    undated gold (the later row: gold); D's only event has no tier. Of 5 members: bronze 1,
-    gold 1, silver 1; 2 untiered."""
+def _tier_events() -> pd.DataFrame:
+    """A's, B's, C's and D's loyalty events with tiers (see the test below)."""
     dates = ["2026-10-01", "2026-10-05", "2026-10-05", "2026-10-02", None, None, None, "2026-10-03"]
-    events = pd.DataFrame(
+    return pd.DataFrame(
         {
             "customer_id": pd.array(["A", "A", "A", "B", "B", "C", "C", "D"], "string"),
             "date": pd.to_datetime(dates),
@@ -840,6 +838,14 @@ def test_tiers_take_each_members_latest_tier() -> None:
             ),
         }
     )
+
+
+def test_tiers_take_each_members_latest_tier() -> None:
+    """A: gold on Oct 1, then silver and bronze both on Oct 5 (the later row wins: bronze);
+    B: silver on Oct 2 and an undated gold (a date beats none); C: undated silver, then
+    undated gold (the later row: gold); D's only event has no tier. Of 5 members: bronze 1,
+    gold 1, silver 1; 2 untiered."""
+    events = _tier_events()
     tiers, untiered = loyalty._tiers(events, members=5)
     assert [(t.tier, t.members) for t in tiers] == [("bronze", 1), ("gold", 1), ("silver", 1)]
     assert untiered == 2
@@ -849,6 +855,22 @@ def test_tiers_take_each_members_latest_tier() -> None:
     assert untiered == 2
     none, untiered = loyalty._tiers(events.iloc[7:], members=1)  # D's event only: no tier
     assert (none, untiered) == ((), 1)
+
+
+def test_tiers_by_the_events_customer_rows_are_those_by_their_ids() -> None:
+    """Grouped by each event's row of the customers sheet (A row 3, B row 0, C row 7, D row 1)
+    or by the ids: the same latest tiers; a row -1 (an id not listed) falls back to the ids."""
+    events = _tier_events()
+    rows = np.asarray([3, 3, 3, 0, 0, 7, 7, 1], dtype=np.int32)
+    expected = loyalty._tiers(events, members=5)
+    assert loyalty._tiers(events, 5, rows) == expected
+    assert [(t.tier, t.members) for t in expected[0]] == [("bronze", 1), ("gold", 1), ("silver", 1)]
+    unlisted = rows.copy()
+    unlisted[5:7] = -1  # C not in the customers sheet: grouped by id, still one member
+    assert loyalty._tiers(events, 5, unlisted) == expected
+    one = loyalty._tiers(events.iloc[:3], 1, rows[:3])  # one customer: the later same-day row
+    assert [(t.tier, t.members, t.share) for t in one[0]] == [("bronze", 1, 1.0)]
+    assert one[1] == 0
 
 
 def test_segment_values_by_the_orders_own_ids_and_with_no_segment_known():
@@ -875,3 +897,49 @@ def test_one_stray_old_order_does_not_make_a_history_long():
     rows.append(("Z", "2024-03-01", 5.0))
     both = compute_loyalty(Tables(customers=people, orders=orders(rows)), OCT_2026, settings())
     assert both.lapsing_judged is True
+
+
+def _widened(visits):
+    """The same purchase occasions with int64 customers and days (as before issue 17's cut)."""
+    return dataclasses.replace(
+        visits, customer=visits.customer.astype(np.int64), day=visits.day.astype(np.int64)
+    )
+
+
+@pytest.mark.parametrize("churn_days", [1, 45, 2**40])
+def test_int32_occasions_count_as_int64_ones(churn_days) -> None:
+    """The loyalty counts from int32 occasions equal those from int64 ones, K far beyond
+    int32 too (day + K would overflow int32: it is widened, not wrapped or refused)."""
+    tables = lifecycle_tables()
+    orders_ = loyalty.customer_orders(tables.orders, OCT_2026, tables.returns)
+    visits = orders_.occasions
+    assert visits.day.dtype == np.int32 and visits.customer.dtype == np.int32
+    months = OCT_2026.trailing(loyalty._SPAN)
+    edges = np.asarray([day_number(m.start) for m in months] + [day_number(OCT_2026.end) + 1])
+    k = np.full(TREND_MONTHS, churn_days, dtype=np.int64)
+    narrow = loyalty._churn_figures(visits, k, months, edges)
+    wide = loyalty._churn_figures(_widened(visits), k, months, edges)
+    assert [a.tolist() for a in narrow] == [a.tolist() for a in wide]
+    wanted = np.ones(TREND_MONTHS, dtype=bool)
+    counted = loyalty._count_churned(visits, churn_days, months, edges, wanted)
+    widened = loyalty._count_churned(_widened(visits), churn_days, months, edges, wanted)
+    assert [a.tolist() for a in counted] == [a.tolist() for a in widened]
+    cells, wide_cells = (loyalty._month_cells(v, months) for v in (visits, _widened(visits)))
+    for name in ("customer", "month", "occasions"):
+        assert getattr(cells, name).tolist() == getattr(wide_cells, name).tolist()
+
+
+def test_month_cells_of_customer_codes_beyond_int32_over_the_span() -> None:
+    """A customer code times the span's months beyond int32 (2**31 // 23 + 1 customers):
+    the cell's key is widened first, so the customer comes back whole."""
+    months = OCT_2026.trailing(loyalty._SPAN)
+    code = 2**31 // len(months) + 1
+    day = day_number(OCT_2026.start)
+    visits = dataclasses.replace(
+        loyalty.customer_orders(lifecycle_tables().orders, OCT_2026).occasions,
+        customer=np.array([code], dtype=np.int32),
+        day=np.array([day], dtype=np.int32),
+        next_day=np.array([NEVER], dtype=np.int64),
+    )
+    cells = loyalty._month_cells(visits, months)
+    assert cells.customer.tolist() == [code] and cells.month.tolist() == [len(months) - 1]

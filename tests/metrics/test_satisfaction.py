@@ -4,6 +4,7 @@ import math
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -391,3 +392,88 @@ def test_invariants(answers, period):
     for pair in (result.satisfaction_vs_recommend, result.satisfaction_vs_occasions):
         for value in (pair.pearson, pair.spearman):
             assert value is None or -1.0 <= value <= 1.0
+
+
+def _latest_by_pandas(surveys: pd.DataFrame) -> tuple[list[int], list[str], int]:
+    """The former frame of Python strings, sorted and deduplicated: what Arrow must match."""
+    known = surveys["customer_id"].notna().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "customer_id": surveys["customer_id"].to_numpy(dtype=object),
+            "date": surveys["date"].to_numpy(),
+            "response_id": surveys["response_id"].to_numpy(dtype=object),
+            "position": range(len(surveys)),
+        }
+    )[known]
+    latest = frame.sort_values(["customer_id", "date", "response_id"]).drop_duplicates(
+        "customer_id", keep="last"
+    )
+    return latest["position"].tolist(), latest["customer_id"].tolist(), int((~known).sum())
+
+
+_SURVEY_IDS = st.sampled_from(["C1", "C10", "C2", "c1", "Z", "é", "ز", "C1 ", None])
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_SURVEY_IDS, st.integers(0, 3), st.sampled_from(["S1", "S10", "S2", "s", "ش"])),
+        max_size=14,
+        unique_by=lambda row: row[2] + str(row[1]),
+    )
+)
+def test_latest_answer_per_customer_is_the_frame_sorts(rows):
+    """Arrow's sort picks each customer's latest answer as the frame of Python strings did:
+    by date, then response id, ids by code point (accents, Arabic script, case, a space)."""
+    surveys = pd.DataFrame(
+        {
+            "response_id": pd.array([f"{r}-{d}" for _, d, r in rows], dtype="string"),
+            "date": pd.to_datetime([date(2026, 10, 1 + d) for _, d, _ in rows]),
+            "customer_id": pd.array([c for c, _, _ in rows], dtype="string"),
+        }
+    )
+    for held in (surveys, surveys.astype({"customer_id": object, "response_id": object})):
+        positions, ids, anonymous = satisfaction._latest_per_customer(held)
+        assert (positions.tolist(), ids.tolist(), anonymous) == _latest_by_pandas(surveys)
+        assert ids.dtype == object
+
+
+def test_latest_answer_of_one_customer_and_of_no_customer():
+    one = pd.DataFrame(
+        {
+            "response_id": pd.array(["S2", "S1", "S3"], dtype="string"),
+            "date": pd.to_datetime([date(2026, 10, 2), date(2026, 10, 2), date(2026, 10, 1)]),
+            "customer_id": pd.array(["C1", "C1", "C1"], dtype="string"),
+        }
+    )
+    positions, ids, anonymous = satisfaction._latest_per_customer(one)
+    assert positions.tolist() == [0] and ids.tolist() == ["C1"] and anonymous == 0  # S2 > S1
+    nobody = one.assign(customer_id=pd.array([None, None, None], dtype="string"))
+    positions, ids, anonymous = satisfaction._latest_per_customer(nobody)
+    assert positions.tolist() == [] and ids.tolist() == [] and anonymous == 3
+
+
+def test_latest_answer_among_the_rows_looked_at():
+    """With `rows`, positions are into those rows and the others are not seen: C1's later
+    answer at row 1 is left out, so its answer at row 2 (position 1 of the rows) is the latest."""
+    surveys = pd.DataFrame(
+        {
+            "response_id": pd.array(["S1", "S2", "S3", "S4"], dtype="string"),
+            "date": pd.to_datetime([date(2026, 10, d) for d in (1, 9, 3, 2)]),
+            "customer_id": pd.array(["C2", "C1", "C1", None], dtype="string"),
+        }
+    )
+    positions, ids, anonymous = satisfaction._latest_per_customer(surveys, np.array([0, 2, 3]))
+    assert positions.tolist() == [1, 0] and ids.tolist() == ["C1", "C2"] and anonymous == 1
+    nothing = satisfaction._latest_per_customer(surveys, np.array([], dtype=np.int64))
+    assert (nothing[0].tolist(), nothing[1].tolist(), nothing[2]) == ([], [], 0)
+
+
+def test_a_labelled_surveys_index_gives_the_same_figures():
+    """Answers taken by position, labels looked up by position: a sheet indexed by labels (not
+    0..n-1) and shuffled gives the same figures as the plain one."""
+    tables = survey_tables()
+    shuffled = tables.surveys.iloc[::-1]
+    shuffled.index = shuffled.index * 10 + 7
+    labelled = replace(tables, surveys=shuffled)
+    assert compute_satisfaction(labelled, OCT_2026, settings(), SEGMENTS) == _satisfaction()

@@ -20,6 +20,9 @@ from deckgen.metrics.common import Change, CustomerOrders, label_codes
 from deckgen.metrics.segments import (
     AGE_BANDS,
     DEFAULT_RFM_SEGMENTS,
+    UNKNOWN,
+    _breakdown,
+    _Figures,
     age_band_codes,
     compute_segments,
     customer_attributes,
@@ -431,7 +434,7 @@ def test_scores_counted_per_value_are_those_of_the_sort(values, higher_is_better
     counted = tie_aware_scores(np.asarray(values), higher_is_better)
     spread = tie_aware_scores(np.asarray(values, dtype=np.int64) << 20, higher_is_better)
     as_float = tie_aware_scores(np.asarray(values, dtype=np.float64), higher_is_better)
-    assert counted.dtype == spread.dtype == as_float.dtype == np.int64
+    assert counted.dtype == spread.dtype == as_float.dtype == np.int8  # 1..5, one byte each
     assert counted.tolist() == spread.tolist() == as_float.tolist()
 
 
@@ -527,3 +530,79 @@ def test_customer_attributes_are_those_of_the_rows_taken(sheet, data):
         if interest
     ]
     assert list(zip(found.interests["customer"], found.interests["interest"], strict=True)) == pairs
+
+
+@pytest.mark.parametrize(
+    ("size", "dtype"),
+    [
+        (0, np.int8),
+        (127, np.int8),
+        (128, np.int16),
+        (32767, np.int16),
+        (32768, np.int32),
+        (2**31 - 1, np.int32),
+        (2**31, np.int64),
+    ],
+)
+def test_code_dtype_holds_every_code_and_one_more(size, dtype):
+    from deckgen.metrics.common import code_dtype
+
+    assert code_dtype(size) == np.dtype(dtype)
+    assert np.iinfo(code_dtype(size)).min <= -1 and np.iinfo(code_dtype(size)).max >= size
+
+
+@pytest.mark.parametrize("distinct", [126, 127, 128])
+def test_narrow_attribute_codes_count_the_unknown_after_the_last_label(distinct):
+    """127 labels in int8: "unknown" takes code 127, the type's largest (no wrap to -128)."""
+    cities = pd.Series([f"c{k:03d}" for k in range(distinct)] + [None, " "], dtype="string")
+    codes, labels = label_codes(cities)
+    narrow = codes.astype(np.int8 if distinct < 128 else np.int16)
+    month = np.arange(len(cities), dtype=np.float64)
+    figures = _Figures(month, month, month, month, np.ones(len(cities), bool), True, True)
+    wide = _breakdown("city", codes, labels, figures)
+    assert _breakdown("city", narrow, labels, figures) == wide
+    unknown = next(row for row in wide.rows if row.value == UNKNOWN)
+    assert unknown.customers.current == 2 and unknown.revenue.current == distinct * 2 + 1
+
+
+def test_interest_pairs_are_int32_customers_and_categorical_interests():
+    sheet = pd.DataFrame({"interests": pd.array(["a; b", None, "b;b; c", " ", "a"], "string")})
+    pairs = interest_pairs(sheet)
+    assert pairs["customer"].dtype == np.int32
+    assert pairs["interest"].cat.codes.dtype == np.int8
+    assert list(pairs["interest"].cat.categories) == ["a", "b", "c"]  # first named first
+    assert pairs["interest"].tolist() == ["a", "b", "b", "c", "a"]
+    assert pairs["customer"].tolist() == [0, 0, 2, 2, 4]
+
+
+def test_interest_pairs_of_no_interests_and_of_one_customer():
+    blank = pd.DataFrame({"interests": pd.array([None, " ; "], "string")})
+    assert interest_pairs(blank).empty and interest_pairs(pd.DataFrame({"x": [1]})).empty
+    one = interest_pairs(pd.DataFrame({"interests": pd.array(["golf"], "string")}))
+    assert one["customer"].tolist() == [0] and one["interest"].tolist() == ["golf"]
+
+
+def test_rfm_scores_and_segments_are_one_byte_each(segment_tables):
+    from deckgen.metrics.common import customer_orders
+    from deckgen.metrics.segments import score_rfm
+
+    orders = customer_orders(segment_tables.orders, OCT)
+    rfm = score_rfm(orders, OCT, MetricsSettings())
+    assert all(score.dtype == np.int8 for score in rfm.scores) and rfm.segment.dtype == np.int8
+    grid = np.bincount((rfm.scores[0] - 1) * 5 + (rfm.scores[1] - 1), minlength=25)
+    assert grid.sum() == len(rfm.codes)  # (5 - 1) * 5 + 4 = 24 needs no wider type
+
+
+def test_the_shared_attribute_codes_are_narrow_and_count_as_wide(segment_tables):
+    from deckgen.metrics.common import customer_orders
+
+    orders = customer_orders(segment_tables.orders, OCT)
+    attributes = customer_attributes(segment_tables, orders)
+    assert {codes.dtype for codes, _ in attributes.codes.values()} == {np.dtype(np.int8)}
+    result = compute_segments(segment_tables, OCT, SETTINGS, attributes=attributes)
+    wide = {
+        name: (codes.astype(np.int64), labels) for name, (codes, labels) in attributes.codes.items()
+    }
+    assert result == compute_segments(
+        segment_tables, OCT, SETTINGS, attributes=replace(attributes, codes=wide)
+    )
