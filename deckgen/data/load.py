@@ -1099,9 +1099,19 @@ def _line_of(file: Path, text: str) -> int | None:
     """The line of `file` where the raw CSV record `text` starts; None if it is not found."""
     import mmap
 
+    record = text[:200].encode("utf-8")
+    whole = len(text) <= 200  # else only its start is looked for
     with file.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        at = data.find(text[:200].encode("utf-8"))
-        return None if at < 0 else data[:at].count(b"\n") + 1
+        at = data.find(record)
+        # The record is a line of its own: its text may also start or sit inside another.
+        while at >= 0:
+            end = at + len(record)
+            if (at == 0 or data[at - 1] in b"\r\n") and (
+                not whole or end == len(data) or data[end] in b"\r\n"
+            ):
+                return data[:at].count(b"\n") + 1
+            at = data.find(record, at + 1)
+        return None
 
 
 def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:

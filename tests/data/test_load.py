@@ -229,6 +229,27 @@ def test_csv_row_with_an_extra_cell_names_its_line(tmp_path):
     )
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_csv_ragged_row_is_named_at_its_own_line_not_where_its_text_first_appears(
+    tmp_path, newline
+):
+    """A row of only `A`: its text is also the start of line 2 and inside line 3 (`CA`); the
+    message named line 2, where the row is fine (review of 64661ab)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    lines = ["order_id,customer_id,order_date,amount", "A,C1,2026-01-01,4", "CA,C1,2026-01-02,5"]
+    (folder / "orders.csv").write_bytes(
+        newline.join([*lines, "A", "B,C1,2026-01-03,6", ""]).encode()
+    )
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 4: 1 row(s) have a different number of cells than the "
+        "4 column names of row 1, such as 'A'; quote cells that hold the separator"
+    )
+
+
 def test_parquet_with_a_column_name_twice_is_one_message(frames, writers, settings, tmp_path):
     """Arrow refuses a Parquet file whose columns share a name with a message about a
     `FieldRef` listing the schema: now one sentence naming the columns."""
