@@ -56,6 +56,7 @@ RESERVED_COLUMNS = (SHEET_COLUMN, ROW_COLUMN)
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
+_NUMBERED = re.compile(r"(.+)_\d+")  # how the readers name a repeat of a column name
 _CSV_CELL_END = re.compile(rb"[,;\t\r\n]")  # what ends a CSV cell, in any separator we read
 _CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
 # fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
@@ -86,6 +87,8 @@ class SheetRead:
     # When the header row lacks required column names: the row closest to holding them
     # (None when no row searched holds any).
     closest: HeaderGuess | None = None
+    # Names the reader made for a column whose header cell repeats an earlier one's (`amount_5`).
+    numbered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -620,7 +623,7 @@ class _Workbook:
         self._check_size(name)
         header = mapping.header_row or 1
         table = self._load(name, header)
-        read = SheetRead(name, header)
+        read = SheetRead(name, header, numbered=self._numbered(name, header, table.column_names))
         if (
             sheet is not None
             and mapping.header_row is None
@@ -630,12 +633,28 @@ class _Workbook:
             if guess is None or not guess.complete:
                 read = SheetRead(name, 1, closest=guess)
             else:
-                table, read = self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
+                table = self._load(name, guess.row)
+                numbered = self._numbered(name, guess.row, table.column_names)
+                read = SheetRead(name, guess.row, searched=True, numbered=numbered)
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         if sheet is not None:
             table = self._dates_as_written(name, read.header_row, table, sheet, mapping)
         return table, read
+
+    def _numbered(self, name: str, header: int, names: list[str]) -> tuple[str, ...]:
+        """The column `names` read below row `header` of sheet `name` that the reader numbered
+        (`amount_1`) because their header cell repeats an earlier one's."""
+        maybe = [n for n in names if (m := _NUMBERED.fullmatch(n)) and m.group(1) in names]
+        if not maybe:  # the header row is read again only when a name may be a repeat
+            return ()
+        options = {"skip_rows": 0, "n_rows": header, "header_row": None, "dtypes": "string"}
+        batch, columns = self._columns_read(name, options)
+        cells = {
+            index: batch.column(i)[header - 1].as_py() for i, (_, index, _) in enumerate(columns)
+        }
+        at = self._indices[name, header]
+        return tuple(n for n in maybe if _clean(cells.get(at[n]) or "") != n)
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
         """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank)."""
@@ -1036,7 +1055,8 @@ def _read_csv(
     for _ in zip(range(header), reader, strict=False):
         pass
     skipped = reader.line_num
-    names = header_names(records[header - 1] if header <= len(records) else [])
+    cells = records[header - 1] if header <= len(records) else []
+    names = header_names(cells)
     if not names:
         return pa.table({}), SheetRead(name, header, searched, closest)
     odd_rows: list[str] = []
@@ -1072,7 +1092,7 @@ def _read_csv(
         raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
         raise InputError(_odd_rows_message(file, shown, odd_rows, len(names), header))
-    return table, SheetRead(name, header, searched, closest)
+    return table, SheetRead(name, header, searched, closest, numbered=numbered(cells, names))
 
 
 def _odd_rows_message(
@@ -1169,6 +1189,11 @@ def _csv_encoding(file: Path) -> str:
     with file.open("rb") as handle:
         start = handle.read(2)
     return "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+
+
+def numbered(cells: list[str], names: list[str]) -> tuple[str, ...]:
+    """The `names` (of header_names) numbered because their header cell repeats an earlier one's."""
+    return tuple(n for c, n in zip(cells, names, strict=True) if _clean(c) and _clean(c) != n)
 
 
 def header_names(cells: list[str]) -> list[str]:
