@@ -58,6 +58,7 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
 _NUMBERED = re.compile(r"(.+)_\d+")  # how the readers name a repeat of a column name
 _CSV_CELL_END = re.compile(rb"[,;\t\r\n]")  # what ends a CSV cell, in any separator we read
+_UTF16_SAMPLE_BYTES = 4096  # read to tell UTF-16 without its byte-order mark
 _CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
 # fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -1065,13 +1066,14 @@ def _read_csv(
         odd_rows.append(row.text or "")
         return "skip"
 
+    encoding = _csv_encoding(file)
     try:
         table = pv.read_csv(
             file,
             read_options=pv.ReadOptions(
                 skip_rows=skipped,
                 column_names=names,
-                encoding="utf8" if _csv_encoding(file) == "utf-8-sig" else "utf-16",
+                encoding="utf8" if encoding == "utf-8-sig" else encoding,
                 block_size=_CSV_BLOCK_BYTES,
             ),
             parse_options=pv.ParseOptions(
@@ -1184,11 +1186,23 @@ def _not_utf8_message(file: Path, shown: str) -> str:
 
 
 def _csv_encoding(file: Path) -> str:
-    """`utf-16` for a file that starts with its byte-order mark (Excel's "Unicode Text"), else
-    `utf-8-sig` (UTF-8, with or without one)."""
+    """`utf-16` for a file that starts with its byte-order mark (Excel's "Unicode Text"),
+    `utf-16-le` or `utf-16-be` for one without it, else `utf-8-sig` (UTF-8, with or without
+    one)."""
     with file.open("rb") as handle:
-        start = handle.read(2)
-    return "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+        start = handle.read(_UTF16_SAMPLE_BYTES)
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    # UTF-16 writes the separators and line breaks with a NUL byte, all on one side of each
+    # pair; UTF-8 text holds NUL bytes only by accident, and is no such text read as UTF-16.
+    even, odd = start[0::2].count(0), start[1::2].count(0)
+    if min(even, odd) == 0 < max(even, odd):
+        encoding = "utf-16-le" if odd else "utf-16-be"
+        with contextlib.suppress(UnicodeDecodeError):
+            text = codecs.getincrementaldecoder(encoding)().decode(start, final=False)
+            if "\x00" not in text and any(mark in text for mark in "\n,;\t"):
+                return encoding
+    return "utf-8-sig"
 
 
 def numbered(cells: list[str], names: list[str]) -> tuple[str, ...]:

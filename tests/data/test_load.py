@@ -87,6 +87,34 @@ def test_csv_in_utf16_with_its_byte_order_mark(frames, writers, settings, tmp_pa
     assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_csv_in_utf16_without_a_byte_order_mark(frames, writers, settings, tmp_path, encoding):
+    """UTF-16 without its byte-order mark (database and script exports) was read as UTF-8 with
+    a NUL byte after every letter: a row 'with a different number of cells' such as '\\x00', or
+    hundreds of cells 'with control characters'; its NUL bytes tell it (review of 00573c9)."""
+    frames["customers"].loc[frames["customers"].index[:3], "city"] = "تهران"
+    expected = load_tables(writers["csv"](frames, tmp_path / "plain"), settings)
+    folder = tmp_path / "no-mark"
+    folder.mkdir()
+    for name, frame in frames.items():
+        (folder / f"{name}.csv").write_bytes(frame.to_csv(index=False).encode(encoding))
+    got = load_tables(folder, settings)
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(got.sheet(sheet.name), expected.sheet(sheet.name))
+    assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
+
+
+def test_utf8_csv_with_a_nul_byte_in_a_cell_stays_utf8(tmp_path):
+    """One NUL byte (a control character, removed with a warning) is no sign of UTF-16."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id,city\nC1,Kö\x00ln\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA,C1,2026-01-01,4\n", encoding="utf-8"
+    )
+    assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Kö\x00ln"]
+
+
 def test_blank_rows_and_unnamed_empty_columns_are_not_data(frames, writers, settings, tmp_path):
     orders = frames["orders"]
     blank = pd.DataFrame([[None] * orders.shape[1]], columns=orders.columns)
