@@ -1051,15 +1051,18 @@ def _read_csv(
             header, searched = guess.row, True
         else:
             closest = guess
-    # Lines to skip up to the header: a quoted cell can hold line breaks.
+    cells = records[header - 1] if header <= len(records) else []
+    names = header_names(cells)
+    if not names:
+        if header > len(records):  # the records read stop before it: at the end, or ...
+            _check_cell_limit(text, delimiter, shown)
+        return pa.table({}), SheetRead(name, header, searched, closest)
+    # Lines to skip up to the header (read above, so within csv's cell limit): a quoted cell
+    # can hold line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for _ in zip(range(header), reader, strict=False):
         pass
     skipped = reader.line_num
-    cells = records[header - 1] if header <= len(records) else []
-    names = header_names(cells)
-    if not names:
-        return pa.table({}), SheetRead(name, header, searched, closest)
     odd_rows: list[str] = []
 
     def odd(row: pv.InvalidRow) -> str:
@@ -1156,6 +1159,21 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
         for _, record in zip(range(rows), reader, strict=False):
             records.append(record)
     return text, delimiter, records
+
+
+def _check_cell_limit(text: str, delimiter: str, shown: str) -> None:
+    """InputError if a cell of the CSV `text` (a file's start) is beyond csv's limit: there the
+    column names can be neither found nor read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        raise InputError(
+            f"{shown}, line {reader.line_num:,}: a cell longer than {csv.field_size_limit():,} "
+            "characters where the column names are looked for; expected column names above "
+            "the data (shorten or remove that cell)"
+        ) from None
 
 
 def _not_utf8_message(file: Path, shown: str) -> str:

@@ -219,6 +219,30 @@ def test_csv_cell_longer_than_pythons_csv_limit_is_read(tmp_path):
     assert orders["amount"].tolist() == ["5", "7"]
 
 
+@pytest.mark.parametrize("header_row", [None, 2], ids=["row-1", "configured-row-2"])
+def test_csv_cell_beyond_pythons_csv_limit_at_the_column_names_is_one_message(tmp_path, header_row):
+    """A 200,000-character cell in the column names' row, or above a configured one, was a
+    traceback (csv's field limit, while the lines above the header were counted; review of
+    64661ab)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    header = "order_id,customer_id,order_date,amount"
+    title = f'note,"{"x" * 200_000}"'
+    lines = [f"{header},{title}"] if header_row is None else [title, header]
+    (folder / "orders.csv").write_text(
+        "\n".join([*lines, "A,C1,2026-01-02,5", ""]), encoding="utf-8"
+    )
+    settings = Settings(sheets={"orders": SheetMapping(header_row=header_row)})
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 1: a cell longer than 131,072 characters where the "
+        "column names are looked for; expected column names above the data (shorten or remove "
+        "that cell)"
+    )
+
+
 @pytest.mark.parametrize("size", [10, 50_000], ids=["small", "beyond-csv-limit"])
 def test_csv_quote_never_closed_names_its_line(tmp_path, size):
     """An opening quote with no closing one turns the rest of the file into one cell: one
