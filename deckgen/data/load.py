@@ -1177,7 +1177,11 @@ def _check_cell_limit(text: str, delimiter: str, shown: str) -> None:
 
 
 def _not_utf8_message(file: Path, shown: str) -> str:
-    """That the CSV `file` is not UTF-8, naming the line and the cell of its first bad bytes."""
+    """That the CSV `file` is not UTF-8 (or, behind UTF-16's marks, not UTF-16), naming the line
+    and the cell of its first bad bytes."""
+    encoding = _csv_encoding(file)
+    if encoding != "utf-8-sig":
+        return _not_utf16_message(file, shown, encoding)
     lines, tail, pending = 0, b"", b""  # line breaks so far, the line they end on, a part letter
     with file.open("rb") as handle:
         while True:
@@ -1203,6 +1207,23 @@ def _not_utf8_message(file: Path, shown: str) -> str:
             tail = data[data.rfind(b"\n") + 1 :] if b"\n" in data else tail + data
 
 
+def _not_utf16_message(file: Path, shown: str, encoding: str) -> str:
+    """That the CSV `file`, read as UTF-16, is not (a cut letter, a lone surrogate), naming the
+    line of its first bad bytes and the start of their cell."""
+    data = file.read_bytes()  # UTF-16 needs reading from its start to find its lines
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode(encoding)
+        line, cell = before.count("\n") + 1, re.split("[,;\t\r\n]", before)[-1][-40:]
+        bad = _bytes_shown(data[exc.start : exc.end])
+        return (
+            f"{shown}, line {line:,}: {bad} after {cell!r} is not UTF-16 text; save the file "
+            "as 'CSV UTF-8'"
+        )
+    return f"{shown} is not UTF-16 text; save it as 'CSV UTF-8'"
+
+
 def _csv_encoding(file: Path) -> str:
     """`utf-16` for a file that starts with its byte-order mark (Excel's "Unicode Text"),
     `utf-16-le` or `utf-16-be` for one without it, else `utf-8-sig` (UTF-8, with or without
@@ -1211,15 +1232,14 @@ def _csv_encoding(file: Path) -> str:
         start = handle.read(_UTF16_SAMPLE_BYTES)
     if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
-    # UTF-16 writes the separators and line breaks with a NUL byte, all on one side of each
-    # pair; UTF-8 text holds NUL bytes only by accident, and is no such text read as UTF-16.
+    # UTF-16 writes the separators and line breaks with a NUL byte, (nearly) all on one side of
+    # each pair; UTF-8 text holds NUL bytes only by accident, and is no such text read as UTF-16.
     even, odd = start[0::2].count(0), start[1::2].count(0)
-    if min(even, odd) == 0 < max(even, odd):
-        encoding = "utf-16-le" if odd else "utf-16-be"
-        with contextlib.suppress(UnicodeDecodeError):
-            text = codecs.getincrementaldecoder(encoding)().decode(start, final=False)
-            if "\x00" not in text and any(mark in text for mark in "\n,;\t"):
-                return encoding
+    if min(even, odd) * 20 < max(even, odd):
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        text = start.decode(encoding, "replace")  # a broken letter is named when read
+        if "\x00" not in text and any(mark in text for mark in "\n,;\t"):
+            return encoding
     return "utf-8-sig"
 
 

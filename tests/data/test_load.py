@@ -104,6 +104,25 @@ def test_csv_in_utf16_without_a_byte_order_mark(frames, writers, settings, tmp_p
     assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
 
 
+@pytest.mark.parametrize("mark", [True, False], ids=["with-mark", "without-mark"])
+def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark):
+    """A UTF-16 file with a broken letter was 'line 1: b'\\xff\\xfeo\\x00...' is not UTF-8
+    text': its byte-order mark blamed, as if UTF-8 (review of 61c23c5)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    head = "order_id,customer_id,order_date,amount\r\nA,C1,2026-01-01,4\r\nB,C1,2026-01-0"
+    tail = "2,5\r\n"
+    data = head.encode("utf-16-le") + b"\x00\xd8" + tail.encode("utf-16-le")
+    (folder / "orders.csv").write_bytes((b"\xff\xfe" if mark else b"") + data)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 3: b'\\x00\\xd8' after '2026-01-0' is not UTF-16 "
+        "text; save the file as 'CSV UTF-8'"
+    )
+
+
 def test_utf8_csv_with_a_nul_byte_in_a_cell_stays_utf8(tmp_path):
     """One NUL byte (a control character, removed with a warning) is no sign of UTF-16."""
     folder = tmp_path / "csv"
