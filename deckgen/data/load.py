@@ -57,7 +57,9 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _SNIFFED_BYTES = 4096  # of a file that is not a readable workbook, to say what it is instead
 _CSV_HEAD_BYTES = 256 << 10  # read to find the separator and the header row
+_NUMBERED = re.compile(r"(.+)_\d+")  # how the readers name a repeat of a column name
 _CSV_CELL_END = re.compile(rb"[,;\t\r\n]")  # what ends a CSV cell, in any separator we read
+_UTF16_SAMPLE_BYTES = 4096  # read to tell UTF-16 without its byte-order mark
 _CSV_BLOCK_BYTES = 16 << 20  # Arrow's 1 MB blocks make a column of hundreds of chunks
 # fastexcel logs each mixed column it reads as text; validation reports the cells that matter.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
@@ -87,6 +89,8 @@ class SheetRead:
     # When the header row lacks required column names: the row closest to holding them
     # (None when no row searched holds any).
     closest: HeaderGuess | None = None
+    # Names the reader made for a column whose header cell repeats an earlier one's (`amount_5`).
+    numbered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -621,7 +625,7 @@ class _Workbook:
         self._check_size(name)
         header = mapping.header_row or 1
         table = self._load(name, header)
-        read = SheetRead(name, header)
+        read = SheetRead(name, header, numbered=self._numbered(name, header, table.column_names))
         if (
             sheet is not None
             and mapping.header_row is None
@@ -631,12 +635,28 @@ class _Workbook:
             if guess is None or not guess.complete:
                 read = SheetRead(name, 1, closest=guess)
             else:
-                table, read = self._load(name, guess.row), SheetRead(name, guess.row, searched=True)
+                table = self._load(name, guess.row)
+                numbered = self._numbered(name, guess.row, table.column_names)
+                read = SheetRead(name, guess.row, searched=True, numbered=numbered)
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         if sheet is not None:
             table = self._dates_as_written(name, read.header_row, table, sheet, mapping)
         return table, read
+
+    def _numbered(self, name: str, header: int, names: list[str]) -> tuple[str, ...]:
+        """The column `names` read below row `header` of sheet `name` that the reader numbered
+        (`amount_1`) because their header cell repeats an earlier one's."""
+        maybe = [n for n in names if (m := _NUMBERED.fullmatch(n)) and m.group(1) in names]
+        if not maybe:  # the header row is read again only when a name may be a repeat
+            return ()
+        options = {"skip_rows": 0, "n_rows": header, "header_row": None, "dtypes": "string"}
+        batch, columns = self._columns_read(name, options)
+        cells = {
+            index: batch.column(i)[header - 1].as_py() for i, (_, index, _) in enumerate(columns)
+        }
+        at = self._indices[name, header]
+        return tuple(n for n in maybe if _clean(cells.get(at[n]) or "") != n)
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
         """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank)."""
@@ -1068,27 +1088,32 @@ def _read_csv(
             header, searched = guess.row, True
         else:
             closest = guess
-    # Lines to skip up to the header: a quoted cell can hold line breaks.
+    cells = records[header - 1] if header <= len(records) else []
+    names = header_names(cells)
+    if not names:
+        if header > len(records):  # the records read stop before it: at the end, or ...
+            _check_cell_limit(text, delimiter, shown)
+        return pa.table({}), SheetRead(name, header, searched, closest)
+    # Lines to skip up to the header (read above, so within csv's cell limit): a quoted cell
+    # can hold line breaks.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for _ in zip(range(header), reader, strict=False):
         pass
     skipped = reader.line_num
-    names = header_names(records[header - 1] if header <= len(records) else [])
-    if not names:
-        return pa.table({}), SheetRead(name, header, searched, closest)
     odd_rows: list[str] = []
 
     def odd(row: pv.InvalidRow) -> str:
         odd_rows.append(row.text or "")
         return "skip"
 
+    encoding = _csv_encoding(file)
     try:
         table = pv.read_csv(
             file,
             read_options=pv.ReadOptions(
                 skip_rows=skipped,
                 column_names=names,
-                encoding="utf8" if _csv_encoding(file) == "utf-8-sig" else "utf-16",
+                encoding="utf8" if encoding == "utf-8-sig" else encoding,
                 block_size=_CSV_BLOCK_BYTES,
             ),
             parse_options=pv.ParseOptions(
@@ -1109,7 +1134,7 @@ def _read_csv(
         raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
         raise InputError(_odd_rows_message(file, shown, odd_rows, len(names), header))
-    return table, SheetRead(name, header, searched, closest)
+    return table, SheetRead(name, header, searched, closest, numbered=numbered(cells, names))
 
 
 def _odd_rows_message(
@@ -1136,9 +1161,19 @@ def _line_of(file: Path, text: str) -> int | None:
     """The line of `file` where the raw CSV record `text` starts; None if it is not found."""
     import mmap
 
+    record = text[:200].encode("utf-8")
+    whole = len(text) <= 200  # else only its start is looked for
     with file.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        at = data.find(text[:200].encode("utf-8"))
-        return None if at < 0 else data[:at].count(b"\n") + 1
+        at = data.find(record)
+        # The record is a line of its own: its text may also start or sit inside another.
+        while at >= 0:
+            end = at + len(record)
+            if (at == 0 or data[at - 1] in b"\r\n") and (
+                not whole or end == len(data) or data[end] in b"\r\n"
+            ):
+                return data[:at].count(b"\n") + 1
+            at = data.find(record, at + 1)
+        return None
 
 
 def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:
@@ -1163,8 +1198,27 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
     return text, delimiter, records
 
 
+def _check_cell_limit(text: str, delimiter: str, shown: str) -> None:
+    """InputError if a cell of the CSV `text` (a file's start) is beyond csv's limit: there the
+    column names can be neither found nor read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error:
+        raise InputError(
+            f"{shown}, line {reader.line_num:,}: a cell longer than {csv.field_size_limit():,} "
+            "characters where the column names are looked for; expected column names above "
+            "the data (shorten or remove that cell)"
+        ) from None
+
+
 def _not_utf8_message(file: Path, shown: str) -> str:
-    """That the CSV `file` is not UTF-8, naming the line and the cell of its first bad bytes."""
+    """That the CSV `file` is not UTF-8 (or, behind UTF-16's marks, not UTF-16), naming the line
+    and the cell of its first bad bytes."""
+    encoding = _csv_encoding(file)
+    if encoding != "utf-8-sig":
+        return _not_utf16_message(file, shown, encoding)
     lines, tail, pending = 0, b"", b""  # line breaks so far, the line they end on, a part letter
     with file.open("rb") as handle:
         while True:
@@ -1190,12 +1244,45 @@ def _not_utf8_message(file: Path, shown: str) -> str:
             tail = data[data.rfind(b"\n") + 1 :] if b"\n" in data else tail + data
 
 
+def _not_utf16_message(file: Path, shown: str, encoding: str) -> str:
+    """That the CSV `file`, read as UTF-16, is not (a cut letter, a lone surrogate), naming the
+    line of its first bad bytes and the start of their cell."""
+    data = file.read_bytes()  # UTF-16 needs reading from its start to find its lines
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode(encoding)
+        line, cell = before.count("\n") + 1, re.split("[,;\t\r\n]", before)[-1][-40:]
+        bad = _bytes_shown(data[exc.start : exc.end])
+        return (
+            f"{shown}, line {line:,}: {bad} after {cell!r} is not UTF-16 text; save the file "
+            "as 'CSV UTF-8'"
+        )
+    return f"{shown} is not UTF-16 text; save it as 'CSV UTF-8'"
+
+
 def _csv_encoding(file: Path) -> str:
-    """`utf-16` for a file that starts with its byte-order mark (Excel's "Unicode Text"), else
-    `utf-8-sig` (UTF-8, with or without one)."""
+    """`utf-16` for a file that starts with its byte-order mark (Excel's "Unicode Text"),
+    `utf-16-le` or `utf-16-be` for one without it, else `utf-8-sig` (UTF-8, with or without
+    one)."""
     with file.open("rb") as handle:
-        start = handle.read(2)
-    return "utf-16" if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+        start = handle.read(_UTF16_SAMPLE_BYTES)
+    if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
+    # UTF-16 writes the separators and line breaks with a NUL byte, (nearly) all on one side of
+    # each pair; UTF-8 text holds NUL bytes only by accident, and is no such text read as UTF-16.
+    even, odd = start[0::2].count(0), start[1::2].count(0)
+    if min(even, odd) * 20 < max(even, odd):
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
+        text = start.decode(encoding, "replace")  # a broken letter is named when read
+        if "\x00" not in text and any(mark in text for mark in "\n,;\t"):
+            return encoding
+    return "utf-8-sig"
+
+
+def numbered(cells: list[str], names: list[str]) -> tuple[str, ...]:
+    """The `names` (of header_names) numbered because their header cell repeats an earlier one's."""
+    return tuple(n for c, n in zip(cells, names, strict=True) if _clean(c) and _clean(c) != n)
 
 
 def header_names(cells: list[str]) -> list[str]:

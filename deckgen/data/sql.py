@@ -148,7 +148,7 @@ class DatabaseBook:
         self, name: str, sheet: Sheet | None, mapping: SheetMapping
     ) -> tuple[pa.Table, SheetRead]:
         """Query or table `name` as an Arrow table; its rows are numbered from 1 (no header)."""
-        from deckgen.data.load import SheetRead, header_names
+        from deckgen.data.load import SheetRead, header_names, numbered
 
         if mapping.header_row is not None and sheet is not None:
             raise InputError(
@@ -156,8 +156,9 @@ class DatabaseBook:
                 "whose column names are not in a row; remove header_row"
             )
         table = self.table(name)
-        names = header_names([str(c) for c in table.column_names])
-        return table.rename_columns(names), SheetRead(name, 0)
+        cells = [str(c) for c in table.column_names]
+        names = header_names(cells)
+        return table.rename_columns(names), SheetRead(name, 0, numbered=numbered(cells, names))
 
     def table(self, name: str) -> pa.Table:
         """The rows of query or table `name` as Arrow columns, read once: a PostgreSQL table by

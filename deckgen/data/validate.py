@@ -438,7 +438,7 @@ class _SheetCheck:
             if self.sheet.column(name).required:
                 self._missing_column(name, columns, reads)
         self._partly_missing(match, reads)
-        self._repeated_names(match, columns)
+        self._repeated_names(match, columns, {n for r in reads for n in r.numbered})
         if not match.source:  # nothing of ours to read (the missing columns are reported)
             return _Checked(self.label, match, len(frame))
         data = frame[list(match.source.values())]
@@ -512,10 +512,10 @@ class _SheetCheck:
                         "missing_column",
                     )
 
-    def _repeated_names(self, match: ColumnMatch, columns: list[str]) -> None:
+    def _repeated_names(self, match: ColumnMatch, columns: list[str], numbered: set[str]) -> None:
         """A warning for each column read whose name another column repeats (the readers number
-        a repeated name: `amount_5`), or spells the same (`Amount`, `amount `): the one read may
-        not be the one meant; none for a column the mapping names."""
+        a repeated name: `amount_5`, one of `numbered`), or spells the same (`Amount`,
+        `amount `): the one read may not be the one meant; none for a column the mapping names."""
         for ours, theirs in match.source.items():
             if ours in self.mapping.columns:
                 continue
@@ -525,7 +525,7 @@ class _SheetCheck:
                 if c != theirs
                 and (
                     normalise_name(c) == normalise_name(theirs)
-                    or re.fullmatch(re.escape(theirs) + r"_\d+", c) is not None
+                    or (c in numbered and re.fullmatch(re.escape(theirs) + r"_\d+", c) is not None)
                 )
             ]
             if repeats:

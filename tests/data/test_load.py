@@ -87,6 +87,53 @@ def test_csv_in_utf16_with_its_byte_order_mark(frames, writers, settings, tmp_pa
     assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_csv_in_utf16_without_a_byte_order_mark(frames, writers, settings, tmp_path, encoding):
+    """UTF-16 without its byte-order mark (database and script exports) was read as UTF-8 with
+    a NUL byte after every letter: a row 'with a different number of cells' such as '\\x00', or
+    hundreds of cells 'with control characters'; its NUL bytes tell it (review of 00573c9)."""
+    frames["customers"].loc[frames["customers"].index[:3], "city"] = "تهران"
+    expected = load_tables(writers["csv"](frames, tmp_path / "plain"), settings)
+    folder = tmp_path / "no-mark"
+    folder.mkdir()
+    for name, frame in frames.items():
+        (folder / f"{name}.csv").write_bytes(frame.to_csv(index=False).encode(encoding))
+    got = load_tables(folder, settings)
+    for sheet in SHEETS:
+        pd.testing.assert_frame_equal(got.sheet(sheet.name), expected.sheet(sheet.name))
+    assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
+
+
+@pytest.mark.parametrize("mark", [True, False], ids=["with-mark", "without-mark"])
+def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark):
+    """A UTF-16 file with a broken letter was 'line 1: b'\\xff\\xfeo\\x00...' is not UTF-8
+    text': its byte-order mark blamed, as if UTF-8 (review of 61c23c5)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    head = "order_id,customer_id,order_date,amount\r\nA,C1,2026-01-01,4\r\nB,C1,2026-01-0"
+    tail = "2,5\r\n"
+    data = head.encode("utf-16-le") + b"\x00\xd8" + tail.encode("utf-16-le")
+    (folder / "orders.csv").write_bytes((b"\xff\xfe" if mark else b"") + data)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 3: b'\\x00\\xd8' after '2026-01-0' is not UTF-16 "
+        "text; save the file as 'CSV UTF-8'"
+    )
+
+
+def test_utf8_csv_with_a_nul_byte_in_a_cell_stays_utf8(tmp_path):
+    """One NUL byte (a control character, removed with a warning) is no sign of UTF-16."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id,city\nC1,Kö\x00ln\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA,C1,2026-01-01,4\n", encoding="utf-8"
+    )
+    assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Kö\x00ln"]
+
+
 def test_blank_rows_and_unnamed_empty_columns_are_not_data(frames, writers, settings, tmp_path):
     orders = frames["orders"]
     blank = pd.DataFrame([[None] * orders.shape[1]], columns=orders.columns)
@@ -219,6 +266,30 @@ def test_csv_cell_longer_than_pythons_csv_limit_is_read(tmp_path):
     assert orders["amount"].tolist() == ["5", "7"]
 
 
+@pytest.mark.parametrize("header_row", [None, 2], ids=["row-1", "configured-row-2"])
+def test_csv_cell_beyond_pythons_csv_limit_at_the_column_names_is_one_message(tmp_path, header_row):
+    """A 200,000-character cell in the column names' row, or above a configured one, was a
+    traceback (csv's field limit, while the lines above the header were counted; review of
+    64661ab)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    header = "order_id,customer_id,order_date,amount"
+    title = f'note,"{"x" * 200_000}"'
+    lines = [f"{header},{title}"] if header_row is None else [title, header]
+    (folder / "orders.csv").write_text(
+        "\n".join([*lines, "A,C1,2026-01-02,5", ""]), encoding="utf-8"
+    )
+    settings = Settings(sheets={"orders": SheetMapping(header_row=header_row)})
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, settings)
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 1: a cell longer than 131,072 characters where the "
+        "column names are looked for; expected column names above the data (shorten or remove "
+        "that cell)"
+    )
+
+
 @pytest.mark.parametrize("size", [10, 50_000], ids=["small", "beyond-csv-limit"])
 def test_csv_quote_never_closed_names_its_line(tmp_path, size):
     """An opening quote with no closing one turns the rest of the file into one cell: one
@@ -254,6 +325,27 @@ def test_csv_row_with_an_extra_cell_names_its_line(tmp_path):
         f"{folder / 'orders.csv'}, line 4: 1 row(s) have a different number of cells than the "
         "4 column names of row 1, such as 'B,C1,2026-01-01,4,9'; quote cells that hold the "
         "separator"
+    )
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_csv_ragged_row_is_named_at_its_own_line_not_where_its_text_first_appears(
+    tmp_path, newline
+):
+    """A row of only `A`: its text is also the start of line 2 and inside line 3 (`CA`); the
+    message named line 2, where the row is fine (review of 64661ab)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    lines = ["order_id,customer_id,order_date,amount", "A,C1,2026-01-01,4", "CA,C1,2026-01-02,5"]
+    (folder / "orders.csv").write_bytes(
+        newline.join([*lines, "A", "B,C1,2026-01-03,6", ""]).encode()
+    )
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 4: 1 row(s) have a different number of cells than the "
+        "4 column names of row 1, such as 'A'; quote cells that hold the separator"
     )
 
 

@@ -755,6 +755,20 @@ def test_a_column_whose_name_is_repeated_is_a_warning(tmp_path, form, names, rea
     assert load_tables(source, Settings()).orders["amount"].tolist() == expected
 
 
+@pytest.mark.parametrize(
+    ("form", "names"),
+    [("xlsx", ("amount", "amount_1")), ("csv", ("amount", "amount_5"))],
+)
+def test_a_column_named_like_a_numbered_repeat_is_no_warning(tmp_path, form, names):
+    """A header that writes `amount_1` (or `city_2`, `phone_2`) itself is no repeat, though the
+    readers would name a repeat so: valid exports were warned, fatal under --strict (review of
+    f45fffb)."""
+    source = _two_amounts(tmp_path, form, names)
+    report = validate_source(source, Settings())
+    assert report.ok and [w for w in report.warnings if w.rule == "repeated_column"] == []
+    assert load_tables(source, Settings()).orders["amount"].tolist() == [10.0, 20.0]
+
+
 def test_a_repeated_column_named_in_the_mapping_is_no_warning(tmp_path):
     settings = Settings(sheets={"orders": SheetMapping(columns={"amount": "amount_5"})})
     source = _two_amounts(tmp_path, "csv", ("amount", "amount"))

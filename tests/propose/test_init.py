@@ -476,6 +476,30 @@ def test_invisible_marks_in_names_are_written_visibly_and_read(
     assert "Validated: valid" in out
 
 
+def test_direction_embeddings_in_values_are_written_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An embedding left in a cell (`\u202bInsta\u202c`, an isolate around `Referral`) was
+    written into deckgen.toml as it is, turning the rest of its line around in an editor; the
+    direction marks were escaped, these not (review of 0be5b19)."""
+    customers = [["Customer", "Source"]]
+    customers += [
+        [f"K{i:03d}", ["\u202bInsta\u202c", "\u2067Referral\u2069", "Insta"][i % 3]]
+        for i in range(1, 10)
+    ]
+    book = write_book(
+        tmp_path / "v.xlsx",
+        {"Customers": customers, "Orders": [["Order", "Customer", "Date", "Amount"], *_orders()]},
+    )
+    code, out, err = run_cli(["init", str(book)], capsys)
+    assert (code, err) == (0, ""), err
+    text = (tmp_path / "deckgen.toml").read_text(encoding="utf-8")
+    assert '"\\u202bInsta\\u202c" = "social"  # 3 rows; a listed spelling' in text
+    assert '# "\\u2067Referral\\u2069" = "?"  # 3 rows' in text
+    assert not set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069") & set(text)
+    assert "Validated: valid" in out
+
+
 def test_a_sheet_of_control_characters_is_one_clear_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
