@@ -857,6 +857,38 @@ def test_tiers_take_each_members_latest_tier() -> None:
     assert (none, untiered) == ((), 1)
 
 
+def test_tiers_the_same_by_blocks_and_with_every_event_tiered(monkeypatch) -> None:
+    """Positions added by blocks of 3 events, or all at once; every event tiered (A, B and C's,
+    read in place) or not (D's too): the same latest tiers."""
+    events = _tier_events()
+    rows = np.asarray([3, 3, 3, 0, 0, 7, 7, 1], dtype=np.int32)
+    every = [loyalty._tiers(events.iloc[:7], 3), loyalty._tiers(events.iloc[:7], 3, rows[:7])]
+    some = [loyalty._tiers(events, 5), loyalty._tiers(events, 5, rows)]
+    assert every[0] == every[1]
+    assert [(t.tier, t.members) for t in every[0][0]] == [("bronze", 1), ("gold", 1), ("silver", 1)]
+    assert every[0][1] == 0
+    monkeypatch.setattr(loyalty, "_RANK_BLOCK", 3)
+    assert [
+        loyalty._tiers(events.iloc[:7], 3),
+        loyalty._tiers(events.iloc[:7], 3, rows[:7]),
+    ] == every
+    assert [loyalty._tiers(events, 5), loyalty._tiers(events, 5, rows)] == some
+
+
+def test_tiers_leave_the_events_dates_as_they_are() -> None:
+    """The latest tiers are worked out in place in the taken dates: the events keep their dates;
+    with no date at all, each member's last row in sheet order."""
+    events = _tier_events()
+    before = events["date"].copy()
+    expected = loyalty._tiers(events, members=5)
+    pd.testing.assert_series_equal(events["date"], before)
+    assert [(t.tier, t.members) for t in expected[0]] == [("bronze", 1), ("gold", 1), ("silver", 1)]
+    undated = events.assign(date=pd.NaT)  # the later row of each: A bronze, B gold, C gold
+    tiers, untiered = loyalty._tiers(undated, members=5)
+    assert [(t.tier, t.members) for t in tiers] == [("gold", 2), ("bronze", 1)]
+    assert untiered == 2
+
+
 def test_tiers_by_the_events_customer_rows_are_those_by_their_ids() -> None:
     """Grouped by each event's row of the customers sheet (A row 3, B row 0, C row 7, D row 1)
     or by the ids: the same latest tiers; a row -1 (an id not listed) falls back to the ids."""

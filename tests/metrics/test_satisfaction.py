@@ -269,6 +269,18 @@ def test_scatter_is_a_stable_sample_above_the_limit():
     assert set(result.scatter) <= every_point
 
 
+def test_scatter_sample_is_the_customers_whose_ids_hash_lowest():
+    """The sample keeps the SCATTER_LIMIT ids of lowest pandas hash (as categorized hashing gives
+    them: the sample of earlier decks), shown in id order."""
+    count = SCATTER_LIMIT + 300
+    ids = np.asarray([f"C{n:05d}" for n in range(count)], dtype=object)
+    satisfaction_ = np.arange(count, dtype=np.float64)
+    points, sampled = satisfaction._scatter(ids, satisfaction_, -satisfaction_)
+    kept = np.sort(np.argsort(pd.util.hash_array(ids), kind="stable")[:SCATTER_LIMIT])
+    assert sampled
+    assert points == tuple((float(n), float(-n)) for n in kept)
+
+
 def test_other_scales_are_rescaled():
     # Satisfaction on 1..10 (satisfied from 7.75: 8, 10), recommend on 1..5 (rescaled to 0..10:
     # 5 -> 10 promoter, 4 -> 7.5 passive, 3 -> 5 detractor).  0 and 6 are out of scale.
