@@ -181,7 +181,7 @@ def test_zero_revenue_says_why_the_prospects_are_not_ranked() -> None:
         "Top prospects: not shown, every open lead has the same expected value, so there is no "
         "order to work them in.",
         # Without revenue the spend model cannot be fitted: the prediction says why.
-        "Predicted customer value: not shown, the purchase and spend models were not fitted: "
+        "Predicted customer value: not shown, the purchase and spend models could not both be fitted: "
         "fewer than 100 repeat customers spent anything, so spend per purchase cannot be "
         "predicted; revenue per customer is shown as history only.",
     ]

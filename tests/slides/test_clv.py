@@ -148,7 +148,7 @@ def test_the_refusal_is_one_sentence_in_the_data_notes(sample_tables: Tables) ->
     (notes,) = [s for s in deck.slides if s.kind == "data_notes"]
     lines = [p.text for b in notes.blocks for p in getattr(b, "paragraphs", ())]
     assert (
-        "Predicted customer value: not shown, the purchase and spend models were not fitted: "
+        "Predicted customer value: not shown, the purchase and spend models could not both be fitted: "
         "no customer bought on two different days, so a customer who left cannot be told from "
         "a slow one; revenue per customer is shown as history only." in map(_plain, lines)
     )
