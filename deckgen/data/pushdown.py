@@ -383,8 +383,8 @@ def _beside(
 ) -> tuple[_Task, _Here]:
     """The answers of `task`, run in a worker thread, and of `here`, run meanwhile in this one.
     An error of `task` is raised before one of `here`, as when `task` ran first; Ctrl-C, or
-    any error, stops the worker by `interrupt` (repeated: one between two queries is lost)
-    rather than wait for it."""
+    any error, stops the worker by `interrupt` (repeated: one between two queries is lost;
+    through a second Ctrl-C too) rather than wait for it."""
     worker = ThreadPoolExecutor(1, thread_name_prefix="deckgen-checks")
     future = worker.submit(task)
     try:
@@ -396,8 +396,11 @@ def _beside(
         return future.result(), mine
     except BaseException:
         while not future.done():
-            interrupt()
-            wait([future], timeout=0.01)
+            try:
+                interrupt()
+                wait([future], timeout=0.01)
+            except KeyboardInterrupt:  # Ctrl-C again: still stopping the worker, not waiting
+                pass
         raise
     finally:
         worker.shutdown(wait=True)

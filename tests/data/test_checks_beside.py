@@ -202,3 +202,40 @@ def test_sheets_checked_ahead_give_the_same_report(frames: dict[str, pd.DataFram
     # The three NOBODY, and C00004's five rows elsewhere: its id was overwritten.
     assert len(found.errors) == 4 and len(found.warnings) == 8
     assert sum(p.value == "C00004" for p in found.warnings) == 5
+
+
+def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
+    """A second Ctrl-C while the first one's interrupts are lost (the worker between two
+    queries, in Arrow's work) does not leave the worker to run its queries to the end."""
+    import duckdb
+
+    db = duckdb.connect()
+    released, started = threading.Event(), threading.Event()
+    pressed: list[int] = []
+
+    def task() -> None:
+        started.set()
+        time.sleep(0.3)  # Arrow's work: an interrupt now is lost
+        while not released.is_set():  # then queries, statement after statement
+            db.execute("SELECT count(*) FROM range(20000000)").fetchall()
+
+    def here() -> None:
+        assert started.wait(10)
+        raise KeyboardInterrupt
+
+    def interrupt() -> None:
+        db.interrupt()
+        if not pressed:  # Ctrl-C again, at once
+            pressed.append(1)
+            raise KeyboardInterrupt
+
+    release = threading.Timer(20, released.set)  # what the worker would run for unstopped
+    release.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _beside(task, here, interrupt)
+        stopped = not released.is_set()
+    finally:
+        released.set()
+        release.cancel()
+    assert pressed and stopped and not _checkers()
