@@ -188,6 +188,23 @@ def test_club_summary():
     ]
 
 
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=10, max_size=10))
+@hypothesis_settings(max_examples=30, deadline=None)
+def test_club_points_sum_each_months_points_in_sheet_order(points: list[float]) -> None:
+    """Points of any value (fractions whose sums depend on the order they are added in): each
+    month's earned and redeemed points are its events' positive and negative points summed in
+    sheet order, as np.where over every event then the month's rows summed them."""
+    tables = lifecycle_tables()
+    events = tables.loyalty.assign(points=points)
+    events.loc[0, "points"] = np.nan  # an event without points counts 0
+    club = compute_loyalty(dataclasses.replace(tables, loyalty=events), OCT_2026, K60).club
+    values = events["points"].to_numpy(dtype=np.float64, na_value=0.0)
+    month = events["date"].dt.month.to_numpy()
+    earned, redeemed = np.where(values > 0, values, 0.0), np.where(values < 0, -values, 0.0)
+    assert club.points_earned == Change(earned[month == 10].sum(), earned[month == 9].sum())
+    assert club.points_redeemed == Change(redeemed[month == 10].sum(), redeemed[month == 9].sum())
+
+
 def test_club_from_customer_flags_only():
     club = compute_loyalty(lifecycle_tables(loyalty_sheet=False), OCT_2026, K60).club
     assert club is not None
