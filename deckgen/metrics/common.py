@@ -258,15 +258,9 @@ def customer_orders(
     """The orders placed on or before the last day of `period`, coded by customer, with the
     `returns` (Tables.returns) of those customers to that day; with `tables` (those of the
     orders), the customers validation found for the orders are reused (the same codes)."""
-    for frame, seen, seen_returns, result in _last_customer_orders:
-        # A dead reference to earlier returns is not `returns=None`: None is None.
-        same_returns = (
-            seen_returns is None
-            if returns is None
-            else seen_returns is not None and seen_returns() is returns
-        )
-        if frame() is orders and seen == period and same_returns:
-            return result
+    for entry in _last_customer_orders:
+        if _is_entry_of(entry, orders, period, returns):
+            return entry[3]
     rows = None
     if tables is not None and tables.orders is orders:
         rows = tables.customer_rows("orders")
@@ -291,10 +285,25 @@ def _remember(
     alive = [
         entry
         for entry in _last_customer_orders
-        if entry[0]() is not None and (entry[0]() is not orders or entry[1:3] != (period, kept))
+        if entry[0]() is not None and not _is_entry_of(entry, orders, period, returns)
     ]
     entry = (weakref.ref(orders), period, kept, result)
     _last_customer_orders[:] = [entry, *alive][:_CACHED_ORDERS]
+
+
+def _is_entry_of(
+    entry: tuple, orders: pd.DataFrame, period: Period, returns: pd.DataFrame | None
+) -> bool:
+    """True if `entry` (of _last_customer_orders) is customer_orders(orders, period, returns)."""
+    frame, seen, seen_returns, _ = entry
+    # Frames by identity: == would compare their cells. A dead reference to earlier returns
+    # is not `returns=None`: None is None.
+    same_returns = (
+        seen_returns is None
+        if returns is None
+        else seen_returns is not None and seen_returns() is returns
+    )
+    return frame() is orders and seen == period and same_returns
 
 
 def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period) -> CustomerOrders:

@@ -261,7 +261,9 @@ def rfm_table(tables: Tables, period: Period, settings: MetricsSettings) -> pd.D
     r, f, m (1..5) and segment (docs/metrics.md#rfm-values, #rfm-scores, #rfm-segments).
     """
     rfm = score_rfm(customer_orders(tables.orders, period, tables.returns), period, settings)
-    r, f, m = rfm.scores
+    # int64 for the reader, as before the scores were held as int8: a cell code such as
+    # r * 100 + f * 10 + m must not wrap round.
+    r, f, m = (score.astype(np.int64) for score in rfm.scores)
     return pd.DataFrame(
         {
             "recency_days": rfm.recency,

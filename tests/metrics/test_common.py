@@ -386,3 +386,20 @@ def test_taken_labels_by_hand():
     codes, labels = taken_labels(codes, labels, np.asarray([4, -1, 2, 3, 0, 4]))
     assert labels == ("z", "y", "x")  # first seen among the rows taken
     assert codes.tolist() == [0, -1, -1, 1, 2, 0]
+
+
+@pytest.mark.parametrize("labels", [[0], [1]], ids=["same-labels", "other-labels"])
+def test_customer_orders_with_another_returns_sheet_of_the_same_orders(labels):
+    # Regression: remembering a second, different returns sheet of the same orders compared
+    # the two sheets with == (a ValueError), not by identity.
+    placed = orders([("A", "2026-10-01", 10.0), ("B", "2026-10-02", 7.0)])
+    first = placed.iloc[[0]].assign(amount=-4.0)
+    second = placed.iloc[[1]].assign(amount=-3.0).set_axis(labels)
+    with_first = customer_orders(placed, OCT_2026, first)
+    with_second = customer_orders(placed, OCT_2026, second)
+    assert with_first.return_customer.tolist() == [0]
+    assert with_first.return_amount.tolist() == [-4.0]
+    assert with_second.return_customer.tolist() == [1]
+    assert with_second.return_amount.tolist() == [-3.0]
+    assert customer_orders(placed, OCT_2026, first).return_amount.tolist() == [-4.0]
+    assert customer_orders(placed, OCT_2026).return_amount.tolist() == []

@@ -606,3 +606,13 @@ def test_the_shared_attribute_codes_are_narrow_and_count_as_wide(segment_tables)
     assert result == compute_segments(
         segment_tables, OCT, SETTINGS, attributes=replace(attributes, codes=wide)
     )
+
+
+def test_rfm_table_scores_are_int64(segment_tables):
+    # Regression: the table's r, f, m came out as int8 (the scores' own type since c824bf0),
+    # so the usual RFM cell code wrapped round (C1's 555 read 43). Scores of 6 customers:
+    # 1 + 5 * (customers strictly worse) // 5, capped at 5.
+    table = rfm_table(segment_tables, OCT, SETTINGS)
+    assert {table[score].dtype for score in "rfm"} == {np.dtype(np.int64)}
+    code = table["r"] * 100 + table["f"] * 10 + table["m"]
+    assert code.to_dict() == {"C1": 555, "C2": 544, "C3": 213, "C4": 312, "C5": 145, "C8": 411}
