@@ -28,9 +28,11 @@ MISSING_TEXTS = (
 # the direction controls a sentence cannot hold (config.BIDI_CONTROLS); in RE2 syntax for Arrow
 # (whose UTF-8 text cannot hold surrogates) and for Python.
 FORBIDDEN_CHARACTERS = rf"[\x00-\x08\x0b\x0c\x0e-\x1f{BIDI_CONTROLS}\x{{FFFE}}\x{{FFFF}}]"
-_FORBIDDEN_IN_PYTHON = re.compile(
-    f"[\x00-\x08\x0b\x0c\x0e-\x1f{BIDI_CONTROLS}\ufffe\uffff\ud800-\udfff]"
-)
+_CONTROLS_IN_PYTHON = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_FORBIDDEN_IN_PYTHON = re.compile(f"[{_CONTROLS_IN_PYTHON}{BIDI_CONTROLS}\ud800-\udfff]")
+_CONTROL_IN_PYTHON = re.compile(f"[{_CONTROLS_IN_PYTHON}]")  # forbidden, not a direction control
+# Each direction control that closes others (PDF, PDI), with those it closes (UAX #9).
+_CLOSES = {"\u202c": "\u202a\u202b\u202d\u202e", "\u2069": "\u2066\u2067\u2068"}
 MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
 # 1900 is left out: its dates are Excel's day numbers 1 to 366 in a date cell (60 is the
 # 29 February 1900 Excel invents), a number typed into a date column, never a customer's date.
@@ -299,6 +301,32 @@ def forbidden_characters(text: pa.ChunkedArray) -> np.ndarray:
         return np.zeros(len(text), dtype=bool)
     found = pc.match_substring_regex(text, FORBIDDEN_CHARACTERS)
     return found.to_numpy(zero_copy_only=False).astype(bool, copy=False) & ~null_mask(text)
+
+
+def left_open(text: pa.ChunkedArray, found: np.ndarray) -> np.ndarray:
+    """Of the cells `found` (forbidden_characters), those a warning names: a control character
+    or non-character, or a direction control left open or closing none. Balanced pairs
+    (`کد \u2066SKU-12\u2069`, as right-to-left exports isolate a code) are removed unnamed:
+    contained in their cell, they turn nothing around."""
+    named = found.copy()
+    rows = np.flatnonzero(found)
+    for row, value in zip(rows, text.take(pa.array(rows)).to_pylist(), strict=True):
+        named[row] = _CONTROL_IN_PYTHON.search(value) is not None or not _balanced(value)
+    return named
+
+
+def _balanced(value: str) -> bool:
+    """True when each embedding or override is closed by a PDF and each isolate by a PDI,
+    nested, as the bidirectional algorithm pairs them (UAX #9)."""
+    opened: list[str] = []
+    for char in value:
+        if char in _CLOSES:
+            if not opened or opened[-1] not in _CLOSES[char]:
+                return False
+            opened.pop()
+        elif char in BIDI_CONTROLS:
+            opened.append(char)
+    return not opened
 
 
 def _has_forbidden_bytes(chunk: pa.Array) -> bool:

@@ -597,20 +597,23 @@ class _SheetCheck:
     def _text(
         self, source: pa.ChunkedArray, theirs: str, raw: pd.Series, rows: _Rows
     ) -> pa.ChunkedArray:
-        """Cells as trimmed text, without the characters a deck cannot hold (with a warning)."""
+        """Cells as trimmed text, without the characters a deck cannot hold (with a warning,
+        unless they were only direction controls paired within their cell)."""
         text = cells.as_text(source)
         forbidden = cells.forbidden_characters(text)
         if forbidden.any():
-            self.problems.rows(
-                "warning",
-                self.where,
-                theirs,
-                raw,
-                rows(forbidden, False),
-                "text without control characters, direction controls or non-characters (they were "
-                "removed)",
-                rule=FORBIDDEN_CHARACTER,
-            )
+            named = cells.left_open(text, forbidden)  # balanced direction controls go unnamed
+            if named.any():
+                self.problems.rows(
+                    "warning",
+                    self.where,
+                    theirs,
+                    raw,
+                    rows(named, False),
+                    "text without control characters, direction controls or non-characters (they "
+                    "were removed)",
+                    rule=FORBIDDEN_CHARACTER,
+                )
             text = cells.without_forbidden_characters(text)
             text = cells.as_text(text)  # a cell of nothing else is now empty
         return text

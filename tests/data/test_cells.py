@@ -17,6 +17,7 @@ from deckgen.data.cells import (
     as_text,
     cell_text,
     forbidden_characters,
+    left_open,
     parse_number,
     read_booleans,
     read_dates,
@@ -154,6 +155,28 @@ def test_control_characters_and_non_characters_are_found_and_removed():
     assert forbidden_characters(text).tolist() == [False, True, True, False, False, True]
     cleaned = without_forbidden_characters(text).to_pylist()
     assert cleaned == ["ok", "badchar", "ab", "tab\tand\nnewline", None, ""]
+
+
+def test_only_controls_left_open_or_other_forbidden_characters_are_named():
+    """Paired direction controls are contained in their cell: removed, not named. An opener left
+    open, a closer with nothing of its kind open, crossed pairs, or a control character beside
+    a pair are named."""
+    cells = {
+        "\u202bتهران\u202c": False,
+        "کد \u2066SKU-12\u2069": False,
+        "\u2067a\u202bb\u202c\u2069": False,  # an embedding inside an isolate, both closed
+        "\u202eChicago": True,
+        "\u2066x": True,
+        "x\u2069\u2066": True,  # closes before it opens
+        "\u2067a\u202bb\u2069": True,  # the isolate closed over an open embedding
+        "\u2066a\u202c\u2069": True,  # a PDF cannot close an isolate
+        "ok\x01\u2066a\u2069": True,
+        "a\ufffe": True,
+    }
+    text = _column(["plain", *cells, None])
+    found = forbidden_characters(text)
+    assert found.tolist() == [False] + [True] * len(cells) + [False]
+    assert left_open(text, found).tolist() == [False, *cells.values(), False]
 
 
 def test_direction_controls_are_found_and_removed_marks_and_joiners_kept():

@@ -583,6 +583,26 @@ def test_direction_controls_are_removed_with_a_warning(frames):
     assert report.tables.customers["city"].iloc[1] == "Chicago"
 
 
+def test_direction_controls_paired_in_their_cell_are_removed_unnamed(frames):
+    """A right-to-left export's isolated code (`کد ⁦SKU-12⁩`) turns nothing around: removed, so
+    that ids match, but no warning (4414d7d kept it silently; `--strict` stays passable). One
+    left open beside it is still named."""
+    frames["feedback"].loc[0, "text"] = "کد \u2066SKU-12\u2069 خراب است"
+    frames["customers"].loc[1, "city"] = "\u2067تهران\u2069"
+    report = validate_frames(frames, Settings(), "client")
+    assert report.warnings == ()
+    assert report.tables.feedback["text"].iloc[0] == "کد SKU-12 خراب است"
+    assert report.tables.customers["city"].iloc[1] == "تهران"
+    frames["customers"].loc[2, "city"] = "\u2067تهران"
+    (warning,) = validate_frames(frames, Settings(), "client").warnings
+    assert (warning.sheet, warning.row, warning.column, warning.rule) == (
+        "customers",
+        4,
+        "city",
+        "control_character",
+    )
+
+
 def test_dates_after_today_are_flagged_naming_them(frames):
     _with_orders(frames, "order_date", [pd.Timestamp("2026-11-20")])
     before = validate_frames(frames, Settings(), "client", today=date(2026, 11, 5))
