@@ -32,7 +32,10 @@ _CONTROLS_IN_PYTHON = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
 _FORBIDDEN_IN_PYTHON = re.compile(f"[{_CONTROLS_IN_PYTHON}{BIDI_CONTROLS}\ud800-\udfff]")
 _CONTROL_IN_PYTHON = re.compile(f"[{_CONTROLS_IN_PYTHON}]")  # forbidden, not a direction control
 # Each direction control that closes others (PDF, PDI), with those it closes (UAX #9).
-_CLOSES = {"\u202c": "\u202a\u202b\u202d\u202e", "\u2069": "\u2066\u2067\u2068"}
+_CLOSES = {"\u202c": "\u202a\u202b", "\u2069": "\u2066\u2067\u2068"}  # overrides: named
+# Overrides (LRO, RLO) reverse the very letters between them: closed or not, the cell read
+# without them is not the text its sheet shows (`\u202eanA\u202c` shows `Ana`).
+_OVERRIDES = "\u202d\u202e"
 MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
 # 1900 is left out: its dates are Excel's day numbers 1 to 366 in a date cell (60 is the
 # 29 February 1900 Excel invents), a number typed into a date column, never a customer's date.
@@ -305,9 +308,9 @@ def forbidden_characters(text: pa.ChunkedArray) -> np.ndarray:
 
 def left_open(text: pa.ChunkedArray, found: np.ndarray) -> np.ndarray:
     """Of the cells `found` (forbidden_characters), those a warning names: a control character
-    or non-character, or a direction control left open or closing none. Balanced pairs
-    (`کد \u2066SKU-12\u2069`, as right-to-left exports isolate a code) are removed unnamed:
-    contained in their cell, they turn nothing around."""
+    or non-character, an override, or a direction control left open or closing none. Balanced
+    embeddings and isolates (`کد \u2066SKU-12\u2069`, as right-to-left exports isolate a code)
+    are removed unnamed: contained in their cell, they turn nothing around."""
     named = found.copy()
     rows = np.flatnonzero(found)
     for row, value in zip(rows, text.take(pa.array(rows)).to_pylist(), strict=True):
@@ -316,14 +319,16 @@ def left_open(text: pa.ChunkedArray, found: np.ndarray) -> np.ndarray:
 
 
 def _balanced(value: str) -> bool:
-    """True when each embedding or override is closed by a PDF and each isolate by a PDI,
-    nested, as the bidirectional algorithm pairs them (UAX #9)."""
+    """True when there is no override, and each embedding is closed by a PDF and each isolate
+    by a PDI, nested, as the bidirectional algorithm pairs them (UAX #9)."""
     opened: list[str] = []
     for char in value:
         if char in _CLOSES:
             if not opened or opened[-1] not in _CLOSES[char]:
                 return False
             opened.pop()
+        elif char in _OVERRIDES:
+            return False
         elif char in BIDI_CONTROLS:
             opened.append(char)
     return not opened

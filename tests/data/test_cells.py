@@ -179,6 +179,16 @@ def test_only_controls_left_open_or_other_forbidden_characters_are_named():
     assert left_open(text, found).tolist() == [False, *cells.values(), False]
 
 
+def test_an_override_is_named_even_when_closed_in_its_cell():
+    """An override reverses the letters it holds: `\u202eanA\u202c` shows `Ana` in its sheet,
+    and without its controls reads `anA`. Paired, it is still not contained: named."""
+    cells = ["\u202eanA\u202c", "\u202d21-UKS\u202c", "\u2067\u202eab\u202c\u2069", "\u202bx\u202c"]
+    text = _column(cells)
+    found = forbidden_characters(text)
+    assert found.tolist() == [True] * 4
+    assert left_open(text, found).tolist() == [True, True, True, False]
+
+
 def test_direction_controls_are_found_and_removed_marks_and_joiners_kept():
     """An override or embedding left open (U+202E in `Chicago`) turned the rest of a summary
     sentence around, figures included; isolates too. Marks, joiners and the other characters

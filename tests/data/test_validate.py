@@ -603,6 +603,21 @@ def test_direction_controls_paired_in_their_cell_are_removed_unnamed(frames):
     )
 
 
+def test_a_closed_override_is_still_named(frames):
+    """`\u202eanA\u202c` shows `Ana` in the client's sheet; without its controls the deck
+    says `anA`: not contained like an isolate, so the warning names it (efd2bf7 did not)."""
+    frames["customers"].loc[1, "city"] = "\u202eogacihC\u202c"
+    report = validate_frames(frames, Settings(), "client")
+    (warning,) = report.warnings
+    assert (warning.sheet, warning.row, warning.column, warning.rule) == (
+        "customers",
+        3,
+        "city",
+        "control_character",
+    )
+    assert report.tables.customers["city"].iloc[1] == "ogacihC"
+
+
 def test_dates_after_today_are_flagged_naming_them(frames):
     _with_orders(frames, "order_date", [pd.Timestamp("2026-11-20")])
     before = validate_frames(frames, Settings(), "client", today=date(2026, 11, 5))
