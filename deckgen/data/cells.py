@@ -36,6 +36,13 @@ _CLOSES = {"\u202c": "\u202a\u202b", "\u2069": "\u2066\u2067\u2068"}  # override
 # Overrides (LRO, RLO) reverse the very letters between them: closed or not, the cell read
 # without them is not the text its sheet shows (`\u202eanA\u202c` shows `Ana`).
 _OVERRIDES = "\u202d\u202e"
+# A cell whose only forbidden characters are embeddings and isolates each closed before the next
+# opens (`\u2066SKU-12\u2069`, every cell of a column a right-to-left export isolated): judged by
+# Arrow, the Python loop left for the rest (nested, crossed, open), in RE2 syntax.
+_OTHER = "[^" + FORBIDDEN_CHARACTERS[1:]
+_ISOLATED = rf"[\x{{2066}}-\x{{2068}}]{_OTHER}*\x{{2069}}"
+_EMBEDDED = rf"[\x{{202A}}\x{{202B}}]{_OTHER}*\x{{202C}}"
+_SIMPLE_PAIRS = f"^(?:{_OTHER}|{_ISOLATED}|{_EMBEDDED})*$"
 MAX_MAGNITUDE = 1e15  # larger numbers are typing or export accidents, and overflow the metrics
 # 1900 is left out: its dates are Excel's day numbers 1 to 366 in a date cell (60 is the
 # 29 February 1900 Excel invents), a number typed into a date column, never a customer's date.
@@ -313,7 +320,13 @@ def left_open(text: pa.ChunkedArray, found: np.ndarray) -> np.ndarray:
     are removed unnamed: contained in their cell, they turn nothing around."""
     named = found.copy()
     rows = np.flatnonzero(found)
-    for row, value in zip(rows, text.take(pa.array(rows)).to_pylist(), strict=True):
+    if not rows.size:
+        return named
+    cells = text.take(pa.array(rows))
+    simple = pc.match_substring_regex(cells, _SIMPLE_PAIRS).to_numpy(zero_copy_only=False)
+    named[rows[simple]] = False
+    rows, cells = rows[~simple], cells.filter(pa.array(~simple))
+    for row, value in zip(rows, cells.to_pylist(), strict=True):
         named[row] = _CONTROL_IN_PYTHON.search(value) is not None or not _balanced(value)
     return named
 

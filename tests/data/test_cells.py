@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from deckgen.data.cells import (
@@ -187,6 +188,39 @@ def test_an_override_is_named_even_when_closed_in_its_cell():
     found = forbidden_characters(text)
     assert found.tolist() == [True] * 4
     assert left_open(text, found).tolist() == [True, True, True, False]
+
+
+@given(
+    st.lists(
+        st.text(
+            alphabet="a\n\x01\ufffe\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+            max_size=8,
+        ),
+        max_size=30,
+    )
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_left_open_names_what_the_pairing_names(values: list[str]) -> None:
+    """Cells of simple pairs are judged by Arrow, the rest in Python: the same verdicts as
+    judging every cell in Python (a control character, an override, or controls unpaired)."""
+    text = _column(values)
+    found = forbidden_characters(text)
+    assert left_open(text, found).tolist() == [
+        f and _named(v) for f, v in zip(found.tolist(), values, strict=True)
+    ]
+
+
+def _named(value: str) -> bool:
+    """The rule, cell by cell: a control character, an override, or controls not nested pairs."""
+    if any(c in value for c in "\x01\ufffe\u202d\u202e"):
+        return True
+    stack = []
+    for c in value:
+        if c in "\u202a\u202b\u2066\u2067\u2068":
+            stack.append("\u202c" if c in "\u202a\u202b" else "\u2069")
+        elif c in "\u202c\u2069" and (not stack or stack.pop() != c):
+            return True
+    return bool(stack)
 
 
 def test_direction_controls_are_found_and_removed_marks_and_joiners_kept():
