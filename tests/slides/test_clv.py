@@ -162,3 +162,20 @@ def test_a_refused_holdout_leaves_only_the_check_out(sample_tables: Tables) -> N
     (dropped,) = built.dropped
     assert (dropped.reason, dropped.n, dropped.minimum) == (DropReason.HOLDOUT_REFUSED, 58, 100)
     assert len(build(SlideKind.CLV_VALUE, metrics).slides) == 1
+
+
+def test_the_persian_refusal_says_not_both_rather_than_neither(sample_tables: Tables) -> None:
+    """With no repeat spend the purchase model is fitted: 'هر دو مدل ... ممکن نشد' (c8c9421) reads
+    as neither model fitted; 'با هم' (together) says what the English 'could not both' says."""
+    from deckgen.slides.deck import build_deck
+    from deckgen.wording import Wording
+
+    metrics = metrics_of(_without_repeat_buyers(sample_tables))
+    deck = build_deck(metrics, Settings(lang="fa"), Wording("fa"))
+    (notes,) = [s for s in deck.slides if s.kind == "data_notes"]
+    lines = [_plain(p.text) for b in notes.blocks for p in getattr(b, "paragraphs", ())]
+    (line,) = [line for line in lines if "برازش" in line]
+    assert line.startswith(
+        "ارزش پیش‌بینی‌شدهٔ مشتری: نمایش داده نشد؛ برازش مدل‌های خرید و مبلغ خرید با هم ممکن نشد: "
+    )
+    assert "هر دو" not in line
