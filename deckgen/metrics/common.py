@@ -265,13 +265,8 @@ def customer_orders(
     if tables is not None and tables.orders is orders:
         rows = tables.customer_rows("orders")
     result = _code_orders(orders, period, rows, None if rows is None else tables.customers)
-    if returns is None:
-        _remember(orders, period, None, result)
-        return result
-    # The same orders without returns (the CLV's) are these very arrays: remembered too, so
-    # that they are not coded again and held twice (0.3 GB at ten million orders).
-    _remember(orders, period, None, result)
-    result = _with_returns(result, returns, period)
+    if returns is not None:
+        result = _with_returns(result, returns, period)
     _remember(orders, period, returns, result)
     return result
 

@@ -8,6 +8,7 @@ August is not September: C1 50, C3 60), and all revenue to October's end is 830.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pytest
@@ -94,8 +95,8 @@ def test_without_returns_revenue_is_unchanged(segment_tables: Tables):
 def test_orders_are_coded_once_for_the_analyses_with_returns_and_clv_without(
     with_returns: Tables, monkeypatch: pytest.MonkeyPatch
 ):
-    """The analyses' orders (with returns) and CLV's (without) are both kept (issue 16), the
-    CLV's being the same coding before the returns are added: one deck codes the orders once."""
+    """The CLV reads the analyses' shared orders (their own arrays, not the returns beside
+    them): one deck codes the orders and counts their purchase occasions once."""
     from deckgen.metrics import common
 
     calls = []
@@ -104,9 +105,18 @@ def test_orders_are_coded_once_for_the_analyses_with_returns_and_clv_without(
     monkeypatch.setattr(
         common, "_code_orders", lambda *a, **k: calls.append(1) or code_orders(*a, **k)
     )
+    occasions = common.CustomerOrders.occasions.func
+    counted = []
+    monkeypatch.setattr(
+        common.CustomerOrders,
+        "occasions",
+        functools.cached_property(lambda self: counted.append(1) or occasions(self)),
+    )
+    common.CustomerOrders.occasions.__set_name__(common.CustomerOrders, "occasions")
     compute_metrics(with_returns, OCT_2026, MetricsSettings())
     assert len(calls) == 1
-    assert len(common._last_customer_orders) == 2
+    assert len(common._last_customer_orders) == 1
+    assert len(counted) == 1
 
 
 def test_an_earlier_clients_coded_orders_are_let_go(segment_tables: Tables, monkeypatch):

@@ -184,7 +184,9 @@ def compute_clv(
 ) -> ClvResult:
     """Predictive customer value as of the end of `period` (segment_of: customer_id → segment;
     channel_of: the deck's shared acquisition channel by customer_id, looked up when not given)."""
-    orders = customer_orders(tables.orders, period)
+    # The analyses' shared orders: the CLV reads their own arrays, never the returns beside them,
+    # and shares their purchase occasions (computed once per deck).
+    orders = customer_orders(tables.orders, period, tables.returns)
     days = order_days(orders)
     end = day_number(period.end)
     # OpenBLAS threads, woken by the optimiser's small matrix steps, spin on a busy machine and
