@@ -8,7 +8,6 @@ always, with the rows SQL cannot vouch for (docs/scale.md).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, fields, replace
@@ -33,12 +32,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from deckgen.data.validate import SheetsChecked, ValidationReport
-
-# DuckDB's allocator (its own jemalloc) keeps the pages a query frees for some seconds: at ten
-# million orders 0.6 GB of the first converted leads' query was still held while the metrics
-# built their per-customer arrays, and made the render's peak. Given back at once instead;
-# read when DuckDB is first imported (load_pushed_tables), and a user's own setting wins.
-os.environ.setdefault("DUCKDB_JE_MALLOC_CONF", "dirty_decay_ms:0,muzzy_decay_ms:0")
 
 PUSHDOWN_LEADS = 2_000_000  # leads from which a folder's leads are read in place
 PUSHDOWN_ORDERS = 2_000_000  # orders from which a folder's orders are checked in place

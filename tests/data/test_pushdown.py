@@ -633,7 +633,7 @@ def test_closed_counts_of_every_attribute_in_one_scan(
 
 
 _ALLOCATOR = (
-    "import os, deckgen.data.pushdown, duckdb; "
+    "import os, deckgen.data.transform, duckdb; "
     "print(os.environ.get('DUCKDB_JE_MALLOC_CONF')); "
     "print(duckdb.sql('SELECT 42').fetchall())"
 )
@@ -644,8 +644,8 @@ _ALLOCATOR = (
     [(None, "dirty_decay_ms:0,muzzy_decay_ms:0"), ("narenas:1", "narenas:1")],
 )
 def test_duckdb_gives_freed_memory_back_unless_told_otherwise(given, expected):
-    # docs/scale.md: DuckDB's jemalloc reads it once, when first imported (here after
-    # pushdown, as in a render); a setting of the user's own is left as it is.
+    # docs/scale.md: DuckDB's jemalloc reads it once, when first imported (here after any
+    # deckgen.data module: the transforms', as in a batch run); a user's setting is kept.
     env = {k: v for k, v in os.environ.items() if k != "DUCKDB_JE_MALLOC_CONF"}
     if given is not None:
         env["DUCKDB_JE_MALLOC_CONF"] = given
