@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from itertools import pairwise
 
@@ -632,10 +632,11 @@ def _club_summary(
     redeemed = (events["event"] == "offer_redeemed").to_numpy(dtype=bool, na_value=False)
     referral = (events["event"] == "referral").to_numpy(dtype=bool, na_value=False)
 
+    def change(now: np.ndarray, before: np.ndarray) -> Change:
+        return Change(now.sum().item(), before.sum().item() if has_previous else None)
+
     def event_change(values: np.ndarray) -> Change:
-        return Change(
-            values[current].sum().item(), values[previous].sum().item() if has_previous else None
-        )
+        return change(values[current], values[previous])
 
     points_earned = points_redeemed = None
     if "points" in events.columns:
@@ -645,13 +646,8 @@ def _club_summary(
             events["points"].iloc[np.flatnonzero(rows)].to_numpy(dtype=np.float64, na_value=0.0)
             for rows in (current, previous)
         ]
-
-        def points_change(part: Callable[[np.ndarray], np.ndarray]) -> Change:
-            now, before = (part(values).sum().item() for values in points)
-            return Change(now, before if has_previous else None)
-
-        points_earned = points_change(lambda values: np.where(values > 0, values, 0.0))
-        points_redeemed = points_change(lambda values: np.where(values < 0, -values, 0.0))
+        points_earned = change(*(np.where(values > 0, values, 0.0) for values in points))
+        points_redeemed = change(*(np.where(values < 0, -values, 0.0) for values in points))
     return replace(
         summary,
         tiers=tiers,
