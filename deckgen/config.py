@@ -29,6 +29,10 @@ _JOINERS = "\u200c\u200d"  # zero-width non-joiner and joiner: part of Persian w
 # Direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): one left open in
 # a name turns the rest of its line around, figures included (`160.9%` shown as `%9.061`).
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# The marks right-to-left editors and exports put around names, invisible: Arabic letter mark,
+# zero-width space, direction marks, word joiner, byte-order mark, and the controls above; not
+# the Persian joiners.
+INVISIBLE_MARKS = "\u061c\u200b\u200e\u200f\u2060\ufeff" + BIDI_CONTROLS
 MAX_CLIENT_NAME = 100  # characters: the name is on the title slide, in footers and file names
 
 

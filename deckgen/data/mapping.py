@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from deckgen.config import Settings, SheetMapping, Vocabulary, shown_key
+from deckgen.config import INVISIBLE_MARKS, Settings, SheetMapping, Vocabulary, shown_key
 from deckgen.data.schema import OTHER, SHEETS_BY_NAME, Column, Sheet
 from deckgen.errors import ConfigError
 
@@ -34,11 +34,7 @@ CODE_ALIASES: dict[str, str] = {
     "television": "tv",
 }
 _SEPARATORS = re.compile(r"[\s\-./]+")
-# Invisible marks that right-to-left editors and exports put around names (direction marks and
-# embeddings, isolates, zero-width space, word joiner, byte-order mark); not the non-joiner,
-# which separates the parts of Persian words.
-_INVISIBLE = dict.fromkeys(map(ord, "\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
-_INVISIBLE |= dict.fromkeys(map(ord, "\u2060\u2066\u2067\u2068\u2069\ufeff"))
+_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_MARKS))  # dropped from names
 
 
 def normalise_name(name: object) -> str:

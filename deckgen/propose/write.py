@@ -6,17 +6,16 @@ import json
 import re
 from pathlib import Path
 
-from deckgen.config import BIDI_CONTROLS
+from deckgen.config import INVISIBLE_MARKS
 from deckgen.propose.guess import HIGH, MEDIUM, Guess
 from deckgen.propose.match import ColumnChoice, describe_name
 from deckgen.propose.proposal import Proposal, SheetProposal, ValueMap
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-# Invisible marks a name or value can carry (direction marks, embeddings and isolates, which
-# also turn the rest of a line around; zero-width space, word joiner, byte-order mark), written
-# as escapes so that the reader of the file sees them; not the Persian joiners.
-_INVISIBLE = re.compile(f"[\x7f\u061c\u200b\u200e\u200f\u2060\ufeff{BIDI_CONTROLS}]")
+# Invisible marks a name or value can carry, written as escapes so that the reader of the file
+# sees them (a direction control also turns the rest of a line around).
+_INVISIBLE = re.compile(f"[\x7f{INVISIBLE_MARKS}]")
 
 
 def proposal_toml(proposal: Proposal, command: str) -> str:
