@@ -625,7 +625,7 @@ class _Workbook:
         self._check_size(name)
         header = mapping.header_row or 1
         table = self._load(name, header)
-        read = SheetRead(name, header, numbered=self._numbered(name, header, table.column_names))
+        read = SheetRead(name, header)
         if (
             sheet is not None
             and mapping.header_row is None
@@ -636,8 +636,9 @@ class _Workbook:
                 read = SheetRead(name, 1, closest=guess)
             else:
                 table = self._load(name, guess.row)
-                numbered = self._numbered(name, guess.row, table.column_names)
-                read = SheetRead(name, guess.row, searched=True, numbered=numbered)
+                read = SheetRead(name, guess.row, searched=True)
+        # Once the header row is settled: the names of the columns read are those below it.
+        read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         if sheet is not None:
