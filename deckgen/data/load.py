@@ -78,6 +78,12 @@ _DATE_CELL_TEXT = r"^\+?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$"  # a date cell in a te
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 
 
+def repeat_of(name: str) -> str | None:
+    """The column name that a reader's numbered `name` repeats (`amount` for `amount_1`)."""
+    match = _NUMBERED.fullmatch(name)
+    return None if match is None else match.group(1)
+
+
 @dataclass(frozen=True)
 class SheetRead:
     """How one of the client's sheets (or files) was read."""
@@ -648,7 +654,7 @@ class _Workbook:
     def _numbered(self, name: str, header: int, names: list[str]) -> tuple[str, ...]:
         """The column `names` read below row `header` of sheet `name` that the reader numbered
         (`amount_1`) because their header cell repeats an earlier one's."""
-        maybe = [n for n in names if (m := _NUMBERED.fullmatch(n)) and m.group(1) in names]
+        maybe = [n for n in names if repeat_of(n) in names]
         if not maybe:  # the header row is read again only when a name may be a repeat
             return ()
         options = {"skip_rows": 0, "n_rows": header, "header_row": None, "dtypes": "string"}

@@ -9,7 +9,6 @@ rules and which are errors and which are warnings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +31,7 @@ from deckgen.data.load import (
     as_source,
     located,
     read_source,
+    repeat_of,
 )
 from deckgen.data.mapping import (
     ColumnMatch,
@@ -525,7 +525,7 @@ class _SheetCheck:
                 if c != theirs
                 and (
                     normalise_name(c) == normalise_name(theirs)
-                    or (c in numbered and re.fullmatch(re.escape(theirs) + r"_\d+", c) is not None)
+                    or (c in numbered and repeat_of(c) == theirs)
                 )
             ]
             if repeats:
