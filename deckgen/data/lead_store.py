@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +28,7 @@ from deckgen.data.vouch import (
     TEXT_KINDS,
     cell_checks,
     connect,
+    interrupted_until_done,
     said_changed,
     stamp,
     text_scan,
@@ -316,12 +317,8 @@ class LeadStore:
         if self._worker is not None:
             self._worker.shutdown(wait=False, cancel_futures=True)
             # The metrics' thread is here, so nobody waits for what still runs there, an answer
-            # it was waiting for when interrupted (Ctrl-C) included. Interrupted again until it
-            # stops: one that falls between two of a method's statements has no effect (nor
-            # on the next query).
-            while running := [future for future in self._sent if not future.done()]:
-                self._db.interrupt()
-                wait(running, timeout=0.01)
+            # it was waiting for when interrupted (Ctrl-C) included.
+            interrupted_until_done(self._sent, self._db.interrupt)
             self._worker.shutdown(wait=True)
             self._db.execute(f"SET threads = {self._threads}")
         self._worker = None

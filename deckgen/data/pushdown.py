@@ -9,7 +9,7 @@ always, with the rows SQL cannot vouch for (docs/scale.md).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -26,6 +26,7 @@ from deckgen.data.order_store import OrderPart, OrderStore, Unvouched
 from deckgen.data.schema import LEADS, ORDERS, Sheet
 from deckgen.data.source import PathSource, SourceSpec
 from deckgen.data.tables import CustomerRows, Tables, arrow_data, by_rows
+from deckgen.data.vouch import interrupted_until_done
 from deckgen.errors import InputError, ValidationError
 
 if TYPE_CHECKING:
@@ -388,12 +389,7 @@ def _beside(
             raise
         return future.result(), mine
     except BaseException:
-        while not future.done():
-            try:
-                interrupt()
-                wait([future], timeout=0.01)
-            except KeyboardInterrupt:  # Ctrl-C again: still stopping the worker, not waiting
-                pass
+        interrupted_until_done([future], interrupt)
         raise
     finally:
         worker.shutdown(wait=True)

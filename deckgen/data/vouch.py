@@ -8,7 +8,8 @@ word for word as in memory. These are DuckDB expressions over a view in deckgen'
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -295,6 +296,18 @@ def connect() -> object:
 
 
 _Answer = TypeVar("_Answer")
+
+
+def interrupted_until_done(futures: Sequence[Future], interrupt: Callable[[], object]) -> None:
+    """Calls `interrupt` (a DuckDB connection's) until every future is done: one that falls
+    between two of a task's queries has no effect, and a Ctrl-C pressed again meanwhile does
+    not leave the task running to its end, waited for."""
+    while running := [future for future in futures if not future.done()]:
+        try:
+            interrupt()
+            wait(running, timeout=0.01)
+        except KeyboardInterrupt:  # still stopping it, not waiting for it
+            pass
 
 
 def said_changed(method: Callable[..., _Answer]) -> Callable[..., _Answer]:

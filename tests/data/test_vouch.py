@@ -305,3 +305,28 @@ def test_names_read_as_a_dictionary_only_when_they_repeat(tmp_path: Path, monkey
     pq.write_table(pa.table({"name": pa.array([], pa.string())}), empty)
     assert vouch._repeating(empty, pq.ParquetFile(empty).metadata, ["name"]) == []
     assert vouch._repeating(empty, pq.ParquetFile(empty).metadata, []) == []
+
+
+def test_interrupted_until_done_keeps_stopping_through_a_second_ctrl_c():
+    """The task stops only at its third interrupt (the first two fall between its queries), and
+    Ctrl-C is pressed again during the second: the task is still stopped, not waited for."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from deckgen.data.vouch import interrupted_until_done
+
+    stop = threading.Event()
+    calls = []
+
+    def interrupt():
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        if len(calls) == 3:
+            stop.set()
+
+    with ThreadPoolExecutor(1) as worker:
+        future = worker.submit(stop.wait, 30)
+        interrupted_until_done([future], interrupt)
+        assert future.done() and future.result() is True
+    assert len(calls) == 3
