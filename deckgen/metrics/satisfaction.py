@@ -292,15 +292,10 @@ def compute_satisfaction(
     )
 
 
-def _classify(
-    surveys: pd.DataFrame, settings: MetricsSettings, rows: np.ndarray | None = None
-) -> _Answers:
-    """Validity and class of every answer, or of those at positions `rows`
-    (docs/metrics.md#survey-answers)."""
-    sat = surveys["satisfaction"].to_numpy(dtype=np.float64, na_value=np.nan)
-    rec = surveys["recommend"].to_numpy(dtype=np.float64, na_value=np.nan)
-    if rows is not None:
-        sat, rec = sat[rows], rec[rows]
+def _classify(surveys: pd.DataFrame, settings: MetricsSettings, rows: np.ndarray) -> _Answers:
+    """Validity and class of the answers at positions `rows` (docs/metrics.md#survey-answers)."""
+    sat = surveys["satisfaction"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
+    rec = surveys["recommend"].to_numpy(dtype=np.float64, na_value=np.nan)[rows]
     low_sat, high_sat = settings.satisfaction_scale
     low_rec, high_rec = settings.recommend_scale
     with np.errstate(invalid="ignore"):
