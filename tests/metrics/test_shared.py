@@ -229,9 +229,9 @@ def test_the_segments_before_are_those_of_a_whole_scoring(tables, back):
     np.testing.assert_array_equal(_segments_at(orders, end, lookup), expected)
 
 
-def test_the_clvs_orders_without_returns_are_the_shared_orders_arrays(tables, monkeypatch):
-    """The orders without returns (the CLV's) are the shared orders' very arrays, not coded
-    again (0.3 GB held twice at ten million orders), and equal to those coded alone."""
+def test_the_clv_reads_the_shared_orders_arrays(tables, monkeypatch):
+    """The CLV takes the shared orders, their returns beside them (it reads only the orders' own
+    arrays): not coded again, and those arrays equal to the orders coded without returns."""
     from deckgen.metrics.common import customer_orders
 
     returns = tables.orders.iloc[:3].assign(amount=-1.0)
@@ -239,12 +239,14 @@ def test_the_clvs_orders_without_returns_are_the_shared_orders_arrays(tables, mo
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
     shared = compute_shared(with_returns, OCT, SETTINGS).orders
     assert len(shared.return_day) == 3
-    plain = customer_orders(tables.orders, OCT)
-    assert plain.customer is shared.customer and plain.day is shared.day
-    assert len(plain.return_day) == 0
-    assert customer_orders(tables.orders, OCT, returns) is shared  # both kept
+    taken = []
+    monkeypatch.setattr(
+        clv_module, "customer_orders", lambda *a: taken.append(customer_orders(*a)) or taken[-1]
+    )
+    clv_module.compute_clv(with_returns, OCT, SETTINGS)
+    assert len(taken) == 1 and taken[0] is shared
     monkeypatch.setattr(common_module, "_last_customer_orders", [])
     alone = customer_orders(tables.orders, OCT)
-    assert list(plain.ids) == list(alone.ids)
+    assert list(shared.ids) == list(alone.ids)
     for name in ("customer", "day", "amount", "first_day"):
-        np.testing.assert_array_equal(getattr(plain, name), getattr(alone, name))
+        np.testing.assert_array_equal(getattr(shared, name), getattr(alone, name))
