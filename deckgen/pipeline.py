@@ -102,8 +102,7 @@ DRAW_MODULES = (
     "deckgen.render.writer",
     "deckgen.slides.deck",
     "deckgen.wording",
-    "scipy.optimize",
-    "scipy.special",
+    "deckgen.scipy_import",  # scipy.optimize and scipy.special, without numpy.f2py
 )
 RENDER_MODULES = LOAD_MODULES + DRAW_MODULES
 
