@@ -17,7 +17,7 @@ from typing import Literal
 
 import click
 
-from deckgen import __version__
+from deckgen import __version__, code_cache
 from deckgen.errors import DeckgenError
 
 _existing = click.Path(exists=False, path_type=Path)
@@ -398,6 +398,7 @@ def main() -> None:
     Whatever is printed has any URL credentials masked, a bug's traceback included."""
     from deckgen.masking import mask_credentials
 
+    code_cache.install()  # before the commands import deckgen's modules and their dataclasses
     interrupts: list[int] = []
     previous = _note_interrupts(interrupts)
     try:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import stat
 import tempfile
 from pathlib import Path
 
@@ -29,6 +28,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 import deckgen
+from deckgen.cache_folder import cache_home, owned_and_private, private_folder
 
 _FORMAT = b"deckgen-template-cache 1\n"
 _DIGEST_SIZE = hashlib.sha256().digest_size
@@ -38,13 +38,8 @@ _CODE_GENERATOR_FILES = ("sandbox.py", "wording.py", "template_cache.py")
 
 def cache_root() -> Path | None:
     """The user's cache folder for compiled templates, or None without a home to put it in."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    if not os.path.isabs(base):  # the XDG rule: a relative path is ignored
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home directory (some service accounts)
-            return None
-    return Path(base) / "deckgen" / "templates"
+    home = cache_home()
+    return None if home is None else home / "templates"
 
 
 def _namespace() -> str:
@@ -56,23 +51,6 @@ def _namespace() -> str:
     for name in _CODE_GENERATOR_FILES:
         digest.update((package / name).read_bytes())
     return digest.hexdigest()[:32]
-
-
-def _private_folder(path: Path) -> bool:
-    """Make `path` (0700) if needed; True when it is a folder only this user can write to."""
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISDIR(info.st_mode) and _owned_and_private(info)
-
-
-def _owned_and_private(info: os.stat_result) -> bool:
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    getuid = getattr(os, "getuid", None)  # not on Windows, where the profile folder is private
-    return getuid is None or info.st_uid == getuid()
 
 
 class TemplateCache(jinja2.BytecodeCache):
@@ -117,7 +95,7 @@ class TemplateCache(jinja2.BytecodeCache):
                     folder = self._root / _namespace()
                 except OSError:
                     return None
-                if _private_folder(self._root) and _private_folder(folder):
+                if private_folder(self._root) and private_folder(folder):
                     self._folder = folder
         return self._folder
 
@@ -127,7 +105,7 @@ class TemplateCache(jinja2.BytecodeCache):
             return None
         try:
             with open(folder / f"{key}.bin", "rb") as handle:
-                if not _owned_and_private(os.fstat(handle.fileno())):
+                if not owned_and_private(os.fstat(handle.fileno())):
                     return None
                 data = handle.read()
         except OSError:

@@ -1,0 +1,226 @@
+"""The dataclasses' generated methods compiled once and reused between processes (issue 16)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deckgen import code_cache
+from deckgen.code_cache import CodeCache, code_folder
+
+_TEXT = "def __create_fn__(x):\n def twice(y)->x:\n  return 2 * y\n return twice"
+
+
+def _made(cache: CodeCache, text: str = _TEXT) -> object:
+    namespace: dict[str, object] = {}
+    exec(cache.code(text), {}, namespace)  # what dataclasses does with the text
+    return namespace["__create_fn__"](int)  # type: ignore[operator]
+
+
+def test_code_is_compiled_once_then_read_back_by_the_next_process(tmp_path: Path) -> None:
+    folder = tmp_path / "code"
+    first = CodeCache(folder)
+    assert _made(first)(21) == 42  # type: ignore[operator]
+    assert _made(first)(1) == 2  # type: ignore[operator]
+    assert first.compiled == 1  # the second use found it in memory
+    first.save()
+    assert (folder / "dataclasses.bin").stat().st_mode & 0o777 == 0o600
+    assert folder.stat().st_mode & 0o777 == 0o700
+    second = CodeCache(folder)
+    twice = _made(second)
+    assert twice(5) == 10  # type: ignore[operator]
+    assert twice.__annotations__ == {"return": int}  # type: ignore[attr-defined]
+    assert second.compiled == 0
+    other = _TEXT.replace("2 * y", "3 * y")  # another text is never taken for a stored one
+    assert _made(second, other)(5) == 15  # type: ignore[operator]
+    assert second.compiled == 1
+
+
+def _point_methods() -> dict[str, object]:
+    """The generated methods of a frozen dataclass made now, as dataclasses makes them."""
+    kind = dataclasses.make_dataclass(
+        "Point",
+        [("x", float), ("y", float, dataclasses.field(default=0.0))],
+        frozen=True,
+    )
+    names = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
+    return {name: getattr(kind, name) for name in names}
+
+
+def test_the_methods_are_the_ones_dataclasses_makes_without_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This module and deckgen.code_cache have `from __future__ import annotations`;
+    # dataclasses has not: `__init__`'s return annotation must stay None, not become "None".
+    monkeypatch.delattr(dataclasses, "exec", raising=False)
+    plain = _point_methods()
+    monkeypatch.setattr(code_cache, "_SHARED", CodeCache(tmp_path / "code"))
+    monkeypatch.setattr(dataclasses, "exec", code_cache._exec, raising=False)
+    cached = _point_methods()
+    assert code_cache._SHARED.compiled == 6  # type: ignore[union-attr]
+    for name, method in plain.items():
+        code, again = method.__code__, cached[name].__code__  # type: ignore[attr-defined]
+        assert (again.co_code, again.co_flags, again.co_names, again.co_filename) == (
+            code.co_code,
+            code.co_flags,
+            code.co_names,
+            code.co_filename,
+        ), name
+        assert cached[name].__annotations__ == method.__annotations__, name  # type: ignore[attr-defined]
+    assert cached["__init__"].__annotations__["return"] is None  # type: ignore[attr-defined]
+
+
+def test_nothing_compiled_nothing_written(tmp_path: Path) -> None:
+    CodeCache(tmp_path / "code").save()
+    assert not (tmp_path / "code").exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-7],  # cut short
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # one bit flipped
+        lambda data: b"something else entirely",
+        lambda data: b"",
+    ],
+    ids=["cut-short", "bit-flipped", "foreign", "empty"],
+)
+def test_a_damaged_file_is_compiled_around_and_replaced(tmp_path: Path, damage) -> None:
+    folder = tmp_path / "code"
+    first = CodeCache(folder)
+    _made(first)
+    first.save()
+    stored = folder / "dataclasses.bin"
+    stored.write_bytes(damage(stored.read_bytes()))
+    second = CodeCache(folder)
+    assert _made(second)(4) == 8  # type: ignore[operator]
+    assert second.compiled == 1
+    second.save()
+    third = CodeCache(folder)
+    _made(third)
+    assert third.compiled == 0
+
+
+def test_a_well_formed_file_of_other_things_is_not_used(tmp_path: Path) -> None:
+    folder = tmp_path / "code"
+    first = CodeCache(folder)
+    _made(first)
+    first.save()
+    stored = folder / "dataclasses.bin"
+    data = stored.read_bytes()
+    head = data[: len(code_cache._FORMAT)]
+    for payload in (marshal.dumps([1, 2]), marshal.dumps({_TEXT: "not code"})):
+        stored.write_bytes(head + hashlib.sha256(payload).digest() + payload)
+        cache = CodeCache(folder)
+        assert _made(cache)(3) == 6  # type: ignore[operator]
+        assert cache.compiled == 1
+
+
+def test_a_folder_others_can_write_to_is_neither_read_nor_written(tmp_path: Path) -> None:
+    folder = tmp_path / "code"
+    first = CodeCache(folder)
+    _made(first)
+    first.save()
+    os.chmod(folder, 0o777)
+    second = CodeCache(folder)
+    _made(second)
+    assert second.compiled == 1  # not read
+    before = (folder / "dataclasses.bin").stat().st_mtime_ns
+    os.utime(folder / "dataclasses.bin", ns=(1, 1))
+    second.save()
+    assert (folder / "dataclasses.bin").stat().st_mtime_ns == 1 != before  # not written
+
+
+def test_a_file_writable_by_others_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "code"
+    first = CodeCache(folder)
+    _made(first)
+    first.save()
+    os.chmod(folder / "dataclasses.bin", 0o666)
+    second = CodeCache(folder)
+    _made(second)
+    assert second.compiled == 1
+
+
+def test_an_unwritable_cache_never_stops_anything(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the folder would go")
+    cache = CodeCache(blocker / "code")
+    assert _made(cache)(2) == 4  # type: ignore[operator]
+    cache.save()  # cannot make the folder: nothing written, nothing raised
+    assert blocker.read_text() == "a file where the folder would go"
+
+
+def test_the_folder_is_under_the_users_cache_and_named_for_the_bytecode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folder = code_folder()
+    assert folder is not None and folder.parent == tmp_path / "deckgen" / "code"
+    assert len(folder.name) == 32
+
+
+def test_install_leaves_an_exec_of_someone_elses_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    def theirs(*args: object) -> None:
+        raise AssertionError("not called here")
+
+    monkeypatch.setattr(dataclasses, "exec", theirs, raising=False)
+    assert code_cache.install() is None
+    assert dataclasses.exec is theirs  # type: ignore[attr-defined]
+
+
+_PROBE = """
+import dataclasses, json, sys
+from deckgen.cli import main
+sys.argv[1:] = sys.argv[2:]
+try:
+    main()
+except SystemExit:
+    pass
+from deckgen import code_cache
+
+@dataclasses.dataclass(frozen=True)
+class Point:
+    x: float  # EMU
+    y: float = 0.0
+    tags: tuple[str, ...] = dataclasses.field(default_factory=tuple)
+
+p = Point(1.0)
+print(json.dumps({
+    "compiled": code_cache._SHARED.compiled,
+    "patched": dataclasses.__dict__.get("exec") is code_cache._exec,
+    "point": [repr(p), p == Point(1.0, 0.0, ()), hash(p) == hash(Point(1.0)),
+              Point.__init__.__annotations__["return"] is None],
+}), file=sys.stderr)
+"""
+
+
+def test_a_second_render_compiles_no_dataclass_and_draws_the_same_deck(
+    tmp_path: Path, small_workbook: Path
+) -> None:
+    env = os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    seen = []
+    render = [sys.executable, "-c", _PROBE, "deckgen", "render", str(small_workbook), "-o"]
+    for name in ("cold.pptx", "warm.pptx"):
+        done = subprocess.run(
+            [*render, str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+        )
+        seen.append(json.loads(done.stderr.strip().splitlines()[-1]))
+    cold, warm = seen
+    assert cold["patched"] and warm["patched"]
+    assert cold["compiled"] > 500  # deckgen's dataclasses: some 1,500 methods
+    assert warm["compiled"] == 0  # the probe's own Point too: the first process stored it
+    assert warm["point"] == ["Point(x=1.0, y=0.0, tags=())", True, True, True]
+    assert (tmp_path / "cold.pptx").read_bytes() == (tmp_path / "warm.pptx").read_bytes()
