@@ -1,10 +1,18 @@
-"""deckgen's folder in the user's cache, and the rule for trusting what is kept there."""
+"""deckgen's folder in the user's cache, and how files are kept there and trusted again.
+
+What is kept is run or believed by the next process (compiled templates and code, font
+metrics), so a file is used only when it and its folder are this user's own and nobody else can
+write to them, and when its content still matches the SHA-256 written before it."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
+import tempfile
 from pathlib import Path
+
+_DIGEST_SIZE = hashlib.sha256().digest_size
 
 
 def cache_home() -> Path | None:
@@ -34,3 +42,34 @@ def owned_and_private(info: os.stat_result) -> bool:
         return False
     getuid = getattr(os, "getuid", None)  # not on Windows, where the profile folder is private
     return getuid is None or info.st_uid == getuid()
+
+
+def read_kept(path: Path, header: bytes) -> bytes | None:
+    """The content of a file `keep` wrote with `header`; None when it is missing, unreadable,
+    someone else's, writable by others, or damaged (cut short, altered: its SHA-256 differs)."""
+    try:
+        with open(path, "rb") as handle:
+            if not owned_and_private(os.fstat(handle.fileno())):
+                return None
+            data = handle.read()
+    except OSError:
+        return None
+    start = len(header) + _DIGEST_SIZE
+    head, digest, content = data[: len(header)], data[len(header) : start], data[start:]
+    if head != header or hashlib.sha256(content).digest() != digest:
+        return None
+    return content
+
+
+def keep(folder: Path, name: str, header: bytes, content: bytes) -> None:
+    """Write `content` to `folder`/`name` behind `header` and its SHA-256, replacing the file at
+    once (readers see the old file or the new one); best effort: an error writes nothing."""
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(header + hashlib.sha256(content).digest() + content)
+        os.replace(tmp, folder / name)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

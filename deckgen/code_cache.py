@@ -24,16 +24,14 @@ import importlib.util
 import marshal
 import os
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from deckgen.cache_folder import cache_home, owned_and_private, private_folder
+from deckgen.cache_folder import cache_home, keep, owned_and_private, private_folder, read_kept
 
 _FORMAT = b"deckgen-code-cache 1\n"
-_DIGEST_SIZE = hashlib.sha256().digest_size
 _FILE = "dataclasses.bin"
 
 
@@ -71,18 +69,8 @@ class CodeCache:
         """Store the code this process used, when some had to be compiled (best effort)."""
         if not self.compiled or self._folder is None:
             return
-        if not (private_folder(self._folder.parent) and private_folder(self._folder)):
-            return
-        payload = marshal.dumps(dict(self._used))
-        tmp = None
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{_FILE}.", suffix=".tmp", dir=self._folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_FORMAT + hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, self._folder / _FILE)  # readers see the old file or the new one
-        except OSError:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+        if private_folder(self._folder.parent) and private_folder(self._folder):
+            keep(self._folder, _FILE, _FORMAT, marshal.dumps(dict(self._used)))
 
     def _stored_code(self) -> dict[str, CodeType]:
         if self._stored is None:
@@ -95,22 +83,14 @@ class CodeCache:
         if self._folder is None:
             return {}
         try:
-            folder_info = os.lstat(self._folder)
-            with open(self._folder / _FILE, "rb") as handle:
-                if not owned_and_private(folder_info) or not owned_and_private(
-                    os.fstat(handle.fileno())
-                ):
-                    return {}
-                data = handle.read()
+            folder = os.lstat(self._folder)
         except OSError:
             return {}
-        head = data[: len(_FORMAT)]
-        digest = data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE]
-        payload = data[len(_FORMAT) + _DIGEST_SIZE :]
-        if head != _FORMAT or hashlib.sha256(payload).digest() != digest:
+        content = read_kept(self._folder / _FILE, _FORMAT) if owned_and_private(folder) else None
+        if content is None:
             return {}
         try:
-            stored = marshal.loads(payload)
+            stored = marshal.loads(content)
         except (EOFError, ValueError, TypeError):
             return {}
         if not isinstance(stored, dict) or not all(

@@ -20,18 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
 from jinja2.bccache import Bucket
 
 import deckgen
-from deckgen.cache_folder import cache_home, owned_and_private, private_folder
+from deckgen.cache_folder import cache_home, keep, private_folder, read_kept
 
 _FORMAT = b"deckgen-template-cache 1\n"
-_DIGEST_SIZE = hashlib.sha256().digest_size
 # The modules whose code decides what a template compiles to.
 _CODE_GENERATOR_FILES = ("sandbox.py", "wording.py", "template_cache.py")
 
@@ -101,37 +98,12 @@ class TemplateCache(jinja2.BytecodeCache):
 
     def _read(self, key: str) -> bytes | None:
         folder = self._usable_folder()
-        if folder is None:
-            return None
-        try:
-            with open(folder / f"{key}.bin", "rb") as handle:
-                if not owned_and_private(os.fstat(handle.fileno())):
-                    return None
-                data = handle.read()
-        except OSError:
-            return None
-        head, digest, code = (
-            data[: len(_FORMAT)],
-            data[len(_FORMAT) : len(_FORMAT) + _DIGEST_SIZE],
-            data[len(_FORMAT) + _DIGEST_SIZE :],
-        )
-        if head != _FORMAT or hashlib.sha256(code).digest() != digest:
-            return None
-        return code
+        return None if folder is None else read_kept(folder / f"{key}.bin", _FORMAT)
 
     def _write(self, key: str, code: bytes) -> None:
         folder = self._usable_folder()
-        if folder is None:
-            return
-        tmp = None
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".tmp", dir=folder)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_FORMAT + hashlib.sha256(code).digest() + code)
-            os.replace(tmp, folder / f"{key}.bin")  # readers see the old file or the new one
-        except OSError:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
+        if folder is not None:
+            keep(folder, f"{key}.bin", _FORMAT, code)
 
 
 _SHARED: TemplateCache | None = None

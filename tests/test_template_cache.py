@@ -177,7 +177,7 @@ def test_a_cache_file_owned_by_someone_else_is_not_loaded(
             )
         )
 
-    monkeypatch.setattr("deckgen.template_cache.os.fstat", someone_elses)
+    monkeypatch.setattr("deckgen.cache_folder.os.fstat", someone_elses)
     new_process()
     assert Wording("en", folder).render("t.j2", n=1) == "1 Email 1,234,567"
 
@@ -218,7 +218,7 @@ def test_a_full_or_read_only_cache_folder_does_not_stop_a_render(
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("deckgen.template_cache.tempfile.mkstemp", no_space)
+    monkeypatch.setattr("deckgen.cache_folder.tempfile.mkstemp", no_space)
     assert Wording("en", folder).render("t.j2", n=4) == "4 Email 1,234,567"
     assert cached_files(cache_home) == []
 
