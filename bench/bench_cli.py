@@ -7,7 +7,8 @@ rounds, alternating with it:
 - the import floor: a bare `python -c "import ..."` (cyclic collector off, as the CLI imports)
   of the libraries the deck cannot do without (pandas, pyarrow, fastexcel, scipy.optimize and scipy.special for the customer-value
   fits, through deckgen.scipy_import as a render imports them, python-pptx with its chart writer, jinja2, pydantic's BaseModel -- a bare
-  `import pydantic` loads nothing --, babel, click, xlsxwriter, fontTools), which no deck can
+  `import pydantic` loads nothing --, babel, click, xlsxwriter; not fontTools, which a render
+  needs only for a font whose metrics deckgen.textmetrics has not kept yet), which no deck can
   beat on this machine;
 - the same with deckgen's own modules (`pipeline.RENDER_MODULES`, imported as the CLI does):
   what every render pays before it reads a cell;
@@ -49,7 +50,7 @@ TARGET_S = 1.0
 FLOOR_IMPORTS = (
     "import gc; gc.disable(); "
     "import pandas, pyarrow, fastexcel, deckgen.scipy_import, pptx, pptx.chart.data, "
-    "jinja2, babel, click, xlsxwriter, fontTools.ttLib; from pydantic import BaseModel"
+    "jinja2, babel, click, xlsxwriter; from pydantic import BaseModel"
 )
 # The floor and deckgen's own modules (as `deckgen render` imports them: its dataclasses'
 # methods from the code cache, deckgen.code_cache): what any render pays before reading a cell.

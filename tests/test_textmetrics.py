@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from fontTools.ttLib import TTFont
 from hypothesis import given, settings
@@ -147,7 +153,7 @@ def test_advances_by_glyph_index_equal_those_by_glyph_name(bold: bool) -> None:
     upm = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
     by_name = {code: hmtx[name][0] / upm for code, name in font.getBestCmap().items()}
-    measured = tm._metrics.__wrapped__(path)
+    measured = tm.read_font_metrics(path)
     assert measured.advances == by_name
     hhea = font["hhea"]
     line_height = (hhea.ascent - hhea.descent + hhea.lineGap) / upm
@@ -156,3 +162,98 @@ def test_advances_by_glyph_index_equal_those_by_glyph_name(bold: bool) -> None:
     if not bold:  # DejaVu Sans: 'A' advances 1401 and the minus sign 1716 of 2048 units
         assert measured.advances[ord("A")] == 1401 / 2048
         assert measured.advances[0x2212] == 1716 / 2048
+
+
+@pytest.fixture
+def kept_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own for the kept font metrics."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "deckgen" / "fonts"
+
+
+def _dejavu() -> Path:
+    path = tm.resolved_font_path(tm.FALLBACK_FAMILY)
+    assert path is not None
+    return path
+
+
+def test_font_metrics_are_kept_and_read_back_equal(kept_home: Path) -> None:
+    read = tm.read_font_metrics(_dejavu())
+    first = tm._metrics.__wrapped__(_dejavu())  # reads the font, keeps its metrics
+    assert first == read
+    (kept,) = kept_home.iterdir()
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert kept_home.stat().st_mode & 0o777 == 0o700
+    again = tm._metrics.__wrapped__(_dejavu())
+    assert again == read
+    assert again.advances[ord("A")] == 1401 / 2048  # DejaVu Sans: 1401 of 2048 units
+
+
+def test_a_second_process_measures_without_fonttools(kept_home: Path) -> None:
+    probe = (
+        "import sys; from deckgen import textmetrics as tm\n"
+        "width = tm.measure_width('Customers', 10, 'DejaVu Sans')\n"
+        "print(width, 'fontTools' in sys.modules)"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    assert runs[0][1] == "True" and runs[1][1] == "False"
+    assert runs[0][0] == runs[1][0] == repr(tm.measure_width("Customers", 10, "DejaVu Sans"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[:-3],
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),
+        lambda data: b"",
+    ],
+    ids=["cut-short", "bit-flipped", "empty"],
+)
+def test_damaged_kept_metrics_are_read_from_the_font_again(kept_home: Path, damage) -> None:
+    tm._metrics.__wrapped__(_dejavu())
+    (kept,) = kept_home.iterdir()
+    kept.write_bytes(damage(kept.read_bytes()))
+    assert tm._metrics.__wrapped__(_dejavu()) == tm.read_font_metrics(_dejavu())
+    assert tm._kept_metrics(kept_home, kept.name) is not None  # written again, whole
+
+
+def test_kept_metrics_others_can_change_are_not_believed(kept_home: Path) -> None:
+    tm._metrics.__wrapped__(_dejavu())
+    (kept,) = kept_home.iterdir()
+    kept.chmod(0o666)
+    assert tm._kept_metrics(kept_home, kept.name) is None
+    kept.chmod(0o600)
+    kept_home.chmod(0o777)
+    assert tm._kept_metrics(kept_home, kept.name) is None
+    kept_home.chmod(0o700)
+    assert tm._kept_metrics(kept_home, kept.name) == tm.read_font_metrics(_dejavu())
+
+
+def test_well_formed_kept_metrics_of_the_wrong_shape_are_not_used(kept_home: Path) -> None:
+    from deckgen.cache_folder import keep
+
+    place = tm._kept_place(_dejavu())
+    assert place is not None
+    folder, name = place
+    folder.mkdir(parents=True, mode=0o700)
+    for content in ((["not", "a", "dict"], 1.2), ({65: "wide"}, 1.2), ({65: 0.5}, 1)):
+        keep(folder, name, tm._KEPT_FORMAT, marshal.dumps(content))
+        assert tm._kept_metrics(folder, name) is None
+        assert tm._metrics.__wrapped__(_dejavu()) == tm.read_font_metrics(_dejavu())
+
+
+def test_a_font_file_changed_is_read_again(kept_home: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "DejaVuSans.ttf"
+    copy.write_bytes(_dejavu().read_bytes())
+    first = tm._kept_place(copy)
+    tm._metrics.__wrapped__(copy)
+    os.utime(copy, ns=(1_000_000_000, 1_000_000_000))  # the same font, touched: another key
+    second = tm._kept_place(copy)
+    assert first is not None and second is not None and first[1] != second[1]
+    assert tm._metrics.__wrapped__(copy) == tm.read_font_metrics(_dejavu())
+    assert len(list(kept_home.iterdir())) == 2
