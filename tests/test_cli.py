@@ -156,8 +156,10 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
 def test_a_render_imports_none_of_the_optional_heavy_libraries(
     small_workbook: Path, tmp_path: Path
 ) -> None:
-    # Issue 16: a native-chart deck without transforms or a database needs none of these.
+    # Issue 16: a native-chart deck without transforms or a database needs none of these; nor
+    # NumPy's f2py and testing, which a plain SciPy import brings (deckgen.scipy_import).
     optional = ("matplotlib", "duckdb", "sqlalchemy", "sqlglot", "dask", "distributed", "psycopg")
+    optional += ("numpy.f2py", "numpy.testing", "unittest")
     probe = (
         "import sys; from deckgen.cli import main; sys.argv[1:] = sys.argv[2:]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"

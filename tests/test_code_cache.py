@@ -19,6 +19,14 @@ from deckgen.code_cache import CodeCache, code_folder
 _TEXT = "def __create_fn__(x):\n def twice(y)->x:\n  return 2 * y\n return twice"
 
 
+def _stored(folder: Path) -> Path:
+    """The file a first process leaves in `folder` after compiling _TEXT."""
+    first = CodeCache(folder)
+    _made(first)
+    first.save()
+    return folder / "dataclasses.bin"
+
+
 def _made(cache: CodeCache, text: str = _TEXT) -> object:
     namespace: dict[str, object] = {}
     exec(cache.code(text), {}, namespace)  # what dataclasses does with the text
@@ -95,10 +103,7 @@ def test_nothing_compiled_nothing_written(tmp_path: Path) -> None:
 )
 def test_a_damaged_file_is_compiled_around_and_replaced(tmp_path: Path, damage) -> None:
     folder = tmp_path / "code"
-    first = CodeCache(folder)
-    _made(first)
-    first.save()
-    stored = folder / "dataclasses.bin"
+    stored = _stored(folder)
     stored.write_bytes(damage(stored.read_bytes()))
     second = CodeCache(folder)
     assert _made(second)(4) == 8  # type: ignore[operator]
@@ -111,10 +116,7 @@ def test_a_damaged_file_is_compiled_around_and_replaced(tmp_path: Path, damage) 
 
 def test_a_well_formed_file_of_other_things_is_not_used(tmp_path: Path) -> None:
     folder = tmp_path / "code"
-    first = CodeCache(folder)
-    _made(first)
-    first.save()
-    stored = folder / "dataclasses.bin"
+    stored = _stored(folder)
     data = stored.read_bytes()
     head = data[: len(code_cache._FORMAT)]
     for payload in (marshal.dumps([1, 2]), marshal.dumps({_TEXT: "not code"})):
@@ -126,9 +128,7 @@ def test_a_well_formed_file_of_other_things_is_not_used(tmp_path: Path) -> None:
 
 def test_a_folder_others_can_write_to_is_neither_read_nor_written(tmp_path: Path) -> None:
     folder = tmp_path / "code"
-    first = CodeCache(folder)
-    _made(first)
-    first.save()
+    _stored(folder)
     os.chmod(folder, 0o777)
     second = CodeCache(folder)
     _made(second)
@@ -141,10 +141,7 @@ def test_a_folder_others_can_write_to_is_neither_read_nor_written(tmp_path: Path
 
 def test_a_file_writable_by_others_is_not_read(tmp_path: Path) -> None:
     folder = tmp_path / "code"
-    first = CodeCache(folder)
-    _made(first)
-    first.save()
-    os.chmod(folder / "dataclasses.bin", 0o666)
+    os.chmod(_stored(folder), 0o666)
     second = CodeCache(folder)
     _made(second)
     assert second.compiled == 1

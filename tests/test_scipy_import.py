@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 _PROBE = """
 import json, sys
@@ -57,23 +56,3 @@ def test_a_scipy_already_imported_is_left_as_it_is() -> None:
     assert seen["all_kept"] is True
     assert seen["dir_kept"] is True
     assert seen["minimum"] == 3.0
-
-
-def test_a_render_imports_neither_f2py_nor_numpy_testing(
-    tmp_path: Path, small_workbook: Path
-) -> None:
-    probe = (
-        "import sys; from deckgen.cli import main; sys.argv[1:] = sys.argv[2:]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('numpy.f2py', 'numpy.testing', 'unittest', 'scipy.optimize')"
-        " if m in sys.modules), file=sys.stderr)"
-    )
-    deck = tmp_path / "d.pptx"
-    result = subprocess.run(
-        [sys.executable, "-c", probe, "deckgen", "render", str(small_workbook), "-o", str(deck)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert deck.exists()
-    assert result.stderr.strip().splitlines()[-1] == "['scipy.optimize']"
