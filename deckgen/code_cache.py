@@ -7,7 +7,7 @@ render, more than half of importing deckgen's own modules (issue 16). The compil
 only on that text and the bytecode format, so `install()` gives the dataclasses module an `exec`
 that compiles each text once and reuses the code the previous process stored, in
 `<cache folder>/deckgen/code/<bytecode format>/dataclasses.bin` beside the compiled wording
-templates and under the same trust rules (deckgen.template_cache: a private folder of this
+templates and under the same trust rules (deckgen.cache_folder: a private folder of this
 user's, a SHA-256 of the content; a file damaged, foreign or unreadable is not used and never
 stops a command). Code is looked up by its full source text, so a text changed by another
 Python or deckgen version is compiled afresh, never mistaken for another; the function made is
@@ -33,6 +33,7 @@ from deckgen.cache_folder import cache_home, keep, owned_and_private, private_fo
 
 _FORMAT = b"deckgen-code-cache 1\n"
 _FILE = "dataclasses.bin"
+_MOST_TEXTS = 10_000  # texts kept at most (deckgen's commands use some 1,700 between them)
 
 
 def code_folder() -> Path | None:
@@ -66,11 +67,19 @@ class CodeCache:
         return code
 
     def save(self) -> None:
-        """Store the code this process used, when some had to be compiled (best effort)."""
+        """Store the code read back and the code this process used, when some had to be
+        compiled (best effort)."""
         if not self.compiled or self._folder is None:
             return
+        # Kept beside what the file held: each command makes its own classes (`deckgen sample`
+        # some 330, a render 1,670), and a file of one command's alone had the next command
+        # compile its own again, every time the two alternated. Capped, so texts no Python or
+        # deckgen makes any more cannot pile up for ever.
+        kept = {**self._stored_code(), **self._used}
+        if len(kept) > _MOST_TEXTS:
+            kept = dict(self._used)
         if private_folder(self._folder.parent) and private_folder(self._folder):
-            keep(self._folder, _FILE, _FORMAT, marshal.dumps(dict(self._used)))
+            keep(self._folder, _FILE, _FORMAT, marshal.dumps(kept))
 
     def _stored_code(self) -> dict[str, CodeType]:
         if self._stored is None:

@@ -86,6 +86,34 @@ def test_the_methods_are_the_ones_dataclasses_makes_without_the_cache(
     assert cached["__init__"].__annotations__["return"] is None  # type: ignore[attr-defined]
 
 
+def test_a_command_of_other_classes_keeps_what_the_file_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: the file held only the last process's texts, so `deckgen sample` (330 texts,
+    # 18 of its own) between two renders had the second render compile 1,357 texts again.
+    folder = tmp_path / "code"
+    _stored(folder)  # a render: _TEXT
+    other = _TEXT.replace("2 * y", "3 * y")
+    sample = CodeCache(folder)
+    assert _made(sample, other)(5) == 15  # type: ignore[operator]
+    assert sample.compiled == 1
+    sample.save()
+    again = CodeCache(folder)
+    assert _made(again)(5) == 10 and _made(again, other)(5) == 15  # type: ignore[operator]
+    assert again.compiled == 0
+    # Past the cap, only the texts the process used are kept (none piles up for ever).
+    monkeypatch.setattr(code_cache, "_MOST_TEXTS", 1)
+    third = _TEXT.replace("2 * y", "4 * y")
+    capped = CodeCache(folder)
+    assert _made(capped, third)(5) == 20  # type: ignore[operator]
+    capped.save()
+    last = CodeCache(folder)
+    _made(last, third)
+    assert last.compiled == 0
+    _made(last)
+    assert last.compiled == 1
+
+
 def test_nothing_compiled_nothing_written(tmp_path: Path) -> None:
     CodeCache(tmp_path / "code").save()
     assert not (tmp_path / "code").exists()
