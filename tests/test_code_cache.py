@@ -249,3 +249,88 @@ def test_a_second_render_compiles_no_dataclass_and_draws_the_same_deck(
     assert warm["compiled"] == 0  # the probe's own Point too: the first process stored it
     assert warm["point"] == ["Point(x=1.0, y=0.0, tags=())", True, True, True]
     assert (tmp_path / "cold.pptx").read_bytes() == (tmp_path / "warm.pptx").read_bytes()
+
+
+def _variants() -> dict[str, type]:
+    """Dataclasses of every shape the dataclasses module writes different code for."""
+    dc = dataclasses
+
+    @dc.dataclass(order=True, unsafe_hash=True)
+    class Ordered:
+        a: int
+        b: list[int] = dc.field(default_factory=list, compare=False, hash=False)
+
+    @dc.dataclass(frozen=True, slots=True, kw_only=True)
+    class Slotted:
+        a: int
+        b: str = "x"
+
+    @dc.dataclass
+    class Base:
+        a: int
+        scale: dataclasses.InitVar[int] = 1  # module names: the annotations are strings
+        doubled: int = dc.field(init=False, repr=False)
+
+        def __post_init__(self, scale: int) -> None:
+            self.doubled = 2 * self.a * scale
+
+    @dc.dataclass(eq=False)
+    class Derived(Base):
+        _: dataclasses.KW_ONLY
+        c: tuple[int, ...] = ()
+
+    @dc.dataclass(frozen=True)
+    class Selfish:  # a field named self: the methods call their first argument otherwise
+        self: int
+        other: float = 0.5
+
+    @dc.dataclass(frozen=True)
+    class Empty:
+        pass
+
+    return {kind.__name__: kind for kind in (Ordered, Slotted, Base, Derived, Selfish, Empty)}
+
+
+def _functions(kind: type) -> dict[str, object]:
+    names = ("__init__", "__repr__", "__eq__", "__lt__", "__ge__", "__hash__", "__setattr__")
+    found = {name: kind.__dict__.get(name) for name in (*names, "__delattr__")}
+    return {name: getattr(f, "__wrapped__", f) for name, f in found.items() if callable(f)}
+
+
+def test_every_shape_of_dataclass_gets_the_code_plain_exec_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delattr(dataclasses, "exec", raising=False)
+    plain = _variants()
+    monkeypatch.setattr(dataclasses, "exec", code_cache._exec, raising=False)
+    first = CodeCache(tmp_path / "code")
+    monkeypatch.setattr(code_cache, "_SHARED", first)
+    _variants()
+    first.save()
+    again = CodeCache(tmp_path / "code")  # as the next process: the code read back from disk
+    monkeypatch.setattr(code_cache, "_SHARED", again)
+    cached = _variants()
+    assert first.compiled > 20 and again.compiled == 0
+    for name, kind in plain.items():
+        made = _functions(kind)
+        assert made.keys() == _functions(cached[name]).keys(), name
+        for method, function in made.items():
+            other = _functions(cached[name])[method]
+            code, code_again = function.__code__, other.__code__  # type: ignore[attr-defined]
+            assert code_again == code and code_again.co_filename == code.co_filename, method
+            for attribute in ("__defaults__", "__kwdefaults__", "__annotations__", "__qualname__"):
+                assert getattr(other, attribute) == getattr(function, attribute), (name, method)
+    ordered, slotted = cached["Ordered"], cached["Slotted"]
+    assert ordered(1, [5]) == ordered(1, [6]) < ordered(2)
+    assert hash(ordered(1, [5])) == hash(ordered(1))
+    assert repr(slotted(a=1)) == "_variants.<locals>.Slotted(a=1, b='x')" and not hasattr(
+        slotted(a=1), "__dict__"
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        slotted(a=1).a = 2  # type: ignore[misc]
+    derived = cached["Derived"](3, 2, c=(1,))
+    assert (derived.doubled, repr(derived)) == (12, "_variants.<locals>.Derived(a=3, c=(1,))")
+    # eq=False: the base's __eq__, which compares a and doubled, not c
+    assert derived == cached["Derived"](3, 2, c=(9,)) != cached["Derived"](3, 1, c=(1,))
+    assert repr(cached["Selfish"](1)) == "_variants.<locals>.Selfish(self=1, other=0.5)"
+    assert cached["Empty"]() == cached["Empty"]()
