@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+import deckgen
 from deckgen.cache_folder import cache_home, keep, owned_and_private, private_folder, read_kept
 
 ARABIC_SLACK = 1.3  # widen Arabic-script glyphs: a viewer's substitute font may be that much wider
@@ -238,8 +239,9 @@ def read_font_metrics(path: Path) -> _FontMetrics:
 
 
 def _kept_place(path: Path) -> tuple[Path, str] | None:
-    """The folder and file name a font's metrics are kept under: named for the font file's
-    path, size and modification time, so a font replaced or updated is read again."""
+    """The folder and file name a font's metrics are kept under: named for the font file (path,
+    size, times, inode) and for this module's code, so a font replaced or updated, or metrics
+    read another way by another deckgen, are read again."""
     home = cache_home()
     try:
         info = path.stat()
@@ -247,8 +249,20 @@ def _kept_place(path: Path) -> tuple[Path, str] | None:
         return None
     if home is None:
         return None
-    key = f"{path.resolve()}\0{info.st_size}\0{info.st_mtime_ns}"
+    # The change time and inode too: a font rewritten or replaced with its size and modification
+    # time kept (cp -p, tar, rsync -a, systems that give every file one time) changes them.
+    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    key = f"{path.resolve()}\0{stamp}\0{_reader_digest()}"
     return home / "fonts", hashlib.sha256(key.encode()).hexdigest()[:32] + ".bin"
+
+
+@cache
+def _reader_digest() -> str:
+    """SHA-256 of this module's source: another way of reading fonts is never given old metrics."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:  # no source beside the module (a frozen app): the version stands for it
+        return deckgen.__version__
 
 
 def _kept_metrics(folder: Path, name: str) -> _FontMetrics | None:

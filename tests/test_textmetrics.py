@@ -257,3 +257,34 @@ def test_a_font_file_changed_is_read_again(kept_home: Path, tmp_path: Path) -> N
     assert first is not None and second is not None and first[1] != second[1]
     assert tm._metrics.__wrapped__(copy) == tm.read_font_metrics(_dejavu())
     assert len(list(kept_home.iterdir())) == 2
+
+
+def test_a_font_rewritten_with_its_size_and_time_kept_is_read_again(
+    kept_home: Path, tmp_path: Path
+) -> None:
+    # Regression: the key was path, size and modification time, so a font rewritten with both
+    # kept (cp -p, tar, rsync -a) was measured with the old font's metrics.
+    copy = tmp_path / "Font.ttf"
+    copy.write_bytes(_dejavu().read_bytes())
+    first = tm._metrics.__wrapped__(copy)  # reading the font takes longer than a clock tick
+    before, place = copy.stat(), tm._kept_place(copy)
+    bold = tm.resolved_font_path(tm.FALLBACK_FAMILY, bold=True)
+    assert bold is not None
+    padded = bold.read_bytes().ljust(before.st_size, b"\0")  # the bold font, at the same size
+    assert len(padded) == before.st_size
+    copy.write_bytes(padded)
+    os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = copy.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert tm._kept_place(copy) != place  # its change time moved
+    metrics = tm._metrics.__wrapped__(copy)
+    assert metrics == tm.read_font_metrics(copy) != first  # DejaVu Sans Bold's wider advances
+    assert metrics.advances[ord("A")] == 1585 / 2048  # DejaVu Sans Bold: 1585 of 2048 units
+
+
+def test_metrics_kept_by_another_reading_of_fonts_are_not_used(
+    kept_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept_place = tm._kept_place(_dejavu())
+    monkeypatch.setattr(tm, "_reader_digest", lambda: "another textmetrics.py")
+    assert tm._kept_place(_dejavu()) not in (kept_place, None)
