@@ -69,7 +69,7 @@ from pathlib import Path
 marks = [(time.perf_counter(), time.process_time())]
 def mark(): marks.append((time.perf_counter(), time.process_time()))
 from deckgen import code_cache
-code_cache.install()  # as deckgen.cli.main
+code_cache.install()  # as the deckgen command group
 exec(sys.argv[2])
 mark()
 from deckgen import pipeline

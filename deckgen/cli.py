@@ -17,7 +17,7 @@ from typing import Literal
 
 import click
 
-from deckgen import __version__, code_cache
+from deckgen import __version__
 from deckgen.errors import DeckgenError
 
 _existing = click.Path(exists=False, path_type=Path)
@@ -49,6 +49,11 @@ _period_option = click.option(
 @click.version_option(__version__, prog_name="deckgen")
 def cli() -> None:
     """Turn customer data into a customer-lifecycle PowerPoint deck."""
+    # Before a command imports deckgen's modules and their dataclasses; here, not in main(), so
+    # that `deckgen --help` does not import it (8 ms: hashlib, tempfile).
+    from deckgen import code_cache
+
+    code_cache.install()
 
 
 @cli.command()
@@ -398,7 +403,6 @@ def main() -> None:
     Whatever is printed has any URL credentials masked, a bug's traceback included."""
     from deckgen.masking import mask_credentials
 
-    code_cache.install()  # before the commands import deckgen's modules and their dataclasses
     interrupts: list[int] = []
     previous = _note_interrupts(interrupts)
     try:

@@ -153,6 +153,27 @@ def test_help_does_not_import_the_heavy_libraries() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_help_leaves_the_code_cache_alone() -> None:
+    # `deckgen --help` neither imports the code cache (hashlib, tempfile: 8 ms) nor patches
+    # dataclasses; a command does.
+    probe = (
+        "import dataclasses, sys; from deckgen.cli import main; sys.argv[1:] = sys.argv[2:]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('deckgen.code_cache', 'tempfile') if m in sys.modules), "
+        "'exec' in vars(dataclasses), file=sys.stderr)"
+    )
+    seen = []
+    for args in (["--help"], ["--version"], ["validate", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "deckgen", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.append(done.stderr.strip())
+    assert seen == ["[] False", "[] False", "['deckgen.code_cache', 'tempfile'] True"]
+
+
 def test_a_render_imports_none_of_the_optional_heavy_libraries(
     small_workbook: Path, tmp_path: Path
 ) -> None:
