@@ -38,10 +38,12 @@ def private_folder(path: Path) -> bool:
 
 def owned_and_private(info: os.stat_result) -> bool:
     """True when the file or folder of `info` is this user's and nobody else can write to it."""
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        return False
-    getuid = getattr(os, "getuid", None)  # not on Windows, where the profile folder is private
-    return getuid is None or info.st_uid == getuid()
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        # Windows: the profile folder is private, and the mode is made up from the read-only
+        # flag (0o666 for any writable file), so checked it would refuse every cache file.
+        return True
+    return not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and info.st_uid == getuid()
 
 
 def read_kept(path: Path, header: bytes) -> bytes | None:

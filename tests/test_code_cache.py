@@ -334,3 +334,25 @@ def test_every_shape_of_dataclass_gets_the_code_plain_exec_gives(
     assert derived == cached["Derived"](3, 2, c=(9,)) != cached["Derived"](3, 1, c=(1,))
     assert repr(cached["Selfish"](1)) == "_variants.<locals>.Selfish(self=1, other=0.5)"
     assert cached["Empty"]() == cached["Empty"]()
+
+
+def test_on_windows_the_made_up_mode_bits_do_not_refuse_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Regression: Windows reports any writable file as 0o666 (and has no getuid), so the
+    # group/other write bits refused every cache file there: nothing was ever read back.
+    folder = tmp_path / "code"
+    _stored(folder)
+    real_stat = os.stat
+
+    def windows_stat(path, *args, **kwargs):  # what Windows' stat reports: 0o666, 0o777
+        info = list(real_stat(path, *args, **kwargs))
+        info[0] = (info[0] & ~0o777) | (0o777 if os.path.isdir(path) else 0o666)
+        return os.stat_result(info)
+
+    monkeypatch.delattr(os, "getuid")
+    monkeypatch.setattr("deckgen.cache_folder.os.fstat", windows_stat)
+    monkeypatch.setattr("deckgen.code_cache.os.lstat", windows_stat)
+    again = CodeCache(folder)
+    assert _made(again)(6) == 12  # type: ignore[operator]
+    assert again.compiled == 0
