@@ -332,11 +332,16 @@ class RfmState(StrEnum):
 
     OUTEARNS = "outearns"  # a segment brings more than its share of revenue
     LARGEST = "largest"  # no revenue to compare: the largest segment
+    # Every customer last ordered the same number of days ago: recency ranks nobody, so no
+    # segment name may say who is lapsing (docs/metrics.md#rfm-scores).
+    SAME_RECENCY = "same_recency"
+    ONE_CUSTOMER = "one_customer"  # a lone customer: nobody to rank against
 
 
 @dataclass(frozen=True)
 class RfmHeadline:
-    """The RFM segment to note: the one that out-earns its weight, else the largest."""
+    """The RFM segment to note: the one that out-earns its weight, else the largest; or,
+    when recency ranks nobody, the one recency every customer shares."""
 
     state: RfmState
     segment: str
@@ -344,11 +349,54 @@ class RfmHeadline:
     revenue_share: float
     times: float | None  # revenue_share / share (OUTEARNS)
     monetary: float | None  # mean revenue per customer to date
+    customers: int = 0  # the base (SAME_RECENCY, ONE_CUSTOMER)
+    recency_days: int | None = None  # days since every customer's last order (idem)
+
+
+def _shared_recency(seg: SegmentationResult) -> int | None:
+    """The days since the last order when every scored customer has the same, else None."""
+    bands = [b for b in seg.rfm.bands if b.dimension == "recency" and b.customers]
+    if len(bands) != 1 or bands[0].low != bands[0].high or bands[0].low is None:
+        return None
+    return int(bands[0].low)
+
+
+def _tell_unranked(seg: SegmentationResult, days: int) -> Told[RfmHeadline]:
+    """The headline when recency ranks nobody: the base and the days every customer shares."""
+    segment = max(seg.rfm.segments, key=lambda s: (s.customers.current, s.name))
+    recency = "segmentation.rfm.bands[*dimension=recency]"
+    alone = seg.customers.current == 1
+    return told(
+        RfmHeadline(
+            RfmState.ONE_CUSTOMER if alone else RfmState.SAME_RECENCY,
+            segment.name,
+            segment.share,
+            segment.revenue_share,
+            None,
+            segment.monetary,
+            seg.customers.current,
+            days,
+        ),
+        states(
+            "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
+        ),
+        states("the days since the last order", days, Fig(f"{recency}.low", Agg.MIN)),
+        claim("every customer has them", Fig(f"{recency}.high", Agg.MAX), Relation.EQ, days),
+        claim(
+            "one customer" if alone else "more than one customer",
+            Fig("segmentation.customers.current"),
+            Relation.EQ if alone else Relation.GT,
+            1,
+        ),
+    )
 
 
 def tell_rfm_headline(seg: SegmentationResult) -> Told[RfmHeadline]:
     """The RFM headline: the same segment as the summary's top_segment finding when one
-    out-earns its share of customers."""
+    out-earns its share of customers; no segment when recency ranks nobody."""
+    days = _shared_recency(seg)
+    if days is not None:
+        return _tell_unranked(seg, days)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"

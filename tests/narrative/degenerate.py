@@ -1,0 +1,78 @@
+"""Degenerate but real workbooks, rendered to .pptx and read back: the decks whose sentences
+once contradicted their own figures.
+
+Each workbook is a few hand-written rows, so the figures a sentence states can be worked out by
+hand in the test that reads it. The reporting month is October 2026 (Gregorian in every
+language, so that Persian decks report the same days).
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import pandas as pd
+from pptx import Presentation
+
+from deckgen.config import Settings
+from deckgen.data.validate import validate_frames
+from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
+from deckgen.model import Deck
+from deckgen.period import Period
+from deckgen.render.writer import render_pptx
+from deckgen.slides.deck import build_deck
+from deckgen.wording import Wording
+
+PERIOD = Period("gregorian", 2026, 10)
+Frames = dict[str, pd.DataFrame]
+
+
+def _orders(rows: list[tuple[str, str, float]]) -> Frames:
+    """Customers and orders sheets of (customer, order date, amount) rows."""
+    ids = sorted({c for c, _, _ in rows})
+    return {
+        "customers": pd.DataFrame({"customer_id": ids}),
+        "orders": pd.DataFrame(
+            {
+                "order_id": [f"O{i}" for i in range(len(rows))],
+                "customer_id": [c for c, _, _ in rows],
+                "order_date": pd.to_datetime([d for _, d, _ in rows]),
+                "amount": [a for _, _, a in rows],
+            }
+        ),
+    }
+
+
+def same_day() -> Frames:
+    """Four customers, one order each, all on 15 October 2026 (16 days before the month's end)."""
+    return _orders([(f"C{i}", "2026-10-15", 10.0 * i) for i in range(1, 5)])
+
+
+def one_customer() -> Frames:
+    """One customer who ordered on 2 September and 14 October 2026."""
+    return _orders([("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 70.0)])
+
+
+WORKBOOKS = {"same_day": same_day, "one_customer": one_customer}
+
+
+@cache
+def degenerate_deck(name: str, lang: str) -> tuple[Deck, LifecycleMetrics, tuple[str, ...]]:
+    """The October 2026 deck of workbook `name` in `lang`, its metrics, and the text of each
+    slide read back from the rendered .pptx (one string per slide, whitespace collapsed)."""
+    settings = Settings(lang=lang, calendar="gregorian")
+    report = validate_frames(WORKBOOKS[name](), settings, name)
+    assert report.tables is not None, report.format()
+    metrics = compute_metrics(report.tables, PERIOD, settings.metrics)
+    wording = Wording(lang, digits=settings.effective_digits, currency="USD")
+    deck = build_deck(metrics, settings, wording)
+    prs = Presentation(io.BytesIO(render_pptx(deck)))
+    texts = tuple(
+        " ".join(
+            " ".join(shape.text_frame.text.split())
+            for shape in slide.shapes
+            if shape.has_text_frame
+        )
+        for slide in prs.slides
+    )
+    return deck, metrics, texts
