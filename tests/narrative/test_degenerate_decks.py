@@ -57,3 +57,15 @@ def test_every_claim_of_the_degenerate_decks_holds(name, lang):
     deck, metrics, _ = degenerate_deck(name, lang)
     for number, slide in enumerate(deck.slides, start=1):
         assert check_claims(slide.claims, metrics, f"{name} {lang} slide {number}") == []
+
+
+@pytest.mark.parametrize("name", list(WORKBOOKS))
+def test_the_notes_show_no_bars_where_a_sentence_replaced_the_chart(name):
+    # Was "The bars show the 1 RFM segments with the highest revenue per customer." beside
+    # "Nothing to compare: the data has a single group." and no bars.
+    deck, _, _ = degenerate_deck(name, "en")
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.REPEAT_CHURN]
+    assert "Nothing to compare: the data has a single group." in _slide_text(
+        name, "en", SlideKind.REPEAT_CHURN
+    )
+    assert "The bars show" not in slide.notes
