@@ -90,6 +90,7 @@ class FunnelStep:
     )  # median conversion of the 12 months before, docs/metrics.md#funnel-leak
     norm_index: float | None  # conversion / benchmark; None without either or a zero benchmark
     vs_norm: NormStatus  # docs/metrics.md#funnel-leak
+    benchmark_months: int  # months of the 12 before with a conversion: those the median takes
 
     @property
     def thin(self) -> bool:
@@ -162,7 +163,7 @@ def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
     stage = stages[name]
     group = FunnelGroup.COHORT if name in COHORT_STAGES else FunnelGroup.MONTH
     if stage is None:
-        return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN)
+        return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN, 0)
     count = _change(stage.counts, stage.covered)
     base_counts, covered = _base(stages, k)
     base = None if base_counts is None else _change(base_counts, covered)
@@ -189,6 +190,7 @@ def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
         benchmark=benchmark,
         norm_index=index,
         vs_norm=_vs_norm(conversion, benchmark, index),
+        benchmark_months=sum(r is not None for r in rates[:_CURRENT]),
     )
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from pptx import Presentation
 
 from deckgen.config import Settings
+from deckgen.data.sample import generate_sample
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.model import Deck
@@ -53,7 +54,26 @@ def one_customer() -> Frames:
     return _orders([("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 70.0)])
 
 
-WORKBOOKS = {"same_day": same_day, "one_customer": one_customer}
+def five_months() -> Frames:
+    """The slide tests' sample (300 customers to October 2026) from June 2026 on: five months of
+    history, so every norm rests on the 4 months before October at most."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    dated = {
+        "orders": "order_date",
+        "leads": "created_date",
+        "channels": "month",
+        "feedback": "date",
+        "surveys": "date",
+        "loyalty": "date",
+    }
+    start = pd.Timestamp("2026-06-01")
+    kept = {
+        name: frames[name][pd.to_datetime(frames[name][c]) >= start] for name, c in dated.items()
+    }
+    return {**frames, **kept}
+
+
+WORKBOOKS = {"same_day": same_day, "one_customer": one_customer, "five_months": five_months}
 
 
 @cache
@@ -67,12 +87,17 @@ def degenerate_deck(name: str, lang: str) -> tuple[Deck, LifecycleMetrics, tuple
     wording = Wording(lang, digits=settings.effective_digits, currency="USD")
     deck = build_deck(metrics, settings, wording)
     prs = Presentation(io.BytesIO(render_pptx(deck)))
-    texts = tuple(
-        " ".join(
-            " ".join(shape.text_frame.text.split())
-            for shape in slide.shapes
-            if shape.has_text_frame
-        )
-        for slide in prs.slides
-    )
+    texts = tuple(" ".join(_shape_text(shape) for shape in slide.shapes) for slide in prs.slides)
     return deck, metrics, texts
+
+
+def _shape_text(shape: object) -> str:
+    """A shape's text as the slide shows it: text frames, table cells and chart categories."""
+    parts: list[str] = []
+    if shape.has_text_frame:
+        parts.append(shape.text_frame.text)
+    if getattr(shape, "has_table", False):
+        parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    if getattr(shape, "has_chart", False):
+        parts += [str(c) for c in shape.chart.plots[0].categories]
+    return " ".join(" ".join(parts).split())

@@ -117,7 +117,7 @@ def sparse_metrics(name: str) -> LifecycleMetrics:
 
 @cache
 def above_norm_metrics() -> LifecycleMetrics:
-    """The sample with its loyalty stage above its 12-month norm and no other stage judged:
+    """The sample with its loyalty stage above its norm and no other stage judged:
     the figures behind "Loyalty is the funnel's biggest leak … 38.1% against 26.4%"."""
     m = sparse_metrics("sample")
     steps = []
