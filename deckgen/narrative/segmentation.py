@@ -19,6 +19,8 @@ from deckgen.period import Period
 
 # A group must hold this share of the customers before the headline may name it.
 MIN_NAMED_SHARE = 0.05
+# Spends closer than this (relative) read as the same in a one-decimal percent.
+SAME_SPEND = 0.0005
 
 
 def breakdown_path(attribute: str) -> str:
@@ -222,6 +224,7 @@ class InterestState(StrEnum):
     """What the interests headline can say."""
 
     SPEND = "spend"  # one interest's customers spend the most over 12 months
+    EVEN = "even"  # every interest shown: its customers spend the same (one buyer, say)
     NAMED = "named"  # no revenue to compare: the interest named most
 
 
@@ -242,6 +245,19 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
     """The interests headline and its claims."""
     interests = seg.psychographic[:shown]
     spends = [i.revenue_per_customer_12m for i in interests]
+    if max(spends) > 0 and len(interests) > 1 and min(spends) == max(spends):
+        # Was "Customers interested in travel spend the most" with every interest tied.
+        top = interests[0]
+        path = f"segmentation.psychographic[interest={top.interest}]"
+        per_customer = "segmentation.psychographic[*].revenue_per_customer_12m"
+        return told(
+            InterestsHeadline(
+                InterestState.EVEN, top.interest, top.share, spends[0], None, None, False
+            ),
+            states("the spend of each", spends[0], Fig(f"{path}.revenue_per_customer_12m")),
+            claim("every interest alike", Fig(per_customer, Agg.MAX), Relation.EQ, spends[0]),
+            claim("every interest alike", Fig(per_customer, Agg.MIN), Relation.EQ, spends[0]),
+        )
     if max(spends) > 0:
         top = max(interests, key=lambda i: (i.revenue_per_customer_12m, i.interest))
         path = f"segmentation.psychographic[interest={top.interest}]"
@@ -269,7 +285,8 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
             for i in interests
         ]
         gap = None
-        if average:
+        # A gap that a one-decimal percent shows as 0.0% is no gap ("0.0% above the average").
+        if average and abs(top.revenue_per_customer_12m / average - 1) >= SAME_SPEND:
             gap = abs(top.revenue_per_customer_12m / average - 1)
             per_head = Fig("segmentation.revenue_12m.current") / Fig(
                 "segmentation.customers.current"
@@ -283,6 +300,14 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
                     per_head,
                 )
             )
+        elif average:
+            ratio = Fig(f"{path}.revenue_per_customer_12m") / (
+                Fig("segmentation.revenue_12m.current") / Fig("segmentation.customers.current")
+            )
+            claims += [
+                claim("it spends as the average does", ratio, Relation.LT, 1 + SAME_SPEND),
+                claim("it spends as the average does", ratio, Relation.GT, 1 - SAME_SPEND),
+            ]
         return told(
             InterestsHeadline(
                 InterestState.SPEND,

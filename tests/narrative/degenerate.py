@@ -73,7 +73,33 @@ def five_months() -> Frames:
     return {**frames, **kept}
 
 
-WORKBOOKS = {"same_day": same_day, "one_customer": one_customer, "five_months": five_months}
+def one_buyer() -> Frames:
+    """One customer, interested in fitness and travel, who ordered once (27 USD, 1 October
+    2026), and one who never ordered."""
+    frames = _orders([("C1", "2026-10-01", 27.0)])
+    customers = pd.DataFrame(
+        {"customer_id": ["C1", "C2"], "interests": ["fitness;travel", "travel"]}
+    )
+    return {**frames, "customers": customers}
+
+
+def none_won() -> Frames:
+    """The slide tests' sample with every converted lead marked lost: no lead ever converted."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    leads = frames["leads"].copy()
+    leads.loc[leads["status"] == "converted", "status"] = "lost"
+    leads["converted_date"] = pd.NaT
+    leads["customer_id"] = None
+    return {**frames, "leads": leads}
+
+
+WORKBOOKS = {
+    "same_day": same_day,
+    "one_customer": one_customer,
+    "five_months": five_months,
+    "one_buyer": one_buyer,
+    "none_won": none_won,
+}
 
 
 @cache

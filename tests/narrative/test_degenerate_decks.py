@@ -111,3 +111,35 @@ def test_no_slide_claims_a_twelve_month_norm_on_five_months(lang):
         if s.kind != SlideKind.DEFINITIONS and TWELVE_MONTH_NORM[lang] in t
     ]
     assert claimed == []
+
+
+OTHER_HEADLINES = {
+    # Every converted lead marked lost: 291 leads open, 1,782 closed, none converted.
+    ("none_won", SlideKind.PROSPECT_PROFILE, "en"): "291 leads are open, but none of the 1,782 "
+    "closed leads became a customer, so no conversion can be expected of them yet",
+    ("none_won", SlideKind.PROSPECT_PROFILE, "fa"): "۲۹۱ سرنخ باز است، اما هیچ‌یک از ۱٬۷۸۲ سرنخ "
+    "بسته‌شده به مشتری تبدیل نشده است، پس هنوز نمی‌توان انتظار تبدیل آن‌ها را داشت",
+    # One buyer (27 USD) naming fitness and travel: both interests spend 27 USD each.
+    ("one_buyer", SlideKind.INTERESTS, "en"): "Customers spend the same whatever their interest: "
+    "27 USD each over 12 months",
+    ("one_buyer", SlideKind.INTERESTS, "ar"): "ينفق العملاء القدر نفسه أيًّا كان اهتمامهم: "
+    "27 دولار للعميل في آخر سنة",
+    ("one_buyer", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in 12 "
+    "months yet, and the one customer who ordered in October 2026 was new",
+    ("one_buyer", SlideKind.CUSTOMER_FLOW, "fa"): "هنوز هیچ مشتری‌ای در ۱۲ ماه در ۳ روز یا بیشتر "
+    "خرید نکرده است؛ تنها مشتری خریدار اکتبر ۲۰۲۶ جدید بود",
+}
+
+
+@pytest.mark.parametrize(("name", "kind", "lang"), list(OTHER_HEADLINES))
+def test_degenerate_headlines_read_back(name, kind, lang):
+    # Were "about 0 should become customers; there is no revenue yet to value them by" beside a
+    # month of revenue; "Customers interested in travel spend the most ... 0.0% above the 27 USD
+    # average" with every interest at 27 USD; "all 1 customers who ordered ... were new".
+    assert _slide_text(name, lang, kind).startswith(OTHER_HEADLINES[name, kind, lang])
+
+
+def test_the_none_won_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("none_won", "en")
+    p = metrics.prospects
+    assert (p.open_leads, p.history_leads, p.base_rate, p.pipeline_value) == (291, 1782, 0.0, 0.0)
