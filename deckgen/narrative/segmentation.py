@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.segments import (
     GEOGRAPHIC,
     UNKNOWN,
@@ -220,6 +221,39 @@ class ProfileNotes:
     unknown: tuple[Unknown, ...]  # every attribute with unknown customers
 
 
+@dataclass(frozen=True)
+class History:
+    """How much of the 12 months to the month's end the orders cover: a sentence says "over 12
+    months" only when they cover all of them (docs/metrics.md#trailing-12-months)."""
+
+    full: bool
+    months: int  # 1..12: from the month of the first order ever (12 when before the window)
+
+
+def tell_history(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[History]:
+    """The months of order history within the 12 months to the month's end."""
+    cohorts = loyalty.cohorts  # the 12 months ending with the month, oldest first
+    base = Fig("segmentation.customers.current")
+    acquired = Fig("loyalty.cohorts[*].customers", Agg.SUM)
+    if sum(c.customers for c in cohorts) < seg.customers.current:
+        return told(
+            History(True, len(cohorts)),
+            claim("some customer first ordered before the 12 months", acquired, Relation.LT, base),
+        )
+    first = next((i for i, c in enumerate(cohorts) if c.customers), len(cohorts) - 1)
+    claims = [
+        claim("every customer first ordered within the 12 months", acquired, Relation.EQ, base),
+        claim(
+            "the first order's month", Fig(f"loyalty.cohorts[{first}].customers"), Relation.GT, 0
+        ),
+        [
+            claim("no order before it", Fig(f"loyalty.cohorts[{i}].customers"), Relation.EQ, 0)
+            for i in range(first)
+        ],
+    ]
+    return told(History(first == 0, len(cohorts) - first), claims)
+
+
 class InterestState(StrEnum):
     """What the interests headline can say."""
 
@@ -239,9 +273,12 @@ class InterestsHeadline:
     average: float | None  # revenue per customer of the whole base over 12 months
     gap: float | None  # |spend / average - 1|
     above: bool
+    history: History  # the months the 12-month spend rests on
 
 
-def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[InterestsHeadline]:
+def tell_interests_headline(
+    seg: SegmentationResult, shown: int, history: Told[History]
+) -> Told[InterestsHeadline]:
     """The interests headline and its claims."""
     interests = seg.psychographic[:shown]
     spends = [i.revenue_per_customer_12m for i in interests]
@@ -252,8 +289,16 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
         per_customer = "segmentation.psychographic[*].revenue_per_customer_12m"
         return told(
             InterestsHeadline(
-                InterestState.EVEN, top.interest, top.share, spends[0], None, None, False
+                InterestState.EVEN,
+                top.interest,
+                top.share,
+                spends[0],
+                None,
+                None,
+                False,
+                history.context,
             ),
+            history.claims,
             states("the spend of each", spends[0], Fig(f"{path}.revenue_per_customer_12m")),
             claim("every interest alike", Fig(per_customer, Agg.MAX), Relation.EQ, spends[0]),
             claim("every interest alike", Fig(per_customer, Agg.MIN), Relation.EQ, spends[0]),
@@ -317,13 +362,18 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
                 average,
                 gap,
                 average is None or top.revenue_per_customer_12m >= average,
+                history.context,
             ),
             claims,
+            history.claims,
         )
     top = interests[0]
     path = f"segmentation.psychographic[interest={top.interest}]"
     return told(
-        InterestsHeadline(InterestState.NAMED, top.interest, top.share, 0.0, None, None, False),
+        InterestsHeadline(
+            InterestState.NAMED, top.interest, top.share, 0.0, None, None, False, history.context
+        ),
+        history.claims,
         states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
         claim(
             "no interest's customers spent anything",

@@ -17,6 +17,7 @@ from deckgen.narrative.segmentation import (
     SharesChart,
     Unknown,
     known,
+    tell_history,
     tell_interests_headline,
     tell_profile_headline,
     tell_rfm_headline,
@@ -164,7 +165,8 @@ def build_interests(ctx: SlideContext) -> Built:
     names = tuple(i.interest for i in interests)
     spend = tuple(i.revenue_per_customer_12m for i in interests)
     top = max(range(len(interests)), key=lambda k: (spend[k], names[k]))
-    headline = tell_interests_headline(seg, len(interests))
+    history = tell_history(seg, ctx.metrics.loyalty)
+    headline = tell_interests_headline(seg, len(interests), history)
     shares = ChartSpec(
         kind="bar",
         title=ctx.label("segmentation", "interest_customers"),

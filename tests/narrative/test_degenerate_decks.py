@@ -121,9 +121,14 @@ OTHER_HEADLINES = {
     "بسته‌شده به مشتری تبدیل نشده است، پس هنوز نمی‌توان انتظار تبدیل آن‌ها را داشت",
     # One buyer (27 USD) naming fitness and travel: both interests spend 27 USD each.
     ("one_buyer", SlideKind.INTERESTS, "en"): "Customers spend the same whatever their interest: "
-    "27 USD each over 12 months",
+    "27 USD each over the one month of history",
     ("one_buyer", SlideKind.INTERESTS, "ar"): "ينفق العملاء القدر نفسه أيًّا كان اهتمامهم: "
-    "27 دولار للعميل في آخر سنة",
+    "27 دولار للعميل خلال الشهر الوحيد من السجل",
+    # Orders from June 2026: 5 months of history (June to October) behind the 12-month spend.
+    ("five_months", SlideKind.INTERESTS, "en"): "Customers interested in outdoors spend the most: "
+    "164 USD each over the 5 months of history, 25.3% above the 131 USD average",
+    ("five_months", SlideKind.INTERESTS, "fa"): "علاقه‌مندان به ⁦outdoors⁩ بیشترین خرید را دارند: "
+    "۱۶۴ دلار برای هر نفر در ۵ ماه سابقه، ⁦۲۵٫۳⁩٪ بالاتر از میانگین ۱۳۱ دلار",
     ("one_buyer", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in 12 "
     "months yet, and the one customer who ordered in October 2026 was new",
     ("one_buyer", SlideKind.CUSTOMER_FLOW, "fa"): "هنوز هیچ مشتری‌ای در ۱۲ ماه در ۳ روز یا بیشتر "

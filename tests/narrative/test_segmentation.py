@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from deckgen.config import MetricsSettings
+from deckgen.config import MetricsSettings, Settings
 from deckgen.data.tables import Tables
+from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.metrics.segments import SegmentationResult, compute_segments
 from deckgen.narrative.claims import check_claims
-from deckgen.narrative.segmentation import RfmState, tell_rfm_headline
+from deckgen.narrative.segmentation import RfmState, tell_history, tell_rfm_headline
 from tests.metrics.fixtures_lifecycle import OCT_2026, make_frame
 
 
@@ -102,3 +103,35 @@ def test_the_happy_path_names_a_segment(amounts):
         assert told.context.segment == "New"
         assert told.context.revenue_share == pytest.approx(0.75)
     _holds(seg)
+
+
+def _history(first_orders: list[str]):
+    """tell_history over customers whose (only) orders fall on these dates, as of October."""
+    rows = [(f"C{i}", d, 10.0) for i, d in enumerate(first_orders)]
+    ids = sorted({c for c, _, _ in rows})
+    tables = Tables(
+        customers=make_frame("customers", ["customer_id"], [[c] for c in ids]),
+        orders=make_frame(
+            "orders",
+            ["order_id", "customer_id", "order_date", "amount"],
+            [[f"O{i}", c, d, a] for i, (c, d, a) in enumerate(rows)],
+        ),
+    )
+    metrics = compute_metrics(tables, OCT_2026, Settings().metrics)
+    told = tell_history(metrics.segmentation, metrics.loyalty)
+    assert check_claims(told.claims, metrics) == []
+    return told.context
+
+
+@pytest.mark.parametrize(
+    ("dates", "full", "months"),
+    [
+        (["2026-06-10", "2026-10-01"], False, 5),  # June to October
+        (["2026-10-01"], False, 1),  # October only
+        (["2025-11-03", "2026-10-01"], True, 12),  # from the window's first month: all 12
+        (["2024-05-01", "2026-10-01"], True, 12),  # a first order before the window
+    ],
+)
+def test_the_history_behind_a_twelve_month_figure(dates, full, months):
+    history = _history(dates)
+    assert (history.full, history.months) == (full, months)
