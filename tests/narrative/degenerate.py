@@ -23,6 +23,7 @@ from deckgen.period import Period
 from deckgen.render.writer import render_pptx
 from deckgen.slides.deck import build_deck
 from deckgen.wording import Wording
+from tests.narrative.sparse import dated_from
 
 PERIOD = Period("gregorian", 2026, 10)
 Frames = dict[str, pd.DataFrame]
@@ -58,19 +59,7 @@ def five_months() -> Frames:
     """The slide tests' sample (300 customers to October 2026) from June 2026 on: five months of
     history, so every norm rests on the 4 months before October at most."""
     frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
-    dated = {
-        "orders": "order_date",
-        "leads": "created_date",
-        "channels": "month",
-        "feedback": "date",
-        "surveys": "date",
-        "loyalty": "date",
-    }
-    start = pd.Timestamp("2026-06-01")
-    kept = {
-        name: frames[name][pd.to_datetime(frames[name][c]) >= start] for name, c in dated.items()
-    }
-    return {**frames, **kept}
+    return {**frames, **dated_from(frames, "2026-06-01")}
 
 
 def one_buyer() -> Frames:

@@ -15,10 +15,10 @@ from deckgen.narrative.segmentation import RfmState, tell_history, tell_rfm_head
 from tests.metrics.fixtures_lifecycle import OCT_2026, make_frame
 
 
-def _segments(orders: list[tuple[str, str, float]]) -> SegmentationResult:
-    """Segmentation at the end of October 2026 of (customer, order date, amount) rows."""
+def _tables(orders: list[tuple[str, str, float]]) -> Tables:
+    """Customers and orders of (customer, order date, amount) rows."""
     ids = sorted({c for c, _, _ in orders})
-    tables = Tables(
+    return Tables(
         customers=make_frame("customers", ["customer_id"], [[c] for c in ids]),
         orders=make_frame(
             "orders",
@@ -26,7 +26,11 @@ def _segments(orders: list[tuple[str, str, float]]) -> SegmentationResult:
             [[f"O{i}", c, d, a] for i, (c, d, a) in enumerate(orders)],
         ),
     )
-    return compute_segments(tables, OCT_2026, MetricsSettings())
+
+
+def _segments(orders: list[tuple[str, str, float]]) -> SegmentationResult:
+    """Segmentation at the end of October 2026 of (customer, order date, amount) rows."""
+    return compute_segments(_tables(orders), OCT_2026, MetricsSettings())
 
 
 def _holds(seg: SegmentationResult) -> None:
@@ -107,16 +111,7 @@ def test_the_happy_path_names_a_segment(amounts):
 
 def _history(first_orders: list[str]):
     """tell_history over customers whose (only) orders fall on these dates, as of October."""
-    rows = [(f"C{i}", d, 10.0) for i, d in enumerate(first_orders)]
-    ids = sorted({c for c, _, _ in rows})
-    tables = Tables(
-        customers=make_frame("customers", ["customer_id"], [[c] for c in ids]),
-        orders=make_frame(
-            "orders",
-            ["order_id", "customer_id", "order_date", "amount"],
-            [[f"O{i}", c, d, a] for i, (c, d, a) in enumerate(rows)],
-        ),
-    )
+    tables = _tables([(f"C{i}", d, 10.0) for i, d in enumerate(first_orders)])
     metrics = compute_metrics(tables, OCT_2026, Settings().metrics)
     told = tell_history(metrics.segmentation, metrics.loyalty)
     assert check_claims(told.claims, metrics) == []
