@@ -76,8 +76,10 @@ def test_conversions_and_norms(acquisition_tables):
     assert by_stage["loyalty"].conversion is None
     # The months before October with a conversion: acquisition June (1 lead / 4,400 reached),
     # July (0 / 5,500), September (2 / 8,900), August reached nobody; conversion June (1 new /
-    # 1 lead), August (0 / 1), September (1 / 2), July had no lead. 3 months each.
-    assert [by_stage[s].benchmark_months for s in STAGES] == [0, 3, 3, 0, 0]
+    # 1 lead), August (0 / 1), September (1 / 2), July had no lead. Each median spans June to
+    # September, 4 months, skipping the one without a conversion: not "the 3 months before"
+    # (July to September), which would leave June out and count the empty month in.
+    assert [by_stage[s].benchmark_months for s in STAGES] == [0, 4, 4, 0, 0]
 
 
 def test_a_stage_above_its_norm_is_never_the_leak(acquisition_tables):

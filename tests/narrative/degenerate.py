@@ -62,6 +62,15 @@ def five_months() -> Frames:
     return {**frames, **dated_from(frames, "2026-06-01")}
 
 
+def channel_gap() -> Frames:
+    """The slide tests' sample (14 months to October 2026) without the channels' March 2026 rows:
+    a month in the middle of the history with nobody reached, so no acquisition rate."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    channels = frames["channels"]
+    month = pd.to_datetime(channels["month"])
+    return {**frames, "channels": channels[(month < "2026-03-01") | (month >= "2026-04-01")]}
+
+
 def one_buyer() -> Frames:
     """One customer, interested in fitness and travel, who ordered once (27 USD, 1 October
     2026), and one who never ordered."""
@@ -86,6 +95,7 @@ WORKBOOKS = {
     "same_day": same_day,
     "one_customer": one_customer,
     "five_months": five_months,
+    "channel_gap": channel_gap,
     "one_buyer": one_buyer,
     "none_won": none_won,
 }

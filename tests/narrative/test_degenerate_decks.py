@@ -113,6 +113,29 @@ def test_no_slide_claims_a_twelve_month_norm_on_five_months(lang):
     assert claimed == []
 
 
+GAP_HEADLINES = {
+    # Reach from October 2025 on but none in March 2026: the acquisition norm is the median of
+    # the 11 months with a rate among the 12 before; it spans all 12, so a "12-month norm" (as
+    # any median that skips an empty month), not a norm "over the 11 months before".
+    "en": "The funnel leaks most at acquisition: 1 in 3,324 people reached became a lead, against "
+    "a 12-month norm of 1 in 2,451",
+    "fa": "بیشترین ریزش قیف در مرحلهٔ جذب است: از هر ۳٬۳۲۴ مخاطب، یکی به سرنخ تبدیل شد؛ سطح معمول "
+    "۱۲ ماهه ۱ از هر ۲٬۴۵۱ است",
+}
+
+
+def test_a_month_without_a_rate_inside_the_history_leaves_the_norm_twelve_months_long():
+    _, metrics, _ = degenerate_deck("channel_gap", "en")
+    (acquisition,) = [s for s in metrics.funnel.steps if s.stage == "acquisition"]
+    assert acquisition.benchmark_months == 12
+    assert round(1 / acquisition.benchmark) == 2451
+
+
+@pytest.mark.parametrize("lang", list(GAP_HEADLINES))
+def test_a_norm_over_a_gap_reads_as_twelve_months(lang):
+    assert _slide_text("channel_gap", lang, SlideKind.FUNNEL).startswith(GAP_HEADLINES[lang])
+
+
 OTHER_HEADLINES = {
     # Every converted lead marked lost: 291 leads open, 1,782 closed, none converted.
     ("none_won", SlideKind.PROSPECT_PROFILE, "en"): "291 leads are open, but none of the 1,782 "

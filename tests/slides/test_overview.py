@@ -209,7 +209,7 @@ FINDINGS = [
             NormSpan(NormWindow.SHORT, 1),
         ),
         "Conversion is the stage furthest below its norm: new customers were 10.0% of the "
-        "month's leads, against a median of 20.0% of the month before.",
+        "month's leads, against a median of 20.0% from the month before.",
     ),
     (
         CacFinding(FindingKind.CHANNEL_CAC, "email", 10.0, "tv", 120.0, 12, 0.917),
