@@ -411,6 +411,9 @@ class RfmState(StrEnum):
     # segment name may say who is lapsing (docs/metrics.md#rfm-scores).
     SAME_RECENCY = "same_recency"
     ONE_CUSTOMER = "one_customer"  # a lone customer: nobody to rank against
+    # Recency ranks the customers, but the history is too short to judge lapsing (the churn
+    # slide's rule, docs/metrics.md#at-risk): Lost or At Risk only means "ordered earlier".
+    SHORT_HISTORY = "short_history"
 
 
 @dataclass(frozen=True)
@@ -424,8 +427,10 @@ class RfmHeadline:
     revenue_share: float
     times: float | None  # revenue_share / share (OUTEARNS)
     monetary: float | None  # mean revenue per customer to date
-    customers: int = 0  # the base (SAME_RECENCY, ONE_CUSTOMER)
-    recency_days: int | None = None  # days since every customer's last order (idem)
+    customers: int = 0  # the base (SAME_RECENCY, ONE_CUSTOMER, SHORT_HISTORY)
+    # Days since every customer's last order (SAME_RECENCY, ONE_CUSTOMER); the most days since
+    # any customer's (SHORT_HISTORY).
+    recency_days: int | None = None
 
 
 def _shared_recency(seg: SegmentationResult) -> int | None:
@@ -466,12 +471,41 @@ def _tell_unranked(seg: SegmentationResult, days: int) -> Told[RfmHeadline]:
     )
 
 
-def tell_rfm_headline(seg: SegmentationResult) -> Told[RfmHeadline]:
+def _tell_short_history(seg: SegmentationResult) -> Told[RfmHeadline]:
+    """The headline when the history is too short to judge lapsing: the base and how far back
+    its last orders reach."""
+    segment = max(seg.rfm.segments, key=lambda s: (s.customers.current, s.name))
+    recency = "segmentation.rfm.bands[*dimension=recency]"
+    bands = [b for b in seg.rfm.bands if b.dimension == "recency" and b.high is not None]
+    oldest = int(max(b.high for b in bands))
+    return told(
+        RfmHeadline(
+            RfmState.SHORT_HISTORY,
+            segment.name,
+            segment.share,
+            segment.revenue_share,
+            None,
+            segment.monetary,
+            seg.customers.current,
+            oldest,
+        ),
+        claim("too short to judge lapsing", Fig("loyalty.lapsing_judged"), Relation.EQ, 0),
+        states(
+            "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
+        ),
+        states("the most days since a last order", oldest, Fig(f"{recency}.high", Agg.MAX)),
+    )
+
+
+def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[RfmHeadline]:
     """The RFM headline: the same segment as the summary's top_segment finding when one
-    out-earns its share of customers; no segment when recency ranks nobody."""
+    out-earns its share of customers; no segment when recency ranks nobody or when the history
+    is too short to judge lapsing (as the repeat-and-churn slide says)."""
     days = _shared_recency(seg)
     if days is not None:
         return _tell_unranked(seg, days)
+    if not loyalty.lapsing_judged:
+        return _tell_short_history(seg)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"

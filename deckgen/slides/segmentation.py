@@ -259,7 +259,7 @@ def build_rfm(ctx: SlideContext) -> Built:
         area="right",
         title=ctx.label("segmentation", "rfm_table"),
     )
-    headline = tell_rfm_headline(seg)
+    headline = tell_rfm_headline(seg, ctx.metrics.loyalty)
     h = headline.context
     notes = RfmNotes(h.state, h.segment, h.share, h.revenue_share, h.monetary)
     finding = ctx.say("headline", headline)

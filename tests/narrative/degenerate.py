@@ -23,6 +23,7 @@ from deckgen.period import Period
 from deckgen.render.writer import render_pptx
 from deckgen.slides.deck import build_deck
 from deckgen.wording import Wording
+from tests.narrative.sparse import WORKBOOKS as SPARSE
 from tests.narrative.sparse import dated_from
 
 PERIOD = Period("gregorian", 2026, 10)
@@ -62,6 +63,12 @@ def five_months() -> Frames:
     return {**frames, **dated_from(frames, "2026-06-01")}
 
 
+def one_month() -> Frames:
+    """The slide tests' sample cut to October 2026 (tests/narrative/sparse.py): recency ranks
+    the customers, but a month is too short a history to judge lapsing."""
+    return SPARSE["one_month"](generate_sample(customers=300, months=14, end="2026-10", seed=3))
+
+
 def channel_gap() -> Frames:
     """The slide tests' sample (14 months to October 2026) without the channels' March 2026 rows:
     a month in the middle of the history with nobody reached, so no acquisition rate."""
@@ -96,6 +103,7 @@ WORKBOOKS = {
     "one_customer": one_customer,
     "five_months": five_months,
     "channel_gap": channel_gap,
+    "one_month": one_month,
     "one_buyer": one_buyer,
     "none_won": none_won,
 }

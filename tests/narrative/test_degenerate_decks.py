@@ -113,6 +113,42 @@ def test_no_slide_claims_a_twelve_month_norm_on_five_months(lang):
     assert claimed == []
 
 
+TOO_SHORT = {
+    # The churn slide's words for a history too short to judge lapsing.
+    "en": "the order history is still too short to judge who is lapsing",
+    "fa": "سابقهٔ سفارش‌ها هنوز برای تشخیص مشتریان در معرض ریزش کوتاه است",
+    "ar": "سجل الطلبات ما زال أقصر من أن يُحكم منه على انقطاع العملاء",
+}
+SHORT_RFM_HEADLINES = {
+    # October only: 64 customers, the earliest last order on 1 October, 30 days before the 31st.
+    "en": "The order history is still too short to judge who is lapsing: the segments only rank "
+    "the 64 customers by their last order, at most 30 days before the month's end",
+    "fa": "سابقهٔ سفارش‌ها هنوز برای تشخیص مشتریان در معرض ریزش کوتاه است: بخش‌ها تنها ۶۴ مشتری را "
+    "بر پایهٔ آخرین سفارششان رتبه‌بندی می‌کنند که حداکثر ۳۰ روز پیش از پایان ماه بوده است",
+    "ar": "ما زال سجل الطلبات أقصر من أن يُحكم منه على انقطاع العملاء: لا ترتّب الشرائح العملاء، "
+    "وعددهم 64، إلا حسب آخر طلب لكل منهم، وكان قبل نهاية الشهر بـ30 يومًا على الأكثر",
+}
+
+
+def test_the_one_month_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("one_month", "en")
+    assert not metrics.loyalty.lapsing_judged
+    assert metrics.segmentation.customers.current == 64
+    recency = [b for b in metrics.segmentation.rfm.bands if b.dimension == "recency"]
+    assert max(b.high for b in recency if b.high is not None) == 30
+    # Recency still ranks them: some customers are filed under Lost, the reason for the state.
+    (lost,) = [s for s in metrics.segmentation.rfm.segments if s.name == "Lost"]
+    assert lost.customers.current > 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_rfm_slide_claims_no_lapsing_where_the_churn_slide_cannot_judge_it(lang):
+    # Was "The New segment brings 26.8% of all revenue ..." over a chart filing a fifth of the
+    # customers under Lost, beside a churn slide saying lapsing cannot be judged yet.
+    assert TOO_SHORT[lang] in _slide_text("one_month", lang, SlideKind.REPEAT_CHURN)
+    assert _slide_text("one_month", lang, SlideKind.RFM).startswith(SHORT_RFM_HEADLINES[lang])
+
+
 GAP_HEADLINES = {
     # Reach from October 2025 on but none in March 2026: the acquisition norm is the median of
     # the 11 months with a rate among the 12 before; it spans all 12, so a "12-month norm" (as
