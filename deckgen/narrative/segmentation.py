@@ -282,7 +282,9 @@ def tell_interests_headline(
     """The interests headline and its claims."""
     interests = seg.psychographic[:shown]
     spends = [i.revenue_per_customer_12m for i in interests]
-    if max(spends) > 0 and len(interests) > 1 and min(spends) == max(spends):
+    # "Whatever their interest": every interest, shown or not, as the claims below check.
+    every = [i.revenue_per_customer_12m for i in seg.psychographic]
+    if max(spends) > 0 and len(interests) > 1 and min(every) == max(every):
         # Was "Customers interested in travel spend the most" with every interest tied.
         top = interests[0]
         path = f"segmentation.psychographic[interest={top.interest}]"

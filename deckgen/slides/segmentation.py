@@ -12,6 +12,7 @@ from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.segmentation import (
     InterestsNotes,
+    InterestState,
     ProfileNotes,
     RfmNotes,
     SharesChart,
@@ -164,9 +165,12 @@ def build_interests(ctx: SlideContext) -> Built:
         return Built(dropped=(missing,))
     names = tuple(i.interest for i in interests)
     spend = tuple(i.revenue_per_customer_12m for i in interests)
-    top = max(range(len(interests)), key=lambda k: (spend[k], names[k]))
     history = tell_history(seg, ctx.metrics.loyalty)
     headline = tell_interests_headline(seg, len(interests), history)
+    # The bar of the interest the headline names as spending most; none when it names none.
+    top = None
+    if headline.context.state == InterestState.SPEND:
+        top = names.index(headline.context.interest)
     shares = ChartSpec(
         kind="bar",
         title=ctx.label("segmentation", "interest_customers"),

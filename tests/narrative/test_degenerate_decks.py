@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from deckgen.model import ChartSpec
 from deckgen.narrative.claims import check_claims
 from deckgen.slides.registry import SlideKind
 from deckgen.wording import LANGS
@@ -207,3 +208,16 @@ def test_the_none_won_figures_are_the_metrics():
     _, metrics, _ = degenerate_deck("none_won", "en")
     p = metrics.prospects
     assert (p.open_leads, p.history_leads, p.base_rate, p.pipeline_value) == (291, 1782, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "highlighted"), [("one_buyer", None), ("five_months", "outdoors")]
+)
+def test_the_spend_chart_marks_only_the_interest_the_headline_names(name, highlighted):
+    # Was the travel bar marked beside "Customers spend the same whatever their interest" (both
+    # interests at 27 USD): the mark fell to the tie-break by name.
+    deck, _, _ = degenerate_deck(name, "en")
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.INTERESTS]
+    (spend,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.area == "right"]
+    marked = None if spend.highlight is None else spend.categories[spend.highlight]
+    assert marked == highlighted
