@@ -20,6 +20,7 @@ class FlowState(StrEnum):
 
     SOME_RETURNING = "some_returning"  # some of the month's buyers had bought before
     ALL_NEW = "all_new"  # every buyer of the month was new
+    ALL_RETURNING = "all_returning"  # every buyer of the month had bought before
     NO_ORDERS = "no_orders"  # nobody ordered
 
 
@@ -80,6 +81,18 @@ def tell_flow(loyalty: LoyaltyResult, stock: LoyaltyStock, min_orders: int) -> T
         state = FlowState.ALL_NEW
         claims += [
             claim("no buyer had bought before", Fig("loyalty.returning.current"), Relation.EQ, 0),
+            states("buyers of the month", active, Fig("loyalty.active.current")),
+        ]
+    elif returning == active:
+        # Was "1 of the 1 customers who ordered ... had bought before".
+        state = FlowState.ALL_RETURNING
+        claims += [
+            claim(
+                "every buyer had bought before",
+                Fig("loyalty.returning.current"),
+                Relation.EQ,
+                Fig("loyalty.active.current"),
+            ),
             states("buyers of the month", active, Fig("loyalty.active.current")),
         ]
     else:

@@ -56,6 +56,18 @@ def one_customer() -> Frames:
     return _orders([("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 70.0)])
 
 
+def regulars() -> Frames:
+    """Three customers who each ordered once in September and once in October 2026."""
+    days = (("02", "14"), ("05", "20"), ("09", "25"))
+    return _orders(
+        [
+            (f"C{i}", f"2026-{m}-{d[k]}", 40.0)
+            for i, d in enumerate(days, 1)
+            for k, m in enumerate(("09", "10"))
+        ]
+    )
+
+
 def five_months() -> Frames:
     """The slide tests' sample (300 customers to October 2026) from June 2026 on: five months of
     history, so every norm rests on the 4 months before October at most."""
@@ -101,6 +113,7 @@ def none_won() -> Frames:
 WORKBOOKS = {
     "same_day": same_day,
     "one_customer": one_customer,
+    "regulars": regulars,
     "five_months": five_months,
     "channel_gap": channel_gap,
     "one_month": one_month,

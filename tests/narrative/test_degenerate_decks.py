@@ -189,6 +189,16 @@ OTHER_HEADLINES = {
     "164 USD each over the 5 months of history, 25.3% above the 131 USD average",
     ("five_months", SlideKind.INTERESTS, "fa"): "علاقه‌مندان به ⁦outdoors⁩ بیشترین خرید را دارند: "
     "۱۶۴ دلار برای هر نفر در ۵ ماه سابقه، ⁦۲۵٫۳⁩٪ بالاتر از میانگین ۱۳۱ دلار",
+    # C1 ordered in September and October: the month's one buyer had bought before (was "1 of
+    # the 1 customers who ordered in October 2026 had bought before").
+    ("one_customer", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in "
+    "12 months yet, and the one customer who ordered in October 2026 had bought before",
+    ("one_customer", SlideKind.CUSTOMER_FLOW, "fa"): "هنوز هیچ مشتری‌ای در ۱۲ ماه در ۳ روز یا بیشتر "
+    "خرید نکرده است؛ تنها مشتری خریدار اکتبر ۲۰۲۶ پیش‌تر هم خرید کرده بود",
+    ("one_customer", SlideKind.CUSTOMER_FLOW, "ar"): "لم يشترِ أي عميل بعدُ في 3 أيام أو أكثر في "
+    "آخر سنة، وكان العميل الوحيد الذي طلب في أكتوبر 2026 قد اشترى من قبل",
+    ("regulars", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in "
+    "12 months yet, and all 3 customers who ordered in October 2026 had bought before",
     ("one_buyer", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in 12 "
     "months yet, and the one customer who ordered in October 2026 was new",
     ("one_buyer", SlideKind.CUSTOMER_FLOW, "fa"): "هنوز هیچ مشتری‌ای در ۱۲ ماه در ۳ روز یا بیشتر "
