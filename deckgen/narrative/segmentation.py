@@ -22,6 +22,8 @@ from deckgen.period import Period
 MIN_NAMED_SHARE = 0.05
 # Spends closer than this (relative) read as the same in a one-decimal percent.
 SAME_SPEND = 0.0005
+# The recency score bands of the RFM result, as a claim path.
+_RECENCY_BANDS = "segmentation.rfm.bands[*dimension=recency]"
 
 
 def breakdown_path(attribute: str) -> str:
@@ -443,22 +445,28 @@ def _shared_recency(seg: SegmentationResult) -> int | None:
     return int(bands[0].low)
 
 
+def _naming_no_segment(seg: SegmentationResult, state: RfmState, days: int) -> RfmHeadline:
+    """A headline record that names no segment: the base, `days` (RfmHeadline.recency_days)
+    and, for the notes, the largest segment."""
+    largest = max(seg.rfm.segments, key=lambda s: (s.customers.current, s.name))
+    return RfmHeadline(
+        state,
+        largest.name,
+        largest.share,
+        largest.revenue_share,
+        None,
+        largest.monetary,
+        seg.customers.current,
+        days,
+    )
+
+
 def _tell_unranked(seg: SegmentationResult, days: int) -> Told[RfmHeadline]:
     """The headline when recency ranks nobody: the base and the days every customer shares."""
-    segment = max(seg.rfm.segments, key=lambda s: (s.customers.current, s.name))
-    recency = "segmentation.rfm.bands[*dimension=recency]"
+    recency = _RECENCY_BANDS
     alone = seg.customers.current == 1
     return told(
-        RfmHeadline(
-            RfmState.ONE_CUSTOMER if alone else RfmState.SAME_RECENCY,
-            segment.name,
-            segment.share,
-            segment.revenue_share,
-            None,
-            segment.monetary,
-            seg.customers.current,
-            days,
-        ),
+        _naming_no_segment(seg, RfmState.ONE_CUSTOMER if alone else RfmState.SAME_RECENCY, days),
         states(
             "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
         ),
@@ -476,26 +484,15 @@ def _tell_unranked(seg: SegmentationResult, days: int) -> Told[RfmHeadline]:
 def _tell_short_history(seg: SegmentationResult) -> Told[RfmHeadline]:
     """The headline when the history is too short to judge lapsing: the base and how far back
     its last orders reach."""
-    segment = max(seg.rfm.segments, key=lambda s: (s.customers.current, s.name))
-    recency = "segmentation.rfm.bands[*dimension=recency]"
     bands = [b for b in seg.rfm.bands if b.dimension == "recency" and b.high is not None]
     oldest = int(max(b.high for b in bands))
     return told(
-        RfmHeadline(
-            RfmState.SHORT_HISTORY,
-            segment.name,
-            segment.share,
-            segment.revenue_share,
-            None,
-            segment.monetary,
-            seg.customers.current,
-            oldest,
-        ),
+        _naming_no_segment(seg, RfmState.SHORT_HISTORY, oldest),
         claim("too short to judge lapsing", Fig("loyalty.lapsing_judged"), Relation.EQ, 0),
         states(
             "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
         ),
-        states("the most days since a last order", oldest, Fig(f"{recency}.high", Agg.MAX)),
+        states("the most days since a last order", oldest, Fig(f"{_RECENCY_BANDS}.high", Agg.MAX)),
     )
 
 

@@ -51,6 +51,11 @@ def same_day() -> Frames:
     return _orders([(f"C{i}", "2026-10-15", 10.0 * i) for i in range(1, 5)])
 
 
+def same_day_pair() -> Frames:
+    """Two customers, one order each, both on 15 October 2026."""
+    return _orders([("C1", "2026-10-15", 10.0), ("C2", "2026-10-15", 30.0)])
+
+
 def one_customer() -> Frames:
     """One customer who ordered on 2 September and 14 October 2026."""
     return _orders([("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 70.0)])
@@ -112,6 +117,7 @@ def none_won() -> Frames:
 
 WORKBOOKS = {
     "same_day": same_day,
+    "same_day_pair": same_day_pair,
     "one_customer": one_customer,
     "regulars": regulars,
     "five_months": five_months,

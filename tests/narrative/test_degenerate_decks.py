@@ -24,6 +24,8 @@ RFM_HEADLINES = {
         "ar",
     ): "كان آخر طلب لكل العملاء، وعددهم 4، قبل نهاية الشهر بالمدة نفسها (16 يومًا): "
     "لا تميّز الحداثة بينهم، فلا تدل أي شريحة على من يتجه إلى الانقطاع",
+    ("same_day_pair", "en"): "Both customers last ordered 16 days before the month's end: "
+    "recency cannot rank them, so no segment tells who is lapsing",
     # 14 October to 31 October: 17 days.
     ("one_customer", "en"): "The only customer last ordered 17 days before the month's end: with "
     "no one to compare with, no segment tells who is lapsing",
