@@ -90,6 +90,8 @@ class FunnelStep:
     )  # median conversion of the 12 months before, docs/metrics.md#funnel-leak
     norm_index: float | None  # conversion / benchmark; None without either or a zero benchmark
     vs_norm: NormStatus  # docs/metrics.md#funnel-leak
+    # A month inside the window without a conversion is skipped by the median, as in a full 12.
+    benchmark_months: int  # months back to the first of the 12 before with a conversion; 0: none
 
     @property
     def thin(self) -> bool:
@@ -162,7 +164,7 @@ def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
     stage = stages[name]
     group = FunnelGroup.COHORT if name in COHORT_STAGES else FunnelGroup.MONTH
     if stage is None:
-        return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN)
+        return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN, 0)
     count = _change(stage.counts, stage.covered)
     base_counts, covered = _base(stages, k)
     base = None if base_counts is None else _change(base_counts, covered)
@@ -189,6 +191,7 @@ def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
         benchmark=benchmark,
         norm_index=index,
         vs_norm=_vs_norm(conversion, benchmark, index),
+        benchmark_months=_norm_span(rates[:_CURRENT]),
     )
 
 
@@ -338,6 +341,12 @@ def _in_loyalty_stock(
     if member_since is None:
         return recent >= settings.loyalty_min_orders
     return (member_since[codes] <= end) & (recent >= 1)
+
+
+def _norm_span(rates: list[float | None]) -> int:
+    """Months from the earliest month with a rate to the last of `rates` (oldest first)."""
+    first = next((m for m, r in enumerate(rates) if r is not None), len(rates))
+    return len(rates) - first
 
 
 def _median(values: list[float | None]) -> float | None:

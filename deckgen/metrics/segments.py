@@ -48,6 +48,8 @@ DEFAULT_RFM_SEGMENTS: dict[str, tuple[str, ...]] = {
     "Hibernating": ("2:1-2",),
     "Lost": ("1:1-2",),
 }
+# docs/metrics.md#rfm-scores: the score of every customer when all share one value.
+TIED_SCORE = 3
 _SCORE_PART = re.compile(r"^\s*(?:(\*)|([1-5])(?:\s*-\s*([1-5]))?)\s*$")
 
 
@@ -513,9 +515,16 @@ def _segment_lookup(settings: MetricsSettings) -> tuple[tuple[str, ...], np.ndar
     return names, lookup
 
 
-def tie_aware_scores(values: np.ndarray, higher_is_better: bool) -> np.ndarray:
-    """1..5 scores by the share of other customers strictly worse (docs/metrics.md#rfm-scores)."""
+def tie_aware_scores(
+    values: np.ndarray, higher_is_better: bool, least: int | None = None
+) -> np.ndarray:
+    """1..5 scores by the share of other customers strictly worse (docs/metrics.md#rfm-scores);
+    `least`: the worst value a customer can have (one purchase occasion), which scores 1."""
     n = len(values)
+    if n and values.min() == values.max():
+        # All tied: nobody is worse than anybody, so the middle score, not the worst.
+        tied = 1 if least is not None and values[0] == least else TIED_SCORE
+        return np.full(n, tied, dtype=np.int8)
     whole = n > 0 and values.dtype.kind in "iu"
     low = int(values.min()) if whole else 0
     if whole and int(values.max()) - low < max(n, 1 << 16):
@@ -566,7 +575,7 @@ def _segments_at(orders: CustomerOrders, end: int, lookup: np.ndarray) -> np.nda
     """_rfm(...).segment: a segment needs the R and F scores alone, not the revenue's M."""
     _, recency, frequency = _recency_frequency(orders, end)
     r = tie_aware_scores(recency, higher_is_better=False)
-    return lookup[r, tie_aware_scores(frequency, higher_is_better=True)]
+    return lookup[r, tie_aware_scores(frequency, higher_is_better=True, least=1)]
 
 
 def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.ndarray) -> RfmScores:
@@ -577,7 +586,7 @@ def _rfm(orders: CustomerOrders, end: int, names: tuple[str, ...], lookup: np.nd
     # Scores compare totals in whole cents so that the order of summation cannot split ties.
     cents = orders.revenue(stop=end + 1, cents=True).astype(np.int64)
     r = tie_aware_scores(recency, higher_is_better=False)
-    f = tie_aware_scores(frequency, higher_is_better=True)
+    f = tie_aware_scores(frequency, higher_is_better=True, least=1)
     m = tie_aware_scores(cents[codes], higher_is_better=True)
     return RfmScores(
         # Every customer scored (as at the orders' own end): their very ids, so that figures

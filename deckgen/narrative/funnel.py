@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 from deckgen.metrics.findings import WEAK_INDEX, Diagnostics, StageHealth
-from deckgen.metrics.funnel import BELOW_NORM, FunnelGroup, FunnelResult, FunnelStep
+from deckgen.metrics.funnel import (
+    BELOW_NORM,
+    BENCHMARK_MONTHS,
+    FunnelGroup,
+    FunnelResult,
+    FunnelStep,
+)
 from deckgen.metrics.signal import MIN_N, RateKind
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.signal import Rate, rate
@@ -17,6 +24,67 @@ from deckgen.period import Period
 def step_path(stage: str) -> str:
     """The claim path of a funnel stage."""
     return f"funnel.steps[stage={stage}]"
+
+
+class NormWindow(StrEnum):
+    """How much history the norms a sentence names rest on (docs/metrics.md#funnel-leak)."""
+
+    FULL = "full"  # every one of the 12 months before the month
+    SHORT = "short"  # fewer: the months before that the data covers
+
+
+@dataclass(frozen=True)
+class NormSpan:
+    """The months behind the norms a sentence names: "12-month norm" only when it is true."""
+
+    window: NormWindow
+    months: int | None  # SHORT: the months every norm named rests on; None when they differ
+
+
+def tell_norm_span(steps: Sequence[FunnelStep]) -> Told[NormSpan]:
+    """The history behind the norms of `steps`, each a stage with a norm."""
+    months = {s.benchmark_months for s in steps}
+    paths = {s.stage: Fig(f"{step_path(s.stage)}.benchmark_months") for s in steps}
+    if months == {BENCHMARK_MONTHS}:
+        return told(
+            NormSpan(NormWindow.FULL, BENCHMARK_MONTHS),
+            [
+                claim(f"{stage}'s norm rests on 12 months", path, Relation.EQ, BENCHMARK_MONTHS)
+                for stage, path in paths.items()
+            ],
+        )
+    if len(months) == 1:
+        (shared,) = months
+        return told(
+            NormSpan(NormWindow.SHORT, shared),
+            [
+                states(f"the months behind {stage}'s norm", shared, path)
+                for stage, path in paths.items()
+            ],
+        )
+    shortest = min(steps, key=lambda s: (s.benchmark_months, s.stage))
+    return told(
+        NormSpan(NormWindow.SHORT, None),
+        claim(
+            f"{shortest.stage}'s norm rests on fewer than 12 months",
+            paths[shortest.stage],
+            Relation.LT,
+            BENCHMARK_MONTHS,
+        ),
+    )
+
+
+def norm_window(funnel: FunnelResult) -> NormWindow:
+    """FULL when every stage's norm rests on all 12 months before (or none has a norm): what a
+    table of every stage's norm may call a "12-month norm"."""
+    normed = [s for s in funnel.steps if s.benchmark is not None]
+    full = all(s.benchmark_months == BENCHMARK_MONTHS for s in normed)
+    return NormWindow.FULL if full else NormWindow.SHORT
+
+
+def funnel_step(funnel: FunnelResult, stage: str) -> FunnelStep:
+    """The funnel step of `stage`."""
+    return next(s for s in funnel.steps if s.stage == stage)
 
 
 class FunnelState(StrEnum):
@@ -64,7 +132,7 @@ class FunnelHeadline:
     state: FunnelState
     stage: str | None  # LEAK: the leaking stage; AT_NORM / NEAR: the one lowest against its norm
     conversion: Conversion | None  # its conversion
-    norm: Rate | None  # its 12-month norm
+    norm: Rate | None  # its norm
     index: float | None  # conversion / norm
     base: int | None  # THIN: the cases its conversion rests on
     last_stage: str  # NO_NORM / NO_CONVERSION: the deepest stage with a count
@@ -72,6 +140,7 @@ class FunnelHeadline:
     last_count: int
     loyalty_rule: str
     cohort: Period  # the month whose new customers the cohort stages follow
+    span: NormSpan | None  # the history behind the norms named (LEAK, THIN, AT_NORM, NEAR)
 
 
 def leak_step(funnel: FunnelResult) -> FunnelStep | None:
@@ -223,6 +292,13 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
         ]
     else:
         state = FunnelState.NO_CONVERSION
+    span = None
+    if state in (FunnelState.LEAK, FunnelState.THIN):
+        span = tell_norm_span([chosen])
+    elif state in (FunnelState.AT_NORM, FunnelState.NEAR):
+        span = tell_norm_span(rated)
+    if span is not None:
+        claims += span.claims
     if chosen is not None:
         path = step_path(chosen.stage)
         claims += [
@@ -246,6 +322,7 @@ def tell_headline(funnel: FunnelResult) -> Told[FunnelHeadline]:
             last_count=int(last.count.current),
             loyalty_rule=funnel.loyalty_rule,
             cohort=funnel.cohort,
+            span=span.context if span is not None else None,
         ),
         claims,
     )
@@ -262,6 +339,7 @@ class Shortfall:
     more: int  # people short, rounded
     actual: int  # people it brought
     at_norm: int  # people it would have brought at its norm (actual + more)
+    span: NormSpan  # the history behind its norm
 
 
 def tell_shortfall(funnel: FunnelResult) -> Told[Shortfall] | None:
@@ -279,10 +357,19 @@ def tell_shortfall(funnel: FunnelResult) -> Told[Shortfall] | None:
     exact = (Fig(f"{path}.benchmark") - Fig(f"{path}.conversion.current")) * Fig(
         f"{path}.base.current"
     )
+    span = tell_norm_span([leak])
     return told(
         Shortfall(
-            leak.stage, funnel.loyalty_rule, leak.group, funnel.cohort, more, actual, actual + more
+            leak.stage,
+            funnel.loyalty_rule,
+            leak.group,
+            funnel.cohort,
+            more,
+            actual,
+            actual + more,
+            span.context,
         ),
+        span.claims,
         states(f"{leak.stage}'s count", actual, Fig(f"{path}.count.current")),
         rounded("the shortfall in people", more, exact),
         claim(
@@ -317,6 +404,7 @@ class OtherStages:
     state: OthersState
     weak: tuple[StageIndex, ...]  # WEAK: the weak ones
     near: tuple[StageIndex, ...] = ()  # NEAR: every other stage (one is named, several summed up)
+    span: NormSpan | None = None  # NEAR: the history behind their norms
 
 
 def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
@@ -348,8 +436,10 @@ def tell_others(funnel: FunnelResult) -> Told[OtherStages]:
         )
     if rated and len(rated) == len(others):
         near = tuple(StageIndex(s.stage, s.conversion.current / s.benchmark) for s in rated)
+        span = tell_norm_span(rated)
         return told(
-            OtherStages(OthersState.NEAR, (), near),
+            OtherStages(OthersState.NEAR, (), near, span.context),
+            span.claims,
             [
                 claim(f"{s.stage} is near its norm", _index_expr(s.stage), Relation.GT, BELOW_NORM)
                 for s in others
@@ -434,6 +524,7 @@ class DiagnosisHeadline:
     norm: Rate
     others: tuple[str, ...]  # other weak stages (WEAK)
     base: int | None  # set when the stage's conversion rests on a thin base (#minimum-n)
+    span: NormSpan  # the history behind the norms named: the stage's (WEAK), every one's (NEAR)
 
 
 def _thin_stage(funnel: FunnelResult, stage: str) -> bool:
@@ -517,8 +608,10 @@ def tell_diagnosis(diagnostics: Diagnostics, funnel: FunnelResult) -> Told[Diagn
             )
             for s in others
         ]
+        span = tell_norm_span([funnel_step(funnel, focus.stage)])
     else:
         state, others = DiagnosisState.NEAR, ()
+        span = tell_norm_span([funnel_step(funnel, s.stage) for s in rated])
         claims += [
             claim(
                 f"{s.stage} is above 90% of its norm",
@@ -537,8 +630,10 @@ def tell_diagnosis(diagnostics: Diagnostics, funnel: FunnelResult) -> Told[Diagn
             rate(focus.benchmark),
             others,
             base,
+            span.context,
         ),
         claims,
+        span.claims,
     )
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import reduce
 
 from deckgen.metrics.common import Change
-from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult
+from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult, SegmentValue
 from deckgen.metrics.signal import MIN_N, RateKind, is_thin
-from deckgen.narrative.claims import Claim, Expr, Fig, Relation, claim, states
+from deckgen.narrative.claims import Agg, Claim, Expr, Fig, Relation, claim, states
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
@@ -19,6 +20,7 @@ class FlowState(StrEnum):
 
     SOME_RETURNING = "some_returning"  # some of the month's buyers had bought before
     ALL_NEW = "all_new"  # every buyer of the month was new
+    ALL_RETURNING = "all_returning"  # every buyer of the month had bought before
     NO_ORDERS = "no_orders"  # nobody ordered
 
 
@@ -79,6 +81,18 @@ def tell_flow(loyalty: LoyaltyResult, stock: LoyaltyStock, min_orders: int) -> T
         state = FlowState.ALL_NEW
         claims += [
             claim("no buyer had bought before", Fig("loyalty.returning.current"), Relation.EQ, 0),
+            states("buyers of the month", active, Fig("loyalty.active.current")),
+        ]
+    elif returning == active:
+        # Was "1 of the 1 customers who ordered ... had bought before".
+        state = FlowState.ALL_RETURNING
+        claims += [
+            claim(
+                "every buyer had bought before",
+                Fig("loyalty.returning.current"),
+                Relation.EQ,
+                Fig("loyalty.active.current"),
+            ),
             states("buyers of the month", active, Fig("loyalty.active.current")),
         ]
     else:
@@ -357,3 +371,19 @@ class ClubNotes:
     untiered: int | None
     points_earned: float | None
     points_redeemed: float | None
+
+
+def segment_value_evidence(segments: Sequence[SegmentValue]) -> tuple[Claim, ...]:
+    """Why the revenue-per-segment chart would show nothing (deckgen.narrative.signal): no
+    revenue at all, or a single segment to compare."""
+    path = "loyalty.revenue_per_customer_lifetime_by_segment[*]"
+    if all(s.revenue_per_customer_lifetime == 0 for s in segments):
+        return (
+            claim(
+                "no segment has revenue",
+                Fig(f"{path}.revenue_per_customer_lifetime", Agg.MAX),
+                Relation.LE,
+                0,
+            ),
+        )
+    return (claim("a single segment", Fig(f"{path}.segment", Agg.COUNT), Relation.EQ, 1),)

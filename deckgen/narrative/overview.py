@@ -13,9 +13,12 @@ from deckgen.metrics.signal import RateKind, is_thin
 from deckgen.narrative.claims import Agg, Const, Fig, Relation, claim, rounded, states
 from deckgen.narrative.funnel import (
     Conversion,
+    NormSpan,
     conversion_of,
     focus_claims,
     focus_stage,
+    funnel_step,
+    tell_norm_span,
     thin_base,
 )
 from deckgen.narrative.signal import Rate, rate
@@ -61,6 +64,7 @@ class SummaryHeadline:
     stage: str | None  # the weakest stage (WEAK_STAGE)
     index: float | None  # its conversion as a share of its norm
     base: int | None  # its conversion's base when thin (docs/metrics.md#minimum-n)
+    span: NormSpan | None  # the history behind the norms named (WEAK_STAGE, ALL_NEAR)
 
 
 def _stage_path(stage: str) -> str:
@@ -94,6 +98,7 @@ def tell_summary_headline(m: LifecycleMetrics) -> Told[SummaryHeadline]:
             claims.append(
                 states("its base", base, Fig(f"funnel.steps[stage={weak.stage}].base.current"))
             )
+        span = tell_norm_span([funnel_step(m.funnel, weak.stage)])
     elif len(rated) >= 2 and len(rated) == len(judged) and all(s.index > WEAK_INDEX for s in rated):
         focus = Focus.ALL_NEAR
         claims += [
@@ -113,8 +118,11 @@ def tell_summary_headline(m: LifecycleMetrics) -> Told[SummaryHeadline]:
                 Fig("diagnostics.stages[*].conversion", Agg.COUNT),
             )
         )
+        span = tell_norm_span([funnel_step(m.funnel, s.stage) for s in rated])
     else:
-        focus = Focus.NONE
+        focus, span = Focus.NONE, None
+    if span is not None:
+        claims += span.claims
     return told(
         SummaryHeadline(
             m.period,
@@ -123,6 +131,7 @@ def tell_summary_headline(m: LifecycleMetrics) -> Told[SummaryHeadline]:
             weak.stage if weak else None,
             weak.index if weak else None,
             thin_base(m.funnel, weak.stage) if weak else None,
+            span.context if span is not None else None,
         ),
         claims,
     )
@@ -160,12 +169,13 @@ class ChurnFinding:
 
 @dataclass(frozen=True)
 class LeakFinding:
-    """A stage converting below its 12-month norm."""
+    """A stage converting below its norm."""
 
     kind: FindingKind
     stage: str
     conversion: Conversion
     norm: Rate
+    span: NormSpan  # the history behind its norm
 
 
 @dataclass(frozen=True)
@@ -336,8 +346,12 @@ def _leak(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     assert f.value is not None and f.reference_value is not None
     step = next(s for s in m.funnel.steps if s.stage == f.subject)
     index = Fig(f"{path}.conversion.current") / Fig(f"{path}.benchmark")
+    span = tell_norm_span([step])
     return told(
-        LeakFinding(f.kind, f.subject, conversion_of(m.funnel, step), rate(f.reference_value)),
+        LeakFinding(
+            f.kind, f.subject, conversion_of(m.funnel, step), rate(f.reference_value), span.context
+        ),
+        span.claims,
         states(f"{f.subject}'s conversion", f.value, Fig(f"{path}.conversion.current")),
         states(f"{f.subject}'s norm", f.reference_value, Fig(f"{path}.benchmark")),
         claim(f"{f.subject} converts below its norm", index, Relation.LE, BELOW_NORM),

@@ -18,6 +18,8 @@ class PipelineState(StrEnum):
     VALUED = "valued"  # open leads with an expected revenue
     UNVALUED = "unvalued"  # open leads, scored, but no revenue to value them by
     UNSCORED = "unscored"  # open leads, but no closed lead to learn conversion from
+    # open leads, but no closed lead converted: none is expected to (whatever the revenue)
+    NONE_CONVERTED = "none_converted"
     EMPTY = "empty"  # no lead is open
 
 
@@ -30,6 +32,7 @@ class PipelineHeadline:
     open_leads: int
     expected_customers: int  # rounded
     period: Period
+    closed: int  # closed leads the conversion is learned from
 
 
 def tell_pipeline(p: ProspectsResult, period: Period) -> Told[PipelineHeadline]:
@@ -40,6 +43,14 @@ def tell_pipeline(p: ProspectsResult, period: Period) -> Told[PipelineHeadline]:
     elif p.base_rate is None:
         state = PipelineState.UNSCORED
         claims.append(claim("no lead has closed", Fig("prospects.history_leads"), Relation.EQ, 0))
+    elif p.base_rate == 0:
+        # Was "about 0 should become customers; there is no revenue yet to value them by"
+        # beside a month of revenue: the pipeline is worth nothing because no lead converted.
+        state = PipelineState.NONE_CONVERTED
+        claims += [
+            claim("no closed lead converted", Fig("prospects.base_rate"), Relation.EQ, 0),
+            states("closed leads", p.history_leads, Fig("prospects.history_leads")),
+        ]
     elif p.pipeline_value <= 0:
         state = PipelineState.UNVALUED
         claims.append(
@@ -51,7 +62,10 @@ def tell_pipeline(p: ProspectsResult, period: Period) -> Told[PipelineHeadline]:
     expected = round(p.expected_customers)
     if state in (PipelineState.VALUED, PipelineState.UNVALUED):
         claims += rounded("expected customers", expected, Fig("prospects.expected_customers"))
-    return told(PipelineHeadline(state, p.pipeline_value, p.open_leads, expected, period), claims)
+    return told(
+        PipelineHeadline(state, p.pipeline_value, p.open_leads, expected, period, p.history_leads),
+        claims,
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.segments import (
     GEOGRAPHIC,
     UNKNOWN,
@@ -19,6 +20,10 @@ from deckgen.period import Period
 
 # A group must hold this share of the customers before the headline may name it.
 MIN_NAMED_SHARE = 0.05
+# Spends closer than this (relative) read as the same in a one-decimal percent.
+SAME_SPEND = 0.0005
+# The recency score bands of the RFM result, as a claim path.
+_RECENCY_BANDS = "segmentation.rfm.bands[*dimension=recency]"
 
 
 def breakdown_path(attribute: str) -> str:
@@ -218,10 +223,44 @@ class ProfileNotes:
     unknown: tuple[Unknown, ...]  # every attribute with unknown customers
 
 
+@dataclass(frozen=True)
+class History:
+    """How much of the 12 months to the month's end the orders cover: a sentence says "over 12
+    months" only when they cover all of them (docs/metrics.md#trailing-12-months)."""
+
+    full: bool
+    months: int  # 1..12: from the month of the first order ever (12 when before the window)
+
+
+def tell_history(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[History]:
+    """The months of order history within the 12 months to the month's end."""
+    cohorts = loyalty.cohorts  # the 12 months ending with the month, oldest first
+    base = Fig("segmentation.customers.current")
+    acquired = Fig("loyalty.cohorts[*].customers", Agg.SUM)
+    if sum(c.customers for c in cohorts) < seg.customers.current:
+        return told(
+            History(True, len(cohorts)),
+            claim("some customer first ordered before the 12 months", acquired, Relation.LT, base),
+        )
+    first = next((i for i, c in enumerate(cohorts) if c.customers), len(cohorts) - 1)
+    claims = [
+        claim("every customer first ordered within the 12 months", acquired, Relation.EQ, base),
+        claim(
+            "the first order's month", Fig(f"loyalty.cohorts[{first}].customers"), Relation.GT, 0
+        ),
+        [
+            claim("no order before it", Fig(f"loyalty.cohorts[{i}].customers"), Relation.EQ, 0)
+            for i in range(first)
+        ],
+    ]
+    return told(History(first == 0, len(cohorts) - first), claims)
+
+
 class InterestState(StrEnum):
     """What the interests headline can say."""
 
     SPEND = "spend"  # one interest's customers spend the most over 12 months
+    EVEN = "even"  # every interest shown: its customers spend the same (one buyer, say)
     NAMED = "named"  # no revenue to compare: the interest named most
 
 
@@ -236,12 +275,38 @@ class InterestsHeadline:
     average: float | None  # revenue per customer of the whole base over 12 months
     gap: float | None  # |spend / average - 1|
     above: bool
+    history: History  # the months the 12-month spend rests on
 
 
-def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[InterestsHeadline]:
+def tell_interests_headline(
+    seg: SegmentationResult, shown: int, history: Told[History]
+) -> Told[InterestsHeadline]:
     """The interests headline and its claims."""
     interests = seg.psychographic[:shown]
     spends = [i.revenue_per_customer_12m for i in interests]
+    # "Whatever their interest": every interest, shown or not, as the claims below check.
+    every = [i.revenue_per_customer_12m for i in seg.psychographic]
+    if max(spends) > 0 and len(interests) > 1 and min(every) == max(every):
+        # Was "Customers interested in travel spend the most" with every interest tied.
+        top = interests[0]
+        path = f"segmentation.psychographic[interest={top.interest}]"
+        per_customer = "segmentation.psychographic[*].revenue_per_customer_12m"
+        return told(
+            InterestsHeadline(
+                InterestState.EVEN,
+                top.interest,
+                top.share,
+                spends[0],
+                None,
+                None,
+                False,
+                history.context,
+            ),
+            history.claims,
+            states("the spend of each", spends[0], Fig(f"{path}.revenue_per_customer_12m")),
+            claim("every interest alike", Fig(per_customer, Agg.MAX), Relation.EQ, spends[0]),
+            claim("every interest alike", Fig(per_customer, Agg.MIN), Relation.EQ, spends[0]),
+        )
     if max(spends) > 0:
         top = max(interests, key=lambda i: (i.revenue_per_customer_12m, i.interest))
         path = f"segmentation.psychographic[interest={top.interest}]"
@@ -269,7 +334,8 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
             for i in interests
         ]
         gap = None
-        if average:
+        # A gap that a one-decimal percent shows as 0.0% is no gap ("0.0% above the average").
+        if average and abs(top.revenue_per_customer_12m / average - 1) >= SAME_SPEND:
             gap = abs(top.revenue_per_customer_12m / average - 1)
             per_head = Fig("segmentation.revenue_12m.current") / Fig(
                 "segmentation.customers.current"
@@ -283,6 +349,14 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
                     per_head,
                 )
             )
+        elif average:
+            ratio = Fig(f"{path}.revenue_per_customer_12m") / (
+                Fig("segmentation.revenue_12m.current") / Fig("segmentation.customers.current")
+            )
+            claims += [
+                claim("it spends as the average does", ratio, Relation.LT, 1 + SAME_SPEND),
+                claim("it spends as the average does", ratio, Relation.GT, 1 - SAME_SPEND),
+            ]
         return told(
             InterestsHeadline(
                 InterestState.SPEND,
@@ -292,13 +366,18 @@ def tell_interests_headline(seg: SegmentationResult, shown: int) -> Told[Interes
                 average,
                 gap,
                 average is None or top.revenue_per_customer_12m >= average,
+                history.context,
             ),
             claims,
+            history.claims,
         )
     top = interests[0]
     path = f"segmentation.psychographic[interest={top.interest}]"
     return told(
-        InterestsHeadline(InterestState.NAMED, top.interest, top.share, 0.0, None, None, False),
+        InterestsHeadline(
+            InterestState.NAMED, top.interest, top.share, 0.0, None, None, False, history.context
+        ),
+        history.claims,
         states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
         claim(
             "no interest's customers spent anything",
@@ -332,11 +411,19 @@ class RfmState(StrEnum):
 
     OUTEARNS = "outearns"  # a segment brings more than its share of revenue
     LARGEST = "largest"  # no revenue to compare: the largest segment
+    # Every customer last ordered the same number of days ago: recency ranks nobody, so no
+    # segment name may say who is lapsing (docs/metrics.md#rfm-scores).
+    SAME_RECENCY = "same_recency"
+    ONE_CUSTOMER = "one_customer"  # a lone customer: nobody to rank against
+    # Recency ranks the customers, but the history is too short to judge lapsing (the churn
+    # slide's rule, docs/metrics.md#at-risk): Lost or At Risk only means "ordered earlier".
+    SHORT_HISTORY = "short_history"
 
 
 @dataclass(frozen=True)
 class RfmHeadline:
-    """The RFM segment to note: the one that out-earns its weight, else the largest."""
+    """The RFM segment to note: the one that out-earns its weight, else the largest; or,
+    when recency ranks nobody, the one recency every customer shares."""
 
     state: RfmState
     segment: str
@@ -344,11 +431,80 @@ class RfmHeadline:
     revenue_share: float
     times: float | None  # revenue_share / share (OUTEARNS)
     monetary: float | None  # mean revenue per customer to date
+    customers: int = 0  # the base (SAME_RECENCY, ONE_CUSTOMER, SHORT_HISTORY)
+    # Days since every customer's last order (SAME_RECENCY, ONE_CUSTOMER); the most days since
+    # any customer's (SHORT_HISTORY).
+    recency_days: int | None = None
 
 
-def tell_rfm_headline(seg: SegmentationResult) -> Told[RfmHeadline]:
+def _shared_recency(seg: SegmentationResult) -> int | None:
+    """The days since the last order when every scored customer has the same, else None."""
+    bands = [b for b in seg.rfm.bands if b.dimension == "recency" and b.customers]
+    if len(bands) != 1 or bands[0].low != bands[0].high or bands[0].low is None:
+        return None
+    return int(bands[0].low)
+
+
+def _naming_no_segment(seg: SegmentationResult, state: RfmState, days: int) -> RfmHeadline:
+    """A headline record that names no segment: the base, `days` (RfmHeadline.recency_days)
+    and, for the notes, the largest segment."""
+    largest = max(seg.rfm.segments, key=lambda s: (s.customers.current, s.name))
+    return RfmHeadline(
+        state,
+        largest.name,
+        largest.share,
+        largest.revenue_share,
+        None,
+        largest.monetary,
+        seg.customers.current,
+        days,
+    )
+
+
+def _tell_unranked(seg: SegmentationResult, days: int) -> Told[RfmHeadline]:
+    """The headline when recency ranks nobody: the base and the days every customer shares."""
+    recency = _RECENCY_BANDS
+    alone = seg.customers.current == 1
+    return told(
+        _naming_no_segment(seg, RfmState.ONE_CUSTOMER if alone else RfmState.SAME_RECENCY, days),
+        states(
+            "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
+        ),
+        states("the days since the last order", days, Fig(f"{recency}.low", Agg.MIN)),
+        claim("every customer has them", Fig(f"{recency}.high", Agg.MAX), Relation.EQ, days),
+        claim(
+            "one customer" if alone else "more than one customer",
+            Fig("segmentation.customers.current"),
+            Relation.EQ if alone else Relation.GT,
+            1,
+        ),
+    )
+
+
+def _tell_short_history(seg: SegmentationResult) -> Told[RfmHeadline]:
+    """The headline when the history is too short to judge lapsing: the base and how far back
+    its last orders reach."""
+    bands = [b for b in seg.rfm.bands if b.dimension == "recency" and b.high is not None]
+    oldest = int(max(b.high for b in bands))
+    return told(
+        _naming_no_segment(seg, RfmState.SHORT_HISTORY, oldest),
+        claim("too short to judge lapsing", Fig("loyalty.lapsing_judged"), Relation.EQ, 0),
+        states(
+            "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
+        ),
+        states("the most days since a last order", oldest, Fig(f"{_RECENCY_BANDS}.high", Agg.MAX)),
+    )
+
+
+def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[RfmHeadline]:
     """The RFM headline: the same segment as the summary's top_segment finding when one
-    out-earns its share of customers."""
+    out-earns its share of customers; no segment when recency ranks nobody or when the history
+    is too short to judge lapsing (as the repeat-and-churn slide says)."""
+    days = _shared_recency(seg)
+    if days is not None:
+        return _tell_unranked(seg, days)
+    if not loyalty.lapsing_judged:
+        return _tell_short_history(seg)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"

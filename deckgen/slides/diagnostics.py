@@ -15,7 +15,13 @@ from deckgen.model import (
     TextBlock,
 )
 from deckgen.narrative.common import Unit, source
-from deckgen.narrative.funnel import HealthRate, Playbook, tell_diagnosis
+from deckgen.narrative.funnel import (
+    HealthRate,
+    NormWindow,
+    Playbook,
+    norm_window,
+    tell_diagnosis,
+)
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.playbook import available, need_claims, playbook_entry
 from deckgen.narrative.signal import rate
@@ -89,11 +95,13 @@ def build_diagnostics(ctx: SlideContext) -> Built:
 
 def _table(ctx: SlideContext, stages: tuple[StageHealth, ...], area: Area) -> TableSpec:
     """Stage, this month's conversion, its norm, the index and the status."""
+    # "12-month norm" only when every norm rests on the 12 months before.
+    short = "" if norm_window(ctx.metrics.funnel) == NormWindow.FULL else "_short"
     return TableSpec(
         columns=(
             TableColumn(ctx.label("diagnostics", "stage"), width=1.2),
             TableColumn(ctx.label("diagnostics", "conversion"), "end"),
-            TableColumn(ctx.label("diagnostics", "benchmark"), "end"),
+            TableColumn(ctx.label("diagnostics", "benchmark" + short), "end"),
             TableColumn(ctx.label("diagnostics", "index"), "end"),
             TableColumn(ctx.label("diagnostics", "status"), width=0.9),
         ),
@@ -114,7 +122,7 @@ def _table(ctx: SlideContext, stages: tuple[StageHealth, ...], area: Area) -> Ta
         ),
         row_keys=tuple(s.stage for s in stages),
         area=area,
-        title=ctx.label("diagnostics", "table"),
+        title=ctx.label("diagnostics", "table" + short),
     )
 
 

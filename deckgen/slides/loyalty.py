@@ -16,7 +16,7 @@ from deckgen.model import (
     TableSpec,
     ValueKind,
 )
-from deckgen.narrative.claims import Agg, Fig, Relation, claim
+from deckgen.narrative.claims import Fig
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.loyalty import (
     ClubNotes,
@@ -26,6 +26,7 @@ from deckgen.narrative.loyalty import (
     LoyaltyStock,
     RepeatNotes,
     loyalty_stock,
+    segment_value_evidence,
     tell_club,
     tell_cohorts,
     tell_flow,
@@ -194,6 +195,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         data_labels=False,
     )
     blocks = [strip, chart_or_note(ctx, rates, _trend_source(ctx, loyalty), trend=True)]
+    shown = 0  # bars of the revenue-per-segment chart, none when a sentence replaces it
     if segments:
         value = ChartSpec(
             kind="bar",
@@ -216,18 +218,9 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
             Unit.CUSTOMERS,
             Fig("loyalty.revenue_per_customer_lifetime_n"),
         )
-        evidence = (
-            claim(
-                "no segment has revenue",
-                Fig(
-                    "loyalty.revenue_per_customer_lifetime_by_segment[*].revenue_per_customer_lifetime",
-                    Agg.MAX,
-                ),
-                Relation.LE,
-                0,
-            ),
-        )
-        blocks.append(chart_or_note(ctx, value, all_time, evidence))
+        drawn = chart_or_note(ctx, value, all_time, segment_value_evidence(segments))
+        blocks.append(drawn)
+        shown = len(segments) if isinstance(drawn, ChartSpec) else 0
     notes = RepeatNotes(
         ctx.period,
         loyalty.churn_days,
@@ -235,7 +228,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         int(loyalty.churned.current),
         loyalty.lapsing_judged,
         loyalty.revenue_per_customer_lifetime_n,
-        len(segments),
+        shown,
     )
     finding = ctx.say("headline", tell_repeat(loyalty))
     return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))

@@ -12,11 +12,13 @@ from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.segmentation import (
     InterestsNotes,
+    InterestState,
     ProfileNotes,
     RfmNotes,
     SharesChart,
     Unknown,
     known,
+    tell_history,
     tell_interests_headline,
     tell_profile_headline,
     tell_rfm_headline,
@@ -163,8 +165,12 @@ def build_interests(ctx: SlideContext) -> Built:
         return Built(dropped=(missing,))
     names = tuple(i.interest for i in interests)
     spend = tuple(i.revenue_per_customer_12m for i in interests)
-    top = max(range(len(interests)), key=lambda k: (spend[k], names[k]))
-    headline = tell_interests_headline(seg, len(interests))
+    history = tell_history(seg, ctx.metrics.loyalty)
+    headline = tell_interests_headline(seg, len(interests), history)
+    # The bar of the interest the headline names as spending most; none when it names none.
+    top = None
+    if headline.context.state == InterestState.SPEND:
+        top = names.index(headline.context.interest)
     shares = ChartSpec(
         kind="bar",
         title=ctx.label("segmentation", "interest_customers"),
@@ -257,7 +263,7 @@ def build_rfm(ctx: SlideContext) -> Built:
         area="right",
         title=ctx.label("segmentation", "rfm_table"),
     )
-    headline = tell_rfm_headline(seg)
+    headline = tell_rfm_headline(seg, ctx.metrics.loyalty)
     h = headline.context
     notes = RfmNotes(h.state, h.segment, h.share, h.revenue_share, h.monetary)
     finding = ctx.say("headline", headline)

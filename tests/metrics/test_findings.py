@@ -30,6 +30,7 @@ def _step(
         benchmark=benchmark,
         norm_index=None,
         vs_norm=NormStatus.UNKNOWN,
+        benchmark_months=0 if benchmark is None else 12,
     )
 
 

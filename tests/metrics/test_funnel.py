@@ -74,6 +74,12 @@ def test_conversions_and_norms(acquisition_tables):
     # Loyalty: nobody of June's cohort was retained, so there is no base to divide.
     assert by_stage["loyalty"].base == Change(0, None)
     assert by_stage["loyalty"].conversion is None
+    # The months before October with a conversion: acquisition June (1 lead / 4,400 reached),
+    # July (0 / 5,500), September (2 / 8,900), August reached nobody; conversion June (1 new /
+    # 1 lead), August (0 / 1), September (1 / 2), July had no lead. Each median spans June to
+    # September, 4 months, skipping the one without a conversion: not "the 3 months before"
+    # (July to September), which would leave June out and count the empty month in.
+    assert [by_stage[s].benchmark_months for s in STAGES] == [0, 4, 4, 0, 0]
 
 
 def test_a_stage_above_its_norm_is_never_the_leak(acquisition_tables):
@@ -87,6 +93,7 @@ def test_no_leak_without_history(acquisition_tables):
     result = compute_funnel(acquisition_tables, Period("gregorian", 2026, 6), SETTINGS)
     assert all(s.benchmark is None for s in result.steps)
     assert all(s.vs_norm == NormStatus.UNKNOWN for s in result.steps)
+    assert all(s.benchmark_months == 0 for s in result.steps)
     assert result.biggest_leak is None
 
 

@@ -244,7 +244,9 @@ def test_bad_segment_map_from_settings(segment_tables):
 @pytest.mark.parametrize(
     ("values", "higher_is_better", "expected"),
     [
-        ([7], True, [1]),  # a lone customer
+        ([7], True, [3]),  # a lone customer: nobody to rank against, the middle score
+        ([16, 16, 16], False, [3, 3, 3]),  # recency all tied: the middle, not the worst
+        ([250, 250], True, [3, 3]),  # monetary all tied
         ([1, 2, 3], True, [1, 3, 5]),  # small samples still span the scale
         ([1, 1, 1, 1, 2], True, [1, 1, 1, 1, 5]),  # ties together, the lowest at 1
         ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], True, [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]),  # quintiles
@@ -254,6 +256,26 @@ def test_bad_segment_map_from_settings(segment_tables):
 def test_tie_aware_scores(values, higher_is_better, expected):
     scores = tie_aware_scores(np.asarray(values), higher_is_better=higher_is_better)
     assert scores.tolist() == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ([1, 1, 1], [1, 1, 1]),  # nobody bought twice: one occasion is the floor, F = 1
+        ([1], [1]),  # a lone one-time buyer
+        ([4, 4], [3, 3]),  # everyone bought on 4 days: tied above the floor, the middle
+        ([1, 1, 2], [1, 1, 5]),  # not all tied: as without `least`
+    ],
+)
+def test_tie_aware_scores_with_a_least_value(values, expected):
+    scores = tie_aware_scores(np.asarray(values), higher_is_better=True, least=1)
+    assert scores.tolist() == expected
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int64, np.float64])
+def test_all_tied_scores_do_not_depend_on_the_type(dtype):
+    values = np.full(1000, 37, dtype=dtype)
+    assert set(tie_aware_scores(values, higher_is_better=False).tolist()) == {3}
 
 
 # --- random data --------------------------------------------------------------------------
@@ -303,7 +325,9 @@ def plain_rfm(order_rows, end: date) -> dict[str, tuple[int, int, float]]:
     }
 
 
-def plain_score(value, values, higher_is_better) -> int:
+def plain_score(value, values, higher_is_better, least=None) -> int:
+    if len(set(values)) == 1:  # all tied: the middle score, one occasion (least) still 1
+        return 1 if value == least else 3
     worse = sum(1 for v in values if (v < value if higher_is_better else v > value))
     return min(5, 1 + (5 * worse) // max(len(values) - 1, 1))
 
@@ -330,7 +354,7 @@ def test_rfm_matches_a_plain_computation(order_rows):
     expected = {}
     for c, (r, f, m) in rfm_values.items():
         r_score = plain_score(r, recency, higher_is_better=False)
-        f_score = plain_score(f, frequency, higher_is_better=True)
+        f_score = plain_score(f, frequency, higher_is_better=True, least=1)
         m_score = plain_score(round(m, 2), monetary, higher_is_better=True)
         expected[c] = (r, f, m, r_score, f_score, m_score, plain_segment(r_score, f_score))
     table = rfm_table(tables, OCT, SETTINGS)
@@ -412,6 +436,8 @@ def test_scores_count_the_customers_strictly_worse(values, higher_is_better):
         for value in values
     ]
     expected = [min(5, 1 + 5 * w // max(n - 1, 1)) for w in worse]
+    if len(set(values)) == 1:
+        expected = [3] * n  # all tied: nobody is worse, the middle score
     assert tie_aware_scores(np.asarray(values), higher_is_better).tolist() == expected
 
 

@@ -40,21 +40,28 @@ def _zero_revenue(frames: Frames) -> Frames:
     return {**frames, "orders": orders, "channels": channels}
 
 
+# The date column of each dated sheet.
+DATED = {
+    "orders": "order_date",
+    "leads": "created_date",
+    "channels": "month",
+    "feedback": "date",
+    "surveys": "date",
+    "loyalty": "date",
+}
+
+
+def dated_from(frames: Frames, start: str) -> Frames:
+    """The dated sheets' rows dated on or after `start`."""
+    first = pd.Timestamp(start)
+    return {
+        name: frames[name][pd.to_datetime(frames[name][c]) >= first] for name, c in DATED.items()
+    }
+
+
 def _one_month(frames: Frames) -> Frames:
     """Every dated row of the reporting month only: a client who started in October."""
-    start = pd.Timestamp("2026-10-01")
-    dates = {
-        "orders": "order_date",
-        "leads": "created_date",
-        "channels": "month",
-        "feedback": "date",
-        "surveys": "date",
-        "loyalty": "date",
-    }
-    kept = {
-        name: frames[name][pd.to_datetime(frames[name][column]) >= start]
-        for name, column in dates.items()
-    }
+    kept = dated_from(frames, "2026-10-01")
     ids = set(kept["orders"]["customer_id"])
     customers = frames["customers"][frames["customers"]["customer_id"].isin(ids)]
     customers = customers.assign(loyalty_join_date=pd.NaT, loyalty_member=False)
@@ -117,7 +124,7 @@ def sparse_metrics(name: str) -> LifecycleMetrics:
 
 @cache
 def above_norm_metrics() -> LifecycleMetrics:
-    """The sample with its loyalty stage above its 12-month norm and no other stage judged:
+    """The sample with its loyalty stage above its norm and no other stage judged:
     the figures behind "Loyalty is the funnel's biggest leak … 38.1% against 26.4%"."""
     m = sparse_metrics("sample")
     steps = []

@@ -130,8 +130,9 @@ def test_the_title_when_every_stage_is_near_its_norm(sample_metrics: LifecycleMe
         StageHealth("retention", 0.38, 0.40, 0.95, "steady"),
     )
     slide = build(DIAGNOSTICS, _with_stages(sample_metrics, stages), check=False).slides[0]
+    # Conversion's norm rests on 12 months, retention's on 9 (the sample's 14 months).
     assert slide.title == (
-        "Every stage with a 12-month norm converts above 90% of it; retention is closest to "
+        "Every stage with a norm converts above 90% of it; retention is closest to "
         "falling below, at 95.0%"
     )
     assert len(slide.blocks) == 4

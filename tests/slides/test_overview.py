@@ -13,7 +13,7 @@ from deckgen.metrics.findings import FindingKind
 from deckgen.metrics.funnel import FunnelGroup
 from deckgen.metrics.lifecycle import LifecycleMetrics
 from deckgen.model import KpiStrip, Slide, TableSpec, TextBlock, TitleStyle
-from deckgen.narrative.funnel import Conversion
+from deckgen.narrative.funnel import Conversion, NormSpan, NormWindow
 from deckgen.narrative.outline import Outline, SectionPages
 from deckgen.narrative.overview import (
     CacFinding,
@@ -38,6 +38,7 @@ from tests.slides.conftest import build, context, metrics_of, one_slide
 
 SEP = Period("gregorian", 2026, 9)
 JUNE = Period("gregorian", 2026, 6)
+FULL = NormSpan(NormWindow.FULL, 12)
 NBSP = "\u00a0"
 
 
@@ -161,6 +162,7 @@ FINDINGS = [
             "conversion",
             Conversion("conversion", rate(0.1), FunnelGroup.MONTH, "club", JUNE, 90),
             rate(0.2),
+            FULL,
         ),
         "Conversion is the stage furthest below its norm: new customers were 10.0% of the "
         "month's leads, against a 12-month median of 20.0%.",
@@ -171,6 +173,7 @@ FINDINGS = [
             "retention",
             Conversion("retention", rate(0.3), FunnelGroup.COHORT, "club", JUNE, 90),
             rate(0.4),
+            FULL,
         ),
         "Retention is the stage furthest below its norm: 30.0% of the customers acquired in "
         "June 2026 bought again within 90 days, against a 12-month median of 40.0%.",
@@ -181,9 +184,32 @@ FINDINGS = [
             "loyalty",
             Conversion("loyalty", rate(0.25), FunnelGroup.COHORT, "orders", JUNE, 90),
             rate(0.5),
+            FULL,
         ),
         "Loyalty is the stage furthest below its norm: 25.0% of the June 2026 customers who "
         "bought again are frequent buyers now, against a 12-month median of 50.0%.",
+    ),
+    (
+        LeakFinding(
+            FindingKind.FUNNEL_LEAK,
+            "conversion",
+            Conversion("conversion", rate(0.1), FunnelGroup.MONTH, "club", JUNE, 90),
+            rate(0.2),
+            NormSpan(NormWindow.SHORT, 4),
+        ),
+        "Conversion is the stage furthest below its norm: new customers were 10.0% of the "
+        "month's leads, against a median of 20.0% over the 4 months before.",
+    ),
+    (
+        LeakFinding(
+            FindingKind.FUNNEL_LEAK,
+            "conversion",
+            Conversion("conversion", rate(0.1), FunnelGroup.MONTH, "club", JUNE, 90),
+            rate(0.2),
+            NormSpan(NormWindow.SHORT, 1),
+        ),
+        "Conversion is the stage furthest below its norm: new customers were 10.0% of the "
+        "month's leads, against a median of 20.0% from the month before.",
     ),
     (
         CacFinding(FindingKind.CHANNEL_CAC, "email", 10.0, "tv", 120.0, 12, 0.917),
@@ -270,9 +296,11 @@ def test_without_a_weak_stage_there_is_no_first_move(sample_metrics: LifecycleMe
         diagnostics=replace(sample_metrics.diagnostics, stages=stages),
     )
     slide = build(SlideKind.SUMMARY, metrics, check=False).slides[0]
+    # The sample's 14 months: the cohort stages' norms rest on 9 months, the flows' on 12, so
+    # no sentence calls them all 12-month norms.
     assert slide.title == (
         f"October 2026: revenue up 10.0% to 1,100{NBSP}USD; every funnel stage converts at or near "
-        "its 12-month norm"
+        "its norm"
     )
     findings = slide.blocks[1]
     assert isinstance(findings, TextBlock)

@@ -1,0 +1,155 @@
+"""Degenerate but real workbooks, rendered to .pptx and read back: the decks whose sentences
+once contradicted their own figures.
+
+Each workbook is a few hand-written rows, so the figures a sentence states can be worked out by
+hand in the test that reads it. The reporting month is October 2026 (Gregorian in every
+language, so that Persian decks report the same days).
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import pandas as pd
+from pptx import Presentation
+
+from deckgen.config import Settings
+from deckgen.data.sample import generate_sample
+from deckgen.data.validate import validate_frames
+from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
+from deckgen.model import Deck
+from deckgen.period import Period
+from deckgen.render.writer import render_pptx
+from deckgen.slides.deck import build_deck
+from deckgen.wording import Wording
+from tests.narrative.sparse import WORKBOOKS as SPARSE
+from tests.narrative.sparse import dated_from
+
+PERIOD = Period("gregorian", 2026, 10)
+Frames = dict[str, pd.DataFrame]
+
+
+def _orders(rows: list[tuple[str, str, float]]) -> Frames:
+    """Customers and orders sheets of (customer, order date, amount) rows."""
+    ids = sorted({c for c, _, _ in rows})
+    return {
+        "customers": pd.DataFrame({"customer_id": ids}),
+        "orders": pd.DataFrame(
+            {
+                "order_id": [f"O{i}" for i in range(len(rows))],
+                "customer_id": [c for c, _, _ in rows],
+                "order_date": pd.to_datetime([d for _, d, _ in rows]),
+                "amount": [a for _, _, a in rows],
+            }
+        ),
+    }
+
+
+def same_day() -> Frames:
+    """Four customers, one order each, all on 15 October 2026 (16 days before the month's end)."""
+    return _orders([(f"C{i}", "2026-10-15", 10.0 * i) for i in range(1, 5)])
+
+
+def same_day_pair() -> Frames:
+    """Two customers, one order each, both on 15 October 2026."""
+    return _orders([("C1", "2026-10-15", 10.0), ("C2", "2026-10-15", 30.0)])
+
+
+def one_customer() -> Frames:
+    """One customer who ordered on 2 September and 14 October 2026."""
+    return _orders([("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 70.0)])
+
+
+def regulars() -> Frames:
+    """Three customers who each ordered once in September and once in October 2026."""
+    days = (("02", "14"), ("05", "20"), ("09", "25"))
+    return _orders(
+        [
+            (f"C{i}", f"2026-{m}-{d[k]}", 40.0)
+            for i, d in enumerate(days, 1)
+            for k, m in enumerate(("09", "10"))
+        ]
+    )
+
+
+def five_months() -> Frames:
+    """The slide tests' sample (300 customers to October 2026) from June 2026 on: five months of
+    history, so every norm rests on the 4 months before October at most."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    return {**frames, **dated_from(frames, "2026-06-01")}
+
+
+def one_month() -> Frames:
+    """The slide tests' sample cut to October 2026 (tests/narrative/sparse.py): recency ranks
+    the customers, but a month is too short a history to judge lapsing."""
+    return SPARSE["one_month"](generate_sample(customers=300, months=14, end="2026-10", seed=3))
+
+
+def channel_gap() -> Frames:
+    """The slide tests' sample (14 months to October 2026) without the channels' March 2026 rows:
+    a month in the middle of the history with nobody reached, so no acquisition rate."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    channels = frames["channels"]
+    month = pd.to_datetime(channels["month"])
+    return {**frames, "channels": channels[(month < "2026-03-01") | (month >= "2026-04-01")]}
+
+
+def one_buyer() -> Frames:
+    """One customer, interested in fitness and travel, who ordered once (27 USD, 1 October
+    2026), and one who never ordered."""
+    frames = _orders([("C1", "2026-10-01", 27.0)])
+    customers = pd.DataFrame(
+        {"customer_id": ["C1", "C2"], "interests": ["fitness;travel", "travel"]}
+    )
+    return {**frames, "customers": customers}
+
+
+def none_won() -> Frames:
+    """The slide tests' sample with every converted lead marked lost: no lead ever converted."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    leads = frames["leads"].copy()
+    leads.loc[leads["status"] == "converted", "status"] = "lost"
+    leads["converted_date"] = pd.NaT
+    leads["customer_id"] = None
+    return {**frames, "leads": leads}
+
+
+WORKBOOKS = {
+    "same_day": same_day,
+    "same_day_pair": same_day_pair,
+    "one_customer": one_customer,
+    "regulars": regulars,
+    "five_months": five_months,
+    "channel_gap": channel_gap,
+    "one_month": one_month,
+    "one_buyer": one_buyer,
+    "none_won": none_won,
+}
+
+
+@cache
+def degenerate_deck(name: str, lang: str) -> tuple[Deck, LifecycleMetrics, tuple[str, ...]]:
+    """The October 2026 deck of workbook `name` in `lang`, its metrics, and the text of each
+    slide read back from the rendered .pptx (one string per slide, whitespace collapsed)."""
+    settings = Settings(lang=lang, calendar="gregorian")
+    report = validate_frames(WORKBOOKS[name](), settings, name)
+    assert report.tables is not None, report.format()
+    metrics = compute_metrics(report.tables, PERIOD, settings.metrics)
+    wording = Wording(lang, digits=settings.effective_digits, currency="USD")
+    deck = build_deck(metrics, settings, wording)
+    prs = Presentation(io.BytesIO(render_pptx(deck)))
+    texts = tuple(" ".join(_shape_text(shape) for shape in slide.shapes) for slide in prs.slides)
+    return deck, metrics, texts
+
+
+def _shape_text(shape: object) -> str:
+    """A shape's text as the slide shows it: text frames, table cells and chart categories."""
+    parts: list[str] = []
+    if shape.has_text_frame:
+        parts.append(shape.text_frame.text)
+    if getattr(shape, "has_table", False):
+        parts += [cell.text for row in shape.table.rows for cell in row.cells]
+    if getattr(shape, "has_chart", False):
+        parts += [str(c) for c in shape.chart.plots[0].categories]
+    return " ".join(" ".join(parts).split())

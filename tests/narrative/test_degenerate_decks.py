@@ -1,0 +1,235 @@
+"""Golden read-back of the sentences that once contradicted their figures on degenerate data
+(tests/narrative/degenerate.py): the rendered .pptx, read through python-pptx."""
+
+from __future__ import annotations
+
+import pytest
+
+from deckgen.model import ChartSpec
+from deckgen.narrative.claims import check_claims
+from deckgen.slides.registry import SlideKind
+from deckgen.wording import LANGS
+from tests.narrative.degenerate import WORKBOOKS, degenerate_deck
+
+LOST = {"en": "Lost", "fa": "ازدست‌رفته‌ها", "ar": "المفقودون"}
+
+RFM_HEADLINES = {
+    # 15 October to 31 October: 16 days; 4 customers.
+    ("same_day", "en"): "All 4 customers last ordered 16 days before the month's end: recency "
+    "cannot rank them, so no segment tells who is lapsing",
+    ("same_day", "fa"): "آخرین سفارش هر ۴ مشتری ۱۶ روز پیش از پایان ماه بوده است: تازگی خرید "
+    "هیچ‌کدام را از دیگری جدا نمی‌کند، پس هیچ بخشی نشان نمی‌دهد چه کسی در حال ریزش است",
+    (
+        "same_day",
+        "ar",
+    ): "كان آخر طلب لكل العملاء، وعددهم 4، قبل نهاية الشهر بالمدة نفسها (16 يومًا): "
+    "لا تميّز الحداثة بينهم، فلا تدل أي شريحة على من يتجه إلى الانقطاع",
+    ("same_day_pair", "en"): "Both customers last ordered 16 days before the month's end: "
+    "recency cannot rank them, so no segment tells who is lapsing",
+    # 14 October to 31 October: 17 days.
+    ("one_customer", "en"): "The only customer last ordered 17 days before the month's end: with "
+    "no one to compare with, no segment tells who is lapsing",
+    ("one_customer", "fa"): "آخرین سفارش تنها مشتری ۱۷ روز پیش از پایان ماه بوده است: بی مشتری "
+    "دیگری برای مقایسه، هیچ بخشی نشان نمی‌دهد چه کسی در حال ریزش است",
+}
+
+
+def _slide_text(name: str, lang: str, kind: SlideKind) -> str:
+    deck, _, texts = degenerate_deck(name, lang)
+    (text,) = [t for s, t in zip(deck.slides, texts, strict=True) if s.kind == kind]
+    return text
+
+
+@pytest.mark.parametrize(("name", "lang"), list(RFM_HEADLINES))
+def test_the_rfm_headline_names_no_segment_when_recency_ranks_nobody(name, lang):
+    assert _slide_text(name, lang, SlideKind.RFM).startswith(RFM_HEADLINES[name, lang])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["same_day", "one_customer"])
+def test_no_slide_calls_a_recent_base_lost(name, lang):
+    # Was "Lost is the largest segment, with 100.0% of customers" beside "all 4 customers who
+    # ordered in October 2026 were new" (same_day) and "churn is 0.0%" (one_customer).
+    _, _, texts = degenerate_deck(name, lang)
+    assert not [t for t in texts if LOST[lang] in t]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(WORKBOOKS))
+def test_every_claim_of_the_degenerate_decks_holds(name, lang):
+    deck, metrics, _ = degenerate_deck(name, lang)
+    for number, slide in enumerate(deck.slides, start=1):
+        assert check_claims(slide.claims, metrics, f"{name} {lang} slide {number}") == []
+
+
+@pytest.mark.parametrize("name", ["same_day", "one_customer"])
+def test_the_notes_show_no_bars_where_a_sentence_replaced_the_chart(name):
+    # Was "The bars show the 1 RFM segments with the highest revenue per customer." beside
+    # "Nothing to compare: the data has a single group." and no bars.
+    deck, _, _ = degenerate_deck(name, "en")
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.REPEAT_CHURN]
+    assert "Nothing to compare: the data has a single group." in _slide_text(
+        name, "en", SlideKind.REPEAT_CHURN
+    )
+    assert "The bars show" not in slide.notes
+
+
+SHORT_NORM_HEADLINES = {
+    # Orders, leads and channels from June 2026: the norms rest on June to September, 4 months.
+    # October: 175 leads of 581,731 reached (1 in 3,324); the norm, 1 in 2,120 (test below).
+    (SlideKind.FUNNEL, "en"): "The funnel leaks most at acquisition: 1 in 3,324 people reached "
+    "became a lead, against a norm of 1 in 2,120 over the 4 months before",
+    (SlideKind.DIAGNOSTICS, "en"): "Start with acquisition: it converts at 63.8% of its norm over "
+    "the 4 months before (1 in 3,324 against 1 in 2,120); conversion is also weak",
+    (SlideKind.FUNNEL, "fa"): "بیشترین ریزش قیف در مرحلهٔ جذب است: از هر ۳٬۳۲۴ مخاطب، یکی به سرنخ "
+    "تبدیل شد؛ سطح معمول در ۴ ماه پیشین ۱ از هر ۲٬۱۲۰ است",
+    (SlideKind.DIAGNOSTICS, "fa"): "کار را از مرحلهٔ جذب آغاز کنید: نرخ تبدیل آن ⁦۶۳٫۸⁩٪ سطح معمول "
+    "در ۴ ماه پیشین است (۱ از هر ۳٬۳۲۴ در برابر ۱ از هر ۲٬۱۲۰)؛ مرحلهٔ تبدیل نیز ضعیف است",
+}
+TWELVE_MONTH_NORM = {"en": "12-month norm", "fa": "سطح معمول ۱۲ ماهه", "ar": "وسيط السنة السابقة"}
+
+
+def test_the_short_norm_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("five_months", "en")
+    (acquisition,) = [s for s in metrics.funnel.steps if s.stage == "acquisition"]
+    assert (acquisition.count.current, acquisition.base.current) == (175, 581_731)
+    assert round(acquisition.base.current / acquisition.count.current) == 3324
+    assert round(1 / acquisition.benchmark) == 2120
+    assert acquisition.benchmark_months == 4
+    assert acquisition.norm_index == pytest.approx(0.638, abs=5e-4)
+
+
+@pytest.mark.parametrize(("kind", "lang"), list(SHORT_NORM_HEADLINES))
+def test_a_norm_on_five_months_of_history_says_so(kind, lang):
+    assert _slide_text("five_months", lang, kind).startswith(SHORT_NORM_HEADLINES[kind, lang])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_slide_claims_a_twelve_month_norm_on_five_months(lang):
+    # The glossary (definitions slides) defines the term; no sentence, title or header uses it.
+    deck, _, texts = degenerate_deck("five_months", lang)
+    claimed = [
+        s.kind
+        for s, t in zip(deck.slides, texts, strict=True)
+        if s.kind != SlideKind.DEFINITIONS and TWELVE_MONTH_NORM[lang] in t
+    ]
+    assert claimed == []
+
+
+TOO_SHORT = {
+    # The churn slide's words for a history too short to judge lapsing.
+    "en": "the order history is still too short to judge who is lapsing",
+    "fa": "سابقهٔ سفارش‌ها هنوز برای تشخیص مشتریان در معرض ریزش کوتاه است",
+    "ar": "سجل الطلبات ما زال أقصر من أن يُحكم منه على انقطاع العملاء",
+}
+SHORT_RFM_HEADLINES = {
+    # October only: 64 customers, the earliest last order on 1 October, 30 days before the 31st.
+    "en": "The order history is still too short to judge who is lapsing: the segments only rank "
+    "the 64 customers by their last order, at most 30 days before the month's end",
+    "fa": "سابقهٔ سفارش‌ها هنوز برای تشخیص مشتریان در معرض ریزش کوتاه است: بخش‌ها تنها ۶۴ مشتری را "
+    "بر پایهٔ آخرین سفارششان رتبه‌بندی می‌کنند که حداکثر ۳۰ روز پیش از پایان ماه بوده است",
+    "ar": "ما زال سجل الطلبات أقصر من أن يُحكم منه على انقطاع العملاء: لا ترتّب الشرائح العملاء، "
+    "وعددهم 64، إلا حسب آخر طلب لكل منهم، وكان قبل نهاية الشهر بـ30 يومًا على الأكثر",
+}
+
+
+def test_the_one_month_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("one_month", "en")
+    assert not metrics.loyalty.lapsing_judged
+    assert metrics.segmentation.customers.current == 64
+    recency = [b for b in metrics.segmentation.rfm.bands if b.dimension == "recency"]
+    assert max(b.high for b in recency if b.high is not None) == 30
+    # Recency still ranks them: some customers are filed under Lost, the reason for the state.
+    (lost,) = [s for s in metrics.segmentation.rfm.segments if s.name == "Lost"]
+    assert lost.customers.current > 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_rfm_slide_claims_no_lapsing_where_the_churn_slide_cannot_judge_it(lang):
+    # Was "The New segment brings 26.8% of all revenue ..." over a chart filing a fifth of the
+    # customers under Lost, beside a churn slide saying lapsing cannot be judged yet.
+    assert TOO_SHORT[lang] in _slide_text("one_month", lang, SlideKind.REPEAT_CHURN)
+    assert _slide_text("one_month", lang, SlideKind.RFM).startswith(SHORT_RFM_HEADLINES[lang])
+
+
+GAP_HEADLINES = {
+    # Reach from October 2025 on but none in March 2026: the acquisition norm is the median of
+    # the 11 months with a rate among the 12 before; it spans all 12, so a "12-month norm" (as
+    # any median that skips an empty month), not a norm "over the 11 months before".
+    "en": "The funnel leaks most at acquisition: 1 in 3,324 people reached became a lead, against "
+    "a 12-month norm of 1 in 2,451",
+    "fa": "بیشترین ریزش قیف در مرحلهٔ جذب است: از هر ۳٬۳۲۴ مخاطب، یکی به سرنخ تبدیل شد؛ سطح معمول "
+    "۱۲ ماهه ۱ از هر ۲٬۴۵۱ است",
+}
+
+
+def test_a_month_without_a_rate_inside_the_history_leaves_the_norm_twelve_months_long():
+    _, metrics, _ = degenerate_deck("channel_gap", "en")
+    (acquisition,) = [s for s in metrics.funnel.steps if s.stage == "acquisition"]
+    assert acquisition.benchmark_months == 12
+    assert round(1 / acquisition.benchmark) == 2451
+
+
+@pytest.mark.parametrize("lang", list(GAP_HEADLINES))
+def test_a_norm_over_a_gap_reads_as_twelve_months(lang):
+    assert _slide_text("channel_gap", lang, SlideKind.FUNNEL).startswith(GAP_HEADLINES[lang])
+
+
+OTHER_HEADLINES = {
+    # Every converted lead marked lost: 291 leads open, 1,782 closed, none converted.
+    ("none_won", SlideKind.PROSPECT_PROFILE, "en"): "291 leads are open, but none of the 1,782 "
+    "closed leads became a customer, so no conversion can be expected of them yet",
+    ("none_won", SlideKind.PROSPECT_PROFILE, "fa"): "۲۹۱ سرنخ باز است، اما هیچ‌یک از ۱٬۷۸۲ سرنخ "
+    "بسته‌شده به مشتری تبدیل نشده است، پس هنوز نمی‌توان انتظار تبدیل آن‌ها را داشت",
+    # One buyer (27 USD) naming fitness and travel: both interests spend 27 USD each.
+    ("one_buyer", SlideKind.INTERESTS, "en"): "Customers spend the same whatever their interest: "
+    "27 USD each over the one month of history",
+    ("one_buyer", SlideKind.INTERESTS, "ar"): "ينفق العملاء القدر نفسه أيًّا كان اهتمامهم: "
+    "27 دولار للعميل خلال الشهر الوحيد من السجل",
+    # Orders from June 2026: 5 months of history (June to October) behind the 12-month spend.
+    ("five_months", SlideKind.INTERESTS, "en"): "Customers interested in outdoors spend the most: "
+    "164 USD each over the 5 months of history, 25.3% above the 131 USD average",
+    ("five_months", SlideKind.INTERESTS, "fa"): "علاقه‌مندان به ⁦outdoors⁩ بیشترین خرید را دارند: "
+    "۱۶۴ دلار برای هر نفر در ۵ ماه سابقه، ⁦۲۵٫۳⁩٪ بالاتر از میانگین ۱۳۱ دلار",
+    # C1 ordered in September and October: the month's one buyer had bought before (was "1 of
+    # the 1 customers who ordered in October 2026 had bought before").
+    ("one_customer", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in "
+    "12 months yet, and the one customer who ordered in October 2026 had bought before",
+    ("one_customer", SlideKind.CUSTOMER_FLOW, "fa"): "هنوز هیچ مشتری‌ای در ۱۲ ماه در ۳ روز یا بیشتر "
+    "خرید نکرده است؛ تنها مشتری خریدار اکتبر ۲۰۲۶ پیش‌تر هم خرید کرده بود",
+    ("one_customer", SlideKind.CUSTOMER_FLOW, "ar"): "لم يشترِ أي عميل بعدُ في 3 أيام أو أكثر في "
+    "آخر سنة، وكان العميل الوحيد الذي طلب في أكتوبر 2026 قد اشترى من قبل",
+    ("regulars", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in "
+    "12 months yet, and all 3 customers who ordered in October 2026 had bought before",
+    ("one_buyer", SlideKind.CUSTOMER_FLOW, "en"): "No customer has bought on 3 or more days in 12 "
+    "months yet, and the one customer who ordered in October 2026 was new",
+    ("one_buyer", SlideKind.CUSTOMER_FLOW, "fa"): "هنوز هیچ مشتری‌ای در ۱۲ ماه در ۳ روز یا بیشتر "
+    "خرید نکرده است؛ تنها مشتری خریدار اکتبر ۲۰۲۶ جدید بود",
+}
+
+
+@pytest.mark.parametrize(("name", "kind", "lang"), list(OTHER_HEADLINES))
+def test_degenerate_headlines_read_back(name, kind, lang):
+    # Were "about 0 should become customers; there is no revenue yet to value them by" beside a
+    # month of revenue; "Customers interested in travel spend the most ... 0.0% above the 27 USD
+    # average" with every interest at 27 USD; "all 1 customers who ordered ... were new".
+    assert _slide_text(name, lang, kind).startswith(OTHER_HEADLINES[name, kind, lang])
+
+
+def test_the_none_won_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("none_won", "en")
+    p = metrics.prospects
+    assert (p.open_leads, p.history_leads, p.base_rate, p.pipeline_value) == (291, 1782, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "highlighted"), [("one_buyer", None), ("five_months", "outdoors")]
+)
+def test_the_spend_chart_marks_only_the_interest_the_headline_names(name, highlighted):
+    # Was the travel bar marked beside "Customers spend the same whatever their interest" (both
+    # interests at 27 USD): the mark fell to the tie-break by name.
+    deck, _, _ = degenerate_deck(name, "en")
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.INTERESTS]
+    (spend,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.area == "right"]
+    marked = None if spend.highlight is None else spend.categories[spend.highlight]
+    assert marked == highlighted
