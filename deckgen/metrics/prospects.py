@@ -115,6 +115,10 @@ def compute_prospects(
     best = np.isin(rfm.segment, [rfm.names.index(name) for name in best_segments])
     if attributes is None:
         attributes = customer_attributes(tables, orders)
+    # The figures of the customers first: the leads' answers, queried in their file by another
+    # thread (deckgen.pipeline.leads_ahead), come meanwhile.
+    profile = _profile(attributes, channel_of, best, settings.prospect_shrinkage)
+    value = _first_year_value(orders, channel_of, period, settings.prospect_shrinkage)
     store = lead_store_of(tables)
     leads = _stored_leads(store, period) if store is not None else _frame_leads(tables, period)
     base_rate = leads.converted / leads.closed if leads.closed else None
@@ -128,7 +132,6 @@ def compute_prospects(
         ]
         # Scored by group of equal values; each lead then takes its group's figures.
         group_probability = _probability(scored, leads.open_codes, base_rate)
-        value = _first_year_value(orders, channel_of, period, settings.prospect_shrinkage)
         channel = scored[0]
         by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
         group_first_year = np.asarray([*by_code, value.overall])[leads.open_codes[0]]
@@ -157,7 +160,7 @@ def compute_prospects(
         top=top,
         best_segments=best_segments,
         best_customers=int(best.sum()),
-        profile=_profile(attributes, channel_of, best, settings.prospect_shrinkage),
+        profile=profile,
     )
 
 

@@ -1,0 +1,78 @@
+"""All analyses of a deck: the CLV computed beside the others gives the same figures."""
+
+from __future__ import annotations
+
+import threading
+
+import pandas as pd
+import pytest
+
+import deckgen.metrics.lifecycle as lifecycle_module
+from deckgen.config import Settings
+from deckgen.data.tables import Tables
+from deckgen.data.validate import validate_frames
+from deckgen.metrics.clv import compute_clv
+from deckgen.metrics.lifecycle import CONCURRENT_CLV_ORDERS, compute_metrics
+from deckgen.metrics.report import to_json
+from deckgen.period import Period
+
+OCT = Period("gregorian", 2026, 10)
+SETTINGS = Settings().metrics
+EVERY_SIZE = range(0, 10**12)  # any number of orders: the CLV in its own thread
+
+
+@pytest.fixture(scope="module")
+def tables(small_frames: dict[str, pd.DataFrame]) -> Tables:
+    return validate_frames(small_frames, Settings(), "sample").tables
+
+
+def _clv_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the threads compute_metrics runs compute_clv in, one per call."""
+    names: list[str] = []
+
+    def recorded(*args: object) -> object:
+        names.append(threading.current_thread().name)
+        return compute_clv(*args)
+
+    monkeypatch.setattr(lifecycle_module, "compute_clv", recorded)
+    return names
+
+
+def test_the_clv_beside_the_analyses_gives_the_figures_in_turn(tables, monkeypatch):
+    threads = _clv_threads(monkeypatch)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_CLV_ORDERS", range(0))
+    in_turn = compute_metrics(tables, OCT, SETTINGS)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_CLV_ORDERS", EVERY_SIZE)
+    beside = compute_metrics(tables, OCT, SETTINGS)
+    assert threads[0] == threading.current_thread().name
+    assert threads[1].startswith("deckgen-clv")
+    assert beside == in_turn
+    assert to_json(beside) == to_json(in_turn)
+    # The per-customer figures too (not in the JSON, nor compared by ==).
+    pd.testing.assert_frame_equal(
+        beside.clv.customer_values.to_frame(), in_turn.clv.customer_values.to_frame()
+    )
+
+
+def test_an_error_of_the_clv_beside_is_raised_by_compute_metrics(tables, monkeypatch):
+    def broken(*args: object) -> object:
+        raise ZeroDivisionError("in the CLV's thread")
+
+    monkeypatch.setattr(lifecycle_module, "compute_clv", broken)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_CLV_ORDERS", EVERY_SIZE)
+    with pytest.raises(ZeroDivisionError, match="in the CLV's thread"):
+        compute_metrics(tables, OCT, SETTINGS)
+
+
+def test_a_small_client_s_clv_runs_in_turn(tables, monkeypatch):
+    # The sample's few thousand orders: a thread would only contend for the interpreter.
+    threads = _clv_threads(monkeypatch)
+    metrics = compute_metrics(tables, OCT, SETTINGS)
+    assert metrics.orders not in CONCURRENT_CLV_ORDERS
+    assert threads == [threading.current_thread().name]
+
+
+def test_the_orders_counted_are_those_to_the_period_end(tables):
+    expected = int((tables.orders["order_date"] < pd.Timestamp("2026-11-01")).sum())
+    assert compute_metrics(tables, OCT, SETTINGS).orders == expected
+    assert 1_000_000 in CONCURRENT_CLV_ORDERS and 10_000_000 not in CONCURRENT_CLV_ORDERS
