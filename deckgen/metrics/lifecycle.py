@@ -9,6 +9,7 @@ from functools import partial
 from typing import TypeVar
 
 from deckgen.config import MetricsSettings
+from deckgen.data.lead_store import has_leads
 from deckgen.data.tables import Tables
 from deckgen.metrics.channels import ChannelsResult, compute_channels
 from deckgen.metrics.clv import ClvResult, compute_clv
@@ -16,19 +17,20 @@ from deckgen.metrics.feedback import FeedbackResult, compute_feedback
 from deckgen.metrics.findings import Diagnostics, Finding, compute_diagnostics, compute_findings
 from deckgen.metrics.funnel import FunnelResult, compute_funnel
 from deckgen.metrics.loyalty import LoyaltyResult, compute_loyalty
-from deckgen.metrics.prospects import ProspectsResult, compute_prospects
+from deckgen.metrics.prospects import ProspectsResult, compute_prospects, customer_side
 from deckgen.metrics.satisfaction import SatisfactionResult, compute_satisfaction
 from deckgen.metrics.segments import SegmentationResult, compute_segments
-from deckgen.metrics.shared import compute_shared
+from deckgen.metrics.shared import SharedFigures, compute_shared
 from deckgen.model import ValueKind
 from deckgen.period import Period
 
-# Orders (to the period end) from which the CLV is computed in a thread beside the analyses
-# after the prospects, and up to which: numpy and SciPy leave the interpreter in their array
-# loops, so the fits use the second core (issue 16: 1M orders, 0.3 s less on the main thread).
-# Below, the thread gains nothing; above, its working set beside the loyalty analysis's would
-# raise the peak of the largest clients (10M orders: within 3 GB only in turn).
-CONCURRENT_CLV_ORDERS = range(250_000, 2_500_001)
+# Orders (to the period end) from which the analyses overlap, and up to which (issue 16): the
+# CLV is computed in a thread of its own (numpy and SciPy leave the interpreter in their array
+# loops), and the analyses that read no lead come before those that do, while a thread queries
+# the leads in their file (deckgen.pipeline.leads_ahead). Below, a thread gains nothing; above,
+# the working sets would overlap at the largest clients' peak (10M orders: within 3 GB only in
+# turn, the leads' queries done before the loyalty analysis).
+CONCURRENT_ORDERS = range(250_000, 2_500_001)
 
 _Result = TypeVar("_Result")
 
@@ -73,20 +75,24 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     """All lifecycle metrics of `tables` for `period` (data after the period end is ignored)."""
     shared = compute_shared(tables, period, settings)
     orders = len(shared.orders.day)  # the orders to the period end
+    beside = orders in CONCURRENT_ORDERS
     segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
-    prospects = compute_prospects(
-        tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
-    )
+    customers = None
+    if has_leads(tables):
+        customers = customer_side(
+            tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
+        )
     shared = shared.without_scores()  # the heavier analyses below have no use for them
     clv = _started(
-        orders in CONCURRENT_CLV_ORDERS,
-        partial(compute_clv, tables, period, settings, shared.segment_of, shared.channel_of),
+        beside, partial(compute_clv, tables, period, settings, shared.segment_of, shared.channel_of)
     )
+    if beside:  # those that read no lead first, while the leads' answers come
+        loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
+    prospects = compute_prospects(tables, period, settings, segmentation, customers=customers)
     funnel = compute_funnel(tables, period, settings, shared.club)
     channels = compute_channels(tables, period, settings, shared.channel_of)
-    loyalty = compute_loyalty(tables, period, settings, shared.segment_of, shared.club)
-    feedback = compute_feedback(tables, period, settings)
-    satisfaction = compute_satisfaction(tables, period, settings, shared.segment_of)
+    if not beside:
+        loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
     findings = compute_findings(
         segmentation, funnel, loyalty, channels, prospects, feedback, satisfaction
     )
@@ -104,6 +110,17 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
         satisfaction=satisfaction,
         findings=findings,
         diagnostics=compute_diagnostics(funnel),
+    )
+
+
+def _of_customers(
+    tables: Tables, period: Period, settings: MetricsSettings, shared: SharedFigures
+) -> tuple[LoyaltyResult, FeedbackResult | None, SatisfactionResult | None]:
+    """The analyses that read no lead: loyalty, feedback and satisfaction."""
+    return (
+        compute_loyalty(tables, period, settings, shared.segment_of, shared.club),
+        compute_feedback(tables, period, settings),
+        compute_satisfaction(tables, period, settings, shared.segment_of),
     )
 
 

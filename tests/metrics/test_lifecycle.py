@@ -12,7 +12,7 @@ from deckgen.config import Settings
 from deckgen.data.tables import Tables
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.clv import compute_clv
-from deckgen.metrics.lifecycle import CONCURRENT_CLV_ORDERS, compute_metrics
+from deckgen.metrics.lifecycle import CONCURRENT_ORDERS, compute_metrics
 from deckgen.metrics.report import to_json
 from deckgen.period import Period
 
@@ -40,9 +40,9 @@ def _clv_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_the_clv_beside_the_analyses_gives_the_figures_in_turn(tables, monkeypatch):
     threads = _clv_threads(monkeypatch)
-    monkeypatch.setattr(lifecycle_module, "CONCURRENT_CLV_ORDERS", range(0))
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", range(0))
     in_turn = compute_metrics(tables, OCT, SETTINGS)
-    monkeypatch.setattr(lifecycle_module, "CONCURRENT_CLV_ORDERS", EVERY_SIZE)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", EVERY_SIZE)
     beside = compute_metrics(tables, OCT, SETTINGS)
     assert threads[0] == threading.current_thread().name
     assert threads[1].startswith("deckgen-clv")
@@ -59,7 +59,7 @@ def test_an_error_of_the_clv_beside_is_raised_by_compute_metrics(tables, monkeyp
         raise ZeroDivisionError("in the CLV's thread")
 
     monkeypatch.setattr(lifecycle_module, "compute_clv", broken)
-    monkeypatch.setattr(lifecycle_module, "CONCURRENT_CLV_ORDERS", EVERY_SIZE)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", EVERY_SIZE)
     with pytest.raises(ZeroDivisionError, match="in the CLV's thread"):
         compute_metrics(tables, OCT, SETTINGS)
 
@@ -68,11 +68,38 @@ def test_a_small_client_s_clv_runs_in_turn(tables, monkeypatch):
     # The sample's few thousand orders: a thread would only contend for the interpreter.
     threads = _clv_threads(monkeypatch)
     metrics = compute_metrics(tables, OCT, SETTINGS)
-    assert metrics.orders not in CONCURRENT_CLV_ORDERS
+    assert metrics.orders not in CONCURRENT_ORDERS
     assert threads == [threading.current_thread().name]
 
 
 def test_the_orders_counted_are_those_to_the_period_end(tables):
     expected = int((tables.orders["order_date"] < pd.Timestamp("2026-11-01")).sum())
     assert compute_metrics(tables, OCT, SETTINGS).orders == expected
-    assert 1_000_000 in CONCURRENT_CLV_ORDERS and 10_000_000 not in CONCURRENT_CLV_ORDERS
+    assert 1_000_000 in CONCURRENT_ORDERS and 10_000_000 not in CONCURRENT_ORDERS
+
+
+@pytest.mark.parametrize(
+    ("sizes", "expected"),
+    [
+        # In the concurrent range the analyses that read no lead come while the leads' answers
+        # are queried; above it (the largest clients) after the leads' analyses, whose queries
+        # are then done before the loyalty analysis's working set.
+        (EVERY_SIZE, ["loyalty", "feedback", "satisfaction", "prospects", "funnel", "channels"]),
+        (range(0), ["prospects", "funnel", "channels", "loyalty", "feedback", "satisfaction"]),
+    ],
+)
+def test_the_analyses_that_read_no_lead_come_first_only_in_the_concurrent_range(
+    tables, monkeypatch, sizes, expected
+):
+    called: list[str] = []
+    for name in expected:
+        original = getattr(lifecycle_module, f"compute_{name}")
+
+        def recorded(*args: object, _name: str = name, _original=original, **kwargs: object):
+            called.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(lifecycle_module, f"compute_{name}", recorded)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", sizes)
+    compute_metrics(tables, OCT, SETTINGS)
+    assert called == expected
