@@ -29,7 +29,6 @@ from deckgen.metrics.clv.bgnbd import (
 )
 from deckgen.metrics.clv.gamma_gamma import GammaGammaFit, expected_spend, fit_gamma_gamma
 from deckgen.metrics.clv.history import (
-    OrderDays,
     PurchaseHistory,
     order_days,
     purchase_history,
@@ -38,6 +37,7 @@ from deckgen.metrics.clv.history import (
 from deckgen.metrics.clv.mle import ClvRefusal
 from deckgen.metrics.common import (
     CustomerOrders,
+    PurchaseOccasions,
     customer_orders,
     day_number,
     label_codes,
@@ -425,7 +425,9 @@ def _at_risk_customer(
     )
 
 
-def _holdout(orders: CustomerOrders, days: OrderDays, period: Period, months: int) -> HoldoutCheck:
+def _holdout(
+    orders: CustomerOrders, days: PurchaseOccasions, period: Period, months: int
+) -> HoldoutCheck:
     """The purchase model fitted `months` before the period end, checked on those months."""
     end = day_number(period.end)
     cutoff = day_number(period.shift(-months).end)
@@ -436,7 +438,7 @@ def _holdout(orders: CustomerOrders, days: OrderDays, period: Period, months: in
         return empty
     x, t_x, T = history.x, history.t_x, history.T  # whole days: see _customer_values
     predicted = expected_purchases(calibration.purchases.params, end - cutoff, x, t_x, T)[:, 0]
-    actual = purchases_between(days, len(orders.ids), cutoff, end)[history.customer]
+    actual = purchases_between(days, cutoff, end)[history.customer]
     group = np.minimum(history.x, TOP_FREQUENCY_GROUP)
     size = TOP_FREQUENCY_GROUP + 1
     customers = np.bincount(group, minlength=size)
