@@ -415,10 +415,11 @@ def by_code(
     """values.reindex(ids) as an array of values' own type (NA where absent or missing; not a
     Python object per id); `codes`: the position of each of `ids` in `coded` (-1: absent),
     whose own ids they are. When `values` is indexed by `coded` itself they are taken by
-    code, without looking the ids up."""
-    if values.index is coded:
-        return values.array.take(codes, allow_fill=True)
-    return values.reindex(ids).array
+    code, without looking the ids up; when `ids` are `coded` themselves, `values`' own array
+    is given (not copied: some 70 MB of text at 4.5 million customers)."""
+    if values.index is not coded:
+        return values.reindex(ids).array
+    return values.array if ids is coded else values.array.take(codes, allow_fill=True)
 
 
 _STRING = pd.api.types.pandas_dtype("string")

@@ -287,6 +287,10 @@ def test_by_code_is_reindex_by_id():
     looked_up = by_code(copied, ids, codes, coded)  # looked up by id
     assert looked_up.to_numpy(dtype=object, na_value=None).tolist() == expected
     assert by_code(values, ids[:0], codes[:0], coded).tolist() == []
+    # The coded ids themselves: every code in order, the values' own array (no copy).
+    assert by_code(values, coded, np.arange(3), coded) is values.array
+    assert by_code(values, coded.copy(), np.arange(3), coded) is not values.array
+    assert by_code(values, coded.copy(), np.arange(3), coded).tolist() == values.tolist()
 
 
 def test_every_customer_scored_keeps_the_orders_ids():
