@@ -60,14 +60,27 @@ def test_purchase_occasions_are_distinct_order_days():
     assert occasions.next_day.tolist() == [third, NEVER, NEVER]
     assert occasions.counts(first, third + 1).tolist() == [2, 1]
     assert occasions.counts(second, third).tolist() == [0, 1]
+    assert occasions.first_positions().tolist() == [0, 2]  # X's 1 Oct, Y's 2 Oct
     # Computed once: the analyses share one result.
     assert coded.occasions is occasions
     assert not occasions.day.flags.writeable
 
 
+@given(st.lists(st.tuples(st.sampled_from("ABCDEFG"), st.integers(0, 30)), max_size=40))
+def test_first_positions_are_the_former_binary_search(rows):
+    coded = customer_orders(
+        orders([(c, str(np.datetime64("2026-10-01") + d), 1.0) for c, d in rows]), OCT_2026
+    )
+    occasions = coded.occasions
+    former = np.searchsorted(occasions.customer, np.arange(occasions.customers))
+    found = occasions.first_positions()
+    assert found.dtype == former.dtype and found.tolist() == former.tolist()
+
+
 def test_no_orders_no_occasions():
     coded = customer_orders(orders([]), OCT_2026)
     assert coded.occasions.counts(0, 10**6).tolist() == []
+    assert coded.occasions.first_positions().tolist() == []
     assert coded.occasions.day.dtype == np.int32
     assert coded.occasions.customer.dtype == np.int32
 
