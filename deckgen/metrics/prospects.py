@@ -108,8 +108,9 @@ def customer_side(
     channel_of: pd.Series | None = None,
     attributes: CustomerAttributes | None = None,
 ) -> CustomerSide:
-    """The best customers' profile and a new customer's first-year value; `rfm`, `channel_of`
-    and `attributes` as compute_prospects takes them."""
+    """The best customers' profile and a new customer's first-year value. `rfm`, `channel_of`
+    (acquisition_channel_of the ordering customers) and `attributes` (customer_attributes of
+    them): the deck's shared intermediates, computed here when not given."""
     orders = customer_orders(tables.orders, period, tables.returns)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, orders.ids)
@@ -133,23 +134,15 @@ def compute_prospects(
     period: Period,
     settings: MetricsSettings,
     segmentation: SegmentationResult,
-    rfm: RfmScores | None = None,
-    channel_of: pd.Series | None = None,
-    attributes: CustomerAttributes | None = None,
     customers: CustomerSide | None = None,
 ) -> ProspectsResult | None:
     """Open leads by expected value and the ideal-prospect profile; None without a leads sheet.
-
-    `rfm`, `channel_of` (acquisition_channel_of the ordering customers) and `attributes`
-    (customer_attributes of them): the deck's shared intermediates, computed here when not given;
-    `customers`: their customer_side, computed before (its intermediates need not be given).
-    """
+    `customers`: customer_side of the deck (from its shared intermediates), computed here when
+    not given."""
     if not has_leads(tables):
         return None
     if customers is None:
-        customers = customer_side(
-            tables, period, settings, segmentation, rfm, channel_of, attributes
-        )
+        customers = customer_side(tables, period, settings, segmentation)
     store = lead_store_of(tables)
     leads = _stored_leads(store, period) if store is not None else _frame_leads(tables, period)
     base_rate = leads.converted / leads.closed if leads.closed else None
