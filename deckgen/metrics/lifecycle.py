@@ -29,7 +29,9 @@ from deckgen.period import Period
 # loops), and the analyses that read no lead come before those that do, while a thread queries
 # the leads in their file (deckgen.pipeline.leads_ahead). Below, a thread gains nothing; above,
 # the working sets would overlap at the largest clients' peak (10M orders: within 3 GB only in
-# turn, the leads' queries done before the loyalty analysis).
+# turn, the leads' queries done before the loyalty analysis). The figures are the same bits
+# in either order: the analyses beside the CLV make no BLAS call (a BLAS sum may split
+# differently under the one thread the CLV's fits set for it) and share only read-only arrays.
 CONCURRENT_ORDERS = range(250_000, 2_500_001)
 
 _Result = TypeVar("_Result")
