@@ -237,10 +237,12 @@ def _sum_by_customer(
         inside &= day >= (start[customer] if isinstance(start, np.ndarray) else start)
     if stop is not None:
         inside &= day < (stop[customer] if isinstance(stop, np.ndarray) else stop)
-    weights = amount[inside]
+    # Every order inside (to the period end, the orders' own): summed in place, not copied.
+    whole = bool(inside.all())
+    weights = amount if whole else amount[inside]
     if cents:
         weights = np.rint(weights * 100)
-    return np.bincount(customer[inside], weights=weights, minlength=size)
+    return np.bincount(customer if whole else customer[inside], weights=weights, minlength=size)
 
 
 # The last customer_orders results: five analyses ask for the same orders and period in a run,

@@ -77,6 +77,33 @@ def test_first_positions_are_the_former_binary_search(rows):
     assert found.dtype == former.dtype and found.tolist() == former.tolist()
 
 
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.integers(0, 30), st.sampled_from([0.1, -0.0, 7.0])),
+        max_size=30,
+    ),
+    st.integers(-2, 33),
+    st.integers(-2, 33),
+    st.booleans(),
+)
+def test_revenue_is_the_masked_sum_of_the_orders(rows, start, stop, cents):
+    coded = customer_orders(
+        orders([(c, str(np.datetime64("2026-10-01") + d), a) for c, d, a in rows]), OCT_2026
+    )
+    first = day_number(OCT_2026.start)
+    bounds = [(first + start, first + stop), (None, first + 31), (None, None)]
+    for low, high in bounds:
+        inside = np.ones(len(coded.day), dtype=bool)
+        if low is not None:
+            inside &= coded.day >= low
+        if high is not None:
+            inside &= coded.day < high
+        weights = np.rint(coded.amount[inside] * 100) if cents else coded.amount[inside]
+        expected = np.bincount(coded.customer[inside], weights=weights, minlength=len(coded.ids))
+        found = coded.revenue(low, high, cents=cents)
+        assert found.tobytes() == expected.tobytes()  # the same sums, bit for bit
+
+
 def test_no_orders_no_occasions():
     coded = customer_orders(orders([]), OCT_2026)
     assert coded.occasions.counts(0, 10**6).tolist() == []
