@@ -206,7 +206,10 @@ def _counts(
 ) -> tuple[CategoryCount, ...]:
     """Items per name now and the month before; `fixed` names in that order (then any others
     in the data, by name), else most first."""
-    now, before = _named_counts(names, now_mask), _named_counts(names, before_mask)
+    codes, uniques = pd.factorize(names)
+    codes[codes < 0] = len(uniques)  # a missing name: the last slot, named ""
+    labels = [*uniques, ""]
+    now, before = _named_counts(codes, labels, now_mask), _named_counts(codes, labels, before_mask)
     if fixed is None:
         keys = sorted(
             set(now) | set(before),
@@ -224,14 +227,12 @@ def _counts(
     )
 
 
-def _named_counts(names: pd.Series, mask: np.ndarray) -> dict[object, int]:
-    """Items per name (a missing one named "") among those of `mask`, names present only:
-    counted on the names' codes, not as a Python object per item."""
-    codes, uniques = pd.factorize(names)
-    codes[codes < 0] = len(uniques)  # a missing name: the last slot
-    counts = np.bincount(codes[mask], minlength=len(uniques) + 1)
+def _named_counts(codes: np.ndarray, labels: list[object], mask: np.ndarray) -> dict[object, int]:
+    """Items per label among those of `mask` (`codes`: each item's position in `labels`), the
+    labels present only: counted on codes, not as a Python object per item."""
+    counts = np.bincount(codes[mask], minlength=len(labels))
     found: dict[object, int] = {}
-    for name, count in zip([*uniques, ""], counts.tolist(), strict=True):
+    for name, count in zip(labels, counts.tolist(), strict=True):
         if count:
             found[name] = found.get(name, 0) + count  # "" written and missing are one name
     return found
