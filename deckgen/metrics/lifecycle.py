@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -85,16 +86,23 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
             tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
         )
     shared = shared.without_scores()  # the heavier analyses below have no use for them
-    clv = _started(
-        beside, partial(compute_clv, tables, period, settings, shared.segment_of, shared.channel_of)
-    )
-    if beside:  # those that read no lead first, while the leads' answers come
-        loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
-    prospects = compute_prospects(tables, period, settings, segmentation, customers=customers)
-    funnel = compute_funnel(tables, period, settings, shared.club)
-    channels = compute_channels(tables, period, settings, shared.channel_of)
-    if not beside:
-        loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
+    clv_of = partial(compute_clv, tables, period, settings, shared.segment_of, shared.channel_of)
+    ahead = _started(clv_of) if beside else None
+    try:
+        if beside:  # those that read no lead first, while the leads' answers come
+            loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
+        prospects = compute_prospects(tables, period, settings, segmentation, customers=customers)
+        funnel = compute_funnel(tables, period, settings, shared.club)
+        channels = compute_channels(tables, period, settings, shared.channel_of)
+        if not beside:
+            loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
+        clv = clv_of() if ahead is None else ahead.result()
+    except Exception:
+        # This error, once the CLV's thread is done: none left computing beside the next deck
+        # of a batch (a Ctrl-C is not held up: the thread is a daemon, gone with the process).
+        if ahead is not None:
+            wait([ahead])
+        raise
     findings = compute_findings(
         segmentation, funnel, loyalty, channels, prospects, feedback, satisfaction
     )
@@ -107,7 +115,7 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
         funnel=funnel,
         channels=channels,
         loyalty=loyalty,
-        clv=clv(),
+        clv=clv,
         feedback=feedback,
         satisfaction=satisfaction,
         findings=findings,
@@ -126,13 +134,16 @@ def _of_customers(
     )
 
 
-def _started(concurrently: bool, compute: Callable[[], _Result]) -> Callable[[], _Result]:
-    """A function giving compute()'s result: computed in a thread started now when
-    `concurrently` (its error raised when the result is asked for), else when asked for."""
-    if not concurrently:
-        return compute
-    worker = ThreadPoolExecutor(1, thread_name_prefix="deckgen-clv")
-    try:
-        return worker.submit(compute).result
-    finally:
-        worker.shutdown(wait=False)  # the thread ends with its one task
+def _started(compute: Callable[[], _Result]) -> Future[_Result]:
+    """compute()'s result (or error), computed in a daemon thread started now: a Ctrl-C stops
+    the process at once, not after the thread's work (a pool's thread is waited for on exit)."""
+    future: Future[_Result] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(compute())
+        except BaseException as error:  # raised where the result is asked for
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="deckgen-clv", daemon=True).start()
+    return future

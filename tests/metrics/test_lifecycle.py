@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 
 import pandas as pd
@@ -103,3 +106,90 @@ def test_the_analyses_that_read_no_lead_come_first_only_in_the_concurrent_range(
     monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", sizes)
     compute_metrics(tables, OCT, SETTINGS)
     assert called == expected
+
+
+def _held_clv(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[str]]:
+    """An event the CLV waits for in compute_metrics (its thread beside the analyses), and
+    "done" noted once it went on."""
+    go_on, noted = threading.Event(), []
+
+    def held(*args: object) -> object:
+        go_on.wait(timeout=60)
+        noted.append("done")
+        return compute_clv(*args)
+
+    monkeypatch.setattr(lifecycle_module, "compute_clv", held)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", EVERY_SIZE)
+    return go_on, noted
+
+
+def _raising(error: BaseException, then: threading.Event | None = None) -> object:
+    def analysis(*args: object) -> object:
+        if then is not None:
+            then.set()  # the CLV may go on: this error is raised before it ends
+        raise error
+
+    return analysis
+
+
+def test_a_ctrl_c_beside_the_clv_is_raised_at_once_and_nothing_waits_for_the_clv(
+    tables, monkeypatch
+):
+    go_on, noted = _held_clv(monkeypatch)
+    monkeypatch.setattr(lifecycle_module, "compute_loyalty", _raising(KeyboardInterrupt()))
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            compute_metrics(tables, OCT, SETTINGS)
+        assert noted == []  # raised while the CLV still waits
+        (clv,) = [t for t in threading.enumerate() if t.name == "deckgen-clv"]
+        assert clv.daemon  # the interpreter's exit does not wait for it
+    finally:
+        go_on.set()
+    clv.join(timeout=60)
+    assert noted == ["done"]
+
+
+def test_an_error_beside_the_clv_is_raised_once_the_clv_s_thread_is_done(tables, monkeypatch):
+    go_on, noted = _held_clv(monkeypatch)
+    broken = _raising(ValueError("in the loyalty analysis"), then=go_on)
+    monkeypatch.setattr(lifecycle_module, "compute_loyalty", broken)
+    with pytest.raises(ValueError, match="in the loyalty analysis"):
+        compute_metrics(tables, OCT, SETTINGS)
+    # Nothing of this deck computes on beside a batch's next one.
+    assert noted == ["done"]
+    assert not [t for t in threading.enumerate() if t.name == "deckgen-clv"]
+
+
+def test_a_ctrl_c_beside_a_clv_that_never_ends_stops_the_process(tmp_path):
+    # A process of its own: the CLV's thread blocks for ever, and a Ctrl-C (KeyboardInterrupt
+    # in the loyalty analysis) still ends the process, with the exit code the CLI gives.
+    script = tmp_path / "interrupted.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import sys, threading
+            import deckgen.metrics.lifecycle as lifecycle
+            from deckgen.config import Settings
+            from deckgen.data.sample import generate_sample
+            from deckgen.data.validate import validate_frames
+            from deckgen.period import Period
+
+            def pressed(*args):
+                raise KeyboardInterrupt
+
+            lifecycle.compute_clv = lambda *args: threading.Event().wait()
+            lifecycle.compute_loyalty = pressed
+            lifecycle.CONCURRENT_ORDERS = range(0, 10**12)
+            tables = validate_frames(generate_sample(customers=60), Settings(), "s").tables
+            try:
+                lifecycle.compute_metrics(tables, Period("gregorian", 2026, 10), Settings().metrics)
+            except KeyboardInterrupt:
+                print("interrupted", flush=True)
+                sys.exit(130)
+            """
+        )
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "interrupted\n", "")
