@@ -95,24 +95,39 @@ def acquisition_channel_of(
     if "acquisition_channel" in customers.columns:
         taken = rows_for(ids, customers, rows=customer_rows, columns=["acquisition_channel"])
         channel = as_string(taken["acquisition_channel"])
+    # The leads name the channel of the customers the sheet leaves without one, if any (the
+    # sample's shape names every one: a million orders' customers not looked up, issue 16).
+    missing = np.flatnonzero(channel.isna().to_numpy())
+    if len(missing):
+        channel = _filled(channel, missing, _first_converted(tables, period, ids[missing]))
+    return pd.Series(channel.array, index=ids, name="channel")
+
+
+def _first_converted(tables: Tables, period: Period, ids: pd.Index) -> pd.Series:
+    """The channel of the first lead of each of `ids` converted by the period end (NA: none)."""
     leads = tables.leads
     store = lead_store_of(tables)
     if store is not None and "customer_id" in store.columns:
         first = store.first_converted(day_number(period.end))
-        from_lead = rows_for(ids, first, columns=["channel"])["channel"]
-        channel = channel.fillna(as_string(from_lead))
-    elif leads is not None and "customer_id" in leads.columns:
-        converted = (
-            (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
-        ).to_numpy(dtype=bool, na_value=False)
-        # The earliest converted lead is the first match, so it is the one that counts.
-        rows = earliest_first(leads, np.flatnonzero(converted))
-        first = pd.DataFrame(
-            {name: leads[name].array.take(rows) for name in ("customer_id", "channel")}
-        )
-        from_lead = rows_for(ids, first)["channel"]
-        channel = channel.fillna(as_string(from_lead))
-    return pd.Series(channel.array, index=ids, name="channel")
+        return as_string(rows_for(ids, first, columns=["channel"])["channel"])
+    if leads is None or "customer_id" not in leads.columns:
+        return pd.Series(pd.NA, index=range(len(ids)), dtype="string")
+    converted = (
+        (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
+    ).to_numpy(dtype=bool, na_value=False)
+    # The earliest converted lead is the first match, so it is the one that counts.
+    rows = earliest_first(leads, np.flatnonzero(converted))
+    first = pd.DataFrame(
+        {name: leads[name].array.take(rows) for name in ("customer_id", "channel")}
+    )
+    return as_string(rows_for(ids, first)["channel"])
+
+
+def _filled(channel: pd.Series, missing: np.ndarray, found: pd.Series) -> pd.Series:
+    """`channel` with its `missing` positions given the `found` channels, in turn."""
+    filled = channel.array.copy()
+    filled[missing] = found.array
+    return pd.Series(filled)
 
 
 def earliest_first(leads: pd.DataFrame, rows: np.ndarray) -> np.ndarray:

@@ -93,7 +93,7 @@ def compute_feedback(
     month_ends = edges[1:] - 1
     received_day = day_numbers(items["date"])
     resolved_day = _resolved_days(items)
-    is_resolved = items["status"].to_numpy(dtype=object, na_value="") == "resolved"
+    is_resolved = _is(items["status"], "resolved")
     # Resolved with no date: resolved, but at an unknown time (on receipt, for these figures).
     resolved_from = np.where(
         is_resolved, np.maximum(received_day, resolved_day), np.iinfo(np.int64).max
@@ -151,8 +151,13 @@ def needs_resolution(kinds: pd.Series, severities: pd.Series) -> np.ndarray:
     """Whether each item, once open, is one to resolve (docs/metrics.md#feedback-to-resolve):
     every complaint, issue and concern, and comments rated COMMENT_MIN_SEVERITY or more."""
     serious = SEVERITIES[SEVERITIES.index(COMMENT_MIN_SEVERITY) :]
-    kind = kinds.to_numpy(dtype=object, na_value="")
-    return (kind != "comment") | severities.isin(serious).to_numpy(dtype=bool, na_value=False)
+    return ~_is(kinds, "comment") | severities.isin(serious).to_numpy(dtype=bool, na_value=False)
+
+
+def _is(values: pd.Series, value: str) -> np.ndarray:
+    """Whether each of `values` is `value` (a missing one is not): compared on the column's own
+    codes or Arrow text, not as a Python object per item."""
+    return (values == value).to_numpy(dtype=bool, na_value=False)
 
 
 def _resolved_days(items: pd.DataFrame) -> np.ndarray:
@@ -201,16 +206,17 @@ def _counts(
 ) -> tuple[CategoryCount, ...]:
     """Items per name now and the month before; `fixed` names in that order (then any others
     in the data, by name), else most first."""
-    values = names.to_numpy(dtype=object, na_value="")
-    now = pd.Series(values[now_mask]).value_counts()
-    before = pd.Series(values[before_mask]).value_counts()
+    codes, uniques = pd.factorize(names)
+    codes[codes < 0] = len(uniques)  # a missing name: the last slot, named ""
+    labels = [*uniques, ""]
+    now, before = _named_counts(codes, labels, now_mask), _named_counts(codes, labels, before_mask)
     if fixed is None:
         keys = sorted(
-            set(now.index) | set(before.index),
+            set(now) | set(before),
             key=lambda name: (-now.get(name, 0), -before.get(name, 0), name),
         )
     else:
-        present = (set(now.index) | set(before.index)) - set(fixed) - {""}
+        present = (set(now) | set(before)) - set(fixed) - {""}
         keys = [*fixed, *sorted(present)]  # codes a client declared, and "other"
     return tuple(
         CategoryCount(
@@ -219,6 +225,17 @@ def _counts(
         )
         for name in keys
     )
+
+
+def _named_counts(codes: np.ndarray, labels: list[object], mask: np.ndarray) -> dict[object, int]:
+    """Items per label among those of `mask` (`codes`: each item's position in `labels`), the
+    labels present only: counted on codes, not as a Python object per item."""
+    counts = np.bincount(codes[mask], minlength=len(labels))
+    found: dict[object, int] = {}
+    for name, count in zip(labels, counts.tolist(), strict=True):
+        if count:
+            found[name] = found.get(name, 0) + count  # "" written and missing are one name
+    return found
 
 
 def _open_items(items: pd.DataFrame, end_day: int) -> tuple[OpenItem, ...]:

@@ -89,7 +89,17 @@ class ProspectsResult:
     profile: tuple[ProfileTrait, ...]  # one value per attribute, highest lift first
 
 
-def compute_prospects(
+@dataclass(frozen=True)
+class CustomerSide:
+    """What prospect scoring reads of the customers (not of the leads)."""
+
+    best_segments: tuple[str, ...]  # the RFM segments counted as the best customers
+    best_customers: int
+    profile: tuple[ProfileTrait, ...]  # docs/metrics.md#ideal-prospect
+    first_year: _Value  # docs/metrics.md#first-year-value
+
+
+def customer_side(
     tables: Tables,
     period: Period,
     settings: MetricsSettings,
@@ -97,14 +107,10 @@ def compute_prospects(
     rfm: RfmScores | None = None,
     channel_of: pd.Series | None = None,
     attributes: CustomerAttributes | None = None,
-) -> ProspectsResult | None:
-    """Open leads by expected value and the ideal-prospect profile; None without a leads sheet.
-
-    `rfm`, `channel_of` (acquisition_channel_of the ordering customers) and `attributes`
-    (customer_attributes of them): the deck's shared intermediates, computed here when not given.
-    """
-    if not has_leads(tables):
-        return None
+) -> CustomerSide:
+    """The best customers' profile and a new customer's first-year value. `rfm`, `channel_of`
+    (acquisition_channel_of the ordering customers) and `attributes` (customer_attributes of
+    them): the deck's shared intermediates, computed here when not given."""
     orders = customer_orders(tables.orders, period, tables.returns)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, orders.ids)
@@ -115,6 +121,28 @@ def compute_prospects(
     best = np.isin(rfm.segment, [rfm.names.index(name) for name in best_segments])
     if attributes is None:
         attributes = customer_attributes(tables, orders)
+    return CustomerSide(
+        best_segments=best_segments,
+        best_customers=int(best.sum()),
+        profile=_profile(attributes, channel_of, best, settings.prospect_shrinkage),
+        first_year=_first_year_value(orders, channel_of, period, settings.prospect_shrinkage),
+    )
+
+
+def compute_prospects(
+    tables: Tables,
+    period: Period,
+    settings: MetricsSettings,
+    segmentation: SegmentationResult,
+    customers: CustomerSide | None = None,
+) -> ProspectsResult | None:
+    """Open leads by expected value and the ideal-prospect profile; None without a leads sheet.
+    `customers`: customer_side of the deck (from its shared intermediates), computed here when
+    not given."""
+    if not has_leads(tables):
+        return None
+    if customers is None:
+        customers = customer_side(tables, period, settings, segmentation)
     store = lead_store_of(tables)
     leads = _stored_leads(store, period) if store is not None else _frame_leads(tables, period)
     base_rate = leads.converted / leads.closed if leads.closed else None
@@ -128,7 +156,7 @@ def compute_prospects(
         ]
         # Scored by group of equal values; each lead then takes its group's figures.
         group_probability = _probability(scored, leads.open_codes, base_rate)
-        value = _first_year_value(orders, channel_of, period, settings.prospect_shrinkage)
+        value = customers.first_year
         channel = scored[0]
         by_code = [value.by_channel.get(label, value.overall) for label in channel.labels]
         group_first_year = np.asarray([*by_code, value.overall])[leads.open_codes[0]]
@@ -155,9 +183,9 @@ def compute_prospects(
         pipeline_value=float(expected.sum()),
         expected_customers=float(probability.sum()),
         top=top,
-        best_segments=best_segments,
-        best_customers=int(best.sum()),
-        profile=_profile(attributes, channel_of, best, settings.prospect_shrinkage),
+        best_segments=customers.best_segments,
+        best_customers=customers.best_customers,
+        profile=customers.profile,
     )
 
 

@@ -7,14 +7,15 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import deckgen.metrics.channels as channels_module
 from deckgen.config import MetricsSettings
 from deckgen.data.schema import CHANNELS
 from deckgen.data.tables import Tables
-from deckgen.metrics.channels import acquisition_channel_of, compute_channels
-from deckgen.metrics.common import Change
+from deckgen.metrics.channels import acquisition_channel_of, compute_channels, earliest_first
+from deckgen.metrics.common import Change, as_string, rows_for, until_end_of
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import make_frame
 
@@ -36,6 +37,52 @@ def test_acquisition_channel_of(acquisition_tables):
     assert list(channels.index) == list(ids)
     # A6 has neither a channel nor a converted lead; A9 is unknown.
     assert channels.tolist() == ["email", "tv", "seo", "tv", "email", pd.NA, "email", pd.NA]
+
+
+def _former_channel_of(tables: Tables, period: Period, ids: pd.Index) -> list[object]:
+    """acquisition_channel_of before issue 16: every customer looked up among the leads."""
+    customers, leads = tables.customers, tables.leads
+    channel = as_string(rows_for(ids, customers, columns=["acquisition_channel"]).iloc[:, 0])
+    converted = (
+        (leads["status"] == "converted") & until_end_of(leads["created_date"], period)
+    ).to_numpy(dtype=bool, na_value=False)
+    rows = earliest_first(leads, converted.nonzero()[0])
+    first = pd.DataFrame(
+        {name: leads[name].array.take(rows) for name in ("customer_id", "channel")}
+    )
+    return channel.fillna(as_string(rows_for(ids, first)["channel"])).tolist()
+
+
+def test_the_leads_are_not_read_when_the_sheet_names_every_channel(acquisition_tables, monkeypatch):
+    customers = acquisition_tables.customers.copy()
+    channel = customers["acquisition_channel"].astype("string").fillna("print")
+    customers["acquisition_channel"] = channel.astype("category")
+    named = replace(acquisition_tables, customers=customers)
+
+    def unread(*args: object) -> None:
+        raise AssertionError("the leads were read")
+
+    monkeypatch.setattr(channels_module, "earliest_first", unread)
+    ids = pd.Index(["A3", "A1", "A6"], dtype="string")
+    assert acquisition_channel_of(named, OCT, ids).tolist() == ["print", "email", "print"]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # not changed here
+@given(
+    named=st.lists(st.sampled_from([None, "email", "radio"]), min_size=7, max_size=7),
+    order=st.permutations(["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A9"]),
+)
+def test_only_the_missing_channels_looked_up_give_every_channel_as_before(
+    acquisition_tables, named, order
+):
+    # A3 (seo), A5 (email) and A7 (email) have a converted lead by October's end; A9 is unknown.
+    customers = acquisition_tables.customers.copy()
+    customers["acquisition_channel"] = pd.Series(named, dtype="category")
+    tables = replace(acquisition_tables, customers=customers)
+    ids = pd.Index(order, dtype="string")
+    found = acquisition_channel_of(tables, OCT, ids)
+    assert found.tolist() == _former_channel_of(tables, OCT, ids)
+    assert list(found.index) == order and str(found.dtype) == "string"
 
 
 def test_channel_rows(acquisition_tables):

@@ -60,14 +60,54 @@ def test_purchase_occasions_are_distinct_order_days():
     assert occasions.next_day.tolist() == [third, NEVER, NEVER]
     assert occasions.counts(first, third + 1).tolist() == [2, 1]
     assert occasions.counts(second, third).tolist() == [0, 1]
+    assert occasions.first_positions().tolist() == [0, 2]  # X's 1 Oct, Y's 2 Oct
     # Computed once: the analyses share one result.
     assert coded.occasions is occasions
     assert not occasions.day.flags.writeable
 
 
+@given(st.lists(st.tuples(st.sampled_from("ABCDEFG"), st.integers(0, 30)), max_size=40))
+def test_first_positions_are_the_former_binary_search(rows):
+    coded = customer_orders(
+        orders([(c, str(np.datetime64("2026-10-01") + d), 1.0) for c, d in rows]), OCT_2026
+    )
+    occasions = coded.occasions
+    former = np.searchsorted(occasions.customer, np.arange(occasions.customers))
+    found = occasions.first_positions()
+    assert found.dtype == former.dtype and found.tolist() == former.tolist()
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("ABC"), st.integers(0, 30), st.sampled_from([0.1, -0.0, 7.0])),
+        max_size=30,
+    ),
+    st.integers(-2, 33),
+    st.integers(-2, 33),
+    st.booleans(),
+)
+def test_revenue_is_the_masked_sum_of_the_orders(rows, start, stop, cents):
+    coded = customer_orders(
+        orders([(c, str(np.datetime64("2026-10-01") + d), a) for c, d, a in rows]), OCT_2026
+    )
+    first = day_number(OCT_2026.start)
+    bounds = [(first + start, first + stop), (None, first + 31), (None, None)]
+    for low, high in bounds:
+        inside = np.ones(len(coded.day), dtype=bool)
+        if low is not None:
+            inside &= coded.day >= low
+        if high is not None:
+            inside &= coded.day < high
+        weights = np.rint(coded.amount[inside] * 100) if cents else coded.amount[inside]
+        expected = np.bincount(coded.customer[inside], weights=weights, minlength=len(coded.ids))
+        found = coded.revenue(low, high, cents=cents)
+        assert found.tobytes() == expected.tobytes()  # the same sums, bit for bit
+
+
 def test_no_orders_no_occasions():
     coded = customer_orders(orders([]), OCT_2026)
     assert coded.occasions.counts(0, 10**6).tolist() == []
+    assert coded.occasions.first_positions().tolist() == []
     assert coded.occasions.day.dtype == np.int32
     assert coded.occasions.customer.dtype == np.int32
 
@@ -287,6 +327,10 @@ def test_by_code_is_reindex_by_id():
     looked_up = by_code(copied, ids, codes, coded)  # looked up by id
     assert looked_up.to_numpy(dtype=object, na_value=None).tolist() == expected
     assert by_code(values, ids[:0], codes[:0], coded).tolist() == []
+    # The coded ids themselves: every code in order, the values' own array (no copy).
+    assert by_code(values, coded, np.arange(3), coded) is values.array
+    assert by_code(values, coded.copy(), np.arange(3), coded) is not values.array
+    assert by_code(values, coded.copy(), np.arange(3), coded).tolist() == values.tolist()
 
 
 def test_every_customer_scored_keeps_the_orders_ids():

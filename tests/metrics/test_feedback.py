@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
@@ -225,3 +227,52 @@ def test_invariants(rows, period):
         assert 0.0 <= result.resolution_rate.current <= 1.0
     if result.median_days_to_resolve is not None:
         assert result.median_days_to_resolve.current >= 0
+
+
+def _former_counts(names, now_mask, before_mask, has_previous, fixed):
+    """feedback._counts before issue 16: every name as a Python object, then value_counts."""
+    values = names.to_numpy(dtype=object, na_value="")
+    now = pd.Series(values[now_mask]).value_counts()
+    before = pd.Series(values[before_mask]).value_counts()
+    if fixed is None:
+        keys = sorted(
+            set(now.index) | set(before.index),
+            key=lambda name: (-now.get(name, 0), -before.get(name, 0), name),
+        )
+    else:
+        keys = [*fixed, *sorted((set(now.index) | set(before.index)) - set(fixed) - {""})]
+    return [
+        (str(name), int(now.get(name, 0)), int(before.get(name, 0)) if has_previous else None)
+        for name in keys
+    ]
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from([None, "", "price", "delivery", "comment", " x"]),
+            st.booleans(),
+            st.booleans(),
+        ),
+        max_size=30,
+    ),
+    dtype=st.sampled_from(["category", "string", "object"]),
+    fixed=st.sampled_from([None, ("delivery", "price"), ("comment",)]),
+    has_previous=st.booleans(),
+)
+def test_counts_on_codes_are_the_former_counts(rows, dtype, fixed, has_previous):
+    names = pd.Series([r[0] for r in rows], dtype=dtype)
+    now = np.asarray([r[1] for r in rows], dtype=bool)
+    before = np.asarray([r[2] for r in rows], dtype=bool)
+    found = [
+        (c.name, c.count.current, c.count.previous)
+        for c in feedback._counts(names, now, before, has_previous, fixed)
+    ]
+    assert found == _former_counts(names, now, before, has_previous, fixed)
+    kinds = pd.Series(["issue" if r[0] == "price" else r[0] for r in rows], dtype=dtype)
+    severities = pd.Series(["high" if r[1] else "low" for r in rows], dtype="category")
+    former = (kinds.to_numpy(dtype=object, na_value="") != "comment") | severities.isin(
+        ["high"]
+    ).to_numpy(dtype=bool)
+    assert feedback.needs_resolution(kinds, severities).tolist() == former.tolist()

@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from deckgen.config import MetricsSettings
 from deckgen.data.schema import CHANNELS
 from deckgen.data.tables import Tables
-from deckgen.metrics.prospects import ProfileTrait, Reason, _highest, compute_prospects
+from deckgen.metrics.prospects import (
+    ProfileTrait,
+    Reason,
+    _highest,
+    compute_prospects,
+    customer_side,
+)
 from deckgen.metrics.segments import compute_segments
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import make_frame
@@ -232,3 +238,15 @@ def test_the_top_prospects_are_those_of_a_full_sort(values, count, rng):
     whole = np.lexsort((np.asarray(ids, dtype=str), -expected))[:count]
     by_row = lead_ids.to_numpy(dtype=str)
     assert list(_highest(expected, rows, by_row.__getitem__, count)) == list(whole)
+
+
+def test_the_customer_side_given_is_the_one_computed(acquisition_tables):
+    segmentation = compute_segments(acquisition_tables, OCT, SETTINGS)
+    side = customer_side(acquisition_tables, OCT, SETTINGS, segmentation)
+    given = compute_prospects(acquisition_tables, OCT, SETTINGS, segmentation, customers=side)
+    assert given == compute_prospects(acquisition_tables, OCT, SETTINGS, segmentation)
+    assert (given.best_segments, given.best_customers, given.profile) == (
+        side.best_segments,
+        side.best_customers,
+        side.profile,
+    )

@@ -29,7 +29,6 @@ from deckgen.metrics.clv.bgnbd import (
 )
 from deckgen.metrics.clv.gamma_gamma import GammaGammaFit, expected_spend, fit_gamma_gamma
 from deckgen.metrics.clv.history import (
-    OrderDays,
     PurchaseHistory,
     order_days,
     purchase_history,
@@ -38,6 +37,8 @@ from deckgen.metrics.clv.history import (
 from deckgen.metrics.clv.mle import ClvRefusal
 from deckgen.metrics.common import (
     CustomerOrders,
+    PurchaseOccasions,
+    by_code,
     customer_orders,
     day_number,
     label_codes,
@@ -217,10 +218,8 @@ def compute_clv(
     segments = _labels(segment_of, values.customer_id, history.customer, orders.ids)
     if channel_of is None:
         channel_of = acquisition_channel_of(tables, period, values.customer_id)
-    if channel_of.index is orders.ids:  # the deck's shared channels: by the same codes
-        channels = _taken(channel_of.array, history.customer)
-    else:
-        channels = channel_of.reindex(values.customer_id).array
+    # The deck's shared channels are taken by the same codes.
+    channels = by_code(channel_of, values.customer_id, history.customer, orders.ids)
     at_risk = _at_risk_rows(values)
     top = at_risk[: settings.clv_at_risk_top_n]
     # The at-risk customers' stakes alone, in that order (not every customer's: 36 MB at 4.5
@@ -346,20 +345,12 @@ def _labels(
     if segment_of is None:
         return None
     segments = segment_of if isinstance(segment_of, pd.Series) else pd.Series(segment_of)
-    if segments.index is coded:
-        return _taken(segments.array, codes)
-    return segments.reindex(ids).array
+    return by_code(segments, ids, codes, coded)
 
 
 def _every(codes: np.ndarray, size: int) -> bool:
     """True when `codes` (ascending, distinct) are every code 0..size-1."""
     return len(codes) == size
-
-
-def _taken(labels: ExtensionArray, codes: np.ndarray) -> ExtensionArray:
-    """labels.take(codes), or `labels` itself when the codes take every label in order (the
-    history at the period's end: some 70 MB of text not copied at 4.5 million customers)."""
-    return labels if _every(codes, len(labels)) else labels.take(codes)
 
 
 def _names_of(labels: ExtensionArray | None, rows: np.ndarray) -> np.ndarray:
@@ -425,7 +416,9 @@ def _at_risk_customer(
     )
 
 
-def _holdout(orders: CustomerOrders, days: OrderDays, period: Period, months: int) -> HoldoutCheck:
+def _holdout(
+    orders: CustomerOrders, days: PurchaseOccasions, period: Period, months: int
+) -> HoldoutCheck:
     """The purchase model fitted `months` before the period end, checked on those months."""
     end = day_number(period.end)
     cutoff = day_number(period.shift(-months).end)
@@ -436,7 +429,7 @@ def _holdout(orders: CustomerOrders, days: OrderDays, period: Period, months: in
         return empty
     x, t_x, T = history.x, history.t_x, history.T  # whole days: see _customer_values
     predicted = expected_purchases(calibration.purchases.params, end - cutoff, x, t_x, T)[:, 0]
-    actual = purchases_between(days, len(orders.ids), cutoff, end)[history.customer]
+    actual = purchases_between(days, cutoff, end)[history.customer]
     group = np.minimum(history.x, TOP_FREQUENCY_GROUP)
     size = TOP_FREQUENCY_GROUP + 1
     customers = np.bincount(group, minlength=size)

@@ -6,17 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from deckgen.metrics.common import CustomerOrders
+from deckgen.metrics.common import CustomerOrders, PurchaseOccasions
 
 _ORDER_BLOCK = 1 << 20  # orders per block of _not_on_first_day: 8 MB of days gathered
-
-
-@dataclass(frozen=True)
-class OrderDays:
-    """The distinct (customer, order day) pairs of the orders, sorted by customer then day."""
-
-    customer: np.ndarray  # int64 customer code (into CustomerOrders.ids)
-    day: np.ndarray  # int64 day number
 
 
 @dataclass(frozen=True)
@@ -35,33 +27,24 @@ class PurchaseHistory:
     revenue: np.ndarray  # client currency: all orders up to the cut-off day
 
 
-def order_days(orders: CustomerOrders) -> OrderDays:
-    """The distinct order days of each customer."""
-    # The purchase occasions are these very pairs, computed once for the deck's analyses.
-    occasions = orders.occasions
-    return OrderDays(customer=occasions.customer, day=occasions.day)
+def order_days(orders: CustomerOrders) -> PurchaseOccasions:
+    """The distinct order days of each customer: their purchase occasions, computed once for
+    the deck's analyses."""
+    return orders.occasions
 
 
-def purchase_history(orders: CustomerOrders, days: OrderDays, cutoff: int) -> PurchaseHistory:
+def purchase_history(
+    orders: CustomerOrders, days: PurchaseOccasions, cutoff: int
+) -> PurchaseHistory:
     """The repeat purchases of each customer with an order on or before day `cutoff`."""
     size = len(orders.ids)
-    # Pairs are sorted by customer then day: each customer's pairs are a run, and those by the
-    # cut-off day are the run's first ones. Counted and read in place: neither the pairs nor
-    # the orders are copied for a cut-off before the period's end (the holdout's), some 80 MB
-    # an array at ten million orders.
-    runs = np.bincount(days.customer, minlength=size)
-    starts = np.cumsum(runs) - runs
-    kept = days.day <= cutoff
-    if kept.all():
-        purchases = runs
-    else:
-        purchases = np.zeros(size, dtype=np.int64)
-        ordering = np.flatnonzero(runs)
-        purchases[ordering] = np.add.reduceat(kept, starts[ordering], dtype=np.int64)
-        del ordering
-    del kept, runs
+    # Each customer's occasions are a run sorted by day: those by the cut-off day are the run's
+    # first ones. Counted and read in place: neither the occasions nor the orders are copied
+    # for a cut-off before the period's end (the holdout's), some 80 MB an array at ten
+    # million orders.
+    purchases = days.counts(days.low, cutoff + 1)
     codes = np.flatnonzero(purchases)
-    starts, count = starts[codes], purchases[codes]
+    starts, count = days.first_positions()[codes], purchases[codes]
     del purchases
     first, last = days.day[starts], days.day[starts + count - 1]
     del starts
@@ -108,7 +91,6 @@ def _not_on_first_day(orders: CustomerOrders, first_of: np.ndarray) -> np.ndarra
     return later
 
 
-def purchases_between(days: OrderDays, size: int, after: int, until: int) -> np.ndarray:
-    """Order days of each customer code (0..size-1) in (after, until]."""
-    inside = (days.day > after) & (days.day <= until)
-    return np.bincount(days.customer[inside], minlength=size)
+def purchases_between(days: PurchaseOccasions, after: int, until: int) -> np.ndarray:
+    """Order days of each customer code in (after, until]."""
+    return days.counts(after + 1, until + 1)

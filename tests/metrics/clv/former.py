@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import betaln, digamma, expit, gammaln
 
-from deckgen.metrics.clv.history import OrderDays, PurchaseHistory
+from deckgen.metrics.clv.history import PurchaseHistory
 from deckgen.metrics.clv.mle import distinct_values
-from deckgen.metrics.common import CustomerOrders
+from deckgen.metrics.common import CustomerOrders, PurchaseOccasions
 
 
 def bgnbd_terms(
@@ -68,7 +68,9 @@ def gamma_gamma_terms(
     return ll, np.stack([d_p * p, d_q * q, d_gamma * gamma])
 
 
-def purchase_history(orders: CustomerOrders, days: OrderDays, cutoff: int) -> PurchaseHistory:
+def purchase_history(
+    orders: CustomerOrders, days: PurchaseOccasions, cutoff: int
+) -> PurchaseHistory:
     """The repeat purchases of each customer with an order on or before day `cutoff`."""
     size = len(orders.ids)
     kept = days.day <= cutoff

@@ -55,7 +55,7 @@ def test_repeat_purchases_at_the_period_end():
 
 
 def test_a_cutoff_keeps_the_orders_up_to_that_day():
-    ids, found, coded, days = _history("2026-10-10")
+    ids, found, _, days = _history("2026-10-10")
     assert ids == ["A", "C"]  # B had not ordered yet
     assert found.x.tolist() == [0, 2]
     assert found.T.tolist() == [9, 39]
@@ -63,7 +63,6 @@ def test_a_cutoff_keeps_the_orders_up_to_that_day():
     # After the cutoff, to the period end: A bought on 11 and 21 Oct, C nothing new.
     later = purchases_between(
         days,
-        len(coded.ids),
         day_number(np.datetime64("2026-10-10").astype(object)),
         day_number(OCT_2026.end),
     )
