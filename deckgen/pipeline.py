@@ -41,6 +41,7 @@ from deckgen.errors import (
     sample_lines,
 )
 from deckgen.formats import format_value
+from deckgen.metrics.channels import channels_unnamed
 from deckgen.metrics.common import day_number
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.model import Deck
@@ -463,7 +464,7 @@ def leads_ahead(tables: Tables, period: Period) -> Iterator[None]:
     if store is None:
         yield
         return
-    store.prefetch(day_number(period.end))
+    store.prefetch(day_number(period.end), channels=channels_unnamed(tables))
     try:
         yield
     finally:

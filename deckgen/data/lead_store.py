@@ -280,11 +280,12 @@ class LeadStore:
         """True when the file holds no lead (no row, or blank rows only)."""
         return self._db.execute("SELECT count(*) FROM leads").fetchall() == [(0,)]
 
-    def prefetch(self, end: int) -> None:
+    def prefetch(self, end: int, *, channels: bool) -> None:
         """Start the aggregate queries of day `end` that the metrics read, one after another
         in a worker thread, while the metrics run in this one (DuckDB leaves the interpreter
-        free while it scans); each query's method then returns its answer. Call settle()
-        when the metrics are done or failed."""
+        free while it scans); each query's method then returns its answer. `channels`: the
+        metrics will ask the leads for customers' acquisition channels. Call settle() when the
+        metrics are done or failed."""
         self.settle()
         # One DuckDB thread beside the metrics' own: on two cores a second one only contends
         # (at 1M orders 0.2 s of CPU more in all, and more on the metrics' thread).
@@ -293,7 +294,7 @@ class LeadStore:
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="deckgen-leads")
         # In the order the metrics ask for them (deckgen.metrics.lifecycle.compute_metrics).
         wanted: list[tuple[Callable[..., object], tuple[object, ...]]] = []
-        if "customer_id" in self.columns:
+        if channels and "customer_id" in self.columns:
             wanted.append((LeadStore.first_converted, (end,)))
         wanted += [(LeadStore.statuses, (end,)), (LeadStore.open_combos, (end,))]
         wanted += [(LeadStore.closed_counts, (end, attribute)) for attribute in self.present]

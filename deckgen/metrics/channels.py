@@ -85,6 +85,15 @@ class ChannelsResult:
         )
 
 
+def channels_unnamed(tables: Tables) -> bool:
+    """True when some customer has no acquisition channel in the customers sheet, so that the
+    leads are asked for it (acquisition_channel_of)."""
+    customers = tables.customers
+    if "acquisition_channel" not in customers.columns:
+        return True
+    return bool(customers["acquisition_channel"].isna().any())
+
+
 def acquisition_channel_of(
     tables: Tables, period: Period, ids: pd.Index, customer_rows: np.ndarray | None = None
 ) -> pd.Series:

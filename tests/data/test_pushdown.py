@@ -462,7 +462,7 @@ def test_leads_queried_ahead_and_let_go_at_once_leave_the_store_working(
     days = (frames["leads"]["created_date"] - pd.Timestamp("1970-01-01")).dt.days
     end = int(days.max())
     for _ in range(3):  # queries dropped, interrupted or done, as the worker gets to them
-        store.prefetch(end)
+        store.prefetch(end, channels=True)
         store.settle()
         assert not _workers() and not store._ahead
         assert store.statuses(end) == _statuses_one_by_one(store, end)
@@ -499,7 +499,7 @@ def test_an_answer_waited_for_when_interrupted_is_stopped_at_once(
     main = threading.main_thread().ident
     threading.Timer(0.3, signal.pthread_kill, (main, signal.SIGUSR1)).start()
     try:
-        store.prefetch(end)
+        store.prefetch(end, channels=True)
         try:
             with pytest.raises(_Interrupted):
                 store.first_converted(end)
@@ -536,7 +536,7 @@ def test_answers_queried_ahead_equal_those_asked_for(
     days = (frames["leads"]["created_date"] - pd.Timestamp("1970-01-01")).dt.days
     end = int(days.median())
     asked, ahead = LeadStore(file), LeadStore(file)
-    ahead.prefetch(end)
+    ahead.prefetch(end, channels=True)
     try:
         pd.testing.assert_frame_equal(
             ahead.first_converted(end).sort_values("customer_id", ignore_index=True),
@@ -562,6 +562,47 @@ def test_answers_queried_ahead_equal_those_asked_for(
     assert not _workers()
     threads = "SELECT current_setting('threads')"  # one beside the metrics, then as before
     assert ahead._db.execute(threads).fetchall() == asked._db.execute(threads).fetchall() == [(2,)]
+
+
+@pytest.mark.parametrize("channels", [True, False])
+def test_the_leads_are_asked_ahead_for_channels_only_when_the_metrics_will_ask(
+    channels: bool, frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # The sample's customers sheet names every channel: a scan of the leads for the first
+    # converted lead of each customer would only delay the answers the prospects wait for.
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / f"channels-{channels}") / "leads.parquet")
+    end = day_number(date(2026, 10, 31))
+    store.prefetch(end, channels=channels)
+    try:
+        queued = {key[0] for key in store._ahead}
+        assert ("first_converted" in queued) is channels
+        assert {"statuses", "open_combos", "created", "channel_days"} <= queued
+    finally:
+        store.settle()
+
+
+def test_a_render_of_the_sample_folder_asks_the_leads_for_no_channel(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from deckgen.data.lead_store import LeadStore
+
+    asked: list[bool] = []
+    prefetch = LeadStore.prefetch
+
+    def spy(self: LeadStore, end: int, *, channels: bool) -> None:
+        asked.append(channels)
+        prefetch(self, end, channels=channels)
+
+    monkeypatch.setattr(LeadStore, "prefetch", spy)
+    assert frames["customers"]["acquisition_channel"].notna().all()
+    named = _folder(frames, tmp_path / "named")
+    assert _deck(named, "duckdb") == _deck(named, "memory")  # the same deck without the query
+    frames["customers"].loc[0, "acquisition_channel"] = None
+    unnamed = _folder(frames, tmp_path / "one-unnamed")
+    assert _deck(unnamed, "duckdb") == _deck(unnamed, "memory")
+    assert asked == [False, True]
 
 
 @pytest.mark.parametrize("name", ["client?", "client*", "client[12]"])

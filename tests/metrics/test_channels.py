@@ -14,7 +14,12 @@ import deckgen.metrics.channels as channels_module
 from deckgen.config import MetricsSettings
 from deckgen.data.schema import CHANNELS
 from deckgen.data.tables import Tables
-from deckgen.metrics.channels import acquisition_channel_of, compute_channels, earliest_first
+from deckgen.metrics.channels import (
+    acquisition_channel_of,
+    channels_unnamed,
+    compute_channels,
+    earliest_first,
+)
 from deckgen.metrics.common import Change, as_string, rows_for, until_end_of
 from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import make_frame
@@ -265,3 +270,14 @@ def test_invariants(tables):
         assert c.conversion_rate is None or c.conversion_rate.current >= 0
         assert c.cohort_return.roi_90d is None or c.cohort_return.roi_90d.current >= -1
         assert c.cohort_return.revenue_90d.current >= 0
+
+
+def test_channels_unnamed_when_the_sheet_leaves_a_customer_without_one(acquisition_tables):
+    customers = acquisition_tables.customers
+    named = customers.assign(acquisition_channel="email")
+    assert not channels_unnamed(replace(acquisition_tables, customers=named))
+    one_blank = named.astype({"acquisition_channel": "string"})
+    one_blank.loc[one_blank.index[-1], "acquisition_channel"] = pd.NA
+    assert channels_unnamed(replace(acquisition_tables, customers=one_blank))
+    no_column = customers.drop(columns="acquisition_channel", errors="ignore")
+    assert channels_unnamed(replace(acquisition_tables, customers=no_column))
