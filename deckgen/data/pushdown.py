@@ -315,15 +315,17 @@ class _Judged:
 
     def report(self) -> ValidationReport:
         """The validator's report, with every row beyond the other dates judged too."""
-        from deckgen.data.validate import date_columns, regular_end
+        from deckgen.data.validate import date_counts, regular_end
 
-        report = self._validate()
+        days = self._days()
+        report = self._validate(days)
         if report.tables is None:
             return report
         tables = {f.name: getattr(report.tables, f.name) for f in fields(Tables)}
         tables = {k: v for k, v in tables.items() if isinstance(v, pd.DataFrame)}
-        columns = [tables[name][column].to_numpy() for name, column in date_columns(tables)]
-        last = regular_end(columns, self.today, self._days())
+        # The sheets checked beside hold the same rows in the tables (renumbered).
+        counted = date_counts(tables, self.ahead.dates)
+        last = regular_end([*counted.values(), *days], self.today)
         if last is None:
             return report
         # A row dated after the day after `last` (and before today: those are judged) is a
@@ -339,7 +341,7 @@ class _Judged:
             if len(later):
                 self.leads = self.store.rows_at(np.concatenate([self.leads[1], later]))
                 more = True
-        return self._validate() if more else report
+        return self._validate(self._days()) if more else report
 
     def _days(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """The dates of the rows the validator does not see, per column, counted."""
@@ -348,7 +350,8 @@ class _Judged:
             days += self.store.days(self.leads[1])
         return days
 
-    def _validate(self) -> ValidationReport:
+    def _validate(self, days: list[tuple[np.ndarray, np.ndarray]]) -> ValidationReport:
+        """The validator's report on the rows judged, `days` those of the others (_days)."""
         import pyarrow as pa
 
         from deckgen.data.validate import validate_read
@@ -367,9 +370,7 @@ class _Judged:
                 for k, part in enumerate(self.order_store.parts)
             ]
             read = with_rows(read, self.settings, "orders", parts)
-        return validate_read(
-            read, self.settings, today=self.today, left_out=self._days(), ahead=self.ahead
-        )
+        return validate_read(read, self.settings, today=self.today, left_out=days, ahead=self.ahead)
 
 
 def _beside(
