@@ -211,8 +211,8 @@ def read_folder_without(path: Path, settings: Settings, *left_out: str) -> Sourc
     use_jemalloc()
     names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
     available = _Folder(str(path), names, Path).available
-    for name in left_out:
-        del names[name]
+    for name in left_out:  # one removed meanwhile is said by the store reading it
+        names.pop(name, None)
     read = _read_sheets(_Folder(str(path), names, Path), str(path), settings)
     return replace(read, available=available)
 
