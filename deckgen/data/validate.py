@@ -10,6 +10,7 @@ rules and which are errors and which are warnings.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -195,16 +196,28 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
     labels = _labels(read, settings)
     wanted = set(names)
     checked, errors, warnings = {}, {}, {}
-    for sheet in SHEETS:
-        if sheet.name in wanted and sheet.name in read.frames:
-            problems = _Problems()
-            checked[sheet.name] = _check_sheet(sheet, read, labels[sheet.name], settings, problems)
-            errors[sheet.name] = tuple(problems.errors)
-            warnings[sheet.name] = tuple(problems.warnings)
-    tables = {name: c.table for name, c in checked.items() if c.table is not None}
-    return SheetsChecked(
-        checked, errors, warnings, reference_positions(tables), date_counts(tables)
-    )
+    tables: dict[str, pd.DataFrame] = {}
+    lookups: dict[tuple[str, str], Future[list[np.ndarray]]] = {}
+    # Each sheet's ids looked up (in Arrow, outside the interpreter's lock) while the next
+    # sheets are checked: at 1,000,000 orders 0.25 s of this thread's 0.75 s.
+    with ThreadPoolExecutor(1, thread_name_prefix="deckgen-references") as helper:
+        for sheet in SHEETS:
+            if sheet.name in wanted and sheet.name in read.frames:
+                problems = _Problems()
+                c = _check_sheet(sheet, read, labels[sheet.name], settings, problems)
+                checked[sheet.name] = c
+                errors[sheet.name] = tuple(problems.errors)
+                warnings[sheet.name] = tuple(problems.warnings)
+                if c.table is not None:
+                    tables[sheet.name] = c.table
+                for name, column, target in _referring(tables):
+                    if (name, column) not in lookups:
+                        key = tables[target.name][target.key]
+                        found = helper.submit(id_positions, [tables[name][column]], key)
+                        lookups[name, column] = found
+        dates = date_counts(tables)
+        references = {pair: found.result()[0] for pair, found in lookups.items()}
+    return SheetsChecked(checked, errors, warnings, references, dates)
 
 
 # -- problems ----------------------------------------------------------------------------
