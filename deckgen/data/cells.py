@@ -353,7 +353,11 @@ def _has_forbidden_bytes(chunk: pa.Array) -> bool:
     if len(chunk) == 0:
         return False
     data, _ = _layout(chunk)
-    if (data < 32).any() and _CONTROL[data].any():  # most text has no byte below 32 at all
+    # Most text has no byte below 32, nor one leading U+2000 and above (E2 and up): two
+    # passes over the bytes without a copy rule it out.
+    if data.min() >= 32 and data.max() < 0xE2:
+        return False
+    if (data < 32).any() and _CONTROL[data].any():
         return True
     lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
     if ((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any():
