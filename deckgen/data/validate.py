@@ -48,6 +48,7 @@ from deckgen.data.tables import CODED_SHEETS, CustomerRows, Tables, arrow_data
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
 
 LISTED_PER_RULE = 50  # rows listed per rule and column; the rest are counted in one line
+LOOKUP_ROWS = 1_000_000  # ids looked up at once by check_sheets (once checked) at least
 FIRST_DATE = pd.Timestamp(cells.FIRST_DATE)
 LAST_DATE = pd.Timestamp(cells.LAST_DATE)
 STRAY_GAP = pd.Timedelta(days=92)  # dates this far beyond all the others ...
@@ -197,10 +198,22 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
     wanted = set(names)
     checked, errors, warnings = {}, {}, {}
     tables: dict[str, pd.DataFrame] = {}
-    lookups: dict[tuple[str, str], Future[list[np.ndarray]]] = {}
-    # Each sheet's ids looked up (in Arrow, outside the interpreter's lock) while the next
-    # sheets are checked: at 1,000,000 orders 0.25 s of this thread's 0.75 s.
+    lookups: list[tuple[list[tuple[str, str]], Future[list[np.ndarray]]]] = []
+    pending: list[tuple[str, str, Sheet]] = []  # checked id columns not looked up, by _referring
+    sent: set[tuple[str, str]] = set()
+    # The ids looked up (in Arrow, outside the interpreter's lock) while the next sheets are
+    # checked, some LOOKUP_ROWS at a time (each lookup builds its set of keys): at 1,000,000
+    # orders 0.25 s of this thread's 0.75 s.
     with ThreadPoolExecutor(1, thread_name_prefix="deckgen-references") as helper:
+
+        def send() -> None:
+            for target in {t.name: t for *_, t in pending}.values():
+                pairs = [(name, column) for name, column, t in pending if t is target]
+                columns = [tables[name][column] for name, column in pairs]
+                key = tables[target.name][target.key]
+                lookups.append((pairs, helper.submit(id_positions, columns, key)))
+            pending.clear()
+
         for sheet in SHEETS:
             if sheet.name in wanted and sheet.name in read.frames:
                 problems = _Problems()
@@ -210,13 +223,19 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
                 warnings[sheet.name] = tuple(problems.warnings)
                 if c.table is not None:
                     tables[sheet.name] = c.table
-                for name, column, target in _referring(tables):
-                    if (name, column) not in lookups:
-                        key = tables[target.name][target.key]
-                        found = helper.submit(id_positions, [tables[name][column]], key)
-                        lookups[name, column] = found
+                new = [(n, col, t) for n, col, t in _referring(tables) if (n, col) not in sent]
+                pending += new
+                sent |= {(n, col) for n, col, _ in new}
+                if sum(len(tables[name]) for name, *_ in pending) >= LOOKUP_ROWS:
+                    send()
+        if pending:
+            send()
         dates = date_counts(tables)
-        references = {pair: found.result()[0] for pair, found in lookups.items()}
+        references = {
+            pair: positions
+            for pairs, found in lookups
+            for pair, positions in zip(pairs, found.result(), strict=True)
+        }
     return SheetsChecked(checked, errors, warnings, references, dates)
 
 

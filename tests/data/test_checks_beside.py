@@ -204,6 +204,44 @@ def test_sheets_checked_ahead_give_the_same_report(frames: dict[str, pd.DataFram
     assert sum(p.value == "C00004" for p in found.warnings) == 5
 
 
+@pytest.mark.parametrize("lookup_rows", [1, 10**9])
+def test_ids_looked_up_sheet_by_sheet_or_at_once_are_found_alike(
+    lookup_rows: int,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """check_sheets looks ids up while it checks the next sheets, a lookup per sheet (1) or
+    one for all (10**9): the rows found are those of one lookup of every id column, an unknown
+    or empty id -1, and each date column's distinct dates are counted as validate_read counts
+    them."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", lookup_rows)
+    read = read_source(_folder(_broken(frames), tmp_path / "read"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    ahead = validate.check_sheets(read, Settings(), names)
+    tables = {name: c.table for name, c in ahead.checked.items() if c.table is not None}
+    at_once = validate.reference_positions(tables)
+    assert set(ahead.references) == set(at_once) == {
+        ("orders", "customer_id"),
+        ("surveys", "customer_id"),
+        ("loyalty", "customer_id"),
+        ("feedback", "customer_id"),
+    }
+    for pair, rows in at_once.items():
+        assert ahead.references[pair].tolist() == rows.tolist()
+    keys = tables["customers"]["customer_id"].tolist()
+    ids = tables["orders"]["customer_id"].tolist()
+    by_hand = [keys.index(i) if i in keys else -1 for i in ids]
+    assert ahead.references["orders", "customer_id"].tolist() == by_hand
+    assert -1 in by_hand  # the broken frames' unknown customers
+    counted = validate.date_counts(tables)
+    assert set(ahead.dates) == set(counted)
+    for pair, (days, counts) in counted.items():
+        assert ahead.dates[pair][0].tolist() == days.tolist()
+        assert ahead.dates[pair][1].tolist() == counts.tolist()
+        assert counts.sum() == tables[pair[0]][pair[1]].notna().sum()
+
+
 def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
     """A second Ctrl-C while the first one's interrupts are lost (the worker between two
     queries, in Arrow's work) does not leave the worker to run its queries to the end."""
