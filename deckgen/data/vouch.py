@@ -119,19 +119,25 @@ def unvouched_text(values: pa.Array, kind: str) -> np.ndarray:
     if pa.types.is_dictionary(values.type):  # each distinct value judged once
         bad = pa.array(unvouched_text(values.dictionary, kind), values.indices.type)
         return _positions(pc.is_in(values.indices, value_set=bad))
-    lengths = pc.binary_length(values)
     # RE2 runs only on the cells a byte scan cannot vouch for: one holding a character beyond
     # printable ASCII (every character the pattern names but the space is one), a space at
     # either end, nothing, an id ending in 0. A sample-shaped file has few (ids ending in 0).
-    suspect = pc.or_(pc.invert(pc.ascii_is_printable(values)), pc.starts_with(values, " "))
-    suspect = pc.or_(suspect, pc.ends_with(values, " "))
-    suspect = pc.or_(suspect, pc.equal(lengths, 0))
+    # Each cell's first and last byte and length come from its offsets, not from a pass over
+    # its text; the bytes are looked at one by one only when some is not printable ASCII.
+    first, last, length = cells.text_ends(values)
+    valid = values.is_valid().to_numpy(zero_copy_only=False)
+    suspect = (first == 32) | (last == 32) | (length == 0)
     if kind == "id":
-        suspect = pc.or_(suspect, pc.ends_with(values, "0"))
-    at = _positions(suspect)
+        suspect |= last == ord("0")
+    data = cells.text_bytes(values)
+    if data.size and (data.min() < 0x20 or data.max() > 0x7E):
+        suspect |= ~_flags(pc.fill_null(pc.ascii_is_printable(values), True))
+    at = np.flatnonzero(suspect & valid)
     pattern = UNVOUCHED_TEXT + (READ_AS_NUMBER if kind == "id" else "")
     matched = pc.match_substring_regex(values.take(at), pattern)
-    short = _positions(pc.less_equal(lengths, _LONGEST_MISSING))
+    # Only a cell of a missing text's length and first letter can be one.
+    maybe = (length >= 2) & (length <= _LONGEST_MISSING) & cells.MISSING_START[first] & valid
+    short = np.flatnonzero(maybe)
     missing = pc.is_in(values.take(short), value_set=_MISSING_SET)
     return np.union1d(at[_flags(matched)], short[_flags(missing)])
 

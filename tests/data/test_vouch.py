@@ -97,6 +97,17 @@ def test_any_cells_flagged_as_by_the_regex(values, kind):
     np.testing.assert_array_equal(vouch.unvouched_text(column.dictionary_encode(), kind), old)
 
 
+@pytest.mark.parametrize("kind", ["id", "text"])
+def test_a_slice_is_judged_by_its_own_cells(kind):
+    """A batch may be a slice of a larger array: bytes outside it (a control character, a
+    space) are not its cells', and its offsets do not start at 0."""
+    values = pa.array(["L\x07", " L1", "L2", "NA", "L30", "C4", "N/A", "x\x01"], pa.large_string())
+    part = values.slice(2, 4)  # L2, NA, L30, C4: all printable ASCII
+    expected = _old_flags(part.to_pylist(), kind)
+    assert vouch.unvouched_text(part, kind).tolist() == expected.tolist()
+    assert expected.tolist() == [1]  # NA; L30 is no number ending in .0
+
+
 def test_large_strings_and_empty_columns():
     values = pa.array(["L1", " L2", None, "NA", "L3.0"], pa.large_string())
     assert vouch.unvouched_text(values, "id").tolist() == [1, 3, 4]
