@@ -282,18 +282,18 @@ class _Judged:
         self.store, self.order_store = store, orders
         from deckgen.data.validate import check_sheets
 
-        customer_ids = _customer_ids(read, settings)
         in_place = {"leads"} if store is not None else set()
         in_place |= {"orders"} if orders is not None else set()
         others = [name for name in read.frames if name not in in_place]
         stores = [s for s in (store, orders) if s is not None]
+        written = _customer_cells(read, settings)
         # DuckDB and Arrow judge the leads and orders outside the interpreter's lock, while
         # pandas checks the other sheets here (at 1,000,000 orders this thread waited 1.2 s).
         self.leads: tuple[pa.Table, np.ndarray] | None
         self.orders: Unvouched | None
         self.ahead: SheetsChecked
         (self.leads, self.orders), self.ahead = _beside(
-            lambda: self._unvouched(customer_ids),
+            lambda: self._unvouched(_customer_ids(written, settings)),  # Arrow's work there too
             lambda: check_sheets(read, settings, others),
             lambda: [s.interrupt() for s in stores],
         )
@@ -398,21 +398,27 @@ def _beside(
         worker.shutdown(wait=True)
 
 
-def _customer_ids(read: Source, settings: Settings) -> pa.ChunkedArray:
-    """The customer ids of the customers sheet as the validator reads them, through its value
-    map (none without one): an order's id is vouched for when it is written as one of them (a
-    timestamp id reads as `2000-01-01`, not as pandas writes it, `2000-01-01 00:00:00`)."""
+def _customer_cells(read: Source, settings: Settings) -> pd.Series | None:
+    """The customer id cells of the customers sheet, as read (None: no such column)."""
+    frame = read.frames.get("customers")
+    column = settings.mapping("customers").columns.get("customer_id", "customer_id")
+    return None if frame is None or column not in frame.columns else frame[column]
+
+
+def _customer_ids(written: pd.Series | None, settings: Settings) -> pa.ChunkedArray:
+    """The customer ids `written` in the customers sheet (_customer_cells) as the validator
+    reads them, through its value map (none without one): an order's id is vouched for when
+    it is written as one of them (a timestamp id reads as `2000-01-01`, not as pandas writes
+    it, `2000-01-01 00:00:00`)."""
     import pyarrow as pa
 
     from deckgen.data import cells
     from deckgen.data.vouch import validated_ids
 
-    frame = read.frames.get("customers")
     mapping = settings.mapping("customers")
-    column = mapping.columns.get("customer_id", "customer_id")
-    if frame is None or column not in frame.columns:
+    if written is None:
         return pa.chunked_array([], pa.string())
-    ids = cells.arrow_column(frame[column])
+    ids = cells.arrow_column(written)
     if "customer_id" in mapping.values:  # [sheets.customers.values]: the ids as renamed
         from deckgen.data.validate import translated_values
 
