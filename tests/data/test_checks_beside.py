@@ -221,12 +221,16 @@ def test_ids_looked_up_sheet_by_sheet_or_at_once_are_found_alike(
     ahead = validate.check_sheets(read, Settings(), names)
     tables = {name: c.table for name, c in ahead.checked.items() if c.table is not None}
     at_once = validate.reference_positions(tables)
-    assert set(ahead.references) == set(at_once) == {
-        ("orders", "customer_id"),
-        ("surveys", "customer_id"),
-        ("loyalty", "customer_id"),
-        ("feedback", "customer_id"),
-    }
+    assert (
+        set(ahead.references)
+        == set(at_once)
+        == {
+            ("orders", "customer_id"),
+            ("surveys", "customer_id"),
+            ("loyalty", "customer_id"),
+            ("feedback", "customer_id"),
+        }
+    )
     for pair, rows in at_once.items():
         assert ahead.references[pair].tolist() == rows.tolist()
     keys = tables["customers"]["customer_id"].tolist()
