@@ -206,8 +206,12 @@ def _load_pushed(
     left_out += [] if orders is None else [part.file.name for part in orders.parts]
     if store is not None:  # the leads' text read meanwhile (some 0.3 s at 3,000,000 leads)
         store.scan_ahead()
-    read = read_folder_without(folder, settings, *left_out)
-    judged = _Judged(read, settings, today, store, orders)
+    try:
+        read = read_folder_without(folder, settings, *left_out)
+        judged = _Judged(read, settings, today, store, orders)
+    finally:  # failed (a bad cell, a file removed, Ctrl-C): the scan is not waited for
+        if store is not None:
+            store.stop_scan()
     report = judged.report()
     # The leads are neither missing nor empty, though the validator saw only some rows or none.
     warnings = tuple(

@@ -8,6 +8,7 @@ word for word as in memory. These are DuckDB expressions over a view in deckgen'
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
@@ -171,11 +172,17 @@ class _GroupScan:
     last: pa.Scalar | None
 
 
-def text_scan(files: list[Path], kinds: Mapping[str, str], key: str) -> TextScan:
+class ScanStopped(Exception):
+    """text_scan stopped by its `stop` event before its end (its answer is not wanted)."""
+
+
+def text_scan(
+    files: list[Path], kinds: Mapping[str, str], key: str, stop: threading.Event | None = None
+) -> TextScan:
     """The rows of the .parquet `files` (stacked) with a text cell the validator would trim,
     reject or rewrite (`kinds`: column -> its kind, "id" or "text"), and whether `key` is
     strictly increasing: an export sorted by its ids, as most are, shows them unique without
-    grouping millions of ids (a neighbour test per batch)."""
+    grouping millions of ids (a neighbour test per batch). ScanStopped once `stop` is set."""
     from concurrent.futures import ThreadPoolExecutor
 
     import pyarrow.parquet as pq
@@ -189,7 +196,7 @@ def text_scan(files: list[Path], kinds: Mapping[str, str], key: str) -> TextScan
         tasks += [(k, (f, metadata, dictionary, run)) for run in _runs(metadata)]
     # Runs of row groups two at a time: Arrow's reader and kernels release the GIL.
     with ThreadPoolExecutor(SCAN_THREADS) as pool:
-        scans = list(pool.map(lambda task: _group_scan(*task[1], kinds, key), tasks))
+        scans = list(pool.map(lambda task: _group_scan(*task[1], kinds, key, stop), tasks))
     found: list[list[np.ndarray]] = [[] for _ in files]
     starts = [0] * len(files)
     increasing, last = True, None
@@ -247,9 +254,11 @@ def _group_scan(
     groups: list[int],
     kinds: Mapping[str, str],
     key: str,
+    stop: threading.Event | None = None,
 ) -> _GroupScan:
     """text_scan of the row `groups` of `file` (its Parquet `metadata`), by batches of
-    BATCH_ROWS; the `dictionary` columns read as Parquet's dictionary (_repeating)."""
+    BATCH_ROWS; the `dictionary` columns read as Parquet's dictionary (_repeating);
+    ScanStopped once `stop` is set (looked at before each batch)."""
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(file, metadata=metadata, read_dictionary=dictionary)
@@ -259,6 +268,8 @@ def _group_scan(
         batch_size=BATCH_ROWS, row_groups=groups, columns=columns, use_threads=False
     )
     for batch in batches:
+        if stop is not None and stop.is_set():
+            raise ScanStopped
         for name, kind in kinds.items():
             found.append(start + unvouched_text(batch.column(name), kind))
         start += len(batch)

@@ -281,3 +281,49 @@ def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
         released.set()
         release.cancel()
     assert pressed and stopped and not _checkers()
+
+
+def _scanners() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("deckgen-scan")]
+
+
+@pytest.mark.parametrize("failure", ["a corrupt sheet", "ctrl-c"])
+def test_a_failed_read_stops_the_leads_scan_ahead(
+    failure: str,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The leads' text scan started before the other sheets are read stops within a batch when
+    their read fails (at ten million leads the process waited seconds for it to end before
+    exiting with the message): no scan thread is left, most batches are never scanned."""
+    from deckgen.data import pushdown, vouch
+
+    folder = _folder(frames, tmp_path / "failed")
+    monkeypatch.setattr(vouch, "BATCH_ROWS", 4)  # the sample's leads in many batches
+    batches = -(-len(frames["leads"]) // 4)
+    started, scanned = threading.Event(), []
+    judged = vouch.unvouched_text
+
+    def slow(values: object, kind: str) -> object:
+        started.set()
+        scanned.append(kind)
+        time.sleep(0.05)  # each batch a while: the whole scan some seconds
+        return judged(values, kind)
+
+    monkeypatch.setattr(vouch, "unvouched_text", slow)
+    read = pushdown.read_folder_without
+
+    def failing(*args: object) -> object:
+        assert started.wait(10)
+        if failure == "ctrl-c":
+            raise KeyboardInterrupt
+        (folder / "customers.parquet").write_bytes(b"PAR1 not a parquet file PAR1")
+        return read(*args)
+
+    monkeypatch.setattr(pushdown, "read_folder_without", failing)
+    error = KeyboardInterrupt if failure == "ctrl-c" else InputError
+    with pytest.raises(error):
+        load_pushed_tables(folder, DUCKDB, today=TODAY)
+    assert not _scanners()
+    assert 0 < len(scanned) < batches // 2  # columns scanned per batch: the name and the id
