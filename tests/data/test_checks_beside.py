@@ -287,7 +287,7 @@ def _scanners() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("deckgen-scan")]
 
 
-@pytest.mark.parametrize("failure", ["a corrupt sheet", "ctrl-c"])
+@pytest.mark.parametrize("failure", ["a corrupt sheet", "ctrl-c", "ctrl-c in the checks"])
 def test_a_failed_read_stops_the_leads_scan_ahead(
     failure: str,
     frames: dict[str, pd.DataFrame],
@@ -296,7 +296,8 @@ def test_a_failed_read_stops_the_leads_scan_ahead(
 ):
     """The leads' text scan started before the other sheets are read stops within a batch when
     their read fails (at ten million leads the process waited seconds for it to end before
-    exiting with the message): no scan thread is left, most batches are never scanned."""
+    exiting with the message), nor when Ctrl-C stops the checks beside the leads': no scan
+    thread is left, most batches are never scanned."""
     from deckgen.data import pushdown, vouch
 
     folder = _folder(frames, tmp_path / "failed")
@@ -321,9 +322,17 @@ def test_a_failed_read_stops_the_leads_scan_ahead(
         (folder / "customers.parquet").write_bytes(b"PAR1 not a parquet file PAR1")
         return read(*args)
 
-    monkeypatch.setattr(pushdown, "read_folder_without", failing)
-    error = KeyboardInterrupt if failure == "ctrl-c" else InputError
+    def interrupted(*args: object) -> object:
+        assert started.wait(10)
+        time.sleep(0.2)  # unvouched, past its DuckDB query, now waits for the scan
+        raise KeyboardInterrupt
+
+    if failure == "ctrl-c in the checks":
+        monkeypatch.setattr(validate, "check_sheets", interrupted)
+    else:
+        monkeypatch.setattr(pushdown, "read_folder_without", failing)
+    error = InputError if failure == "a corrupt sheet" else KeyboardInterrupt
     with pytest.raises(error):
         load_pushed_tables(folder, DUCKDB, today=TODAY)
     assert not _scanners()
-    assert 0 < len(scanned) < batches // 2  # columns scanned per batch: the name and the id
+    assert 0 < len(scanned) < batches // 2  # a call per text column and batch: 3 per batch
