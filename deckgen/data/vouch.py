@@ -240,10 +240,13 @@ def _repeating(file: Path, metadata: FileMetaData, columns: list[str]) -> list[s
     first = next(batches, None)
     if first is None:
         return []
+    # Text only: a column of empty cells (Arrow's null type) has no distinct value counted.
+    types = {c: first.column(c).type for c in columns}
+    texts = [
+        c for c in columns if pa.types.is_string(types[c]) or pa.types.is_large_string(types[c])
+    ]
     return [
-        c
-        for c in columns
-        if 2 * pc.count_distinct(first.column(c), mode="all").as_py() <= len(first)
+        c for c in texts if 2 * pc.count_distinct(first.column(c), mode="all").as_py() <= len(first)
     ]
 
 
