@@ -204,16 +204,17 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
     # The ids looked up (in Arrow, outside the interpreter's lock) while the next sheets are
     # checked, some LOOKUP_ROWS at a time (each lookup builds its set of keys): at 1,000,000
     # orders 0.25 s of this thread's 0.75 s.
-    with ThreadPoolExecutor(1, thread_name_prefix="deckgen-references") as helper:
+    helper = ThreadPoolExecutor(1, thread_name_prefix="deckgen-references")
 
-        def send() -> None:
-            for target in {t.name: t for *_, t in pending}.values():
-                pairs = [(name, column) for name, column, t in pending if t is target]
-                columns = [tables[name][column] for name, column in pairs]
-                key = tables[target.name][target.key]
-                lookups.append((pairs, helper.submit(id_positions, columns, key)))
-            pending.clear()
+    def send() -> None:
+        for target in {t.name: t for *_, t in pending}.values():
+            pairs = [(name, column) for name, column, t in pending if t is target]
+            columns = [tables[name][column] for name, column in pairs]
+            key = tables[target.name][target.key]
+            lookups.append((pairs, helper.submit(id_positions, columns, key)))
+        pending.clear()
 
+    try:
         for sheet in SHEETS:
             if sheet.name in wanted and sheet.name in read.frames:
                 problems = _Problems()
@@ -236,6 +237,8 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
             for pairs, found in lookups
             for pair, positions in zip(pairs, found.result(), strict=True)
         }
+    finally:  # failed or interrupted (Ctrl-C): the lookups not started are dropped
+        helper.shutdown(wait=True, cancel_futures=True)
     return SheetsChecked(checked, errors, warnings, references, dates)
 
 

@@ -17,6 +17,7 @@ from deckgen.config import Settings
 from deckgen.data import validate
 from deckgen.data.lead_store import LeadStore
 from deckgen.data.load import load_tables, read_source
+from deckgen.data.schema import LOYALTY
 from deckgen.data.pushdown import _beside, load_pushed_tables
 from deckgen.errors import InputError, ValidationError
 from deckgen.pipeline import load_source
@@ -336,3 +337,32 @@ def test_a_failed_read_stops_the_leads_scan_ahead(
         load_pushed_tables(folder, DUCKDB, today=TODAY)
     assert not _scanners()
     assert 0 < len(scanned) < batches // 2  # a call per text column and batch: 3 per batch
+
+
+def test_ctrl_c_in_check_sheets_drops_the_lookups_not_started(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A lookup per sheet (orders, feedback, surveys) queued behind a slow one; Ctrl-C while
+    the next sheet is checked waits for the one running only, and leaves no helper thread."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", 1)
+    read = read_source(_folder(frames, tmp_path / "read"), Settings())
+    looked_up = []
+    lookup, check = validate.id_positions, validate._check_sheet
+
+    def slow(*args: object) -> object:
+        looked_up.append(args)
+        time.sleep(0.5)
+        return lookup(*args)
+
+    def interrupted(sheet: object, *args: object) -> object:
+        if sheet is LOYALTY:
+            raise KeyboardInterrupt
+        return check(sheet, *args)
+
+    monkeypatch.setattr(validate, "id_positions", slow)
+    monkeypatch.setattr(validate, "_check_sheet", interrupted)
+    names = [name for name in read.frames if name != "leads"]
+    with pytest.raises(KeyboardInterrupt):
+        validate.check_sheets(read, Settings(), names)
+    assert len(looked_up) == 1
+    assert not [t for t in threading.enumerate() if t.name.startswith("deckgen-references")]
