@@ -17,8 +17,8 @@ from deckgen.config import Settings
 from deckgen.data import validate
 from deckgen.data.lead_store import LeadStore
 from deckgen.data.load import load_tables, read_source
-from deckgen.data.schema import LOYALTY
 from deckgen.data.pushdown import _beside, load_pushed_tables
+from deckgen.data.schema import LOYALTY
 from deckgen.errors import InputError, ValidationError
 from deckgen.pipeline import load_source
 from tests.test_cli import run_cli
