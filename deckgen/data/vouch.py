@@ -115,8 +115,8 @@ def unvouched_text(values: pa.Array, kind: str) -> np.ndarray:
     """0-based positions of the cells of the text `values` that UNVOUCHED_TEXT matches (an id,
     `kind` "id": READ_AS_NUMBER too) or that are written as missing (MISSING_TEXTS), as DuckDB's
     `regexp_matches(...) OR ... IN (...)` would find them."""
-    if pa.types.is_null(values.type) or pa.types.is_integer(values.type):
-        return np.zeros(0, np.int64)  # empty cells only, or digits: nothing to trim or rewrite
+    if pa.types.is_null(values.type):  # a column of empty cells only
+        return np.zeros(0, np.int64)
     if pa.types.is_dictionary(values.type):  # each distinct value judged once
         bad = pa.array(unvouched_text(values.dictionary, kind), values.indices.type)
         return _positions(pc.is_in(values.indices, value_set=bad))

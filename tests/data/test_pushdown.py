@@ -13,7 +13,6 @@ import threading
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -223,13 +222,6 @@ def test_the_command_line_exits_2_with_the_same_message(
     frames["leads"].loc[len(frames["leads"]) - 1, "channel"] = None
     said = render_refused(_folder(frames, tmp_path / "cli"), capsys)
     assert f"row {len(frames['leads']) + 1}, column 'channel'" in said
-
-
-def test_whole_number_lead_ids_as_in_memory(frames: dict[str, pd.DataFrame], tmp_path: Path):
-    """An int64 lead_id column (ids ending in 0 among them): the text scan judged its cells as
-    text and failed with a traceback; digits have nothing to trim or rewrite."""
-    frames["leads"]["lead_id"] = np.arange(1, len(frames["leads"]) + 1)
-    _assert_same(_folder(frames, tmp_path / "whole-ids"))
 
 
 def test_a_name_column_of_empty_cells_only_as_in_memory(
