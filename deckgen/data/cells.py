@@ -235,12 +235,12 @@ def _trimmed(chunk: pa.Array) -> pa.Array:
     that only the cells that can need it go through Arrow's string functions."""
     if len(chunk) == 0:
         return chunk
-    first, last, length = _ends(chunk)
+    first, last, length = text_ends(chunk)
     if ((length > 0) & (_SPACE_OR_WIDE[first] | _SPACE_OR_WIDE[last])).any():
         chunk = pc.utf8_trim_whitespace(chunk)
-        first, last, length = _ends(chunk)
+        first, last, length = text_ends(chunk)
     drop = length == 0
-    maybe = (length >= 2) & (length <= 9) & _MISSING_START[first]
+    maybe = (length >= 2) & (length <= 9) & MISSING_START[first]
     if maybe.any():
         missing = pc.is_in(chunk.filter(pa.array(maybe)), pa.array(MISSING_TEXTS))
         drop[maybe] |= missing.to_numpy(zero_copy_only=False).astype(bool)
@@ -257,8 +257,15 @@ def _layout(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return (data if data.size else np.zeros(1, np.uint8)), where.astype(np.int64)
 
 
-def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each cell's first and last byte (0 for an empty cell) and its length in bytes."""
+def text_bytes(chunk: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of the cells of a chunk of text, from its first cell's to its last's."""
+    data, where = _layout(chunk)
+    return data[where[0] : where[-1]] if len(chunk) else data[:0]
+
+
+def text_ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cell's first and last byte (0 for an empty cell) and its length in bytes, from a
+    chunk of text's offsets (a null cell: as its offsets say)."""
     data, where = _layout(chunk)
     start, end = where[:-1], where[1:]
     length = end - start
@@ -271,8 +278,8 @@ def _ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _SPACE_OR_WIDE = np.zeros(256, dtype=bool)  # bytes that may start or end trimmable space
 _SPACE_OR_WIDE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _SPACE_OR_WIDE[128:] = True  # a multi-byte character: perhaps U+00A0 or another space
-_MISSING_START = np.zeros(256, dtype=bool)
-_MISSING_START[[ord(text[0]) for text in MISSING_TEXTS]] = True
+MISSING_START = np.zeros(256, dtype=bool)
+MISSING_START[[ord(text[0]) for text in MISSING_TEXTS]] = True
 
 
 def chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -353,7 +360,11 @@ def _has_forbidden_bytes(chunk: pa.Array) -> bool:
     if len(chunk) == 0:
         return False
     data, _ = _layout(chunk)
-    if (data < 32).any() and _CONTROL[data].any():  # most text has no byte below 32 at all
+    # Most text has no byte below 32, nor one leading U+2000 and above (E2 and up): two
+    # passes over the bytes without a copy rule it out.
+    if data.min() >= 32 and data.max() < 0xE2:
+        return False
+    if (data < 32).any() and _CONTROL[data].any():
         return True
     lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
     if ((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any():

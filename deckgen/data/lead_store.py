@@ -8,8 +8,10 @@ become pandas rows and memory scales with customers and days, not leads (docs/sc
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -91,6 +93,8 @@ class LeadStore:
         self._ahead: dict[tuple[object, ...], Future[Any]] = {}
         self._sent: list[Future[Any]] = []  # every query given to the worker
         self._threads = 0  # DuckDB's threads before prefetch
+        self._scan: Future[Any] | None = None  # text_scan's answer: see scan_ahead
+        self._stop_scan = threading.Event()  # set: the scan ahead is not wanted (stop_scan)
         self._stamp = stamp(self.file)  # the file validated is the file the metrics read
         self._db = connect()
         self.columns = tuple(
@@ -156,15 +160,16 @@ class LeadStore:
         validator does), an unknown customer (`customer_ids`: those of the customers sheet, no
         null), a code not written as deckgen's own (`allowed`: column -> codes); every other
         row is valid as is."""
-        categories = {
-            c: [v for (v,) in self._db.sql(f"SELECT DISTINCT {_quoted(c)} FROM raw").fetchall()]
-            for c in self.columns
-            if c in _OURS and LEADS.column(c).kind == "category"
-        }
+        named = [c for c in self.columns if c in _OURS and LEADS.column(c).kind == "category"]
+        categories = {}
+        if named:  # every column's distinct values in one scan of the file
+            lists = ", ".join(f"list(DISTINCT {_quoted(c)})" for c in named)
+            found = self._db.sql(f"SELECT {lists} FROM raw").fetchall()[0]
+            categories = dict(zip(named, found, strict=True))
         columns = tuple(c for c in self.columns if c in _OURS)
         checks = cell_checks(LEADS, columns, categories, allowed, today)
-        kinds = {c: LEADS.column(c).kind for c in columns if LEADS.column(c).kind in TEXT_KINDS}
-        scan = text_scan([self.file], kinds, "lead_id")
+        scan = self._scan.result() if self._scan is not None else self._text_scan()
+        self._scan = None
         if not scan.key_increasing:
             checks.append(
                 "lead_id IN (SELECT lead_id FROM raw WHERE lead_id IS NOT NULL "
@@ -199,6 +204,30 @@ class LeadStore:
             if len(extra):
                 table, positions = self.rows_at(np.concatenate([positions, extra]))
         return table, positions
+
+    def scan_ahead(self) -> None:
+        """Start unvouched's read of the text columns (text_scan) in a thread of its own, for
+        it to run while the other sheets are read; unvouched takes its answer. Call
+        stop_scan when the load fails before."""
+        worker = ThreadPoolExecutor(1, thread_name_prefix="deckgen-scan")
+        self._scan = worker.submit(self._text_scan)
+        worker.shutdown(wait=False)  # the thread ends with the scan
+
+    def stop_scan(self) -> None:
+        """Stop scan_ahead's scan if unvouched did not take its answer, and wait for it to
+        end (a batch or two): a load that failed meanwhile (a bad cell in another sheet,
+        Ctrl-C) is reported without waiting seconds for the scan at ten million leads."""
+        if self._scan is not None:
+            interrupted_until_done([self._scan], self._stop_scan.set)
+            with contextlib.suppress(Exception):  # stopped, or failed: not wanted either way
+                self._scan.result()
+        self._scan = None
+
+    def _text_scan(self) -> Any:
+        """text_scan of the text columns of ours (their spelling), the lead_id the key."""
+        kinds = {c: LEADS.column(c).kind for c in self.columns if c in _OURS}
+        texts = {c: kind for c, kind in kinds.items() if kind in TEXT_KINDS}
+        return text_scan([self.file], texts, "lead_id", self._stop_scan)
 
     @said_changed
     def rows_at(self, positions: np.ndarray) -> tuple[pa.Table, np.ndarray]:
@@ -272,7 +301,9 @@ class LeadStore:
             )
 
     def interrupt(self) -> None:
-        """Stop the query running on this store's connection, if any (another thread's)."""
+        """Stop the query running on this store's connection, if any (another thread's), and
+        the scan ahead (scan_ahead) that unvouched may be waiting for."""
+        self._stop_scan.set()
         self._db.interrupt()
 
     @said_changed

@@ -211,8 +211,8 @@ def read_folder_without(path: Path, settings: Settings, *left_out: str) -> Sourc
     use_jemalloc()
     names = {file.name: str(file) for file in path.iterdir() if file.is_file()}
     available = _Folder(str(path), names, Path).available
-    for name in left_out:
-        del names[name]
+    for name in left_out:  # one removed meanwhile is said by the store reading it
+        names.pop(name, None)
     read = _read_sheets(_Folder(str(path), names, Path), str(path), settings)
     return replace(read, available=available)
 
@@ -1086,7 +1086,8 @@ def _read_csv(
 
     if file.stat().st_size == 0:
         return pa.table({}), SheetRead(name, 1)
-    text, delimiter, records = _csv_head(file, max(SEARCH_ROWS, mapping.header_row or 0), shown)
+    head = _csv_head(file, max(SEARCH_ROWS, mapping.header_row or 0), shown)
+    text, delimiter, records, encoding = head
     header, searched, closest = mapping.header_row or 1, False, None
     first = row_match(records[0], sheet, mapping, 1) if records and sheet is not None else None
     if mapping.header_row is None and first is not None and not first.complete:
@@ -1113,7 +1114,6 @@ def _read_csv(
         odd_rows.append(row.text or "")
         return "skip"
 
-    encoding = _csv_encoding(file)
     try:
         table = pv.read_csv(
             file,
@@ -1183,15 +1183,18 @@ def _line_of(file: Path, text: str) -> int | None:
         return None
 
 
-def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str, list[list[str]]]:
-    """The decoded start of a UTF-8 (or UTF-16) CSV file, its separator and its first `rows`
-    records."""
+def _csv_head(
+    file: Path, rows: int, shown: str | None = None
+) -> tuple[str, str, list[list[str]], str]:
+    """The decoded start of a UTF-8 (or UTF-16) CSV file, its separator, its first `rows`
+    records and its encoding (_csv_encoding), from one read of the file's start."""
     from deckgen.data.header import SEARCH_ROWS
 
     with file.open("rb") as handle:
         head = handle.read(_CSV_HEAD_BYTES)
+    encoding = _encoding_of(head[:_UTF16_SAMPLE_BYTES])
     try:
-        text = codecs.getincrementaldecoder(_csv_encoding(file))().decode(head, final=False)
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
         raise InputError(_not_utf8_message(file, shown or str(file))) from None
     lines = text.split("\n")[:SEARCH_ROWS]
@@ -1202,7 +1205,7 @@ def _csv_head(file: Path, rows: int, shown: str | None = None) -> tuple[str, str
     with contextlib.suppress(csv.Error):  # a cell beyond csv's limit: Arrow reads it, or names it
         for _, record in zip(range(rows), reader, strict=False):
             records.append(record)
-    return text, delimiter, records
+    return text, delimiter, records, encoding
 
 
 def _check_cell_limit(text: str, delimiter: str, shown: str) -> None:
@@ -1273,7 +1276,11 @@ def _csv_encoding(file: Path) -> str:
     `utf-16-le` or `utf-16-be` for one without it, else `utf-8-sig` (UTF-8, with or without
     one)."""
     with file.open("rb") as handle:
-        start = handle.read(_UTF16_SAMPLE_BYTES)
+        return _encoding_of(handle.read(_UTF16_SAMPLE_BYTES))
+
+
+def _encoding_of(start: bytes) -> str:
+    """_csv_encoding of a file whose first _UTF16_SAMPLE_BYTES bytes are `start`."""
     if start[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         return "utf-16"
     # UTF-16 writes the separators and line breaks with a NUL byte, (nearly) all on one side of

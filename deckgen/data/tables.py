@@ -24,14 +24,14 @@ def arrow_data(values: object) -> object | None:
 
 
 def by_rows(rows: np.ndarray, keys: pd.Series, index: pd.Index) -> pd.Series:
-    """Text ids held as the row of `keys` (unique text) holding each (int32, -1: empty): an
-    Arrow dictionary over `keys`' own data whose indices are `rows`, not copied."""
+    """Text ids held as the row of `keys` (unique text, in one Arrow chunk) holding each
+    (int32, -1: empty): an Arrow dictionary over `keys`' own data whose indices are `rows`,
+    neither copied."""
     values = arrow_data(keys.array)
-    assert isinstance(values, pa.ChunkedArray) and rows.dtype == np.int32
+    assert isinstance(values, pa.ChunkedArray) and values.num_chunks == 1
+    assert rows.dtype == np.int32
     indices = pa.array(rows, mask=rows < 0)  # the same memory: 4 bytes a row
-    # One chunk is taken as it is (combine_chunks would copy it).
-    whole = values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
-    dictionary = pa.DictionaryArray.from_arrays(indices, whole)
+    dictionary = pa.DictionaryArray.from_arrays(indices, values.chunk(0))
     return pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([dictionary])), index=index)
 
 

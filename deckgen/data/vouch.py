@@ -8,6 +8,7 @@ word for word as in memory. These are DuckDB expressions over a view in deckgen'
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, wait
 from dataclasses import dataclass
@@ -119,19 +120,25 @@ def unvouched_text(values: pa.Array, kind: str) -> np.ndarray:
     if pa.types.is_dictionary(values.type):  # each distinct value judged once
         bad = pa.array(unvouched_text(values.dictionary, kind), values.indices.type)
         return _positions(pc.is_in(values.indices, value_set=bad))
-    lengths = pc.binary_length(values)
     # RE2 runs only on the cells a byte scan cannot vouch for: one holding a character beyond
     # printable ASCII (every character the pattern names but the space is one), a space at
     # either end, nothing, an id ending in 0. A sample-shaped file has few (ids ending in 0).
-    suspect = pc.or_(pc.invert(pc.ascii_is_printable(values)), pc.starts_with(values, " "))
-    suspect = pc.or_(suspect, pc.ends_with(values, " "))
-    suspect = pc.or_(suspect, pc.equal(lengths, 0))
+    # Each cell's first and last byte and length come from its offsets, not from a pass over
+    # its text; the bytes are looked at one by one only when some is not printable ASCII.
+    first, last, length = cells.text_ends(values)
+    valid = values.is_valid().to_numpy(zero_copy_only=False)
+    suspect = (first == 32) | (last == 32) | (length == 0)
     if kind == "id":
-        suspect = pc.or_(suspect, pc.ends_with(values, "0"))
-    at = _positions(suspect)
+        suspect |= last == ord("0")
+    data = cells.text_bytes(values)
+    if data.size and (data.min() < 0x20 or data.max() > 0x7E):
+        suspect |= ~_flags(pc.fill_null(pc.ascii_is_printable(values), True))
+    at = np.flatnonzero(suspect & valid)
     pattern = UNVOUCHED_TEXT + (READ_AS_NUMBER if kind == "id" else "")
     matched = pc.match_substring_regex(values.take(at), pattern)
-    short = _positions(pc.less_equal(lengths, _LONGEST_MISSING))
+    # Only a cell of a missing text's length and first letter can be one.
+    maybe = (length >= 2) & (length <= _LONGEST_MISSING) & cells.MISSING_START[first] & valid
+    short = np.flatnonzero(maybe)
     missing = pc.is_in(values.take(short), value_set=_MISSING_SET)
     return np.union1d(at[_flags(matched)], short[_flags(missing)])
 
@@ -165,11 +172,17 @@ class _GroupScan:
     last: pa.Scalar | None
 
 
-def text_scan(files: list[Path], kinds: Mapping[str, str], key: str) -> TextScan:
+class ScanStopped(Exception):
+    """text_scan stopped by its `stop` event before its end (its answer is not wanted)."""
+
+
+def text_scan(
+    files: list[Path], kinds: Mapping[str, str], key: str, stop: threading.Event | None = None
+) -> TextScan:
     """The rows of the .parquet `files` (stacked) with a text cell the validator would trim,
     reject or rewrite (`kinds`: column -> its kind, "id" or "text"), and whether `key` is
     strictly increasing: an export sorted by its ids, as most are, shows them unique without
-    grouping millions of ids (a neighbour test per batch)."""
+    grouping millions of ids (a neighbour test per batch). ScanStopped once `stop` is set."""
     from concurrent.futures import ThreadPoolExecutor
 
     import pyarrow.parquet as pq
@@ -183,7 +196,7 @@ def text_scan(files: list[Path], kinds: Mapping[str, str], key: str) -> TextScan
         tasks += [(k, (f, metadata, dictionary, run)) for run in _runs(metadata)]
     # Runs of row groups two at a time: Arrow's reader and kernels release the GIL.
     with ThreadPoolExecutor(SCAN_THREADS) as pool:
-        scans = list(pool.map(lambda task: _group_scan(*task[1], kinds, key), tasks))
+        scans = list(pool.map(lambda task: _group_scan(*task[1], kinds, key, stop), tasks))
     found: list[list[np.ndarray]] = [[] for _ in files]
     starts = [0] * len(files)
     increasing, last = True, None
@@ -227,10 +240,13 @@ def _repeating(file: Path, metadata: FileMetaData, columns: list[str]) -> list[s
     first = next(batches, None)
     if first is None:
         return []
+    # Text only: a column of empty cells (Arrow's null type) has no distinct value counted.
+    types = {c: first.column(c).type for c in columns}
+    texts = [
+        c for c in columns if pa.types.is_string(types[c]) or pa.types.is_large_string(types[c])
+    ]
     return [
-        c
-        for c in columns
-        if 2 * pc.count_distinct(first.column(c), mode="all").as_py() <= len(first)
+        c for c in texts if 2 * pc.count_distinct(first.column(c), mode="all").as_py() <= len(first)
     ]
 
 
@@ -241,9 +257,11 @@ def _group_scan(
     groups: list[int],
     kinds: Mapping[str, str],
     key: str,
+    stop: threading.Event | None = None,
 ) -> _GroupScan:
     """text_scan of the row `groups` of `file` (its Parquet `metadata`), by batches of
-    BATCH_ROWS; the `dictionary` columns read as Parquet's dictionary (_repeating)."""
+    BATCH_ROWS; the `dictionary` columns read as Parquet's dictionary (_repeating);
+    ScanStopped once `stop` is set (looked at before each batch)."""
     import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(file, metadata=metadata, read_dictionary=dictionary)
@@ -253,6 +271,8 @@ def _group_scan(
         batch_size=BATCH_ROWS, row_groups=groups, columns=columns, use_threads=False
     )
     for batch in batches:
+        if stop is not None and stop.is_set():
+            raise ScanStopped
         for name, kind in kinds.items():
             found.append(start + unvouched_text(batch.column(name), kind))
         start += len(batch)

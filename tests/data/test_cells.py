@@ -241,6 +241,23 @@ def test_direction_controls_are_found_and_removed_marks_and_joiners_kept():
     ]
 
 
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        ("São Paulo – تهران", False),  # bytes up to E2 (the dash) but no control
+        ("São Paulo, تهران", False),  # no byte below 32 nor from E2: ruled out at a glance
+        ("تهران\x1f", True),  # the lowest bytes' control, beside bytes below E2
+        ("Zürich\uffff", True),  # a non-character: bytes EF BF BF
+        ("id\u2069", True),  # a direction control: bytes E2 81 A9
+        ("line\tbreak\n", False),  # bytes below 32 that are not controls a deck refuses
+    ],
+)
+def test_forbidden_characters_found_whatever_the_other_bytes(cell: str, found: bool):
+    """The byte scan's quick answer (no byte below 32, none from E2) never hides one."""
+    text = _column(["plain", cell])
+    assert forbidden_characters(text).tolist() == [False, found]
+
+
 def test_offset_datetimes_keep_the_date_as_written_by_default():
     column = _column(
         [

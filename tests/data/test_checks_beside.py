@@ -18,6 +18,7 @@ from deckgen.data import validate
 from deckgen.data.lead_store import LeadStore
 from deckgen.data.load import load_tables, read_source
 from deckgen.data.pushdown import _beside, load_pushed_tables
+from deckgen.data.schema import LOYALTY
 from deckgen.errors import InputError, ValidationError
 from deckgen.pipeline import load_source
 from tests.test_cli import run_cli
@@ -204,6 +205,48 @@ def test_sheets_checked_ahead_give_the_same_report(frames: dict[str, pd.DataFram
     assert sum(p.value == "C00004" for p in found.warnings) == 5
 
 
+@pytest.mark.parametrize("lookup_rows", [1, 10**9])
+def test_ids_looked_up_sheet_by_sheet_or_at_once_are_found_alike(
+    lookup_rows: int,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """check_sheets looks ids up while it checks the next sheets, a lookup per sheet (1) or
+    one for all (10**9): the rows found are those of one lookup of every id column, an unknown
+    or empty id -1, and each date column's distinct dates are counted as validate_read counts
+    them."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", lookup_rows)
+    read = read_source(_folder(_broken(frames), tmp_path / "read"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    ahead = validate.check_sheets(read, Settings(), names)
+    tables = {name: c.table for name, c in ahead.checked.items() if c.table is not None}
+    at_once = validate.reference_positions(tables)
+    assert (
+        set(ahead.references)
+        == set(at_once)
+        == {
+            ("orders", "customer_id"),
+            ("surveys", "customer_id"),
+            ("loyalty", "customer_id"),
+            ("feedback", "customer_id"),
+        }
+    )
+    for pair, rows in at_once.items():
+        assert ahead.references[pair].tolist() == rows.tolist()
+    keys = tables["customers"]["customer_id"].tolist()
+    ids = tables["orders"]["customer_id"].tolist()
+    by_hand = [keys.index(i) if i in keys else -1 for i in ids]
+    assert ahead.references["orders", "customer_id"].tolist() == by_hand
+    assert -1 in by_hand  # the broken frames' unknown customers
+    counted = validate.date_counts(tables)
+    assert set(ahead.dates) == set(counted)
+    for pair, (days, counts) in counted.items():
+        assert ahead.dates[pair][0].tolist() == days.tolist()
+        assert ahead.dates[pair][1].tolist() == counts.tolist()
+        assert counts.sum() == tables[pair[0]][pair[1]].notna().sum()
+
+
 def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
     """A second Ctrl-C while the first one's interrupts are lost (the worker between two
     queries, in Arrow's work) does not leave the worker to run its queries to the end."""
@@ -239,3 +282,87 @@ def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
         released.set()
         release.cancel()
     assert pressed and stopped and not _checkers()
+
+
+def _scanners() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("deckgen-scan")]
+
+
+@pytest.mark.parametrize("failure", ["a corrupt sheet", "ctrl-c", "ctrl-c in the checks"])
+def test_a_failed_read_stops_the_leads_scan_ahead(
+    failure: str,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The leads' text scan started before the other sheets are read stops within a batch when
+    their read fails (at ten million leads the process waited seconds for it to end before
+    exiting with the message), nor when Ctrl-C stops the checks beside the leads': no scan
+    thread is left, most batches are never scanned."""
+    from deckgen.data import pushdown, vouch
+
+    folder = _folder(frames, tmp_path / "failed")
+    monkeypatch.setattr(vouch, "BATCH_ROWS", 4)  # the sample's leads in many batches
+    batches = -(-len(frames["leads"]) // 4)
+    started, scanned = threading.Event(), []
+    judged = vouch.unvouched_text
+
+    def slow(values: object, kind: str) -> object:
+        started.set()
+        scanned.append(kind)
+        time.sleep(0.05)  # each batch a while: the whole scan some seconds
+        return judged(values, kind)
+
+    monkeypatch.setattr(vouch, "unvouched_text", slow)
+    read = pushdown.read_folder_without
+
+    def failing(*args: object) -> object:
+        assert started.wait(10)
+        if failure == "ctrl-c":
+            raise KeyboardInterrupt
+        (folder / "customers.parquet").write_bytes(b"PAR1 not a parquet file PAR1")
+        return read(*args)
+
+    def interrupted(*args: object) -> object:
+        assert started.wait(10)
+        time.sleep(0.2)  # unvouched, past its DuckDB query, now waits for the scan
+        raise KeyboardInterrupt
+
+    if failure == "ctrl-c in the checks":
+        monkeypatch.setattr(validate, "check_sheets", interrupted)
+    else:
+        monkeypatch.setattr(pushdown, "read_folder_without", failing)
+    error = InputError if failure == "a corrupt sheet" else KeyboardInterrupt
+    with pytest.raises(error):
+        load_pushed_tables(folder, DUCKDB, today=TODAY)
+    assert not _scanners()
+    assert 0 < len(scanned) < batches // 2  # a call per text column and batch: 3 per batch
+
+
+def test_ctrl_c_in_check_sheets_drops_the_lookups_not_started(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A lookup per sheet (orders, feedback, surveys) queued behind a slow one; Ctrl-C while
+    the next sheet is checked waits for the one running only, and leaves no helper thread."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", 1)
+    read = read_source(_folder(frames, tmp_path / "read"), Settings())
+    looked_up = []
+    lookup, check = validate.id_positions, validate._check_sheet
+
+    def slow(*args: object) -> object:
+        looked_up.append(args)
+        time.sleep(0.5)
+        return lookup(*args)
+
+    def interrupted(sheet: object, *args: object) -> object:
+        if sheet is LOYALTY:
+            raise KeyboardInterrupt
+        return check(sheet, *args)
+
+    monkeypatch.setattr(validate, "id_positions", slow)
+    monkeypatch.setattr(validate, "_check_sheet", interrupted)
+    names = [name for name in read.frames if name != "leads"]
+    with pytest.raises(KeyboardInterrupt):
+        validate.check_sheets(read, Settings(), names)
+    assert len(looked_up) == 1
+    assert not [t for t in threading.enumerate() if t.name.startswith("deckgen-references")]

@@ -224,6 +224,17 @@ def test_the_command_line_exits_2_with_the_same_message(
     assert f"row {len(frames['leads']) + 1}, column 'channel'" in said
 
 
+def test_a_name_column_of_empty_cells_only_as_in_memory(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    """Written as Parquet's null type, the names were counted for a dictionary read and failed
+    with a traceback (Arrow counts no distinct null-typed values)."""
+    frames["leads"]["name"] = None
+    folder = _folder(frames, tmp_path / "no-names")
+    assert pq.read_schema(folder / "leads.parquet").field("name").type == pa.null()
+    _assert_same(folder)
+
+
 def test_a_leads_file_typed_otherwise_is_read_in_memory(
     frames: dict[str, pd.DataFrame], tmp_path: Path
 ):

@@ -106,7 +106,7 @@ def _keys(*chunks: list[str]) -> pd.Series:
 
 
 def test_ids_held_as_rows_read_as_the_text_by_hand():
-    keys = _keys(["C1", "C2"], ["C3"])  # two chunks: combined once
+    keys = _keys(["C1", "C2", "C3"])  # one chunk, as pushdown._orders_coded makes them
     rows = np.array([2, 0, -1, 2, 1], np.int32)
     ids = by_rows(rows, keys, pd.RangeIndex(5))
     assert ids.tolist() == ["C3", "C1", pd.NA, "C3", "C2"]

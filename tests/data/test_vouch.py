@@ -3,6 +3,7 @@ the same cells flagged as DuckDB's `regexp_matches(...) OR ... IN (missing)` fla
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -97,12 +98,54 @@ def test_any_cells_flagged_as_by_the_regex(values, kind):
     np.testing.assert_array_equal(vouch.unvouched_text(column.dictionary_encode(), kind), old)
 
 
+@pytest.mark.parametrize("kind", ["id", "text"])
+def test_a_slice_is_judged_by_its_own_cells(kind):
+    """A batch may be a slice of a larger array: bytes outside it (a control character, a
+    space) are not its cells', and its offsets do not start at 0."""
+    values = pa.array(["L\x07", " L1", "L2", "NA", "L30", "C4", "N/A", "x\x01"], pa.large_string())
+    part = values.slice(2, 4)  # L2, NA, L30, C4: all printable ASCII
+    expected = _old_flags(part.to_pylist(), kind)
+    assert vouch.unvouched_text(part, kind).tolist() == expected.tolist()
+    assert expected.tolist() == [1]  # NA; L30 is no number ending in .0
+
+
 def test_large_strings_and_empty_columns():
     values = pa.array(["L1", " L2", None, "NA", "L3.0"], pa.large_string())
     assert vouch.unvouched_text(values, "id").tolist() == [1, 3, 4]
     assert vouch.unvouched_text(values, "text").tolist() == [1, 3]
     assert vouch.unvouched_text(pa.nulls(3), "id").tolist() == []
     assert vouch.unvouched_text(pa.array([], pa.string()), "id").tolist() == []
+
+
+def test_text_scan_stops_at_the_batch_after_its_stop_event(tmp_path: Path, monkeypatch):
+    """Set before the scan, nothing is judged; set by the first batch's judging, the batches
+    after it are not read."""
+    monkeypatch.setattr(vouch, "BATCH_ROWS", 2)
+    monkeypatch.setattr(vouch, "SCAN_THREADS", 1)  # one run after another
+    file = tmp_path / "leads.parquet"
+    ids = [f"L{k}" for k in range(1, 21)]
+    names = [f"N{k}" if k != 6 else "N6 " for k in range(1, 21)]  # distinct: read plain
+    pq.write_table(pa.table({"lead_id": ids, "name": names}), file, row_group_size=4)
+    stop, judged = threading.Event(), []
+    judge = vouch.unvouched_text
+
+    def stopping(values: pa.Array, kind: str) -> np.ndarray:
+        judged.append(len(values))
+        stop.set()
+        return judge(values, kind)
+
+    monkeypatch.setattr(vouch, "unvouched_text", stopping)
+    kinds = {"lead_id": "id", "name": "text"}
+    assert vouch.text_scan([file], kinds, "lead_id").flagged[0].tolist() == [5]  # N6's space
+    assert judged == [2] * 20 and stop.is_set()  # ten batches, two columns each
+    judged.clear()
+    with pytest.raises(vouch.ScanStopped):
+        vouch.text_scan([file], kinds, "lead_id", stop)
+    assert judged == []
+    stop.clear()
+    with pytest.raises(vouch.ScanStopped):
+        vouch.text_scan([file], kinds, "lead_id", stop)
+    assert judged == [2, 2]  # the first batch's two columns
 
 
 def test_text_scan_across_batches_and_files(tmp_path: Path, monkeypatch):
