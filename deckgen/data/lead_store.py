@@ -350,9 +350,11 @@ class LeadStore:
             self._worker.shutdown(wait=False, cancel_futures=True)
             # The metrics' thread is here, so nobody waits for what still runs there, an answer
             # it was waiting for when interrupted (Ctrl-C) included.
-            interrupted_until_done(self._sent, self._db.interrupt)
-            self._worker.shutdown(wait=True)
-            self._db.execute(f"SET threads = {self._threads}")
+            try:
+                interrupted_until_done(self._sent, self._db.interrupt)
+            finally:  # a Ctrl-C raised there comes once every query is done
+                self._worker.shutdown(wait=True)
+                self._db.execute(f"SET threads = {self._threads}")
         self._worker = None
         self._ahead = {}
         self._sent = []

@@ -32,7 +32,6 @@ UNVOUCHED_TEXT = r"^[\s\x{85}\p{Z}]|[\s\x{85}\p{Z}]$|^$|" + cells.FORBIDDEN_CHAR
 READ_AS_NUMBER = r"|\.0+$"  # an id with a zero fraction (`42.0`), read as the whole number
 TEXT_KINDS = ("id", "text")  # the columns text_scan judges (their spelling), not SQL
 _MISSING_SET = pa.array(cells.MISSING_TEXTS, pa.string())
-_LONGEST_MISSING = max(len(text.encode()) for text in cells.MISSING_TEXTS)  # in bytes
 BATCH_ROWS = 1 << 20  # rows text_scan reads at a time, per thread
 SCAN_THREADS = 2  # as DuckDB's (connect)
 REPEAT_SAMPLE = 1 << 16  # rows whose names decide how a file's names are read (_repeating)
@@ -137,7 +136,7 @@ def unvouched_text(values: pa.Array, kind: str) -> np.ndarray:
     pattern = UNVOUCHED_TEXT + (READ_AS_NUMBER if kind == "id" else "")
     matched = pc.match_substring_regex(values.take(at), pattern)
     # Only a cell of a missing text's length and first letter can be one.
-    maybe = (length >= 2) & (length <= _LONGEST_MISSING) & cells.MISSING_START[first] & valid
+    maybe = cells.maybe_missing(first, length) & valid
     short = np.flatnonzero(maybe)
     missing = pc.is_in(values.take(short), value_set=_MISSING_SET)
     return np.union1d(at[_flags(matched)], short[_flags(missing)])
@@ -320,14 +319,17 @@ _Answer = TypeVar("_Answer")
 
 def interrupted_until_done(futures: Sequence[Future], interrupt: Callable[[], object]) -> None:
     """Calls `interrupt` (a DuckDB connection's) until every future is done: one that falls
-    between two of a task's queries has no effect, and a Ctrl-C pressed again meanwhile does
-    not leave the task running to its end, waited for."""
+    between two of a task's queries has no effect, and a Ctrl-C pressed meanwhile does not
+    leave the task running to its end, waited for; it is raised once every future is done."""
+    pressed = False
     while running := [future for future in futures if not future.done()]:
         try:
             interrupt()
             wait(running, timeout=0.01)
         except KeyboardInterrupt:  # still stopping it, not waiting for it
-            pass
+            pressed = True
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def said_changed(method: Callable[..., _Answer]) -> Callable[..., _Answer]:

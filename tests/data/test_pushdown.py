@@ -479,6 +479,30 @@ def test_leads_queried_ahead_and_let_go_at_once_leave_the_store_working(
         assert store.statuses(end) == _statuses_one_by_one(store, end)
 
 
+def test_a_ctrl_c_while_settling_is_raised_and_the_worker_still_stopped(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # settle runs on a render's success path too: a Ctrl-C pressed while it stops the queries
+    # nobody asked for is raised (the render stops), the worker stopped and DuckDB's threads
+    # given back all the same.
+    import deckgen.data.lead_store as lead_store_module
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / "settling") / "leads.parquet")
+    stopping = lead_store_module.interrupted_until_done
+
+    def pressed(futures, interrupt) -> None:
+        stopping(futures, interrupt)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lead_store_module, "interrupted_until_done", pressed)
+    store.prefetch(day_number(date(2026, 10, 31)), channels=True)
+    with pytest.raises(KeyboardInterrupt):
+        store.settle()
+    assert not _workers()
+    assert store._db.execute("SELECT current_setting('threads')").fetchall() == [(2,)]
+
+
 class _Interrupted(Exception):
     """What a signal raises in the metrics' thread here, as Ctrl-C does."""
 
