@@ -240,7 +240,7 @@ def _trimmed(chunk: pa.Array) -> pa.Array:
         chunk = pc.utf8_trim_whitespace(chunk)
         first, last, length = text_ends(chunk)
     drop = length == 0
-    maybe = (length >= 2) & (length <= 9) & MISSING_START[first]
+    maybe = maybe_missing(first, length)
     if maybe.any():
         missing = pc.is_in(chunk.filter(pa.array(maybe)), pa.array(MISSING_TEXTS))
         drop[maybe] |= missing.to_numpy(zero_copy_only=False).astype(bool)
@@ -278,8 +278,17 @@ def text_ends(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 _SPACE_OR_WIDE = np.zeros(256, dtype=bool)  # bytes that may start or end trimmable space
 _SPACE_OR_WIDE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 _SPACE_OR_WIDE[128:] = True  # a multi-byte character: perhaps U+00A0 or another space
-MISSING_START = np.zeros(256, dtype=bool)
-MISSING_START[[ord(text[0]) for text in MISSING_TEXTS]] = True
+_MISSING_START = np.zeros(256, dtype=bool)
+_MISSING_START[[ord(text[0]) for text in MISSING_TEXTS]] = True
+_MISSING_BYTES = [len(text.encode()) for text in MISSING_TEXTS]
+_SHORTEST_MISSING, _LONGEST_MISSING = min(_MISSING_BYTES), max(_MISSING_BYTES)
+
+
+def maybe_missing(first: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The cells (their first byte and length in bytes, as text_ends gives them) that can be
+    one of MISSING_TEXTS: only those are compared with them."""
+    fits = (length >= _SHORTEST_MISSING) & (length <= _LONGEST_MISSING)
+    return fits & _MISSING_START[first]
 
 
 def chunked(array: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -362,9 +371,10 @@ def _has_forbidden_bytes(chunk: pa.Array) -> bool:
     data, _ = _layout(chunk)
     # Most text has no byte below 32, nor one leading U+2000 and above (E2 and up): two
     # passes over the bytes without a copy rule it out.
-    if data.min() >= 32 and data.max() < 0xE2:
+    lowest = data.min()
+    if lowest >= 32 and data.max() < 0xE2:
         return False
-    if (data < 32).any() and _CONTROL[data].any():
+    if lowest < 32 and _CONTROL[data].any():
         return True
     lead = np.flatnonzero(data[:-2] == 0xEF)  # U+FFFE and U+FFFF are EF BF BE and EF BF BF
     if ((data[lead + 1] == 0xBF) & ((data[lead + 2] | 1) == 0xBF)).any():

@@ -988,7 +988,7 @@ def _renamed_as_workbook(path: Path, head: bytes) -> str | None:
             "a zip archive of other files, not a workbook; unzip it and pass the workbook or "
             "the folder of .csv or .parquet files it holds"
         )
-    encoding = "utf-16" if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    encoding = _encoding_of(head[:_UTF16_SAMPLE_BYTES])
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head).lstrip()
     if re.match(r"(?i)<(!doctype html|html|table|\?xml[^>]*>\s*<html)", text):
         return (

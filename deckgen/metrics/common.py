@@ -245,10 +245,9 @@ def _sum_by_customer(
     return np.bincount(customer if whole else customer[inside], weights=weights, minlength=size)
 
 
-# The last customer_orders results: five analyses ask for the same orders and period in a run,
-# and coding a million orders by customer takes a few tenths of a second each time. Two: the
-# analyses' orders with returns and CLV's without them (issue 16), which evicted each other.
-_CACHED_ORDERS = 2
+# The last customer_orders result: every analysis asks for the same orders, period and returns
+# in a run, and coding a million orders by customer takes a few tenths of a second each time.
+_CACHED_ORDERS = 1
 _last_customer_orders: list[
     tuple[weakref.ref[pd.DataFrame], Period, weakref.ref[pd.DataFrame] | None, CustomerOrders]
 ] = []

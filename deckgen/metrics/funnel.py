@@ -90,7 +90,8 @@ class FunnelStep:
     )  # median conversion of the 12 months before, docs/metrics.md#funnel-leak
     norm_index: float | None  # conversion / benchmark; None without either or a zero benchmark
     vs_norm: NormStatus  # docs/metrics.md#funnel-leak
-    # A month inside the window without a conversion is skipped by the median, as in a full 12.
+    # A month inside the window without a rate (not covered, or an empty base) is skipped by the
+    # median, as in a full 12; a month converting no one is a rate of 0 and counts.
     benchmark_months: int  # months back to the first of the 12 before with a conversion; 0: none
 
     @property

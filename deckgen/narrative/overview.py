@@ -344,7 +344,7 @@ def _change_at(m: LifecycleMetrics, path: str):
 def _leak(f: Finding, m: LifecycleMetrics) -> Told[FindingRecord]:
     path = f"funnel.steps[stage={f.subject}]"
     assert f.value is not None and f.reference_value is not None
-    step = next(s for s in m.funnel.steps if s.stage == f.subject)
+    step = funnel_step(m.funnel, f.subject)
     index = Fig(f"{path}.conversion.current") / Fig(f"{path}.benchmark")
     span = tell_norm_span([step])
     return told(

@@ -14,15 +14,18 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from deckgen.data.cells import (
+    MISSING_TEXTS,
     as_id,
     as_text,
     cell_text,
     forbidden_characters,
     left_open,
+    maybe_missing,
     parse_number,
     read_booleans,
     read_dates,
     read_numbers,
+    text_ends,
     to_categories,
     utf8_replaced,
     without_forbidden_characters,
@@ -434,3 +437,11 @@ def test_utf8_replaced_reads_bad_bytes_as_replacement_characters(kind: pa.DataTy
     assert replaced.column("notes").type == text
     assert replaced.column("city").equals(table.column("city"))
     assert replaced.column("amount").equals(table.column("amount"))
+
+
+def test_maybe_missing_keeps_every_missing_text_and_rules_out_others_by_their_bytes():
+    # Where a chunk's cells are compared with the missing texts: the multi-byte "Ν/Α" (Greek,
+    # 5 bytes), a missing text's first letter at another length, and a one-letter cell are not.
+    texts = [*MISSING_TEXTS, "Ν/Α", "Nobody at all", "N", "", "Lost"]
+    first, _, length = text_ends(pa.array(texts))
+    assert maybe_missing(first, length).tolist() == [True] * len(MISSING_TEXTS) + [False] * 5
