@@ -180,6 +180,13 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
             "exports are; open it in Excel and save it as an .xlsx workbook",
         ),
         (
+            # UTF-16 without its byte-order mark, as some exports write it
+            lambda tmp: _write(
+                tmp, "web16.xlsx", "<html><table>\n<tr><td>1</td></tr>\n".encode("utf-16-le")
+            ),
+            "web16.xlsx is a web page (HTML) named like a workbook",
+        ),
+        (
             lambda tmp: _write(tmp, "export.xlsx", "Order;Kunde\n1;Müller\n".encode("utf-16")),
             "export.xlsx is CSV text named like a workbook; name it .csv and pass the folder it "
             "is in (one .csv file per sheet), or open it in Excel and save it as an .xlsx workbook",
@@ -197,7 +204,8 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
         (lambda tmp: tmp, "holds no .csv or .parquet files"),
     ],
     ids=[
-        *("missing", "empty", "text", "truncated-zip", "password", "html", "csv-text", "zip"),
+        *("missing", "empty", "text", "truncated-zip", "password", "html", "html-utf16"),
+        *("csv-text", "zip"),
         *("pdf", "single-csv", "no-files"),
     ],
 )
