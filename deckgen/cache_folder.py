@@ -7,6 +7,7 @@ write to them, and when its content still matches the SHA-256 written before it.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import stat
 import tempfile
@@ -61,6 +62,22 @@ def read_kept(path: Path, header: bytes) -> bytes | None:
     if head != header or hashlib.sha256(content).digest() != digest:
         return None
     return content
+
+
+def load_kept(folder: Path, name: str, header: bytes) -> object:
+    """The Python values `keep` wrote (marshalled) to `folder`/`name`; None when the folder or
+    file is untrusted, missing or damaged (the caller checks the values' types)."""
+    try:
+        trusted = owned_and_private(os.lstat(folder))
+    except OSError:
+        return None
+    content = read_kept(folder / name, header) if trusted else None
+    if content is None:
+        return None
+    try:
+        return marshal.loads(content)
+    except (EOFError, ValueError, TypeError):
+        return None
 
 
 def keep(folder: Path, name: str, header: bytes, content: bytes) -> None:

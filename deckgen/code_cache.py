@@ -22,14 +22,13 @@ import dataclasses
 import hashlib
 import importlib.util
 import marshal
-import os
 import sys
 import threading
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
-from deckgen.cache_folder import cache_home, keep, owned_and_private, private_folder, read_kept
+from deckgen.cache_folder import cache_home, keep, load_kept, private_folder
 
 _FORMAT = b"deckgen-code-cache 1\n"
 _FILE = "dataclasses.bin"
@@ -89,19 +88,7 @@ class CodeCache:
         return self._stored
 
     def _read(self) -> dict[str, CodeType]:
-        if self._folder is None:
-            return {}
-        try:
-            folder = os.lstat(self._folder)
-        except OSError:
-            return {}
-        content = read_kept(self._folder / _FILE, _FORMAT) if owned_and_private(folder) else None
-        if content is None:
-            return {}
-        try:
-            stored = marshal.loads(content)
-        except (EOFError, ValueError, TypeError):
-            return {}
+        stored = None if self._folder is None else load_kept(self._folder, _FILE, _FORMAT)
         if not isinstance(stored, dict) or not all(
             type(text) is str and type(code) is CodeType for text, code in stored.items()
         ):

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import deckgen
-from deckgen.cache_folder import cache_home, keep, owned_and_private, private_folder, read_kept
+from deckgen.cache_folder import cache_home, keep, load_kept, private_folder
 
 ARABIC_SLACK = 1.3  # widen Arabic-script glyphs: a viewer's substitute font may be that much wider
 # Line height (em) assumed for a line holding Arabic script. LibreOffice sets it at the Latin
@@ -267,17 +267,10 @@ def _reader_digest() -> str:
 
 def _kept_metrics(folder: Path, name: str) -> _FontMetrics | None:
     """A font's metrics as the last process kept them; None if not kept, untrusted or damaged."""
-    try:
-        trusted = owned_and_private(os.lstat(folder))
-    except OSError:
+    kept = load_kept(folder, name, _KEPT_FORMAT)
+    if not isinstance(kept, tuple) or len(kept) != 2:
         return None
-    content = read_kept(folder / name, _KEPT_FORMAT) if trusted else None
-    if content is None:
-        return None
-    try:
-        advances, line_height = marshal.loads(content)
-    except (EOFError, ValueError, TypeError):
-        return None
+    advances, line_height = kept
     if not isinstance(advances, dict) or type(line_height) is not float:
         return None
     if not all(type(code) is int and type(width) is float for code, width in advances.items()):

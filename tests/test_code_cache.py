@@ -352,7 +352,7 @@ def test_on_windows_the_made_up_mode_bits_do_not_refuse_the_cache(
 
     monkeypatch.delattr(os, "getuid")
     monkeypatch.setattr("deckgen.cache_folder.os.fstat", windows_stat)
-    monkeypatch.setattr("deckgen.code_cache.os.lstat", windows_stat)
+    monkeypatch.setattr("deckgen.cache_folder.os.lstat", windows_stat)
     again = CodeCache(folder)
     assert _made(again)(6) == 12  # type: ignore[operator]
     assert again.compiled == 0
