@@ -78,8 +78,7 @@ def norm_window(funnel: FunnelResult) -> NormWindow:
     """FULL when every stage's norm rests on all 12 months before (or none has a norm): what a
     table of every stage's norm may call a "12-month norm"."""
     normed = [s for s in funnel.steps if s.benchmark is not None]
-    full = all(s.benchmark_months == BENCHMARK_MONTHS for s in normed)
-    return NormWindow.FULL if full else NormWindow.SHORT
+    return tell_norm_span(normed).context.window if normed else NormWindow.FULL
 
 
 def funnel_step(funnel: FunnelResult, stage: str) -> FunnelStep:
