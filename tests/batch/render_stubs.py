@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import time
@@ -32,8 +33,9 @@ def fake_render(
 
     A source saying `broken` is bad data, `bug` a bug, `die` kills its own process, `die once`
     does so the first time only (it leaves a mark beside the source), `kill parent` kills the
-    process that started it too (a Dask worker), `slow` takes a second, and `hang` never finishes (what no budget
-    inside deckgen can catch: a stalled network drive, a driver stuck in C code).
+    process that started it too (a Dask worker), `slow` takes a second, `hang` never finishes (what no budget
+    inside deckgen can catch: a stalled network drive, a driver stuck in C code), and `code cache`
+    says in its deck whether the dataclasses' code cache is installed in the rendering process.
     """
     text = Path(source).read_text(encoding="utf-8").strip()
     if text == "broken":
@@ -52,6 +54,8 @@ def fake_render(
         os.kill(os.getpid(), signal.SIGKILL)
     if text == "hang":
         time.sleep(3600)
+    if text == "code cache":  # the deck says whether the dataclasses' code cache is installed
+        text = f"code cache {'exec' in vars(dataclasses)}"
     warning = Problem("leads", None, None, None, "at least one row", severity="warning")
     deck = f"{settings.client}|{settings.lang}|{period.key}|{text}".encode()
     if text == "slow":  # one second, and its deck says when (not deterministic: for overlaps)

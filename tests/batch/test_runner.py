@@ -301,3 +301,14 @@ def test_summary_points_at_the_warnings_of_a_written_deck(tmp_path: Path) -> Non
     assert result.summary().splitlines()[1] == (
         "  ok      pars  reports/pars/1405-08.pptx  (1 data warning, see the manifest)"
     )
+
+
+def test_render_processes_use_the_dataclasses_code_cache(
+    three_clients: Path, render: Callable
+) -> None:
+    (three_clients.parent / "acme.xlsx").write_text("code cache")
+    result = _run(three_clients, render, jobs=2)
+    acme = result.clients[0]
+    assert (acme.name, acme.status) == ("acme", "ok")
+    assert acme.output is not None
+    assert acme.output.read_bytes().endswith(b"|code cache True")
