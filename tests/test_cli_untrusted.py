@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_deckgen_run_never_writes_to_a_client_database(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database = tmp_path / "crm.db"
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db, db:
         db.execute("CREATE TABLE victim (customer_id TEXT PRIMARY KEY)")
         db.execute("INSERT INTO victim VALUES ('C1')")
     config = tmp_path / "run.toml"
@@ -96,7 +97,7 @@ def test_deckgen_run_never_writes_to_a_client_database(
     assert "Traceback" not in out + err
     manifest = json.loads((tmp_path / "reports/manifest-2026-10.json").read_text(encoding="utf-8"))
     assert manifest["clients"][0]["error"] == message
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db, db:
         assert db.execute("SELECT * FROM victim").fetchall() == [("C1",)]
 
 

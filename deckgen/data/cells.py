@@ -642,7 +642,7 @@ def read_dates(column: pa.ChunkedArray, fmt: str | None, timezone: str | None) -
         with_null = np.append(parsed, np.datetime64("NaT", "us"))
         values = with_null[codes]  # code -1 (a blank cell) takes the NaT at the end
     else:
-        return np.full(len(column), np.datetime64("NaT"), dtype="datetime64[ns]")
+        return np.full(len(column), np.datetime64("NaT", "ns"), dtype="datetime64[ns]")
     return _midnights(values)
 
 
@@ -677,7 +677,7 @@ def _midnights(values: np.ndarray) -> np.ndarray:
 
 def _parse_dates(texts: pd.Series, fmt: str | None, timezone: str | None) -> np.ndarray:
     """Distinct date texts as naive datetime64[us] in the client's wall-clock time."""
-    result = np.full(len(texts), np.datetime64("NaT"), dtype="datetime64[us]")
+    result = np.full(len(texts), np.datetime64("NaT", "us"), dtype="datetime64[us]")
     if texts.empty:
         return result
     offset = texts.str.contains(_TIME_WITH_OFFSET, regex=True).to_numpy(dtype=bool)

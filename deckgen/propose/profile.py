@@ -275,7 +275,7 @@ def pd_dates(texts: pa.ChunkedArray, fmt: str) -> np.ndarray:
     parsed = pd.to_datetime(stripped, format=fmt, errors="coerce")
     days = parsed.to_numpy(dtype="datetime64[ns]")
     inside = (days >= np.datetime64(cells.FIRST_DATE)) & (days <= np.datetime64(cells.LAST_DATE))
-    return np.where(inside, days, np.datetime64("NaT"))
+    return np.where(inside, days, np.datetime64("NaT", "ns"))
 
 
 def _offsets(base: ColumnProfile) -> tuple[str, ...]:

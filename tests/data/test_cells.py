@@ -421,7 +421,7 @@ def test_date_cells_at_midnight_are_numpys_day_casts(micros):
     values = np.asarray(micros, dtype=np.int64).view("datetime64[us]")
     stamps = pa.chunked_array([pa.array(values, pa.timestamp("us"))], pa.timestamp("us"))
     inside = (values >= np.datetime64("1901-01-01")) & (values <= np.datetime64("2199-12-31"))
-    expected = np.where(inside, values, np.datetime64("NaT")).astype("datetime64[D]")
+    expected = np.where(inside, values, np.datetime64("NaT", "us")).astype("datetime64[D]")
     assert np.array_equal(
         read_dates(stamps, None, None), expected.astype("datetime64[ns]"), equal_nan=True
     )

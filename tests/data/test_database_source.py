@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,7 @@ ORDERS_2026 = "SELECT id AS order_id, who AS customer_id, day AS order_date, tot
 
 def _database(path: Path, frames: Frames) -> Path:
     """`frames` as tables of a SQLite file (dates as ISO text, as SQLite keeps them)."""
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         for name, frame in frames.items():
             frame.to_sql(name, db, index=False)
     return path
@@ -37,7 +38,7 @@ def _database(path: Path, frames: Frames) -> Path:
 def crm(tmp_path: Path) -> Path:
     """A SQLite file: customers C1, C2 and sales with one bad amount on its third row."""
     path = tmp_path / "crm.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE customers (customer_id TEXT PRIMARY KEY, country TEXT)")
         db.executemany("INSERT INTO customers VALUES (?, ?)", [("C1", "Germany"), ("C2", None)])
         db.execute("CREATE TABLE sales (id TEXT, who TEXT, day TEXT, total)")
@@ -68,7 +69,7 @@ def test_tables_are_sheets_and_queries_are_named_sheets(crm: Path) -> None:
     assert orders["order_id"].tolist() == ["O1"]
     assert orders["__sheet__"].tolist() == ["orders"] and orders["__row__"].tolist() == [1]
     assert read.frames["customers"]["__row__"].tolist() == [1, 2]
-    with sqlite3.connect(crm) as db:
+    with closing(sqlite3.connect(crm)) as db, db:
         customers = pd.read_sql("SELECT * FROM customers ORDER BY customer_id", db)
         orders_read = pd.read_sql(ORDERS_2025, db)
     expected = {

@@ -7,6 +7,7 @@ import re
 import socket
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ from deckgen.errors import InputError
 def crm(tmp_path: Path) -> str:
     """A SQLite file with customers and sales tables; returns its URL."""
     path = tmp_path / "crm.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         db.execute("CREATE TABLE customers (customer_id TEXT PRIMARY KEY, country TEXT)")
         db.executemany("INSERT INTO customers VALUES (?, ?)", [("C2", None), ("C1", "Germany")])
         db.execute("CREATE TABLE sales (id TEXT, who TEXT, day TEXT, total REAL)")
@@ -50,7 +51,7 @@ def test_tables_and_queries(crm: str) -> None:
 def test_table_without_key_is_read_sorted_by_content(tmp_path: Path) -> None:
     rows = [("C3", 1.5), ("C1", 3.0), ("C4", 3.0), ("C2", None)]
     path = tmp_path / "two.db"
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db, db:
         for table, ordered in (("a", rows), ("b", rows[::-1])):
             db.execute(f"CREATE TABLE {table} (customer_id TEXT, score REAL)")
             db.executemany(f"INSERT INTO {table} VALUES (?, ?)", ordered)

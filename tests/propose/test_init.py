@@ -7,6 +7,7 @@ import sqlite3
 import stat
 import tomllib
 import zipfile
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -335,7 +336,7 @@ def test_unplaced_values_are_listed_and_offered_as_vocabulary(tmp_path: Path) ->
 
 def test_a_database_gets_a_mapping_and_its_source(tmp_path: Path) -> None:
     db = tmp_path / "crm.db"
-    with sqlite3.connect(db) as connection:
+    with closing(sqlite3.connect(db)) as connection, connection:
         connection.execute(
             "CREATE TABLE kunden (kunden_nr TEXT PRIMARY KEY, angelegt TEXT, land TEXT)"
         )
@@ -587,7 +588,7 @@ def test_a_total_row_among_many_distinct_ids_is_filtered_not_taken_for_lines(
 def test_a_proposal_written_elsewhere_still_finds_a_relative_sqlite_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with sqlite3.connect(tmp_path / "crm.db") as connection:
+    with closing(sqlite3.connect(tmp_path / "crm.db")) as connection, connection:
         connection.execute(
             "CREATE TABLE orders (order_id TEXT, customer_id TEXT, order_date TEXT, amount REAL)"
         )
