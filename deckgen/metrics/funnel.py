@@ -80,7 +80,9 @@ class FunnelStep:
 
     stage: str  # reach, acquisition, conversion, retention or loyalty
     group: FunnelGroup  # whose conversion this is: the month's flow or the cohort
-    count: Change | None  # people in the stage (see group); None without the data
+    # people in the stage (see group); None without the data, or for retention and loyalty when
+    # the orders begin after the cohort month: a stage that cannot be judged is no 0
+    count: Change | None
     base: Change | None  # the n the conversion divides by: the group in the stage before
     # count / base, docs/metrics.md#stage-conversion; None for reach or an empty base
     conversion: Change | None
@@ -167,6 +169,9 @@ def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
     if stage is None:
         return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN, 0)
     count = _change(stage.counts, stage.covered)
+    cohort = stages[Stage.RETENTION]
+    if group == FunnelGroup.COHORT and cohort is not None and not cohort.covered[_CURRENT]:
+        count = None  # the orders begin after the cohort month: not judged, not 0
     base_counts, covered = _base(stages, k)
     base = None if base_counts is None else _change(base_counts, covered)
     rates: list[float | None] = [None] * _MONTHS

@@ -115,6 +115,14 @@ def none_won() -> Frames:
     return {**frames, "leads": leads}
 
 
+def net_negative() -> Frames:
+    """One customer who ordered 50 USD on 2 September 2026, 30 USD on 14 October, and one whose
+    only October row is a refund of 100 USD: October's net revenue is 30 - 100 = -70 USD."""
+    return _orders(
+        [("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 30.0), ("C2", "2026-10-20", -100.0)]
+    )
+
+
 WORKBOOKS = {
     "same_day": same_day,
     "same_day_pair": same_day_pair,
@@ -125,6 +133,7 @@ WORKBOOKS = {
     "one_month": one_month,
     "one_buyer": one_buyer,
     "none_won": none_won,
+    "net_negative": net_negative,
 }
 
 
