@@ -80,9 +80,9 @@ class FunnelStep:
 
     stage: str  # reach, acquisition, conversion, retention or loyalty
     group: FunnelGroup  # whose conversion this is: the month's flow or the cohort
-    # people in the stage (see group); None without the data, or for retention and loyalty when
-    # the orders begin after the cohort month: a stage that cannot be judged is no 0
-    count: Change | None
+    # A cohort stage the orders do not reach (they begin after the cohort month) cannot be
+    # judged: None, not 0.
+    count: Change | None  # people in the stage (see group); None without the data
     base: Change | None  # the n the conversion divides by: the group in the stage before
     # count / base, docs/metrics.md#stage-conversion; None for reach or an empty base
     conversion: Change | None

@@ -377,6 +377,27 @@ class KpiScope:
 
     n: int
     period: Period
+    months: int | None = None  # by customer: the months the answers cover when fewer than 12
+
+
+def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> Told[KpiScope]:
+    """The label record of a by-customer score: over 12 months, or over the months from the
+    first with an answer when the 12 months before hold none (docs/metrics.md#surveyed-customers)."""
+
+    def answers(i: int) -> object:
+        return Fig(f"satisfaction.months[{i}].nps.n") + Fig(f"satisfaction.months[{i}].csat.n")
+
+    months = result.months
+    covered = [i for i, m in enumerate(months) if m.nps.n + m.csat.n]
+    if not covered or covered[0] == 0:
+        full = claim("answers in the first of the 12 months", answers(0), Relation.GT, 0)
+        return told(KpiScope(n, period), [full] if covered else [])
+    first = covered[0]
+    return told(
+        KpiScope(n, period, len(months) - first),
+        claim("answers in the first month covered", answers(first), Relation.GT, 0),
+        [claim("no answer before it", answers(i), Relation.EQ, 0) for i in range(first)],
+    )
 
 
 @dataclass(frozen=True)

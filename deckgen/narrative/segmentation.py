@@ -256,6 +256,35 @@ def tell_history(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[Histor
     return told(History(first == 0, len(cohorts) - first), claims)
 
 
+class Windowed(StrEnum):
+    """A trailing-12-month figure whose label names its window (docs/metrics.md#trailing-12-months)."""
+
+    REPEAT_RATE = "repeat_rate"  # Repeat rate (12 m)
+    REVENUE_SHARE = "revenue_share"  # Share of revenue (12 m)
+    REVENUE_PER_CUSTOMER = "revenue_per_customer"  # Revenue per customer (12 m)
+    INTEREST_SPEND = "interest_spend"  # Revenue per customer, last 12 months (a chart title)
+
+
+@dataclass(frozen=True)
+class WindowLabel:
+    """The label of a 12-month figure on an order history shorter than 12 months: the months the
+    orders cover, not "12 m"."""
+
+    figure: Windowed
+    history: History  # not full
+
+
+def tell_window_label(
+    figure: Windowed, seg: SegmentationResult, loyalty: LoyaltyResult
+) -> Told[WindowLabel] | None:
+    """The label record of `figure` when the orders cover fewer than the 12 months to the
+    month's end; None when they cover all 12 (labels.toml's "12 m" label is then true)."""
+    history = tell_history(seg, loyalty)
+    if history.context.full:
+        return None
+    return told(WindowLabel(figure, history.context), history.claims)
+
+
 class InterestState(StrEnum):
     """What the interests headline can say."""
 

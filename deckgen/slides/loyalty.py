@@ -33,7 +33,8 @@ from deckgen.narrative.loyalty import (
     tell_repeat,
 )
 from deckgen.narrative.outline import Built, Dropped, DropReason
-from deckgen.slides.blocks import change_kpi, chart_or_note
+from deckgen.narrative.segmentation import Windowed
+from deckgen.slides.blocks import change_kpi, chart_or_note, short_window_label
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
@@ -155,7 +156,13 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            _change(ctx, "repeat_rate_12m", loyalty.repeat_rate_12m, "percent"),
+            change_kpi(
+                ctx,
+                short_window_label(ctx, Windowed.REPEAT_RATE) or _label(ctx, "repeat_rate_12m"),
+                loyalty.repeat_rate_12m,
+                "percent",
+                key="repeat_rate_12m",
+            ),
             _change(ctx, "churn_rate", loyalty.churn_rate, "percent", good_when_up=False),
             _change(
                 ctx,
