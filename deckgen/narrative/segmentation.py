@@ -305,6 +305,8 @@ class InterestsHeadline:
     gap: float | None  # |spend / average - 1|
     above: bool
     history: History  # the months the 12-month spend rests on
+    # SPEND: the other interests shown whose spend ties with it; NAMED: those named as often
+    tied: tuple[str, ...] = ()
 
 
 def tell_interests_headline(
@@ -337,10 +339,25 @@ def tell_interests_headline(
             claim("every interest alike", Fig(per_customer, Agg.MIN), Relation.EQ, spends[0]),
         )
     if max(spends) > 0:
-        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, i.interest))
+        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, -interests.index(i)))
         path = f"segmentation.psychographic[interest={top.interest}]"
+        # Was "Customers interested in travel spend the most" beside outdoors spending as much.
+        tied = tuple(
+            i.interest
+            for i in interests
+            if i is not top and i.revenue_per_customer_12m == top.revenue_per_customer_12m
+        )
         average = seg.revenue_per_customer_12m
         claims = [
+            claim(
+                f"{name} spends as much",
+                Fig(f"segmentation.psychographic[interest={name}].revenue_per_customer_12m"),
+                Relation.EQ,
+                Fig(f"{path}.revenue_per_customer_12m"),
+            )
+            for name in tied
+        ]
+        claims += [
             states(
                 f"{top.interest}'s spend",
                 top.revenue_per_customer_12m,
@@ -396,17 +413,36 @@ def tell_interests_headline(
                 gap,
                 average is None or top.revenue_per_customer_12m >= average,
                 history.context,
+                tied,
             ),
             claims,
             history.claims,
         )
     top = interests[0]
     path = f"segmentation.psychographic[interest={top.interest}]"
+    tied = tuple(i.interest for i in interests[1:] if i.customers == top.customers)
     return told(
         InterestsHeadline(
-            InterestState.NAMED, top.interest, top.share, 0.0, None, None, False, history.context
+            InterestState.NAMED,
+            top.interest,
+            top.share,
+            0.0,
+            None,
+            None,
+            False,
+            history.context,
+            tied,
         ),
         history.claims,
+        [
+            claim(
+                f"{name} is named as often",
+                Fig(f"segmentation.psychographic[interest={name}].customers"),
+                Relation.EQ,
+                Fig(f"{path}.customers"),
+            )
+            for name in tied
+        ],
         states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
         claim(
             "no interest's customers spent anything",

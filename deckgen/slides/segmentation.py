@@ -173,9 +173,10 @@ def build_interests(ctx: SlideContext) -> Built:
     spend = tuple(i.revenue_per_customer_12m for i in interests)
     history = tell_history(seg, ctx.metrics.loyalty)
     headline = tell_interests_headline(seg, len(interests), history)
-    # The bar of the interest the headline names as spending most; none when it names none.
+    # The bar of the interest the headline names as spending most; none when it names none or
+    # several tied.
     top = None
-    if headline.context.state == InterestState.SPEND:
+    if headline.context.state == InterestState.SPEND and not headline.context.tied:
         top = names.index(headline.context.interest)
     shares = ChartSpec(
         kind="bar",

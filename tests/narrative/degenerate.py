@@ -115,6 +115,25 @@ def none_won() -> Frames:
     return {**frames, "leads": leads}
 
 
+def tied_interests() -> Frames:
+    """Three customers who ordered once on 1 October 2026: C1 (travel) and C2 (outdoors) 40 USD
+    each, C3 (cooking) 10 USD. Travel and outdoors tie at the top spend."""
+    frames = _orders(
+        [("C1", "2026-10-01", 40.0), ("C2", "2026-10-01", 40.0), ("C3", "2026-10-01", 10.0)]
+    )
+    customers = pd.DataFrame(
+        {"customer_id": ["C1", "C2", "C3"], "interests": ["travel", "outdoors", "cooking"]}
+    )
+    return {**frames, "customers": customers}
+
+
+def tied_interests_unpaid() -> Frames:
+    """tied_interests with every amount 0: no spend to compare, and each interest named by one
+    customer of three."""
+    frames = tied_interests()
+    return {**frames, "orders": frames["orders"].assign(amount=0.0)}
+
+
 def net_negative() -> Frames:
     """One customer who ordered 50 USD on 2 September 2026, 30 USD on 14 October, and one whose
     only October row is a refund of 100 USD: October's net revenue is 30 - 100 = -70 USD."""
@@ -134,6 +153,8 @@ WORKBOOKS = {
     "one_buyer": one_buyer,
     "none_won": none_won,
     "net_negative": net_negative,
+    "tied_interests": tied_interests,
+    "tied_interests_unpaid": tied_interests_unpaid,
 }
 
 

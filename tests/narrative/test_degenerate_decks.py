@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.model import ChartSpec
+from deckgen.model import ChartSpec, FunnelSpec, KpiStrip
 from deckgen.narrative.claims import check_claims
 from deckgen.slides.registry import SlideKind
 from deckgen.wording import LANGS
@@ -233,3 +233,178 @@ def test_the_spend_chart_marks_only_the_interest_the_headline_names(name, highli
     (spend,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.area == "right"]
     marked = None if spend.highlight is None else spend.categories[spend.highlight]
     assert marked == highlighted
+
+
+UNREACHED = {
+    # October 2026 only: the cohort is June 2026 (90-day window: ⌈90 / 28⌉ = 4 months before),
+    # which the orders do not reach.
+    "en": "Retention and loyalty are left out: they follow the customers acquired in June 2026, "
+    "and the orders do not reach back that far.",
+    "fa": "حفظ و وفاداری نشان داده نشده‌اند: این دو مرحله مشتریان جذب‌شده در ژوئن ۲۰۲۶ را دنبال "
+    "می‌کنند و سفارش‌ها به آن ماه نمی‌رسند.",
+    "ar": "لا يظهر الاحتفاظ والولاء: فهما يتتبعان عملاء يونيو 2026 الجدد، وسجل الطلبات لا يمتد إلى "
+    "ذلك الشهر.",
+}
+FUNNEL_SOURCES = {
+    # Channels, leads and orders of October 2026 only: the three stages drawn are October's.
+    "en": "Source: channels, leads, and orders sheets, Oct 2026 ",
+    "fa": "منبع: برگه‌های کانال‌ها، سرنخ‌ها و سفارش‌ها، اکتبر ۲۰۲۶ ",
+    "ar": "المصدر: أوراق القنوات والعملاء المحتملين والطلبات، أكتوبر 2026 ",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_cohort_the_orders_do_not_reach_is_left_out_and_said_so(lang):
+    # Was "0 Retention 0 Loyalty" under "Source: ... Jun 2026–Oct 2026" on a month of data.
+    deck, metrics, _ = degenerate_deck("one_month", lang)
+    steps = {s.stage: s for s in metrics.funnel.steps}
+    assert steps["retention"].count is None and steps["loyalty"].count is None
+    assert steps["conversion"].count.current == 64
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.FUNNEL]
+    (funnel,) = [b for b in slide.blocks if isinstance(b, FunnelSpec)]
+    assert [s.value for s in funnel.stages] == [581_731, 175, 64]
+    text = _slide_text("one_month", lang, SlideKind.FUNNEL)
+    assert FUNNEL_SOURCES[lang] in text
+    assert UNREACHED[lang] in text
+
+
+def test_a_cohort_the_orders_reach_is_drawn():
+    # Orders from 1 June 2026: the June cohort is followed, and the source line starts there.
+    _, metrics, _ = degenerate_deck("five_months", "en")
+    steps = {s.stage: s for s in metrics.funnel.steps}
+    assert (steps["retention"].count.current, steps["loyalty"].count.current) == (21, 11)
+    text = _slide_text("five_months", "en", SlideKind.FUNNEL)
+    assert "Jun 2026–Oct 2026" in text
+    assert "left out" not in text
+
+
+NET_NEGATIVE = {
+    # October: 30 USD sold, 100 USD refunded: -70 USD; September: 50 USD.
+    "en": "October 2026: net revenue below zero, at -70 USD, as returns exceeded sales",
+    "fa": "اکتبر ۲۰۲۶: درآمد خالص زیر صفر است، \u200e−۷۰ دلار، چون مرجوعی‌ها از فروش بیشتر بود",
+    "ar": "أكتوبر 2026: صافي الإيرادات دون الصفر عند \u200e-70 دولار، إذ فاقت المرتجعات المبيعات",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_net_revenue_below_zero_has_no_percent_change(lang):
+    # Was "revenue down 240.0% to -70 USD", "-240.0% vs Sep 2026" on the revenue card and "The
+    # New segment is 50.0% of customers but has brought 500.0% of all revenue to date".
+    deck, metrics, _ = degenerate_deck("net_negative", lang)
+    assert (metrics.segmentation.revenue.current, metrics.segmentation.revenue.previous) == (
+        -70.0,
+        50.0,
+    )
+    text = _slide_text("net_negative", lang, SlideKind.SUMMARY)
+    assert text.startswith(NET_NEGATIVE[lang])
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.SUMMARY]
+    (strip,) = [b for b in slide.blocks if isinstance(b, KpiStrip)]
+    (revenue,) = [k for k in strip.kpis if k.key == "revenue"]
+    assert revenue.delta is None
+    assert not {f.kind for f in metrics.findings} & {"revenue_change", "top_segment"}
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "said"),
+    [
+        ("one_customer", "en", "n = 1 customer "),
+        ("one_customer", "ar", "ن = 1 (عميل)"),
+        ("same_day_pair", "en", "n = 2 customers"),
+        ("same_day_pair", "ar", "ن = 2 (عميلان)"),
+        ("same_day", "ar", "ن = 4 (عملاء)"),
+    ],
+)
+def test_source_lines_agree_with_their_n(name, lang, said):
+    # Was "n = 1 customers", "ن = 1 (عملاء)" and "ن = 2 (عملاء)".
+    _, _, texts = degenerate_deck(name, lang)
+    assert any(said.replace(" = ", "\xa0=\xa0") in t or said in t for t in texts)
+    assert not any(
+        wrong in t
+        for t in texts
+        for wrong in ("n\xa0=\xa01 customers", "ن = 1 (عملاء)", "ن = 2 (عملاء)")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_names_no_segment_while_lapsing_cannot_be_judged(lang):
+    # Was "The New segment is 20.3% of customers but has brought 26.8% of all revenue to date"
+    # beside an RFM slide saying the segments only rank customers by their last order.
+    _, metrics, _ = degenerate_deck("one_month", lang)
+    assert not metrics.loyalty.lapsing_judged
+    assert "top_segment" not in {f.kind for f in metrics.findings}
+
+
+WINDOW_LABELS = {
+    # Orders from 1 June 2026: June to October, 5 of the 12 months to October's end.
+    ("five_months", SlideKind.SUMMARY, "en"): "Repeat rate (5 m)",
+    ("five_months", SlideKind.REPEAT_CHURN, "en"): "Repeat rate (5 m)",
+    ("five_months", SlideKind.CUSTOMER_PROFILE, "en"): "Source: customers and orders sheets, Jun "
+    "2026–Oct 2026; n = 179 customers Share of customers Share of revenue (5 m)",
+    ("five_months", SlideKind.INTERESTS, "en"): "Revenue per customer, over the 5 months of "
+    "history Source: customers and orders sheets, Jun 2026–Oct 2026",
+    ("five_months", SlideKind.SUMMARY, "fa"): "نرخ خرید مجدد (۵ ماه)",
+    ("five_months", SlideKind.CUSTOMER_PROFILE, "fa"): "سهم از درآمد در ۵ ماه سابقه",
+    ("five_months", SlideKind.SUMMARY, "ar"): "معدل تكرار الشراء (5 أشهر)",
+    ("five_months", SlideKind.INTERESTS, "ar"): "الإيراد لكل عميل، خلال 5 أشهر من السجل",
+    # Survey answers of October 2026 only.
+    ("one_month", SlideKind.NPS_CSAT, "en"): "NPS, 1 month, by customer",
+    ("one_month", SlideKind.NPS_CSAT, "fa"): "مشتریان، ۱ ماه",
+    ("one_month", SlideKind.NPS_CSAT, "ar"): "لكل عميل، آخر شهر",
+    ("one_month", SlideKind.QUADRANTS, "en"): "Source: surveys and orders sheets, Oct 2026;",
+    ("one_month", SlideKind.CUSTOMER_PROFILE, "en"): "Share of revenue (1 m)",
+}
+
+
+@pytest.mark.parametrize(("name", "kind", "lang"), list(WINDOW_LABELS))
+def test_a_twelve_month_label_on_a_shorter_history_names_its_months(name, kind, lang):
+    # Were "Repeat rate (12 m)", "Share of revenue (12 m)" and "Revenue per customer, last 12
+    # months" under "Source: ... Nov 2025–Oct 2026" on five months of orders, and "NPS, 12
+    # months, by customer" on one month of answers.
+    text = " ".join(_slide_text(name, lang, kind).replace("\xa0", " ").split())
+    assert WINDOW_LABELS[name, kind, lang] in text
+
+
+def test_the_short_history_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("five_months", "en")
+    covered = [c.customers > 0 for c in metrics.loyalty.cohorts]
+    assert covered == [False] * 7 + [True] * 5
+    _, metrics, _ = degenerate_deck("one_month", "en")
+    answered = [m.nps.n + m.csat.n > 0 for m in metrics.satisfaction.months]
+    assert answered == [False] * 11 + [True]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_funnel_notes_name_the_months_behind_the_norms(lang):
+    # Was "judged against its own median of the 12 months before" with norms on 4 months.
+    deck, _, _ = degenerate_deck("five_months", lang)
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.FUNNEL]
+    said = {
+        "en": "median of the months before, up to 12: here the 4 months the data covers",
+        "fa": "ماه‌های پیشین، تا ۱۲ ماه (اینجا ۴ ماهی که داده‌ها پوشش می‌دهند)",
+        "ar": "الأشهر السابقة، حتى اثني عشر شهرًا (هنا 4 أشهر سابقة التي تغطيها البيانات)",
+    }
+    assert said[lang] in " ".join(slide.notes.split())
+
+
+TIED = {
+    # Travel and outdoors 40 USD per customer each, cooking 10; the average 90 / 3 = 30 USD.
+    ("tied_interests", "en"): "Customers interested in outdoors and travel spend the most: 40 USD "
+    "each over the one month of history, 33.3% above the 30 USD average",
+    ("tied_interests", "fa"): "علاقه‌مندان به ⁦outdoors⁩ و ⁦travel⁩ بیشترین خرید را دارند",
+    ("tied_interests", "ar"): "المهتمون بـoutdoors و⁦travel⁩ هم الأعلى إنفاقًا",
+    # No revenue: each interest named by one customer of three.
+    ("tied_interests_unpaid", "en"): "Cooking, outdoors, and travel are the interests named most, "
+    "each by 33.3% of customers",
+    ("tied_interests_unpaid", "fa"): "⁦cooking⁩، ⁦outdoors⁩ و ⁦travel⁩ پرتکرارترین علاقه‌مندی‌ها هستند",
+    ("tied_interests_unpaid", "ar"): "الاهتمامات الأكثر ذكرًا هي ⁦cooking⁩ و⁦outdoors⁩ و⁦travel⁩",
+}
+
+
+@pytest.mark.parametrize(("name", "lang"), list(TIED))
+def test_interests_tied_at_the_top_are_named_together(name, lang):
+    # Were "Customers interested in travel spend the most" with outdoors spending as much, and
+    # "Travel is the interest named most" with each named by one customer.
+    assert _slide_text(name, lang, SlideKind.INTERESTS).startswith(TIED[name, lang])
+    deck, _, _ = degenerate_deck(name, lang)
+    (slide,) = [s for s in deck.slides if s.kind == SlideKind.INTERESTS]
+    assert all(b.highlight is None for b in slide.blocks if isinstance(b, ChartSpec))
