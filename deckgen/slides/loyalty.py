@@ -70,6 +70,12 @@ def _change(
     return change_kpi(ctx, _label(ctx, name), change, kind, good_when_up=good_when_up, key=name)
 
 
+def _repeat_rate_label(ctx: SlideContext) -> str:
+    """The 12-month repeat rate's label, on its card and on its line alike: the months the
+    orders cover when fewer than 12."""
+    return short_window_label(ctx, Windowed.REPEAT_RATE) or _label(ctx, "repeat_rate_12m")
+
+
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
     """Active club members or frequent buyers, never "loyal" (the RFM segment)."""
     return _label(ctx, "active_club_members" if stock.rule == "club" else "frequent_buyers")
@@ -158,7 +164,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         (
             change_kpi(
                 ctx,
-                short_window_label(ctx, Windowed.REPEAT_RATE) or _label(ctx, "repeat_rate_12m"),
+                _repeat_rate_label(ctx),
                 loyalty.repeat_rate_12m,
                 "percent",
                 key="repeat_rate_12m",
@@ -190,7 +196,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "repeat_rate_12m"),
+                _repeat_rate_label(ctx),
                 tuple(m.repeat_rate_12m for m in loyalty.months),
                 "percent",
             ),

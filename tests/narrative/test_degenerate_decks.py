@@ -415,3 +415,19 @@ def test_interests_tied_at_the_top_are_named_together(name, lang):
     assert _slide_text(name, lang, SlideKind.INTERESTS).startswith(TIED[name, lang])
     slide = _slide(name, lang, SlideKind.INTERESTS)
     assert all(b.highlight is None for b in slide.blocks if isinstance(b, ChartSpec))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_repeat_rate_line_bears_the_label_of_its_card(lang):
+    # Was "Repeat rate (12 m)" on the line beside the "Repeat rate (5 m)" card that shows its
+    # last point, on five months of orders.
+    slide = _slide("five_months", lang, SlideKind.REPEAT_CHURN)
+    (strip,) = [b for b in slide.blocks if isinstance(b, KpiStrip)]
+    (card,) = [k for k in strip.kpis if k.key == "repeat_rate_12m"]
+    (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "line"]
+    rates = chart.series[0]
+    assert (
+        rates.values[-1] == degenerate_deck("five_months", lang)[1].loyalty.repeat_rate_12m.current
+    )
+    assert rates.name == card.label
+    assert {"en": "(5 m)", "fa": "(۵ ماه)", "ar": "(5 أشهر)"}[lang] in card.label
