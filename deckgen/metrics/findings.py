@@ -229,7 +229,7 @@ def _segment_findings(seg: SegmentationResult, lapsing_judged: bool) -> list[Fin
     # While lapsing cannot be judged the segments only rank customers by their last order, and
     # the RFM slide names none (docs/metrics.md#at-risk); a share of a revenue at or below zero
     # (more returned than sold) is no share.
-    if not lapsing_judged or sum(s.revenue for s in seg.rfm.segments) <= 0:
+    if not lapsing_judged or seg.rfm.revenue <= 0:
         top = None
     # Only a segment that brings more than its share of the revenue stands out.
     if top is not None and top.revenue_share > top.share:

@@ -11,6 +11,7 @@ from deckgen.metrics.segments import (
     UNKNOWN,
     Breakdown,
     GroupFigures,
+    RfmSegment,
     SegmentationResult,
 )
 from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, states
@@ -483,6 +484,8 @@ class RfmState(StrEnum):
     # Recency ranks the customers, but the history is too short to judge lapsing (the churn
     # slide's rule, docs/metrics.md#at-risk): Lost or At Risk only means "ordered earlier".
     SHORT_HISTORY = "short_history"
+    # More returned than sold to date: no segment has a share of the revenue to name.
+    NET_NEGATIVE = "net_negative"
 
 
 @dataclass(frozen=True)
@@ -561,6 +564,42 @@ def _tell_short_history(seg: SegmentationResult) -> Told[RfmHeadline]:
     )
 
 
+def _largest(segments: list[RfmSegment]) -> tuple[RfmSegment, list[Claim]]:
+    """The segment with the most customers, with the claims that it is the largest."""
+    largest = max(segments, key=lambda s: (s.customers.current, s.name))
+    path = f"segmentation.rfm.segments[name={largest.name}]"
+    return largest, [
+        states("the segment's customer share", largest.share, Fig(f"{path}.share")),
+        *(
+            claim(
+                f"{largest.name} is the largest segment",
+                Fig(f"{path}.customers.current"),
+                Relation.GE,
+                Fig(f"segmentation.rfm.segments[name={s.name}].customers.current"),
+            )
+            for s in segments
+        ),
+    ]
+
+
+def _tell_net_negative(segments: list[RfmSegment]) -> Told[RfmHeadline]:
+    """The headline when more was returned than sold to date: the largest segment, and no
+    revenue share (a share of a net revenue below zero is no share)."""
+    largest, claims = _largest(segments)
+    return told(
+        RfmHeadline(
+            RfmState.NET_NEGATIVE, largest.name, largest.share, 0.0, None, largest.monetary
+        ),
+        claims,
+        claim(
+            "the revenue to date is below zero",
+            Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
+            Relation.LT,
+            0,
+        ),
+    )
+
+
 def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[RfmHeadline]:
     """The RFM headline: the same segment as the summary's top_segment finding when one
     out-earns its share of customers; no segment when recency ranks nobody or when the history
@@ -571,6 +610,8 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
     if not loyalty.lapsing_judged:
         return _tell_short_history(seg)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
+    if seg.rfm.revenue < 0:
+        return _tell_net_negative(segments)
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"
     if best.revenue_share > best.share:
@@ -593,8 +634,7 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
                 Fig(f"{path}.share"),
             ),
         )
-    largest = max(segments, key=lambda s: (s.customers.current, s.name))
-    path = f"segmentation.rfm.segments[name={largest.name}]"
+    largest, claims = _largest(segments)
     return told(
         RfmHeadline(
             RfmState.LARGEST,
@@ -604,16 +644,7 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
             None,
             largest.monetary,
         ),
-        states("the segment's customer share", largest.share, Fig(f"{path}.share")),
-        [
-            claim(
-                f"{largest.name} is the largest segment",
-                Fig(f"{path}.customers.current"),
-                Relation.GE,
-                Fig(f"segmentation.rfm.segments[name={s.name}].customers.current"),
-            )
-            for s in segments
-        ],
+        claims,
         [
             claim(
                 f"{s.name} does not out-earn its weight",

@@ -224,7 +224,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
     if not segments:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.ORDERS),))
-    with_revenue = any(s.revenue_share > 0 for s in segments)
+    # A share of a net revenue below zero is no share: -400% and 500% of -20 USD.
+    with_revenue = seg.rfm.revenue > 0 and any(s.revenue_share > 0 for s in segments)
     series = [
         Series(
             ctx.label("segmentation", "customers_share"),

@@ -142,6 +142,21 @@ def net_negative() -> Frames:
     )
 
 
+def refunds_exceed_sales() -> Frames:
+    """Seven customers who ordered 10 USD a month from January 2025: C1 for 21 months (to
+    September 2026), C2 for 20, ..., C7 for 15; and C9, whose only row is a refund of 5,000 USD
+    on 20 October 2026. Revenue to date: (21 + 20 + ... + 15) x 10 - 5,000 = -3,740 USD, on a
+    history long enough to judge lapsing."""
+    return _orders(
+        [
+            (f"C{i}", f"{2025 + m // 12}-{m % 12 + 1:02d}-{3 * i + 1:02d}", 10.0)
+            for i in range(1, 8)
+            for m in range(22 - i)
+        ]
+        + [("C9", "2026-10-20", -5000.0)]
+    )
+
+
 WORKBOOKS = {
     "same_day": same_day,
     "same_day_pair": same_day_pair,
@@ -153,6 +168,7 @@ WORKBOOKS = {
     "one_buyer": one_buyer,
     "none_won": none_won,
     "net_negative": net_negative,
+    "refunds_exceed_sales": refunds_exceed_sales,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,
 }

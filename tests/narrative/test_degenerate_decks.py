@@ -431,3 +431,28 @@ def test_the_repeat_rate_line_bears_the_label_of_its_card(lang):
     )
     assert rates.name == card.label
     assert {"en": "(5 m)", "fa": "(۵ ماه)", "ar": "(5 أشهر)"}[lang] in card.label
+
+
+NET_NEGATIVE_RFM = {
+    # Loyal and Lost hold 2 of the 8 customers each; Loyal comes first by name.
+    "en": "Loyal is the largest segment, with 25.0% of customers; more was returned than sold to "
+    "date, so no segment has a share of revenue",
+    "fa": "«وفاداران» با \u2066۲۵٫۰\u2069٪ مشتریان بزرگ‌ترین بخش است؛ مرجوعی‌ها تاکنون از فروش بیشتر بوده است، پس هیچ "
+    "بخشی سهمی از درآمد ندارد",
+    "ar": "من العملاء؛ وقد فاقت المرتجعات المبيعات حتى تاريخه، فلا حصة لأي شريحة من الإيرادات",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_segment_has_a_share_of_a_revenue_below_zero(lang):
+    # Was "The New segment brings 133.7% of all revenue to date from 12.5% of customers, 10.7
+    # times its share" (-5,000 of -3,740 USD), over bars of 133.7% and -3.7%.
+    _, metrics, _ = degenerate_deck("refunds_exceed_sales", lang)
+    assert metrics.loyalty.lapsing_judged
+    assert metrics.segmentation.rfm.revenue == -3740
+    slide = _slide("refunds_exceed_sales", lang, SlideKind.RFM)
+    text = " ".join(_slide_text("refunds_exceed_sales", lang, SlideKind.RFM).split())
+    assert NET_NEGATIVE_RFM[lang] in text
+    (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec)]
+    assert len(chart.series) == 1
+    assert "top_segment" not in {f.kind for f in metrics.findings}
