@@ -157,6 +157,16 @@ def refunds_exceed_sales() -> Frames:
     )
 
 
+def survey_pause() -> Frames:
+    """The slide tests' sample (surveys from September 2025) without the answers of November
+    and December 2025: the 12 months to October 2026 begin with two months of no answers, but
+    the surveys go back further."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    surveys = frames["surveys"]
+    day = pd.to_datetime(surveys["date"])
+    return {**frames, "surveys": surveys[(day < "2025-11-01") | (day >= "2026-01-01")]}
+
+
 WORKBOOKS = {
     "same_day": same_day,
     "same_day_pair": same_day_pair,
@@ -169,6 +179,7 @@ WORKBOOKS = {
     "none_won": none_won,
     "net_negative": net_negative,
     "refunds_exceed_sales": refunds_exceed_sales,
+    "survey_pause": survey_pause,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,
 }

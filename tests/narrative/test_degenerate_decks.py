@@ -456,3 +456,21 @@ def test_no_segment_has_a_share_of_a_revenue_below_zero(lang):
     (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec)]
     assert len(chart.series) == 1
     assert "top_segment" not in {f.kind for f in metrics.findings}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_pause_in_the_surveys_keeps_the_twelve_month_label(lang):
+    # Was "NPS, 10 months, by customer" over "Source: surveys sheet, Jan 2026–Oct 2026" when
+    # the surveys paused in November and December 2025 but began in September 2025.
+    _, metrics, _ = degenerate_deck("survey_pause", lang)
+    answered = [m.nps.n + m.csat.n > 0 for m in metrics.satisfaction.months]
+    assert answered[:2] == [False, False]
+    assert metrics.satisfaction.answered_before
+    text = " ".join(_slide_text("survey_pause", lang, SlideKind.NPS_CSAT).split())
+    said = {
+        "en": ("NPS, 12 months, by customer", "Nov 2025–Oct 2026"),
+        "fa": ("مشتریان، ۱۲ ماه", "نوامبر ۲۰۲۵ تا اکتبر ۲۰۲۶"),
+        "ar": ("لكل عميل، آخر سنة", "نوفمبر 2025"),
+    }
+    for words in said[lang]:
+        assert words in text
