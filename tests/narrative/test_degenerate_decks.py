@@ -7,9 +7,10 @@ import pytest
 
 from deckgen.model import ChartSpec, FunnelSpec, KpiStrip, Slide
 from deckgen.narrative.claims import check_claims
+from deckgen.narrative.funnel import NormSpan, NormWindow
 from deckgen.slides.registry import SlideKind
-from deckgen.wording import LANGS
-from tests.narrative.degenerate import WORKBOOKS, degenerate_deck
+from deckgen.wording import LANGS, Wording
+from tests.narrative.degenerate import PERIOD, WORKBOOKS, degenerate_deck
 
 LOST = {"en": "Lost", "fa": "ازدست‌رفته‌ها", "ar": "المفقودون"}
 
@@ -389,9 +390,35 @@ def test_the_funnel_notes_name_the_months_behind_the_norms(lang):
     said = {
         "en": "median of the months before, up to 12: here the 4 months the data covers",
         "fa": "ماه‌های پیشین، تا ۱۲ ماه (اینجا ۴ ماهی که داده‌ها پوشش می‌دهند)",
-        "ar": "الأشهر السابقة، حتى اثني عشر شهرًا (هنا 4 أشهر سابقة التي تغطيها البيانات)",
+        "ar": "الأشهر السابقة، حتى اثني عشر شهرًا (تغطي البيانات هنا 4 أشهر سابقة)",
     }
     assert said[lang] in " ".join(slide.notes.split())
+
+
+@pytest.mark.parametrize(
+    ("months", "said"),
+    [
+        (1, "(تغطي البيانات هنا الشهر السابق)"),
+        (2, "(تغطي البيانات هنا الشهرين السابقين)"),
+        (11, "(تغطي البيانات هنا 11 شهرًا سابقًا)"),
+    ],
+)
+def test_the_arabic_funnel_notes_name_the_norms_months_in_agreement(months, said):
+    # Was "هنا الشهرين السابقين التي تغطيها البيانات": a feminine singular relative pronoun
+    # after a dual, a masculine singular and an indefinite noun alike.
+    notes = Wording("ar").render_block(
+        "slides/funnel.j2",
+        "notes",
+        period=PERIOD,
+        retention_window_days=90,
+        loyalty_min_orders=3,
+        loyalty_rule="orders",
+        cohort=PERIOD.shift(-4),
+        cohort_shown=True,
+        span=NormSpan(NormWindow.SHORT, months),
+    )
+    assert said in notes
+    assert "التي تغطيها" not in notes
 
 
 TIED = {
