@@ -325,6 +325,9 @@ def test_invariants(tables, rule):
     unjudged = first is None or first > pd.Timestamp(result.cohort.end)
     assert (retention.count is None) == unjudged
     assert (loyalty.count is None) == unjudged
+    # Nor is the group they divide by a cohort of 0 (deckgen metrics --json showed base 0).
+    assert (retention.base is None) == unjudged
+    assert (loyalty.base is None) == unjudged
     if not unjudged:
         assert retention.count.current <= retention.base.current
         assert loyalty.base.current == retention.count.current
