@@ -501,3 +501,19 @@ def test_a_pause_in_the_surveys_keeps_the_twelve_month_label(lang):
     }
     for words in said[lang]:
         assert words in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_diagnostics_source_line_starts_with_the_norms_first_month(lang):
+    # Was "Source: channels, leads, and orders sheets, Oct 2025–Oct 2026" under "it converts at
+    # 63.8% of its norm over the 4 months before" on orders, leads and reach from June 2026.
+    _, metrics, _ = degenerate_deck("five_months", lang)
+    assert max(s.benchmark_months for s in metrics.funnel.steps) == 4
+    text = " ".join(_slide_text("five_months", lang, SlideKind.DIAGNOSTICS).split())
+    said = {
+        "en": "Jun 2026–Oct 2026",
+        "fa": "ژوئن ۲۰۲۶ تا اکتبر ۲۰۲۶",
+        "ar": "من يونيو 2026 إلى أكتوبر 2026",
+    }
+    assert said[lang] in text
+    assert {"en": "Oct 2025", "fa": "اکتبر ۲۰۲۵", "ar": "أكتوبر 2025"}[lang] not in text
