@@ -260,3 +260,27 @@ def test_the_clients_vocabulary_labels_its_codes_in_templates(tmp_path: Path) ->
     # The literal "praise" is folded into the compiled template: a Wording without the client's
     # vocabulary must not reuse that compiled code.
     assert Wording("en", tmp_path).render("codes.j2", c="paid_search") == "paid_search|praise|Email"
+
+
+@pytest.mark.parametrize(
+    ("n", "said"),
+    [
+        (1, "يوم واحد"),
+        (2, "يومان"),
+        (3, "3 أيام"),
+        (11, "11 يومًا"),
+        # CLDR's "other" (100 to 102, 200, ...): the singular noun, without the numeral "one".
+        (100, "100 يوم"),
+        (102, "102 يوم"),
+        (0, "0 يوم"),
+    ],
+)
+def test_arabic_counts_agree_with_their_number(tmp_path, n, said):
+    # Was "100 يوم واحد" ("100 one day") for a churn window of 100 days.
+    write(
+        tmp_path,
+        "ar/t.j2",
+        '{% block b %}{% import "slides/_phrases.j2" as ph %}'
+        '{{ ph.counted(n, "يوم واحد", "يومان", "أيام", "يومًا") }}{% endblock %}',
+    )
+    assert Wording("ar", tmp_path).render_block("t.j2", "b", n=n) == said

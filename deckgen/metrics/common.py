@@ -31,10 +31,13 @@ class Change:
 
     @property
     def relative(self) -> float | None:
-        """(current - previous) / |previous| as a fraction; None when previous is 0 or missing."""
-        if self.previous is None or self.previous == 0:
+        """(current - previous) / previous as a fraction; None when previous is 0 or missing, or
+        when either is below zero (docs/metrics.md#change)."""
+        # A net amount below zero (more refunded than sold) has no percent change: "fell 240%
+        # to -70" reads as less than nothing.
+        if self.previous is None or self.previous <= 0 or self.current < 0:
             return None
-        return (self.current - self.previous) / abs(self.previous)
+        return (self.current - self.previous) / self.previous
 
 
 def period_bounds(period: Period) -> tuple[pd.Timestamp, pd.Timestamp]:

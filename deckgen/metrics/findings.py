@@ -120,7 +120,7 @@ def compute_findings(
     found = [
         *_change_findings(segmentation, loyalty),
         *_funnel_findings(funnel),
-        *_segment_findings(segmentation),
+        *_segment_findings(segmentation, loyalty.lapsing_judged),
         *_channel_findings(channels),
         *_satisfaction_findings(satisfaction),
         *_feedback_findings(feedback),
@@ -196,7 +196,7 @@ def _funnel_findings(funnel: FunnelResult) -> list[Finding]:
     ]
 
 
-def _segment_findings(seg: SegmentationResult) -> list[Finding]:
+def _segment_findings(seg: SegmentationResult, lapsing_judged: bool) -> list[Finding]:
     found = []
     candidates = [
         (breakdown.attribute, row)
@@ -226,6 +226,11 @@ def _segment_findings(seg: SegmentationResult) -> list[Finding]:
             )
     ranked = [s for s in seg.rfm.segments if s.customers.current > 0]
     top = max(ranked, key=lambda s: (s.revenue_share - s.share, s.name)) if ranked else None
+    # While lapsing cannot be judged the segments only rank customers by their last order, and
+    # the RFM slide names none (docs/metrics.md#at-risk); a share of a revenue at or below zero
+    # (more returned than sold) is no share.
+    if not lapsing_judged or seg.rfm.revenue <= 0:
+        top = None
     # Only a segment that brings more than its share of the revenue stands out.
     if top is not None and top.revenue_share > top.share:
         # Weight: how far the segment's revenue share exceeds its customer share.

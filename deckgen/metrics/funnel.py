@@ -80,6 +80,8 @@ class FunnelStep:
 
     stage: str  # reach, acquisition, conversion, retention or loyalty
     group: FunnelGroup  # whose conversion this is: the month's flow or the cohort
+    # A cohort stage the orders do not reach (they begin after the cohort month) cannot be
+    # judged: count and base None, not 0.
     count: Change | None  # people in the stage (see group); None without the data
     base: Change | None  # the n the conversion divides by: the group in the stage before
     # count / base, docs/metrics.md#stage-conversion; None for reach or an empty base
@@ -166,9 +168,13 @@ def _step(stages: dict[str, _Stage | None], k: int) -> FunnelStep:
     group = FunnelGroup.COHORT if name in COHORT_STAGES else FunnelGroup.MONTH
     if stage is None:
         return FunnelStep(name, group, None, None, None, None, None, None, NormStatus.UNKNOWN, 0)
-    count = _change(stage.counts, stage.covered)
+    cohort = stages[Stage.RETENTION]
+    # The orders begin after the cohort month: neither the stage nor the cohort it divides by
+    # is judged, not 0.
+    unreached = group == FunnelGroup.COHORT and cohort is not None and not cohort.covered[_CURRENT]
+    count = None if unreached else _change(stage.counts, stage.covered)
     base_counts, covered = _base(stages, k)
-    base = None if base_counts is None else _change(base_counts, covered)
+    base = None if base_counts is None or unreached else _change(base_counts, covered)
     rates: list[float | None] = [None] * _MONTHS
     if base_counts is not None:
         rates = [

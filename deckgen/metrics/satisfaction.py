@@ -18,6 +18,7 @@ from deckgen.metrics.common import (
     CustomerOrders,
     by_code,
     customer_orders,
+    day_number,
     day_numbers,
     month_edges,
     month_index,
@@ -138,6 +139,9 @@ class SatisfactionResult:
     csat_change: Change | None  # 0..1; None when the month has no valid answer
     answers: AnswerCounts  # the month's answers
     months: tuple[SurveyMonth, ...]  # the 12 months ending with the period, oldest first
+    # Some answer is dated before the 12 months: they are all covered, even when their first
+    # months hold no answer (docs/metrics.md#trailing-12-months).
+    answered_before: bool
     customers: int  # surveyed customers: latest answer within the 12 months
     anonymous_answers: int  # answers within the 12 months without a customer id
     customer_answers: AnswerCounts  # the surveyed customers' latest answers
@@ -223,7 +227,8 @@ def compute_satisfaction(
     surveys = tables.surveys
     # The span's answers by position (a day after the period end is outside the span too):
     # no copies of the sheet, some 90 MB each at ten million orders.
-    span_month = month_index(day_numbers(surveys["date"]), span)
+    days = day_numbers(surveys["date"])
+    span_month = month_index(days, span)
     rows = np.flatnonzero(span_month >= 0)
     span_month = span_month[rows]
     span_answers = _classify(surveys, settings, rows)
@@ -265,6 +270,7 @@ def compute_satisfaction(
             SurveyMonth(months[j], monthly_nps[j], rolling_nps[j], monthly_csat[j])
             for j in range(TREND_MONTHS)
         ),
+        answered_before=bool((days < day_number(months[0].start)).any()),
         customers=len(ids),
         anonymous_answers=anonymous,
         customer_answers=people.counts(),

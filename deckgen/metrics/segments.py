@@ -117,6 +117,12 @@ class RfmResult:
     grid: tuple[tuple[int, ...], ...]  # grid[r - 1][f - 1]: customers scoring R=r and F=f
     bands: tuple[ScoreBand, ...]  # recency, frequency, monetary; scores 1..5 each
 
+    @property
+    def revenue(self) -> float:
+        """The revenue to date of all segments, client currency; each revenue_share is a share
+        of it only when it is above zero (below zero: more returned than sold)."""
+        return sum(s.revenue for s in self.segments)
+
 
 @dataclass(frozen=True)
 class SegmentationResult:

@@ -470,6 +470,28 @@ def tell_lead_time(funnel: FunnelResult) -> Told[LeadTime] | None:
 
 
 @dataclass(frozen=True)
+class Unreached:
+    """The cohort stages left off the funnel: the orders begin after their cohort month."""
+
+    cohort: Period
+
+
+def tell_unreached(funnel: FunnelResult) -> Told[Unreached] | None:
+    """Why retention and loyalty are not drawn, when the orders do not reach back to the cohort
+    month (docs/metrics.md#lifecycle-funnel); None when they are drawn."""
+    if funnel_step(funnel, "retention").count is not None:
+        return None
+    return told(
+        Unreached(funnel.cohort),
+        claim(
+            "the orders do not reach the cohort month",
+            Fig(f"{step_path('retention')}.count"),
+            Relation.IS_NONE,
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class StageRate:
     """A stage's conversion, as written beside its bar or in a KPI."""
 
@@ -503,6 +525,28 @@ class FunnelNotes:
     loyalty_min_orders: int
     loyalty_rule: str
     cohort: Period  # the month whose new customers retention and loyalty follow
+    cohort_shown: bool  # the orders reach back to the cohort month: retention and loyalty drawn
+    span: NormSpan | None  # the history behind the stages' norms; None when no stage has one
+
+
+def tell_notes(funnel: FunnelResult, period: Period, min_orders: int) -> Told[FunnelNotes]:
+    """The funnel's notes: the method, the cohort (when drawn) and the months the norms rest on."""
+    normed = [s for s in funnel.steps if s.benchmark is not None]
+    span = tell_norm_span(normed) if normed else None
+    unreached = tell_unreached(funnel)
+    return told(
+        FunnelNotes(
+            period,
+            funnel.retention_window_days,
+            min_orders,
+            funnel.loyalty_rule,
+            funnel.cohort,
+            unreached is None,
+            None if span is None else span.context,
+        ),
+        () if span is None else span.claims,
+        () if unreached is None else unreached.claims,
+    )
 
 
 class DiagnosisState(StrEnum):

@@ -377,6 +377,33 @@ class KpiScope:
 
     n: int
     period: Period
+    months: int | None = None  # by customer: the months the answers cover when fewer than 12
+
+
+def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> Told[KpiScope]:
+    """The label record of a by-customer score: over 12 months, or over the months from the
+    first with an answer when no answer is older (docs/metrics.md#trailing-12-months)."""
+
+    def answers(i: int) -> object:
+        return Fig(f"satisfaction.months[{i}].nps.n") + Fig(f"satisfaction.months[{i}].csat.n")
+
+    months = result.months
+    if result.answered_before:
+        # A pause in the surveys at the window's start is no shorter history.
+        older = claim(
+            "an answer before the 12 months", Fig("satisfaction.answered_before"), Relation.EQ, 1
+        )
+        return told(KpiScope(n, period), older)
+    covered = [i for i, m in enumerate(months) if m.nps.n + m.csat.n]
+    if not covered or covered[0] == 0:
+        full = claim("answers in the first of the 12 months", answers(0), Relation.GT, 0)
+        return told(KpiScope(n, period), [full] if covered else [])
+    first = covered[0]
+    return told(
+        KpiScope(n, period, len(months) - first),
+        claim("answers in the first month covered", answers(first), Relation.GT, 0),
+        [claim("no answer before it", answers(i), Relation.EQ, 0) for i in range(first)],
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from deckgen.metrics.segments import (
     UNKNOWN,
     Breakdown,
     GroupFigures,
+    RfmSegment,
     SegmentationResult,
 )
 from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, states
@@ -256,6 +257,35 @@ def tell_history(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[Histor
     return told(History(first == 0, len(cohorts) - first), claims)
 
 
+class Windowed(StrEnum):
+    """A trailing-12-month figure whose label names its window (docs/metrics.md#trailing-12-months)."""
+
+    REPEAT_RATE = "repeat_rate"  # Repeat rate (12 m)
+    REVENUE_SHARE = "revenue_share"  # Share of revenue (12 m)
+    REVENUE_PER_CUSTOMER = "revenue_per_customer"  # Revenue per customer (12 m)
+    INTEREST_SPEND = "interest_spend"  # Revenue per customer, last 12 months (a chart title)
+
+
+@dataclass(frozen=True)
+class WindowLabel:
+    """The label of a 12-month figure on an order history shorter than 12 months: the months the
+    orders cover, not "12 m"."""
+
+    figure: Windowed
+    history: History  # not full
+
+
+def tell_window_label(
+    figure: Windowed, seg: SegmentationResult, loyalty: LoyaltyResult
+) -> Told[WindowLabel] | None:
+    """The label record of `figure` when the orders cover fewer than the 12 months to the
+    month's end; None when they cover all 12 (labels.toml's "12 m" label is then true)."""
+    history = tell_history(seg, loyalty)
+    if history.context.full:
+        return None
+    return told(WindowLabel(figure, history.context), history.claims)
+
+
 class InterestState(StrEnum):
     """What the interests headline can say."""
 
@@ -276,6 +306,8 @@ class InterestsHeadline:
     gap: float | None  # |spend / average - 1|
     above: bool
     history: History  # the months the 12-month spend rests on
+    # SPEND: the other interests shown whose spend ties with it; NAMED: those named as often
+    tied: tuple[str, ...] = ()
 
 
 def tell_interests_headline(
@@ -308,10 +340,25 @@ def tell_interests_headline(
             claim("every interest alike", Fig(per_customer, Agg.MIN), Relation.EQ, spends[0]),
         )
     if max(spends) > 0:
-        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, i.interest))
+        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, -interests.index(i)))
         path = f"segmentation.psychographic[interest={top.interest}]"
+        # Was "Customers interested in travel spend the most" beside outdoors spending as much.
+        tied = tuple(
+            i.interest
+            for i in interests
+            if i is not top and i.revenue_per_customer_12m == top.revenue_per_customer_12m
+        )
         average = seg.revenue_per_customer_12m
         claims = [
+            claim(
+                f"{name} spends as much",
+                Fig(f"segmentation.psychographic[interest={name}].revenue_per_customer_12m"),
+                Relation.EQ,
+                Fig(f"{path}.revenue_per_customer_12m"),
+            )
+            for name in tied
+        ]
+        claims += [
             states(
                 f"{top.interest}'s spend",
                 top.revenue_per_customer_12m,
@@ -367,17 +414,36 @@ def tell_interests_headline(
                 gap,
                 average is None or top.revenue_per_customer_12m >= average,
                 history.context,
+                tied,
             ),
             claims,
             history.claims,
         )
     top = interests[0]
     path = f"segmentation.psychographic[interest={top.interest}]"
+    tied = tuple(i.interest for i in interests[1:] if i.customers == top.customers)
     return told(
         InterestsHeadline(
-            InterestState.NAMED, top.interest, top.share, 0.0, None, None, False, history.context
+            InterestState.NAMED,
+            top.interest,
+            top.share,
+            0.0,
+            None,
+            None,
+            False,
+            history.context,
+            tied,
         ),
         history.claims,
+        [
+            claim(
+                f"{name} is named as often",
+                Fig(f"segmentation.psychographic[interest={name}].customers"),
+                Relation.EQ,
+                Fig(f"{path}.customers"),
+            )
+            for name in tied
+        ],
         states(f"{top.interest}'s share", top.share, Fig(f"{path}.share")),
         claim(
             "no interest's customers spent anything",
@@ -418,6 +484,8 @@ class RfmState(StrEnum):
     # Recency ranks the customers, but the history is too short to judge lapsing (the churn
     # slide's rule, docs/metrics.md#at-risk): Lost or At Risk only means "ordered earlier".
     SHORT_HISTORY = "short_history"
+    # More returned than sold to date: no segment has a share of the revenue to name.
+    NET_NEGATIVE = "net_negative"
 
 
 @dataclass(frozen=True)
@@ -496,6 +564,42 @@ def _tell_short_history(seg: SegmentationResult) -> Told[RfmHeadline]:
     )
 
 
+def _largest(segments: list[RfmSegment]) -> tuple[RfmSegment, list[Claim]]:
+    """The segment with the most customers, with the claims that it is the largest."""
+    largest = max(segments, key=lambda s: (s.customers.current, s.name))
+    path = f"segmentation.rfm.segments[name={largest.name}]"
+    return largest, [
+        states("the segment's customer share", largest.share, Fig(f"{path}.share")),
+        *(
+            claim(
+                f"{largest.name} is the largest segment",
+                Fig(f"{path}.customers.current"),
+                Relation.GE,
+                Fig(f"segmentation.rfm.segments[name={s.name}].customers.current"),
+            )
+            for s in segments
+        ),
+    ]
+
+
+def _tell_net_negative(segments: list[RfmSegment]) -> Told[RfmHeadline]:
+    """The headline when more was returned than sold to date: the largest segment, and no
+    revenue share (a share of a net revenue below zero is no share)."""
+    largest, claims = _largest(segments)
+    return told(
+        RfmHeadline(
+            RfmState.NET_NEGATIVE, largest.name, largest.share, 0.0, None, largest.monetary
+        ),
+        claims,
+        claim(
+            "the revenue to date is below zero",
+            Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
+            Relation.LT,
+            0,
+        ),
+    )
+
+
 def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[RfmHeadline]:
     """The RFM headline: the same segment as the summary's top_segment finding when one
     out-earns its share of customers; no segment when recency ranks nobody or when the history
@@ -506,6 +610,8 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
     if not loyalty.lapsing_judged:
         return _tell_short_history(seg)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
+    if seg.rfm.revenue < 0:
+        return _tell_net_negative(segments)
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"
     if best.revenue_share > best.share:
@@ -528,8 +634,7 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
                 Fig(f"{path}.share"),
             ),
         )
-    largest = max(segments, key=lambda s: (s.customers.current, s.name))
-    path = f"segmentation.rfm.segments[name={largest.name}]"
+    largest, claims = _largest(segments)
     return told(
         RfmHeadline(
             RfmState.LARGEST,
@@ -539,16 +644,7 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
             None,
             largest.monetary,
         ),
-        states("the segment's customer share", largest.share, Fig(f"{path}.share")),
-        [
-            claim(
-                f"{largest.name} is the largest segment",
-                Fig(f"{path}.customers.current"),
-                Relation.GE,
-                Fig(f"segmentation.rfm.segments[name={s.name}].customers.current"),
-            )
-            for s in segments
-        ],
+        claims,
         [
             claim(
                 f"{s.name} does not out-earn its weight",

@@ -47,7 +47,9 @@ class Trend(StrEnum):
     UP = "up"
     DOWN = "down"
     FLAT = "flat"  # the move rounds to nothing at the precision shown
-    FIRST = "first"  # no earlier figure to compare with (or it was zero, for a relative move)
+    FIRST = "first"  # no earlier figure to compare with (or, for a relative move, it was zero or
+    # below zero: no percent change from it)
+    NEGATIVE = "negative"  # a relative move's amount is below zero now: no percent change to it
     NONE = "none"  # a count or amount that is zero now and was zero or unknown before
 
 
@@ -88,12 +90,19 @@ def moved(change: Change, path: str, scale: Scale, what: str) -> Told[Moved]:
             else claim(f"{what} was zero", before, Relation.EQ, 0),
         ]
         return told(Moved(Trend.NONE, change.current, previous, None), claims)
-    if previous is None or (scale == Scale.RELATIVE and previous == 0):
-        missing = (
-            claim(f"{what} has no earlier figure", before, Relation.IS_NONE)
-            if previous is None
-            else claim(f"{what} was zero the month before", before, Relation.EQ, 0)
+    if scale == Scale.RELATIVE and change.current < 0:
+        return told(
+            Moved(Trend.NEGATIVE, change.current, previous, None),
+            stated,
+            claim(f"{what} is below zero", now, Relation.LT, 0),
         )
+    if previous is None or (scale == Scale.RELATIVE and previous <= 0):
+        if previous is None:
+            missing = claim(f"{what} has no earlier figure", before, Relation.IS_NONE)
+        elif previous == 0:
+            missing = claim(f"{what} was zero the month before", before, Relation.EQ, 0)
+        else:
+            missing = claim(f"{what} was below zero the month before", before, Relation.LT, 0)
         return told(Moved(Trend.FIRST, change.current, previous, None), stated, missing)
     delta = change.current - previous
     if scale == Scale.RELATIVE:

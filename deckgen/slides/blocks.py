@@ -19,6 +19,7 @@ from deckgen.model import (
 )
 from deckgen.narrative.claims import Claim
 from deckgen.narrative.common import DeltaUnit, KpiDelta, NoSignal, Source
+from deckgen.narrative.segmentation import Windowed, tell_window_label
 from deckgen.narrative.signal import chart_signal
 from deckgen.narrative.told import Told
 from deckgen.render.table_fit import paginate_table
@@ -61,6 +62,13 @@ def change_kpi(
         else ctx.shared("kpi_delta", KpiDelta(delta, ctx.period.previous(), unit))
     )
     return Kpi(label, ctx.fmt(value, value_kind), delta_text, tone(change, good_when_up), key)
+
+
+def short_window_label(ctx: SlideContext, figure: Windowed) -> str | None:
+    """The label of a trailing-12-month figure naming the months the orders cover, when they
+    cover fewer than 12 (the shared window_label block); None when the "12 m" label is true."""
+    said = tell_window_label(figure, ctx.metrics.segmentation, ctx.metrics.loyalty)
+    return None if said is None else ctx.shared("window_label", said)
 
 
 def cell(ctx: SlideContext, value: float | None, kind: ValueKind) -> Cell:

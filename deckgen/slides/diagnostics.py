@@ -19,6 +19,7 @@ from deckgen.narrative.funnel import (
     HealthRate,
     NormWindow,
     Playbook,
+    funnel_step,
     norm_window,
     tell_diagnosis,
 )
@@ -66,9 +67,11 @@ def build_diagnostics(ctx: SlideContext) -> Built:
     )
     blocks: list[TableSpec | ChartSpec | TextBlock] = [_table(ctx, judged, "left_top")]
     chart = _index_chart(ctx, rated, stage)
+    # From the first month behind any norm shown: 12 back, fewer on a shorter history.
+    back = max(funnel_step(ctx.metrics.funnel, s.stage).benchmark_months for s in rated)
     year = source(
         stage_sheets(_counted_stages(rated), ctx.metrics.funnel.loyalty_rule),
-        ctx.period.shift(-12),
+        ctx.period.shift(-back),
         ctx.period,
         None,
         Unit.CUSTOMERS,

@@ -9,14 +9,15 @@ from deckgen.model import FunnelSpec, FunnelStage, Kpi, KpiStrip, Paragraph, Tex
 from deckgen.narrative.common import Sheet, Unit, source
 from deckgen.narrative.funnel import (
     Days,
-    FunnelNotes,
     StageRate,
     conversion_of,
     leak_step,
     tell_headline,
     tell_lead_time,
+    tell_notes,
     tell_others,
     tell_shortfall,
+    tell_unreached,
 )
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.signal import rate
@@ -70,6 +71,7 @@ def build_funnel(ctx: SlideContext) -> Built:
             ("shortfall", tell_shortfall(funnel)),
             ("others", tell_others(funnel)),
             ("lead_time", tell_lead_time(funnel)),
+            ("unreached", tell_unreached(funnel)),
         )
         if said is not None
     ]
@@ -83,13 +85,7 @@ def build_funnel(ctx: SlideContext) -> Built:
                 title=ctx.label("funnel", "side"),
             )
         )
-    notes = FunnelNotes(
-        ctx.period,
-        ctx.settings.metrics.retention_window_days,
-        ctx.settings.metrics.loyalty_min_orders,
-        funnel.loyalty_rule,
-        funnel.cohort,
-    )
+    notes = tell_notes(funnel, ctx.period, ctx.settings.metrics.loyalty_min_orders)
     finding = ctx.say("headline", tell_headline(funnel))
     return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
 

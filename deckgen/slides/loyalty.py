@@ -33,7 +33,8 @@ from deckgen.narrative.loyalty import (
     tell_repeat,
 )
 from deckgen.narrative.outline import Built, Dropped, DropReason
-from deckgen.slides.blocks import change_kpi, chart_or_note
+from deckgen.narrative.segmentation import Windowed
+from deckgen.slides.blocks import change_kpi, chart_or_note, short_window_label
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
@@ -67,6 +68,12 @@ def _change(
 ) -> Kpi:
     """The KPI card of the figure `name` (its label and its key)."""
     return change_kpi(ctx, _label(ctx, name), change, kind, good_when_up=good_when_up, key=name)
+
+
+def _repeat_rate_label(ctx: SlideContext) -> str:
+    """The 12-month repeat rate's label, on its card and on its line alike: the months the
+    orders cover when fewer than 12."""
+    return short_window_label(ctx, Windowed.REPEAT_RATE) or _label(ctx, "repeat_rate_12m")
 
 
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
@@ -155,7 +162,13 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     loyalty, _, _ = _trimmed(ctx)
     strip = KpiStrip(
         (
-            _change(ctx, "repeat_rate_12m", loyalty.repeat_rate_12m, "percent"),
+            change_kpi(
+                ctx,
+                _repeat_rate_label(ctx),
+                loyalty.repeat_rate_12m,
+                "percent",
+                key="repeat_rate_12m",
+            ),
             _change(ctx, "churn_rate", loyalty.churn_rate, "percent", good_when_up=False),
             _change(
                 ctx,
@@ -183,7 +196,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _label(ctx, "repeat_rate_12m"),
+                _repeat_rate_label(ctx),
                 tuple(m.repeat_rate_12m for m in loyalty.months),
                 "percent",
             ),

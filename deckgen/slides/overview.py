@@ -28,9 +28,10 @@ from deckgen.narrative.overview import (
 )
 from deckgen.narrative.plain import fields_of
 from deckgen.narrative.playbook import available, need_claims, playbook_entry
+from deckgen.narrative.segmentation import Windowed
 from deckgen.narrative.signal import thin
 from deckgen.narrative.told import told
-from deckgen.slides.blocks import change_kpi
+from deckgen.slides.blocks import change_kpi, short_window_label
 from deckgen.slides.context import SlideContext
 
 TOP_FINDINGS = 5
@@ -106,9 +107,16 @@ def _kpis(ctx: SlideContext) -> tuple[tuple[Kpi, str], ...]:
         if thin(n):
             ctx.note_claims((states("NPS answers", n, Fig("satisfaction.nps.n")),))
     return tuple(
-        (change_kpi(ctx, ctx.say("kpi_label", KpiLabel(name, n)), change, kind, key=name), name)
+        (change_kpi(ctx, _kpi_label(ctx, name, n), change, kind, key=name), name)
         for name, change, kind, n in figures
     )
+
+
+def _kpi_label(ctx: SlideContext, name: str, n: int | None) -> str:
+    """A summary KPI's label; the repeat rate's names the months the orders cover when fewer
+    than its 12."""
+    short = short_window_label(ctx, Windowed.REPEAT_RATE) if name == "repeat_rate" else None
+    return short if short is not None else ctx.say("kpi_label", KpiLabel(name, n))
 
 
 def build_agenda(ctx: SlideContext) -> Built:

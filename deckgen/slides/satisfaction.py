@@ -26,9 +26,11 @@ from deckgen.narrative.satisfaction import (
     Scales,
     ScoreNotes,
     tell_correlations,
+    tell_customer_scope,
     tell_quadrants,
     tell_scores,
 )
+from deckgen.narrative.told import told
 from deckgen.slides.blocks import cell, change_kpi, chart_or_note, paragraphs, sourced
 from deckgen.slides.context import SlideContext
 
@@ -93,19 +95,25 @@ def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
 
 def _year(
     ctx: SlideContext,
+    result: SatisfactionResult,
     n: int,
     unit: Unit,
     path: str | None,
     sheets: tuple[Sheet, ...] = (Sheet.SURVEYS,),
 ) -> object:
-    return source(
+    """The source line of a figure over the 12 months of answers, from the first month with an
+    answer when the surveys begin later."""
+    scope = tell_customer_scope(result, n, ctx.period)
+    months = scope.context.months or 12
+    line = source(
         sheets,
-        ctx.period.shift(-11),
+        ctx.period.shift(1 - months),
         ctx.period,
         n,
         unit,
         None if path is None else Fig(path),
     )
+    return told(line.context, line.claims, scope.claims)
 
 
 def _loyalty_range(result: SatisfactionResult) -> tuple[float, float]:
@@ -145,7 +153,7 @@ def _scatter(ctx: SlideContext, result: SatisfactionResult) -> ScatterSpec:
         if result.loyalty_axis == LoyaltyAxis.BEHAVIOUR
         else (Sheet.SURVEYS,)
     )
-    year = _year(ctx, result.scatter_n, Unit.SURVEYED, "satisfaction.scatter_n", sheets)
+    year = _year(ctx, result, result.scatter_n, Unit.SURVEYED, "satisfaction.scatter_n", sheets)
     return sourced(ctx, spec, year)
 
 
@@ -247,12 +255,18 @@ def build_nps_csat(ctx: SlideContext) -> Built:
                 key="csat",
             ),
             Kpi(
-                ctx.say("kpi_customer_nps", KpiScope(result.customer_nps.n, ctx.period)),
+                ctx.say(
+                    "kpi_customer_nps",
+                    tell_customer_scope(result, result.customer_nps.n, ctx.period),
+                ),
                 ctx.fmt(result.customer_nps.score, "score"),
                 key="customer_nps",
             ),
             Kpi(
-                ctx.say("kpi_customer_csat", KpiScope(result.customer_csat.n, ctx.period)),
+                ctx.say(
+                    "kpi_customer_csat",
+                    tell_customer_scope(result, result.customer_csat.n, ctx.period),
+                ),
                 ctx.fmt(result.customer_csat.score, "percent"),
                 key="customer_csat",
             ),
@@ -275,7 +289,7 @@ def build_nps_csat(ctx: SlideContext) -> Built:
     answers = sum(m.nps.n for m in months)
     blocks: list[KpiStrip | ChartSpec | TableSpec | TextBlock] = [
         strip,
-        chart_or_note(ctx, trend, _year(ctx, answers, Unit.ANSWERS, None), trend=True),
+        chart_or_note(ctx, trend, _year(ctx, result, answers, Unit.ANSWERS, None), trend=True),
     ]
     if result.by_segment:
         blocks.append(_segment_table(ctx, result))

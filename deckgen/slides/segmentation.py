@@ -17,6 +17,7 @@ from deckgen.narrative.segmentation import (
     RfmNotes,
     SharesChart,
     Unknown,
+    Windowed,
     known,
     tell_history,
     tell_interests_headline,
@@ -24,8 +25,8 @@ from deckgen.narrative.segmentation import (
     tell_rfm_headline,
     unknown_share,
 )
-from deckgen.narrative.told import Told
-from deckgen.slides.blocks import cell, chart_or_note, sourced
+from deckgen.narrative.told import Told, told
+from deckgen.slides.blocks import cell, chart_or_note, short_window_label, sourced
 from deckgen.slides.context import SlideContext
 
 TOP_N = 8
@@ -40,15 +41,19 @@ _AREAS: dict[int, tuple[Area, ...]] = {
 
 
 def _base_source(ctx: SlideContext, months: int = 12) -> Told:
-    """Customers with an order by the month's end; their revenue over `months`."""
-    return source(
+    """Customers with an order by the month's end; their revenue over `months`, from the first
+    order's month when the orders begin later."""
+    history = tell_history(ctx.metrics.segmentation, ctx.metrics.loyalty)
+    covered = min(months, history.context.months)
+    line = source(
         (Sheet.CUSTOMERS, Sheet.ORDERS),
-        ctx.period.shift(1 - months),
+        ctx.period.shift(1 - covered),
         ctx.period,
         ctx.metrics.segmentation.customers.current,
         Unit.CUSTOMERS,
         Fig("segmentation.customers.current"),
     )
+    return line if covered == months else told(line.context, line.claims, history.claims)
 
 
 def _in_label_order(
@@ -92,7 +97,8 @@ def _shares_chart(
     if with_revenue:
         series.append(
             Series(
-                ctx.label("segmentation", "revenue_share"),
+                short_window_label(ctx, Windowed.REVENUE_SHARE)
+                or ctx.label("segmentation", "revenue_share"),
                 tuple(r.revenue_share for _, r in rows),
                 "percent",
             )
@@ -167,9 +173,10 @@ def build_interests(ctx: SlideContext) -> Built:
     spend = tuple(i.revenue_per_customer_12m for i in interests)
     history = tell_history(seg, ctx.metrics.loyalty)
     headline = tell_interests_headline(seg, len(interests), history)
-    # The bar of the interest the headline names as spending most; none when it names none.
+    # The bar of the interest the headline names as spending most; none when it names none or
+    # several tied.
     top = None
-    if headline.context.state == InterestState.SPEND:
+    if headline.context.state == InterestState.SPEND and not headline.context.tied:
         top = names.index(headline.context.interest)
     shares = ChartSpec(
         kind="bar",
@@ -187,9 +194,17 @@ def build_interests(ctx: SlideContext) -> Built:
     )
     spending = ChartSpec(
         kind="bar",
-        title=ctx.label("segmentation", "interest_spend"),
+        title=short_window_label(ctx, Windowed.INTEREST_SPEND)
+        or ctx.label("segmentation", "interest_spend"),
         categories=names,
-        series=(Series(ctx.label("segmentation", "revenue_per_customer_12m"), spend, "money"),),
+        series=(
+            Series(
+                short_window_label(ctx, Windowed.REVENUE_PER_CUSTOMER)
+                or ctx.label("segmentation", "revenue_per_customer_12m"),
+                spend,
+                "money",
+            ),
+        ),
         area="right",
         legend=False,
         highlight=top,
@@ -209,7 +224,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
     if not segments:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.ORDERS),))
-    with_revenue = any(s.revenue_share > 0 for s in segments)
+    # A share of a net revenue below zero is no share: -400% and 500% of -20 USD.
+    with_revenue = seg.rfm.revenue > 0 and any(s.revenue_share > 0 for s in segments)
     series = [
         Series(
             ctx.label("segmentation", "customers_share"),

@@ -18,6 +18,7 @@ from deckgen.metrics.common import (
     ALWAYS,
     NAT,
     NEVER,
+    Change,
     CustomerOrders,
     _code_orders,
     as_string,
@@ -447,3 +448,22 @@ def test_customer_orders_with_another_returns_sheet_of_the_same_orders(labels):
     assert with_second.return_amount.tolist() == [-3.0]
     assert customer_orders(placed, OCT_2026, first).return_amount.tolist() == [-4.0]
     assert customer_orders(placed, OCT_2026).return_amount.tolist() == []
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "relative"),
+    [
+        (30.0, 50.0, -0.4),
+        (50.0, 0.0, None),
+        (50.0, None, None),
+        # A net amount below zero (more refunded than sold) has no percent change to or from it:
+        # was -2.4 ("fell 240.0% to -70 USD") and 2.4 ("rose 240.0% to 50 USD" from -70).
+        (-70.0, 50.0, None),
+        (50.0, -70.0, None),
+        (-70.0, -20.0, None),
+    ],
+)
+def test_relative_change_only_between_amounts_at_or_above_zero(current, previous, relative):
+    assert Change(current, previous).relative == (
+        None if relative is None else pytest.approx(relative)
+    )

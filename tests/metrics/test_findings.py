@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -10,7 +11,7 @@ from deckgen.config import Settings
 from deckgen.data.sample import generate_sample
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import Change
-from deckgen.metrics.findings import compute_diagnostics
+from deckgen.metrics.findings import FindingKind, compute_diagnostics, compute_findings
 from deckgen.metrics.funnel import FunnelGroup, FunnelResult, FunnelStep, NormStatus
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
@@ -153,3 +154,34 @@ def test_findings_need_their_sheets() -> None:
     assert kinds.isdisjoint({"channel_cac", "nps_shift", "open_feedback", "pipeline"})
     assert metrics.prospects is None and metrics.feedback is None
     assert metrics.satisfaction is None
+
+
+def _top_segment(metrics: LifecycleMetrics) -> list[str]:
+    """The segments the findings name as out-earning their share, recomputed from `metrics`."""
+    found = compute_findings(
+        metrics.segmentation,
+        metrics.funnel,
+        metrics.loyalty,
+        metrics.channels,
+        metrics.prospects,
+        metrics.feedback,
+        metrics.satisfaction,
+    )
+    return [f.subject for f in found if f.kind == FindingKind.TOP_SEGMENT]
+
+
+def test_the_top_segment_needs_lapsing_judged_and_revenue_above_zero() -> None:
+    metrics = _sample_metrics()
+    assert metrics.loyalty.lapsing_judged
+    (named,) = _top_segment(metrics)
+    # The same figures with a history too short to judge lapsing: the segments then only rank
+    # customers by their last order (the RFM slide names none; was the summary naming one).
+    short = replace(metrics, loyalty=replace(metrics.loyalty, lapsing_judged=False))
+    assert _top_segment(short) == []
+    # Revenue to date below zero (more refunded than sold): a share of it is no share (was "50.0%
+    # of customers but has brought 500.0% of all revenue to date").
+    rfm = metrics.segmentation.rfm
+    refunded = tuple(replace(s, revenue=-abs(s.revenue) - 1.0) for s in rfm.segments)
+    negative = replace(metrics.segmentation, rfm=replace(rfm, segments=refunded))
+    assert _top_segment(replace(metrics, segmentation=negative)) == []
+    assert named in {s.name for s in rfm.segments}

@@ -115,6 +115,58 @@ def none_won() -> Frames:
     return {**frames, "leads": leads}
 
 
+def tied_interests() -> Frames:
+    """Three customers who ordered once on 1 October 2026: C1 (travel) and C2 (outdoors) 40 USD
+    each, C3 (cooking) 10 USD. Travel and outdoors tie at the top spend."""
+    frames = _orders(
+        [("C1", "2026-10-01", 40.0), ("C2", "2026-10-01", 40.0), ("C3", "2026-10-01", 10.0)]
+    )
+    customers = pd.DataFrame(
+        {"customer_id": ["C1", "C2", "C3"], "interests": ["travel", "outdoors", "cooking"]}
+    )
+    return {**frames, "customers": customers}
+
+
+def tied_interests_unpaid() -> Frames:
+    """tied_interests with every amount 0: no spend to compare, and each interest named by one
+    customer of three."""
+    frames = tied_interests()
+    return {**frames, "orders": frames["orders"].assign(amount=0.0)}
+
+
+def net_negative() -> Frames:
+    """One customer who ordered 50 USD on 2 September 2026, 30 USD on 14 October, and one whose
+    only October row is a refund of 100 USD: October's net revenue is 30 - 100 = -70 USD."""
+    return _orders(
+        [("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 30.0), ("C2", "2026-10-20", -100.0)]
+    )
+
+
+def refunds_exceed_sales() -> Frames:
+    """Seven customers who ordered 10 USD a month from January 2025: C1 for 21 months (to
+    September 2026), C2 for 20, ..., C7 for 15; and C9, whose only row is a refund of 5,000 USD
+    on 20 October 2026. Revenue to date: (21 + 20 + ... + 15) x 10 - 5,000 = -3,740 USD, on a
+    history long enough to judge lapsing."""
+    return _orders(
+        [
+            (f"C{i}", f"{2025 + m // 12}-{m % 12 + 1:02d}-{3 * i + 1:02d}", 10.0)
+            for i in range(1, 8)
+            for m in range(22 - i)
+        ]
+        + [("C9", "2026-10-20", -5000.0)]
+    )
+
+
+def survey_pause() -> Frames:
+    """The slide tests' sample (surveys from September 2025) without the answers of November
+    and December 2025: the 12 months to October 2026 begin with two months of no answers, but
+    the surveys go back further."""
+    frames = generate_sample(customers=300, months=14, end="2026-10", seed=3)
+    surveys = frames["surveys"]
+    day = pd.to_datetime(surveys["date"])
+    return {**frames, "surveys": surveys[(day < "2025-11-01") | (day >= "2026-01-01")]}
+
+
 WORKBOOKS = {
     "same_day": same_day,
     "same_day_pair": same_day_pair,
@@ -125,6 +177,11 @@ WORKBOOKS = {
     "one_month": one_month,
     "one_buyer": one_buyer,
     "none_won": none_won,
+    "net_negative": net_negative,
+    "refunds_exceed_sales": refunds_exceed_sales,
+    "survey_pause": survey_pause,
+    "tied_interests": tied_interests,
+    "tied_interests_unpaid": tied_interests_unpaid,
 }
 
 

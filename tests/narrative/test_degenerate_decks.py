@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.model import ChartSpec
+from deckgen.model import ChartSpec, FunnelSpec, KpiStrip, Slide
 from deckgen.narrative.claims import check_claims
+from deckgen.narrative.funnel import NormSpan, NormWindow
 from deckgen.slides.registry import SlideKind
-from deckgen.wording import LANGS
-from tests.narrative.degenerate import WORKBOOKS, degenerate_deck
+from deckgen.wording import LANGS, Wording
+from tests.narrative.degenerate import PERIOD, WORKBOOKS, degenerate_deck
 
 LOST = {"en": "Lost", "fa": "ازدست‌رفته‌ها", "ar": "المفقودون"}
 
@@ -32,6 +33,18 @@ RFM_HEADLINES = {
     ("one_customer", "fa"): "آخرین سفارش تنها مشتری ۱۷ روز پیش از پایان ماه بوده است: بی مشتری "
     "دیگری برای مقایسه، هیچ بخشی نشان نمی‌دهد چه کسی در حال ریزش است",
 }
+
+
+def _slide(name: str, lang: str, kind: SlideKind) -> Slide:
+    """The one slide of `kind` in the deck of workbook `name`."""
+    (slide,) = [s for s in degenerate_deck(name, lang)[0].slides if s.kind == kind]
+    return slide
+
+
+def _counts(name: str) -> dict[str, int | None]:
+    """Each funnel stage's count in the month (None: not judged) of workbook `name`."""
+    steps = degenerate_deck(name, "en")[1].funnel.steps
+    return {s.stage: None if s.count is None else s.count.current for s in steps}
 
 
 def _slide_text(name: str, lang: str, kind: SlideKind) -> str:
@@ -233,3 +246,274 @@ def test_the_spend_chart_marks_only_the_interest_the_headline_names(name, highli
     (spend,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.area == "right"]
     marked = None if spend.highlight is None else spend.categories[spend.highlight]
     assert marked == highlighted
+
+
+UNREACHED = {
+    # October 2026 only: the three stages drawn are October's, and the cohort is June 2026
+    # (90-day window: ⌈90 / 28⌉ = 4 months before), which the orders do not reach.
+    "en": (
+        "Source: channels, leads, and orders sheets, Oct 2026 ",
+        "Retention and loyalty are left out: they follow the customers acquired in June 2026, "
+        "and the orders do not reach back that far.",
+    ),
+    "fa": (
+        "منبع: برگه‌های کانال‌ها، سرنخ‌ها و سفارش‌ها، اکتبر ۲۰۲۶ ",
+        "حفظ و وفاداری نشان داده نشده‌اند: این دو مرحله مشتریان جذب‌شده در ژوئن ۲۰۲۶ را دنبال "
+        "می‌کنند و سفارش‌ها به آن ماه نمی‌رسند.",
+    ),
+    "ar": (
+        "المصدر: أوراق القنوات والعملاء المحتملين والطلبات، أكتوبر 2026 ",
+        "لا يظهر الاحتفاظ والولاء: فهما يتتبعان عملاء يونيو 2026 الجدد، وسجل الطلبات لا يمتد "
+        "إلى ذلك الشهر.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_cohort_the_orders_do_not_reach_is_left_out_and_said_so(lang):
+    # Was "0 Retention 0 Loyalty" under "Source: ... Jun 2026–Oct 2026" on a month of data.
+    counts = _counts("one_month")
+    assert (counts["conversion"], counts["retention"], counts["loyalty"]) == (64, None, None)
+    slide = _slide("one_month", lang, SlideKind.FUNNEL)
+    (funnel,) = [b for b in slide.blocks if isinstance(b, FunnelSpec)]
+    assert [s.value for s in funnel.stages] == [581_731, 175, 64]
+    source, unreached = UNREACHED[lang]
+    assert source in _slide_text("one_month", lang, SlideKind.FUNNEL)
+    assert unreached in _slide_text("one_month", lang, SlideKind.FUNNEL)
+
+
+def test_a_cohort_the_orders_reach_is_drawn():
+    # Orders from 1 June 2026: the June cohort is followed, and the source line starts there.
+    counts = _counts("five_months")
+    assert (counts["retention"], counts["loyalty"]) == (21, 11)
+    text = _slide_text("five_months", "en", SlideKind.FUNNEL)
+    assert "Jun 2026–Oct 2026" in text
+    assert "left out" not in text
+
+
+NET_NEGATIVE = {
+    # October: 30 USD sold, 100 USD refunded: -70 USD; September: 50 USD.
+    "en": "October 2026: net revenue below zero, at -70 USD, as returns exceeded sales",
+    "fa": "اکتبر ۲۰۲۶: درآمد خالص زیر صفر است، \u200e−۷۰ دلار، چون مرجوعی‌ها از فروش بیشتر بود",
+    "ar": "أكتوبر 2026: صافي الإيرادات دون الصفر عند \u200e-70 دولار، إذ فاقت المرتجعات المبيعات",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_net_revenue_below_zero_has_no_percent_change(lang):
+    # Was "revenue down 240.0% to -70 USD", "-240.0% vs Sep 2026" on the revenue card and "The
+    # New segment is 50.0% of customers but has brought 500.0% of all revenue to date".
+    metrics = degenerate_deck("net_negative", lang)[1]
+    revenue = metrics.segmentation.revenue
+    assert (revenue.current, revenue.previous) == (-70.0, 50.0)
+    assert _slide_text("net_negative", lang, SlideKind.SUMMARY).startswith(NET_NEGATIVE[lang])
+    slide = _slide("net_negative", lang, SlideKind.SUMMARY)
+    (strip,) = [b for b in slide.blocks if isinstance(b, KpiStrip)]
+    (revenue,) = [k for k in strip.kpis if k.key == "revenue"]
+    assert revenue.delta is None
+    assert not {f.kind for f in metrics.findings} & {"revenue_change", "top_segment"}
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "said"),
+    [
+        ("one_customer", "en", "n = 1 customer "),
+        ("one_customer", "ar", "ن = 1 (عميل)"),
+        ("same_day_pair", "en", "n = 2 customers"),
+        ("same_day_pair", "ar", "ن = 2 (عميلان)"),
+        ("same_day", "ar", "ن = 4 (عملاء)"),
+    ],
+)
+def test_source_lines_agree_with_their_n(name, lang, said):
+    # Was "n = 1 customers", "ن = 1 (عملاء)" and "ن = 2 (عملاء)".
+    _, _, texts = degenerate_deck(name, lang)
+    assert any(said.replace(" = ", "\xa0=\xa0") in t or said in t for t in texts)
+    assert not any(
+        wrong in t
+        for t in texts
+        for wrong in ("n\xa0=\xa01 customers", "ن = 1 (عملاء)", "ن = 2 (عملاء)")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_names_no_segment_while_lapsing_cannot_be_judged(lang):
+    # Was "The New segment is 20.3% of customers but has brought 26.8% of all revenue to date"
+    # beside an RFM slide saying the segments only rank customers by their last order.
+    _, metrics, _ = degenerate_deck("one_month", lang)
+    assert not metrics.loyalty.lapsing_judged
+    assert "top_segment" not in {f.kind for f in metrics.findings}
+
+
+WINDOW_LABELS = {
+    # Orders from 1 June 2026: June to October, 5 of the 12 months to October's end.
+    ("five_months", SlideKind.SUMMARY, "en"): "Repeat rate (5 m)",
+    ("five_months", SlideKind.REPEAT_CHURN, "en"): "Repeat rate (5 m)",
+    ("five_months", SlideKind.CUSTOMER_PROFILE, "en"): "Source: customers and orders sheets, Jun "
+    "2026–Oct 2026; n = 179 customers Share of customers Share of revenue (5 m)",
+    ("five_months", SlideKind.INTERESTS, "en"): "Revenue per customer, over the 5 months of "
+    "history Source: customers and orders sheets, Jun 2026–Oct 2026",
+    ("five_months", SlideKind.SUMMARY, "fa"): "نرخ خرید مجدد (۵ ماه)",
+    ("five_months", SlideKind.CUSTOMER_PROFILE, "fa"): "سهم از درآمد در ۵ ماه سابقه",
+    ("five_months", SlideKind.SUMMARY, "ar"): "معدل تكرار الشراء (5 أشهر)",
+    ("five_months", SlideKind.INTERESTS, "ar"): "الإيراد لكل عميل، خلال 5 أشهر من السجل",
+    # Survey answers of October 2026 only.
+    ("one_month", SlideKind.NPS_CSAT, "en"): "NPS, 1 month, by customer",
+    ("one_month", SlideKind.NPS_CSAT, "fa"): "مشتریان، ۱ ماه",
+    ("one_month", SlideKind.NPS_CSAT, "ar"): "لكل عميل، آخر شهر",
+    ("one_month", SlideKind.QUADRANTS, "en"): "Source: surveys and orders sheets, Oct 2026;",
+    ("one_month", SlideKind.CUSTOMER_PROFILE, "en"): "Share of revenue (1 m)",
+}
+
+
+@pytest.mark.parametrize(("name", "kind", "lang"), list(WINDOW_LABELS))
+def test_a_twelve_month_label_on_a_shorter_history_names_its_months(name, kind, lang):
+    # Were "Repeat rate (12 m)", "Share of revenue (12 m)" and "Revenue per customer, last 12
+    # months" under "Source: ... Nov 2025–Oct 2026" on five months of orders, and "NPS, 12
+    # months, by customer" on one month of answers.
+    text = " ".join(_slide_text(name, lang, kind).replace("\xa0", " ").split())
+    assert WINDOW_LABELS[name, kind, lang] in text
+
+
+def test_the_short_history_figures_are_the_metrics():
+    _, metrics, _ = degenerate_deck("five_months", "en")
+    covered = [c.customers > 0 for c in metrics.loyalty.cohorts]
+    assert covered == [False] * 7 + [True] * 5
+    _, metrics, _ = degenerate_deck("one_month", "en")
+    answered = [m.nps.n + m.csat.n > 0 for m in metrics.satisfaction.months]
+    assert answered == [False] * 11 + [True]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_funnel_notes_name_the_months_behind_the_norms(lang):
+    # Was "judged against its own median of the 12 months before" with norms on 4 months.
+    slide = _slide("five_months", lang, SlideKind.FUNNEL)
+    said = {
+        "en": "median of the months before, up to 12: here the 4 months the data covers",
+        "fa": "ماه‌های پیشین، تا ۱۲ ماه (اینجا ۴ ماهی که داده‌ها پوشش می‌دهند)",
+        "ar": "الأشهر السابقة، حتى اثني عشر شهرًا (تغطي البيانات هنا 4 أشهر سابقة)",
+    }
+    assert said[lang] in " ".join(slide.notes.split())
+
+
+@pytest.mark.parametrize(
+    ("months", "said"),
+    [
+        (1, "(تغطي البيانات هنا الشهر السابق)"),
+        (2, "(تغطي البيانات هنا الشهرين السابقين)"),
+        (11, "(تغطي البيانات هنا 11 شهرًا سابقًا)"),
+    ],
+)
+def test_the_arabic_funnel_notes_name_the_norms_months_in_agreement(months, said):
+    # Was "هنا الشهرين السابقين التي تغطيها البيانات": a feminine singular relative pronoun
+    # after a dual, a masculine singular and an indefinite noun alike.
+    notes = Wording("ar").render_block(
+        "slides/funnel.j2",
+        "notes",
+        period=PERIOD,
+        retention_window_days=90,
+        loyalty_min_orders=3,
+        loyalty_rule="orders",
+        cohort=PERIOD.shift(-4),
+        cohort_shown=True,
+        span=NormSpan(NormWindow.SHORT, months),
+    )
+    assert said in notes
+    assert "التي تغطيها" not in notes
+
+
+TIED = {
+    # Travel and outdoors 40 USD per customer each, cooking 10; the average 90 / 3 = 30 USD.
+    ("tied_interests", "en"): "Customers interested in outdoors and travel spend the most: 40 USD "
+    "each over the one month of history, 33.3% above the 30 USD average",
+    ("tied_interests", "fa"): "علاقه‌مندان به ⁦outdoors⁩ و ⁦travel⁩ بیشترین خرید را دارند",
+    ("tied_interests", "ar"): "المهتمون بـoutdoors و⁦travel⁩ هم الأعلى إنفاقًا",
+    # No revenue: each interest named by one customer of three.
+    ("tied_interests_unpaid", "en"): "Cooking, outdoors, and travel are the interests named most, "
+    "each by 33.3% of customers",
+    ("tied_interests_unpaid", "fa"): "⁦cooking⁩، ⁦outdoors⁩ و ⁦travel⁩ پرتکرارترین علاقه‌مندی‌ها هستند",
+    ("tied_interests_unpaid", "ar"): "الاهتمامات الأكثر ذكرًا هي ⁦cooking⁩ و⁦outdoors⁩ و⁦travel⁩",
+}
+
+
+@pytest.mark.parametrize(("name", "lang"), list(TIED))
+def test_interests_tied_at_the_top_are_named_together(name, lang):
+    # Were "Customers interested in travel spend the most" with outdoors spending as much, and
+    # "Travel is the interest named most" with each named by one customer.
+    assert _slide_text(name, lang, SlideKind.INTERESTS).startswith(TIED[name, lang])
+    slide = _slide(name, lang, SlideKind.INTERESTS)
+    assert all(b.highlight is None for b in slide.blocks if isinstance(b, ChartSpec))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_repeat_rate_line_bears_the_label_of_its_card(lang):
+    # Was "Repeat rate (12 m)" on the line beside the "Repeat rate (5 m)" card that shows its
+    # last point, on five months of orders.
+    slide = _slide("five_months", lang, SlideKind.REPEAT_CHURN)
+    (strip,) = [b for b in slide.blocks if isinstance(b, KpiStrip)]
+    (card,) = [k for k in strip.kpis if k.key == "repeat_rate_12m"]
+    (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "line"]
+    rates = chart.series[0]
+    assert (
+        rates.values[-1] == degenerate_deck("five_months", lang)[1].loyalty.repeat_rate_12m.current
+    )
+    assert rates.name == card.label
+    assert {"en": "(5 m)", "fa": "(۵ ماه)", "ar": "(5 أشهر)"}[lang] in card.label
+
+
+NET_NEGATIVE_RFM = {
+    # Loyal and Lost hold 2 of the 8 customers each; Loyal comes first by name.
+    "en": "Loyal is the largest segment, with 25.0% of customers; more was returned than sold to "
+    "date, so no segment has a share of revenue",
+    "fa": "«وفاداران» با \u2066۲۵٫۰\u2069٪ مشتریان بزرگ‌ترین بخش است؛ مرجوعی‌ها تاکنون از فروش بیشتر بوده است، پس هیچ "
+    "بخشی سهمی از درآمد ندارد",
+    "ar": "من العملاء؛ وقد فاقت المرتجعات المبيعات حتى تاريخه، فلا حصة لأي شريحة من الإيرادات",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_segment_has_a_share_of_a_revenue_below_zero(lang):
+    # Was "The New segment brings 133.7% of all revenue to date from 12.5% of customers, 10.7
+    # times its share" (-5,000 of -3,740 USD), over bars of 133.7% and -3.7%.
+    _, metrics, _ = degenerate_deck("refunds_exceed_sales", lang)
+    assert metrics.loyalty.lapsing_judged
+    assert metrics.segmentation.rfm.revenue == -3740
+    slide = _slide("refunds_exceed_sales", lang, SlideKind.RFM)
+    text = " ".join(_slide_text("refunds_exceed_sales", lang, SlideKind.RFM).split())
+    assert NET_NEGATIVE_RFM[lang] in text
+    (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec)]
+    assert len(chart.series) == 1
+    assert "top_segment" not in {f.kind for f in metrics.findings}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_pause_in_the_surveys_keeps_the_twelve_month_label(lang):
+    # Was "NPS, 10 months, by customer" over "Source: surveys sheet, Jan 2026–Oct 2026" when
+    # the surveys paused in November and December 2025 but began in September 2025.
+    _, metrics, _ = degenerate_deck("survey_pause", lang)
+    answered = [m.nps.n + m.csat.n > 0 for m in metrics.satisfaction.months]
+    assert answered[:2] == [False, False]
+    assert metrics.satisfaction.answered_before
+    text = " ".join(_slide_text("survey_pause", lang, SlideKind.NPS_CSAT).split())
+    said = {
+        "en": ("NPS, 12 months, by customer", "Nov 2025–Oct 2026"),
+        "fa": ("مشتریان، ۱۲ ماه", "نوامبر ۲۰۲۵ تا اکتبر ۲۰۲۶"),
+        "ar": ("لكل عميل، آخر سنة", "نوفمبر 2025"),
+    }
+    for words in said[lang]:
+        assert words in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_diagnostics_source_line_starts_with_the_norms_first_month(lang):
+    # Was "Source: channels, leads, and orders sheets, Oct 2025–Oct 2026" under "it converts at
+    # 63.8% of its norm over the 4 months before" on orders, leads and reach from June 2026.
+    _, metrics, _ = degenerate_deck("five_months", lang)
+    assert max(s.benchmark_months for s in metrics.funnel.steps) == 4
+    text = " ".join(_slide_text("five_months", lang, SlideKind.DIAGNOSTICS).split())
+    said = {
+        "en": "Jun 2026–Oct 2026",
+        "fa": "ژوئن ۲۰۲۶ تا اکتبر ۲۰۲۶",
+        "ar": "من يونيو 2026 إلى أكتوبر 2026",
+    }
+    assert said[lang] in text
+    assert {"en": "Oct 2025", "fa": "اکتبر ۲۰۲۵", "ar": "أكتوبر 2025"}[lang] not in text

@@ -28,6 +28,13 @@ class Root:
         (Change(0.0, 0.0), Scale.RELATIVE, Moved(Trend.NONE, 0.0, 0.0, None)),
         (Change(0, None), Scale.RELATIVE, Moved(Trend.NONE, 0, None, None)),
         (Change(0.0, 4.0), Scale.RELATIVE, Moved(Trend.DOWN, 0.0, 4.0, 1.0)),
+        # Net revenue below zero (30 sold, 100 refunded) has no percent change: was "fell 240%".
+        (Change(-70.0, 50.0), Scale.RELATIVE, Moved(Trend.NEGATIVE, -70.0, 50.0, None)),
+        (Change(-70.0, -20.0), Scale.RELATIVE, Moved(Trend.NEGATIVE, -70.0, -20.0, None)),
+        (Change(-70.0, None), Scale.RELATIVE, Moved(Trend.NEGATIVE, -70.0, None, None)),
+        # Back above zero: no percent change from a negative amount either.
+        (Change(50.0, -70.0), Scale.RELATIVE, Moved(Trend.FIRST, 50.0, -70.0, None)),
+        (Change(0.0, -70.0), Scale.RELATIVE, Moved(Trend.FIRST, 0.0, -70.0, None)),
         # Rates move in points: 0.479 against 0.473 is up 0.6 pts.
         (Change(0.479, 0.473), Scale.POINTS, Moved(Trend.UP, 0.479, 0.473, 0.6)),
         (Change(0.0860, 0.0864), Scale.POINTS, Moved(Trend.FLAT, 0.0860, 0.0864, None)),
