@@ -16,7 +16,7 @@ from deckgen.metrics.channels import ChannelsResult, compute_channels
 from deckgen.metrics.clv import ClvResult, compute_clv
 from deckgen.metrics.feedback import FeedbackResult, compute_feedback
 from deckgen.metrics.findings import Diagnostics, Finding, compute_diagnostics, compute_findings
-from deckgen.metrics.funnel import FunnelResult, compute_funnel
+from deckgen.metrics.funnel import FunnelResult, compute_funnel, lead_days_ahead
 from deckgen.metrics.loyalty import LoyaltyResult, compute_loyalty
 from deckgen.metrics.prospects import ProspectsResult, compute_prospects, customer_side
 from deckgen.metrics.satisfaction import SatisfactionResult, compute_satisfaction
@@ -79,6 +79,8 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     shared = compute_shared(tables, period, settings)
     orders = len(shared.orders.day)  # the orders to the period end
     beside = orders in CONCURRENT_ORDERS
+    if beside:  # its answer ready when the funnel asks, not queried then
+        lead_days_ahead(tables, period, shared.orders)
     segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
     customers = None
     if has_leads(tables):
