@@ -305,9 +305,10 @@ def _gap_percentiles(gaps: np.ndarray, bucket: np.ndarray, ends: int) -> list[fl
     and for the rare gap beyond _GAP_BINS days, np.percentile of those gaps, as before.
     """
     width = _GAP_BINS + 1  # bin _GAP_BINS: that many days or more
-    table = np.bincount(
-        bucket * width + np.minimum(gaps, _GAP_BINS), minlength=(ends + 1) * width
-    ).reshape(-1, width)[:ends]
+    cell = bucket * width
+    cell += np.minimum(gaps, _GAP_BINS)
+    table = np.bincount(cell, minlength=(ends + 1) * width).reshape(-1, width)[:ends]
+    del cell
     below = np.cumsum(np.cumsum(table, axis=0), axis=1)  # [j, g]: the known gaps <= g
     found: list[float | None] = []
     for j in range(ends):
