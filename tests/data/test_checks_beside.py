@@ -186,6 +186,50 @@ def test_warnings_of_every_sheet_and_a_stray_date_as_in_memory(
     ]
 
 
+def _days_counted(monkeypatch: pytest.MonkeyPatch, fail_beside: bool = False) -> list[str]:
+    """The thread of each LeadStore.days call; with fail_beside, the worker's fails."""
+    threads: list[str] = []
+    days = LeadStore.days
+
+    def counted(self: LeadStore, judged):
+        threads.append(threading.current_thread().name)
+        if fail_beside and threading.current_thread() is not threading.main_thread():
+            raise InputError("leads.parquet changed while deckgen was reading it")
+        return days(self, judged)
+
+    monkeypatch.setattr(LeadStore, "days", counted)
+    return threads
+
+
+def test_the_leads_days_are_counted_beside_once(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = _folder(frames, tmp_path / "days")
+    expected = load_tables(folder, DUCKDB, today=TODAY)
+    threads = _days_counted(monkeypatch)
+    pushed = load_pushed_tables(folder, DUCKDB, today=TODAY)
+    assert len(threads) == 1 and threads[0].startswith("deckgen-checks")
+    assert pushed.warnings == expected.warnings
+    pd.testing.assert_frame_equal(pushed.customers, expected.customers)
+
+
+def test_the_leads_days_are_counted_again_when_rows_are_added_or_counting_beside_failed(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    leads = frames["leads"]
+    leads["created_date"] = leads["created_date"].astype("datetime64[us]")
+    leads.loc[11, "created_date"] = pd.Timestamp("2027-03-01")  # a stray: judged too, later
+    folder = _folder(frames, tmp_path / "again")
+    later = date(2027, 6, 1)
+    expected = load_tables(folder, DUCKDB, today=later).warnings
+    threads = _days_counted(monkeypatch)
+    assert load_pushed_tables(folder, DUCKDB, today=later).warnings == expected
+    assert threads[0].startswith("deckgen-checks") and threads[1:] == ["MainThread"]
+    threads = _days_counted(monkeypatch, fail_beside=True)
+    assert load_pushed_tables(folder, DUCKDB, today=later).warnings == expected
+    assert threads[0].startswith("deckgen-checks") and threads[1:] == ["MainThread"] * 2
+
+
 def test_sheets_checked_ahead_give_the_same_report(frames: dict[str, pd.DataFrame], tmp_path: Path):
     read = read_source(_folder(_broken(frames), tmp_path / "read"), Settings())
     names = [name for name in read.frames if name != "leads"]
