@@ -291,6 +291,50 @@ def test_ids_looked_up_sheet_by_sheet_or_at_once_are_found_alike(
         assert counts.sum() == tables[pair[0]][pair[1]].notna().sum()
 
 
+@pytest.mark.parametrize("busy", [True, False])
+def test_the_last_ids_are_looked_up_here_while_the_helper_is_busy(
+    busy: bool, frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The orders' ids go to the helper (LOOKUP_ROWS reached); the other sheets' are looked up
+    in this thread while the helper still works, else by the helper: the same rows."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", len(frames["orders"]))
+    read = read_source(_folder(_broken(frames), tmp_path / "last"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    expected = validate.check_sheets(read, Settings(), names).references
+    threads: list[str] = []
+    release, looked = threading.Event(), threading.Event()
+    lookup, check = validate.id_positions, validate._check_sheet
+
+    def held(columns, known):
+        threads.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            release.set()  # looked up here meanwhile: the helper may finish
+        if busy and len(threads) == 1:
+            release.wait(timeout=30)  # the helper still busy when the last ids are sent
+        found = lookup(columns, known)
+        looked.set()
+        return found
+
+    def after_the_lookup(*args: object):
+        if threads:  # the orders' ids sent: the helper done before the next sheet
+            looked.wait(timeout=30)
+        return check(*args)
+
+    monkeypatch.setattr(validate, "id_positions", held)
+    if not busy:
+        monkeypatch.setattr(validate, "_check_sheet", after_the_lookup)
+    if busy:
+        threading.Timer(3, release.set).start()  # let go even when this thread waits for it
+    ahead = validate.check_sheets(read, Settings(), names)
+    release.set()
+    assert threads[0].startswith("deckgen-references")
+    assert threads[1] == "MainThread" if busy else threads[1].startswith("deckgen-references")
+    assert len(threads) == 2
+    assert set(ahead.references) == set(expected)
+    for pair, rows in expected.items():
+        assert ahead.references[pair].tolist() == rows.tolist()
+
+
 def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
     """A second Ctrl-C while the first one's interrupts are lost (the worker between two
     queries, in Arrow's work) does not leave the worker to run its queries to the end."""
