@@ -79,18 +79,25 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     shared = compute_shared(tables, period, settings)
     orders = len(shared.orders.day)  # the orders to the period end
     beside = orders in CONCURRENT_ORDERS
-    if beside:  # its answer ready when the funnel asks, not queried then
-        lead_days_ahead(tables, period, shared.orders)
-    segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
-    customers = None
-    if has_leads(tables):
-        customers = customer_side(
-            tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
-        )
-    shared = shared.without_scores()  # the heavier analyses below have no use for them
     clv_of = partial(compute_clv, tables, period, settings, shared.segment_of, shared.channel_of)
+    # From here beside the others: started after the segments, it was the last to end.
     ahead = _started(clv_of) if beside else None
     try:
+        if beside:  # its answer ready when the funnel asks, not queried then
+            lead_days_ahead(tables, period, shared.orders)
+        segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
+        customers = None
+        if has_leads(tables):
+            customers = customer_side(
+                tables,
+                period,
+                settings,
+                segmentation,
+                shared.rfm,
+                shared.channel_of,
+                shared.attributes,
+            )
+        shared = shared.without_scores()  # the heavier analyses below have no use for them
         if beside:  # those that read no lead first, while the leads' answers come
             loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
         prospects = compute_prospects(tables, period, settings, segmentation, customers=customers)
