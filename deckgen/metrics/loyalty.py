@@ -440,11 +440,14 @@ def _window_runs_of(cells: _MonthCells) -> _WindowRuns:
     del order
     running = np.cumsum(changes, dtype=np.int64)
     customer = keys // width
-    firsts = np.flatnonzero(np.diff(customer, prepend=-1))  # each customer's first change
+    head = np.diff(customer, prepend=-1) != 0  # each customer's first change
+    firsts = np.flatnonzero(head)
     before = running[firsts] - changes[firsts]  # the running sum of the customers before it
-    del changes
+    del changes, firsts
     lasts = np.flatnonzero(np.diff(keys, append=-1))  # the last change of each trend month
-    owner = np.searchsorted(firsts, lasts, side="right") - 1
+    # Each one's customer by the firsts up to it: a running count, not a search of the firsts.
+    owner = np.cumsum(head)[lasts] - 1
+    del head
     occasions = (running[lasts] - before[owner]).astype(np.int32)
     customer, start = customer[lasts], (keys[lasts] % width).astype(np.int8)
     stop = np.full_like(start, TREND_MONTHS)  # a customer's last run: to the last trend month
