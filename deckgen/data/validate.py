@@ -213,7 +213,10 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
             key = tables[target.name][target.key]
             if here:
                 found: Future[list[np.ndarray]] = Future()
-                found.set_result(id_positions(columns, key))
+                try:
+                    found.set_result(id_positions(columns, key))
+                except Exception as error:  # raised in turn below, after the helper's
+                    found.set_exception(error)
             else:
                 found = helper.submit(id_positions, columns, key)
             lookups.append((pairs, found))

@@ -335,6 +335,33 @@ def test_the_last_ids_are_looked_up_here_while_the_helper_is_busy(
         assert ahead.references[pair].tolist() == rows.tolist()
 
 
+def test_an_error_of_the_last_ids_looked_up_here_comes_in_turn(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The last ids looked up in this thread while the helper is busy: the helper's earlier
+    lookup's error is still the one raised, as when the helper looked up every id in turn
+    (the last lookup's error was raised at once, before it)."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", len(frames["orders"]))
+    read = read_source(_folder(_broken(frames), tmp_path / "failing"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    threads: list[str] = []
+    release = threading.Event()
+
+    def failing(columns, known):
+        threads.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            release.set()  # the helper fails once this lookup has failed
+            raise MemoryError("the last ids")
+        release.wait(timeout=30)
+        raise MemoryError("the first ids")
+
+    monkeypatch.setattr(validate, "id_positions", failing)
+    with pytest.raises(MemoryError, match="the first ids"):
+        validate.check_sheets(read, Settings(), names)
+    release.set()
+    assert threads[0].startswith("deckgen-references") and threads[1] == "MainThread"
+
+
 def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():
     """A second Ctrl-C while the first one's interrupts are lost (the worker between two
     queries, in Arrow's work) does not leave the worker to run its queries to the end."""
