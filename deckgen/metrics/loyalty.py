@@ -335,13 +335,13 @@ def _lapsing_judged(
     before it (docs/metrics.md#at-risk): one stray old order does not make a history long."""
     if not derived:
         return np.ones(len(ends), dtype=bool)
-    to_date = _occasions_to(visits, ends)
-    old = _occasions_to(visits, ends - 2 * churn_days)
+    # Both counts off one count per day of the occasions (each call counts every occasion).
+    to_date, old = _occasions_to(visits, np.stack((ends, ends - 2 * churn_days)))
     return (old > 0) & (old * _OLD_SHARE >= to_date)
 
 
 def _occasions_to(visits: PurchaseOccasions, days: np.ndarray) -> np.ndarray:
-    """How many purchase occasions are on or before each of `days` (int64)."""
+    """How many purchase occasions are on or before each of `days` (int64, any shape)."""
     # Counted per day of the span, not sorted: the days run over a few thousand values.
     by_day = np.cumsum(np.bincount(visits.day - visits.low, minlength=visits.span))
     offset = np.minimum(days - visits.low, visits.span - 1)

@@ -1080,3 +1080,8 @@ def test_occasions_to_days_before_within_and_after_the_span():
     days = np.array([-(10**9), 99, 100, 104, 105, 109, 110, 111, 10**9])
     assert loyalty._occasions_to(visits, days).tolist() == [0, 0, 1, 1, 3, 3, 4, 4, 4]
     assert loyalty._occasions_to(_occasions([], 1), days).tolist() == [0] * len(days)
+    # Two rows of days at once (_lapsing_judged's two counts): each row as counted alone.
+    both = loyalty._occasions_to(visits, np.stack((days, days - 5)))
+    assert both.tolist() == [
+        loyalty._occasions_to(visits, row).tolist() for row in (days, days - 5)
+    ]
