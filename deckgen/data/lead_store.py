@@ -60,9 +60,9 @@ def _queued(method: Callable[..., _Answer]) -> Callable[..., _Answer]:
 
     @functools.wraps(method)
     def answer(self: LeadStore, *args: Any) -> _Answer:
-        ahead = self._ahead.pop((method.__name__, *args), None) if _plain(args) else None
+        ahead = self._ahead.pop(_key(method.__name__, args), None)
         if ahead is not None:
-            return ahead.result()
+            return ahead[0].result()
         if self._worker is not None:
             return self._send(method, *args).result()
         return method(self, *args)
@@ -70,8 +70,19 @@ def _queued(method: Callable[..., _Answer]) -> Callable[..., _Answer]:
     return said_changed(answer)
 
 
-def _plain(args: tuple[Any, ...]) -> bool:
-    return all(isinstance(arg, int | str) for arg in args)
+def _key(name: str, args: tuple[Any, ...]) -> tuple[object, ...]:
+    """The key of LeadStore._ahead for method `name` asked with `args`: a number or a text by
+    value, anything else (an array) by identity, the very object asked ahead with (the entry
+    holds it: no other object takes its id meanwhile)."""
+    return (name, *(arg if isinstance(arg, int | str) else ("id", id(arg)) for arg in args))
+
+
+def id_texts(ids: pd.Index) -> pa.Array | pa.ChunkedArray:
+    """`ids` as Arrow text, as `ids.astype(str)` spells them: text held in Arrow as it is
+    (no Python string per customer), anything else through str."""
+    if isinstance(ids.array, pd.arrays.ArrowStringArray):
+        return ids.array.__arrow_array__()
+    return pa.array(np.asarray(ids.astype(str), dtype=object), pa.string())
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,8 @@ class LeadStore:
         """The leads in `file` (a .parquet file of the leads sheet, in deckgen's names)."""
         self.file = Path(file)
         self._worker: ThreadPoolExecutor | None = None  # see prefetch
-        self._ahead: dict[tuple[object, ...], Future[Any]] = {}
+        # An answer queried ahead and its arguments, by _key.
+        self._ahead: dict[tuple[object, ...], tuple[Future[Any], tuple[object, ...]]] = {}
         self._sent: list[Future[Any]] = []  # every query given to the worker
         self._threads = 0  # DuckDB's threads before prefetch
         self._scan: Future[Any] | None = None  # text_scan's answer: see scan_ahead
@@ -331,8 +343,16 @@ class LeadStore:
         wanted += [(LeadStore.closed_counts, (end, attribute)) for attribute in self.present]
         wanted += [(LeadStore.created, (end,)), (LeadStore.channel_days, (end,))]
         for method, args in wanted:
-            plain = inspect.unwrap(method)
-            self._ahead[(plain.__name__, *args)] = self._send(plain, *args)
+            self.ask_ahead(method, *args)
+
+    def ask_ahead(self, method: Callable[..., object], *args: object) -> None:
+        """Query `method` of this store (one of its queued queries) with `args` in prefetch's
+        worker now, behind those queued there, for the call with the same arguments (the very
+        same arrays) to take its answer; nothing while no worker runs."""
+        if self._worker is None:
+            return
+        plain = inspect.unwrap(method)
+        self._ahead[_key(plain.__name__, args)] = (self._send(plain, *args), args)
 
     def _send(self, method: Callable[..., _Answer], *args: object) -> Future[_Answer]:
         """`method`'s answer, queried by the worker."""
@@ -397,12 +417,15 @@ class LeadStore:
 
     @_queued
     def conversion_days(
-        self, end: int, first_day: pd.DataFrame, start: int
+        self, end: int, start: int, ids: pd.Index, first_day: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """(converted-on day, days from capture) of the converted leads captured by day `end`
-        whose conversion day is start..end; conversion day: the customer's first order
-        (`first_day`: customer_id, first_day) else converted_date (docs/metrics.md)."""
-        self._db.register("first_days", first_day)
+        whose conversion day is start..end; conversion day: the customer's first order (that
+        of customer `ids[k]` on day number `first_day[k]`) else converted_date
+        (docs/metrics.md)."""
+        self._db.register(
+            "first_days", pa.table({"customer_id": id_texts(ids), "first_day": first_day})
+        )
         try:
             found = self._fetch(
                 "SELECT on_day, on_day - day AS days FROM (SELECT day, "

@@ -296,6 +296,8 @@ class _Judged:
         self.leads: tuple[pa.Table, np.ndarray] | None
         self.orders: Unvouched | None
         self.ahead: SheetsChecked
+        # The unjudged leads' days (LeadStore.days) of the rows judged, counted beside too.
+        self._lead_days: tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]] | None = None
         (self.leads, self.orders), self.ahead = _beside(
             lambda: self._unvouched(_customer_ids(written, settings)),  # Arrow's work there too
             lambda: check_sheets(read, settings, others),
@@ -317,6 +319,11 @@ class _Judged:
             category = ORDERS.column("product_category")
             allowed_ = {category.name: allowed_codes(category, settings.vocabulary)}
             orders = self.order_store.unvouched(allowed_, customer_ids, self.today)
+        if self.store is not None and leads is not None:
+            try:
+                self._lead_days = (leads[1], self.store.days(leads[1]))
+            except Exception:  # _days asks again in turn, its error raised where it was
+                self._lead_days = None
         return leads, orders
 
     def report(self) -> ValidationReport:
@@ -353,7 +360,12 @@ class _Judged:
         """The dates of the rows the validator does not see, per column, counted."""
         days = [] if self.order_store is None else [self.order_store.days()]
         if self.store is not None and self.leads is not None:
-            days += self.store.days(self.leads[1])
+            judged, ahead = self.leads[1], self._lead_days
+            self._lead_days = None
+            # Counted beside for these very rows (none added since: _Judged.report).
+            days += (
+                ahead[1] if ahead is not None and ahead[0] is judged else self.store.days(judged)
+            )
         return days
 
     def _validate(self, days: list[tuple[np.ndarray, np.ndarray]]) -> ValidationReport:

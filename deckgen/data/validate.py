@@ -206,12 +206,20 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
     # orders 0.25 s of this thread's 0.75 s.
     helper = ThreadPoolExecutor(1, thread_name_prefix="deckgen-references")
 
-    def send() -> None:
+    def send(here: bool = False) -> None:
         for target in {t.name: t for *_, t in pending}.values():
             pairs = [(name, column) for name, column, t in pending if t is target]
             columns = [tables[name][column] for name, column in pairs]
             key = tables[target.name][target.key]
-            lookups.append((pairs, helper.submit(id_positions, columns, key)))
+            if here:
+                found: Future[list[np.ndarray]] = Future()
+                try:
+                    found.set_result(id_positions(columns, key))
+                except Exception as error:  # raised in turn below, after the helper's
+                    found.set_exception(error)
+            else:
+                found = helper.submit(id_positions, columns, key)
+            lookups.append((pairs, found))
         pending.clear()
 
     try:
@@ -230,7 +238,9 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
                 if sum(len(tables[name]) for name, *_ in pending) >= LOOKUP_ROWS:
                     send()
         if pending:
-            send()
+            # The last ids: looked up here, beside the helper's lookup still running, rather
+            # than queued behind it while this thread waits (0.2 s at 1,000,000 orders).
+            send(here=not all(found.done() for _, found in lookups))
         dates = date_counts(tables)
         references = {
             pair: positions

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from deckgen.config import MetricsSettings
-from deckgen.data.lead_store import lead_store_of
+from deckgen.data.lead_store import LeadStore, lead_store_of
 from deckgen.data.tables import Tables
 from deckgen.metrics.common import (
     NEVER,
@@ -377,12 +377,7 @@ def _lead_to_customer_days(
     """Median days from lead capture to first order, over leads converting in each month."""
     store = lead_store_of(tables)
     if store is not None:
-        first_days = pd.DataFrame(
-            {"customer_id": orders.ids.astype(str), "first_day": orders.first_day}
-        )
-        on_day, days = store.conversion_days(
-            day_number(period.end), first_days, day_number(months[_PREVIOUS].start)
-        )
+        on_day, days = store.conversion_days(*_conversion_query(period, orders))
         return _median_days(days, month_index(on_day, months))
     leads = tables.leads
     if leads is None:
@@ -403,6 +398,24 @@ def _lead_to_customer_days(
     converted &= converted_on != np.iinfo(np.int64).min
     days = converted_on[converted] - day_numbers(leads["created_date"])[kept][converted]
     return _median_days(days, month_index(converted_on[converted], months))
+
+
+def lead_days_ahead(tables: Tables, period: Period, orders: CustomerOrders) -> None:
+    """Start the leads' query of the lead-to-customer days (LeadStore.conversion_days) in the
+    store's worker (LeadStore.prefetch) as soon as the customers' first days are known, for
+    compute_funnel's to take its answer (`orders`: the very customer_orders it reads)."""
+    store = lead_store_of(tables)
+    if store is not None:
+        store.ask_ahead(LeadStore.conversion_days, *_conversion_query(period, orders))
+
+
+def _conversion_query(
+    period: Period, orders: CustomerOrders
+) -> tuple[int, int, pd.Index, np.ndarray]:
+    """LeadStore.conversion_days's arguments for `period`: the conversions of the reporting
+    month and the month before, to its end."""
+    start = period.trailing(_MONTHS)[_PREVIOUS].start
+    return day_number(period.end), day_number(start), orders.ids, orders.first_day
 
 
 def _median_days(days: np.ndarray, month: np.ndarray) -> tuple[Change | None, int]:

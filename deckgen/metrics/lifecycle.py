@@ -16,7 +16,7 @@ from deckgen.metrics.channels import ChannelsResult, compute_channels
 from deckgen.metrics.clv import ClvResult, compute_clv
 from deckgen.metrics.feedback import FeedbackResult, compute_feedback
 from deckgen.metrics.findings import Diagnostics, Finding, compute_diagnostics, compute_findings
-from deckgen.metrics.funnel import FunnelResult, compute_funnel
+from deckgen.metrics.funnel import FunnelResult, compute_funnel, lead_days_ahead
 from deckgen.metrics.loyalty import LoyaltyResult, compute_loyalty
 from deckgen.metrics.prospects import ProspectsResult, compute_prospects, customer_side
 from deckgen.metrics.satisfaction import SatisfactionResult, compute_satisfaction
@@ -79,16 +79,25 @@ def compute_metrics(tables: Tables, period: Period, settings: MetricsSettings) -
     shared = compute_shared(tables, period, settings)
     orders = len(shared.orders.day)  # the orders to the period end
     beside = orders in CONCURRENT_ORDERS
-    segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
-    customers = None
-    if has_leads(tables):
-        customers = customer_side(
-            tables, period, settings, segmentation, shared.rfm, shared.channel_of, shared.attributes
-        )
-    shared = shared.without_scores()  # the heavier analyses below have no use for them
     clv_of = partial(compute_clv, tables, period, settings, shared.segment_of, shared.channel_of)
+    # From here beside the others: started after the segments, it was the last to end.
     ahead = _started(clv_of) if beside else None
     try:
+        if beside:  # its answer ready when the funnel asks, not queried then
+            lead_days_ahead(tables, period, shared.orders)
+        segmentation = compute_segments(tables, period, settings, shared.rfm, shared.attributes)
+        customers = None
+        if has_leads(tables):
+            customers = customer_side(
+                tables,
+                period,
+                settings,
+                segmentation,
+                shared.rfm,
+                shared.channel_of,
+                shared.attributes,
+            )
+        shared = shared.without_scores()  # the heavier analyses below have no use for them
         if beside:  # those that read no lead first, while the leads' answers come
             loyalty, feedback, satisfaction = _of_customers(tables, period, settings, shared)
         prospects = compute_prospects(tables, period, settings, segmentation, customers=customers)

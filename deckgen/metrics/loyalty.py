@@ -43,6 +43,7 @@ CHURN_DAYS_WITHOUT_REPEATS = 365
 _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
 _OLD_SHARE = 10  # one occasion in this many must be 2K days old for lapsing to be judged
+_GAP_BINS = 1 << 12  # days between occasions counted one by one for the churn days' percentile
 _BLOCK_CELLS = 1 << 20  # customer-months turned into window runs at a time
 _RANK_BLOCK = 1 << 20  # tier events whose positions are added to their ranks at a time
 
@@ -283,10 +284,47 @@ def _churn_days(
     if settings.churn_days is not None:
         return np.full(len(ends), settings.churn_days, dtype=np.int64), False
     repeat = visits.next_day != NEVER
-    order = np.argsort(visits.next_day[repeat], kind="stable")
-    gaps = (visits.next_day - visits.day)[repeat][order]
-    known = np.searchsorted(visits.next_day[repeat][order], ends, side="right")
-    return np.asarray([_derived_churn_days(gaps[:n]) for n in known], dtype=np.int64), True
+    next_day = visits.next_day[repeat]
+    gaps = next_day - visits.day[repeat]  # int64, 1 or more
+    # The gaps known at ends[j] are those of bucket j or lower: their next occasion by then.
+    bucket = np.searchsorted(ends, next_day, side="left")
+    del next_day
+    return np.asarray(
+        [_derived_churn_days(q) for q in _gap_percentiles(gaps, bucket, len(ends))],
+        dtype=np.int64,
+    ), True
+
+
+def _gap_percentiles(gaps: np.ndarray, bucket: np.ndarray, ends: int) -> list[float | None]:
+    """For each j < `ends`, the CHURN_PERCENTILE percentile of the `gaps` (int64, 1 or more)
+    whose `bucket` is j or lower, as np.percentile gives it; None where there is none.
+
+    Read off a histogram of the gaps by bucket (a sort of every gap took 0.1 s at a million
+    orders): where the two gaps np.percentile would interpolate between are equal (the usual
+    case with many gaps, whole days), the percentile is that gap whatever the weights; else,
+    and for the rare gap beyond _GAP_BINS days, np.percentile of those gaps, as before.
+    """
+    width = _GAP_BINS + 1  # bin _GAP_BINS: that many days or more
+    cell = bucket * width
+    cell += np.minimum(gaps, _GAP_BINS)
+    table = np.bincount(cell, minlength=(ends + 1) * width).reshape(-1, width)[:ends]
+    del cell
+    below = np.cumsum(np.cumsum(table, axis=0), axis=1)  # [j, g]: the known gaps <= g
+    found: list[float | None] = []
+    for j in range(ends):
+        n = int(below[j, -1])
+        if n == 0:
+            found.append(None)
+            continue
+        at = int(np.floor((n - 1) * (CHURN_PERCENTILE / 100)))
+        # The gaps at positions at - 1 to at + 2 of the sorted gaps: any rounding of the
+        # position np.percentile computes falls among them.
+        near = np.searchsorted(below[j], np.clip(np.arange(at - 1, at + 3), 0, n - 1), "right")
+        if near.min() == near.max() < _GAP_BINS:
+            found.append(float(near[0]))
+        else:
+            found.append(float(np.percentile(gaps[bucket <= j], CHURN_PERCENTILE)))
+    return found
 
 
 def _lapsing_judged(
@@ -297,17 +335,24 @@ def _lapsing_judged(
     before it (docs/metrics.md#at-risk): one stray old order does not make a history long."""
     if not derived:
         return np.ones(len(ends), dtype=bool)
-    days = np.sort(visits.day)
-    to_date = np.searchsorted(days, ends, side="right")
-    old = np.searchsorted(days, ends - 2 * churn_days, side="right")
+    # Both counts off one count per day of the occasions (each call counts every occasion).
+    to_date, old = _occasions_to(visits, np.stack((ends, ends - 2 * churn_days)))
     return (old > 0) & (old * _OLD_SHARE >= to_date)
 
 
-def _derived_churn_days(gaps: np.ndarray) -> int:
-    """The 90th percentile of the gaps, rounded half up, at least 30; 365 without any gap."""
-    if len(gaps) == 0:
+def _occasions_to(visits: PurchaseOccasions, days: np.ndarray) -> np.ndarray:
+    """How many purchase occasions are on or before each of `days` (int64, any shape)."""
+    # Counted per day of the span, not sorted: the days run over a few thousand values.
+    by_day = np.cumsum(np.bincount(visits.day - visits.low, minlength=visits.span))
+    offset = np.minimum(days - visits.low, visits.span - 1)
+    return np.where(offset >= 0, by_day[np.maximum(offset, 0)], 0)
+
+
+def _derived_churn_days(quantile: float | None) -> int:
+    """The 90th percentile of the gaps (`quantile`; None: no gap), rounded half up, at least
+    30; 365 without any gap."""
+    if quantile is None:
         return CHURN_DAYS_WITHOUT_REPEATS
-    quantile = float(np.percentile(gaps, CHURN_PERCENTILE))
     return max(CHURN_DAYS_FLOOR, int(np.floor(quantile + 0.5)))
 
 
@@ -395,11 +440,14 @@ def _window_runs_of(cells: _MonthCells) -> _WindowRuns:
     del order
     running = np.cumsum(changes, dtype=np.int64)
     customer = keys // width
-    firsts = np.flatnonzero(np.diff(customer, prepend=-1))  # each customer's first change
+    head = np.diff(customer, prepend=-1) != 0  # each customer's first change
+    firsts = np.flatnonzero(head)
     before = running[firsts] - changes[firsts]  # the running sum of the customers before it
-    del changes
+    del changes, firsts
     lasts = np.flatnonzero(np.diff(keys, append=-1))  # the last change of each trend month
-    owner = np.searchsorted(firsts, lasts, side="right") - 1
+    # Each one's customer by the firsts up to it: a running count, not a search of the firsts.
+    owner = np.cumsum(head)[lasts] - 1
+    del head
     occasions = (running[lasts] - before[owner]).astype(np.int32)
     customer, start = customer[lasts], (keys[lasts] % width).astype(np.int8)
     stop = np.full_like(start, TREND_MONTHS)  # a customer's last run: to the last trend month

@@ -186,6 +186,50 @@ def test_warnings_of_every_sheet_and_a_stray_date_as_in_memory(
     ]
 
 
+def _days_counted(monkeypatch: pytest.MonkeyPatch, fail_beside: bool = False) -> list[str]:
+    """The thread of each LeadStore.days call; with fail_beside, the worker's fails."""
+    threads: list[str] = []
+    days = LeadStore.days
+
+    def counted(self: LeadStore, judged):
+        threads.append(threading.current_thread().name)
+        if fail_beside and threading.current_thread() is not threading.main_thread():
+            raise InputError("leads.parquet changed while deckgen was reading it")
+        return days(self, judged)
+
+    monkeypatch.setattr(LeadStore, "days", counted)
+    return threads
+
+
+def test_the_leads_days_are_counted_beside_once(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    folder = _folder(frames, tmp_path / "days")
+    expected = load_tables(folder, DUCKDB, today=TODAY)
+    threads = _days_counted(monkeypatch)
+    pushed = load_pushed_tables(folder, DUCKDB, today=TODAY)
+    assert len(threads) == 1 and threads[0].startswith("deckgen-checks")
+    assert pushed.warnings == expected.warnings
+    pd.testing.assert_frame_equal(pushed.customers, expected.customers)
+
+
+def test_the_leads_days_are_counted_again_when_rows_are_added_or_counting_beside_failed(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    leads = frames["leads"]
+    leads["created_date"] = leads["created_date"].astype("datetime64[us]")
+    leads.loc[11, "created_date"] = pd.Timestamp("2027-03-01")  # a stray: judged too, later
+    folder = _folder(frames, tmp_path / "again")
+    later = date(2027, 6, 1)
+    expected = load_tables(folder, DUCKDB, today=later).warnings
+    threads = _days_counted(monkeypatch)
+    assert load_pushed_tables(folder, DUCKDB, today=later).warnings == expected
+    assert threads[0].startswith("deckgen-checks") and threads[1:] == ["MainThread"]
+    threads = _days_counted(monkeypatch, fail_beside=True)
+    assert load_pushed_tables(folder, DUCKDB, today=later).warnings == expected
+    assert threads[0].startswith("deckgen-checks") and threads[1:] == ["MainThread"] * 2
+
+
 def test_sheets_checked_ahead_give_the_same_report(frames: dict[str, pd.DataFrame], tmp_path: Path):
     read = read_source(_folder(_broken(frames), tmp_path / "read"), Settings())
     names = [name for name in read.frames if name != "leads"]
@@ -245,6 +289,77 @@ def test_ids_looked_up_sheet_by_sheet_or_at_once_are_found_alike(
         assert ahead.dates[pair][0].tolist() == days.tolist()
         assert ahead.dates[pair][1].tolist() == counts.tolist()
         assert counts.sum() == tables[pair[0]][pair[1]].notna().sum()
+
+
+@pytest.mark.parametrize("busy", [True, False])
+def test_the_last_ids_are_looked_up_here_while_the_helper_is_busy(
+    busy: bool, frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The orders' ids go to the helper (LOOKUP_ROWS reached); the other sheets' are looked up
+    in this thread while the helper still works, else by the helper: the same rows."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", len(frames["orders"]))
+    read = read_source(_folder(_broken(frames), tmp_path / "last"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    expected = validate.check_sheets(read, Settings(), names).references
+    threads: list[str] = []
+    release, looked = threading.Event(), threading.Event()
+    lookup, check = validate.id_positions, validate._check_sheet
+
+    def held(columns, known):
+        threads.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            release.set()  # looked up here meanwhile: the helper may finish
+        if busy and len(threads) == 1:
+            release.wait(timeout=30)  # the helper still busy when the last ids are sent
+        found = lookup(columns, known)
+        looked.set()
+        return found
+
+    def after_the_lookup(*args: object):
+        if threads:  # the orders' ids sent: the helper done before the next sheet
+            looked.wait(timeout=30)
+        return check(*args)
+
+    monkeypatch.setattr(validate, "id_positions", held)
+    if not busy:
+        monkeypatch.setattr(validate, "_check_sheet", after_the_lookup)
+    if busy:
+        threading.Timer(3, release.set).start()  # let go even when this thread waits for it
+    ahead = validate.check_sheets(read, Settings(), names)
+    release.set()
+    assert threads[0].startswith("deckgen-references")
+    assert threads[1] == "MainThread" if busy else threads[1].startswith("deckgen-references")
+    assert len(threads) == 2
+    assert set(ahead.references) == set(expected)
+    for pair, rows in expected.items():
+        assert ahead.references[pair].tolist() == rows.tolist()
+
+
+def test_an_error_of_the_last_ids_looked_up_here_comes_in_turn(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The last ids looked up in this thread while the helper is busy: the helper's earlier
+    lookup's error is still the one raised, as when the helper looked up every id in turn
+    (the last lookup's error was raised at once, before it)."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", len(frames["orders"]))
+    read = read_source(_folder(_broken(frames), tmp_path / "failing"), Settings())
+    names = [name for name in read.frames if name != "leads"]
+    threads: list[str] = []
+    release = threading.Event()
+
+    def failing(columns, known):
+        threads.append(threading.current_thread().name)
+        if threading.current_thread() is threading.main_thread():
+            release.set()  # the helper fails once this lookup has failed
+            raise MemoryError("the last ids")
+        release.wait(timeout=30)
+        raise MemoryError("the first ids")
+
+    monkeypatch.setattr(validate, "id_positions", failing)
+    with pytest.raises(MemoryError, match="the first ids"):
+        validate.check_sheets(read, Settings(), names)
+    release.set()
+    assert threads[0].startswith("deckgen-references") and threads[1] == "MainThread"
 
 
 def test_ctrl_c_pressed_again_while_the_worker_is_stopped_still_stops_it():

@@ -13,6 +13,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -597,6 +598,106 @@ def test_answers_queried_ahead_equal_those_asked_for(
     assert not _workers()
     threads = "SELECT current_setting('threads')"  # one beside the metrics, then as before
     assert ahead._db.execute(threads).fetchall() == asked._db.execute(threads).fetchall() == [(2,)]
+
+
+def _first_days(frames: dict[str, pd.DataFrame]) -> tuple[pd.Index, np.ndarray]:
+    """Each ordering customer's id (as Arrow text) and first order's day number."""
+    orders = frames["orders"]
+    days = (orders["order_date"] - pd.Timestamp("1970-01-01")).dt.days
+    first = days.groupby(orders["customer_id"].astype(str)).min()
+    return pd.Index(first.index, dtype="string[pyarrow]"), first.to_numpy(np.int64)
+
+
+def test_conversion_days_asked_ahead_equal_those_asked_for(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    from deckgen.data.lead_store import LeadStore
+
+    file = _folder(frames, tmp_path / "conversions") / "leads.parquet"
+    ids, first_day = _first_days(frames)
+    end = day_number(date(2026, 10, 31))
+    start = day_number(date(2026, 9, 1))
+    asked, ahead = LeadStore(file), LeadStore(file)
+    expected = asked.conversion_days(end, start, ids, first_day)
+    assert len(expected[0]) > 0  # the sample converts leads in those months
+    ahead.prefetch(end, channels=False)
+    try:
+        ahead.ask_ahead(LeadStore.conversion_days, end, start, ids, first_day)
+        assert (
+            "conversion_days",
+            end,
+            start,
+            ("id", id(ids)),
+            ("id", id(first_day)),
+        ) in ahead._ahead
+        # Equal arrays that are not the very ones asked ahead with: queried again, same answer.
+        again = ahead.conversion_days(end, start, ids.copy(), first_day.copy())
+        found = ahead.conversion_days(end, start, ids, first_day)
+        assert not any(key[0] == "conversion_days" for key in ahead._ahead)  # taken, let go
+    finally:
+        ahead.settle()
+    for answer in (found, again):
+        for got, want in zip(answer, expected, strict=True):
+            assert (np.sort(got) == np.sort(want)).all()
+    assert not _workers()
+
+
+def test_conversion_days_read_any_ids_as_their_text(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    # Ids held as Python objects give the answer those held in Arrow give.
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / "as-text") / "leads.parquet")
+    ids, first_day = _first_days(frames)
+    end, start = day_number(date(2026, 10, 31)), day_number(date(2026, 9, 1))
+    expected = store.conversion_days(end, start, ids, first_day)
+    found = store.conversion_days(end, start, pd.Index(ids.astype(object)), first_day)
+    for got, want in zip(found, expected, strict=True):
+        assert (got == want).all()
+
+
+def test_the_funnel_takes_the_conversion_days_queried_ahead(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # A client in the concurrent range: the lead-to-customer days are queried once, as soon
+    # as the first days are known, and the funnel takes that answer (the same figures).
+    import deckgen.metrics.lifecycle as lifecycle_module
+    from deckgen.data.lead_store import LeadStore
+
+    settings = Settings()
+    pushed = load_pushed_tables(_folder(frames, tmp_path / "days"), settings, today=TODAY)
+    period = resolve_period(None, pushed, settings, TODAY)
+    expected = compute_metrics(pushed, period, settings.metrics)
+    sent: list[str] = []
+    send = LeadStore._send
+
+    def spy(self: LeadStore, method, *args: object):
+        sent.append(method.__name__)
+        return send(self, method, *args)
+
+    monkeypatch.setattr(LeadStore, "_send", spy)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", range(0, 10**12))
+    with leads_ahead(pushed, period):
+        found = compute_metrics(pushed, period, settings.metrics)
+    assert sent.count("conversion_days") == 1
+    assert sent.index("conversion_days") > sent.index("channel_days")  # behind the prefetch
+    for section in SECTIONS:
+        assert getattr(found, section) == getattr(expected, section), section
+    assert found.funnel.lead_to_customer_days is not None
+    assert not _workers()
+
+
+def test_asked_ahead_without_a_worker_is_asked_when_wanted(
+    frames: dict[str, pd.DataFrame], tmp_path: Path
+):
+    from deckgen.data.lead_store import LeadStore
+
+    store = LeadStore(_folder(frames, tmp_path / "no-worker") / "leads.parquet")
+    end = day_number(date(2026, 10, 31))
+    store.ask_ahead(LeadStore.statuses, end)
+    assert not store._ahead and not _workers()
+    assert store.statuses(end) == _statuses_one_by_one(store, end)
 
 
 @pytest.mark.parametrize("channels", [True, False])

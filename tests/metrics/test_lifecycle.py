@@ -81,6 +81,29 @@ def test_the_orders_counted_are_those_to_the_period_end(tables):
     assert 1_000_000 in CONCURRENT_ORDERS and 10_000_000 not in CONCURRENT_ORDERS
 
 
+def test_the_clv_beside_starts_before_the_segments(tables, monkeypatch):
+    # It was the last analysis to end at a million orders: it starts once the shared figures
+    # it reads are known.
+    started = threading.Event()
+    segments = lifecycle_module.compute_segments
+
+    def clv(*args: object) -> object:
+        started.set()
+        return compute_clv(*args)
+
+    def after_the_clv_started(*args: object, **kwargs: object) -> object:
+        assert started.wait(timeout=30)
+        return segments(*args, **kwargs)
+
+    monkeypatch.setattr(lifecycle_module, "compute_clv", clv)
+    monkeypatch.setattr(lifecycle_module, "compute_segments", after_the_clv_started)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", EVERY_SIZE)
+    beside = compute_metrics(tables, OCT, SETTINGS)
+    monkeypatch.setattr(lifecycle_module, "CONCURRENT_ORDERS", range(0))
+    monkeypatch.setattr(lifecycle_module, "compute_segments", segments)
+    assert beside == compute_metrics(tables, OCT, SETTINGS)
+
+
 @pytest.mark.parametrize(
     ("sizes", "expected"),
     [
@@ -149,11 +172,14 @@ def test_a_ctrl_c_beside_the_clv_is_raised_at_once_and_nothing_waits_for_the_clv
     assert noted == ["done"]
 
 
-def test_an_error_beside_the_clv_is_raised_once_the_clv_s_thread_is_done(tables, monkeypatch):
+@pytest.mark.parametrize("analysis", ["segments", "loyalty"])
+def test_an_error_beside_the_clv_is_raised_once_the_clv_s_thread_is_done(
+    tables, monkeypatch, analysis
+):
     go_on, noted = _held_clv(monkeypatch)
-    broken = _raising(ValueError("in the loyalty analysis"), then=go_on)
-    monkeypatch.setattr(lifecycle_module, "compute_loyalty", broken)
-    with pytest.raises(ValueError, match="in the loyalty analysis"):
+    broken = _raising(ValueError(f"in the {analysis} analysis"), then=go_on)
+    monkeypatch.setattr(lifecycle_module, f"compute_{analysis}", broken)
+    with pytest.raises(ValueError, match=f"in the {analysis} analysis"):
         compute_metrics(tables, OCT, SETTINGS)
     # Nothing of this deck computes on beside a batch's next one.
     assert noted == ["done"]

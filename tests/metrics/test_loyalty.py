@@ -992,3 +992,96 @@ def test_month_cells_of_customer_codes_beyond_int32_over_the_span() -> None:
     )
     cells = loyalty._month_cells(visits, months)
     assert cells.customer.tolist() == [code] and cells.month.tolist() == [len(months) - 1]
+
+
+def _occasions(pairs: list[tuple[int, int]], customers: int) -> object:
+    """The purchase occasions of (customer, day) `pairs`."""
+    pairs = sorted(set(pairs))
+    firsts: dict[int, int] = {}
+    for c, d in pairs:
+        firsts.setdefault(c, d)
+    return CustomerOrders(
+        ids=pd.Index([f"C{c}" for c in range(customers)]),
+        customer=np.array([c for c, _ in pairs], dtype=np.int64),
+        day=np.array([d for _, d in pairs], dtype=np.int64),
+        amount=np.ones(len(pairs)),
+        first_day=np.array([firsts.get(c, NEVER) for c in range(customers)], dtype=np.int64),
+    ).occasions
+
+
+def _churn_days_by_sorting(visits, ends: np.ndarray) -> list[int]:
+    """K at each of `ends` as first computed: the percentile of the gaps known by then, sorted
+    by their next occasion."""
+    repeat = visits.next_day != NEVER
+    order = np.argsort(visits.next_day[repeat], kind="stable")
+    gaps = (visits.next_day - visits.day)[repeat][order]
+    known = np.searchsorted(visits.next_day[repeat][order], ends, side="right")
+    return [
+        loyalty._derived_churn_days(
+            float(np.percentile(gaps[:n], loyalty.CHURN_PERCENTILE)) if n else None
+        )
+        for n in known
+    ]
+
+
+def _lapsing_judged_by_sorting(visits, churn_days: np.ndarray, ends: np.ndarray) -> list[bool]:
+    days = np.sort(visits.day)
+    to_date = np.searchsorted(days, ends, side="right")
+    old = np.searchsorted(days, ends - 2 * churn_days, side="right")
+    return ((old > 0) & (old * loyalty._OLD_SHARE >= to_date)).tolist()
+
+
+_GAP_DAYS = st.one_of(
+    st.integers(0, 40),  # many equal gaps: read off the histogram
+    st.integers(0, 3000),  # mostly distinct: interpolated by np.percentile
+    st.integers(0, 3 * loyalty._GAP_BINS),  # beyond the histogram's days
+)
+
+
+@hypothesis_settings(max_examples=150, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 6), _GAP_DAYS), max_size=80),
+    repeats=st.integers(1, 40),
+)
+def test_churn_days_and_lapsing_equal_those_of_a_sort(pairs, repeats):
+    # Customers repeated with the same days give many equal gaps, as a big client has.
+    base = day_number(date(2020, 1, 1))
+    spread = [(c + 7 * k, base + d) for k in range(repeats) for c, d in pairs]
+    visits = _occasions(spread, 7 * repeats)
+    period = Period("gregorian", 2026, 10)
+    ends = np.array([base + 30 * j for j in range(12)] + [day_number(period.end)])[-12:]
+    ends = np.sort(np.concatenate([ends[:6], base + np.array([100, 900, 2000, 4000, 9000, 13000])]))
+    churn_days, derived = loyalty._churn_days(visits, settings(), ends)
+    assert derived
+    assert churn_days.tolist() == _churn_days_by_sorting(visits, ends)
+    judged = loyalty._lapsing_judged(visits, churn_days, ends, derived)
+    assert judged.tolist() == _lapsing_judged_by_sorting(visits, churn_days, ends)
+
+
+def test_churn_days_of_a_million_like_history_read_off_the_histogram(monkeypatch):
+    # Many customers with gaps of whole days: every month's K from the histogram alone.
+    rng = np.random.default_rng(7)
+    base = day_number(date(2024, 1, 1))
+    days = base + rng.integers(0, 120, size=(20000, 3))
+    pairs = [(c, int(d)) for c in range(20000) for d in days[c]]
+    visits = _occasions(pairs, 20000)
+    ends = base + 60 + 5 * np.arange(12)
+    expected = _churn_days_by_sorting(visits, ends)
+
+    def unused(*args: object, **kwargs: object) -> object:
+        raise AssertionError("np.percentile called")
+
+    monkeypatch.setattr(loyalty.np, "percentile", unused)
+    assert loyalty._churn_days(visits, settings(), ends)[0].tolist() == expected
+
+
+def test_occasions_to_days_before_within_and_after_the_span():
+    visits = _occasions([(0, 100), (0, 105), (1, 105), (1, 110)], 2)
+    days = np.array([-(10**9), 99, 100, 104, 105, 109, 110, 111, 10**9])
+    assert loyalty._occasions_to(visits, days).tolist() == [0, 0, 1, 1, 3, 3, 4, 4, 4]
+    assert loyalty._occasions_to(_occasions([], 1), days).tolist() == [0] * len(days)
+    # Two rows of days at once (_lapsing_judged's two counts): each row as counted alone.
+    both = loyalty._occasions_to(visits, np.stack((days, days - 5)))
+    assert both.tolist() == [
+        loyalty._occasions_to(visits, row).tolist() for row in (days, days - 5)
+    ]
