@@ -76,6 +76,7 @@ _SERIAL = re.compile(r"value: (-?[0-9.]+(?:e[+-]?[0-9]+)?)")  # in a fastexcel C
 _TEXT_KINDS = ("id", "text", "category")
 _DATE_CELL_TEXT = r"^\+?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$"  # a date cell in a text column
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Excel, Windows, old Macs end a CSV line
 
 
 def repeat_of(name: str) -> str | None:
@@ -1178,7 +1179,7 @@ def _line_of(file: Path, text: str) -> int | None:
             if (at == 0 or data[at - 1] in b"\r\n") and (
                 not whole or end == len(data) or data[end] in b"\r\n"
             ):
-                return data[:at].count(b"\n") + 1
+                return _line_breaks(data[:at]) + 1
             at = data.find(record, at + 1)
         return None
 
@@ -1197,7 +1198,7 @@ def _csv_head(
         text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
         raise InputError(_not_utf8_message(file, shown or str(file))) from None
-    lines = text.split("\n")[:SEARCH_ROWS]
+    lines = _LINE_BREAK.split(text, maxsplit=SEARCH_ROWS)[:SEARCH_ROWS]
     # Excel writes ';' in many locales, and a tab for "Unicode text".
     delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -1243,15 +1244,20 @@ def _not_utf8_message(file: Path, shown: str) -> str:
                 else:
                     before, after = tail + data[: exc.start], data[exc.start :]
                     cell = _CSV_CELL_END.split(before)[-1] + _CSV_CELL_END.split(after)[0]
-                    line = lines + before.count(b"\n") + 1
+                    line = lines + _line_breaks(before) + 1
                     return (
                         f"{shown}, line {line:,}: {_bytes_shown(cell)} is not UTF-8 text; "
                         "save the file as 'CSV UTF-8'"
                     )
             if not block:
                 return f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'"
-            lines += data.count(b"\n")
-            tail = data[data.rfind(b"\n") + 1 :] if b"\n" in data else tail + data
+            end = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if end < 0:
+                tail += data
+            else:  # a last \r is counted with what follows it: a \n after it is no line
+                end += data[end : end + 1] == b"\n"
+                lines += _line_breaks(tail + data[:end])
+                tail = data[end:]
 
 
 def _not_utf16_message(file: Path, shown: str, encoding: str) -> str:
@@ -1262,13 +1268,20 @@ def _not_utf16_message(file: Path, shown: str, encoding: str) -> str:
         data.decode(encoding)
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding)
-        line, cell = before.count("\n") + 1, re.split("[,;\t\r\n]", before)[-1][-40:]
+        line, cell = _line_breaks(before) + 1, re.split("[,;\t\r\n]", before)[-1][-40:]
         bad = _bytes_shown(data[exc.start : exc.end])
         return (
             f"{shown}, line {line:,}: {bad} after {cell!r} is not UTF-16 text; save the file "
             "as 'CSV UTF-8'"
         )
     return f"{shown} is not UTF-16 text; save it as 'CSV UTF-8'"
+
+
+def _line_breaks(text: str | bytes) -> int:
+    """The line breaks in `text`: \r\n, \n, and \r alone as old Mac exports end lines."""
+    if isinstance(text, str):
+        return text.count("\n") + text.count("\r") - text.count("\r\n")
+    return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
 
 
 def _csv_encoding(file: Path) -> str:

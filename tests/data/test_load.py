@@ -893,3 +893,68 @@ def test_with_a_transform_the_categories_reach_it_as_plain_text(frames, writers,
     leads = frames["leads"][frames["leads"]["status"] != "lost"]
     assert len(tables.leads) == len(leads) < len(frames["leads"])
     assert tables.leads["interest"].tolist() == leads["interest"].str.upper().tolist()
+
+
+# -- CSV line endings of old Macs (\r alone) ---------------------------------------------
+
+
+def _orders_csv(tmp_path: Path, lines: list[str], newline: str) -> Path:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_bytes(newline.join(["customer_id", "C1", ""]).encode())
+    (folder / "orders.csv").write_bytes(newline.join([*lines, ""]).encode("utf-8"))
+    return folder
+
+
+_NEWLINES = pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"], ids=["cr", "lf", "crlf"])
+
+
+@_NEWLINES
+def test_csv_row_numbers_are_the_spreadsheets_whatever_the_line_ends(tmp_path, newline):
+    """Title rows, a blank line and the header: the bad amount is on row 7, as Excel shows it."""
+    lines = ["Orders export", "", "order_id,customer_id,order_date,amount"]
+    lines += ["A,C1,2026-01-01,4", "B,C1,2026-01-02,5", "", "C,C1,2026-01-03,abc"]
+    folder = _orders_csv(tmp_path, lines, newline)
+    problems = [p for p in validate_source(folder, Settings()).errors if p.sheet == "orders"]
+    assert [(p.row, p.column, p.value) for p in problems] == [(7, "amount", "abc")]
+
+
+@_NEWLINES
+def test_csv_row_with_an_extra_cell_names_its_line_whatever_the_line_ends(tmp_path, newline):
+    """Regression: with \\r alone ending lines, every such message named line 1."""
+    lines = ["order_id,customer_id,order_date,amount", "A,C1,2026-01-01,4", "B,C1,2026-01-01,4,9"]
+    folder = _orders_csv(tmp_path, lines, newline)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value).startswith(f"{folder / 'orders.csv'}, line 3: 1 row(s) have a ")
+
+
+@_NEWLINES
+def test_csv_not_utf8_names_its_line_whatever_the_line_ends(tmp_path, newline):
+    """Regression: with \\r alone ending lines, the bad bytes were said to be on line 1."""
+    lines = ["order_id,customer_id,order_date,amount,city", "A,C1,2026-01-01,4,Bern"]
+    folder = _orders_csv(tmp_path, [*lines, "B,C1,2026-01-01,4,Zürich"], newline)
+    raw = (folder / "orders.csv").read_bytes().replace("ü".encode(), "ü".encode("latin-1"))
+    (folder / "orders.csv").write_bytes(raw)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 3: b'Z\\xfcrich' is not UTF-8 text; save the file as "
+        "'CSV UTF-8'"
+    )
+
+
+def test_csv_not_utf8_counts_a_crlf_cut_by_the_scans_blocks_once(tmp_path):
+    """A \\r\\n split between two blocks of the scan (256 KiB) is one line break, not two."""
+    first = "order_id,customer_id,order_date,amount,city\r\n"
+    row = "A,C1,2026-01-01,4,Bern\r\n"
+    # the first block ends between \r and \n
+    note = "x" * ((256 << 10) - 1 - len(first) - len("A,C1,2026-01-01,4,"))
+    text = first + f"A,C1,2026-01-01,4,{note}\r\n" + row * 3 + "B,C1,2026-01-01,4,Zürich\r\n"
+    raw = text.encode().replace("ü".encode(), "ü".encode("latin-1"))
+    assert raw[(256 << 10) - 1 : (256 << 10) + 1] == b"\r\n"
+    folder = _orders_csv(tmp_path, ["x"], "\n")
+    (folder / "orders.csv").write_bytes(raw)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value).startswith(f"{folder / 'orders.csv'}, line 6: b'Z\\xfcrich' ")
