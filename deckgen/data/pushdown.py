@@ -80,12 +80,13 @@ def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path |
     return None if plan is None else plan.leads
 
 
-def _leads_file(path: Path, settings: Settings) -> Path | None:
-    """The leads file to read in place: mapped as it is, typed as ours, big enough."""
+def _leads_file(path: Path, settings: Settings, least: int = PUSHDOWN_LEADS) -> Path | None:
+    """The leads file to read in place: mapped as it is, typed as ours, `least` rows or more
+    (any number under engine "duckdb")."""
     if not (path / LEADS_FILE).is_file() or settings.mapping("leads") != SheetMapping():
         return None
     rows = _rows_if_ours([path / LEADS_FILE], LEADS)
-    wanted = rows and (settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS)
+    wanted = rows and (settings.engine == "duckdb" or rows >= least)
     return path / LEADS_FILE if wanted else None
 
 
@@ -174,7 +175,7 @@ def load_pushed_tables(
     plan: Pushdown | None = None,
 ) -> PushedTables:
     """Validated tables of the local .parquet `folder` with the leads and orders of `plan`
-    (default: its leads.parquet only) checked in place; ValidationError on errors (and on
+    (default: its leads.parquet only, when typed as ours) checked in place; ValidationError on errors (and on
     warnings if `strict`), with the messages of deckgen.data.load.load_tables: the validator
     judges every lead and order row SQL cannot vouch for. A value DuckDB cannot hold (a
     timestamp beyond its range) or read (text that is not UTF-8) reads the folder in memory,
@@ -193,7 +194,9 @@ def _load_pushed(
     """load_pushed_tables, DuckDB's errors raised."""
     check_mapping(settings)
     today = today or date.today()
-    plan = plan or Pushdown(folder, folder / LEADS_FILE)
+    # A leads file SQL cannot read as the validator would (a lead_id of numbers, a column
+    # mapped) is read in memory, as pushdown_plan leaves it.
+    plan = plan or Pushdown(folder, _leads_file(folder, settings, least=1))
     store = None if plan.leads is None else LeadStore(plan.leads)
     if store is not None and store.empty():  # blank rows only: as in memory (no lead slides)
         store = None
