@@ -241,10 +241,12 @@ def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | Non
     beside the data (which holds the sheet mapping)."""
     if config_path is not None:
         return load_settings(config_path)
-    base = load_settings(None if data is None else find_config(data))
+    config = None if data is None else find_config(data)
+    base = load_settings(config)
     stored = edited.record.get("settings")
     if not isinstance(stored, dict):
         return base
+    _check_same_client(stored.get("client"), base, config)
     try:
         return Settings.model_validate(base.model_dump() | stored)
     except ValidationError as exc:  # a newer deckgen's settings, say a language this one lacks
@@ -254,6 +256,21 @@ def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | Non
             f"the deck's recorded settings cannot be used by this deckgen {deckgen.__version__} "
             f"({where}: {problem['msg']}); give them with --config"
         ) from None
+
+
+def _check_same_client(deck_client: object, base: Settings, config: Path | None) -> None:
+    """InputError when the deckgen.toml beside the data names a client other than the deck's:
+    the deck would show one client's name over another's figures."""
+    if config is None or "client" not in base.model_fields_set or not isinstance(deck_client, str):
+        return
+    if base.client.strip() == deck_client.strip():
+        return
+    raise InputError(
+        f"the deck was made for client {deck_client!r}, but {config} (beside the data) names "
+        f"client {base.client!r}; expected the data of the deck's own client: render a deck "
+        f"for {base.client!r} with `deckgen render`, or, if the client's name changed, refresh with "
+        f"--config {config} (its settings, the new name among them, replace the deck's)"
+    )
 
 
 def refresh_period(
