@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from deckgen.data.guards import SheetPart
     from deckgen.data.header import HeaderGuess
+    from deckgen.data.sheet_marks import Formula, Merge, SheetMarks
     from deckgen.data.tables import Tables
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -628,8 +629,11 @@ class _Workbook:
         """Sheet `name` as an Arrow table of its rows below the header row (found if need be;
         row 1 for a sheet that is not one of ours, `sheet` None)."""
         from deckgen.data.header import SEARCH_ROWS, find_header, row_match
+        from deckgen.data.sheet_marks import MarkScanner
 
-        self._check_size(name)
+        self._check_cells(name, sheet)
+        scanner = MarkScanner()
+        whole = self._check_size(name, scanner.feed)
         header = mapping.header_row or 1
         table = self._load(name, header)
         read = SheetRead(name, header)
@@ -646,6 +650,8 @@ class _Workbook:
                 read = SheetRead(name, guess.row, searched=True)
         # Once the header row is settled: the names of the columns read are those below it.
         read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
+        marks = scanner.result() if whole else None
+        table = self._marked(name, read.header_row, table, sheet, mapping, marks)
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         if sheet is not None:
@@ -667,17 +673,99 @@ class _Workbook:
         return tuple(n for n in maybe if _clean(cells.get(at[n]) or "") != n)
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
-        """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank)."""
+        """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank;
+        a chart sheet has none)."""
+        if (part := self._part(name)) is not None and part.chart:
+            return []
         self._check_size(name)
         table = self._load(name, None, rows)
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
-    def _check_size(self, name: str) -> None:
-        """InputError when sheet `name` declares a used range far beyond its data (guards.py)."""
+    def _part(self, name: str) -> SheetPart | None:
+        """Sheet `name` in the .xlsx package (None: not an .xlsx, or not listed)."""
+        return None if self.parts is None else self.parts.get(self._names[name])
+
+    def _check_size(self, name: str, also: Callable[[bytes], None] | None = None) -> bool:
+        """InputError when sheet `name` declares a used range far beyond its data (guards.py);
+        else True when its XML was read whole, each chunk handed to `also` too."""
         from deckgen.data.guards import check_sheet_size
 
-        if self.parts is not None and self._names[name] in self.parts:
-            check_sheet_size(self.path, self.parts[self._names[name]])
+        part = self._part(name)
+        return part is not None and check_sheet_size(self.path, part, also)
+
+    def _check_cells(self, name: str, sheet: Sheet | None) -> None:
+        """InputError when sheet `name`, read for our `sheet` (None: for a transform), is a
+        chart sheet: a chart, without cells to read."""
+        if (part := self._part(name)) is None or not part.chart:
+            return
+        ours = sheet.name if sheet is not None else name
+        data = [a for a in self.available if not (p := self._part(a)) or not p.chart]
+        raise InputError(
+            f"{self.shown}: sheet '{name}' is a chart sheet (a chart, no cells); expected the "
+            f"sheet that holds the rows of '{ours}': name it in deckgen.toml as "
+            f'[sheets.{ours}] sheet = "..." (the workbook\'s other sheets: '
+            f"{', '.join(repr(a) for a in data) or 'none'})"
+        )
+
+    def _marked(
+        self,
+        name: str,
+        header: int,
+        table: pa.Table,
+        sheet: Sheet | None,
+        mapping: SheetMapping,
+        marks: SheetMarks | None,
+    ) -> pa.Table:
+        """`table` with each merged range of one of our text, id, category, date or yes/no
+        columns read as its first cell's value on each of its rows, as the sheet shows it;
+        InputError for a formula cell without its result in a column read, or a merged range
+        that cannot be read as rows (sheet_marks.py; `marks`: those found while the sheet
+        was read whole for its size, None: not read whole)."""
+        from deckgen.data.sheet_marks import sheet_marks
+
+        if (part := self._part(name)) is None:
+            return table
+        if marks is None:
+            marks = sheet_marks(self.path, part)
+        if not marks.uncached and not marks.merges:
+            return table
+        at = self._indices[name, header]
+        kept = {at[column]: column for column in table.column_names if column in at}
+        kinds: dict[str, str] = {}  # the client's column -> its kind, for our columns
+        if sheet is not None:
+            from deckgen.data.mapping import match_columns
+
+            source = match_columns(table.column_names, sheet, mapping).source
+            kinds = {theirs: sheet.column(ours).kind for ours, theirs in source.items()}
+        checked = kinds if sheet is not None else dict.fromkeys(table.column_names, "")
+        self._check_formulas(name, header, marks.uncached, kept, checked)
+        return _merges_filled(self.shown, name, header, table, marks.merges, kept, kinds)
+
+    def _check_formulas(
+        self,
+        name: str,
+        header: int,
+        uncached: tuple[Formula, ...],
+        kept: dict[int, str],
+        checked: Mapping[str, str],
+    ) -> None:
+        """InputError naming the first of the `uncached` formula cells below row `header` in
+        the `checked` columns (the table's columns by index: `kept`)."""
+        found = [
+            f for f in uncached if f.row > header and f.column in kept and kept[f.column] in checked
+        ]
+        if not found:
+            return
+        first = min(found, key=lambda f: (f.row, f.column))
+        formula = f"the formula ={first.text}" if first.text else "a shared formula"
+        more = f" (and {len(found) - 1:,} more such cells)" if len(found) > 1 else ""
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {first.row}, column '{kept[first.column]}' "
+            f"(cell {first.cell}): got {formula} without its result{more}; expected a value: "
+            "the workbook was written by a program that does not calculate formulas, and "
+            "never saved by a spreadsheet; open it in Excel or LibreOffice Calc and save it, "
+            "which stores each formula's result, then run again"
+        )
 
     def _numbers_as_written(
         self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
@@ -858,6 +946,78 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
+
+
+def _merges_filled(
+    shown: str,
+    name: str,
+    header: int,
+    table: pa.Table,
+    merges: tuple[Merge, ...],
+    kept: dict[int, str],
+    kinds: dict[str, str],
+) -> pa.Table:
+    """`table` (the rows below row `header` of sheet `name`; its columns by index: `kept`) with
+    each of the `merges` down one of our columns (`kinds`) filled with its first cell's value;
+    InputError for a merge that leaves a column with data unnamed, one over our number column
+    (each row's number, or their total?), one across columns of ours, or one that joins a
+    column's name with the cells below it."""
+    import pyarrow.compute as pc
+
+    from deckgen.data.guards import column_letters
+
+    filled: dict[str, np.ndarray] = {}  # column -> the row each of its rows takes its value from
+    for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
+        if merge.last_row < header:
+            continue  # above the column names: a title
+        columns = range(merge.first_column, merge.last_column + 1)
+        ours = [kept[c] for c in columns if c in kept and kept[c] in kinds]
+        where = f"{shown}: sheet '{name}'"
+        if merge.first_row <= header:
+            unnamed = [c for c in columns[1:] if c in kept]
+            if unnamed:
+                letter = column_letters(unnamed[0] + 1)
+                raise InputError(
+                    f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "
+                    f"column {letter} has no name of its own though it holds data; expected "
+                    f"one column name per column: unmerge the cells and name column {letter}"
+                )
+            if merge.last_row > header and ours:
+                raise InputError(
+                    f"{where}, rows {merge.first_row} to {merge.last_row}, column "
+                    f"'{ours[0]}': cells {merge.ref} are merged, joining the "
+                    f"column's name with the cells below it; expected values below the column "
+                    f"names: unmerge the cells"
+                )
+            continue
+        if not ours:
+            continue
+        top = merge.first_row - header - 1  # the merge's first row in the table
+        if top >= len(table):
+            continue
+        value = table[ours[0]][top].as_py()
+        if len(columns) > 1:
+            last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
+            raise InputError(
+                f"{where}, row {merge.first_row}, columns '{kept.get(merge.first_column)}' to "
+                f"'{last}' (cells {merge.ref}): got one merged cell ({value!r}) across columns; "
+                "expected a value in each column: unmerge the cells and write each column's value"
+            )
+        column = ours[0]
+        if kinds[column] in ("float", "int"):
+            rows = merge.last_row - merge.first_row + 1
+            raise InputError(
+                f"{where}, rows {merge.first_row} to {merge.last_row}, column '{column}' "
+                f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
+                "expected a number on each row (a merged one may be each row's or their "
+                "total): unmerge the cells and write each row's number"
+            )
+        source = filled.setdefault(column, np.arange(len(table)))
+        source[top + 1 : merge.last_row - header] = top
+    for column, source in filled.items():
+        index = table.column_names.index(column)
+        table = table.set_column(index, column, pc.take(table[column], source))
+    return table
 
 
 def _long_enough(column: pa.ChunkedArray) -> bool:

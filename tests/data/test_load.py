@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from deckgen.data.sample import generate_sample
 from deckgen.data.schema import SHEETS
 from deckgen.data.validate import validate_frames, validate_source
 from deckgen.errors import InputError, Problem, ValidationError
-from tests.data.workbooks import write_book
+from tests.data.workbooks import write_book, write_openpyxl_book
+from tests.test_cli import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -958,3 +960,218 @@ def test_csv_not_utf8_counts_a_crlf_cut_by_the_scans_blocks_once(tmp_path):
     with pytest.raises(InputError) as caught:
         read_frames(folder, Settings())
     assert str(caught.value).startswith(f"{folder / 'orders.csv'}, line 6: b'Z\\xfcrich' ")
+
+
+# -- workbooks as programs write them: formulas, merged cells, chart sheets -------------------
+
+
+def test_formula_cells_without_results_are_one_message(frames, tmp_path, capsys):
+    """A workbook written by openpyxl with formulas, never opened in Excel: the amounts read
+    as empty, said as missing values (required) and silently lost where optional."""
+
+    def formulas(book):
+        for row in range(2, 12):
+            cell = book["orders"].cell(row, 4)
+            cell.value = f"={cell.value}*1"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formulas)
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    amount = frames["orders"]["amount"].iloc[0]
+    assert err == (
+        f"error: {path}: sheet 'orders', row 2, column 'amount' (cell D2): got the formula "
+        f"={amount}*1 without its result (and 9 more such cells); expected a value: the "
+        "workbook was written by a program that does not calculate formulas, and never saved "
+        "by a spreadsheet; open it in Excel or LibreOffice Calc and save it, which stores each "
+        "formula's result, then run again\n"
+    )
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_a_formula_without_its_result_in_an_optional_column_is_not_lost(frames, tmp_path):
+    def formula(book):
+        book["customers"]["F5"] = "=30+4"  # age, optional
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
+    with pytest.raises(InputError, match=r"row 5, column 'age' \(cell F5\): got the formula =30"):
+        read_frames(path, Settings())
+
+
+def test_a_formula_in_a_column_deckgen_does_not_read_is_left_alone(frames, tmp_path):
+    def formula(book):
+        book["orders"]["F1"] = "note"
+        book["orders"]["F2"] = "=D2*2"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
+    read = read_frames(path, Settings())
+    assert read["orders"]["note"].isna().all()
+    assert read["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_formula_results_stored_by_a_spreadsheet_are_read(frames, tmp_path):
+    """As Excel saves a formula: its result beside it."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
+    _rewrite_part(path, "xl/worksheets/sheet2.xml", lambda xml: _with_formula(xml, "D2", "E2"))
+    assert (
+        read_frames(path, Settings())["orders"]["amount"].iloc[0]
+        == frames["orders"]["amount"].iloc[0]
+    )
+
+
+def _with_formula(xml: bytes, cell: str, other: str) -> bytes:
+    """Sheet `xml` with the number of `cell` written as a calculated formula."""
+    found = re.search(rf'<c r="{cell}"[^>]*><v>([^<]*)</v></c>'.encode(), xml)
+    assert found is not None
+    calculated = f'<c r="{cell}" t="n"><f>{other}*0+{found.group(1).decode()}</f>'
+    return xml.replace(found.group(0), calculated.encode() + b"<v>" + found.group(1) + b"</v></c>")
+
+
+def _rewrite_part(path: Path, name: str, change) -> None:
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts[name] = change(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+
+
+def test_a_merged_title_above_the_header_is_read_past(frames, tmp_path):
+    def title(book):
+        book["orders"].insert_rows(1)
+        book["orders"]["A1"] = "Orders, 2026"
+        book["orders"].merge_cells("A1:E1")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, title)
+    read = read_frames(path, Settings())["orders"]
+    assert read["order_id"].tolist() == frames["orders"]["order_id"].tolist()
+    assert read["__row__"].iloc[0] == 3
+
+
+def test_a_value_merged_down_rows_is_each_rows_value(frames, tmp_path):
+    """A customer or a country merged over rows, as grouped reports show them: each row's value
+    (they read as missing: an error where required, silently lost where optional)."""
+
+    def merged(book):
+        book["orders"].merge_cells("B2:B4")  # customer_id
+        book["customers"].merge_cells("C2:C5")  # country
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())
+    assert read["orders"]["customer_id"].iloc[:4].tolist() == [
+        *[frames["orders"]["customer_id"].iloc[0]] * 3,
+        frames["orders"]["customer_id"].iloc[3],
+    ]
+    assert read["customers"]["country"].iloc[:5].tolist() == [
+        *[frames["customers"]["country"].iloc[0]] * 4,
+        frames["customers"]["country"].iloc[4],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("merge", "message"),
+    [
+        (
+            "D1:E1",
+            "sheet 'orders', row 1, column E: cells D1:E1 are merged, so column E has no name "
+            "of its own though it holds data; expected one column name per column: unmerge the "
+            "cells and name column E",
+        ),
+        (
+            "D2:D4",
+            "sheet 'orders', rows 2 to 4, column 'amount' (cells D2:D4): got one merged cell "
+            "({amount!r}) over 3 rows; expected a number on each row (a merged one may be each "
+            "row's or their total): unmerge the cells and write each row's number",
+        ),
+        (
+            "B5:C5",
+            "sheet 'orders', row 5, columns 'customer_id' to 'order_date' (cells B5:C5): got "
+            "one merged cell ({customer!r}) across columns; expected a value in each column: "
+            "unmerge the cells and write each column's value",
+        ),
+        (
+            "E1:E3",
+            "sheet 'orders', rows 1 to 3, column 'product_category': cells E1:E3 are merged, "
+            "joining the column's name with the cells below it; expected values below the "
+            "column names: unmerge the cells",
+        ),
+    ],
+    ids=["header-across", "number-down", "across-columns", "name-down"],
+)
+def test_merged_cells_deckgen_cannot_read_as_rows_are_one_message(
+    frames, tmp_path, capsys, merge, message
+):
+    def merged(book):
+        book["orders"].merge_cells(merge)
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    orders = frames["orders"]
+    amount, customer = float(orders["amount"].iloc[0]), str(orders["customer_id"].iloc[3])
+    shown = message.format(amount=amount, customer=customer)
+    assert err == f"error: {path}: {shown}\n"
+
+
+def test_merged_cells_outside_deckgens_columns_are_left_alone(frames, tmp_path):
+    def merged(book):
+        book["orders"]["F1"] = "note"
+        book["orders"]["F2"] = "grouped"
+        book["orders"].merge_cells("F2:G4")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    assert read["note"].iloc[0] == "grouped"
+    assert read["note"].iloc[1:4].isna().all()
+
+
+def _chart_sheet(book, title: str, index: int | None = None, data: str = "orders") -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.add_data(Reference(book[data], min_col=4, min_row=1, max_row=20))
+    book.create_chartsheet(title, index).add_chart(chart)
+
+
+@pytest.mark.parametrize("index", [0, None], ids=["first", "last"])
+def test_a_chart_sheet_among_the_sheets_is_passed_over(frames, tmp_path, capfd, index):
+    """Nor does the reader print its complaint about a chart sheet (it does when one is read)."""
+    path = write_openpyxl_book(
+        tmp_path / "book.xlsx", frames, lambda b: _chart_sheet(b, "Chart", index)
+    )
+    tables = load_tables(path, Settings())
+    assert len(tables.orders) == len(frames["orders"])
+    assert capfd.readouterr().err == ""
+
+
+def test_a_chart_sheet_read_as_one_of_ours_is_one_message(frames, tmp_path, capfd):
+    def chart_named_orders(book):
+        book["orders"].title = "orders data"
+        _chart_sheet(book, "orders", data="orders data")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, chart_named_orders)
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capfd)
+    assert code == 2
+    assert err == (
+        f"error: {path}: sheet 'orders' is a chart sheet (a chart, no cells); expected the "
+        "sheet that holds the rows of 'orders': name it in deckgen.toml as [sheets.orders] "
+        "sheet = \"...\" (the workbook's other sheets: 'customers', 'orders data', 'leads', "
+        "'channels', 'feedback', 'surveys', 'loyalty')\n"
+    )
+    code, _, err = run_cli(["init", str(path), "-o", str(tmp_path / "deckgen.toml")], capfd)
+    assert code == 0 and "chartsheet" not in err
+    assert 'sheet = "orders data"' in (tmp_path / "deckgen.toml").read_text()
+
+
+def test_formulas_in_a_sheet_too_large_to_read_whole_for_its_size_are_found(
+    frames, tmp_path, monkeypatch
+):
+    """Past guards.SCAN_BYTES the size guard reads only the sheet's start: the formulas are then
+    looked for in their own read (sheet_marks), which finds them at the start."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+
+    def formula(book):
+        book["orders"]["D3"] = "=1+1"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
+    with pytest.raises(InputError, match=r"row 3, column 'amount' \(cell D3\): got the formula =1"):
+        read_frames(path, Settings())
