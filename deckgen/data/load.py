@@ -971,10 +971,13 @@ def _merges_filled(
         if merge.last_row < header:
             continue  # above the column names: a title
         columns = range(merge.first_column, merge.last_column + 1)
-        ours = [kept[c] for c in columns if c in kept and kept[c] in kinds]
+        first = kept.get(merge.first_column)
+        first = first if first in kinds else None  # the merge's value's column, if ours
+        covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
         where = f"{shown}: sheet '{name}'"
         if merge.first_row <= header:
-            unnamed = [c for c in columns[1:] if c in kept]
+            # Made-up names only: a program may keep a covered cell's own name.
+            unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
             if unnamed:
                 letter = column_letters(unnamed[0] + 1)
                 raise InputError(
@@ -982,37 +985,36 @@ def _merges_filled(
                     f"column {letter} has no name of its own though it holds data; expected "
                     f"one column name per column: unmerge the cells and name column {letter}"
                 )
-            if merge.last_row > header and ours:
+            if merge.last_row > header and (first or covered):
                 raise InputError(
                     f"{where}, rows {merge.first_row} to {merge.last_row}, column "
-                    f"'{ours[0]}': cells {merge.ref} are merged, joining the "
+                    f"'{first or covered[0]}': cells {merge.ref} are merged, joining the "
                     f"column's name with the cells below it; expected values below the column "
                     f"names: unmerge the cells"
                 )
             continue
-        if not ours:
-            continue
         top = merge.first_row - header - 1  # the merge's first row in the table
-        if top >= len(table):
-            continue
-        value = table[ours[0]][top].as_py()
-        if len(columns) > 1:
+        if covered:  # its value would stand for a column of ours it is not in
+            value = table[first][top].as_py() if first and top < len(table) else None
             last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
+            start = kept.get(merge.first_column, column_letters(merge.first_column + 1))
             raise InputError(
-                f"{where}, row {merge.first_row}, columns '{kept.get(merge.first_column)}' to "
-                f"'{last}' (cells {merge.ref}): got one merged cell ({value!r}) across columns; "
-                "expected a value in each column: unmerge the cells and write each column's value"
+                f"{where}, row {merge.first_row}, columns '{start}' to '{last}' (cells "
+                f"{merge.ref}): got one merged cell ({value!r}) across columns; expected a "
+                "value in each column: unmerge the cells and write each column's value"
             )
-        column = ours[0]
-        if kinds[column] in ("float", "int"):
+        if first is None or top >= len(table):
+            continue
+        value = table[first][top].as_py()
+        if kinds[first] in ("float", "int"):
             rows = merge.last_row - merge.first_row + 1
             raise InputError(
-                f"{where}, rows {merge.first_row} to {merge.last_row}, column '{column}' "
+                f"{where}, rows {merge.first_row} to {merge.last_row}, column '{first}' "
                 f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
                 "expected a number on each row (a merged one may be each row's or their "
                 "total): unmerge the cells and write each row's number"
             )
-        source = filled.setdefault(column, np.arange(len(table)))
+        source = filled.setdefault(first, np.arange(len(table)))
         source[top + 1 : merge.last_row - header] = top
     for column, source in filled.items():
         index = table.column_names.index(column)

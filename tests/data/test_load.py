@@ -1175,3 +1175,16 @@ def test_formulas_in_a_sheet_too_large_to_read_whole_for_its_size_are_found(
     path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
     with pytest.raises(InputError, match=r"row 3, column 'amount' \(cell D3\): got the formula =1"):
         read_frames(path, Settings())
+
+
+def test_a_category_merged_over_an_empty_column_beside_it_is_read(frames, tmp_path):
+    """Only a merge whose value would stand for another column of ours is refused."""
+
+    def merged(book):
+        book["orders"].merge_cells("E2:F3")  # product_category, and the empty column F
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    category = frames["orders"]["product_category"]
+    assert read["product_category"].iloc[:3].tolist() == [category.iloc[0]] * 2 + [category.iloc[2]]
+    assert list(read.columns[:5]) == list(frames["orders"].columns)
