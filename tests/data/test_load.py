@@ -106,15 +106,19 @@ def test_csv_in_utf16_without_a_byte_order_mark(frames, writers, settings, tmp_p
     assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 @pytest.mark.parametrize("mark", [True, False], ids=["with-mark", "without-mark"])
-def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark):
+def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark, newline):
     """A UTF-16 file with a broken letter was 'line 1: b'\\xff\\xfeo\\x00...' is not UTF-8
-    text': its byte-order mark blamed, as if UTF-8 (review of 61c23c5)."""
+    text': its byte-order mark blamed, as if UTF-8 (review of 61c23c5); with \\r alone ending
+    lines, line 1 too."""
     folder = tmp_path / "csv"
     folder.mkdir()
     (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
-    head = "order_id,customer_id,order_date,amount\r\nA,C1,2026-01-01,4\r\nB,C1,2026-01-0"
-    tail = "2,5\r\n"
+    head = (
+        f"order_id,customer_id,order_date,amount{newline}A,C1,2026-01-01,4{newline}B,C1,2026-01-0"
+    )
+    tail = f"2,5{newline}"
     data = head.encode("utf-16-le") + b"\x00\xd8" + tail.encode("utf-16-le")
     (folder / "orders.csv").write_bytes((b"\xff\xfe" if mark else b"") + data)
     with pytest.raises(InputError) as caught:
