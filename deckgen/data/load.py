@@ -35,7 +35,7 @@ import pandas as pd
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
-from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, Sheet
+from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Sheet
 from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSource, parse_location
 from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
@@ -74,7 +74,6 @@ READ_THREADS = 2
 _THREADED_BYTES = 16 << 20
 _IDLE_CORES = 1.0  # ... on a machine with this many cores idle (by the load average)
 _SERIAL = re.compile(r"value: (-?[0-9.]+(?:e[+-]?[0-9]+)?)")  # in a fastexcel CellError
-_TEXT_KINDS = ("id", "text", "category")
 _DATE_CELL_TEXT = r"^\+?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$"  # a date cell in a text column
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Excel, Windows, old Macs end a CSV line
@@ -815,7 +814,7 @@ class _Workbook:
         suspect: dict[str, pa.ChunkedArray | None] = {}  # column -> its date-like text cells
         for ours, theirs in source.items():
             column = table[theirs]
-            if sheet.column(ours).kind not in _TEXT_KINDS:
+            if sheet.column(ours).kind not in TEXT_KINDS:
                 continue
             if pa.types.is_timestamp(column.type) and column.null_count:
                 suspect[theirs] = None
