@@ -38,8 +38,6 @@ _UNCACHED_HINTS = (b"<v></v>", b"<v/>", b"</f></c>", b"/></c>")
 _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
 )
-# Where a chunk is cut: before the last tag that may be only partly in it.
-_TAG_STARTS = (b"<c ", b"<x:c ", b"<mergeCell ", b"<x:mergeCell ")
 _OVERLAP = 256
 
 
@@ -93,7 +91,10 @@ class MarkScanner:
     def feed(self, chunk: bytes) -> None:
         """Read the next `chunk` of the sheet's XML."""
         text = self._carry + chunk
-        cut = max(text.rfind(tag) for tag in _TAG_STARTS)
+        # The last cell's start is near the end; a merge's only once the cells are done.
+        cut = text.rfind(b"<c ")
+        if cut < 0 or b"<mergeCell " in text[cut:]:
+            cut = max(cut, text.rfind(b"<mergeCell "))
         if cut < 0:  # no tag starts here: only a tag's start can be cut off
             cut = max(len(text) - _OVERLAP, 0)
         self._carry = text[cut:]
@@ -134,7 +135,7 @@ def _marks(text: bytes, uncached: list[Formula], merges: list[Merge]) -> None:
                 continue  # an empty text result, as Excel stores a formula giving ""
             formula = html.unescape((match.group(4) or b"").decode("utf-8", "replace"))
             uncached.append(Formula(int(match.group(3)), _index(match.group(2)), formula))
-    if b"<mergeCell " in text:
+    if b"<mergeCell" in text:  # not "<mergeCell ": a search for a space is slow in XML
         for match in _MERGE.finditer(text):
             merges.append(
                 Merge(
