@@ -1463,7 +1463,11 @@ def _encoding_of(start: bytes) -> str:
     if min(even, odd) * 20 < max(even, odd):
         encoding = "utf-16-le" if odd > even else "utf-16-be"
         text = start.decode(encoding, "replace")  # a broken letter is named when read
-        if "\x00" not in text and any(mark in text for mark in "\n,;\t"):
+        # Read as UTF-16, UTF-8 keeps most of its separators and line breaks inside other
+        # letters (a title cell with a NUL byte beside a comma: one comma read, the rest lost).
+        marks = sum(text.count(mark) for mark in "\n,;\t")
+        written = sum(start.count(mark) for mark in b"\n,;\t")
+        if "\x00" not in text and marks and marks * 2 >= written:
             return encoding
     return "utf-8-sig"
 

@@ -140,6 +140,23 @@ def test_utf8_csv_with_a_nul_byte_in_a_cell_stays_utf8(tmp_path):
     assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Kö\x00ln"]
 
 
+@pytest.mark.parametrize(
+    "title", ["Report\x00", "\x00", '"x\x00\n"'], ids=["end", "alone", "quoted"]
+)
+def test_utf8_csv_with_a_nul_byte_beside_a_comma_stays_utf8(tmp_path, title):
+    """A title with a NUL byte beside its comma read as UTF-16 (one comma found in the garbage):
+    'cannot be read as CSV: Could not skip initial 1 rows' or the header not found."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text(
+        f"{title},\ncustomer_id,city\nC1,Köln\n", encoding="utf-8"
+    )
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA,C1,2026-01-01,4\n", encoding="utf-8"
+    )
+    assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Köln"]
+
+
 def test_blank_rows_and_unnamed_empty_columns_are_not_data(frames, writers, settings, tmp_path):
     orders = frames["orders"]
     blank = pd.DataFrame([[None] * orders.shape[1]], columns=orders.columns)
