@@ -1297,6 +1297,8 @@ def _read_csv(
                 strings_can_be_null=True,
             ),
         )
+    except UnicodeDecodeError:  # UTF-16 cut short at its end: Python's decoder, in Arrow
+        raise InputError(_not_utf8_message(file, shown)) from None
     except (pa.ArrowInvalid, OSError) as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise InputError(_not_utf8_message(file, shown)) from None

@@ -129,6 +129,25 @@ def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark, newline)
     )
 
 
+@pytest.mark.parametrize("mark", [True, False], ids=["with-mark", "without-mark"])
+def test_utf16_csv_cut_short_by_one_byte_names_its_line(tmp_path, mark):
+    """A UTF-16 file of an odd number of bytes (a copy cut short) raised UnicodeDecodeError
+    from Arrow's reader: a traceback."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    data = "order_id,customer_id,order_date,amount\rA,C1,2026-01-01,4\rB,C1,2026-01-02,5".encode(
+        "utf-16-le"
+    )
+    (folder / "orders.csv").write_bytes((b"\xff\xfe" if mark else b"") + data + b"\x00")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 3: b'\\x00' after '5' is not UTF-16 text; save the "
+        "file as 'CSV UTF-8'"
+    )
+
+
 def test_utf8_csv_with_a_nul_byte_in_a_cell_stays_utf8(tmp_path):
     """One NUL byte (a control character, removed with a warning) is no sign of UTF-16."""
     folder = tmp_path / "csv"
