@@ -33,8 +33,10 @@ _UNCACHED = re.compile(
 )
 _TEXT_RESULT = re.compile(rb'\bt="(?:str|s|inlineStr)"')
 # What an uncached formula cell holds, found fast before the pattern is matched (after "<f":
-# most sheets hold no formula; one whose tags have a namespace prefix, <x:f>, is not looked at).
-_UNCACHED_HINTS = (b"<v></v>", b"<v/>", b"</f></c>", b"/></c>")
+# most sheets hold no formula); {p} is the tags' namespace prefix, as <x:f> ("x:").
+_UNCACHED_HINTS = (b"<{p}v></{p}v>", b"<{p}v/>", b"</{p}f></{p}c>", b"/></{p}c>")
+# The root tag, in the sheet's first bytes: its prefix is every tag's (some .NET writers).
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
 _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
 )
@@ -87,22 +89,24 @@ class MarkScanner:
         self._uncached: list[Formula] = []
         self._merges: list[Merge] = []
         self._carry = b""
+        self._tags: _Tags | None = None  # known from the first chunk
 
     def feed(self, chunk: bytes) -> None:
         """Read the next `chunk` of the sheet's XML."""
         text = self._carry + chunk
+        tags = self._tags = self._tags or _Tags.of(text)
         # The last cell's start is near the end; a merge's only once the cells are done.
-        cut = text.rfind(b"<c ")
-        if cut < 0 or b"<mergeCell " in text[cut:]:
-            cut = max(cut, text.rfind(b"<mergeCell "))
+        cut = text.rfind(tags.cell)
+        if cut < 0 or tags.merge in text[cut:]:
+            cut = max(cut, text.rfind(tags.merge))
         if cut < 0:  # no tag starts here: only a tag's start can be cut off
             cut = max(len(text) - _OVERLAP, 0)
         self._carry = text[cut:]
-        _marks(text[:cut], self._uncached, self._merges)
+        _marks(text[:cut], tags, self._uncached, self._merges)
 
     def result(self) -> SheetMarks:
         """The marks of the XML fed, which ends here."""
-        _marks(self._carry, self._uncached, self._merges)
+        _marks(self._carry, self._tags or _Tags.of(b""), self._uncached, self._merges)
         self._carry = b""
         return SheetMarks(tuple(self._uncached), tuple(self._merges))
 
@@ -116,7 +120,7 @@ def sheet_marks(path: Path, sheet: SheetPart) -> SheetMarks:
     try:
         with zipfile.ZipFile(path) as package, package.open(sheet.part) as handle:
             chunk = handle.read(HEAD_BYTES)
-            whole = len(chunk) < HEAD_BYTES or b"<f" in chunk
+            whole = len(chunk) < HEAD_BYTES or _Tags.of(chunk).formula in chunk
             if not whole:  # nothing to find in its start, and the rest is trusted
                 return SheetMarks()
             while chunk:
@@ -127,15 +131,33 @@ def sheet_marks(path: Path, sheet: SheetPart) -> SheetMarks:
     return scanner.result()
 
 
-def _marks(text: bytes, uncached: list[Formula], merges: list[Merge]) -> None:
+@dataclass(frozen=True)
+class _Tags:
+    """The starts of the tags looked for, with the sheet's namespace prefix."""
+
+    cell: bytes  # b"<c "
+    formula: bytes  # b"<f"
+    merge: bytes  # b"<mergeCell" (or <mergeCells: a search for a space is slow in XML)
+    uncached: tuple[bytes, ...]  # _UNCACHED_HINTS
+
+    @classmethod
+    def of(cls, head: bytes) -> _Tags:
+        """The tags of the sheet whose XML starts with `head`."""
+        root = _ROOT.search(head)
+        p = (root.group(1) if root else None) or b""
+        hints = tuple(hint.replace(b"{p}", p) for hint in _UNCACHED_HINTS)
+        return cls(b"<" + p + b"c ", b"<" + p + b"f", b"<" + p + b"mergeCell", hints)
+
+
+def _marks(text: bytes, tags: _Tags, uncached: list[Formula], merges: list[Merge]) -> None:
     """Add the uncached formula cells and the merged ranges of the XML `text`."""
-    if b"<f" in text and any(hint in text for hint in _UNCACHED_HINTS):
+    if tags.formula in text and any(hint in text for hint in tags.uncached):
         for match in _UNCACHED.finditer(text):
             if _TEXT_RESULT.search(match.group(1)) and not match.group(0).endswith(b"c>"):
                 continue  # an empty text result, as Excel stores a formula giving ""
             formula = html.unescape((match.group(4) or b"").decode("utf-8", "replace"))
             uncached.append(Formula(int(match.group(3)), _index(match.group(2)), formula))
-    if b"<mergeCell" in text:  # not "<mergeCell ": a search for a space is slow in XML
+    if tags.merge in text:
         for match in _MERGE.finditer(text):
             merges.append(
                 Merge(

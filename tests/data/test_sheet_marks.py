@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -92,6 +93,26 @@ def test_a_large_sheet_without_a_formula_at_its_start_is_trusted(tmp_path):
     path = _sheet(tmp_path, '<row r="2"><c r="D2"><f>1</f><v></v></c></row>', filler=200_000)
     assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size > HEAD_BYTES
     assert _marks(path).uncached == ()
+
+
+def test_a_sheet_whose_tags_have_a_namespace_prefix_is_read_as_well(tmp_path):
+    """<x:c><x:f>..</x:f><x:v></x:v></x:c> (as .NET's Open XML SDK may write): its formulas
+    without results were never looked for, and read as blank cells; a chunk's cut too."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><f>A{r}*2</f><v></v></c></row>'
+        for r in range(2, 60_002)
+    )
+    path = _sheet(tmp_path, rows, '<mergeCells><mergeCell ref="C2:C3"/></mergeCells>')
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    xml = re.sub(r"<(/?)(\w+)\b", r"<\1x:\2", xml).replace("xmlns=", "xmlns:x=")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    assert xml.startswith("<x:worksheet xmlns:x=") and len(xml) > 2 * HEAD_BYTES
+    marks = _marks(path)
+    assert [f.row for f in marks.uncached] == list(range(2, 60_002))
+    assert marks.uncached[0] == Formula(2, 1, "A2*2")
+    assert marks.merges == (Merge(2, 2, 3, 2),)
 
 
 def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
