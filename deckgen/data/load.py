@@ -724,18 +724,20 @@ class _Workbook:
 
         if (part := self._part(name)) is None:
             return table
-        if marks is None:
-            marks = sheet_marks(self.path, part)
-        if not marks.uncached and not marks.merges:
-            return table
-        at = self._indices[name, header]
-        kept = {at[column]: column for column in table.column_names if column in at}
         kinds: dict[str, str] = {}  # the client's column -> its kind, for our columns
+        blank = False  # a required column of ours with a blank cell
         if sheet is not None:
             from deckgen.data.mapping import match_columns
 
             source = match_columns(table.column_names, sheet, mapping).source
             kinds = {theirs: sheet.column(ours).kind for ours, theirs in source.items()}
+            blank = any(sheet.column(o).required and table[t].null_count for o, t in source.items())
+        if marks is None:  # a large sheet: its blank required cells may be merged or formulas
+            marks = sheet_marks(self.path, part, whole=blank)
+        if not marks.uncached and not marks.merges:
+            return table
+        at = self._indices[name, header]
+        kept = {at[column]: column for column in table.column_names if column in at}
         checked = kinds if sheet is not None else dict.fromkeys(table.column_names, "")
         self._check_formulas(name, header, marks.uncached, kept, checked)
         return _merges_filled(self.shown, name, header, table, marks.merges, kept, kinds)

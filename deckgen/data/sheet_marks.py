@@ -8,7 +8,8 @@ found in the sheet's XML inside the zip. The XML is read in full when it is smal
 guards.SCAN_BYTES, read whole for its size anyway) or when its start (HEAD_BYTES) holds a
 formula; a larger sheet without a formula in its start is trusted, for reading all of it would
 cost a quarter of the read (a fifth of a second per 100 MB of XML, on the 140,000-customer
-sample), and its merged ranges, listed after its cells, go unseen.
+sample), and its merged ranges, listed after its cells, go unseen; unless a required column
+of ours read has a blank cell (no good export does), which may be a merged or formula cell.
 """
 
 from __future__ import annotations
@@ -111,16 +112,17 @@ class MarkScanner:
         return SheetMarks(tuple(self._uncached), tuple(self._merges))
 
 
-def sheet_marks(path: Path, sheet: SheetPart) -> SheetMarks:
+def sheet_marks(path: Path, sheet: SheetPart, whole: bool = False) -> SheetMarks:
     """The formula cells without results and the merged ranges of `sheet` of the package at
-    `path` (none found in a large sheet whose start holds no formula; see the module)."""
+    `path` (none found in a large sheet whose start holds no formula, unless `whole`; see the
+    module)."""
     if sheet.part is None:
         return SheetMarks()
     scanner = MarkScanner()
     try:
         with zipfile.ZipFile(path) as package, package.open(sheet.part) as handle:
             chunk = handle.read(HEAD_BYTES)
-            whole = len(chunk) < HEAD_BYTES or _Tags.of(chunk).formula in chunk
+            whole = whole or len(chunk) < HEAD_BYTES or _Tags.of(chunk).formula in chunk
             if not whole:  # nothing to find in its start, and the rest is trusted
                 return SheetMarks()
             while chunk:

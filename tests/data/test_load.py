@@ -1217,6 +1217,29 @@ def test_formulas_in_a_sheet_too_large_to_read_whole_for_its_size_are_found(
         read_frames(path, Settings())
 
 
+def test_merged_dates_and_late_formulas_in_a_large_sheet_are_found(frames, tmp_path, monkeypatch):
+    """A sheet past guards.SCAN_BYTES whose start holds no formula was not read on: a date
+    merged down rows (and a formula without its result past the start) read as blank cells,
+    'expected a value (required)'. A required column with a blank cell now has it read on."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+    monkeypatch.setattr("deckgen.data.sheet_marks.HEAD_BYTES", 1000)
+
+    def merged(book):
+        book["orders"].merge_cells("C2:C4")  # order_date
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    dates = frames["orders"]["order_date"]
+    assert read["order_date"].iloc[:4].tolist() == [dates.iloc[0]] * 3 + [dates.iloc[3]]
+
+    def formula(book):
+        book["orders"][f"D{len(frames['orders']) + 1}"] = "=1+1"
+
+    path = write_openpyxl_book(tmp_path / "late.xlsx", frames, formula)
+    with pytest.raises(InputError, match=r"column 'amount' \(cell D\d+\): got the formula =1"):
+        read_frames(path, Settings())
+
+
 def test_a_category_merged_over_an_empty_column_beside_it_is_read(frames, tmp_path):
     """Only a merge whose value would stand for another column of ours is refused."""
 
