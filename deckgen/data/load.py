@@ -1272,6 +1272,11 @@ def _read_csv(
     for _ in zip(range(header), reader, strict=False):
         pass
     skipped = reader.line_num
+    read = SheetRead(name, header, searched, closest, numbered=numbered(cells, names))
+    with contextlib.suppress(csv.Error):  # a cell beyond csv's limit: Arrow reads it
+        if next(reader, None) is None and file.stat().st_size <= _CSV_HEAD_BYTES:
+            # Nothing below the header, which Arrow cannot skip when no line end follows it.
+            return pa.table({n: pa.array([], pa.string()) for n in names}), read
     odd_rows: list[str] = []
 
     def odd(row: pv.InvalidRow) -> str:
@@ -1307,7 +1312,7 @@ def _read_csv(
         raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
         raise InputError(_odd_rows_message(file, shown, odd_rows, len(names), header))
-    return table, SheetRead(name, header, searched, closest, numbered=numbered(cells, names))
+    return table, read
 
 
 def _odd_rows_message(

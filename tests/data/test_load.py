@@ -176,6 +176,22 @@ def test_utf8_csv_with_a_nul_byte_beside_a_comma_stays_utf8(tmp_path, title):
     assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Köln"]
 
 
+@pytest.mark.parametrize("end", ["", "\n", "\r"], ids=["no-line-end", "lf", "cr"])
+@pytest.mark.parametrize("title", ["", "Orders of 2026\n"], ids=["plain", "titled"])
+def test_csv_of_its_header_alone_has_no_rows(tmp_path, end, title):
+    """A header with no line end after it (nothing below it) was 'cannot be read as CSV: Could
+    not skip initial 1 rows from CSV file, either file is too short ...' (Arrow's words)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id,city\nC1,Köln\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        f"{title}order_id,customer_id,order_date,amount{end}", encoding="utf-8"
+    )
+    orders = read_frames(folder, Settings())["orders"]
+    assert orders.empty
+    assert list(orders.columns[:4]) == ["order_id", "customer_id", "order_date", "amount"]
+
+
 def test_blank_rows_and_unnamed_empty_columns_are_not_data(frames, writers, settings, tmp_path):
     orders = frames["orders"]
     blank = pd.DataFrame([[None] * orders.shape[1]], columns=orders.columns)
