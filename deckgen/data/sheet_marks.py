@@ -42,6 +42,9 @@ _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
 )
 _OVERLAP = 256
+# Longer than any cell holding a formula: Excel keeps a formula to 8,192 letters (a cell's text
+# to 32,767), each at most 6 bytes of XML (&quot;).
+_LONGEST_CELL = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,9 @@ class MarkScanner:
         cut = text.rfind(tags.cell)
         if cut < 0 or tags.merge in text[cut:]:
             cut = max(cut, text.rfind(tags.merge))
-        if cut < 0:  # no tag starts here: only a tag's start can be cut off
+        if cut < 0 or len(text) - cut > _LONGEST_CELL:
+            # No tag starts here, or a cell too long to be a formula's (a zip bomb's: carried
+            # whole, it was copied and searched again with each chunk): only its start is kept.
             cut = max(len(text) - _OVERLAP, 0)
         self._carry = text[cut:]
         _marks(text[:cut], tags, self._uncached, self._merges)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+import tracemalloc
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from deckgen.data.guards import SheetPart
-from deckgen.data.sheet_marks import HEAD_BYTES, Formula, Merge, SheetMarks, sheet_marks
+from deckgen.data.sheet_marks import (
+    HEAD_BYTES,
+    Formula,
+    MarkScanner,
+    Merge,
+    SheetMarks,
+    sheet_marks,
+)
 
 _HEAD = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
 
@@ -113,6 +121,22 @@ def test_a_sheet_whose_tags_have_a_namespace_prefix_is_read_as_well(tmp_path):
     assert [f.row for f in marks.uncached] == list(range(2, 60_002))
     assert marks.uncached[0] == Formula(2, 1, "A2*2")
     assert marks.merges == (Merge(2, 2, 3, 2),)
+
+
+def test_a_cell_of_hundreds_of_megabytes_is_not_carried_whole(tmp_path):
+    """A zip bomb's one huge text cell (400 KB of .xlsx, 400 MB of XML) was carried from chunk
+    to chunk whole, copied and searched again each time: 26 s of CPU, two copies in memory.
+    Here 64 MB of it, fed as read, take no more memory than a few chunks; what follows is read."""
+    scanner = MarkScanner()
+    scanner.feed(_HEAD.encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+    tracemalloc.start()
+    for _ in range(64):
+        scanner.feed(b"a" * (1 << 20))
+    scanner.feed(b'</t></is></c><c r="B2"><f>1+1</f></c></row></sheetData></worksheet>')
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 << 20
+    assert scanner.result().uncached == (Formula(2, 1, "1+1"),)
 
 
 def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
