@@ -977,9 +977,10 @@ def _merges_filled(
         covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
         where = f"{shown}: sheet '{name}'"
         if merge.first_row <= header:
-            # Made-up names only: a program may keep a covered cell's own name.
+            # Made-up names only: a program may keep a covered cell's own name. Which column
+            # holds ours is unclear only when the name is ours (or, for a transform, any).
             unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
-            if unnamed:
+            if unnamed and (first is not None or not kinds):
                 letter = column_letters(unnamed[0] + 1)
                 raise InputError(
                     f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "

@@ -1180,6 +1180,24 @@ def test_merged_cells_outside_deckgens_columns_are_left_alone(frames, tmp_path):
     assert read["note"].iloc[1:4].isna().all()
 
 
+def test_a_name_merged_over_two_columns_deckgen_does_not_read_is_left_alone(frames, tmp_path):
+    """'Notes' merged over two columns of notes (F1:G1): the workbook was refused, 'column G
+    has no name of its own though it holds data', though neither column is ours."""
+
+    def merged(book):
+        book["orders"]["F1"] = "Notes"
+        for row in range(2, 6):
+            book["orders"][f"F{row}"], book["orders"][f"G{row}"] = f"call {row}", f"mail {row}"
+        book["orders"].merge_cells("F1:G1")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    assert read["Notes"].iloc[:4].tolist() == ["call 2", "call 3", "call 4", "call 5"]
+    pd.testing.assert_series_equal(
+        read["amount"], frames["orders"]["amount"], check_names=False, check_dtype=False
+    )
+
+
 def _chart_sheet(book, title: str, index: int | None = None, data: str = "orders") -> None:
     from openpyxl.chart import BarChart, Reference
 
