@@ -1016,7 +1016,9 @@ def _merges_filled(
                 "expected a number on each row (a merged one may be each row's or their "
                 "total): unmerge the cells and write each row's number"
             )
-        source = filled.setdefault(first, np.arange(len(table)))
+        if first not in filled:  # not setdefault: a row index per merge would be made
+            filled[first] = np.arange(len(table))
+        source = filled[first]
         source[top + 1 : merge.last_row - header] = top
     for column, source in filled.items():
         index = table.column_names.index(column)
