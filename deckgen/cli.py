@@ -280,6 +280,7 @@ def _import_all(names: tuple[str, ...]) -> None:
     "the deck's, else the deck's own month).",
 )
 @_templates_option
+@click.option("--client", default=None, help="Client name for the deck (default: the deck's own).")
 @click.option("--strict", is_flag=True, help="Treat data warnings as errors.")
 def refresh(
     deck: Path,
@@ -288,6 +289,7 @@ def refresh(
     config_path: Path | None,
     period: str | None,
     templates_dir: Path | None,
+    client: str | None,
     strict: bool,
 ) -> None:
     """Put a new month's figures into a deck you edited, keeping your edits (docs/refresh.md)."""
@@ -300,6 +302,7 @@ def refresh(
         period=period,
         config_path=config_path,
         templates_dir=templates_dir,
+        client=client,
         strict=strict,
     )
     click.echo(report.summary())

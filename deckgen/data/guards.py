@@ -14,6 +14,7 @@ import html
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,7 @@ class SheetPart:
     name: str
     part: str | None  # its XML inside the zip; None when the relationships do not say
     hidden: bool  # hidden or very hidden in Excel
+    chart: bool = False  # a chart sheet: a chart, no cells
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ def column_letters(number: int) -> str:
     return letters
 
 
-def _column_number(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
+    """The 1-based number of column `letters` (b"A" is 1, b"AA" 27)."""
     number = 0
     for letter in letters:
         number = number * 26 + letter - 64
@@ -102,13 +105,15 @@ def workbook_parts(path: Path) -> dict[str, SheetPart] | None:
             rels = _read_small(package, "xl/_rels/workbook.xml.rels")
     except (zipfile.BadZipFile, OSError, KeyError, EOFError):
         return None
-    targets = {}
+    targets, charts = {}, set()
     for tag in _RELATIONSHIP_TAG.finditer(rels):
         attributes = _attributes(tag.group(1))
         if "Id" in attributes and "Target" in attributes:
             target = attributes["Target"]
             part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             targets[attributes["Id"]] = posixpath.normpath(part)
+            if attributes.get("Type", "").endswith("/chartsheet"):
+                charts.add(attributes["Id"])
     parts = {}
     for tag in _SHEET_TAG.finditer(workbook):
         attributes = _attributes(tag.group(1))
@@ -116,7 +121,9 @@ def workbook_parts(path: Path) -> dict[str, SheetPart] | None:
             continue
         rid = next((v for k, v in attributes.items() if k.endswith(":id")), "")
         hidden = attributes.get("state", "visible") != "visible"
-        parts[attributes["name"]] = SheetPart(attributes["name"], targets.get(rid), hidden)
+        parts[attributes["name"]] = SheetPart(
+            attributes["name"], targets.get(rid), hidden, chart=rid in charts
+        )
     return parts
 
 
@@ -133,10 +140,14 @@ def _attributes(text: bytes) -> dict[str, str]:
     }
 
 
-def check_sheet_size(path: Path, sheet: SheetPart) -> None:
-    """InputError when `sheet`'s used range is absurd for its size; nothing otherwise."""
+def check_sheet_size(
+    path: Path, sheet: SheetPart, also: Callable[[bytes], None] | None = None
+) -> bool:
+    """InputError when `sheet`'s used range is absurd for its size; else True when its XML was
+    read whole, each chunk read handed to `also` as well (one read for two checks)."""
     if sheet.part is None:
-        return
+        return False
+    whole = False
     try:
         with zipfile.ZipFile(path) as package:
             size = package.getinfo(sheet.part).file_size
@@ -145,12 +156,13 @@ def check_sheet_size(path: Path, sheet: SheetPart) -> None:
             used = declared
             if size <= SCAN_BYTES or declared is None or _absurd(declared, size):
                 with package.open(sheet.part) as handle:
-                    used = _used_range(handle, _ANY_REF)  # holds the range of the cells
+                    used = _used_range(handle, _ANY_REF, also)  # holds the range of the cells
+                whole = True
                 if used is not None and _absurd(used, size):
                     with package.open(sheet.part) as handle:
                         used = _used_range(handle, _CELL)
     except (zipfile.BadZipFile, OSError, KeyError, EOFError):
-        return  # the reader reports an unreadable package
+        return False  # the reader reports an unreadable package
     if used is not None and _absurd(used, size):
         raise InputError(
             f"sheet '{sheet.name}' has a value in cell {used.far_cell}, far beyond the rest of "
@@ -158,6 +170,7 @@ def check_sheet_size(path: Path, sheet: SheetPart) -> None:
             f"sheet of {_size(size)} of cell data; delete that cell (or everything "
             "beyond the data) in Excel and save the workbook again"
         )
+    return whole
 
 
 def _size(size: int) -> str:
@@ -172,21 +185,25 @@ def _declared_range(head: bytes) -> CellRange | None:
     match = _DIMENSION.search(head)
     if match is None:
         return None
-    first_col, first_row = _column_number(match.group(1)), int(match.group(2))
-    last_col = _column_number(match.group(3)) if match.group(3) else first_col
+    first_col, first_row = column_number(match.group(1)), int(match.group(2))
+    last_col = column_number(match.group(3)) if match.group(3) else first_col
     last_row = int(match.group(4)) if match.group(4) else first_row
     far = f"{column_letters(last_col)}{last_row}"
     return CellRange(first_row, first_col, last_row, last_col, far)
 
 
-def _used_range(handle: zipfile.ZipExtFile, cell: re.Pattern[bytes]) -> CellRange | None:
+def _used_range(
+    handle: zipfile.ZipExtFile, cell: re.Pattern[bytes], also: Callable[[bytes], None] | None = None
+) -> CellRange | None:
     """The rectangle of the cells `cell` finds (column letters, row number), scanning the sheet
-    XML once."""
+    XML once (each chunk read handed to `also` too)."""
     low_row = low_col = 1 << 40
     high_row = high_col = 0
     row_cell = col_cell = ""
     carry = b""
     while chunk := handle.read(_CHUNK):
+        if also is not None:
+            also(chunk)
         text = carry + chunk
         carry = text[-_OVERLAP:]  # a tag cut at the end is found whole in the next round
         found = cell.findall(text)

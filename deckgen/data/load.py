@@ -35,7 +35,7 @@ import pandas as pd
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
-from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, Sheet
+from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Sheet
 from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSource, parse_location
 from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
     from deckgen.data.guards import SheetPart
     from deckgen.data.header import HeaderGuess
+    from deckgen.data.sheet_marks import Formula, Merge, SheetMarks
     from deckgen.data.tables import Tables
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -73,9 +74,9 @@ READ_THREADS = 2
 _THREADED_BYTES = 16 << 20
 _IDLE_CORES = 1.0  # ... on a machine with this many cores idle (by the load average)
 _SERIAL = re.compile(r"value: (-?[0-9.]+(?:e[+-]?[0-9]+)?)")  # in a fastexcel CellError
-_TEXT_KINDS = ("id", "text", "category")
 _DATE_CELL_TEXT = r"^\+?\d{4,}-\d\d-\d\d \d\d:\d\d:\d\d$"  # a date cell in a text column
 _MADE_UP = "__UNNAMED__"  # how fastexcel names a column whose header cell is blank
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as Excel, Windows, old Macs end a CSV line
 
 
 def repeat_of(name: str) -> str | None:
@@ -627,8 +628,11 @@ class _Workbook:
         """Sheet `name` as an Arrow table of its rows below the header row (found if need be;
         row 1 for a sheet that is not one of ours, `sheet` None)."""
         from deckgen.data.header import SEARCH_ROWS, find_header, row_match
+        from deckgen.data.sheet_marks import MarkScanner
 
-        self._check_size(name)
+        self._check_cells(name, sheet)
+        scanner = MarkScanner()
+        whole = self._check_size(name, scanner.feed)
         header = mapping.header_row or 1
         table = self._load(name, header)
         read = SheetRead(name, header)
@@ -645,6 +649,8 @@ class _Workbook:
                 read = SheetRead(name, guess.row, searched=True)
         # Once the header row is settled: the names of the columns read are those below it.
         read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
+        marks = scanner.result() if whole else None
+        table = self._marked(name, read.header_row, table, sheet, mapping, marks)
         if sheet is not None and mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
         if sheet is not None:
@@ -666,17 +672,101 @@ class _Workbook:
         return tuple(n for n in maybe if _clean(cells.get(at[n]) or "") != n)
 
     def head(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
-        """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank)."""
+        """The first `rows` rows of sheet `name`, every cell as the text it shows (None: blank;
+        a chart sheet has none)."""
+        if (part := self._part(name)) is not None and part.chart:
+            return []
         self._check_size(name)
         table = self._load(name, None, rows)
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
-    def _check_size(self, name: str) -> None:
-        """InputError when sheet `name` declares a used range far beyond its data (guards.py)."""
+    def _part(self, name: str) -> SheetPart | None:
+        """Sheet `name` in the .xlsx package (None: not an .xlsx, or not listed)."""
+        return None if self.parts is None else self.parts.get(self._names[name])
+
+    def _check_size(self, name: str, also: Callable[[bytes], None] | None = None) -> bool:
+        """InputError when sheet `name` declares a used range far beyond its data (guards.py);
+        else True when its XML was read whole, each chunk handed to `also` too."""
         from deckgen.data.guards import check_sheet_size
 
-        if self.parts is not None and self._names[name] in self.parts:
-            check_sheet_size(self.path, self.parts[self._names[name]])
+        part = self._part(name)
+        return part is not None and check_sheet_size(self.path, part, also)
+
+    def _check_cells(self, name: str, sheet: Sheet | None) -> None:
+        """InputError when sheet `name`, read for our `sheet` (None: for a transform), is a
+        chart sheet: a chart, without cells to read."""
+        if (part := self._part(name)) is None or not part.chart:
+            return
+        ours = sheet.name if sheet is not None else name
+        data = [a for a in self.available if not (p := self._part(a)) or not p.chart]
+        raise InputError(
+            f"{self.shown}: sheet '{name}' is a chart sheet (a chart, no cells); expected the "
+            f"sheet that holds the rows of '{ours}': name it in deckgen.toml as "
+            f'[sheets.{ours}] sheet = "..." (the workbook\'s other sheets: '
+            f"{', '.join(repr(a) for a in data) or 'none'})"
+        )
+
+    def _marked(
+        self,
+        name: str,
+        header: int,
+        table: pa.Table,
+        sheet: Sheet | None,
+        mapping: SheetMapping,
+        marks: SheetMarks | None,
+    ) -> pa.Table:
+        """`table` with each merged range of one of our text, id, category, date or yes/no
+        columns read as its first cell's value on each of its rows, as the sheet shows it;
+        InputError for a formula cell without its result in a column read, or a merged range
+        that cannot be read as rows (sheet_marks.py; `marks`: those found while the sheet
+        was read whole for its size, None: not read whole)."""
+        from deckgen.data.sheet_marks import sheet_marks
+
+        if (part := self._part(name)) is None:
+            return table
+        kinds: dict[str, str] = {}  # the client's column -> its kind, for our columns
+        blank = False  # a required column of ours with a blank cell
+        if sheet is not None:
+            from deckgen.data.mapping import match_columns
+
+            source = match_columns(table.column_names, sheet, mapping).source
+            kinds = {theirs: sheet.column(ours).kind for ours, theirs in source.items()}
+            blank = any(sheet.column(o).required and table[t].null_count for o, t in source.items())
+        if marks is None:  # a large sheet: its blank required cells may be merged or formulas
+            marks = sheet_marks(self.path, part, whole=blank)
+        if not marks.uncached and not marks.merges:
+            return table
+        at = self._indices[name, header]
+        kept = {at[column]: column for column in table.column_names if column in at}
+        checked = kinds if sheet is not None else dict.fromkeys(table.column_names, "")
+        self._check_formulas(name, header, marks.uncached, kept, checked)
+        return _merges_filled(self.shown, name, header, table, marks.merges, kept, kinds)
+
+    def _check_formulas(
+        self,
+        name: str,
+        header: int,
+        uncached: tuple[Formula, ...],
+        kept: dict[int, str],
+        checked: Mapping[str, str],
+    ) -> None:
+        """InputError naming the first of the `uncached` formula cells below row `header` in
+        the `checked` columns (the table's columns by index: `kept`)."""
+        found = [
+            f for f in uncached if f.row > header and f.column in kept and kept[f.column] in checked
+        ]
+        if not found:
+            return
+        first = min(found, key=lambda f: (f.row, f.column))
+        formula = f"the formula ={first.text}" if first.text else "a shared formula"
+        more = f" (and {len(found) - 1:,} more such cells)" if len(found) > 1 else ""
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {first.row}, column '{kept[first.column]}' "
+            f"(cell {first.cell}): got {formula} without its result{more}; expected a value: "
+            "the workbook was written by a program that does not calculate formulas, and "
+            "never saved by a spreadsheet; open it in Excel or LibreOffice Calc and save it, "
+            "which stores each formula's result, then run again"
+        )
 
     def _numbers_as_written(
         self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
@@ -726,7 +816,7 @@ class _Workbook:
         suspect: dict[str, pa.ChunkedArray | None] = {}  # column -> its date-like text cells
         for ours, theirs in source.items():
             column = table[theirs]
-            if sheet.column(ours).kind not in _TEXT_KINDS:
+            if sheet.column(ours).kind not in TEXT_KINDS:
                 continue
             if pa.types.is_timestamp(column.type) and column.null_count:
                 suspect[theirs] = None
@@ -857,6 +947,83 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
+
+
+def _merges_filled(
+    shown: str,
+    name: str,
+    header: int,
+    table: pa.Table,
+    merges: tuple[Merge, ...],
+    kept: dict[int, str],
+    kinds: dict[str, str],
+) -> pa.Table:
+    """`table` (the rows below row `header` of sheet `name`; its columns by index: `kept`) with
+    each of the `merges` down one of our columns (`kinds`) filled with its first cell's value;
+    InputError for a merge that leaves a column with data unnamed, one over our number column
+    (each row's number, or their total?), one across columns of ours, or one that joins a
+    column's name with the cells below it."""
+    import pyarrow.compute as pc
+
+    from deckgen.data.guards import column_letters
+
+    filled: dict[str, np.ndarray] = {}  # column -> the row each of its rows takes its value from
+    for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
+        if merge.last_row < header:
+            continue  # above the column names: a title
+        columns = range(merge.first_column, merge.last_column + 1)
+        first = kept.get(merge.first_column)
+        first = first if first in kinds else None  # the merge's value's column, if ours
+        covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
+        where = f"{shown}: sheet '{name}'"
+        if merge.first_row <= header:
+            # Made-up names only: a program may keep a covered cell's own name. Which column
+            # holds ours is unclear only when the name is ours (or, for a transform, any).
+            unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
+            if unnamed and (first is not None or not kinds):
+                letter = column_letters(unnamed[0] + 1)
+                raise InputError(
+                    f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "
+                    f"column {letter} has no name of its own though it holds data; expected "
+                    f"one column name per column: unmerge the cells and name column {letter}"
+                )
+            if merge.last_row > header and (first or covered):
+                raise InputError(
+                    f"{where}, rows {merge.first_row} to {merge.last_row}, column "
+                    f"'{first or covered[0]}': cells {merge.ref} are merged, joining the "
+                    f"column's name with the cells below it; expected values below the column "
+                    f"names: unmerge the cells"
+                )
+            continue
+        top = merge.first_row - header - 1  # the merge's first row in the table
+        if covered:  # its value would stand for a column of ours it is not in
+            value = table[first][top].as_py() if first and top < len(table) else None
+            last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
+            start = kept.get(merge.first_column, column_letters(merge.first_column + 1))
+            raise InputError(
+                f"{where}, row {merge.first_row}, columns '{start}' to '{last}' (cells "
+                f"{merge.ref}): got one merged cell ({value!r}) across columns; expected a "
+                "value in each column: unmerge the cells and write each column's value"
+            )
+        if first is None or top >= len(table):
+            continue
+        value = table[first][top].as_py()
+        if kinds[first] in ("float", "int"):
+            rows = merge.last_row - merge.first_row + 1
+            raise InputError(
+                f"{where}, rows {merge.first_row} to {merge.last_row}, column '{first}' "
+                f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
+                "expected a number on each row (a merged one may be each row's or their "
+                "total): unmerge the cells and write each row's number"
+            )
+        if first not in filled:  # not setdefault: a row index per merge would be made
+            filled[first] = np.arange(len(table))
+        source = filled[first]
+        source[top + 1 : merge.last_row - header] = top
+    for column, source in filled.items():
+        index = table.column_names.index(column)
+        table = table.set_column(index, column, pc.take(table[column], source))
+    return table
 
 
 def _long_enough(column: pa.ChunkedArray) -> bool:
@@ -1108,6 +1275,11 @@ def _read_csv(
     for _ in zip(range(header), reader, strict=False):
         pass
     skipped = reader.line_num
+    read = SheetRead(name, header, searched, closest, numbered=numbered(cells, names))
+    with contextlib.suppress(csv.Error):  # a cell beyond csv's limit: Arrow reads it
+        if next(reader, None) is None and file.stat().st_size <= _CSV_HEAD_BYTES:
+            # Nothing below the header, which Arrow cannot skip when no line end follows it.
+            return pa.table({n: pa.array([], pa.string()) for n in names}), read
     odd_rows: list[str] = []
 
     def odd(row: pv.InvalidRow) -> str:
@@ -1135,13 +1307,15 @@ def _read_csv(
                 strings_can_be_null=True,
             ),
         )
+    except UnicodeDecodeError:  # UTF-16 cut short at its end: Python's decoder, in Arrow
+        raise InputError(_not_utf8_message(file, shown)) from None
     except (pa.ArrowInvalid, OSError) as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):
             raise InputError(_not_utf8_message(file, shown)) from None
         raise InputError(f"{shown} cannot be read as CSV: {_first_line(exc)}") from None
     if odd_rows:
         raise InputError(_odd_rows_message(file, shown, odd_rows, len(names), header))
-    return table, SheetRead(name, header, searched, closest, numbered=numbered(cells, names))
+    return table, read
 
 
 def _odd_rows_message(
@@ -1178,7 +1352,7 @@ def _line_of(file: Path, text: str) -> int | None:
             if (at == 0 or data[at - 1] in b"\r\n") and (
                 not whole or end == len(data) or data[end] in b"\r\n"
             ):
-                return data[:at].count(b"\n") + 1
+                return _line_breaks(data[:at]) + 1
             at = data.find(record, at + 1)
         return None
 
@@ -1197,7 +1371,7 @@ def _csv_head(
         text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
         raise InputError(_not_utf8_message(file, shown or str(file))) from None
-    lines = text.split("\n")[:SEARCH_ROWS]
+    lines = _LINE_BREAK.split(text, maxsplit=SEARCH_ROWS)[:SEARCH_ROWS]
     # Excel writes ';' in many locales, and a tab for "Unicode text".
     delimiter = max((",", ";", "\t"), key=lambda d: sum(line.count(d) for line in lines))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -1243,15 +1417,20 @@ def _not_utf8_message(file: Path, shown: str) -> str:
                 else:
                     before, after = tail + data[: exc.start], data[exc.start :]
                     cell = _CSV_CELL_END.split(before)[-1] + _CSV_CELL_END.split(after)[0]
-                    line = lines + before.count(b"\n") + 1
+                    line = lines + _line_breaks(before) + 1
                     return (
                         f"{shown}, line {line:,}: {_bytes_shown(cell)} is not UTF-8 text; "
                         "save the file as 'CSV UTF-8'"
                     )
             if not block:
                 return f"{shown} is not UTF-8 text; save it as 'CSV UTF-8'"
-            lines += data.count(b"\n")
-            tail = data[data.rfind(b"\n") + 1 :] if b"\n" in data else tail + data
+            end = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if end < 0:
+                tail += data
+            else:  # a last \r is counted with what follows it: a \n after it is no line
+                end += data[end : end + 1] == b"\n"
+                lines += _line_breaks(tail + data[:end])
+                tail = data[end:]
 
 
 def _not_utf16_message(file: Path, shown: str, encoding: str) -> str:
@@ -1262,13 +1441,20 @@ def _not_utf16_message(file: Path, shown: str, encoding: str) -> str:
         data.decode(encoding)
     except UnicodeDecodeError as exc:
         before = data[: exc.start].decode(encoding)
-        line, cell = before.count("\n") + 1, re.split("[,;\t\r\n]", before)[-1][-40:]
+        line, cell = _line_breaks(before) + 1, re.split("[,;\t\r\n]", before)[-1][-40:]
         bad = _bytes_shown(data[exc.start : exc.end])
         return (
             f"{shown}, line {line:,}: {bad} after {cell!r} is not UTF-16 text; save the file "
             "as 'CSV UTF-8'"
         )
     return f"{shown} is not UTF-16 text; save it as 'CSV UTF-8'"
+
+
+def _line_breaks(text: str | bytes) -> int:
+    """The line breaks in `text`: \r\n, \n, and \r alone as old Mac exports end lines."""
+    if isinstance(text, str):
+        return text.count("\n") + text.count("\r") - text.count("\r\n")
+    return text.count(b"\n") + text.count(b"\r") - text.count(b"\r\n")
 
 
 def _csv_encoding(file: Path) -> str:
@@ -1289,7 +1475,11 @@ def _encoding_of(start: bytes) -> str:
     if min(even, odd) * 20 < max(even, odd):
         encoding = "utf-16-le" if odd > even else "utf-16-be"
         text = start.decode(encoding, "replace")  # a broken letter is named when read
-        if "\x00" not in text and any(mark in text for mark in "\n,;\t"):
+        # Read as UTF-16, UTF-8 keeps most of its separators and line breaks inside other
+        # letters (a title cell with a NUL byte beside a comma: one comma read, the rest lost).
+        marks = sum(text.count(mark) for mark in "\n,;\t")
+        written = sum(start.count(mark) for mark in b"\n,;\t")
+        if "\x00" not in text and marks and marks * 2 >= written:
             return encoding
     return "utf-8-sig"
 

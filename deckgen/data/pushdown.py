@@ -8,7 +8,7 @@ always, with the rows SQL cannot vouch for (docs/scale.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import date
@@ -23,7 +23,7 @@ from deckgen.data.lead_store import LeadStore, PushedTables
 from deckgen.data.load import Source, load_tables, open_book, read_folder_without, with_rows
 from deckgen.data.mapping import allowed_codes, check_mapping, locate_sheets, normalise_name
 from deckgen.data.order_store import OrderPart, OrderStore, Unvouched
-from deckgen.data.schema import LEADS, ORDERS, Sheet
+from deckgen.data.schema import LEADS, ORDERS, TEXT_KINDS, Sheet
 from deckgen.data.source import PathSource, SourceSpec
 from deckgen.data.tables import CustomerRows, Tables, arrow_data, by_rows
 from deckgen.data.vouch import interrupted_until_done
@@ -80,12 +80,17 @@ def pushdown_leads_file(source: SourceSpec | Path, settings: Settings) -> Path |
     return None if plan is None else plan.leads
 
 
-def _leads_file(path: Path, settings: Settings) -> Path | None:
-    """The leads file to read in place: mapped as it is, typed as ours, big enough."""
+def _leads_file(
+    path: Path, settings: Settings, least: int | None = None, kinds: Collection[str] | None = None
+) -> Path | None:
+    """The leads file to read in place: mapped as it is, typed as ours (the columns of `kinds`,
+    default all), `least` rows or more (default PUSHDOWN_LEADS; any number under engine
+    "duckdb")."""
     if not (path / LEADS_FILE).is_file() or settings.mapping("leads") != SheetMapping():
         return None
-    rows = _rows_if_ours([path / LEADS_FILE], LEADS)
-    wanted = rows and (settings.engine == "duckdb" or rows >= PUSHDOWN_LEADS)
+    rows = _rows_if_ours([path / LEADS_FILE], LEADS, kinds)
+    least = PUSHDOWN_LEADS if least is None else least
+    wanted = rows and (settings.engine == "duckdb" or rows >= least)
     return path / LEADS_FILE if wanted else None
 
 
@@ -111,9 +116,10 @@ def _order_parts(path: Path, settings: Settings) -> tuple[OrderPart, ...]:
     return parts if wanted else ()
 
 
-def _rows_if_ours(files: list[Path], sheet: Sheet) -> int:
+def _rows_if_ours(files: list[Path], sheet: Sheet, kinds: Collection[str] | None = None) -> int:
     """The rows of `files` when they share one schema in which every column of `sheet` is
-    named and typed as the validator reads it without help; else 0."""
+    named and typed as the validator reads it without help (the columns of `kinds`, default
+    all); else 0."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -128,16 +134,21 @@ def _rows_if_ours(files: list[Path], sheet: Sheet) -> int:
     # (DuckDB's names are case-insensitive: `Row_` too), as do two columns of one name, which
     # the ordinary reader names.
     names = {n.lower() for n in schema.names}
-    if len(names) < len(schema.names) or _ALIASES & names or not _typed_as_ours(schema, sheet):
+    if (
+        len(names) < len(schema.names)
+        or _ALIASES & names
+        or not _typed_as_ours(schema, sheet, kinds)
+    ):
         return 0
     return sum(f.metadata.num_rows for f in opened)
 
 
-def _typed_as_ours(schema: pa.Schema, sheet: Sheet) -> bool:
+def _typed_as_ours(schema: pa.Schema, sheet: Sheet, only: Collection[str] | None = None) -> bool:
     """True when the file has our required columns under our own names (and no other name
-    that reads as one of ours) and each of our columns in a type SQL reads as the validator
-    would: text as strings, dates as dates without a time zone, numbers as numbers (any other
-    file is read in memory, where the validator names problems)."""
+    that reads as one of ours) and each of our columns (of the kinds `only`, default all) in a
+    type SQL reads as the validator would: text as strings, dates as dates without a time
+    zone, numbers as numbers (any other file is read in memory, where the validator names
+    problems)."""
     import pyarrow as pa
 
     from deckgen.data.load import _clean
@@ -159,6 +170,8 @@ def _typed_as_ours(schema: pa.Schema, sheet: Sheet) -> bool:
         if field_.name not in ours or pa.types.is_null(field_.type):
             continue
         kind = ours[field_.name].kind
+        if only is not None and kind not in only:
+            continue
         text = pa.types.is_large_string(field_.type) and kind in ("id", "text", "category")
         if kind not in kinds or not (kinds[kind](field_.type) or text):
             return False
@@ -174,7 +187,7 @@ def load_pushed_tables(
     plan: Pushdown | None = None,
 ) -> PushedTables:
     """Validated tables of the local .parquet `folder` with the leads and orders of `plan`
-    (default: its leads.parquet only) checked in place; ValidationError on errors (and on
+    (default: its leads.parquet only, when typed as ours) checked in place; ValidationError on errors (and on
     warnings if `strict`), with the messages of deckgen.data.load.load_tables: the validator
     judges every lead and order row SQL cannot vouch for. A value DuckDB cannot hold (a
     timestamp beyond its range) or read (text that is not UTF-8) reads the folder in memory,
@@ -193,7 +206,10 @@ def _load_pushed(
     """load_pushed_tables, DuckDB's errors raised."""
     check_mapping(settings)
     today = today or date.today()
-    plan = plan or Pushdown(folder, folder / LEADS_FILE)
+    # The store scans the text columns as text: a leads file with a lead_id or a name of
+    # numbers (or a mapping) is read in memory, as pushdown_plan leaves it. (Numbers and
+    # dates it reads in place as they are, where pushdown_plan is stricter: blank ages.)
+    plan = plan or Pushdown(folder, _leads_file(folder, settings, least=1, kinds=TEXT_KINDS))
     store = None if plan.leads is None else LeadStore(plan.leads)
     if store is not None and store.empty():  # blank rows only: as in memory (no lead slides)
         store = None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 ColumnKind = Literal["id", "text", "category", "date", "float", "int", "bool"]
+TEXT_KINDS: tuple[ColumnKind, ...] = ("id", "text", "category")  # kinds whose cells are text
 
 CHANNELS: tuple[str, ...] = (
     "trade_show",

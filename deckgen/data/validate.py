@@ -42,7 +42,15 @@ from deckgen.data.mapping import (
     match_columns,
     normalise_name,
 )
-from deckgen.data.schema import OTHER, RETURNS, SHEETS, SHEETS_BY_NAME, Column, Sheet
+from deckgen.data.schema import (
+    OTHER,
+    RETURNS,
+    SHEETS,
+    SHEETS_BY_NAME,
+    TEXT_KINDS,
+    Column,
+    Sheet,
+)
 from deckgen.data.source import SourceSpec
 from deckgen.data.tables import CODED_SHEETS, CustomerRows, Tables, arrow_data
 from deckgen.errors import DeckgenError, Problem, problem_count, sample_lines
@@ -459,7 +467,6 @@ def translated_values(column: pa.ChunkedArray, values: dict[str, str]) -> pa.Chu
     return cells.map_distinct(cells.as_text(column), translate, pa.string())
 
 
-_TEXT_KINDS = ("id", "text", "category")
 _Rows = Callable[[np.ndarray, bool], np.ndarray]  # a mask of values -> one of cells
 
 
@@ -595,7 +602,7 @@ class _SheetCheck:
 
     def _column(self, raw: pd.Series, name: str, theirs: str) -> pd.Series:
         column = self.sheet.column(name)
-        source = cells.arrow_column(raw, dictionary=column.kind in _TEXT_KINDS)
+        source = cells.arrow_column(raw, dictionary=column.kind in TEXT_KINDS)
         coded = cells.dictionary_of(source)
         if coded is not None:  # a category read dictionary-encoded: each value checked once
             source = coded.values
@@ -628,7 +635,7 @@ class _SheetCheck:
         """`source` in the Tables dtype of `column`, with the blank and unreadable cells;
         with `coded`, `source` holds the distinct values of a dictionary-encoded text column."""
         kind = column.kind
-        if kind in _TEXT_KINDS:
+        if kind in TEXT_KINDS:
             rows = _per_row if coded is None else coded.rows
             text = self._text(source, theirs, raw, rows)
             if kind == "id":

@@ -236,17 +236,23 @@ def _has_untagged_content(slide: PptxSlide) -> bool:
     return False
 
 
-def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | None) -> Settings:
+def deck_settings(
+    edited: EditedDeck, data: Path | None, config_path: Path | None, client: str | None = None
+) -> Settings:
     """The settings of a refresh: the given config's, else the deck's own over the config
-    beside the data (which holds the sheet mapping)."""
+    beside the data (which holds the sheet mapping); `client`, when given, names the client."""
+    named = {} if client is None else {"client": client}
     if config_path is not None:
-        return load_settings(config_path)
-    base = load_settings(None if data is None else find_config(data))
+        return Settings.model_validate(load_settings(config_path).model_dump() | named)
+    config = None if data is None else find_config(data)
+    base = load_settings(config)
     stored = edited.record.get("settings")
     if not isinstance(stored, dict):
-        return base
+        return Settings.model_validate(base.model_dump() | named)
+    if client is None:
+        _check_same_client(stored.get("client"), base, config)
     try:
-        return Settings.model_validate(base.model_dump() | stored)
+        return Settings.model_validate(base.model_dump() | stored | named)
     except ValidationError as exc:  # a newer deckgen's settings, say a language this one lacks
         problem = exc.errors()[0]
         where = ".".join(str(part) for part in problem["loc"])
@@ -254,6 +260,22 @@ def deck_settings(edited: EditedDeck, data: Path | None, config_path: Path | Non
             f"the deck's recorded settings cannot be used by this deckgen {deckgen.__version__} "
             f"({where}: {problem['msg']}); give them with --config"
         ) from None
+
+
+def _check_same_client(deck_client: object, base: Settings, config: Path | None) -> None:
+    """InputError when the deckgen.toml beside the data names a client other than the deck's:
+    the deck would show one client's name over another's figures."""
+    if config is None or "client" not in base.model_fields_set or not isinstance(deck_client, str):
+        return
+    if base.client.strip() == deck_client.strip():
+        return
+    raise InputError(
+        f"the deck was made for client {deck_client!r}, but {config} (beside the data) names "
+        f"client {base.client!r}; expected the data of the deck's own client: render a deck "
+        f"for {base.client!r} with `deckgen render`; if the deck was named with `deckgen render "
+        f"--client`, refresh with --client {deck_client!r}; if the client's name changed, refresh "
+        f"with --config {config} (its settings, the new name among them, replace the deck's)"
+    )
 
 
 def refresh_period(
@@ -823,6 +845,7 @@ def refresh_deck_bytes(
     templates_dir: Path | None = None,
     strict: bool = False,
     today: date | None = None,
+    client: str | None = None,
 ) -> tuple[bytes, RefreshReport]:
     """The deck at `deck_path` refreshed with `source`, as the bytes `refresh_deck` would write
     to `output`, and its report; settings are the given ones, else the deck's (see
@@ -838,7 +861,8 @@ def refresh_deck_bytes(
         )
     edited = open_edited_deck(deck_path)
     if settings is None:
-        settings = deck_settings(edited, source if isinstance(source, Path) else None, config_path)
+        data_path = source if isinstance(source, Path) else None
+        settings = deck_settings(edited, data_path, config_path, client)
     tables = load_source(source, settings, strict=strict, today=today)
     chosen = refresh_period(edited, tables, settings, period, today)
     model, _, _ = build_deck_model(
@@ -877,6 +901,7 @@ def refresh_deck(
     templates_dir: Path | None = None,
     strict: bool = False,
     today: date | None = None,
+    client: str | None = None,
 ) -> RefreshReport:
     """Refresh the edited deck at `deck_path` with `data` into `output` (atomically) and write
     its report beside it (`report_path`); returns the report."""
@@ -891,6 +916,7 @@ def refresh_deck(
         templates_dir=templates_dir,
         strict=strict,
         today=today,
+        client=client,
     )
     write_atomically(Path(output), deck)
     write_atomically(report_path(Path(output)), report.to_json())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from deckgen.data.sample import generate_sample
 from deckgen.data.schema import SHEETS
 from deckgen.data.validate import validate_frames, validate_source
 from deckgen.errors import InputError, Problem, ValidationError
-from tests.data.workbooks import write_book
+from tests.data.workbooks import write_book, write_openpyxl_book
+from tests.test_cli import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -104,15 +106,19 @@ def test_csv_in_utf16_without_a_byte_order_mark(frames, writers, settings, tmp_p
     assert got.customers["city"].tolist()[:3] == ["تهران"] * 3
 
 
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
 @pytest.mark.parametrize("mark", [True, False], ids=["with-mark", "without-mark"])
-def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark):
+def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark, newline):
     """A UTF-16 file with a broken letter was 'line 1: b'\\xff\\xfeo\\x00...' is not UTF-8
-    text': its byte-order mark blamed, as if UTF-8 (review of 61c23c5)."""
+    text': its byte-order mark blamed, as if UTF-8 (review of 61c23c5); with \\r alone ending
+    lines, line 1 too."""
     folder = tmp_path / "csv"
     folder.mkdir()
     (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
-    head = "order_id,customer_id,order_date,amount\r\nA,C1,2026-01-01,4\r\nB,C1,2026-01-0"
-    tail = "2,5\r\n"
+    head = (
+        f"order_id,customer_id,order_date,amount{newline}A,C1,2026-01-01,4{newline}B,C1,2026-01-0"
+    )
+    tail = f"2,5{newline}"
     data = head.encode("utf-16-le") + b"\x00\xd8" + tail.encode("utf-16-le")
     (folder / "orders.csv").write_bytes((b"\xff\xfe" if mark else b"") + data)
     with pytest.raises(InputError) as caught:
@@ -120,6 +126,25 @@ def test_utf16_csv_with_a_lone_surrogate_names_its_line(tmp_path, mark):
     assert str(caught.value) == (
         f"{folder / 'orders.csv'}, line 3: b'\\x00\\xd8' after '2026-01-0' is not UTF-16 "
         "text; save the file as 'CSV UTF-8'"
+    )
+
+
+@pytest.mark.parametrize("mark", [True, False], ids=["with-mark", "without-mark"])
+def test_utf16_csv_cut_short_by_one_byte_names_its_line(tmp_path, mark):
+    """A UTF-16 file of an odd number of bytes (a copy cut short) raised UnicodeDecodeError
+    from Arrow's reader: a traceback."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    data = "order_id,customer_id,order_date,amount\rA,C1,2026-01-01,4\rB,C1,2026-01-02,5".encode(
+        "utf-16-le"
+    )
+    (folder / "orders.csv").write_bytes((b"\xff\xfe" if mark else b"") + data + b"\x00")
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 3: b'\\x00' after '5' is not UTF-16 text; save the "
+        "file as 'CSV UTF-8'"
     )
 
 
@@ -132,6 +157,39 @@ def test_utf8_csv_with_a_nul_byte_in_a_cell_stays_utf8(tmp_path):
         "order_id,customer_id,order_date,amount\nA,C1,2026-01-01,4\n", encoding="utf-8"
     )
     assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Kö\x00ln"]
+
+
+@pytest.mark.parametrize(
+    "title", ["Report\x00", "\x00", '"x\x00\n"'], ids=["end", "alone", "quoted"]
+)
+def test_utf8_csv_with_a_nul_byte_beside_a_comma_stays_utf8(tmp_path, title):
+    """A title with a NUL byte beside its comma read as UTF-16 (one comma found in the garbage):
+    'cannot be read as CSV: Could not skip initial 1 rows' or the header not found."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text(
+        f"{title},\ncustomer_id,city\nC1,Köln\n", encoding="utf-8"
+    )
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA,C1,2026-01-01,4\n", encoding="utf-8"
+    )
+    assert read_frames(folder, Settings())["customers"]["city"].tolist() == ["Köln"]
+
+
+@pytest.mark.parametrize("end", ["", "\n", "\r"], ids=["no-line-end", "lf", "cr"])
+@pytest.mark.parametrize("title", ["", "Orders of 2026\n"], ids=["plain", "titled"])
+def test_csv_of_its_header_alone_has_no_rows(tmp_path, end, title):
+    """A header with no line end after it (nothing below it) was 'cannot be read as CSV: Could
+    not skip initial 1 rows from CSV file, either file is too short ...' (Arrow's words)."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_text("customer_id,city\nC1,Köln\n", encoding="utf-8")
+    (folder / "orders.csv").write_text(
+        f"{title}order_id,customer_id,order_date,amount{end}", encoding="utf-8"
+    )
+    orders = read_frames(folder, Settings())["orders"]
+    assert orders.empty
+    assert list(orders.columns[:4]) == ["order_id", "customer_id", "order_date", "amount"]
 
 
 def test_blank_rows_and_unnamed_empty_columns_are_not_data(frames, writers, settings, tmp_path):
@@ -893,3 +951,357 @@ def test_with_a_transform_the_categories_reach_it_as_plain_text(frames, writers,
     leads = frames["leads"][frames["leads"]["status"] != "lost"]
     assert len(tables.leads) == len(leads) < len(frames["leads"])
     assert tables.leads["interest"].tolist() == leads["interest"].str.upper().tolist()
+
+
+# -- CSV line endings of old Macs (\r alone) ---------------------------------------------
+
+
+def _orders_csv(tmp_path: Path, lines: list[str], newline: str) -> Path:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "customers.csv").write_bytes(newline.join(["customer_id", "C1", ""]).encode())
+    (folder / "orders.csv").write_bytes(newline.join([*lines, ""]).encode("utf-8"))
+    return folder
+
+
+_NEWLINES = pytest.mark.parametrize("newline", ["\r", "\n", "\r\n"], ids=["cr", "lf", "crlf"])
+
+
+@_NEWLINES
+def test_csv_row_numbers_are_the_spreadsheets_whatever_the_line_ends(tmp_path, newline):
+    """Title rows, a blank line and the header: the bad amount is on row 7, as Excel shows it."""
+    lines = ["Orders export", "", "order_id,customer_id,order_date,amount"]
+    lines += ["A,C1,2026-01-01,4", "B,C1,2026-01-02,5", "", "C,C1,2026-01-03,abc"]
+    folder = _orders_csv(tmp_path, lines, newline)
+    problems = [p for p in validate_source(folder, Settings()).errors if p.sheet == "orders"]
+    assert [(p.row, p.column, p.value) for p in problems] == [(7, "amount", "abc")]
+
+
+@_NEWLINES
+def test_csv_row_with_an_extra_cell_names_its_line_whatever_the_line_ends(tmp_path, newline):
+    """Regression: with \\r alone ending lines, every such message named line 1."""
+    lines = ["order_id,customer_id,order_date,amount", "A,C1,2026-01-01,4", "B,C1,2026-01-01,4,9"]
+    folder = _orders_csv(tmp_path, lines, newline)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value).startswith(f"{folder / 'orders.csv'}, line 3: 1 row(s) have a ")
+
+
+@_NEWLINES
+def test_csv_not_utf8_names_its_line_whatever_the_line_ends(tmp_path, newline):
+    """Regression: with \\r alone ending lines, the bad bytes were said to be on line 1."""
+    lines = ["order_id,customer_id,order_date,amount,city", "A,C1,2026-01-01,4,Bern"]
+    folder = _orders_csv(tmp_path, [*lines, "B,C1,2026-01-01,4,Zürich"], newline)
+    raw = (folder / "orders.csv").read_bytes().replace("ü".encode(), "ü".encode("latin-1"))
+    (folder / "orders.csv").write_bytes(raw)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value) == (
+        f"{folder / 'orders.csv'}, line 3: b'Z\\xfcrich' is not UTF-8 text; save the file as "
+        "'CSV UTF-8'"
+    )
+
+
+def test_csv_not_utf8_counts_a_crlf_cut_by_the_scans_blocks_once(tmp_path):
+    """A \\r\\n split between two blocks of the scan (256 KiB) is one line break, not two."""
+    first = "order_id,customer_id,order_date,amount,city\r\n"
+    row = "A,C1,2026-01-01,4,Bern\r\n"
+    # the first block ends between \r and \n
+    note = "x" * ((256 << 10) - 1 - len(first) - len("A,C1,2026-01-01,4,"))
+    text = first + f"A,C1,2026-01-01,4,{note}\r\n" + row * 3 + "B,C1,2026-01-01,4,Zürich\r\n"
+    raw = text.encode().replace("ü".encode(), "ü".encode("latin-1"))
+    assert raw[(256 << 10) - 1 : (256 << 10) + 1] == b"\r\n"
+    folder = _orders_csv(tmp_path, ["x"], "\n")
+    (folder / "orders.csv").write_bytes(raw)
+    with pytest.raises(InputError) as caught:
+        read_frames(folder, Settings())
+    assert str(caught.value).startswith(f"{folder / 'orders.csv'}, line 6: b'Z\\xfcrich' ")
+
+
+# -- workbooks as programs write them: formulas, merged cells, chart sheets -------------------
+
+
+def test_formula_cells_without_results_are_one_message(frames, tmp_path, capsys):
+    """A workbook written by openpyxl with formulas, never opened in Excel: the amounts read
+    as empty, said as missing values (required) and silently lost where optional."""
+
+    def formulas(book):
+        for row in range(2, 12):
+            cell = book["orders"].cell(row, 4)
+            cell.value = f"={cell.value}*1"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formulas)
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    amount = frames["orders"]["amount"].iloc[0]
+    assert err == (
+        f"error: {path}: sheet 'orders', row 2, column 'amount' (cell D2): got the formula "
+        f"={amount}*1 without its result (and 9 more such cells); expected a value: the "
+        "workbook was written by a program that does not calculate formulas, and never saved "
+        "by a spreadsheet; open it in Excel or LibreOffice Calc and save it, which stores each "
+        "formula's result, then run again\n"
+    )
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_a_formula_without_its_result_in_an_optional_column_is_not_lost(frames, tmp_path):
+    def formula(book):
+        book["customers"]["F5"] = "=30+4"  # age, optional
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
+    with pytest.raises(InputError, match=r"row 5, column 'age' \(cell F5\): got the formula =30"):
+        read_frames(path, Settings())
+
+
+def test_a_formula_in_a_column_deckgen_does_not_read_is_left_alone(frames, tmp_path):
+    def formula(book):
+        book["orders"]["F1"] = "note"
+        book["orders"]["F2"] = "=D2*2"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
+    read = read_frames(path, Settings())
+    assert read["orders"]["note"].isna().all()
+    assert read["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_formula_results_stored_by_a_spreadsheet_are_read(frames, tmp_path):
+    """As Excel saves a formula: its result beside it."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
+    _rewrite_part(path, "xl/worksheets/sheet2.xml", lambda xml: _with_formula(xml, "D2", "E2"))
+    assert (
+        read_frames(path, Settings())["orders"]["amount"].iloc[0]
+        == frames["orders"]["amount"].iloc[0]
+    )
+
+
+def _with_formula(xml: bytes, cell: str, other: str) -> bytes:
+    """Sheet `xml` with the number of `cell` written as a calculated formula."""
+    found = re.search(rf'<c r="{cell}"[^>]*><v>([^<]*)</v></c>'.encode(), xml)
+    assert found is not None
+    calculated = f'<c r="{cell}" t="n"><f>{other}*0+{found.group(1).decode()}</f>'
+    return xml.replace(found.group(0), calculated.encode() + b"<v>" + found.group(1) + b"</v></c>")
+
+
+def _rewrite_part(path: Path, name: str, change) -> None:
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts[name] = change(parts[name])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+
+
+def test_a_merged_title_above_the_header_is_read_past(frames, tmp_path):
+    def title(book):
+        book["orders"].insert_rows(1)
+        book["orders"]["A1"] = "Orders, 2026"
+        book["orders"].merge_cells("A1:E1")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, title)
+    read = read_frames(path, Settings())["orders"]
+    assert read["order_id"].tolist() == frames["orders"]["order_id"].tolist()
+    assert read["__row__"].iloc[0] == 3
+
+
+def test_a_value_merged_down_rows_is_each_rows_value(frames, tmp_path):
+    """A customer or a country merged over rows, as grouped reports show them: each row's value
+    (they read as missing: an error where required, silently lost where optional)."""
+
+    def merged(book):
+        book["orders"].merge_cells("B2:B4")  # customer_id
+        book["customers"].merge_cells("C2:C5")  # country
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())
+    assert read["orders"]["customer_id"].iloc[:4].tolist() == [
+        *[frames["orders"]["customer_id"].iloc[0]] * 3,
+        frames["orders"]["customer_id"].iloc[3],
+    ]
+    assert read["customers"]["country"].iloc[:5].tolist() == [
+        *[frames["customers"]["country"].iloc[0]] * 4,
+        frames["customers"]["country"].iloc[4],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("merge", "message"),
+    [
+        (
+            "D1:E1",
+            "sheet 'orders', row 1, column E: cells D1:E1 are merged, so column E has no name "
+            "of its own though it holds data; expected one column name per column: unmerge the "
+            "cells and name column E",
+        ),
+        (
+            "D2:D4",
+            "sheet 'orders', rows 2 to 4, column 'amount' (cells D2:D4): got one merged cell "
+            "({amount!r}) over 3 rows; expected a number on each row (a merged one may be each "
+            "row's or their total): unmerge the cells and write each row's number",
+        ),
+        (
+            "B5:C5",
+            "sheet 'orders', row 5, columns 'customer_id' to 'order_date' (cells B5:C5): got "
+            "one merged cell ({customer!r}) across columns; expected a value in each column: "
+            "unmerge the cells and write each column's value",
+        ),
+        (
+            "E1:E3",
+            "sheet 'orders', rows 1 to 3, column 'product_category': cells E1:E3 are merged, "
+            "joining the column's name with the cells below it; expected values below the "
+            "column names: unmerge the cells",
+        ),
+    ],
+    ids=["header-across", "number-down", "across-columns", "name-down"],
+)
+def test_merged_cells_deckgen_cannot_read_as_rows_are_one_message(
+    frames, tmp_path, capsys, merge, message
+):
+    def merged(book):
+        book["orders"].merge_cells(merge)
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    orders = frames["orders"]
+    amount, customer = float(orders["amount"].iloc[0]), str(orders["customer_id"].iloc[3])
+    shown = message.format(amount=amount, customer=customer)
+    assert err == f"error: {path}: {shown}\n"
+
+
+def test_merged_cells_outside_deckgens_columns_are_left_alone(frames, tmp_path):
+    def merged(book):
+        book["orders"]["F1"] = "note"
+        book["orders"]["F2"] = "grouped"
+        book["orders"].merge_cells("F2:G4")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    assert read["note"].iloc[0] == "grouped"
+    assert read["note"].iloc[1:4].isna().all()
+
+
+def test_a_name_merged_over_two_columns_deckgen_does_not_read_is_left_alone(frames, tmp_path):
+    """'Notes' merged over two columns of notes (F1:G1): the workbook was refused, 'column G
+    has no name of its own though it holds data', though neither column is ours."""
+
+    def merged(book):
+        book["orders"]["F1"] = "Notes"
+        for row in range(2, 6):
+            book["orders"][f"F{row}"], book["orders"][f"G{row}"] = f"call {row}", f"mail {row}"
+        book["orders"].merge_cells("F1:G1")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    assert read["Notes"].iloc[:4].tolist() == ["call 2", "call 3", "call 4", "call 5"]
+    pd.testing.assert_series_equal(
+        read["amount"], frames["orders"]["amount"], check_names=False, check_dtype=False
+    )
+
+
+def test_many_merges_down_a_column_make_one_row_index(monkeypatch):
+    """Each merge made a row index of the whole table (setdefault's default, built each time):
+    34,000 merged pairs of 68,000 orders took 3 s more than none, hundreds of thousands
+    over a million rows minutes. One index per column filled now."""
+    import numpy as np
+
+    from deckgen.data import load
+    from deckgen.data.sheet_marks import Merge
+
+    made = []
+    arange = np.arange
+    monkeypatch.setattr(np, "arange", lambda *a, **k: made.append(a) or arange(*a, **k))
+    table = pa.table({"customer_id": ["C1", None, "C2", None] * 500, "amount": [1.0] * 2000})
+    merges = tuple(Merge(r, 0, r + 1, 0) for r in range(2, 2002, 2))  # B2:B3, B4:B5, ...
+    kept, kinds = {0: "customer_id", 1: "amount"}, {"customer_id": "id", "amount": "float"}
+    filled = load._merges_filled("book.xlsx", "orders", 1, table, merges, kept, kinds)
+    assert filled["customer_id"].to_pylist() == ["C1", "C1", "C2", "C2"] * 500
+    assert len(made) == 1
+
+
+def _chart_sheet(book, title: str, index: int | None = None, data: str = "orders") -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.add_data(Reference(book[data], min_col=4, min_row=1, max_row=20))
+    book.create_chartsheet(title, index).add_chart(chart)
+
+
+@pytest.mark.parametrize("index", [0, None], ids=["first", "last"])
+def test_a_chart_sheet_among_the_sheets_is_passed_over(frames, tmp_path, capfd, index):
+    """Nor does the reader print its complaint about a chart sheet (it does when one is read)."""
+    path = write_openpyxl_book(
+        tmp_path / "book.xlsx", frames, lambda b: _chart_sheet(b, "Chart", index)
+    )
+    tables = load_tables(path, Settings())
+    assert len(tables.orders) == len(frames["orders"])
+    assert capfd.readouterr().err == ""
+
+
+def test_a_chart_sheet_read_as_one_of_ours_is_one_message(frames, tmp_path, capfd):
+    def chart_named_orders(book):
+        book["orders"].title = "orders data"
+        _chart_sheet(book, "orders", data="orders data")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, chart_named_orders)
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capfd)
+    assert code == 2
+    assert err == (
+        f"error: {path}: sheet 'orders' is a chart sheet (a chart, no cells); expected the "
+        "sheet that holds the rows of 'orders': name it in deckgen.toml as [sheets.orders] "
+        "sheet = \"...\" (the workbook's other sheets: 'customers', 'orders data', 'leads', "
+        "'channels', 'feedback', 'surveys', 'loyalty')\n"
+    )
+    code, _, err = run_cli(["init", str(path), "-o", str(tmp_path / "deckgen.toml")], capfd)
+    assert code == 0 and "chartsheet" not in err
+    assert 'sheet = "orders data"' in (tmp_path / "deckgen.toml").read_text()
+
+
+def test_formulas_in_a_sheet_too_large_to_read_whole_for_its_size_are_found(
+    frames, tmp_path, monkeypatch
+):
+    """Past guards.SCAN_BYTES the size guard reads only the sheet's start: the formulas are then
+    looked for in their own read (sheet_marks), which finds them at the start."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+
+    def formula(book):
+        book["orders"]["D3"] = "=1+1"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, formula)
+    with pytest.raises(InputError, match=r"row 3, column 'amount' \(cell D3\): got the formula =1"):
+        read_frames(path, Settings())
+
+
+def test_merged_dates_and_late_formulas_in_a_large_sheet_are_found(frames, tmp_path, monkeypatch):
+    """A sheet past guards.SCAN_BYTES whose start holds no formula was not read on: a date
+    merged down rows (and a formula without its result past the start) read as blank cells,
+    'expected a value (required)'. A required column with a blank cell now has it read on."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+    monkeypatch.setattr("deckgen.data.sheet_marks.HEAD_BYTES", 1000)
+
+    def merged(book):
+        book["orders"].merge_cells("C2:C4")  # order_date
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    dates = frames["orders"]["order_date"]
+    assert read["order_date"].iloc[:4].tolist() == [dates.iloc[0]] * 3 + [dates.iloc[3]]
+
+    def formula(book):
+        book["orders"][f"D{len(frames['orders']) + 1}"] = "=1+1"
+
+    path = write_openpyxl_book(tmp_path / "late.xlsx", frames, formula)
+    with pytest.raises(InputError, match=r"column 'amount' \(cell D\d+\): got the formula =1"):
+        read_frames(path, Settings())
+
+
+def test_a_category_merged_over_an_empty_column_beside_it_is_read(frames, tmp_path):
+    """Only a merge whose value would stand for another column of ours is refused."""
+
+    def merged(book):
+        book["orders"].merge_cells("E2:F3")  # product_category, and the empty column F
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, merged)
+    read = read_frames(path, Settings())["orders"]
+    category = frames["orders"]["product_category"]
+    assert read["product_category"].iloc[:3].tolist() == [category.iloc[0]] * 2 + [category.iloc[2]]
+    assert list(read.columns[:5]) == list(frames["orders"].columns)

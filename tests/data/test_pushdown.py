@@ -830,3 +830,32 @@ def test_duckdb_gives_freed_memory_back_unless_told_otherwise(given, expected):
         [sys.executable, "-c", _ALLOCATOR], env=env, capture_output=True, text=True, check=True
     )
     assert found.stdout.splitlines() == [expected, "[(42,)]"]
+
+
+@pytest.mark.parametrize(
+    ("column", "kind"), [("lead_id", "float"), ("lead_id", "int"), ("name", "int")]
+)
+def test_text_of_numbers_without_a_plan_is_read_as_in_memory(
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    column: str,
+    kind: str,
+):
+    """Regression: load_pushed_tables without a plan read leads.parquet in place whatever its
+    types, and a lead_id (or a name) of numbers crashed in the text scan (ValueError,
+    AttributeError). The CLI never went there: pushdown_plan leaves such a file to the
+    in-memory reader, even under engine "duckdb", and so does load_pushed_tables now."""
+    leads = frames["leads"]
+    leads[column] = leads["lead_id"].str[1:].astype(kind)
+    folder = _folder(frames, tmp_path / "numbers")
+    pushed = load_pushed_tables(folder, Settings(), today=TODAY)
+    in_memory = load_tables(folder, Settings(), today=TODAY)
+    assert lead_store_of(pushed) is None
+    pd.testing.assert_frame_equal(pushed.leads, in_memory.leads)
+    assert pushed.leads[column].iloc[0] == str(int(leads[column].iloc[0]))
+    (folder / "deckgen.toml").write_text('engine = "duckdb"\n')
+    out = tmp_path / "deck.pptx"
+    code, _, err = run_cli(["render", str(folder), "-o", str(out), "--period", "2026-09"], capsys)
+    assert (code, err) == (0, "")
+    assert out.exists()

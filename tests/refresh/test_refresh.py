@@ -591,3 +591,75 @@ def test_a_chart_merged_into_the_consultants_is_drawn_without_its_look_to_the_sa
     assert "customer_profile/chart1" in blocks  # the chart the consultant moved and recoloured
     assert not any(block.startswith("channels/") for block in blocks)  # a slide they deleted
     assert lean.read_bytes() == full.read_bytes()
+
+
+def test_another_clients_data_is_refused_and_a_rename_goes_through_config(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: a deck refreshed with data whose deckgen.toml names another client kept
+    the first client's name over the second's figures."""
+    client = read_record(Presentation(str(decks.september)))["settings"]["client"]
+    other = tmp_path / "globex"
+    other.mkdir()
+    data = other / "data.xlsx"
+    data.write_bytes(decks.data.read_bytes())
+    config = other / "deckgen.toml"
+    config.write_text('client = "Globex"\n')
+    out = tmp_path / "out.pptx"
+    code, _, err = run_cli(["refresh", str(decks.september), str(data), "-o", str(out)], capsys)
+    assert code == 2
+    assert err == (
+        f"error: the deck was made for client {client!r}, but {config} (beside the data) names "
+        "client 'Globex'; expected the data of the deck's own client: render a deck for "
+        "'Globex' with `deckgen render`; if the deck was named with `deckgen render --client`, "
+        f"refresh with --client {client!r}; if the client's name changed, refresh with "
+        f"--config {config} (its settings, the new name among them, replace the deck's)\n"
+    )
+    assert not out.exists()
+    code, _, err = run_cli(
+        ["refresh", str(decks.september), str(data), "-o", str(out), "--config", str(config)],
+        capsys,
+    )
+    assert (code, err) == (0, "")
+    assert read_record(Presentation(str(out)))["settings"]["client"] == "Globex"
+    assert any("Globex" in text for text in _texts(out).values())
+
+
+def test_the_deck_clients_own_config_beside_the_data_refreshes(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    client = read_record(Presentation(str(decks.september)))["settings"]["client"]
+    data = tmp_path / "data.xlsx"
+    data.write_bytes(decks.data.read_bytes())
+    (tmp_path / "deckgen.toml").write_text(f'client = " {client} "\n')
+    out = tmp_path / "out.pptx"
+    code, _, err = run_cli(["refresh", str(decks.september), str(data), "-o", str(out)], capsys)
+    assert (code, err) == (0, "")
+    assert read_record(Presentation(str(out)))["settings"]["client"] == client
+
+
+def test_a_deck_named_with_client_refreshes_with_the_same_client(
+    decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deck rendered with --client over the config's name is refused, then refreshes when
+    --client names it again (the message says so), keeping its name."""
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    data = folder / "data.xlsx"
+    data.write_bytes(decks.data.read_bytes())
+    (folder / "deckgen.toml").write_text('client = "Acme"\n')
+    deck = tmp_path / "deck.pptx"
+    render = ["render", str(data), "-o", str(deck), "--period", "2026-09"]
+    code, _, err = run_cli([*render, "--client", "Acme Holdings"], capsys)
+    assert (code, err) == (0, "")
+    out = tmp_path / "out.pptx"
+    code, _, err = run_cli(["refresh", str(deck), str(data), "-o", str(out)], capsys)
+    assert code == 2
+    assert "refresh with --client 'Acme Holdings'" in err
+    assert not out.exists()
+    code, _, err = run_cli(
+        ["refresh", str(deck), str(data), "-o", str(out), "--client", "Acme Holdings"], capsys
+    )
+    assert (code, err) == (0, "")
+    assert read_record(Presentation(str(out)))["settings"]["client"] == "Acme Holdings"
+    assert any("Acme Holdings" in text for text in _texts(out).values())

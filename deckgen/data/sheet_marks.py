@@ -1,0 +1,181 @@
+"""What the cell reader does not tell about a worksheet of an `.xlsx` package: its formula cells
+that hold no result, and its merged cells.
+
+The reader (calamine) gives a formula cell's stored result, and nothing when a program that does
+not calculate (openpyxl, Apache POI) wrote the formula without one: the cell reads as empty.
+A merged range's value sits in its first cell only; the others read as empty too. Both are
+found in the sheet's XML inside the zip. The XML is read in full when it is small (at most
+guards.SCAN_BYTES, read whole for its size anyway) or when its start (HEAD_BYTES) holds a
+formula; a larger sheet without a formula in its start is trusted, for reading all of it would
+cost a quarter of the read (a fifth of a second per 100 MB of XML, on the 140,000-customer
+sample), and its merged ranges, listed after its cells, go unseen; unless a required column
+of ours read has a blank cell (no good export does), which may be a merged or formula cell.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from deckgen.data.guards import SheetPart, column_letters, column_number
+
+# The sheet XML always read (some 2,500 rows; a sheet this small is read in full). A sheet of
+# up to guards.SCAN_BYTES is read whole for its size anyway, and its marks gathered meanwhile.
+HEAD_BYTES = 256 << 10
+_CHUNK = 4 << 20
+# A formula cell whose result is missing: its <f> (or <f .../>, a shared formula's) followed by
+# an empty <v> or by the cell's end. A result of text (t="str") may be empty: left out below.
+_UNCACHED = re.compile(
+    rb'<(?:\w+:)?c\s([^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*)>\s*<(?:\w+:)?f\b[^>]*?'
+    rb"(?:/>|>([^<]*)</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|</(?:\w+:)?c>)"
+)
+_TEXT_RESULT = re.compile(rb'\bt="(?:str|s|inlineStr)"')
+# What an uncached formula cell holds, found fast before the pattern is matched (after "<f":
+# most sheets hold no formula); {p} is the tags' namespace prefix, as <x:f> ("x:").
+_UNCACHED_HINTS = (b"<{p}v></{p}v>", b"<{p}v/>", b"</{p}f></{p}c>", b"/></{p}c>")
+# The root tag, in the sheet's first bytes: its prefix is every tag's (some .NET writers).
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
+)
+_OVERLAP = 256
+# Longer than any cell holding a formula: Excel keeps a formula to 8,192 letters (a cell's text
+# to 32,767), each at most 6 bytes of XML (&quot;).
+_LONGEST_CELL = 1 << 20
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell without its result."""
+
+    row: int  # 1-based sheet row
+    column: int  # 0-based column index (0 for A)
+    text: str  # the formula as written, without its '='
+
+    @property
+    def cell(self) -> str:
+        """The cell as Excel names it, e.g. D2."""
+        return f"{column_letters(self.column + 1)}{self.row}"
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A merged range: 1-based rows, 0-based column indices, inclusive."""
+
+    first_row: int
+    first_column: int
+    last_row: int
+    last_column: int
+
+    @property
+    def ref(self) -> str:
+        """The range as Excel writes it, e.g. B2:B4."""
+        first = f"{column_letters(self.first_column + 1)}{self.first_row}"
+        return f"{first}:{column_letters(self.last_column + 1)}{self.last_row}"
+
+
+@dataclass(frozen=True)
+class SheetMarks:
+    """A sheet's formula cells without results and its merged ranges (as far as read)."""
+
+    uncached: tuple[Formula, ...] = ()
+    merges: tuple[Merge, ...] = ()
+
+
+class MarkScanner:
+    """Gathers a sheet's marks from its XML fed chunk by chunk, in order (a tag may be cut
+    between two chunks)."""
+
+    def __init__(self) -> None:
+        self._uncached: list[Formula] = []
+        self._merges: list[Merge] = []
+        self._carry = b""
+        self._tags: _Tags | None = None  # known from the first chunk
+
+    def feed(self, chunk: bytes) -> None:
+        """Read the next `chunk` of the sheet's XML."""
+        text = self._carry + chunk
+        tags = self._tags = self._tags or _Tags.of(text)
+        # The last cell's start is near the end; a merge's only once the cells are done.
+        cut = text.rfind(tags.cell)
+        if cut < 0 or tags.merge in text[cut:]:
+            cut = max(cut, text.rfind(tags.merge))
+        if cut < 0 or len(text) - cut > _LONGEST_CELL:
+            # No tag starts here, or a cell too long to be a formula's (a zip bomb's: carried
+            # whole, it was copied and searched again with each chunk): only its start is kept.
+            cut = max(len(text) - _OVERLAP, 0)
+        self._carry = text[cut:]
+        _marks(text[:cut], tags, self._uncached, self._merges)
+
+    def result(self) -> SheetMarks:
+        """The marks of the XML fed, which ends here."""
+        _marks(self._carry, self._tags or _Tags.of(b""), self._uncached, self._merges)
+        self._carry = b""
+        return SheetMarks(tuple(self._uncached), tuple(self._merges))
+
+
+def sheet_marks(path: Path, sheet: SheetPart, whole: bool = False) -> SheetMarks:
+    """The formula cells without results and the merged ranges of `sheet` of the package at
+    `path` (none found in a large sheet whose start holds no formula, unless `whole`; see the
+    module)."""
+    if sheet.part is None:
+        return SheetMarks()
+    scanner = MarkScanner()
+    try:
+        with zipfile.ZipFile(path) as package, package.open(sheet.part) as handle:
+            chunk = handle.read(HEAD_BYTES)
+            whole = whole or len(chunk) < HEAD_BYTES or _Tags.of(chunk).formula in chunk
+            if not whole:  # nothing to find in its start, and the rest is trusted
+                return SheetMarks()
+            while chunk:
+                scanner.feed(chunk)
+                chunk = handle.read(_CHUNK) if whole else b""
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+        return SheetMarks()  # the reader reports an unreadable package
+    return scanner.result()
+
+
+@dataclass(frozen=True)
+class _Tags:
+    """The starts of the tags looked for, with the sheet's namespace prefix."""
+
+    cell: bytes  # b"<c "
+    formula: bytes  # b"<f"
+    merge: bytes  # b"<mergeCell" (or <mergeCells: a search for a space is slow in XML)
+    uncached: tuple[bytes, ...]  # _UNCACHED_HINTS
+
+    @classmethod
+    def of(cls, head: bytes) -> _Tags:
+        """The tags of the sheet whose XML starts with `head`."""
+        root = _ROOT.search(head)
+        p = (root.group(1) if root else None) or b""
+        hints = tuple(hint.replace(b"{p}", p) for hint in _UNCACHED_HINTS)
+        return cls(b"<" + p + b"c ", b"<" + p + b"f", b"<" + p + b"mergeCell", hints)
+
+
+def _marks(text: bytes, tags: _Tags, uncached: list[Formula], merges: list[Merge]) -> None:
+    """Add the uncached formula cells and the merged ranges of the XML `text`."""
+    if tags.formula in text and any(hint in text for hint in tags.uncached):
+        for match in _UNCACHED.finditer(text):
+            if _TEXT_RESULT.search(match.group(1)) and not match.group(0).endswith(b"c>"):
+                continue  # an empty text result, as Excel stores a formula giving ""
+            formula = html.unescape((match.group(4) or b"").decode("utf-8", "replace"))
+            uncached.append(Formula(int(match.group(3)), _index(match.group(2)), formula))
+    if tags.merge in text:
+        for match in _MERGE.finditer(text):
+            merges.append(
+                Merge(
+                    int(match.group(2)),
+                    _index(match.group(1)),
+                    int(match.group(4)),
+                    _index(match.group(3)),
+                )
+            )
+
+
+def _index(letters: bytes) -> int:
+    """The 0-based index of column `letters` (b"A" is 0)."""
+    return column_number(letters) - 1

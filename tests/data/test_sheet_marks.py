@@ -1,0 +1,145 @@
+"""Formula cells without results and merged ranges, found in a worksheet's XML."""
+
+from __future__ import annotations
+
+import re
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from deckgen.data.guards import SheetPart
+from deckgen.data.sheet_marks import (
+    HEAD_BYTES,
+    Formula,
+    MarkScanner,
+    Merge,
+    SheetMarks,
+    sheet_marks,
+)
+
+_HEAD = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+def _sheet(tmp_path: Path, cells: str, tail: str = "", filler: int = 0) -> Path:
+    """A package holding one worksheet: `filler` rows of plain numbers, then `cells` (the XML
+    of row 2's cells on), then `tail` after the sheet data."""
+    rows = "".join(f'<row r="{3 + i}"><c r="A{3 + i}"><v>{i}</v></c></row>' for i in range(filler))
+    xml = f"{_HEAD}{rows}{cells}</sheetData>{tail}</worksheet>"
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    return path
+
+
+def _marks(path: Path):
+    return sheet_marks(path, SheetPart("orders", "xl/worksheets/sheet1.xml", False))
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="D2"><f>B2*2</f><v></v></c>',  # openpyxl
+        '<c r="D2"><f>B2*2</f></c>',  # Apache POI
+        '<c r="D2"><f>B2*2</f><v/></c>',
+        '<c r="D2" t="str"><f>B2*2</f></c>',  # text result, never calculated
+    ],
+    ids=["empty-v", "no-v", "closed-v", "text-no-v"],
+)
+def test_a_formula_without_its_result_is_found(tmp_path, cell):
+    assert _marks(_sheet(tmp_path, cell)).uncached == (Formula(2, 3, "B2*2"),)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<c r="D2"><f>B2*2</f><v>84</v></c>',  # as Excel saves it
+        '<c r="D2" t="str"><f>IF(B2="","",B2)</f><v></v></c>',  # Excel's empty text result
+        '<c r="D2"><v>84</v></c>',
+        '<c r="D2" s="1"/>',
+    ],
+    ids=["calculated", "empty-text-result", "number", "styled-blank"],
+)
+def test_a_calculated_formula_or_a_plain_cell_is_not(tmp_path, cell):
+    assert _marks(_sheet(tmp_path, cell)).uncached == ()
+
+
+def test_a_shared_formula_and_an_escaped_one_are_named_by_cell(tmp_path):
+    cells = (
+        '<c r="D2"><f t="shared" ref="D2:D3" si="0">B2&gt;1</f><v></v></c>'
+        '<c r="D3"><f t="shared" si="0"/><v></v></c>'
+    )
+    found = _marks(_sheet(tmp_path, cells)).uncached
+    assert found == (Formula(2, 3, "B2>1"), Formula(3, 3, ""))
+    assert [f.cell for f in found] == ["D2", "D3"]
+
+
+def test_merged_ranges_are_read_from_after_the_sheet_data(tmp_path):
+    tail = '<mergeCells count="2"><mergeCell ref="A1:E1"/><mergeCell ref="AB2:AB40"/></mergeCells>'
+    merges = _marks(_sheet(tmp_path, '<c r="A2"><v>1</v></c>', tail)).merges
+    assert merges == (Merge(1, 0, 1, 4), Merge(2, 27, 40, 27))
+    assert [m.ref for m in merges] == ["A1:E1", "AB2:AB40"]
+
+
+def test_a_large_sheet_is_read_in_full_when_its_start_holds_a_formula(tmp_path):
+    """Cells cut between the chunks read are found whole: the last of 100,000 formulas too."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><f>A{r}*2</f><v></v></c></row>'
+        for r in range(2, 100_002)
+    )
+    path = _sheet(tmp_path, rows, '<mergeCells><mergeCell ref="C2:C3"/></mergeCells>')
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size > 2 * HEAD_BYTES
+    marks = _marks(path)
+    assert [f.row for f in marks.uncached] == list(range(2, 100_002))
+    assert marks.merges == (Merge(2, 2, 3, 2),)
+
+
+def test_a_large_sheet_without_a_formula_at_its_start_is_trusted(tmp_path):
+    """Beyond HEAD_BYTES, a sheet whose start holds no formula is not read on (the cost of a
+    read in full: the module's docstring)."""
+    path = _sheet(tmp_path, '<row r="2"><c r="D2"><f>1</f><v></v></c></row>', filler=200_000)
+    assert zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size > HEAD_BYTES
+    assert _marks(path).uncached == ()
+
+
+def test_a_sheet_whose_tags_have_a_namespace_prefix_is_read_as_well(tmp_path):
+    """<x:c><x:f>..</x:f><x:v></x:v></x:c> (as .NET's Open XML SDK may write): its formulas
+    without results were never looked for, and read as blank cells; a chunk's cut too."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="B{r}"><f>A{r}*2</f><v></v></c></row>'
+        for r in range(2, 60_002)
+    )
+    path = _sheet(tmp_path, rows, '<mergeCells><mergeCell ref="C2:C3"/></mergeCells>')
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    xml = re.sub(r"<(/?)(\w+)\b", r"<\1x:\2", xml).replace("xmlns=", "xmlns:x=")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    assert xml.startswith("<x:worksheet xmlns:x=") and len(xml) > 2 * HEAD_BYTES
+    marks = _marks(path)
+    assert [f.row for f in marks.uncached] == list(range(2, 60_002))
+    assert marks.uncached[0] == Formula(2, 1, "A2*2")
+    assert marks.merges == (Merge(2, 2, 3, 2),)
+
+
+def test_a_cell_of_hundreds_of_megabytes_is_not_carried_whole(tmp_path):
+    """A zip bomb's one huge text cell (400 KB of .xlsx, 400 MB of XML) was carried from chunk
+    to chunk whole, copied and searched again each time: 26 s of CPU, two copies in memory.
+    Here 64 MB of it, fed as read, take no more memory than a few chunks; what follows is read."""
+    scanner = MarkScanner()
+    scanner.feed(_HEAD.encode() + b'<row r="2"><c r="A2" t="inlineStr"><is><t>')
+    tracemalloc.start()
+    for _ in range(64):
+        scanner.feed(b"a" * (1 << 20))
+    scanner.feed(b'</t></is></c><c r="B2"><f>1+1</f></c></row></sheetData></worksheet>')
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 << 20
+    assert scanner.result().uncached == (Formula(2, 1, "1+1"),)
+
+
+def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
+    path = _sheet(tmp_path, '<c r="D2"><f>1</f></c>')
+    assert sheet_marks(path, SheetPart("x", "xl/worksheets/sheet9.xml", False)) == SheetMarks()
+    assert sheet_marks(path, SheetPart("x", None, False)) == SheetMarks()
