@@ -247,8 +247,12 @@ def check_sheets(read: Source, settings: Settings, names: Iterable[str]) -> Shee
                     send()
         if pending:
             # The last ids: looked up here, beside the helper's lookup still running, rather
-            # than queued behind it while this thread waits (0.2 s at 1,000,000 orders).
-            send(here=not all(found.done() for _, found in lookups))
+            # than queued behind it while this thread waits (0.2 s at 1,000,000 orders); not
+            # against more than LOOKUP_ROWS keys, whose two sets at once would raise the peak
+            # (at 10,000,000 orders, 4.5 million customers).
+            keys = max(len(tables[t.name]) for *_, t in pending)
+            busy = not all(found.done() for _, found in lookups)
+            send(here=busy and keys <= LOOKUP_ROWS)
         dates = date_counts(tables)
         references = {
             pair: positions

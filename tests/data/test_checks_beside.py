@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from deckgen.config import Settings
-from deckgen.data import validate
+from deckgen.data import pushdown, validate
 from deckgen.data.lead_store import LeadStore
 from deckgen.data.load import load_tables, read_source
 from deckgen.data.pushdown import _beside, load_pushed_tables
@@ -414,7 +414,7 @@ def test_a_failed_read_stops_the_leads_scan_ahead(
     their read fails (at ten million leads the process waited seconds for it to end before
     exiting with the message), nor when Ctrl-C stops the checks beside the leads': no scan
     thread is left, most batches are never scanned."""
-    from deckgen.data import pushdown, vouch
+    from deckgen.data import vouch
 
     folder = _folder(frames, tmp_path / "failed")
     monkeypatch.setattr(vouch, "BATCH_ROWS", 4)  # the sample's leads in many batches
@@ -481,3 +481,49 @@ def test_ctrl_c_in_check_sheets_drops_the_lookups_not_started(
         validate.check_sheets(read, Settings(), names)
     assert len(looked_up) == 1
     assert not [t for t in threading.enumerate() if t.name.startswith("deckgen-references")]
+
+
+def test_the_last_ids_wait_for_the_helper_when_their_keys_are_many(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Past LOOKUP_ROWS keys the last ids are queued behind the busy helper, never looked up
+    here beside it (two key sets at once would raise the peak of the biggest clients)."""
+    monkeypatch.setattr(validate, "LOOKUP_ROWS", len(frames["customers"]) - 1)
+    read = read_source(_folder(_broken(frames), tmp_path / "many"), Settings())
+    # The orders sent to the helper; the feedback's and surveys' ids (fewer) left for the end.
+    names = [name for name in read.frames if name not in ("leads", "loyalty")]
+    expected = validate.check_sheets(read, Settings(), names).references
+    threads: list[str] = []
+    release = threading.Event()
+    lookup = validate.id_positions
+
+    def held(columns, known):
+        threads.append(threading.current_thread().name)
+        if len(threads) == 1:
+            release.wait(timeout=3)  # the helper busy while the other sheets are checked
+        return lookup(columns, known)
+
+    monkeypatch.setattr(validate, "id_positions", held)
+    ahead = validate.check_sheets(read, Settings(), names)
+    release.set()
+    assert len(threads) >= 2
+    assert all(name.startswith("deckgen-references") for name in threads)
+    assert set(ahead.references) == set(expected)
+    for pair, rows in expected.items():
+        assert ahead.references[pair].tolist() == rows.tolist()
+
+
+def test_the_leads_days_wait_their_turn_when_the_orders_are_in_place_too(
+    frames: dict[str, pd.DataFrame], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """With the orders checked in place too (the biggest clients), the leads' days are counted
+    after the other sheets' checks, in this thread, as before (DuckDB's count beside them would
+    add to the peak); the warnings are the same."""
+    folder = _folder(frames, tmp_path / "both")
+    expected = load_tables(folder, DUCKDB, today=TODAY)
+    threads = _days_counted(monkeypatch)
+    plan = pushdown.pushdown_plan(folder, DUCKDB)  # the leads and the orders in place
+    assert plan is not None and plan.orders
+    pushed = load_pushed_tables(folder, DUCKDB, today=TODAY, plan=plan)
+    assert threads == ["MainThread"]
+    assert pushed.warnings == expected.warnings
