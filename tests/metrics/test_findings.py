@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -10,7 +11,7 @@ from deckgen.config import Settings
 from deckgen.data.sample import generate_sample
 from deckgen.data.validate import validate_frames
 from deckgen.metrics.common import Change
-from deckgen.metrics.findings import compute_diagnostics
+from deckgen.metrics.findings import compute_diagnostics, compute_findings
 from deckgen.metrics.funnel import FunnelGroup, FunnelResult, FunnelStep, NormStatus
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.period import Period
@@ -153,3 +154,23 @@ def test_findings_need_their_sheets() -> None:
     assert kinds.isdisjoint({"channel_cac", "nps_shift", "open_feedback", "pipeline"})
     assert metrics.prospects is None and metrics.feedback is None
     assert metrics.satisfaction is None
+
+
+def test_the_top_prospects_value_is_the_same_sum_on_every_python() -> None:
+    # Python 3.12's sum() of floats compensates its rounding and 3.11's did not: ten leads of 0.1
+    # summed to 0.9999999999999999 on 3.11 and 1.0 on 3.13, and the decks' records differed.
+    metrics = _sample_metrics()
+    assert metrics.prospects is not None and len(metrics.prospects.top) >= 10
+    top = tuple(replace(p, expected_value=0.1) for p in metrics.prospects.top[:10])
+    prospects = replace(metrics.prospects, top=top, pipeline_value=4.0)
+    found = compute_findings(
+        metrics.segmentation,
+        metrics.funnel,
+        metrics.loyalty,
+        metrics.channels,
+        prospects,
+        metrics.feedback,
+        metrics.satisfaction,
+    )
+    pipeline = {f.kind: f for f in found}["pipeline"]
+    assert (pipeline.reference_value, pipeline.weight) == (1.0, 0.25)  # the top: a quarter
