@@ -95,9 +95,17 @@ class RenderResult:
 # (deckgen.cli._Imports), it costs 0.2 s of CPU less than in the middle of the metrics.
 # `deckgen render` imports LOAD_MODULES first, then DRAW_MODULES in a thread while the data
 # loads: the loading imports none of the modules the thread does (DuckDB, pyarrow.parquet and
-# deckgen.data's own, lazily), so no module is imported by both at once. The two it shares
-# (pyarrow.fs imports ssl, duckdb email.parser, as python-pptx does) come first.
-LOAD_MODULES = ("deckgen.data.load", "deckgen.data.validate", "ssl", "email.parser")
+# deckgen.data's own, lazily), so no module is imported by both at once. The ones it shares
+# come first: pyarrow.fs imports ssl; DuckDB reads its version with importlib.metadata, which
+# imports email.parser and email.message (the latter on first use since Python 3.13), as
+# python-pptx does (through urllib.request).
+LOAD_MODULES = (
+    "deckgen.data.load",
+    "deckgen.data.validate",
+    "ssl",
+    "email.parser",
+    "email.message",
+)
 DRAW_MODULES = (
     "deckgen.render.brand",
     "deckgen.render.writer",

@@ -1,7 +1,8 @@
 """SciPy's optimize and special modules, imported without NumPy's Fortran wrapper generator.
 
 SciPy 1.17 clones NumPy's namespace for its array-API layer (`scipy._lib.array_api_compat.numpy`
-runs `from numpy import *`, then reads every name `dir(numpy)` lists), and NumPy 2 names its
+runs `from numpy import *`, then reads every name `dir(numpy)` lists; SciPy 1.18 moved it to
+`scipy._external.array_api_compat.numpy`, which reads the same two lists), and NumPy 2 names its
 lazily imported submodules in both lists: so the first import of any SciPy module imports
 `numpy.f2py` (with charset_normalizer) and `numpy.testing` (with unittest), some 50-70 ms of CPU
 in every render that no deck uses. SCIPY_ARRAY_API does not change this: the clone is made
@@ -21,7 +22,8 @@ import numpy
 
 SPARED = ("f2py", "testing")  # the NumPy submodules no deck needs, kept out of SciPy's clone
 _SCIPY_MODULES = ("scipy.optimize", "scipy.special")
-_CLONE = "scipy._lib.array_api_compat.numpy"  # where SciPy clones NumPy's namespace
+# Where SciPy clones NumPy's namespace: SciPy 1.17, then 1.18 on.
+_CLONES = ("scipy._lib.array_api_compat.numpy", "scipy._external.array_api_compat.numpy")
 
 
 def import_scipy() -> None:
@@ -29,7 +31,8 @@ def import_scipy() -> None:
     SciPy's clone of NumPy is yet to be made (else a plain import)."""
     names = numpy.__dict__.get("__all__")
     listing = numpy.__dict__.get("__dir__")
-    if _CLONE in sys.modules or not isinstance(names, list) or not callable(listing):
+    made = any(clone in sys.modules for clone in _CLONES)
+    if made or not isinstance(names, list) or not callable(listing):
         _import(_SCIPY_MODULES)  # a NumPy laid out otherwise keeps its own lists
         return
     numpy.__all__ = [name for name in names if name not in SPARED]

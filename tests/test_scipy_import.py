@@ -23,6 +23,7 @@ print(json.dumps({{
     "gammaln_5": float(gammaln(5.0)),
     "testing_works": hasattr(numpy, "testing") and numpy.testing.assert_equal(1, 1) is None,
     "now_loaded": sorted(m for m in ("numpy.testing",) if m in sys.modules),
+    "set_on_numpy": globals().get("set_on_numpy"),
 }}))
 """
 
@@ -49,9 +50,22 @@ def test_scipy_comes_without_f2py_and_numpys_own_lists_are_put_back() -> None:
     assert seen["now_loaded"] == ["numpy.testing"]
 
 
+# SciPy imported first, then the names set on NumPy's module noted (a module of a subclass).
+_WATCHED = """
+import scipy.optimize
+set_on_numpy = []
+class Watched(type(numpy)):
+    def __setattr__(self, name, value):
+        set_on_numpy.append(name)
+        super().__setattr__(name, value)
+numpy.__class__ = Watched
+"""
+
+
 def test_a_scipy_already_imported_is_left_as_it_is() -> None:
     # SciPy's clone of NumPy was made before: nothing is hidden, nothing changes.
-    seen = _probe(setup="import scipy.optimize")
+    seen = _probe(setup=_WATCHED)
+    assert seen["set_on_numpy"] == []  # neither list hidden, not even for a moment
     assert "numpy.f2py" in seen["loaded"]
     assert seen["all_kept"] is True
     assert seen["dir_kept"] is True

@@ -5,6 +5,7 @@ Definitions: docs/metrics.md#findings, #finding-weight, #stage-health.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -326,7 +327,7 @@ def _feedback_findings(feedback: FeedbackResult | None) -> list[Finding]:
 def _prospect_findings(prospects: ProspectsResult | None) -> list[Finding]:
     if prospects is None or not prospects.top or prospects.pipeline_value <= 0:
         return []
-    top_value = sum(p.expected_value for p in prospects.top)
+    top_value = math.fsum(p.expected_value for p in prospects.top)
     share = top_value / prospects.pipeline_value
     return [
         Finding(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -237,7 +238,7 @@ def tell_cohorts(loyalty: LoyaltyResult, offset: int) -> Told[CohortHeadline] | 
     if not reached:
         return None
     base = sum(row.customers for _, row in reached)
-    share = sum(row.customers * row.retention[1] for _, row in reached) / base
+    share = math.fsum(row.customers * row.retention[1] for _, row in reached) / base
 
     def at(i: int, field: str) -> Fig:
         return Fig(f"loyalty.cohorts[{i}].{field}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
@@ -119,7 +120,7 @@ def tell_top_prospects(
     counts = Counter(lead.channel for lead in p.top)
     # most_common keeps first-seen order on ties, and `top` is ranked: deterministic.
     channel, count = counts.most_common(1)[0]
-    value = sum(lead.expected_value for lead in p.top)
+    value = math.fsum(lead.expected_value for lead in p.top)
     return told(
         TopProspectsHeadline(
             len(p.top), value, channel, count, first, len(p.top) if last is None else last

@@ -273,9 +273,12 @@ def pd_dates(texts: pa.ChunkedArray, fmt: str) -> np.ndarray:
     )
     stripped = values.str.replace(_OFFSET, _WITHOUT_OFFSET, regex=True)
     parsed = pd.to_datetime(stripped, format=fmt, errors="coerce")
-    days = parsed.to_numpy(dtype="datetime64[ns]")
+    # Compared in pandas' own unit (microseconds since pandas 3): a date past 2262 does not fit
+    # in nanoseconds, where NumPy 2.5 refuses it and NumPy 2.4 wrapped it round (2600 to 2016).
+    days = parsed.to_numpy()
     inside = (days >= np.datetime64(cells.FIRST_DATE)) & (days <= np.datetime64(cells.LAST_DATE))
-    return np.where(inside, days, np.datetime64("NaT", "ns"))
+    days = np.where(inside, days, np.array("NaT", days.dtype))
+    return days.astype("datetime64[ns]", copy=False)
 
 
 def _offsets(base: ColumnProfile) -> tuple[str, ...]:

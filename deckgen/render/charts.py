@@ -561,7 +561,7 @@ def doughnut_shares(spec: ChartSpec) -> ChartSpec:
     once for native and image charts alike rather than by each viewer."""
     item = spec.series[0]
     values = [0.0 if v is None else v for v in item.values]
-    total = sum(values) or 1.0
+    total = math.fsum(values) or 1.0
     shares = tuple(v / total for v in values)
     return replace(spec, series=(replace(item, values=shares, value_kind="percent"),))
 

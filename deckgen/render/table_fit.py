@@ -64,7 +64,7 @@ PAGE_SHRINK_PT = 1.5
 
 def column_widths(spec: TableSpec, width_pt: float) -> tuple[float, ...]:
     """Column widths (points, model order) proportional to each column's weight."""
-    total = sum(column.width for column in spec.columns) or 1.0
+    total = math.fsum(column.width for column in spec.columns) or 1.0
     return tuple(width_pt * column.width / total for column in spec.columns)
 
 
@@ -132,7 +132,7 @@ def _room_for_words(widths: tuple[float, ...], needs: tuple[float, ...]) -> tupl
     """`widths` with each column widened to its need, taken from the columns with room to spare."""
     short = [max(need - width, 0.0) for width, need in zip(widths, needs, strict=True)]
     spare = [max(width - need, 0.0) for width, need in zip(widths, needs, strict=True)]
-    deficit, room = sum(short), sum(spare)
+    deficit, room = math.fsum(short), math.fsum(spare)
     if deficit == 0 or room < deficit:
         return widths
     return tuple(
@@ -163,7 +163,7 @@ def _fit_words(
         return start, widths, no_loose
     size = max(floor, math.floor(word_cap * 2) / 2)  # sizes go in half points
     needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
-    if sum(needs) > width_pt:
+    if math.fsum(needs) > width_pt:
         loose = tuple(need > width for need, width in zip(needs, widths, strict=True))
         words = _widest_words(loosened(spec, loose), family)
         needs = tuple(word * size + 2 * CELL_INSET_X for word in words)
@@ -183,10 +183,10 @@ def fit_table(spec: TableSpec, width_pt: float, height_pt: float, family: str) -
     measured = loosened(spec, loose)
     while True:
         heights = row_heights(measured, widths, size, family)
-        if sum(heights) <= height_pt or size - 0.5 < floor:
+        if math.fsum(heights) <= height_pt or size - 0.5 < floor:
             break
         size -= 0.5
-    if sum(heights) > height_pt:
+    if math.fsum(heights) > height_pt:
         heights = row_heights(measured, widths, size, family, TIGHT_INSET_Y)
         return TableFit(size, widths, heights, loose, TIGHT_INSET_Y)
     return TableFit(size=size, widths=widths, heights=heights, loose=loose)

@@ -8,6 +8,7 @@ Cell paragraphs still get `rtl="1"` and right alignment (see docs/rendering.md).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from copy import deepcopy
 
@@ -156,7 +157,7 @@ def draw_table(slide: PptxSlide, spec: TableSpec, box: Box, ctx: RenderContext) 
     if ctx.rtl:
         order.reverse()
     rows, cols = len(spec.rows) + 1, len(spec.columns)
-    height = round(sum(fit.heights) * EMU_PER_PT)
+    height = round(math.fsum(fit.heights) * EMU_PER_PT)
     shape = slide.shapes.add_table(rows, cols, Emu(box.x), Emu(box.y), Emu(box.w), Emu(height))
     shape.name = "Table"
     if spec.row_keys:

@@ -70,7 +70,10 @@ def test_purchase_occasions_are_distinct_order_days():
 @given(st.lists(st.tuples(st.sampled_from("ABCDEFG"), st.integers(0, 30)), max_size=40))
 def test_first_positions_are_the_former_binary_search(rows):
     coded = customer_orders(
-        orders([(c, str(np.datetime64("2026-10-01") + d), 1.0) for c, d in rows]), OCT_2026
+        orders(
+            [(c, str(np.datetime64("2026-10-01") + np.timedelta64(d, "D")), 1.0) for c, d in rows]
+        ),
+        OCT_2026,
     )
     occasions = coded.occasions
     former = np.searchsorted(occasions.customer, np.arange(occasions.customers))
@@ -89,7 +92,10 @@ def test_first_positions_are_the_former_binary_search(rows):
 )
 def test_revenue_is_the_masked_sum_of_the_orders(rows, start, stop, cents):
     coded = customer_orders(
-        orders([(c, str(np.datetime64("2026-10-01") + d), a) for c, d, a in rows]), OCT_2026
+        orders(
+            [(c, str(np.datetime64("2026-10-01") + np.timedelta64(d, "D")), a) for c, d, a in rows]
+        ),
+        OCT_2026,
     )
     first = day_number(OCT_2026.start)
     bounds = [(first + start, first + stop), (None, first + 31), (None, None)]

@@ -185,3 +185,23 @@ def test_the_top_segment_needs_lapsing_judged_and_revenue_above_zero() -> None:
     negative = replace(metrics.segmentation, rfm=replace(rfm, segments=refunded))
     assert _top_segment(replace(metrics, segmentation=negative)) == []
     assert named in {s.name for s in rfm.segments}
+
+
+def test_the_top_prospects_value_is_the_same_sum_on_every_python() -> None:
+    # Python 3.12's sum() of floats compensates its rounding and 3.11's did not: ten leads of 0.1
+    # summed to 0.9999999999999999 on 3.11 and 1.0 on 3.13, and the decks' records differed.
+    metrics = _sample_metrics()
+    assert metrics.prospects is not None and len(metrics.prospects.top) >= 10
+    top = tuple(replace(p, expected_value=0.1) for p in metrics.prospects.top[:10])
+    prospects = replace(metrics.prospects, top=top, pipeline_value=4.0)
+    found = compute_findings(
+        metrics.segmentation,
+        metrics.funnel,
+        metrics.loyalty,
+        metrics.channels,
+        prospects,
+        metrics.feedback,
+        metrics.satisfaction,
+    )
+    pipeline = {f.kind: f for f in found}["pipeline"]
+    assert (pipeline.reference_value, pipeline.weight) == (1.0, 0.25)  # the top: a quarter

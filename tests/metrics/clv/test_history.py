@@ -75,7 +75,7 @@ def test_no_orders():
     assert len(found.x) == 0 and found.revenue.sum() == pytest.approx(0.0)
 
 
-_DAYS = st.integers(0, 60).map(lambda d: str(np.datetime64("2026-09-01") + d))
+_DAYS = st.integers(0, 60).map(lambda d: str(np.datetime64("2026-09-01") + np.timedelta64(d, "D")))
 _AMOUNTS = st.sampled_from([0.0, -0.0, 15.0, -15.0, 0.1, 1e-300, 99.99, 1e15])
 
 
