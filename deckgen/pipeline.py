@@ -135,7 +135,7 @@ def resolve_source(
     folder), with CLI overrides on top; the client is named after the data if unset. InputError
     when no source or two different ones are named (deckgen.data.source.choose_source)."""
     if isinstance(source, Tables):
-        return source, _overridden(
+        return source, with_options(
             settings if settings is not None else load_settings(config_path),
             lang=lang,
             calendar=calendar,
@@ -154,7 +154,7 @@ def resolve_source(
     if client is None and "client" not in base.model_fields_set:
         # Never present a real client's deck as the sample company's.
         client = default_client_name(source)[:MAX_CLIENT_NAME]
-    overridden = _overridden(base, lang=lang, calendar=calendar, currency=currency, client=client)
+    overridden = with_options(base, lang=lang, calendar=calendar, currency=currency, client=client)
     return spec, overridden
 
 
@@ -193,11 +193,11 @@ def resolve_settings(
     overrides = {"lang": lang, "calendar": calendar, "currency": currency, "client": client}
     if source is None:
         base = settings if settings is not None else load_settings(config_path)
-        return _overridden(base, **overrides)
+        return with_options(base, **overrides)
     return resolve_source(source, settings, config_path, **overrides)[1]
 
 
-def _overridden(base: Settings, **overrides: str | None) -> Settings:
+def with_options(base: Settings, **overrides: str | None) -> Settings:
     """`base` with the command-line options that were given on top."""
     updates = {k: v for k, v in overrides.items() if v is not None}
     if not updates:

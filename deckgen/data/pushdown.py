@@ -172,7 +172,7 @@ def _typed_as_ours(schema: pa.Schema, sheet: Sheet, only: Collection[str] | None
         kind = ours[field_.name].kind
         if only is not None and kind not in only:
             continue
-        text = pa.types.is_large_string(field_.type) and kind in ("id", "text", "category")
+        text = pa.types.is_large_string(field_.type) and kind in TEXT_KINDS
         if kind not in kinds or not (kinds[kind](field_.type) or text):
             return False
     return True

@@ -132,7 +132,7 @@ def sheet_marks(path: Path, sheet: SheetPart, whole: bool = False) -> SheetMarks
                 return SheetMarks()
             while chunk:
                 scanner.feed(chunk)
-                chunk = handle.read(_CHUNK) if whole else b""
+                chunk = handle.read(_CHUNK)
     except (zipfile.BadZipFile, OSError, KeyError, EOFError):
         return SheetMarks()  # the reader reports an unreadable package
     return scanner.result()

@@ -403,7 +403,7 @@ def read_cells(
     source = cells.arrow_column(raw)
     if column.name in mapping.values:
         source = translated_values(source, mapping.values[column.name])
-    if column.kind in ("id", "text", "category"):
+    if column.kind in TEXT_KINDS:
         text = cells.as_id(cells.as_text(source)) if column.kind == "id" else cells.as_text(source)
         blank = cells.null_mask(text)
         return Converted(cells.to_series(text, "string", raw.index), blank, np.zeros_like(blank))

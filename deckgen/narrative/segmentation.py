@@ -340,7 +340,7 @@ def tell_interests_headline(
             claim("every interest alike", Fig(per_customer, Agg.MIN), Relation.EQ, spends[0]),
         )
     if max(spends) > 0:
-        top = max(interests, key=lambda i: (i.revenue_per_customer_12m, -interests.index(i)))
+        top = max(interests, key=lambda i: i.revenue_per_customer_12m)  # the first of any tied
         path = f"segmentation.psychographic[interest={top.interest}]"
         # Was "Customers interested in travel spend the most" beside outdoors spending as much.
         tied = tuple(

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from deckgen.data import cells
 from deckgen.data.mapping import canonical_code
-from deckgen.data.schema import CUSTOMERS, SHEETS, SHEETS_BY_NAME, Column
+from deckgen.data.schema import CUSTOMERS, SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Column
 from deckgen.propose.guess import HIGH, MEDIUM, Guess
 from deckgen.propose.locale import client_guess, currency_guess, language_guess, timezone_guess
 from deckgen.propose.match import (
@@ -332,7 +332,7 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
         listed = ", ".join(_sql_text(w) for w in words)
         ours = {c.theirs: c.ours for c in columns}
         kind = SHEETS_BY_NAME[sheet].column(ours[label.name]).kind if label.name in ours else "text"
-        if kind in ("id", "text", "category") and _usable(label.name):
+        if kind in TEXT_KINDS and _usable(label.name):
             parts.append(f"coalesce({_sql_name(label.name)}, '') NOT IN ({listed})")
             evidence.append(f"{len(totals):,} row(s) labelled {listed} in '{label.name}'")
     if sheet == "orders":

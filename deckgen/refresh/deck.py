@@ -240,19 +240,28 @@ def deck_settings(
     edited: EditedDeck, data: Path | None, config_path: Path | None, client: str | None = None
 ) -> Settings:
     """The settings of a refresh: the given config's, else the deck's own over the config
-    beside the data (which holds the sheet mapping); `client`, when given, names the client."""
-    named = {} if client is None else {"client": client}
+    beside the data (which holds the sheet mapping); `client`, when given, names the client
+    (checked as `deckgen render --client` checks it)."""
+    from deckgen.pipeline import with_options
+
+    return with_options(_deck_or_config_settings(edited, data, config_path, client), client=client)
+
+
+def _deck_or_config_settings(
+    edited: EditedDeck, data: Path | None, config_path: Path | None, client: str | None
+) -> Settings:
+    """deck_settings before `client`: the data's own client is checked unless it is given."""
     if config_path is not None:
-        return Settings.model_validate(load_settings(config_path).model_dump() | named)
+        return load_settings(config_path)
     config = None if data is None else find_config(data)
     base = load_settings(config)
     stored = edited.record.get("settings")
     if not isinstance(stored, dict):
-        return Settings.model_validate(base.model_dump() | named)
+        return base
     if client is None:
         _check_same_client(stored.get("client"), base, config)
     try:
-        return Settings.model_validate(base.model_dump() | stored | named)
+        return Settings.model_validate(base.model_dump() | stored)
     except ValidationError as exc:  # a newer deckgen's settings, say a language this one lacks
         problem = exc.errors()[0]
         where = ".".join(str(part) for part in problem["loc"])

@@ -663,3 +663,21 @@ def test_a_deck_named_with_client_refreshes_with_the_same_client(
     assert (code, err) == (0, "")
     assert read_record(Presentation(str(out)))["settings"]["client"] == "Acme Holdings"
     assert any("Acme Holdings" in text for text in _texts(out).values())
+
+
+@pytest.mark.parametrize("config", [False, True])
+def test_a_bad_client_name_given_to_refresh_is_one_message(
+    config: bool, decks: Decks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--client is checked as render checks it, with the deck's settings or a config's."""
+    out = tmp_path / "out.pptx"
+    args = ["refresh", str(decks.september), str(decks.data), "-o", str(out), "--client", "  "]
+    if config:
+        toml = tmp_path / "deckgen.toml"
+        toml.write_text('client = "Acme"\n')
+        args += ["--config", str(toml)]
+    code, _, err = run_cli(args, capsys)
+    assert code == 2
+    assert err.startswith("error: ") and "the command-line options" in err
+    assert "Traceback" not in err and err.count("\n") <= 3
+    assert not out.exists()
