@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deckgen.propose.guess import Guess
-from deckgen.propose.names import compact, synonyms
+from deckgen.propose.names import compact, fold, synonyms
 from deckgen.propose.source import ClientSource
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def client_guess(source: ClientSource) -> Guess:
     if source.kind == "database":
         name = Path(source.label.rsplit("/", 1)[-1].split("?")[0]).stem or "client"
     else:
-        name = Path(source.label).stem or Path(source.label).name
+        name = Path(source.label).resolve().stem  # `deckgen init .` names the folder
     return Guess(
         name, "from the file name: write the client's name as the deck should show it", 0.2
     )
@@ -74,6 +74,7 @@ def currency_guess(sheets: list[SheetProposal], lang: str) -> Guess:
                 code = signs.get(word) or signs.get(word.upper())
                 if code:
                     found.append((code, f"the column is named '{choice.theirs}'", 0.85))
+    found += _currency_columns(sheets)
     countries = synonyms().country_currencies
     for proposal in sheets:
         country = next((c for c in proposal.columns if c.ours == "country"), None)
@@ -101,6 +102,30 @@ def currency_guess(sheets: list[SheetProposal], lang: str) -> Guess:
     best = found[0]
     runner = next((f[0] for f in found if f[0] != best[0]), None)
     return Guess(best[0], best[1], best[2], runner_up=runner)
+
+
+def _currency_columns(sheets: list[SheetProposal]) -> list[tuple[str, str, float]]:
+    """The currency a column of currency codes names (`Currency`: `EUR` on every row; Stripe
+    writes `eur`), whatever its name if its cells are codes, as (currency, evidence, confidence)."""
+    signs = synonyms().currency_signs
+    found = []
+    for proposal in sheets:
+        for profile in proposal.table.profiles if proposal.table is not None else ():
+            if profile.kind != "text" or profile.filled == 0:
+                continue
+            tally: dict[str, int] = {}
+            for value, rows in profile.values:
+                code = signs.get(value.strip().upper()) if len(value.strip()) == 3 else None
+                if code:
+                    tally[code] = tally.get(code, 0) + rows
+            named = fold(profile.name) in synonyms().currency_columns
+            if not tally or (not named and sum(tally.values()) < 0.9 * profile.filled):
+                continue
+            code = max(sorted(tally), key=lambda c: tally[c])
+            share = tally[code] / profile.filled
+            evidence = f"'{profile.name}' says {code} on {share:.0%} of its rows"
+            found.append((code, evidence, 0.9 if share >= 0.95 else 0.5))
+    return found
 
 
 def timezone_guess(sheets: list[SheetProposal], lang: str) -> Guess | None:

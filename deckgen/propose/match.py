@@ -230,12 +230,15 @@ def _id_fit(
 ) -> tuple[float, str]:
     if p.kind in ("date", "bool") or (p.kind == "number" and not p.whole):
         return 0.0, f"{p.kind}, not ids"
-    if p.kind == "text" and (p.mean_length > 24 or p.spaced > 0.3):
+    emails = p.kind == "text" and p.emails >= 0.9
+    if p.kind == "text" and (p.mean_length > 24 or p.spaced > 0.3) and not emails:
         return 0.05, "free text, not ids"
     share = f"{p.distinct:,} distinct in {p.filled:,} filled cells"
     if p.totals:
         share += f", {len(p.totals):,} of them TOTAL rows"
     if column.name == sheet.key:
+        if p.unique and column.name == "order_id" and not p.numbered:
+            return 0.85, f"unique, but not order numbers ({share})"
         if p.unique:
             return 1.0, f"unique ({share})"
         if column.name == "order_id" and p.distinct >= 0.1 * p.filled:
@@ -246,6 +249,11 @@ def _id_fit(
         if known == 0:
             return 0.1, "none of its values is a customer id"
         return 0.4 + 0.6 * known, f"{known:.0%} of its values are customer ids"
+    if column.references == "customers" and emails:
+        return 0.95, f"e-mail addresses, a customer each ({share})"
+    if column.references == "customers" and sheet.name == "orders" and p.unique and p.filled >= 20:
+        # Every customer with exactly one order: more likely each row's own number.
+        return 0.3, f"unique on every row ({share}): order numbers, not customers?"
     return (0.7 if not p.unique or p.filled < 3 else 0.6), share
 
 

@@ -19,9 +19,10 @@ from deckgen.propose.match import (
     SourceMatch,
     match_sheet,
     match_source,
+    placed_share,
     value_group,
 )
-from deckgen.propose.names import match_value
+from deckgen.propose.names import compact, match_value, synonyms
 from deckgen.propose.profile import ColumnProfile, shown_format
 from deckgen.propose.source import ClientSource, ClientTable
 
@@ -343,9 +344,35 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
             if 0 < empty < 0.5 * profile.rows:
                 parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
                 evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
+        status = _not_sales(table)
+        if status is not None:
+            parts.append(status[0])
+            evidence.append(status[1])
     if not parts:
         return None
     return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
+
+
+def _not_sales(table: ClientTable) -> tuple[str, str] | None:
+    """A condition keeping the rows of a status column (payment or order status) that are
+    sales, and its evidence; None when no column's cells are such statuses or all are sales."""
+    statuses = synonyms().order_statuses
+    for profile in table.profiles:
+        if profile.kind != "text" or not _usable(profile.name):
+            continue
+        known = [(v, n, statuses[compact(v)]) for v, n in profile.values if compact(v) in statuses]
+        if sum(n for _, n, _ in known) < 0.9 * profile.filled:
+            continue
+        left_out = [(v, n) for v, n, sale in known if not sale]
+        if not left_out:
+            return None
+        listed = ", ".join(_sql_text(v) for v, _ in left_out)
+        rows = ", ".join(f"{n:,} {v}" for v, n in left_out)
+        return (
+            f"coalesce({_sql_name(profile.name)}, '') NOT IN ({listed})",
+            f"'{profile.name}' marks rows that brought no revenue ({rows})",
+        )
+    return None
 
 
 def _usable(*names: str) -> bool:
@@ -410,13 +437,22 @@ def _customers_from_orders(orders: SheetProposal, matched: SourceMatch) -> Sheet
     )
     attributes = tuple(c.name for c in CUSTOMERS.columns if c.name != "customer_id")
     extra = match_sheet(orders.table, CUSTOMERS, exclude=used, only=attributes)
-    columns = [customer, *(c for c in extra.columns if c.name.score > 0)]
+    columns = [customer, *(c for c in extra.columns if c.name.score > 0 and _placed(c, orders))]
     values = tuple(
         vm
         for c in columns
         if (vm := value_map(CUSTOMERS.column(c.ours), orders.table.profile(c.theirs))) is not None
     )
     return SheetProposal(**{**proposal.__dict__, "columns": tuple(columns), "values": values})
+
+
+def _placed(choice: ColumnChoice, orders: SheetProposal) -> bool:
+    """False for a coded attribute none of whose values deckgen places (Shopify's `Source`,
+    `web` and `pos`, is a sales channel, not how the customer was acquired)."""
+    column = CUSTOMERS.column(choice.ours)
+    if value_group(column) is None or orders.table is None:
+        return True
+    return placed_share(column, orders.table.profile(choice.theirs)) > 0
 
 
 # -- values --------------------------------------------------------------------------------
