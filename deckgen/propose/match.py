@@ -231,7 +231,8 @@ def _id_fit(
     if p.kind in ("date", "bool") or (p.kind == "number" and not p.whole):
         return 0.0, f"{p.kind}, not ids"
     emails = p.kind == "text" and p.emails >= 0.9
-    if p.kind == "text" and (p.mean_length > 24 or p.spaced > 0.3) and not emails:
+    # Long cells are free text when they hold spaces; long tokens (`py_3Qx...`, uuids) are ids.
+    if p.kind == "text" and (p.spaced > 0.3 or (p.mean_length > 24 and p.spaced > 0)):
         return 0.05, "free text, not ids"
     share = f"{p.distinct:,} distinct in {p.filled:,} filled cells"
     if p.totals:
