@@ -241,7 +241,8 @@ def _id_fit(
         if p.unique and column.name == "order_id" and not p.numbered:
             return 0.85, f"unique, but not order numbers ({share})"
         if p.unique:
-            return 1.0, f"unique ({share})"
+            numbers = " order numbers" if column.name == "order_id" else ""
+            return 1.0, f"unique{numbers} ({share})"
         if column.name == "order_id" and p.distinct >= 0.1 * p.filled:
             return 0.75, f"repeats ({share}): lines of orders?"
         return 0.05, f"repeats ({share}), so not a key"

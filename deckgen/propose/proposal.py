@@ -269,6 +269,9 @@ def _orders(
                 runner_up=amount.theirs if amount else None,
             )
         }
+    customer = chosen.get("customer_id")
+    if customer is not None and (folded := _email_variants(table.profile(customer.theirs))):
+        changes["compute"] = {**changes.get("compute", {}), customer.theirs: folded}  # type: ignore[dict-item]
     order_id = chosen.get("order_id")
     if order_id is not None:
         profile = table.profile(order_id.theirs)
@@ -276,6 +279,24 @@ def _orders(
             changes["order_lines"] = _order_lines(table, order_id, chosen.get("customer_id"))
         changes["returns"] = _returns(table, profile, quantity)
     return columns, changes
+
+
+def _email_variants(profile: ColumnProfile) -> Guess | None:
+    """The client's e-mail column in lower case without surrounding spaces, when some of its
+    addresses differ from another only so (`Ann@x.com`, ` ann@x.com`: one customer)."""
+    if profile.emails < 0.9 or not _usable(profile.name):
+        return None
+    folded = {key.strip().casefold() for key in profile.keys}
+    merged = len(profile.keys) - len(folded)
+    if merged == 0:
+        return None
+    name = _sql_name(profile.name)
+    return Guess(
+        f"lower(trim({name}))",
+        f"{merged:,} e-mail addresses differ from another only by case or spaces: one customer"
+        " each, compared in lower case",
+        0.8,
+    )
 
 
 def _order_lines(
@@ -338,12 +359,9 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
             evidence.append(f"{len(totals):,} row(s) labelled {listed} in '{label.name}'")
     if sheet == "orders":
         customer = next((c for c in columns if c.ours == "customer_id"), None)
-        if customer is not None and _usable(customer.theirs):
-            profile = table.profile(customer.theirs)
-            empty = profile.rows - profile.filled - len(totals)
-            if 0 < empty < 0.5 * profile.rows:
-                parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
-                evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
+        if customer is not None and (empty := walk_ins(table, columns)):
+            parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
+            evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
         status = _not_sales(table)
         if status is not None:
             parts.append(status[0])
@@ -351,6 +369,18 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
     if not parts:
         return None
     return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
+
+
+def walk_ins(table: ClientTable, columns: list[ColumnChoice]) -> int:
+    """The orders that name no customer (TOTAL rows aside), when fewer than half do: rows the
+    proposed `where` leaves out; 0 otherwise."""
+    customer = next((c for c in columns if c.ours == "customer_id"), None)
+    if customer is None or not _usable(customer.theirs):
+        return 0
+    profile = table.profile(customer.theirs)
+    totals = {row for p in table.profiles for row in p.totals}
+    empty = profile.rows - profile.filled - len(totals)
+    return empty if 0 < empty < 0.5 * profile.rows else 0
 
 
 def _not_sales(table: ClientTable) -> tuple[str, str] | None:
@@ -570,6 +600,16 @@ def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
                 35,
                 f"[sheets.{sheet.name}] '{', '.join(proposal.table.names) if proposal.table else ''}'"
                 f" chosen; {proposal.runner_up} looks like '{sheet.name}' too",
+            )
+        )
+    table = proposal.table
+    if proposal.sheet == "orders" and table and (left := walk_ins(table, list(proposal.columns))):
+        found.append(
+            Decision(
+                45,
+                f"[sheets.orders] where: {left:,} of {table.rows:,} orders name no customer"
+                " (walk-in sales?) and are left out of every figure, revenue too; give them a"
+                " customer id to count them",
             )
         )
     for guess, what in ((proposal.order_lines, "order_lines"), (proposal.decimal, "decimal")):

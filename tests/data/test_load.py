@@ -256,15 +256,14 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
         ),
         (
             lambda tmp: _write(tmp, "report.pdf", b"%PDF-1.4"),
-            "is not an .xlsx workbook or a folder",
+            "is not an .xlsx workbook, a .csv or .parquet file, or a folder of them",
         ),
-        (lambda tmp: _write(tmp, "orders.csv", b"order_id\n"), "is a single .csv file"),
         (lambda tmp: tmp, "holds no .csv or .parquet files"),
     ],
     ids=[
         *("missing", "empty", "text", "truncated-zip", "password", "html", "html-utf16"),
         *("csv-text", "zip"),
-        *("pdf", "single-csv", "no-files"),
+        *("pdf", "no-files"),
     ],
 )
 def test_unreadable_sources_raise_one_clear_input_error(tmp_path, settings, make, message):

@@ -125,11 +125,11 @@ def test_a_remote_file_over_the_cap_is_refused_before_and_while_it_is_fetched(
     [
         ("memory://nowhere/", "memory://nowhere/ does not exist"),
         ("memory://nowhere.xlsx", "memory://nowhere.xlsx does not exist"),
-        ("memory://one/orders.csv", "memory://one/orders.csv is a single .csv file; put one"),
+        ("memory://one/orders.csv", "memory://one/orders.csv does not exist"),
         ("memory://empty/", "memory://empty holds no .csv or .parquet files (one per sheet)"),
         (
             "memory://notes.txt",
-            "memory://notes.txt is not an .xlsx workbook or a folder of .csv or .parquet files",
+            "memory://notes.txt is not an .xlsx workbook, a .csv or .parquet file, or a folder of them",
         ),
     ],
 )

@@ -53,7 +53,9 @@ class Platform:
 
 def sample(platform: Platform) -> dict[str, pd.DataFrame]:
     """The sample the fixture is written from."""
-    return generate_sample(customers=platform.customers, months=14, end="2026-10", seed=platform.seed)
+    return generate_sample(
+        customers=platform.customers, months=14, end="2026-10", seed=platform.seed
+    )
 
 
 def build(platform: Platform, folder: Path) -> Path:
@@ -99,7 +101,9 @@ def _token(prefix: str, *parts: object) -> str:
     return prefix + digest[:24]
 
 
-def shop_orders(frames: dict[str, pd.DataFrame], no_sale: tuple[tuple[str, int], ...]) -> pd.DataFrame:
+def shop_orders(
+    frames: dict[str, pd.DataFrame], no_sale: tuple[tuple[str, int], ...]
+) -> pd.DataFrame:
     """The sample's orders in date order, with the customer's country and e-mail, a `status`
     (`sale`, or one of `no_sale` on extra rows), a time of day and a running number."""
     customers = frames["customers"].set_index("customer_id")
@@ -109,7 +113,9 @@ def shop_orders(frames: dict[str, pd.DataFrame], no_sale: tuple[tuple[str, int],
         rows.append({**order._asdict(), "status": "sale"})
         for status, every in no_sale:
             if i % every == every - 1:
-                rows.append({**order._asdict(), "status": status, "amount": round(order.amount * 0.9, 2)})
+                rows.append(
+                    {**order._asdict(), "status": status, "amount": round(order.amount * 0.9, 2)}
+                )
     shop = pd.DataFrame(rows)
     shop["email"] = shop["customer_id"].map(email)
     shop["country"] = shop["customer_id"].map(customers["country"]).map(_COUNTRY_CODES)
@@ -143,7 +149,8 @@ def _shopify(frames: dict[str, pd.DataFrame], *, full: bool) -> dict[str, pd.Dat
             "Currency": "EUR" if not full else "GBP",
             "Billing City": shop["city"],
             "Billing Country": shop["country"],
-            "Source": ["web", "pos", "shopify_draft_order"] * (len(shop) // 3) + ["web"] * (len(shop) % 3),
+            "Source": ["web", "pos", "shopify_draft_order"] * (len(shop) // 3)
+            + ["web"] * (len(shop) % 3),
         }
     )
     if not full:
@@ -156,8 +163,12 @@ def _shopify(frames: dict[str, pd.DataFrame], *, full: bool) -> dict[str, pd.Dat
     export.insert(8, "Shipping", 4.9)
     export.insert(9, "Taxes", (shop["amount"] - shop["amount"] / 1.2).round(2))
     export["Billing Province"] = shop["region"]
-    export["Payment Method"] = ["Shopify Payments", "PayPal Express Checkout"] * (len(shop) // 2) + ["Shopify Payments"] * (len(shop) % 2)
-    export["Payment Reference"] = [_token("c", n, ".1") for n in shop["number"]]  # unique tokens, no order number
+    export["Payment Method"] = ["Shopify Payments", "PayPal Express Checkout"] * (
+        len(shop) // 2
+    ) + ["Shopify Payments"] * (len(shop) % 2)
+    export["Payment Reference"] = [
+        _token("c", n, ".1") for n in shop["number"]
+    ]  # unique tokens, no order number
     export["Refunded Amount"] = shop["amount"].where(shop["status"] == "refunded", 0.0).round(2)
     export["Id"] = 5_600_000_000_000 + shop["number"] * 7919
     return {"orders_export.csv": export}
@@ -183,7 +194,10 @@ _SHOPIFY_TRUTH = (
 
 def _woocommerce(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     shop = shop_orders(frames, _WOO_NO_SALE)
-    status = shop["status"].where(shop["status"] != "sale", ["completed", "processing"] * (len(shop) // 2) + ["completed"] * (len(shop) % 2))
+    status = shop["status"].where(
+        shop["status"] != "sale",
+        ["completed", "processing"] * (len(shop) // 2) + ["completed"] * (len(shop) % 2),
+    )
     number = shop["customer_id"].str.slice(1).astype(int)
     guest = number % 5 == 0  # guests check out without an account: customer_id 0
     export = pd.DataFrame(
@@ -197,7 +211,8 @@ def _woocommerce(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             "discount_total": 0.0,
             "order_total": shop["amount"].round(2),
             "order_currency": "EUR",
-            "payment_method": ["stripe", "paypal", "cod"] * (len(shop) // 3) + ["stripe"] * (len(shop) % 3),
+            "payment_method": ["stripe", "paypal", "cod"] * (len(shop) // 3)
+            + ["stripe"] * (len(shop) % 3),
             "customer_id": (number + 17).where(~guest, 0),
             "billing_first_name": "Jo",
             "billing_last_name": "Doe " + number.astype(str),
@@ -283,7 +298,12 @@ _STRIPE_TRUTH = (
 # -- HubSpot deals (as leads), beside a Shopify export ---------------------------------------
 
 _DEAL_STAGES = {"converted": "Closed Won", "lost": "Closed Lost"}
-_OPEN_STAGES = ("Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Contract Sent")
+_OPEN_STAGES = (
+    "Appointment Scheduled",
+    "Qualified To Buy",
+    "Presentation Scheduled",
+    "Contract Sent",
+)
 # HubSpot's source types name no offline medium apart: those are "Offline Sources" (other);
 # deckgen reads "Social Media" as social with no value map.
 _SOURCE_TYPES = {"seo": "Organic Search", "social": "Social Media", "email": "Email Marketing"}
@@ -292,7 +312,8 @@ _SOURCE_TYPES = {"seo": "Organic Search", "social": "Social Media", "email": "Em
 def _hubspot(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     leads = frames["leads"]
     stage = [
-        _DEAL_STAGES.get(s, _OPEN_STAGES[i % len(_OPEN_STAGES)]) for i, s in enumerate(leads["status"])
+        _DEAL_STAGES.get(s, _OPEN_STAGES[i % len(_OPEN_STAGES)])
+        for i, s in enumerate(leads["status"])
     ]
     deals = pd.DataFrame(
         {
@@ -305,7 +326,9 @@ def _hubspot(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             # Only won deals are given a close date here: deckgen reads it as the conversion day.
             "Close Date": leads["converted_date"].dt.strftime("%Y-%m-%d %H:%M"),
             "Deal owner": "Sam Lee",
-            "Original Source Type": leads["channel"].map(lambda c: _SOURCE_TYPES.get(c, "Offline Sources")),
+            "Original Source Type": leads["channel"].map(
+                lambda c: _SOURCE_TYPES.get(c, "Offline Sources")
+            ),
         }
     )
     return {**_shopify(frames, full=False), "all-deals.csv": deals}
