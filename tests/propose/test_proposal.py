@@ -1,0 +1,69 @@
+"""What init proposes from the orders' cells: rows that are no sale (a payment or order status)
+left out by `where`."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from deckgen.propose import init_config
+
+TODAY = date(2026, 12, 5)
+
+
+def _where(path: Path) -> tuple[str | None, bool]:
+    """The orders' proposed `where`, and whether the proposal validates."""
+    output = path.parent / "deckgen.toml"
+    result = init_config(str(path), output, today=TODAY)
+    settings = tomllib.loads(output.read_text(encoding="utf-8"))
+    return settings["sheets"]["orders"].get("where"), result.valid
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "where"),
+    [
+        (
+            "Financial Status",
+            ["paid", "paid", "refunded", "pending", "partially_refunded"],
+            "coalesce(\"Financial Status\", '') NOT IN ('pending', 'refunded')",
+        ),
+        (  # WooCommerce's statuses: on-hold is awaiting payment
+            "status",
+            ["completed", "processing", "on-hold", "cancelled", "failed"],
+            "coalesce(\"status\", '') NOT IN ('cancelled', 'failed', 'on-hold')",
+        ),
+        (  # Stripe's, capitalised; kept as written
+            "Status",
+            ["Paid", "Paid", "Paid", "Refunded", "Failed"],
+            "coalesce(\"Status\", '') NOT IN ('Failed', 'Refunded')",
+        ),
+        (  # blank statuses are kept (coalesce), whatever the column's name
+            "State",
+            ["paid", "paid", "", "voided", "paid"],
+            "coalesce(\"State\", '') NOT IN ('voided')",
+        ),
+    ],
+)
+def test_a_status_column_leaves_out_the_rows_that_are_no_sale(
+    tmp_path: Path, orders_csv, name: str, values: list[str], where: str
+) -> None:
+    proposed, valid = _where(orders_csv(tmp_path / "data", {name: values}))
+    assert proposed == where
+    assert valid
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"Financial Status": ["paid", "partially_refunded", "paid"]},  # every row a sale
+        {"Fulfillment": ["fulfilled", "unfulfilled", "refunded"]},  # not 90% statuses
+        {"Note": ["refunded later", "pending review", "ok"]},  # sentences, not statuses
+    ],
+)
+def test_no_filter_without_rows_that_are_no_sale(
+    tmp_path: Path, orders_csv, extra: dict[str, list[str]]
+) -> None:
+    assert _where(orders_csv(tmp_path / "data", extra)) == (None, True)
