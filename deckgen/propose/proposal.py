@@ -250,6 +250,7 @@ def _orders(
     chosen = {c.ours: c for c in columns}
     quantity, price = helpers.get("quantity"), helpers.get("unit_price")
     amount = chosen.get("amount")
+    compute: dict[str, Guess] = {}
     if (
         quantity
         and price
@@ -259,19 +260,18 @@ def _orders(
         columns = [c for c in columns if c.ours != "amount"]
         operands = [_sql_number(table.profile(c.theirs)) for c in (quantity, price)]
         written = [c.theirs for c in (quantity, price) if table.profile(c.theirs).currencies]
-        changes["compute"] = {
-            "amount": Guess(
-                " * ".join(operands),
-                f"no amount column; '{quantity.theirs}' is a quantity and '{price.theirs}' a unit"
-                " price"
-                + "".join(f"; '{name}' is read past its currency sign" for name in written),
-                0.8,
-                runner_up=amount.theirs if amount else None,
-            )
-        }
+        compute["amount"] = Guess(
+            " * ".join(operands),
+            f"no amount column; '{quantity.theirs}' is a quantity and '{price.theirs}' a unit"
+            " price" + "".join(f"; '{name}' is read past its currency sign" for name in written),
+            0.8,
+            runner_up=amount.theirs if amount else None,
+        )
     customer = chosen.get("customer_id")
     if customer is not None and (folded := _email_variants(table.profile(customer.theirs))):
-        changes["compute"] = {**changes.get("compute", {}), customer.theirs: folded}  # type: ignore[dict-item]
+        compute[customer.theirs] = folded  # the column replaced by its folded addresses
+    if compute:
+        changes["compute"] = compute
     order_id = chosen.get("order_id")
     if order_id is not None:
         profile = table.profile(order_id.theirs)
@@ -359,7 +359,7 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
             evidence.append(f"{len(totals):,} row(s) labelled {listed} in '{label.name}'")
     if sheet == "orders":
         customer = next((c for c in columns if c.ours == "customer_id"), None)
-        if customer is not None and (empty := walk_ins(table, columns)):
+        if customer is not None and (empty := _walk_ins(table, columns)):
             parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
             evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
         status = _not_sales(table)
@@ -371,7 +371,7 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
     return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
 
 
-def walk_ins(table: ClientTable, columns: list[ColumnChoice]) -> int:
+def _walk_ins(table: ClientTable, columns: list[ColumnChoice]) -> int:
     """The orders that name no customer (TOTAL rows aside), when fewer than half do: rows the
     proposed `where` leaves out; 0 otherwise."""
     customer = next((c for c in columns if c.ours == "customer_id"), None)
@@ -603,7 +603,7 @@ def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
             )
         )
     table = proposal.table
-    if proposal.sheet == "orders" and table and (left := walk_ins(table, list(proposal.columns))):
+    if proposal.sheet == "orders" and table and (left := _walk_ins(table, list(proposal.columns))):
         found.append(
             Decision(
                 45,
