@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -90,7 +90,7 @@ class Proposal:
 def propose(source: ClientSource, lang: str | None = None) -> Proposal:
     """The deckgen.toml proposal for `source`; `lang` is the deck language if given."""
     matched = match_source(source.tables)
-    sheets = [_sheet(match, matched) for match in _in_schema_order(matched)]
+    sheets = _email_folds([_sheet(match, matched) for match in _in_schema_order(matched)])
     orders = next((s for s in sheets if s.sheet == "orders"), None)
     if "customers" not in matched.sheets and orders is not None and orders.table is not None:
         sheets.insert(0, _customers_from_orders(orders, matched))
@@ -267,9 +267,6 @@ def _orders(
             0.8,
             runner_up=amount.theirs if amount else None,
         )
-    customer = chosen.get("customer_id")
-    if customer is not None and (folded := _email_variants(table.profile(customer.theirs))):
-        compute[customer.theirs] = folded  # the column replaced by its folded addresses
     if compute:
         changes["compute"] = compute
     order_id = chosen.get("order_id")
@@ -281,22 +278,33 @@ def _orders(
     return columns, changes
 
 
-def _email_variants(profile: ColumnProfile) -> Guess | None:
-    """The client's e-mail column in lower case without surrounding spaces, when some of its
-    addresses differ from another only so (`Ann@x.com`, ` ann@x.com`: one customer)."""
-    if profile.emails < 0.9 or not _usable(profile.name):
-        return None
-    folded = {key.strip().casefold() for key in profile.keys}
-    merged = len(profile.keys) - len(folded)
+def _email_folds(sheets: list[SheetProposal]) -> list[SheetProposal]:
+    """`sheets` with every e-mail customer column in lower case without surrounding spaces,
+    when some addresses differ from another only so (`Ann@x.com`, ` ann@x.com`: one customer),
+    in one sheet or between two: folded in every sheet at once, so that a survey's `ANN@X.COM`
+    still joins the orders' `ann@x.com`."""
+    emails = [
+        (s.table.profile(c.theirs), k)
+        for k, s in enumerate(sheets)
+        for c in s.columns
+        if c.ours == "customer_id" and s.table is not None
+    ]
+    emails = [(p, k) for p, k in emails if p.emails >= 0.9 and _usable(p.name)]
+    written = frozenset().union(*(p.keys for p, _ in emails))
+    merged = len(written) - len({key.strip().casefold() for key in written})
     if merged == 0:
-        return None
-    name = _sql_name(profile.name)
-    return Guess(
-        f"lower(trim({name}))",
-        f"{merged:,} e-mail addresses differ from another only by case or spaces: one customer"
-        " each, compared in lower case",
-        0.8,
-    )
+        return sheets
+    folded = list(sheets)
+    for profile, k in emails:
+        guess = Guess(
+            f"lower(trim({_sql_name(profile.name)}))",
+            f"{merged:,} e-mail addresses differ from another only by case or spaces: one"
+            " customer each, compared in lower case in every sheet",
+            0.8,
+        )
+        compute = {**folded[k].compute, profile.name: guess}  # the column replaced by its fold
+        folded[k] = replace(folded[k], compute=compute)
+    return folded
 
 
 def _order_lines(
@@ -394,8 +402,8 @@ def _not_sales(table: ClientTable) -> tuple[str, str] | None:
         if sum(n for _, n, _ in known) < 0.9 * profile.filled:
             continue
         left_out = [(v, n) for v, n, sale in known if not sale]
-        if not left_out:
-            return None
+        if not left_out:  # all sales (`Fulfillment Status`): another column may mark some
+            continue
         listed = ", ".join(_sql_text(v) for v, _ in left_out)
         rows = ", ".join(f"{n:,} {v}" for v, n in left_out)
         return (

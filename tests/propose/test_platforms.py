@@ -132,6 +132,47 @@ def test_emails_differing_only_by_case_or_spaces_are_one_customer(
     assert _headlines(out)["repeat_rate_12m"] == figures["repeat_rate_12m"]
 
 
+def test_emails_differing_between_sheets_are_folded_in_every_sheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The orders write each address one way, the surveys in capitals and the tickets with a
+    # space: a fold on the orders alone would leave every answer and ticket unjoined.
+    data = build(BY_NAME["shopify_orders"], tmp_path)
+    addresses = _shopify_export()["Email"].drop_duplicates().head(12).tolist()
+    surveys = pd.DataFrame(
+        {
+            "Response ID": [f"R{i}" for i in range(12)],
+            "Date": "2026-09-10",
+            "Satisfaction": 4,
+            "Recommend": 9,
+            "Email": [a.upper() for a in addresses],
+        }
+    )
+    write_csv(data.parent / "surveys.csv", surveys)
+    tickets = pd.DataFrame(
+        {
+            "Ticket ID": [f"T{i}" for i in range(12)],
+            "Date": "2026-09-12",
+            "Kind": "complaint",
+            "Topic": "delivery",
+            "Severity": "high",
+            "Status": "resolved",
+            "Requester email": [" " + a.title() for a in addresses],
+        }
+    )
+    write_csv(data.parent / "feedback.csv", tickets)
+    code, out, err = run_cli(["init", str(data.parent)], capsys)
+    assert code == 0, err
+    sheets = tomllib.loads((data.parent / "deckgen.toml").read_text(encoding="utf-8"))["sheets"]
+    assert sheets["orders"]["compute"] == {"Email": 'lower(trim("Email"))'}
+    assert sheets["surveys"]["compute"] == {"Email": 'lower(trim("Email"))'}
+    assert sheets["feedback"]["compute"] == {"Requester email": 'lower(trim("Requester email"))'}
+    assert "expected a customer_id listed" not in out
+    code, out, err = run_cli(["validate", str(data.parent)], capsys)
+    assert code == 0, out + err
+    assert "expected a customer_id listed" not in out
+
+
 def test_emails_written_one_way_are_read_as_they_are(tmp_path: Path) -> None:
     data = build(BY_NAME["shopify_orders"], tmp_path)
     init_config(str(data), tmp_path / "deckgen.toml", today=TODAY)

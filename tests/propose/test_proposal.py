@@ -67,3 +67,15 @@ def test_no_filter_without_rows_that_are_no_sale(
     tmp_path: Path, orders_csv, extra: dict[str, list[str]]
 ) -> None:
     assert _where(orders_csv(tmp_path / "data", extra)) == (None, True)
+
+
+def test_a_status_column_of_sales_only_does_not_hide_the_next_one(
+    tmp_path: Path, orders_csv
+) -> None:
+    extra = {
+        "Fulfillment Status": ["fulfilled", "shipped", "delivered"],  # every row a sale
+        "Payment Status": ["paid", "paid", "refunded", "paid", "failed"],
+    }
+    proposed, valid = _where(orders_csv(tmp_path / "data", extra))
+    assert proposed == "coalesce(\"Payment Status\", '') NOT IN ('failed', 'refunded')"
+    assert valid
