@@ -4,7 +4,7 @@ assignment (scipy's linear_sum_assignment) with the runner-up kept as evidence."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from deckgen.propose.profile import ColumnProfile, shown_format
 from deckgen.propose.source import ClientTable
 
 NAME_WEIGHT = 0.6  # a column's score: this much from its name, the rest from its content
+# The name score of an e-mail name (`Email`, `Billing Email`) for a customer id: an address names
+# the customer less surely than the client's own `Customer ID` beside it, which then wins.
+EMAIL_NAME = 0.8
 REQUIRED_FLOOR = 0.3  # lowest score that maps a required column (its content alone can)
 OPTIONAL_FLOOR = 0.45  # ... an optional column (its name must help)
 SHEET_FLOOR = 0.5  # lowest score that makes a client table one of our sheets
@@ -115,6 +118,8 @@ def match_sheet(
         names = _synonyms().columns[(sheet.name, column.name)]
         for j, profile in enumerate(theirs):
             name = match_name(profile.name, names)
+            if column.name == "customer_id" and name.how == "exact" and "mail" in name.synonym:
+                name = replace(name, score=EMAIL_NAME)
             fit, evidence = content_fit(sheet, column, profile, customer_keys)
             scores[i, j] = _score(name.score, fit)
             notes[(i, j)] = (name, evidence)
@@ -253,10 +258,19 @@ def _id_fit(
         return 0.4 + 0.6 * known, f"{known:.0%} of its values are customer ids"
     if column.references == "customers" and emails:
         return 0.95, f"e-mail addresses, a customer each ({share})"
+    guests = sum(n for v, n in p.values if _placeholder(v)) / max(p.filled, 1)
+    if column.references == "customers" and guests >= 0.02:
+        return 0.3, f"{guests:.0%} of its rows say 0 or guest: one customer for every guest?"
     if column.references == "customers" and sheet.name == "orders" and p.unique and p.filled >= 20:
         # Every customer with exactly one order: more likely each row's own number.
         return 0.3, f"unique on every row ({share}): order numbers, not customers?"
     return (0.7 if not p.unique or p.filled < 3 else 0.6), share
+
+
+def _placeholder(value: str) -> bool:
+    """True for a customer id that stands for no one (WooCommerce's `0` for a guest)."""
+    key = compact(value)
+    return bool(key) and (key.strip("0") == "" or key in _synonyms().placeholders)
 
 
 def _number_fit(sheet: Sheet, column: Column, p: ColumnProfile, _: object) -> tuple[float, str]:

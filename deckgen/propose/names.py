@@ -73,6 +73,7 @@ class Synonyms:
     values: dict[str, dict[str, str]]  # value group -> compact spelling -> our code
     totals: frozenset[str]  # compact words of TOTAL rows
     generic: frozenset[str]  # folded words that name a column only on their own
+    placeholders: frozenset[str]  # compact customer ids that stand for no one (`guest`)
     currency_signs: dict[str, str]  # sign or code as written -> currency
     currency_columns: tuple[str, ...]  # folded names of a column of currency codes
     order_statuses: dict[str, bool]  # compact order or payment status -> a sale (True) or not
@@ -113,6 +114,7 @@ def synonyms() -> Synonyms:
         values=values,
         totals=frozenset(compact(w) for w in data["totals"]["words"]),
         generic=frozenset(fold(w) for w in data["generic"]["words"]),
+        placeholders=frozenset(compact(w) for w in data["placeholders"]["words"]),
         currency_signs=dict(data["currencies"]["signs"]),
         currency_columns=tuple(fold(n) for n in data["currencies"]["columns"]["names"]),
         order_statuses={

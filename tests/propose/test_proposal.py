@@ -79,3 +79,35 @@ def test_a_status_column_of_sales_only_does_not_hide_the_next_one(
     proposed, valid = _where(orders_csv(tmp_path / "data", extra))
     assert proposed == "coalesce(\"Payment Status\", '') NOT IN ('failed', 'refunded')"
     assert valid
+
+
+def _columns(path: Path) -> tuple[dict[str, str], str]:
+    """The orders' proposed columns, and what init lists."""
+    output = path.parent / "deckgen.toml"
+    result = init_config(str(path), output, today=TODAY)
+    settings = tomllib.loads(output.read_text(encoding="utf-8"))
+    return settings["sheets"]["orders"]["columns"], result.summary()
+
+
+def test_a_customer_id_column_wins_over_an_email_column_beside_it(
+    tmp_path: Path, orders_csv
+) -> None:
+    # A CRM's orders with both: the id is the customer's own; the address is the runner-up.
+    emails = [f"k{n:02d}@example.org" for n in range(7)]  # one per customer, as the ids cycle
+    columns, listed = _columns(orders_csv(tmp_path / "data", {"Email": emails}))
+    assert columns["customer_id"] == "Customer ID"
+    assert "customer_id = 'Customer ID' is uncertain" in listed
+    assert "runner-up 'Email'" in listed
+
+
+def test_an_email_column_wins_over_a_customer_id_of_zeros_for_guests(tmp_path: Path) -> None:
+    # WooCommerce writes customer_id 0 for a guest checkout: every guest would be one customer.
+    folder = tmp_path / "data"
+    folder.mkdir()
+    lines = ["Order ID,Customer ID,Email,Order Date,Amount"]
+    for i in range(40):
+        customer = 0 if i % 10 == 0 else 100 + i % 7
+        lines.append(f"O{i:03d},{customer},p{i % 9}@example.org,2026-{1 + i % 9:02d}-03,10.5")
+    (folder / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    columns, _ = _columns(folder / "orders.csv")
+    assert columns["customer_id"] == "Email"
