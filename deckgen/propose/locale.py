@@ -12,6 +12,7 @@ from deckgen.propose.names import compact, fold, synonyms
 from deckgen.propose.source import ClientSource
 
 if TYPE_CHECKING:
+    from deckgen.propose.profile import ColumnProfile
     from deckgen.propose.proposal import SheetProposal
 
 _PERSIAN_LETTERS = set("پچژگکی")  # letters Persian writes and Arabic does not
@@ -107,25 +108,32 @@ def currency_guess(sheets: list[SheetProposal], lang: str) -> Guess:
 def _currency_columns(sheets: list[SheetProposal]) -> list[tuple[str, str, float]]:
     """The currency a column of currency codes names (`Currency`: `EUR` on every row; Stripe
     writes `eur`), whatever its name if its cells are codes, as (currency, evidence, confidence)."""
-    signs = synonyms().currency_signs
     found = []
     for proposal in sheets:
         for profile in proposal.table.profiles if proposal.table is not None else ():
-            if profile.kind != "text" or profile.filled == 0:
-                continue
-            tally: dict[str, int] = {}
-            for value, rows in profile.values:
-                code = signs.get(value.strip().upper()) if len(value.strip()) == 3 else None
-                if code:
-                    tally[code] = tally.get(code, 0) + rows
-            named = fold(profile.name) in synonyms().currency_columns
-            if not tally or (not named and sum(tally.values()) < 0.9 * profile.filled):
+            tally = currency_codes(profile)
+            if not tally:
                 continue
             code = max(sorted(tally), key=lambda c: tally[c])
             share = tally[code] / profile.filled
             evidence = f"'{profile.name}' says {code} on {share:.0%} of its rows"
             found.append((code, evidence, 0.9 if share >= 0.95 else 0.5))
     return found
+
+
+def currency_codes(profile: ColumnProfile) -> dict[str, int]:
+    """The rows of each currency a column of currency codes names (named as one, or 90% of its
+    cells codes); empty for any other column."""
+    if profile.kind != "text" or profile.filled == 0:
+        return {}
+    signs = synonyms().currency_signs
+    tally: dict[str, int] = {}
+    for value, rows in profile.values:
+        code = signs.get(value.strip().upper()) if len(value.strip()) == 3 else None
+        if code:
+            tally[code] = tally.get(code, 0) + rows
+    named = fold(profile.name) in synonyms().currency_columns
+    return tally if named or sum(tally.values()) >= 0.9 * profile.filled else {}
 
 
 def timezone_guess(sheets: list[SheetProposal], lang: str) -> Guess | None:

@@ -76,7 +76,7 @@ class Synonyms:
     placeholders: frozenset[str]  # compact customer ids that stand for no one (`guest`)
     currency_signs: dict[str, str]  # sign or code as written -> currency
     currency_columns: tuple[str, ...]  # folded names of a column of currency codes
-    order_statuses: dict[str, bool]  # compact order or payment status -> a sale (True) or not
+    order_statuses: dict[str, str]  # compact order or payment status -> sale, not_sale, unpaid
     country_currencies: dict[str, str]  # compact country name -> currency
     script_currencies: dict[str, str]  # "fa"/"ar" -> currency
     zones: dict[str, dict[str, str]]  # UTC offset -> language ("any") -> zone
@@ -118,9 +118,7 @@ def synonyms() -> Synonyms:
         currency_signs=dict(data["currencies"]["signs"]),
         currency_columns=tuple(fold(n) for n in data["currencies"]["columns"]["names"]),
         order_statuses={
-            compact(word): kind == "sale"
-            for kind, words in data["order_statuses"].items()
-            for word in words
+            compact(word): kind for kind, words in data["order_statuses"].items() for word in words
         },
         country_currencies={
             compact(country): code

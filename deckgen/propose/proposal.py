@@ -12,7 +12,13 @@ from deckgen.data import cells
 from deckgen.data.mapping import canonical_code
 from deckgen.data.schema import CUSTOMERS, SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Column
 from deckgen.propose.guess import HIGH, MEDIUM, Guess
-from deckgen.propose.locale import client_guess, currency_guess, language_guess, timezone_guess
+from deckgen.propose.locale import (
+    client_guess,
+    currency_codes,
+    currency_guess,
+    language_guess,
+    timezone_guess,
+)
 from deckgen.propose.match import (
     ColumnChoice,
     SheetMatch,
@@ -372,8 +378,10 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
             evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
         status = _not_sales(table)
         if status is not None:
-            parts.append(status[0])
-            evidence.append(status[1])
+            parts.append(status.condition)
+            evidence.append(
+                f"'{status.column}' marks rows that brought no revenue ({status.listed()})"
+            )
     if not parts:
         return None
     return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
@@ -391,9 +399,27 @@ def _walk_ins(table: ClientTable, columns: list[ColumnChoice]) -> int:
     return empty if 0 < empty < 0.5 * profile.rows else 0
 
 
-def _not_sales(table: ClientTable) -> tuple[str, str] | None:
-    """A condition keeping the rows of a status column (payment or order status) that are
-    sales, and its evidence; None when no column's cells are such statuses or all are sales."""
+@dataclass(frozen=True)
+class _StatusFilter:
+    """The rows of a status column (payment or order status) that are no sale."""
+
+    column: str  # the client's status column
+    left_out: tuple[tuple[str, int, str], ...]  # (status as written, rows, not_sale or unpaid)
+
+    @property
+    def condition(self) -> str:
+        """The `where` condition keeping the other rows (blank statuses too)."""
+        listed = ", ".join(_sql_text(v) for v, _, _ in self.left_out)
+        return f"coalesce({_sql_name(self.column)}, '') NOT IN ({listed})"
+
+    def listed(self, kinds: tuple[str, ...] = ("not_sale", "unpaid")) -> str:
+        """The statuses left out of `kinds` with their rows (`37 refunded, 23 pending`)."""
+        return ", ".join(f"{n:,} {v}" for v, n, kind in self.left_out if kind in kinds)
+
+
+def _not_sales(table: ClientTable) -> _StatusFilter | None:
+    """The status column whose cells are payment or order statuses, with the rows it marks as
+    no sale; None when no column's cells are such statuses or all are sales."""
     statuses = synonyms().order_statuses
     for profile in table.profiles:
         if profile.kind != "text" or not _usable(profile.name):
@@ -401,15 +427,9 @@ def _not_sales(table: ClientTable) -> tuple[str, str] | None:
         known = [(v, n, statuses[compact(v)]) for v, n in profile.values if compact(v) in statuses]
         if sum(n for _, n, _ in known) < 0.9 * profile.filled:
             continue
-        left_out = [(v, n) for v, n, sale in known if not sale]
-        if not left_out:  # all sales (`Fulfillment Status`): another column may mark some
-            continue
-        listed = ", ".join(_sql_text(v) for v, _ in left_out)
-        rows = ", ".join(f"{n:,} {v}" for v, n in left_out)
-        return (
-            f"coalesce({_sql_name(profile.name)}, '') NOT IN ({listed})",
-            f"'{profile.name}' marks rows that brought no revenue ({rows})",
-        )
+        left_out = tuple(row for row in known if row[2] != "sale")
+        if left_out:  # else all sales (`Fulfillment Status`): another column may mark some
+            return _StatusFilter(profile.name, left_out)
     return None
 
 
@@ -563,6 +583,48 @@ def _decisions(proposal: Proposal) -> tuple[Decision, ...]:
     return tuple(sorted(found, key=lambda d: d.priority))
 
 
+def _status_decision(status: _StatusFilter, rows: int) -> Decision:
+    """The orders a status filter leaves out, counted; unpaid ones may be sales billed later."""
+    left = sum(n for _, n, _ in status.left_out)
+    text = (
+        f"[sheets.orders] where: {left:,} of {rows:,} orders are left out as no sale by "
+        f"'{status.column}' ({status.listed()})"
+    )
+    if unpaid := status.listed(("unpaid",)):
+        text += (
+            f"; the {unpaid} are not paid yet: if the client bills later or takes cash on"
+            " delivery they are sales, so take them out of where to count them"
+        )
+    return Decision(46, text)
+
+
+def _currency_mixes(table: ClientTable) -> list[Decision]:
+    """A column of currency codes that names more than one: deckgen adds every amount as one
+    currency, so a mix must be converted or filtered first."""
+    found = []
+    for profile in table.profiles:
+        tally = currency_codes(profile)
+        if len(tally) < 2:
+            continue
+        ranked = sorted(tally, key=lambda c: (-tally[c], c))
+        shares = ", ".join(f"{c} on {tally[c]:,} rows" for c in ranked)
+        keep = f"{_sql_name(profile.name)} = {_sql_text(_written(profile, ranked[0]))}"
+        found.append(
+            Decision(
+                20,
+                f"[sheets.orders] '{profile.name}' names several currencies ({shares}): deckgen"
+                " adds every amount as one currency; convert the amounts to one (compute) or keep"
+                f" one currency with where: {keep}",
+            )
+        )
+    return found
+
+
+def _written(profile: ColumnProfile, code: str) -> str:
+    """The most frequent spelling of currency `code` in `profile` (`eur` for EUR)."""
+    return next((v for v, _ in profile.values if v.strip().upper() == code), code)
+
+
 def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
     sheet = SHEETS_BY_NAME[proposal.sheet]
     found: list[Decision] = []
@@ -620,6 +682,10 @@ def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
                 " customer id to count them",
             )
         )
+    if proposal.sheet == "orders" and table and (status := _not_sales(table)):
+        found.append(_status_decision(status, table.rows))
+    if proposal.sheet == "orders" and table:
+        found += _currency_mixes(table)
     for guess, what in ((proposal.order_lines, "order_lines"), (proposal.decimal, "decimal")):
         if guess is not None and guess.confidence < MEDIUM:
             found.append(Decision(36, f"[sheets.{sheet.name}] {what}: {guess.evidence}"))

@@ -111,3 +111,46 @@ def test_an_email_column_wins_over_a_customer_id_of_zeros_for_guests(tmp_path: P
     (folder / "orders.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     columns, _ = _columns(folder / "orders.csv")
     assert columns["customer_id"] == "Email"
+
+
+def test_the_orders_a_status_filter_leaves_out_are_listed_and_unpaid_ones_flagged(
+    tmp_path: Path, orders_csv
+) -> None:
+    statuses = ["paid", "paid", "refunded", "pending", "paid", "voided"]  # 30 rows: 5 of each
+    _, listed = _columns(orders_csv(tmp_path / "data", {"Financial Status": statuses}))
+    assert (
+        "where: 15 of 30 orders are left out as no sale by 'Financial Status' (5 pending, 5"
+        " refunded, 5 voided); the 5 pending are not paid yet" in listed
+    )
+
+
+def test_refunds_alone_are_listed_without_the_unpaid_caveat(tmp_path: Path, orders_csv) -> None:
+    _, listed = _columns(orders_csv(tmp_path / "data", {"Status": ["Paid", "Paid", "Refunded"]}))
+    assert "where: 10 of 30 orders are left out as no sale by 'Status' (10 Refunded)" in listed
+    assert "not paid yet" not in listed
+
+
+def test_a_currency_column_naming_two_currencies_is_listed_first_with_a_filter(
+    tmp_path: Path, orders_csv
+) -> None:
+    # Summing EUR and USD amounts as one currency is wrong whatever currency init then names.
+    _, listed = _columns(orders_csv(tmp_path / "data", {"Currency": ["eur", "eur", "usd"]}))
+    mixed = next(line for line in listed.splitlines() if "names several currencies" in line)
+    assert mixed.startswith("  1. [sheets.orders] 'Currency' names several currencies")
+    assert "(EUR on 20 rows, USD on 10 rows)" in mixed
+    assert "keep one currency with where: \"Currency\" = 'eur'" in mixed
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"Currency": ["EUR"]},  # one currency
+        {"SKU": ["ABC", "CAD", "XYZ"]},  # product codes, some spelt like currencies
+        {"Country": ["USA", "DEU", "GBR"]},  # ISO alpha-3 countries
+    ],
+)
+def test_no_currency_mix_is_listed_for_one_currency_or_other_codes(
+    tmp_path: Path, orders_csv, extra: dict[str, list[str]]
+) -> None:
+    _, listed = _columns(orders_csv(tmp_path / "data", extra))
+    assert "names several currencies" not in listed
