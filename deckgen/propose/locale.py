@@ -108,16 +108,26 @@ def currency_guess(sheets: list[SheetProposal], lang: str) -> Guess:
 def _currency_columns(sheets: list[SheetProposal]) -> list[tuple[str, str, float]]:
     """The currency a column of currency codes names (`Currency`: `EUR` on every row; Stripe
     writes `eur`), whatever its name if its cells are codes, as (currency, evidence, confidence)."""
-    found = []
+    columns = []  # (currency, column, share, named)
     for proposal in sheets:
         for profile in proposal.table.profiles if proposal.table is not None else ():
             tally = currency_codes(profile)
             if not tally:
                 continue
             code = max(sorted(tally), key=lambda c: tally[c])
-            share = tally[code] / profile.filled
-            evidence = f"'{profile.name}' says {code} on {share:.0%} of its rows"
-            found.append((code, evidence, 0.9 if share >= 0.95 else 0.5))
+            named = fold(profile.name) in synonyms().currency_columns
+            columns.append((code, profile.name, tally[code] / profile.filled, named))
+    # A column named `Currency` before one that only holds codes (Stripe's `Converted
+    # Currency`, the payout's); two that disagree leave the currency to decide.
+    columns.sort(key=lambda c: not c[3])
+    found = []
+    for code, name, share, named in columns:
+        evidence = f"'{name}' says {code} on {share:.0%} of its rows"
+        others = [f"'{n}' says {c}" for c, n, _, _ in columns if c != code]
+        if others:
+            evidence += f", but {', '.join(others)}: which currency are the amounts in?"
+        sure = 0.5 if share < 0.95 else 0.65 if others else 0.9 if named else 0.8
+        found.append((code, evidence, sure))
     return found
 
 

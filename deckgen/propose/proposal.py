@@ -297,7 +297,7 @@ def _email_folds(sheets: list[SheetProposal]) -> list[SheetProposal]:
     ]
     emails = [(p, k) for p, k in emails if p.emails >= 0.9 and _usable(p.name)]
     written = frozenset().union(*(p.keys for p, _ in emails))
-    merged = len(written) - len({key.strip().casefold() for key in written})
+    merged = len(written) - len({key.strip().lower() for key in written})
     if merged == 0:
         return sheets
     folded = list(sheets)

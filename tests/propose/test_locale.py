@@ -56,3 +56,27 @@ def test_the_client_of_the_current_folder_is_the_folder_s_name(
     init_config(".", Path("deckgen.toml"), today=TODAY)
     settings = tomllib.loads((data.parent / "deckgen.toml").read_text(encoding="utf-8"))
     assert settings["client"] == "Acme Shop"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [  # Stripe's payout currency beside the charge's, in either order
+        {"Converted Currency": ["usd"], "Currency": ["eur"]},
+        {"Currency": ["eur"], "Converted Currency": ["usd"]},
+    ],
+)
+def test_two_currency_columns_that_disagree_leave_the_currency_to_decide(
+    tmp_path: Path, orders_csv, extra: dict[str, list[str]]
+) -> None:
+    settings, text = _proposed(orders_csv(tmp_path / "data", extra))
+    assert settings["currency"] == "EUR"  # the column named Currency
+    assert (
+        "currency = \"EUR\"  # medium: 'Currency' says EUR on 100% of its rows, but 'Converted"
+        " Currency' says USD: which currency are the amounts in?" in text
+    )
+
+
+def test_two_currency_columns_that_agree_name_it_surely(tmp_path: Path, orders_csv) -> None:
+    extra = {"Converted Currency": ["eur"], "Currency": ["eur"]}
+    _, text = _proposed(orders_csv(tmp_path / "data", extra))
+    assert "currency = \"EUR\"  # high: 'Currency' says EUR on 100% of its rows" in text
