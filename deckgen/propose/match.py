@@ -252,7 +252,8 @@ def _id_fit(
             return 0.75, f"repeats ({share}): lines of orders?"
         return 0.05, f"repeats ({share}), so not a key"
     if column.references == "customers" and customer_keys:
-        known = len(p.keys & customer_keys) / max(len(p.keys), 1)
+        keys = compared_keys(p)
+        known = len(keys & customer_keys) / max(len(keys), 1)
         if known == 0:
             return 0.1, "none of its values is a customer id"
         return 0.4 + 0.6 * known, f"{known:.0%} of its values are customer ids"
@@ -265,6 +266,15 @@ def _id_fit(
         # Every customer with exactly one order: more likely each row's own number.
         return 0.3, f"unique on every row ({share}): order numbers, not customers?"
     return (0.7 if not p.unique or p.filled < 3 else 0.6), share
+
+
+def compared_keys(profile: ColumnProfile) -> frozenset[str]:
+    """The column's distinct values as customer ids are compared between sheets: e-mail
+    addresses in lower case without surrounding spaces (as init's proposed fold), others as
+    written."""
+    if profile.kind != "text" or profile.emails < 0.9:
+        return profile.keys
+    return frozenset(key.strip().lower() for key in profile.keys)
 
 
 def _placeholder(value: str) -> bool:
@@ -399,7 +409,7 @@ def match_source(tables: tuple[ClientTable, ...]) -> SourceMatch:
     customers = first[0].get("customers")
     keys = None
     if customers is not None and (key := customers.choice("customer_id")) is not None:
-        keys = customers.table.profile(key.theirs).keys
+        keys = compared_keys(customers.table.profile(key.theirs))
     sheets, runners, unused = _assign(tables, keys) if keys else first
     if not _customers_confirmed(sheets):
         unused = (*unused, sheets.pop("customers").table)

@@ -14,7 +14,16 @@ import pandas as pd
 import pytest
 
 from deckgen.propose import init_config
-from tests.propose.platforms import PLATFORMS, Platform, build, sales, sample, score, write_csv
+from tests.propose.platforms import (
+    PLATFORMS,
+    Platform,
+    build,
+    email,
+    sales,
+    sample,
+    score,
+    write_csv,
+)
 from tests.test_cli import run_cli
 
 TODAY = date(2026, 12, 5)  # the sample ends in October 2026: the deck reports September
@@ -171,6 +180,41 @@ def test_emails_differing_between_sheets_are_folded_in_every_sheet(
     code, out, err = run_cli(["validate", str(data.parent)], capsys)
     assert code == 0, out + err
     assert "expected a customer_id listed" not in out
+
+
+def test_a_customers_export_keyed_by_email_joins_the_orders_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Shopify's customers_export.csv has no id: its Email (here in capitals) is the key, and
+    # the orders' lower-case Email joins it once both are folded.
+    platform = BY_NAME["shopify_orders"]
+    data = build(platform, tmp_path)
+    people = sample(platform)["customers"]
+    export = pd.DataFrame(
+        {
+            "First Name": "Jo",
+            "Last Name": [f"Doe {i}" for i in range(len(people))],  # unique, like a key
+            "Email": people["customer_id"].map(email).str.upper(),
+            "Accepts Email Marketing": "yes",
+            "Total Spent": 100.0,
+        }
+    )
+    write_csv(data.parent / "customers_export.csv", export)
+    code, out, err = run_cli(["init", str(data.parent)], capsys)
+    assert code == 0, err
+    sheets = tomllib.loads((data.parent / "deckgen.toml").read_text(encoding="utf-8"))["sheets"]
+    assert sheets["customers"]["sheet"] == "customers_export"
+    assert sheets["customers"]["columns"]["customer_id"] == "Email"
+    assert sheets["orders"]["columns"]["customer_id"] == "Email"
+    assert sheets["customers"]["compute"] == {"Email": 'lower(trim("Email"))'}
+    assert "Validated: valid" in out
+    deck = str(tmp_path / "deck.pptx")
+    code, out, err = run_cli(
+        ["render", str(data.parent), "-o", deck, "--period", "2026-09"], capsys
+    )
+    assert code == 0, err
+    figures = _hand_figures(sales(platform), "email", "2026-09", "EUR")
+    assert {k: _headlines(out)[k] for k in figures} == figures
 
 
 def test_emails_written_one_way_are_read_as_they_are(tmp_path: Path) -> None:
