@@ -428,6 +428,8 @@ def _not_sales(table: ClientTable) -> _StatusFilter | None:
         if sum(n for _, n, _ in known) < 0.9 * profile.filled:
             continue
         left_out = tuple(row for row in known if row[2] != "sale")
+        if sum(n for _, n, _ in left_out) >= profile.rows:  # a filter keeping no order is wrong
+            continue
         if left_out:  # else all sales (`Fulfillment Status`): another column may mark some
             return _StatusFilter(profile.name, left_out)
     return None

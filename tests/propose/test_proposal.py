@@ -61,6 +61,7 @@ def test_a_status_column_leaves_out_the_rows_that_are_no_sale(
         {"Financial Status": ["paid", "partially_refunded", "paid"]},  # every row a sale
         {"Fulfillment": ["fulfilled", "unfulfilled", "refunded"]},  # not 90% statuses
         {"Note": ["refunded later", "pending review", "ok"]},  # sentences, not statuses
+        {"Payment Status": ["pending"]},  # every order unpaid: invoices billed later, not none
     ],
 )
 def test_no_filter_without_rows_that_are_no_sale(
