@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import numpy as np
@@ -245,6 +245,8 @@ def open_book(source: Path) -> _Workbook | _Folder:
         raise InputError(f"{path} does not exist")
     if path.is_dir():
         return _Folder.local(path)
+    if path.suffix.lower() in FOLDER_SUFFIXES:
+        return _Folder(str(path), {path.name: str(path)}, Path)  # a folder of one sheet
     _check_workbook_suffix(path.suffix.lower(), str(path))
     return _Workbook(path)
 
@@ -253,9 +255,11 @@ def _read_url(spec: UrlSource, settings: Settings) -> Source:
     from deckgen.data.remote import Remote
 
     with Remote(spec.url, spec.shown) as remote:
-        if remote.suffix in (*WORKBOOK_SUFFIXES, *FOLDER_SUFFIXES):
-            _check_workbook_suffix(remote.suffix, spec.shown)
-            book: _Book = _Workbook(remote.fetch(remote.path), spec.shown)
+        if remote.suffix in FOLDER_SUFFIXES:  # one file: a folder of one sheet
+            name = PurePosixPath(remote.path).name
+            book: _Book = _Folder(spec.shown, {name: remote.path}, remote.fetch)
+        elif remote.suffix in WORKBOOK_SUFFIXES:
+            book = _Workbook(remote.fetch(remote.path), spec.shown)
         else:
             book = _Folder(spec.shown.rstrip("/"), remote.listing(), remote.fetch)
         # Hashed while fetching: the checksum is ready, and the Remote is not kept.
@@ -265,15 +269,11 @@ def _read_url(spec: UrlSource, settings: Settings) -> Source:
 
 
 def _check_workbook_suffix(suffix: str, shown: str) -> None:
-    """Nothing for a workbook's suffix; InputError for a single data file or anything else."""
-    if suffix in WORKBOOK_SUFFIXES:
-        return
-    if suffix in FOLDER_SUFFIXES:
+    """Nothing for a workbook's suffix; InputError for anything else."""
+    if suffix not in WORKBOOK_SUFFIXES:
         raise InputError(
-            f"{shown} is a single {suffix} file; put one {suffix} file per sheet "
-            f"(customers{suffix}, orders{suffix}, ...) in a folder and pass the folder"
+            f"{shown} is not an .xlsx workbook, a .csv or .parquet file, or a folder of them"
         )
-    raise InputError(f"{shown} is not an .xlsx workbook or a folder of .csv or .parquet files")
 
 
 def load_tables(

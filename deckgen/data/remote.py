@@ -77,7 +77,7 @@ class Remote:
         itself = self.path.rstrip("/")
         if [entry["name"].rstrip("/") for entry in entries] == [itself]:  # ls of a file
             raise InputError(
-                f"{self.shown} is not an .xlsx workbook or a folder of .csv or .parquet files"
+                f"{self.shown} is not an .xlsx workbook, a .csv or .parquet file, or a folder of them"
             )
         files = {}
         for entry in entries:

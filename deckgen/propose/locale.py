@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deckgen.propose.guess import Guess
-from deckgen.propose.names import compact, synonyms
+from deckgen.propose.names import compact, fold, synonyms
 from deckgen.propose.source import ClientSource
 
 if TYPE_CHECKING:
+    from deckgen.propose.profile import ColumnProfile
     from deckgen.propose.proposal import SheetProposal
 
 _PERSIAN_LETTERS = set("پچژگکی")  # letters Persian writes and Arabic does not
@@ -23,7 +24,7 @@ def client_guess(source: ClientSource) -> Guess:
     if source.kind == "database":
         name = Path(source.label.rsplit("/", 1)[-1].split("?")[0]).stem or "client"
     else:
-        name = Path(source.label).stem or Path(source.label).name
+        name = Path(source.label).resolve().stem  # `deckgen init .` names the folder
     return Guess(
         name, "from the file name: write the client's name as the deck should show it", 0.2
     )
@@ -74,6 +75,7 @@ def currency_guess(sheets: list[SheetProposal], lang: str) -> Guess:
                 code = signs.get(word) or signs.get(word.upper())
                 if code:
                     found.append((code, f"the column is named '{choice.theirs}'", 0.85))
+    found += _currency_columns(sheets)
     countries = synonyms().country_currencies
     for proposal in sheets:
         country = next((c for c in proposal.columns if c.ours == "country"), None)
@@ -101,6 +103,47 @@ def currency_guess(sheets: list[SheetProposal], lang: str) -> Guess:
     best = found[0]
     runner = next((f[0] for f in found if f[0] != best[0]), None)
     return Guess(best[0], best[1], best[2], runner_up=runner)
+
+
+def _currency_columns(sheets: list[SheetProposal]) -> list[tuple[str, str, float]]:
+    """The currency a column of currency codes names (`Currency`: `EUR` on every row; Stripe
+    writes `eur`), whatever its name if its cells are codes, as (currency, evidence, confidence)."""
+    columns = []  # (currency, column, share, named)
+    for proposal in sheets:
+        for profile in proposal.table.profiles if proposal.table is not None else ():
+            tally = currency_codes(profile)
+            if not tally:
+                continue
+            code = max(sorted(tally), key=lambda c: tally[c])
+            named = fold(profile.name) in synonyms().currency_columns
+            columns.append((code, profile.name, tally[code] / profile.filled, named))
+    # A column named `Currency` before one that only holds codes (Stripe's `Converted
+    # Currency`, the payout's); two that disagree leave the currency to decide.
+    columns.sort(key=lambda c: not c[3])
+    found = []
+    for code, name, share, named in columns:
+        evidence = f"'{name}' says {code} on {share:.0%} of its rows"
+        others = [f"'{n}' says {c}" for c, n, _, _ in columns if c != code]
+        if others:
+            evidence += f", but {', '.join(others)}: which currency are the amounts in?"
+        sure = 0.5 if share < 0.95 else 0.65 if others else 0.9 if named else 0.8
+        found.append((code, evidence, sure))
+    return found
+
+
+def currency_codes(profile: ColumnProfile) -> dict[str, int]:
+    """The rows of each currency a column of currency codes names (named as one, or 90% of its
+    cells codes); empty for any other column."""
+    if profile.kind != "text" or profile.filled == 0:
+        return {}
+    signs = synonyms().currency_signs
+    tally: dict[str, int] = {}
+    for value, rows in profile.values:
+        code = signs.get(value.strip().upper()) if len(value.strip()) == 3 else None
+        if code:
+            tally[code] = tally.get(code, 0) + rows
+    named = fold(profile.name) in synonyms().currency_columns
+    return tally if named or sum(tally.values()) >= 0.9 * profile.filled else {}
 
 
 def timezone_guess(sheets: list[SheetProposal], lang: str) -> Guess | None:

@@ -4,7 +4,7 @@ assignment (scipy's linear_sum_assignment) with the runner-up kept as evidence."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +27,9 @@ from deckgen.propose.profile import ColumnProfile, shown_format
 from deckgen.propose.source import ClientTable
 
 NAME_WEIGHT = 0.6  # a column's score: this much from its name, the rest from its content
+# The name score of an e-mail name (`Email`, `Billing Email`) for a customer id: an address names
+# the customer less surely than the client's own `Customer ID` beside it, which then wins.
+EMAIL_NAME = 0.8
 REQUIRED_FLOOR = 0.3  # lowest score that maps a required column (its content alone can)
 OPTIONAL_FLOOR = 0.45  # ... an optional column (its name must help)
 SHEET_FLOOR = 0.5  # lowest score that makes a client table one of our sheets
@@ -115,6 +118,8 @@ def match_sheet(
         names = _synonyms().columns[(sheet.name, column.name)]
         for j, profile in enumerate(theirs):
             name = match_name(profile.name, names)
+            if column.name == "customer_id" and name.how == "exact" and "mail" in name.synonym:
+                name = replace(name, score=EMAIL_NAME)
             fit, evidence = content_fit(sheet, column, profile, customer_keys)
             scores[i, j] = _score(name.score, fit)
             notes[(i, j)] = (name, evidence)
@@ -230,23 +235,52 @@ def _id_fit(
 ) -> tuple[float, str]:
     if p.kind in ("date", "bool") or (p.kind == "number" and not p.whole):
         return 0.0, f"{p.kind}, not ids"
-    if p.kind == "text" and (p.mean_length > 24 or p.spaced > 0.3):
+    emails = p.kind == "text" and p.emails >= 0.9
+    # Long cells are free text when they hold spaces; long tokens (`py_3Qx...`, uuids) are ids.
+    if p.kind == "text" and (p.spaced > 0.3 or (p.mean_length > 24 and p.spaced > 0)):
         return 0.05, "free text, not ids"
     share = f"{p.distinct:,} distinct in {p.filled:,} filled cells"
     if p.totals:
         share += f", {len(p.totals):,} of them TOTAL rows"
     if column.name == sheet.key:
+        if p.unique and column.name == "order_id" and not p.numbered:
+            return 0.85, f"unique, but not order numbers ({share})"
         if p.unique:
-            return 1.0, f"unique ({share})"
+            numbers = " order numbers" if column.name == "order_id" else ""
+            return 1.0, f"unique{numbers} ({share})"
         if column.name == "order_id" and p.distinct >= 0.1 * p.filled:
             return 0.75, f"repeats ({share}): lines of orders?"
         return 0.05, f"repeats ({share}), so not a key"
     if column.references == "customers" and customer_keys:
-        known = len(p.keys & customer_keys) / max(len(p.keys), 1)
+        keys = compared_keys(p)
+        known = len(keys & customer_keys) / max(len(keys), 1)
         if known == 0:
             return 0.1, "none of its values is a customer id"
         return 0.4 + 0.6 * known, f"{known:.0%} of its values are customer ids"
+    if column.references == "customers" and emails:
+        return 0.95, f"e-mail addresses, a customer each ({share})"
+    guests = sum(n for v, n in p.values if _placeholder(v)) / max(p.filled, 1)
+    if column.references == "customers" and guests >= 0.02:
+        return 0.3, f"{guests:.0%} of its rows say 0 or guest: one customer for every guest?"
+    if column.references == "customers" and sheet.name == "orders" and p.unique and p.filled >= 20:
+        # Every customer with exactly one order: more likely each row's own number.
+        return 0.3, f"unique on every row ({share}): order numbers, not customers?"
     return (0.7 if not p.unique or p.filled < 3 else 0.6), share
+
+
+def compared_keys(profile: ColumnProfile) -> frozenset[str]:
+    """The column's distinct values as customer ids are compared between sheets: e-mail
+    addresses in lower case without surrounding spaces (as init's proposed fold), others as
+    written."""
+    if profile.kind != "text" or profile.emails < 0.9:
+        return profile.keys
+    return frozenset(key.strip().lower() for key in profile.keys)
+
+
+def _placeholder(value: str) -> bool:
+    """True for a customer id that stands for no one (WooCommerce's `0` for a guest)."""
+    key = compact(value)
+    return bool(key) and (key.strip("0") == "" or key in _synonyms().placeholders)
 
 
 def _number_fit(sheet: Sheet, column: Column, p: ColumnProfile, _: object) -> tuple[float, str]:
@@ -375,7 +409,7 @@ def match_source(tables: tuple[ClientTable, ...]) -> SourceMatch:
     customers = first[0].get("customers")
     keys = None
     if customers is not None and (key := customers.choice("customer_id")) is not None:
-        keys = customers.table.profile(key.theirs).keys
+        keys = compared_keys(customers.table.profile(key.theirs))
     sheets, runners, unused = _assign(tables, keys) if keys else first
     if not _customers_confirmed(sheets):
         unused = (*unused, sheets.pop("customers").table)

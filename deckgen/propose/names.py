@@ -73,7 +73,10 @@ class Synonyms:
     values: dict[str, dict[str, str]]  # value group -> compact spelling -> our code
     totals: frozenset[str]  # compact words of TOTAL rows
     generic: frozenset[str]  # folded words that name a column only on their own
+    placeholders: frozenset[str]  # compact customer ids that stand for no one (`guest`)
     currency_signs: dict[str, str]  # sign or code as written -> currency
+    currency_columns: tuple[str, ...]  # folded names of a column of currency codes
+    order_statuses: dict[str, str]  # compact order or payment status -> sale, not_sale, unpaid
     country_currencies: dict[str, str]  # compact country name -> currency
     script_currencies: dict[str, str]  # "fa"/"ar" -> currency
     zones: dict[str, dict[str, str]]  # UTC offset -> language ("any") -> zone
@@ -111,7 +114,12 @@ def synonyms() -> Synonyms:
         values=values,
         totals=frozenset(compact(w) for w in data["totals"]["words"]),
         generic=frozenset(fold(w) for w in data["generic"]["words"]),
+        placeholders=frozenset(compact(w) for w in data["placeholders"]["words"]),
         currency_signs=dict(data["currencies"]["signs"]),
+        currency_columns=tuple(fold(n) for n in data["currencies"]["columns"]["names"]),
+        order_statuses={
+            compact(word): kind for kind, words in data["order_statuses"].items() for word in words
+        },
         country_currencies={
             compact(country): code
             for code, countries in data["currencies"]["countries"].items()

@@ -28,6 +28,10 @@ _WITHOUT_OFFSET = r"\1"  # the time without its UTC offset
 _NUMBERISH = re.compile(r"^[\s\d.,'()+\-%٫٬۰-۹٠-٩]*\d[\s\d.,'()+\-%٫٬۰-۹٠-٩]*$")
 _DATEISH = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 _YYYYMMDD = (19000101, 21991231)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An order or invoice number: digits after at most a `#` and a short prefix (`#1001`, `1001`,
+# `SO-1001`, `WC1001`); random tokens (`ch_3Mm8Lr...`, uuids) are not.
+_NUMBERED = re.compile(r"^[#№]?[^\W\d_]{0,4}[-_/ ]?\d+$")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class ColumnProfile:
     totals: tuple[int, ...] = ()  # rows (0-based) whose cell is a TOTAL-like word
     total_labels: tuple[str, ...] = ()  # the distinct TOTAL-like words of those rows
     keys: frozenset[str] = frozenset()  # the distinct values, for id columns (overlaps)
+    emails: float = 0.0  # share of the distinct values that are e-mail addresses
+    numbered: bool = False  # 90% of the values are order numbers (`#1001`), not random tokens
 
     @property
     def unique(self) -> bool:
@@ -137,6 +143,7 @@ def _profile(name: str, column: pa.ChunkedArray) -> ColumnProfile:
         "listed": float(sum(c for v, c in zip(distinct, counts, strict=True) if ";" in v) / filled),
         "leading_zero": any(len(v) > 1 and v[0] == "0" and v.isdigit() for v in distinct[:1000]),
         "prefix": _prefix(distinct),
+        **_id_shapes(distinct),
         **_total_rows(distinct, codes),
         "keys": frozenset(distinct) if len(distinct) <= 500_000 else frozenset(),
     }
@@ -354,6 +361,15 @@ def _prefix(distinct: list[str]) -> str:
         return ""
     head = max(sorted(heads), key=lambda h: heads[h])
     return head if heads[head] >= 0.9 * len(sample) else ""
+
+
+def _id_shapes(distinct: list[str]) -> dict[str, object]:
+    """The share of e-mail addresses among the first distinct values, and whether they are
+    order numbers."""
+    sample = distinct[:_SAMPLE]
+    emails = sum(bool(_EMAIL.match(v.strip())) for v in sample) / len(sample)
+    numbered = sum(bool(_NUMBERED.match(v.strip())) for v in sample) >= 0.9 * len(sample)
+    return {"emails": emails, "numbered": numbered}
 
 
 def _total_rows(distinct: list[str], codes: np.ndarray) -> dict[str, tuple]:

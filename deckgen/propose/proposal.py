@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -12,16 +12,23 @@ from deckgen.data import cells
 from deckgen.data.mapping import canonical_code
 from deckgen.data.schema import CUSTOMERS, SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Column
 from deckgen.propose.guess import HIGH, MEDIUM, Guess
-from deckgen.propose.locale import client_guess, currency_guess, language_guess, timezone_guess
+from deckgen.propose.locale import (
+    client_guess,
+    currency_codes,
+    currency_guess,
+    language_guess,
+    timezone_guess,
+)
 from deckgen.propose.match import (
     ColumnChoice,
     SheetMatch,
     SourceMatch,
     match_sheet,
     match_source,
+    placed_share,
     value_group,
 )
-from deckgen.propose.names import match_value
+from deckgen.propose.names import compact, match_value, synonyms
 from deckgen.propose.profile import ColumnProfile, shown_format
 from deckgen.propose.source import ClientSource, ClientTable
 
@@ -89,7 +96,7 @@ class Proposal:
 def propose(source: ClientSource, lang: str | None = None) -> Proposal:
     """The deckgen.toml proposal for `source`; `lang` is the deck language if given."""
     matched = match_source(source.tables)
-    sheets = [_sheet(match, matched) for match in _in_schema_order(matched)]
+    sheets = _email_folds([_sheet(match, matched) for match in _in_schema_order(matched)])
     orders = next((s for s in sheets if s.sheet == "orders"), None)
     if "customers" not in matched.sheets and orders is not None and orders.table is not None:
         sheets.insert(0, _customers_from_orders(orders, matched))
@@ -249,6 +256,7 @@ def _orders(
     chosen = {c.ours: c for c in columns}
     quantity, price = helpers.get("quantity"), helpers.get("unit_price")
     amount = chosen.get("amount")
+    compute: dict[str, Guess] = {}
     if (
         quantity
         and price
@@ -258,16 +266,15 @@ def _orders(
         columns = [c for c in columns if c.ours != "amount"]
         operands = [_sql_number(table.profile(c.theirs)) for c in (quantity, price)]
         written = [c.theirs for c in (quantity, price) if table.profile(c.theirs).currencies]
-        changes["compute"] = {
-            "amount": Guess(
-                " * ".join(operands),
-                f"no amount column; '{quantity.theirs}' is a quantity and '{price.theirs}' a unit"
-                " price"
-                + "".join(f"; '{name}' is read past its currency sign" for name in written),
-                0.8,
-                runner_up=amount.theirs if amount else None,
-            )
-        }
+        compute["amount"] = Guess(
+            " * ".join(operands),
+            f"no amount column; '{quantity.theirs}' is a quantity and '{price.theirs}' a unit"
+            " price" + "".join(f"; '{name}' is read past its currency sign" for name in written),
+            0.8,
+            runner_up=amount.theirs if amount else None,
+        )
+    if compute:
+        changes["compute"] = compute
     order_id = chosen.get("order_id")
     if order_id is not None:
         profile = table.profile(order_id.theirs)
@@ -275,6 +282,35 @@ def _orders(
             changes["order_lines"] = _order_lines(table, order_id, chosen.get("customer_id"))
         changes["returns"] = _returns(table, profile, quantity)
     return columns, changes
+
+
+def _email_folds(sheets: list[SheetProposal]) -> list[SheetProposal]:
+    """`sheets` with every e-mail customer column in lower case without surrounding spaces,
+    when some addresses differ from another only so (`Ann@x.com`, ` ann@x.com`: one customer),
+    in one sheet or between two: folded in every sheet at once, so that a survey's `ANN@X.COM`
+    still joins the orders' `ann@x.com`."""
+    emails = [
+        (s.table.profile(c.theirs), k)
+        for k, s in enumerate(sheets)
+        for c in s.columns
+        if c.ours == "customer_id" and s.table is not None
+    ]
+    emails = [(p, k) for p, k in emails if p.emails >= 0.9 and _usable(p.name)]
+    written = frozenset().union(*(p.keys for p, _ in emails))
+    merged = len(written) - len({key.strip().lower() for key in written})
+    if merged == 0:
+        return sheets
+    folded = list(sheets)
+    for profile, k in emails:
+        guess = Guess(
+            f"lower(trim({_sql_name(profile.name)}))",
+            f"{merged:,} e-mail addresses differ from another only by case or spaces: one"
+            " customer each, compared in lower case in every sheet",
+            0.8,
+        )
+        compute = {**folded[k].compute, profile.name: guess}  # the column replaced by its fold
+        folded[k] = replace(folded[k], compute=compute)
+    return folded
 
 
 def _order_lines(
@@ -337,15 +373,66 @@ def _where(table: ClientTable, columns: list[ColumnChoice], sheet: str) -> Guess
             evidence.append(f"{len(totals):,} row(s) labelled {listed} in '{label.name}'")
     if sheet == "orders":
         customer = next((c for c in columns if c.ours == "customer_id"), None)
-        if customer is not None and _usable(customer.theirs):
-            profile = table.profile(customer.theirs)
-            empty = profile.rows - profile.filled - len(totals)
-            if 0 < empty < 0.5 * profile.rows:
-                parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
-                evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
+        if customer is not None and (empty := _walk_ins(table, columns)):
+            parts.append(f"{_sql_name(customer.theirs)} IS NOT NULL")
+            evidence.append(f"{empty:,} rows name no customer (walk-in sales?)")
+        status = _not_sales(table)
+        if status is not None:
+            parts.append(status.condition)
+            evidence.append(
+                f"'{status.column}' marks rows that brought no revenue ({status.listed()})"
+            )
     if not parts:
         return None
     return Guess(" AND ".join(parts), "; ".join(evidence), 0.8)
+
+
+def _walk_ins(table: ClientTable, columns: list[ColumnChoice]) -> int:
+    """The orders that name no customer (TOTAL rows aside), when fewer than half do: rows the
+    proposed `where` leaves out; 0 otherwise."""
+    customer = next((c for c in columns if c.ours == "customer_id"), None)
+    if customer is None or not _usable(customer.theirs):
+        return 0
+    profile = table.profile(customer.theirs)
+    totals = {row for p in table.profiles for row in p.totals}
+    empty = profile.rows - profile.filled - len(totals)
+    return empty if 0 < empty < 0.5 * profile.rows else 0
+
+
+@dataclass(frozen=True)
+class _StatusFilter:
+    """The rows of a status column (payment or order status) that are no sale."""
+
+    column: str  # the client's status column
+    left_out: tuple[tuple[str, int, str], ...]  # (status as written, rows, not_sale or unpaid)
+
+    @property
+    def condition(self) -> str:
+        """The `where` condition keeping the other rows (blank statuses too)."""
+        listed = ", ".join(_sql_text(v) for v, _, _ in self.left_out)
+        return f"coalesce({_sql_name(self.column)}, '') NOT IN ({listed})"
+
+    def listed(self, kinds: tuple[str, ...] = ("not_sale", "unpaid")) -> str:
+        """The statuses left out of `kinds` with their rows (`37 refunded, 23 pending`)."""
+        return ", ".join(f"{n:,} {v}" for v, n, kind in self.left_out if kind in kinds)
+
+
+def _not_sales(table: ClientTable) -> _StatusFilter | None:
+    """The status column whose cells are payment or order statuses, with the rows it marks as
+    no sale; None when no column's cells are such statuses or all are sales."""
+    statuses = synonyms().order_statuses
+    for profile in table.profiles:
+        if profile.kind != "text" or not _usable(profile.name):
+            continue
+        known = [(v, n, statuses[compact(v)]) for v, n in profile.values if compact(v) in statuses]
+        if sum(n for _, n, _ in known) < 0.9 * profile.filled:
+            continue
+        left_out = tuple(row for row in known if row[2] != "sale")
+        if sum(n for _, n, _ in left_out) >= profile.rows:  # a filter keeping no order is wrong
+            continue
+        if left_out:  # else all sales (`Fulfillment Status`): another column may mark some
+            return _StatusFilter(profile.name, left_out)
+    return None
 
 
 def _usable(*names: str) -> bool:
@@ -410,13 +497,22 @@ def _customers_from_orders(orders: SheetProposal, matched: SourceMatch) -> Sheet
     )
     attributes = tuple(c.name for c in CUSTOMERS.columns if c.name != "customer_id")
     extra = match_sheet(orders.table, CUSTOMERS, exclude=used, only=attributes)
-    columns = [customer, *(c for c in extra.columns if c.name.score > 0)]
+    columns = [customer, *(c for c in extra.columns if c.name.score > 0 and _placed(c, orders))]
     values = tuple(
         vm
         for c in columns
         if (vm := value_map(CUSTOMERS.column(c.ours), orders.table.profile(c.theirs))) is not None
     )
     return SheetProposal(**{**proposal.__dict__, "columns": tuple(columns), "values": values})
+
+
+def _placed(choice: ColumnChoice, orders: SheetProposal) -> bool:
+    """False for a coded attribute none of whose values deckgen places (Shopify's `Source`,
+    `web` and `pos`, is a sales channel, not how the customer was acquired)."""
+    column = CUSTOMERS.column(choice.ours)
+    if value_group(column) is None or orders.table is None:
+        return True
+    return placed_share(column, orders.table.profile(choice.theirs)) > 0
 
 
 # -- values --------------------------------------------------------------------------------
@@ -489,6 +585,48 @@ def _decisions(proposal: Proposal) -> tuple[Decision, ...]:
     return tuple(sorted(found, key=lambda d: d.priority))
 
 
+def _status_decision(status: _StatusFilter, rows: int) -> Decision:
+    """The orders a status filter leaves out, counted; unpaid ones may be sales billed later."""
+    left = sum(n for _, n, _ in status.left_out)
+    text = (
+        f"[sheets.orders] where: {left:,} of {rows:,} orders are left out as no sale by "
+        f"'{status.column}' ({status.listed()})"
+    )
+    if unpaid := status.listed(("unpaid",)):
+        text += (
+            f"; the {unpaid} are not paid yet: if the client bills later or takes cash on"
+            " delivery they are sales, so take them out of where to count them"
+        )
+    return Decision(46, text)
+
+
+def _currency_mixes(table: ClientTable) -> list[Decision]:
+    """A column of currency codes that names more than one: deckgen adds every amount as one
+    currency, so a mix must be converted or filtered first."""
+    found = []
+    for profile in table.profiles:
+        tally = currency_codes(profile)
+        if len(tally) < 2:
+            continue
+        ranked = sorted(tally, key=lambda c: (-tally[c], c))
+        shares = ", ".join(f"{c} on {tally[c]:,} rows" for c in ranked)
+        keep = f"{_sql_name(profile.name)} = {_sql_text(_written(profile, ranked[0]))}"
+        found.append(
+            Decision(
+                20,
+                f"[sheets.orders] '{profile.name}' names several currencies ({shares}): deckgen"
+                " adds every amount as one currency; convert the amounts to one (compute) or keep"
+                f" one currency with where: {keep}",
+            )
+        )
+    return found
+
+
+def _written(profile: ColumnProfile, code: str) -> str:
+    """The most frequent spelling of currency `code` in `profile` (`eur` for EUR)."""
+    return next((v for v, _ in profile.values if v.strip().upper() == code), code)
+
+
 def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
     sheet = SHEETS_BY_NAME[proposal.sheet]
     found: list[Decision] = []
@@ -536,6 +674,20 @@ def _sheet_decisions(proposal: SheetProposal) -> list[Decision]:
                 f" chosen; {proposal.runner_up} looks like '{sheet.name}' too",
             )
         )
+    table = proposal.table
+    if proposal.sheet == "orders" and table and (left := _walk_ins(table, list(proposal.columns))):
+        found.append(
+            Decision(
+                45,
+                f"[sheets.orders] where: {left:,} of {table.rows:,} orders name no customer"
+                " (walk-in sales?) and are left out of every figure, revenue too; give them a"
+                " customer id to count them",
+            )
+        )
+    if proposal.sheet == "orders" and table and (status := _not_sales(table)):
+        found.append(_status_decision(status, table.rows))
+    if proposal.sheet == "orders" and table:
+        found += _currency_mixes(table)
     for guess, what in ((proposal.order_lines, "order_lines"), (proposal.decimal, "decimal")):
         if guess is not None and guess.confidence < MEDIUM:
             found.append(Decision(36, f"[sheets.{sheet.name}] {what}: {guess.evidence}"))

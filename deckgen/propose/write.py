@@ -98,7 +98,9 @@ def _sheet(proposal: SheetProposal, database: bool) -> list[str]:
         ]
     if proposal.compute:
         lines += ["", f"[sheets.{name}.compute]"]
-        lines += [f"{key} = {_value(g.value)}  # {_why(g)}" for key, g in proposal.compute.items()]
+        lines += [
+            f"{_key(key)} = {_value(g.value)}  # {_why(g)}" for key, g in proposal.compute.items()
+        ]
     if proposal.returns is not None:
         lines += [
             "",

@@ -61,6 +61,14 @@ def test_folder_file_stems_are_sheet_names(frames, writers, settings, tmp_path, 
     assert set(read) == set(frames)
 
 
+@pytest.mark.parametrize("form", ["csv", "parquet"])
+def test_a_single_file_is_a_folder_of_that_file_alone(frames, writers, settings, tmp_path, form):
+    folder = writers[form](frames, tmp_path / "data")
+    read = read_frames(folder / f"orders.{form}", settings)  # its siblings are not read
+    assert list(read) == ["orders"]
+    pd.testing.assert_frame_equal(read["orders"], read_frames(folder, settings)["orders"])
+
+
 def test_csv_with_semicolons_and_a_byte_order_mark(frames, writers, settings, tmp_path):
     expected = load_tables(writers["csv"](frames, tmp_path / "plain"), settings)
     folder = tmp_path / "excel"
@@ -256,15 +264,14 @@ def _zip(path: Path, files: dict[str, str]) -> Path:
         ),
         (
             lambda tmp: _write(tmp, "report.pdf", b"%PDF-1.4"),
-            "is not an .xlsx workbook or a folder",
+            "is not an .xlsx workbook, a .csv or .parquet file, or a folder of them",
         ),
-        (lambda tmp: _write(tmp, "orders.csv", b"order_id\n"), "is a single .csv file"),
         (lambda tmp: tmp, "holds no .csv or .parquet files"),
     ],
     ids=[
         *("missing", "empty", "text", "truncated-zip", "password", "html", "html-utf16"),
         *("csv-text", "zip"),
-        *("pdf", "single-csv", "no-files"),
+        *("pdf", "no-files"),
     ],
 )
 def test_unreadable_sources_raise_one_clear_input_error(tmp_path, settings, make, message):

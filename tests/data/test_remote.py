@@ -120,16 +120,28 @@ def test_a_remote_file_over_the_cap_is_refused_before_and_while_it_is_fetched(
         read_source("memory://big.xlsx", Settings())  # no size known: stopped while copying
 
 
+def test_a_single_remote_csv_file_reads_as_the_local_one(
+    memory: fsspec.AbstractFileSystem, small_frames: Frames, tmp_path: Path, settings: Settings
+) -> None:
+    folder = write_csv(small_frames, tmp_path / "data")
+    _put(memory, folder / "orders.csv", "/shop/orders.csv")
+    read = read_source("memory://shop/orders.csv", settings)
+    local = read_source(folder / "orders.csv", settings)
+    assert read.label == "memory://shop/orders.csv"
+    assert list(read.frames) == list(local.frames) == ["orders"]
+    pd.testing.assert_frame_equal(read.frames["orders"], local.frames["orders"])
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
         ("memory://nowhere/", "memory://nowhere/ does not exist"),
         ("memory://nowhere.xlsx", "memory://nowhere.xlsx does not exist"),
-        ("memory://one/orders.csv", "memory://one/orders.csv is a single .csv file; put one"),
+        ("memory://one/orders.csv", "memory://one/orders.csv does not exist"),
         ("memory://empty/", "memory://empty holds no .csv or .parquet files (one per sheet)"),
         (
             "memory://notes.txt",
-            "memory://notes.txt is not an .xlsx workbook or a folder of .csv or .parquet files",
+            "memory://notes.txt is not an .xlsx workbook, a .csv or .parquet file, or a folder of them",
         ),
     ],
 )

@@ -1135,10 +1135,15 @@ class Score:
 
 def score(spec: Spec, text: str) -> Score:
     """`text` (a proposed deckgen.toml) against the truth of `spec`."""
+    return score_against(truth(spec), text)
+
+
+def score_against(expectations: tuple[Expected, ...], text: str) -> Score:
+    """`text` (a proposed deckgen.toml) against `expectations`, every field of a true mapping."""
     got = observed(text)
     required_right = required = right = 0
     wrong = []
-    for expected in truth(spec):
+    for expected in expectations:
         value = got.get(expected.key)
         ok = value == expected.value or value in expected.alternatives
         if (
@@ -1153,4 +1158,4 @@ def score(spec: Spec, text: str) -> Score:
             required_right += ok
         if not ok:
             wrong.append(f"{'.'.join(expected.key)}: expected {expected.value!r}, got {value!r}")
-    return Score(required_right, required, right, len(truth(spec)), tuple(wrong))
+    return Score(required_right, required, right, len(expectations), tuple(wrong))

@@ -27,3 +27,26 @@ def test_a_column_of_far_future_dates_is_not_taken_for_dates() -> None:
         ("far", "text", None),
         ("near", "date", "%d/%m/%Y"),
     ]
+
+
+def test_emails_and_order_numbers_are_told_from_random_tokens() -> None:
+    rows = 40
+    profiles = profile_table(
+        pa.table(
+            {
+                "Email": [f"customer{i}@shop.example" for i in range(rows)],
+                "Name": [f"#{1001 + i}" for i in range(rows)],
+                "Invoice": [f"SO-{i:05d}" for i in range(rows)],
+                "Token": [f"ch_3Mm{i:03d}Lr{i * 7:04d}kdIwH" for i in range(rows)],
+                "Note": ["no address here"] * rows,
+            }
+        )
+    )
+    shapes = {p.name: (p.emails, p.numbered) for p in profiles}
+    assert shapes == {
+        "Email": (1.0, False),
+        "Name": (0.0, True),
+        "Invoice": (0.0, True),
+        "Token": (0.0, False),
+        "Note": (0.0, False),
+    }
