@@ -61,6 +61,12 @@ def ratio(part: float, whole: float) -> float | None:
     return None if whole == 0 else float(part) / float(whole)
 
 
+def revenue_share(part: float, total: float) -> float | None:
+    """part / total, a share of a revenue; None when the total is at or below zero: a share of
+    a net revenue with more returned than sold is no share (docs/metrics.md#rfm-segments)."""
+    return float(part) / float(total) if total > 0 else None
+
+
 _EPOCH = date(1970, 1, 1)
 
 

@@ -666,3 +666,6 @@ class RfmNotes:
     share: float
     revenue_share: float
     monetary: float | None
+    # The chart shows the segments' revenue shares (the revenue to date is above zero).
+    with_revenue: bool
+    below_zero: bool  # the revenue to date is below zero: more returned than sold

@@ -224,8 +224,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
     if not segments:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.ORDERS),))
-    # A share of a net revenue below zero is no share: -400% and 500% of -20 USD.
-    with_revenue = seg.rfm.revenue > 0 and any(s.revenue_share > 0 for s in segments)
+    # Every revenue share is 0 when more was returned than sold (a share of -20 USD is no share).
+    with_revenue = any(s.revenue_share > 0 for s in segments)
     series = [
         Series(
             ctx.label("segmentation", "customers_share"),
@@ -281,6 +281,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     )
     headline = tell_rfm_headline(seg, ctx.metrics.loyalty)
     h = headline.context
-    notes = RfmNotes(h.state, h.segment, h.share, h.revenue_share, h.monetary)
+    notes = RfmNotes(
+        h.state, h.segment, h.share, h.revenue_share, h.monetary, with_revenue, seg.rfm.revenue < 0
+    )
     finding = ctx.say("headline", headline)
     return Built((ctx.slide((sourced(ctx, chart, all_time), table), finding=finding, notes=notes),))
