@@ -14,6 +14,7 @@ from deckgen.metrics.satisfaction import (
 )
 from deckgen.metrics.signal import RateKind
 from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
+from deckgen.narrative.segmentation import History
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
@@ -172,10 +173,12 @@ class Correlations:
     # under intent, stated intent under behaviour (docs/metrics.md#satisfaction-quadrants).
     orders_by_group: OrdersByGroup | None
     recommend_by_group: RecommendByGroup | None
+    history: History  # the months of orders the purchase days count (#trailing-12-months)
 
 
-def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
-    """How satisfaction relates to recommendation and to repeat buying."""
+def tell_correlations(s: SatisfactionResult, history: Told[History]) -> Told[Correlations]:
+    """How satisfaction relates to recommendation and to repeat buying over the months of
+    `history`."""
     rec = _relation(
         s.satisfaction_vs_recommend,
         "satisfaction.satisfaction_vs_recommend",
@@ -225,9 +228,14 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
         ]
     return told(
         Correlations(
-            rec.context if rec else None, orders.context if orders else None, groups, intent
+            rec.context if rec else None,
+            orders.context if orders else None,
+            groups,
+            intent,
+            history.context,
         ),
         claims,
+        history.claims,
     )
 
 
@@ -253,6 +261,7 @@ class Scales:
     pearson_orders: float | None
     pearson_recommend_orders: float | None
     period: Period
+    history: History  # the months of orders the purchase days count (#trailing-12-months)
 
 
 class ScoreState(StrEnum):

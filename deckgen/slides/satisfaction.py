@@ -30,7 +30,8 @@ from deckgen.narrative.satisfaction import (
     tell_quadrants,
     tell_scores,
 )
-from deckgen.narrative.told import told
+from deckgen.narrative.segmentation import History, tell_history
+from deckgen.narrative.told import Told, told
 from deckgen.slides.blocks import cell, change_kpi, chart_or_note, paragraphs, sourced
 from deckgen.slides.context import SlideContext
 
@@ -72,8 +73,14 @@ def jittered(
     return tuple(moved)
 
 
-def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
-    return Scales(
+def _history(ctx: SlideContext) -> Told[History]:
+    """The months of orders behind the purchase days in 12 months."""
+    return tell_history(ctx.metrics.segmentation, ctx.metrics.loyalty)
+
+
+def _scales(ctx: SlideContext, result: SatisfactionResult) -> Told[Scales]:
+    history = _history(ctx)
+    scales = Scales(
         result.loyalty_axis,
         result.linked_customers,
         result.customers,
@@ -90,7 +97,9 @@ def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
         result.satisfaction_vs_occasions.pearson,
         result.recommend_vs_occasions.pearson,
         ctx.period,
+        history.context,
     )
+    return told(scales, history.claims)
 
 
 def _year(
@@ -197,7 +206,7 @@ def build_quadrants(ctx: SlideContext) -> Built:
     if not result.quadrant_n:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_ANSWERS),))
     findings = TextBlock(
-        paragraphs(ctx.say("correlations", tell_correlations(result))),
+        paragraphs(ctx.say("correlations", tell_correlations(result, _history(ctx)))),
         area="right_bottom",
         style="bullets",
     )
