@@ -274,14 +274,32 @@ def customer_orders(
     for entry in _last_customer_orders:
         if _is_entry_of(entry, orders, period, returns):
             return entry[3]
+    kept_returns = returns  # the cache's key: the returns as given
     rows = None
     if tables is not None and tables.orders is orders:
         rows = tables.customer_rows("orders")
-    result = _code_orders(orders, period, rows, None if rows is None else tables.customers)
+    purchases, refunds = _split_refunds(orders)
+    if refunds is not None:
+        rows = None if rows is None else rows[purchases]
+        returns = refunds if returns is None else pd.concat([returns, refunds])
+        purchases = orders.loc[purchases]
+    else:
+        purchases = orders
+    result = _code_orders(purchases, period, rows, None if rows is None else tables.customers)
     if returns is not None:
         result = _with_returns(result, returns, period)
-    _remember(orders, period, returns, result)
+    _remember(orders, period, kept_returns, result)
     return result
+
+
+def _split_refunds(orders: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame | None]:
+    """A mask of the purchases among `orders`, and the rows with an amount below zero (None
+    when there are none): a refund is no purchase, only money taken back, so it counts as a
+    return (docs/metrics.md#purchase-occasions, #returns)."""
+    refund = (orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)
+    if not refund.any():
+        return ~refund, None
+    return ~refund, orders.loc[refund, ["customer_id", "order_date", "amount"]]
 
 
 def _remember(

@@ -12,6 +12,7 @@ from deckgen.metrics.satisfaction import (
     SatisfactionResult,
     SegmentSatisfaction,
 )
+from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.signal import RateKind
 from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
 from deckgen.narrative.segmentation import History
@@ -293,8 +294,9 @@ class ScoreHeadline:
     period: Period
 
 
-def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
-    """The NPS-and-CSAT headline and its claims."""
+def tell_scores(s: SatisfactionResult, segments: bool = True) -> Told[ScoreHeadline]:
+    """The NPS-and-CSAT headline and its claims; it names RFM segments only when `segments`
+    (lapsing can be judged: segment_scope)."""
     if s.nps_change is None:
         return told(
             ScoreHeadline(ScoreState.NO_ANSWERS, None, None, 0, True, None, None, s.period),
@@ -328,7 +330,7 @@ def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
     named = [
         row for row in s.by_segment if row.nps.n >= HEADLINE_MIN_N and row.nps.score is not None
     ]
-    if len(named) > 1:
+    if segments and len(named) > 1:
         ranked = sorted(named, key=lambda row: (row.nps.score, row.segment))
         low, high = ranked[0], ranked[-1]
         if high.nps.score > low.nps.score:
@@ -415,6 +417,16 @@ def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> T
     )
 
 
+def segment_scope(loyalty: LoyaltyResult) -> Told[bool]:
+    """True when the satisfaction figures may be broken down by RFM segment: as on the RFM
+    slide, not while the history is too short to judge lapsing, when a segment such as Lost
+    only holds the customers who ordered earliest (docs/metrics.md#at-risk)."""
+    judged = loyalty.lapsing_judged
+    return told(
+        judged, claim("lapsing judged", Fig("loyalty.lapsing_judged"), Relation.EQ, int(judged))
+    )
+
+
 @dataclass(frozen=True)
 class ScoreNotes:
     """What the NPS-and-CSAT notes explain."""
@@ -425,3 +437,4 @@ class ScoreNotes:
     customers: int
     segments_shown: int
     min_n: int
+    segments_withheld: bool  # the table by segment left out: lapsing cannot be judged

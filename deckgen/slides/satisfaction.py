@@ -27,6 +27,7 @@ from deckgen.narrative.satisfaction import (
     ScoreNotes,
     tell_correlations,
     tell_customer_scope,
+    segment_scope,
     tell_quadrants,
     tell_scores,
 )
@@ -292,7 +293,7 @@ def build_nps_csat(ctx: SlideContext) -> Built:
             Series(_label(ctx, "nps_3m"), tuple(m.nps_3m.score for m in months), "score"),
             Series(_label(ctx, "nps_month"), tuple(m.nps.score for m in months), "score"),
         ),
-        area="left_bottom" if result.by_segment else "bottom",
+        area="left_bottom" if result.by_segment else "bottom",  # beside the table or its note
         data_labels=False,
     )
     answers = sum(m.nps.n for m in months)
@@ -300,8 +301,15 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         strip,
         chart_or_note(ctx, trend, _year(ctx, result, answers, Unit.ANSWERS, None), trend=True),
     ]
-    if result.by_segment:
+    scope = segment_scope(ctx.metrics.loyalty)
+    ctx.note_claims(tuple(scope.claims))
+    by_segment = bool(result.by_segment) and scope.context
+    if by_segment:
         blocks.append(_segment_table(ctx, result))
+    elif result.by_segment:
+        # As on the RFM slide: no segment name while it may not mean what it says.
+        withheld = ctx.say("segments_withheld")
+        blocks.append(TextBlock(paragraphs(withheld), area="right_bottom", style="body"))
     a = result.answers
     notes = ScoreNotes(
         ctx.period,
@@ -311,8 +319,9 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         + a.missing_recommend
         + a.out_of_scale_recommend,
         result.customers,
-        min(len(result.by_segment), TOP_SEGMENTS),
+        min(len(result.by_segment), TOP_SEGMENTS) if by_segment else 0,
         HEADLINE_MIN_N,
+        bool(result.by_segment) and not by_segment,
     )
-    finding = ctx.say("headline", tell_scores(result))
+    finding = ctx.say("headline", tell_scores(result, scope.context))
     return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))
