@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.satisfaction import (
     MIN_LINKED_SHARE,
     Correlation,
@@ -12,7 +13,6 @@ from deckgen.metrics.satisfaction import (
     SatisfactionResult,
     SegmentSatisfaction,
 )
-from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.signal import RateKind
 from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
 from deckgen.narrative.segmentation import History

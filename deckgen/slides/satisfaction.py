@@ -25,9 +25,9 @@ from deckgen.narrative.satisfaction import (
     KpiScope,
     Scales,
     ScoreNotes,
+    segment_scope,
     tell_correlations,
     tell_customer_scope,
-    segment_scope,
     tell_quadrants,
     tell_scores,
 )

@@ -522,7 +522,7 @@ def test_the_quadrant_axis_names_the_months_of_orders_it_counts(name, lang):
 def test_no_satisfaction_by_segment_while_lapsing_cannot_be_judged(lang):
     # Was a table "By RFM segment" listing Lost (4 customers), About to Sleep, Hibernating...
     # on one month of orders, where the RFM slide says the segments only rank by last order.
-    _, metrics, texts = degenerate_deck("one_month", lang)
+    _, metrics, _ = degenerate_deck("one_month", lang)
     assert not metrics.loyalty.lapsing_judged
     assert metrics.satisfaction.by_segment
     slide = _slide("one_month", lang, SlideKind.NPS_CSAT)
