@@ -17,10 +17,17 @@ MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")
 OTHER_LANGS = [lang for lang in LANGS if lang != "en"]
 
 
+# labels.toml's unit forms by plural category (the `units` filter): each language has those of
+# its own grammar ([units_one] in English and Arabic, [units_two] in Arabic) beside [units].
+_UNIT_FORMS = re.compile(r"units_(zero|one|two|few|many)")
+
+
 def _shape(value: object) -> object:
     """The keys of nested tables and the lengths of lists: what must match across languages."""
     if isinstance(value, dict):
-        return {key: _shape(item) for key, item in value.items()}
+        return {
+            key: _shape(item) for key, item in value.items() if not _UNIT_FORMS.fullmatch(key)
+        }
     if isinstance(value, list):
         return len(value)
     return "text"

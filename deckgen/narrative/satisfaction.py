@@ -14,8 +14,8 @@ from deckgen.metrics.satisfaction import (
     SegmentSatisfaction,
 )
 from deckgen.metrics.signal import RateKind
-from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
-from deckgen.narrative.segmentation import History
+from deckgen.narrative.claims import Claim, Expr, Fig, Relation, claim, states
+from deckgen.narrative.segmentation import History, tell_first_month
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
@@ -395,7 +395,7 @@ def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> T
     """The label record of a by-customer score: over 12 months, or over the months from the
     first with an answer when no answer is older (docs/metrics.md#trailing-12-months)."""
 
-    def answers(i: int) -> object:
+    def answers(i: int) -> Expr:
         return Fig(f"satisfaction.months[{i}].nps.n") + Fig(f"satisfaction.months[{i}].csat.n")
 
     months = result.months
@@ -405,16 +405,14 @@ def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> T
             "an answer before the 12 months", Fig("satisfaction.answered_before"), Relation.EQ, 1
         )
         return told(KpiScope(n, period), older)
-    covered = [i for i, m in enumerate(months) if m.nps.n + m.csat.n]
-    if not covered or covered[0] == 0:
+    counts = [m.nps.n + m.csat.n for m in months]
+    if not any(counts) or counts[0]:
         full = claim("answers in the first of the 12 months", answers(0), Relation.GT, 0)
-        return told(KpiScope(n, period), [full] if covered else [])
-    first = covered[0]
-    return told(
-        KpiScope(n, period, len(months) - first),
-        claim("answers in the first month covered", answers(first), Relation.GT, 0),
-        [claim("no answer before it", answers(i), Relation.EQ, 0) for i in range(first)],
+        return told(KpiScope(n, period), [full] if any(counts) else [])
+    first = tell_first_month(
+        counts, answers, "answers in the first month covered", "no answer before it"
     )
+    return told(KpiScope(n, period, len(months) - first.context), first.claims)
 
 
 def segment_scope(loyalty: LoyaltyResult) -> Told[bool]:

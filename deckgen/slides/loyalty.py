@@ -36,7 +36,7 @@ from deckgen.narrative.loyalty import (
 )
 from deckgen.narrative.outline import Built, Dropped, DropReason
 from deckgen.narrative.segmentation import Windowed
-from deckgen.slides.blocks import change_kpi, chart_or_note, short_window_label
+from deckgen.slides.blocks import change_kpi, chart_or_note, window_label
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
@@ -75,7 +75,7 @@ def _change(
 def _repeat_rate_label(ctx: SlideContext) -> str:
     """The 12-month repeat rate's label on its card (and on its line when every point covers 12
     months): the months the orders cover when fewer than 12."""
-    return short_window_label(ctx, Windowed.REPEAT_RATE) or _label(ctx, "repeat_rate_12m")
+    return window_label(ctx, Windowed.REPEAT_RATE)
 
 
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:

@@ -31,7 +31,6 @@ from deckgen.narrative.satisfaction import (
     tell_quadrants,
     tell_scores,
 )
-from deckgen.narrative.segmentation import History, tell_history
 from deckgen.narrative.told import Told, told
 from deckgen.slides.blocks import cell, change_kpi, chart_or_note, paragraphs, sourced
 from deckgen.slides.context import SlideContext
@@ -74,13 +73,8 @@ def jittered(
     return tuple(moved)
 
 
-def _history(ctx: SlideContext) -> Told[History]:
-    """The months of orders behind the purchase days in 12 months."""
-    return tell_history(ctx.metrics.segmentation, ctx.metrics.loyalty)
-
-
 def _scales(ctx: SlideContext, result: SatisfactionResult) -> Told[Scales]:
-    history = _history(ctx)
+    history = ctx.order_history  # the months of orders behind the purchase days
     scales = Scales(
         result.loyalty_axis,
         result.linked_customers,
@@ -207,7 +201,7 @@ def build_quadrants(ctx: SlideContext) -> Built:
     if not result.quadrant_n:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_ANSWERS),))
     findings = TextBlock(
-        paragraphs(ctx.say("correlations", tell_correlations(result, _history(ctx)))),
+        paragraphs(ctx.say("correlations", tell_correlations(result, ctx.order_history))),
         area="right_bottom",
         style="bullets",
     )
