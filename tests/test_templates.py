@@ -25,9 +25,7 @@ _UNIT_FORMS = re.compile(r"units_(zero|one|two|few|many)")
 def _shape(value: object) -> object:
     """The keys of nested tables and the lengths of lists: what must match across languages."""
     if isinstance(value, dict):
-        return {
-            key: _shape(item) for key, item in value.items() if not _UNIT_FORMS.fullmatch(key)
-        }
+        return {key: _shape(item) for key, item in value.items() if not _UNIT_FORMS.fullmatch(key)}
     if isinstance(value, list):
         return len(value)
     return "text"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.satisfaction import (
     MIN_LINKED_SHARE,
     Correlation,
@@ -413,16 +412,6 @@ def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> T
         counts, answers, "answers in the first month covered", "no answer before it"
     )
     return told(KpiScope(n, period, len(months) - first.context), first.claims)
-
-
-def segment_scope(loyalty: LoyaltyResult) -> Told[bool]:
-    """True when the satisfaction figures may be broken down by RFM segment: as on the RFM
-    slide, not while the history is too short to judge lapsing, when a segment such as Lost
-    only holds the customers who ordered earliest (docs/metrics.md#at-risk)."""
-    judged = loyalty.lapsing_judged
-    return told(
-        judged, claim("lapsing judged", Fig("loyalty.lapsing_judged"), Relation.EQ, int(judged))
-    )
 
 
 @dataclass(frozen=True)

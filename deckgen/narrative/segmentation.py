@@ -669,6 +669,16 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
     )
 
 
+def segment_scope(loyalty: LoyaltyResult) -> Told[bool]:
+    """True when figures may be broken down by RFM segment: as on the RFM slide, not while the
+    history is too short to judge lapsing, when a segment such as Lost only holds the customers
+    who ordered earliest (docs/metrics.md#at-risk)."""
+    judged = loyalty.lapsing_judged
+    return told(
+        judged, claim("lapsing judged", Fig("loyalty.lapsing_judged"), Relation.EQ, int(judged))
+    )
+
+
 @dataclass(frozen=True)
 class RfmNotes:
     """What the RFM notes explain."""

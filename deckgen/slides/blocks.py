@@ -82,6 +82,13 @@ def window_label(ctx: SlideContext, figure: Windowed, full: str | None = None) -
     return full if full is not None else ctx.label(*_FULL_WINDOW_LABELS[figure])
 
 
+def segments_withheld(ctx: SlideContext, title: str) -> TextBlock:
+    """In place of a breakdown by RFM segment titled `title`, the sentence saying why there is
+    none: as on the RFM slide, no segment is named while lapsing cannot be judged."""
+    sentence = ctx.shared("segments_withheld")
+    return TextBlock(paragraphs(sentence), area="right_bottom", style="body", title=title)
+
+
 def cell(ctx: SlideContext, value: float | None, kind: ValueKind) -> Cell:
     """A table cell showing `value` formatted as `kind`."""
     return Cell(ctx.fmt(value, kind), value)

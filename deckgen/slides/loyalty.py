@@ -35,8 +35,8 @@ from deckgen.narrative.loyalty import (
     tell_repeat_line,
 )
 from deckgen.narrative.outline import Built, Dropped, DropReason
-from deckgen.narrative.segmentation import Windowed
-from deckgen.slides.blocks import change_kpi, chart_or_note, window_label
+from deckgen.narrative.segmentation import Windowed, segment_scope
+from deckgen.slides.blocks import change_kpi, chart_or_note, segments_withheld, window_label
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
@@ -239,7 +239,12 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
             Unit.CUSTOMERS,
             Fig("loyalty.revenue_per_customer_lifetime_n"),
         )
-        drawn = chart_or_note(ctx, value, all_time, segment_value_evidence(segments))
+        scope = segment_scope(ctx.metrics.loyalty)
+        ctx.note_claims(tuple(scope.claims))
+        if scope.context:
+            drawn = chart_or_note(ctx, value, all_time, segment_value_evidence(segments))
+        else:
+            drawn = segments_withheld(ctx, value.title)
         blocks.append(drawn)
         shown = len(segments) if isinstance(drawn, ChartSpec) else 0
     notes = RepeatNotes(

@@ -25,14 +25,21 @@ from deckgen.narrative.satisfaction import (
     KpiScope,
     Scales,
     ScoreNotes,
-    segment_scope,
     tell_correlations,
     tell_customer_scope,
     tell_quadrants,
     tell_scores,
 )
+from deckgen.narrative.segmentation import segment_scope
 from deckgen.narrative.told import Told, told
-from deckgen.slides.blocks import cell, change_kpi, chart_or_note, paragraphs, sourced
+from deckgen.slides.blocks import (
+    cell,
+    change_kpi,
+    chart_or_note,
+    paragraphs,
+    segments_withheld,
+    sourced,
+)
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # rows of the by-segment table
@@ -302,8 +309,7 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         blocks.append(_segment_table(ctx, result))
     elif result.by_segment:
         # As on the RFM slide: no segment name while it may not mean what it says.
-        withheld = ctx.say("segments_withheld")
-        blocks.append(TextBlock(paragraphs(withheld), area="right_bottom", style="body"))
+        blocks.append(segments_withheld(ctx, ctx.say("segment_table_title")))
     a = result.answers
     notes = ScoreNotes(
         ctx.period,
