@@ -192,3 +192,10 @@ def test_refund_rows_and_returns_give_the_same_figures(
     assert by_rows.segmentation == by_returns.segmentation
     assert by_rows.loyalty == by_returns.loyalty
     assert by_rows.funnel == by_returns.funnel
+
+
+def test_a_refund_row_is_no_order_in_the_count(segment_tables: Tables, with_refund_rows: Tables):
+    # The orders sheet holds 11 orders to October's end and 5 refund rows, 4 of them by then.
+    refunded = compute_metrics(with_refund_rows, OCT_2026, MetricsSettings())
+    assert refunded.orders == compute_metrics(segment_tables, OCT_2026, MetricsSettings()).orders
+    assert refunded.orders == 11

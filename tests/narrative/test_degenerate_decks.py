@@ -75,15 +75,25 @@ def test_every_claim_of_the_degenerate_decks_holds(name, lang):
         assert check_claims(slide.claims, metrics, f"{name} {lang} slide {number}") == []
 
 
+WITHHELD = {
+    # In place of a breakdown by RFM segment while lapsing cannot be judged.
+    "en": "No breakdown by RFM segment yet: the order history is still too short to judge who is "
+    "lapsing, so the segments only rank customers by their last order.",
+    "fa": "هنوز تفکیکی به بخش‌های RFM نیست",
+    "ar": "لا تقسيم حسب شرائح RFM بعد",
+}
+
+
 @pytest.mark.parametrize("name", ["same_day", "one_customer"])
 def test_the_notes_show_no_bars_where_a_sentence_replaced_the_chart(name):
     # Was "The bars show the 1 RFM segments with the highest revenue per customer." beside
-    # "Nothing to compare: the data has a single group." and no bars.
-    deck, _, _ = degenerate_deck(name, "en")
+    # "Nothing to compare: the data has a single group." and no bars. The history is too short
+    # to judge lapsing, so a sentence says why there is no breakdown by segment at all.
+    deck, metrics, _ = degenerate_deck(name, "en")
+    assert not metrics.loyalty.lapsing_judged
     (slide,) = [s for s in deck.slides if s.kind == SlideKind.REPEAT_CHURN]
-    assert "Nothing to compare: the data has a single group." in _slide_text(
-        name, "en", SlideKind.REPEAT_CHURN
-    )
+    assert not [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "bar"]
+    assert WITHHELD["en"] in " ".join(_slide_text(name, "en", SlideKind.REPEAT_CHURN).split())
     assert "The bars show" not in slide.notes
 
 
@@ -529,16 +539,25 @@ def test_no_satisfaction_by_segment_while_lapsing_cannot_be_judged(lang):
     assert not [b for b in slide.blocks if isinstance(b, TableSpec)]
     text = _slide_text("one_month", lang, SlideKind.NPS_CSAT)
     assert LOST[lang] not in text
-    said = {
-        "en": "No scores by RFM segment yet: the order history is still too short",
-        "fa": "هنوز امتیازی به تفکیک بخش RFM نیست",
-        "ar": "لا درجات حسب شرائح RFM بعد",
-    }
-    assert said[lang] in " ".join(text.split())
+    assert WITHHELD[lang] in " ".join(text.split())
     # With lapsing judged the table stays.
     slide = _slide("channel_gap", lang, SlideKind.NPS_CSAT)
     assert degenerate_deck("channel_gap", lang)[1].loyalty.lapsing_judged
     assert [b for b in slide.blocks if isinstance(b, TableSpec)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_revenue_by_segment_while_lapsing_cannot_be_judged(lang):
+    # Was a bar chart of Can't Lose Them, At Risk, Lost... on five months of orders, where the
+    # RFM slide says the segments only rank customers by their last order.
+    assert not degenerate_deck("five_months", lang)[1].loyalty.lapsing_judged
+    slide = _slide("five_months", lang, SlideKind.REPEAT_CHURN)
+    assert not [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "bar"]
+    text = " ".join(_slide_text("five_months", lang, SlideKind.REPEAT_CHURN).split())
+    assert WITHHELD[lang] in text
+    assert LOST[lang] not in text
+    slide = _slide("channel_gap", lang, SlideKind.REPEAT_CHURN)
+    assert [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "bar"]
 
 
 RFM_NOTES_WITHOUT_REVENUE = {
