@@ -334,13 +334,19 @@ def _is_entry_of(
 
 def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period) -> CustomerOrders:
     """`orders` with the returns of its customers up to the period end (docs/metrics.md#returns);
-    a return by a customer without an order by then has no revenue to net against."""
+    a return by a customer without an order by then, or dated before the customer's first
+    order, has no revenue to net against."""
     keep = until_end_of(returns["order_date"], period).to_numpy(dtype=bool, na_value=False)
     kept = returns.loc[keep]
     code = positions_in(kept["customer_id"], orders.ids)
+    day = day_numbers(kept["order_date"])
+    # Before the first order the return takes back nothing bought in the data: netted, it
+    # would lower a past month's revenue only once a later month's order made its customer
+    # known, so the month reported again would change (docs/metrics.md#period).
     known = code >= 0
+    known[known] = day[known] >= orders.first_day[code[known]]
     customer = code[known]
-    day = day_numbers(kept["order_date"])[known]
+    day = day[known]
     amount = kept["amount"].to_numpy(dtype=np.float64, na_value=0.0)[known]
     for shared in (customer, day, amount):
         shared.flags.writeable = False

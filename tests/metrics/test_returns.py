@@ -19,6 +19,7 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import Change, customer_orders, day_number
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.metrics.segments import rfm_table
+from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import OCT_2026, make_frame
 
 RETURNS = [
@@ -199,3 +200,24 @@ def test_a_refund_row_is_no_order_in_the_count(segment_tables: Tables, with_refu
     refunded = compute_metrics(with_refund_rows, OCT_2026, MetricsSettings())
     assert refunded.orders == compute_metrics(segment_tables, OCT_2026, MetricsSettings()).orders
     assert refunded.orders == 11
+
+
+@pytest.mark.parametrize("as_returns", [False, True], ids=["refund rows", "returns setting"])
+def test_a_refund_before_the_first_purchase_lowers_no_figure(
+    segment_tables: Tables, as_returns: bool
+):
+    # C4's first purchase is on 5 October. Was: the 12 September refund lowered September's
+    # revenue in the October deck (110 - 15 = 95) but not in the September deck (110, C4 no
+    # customer yet): the month reported again changed its figure (docs/metrics.md#period).
+    rows = [["X1", "C4", "2026-09-12", -15.0], ["X2", "C4", "2026-10-02", -5.0]]
+    refunds = make_frame("orders", ["order_id", "customer_id", "order_date", "amount"], rows)
+    if as_returns:
+        tables = dataclasses.replace(segment_tables, returns=refunds)
+    else:
+        orders = pd.concat([segment_tables.orders, refunds], ignore_index=True)
+        tables = dataclasses.replace(segment_tables, orders=orders)
+    october = compute_metrics(tables, OCT_2026, MetricsSettings())
+    september = compute_metrics(tables, Period("gregorian", 2026, 9), MetricsSettings())
+    assert october.segmentation.revenue == Change(300.0, 110.0)
+    assert september.segmentation.revenue.current == october.segmentation.revenue.previous
+    assert rfm_table(tables, OCT_2026, MetricsSettings()).loc["C4", "monetary"] == 40.0
