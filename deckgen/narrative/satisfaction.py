@@ -422,6 +422,7 @@ class ScoreNotes:
     answers: int
     left_out: int
     customers: int
+    months: int | None  # the by-customer figures' months when fewer than 12 (KpiScope.months)
     segments_shown: int
     min_n: int
     segments_withheld: bool  # the table by segment left out: lapsing cannot be judged

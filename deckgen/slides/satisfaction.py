@@ -319,6 +319,7 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         + a.missing_recommend
         + a.out_of_scale_recommend,
         result.customers,
+        tell_customer_scope(result, result.customers, ctx.period).context.months,
         min(len(result.by_segment), TOP_SEGMENTS) if by_segment else 0,
         HEADLINE_MIN_N,
         bool(result.by_segment) and not by_segment,

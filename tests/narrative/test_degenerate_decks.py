@@ -685,3 +685,33 @@ def test_the_diagnostics_source_line_starts_with_the_norms_first_month(lang):
     }
     assert said[lang] in text
     assert {"en": "Oct 2025", "fa": "اکتبر ۲۰۲۵", "ar": "أكتوبر 2025"}[lang] not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("name", "said", "card"),
+    [
+        (
+            "one_month",
+            {"en": "The 1-month figures", "fa": "ارقام ۱ ماهه", "ar": "أرقام آخر شهر"},
+            {"en": "NPS, 1 month,", "fa": "مشتریان، ۱ ماه", "ar": "لكل عميل، آخر شهر"},
+        ),
+        (
+            "five_months",
+            {"en": "The 5-month figures", "fa": "ارقام ۵ ماهه", "ar": "أرقام آخر 5 أشهر"},
+            {"en": "NPS, 5 months,", "fa": "مشتریان، ۵ ماه", "ar": "لكل عميل، آخر 5 أشهر"},
+        ),
+        (
+            "channel_gap",
+            {"en": "The 12-month figures", "fa": "ارقام ۱۲ ماهه", "ar": "أرقام السنة"},
+            {"en": "NPS, 12 months,", "fa": "مشتریان، ۱۲ ماه", "ar": "لكل عميل، آخر سنة"},
+        ),
+    ],
+)
+def test_the_score_notes_name_the_months_of_the_cards_by_customer(name, said, card, lang):
+    # Was "The 12-month figures use each ... customer's latest answer" beside the card "NPS,
+    # 1 month, by customer": the surveys of one_month begin in October 2026, five_months' in
+    # June; channel_gap's go back beyond the 12 months.
+    slide = _slide(name, lang, SlideKind.NPS_CSAT)
+    assert said[lang] in " ".join(slide.notes.split())
+    assert card[lang] in _slide_text(name, lang, SlideKind.NPS_CSAT)
