@@ -58,6 +58,17 @@ def test_data_files_have_the_english_keys(lang: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_every_unit_form_names_every_unit(lang: str) -> None:
+    # The parity check above skips the [units_<form>] tables, which follow each language's
+    # grammar; a unit missing from one would fall back to [units] unseen ("1 customers").
+    labels = _toml(lang, "labels.toml")
+    forms = [key for key in labels if _UNIT_FORMS.fullmatch(key)]
+    assert {form: set(labels[form]) for form in forms} == {
+        form: set(labels["units"]) for form in forms
+    }
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_age_bands_cover_the_metric_codes(lang: str) -> None:
     from deckgen.metrics.segments import AGE_BANDS
 
