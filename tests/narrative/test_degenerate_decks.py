@@ -528,6 +528,31 @@ def test_the_quadrant_axis_names_the_months_of_orders_it_counts(name, lang):
         assert said[lang] in text
 
 
+QUADRANT_NOTES = {
+    # The axis and the loyalty threshold in the notes, as the axis title says them.
+    "five_months": {
+        "en": ("purchase days in the 5 months of history up", "days in the 5 months of history as"),
+        "fa": ("روزهای خرید در ۵ ماه سابقه روی", "بیشتر در ۵ ماه سابقه، وفاداری"),
+        "ar": ("أيام الشراء خلال 5 أشهر من السجل على", "أكثر خلال 5 أشهر من السجل يُعد"),
+    },
+    "channel_gap": {
+        "en": ("purchase days in those 12 months up", "days in the 12 months as"),
+        "fa": ("روزهای خرید در همان ۱۲ ماه روی", "بیشتر در آن ۱۲ ماه، وفاداری"),
+        "ar": ("أيام الشراء في تلك الأشهر على", "أكثر خلال الأشهر الاثني عشر يُعد"),
+    },
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(QUADRANT_NOTES))
+def test_the_quadrant_notes_name_the_months_of_orders_the_axis_counts(name, lang):
+    # Was "purchase days in those 12 months" and "two or more days in the 12 months" under the
+    # axis "Purchase days in the 5 months of history".
+    notes = " ".join(_slide(name, lang, SlideKind.QUADRANTS).notes.split())
+    for said in QUADRANT_NOTES[name][lang]:
+        assert said in notes
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_satisfaction_by_segment_while_lapsing_cannot_be_judged(lang):
     # Was a table "By RFM segment" listing Lost (4 customers), About to Sleep, Hibernating...
