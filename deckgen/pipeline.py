@@ -240,8 +240,10 @@ def resolve_period(
     today = today or date.today()
     # A refund (an amount below zero) is no order (docs/metrics.md#purchase-occasions): a month
     # of refunds alone would render a deck of empty charts.
-    orders = tables.orders
-    dates = orders["order_date"][~(orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)]
+    refund = (tables.orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)
+    dates = tables.orders["order_date"]
+    if refund.any():  # else no copy of the dates (ten million orders: 80 MB)
+        dates = dates[~refund]
     dates = dates.dropna().to_numpy(dtype="datetime64[D]")
     if dates.size == 0:
         raise InputError(
