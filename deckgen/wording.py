@@ -241,6 +241,14 @@ class Wording:
             # other), so a template picks the noun form without arithmetic of its own.
             return str(formats.locale_for(lang).plural_form(abs(count)))
 
+        def units(key: str, count: float) -> str:
+            # The unit in the plural form `count` takes: labels.toml [units_<form>] where the
+            # language has that form of it ([units_one], Arabic's [units_two]), else [units].
+            group = f"units_{plural(count)}"
+            table = self._labels.get(group)
+            found = isinstance(table, dict) and str(key) in table
+            return self.label(group if found else "units", str(key))
+
         def and_list(items: list[str]) -> str:
             texts = [str(item) for item in items]
             if lang == "fa" and len(texts) > 2:
@@ -260,6 +268,7 @@ class Wording:
             "isolate": formats.isolate_ltr,
             "label": label,
             "plural": plural,
+            "units": units,
         }
 
 

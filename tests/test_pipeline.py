@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import stat
@@ -223,6 +224,26 @@ def test_a_given_month_without_orders_is_refused_even_inside_the_data():
         "--period 2026-05: no order is dated in that month (the orders run from 2026-01-03 to "
         "2026-10-31); choose a month from 2026-01 to 2026-10 that has orders"
     )
+
+
+def _refunded_on(tables: Tables, *days: str) -> Tables:
+    """`tables` with a refund (an amount below zero) of customer C1 on each of `days`."""
+    refunds = _orders_on(*days).orders.assign(amount=-10.0, order_id=lambda f: "R" + f["order_id"])
+    return dataclasses.replace(
+        tables, orders=pd.concat([tables.orders, refunds], ignore_index=True)
+    )
+
+
+def test_a_month_of_refunds_alone_is_no_period():
+    # docs/metrics.md#purchase-occasions: a refund is no order. Was: the refunds of November
+    # made it the default period, and --period 2026-11 was let through: a deck of no orders.
+    tables = _refunded_on(_orders_on(*MONTHLY), "2026-11-03", "2026-11-30")
+    assert resolve_period(None, tables, Settings(), date(2026, 12, 4)).key == "2026-10"
+    with pytest.raises(InputError, match="--period 2026-11: no order is dated in that month"):
+        resolve_period("2026-11", tables, Settings(), date(2026, 12, 4))
+    only_refunds = _refunded_on(_orders_on(), "2026-10-03")
+    with pytest.raises(InputError, match=r"has no dated orders \(a row with an amount below zero"):
+        resolve_period(None, only_refunds, Settings(), date(2026, 12, 4))
 
 
 def test_orders_only_in_the_future_give_no_default_period():

@@ -17,10 +17,15 @@ MACRO = re.compile(r"{%-?\s*macro\s+(\w+)")
 OTHER_LANGS = [lang for lang in LANGS if lang != "en"]
 
 
+# labels.toml's unit forms by plural category (the `units` filter): each language has those of
+# its own grammar ([units_one] in English and Arabic, [units_two] in Arabic) beside [units].
+_UNIT_FORMS = re.compile(r"units_(zero|one|two|few|many)")
+
+
 def _shape(value: object) -> object:
     """The keys of nested tables and the lengths of lists: what must match across languages."""
     if isinstance(value, dict):
-        return {key: _shape(item) for key, item in value.items()}
+        return {key: _shape(item) for key, item in value.items() if not _UNIT_FORMS.fullmatch(key)}
     if isinstance(value, list):
         return len(value)
     return "text"
@@ -50,6 +55,17 @@ def test_every_slide_template_has_the_english_blocks(lang: str) -> None:
 @pytest.mark.parametrize("name", ["labels.toml", "playbook.toml"])
 def test_data_files_have_the_english_keys(lang: str, name: str) -> None:
     assert _shape(_toml(lang, name)) == _shape(_toml("en", name))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_unit_form_names_every_unit(lang: str) -> None:
+    # The parity check above skips the [units_<form>] tables, which follow each language's
+    # grammar; a unit missing from one would fall back to [units] unseen ("1 customers").
+    labels = _toml(lang, "labels.toml")
+    forms = [key for key in labels if _UNIT_FORMS.fullmatch(key)]
+    assert {form: set(labels[form]) for form in forms} == {
+        form: set(labels["units"]) for form in forms
+    }
 
 
 @pytest.mark.parametrize("lang", LANGS)

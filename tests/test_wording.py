@@ -284,3 +284,20 @@ def test_arabic_counts_agree_with_their_number(tmp_path, n, said):
         '{{ ph.counted(n, "يوم واحد", "يومان", "أيام", "يومًا") }}{% endblock %}',
     )
     assert Wording("ar", tmp_path).render_block("t.j2", "b", n=n) == said
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts", "said"),
+    [
+        ("en", (0, 1, 2, 3), ("customers", "customer", "customers", "customers")),
+        ("ar", (0, 1, 2, 3, 11, 100), ("عملاء", "عميل", "عميلان", "عملاء", "عملاء", "عملاء")),
+        ("fa", (0, 1, 2), ("مشتری", "مشتری", "مشتری")),
+    ],
+)
+def test_units_take_the_plural_form_of_their_count(tmp_path, lang, counts, said):
+    # labels.toml [units_<form>] where the language has the form ([units_one] in English and
+    # Arabic, [units_two] in Arabic), else [units]: Persian has the one form only.
+    write(tmp_path, f"{lang}/unit.j2", "{{ 'customers' | units(n) }}|{{ 'unknown' | units(n) }}")
+    wording = Wording(lang, tmp_path)
+    shown = [wording.render("unit.j2", n=n).split("|") for n in counts]
+    assert shown == [[form, "unknown"] for form in said]

@@ -804,7 +804,7 @@ class _SheetCheck:
         if (self.sheet.name, column.name) in _NEGATIVE_WARNED:
             negative = (values < 0).fillna(False).to_numpy(dtype=bool)
             expected = (
-                "an amount of at least 0 (kept: negative amounts such as refunds lower revenue)"
+                "an amount of at least 0 (kept as a refund: it lowers revenue and is no order)"
             )
             self.problems.rows(
                 "warning", self.where, theirs, raw, negative, expected, rule="negative_amount"

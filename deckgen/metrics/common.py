@@ -61,6 +61,12 @@ def ratio(part: float, whole: float) -> float | None:
     return None if whole == 0 else float(part) / float(whole)
 
 
+def revenue_share(part: float, total: float) -> float | None:
+    """part / total, a share of a revenue; None when the total is at or below zero: a share of
+    a net revenue with more returned than sold is no share (docs/metrics.md#rfm-segments)."""
+    return float(part) / float(total) if total > 0 else None
+
+
 _EPOCH = date(1970, 1, 1)
 
 
@@ -268,14 +274,32 @@ def customer_orders(
     for entry in _last_customer_orders:
         if _is_entry_of(entry, orders, period, returns):
             return entry[3]
+    kept_returns = returns  # the cache's key: the returns as given
     rows = None
     if tables is not None and tables.orders is orders:
         rows = tables.customer_rows("orders")
-    result = _code_orders(orders, period, rows, None if rows is None else tables.customers)
+    purchases, refunds = _split_refunds(orders)
+    if refunds is not None:
+        rows = None if rows is None else rows[purchases]
+        returns = refunds if returns is None else pd.concat([returns, refunds])
+        purchases = orders.loc[purchases]
+    else:
+        purchases = orders
+    result = _code_orders(purchases, period, rows, None if rows is None else tables.customers)
     if returns is not None:
         result = _with_returns(result, returns, period)
-    _remember(orders, period, returns, result)
+    _remember(orders, period, kept_returns, result)
     return result
+
+
+def _split_refunds(orders: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame | None]:
+    """A mask of the purchases among `orders`, and the rows with an amount below zero (None
+    when there are none): a refund is no purchase, only money taken back, so it counts as a
+    return (docs/metrics.md#purchase-occasions, #returns)."""
+    refund = (orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)
+    if not refund.any():
+        return ~refund, None
+    return ~refund, orders.loc[refund, ["customer_id", "order_date", "amount"]]
 
 
 def _remember(
@@ -310,13 +334,19 @@ def _is_entry_of(
 
 def _with_returns(orders: CustomerOrders, returns: pd.DataFrame, period: Period) -> CustomerOrders:
     """`orders` with the returns of its customers up to the period end (docs/metrics.md#returns);
-    a return by a customer without an order by then has no revenue to net against."""
+    a return by a customer without an order by then, or dated before the customer's first
+    order, has no revenue to net against."""
     keep = until_end_of(returns["order_date"], period).to_numpy(dtype=bool, na_value=False)
     kept = returns.loc[keep]
     code = positions_in(kept["customer_id"], orders.ids)
+    day = day_numbers(kept["order_date"])
+    # Before the first order the return takes back nothing bought in the data: netted, it
+    # would lower a past month's revenue only once a later month's order made its customer
+    # known, so the month reported again would change (docs/metrics.md#period).
     known = code >= 0
+    known[known] = day[known] >= orders.first_day[code[known]]
     customer = code[known]
-    day = day_numbers(kept["order_date"])[known]
+    day = day[known]
     amount = kept["amount"].to_numpy(dtype=np.float64, na_value=0.0)[known]
     for shared in (customer, day, amount):
         shared.flags.writeable = False

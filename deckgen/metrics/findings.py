@@ -228,11 +228,11 @@ def _segment_findings(seg: SegmentationResult, lapsing_judged: bool) -> list[Fin
     ranked = [s for s in seg.rfm.segments if s.customers.current > 0]
     top = max(ranked, key=lambda s: (s.revenue_share - s.share, s.name)) if ranked else None
     # While lapsing cannot be judged the segments only rank customers by their last order, and
-    # the RFM slide names none (docs/metrics.md#at-risk); a share of a revenue at or below zero
-    # (more returned than sold) is no share.
-    if not lapsing_judged or seg.rfm.revenue <= 0:
+    # the RFM slide names none (docs/metrics.md#at-risk).
+    if not lapsing_judged:
         top = None
-    # Only a segment that brings more than its share of the revenue stands out.
+    # Only a segment that brings more than its share of the revenue stands out (every revenue
+    # share is 0 when more was returned than sold).
     if top is not None and top.revenue_share > top.share:
         # Weight: how far the segment's revenue share exceeds its customer share.
         found.append(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from itertools import pairwise
 
@@ -28,6 +28,7 @@ from deckgen.metrics.common import (
     order_codes_of,
     positions_in,
     ratio,
+    revenue_share,
     sorted_distinct,
     until_end_of,
 )
@@ -65,6 +66,9 @@ class LifecycleMonth:
     churn_rate_n: int  # its base: customers not churned at the end of the month before
     repeat_rate_12m: float | None  # 0..1, docs/metrics.md#repeat-rate-12m; None without buyers
     repeat_rate_12m_n: int  # its base: customers with an order in the 12 months
+    # months of the 12 ending with the month the orders cover, from the first order's month
+    # (docs/metrics.md#trailing-12-months); 0 before it
+    repeat_rate_months: int
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,8 @@ class SegmentValue:
     customers: int
     revenue_lifetime: float  # client currency, all orders to the period end
     revenue_per_customer_lifetime: float  # client currency per customer
-    revenue_share: float | None  # 0..1 of all customers' lifetime revenue; None without any
+    # 0..1 of all customers' lifetime revenue; None when it is at or below zero (no share)
+    revenue_share: float | None
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,7 @@ def compute_loyalty(
     new = np.bincount(first_month[first_month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
     at_risk, alive, churned, churned_from_base = _churn_figures(visits, churn_days, months, edges)
     judged = _lapsing_judged(visits, churn_days, trend_ends, derived)
+    covered = _months_covered(orders.first_day, months)
 
     trend = tuple(
         LifecycleMonth(
@@ -214,6 +220,7 @@ def compute_loyalty(
             churn_rate_n=int(alive[j]),
             repeat_rate_12m=ratio(repeaters[j], buyers[j]),
             repeat_rate_12m_n=int(buyers[j]),
+            repeat_rate_months=int(covered[j]),
         )
         for j in range(TREND_MONTHS)
     )
@@ -808,6 +815,18 @@ def _mean_revenue(orders: CustomerOrders, previous_end: int) -> tuple[float | No
     )
 
 
+def _months_covered(first_day: np.ndarray, months: Sequence[Period]) -> np.ndarray:
+    """For each trend month, how many of the 12 months ending with it the orders cover: all 12
+    unless the first order ever falls within them (docs/metrics.md#trailing-12-months)."""
+    ends = np.arange(_FIRST, len(months))
+    if len(first_day) == 0:
+        return np.zeros(TREND_MONTHS, dtype=np.int64)
+    first = int(month_index(np.asarray([first_day.min()]), months)[0])
+    if first < 0:  # before the span: every window is covered
+        return np.full(TREND_MONTHS, TREND_MONTHS, dtype=np.int64)
+    return np.clip(ends - first + 1, 0, TREND_MONTHS)
+
+
 def _segment_values(
     orders: CustomerOrders, segment_of: Mapping[str, str] | pd.Series | None
 ) -> tuple[SegmentValue, ...]:
@@ -833,7 +852,7 @@ def _segment_values(
                 customers=int(size),
                 revenue_lifetime=float(amount),
                 revenue_per_customer_lifetime=float(amount) / int(size),
-                revenue_share=ratio(float(amount), total),
+                revenue_share=revenue_share(float(amount), total),
             )
             for code, size, amount in grouped.itertuples()
         ),

@@ -22,6 +22,7 @@ from deckgen.metrics.common import (
     factorize,
     label_codes,
     positions_in,
+    revenue_share,
     taken_labels,
 )
 from deckgen.period import Period
@@ -62,7 +63,7 @@ class GroupFigures:
     share: float  # 0..1 of all customers
     revenue: Change  # client currency, orders in the month (vs the previous month)
     revenue_12m: Change  # client currency, 12 months to the month's end (vs the 12 before)
-    revenue_share: float  # 0..1 of the revenue of the 12 months
+    revenue_share: float  # 0..1 of the revenue of the 12 months; 0 when it is at or below zero
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class RfmSegment:
     customers: Change  # customers (vs the segment as of the previous month's end)
     share: float  # 0..1 of all customers
     revenue: float  # client currency, all orders to the month's end
-    revenue_share: float  # 0..1 of that revenue of all customers
+    # 0..1 of that revenue of all customers; 0 when it is at or below zero (no share)
+    revenue_share: float
     recency_days: float | None  # mean days since the last order; None for an empty segment
     frequency: float | None  # mean purchase occasions per customer
     monetary: float | None  # mean revenue per customer, client currency
@@ -119,8 +121,8 @@ class RfmResult:
 
     @property
     def revenue(self) -> float:
-        """The revenue to date of all segments, client currency; each revenue_share is a share
-        of it only when it is above zero (below zero: more returned than sold)."""
+        """The revenue to date of all segments, client currency; below zero when more was
+        returned than sold (every revenue_share is then 0)."""
         return sum(s.revenue for s in self.segments)
 
 
@@ -403,7 +405,7 @@ def _breakdown(
             revenue_12m=Change(
                 float(year[i]), float(year_before[i]) if figures.has_previous_12m else None
             ),
-            revenue_share=_share(year[i], year_total),
+            revenue_share=revenue_share(year[i], year_total) or 0.0,
         )
         for i in range(k)
         if customers[i]
@@ -633,7 +635,7 @@ def _rfm_result(
             customers=Change(int(counts[i]), int(before[i]) if has_previous else None),
             share=_share(counts[i], n),
             revenue=float(revenue[i]),
-            revenue_share=_share(revenue[i], revenue_total),
+            revenue_share=revenue_share(revenue[i], revenue_total) or 0.0,
             recency_days=mean(recency, i),
             frequency=mean(frequency, i),
             monetary=mean(revenue, i),

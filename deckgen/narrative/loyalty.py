@@ -9,7 +9,13 @@ from enum import StrEnum
 from functools import reduce
 
 from deckgen.metrics.common import Change
-from deckgen.metrics.loyalty import ClubSummary, LoyaltyResult, SegmentValue
+from deckgen.metrics.loyalty import (
+    TREND_MONTHS,
+    ClubSummary,
+    LifecycleMonth,
+    LoyaltyResult,
+    SegmentValue,
+)
 from deckgen.metrics.signal import MIN_N, RateKind, is_thin
 from deckgen.narrative.claims import Agg, Claim, Expr, Fig, Relation, claim, states
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
@@ -40,6 +46,48 @@ class LoyaltyStock:
     def anchor(self) -> str:
         """The definition of the stock."""
         return "club-active-members" if self.rule == "club" else "frequent-buyers"
+
+
+class LineWindow(StrEnum):
+    """What the months of a monthly 12-month repeat-rate line cover."""
+
+    FULL = "full"  # every point covers its 12 months: the card's "12 m" label is true
+    SINCE = "since"  # every point covers the months from the first order's month
+    UP_TO = "up_to"  # the earlier points cover fewer months than the later ones
+
+
+@dataclass(frozen=True)
+class RepeatLine:
+    """The label of the repeat-rate line, true of every point drawn
+    (docs/metrics.md#trailing-12-months)."""
+
+    window: LineWindow
+    since: Period  # the first order's month (SINCE)
+
+
+def tell_repeat_line(months: Sequence[LifecycleMonth], first: int) -> Told[RepeatLine]:
+    """The label record of the repeat-rate line drawn over `months`, which are
+    loyalty.months from index `first` on."""
+
+    def covered(i: int) -> Fig:
+        return Fig(f"loyalty.months[{first + i % len(months)}].repeat_rate_months")
+
+    last = months[-1]
+    if months[0].repeat_rate_months == TREND_MONTHS:
+        full = claim("the first point covers 12 months", covered(0), Relation.EQ, TREND_MONTHS)
+        return told(RepeatLine(LineWindow.FULL, last.month), full)
+    if last.repeat_rate_months < TREND_MONTHS:
+        since = last.month.shift(1 - last.repeat_rate_months)
+        return told(
+            RepeatLine(LineWindow.SINCE, since),
+            states("the months the last point covers", last.repeat_rate_months, covered(-1)),
+            claim("fewer than 12", covered(-1), Relation.LT, TREND_MONTHS),
+        )
+    return told(
+        RepeatLine(LineWindow.UP_TO, last.month),
+        claim("the first point covers fewer than 12 months", covered(0), Relation.LT, TREND_MONTHS),
+        claim("the last point covers 12", covered(-1), Relation.EQ, TREND_MONTHS),
+    )
 
 
 def loyalty_stock(loyalty: LoyaltyResult) -> LoyaltyStock:

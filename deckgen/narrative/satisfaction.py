@@ -13,7 +13,8 @@ from deckgen.metrics.satisfaction import (
     SegmentSatisfaction,
 )
 from deckgen.metrics.signal import RateKind
-from deckgen.narrative.claims import Claim, Fig, Relation, claim, states
+from deckgen.narrative.claims import Claim, Expr, Fig, Relation, claim, states
+from deckgen.narrative.segmentation import History, tell_first_month
 from deckgen.narrative.told import Moved, Scale, Told, level_if_thin, moved, told
 from deckgen.period import Period
 
@@ -172,10 +173,12 @@ class Correlations:
     # under intent, stated intent under behaviour (docs/metrics.md#satisfaction-quadrants).
     orders_by_group: OrdersByGroup | None
     recommend_by_group: RecommendByGroup | None
+    history: History  # the months of orders the purchase days count (#trailing-12-months)
 
 
-def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
-    """How satisfaction relates to recommendation and to repeat buying."""
+def tell_correlations(s: SatisfactionResult, history: Told[History]) -> Told[Correlations]:
+    """How satisfaction relates to recommendation and to repeat buying over the months of
+    `history`."""
     rec = _relation(
         s.satisfaction_vs_recommend,
         "satisfaction.satisfaction_vs_recommend",
@@ -225,9 +228,14 @@ def tell_correlations(s: SatisfactionResult) -> Told[Correlations]:
         ]
     return told(
         Correlations(
-            rec.context if rec else None, orders.context if orders else None, groups, intent
+            rec.context if rec else None,
+            orders.context if orders else None,
+            groups,
+            intent,
+            history.context,
         ),
         claims,
+        history.claims,
     )
 
 
@@ -253,6 +261,7 @@ class Scales:
     pearson_orders: float | None
     pearson_recommend_orders: float | None
     period: Period
+    history: History  # the months of orders the purchase days count (#trailing-12-months)
 
 
 class ScoreState(StrEnum):
@@ -284,8 +293,9 @@ class ScoreHeadline:
     period: Period
 
 
-def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
-    """The NPS-and-CSAT headline and its claims."""
+def tell_scores(s: SatisfactionResult, segments: bool = True) -> Told[ScoreHeadline]:
+    """The NPS-and-CSAT headline and its claims; it names RFM segments only when `segments`
+    (lapsing can be judged: segment_scope)."""
     if s.nps_change is None:
         return told(
             ScoreHeadline(ScoreState.NO_ANSWERS, None, None, 0, True, None, None, s.period),
@@ -319,7 +329,7 @@ def tell_scores(s: SatisfactionResult) -> Told[ScoreHeadline]:
     named = [
         row for row in s.by_segment if row.nps.n >= HEADLINE_MIN_N and row.nps.score is not None
     ]
-    if len(named) > 1:
+    if segments and len(named) > 1:
         ranked = sorted(named, key=lambda row: (row.nps.score, row.segment))
         low, high = ranked[0], ranked[-1]
         if high.nps.score > low.nps.score:
@@ -384,7 +394,7 @@ def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> T
     """The label record of a by-customer score: over 12 months, or over the months from the
     first with an answer when no answer is older (docs/metrics.md#trailing-12-months)."""
 
-    def answers(i: int) -> object:
+    def answers(i: int) -> Expr:
         return Fig(f"satisfaction.months[{i}].nps.n") + Fig(f"satisfaction.months[{i}].csat.n")
 
     months = result.months
@@ -394,16 +404,14 @@ def tell_customer_scope(result: SatisfactionResult, n: int, period: Period) -> T
             "an answer before the 12 months", Fig("satisfaction.answered_before"), Relation.EQ, 1
         )
         return told(KpiScope(n, period), older)
-    covered = [i for i, m in enumerate(months) if m.nps.n + m.csat.n]
-    if not covered or covered[0] == 0:
+    counts = [m.nps.n + m.csat.n for m in months]
+    if not any(counts) or counts[0]:
         full = claim("answers in the first of the 12 months", answers(0), Relation.GT, 0)
-        return told(KpiScope(n, period), [full] if covered else [])
-    first = covered[0]
-    return told(
-        KpiScope(n, period, len(months) - first),
-        claim("answers in the first month covered", answers(first), Relation.GT, 0),
-        [claim("no answer before it", answers(i), Relation.EQ, 0) for i in range(first)],
+        return told(KpiScope(n, period), [full] if any(counts) else [])
+    first = tell_first_month(
+        counts, answers, "answers in the first month covered", "no answer before it"
     )
+    return told(KpiScope(n, period, len(months) - first.context), first.claims)
 
 
 @dataclass(frozen=True)
@@ -414,5 +422,7 @@ class ScoreNotes:
     answers: int
     left_out: int
     customers: int
+    months: int | None  # the by-customer figures' months when fewer than 12 (KpiScope.months)
     segments_shown: int
     min_n: int
+    segments_withheld: bool  # the table by segment left out: lapsing cannot be judged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -14,7 +15,7 @@ from deckgen.metrics.segments import (
     RfmSegment,
     SegmentationResult,
 )
-from deckgen.narrative.claims import Agg, Claim, Fig, Relation, claim, states
+from deckgen.narrative.claims import Agg, Claim, Expr, Fig, Relation, claim, states
 from deckgen.narrative.signal import UNKNOWN_NAMED_SHARE
 from deckgen.narrative.told import Told, told
 from deckgen.period import Period
@@ -233,6 +234,20 @@ class History:
     months: int  # 1..12: from the month of the first order ever (12 when before the window)
 
 
+def tell_first_month(
+    counts: Sequence[int], fig: Callable[[int], Expr], named: str, before: str
+) -> Told[int]:
+    """The index of the first of the 12 months (oldest first) whose count is above zero, the
+    last when none is; claimed as `named` (its count above zero) and `before` (none earlier),
+    of the figures `fig(i)`."""
+    first = next((i for i, n in enumerate(counts) if n), len(counts) - 1)
+    return told(
+        first,
+        claim(named, fig(first), Relation.GT, 0),
+        [claim(before, fig(i), Relation.EQ, 0) for i in range(first)],
+    )
+
+
 def tell_history(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[History]:
     """The months of order history within the 12 months to the month's end."""
     cohorts = loyalty.cohorts  # the 12 months ending with the month, oldest first
@@ -243,18 +258,17 @@ def tell_history(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[Histor
             History(True, len(cohorts)),
             claim("some customer first ordered before the 12 months", acquired, Relation.LT, base),
         )
-    first = next((i for i, c in enumerate(cohorts) if c.customers), len(cohorts) - 1)
-    claims = [
+    first = tell_first_month(
+        [c.customers for c in cohorts],
+        lambda i: Fig(f"loyalty.cohorts[{i}].customers"),
+        "the first order's month",
+        "no order before it",
+    )
+    return told(
+        History(first.context == 0, len(cohorts) - first.context),
         claim("every customer first ordered within the 12 months", acquired, Relation.EQ, base),
-        claim(
-            "the first order's month", Fig(f"loyalty.cohorts[{first}].customers"), Relation.GT, 0
-        ),
-        [
-            claim("no order before it", Fig(f"loyalty.cohorts[{i}].customers"), Relation.EQ, 0)
-            for i in range(first)
-        ],
-    ]
-    return told(History(first == 0, len(cohorts) - first), claims)
+        first.claims,
+    )
 
 
 class Windowed(StrEnum):
@@ -275,12 +289,10 @@ class WindowLabel:
     history: History  # not full
 
 
-def tell_window_label(
-    figure: Windowed, seg: SegmentationResult, loyalty: LoyaltyResult
-) -> Told[WindowLabel] | None:
+def tell_window_label(figure: Windowed, history: Told[History]) -> Told[WindowLabel] | None:
     """The label record of `figure` when the orders cover fewer than the 12 months to the
-    month's end; None when they cover all 12 (labels.toml's "12 m" label is then true)."""
-    history = tell_history(seg, loyalty)
+    month's end (`history`, tell_history's); None when they cover all 12 (labels.toml's "12 m"
+    label is then true)."""
     if history.context.full:
         return None
     return told(WindowLabel(figure, history.context), history.claims)
@@ -657,6 +669,16 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
     )
 
 
+def segment_scope(loyalty: LoyaltyResult) -> Told[bool]:
+    """True when figures may be broken down by RFM segment: as on the RFM slide, not while the
+    history is too short to judge lapsing, when a segment such as Lost only holds the customers
+    who ordered earliest (docs/metrics.md#at-risk)."""
+    judged = loyalty.lapsing_judged
+    return told(
+        judged, claim("lapsing judged", Fig("loyalty.lapsing_judged"), Relation.EQ, int(judged))
+    )
+
+
 @dataclass(frozen=True)
 class RfmNotes:
     """What the RFM notes explain."""
@@ -666,3 +688,6 @@ class RfmNotes:
     share: float
     revenue_share: float
     monetary: float | None
+    # The chart shows the segments' revenue shares (the revenue to date is above zero).
+    with_revenue: bool
+    below_zero: bool  # the revenue to date is below zero: more returned than sold

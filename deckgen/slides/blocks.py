@@ -64,11 +64,29 @@ def change_kpi(
     return Kpi(label, ctx.fmt(value, value_kind), delta_text, tone(change, good_when_up), key)
 
 
-def short_window_label(ctx: SlideContext, figure: Windowed) -> str | None:
-    """The label of a trailing-12-month figure naming the months the orders cover, when they
-    cover fewer than 12 (the shared window_label block); None when the "12 m" label is true."""
-    said = tell_window_label(figure, ctx.metrics.segmentation, ctx.metrics.loyalty)
-    return None if said is None else ctx.shared("window_label", said)
+# Each windowed figure's label in labels.toml, true when the orders cover all 12 months.
+_FULL_WINDOW_LABELS = {
+    Windowed.REPEAT_RATE: ("loyalty", "repeat_rate_12m"),
+    Windowed.REVENUE_SHARE: ("segmentation", "revenue_share"),
+    Windowed.REVENUE_PER_CUSTOMER: ("segmentation", "revenue_per_customer_12m"),
+    Windowed.INTEREST_SPEND: ("segmentation", "interest_spend"),
+}
+
+
+def window_label(ctx: SlideContext, figure: Windowed, full: str | None = None) -> str:
+    """The label of a trailing-12-month figure: naming the months the orders cover when fewer
+    than 12 (the shared window_label block), else `full` or its "12 m" label in labels.toml."""
+    said = tell_window_label(figure, ctx.order_history)
+    if said is not None:
+        return ctx.shared("window_label", said)
+    return full if full is not None else ctx.label(*_FULL_WINDOW_LABELS[figure])
+
+
+def segments_withheld(ctx: SlideContext, title: str) -> TextBlock:
+    """In place of a breakdown by RFM segment titled `title`, the sentence saying why there is
+    none: as on the RFM slide, no segment is named while lapsing cannot be judged."""
+    sentence = ctx.shared("segments_withheld")
+    return TextBlock(paragraphs(sentence), area="right_bottom", style="body", title=title)
 
 
 def cell(ctx: SlideContext, value: float | None, kind: ValueKind) -> Cell:

@@ -25,6 +25,7 @@ from deckgen.narrative.claims import Claim
 from deckgen.narrative.common import Tracker
 from deckgen.narrative.outline import Outline
 from deckgen.narrative.plain import fields_of
+from deckgen.narrative.segmentation import History, tell_history
 from deckgen.narrative.told import Told
 from deckgen.period import Period
 from deckgen.wording import Wording
@@ -63,6 +64,12 @@ class SlideContext:
     def period(self) -> Period:
         """The reporting period."""
         return self.metrics.period
+
+    @cached_property
+    def order_history(self) -> Told[History]:
+        """The months of order history within the 12 months to the month's end, worked out once
+        for the slide's labels and source lines (docs/metrics.md#trailing-12-months)."""
+        return tell_history(self.metrics.segmentation, self.metrics.loyalty)
 
     @property
     def action_titles(self) -> bool:

@@ -23,6 +23,7 @@ from deckgen.narrative.loyalty import (
     CohortAge,
     CohortNotes,
     FlowNotes,
+    LineWindow,
     LoyaltyStock,
     RepeatNotes,
     loyalty_stock,
@@ -31,10 +32,11 @@ from deckgen.narrative.loyalty import (
     tell_cohorts,
     tell_flow,
     tell_repeat,
+    tell_repeat_line,
 )
 from deckgen.narrative.outline import Built, Dropped, DropReason
-from deckgen.narrative.segmentation import Windowed
-from deckgen.slides.blocks import change_kpi, chart_or_note, short_window_label
+from deckgen.narrative.segmentation import Windowed, segment_scope
+from deckgen.slides.blocks import change_kpi, chart_or_note, segments_withheld, window_label
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # bars of the revenue-per-customer chart
@@ -71,9 +73,9 @@ def _change(
 
 
 def _repeat_rate_label(ctx: SlideContext) -> str:
-    """The 12-month repeat rate's label, on its card and on its line alike: the months the
-    orders cover when fewer than 12."""
-    return short_window_label(ctx, Windowed.REPEAT_RATE) or _label(ctx, "repeat_rate_12m")
+    """The 12-month repeat rate's label on its card (and on its line when every point covers 12
+    months): the months the orders cover when fewer than 12."""
+    return window_label(ctx, Windowed.REPEAT_RATE)
 
 
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
@@ -159,7 +161,13 @@ def build_customer_flow(ctx: SlideContext) -> Built:
 
 def build_repeat_churn(ctx: SlideContext) -> Built:
     """Repeat and churn rates by month, and revenue to date per customer by RFM segment."""
-    loyalty, _, _ = _trimmed(ctx)
+    loyalty, _, started = _trimmed(ctx)
+    line = tell_repeat_line(loyalty.months, started)
+    if line.context.window == LineWindow.FULL:
+        ctx.note_claims(line.claims)
+        line_label = _repeat_rate_label(ctx)  # the card's, true of every point
+    else:
+        line_label = ctx.say("repeat_line", line)
     strip = KpiStrip(
         (
             change_kpi(
@@ -196,7 +204,7 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
         categories=_months(ctx, loyalty),
         series=(
             Series(
-                _repeat_rate_label(ctx),
+                line_label,
                 tuple(m.repeat_rate_12m for m in loyalty.months),
                 "percent",
             ),
@@ -231,7 +239,12 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
             Unit.CUSTOMERS,
             Fig("loyalty.revenue_per_customer_lifetime_n"),
         )
-        drawn = chart_or_note(ctx, value, all_time, segment_value_evidence(segments))
+        scope = segment_scope(ctx.metrics.loyalty)
+        ctx.note_claims(tuple(scope.claims))
+        if scope.context:
+            drawn = chart_or_note(ctx, value, all_time, segment_value_evidence(segments))
+        else:
+            drawn = segments_withheld(ctx, value.title)
         blocks.append(drawn)
         shown = len(segments) if isinstance(drawn, ChartSpec) else 0
     notes = RepeatNotes(

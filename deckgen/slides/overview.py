@@ -31,7 +31,7 @@ from deckgen.narrative.playbook import available, need_claims, playbook_entry
 from deckgen.narrative.segmentation import Windowed
 from deckgen.narrative.signal import thin
 from deckgen.narrative.told import told
-from deckgen.slides.blocks import change_kpi, short_window_label
+from deckgen.slides.blocks import change_kpi, window_label
 from deckgen.slides.context import SlideContext
 
 TOP_FINDINGS = 5
@@ -115,8 +115,8 @@ def _kpis(ctx: SlideContext) -> tuple[tuple[Kpi, str], ...]:
 def _kpi_label(ctx: SlideContext, name: str, n: int | None) -> str:
     """A summary KPI's label; the repeat rate's names the months the orders cover when fewer
     than its 12."""
-    short = short_window_label(ctx, Windowed.REPEAT_RATE) if name == "repeat_rate" else None
-    return short if short is not None else ctx.say("kpi_label", KpiLabel(name, n))
+    label = ctx.say("kpi_label", KpiLabel(name, n))
+    return window_label(ctx, Windowed.REPEAT_RATE, label) if name == "repeat_rate" else label
 
 
 def build_agenda(ctx: SlideContext) -> Built:

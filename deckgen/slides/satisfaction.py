@@ -30,8 +30,16 @@ from deckgen.narrative.satisfaction import (
     tell_quadrants,
     tell_scores,
 )
-from deckgen.narrative.told import told
-from deckgen.slides.blocks import cell, change_kpi, chart_or_note, paragraphs, sourced
+from deckgen.narrative.segmentation import segment_scope
+from deckgen.narrative.told import Told, told
+from deckgen.slides.blocks import (
+    cell,
+    change_kpi,
+    chart_or_note,
+    paragraphs,
+    segments_withheld,
+    sourced,
+)
 from deckgen.slides.context import SlideContext
 
 TOP_SEGMENTS = 8  # rows of the by-segment table
@@ -72,8 +80,9 @@ def jittered(
     return tuple(moved)
 
 
-def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
-    return Scales(
+def _scales(ctx: SlideContext, result: SatisfactionResult) -> Told[Scales]:
+    history = ctx.order_history  # the months of orders behind the purchase days
+    scales = Scales(
         result.loyalty_axis,
         result.linked_customers,
         result.customers,
@@ -90,7 +99,9 @@ def _scales(ctx: SlideContext, result: SatisfactionResult) -> Scales:
         result.satisfaction_vs_occasions.pearson,
         result.recommend_vs_occasions.pearson,
         ctx.period,
+        history.context,
     )
+    return told(scales, history.claims)
 
 
 def _year(
@@ -197,7 +208,7 @@ def build_quadrants(ctx: SlideContext) -> Built:
     if not result.quadrant_n:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_ANSWERS),))
     findings = TextBlock(
-        paragraphs(ctx.say("correlations", tell_correlations(result))),
+        paragraphs(ctx.say("correlations", tell_correlations(result, ctx.order_history))),
         area="right_bottom",
         style="bullets",
     )
@@ -283,7 +294,7 @@ def build_nps_csat(ctx: SlideContext) -> Built:
             Series(_label(ctx, "nps_3m"), tuple(m.nps_3m.score for m in months), "score"),
             Series(_label(ctx, "nps_month"), tuple(m.nps.score for m in months), "score"),
         ),
-        area="left_bottom" if result.by_segment else "bottom",
+        area="left_bottom" if result.by_segment else "bottom",  # beside the table or its note
         data_labels=False,
     )
     answers = sum(m.nps.n for m in months)
@@ -291,8 +302,14 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         strip,
         chart_or_note(ctx, trend, _year(ctx, result, answers, Unit.ANSWERS, None), trend=True),
     ]
-    if result.by_segment:
+    scope = segment_scope(ctx.metrics.loyalty)
+    ctx.note_claims(tuple(scope.claims))
+    by_segment = bool(result.by_segment) and scope.context
+    if by_segment:
         blocks.append(_segment_table(ctx, result))
+    elif result.by_segment:
+        # As on the RFM slide: no segment name while it may not mean what it says.
+        blocks.append(segments_withheld(ctx, ctx.say("segment_table_title")))
     a = result.answers
     notes = ScoreNotes(
         ctx.period,
@@ -302,8 +319,10 @@ def build_nps_csat(ctx: SlideContext) -> Built:
         + a.missing_recommend
         + a.out_of_scale_recommend,
         result.customers,
-        min(len(result.by_segment), TOP_SEGMENTS),
+        tell_customer_scope(result, result.customers, ctx.period).context.months,
+        min(len(result.by_segment), TOP_SEGMENTS) if by_segment else 0,
         HEADLINE_MIN_N,
+        bool(result.by_segment) and not by_segment,
     )
-    finding = ctx.say("headline", tell_scores(result))
+    finding = ctx.say("headline", tell_scores(result, scope.context))
     return Built((ctx.slide(tuple(blocks), finding=finding, notes=notes),))

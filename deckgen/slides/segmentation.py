@@ -19,14 +19,13 @@ from deckgen.narrative.segmentation import (
     Unknown,
     Windowed,
     known,
-    tell_history,
     tell_interests_headline,
     tell_profile_headline,
     tell_rfm_headline,
     unknown_share,
 )
 from deckgen.narrative.told import Told, told
-from deckgen.slides.blocks import cell, chart_or_note, short_window_label, sourced
+from deckgen.slides.blocks import cell, chart_or_note, sourced, window_label
 from deckgen.slides.context import SlideContext
 
 TOP_N = 8
@@ -43,7 +42,7 @@ _AREAS: dict[int, tuple[Area, ...]] = {
 def _base_source(ctx: SlideContext, months: int = 12) -> Told:
     """Customers with an order by the month's end; their revenue over `months`, from the first
     order's month when the orders begin later."""
-    history = tell_history(ctx.metrics.segmentation, ctx.metrics.loyalty)
+    history = ctx.order_history
     covered = min(months, history.context.months)
     line = source(
         (Sheet.CUSTOMERS, Sheet.ORDERS),
@@ -97,8 +96,7 @@ def _shares_chart(
     if with_revenue:
         series.append(
             Series(
-                short_window_label(ctx, Windowed.REVENUE_SHARE)
-                or ctx.label("segmentation", "revenue_share"),
+                window_label(ctx, Windowed.REVENUE_SHARE),
                 tuple(r.revenue_share for _, r in rows),
                 "percent",
             )
@@ -171,8 +169,7 @@ def build_interests(ctx: SlideContext) -> Built:
         return Built(dropped=(missing,))
     names = tuple(i.interest for i in interests)
     spend = tuple(i.revenue_per_customer_12m for i in interests)
-    history = tell_history(seg, ctx.metrics.loyalty)
-    headline = tell_interests_headline(seg, len(interests), history)
+    headline = tell_interests_headline(seg, len(interests), ctx.order_history)
     # The bar of the interest the headline names as spending most; none when it names none or
     # several tied.
     top = None
@@ -194,13 +191,11 @@ def build_interests(ctx: SlideContext) -> Built:
     )
     spending = ChartSpec(
         kind="bar",
-        title=short_window_label(ctx, Windowed.INTEREST_SPEND)
-        or ctx.label("segmentation", "interest_spend"),
+        title=window_label(ctx, Windowed.INTEREST_SPEND),
         categories=names,
         series=(
             Series(
-                short_window_label(ctx, Windowed.REVENUE_PER_CUSTOMER)
-                or ctx.label("segmentation", "revenue_per_customer_12m"),
+                window_label(ctx, Windowed.REVENUE_PER_CUSTOMER),
                 spend,
                 "money",
             ),
@@ -224,8 +219,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
     if not segments:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.ORDERS),))
-    # A share of a net revenue below zero is no share: -400% and 500% of -20 USD.
-    with_revenue = seg.rfm.revenue > 0 and any(s.revenue_share > 0 for s in segments)
+    # Every revenue share is 0 when more was returned than sold (a share of -20 USD is no share).
+    with_revenue = any(s.revenue_share > 0 for s in segments)
     series = [
         Series(
             ctx.label("segmentation", "customers_share"),
@@ -281,6 +276,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     )
     headline = tell_rfm_headline(seg, ctx.metrics.loyalty)
     h = headline.context
-    notes = RfmNotes(h.state, h.segment, h.share, h.revenue_share, h.monetary)
+    notes = RfmNotes(
+        h.state, h.segment, h.share, h.revenue_share, h.monetary, with_revenue, seg.rfm.revenue < 0
+    )
     finding = ctx.say("headline", headline)
     return Built((ctx.slide((sourced(ctx, chart, all_time), table), finding=finding, notes=notes),))

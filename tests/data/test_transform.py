@@ -24,6 +24,8 @@ from deckgen.data.transform import (
 )
 from deckgen.data.validate import validate_frames, validate_read
 from deckgen.errors import ConfigError, ValidationError
+from deckgen.metrics.common import customer_orders
+from deckgen.period import Period
 
 LINES = pd.DataFrame(
     {
@@ -428,6 +430,26 @@ def test_a_positive_return_amount_still_takes_revenue_back():
     tables = validate_frames({"orders": frame, "customers": CUSTOMERS}, settings, "t").tables
     assert tables.returns["amount"].tolist() == [-5.0]
     assert tables.orders["order_id"].tolist() == ["1"]
+
+
+def test_dropped_returns_drop_the_refunds_they_mark_and_net_the_others():
+    # docs/metrics.md#returns: a row below zero that the returns setting marks is a return
+    # (dropped under "drop"); one it does not mark is a refund, netted whatever the policy.
+    frame = pd.DataFrame(
+        {
+            "order_id": ["1", "R1", "R2"],
+            "customer_id": ["17850", "17850", "17850"],
+            "order_date": ["2026-10-01", "2026-10-02", "2026-10-03"],
+            "amount": ["20", "-5", "-3"],
+            "type": ["sale", "refund", "credit"],
+        }
+    )
+    settings = _settings(orders={"returns": {"when": "type = 'refund'", "policy": "drop"}})
+    tables = validate_frames({"orders": frame, "customers": CUSTOMERS}, settings, "t").tables
+    assert tables.returns is None
+    orders = customer_orders(tables.orders, Period("gregorian", 2026, 10), tables.returns)
+    assert orders.total() == 17.0
+    assert len(orders.day) == 1
 
 
 def test_dropped_returns_leave_no_trace_but_a_note():

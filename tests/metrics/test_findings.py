@@ -179,9 +179,12 @@ def test_the_top_segment_needs_lapsing_judged_and_revenue_above_zero() -> None:
     short = replace(metrics, loyalty=replace(metrics.loyalty, lapsing_judged=False))
     assert _top_segment(short) == []
     # Revenue to date below zero (more refunded than sold): a share of it is no share (was "50.0%
-    # of customers but has brought 500.0% of all revenue to date").
+    # of customers but has brought 500.0% of all revenue to date"), so every revenue share is 0
+    # at the source (tests/metrics/test_segments.py) and no segment out-earns its weight.
     rfm = metrics.segmentation.rfm
-    refunded = tuple(replace(s, revenue=-abs(s.revenue) - 1.0) for s in rfm.segments)
+    refunded = tuple(
+        replace(s, revenue=-abs(s.revenue) - 1.0, revenue_share=0.0) for s in rfm.segments
+    )
     negative = replace(metrics.segmentation, rfm=replace(rfm, segments=refunded))
     assert _top_segment(replace(metrics, segmentation=negative)) == []
     assert named in {s.name for s in rfm.segments}

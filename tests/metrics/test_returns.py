@@ -11,6 +11,7 @@ import dataclasses
 import functools
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from deckgen.config import MetricsSettings
@@ -18,6 +19,7 @@ from deckgen.data.tables import Tables
 from deckgen.metrics.common import Change, customer_orders, day_number
 from deckgen.metrics.lifecycle import compute_metrics
 from deckgen.metrics.segments import rfm_table
+from deckgen.period import Period
 from tests.metrics.fixtures_lifecycle import OCT_2026, make_frame
 
 RETURNS = [
@@ -152,3 +154,70 @@ def test_orders_without_returns_never_reuse_a_gone_returns_frames_result(
     del returns
     gc.collect()
     assert float(customer_orders(orders, OCT_2026, None).revenue().sum()) == 830.0
+
+
+@pytest.fixture
+def with_refund_rows(segment_tables: Tables) -> Tables:
+    """The RETURNS rows as rows of the orders sheet (no returns setting): negative amounts."""
+    refunds = make_frame("orders", ["order_id", "customer_id", "order_date", "amount"], RETURNS)
+    orders = pd.concat([segment_tables.orders, refunds], ignore_index=True)
+    return dataclasses.replace(segment_tables, orders=orders)
+
+
+def test_a_refund_row_is_no_purchase(segment_tables: Tables, with_refund_rows: Tables):
+    # docs/metrics.md#purchase-occasions: a row with an amount below zero is a refund, taken
+    # off revenue like a return, never a purchase. Was: C9 (only a refund) counted as a
+    # customer, active and new in October, and C3's refund day as a second purchase occasion.
+    plain = compute_metrics(segment_tables, OCT_2026, MetricsSettings())
+    refunded = compute_metrics(with_refund_rows, OCT_2026, MetricsSettings())
+    assert refunded.segmentation.customers == plain.segmentation.customers
+    assert refunded.loyalty.active == plain.loyalty.active
+    assert refunded.loyalty.new == plain.loyalty.new
+    assert refunded.loyalty.repeat_rate_12m == plain.loyalty.repeat_rate_12m
+    assert [m.active for m in refunded.loyalty.months] == [m.active for m in plain.loyalty.months]
+    conversion = {s.stage: s.count for s in refunded.funnel.steps}["conversion"]
+    assert conversion == {s.stage: s.count for s in plain.funnel.steps}["conversion"]
+    # The same money as the returns: October 300 - 30 (R1) - 60 (R2) = 210; September 110 - 20.
+    assert refunded.segmentation.revenue == Change(210.0, 90.0)
+    rfm = rfm_table(with_refund_rows, OCT_2026, MetricsSettings())
+    assert rfm.loc["C3", "frequency"] == 1  # 5 September only: 10 and 20 October were refunds
+    assert rfm.loc["C3", "monetary"] == -20.0  # 60 - 60 - 20
+    assert "C9" not in rfm.index
+
+
+def test_refund_rows_and_returns_give_the_same_figures(
+    with_returns: Tables, with_refund_rows: Tables
+):
+    by_rows = compute_metrics(with_refund_rows, OCT_2026, MetricsSettings())
+    by_returns = compute_metrics(with_returns, OCT_2026, MetricsSettings())
+    assert by_rows.segmentation == by_returns.segmentation
+    assert by_rows.loyalty == by_returns.loyalty
+    assert by_rows.funnel == by_returns.funnel
+
+
+def test_a_refund_row_is_no_order_in_the_count(segment_tables: Tables, with_refund_rows: Tables):
+    # The orders sheet holds 11 orders to October's end and 5 refund rows, 4 of them by then.
+    refunded = compute_metrics(with_refund_rows, OCT_2026, MetricsSettings())
+    assert refunded.orders == compute_metrics(segment_tables, OCT_2026, MetricsSettings()).orders
+    assert refunded.orders == 11
+
+
+@pytest.mark.parametrize("as_returns", [False, True], ids=["refund rows", "returns setting"])
+def test_a_refund_before_the_first_purchase_lowers_no_figure(
+    segment_tables: Tables, as_returns: bool
+):
+    # C4's first purchase is on 5 October. Was: the 12 September refund lowered September's
+    # revenue in the October deck (110 - 15 = 95) but not in the September deck (110, C4 no
+    # customer yet): the month reported again changed its figure (docs/metrics.md#period).
+    rows = [["X1", "C4", "2026-09-12", -15.0], ["X2", "C4", "2026-10-02", -5.0]]
+    refunds = make_frame("orders", ["order_id", "customer_id", "order_date", "amount"], rows)
+    if as_returns:
+        tables = dataclasses.replace(segment_tables, returns=refunds)
+    else:
+        orders = pd.concat([segment_tables.orders, refunds], ignore_index=True)
+        tables = dataclasses.replace(segment_tables, orders=orders)
+    october = compute_metrics(tables, OCT_2026, MetricsSettings())
+    september = compute_metrics(tables, Period("gregorian", 2026, 9), MetricsSettings())
+    assert october.segmentation.revenue == Change(300.0, 110.0)
+    assert september.segmentation.revenue.current == october.segmentation.revenue.previous
+    assert rfm_table(tables, OCT_2026, MetricsSettings()).loc["C4", "monetary"] == 40.0

@@ -642,3 +642,21 @@ def test_rfm_table_scores_are_int64(segment_tables):
     assert {table[score].dtype for score in "rfm"} == {np.dtype(np.int64)}
     code = table["r"] * 100 + table["f"] * 10 + table["m"]
     assert code.to_dict() == {"C1": 555, "C2": 544, "C3": 213, "C4": 312, "C5": 145, "C8": 411}
+
+
+def test_no_revenue_share_of_a_revenue_to_date_below_zero():
+    # A share of a net revenue below zero is no share: was -400% and 500% of -20 USD, guarded
+    # in the findings and on the RFM slide instead of at the source.
+    from deckgen.config import Settings
+    from deckgen.data.validate import validate_frames
+    from deckgen.metrics.lifecycle import compute_metrics
+    from tests.narrative.degenerate import PERIOD, WORKBOOKS
+
+    settings = Settings(lang="en", calendar="gregorian")
+    report = validate_frames(WORKBOOKS["refunds_exceed_sales"](), settings, "refunds")
+    metrics = compute_metrics(report.tables, PERIOD, settings.metrics)
+    rfm = metrics.segmentation.rfm
+    assert rfm.revenue == -3740
+    assert [s.revenue_share for s in rfm.segments] == [0.0] * len(rfm.segments)
+    by_segment = metrics.loyalty.revenue_per_customer_lifetime_by_segment
+    assert by_segment and all(s.revenue_share is None for s in by_segment)

@@ -135,25 +135,47 @@ def tied_interests_unpaid() -> Frames:
 
 
 def net_negative() -> Frames:
-    """One customer who ordered 50 USD on 2 September 2026, 30 USD on 14 October, and one whose
-    only October row is a refund of 100 USD: October's net revenue is 30 - 100 = -70 USD."""
+    """One customer who ordered 50 USD on 2 September 2026, 30 USD on 14 October, and one who
+    ordered 10 USD on 5 October and was refunded 110 USD on 20 October: October's net revenue
+    is 30 + 10 - 110 = -70 USD."""
     return _orders(
-        [("C1", "2026-09-02", 50.0), ("C1", "2026-10-14", 30.0), ("C2", "2026-10-20", -100.0)]
+        [
+            ("C1", "2026-09-02", 50.0),
+            ("C1", "2026-10-14", 30.0),
+            ("C2", "2026-10-05", 10.0),
+            ("C2", "2026-10-20", -110.0),
+        ]
+    )
+
+
+def refund_only() -> Frames:
+    """C1 ordered 50 USD on 2 September 2026 and 30 USD on 14 October; C2's only row is a refund
+    of 20 USD on 20 October (of a purchase before the data); C3 ordered 40 USD on 3 October and
+    was refunded the 40 USD on 10 October. A refund is no purchase: C2 is no customer, and C3
+    bought on one day."""
+    return _orders(
+        [
+            ("C1", "2026-09-02", 50.0),
+            ("C1", "2026-10-14", 30.0),
+            ("C2", "2026-10-20", -20.0),
+            ("C3", "2026-10-03", 40.0),
+            ("C3", "2026-10-10", -40.0),
+        ]
     )
 
 
 def refunds_exceed_sales() -> Frames:
     """Seven customers who ordered 10 USD a month from January 2025: C1 for 21 months (to
-    September 2026), C2 for 20, ..., C7 for 15; and C9, whose only row is a refund of 5,000 USD
-    on 20 October 2026. Revenue to date: (21 + 20 + ... + 15) x 10 - 5,000 = -3,740 USD, on a
-    history long enough to judge lapsing."""
+    September 2026), C2 for 20, ..., C7 for 15; and C9, who ordered 10 USD on 1 October 2026
+    and was refunded 5,010 USD on 20 October. Revenue to date: (21 + 20 + ... + 15) x 10 + 10 -
+    5,010 = -3,740 USD, on a history long enough to judge lapsing."""
     return _orders(
         [
             (f"C{i}", f"{2025 + m // 12}-{m % 12 + 1:02d}-{3 * i + 1:02d}", 10.0)
             for i in range(1, 8)
             for m in range(22 - i)
         ]
-        + [("C9", "2026-10-20", -5000.0)]
+        + [("C9", "2026-10-01", 10.0), ("C9", "2026-10-20", -5010.0)]
     )
 
 
@@ -178,6 +200,7 @@ WORKBOOKS = {
     "one_buyer": one_buyer,
     "none_won": none_won,
     "net_negative": net_negative,
+    "refund_only": refund_only,
     "refunds_exceed_sales": refunds_exceed_sales,
     "survey_pause": survey_pause,
     "tied_interests": tied_interests,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from deckgen.model import ChartSpec, FunnelSpec, KpiStrip, Slide
+from deckgen.model import ChartSpec, FunnelSpec, KpiStrip, ScatterSpec, Slide, TableSpec
 from deckgen.narrative.claims import check_claims
 from deckgen.narrative.funnel import NormSpan, NormWindow
 from deckgen.slides.registry import SlideKind
@@ -75,15 +75,25 @@ def test_every_claim_of_the_degenerate_decks_holds(name, lang):
         assert check_claims(slide.claims, metrics, f"{name} {lang} slide {number}") == []
 
 
+WITHHELD = {
+    # In place of a breakdown by RFM segment while lapsing cannot be judged.
+    "en": "No breakdown by RFM segment yet: the order history is still too short to judge who is "
+    "lapsing, so the segments only rank customers by their last order.",
+    "fa": "هنوز تفکیکی به بخش‌های RFM نیست",
+    "ar": "لا تقسيم حسب شرائح RFM بعد",
+}
+
+
 @pytest.mark.parametrize("name", ["same_day", "one_customer"])
 def test_the_notes_show_no_bars_where_a_sentence_replaced_the_chart(name):
     # Was "The bars show the 1 RFM segments with the highest revenue per customer." beside
-    # "Nothing to compare: the data has a single group." and no bars.
-    deck, _, _ = degenerate_deck(name, "en")
+    # "Nothing to compare: the data has a single group." and no bars. The history is too short
+    # to judge lapsing, so a sentence says why there is no breakdown by segment at all.
+    deck, metrics, _ = degenerate_deck(name, "en")
+    assert not metrics.loyalty.lapsing_judged
     (slide,) = [s for s in deck.slides if s.kind == SlideKind.REPEAT_CHURN]
-    assert "Nothing to compare: the data has a single group." in _slide_text(
-        name, "en", SlideKind.REPEAT_CHURN
-    )
+    assert not [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "bar"]
+    assert WITHHELD["en"] in " ".join(_slide_text(name, "en", SlideKind.REPEAT_CHURN).split())
     assert "The bars show" not in slide.notes
 
 
@@ -444,20 +454,203 @@ def test_interests_tied_at_the_top_are_named_together(name, lang):
     assert all(b.highlight is None for b in slide.blocks if isinstance(b, ChartSpec))
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_the_repeat_rate_line_bears_the_label_of_its_card(lang):
-    # Was "Repeat rate (12 m)" on the line beside the "Repeat rate (5 m)" card that shows its
-    # last point, on five months of orders.
-    slide = _slide("five_months", lang, SlideKind.REPEAT_CHURN)
+REPEAT_LINES = {
+    # Orders from June 2026: every point covers the months from June to it.
+    ("five_months", "en"): "Repeat rate since Jun 2026",
+    ("five_months", "fa"): "نرخ خرید مجدد از ژوئن ۲۰۲۶",
+    ("five_months", "ar"): "معدل تكرار الشراء منذ يونيو 2026",
+    # Orders from September 2025: the points before August 2026 cover fewer than 12 months.
+    ("channel_gap", "en"): "Repeat rate (up to 12 m)",
+    ("channel_gap", "fa"): "نرخ خرید مجدد (تا ۱۲ ماه)",
+    ("channel_gap", "ar"): "معدل تكرار الشراء (سنة على الأكثر)",
+}
+
+
+@pytest.mark.parametrize(("name", "lang"), list(REPEAT_LINES))
+def test_the_repeat_rate_line_is_labelled_for_every_point(name, lang):
+    # Was "Repeat rate (5 m)" on the line, the card's label, though its June point covers one
+    # month; and "Repeat rate (12 m)" on a line whose November 2025 point covers three.
+    _, metrics, _ = degenerate_deck(name, lang)
+    slide = _slide(name, lang, SlideKind.REPEAT_CHURN)
     (strip,) = [b for b in slide.blocks if isinstance(b, KpiStrip)]
     (card,) = [k for k in strip.kpis if k.key == "repeat_rate_12m"]
     (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "line"]
     rates = chart.series[0]
+    assert rates.values[-1] == metrics.loyalty.repeat_rate_12m.current
+    assert rates.name == REPEAT_LINES[name, lang]
+    assert rates.name != card.label
+    covered = [m.repeat_rate_months for m in metrics.loyalty.months]
     assert (
-        rates.values[-1] == degenerate_deck("five_months", lang)[1].loyalty.repeat_rate_12m.current
+        covered
+        == {
+            "five_months": [0] * 7 + [1, 2, 3, 4, 5],
+            "channel_gap": [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12, 12],
+        }[name]
     )
-    assert rates.name == card.label
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_repeat_rate_card_names_the_months_of_its_point(lang):
+    slide = _slide("five_months", lang, SlideKind.REPEAT_CHURN)
+    (strip,) = [b for b in slide.blocks if isinstance(b, KpiStrip)]
+    (card,) = [k for k in strip.kpis if k.key == "repeat_rate_12m"]
     assert {"en": "(5 m)", "fa": "(۵ ماه)", "ar": "(5 أشهر)"}[lang] in card.label
+
+
+QUADRANT_AXES = {
+    # Orders from June 2026: the purchase days count June to October, 5 months.
+    ("five_months", "en"): "Purchase days in the 5 months of history",
+    ("five_months", "fa"): "روزهای خرید در ۵ ماه سابقه",
+    ("five_months", "ar"): "أيام الشراء خلال 5 أشهر من السجل",
+    ("one_month", "en"): "Purchase days in the one month of history",
+    ("one_month", "fa"): "روزهای خرید در تنها ماه سابقه",
+    ("one_month", "ar"): "أيام الشراء خلال الشهر الوحيد من السجل",
+    # Orders from September 2025: all 12 months.
+    ("channel_gap", "en"): "Purchase days in 12 months",
+    ("channel_gap", "fa"): "روزهای خرید در ۱۲ ماه",
+    ("channel_gap", "ar"): "أيام الشراء في آخر سنة",
+}
+
+
+@pytest.mark.parametrize(("name", "lang"), list(QUADRANT_AXES))
+def test_the_quadrant_axis_names_the_months_of_orders_it_counts(name, lang):
+    # Was "Purchase days in 12 months" beside "Repeat rate (5 m)" on five months of orders.
+    slide = _slide(name, lang, SlideKind.QUADRANTS)
+    (scatter,) = [b for b in slide.blocks if isinstance(b, ScatterSpec)]
+    assert scatter.y_title == QUADRANT_AXES[name, lang]
+    text = " ".join(_slide_text(name, lang, SlideKind.QUADRANTS).split())
+    if name == "five_months":
+        said = {
+            "en": "rank correlation with purchase days in the 5 months of history",
+            "fa": "با روزهای خرید در ۵ ماه سابقه",
+            "ar": "مع أيام الشراء خلال 5 أشهر من السجل",
+        }
+        assert said[lang] in text
+
+
+QUADRANT_NOTES = {
+    # The axis and the loyalty threshold in the notes, as the axis title says them.
+    "five_months": {
+        "en": ("purchase days in the 5 months of history up", "days in the 5 months of history as"),
+        "fa": ("روزهای خرید در ۵ ماه سابقه روی", "بیشتر در ۵ ماه سابقه، وفاداری"),
+        "ar": ("أيام الشراء خلال 5 أشهر من السجل على", "أكثر خلال 5 أشهر من السجل يُعد"),
+    },
+    "channel_gap": {
+        "en": ("purchase days in those 12 months up", "days in the 12 months as"),
+        "fa": ("روزهای خرید در همان ۱۲ ماه روی", "بیشتر در آن ۱۲ ماه، وفاداری"),
+        "ar": ("أيام الشراء في تلك الأشهر على", "أكثر خلال الأشهر الاثني عشر يُعد"),
+    },
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(QUADRANT_NOTES))
+def test_the_quadrant_notes_name_the_months_of_orders_the_axis_counts(name, lang):
+    # Was "purchase days in those 12 months" and "two or more days in the 12 months" under the
+    # axis "Purchase days in the 5 months of history".
+    notes = " ".join(_slide(name, lang, SlideKind.QUADRANTS).notes.split())
+    for said in QUADRANT_NOTES[name][lang]:
+        assert said in notes
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_satisfaction_by_segment_while_lapsing_cannot_be_judged(lang):
+    # Was a table "By RFM segment" listing Lost (4 customers), About to Sleep, Hibernating...
+    # on one month of orders, where the RFM slide says the segments only rank by last order.
+    _, metrics, _ = degenerate_deck("one_month", lang)
+    assert not metrics.loyalty.lapsing_judged
+    assert metrics.satisfaction.by_segment
+    slide = _slide("one_month", lang, SlideKind.NPS_CSAT)
+    assert not [b for b in slide.blocks if isinstance(b, TableSpec)]
+    text = _slide_text("one_month", lang, SlideKind.NPS_CSAT)
+    assert LOST[lang] not in text
+    assert WITHHELD[lang] in " ".join(text.split())
+    # With lapsing judged the table stays.
+    slide = _slide("channel_gap", lang, SlideKind.NPS_CSAT)
+    assert degenerate_deck("channel_gap", lang)[1].loyalty.lapsing_judged
+    assert [b for b in slide.blocks if isinstance(b, TableSpec)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_revenue_by_segment_while_lapsing_cannot_be_judged(lang):
+    # Was a bar chart of Can't Lose Them, At Risk, Lost... on five months of orders, where the
+    # RFM slide says the segments only rank customers by their last order.
+    assert not degenerate_deck("five_months", lang)[1].loyalty.lapsing_judged
+    slide = _slide("five_months", lang, SlideKind.REPEAT_CHURN)
+    assert not [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "bar"]
+    text = " ".join(_slide_text("five_months", lang, SlideKind.REPEAT_CHURN).split())
+    assert WITHHELD[lang] in text
+    assert LOST[lang] not in text
+    slide = _slide("channel_gap", lang, SlideKind.REPEAT_CHURN)
+    assert [b for b in slide.blocks if isinstance(b, ChartSpec) and b.kind == "bar"]
+
+
+RFM_NOTES_WITHOUT_REVENUE = {
+    "en": "The chart shows each segment's share of customers only: more was returned than sold "
+    "to date, so no segment has a share of revenue.",
+    "fa": "نمودار تنها سهم هر بخش از مشتریان را نشان می‌دهد: مرجوعی‌ها تاکنون از فروش بیشتر بوده "
+    "است، پس هیچ بخشی سهمی از درآمد ندارد.",
+    "ar": "ولا يعرض المخطط إلا حصة كل شريحة من العملاء: فاقت المرتجعات المبيعات حتى تاريخه، فلا "
+    "حصة لأي شريحة من الإيرادات.",
+}
+RFM_NOTES_WITH_REVENUE = {
+    "en": "its share of all revenue to date",
+    "fa": "سهمش از کل درآمد تاکنون",
+    "ar": "بحصتها من إجمالي الإيرادات",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", ["refunds_exceed_sales", "net_negative"])
+def test_the_rfm_notes_describe_only_the_bars_shown(name, lang):
+    # Was "The chart compares each segment's share of customers with its share of all revenue
+    # to date" over a chart without revenue bars.
+    slide = _slide(name, lang, SlideKind.RFM)
+    (chart,) = [b for b in slide.blocks if isinstance(b, ChartSpec)]
+    assert len(chart.series) == 1
+    notes = " ".join(slide.notes.split())
+    assert RFM_NOTES_WITHOUT_REVENUE[lang] in notes
+    assert RFM_NOTES_WITH_REVENUE[lang] not in notes.split("\n")[0]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_rfm_notes_with_revenue_bars_compare_them(lang):
+    slide = _slide("five_months", lang, SlideKind.RFM)
+    assert RFM_NOTES_WITH_REVENUE[lang] in " ".join(slide.notes.split())
+
+
+AR_NORMS = {
+    # The funnel headline and the diagnostics name the months behind the norm, as en and fa do.
+    ("five_months", SlideKind.FUNNEL): "مقابل معدل معتاد قدره 1 من كل 2,120 في 4 أشهر سابقة",
+    ("five_months", SlideKind.DIAGNOSTICS): "من معدلها المعتاد في 4 أشهر سابقة",
+    ("channel_gap", SlideKind.FUNNEL): "مقابل معدل معتاد قدره 1 من كل 2,451 في السنة السابقة",
+    ("channel_gap", SlideKind.DIAGNOSTICS): "من معدلها المعتاد في السنة السابقة",
+}
+
+
+@pytest.mark.parametrize(("name", "kind"), list(AR_NORMS))
+def test_the_arabic_norms_name_their_months(name, kind):
+    # Was "مقابل معدل معتاد قدره 1 من كل 2,120" beside "over the 4 months before" in English.
+    assert AR_NORMS[name, kind] in _slide_text(name, "ar", kind)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refund_is_no_purchase(lang):
+    # Was: C2, whose only row is a refund, counted as a customer, active and new in October
+    # (3 customers, 3 active, 2 new), October's revenue 30 + 40 - 40 - 20 = 10 USD, and C3's
+    # refund day as a second purchase occasion.
+    _, metrics, _ = degenerate_deck("refund_only", lang)
+    assert metrics.segmentation.customers.current == 2  # C1 and C3
+    assert (metrics.loyalty.active.current, metrics.loyalty.new.current) == (2, 1)
+    assert metrics.segmentation.revenue.current == 30.0  # 30 + 40 - 40; C2's refund: no figure
+    assert {s.stage: s.count for s in metrics.funnel.steps}["conversion"].current == 1
+    frequency = sorted(
+        (s.frequency, s.customers.current)
+        for s in metrics.segmentation.rfm.segments
+        if s.customers.current
+    )
+    assert frequency == [(1.0, 1), (2.0, 1)]  # C3 one purchase day, C1 two
+    assert metrics.loyalty.repeat_rate_12m.current == 0.5
 
 
 NET_NEGATIVE_RFM = {
@@ -517,3 +710,33 @@ def test_the_diagnostics_source_line_starts_with_the_norms_first_month(lang):
     }
     assert said[lang] in text
     assert {"en": "Oct 2025", "fa": "اکتبر ۲۰۲۵", "ar": "أكتوبر 2025"}[lang] not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(
+    ("name", "said", "card"),
+    [
+        (
+            "one_month",
+            {"en": "The 1-month figures", "fa": "ارقام ۱ ماهه", "ar": "أرقام آخر شهر"},
+            {"en": "NPS, 1 month,", "fa": "مشتریان، ۱ ماه", "ar": "لكل عميل، آخر شهر"},
+        ),
+        (
+            "five_months",
+            {"en": "The 5-month figures", "fa": "ارقام ۵ ماهه", "ar": "أرقام آخر 5 أشهر"},
+            {"en": "NPS, 5 months,", "fa": "مشتریان، ۵ ماه", "ar": "لكل عميل، آخر 5 أشهر"},
+        ),
+        (
+            "channel_gap",
+            {"en": "The 12-month figures", "fa": "ارقام ۱۲ ماهه", "ar": "أرقام السنة"},
+            {"en": "NPS, 12 months,", "fa": "مشتریان، ۱۲ ماه", "ar": "لكل عميل، آخر سنة"},
+        ),
+    ],
+)
+def test_the_score_notes_name_the_months_of_the_cards_by_customer(name, said, card, lang):
+    # Was "The 12-month figures use each ... customer's latest answer" beside the card "NPS,
+    # 1 month, by customer": the surveys of one_month begin in October 2026, five_months' in
+    # June; channel_gap's go back beyond the 12 months.
+    slide = _slide(name, lang, SlideKind.NPS_CSAT)
+    assert said[lang] in " ".join(slide.notes.split())
+    assert card[lang] in _slide_text(name, lang, SlideKind.NPS_CSAT)

@@ -24,7 +24,7 @@ class PurchaseHistory:
     t_x: np.ndarray  # int64 days from the first to the last order day (0 when x = 0)
     T: np.ndarray  # int64 days from the first order day to the cut-off day
     repeat_spend: np.ndarray  # client currency: mean spend of a repeat purchase day; NaN if x = 0
-    revenue: np.ndarray  # client currency: all orders up to the cut-off day
+    revenue: np.ndarray  # client currency: all orders up to the cut-off day, net of returns
 
 
 def order_days(orders: CustomerOrders) -> PurchaseOccasions:
@@ -56,6 +56,9 @@ def purchase_history(
     # running sum from +0.0 is never -0.0, so adding +0.0 leaves it as it is).
     amount = orders.amount if whole else np.where(in_time, orders.amount, 0.0)
     revenue = np.bincount(orders.customer, weights=amount, minlength=size)
+    # Historical revenue is net of the returns and refunds to the cut-off (docs/metrics.md#returns);
+    # the spend per purchase is of the purchases alone.
+    net = orders.revenue(stop=cutoff + 1) if len(orders.return_day) else revenue
     later = _not_on_first_day(orders, first_of)
     del first_of
     if not whole:
@@ -77,7 +80,7 @@ def purchase_history(
         t_x=(last - first).astype(np.int64),
         T=(cutoff - first).astype(np.int64),
         repeat_spend=repeat_spend,
-        revenue=revenue[codes],
+        revenue=net[codes],
     )
 
 
