@@ -35,7 +35,7 @@ import pandas as pd
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
-from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Sheet
+from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Column, Sheet
 from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSource, parse_location
 from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
@@ -628,6 +628,7 @@ class _Workbook:
         """Sheet `name` as an Arrow table of its rows below the header row (found if need be;
         row 1 for a sheet that is not one of ours, `sheet` None)."""
         from deckgen.data.header import SEARCH_ROWS, find_header, row_match
+        from deckgen.data.mapping import match_columns
         from deckgen.data.sheet_marks import MarkScanner
 
         self._check_cells(name, sheet)
@@ -641,7 +642,7 @@ class _Workbook:
             and mapping.header_row is None
             and not row_match(table.column_names, sheet, mapping, 1).complete
         ):
-            guess = find_header(self.head(name, SEARCH_ROWS), sheet, mapping)
+            guess = find_header(self._rows(name, SEARCH_ROWS), sheet, mapping)
             if guess is None or not guess.complete:
                 read = SheetRead(name, 1, closest=guess)
             else:
@@ -650,12 +651,15 @@ class _Workbook:
         # Once the header row is settled: the names of the columns read are those below it.
         read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
         marks = scanner.result() if whole else None
-        table = self._marked(name, read.header_row, table, sheet, mapping, marks)
-        if sheet is not None and mapping.decimal == ",":
-            table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
-        if sheet is not None:
-            table = self._dates_as_written(name, read.header_row, table, sheet, mapping)
-        return table, read
+        if sheet is None:
+            return self._marked(name, read.header_row, table, None, marks), read
+        # The client's column -> which of ours it is (the columns are not renamed below).
+        source = match_columns(table.column_names, sheet, mapping).source
+        ours = {theirs: sheet.column(column) for column, theirs in source.items()}
+        table = self._marked(name, read.header_row, table, ours, marks)
+        if mapping.decimal == ",":
+            table = self._numbers_as_written(name, read.header_row, table, ours)
+        return self._dates_as_written(name, read.header_row, table, ours), read
 
     def _numbered(self, name: str, header: int, names: list[str]) -> tuple[str, ...]:
         """The column `names` read below row `header` of sheet `name` that the reader numbered
@@ -677,6 +681,10 @@ class _Workbook:
         if (part := self._part(name)) is not None and part.chart:
             return []
         self._check_size(name)
+        return self._rows(name, rows)
+
+    def _rows(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
+        """`head` of a sheet already checked (`read` checks it once, not again for its head)."""
         table = self._load(name, None, rows)
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
@@ -711,36 +719,33 @@ class _Workbook:
         name: str,
         header: int,
         table: pa.Table,
-        sheet: Sheet | None,
-        mapping: SheetMapping,
+        ours: dict[str, Column] | None,
         marks: SheetMarks | None,
     ) -> pa.Table:
         """`table` with each merged range of one of our text, id, category, date or yes/no
         columns read as its first cell's value on each of its rows, as the sheet shows it;
         InputError for a formula cell without its result in a column read, or a merged range
-        that cannot be read as rows (sheet_marks.py; `marks`: those found while the sheet
-        was read whole for its size, None: not read whole)."""
+        that cannot be read as rows (sheet_marks.py; `ours`: the client's columns of ours, by
+        name, None for a sheet the transforms read; `marks`: those found while the sheet was
+        read whole for its size, None: not read whole)."""
         from deckgen.data.sheet_marks import sheet_marks
 
         if (part := self._part(name)) is None:
             return table
-        kinds: dict[str, str] = {}  # the client's column -> its kind, for our columns
-        blank = False  # a required column of ours with a blank cell
-        if sheet is not None:
-            from deckgen.data.mapping import match_columns
-
-            source = match_columns(table.column_names, sheet, mapping).source
-            kinds = {theirs: sheet.column(ours).kind for ours, theirs in source.items()}
-            blank = any(sheet.column(o).required and table[t].null_count for o, t in source.items())
+        # The client's column -> its kind, for our columns.
+        kinds = {theirs: column.kind for theirs, column in (ours or {}).items()}
+        # A required column of ours with a blank cell.
+        blank = any(c.required and table[t].null_count for t, c in (ours or {}).items())
         if marks is None:  # a large sheet: its blank required cells may be merged or formulas
             marks = sheet_marks(self.path, part, whole=blank)
         if not marks.uncached and not marks.merges:
             return table
         at = self._indices[name, header]
         kept = {at[column]: column for column in table.column_names if column in at}
-        checked = kinds if sheet is not None else dict.fromkeys(table.column_names, "")
+        checked = kinds if ours is not None else dict.fromkeys(table.column_names, "")
         self._check_formulas(name, header, marks.uncached, kept, checked)
-        return _merges_filled(self.shown, name, header, table, marks.merges, kept, kinds)
+        self._check_header_merges(name, header, marks.merges, kept, kinds)
+        return self._merges_filled(name, header, table, marks.merges, kept, kinds)
 
     def _check_formulas(
         self,
@@ -768,22 +773,116 @@ class _Workbook:
             "which stores each formula's result, then run again"
         )
 
-    def _numbers_as_written(
-        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+    def _check_header_merges(
+        self,
+        name: str,
+        header: int,
+        merges: tuple[Merge, ...],
+        kept: dict[int, str],
+        kinds: dict[str, str],
+    ) -> None:
+        """InputError for a merge of the header row (row `header` of sheet `name`; the table's
+        columns by index: `kept`) that leaves a column with data unnamed, or that joins one of
+        our columns' (`kinds`) name with the cells below it."""
+        from deckgen.data.guards import column_letters
+
+        for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
+            if merge.last_row < header or merge.first_row > header:
+                continue  # a title above the column names, or cells below them
+            columns = range(merge.first_column, merge.last_column + 1)
+            first = kept.get(merge.first_column)
+            first = first if first in kinds else None  # the merge's value's column, if ours
+            where = f"{self.shown}: sheet '{name}'"
+            # Made-up names only: a program may keep a covered cell's own name. Which column
+            # holds ours is unclear only when the name is ours (or, for a transform, any).
+            unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
+            if unnamed and (first is not None or not kinds):
+                letter = column_letters(unnamed[0] + 1)
+                raise InputError(
+                    f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "
+                    f"column {letter} has no name of its own though it holds data; expected "
+                    f"one column name per column: unmerge the cells and name column {letter}"
+                )
+            covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
+            if merge.last_row > header and (first or covered):
+                raise InputError(
+                    f"{where}, rows {merge.first_row} to {merge.last_row}, column "
+                    f"'{first or covered[0]}': cells {merge.ref} are merged, joining the "
+                    f"column's name with the cells below it; expected values below the column "
+                    f"names: unmerge the cells"
+                )
+
+    def _merges_filled(
+        self,
+        name: str,
+        header: int,
+        table: pa.Table,
+        merges: tuple[Merge, ...],
+        kept: dict[int, str],
+        kinds: dict[str, str],
     ) -> pa.Table:
-        """`table` with the number cells of its mixed number columns written with a decimal
-        comma, as the user sees them: read as text, 1.234 would become 1234 under decimal ","."""
+        """`table` (the rows below row `header` of sheet `name`; its columns by index: `kept`)
+        with each of the `merges` below the header row down one of our columns (`kinds`) filled
+        with its first cell's value; InputError for one over our number column (each row's
+        number, or their total?) or one across columns of ours."""
+        import pyarrow.compute as pc
+
+        from deckgen.data.guards import column_letters
+
+        filled: dict[
+            str, np.ndarray
+        ] = {}  # column -> the row each of its rows takes its value from
+        for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
+            if merge.first_row <= header:
+                continue  # a title, or of the header row (_check_header_merges)
+            columns = range(merge.first_column, merge.last_column + 1)
+            first = kept.get(merge.first_column)
+            first = first if first in kinds else None  # the merge's value's column, if ours
+            covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
+            where = f"{self.shown}: sheet '{name}'"
+            top = merge.first_row - header - 1  # the merge's first row in the table
+            if covered:  # its value would stand for a column of ours it is not in
+                value = table[first][top].as_py() if first and top < len(table) else None
+                last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
+                start = kept.get(merge.first_column, column_letters(merge.first_column + 1))
+                raise InputError(
+                    f"{where}, row {merge.first_row}, columns '{start}' to '{last}' (cells "
+                    f"{merge.ref}): got one merged cell ({value!r}) across columns; expected a "
+                    "value in each column: unmerge the cells and write each column's value"
+                )
+            if first is None or top >= len(table):
+                continue
+            value = table[first][top].as_py()
+            if kinds[first] in ("float", "int"):
+                rows = merge.last_row - merge.first_row + 1
+                raise InputError(
+                    f"{where}, rows {merge.first_row} to {merge.last_row}, column '{first}' "
+                    f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
+                    "expected a number on each row (a merged one may be each row's or their "
+                    "total): unmerge the cells and write each row's number"
+                )
+            if first not in filled:  # not setdefault: a row index per merge would be made
+                filled[first] = np.arange(len(table))
+            source = filled[first]
+            source[top + 1 : merge.last_row - header] = top
+        for column, source in filled.items():
+            index = table.column_names.index(column)
+            table = table.set_column(index, column, pc.take(table[column], source))
+        return table
+
+    def _numbers_as_written(
+        self, name: str, header: int, table: pa.Table, ours: dict[str, Column]
+    ) -> pa.Table:
+        """`table` with the number cells of its mixed number columns (of `ours`: the client's
+        columns of ours) written with a decimal comma, as the user sees them: read as text,
+        1.234 would become 1234 under decimal ","."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from deckgen.data.mapping import match_columns
-
-        source = match_columns(table.column_names, sheet, mapping).source
         mixed = [
             theirs
-            for ours, theirs in source.items()
-            if sheet.column(ours).kind in ("float", "int")
-            and pa.types.is_string(table[theirs].type)
+            for theirs, column in ours.items()
+            if column.kind in ("float", "int") and pa.types.is_string(table[theirs].type)
         ]
         if not mixed:
             return table
@@ -798,9 +897,10 @@ class _Workbook:
         return table
 
     def _dates_as_written(
-        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+        self, name: str, header: int, table: pa.Table, ours: dict[str, Column]
     ) -> pa.Table:
-        """`table` with the date cells of its text and id columns as `YYYY-MM-DD[ HH:MM:SS]`
+        """`table` with the date cells of its text and id columns (of `ours`: the client's
+        columns of ours) as `YYYY-MM-DD[ HH:MM:SS]`
         (cells.as_text), also among text, where the reader writes `2025-12-09 00:00:00` and
         `+56658-02-19 00:00:00`; InputError for a date cell the reader dropped (beyond about
         year 262,000, serial 95,000,000, which no workbook shows). Only a column with date
@@ -810,13 +910,11 @@ class _Workbook:
         import pyarrow.compute as pc
 
         from deckgen.data.cells import as_text
-        from deckgen.data.mapping import match_columns
 
-        source = match_columns(table.column_names, sheet, mapping).source
         suspect: dict[str, pa.ChunkedArray | None] = {}  # column -> its date-like text cells
-        for ours, theirs in source.items():
+        for theirs, ours_column in ours.items():
             column = table[theirs]
-            if sheet.column(ours).kind not in TEXT_KINDS:
+            if ours_column.kind not in TEXT_KINDS:
                 continue
             if pa.types.is_timestamp(column.type) and column.null_count:
                 suspect[theirs] = None
@@ -947,83 +1045,6 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
-
-
-def _merges_filled(
-    shown: str,
-    name: str,
-    header: int,
-    table: pa.Table,
-    merges: tuple[Merge, ...],
-    kept: dict[int, str],
-    kinds: dict[str, str],
-) -> pa.Table:
-    """`table` (the rows below row `header` of sheet `name`; its columns by index: `kept`) with
-    each of the `merges` down one of our columns (`kinds`) filled with its first cell's value;
-    InputError for a merge that leaves a column with data unnamed, one over our number column
-    (each row's number, or their total?), one across columns of ours, or one that joins a
-    column's name with the cells below it."""
-    import pyarrow.compute as pc
-
-    from deckgen.data.guards import column_letters
-
-    filled: dict[str, np.ndarray] = {}  # column -> the row each of its rows takes its value from
-    for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
-        if merge.last_row < header:
-            continue  # above the column names: a title
-        columns = range(merge.first_column, merge.last_column + 1)
-        first = kept.get(merge.first_column)
-        first = first if first in kinds else None  # the merge's value's column, if ours
-        covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
-        where = f"{shown}: sheet '{name}'"
-        if merge.first_row <= header:
-            # Made-up names only: a program may keep a covered cell's own name. Which column
-            # holds ours is unclear only when the name is ours (or, for a transform, any).
-            unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
-            if unnamed and (first is not None or not kinds):
-                letter = column_letters(unnamed[0] + 1)
-                raise InputError(
-                    f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "
-                    f"column {letter} has no name of its own though it holds data; expected "
-                    f"one column name per column: unmerge the cells and name column {letter}"
-                )
-            if merge.last_row > header and (first or covered):
-                raise InputError(
-                    f"{where}, rows {merge.first_row} to {merge.last_row}, column "
-                    f"'{first or covered[0]}': cells {merge.ref} are merged, joining the "
-                    f"column's name with the cells below it; expected values below the column "
-                    f"names: unmerge the cells"
-                )
-            continue
-        top = merge.first_row - header - 1  # the merge's first row in the table
-        if covered:  # its value would stand for a column of ours it is not in
-            value = table[first][top].as_py() if first and top < len(table) else None
-            last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
-            start = kept.get(merge.first_column, column_letters(merge.first_column + 1))
-            raise InputError(
-                f"{where}, row {merge.first_row}, columns '{start}' to '{last}' (cells "
-                f"{merge.ref}): got one merged cell ({value!r}) across columns; expected a "
-                "value in each column: unmerge the cells and write each column's value"
-            )
-        if first is None or top >= len(table):
-            continue
-        value = table[first][top].as_py()
-        if kinds[first] in ("float", "int"):
-            rows = merge.last_row - merge.first_row + 1
-            raise InputError(
-                f"{where}, rows {merge.first_row} to {merge.last_row}, column '{first}' "
-                f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
-                "expected a number on each row (a merged one may be each row's or their "
-                "total): unmerge the cells and write each row's number"
-            )
-        if first not in filled:  # not setdefault: a row index per merge would be made
-            filled[first] = np.arange(len(table))
-        source = filled[first]
-        source[top + 1 : merge.last_row - header] = top
-    for column, source in filled.items():
-        index = table.column_names.index(column)
-        table = table.set_column(index, column, pc.take(table[column], source))
-    return table
 
 
 def _long_enough(column: pa.ChunkedArray) -> bool:

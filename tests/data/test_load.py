@@ -698,6 +698,25 @@ def test_the_header_row_is_found_below_title_rows_and_the_report_says_so(tmp_pat
     assert "  header:  row 4 of 'orders' (found below the title rows; header_row = 4" in text
 
 
+def test_a_sheet_whose_header_is_searched_is_checked_and_matched_once(tmp_path, monkeypatch):
+    """The size check reads a sheet of up to 2 MB whole: reading its head for the header row
+    ran it (and the chart check) again; the columns were matched three times. Once each now,
+    with the decimal comma's and the dates' passes that use the match."""
+    from deckgen.data import guards, load, mapping
+
+    orders = [*TITLES, *ORDERS]
+    path = write_book(tmp_path / "titled.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    calls: list[str] = []
+    check, match = guards.check_sheet_size, mapping.match_columns
+    monkeypatch.setattr(guards, "check_sheet_size", lambda *a: calls.append("size") or check(*a))
+    monkeypatch.setattr(mapping, "match_columns", lambda *a: calls.append("match") or match(*a))
+    book = load._Workbook(path)
+    table, read = book.read("orders", SHEETS[1], SheetMapping(decimal=","))
+    assert (read.header_row, read.searched) == (4, True)
+    assert table["amount"].to_pylist() == [10.0, 20.5]
+    assert calls == ["size", "match"]
+
+
 def test_a_column_named_by_control_characters_alone_is_named_by_its_letter(tmp_path):
     orders = [[*ORDERS[0], "\x01", "\x02\x1f"], *([*row, "x", "y"] for row in ORDERS[1:])]
     path = write_book(tmp_path / "ctrl.xlsx", {"customers": CUSTOMERS, "orders": orders})
@@ -1198,7 +1217,7 @@ def test_a_name_merged_over_two_columns_deckgen_does_not_read_is_left_alone(fram
     )
 
 
-def test_many_merges_down_a_column_make_one_row_index(monkeypatch):
+def test_many_merges_down_a_column_make_one_row_index(monkeypatch, tmp_path):
     """Each merge made a row index of the whole table (setdefault's default, built each time):
     34,000 merged pairs of 68,000 orders took 3 s more than none, hundreds of thousands
     over a million rows minutes. One index per column filled now."""
@@ -1213,7 +1232,8 @@ def test_many_merges_down_a_column_make_one_row_index(monkeypatch):
     table = pa.table({"customer_id": ["C1", None, "C2", None] * 500, "amount": [1.0] * 2000})
     merges = tuple(Merge(r, 0, r + 1, 0) for r in range(2, 2002, 2))  # B2:B3, B4:B5, ...
     kept, kinds = {0: "customer_id", 1: "amount"}, {"customer_id": "id", "amount": "float"}
-    filled = load._merges_filled("book.xlsx", "orders", 1, table, merges, kept, kinds)
+    book = load._Workbook(write_book(tmp_path / "book.xlsx", {"orders": [["customer_id"]]}))
+    filled = book._merges_filled("orders", 1, table, merges, kept, kinds)
     assert filled["customer_id"].to_pylist() == ["C1", "C1", "C2", "C2"] * 500
     assert len(made) == 1
 
