@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from deckgen.data.guards import SheetPart
     from deckgen.data.header import HeaderGuess
-    from deckgen.data.sheet_marks import Formula, Merge, SheetMarks
+    from deckgen.data.sheet_marks import ErrorCell, Formula, Merge, SheetMarks
     from deckgen.data.tables import Tables
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -656,7 +656,8 @@ class _Workbook:
         # The client's column -> which of ours it is (the columns are not renamed below).
         source = match_columns(table.column_names, sheet, mapping).source
         ours = {theirs: sheet.column(column) for column, theirs in source.items()}
-        table = self._marked(name, read.header_row, table, ours, marks)
+        missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
+        table = self._marked(name, read.header_row, table, ours, marks, missing)
         if mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, ours)
         return self._dates_as_written(name, read.header_row, table, ours), read
@@ -721,13 +722,15 @@ class _Workbook:
         table: pa.Table,
         ours: dict[str, Column] | None,
         marks: SheetMarks | None,
+        missing: tuple[str, ...] = (),
     ) -> pa.Table:
         """`table` with each merged range of one of our text, id, category, date or yes/no
         columns read as its first cell's value on each of its rows, as the sheet shows it;
-        InputError for a formula cell without its result in a column read, or a merged range
-        that cannot be read as rows (sheet_marks.py; `ours`: the client's columns of ours, by
-        name, None for a sheet the transforms read; `marks`: those found while the sheet was
-        read whole for its size, None: not read whole)."""
+        InputError for a formula cell without its result or an error cell in a column read, an
+        error cell where the name of a column belongs when our required columns `missing` are
+        not found, or a merged range that cannot be read as rows (sheet_marks.py; `ours`: the
+        client's columns of ours, by name, None for a sheet the transforms read; `marks`: those
+        found while the sheet was read whole for its size, None: not read whole)."""
         from deckgen.data.sheet_marks import sheet_marks
 
         if (part := self._part(name)) is None:
@@ -738,12 +741,15 @@ class _Workbook:
         blank = any(c.required and table[t].null_count for t, c in (ours or {}).items())
         if marks is None:  # a large sheet: its blank required cells may be merged or formulas
             marks = sheet_marks(self.path, part, whole=blank)
-        if not marks.uncached and not marks.merges:
+        if not marks.uncached and not marks.merges and not marks.errors:
             return table
         at = self._indices[name, header]
         kept = {at[column]: column for column in table.column_names if column in at}
         checked = kinds if ours is not None else dict.fromkeys(table.column_names, "")
         self._check_formulas(name, header, marks.uncached, kept, checked)
+        self._check_errors(name, header, marks.errors, kept, checked)
+        if missing:
+            self._check_header_errors(name, header, marks.errors, kept, missing)
         self._check_header_merges(name, header, marks.merges, kept, kinds)
         return self._merges_filled(name, header, table, marks.merges, kept, kinds)
 
@@ -771,6 +777,54 @@ class _Workbook:
             "the workbook was written by a program that does not calculate formulas, and "
             "never saved by a spreadsheet; open it in Excel or LibreOffice Calc and save it, "
             "which stores each formula's result, then run again"
+        )
+
+    def _check_errors(
+        self,
+        name: str,
+        header: int,
+        errors: tuple[ErrorCell, ...],
+        kept: dict[int, str],
+        checked: Mapping[str, str],
+    ) -> None:
+        """InputError naming the first of the `errors` cells below row `header` in the `checked`
+        columns (by kind; the table's columns by index: `kept`): the reader reads them as
+        blank, so an amount of #DIV/0! would be lost, or said to be missing."""
+        found = [e for e in errors if e.row > header and kept.get(e.column) in checked]
+        if not found:
+            return
+        first = min(found, key=lambda e: (e.row, e.column))
+        column = kept[first.column]
+        more = f" (and {len(found) - 1:,} more such cells)" if len(found) > 1 else ""
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {first.row}, column '{column}' (cell "
+            f"{first.cell}): got the error {_error_shown(first)}{more}; expected "
+            f"{_EXPECTED.get(checked[column], 'a value')}: {_error_fix(first)}"
+        )
+
+    def _check_header_errors(
+        self,
+        name: str,
+        header: int,
+        errors: tuple[ErrorCell, ...],
+        kept: dict[int, str],
+        missing: tuple[str, ...],
+    ) -> None:
+        """InputError naming the first of the `errors` cells on the header row (row `header`)
+        over a column with data (the table's, by index: `kept`), when our required columns
+        `missing` are not found: that column may be one of them."""
+        from deckgen.data.guards import column_letters
+
+        found = [e for e in errors if e.row == header and e.column in kept]
+        if not found:
+            return
+        first = min(found, key=lambda e: e.column)
+        names = ", ".join(f"'{m}'" for m in missing)
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {header}, column "
+            f"{column_letters(first.column + 1)} (cell {first.cell}): got the error "
+            f"{_error_shown(first)} where the column's name belongs, and the sheet lacks "
+            f"{names}; expected a column name: {_error_fix(first)}"
         )
 
     def _check_header_merges(
@@ -994,9 +1048,7 @@ class _Workbook:
         except BaseException as exc:
             if not _reader_failed(exc, (fastexcel.FastExcelError, OSError, ValueError)):
                 raise
-            raise InputError(
-                f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
-            ) from None
+            batch, columns = self._read_past_errors(name, header, options, exc)
         # A name of control characters alone is no name either.
         names = [
             (not made_up and _clean(text)) or _unnamed(index) for text, index, made_up in columns
@@ -1014,6 +1066,42 @@ class _Workbook:
             if not made_up or table.column(i).null_count < len(table)
         ]
         return table if len(kept) == len(columns) else table.select(kept)  # not drop_columns: O(n²)
+
+    def _read_past_errors(
+        self, name: str, header: int | None, options: dict[str, object], exc: BaseException
+    ) -> tuple[pa.RecordBatch, list[tuple[str, int, bool]]]:
+        """Sheet `name` read as `_columns_read` reads it, after the reader failed with `exc`:
+        again, each column holding `#NAME?` below row `header` read as text, when that error
+        (of those the reader knows, the one whose column it cannot give a type) failed it;
+        else InputError naming an error cell the reader cannot read, or saying the sheet
+        cannot be read."""
+        import fastexcel
+
+        from deckgen.data.guards import column_letters
+        from deckgen.data.sheet_marks import sheet_marks
+
+        part = self._part(name)
+        errors = () if part is None else sheet_marks(self.path, part, whole=True).errors
+        unknown = [e for e in errors if e.value not in _KNOWN_ERRORS]
+        if unknown:
+            first = min(unknown, key=lambda e: (e.row, e.column))
+            more = f" (and {len(unknown) - 1:,} more such cells)" if len(unknown) > 1 else ""
+            raise InputError(
+                f"{self.shown}: sheet '{name}', row {first.row}, column "
+                f"{column_letters(first.column + 1)} (cell {first.cell}): got the error "
+                f"{_error_shown(first)}{more}, which cannot be read, in any column; expected a "
+                f"value: {_error_fix(first)} (or, in a column deckgen does not read, replace "
+                "the column with its values)"
+            ) from None
+        named = sorted({e.column for e in errors if e.value == "#NAME?" and e.row > (header or 0)})
+        if header is not None and named:
+            with contextlib.suppress(fastexcel.FastExcelError, ValueError):
+                return self._columns_read(
+                    name, options | {"dtypes": dict.fromkeys(named, "string")}
+                )
+        raise InputError(
+            f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
+        ) from None
 
     def _columns_read(
         self, name: str, options: dict[str, object]
@@ -1045,6 +1133,30 @@ class _Workbook:
             (info.name, info.absolute_index, info.column_name_from == "generated")
             for info in columns
         ]
+
+
+# What a column of a kind holds, for the message about an error cell in it.
+_EXPECTED = {"float": "a number", "int": "a whole number", "date": "a date", "bool": "yes or no"}
+# The errors the reader knows: another (#SPILL!, #CALC!) fails the whole sheet.
+_KNOWN_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
+
+
+def _error_shown(error: ErrorCell) -> str:
+    """The error `error` holds, with the formula that gave it, as a message shows it."""
+    value = error.value if error.value in _KNOWN_ERRORS else repr(error.value[:40])
+    if error.formula:
+        return f"{value} of the formula ={error.formula[:200]}"
+    return value if error.formula is None else f"{value} of a shared formula"
+
+
+def _error_fix(error: ErrorCell) -> str:
+    """What to do about the error cell `error`."""
+    if error.formula is None:
+        return "replace the error with the cell's value in Excel or LibreOffice Calc, save the workbook and run again"
+    return (
+        "correct the formula (or the cells it reads) in Excel or LibreOffice Calc, save the "
+        "workbook and run again"
+    )
 
 
 def _long_enough(column: pa.ChunkedArray) -> bool:

@@ -1,15 +1,19 @@
 """What the cell reader does not tell about a worksheet of an `.xlsx` package: its formula cells
-that hold no result, and its merged cells.
+that hold no result, its cells that hold an error, and its merged cells.
 
 The reader (calamine) gives a formula cell's stored result, and nothing when a program that does
 not calculate (openpyxl, Apache POI) wrote the formula without one: the cell reads as empty.
-A merged range's value sits in its first cell only; the others read as empty too. Both are
-found in the sheet's XML inside the zip. The XML is read in full when it is small (at most
+A cell whose stored value is an error (`t="e"`: `#DIV/0!`, `#N/A`, a formula's failed result)
+reads as empty as well, and one of the errors calamine does not know (`#SPILL!`, `#CALC!`) or
+`#NAME?` in a column whose type is guessed fails the whole sheet. A merged range's value sits
+in its first cell only; the others read as empty too. All are found in the sheet's XML inside
+the zip. The XML is read in full when it is small (at most
 guards.SCAN_BYTES, read whole for its size anyway) or when its start (HEAD_BYTES) holds a
 formula; a larger sheet without a formula in its start is trusted, for reading all of it would
 cost a quarter of the read (a fifth of a second per 100 MB of XML, on the 140,000-customer
 sample), and its merged ranges, listed after its cells, go unseen; unless a required column
-of ours read has a blank cell (no good export does), which may be a merged or formula cell.
+of ours read has a blank cell (no good export does), which may be a merged, formula or error
+cell, or its start holds an error cell.
 """
 
 from __future__ import annotations
@@ -42,6 +46,14 @@ _MERGE = re.compile(
     rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"'
 )
 _OVERLAP = 256
+_ERROR = b't="e"'  # the type of a cell holding an error, found fast before a cell is parsed
+# An error cell from its start: its attributes, its formula (None: a shared one's, or none)
+# and its value.
+_ERROR_CELL = re.compile(
+    rb"<(?:\w+:)?c\s([^>]*?)/?>\s*(?:<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)\s*)?"
+    rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
+)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 # Longer than any cell holding a formula: Excel keeps a formula to 8,192 letters (a cell's text
 # to 32,767), each at most 6 bytes of XML (&quot;).
 _LONGEST_CELL = 1 << 20
@@ -54,6 +66,21 @@ class Formula:
     row: int  # 1-based sheet row
     column: int  # 0-based column index (0 for A)
     text: str  # the formula as written, without its '='
+
+    @property
+    def cell(self) -> str:
+        """The cell as Excel names it, e.g. D2."""
+        return f"{column_letters(self.column + 1)}{self.row}"
+
+
+@dataclass(frozen=True)
+class ErrorCell:
+    """A cell whose stored value is an error, such as `#DIV/0!`."""
+
+    row: int  # 1-based sheet row
+    column: int  # 0-based column index (0 for A)
+    value: str  # the error as stored, such as `#DIV/0!`
+    formula: str | None  # the formula that gave it, without its '=' (None: not written out)
 
     @property
     def cell(self) -> str:
@@ -79,10 +106,12 @@ class Merge:
 
 @dataclass(frozen=True)
 class SheetMarks:
-    """A sheet's formula cells without results and its merged ranges (as far as read)."""
+    """A sheet's formula cells without results, its error cells and its merged ranges (as far
+    as read)."""
 
     uncached: tuple[Formula, ...] = ()
     merges: tuple[Merge, ...] = ()
+    errors: tuple[ErrorCell, ...] = ()
 
 
 class MarkScanner:
@@ -92,6 +121,7 @@ class MarkScanner:
     def __init__(self) -> None:
         self._uncached: list[Formula] = []
         self._merges: list[Merge] = []
+        self._errors: list[ErrorCell] = []
         self._carry = b""
         self._tags: _Tags | None = None  # known from the first chunk
 
@@ -108,13 +138,19 @@ class MarkScanner:
             # whole, it was copied and searched again with each chunk): only its start is kept.
             cut = max(len(text) - _OVERLAP, 0)
         self._carry = text[cut:]
-        _marks(text[:cut], tags, self._uncached, self._merges)
+        self._marks(text[:cut], tags)
 
     def result(self) -> SheetMarks:
         """The marks of the XML fed, which ends here."""
-        _marks(self._carry, self._tags or _Tags.of(b""), self._uncached, self._merges)
+        self._marks(self._carry, self._tags or _Tags.of(b""))
         self._carry = b""
-        return SheetMarks(tuple(self._uncached), tuple(self._merges))
+        return SheetMarks(tuple(self._uncached), tuple(self._merges), tuple(self._errors))
+
+    def _marks(self, text: bytes, tags: _Tags) -> None:
+        """Add the marks of the XML `text`, which holds whole cells."""
+        _marks(text, tags, self._uncached, self._merges)
+        if _ERROR in text:
+            self._errors += _error_cells(text)
 
 
 def sheet_marks(path: Path, sheet: SheetPart, whole: bool = False) -> SheetMarks:
@@ -127,7 +163,12 @@ def sheet_marks(path: Path, sheet: SheetPart, whole: bool = False) -> SheetMarks
     try:
         with zipfile.ZipFile(path) as package, package.open(sheet.part) as handle:
             chunk = handle.read(HEAD_BYTES)
-            whole = whole or len(chunk) < HEAD_BYTES or _Tags.of(chunk).formula in chunk
+            whole = (
+                whole
+                or len(chunk) < HEAD_BYTES
+                or _Tags.of(chunk).formula in chunk
+                or _ERROR in chunk
+            )
             if not whole:  # nothing to find in its start, and the rest is trusted
                 return SheetMarks()
             while chunk:
@@ -174,6 +215,28 @@ def _marks(text: bytes, tags: _Tags, uncached: list[Formula], merges: list[Merge
                     _index(match.group(3)),
                 )
             )
+
+
+def _error_cells(text: bytes) -> list[ErrorCell]:
+    """The error cells of the XML `text` (whole cells), found by their type: a pattern matched
+    against every cell would take a tenth of a second per megabyte."""
+    found: list[ErrorCell] = []
+    at = text.find(_ERROR)
+    while at >= 0:
+        start = text.rfind(b"<", 0, at)  # the cell's tag: no attribute holds a '<'
+        cell = _ERROR_CELL.match(text, start)
+        ref = _CELL_REF.search(cell.group(1)) if cell else None
+        if cell is not None and ref is not None and _ERROR in cell.group(1):
+            formula = None if cell.group(2) is None else _text(cell.group(2))
+            value = _text(cell.group(3) or b"")
+            found.append(ErrorCell(int(ref.group(2)), _index(ref.group(1)), value, formula))
+        at = text.find(_ERROR, at + len(_ERROR))
+    return found
+
+
+def _text(xml: bytes) -> str:
+    """The text of an element's content."""
+    return html.unescape(xml.decode("utf-8", "replace"))
 
 
 def _index(letters: bytes) -> int:
