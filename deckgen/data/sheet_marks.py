@@ -47,10 +47,10 @@ _MERGE = re.compile(
 )
 _OVERLAP = 256
 _ERROR = b't="e"'  # the type of a cell holding an error, found fast before a cell is parsed
-# An error cell from its start: its attributes, its formula (None: a shared one's, or none)
-# and its value.
+# An error cell from its start: its attributes, its formula element, the formula's text
+# (None: a shared formula's later cell) and its value.
 _ERROR_CELL = re.compile(
-    rb"<(?:\w+:)?c\s([^>]*?)/?>\s*(?:<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)\s*)?"
+    rb"<(?:\w+:)?c\s([^>]*?)/?>\s*(<(?:\w+:)?f\b[^>]*?(?:/>|>([^<]*)</(?:\w+:)?f>)\s*)?"
     rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
 )
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
@@ -226,9 +226,11 @@ def _error_cells(text: bytes) -> list[ErrorCell]:
         start = text.rfind(b"<", 0, at)  # the cell's tag: no attribute holds a '<'
         cell = _ERROR_CELL.match(text, start)
         ref = _CELL_REF.search(cell.group(1)) if cell else None
-        if cell is not None and ref is not None and _ERROR in cell.group(1):
-            formula = None if cell.group(2) is None else _text(cell.group(2))
-            value = _text(cell.group(3) or b"")
+        # Without a value, the reader reads a blank (or a formula without its result, found so).
+        if cell is not None and ref is not None and _ERROR in cell.group(1) and cell.group(4):
+            # A shared formula's text is written in its first cell only.
+            formula = None if cell.group(2) is None else _text(cell.group(3) or b"")
+            value = _text(cell.group(4))
             found.append(ErrorCell(int(ref.group(2)), _index(ref.group(1)), value, formula))
         at = text.find(_ERROR, at + len(_ERROR))
     return found

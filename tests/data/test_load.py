@@ -1325,3 +1325,229 @@ def test_a_category_merged_over_an_empty_column_beside_it_is_read(frames, tmp_pa
     category = frames["orders"]["product_category"]
     assert read["product_category"].iloc[:3].tolist() == [category.iloc[0]] * 2 + [category.iloc[2]]
     assert list(read.columns[:5]) == list(frames["orders"].columns)
+
+
+# -- cells holding an Excel error (t="e") ---------------------------------------------------
+
+
+def _error_cells(**cells: str):
+    """An openpyxl edit writing each error (openpyxl stores #DIV/0! and the like as t="e") into
+    its cell of the orders sheet, such as D3="#DIV/0!"."""
+
+    def edit(book):
+        for cell, value in cells.items():
+            book["orders"][cell] = value
+
+    return edit
+
+
+def _as_error_cell(path: Path, cell: str, value: str, sheet: int = 2) -> None:
+    """Cell `cell` of the workbook's sheet `sheet` rewritten as an error cell holding `value`
+    (XML text), as a writer stores an error openpyxl does not know (#SPILL!, #CALC!)."""
+
+    def rewrite(xml: bytes) -> bytes:
+        found = re.search(rf'<c r="{cell}"[^>]*?(?:/>|>.*?</c>)'.encode(), xml)
+        assert found is not None
+        error = f'<c r="{cell}" t="e"><f>SORT(A2:A9)</f><v>{value}</v></c>'.encode()
+        return xml.replace(found.group(0), error)
+
+    _rewrite_part(path, f"xl/worksheets/sheet{sheet}.xml", rewrite)
+
+
+def test_an_error_cell_in_a_number_column_is_one_message_and_no_deck(frames, tmp_path, capsys):
+    """#DIV/0! read as a blank: said 'expected a value (required)', as if the cell were empty."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(D3="#DIV/0!"))
+    code, out, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    assert err == (
+        f"error: {path}: sheet 'orders', row 3, column 'amount' (cell D3): got the error "
+        "#DIV/0!; expected a number: replace the error with the cell's value in Excel or "
+        "LibreOffice Calc, save the workbook and run again\n"
+    )
+    assert "Traceback" not in out + err
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"])
+@pytest.mark.parametrize(
+    ("cell", "column", "expected"),
+    [
+        ("D3", "amount", "a number"),
+        ("C3", "order_date", "a date"),
+        ("B3", "customer_id", "a value"),
+    ],
+)
+def test_each_error_the_reader_knows_is_named_in_each_kind_of_column(
+    frames, tmp_path, error, cell, column, expected
+):
+    """#NAME? failed the whole sheet ('cannot be read (calamine cell error: #NAME?)'); the
+    others read as blank."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(**{cell: error}))
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert (
+        f"row 3, column '{column}' (cell {cell}): got the error {error}; expected {expected}:"
+        in (str(caught.value))
+    )
+
+
+def test_an_error_cell_in_an_optional_column_is_not_dropped(frames, tmp_path):
+    """Read as a blank age, it was left out of the deck without a word."""
+
+    def error(book):
+        book["customers"]["F5"] = "#NUM!"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, error)
+    with pytest.raises(InputError, match=r"'customers', row 5, column 'age' \(cell F5\): got the "):
+        load_tables(path, Settings())
+
+
+def test_error_cells_in_the_last_row_and_in_every_cell_are_found(frames, tmp_path):
+    last = len(frames["orders"]) + 1
+    path = write_openpyxl_book(tmp_path / "last.xlsx", frames, _error_cells(**{f"E{last}": "#N/A"}))
+    with pytest.raises(
+        InputError, match=rf"row {last}, column 'product_category' \(cell E{last}\)"
+    ):
+        read_frames(path, Settings())
+
+    def only_errors(book):
+        for row in book["orders"].iter_rows(min_row=2):
+            for cell in row:
+                cell.value = "#REF!"
+
+    path = write_openpyxl_book(tmp_path / "all.xlsx", frames, only_errors)
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    cells = len(frames["orders"]) * 5
+    assert (
+        f"sheet 'orders', row 2, column 'order_id' (cell A2): got the error #REF! (and "
+        f"{cells - 1:,} more such cells); expected a value" in str(caught.value)
+    )
+
+
+def test_error_cells_in_columns_deckgen_does_not_read_do_not_matter(frames, tmp_path):
+    """Not even #NAME?, whose column the reader could not give a type, failing the sheet."""
+    edit = _error_cells(F1="check", F2="#NAME?", F3="#DIV/0!", G1="#REF!", G2="#N/A")
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, edit)
+    tables = load_tables(path, Settings())
+    assert tables.orders["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_an_error_cell_above_the_header_row_is_a_title_s(frames, tmp_path):
+    def titled(book):
+        book["orders"].insert_rows(1, 2)
+        book["orders"]["A1"] = "#NAME?"
+        book["orders"]["D2"] = "#DIV/0!"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, titled)
+    read = read_source(path, Settings())
+    assert read.reads["orders"][0].header_row == 3
+    assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_an_error_cell_where_a_column_name_belongs(frames, tmp_path):
+    """Said only when a required column is missing (the one it may be); else the column, which
+    deckgen does not read, does not matter."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(D1="#REF!"))
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert str(caught.value) == (
+        f"{path}: sheet 'orders', row 1, column D (cell D1): got the error #REF! where the "
+        "column's name belongs, and the sheet lacks 'amount'; expected a column name: replace "
+        "the error with the cell's value in Excel or LibreOffice Calc, save the workbook and "
+        "run again"
+    )
+    edit = _error_cells(F1="#REF!", F2="note")
+    path = write_openpyxl_book(tmp_path / "other.xlsx", frames, edit)
+    assert list(read_frames(path, Settings())["orders"].columns[:6]) == [
+        *frames["orders"].columns,
+        "(column F)",
+    ]
+
+
+@pytest.mark.parametrize("error", ["#SPILL!", "#CALC!", "#BLOCKED!"])
+def test_an_error_the_reader_does_not_know_is_named_by_its_cell(frames, tmp_path, error):
+    """The reader fails the whole sheet on it ('Unsupported cell error value'), wherever it is:
+    in a column deckgen does not read too, which the message then says how to mend."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
+    _as_error_cell(path, "D4", error)
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert str(caught.value) == (
+        f"{path}: sheet 'orders', row 4, column D (cell D4): got the error '{error}' of the "
+        "formula =SORT(A2:A9), which cannot be read, in any column; expected a value: correct "
+        "the formula (or the cells it reads) in Excel or LibreOffice Calc, save the workbook "
+        "and run again (or, in a column deckgen does not read, replace the column with its "
+        "values)"
+    )
+
+
+def test_an_error_cell_holding_a_control_character_is_shown_escaped(frames, tmp_path, capsys):
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
+    _as_error_cell(path, "D2", "#N/A\x07\u202e")
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    assert "(cell D2): got the error '#N/A\\x07\\u202e' of the formula =SORT(A2:A9)" in err
+    assert not (tmp_path / "deck.pptx").exists()
+
+
+def test_an_error_cell_far_away_is_refused_by_the_size_guard(frames, tmp_path):
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(XFD1048576="#N/A"))
+    with pytest.raises(InputError, match="has a value in cell XFD1048576, far beyond the rest"):
+        read_frames(path, Settings())
+
+
+def test_error_cells_in_a_sheet_too_large_to_read_whole_are_found(frames, tmp_path, monkeypatch):
+    """Past guards.SCAN_BYTES the sheet is read on for its marks when its start holds a formula
+    or an error cell (a pasted value), or a required column of ours has a blank cell."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+    monkeypatch.setattr("deckgen.data.sheet_marks.HEAD_BYTES", 1000)
+    last = len(frames["orders"]) + 1
+    edit = _error_cells(E2="#N/A", **{f"D{last}": "#DIV/0!"})  # an optional column, then ours
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, edit)
+    with pytest.raises(InputError, match=r"row 2, column 'product_category' \(cell E2\): got the "):
+        read_frames(path, Settings())
+    path = write_openpyxl_book(tmp_path / "late.xlsx", frames, _error_cells(**{f"D{last}": "#N/A"}))
+    with pytest.raises(
+        InputError, match=rf"row {last}, column 'amount' \(cell D{last}\): got the "
+    ):
+        read_frames(path, Settings())
+
+
+def test_an_error_cell_in_a_sheet_a_transform_reads_is_named(frames, tmp_path):
+    """A lookup sheet's columns are all read, as for a formula without its result."""
+
+    def lookup(book):
+        sheet = book.create_sheet("regions")
+        sheet.append(["city", "area"])
+        sheet.append(["Bern", "#N/A"])
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, lookup)
+    settings = Settings.model_validate(
+        {"sheets": {"customers": {"lookup": {"area": {"sheet": "regions", "key": "city"}}}}}
+    )
+    with pytest.raises(InputError, match=r"'regions', row 2, column 'area' \(cell B2\): got the "):
+        read_source(path, settings)
+
+
+def test_a_workbook_saved_by_libreoffice_with_error_results(tmp_path, capsys):
+    """A real spreadsheet's file (fixtures/README.md): the formula's error in the amount is
+    named with its formula; once mended, the errors of the columns deckgen does not read
+    (#N/A, #VALUE!, and #NAME?, which failed the sheet) do not matter."""
+    path = tmp_path / "book.xlsx"
+    path.write_bytes((FIXTURES / "errors-libreoffice.xlsx").read_bytes())
+    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
+    assert code == 2
+    assert err == (
+        f"error: {path}: sheet 'orders', row 3, column 'amount' (cell D3): got the error "
+        "#DIV/0! of the formula =1/0; expected a number: correct the formula (or the cells "
+        "it reads) in Excel or LibreOffice Calc, save the workbook and run again\n"
+    )
+    assert not (tmp_path / "deck.pptx").exists()
+    _rewrite_part(
+        path,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3"><v>12.5</v></c>', xml),
+    )
+    tables = load_tables(path, Settings())
+    assert tables.orders["amount"].iloc[1] == 12.5

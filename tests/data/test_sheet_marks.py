@@ -12,6 +12,7 @@ import pytest
 from deckgen.data.guards import SheetPart
 from deckgen.data.sheet_marks import (
     HEAD_BYTES,
+    ErrorCell,
     Formula,
     MarkScanner,
     Merge,
@@ -137,6 +138,63 @@ def test_a_cell_of_hundreds_of_megabytes_is_not_carried_whole(tmp_path):
     tracemalloc.stop()
     assert peak < 16 << 20
     assert scanner.result().uncached == (Formula(2, 1, "1+1"),)
+
+
+@pytest.mark.parametrize(
+    ("cells", "found"),
+    [
+        ('<c r="D2" t="e"><v>#N/A</v></c>', ErrorCell(2, 3, "#N/A", None)),  # typed or pasted
+        ('<c r="D2" s="3" t="e"><f>1/0</f><v>#DIV/0!</v></c>', ErrorCell(2, 3, "#DIV/0!", "1/0")),
+        ('<c t="e" r="AB7"><f t="shared" si="0"/><v>#REF!</v></c>', ErrorCell(7, 27, "#REF!", "")),
+        (
+            '<c r="D2" t="e"><f>A2&amp;"&lt;"</f><v>#VALUE!</v></c>',
+            ErrorCell(2, 3, "#VALUE!", 'A2&"<"'),
+        ),
+        ('<c r="D2" t="e"><f>SEQUENCE(3)</f></c>', None),  # a formula without its result
+        ('<c r="D2" t="e"/>', None),  # read as blank
+    ],
+    ids=["value", "formula", "shared-formula", "escaped", "no-value", "empty"],
+)
+def test_an_error_cell_is_found_with_its_value_and_formula(tmp_path, cells, found):
+    plain = (
+        '<c r="A2"><v>1</v></c><c r="B2" t="s"><v>0</v></c><c r="C2" t="str"><f>"e"</f><v>e</v></c>'
+    )
+    errors = _marks(_sheet(tmp_path, f'<row r="2">{plain}{cells}</row>')).errors
+    assert errors == (() if found is None else (found,))
+    assert found is None or found.cell in ("D2", "AB7")
+
+
+def test_error_cells_cut_between_chunks_and_with_prefixed_tags_are_found(tmp_path):
+    """Fed in chunks cut anywhere, as the size guard reads the sheet: each error cell once."""
+    rows = "".join(
+        f'<x:row r="{r}"><x:c r="A{r}"><x:v>{r}</x:v></x:c><x:c r="B{r}" t="e"><x:f>1/0</x:f>'
+        f"<x:v>#DIV/0!</x:v></x:c></x:row>"
+        for r in range(2, 3002)
+    )
+    xml = f'<x:worksheet xmlns:x="main"><x:sheetData>{rows}</x:sheetData></x:worksheet>'.encode()
+    scanner = MarkScanner()
+    for start in range(0, len(xml), 1013):
+        scanner.feed(xml[start : start + 1013])
+    errors = scanner.result().errors
+    assert errors[0] == ErrorCell(2, 1, "#DIV/0!", "1/0")
+    assert [e.row for e in errors] == list(range(2, 3002))
+
+
+def test_a_large_sheet_is_read_in_full_when_its_start_holds_an_error_cell(tmp_path):
+    """A pasted error, without a formula in the sheet: the rest is read for its marks too."""
+    cells = '<row r="2"><c r="D2" t="e"><v>#N/A</v></c></row>'
+    late = '<row r="300000"><c r="D300000" t="e"><v>#NUM!</v></c></row>'
+    big = _sheet(tmp_path, "", filler=200_000)
+    with zipfile.ZipFile(big) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    xml = xml.replace("<sheetData>", "<sheetData>" + cells).replace(
+        "</sheetData>", late + "</sheetData>"
+    )
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    assert len(xml) > HEAD_BYTES
+    assert [e.cell for e in _marks(path).errors] == ["D2", "D300000"]
 
 
 def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
