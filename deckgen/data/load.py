@@ -320,9 +320,10 @@ def _open_in_excel(path: Path) -> tuple[Problem, ...]:
 def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
     unmatched: dict[str, tuple[str, ...]] = {}
     plan: list[tuple[Sheet, SheetMapping, tuple[str, ...]]] = []  # our sheets, in schema order
+    charts = book.charts if isinstance(book, _Workbook) else ()  # a pattern passes them over
     for sheet in SHEETS:
         mapping = settings.mapping(sheet.name)
-        found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available)
+        found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available, charts)
         if mapping.sources and missing:
             unmatched[sheet.name] = missing
         if found:
@@ -616,6 +617,11 @@ class _Workbook:
         """Bytes of sheet `name`'s XML (0 when not known: not an .xlsx)."""
         return self._sizes.get(self._names[name], 0)
 
+    @cached_property
+    def charts(self) -> frozenset[str]:
+        """The chart sheets among the `available` (a chart on a tab of its own, no cells)."""
+        return frozenset(a for a in self.available if (p := self._part(a)) and p.chart)
+
     def hidden(self, name: str) -> bool:
         """True if sheet `name` is hidden in the workbook."""
         if self.parts is not None and self._names[name] in self.parts:
@@ -707,7 +713,7 @@ class _Workbook:
         if (part := self._part(name)) is None or not part.chart:
             return
         ours = sheet.name if sheet is not None else name
-        data = [a for a in self.available if not (p := self._part(a)) or not p.chart]
+        data = [a for a in self.available if a not in self.charts]
         raise InputError(
             f"{self.shown}: sheet '{name}' is a chart sheet (a chart, no cells); expected the "
             f"sheet that holds the rows of '{ours}': name it in deckgen.toml as "

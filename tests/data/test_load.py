@@ -1551,3 +1551,25 @@ def test_a_workbook_saved_by_libreoffice_with_error_results(tmp_path, capsys):
     )
     tables = load_tables(path, Settings())
     assert tables.orders["amount"].iloc[1] == 12.5
+
+
+def test_a_pattern_passes_over_a_chart_sheet_it_matches(frames, tmp_path, capfd):
+    """A chart sheet can hold no rows: `sheet = "orders *"` matching 'orders chart' beside
+    'orders 2026' stopped at 'is a chart sheet'; a chart sheet named exactly is still said."""
+
+    def chart_among_orders(book):
+        book["orders"].title = "orders 2026"
+        _chart_sheet(book, "orders chart", data="orders 2026")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, chart_among_orders)
+    by_pattern = Settings(sheets={"orders": SheetMapping(sheet="orders *")})
+    tables = load_tables(path, by_pattern)
+    assert tables.orders["order_id"].tolist() == frames["orders"]["order_id"].tolist()
+    assert capfd.readouterr().err == ""
+    named = Settings(sheets={"orders": SheetMapping(sheet=["orders 2026", "orders chart"])})
+    with pytest.raises(InputError, match="sheet 'orders chart' is a chart sheet"):
+        load_tables(path, named)
+    only_chart = Settings(sheets={"orders": SheetMapping(sheet="* chart")})
+    with pytest.raises(ValidationError) as caught:
+        load_tables(path, only_chart)
+    assert any(p.sheet == "* chart" for p in caught.value.problems)
