@@ -67,6 +67,7 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
 HIDDEN_SHEET = "hidden_sheet"  # errors.Problem.rule of the hidden-sheet warning
+NEVER_CALCULATED = "never_calculated"  # ... of the warning about formulas never calculated
 REPEATED_SHEET = "repeated_sheet"  # ... of the warning about a sheet whose name another repeats
 _T = TypeVar("_T")
 # A workbook with this much sheet XML is read by READ_THREADS threads, the largest sheet first.
@@ -98,6 +99,9 @@ class SheetRead:
     closest: HeaderGuess | None = None
     # Names the reader made for a column whose header cell repeats an earlier one's (`amount_5`).
     numbered: tuple[str, ...] = ()
+    # In a workbook that asks to have its formulas calculated when opened (its writer did not):
+    # (row, column name) of a formula cell below the header in a column read, if any.
+    formula: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -354,7 +358,24 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
         if name not in mapping.sources
         for w in _hidden(name, sheet, book) or _repeated(name, sheet, book)
     ]
+    warnings += _never_calculated(reads)
     return Source(label, frames, names, book.available, tuple(warnings), reads, unmatched, extra)
+
+
+def _never_calculated(reads: dict[str, tuple[SheetRead, ...]]) -> list[Problem]:
+    """One warning when a column read holds formulas whose writer did not calculate them: the
+    results it stored (xlsxwriter's 0, unless told another) are read, maybe wrong."""
+    found = next((r for parts in reads.values() for r in parts if r.formula is not None), None)
+    if found is None or found.formula is None:
+        return []
+    row, column = found.formula
+    expected = (
+        "formula results a spreadsheet calculated: this workbook asks to have its formulas "
+        "calculated when it is opened, as programs that write formulas without calculating "
+        "them (xlsxwriter, openpyxl) mark it, so the results read may be 0 or out of date; "
+        "open it in Excel or LibreOffice Calc and save it, then run again"
+    )
+    return [Problem(found.name, row, column, None, expected, "warning", NEVER_CALCULATED)]
 
 
 def _read_sheet(
@@ -569,6 +590,7 @@ class _Workbook:
 
     def __init__(self, path: Path, shown: str | None = None) -> None:
         from deckgen.data.guards import workbook_parts
+        from deckgen.data.sheet_marks import calculated_on_opening
 
         self.shown = str(path) if shown is None else shown  # the workbook as named, for messages
         if path.stat().st_size == 0:
@@ -584,6 +606,8 @@ class _Workbook:
             self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
             suffix = path.suffix.lower()
             self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
+            # Its formulas never calculated: where they are in the columns read is looked for.
+            self.uncalculated = self.parts is not None and calculated_on_opening(path)
             self._sizes = _part_sizes(path, self.parts)
             self.threads = _threads_for(self._sizes.values())
             if self.threads > 1 and handle is not None:
@@ -638,7 +662,7 @@ class _Workbook:
         from deckgen.data.sheet_marks import MarkScanner
 
         self._check_cells(name, sheet)
-        scanner = MarkScanner()
+        scanner = MarkScanner(self.uncalculated)
         whole = self._check_size(name, scanner.feed)
         header = mapping.header_row or 1
         table = self._load(name, header)
@@ -656,17 +680,46 @@ class _Workbook:
                 read = SheetRead(name, guess.row, searched=True)
         # Once the header row is settled: the names of the columns read are those below it.
         read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
-        marks = scanner.result() if whole else None
-        if sheet is None:
-            return self._marked(name, read.header_row, table, None, marks), read
-        # The client's column -> which of ours it is (the columns are not renamed below).
-        source = match_columns(table.column_names, sheet, mapping).source
-        ours = {theirs: sheet.column(column) for column, theirs in source.items()}
-        missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
+        ours: dict[str, Column] | None = None  # the client's column -> which of ours it is
+        missing: tuple[str, ...] = ()  # our required columns not found
+        if sheet is not None:  # (the columns are not renamed below)
+            source = match_columns(table.column_names, sheet, mapping).source
+            ours = {theirs: sheet.column(column) for column, theirs in source.items()}
+            missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
+        marks = scanner.result() if whole else self._late_marks(name, table, ours)
         table = self._marked(name, read.header_row, table, ours, marks, missing)
+        if marks.formulas:
+            read = replace(read, formula=self._formula(name, read.header_row, ours, marks))
+        if sheet is None or ours is None:
+            return table, read
         if mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, ours)
         return self._dates_as_written(name, read.header_row, table, ours), read
+
+    def _late_marks(self, name: str, table: pa.Table, ours: dict[str, Column] | None) -> SheetMarks:
+        """The marks of sheet `name`, too large to be read whole for its size: read on when its
+        start holds a formula or an error cell, or a required column of `ours` in `table` has
+        a blank cell (no good export does), which may be merged, a formula or an error."""
+        from deckgen.data.sheet_marks import SheetMarks, sheet_marks
+
+        if (part := self._part(name)) is None:
+            return SheetMarks()
+        blank = any(c.required and table[t].null_count for t, c in (ours or {}).items())
+        return sheet_marks(self.path, part, whole=blank, formulas=self.uncalculated)
+
+    def _formula(
+        self, name: str, header: int, ours: dict[str, Column] | None, marks: SheetMarks
+    ) -> tuple[int, str] | None:
+        """(row, column name) of a formula cell below row `header` of sheet `name` in a column
+        of `ours` (None: in any column), by `marks`; None when there is none."""
+        at = self._indices[name, header]
+        names = {index: column for column, index in at.items() if ours is None or column in ours}
+        cells = [
+            (first if first > header else last, names[column])
+            for first, last, column in marks.formulas
+            if last > header and column in names
+        ]
+        return min(cells, default=None)
 
     def _numbered(self, name: str, header: int, names: list[str]) -> tuple[str, ...]:
         """The column `names` read below row `header` of sheet `name` that the reader numbered
@@ -727,7 +780,7 @@ class _Workbook:
         header: int,
         table: pa.Table,
         ours: dict[str, Column] | None,
-        marks: SheetMarks | None,
+        marks: SheetMarks,
         missing: tuple[str, ...] = (),
     ) -> pa.Table:
         """`table` with each merged range of one of our text, id, category, date or yes/no
@@ -735,18 +788,9 @@ class _Workbook:
         InputError for a formula cell without its result or an error cell in a column read, an
         error cell where the name of a column belongs when our required columns `missing` are
         not found, or a merged range that cannot be read as rows (sheet_marks.py; `ours`: the
-        client's columns of ours, by name, None for a sheet the transforms read; `marks`: those
-        found while the sheet was read whole for its size, None: not read whole)."""
-        from deckgen.data.sheet_marks import sheet_marks
-
-        if (part := self._part(name)) is None:
-            return table
+        client's columns of ours, by name, None for a sheet the transforms read)."""
         # The client's column -> its kind, for our columns.
         kinds = {theirs: column.kind for theirs, column in (ours or {}).items()}
-        # A required column of ours with a blank cell.
-        blank = any(c.required and table[t].null_count for t, c in (ours or {}).items())
-        if marks is None:  # a large sheet: its blank required cells may be merged or formulas
-            marks = sheet_marks(self.path, part, whole=blank)
         if not marks.uncached and not marks.merges and not marks.errors:
             return table
         at = self._indices[name, header]

@@ -54,6 +54,13 @@ _ERROR_CELL = re.compile(
     rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
 )
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+# A formula cell, by its start (its result, if any, is what the reader reads).
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<(?:\w+:)?f\b')
+# The workbook's calculation settings asking a spreadsheet to calculate every formula when it
+# opens the file: what xlsxwriter, openpyxl and other writers that do not calculate write
+# (their stored results are 0 or none); Excel and LibreOffice clear it when they save (none of
+# the 50 workbooks saved by either among calamine's test files has it).
+_FULL_CALC_ON_LOAD = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*?\bfullCalcOnLoad="(?:1|true)"')
 # Longer than any cell holding a formula: Excel keeps a formula to 8,192 letters (a cell's text
 # to 32,767), each at most 6 bytes of XML (&quot;).
 _LONGEST_CELL = 1 << 20
@@ -112,16 +119,21 @@ class SheetMarks:
     uncached: tuple[Formula, ...] = ()
     merges: tuple[Merge, ...] = ()
     errors: tuple[ErrorCell, ...] = ()
+    # Where the formula cells are, when looked for: (first row, last row, column) of each
+    # column holding one (1-based rows, 0-based column index).
+    formulas: tuple[tuple[int, int, int], ...] = ()
 
 
 class MarkScanner:
     """Gathers a sheet's marks from its XML fed chunk by chunk, in order (a tag may be cut
     between two chunks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, formulas: bool = False) -> None:
+        """`formulas`: find where the formula cells are, too (SheetMarks.formulas)."""
         self._uncached: list[Formula] = []
         self._merges: list[Merge] = []
         self._errors: list[ErrorCell] = []
+        self._formulas: dict[int, tuple[int, int]] | None = {} if formulas else None
         self._carry = b""
         self._tags: _Tags | None = None  # known from the first chunk
 
@@ -144,22 +156,32 @@ class MarkScanner:
         """The marks of the XML fed, which ends here."""
         self._marks(self._carry, self._tags or _Tags.of(b""))
         self._carry = b""
-        return SheetMarks(tuple(self._uncached), tuple(self._merges), tuple(self._errors))
+        formulas = tuple((f, la, c) for c, (f, la) in (self._formulas or {}).items())
+        return SheetMarks(
+            tuple(self._uncached), tuple(self._merges), tuple(self._errors), tuple(sorted(formulas))
+        )
 
     def _marks(self, text: bytes, tags: _Tags) -> None:
         """Add the marks of the XML `text`, which holds whole cells."""
         _marks(text, tags, self._uncached, self._merges)
         if _ERROR in text:
             self._errors += _error_cells(text)
+        if self._formulas is not None and tags.formula in text:
+            for match in _FORMULA_CELL.finditer(text):
+                column, row = _index(match.group(1)), int(match.group(2))
+                first, _ = self._formulas.get(column, (row, row))
+                self._formulas[column] = (first, row)
 
 
-def sheet_marks(path: Path, sheet: SheetPart, whole: bool = False) -> SheetMarks:
-    """The formula cells without results and the merged ranges of `sheet` of the package at
-    `path` (none found in a large sheet whose start holds no formula, unless `whole`; see the
-    module)."""
+def sheet_marks(
+    path: Path, sheet: SheetPart, whole: bool = False, formulas: bool = False
+) -> SheetMarks:
+    """The formula cells without results, the error cells and the merged ranges of `sheet` of
+    the package at `path` (none found in a large sheet whose start holds no formula or error
+    cell, unless `whole`; see the module), and with `formulas`, where its formula cells are."""
     if sheet.part is None:
         return SheetMarks()
-    scanner = MarkScanner()
+    scanner = MarkScanner(formulas)
     try:
         with zipfile.ZipFile(path) as package, package.open(sheet.part) as handle:
             chunk = handle.read(HEAD_BYTES)
@@ -215,6 +237,16 @@ def _marks(text: bytes, tags: _Tags, uncached: list[Formula], merges: list[Merge
                     _index(match.group(3)),
                 )
             )
+
+
+def calculated_on_opening(path: Path) -> bool:
+    """True if the workbook at `path` asks to have its formulas calculated when opened: its
+    writer did not calculate them (False when it cannot be read: the reader says why)."""
+    try:
+        with zipfile.ZipFile(path) as package, package.open("xl/workbook.xml") as handle:
+            return _FULL_CALC_ON_LOAD.search(handle.read(16 << 20)) is not None
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError):
+        return False
 
 
 def _error_cells(text: bytes) -> list[ErrorCell]:

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import xlsxwriter
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.load import HIDDEN_SHEET, OPEN_IN_EXCEL, load_tables, read_frames, read_source
@@ -1354,18 +1355,25 @@ def _as_error_cell(path: Path, cell: str, value: str, sheet: int = 2) -> None:
     _rewrite_part(path, f"xl/worksheets/sheet{sheet}.xml", rewrite)
 
 
+def _refused(path: Path, capsys) -> str:
+    """What `deckgen render` of the workbook at `path` says on stderr, having exited with code 2
+    without a traceback, and written nothing beside the workbook."""
+    files = set(path.parent.iterdir())
+    code, out, err = run_cli(["render", str(path), "-o", str(path.with_suffix(".pptx"))], capsys)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert set(path.parent.iterdir()) == files
+    return err
+
+
 def test_an_error_cell_in_a_number_column_is_one_message_and_no_deck(frames, tmp_path, capsys):
     """#DIV/0! read as a blank: said 'expected a value (required)', as if the cell were empty."""
     path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(D3="#DIV/0!"))
-    code, out, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
-    assert code == 2
-    assert err == (
+    assert _refused(path, capsys) == (
         f"error: {path}: sheet 'orders', row 3, column 'amount' (cell D3): got the error "
         "#DIV/0!; expected a number: replace the error with the cell's value in Excel or "
         "LibreOffice Calc, save the workbook and run again\n"
     )
-    assert "Traceback" not in out + err
-    assert list(tmp_path.iterdir()) == [path]
 
 
 @pytest.mark.parametrize("error", ["#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"])
@@ -1485,10 +1493,8 @@ def test_an_error_the_reader_does_not_know_is_named_by_its_cell(frames, tmp_path
 def test_an_error_cell_holding_a_control_character_is_shown_escaped(frames, tmp_path, capsys):
     path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
     _as_error_cell(path, "D2", "#N/A\x07\u202e")
-    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
-    assert code == 2
+    err = _refused(path, capsys)
     assert "(cell D2): got the error '#N/A\\x07\\u202e' of the formula =SORT(A2:A9)" in err
-    assert not (tmp_path / "deck.pptx").exists()
 
 
 def test_an_error_cell_far_away_is_refused_by_the_size_guard(frames, tmp_path):
@@ -1536,14 +1542,11 @@ def test_a_workbook_saved_by_libreoffice_with_error_results(tmp_path, capsys):
     (#N/A, #VALUE!, and #NAME?, which failed the sheet) do not matter."""
     path = tmp_path / "book.xlsx"
     path.write_bytes((FIXTURES / "errors-libreoffice.xlsx").read_bytes())
-    code, _, err = run_cli(["render", str(path), "-o", str(tmp_path / "deck.pptx")], capsys)
-    assert code == 2
-    assert err == (
+    assert _refused(path, capsys) == (
         f"error: {path}: sheet 'orders', row 3, column 'amount' (cell D3): got the error "
         "#DIV/0! of the formula =1/0; expected a number: correct the formula (or the cells "
         "it reads) in Excel or LibreOffice Calc, save the workbook and run again\n"
     )
-    assert not (tmp_path / "deck.pptx").exists()
     _rewrite_part(
         path,
         "xl/worksheets/sheet2.xml",
@@ -1573,3 +1576,76 @@ def test_a_pattern_passes_over_a_chart_sheet_it_matches(frames, tmp_path, capfd)
     with pytest.raises(ValidationError) as caught:
         load_tables(path, only_chart)
     assert any(p.sheet == "* chart" for p in caught.value.problems)
+
+
+# -- formulas a writer did not calculate ------------------------------------------------------
+
+
+def _xlsxwriter_formulas(frames, path: Path, cells: dict[str, str]) -> Path:
+    """`frames` written by xlsxwriter, with each of `cells` of the orders sheet a formula, whose
+    result xlsxwriter stores as 0 (it cannot calculate it)."""
+    book = xlsxwriter.Workbook(path)
+    for name, frame in frames.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, list(frame.columns))
+        for r, row in enumerate(frame.astype(object).itertuples(index=False), 1):
+            sheet.write_row(r, 0, ["" if pd.isna(v) else str(v) for v in row])
+        if name == "orders":
+            amounts = frame["amount"]
+            sheet.write_column(1, 3, amounts.tolist())
+            for cell, formula in cells.items():
+                sheet.write_formula(cell, formula)
+    book.close()
+    return path
+
+
+def test_formulas_a_writer_did_not_calculate_are_a_warning(frames, tmp_path):
+    """xlsxwriter stores 0 as each formula's result: read, 0 is an amount like any other. The
+    workbook asks to be calculated on opening (fullCalcOnLoad), which Excel and LibreOffice
+    clear when they save it: a warning names the first formula cell in a column read."""
+    edit = {"D3": "=2*3", "D9": "=1+1", "G5": "=1/0"}  # G: a column deckgen does not read
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", edit)
+    read = read_source(path, Settings())
+    assert read.frames["orders"]["amount"].iloc[1] == 0
+    (warning,) = [w for w in read.warnings if w.rule == "never_calculated"]
+    assert (warning.sheet, warning.row, warning.column, warning.severity) == (
+        "orders",
+        3,
+        "amount",
+        "warning",
+    )
+    assert str(warning).startswith(
+        "sheet 'orders', row 3, column 'amount'; expected formula results a spreadsheet "
+        "calculated: this workbook asks to have its formulas calculated when it is opened"
+    )
+    with pytest.raises(ValidationError, match="calculated when it is opened"):
+        load_tables(path, Settings(), strict=True)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [{}, {"G2": "=1+1"}, {"A1": '="order_id"'}],
+    ids=["no-formula", "column-not-read", "header-cell"],
+)
+def test_no_warning_without_a_formula_below_the_header_in_a_column_read(frames, tmp_path, cells):
+    """The sample workbook (xlsxwriter, asking to be calculated, no formula) is no exception."""
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", cells)
+    assert not [w for w in read_source(path, Settings()).warnings if w.rule == "never_calculated"]
+
+
+def test_no_warning_for_a_workbook_a_spreadsheet_saved(tmp_path):
+    """LibreOffice drops the request when it saves (as Excel does): its formulas' results,
+    errors included, are its own (fixtures/README.md)."""
+    from deckgen.data.sheet_marks import calculated_on_opening
+
+    path = tmp_path / "book.xlsx"
+    path.write_bytes((FIXTURES / "errors-libreoffice.xlsx").read_bytes())
+    assert not calculated_on_opening(path)
+    _rewrite_part(
+        path,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3"><f>2*3</f><v>6</v></c>', xml),
+    )
+    read = read_source(path, Settings())
+    assert read.frames["orders"]["amount"].iloc[1] == 6
+    assert not [w for w in read.warnings if w.rule == "never_calculated"]
