@@ -365,17 +365,17 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
 def _never_calculated(reads: dict[str, tuple[SheetRead, ...]]) -> list[Problem]:
     """One warning when a column read holds formulas whose writer did not calculate them: the
     results it stored (xlsxwriter's 0, unless told another) are read, maybe wrong."""
-    found = next((r for parts in reads.values() for r in parts if r.formula is not None), None)
-    if found is None or found.formula is None:
+    found = next(((r.name, r.formula) for rs in reads.values() for r in rs if r.formula), None)
+    if found is None:
         return []
-    row, column = found.formula
+    name, (row, column) = found
     expected = (
         "formula results a spreadsheet calculated: this workbook asks to have its formulas "
         "calculated when it is opened, as programs that write formulas without calculating "
         "them (xlsxwriter, openpyxl) mark it, so the results read may be 0 or out of date; "
         "open it in Excel or LibreOffice Calc and save it, then run again"
     )
-    return [Problem(found.name, row, column, None, expected, "warning", NEVER_CALCULATED)]
+    return [Problem(name, row, column, None, expected, "warning", NEVER_CALCULATED)]
 
 
 def _read_sheet(
@@ -690,7 +690,7 @@ class _Workbook:
         table = self._marked(name, read.header_row, table, ours, marks, missing)
         if marks.formulas:
             read = replace(read, formula=self._formula(name, read.header_row, ours, marks))
-        if sheet is None or ours is None:
+        if ours is None:  # not one of our sheets
             return table, read
         if mapping.decimal == ",":
             table = self._numbers_as_written(name, read.header_row, table, ours)
@@ -933,9 +933,8 @@ class _Workbook:
 
         from deckgen.data.guards import column_letters
 
-        filled: dict[
-            str, np.ndarray
-        ] = {}  # column -> the row each of its rows takes its value from
+        # column -> the row each of its rows takes its value from
+        filled: dict[str, np.ndarray] = {}
         for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
             if merge.first_row <= header:
                 continue  # a title, or of the header row (_check_header_merges)
