@@ -874,7 +874,8 @@ class _Workbook:
             f"{self.shown}: sheet '{name}', row {header}, column "
             f"{column_letters(first.column + 1)} (cell {first.cell}): got the error "
             f"{_error_shown(first)} where the column's name belongs, and the sheet lacks "
-            f"{names}; expected a column name: {_error_fix(first)}"
+            f"{names}; expected a column name: write the column's name there in Excel or "
+            "LibreOffice Calc, save the workbook and run again"
         )
 
     def _check_header_merges(

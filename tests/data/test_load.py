@@ -1461,9 +1461,8 @@ def test_an_error_cell_where_a_column_name_belongs(frames, tmp_path):
         read_frames(path, Settings())
     assert str(caught.value) == (
         f"{path}: sheet 'orders', row 1, column D (cell D1): got the error #REF! where the "
-        "column's name belongs, and the sheet lacks 'amount'; expected a column name: replace "
-        "the error with the cell's value in Excel or LibreOffice Calc, save the workbook and "
-        "run again"
+        "column's name belongs, and the sheet lacks 'amount'; expected a column name: write "
+        "the column's name there in Excel or LibreOffice Calc, save the workbook and run again"
     )
     edit = _error_cells(F1="#REF!", F2="note")
     path = write_openpyxl_book(tmp_path / "other.xlsx", frames, edit)
