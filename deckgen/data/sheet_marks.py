@@ -59,7 +59,7 @@ _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]
 # The workbook's calculation settings asking a spreadsheet to calculate every formula when it
 # opens the file: what xlsxwriter, openpyxl and other writers that do not calculate write
 # (their stored results are 0 or none); Excel and LibreOffice clear it when they save (none of
-# the 50 workbooks saved by either among calamine's test files has it).
+# the 46 workbooks saved by either among calamine's test files has it).
 _FULL_CALC_ON_LOAD = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*?\bfullCalcOnLoad="(?:1|true)"')
 # Longer than any cell holding a formula: Excel keeps a formula to 8,192 letters (a cell's text
 # to 32,767), each at most 6 bytes of XML (&quot;).
