@@ -659,7 +659,7 @@ class _Workbook:
         row 1 for a sheet that is not one of ours, `sheet` None)."""
         from deckgen.data.header import SEARCH_ROWS, find_header, row_match
         from deckgen.data.mapping import match_columns
-        from deckgen.data.sheet_marks import MarkScanner
+        from deckgen.data.sheet_marks import MarkScanner, sheet_marks
 
         self._check_cells(name, sheet)
         scanner = MarkScanner(self.uncalculated)
@@ -687,6 +687,9 @@ class _Workbook:
             ours = {theirs: sheet.column(column) for column, theirs in source.items()}
             missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
         marks = scanner.result() if whole else self._late_marks(name, table, ours)
+        if marks.unplaced and (part := self._part(name)) is not None:
+            # A cell written without where it is: read again, counting rows and cells.
+            marks = sheet_marks(self.path, part, True, self.uncalculated, placing=True)
         table = self._marked(name, read.header_row, table, ours, marks, missing)
         if marks.formulas:
             read = replace(read, formula=self._formula(name, read.header_row, ours, marks))

@@ -13,7 +13,8 @@ formula; a larger sheet without a formula in its start is trusted, for reading a
 cost a quarter of the read (a fifth of a second per 100 MB of XML, on the 140,000-customer
 sample), and its merged ranges, listed after its cells, go unseen; unless a required column
 of ours read has a blank cell (no good export does), which may be a merged, formula or error
-cell, or its start holds an error cell.
+cell, or its start holds an error cell. A sheet whose writer left out the cells' places (`r`,
+which the spec allows: the reader counts rows and cells) is read again counting them.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ _ERROR_CELL = re.compile(
     rb"(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
 )
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+# A row's or a cell's start tag: the spec lets a writer leave out their `r` (the reader then
+# counts rows and cells), and a sheet without them is read with them written in (`_placed`).
+_ROW_OR_CELL = re.compile(rb"<((?:\w+:)?)(row|c)(?=[\s/>])([^>]*?)(/?)>")
+_ROW_REF = re.compile(rb'\br="(\d{1,7})"')
 # A formula cell, by its start (its result, if any, is what the reader reads).
 _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<(?:\w+:)?f\b')
 # The workbook's calculation settings asking a spreadsheet to calculate every formula when it
@@ -122,14 +127,22 @@ class SheetMarks:
     # Where the formula cells are, when looked for: (first row, last row, column) of each
     # column holding one (1-based rows, 0-based column index).
     formulas: tuple[tuple[int, int, int], ...] = ()
+    # A cell without its `r` (where it is) was seen: the marks above may miss it; read the
+    # sheet again with `placing`.
+    unplaced: bool = False
 
 
 class MarkScanner:
     """Gathers a sheet's marks from its XML fed chunk by chunk, in order (a tag may be cut
     between two chunks)."""
 
-    def __init__(self, formulas: bool = False) -> None:
-        """`formulas`: find where the formula cells are, too (SheetMarks.formulas)."""
+    def __init__(self, formulas: bool = False, placing: bool = False) -> None:
+        """`formulas`: find where the formula cells are, too (SheetMarks.formulas); `placing`:
+        count the rows and cells to place those written without their `r` (slower)."""
+        self._placing = placing
+        self._unplaced = False
+        self._row = 0  # with `placing`: the row read last (1-based) and its last cell's column
+        self._column = 0
         self._uncached: list[Formula] = []
         self._merges: list[Merge] = []
         self._errors: list[ErrorCell] = []
@@ -140,15 +153,24 @@ class MarkScanner:
     def feed(self, chunk: bytes) -> None:
         """Read the next `chunk` of the sheet's XML."""
         text = self._carry + chunk
-        tags = self._tags = self._tags or _Tags.of(text)
+        tags = self._tags or _Tags.of(text)
+        if self._tags is None:  # a writer leaves out every `r` or none: its first cell tells
+            first = text.find(tags.cell)
+            attributes = text[first : text.find(b">", first)] if first >= 0 else b""
+            self._unplaced = tags.bare in text or (first >= 0 and not _CELL_REF.search(attributes))
         # The last cell's start is near the end; a merge's only once the cells are done.
-        cut = text.rfind(tags.cell)
+        cut = (
+            max(text.rfind(tags.cell), text.rfind(tags.bare))
+            if self._placing
+            else text.rfind(tags.cell)
+        )
         if cut < 0 or tags.merge in text[cut:]:
             cut = max(cut, text.rfind(tags.merge))
         if cut < 0 or len(text) - cut > _LONGEST_CELL:
             # No tag starts here, or a cell too long to be a formula's (a zip bomb's: carried
             # whole, it was copied and searched again with each chunk): only its start is kept.
             cut = max(len(text) - _OVERLAP, 0)
+        self._tags = tags
         self._carry = text[cut:]
         self._marks(text[:cut], tags)
 
@@ -158,30 +180,61 @@ class MarkScanner:
         self._carry = b""
         formulas = tuple((f, la, c) for c, (f, la) in (self._formulas or {}).items())
         return SheetMarks(
-            tuple(self._uncached), tuple(self._merges), tuple(self._errors), tuple(sorted(formulas))
+            tuple(self._uncached),
+            tuple(self._merges),
+            tuple(self._errors),
+            tuple(sorted(formulas)),
+            self._unplaced and not self._placing,
         )
 
     def _marks(self, text: bytes, tags: _Tags) -> None:
         """Add the marks of the XML `text`, which holds whole cells."""
+        if self._placing:
+            text = _ROW_OR_CELL.sub(self._placed, text)
         _marks(text, tags, self._uncached, self._merges)
         if _ERROR in text:
-            self._errors += _error_cells(text)
+            errors, unplaced = _error_cells(text)
+            self._errors += errors
+            self._unplaced = self._unplaced or unplaced
         if self._formulas is not None and tags.formula in text:
             for match in _FORMULA_CELL.finditer(text):
                 column, row = _index(match.group(1)), int(match.group(2))
                 first, _ = self._formulas.get(column, (row, row))
                 self._formulas[column] = (first, row)
 
+    def _placed(self, tag: re.Match[bytes]) -> bytes:
+        """A row's or a cell's start `tag` with its `r`, counted from the last one's if left
+        out, as the reader counts them."""
+        prefix, kind, attributes, end = tag.groups()
+        if kind == b"row":
+            ref = _ROW_REF.search(attributes)
+            self._row, self._column = (int(ref.group(1)) if ref else self._row + 1), 0
+            if ref:
+                return tag.group(0)
+            return b'<%srow r="%d"%s%s>' % (prefix, self._row, attributes, end)
+        ref = _CELL_REF.search(attributes)
+        if ref:
+            self._row, self._column = int(ref.group(2)), column_number(ref.group(1))
+            return tag.group(0)
+        self._column += 1
+        cell = column_letters(self._column).encode() + str(self._row).encode()
+        return b'<%sc r="%s"%s%s>' % (prefix, cell, attributes, end)
+
 
 def sheet_marks(
-    path: Path, sheet: SheetPart, whole: bool = False, formulas: bool = False
+    path: Path,
+    sheet: SheetPart,
+    whole: bool = False,
+    formulas: bool = False,
+    placing: bool = False,
 ) -> SheetMarks:
     """The formula cells without results, the error cells and the merged ranges of `sheet` of
     the package at `path` (none found in a large sheet whose start holds no formula or error
-    cell, unless `whole`; see the module), and with `formulas`, where its formula cells are."""
+    cell, unless `whole`; see the module), and with `formulas`, where its formula cells are;
+    read again counting rows and cells (`placing`) when one was written without its `r`."""
     if sheet.part is None:
         return SheetMarks()
-    scanner = MarkScanner(formulas)
+    scanner = MarkScanner(formulas, placing)
     try:
         with zipfile.ZipFile(path) as package, package.open(sheet.part) as handle:
             chunk = handle.read(HEAD_BYTES)
@@ -198,7 +251,8 @@ def sheet_marks(
                 chunk = handle.read(_CHUNK)
     except (zipfile.BadZipFile, OSError, KeyError, EOFError):
         return SheetMarks()  # the reader reports an unreadable package
-    return scanner.result()
+    marks = scanner.result()
+    return sheet_marks(path, sheet, True, formulas, placing=True) if marks.unplaced else marks
 
 
 @dataclass(frozen=True)
@@ -206,6 +260,7 @@ class _Tags:
     """The starts of the tags looked for, with the sheet's namespace prefix."""
 
     cell: bytes  # b"<c "
+    bare: bytes  # b"<c>": a cell without attributes (nor its `r`)
     formula: bytes  # b"<f"
     merge: bytes  # b"<mergeCell" (or <mergeCells: a search for a space is slow in XML)
     uncached: tuple[bytes, ...]  # _UNCACHED_HINTS
@@ -216,7 +271,9 @@ class _Tags:
         root = _ROOT.search(head)
         p = (root.group(1) if root else None) or b""
         hints = tuple(hint.replace(b"{p}", p) for hint in _UNCACHED_HINTS)
-        return cls(b"<" + p + b"c ", b"<" + p + b"f", b"<" + p + b"mergeCell", hints)
+        return cls(
+            b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"f", b"<" + p + b"mergeCell", hints
+        )
 
 
 def _marks(text: bytes, tags: _Tags, uncached: list[Formula], merges: list[Merge]) -> None:
@@ -249,23 +306,27 @@ def calculated_on_opening(path: Path) -> bool:
         return False
 
 
-def _error_cells(text: bytes) -> list[ErrorCell]:
+def _error_cells(text: bytes) -> tuple[list[ErrorCell], bool]:
     """The error cells of the XML `text` (whole cells), found by their type: a pattern matched
-    against every cell would take a tenth of a second per megabyte."""
+    against every cell would take a tenth of a second per megabyte; and True if one was
+    written without its `r` (left out)."""
     found: list[ErrorCell] = []
+    unplaced = False
     at = text.find(_ERROR)
     while at >= 0:
         start = text.rfind(b"<", 0, at)  # the cell's tag: no attribute holds a '<'
         cell = _ERROR_CELL.match(text, start)
-        ref = _CELL_REF.search(cell.group(1)) if cell else None
         # Without a value, the reader reads a blank (or a formula without its result, found so).
-        if cell is not None and ref is not None and _ERROR in cell.group(1) and cell.group(4):
+        if cell is not None and _ERROR in cell.group(1) and cell.group(4):
+            ref = _CELL_REF.search(cell.group(1))
+            unplaced = unplaced or ref is None
             # A shared formula's text is written in its first cell only.
             formula = None if cell.group(2) is None else _text(cell.group(3) or b"")
-            value = _text(cell.group(4))
-            found.append(ErrorCell(int(ref.group(2)), _index(ref.group(1)), value, formula))
+            if ref is not None:
+                value = _text(cell.group(4))
+                found.append(ErrorCell(int(ref.group(2)), _index(ref.group(1)), value, formula))
         at = text.find(_ERROR, at + len(_ERROR))
-    return found
+    return found, unplaced
 
 
 def _text(xml: bytes) -> str:

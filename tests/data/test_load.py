@@ -1519,6 +1519,23 @@ def test_error_cells_in_a_sheet_too_large_to_read_whole_are_found(frames, tmp_pa
         read_frames(path, Settings())
 
 
+def test_an_error_cell_of_a_sheet_written_without_cell_references_is_named(frames, tmp_path):
+    """Rows and cells without `r` (the spec allows it; the reader counts them): the error cell
+    was passed over and read as a blank, the category dropped without a word."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(E4="#N/A"))
+
+    def unnumbered(xml: bytes) -> bytes:
+        return re.sub(rb'(<c|<row) r="[A-Z]*\d+"', rb"\1", xml)
+
+    _rewrite_part(path, "xl/worksheets/sheet2.xml", unnumbered)
+    assert b' r="' not in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert "sheet 'orders', row 4, column 'product_category' (cell E4): got the error #N/A;" in (
+        str(caught.value)
+    )
+
+
 def test_an_error_cell_in_a_sheet_a_transform_reads_is_named(frames, tmp_path):
     """A lookup sheet's columns are all read, as for a formula without its result."""
 

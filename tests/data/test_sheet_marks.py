@@ -214,3 +214,34 @@ def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
     path = _sheet(tmp_path, '<c r="D2"><f>1</f></c>')
     assert sheet_marks(path, SheetPart("x", "xl/worksheets/sheet9.xml", False)) == SheetMarks()
     assert sheet_marks(path, SheetPart("x", None, False)) == SheetMarks()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # No `r` at all (allowed by the spec; the reader counts rows and cells).
+        '<row><c t="s"><v>0</v></c></row><row><c><v>1</v></c><c t="e"><v>#N/A</v></c></row>'
+        '<row/><row><c/><c/><c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+        # Rows numbered, cells not: a gap of rows, and a cell placed after a numbered one.
+        '<row r="1"><c t="s"><v>0</v></c></row><row r="2"><c><v>1</v></c><c t="e"><v>#N/A</v>'
+        '</c></row><row r="4"><c r="B4"/><c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+        # Only the error cells without it, among numbered cells.
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c>'
+        '<c t="e"><v>#N/A</v></c></row><row r="4"><c r="B4"/>'
+        '<c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+    ],
+    ids=["none", "rows-only", "error-cells-only"],
+)
+def test_error_cells_written_without_their_place_are_placed(tmp_path, rows):
+    """They were passed over (the reader read them as blanks): an amount of #N/A was said to be
+    missing, an optional column's error dropped without a word."""
+    xml = f"{_HEAD}{rows}</sheetData></worksheet>"
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    marks = _marks(path)
+    assert marks.errors == (ErrorCell(2, 1, "#N/A", None), ErrorCell(4, 2, "#DIV/0!", "1/0"))
+    assert not marks.unplaced
+    scanner = MarkScanner()  # fed as the size guard feeds it: says to read the sheet again
+    scanner.feed(xml.encode())
+    assert scanner.result().unplaced
