@@ -682,17 +682,21 @@ class _Workbook:
         read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
         ours: dict[str, Column] | None = None  # the client's column -> which of ours it is
         missing: tuple[str, ...] = ()  # our required columns not found
+        used: tuple[str, ...] = ()  # the client's other columns its transforms name
         if sheet is not None:  # (the columns are not renamed below)
             source = match_columns(table.column_names, sheet, mapping).source
             ours = {theirs: sheet.column(column) for column, theirs in source.items()}
             missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
+            if texts := "\n".join(mapping.expressions).casefold():
+                used = tuple(t for t in table.column_names if t not in ours and _named(t, texts))
         marks = scanner.result() if whole else self._late_marks(name, table, ours)
         if marks.unplaced and (part := self._part(name)) is not None:
             # A cell written without where it is: read again, counting rows and cells.
             marks = sheet_marks(self.path, part, True, self.uncalculated, placing=True)
-        table = self._marked(name, read.header_row, table, ours, marks, missing)
+        table = self._marked(name, read.header_row, table, ours, marks, missing, used)
         if marks.formulas:
-            read = replace(read, formula=self._formula(name, read.header_row, ours, marks))
+            columns = None if ours is None else {*ours, *used}
+            read = replace(read, formula=self._formula(name, read.header_row, columns, marks))
         if ours is None:  # not one of our sheets
             return table, read
         if mapping.decimal == ",":
@@ -711,12 +715,12 @@ class _Workbook:
         return sheet_marks(self.path, part, whole=blank, formulas=self.uncalculated)
 
     def _formula(
-        self, name: str, header: int, ours: dict[str, Column] | None, marks: SheetMarks
+        self, name: str, header: int, columns: set[str] | None, marks: SheetMarks
     ) -> tuple[int, str] | None:
-        """(row, column name) of a formula cell below row `header` of sheet `name` in a column
-        of `ours` (None: in any column), by `marks`; None when there is none."""
+        """(row, column name) of a formula cell below row `header` of sheet `name` in one of
+        the `columns` read (None: in any column), by `marks`; None when there is none."""
         at = self._indices[name, header]
-        names = {index: column for column, index in at.items() if ours is None or column in ours}
+        names = {i: column for column, i in at.items() if columns is None or column in columns}
         cells = [
             (first if first > header else last, names[column])
             for first, last, column in marks.formulas
@@ -785,20 +789,26 @@ class _Workbook:
         ours: dict[str, Column] | None,
         marks: SheetMarks,
         missing: tuple[str, ...] = (),
+        used: tuple[str, ...] = (),
     ) -> pa.Table:
         """`table` with each merged range of one of our text, id, category, date or yes/no
         columns read as its first cell's value on each of its rows, as the sheet shows it;
         InputError for a formula cell without its result or an error cell in a column read, an
         error cell where the name of a column belongs when our required columns `missing` are
         not found, or a merged range that cannot be read as rows (sheet_marks.py; `ours`: the
-        client's columns of ours, by name, None for a sheet the transforms read)."""
+        client's columns of ours, by name, None for a sheet the transforms read; `used`: the
+        client's other columns the transforms of ours read, checked as any column)."""
         # The client's column -> its kind, for our columns.
         kinds = {theirs: column.kind for theirs, column in (ours or {}).items()}
         if not marks.uncached and not marks.merges and not marks.errors:
             return table
         at = self._indices[name, header]
         kept = {at[column]: column for column in table.column_names if column in at}
-        checked = kinds if ours is not None else dict.fromkeys(table.column_names, "")
+        checked = (
+            (kinds | dict.fromkeys(used, ""))
+            if ours is not None
+            else dict.fromkeys(table.column_names, "")
+        )
         self._check_formulas(name, header, marks.uncached, kept, checked)
         self._check_errors(name, header, marks.errors, kept, checked)
         if missing:
@@ -1192,6 +1202,12 @@ class _Workbook:
 _EXPECTED = {"float": "a number", "int": "a whole number", "date": "a date", "bool": "yes or no"}
 # The errors the reader knows: another (#SPILL!, #CALC!) fails the whole sheet.
 _KNOWN_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
+
+
+def _named(column: str, texts: str) -> bool:
+    """True if `column` is named in the casefolded SQL `texts`, ignoring case, as a whole name
+    (perhaps in a literal too: an error is then named where it would not have mattered)."""
+    return re.search(rf"(?<!\w){re.escape(column.casefold())}(?!\w)", texts) is not None
 
 
 def _error_shown(error: ErrorCell) -> str:

@@ -1552,6 +1552,38 @@ def test_an_error_cell_in_a_sheet_a_transform_reads_is_named(frames, tmp_path):
         read_source(path, settings)
 
 
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        {"where": "Status = 'paid'"},
+        {"compute": {"amount": '"Unit Price" * 2'}},
+        {"returns": {"when": "status = 'returned'"}},
+    ],
+    ids=["where", "compute", "returns"],
+)
+def test_an_error_cell_in_a_column_only_a_transform_reads_is_named(frames, tmp_path, mapping):
+    """Not one of ours, the column was not checked: the where filter dropped the row of #N/A
+    without a word (read as NULL), a computed amount was said to be missing."""
+
+    def extra(book):
+        sheet = book["orders"]
+        sheet["F1"], sheet["G1"], sheet["H1"] = "status", "Unit Price", "note"
+        for row in range(2, sheet.max_row + 1):
+            sheet[f"F{row}"], sheet[f"G{row}"] = "paid", 2.5
+        sheet["F4"] = sheet["G4"] = "#N/A"
+        sheet["H5"] = "#DIV/0!"  # a column no transform names: left alone
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, extra)
+    column, cell = ("status", "F4") if "compute" not in mapping else ("Unit Price", "G4")
+    with pytest.raises(InputError) as caught:
+        read_source(path, Settings.model_validate({"sheets": {"orders": mapping}}))
+    assert f"sheet 'orders', row 4, column '{column}' (cell {cell}): got the error #N/A;" in (
+        str(caught.value)
+    )
+    read = read_source(path, Settings())  # without the transform, neither is read
+    assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
 def test_a_workbook_saved_by_libreoffice_with_error_results(tmp_path, capsys):
     """A real spreadsheet's file (fixtures/README.md): the formula's error in the amount is
     named with its formula; once mended, the errors of the columns deckgen does not read
@@ -1665,3 +1697,13 @@ def test_no_warning_for_a_workbook_a_spreadsheet_saved(tmp_path):
     read = read_source(path, Settings())
     assert read.frames["orders"]["amount"].iloc[1] == 6
     assert not [w for w in read.warnings if w.rule == "never_calculated"]
+
+
+def test_formulas_a_writer_did_not_calculate_in_a_column_a_transform_reads(frames, tmp_path):
+    """A quantity the amount is computed from is read: its formulas' stored 0 matter as much."""
+    frames["orders"]["qty"] = 1
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", {"F3": "=2*3"})
+    computed = Settings.model_validate({"sheets": {"orders": {"compute": {"amount": "qty * 2"}}}})
+    (warning,) = [w for w in read_source(path, computed).warnings if w.rule == "never_calculated"]
+    assert (warning.sheet, warning.row, warning.column) == ("orders", 3, "qty")
+    assert not [w for w in read_source(path, Settings()).warnings if w.rule == "never_calculated"]
