@@ -618,6 +618,9 @@ class _Workbook:
         # (sheet, header row) -> column name -> its letter index: keyed by the header row too,
         # for two threads may read one sheet for two of our sheets, each with its header row.
         self._indices: dict[tuple[str, int], dict[str, int]] = {}
+        # sheet -> its marks, when the reader failed on an error cell and the sheet was read
+        # whole to find it: a large sheet's marks are then known, not guessed from its start.
+        self._scanned: dict[str, SheetMarks] = {}
 
     @property
     def reader(self) -> fastexcel.ExcelReader:
@@ -689,7 +692,10 @@ class _Workbook:
             missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
             if texts := "\n".join(mapping.expressions).casefold():
                 used = tuple(t for t in table.column_names if t not in ours and _named(t, texts))
-        marks = scanner.result() if whole else self._late_marks(name, table, ours)
+        if whole:
+            marks = scanner.result()
+        else:
+            marks = self._scanned.get(name) or self._late_marks(name, table, ours)
         if marks.unplaced and (part := self._part(name)) is not None:
             # A cell written without where it is: read again, counting rows and cells.
             marks = sheet_marks(self.path, part, True, self.uncalculated, placing=True)
@@ -1144,7 +1150,10 @@ class _Workbook:
         from deckgen.data.sheet_marks import sheet_marks
 
         part = self._part(name)
-        errors = () if part is None else sheet_marks(self.path, part, whole=True).errors
+        errors: tuple[ErrorCell, ...] = ()
+        if part is not None:
+            self._scanned[name] = sheet_marks(self.path, part, True, self.uncalculated)
+            errors = self._scanned[name].errors
         unknown = [e for e in errors if e.value not in _KNOWN_ERRORS]
         if unknown:
             first = min(unknown, key=lambda e: (e.row, e.column))

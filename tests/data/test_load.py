@@ -1536,6 +1536,22 @@ def test_an_error_cell_of_a_sheet_written_without_cell_references_is_named(frame
     )
 
 
+def test_a_large_sheet_read_whole_for_its_name_error_keeps_its_marks(frames, tmp_path, monkeypatch):
+    """#NAME? failing the reader has the sheet read whole to find it; its marks were then thrown
+    away and the large sheet's start, clean, trusted: an optional column's #NAME? went blank."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+    monkeypatch.setattr("deckgen.data.sheet_marks.HEAD_BYTES", 1000)
+    last = len(frames["orders"]) + 1
+    path = write_openpyxl_book(
+        tmp_path / "book.xlsx", frames, _error_cells(**{f"E{last}": "#NAME?"})
+    )
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert f"row {last}, column 'product_category' (cell E{last}): got the error #NAME?;" in (
+        str(caught.value)
+    )
+
+
 def test_an_error_cell_in_a_sheet_a_transform_reads_is_named(frames, tmp_path):
     """A lookup sheet's columns are all read, as for a formula without its result."""
 
