@@ -59,8 +59,14 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
 # counts rows and cells), and a sheet without them is read with them written in (`_placed`).
 _ROW_OR_CELL = re.compile(rb"<((?:\w+:)?)(row|c)(?=[\s/>])([^>]*?)(/?)>")
 _ROW_REF = re.compile(rb'\br="(\d{1,7})"')
-# A formula cell, by its start (its result, if any, is what the reader reads).
-_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<(?:\w+:)?f\b')
+# A formula cell and its stored result, if any (what the reader reads).
+_FORMULA_CELL = re.compile(
+    rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>\s*<(?:\w+:)?f\b[^>]*?'
+    rb"(?:/>|>[^<]*</(?:\w+:)?f>)\s*(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
+)
+# The results a writer that does not calculate stores (xlsxwriter's 0, unless told the result;
+# or none): a result it was told, or calculated itself, is not one.
+_UNCALCULATED = (None, b"", b"0")
 # The workbook's calculation settings asking a spreadsheet to calculate every formula when it
 # opens the file: what xlsxwriter, openpyxl and other writers that do not calculate write
 # (their stored results are 0 or none); Excel and LibreOffice clear it when they save (none of
@@ -124,8 +130,9 @@ class SheetMarks:
     uncached: tuple[Formula, ...] = ()
     merges: tuple[Merge, ...] = ()
     errors: tuple[ErrorCell, ...] = ()
-    # Where the formula cells are, when looked for: (first row, last row, column) of each
-    # column holding one (1-based rows, 0-based column index).
+    # Where the formula cells whose stored result may never have been calculated (0 or none)
+    # are, when looked for: (first row, last row, column) of each column holding one (1-based
+    # rows, 0-based column index).
     formulas: tuple[tuple[int, int, int], ...] = ()
     # A cell without its `r` (where it is) was seen: the marks above may miss it; read the
     # sheet again with `placing`.
@@ -137,7 +144,7 @@ class MarkScanner:
     between two chunks)."""
 
     def __init__(self, formulas: bool = False, placing: bool = False) -> None:
-        """`formulas`: find where the formula cells are, too (SheetMarks.formulas); `placing`:
+        """`formulas`: find where the formula cells stored 0 are, too (SheetMarks.formulas); `placing`:
         count the rows and cells to place those written without their `r` (slower)."""
         self._placing = placing
         self._unplaced = False
@@ -198,6 +205,8 @@ class MarkScanner:
             self._unplaced = self._unplaced or unplaced
         if self._formulas is not None and tags.formula in text:
             for match in _FORMULA_CELL.finditer(text):
+                if match.group(3) not in _UNCALCULATED:
+                    continue
                 column, row = _index(match.group(1)), int(match.group(2))
                 first, _ = self._formulas.get(column, (row, row))
                 self._formulas[column] = (first, row)

@@ -1723,3 +1723,25 @@ def test_formulas_a_writer_did_not_calculate_in_a_column_a_transform_reads(frame
     (warning,) = [w for w in read_source(path, computed).warnings if w.rule == "never_calculated"]
     assert (warning.sheet, warning.row, warning.column) == ("orders", 3, "qty")
     assert not [w for w in read_source(path, Settings()).warnings if w.rule == "never_calculated"]
+
+
+def test_no_warning_for_formula_results_the_writer_was_given(frames, tmp_path):
+    """xlsxwriter marks every workbook to be calculated on opening, also when each formula's
+    result was given to it (write_formula's value; as a tool that calculates writes them):
+    warned of, and refused under --strict, though every result read was right."""
+    path = tmp_path / "book.xlsx"
+    _xlsxwriter_formulas(frames, path, {})
+    book = xlsxwriter.Workbook(path)
+    for name, frame in frames.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, list(frame.columns))
+        for r, row in enumerate(frame.astype(object).itertuples(index=False), 1):
+            sheet.write_row(r, 0, ["" if pd.isna(v) else str(v) for v in row])
+        if name == "orders":
+            for r, amount in enumerate(frame["amount"], 1):
+                sheet.write_formula(r, 3, f"={amount}*1", None, amount)
+    book.close()
+    read = read_source(path, Settings())
+    assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+    assert not [w for w in read.warnings if w.rule == "never_calculated"]
+    load_tables(path, Settings(), strict=True)

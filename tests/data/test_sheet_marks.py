@@ -198,16 +198,20 @@ def test_a_large_sheet_is_read_in_full_when_its_start_holds_an_error_cell(tmp_pa
 
 
 def test_where_the_formula_cells_are_is_found_when_asked(tmp_path):
-    """Each column's first and last formula row, a shared formula's later cells too."""
+    """Each column's first and last formula row whose stored result is xlsxwriter's 0, a shared
+    formula's later cells too."""
     cells = (
-        '<row r="1"><c r="D1"><f>TODAY()</f><v>46000</v></c></row>'
-        '<row r="2"><c r="A2"><v>1</v></c><c r="D2"><f t="shared" si="0">A2*2</f><v>2</v></c></row>'
-        '<row r="9"><c r="D9"><f t="shared" si="0"/><v>0</v></c><c r="F9"><f>1</f><v>1</v></c></row>'
+        '<row r="1"><c r="D1"><f>TODAY()</f><v>{}</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="D2"><f t="shared" si="0">A2*2</f><v>{}</v></c></row>'
+        '<row r="9"><c r="D9"><f t="shared" si="0"/><v>0</v></c><c r="F9"><f>1</f><v>{}</v></c></row>'
     )
-    path = _sheet(tmp_path, cells)
     part = SheetPart("orders", "xl/worksheets/sheet1.xml", False)
+    path = _sheet(tmp_path, cells.format(0, 0, 0))
     assert sheet_marks(path, part, formulas=True).formulas == ((1, 9, 3), (9, 9, 5))
     assert sheet_marks(path, part).formulas == ()
+    # A result other than 0 was calculated (by the writer, or given to it): a false alarm.
+    path = _sheet(tmp_path, cells.format(46000, 2, 1))
+    assert sheet_marks(path, part, formulas=True).formulas == ((9, 9, 3),)
 
 
 def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
