@@ -1645,9 +1645,10 @@ def test_a_pattern_passes_over_a_chart_sheet_it_matches(frames, tmp_path, capfd)
 # -- formulas a writer did not calculate ------------------------------------------------------
 
 
-def _xlsxwriter_formulas(frames, path: Path, cells: dict[str, str]) -> Path:
+def _xlsxwriter_formulas(frames, path: Path, cells: dict[str, str], given: bool = False) -> Path:
     """`frames` written by xlsxwriter, with each of `cells` of the orders sheet a formula, whose
-    result xlsxwriter stores as 0 (it cannot calculate it)."""
+    result xlsxwriter stores as 0 (it cannot calculate it); with `given`, each amount a formula
+    whose result it was given (as a writer that calculates stores it)."""
     book = xlsxwriter.Workbook(path)
     for name, frame in frames.items():
         sheet = book.add_worksheet(name)
@@ -1659,6 +1660,8 @@ def _xlsxwriter_formulas(frames, path: Path, cells: dict[str, str]) -> Path:
             sheet.write_column(1, 3, amounts.tolist())
             for cell, formula in cells.items():
                 sheet.write_formula(cell, formula)
+            for r, amount in enumerate(amounts if given else (), 1):
+                sheet.write_formula(r, 3, f"={amount}*1", None, amount)
     book.close()
     return path
 
@@ -1729,19 +1732,10 @@ def test_no_warning_for_formula_results_the_writer_was_given(frames, tmp_path):
     """xlsxwriter marks every workbook to be calculated on opening, also when each formula's
     result was given to it (write_formula's value; as a tool that calculates writes them):
     warned of, and refused under --strict, though every result read was right."""
-    path = tmp_path / "book.xlsx"
-    _xlsxwriter_formulas(frames, path, {})
-    book = xlsxwriter.Workbook(path)
-    for name, frame in frames.items():
-        sheet = book.add_worksheet(name)
-        sheet.write_row(0, 0, list(frame.columns))
-        for r, row in enumerate(frame.astype(object).itertuples(index=False), 1):
-            sheet.write_row(r, 0, ["" if pd.isna(v) else str(v) for v in row])
-        if name == "orders":
-            for r, amount in enumerate(frame["amount"], 1):
-                sheet.write_formula(r, 3, f"={amount}*1", None, amount)
-    book.close()
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", {}, given=True)
+    assert b"<f>" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
     read = read_source(path, Settings())
     assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
     assert not [w for w in read.warnings if w.rule == "never_calculated"]
-    load_tables(path, Settings(), strict=True)
+    strict = load_tables(path, Settings(), strict=True)
+    assert strict.orders["amount"].tolist() == frames["orders"]["amount"].tolist()
