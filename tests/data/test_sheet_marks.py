@@ -249,3 +249,12 @@ def test_error_cells_written_without_their_place_are_placed(tmp_path, rows):
     scanner = MarkScanner()  # fed as the size guard feeds it: says to read the sheet again
     scanner.feed(xml.encode())
     assert scanner.result().unplaced
+
+
+def test_a_formula_without_its_result_written_without_its_place_is_placed(tmp_path):
+    """A writer that leaves out every `r`: the formula was passed over, its cell read as blank."""
+    rows = '<row><c t="s"><v>0</v></c></row><row><c><v>1</v></c><c><f>A2*2</f></c></row>'
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("xl/worksheets/sheet1.xml", f"{_HEAD}{rows}</sheetData></worksheet>")
+    assert _marks(path).uncached == (Formula(2, 1, "A2*2"),)
