@@ -168,6 +168,18 @@ class SheetMapping(_Strict):
         return (self.sheet,) if isinstance(self.sheet, str) else tuple(self.sheet)
 
     @property
+    def expressions(self) -> tuple[str, ...]:
+        """The SQL of the transforms reading the sheet's own columns by name, and the columns
+        its lookups take their keys from, as written."""
+        return (
+            *((self.query,) if self.query else ()),
+            *self.compute.values(),
+            *((self.where,) if self.where else ()),
+            *((self.returns.when,) if self.returns else ()),
+            *(lookup.key for lookup in self.lookup.values()),
+        )
+
+    @property
     def transformed(self) -> bool:
         """True when any transform is configured (else the sheet is used as read)."""
         return bool(

@@ -35,7 +35,7 @@ import pandas as pd
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.mapping import check_mapping, find_name, locate_sheets, normalise_name
-from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Sheet
+from deckgen.data.schema import SHEETS, SHEETS_BY_NAME, TEXT_KINDS, Column, Sheet
 from deckgen.data.source import DatabaseSource, PathSource, SourceSpec, UrlSource, parse_location
 from deckgen.errors import DeckgenError, InputError, Problem, ValidationError
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
     from deckgen.data.guards import SheetPart
     from deckgen.data.header import HeaderGuess
-    from deckgen.data.sheet_marks import Formula, Merge, SheetMarks
+    from deckgen.data.sheet_marks import ErrorCell, Formula, Merge, SheetMarks
     from deckgen.data.tables import Tables
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -67,6 +67,7 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 OPEN_IN_EXCEL = "open_in_excel"  # errors.Problem.rule of the lock-file warning
 HIDDEN_SHEET = "hidden_sheet"  # errors.Problem.rule of the hidden-sheet warning
+NEVER_CALCULATED = "never_calculated"  # ... of the warning about formulas never calculated
 REPEATED_SHEET = "repeated_sheet"  # ... of the warning about a sheet whose name another repeats
 _T = TypeVar("_T")
 # A workbook with this much sheet XML is read by READ_THREADS threads, the largest sheet first.
@@ -98,6 +99,9 @@ class SheetRead:
     closest: HeaderGuess | None = None
     # Names the reader made for a column whose header cell repeats an earlier one's (`amount_5`).
     numbered: tuple[str, ...] = ()
+    # In a workbook that asks to have its formulas calculated when opened (its writer did not):
+    # (row, column name) of a formula cell below the header in a column read, if any.
+    formula: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -320,9 +324,10 @@ def _open_in_excel(path: Path) -> tuple[Problem, ...]:
 def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
     unmatched: dict[str, tuple[str, ...]] = {}
     plan: list[tuple[Sheet, SheetMapping, tuple[str, ...]]] = []  # our sheets, in schema order
+    charts = book.charts if isinstance(book, _Workbook) else ()  # a pattern passes them over
     for sheet in SHEETS:
         mapping = settings.mapping(sheet.name)
-        found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available)
+        found, missing = locate_sheets(mapping.sources or (sheet.name,), book.available, charts)
         if mapping.sources and missing:
             unmatched[sheet.name] = missing
         if found:
@@ -353,7 +358,24 @@ def _read_sheets(book: _Book, label: str, settings: Settings) -> Source:
         if name not in mapping.sources
         for w in _hidden(name, sheet, book) or _repeated(name, sheet, book)
     ]
+    warnings += _never_calculated(reads)
     return Source(label, frames, names, book.available, tuple(warnings), reads, unmatched, extra)
+
+
+def _never_calculated(reads: dict[str, tuple[SheetRead, ...]]) -> list[Problem]:
+    """One warning when a column read holds formulas whose writer did not calculate them: the
+    results it stored (xlsxwriter's 0, unless told another) are read, maybe wrong."""
+    found = next(((r.name, r.formula) for rs in reads.values() for r in rs if r.formula), None)
+    if found is None:
+        return []
+    name, (row, column) = found
+    expected = (
+        "formula results a spreadsheet calculated: this workbook asks to have its formulas "
+        "calculated when it is opened, as programs that write formulas without calculating "
+        "them (xlsxwriter, openpyxl) mark it, so the results read may be 0 or out of date; "
+        "open it in Excel or LibreOffice Calc and save it, then run again"
+    )
+    return [Problem(name, row, column, None, expected, "warning", NEVER_CALCULATED)]
 
 
 def _read_sheet(
@@ -568,6 +590,7 @@ class _Workbook:
 
     def __init__(self, path: Path, shown: str | None = None) -> None:
         from deckgen.data.guards import workbook_parts
+        from deckgen.data.sheet_marks import calculated_on_opening
 
         self.shown = str(path) if shown is None else shown  # the workbook as named, for messages
         if path.stat().st_size == 0:
@@ -583,6 +606,8 @@ class _Workbook:
             self._names = dict(zip(self.available, self.reader.sheet_names, strict=True))
             suffix = path.suffix.lower()
             self.parts = workbook_parts(path) if suffix in (".xlsx", ".xlsm") else None
+            # Its formulas never calculated: where they are in the columns read is looked for.
+            self.uncalculated = self.parts is not None and calculated_on_opening(path)
             self._sizes = _part_sizes(path, self.parts)
             self.threads = _threads_for(self._sizes.values())
             if self.threads > 1 and handle is not None:
@@ -593,6 +618,9 @@ class _Workbook:
         # (sheet, header row) -> column name -> its letter index: keyed by the header row too,
         # for two threads may read one sheet for two of our sheets, each with its header row.
         self._indices: dict[tuple[str, int], dict[str, int]] = {}
+        # sheet -> its marks, when the reader failed on an error cell and the sheet was read
+        # whole to find it: a large sheet's marks are then known, not guessed from its start.
+        self._scanned: dict[str, SheetMarks] = {}
 
     @property
     def reader(self) -> fastexcel.ExcelReader:
@@ -616,6 +644,11 @@ class _Workbook:
         """Bytes of sheet `name`'s XML (0 when not known: not an .xlsx)."""
         return self._sizes.get(self._names[name], 0)
 
+    @cached_property
+    def charts(self) -> frozenset[str]:
+        """The chart sheets among the `available` (a chart on a tab of its own, no cells)."""
+        return frozenset(a for a in self.available if (p := self._part(a)) and p.chart)
+
     def hidden(self, name: str) -> bool:
         """True if sheet `name` is hidden in the workbook."""
         if self.parts is not None and self._names[name] in self.parts:
@@ -628,10 +661,11 @@ class _Workbook:
         """Sheet `name` as an Arrow table of its rows below the header row (found if need be;
         row 1 for a sheet that is not one of ours, `sheet` None)."""
         from deckgen.data.header import SEARCH_ROWS, find_header, row_match
-        from deckgen.data.sheet_marks import MarkScanner
+        from deckgen.data.mapping import match_columns
+        from deckgen.data.sheet_marks import MarkScanner, sheet_marks
 
         self._check_cells(name, sheet)
-        scanner = MarkScanner()
+        scanner = MarkScanner(self.uncalculated)
         whole = self._check_size(name, scanner.feed)
         header = mapping.header_row or 1
         table = self._load(name, header)
@@ -641,7 +675,7 @@ class _Workbook:
             and mapping.header_row is None
             and not row_match(table.column_names, sheet, mapping, 1).complete
         ):
-            guess = find_header(self.head(name, SEARCH_ROWS), sheet, mapping)
+            guess = find_header(self._rows(name, SEARCH_ROWS), sheet, mapping)
             if guess is None or not guess.complete:
                 read = SheetRead(name, 1, closest=guess)
             else:
@@ -649,13 +683,56 @@ class _Workbook:
                 read = SheetRead(name, guess.row, searched=True)
         # Once the header row is settled: the names of the columns read are those below it.
         read = replace(read, numbered=self._numbered(name, read.header_row, table.column_names))
-        marks = scanner.result() if whole else None
-        table = self._marked(name, read.header_row, table, sheet, mapping, marks)
-        if sheet is not None and mapping.decimal == ",":
-            table = self._numbers_as_written(name, read.header_row, table, sheet, mapping)
-        if sheet is not None:
-            table = self._dates_as_written(name, read.header_row, table, sheet, mapping)
-        return table, read
+        ours: dict[str, Column] | None = None  # the client's column -> which of ours it is
+        missing: tuple[str, ...] = ()  # our required columns not found
+        used: tuple[str, ...] = ()  # the client's other columns its transforms name
+        if sheet is not None:  # (the columns are not renamed below)
+            source = match_columns(table.column_names, sheet, mapping).source
+            ours = {theirs: sheet.column(column) for column, theirs in source.items()}
+            missing = tuple(c.name for c in sheet.columns if c.required and c.name not in source)
+            if texts := "\n".join(mapping.expressions).casefold():
+                used = tuple(t for t in table.column_names if t not in ours and _named(t, texts))
+        if whole:
+            marks = scanner.result()
+        else:
+            marks = self._scanned.get(name) or self._late_marks(name, table, ours)
+        if marks.unplaced and (part := self._part(name)) is not None:
+            # A cell written without where it is: read again, counting rows and cells.
+            marks = sheet_marks(self.path, part, True, self.uncalculated, placing=True)
+        table = self._marked(name, read.header_row, table, ours, marks, missing, used)
+        if marks.formulas:
+            columns = None if ours is None else {*ours, *used}
+            read = replace(read, formula=self._formula(name, read.header_row, columns, marks))
+        if ours is None:  # not one of our sheets
+            return table, read
+        if mapping.decimal == ",":
+            table = self._numbers_as_written(name, read.header_row, table, ours)
+        return self._dates_as_written(name, read.header_row, table, ours), read
+
+    def _late_marks(self, name: str, table: pa.Table, ours: dict[str, Column] | None) -> SheetMarks:
+        """The marks of sheet `name`, too large to be read whole for its size: read on when its
+        start holds a formula or an error cell, or a required column of `ours` in `table` has
+        a blank cell (no good export does), which may be merged, a formula or an error."""
+        from deckgen.data.sheet_marks import SheetMarks, sheet_marks
+
+        if (part := self._part(name)) is None:
+            return SheetMarks()
+        blank = any(c.required and table[t].null_count for t, c in (ours or {}).items())
+        return sheet_marks(self.path, part, whole=blank, formulas=self.uncalculated)
+
+    def _formula(
+        self, name: str, header: int, columns: set[str] | None, marks: SheetMarks
+    ) -> tuple[int, str] | None:
+        """(row, column name) of a formula cell below row `header` of sheet `name` in one of
+        the `columns` read (None: in any column), by `marks`; None when there is none."""
+        at = self._indices[name, header]
+        names = {i: column for column, i in at.items() if columns is None or column in columns}
+        cells = [
+            (first if first > header else last, names[column])
+            for first, last, column in marks.formulas
+            if last > header and column in names
+        ]
+        return min(cells, default=None)
 
     def _numbered(self, name: str, header: int, names: list[str]) -> tuple[str, ...]:
         """The column `names` read below row `header` of sheet `name` that the reader numbered
@@ -677,6 +754,10 @@ class _Workbook:
         if (part := self._part(name)) is not None and part.chart:
             return []
         self._check_size(name)
+        return self._rows(name, rows)
+
+    def _rows(self, name: str, rows: int) -> list[tuple[str | None, ...]]:
+        """`head` of a sheet already checked (`read` checks it once, not again for its head)."""
         table = self._load(name, None, rows)
         return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
 
@@ -698,7 +779,7 @@ class _Workbook:
         if (part := self._part(name)) is None or not part.chart:
             return
         ours = sheet.name if sheet is not None else name
-        data = [a for a in self.available if not (p := self._part(a)) or not p.chart]
+        data = [a for a in self.available if a not in self.charts]
         raise InputError(
             f"{self.shown}: sheet '{name}' is a chart sheet (a chart, no cells); expected the "
             f"sheet that holds the rows of '{ours}': name it in deckgen.toml as "
@@ -711,36 +792,35 @@ class _Workbook:
         name: str,
         header: int,
         table: pa.Table,
-        sheet: Sheet | None,
-        mapping: SheetMapping,
-        marks: SheetMarks | None,
+        ours: dict[str, Column] | None,
+        marks: SheetMarks,
+        missing: tuple[str, ...] = (),
+        used: tuple[str, ...] = (),
     ) -> pa.Table:
         """`table` with each merged range of one of our text, id, category, date or yes/no
         columns read as its first cell's value on each of its rows, as the sheet shows it;
-        InputError for a formula cell without its result in a column read, or a merged range
-        that cannot be read as rows (sheet_marks.py; `marks`: those found while the sheet
-        was read whole for its size, None: not read whole)."""
-        from deckgen.data.sheet_marks import sheet_marks
-
-        if (part := self._part(name)) is None:
-            return table
-        kinds: dict[str, str] = {}  # the client's column -> its kind, for our columns
-        blank = False  # a required column of ours with a blank cell
-        if sheet is not None:
-            from deckgen.data.mapping import match_columns
-
-            source = match_columns(table.column_names, sheet, mapping).source
-            kinds = {theirs: sheet.column(ours).kind for ours, theirs in source.items()}
-            blank = any(sheet.column(o).required and table[t].null_count for o, t in source.items())
-        if marks is None:  # a large sheet: its blank required cells may be merged or formulas
-            marks = sheet_marks(self.path, part, whole=blank)
-        if not marks.uncached and not marks.merges:
+        InputError for a formula cell without its result or an error cell in a column read, an
+        error cell where the name of a column belongs when our required columns `missing` are
+        not found, or a merged range that cannot be read as rows (sheet_marks.py; `ours`: the
+        client's columns of ours, by name, None for a sheet the transforms read; `used`: the
+        client's other columns the transforms of ours read, checked as any column)."""
+        # The client's column -> its kind, for our columns.
+        kinds = {theirs: column.kind for theirs, column in (ours or {}).items()}
+        if not marks.uncached and not marks.merges and not marks.errors:
             return table
         at = self._indices[name, header]
         kept = {at[column]: column for column in table.column_names if column in at}
-        checked = kinds if sheet is not None else dict.fromkeys(table.column_names, "")
+        checked = (
+            (kinds | dict.fromkeys(used, ""))
+            if ours is not None
+            else dict.fromkeys(table.column_names, "")
+        )
         self._check_formulas(name, header, marks.uncached, kept, checked)
-        return _merges_filled(self.shown, name, header, table, marks.merges, kept, kinds)
+        self._check_errors(name, header, marks.errors, kept, checked)
+        if missing:
+            self._check_header_errors(name, header, marks.errors, kept, missing)
+        self._check_header_merges(name, header, marks.merges, kept, kinds)
+        return self._merges_filled(name, header, table, marks.merges, kept, kinds)
 
     def _check_formulas(
         self,
@@ -768,22 +848,164 @@ class _Workbook:
             "which stores each formula's result, then run again"
         )
 
-    def _numbers_as_written(
-        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+    def _check_errors(
+        self,
+        name: str,
+        header: int,
+        errors: tuple[ErrorCell, ...],
+        kept: dict[int, str],
+        checked: Mapping[str, str],
+    ) -> None:
+        """InputError naming the first of the `errors` cells below row `header` in the `checked`
+        columns (by kind; the table's columns by index: `kept`): the reader reads them as
+        blank, so an amount of #DIV/0! would be lost, or said to be missing."""
+        found = [e for e in errors if e.row > header and kept.get(e.column) in checked]
+        if not found:
+            return
+        first = min(found, key=lambda e: (e.row, e.column))
+        column = kept[first.column]
+        more = f" (and {len(found) - 1:,} more such cells)" if len(found) > 1 else ""
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {first.row}, column '{column}' (cell "
+            f"{first.cell}): got the error {_error_shown(first)}{more}; expected "
+            f"{_EXPECTED.get(checked[column], 'a value')}: {_error_fix(first)}"
+        )
+
+    def _check_header_errors(
+        self,
+        name: str,
+        header: int,
+        errors: tuple[ErrorCell, ...],
+        kept: dict[int, str],
+        missing: tuple[str, ...],
+    ) -> None:
+        """InputError naming the first of the `errors` cells on the header row (row `header`)
+        over a column with data (the table's, by index: `kept`), when our required columns
+        `missing` are not found: that column may be one of them."""
+        from deckgen.data.guards import column_letters
+
+        found = [e for e in errors if e.row == header and e.column in kept]
+        if not found:
+            return
+        first = min(found, key=lambda e: e.column)
+        names = ", ".join(f"'{m}'" for m in missing)
+        raise InputError(
+            f"{self.shown}: sheet '{name}', row {header}, column "
+            f"{column_letters(first.column + 1)} (cell {first.cell}): got the error "
+            f"{_error_shown(first)} where the column's name belongs, and the sheet lacks "
+            f"{names}; expected a column name: write the column's name there in Excel or "
+            "LibreOffice Calc, save the workbook and run again"
+        )
+
+    def _check_header_merges(
+        self,
+        name: str,
+        header: int,
+        merges: tuple[Merge, ...],
+        kept: dict[int, str],
+        kinds: dict[str, str],
+    ) -> None:
+        """InputError for a merge of the header row (row `header` of sheet `name`; the table's
+        columns by index: `kept`) that leaves a column with data unnamed, or that joins one of
+        our columns' (`kinds`) name with the cells below it."""
+        from deckgen.data.guards import column_letters
+
+        for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
+            if merge.last_row < header or merge.first_row > header:
+                continue  # a title above the column names, or cells below them
+            columns = range(merge.first_column, merge.last_column + 1)
+            first = kept.get(merge.first_column)
+            first = first if first in kinds else None  # the merge's value's column, if ours
+            where = f"{self.shown}: sheet '{name}'"
+            # Made-up names only: a program may keep a covered cell's own name. Which column
+            # holds ours is unclear only when the name is ours (or, for a transform, any).
+            unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
+            if unnamed and (first is not None or not kinds):
+                letter = column_letters(unnamed[0] + 1)
+                raise InputError(
+                    f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "
+                    f"column {letter} has no name of its own though it holds data; expected "
+                    f"one column name per column: unmerge the cells and name column {letter}"
+                )
+            covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
+            if merge.last_row > header and (first or covered):
+                raise InputError(
+                    f"{where}, rows {merge.first_row} to {merge.last_row}, column "
+                    f"'{first or covered[0]}': cells {merge.ref} are merged, joining the "
+                    f"column's name with the cells below it; expected values below the column "
+                    f"names: unmerge the cells"
+                )
+
+    def _merges_filled(
+        self,
+        name: str,
+        header: int,
+        table: pa.Table,
+        merges: tuple[Merge, ...],
+        kept: dict[int, str],
+        kinds: dict[str, str],
     ) -> pa.Table:
-        """`table` with the number cells of its mixed number columns written with a decimal
-        comma, as the user sees them: read as text, 1.234 would become 1234 under decimal ","."""
+        """`table` (the rows below row `header` of sheet `name`; its columns by index: `kept`)
+        with each of the `merges` below the header row down one of our columns (`kinds`) filled
+        with its first cell's value; InputError for one over our number column (each row's
+        number, or their total?) or one across columns of ours."""
+        import pyarrow.compute as pc
+
+        from deckgen.data.guards import column_letters
+
+        # column -> the row each of its rows takes its value from
+        filled: dict[str, np.ndarray] = {}
+        for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
+            if merge.first_row <= header:
+                continue  # a title, or of the header row (_check_header_merges)
+            columns = range(merge.first_column, merge.last_column + 1)
+            first = kept.get(merge.first_column)
+            first = first if first in kinds else None  # the merge's value's column, if ours
+            covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
+            where = f"{self.shown}: sheet '{name}'"
+            top = merge.first_row - header - 1  # the merge's first row in the table
+            if covered:  # its value would stand for a column of ours it is not in
+                value = table[first][top].as_py() if first and top < len(table) else None
+                last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
+                start = kept.get(merge.first_column, column_letters(merge.first_column + 1))
+                raise InputError(
+                    f"{where}, row {merge.first_row}, columns '{start}' to '{last}' (cells "
+                    f"{merge.ref}): got one merged cell ({value!r}) across columns; expected a "
+                    "value in each column: unmerge the cells and write each column's value"
+                )
+            if first is None or top >= len(table):
+                continue
+            value = table[first][top].as_py()
+            if kinds[first] in ("float", "int"):
+                rows = merge.last_row - merge.first_row + 1
+                raise InputError(
+                    f"{where}, rows {merge.first_row} to {merge.last_row}, column '{first}' "
+                    f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
+                    "expected a number on each row (a merged one may be each row's or their "
+                    "total): unmerge the cells and write each row's number"
+                )
+            if first not in filled:  # not setdefault: a row index per merge would be made
+                filled[first] = np.arange(len(table))
+            source = filled[first]
+            source[top + 1 : merge.last_row - header] = top
+        for column, source in filled.items():
+            index = table.column_names.index(column)
+            table = table.set_column(index, column, pc.take(table[column], source))
+        return table
+
+    def _numbers_as_written(
+        self, name: str, header: int, table: pa.Table, ours: dict[str, Column]
+    ) -> pa.Table:
+        """`table` with the number cells of its mixed number columns (of `ours`: the client's
+        columns of ours) written with a decimal comma, as the user sees them: read as text,
+        1.234 would become 1234 under decimal ","."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        from deckgen.data.mapping import match_columns
-
-        source = match_columns(table.column_names, sheet, mapping).source
         mixed = [
             theirs
-            for ours, theirs in source.items()
-            if sheet.column(ours).kind in ("float", "int")
-            and pa.types.is_string(table[theirs].type)
+            for theirs, column in ours.items()
+            if column.kind in ("float", "int") and pa.types.is_string(table[theirs].type)
         ]
         if not mixed:
             return table
@@ -798,9 +1020,10 @@ class _Workbook:
         return table
 
     def _dates_as_written(
-        self, name: str, header: int, table: pa.Table, sheet: Sheet, mapping: SheetMapping
+        self, name: str, header: int, table: pa.Table, ours: dict[str, Column]
     ) -> pa.Table:
-        """`table` with the date cells of its text and id columns as `YYYY-MM-DD[ HH:MM:SS]`
+        """`table` with the date cells of its text and id columns (of `ours`: the client's
+        columns of ours) as `YYYY-MM-DD[ HH:MM:SS]`
         (cells.as_text), also among text, where the reader writes `2025-12-09 00:00:00` and
         `+56658-02-19 00:00:00`; InputError for a date cell the reader dropped (beyond about
         year 262,000, serial 95,000,000, which no workbook shows). Only a column with date
@@ -810,13 +1033,11 @@ class _Workbook:
         import pyarrow.compute as pc
 
         from deckgen.data.cells import as_text
-        from deckgen.data.mapping import match_columns
 
-        source = match_columns(table.column_names, sheet, mapping).source
         suspect: dict[str, pa.ChunkedArray | None] = {}  # column -> its date-like text cells
-        for ours, theirs in source.items():
+        for theirs, ours_column in ours.items():
             column = table[theirs]
-            if sheet.column(ours).kind not in TEXT_KINDS:
+            if ours_column.kind not in TEXT_KINDS:
                 continue
             if pa.types.is_timestamp(column.type) and column.null_count:
                 suspect[theirs] = None
@@ -896,9 +1117,7 @@ class _Workbook:
         except BaseException as exc:
             if not _reader_failed(exc, (fastexcel.FastExcelError, OSError, ValueError)):
                 raise
-            raise InputError(
-                f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
-            ) from None
+            batch, columns = self._read_past_errors(name, header, options, exc)
         # A name of control characters alone is no name either.
         names = [
             (not made_up and _clean(text)) or _unnamed(index) for text, index, made_up in columns
@@ -916,6 +1135,45 @@ class _Workbook:
             if not made_up or table.column(i).null_count < len(table)
         ]
         return table if len(kept) == len(columns) else table.select(kept)  # not drop_columns: O(n²)
+
+    def _read_past_errors(
+        self, name: str, header: int | None, options: dict[str, object], exc: BaseException
+    ) -> tuple[pa.RecordBatch, list[tuple[str, int, bool]]]:
+        """Sheet `name` read as `_columns_read` reads it, after the reader failed with `exc`:
+        again, each column holding `#NAME?` below row `header` read as text, when that error
+        (of those the reader knows, the one whose column it cannot give a type) failed it;
+        else InputError naming an error cell the reader cannot read, or saying the sheet
+        cannot be read."""
+        import fastexcel
+
+        from deckgen.data.guards import column_letters
+        from deckgen.data.sheet_marks import sheet_marks
+
+        part = self._part(name)
+        errors: tuple[ErrorCell, ...] = ()
+        if part is not None:
+            self._scanned[name] = sheet_marks(self.path, part, True, self.uncalculated)
+            errors = self._scanned[name].errors
+        unknown = [e for e in errors if e.value not in _KNOWN_ERRORS]
+        if unknown:
+            first = min(unknown, key=lambda e: (e.row, e.column))
+            more = f" (and {len(unknown) - 1:,} more such cells)" if len(unknown) > 1 else ""
+            raise InputError(
+                f"{self.shown}: sheet '{name}', row {first.row}, column "
+                f"{column_letters(first.column + 1)} (cell {first.cell}): got the error "
+                f"{_error_shown(first)}{more}, which cannot be read, in any column; expected a "
+                f"value: {_error_fix(first)} (or, in a column deckgen does not read, replace "
+                "the column with its values)"
+            ) from None
+        named = sorted({e.column for e in errors if e.value == "#NAME?" and e.row > (header or 0)})
+        if header is not None and named:
+            with contextlib.suppress(fastexcel.FastExcelError, ValueError):
+                return self._columns_read(
+                    name, options | {"dtypes": dict.fromkeys(named, "string")}
+                )
+        raise InputError(
+            f"{self.shown}: sheet '{name}' cannot be read ({_first_line(exc)})"
+        ) from None
 
     def _columns_read(
         self, name: str, options: dict[str, object]
@@ -949,81 +1207,34 @@ class _Workbook:
         ]
 
 
-def _merges_filled(
-    shown: str,
-    name: str,
-    header: int,
-    table: pa.Table,
-    merges: tuple[Merge, ...],
-    kept: dict[int, str],
-    kinds: dict[str, str],
-) -> pa.Table:
-    """`table` (the rows below row `header` of sheet `name`; its columns by index: `kept`) with
-    each of the `merges` down one of our columns (`kinds`) filled with its first cell's value;
-    InputError for a merge that leaves a column with data unnamed, one over our number column
-    (each row's number, or their total?), one across columns of ours, or one that joins a
-    column's name with the cells below it."""
-    import pyarrow.compute as pc
+# What a column of a kind holds, for the message about an error cell in it.
+_EXPECTED = {"float": "a number", "int": "a whole number", "date": "a date", "bool": "yes or no"}
+# The errors the reader knows: another (#SPILL!, #CALC!) fails the whole sheet.
+_KNOWN_ERRORS = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
 
-    from deckgen.data.guards import column_letters
 
-    filled: dict[str, np.ndarray] = {}  # column -> the row each of its rows takes its value from
-    for merge in sorted(merges, key=lambda m: (m.first_row, m.first_column)):
-        if merge.last_row < header:
-            continue  # above the column names: a title
-        columns = range(merge.first_column, merge.last_column + 1)
-        first = kept.get(merge.first_column)
-        first = first if first in kinds else None  # the merge's value's column, if ours
-        covered = [kept[c] for c in columns[1:] if c in kept and kept[c] in kinds]
-        where = f"{shown}: sheet '{name}'"
-        if merge.first_row <= header:
-            # Made-up names only: a program may keep a covered cell's own name. Which column
-            # holds ours is unclear only when the name is ours (or, for a transform, any).
-            unnamed = [c for c in columns[1:] if kept.get(c) == _unnamed(c)]
-            if unnamed and (first is not None or not kinds):
-                letter = column_letters(unnamed[0] + 1)
-                raise InputError(
-                    f"{where}, row {header}, column {letter}: cells {merge.ref} are merged, so "
-                    f"column {letter} has no name of its own though it holds data; expected "
-                    f"one column name per column: unmerge the cells and name column {letter}"
-                )
-            if merge.last_row > header and (first or covered):
-                raise InputError(
-                    f"{where}, rows {merge.first_row} to {merge.last_row}, column "
-                    f"'{first or covered[0]}': cells {merge.ref} are merged, joining the "
-                    f"column's name with the cells below it; expected values below the column "
-                    f"names: unmerge the cells"
-                )
-            continue
-        top = merge.first_row - header - 1  # the merge's first row in the table
-        if covered:  # its value would stand for a column of ours it is not in
-            value = table[first][top].as_py() if first and top < len(table) else None
-            last = kept.get(merge.last_column, column_letters(merge.last_column + 1))
-            start = kept.get(merge.first_column, column_letters(merge.first_column + 1))
-            raise InputError(
-                f"{where}, row {merge.first_row}, columns '{start}' to '{last}' (cells "
-                f"{merge.ref}): got one merged cell ({value!r}) across columns; expected a "
-                "value in each column: unmerge the cells and write each column's value"
-            )
-        if first is None or top >= len(table):
-            continue
-        value = table[first][top].as_py()
-        if kinds[first] in ("float", "int"):
-            rows = merge.last_row - merge.first_row + 1
-            raise InputError(
-                f"{where}, rows {merge.first_row} to {merge.last_row}, column '{first}' "
-                f"(cells {merge.ref}): got one merged cell ({value!r}) over {rows} rows; "
-                "expected a number on each row (a merged one may be each row's or their "
-                "total): unmerge the cells and write each row's number"
-            )
-        if first not in filled:  # not setdefault: a row index per merge would be made
-            filled[first] = np.arange(len(table))
-        source = filled[first]
-        source[top + 1 : merge.last_row - header] = top
-    for column, source in filled.items():
-        index = table.column_names.index(column)
-        table = table.set_column(index, column, pc.take(table[column], source))
-    return table
+def _named(column: str, texts: str) -> bool:
+    """True if `column` is named in the casefolded SQL `texts`, ignoring case, as a whole name
+    (perhaps in a literal too: an error is then named where it would not have mattered)."""
+    return re.search(rf"(?<!\w){re.escape(column.casefold())}(?!\w)", texts) is not None
+
+
+def _error_shown(error: ErrorCell) -> str:
+    """The error `error` holds, with the formula that gave it, as a message shows it."""
+    value = error.value if error.value in _KNOWN_ERRORS else repr(error.value[:40])
+    if error.formula:
+        return f"{value} of the formula ={error.formula[:200]}"
+    return value if error.formula is None else f"{value} of a shared formula"
+
+
+def _error_fix(error: ErrorCell) -> str:
+    """What to do about the error cell `error`."""
+    if error.formula is None:
+        return "replace the error with the cell's value in Excel or LibreOffice Calc, save the workbook and run again"
+    return (
+        "correct the formula (or the cells it reads) in Excel or LibreOffice Calc, save the "
+        "workbook and run again"
+    )
 
 
 def _long_enough(column: pa.ChunkedArray) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -75,10 +75,11 @@ def is_glob(name: str) -> bool:
 
 
 def locate_sheets(
-    sources: Sequence[str], available: Sequence[str]
+    sources: Sequence[str], available: Sequence[str], passed_over: Collection[str] = ()
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The entries of `available` that `sources` name (names, or globs ignoring case), in the
-    order given (a glob's matches in `available` order), and the sources that match nothing."""
+    """The entries of `available` that `sources` name (names, or globs ignoring case, which
+    pass over the entries in `passed_over`: chart sheets, which hold no rows), in the order
+    given (a glob's matches in `available` order), and the sources that match nothing."""
     found: list[str] = []
     missing: list[str] = []
     for source in sources:
@@ -87,7 +88,11 @@ def locate_sheets(
             matches = [name]
         elif is_glob(source):
             pattern = source.strip().casefold()
-            matches = [a for a in available if fnmatch.fnmatchcase(a.strip().casefold(), pattern)]
+            matches = [
+                a
+                for a in available
+                if fnmatch.fnmatchcase(a.strip().casefold(), pattern) and a not in passed_over
+            ]
         else:
             matches = []
         if not matches:

@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+import xlsxwriter
 
 from deckgen.config import Settings, SheetMapping
 from deckgen.data.load import HIDDEN_SHEET, OPEN_IN_EXCEL, load_tables, read_frames, read_source
@@ -705,6 +706,25 @@ def test_the_header_row_is_found_below_title_rows_and_the_report_says_so(tmp_pat
     assert "  header:  row 4 of 'orders' (found below the title rows; header_row = 4" in text
 
 
+def test_a_sheet_whose_header_is_searched_is_checked_and_matched_once(tmp_path, monkeypatch):
+    """The size check reads a sheet of up to 2 MB whole: reading its head for the header row
+    ran it (and the chart check) again; the columns were matched three times. Once each now,
+    with the decimal comma's and the dates' passes that use the match."""
+    from deckgen.data import guards, load, mapping
+
+    orders = [*TITLES, *ORDERS]
+    path = write_book(tmp_path / "titled.xlsx", {"customers": CUSTOMERS, "orders": orders})
+    calls: list[str] = []
+    check, match = guards.check_sheet_size, mapping.match_columns
+    monkeypatch.setattr(guards, "check_sheet_size", lambda *a: calls.append("size") or check(*a))
+    monkeypatch.setattr(mapping, "match_columns", lambda *a: calls.append("match") or match(*a))
+    book = load._Workbook(path)
+    table, read = book.read("orders", SHEETS[1], SheetMapping(decimal=","))
+    assert (read.header_row, read.searched) == (4, True)
+    assert table["amount"].to_pylist() == [10.0, 20.5]
+    assert calls == ["size", "match"]
+
+
 def test_a_column_named_by_control_characters_alone_is_named_by_its_letter(tmp_path):
     orders = [[*ORDERS[0], "\x01", "\x02\x1f"], *([*row, "x", "y"] for row in ORDERS[1:])]
     path = write_book(tmp_path / "ctrl.xlsx", {"customers": CUSTOMERS, "orders": orders})
@@ -1205,7 +1225,7 @@ def test_a_name_merged_over_two_columns_deckgen_does_not_read_is_left_alone(fram
     )
 
 
-def test_many_merges_down_a_column_make_one_row_index(monkeypatch):
+def test_many_merges_down_a_column_make_one_row_index(monkeypatch, tmp_path):
     """Each merge made a row index of the whole table (setdefault's default, built each time):
     34,000 merged pairs of 68,000 orders took 3 s more than none, hundreds of thousands
     over a million rows minutes. One index per column filled now."""
@@ -1220,7 +1240,8 @@ def test_many_merges_down_a_column_make_one_row_index(monkeypatch):
     table = pa.table({"customer_id": ["C1", None, "C2", None] * 500, "amount": [1.0] * 2000})
     merges = tuple(Merge(r, 0, r + 1, 0) for r in range(2, 2002, 2))  # B2:B3, B4:B5, ...
     kept, kinds = {0: "customer_id", 1: "amount"}, {"customer_id": "id", "amount": "float"}
-    filled = load._merges_filled("book.xlsx", "orders", 1, table, merges, kept, kinds)
+    book = load._Workbook(write_book(tmp_path / "book.xlsx", {"orders": [["customer_id"]]}))
+    filled = book._merges_filled("orders", 1, table, merges, kept, kinds)
     assert filled["customer_id"].to_pylist() == ["C1", "C1", "C2", "C2"] * 500
     assert len(made) == 1
 
@@ -1312,3 +1333,416 @@ def test_a_category_merged_over_an_empty_column_beside_it_is_read(frames, tmp_pa
     category = frames["orders"]["product_category"]
     assert read["product_category"].iloc[:3].tolist() == [category.iloc[0]] * 2 + [category.iloc[2]]
     assert list(read.columns[:5]) == list(frames["orders"].columns)
+
+
+# -- cells holding an Excel error (t="e") ---------------------------------------------------
+
+
+def _error_cells(**cells: str):
+    """An openpyxl edit writing each error (openpyxl stores #DIV/0! and the like as t="e") into
+    its cell of the orders sheet, such as D3="#DIV/0!"."""
+
+    def edit(book):
+        for cell, value in cells.items():
+            book["orders"][cell] = value
+
+    return edit
+
+
+def _as_error_cell(path: Path, cell: str, value: str, sheet: int = 2) -> None:
+    """Cell `cell` of the workbook's sheet `sheet` rewritten as an error cell holding `value`
+    (XML text), as a writer stores an error openpyxl does not know (#SPILL!, #CALC!)."""
+
+    def rewrite(xml: bytes) -> bytes:
+        found = re.search(rf'<c r="{cell}"[^>]*?(?:/>|>.*?</c>)'.encode(), xml)
+        assert found is not None
+        error = f'<c r="{cell}" t="e"><f>SORT(A2:A9)</f><v>{value}</v></c>'.encode()
+        return xml.replace(found.group(0), error)
+
+    _rewrite_part(path, f"xl/worksheets/sheet{sheet}.xml", rewrite)
+
+
+def _refused(path: Path, capsys) -> str:
+    """What `deckgen render` of the workbook at `path` says on stderr, having exited with code 2
+    without a traceback, and written nothing beside the workbook."""
+    files = set(path.parent.iterdir())
+    code, out, err = run_cli(["render", str(path), "-o", str(path.with_suffix(".pptx"))], capsys)
+    assert code == 2
+    assert "Traceback" not in out + err
+    assert set(path.parent.iterdir()) == files
+    return err
+
+
+def test_an_error_cell_in_a_number_column_is_one_message_and_no_deck(frames, tmp_path, capsys):
+    """#DIV/0! read as a blank: said 'expected a value (required)', as if the cell were empty."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(D3="#DIV/0!"))
+    assert _refused(path, capsys) == (
+        f"error: {path}: sheet 'orders', row 3, column 'amount' (cell D3): got the error "
+        "#DIV/0!; expected a number: replace the error with the cell's value in Excel or "
+        "LibreOffice Calc, save the workbook and run again\n"
+    )
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"])
+@pytest.mark.parametrize(
+    ("cell", "column", "expected"),
+    [
+        ("D3", "amount", "a number"),
+        ("C3", "order_date", "a date"),
+        ("B3", "customer_id", "a value"),
+    ],
+)
+def test_each_error_the_reader_knows_is_named_in_each_kind_of_column(
+    frames, tmp_path, error, cell, column, expected
+):
+    """#NAME? failed the whole sheet ('cannot be read (calamine cell error: #NAME?)'); the
+    others read as blank."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(**{cell: error}))
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert (
+        f"row 3, column '{column}' (cell {cell}): got the error {error}; expected {expected}:"
+        in (str(caught.value))
+    )
+
+
+def test_an_error_cell_in_an_optional_column_is_not_dropped(frames, tmp_path):
+    """Read as a blank age, it was left out of the deck without a word."""
+
+    def error(book):
+        book["customers"]["F5"] = "#NUM!"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, error)
+    with pytest.raises(InputError, match=r"'customers', row 5, column 'age' \(cell F5\): got the "):
+        load_tables(path, Settings())
+
+
+def test_error_cells_in_the_last_row_and_in_every_cell_are_found(frames, tmp_path):
+    last = len(frames["orders"]) + 1
+    path = write_openpyxl_book(tmp_path / "last.xlsx", frames, _error_cells(**{f"E{last}": "#N/A"}))
+    with pytest.raises(
+        InputError, match=rf"row {last}, column 'product_category' \(cell E{last}\)"
+    ):
+        read_frames(path, Settings())
+
+    def only_errors(book):
+        for row in book["orders"].iter_rows(min_row=2):
+            for cell in row:
+                cell.value = "#REF!"
+
+    path = write_openpyxl_book(tmp_path / "all.xlsx", frames, only_errors)
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    cells = len(frames["orders"]) * 5
+    assert (
+        f"sheet 'orders', row 2, column 'order_id' (cell A2): got the error #REF! (and "
+        f"{cells - 1:,} more such cells); expected a value" in str(caught.value)
+    )
+
+
+def test_error_cells_in_columns_deckgen_does_not_read_do_not_matter(frames, tmp_path):
+    """Not even #NAME?, whose column the reader could not give a type, failing the sheet."""
+    edit = _error_cells(F1="check", F2="#NAME?", F3="#DIV/0!", G1="#REF!", G2="#N/A")
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, edit)
+    tables = load_tables(path, Settings())
+    assert tables.orders["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_an_error_cell_above_the_header_row_is_a_title_s(frames, tmp_path):
+    def titled(book):
+        book["orders"].insert_rows(1, 2)
+        book["orders"]["A1"] = "#NAME?"
+        book["orders"]["D2"] = "#DIV/0!"
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, titled)
+    read = read_source(path, Settings())
+    assert read.reads["orders"][0].header_row == 3
+    assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_an_error_cell_where_a_column_name_belongs(frames, tmp_path):
+    """Said only when a required column is missing (the one it may be); else the column, which
+    deckgen does not read, does not matter."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(D1="#REF!"))
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert str(caught.value) == (
+        f"{path}: sheet 'orders', row 1, column D (cell D1): got the error #REF! where the "
+        "column's name belongs, and the sheet lacks 'amount'; expected a column name: write "
+        "the column's name there in Excel or LibreOffice Calc, save the workbook and run again"
+    )
+    edit = _error_cells(F1="#REF!", F2="note")
+    path = write_openpyxl_book(tmp_path / "other.xlsx", frames, edit)
+    assert list(read_frames(path, Settings())["orders"].columns[:6]) == [
+        *frames["orders"].columns,
+        "(column F)",
+    ]
+
+
+@pytest.mark.parametrize("error", ["#SPILL!", "#CALC!", "#BLOCKED!"])
+def test_an_error_the_reader_does_not_know_is_named_by_its_cell(frames, tmp_path, error):
+    """The reader fails the whole sheet on it ('Unsupported cell error value'), wherever it is:
+    in a column deckgen does not read too, which the message then says how to mend."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
+    _as_error_cell(path, "D4", error)
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert str(caught.value) == (
+        f"{path}: sheet 'orders', row 4, column D (cell D4): got the error '{error}' of the "
+        "formula =SORT(A2:A9), which cannot be read, in any column; expected a value: correct "
+        "the formula (or the cells it reads) in Excel or LibreOffice Calc, save the workbook "
+        "and run again (or, in a column deckgen does not read, replace the column with its "
+        "values)"
+    )
+
+
+def test_an_error_cell_holding_a_control_character_is_shown_escaped(frames, tmp_path, capsys):
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames)
+    _as_error_cell(path, "D2", "#N/A\x07\u202e")
+    err = _refused(path, capsys)
+    assert "(cell D2): got the error '#N/A\\x07\\u202e' of the formula =SORT(A2:A9)" in err
+
+
+def test_an_error_cell_far_away_is_refused_by_the_size_guard(frames, tmp_path):
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(XFD1048576="#N/A"))
+    with pytest.raises(InputError, match="has a value in cell XFD1048576, far beyond the rest"):
+        read_frames(path, Settings())
+
+
+def test_error_cells_in_a_sheet_too_large_to_read_whole_are_found(frames, tmp_path, monkeypatch):
+    """Past guards.SCAN_BYTES the sheet is read on for its marks when its start holds a formula
+    or an error cell (a pasted value), or a required column of ours has a blank cell."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+    monkeypatch.setattr("deckgen.data.sheet_marks.HEAD_BYTES", 1000)
+    last = len(frames["orders"]) + 1
+    edit = _error_cells(E2="#N/A", **{f"D{last}": "#DIV/0!"})  # an optional column, then ours
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, edit)
+    with pytest.raises(InputError, match=r"row 2, column 'product_category' \(cell E2\): got the "):
+        read_frames(path, Settings())
+    path = write_openpyxl_book(tmp_path / "late.xlsx", frames, _error_cells(**{f"D{last}": "#N/A"}))
+    with pytest.raises(
+        InputError, match=rf"row {last}, column 'amount' \(cell D{last}\): got the "
+    ):
+        read_frames(path, Settings())
+
+
+def test_an_error_cell_of_a_sheet_written_without_cell_references_is_named(frames, tmp_path):
+    """Rows and cells without `r` (the spec allows it; the reader counts them): the error cell
+    was passed over and read as a blank, the category dropped without a word."""
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, _error_cells(E4="#N/A"))
+
+    def unnumbered(xml: bytes) -> bytes:
+        return re.sub(rb'(<c|<row) r="[A-Z]*\d+"', rb"\1", xml)
+
+    _rewrite_part(path, "xl/worksheets/sheet2.xml", unnumbered)
+    assert b' r="' not in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert "sheet 'orders', row 4, column 'product_category' (cell E4): got the error #N/A;" in (
+        str(caught.value)
+    )
+
+
+def test_a_large_sheet_read_whole_for_its_name_error_keeps_its_marks(frames, tmp_path, monkeypatch):
+    """#NAME? failing the reader has the sheet read whole to find it; its marks were then thrown
+    away and the large sheet's start, clean, trusted: an optional column's #NAME? went blank."""
+    monkeypatch.setattr("deckgen.data.guards.SCAN_BYTES", 1000)
+    monkeypatch.setattr("deckgen.data.sheet_marks.HEAD_BYTES", 1000)
+    last = len(frames["orders"]) + 1
+    path = write_openpyxl_book(
+        tmp_path / "book.xlsx", frames, _error_cells(**{f"E{last}": "#NAME?"})
+    )
+    with pytest.raises(InputError) as caught:
+        read_frames(path, Settings())
+    assert f"row {last}, column 'product_category' (cell E{last}): got the error #NAME?;" in (
+        str(caught.value)
+    )
+
+
+def test_an_error_cell_in_a_sheet_a_transform_reads_is_named(frames, tmp_path):
+    """A lookup sheet's columns are all read, as for a formula without its result."""
+
+    def lookup(book):
+        sheet = book.create_sheet("regions")
+        sheet.append(["city", "area"])
+        sheet.append(["Bern", "#N/A"])
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, lookup)
+    settings = Settings.model_validate(
+        {"sheets": {"customers": {"lookup": {"area": {"sheet": "regions", "key": "city"}}}}}
+    )
+    with pytest.raises(InputError, match=r"'regions', row 2, column 'area' \(cell B2\): got the "):
+        read_source(path, settings)
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        {"where": "Status = 'paid'"},
+        {"compute": {"amount": '"Unit Price" * 2'}},
+        {"returns": {"when": "status = 'returned'"}},
+    ],
+    ids=["where", "compute", "returns"],
+)
+def test_an_error_cell_in_a_column_only_a_transform_reads_is_named(frames, tmp_path, mapping):
+    """Not one of ours, the column was not checked: the where filter dropped the row of #N/A
+    without a word (read as NULL), a computed amount was said to be missing."""
+
+    def extra(book):
+        sheet = book["orders"]
+        sheet["F1"], sheet["G1"], sheet["H1"] = "status", "Unit Price", "note"
+        for row in range(2, sheet.max_row + 1):
+            sheet[f"F{row}"], sheet[f"G{row}"] = "paid", 2.5
+        sheet["F4"] = sheet["G4"] = "#N/A"
+        sheet["H5"] = "#DIV/0!"  # a column no transform names: left alone
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, extra)
+    column, cell = ("status", "F4") if "compute" not in mapping else ("Unit Price", "G4")
+    with pytest.raises(InputError) as caught:
+        read_source(path, Settings.model_validate({"sheets": {"orders": mapping}}))
+    assert f"sheet 'orders', row 4, column '{column}' (cell {cell}): got the error #N/A;" in (
+        str(caught.value)
+    )
+    read = read_source(path, Settings())  # without the transform, neither is read
+    assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+
+
+def test_a_workbook_saved_by_libreoffice_with_error_results(tmp_path, capsys):
+    """A real spreadsheet's file (fixtures/README.md): the formula's error in the amount is
+    named with its formula; once mended, the errors of the columns deckgen does not read
+    (#N/A, #VALUE!, and #NAME?, which failed the sheet) do not matter."""
+    path = tmp_path / "book.xlsx"
+    path.write_bytes((FIXTURES / "errors-libreoffice.xlsx").read_bytes())
+    assert _refused(path, capsys) == (
+        f"error: {path}: sheet 'orders', row 3, column 'amount' (cell D3): got the error "
+        "#DIV/0! of the formula =1/0; expected a number: correct the formula (or the cells "
+        "it reads) in Excel or LibreOffice Calc, save the workbook and run again\n"
+    )
+    _rewrite_part(
+        path,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3"><v>12.5</v></c>', xml),
+    )
+    tables = load_tables(path, Settings())
+    assert tables.orders["amount"].iloc[1] == 12.5
+
+
+def test_a_pattern_passes_over_a_chart_sheet_it_matches(frames, tmp_path, capfd):
+    """A chart sheet can hold no rows: `sheet = "orders *"` matching 'orders chart' beside
+    'orders 2026' stopped at 'is a chart sheet'; a chart sheet named exactly is still said."""
+
+    def chart_among_orders(book):
+        book["orders"].title = "orders 2026"
+        _chart_sheet(book, "orders chart", data="orders 2026")
+
+    path = write_openpyxl_book(tmp_path / "book.xlsx", frames, chart_among_orders)
+    by_pattern = Settings(sheets={"orders": SheetMapping(sheet="orders *")})
+    tables = load_tables(path, by_pattern)
+    assert tables.orders["order_id"].tolist() == frames["orders"]["order_id"].tolist()
+    assert capfd.readouterr().err == ""
+    named = Settings(sheets={"orders": SheetMapping(sheet=["orders 2026", "orders chart"])})
+    with pytest.raises(InputError, match="sheet 'orders chart' is a chart sheet"):
+        load_tables(path, named)
+    only_chart = Settings(sheets={"orders": SheetMapping(sheet="* chart")})
+    with pytest.raises(ValidationError) as caught:
+        load_tables(path, only_chart)
+    assert any(p.sheet == "* chart" for p in caught.value.problems)
+
+
+# -- formulas a writer did not calculate ------------------------------------------------------
+
+
+def _xlsxwriter_formulas(frames, path: Path, cells: dict[str, str], given: bool = False) -> Path:
+    """`frames` written by xlsxwriter, with each of `cells` of the orders sheet a formula, whose
+    result xlsxwriter stores as 0 (it cannot calculate it); with `given`, each amount a formula
+    whose result it was given (as a writer that calculates stores it)."""
+    book = xlsxwriter.Workbook(path)
+    for name, frame in frames.items():
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, list(frame.columns))
+        for r, row in enumerate(frame.astype(object).itertuples(index=False), 1):
+            sheet.write_row(r, 0, ["" if pd.isna(v) else str(v) for v in row])
+        if name == "orders":
+            amounts = frame["amount"]
+            sheet.write_column(1, 3, amounts.tolist())
+            for cell, formula in cells.items():
+                sheet.write_formula(cell, formula)
+            for r, amount in enumerate(amounts if given else (), 1):
+                sheet.write_formula(r, 3, f"={amount}*1", None, amount)
+    book.close()
+    return path
+
+
+def test_formulas_a_writer_did_not_calculate_are_a_warning(frames, tmp_path):
+    """xlsxwriter stores 0 as each formula's result: read, 0 is an amount like any other. The
+    workbook asks to be calculated on opening (fullCalcOnLoad), which Excel and LibreOffice
+    clear when they save it: a warning names the first formula cell in a column read."""
+    edit = {"D3": "=2*3", "D9": "=1+1", "G5": "=1/0"}  # G: a column deckgen does not read
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", edit)
+    read = read_source(path, Settings())
+    assert read.frames["orders"]["amount"].iloc[1] == 0
+    (warning,) = [w for w in read.warnings if w.rule == "never_calculated"]
+    assert (warning.sheet, warning.row, warning.column, warning.severity) == (
+        "orders",
+        3,
+        "amount",
+        "warning",
+    )
+    assert str(warning).startswith(
+        "sheet 'orders', row 3, column 'amount'; expected formula results a spreadsheet "
+        "calculated: this workbook asks to have its formulas calculated when it is opened"
+    )
+    with pytest.raises(ValidationError, match="calculated when it is opened"):
+        load_tables(path, Settings(), strict=True)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [{}, {"G2": "=1+1"}, {"A1": '="order_id"'}],
+    ids=["no-formula", "column-not-read", "header-cell"],
+)
+def test_no_warning_without_a_formula_below_the_header_in_a_column_read(frames, tmp_path, cells):
+    """The sample workbook (xlsxwriter, asking to be calculated, no formula) is no exception."""
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", cells)
+    assert not [w for w in read_source(path, Settings()).warnings if w.rule == "never_calculated"]
+
+
+def test_no_warning_for_a_workbook_a_spreadsheet_saved(tmp_path):
+    """LibreOffice drops the request when it saves (as Excel does): its formulas' results,
+    errors included, are its own (fixtures/README.md)."""
+    from deckgen.data.sheet_marks import calculated_on_opening
+
+    path = tmp_path / "book.xlsx"
+    path.write_bytes((FIXTURES / "errors-libreoffice.xlsx").read_bytes())
+    assert not calculated_on_opening(path)
+    _rewrite_part(
+        path,
+        "xl/worksheets/sheet2.xml",
+        lambda xml: re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3"><f>2*3</f><v>6</v></c>', xml),
+    )
+    read = read_source(path, Settings())
+    assert read.frames["orders"]["amount"].iloc[1] == 6
+    assert not [w for w in read.warnings if w.rule == "never_calculated"]
+
+
+def test_formulas_a_writer_did_not_calculate_in_a_column_a_transform_reads(frames, tmp_path):
+    """A quantity the amount is computed from is read: its formulas' stored 0 matter as much."""
+    frames["orders"]["qty"] = 1
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", {"F3": "=2*3"})
+    computed = Settings.model_validate({"sheets": {"orders": {"compute": {"amount": "qty * 2"}}}})
+    (warning,) = [w for w in read_source(path, computed).warnings if w.rule == "never_calculated"]
+    assert (warning.sheet, warning.row, warning.column) == ("orders", 3, "qty")
+    assert not [w for w in read_source(path, Settings()).warnings if w.rule == "never_calculated"]
+
+
+def test_no_warning_for_formula_results_the_writer_was_given(frames, tmp_path):
+    """xlsxwriter marks every workbook to be calculated on opening, also when each formula's
+    result was given to it (write_formula's value; as a tool that calculates writes them):
+    warned of, and refused under --strict, though every result read was right."""
+    path = _xlsxwriter_formulas(frames, tmp_path / "book.xlsx", {}, given=True)
+    assert b"<f>" in zipfile.ZipFile(path).read("xl/worksheets/sheet2.xml")
+    read = read_source(path, Settings())
+    assert read.frames["orders"]["amount"].tolist() == frames["orders"]["amount"].tolist()
+    assert not [w for w in read.warnings if w.rule == "never_calculated"]
+    strict = load_tables(path, Settings(), strict=True)
+    assert strict.orders["amount"].tolist() == frames["orders"]["amount"].tolist()

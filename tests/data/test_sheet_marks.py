@@ -12,6 +12,7 @@ import pytest
 from deckgen.data.guards import SheetPart
 from deckgen.data.sheet_marks import (
     HEAD_BYTES,
+    ErrorCell,
     Formula,
     MarkScanner,
     Merge,
@@ -139,7 +140,121 @@ def test_a_cell_of_hundreds_of_megabytes_is_not_carried_whole(tmp_path):
     assert scanner.result().uncached == (Formula(2, 1, "1+1"),)
 
 
+@pytest.mark.parametrize(
+    ("cells", "found"),
+    [
+        ('<c r="D2" t="e"><v>#N/A</v></c>', ErrorCell(2, 3, "#N/A", None)),  # typed or pasted
+        ('<c r="D2" s="3" t="e"><f>1/0</f><v>#DIV/0!</v></c>', ErrorCell(2, 3, "#DIV/0!", "1/0")),
+        ('<c t="e" r="AB7"><f t="shared" si="0"/><v>#REF!</v></c>', ErrorCell(7, 27, "#REF!", "")),
+        (
+            '<c r="D2" t="e"><f>A2&amp;"&lt;"</f><v>#VALUE!</v></c>',
+            ErrorCell(2, 3, "#VALUE!", 'A2&"<"'),
+        ),
+        ('<c r="D2" t="e"><f>SEQUENCE(3)</f></c>', None),  # a formula without its result
+        ('<c r="D2" t="e"/>', None),  # read as blank
+    ],
+    ids=["value", "formula", "shared-formula", "escaped", "no-value", "empty"],
+)
+def test_an_error_cell_is_found_with_its_value_and_formula(tmp_path, cells, found):
+    plain = (
+        '<c r="A2"><v>1</v></c><c r="B2" t="s"><v>0</v></c><c r="C2" t="str"><f>"e"</f><v>e</v></c>'
+    )
+    errors = _marks(_sheet(tmp_path, f'<row r="2">{plain}{cells}</row>')).errors
+    assert errors == (() if found is None else (found,))
+    assert found is None or found.cell in ("D2", "AB7")
+
+
+def test_error_cells_cut_between_chunks_and_with_prefixed_tags_are_found(tmp_path):
+    """Fed in chunks cut anywhere, as the size guard reads the sheet: each error cell once."""
+    rows = "".join(
+        f'<x:row r="{r}"><x:c r="A{r}"><x:v>{r}</x:v></x:c><x:c r="B{r}" t="e"><x:f>1/0</x:f>'
+        f"<x:v>#DIV/0!</x:v></x:c></x:row>"
+        for r in range(2, 3002)
+    )
+    xml = f'<x:worksheet xmlns:x="main"><x:sheetData>{rows}</x:sheetData></x:worksheet>'.encode()
+    scanner = MarkScanner()
+    for start in range(0, len(xml), 1013):
+        scanner.feed(xml[start : start + 1013])
+    errors = scanner.result().errors
+    assert errors[0] == ErrorCell(2, 1, "#DIV/0!", "1/0")
+    assert [e.row for e in errors] == list(range(2, 3002))
+
+
+def test_a_large_sheet_is_read_in_full_when_its_start_holds_an_error_cell(tmp_path):
+    """A pasted error, without a formula in the sheet: the rest is read for its marks too."""
+    cells = '<row r="2"><c r="D2" t="e"><v>#N/A</v></c></row>'
+    late = '<row r="300000"><c r="D300000" t="e"><v>#NUM!</v></c></row>'
+    big = _sheet(tmp_path, "", filler=200_000)
+    with zipfile.ZipFile(big) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode()
+    xml = xml.replace("<sheetData>", "<sheetData>" + cells).replace(
+        "</sheetData>", late + "</sheetData>"
+    )
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    assert len(xml) > HEAD_BYTES
+    assert [e.cell for e in _marks(path).errors] == ["D2", "D300000"]
+
+
+def test_where_the_formula_cells_are_is_found_when_asked(tmp_path):
+    """Each column's first and last formula row whose stored result is xlsxwriter's 0, a shared
+    formula's later cells too."""
+    cells = (
+        '<row r="1"><c r="D1"><f>TODAY()</f><v>{}</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="D2"><f t="shared" si="0">A2*2</f><v>{}</v></c></row>'
+        '<row r="9"><c r="D9"><f t="shared" si="0"/><v>0</v></c><c r="F9"><f>1</f><v>{}</v></c></row>'
+    )
+    part = SheetPart("orders", "xl/worksheets/sheet1.xml", False)
+    path = _sheet(tmp_path, cells.format(0, 0, 0))
+    assert sheet_marks(path, part, formulas=True).formulas == ((1, 9, 3), (9, 9, 5))
+    assert sheet_marks(path, part).formulas == ()
+    # A result other than 0 was calculated (by the writer, or given to it): a false alarm.
+    path = _sheet(tmp_path, cells.format(46000, 2, 1))
+    assert sheet_marks(path, part, formulas=True).formulas == ((9, 9, 3),)
+
+
 def test_a_part_missing_from_the_package_gives_nothing(tmp_path):
     path = _sheet(tmp_path, '<c r="D2"><f>1</f></c>')
     assert sheet_marks(path, SheetPart("x", "xl/worksheets/sheet9.xml", False)) == SheetMarks()
     assert sheet_marks(path, SheetPart("x", None, False)) == SheetMarks()
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # No `r` at all (allowed by the spec; the reader counts rows and cells).
+        '<row><c t="s"><v>0</v></c></row><row><c><v>1</v></c><c t="e"><v>#N/A</v></c></row>'
+        '<row/><row><c/><c/><c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+        # Rows numbered, cells not: a gap of rows, and a cell placed after a numbered one.
+        '<row r="1"><c t="s"><v>0</v></c></row><row r="2"><c><v>1</v></c><c t="e"><v>#N/A</v>'
+        '</c></row><row r="4"><c r="B4"/><c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+        # Only the error cells without it, among numbered cells.
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c>'
+        '<c t="e"><v>#N/A</v></c></row><row r="4"><c r="B4"/>'
+        '<c t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+    ],
+    ids=["none", "rows-only", "error-cells-only"],
+)
+def test_error_cells_written_without_their_place_are_placed(tmp_path, rows):
+    """They were passed over (the reader read them as blanks): an amount of #N/A was said to be
+    missing, an optional column's error dropped without a word."""
+    xml = f"{_HEAD}{rows}</sheetData></worksheet>"
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("xl/worksheets/sheet1.xml", xml)
+    marks = _marks(path)
+    assert marks.errors == (ErrorCell(2, 1, "#N/A", None), ErrorCell(4, 2, "#DIV/0!", "1/0"))
+    assert not marks.unplaced
+    scanner = MarkScanner()  # fed as the size guard feeds it: says to read the sheet again
+    scanner.feed(xml.encode())
+    assert scanner.result().unplaced
+
+
+def test_a_formula_without_its_result_written_without_its_place_is_placed(tmp_path):
+    """A writer that leaves out every `r`: the formula was passed over, its cell read as blank."""
+    rows = '<row><c t="s"><v>0</v></c></row><row><c><v>1</v></c><c><f>A2*2</f></c></row>'
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("xl/worksheets/sheet1.xml", f"{_HEAD}{rows}</sheetData></worksheet>")
+    assert _marks(path).uncached == (Formula(2, 1, "A2*2"),)
