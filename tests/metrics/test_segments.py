@@ -456,12 +456,20 @@ def test_monetary_ties_survive_summation_order():
 @given(st.lists(st.integers(-3, 40), min_size=1, max_size=60), st.booleans())
 def test_scores_counted_per_value_are_those_of_the_sort(values, higher_is_better):
     # A small range of whole numbers is counted per value; spread over 2**20 times the range
-    # (kept in order) or as floats, the same values are sorted: the scores cannot differ.
+    # (kept in order) or as floats, the same values are placed by four order statistics: the
+    # scores cannot differ.
     counted = tie_aware_scores(np.asarray(values), higher_is_better)
     spread = tie_aware_scores(np.asarray(values, dtype=np.int64) << 20, higher_is_better)
     as_float = tie_aware_scores(np.asarray(values, dtype=np.float64), higher_is_better)
     assert counted.dtype == spread.dtype == as_float.dtype == np.int8  # 1..5, one byte each
     assert counted.tolist() == spread.tolist() == as_float.tolist()
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+@pytest.mark.parametrize("higher_is_better", [True, False])
+def test_no_customer_no_score(dtype, higher_is_better):
+    scores = tie_aware_scores(np.zeros(0, dtype=dtype), higher_is_better)
+    assert scores.dtype == np.int8 and scores.tolist() == []
 
 
 def test_interest_pairs_of_rows_by_hand():
