@@ -518,16 +518,18 @@ def _churn_figures(
     ends = edges[1:] - 1
     trend_ends, base_ends = ends[_FIRST:], ends[_FIRST - 1 : -1]
     day, next_day, first_day = visits.day, visits.next_day, visits.low
-    at_risk = _count_in_windows(
-        day,
-        next_day,
-        trend_ends - churn_days + 1,
-        trend_ends - (churn_days + 1) // 2,
-        trend_ends,
-        first_day,
-    )
-    alive = _count_in_windows(
-        day, next_day, base_ends - churn_days + 1, base_ends, base_ends, first_day
+    # Each pair of figures below counts the same items by the same key: its windows are
+    # counted together, off one histogram of the items (each call reads every occasion).
+    at_risk, alive = np.split(
+        _count_in_windows(
+            day,
+            next_day,
+            np.concatenate((trend_ends - churn_days + 1, base_ends - churn_days + 1)),
+            np.concatenate((trend_ends - (churn_days + 1) // 2, base_ends)),
+            np.concatenate((trend_ends, base_ends)),
+            first_day,
+        ),
+        2,
     )
     # A customer churns in the month when an occasion's next one comes more than K days
     # later (or never) and day + K falls in the month. Two such occasions of one customer are
@@ -535,17 +537,16 @@ def _churn_figures(
     # the same customer twice in the month: each is a customer. Shorter K: counted per customer.
     starts, stops = edges[_FIRST:-1], edges[_FIRST + 1 :]
     once = churn_days >= stops - starts - 1
-    gaps = next_day - day
-    churned = _count_in_windows(
-        day, gaps, starts - churn_days, stops - churn_days - 1, churn_days, first_day
-    )
-    from_base = _count_in_windows(
-        day,
-        gaps,
-        starts - churn_days,
-        np.minimum(stops - churn_days, starts) - 1,
-        churn_days,
-        first_day,
+    churned, from_base = np.split(
+        _count_in_windows(
+            day,
+            next_day - day,
+            np.tile(starts - churn_days, 2),
+            np.concatenate((stops - churn_days, np.minimum(stops - churn_days, starts))) - 1,
+            np.tile(churn_days, 2),
+            first_day,
+        ),
+        2,
     )
     for k in np.unique(churn_days[~once]):
         uses = ~once & (churn_days == k)
