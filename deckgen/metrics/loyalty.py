@@ -183,11 +183,13 @@ def compute_loyalty(
 
     # The customer-months and windows are counted out and let go before the club's events.
     cells = _month_cells(visits, months)
-    # A member counts from the first trend month ending on or after joining (12: never).
-    joined = None
-    if club_join is not None:
-        joined = np.searchsorted(trend_ends, member_join, side="left")
-    windows = _window_counts(cells, (settings.loyalty_min_orders, 1, 2), joined)
+    windows = _window_counts(
+        cells,
+        (settings.loyalty_min_orders, 1, 2),
+        # A member counts from the first trend month ending on or after joining (12: never);
+        # an array not kept beyond the counts (36 MB at ten million orders).
+        None if club_join is None else np.searchsorted(trend_ends, member_join, side="left"),
+    )
     frequent, buyers, repeaters = windows.at_least
     active_members = None
     if windows.joined is not None:
