@@ -551,7 +551,8 @@ def tie_aware_scores(
         return score
     spread = max(n - 1, 1)
     least_worse = [-(-k * spread // 5) for k in range(1, 5)]
-    # `w` others are worse than a value above the w-th smallest (below the w-th largest).
+    # At least `w` others are worse than a value above the w-th smallest (below the w-th
+    # largest): that order statistic is the score's bound.
     ranks = [w - 1 if higher_is_better else n - w for w in least_worse]
     for bound in np.partition(values, ranks)[ranks]:
         score += (values > bound) if higher_is_better else (values < bound)

@@ -659,6 +659,32 @@ def test_month_counts_of_degenerate_clients() -> None:
     _check_against_the_table({0: list(range(last - 39, last + 1))}, period, [first])
 
 
+def test_window_counts_of_a_customer_every_day_and_thresholds_beyond_int16() -> None:
+    """Every day of ten years: 365 or 366 occasions in each window (the block's table is int16);
+    a loyalty_min_orders beyond int16 is met by nobody, not wrapped."""
+    period = Period("gregorian", 2026, 10)
+    months = period.trailing(loyalty._SPAN)
+    last = day_number(period.end)
+    days = np.arange(last - 3650, last + 31, dtype=np.int64)
+    orders_ = CustomerOrders(
+        ids=pd.Index(["C0", "C1"]),
+        customer=np.repeat(np.array([0, 1], dtype=np.int64), [len(days), 1]),
+        day=np.concatenate((days, [last])),
+        amount=np.ones(len(days) + 1),
+        first_day=np.array([days[0], last], dtype=np.int64),
+    )
+    cells = loyalty._month_cells(orders_.occasions, months)
+    edges = month_edges(months)
+    in_window = [int(edges[j + TREND_MONTHS] - edges[j]) for j in range(TREND_MONTHS)]
+    thresholds = (min(in_window), max(in_window) + 1, 1 << 15, 1 << 40)
+    joined = np.array([TREND_MONTHS - 1, 0])
+    for block in (1, loyalty._BLOCK_CELLS):
+        windows = loyalty._window_counts(cells, thresholds, joined, block)
+        assert windows.at_least.tolist() == [[1] * 12, [0] * 12, [0] * 12, [0] * 12]
+        assert windows.joined is not None
+        assert windows.joined.tolist() == [0] * 11 + [2]
+
+
 def _short_history(first: str) -> Tables:
     """A: `first` and 11 Sep 2026 (the only gap: K derived is the floor, 30 days); B: 10 Oct."""
     rows = (("A", first, 10.0), ("A", "2026-09-11", 10.0), ("B", "2026-10-10", 10.0))

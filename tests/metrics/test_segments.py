@@ -465,6 +465,30 @@ def test_scores_counted_per_value_are_those_of_the_sort(values, higher_is_better
     assert counted.tolist() == spread.tolist() == as_float.tolist()
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=2, max_size=40),
+    st.booleans(),
+    st.sampled_from([(1 << 16) - 1, 1 << 16, (1 << 16) + 1, 1 << 62]),
+    st.sampled_from([np.int64, np.uint64, np.float64]),
+)
+def test_scores_either_side_of_the_wide_range_count_the_customers_strictly_worse(
+    steps, higher_is_better, top, dtype
+):
+    # Seven values from 0 to `top`, both ends present: a range just under 2**16 is counted per
+    # value, one of 2**16 or more is placed by four order statistics; both as a brute force.
+    values = np.asarray([0, 6, *steps], dtype=np.uint64) * np.uint64(top // 6)
+    values[1] = top
+    values = values.astype(dtype)
+    n = len(values)
+    worse = [
+        sum((other < value) if higher_is_better else (other > value) for other in values)
+        for value in values
+    ]
+    expected = [min(5, 1 + 5 * w // (n - 1)) for w in worse]
+    assert tie_aware_scores(values, higher_is_better).tolist() == expected
+
+
 @pytest.mark.parametrize("dtype", [np.int64, np.float64])
 @pytest.mark.parametrize("higher_is_better", [True, False])
 def test_no_customer_no_score(dtype, higher_is_better):
