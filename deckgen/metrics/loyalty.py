@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -45,7 +45,7 @@ _SPAN = 2 * TREND_MONTHS - 1
 _FIRST = TREND_MONTHS - 1  # index of the oldest trend month within the span
 _OLD_SHARE = 10  # one occasion in this many must be 2K days old for lapsing to be judged
 _GAP_BINS = 1 << 12  # days between occasions counted one by one for the churn days' percentile
-_BLOCK_CELLS = 1 << 20  # customer-months turned into window runs at a time
+_BLOCK_CELLS = 1 << 20  # customer-months turned into window counts at a time
 _RANK_BLOCK = 1 << 20  # tier events whose positions are added to their ranks at a time
 
 
@@ -188,14 +188,18 @@ def compute_loyalty(
 
     # The customer-months and windows are counted out and let go before the club's events.
     cells = _month_cells(visits, months)
-    runs = _window_runs(cells)
-    frequent = _customers_with(runs, settings.loyalty_min_orders)
-    buyers = _customers_with(runs, 1)
-    repeaters = _customers_with(runs, 2)
+    windows = _window_counts(
+        cells,
+        (settings.loyalty_min_orders, 1, 2),
+        # A member counts from the first trend month ending on or after joining (12: never);
+        # an array not kept beyond the counts (36 MB at ten million orders).
+        None if club_join is None else np.searchsorted(trend_ends, member_join, side="left"),
+    )
+    frequent, buyers, repeaters = windows.at_least
     active_members = None
-    if club_join is not None:
-        active_members = _active_members(cells, runs, member_join, trend_ends, n_customers)
-    del runs
+    if windows.joined is not None:
+        now = _members_now(cells, member_join, trend_ends, n_customers)
+        active_members = _ActiveMembers(by_month=windows.joined, now=now)
     active = np.bincount(cells.month[cells.month >= _FIRST] - _FIRST, minlength=TREND_MONTHS)
     cohorts = _cohorts(cells, first_month, months)
     del cells
@@ -372,17 +376,6 @@ class _MonthCells:
     occasions: np.ndarray  # int32 purchase occasions of the customer in the month, 1 or more
 
 
-@dataclass(frozen=True)
-class _WindowRuns:
-    """Each customer's purchase occasions in the 12 months ending with each trend month, as
-    runs of trend months start <= j < stop of one count (customers with none: no run)."""
-
-    customer: np.ndarray  # int64 customer code
-    start: np.ndarray  # int8 trend month index, 0..11
-    stop: np.ndarray  # int8 trend month index, 1..12
-    occasions: np.ndarray  # int32 occasions in each of those months' 12-month windows
-
-
 def _month_cells(visits: PurchaseOccasions, months: tuple[Period, ...]) -> _MonthCells:
     """Purchase occasions per customer and month of the span, for the cells that have any.
 
@@ -405,78 +398,61 @@ def _month_cells(visits: PurchaseOccasions, months: tuple[Period, ...]) -> _Mont
     )
 
 
-def _window_runs(cells: _MonthCells, block: int = _BLOCK_CELLS) -> _WindowRuns:
-    """The 12-month window counts of every customer with an occasion in the span, worked out
-    by blocks of about `block` cells, each customer's cells in one block (the same runs)."""
+@dataclass(frozen=True)
+class _WindowCounts:
+    """Per trend month, customers by their purchase occasions in its 12-month window."""
+
+    at_least: np.ndarray  # int64 [i, j]: customers with thresholds[i] or more in month j's window
+    joined: np.ndarray | None  # int64 [j]: those with one or more, from their from_month on
+
+
+def _window_counts(
+    cells: _MonthCells,
+    thresholds: tuple[int, ...],
+    from_month: np.ndarray | None = None,
+    block: int = _BLOCK_CELLS,
+) -> _WindowCounts:
+    """Per trend month, the customers with thresholds[i] (1 or more) occasions in its 12-month
+    window; and (`from_month` given) those with one or more counted only from trend month
+    from_month[customer] on. Worked out by blocks of about `block` cells, each customer's
+    cells in one block."""
+    at_least = np.zeros((len(thresholds), TREND_MONTHS), dtype=np.int64)
+    joined = None if from_month is None else np.zeros(TREND_MONTHS, dtype=np.int64)
     cuts = np.searchsorted(cells.customer, cells.customer[block::block], side="left")
     bounds = np.unique(np.concatenate(([0], cuts, [len(cells.customer)])))
-    if len(bounds) <= 2:
-        return _window_runs_of(cells)
-    parts = [
-        _window_runs_of(
-            _MonthCells(
-                customer=cells.customer[a:b], month=cells.month[a:b], occasions=cells.occasions[a:b]
-            )
-        )
-        for a, b in pairwise(bounds)
-    ]
-    return _WindowRuns(
-        *(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_WindowRuns))
-    )
+    trend_month = np.arange(TREND_MONTHS)[:, None]
+    for a, b in pairwise(bounds):
+        customer, windows = _windows_of(cells.customer[a:b], cells.month[a:b], cells.occasions[a:b])
+        for i, threshold in enumerate(thresholds):
+            at_least[i] += np.count_nonzero(windows >= threshold, axis=1)
+        if joined is not None and from_month is not None:
+            since = trend_month >= from_month[customer]
+            joined += np.count_nonzero(since & (windows > 0), axis=1)
+    return _WindowCounts(at_least=at_least, joined=joined)
 
 
-def _window_runs_of(cells: _MonthCells) -> _WindowRuns:
-    """The 12-month window counts of every customer of `cells`, as runs.
+def _windows_of(
+    customer: np.ndarray, month: np.ndarray, occasions: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct customers of the cells (customer, month, occasions) and their occasions in
+    the 12-month window of each trend month (trend months x customers).
 
-    A cell of month m is in the windows of trend months m - 11 to m: it adds its count from
-    trend month max(m - 11, 0) and takes it away from m + 1 (if a trend month). Those changes,
-    ordered by customer and trend month, summed per customer, give each run's count.
+    A table of these customers by month, not of every customer: its running sums over the
+    months give each window as a difference, where sorting each cell's entry into and exit
+    from the windows took three times as long. A month's occasions are days (31 at most), so
+    the running sums stay within 713 over the 23 months of the span: int16 holds them.
     """
-    width = TREND_MONTHS + 1
-    leaves = cells.month < _FIRST  # m + 1 is a trend month
-    # Each part is sorted by customer, then trend month: a stable sort merges the two runs.
-    keys = np.concatenate(
-        (
-            cells.customer * width + np.maximum(cells.month - _FIRST, 0),
-            cells.customer[leaves] * width + cells.month[leaves] + 1,
-        )
-    )
-    order = np.argsort(keys, kind="stable")
-    keys = keys[order]
-    changes = np.concatenate((cells.occasions, -cells.occasions[leaves]))[order]
-    del order
-    running = np.cumsum(changes, dtype=np.int64)
-    customer = keys // width
-    head = np.diff(customer, prepend=-1) != 0  # each customer's first change
-    firsts = np.flatnonzero(head)
-    before = running[firsts] - changes[firsts]  # the running sum of the customers before it
-    del changes, firsts
-    lasts = np.flatnonzero(np.diff(keys, append=-1))  # the last change of each trend month
-    # Each one's customer by the firsts up to it: a running count, not a search of the firsts.
-    owner = np.cumsum(head)[lasts] - 1
-    del head
-    occasions = (running[lasts] - before[owner]).astype(np.int32)
-    customer, start = customer[lasts], (keys[lasts] % width).astype(np.int8)
-    stop = np.full_like(start, TREND_MONTHS)  # a customer's last run: to the last trend month
-    same = customer[1:] == customer[:-1]
-    stop[:-1][same] = start[1:][same]
-    return _WindowRuns(customer=customer, start=start, stop=stop, occasions=occasions)
-
-
-def _customers_with(
-    runs: _WindowRuns, at_least: int, from_month: np.ndarray | None = None
-) -> np.ndarray:
-    """Per trend month, the customers with `at_least` (1 or more) occasions in its 12-month
-    window; only from trend month from_month[customer] on, when given."""
-    kept = runs.occasions >= at_least
-    start, stop = runs.start[kept], runs.stop[kept]
-    if from_month is not None:
-        start = np.maximum(start, from_month[runs.customer[kept]])
-        stop = np.maximum(stop, start)
-    steps = np.bincount(start, minlength=TREND_MONTHS + 1) - np.bincount(
-        stop, minlength=TREND_MONTHS + 1
-    )
-    return np.cumsum(steps)[:TREND_MONTHS]
+    head = np.ones(len(customer), dtype=bool)
+    head[1:] = customer[1:] != customer[:-1]
+    column = np.cumsum(head) - 1
+    table = np.zeros((_SPAN + 1, int(column[-1]) + 1 if len(column) else 0), dtype=np.int16)
+    table[month.astype(np.intp) + 1, column] = occasions
+    # Row m + 1 summed into the occasions of span months 0 to m, a row at a time: np.cumsum
+    # along the months walks each customer's column on its own (30 times as long).
+    for row in range(2, _SPAN + 1):
+        table[row] += table[row - 1]
+    # Trend month j's window is span months j to j + 11.
+    return customer[head], table[TREND_MONTHS:] - table[:TREND_MONTHS]
 
 
 @dataclass(frozen=True)
@@ -487,20 +463,14 @@ class _ActiveMembers:
     now: np.ndarray  # bool per customer code: an active member at the period end
 
 
-def _active_members(
-    cells: _MonthCells,
-    runs: _WindowRuns,
-    member_join: np.ndarray,
-    trend_ends: np.ndarray,
-    n_customers: int,
-) -> _ActiveMembers:
-    """Active members per trend month, and who is one at the period end."""
-    # member_join <= trend_ends[j] from the first such j on (12: never a member in the trend).
-    joined = np.searchsorted(trend_ends, member_join, side="left")
+def _members_now(
+    cells: _MonthCells, member_join: np.ndarray, trend_ends: np.ndarray, n_customers: int
+) -> np.ndarray:
+    """Per customer code, whether it is an active member at the period end."""
     now = np.zeros(n_customers, dtype=bool)
     now[cells.customer[cells.month >= _FIRST]] = True  # an occasion in the last 12 months
     now &= member_join <= trend_ends[-1]
-    return _ActiveMembers(by_month=_customers_with(runs, 1, joined), now=now)
+    return now
 
 
 def _count_in_windows(
@@ -558,16 +528,18 @@ def _churn_figures(
     ends = edges[1:] - 1
     trend_ends, base_ends = ends[_FIRST:], ends[_FIRST - 1 : -1]
     day, next_day, first_day = visits.day, visits.next_day, visits.low
-    at_risk = _count_in_windows(
-        day,
-        next_day,
-        trend_ends - churn_days + 1,
-        trend_ends - (churn_days + 1) // 2,
-        trend_ends,
-        first_day,
-    )
-    alive = _count_in_windows(
-        day, next_day, base_ends - churn_days + 1, base_ends, base_ends, first_day
+    # Each pair of figures below counts the same items by the same key: its windows are
+    # counted together, off one histogram of the items (each call reads every occasion).
+    at_risk, alive = np.split(
+        _count_in_windows(
+            day,
+            next_day,
+            np.concatenate((trend_ends - churn_days + 1, base_ends - churn_days + 1)),
+            np.concatenate((trend_ends - (churn_days + 1) // 2, base_ends)),
+            np.concatenate((trend_ends, base_ends)),
+            first_day,
+        ),
+        2,
     )
     # A customer churns in the month when an occasion's next one comes more than K days
     # later (or never) and day + K falls in the month. Two such occasions of one customer are
@@ -575,17 +547,16 @@ def _churn_figures(
     # the same customer twice in the month: each is a customer. Shorter K: counted per customer.
     starts, stops = edges[_FIRST:-1], edges[_FIRST + 1 :]
     once = churn_days >= stops - starts - 1
-    gaps = next_day - day
-    churned = _count_in_windows(
-        day, gaps, starts - churn_days, stops - churn_days - 1, churn_days, first_day
-    )
-    from_base = _count_in_windows(
-        day,
-        gaps,
-        starts - churn_days,
-        np.minimum(stops - churn_days, starts) - 1,
-        churn_days,
-        first_day,
+    churned, from_base = np.split(
+        _count_in_windows(
+            day,
+            next_day - day,
+            np.tile(starts - churn_days, 2),
+            np.concatenate((stops - churn_days, np.minimum(stops - churn_days, starts))) - 1,
+            np.tile(churn_days, 2),
+            first_day,
+        ),
+        2,
     )
     for k in np.unique(churn_days[~once]):
         uses = ~once & (churn_days == k)

@@ -592,22 +592,24 @@ def _check_against_the_table(days: dict[int, list[int]], period: Period, join: l
     edges = month_edges(months)
     trend_ends = edges[1:][loyalty._FIRST :] - 1
     cells = loyalty._month_cells(orders_.occasions, months)
-    runs = loyalty._window_runs(cells)
-    for block in (1, 2, 5):  # by blocks of customers: the same runs
-        by_blocks = loyalty._window_runs(cells, block)
-        for field in dataclasses.fields(runs):
-            assert getattr(by_blocks, field.name).tolist() == getattr(runs, field.name).tolist()
     member_join = np.array(join, dtype=np.int64)
-    members = loyalty._active_members(cells, runs, member_join, trend_ends, n)
+    joined = np.searchsorted(trend_ends, member_join, side="left")
+    active, at_least, by_month, now, retention = _by_table(days, months, join, n)
+    thresholds = tuple(at_least)
+    windows = loyalty._window_counts(cells, thresholds, joined)
+    for block in (1, 2, 5):  # by blocks of customers: the same counts
+        by_blocks = loyalty._window_counts(cells, thresholds, joined, block)
+        assert by_blocks.at_least.tolist() == windows.at_least.tolist()
+        assert by_blocks.joined is not None and windows.joined is not None
+        assert by_blocks.joined.tolist() == windows.joined.tolist()
     first_month = month_index(orders_.first_day, months)
     cohorts = loyalty._cohorts(cells, first_month, months)
-    active, at_least, by_month, now, retention = _by_table(days, months, join, n)
     trend = cells.month >= loyalty._FIRST
     assert np.bincount(cells.month[trend] - loyalty._FIRST, minlength=12).tolist() == active
-    for t, counted in at_least.items():
-        assert loyalty._customers_with(runs, t).tolist() == counted, t
-    assert members.by_month.tolist() == by_month
-    assert members.now.tolist() == now
+    for row, (t, counted) in zip(windows.at_least, at_least.items(), strict=True):
+        assert row.tolist() == counted, t
+    assert windows.joined.tolist() == by_month
+    assert loyalty._members_now(cells, member_join, trend_ends, n).tolist() == now
     assert [(row.customers, row.retention) for row in cohorts] == retention
     assert [row.cohort for row in cohorts] == list(months[loyalty._FIRST :])
 
@@ -655,6 +657,32 @@ def test_month_counts_of_degenerate_clients() -> None:
         ],
     )
     _check_against_the_table({0: list(range(last - 39, last + 1))}, period, [first])
+
+
+def test_window_counts_of_a_customer_every_day_and_thresholds_beyond_int16() -> None:
+    """Every day of ten years: 365 or 366 occasions in each window (the block's table is int16);
+    a loyalty_min_orders beyond int16 is met by nobody, not wrapped."""
+    period = Period("gregorian", 2026, 10)
+    months = period.trailing(loyalty._SPAN)
+    last = day_number(period.end)
+    days = np.arange(last - 3650, last + 31, dtype=np.int64)
+    orders_ = CustomerOrders(
+        ids=pd.Index(["C0", "C1"]),
+        customer=np.repeat(np.array([0, 1], dtype=np.int64), [len(days), 1]),
+        day=np.concatenate((days, [last])),
+        amount=np.ones(len(days) + 1),
+        first_day=np.array([days[0], last], dtype=np.int64),
+    )
+    cells = loyalty._month_cells(orders_.occasions, months)
+    edges = month_edges(months)
+    in_window = [int(edges[j + TREND_MONTHS] - edges[j]) for j in range(TREND_MONTHS)]
+    thresholds = (min(in_window), max(in_window) + 1, 1 << 15, 1 << 40)
+    joined = np.array([TREND_MONTHS - 1, 0])
+    for block in (1, loyalty._BLOCK_CELLS):
+        windows = loyalty._window_counts(cells, thresholds, joined, block)
+        assert windows.at_least.tolist() == [[1] * 12, [0] * 12, [0] * 12, [0] * 12]
+        assert windows.joined is not None
+        assert windows.joined.tolist() == [0] * 11 + [2]
 
 
 def _short_history(first: str) -> Tables:

@@ -456,12 +456,44 @@ def test_monetary_ties_survive_summation_order():
 @given(st.lists(st.integers(-3, 40), min_size=1, max_size=60), st.booleans())
 def test_scores_counted_per_value_are_those_of_the_sort(values, higher_is_better):
     # A small range of whole numbers is counted per value; spread over 2**20 times the range
-    # (kept in order) or as floats, the same values are sorted: the scores cannot differ.
+    # (kept in order) or as floats, the same values are placed by four order statistics: the
+    # scores cannot differ.
     counted = tie_aware_scores(np.asarray(values), higher_is_better)
     spread = tie_aware_scores(np.asarray(values, dtype=np.int64) << 20, higher_is_better)
     as_float = tie_aware_scores(np.asarray(values, dtype=np.float64), higher_is_better)
     assert counted.dtype == spread.dtype == as_float.dtype == np.int8  # 1..5, one byte each
     assert counted.tolist() == spread.tolist() == as_float.tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 6), min_size=2, max_size=40),
+    st.booleans(),
+    st.sampled_from([(1 << 16) - 1, 1 << 16, (1 << 16) + 1, 1 << 62]),
+    st.sampled_from([np.int64, np.uint64, np.float64]),
+)
+def test_scores_either_side_of_the_wide_range_count_the_customers_strictly_worse(
+    steps, higher_is_better, top, dtype
+):
+    # Seven values from 0 to `top`, both ends present: a range just under 2**16 is counted per
+    # value, one of 2**16 or more is placed by four order statistics; both as a brute force.
+    values = np.asarray([0, 6, *steps], dtype=np.uint64) * np.uint64(top // 6)
+    values[1] = top
+    values = values.astype(dtype)
+    n = len(values)
+    worse = [
+        sum((other < value) if higher_is_better else (other > value) for other in values)
+        for value in values
+    ]
+    expected = [min(5, 1 + 5 * w // (n - 1)) for w in worse]
+    assert tie_aware_scores(values, higher_is_better).tolist() == expected
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+@pytest.mark.parametrize("higher_is_better", [True, False])
+def test_no_customer_no_score(dtype, higher_is_better):
+    scores = tie_aware_scores(np.zeros(0, dtype=dtype), higher_is_better)
+    assert scores.dtype == np.int8 and scores.tolist() == []
 
 
 def test_interest_pairs_of_rows_by_hand():
