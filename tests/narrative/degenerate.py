@@ -179,6 +179,25 @@ def refunds_exceed_sales() -> Frames:
     )
 
 
+def segment_refunds() -> Frames:
+    """refunds_exceed_sales with a refund of 110 USD, not 5,010: C9 (region East, aged 30) ordered
+    10 USD on 1 October 2026 and was refunded 110 USD on 20 October, so C9's segment and region
+    are at -100 USD while the revenue to date is 1,260 + 10 - 110 = 1,160 USD. C1 to C4 live in
+    North (aged 40), C5 to C7 in South (aged 50)."""
+    frames = refunds_exceed_sales()
+    orders = frames["orders"]
+    orders = orders.assign(amount=orders["amount"].where(orders["amount"] > -1000, -110.0))
+    ids = frames["customers"]["customer_id"]
+    customers = pd.DataFrame(
+        {
+            "customer_id": ids,
+            "region": ["North"] * 4 + ["South"] * 3 + ["East"],
+            "age": [40] * 4 + [50] * 3 + [30],
+        }
+    )
+    return {"customers": customers, "orders": orders}
+
+
 def survey_pause() -> Frames:
     """The slide tests' sample (surveys from September 2025) without the answers of November
     and December 2025: the 12 months to October 2026 begin with two months of no answers, but
@@ -202,6 +221,7 @@ WORKBOOKS = {
     "net_negative": net_negative,
     "refund_only": refund_only,
     "refunds_exceed_sales": refunds_exceed_sales,
+    "segment_refunds": segment_refunds,
     "survey_pause": survey_pause,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,
