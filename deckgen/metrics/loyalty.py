@@ -129,7 +129,6 @@ class SegmentValue:
     revenue_lifetime: float  # client currency, all orders to the period end
     revenue_per_customer_lifetime: float  # client currency per customer
     # 0..1 of all customers' lifetime revenue; None when the segments have no shares of it
-    # (docs/metrics.md#shares-of-revenue)
     revenue_share: float | None
 
 

@@ -64,9 +64,7 @@ class GroupFigures:
     share: float  # 0..1 of all customers
     revenue: Change  # client currency, orders in the month (vs the previous month)
     revenue_12m: Change  # client currency, 12 months to the month's end (vs the 12 before)
-    # 0..1 of the revenue of the 12 months; 0 when the groups have no shares of it
-    # (docs/metrics.md#shares-of-revenue: it is at or below zero, or a group's is below zero)
-    revenue_share: float
+    revenue_share: float  # 0..1 of the revenue of the 12 months; 0 when the groups have no shares
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,6 @@ class RfmSegment:
     share: float  # 0..1 of all customers
     revenue: float  # client currency, all orders to the month's end
     # 0..1 of that revenue of all customers; 0 when the segments have no shares of it
-    # (docs/metrics.md#shares-of-revenue: it is at or below zero, or a segment's is below zero)
     revenue_share: float
     recency_days: float | None  # mean days since the last order; None for an empty segment
     frequency: float | None  # mean purchase occasions per customer

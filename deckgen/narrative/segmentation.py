@@ -626,43 +626,21 @@ def _largest(segments: list[RfmSegment]) -> tuple[RfmSegment, list[Claim]]:
     ]
 
 
-def _tell_net_negative(segments: list[RfmSegment]) -> Told[RfmHeadline]:
-    """The headline when more was returned than sold to date: the largest segment, and no
-    revenue share (a share of a net revenue below zero is no share)."""
+def _tell_no_shares(seg: SegmentationResult, segments: list[RfmSegment]) -> Told[RfmHeadline]:
+    """The headline when the segments have no shares of the revenue to date for returns that
+    exceed sales, in all (NET_NEGATIVE) or in some segments (PART_NEGATIVE): the largest
+    segment, and no revenue share (docs/metrics.md#shares-of-revenue)."""
     largest, claims = _largest(segments)
+    net_negative = seg.rfm.revenue < 0
+    below = () if net_negative else seg.rfm.below_zero
+    state = RfmState.NET_NEGATIVE if net_negative else RfmState.PART_NEGATIVE
     return told(
-        RfmHeadline(
-            RfmState.NET_NEGATIVE, largest.name, largest.share, 0.0, None, largest.monetary
-        ),
+        RfmHeadline(state, largest.name, largest.share, 0.0, None, largest.monetary, below=below),
         claims,
         claim(
-            "the revenue to date is below zero",
+            "the revenue to date is below zero" if net_negative else "it is not below zero",
             Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
-            Relation.LT,
-            0,
-        ),
-    )
-
-
-def _tell_part_negative(segments: list[RfmSegment], below: tuple[str, ...]) -> Told[RfmHeadline]:
-    """The headline when the revenue to date is at or above zero but `below`'s is under zero:
-    the largest segment, and no revenue share (docs/metrics.md#shares-of-revenue)."""
-    largest, claims = _largest(segments)
-    return told(
-        RfmHeadline(
-            RfmState.PART_NEGATIVE,
-            largest.name,
-            largest.share,
-            0.0,
-            None,
-            largest.monetary,
-            below=below,
-        ),
-        claims,
-        claim(
-            "the revenue to date is not below zero",
-            Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
-            Relation.GE,
+            Relation.LT if net_negative else Relation.GE,
             0,
         ),
         [
@@ -687,10 +665,8 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
     if not loyalty.lapsing_judged:
         return _tell_short_history(seg)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
-    if seg.rfm.revenue < 0:
-        return _tell_net_negative(segments)
-    if seg.rfm.below_zero:
-        return _tell_part_negative(segments, seg.rfm.below_zero)
+    if seg.rfm.below_zero:  # some segment's returns exceed its sales, or all do
+        return _tell_no_shares(seg, segments)
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"
     if best.revenue_share > best.share:

@@ -90,9 +90,7 @@ class ValueGroup:
     expected_purchases: float  # purchase days in the next 12 months
     predicted_value: float  # client currency, discounted, the next 12 months
     value_per_customer: float  # client currency
-    # 0..1 of the base's predicted value; None when the groups have no shares of it
-    # (docs/metrics.md#shares-of-revenue)
-    value_share: float | None
+    value_share: float | None  # 0..1 of the base's predicted value; None when no shares
     historical_revenue: float  # client currency, all orders to the period end
 
 
