@@ -61,10 +61,21 @@ def ratio(part: float, whole: float) -> float | None:
     return None if whole == 0 else float(part) / float(whole)
 
 
-def revenue_share(part: float, total: float) -> float | None:
-    """part / total, a share of a revenue; None when the total is at or below zero: a share of
-    a net revenue with more returned than sold is no share (docs/metrics.md#rfm-segments)."""
-    return float(part) / float(total) if total > 0 else None
+def shares_given(parts: Sequence[float] | np.ndarray) -> bool:
+    """True when `parts` of a revenue each have a share of it: none below zero and some above
+    (docs/metrics.md#shares-of-revenue)."""
+    # A part whose returns exceed its sales would take a share below 0 and lift the others past
+    # 100% ("Champions bring 533.3% of all revenue"); with every part at or above zero the
+    # total is above zero exactly when some part is.
+    return len(parts) > 0 and min(parts) >= 0 and max(parts) > 0
+
+
+def revenue_shares(parts: Sequence[float] | np.ndarray, total: float) -> tuple[float | None, ...]:
+    """Each of `parts` / `total` (the revenue they make up), 0..1; every one None unless
+    shares_given(parts) (docs/metrics.md#shares-of-revenue)."""
+    if not shares_given(parts):
+        return (None,) * len(parts)
+    return tuple(float(part) / float(total) for part in parts)
 
 
 _EPOCH = date(1970, 1, 1)

@@ -28,7 +28,7 @@ from deckgen.metrics.common import (
     order_codes_of,
     positions_in,
     ratio,
-    revenue_share,
+    revenue_shares,
     sorted_distinct,
     until_end_of,
 )
@@ -128,7 +128,7 @@ class SegmentValue:
     customers: int
     revenue_lifetime: float  # client currency, all orders to the period end
     revenue_per_customer_lifetime: float  # client currency per customer
-    # 0..1 of all customers' lifetime revenue; None when it is at or below zero (no share)
+    # 0..1 of all customers' lifetime revenue; None when the segments have no shares of it
     revenue_share: float | None
 
 
@@ -816,6 +816,9 @@ def _segment_values(
     frame = pd.DataFrame({"segment": codes, "revenue": revenue})
     grouped = frame[codes >= 0].groupby("segment")["revenue"].agg(["size", "sum"])
     total = float(revenue.sum())
+    # The customers of no segment are a part of the total too.
+    parts = [*grouped["sum"], float(revenue[codes < 0].sum())]
+    shares = revenue_shares(parts, total)
     rows = sorted(
         (
             SegmentValue(
@@ -823,9 +826,9 @@ def _segment_values(
                 customers=int(size),
                 revenue_lifetime=float(amount),
                 revenue_per_customer_lifetime=float(amount) / int(size),
-                revenue_share=revenue_share(float(amount), total),
+                revenue_share=share,
             )
-            for code, size, amount in grouped.itertuples()
+            for (code, size, amount), share in zip(grouped.itertuples(), shares, strict=False)
         ),
         key=lambda row: (-row.revenue_per_customer_lifetime, row.segment),
     )

@@ -22,7 +22,8 @@ from deckgen.metrics.common import (
     factorize,
     label_codes,
     positions_in,
-    revenue_share,
+    revenue_shares,
+    shares_given,
     taken_labels,
 )
 from deckgen.period import Period
@@ -63,7 +64,7 @@ class GroupFigures:
     share: float  # 0..1 of all customers
     revenue: Change  # client currency, orders in the month (vs the previous month)
     revenue_12m: Change  # client currency, 12 months to the month's end (vs the 12 before)
-    revenue_share: float  # 0..1 of the revenue of the 12 months; 0 when it is at or below zero
+    revenue_share: float  # 0..1 of the revenue of the 12 months; 0 when the groups have no shares
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,17 @@ class Breakdown:
 
     attribute: str  # country, region, city, age_band, gender or income_band
     rows: tuple[GroupFigures, ...]  # age bands youngest first, else most customers first
+
+    @property
+    def revenue_shares_given(self) -> bool:
+        """True when the groups have shares of the 12 months' revenue
+        (docs/metrics.md#shares-of-revenue)."""
+        return shares_given([row.revenue_12m.current for row in self.rows])
+
+    @property
+    def below_zero(self) -> tuple[str, ...]:
+        """The groups whose returns exceed their sales over the 12 months, in row order."""
+        return tuple(row.value for row in self.rows if row.revenue_12m.current < 0)
 
 
 @dataclass(frozen=True)
@@ -93,7 +105,7 @@ class RfmSegment:
     customers: Change  # customers (vs the segment as of the previous month's end)
     share: float  # 0..1 of all customers
     revenue: float  # client currency, all orders to the month's end
-    # 0..1 of that revenue of all customers; 0 when it is at or below zero (no share)
+    # 0..1 of that revenue of all customers; 0 when the segments have no shares of it
     revenue_share: float
     recency_days: float | None  # mean days since the last order; None for an empty segment
     frequency: float | None  # mean purchase occasions per customer
@@ -124,6 +136,17 @@ class RfmResult:
         """The revenue to date of all segments, client currency; below zero when more was
         returned than sold (every revenue_share is then 0)."""
         return sum(s.revenue for s in self.segments)
+
+    @property
+    def revenue_shares_given(self) -> bool:
+        """True when the segments have shares of the revenue to date
+        (docs/metrics.md#shares-of-revenue)."""
+        return shares_given([s.revenue for s in self.segments])
+
+    @property
+    def below_zero(self) -> tuple[str, ...]:
+        """The segments whose returns exceed their sales to date, in the segment map's order."""
+        return tuple(s.name for s in self.segments if s.revenue < 0)
 
 
 @dataclass(frozen=True)
@@ -392,6 +415,7 @@ def _breakdown(
     month, month_before = total(figures.month), total(figures.month_before)
     year, year_before = total(figures.year), total(figures.year_before)
     n, year_total = len(codes), float(figures.year.sum())
+    shares = revenue_shares(year, year_total)
     rows = [
         GroupFigures(
             value=values[i],
@@ -405,7 +429,7 @@ def _breakdown(
             revenue_12m=Change(
                 float(year[i]), float(year_before[i]) if figures.has_previous_12m else None
             ),
-            revenue_share=revenue_share(year[i], year_total) or 0.0,
+            revenue_share=shares[i] or 0.0,
         )
         for i in range(k)
         if customers[i]
@@ -622,6 +646,7 @@ def _rfm_result(
     recency = np.bincount(rfm.segment, weights=rfm.recency, minlength=k)
     frequency = np.bincount(rfm.segment, weights=rfm.frequency, minlength=k)
     n, revenue_total = len(rfm.codes), float(rfm.monetary.sum())
+    shares = revenue_shares(revenue, revenue_total)
 
     def mean(sums: np.ndarray, i: int) -> float | None:
         return float(sums[i]) / int(counts[i]) if counts[i] else None
@@ -632,7 +657,7 @@ def _rfm_result(
             customers=Change(int(counts[i]), int(before[i]) if has_previous else None),
             share=_share(counts[i], n),
             revenue=float(revenue[i]),
-            revenue_share=revenue_share(revenue[i], revenue_total) or 0.0,
+            revenue_share=shares[i] or 0.0,
             recency_days=mean(recency, i),
             frequency=mean(frequency, i),
             monetary=mean(revenue, i),

@@ -103,6 +103,20 @@ class Standout:
 
 
 @dataclass(frozen=True)
+class NoShares:
+    """An attribute shown without shares of revenue: a group's returns exceed its sales over
+    the 12 months (docs/metrics.md#shares-of-revenue)."""
+
+    attribute: str
+    value: str  # the first such group
+
+
+def no_shares(shown: Sequence[Breakdown]) -> tuple[NoShares, ...]:
+    """The attributes of `shown` without shares of revenue for a group below zero, in order."""
+    return tuple(NoShares(b.attribute, b.below_zero[0]) for b in shown if b.below_zero)
+
+
+@dataclass(frozen=True)
 class ProfileHeadline:
     """Who the customers are, in one line."""
 
@@ -111,6 +125,7 @@ class ProfileHeadline:
     unknown: tuple[Unknown, ...]  # attributes shown with many customers unknown, largest first
     standout: Standout | None
     customers: int
+    no_shares: tuple[NoShares, ...] = ()  # the charts without shares of revenue, and why
 
 
 def tell_profile_headline(
@@ -171,6 +186,16 @@ def tell_profile_headline(
         if named:
             unknown.append(Unknown(breakdown.attribute, unknown_share(breakdown)))
     unknown.sort(key=lambda u: (-u.share, u.attribute))
+    missing = no_shares(shown)
+    claims += [
+        claim(
+            f"{n.value}'s returns exceed its sales",
+            Fig(f"{breakdown_path(n.attribute)}.rows[value={n.value}].revenue_12m.current"),
+            Relation.LT,
+            0,
+        )
+        for n in missing
+    ]
     standout = _standout(seg)
     if standout is not None:
         path = f"{breakdown_path(standout.attribute)}.rows[value={standout.value}]"
@@ -187,7 +212,8 @@ def tell_profile_headline(
             ),
         ]
     return told(
-        ProfileHeadline(largest, tie, tuple(unknown), standout, seg.customers.current), claims
+        ProfileHeadline(largest, tie, tuple(unknown), standout, seg.customers.current, missing),
+        claims,
     )
 
 
@@ -223,6 +249,8 @@ class ProfileNotes:
     geography: str | None
     shown: int  # geographic groups on the chart
     unknown: tuple[Unknown, ...]  # every attribute with unknown customers
+    with_revenue: bool = True  # some chart shows shares of revenue
+    no_shares: tuple[NoShares, ...] = ()  # the charts without them for a group below zero
 
 
 @dataclass(frozen=True)
@@ -498,6 +526,9 @@ class RfmState(StrEnum):
     SHORT_HISTORY = "short_history"
     # More returned than sold to date: no segment has a share of the revenue to name.
     NET_NEGATIVE = "net_negative"
+    # More sold than returned to date, but not in every segment: a segment below zero would
+    # lift the others past 100%, so no segment has a share (docs/metrics.md#shares-of-revenue).
+    PART_NEGATIVE = "part_negative"
 
 
 @dataclass(frozen=True)
@@ -515,6 +546,7 @@ class RfmHeadline:
     # Days since every customer's last order (SAME_RECENCY, ONE_CUSTOMER); the most days since
     # any customer's (SHORT_HISTORY).
     recency_days: int | None = None
+    below: tuple[str, ...] = ()  # the segments whose returns exceed their sales (PART_NEGATIVE)
 
 
 def _shared_recency(seg: SegmentationResult) -> int | None:
@@ -594,21 +626,32 @@ def _largest(segments: list[RfmSegment]) -> tuple[RfmSegment, list[Claim]]:
     ]
 
 
-def _tell_net_negative(segments: list[RfmSegment]) -> Told[RfmHeadline]:
-    """The headline when more was returned than sold to date: the largest segment, and no
-    revenue share (a share of a net revenue below zero is no share)."""
+def _tell_no_shares(seg: SegmentationResult, segments: list[RfmSegment]) -> Told[RfmHeadline]:
+    """The headline when the segments have no shares of the revenue to date for returns that
+    exceed sales, in all (NET_NEGATIVE) or in some segments (PART_NEGATIVE): the largest
+    segment, and no revenue share (docs/metrics.md#shares-of-revenue)."""
     largest, claims = _largest(segments)
+    net_negative = seg.rfm.revenue < 0
+    below = () if net_negative else seg.rfm.below_zero
+    state = RfmState.NET_NEGATIVE if net_negative else RfmState.PART_NEGATIVE
     return told(
-        RfmHeadline(
-            RfmState.NET_NEGATIVE, largest.name, largest.share, 0.0, None, largest.monetary
-        ),
+        RfmHeadline(state, largest.name, largest.share, 0.0, None, largest.monetary, below=below),
         claims,
         claim(
-            "the revenue to date is below zero",
+            "the revenue to date is below zero" if net_negative else "it is not below zero",
             Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
-            Relation.LT,
+            Relation.LT if net_negative else Relation.GE,
             0,
         ),
+        [
+            claim(
+                f"{name}'s returns exceed its sales",
+                Fig(f"segmentation.rfm.segments[name={name}].revenue"),
+                Relation.LT,
+                0,
+            )
+            for name in below
+        ],
     )
 
 
@@ -622,8 +665,8 @@ def tell_rfm_headline(seg: SegmentationResult, loyalty: LoyaltyResult) -> Told[R
     if not loyalty.lapsing_judged:
         return _tell_short_history(seg)
     segments = [s for s in seg.rfm.segments if s.customers.current > 0]
-    if seg.rfm.revenue < 0:
-        return _tell_net_negative(segments)
+    if seg.rfm.below_zero:  # some segment's returns exceed its sales, or all do
+        return _tell_no_shares(seg, segments)
     best = max(segments, key=lambda s: (s.revenue_share - s.share, s.name))
     path = f"segmentation.rfm.segments[name={best.name}]"
     if best.revenue_share > best.share:
@@ -688,6 +731,7 @@ class RfmNotes:
     share: float
     revenue_share: float
     monetary: float | None
-    # The chart shows the segments' revenue shares (the revenue to date is above zero).
+    # The chart shows the segments' revenue shares (docs/metrics.md#shares-of-revenue).
     with_revenue: bool
     below_zero: bool  # the revenue to date is below zero: more returned than sold
+    below: tuple[str, ...] = ()  # the segments whose returns exceed their sales to date

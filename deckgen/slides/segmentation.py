@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
@@ -85,9 +86,11 @@ def _shares_chart(
     ctx: SlideContext,
     kind: Literal["bar", "column"],
     rows: list[tuple[str, GroupFigures]],
-    with_revenue: bool,
+    breakdowns: Sequence[Breakdown],
 ) -> ChartSpec:
-    """Share of customers beside share of 12-month revenue (when there is any) for rows."""
+    """Share of customers beside share of 12-month revenue (when `breakdowns`, those of `rows`,
+    have shares of it: docs/metrics.md#shares-of-revenue) for rows."""
+    with_revenue = all(b.revenue_shares_given for b in breakdowns)
     series = [
         Series(
             ctx.label("segmentation", "customers_share"), tuple(r.share for _, r in rows), "percent"
@@ -114,25 +117,22 @@ def _shares_chart(
 def build_customer_profile(ctx: SlideContext) -> Built:
     """Geography and demographics against revenue; dropped when no attribute has two groups."""
     seg = ctx.metrics.segmentation
-    with_revenue = seg.revenue_12m.current > 0
     geography = _geography(seg)
     age = _demographic(seg, "age_band")
     others = [b for b in (_demographic(seg, a) for a in ("gender", "income_band")) if b]
     charts: list[ChartSpec] = []
     if geography is not None:
         rows = [(geography.attribute, row) for row in known(geography)[:TOP_N]]
-        charts.append(_shares_chart(ctx, "bar", rows, with_revenue))
+        charts.append(_shares_chart(ctx, "bar", rows, (geography,)))
     if age is not None:
-        charts.append(
-            _shares_chart(ctx, "column", [("age_band", r) for r in known(age)], with_revenue)
-        )
+        charts.append(_shares_chart(ctx, "column", [("age_band", r) for r in known(age)], (age,)))
     if others:
         rows = [
             (b.attribute, row)
             for b in others
             for row in _in_label_order(ctx, _VALUE_LABELS[b.attribute], known(b))
         ]
-        charts.append(_shares_chart(ctx, "column", rows, with_revenue))
+        charts.append(_shares_chart(ctx, "column", rows, others))
     if not charts:
         no_columns = not seg.geographic and not seg.demographic
         reason = DropReason.NO_ATTRIBUTES if no_columns else DropReason.ONE_CATEGORY
@@ -153,6 +153,8 @@ def build_customer_profile(ctx: SlideContext) -> Built:
             for b in (*seg.geographic, *seg.demographic)
             if unknown_share(b) > 0
         ),
+        any(len(chart.series) > 1 for chart in charts),
+        headline.context.no_shares,
     )
     finding = ctx.say("headline", headline)
     return Built((ctx.slide(blocks, finding=finding, notes=notes),))
@@ -219,8 +221,8 @@ def build_rfm(ctx: SlideContext) -> Built:
     segments = tuple(s for s in seg.rfm.segments if s.customers.current > 0)
     if not segments:
         return Built(dropped=(Dropped(ctx.kind, DropReason.NO_SHEET, sheet=Sheet.ORDERS),))
-    # Every revenue share is 0 when more was returned than sold (a share of -20 USD is no share).
-    with_revenue = any(s.revenue_share > 0 for s in segments)
+    # Every revenue share is 0 when a segment's returns exceed its sales, or all of them do.
+    with_revenue = seg.rfm.revenue_shares_given
     series = [
         Series(
             ctx.label("segmentation", "customers_share"),
@@ -277,7 +279,14 @@ def build_rfm(ctx: SlideContext) -> Built:
     headline = tell_rfm_headline(seg, ctx.metrics.loyalty)
     h = headline.context
     notes = RfmNotes(
-        h.state, h.segment, h.share, h.revenue_share, h.monetary, with_revenue, seg.rfm.revenue < 0
+        h.state,
+        h.segment,
+        h.share,
+        h.revenue_share,
+        h.monetary,
+        with_revenue,
+        seg.rfm.revenue < 0,
+        seg.rfm.below_zero,
     )
     finding = ctx.say("headline", headline)
     return Built((ctx.slide((sourced(ctx, chart, all_time), table), finding=finding, notes=notes),))

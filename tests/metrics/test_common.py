@@ -32,6 +32,8 @@ from deckgen.metrics.common import (
     month_edges,
     month_index,
     order_codes_of,
+    revenue_shares,
+    shares_given,
     sorted_distinct,
     taken_labels,
 )
@@ -473,3 +475,29 @@ def test_relative_change_only_between_amounts_at_or_above_zero(current, previous
     assert Change(current, previous).relative == (
         None if relative is None else pytest.approx(relative)
     )
+
+
+@pytest.mark.parametrize(
+    ("parts", "total", "shares"),
+    [
+        ([30.0, 10.0], 40.0, (0.75, 0.25)),  # every part above zero: unchanged
+        ([30.0, 0.0], 30.0, (1.0, 0.0)),  # a part of exactly zero has a share of 0
+        ([0.0, 0.0], 0.0, (None, None)),  # nothing to share
+        # A part below zero beside a total above it: was 1.33 and -0.33 of 30.
+        ([40.0, -10.0], 30.0, (None, None)),
+        ([-40.0, 10.0], -30.0, (None, None)),  # more returned than sold in all
+        ([], 0.0, ()),
+    ],
+)
+def test_revenue_shares_only_when_no_part_is_below_zero(parts, total, shares):
+    assert revenue_shares(np.array(parts), total) == shares
+    assert shares_given(parts) == (shares != () and None not in shares)
+
+
+@given(st.lists(st.integers(-1000, 1000), min_size=1, max_size=8))
+def test_a_revenue_share_is_never_outside_zero_to_one(cents):
+    parts = [c / 100 for c in cents]
+    shares = revenue_shares(parts, sum(parts))
+    given_ = [s for s in shares if s is not None]
+    assert all(0 <= s <= 1 + 1e-12 for s in given_)
+    assert len(given_) in (0, len(parts))

@@ -692,3 +692,74 @@ def test_no_revenue_share_of_a_revenue_to_date_below_zero():
     assert [s.revenue_share for s in rfm.segments] == [0.0] * len(rfm.segments)
     by_segment = metrics.loyalty.revenue_per_customer_lifetime_by_segment
     assert by_segment and all(s.revenue_share is None for s in by_segment)
+
+
+def _workbook_metrics(name: str):
+    """The October 2026 metrics of tests/narrative/degenerate.py's workbook `name`."""
+    from deckgen.config import Settings
+    from deckgen.data.validate import validate_frames
+    from deckgen.metrics.lifecycle import compute_metrics
+    from tests.narrative.degenerate import PERIOD, WORKBOOKS
+
+    settings = Settings(lang="en", calendar="gregorian")
+    report = validate_frames(WORKBOOKS[name](), settings, name)
+    return compute_metrics(report.tables, PERIOD, settings.metrics)
+
+
+def test_no_revenue_share_when_one_part_is_below_zero():
+    # C9 (New, East, 25-34) bought 10 USD and was refunded 110: was New -8.6% and Loyal 33.6% of
+    # the 1,160 USD to date, East -21.7% and North 82.6% of the 460 USD of the 12 months.
+    metrics = _workbook_metrics("segment_refunds")
+    seg = metrics.segmentation
+    revenue = {s.name: s.revenue for s in seg.rfm.segments if s.customers.current}
+    assert revenue == {
+        "Champions": 210,
+        "Loyal": 390,
+        "New": -100,
+        "Need Attention": 180,
+        "At Risk": 170,
+        "Lost": 310,
+    }
+    assert seg.rfm.revenue == 1160
+    assert not seg.rfm.revenue_shares_given
+    assert seg.rfm.below_zero == ("New",)
+    assert {s.revenue_share for s in seg.rfm.segments} == {0.0}
+    by = {b.attribute: b for b in (*seg.geographic, *seg.demographic)}
+    assert [(r.value, r.revenue_12m.current) for r in by["region"].rows] == [
+        ("North", 380),
+        ("South", 180),
+        ("East", -100),
+    ]
+    assert (by["region"].below_zero, by["age_band"].below_zero) == (("East",), ("25-34",))
+    for breakdown in by.values():
+        assert not breakdown.revenue_shares_given
+        assert {r.revenue_share for r in breakdown.rows} == {0.0}
+    lifetime = metrics.loyalty.revenue_per_customer_lifetime_by_segment
+    assert len(lifetime) == 6 and {s.revenue_share for s in lifetime} == {None}
+    assert "top_segment" not in {f.kind for f in metrics.findings}
+
+
+def test_a_part_of_exactly_zero_has_a_share_of_zero():
+    # C9's 10 USD refunded in full: New and East at 0, the others share 1,260 USD to date and
+    # 560 USD over the 12 months.
+    seg = _workbook_metrics("segment_refund_even").segmentation
+    assert seg.rfm.revenue_shares_given and seg.rfm.below_zero == ()
+    shares = {s.name: s.revenue_share for s in seg.rfm.segments if s.customers.current}
+    assert shares["New"] == 0.0
+    assert shares["Loyal"] == 390 / 1260
+    (region,) = seg.geographic
+    assert [(r.value, r.revenue_share) for r in region.rows] == [
+        ("North", 380 / 560),
+        ("South", 180 / 560),
+        ("East", 0.0),
+    ]
+
+
+def test_no_revenue_share_when_every_part_is_zero():
+    metrics = _workbook_metrics("segment_refunds_unpaid")
+    seg = metrics.segmentation
+    assert not seg.rfm.revenue_shares_given and seg.rfm.below_zero == ()
+    assert {s.revenue_share for s in seg.rfm.segments} == {0.0}
+    assert all(not b.revenue_shares_given and b.below_zero == () for b in seg.geographic)
+    lifetime = metrics.loyalty.revenue_per_customer_lifetime_by_segment
+    assert lifetime and {s.revenue_share for s in lifetime} == {None}

@@ -179,6 +179,40 @@ def refunds_exceed_sales() -> Frames:
     )
 
 
+def _segment_refund(refund: float) -> Frames:
+    """refunds_exceed_sales with C9 refunded `refund` USD, not 5,010, on 20 October 2026; C1 to
+    C4 live in North (aged 40), C5 to C7 in South (aged 50), C9 in East (aged 30)."""
+    frames = refunds_exceed_sales()
+    orders = frames["orders"]
+    orders = orders.assign(amount=orders["amount"].where(orders["amount"] > -1000, -refund))
+    customers = pd.DataFrame(
+        {
+            "customer_id": frames["customers"]["customer_id"],
+            "region": ["North"] * 4 + ["South"] * 3 + ["East"],
+            "age": [40] * 4 + [50] * 3 + [30],
+        }
+    )
+    return {"customers": customers, "orders": orders}
+
+
+def segment_refunds() -> Frames:
+    """C9 (East, 25-34) ordered 10 USD on 1 October 2026 and was refunded 110 USD: C9's RFM
+    segment (New, C9 alone), region and age band are at -100 USD, while the revenue to date is
+    1,260 + 10 - 110 = 1,160 USD and that of the 12 months to October 380 + 180 - 100 = 460."""
+    return _segment_refund(110.0)
+
+
+def segment_refund_even() -> Frames:
+    """segment_refunds with C9's 10 USD refunded in full: New and East at exactly 0 USD."""
+    return _segment_refund(10.0)
+
+
+def segment_refunds_unpaid() -> Frames:
+    """segment_refunds with every amount 0: no revenue, so no shares of it."""
+    frames = segment_refunds()
+    return {**frames, "orders": frames["orders"].assign(amount=0.0)}
+
+
 def survey_pause() -> Frames:
     """The slide tests' sample (surveys from September 2025) without the answers of November
     and December 2025: the 12 months to October 2026 begin with two months of no answers, but
@@ -202,6 +236,9 @@ WORKBOOKS = {
     "net_negative": net_negative,
     "refund_only": refund_only,
     "refunds_exceed_sales": refunds_exceed_sales,
+    "segment_refunds": segment_refunds,
+    "segment_refund_even": segment_refund_even,
+    "segment_refunds_unpaid": segment_refunds_unpaid,
     "survey_pause": survey_pause,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,

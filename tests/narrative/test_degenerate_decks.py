@@ -740,3 +740,102 @@ def test_the_score_notes_name_the_months_of_the_cards_by_customer(name, said, ca
     slide = _slide(name, lang, SlideKind.NPS_CSAT)
     assert said[lang] in " ".join(slide.notes.split())
     assert card[lang] in _slide_text(name, lang, SlideKind.NPS_CSAT)
+
+
+PART_NEGATIVE = {
+    # C9 alone is New, in East and aged 25-34: -100 USD of 1,160 to date and of 460 over 12 months.
+    "en": (
+        "Loyal is the largest segment, with 25.0% of customers; the New segment's returns exceed "
+        "its sales to date, so no segment has a share of revenue",
+        "Largest region: North, with 50.0% of customers; returns exceed sales for East and for "
+        "customers aged 25–34, so shares of revenue by region and age band are not shown",
+        "the New segment's returns exceed its sales to date, so no segment has a share of revenue",
+        "Shares of revenue by region are not shown: returns exceed sales for East over the 12 "
+        "months",
+    ),
+    "fa": (
+        "«وفاداران» با \u2066۲۵٫۰\u2069٪ مشتریان بزرگ‌ترین بخش است؛ مرجوعی‌های بخش «تازه‌واردان» "
+        "تاکنون از فروشش بیشتر بوده است، پس هیچ بخشی سهمی از درآمد ندارد",
+        "بزرگ‌ترین منطقه: \u2066North\u2069، با \u2066۵۰٫۰\u2069٪ مشتریان؛ مرجوعی‌های \u2066East\u2069 "
+        "و مشتریان ۲۵ تا ۳۴ ساله از فروش بیشتر بوده است، پس سهم درآمد به تفکیک منطقه و گروه سنی "
+        "نشان داده نمی‌شود",
+        "مرجوعی‌های بخش «تازه‌واردان» تاکنون از فروشش بیشتر بوده است، پس هیچ بخشی",
+        "سهم درآمد به تفکیک منطقه نشان داده نمی‌شود: مرجوعی‌های \u2066East\u2069",
+    ),
+    "ar": (
+        "شريحة «الأوفياء» هي الأكبر بنسبة \u206625.0\u2069٪ من العملاء؛ وقد فاقت مرتجعات شريحة "
+        "«الجدد» مبيعاتها حتى تاريخه، فلا حصة لأي شريحة من الإيرادات",
+        "أكبر منطقة: \u2066North\u2069 بنسبة \u206650.0\u2069٪ من العملاء؛ وفاقت المرتجعات المبيعات "
+        "لدى \u2066East\u2069 ولدى العملاء بين 25 و34 عامًا، فلا تُعرض حصص الإيرادات حسب المنطقة "
+        "والفئة العمرية",
+        "فاقت مرتجعات شريحة «الجدد» مبيعاتها حتى تاريخه، فلا حصة لأي شريحة من",
+        "لا تُعرض حصص الإيرادات حسب المنطقة: فاقت المرتجعات المبيعات لدى \u2066East\u2069",
+    ),
+}
+
+
+def _charts(name: str, lang: str, kind: SlideKind) -> list[ChartSpec]:
+    return [b for b in _slide(name, lang, kind).blocks if isinstance(b, ChartSpec)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_share_of_revenue_beside_a_segment_below_zero(lang):
+    # Was "The Loyal segment brings 33.6% of all revenue to date from 25.0% of customers, 1.3
+    # times its share" over bars of -8.6% (New) and 33.6% (Loyal), "customers aged 35–44 bring
+    # 82.6% of revenue from 50.0% of the base" over bars of -21.7% (East, 25-34), and the
+    # summary's "The Loyal segment is 25.0% of customers but has brought 33.6% of all revenue".
+    rfm, profile, rfm_notes, profile_notes = PART_NEGATIVE[lang]
+    _, metrics, _ = degenerate_deck("segment_refunds", lang)
+    assert metrics.loyalty.lapsing_judged
+    assert metrics.segmentation.rfm.revenue == 1160
+    assert _slide("segment_refunds", lang, SlideKind.RFM).title == rfm
+    assert _slide("segment_refunds", lang, SlideKind.CUSTOMER_PROFILE).title == profile
+    assert rfm_notes in " ".join(_slide("segment_refunds", lang, SlideKind.RFM).notes.split())
+    notes = _slide("segment_refunds", lang, SlideKind.CUSTOMER_PROFILE).notes
+    assert profile_notes in " ".join(notes.split())
+    for kind in (SlideKind.RFM, SlideKind.CUSTOMER_PROFILE):
+        assert [len(c.series) for c in _charts("segment_refunds", lang, kind)] in ([1], [1, 1])
+    assert "top_segment" not in {f.kind for f in metrics.findings}
+    summary = _slide_text("segment_refunds", lang, SlideKind.SUMMARY)
+    assert {"en": "of all revenue", "fa": "کل درآمد", "ar": "من إجمالي الإيرادات"}[
+        lang
+    ] not in summary
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_segment_at_exactly_zero_keeps_the_shares(lang):
+    # New and East at 0 USD beside parts above zero: shares of 0% and of the others, as before.
+    _, metrics, _ = degenerate_deck("segment_refund_even", lang)
+    seg = metrics.segmentation
+    rfm = _charts("segment_refund_even", lang, SlideKind.RFM)
+    assert rfm[0].series[1].values == tuple(
+        s.revenue_share for s in seg.rfm.segments if s.customers.current
+    )
+    assert 0.0 in rfm[0].series[1].values
+    region = _charts("segment_refund_even", lang, SlideKind.CUSTOMER_PROFILE)[0]
+    assert region.series[1].values == (380 / 560, 180 / 560, 0.0)
+    said = {"en": "31.0%", "fa": "۳۱٫۰", "ar": "31.0"}[lang]  # Loyal: 390 of 1,260 USD
+    assert said in _slide("segment_refund_even", lang, SlideKind.RFM).title
+    assert "top_segment" in {f.kind for f in metrics.findings}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_share_of_no_revenue(lang):
+    for kind in (SlideKind.RFM, SlideKind.CUSTOMER_PROFILE):
+        assert {len(c.series) for c in _charts("segment_refunds_unpaid", lang, kind)} == {1}
+    notes = " ".join(
+        _slide("segment_refunds_unpaid", lang, SlideKind.CUSTOMER_PROFILE).notes.split()
+    )
+    said = {
+        "en": "shares of revenue are of the revenue",
+        "fa": "سهم درآمد از درآمد",
+        "ar": "وحصص الإيرادات من إيرادات",
+    }
+    assert said[lang] not in notes
+    rfm_notes = " ".join(_slide("segment_refunds_unpaid", lang, SlideKind.RFM).notes.split())
+    no_revenue = {
+        "en": "no revenue to date to share",
+        "fa": "تاکنون درآمدی نبوده است که سهمی از آن باشد",
+        "ar": "لا إيرادات حتى تاريخه تُقسم حصصًا",
+    }
+    assert no_revenue[lang] in rfm_notes

@@ -43,6 +43,7 @@ from deckgen.metrics.common import (
     day_number,
     label_codes,
     ratio,
+    revenue_shares,
 )
 from deckgen.period import Period
 
@@ -89,7 +90,7 @@ class ValueGroup:
     expected_purchases: float  # purchase days in the next 12 months
     predicted_value: float  # client currency, discounted, the next 12 months
     value_per_customer: float  # client currency
-    value_share: float | None  # 0..1 of the base's predicted value; None when that is 0
+    value_share: float | None  # 0..1 of the base's predicted value; None when no shares
     historical_revenue: float  # client currency, all orders to the period end
 
 
@@ -371,6 +372,7 @@ def _groups(values: CustomerValues, labels: ExtensionArray) -> tuple[ValueGroup,
     customers, alive, purchases = total(), total(values.p_alive), total(values.expected_purchases)
     value, revenue = total(values.predicted_value), total(values.historical_revenue)
     base = float(values.predicted_value.sum())
+    shares = revenue_shares(value, base)
     rows = [
         ValueGroup(
             name=names[k] if k < len(names) else None,
@@ -379,7 +381,7 @@ def _groups(values: CustomerValues, labels: ExtensionArray) -> tuple[ValueGroup,
             expected_purchases=float(purchases[k]),
             predicted_value=float(value[k]),
             value_per_customer=float(value[k]) / int(customers[k]),
-            value_share=ratio(float(value[k]), base),
+            value_share=shares[k],
             historical_revenue=float(revenue[k]),
         )
         for k in np.flatnonzero(customers)
