@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from deckgen.metrics.common import MONEY_NOISE
 from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.segments import (
     GEOGRAPHIC,
@@ -631,7 +632,7 @@ def _tell_no_shares(seg: SegmentationResult, segments: list[RfmSegment]) -> Told
     exceed sales, in all (NET_NEGATIVE) or in some segments (PART_NEGATIVE): the largest
     segment, and no revenue share (docs/metrics.md#shares-of-revenue)."""
     largest, claims = _largest(segments)
-    net_negative = seg.rfm.revenue < 0
+    net_negative = seg.rfm.net_negative
     below = () if net_negative else seg.rfm.below_zero
     state = RfmState.NET_NEGATIVE if net_negative else RfmState.PART_NEGATIVE
     return told(
@@ -640,8 +641,8 @@ def _tell_no_shares(seg: SegmentationResult, segments: list[RfmSegment]) -> Told
         claim(
             "the revenue to date is below zero" if net_negative else "it is not below zero",
             Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
-            Relation.LT if net_negative else Relation.GE,
-            0,
+            Relation.LE if net_negative else Relation.GT,
+            -MONEY_NOISE,
         ),
         [
             claim(

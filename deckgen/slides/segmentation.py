@@ -285,7 +285,7 @@ def build_rfm(ctx: SlideContext) -> Built:
         h.revenue_share,
         h.monetary,
         with_revenue,
-        seg.rfm.revenue < 0,
+        seg.rfm.net_negative,
         seg.rfm.below_zero,
     )
     finding = ctx.say("headline", headline)

@@ -207,6 +207,24 @@ def segment_refund_even() -> Frames:
     return _segment_refund(10.0)
 
 
+def segment_refund_noise() -> Frames:
+    """segment_refunds with C9 ordering 0.3 USD on 1 October 2026 and returning 0.1 USD on 10
+    October and 0.2 USD on 20 October: New, East and 25-34 net to float noise, not to 0 USD."""
+    frames = _segment_refund(0.2)
+    orders = frames["orders"]
+    bought = (orders["customer_id"] == "C9") & (orders["amount"] > 0)
+    orders = orders.assign(amount=orders["amount"].mask(bought, 0.3))
+    returned = pd.DataFrame(
+        {
+            "order_id": ["R1"],
+            "customer_id": ["C9"],
+            "order_date": pd.to_datetime(["2026-10-10"]),
+            "amount": [-0.1],
+        }
+    )
+    return {**frames, "orders": pd.concat([orders, returned], ignore_index=True)}
+
+
 def segment_refunds_unpaid() -> Frames:
     """segment_refunds with every amount 0: no revenue, so no shares of it."""
     frames = segment_refunds()
@@ -239,6 +257,7 @@ WORKBOOKS = {
     "segment_refunds": segment_refunds,
     "segment_refund_even": segment_refund_even,
     "segment_refunds_unpaid": segment_refunds_unpaid,
+    "segment_refund_noise": segment_refund_noise,
     "survey_pause": survey_pause,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,
