@@ -841,6 +841,22 @@ def test_float_noise_below_zero_keeps_the_shares(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_no_standout_from_a_chart_without_revenue_shares(lang):
+    # Gender and income share a chart, shown with customer shares only for gender's "other" at
+    # -100 USD. Was "high-income customers bring 45.7% of revenue from 25.0% of the base", a
+    # share no chart showed.
+    _, metrics, _ = degenerate_deck("gender_refunds", lang)
+    income = next(b for b in metrics.segmentation.demographic if b.attribute == "income_band")
+    assert income.revenue_shares_given and income.rows[1].revenue_share > income.rows[1].share
+    assert [len(c.series) for c in _charts("gender_refunds", lang, SlideKind.CUSTOMER_PROFILE)] == [
+        1
+    ]
+    title = _slide("gender_refunds", lang, SlideKind.CUSTOMER_PROFILE).title
+    assert {"en": "45.7", "fa": "۴۵٫۷", "ar": "45.7"}[lang] not in title
+    assert {"en": "Other", "fa": "سایر", "ar": "آخر"}[lang] in title
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_no_share_of_no_revenue(lang):
     for kind in (SlideKind.RFM, SlideKind.CUSTOMER_PROFILE):
         assert {len(c.series) for c in _charts("segment_refunds_unpaid", lang, kind)} == {1}
