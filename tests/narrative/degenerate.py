@@ -240,6 +240,16 @@ def gender_refunds() -> Frames:
     return {**frames, "customers": customers}
 
 
+def unknown_refunds() -> Frames:
+    """segment_refunds with C9's region and age not given: the unknown region and age band, never
+    drawn, are at -100 USD."""
+    frames = segment_refunds()
+    customers = frames["customers"]
+    c9 = customers["customer_id"] == "C9"
+    customers = customers.assign(region=customers["region"].mask(c9), age=customers["age"].mask(c9))
+    return {**frames, "customers": customers}
+
+
 def segment_refunds_unpaid() -> Frames:
     """segment_refunds with every amount 0: no revenue, so no shares of it."""
     frames = segment_refunds()
@@ -274,6 +284,7 @@ WORKBOOKS = {
     "segment_refunds_unpaid": segment_refunds_unpaid,
     "segment_refund_noise": segment_refund_noise,
     "gender_refunds": gender_refunds,
+    "unknown_refunds": unknown_refunds,
     "survey_pause": survey_pause,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,

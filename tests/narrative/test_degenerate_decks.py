@@ -857,6 +857,41 @@ def test_no_standout_from_a_chart_without_revenue_shares(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_an_unknown_group_below_zero_is_named_as_unknown(lang):
+    # Was "returns exceed sales for unknown and for customers aged Not given" (ar: "لدى
+    # ⁦unknown⁩"): the unknown group, never drawn, named by its raw value.
+    _, metrics, _ = degenerate_deck("unknown_refunds", lang)
+    breakdowns = (*metrics.segmentation.geographic, *metrics.segmentation.demographic)
+    assert {b.attribute: b.below_zero for b in breakdowns} == {
+        "region": ("unknown",),
+        "age_band": ("unknown",),
+    }
+    named = {
+        "en": (
+            "returns exceed sales for customers with no region on record and for customers with "
+            "no age band on record"
+        ),
+        "fa": (
+            "مرجوعی‌های مشتریانی که منطقه برایشان ثبت نشده است و مشتریانی که گروه سنی برایشان ثبت "
+            "نشده است از فروش بیشتر بوده است"
+        ),
+        "ar": (
+            "فاقت المرتجعات المبيعات لدى العملاء الذين تنقصهم بيانات المنطقة ولدى العملاء الذين "
+            "تنقصهم بيانات الفئة العمرية"
+        ),
+    }[lang]
+    slide = _slide("unknown_refunds", lang, SlideKind.CUSTOMER_PROFILE)
+    assert named in slide.title
+    assert not any(raw in slide.title for raw in ("unknown", "Not given", "نامشخص", "غير محدد"))
+    group = {
+        "en": "for customers with no region on record over",
+        "fa": "مرجوعی‌های مشتریانی که منطقه برایشان ثبت نشده است در",
+        "ar": "لدى العملاء الذين تنقصهم بيانات المنطقة خلال",
+    }[lang]
+    assert group in " ".join(slide.notes.split())
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_no_share_of_no_revenue(lang):
     for kind in (SlideKind.RFM, SlideKind.CUSTOMER_PROFILE):
         assert {len(c.series) for c in _charts("segment_refunds_unpaid", lang, kind)} == {1}
