@@ -35,7 +35,7 @@ class Change:
         when either is below zero (docs/metrics.md#change)."""
         # A net amount below zero (more refunded than sold) has no percent change: "fell 240%
         # to -70" reads as less than nothing.
-        if self.previous is None or self.previous <= 0 or self.current < 0:
+        if self.previous is None or self.previous <= 0 or money_below_zero(self.current):
             return None
         return (self.current - self.previous) / self.previous
 
@@ -61,13 +61,24 @@ def ratio(part: float, whole: float) -> float | None:
     return None if whole == 0 else float(part) / float(whole)
 
 
+# Half a cent: amounts are money with two decimals, so a net amount above -0.005 is zero
+# plus float noise (0.3 - 0.1 - 0.2 sums to about -5.6e-17), not returns exceeding sales.
+MONEY_NOISE = 0.005
+
+
+def money_below_zero(amount: float) -> bool:
+    """True when a net amount of money is below zero by half a cent or more: more was returned
+    than sold (docs/metrics.md#shares-of-revenue)."""
+    return amount <= -MONEY_NOISE
+
+
 def shares_given(parts: Sequence[float] | np.ndarray) -> bool:
     """True when `parts` of a revenue each have a share of it: none below zero and some above
     (docs/metrics.md#shares-of-revenue)."""
     # A part whose returns exceed its sales would take a share below 0 and lift the others past
     # 100% ("Champions bring 533.3% of all revenue"); with every part at or above zero the
     # total is above zero exactly when some part is.
-    return len(parts) > 0 and min(parts) >= 0 and max(parts) > 0
+    return len(parts) > 0 and not money_below_zero(min(parts)) and max(parts) >= MONEY_NOISE
 
 
 def revenue_shares(parts: Sequence[float] | np.ndarray, total: float) -> tuple[float | None, ...]:
@@ -75,7 +86,8 @@ def revenue_shares(parts: Sequence[float] | np.ndarray, total: float) -> tuple[f
     shares_given(parts) (docs/metrics.md#shares-of-revenue)."""
     if not shares_given(parts):
         return (None,) * len(parts)
-    return tuple(float(part) / float(total) for part in parts)
+    # A part of float noise below zero has a share of 0, not of -1e-19 ("-0.0%").
+    return tuple(max(float(part), 0.0) / float(total) for part in parts)
 
 
 _EPOCH = date(1970, 1, 1)

@@ -21,6 +21,7 @@ from deckgen.metrics.common import (
     day_number,
     factorize,
     label_codes,
+    money_below_zero,
     positions_in,
     revenue_shares,
     shares_given,
@@ -83,7 +84,7 @@ class Breakdown:
     @property
     def below_zero(self) -> tuple[str, ...]:
         """The groups whose returns exceed their sales over the 12 months, in row order."""
-        return tuple(row.value for row in self.rows if row.revenue_12m.current < 0)
+        return tuple(row.value for row in self.rows if money_below_zero(row.revenue_12m.current))
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class RfmResult:
         return sum(s.revenue for s in self.segments)
 
     @property
+    def net_negative(self) -> bool:
+        """True when the revenue to date is below zero (docs/metrics.md#shares-of-revenue)."""
+        return money_below_zero(self.revenue)
+
+    @property
     def revenue_shares_given(self) -> bool:
         """True when the segments have shares of the revenue to date
         (docs/metrics.md#shares-of-revenue)."""
@@ -146,7 +152,7 @@ class RfmResult:
     @property
     def below_zero(self) -> tuple[str, ...]:
         """The segments whose returns exceed their sales to date, in the segment map's order."""
-        return tuple(s.name for s in self.segments if s.revenue < 0)
+        return tuple(s.name for s in self.segments if money_below_zero(s.revenue))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from deckgen.metrics.common import MONEY_NOISE
 from deckgen.metrics.loyalty import LoyaltyResult
 from deckgen.metrics.segments import (
     GEOGRAPHIC,
@@ -128,10 +129,20 @@ class ProfileHeadline:
     no_shares: tuple[NoShares, ...] = ()  # the charts without shares of revenue, and why
 
 
+def shows_revenue(chart: Sequence[Breakdown]) -> bool:
+    """True when a chart of the breakdowns `chart` shows shares of revenue beside those of
+    customers: only when every one of them has shares (docs/metrics.md#shares-of-revenue)."""
+    return all(b.revenue_shares_given for b in chart)
+
+
 def tell_profile_headline(
-    seg: SegmentationResult, geography: Breakdown | None, shown: tuple[Breakdown, ...]
+    seg: SegmentationResult,
+    geography: Breakdown | None,
+    charts: tuple[tuple[Breakdown, ...], ...],
 ) -> Told[ProfileHeadline]:
-    """The profile headline: the largest group, the unknowns worth naming, the standout."""
+    """The profile headline of the slide whose charts show `charts` (the breakdowns of each):
+    the largest group, the unknowns worth naming, the standout."""
+    shown = tuple(b for chart in charts for b in chart)
     claims: list[Claim] = [
         states(
             "customers in the base", seg.customers.current, Fig("segmentation.customers.current")
@@ -196,7 +207,11 @@ def tell_profile_headline(
         )
         for n in missing
     ]
-    standout = _standout(seg)
+    # A standout cites a revenue share: only of a group on a chart that shows revenue shares
+    # (gender and income share a chart, shown with customer shares only when either lacks them).
+    standout = _standout(
+        [b for chart in charts if shows_revenue(chart) for b in chart if b is not geography]
+    )
     if standout is not None:
         path = f"{breakdown_path(standout.attribute)}.rows[value={standout.value}]"
         claims += [
@@ -217,12 +232,12 @@ def tell_profile_headline(
     )
 
 
-def _standout(seg: SegmentationResult) -> Standout | None:
-    """The demographic group of 5% or more of the base whose revenue share most exceeds its
-    customer share; None when no group brings more than its share."""
+def _standout(demographic: Sequence[Breakdown]) -> Standout | None:
+    """The group of `demographic` of 5% or more of the base whose revenue share most exceeds
+    its customer share; None when no group brings more than its share."""
     candidates = [
         (b.attribute, row)
-        for b in seg.demographic
+        for b in demographic
         for row in known(b)
         if row.share >= MIN_NAMED_SHARE and row.revenue_share > row.share
     ]
@@ -631,7 +646,7 @@ def _tell_no_shares(seg: SegmentationResult, segments: list[RfmSegment]) -> Told
     exceed sales, in all (NET_NEGATIVE) or in some segments (PART_NEGATIVE): the largest
     segment, and no revenue share (docs/metrics.md#shares-of-revenue)."""
     largest, claims = _largest(segments)
-    net_negative = seg.rfm.revenue < 0
+    net_negative = seg.rfm.net_negative
     below = () if net_negative else seg.rfm.below_zero
     state = RfmState.NET_NEGATIVE if net_negative else RfmState.PART_NEGATIVE
     return told(
@@ -640,8 +655,8 @@ def _tell_no_shares(seg: SegmentationResult, segments: list[RfmSegment]) -> Told
         claim(
             "the revenue to date is below zero" if net_negative else "it is not below zero",
             Fig("segmentation.rfm.segments[*].revenue", Agg.SUM),
-            Relation.LT if net_negative else Relation.GE,
-            0,
+            Relation.LE if net_negative else Relation.GT,
+            -MONEY_NOISE,
         ),
         [
             claim(

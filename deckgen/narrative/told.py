@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from deckgen.metrics.common import Change
+from deckgen.metrics.common import Change, money_below_zero
 from deckgen.metrics.signal import MIN_N, RateKind, is_thin
 from deckgen.narrative.claims import Claim, Const, Fig, Relation, claim, rounded, states
 
@@ -90,7 +90,7 @@ def moved(change: Change, path: str, scale: Scale, what: str) -> Told[Moved]:
             else claim(f"{what} was zero", before, Relation.EQ, 0),
         ]
         return told(Moved(Trend.NONE, change.current, previous, None), claims)
-    if scale == Scale.RELATIVE and change.current < 0:
+    if scale == Scale.RELATIVE and money_below_zero(change.current):
         return told(
             Moved(Trend.NEGATIVE, change.current, previous, None),
             stated,

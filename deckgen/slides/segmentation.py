@@ -20,6 +20,7 @@ from deckgen.narrative.segmentation import (
     Unknown,
     Windowed,
     known,
+    shows_revenue,
     tell_interests_headline,
     tell_profile_headline,
     tell_rfm_headline,
@@ -90,7 +91,7 @@ def _shares_chart(
 ) -> ChartSpec:
     """Share of customers beside share of 12-month revenue (when `breakdowns`, those of `rows`,
     have shares of it: docs/metrics.md#shares-of-revenue) for rows."""
-    with_revenue = all(b.revenue_shares_given for b in breakdowns)
+    with_revenue = shows_revenue(breakdowns)
     series = [
         Series(
             ctx.label("segmentation", "customers_share"), tuple(r.share for _, r in rows), "percent"
@@ -141,8 +142,8 @@ def build_customer_profile(ctx: SlideContext) -> Built:
         sourced(ctx, replace(chart, area=area), _base_source(ctx))
         for chart, area in zip(charts, _AREAS[len(charts)], strict=True)
     )
-    shown = tuple(b for b in (geography, age, *others) if b is not None)
-    headline = tell_profile_headline(seg, geography, shown)
+    charted = tuple(c for c in ((geography,), (age,), tuple(others)) if c and None not in c)
+    headline = tell_profile_headline(seg, geography, charted)
     notes = ProfileNotes(
         ctx.period,
         seg.customers.current,
@@ -285,7 +286,7 @@ def build_rfm(ctx: SlideContext) -> Built:
         h.revenue_share,
         h.monetary,
         with_revenue,
-        seg.rfm.revenue < 0,
+        seg.rfm.net_negative,
         seg.rfm.below_zero,
     )
     finding = ctx.say("headline", headline)

@@ -29,6 +29,7 @@ from deckgen.metrics.common import (
     factorize,
     first_seen,
     label_codes,
+    money_below_zero,
     month_edges,
     month_index,
     order_codes_of,
@@ -487,11 +488,24 @@ def test_relative_change_only_between_amounts_at_or_above_zero(current, previous
         ([40.0, -10.0], 30.0, (None, None)),
         ([-40.0, 10.0], -30.0, (None, None)),  # more returned than sold in all
         ([], 0.0, ()),
+        # 0.3 sold, 0.1 and 0.2 returned nets to -5.6e-17, float noise: a share of 0, not "-0.0%"
+        # and not a part whose returns exceed its sales (was no shares at all).
+        ([380.0, 180.0, -0.1 + -0.2 + 0.3], 560.0, (380 / 560, 180 / 560, 0.0)),
+        ([40.0, -0.01], 39.99, (None, None)),  # a cent below zero is below zero
+        ([0.1 + 0.2 - 0.3, 0.0], 0.1 + 0.2 - 0.3, (None, None)),  # noise alone is no revenue
     ],
 )
 def test_revenue_shares_only_when_no_part_is_below_zero(parts, total, shares):
     assert revenue_shares(np.array(parts), total) == shares
     assert shares_given(parts) == (shares != () and None not in shares)
+
+
+@pytest.mark.parametrize(
+    ("amount", "below"),
+    [(-0.01, True), (-0.005, True), (-0.1 + -0.2 + 0.3, False), (-1e-9, False), (0.0, False)],
+)
+def test_money_below_zero_by_half_a_cent_or_more(amount, below):
+    assert money_below_zero(amount) is below
 
 
 @given(st.lists(st.integers(-1000, 1000), min_size=1, max_size=8))

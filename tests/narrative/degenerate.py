@@ -207,6 +207,49 @@ def segment_refund_even() -> Frames:
     return _segment_refund(10.0)
 
 
+def segment_refund_noise() -> Frames:
+    """segment_refunds with C9 ordering 0.3 USD on 1 October 2026 and returning 0.1 USD on 10
+    October and 0.2 USD on 20 October: New, East and 25-34 net to float noise, not to 0 USD."""
+    frames = _segment_refund(0.2)
+    orders = frames["orders"]
+    bought = (orders["customer_id"] == "C9") & (orders["amount"] > 0)
+    orders = orders.assign(amount=orders["amount"].mask(bought, 0.3))
+    returned = pd.DataFrame(
+        {
+            "order_id": ["R1"],
+            "customer_id": ["C9"],
+            "order_date": pd.to_datetime(["2026-10-10"]),
+            "amount": [-0.1],
+        }
+    )
+    return {**frames, "orders": pd.concat([orders, returned], ignore_index=True)}
+
+
+def gender_refunds() -> Frames:
+    """segment_refunds with genders and income bands, not regions and ages: C9 (other gender,
+    middle income) is at -100 USD, so gender has no shares of the 12 months' revenue, while C1
+    and C2 (high income, 25.0% of the base) bring 210 of 460 USD (45.7%)."""
+    frames = segment_refunds()
+    customers = pd.DataFrame(
+        {
+            "customer_id": frames["customers"]["customer_id"],
+            "gender": ["male"] * 4 + ["female"] * 3 + ["other"],
+            "income_band": ["high"] * 2 + ["middle"] * 6,
+        }
+    )
+    return {**frames, "customers": customers}
+
+
+def unknown_refunds() -> Frames:
+    """segment_refunds with C9's region and age not given: the unknown region and age band, never
+    drawn, are at -100 USD."""
+    frames = segment_refunds()
+    customers = frames["customers"]
+    c9 = customers["customer_id"] == "C9"
+    customers = customers.assign(region=customers["region"].mask(c9), age=customers["age"].mask(c9))
+    return {**frames, "customers": customers}
+
+
 def segment_refunds_unpaid() -> Frames:
     """segment_refunds with every amount 0: no revenue, so no shares of it."""
     frames = segment_refunds()
@@ -239,6 +282,9 @@ WORKBOOKS = {
     "segment_refunds": segment_refunds,
     "segment_refund_even": segment_refund_even,
     "segment_refunds_unpaid": segment_refunds_unpaid,
+    "segment_refund_noise": segment_refund_noise,
+    "gender_refunds": gender_refunds,
+    "unknown_refunds": unknown_refunds,
     "survey_pause": survey_pause,
     "tied_interests": tied_interests,
     "tied_interests_unpaid": tied_interests_unpaid,
