@@ -42,7 +42,7 @@ from deckgen.errors import (
 )
 from deckgen.formats import format_value
 from deckgen.metrics.channels import channels_unnamed
-from deckgen.metrics.common import day_number
+from deckgen.metrics.common import day_number, refund_rows
 from deckgen.metrics.lifecycle import LifecycleMetrics, compute_metrics
 from deckgen.model import Deck
 from deckgen.period import Period
@@ -240,7 +240,7 @@ def resolve_period(
     today = today or date.today()
     # A refund (an amount below zero) is no order (docs/metrics.md#purchase-occasions): a month
     # of refunds alone would render a deck of empty charts.
-    refund = (tables.orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)
+    refund = refund_rows(tables.orders)
     dates = tables.orders["order_date"]
     if refund.any():  # else no copy of the dates (ten million orders: 80 MB)
         dates = dates[~refund]

@@ -8,6 +8,7 @@ always, with the rows SQL cannot vouch for (docs/scale.md).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
@@ -338,10 +339,9 @@ class _Judged:
         # Not with the orders in place too (from PUSHDOWN_ORDERS): DuckDB's count beside the
         # other sheets' checks would add to the peak of the biggest clients.
         if self.store is not None and leads is not None and self.order_store is None:
-            try:
+            # On an error, _days asks again in turn, its error raised where it was.
+            with contextlib.suppress(Exception):
                 self._lead_days = (leads[1], self.store.days(leads[1]))
-            except Exception:  # _days asks again in turn, its error raised where it was
-                self._lead_days = None
         return leads, orders
 
     def report(self) -> ValidationReport:

@@ -315,11 +315,17 @@ def customer_orders(
     return result
 
 
+def refund_rows(orders: pd.DataFrame) -> np.ndarray:
+    """A mask of the rows of `orders` whose amount is below zero: refunds, no orders
+    (docs/metrics.md#purchase-occasions)."""
+    return (orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)
+
+
 def _split_refunds(orders: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame | None]:
     """A mask of the purchases among `orders`, and the rows with an amount below zero (None
     when there are none): a refund is no purchase, only money taken back, so it counts as a
     return (docs/metrics.md#purchase-occasions, #returns)."""
-    refund = (orders["amount"] < 0).to_numpy(dtype=bool, na_value=False)
+    refund = refund_rows(orders)
     if not refund.any():
         return ~refund, None
     return ~refund, orders.loc[refund, ["customer_id", "order_date", "amount"]]
