@@ -303,12 +303,14 @@ def customer_orders(
         rows = tables.customer_rows("orders")
     purchases, refunds = _split_refunds(orders)
     if refunds is not None:
-        rows = None if rows is None else rows[purchases]
         returns = refunds if returns is None else pd.concat([returns, refunds])
-        purchases = orders.loc[purchases]
-    else:
-        purchases = orders
-    result = _code_orders(purchases, period, rows, None if rows is None else tables.customers)
+    result = _code_orders(
+        orders,
+        period,
+        rows,
+        None if rows is None else tables.customers,
+        None if refunds is None else purchases,
+    )
     if returns is not None:
         result = _with_returns(result, returns, period)
     _remember(orders, period, kept_returns, result)
@@ -387,10 +389,14 @@ def _code_orders(
     period: Period,
     rows: np.ndarray | None = None,
     customers: pd.DataFrame | None = None,
+    purchases: np.ndarray | None = None,
 ) -> CustomerOrders:
     """`orders` to the period end coded by customer in the order first seen; `rows`: the row
-    of `customers` holding each order's customer (Tables.customer_rows), when known."""
+    of `customers` holding each order's customer (Tables.customer_rows), when known;
+    `purchases`: a mask of the rows that are orders, when some are not (refunds)."""
     keep = until_end_of(orders["order_date"], period).to_numpy(dtype=bool, na_value=False)
+    if purchases is not None:  # no copy of the whole sheet without its refunds
+        keep = keep & purchases
     whole = bool(keep.all())  # the usual case: no copy of the rows kept
     day = day_numbers(orders["order_date"] if whole else orders["order_date"][keep])
     amount = orders["amount"] if whole else orders["amount"][keep]

@@ -72,12 +72,6 @@ def _change(
     return change_kpi(ctx, _label(ctx, name), change, kind, good_when_up=good_when_up, key=name)
 
 
-def _repeat_rate_label(ctx: SlideContext) -> str:
-    """The 12-month repeat rate's label on its card (and on its line when every point covers 12
-    months): the months the orders cover when fewer than 12."""
-    return window_label(ctx, Windowed.REPEAT_RATE)
-
-
 def _stock_label(ctx: SlideContext, stock: LoyaltyStock) -> str:
     """Active club members or frequent buyers, never "loyal" (the RFM segment)."""
     return _label(ctx, "active_club_members" if stock.rule == "club" else "frequent_buyers")
@@ -163,16 +157,18 @@ def build_repeat_churn(ctx: SlideContext) -> Built:
     """Repeat and churn rates by month, and revenue to date per customer by RFM segment."""
     loyalty, _, started = _trimmed(ctx)
     line = tell_repeat_line(loyalty.months, started)
+    # The card's label names the months the orders cover when fewer than 12.
+    card = window_label(ctx, Windowed.REPEAT_RATE)
     if line.context.window == LineWindow.FULL:
         ctx.note_claims(line.claims)
-        line_label = _repeat_rate_label(ctx)  # the card's, true of every point
+        line_label = card  # true of every point
     else:
         line_label = ctx.say("repeat_line", line)
     strip = KpiStrip(
         (
             change_kpi(
                 ctx,
-                _repeat_rate_label(ctx),
+                card,
                 loyalty.repeat_rate_12m,
                 "percent",
                 key="repeat_rate_12m",
